@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench chat i18n clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/huihui demo
+
+chat: $(STAMP)
+	$(BIN)/huihui chat
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/throughput.py
+
+# Re-extract member-facing strings into the catalogs after changing text in code.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o bot/locales/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales -D messages --no-fuzzy-matching --omit-header
+
+clean:
+	rm -rf $(VENV) .pytest_cache huihui.db huihui.db-*

@@ -1,0 +1,1 @@
+"""会会 (Huihui): a Telegram matchmaking assistant for trade unions."""

@@ -1,0 +1,67 @@
+"""The composition root: builds the PTB Application and registers every conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.commands import publish_commands
+from bot.context import HuihuiContext
+from bot.errors import on_error
+from bot.processor import PerMemberUpdateProcessor
+from bot.services import Services
+from conversations import fallback, feedback, language, start
+from storage.persistence import SQLPersistence
+
+# Order matters: earlier modules get the first look at an update; the fallback comes last.
+CONVERSATIONS = (start, language, feedback, fallback)
+
+
+class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+        # (command, untranslated description) for the command menu and /help.
+        self.commands: list[tuple[str, str]] = [
+            command for module in CONVERSATIONS for command in getattr(module, "COMMANDS", ())
+        ]
+
+
+def build_application(services: Services, request: BaseRequest | None = None) -> HuihuiApplication:
+    settings = services.settings
+    if settings.bot_token is None:
+        raise ValueError("HUIHUI_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .application_class(HuihuiApplication, kwargs={"services": services})
+        .token(settings.bot_token.get_secret_value())
+        .context_types(ContextTypes(context=HuihuiContext))
+        .concurrent_updates(PerMemberUpdateProcessor(settings.max_concurrent_updates))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3
+            )
+        )
+        .persistence(SQLPersistence(services.db, update_interval=settings.persistence_interval))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: HuihuiApplication = builder.build()  # type: ignore[assignment]
+    application.add_handler(TypeHandler(Update, remember_language), group=-1)
+    for module in CONVERSATIONS:
+        module.register(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+async def remember_language(update: Update, context: HuihuiContext) -> None:
+    """Runs before every other handler: decides which language this update is answered in."""
+    context.language = await context.services.languages.resolve(update.effective_user)
+
+
+async def on_start(application: HuihuiApplication) -> None:
+    await application.services.scheduler.start(application)
+    await publish_commands(application)

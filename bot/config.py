@@ -1,0 +1,60 @@
+"""Runtime configuration, read from ``HUIHUI_*`` environment variables or an optional ``.env``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Language = Literal["zh", "en"]
+SUPPORTED_LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HUIHUI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///./huihui.db"
+    timezone: str = "Asia/Shanghai"
+    # NoDecode: accept "1,2,3" as well as a JSON list from the environment.
+    superadmins: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_language: Language = "zh"
+    rate_limit: float = Field(default=30.0, gt=0, description="Outgoing messages per second")
+    webhook_secret: SecretStr | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    # How often conversation state is written to the database (seconds); a crash loses at most this.
+    persistence_interval: float = Field(default=1.0, gt=0)
+    # Updates handled at the same time across all members (each member's own stay in order).
+    max_concurrent_updates: int = Field(default=256, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("superadmins", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if value.startswith("["):
+                import json
+
+                return json.loads(value)
+            return [part for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,349 @@
+"""An in-process Telegram Bot API: a ``BaseRequest`` that answers PTB's calls from memory.
+
+It keeps every chat's history (both sides) so simulated members can read what 会会 sent and press
+its buttons. Nothing touches the network. Errors Telegram would send can be injected per chat,
+and outgoing calls for a chat can be held at a gate to observe concurrency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+from bot.clock import Clock
+
+BOT_ID = 7_000_000_001
+BOT_USERNAME = "huihui_sandbox_bot"
+BOT_USER = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "会会",
+    "username": BOT_USERNAME,
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+# Telegram's own wording, so error mapping in the bot is exercised as in production.
+TELEGRAM_ERRORS: dict[str, tuple[int, str]] = {
+    "blocked": (403, "Forbidden: bot was blocked by the user"),
+    "deactivated": (403, "Forbidden: user is deactivated"),
+    "chat_not_found": (400, "Bad Request: chat not found"),
+}
+
+
+@dataclass
+class ChatEntry:
+    """One message in a chat, as a member's screen would show it."""
+
+    message_id: int
+    from_bot: bool
+    kind: str  # text, photo, document, contact, press, alert
+    text: str | None = None
+    inline_keyboard: list[list[dict[str, Any]]] | None = None
+    reply_keyboard: dict[str, Any] | None = None
+    removes_keyboard: bool = False
+    file_id: str | None = None
+    file_name: str | None = None
+    edited: bool = False
+    deleted: bool = False
+
+
+@dataclass
+class _Gate:
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class _Injected:
+    error: str
+    remaining: int | None
+    retry_after: int = 1
+
+
+class FakeBotAPI(BaseRequest):
+    def __init__(self, clock: Clock, latency: float = 0.0) -> None:
+        self.clock = clock
+        self.latency = latency
+        self.chats: dict[int, list[ChatEntry]] = defaultdict(list)
+        self.calls: Counter[str] = Counter()
+        # Published command menus by (scope as JSON, language code).
+        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.webhook: dict[str, Any] = {}
+        self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self._file_ids = itertools.count(1)
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self._injected: dict[int, _Injected] = {}
+        self._gates: dict[int, _Gate] = {}
+
+    # BaseRequest
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if "/file/bot" in url:
+            return 200, self.files[url.rsplit("/", 1)[-1]][1]
+        api_method = url.rsplit("/", 1)[-1]
+        parameters = dict(request_data.parameters) if request_data else {}
+        uploads = request_data.multipart_data if request_data and request_data.contains_files else {}
+        self.calls[api_method] += 1
+        chat_id = _int_or_none(parameters.get("chat_id"))
+        if chat_id is not None:
+            if (gate := self._gates.get(chat_id)) is not None:
+                gate.reached.set()
+                await gate.released.wait()
+            if (failure := self._take_injected(chat_id)) is not None:
+                return failure
+        handler = getattr(self, "_" + _snake(api_method), None)
+        if handler is None:
+            return _error(400, f"Bad Request: method {api_method} is not simulated by the sandbox")
+        return _ok(handler(parameters, uploads))
+
+    # Test controls
+    def inject_error(self, chat_id: int, error: str, *, times: int | None = None, retry_after: int = 1) -> None:
+        """Make calls for a chat fail as Telegram would: ``blocked``, ``deactivated``,
+        ``chat_not_found``, ``retry_after``, ``network`` or ``timeout``; ``times=None`` = always."""
+        if error not in {*TELEGRAM_ERRORS, "retry_after", "network", "timeout"}:
+            raise ValueError(f"unknown error {error!r}")
+        self._injected[chat_id] = _Injected(error, times, retry_after)
+
+    def clear_error(self, chat_id: int) -> None:
+        self._injected.pop(chat_id, None)
+
+    def hold(self, chat_id: int) -> _Gate:
+        """Hold every outgoing call for a chat until ``release(chat_id)``."""
+        gate = self._gates[chat_id] = _Gate()
+        return gate
+
+    def release(self, chat_id: int) -> None:
+        if (gate := self._gates.pop(chat_id, None)) is not None:
+            gate.released.set()
+
+    # Used by simulated members
+    def next_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids[chat_id])
+
+    def store_file(self, name: str, content: bytes) -> str:
+        file_id = f"sandbox-file-{next(self._file_ids)}"
+        self.files[file_id] = (name, content)
+        return file_id
+
+    # Simulated methods
+    def _get_me(self, _p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        return BOT_USER
+
+    def commands_for(
+        self, scope: dict[str, Any] | None = None, language_code: str = ""
+    ) -> list[str]:
+        """Command names of the menu published for a scope and language, as Telegram keeps it."""
+        key = _commands_key({"scope": scope, "language_code": language_code})
+        return [command["command"] for command in self.commands.get(key, [])]
+
+    def _set_my_commands(self, p: dict[str, Any], _u: Any) -> bool:
+        self.commands[_commands_key(p)] = p["commands"]
+        return True
+
+    def _get_my_commands(self, p: dict[str, Any], _u: Any) -> list[dict[str, Any]]:
+        return self.commands.get(_commands_key(p), [])
+
+    def _delete_my_commands(self, p: dict[str, Any], _u: Any) -> bool:
+        self.commands.pop(_commands_key(p), None)
+        return True
+
+    def _set_webhook(self, p: dict[str, Any], _u: Any) -> bool:
+        self.webhook = dict(p)
+        return True
+
+    def _delete_webhook(self, _p: dict[str, Any], _u: Any) -> bool:
+        self.webhook = {}
+        return True
+
+    def _get_webhook_info(self, _p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+
+    def _get_updates(self, _p: dict[str, Any], _u: Any) -> list[Any]:
+        return []
+
+    def _send_chat_action(self, _p: dict[str, Any], _u: Any) -> bool:
+        return True
+
+    def _send_message(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        entry = self._bot_entry(p, "text", text=p["text"])
+        return self._message_json(p["chat_id"], entry)
+
+    def _send_photo(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
+        file_id = self._file_param(p["photo"], uploads, "photo.jpg")
+        entry = self._bot_entry(p, "photo", text=p.get("caption"), file_id=file_id)
+        return self._message_json(p["chat_id"], entry)
+
+    def _send_document(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
+        file_id = self._file_param(p["document"], uploads, "document")
+        entry = self._bot_entry(
+            p, "document", text=p.get("caption"), file_id=file_id, file_name=self.files[file_id][0]
+        )
+        return self._message_json(p["chat_id"], entry)
+
+    def _edit_message_text(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        entry = self._find(p)
+        entry.text, entry.edited = p["text"], True
+        entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
+        return self._message_json(p["chat_id"], entry)
+
+    def _edit_message_caption(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        entry = self._find(p)
+        entry.text, entry.edited = p.get("caption"), True
+        entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
+        return self._message_json(p["chat_id"], entry)
+
+    def _edit_message_reply_markup(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        entry = self._find(p)
+        entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
+        return self._message_json(p["chat_id"], entry)
+
+    def _delete_message(self, p: dict[str, Any], _u: Any) -> bool:
+        self._find(p).deleted = True
+        return True
+
+    def _answer_callback_query(self, p: dict[str, Any], _u: Any) -> bool:
+        if p.get("text"):
+            chat_id = int(p["callback_query_id"].split(":")[0])
+            self.chats[chat_id].append(ChatEntry(0, True, "alert", text=p["text"]))
+        return True
+
+    def _get_file(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        name, content = self.files[p["file_id"]]
+        return {
+            "file_id": p["file_id"],
+            "file_unique_id": p["file_id"],
+            "file_size": len(content),
+            "file_path": p["file_id"],
+        }
+
+    # Helpers
+    def _bot_entry(self, p: dict[str, Any], kind: str, **fields: Any) -> ChatEntry:
+        chat_id = int(p["chat_id"])
+        markup = p.get("reply_markup") or {}
+        entry = ChatEntry(
+            message_id=self.next_message_id(chat_id),
+            from_bot=True,
+            kind=kind,
+            inline_keyboard=markup.get("inline_keyboard"),
+            reply_keyboard=markup if "keyboard" in markup else None,
+            removes_keyboard=bool(markup.get("remove_keyboard")),
+            **fields,
+        )
+        self.chats[chat_id].append(entry)
+        return entry
+
+    def _find(self, p: dict[str, Any]) -> ChatEntry:
+        chat_id, message_id = int(p["chat_id"]), int(p["message_id"])
+        for entry in self.chats[chat_id]:
+            if entry.message_id == message_id and not entry.deleted:
+                return entry
+        raise LookupError(f"message {message_id} not found in chat {chat_id}")
+
+    def _file_param(self, value: Any, uploads: dict[str, Any], default_name: str) -> str:
+        if isinstance(value, str) and value.startswith("attach://"):
+            name, content, *_ = uploads[value.removeprefix("attach://")]
+            return self.store_file(name or default_name, content)
+        if isinstance(value, str) and value in self.files:
+            return value
+        raise LookupError(f"unknown file {value!r}")
+
+    def _message_json(self, chat_id: Any, entry: ChatEntry) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": entry.message_id,
+            "date": int(self.clock.now().timestamp()),
+            "chat": {"id": int(chat_id), "type": "private"},
+            "from": BOT_USER,
+        }
+        if entry.edited:
+            message["edit_date"] = message["date"]
+        if entry.kind == "text":
+            message["text"] = entry.text
+        elif entry.text is not None:
+            message["caption"] = entry.text
+        if entry.kind == "photo":
+            message["photo"] = [_photo_size(entry.file_id)]
+        if entry.kind == "document":
+            message["document"] = {"file_id": entry.file_id, "file_unique_id": entry.file_id, "file_name": entry.file_name}
+        if entry.inline_keyboard:
+            message["reply_markup"] = {"inline_keyboard": entry.inline_keyboard}
+        return message
+
+    def _take_injected(self, chat_id: int) -> tuple[int, bytes] | None:
+        injected = self._injected.get(chat_id)
+        if injected is None:
+            return None
+        if injected.remaining is not None:
+            injected.remaining -= 1
+            if injected.remaining <= 0:
+                del self._injected[chat_id]
+        if injected.error == "network":
+            raise NetworkError("sandbox: connection reset")
+        if injected.error == "timeout":
+            raise TimedOut("sandbox: timed out")
+        if injected.error == "retry_after":
+            return _error(
+                429,
+                f"Too Many Requests: retry after {injected.retry_after}",
+                {"retry_after": injected.retry_after},
+            )
+        return _error(*TELEGRAM_ERRORS[injected.error])
+
+
+def _commands_key(p: dict[str, Any]) -> tuple[str, str]:
+    scope = p.get("scope") or {"type": "default"}
+    return json.dumps(scope, sort_keys=True), p.get("language_code") or ""
+
+
+def _photo_size(file_id: str | None) -> dict[str, Any]:
+    return {"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}
+
+
+def _ok(result: Any) -> tuple[int, bytes]:
+    return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> tuple[int, bytes]:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return code, json.dumps(body).encode()
+
+
+def _snake(method: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in method)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,1 @@
+"""The dialogs: one module per flow, each exporting a ``register(application)`` function."""

@@ -1,0 +1,32 @@
+"""What 会会 says when nothing else understood the member. Registered last."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import HuihuiContext
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+
+async def not_understood(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    await update.effective_message.reply_text(
+        _("Sorry, I did not understand that. Send /help to see what I can do.")
+    )
+
+
+async def stale_button(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    await update.callback_query.answer(
+        _("This button no longer works. Send /help to start again."), show_alert=True
+    )
+
+
+def register(application: HuihuiApplication) -> None:
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE, not_understood))
+    application.add_handler(CallbackQueryHandler(stale_button))

@@ -1,0 +1,87 @@
+"""/feedback: a member writes a note to the organisers. Two steps, persistent across restarts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import HuihuiContext
+from bot.i18n import N_
+from storage import feedback, members
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+COMMANDS = [("feedback", N_("Write to the organisers"))]
+MAX_LENGTH = 1000
+WRITING = "writing"
+
+
+async def ask(update: Update, context: HuihuiContext) -> str:
+    _ = context.gettext
+    await update.effective_message.reply_text(
+        _(
+            "What would you like to tell the union's organisers? Write it in one message "
+            "(at most {limit} characters). Send /cancel to stop.",
+            limit=MAX_LENGTH,
+        )
+    )
+    return WRITING
+
+
+async def receive(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    text = update.effective_message.text.strip()
+    if len(text) > MAX_LENGTH:
+        await update.effective_message.reply_text(
+            _(
+                "That is {length} characters; please keep it to {limit} and send it again.",
+                length=len(text),
+                limit=MAX_LENGTH,
+            )
+        )
+        return WRITING
+    services = context.services
+    async with services.db.begin() as session:
+        member = await members.ensure_member(
+            session, update.effective_user.id, services.clock.now()
+        )
+        await feedback.add(session, member.id, text, services.clock.now())
+    await update.effective_message.reply_text(
+        _("Thank you! The organisers will read your message.")
+    )
+    return ConversationHandler.END
+
+
+async def not_text(update: Update, context: HuihuiContext) -> str:
+    _ = context.gettext
+    await update.effective_message.reply_text(
+        _("Please write your message as text, or send /cancel to stop.")
+    )
+    return WRITING
+
+
+async def cancel(update: Update, context: HuihuiContext) -> int:
+    _ = context.gettext
+    await update.effective_message.reply_text(_("Cancelled. Nothing was sent."))
+    return ConversationHandler.END
+
+
+def register(application: HuihuiApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    application.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("feedback", ask, filters=private)],
+            states={
+                WRITING: [
+                    MessageHandler(private & filters.TEXT & ~filters.COMMAND, receive),
+                    MessageHandler(private & ~filters.COMMAND, not_text),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", cancel, filters=private)],
+            name="feedback",
+            persistent=True,
+        )
+    )

@@ -1,0 +1,52 @@
+"""/language: the member picks the language 会会 speaks with them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.commands import publish_commands_for_chat
+from bot.config import SUPPORTED_LANGUAGES
+from bot.context import HuihuiContext
+from bot.i18n import LANGUAGE_NAMES, N_, translator
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+COMMANDS = [("language", N_("Choose the language / 切换语言"))]
+CALLBACK_PREFIX = "language:"
+
+
+async def ask(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(LANGUAGE_NAMES[language], callback_data=CALLBACK_PREFIX + language)
+                for language in SUPPORTED_LANGUAGES
+            ]
+        ]
+    )
+    await update.effective_message.reply_text(
+        _("Which language shall I use with you?"), reply_markup=keyboard
+    )
+
+
+async def choose(update: Update, context: HuihuiContext) -> None:
+    query = update.callback_query
+    language = query.data.removeprefix(CALLBACK_PREFIX)
+    if language not in SUPPORTED_LANGUAGES:
+        await query.answer()
+        return
+    await context.services.languages.choose(update.effective_user.id, language)  # type: ignore[arg-type]
+    _ = translator(language)  # type: ignore[arg-type]
+    await query.answer()
+    await query.edit_message_text(_("Done — I will speak English with you from now on."))
+    await publish_commands_for_chat(context.huihui, update.effective_chat.id, language)  # type: ignore[arg-type]
+
+
+def register(application: HuihuiApplication) -> None:
+    application.add_handler(CommandHandler("language", ask, filters=filters.ChatType.PRIVATE))
+    application.add_handler(CallbackQueryHandler(choose, pattern=f"^{CALLBACK_PREFIX}"))

@@ -1,0 +1,165 @@
+"""A SQL-backed ``BasePersistence`` for ConversationHandler states and per-user scratch data.
+
+PTB hands over changed entries every ``update_interval`` seconds (and once more on shutdown).
+All entries of one such round are written in a single transaction. Chat data, bot data and
+callback data are not used by 会会 and are not stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from storage.models import ConversationState, UserData
+from storage.upsert import upsert
+
+_DELETED = object()
+
+
+class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], update_interval: float = 1.0
+    ) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            update_interval=update_interval,
+        )
+        self._sessionmaker = sessionmaker
+        self._conversations: dict[tuple[str, str], Any] = {}
+        self._user_data: dict[int, Any] = {}
+        self._batch: asyncio.Task[None] | None = None
+
+    # Reading, once at start-up.
+    async def get_conversations(self, name: str) -> ConversationDict:
+        async with self._sessionmaker() as session:
+            rows = await session.execute(
+                select(ConversationState.key, ConversationState.state).where(
+                    ConversationState.name == name
+                )
+            )
+            return {tuple(json.loads(key)): state for key, state in rows}
+
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        async with self._sessionmaker() as session:
+            rows = await session.execute(select(UserData.user_id, UserData.data))
+            return {user_id: dict(data) for user_id, data in rows}
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    # Writing, batched.
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        self._conversations[(name, json.dumps(list(key)))] = (
+            _DELETED if new_state is None else new_state
+        )
+        await self._write_soon()
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        self._user_data[user_id] = data if data else _DELETED
+        await self._write_soon()
+
+    async def drop_user_data(self, user_id: int) -> None:
+        self._user_data[user_id] = _DELETED
+        await self._write_soon()
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        """Chat data is not stored."""
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        """Bot data is not stored."""
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        """Callback data is not stored."""
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        """Chat data is not stored."""
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        """One process owns a bot token, so memory is never behind the database."""
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        """Chat data is not stored."""
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        """Bot data is not stored."""
+
+    async def flush(self) -> None:
+        if self._batch is not None:
+            await self._batch
+
+    async def _write_soon(self) -> None:
+        if self._batch is None:
+            self._batch = asyncio.get_running_loop().create_task(self._write_batch())
+        await asyncio.shield(self._batch)
+
+    async def _write_batch(self) -> None:
+        # PTB gathers all update_* calls of one round; yielding once lets them join this batch.
+        await asyncio.sleep(0)
+        conversations, self._conversations = self._conversations, {}
+        user_data, self._user_data = self._user_data, {}
+        self._batch = None
+        try:
+            async with self._sessionmaker.begin() as session:
+                await self._write_conversations(session, conversations)
+                await self._write_user_data(session, user_data)
+        except Exception:
+            # Keep the entries for the next round unless something newer replaced them.
+            for key, state in conversations.items():
+                self._conversations.setdefault(key, state)
+            for user_id, data in user_data.items():
+                self._user_data.setdefault(user_id, data)
+            raise
+
+    @staticmethod
+    async def _write_conversations(
+        session: AsyncSession, conversations: dict[tuple[str, str], Any]
+    ) -> None:
+        for (name, key), state in conversations.items():
+            if state is _DELETED:
+                await session.execute(
+                    delete(ConversationState).where(
+                        ConversationState.name == name, ConversationState.key == key
+                    )
+                )
+        await upsert(
+            session,
+            ConversationState,
+            [
+                {"name": name, "key": key, "state": state}
+                for (name, key), state in conversations.items()
+                if state is not _DELETED
+            ],
+            ["name", "key"],
+        )
+
+    @staticmethod
+    async def _write_user_data(session: AsyncSession, user_data: dict[int, Any]) -> None:
+        dropped = [user_id for user_id, data in user_data.items() if data is _DELETED]
+        if dropped:
+            await session.execute(delete(UserData).where(UserData.user_id.in_(dropped)))
+        await upsert(
+            session,
+            UserData,
+            [
+                {"user_id": user_id, "data": data}
+                for user_id, data in user_data.items()
+                if data is not _DELETED
+            ],
+            ["user_id"],
+        )

@@ -10,6 +10,7 @@ from telegram.request import BaseRequest
 
 from bot.commands import publish_commands
 from bot.context import HuihuiContext
+from bot import notifications
 from bot.errors import on_error
 from bot.processor import PerMemberUpdateProcessor
 from bot.services import Services
@@ -50,6 +51,7 @@ def build_application(services: Services, request: BaseRequest | None = None) ->
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
+    notifications.register(services.scheduler)
     application.add_handler(TypeHandler(Update, remember_language), group=-1)
     for module in CONVERSATIONS:
         module.register(application)

@@ -34,6 +34,10 @@ class LanguagePreferences:
             return self._default
         return resolve_language(await self._chosen(user.id), user.language_code, self._default)
 
+    async def resolve_id(self, telegram_id: int) -> Language:
+        """For messages sent without an update (scheduled work): the choice, else the default."""
+        return resolve_language(await self._chosen(telegram_id), None, self._default)
+
     async def choose(self, telegram_id: int, language: Language) -> None:
         async with self._sessionmaker.begin() as session:
             member = await members.ensure_member(session, telegram_id, self._clock.now())

@@ -37,9 +37,6 @@ async def ask(update: Update, context: HuihuiContext) -> None:
 async def choose(update: Update, context: HuihuiContext) -> None:
     query = update.callback_query
     language = query.data.removeprefix(CALLBACK_PREFIX)
-    if language not in SUPPORTED_LANGUAGES:
-        await query.answer()
-        return
     await context.services.languages.choose(update.effective_user.id, language)  # type: ignore[arg-type]
     _ = translator(language)  # type: ignore[arg-type]
     await query.answer()
@@ -49,4 +46,7 @@ async def choose(update: Update, context: HuihuiContext) -> None:
 
 def register(application: HuihuiApplication) -> None:
     application.add_handler(CommandHandler("language", ask, filters=filters.ChatType.PRIVATE))
-    application.add_handler(CallbackQueryHandler(choose, pattern=f"^{CALLBACK_PREFIX}"))
+    choices = "|".join(SUPPORTED_LANGUAGES)
+    application.add_handler(
+        CallbackQueryHandler(choose, pattern=f"^{CALLBACK_PREFIX}({choices})$")
+    )

@@ -158,12 +158,10 @@ class FakeBotAPI(BaseRequest):
     def _get_me(self, _p: dict[str, Any], _u: Any) -> dict[str, Any]:
         return BOT_USER
 
-    def commands_for(
-        self, scope: dict[str, Any] | None = None, language_code: str = ""
-    ) -> list[str]:
-        """Command names of the menu published for a scope and language, as Telegram keeps it."""
+    def menu(self, scope: dict[str, Any] | None = None, language_code: str = "") -> dict[str, str]:
+        """The command menu published for a scope and language: command → description."""
         key = _commands_key({"scope": scope, "language_code": language_code})
-        return [command["command"] for command in self.commands.get(key, [])]
+        return {c["command"]: c["description"] for c in self.commands.get(key, [])}
 
     def _set_my_commands(self, p: dict[str, Any], _u: Any) -> bool:
         self.commands[_commands_key(p)] = p["commands"]

@@ -1,0 +1,103 @@
+"""/start, /help, /feedback and what 会会 says to anything it does not understand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.sandbox import Sandbox
+from storage.models import Feedback, Member
+
+
+async def feedback_texts(sb: Sandbox) -> list[str]:
+    async with sb.app.services.db() as session:
+        return list((await session.scalars(select(Feedback.text).order_by(Feedback.id))).all())
+
+
+async def test_start_introduces_huihui_in_chinese(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("/start")
+    assert "你好，小王！我是会会" in alice.last_text()
+    assert "/help" in alice.last_text()
+
+
+async def test_start_in_english_for_an_english_telegram_app(sandbox: Sandbox) -> None:
+    bob = sandbox.user("Bob", language="en-GB")
+    await bob.send("/start")
+    assert bob.last_text().startswith("Hello Bob! I am 会会")
+
+
+async def test_help_lists_every_published_command(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("/help")
+    published = sandbox.api.menu()
+    assert published, "no command menu was published"
+    for command in published:
+        assert f"/{command} — " in alice.last_text()
+
+
+async def test_start_stores_nothing_about_the_member(sandbox: Sandbox) -> None:
+    await sandbox.user("小王").send("/start")
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(func.count()).select_from(Member)) == 0
+
+
+async def test_feedback_is_stored_and_acknowledged(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("/feedback")
+    assert "你想对工会说些什么" in alice.last_text()
+    await alice.send("  食堂的菜太咸了  ")
+    assert "谢谢" in alice.last_text()
+    assert await feedback_texts(sandbox) == ["食堂的菜太咸了"]
+
+
+async def test_feedback_rejects_bad_input_and_keeps_asking(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("/feedback")
+    await alice.send("长" * 1001)
+    assert "1001 字" in alice.last_text() and "1000 字以内" in alice.last_text()
+    await alice.send_photo()
+    assert "请用文字写下你的留言" in alice.last_text()
+    assert await feedback_texts(sandbox) == []
+    await alice.send("好的，简短一点")
+    assert await feedback_texts(sandbox) == ["好的，简短一点"]
+
+
+async def test_feedback_can_be_cancelled(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("/feedback")
+    await alice.send("/cancel")
+    assert "已取消" in alice.last_text()
+    await alice.send("这句不是留言")
+    assert "没有看懂" in alice.last_text()
+    assert await feedback_texts(sandbox) == []
+
+
+async def test_unknown_text_commands_and_documents_get_a_friendly_answer(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("在吗？")
+    assert alice.last_text() == "抱歉，我没有看懂。发送 /help 看看我能做什么。"
+    await alice.send("/nonsense")
+    assert "/help" in alice.last_text()
+    document = tmp_path / "简历.pdf"
+    document.write_bytes(b"%PDF-1.4")
+    await alice.send_document(document)
+    assert "没有看懂" in alice.last_text()
+    assert "简历.pdf" in alice.transcript()
+
+
+async def test_a_button_from_an_older_version_of_the_bot_is_explained(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await sandbox.app.bot.send_message(
+        alice.chat_id,
+        "旧消息",
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("旧按钮", callback_data="retired-feature:1")]]
+        ),
+    )
+    await alice.press("旧按钮")
+    assert alice.last_alert() == "这个按钮已失效。发送 /help 重新开始。"

@@ -1,0 +1,51 @@
+"""Every member-facing string in the code has a Chinese translation with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def extracted_messages() -> set[str]:
+    found: set[str] = set()
+    for directory in ("bot", "conversations"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / directory,
+            method_map=[("**.py", "python")],
+            keywords={"_": None, "N_": None},
+        ):
+            found.add(message)
+    return found
+
+
+def catalog(locale: str) -> dict[str, str]:
+    path = ROOT / "bot" / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po_file:
+        return {m.id: m.string for m in read_po(po_file) if m.id and not m.fuzzy}
+
+
+def test_the_code_has_member_facing_strings() -> None:
+    assert len(extracted_messages()) >= 10
+
+
+def test_every_string_is_translated_to_chinese() -> None:
+    zh = catalog("zh_CN")
+    missing = sorted(message for message in extracted_messages() if not zh.get(message))
+    assert missing == [], f"untranslated (run `make i18n`, then translate): {missing}"
+
+
+def test_english_catalog_lists_every_string() -> None:
+    en = catalog("en")
+    missing = sorted(message for message in extracted_messages() if message not in en)
+    assert missing == [], f"missing from the en catalog (run `make i18n`): {missing}"
+
+
+def test_translations_keep_placeholders() -> None:
+    for message, translation in catalog("zh_CN").items():
+        assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(translation)), message

@@ -81,7 +81,9 @@ class Scheduler:
         self._clock = clock
         self._kinds: dict[str, TaskKind] = {}
         self._application: HuihuiApplication | None = None
-        self._runs: set[asyncio.Task[None]] = set()
+        # Task runs in progress, and passes of run_due (which may still be claiming).
+        self._runs: set[asyncio.Task[Any]] = set()
+        self._passes: set[asyncio.Task[Any]] = set()
 
     def register(
         self,
@@ -161,6 +163,15 @@ class Scheduler:
 
     async def run_due(self) -> int:
         """Run every task that is due now; returns how many ran (successfully or not)."""
+        this_pass = asyncio.current_task()
+        if this_pass is not None:
+            self._passes.add(this_pass)
+        try:
+            return await self._run_due()
+        finally:
+            self._passes.discard(this_pass)  # type: ignore[arg-type]
+
+    async def _run_due(self) -> int:
         run_count = 0
         while True:
             now = self._clock.now()
@@ -181,9 +192,10 @@ class Scheduler:
         return run_count
 
     async def wait_idle(self) -> None:
-        """Wait until no task is running (the sandbox and tests use this)."""
-        while self._runs:
-            await asyncio.gather(*list(self._runs), return_exceptions=True)
+        """Wait until no task is running or being claimed (the sandbox and tests use this)."""
+        me = asyncio.current_task()
+        while busy := (self._runs | self._passes) - {me}:
+            await asyncio.wait(busy)
 
     async def _on_wake(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.run_due()

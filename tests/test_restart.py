@@ -1,0 +1,38 @@
+"""Conversation state lives in the database: a restart in the middle of a dialog continues it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.sandbox import Sandbox
+from storage.models import ConversationState, Feedback
+
+
+async def test_restart_in_the_middle_of_a_conversation_continues_it(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("/feedback")
+    await sandbox.restart()
+    await alice.send("希望多办户外活动")
+    assert "谢谢" in alice.last_text()
+    async with sandbox.app.services.db() as session:
+        assert (await session.scalars(select(Feedback.text))).all() == ["希望多办户外活动"]
+
+
+async def test_finished_conversations_leave_no_state_behind(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("/feedback")
+    await alice.send("谢谢工会")
+    await sandbox.restart()
+    async with sandbox.app.services.db() as session:
+        assert (await session.scalars(select(ConversationState))).all() == []
+    await alice.send("这句话不是留言")
+    assert "没有看懂" in alice.last_text()
+
+
+async def test_state_is_written_while_running_not_only_at_shutdown(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await alice.send("/feedback")
+    await sandbox.app.update_persistence()  # what the persistence interval does every second
+    async with sandbox.app.services.db() as session:
+        states = (await session.scalars(select(ConversationState))).all()
+    assert [(s.name, s.state) for s in states] == [("feedback", "writing")]

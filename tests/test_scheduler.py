@@ -1,0 +1,162 @@
+"""Scheduled work: runs when due, exactly once, across restarts, with explicit missed-run rules."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from bot.notifications import schedule_notice
+from bot.sandbox import Sandbox
+from storage.models import ScheduledTask, TaskStatus
+
+NOTICE = "Thank you! The organisers will read your message."
+NOTICE_ZH = "谢谢！工会的工作人员会认真阅读你的留言。"
+
+
+async def task_rows(sb: Sandbox) -> list[ScheduledTask]:
+    async with sb.app.services.db() as session:
+        return list((await session.scalars(select(ScheduledTask).order_by(ScheduledTask.id))).all())
+
+
+async def notice_in(sb: Sandbox, member, delay: timedelta, **options) -> int:
+    return await schedule_notice(
+        sb.app.services.scheduler, member.id, NOTICE, sb.clock.now() + delay, **options
+    )
+
+
+async def test_work_runs_when_due_and_only_once(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await notice_in(sandbox, alice, timedelta(hours=25))
+    await sandbox.advance(timedelta(hours=24))
+    assert alice.texts() == []
+    await sandbox.advance(timedelta(hours=1))
+    assert alice.texts() == [NOTICE_ZH]
+    await sandbox.advance(timedelta(days=3))
+    await sandbox.restart()
+    await sandbox.advance(timedelta(days=3))
+    assert alice.texts() == [NOTICE_ZH]
+    [task] = await task_rows(sandbox)
+    assert (task.status, task.attempts) == (TaskStatus.DONE, 1)
+
+
+async def test_due_work_runs_in_order_as_time_passes(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    scheduler = sandbox.app.services.scheduler
+    start = sandbox.clock.now()
+    for hours, text in ((3, "Cancelled. Nothing was sent."), (1, "Here is what I can do:")):
+        await schedule_notice(scheduler, alice.id, text, start + timedelta(hours=hours))
+    await sandbox.advance(timedelta(hours=5))
+    assert alice.texts() == ["我可以帮你做这些：", "已取消，没有发送任何内容。"]
+
+
+async def test_scheduled_work_survives_a_restart(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await notice_in(sandbox, alice, timedelta(hours=2))
+    await sandbox.restart()
+    await sandbox.advance(timedelta(hours=2))
+    assert alice.texts() == [NOTICE_ZH]
+
+
+async def test_work_missed_while_down_runs_at_start_unless_expired(sandbox: Sandbox) -> None:
+    alice, bob = sandbox.user("小王"), sandbox.user("小李")
+    now = sandbox.clock.now()
+    await notice_in(sandbox, alice, timedelta(hours=1), expires_at=now + timedelta(hours=3))
+    await notice_in(sandbox, bob, timedelta(hours=1), expires_at=now + timedelta(minutes=90))
+    await sandbox.stop()
+    sandbox.clock.advance(timedelta(hours=2))  # the bot was down when both fell due
+    await sandbox.start()
+    await sandbox.advance(timedelta(0))
+    assert alice.texts() == [NOTICE_ZH]
+    assert bob.texts() == []
+    statuses = [task.status for task in await task_rows(sandbox)]
+    assert statuses == [TaskStatus.DONE, TaskStatus.EXPIRED]
+
+
+async def test_rescheduling_the_same_key_replaces_the_pending_task(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await notice_in(sandbox, alice, timedelta(hours=1), key="demo:alice")
+    await notice_in(sandbox, alice, timedelta(hours=5), key="demo:alice")
+    await sandbox.advance(timedelta(hours=4))
+    assert alice.texts() == []
+    await sandbox.advance(timedelta(hours=1))
+    assert alice.texts() == [NOTICE_ZH]
+    await notice_in(sandbox, alice, timedelta(hours=1), key="demo:alice")  # already ran: kept
+    await sandbox.advance(timedelta(hours=2))
+    assert alice.texts() == [NOTICE_ZH]
+    assert len(await task_rows(sandbox)) == 1
+
+
+async def test_cancelled_work_never_runs(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await notice_in(sandbox, alice, timedelta(hours=1), key="demo:cancel")
+    assert await sandbox.app.services.scheduler.cancel("demo:cancel")
+    await sandbox.advance(timedelta(hours=2))
+    assert alice.texts() == []
+
+
+async def test_failing_work_is_retried_with_back_off_then_given_up(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    sandbox.api.inject_error(alice.chat_id, "network", times=2)
+    await notice_in(sandbox, alice, timedelta(minutes=10))
+    await sandbox.advance(timedelta(minutes=10))
+    assert alice.texts() == []
+    await sandbox.advance(timedelta(minutes=3))  # retried after 1 min, then after 2 more
+    assert alice.texts() == [NOTICE_ZH]
+    [task] = await task_rows(sandbox)
+    assert (task.status, task.attempts) == (TaskStatus.DONE, 3)
+
+    sandbox.api.inject_error(alice.chat_id, "network")
+    await notice_in(sandbox, alice, timedelta(minutes=1))
+    await sandbox.advance(timedelta(hours=1))
+    failed = (await task_rows(sandbox))[-1]
+    assert (failed.status, failed.attempts, failed.last_error) == (
+        TaskStatus.FAILED,
+        3,
+        "NetworkError",
+    )
+
+
+async def test_a_blocked_member_is_not_retried(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    sandbox.api.inject_error(alice.chat_id, "blocked")
+    await notice_in(sandbox, alice, timedelta(minutes=1))
+    await sandbox.advance(timedelta(hours=1))
+    [task] = await task_rows(sandbox)
+    assert (task.status, task.attempts) == (TaskStatus.DONE, 1)
+    assert sandbox.api.calls["sendMessage"] == 1
+
+
+async def test_work_interrupted_by_a_crash_runs_again_at_start(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    task_id = await notice_in(sandbox, alice, timedelta(minutes=5))
+    async with sandbox.app.services.db.begin() as session:  # the process dies mid-run
+        await session.execute(
+            update(ScheduledTask)
+            .where(ScheduledTask.id == task_id)
+            .values(status=TaskStatus.RUNNING, attempts=1)
+        )
+    await sandbox.restart()
+    await sandbox.advance(timedelta(minutes=10))
+    assert alice.texts() == [NOTICE_ZH]
+
+
+async def test_work_falling_due_is_started_by_the_job_queue_on_its_own(sandbox: Sandbox) -> None:
+    """No advance(): the JobQueue job armed for the earliest task wakes the scheduler."""
+    alice = sandbox.user("小王")
+    await notice_in(sandbox, alice, timedelta(0))
+    for _ in range(100):
+        if alice.texts():
+            break
+        await asyncio.sleep(0.05)
+    assert alice.texts() == [NOTICE_ZH]
+
+
+async def test_notices_use_the_language_chosen_when_they_are_sent(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await notice_in(sandbox, alice, timedelta(hours=1))
+    await alice.send("/language")
+    await alice.press("English")
+    await sandbox.advance(timedelta(hours=1))
+    assert alice.last_text() == NOTICE

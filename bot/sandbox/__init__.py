@@ -85,6 +85,8 @@ class Sandbox:
     async def restart(self) -> None:
         """Stop the bot and build a new Application on the same database, as after a redeploy."""
         await self.stop()
+        for user in self.users:
+            user.log.append(ChatEntry(0, False, "system", text="会会 restarted"))
         await self.start()
 
     @property
@@ -235,28 +237,31 @@ class SimulatedUser:
 
     # What the member sees
     def bot_messages(self) -> list[ChatEntry]:
-        return [e for e in self.log if e.from_bot and not e.deleted]
+        """Messages from the bot, in their current (possibly edited) form."""
+        return [e for e in self.log if e.from_bot and not e.deleted and e.kind not in _EVENTS]
 
     def last_text(self) -> str | None:
-        """Text (or caption) of the latest message from the bot."""
-        messages = [e for e in self.bot_messages() if e.kind != "alert"]
-        return messages[-1].text if messages else None
+        """What the bot said last: its newest message, or the newest edit of an earlier one."""
+        said = [e for e in self.log if e.from_bot and not e.deleted and e.kind != "alert"]
+        return said[-1].text if said else None
 
     def last_alert(self) -> str | None:
         """The latest pop-up the bot showed in answer to a button press."""
-        alerts = [e for e in self.bot_messages() if e.kind == "alert"]
+        alerts = [e for e in self.log if e.from_bot and e.kind == "alert"]
         return alerts[-1].text if alerts else None
 
     def texts(self) -> list[str]:
-        return [e.text or "" for e in self.bot_messages() if e.kind != "alert"]
+        """Text of every message from the bot, in order."""
+        return [e.text or "" for e in self.bot_messages()]
 
     def buttons(self) -> list[str]:
         """Labels of the latest bot message that has buttons."""
         found = self._buttons_on_screen()
         return [button["text"] for button in _flatten(found[1])] if found else []
 
-    def transcript(self) -> str:
-        return "\n".join(self._transcript_lines())
+    def transcript(self, since: int = 0) -> str:
+        """Both sides of the chat, readable; ``since`` skips the first entries of the log."""
+        return "\n".join(self._transcript_lines(self.log[since:]))
 
     # Internals
     def _message(self, kind: str, **entry: Any) -> dict[str, Any]:
@@ -317,35 +322,40 @@ class SimulatedUser:
             raise ButtonNotFound(f"button {label!r} {problem}; buttons shown: {shown}")
         return entry, matches[0]
 
-    def _transcript_lines(self) -> Iterator[str]:
-        for entry in self.log:
-            if entry.deleted:
-                continue
-            if entry.from_bot:
-                speaker = "🤖 会会"
-                if entry.kind == "alert":
-                    yield f"{speaker} (pop-up): {entry.text}"
-                    continue
-                body = entry.text or ""
-                if entry.kind in {"photo", "document"}:
-                    body = f"[{entry.kind}{': ' + entry.file_name if entry.file_name else ''}] {body}".strip()
-                if entry.edited:
-                    body += " (edited)"
-                yield _indent(f"{speaker}: ", body)
-                rows = entry.inline_keyboard or (entry.reply_keyboard or {}).get("keyboard")
-                for row in rows or []:
-                    yield "      " + "  ".join(
-                        f"[{b['text'] if isinstance(b, dict) else b}]" for b in row
-                    )
-            else:
-                speaker = f"👤 {self.first_name}"
+    def _transcript_lines(self, entries: list[ChatEntry]) -> Iterator[str]:
+        for entry in entries:
+            if entry.kind == "system":
+                yield f"   ⟳ {entry.text}"
+            elif entry.from_bot:
+                yield from _bot_lines(entry)
+            elif not entry.deleted:
                 shown = {
                     "press": f"▸ pressed [{entry.text}]",
                     "contact": f"▸ shared contact {entry.text}",
                     "photo": f"▸ sent a photo {entry.text or ''}".rstrip(),
                     "document": f"▸ sent {entry.file_name}",
                 }.get(entry.kind, entry.text or "")
-                yield _indent(f"{speaker}: ", shown)
+                yield _indent(f"👤 {self.first_name}: ", shown)
+
+
+_EVENTS = {"alert", "edit", "system"}
+
+
+def _bot_lines(entry: ChatEntry) -> Iterator[str]:
+    if entry.kind == "alert":
+        yield f"🤖 会会 (pop-up): {entry.text}"
+        return
+    if entry.kind == "edit":
+        prefix, body, keyboard = "🤖 会会 (edits its message): ", entry.text or "", entry.inline_keyboard
+    else:
+        prefix, body = "🤖 会会: ", entry.original_text or ""
+        keyboard = entry.original_keyboard or (entry.reply_keyboard or {}).get("keyboard")
+        if entry.kind in {"photo", "document"}:
+            label = f"{entry.kind}: {entry.file_name}" if entry.file_name else entry.kind
+            body = f"[{label}] {body}".strip()
+    yield _indent(prefix, body)
+    for row in keyboard or []:
+        yield "      " + "  ".join(f"[{b['text'] if isinstance(b, dict) else b}]" for b in row)
 
 
 def _flatten(rows: list[list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:

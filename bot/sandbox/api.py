@@ -45,7 +45,7 @@ class ChatEntry:
 
     message_id: int
     from_bot: bool
-    kind: str  # text, photo, document, contact, press, alert
+    kind: str  # text, photo, document, contact, press, alert, edit (of an earlier message), system
     text: str | None = None
     inline_keyboard: list[list[dict[str, Any]]] | None = None
     reply_keyboard: dict[str, Any] | None = None
@@ -54,6 +54,13 @@ class ChatEntry:
     file_name: str | None = None
     edited: bool = False
     deleted: bool = False
+    # What the message looked like when it was sent, before any edit.
+    original_text: str | None = None
+    original_keyboard: list[list[dict[str, Any]]] | None = None
+
+    def __post_init__(self) -> None:
+        self.original_text = self.text
+        self.original_keyboard = self.inline_keyboard
 
 
 @dataclass
@@ -208,21 +215,13 @@ class FakeBotAPI(BaseRequest):
         return self._message_json(p["chat_id"], entry)
 
     def _edit_message_text(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        entry = self._find(p)
-        entry.text, entry.edited = p["text"], True
-        entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
-        return self._message_json(p["chat_id"], entry)
+        return self._edit(p, p["text"])
 
     def _edit_message_caption(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        entry = self._find(p)
-        entry.text, entry.edited = p.get("caption"), True
-        entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
-        return self._message_json(p["chat_id"], entry)
+        return self._edit(p, p.get("caption"))
 
     def _edit_message_reply_markup(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        entry = self._find(p)
-        entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
-        return self._message_json(p["chat_id"], entry)
+        return self._edit(p, self._find(p).text)
 
     def _delete_message(self, p: dict[str, Any], _u: Any) -> bool:
         self._find(p).deleted = True
@@ -259,10 +258,21 @@ class FakeBotAPI(BaseRequest):
         self.chats[chat_id].append(entry)
         return entry
 
+    def _edit(self, p: dict[str, Any], text: str | None) -> dict[str, Any]:
+        """Change a message in place and note the change, in order, in the chat's history."""
+        entry = self._find(p)
+        entry.text, entry.edited = text, True
+        entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
+        chat_id = int(p["chat_id"])
+        self.chats[chat_id].append(
+            ChatEntry(entry.message_id, True, "edit", text=text, inline_keyboard=entry.inline_keyboard)
+        )
+        return self._message_json(chat_id, entry)
+
     def _find(self, p: dict[str, Any]) -> ChatEntry:
         chat_id, message_id = int(p["chat_id"]), int(p["message_id"])
         for entry in self.chats[chat_id]:
-            if entry.message_id == message_id and not entry.deleted:
+            if entry.message_id == message_id and entry.kind != "edit" and not entry.deleted:
                 return entry
         raise LookupError(f"message {message_id} not found in chat {chat_id}")
 

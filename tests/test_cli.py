@@ -1,0 +1,84 @@
+"""The ``huihui`` command as an operator uses it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def huihui(*args: str, cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HUIHUI_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", ["run", "webhook"])
+def test_serving_without_a_token_exits_2_naming_the_variable(tmp_path: Path, command: str) -> None:
+    result = huihui(command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "HUIHUI_BOT_TOKEN" in result.stderr
+    assert not (tmp_path / "huihui.db").exists()
+
+
+def test_webhook_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
+    result = huihui("webhook", cwd=tmp_path, HUIHUI_BOT_TOKEN="123:abc")
+    assert result.returncode == 2 and "HUIHUI_WEBHOOK_SECRET" in result.stderr
+
+
+def test_invalid_configuration_is_reported_in_one_line(tmp_path: Path) -> None:
+    result = huihui("run", cwd=tmp_path, HUIHUI_TIMEZONE="Mars/Olympus_Mons")
+    assert result.returncode == 2
+    assert "HUIHUI_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_configuration_is_read_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        f"HUIHUI_DATABASE_URL=sqlite+aiosqlite:///{tmp_path}/from-dotenv.db\n", encoding="utf-8"
+    )
+    result = huihui("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "from-dotenv.db").exists()
+
+
+def test_db_upgrade_creates_the_schema_and_can_run_again(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/members.db"
+    first = huihui("db", "upgrade", cwd=tmp_path, HUIHUI_DATABASE_URL=url)
+    assert first.returncode == 0, first.stderr
+    assert "database is at revision" in first.stdout
+    again = huihui("db", "upgrade", cwd=tmp_path, HUIHUI_DATABASE_URL=url)
+    assert again.returncode == 0 and again.stdout == first.stdout
+
+
+def test_demo_prints_a_two_sided_conversation_in_chinese(tmp_path: Path) -> None:
+    result = huihui("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "👤 小王: /start" in out and "🤖 会会: 你好，小王！我是会会" in out
+    assert "⟳ 会会 restarted" in out and "🤖 会会: 谢谢！" in out
+    assert "👤 Emma: ▸ pressed [中文]" in out
+    assert list(tmp_path.iterdir()) == [], "the demo must not leave files behind"
+
+
+def test_chat_lets_a_person_talk_and_press_numbered_buttons(tmp_path: Path) -> None:
+    script = "/start\n/language\n2\n/help\n:wait 1x\n:quit\n"
+    result = huihui("chat", "--name", "Lin", cwd=tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "你好，Lin！" in out
+    assert "  1. 中文\n  2. English" in out
+    assert "Done — I will speak English with you from now on." in out
+    assert "Here is what I can do:" in out
+    assert "say how long" in out

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
 from bot.commands import publish_commands
@@ -31,7 +38,13 @@ class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
         ]
 
 
-def build_application(services: Services, request: BaseRequest | None = None) -> HuihuiApplication:
+def build_application(
+    services: Services,
+    request: BaseRequest | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
+) -> HuihuiApplication:
+    """The bot, wired. ``request`` replaces the network (sandbox); ``update_processor`` replaces
+    the per-member processor (benchmarks compare it with PTB's default)."""
     settings = services.settings
     if settings.bot_token is None:
         raise ValueError("HUIHUI_BOT_TOKEN is not set")
@@ -40,7 +53,9 @@ def build_application(services: Services, request: BaseRequest | None = None) ->
         .application_class(HuihuiApplication, kwargs={"services": services})
         .token(settings.bot_token.get_secret_value())
         .context_types(ContextTypes(context=HuihuiContext))
-        .concurrent_updates(PerMemberUpdateProcessor(settings.max_concurrent_updates))
+        .concurrent_updates(
+            update_processor or PerMemberUpdateProcessor(settings.max_concurrent_updates)
+        )
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3

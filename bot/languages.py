@@ -40,8 +40,7 @@ class LanguagePreferences:
 
     async def choose(self, telegram_id: int, language: Language) -> None:
         async with self._sessionmaker.begin() as session:
-            member = await members.ensure_member(session, telegram_id, self._clock.now())
-            member.language = language
+            await members.set_language(session, telegram_id, language, self._clock.now())
         self._remember(telegram_id, language)
 
     def forget(self, telegram_id: int) -> None:

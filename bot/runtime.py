@@ -6,6 +6,9 @@ bot a test talks to is started exactly like the one members talk to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from telegram.ext import BaseUpdateProcessor
 from telegram.request import BaseRequest
 
 from bot.app import HuihuiApplication, build_application, on_start
@@ -18,11 +21,19 @@ from storage.engine import create_engine, create_sessionmaker
 
 class Runtime:
     def __init__(
-        self, settings: Settings, clock: Clock | None = None, request: BaseRequest | None = None
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        request: BaseRequest | None = None,
+        update_processor: BaseUpdateProcessor | None = None,
+        setup: Callable[[HuihuiApplication], None] | None = None,
     ) -> None:
+        """``setup`` may add handlers to each Application built, before it is initialised."""
         self.settings = settings
         self.clock = clock or SystemClock()
         self._request = request
+        self._update_processor = update_processor
+        self._setup = setup
         self._application: HuihuiApplication | None = None
         self._engine = None
 
@@ -40,7 +51,9 @@ class Runtime:
         self._engine = create_engine(self.settings.database_url)
         await migrate.upgrade(self._engine)
         services = Services.create(self.settings, self.clock, create_sessionmaker(self._engine))
-        application = build_application(services, self._request)
+        application = build_application(services, self._request, self._update_processor)
+        if self._setup is not None:
+            self._setup(application)
         await application.initialize()
         await application.start()
         await on_start(application)

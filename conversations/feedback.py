@@ -44,11 +44,10 @@ async def receive(update: Update, context: HuihuiContext) -> str | int:
         )
         return WRITING
     services = context.services
+    now = services.clock.now()
     async with services.db.begin() as session:
-        member = await members.ensure_member(
-            session, update.effective_user.id, services.clock.now()
-        )
-        await feedback.add(session, member.id, text, services.clock.now())
+        member_id = await members.ensure_member(session, update.effective_user.id, now)
+        await feedback.add(session, member_id, text, now)
     await update.effective_message.reply_text(
         _("Thank you! The organisers will read your message.")
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -130,13 +131,16 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
     async def _write_conversations(
         session: AsyncSession, conversations: dict[tuple[str, str], Any]
     ) -> None:
+        ended: dict[str, list[str]] = defaultdict(list)
         for (name, key), state in conversations.items():
             if state is _DELETED:
-                await session.execute(
-                    delete(ConversationState).where(
-                        ConversationState.name == name, ConversationState.key == key
-                    )
+                ended[name].append(key)
+        for name, keys in ended.items():
+            await session.execute(
+                delete(ConversationState).where(
+                    ConversationState.name == name, ConversationState.key.in_(keys)
                 )
+            )
         await upsert(
             session,
             ConversationState,

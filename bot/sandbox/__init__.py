@@ -18,12 +18,13 @@ from __future__ import annotations
 import itertools
 import mimetypes
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.ext import BaseUpdateProcessor
 
 from bot.app import HuihuiApplication
 from bot.clock import ManualClock
@@ -47,6 +48,8 @@ class Sandbox:
         api_latency: float = 0.0,
         *,
         start: datetime | None = None,
+        update_processor: BaseUpdateProcessor | None = None,
+        setup: Callable[[HuihuiApplication], None] | None = None,
         **settings: Any,
     ) -> None:
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
@@ -59,6 +62,8 @@ class Sandbox:
         )
         self.clock = ManualClock(start)
         self.api = FakeBotAPI(self.clock, latency=api_latency)
+        self._update_processor = update_processor
+        self._setup = setup
         self._runtime: Runtime | None = None
         self._update_ids = itertools.count(1)
         self._user_ids = itertools.count(100_001)
@@ -74,7 +79,13 @@ class Sandbox:
             self._tempdir.cleanup()
 
     async def start(self) -> None:
-        self._runtime = Runtime(self.settings, self.clock, request=self.api)
+        self._runtime = Runtime(
+            self.settings,
+            self.clock,
+            request=self.api,
+            update_processor=self._update_processor,
+            setup=self._setup,
+        )
         await self._runtime.start()
 
     async def stop(self) -> None:

@@ -1,0 +1,223 @@
+"""Updates per second through the full stack: sandbox Bot API with latency, real Application,
+database, persistence, rate limiter.
+
+Simulated members each send their messages one after another, waiting for each answer, through
+a small stateful flow: /quiz asks nine questions in a row; the conversation state and the
+answers (user_data) live in 会会's SQL persistence, written in batches as in production. Runs in
+the same process, one after the other:
+
+* ``sequential``: the flow on PTB's default update processor (one update at a time);
+* ``concurrent``: the flow on 会会's per-member processor;
+* ``echo``: a bare echo handler on 会会's processor — the ceiling of the stack;
+* ``feedback``: the product's /feedback flow on 会会's processor, which commits every note to the
+  database before thanking the member (one write transaction per two updates), for reference.
+
+PTB's default serves about one update per Bot API round trip, so it runs on fewer members
+(``--sequential-members``) to keep the run short; its rate does not depend on how many wait.
+
+    python benchmarks/throughput.py [--members 500] [--messages 20] [--latency 0.05] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import (  # noqa: E402
+    ApplicationHandlerStop,
+    BaseHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    SimpleUpdateProcessor,
+    filters,
+)
+
+from bot.sandbox import Sandbox, SimulatedUser  # noqa: E402
+from storage.models import Feedback, UserData  # noqa: E402
+
+TARGET_VS_SEQUENTIAL = 20.0
+TARGET_VS_ECHO = 0.5
+
+
+QUESTIONS = 9
+
+
+async def quiz_flow(member: SimulatedUser, messages: int) -> None:
+    for index in range(messages):
+        if index % (QUESTIONS + 1) == 0:
+            await member.send("/quiz")
+        else:
+            await member.send(f"答案{index}")
+
+
+async def ask_question(update: Update, context: Any) -> int:
+    answers = context.user_data.setdefault("quiz", [])
+    if update.effective_message.text != "/quiz":
+        answers.append(update.effective_message.text)
+    else:
+        answers.clear()
+    number = len(answers) + 1
+    if number > QUESTIONS:
+        await update.effective_message.reply_text(f"完成，共 {len(answers)} 个回答")
+        return ConversationHandler.END
+    await update.effective_message.reply_text(f"第 {number} 题：你周末喜欢做什么？")
+    return number
+
+
+def stop_after(callback: Callable[..., Awaitable[int]]) -> Callable[..., Awaitable[None]]:
+    async def stopping(update: Update, context: Any) -> None:
+        raise ApplicationHandlerStop(await callback(update, context))
+
+    return stopping
+
+
+def quiz_handler() -> ConversationHandler[Any]:
+    # Ending the update here keeps the product's own handlers out of the measurement.
+    answer = MessageHandler(filters.TEXT & ~filters.COMMAND, stop_after(ask_question))
+    return ConversationHandler(
+        entry_points=[CommandHandler("quiz", stop_after(ask_question))],
+        states={number: [answer] for number in range(1, QUESTIONS + 1)},
+        fallbacks=[],
+        name="benchmark-quiz",
+        persistent=True,
+    )
+
+
+async def feedback_flow(member: SimulatedUser, messages: int) -> None:
+    for round_ in range(messages // 2):
+        await member.send("/feedback")
+        await member.send(f"第{round_ + 1}条建议：食堂晚饭多一些素菜")
+
+
+async def echo_flow(member: SimulatedUser, messages: int) -> None:
+    for index in range(messages):
+        await member.send(f"echo {index}")
+
+
+async def echo(update: Update, _context: Any) -> None:
+    await update.effective_message.reply_text(update.effective_message.text)
+    raise ApplicationHandlerStop
+
+
+def echo_handler() -> MessageHandler[Any, Any]:
+    return MessageHandler(filters.ALL, echo)
+
+
+async def measure(
+    *,
+    label: str,
+    members: int,
+    messages: int,
+    latency: float,
+    database_url: str | None,
+    flow: Callable[[SimulatedUser, int], Awaitable[None]],
+    sequential: bool = False,
+    handler: Callable[[], BaseHandler[Any, Any, Any]] | None = None,
+) -> dict[str, Any]:
+    def setup(application: Any) -> None:
+        if handler is not None:  # ahead of every product handler
+            application.add_handler(handler(), group=-2)
+
+    processor = SimpleUpdateProcessor(1) if sequential else None
+    async with Sandbox(
+        database_url=database_url, api_latency=latency, update_processor=processor, setup=setup
+    ) as sb:
+        crowd = [sb.user(f"会员{i}") for i in range(members)]
+        started = time.perf_counter()
+        await asyncio.gather(*(flow(member, messages) for member in crowd))
+        elapsed = time.perf_counter() - started
+        answered = sum(len(member.texts()) for member in crowd)
+        await sb.app.update_persistence()
+        async with sb.app.services.db() as session:
+            stored = await session.scalar(select(func.count()).select_from(Feedback))
+            persisted_answers = await session.scalar(select(func.count()).select_from(UserData))
+    updates = members * messages
+    expected_stored = updates // 2 if flow is feedback_flow else 0
+    expected_persisted = members if flow is quiz_flow else 0
+    result = {
+        "updates": updates,
+        "seconds": round(elapsed, 3),
+        "updates_per_s": round(updates / elapsed, 1),
+        "unanswered": updates - answered,
+        "feedback_missing": expected_stored - stored,
+        "persisted_state_missing": expected_persisted - persisted_answers,
+    }
+    print(
+        f"  {label:<11} {result['updates_per_s']:>8.1f} updates/s  "
+        f"({updates} updates in {elapsed:.1f} s)",
+        file=sys.stderr,
+    )
+    return result
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    common = {"messages": args.messages, "latency": args.latency, "database_url": args.database_url}
+    print(
+        f"throughput: latency {args.latency * 1000:.0f} ms, {args.messages} messages per member",
+        file=sys.stderr,
+    )
+    sequential = await measure(
+        label="sequential", members=args.sequential_members, flow=quiz_flow,
+        handler=quiz_handler, sequential=True, **common,
+    )
+    concurrent = await measure(
+        label="concurrent", members=args.members, flow=quiz_flow, handler=quiz_handler, **common
+    )
+    echo_run = await measure(
+        label="echo", members=args.members, flow=echo_flow, handler=echo_handler, **common
+    )
+    feedback = await measure(label="feedback", members=args.members, flow=feedback_flow, **common)
+    runs = (sequential, concurrent, echo_run, feedback)
+    vs_sequential = concurrent["updates_per_s"] / sequential["updates_per_s"]
+    vs_echo = concurrent["updates_per_s"] / echo_run["updates_per_s"]
+    return {
+        "members": args.members,
+        "messages_per_member": args.messages,
+        "sequential_members": args.sequential_members,
+        "api_latency_s": args.latency,
+        "database": "sqlite" if args.database_url is None else args.database_url.split(":")[0],
+        "sequential_updates_per_s": sequential["updates_per_s"],
+        "concurrent_updates_per_s": concurrent["updates_per_s"],
+        "echo_updates_per_s": echo_run["updates_per_s"],
+        "feedback_flow_updates_per_s": feedback["updates_per_s"],
+        "concurrent_vs_sequential": round(vs_sequential, 2),
+        "concurrent_vs_echo": round(vs_echo, 2),
+        "unanswered": sum(run["unanswered"] for run in runs),
+        "feedback_missing": sum(run["feedback_missing"] for run in runs),
+        "persisted_state_missing": sum(run["persisted_state_missing"] for run in runs),
+        "targets_met": vs_sequential >= TARGET_VS_SEQUENTIAL and vs_echo >= TARGET_VS_ECHO,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--messages", type=int, default=20, help="per member, even")
+    parser.add_argument("--sequential-members", type=int, default=25)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per Bot API call")
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>26}: {value}")
+    lost = result["unanswered"] + result["feedback_missing"] + result["persisted_state_missing"]
+    return 0 if lost == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

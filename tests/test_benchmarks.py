@@ -1,0 +1,24 @@
+"""The benchmarks still run and check their own results (figures come from `make bench`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_throughput_benchmark_runs_and_loses_nothing() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/throughput.py", "--members", "4", "--messages", "10",
+         "--sequential-members", "2", "--latency", "0", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    for key in ("sequential_updates_per_s", "concurrent_updates_per_s", "echo_updates_per_s"):
+        assert report[key] > 0
+    assert report["unanswered"] == report["feedback_missing"] == 0
+    assert report["persisted_state_missing"] == 0

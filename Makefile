@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench chat i18n clean
+.PHONY: demo test bench chat lint i18n clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ chat: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot conversations storage tests benchmarks
+	$(BIN)/ruff format --check bot conversations storage tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

@@ -168,8 +168,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         file=sys.stderr,
     )
     sequential = await measure(
-        label="sequential", members=args.sequential_members, flow=quiz_flow,
-        handler=quiz_handler, sequential=True, **common,
+        label="sequential",
+        members=args.sequential_members,
+        flow=quiz_flow,
+        handler=quiz_handler,
+        sequential=True,
+        **common,
     )
     concurrent = await measure(
         label="concurrent", members=args.members, flow=quiz_flow, handler=quiz_handler, **common

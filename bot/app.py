@@ -15,9 +15,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import notifications
 from bot.commands import publish_commands
 from bot.context import HuihuiContext
-from bot import notifications
 from bot.errors import on_error
 from bot.processor import PerMemberUpdateProcessor
 from bot.services import Services

@@ -28,7 +28,9 @@ _DURATION = re.compile(r"^(\d+)\s*([mhd])$")
 
 
 async def chat(settings: Settings, *, name: str, language: str) -> None:
-    async with Sandbox(default_language=settings.default_language, timezone=settings.timezone) as sb:
+    async with Sandbox(
+        default_language=settings.default_language, timezone=settings.timezone
+    ) as sb:
         me = sb.user(name, language=language)
         print(f"会会 chat — you are {name}. Send /start to begin; :help for console commands.")
         shown = 0

@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
 def _require_token(settings: Settings) -> bool:
     if settings.bot_token is None:
         print(
-            "huihui: HUIHUI_BOT_TOKEN is not set — create a bot with @BotFather and export its token",
+            "huihui: HUIHUI_BOT_TOKEN is not set — create a bot with @BotFather and export "
+            "its token",
             file=sys.stderr,
         )
         return False

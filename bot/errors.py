@@ -15,6 +15,7 @@ from bot.i18n import translator
 
 _LOGGER = logging.getLogger("huihui.errors")
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_OUR_CODE = tuple(_PROJECT_ROOT / package for package in ("bot", "conversations", "storage"))
 
 
 def describe(error: BaseException | None) -> str:
@@ -32,7 +33,8 @@ def describe(error: BaseException | None) -> str:
 
 
 def _is_ours(filename: str) -> bool:
-    return Path(filename).resolve().is_relative_to(_PROJECT_ROOT) and ".venv" not in filename
+    path = Path(filename).resolve()
+    return any(path.is_relative_to(package) for package in _OUR_CODE)
 
 
 def _label(frame: traceback.FrameSummary) -> str:
@@ -45,7 +47,7 @@ async def on_error(update: object, context: HuihuiContext) -> None:
     if not isinstance(update, Update):
         _LOGGER.error("background error: %s", describe(context.error))
         return
-    kind = update.effective_message and "message" or (update.callback_query and "button") or "other"
+    kind = "button" if update.callback_query else "message" if update.effective_message else "other"
     _LOGGER.error("update %d (%s) failed: %s", update.update_id, kind, describe(context.error))
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:

@@ -59,9 +59,7 @@ def language_from_telegram(language_code: str | None) -> Language | None:
     return primary if primary in SUPPORTED_LANGUAGES else None  # type: ignore[return-value]
 
 
-def resolve_language(
-    chosen: str | None, telegram_code: str | None, default: Language
-) -> Language:
+def resolve_language(chosen: str | None, telegram_code: str | None, default: Language) -> Language:
     """A member's own choice wins, then their Telegram app's language, then the deployment's."""
     if chosen in SUPPORTED_LANGUAGES:
         return chosen  # type: ignore[return-value]

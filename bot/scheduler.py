@@ -103,7 +103,9 @@ class Scheduler:
         async with self._sessionmaker.begin() as session:
             interrupted = await tasks.release_interrupted(session)
         if interrupted:
-            _LOGGER.warning("%d scheduled task(s) were interrupted by a stop; retrying", interrupted)
+            _LOGGER.warning(
+                "%d scheduled task(s) were interrupted by a stop; retrying", interrupted
+            )
         assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
         application.job_queue.run_repeating(
             self._on_wake, interval=self.POLL_INTERVAL, first=self.POLL_INTERVAL, name=self.POLL_JOB
@@ -179,7 +181,9 @@ class Scheduler:
                 batch = [_snapshot(task) for task in await tasks.due(session, now, self.BATCH_SIZE)]
             if not batch:
                 break
-            claimed = [task for task in await asyncio.gather(*(self._claim(t) for t in batch)) if task]
+            claimed = [
+                task for task in await asyncio.gather(*(self._claim(t) for t in batch)) if task
+            ]
             runs = [asyncio.create_task(self._run(task)) for task in claimed]
             self._runs.update(runs)
             for run in runs:
@@ -213,7 +217,9 @@ class Scheduler:
                 return None
             if is_expired(task.due_at, task.expires_at, kind.max_lateness, now):
                 await tasks.finish(session, task.id, TaskStatus.EXPIRED, now)
-                _LOGGER.info("scheduled task %d (%s) expired before it could run", task.id, task.kind)
+                _LOGGER.info(
+                    "scheduled task %d (%s) expired before it could run", task.id, task.kind
+                )
                 return None
             return task if await tasks.claim(session, task.id, now) else None
 
@@ -247,5 +253,11 @@ class Scheduler:
 
 def _snapshot(task: ScheduledTask) -> DueTask:
     return DueTask(
-        task.id, task.kind, task.key, dict(task.payload), task.due_at, task.expires_at, task.attempts
+        task.id,
+        task.kind,
+        task.key,
+        dict(task.payload),
+        task.due_at,
+        task.expires_at,
+        task.attempts,
     )

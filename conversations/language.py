@@ -24,7 +24,9 @@ async def ask(update: Update, context: HuihuiContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(LANGUAGE_NAMES[language], callback_data=CALLBACK_PREFIX + language)
+                InlineKeyboardButton(
+                    LANGUAGE_NAMES[language], callback_data=CALLBACK_PREFIX + language
+                )
                 for language in SUPPORTED_LANGUAGES
             ]
         ]
@@ -47,6 +49,4 @@ async def choose(update: Update, context: HuihuiContext) -> None:
 def register(application: HuihuiApplication) -> None:
     application.add_handler(CommandHandler("language", ask, filters=filters.ChatType.PRIVATE))
     choices = "|".join(SUPPORTED_LANGUAGES)
-    application.add_handler(
-        CallbackQueryHandler(choose, pattern=f"^{CALLBACK_PREFIX}({choices})$")
-    )
+    application.add_handler(CallbackQueryHandler(choose, pattern=f"^{CALLBACK_PREFIX}({choices})$"))

@@ -36,9 +36,7 @@ async def start(update: Update, context: HuihuiContext) -> None:
 async def help_command(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     lines = [f"/{command} — {_(description)}" for command, description in context.huihui.commands]
-    await update.effective_message.reply_text(
-        _("Here is what I can do:") + "\n" + "\n".join(lines)
-    )
+    await update.effective_message.reply_text(_("Here is what I can do:") + "\n" + "\n".join(lines))
 
 
 def register(application: HuihuiApplication) -> None:

@@ -30,6 +30,8 @@ async def chosen_language(session: AsyncSession, telegram_id: int) -> str | None
     return await session.scalar(select(Member.language).where(Member.telegram_id == telegram_id))
 
 
-async def set_language(session: AsyncSession, telegram_id: int, language: str, now: datetime) -> None:
+async def set_language(
+    session: AsyncSession, telegram_id: int, language: str, now: datetime
+) -> None:
     member_id = await ensure_member(session, telegram_id, now)
     await session.execute(update(Member).where(Member.id == member_id).values(language=language))

@@ -78,7 +78,9 @@ class ScheduledTask(Base):
     # After this instant the task is no longer worth running (e.g. a reminder once the event began).
     expires_at: Mapped[datetime | None]
     status: Mapped[TaskStatus] = mapped_column(
-        Enum(TaskStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            TaskStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
         default=TaskStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)

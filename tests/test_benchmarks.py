@@ -12,9 +12,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_throughput_benchmark_runs_and_loses_nothing() -> None:
     result = subprocess.run(
-        [sys.executable, "benchmarks/throughput.py", "--members", "4", "--messages", "10",
-         "--sequential-members", "2", "--latency", "0", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "benchmarks/throughput.py",
+            "--members",
+            "4",
+            "--messages",
+            "10",
+            "--sequential-members",
+            "2",
+            "--latency",
+            "0",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)

@@ -1,4 +1,4 @@
-"""Members are served concurrently; each member's own updates are handled one at a time, in order."""
+"""Members are served concurrently; each member's updates are handled one at a time, in order."""
 
 from __future__ import annotations
 

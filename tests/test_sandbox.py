@@ -18,7 +18,9 @@ async def test_pressing_a_button_that_is_not_shown_lists_those_that_are() -> Non
         with pytest.raises(ButtonNotFound, match="no buttons on screen"):
             await alice.press("同意")
         await alice.send("/language")
-        with pytest.raises(ButtonNotFound, match=r"'同意' is not on screen; buttons shown: '中文', 'English'"):
+        with pytest.raises(
+            ButtonNotFound, match=r"'同意' is not on screen; buttons shown: '中文', 'English'"
+        ):
             await alice.press("同意")
         await alice.press("Eng")  # a unique part of a label is enough
         assert alice.last_text().startswith("Done")

@@ -25,7 +25,9 @@ async def test_deleting_a_member_deletes_what_they_wrote(db) -> None:
     now = datetime.now(UTC)
     async with db.begin() as session:
         member_id = await members.ensure_member(session, 42, now)
-        await session.execute(insert(Feedback).values(member_id=member_id, text="你好", created_at=now))
+        await session.execute(
+            insert(Feedback).values(member_id=member_id, text="你好", created_at=now)
+        )
     async with db.begin() as session:
         await session.execute(delete(Member).where(Member.id == member_id))
     async with db() as session:
@@ -65,4 +67,8 @@ async def test_instants_come_back_as_the_same_instant_in_utc(db) -> None:
 async def test_naive_datetimes_are_refused(db) -> None:
     with pytest.raises(Exception, match="naive datetimes"):
         async with db.begin() as session:
-            session.add(ScheduledTask(kind="k", payload={}, due_at=datetime(2026, 1, 1), created_at=datetime.now(UTC)))
+            session.add(
+                ScheduledTask(
+                    kind="k", payload={}, due_at=datetime(2026, 1, 1), created_at=datetime.now(UTC)
+                )
+            )

@@ -30,7 +30,7 @@ from bot.app import HuihuiApplication
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.sandbox.api import BOT_USERNAME, ChatEntry, FakeBotAPI
+from bot.sandbox.api import BOT_USER, BOT_USERNAME, ChatEntry, FakeBotAPI
 
 SANDBOX_TOKEN = "7000000001:SANDBOX-not-a-real-token"
 
@@ -295,7 +295,7 @@ class SimulatedUser:
                 "message_id": entry.message_id,
                 "date": int(self.sandbox.clock.now().timestamp()),
                 "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
-                "from": self.sandbox.api._message_json(self.chat_id, entry)["from"],
+                "from": BOT_USER,
                 "text": entry.text or "",
                 "reply_markup": {"inline_keyboard": entry.inline_keyboard},
             },
@@ -357,7 +357,11 @@ def _bot_lines(entry: ChatEntry) -> Iterator[str]:
         yield f"🤖 会会 (pop-up): {entry.text}"
         return
     if entry.kind == "edit":
-        prefix, body, keyboard = "🤖 会会 (edits its message): ", entry.text or "", entry.inline_keyboard
+        prefix, body, keyboard = (
+            "🤖 会会 (edits its message): ",
+            entry.text or "",
+            entry.inline_keyboard,
+        )
     else:
         prefix, body = "🤖 会会: ", entry.original_text or ""
         keyboard = entry.original_keyboard or (entry.reply_keyboard or {}).get("keyboard")

@@ -118,7 +118,9 @@ class FakeBotAPI(BaseRequest):
             return 200, self.files[url.rsplit("/", 1)[-1]][1]
         api_method = url.rsplit("/", 1)[-1]
         parameters = dict(request_data.parameters) if request_data else {}
-        uploads = request_data.multipart_data if request_data and request_data.contains_files else {}
+        uploads = (
+            request_data.multipart_data if request_data and request_data.contains_files else {}
+        )
         self.calls[api_method] += 1
         chat_id = _int_or_none(parameters.get("chat_id"))
         if chat_id is not None:
@@ -133,7 +135,9 @@ class FakeBotAPI(BaseRequest):
         return _ok(handler(parameters, uploads))
 
     # Test controls
-    def inject_error(self, chat_id: int, error: str, *, times: int | None = None, retry_after: int = 1) -> None:
+    def inject_error(
+        self, chat_id: int, error: str, *, times: int | None = None, retry_after: int = 1
+    ) -> None:
         """Make calls for a chat fail as Telegram would: ``blocked``, ``deactivated``,
         ``chat_not_found``, ``retry_after``, ``network`` or ``timeout``; ``times=None`` = always."""
         if error not in {*TELEGRAM_ERRORS, "retry_after", "network", "timeout"}:
@@ -190,7 +194,11 @@ class FakeBotAPI(BaseRequest):
         return True
 
     def _get_webhook_info(self, _p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
 
     def _get_updates(self, _p: dict[str, Any], _u: Any) -> list[Any]:
         return []
@@ -265,7 +273,9 @@ class FakeBotAPI(BaseRequest):
         entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
         chat_id = int(p["chat_id"])
         self.chats[chat_id].append(
-            ChatEntry(entry.message_id, True, "edit", text=text, inline_keyboard=entry.inline_keyboard)
+            ChatEntry(
+                entry.message_id, True, "edit", text=text, inline_keyboard=entry.inline_keyboard
+            )
         )
         return self._message_json(chat_id, entry)
 
@@ -300,7 +310,11 @@ class FakeBotAPI(BaseRequest):
         if entry.kind == "photo":
             message["photo"] = [_photo_size(entry.file_id)]
         if entry.kind == "document":
-            message["document"] = {"file_id": entry.file_id, "file_unique_id": entry.file_id, "file_name": entry.file_name}
+            message["document"] = {
+                "file_id": entry.file_id,
+                "file_unique_id": entry.file_id,
+                "file_name": entry.file_name,
+            }
         if entry.inline_keyboard:
             message["reply_markup"] = {"inline_keyboard": entry.inline_keyboard}
         return message
@@ -339,7 +353,9 @@ def _ok(result: Any) -> tuple[int, bytes]:
     return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
-def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> tuple[int, bytes]:
+def _error(
+    code: int, description: str, parameters: dict[str, Any] | None = None
+) -> tuple[int, bytes]:
     body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
     if parameters:
         body["parameters"] = parameters

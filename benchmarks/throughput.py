@@ -44,6 +44,8 @@ from telegram.ext import (  # noqa: E402
 )
 
 from bot.sandbox import Sandbox, SimulatedUser  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.engine import create_engine  # noqa: E402
 from storage.models import Feedback, UserData  # noqa: E402
 
 TARGET_VS_SEQUENTIAL = 20.0
@@ -114,6 +116,15 @@ def echo_handler() -> MessageHandler[Any, Any]:
     return MessageHandler(filters.ALL, echo)
 
 
+async def empty_database(database_url: str) -> None:
+    """Each measurement starts from an empty schema, as with the default temporary SQLite file."""
+    engine = create_engine(database_url)
+    try:
+        await migrate.downgrade(engine, "base")
+    finally:
+        await engine.dispose()
+
+
 async def measure(
     *,
     label: str,
@@ -129,6 +140,8 @@ async def measure(
         if handler is not None:  # ahead of every product handler
             application.add_handler(handler(), group=-2)
 
+    if database_url is not None:
+        await empty_database(database_url)
     processor = SimpleUpdateProcessor(1) if sequential else None
     async with Sandbox(
         database_url=database_url, api_latency=latency, update_processor=processor, setup=setup
@@ -210,7 +223,9 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=20, help="per member, even")
     parser.add_argument("--sequential-members", type=int, default=25)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per Bot API call")
-    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument(
+        "--database-url", default=None, help="emptied before each run; default: temporary SQLite"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     result = asyncio.run(run(args))

@@ -6,7 +6,18 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -25,8 +36,48 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
 
 
+def _enum(cls: type[enum.Enum]) -> Enum:
+    """Enums are stored as their values in a plain string column (no native DB enum types)."""
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class UnitKind(enum.StrEnum):
+    CITY = "city"
+    DISTRICT = "district"
+    INDUSTRY = "industry"
+    WORKPLACE = "workplace"
+
+
+class OrgUnit(Base):
+    """A union: city federation → district or industry union → workplace union."""
+
+    __tablename__ = "org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+
+
+class Role(enum.StrEnum):
+    ORGANISER = "organiser"
+    MATCHMAKER = "matchmaker"
+
+
+class UnitRole(Base):
+    """An organiser or matchmaker of a unit; their scope is the unit's subtree."""
+
+    __tablename__ = "unit_roles"
+    __table_args__ = (UniqueConstraint("telegram_id", "unit_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+
+
 class Member(Base):
-    """A person talking to the bot. Grows with onboarding; holds only what the foundation needs."""
+    """A person talking to the bot, from first contact to verified and profiled."""
 
     __tablename__ = "members"
 
@@ -36,6 +87,69 @@ class Member(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    consented_at: Mapped[datetime | None]
+    # Set when the member declined the privacy terms: the only thing kept about them.
+    declined_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    # The union the member belongs to, from their roster entry once verified.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    pledged_at: Mapped[datetime | None]
+    profile_completed_at: Mapped[datetime | None]
+    paused: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class RosterEntry(Base):
+    """A union member as the union's roster lists them. Binds to at most one Telegram account."""
+
+    __tablename__ = "roster_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # Normalised (see bot.domain.text.normalise_member_number).
+    member_number: Mapped[str] = mapped_column(String(40), unique=True)
+    real_name: Mapped[str] = mapped_column(String(50))
+    employer: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), unique=True
+    )
+    imported_at: Mapped[datetime]
+
+
+class VerificationAttempt(Base):
+    """What a member entered to be verified, the decision, and any human review of it."""
+
+    __tablename__ = "verification_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    real_name: Mapped[str] = mapped_column(String(50))
+    member_number: Mapped[str] = mapped_column(String(40))
+    employer: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    roster_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roster_entries.id", ondelete="SET NULL")
+    )
+    outcome: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
+    reviewed_at: Mapped[datetime | None]
+
+
+class ProfileAnswer(Base):
+    """One answer to one profile question (see bot.domain.questions); None = skipped."""
+
+    __tablename__ = "profile_answers"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    question: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # For looking-for questions: must the other person match, or is it nice to have?
+    must_have: Mapped[bool | None]
+    answered_at: Mapped[datetime]
 
 
 class Feedback(Base):
@@ -77,12 +191,7 @@ class ScheduledTask(Base):
     due_at: Mapped[datetime]
     # After this instant the task is no longer worth running (e.g. a reminder once the event began).
     expires_at: Mapped[datetime | None]
-    status: Mapped[TaskStatus] = mapped_column(
-        Enum(
-            TaskStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-        ),
-        default=TaskStatus.PENDING,
-    )
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus), default=TaskStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]

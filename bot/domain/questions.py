@@ -1,0 +1,486 @@
+"""The profile questionnaire, defined as data in one place, and the rules for valid answers.
+
+Prompts, option labels and error messages are English msgids: the conversation translates them.
+Answers are stored as JSON-friendly values: an option key, a list of keys (free-text hobbies
+that match no tag are kept as written), an int, ``[low, high]`` for a range, text, or a list of
+photo file ids. Questions marked ``importance`` also record whether it is a must-have.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain.interests import LABELS as INTEREST_LABELS
+from bot.domain.interests import map_interests
+from bot.domain.text import normalise
+
+
+def N_(message: str) -> str:
+    return message
+
+
+class Kind(enum.StrEnum):
+    SINGLE = "single"
+    MULTI = "multi"
+    NUMBER = "number"
+    YEAR = "year"
+    RANGE = "range"
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    PHOTOS = "photos"
+
+
+class Section(enum.StrEnum):
+    ABOUT = "about"
+    VALUES = "values"
+    LOOKING_FOR = "looking_for"
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    # A msgid, translated when shown; or, for options from configuration, the label per language.
+    label: str
+    labels: dict[str, str] | None = None
+
+    def text(self, translate: Callable[[str], str], language: str) -> str:
+        if self.labels:
+            return self.labels.get(language) or next(iter(self.labels.values()))
+        return translate(self.label)
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    prompt: str
+    kind: Kind
+    section: Section
+    options: tuple[Option, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    optional: bool = False
+    importance: bool = False
+    # Multi-choice: also accept free text, mapped onto the options (hobbies).
+    free_text: bool = False
+    unit: str = ""
+
+    def option(self, key: str) -> Option | None:
+        return next((o for o in self.options if o.key == key), None)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Why an answer was not accepted (msgid plus values), so the member can try again."""
+
+    reason: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+ADULT_AGE = 18
+OLDEST_AGE = 70
+
+ANY = "any"
+EDUCATION = (
+    Option("high_school", N_("High school or below")),
+    Option("college", N_("Junior college")),
+    Option("bachelor", N_("Bachelor's degree")),
+    Option("master", N_("Master's degree")),
+    Option("doctorate", N_("Doctorate")),
+)
+EDUCATION_RANK = {option.key: rank for rank, option in enumerate(EDUCATION)}
+GENDERS = (Option("male", N_("Man")), Option("female", N_("Woman")))
+INDUSTRIES = (
+    Option("manufacturing", N_("Manufacturing")),
+    Option("it", N_("IT and internet")),
+    Option("finance", N_("Finance")),
+    Option("education", N_("Education")),
+    Option("healthcare", N_("Healthcare")),
+    Option("public_sector", N_("Government and public institutions")),
+    Option("transport", N_("Transport and logistics")),
+    Option("construction", N_("Construction and real estate")),
+    Option("retail", N_("Trade and retail")),
+    Option("energy", N_("Energy and utilities")),
+    Option("culture", N_("Culture and media")),
+    Option("services", N_("Services")),
+    Option("other", N_("Other")),
+)
+
+SHANGHAI_DISTRICTS: tuple[tuple[str, str], ...] = (
+    ("黄浦区", "Huangpu"),
+    ("徐汇区", "Xuhui"),
+    ("长宁区", "Changning"),
+    ("静安区", "Jing'an"),
+    ("普陀区", "Putuo"),
+    ("虹口区", "Hongkou"),
+    ("杨浦区", "Yangpu"),
+    ("闵行区", "Minhang"),
+    ("宝山区", "Baoshan"),
+    ("嘉定区", "Jiading"),
+    ("浦东新区", "Pudong"),
+    ("金山区", "Jinshan"),
+    ("松江区", "Songjiang"),
+    ("青浦区", "Qingpu"),
+    ("奉贤区", "Fengxian"),
+    ("崇明区", "Chongming"),
+)
+
+
+def district_options(districts: Sequence[tuple[str, str]]) -> tuple[Option, ...]:
+    """Districts come from the deployment's configuration: (Chinese name, English name)."""
+    return tuple(Option(zh, zh, {"zh": zh, "en": en}) for zh, en in districts)
+
+
+def build_questionnaire(
+    districts: Sequence[tuple[str, str]] = SHANGHAI_DISTRICTS,
+) -> tuple[Question, ...]:
+    places = district_options(districts)
+    return (
+        Question(
+            "nickname",
+            N_(
+                "What should other members call you? Choose a nickname (not your real name), at most {maximum} characters."
+            ),
+            Kind.TEXT,
+            Section.ABOUT,
+            maximum=20,
+        ),
+        Question("gender", N_("Are you a man or a woman?"), Kind.SINGLE, Section.ABOUT, GENDERS),
+        Question(
+            "birth_year",
+            N_("In which year were you born? (for example 1995)"),
+            Kind.YEAR,
+            Section.ABOUT,
+        ),
+        Question(
+            "height",
+            N_("How tall are you, in centimetres?"),
+            Kind.NUMBER,
+            Section.ABOUT,
+            minimum=130,
+            maximum=220,
+            unit="cm",
+        ),
+        Question(
+            "education",
+            N_("What is your highest education?"),
+            Kind.SINGLE,
+            Section.ABOUT,
+            EDUCATION,
+        ),
+        Question(
+            "industry", N_("Which industry do you work in?"), Kind.SINGLE, Section.ABOUT, INDUSTRIES
+        ),
+        Question(
+            "district",
+            N_("Which district do you live or work in?"),
+            Kind.SINGLE,
+            Section.ABOUT,
+            places,
+        ),
+        Question(
+            "hometown",
+            N_("Where is your hometown? (for example 江苏南通)"),
+            Kind.TEXT,
+            Section.ABOUT,
+            maximum=30,
+            optional=True,
+        ),
+        Question(
+            "marital_status",
+            N_("What is your marital status?"),
+            Kind.SINGLE,
+            Section.ABOUT,
+            (
+                Option("never_married", N_("Never married")),
+                Option("divorced", N_("Divorced")),
+                Option("widowed", N_("Widowed")),
+            ),
+        ),
+        Question(
+            "hobbies",
+            N_(
+                "What do you enjoy doing? Tap all that apply, or write them in your own words (for example 爬山、摄影、羽毛球). Up to {maximum}."
+            ),
+            Kind.MULTI,
+            Section.ABOUT,
+            tuple(Option(key, label) for key, label in INTEREST_LABELS.items()),
+            minimum=1,
+            maximum=10,
+            free_text=True,
+        ),
+        Question(
+            "marriage_timeline",
+            N_("When would you like to marry?"),
+            Kind.SINGLE,
+            Section.VALUES,
+            (
+                Option("within_1y", N_("Within a year")),
+                Option("in_1_2y", N_("In one or two years")),
+                Option("in_3y_plus", N_("In three years or more")),
+                Option("no_plan", N_("When the time is right")),
+            ),
+        ),
+        Question(
+            "children",
+            N_("Would you like to have children?"),
+            Kind.SINGLE,
+            Section.VALUES,
+            (
+                Option("want", N_("Yes")),
+                Option("dont_want", N_("No")),
+                Option("open", N_("Open to either")),
+            ),
+        ),
+        Question(
+            "live_with_parents",
+            N_("After marrying, would you live with parents?"),
+            Kind.SINGLE,
+            Section.VALUES,
+            (
+                Option("yes", N_("Happy to")),
+                Option("no", N_("Rather not")),
+                Option("flexible", N_("Can be discussed")),
+            ),
+        ),
+        Question(
+            "spending",
+            N_("How do you handle money?"),
+            Kind.SINGLE,
+            Section.VALUES,
+            (
+                Option("saver", N_("I save")),
+                Option("balanced", N_("I balance saving and spending")),
+                Option("enjoyer", N_("I enjoy spending")),
+            ),
+        ),
+        Question(
+            "weekends",
+            N_("How do you like to spend weekends?"),
+            Kind.SINGLE,
+            Section.VALUES,
+            (
+                Option("outdoors", N_("Outdoors")),
+                Option("home", N_("Resting at home")),
+                Option("friends", N_("With friends")),
+                Option("learning", N_("Learning something")),
+            ),
+        ),
+        Question(
+            "pets",
+            N_("How do you feel about pets?"),
+            Kind.SINGLE,
+            Section.VALUES,
+            (
+                Option("love", N_("Love them")),
+                Option("fine", N_("Fine with them")),
+                Option("no", N_("Rather not")),
+            ),
+        ),
+        Question(
+            "smoking",
+            N_("Do you smoke?"),
+            Kind.SINGLE,
+            Section.VALUES,
+            (
+                Option("never", N_("Never")),
+                Option("sometimes", N_("Sometimes")),
+                Option("often", N_("Often")),
+            ),
+        ),
+        Question(
+            "introduction",
+            N_(
+                "Introduce yourself in a few sentences: what you are like and what you are looking for (at most {maximum} characters)."
+            ),
+            Kind.LONG_TEXT,
+            Section.ABOUT,
+            maximum=300,
+            optional=True,
+        ),
+        Question(
+            "photos",
+            N_("Send up to {maximum} photos of yourself, one at a time. Press Done when finished."),
+            Kind.PHOTOS,
+            Section.ABOUT,
+            maximum=3,
+            optional=True,
+        ),
+        Question(
+            "seek_gender",
+            N_("Who would you like to meet?"),
+            Kind.SINGLE,
+            Section.LOOKING_FOR,
+            (
+                Option("female", N_("Women")),
+                Option("male", N_("Men")),
+                Option(ANY, N_("Either")),
+            ),
+            importance=True,
+        ),
+        Question(
+            "seek_age",
+            N_("What ages would you like to meet? Write a range, for example 25-35."),
+            Kind.RANGE,
+            Section.LOOKING_FOR,
+            minimum=ADULT_AGE,
+            maximum=OLDEST_AGE,
+            importance=True,
+        ),
+        Question(
+            "seek_districts",
+            N_("In which districts? Tap all that suit you, then Done, or Any district."),
+            Kind.MULTI,
+            Section.LOOKING_FOR,
+            places,
+            minimum=1,
+            importance=True,
+        ),
+        Question(
+            "seek_education",
+            N_("What education should they have at least?"),
+            Kind.SINGLE,
+            Section.LOOKING_FOR,
+            (
+                Option(ANY, N_("No preference")),
+                *EDUCATION,
+            ),
+            importance=True,
+        ),
+    )
+
+
+QUESTIONNAIRE = build_questionnaire()
+
+_RANGE = re.compile(
+    r"^\s*(\d{1,3})\s*(?:-|~|到|至|—|–|to)\s*(\d{1,3})\s*(?:岁)?\s*$", re.IGNORECASE
+)
+_INTEGER = re.compile(r"^\s*(\d{1,4})(?:\s*(?:cm|厘米|公分|年))?\s*$", re.IGNORECASE)
+
+
+def parse_text(
+    question: Question,
+    text: str,
+    *,
+    current_year: int,
+    option_texts: Callable[[Option], Sequence[str]] = lambda option: (option.label,),
+) -> Any | Invalid:
+    """Turn what the member typed into an answer, or say why it is not one.
+
+    ``option_texts`` gives every label an option is known by (in each language), so typing
+    "本科" instead of pressing its button works too.
+    """
+    text = text.strip()
+    if not text:
+        return Invalid(N_("Please write an answer."))
+    match question.kind:
+        case Kind.TEXT | Kind.LONG_TEXT:
+            limit = question.maximum or 0
+            if len(text) > limit:
+                return Invalid(
+                    N_("That is {length} characters; at most {maximum}, please."),
+                    {"length": len(text), "maximum": limit},
+                )
+            return text
+        case Kind.NUMBER:
+            return _number(question, text)
+        case Kind.YEAR:
+            return _birth_year(text, current_year)
+        case Kind.RANGE:
+            return _age_range(question, text)
+        case Kind.SINGLE:
+            key = _option_for(question, text, option_texts)
+            return key if key else Invalid(N_("Please choose one of the buttons."))
+        case Kind.MULTI:
+            return _multi(question, text, option_texts)
+        case Kind.PHOTOS:
+            return Invalid(N_("Please send a photo, or press Done."))
+    raise AssertionError(question.kind)
+
+
+def check_choice(question: Question, keys: Sequence[str]) -> list[str] | Invalid:
+    """A multi-choice answer made with buttons."""
+    if ANY in keys:
+        return [ANY]
+    if len(keys) < (question.minimum or 0):
+        return Invalid(N_("Please choose at least one, or write your answer."))
+    if question.maximum is not None and len(keys) > question.maximum:
+        return Invalid(N_("Please choose at most {maximum}."), {"maximum": question.maximum})
+    return list(keys)
+
+
+def age_in(year: int, birth_year: int) -> int:
+    return year - birth_year
+
+
+def _number(question: Question, text: str) -> int | Invalid:
+    match = _INTEGER.match(text)
+    low, high = question.minimum, question.maximum
+    if not match:
+        return Invalid(
+            N_("Please write a whole number between {minimum} and {maximum}."),
+            {"minimum": low, "maximum": high},
+        )
+    value = int(match.group(1))
+    if low is not None and high is not None and not low <= value <= high:
+        return Invalid(
+            N_("Please write a whole number between {minimum} and {maximum}."),
+            {"minimum": low, "maximum": high},
+        )
+    return value
+
+
+def _birth_year(text: str, current_year: int) -> int | Invalid:
+    match = _INTEGER.match(text)
+    if not match or len(match.group(1)) != 4:
+        return Invalid(N_("Please write the year with four digits, for example 1995."))
+    year = int(match.group(1))
+    if current_year - year < ADULT_AGE:
+        return Invalid(N_("会会 is for adults: you need to be at least {age}."), {"age": ADULT_AGE})
+    if current_year - year > OLDEST_AGE or year > current_year:
+        return Invalid(N_("Please check the year: {year} does not look right."), {"year": year})
+    return year
+
+
+def _age_range(question: Question, text: str) -> list[int] | Invalid:
+    match = _RANGE.match(text)
+    low_limit, high_limit = question.minimum or ADULT_AGE, question.maximum or OLDEST_AGE
+    problem = Invalid(
+        N_("Please write two ages between {minimum} and {maximum}, for example 25-35."),
+        {"minimum": low_limit, "maximum": high_limit},
+    )
+    if not match:
+        return problem
+    low, high = sorted((int(match.group(1)), int(match.group(2))))
+    if low < low_limit or high > high_limit:
+        return problem
+    return [low, high]
+
+
+def _option_for(
+    question: Question, text: str, option_texts: Callable[[Option], Sequence[str]]
+) -> str | None:
+    wanted = normalise(text)
+    for option in question.options:
+        if wanted in {normalise(label) for label in (option.key, *option_texts(option))}:
+            return option.key
+    return None
+
+
+def _multi(
+    question: Question, text: str, option_texts: Callable[[Option], Sequence[str]]
+) -> list[str] | Invalid:
+    if question.free_text:
+        keys = map_interests(text)
+    else:
+        keys = []
+        for part in re.split(r"[,，、;；/\s]+", text):
+            key = _option_for(question, part, option_texts) if part else None
+            if part and key is None:
+                return Invalid(N_("Please choose with the buttons."))
+            if key and key not in keys:
+                keys.append(key)
+    return check_choice(question, keys)

@@ -1,0 +1,119 @@
+"""Deciding whether what a member entered matches the union's roster.
+
+Outcomes and why the thresholds are where they are:
+
+* **verified** — the member number matches exactly (after normalisation), the name matches
+  exactly (after normalisation: full-width, spaces, case), the employer is clearly the same
+  (score ≥ 90; an abbreviation contained in the full name scores 100: "上海电气" in
+  "上海电气集团股份有限公司"), and the phone matches when the roster has one.
+* **pending** (a person decides) — the member number matches but something else is a near miss:
+  a name that differs by a character or so (score ≥ 50: one wrong character in a three-character
+  Chinese name scores 67, a different name of the same length scores 0–33), an employer written
+  quite differently (60–89), or a phone number the roster does not have (people change numbers).
+  Chinese names are short, so one different character may be a typo or another person: a human
+  looks rather than a threshold deciding.
+* **rejected** — no roster entry has that member number, or the name or employer is far off.
+  The member is told which part did not match and may try again.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.domain.text import compact
+
+NAME_PENDING = 50.0
+EMPLOYER_VERIFIED = 90.0
+EMPLOYER_PENDING = 60.0
+
+
+class Outcome(enum.StrEnum):
+    VERIFIED = "verified"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
+class Reason(enum.StrEnum):
+    """Why verification did not simply succeed; shown to the member and to reviewers."""
+
+    NUMBER_UNKNOWN = "number_unknown"
+    NUMBER_TAKEN = "number_taken"
+    NAME_DIFFERS = "name_differs"
+    NAME_CLOSE = "name_close"
+    EMPLOYER_DIFFERS = "employer_differs"
+    EMPLOYER_CLOSE = "employer_close"
+    PHONE_DIFFERS = "phone_differs"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the member entered (the phone from their own Telegram contact)."""
+
+    real_name: str
+    member_number: str
+    employer: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class RosterRecord:
+    real_name: str
+    employer: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    reasons: tuple[Reason, ...] = ()
+    name_score: float = 0.0
+    employer_score: float = 0.0
+
+
+def name_score(claimed: str, recorded: str) -> float:
+    return fuzz.ratio(compact(claimed), compact(recorded))
+
+
+def employer_score(claimed: str, recorded: str) -> float:
+    """An employer is often written as part of its full name ("申通地铁" for "上海申通地铁集团有限
+    公司"), so a name contained in the other scores 100 and, from four characters on, the best
+    matching stretch of the longer name counts ("上海电器集团" ~ "上海电气集团…" scores 83)."""
+    a, b = compact(claimed), compact(recorded)
+    if not a or not b:
+        return 0.0
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= 2 and shorter in longer:
+        return 100.0
+    if len(shorter) >= 4:
+        return max(fuzz.ratio(a, b), fuzz.partial_ratio(shorter, longer))
+    return fuzz.ratio(a, b)
+
+
+def decide(claim: Claim, record: RosterRecord | None, *, taken: bool = False) -> Decision:
+    """``record`` is the roster entry with the claimed member number, if any; ``taken`` says it
+    is already bound to another Telegram account."""
+    if record is None:
+        return Decision(Outcome.REJECTED, (Reason.NUMBER_UNKNOWN,))
+    if taken:
+        return Decision(Outcome.REJECTED, (Reason.NUMBER_TAKEN,))
+    names = name_score(claim.real_name, record.real_name)
+    employers = employer_score(claim.employer, record.employer)
+    rejected = []
+    if names < NAME_PENDING:
+        rejected.append(Reason.NAME_DIFFERS)
+    if employers < EMPLOYER_PENDING:
+        rejected.append(Reason.EMPLOYER_DIFFERS)
+    if rejected:
+        return Decision(Outcome.REJECTED, tuple(rejected), names, employers)
+    doubts = []
+    if names < 100:
+        doubts.append(Reason.NAME_CLOSE)
+    if employers < EMPLOYER_VERIFIED:
+        doubts.append(Reason.EMPLOYER_CLOSE)
+    if record.phone and claim.phone != record.phone:
+        doubts.append(Reason.PHONE_DIFFERS)
+    outcome = Outcome.PENDING if doubts else Outcome.VERIFIED
+    return Decision(outcome, tuple(doubts), names, employers)

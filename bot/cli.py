@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.logs import configure_logging
+from storage.engine import create_sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 EXIT_CONFIG = 2
 
@@ -45,6 +51,21 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--name", default="小王", help="your Telegram first name")
     chat.add_argument("--language", default="zh-hans", help="your Telegram app's language")
     chat.set_defaults(handler=_chat)
+
+    units_command = commands.add_parser("units", help="organisation units (unions)")
+    units_actions = units_command.add_subparsers(required=True, metavar="ACTION")
+    load = units_actions.add_parser("load", help="create or update units from a TOML file")
+    load.add_argument("file", type=Path)
+    load.set_defaults(handler=_units_load)
+    listing = units_actions.add_parser("list", help="show the tree of units")
+    listing.set_defaults(handler=_units_list)
+
+    roster_command = commands.add_parser("roster", help="the union's member roster")
+    roster_actions = roster_command.add_subparsers(required=True, metavar="ACTION")
+    importing = roster_actions.add_parser("import", help="import a CSV or XLSX roster file")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--unit", required=True, help="the unit the members belong to")
+    importing.set_defaults(handler=_roster_import)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
@@ -109,19 +130,99 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     from storage import migrate
+
+    async def upgrade(engine: AsyncEngine) -> str | None:
+        await migrate.upgrade(engine)
+        return await migrate.current_revision(engine)
+
+    revision = _with_database(settings, upgrade, migrate_first=False)
+    print(f"database is at revision {revision}")
+    return 0
+
+
+def _units_load(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.domain.units import UnitsFileError, parse_units
+    from storage import units
+
+    async def load(engine: AsyncEngine) -> int:
+        async with create_sessionmaker(engine).begin() as session:
+            specs = parse_units(args.file.read_text(encoding="utf-8"), await units.names(session))
+            return await units.save_specs(session, specs)
+
+    try:
+        count = _with_database(settings, load)
+    except (UnitsFileError, OSError) as error:
+        print(f"huihui: {args.file}: {error}", file=sys.stderr)
+        return 1
+    print(f"{count} unit(s) loaded from {args.file}")
+    return 0
+
+
+def _units_list(_args: argparse.Namespace, settings: Settings) -> int:
+    from storage import units
+
+    async def tree(engine: AsyncEngine) -> list[str]:
+        async with create_sessionmaker(engine)() as session:
+            everything = await units.all_units(session)
+        children: dict[int | None, list] = {}
+        for unit in everything:
+            children.setdefault(unit.parent_id, []).append(unit)
+        lines: list[str] = []
+
+        def walk(parent: int | None, depth: int) -> None:
+            for unit in children.get(parent, []):
+                lines.append(f"{'  ' * depth}{unit.name} ({unit.kind.value})")
+                walk(unit.id, depth + 1)
+
+        walk(None, 0)
+        return lines
+
+    print("\n".join(_with_database(settings, tree)) or "no units yet: huihui units load FILE")
+    return 0
+
+
+def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from bot.clock import SystemClock
+    from bot.domain.roster_file import RosterFileError
+    from bot.roster_import import import_roster
+
+    async def run(engine: AsyncEngine):  # noqa: ANN202
+        with tqdm(desc="importing", unit=" rows", file=sys.stderr, disable=None) as bar:
+            return await import_roster(
+                create_sessionmaker(engine), SystemClock(), args.file, args.unit, bar.update
+            )
+
+    try:
+        report = _with_database(settings, run)
+    except (RosterFileError, OSError) as error:
+        print(f"huihui: {args.file}: {error} — nothing was imported", file=sys.stderr)
+        return 1
+    print(
+        f"{report.imported} member(s) imported into {report.unit}: "
+        f"{report.added} new, {report.updated} updated, {len(report.bad_rows)} bad row(s)"
+    )
+    for bad in report.bad_rows:
+        print(f"  line {bad.line}: {bad.problem}")
+    return 0 if not report.bad_rows else 3
+
+
+def _with_database(settings: Settings, work, *, migrate_first: bool = True):  # noqa: ANN001, ANN202
+    """Run ``work(engine)`` on the configured database (migrated first), then close it."""
+    from storage import migrate
     from storage.engine import create_engine
 
-    async def upgrade() -> str | None:
+    async def run():  # noqa: ANN202
         engine = create_engine(settings.database_url)
         try:
-            await migrate.upgrade(engine)
-            return await migrate.current_revision(engine)
+            if migrate_first:
+                await migrate.upgrade(engine)
+            return await work(engine)
         finally:
             await engine.dispose()
 
-    revision = asyncio.run(upgrade())
-    print(f"database is at revision {revision}")
-    return 0
+    return asyncio.run(run())
 
 
 if __name__ == "__main__":

@@ -142,7 +142,8 @@ def build_questionnaire(
         Question(
             "nickname",
             N_(
-                "What should other members call you? Choose a nickname (not your real name), at most {maximum} characters."
+                "What should other members call you? Choose a nickname (not your real name), "
+                "at most {maximum} characters."
             ),
             Kind.TEXT,
             Section.ABOUT,
@@ -203,7 +204,8 @@ def build_questionnaire(
         Question(
             "hobbies",
             N_(
-                "What do you enjoy doing? Tap all that apply, or write them in your own words (for example 爬山、摄影、羽毛球). Up to {maximum}."
+                "What do you enjoy doing? Tap all that apply, or write them in your own words "
+                "(for example 爬山、摄影、羽毛球). Up to {maximum}."
             ),
             Kind.MULTI,
             Section.ABOUT,
@@ -294,7 +296,8 @@ def build_questionnaire(
         Question(
             "introduction",
             N_(
-                "Introduce yourself in a few sentences: what you are like and what you are looking for (at most {maximum} characters)."
+                "Introduce yourself in a few sentences: what you are like and what you are "
+                "looking for (at most {maximum} characters)."
             ),
             Kind.LONG_TEXT,
             Section.ABOUT,

@@ -1,0 +1,114 @@
+"""The tree of organisation units, as written in a deployment's units file (TOML).
+
+::
+
+    [[unit]]
+    name = "上海市总工会"
+    kind = "city"
+
+    [[unit]]
+    name = "浦东新区总工会"
+    kind = "district"
+    parent = "上海市总工会"
+    organisers = [123456789]      # Telegram user ids (optional)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+KINDS = ("city", "district", "industry", "workplace")
+
+
+class UnitsFileError(ValueError):
+    """The units file cannot be used; nothing from it is loaded."""
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    name: str
+    kind: str
+    parent: str | None = None
+    organisers: tuple[int, ...] = ()
+    matchmakers: tuple[int, ...] = ()
+
+
+def parse_units(text: str, known: Iterable[str] = ()) -> list[UnitSpec]:
+    """Units in an order where every parent comes before its children. ``known`` are units
+    already in the database, which may be named as parents."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UnitsFileError(f"not valid TOML: {error}") from error
+    entries = document.get("unit")
+    if not isinstance(entries, list) or not entries:
+        raise UnitsFileError("no [[unit]] entries")
+    specs = [_spec(index, entry) for index, entry in enumerate(entries, start=1)]
+    names = [spec.name for spec in specs]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise UnitsFileError(f"units named twice: {', '.join(duplicates)}")
+    return _parents_first(specs, set(known))
+
+
+def subtree(unit_id: int, parents: Mapping[int, int | None]) -> set[int]:
+    """The unit and every unit below it."""
+    children: dict[int | None, list[int]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, ()))
+    return found
+
+
+def ancestry(unit_id: int, parents: Mapping[int, int | None]) -> list[int]:
+    """The unit, its parent, and so on up to the root."""
+    chain: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def _spec(index: int, entry: object) -> UnitSpec:
+    if not isinstance(entry, dict):
+        raise UnitsFileError(f"unit {index}: not a table")
+    name = str(entry.get("name", "")).strip()
+    kind = str(entry.get("kind", "")).strip()
+    if not name:
+        raise UnitsFileError(f"unit {index}: name is missing")
+    if kind not in KINDS:
+        raise UnitsFileError(f"unit {name}: kind must be one of {', '.join(KINDS)}")
+    parent = entry.get("parent")
+    try:
+        organisers = tuple(int(i) for i in entry.get("organisers", ()))
+        matchmakers = tuple(int(i) for i in entry.get("matchmakers", ()))
+    except (TypeError, ValueError) as error:
+        raise UnitsFileError(f"unit {name}: Telegram ids must be numbers") from error
+    return UnitSpec(name, kind, str(parent).strip() if parent else None, organisers, matchmakers)
+
+
+def _parents_first(specs: list[UnitSpec], known: set[str]) -> list[UnitSpec]:
+    ordered: list[UnitSpec] = []
+    placed = set(known)
+    pending = list(specs)
+    while pending:
+        ready = [s for s in pending if s.parent is None or s.parent in placed]
+        if not ready:
+            missing = sorted(
+                {s.parent for s in pending if s.parent not in {p.name for p in pending}}
+            )
+            if missing:
+                raise UnitsFileError(f"unknown parent unit(s): {', '.join(map(str, missing))}")
+            raise UnitsFileError("units form a cycle: " + ", ".join(s.name for s in pending))
+        ordered.extend(ready)
+        placed.update(s.name for s in ready)
+        pending = [s for s in pending if s not in ready]
+    return ordered

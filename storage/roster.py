@@ -1,0 +1,68 @@
+"""The union's member roster: bulk upsert by member number, lookup, and account binding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import RosterEntry
+from storage.upsert import upsert
+
+
+async def upsert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert or update entries by member number (a binding to an account is kept);
+    returns how many of them were new."""
+    if not rows:
+        return 0
+    numbers = [row["member_number"] for row in rows]
+    existing = await session.scalar(
+        select(func.count()).where(RosterEntry.member_number.in_(numbers))
+    )
+    await upsert(session, RosterEntry, rows, ["member_number"])
+    return len(rows) - (existing or 0)
+
+
+async def by_number(session: AsyncSession, member_number: str) -> RosterEntry | None:
+    return await session.scalar(
+        select(RosterEntry).where(RosterEntry.member_number == member_number)
+    )
+
+
+async def bind(session: AsyncSession, entry_id: int, member_id: int) -> bool:
+    """Bind an entry to a member unless another member holds it already."""
+    result = await session.execute(
+        update(RosterEntry)
+        .where(
+            RosterEntry.id == entry_id,
+            (RosterEntry.member_id.is_(None)) | (RosterEntry.member_id == member_id),
+        )
+        .values(member_id=member_id)
+    )
+    return result.rowcount == 1
+
+
+async def count(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(RosterEntry)) or 0
+
+
+def entry_values(
+    *,
+    unit_id: int,
+    member_number: str,
+    real_name: str,
+    employer: str,
+    phone: str | None,
+    imported_at: datetime,
+) -> dict[str, Any]:
+    return {
+        "unit_id": unit_id,
+        "member_number": member_number,
+        "real_name": real_name,
+        "employer": employer,
+        "phone": phone,
+        "imported_at": imported_at,
+    }

@@ -1,0 +1,94 @@
+"""Organisation units and the roles people hold in them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.units import UnitSpec, ancestry
+from storage.models import OrgUnit, Role, UnitKind, UnitRole
+
+
+async def parents(session: AsyncSession) -> dict[int, int | None]:
+    """unit id → parent id, for every unit (a union has hundreds, not millions)."""
+    return dict((await session.execute(select(OrgUnit.id, OrgUnit.parent_id))).all())
+
+
+async def by_name(session: AsyncSession, name: str) -> OrgUnit | None:
+    return await session.scalar(select(OrgUnit).where(OrgUnit.name == name))
+
+
+async def names(session: AsyncSession) -> list[str]:
+    return list((await session.scalars(select(OrgUnit.name).order_by(OrgUnit.id))).all())
+
+
+async def all_units(session: AsyncSession) -> Sequence[OrgUnit]:
+    return (await session.scalars(select(OrgUnit).order_by(OrgUnit.id))).all()
+
+
+async def save_specs(session: AsyncSession, specs: Iterable[UnitSpec]) -> int:
+    """Create or update units by name (parents first), and set the roles the file lists."""
+    count = 0
+    for spec in specs:
+        unit = await by_name(session, spec.name)
+        parent = await by_name(session, spec.parent) if spec.parent else None
+        if unit is None:
+            unit = OrgUnit(name=spec.name, kind=UnitKind(spec.kind))
+            session.add(unit)
+        unit.kind = UnitKind(spec.kind)
+        unit.parent_id = parent.id if parent else None
+        await session.flush()
+        for role, ids in ((Role.ORGANISER, spec.organisers), (Role.MATCHMAKER, spec.matchmakers)):
+            for telegram_id in ids:
+                await grant(session, telegram_id, unit.id, role)
+        count += 1
+    return count
+
+
+async def grant(session: AsyncSession, telegram_id: int, unit_id: int, role: Role) -> None:
+    exists = await session.scalar(
+        select(UnitRole.id).where(
+            UnitRole.telegram_id == telegram_id, UnitRole.unit_id == unit_id, UnitRole.role == role
+        )
+    )
+    if exists is None:
+        session.add(UnitRole(telegram_id=telegram_id, unit_id=unit_id, role=role))
+        await session.flush()
+
+
+async def organisers_for(session: AsyncSession, unit_id: int) -> list[int]:
+    """Telegram ids of the organisers closest above (or at) a unit: its own, else its parent's..."""
+    for candidate in ancestry(unit_id, await parents(session)):
+        found = (
+            await session.scalars(
+                select(UnitRole.telegram_id).where(
+                    UnitRole.unit_id == candidate, UnitRole.role == Role.ORGANISER
+                )
+            )
+        ).all()
+        if found:
+            return list(found)
+    return []
+
+
+async def organiser_scope(session: AsyncSession, telegram_id: int) -> set[int]:
+    """Units an organiser may act on: the subtrees of every unit they organise."""
+    from bot.domain.units import subtree
+
+    own = (
+        await session.scalars(
+            select(UnitRole.unit_id).where(
+                UnitRole.telegram_id == telegram_id, UnitRole.role == Role.ORGANISER
+            )
+        )
+    ).all()
+    if not own:
+        return set()
+    tree = await parents(session)
+    return set().union(*(subtree(unit_id, tree) for unit_id in own))
+
+
+async def drop_roles(session: AsyncSession, telegram_id: int) -> None:
+    await session.execute(delete(UnitRole).where(UnitRole.telegram_id == telegram_id))

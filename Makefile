@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/roster_import.py
 
 # Re-extract member-facing strings into the catalogs after changing text in code.
 i18n: $(STAMP)

@@ -36,3 +36,17 @@ def test_throughput_benchmark_runs_and_loses_nothing() -> None:
         assert report[key] > 0
     assert report["unanswered"] == report["feedback_missing"] == 0
     assert report["persisted_state_missing"] == 0
+
+
+def test_roster_import_benchmark_runs_and_stores_every_row() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/roster_import.py", "--rows", "300", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["stored"] == report["parsed"] == 300
+    assert report["added_then_updated"] == [300, 300]

@@ -31,9 +31,12 @@ async def schedule_notice(
     values: dict[str, Any] | None = None,
     key: str | None = None,
     expires_at: datetime | None = None,
+    member_id: int | None = None,
 ) -> int:
     payload = {"telegram_id": telegram_id, "message": message, "values": values or {}}
-    return await scheduler.schedule(KIND, due_at, payload, key=key, expires_at=expires_at)
+    return await scheduler.schedule(
+        KIND, due_at, payload, key=key, expires_at=expires_at, member_id=member_id
+    )
 
 
 async def send_notice(application: HuihuiApplication, task: DueTask) -> None:

@@ -123,8 +123,10 @@ class Scheduler:
         *,
         key: str | None = None,
         expires_at: datetime | None = None,
+        member_id: int | None = None,
     ) -> int:
-        """Store a task; with a ``key``, re-scheduling replaces the pending task of that key."""
+        """Store a task; with a ``key``, re-scheduling replaces the pending task of that key.
+        A task with a ``member_id`` is deleted with that member's data."""
         if kind not in self._kinds:
             raise ValueError(f"unknown task kind {kind!r}")
         async with self._sessionmaker.begin() as session:
@@ -136,6 +138,7 @@ class Scheduler:
                 key=key,
                 expires_at=expires_at,
                 now=self._clock.now(),
+                member_id=member_id,
             )
             task_id = task.id
         await self.rearm()

@@ -188,6 +188,10 @@ class ScheduledTask(Base):
     # replaces rather than duplicates.
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The member the work concerns, if any: their tasks go when they delete their data.
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
     due_at: Mapped[datetime]
     # After this instant the task is no longer worth running (e.g. a reminder once the event began).
     expires_at: Mapped[datetime | None]

@@ -24,6 +24,7 @@ async def put(
     key: str | None,
     expires_at: datetime | None,
     now: datetime,
+    member_id: int | None = None,
 ) -> ScheduledTask:
     """Add a task, or re-arm the task with the same key unless it already ran or is running."""
     task = None
@@ -37,6 +38,7 @@ async def put(
     elif task.status not in RERUNNABLE:
         return task
     task.kind, task.payload, task.due_at, task.expires_at = kind, payload, due_at, expires_at
+    task.member_id = member_id
     task.status, task.attempts, task.last_error = TaskStatus.PENDING, 0, None
     await session.flush()
     return task

@@ -147,6 +147,17 @@ def upgrade() -> None:
             batch_op.f("ix_verification_attempts_member_id"), ["member_id"], unique=False
         )
 
+    with op.batch_alter_table("scheduled_tasks", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("member_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_scheduled_tasks_member_id"), ["member_id"])
+        batch_op.create_foreign_key(
+            batch_op.f("fk_scheduled_tasks_member_id_members"),
+            "members",
+            ["member_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("consented_at", storage.types.UTCDateTime(timezone=True), nullable=True)
@@ -176,6 +187,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("scheduled_tasks", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_scheduled_tasks_member_id_members"), type_="foreignkey"
+        )
+        batch_op.drop_index(batch_op.f("ix_scheduled_tasks_member_id"))
+        batch_op.drop_column("member_id")
+
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_members_unit_id_org_units"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_members_unit_id"))

@@ -21,11 +21,22 @@ from bot.context import HuihuiContext
 from bot.errors import on_error
 from bot.processor import PerMemberUpdateProcessor
 from bot.services import Services
-from conversations import fallback, feedback, language, start
+from conversations import (
+    fallback,
+    feedback,
+    help_menu,
+    language,
+    member_controls,
+    onboarding,
+    review,
+)
 from storage.persistence import SQLPersistence
 
-# Order matters: earlier modules get the first look at an update; the fallback comes last.
-CONVERSATIONS = (start, language, feedback, fallback)
+# Order matters: earlier modules get the first look at an update. Short explicit flows come
+# before onboarding, which takes a signing-up member's free text; the fallback comes last.
+CONVERSATIONS = (help_menu, language, feedback, member_controls, review, onboarding, fallback)
+# The command menu, in the order members see it.
+MENU = (onboarding, member_controls, help_menu, language, feedback)
 
 
 class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
@@ -34,7 +45,7 @@ class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
         self.services = services
         # (command, untranslated description) for the command menu and /help.
         self.commands: list[tuple[str, str]] = [
-            command for module in CONVERSATIONS for command in getattr(module, "COMMANDS", ())
+            command for module in MENU for command in module.COMMANDS
         ]
 
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.questions import SHANGHAI_DISTRICTS
+
 Language = Literal["zh", "en"]
 SUPPORTED_LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
@@ -34,6 +36,8 @@ class Settings(BaseSettings):
     # Updates handled at the same time across all members (each member's own stay in order).
     max_concurrent_updates: int = Field(default=256, ge=1)
     log_level: str = "INFO"
+    # The districts members choose from: "中文名|English name" entries; default Shanghai's 16.
+    districts: Annotated[tuple[tuple[str, str], ...], NoDecode] = SHANGHAI_DISTRICTS
 
     @field_validator("superadmins", mode="before")
     @classmethod
@@ -43,6 +47,25 @@ class Settings(BaseSettings):
             if value.startswith("["):
                 return json.loads(value)
             return [part for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("districts", mode="before")
+    @classmethod
+    def _parse_districts(cls, value: object) -> object:
+        if isinstance(value, str):
+            entries = json.loads(value) if value.strip().startswith("[") else value.split(",")
+            value = [entry for entry in entries if str(entry).strip()]
+        if isinstance(value, list | tuple):
+            pairs = []
+            for entry in value:
+                if isinstance(entry, str):
+                    zh, _, en = entry.partition("|")
+                    pairs.append((zh.strip(), (en or zh).strip()))
+                else:
+                    pairs.append(tuple(entry))
+            if not pairs:
+                raise ValueError("at least one district is needed")
+            return tuple(pairs)
         return value
 
     @field_validator("timezone")

@@ -8,7 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.questions import build_questionnaire
 from bot.languages import LanguagePreferences
+from bot.member_data import MemberData
+from bot.onboarding import Onboarding
 from bot.scheduler import Scheduler
 
 
@@ -19,6 +22,8 @@ class Services:
     db: async_sessionmaker[AsyncSession]
     languages: LanguagePreferences
     scheduler: Scheduler
+    onboarding: Onboarding
+    member_data: MemberData
 
     @classmethod
     def create(
@@ -30,4 +35,8 @@ class Services:
             db=db,
             languages=LanguagePreferences(db, clock, settings.default_language),
             scheduler=Scheduler(db, clock),
+            onboarding=Onboarding(
+                db, clock, settings.superadmins, build_questionnaire(settings.districts)
+            ),
+            member_data=MemberData(db, clock),
         )

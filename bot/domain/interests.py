@@ -12,38 +12,44 @@ from rapidfuzz import fuzz, process
 
 from bot.domain.text import normalise
 
+
+def N_(message: str) -> str:
+    """Marks a label for the message catalogs; it is translated where it is shown."""
+    return message
+
+
 # key → English label (msgid; the Chinese label comes from the catalog).
 LABELS: dict[str, str] = {
-    "hiking": "Hiking",
-    "running": "Running",
-    "cycling": "Cycling",
-    "swimming": "Swimming",
-    "fitness": "Gym",
-    "yoga": "Yoga",
-    "badminton": "Badminton",
-    "table_tennis": "Table tennis",
-    "basketball": "Basketball",
-    "football": "Football",
-    "tennis": "Tennis",
-    "skiing": "Skiing",
-    "camping": "Camping",
-    "fishing": "Fishing",
-    "photography": "Photography",
-    "travel": "Travel",
-    "reading": "Reading",
-    "movies": "Films",
-    "music": "Music",
-    "singing": "Singing",
-    "dancing": "Dancing",
-    "painting": "Painting",
-    "calligraphy": "Calligraphy",
-    "cooking": "Cooking",
-    "tea": "Tea",
-    "board_games": "Board games",
-    "video_games": "Video games",
-    "pets": "Pets",
-    "volunteering": "Volunteering",
-    "crafts": "Handicrafts",
+    "hiking": N_("Hiking"),
+    "running": N_("Running"),
+    "cycling": N_("Cycling"),
+    "swimming": N_("Swimming"),
+    "fitness": N_("Gym"),
+    "yoga": N_("Yoga"),
+    "badminton": N_("Badminton"),
+    "table_tennis": N_("Table tennis"),
+    "basketball": N_("Basketball"),
+    "football": N_("Football"),
+    "tennis": N_("Tennis"),
+    "skiing": N_("Skiing"),
+    "camping": N_("Camping"),
+    "fishing": N_("Fishing"),
+    "photography": N_("Photography"),
+    "travel": N_("Travel"),
+    "reading": N_("Reading"),
+    "movies": N_("Films"),
+    "music": N_("Music"),
+    "singing": N_("Singing"),
+    "dancing": N_("Dancing"),
+    "painting": N_("Painting"),
+    "calligraphy": N_("Calligraphy"),
+    "cooking": N_("Cooking"),
+    "tea": N_("Tea"),
+    "board_games": N_("Board games"),
+    "video_games": N_("Video games"),
+    "pets": N_("Pets"),
+    "volunteering": N_("Volunteering"),
+    "crafts": N_("Handicrafts"),
 }
 
 WORDS: dict[str, tuple[str, ...]] = {

@@ -56,6 +56,7 @@ class Option:
 @dataclass(frozen=True)
 class Question:
     key: str
+    title: str
     prompt: str
     kind: Kind
     section: Section
@@ -141,6 +142,7 @@ def build_questionnaire(
     return (
         Question(
             "nickname",
+            N_("Nickname"),
             N_(
                 "What should other members call you? Choose a nickname (not your real name), "
                 "at most {maximum} characters."
@@ -149,15 +151,24 @@ def build_questionnaire(
             Section.ABOUT,
             maximum=20,
         ),
-        Question("gender", N_("Are you a man or a woman?"), Kind.SINGLE, Section.ABOUT, GENDERS),
+        Question(
+            "gender",
+            N_("Gender"),
+            N_("Are you a man or a woman?"),
+            Kind.SINGLE,
+            Section.ABOUT,
+            GENDERS,
+        ),
         Question(
             "birth_year",
+            N_("Year of birth"),
             N_("In which year were you born? (for example 1995)"),
             Kind.YEAR,
             Section.ABOUT,
         ),
         Question(
             "height",
+            N_("Height"),
             N_("How tall are you, in centimetres?"),
             Kind.NUMBER,
             Section.ABOUT,
@@ -167,16 +178,23 @@ def build_questionnaire(
         ),
         Question(
             "education",
+            N_("Education"),
             N_("What is your highest education?"),
             Kind.SINGLE,
             Section.ABOUT,
             EDUCATION,
         ),
         Question(
-            "industry", N_("Which industry do you work in?"), Kind.SINGLE, Section.ABOUT, INDUSTRIES
+            "industry",
+            N_("Industry"),
+            N_("Which industry do you work in?"),
+            Kind.SINGLE,
+            Section.ABOUT,
+            INDUSTRIES,
         ),
         Question(
             "district",
+            N_("District"),
             N_("Which district do you live or work in?"),
             Kind.SINGLE,
             Section.ABOUT,
@@ -184,6 +202,7 @@ def build_questionnaire(
         ),
         Question(
             "hometown",
+            N_("Hometown"),
             N_("Where is your hometown? (for example 江苏南通)"),
             Kind.TEXT,
             Section.ABOUT,
@@ -192,6 +211,7 @@ def build_questionnaire(
         ),
         Question(
             "marital_status",
+            N_("Marital status"),
             N_("What is your marital status?"),
             Kind.SINGLE,
             Section.ABOUT,
@@ -203,6 +223,7 @@ def build_questionnaire(
         ),
         Question(
             "hobbies",
+            N_("Hobbies"),
             N_(
                 "What do you enjoy doing? Tap all that apply, or write them in your own words "
                 "(for example 爬山、摄影、羽毛球). Up to {maximum}."
@@ -216,6 +237,7 @@ def build_questionnaire(
         ),
         Question(
             "marriage_timeline",
+            N_("When to marry"),
             N_("When would you like to marry?"),
             Kind.SINGLE,
             Section.VALUES,
@@ -228,17 +250,19 @@ def build_questionnaire(
         ),
         Question(
             "children",
+            N_("Children"),
             N_("Would you like to have children?"),
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("want", N_("Yes")),
-                Option("dont_want", N_("No")),
+                Option("want", N_("Want children")),
+                Option("dont_want", N_("Do not want children")),
                 Option("open", N_("Open to either")),
             ),
         ),
         Question(
             "live_with_parents",
+            N_("Living with parents"),
             N_("After marrying, would you live with parents?"),
             Kind.SINGLE,
             Section.VALUES,
@@ -250,6 +274,7 @@ def build_questionnaire(
         ),
         Question(
             "spending",
+            N_("Money"),
             N_("How do you handle money?"),
             Kind.SINGLE,
             Section.VALUES,
@@ -261,6 +286,7 @@ def build_questionnaire(
         ),
         Question(
             "weekends",
+            N_("Weekends"),
             N_("How do you like to spend weekends?"),
             Kind.SINGLE,
             Section.VALUES,
@@ -273,17 +299,19 @@ def build_questionnaire(
         ),
         Question(
             "pets",
+            N_("Pets"),
             N_("How do you feel about pets?"),
             Kind.SINGLE,
             Section.VALUES,
             (
                 Option("love", N_("Love them")),
                 Option("fine", N_("Fine with them")),
-                Option("no", N_("Rather not")),
+                Option("no", N_("Not for me")),
             ),
         ),
         Question(
             "smoking",
+            N_("Smoking"),
             N_("Do you smoke?"),
             Kind.SINGLE,
             Section.VALUES,
@@ -295,6 +323,7 @@ def build_questionnaire(
         ),
         Question(
             "introduction",
+            N_("Introduction"),
             N_(
                 "Introduce yourself in a few sentences: what you are like and what you are "
                 "looking for (at most {maximum} characters)."
@@ -306,6 +335,7 @@ def build_questionnaire(
         ),
         Question(
             "photos",
+            N_("Photos"),
             N_("Send up to {maximum} photos of yourself, one at a time. Press Done when finished."),
             Kind.PHOTOS,
             Section.ABOUT,
@@ -314,6 +344,7 @@ def build_questionnaire(
         ),
         Question(
             "seek_gender",
+            N_("Looking for"),
             N_("Who would you like to meet?"),
             Kind.SINGLE,
             Section.LOOKING_FOR,
@@ -326,6 +357,7 @@ def build_questionnaire(
         ),
         Question(
             "seek_age",
+            N_("Their age"),
             N_("What ages would you like to meet? Write a range, for example 25-35."),
             Kind.RANGE,
             Section.LOOKING_FOR,
@@ -335,6 +367,7 @@ def build_questionnaire(
         ),
         Question(
             "seek_districts",
+            N_("Their district"),
             N_("In which districts? Tap all that suit you, then Done, or Any district."),
             Kind.MULTI,
             Section.LOOKING_FOR,
@@ -344,6 +377,7 @@ def build_questionnaire(
         ),
         Question(
             "seek_education",
+            N_("Their education"),
             N_("What education should they have at least?"),
             Kind.SINGLE,
             Section.LOOKING_FOR,

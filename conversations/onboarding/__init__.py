@@ -1,0 +1,370 @@
+"""Onboarding: consent → verification → single pledge → profile questions, plus /edit.
+
+One persistent ConversationHandler routes the member's messages here while they sign up. Every
+handler works out the step from what is stored (bot.domain.onboarding.next_step), so a restart,
+a lost conversation state or an old button never puts the member in the wrong place.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.context import HuihuiContext
+from bot.domain.onboarding import Step, next_step
+from bot.domain.questions import Invalid, Kind, Question
+from bot.i18n import N_
+from bot.profile_card import render_card
+from conversations.onboarding import consent, questions, verify
+from conversations.onboarding.common import buttons, in_rows, say, scratch
+from storage.models import Member
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+COMMANDS = [
+    ("start", N_("Sign up, or carry on where you stopped")),
+    ("edit", N_("Change an answer in your profile")),
+]
+ACTIVE = "active"
+END = ConversationHandler.END
+PLEDGE, LATER, CONTINUE = "pledge:yes", "pledge:later", "onboarding:continue"
+BUTTONS = r"^(consent|verify|pledge|onboarding|ans|tog|done|skip|imp|edit):"
+
+
+async def _where(
+    update: Update, context: HuihuiContext
+) -> tuple[Member | None, Step, Question | None]:
+    member, progress = await context.services.onboarding.progress(
+        update.effective_user.id, scratch(context)
+    )
+    step, question = next_step(progress, context.services.onboarding.questionnaire)
+    return member, step, question
+
+
+async def start(update: Update, context: HuihuiContext) -> Any:
+    _ = context.gettext
+    member, step, _question = await _where(update, context)
+    if step == Step.COMPLETE:
+        await say(
+            update,
+            context,
+            _(
+                "Welcome back! Your profile is complete. /profile shows it, /edit changes it, "
+                "/help lists everything else."
+            ),
+        )
+        return END
+    if step == Step.CONSENT:
+        await say(
+            update,
+            context,
+            _(
+                "Hello {name}! I am 会会, the matchmaking assistant of your trade union, free "
+                "for single union members. Everyone here is a union member whose identity the "
+                "union has checked, so the people you meet are who they say they are.",
+                name=update.effective_user.first_name,
+            ),
+        )
+    else:
+        await say(update, context, _("Welcome back — let's carry on where you stopped."))
+    return await resume(update, context)
+
+
+async def resume(update: Update, context: HuihuiContext) -> Any:
+    """Ask whatever comes next for this member."""
+    _ = context.gettext
+    member, step, question = await _where(update, context)
+    match step:
+        case Step.CONSENT:
+            await consent.ask(update, context)
+        case Step.PHONE if "claim" not in scratch(context):
+            return ACTIVE if await verify.start(update, context, member.id) else END
+        case Step.PHONE | Step.REAL_NAME | Step.MEMBER_NUMBER | Step.EMPLOYER:
+            await verify.ask(update, context, step)
+        case Step.AWAITING_REVIEW:
+            await say(
+                update,
+                context,
+                _(
+                    "Your union is still checking your details; I will tell you as soon as "
+                    "they have."
+                ),
+            )
+            return END
+        case Step.PLEDGE:
+            await _ask_pledge(update, context)
+        case Step.QUESTION:
+            if questions.pending_value(context, question) is not None:
+                await questions.ask_importance(
+                    update, context, question, questions.pending_value(context, question)
+                )
+            else:
+                await questions.ask(update, context, question)
+        case Step.COMPLETE:
+            return await _finish(update, context, member)
+    return ACTIVE
+
+
+async def on_text(update: Update, context: HuihuiContext) -> Any:
+    _ = context.gettext
+    member, step, question = await _where(update, context)
+    if step in (Step.PHONE, Step.REAL_NAME, Step.MEMBER_NUMBER, Step.EMPLOYER):
+        if step == Step.PHONE and "claim" not in scratch(context):
+            return await resume(update, context)
+        if await verify.on_text(update, context, step, member.id):
+            return await resume(update, context)
+        return ACTIVE
+    if step == Step.QUESTION and questions.pending_value(context, question) is None:
+        value = await questions.on_text(update, context, question)
+        return ACTIVE if value is None else await _accept(update, context, member, question, value)
+    if step == Step.CONSENT:
+        await consent.ask_again(update, context)
+        return ACTIVE
+    if step == Step.PLEDGE:
+        await _ask_pledge(update, context, again=True)
+        return ACTIVE
+    if step == Step.QUESTION:
+        await say(update, context, _("Please answer with the buttons."))
+    return await resume(update, context)
+
+
+async def on_contact(update: Update, context: HuihuiContext) -> Any:
+    _ = context.gettext
+    member, step, _question = await _where(update, context)
+    if step != Step.PHONE:
+        await say(update, context, _("Thank you, but I do not need your number right now."))
+        return await resume(update, context)
+    if await context.services.onboarding.locked_until(member.id):
+        return await resume(update, context)
+    await verify.on_contact(update, context)
+    return ACTIVE
+
+
+async def on_photo(update: Update, context: HuihuiContext) -> Any:
+    _ = context.gettext
+    member, step, question = await _where(update, context)
+    if step != Step.QUESTION or question.kind != Kind.PHOTOS:
+        await say(update, context, _("Thank you, but I do not need a photo right now."))
+        return await resume(update, context)
+    photos = await questions.on_photo(update, context, question)
+    return ACTIVE if photos is None else await _accept(update, context, member, question, photos)
+
+
+async def on_other(update: Update, context: HuihuiContext) -> Any:
+    _ = context.gettext
+    await say(update, context, _("Please answer with text or the buttons."))
+    return await resume(update, context)
+
+
+async def on_button(update: Update, context: HuihuiContext) -> Any:
+    _ = context.gettext
+    query = update.callback_query
+    kind, _sep, rest = query.data.partition(":")
+    member, step, question = await _where(update, context)
+    onboarding = context.services.onboarding
+    if kind == "consent" and step == Step.CONSENT:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        if query.data == consent.AGREE:
+            await onboarding.consent(update.effective_user.id, True)
+            return await resume(update, context)
+        await onboarding.consent(update.effective_user.id, False)
+        await consent.declined(update, context)
+        return END
+    if kind == "verify" and step == Step.PHONE:
+        await query.answer()
+        return ACTIVE if await verify.start(update, context, member.id) else END
+    if kind == "onboarding":
+        await query.answer()
+        return await resume(update, context)
+    if kind == "pledge" and step == Step.PLEDGE:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        if query.data == LATER:
+            await say(update, context, _("All right. Send /start when you are ready."))
+            return END
+        await onboarding.pledge(member.id)
+        await say(
+            update,
+            context,
+            _(
+                "Thank you. Now a few questions for your profile — about five minutes. Others "
+                "see your answers on your card, never your real name or phone."
+            ),
+        )
+        return await resume(update, context)
+    if kind == "edit" and member is not None and member.pledged_at is not None:
+        await query.answer()
+        if onboarding_question(context, rest) is None:
+            return END
+        questions.clear(context)
+        scratch(context)["editing"] = rest
+        return await resume(update, context)
+    key = rest.split(":")[0]
+    if step != Step.QUESTION or question is None or question.key != key:
+        await query.answer(_("That question has been answered already."), show_alert=True)
+        return ACTIVE if step != Step.COMPLETE else END
+    return await _question_button(update, context, member, question, kind, rest)
+
+
+async def _question_button(
+    update: Update, context: HuihuiContext, member: Member, question: Question, kind: str, rest: str
+) -> Any:
+    _ = context.gettext
+    query = update.callback_query
+    choice = rest.partition(":")[2]
+    if kind == questions.TOGGLE:
+        await query.answer()
+        await questions.on_toggle(update, context, question, choice)
+        return ACTIVE
+    if kind == questions.ANSWER and question.option(choice) is not None:
+        value: Any = choice
+    elif kind == questions.DONE:
+        value = questions.on_done(context, question)
+        if isinstance(value, Invalid):
+            await query.answer(_(value.reason, **value.values), show_alert=True)
+            return ACTIVE
+    elif kind == questions.SKIP and question.optional:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        return await _store(update, context, member, question, None, None)
+    elif kind == questions.IMPORTANCE and questions.pending_value(context, question) is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        value = questions.pending_value(context, question)
+        return await _store(update, context, member, question, value, choice == questions.MUST)
+    else:
+        await query.answer()
+        return ACTIVE
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _accept(update, context, member, question, value)
+
+
+async def _accept(
+    update: Update, context: HuihuiContext, member: Member, question: Question, value: Any
+) -> Any:
+    if question.importance:
+        await questions.ask_importance(update, context, question, value)
+        return ACTIVE
+    return await _store(update, context, member, question, value, None)
+
+
+async def _store(
+    update: Update,
+    context: HuihuiContext,
+    member: Member,
+    question: Question,
+    value: Any,
+    must_have: bool | None,
+) -> Any:
+    _ = context.gettext
+    await context.services.onboarding.answer(member.id, question.key, value, must_have)
+    questions.clear(context)
+    if scratch(context).pop("editing", None) == question.key:
+        await say(update, context, _("Saved. Your card now reads:"))
+        await show_card(update, context, member.id)
+        return END
+    return await resume(update, context)
+
+
+async def _ask_pledge(update: Update, context: HuihuiContext, again: bool = False) -> None:
+    _ = context.gettext
+    text = (
+        _("Please answer with the buttons: do you make the single pledge?")
+        if again
+        else _(
+            "The single pledge (单身承诺)\n\n"
+            "I promise that I am single — unmarried, divorced or widowed, and not in a "
+            "relationship — and that everything I tell 会会 is true. If it is not, the union "
+            "may end my use of the service."
+        )
+    )
+    await say(update, context, text, buttons([[(_("I promise"), PLEDGE), (_("Not now"), LATER)]]))
+
+
+async def _finish(update: Update, context: HuihuiContext, member: Member) -> Any:
+    _ = context.gettext
+    await context.services.onboarding.complete(member.id)
+    await say(update, context, _("🎉 Your profile is complete. This is how others will see you:"))
+    await show_card(update, context, member.id)
+    await say(
+        update,
+        context,
+        _("/edit changes an answer, /pause hides you for a while, /help lists everything."),
+    )
+    return END
+
+
+async def show_card(update: Update, context: HuihuiContext, member_id: int) -> None:
+    """The member's card as others will see it, with their first photo if they gave one."""
+    onboarding = context.services.onboarding
+    answers = await onboarding.answers(member_id)
+    card = render_card(
+        answers, onboarding.questionnaire, context.gettext, questions.current_year(context)
+    )
+    photos = answers.get("photos") or []
+    if photos:
+        await context.bot.send_photo(update.effective_chat.id, photos[0], caption=card)
+    else:
+        await say(update, context, card)
+
+
+def onboarding_question(context: HuihuiContext, key: str) -> Question | None:
+    return next((q for q in context.services.onboarding.questionnaire if q.key == key), None)
+
+
+async def edit(update: Update, context: HuihuiContext) -> Any:
+    _ = context.gettext
+    member = await context.services.onboarding.member(update.effective_user.id)
+    if member is None or member.pledged_at is None:
+        await say(update, context, _("Please finish signing up first: send /start."))
+        return END
+    choices = [(_(q.title), f"edit:{q.key}") for q in context.services.onboarding.questionnaire]
+    await say(
+        update, context, _("Which answer would you like to change?"), buttons(in_rows(choices, 3))
+    )
+    return ACTIVE
+
+
+def register(application: HuihuiApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    button = CallbackQueryHandler(on_button, pattern=BUTTONS)
+    # Buttons are tracked per member, not per message, on purpose: PTB's warning says so.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        conversation = ConversationHandler(
+            entry_points=[
+                CommandHandler("start", start, filters=private),
+                CommandHandler("edit", edit, filters=private),
+                button,
+            ],
+            states={
+                ACTIVE: [
+                    button,
+                    MessageHandler(private & filters.CONTACT, on_contact),
+                    MessageHandler(private & filters.PHOTO, on_photo),
+                    MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
+                    MessageHandler(private & ~filters.COMMAND, on_other),
+                ]
+            },
+            fallbacks=[
+                CommandHandler("start", start, filters=private),
+                CommandHandler("edit", edit, filters=private),
+            ],
+            name="onboarding",
+            persistent=True,
+            allow_reentry=True,
+        )
+    application.add_handler(conversation)

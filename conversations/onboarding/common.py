@@ -1,0 +1,38 @@
+"""Small helpers shared by the onboarding steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from bot.context import HuihuiContext
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+async def say(update: Update, context: HuihuiContext, text: str, markup: Markup = None) -> None:
+    """Send a new message to the member, whether they typed or pressed a button."""
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """Inline keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def in_rows(items: Sequence[tuple[str, str]], per_row: int) -> list[list[tuple[str, str]]]:
+    return [list(items[i : i + per_row]) for i in range(0, len(items), per_row)]
+
+
+def scratch(context: HuihuiContext) -> dict:
+    """The member's conversation data (persisted): the claim being entered, selections, edits."""
+    return context.user_data  # type: ignore[return-value]

@@ -1,0 +1,60 @@
+"""Step 1: who 会会 is, the privacy terms, and consent."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import HuihuiContext
+from conversations.onboarding.common import buttons, say
+
+AGREE, DECLINE = "consent:yes", "consent:no"
+
+
+def privacy_terms(_) -> str:  # noqa: ANN001 - a Translator
+    return _(
+        "Before we start, how 会会 treats your information:\n\n"
+        "• What we collect: your Telegram account, the phone number you share, your real name, "
+        "union member number and employer (to check you are a union member), and the profile "
+        "you write (nickname, age, height, district, education, industry, hobbies, values, "
+        "introduction, photos).\n"
+        "• Why: to confirm with your union's roster that you are a real, single union member, "
+        "and to suggest people who suit you.\n"
+        "• Who sees what: other verified members see only your profile card — never your real "
+        "name, phone, member number or employer. Organisers of your union see your verification "
+        "details to check them. Contact details are shared only when two people both agree.\n"
+        "• How long: for as long as you use 会会. /delete_me erases everything at once.\n"
+        "• Your rights: /export_me sends you everything stored about you; /pause hides you.\n\n"
+        "Do you agree?"
+    )
+
+
+async def ask(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    await say(
+        update,
+        context,
+        privacy_terms(_),
+        buttons([[(_("I agree"), AGREE), (_("I do not agree"), DECLINE)]]),
+    )
+
+
+async def ask_again(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    await say(
+        update,
+        context,
+        _("Please answer with the buttons: do you agree to the terms above?"),
+        buttons([[(_("I agree"), AGREE), (_("I do not agree"), DECLINE)]]),
+    )
+
+
+async def declined(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    await say(
+        update,
+        context,
+        _(
+            "No problem — nothing about you has been stored except that you said no. "
+            "If you change your mind, send /start."
+        ),
+    )

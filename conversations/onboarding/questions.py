@@ -1,0 +1,176 @@
+"""Step 4: the profile questions, one at a time, with buttons wherever there is a choice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+
+from bot.context import HuihuiContext
+from bot.domain.questions import (
+    ANY,
+    Invalid,
+    Kind,
+    Question,
+    Section,
+    check_choice,
+    parse_text,
+)
+from bot.i18n import SUPPORTED_LANGUAGES, translator
+from bot.profile_card import option_text
+from conversations.onboarding.common import buttons, in_rows, say, scratch
+
+ANSWER, TOGGLE, DONE, SKIP, IMPORTANCE = "ans", "tog", "done", "skip", "imp"
+MUST, NICE = "must", "nice"
+
+
+def current_year(context: HuihuiContext) -> int:
+    return context.services.clock.now().astimezone(context.services.settings.tz).year
+
+
+def _selection(context: HuihuiContext, question: Question) -> list[str]:
+    return list(scratch(context).get("selection", {}).get(question.key, []))
+
+
+def _set_selection(context: HuihuiContext, question: Question, keys: list[str]) -> None:
+    scratch(context)["selection"] = {question.key: keys}
+
+
+def keyboard(context: HuihuiContext, question: Question):  # noqa: ANN201
+    _ = context.gettext
+    rows: list[list[tuple[str, str]]] = []
+    options = [(option_text(question, o.key, _), o.key) for o in question.options]
+    if question.kind == Kind.SINGLE:
+        per_row = 2 if len(options) <= 4 else 3
+        rows = in_rows(
+            [(label, f"{ANSWER}:{question.key}:{key}") for label, key in options], per_row
+        )
+    elif question.kind == Kind.MULTI:
+        chosen = _selection(context, question)
+        marked = [
+            (("✅ " if key in chosen else "") + label, f"{TOGGLE}:{question.key}:{key}")
+            for label, key in options
+        ]
+        rows = in_rows(marked, 3)
+        last = [(_("Done ✔"), f"{DONE}:{question.key}")]
+        if question.section == Section.LOOKING_FOR:
+            last.insert(0, (_("Any"), f"{TOGGLE}:{question.key}:{ANY}"))
+        rows.append(last)
+    elif question.kind == Kind.PHOTOS:
+        rows.append([(_("Done ✔"), f"{DONE}:{question.key}")])
+    if question.optional and question.kind != Kind.PHOTOS:
+        rows.append([(_("Skip"), f"{SKIP}:{question.key}")])
+    return buttons(rows) if rows else None
+
+
+async def ask(update: Update, context: HuihuiContext, question: Question) -> None:
+    _ = context.gettext
+    questionnaire = context.services.onboarding.questionnaire
+    number = [q.key for q in questionnaire].index(question.key) + 1
+    prompt = _(question.prompt, maximum=question.maximum, minimum=question.minimum)
+    if question.optional:
+        prompt += "\n" + _("(optional)")
+    header = _("Question {number} of {total}", number=number, total=len(questionnaire))
+    await say(update, context, f"{header}\n{prompt}", keyboard(context, question))
+
+
+def _labels_in_every_language(question: Question):  # noqa: ANN202
+    def labels(option) -> list[str]:  # noqa: ANN001
+        return [option.text(translator(lang), lang) for lang in SUPPORTED_LANGUAGES]
+
+    return labels
+
+
+async def on_text(update: Update, context: HuihuiContext, question: Question) -> Any | None:
+    """The typed answer, or None after telling the member why it was not accepted."""
+    _ = context.gettext
+    if question.kind == Kind.PHOTOS:
+        await say(
+            update, context, _("Please send a photo, or press Done."), keyboard(context, question)
+        )
+        return None
+    result = parse_text(
+        question,
+        update.effective_message.text,
+        current_year=current_year(context),
+        option_texts=_labels_in_every_language(question),
+    )
+    if isinstance(result, Invalid):
+        await invalid(update, context, question, result)
+        return None
+    return result
+
+
+async def invalid(
+    update: Update, context: HuihuiContext, question: Question, problem: Invalid
+) -> None:
+    _ = context.gettext
+    await say(update, context, _(problem.reason, **problem.values), keyboard(context, question))
+
+
+async def on_photo(update: Update, context: HuihuiContext, question: Question) -> list[str] | None:
+    """Collects photos; the finished list once the maximum is reached, else None."""
+    _ = context.gettext
+    photos = _selection(context, question)
+    photos.append(update.effective_message.photo[-1].file_id)
+    _set_selection(context, question, photos)
+    if len(photos) >= (question.maximum or 1):
+        return photos
+    await say(
+        update,
+        context,
+        _(
+            "Got it ({count} of {maximum}). Send another, or press Done.",
+            count=len(photos),
+            maximum=question.maximum,
+        ),
+        keyboard(context, question),
+    )
+    return None
+
+
+async def on_toggle(update: Update, context: HuihuiContext, question: Question, key: str) -> None:
+    if key == ANY:
+        chosen = [] if ANY in _selection(context, question) else [ANY]
+    else:
+        chosen = [k for k in _selection(context, question) if k != ANY]
+        chosen = [k for k in chosen if k != key] if key in chosen else [*chosen, key]
+    _set_selection(context, question, chosen)
+    await update.callback_query.edit_message_reply_markup(keyboard(context, question))
+
+
+def on_done(context: HuihuiContext, question: Question) -> list[str] | Invalid:
+    chosen = _selection(context, question)
+    if question.kind == Kind.PHOTOS:
+        return chosen
+    return check_choice(question, chosen)
+
+
+def clear(context: HuihuiContext) -> None:
+    scratch(context).pop("selection", None)
+    scratch(context).pop("pending", None)
+
+
+async def ask_importance(
+    update: Update, context: HuihuiContext, question: Question, value: Any
+) -> None:
+    _ = context.gettext
+    scratch(context)["pending"] = {"question": question.key, "value": value}
+    await say(
+        update,
+        context,
+        _("Is this a must for you, or nice to have?"),
+        buttons(
+            [
+                [
+                    (_("A must"), f"{IMPORTANCE}:{question.key}:{MUST}"),
+                    (_("Nice to have"), f"{IMPORTANCE}:{question.key}:{NICE}"),
+                ]
+            ]
+        ),
+    )
+
+
+def pending_value(context: HuihuiContext, question: Question) -> Any | None:
+    pending = scratch(context).get("pending")
+    return pending["value"] if pending and pending.get("question") == question.key else None

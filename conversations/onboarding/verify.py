@@ -1,0 +1,229 @@
+"""Step 2: verification — own phone via the contact button, real name, member number, employer,
+checked against the union's roster; near misses go to the union's organisers."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.error import TelegramError
+
+from bot.context import HuihuiContext
+from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Step
+from bot.domain.text import normalise_member_number, normalise_phone
+from bot.domain.verification import Claim, Outcome, Reason
+from bot.i18n import Translator, translator
+from bot.onboarding import Verification
+from conversations.onboarding.common import buttons, say, scratch
+
+_LOGGER = logging.getLogger(__name__)
+RETRY = "verify:retry"
+LIMITS = {Step.REAL_NAME: 50, Step.MEMBER_NUMBER: 40, Step.EMPLOYER: 100}
+REVIEW_APPROVE, REVIEW_REJECT = "review:approve:", "review:reject:"
+
+
+def _reason_texts(_: Translator) -> dict[Reason, str]:
+    return {
+        Reason.NUMBER_UNKNOWN: _("The member number is not on your union's roster."),
+        Reason.NUMBER_TAKEN: _("This member number is already linked to another account."),
+        Reason.NAME_DIFFERS: _("The name does not match the roster."),
+        Reason.NAME_CLOSE: _("The name is close to, but not the same as, the roster's."),
+        Reason.EMPLOYER_DIFFERS: _("The employer does not match the roster."),
+        Reason.EMPLOYER_CLOSE: _("The employer is written differently from the roster."),
+        Reason.PHONE_DIFFERS: _("The phone number differs from the roster's."),
+    }
+
+
+async def ask(update: Update, context: HuihuiContext, step: Step) -> None:
+    _ = context.gettext
+    if step == Step.PHONE:
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(_("📱 Share my phone number"), request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        await say(
+            update,
+            context,
+            _(
+                "First, let's check that you are a member of the union. Please share your phone "
+                "number with the button below (it must be your own Telegram number)."
+            ),
+            keyboard,
+        )
+    elif step == Step.REAL_NAME:
+        await say(
+            update,
+            context,
+            _("Thank you. What is your real name, as your union has it?"),
+            ReplyKeyboardRemove(),
+        )
+    elif step == Step.MEMBER_NUMBER:
+        await say(update, context, _("What is your union member number (会员号)?"))
+    elif step == Step.EMPLOYER:
+        await say(update, context, _("Which employer (工作单位) do you work for?"))
+
+
+async def start(update: Update, context: HuihuiContext, member_id: int) -> bool:
+    """Begin a fresh attempt, unless today's attempts are used up. True if it began."""
+    scratch(context).pop("claim", None)
+    until = await context.services.onboarding.locked_until(member_id)
+    if until is not None:
+        await _locked(update, context, until)
+        return False
+    await ask(update, context, Step.PHONE)
+    return True
+
+
+async def on_contact(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    contact = update.effective_message.contact
+    if contact.user_id != update.effective_user.id:
+        await say(
+            update,
+            context,
+            _(
+                "That is someone else's contact. Please share your own number with the button "
+                "below."
+            ),
+        )
+        await ask(update, context, Step.PHONE)
+        return
+    scratch(context)["claim"] = {"phone": normalise_phone(contact.phone_number) or ""}
+    await ask(update, context, Step.REAL_NAME)
+
+
+async def on_text(update: Update, context: HuihuiContext, step: Step, member_id: int) -> bool:
+    """Take one part of the claim; True once the member is verified."""
+    _ = context.gettext
+    text = update.effective_message.text.strip()
+    if step == Step.PHONE:
+        await say(update, context, _("Please use the button below to share your number."))
+        await ask(update, context, Step.PHONE)
+        return False
+    if not text or len(text) > LIMITS[step]:
+        await say(
+            update,
+            context,
+            _("Please write it in at most {maximum} characters.", maximum=LIMITS[step]),
+        )
+        return False
+    if step == Step.MEMBER_NUMBER:
+        text = normalise_member_number(text)
+        if not text.isalnum():
+            await say(update, context, _("A member number has only letters and digits."))
+            return False
+    claim = dict(scratch(context).get("claim", {}))
+    claim[step.value] = text
+    scratch(context)["claim"] = claim
+    if step == Step.REAL_NAME:
+        await ask(update, context, Step.MEMBER_NUMBER)
+    elif step == Step.MEMBER_NUMBER:
+        await ask(update, context, Step.EMPLOYER)
+    else:
+        return await _evaluate(update, context, member_id, claim)
+    return False
+
+
+async def _evaluate(update: Update, context: HuihuiContext, member_id: int, claim: dict) -> bool:
+    _ = context.gettext
+    scratch(context).pop("claim", None)
+    until = await context.services.onboarding.locked_until(member_id)
+    if until is not None:
+        await _locked(update, context, until)
+        return False
+    result = await context.services.onboarding.verify(
+        member_id,
+        Claim(
+            claim["real_name"], claim["member_number"], claim["employer"], claim["phone"] or None
+        ),
+        claim["member_number"],
+    )
+    outcome = result.decision.outcome
+    if outcome == Outcome.VERIFIED:
+        await say(update, context, _("✅ Verified: you are on your union's roster."))
+        return True
+    if outcome == Outcome.PENDING:
+        await say(
+            update,
+            context,
+            _(
+                "Your details are close to the roster's but not identical, so someone from your "
+                "union will check them. I will tell you the result here."
+            ),
+        )
+        await _ask_reviewers(context, result)
+        return False
+    reasons = "\n".join(f"• {_reason_texts(_)[r]}" for r in result.decision.reasons)
+    if result.attempts_left == 0:
+        until = await context.services.onboarding.locked_until(member_id)
+        await say(update, context, _("This did not match the roster:") + "\n" + reasons)
+        await _locked(update, context, until)
+        return False
+    await say(
+        update,
+        context,
+        _("This did not match the roster:")
+        + "\n"
+        + reasons
+        + "\n\n"
+        + _(
+            "Please check and try again ({left} attempts left today). If you think the roster "
+            "is wrong, ask your union to correct it.",
+            left=result.attempts_left,
+        ),
+        buttons([[(_("Try again"), RETRY)]]),
+    )
+    return False
+
+
+async def _locked(update: Update, context: HuihuiContext, until: datetime | None) -> None:
+    _ = context.gettext
+    local = (until or context.services.clock.now()).astimezone(context.services.settings.tz)
+    await say(
+        update,
+        context,
+        _(
+            "You have used today's {count} attempts. You can try again after {time}.",
+            count=MAX_ATTEMPTS_PER_DAY,
+            time=local.strftime("%Y-%m-%d %H:%M"),
+        ),
+    )
+
+
+async def _ask_reviewers(context: HuihuiContext, result: Verification) -> None:
+    found = await context.services.onboarding.attempt_for_review(result.attempt_id)
+    if found is None:
+        return
+    attempt, entry = found
+    for reviewer in result.reviewers:
+        language = await context.services.languages.resolve_id(reviewer)
+        _ = translator(language)
+        reasons = "\n".join(f"• {_reason_texts(_)[r]}" for r in result.decision.reasons)
+        text = _(
+            "A member asks to be verified and is close to, but not the same as, the roster.\n\n"
+            "Entered: {name} · {number} · {employer} · {phone}\n"
+            "Roster: {roster_name} · {number} · {roster_employer} · {roster_phone}\n\n"
+            "{reasons}",
+            name=attempt.real_name,
+            number=attempt.member_number,
+            employer=attempt.employer,
+            phone=attempt.phone or "—",
+            roster_name=entry.real_name if entry else "—",
+            roster_employer=entry.employer if entry else "—",
+            roster_phone=entry.phone if entry and entry.phone else "—",
+            reasons=reasons,
+        )
+        markup = buttons(
+            [
+                [
+                    (_("Approve"), f"{REVIEW_APPROVE}{attempt.id}"),
+                    (_("Reject"), f"{REVIEW_REJECT}{attempt.id}"),
+                ]
+            ]
+        )
+        try:
+            await context.bot.send_message(reviewer, text, reply_markup=markup)
+        except TelegramError as error:
+            _LOGGER.warning("could not reach a reviewer: %s", type(error).__name__)

@@ -1,0 +1,65 @@
+"""Organisers' Approve / Reject buttons on verifications that need a human."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler
+
+from bot.config import Language
+from bot.context import HuihuiContext
+from bot.i18n import translator
+from conversations.onboarding.common import buttons
+from conversations.onboarding.verify import RETRY, REVIEW_APPROVE, REVIEW_REJECT
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def decide(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    approve = query.data.startswith(REVIEW_APPROVE)
+    attempt_id = int(query.data.rsplit(":", 1)[1])
+    result = await context.services.onboarding.review(attempt_id, update.effective_user.id, approve)
+    if result.status == "not_allowed":
+        await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
+        return
+    await query.answer()
+    outcome = {
+        "approved": _("✅ Approved. The member has been told."),
+        "rejected": _("❌ Rejected. The member has been told."),
+        "number_taken": _("This member number was linked to another account meanwhile."),
+        "already_reviewed": _("Someone has already decided on this request."),
+    }[result.status]
+    await query.edit_message_text(f"{query.message.text}\n\n{outcome}")
+    if result.member_telegram_id is None or result.status == "already_reviewed":
+        return
+    language = await context.services.languages.resolve_id(result.member_telegram_id)
+    text, markup = _tell_member(language, approved=result.status == "approved")
+    try:
+        await context.bot.send_message(result.member_telegram_id, text, reply_markup=markup)
+    except TelegramError as error:
+        _LOGGER.info("member not told of a review decision: %s", type(error).__name__)
+
+
+def _tell_member(language: Language, *, approved: bool) -> tuple[str, InlineKeyboardMarkup]:
+    _ = translator(language)
+    if approved:
+        text = _("✅ Your union has confirmed your membership. Let's continue.")
+        return text, buttons([[(_("Continue"), "onboarding:continue")]])
+    text = _(
+        "Your union could not confirm your details against its roster. Please check them "
+        "and try again, or ask your union to correct the roster."
+    )
+    return text, buttons([[(_("Try again"), RETRY)]])
+
+
+def register(application: HuihuiApplication) -> None:
+    pattern = rf"^({REVIEW_APPROVE}|{REVIEW_REJECT})\d+$"
+    application.add_handler(CallbackQueryHandler(decide, pattern=pattern))

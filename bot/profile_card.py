@@ -11,11 +11,11 @@ from bot.i18n import Translator
 
 
 def option_text(question: Question, key: str, _: Translator) -> str:
-    if key == ANY:
-        return _("Any")
     option = question.option(key)
     if option is not None:
         return option.text(_, _.language)
+    if key == ANY:
+        return _("Any")
     if key in INTEREST_LABELS:
         return _(INTEREST_LABELS[key])
     return key  # a hobby in the member's own words

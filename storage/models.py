@@ -131,7 +131,7 @@ class VerificationAttempt(Base):
     roster_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("roster_entries.id", ondelete="SET NULL")
     )
-    outcome: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(24))
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
     reviewed_at: Mapped[datetime | None]

@@ -72,6 +72,7 @@ async def start(update: Update, context: HuihuiContext, member_id: int) -> bool:
     if until is not None:
         await _locked(update, context, until)
         return False
+    scratch(context)["claim"] = {}
     await ask(update, context, Step.PHONE)
     return True
 

@@ -124,7 +124,7 @@ def upgrade() -> None:
         sa.Column("employer", sa.String(length=100), nullable=False),
         sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("roster_entry_id", sa.Integer(), nullable=True),
-        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("outcome", sa.String(length=24), nullable=False),
         sa.Column("reasons", sa.JSON(), nullable=False),
         sa.Column("reviewed_by", sa.BigInteger(), nullable=True),
         sa.Column("reviewed_at", storage.types.UTCDateTime(timezone=True), nullable=True),

@@ -1,0 +1,160 @@
+"""Test helpers: a small union with a roster, and members who sign up through the real bot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+
+from bot.domain.units import parse_units
+from bot.sandbox import Sandbox, SimulatedUser
+from storage import roster, units
+
+CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
+
+
+def units_file(organisers: Mapping[str, Sequence[int]] = {}) -> str:  # noqa: B006 - read only
+    def ids(name: str) -> str:
+        return ", ".join(str(i) for i in organisers.get(name, ()))
+
+    return f"""
+[[unit]]
+name = "{CITY}"
+kind = "city"
+organisers = [{ids(CITY)}]
+
+[[unit]]
+name = "{PUDONG}"
+kind = "district"
+parent = "{CITY}"
+organisers = [{ids(PUDONG)}]
+
+[[unit]]
+name = "{XUHUI}"
+kind = "district"
+parent = "{CITY}"
+organisers = [{ids(XUHUI)}]
+"""
+
+
+async def seed_union(
+    sb: Sandbox,
+    entries: Iterable[tuple[str, str, str, str | None]],
+    *,
+    unit: str = PUDONG,
+    organisers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
+) -> None:
+    """Units (city → two districts) and roster entries (name, number, employer, phone)."""
+    async with sb.app.services.db.begin() as session:
+        await units.save_specs(session, parse_units(units_file(organisers)))
+        unit_id = (await units.by_name(session, unit)).id
+        await roster.upsert_rows(
+            session,
+            [
+                roster.entry_values(
+                    unit_id=unit_id,
+                    member_number=number,
+                    real_name=name,
+                    employer=employer,
+                    phone=phone,
+                    imported_at=datetime.now(UTC),
+                )
+                for name, number, employer, phone in entries
+            ],
+        )
+
+
+async def verify(member: SimulatedUser, name: str, number: str, employer: str) -> None:
+    """From /start through consent and the verification questions."""
+    await member.send("/start")
+    await member.press("同意" if member.language_code.startswith("zh") else "I agree")
+    await member.share_contact()
+    await member.send(name)
+    await member.send(number)
+    await member.send(employer)
+
+
+# What a member answers to each question: ("press", label) or ("send", text) steps.
+ZH_ANSWERS: dict[str, list[tuple[str, str]]] = {
+    "nickname": [("send", "小雨")],
+    "gender": [("press", "女")],
+    "birth_year": [("send", "1996")],
+    "height": [("send", "165")],
+    "education": [("press", "本科")],
+    "industry": [("press", "金融")],
+    "district": [("press", "浦东新区")],
+    "hometown": [("send", "江苏南通")],
+    "marital_status": [("press", "未婚")],
+    "hobbies": [("send", "爬山、摄影，打羽毛球, cosplay")],
+    "marriage_timeline": [("press", "一到两年内")],
+    "children": [("press", "想要")],
+    "live_with_parents": [("press", "可以商量")],
+    "spending": [("press", "量入为出")],
+    "weekends": [("press", "户外活动")],
+    "pets": [("press", "很喜欢")],
+    "smoking": [("press", "从不")],
+    "introduction": [("send", "喜欢周末去郊外走走，希望找一个善良、爱笑的人。")],
+    "photos": [("photo", ""), ("press", "完成")],
+    "seek_gender": [("press", "男生"), ("press", "必须满足")],
+    "seek_age": [("send", "27-35"), ("press", "必须满足")],
+    "seek_districts": [
+        ("press", "浦东新区"),
+        ("press", "徐汇区"),
+        ("press", "完成"),
+        ("press", "最好满足"),
+    ],
+    "seek_education": [("press", "本科"), ("press", "最好满足")],
+}
+
+EN_ANSWERS: dict[str, list[tuple[str, str]]] = {
+    "nickname": [("send", "Sam")],
+    "gender": [("press", "Man")],
+    "birth_year": [("send", "1993")],
+    "height": [("send", "180 cm")],
+    "education": [("press", "Master's degree")],
+    "industry": [("press", "IT and internet")],
+    "district": [("press", "Xuhui")],
+    "hometown": [("press", "Skip")],
+    "marital_status": [("press", "Divorced")],
+    "hobbies": [("press", "Running"), ("press", "Reading"), ("press", "Done")],
+    "marriage_timeline": [("press", "When the time is right")],
+    "children": [("press", "Open to either")],
+    "live_with_parents": [("press", "Rather not")],
+    "spending": [("press", "I save")],
+    "weekends": [("press", "Learning something")],
+    "pets": [("press", "Fine with them")],
+    "smoking": [("press", "Never")],
+    "introduction": [("press", "Skip")],
+    "photos": [("press", "Done")],
+    "seek_gender": [("press", "Women"), ("press", "A must")],
+    "seek_age": [("send", "25 to 33"), ("press", "Nice to have")],
+    "seek_districts": [("press", "Any"), ("press", "Done"), ("press", "Nice to have")],
+    "seek_education": [("press", "No preference"), ("press", "Nice to have")],
+}
+
+
+async def answer(member: SimulatedUser, steps: Sequence[tuple[str, str]]) -> None:
+    for action, value in steps:
+        if action == "press":
+            await member.press(value)
+        elif action == "photo":
+            await member.send_photo()
+        else:
+            await member.send(value)
+
+
+async def answer_questions(
+    member: SimulatedUser, script: Mapping[str, list[tuple[str, str]]], keys: Iterable[str]
+) -> None:
+    for key in keys:
+        await answer(member, script[key])
+
+
+async def sign_up(
+    member: SimulatedUser,
+    entry: tuple[str, str, str, str | None],
+    script: Mapping[str, list[tuple[str, str]]] = ZH_ANSWERS,
+) -> None:
+    """The whole journey: consent, verification, pledge, every question."""
+    await verify(member, entry[0], entry[1], entry[2])
+    await member.press("我承诺" if script is ZH_ANSWERS else "I promise")
+    await answer_questions(member, script, script.keys())

@@ -1,0 +1,233 @@
+"""The member's first ten minutes: consent, verification, pledge, profile — through the real bot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.sandbox import Sandbox
+from storage.models import Member, ProfileAnswer, RosterEntry, VerificationAttempt
+from tests.helpers import EN_ANSWERS, ZH_ANSWERS, answer, seed_union, sign_up, verify
+
+WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
+SAM = ("Sam Lee", "SH0002", "Shanghai Electric", "13800000002")
+
+
+async def member_row(sb: Sandbox, telegram_id: int) -> Member | None:
+    async with sb.app.services.db() as session:
+        return await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+
+
+async def answers_of(sb: Sandbox, telegram_id: int) -> dict:
+    member = await member_row(sb, telegram_id)
+    async with sb.app.services.db() as session:
+        rows = await session.scalars(
+            select(ProfileAnswer).where(ProfileAnswer.member_id == member.id)
+        )
+        return {row.question: (row.value, row.must_have) for row in rows}
+
+
+async def test_happy_path_in_chinese(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await seed_union(sandbox, [WANG])
+    await wang.send("/start")
+    assert "你好，小雨！我是会会" in wang.texts()[0]
+    privacy = wang.last_text()
+    for promise in ("收集什么", "用途", "谁能看到", "保存多久", "/export_me", "/delete_me"):
+        assert promise in privacy
+    assert wang.buttons() == ["同意", "不同意"]
+    await wang.press("同意")
+    assert wang.buttons() == ["📱 分享我的手机号"]
+    await wang.press("分享我的手机号")
+    await wang.send("王小雨")
+    await wang.send("sh 0001")  # normalised before it is compared
+    await wang.send("申通地铁")  # an abbreviation of the roster's employer
+    assert "✅ 核实成功" in wang.texts()[-2]
+    assert "单身承诺" in wang.last_text()
+    await wang.press("我承诺")
+    assert wang.last_text().startswith("第 1/23 题\n你希望别人怎么称呼你")
+    for key, steps in ZH_ANSWERS.items():
+        await answer(wang, steps)
+    assert "资料填写完成" in wang.texts()[-3]
+    card = wang.texts()[-2]
+    assert card.startswith("小雨 · 30岁 · 165 cm")
+    assert "📍 浦东新区 · 🎓 本科 · 💼 金融" in card
+    assert "❤️ 徒步、摄影、羽毛球、cosplay" in card
+    assert "王小雨" not in card and "SH0001" not in card and "13800000001" not in card
+    member = await member_row(sandbox, wang.id)
+    assert member.verified_at and member.pledged_at and member.profile_completed_at
+    answers = await answers_of(sandbox, wang.id)
+    assert answers["hobbies"] == (["hiking", "photography", "badminton", "cosplay"], None)
+    assert answers["seek_age"] == ([27, 35], True)
+    assert answers["seek_districts"] == (["浦东新区", "徐汇区"], False)
+    assert len(answers["photos"][0]) == 1
+    async with sandbox.app.services.db() as session:
+        entry = await session.scalar(
+            select(RosterEntry).where(RosterEntry.member_number == "SH0001")
+        )
+    assert entry.member_id == member.id
+
+
+async def test_happy_path_in_english(sandbox: Sandbox) -> None:
+    sam = sandbox.user("Sam", language="en", phone="13800000002")
+    await seed_union(sandbox, [SAM])
+    await sign_up(sam, SAM, EN_ANSWERS)
+    assert sam.texts()[-3] == "🎉 Your profile is complete. This is how others will see you:"
+    card = sam.texts()[-2]
+    assert card.startswith("Sam · 33 years old · 180 cm")
+    assert "📍 Xuhui · 🎓 Master's degree · 💼 IT and internet" in card
+    assert "❤️ Running, Reading" in card
+    answers = await answers_of(sandbox, sam.id)
+    assert answers["hometown"] == (None, None) and answers["introduction"] == (None, None)
+    assert answers["seek_districts"] == (["any"], False)
+    assert answers["seek_education"] == ("any", False)
+
+
+async def test_declining_stores_only_the_refusal_and_can_be_revisited(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨")
+    await wang.send("/start")
+    await wang.press("不同意")
+    assert "除了你拒绝的这一记录外" in wang.last_text()
+    member = await member_row(sandbox, wang.id)
+    assert member.declined_at is not None and member.consented_at is None
+    assert member.language is None and member.verified_at is None
+    await wang.send("/start")
+    assert wang.buttons() == ["同意", "不同意"]
+
+
+async def test_someone_elses_contact_is_refused(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨")
+    await seed_union(sandbox, [WANG])
+    await wang.send("/start")
+    await wang.press("同意")
+    await wang.share_contact(phone="13900000000", user_id=999)
+    assert "这是别人的联系方式" in wang.texts()[-2]
+    assert wang.buttons() == ["📱 分享我的手机号"]
+    await wang.send("王小雨")  # typing instead of sharing does not skip the phone
+    assert "请使用下方按钮分享你的手机号" in wang.texts()[-2]
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(func.count()).select_from(VerificationAttempt)) == 0
+
+
+async def test_near_miss_goes_to_review_and_approval_continues_the_sign_up(
+    sandbox: Sandbox,
+) -> None:
+    organiser = sandbox.user("工会老张")
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [WANG], organisers={"浦东新区总工会": [organiser.id]})
+    await verify(wang, "王小语", "SH0001", "上海申通地铁")  # one character off
+    assert "工会工作人员会人工核对" in wang.last_text()
+    request = organiser.last_text()
+    assert "填写：王小语 · SH0001" in request and "名册：王小雨 · SH0001" in request
+    assert "姓名与名册相近" in request
+    await wang.send("/start")
+    assert "工会正在核对你的信息" in wang.last_text()
+    await organiser.press("通过")
+    assert "✅ 已通过" in organiser.last_text()
+    assert wang.last_text() == "✅ 工会已确认你的会员身份，我们继续吧。"
+    await wang.press("继续")
+    assert "单身承诺" in wang.last_text()
+    member = await member_row(sandbox, wang.id)
+    assert member.verified_at is not None
+
+
+async def test_rejection_on_review_lets_the_member_try_again(sandbox: Sandbox) -> None:
+    organiser = sandbox.user("工会老张")
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [WANG], organisers={"上海市总工会": [organiser.id]})
+    await verify(wang, "王小语", "SH0001", "上海申通地铁")
+    await organiser.press("不通过")  # the city organiser covers the district below
+    assert "工会未能根据名册确认你的信息" in wang.last_text()
+    await wang.press("重新填写")
+    assert wang.buttons() == ["📱 分享我的手机号"]
+    assert (await member_row(sandbox, wang.id)).verified_at is None
+
+
+async def test_without_organisers_superadmins_review() -> None:
+    async with Sandbox(superadmins="424242") as sb:
+        admin = sb.user("Admin", user_id=424242, language="en")
+        wang = sb.user("小雨", phone="13800000001")
+        await seed_union(sb, [WANG])
+        await verify(wang, "王小雨", "SH0001", "完全不同的单位也差不多吧")
+        assert "工作单位与名册不符" in wang.last_text()
+        await wang.press("重新填写")
+        await wang.share_contact()
+        await wang.send("王小雨")
+        await wang.send("SH0001")
+        await wang.send("上海申通地铁集团")
+        assert "✅ 核实成功" in wang.texts()[-2]
+        assert admin.texts() == []  # no review was needed
+        await admin.send("/help")
+        li = sb.user("小李", phone="13800000009")
+        await seed_union(sb, [("李四", "SH0009", "上海电气", "13800000009")])
+        await verify(li, "李思", "SH0009", "上海电气")
+        assert admin.last_text().startswith("A member asks to be verified")
+
+
+async def test_five_wrong_member_numbers_lock_verification_for_a_day(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, "王小雨", "SH9990", "上海申通地铁")
+    assert "工会会员名册中没有这个会员号" in wang.last_text()
+    assert "今天还可尝试 4 次" in wang.last_text()
+    for attempt in range(1, 5):
+        await wang.press("重新填写")
+        await wang.share_contact()
+        await wang.send("王小雨")
+        await wang.send(f"SH999{attempt}")
+        await wang.send("上海申通地铁")
+    assert "今天的 5 次尝试已经用完" in wang.last_text()
+    await wang.send("/start")
+    assert "今天的 5 次尝试已经用完" in wang.last_text()
+    await wang.share_contact()
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(func.count()).select_from(VerificationAttempt)) == 5
+    await sandbox.advance(timedelta(hours=24, minutes=1))
+    await wang.send("/start")
+    assert wang.buttons() == ["📱 分享我的手机号"]
+    await wang.share_contact()
+    await wang.send("王小雨")
+    await wang.send("SH0001")
+    await wang.send("上海申通地铁")
+    assert "✅ 核实成功" in wang.texts()[-2]
+
+
+async def test_one_roster_entry_binds_one_account(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨", phone="13800000001")
+    impostor = sandbox.user("冒名者", phone="13800000001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, "王小雨", "SH0001", "上海申通地铁")
+    await verify(impostor, "王小雨", "SH0001", "上海申通地铁")
+    assert "这个会员号已经绑定了其他账号" in impostor.last_text()
+    assert (await member_row(sandbox, impostor.id)).verified_at is None
+
+
+async def test_restart_in_the_middle_of_the_questionnaire_resumes_at_the_same_question(
+    sandbox: Sandbox,
+) -> None:
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    for key in ("nickname", "gender", "birth_year", "height"):
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.press("本科")
+    await wang.press("金融")
+    await wang.press("浦东新区")
+    await answer(wang, ZH_ANSWERS["hometown"])
+    await wang.press("未婚")
+    await wang.press("徒步")  # a half-made multiple choice
+    asked = wang.last_text()
+    assert asked.startswith("第 10/23 题")
+    await sandbox.restart()
+    await wang.press("摄影")
+    await wang.press("完成")
+    assert wang.last_text().startswith("第 11/23 题\n你打算什么时候结婚")
+    answers = await answers_of(sandbox, wang.id)
+    assert answers["hobbies"] == (["hiking", "photography"], None)
+    assert answers["nickname"] == ("小雨", None) and len(answers) == 10
+    await sandbox.restart()
+    await wang.send("/start")
+    assert wang.texts()[-2] == "欢迎回来，我们从上次停下的地方继续。"
+    assert wang.last_text().startswith("第 11/23 题")

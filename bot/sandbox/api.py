@@ -211,12 +211,12 @@ class FakeBotAPI(BaseRequest):
         return self._message_json(p["chat_id"], entry)
 
     def _send_photo(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
-        file_id = self._file_param(p["photo"], uploads, "photo.jpg")
+        file_id = self._file_param("photo", p, uploads, "photo.jpg")
         entry = self._bot_entry(p, "photo", text=p.get("caption"), file_id=file_id)
         return self._message_json(p["chat_id"], entry)
 
     def _send_document(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
-        file_id = self._file_param(p["document"], uploads, "document")
+        file_id = self._file_param("document", p, uploads, "document")
         entry = self._bot_entry(
             p, "document", text=p.get("caption"), file_id=file_id, file_name=self.files[file_id][0]
         )
@@ -286,9 +286,15 @@ class FakeBotAPI(BaseRequest):
                 return entry
         raise LookupError(f"message {message_id} not found in chat {chat_id}")
 
-    def _file_param(self, value: Any, uploads: dict[str, Any], default_name: str) -> str:
+    def _file_param(
+        self, field: str, p: dict[str, Any], uploads: dict[str, Any], default_name: str
+    ) -> str:
+        """A file sent as an upload (in the multipart body) or by the id of a known file."""
+        value = p.get(field)
         if isinstance(value, str) and value.startswith("attach://"):
-            name, content, *_ = uploads[value.removeprefix("attach://")]
+            field, value = value.removeprefix("attach://"), None
+        if value is None and field in uploads:
+            name, content, *_ = uploads[field]
             return self.store_file(name or default_name, content)
         if isinstance(value, str) and value in self.files:
             return value

@@ -1,0 +1,201 @@
+"""What a member can do with their own data: see, edit, pause, export, delete."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Text, cast, or_, select, text
+
+from bot.sandbox import Sandbox
+from storage.models import Base, Member, ProfileAnswer, RosterEntry
+from tests.helpers import ZH_ANSWERS, answer, seed_union, sign_up, verify
+
+WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
+
+
+async def signed_up(sb: Sandbox):  # noqa: ANN201
+    wang = sb.user("小雨", phone="13800000001", username="xiaoyu_sh")
+    await seed_union(sb, [WANG])
+    await sign_up(wang, WANG)
+    return wang
+
+
+async def test_profile_shows_the_card_with_the_photo(sandbox: Sandbox) -> None:
+    wang = await signed_up(sandbox)
+    await wang.send("/profile")
+    card = wang.bot_messages()[-1]
+    assert card.kind == "photo" and card.text.startswith("小雨 · 30岁")
+
+
+async def test_edit_changes_one_answer(sandbox: Sandbox) -> None:
+    wang = await signed_up(sandbox)
+    await wang.send("/edit")
+    assert "身高" in wang.buttons() and "兴趣爱好" in wang.buttons()
+    await wang.press("身高")
+    assert "你的身高是多少厘米" in wang.last_text()
+    await wang.send("300")
+    assert "请写一个 130 到 220 之间的整数" in wang.last_text()
+    await wang.send("168")
+    assert wang.texts()[-2] == "已保存。你的资料卡现在是："
+    assert "168 cm" in wang.last_text()
+    await wang.send("168")  # the edit is over: this is no longer an answer
+    assert "没有看懂" in wang.last_text()
+
+
+async def test_edit_before_signing_up_is_refused_kindly(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨")
+    await wang.send("/edit")
+    assert wang.last_text() == "请先完成注册：发送 /start。"
+    await wang.send("/profile")
+    assert wang.last_text() == "你还没有资料。发送 /start 开始填写。"
+
+
+async def test_pause_and_resume(sandbox: Sandbox) -> None:
+    wang = await signed_up(sandbox)
+    await wang.send("/pause")
+    assert "已暂停" in wang.last_text()
+    async with sandbox.app.services.db() as session:
+        assert (await session.scalar(select(Member.paused))) is True
+    await wang.send("/profile")
+    assert "你的资料已暂停" in wang.last_text()
+    await wang.send("/resume")
+    async with sandbox.app.services.db() as session:
+        assert (await session.scalar(select(Member.paused))) is False
+
+
+async def test_export_contains_everything_stored(sandbox: Sandbox) -> None:
+    wang = await signed_up(sandbox)
+    await wang.send("/feedback")
+    await wang.send("活动很好")
+    await wang.send("/export_me")
+    exported = wang.bot_messages()[-1]
+    assert exported.kind == "document" and exported.file_name == "huihui-my-data.json"
+    document = json.loads(sandbox.api.files[exported.file_id][1])
+    assert document["telegram_id"] == wang.id
+    assert document["roster_entry"]["real_name"] == "王小雨"
+    assert document["verification_attempts"][0]["outcome"] == "verified"
+    assert document["profile"]["nickname"]["value"] == "小雨"
+    assert document["feedback"][0]["text"] == "活动很好"
+    assert document["account"]["union"] == "浦东新区总工会"
+
+
+async def test_delete_me_erases_personal_data_everywhere_and_frees_the_roster_entry(
+    sandbox: Sandbox,
+) -> None:
+    wang = await signed_up(sandbox)
+    await wang.send("/feedback")
+    await wang.send("我叫王小雨，电话13800000001")
+    await wang.send("/delete_me")
+    await wang.press("保留我的数据")
+    assert wang.last_text() == "没有删除任何内容。"
+    await wang.send("/delete_me")
+    await wang.press("全部删除")
+    assert "关于你的所有信息都已删除" in wang.last_text()
+    await sandbox.app.update_persistence()
+
+    personal = ["王小雨", "13800000001", "SH0001", str(wang.id), "xiaoyu_sh"]
+    async with sandbox.app.services.db() as session:
+        for table in Base.metadata.sorted_tables:
+            if table.name == RosterEntry.__tablename__:
+                continue  # the union's own roster: kept, but no longer linked (below)
+            columns = [c for c in table.columns]
+            matches = [
+                cast(column, Text).contains(value) for column in columns for value in personal
+            ]
+            found = (await session.execute(select(table).where(or_(*matches)))).all()
+            assert found == [], f"{table.name} still holds personal data: {found}"
+        entry = await session.scalar(select(RosterEntry))
+        assert entry.member_id is None
+        assert await session.scalar(select(text("count(*)")).select_from(Member)) == 0
+
+    await wang.send("/start")  # a fresh start is possible, and can bind the entry again
+    assert wang.buttons() == ["同意", "不同意"]
+
+
+async def test_every_question_refuses_invalid_answers_and_stores_nothing(
+    sandbox: Sandbox,
+) -> None:
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [WANG])
+    await wang.send("/start")
+    await wang.press("同意")
+    await wang.share_contact()
+    await wang.send("王" * 51)
+    assert wang.last_text() == "请不超过 50 个字。"
+    await wang.send("王小雨")
+    await wang.send("SH#0001")
+    assert wang.last_text() == "会员号只包含字母和数字。"
+    await wang.send("SH0001")
+    await wang.send("上海申通地铁")
+    await wang.send("随便写点")
+    assert wang.last_text() == "请用按钮回答：你愿意作出单身承诺吗？"
+    await wang.press("我承诺")
+
+    invalid = {
+        "nickname": [
+            ("小" * 21, "这条有 21 个字，请不超过 20 个字。"),
+            ("   ", "请写下你的回答。"),
+        ],
+        "gender": [("外星人", "请点选下方的一个按钮。")],
+        "birth_year": [
+            ("2015", "会会只为成年人服务：需年满 18 岁。"),
+            ("95年", "请用四位数字写年份，例如 1995。"),
+            ("1900", "请检查一下：1900 这个年份好像不对。"),
+        ],
+        "height": [
+            ("一米七", "请写一个 130 到 220 之间的整数。"),
+            ("250", "请写一个 130 到 220 之间的整数。"),
+        ],
+        "education": [("小学", "请点选下方的一个按钮。")],
+        "industry": [("宇航", "请点选下方的一个按钮。")],
+        "district": [("火星区", "请点选下方的一个按钮。")],
+        "hometown": [("南" * 31, "这条有 31 个字，请不超过 30 个字。")],
+        "marital_status": [("保密", "请点选下方的一个按钮。")],
+        "hobbies": [("、、、", "请至少选择一项，或直接写下来。")],
+        "introduction": [("好" * 301, "这条有 301 个字，请不超过 300 个字。")],
+        "photos": [("这是我的照片", "请发送照片，或点“完成”。")],
+        "seek_age": [
+            ("10-20", "请写两个 18 到 70 之间的年龄，例如 25-35。"),
+            ("随便", "请写两个 18 到 70 之间的年龄，例如 25-35。"),
+        ],
+        "seek_districts": [("火星区", "请用按钮选择。")],
+    }
+    for key, steps in ZH_ANSWERS.items():
+        for bad, reason in invalid.get(key, []):
+            before = await stored_answers(sandbox, wang.id)
+            await wang.send(bad)
+            assert wang.last_text() == reason, key
+            assert await stored_answers(sandbox, wang.id) == before, key
+        if key in ("marriage_timeline",):
+            await wang.send("随便")
+            assert wang.last_text() == "请点选下方的一个按钮。"
+        if key == "seek_districts":
+            await wang.press("完成")  # nothing chosen yet
+            assert wang.last_alert() == "请至少选择一项，或直接写下来。"
+        await answer(wang, steps)
+    assert "资料填写完成" in wang.texts()[-3]
+
+
+async def stored_answers(sb: Sandbox, telegram_id: int) -> list:
+    async with sb.app.services.db() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+        rows = await session.execute(
+            select(ProfileAnswer.question, ProfileAnswer.value)
+            .where(ProfileAnswer.member_id == member.id)
+            .order_by(ProfileAnswer.question)
+        )
+        return [tuple(row) for row in rows]
+
+
+async def test_optional_questions_can_be_skipped(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    for key in ("nickname", "gender", "birth_year", "height", "education", "industry", "district"):
+        await answer(wang, ZH_ANSWERS[key])
+    assert "（选填）" in wang.last_text() and "跳过" in wang.buttons()
+    await wang.press("跳过")
+    assert "你的婚姻状况是" in wang.last_text()
+    assert "跳过" not in wang.buttons()  # a required question
+    assert ("hometown", None) in await stored_answers(sandbox, wang.id)

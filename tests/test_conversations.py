@@ -19,14 +19,15 @@ async def feedback_texts(sb: Sandbox) -> list[str]:
 async def test_start_introduces_huihui_in_chinese(sandbox: Sandbox) -> None:
     alice = sandbox.user("小王")
     await alice.send("/start")
-    assert "你好，小王！我是会会" in alice.last_text()
-    assert "/help" in alice.last_text()
+    assert alice.texts()[0].startswith("你好，小王！我是会会")
+    assert alice.buttons() == ["同意", "不同意"]
 
 
 async def test_start_in_english_for_an_english_telegram_app(sandbox: Sandbox) -> None:
     bob = sandbox.user("Bob", language="en-GB")
     await bob.send("/start")
-    assert bob.last_text().startswith("Hello Bob! I am 会会")
+    assert bob.texts()[0].startswith("Hello Bob! I am 会会")
+    assert bob.buttons() == ["I agree", "I do not agree"]
 
 
 async def test_help_lists_every_published_command(sandbox: Sandbox) -> None:

@@ -47,7 +47,7 @@ async def test_happy_path_in_chinese(sandbox: Sandbox) -> None:
     assert "单身承诺" in wang.last_text()
     await wang.press("我承诺")
     assert wang.last_text().startswith("第 1/23 题\n你希望别人怎么称呼你")
-    for key, steps in ZH_ANSWERS.items():
+    for steps in ZH_ANSWERS.values():
         await answer(wang, steps)
     assert "资料填写完成" in wang.texts()[-3]
     card = wang.texts()[-2]

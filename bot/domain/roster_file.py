@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from zipfile import BadZipFile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,7 +150,7 @@ def _excel_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
         raise RosterFileError(f"cannot open the workbook: {type(error).__name__}") from error
     sheet = workbook.worksheets[0]
 

@@ -1,0 +1,68 @@
+"""Verification, normalisation and hobby mapping on plain data."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.interests import map_interests
+from bot.domain.text import normalise, normalise_member_number, normalise_phone
+from bot.domain.verification import Claim, Outcome, Reason, RosterRecord, decide
+
+RECORD = RosterRecord("张三丰", "上海申通地铁集团有限公司", "13800138000")
+
+
+def claim(name="张三丰", employer="上海申通地铁集团有限公司", phone="13800138000") -> Claim:
+    return Claim(name, "SH001", employer, phone)
+
+
+def test_normalisation_handles_full_width_spaces_and_case() -> None:
+    assert normalise("  Ｚｈａｎｇ　San ") == "zhang san"
+    assert normalise_member_number("ｓｈ-00１2 3") == "SH00123"
+    assert normalise_phone("+86 138-0013-8000") == "13800138000"
+    assert normalise_phone("１３８００１３８０００") == "13800138000"
+    assert normalise_phone("12") is None
+
+
+@pytest.mark.parametrize(
+    ("entered", "outcome", "reasons"),
+    [
+        (claim(), Outcome.VERIFIED, ()),
+        (claim(name="张 三 丰"), Outcome.VERIFIED, ()),
+        (claim(employer="申通地铁"), Outcome.VERIFIED, ()),
+        (claim(name="张三峰"), Outcome.PENDING, (Reason.NAME_CLOSE,)),
+        (claim(employer="上海申通地跌集团"), Outcome.PENDING, (Reason.EMPLOYER_CLOSE,)),
+        (claim(phone="13900000000"), Outcome.PENDING, (Reason.PHONE_DIFFERS,)),
+        (claim(name="李四"), Outcome.REJECTED, (Reason.NAME_DIFFERS,)),
+        (claim(employer="华为"), Outcome.REJECTED, (Reason.EMPLOYER_DIFFERS,)),
+    ],
+)
+def test_verification_outcomes(entered: Claim, outcome: Outcome, reasons: tuple) -> None:
+    decision = decide(entered, RECORD)
+    assert (decision.outcome, decision.reasons) == (outcome, reasons)
+
+
+def test_unknown_and_taken_member_numbers_are_rejected() -> None:
+    assert decide(claim(), None).reasons == (Reason.NUMBER_UNKNOWN,)
+    assert decide(claim(), RECORD, taken=True).reasons == (Reason.NUMBER_TAKEN,)
+
+
+def test_roster_without_a_phone_does_not_need_one() -> None:
+    record = RosterRecord("张三丰", "上海电气", None)
+    assert decide(claim(employer="上海电气", phone=None), record).outcome == Outcome.VERIFIED
+
+
+@pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("爬山、看电影，打羽毛球, cosplay", ["hiking", "movies", "badminton", "cosplay"]),
+        ("周末爬山和骑车", ["hiking", "cycling"]),
+        (
+            "hikng, Photography and jogging swimming, table tennis",
+            ["hiking", "photography", "running", "swimming", "table_tennis"],
+        ),
+        ("撸猫 追剧", ["pets", "追剧"]),
+        ("K歌；健身房", ["singing", "fitness"]),
+    ],
+)
+def test_free_text_hobbies_map_onto_tags_and_keep_the_rest(text: str, tags: list[str]) -> None:
+    assert map_interests(text) == tags

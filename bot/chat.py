@@ -12,6 +12,7 @@ import sys
 from datetime import timedelta
 
 from bot.config import Settings
+from bot.demo import ORGANISER_ID, WANG, seed_demo_union
 from bot.sandbox import ButtonNotFound, Sandbox
 
 CONSOLE_HELP = """\
@@ -22,6 +23,8 @@ Console commands:
   :file PATH     send a document
   :wait 2h       let time pass (m, h or d) so scheduled messages arrive
   :restart       restart the bot, keeping its database
+  :approve       as the union's organiser, approve the latest verification request
+  :reject        as the union's organiser, reject it
   :quit          leave (Ctrl-D works too)"""
 
 _DURATION = re.compile(r"^(\d+)\s*([mhd])$")
@@ -31,8 +34,14 @@ async def chat(settings: Settings, *, name: str, language: str) -> None:
     async with Sandbox(
         default_language=settings.default_language, timezone=settings.timezone
     ) as sb:
-        me = sb.user(name, language=language)
-        print(f"会会 chat — you are {name}. Send /start to begin; :help for console commands.")
+        sb.user("Organiser", user_id=ORGANISER_ID, language=language)
+        await seed_demo_union(sb)
+        me = sb.user(name, language=language, phone=WANG[3])
+        print(
+            f"会会 chat — you are {name}. Send /start to begin; :help for console commands.\n"
+            f"On the union's roster you are: {WANG[0]}, member number {WANG[1]}, {WANG[2]}. "
+            "Make a typo to see a human review."
+        )
         shown = 0
         while True:
             line = await asyncio.to_thread(_read_line)
@@ -64,6 +73,9 @@ async def _act(sb: Sandbox, me, line: str) -> None:  # noqa: ANN001 - SimulatedU
         await sb.advance(_duration(line.removeprefix(":wait ").strip()))
     elif line == ":restart":
         await sb.restart()
+    elif line in (":approve", ":reject"):
+        organiser = next(user for user in sb.users if user.id == ORGANISER_ID)
+        await organiser.press(organiser.buttons()[0 if line == ":approve" else 1])
     elif line:
         await me.send(line)
 

@@ -1,6 +1,6 @@
-"""``huihui demo``: members (and, as features arrive, organisers) play every journey offline.
+"""``huihui demo``: members and an organiser play every journey offline.
 
-Each scene prints what the member typed and what 会会 answered. Add a scene with every feature.
+Each scene prints what people typed and what 会会 answered. Add a scene with every feature.
 """
 
 from __future__ import annotations
@@ -12,19 +12,70 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.units import UnitSpec
 from bot.sandbox import Sandbox, SimulatedUser
+from bot.synthetic import synthetic_roster
+from storage import roster, units
 
 DEMO_START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
+ORGANISER_ID = 900_001
+# Demo members and their roster entries: (name, member number, employer, phone).
+WANG = ("王小雨", "PD2024001", "上海申通地铁集团有限公司", "13800000001")
+LI = ("李明", "PD2024002", "上海电气集团股份有限公司", "13800000002")
+SAM = ("Sam Lee", "XH2024003", "Shanghai Electric", "13800000003")
+SYNTHETIC_MEMBERS = 500
 
 Scene = Callable[[Sandbox], Awaitable[None]]
+
+
+async def seed_demo_union(sb: Sandbox) -> None:
+    """A city federation with two district unions, an organiser, and a synthetic roster in
+    which the demo's members appear."""
+    async with sb.app.services.db.begin() as session:
+        await units.save_specs(
+            session,
+            [
+                UnitSpec(CITY, "city"),
+                UnitSpec(PUDONG, "district", CITY, organisers=(ORGANISER_ID,)),
+                UnitSpec(XUHUI, "district", CITY),
+            ],
+        )
+        pudong = (await units.by_name(session, PUDONG)).id
+        xuhui = (await units.by_name(session, XUHUI)).id
+        synthetic = [
+            (pudong if i % 2 else xuhui, row)
+            for i, row in enumerate(synthetic_roster(SYNTHETIC_MEMBERS))
+        ]
+        members = [(pudong, WANG), (pudong, LI), (xuhui, SAM)]
+        await roster.upsert_rows(
+            session,
+            [
+                roster.entry_values(
+                    unit_id=unit_id,
+                    member_number=number,
+                    real_name=name,
+                    employer=employer,
+                    phone=phone,
+                    imported_at=sb.clock.now(),
+                )
+                for unit_id, (name, number, employer, phone) in synthetic + members
+            ],
+        )
 
 
 async def play(settings: Settings, out: TextIO = sys.stdout) -> None:
     async with Sandbox(
         default_language=settings.default_language, timezone=settings.timezone, start=DEMO_START
     ) as sb:
+        sb.user("工会老张（浦东新区总工会管理员）", user_id=ORGANISER_ID)
+        await seed_demo_union(sb)
         director = _Director(sb, out)
-        out.write("会会 demo — an offline Telegram; every answer below comes from the real bot.\n")
+        out.write(
+            "会会 demo — an offline Telegram; every answer below comes from the real bot.\n"
+            f"The union: {CITY} → {PUDONG}, {XUHUI}; {SYNTHETIC_MEMBERS + 3} members on the "
+            "roster (synthetic, Faker zh_CN).\n"
+        )
         for title, scene in SCENES:
             await director.play(title, scene)
 
@@ -39,40 +90,133 @@ class _Director:
         await scene(self.sandbox)
         self.out.write(f"\n━━━ {title} ━━━\n")
         for user in self.sandbox.users:
-            new = user.transcript(since=seen.get(user.id, 0))
-            if new:
-                self.out.write(new + "\n")
+            new = user.log[seen.get(user.id, 0) :]
+            if any(entry.kind != "system" for entry in new):
+                self.out.write(user.transcript(since=seen.get(user.id, 0)) + "\n")
 
 
-def _member(sb: Sandbox, name: str, language: str = "zh-hans") -> SimulatedUser:
+def _member(
+    sb: Sandbox, name: str, language: str = "zh-hans", phone: str | None = None
+) -> SimulatedUser:
     existing = [user for user in sb.users if user.first_name == name]
-    return existing[0] if existing else sb.user(name, language=language)
+    return existing[0] if existing else sb.user(name, language=language, phone=phone)
 
 
-async def first_contact(sb: Sandbox) -> None:
-    wang = _member(sb, "小王")
+def _organiser(sb: Sandbox) -> SimulatedUser:
+    return next(user for user in sb.users if user.id == ORGANISER_ID)
+
+
+async def consent_and_verification(sb: Sandbox) -> None:
+    wang = _member(sb, "小雨", phone=WANG[3])
     await wang.send("/start")
-    await wang.send("/help")
-    await wang.send("你好呀")
+    await wang.press("同意")
+    await wang.press("分享我的手机号")
+    await wang.send("王小雨")
+    await wang.send("ＰＤ２０２４００１")  # full-width, as some phones type it
+    await wang.send("申通地铁")
+    await wang.press("我承诺")
+
+
+async def profile_questions(sb: Sandbox) -> None:
+    wang = _member(sb, "小雨")
+    for action, value in [
+        ("send", "小雨"),
+        ("press", "女"),
+        ("send", "1996"),
+        ("send", "一米六五"),
+        ("send", "165"),
+        ("press", "本科"),
+        ("press", "金融"),
+        ("press", "浦东新区"),
+        ("send", "江苏南通"),
+        ("press", "未婚"),
+        ("send", "爬山、摄影，周末打羽毛球"),
+        ("press", "一到两年内"),
+        ("press", "想要"),
+        ("press", "可以商量"),
+        ("press", "量入为出"),
+        ("press", "户外活动"),
+        ("press", "很喜欢"),
+        ("press", "从不"),
+        ("send", "喜欢周末去郊外走走，希望找一个善良、爱笑的人。"),
+        ("photo", ""),
+        ("press", "完成"),
+        ("press", "男生"),
+        ("press", "必须满足"),
+        ("send", "27到35岁"),
+        ("press", "必须满足"),
+        ("press", "浦东新区"),
+        ("press", "徐汇区"),
+        ("press", "完成"),
+        ("press", "最好满足"),
+        ("press", "不限"),
+        ("press", "最好满足"),
+    ]:
+        if action == "press":
+            await wang.press(value)
+        elif action == "photo":
+            await wang.send_photo()
+        else:
+            await wang.send(value)
+
+
+async def near_miss_and_review(sb: Sandbox) -> None:
+    li = _member(sb, "阿明", phone=LI[3])
+    await li.send("/start")
+    await li.press("同意")
+    await li.press("分享我的手机号")
+    await li.send("李铭")  # a typo of 李明
+    await li.send("PD2024002")
+    await li.send("上海电气")
+    await _organiser(sb).press("通过")
+    await li.press("继续")
+
+
+async def english_and_declining(sb: Sandbox) -> None:
+    sam = _member(sb, "Sam", language="en", phone=SAM[3])
+    await sam.send("/start")
+    await sam.press("I agree")
+    await sam.share_contact(phone="13999999999", user_id=12345)  # someone else's contact
+    await sam.press("Share my phone number")
+    await sam.send("Sam Lee")
+    await sam.send("XH2024999")  # a wrong member number
+    await sam.send("Shanghai Electric")
+    guest = _member(sb, "路人")
+    await guest.send("/start")
+    await guest.press("不同意")
+
+
+async def member_controls(sb: Sandbox) -> None:
+    wang = _member(sb, "小雨")
+    await wang.send("/edit")
+    await wang.press("身高")
+    await wang.send("166")
+    await wang.send("/pause")
+    await wang.send("/resume")
+    await wang.send("/export_me")
 
 
 async def feedback_across_a_restart(sb: Sandbox) -> None:
-    wang = _member(sb, "小王")
+    wang = _member(sb, "小雨")
     await wang.send("/feedback")
-    await sb.restart()  # the bot is redeployed while 小王 is typing
+    await sb.restart()  # the bot is redeployed while 小雨 is typing
     await wang.send("希望工会多组织周末的户外活动，比如徒步和骑行。")
 
 
-async def choosing_a_language(sb: Sandbox) -> None:
-    emma = _member(sb, "Emma", language="en")
-    await emma.send("/start")
-    await emma.send("/language")
-    await emma.press("中文")
-    await emma.send("/help")
+async def deleting_everything(sb: Sandbox) -> None:
+    guest = _member(sb, "路人")
+    await guest.send("/language")
+    await guest.press("English")
+    await guest.send("/delete_me")
+    await guest.press("Delete everything")
 
 
 SCENES: list[tuple[str, Scene]] = [
-    ("1. 第一次见面 · First contact", first_contact),
-    ("2. 给工会留言，中途机器人重启 · Feedback across a restart", feedback_across_a_restart),
-    ("3. 切换语言 · Choosing a language", choosing_a_language),
+    ("1. 同意条款、身份核实、单身承诺 · Consent, verification, pledge", consent_and_verification),
+    ("2. 填写资料 · Profile questions (with a wrong answer on the way)", profile_questions),
+    ("3. 信息有出入，工会人工审核 · A near miss goes to the union", near_miss_and_review),
+    ("4. 英文用户与拒绝条款 · In English; someone declines", english_and_declining),
+    ("5. 修改、暂停、导出 · Edit, pause, export", member_controls),
+    ("6. 给工会留言，中途机器人重启 · Feedback across a restart", feedback_across_a_restart),
+    ("7. 切换语言并删除全部数据 · Language, then delete everything", deleting_everything),
 ]

@@ -66,19 +66,42 @@ def test_demo_prints_a_two_sided_conversation_in_chinese(tmp_path: Path) -> None
     result = huihui("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "👤 小王: /start" in out and "🤖 会会: 你好，小王！我是会会" in out
+    assert "👤 小雨: /start" in out and "🤖 会会: 你好，小雨！我是会会" in out
+    assert "✅ 核实成功" in out and "🎉 资料填写完成" in out
+    assert "名册：李明 · PD2024002" in out and "✅ 已通过" in out
+    assert "That is someone else's contact" in out
     assert "⟳ 会会 restarted" in out and "🤖 会会: 谢谢！" in out
-    assert "👤 Emma: ▸ pressed [中文]" in out
+    assert "everything about you has been deleted" in out
     assert list(tmp_path.iterdir()) == [], "the demo must not leave files behind"
 
 
-def test_chat_lets_a_person_talk_and_press_numbered_buttons(tmp_path: Path) -> None:
-    script = "/start\n/language\n2\n/help\n:wait 1x\n:quit\n"
-    result = huihui("chat", "--name", "Lin", cwd=tmp_path, stdin=script)
+def test_chat_lets_a_person_sign_up_pressing_numbered_buttons(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/start",
+            "1",
+            ":contact",
+            "王小语",
+            "PD2024001",
+            "申通地铁",
+            ":approve",
+            "1",
+            "1",
+            "/language",
+            "2",
+            "/help",
+            ":wait 1x",
+            ":quit",
+        ]
+    )
+    result = huihui("chat", "--name", "Lin", cwd=tmp_path, stdin=script + "\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "你好，Lin！" in out
-    assert "  1. 中文\n  2. English" in out
+    assert "  1. 同意\n  2. 不同意" in out
+    assert "工会工作人员会人工核对" in out
+    assert "✅ 工会已确认你的会员身份" in out and "单身承诺" in out
+    assert "第 1/23 题" in out
     assert "Done — I will speak English with you from now on." in out
     assert "Here is what I can do:" in out
     assert "say how long" in out

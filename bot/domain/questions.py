@@ -178,7 +178,7 @@ def build_questionnaire(
         ),
         Question(
             "education",
-            N_("Education"),
+            N_("Highest education"),
             N_("What is your highest education?"),
             Kind.SINGLE,
             Section.ABOUT,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from zipfile import BadZipFile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zipfile import BadZipFile
 
 from bot.domain.text import normalise, normalise_member_number, normalise_phone
 

@@ -30,7 +30,7 @@ from bot.app import HuihuiApplication
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.sandbox.api import BOT_USER, BOT_USERNAME, ChatEntry, FakeBotAPI
+from bot.sandbox.api import BOT_USER, BOT_USERNAME, EVENTS, ChatEntry, FakeBotAPI
 
 SANDBOX_TOKEN = "7000000001:SANDBOX-not-a-real-token"
 
@@ -249,11 +249,13 @@ class SimulatedUser:
     # What the member sees
     def bot_messages(self) -> list[ChatEntry]:
         """Messages from the bot, in their current (possibly edited) form."""
-        return [e for e in self.log if e.from_bot and not e.deleted and e.kind not in _EVENTS]
+        return [e for e in self.log if e.from_bot and not e.deleted and e.kind not in EVENTS]
 
     def last_text(self) -> str | None:
         """What the bot said last: its newest message, or the newest edit of an earlier one."""
-        said = [e for e in self.log if e.from_bot and not e.deleted and e.kind != "alert"]
+        said = [
+            e for e in self.log if e.from_bot and not e.deleted and e.kind not in {"alert", "rekey"}
+        ]
         return said[-1].text if said else None
 
     def last_alert(self) -> str | None:
@@ -349,9 +351,6 @@ class SimulatedUser:
                 yield _indent(f"👤 {self.first_name}: ", shown)
 
 
-_EVENTS = {"alert", "edit", "system"}
-
-
 def _bot_lines(entry: ChatEntry) -> Iterator[str]:
     if entry.kind == "alert":
         yield f"🤖 会会 (pop-up): {entry.text}"
@@ -369,7 +368,11 @@ def _bot_lines(entry: ChatEntry) -> Iterator[str]:
             label = f"{entry.kind}: {entry.file_name}" if entry.file_name else entry.kind
             body = f"[{label}] {body}".strip()
     yield _indent(prefix, body)
-    for row in keyboard or []:
+    yield from _keyboard_lines(keyboard or [])
+
+
+def _keyboard_lines(rows: list[list[Any]]) -> Iterator[str]:
+    for row in rows:
         yield "      " + "  ".join(f"[{b['text'] if isinstance(b, dict) else b}]" for b in row)
 
 

@@ -39,13 +39,19 @@ TELEGRAM_ERRORS: dict[str, tuple[int, str]] = {
 }
 
 
+# Entries that record something happening to the chat rather than a message in it.
+EVENTS = frozenset({"alert", "edit", "rekey", "system"})
+
+
 @dataclass
 class ChatEntry:
     """One message in a chat, as a member's screen would show it."""
 
     message_id: int
     from_bot: bool
-    kind: str  # text, photo, document, contact, press, alert, edit (of an earlier message), system
+    # text, photo, document, contact, press, alert, system; edit / rekey: a later change of an
+    # earlier message's text / of its buttons only.
+    kind: str
     text: str | None = None
     inline_keyboard: list[list[dict[str, Any]]] | None = None
     reply_keyboard: dict[str, Any] | None = None
@@ -269,12 +275,13 @@ class FakeBotAPI(BaseRequest):
     def _edit(self, p: dict[str, Any], text: str | None) -> dict[str, Any]:
         """Change a message in place and note the change, in order, in the chat's history."""
         entry = self._find(p)
+        kind = "edit" if text != entry.text else "rekey"
         entry.text, entry.edited = text, True
         entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
         chat_id = int(p["chat_id"])
         self.chats[chat_id].append(
             ChatEntry(
-                entry.message_id, True, "edit", text=text, inline_keyboard=entry.inline_keyboard
+                entry.message_id, True, kind, text=text, inline_keyboard=entry.inline_keyboard
             )
         )
         return self._message_json(chat_id, entry)
@@ -282,7 +289,7 @@ class FakeBotAPI(BaseRequest):
     def _find(self, p: dict[str, Any]) -> ChatEntry:
         chat_id, message_id = int(p["chat_id"]), int(p["message_id"])
         for entry in self.chats[chat_id]:
-            if entry.message_id == message_id and entry.kind != "edit" and not entry.deleted:
+            if entry.message_id == message_id and entry.kind not in EVENTS and not entry.deleted:
                 return entry
         raise LookupError(f"message {message_id} not found in chat {chat_id}")
 

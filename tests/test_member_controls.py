@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import Text, cast, or_, select, text
 
+from bot.domain.questions import Kind
 from bot.sandbox import Sandbox
 from storage.models import Base, Member, ProfileAnswer, RosterEntry
 from tests.helpers import ZH_ANSWERS, answer, seed_union, sign_up, verify
@@ -160,15 +161,18 @@ async def test_every_question_refuses_invalid_answers_and_stores_nothing(
         ],
         "seek_districts": [("火星区", "请用按钮选择。")],
     }
-    for key, steps in ZH_ANSWERS.items():
-        for bad, reason in invalid.get(key, []):
+    questionnaire = sandbox.app.services.onboarding.questionnaire
+    assert [q.key for q in questionnaire] == list(ZH_ANSWERS)
+    for question in questionnaire:
+        key, steps = question.key, ZH_ANSWERS[question.key]
+        if question.kind == Kind.SINGLE:  # every single choice refuses words that are no option
+            invalid.setdefault(key, [("随便", "请点选下方的一个按钮。")])
+        assert invalid.get(key), f"no invalid input tried for {key}"
+        for bad, reason in invalid[key]:
             before = await stored_answers(sandbox, wang.id)
             await wang.send(bad)
             assert wang.last_text() == reason, key
             assert await stored_answers(sandbox, wang.id) == before, key
-        if key in ("marriage_timeline",):
-            await wang.send("随便")
-            assert wang.last_text() == "请点选下方的一个按钮。"
         if key == "seek_districts":
             await wang.press("完成")  # nothing chosen yet
             assert wang.last_alert() == "请至少选择一项，或直接写下来。"

@@ -231,3 +231,22 @@ async def test_restart_in_the_middle_of_the_questionnaire_resumes_at_the_same_qu
     await wang.send("/start")
     assert wang.texts()[-2] == "欢迎回来，我们从上次停下的地方继续。"
     assert wang.last_text().startswith("第 11/23 题")
+
+
+async def test_a_deployment_sets_its_own_districts() -> None:
+    async with Sandbox(districts="东城区|Dongcheng,西城区|Xicheng") as sb:
+        wang = sb.user("小雨", phone="13800000001")
+        sam = sb.user("Sam", language="en", phone="13800000002")
+        await seed_union(sb, [WANG, SAM])
+        for member, entry, script, promise in (
+            (wang, WANG, ZH_ANSWERS, "我承诺"),
+            (sam, SAM, EN_ANSWERS, "I promise"),
+        ):
+            await verify(member, *entry[:3])
+            await member.press(promise)
+            for key in ("nickname", "gender", "birth_year", "height", "education", "industry"):
+                await answer(member, script[key])
+        assert wang.buttons() == ["东城区", "西城区"]
+        assert sam.buttons() == ["Dongcheng", "Xicheng"]
+        await sam.press("Xicheng")
+        assert (await answers_of(sb, sam.id))["district"] == ("西城区", None)

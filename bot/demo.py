@@ -43,25 +43,10 @@ async def seed_demo_union(sb: Sandbox) -> None:
         )
         pudong = (await units.by_name(session, PUDONG)).id
         xuhui = (await units.by_name(session, XUHUI)).id
-        synthetic = [
-            (pudong if i % 2 else xuhui, row)
-            for i, row in enumerate(synthetic_roster(SYNTHETIC_MEMBERS))
-        ]
-        members = [(pudong, WANG), (pudong, LI), (xuhui, SAM)]
-        await roster.upsert_rows(
-            session,
-            [
-                roster.entry_values(
-                    unit_id=unit_id,
-                    member_number=number,
-                    real_name=name,
-                    employer=employer,
-                    phone=phone,
-                    imported_at=sb.clock.now(),
-                )
-                for unit_id, (name, number, employer, phone) in synthetic + members
-            ],
-        )
+        synthetic = list(synthetic_roster(SYNTHETIC_MEMBERS))
+        now = sb.clock.now()
+        await roster.add_entries(session, pudong, [*synthetic[::2], WANG, LI], now)
+        await roster.add_entries(session, xuhui, [*synthetic[1::2], SAM], now)
 
 
 async def play(settings: Settings, out: TextIO = sys.stdout) -> None:

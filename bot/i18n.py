@@ -17,15 +17,13 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from bot.config import SUPPORTED_LANGUAGES, Language
+from bot.domain import N_
+
+__all__ = ["N_", "Translator", "translator", "resolve_language", "language_from_telegram"]
 
 LOCALE_DIR = Path(__file__).with_name("locales")
 BABEL_LOCALES: dict[Language, str] = {"zh": "zh_CN", "en": "en"}
 LANGUAGE_NAMES: dict[Language, str] = {"zh": "中文", "en": "English"}
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction where it is translated later (e.g. command descriptions)."""
-    return message
 
 
 class Translator:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,6 +47,29 @@ async def bind(session: AsyncSession, entry_id: int, member_id: int) -> bool:
 
 async def count(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(RosterEntry)) or 0
+
+
+async def add_entries(
+    session: AsyncSession,
+    unit_id: int,
+    entries: Iterable[tuple[str, str, str, str | None]],
+    imported_at: datetime,
+) -> int:
+    """Upsert (name, member number, employer, phone) entries into a unit; returns how many new."""
+    return await upsert_rows(
+        session,
+        [
+            entry_values(
+                unit_id=unit_id,
+                member_number=number,
+                real_name=name,
+                employer=employer,
+                phone=phone,
+                imported_at=imported_at,
+            )
+            for name, number, employer, phone in entries
+        ],
+    )
 
 
 def entry_values(

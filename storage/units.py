@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.units import UnitSpec, ancestry
+from bot.domain.units import UnitSpec, ancestry, subtree
 from storage.models import OrgUnit, Role, UnitKind, UnitRole
 
 
@@ -75,8 +75,6 @@ async def organisers_for(session: AsyncSession, unit_id: int) -> list[int]:
 
 async def organiser_scope(session: AsyncSession, telegram_id: int) -> set[int]:
     """Units an organiser may act on: the subtrees of every unit they organise."""
-    from bot.domain.units import subtree
-
     own = (
         await session.scalars(
             select(UnitRole.unit_id).where(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
 
 from bot.domain.units import parse_units
 from bot.sandbox import Sandbox, SimulatedUser
@@ -47,20 +46,7 @@ async def seed_union(
     async with sb.app.services.db.begin() as session:
         await units.save_specs(session, parse_units(units_file(organisers)))
         unit_id = (await units.by_name(session, unit)).id
-        await roster.upsert_rows(
-            session,
-            [
-                roster.entry_values(
-                    unit_id=unit_id,
-                    member_number=number,
-                    real_name=name,
-                    employer=employer,
-                    phone=phone,
-                    imported_at=datetime.now(UTC),
-                )
-                for name, number, employer, phone in entries
-            ],
-        )
+        await roster.add_entries(session, unit_id, entries, sb.clock.now())
 
 
 async def verify(member: SimulatedUser, name: str, number: str, employer: str) -> None:

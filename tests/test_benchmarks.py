@@ -6,32 +6,35 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_throughput_benchmark_runs_and_loses_nothing() -> None:
+def benchmark(script: str, *args: str) -> dict[str, Any]:
     result = subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/throughput.py",
-            "--members",
-            "4",
-            "--messages",
-            "10",
-            "--sequential-members",
-            "2",
-            "--latency",
-            "0",
-            "--json",
-        ],
+        [sys.executable, f"benchmarks/{script}", *args, "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+def test_throughput_benchmark_runs_and_loses_nothing() -> None:
+    report = benchmark(
+        "throughput.py",
+        "--members",
+        "4",
+        "--messages",
+        "10",
+        "--sequential-members",
+        "2",
+        "--latency",
+        "0",
+    )
     for key in ("sequential_updates_per_s", "concurrent_updates_per_s", "echo_updates_per_s"):
         assert report[key] > 0
     assert report["unanswered"] == report["feedback_missing"] == 0
@@ -39,14 +42,6 @@ def test_throughput_benchmark_runs_and_loses_nothing() -> None:
 
 
 def test_roster_import_benchmark_runs_and_stores_every_row() -> None:
-    result = subprocess.run(
-        [sys.executable, "benchmarks/roster_import.py", "--rows", "300", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = benchmark("roster_import.py", "--rows", "300")
     assert report["stored"] == report["parsed"] == 300
     assert report["added_then_updated"] == [300, 300]

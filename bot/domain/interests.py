@@ -10,13 +10,8 @@ import re
 
 from rapidfuzz import fuzz, process
 
+from bot.domain import N_
 from bot.domain.text import normalise
-
-
-def N_(message: str) -> str:
-    """Marks a label for the message catalogs; it is translated where it is shown."""
-    return message
-
 
 # key → English label (msgid; the Chinese label comes from the catalog).
 LABELS: dict[str, str] = {

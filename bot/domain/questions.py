@@ -14,13 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain import N_
 from bot.domain.interests import LABELS as INTEREST_LABELS
 from bot.domain.interests import map_interests
 from bot.domain.text import normalise
-
-
-def N_(message: str) -> str:
-    return message
 
 
 class Kind(enum.StrEnum):
@@ -447,10 +444,6 @@ def check_choice(question: Question, keys: Sequence[str]) -> list[str] | Invalid
     if question.maximum is not None and len(keys) > question.maximum:
         return Invalid(N_("Please choose at most {maximum}."), {"maximum": question.maximum})
     return list(keys)
-
-
-def age_in(year: int, birth_year: int) -> int:
-    return year - birth_year
 
 
 def _number(question: Question, text: str) -> int | Invalid:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import HuihuiContext
 from bot.domain.questions import (
     ANY,
     Invalid,
     Kind,
+    Option,
     Question,
     Section,
     check_choice,
@@ -36,7 +37,7 @@ def _set_selection(context: HuihuiContext, question: Question, keys: list[str]) 
     scratch(context)["selection"] = {question.key: keys}
 
 
-def keyboard(context: HuihuiContext, question: Question):  # noqa: ANN201
+def keyboard(context: HuihuiContext, question: Question) -> InlineKeyboardMarkup | None:
     _ = context.gettext
     rows: list[list[tuple[str, str]]] = []
     options = [(option_text(question, o.key, _), o.key) for o in question.options]
@@ -74,11 +75,9 @@ async def ask(update: Update, context: HuihuiContext, question: Question) -> Non
     await say(update, context, f"{header}\n{prompt}", keyboard(context, question))
 
 
-def _labels_in_every_language(question: Question):  # noqa: ANN202
-    def labels(option) -> list[str]:  # noqa: ANN001
-        return [option.text(translator(lang), lang) for lang in SUPPORTED_LANGUAGES]
-
-    return labels
+def _labels_in_every_language(option: Option) -> list[str]:
+    """Typing an option's label works in any language, not only the member's."""
+    return [option.text(translator(language), language) for language in SUPPORTED_LANGUAGES]
 
 
 async def on_text(update: Update, context: HuihuiContext, question: Question) -> Any | None:
@@ -93,7 +92,7 @@ async def on_text(update: Update, context: HuihuiContext, question: Question) ->
         question,
         update.effective_message.text,
         current_year=current_year(context),
-        option_texts=_labels_in_every_language(question),
+        option_texts=_labels_in_every_language,
     )
     if isinstance(result, Invalid):
         await invalid(update, context, question, result)

@@ -45,3 +45,11 @@ def test_roster_import_benchmark_runs_and_stores_every_row() -> None:
     report = benchmark("roster_import.py", "--rows", "300")
     assert report["stored"] == report["parsed"] == 300
     assert report["added_then_updated"] == [300, 300]
+
+
+def test_match_quality_on_real_outcomes_meets_its_targets() -> None:
+    report = benchmark("match_quality.py")
+    assert report["cold"]["auc"] >= 0.56 and report["warm"]["auc"] >= 0.62
+    for baseline in ("random", "int_corr", "age_gap"):
+        assert report[baseline]["auc"] < report["cold"]["auc"]
+    assert report["cold"]["participants"] > 150

@@ -96,6 +96,10 @@ class Member(Base):
     pledged_at: Mapped[datetime | None]
     profile_completed_at: Mapped[datetime | None]
     paused: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Never suggest people from the member's own employer, nor the member to them.
+    avoid_colleagues: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Opted in to the daily "N new suggestions" message.
+    digest: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class RosterEntry(Base):
@@ -221,3 +225,103 @@ class UserData(Base):
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[dict[str, Any]]
+
+
+class MatchProfile(Base):
+    """What matching needs of a member, in one row with indexed columns so hard constraints
+    are filtered in SQL; rebuilt whenever the member's answers or status change."""
+
+    __tablename__ = "match_profiles"
+    __table_args__ = (Index("ix_match_profiles_pool", "eligible", "gender", "birth_year"),)
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Verified, profile complete, not paused: may be suggested.
+    eligible: Mapped[bool]
+    gender: Mapped[str | None] = mapped_column(String(8))
+    birth_year: Mapped[int | None]
+    # "male", "female" or "any".
+    seeks: Mapped[str | None] = mapped_column(String(8))
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
+    age_must: Mapped[bool] = mapped_column(default=True)
+    district: Mapped[str | None] = mapped_column(String(40))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    avoid_colleagues: Mapped[bool] = mapped_column(default=False)
+    # Everything else the engine reads (interests, values, soft preferences, openness).
+    features: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class MatchDecision(Base):
+    """A member's like or skip of a suggested member."""
+
+    __tablename__ = "match_decisions"
+
+    viewer_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    liked: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class Match(Base):
+    """Two members who both said yes (or accepted a matchmaker's proposal)."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("member_a", "member_b"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # member_a < member_b, so a pair has exactly one row.
+    member_a: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    member_b: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class Block(Base):
+    """The blocker never sees the blocked member again, nor the other way round."""
+
+    __tablename__ = "blocks"
+
+    blocker_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    blocked_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime]
+
+
+class Report(Base):
+    """A member's report about another, for the organisers' moderation queue."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_reported_status", "reported_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reported_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime]
+
+
+class CardView(Base):
+    """One suggestion shown: counts towards the viewer's daily cards and the candidate's
+    exposure."""
+
+    __tablename__ = "card_views"
+    __table_args__ = (
+        Index("ix_card_views_viewer_shown", "viewer_id", "shown_at"),
+        Index("ix_card_views_candidate_shown", "candidate_id", "shown_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    shown_at: Mapped[datetime]

@@ -173,10 +173,10 @@ def upgrade() -> None:
 
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("avoid_colleagues", sa.Boolean(), server_default=sa.text("0"), nullable=False)
+            sa.Column("avoid_colleagues", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.add_column(
-            sa.Column("digest", sa.Boolean(), server_default=sa.text("0"), nullable=False)
+            sa.Column("digest", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
 
 

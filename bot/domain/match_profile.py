@@ -1,0 +1,102 @@
+"""会会's questionnaire answers as what the matching engine reads.
+
+``openness`` — how readily a member says yes — is estimated from how they answered, the way the
+speed-dating data suggests (people eager to meet, with broad preferences, reciprocate more):
+an early marriage timeline, sociable weekends, "any" districts or education, a wide age range
+raise it; must-haves and a narrow range lower it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from statistics import mean
+from typing import Any
+
+from bot.domain.matching import Profile
+from bot.domain.questions import ANY, EDUCATION_RANK
+
+VALUES = (
+    "marriage_timeline",
+    "children",
+    "live_with_parents",
+    "spending",
+    "weekends",
+    "pets",
+    "smoking",
+)
+_TIMELINE = {"within_1y": 1.0, "in_1_2y": 0.5, "in_3y_plus": -0.5, "no_plan": 0.0}
+_WEEKENDS = {"friends": 1.0, "outdoors": 0.5, "learning": 0.0, "home": -0.5}
+
+
+def openness(answers: Mapping[str, Any], must: Mapping[str, bool | None]) -> float:
+    signals = [
+        _TIMELINE.get(answers.get("marriage_timeline"), 0.0),
+        _WEEKENDS.get(answers.get("weekends"), 0.0),
+    ]
+    for key in ("seek_districts", "seek_education"):
+        value = answers.get(key)
+        if value == ANY or value == [ANY]:
+            signals.append(0.5)
+        elif must.get(key):
+            signals.append(-0.5)
+    age_range = answers.get("seek_age")
+    if isinstance(age_range, list) and len(age_range) == 2:
+        width = age_range[1] - age_range[0]
+        signals.append(0.5 if width >= 10 else -0.5 if width <= 4 else 0.0)
+    return max(-1.0, min(1.0, mean(signals)))
+
+
+def match_row(
+    answers: Mapping[str, Any], must: Mapping[str, bool | None], employer: str | None
+) -> dict[str, Any]:
+    """The indexed columns and the features of a member's match profile."""
+    seek_gender = answers.get("seek_gender")
+    age_range = answers.get("seek_age") if isinstance(answers.get("seek_age"), list) else None
+    districts = answers.get("seek_districts") or []
+    min_education = answers.get("seek_education")
+    return {
+        "gender": answers.get("gender"),
+        "birth_year": answers.get("birth_year"),
+        "seeks": seek_gender if seek_gender in ("male", "female") else "any",
+        "age_min": age_range[0] if age_range else None,
+        "age_max": age_range[1] if age_range else None,
+        "age_must": bool(must.get("seek_age", True)),
+        "district": answers.get("district"),
+        "employer": employer,
+        "features": {
+            "interests": {tag: 1.0 for tag in answers.get("hobbies") or []},
+            "values": {key: answers[key] for key in VALUES if answers.get(key)},
+            "education": EDUCATION_RANK.get(answers.get("education")),
+            "min_education": EDUCATION_RANK.get(min_education),
+            "education_must": bool(must.get("seek_education")) and min_education != ANY,
+            "districts_sought": [d for d in districts if d != ANY],
+            "districts_must": bool(must.get("seek_districts")) and ANY not in districts,
+            "openness": openness(answers, must),
+        },
+    }
+
+
+def to_profile(member_id: int, row: Mapping[str, Any], current_year: int) -> Profile:
+    """A stored match profile row as the engine's Profile."""
+    features = row["features"]
+    age = current_year - row["birth_year"] if row.get("birth_year") else None
+    age_range = (row["age_min"], row["age_max"]) if row.get("age_min") is not None else None
+    return Profile(
+        id=member_id,
+        gender=row.get("gender") or "",
+        age=age,
+        seeks=frozenset() if row.get("seeks") in (None, "any") else frozenset({row["seeks"]}),
+        age_range=age_range,
+        age_range_must=bool(row.get("age_must", True)),
+        interests=features.get("interests", {}),
+        values=features.get("values", {}),
+        district=row.get("district"),
+        districts_sought=frozenset(features.get("districts_sought", ())),
+        districts_must=bool(features.get("districts_must")),
+        education=features.get("education"),
+        min_education=features.get("min_education"),
+        education_must=bool(features.get("education_must")),
+        employer=row.get("employer"),
+        avoid_own_employer=bool(row.get("avoid_colleagues")),
+        openness=float(features.get("openness", 0.0)),
+    )

@@ -130,14 +130,18 @@ def compatible(a: Profile, b: Profile) -> bool:
 
 
 class History:
-    """Behavioural signals from like/skip decisions, computed once per ranking."""
+    """Behavioural signals from like/skip decisions.
 
-    def __init__(self, decisions: Iterable[Decision]) -> None:
+    Built from raw decisions (``History(decisions)``, as the benchmark does) or from counts a
+    database aggregated (``History.from_counts``, as the bot does for one viewer)."""
+
+    def __init__(self, decisions: Iterable[Decision] = ()) -> None:
         self.given: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # yes, total
         self.received: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         self.likers: dict[int, set[int]] = defaultdict(set)  # candidate → who liked them
         self.liked: dict[int, set[int]] = defaultdict(set)  # viewer → whom they liked
         self.decided: set[tuple[int, int]] = set()
+        self._taste: dict[tuple[int, int], float] | None = None
         for d in decisions:
             self.decided.add((d.viewer, d.candidate))
             self.given[d.viewer][1] += 1
@@ -148,6 +152,23 @@ class History:
                 self.likers[d.candidate].add(d.viewer)
                 self.liked[d.viewer].add(d.candidate)
 
+    @classmethod
+    def from_counts(
+        cls,
+        given: Mapping[int, tuple[int, int]],
+        received: Mapping[int, tuple[int, int]],
+        likers: Mapping[int, Iterable[int]],
+        taste: Mapping[tuple[int, int], float],
+    ) -> History:
+        """``given``/``received``: person → (likes, decisions) made / about them;
+        ``likers``: person → who liked them; ``taste``: (viewer, candidate) → score."""
+        history = cls()
+        history.given.update({k: list(v) for k, v in given.items()})
+        history.received.update({k: list(v) for k, v in received.items()})
+        history.likers.update({k: set(v) for k, v in likers.items()})
+        history._taste = dict(taste)
+        return history
+
     def yes_rate(self, person: int) -> float:
         yes, total = self.given.get(person, (0, 0))
         return (yes + BASE_RATE * PRIOR_WEIGHT) / (total + PRIOR_WEIGHT)
@@ -157,21 +178,20 @@ class History:
         return (yes + BASE_RATE * PRIOR_WEIGHT) / (total + PRIOR_WEIGHT)
 
     def taste(self, viewer: int, candidate: int) -> float:
-        """How much people who liked what the viewer liked also liked the candidate, minus how
+        """How much people who liked what the viewer liked also liked the candidate, above how
         much everyone did (0 when nothing is known)."""
+        if self._taste is not None:
+            return self._taste.get((viewer, candidate), 0.0)
         peers: dict[int, float] = {}
         for liked in self.liked.get(viewer, ()):
             for peer in self.likers.get(liked, ()):
                 if peer != viewer:
                     peers[peer] = peers.get(peer, 0.0) + 1.0
-        if not peers:
-            return 0.0
-        total = sum(peers.values())
-        agreeing = sum(w for peer, w in peers.items() if candidate in self.liked.get(peer, ()))
         deciding = sum(w for peer, w in peers.items() if (peer, candidate) in self.decided)
         if deciding == 0:
             return 0.0
-        return agreeing / deciding - self.liked_rate(candidate) if total else 0.0
+        agreeing = sum(w for peer, w in peers.items() if candidate in self.liked.get(peer, ()))
+        return agreeing / deciding - self.liked_rate(candidate)
 
 
 def rarity(profiles: Iterable[Profile]) -> dict[str, float]:
@@ -251,7 +271,7 @@ def reasons(
 def rank(
     viewer: Profile,
     candidates: Sequence[Profile],
-    history: Iterable[Decision] = (),
+    history: Iterable[Decision] | History = (),
     *,
     exposure: Mapping[int, int] | None = None,
     exposure_cap: int | None = None,
@@ -264,8 +284,11 @@ def rank(
     their score is halved for every cap exceeded. ``idf`` may be passed when ranking many
     viewers against the same pool.
     """
-    decisions = list(history)
-    known = History(decisions) if decisions else None
+    if isinstance(history, History):
+        known: History | None = history
+    else:
+        decisions = list(history)
+        known = History(decisions) if decisions else None
     weights = idf if idf is not None else rarity([viewer, *candidates])
     suggestions = []
     for candidate in candidates:

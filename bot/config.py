@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Updates handled at the same time across all members (each member's own stay in order).
     max_concurrent_updates: int = Field(default=256, ge=1)
     log_level: str = "INFO"
+    # Suggestion cards a member may see per day.
+    daily_cards: int = Field(default=20, ge=1)
     # The districts members choose from: "中文名|English name" entries; default Shanghai's 16.
     districts: Annotated[tuple[tuple[str, str], ...], NoDecode] = SHANGHAI_DISTRICTS
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from storage import members
+from storage import matching, members
 from storage.models import (
     ConversationState,
     Feedback,
@@ -35,6 +35,8 @@ class MemberData:
             if member is None or member.verified_at is None:
                 return False
             member.paused = paused
+            await session.flush()
+            await matching.refresh_profile(session, member.id, self._clock.now())
             return True
 
     async def export(self, telegram_id: int) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Progress
 from bot.domain.questions import Question
 from bot.domain.verification import Claim, Decision, Outcome, Reason, RosterRecord, decide
-from storage import members, profiles, roster, units, verification
+from storage import matching, members, profiles, roster, units, verification
 from storage.models import Member, RosterEntry, VerificationAttempt
 
 ATTEMPT_WINDOW = timedelta(hours=24)
@@ -198,6 +198,9 @@ class Onboarding:
     ) -> None:
         async with self._db.begin() as session:
             await profiles.save(session, member_id, question, value, must_have, self._clock.now())
+            member = await session.get(Member, member_id)
+            if member is not None and member.profile_completed_at is not None:
+                await matching.refresh_profile(session, member_id, self._clock.now())
 
     async def complete(self, member_id: int) -> bool:
         """Mark the profile complete; True the first time."""
@@ -207,6 +210,8 @@ class Onboarding:
             if member.profile_completed_at is not None:
                 return False
             member.profile_completed_at = self._clock.now()
+            await session.flush()
+            await matching.refresh_profile(session, member_id, self._clock.now())
             return True
 
     async def _may_review(self, session: AsyncSession, reviewer: int, unit_id: int) -> bool:

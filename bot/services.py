@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.questions import build_questionnaire
 from bot.languages import LanguagePreferences
+from bot.matchmaking import Matchmaking
 from bot.member_data import MemberData
 from bot.onboarding import Onboarding
 from bot.scheduler import Scheduler
@@ -24,6 +25,7 @@ class Services:
     scheduler: Scheduler
     onboarding: Onboarding
     member_data: MemberData
+    matchmaking: Matchmaking
 
     @classmethod
     def create(
@@ -39,4 +41,5 @@ class Services:
                 db, clock, settings.superadmins, build_questionnaire(settings.districts)
             ),
             member_data=MemberData(db, clock),
+            matchmaking=Matchmaking(db, clock, settings),
         )

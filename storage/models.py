@@ -98,6 +98,8 @@ class Member(Base):
     paused: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Never suggest people from the member's own employer, nor the member to them.
     avoid_colleagues: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The Telegram @username, kept to give a mutual match a t.me link (None: ask to share).
+    username: Mapped[str | None] = mapped_column(String(64))
     # Opted in to the daily "N new suggestions" message.
     digest: Mapped[bool] = mapped_column(default=False, server_default=false())
 

@@ -161,7 +161,8 @@ class History:
         taste: Mapping[tuple[int, int], float],
     ) -> History:
         """``given``/``received``: person → (likes, decisions) made / about them;
-        ``likers``: person → who liked them; ``taste``: (viewer, candidate) → score."""
+        ``likers``: person → who liked them; ``taste``: (viewer, candidate) → share of the
+        viewer's peers (who liked what the viewer liked) who liked the candidate."""
         history = cls()
         history.given.update({k: list(v) for k, v in given.items()})
         history.received.update({k: list(v) for k, v in received.items()})
@@ -181,7 +182,8 @@ class History:
         """How much people who liked what the viewer liked also liked the candidate, above how
         much everyone did (0 when nothing is known)."""
         if self._taste is not None:
-            return self._taste.get((viewer, candidate), 0.0)
+            share = self._taste.get((viewer, candidate))
+            return 0.0 if share is None else share - self.liked_rate(candidate)
         peers: dict[int, float] = {}
         for liked in self.liked.get(viewer, ()):
             for peer in self.likers.get(liked, ()):

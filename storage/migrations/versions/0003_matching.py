@@ -178,10 +178,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("digest", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+        batch_op.add_column(sa.Column("username", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.drop_column("username")
         batch_op.drop_column("digest")
         batch_op.drop_column("avoid_colleagues")
 

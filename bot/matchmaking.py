@@ -1,0 +1,278 @@
+"""Suggestions in the bot: the next card for a member, likes and skips, mutual matches, blocks
+and reports. Telegram-free; conversations/matching.py renders it."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.match_profile import to_profile
+from bot.domain.matching import History, Reason, Suggestion, rank
+from storage import matching, members, profiles
+from storage.models import Block, CardView, Match, MatchDecision, Member, Report
+
+POOL_SIZE = 300
+EXPOSURE_WINDOW = timedelta(days=7)
+EXPOSURE_CAP = 30
+
+
+class Unavailable(enum.StrEnum):
+    NOT_READY = "not_ready"
+    PAUSED = "paused"
+    DAILY_LIMIT = "daily_limit"
+    NO_ONE = "no_one"
+
+
+@dataclass(frozen=True)
+class Card:
+    member_id: int
+    answers: dict[str, Any]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Contact:
+    member_id: int
+    telegram_id: int
+    nickname: str
+    username: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # liked, skipped, matched, gone, already_decided
+    me: Contact | None = None
+    other: Contact | None = None
+
+
+class Matchmaking:
+    def __init__(
+        self, db: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._pair_locks: dict[tuple[int, int], asyncio.Lock] = {}
+
+    def _year(self) -> int:
+        return self._clock.now().astimezone(self._settings.tz).year
+
+    def _start_of_day(self) -> datetime:
+        local = self._clock.now().astimezone(self._settings.tz)
+        return datetime.combine(local.date(), time(0), tzinfo=self._settings.tz)
+
+    async def refresh(self, member_id: int) -> None:
+        async with self._db.begin() as session:
+            await matching.refresh_profile(session, member_id, self._clock.now())
+
+    async def next_card(self, telegram_id: int, username: str | None = None) -> Card | Unavailable:
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or not (member.verified_at and member.profile_completed_at):
+                return Unavailable.NOT_READY
+            if member.paused:
+                return Unavailable.PAUSED
+            if member.username != username:
+                member.username = username
+            seen_today = await matching.views_since(session, member.id, self._start_of_day())
+            if seen_today >= self._settings.daily_cards:
+                return Unavailable.DAILY_LIMIT
+            viewer = await matching.profile_row(session, member.id)
+            if viewer is None:
+                await matching.refresh_profile(session, member.id, self._clock.now())
+                viewer = await matching.profile_row(session, member.id)
+            year = self._year()
+            candidates = await matching.pool(
+                session, viewer, year, likers_only=True, limit=POOL_SIZE
+            ) or await matching.pool(session, viewer, year, likers_only=False, limit=POOL_SIZE)
+            if not candidates:
+                return Unavailable.NO_ONE
+            best = await self._best(session, member.id, viewer, candidates, year)
+            await session.execute(
+                insert(CardView).values(
+                    viewer_id=member.id, candidate_id=best.candidate.id, shown_at=self._clock.now()
+                )
+            )
+            answers = {
+                k: a.value for k, a in (await profiles.answers(session, best.candidate.id)).items()
+            }
+            return Card(best.candidate.id, answers, best.reasons)
+
+    async def _best(
+        self, session: AsyncSession, me: int, viewer: dict, candidates: list[dict], year: int
+    ) -> Suggestion:
+        ids = [row["member_id"] for row in candidates]
+        given, received = await matching.decision_counts(session, [*ids, me])
+        likers = set(
+            (
+                await session.scalars(
+                    select(MatchDecision.viewer_id).where(
+                        MatchDecision.candidate_id == me,
+                        MatchDecision.liked.is_(True),
+                        MatchDecision.viewer_id.in_(ids),
+                    )
+                )
+            ).all()
+        )
+        shares = await matching.taste(session, me, ids)
+        history = History.from_counts(
+            given, received, {me: likers}, {(me, c): share for c, share in shares.items()}
+        )
+        shown = await matching.exposure(session, ids, self._clock.now() - EXPOSURE_WINDOW)
+        ranked = rank(
+            to_profile(me, viewer, year),
+            [to_profile(row["member_id"], row, year) for row in candidates],
+            history,
+            exposure=shown,
+            exposure_cap=EXPOSURE_CAP,
+            limit=1,
+        )
+        return ranked[0]
+
+    async def decide(
+        self, telegram_id: int, candidate_id: int, liked: bool, username: str | None = None
+    ) -> Outcome:
+        """Record a like or skip of a shown card; a like returned makes a match. Two members
+        liking each other at the same moment are serialised so exactly one match is made."""
+        async with self._db() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+        if me is None:
+            return Outcome("gone")
+        key = matching.pair(me.id, candidate_id)
+        lock = self._pair_locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                return await self._decide(me.id, candidate_id, liked, username)
+        finally:
+            if not lock.locked():
+                self._pair_locks.pop(key, None)
+
+    async def _decide(
+        self, me: int, candidate_id: int, liked: bool, username: str | None
+    ) -> Outcome:
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            member = await session.get(Member, me)
+            member.username = username  # type: ignore[union-attr]
+            candidate = await matching.profile_row(session, candidate_id)
+            if (
+                candidate is None
+                or not candidate["eligible"]
+                or await _blocked(session, me, candidate_id)
+            ):
+                return Outcome("gone")
+            previous = await session.get(MatchDecision, (me, candidate_id))
+            if previous is not None:
+                return Outcome("already_decided")
+            session.add(
+                MatchDecision(viewer_id=me, candidate_id=candidate_id, liked=liked, created_at=now)
+            )
+            if not liked:
+                return Outcome("skipped")
+            reverse = await session.get(MatchDecision, (candidate_id, me))
+            if (
+                reverse is None
+                or not reverse.liked
+                or await matching.matched(session, me, candidate_id)
+            ):
+                return Outcome("liked")
+            low, high = matching.pair(me, candidate_id)
+            session.add(Match(member_a=low, member_b=high, source="mutual_like", created_at=now))
+            await session.flush()
+            return Outcome(
+                "matched", await _contact(session, me), await _contact(session, candidate_id)
+            )
+
+    async def block(self, telegram_id: int, candidate_id: int) -> bool:
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if (
+                me is None
+                or me.id == candidate_id
+                or await session.get(Member, candidate_id) is None
+            ):
+                return False
+            if await session.get(Block, (me.id, candidate_id)) is None:
+                session.add(
+                    Block(blocker_id=me.id, blocked_id=candidate_id, created_at=self._clock.now())
+                )
+            return True
+
+    async def report(self, telegram_id: int, candidate_id: int, reason: str) -> bool:
+        """File a report for the organisers and never show the two to each other again."""
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if (
+                me is None
+                or me.id == candidate_id
+                or await session.get(Member, candidate_id) is None
+            ):
+                return False
+            session.add(
+                Report(
+                    reporter_id=me.id,
+                    reported_id=candidate_id,
+                    reason=reason,
+                    status="pending",
+                    created_at=self._clock.now(),
+                )
+            )
+            if await session.get(MatchDecision, (me.id, candidate_id)) is None:
+                session.add(
+                    MatchDecision(
+                        viewer_id=me.id,
+                        candidate_id=candidate_id,
+                        liked=False,
+                        created_at=self._clock.now(),
+                    )
+                )
+            return True
+
+    async def matches(self, telegram_id: int) -> list[Contact]:
+        async with self._db() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return []
+            rows = await session.scalars(
+                select(Match)
+                .where(or_(Match.member_a == me.id, Match.member_b == me.id))
+                .order_by(Match.id)
+            )
+            found = []
+            for match in rows:
+                other = match.member_b if match.member_a == me.id else match.member_a
+                if not await _blocked(session, me.id, other):
+                    contact = await _contact(session, other)
+                    if contact is not None:
+                        found.append(contact)
+            return found
+
+
+async def _blocked(session: AsyncSession, a: int, b: int) -> bool:
+    return (
+        await session.scalar(
+            select(Block.blocker_id).where(
+                or_(
+                    and_(Block.blocker_id == a, Block.blocked_id == b),
+                    and_(Block.blocker_id == b, Block.blocked_id == a),
+                )
+            )
+        )
+    ) is not None
+
+
+async def _contact(session: AsyncSession, member_id: int) -> Contact | None:
+    member = await session.get(Member, member_id)
+    if member is None or member.telegram_id is None:
+        return None
+    answers = await profiles.answers(session, member_id)
+    nickname = answers["nickname"].value if "nickname" in answers else "?"
+    return Contact(member_id, member.telegram_id, nickname, member.username)

@@ -1,0 +1,240 @@
+"""Queries behind suggestions: the candidate pool, history aggregates, decisions, matches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.match_profile import match_row
+from storage import profiles
+from storage.models import (
+    Block,
+    CardView,
+    Match,
+    MatchDecision,
+    MatchProfile,
+    Member,
+    Report,
+    RosterEntry,
+)
+from storage.upsert import upsert
+
+# Independent pending reports that take a profile out of suggestions until it is reviewed.
+REPORTS_TO_HIDE = 3
+
+
+async def refresh_profile(session: AsyncSession, member_id: int, now: datetime) -> None:
+    """Rebuild a member's match profile from their answers and status."""
+    member = await session.get(Member, member_id)
+    if member is None:
+        return
+    stored = await profiles.answers(session, member_id)
+    answers = {key: answer.value for key, answer in stored.items()}
+    must = {key: answer.must_have for key, answer in stored.items()}
+    employer = await session.scalar(
+        select(RosterEntry.employer).where(RosterEntry.member_id == member_id)
+    )
+    row = match_row(answers, must, employer)
+    eligible = bool(member.verified_at and member.profile_completed_at and not member.paused)
+    await upsert(
+        session,
+        MatchProfile,
+        [
+            {
+                "member_id": member_id,
+                "eligible": eligible,
+                "avoid_colleagues": member.avoid_colleagues,
+                "updated_at": now,
+                **row,
+            }
+        ],
+        ["member_id"],
+    )
+
+
+def _profile_columns() -> list[Any]:
+    return [
+        MatchProfile.member_id,
+        MatchProfile.gender,
+        MatchProfile.birth_year,
+        MatchProfile.seeks,
+        MatchProfile.age_min,
+        MatchProfile.age_max,
+        MatchProfile.age_must,
+        MatchProfile.district,
+        MatchProfile.employer,
+        MatchProfile.avoid_colleagues,
+        MatchProfile.features,
+    ]
+
+
+async def profile_row(session: AsyncSession, member_id: int) -> dict[str, Any] | None:
+    row = (
+        await session.execute(
+            select(*_profile_columns(), MatchProfile.eligible).where(
+                MatchProfile.member_id == member_id
+            )
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+async def pool(
+    session: AsyncSession,
+    viewer: dict[str, Any],
+    current_year: int,
+    *,
+    likers_only: bool,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Eligible members who pass the hard constraints both ways and whom the viewer has not
+    decided on, blocked, or been blocked by. With ``likers_only``, only those who liked the
+    viewer. Preferred districts first, then the recently updated."""
+    me = viewer["member_id"]
+    mp = MatchProfile
+    conditions = [
+        mp.eligible.is_(True),
+        mp.member_id != me,
+        or_(mp.seeks == "any", mp.seeks == viewer["gender"]),
+        ~exists().where(MatchDecision.viewer_id == me, MatchDecision.candidate_id == mp.member_id),
+        ~exists().where(
+            or_(
+                and_(Block.blocker_id == me, Block.blocked_id == mp.member_id),
+                and_(Block.blocker_id == mp.member_id, Block.blocked_id == me),
+            )
+        ),
+        mp.member_id.not_in(
+            select(Report.reported_id)
+            .where(Report.status == "pending")
+            .group_by(Report.reported_id)
+            .having(func.count(func.distinct(Report.reporter_id)) >= REPORTS_TO_HIDE)
+        ),
+    ]
+    if viewer["seeks"] in ("male", "female"):
+        conditions.append(mp.gender == viewer["seeks"])
+    if viewer["age_must"] and viewer["age_min"] is not None:
+        conditions.append(
+            mp.birth_year.between(
+                current_year - viewer["age_max"], current_year - viewer["age_min"]
+            )
+        )
+    if viewer["birth_year"] is not None:
+        viewer_age = current_year - viewer["birth_year"]
+        conditions.append(
+            or_(
+                mp.age_must.is_(False),
+                mp.age_min.is_(None),
+                and_(mp.age_min <= viewer_age, mp.age_max >= viewer_age),
+            )
+        )
+    if viewer["employer"]:
+        same_employer = mp.employer == viewer["employer"]
+        if viewer["avoid_colleagues"]:
+            conditions.append(or_(mp.employer.is_(None), ~same_employer))
+        else:
+            conditions.append(
+                or_(mp.avoid_colleagues.is_(False), mp.employer.is_(None), ~same_employer)
+            )
+    if likers_only:
+        conditions.append(
+            exists().where(
+                MatchDecision.viewer_id == mp.member_id,
+                MatchDecision.candidate_id == me,
+                MatchDecision.liked.is_(True),
+            )
+        )
+    sought = viewer["features"].get("districts_sought") or []
+    preferred = case((mp.district.in_(sought), 1), else_=0) if sought else literal(0)
+    rows = await session.execute(
+        select(*_profile_columns())
+        .where(*conditions)
+        .order_by(preferred.desc(), mp.updated_at.desc(), mp.member_id)
+        .limit(limit)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+async def decision_counts(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
+    """(likes, decisions) each member gave, and received."""
+    d = MatchDecision
+    likes = func.sum(case((d.liked.is_(True), 1), else_=0))
+    given = await session.execute(
+        select(d.viewer_id, likes, func.count())
+        .where(d.viewer_id.in_(member_ids))
+        .group_by(d.viewer_id)
+    )
+    received = await session.execute(
+        select(d.candidate_id, likes, func.count())
+        .where(d.candidate_id.in_(member_ids))
+        .group_by(d.candidate_id)
+    )
+    return (
+        {row[0]: (int(row[1] or 0), int(row[2])) for row in given},
+        {row[0]: (int(row[1] or 0), int(row[2])) for row in received},
+    )
+
+
+async def taste(session: AsyncSession, viewer: int, candidates: Sequence[int]) -> dict[int, float]:
+    """Share of the viewer's peers (who liked someone the viewer liked) who liked each
+    candidate, among the peers who decided on them."""
+    mine, peers, theirs = (MatchDecision.__table__.alias(n) for n in ("mine", "peers", "theirs"))
+    rows = await session.execute(
+        select(
+            theirs.c.candidate_id,
+            func.sum(case((theirs.c.liked.is_(True), 1), else_=0)),
+            func.count(),
+        )
+        .select_from(mine)
+        .join(
+            peers,
+            and_(
+                peers.c.candidate_id == mine.c.candidate_id,
+                peers.c.liked.is_(True),
+                peers.c.viewer_id != viewer,
+            ),
+        )
+        .join(
+            theirs,
+            and_(theirs.c.viewer_id == peers.c.viewer_id, theirs.c.candidate_id.in_(candidates)),
+        )
+        .where(mine.c.viewer_id == viewer, mine.c.liked.is_(True))
+        .group_by(theirs.c.candidate_id)
+    )
+    return {row[0]: int(row[1] or 0) / int(row[2]) for row in rows if row[2]}
+
+
+async def exposure(
+    session: AsyncSession, candidates: Sequence[int], since: datetime
+) -> dict[int, int]:
+    rows = await session.execute(
+        select(CardView.candidate_id, func.count())
+        .where(CardView.candidate_id.in_(candidates), CardView.shown_at >= since)
+        .group_by(CardView.candidate_id)
+    )
+    return {row[0]: int(row[1]) for row in rows}
+
+
+async def views_since(session: AsyncSession, viewer: int, since: datetime) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).where(CardView.viewer_id == viewer, CardView.shown_at >= since)
+        )
+        or 0
+    )
+
+
+def pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+async def matched(session: AsyncSession, a: int, b: int) -> bool:
+    low, high = pair(a, b)
+    return (
+        await session.scalar(select(Match.id).where(Match.member_a == low, Match.member_b == high))
+    ) is not None

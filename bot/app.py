@@ -26,6 +26,7 @@ from conversations import (
     feedback,
     help_menu,
     language,
+    matching,
     member_controls,
     onboarding,
     review,
@@ -34,9 +35,18 @@ from storage.persistence import SQLPersistence
 
 # Order matters: earlier modules get the first look at an update. Short explicit flows come
 # before onboarding, which takes a signing-up member's free text; the fallback comes last.
-CONVERSATIONS = (help_menu, language, feedback, member_controls, review, onboarding, fallback)
+CONVERSATIONS = (
+    help_menu,
+    language,
+    feedback,
+    member_controls,
+    review,
+    onboarding,
+    matching,
+    fallback,
+)
 # The command menu, in the order members see it.
-MENU = (onboarding, member_controls, help_menu, language, feedback)
+MENU = (onboarding, matching, member_controls, help_menu, language, feedback)
 
 
 class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):

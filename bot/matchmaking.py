@@ -236,6 +236,11 @@ class Matchmaking:
                 )
             return True
 
+    async def contact(self, telegram_id: int) -> Contact | None:
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            return await _contact(session, member.id) if member else None
+
     async def matches(self, telegram_id: int) -> list[Contact]:
         async with self._db() as session:
             me = await members.get_by_telegram_id(session, telegram_id)

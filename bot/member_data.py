@@ -39,6 +39,17 @@ class MemberData:
             await matching.refresh_profile(session, member.id, self._clock.now())
             return True
 
+    async def toggle_colleagues(self, telegram_id: int) -> bool | None:
+        """Switch hiding from colleagues; the new setting, or None without a profile."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.verified_at is None:
+                return None
+            member.avoid_colleagues = not member.avoid_colleagues
+            await session.flush()
+            await matching.refresh_profile(session, member.id, self._clock.now())
+            return member.avoid_colleagues
+
     async def export(self, telegram_id: int) -> dict[str, Any] | None:
         """Everything 会会 stores about the member, as one JSON-ready document."""
         async with self._db() as session:

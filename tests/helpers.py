@@ -142,5 +142,5 @@ async def sign_up(
 ) -> None:
     """The whole journey: consent, verification, pledge, every question."""
     await verify(member, entry[0], entry[1], entry[2])
-    await member.press("我承诺" if script is ZH_ANSWERS else "I promise")
+    await member.press("我承诺" if member.language_code.startswith("zh") else "I promise")
     await answer_questions(member, script, script.keys())

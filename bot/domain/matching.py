@@ -257,7 +257,7 @@ def reasons(
     viewer: Profile, candidate: Profile, idf: Mapping[str, float], history: History | None
 ) -> tuple[Reason, ...]:
     found: list[Reason] = []
-    if history is not None and viewer.id in history.liked.get(candidate.id, ()):
+    if history is not None and candidate.id in history.likers.get(viewer.id, ()):
         found.append(Reason("liked_you"))
     shared = [tag for tag, _weight in shared_interests(viewer, candidate, idf)][:3]
     if shared:

@@ -367,6 +367,8 @@ def _bot_lines(entry: ChatEntry) -> Iterator[str]:
         if entry.kind in {"photo", "document"}:
             label = f"{entry.kind}: {entry.file_name}" if entry.file_name else entry.kind
             body = f"[{label}] {body}".strip()
+        elif entry.kind == "contact":
+            body = f"[contact] {body}"
     yield _indent(prefix, body)
     yield from _keyboard_lines(keyboard or [])
 

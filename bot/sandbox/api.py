@@ -228,6 +228,12 @@ class FakeBotAPI(BaseRequest):
         )
         return self._message_json(p["chat_id"], entry)
 
+    def _send_contact(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        entry = self._bot_entry(p, "contact", text=f"{p['first_name']} {p['phone_number']}")
+        message = self._message_json(p["chat_id"], entry)
+        message["contact"] = {"phone_number": p["phone_number"], "first_name": p["first_name"]}
+        return message
+
     def _edit_message_text(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
         return self._edit(p, p["text"])
 
@@ -318,7 +324,7 @@ class FakeBotAPI(BaseRequest):
             message["edit_date"] = message["date"]
         if entry.kind == "text":
             message["text"] = entry.text
-        elif entry.text is not None:
+        elif entry.text is not None and entry.kind != "contact":
             message["caption"] = entry.text
         if entry.kind == "photo":
             message["photo"] = [_photo_size(entry.file_id)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -112,3 +113,92 @@ async def test_block_hides_both_ways(sandbox: Sandbox) -> None:
     assert any("你们都不会再看到对方" in t for t in xiaoyu.texts())
     await ming.send("/match")
     assert not ming.last_text().startswith("小雨")
+
+
+async def test_liking_an_old_card_after_that_member_paused_or_left(sandbox: Sandbox) -> None:
+    xiaoyu, ming, wei = await population(sandbox)
+    await ming.send("/match")
+    await card_for(ming, "小雨")
+    await xiaoyu.send("/pause")
+    await ming.press("❤️")
+    assert "这位会员暂时不在了" in "".join(ming.texts()[-3:])
+    await xiaoyu.send("/resume")
+    await wei.send("/match")
+    await card_for(wei, "小雨")
+    await xiaoyu.send("/delete_me")
+    await xiaoyu.press("全部删除")
+    await wei.press("❤️")
+    assert "这位会员暂时不在了" in "".join(wei.texts()[-3:])
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(func.count()).select_from(Match)) == 0
+
+
+async def test_paused_and_unfinished_members_are_never_suggested(sandbox: Sandbox) -> None:
+    xiaoyu, ming, wei = await population(sandbox)
+    await xiaoyu.send("/pause")
+    await ming.send("/match")
+    assert "暂时没有新的合适人选" in ming.last_text()
+    newcomer = sandbox.user("新人")
+    await newcomer.send("/match")
+    assert newcomer.last_text() == "资料填写完整后才能开始推荐：/start"
+
+
+async def test_several_independent_reports_hide_a_profile_until_reviewed(sandbox: Sandbox) -> None:
+    women = [
+        ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001"),
+        ("赵敏", "SH0011", "上海电气", "13800000011"),
+        ("钱芳", "SH0012", "上海银行", "13800000012"),
+        ("孙丽", "SH0013", "上海外高桥造船有限公司", "13800000013"),
+    ]
+    ming = sandbox.user("阿明", phone=MAN[3])
+    reporters = [sandbox.user(f"女{i}", phone=w[3]) for i, w in enumerate(women)]
+    await seed_union(sandbox, [*women, MAN])
+    await sign_up(ming, MAN, man_script("阿明"))
+    for member, entry in zip(reporters, women, strict=True):
+        await sign_up(member, entry)
+    for member in reporters[:2]:
+        await member.send("/match")
+        await card_for(member, "阿明")
+        await member.press("举报")
+        await member.press("虚假资料")
+    await reporters[2].send("/match")
+    await card_for(reporters[2], "阿明")  # two reports: still shown
+    await reporters[2].press("举报")
+    await reporters[2].press("非单身")
+    await reporters[3].send("/match")
+    assert "暂时没有新的合适人选" in reporters[3].last_text()  # 阿明 is hidden until reviewed
+
+
+async def test_daily_number_of_cards() -> None:
+    async with Sandbox(daily_cards=2) as sb:
+        women = [(f"女{i}", f"SH00{i:02d}", "上海电气", f"138000000{i:02d}") for i in range(20, 24)]
+        ming = sb.user("阿明", phone=MAN[3])
+        await seed_union(sb, [*women, MAN])
+        for i, entry in enumerate(women):
+            await sign_up(sb.user(f"W{i}", phone=entry[3]), entry)
+        await sign_up(ming, MAN, man_script("阿明"))
+        await ming.send("/match")
+        await ming.press("下一位")
+        await ming.press("下一位")
+        assert ming.last_text() == "今天的推荐就到这里，明天还有新的推荐。"
+        await ming.send("/match")
+        assert ming.last_text() == "今天的推荐就到这里，明天还有新的推荐。"
+        await sb.advance(timedelta(days=1))
+        await ming.send("/match")
+        assert ming.last_text().startswith("小雨")
+
+
+async def test_members_can_hide_from_their_own_employer(sandbox: Sandbox) -> None:
+    colleague = ("王小雨", "SH0001", "上海电气集团股份有限公司", "13800000001")
+    xiaoyu = sandbox.user("小雨", phone=colleague[3])
+    ming = sandbox.user("阿明", phone=MAN[3])
+    await seed_union(sandbox, [colleague, MAN])
+    await sign_up(xiaoyu, colleague)
+    await sign_up(ming, MAN, man_script("阿明"))
+    await xiaoyu.send("/colleagues")
+    assert xiaoyu.last_text().startswith("已开启")
+    await ming.send("/match")
+    assert "暂时没有新的合适人选" in ming.last_text()
+    await xiaoyu.send("/colleagues")
+    await ming.send("/match")
+    assert ming.last_text().startswith("小雨")

@@ -44,3 +44,117 @@ def write_roster_csv(path: Path, count: int, seed: int = 2026) -> Path:
         writer.writerow(ROSTER_HEADER)
         writer.writerows(synthetic_roster(count, seed))
     return path
+
+
+# Shares loosely following Shanghai's young workforce; districts weighted by population.
+_EDUCATION = (
+    ("high_school", 8),
+    ("college", 22),
+    ("bachelor", 50),
+    ("master", 17),
+    ("doctorate", 3),
+)
+_INDUSTRIES = (
+    ("manufacturing", 14), ("it", 14), ("finance", 10), ("education", 9), ("healthcare", 8),
+    ("public_sector", 9), ("transport", 7), ("construction", 6), ("retail", 8), ("energy", 4),
+    ("culture", 4), ("services", 5), ("other", 2),
+)  # fmt: skip
+_DISTRICT_WEIGHTS = {
+    "浦东新区": 22, "闵行区": 10, "宝山区": 8, "徐汇区": 7, "松江区": 7, "嘉定区": 6, "杨浦区": 5,
+    "普陀区": 5, "静安区": 4, "青浦区": 5, "奉贤区": 4, "长宁区": 3, "虹口区": 3, "金山区": 3,
+    "黄浦区": 3, "崇明区": 2,
+}  # fmt: skip
+_HOBBY_POPULARITY = {
+    "travel": 30,
+    "movies": 28,
+    "music": 24,
+    "hiking": 18,
+    "running": 16,
+    "fitness": 16,
+    "reading": 15,
+    "cooking": 14,
+    "photography": 12,
+    "badminton": 12,
+    "swimming": 10,
+    "board_games": 9,
+    "video_games": 9,
+    "pets": 9,
+    "singing": 8,
+    "yoga": 8,
+    "cycling": 7,
+    "camping": 6,
+    "basketball": 6,
+    "table_tennis": 5,
+    "dancing": 5,
+    "tea": 4,
+    "painting": 4,
+    "volunteering": 4,
+    "football": 4,
+    "tennis": 3,
+    "skiing": 3,
+    "fishing": 3,
+    "crafts": 3,
+    "calligraphy": 2,
+}
+_VALUES = {
+    "marriage_timeline": (("within_1y", 20), ("in_1_2y", 40), ("in_3y_plus", 15), ("no_plan", 25)),
+    "children": (("want", 65), ("dont_want", 10), ("open", 25)),
+    "live_with_parents": (("yes", 20), ("no", 35), ("flexible", 45)),
+    "spending": (("saver", 35), ("balanced", 55), ("enjoyer", 10)),
+    "weekends": (("outdoors", 30), ("home", 30), ("friends", 25), ("learning", 15)),
+    "pets": (("love", 35), ("fine", 45), ("no", 20)),
+    "smoking": (("never", 80), ("sometimes", 15), ("often", 5)),
+}
+
+
+def _pick(chooser: random.Random, weighted: tuple[tuple[str, int], ...] | dict[str, int]) -> str:
+    items = list(weighted.items()) if isinstance(weighted, dict) else list(weighted)
+    return chooser.choices([k for k, _ in items], weights=[w for _, w in items])[0]
+
+
+def synthetic_profiles(
+    count: int, current_year: int, seed: int = 2026
+) -> Iterator[tuple[dict, dict[str, bool]]]:
+    """Completed questionnaires of single union members: (answers, must-have flags)."""
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    chooser = random.Random(seed)
+    hobbies, weights = list(_HOBBY_POPULARITY), list(_HOBBY_POPULARITY.values())
+    for _ in range(count):
+        gender = "female" if chooser.random() < 0.5 else "male"
+        age = max(20, min(45, int(chooser.gauss(29, 4))))
+        lower = age - (2 if gender == "female" else 6)
+        upper = age + (7 if gender == "female" else 2)
+        sought_districts = (
+            ["any"]
+            if chooser.random() < 0.45
+            else sorted({_pick(chooser, _DISTRICT_WEIGHTS) for _ in range(chooser.randint(1, 3))})
+        )
+        answers = {
+            "nickname": fake.first_name(),
+            "gender": gender,
+            "birth_year": current_year - age,
+            "height": int(chooser.gauss(172 if gender == "male" else 161, 6)),
+            "education": _pick(chooser, _EDUCATION),
+            "industry": _pick(chooser, _INDUSTRIES),
+            "district": _pick(chooser, _DISTRICT_WEIGHTS),
+            "hometown": fake.province(),
+            "marital_status": "never_married" if chooser.random() < 0.9 else "divorced",
+            "hobbies": sorted(
+                set(chooser.choices(hobbies, weights=weights, k=chooser.randint(2, 6)))
+            ),
+            **{key: _pick(chooser, options) for key, options in _VALUES.items()},
+            "introduction": fake.sentence(nb_words=12),
+            "photos": [],
+            "seek_gender": "male" if gender == "female" else "female",
+            "seek_age": [max(18, lower), min(70, upper)],
+            "seek_districts": sought_districts,
+            "seek_education": "any" if chooser.random() < 0.5 else _pick(chooser, _EDUCATION[:3]),
+        }
+        must = {
+            "seek_gender": True,
+            "seek_age": chooser.random() < 0.7,
+            "seek_districts": chooser.random() < 0.3,
+            "seek_education": chooser.random() < 0.3,
+        }
+        yield answers, must

@@ -1,0 +1,153 @@
+"""/match latency at scale: a synthetic population of N completed profiles, and members asking
+for suggestions through the sandbox (the real Application, database and engine, no network).
+
+Baseline in the same run: naive scoring — every eligible profile loaded and ranked in Python for
+one viewer. Target: p95 ≤ 150 ms at 100,000 profiles.
+
+    python benchmarks/match_latency.py [--profiles 100000] [--database-url URL] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from bot.domain.match_profile import match_row, to_profile  # noqa: E402
+from bot.domain.matching import rank, rarity  # noqa: E402
+from bot.sandbox import Sandbox  # noqa: E402
+from bot.synthetic import synthetic_profiles  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.engine import create_engine  # noqa: E402
+from storage.models import MatchProfile, Member, ProfileAnswer  # noqa: E402
+
+TARGET_P95_MS = 150.0
+FIRST_TELEGRAM_ID = 1_000_000_000
+CHUNK = 5_000
+
+
+async def populate(sb: Sandbox, count: int) -> float:
+    """Insert ``count`` verified members with complete profiles; returns seconds taken."""
+    started = time.perf_counter()
+    now = sb.clock.now()
+    year = now.astimezone(sb.settings.tz).year
+    members, answers, profiles = [], [], []
+    async with sb.app.services.db.begin() as session:
+        for index, (values, must) in enumerate(synthetic_profiles(count, year), start=1):
+            members.append({
+                "id": index, "telegram_id": FIRST_TELEGRAM_ID + index, "created_at": now,
+                "last_seen_at": now, "consented_at": now, "verified_at": now, "pledged_at": now,
+                "profile_completed_at": now, "paused": False,
+            })  # fmt: skip
+            answers.extend(
+                {"member_id": index, "question": key, "value": value,
+                 "must_have": must.get(key), "answered_at": now}
+                for key, value in values.items()
+            )  # fmt: skip
+            profiles.append(
+                {"member_id": index, "eligible": True, "avoid_colleagues": False,
+                 "updated_at": now, **match_row(values, must, None)}
+            )  # fmt: skip
+            if len(members) >= CHUNK:
+                await _flush(session, members, answers, profiles)
+        await _flush(session, members, answers, profiles)
+    return time.perf_counter() - started
+
+
+async def _flush(session: Any, *batches: list[dict[str, Any]]) -> None:
+    for model, rows in zip((Member, ProfileAnswer, MatchProfile), batches, strict=True):
+        if rows:
+            await session.execute(insert(model), rows)
+            rows.clear()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def naive(sb: Sandbox, viewers: list[int]) -> list[float]:
+    """Load every eligible profile and rank them all in Python, per viewer (ms)."""
+    year = sb.clock.now().astimezone(sb.settings.tz).year
+    timings = []
+    for viewer_id in viewers:
+        started = time.perf_counter()
+        async with sb.app.services.db() as session:
+            rows = (
+                (await session.execute(select(MatchProfile).where(MatchProfile.eligible)))
+                .scalars()
+                .all()
+            )
+        pool = [to_profile(r.member_id, r.__dict__, year) for r in rows]
+        viewer = next(p for p in pool if p.id == viewer_id)
+        rank(viewer, pool, idf=rarity(pool), limit=1)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    if args.database_url:
+        engine = create_engine(args.database_url)
+        await migrate.downgrade(engine, "base")
+        await engine.dispose()
+    async with Sandbox(database_url=args.database_url, daily_cards=10_000) as sb:
+        load_seconds = await populate(sb, args.profiles)
+        step = max(1, args.profiles // args.viewers)
+        viewer_ids = list(range(1, args.profiles + 1, step))[: args.viewers]
+        viewers = [sb.user(f"v{i}", user_id=FIRST_TELEGRAM_ID + i) for i in viewer_ids]
+        latencies: list[float] = []
+        for round_ in range(args.requests):
+            for viewer in viewers:
+                started = time.perf_counter()
+                if round_ == 0:
+                    await viewer.send("/match")
+                else:
+                    await viewer.press("下一位" if round_ % 3 else "❤️")
+                latencies.append((time.perf_counter() - started) * 1000)
+        cards = sum(1 for v in viewers for text in v.texts() if "💡" in text or "岁" in text)
+        naive_ms = await naive(sb, viewer_ids[: args.naive_viewers])
+    return {
+        "profiles": args.profiles,
+        "database": (args.database_url or "sqlite").split(":")[0],
+        "load_seconds": round(load_seconds, 1),
+        "requests": len(latencies),
+        "cards_shown": cards,
+        "p50_ms": round(percentile(latencies, 0.5), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "mean_ms": round(statistics.mean(latencies), 1),
+        "naive_p50_ms": round(percentile(naive_ms, 0.5), 1),
+        "naive_p95_ms": round(percentile(naive_ms, 0.95), 1),
+        "speedup_vs_naive_p50": round(percentile(naive_ms, 0.5) / percentile(latencies, 0.5), 1),
+        "target_met": percentile(latencies, 0.95) <= TARGET_P95_MS,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=10, help="/match presses per viewer")
+    parser.add_argument("--naive-viewers", type=int, default=5)
+    parser.add_argument("--database-url", help="emptied first; default: a temporary SQLite file")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    report = asyncio.run(run(args))
+    if args.json:
+        print(json.dumps(report))
+    else:
+        for key, value in report.items():
+            print(f"{key:>22}: {value}")
+    return 0 if report["cards_shown"] > 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

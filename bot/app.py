@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import notifications
+from bot import digest, notifications
 from bot.commands import publish_commands
 from bot.context import HuihuiContext
 from bot.errors import on_error
@@ -88,6 +88,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
     notifications.register(services.scheduler)
+    digest.register(services.scheduler)
     application.add_handler(TypeHandler(Update, remember_language), group=-1)
     for module in CONVERSATIONS:
         module.register(application)
@@ -102,4 +103,5 @@ async def remember_language(update: Update, context: HuihuiContext) -> None:
 
 async def on_start(application: HuihuiApplication) -> None:
     await application.services.scheduler.start(application)
+    await digest.arm(application.services)
     await publish_commands(application)

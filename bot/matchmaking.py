@@ -236,6 +236,30 @@ class Matchmaking:
                 )
             return True
 
+    async def digest_counts(self) -> list[tuple[int, int]]:
+        """(Telegram id, suggestions waiting today) for every opted-in member who has some."""
+        year = self._year()
+        async with self._db() as session:
+            rows = await session.execute(
+                select(Member.id, Member.telegram_id).where(
+                    Member.digest.is_(True),
+                    Member.paused.is_(False),
+                    Member.profile_completed_at.is_not(None),
+                    Member.telegram_id.is_not(None),
+                )
+            )
+            found = []
+            for member_id, telegram_id in rows.all():
+                viewer = await matching.profile_row(session, member_id)
+                if viewer is None:
+                    continue
+                waiting = await matching.pool(
+                    session, viewer, year, likers_only=False, limit=self._settings.daily_cards
+                )
+                if waiting:
+                    found.append((telegram_id, len(waiting)))
+            return found
+
     async def contact(self, telegram_id: int) -> Contact | None:
         async with self._db() as session:
             member = await members.get_by_telegram_id(session, telegram_id)

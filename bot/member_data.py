@@ -39,6 +39,15 @@ class MemberData:
             await matching.refresh_profile(session, member.id, self._clock.now())
             return True
 
+    async def toggle_digest(self, telegram_id: int) -> bool | None:
+        """Switch the daily digest; the new setting, or None without a profile."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.profile_completed_at is None:
+                return None
+            member.digest = not member.digest
+            return member.digest
+
     async def toggle_colleagues(self, telegram_id: int) -> bool | None:
         """Switch hiding from colleagues; the new setting, or None without a profile."""
         async with self._db.begin() as session:

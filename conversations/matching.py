@@ -25,6 +25,7 @@ COMMANDS = [
     ("match", N_("See who might suit you")),
     ("matches", N_("People who liked you back")),
     ("colleagues", N_("Hide from people at your own employer, or stop hiding")),
+    ("digest", N_("A daily message about new suggestions, on or off")),
 ]
 PREFIX = "m"
 REPORT_REASONS = (("fake", N_("Fake profile")), ("harassment", N_("Harassment")),
@@ -286,6 +287,26 @@ async def matches_command(update: Update, context: HuihuiContext) -> None:
     )
 
 
+async def digest_command(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    on = await context.services.member_data.toggle_digest(update.effective_user.id)
+    if on is None:
+        await say(update, context, _("You have no profile yet. Send /start to create one."))
+    elif on:
+        hour = context.services.settings.digest_hour
+        await say(
+            update,
+            context,
+            _(
+                "On: every day at {hour}:00 I will tell you how many new "
+                "people may suit you. /digest again to stop.",
+                hour=hour,
+            ),
+        )
+    else:
+        await say(update, context, _("Off: no more daily digests."))
+
+
 async def colleagues_command(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     hidden = await context.services.member_data.toggle_colleagues(update.effective_user.id)
@@ -309,6 +330,7 @@ def register(application: HuihuiApplication) -> None:
     application.add_handler(CommandHandler("match", match_command, filters=private))
     application.add_handler(CommandHandler("matches", matches_command, filters=private))
     application.add_handler(CommandHandler("colleagues", colleagues_command, filters=private))
+    application.add_handler(CommandHandler("digest", digest_command, filters=private))
     application.add_handler(
         CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:(like|skip|report|block|why|ask):")
     )

@@ -202,3 +202,18 @@ async def test_members_can_hide_from_their_own_employer(sandbox: Sandbox) -> Non
     await xiaoyu.send("/colleagues")
     await ming.send("/match")
     assert ming.last_text().startswith("小雨")
+
+
+async def test_opt_in_daily_digest(sandbox: Sandbox) -> None:
+    xiaoyu, ming, wei = await population(sandbox)
+    await xiaoyu.send("/digest")
+    assert xiaoyu.last_text().startswith("已开启：每天 20:00")
+    await sandbox.advance(timedelta(days=1))
+    digests = [t for t in xiaoyu.texts() if t.startswith("今天有")]
+    assert digests == ["今天有 2 位新的会员可能适合你。发送 /match 看看。（发送 /digest 可关闭）"]
+    assert not any(t.startswith("今天有") for t in ming.texts() + wei.texts())
+    await sandbox.advance(timedelta(days=1))
+    assert sum(t.startswith("今天有") for t in xiaoyu.texts()) == 2
+    await xiaoyu.send("/digest")
+    await sandbox.advance(timedelta(days=1))
+    assert sum(t.startswith("今天有") for t in xiaoyu.texts()) == 2

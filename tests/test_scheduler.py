@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.notifications import schedule_notice
+from bot.notifications import KIND, schedule_notice
 from bot.sandbox import Sandbox
 from storage.models import ScheduledTask, TaskStatus
 
@@ -16,8 +16,12 @@ NOTICE_ZH = "谢谢！工会的工作人员会认真阅读你的留言。"
 
 
 async def task_rows(sb: Sandbox) -> list[ScheduledTask]:
+    """The notices the test scheduled (the bot arms its own daily work too)."""
     async with sb.app.services.db() as session:
-        return list((await session.scalars(select(ScheduledTask).order_by(ScheduledTask.id))).all())
+        rows = await session.scalars(
+            select(ScheduledTask).where(ScheduledTask.kind == KIND).order_by(ScheduledTask.id)
+        )
+        return list(rows.all())
 
 
 async def notice_in(sb: Sandbox, member, delay: timedelta, **options) -> int:

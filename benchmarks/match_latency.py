@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import sys
 import time
@@ -41,33 +42,36 @@ async def populate(sb: Sandbox, count: int) -> float:
     now = sb.clock.now()
     year = now.astimezone(sb.settings.tz).year
     members, answers, profiles = [], [], []
-    async with sb.app.services.db.begin() as session:
-        for index, (values, must) in enumerate(synthetic_profiles(count, year), start=1):
-            members.append({
-                "id": index, "telegram_id": FIRST_TELEGRAM_ID + index, "created_at": now,
-                "last_seen_at": now, "consented_at": now, "verified_at": now, "pledged_at": now,
-                "profile_completed_at": now, "paused": False,
-            })  # fmt: skip
-            answers.extend(
-                {"member_id": index, "question": key, "value": value,
-                 "must_have": must.get(key), "answered_at": now}
-                for key, value in values.items()
-            )  # fmt: skip
-            profiles.append(
-                {"member_id": index, "eligible": True, "avoid_colleagues": False,
-                 "updated_at": now, **match_row(values, must, None)}
-            )  # fmt: skip
-            if len(members) >= CHUNK:
-                await _flush(session, members, answers, profiles)
-        await _flush(session, members, answers, profiles)
+    shuffler = random.Random(count)
+    for index, (values, must) in enumerate(synthetic_profiles(count, year), start=1):
+        members.append({
+            "id": index, "telegram_id": FIRST_TELEGRAM_ID + index, "created_at": now,
+            "last_seen_at": now, "consented_at": now, "verified_at": now, "pledged_at": now,
+            "profile_completed_at": now, "paused": False,
+        })  # fmt: skip
+        answers.extend(
+            {"member_id": index, "question": key, "value": value,
+             "must_have": must.get(key), "answered_at": now}
+            for key, value in values.items()
+        )  # fmt: skip
+        profiles.append(
+            {"member_id": index, "eligible": True, "avoid_colleagues": False,
+             "updated_at": now, "shuffle": shuffler.getrandbits(31),
+             **match_row(values, must, None)}
+        )  # fmt: skip
+        if len(members) >= CHUNK:
+            await _flush(sb, members, answers, profiles)
+    await _flush(sb, members, answers, profiles)
     return time.perf_counter() - started
 
 
-async def _flush(session: Any, *batches: list[dict[str, Any]]) -> None:
-    for model, rows in zip((Member, ProfileAnswer, MatchProfile), batches, strict=True):
-        if rows:
-            await session.execute(insert(model), rows)
-            rows.clear()
+async def _flush(sb: Sandbox, *batches: list[dict[str, Any]]) -> None:
+    """One transaction per chunk, so the bot's own work is not starved meanwhile."""
+    async with sb.app.services.db.begin() as session:
+        for model, rows in zip((Member, ProfileAnswer, MatchProfile), batches, strict=True):
+            if rows:
+                await session.execute(insert(model), rows)
+                rows.clear()
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.match_profile import match_row
@@ -49,6 +50,7 @@ async def refresh_profile(session: AsyncSession, member_id: int, now: datetime) 
                 "eligible": eligible,
                 "avoid_colleagues": member.avoid_colleagues,
                 "updated_at": now,
+                "shuffle": random.getrandbits(31),
                 **row,
             }
         ],
@@ -90,10 +92,12 @@ async def pool(
     *,
     likers_only: bool,
     limit: int,
+    pivot: int | None = None,
 ) -> list[dict[str, Any]]:
     """Eligible members who pass the hard constraints both ways and whom the viewer has not
     decided on, blocked, or been blocked by. With ``likers_only``, only those who liked the
-    viewer. Preferred districts first, then the recently updated."""
+    viewer. Otherwise a random sample (from ``pivot`` in shuffle order, wrapping around), half
+    of it from the viewer's preferred districts when they have some."""
     me = viewer["member_id"]
     mp = MatchProfile
     conditions = [
@@ -140,22 +144,43 @@ async def pool(
                 or_(mp.avoid_colleagues.is_(False), mp.employer.is_(None), ~same_employer)
             )
     if likers_only:
-        conditions.append(
-            exists().where(
-                MatchDecision.viewer_id == mp.member_id,
-                MatchDecision.candidate_id == me,
-                MatchDecision.liked.is_(True),
-            )
+        likers = select(MatchDecision.viewer_id).where(
+            MatchDecision.candidate_id == me, MatchDecision.liked.is_(True)
         )
+        rows = await session.execute(
+            select(*_profile_columns()).where(*conditions, mp.member_id.in_(likers)).limit(limit)
+        )
+        return [dict(row._mapping) for row in rows]
+    pivot = random.getrandbits(31) if pivot is None else pivot
     sought = viewer["features"].get("districts_sought") or []
-    preferred = case((mp.district.in_(sought), 1), else_=0) if sought else literal(0)
-    rows = await session.execute(
-        select(*_profile_columns())
-        .where(*conditions)
-        .order_by(preferred.desc(), mp.updated_at.desc(), mp.member_id)
-        .limit(limit)
-    )
-    return [dict(row._mapping) for row in rows]
+    found: dict[int, dict[str, Any]] = {}
+    if sought:
+        await _sample(session, conditions + [mp.district.in_(sought)], pivot, limit // 2, found)
+    await _sample(session, conditions, pivot, limit - len(found), found)
+    return list(found.values())
+
+
+async def _sample(
+    session: AsyncSession,
+    conditions: list[Any],
+    pivot: int,
+    limit: int,
+    found: dict[int, dict[str, Any]],
+) -> None:
+    """Add up to ``limit`` rows in shuffle order from ``pivot``, wrapping around once."""
+    mp = MatchProfile
+    wanted = len(found) + limit
+    for window in (mp.shuffle >= pivot, mp.shuffle < pivot):
+        if len(found) >= wanted:
+            return
+        rows = await session.execute(
+            select(*_profile_columns())
+            .where(*conditions, window, mp.member_id.not_in(found) if found else true())
+            .order_by(mp.shuffle)
+            .limit(wanted - len(found))
+        )
+        for row in rows:
+            found[row.member_id] = dict(row._mapping)
 
 
 async def decision_counts(

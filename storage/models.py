@@ -234,7 +234,9 @@ class MatchProfile(Base):
     are filtered in SQL; rebuilt whenever the member's answers or status change."""
 
     __tablename__ = "match_profiles"
-    __table_args__ = (Index("ix_match_profiles_pool", "eligible", "gender", "birth_year"),)
+    # Candidates are sampled in shuffle order from a random pivot: an unbiased sample that the
+    # database can stop reading early, instead of sorting every eligible row.
+    __table_args__ = (Index("ix_match_profiles_sample", "eligible", "gender", "shuffle"),)
 
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
@@ -253,6 +255,7 @@ class MatchProfile(Base):
     avoid_colleagues: Mapped[bool] = mapped_column(default=False)
     # Everything else the engine reads (interests, values, soft preferences, openness).
     features: Mapped[dict[str, Any]]
+    shuffle: Mapped[int]
     updated_at: Mapped[datetime]
 
 

@@ -106,6 +106,7 @@ def upgrade() -> None:
         sa.Column("employer", sa.String(length=100), nullable=True),
         sa.Column("avoid_colleagues", sa.Boolean(), nullable=False),
         sa.Column("features", sa.JSON(), nullable=False),
+        sa.Column("shuffle", sa.Integer(), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"],
@@ -117,7 +118,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("match_profiles", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_match_profiles_pool", ["eligible", "gender", "birth_year"], unique=False
+            "ix_match_profiles_sample", ["eligible", "gender", "shuffle"], unique=False
         )
 
     op.create_table(
@@ -197,7 +198,7 @@ def downgrade() -> None:
 
     op.drop_table("matches")
     with op.batch_alter_table("match_profiles", schema=None) as batch_op:
-        batch_op.drop_index("ix_match_profiles_pool")
+        batch_op.drop_index("ix_match_profiles_sample")
 
     op.drop_table("match_profiles")
     with op.batch_alter_table("match_decisions", schema=None) as batch_op:

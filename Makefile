@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/roster_import.py
 	$(BIN)/python benchmarks/match_quality.py
+	$(BIN)/python benchmarks/match_latency.py
 
 # Re-extract member-facing strings into the catalogs after changing text in code.
 i18n: $(STAMP)

@@ -29,6 +29,7 @@ from conversations import (
     matching,
     member_controls,
     onboarding,
+    proposals,
     review,
 )
 from storage.persistence import SQLPersistence
@@ -41,6 +42,7 @@ CONVERSATIONS = (
     feedback,
     member_controls,
     review,
+    proposals,
     onboarding,
     matching,
     fallback,

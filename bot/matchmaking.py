@@ -188,7 +188,7 @@ class Matchmaking:
             session.add(Match(member_a=low, member_b=high, source="mutual_like", created_at=now))
             await session.flush()
             return Outcome(
-                "matched", await _contact(session, me), await _contact(session, candidate_id)
+                "matched", await contact_of(session, me), await contact_of(session, candidate_id)
             )
 
     async def block(self, telegram_id: int, candidate_id: int) -> bool:
@@ -263,7 +263,7 @@ class Matchmaking:
     async def contact(self, telegram_id: int) -> Contact | None:
         async with self._db() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
-            return await _contact(session, member.id) if member else None
+            return await contact_of(session, member.id) if member else None
 
     async def matches(self, telegram_id: int) -> list[Contact]:
         async with self._db() as session:
@@ -279,7 +279,7 @@ class Matchmaking:
             for match in rows:
                 other = match.member_b if match.member_a == me.id else match.member_a
                 if not await _blocked(session, me.id, other):
-                    contact = await _contact(session, other)
+                    contact = await contact_of(session, other)
                     if contact is not None:
                         found.append(contact)
             return found
@@ -298,7 +298,7 @@ async def _blocked(session: AsyncSession, a: int, b: int) -> bool:
     ) is not None
 
 
-async def _contact(session: AsyncSession, member_id: int) -> Contact | None:
+async def contact_of(session: AsyncSession, member_id: int) -> Contact | None:
     member = await session.get(Member, member_id)
     if member is None or member.telegram_id is None:
         return None

@@ -13,6 +13,7 @@ from bot.languages import LanguagePreferences
 from bot.matchmaking import Matchmaking
 from bot.member_data import MemberData
 from bot.onboarding import Onboarding
+from bot.proposals import Proposals
 from bot.scheduler import Scheduler
 
 
@@ -26,6 +27,7 @@ class Services:
     onboarding: Onboarding
     member_data: MemberData
     matchmaking: Matchmaking
+    proposals: Proposals
 
     @classmethod
     def create(
@@ -42,4 +44,5 @@ class Services:
             ),
             member_data=MemberData(db, clock),
             matchmaking=Matchmaking(db, clock, settings),
+            proposals=Proposals(db, clock, settings),
         )

@@ -162,12 +162,12 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
     elif outcome.status == "liked":
         await say(update, context, _("Like sent. If they like you too, I will tell you both."))
     elif outcome.status == "matched":
-        await _announce(context, outcome.me, outcome.other)
-        await _announce(context, outcome.other, outcome.me)
+        await announce(context, outcome.me, outcome.other)
+        await announce(context, outcome.other, outcome.me)
     await show_next(update, context)
 
 
-async def _announce(context: HuihuiContext, to: Contact | None, other: Contact | None) -> None:
+async def announce(context: HuihuiContext, to: Contact | None, other: Contact | None) -> None:
     """Tell one side of a new match how to reach the other; never leave them unreachable."""
     if to is None or other is None:
         return

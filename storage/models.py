@@ -330,3 +330,20 @@ class CardView(Base):
     viewer_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     shown_at: Mapped[datetime]
+
+
+class Proposal(Base):
+    """A matchmaker (红娘) suggesting two members to each other, with a note."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matchmaker_telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    member_a: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    member_b: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    # None until the member answers.
+    a_accepts: Mapped[bool | None]
+    b_accepts: Mapped[bool | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, matched, declined
+    created_at: Mapped[datetime]

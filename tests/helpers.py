@@ -11,9 +11,12 @@ from storage import roster, units
 CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
 
 
-def units_file(organisers: Mapping[str, Sequence[int]] = {}) -> str:  # noqa: B006 - read only
-    def ids(name: str) -> str:
-        return ", ".join(str(i) for i in organisers.get(name, ()))
+def units_file(
+    organisers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
+    matchmakers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
+) -> str:
+    def ids(name: str, roles: Mapping[str, Sequence[int]] = organisers) -> str:
+        return ", ".join(str(i) for i in roles.get(name, ()))
 
     return f"""
 [[unit]]
@@ -26,6 +29,7 @@ name = "{PUDONG}"
 kind = "district"
 parent = "{CITY}"
 organisers = [{ids(PUDONG)}]
+matchmakers = [{ids(PUDONG, matchmakers)}]
 
 [[unit]]
 name = "{XUHUI}"
@@ -41,10 +45,11 @@ async def seed_union(
     *,
     unit: str = PUDONG,
     organisers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
+    matchmakers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
 ) -> None:
     """Units (city → two districts) and roster entries (name, number, employer, phone)."""
     async with sb.app.services.db.begin() as session:
-        await units.save_specs(session, parse_units(units_file(organisers)))
+        await units.save_specs(session, parse_units(units_file(organisers, matchmakers)))
         unit_id = (await units.by_name(session, unit)).id
         await roster.add_entries(session, unit_id, entries, sb.clock.now())
 

@@ -7,7 +7,6 @@ a lost conversation state or an old button never puts the member in the wrong pl
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
@@ -18,7 +17,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import HuihuiContext
 from bot.domain.onboarding import Step, next_step
@@ -27,6 +25,7 @@ from bot.i18n import N_
 from bot.profile_card import render_card
 from conversations.onboarding import consent, questions, verify
 from conversations.onboarding.common import buttons, in_rows, say, scratch
+from conversations.onboarding.common import conversation as make_conversation
 from storage.models import Member
 
 if TYPE_CHECKING:
@@ -296,7 +295,7 @@ async def _ask_pledge(update: Update, context: HuihuiContext, again: bool = Fals
 
 async def _finish(update: Update, context: HuihuiContext, member: Member) -> Any:
     _ = context.gettext
-    await context.services.onboarding.complete(member.id)
+    await context.services.onboarding.complete(member.id, update.effective_user.username)
     await say(update, context, _("🎉 Your profile is complete. This is how others will see you:"))
     await show_card(update, context, member.id)
     await say(
@@ -341,30 +340,27 @@ async def edit(update: Update, context: HuihuiContext) -> Any:
 def register(application: HuihuiApplication) -> None:
     private = filters.ChatType.PRIVATE
     button = CallbackQueryHandler(on_button, pattern=BUTTONS)
-    # Buttons are tracked per member, not per message, on purpose: PTB's warning says so.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        conversation = ConversationHandler(
-            entry_points=[
-                CommandHandler("start", start, filters=private),
-                CommandHandler("edit", edit, filters=private),
+    conversation = make_conversation(
+        entry_points=[
+            CommandHandler("start", start, filters=private),
+            CommandHandler("edit", edit, filters=private),
+            button,
+        ],
+        states={
+            ACTIVE: [
                 button,
-            ],
-            states={
-                ACTIVE: [
-                    button,
-                    MessageHandler(private & filters.CONTACT, on_contact),
-                    MessageHandler(private & filters.PHOTO, on_photo),
-                    MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
-                    MessageHandler(private & ~filters.COMMAND, on_other),
-                ]
-            },
-            fallbacks=[
-                CommandHandler("start", start, filters=private),
-                CommandHandler("edit", edit, filters=private),
-            ],
-            name="onboarding",
-            persistent=True,
-            allow_reentry=True,
-        )
+                MessageHandler(private & filters.CONTACT, on_contact),
+                MessageHandler(private & filters.PHOTO, on_photo),
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
+                MessageHandler(private & ~filters.COMMAND, on_other),
+            ]
+        },
+        fallbacks=[
+            CommandHandler("start", start, filters=private),
+            CommandHandler("edit", edit, filters=private),
+        ],
+        name="onboarding",
+        persistent=True,
+        allow_reentry=True,
+    )
     application.add_handler(conversation)

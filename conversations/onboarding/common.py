@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -11,6 +13,8 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.ext import ConversationHandler
+from telegram.warnings import PTBUserWarning
 
 from bot.context import HuihuiContext
 
@@ -31,6 +35,14 @@ def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
 
 def in_rows(items: Sequence[tuple[str, str]], per_row: int) -> list[list[tuple[str, str]]]:
     return [list(items[i : i + per_row]) for i in range(0, len(items), per_row)]
+
+
+def conversation(**options: Any) -> ConversationHandler:
+    """A ConversationHandler whose buttons are tracked per member, not per message — on
+    purpose, so PTB's warning about that is silenced here."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return ConversationHandler(**options)
 
 
 def scratch(context: HuihuiContext) -> dict:

@@ -20,6 +20,38 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "proposals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("matchmaker_telegram_id", sa.BigInteger(), nullable=False),
+        sa.Column("member_a", sa.Integer(), nullable=False),
+        sa.Column("member_b", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("a_accepts", sa.Boolean(), nullable=True),
+        sa.Column("b_accepts", sa.Boolean(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_a"],
+            ["members.id"],
+            name=op.f("fk_proposals_member_a_members"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_b"],
+            ["members.id"],
+            name=op.f("fk_proposals_member_b_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposals")),
+    )
+    with op.batch_alter_table("proposals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_proposals_matchmaker_telegram_id"), ["matchmaker_telegram_id"]
+        )
+        batch_op.create_index(batch_op.f("ix_proposals_member_a"), ["member_a"])
+        batch_op.create_index(batch_op.f("ix_proposals_member_b"), ["member_b"])
+
+    op.create_table(
         "blocks",
         sa.Column("blocker_id", sa.Integer(), nullable=False),
         sa.Column("blocked_id", sa.Integer(), nullable=False),
@@ -183,6 +215,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("proposals")
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_column("username")
         batch_op.drop_column("digest")

@@ -1,0 +1,59 @@
+"""Matchmakers (红娘) proposing pairs; both accepting makes a match."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.sandbox import Sandbox
+from storage.models import Match
+from tests.helpers import PUDONG, seed_union, sign_up
+from tests.test_matching_bot import MAN, WOMAN, man_script
+
+
+async def setting(sb: Sandbox):  # noqa: ANN201
+    hongniang = sb.user("红娘李姐")
+    xiaoyu = sb.user("小雨", phone=WOMAN[3], username="xiaoyu_sh")
+    ming = sb.user("阿明", phone=MAN[3], username="aming_sh")
+    await seed_union(sb, [WOMAN, MAN], matchmakers={PUDONG: [hongniang.id]})
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    await hongniang.send("/propose")
+    assert any(t.startswith("小雨 · 30岁") and "× 阿明 · 32岁" in t for t in hongniang.texts())
+    await hongniang.press("提议这一对")
+    await hongniang.send("你们都爱徒步，又都在浦东，不妨见一面。")
+    assert hongniang.last_text() == "已发给双方，有结果我会告诉你。"
+    return hongniang, xiaoyu, ming
+
+
+async def test_both_accepting_a_proposal_makes_a_match(sandbox: Sandbox) -> None:
+    hongniang, xiaoyu, ming = await setting(sandbox)
+    offer = xiaoyu.last_text()
+    assert offer.startswith("工会红娘觉得你们可能合适") and "阿明 · 32岁" in offer
+    assert "红娘的话：你们都爱徒步" in offer and "李明" not in offer
+    await xiaoyu.press("接受")
+    assert xiaoyu.last_text() == "谢谢！对方回复后我会告诉你。"
+    await ming.press("接受")
+    assert any("你和 阿明 互相喜欢" in t for t in xiaoyu.texts())
+    assert any("你和 小雨 互相喜欢" in t and "https://t.me/xiaoyu_sh" in t for t in ming.texts())
+    assert hongniang.last_text().startswith("好消息：双方都接受了")
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(func.count()).select_from(Match)) == 1
+
+
+async def test_a_proposal_accepted_by_one_side_only_makes_no_match(sandbox: Sandbox) -> None:
+    hongniang, xiaoyu, ming = await setting(sandbox)
+    await xiaoyu.press("接受")
+    await ming.press("婉拒")
+    assert ming.last_text() == "好的，已婉拒。我们不会告诉任何人原因。"
+    assert xiaoyu.last_text() == "这次红娘的推荐没有成功。"
+    assert hongniang.last_text() == "有一方婉拒了你的推荐。"
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(func.count()).select_from(Match)) == 0
+
+
+async def test_only_matchmakers_may_propose(sandbox: Sandbox) -> None:
+    member = sandbox.user("小雨", phone=WOMAN[3])
+    await seed_union(sandbox, [WOMAN])
+    await sign_up(member, WOMAN)
+    await member.send("/propose")
+    assert member.last_text() == "只有工会红娘可以推荐配对。"

@@ -25,6 +25,7 @@ WANG = ("王小雨", "PD2024001", "上海申通地铁集团有限公司", "13800
 LI = ("李明", "PD2024002", "上海电气集团股份有限公司", "13800000002")
 SAM = ("Sam Lee", "XH2024003", "Shanghai Electric", "13800000003")
 SYNTHETIC_MEMBERS = 500
+USERNAMES = {"小雨": "xiaoyu_pd"}
 
 Scene = Callable[[Sandbox], Awaitable[None]]
 
@@ -84,7 +85,9 @@ def _member(
     sb: Sandbox, name: str, language: str = "zh-hans", phone: str | None = None
 ) -> SimulatedUser:
     existing = [user for user in sb.users if user.first_name == name]
-    return existing[0] if existing else sb.user(name, language=language, phone=phone)
+    if existing:
+        return existing[0]
+    return sb.user(name, language=language, phone=phone, username=USERNAMES.get(name))
 
 
 def _organiser(sb: Sandbox) -> SimulatedUser:
@@ -171,6 +174,48 @@ async def english_and_declining(sb: Sandbox) -> None:
     await guest.press("不同意")
 
 
+async def matching(sb: Sandbox) -> None:
+    ming = _member(sb, "阿明")
+    await ming.press("我承诺")
+    for action, value in [
+        ("send", "阿明"),
+        ("press", "男"),
+        ("send", "1994"),
+        ("send", "178"),
+        ("press", "本科"),
+        ("press", "制造业"),
+        ("press", "浦东新区"),
+        ("press", "跳过"),
+        ("press", "未婚"),
+        ("send", "徒步，摄影，篮球"),
+        ("press", "一到两年内"),
+        ("press", "想要"),
+        ("press", "可以商量"),
+        ("press", "量入为出"),
+        ("press", "户外活动"),
+        ("press", "可以接受"),
+        ("press", "从不"),
+        ("press", "跳过"),
+        ("press", "完成"),
+        ("press", "女生"),
+        ("press", "必须满足"),
+        ("send", "25-33"),
+        ("press", "必须满足"),
+        ("press", "不限"),
+        ("press", "完成"),
+        ("press", "最好满足"),
+        ("press", "不限"),
+        ("press", "最好满足"),
+    ]:
+        await (ming.press(value) if action == "press" else ming.send(value))
+    await ming.send("/match")
+    await ming.press("❤️")
+    wang = _member(sb, "小雨")
+    await wang.send("/match")
+    await wang.press("❤️")
+    await wang.send("/matches")
+
+
 async def member_controls(sb: Sandbox) -> None:
     wang = _member(sb, "小雨")
     await wang.send("/edit")
@@ -201,7 +246,8 @@ SCENES: list[tuple[str, Scene]] = [
     ("2. 填写资料 · Profile questions (with a wrong answer on the way)", profile_questions),
     ("3. 信息有出入，工会人工审核 · A near miss goes to the union", near_miss_and_review),
     ("4. 英文用户与拒绝条款 · In English; someone declines", english_and_declining),
-    ("5. 修改、暂停、导出 · Edit, pause, export", member_controls),
-    ("6. 给工会留言，中途机器人重启 · Feedback across a restart", feedback_across_a_restart),
-    ("7. 切换语言并删除全部数据 · Language, then delete everything", deleting_everything),
+    ("5. 推荐与互相喜欢 · Suggestions and a mutual match", matching),
+    ("6. 修改、暂停、导出 · Edit, pause, export", member_controls),
+    ("7. 给工会留言，中途机器人重启 · Feedback across a restart", feedback_across_a_restart),
+    ("8. 切换语言并删除全部数据 · Language, then delete everything", deleting_everything),
 ]

@@ -112,7 +112,10 @@ async def test_block_hides_both_ways(sandbox: Sandbox) -> None:
     await xiaoyu.press("屏蔽")
     assert any("你们都不会再看到对方" in t for t in xiaoyu.texts())
     await ming.send("/match")
-    assert not ming.last_text().startswith("小雨")
+    assert not ming.last_text().startswith("小雨")  # he no longer sees her
+    for _ in range(3):
+        await xiaoyu.send("/match")
+        assert not xiaoyu.last_text().startswith("阿明")  # nor she him
 
 
 async def test_liking_an_old_card_after_that_member_paused_or_left(sandbox: Sandbox) -> None:

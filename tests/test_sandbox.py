@@ -74,3 +74,13 @@ async def test_api_latency_delays_every_call() -> None:
         started = loop.time()
         await sb.app.bot.get_me()
         assert loop.time() - started >= 0.2
+
+
+async def test_transcript_shows_edits_but_not_buttons_that_merely_disappear() -> None:
+    async with Sandbox() as sb:
+        alice = sb.user("小王")
+        await alice.send("/language")
+        await alice.press("English")
+        transcript = alice.transcript()
+        assert transcript.count("你希望我用哪种语言和你交流？") == 1
+        assert "🤖 会会 (edits its message): Done — I will speak English" in transcript

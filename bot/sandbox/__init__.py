@@ -355,6 +355,11 @@ def _bot_lines(entry: ChatEntry) -> Iterator[str]:
     if entry.kind == "alert":
         yield f"🤖 会会 (pop-up): {entry.text}"
         return
+    if entry.kind == "rekey":
+        if entry.inline_keyboard:  # buttons that merely disappear are not worth a line
+            yield "🤖 会会 (updates the buttons):"
+            yield from _keyboard_lines(entry.inline_keyboard)
+        return
     if entry.kind == "edit":
         prefix, body, keyboard = (
             "🤖 会会 (edits its message): ",

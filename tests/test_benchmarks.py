@@ -53,3 +53,19 @@ def test_match_quality_on_real_outcomes_meets_its_targets() -> None:
     for baseline in ("random", "int_corr", "age_gap"):
         assert report[baseline]["auc"] < report["cold"]["auc"]
     assert report["cold"]["participants"] > 150
+
+
+def test_match_latency_benchmark_serves_cards_end_to_end() -> None:
+    report = benchmark(
+        "match_latency.py",
+        "--profiles",
+        "400",
+        "--viewers",
+        "3",
+        "--requests",
+        "3",
+        "--naive-viewers",
+        "1",
+    )
+    assert report["cards_shown"] == report["requests"] == 9
+    assert report["p95_ms"] > 0 and report["naive_p50_ms"] > 0

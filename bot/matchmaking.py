@@ -19,7 +19,7 @@ from bot.domain.matching import History, Reason, Suggestion, rank
 from storage import matching, members, profiles
 from storage.models import Block, CardView, Match, MatchDecision, Member, Report
 
-POOL_SIZE = 300
+POOL_SIZE = 200  # candidates sampled per card; the engine picks the best
 EXPOSURE_WINDOW = timedelta(days=7)
 EXPOSURE_CAP = 30
 
@@ -92,10 +92,16 @@ class Matchmaking:
             year = self._year()
             candidates = await matching.pool(
                 session, viewer, year, likers_only=True, limit=POOL_SIZE
-            ) or await matching.pool(session, viewer, year, likers_only=False, limit=POOL_SIZE)
+            )
+            # Members who liked the viewer come first; when there are none, sample everyone.
+            likers = {row["member_id"] for row in candidates}
+            if not candidates:
+                candidates = await matching.pool(
+                    session, viewer, year, likers_only=False, limit=POOL_SIZE
+                )
             if not candidates:
                 return Unavailable.NO_ONE
-            best = await self._best(session, member.id, viewer, candidates, year)
+            best = await self._best(session, member.id, viewer, candidates, likers, year)
             await session.execute(
                 insert(CardView).values(
                     viewer_id=member.id, candidate_id=best.candidate.id, shown_at=self._clock.now()
@@ -107,21 +113,16 @@ class Matchmaking:
             return Card(best.candidate.id, answers, best.reasons)
 
     async def _best(
-        self, session: AsyncSession, me: int, viewer: dict, candidates: list[dict], year: int
+        self,
+        session: AsyncSession,
+        me: int,
+        viewer: dict,
+        candidates: list[dict],
+        likers: set[int],
+        year: int,
     ) -> Suggestion:
         ids = [row["member_id"] for row in candidates]
         given, received = await matching.decision_counts(session, [*ids, me])
-        likers = set(
-            (
-                await session.scalars(
-                    select(MatchDecision.viewer_id).where(
-                        MatchDecision.candidate_id == me,
-                        MatchDecision.liked.is_(True),
-                        MatchDecision.viewer_id.in_(ids),
-                    )
-                )
-            ).all()
-        )
         shares = await matching.taste(session, me, ids)
         history = History.from_counts(
             given, received, {me: likers}, {(me, c): share for c, share in shares.items()}

@@ -17,7 +17,15 @@ from bot.config import Settings
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import History, Reason, Suggestion, rank
 from storage import matching, members, profiles
-from storage.models import Block, CardView, Match, MatchDecision, Member, Report
+from storage.models import (
+    Block,
+    CardView,
+    Match,
+    MatchDecision,
+    Member,
+    Report,
+    SuggestionReview,
+)
 
 POOL_SIZE = 200  # candidates sampled per card; the engine picks the best
 EXPOSURE_WINDOW = timedelta(days=7)
@@ -90,10 +98,16 @@ class Matchmaking:
                 await matching.refresh_profile(session, member.id, self._clock.now())
                 viewer = await matching.profile_row(session, member.id)
             year = self._year()
-            candidates = await matching.pool(
-                session, viewer, year, likers_only=True, limit=POOL_SIZE
+            reviews = await matching.reviewed(session, member.id)
+            approved = [c for c, status in reviews.items() if status == "approved"]
+            # Approved by a matchmaker first, then those who liked the viewer, then everyone.
+            candidates = approved and await matching.pool(
+                session, viewer, year, likers_only=False, limit=POOL_SIZE, only=approved
             )
-            # Members who liked the viewer come first; when there are none, sample everyone.
+            if not candidates:
+                candidates = await matching.pool(
+                    session, viewer, year, likers_only=True, limit=POOL_SIZE
+                )
             likers = {row["member_id"] for row in candidates}
             if not candidates:
                 candidates = await matching.pool(
@@ -101,7 +115,24 @@ class Matchmaking:
                 )
             if not candidates:
                 return Unavailable.NO_ONE
-            best = await self._best(session, member.id, viewer, candidates, likers, year)
+            ranked = await self._ranked(session, member.id, viewer, candidates, likers, year)
+            threshold = await matching.review_threshold(session, member.unit_id)
+            best = None
+            for suggestion in ranked:
+                status = reviews.get(suggestion.candidate.id)
+                if status == "rejected":
+                    continue
+                if threshold is None or suggestion.score < threshold or status == "approved":
+                    best = suggestion
+                    break
+                if status is None:  # strong: a matchmaker looks first
+                    session.add(SuggestionReview(
+                        viewer_id=member.id, candidate_id=suggestion.candidate.id,
+                        score=suggestion.score, status="pending", created_at=self._clock.now(),
+                    ))  # fmt: skip
+                    reviews[suggestion.candidate.id] = "pending"
+            if best is None:
+                return Unavailable.NO_ONE
             await session.execute(
                 insert(CardView).values(
                     viewer_id=member.id, candidate_id=best.candidate.id, shown_at=self._clock.now()
@@ -112,7 +143,7 @@ class Matchmaking:
             }
             return Card(best.candidate.id, answers, best.reasons)
 
-    async def _best(
+    async def _ranked(
         self,
         session: AsyncSession,
         me: int,
@@ -120,7 +151,7 @@ class Matchmaking:
         candidates: list[dict],
         likers: set[int],
         year: int,
-    ) -> Suggestion:
+    ) -> list[Suggestion]:
         ids = [row["member_id"] for row in candidates]
         given, received = await matching.decision_counts(session, [*ids, me])
         shares = await matching.taste(session, me, ids)
@@ -128,15 +159,13 @@ class Matchmaking:
             given, received, {me: likers}, {(me, c): share for c, share in shares.items()}
         )
         shown = await matching.exposure(session, ids, self._clock.now() - EXPOSURE_WINDOW)
-        ranked = rank(
+        return rank(
             to_profile(me, viewer, year),
             [to_profile(row["member_id"], row, year) for row in candidates],
             history,
             exposure=shown,
             exposure_cap=EXPOSURE_CAP,
-            limit=1,
         )
-        return ranked[0]
 
     async def decide(
         self, telegram_id: int, candidate_id: int, liked: bool, username: str | None = None

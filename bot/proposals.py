@@ -21,7 +21,16 @@ from bot.domain.matching import Reason, rank, rarity
 from bot.domain.units import subtree
 from bot.matchmaking import Contact, contact_of
 from storage import matching, profiles, units
-from storage.models import Match, MatchDecision, MatchProfile, Member, Proposal, Role, UnitRole
+from storage.models import (
+    Match,
+    MatchDecision,
+    MatchProfile,
+    Member,
+    Proposal,
+    Role,
+    SuggestionReview,
+    UnitRole,
+)
 
 SAMPLE = 60
 
@@ -34,6 +43,16 @@ class Pair:
     b_answers: dict[str, Any]
     score: float
     reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A strong suggestion waiting for a matchmaker: who would see whom."""
+
+    review_id: int
+    viewer_answers: dict[str, Any]
+    candidate_answers: dict[str, Any]
+    score: float
 
 
 @dataclass(frozen=True)
@@ -170,6 +189,43 @@ class Proposals:
                 await contact_of(session, proposal.member_a),
                 await contact_of(session, proposal.member_b),
             )
+
+    async def pending_reviews(self, telegram_id: int, size: int = 10) -> list[Waiting] | None:
+        """Strong suggestions waiting for approval, for members in the matchmaker's scope."""
+        async with self._db() as session:
+            scope = await self.scope(session, telegram_id)
+            if scope is None:
+                return None
+            rows = await session.execute(
+                select(SuggestionReview)
+                .join(Member, Member.id == SuggestionReview.viewer_id)
+                .where(SuggestionReview.status == "pending", Member.unit_id.in_(scope))
+                .order_by(SuggestionReview.id)
+                .limit(size)
+            )
+            return [
+                Waiting(
+                    r.id,
+                    await _answers(session, r.viewer_id),
+                    await _answers(session, r.candidate_id),
+                    r.score,
+                )
+                for r in rows.scalars()
+            ]
+
+    async def decide_review(self, telegram_id: int, review_id: int, approve: bool) -> bool:
+        """Approve or reject a waiting suggestion; False if not the matchmaker's to decide."""
+        async with self._db.begin() as session:
+            scope = await self.scope(session, telegram_id)
+            review = await session.get(SuggestionReview, review_id)
+            viewer = await session.get(Member, review.viewer_id) if review else None
+            if scope is None or review is None or viewer is None or viewer.unit_id not in scope:
+                return False
+            if review.status != "pending":
+                return False
+            review.status = "approved" if approve else "rejected"
+            review.matchmaker_telegram_id = telegram_id
+            return True
 
     async def contacts(self, proposal: Proposal) -> tuple[Contact | None, Contact | None]:
         async with self._db() as session:

@@ -203,6 +203,44 @@ async def _notify(context: HuihuiContext, telegram_id: int, text: str) -> None:
         _LOGGER.info("proposal update not delivered: %s", type(error).__name__)
 
 
+REVIEW = "rev:"
+
+
+async def shortlist(update: Update, context: HuihuiContext) -> None:
+    """Strong suggestions that wait for a matchmaker before members see them."""
+    _ = context.gettext
+    waiting = await context.services.proposals.pending_reviews(update.effective_user.id)
+    if waiting is None:
+        await say(update, context, _("Only the union's matchmakers (红娘) can propose pairs."))
+        return
+    if not waiting:
+        await say(update, context, _("No suggestions are waiting for your approval."))
+        return
+    for item in waiting:
+        text = _("Suggest {candidate} to {viewer}?", viewer=_summary(item.viewer_answers, context),
+                 candidate=_summary(item.candidate_answers, context))  # fmt: skip
+        await say(update, context, text, buttons([[
+            (_("Approve"), f"{REVIEW}yes:{item.review_id}"),
+            (_("Reject"), f"{REVIEW}no:{item.review_id}"),
+        ]]))  # fmt: skip
+
+
+async def reviewed(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    choice, review_id = query.data.removeprefix(REVIEW).split(":")
+    done = await context.services.proposals.decide_review(
+        update.effective_user.id, int(review_id), choice == "yes"
+    )
+    if not done:
+        await query.answer(_("This suggestion is not yours to decide, or was decided already."),
+                           show_alert=True)  # fmt: skip
+        return
+    await query.answer()
+    outcome = _("✅ Approved: they will see it next.") if choice == "yes" else _("❌ Not shown.")
+    await query.edit_message_text(f"{query.message.text}\n\n{outcome}")
+
+
 def register(application: HuihuiApplication) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(
@@ -220,3 +258,5 @@ def register(application: HuihuiApplication) -> None:
         )
     )
     application.add_handler(CallbackQueryHandler(answered, pattern=rf"^{ANSWER}(yes|no):\d+$"))
+    application.add_handler(CommandHandler("shortlist", shortlist, filters=private))
+    application.add_handler(CallbackQueryHandler(reviewed, pattern=rf"^{REVIEW}(yes|no):\d+$"))

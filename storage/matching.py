@@ -11,7 +11,8 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.match_profile import match_row
-from storage import profiles
+from bot.domain.units import ancestry
+from storage import profiles, units
 from storage.models import (
     Block,
     CardView,
@@ -19,8 +20,10 @@ from storage.models import (
     MatchDecision,
     MatchProfile,
     Member,
+    OrgUnit,
     Report,
     RosterEntry,
+    SuggestionReview,
 )
 from storage.upsert import upsert
 
@@ -93,11 +96,12 @@ async def pool(
     likers_only: bool,
     limit: int,
     pivot: int | None = None,
+    only: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Eligible members who pass the hard constraints both ways and whom the viewer has not
     decided on, blocked, or been blocked by. With ``likers_only``, only those who liked the
-    viewer. Otherwise a random sample (from ``pivot`` in shuffle order, wrapping around), half
-    of it from the viewer's preferred districts when they have some."""
+    viewer; with ``only``, only those members. Otherwise a random sample (from ``pivot`` in
+    shuffle order, wrapping around), half of it from the viewer's preferred districts."""
     me = viewer["member_id"]
     mp = MatchProfile
     conditions = [
@@ -143,12 +147,16 @@ async def pool(
             conditions.append(
                 or_(mp.avoid_colleagues.is_(False), mp.employer.is_(None), ~same_employer)
             )
-    if likers_only:
-        likers = select(MatchDecision.viewer_id).where(
-            MatchDecision.candidate_id == me, MatchDecision.liked.is_(True)
+    if likers_only or only is not None:
+        chosen = (
+            select(MatchDecision.viewer_id).where(
+                MatchDecision.candidate_id == me, MatchDecision.liked.is_(True)
+            )
+            if only is None
+            else only
         )
         rows = await session.execute(
-            select(*_profile_columns()).where(*conditions, mp.member_id.in_(likers)).limit(limit)
+            select(*_profile_columns()).where(*conditions, mp.member_id.in_(chosen)).limit(limit)
         )
         return [dict(row._mapping) for row in rows]
     pivot = random.getrandbits(31) if pivot is None else pivot
@@ -184,6 +192,29 @@ async def _sample(
             if len(found) >= wanted:
                 return
             found.setdefault(row.member_id, dict(row._mapping))
+
+
+async def review_threshold(session: AsyncSession, unit_id: int | None) -> float | None:
+    """The review threshold of the member's unit, or of the nearest unit above that has one."""
+    if unit_id is None:
+        return None
+    for candidate in ancestry(unit_id, await units.parents(session)):
+        threshold = await session.scalar(
+            select(OrgUnit.review_threshold).where(OrgUnit.id == candidate)
+        )
+        if threshold is not None:
+            return threshold
+    return None
+
+
+async def reviewed(session: AsyncSession, viewer: int) -> dict[int, str]:
+    """candidate → status of the viewer's suggestion reviews."""
+    rows = await session.execute(
+        select(SuggestionReview.candidate_id, SuggestionReview.status).where(
+            SuggestionReview.viewer_id == viewer
+        )
+    )
+    return dict(rows.all())
 
 
 async def decision_counts(

@@ -57,6 +57,9 @@ class OrgUnit(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # When set, suggestions scoring at least this for members of the unit (and units below
+    # it) wait for a matchmaker's approval before the member sees them.
+    review_threshold: Mapped[float | None]
 
 
 class Role(enum.StrEnum):
@@ -236,7 +239,12 @@ class MatchProfile(Base):
     __tablename__ = "match_profiles"
     # Candidates are sampled in shuffle order from a random pivot: an unbiased sample that the
     # database can stop reading early, instead of sorting every eligible row.
-    __table_args__ = (Index("ix_match_profiles_sample", "eligible", "gender", "shuffle"),)
+    __table_args__ = (
+        Index("ix_match_profiles_sample", "eligible", "gender", "shuffle"),
+        # The same sample, from the viewer's preferred districts (a rare one would otherwise
+        # mean reading most of the first index).
+        Index("ix_match_profiles_district_sample", "eligible", "gender", "district", "shuffle"),
+    )
 
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
@@ -346,4 +354,19 @@ class Proposal(Base):
     a_accepts: Mapped[bool | None]
     b_accepts: Mapped[bool | None]
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, matched, declined
+    created_at: Mapped[datetime]
+
+
+class SuggestionReview(Base):
+    """A strong engine suggestion waiting for (or given) a matchmaker's approval."""
+
+    __tablename__ = "suggestion_reviews"
+    __table_args__ = (UniqueConstraint("viewer_id", "candidate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    score: Mapped[float]
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # approved, rejected
+    matchmaker_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]

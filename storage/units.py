@@ -39,6 +39,7 @@ async def save_specs(session: AsyncSession, specs: Iterable[UnitSpec]) -> int:
             session.add(unit)
         unit.kind = UnitKind(spec.kind)
         unit.parent_id = parent.id if parent else None
+        unit.review_threshold = spec.review_threshold
         await session.flush()
         for role, ids in ((Role.ORGANISER, spec.organisers), (Role.MATCHMAKER, spec.matchmakers)):
             for telegram_id in ids:

@@ -14,6 +14,7 @@ CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区�
 def units_file(
     organisers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
     matchmakers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
+    review_above: float | None = None,
 ) -> str:
     def ids(name: str, roles: Mapping[str, Sequence[int]] = organisers) -> str:
         return ", ".join(str(i) for i in roles.get(name, ()))
@@ -30,6 +31,7 @@ kind = "district"
 parent = "{CITY}"
 organisers = [{ids(PUDONG)}]
 matchmakers = [{ids(PUDONG, matchmakers)}]
+{"" if review_above is None else f"review_suggestions_above = {review_above}"}
 
 [[unit]]
 name = "{XUHUI}"
@@ -46,10 +48,13 @@ async def seed_union(
     unit: str = PUDONG,
     organisers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
     matchmakers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
+    review_above: float | None = None,
 ) -> None:
     """Units (city → two districts) and roster entries (name, number, employer, phone)."""
     async with sb.app.services.db.begin() as session:
-        await units.save_specs(session, parse_units(units_file(organisers, matchmakers)))
+        await units.save_specs(
+            session, parse_units(units_file(organisers, matchmakers, review_above))
+        )
         unit_id = (await units.by_name(session, unit)).id
         await roster.add_entries(session, unit_id, entries, sb.clock.now())
 

@@ -57,3 +57,31 @@ async def test_only_matchmakers_may_propose(sandbox: Sandbox) -> None:
     await sign_up(member, WOMAN)
     await member.send("/propose")
     assert member.last_text() == "只有工会红娘可以推荐配对。"
+
+
+async def test_strong_suggestions_wait_for_a_matchmaker_when_the_union_asks(
+    sandbox: Sandbox,
+) -> None:
+    hongniang = sandbox.user("红娘李姐")
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    ming = sandbox.user("阿明", phone=MAN[3])
+    await seed_union(sandbox, [WOMAN, MAN], matchmakers={PUDONG: [hongniang.id]}, review_above=0.0)
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    await xiaoyu.send("/match")
+    assert "暂时没有新的合适人选" in xiaoyu.last_text()  # 阿明 waits for the matchmaker
+    await hongniang.send("/shortlist")
+    assert hongniang.last_text().startswith("把 阿明 · 32岁 · 178 cm 推荐给 小雨 · 30岁")
+    await hongniang.press("通过")
+    assert "✅ 已通过" in hongniang.last_text()
+    await xiaoyu.send("/match")
+    assert xiaoyu.last_text().startswith("阿明 · 32岁")
+    await ming.send("/match")
+    assert "暂时没有新的合适人选" in ming.last_text()
+    await hongniang.send("/shortlist")
+    await hongniang.press("不通过")
+    await ming.send("/match")
+    assert "暂时没有新的合适人选" in ming.last_text()  # rejected: never shown
+    member = sandbox.user("普通会员")
+    await member.send("/shortlist")
+    assert member.last_text() == "只有工会红娘可以推荐配对。"

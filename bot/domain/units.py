@@ -11,6 +11,8 @@
     kind = "district"
     parent = "上海市总工会"
     organisers = [123456789]      # Telegram user ids (optional)
+    matchmakers = [234567890]     # 红娘 (optional)
+    review_suggestions_above = 0.2  # optional: strong suggestions need a matchmaker's approval
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class UnitSpec:
     parent: str | None = None
     organisers: tuple[int, ...] = ()
     matchmakers: tuple[int, ...] = ()
+    # Suggestions scoring at least this wait for a matchmaker's approval (None: never).
+    review_threshold: float | None = None
 
 
 def parse_units(text: str, known: Iterable[str] = ()) -> list[UnitSpec]:
@@ -92,7 +96,17 @@ def _spec(index: int, entry: object) -> UnitSpec:
         matchmakers = tuple(int(i) for i in entry.get("matchmakers", ()))
     except (TypeError, ValueError) as error:
         raise UnitsFileError(f"unit {name}: Telegram ids must be numbers") from error
-    return UnitSpec(name, kind, str(parent).strip() if parent else None, organisers, matchmakers)
+    threshold = entry.get("review_suggestions_above")
+    if threshold is not None and not (isinstance(threshold, int | float) and 0 <= threshold <= 1):
+        raise UnitsFileError(f"unit {name}: review_suggestions_above must be between 0 and 1")
+    return UnitSpec(
+        name,
+        kind,
+        str(parent).strip() if parent else None,
+        organisers,
+        matchmakers,
+        float(threshold) if threshold is not None else None,
+    )
 
 
 def _parents_first(specs: list[UnitSpec], known: set[str]) -> list[UnitSpec]:

@@ -20,6 +20,37 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "suggestion_reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("viewer_id", sa.Integer(), nullable=False),
+        sa.Column("candidate_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Double(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("matchmaker_telegram_id", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["viewer_id"],
+            ["members.id"],
+            name=op.f("fk_suggestion_reviews_viewer_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["candidate_id"],
+            ["members.id"],
+            name=op.f("fk_suggestion_reviews_candidate_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_suggestion_reviews")),
+        sa.UniqueConstraint(
+            "viewer_id", "candidate_id", name=op.f("uq_suggestion_reviews_viewer_id")
+        ),
+    )
+    with op.batch_alter_table("suggestion_reviews", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_suggestion_reviews_viewer_id"), ["viewer_id"])
+    with op.batch_alter_table("org_units", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("review_threshold", sa.Double(), nullable=True))
+
+    op.create_table(
         "proposals",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("matchmaker_telegram_id", sa.BigInteger(), nullable=False),
@@ -152,6 +183,11 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_match_profiles_sample", ["eligible", "gender", "shuffle"], unique=False
         )
+        batch_op.create_index(
+            "ix_match_profiles_district_sample",
+            ["eligible", "gender", "district", "shuffle"],
+            unique=False,
+        )
 
     op.create_table(
         "matches",
@@ -215,6 +251,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("org_units", schema=None) as batch_op:
+        batch_op.drop_column("review_threshold")
+    op.drop_table("suggestion_reviews")
     op.drop_table("proposals")
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_column("username")
@@ -231,6 +270,7 @@ def downgrade() -> None:
 
     op.drop_table("matches")
     with op.batch_alter_table("match_profiles", schema=None) as batch_op:
+        batch_op.drop_index("ix_match_profiles_district_sample")
         batch_op.drop_index("ix_match_profiles_sample")
 
     op.drop_table("match_profiles")

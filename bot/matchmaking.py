@@ -88,8 +88,7 @@ class Matchmaking:
                 return Unavailable.NOT_READY
             if member.paused:
                 return Unavailable.PAUSED
-            if member.username != username:
-                member.username = username
+            member.username = username
             seen_today = await matching.views_since(session, member.id, self._start_of_day())
             if seen_today >= self._settings.daily_cards:
                 return Unavailable.DAILY_LIMIT
@@ -99,20 +98,7 @@ class Matchmaking:
                 viewer = await matching.profile_row(session, member.id)
             year = self._year()
             reviews = await matching.reviewed(session, member.id)
-            approved = [c for c, status in reviews.items() if status == "approved"]
-            # Approved by a matchmaker first, then those who liked the viewer, then everyone.
-            candidates = approved and await matching.pool(
-                session, viewer, year, likers_only=False, limit=POOL_SIZE, only=approved
-            )
-            if not candidates:
-                candidates = await matching.pool(
-                    session, viewer, year, likers_only=True, limit=POOL_SIZE
-                )
-            likers = {row["member_id"] for row in candidates}
-            if not candidates:
-                candidates = await matching.pool(
-                    session, viewer, year, likers_only=False, limit=POOL_SIZE
-                )
+            candidates, likers = await self._candidates(session, viewer, reviews, year)
             if not candidates:
                 return Unavailable.NO_ONE
             ranked = await self._ranked(session, member.id, viewer, candidates, likers, year)
@@ -142,6 +128,23 @@ class Matchmaking:
                 k: a.value for k, a in (await profiles.answers(session, best.candidate.id)).items()
             }
             return Card(best.candidate.id, answers, best.reasons)
+
+    async def _candidates(
+        self, session: AsyncSession, viewer: dict, reviews: dict[int, str], year: int
+    ) -> tuple[list[dict], set[int]]:
+        """Who may be shown, and which of them liked the viewer: suggestions a matchmaker
+        approved first, then members who liked the viewer, then a sample of everyone."""
+        approved = [candidate for candidate, status in reviews.items() if status == "approved"]
+        if approved:
+            found = await matching.pool(
+                session, viewer, year, likers_only=False, limit=POOL_SIZE, only=approved
+            )
+            if found:
+                return found, set()
+        likers = await matching.pool(session, viewer, year, likers_only=True, limit=POOL_SIZE)
+        if likers:
+            return likers, {row["member_id"] for row in likers}
+        return await matching.pool(session, viewer, year, likers_only=False, limit=POOL_SIZE), set()
 
     async def _ranked(
         self,

@@ -16,7 +16,9 @@ from storage.models import (
     Member,
     OrgUnit,
     ProfileAnswer,
+    Proposal,
     RosterEntry,
+    SuggestionReview,
     UnitRole,
     UserData,
     VerificationAttempt,
@@ -140,11 +142,14 @@ class MemberData:
         async with self._db.begin() as session:
             await session.execute(delete(Member).where(Member.telegram_id == telegram_id))
             await session.execute(delete(UnitRole).where(UnitRole.telegram_id == telegram_id))
-            await session.execute(
-                update(VerificationAttempt)
-                .where(VerificationAttempt.reviewed_by == telegram_id)
-                .values(reviewed_by=None)
-            )
+            for model, column in (
+                (VerificationAttempt, VerificationAttempt.reviewed_by),
+                (Proposal, Proposal.matchmaker_telegram_id),
+                (SuggestionReview, SuggestionReview.matchmaker_telegram_id),
+            ):
+                await session.execute(
+                    update(model).where(column == telegram_id).values({column.key: None})
+                )
             await session.execute(delete(UserData).where(UserData.user_id == telegram_id))
             await session.execute(
                 delete(ConversationState).where(

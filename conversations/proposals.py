@@ -180,6 +180,8 @@ async def _tell_others(
 
 
 async def _tell_matchmaker(context: HuihuiContext, proposal: Proposal, *, accepted: bool) -> None:
+    if proposal.matchmaker_telegram_id is None:
+        return  # the matchmaker has since deleted their data
     language = await context.services.languages.resolve_id(proposal.matchmaker_telegram_id)
     await _notify(context, proposal.matchmaker_telegram_id, _outcome(language, accepted))
 

@@ -346,7 +346,8 @@ class Proposal(Base):
     __tablename__ = "proposals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    matchmaker_telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    # None once the matchmaker deleted their data.
+    matchmaker_telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     member_a: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     member_b: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     note: Mapped[str] = mapped_column(Text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.sandbox import Sandbox
-from storage.models import Match
+from storage.models import Match, Proposal, UnitRole
 from tests.helpers import PUDONG, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, man_script
 
@@ -85,3 +85,17 @@ async def test_strong_suggestions_wait_for_a_matchmaker_when_the_union_asks(
     member = sandbox.user("普通会员")
     await member.send("/shortlist")
     assert member.last_text() == "只有工会红娘可以推荐配对。"
+
+
+async def test_a_matchmaker_who_deletes_their_data_leaves_no_trace_in_proposals(
+    sandbox: Sandbox,
+) -> None:
+    hongniang, xiaoyu, ming = await setting(sandbox)
+    await hongniang.send("/delete_me")
+    await hongniang.press("全部删除")
+    async with sandbox.app.services.db() as session:
+        assert (await session.scalars(select(Proposal.matchmaker_telegram_id))).all() == [None]
+        assert (await session.scalars(select(UnitRole.telegram_id))).all() == []
+    await xiaoyu.press("接受")
+    await ming.press("接受")
+    assert any("你和 小雨 互相喜欢" in t for t in ming.texts())

@@ -53,7 +53,7 @@ def upgrade() -> None:
     op.create_table(
         "proposals",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("matchmaker_telegram_id", sa.BigInteger(), nullable=False),
+        sa.Column("matchmaker_telegram_id", sa.BigInteger(), nullable=True),
         sa.Column("member_a", sa.Integer(), nullable=False),
         sa.Column("member_b", sa.Integer(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),

@@ -32,6 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.domain.matching import Decision, Profile, rank, rarity  # noqa: E402
 
 TARGET_COLD, TARGET_WARM = 0.56, 0.62
+# The project's shared data sits beside the repository.
+DEFAULT_DATA = (
+    Path(__file__).resolve().parents[2] / "shared/data/speeddating/speed_dating_waves_01_10.csv"
+)
 FOLDS = 5
 SEED = 2026
 INTERESTS = (
@@ -192,12 +196,11 @@ def evaluate(rows: list[Row]) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default = (
-        Path(__file__).resolve().parents[2] / "shared/data/speeddating/speed_dating_waves_01_10.csv"
-    )
-    parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
+    if not args.data.is_file():
+        parser.error(f"no data at {args.data}: pass --data with the speed-dating CSV")
     with args.data.open(encoding="utf-8", newline="") as file:
         report = evaluate(list(csv.DictReader(file)))
     if args.json:

@@ -217,21 +217,15 @@ class Matchmaking:
                 or await matching.matched(session, me, candidate_id)
             ):
                 return Outcome("liked")
-            low, high = matching.pair(me, candidate_id)
-            session.add(Match(member_a=low, member_b=high, source="mutual_like", created_at=now))
-            await session.flush()
+            await matching.create_match(session, me, candidate_id, "mutual_like", now)
             return Outcome(
                 "matched", await contact_of(session, me), await contact_of(session, candidate_id)
             )
 
     async def block(self, telegram_id: int, candidate_id: int) -> bool:
         async with self._db.begin() as session:
-            me = await members.get_by_telegram_id(session, telegram_id)
-            if (
-                me is None
-                or me.id == candidate_id
-                or await session.get(Member, candidate_id) is None
-            ):
+            me = await _me_facing(session, telegram_id, candidate_id)
+            if me is None:
                 return False
             if await session.get(Block, (me.id, candidate_id)) is None:
                 session.add(
@@ -241,32 +235,20 @@ class Matchmaking:
 
     async def report(self, telegram_id: int, candidate_id: int, reason: str) -> bool:
         """File a report for the organisers and never show the two to each other again."""
+        now = self._clock.now()
         async with self._db.begin() as session:
-            me = await members.get_by_telegram_id(session, telegram_id)
-            if (
-                me is None
-                or me.id == candidate_id
-                or await session.get(Member, candidate_id) is None
-            ):
+            me = await _me_facing(session, telegram_id, candidate_id)
+            if me is None:
                 return False
             session.add(
-                Report(
-                    reporter_id=me.id,
-                    reported_id=candidate_id,
-                    reason=reason,
-                    status="pending",
-                    created_at=self._clock.now(),
-                )
-            )
+                Report(reporter_id=me.id, reported_id=candidate_id, reason=reason,
+                       status="pending", created_at=now)
+            )  # fmt: skip
             if await session.get(MatchDecision, (me.id, candidate_id)) is None:
                 session.add(
-                    MatchDecision(
-                        viewer_id=me.id,
-                        candidate_id=candidate_id,
-                        liked=False,
-                        created_at=self._clock.now(),
-                    )
-                )
+                    MatchDecision(viewer_id=me.id, candidate_id=candidate_id, liked=False,
+                                  created_at=now)
+                )  # fmt: skip
             return True
 
     async def digest_counts(self) -> list[tuple[int, int]]:
@@ -316,6 +298,14 @@ class Matchmaking:
                     if contact is not None:
                         found.append(contact)
             return found
+
+
+async def _me_facing(session: AsyncSession, telegram_id: int, other: int) -> Member | None:
+    """The acting member, if the other member exists and is someone else."""
+    me = await members.get_by_telegram_id(session, telegram_id)
+    if me is None or me.id == other or await session.get(Member, other) is None:
+        return None
+    return me
 
 
 async def _blocked(session: AsyncSession, a: int, b: int) -> bool:

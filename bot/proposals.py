@@ -173,16 +173,9 @@ class Proposals:
             if not (proposal.a_accepts and proposal.b_accepts):
                 return Answer("waiting", proposal)
             proposal.status = "matched"
-            if not await matching.matched(session, proposal.member_a, proposal.member_b):
-                session.add(
-                    Match(
-                        member_a=min(proposal.member_a, proposal.member_b),
-                        member_b=max(proposal.member_a, proposal.member_b),
-                        source="proposal",
-                        created_at=self._clock.now(),
-                    )
-                )
-            await session.flush()
+            await matching.create_match(
+                session, proposal.member_a, proposal.member_b, "proposal", self._clock.now()
+            )
             return Answer(
                 "matched",
                 proposal,

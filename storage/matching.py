@@ -292,6 +292,16 @@ def pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+async def create_match(session: AsyncSession, a: int, b: int, source: str, now: datetime) -> bool:
+    """Record that two members matched, once per pair; False if they already had."""
+    if await matched(session, a, b):
+        return False
+    low, high = pair(a, b)
+    session.add(Match(member_a=low, member_b=high, source=source, created_at=now))
+    await session.flush()
+    return True
+
+
 async def matched(session: AsyncSession, a: int, b: int) -> bool:
     low, high = pair(a, b)
     return (

@@ -99,6 +99,8 @@ class Member(Base):
     pledged_at: Mapped[datetime | None]
     profile_completed_at: Mapped[datetime | None]
     paused: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Suspended by an organiser after reports: never suggested until lifted.
+    suspended: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Never suggest people from the member's own employer, nor the member to them.
     avoid_colleagues: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The Telegram @username, kept to give a mutual match a t.me link (None: ask to share).
@@ -371,3 +373,17 @@ class SuggestionReview(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # approved, rejected
     matchmaker_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """One organiser action: who, what, when, in which unit."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None once the actor deleted their data.
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(index=True)

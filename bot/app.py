@@ -22,6 +22,7 @@ from bot.errors import on_error
 from bot.processor import PerMemberUpdateProcessor
 from bot.services import Services
 from conversations import (
+    admin,
     fallback,
     feedback,
     help_menu,
@@ -37,6 +38,7 @@ from storage.persistence import SQLPersistence
 # Order matters: earlier modules get the first look at an update. Short explicit flows come
 # before onboarding, which takes a signing-up member's free text; the fallback comes last.
 CONVERSATIONS = (
+    admin,
     help_menu,
     language,
     feedback,

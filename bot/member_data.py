@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from storage import matching, members
 from storage.models import (
+    AuditEntry,
     ConversationState,
     Feedback,
     Member,
@@ -146,6 +147,7 @@ class MemberData:
                 (VerificationAttempt, VerificationAttempt.reviewed_by),
                 (Proposal, Proposal.matchmaker_telegram_id),
                 (SuggestionReview, SuggestionReview.matchmaker_telegram_id),
+                (AuditEntry, AuditEntry.actor_telegram_id),
             ):
                 await session.execute(
                     update(model).where(column == telegram_id).values({column.key: None})

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Progress
 from bot.domain.questions import Question
 from bot.domain.verification import Claim, Decision, Outcome, Reason, RosterRecord, decide
-from storage import matching, members, profiles, roster, units, verification
+from storage import audit, matching, members, profiles, roster, units, verification
 from storage.models import Member, RosterEntry, VerificationAttempt
 
 ATTEMPT_WINDOW = timedelta(hours=24)
@@ -172,6 +172,8 @@ class Onboarding:
             if attempt.outcome != Outcome.PENDING or member is None:
                 return Review("already_reviewed", telegram_id)
             attempt.reviewed_by, attempt.reviewed_at = reviewer, now
+            action = "approve_verification" if approve else "reject_verification"
+            audit.record(session, reviewer, action, entry.unit_id, now, attempt=attempt.id)
             if not approve:
                 attempt.outcome = "rejected_on_review"
                 return Review("rejected", telegram_id)

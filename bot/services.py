@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.administration import Administration
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.questions import build_questionnaire
@@ -28,6 +29,7 @@ class Services:
     member_data: MemberData
     matchmaking: Matchmaking
     proposals: Proposals
+    administration: Administration
 
     @classmethod
     def create(
@@ -45,4 +47,5 @@ class Services:
             member_data=MemberData(db, clock),
             matchmaking=Matchmaking(db, clock, settings),
             proposals=Proposals(db, clock, settings),
+            administration=Administration(db, clock, settings),
         )

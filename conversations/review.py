@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.config import Language
 from bot.context import HuihuiContext
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from conversations.onboarding.common import buttons
 from conversations.onboarding.verify import RETRY, REVIEW_APPROVE, REVIEW_REJECT
 
@@ -21,11 +21,34 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
+REASON = "review:why:"
+REJECTION_REASONS = (
+    ("mismatch", N_("Your details do not match the union's roster.")),
+    ("not_member", N_("The union could not confirm that you are its member.")),
+    ("other", N_("Please contact your union for details.")),
+)
+
+
+async def ask_reason(update: Update, context: HuihuiContext) -> None:
+    """Rejecting asks why first; the reason is what the member is told."""
+    _ = context.gettext
+    query = update.callback_query
+    attempt_id = query.data.rsplit(":", 1)[1]
+    if not await context.services.administration.can_administer(update.effective_user.id):
+        await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(
+        buttons([[(_(text), f"{REASON}{key}:{attempt_id}")] for key, text in REJECTION_REASONS])
+    )
+
+
 async def decide(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     approve = query.data.startswith(REVIEW_APPROVE)
     attempt_id = int(query.data.rsplit(":", 1)[1])
+    reason = query.data.removeprefix(REASON).split(":")[0] if not approve else None
     result = await context.services.onboarding.review(attempt_id, update.effective_user.id, approve)
     if result.status == "not_allowed":
         await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
@@ -41,14 +64,16 @@ async def decide(update: Update, context: HuihuiContext) -> None:
     if result.member_telegram_id is None or result.status == "already_reviewed":
         return
     language = await context.services.languages.resolve_id(result.member_telegram_id)
-    text, markup = _tell_member(language, approved=result.status == "approved")
+    text, markup = _tell_member(language, approved=result.status == "approved", reason=reason)
     try:
         await context.bot.send_message(result.member_telegram_id, text, reply_markup=markup)
     except TelegramError as error:
         _LOGGER.info("member not told of a review decision: %s", type(error).__name__)
 
 
-def _tell_member(language: Language, *, approved: bool) -> tuple[str, InlineKeyboardMarkup]:
+def _tell_member(
+    language: Language, *, approved: bool, reason: str | None
+) -> tuple[str, InlineKeyboardMarkup]:
     _ = translator(language)
     if approved:
         text = _("✅ Your union has confirmed your membership. Let's continue.")
@@ -57,9 +82,13 @@ def _tell_member(language: Language, *, approved: bool) -> tuple[str, InlineKeyb
         "Your union could not confirm your details against its roster. Please check them "
         "and try again, or ask your union to correct the roster."
     )
+    why = dict(REJECTION_REASONS).get(reason or "")
+    if why:
+        text += "\n" + _(why)
     return text, buttons([[(_("Try again"), RETRY)]])
 
 
 def register(application: HuihuiApplication) -> None:
-    pattern = rf"^({REVIEW_APPROVE}|{REVIEW_REJECT})\d+$"
-    application.add_handler(CallbackQueryHandler(decide, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(decide, pattern=rf"^{REVIEW_APPROVE}\d+$"))
+    application.add_handler(CallbackQueryHandler(ask_reason, pattern=rf"^{REVIEW_REJECT}\d+$"))
+    application.add_handler(CallbackQueryHandler(decide, pattern=rf"^{REASON}\w+:\d+$"))

@@ -43,7 +43,12 @@ async def refresh_profile(session: AsyncSession, member_id: int, now: datetime) 
         select(RosterEntry.employer).where(RosterEntry.member_id == member_id)
     )
     row = match_row(answers, must, employer)
-    eligible = bool(member.verified_at and member.profile_completed_at and not member.paused)
+    eligible = bool(
+        member.verified_at
+        and member.profile_completed_at
+        and not member.paused
+        and not member.suspended
+    )
     await upsert(
         session,
         MatchProfile,

@@ -23,7 +23,7 @@ LIMITS = {Step.REAL_NAME: 50, Step.MEMBER_NUMBER: 40, Step.EMPLOYER: 100}
 REVIEW_APPROVE, REVIEW_REJECT = "review:approve:", "review:reject:"
 
 
-def _reason_texts(_: Translator) -> dict[Reason, str]:
+def reason_texts(_: Translator) -> dict[Reason, str]:
     return {
         Reason.NUMBER_UNKNOWN: _("The member number is not on your union's roster."),
         Reason.NUMBER_TAKEN: _("This member number is already linked to another account."),
@@ -156,7 +156,7 @@ async def _evaluate(update: Update, context: HuihuiContext, member_id: int, clai
         )
         await _ask_reviewers(context, result)
         return False
-    reasons = "\n".join(f"• {_reason_texts(_)[r]}" for r in result.decision.reasons)
+    reasons = "\n".join(f"• {reason_texts(_)[r]}" for r in result.decision.reasons)
     if result.attempts_left == 0:
         until = await context.services.onboarding.locked_until(member_id)
         await say(update, context, _("This did not match the roster:") + "\n" + reasons)
@@ -201,7 +201,7 @@ async def _ask_reviewers(context: HuihuiContext, result: Verification) -> None:
     for reviewer in result.reviewers:
         language = await context.services.languages.resolve_id(reviewer)
         _ = translator(language)
-        reasons = "\n".join(f"• {_reason_texts(_)[r]}" for r in result.decision.reasons)
+        reasons = "\n".join(f"• {reason_texts(_)[r]}" for r in result.decision.reasons)
         text = _(
             "A member asks to be verified and is close to, but not the same as, the roster.\n\n"
             "Entered: {name} · {number} · {employer} · {phone}\n"

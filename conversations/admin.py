@@ -1,0 +1,182 @@
+"""Organisers' commands: /grant, /revoke, /review, /reports, /audit. Each checks the sender's
+authority on the server, every time (bot.administration)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import HuihuiContext
+from bot.i18n import translator
+from bot.profile_card import render_card
+from conversations.onboarding.common import buttons, say
+from conversations.onboarding.verify import REVIEW_APPROVE, REVIEW_REJECT, reason_texts
+from storage.models import Role
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+_LOGGER = logging.getLogger(__name__)
+MODERATE = "mod:"
+ROLES = {"organiser": Role.ORGANISER, "matchmaker": Role.MATCHMAKER,
+         "管理员": Role.ORGANISER, "红娘": Role.MATCHMAKER}  # fmt: skip
+
+
+async def refuse(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    await say(update, context, _("This command is for the union's organisers."))
+
+
+async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> None:
+    _ = context.gettext
+    administration = context.services.administration
+    if not await administration.can_administer(update.effective_user.id):
+        await refuse(update, context)
+        return
+    parts = (update.effective_message.text or "").split(maxsplit=3)[1:]
+    if len(parts) != 3 or not parts[0].isdigit() or parts[2] not in ROLES:
+        command = "/grant" if grant else "/revoke"
+        await say(
+            update,
+            context,
+            _("Usage: {command} TELEGRAM_ID UNIT_NAME organiser|matchmaker", command=command),
+        )
+        return
+    target, unit_name, role = int(parts[0]), parts[1], ROLES[parts[2]]
+    result = await administration.set_role(
+        update.effective_user.id, target, unit_name, role, grant=grant
+    )
+    about = {"target": target, "role": parts[2], "unit": unit_name}
+    await say(update, context, {
+        "granted": _("Done: {target} is now {role} of {unit}.", **about),
+        "revoked": _("Done: {target} is no longer {role} of {unit}.", **about),
+        "unchanged": _("Nothing to change."),
+        "unknown_unit": _("There is no unit named {unit}.", unit=unit_name),
+        "not_allowed": _("You may only grant or revoke roles in units below your own."),
+    }[result])  # fmt: skip
+
+
+async def grant(update: Update, context: HuihuiContext) -> None:
+    await set_role(update, context, grant=True)
+
+
+async def revoke(update: Update, context: HuihuiContext) -> None:
+    await set_role(update, context, grant=False)
+
+
+async def review(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    cases = await context.services.administration.pending_verifications(update.effective_user.id)
+    if cases is None:
+        await refuse(update, context)
+        return
+    if not cases:
+        await say(update, context, _("No verifications are waiting in your unions."))
+        return
+    reasons = reason_texts(_)
+    for case in cases:
+        attempt, entry = case.attempt, case.entry
+        text = _(
+            "Entered: {name} · {number} · {employer} · {phone}\\n"
+            "Roster: {roster_name} · {number} · {roster_employer} · {roster_phone}",
+            name=attempt.real_name, number=attempt.member_number, employer=attempt.employer,
+            phone=attempt.phone or "—", roster_name=entry.real_name if entry else "—",
+            roster_employer=entry.employer if entry else "—",
+            roster_phone=entry.phone if entry and entry.phone else "—",
+        )  # fmt: skip
+        text += "\n" + "\n".join(f"• {reasons[r]}" for r in attempt.reasons if r in reasons)
+        await say(update, context, text, buttons([[
+            (_("Approve"), f"{REVIEW_APPROVE}{attempt.id}"),
+            (_("Reject"), f"{REVIEW_REJECT}{attempt.id}"),
+        ]]))  # fmt: skip
+
+
+async def reports(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    cases = await context.services.administration.open_reports(update.effective_user.id)
+    if cases is None:
+        await refuse(update, context)
+        return
+    if not cases:
+        await say(update, context, _("No open reports in your unions."))
+        return
+    year = context.services.clock.now().astimezone(context.services.settings.tz).year
+    questionnaire = context.services.onboarding.questionnaire
+    labels = {"fake": _("Fake profile"), "harassment": _("Harassment"),
+              "not_single": _("Not single"), "other": _("Something else")}  # fmt: skip
+    for case in cases:
+        card = render_card(case.answers, questionnaire, _, year)
+        counted = ", ".join(f"{labels.get(r, r)} × {n}" for r, n in case.reasons.most_common())
+        text = card + "\n\n" + _("Reports: {reasons}", reasons=counted)
+        rows = [[(_("Dismiss"), f"{MODERATE}dismiss:{case.member_id}"),
+                 (_("Warn"), f"{MODERATE}warn:{case.member_id}")],
+                [(_("Lift suspension"), f"{MODERATE}lift:{case.member_id}") if case.suspended
+                 else (_("Suspend"), f"{MODERATE}suspend:{case.member_id}")]]  # fmt: skip
+        await say(update, context, text, buttons(rows))
+
+
+async def moderate(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    action, member_id = query.data.removeprefix(MODERATE).split(":")
+    result = await context.services.administration.moderate(
+        update.effective_user.id, int(member_id), action
+    )
+    if result.status != "done":
+        await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await say(update, context, _("Done."))
+    if result.member_telegram_id is not None and action in ("warn", "suspend", "lift"):
+        language = await context.services.languages.resolve_id(result.member_telegram_id)
+        try:
+            await context.bot.send_message(
+                result.member_telegram_id, _moderation_notice(language, action)
+            )
+        except TelegramError as error:
+            _LOGGER.info("member not told of moderation: %s", type(error).__name__)
+
+
+def _moderation_notice(language: str, action: str) -> str:
+    _ = translator(language)  # type: ignore[arg-type]
+    return {
+        "warn": _("Your union has received reports about your profile. Please keep to the rules "
+                  "of 会会: be truthful, single and respectful."),
+        "suspend": _("Your union has suspended your profile after reports: nobody is shown it. "
+                     "Please contact your union."),
+        "lift": _("Your union has lifted the suspension: your profile can be shown again."),
+    }[action]  # fmt: skip
+
+
+async def audit(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    administration = context.services.administration
+    entries = await administration.audit_log(update.effective_user.id)
+    if entries is None:
+        await say(update, context, _("This command is for superadmins."))
+        return
+    if not entries:
+        await say(update, context, _("The audit log is empty."))
+        return
+    tz = context.services.settings.tz
+    lines = [
+        f"{e.created_at.astimezone(tz):%Y-%m-%d %H:%M} · {e.actor_telegram_id or '—'} · "
+        f"{e.action} · {await administration.unit_name(e.unit_id)} · {e.detail}"
+        for e in entries
+    ]
+    await say(update, context, _("Latest organiser actions:") + "\n" + "\n".join(lines))
+
+
+def register(application: HuihuiApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    for command, callback in (("grant", grant), ("revoke", revoke), ("review", review),
+                              ("reports", reports), ("audit", audit)):  # fmt: skip
+        application.add_handler(CommandHandler(command, callback, filters=private))
+    application.add_handler(
+        CallbackQueryHandler(moderate, pattern=rf"^{MODERATE}(dismiss|warn|suspend|lift):\d+$")
+    )

@@ -81,7 +81,7 @@ async def review(update: Update, context: HuihuiContext) -> None:
     for case in cases:
         attempt, entry = case.attempt, case.entry
         text = _(
-            "Entered: {name} · {number} · {employer} · {phone}\\n"
+            "Entered: {name} · {number} · {employer} · {phone}\n"
             "Roster: {roster_name} · {number} · {roster_employer} · {roster_phone}",
             name=attempt.real_name, number=attempt.member_number, employer=attempt.employer,
             phone=attempt.phone or "—", roster_name=entry.real_name if entry else "—",

@@ -22,11 +22,15 @@ _LOGGER = logging.getLogger(__name__)
 
 
 REASON = "review:why:"
-REJECTION_REASONS = (
-    ("mismatch", N_("Your details do not match the union's roster.")),
-    ("not_member", N_("The union could not confirm that you are its member.")),
-    ("other", N_("Please contact your union for details.")),
-)
+# key → (the reviewer's button, what the member is told)
+REJECTION_REASONS = {
+    "mismatch": (N_("Details do not match"), N_("Your details do not match the union's roster.")),
+    "not_member": (
+        N_("Not our member"),
+        N_("The union could not confirm that you are its member."),
+    ),
+    "other": (N_("Other reason"), N_("Please contact your union for details.")),
+}
 
 
 async def ask_reason(update: Update, context: HuihuiContext) -> None:
@@ -39,7 +43,12 @@ async def ask_reason(update: Update, context: HuihuiContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(
-        buttons([[(_(text), f"{REASON}{key}:{attempt_id}")] for key, text in REJECTION_REASONS])
+        buttons(
+            [
+                [(_(label), f"{REASON}{key}:{attempt_id}")]
+                for key, (label, _text) in REJECTION_REASONS.items()
+            ]
+        )
     )
 
 
@@ -82,9 +91,8 @@ def _tell_member(
         "Your union could not confirm your details against its roster. Please check them "
         "and try again, or ask your union to correct the roster."
     )
-    why = dict(REJECTION_REASONS).get(reason or "")
-    if why:
-        text += "\n" + _(why)
+    if reason in REJECTION_REASONS:
+        text += "\n" + _(REJECTION_REASONS[reason][1])
     return text, buttons([[(_("Try again"), RETRY)]])
 
 

@@ -138,7 +138,7 @@ async def test_rejection_on_review_lets_the_member_try_again(sandbox: Sandbox) -
     await seed_union(sandbox, [WANG], organisers={"上海市总工会": [organiser.id]})
     await verify(wang, "王小语", "SH0001", "上海申通地铁")
     await organiser.press("不通过")  # the city organiser covers the district below
-    await organiser.press("信息与名册不符")
+    await organiser.press("信息不符")
     assert "工会未能根据名册确认你的信息" in wang.last_text()
     assert "你的信息与工会名册不符。" in wang.last_text()
     await wang.press("重新填写")

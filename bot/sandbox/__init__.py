@@ -210,6 +210,15 @@ class SimulatedUser:
         else:
             await self.send(button["text"])
 
+    async def forge_press(self, data: str) -> None:
+        """Send a button press with arbitrary callback data, as a tampered client can: for
+        testing that the bot re-checks rights instead of trusting its buttons."""
+        messages = self.bot_messages()
+        entry = messages[-1] if messages else ChatEntry(0, True, "text", text="")
+        await self.sandbox.deliver(
+            {"callback_query": self._callback(entry, {"text": "?", "callback_data": data})}
+        )
+
     async def share_contact(self, phone: str | None = None, user_id: int | None = None) -> None:
         """Share a contact: by default the member's own; ``phone``/``user_id`` fake another's."""
         contact = {
@@ -288,19 +297,21 @@ class SimulatedUser:
         }
 
     def _callback(self, entry: ChatEntry, button: dict[str, Any]) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": entry.message_id,
+            "date": int(self.sandbox.clock.now().timestamp()),
+            "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
+            "from": BOT_USER,
+            "text": entry.text or "",
+        }
+        if entry.inline_keyboard:
+            message["reply_markup"] = {"inline_keyboard": entry.inline_keyboard}
         return {
             "id": f"{self.chat_id}:{next(self._callback_ids)}",
             "from": self.as_json(),
             "chat_instance": str(self.chat_id),
             "data": button["callback_data"],
-            "message": {
-                "message_id": entry.message_id,
-                "date": int(self.sandbox.clock.now().timestamp()),
-                "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
-                "from": BOT_USER,
-                "text": entry.text or "",
-                "reply_markup": {"inline_keyboard": entry.inline_keyboard},
-            },
+            "message": message,
         }
 
     def _buttons_on_screen(self) -> tuple[ChatEntry, list[list[dict[str, Any]]]] | None:

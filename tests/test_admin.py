@@ -1,0 +1,141 @@
+"""Organisers' tools and who may use them: every admin command and button is refused to those
+without authority, and changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.sandbox import Sandbox
+from storage.models import AuditEntry, Member, Report, UnitRole, VerificationAttempt
+from tests.helpers import CITY, PUDONG, XUHUI, seed_union, sign_up, verify
+from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
+
+LI = ("李四", "SH0009", "上海电气", "13800000009")
+
+
+async def state(sb: Sandbox) -> tuple:
+    """Everything an admin action could change."""
+    async with sb.app.services.db() as session:
+        return (
+            (
+                await session.scalars(
+                    select(VerificationAttempt.outcome).order_by(VerificationAttempt.id)
+                )
+            ).all(),
+            (await session.scalars(select(Report.status).order_by(Report.id))).all(),
+            (await session.scalars(select(Member.suspended).order_by(Member.id))).all(),
+            (
+                await session.execute(select(UnitRole.telegram_id, UnitRole.unit_id, UnitRole.role))
+            ).all(),
+            await session.scalar(select(func.count()).select_from(AuditEntry)),
+        )
+
+
+async def scene(sb: Sandbox):  # noqa: ANN201
+    """A pending verification and a reported member in 浦东, and people of every standing."""
+    pudong_organiser, city_organiser = sb.user("浦东管理员"), sb.user("市总管理员")
+    xuhui_organiser, hongniang = sb.user("徐汇管理员"), sb.user("红娘")
+    xiaoyu = sb.user("小雨", phone=WOMAN[3])
+    ming = sb.user("阿明", phone=MAN[3])
+    li = sb.user("小李", phone=LI[3])
+    await seed_union(
+        sb, [WOMAN, MAN, LI],
+        organisers={
+            PUDONG: [pudong_organiser.id], CITY: [city_organiser.id], XUHUI: [xuhui_organiser.id]
+        },
+        matchmakers={PUDONG: [hongniang.id]},
+    )  # fmt: skip
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    await ming.send("/match")
+    await card_for(ming, "小雨")
+    await ming.press("举报")
+    await ming.press("虚假资料")
+    await verify(li, "李思", LI[1], LI[2])  # a near miss: pending review
+    return pudong_organiser, city_organiser, xuhui_organiser, hongniang, xiaoyu, ming, li
+
+
+async def test_authorisation_matrix(sandbox: Sandbox) -> None:
+    pudong, _city, xuhui, hongniang, xiaoyu, ming, _li = await scene(sandbox)
+    async with sandbox.app.services.db() as session:
+        attempt = await session.scalar(
+            select(VerificationAttempt.id).where(VerificationAttempt.outcome == "pending")
+        )
+        reported = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
+    before = await state(sandbox)
+    commands = [f"/grant 555 {XUHUI} organiser", f"/revoke {pudong.id} {PUDONG} organiser",
+                "/review", "/reports", "/audit"]  # fmt: skip
+    buttons = [f"review:approve:{attempt}", f"review:reject:{attempt}",
+               f"review:why:mismatch:{attempt}", f"mod:suspend:{reported}",
+               f"mod:dismiss:{reported}", f"mod:warn:{reported}",
+               f"mod:lift:{reported}"]  # fmt: skip
+    for outsider in (ming, hongniang, xuhui):  # a member, a matchmaker, a sibling organiser
+        for command in commands:
+            await outsider.send(command)
+            reply = outsider.last_text()
+            refused = ("只供工会管理员使用", "只供超级管理员使用", "你只能在你所在单位的下级单位",
+                       "没有待审核", "没有待处理的举报")  # fmt: skip
+            assert any(words in reply for words in refused), (outsider.first_name, command, reply)
+            assert "李思" not in reply and "小雨 ·" not in reply
+        for data in buttons:
+            await outsider.forge_press(data)
+        assert await state(sandbox) == before, outsider.first_name
+    assert xiaoyu.texts()[-1].startswith("/edit")  # the member heard nothing from any of it
+
+
+async def test_review_queue_approves_with_the_roster_beside_what_was_entered(
+    sandbox: Sandbox,
+) -> None:
+    pudong, *_rest, li = await scene(sandbox)
+    await pudong.send("/review")
+    assert (
+        "填写：李思 · SH0009" in pudong.last_text() and "名册：李四 · SH0009" in pudong.last_text()
+    )
+    await pudong.press("通过")
+    assert li.last_text() == "✅ 工会已确认你的会员身份，我们继续吧。"
+    async with sandbox.app.services.db() as session:
+        actions = (await session.scalars(select(AuditEntry.action))).all()
+    assert actions == ["approve_verification"]
+
+
+async def test_reports_can_suspend_and_lift_and_the_member_is_told(sandbox: Sandbox) -> None:
+    pudong, _city, _xuhui, _hongniang, xiaoyu, ming, _li = await scene(sandbox)
+    await pudong.send("/reports")
+    assert "举报：虚假资料 × 1" in pudong.last_text()
+    await pudong.press("暂停账号")
+    assert "工会已暂停你的资料" in xiaoyu.last_text()
+    other = sandbox.user("大伟", phone="13800000003")
+    await seed_union(sandbox, [("张伟", "SH0003", "上海银行", "13800000003")])
+    await sign_up(other, ("张伟", "SH0003", "上海银行", "13800000003"), man_script("大伟"))
+    await other.send("/match")
+    assert "暂时没有新的合适人选" in other.last_text()  # suspended: not suggested
+    await pudong.send("/reports")
+    assert "没有待处理的举报" in pudong.last_text()
+
+
+async def test_grant_and_revoke_follow_the_tree(sandbox: Sandbox) -> None:
+    pudong, city, _xuhui, _hongniang, *_ = await scene(sandbox)
+    await pudong.send(f"/grant 777 {PUDONG} organiser")
+    assert pudong.last_text() == "你只能在你所在单位的下级单位中授予或撤销角色。"
+    await city.send(f"/grant 777 {PUDONG} organiser")
+    assert city.last_text() == f"已完成：777 现在是 {PUDONG} 的 organiser。"
+    await city.send(f"/grant 777 {PUDONG} organiser")
+    assert city.last_text() == "无需更改。"
+    await city.send("/grant 777 不存在的工会 红娘")
+    assert city.last_text() == "没有名为 不存在的工会 的单位。"
+    await city.send("/grant abc")
+    assert city.last_text().startswith("用法：/grant")
+    await city.send(f"/revoke 777 {PUDONG} organiser")
+    assert city.last_text() == f"已完成：777 不再是 {PUDONG} 的 organiser。"
+
+
+async def test_superadmins_read_the_audit_log() -> None:
+    async with Sandbox(superadmins="4242") as sb:
+        admin = sb.user("Admin", user_id=4242)
+        await seed_union(sb, [])
+        await admin.send(f"/grant 777 {PUDONG} 红娘")
+        await admin.send("/audit")
+        assert (
+            "4242 · grant · 浦东新区总工会 · {'target': 777, 'role': 'matchmaker'}"
+            in admin.last_text()
+        )

@@ -86,6 +86,34 @@ class Administration:
         scope = frozenset().union(*(subtree(unit, tree) for unit in own)) if own else frozenset()
         return Authority(False, own, scope)
 
+    async def import_targets(self, telegram_id: int) -> list[tuple[int, str]]:
+        """Units the person may import a roster into, as offered first: their own units
+        (superadmins: the top units); rows may name units below."""
+        async with self._db() as session:
+            power = await self.authority(session, telegram_id)
+            tree = await units.parents(session)
+            chosen = (
+                power.own if not power.superadmin else {u for u, p in tree.items() if p is None}
+            )
+            rows = await session.execute(
+                select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(chosen))
+            )
+            return sorted((unit_id, name) for unit_id, name in rows.all())
+
+    async def may_import_into(self, telegram_id: int, unit_id: int) -> str | None:
+        """The unit's name if the person may import into it, else None."""
+        async with self._db() as session:
+            power = await self.authority(session, telegram_id)
+            if unit_id not in power.scope:
+                return None
+            unit = await session.get(OrgUnit, unit_id)
+            return unit.name if unit else None
+
+    async def record_import(self, telegram_id: int, unit_id: int, imported: int, bad: int) -> None:
+        async with self._db.begin() as session:
+            audit.record(session, telegram_id, "roster_import", unit_id, self._clock.now(),
+                         imported=imported, bad_rows=bad)  # fmt: skip
+
     async def can_administer(self, telegram_id: int) -> bool:
         async with self._db() as session:
             return (await self.authority(session, telegram_id)).any

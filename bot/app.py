@@ -32,6 +32,7 @@ from conversations import (
     onboarding,
     proposals,
     review,
+    roster_upload,
 )
 from storage.persistence import SQLPersistence
 
@@ -47,6 +48,8 @@ CONVERSATIONS = (
     proposals,
     onboarding,
     matching,
+    # After onboarding, so a member signing up who sends a file is answered there.
+    roster_upload,
     fallback,
 )
 # The command menu, in the order members see it.

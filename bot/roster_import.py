@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from storage import roster, units
 
 CHUNK = 2_000
 
-Progress = Callable[[int], None]
+# Told how many more rows were imported; may be a coroutine function (e.g. to edit a message).
+Progress = Callable[[int], Awaitable[None] | None]
 
 
 @dataclass
@@ -83,6 +85,17 @@ async def import_roster(
     return report
 
 
+def check_file(path: Path) -> tuple[int, list[BadRow]]:
+    """Read a roster file without importing it: good rows and bad rows (a dry run)."""
+    good, bad = 0, []
+    for row in parse_roster(read_rows(path)):
+        if isinstance(row, BadRow):
+            bad.append(row)
+        else:
+            good += 1
+    return good, bad
+
+
 async def _flush(
     session: AsyncSession, chunk: list[dict], report: ImportReport, progress: Progress | None
 ) -> None:
@@ -92,7 +105,9 @@ async def _flush(
     report.added += added
     report.updated += len(chunk) - added
     if progress is not None:
-        progress(len(chunk))
+        result = progress(len(chunk))
+        if inspect.isawaitable(result):
+            await result
     chunk.clear()
 
 

@@ -1,0 +1,147 @@
+"""Organisers upload a roster (CSV or Excel) in chat: a dry run with counts and bad rows, a
+choice of unit, confirmation, a progress message, and the result. Same importer as the CLI."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import HuihuiContext
+from bot.domain.roster_file import BadRow, RosterFileError
+from bot.roster_import import check_file, import_roster
+from conversations.onboarding.common import buttons, in_rows, say
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+IMPORT = "roster:import:"
+CANCEL = "roster:cancel"
+SHOWN_BAD_ROWS = 10
+PROGRESS_EVERY = 2.0  # seconds between edits of the progress message
+UPLOAD = "roster_upload"
+
+
+def _bad_rows(bad: list[BadRow], _) -> str:  # noqa: ANN001 - a Translator
+    lines = [
+        _("Line {line}: {problem}", line=row.line, problem=row.problem)
+        for row in bad[:SHOWN_BAD_ROWS]
+    ]
+    if len(bad) > SHOWN_BAD_ROWS:
+        lines.append(_("… and {count} more", count=len(bad) - SHOWN_BAD_ROWS))
+    return "\n".join(lines)
+
+
+async def _download(context: HuihuiContext, file_id: str, name: str, folder: str) -> Path:
+    path = Path(folder) / Path(name).name
+    telegram_file = await context.bot.get_file(file_id)
+    await telegram_file.download_to_drive(path)
+    return path
+
+
+async def received(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    administration = context.services.administration
+    targets = await administration.import_targets(update.effective_user.id)
+    if not targets:
+        await say(
+            update, context, _("Sorry, I did not understand that. Send /help to see what I can do.")
+        )
+        return
+    document = update.effective_message.document
+    name = document.file_name or "roster.csv"
+    with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
+        try:
+            path = await _download(context, document.file_id, name, folder)
+            good, bad = check_file(path)
+        except RosterFileError as error:
+            await say(
+                update,
+                context,
+                _(
+                    "This file cannot be imported: {problem}. Nothing was imported.",
+                    problem=str(error),
+                ),
+            )
+            return
+    context.user_data[UPLOAD] = {"file_id": document.file_id, "name": name}
+    text = _(
+        "{name}: {good} member(s) ready to import, {bad} bad row(s).",
+        name=name,
+        good=good,
+        bad=len(bad),
+    )
+    if bad:
+        text += "\n" + _bad_rows(bad, _)
+    text += "\n\n" + _("Import into which union? Bad rows are skipped.")
+    choices = [(unit_name, f"{IMPORT}{unit_id}") for unit_id, unit_name in targets]
+    await say(update, context, text, buttons([*in_rows(choices, 1), [(_("Cancel"), CANCEL)]]))
+
+
+async def confirmed(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    upload = context.user_data.get(UPLOAD)
+    if query.data == CANCEL or not upload:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        context.user_data.pop(UPLOAD, None)
+        await say(update, context, _("Cancelled. Nothing was imported."))
+        return
+    unit_id = int(query.data.removeprefix(IMPORT))
+    services = context.services
+    unit_name = await services.administration.may_import_into(update.effective_user.id, unit_id)
+    if unit_name is None:
+        await query.answer(_("You may only import into your own unions."), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    context.user_data.pop(UPLOAD, None)
+    status = await context.bot.send_message(update.effective_chat.id, _("Importing… 0 rows"))
+    done, last_edit = 0, time.monotonic()
+
+    async def progress(rows: int) -> None:
+        nonlocal done, last_edit
+        done += rows
+        if time.monotonic() - last_edit >= PROGRESS_EVERY:
+            last_edit = time.monotonic()
+            try:
+                await status.edit_text(_("Importing… {count} rows", count=done))
+            except TelegramError:
+                pass  # progress is a courtesy; the import goes on
+
+    with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
+        try:
+            path = await _download(context, upload["file_id"], upload["name"], folder)
+            report = await import_roster(services.db, services.clock, path, unit_name, progress)
+        except RosterFileError as error:
+            await status.edit_text(
+                _(
+                    "This file cannot be imported: {problem}. Nothing was imported.",
+                    problem=str(error),
+                )
+            )
+            return
+    await services.administration.record_import(
+        update.effective_user.id, unit_id, report.imported, len(report.bad_rows)
+    )
+    counts = {"added": report.added, "updated": report.updated, "bad": len(report.bad_rows)}
+    text = _(
+        "Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
+        unit=unit_name, **counts,
+    )  # fmt: skip
+    if report.bad_rows:
+        text += "\n" + _bad_rows(report.bad_rows, _)
+    await status.edit_text(text)
+
+
+def register(application: HuihuiApplication) -> None:
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, received)
+    )
+    application.add_handler(CallbackQueryHandler(confirmed, pattern=rf"^({IMPORT}\d+|{CANCEL})$"))

@@ -114,6 +114,12 @@ class Administration:
             audit.record(session, telegram_id, "roster_import", unit_id, self._clock.now(),
                          imported=imported, bad_rows=bad)  # fmt: skip
 
+    async def scope_of(self, telegram_id: int) -> frozenset[int] | None:
+        """The units whose statistics the person may see, or None."""
+        async with self._db() as session:
+            power = await self.authority(session, telegram_id)
+            return power.scope if power.any else None
+
     async def can_administer(self, telegram_id: int) -> bool:
         async with self._db() as session:
             return (await self.authority(session, telegram_id)).any

@@ -104,8 +104,11 @@ def build_application(
 
 
 async def remember_language(update: Update, context: HuihuiContext) -> None:
-    """Runs before every other handler: decides which language this update is answered in."""
+    """Runs before every other handler: decides which language this update is answered in,
+    and notes that the member is active."""
     context.language = await context.services.languages.resolve(update.effective_user)
+    if update.effective_user is not None:
+        await context.services.activity.seen(update.effective_user.id)
 
 
 async def on_start(application: HuihuiApplication) -> None:

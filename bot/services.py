@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.activity import Activity
 from bot.administration import Administration
 from bot.clock import Clock
 from bot.config import Settings
@@ -30,6 +31,7 @@ class Services:
     matchmaking: Matchmaking
     proposals: Proposals
     administration: Administration
+    activity: Activity
 
     @classmethod
     def create(
@@ -48,4 +50,5 @@ class Services:
             matchmaking=Matchmaking(db, clock, settings),
             proposals=Proposals(db, clock, settings),
             administration=Administration(db, clock, settings),
+            activity=Activity(db, clock),
         )

@@ -3,16 +3,22 @@ authority on the server, every time (bot.administration)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from openpyxl import Workbook
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.charts import cjk_font, stats_chart
 from bot.context import HuihuiContext
-from bot.i18n import translator
-from bot.profile_card import render_card
+from bot.i18n import N_, Translator, translator
+from bot.profile_card import option_text, render_card
+from bot.statistics import as_table, scope_stats
 from conversations.onboarding.common import buttons, say
 from conversations.onboarding.verify import REVIEW_APPROVE, REVIEW_REJECT, reason_texts
 from storage.models import Role
@@ -172,10 +178,121 @@ async def audit(update: Update, context: HuihuiContext) -> None:
     await say(update, context, _("Latest organiser actions:") + "\n" + "\n".join(lines))
 
 
+def _labeller(context: HuihuiContext, translate: Translator) -> Callable[[str], str]:
+    """Words for statistics keys (option keys, section names) in a language."""
+    questions = {q.key: q for q in context.services.onboarding.questionnaire}
+    sections = {
+        "gender": N_("Gender"),
+        "age_band": N_("Age"),
+        "education": N_("Highest education"),
+        "industry": N_("Industry"),
+        "district": N_("District"),
+        "employers": N_("Top employers"),
+    }
+
+    def label(key: str) -> str:
+        if key in sections:
+            return translate(sections[key])
+        for name in ("gender", "education", "industry", "district"):
+            option = questions[name].option(key)
+            if option is not None:
+                return option_text(questions[name], key, translate)
+        return key
+
+    return label
+
+
+async def stats(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    services = context.services
+    scope = await services.administration.scope_of(update.effective_user.id)
+    if scope is None:
+        await refuse(update, context)
+        return
+    figures = await scope_stats(services.db, services.clock, services.settings, scope)
+    label = _labeller(context, _)
+    lines = [
+        _(
+            "Registered: {registered} · verified: {verified} · profile complete: {complete}",
+            registered=figures.registered,
+            verified=figures.verified,
+            complete=figures.complete,
+        ),
+        _(
+            "Active in 7 days: {week} · in 30 days: {month} · paused: {paused}",
+            week=figures.active_7_days,
+            month=figures.active_30_days,
+            paused=figures.paused,
+        ),
+        _(
+            "Likes: {likes} · mutual matches: {matches} · "
+            "accepted matchmaker proposals: {proposals}",
+            likes=figures.likes,
+            matches=figures.mutual_matches,
+            proposals=figures.accepted_proposals,
+        ),
+    ]
+    for section in ("gender", "age_band", "education", "industry", "district", "employers"):
+        counts = getattr(figures, section)
+        if counts:
+            items = "，".join(f"{label(k)} {v}" for k, v in counts.most_common(8))
+            lines.append(f"{label(section)}：{items}")
+    await say(update, context, _("Statistics of your unions") + "\n" + "\n".join(lines))
+    # Without a Chinese font the chart is labelled in English, so it still renders.
+    chart_ = _ if cjk_font() or _.language == "en" else translator("en")
+    chart_label = _labeller(context, chart_)
+    funnel = [
+        (chart_("Registered"), figures.registered),
+        (chart_("Verified"), figures.verified),
+        (chart_("Profile complete"), figures.complete),
+        (chart_("Active in 30 days"), figures.active_30_days),
+    ]
+    panels = [
+        (key, getattr(figures, key))
+        for key in ("gender", "age_band", "education", "district", "industry")
+    ]
+    image = stats_chart(chart_("Sign-ups"), funnel, panels, chart_label)
+    await context.bot.send_photo(
+        update.effective_chat.id, image, caption=_("Statistics of your unions")
+    )
+
+
+async def export_stats(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    services = context.services
+    scope = await services.administration.scope_of(update.effective_user.id)
+    if scope is None:
+        await refuse(update, context)
+        return
+    table = as_table(await scope_stats(services.db, services.clock, services.settings, scope))
+    wants_excel = "xlsx" in (update.effective_message.text or "").lower()
+    if wants_excel:
+        workbook = Workbook()
+        for row in table:
+            workbook.active.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data, name = buffer.getvalue(), "huihui-stats.xlsx"
+    else:
+        text = io.StringIO()
+        csv.writer(text).writerows(table)
+        data, name = (
+            text.getvalue().encode("utf-8-sig"),
+            "huihui-stats.csv",
+        )  # BOM: Excel reads UTF-8
+    await context.bot.send_document(
+        update.effective_chat.id,
+        io.BytesIO(data),
+        filename=name,
+        caption=_("Statistics of your unions"),
+    )
+
+
 def register(application: HuihuiApplication) -> None:
     private = filters.ChatType.PRIVATE
     for command, callback in (("grant", grant), ("revoke", revoke), ("review", review),
-                              ("reports", reports), ("audit", audit)):  # fmt: skip
+                              ("reports", reports), ("audit", audit), ("stats", stats),
+                              ("export_stats", export_stats)):  # fmt: skip
         application.add_handler(CommandHandler(command, callback, filters=private))
     application.add_handler(
         CallbackQueryHandler(moderate, pattern=rf"^{MODERATE}(dismiss|warn|suspend|lift):\d+$")

@@ -139,3 +139,33 @@ async def test_superadmins_read_the_audit_log() -> None:
             "4242 · grant · 浦东新区总工会 · {'target': 777, 'role': 'matchmaker'}"
             in admin.last_text()
         )
+
+
+async def test_district_statistics_never_count_another_district(sandbox: Sandbox) -> None:
+    pudong, city, xuhui, _hongniang, xiaoyu, ming, _li = await scene(sandbox)
+    await seed_union(sandbox, [("徐汇会员", "XH0001", "徐汇某单位", "13900000001")], unit=XUHUI)
+    outsider = sandbox.user("徐汇会员", phone="13900000001")
+    await sign_up(outsider, ("徐汇会员", "XH0001", "徐汇某单位", "13900000001"))
+    await pudong.send("/stats")
+    report = pudong.texts()[-2]
+    assert "已注册：3 · 已核实：2 · 资料完整：2" in report  # 小雨, 阿明 and 小李 (pending)
+    assert "喜欢：1" in report or "喜欢：0" in report
+    chart = pudong.bot_messages()[-1]
+    assert chart.kind == "photo" and sandbox.api.files[chart.file_id][1].startswith(b"\x89PNG")
+    await xuhui.send("/stats")
+    assert "已注册：1 · 已核实：1 · 资料完整：1" in xuhui.texts()[-2]
+    await city.send("/stats")
+    assert "已注册：4 · 已核实：3" in city.texts()[-2]
+    await ming.send("/stats")
+    assert ming.last_text() == "这个命令只供工会管理员使用。"
+
+
+async def test_statistics_export_as_csv_and_excel(sandbox: Sandbox) -> None:
+    pudong, *_ = await scene(sandbox)
+    await pudong.send("/export_stats")
+    exported = pudong.bot_messages()[-1]
+    assert exported.file_name == "huihui-stats.csv"
+    text = sandbox.api.files[exported.file_id][1].decode("utf-8-sig")
+    assert "members,verified,2" in text and "gender,female,1" in text
+    await pudong.send("/export_stats xlsx")
+    assert pudong.bot_messages()[-1].file_name == "huihui-stats.xlsx"

@@ -20,7 +20,7 @@ from bot.i18n import N_, Translator, translator
 from bot.profile_card import option_text, render_card
 from bot.statistics import as_table, scope_stats
 from conversations.onboarding.common import buttons, say
-from conversations.onboarding.verify import REVIEW_APPROVE, REVIEW_REJECT, reason_texts
+from conversations.onboarding.verify import REVIEW_APPROVE, REVIEW_REJECT, comparison
 from storage.models import Role
 
 if TYPE_CHECKING:
@@ -83,18 +83,8 @@ async def review(update: Update, context: HuihuiContext) -> None:
     if not cases:
         await say(update, context, _("No verifications are waiting in your unions."))
         return
-    reasons = reason_texts(_)
     for case in cases:
-        attempt, entry = case.attempt, case.entry
-        text = _(
-            "Entered: {name} · {number} · {employer} · {phone}\n"
-            "Roster: {roster_name} · {number} · {roster_employer} · {roster_phone}",
-            name=attempt.real_name, number=attempt.member_number, employer=attempt.employer,
-            phone=attempt.phone or "—", roster_name=entry.real_name if entry else "—",
-            roster_employer=entry.employer if entry else "—",
-            roster_phone=entry.phone if entry and entry.phone else "—",
-        )  # fmt: skip
-        text += "\n" + "\n".join(f"• {reasons[r]}" for r in attempt.reasons if r in reasons)
+        attempt, text = case.attempt, comparison(_, case.attempt, case.entry)
         await say(update, context, text, buttons([[
             (_("Approve"), f"{REVIEW_APPROVE}{attempt.id}"),
             (_("Reject"), f"{REVIEW_REJECT}{attempt.id}"),

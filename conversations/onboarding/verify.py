@@ -16,6 +16,7 @@ from bot.domain.verification import Claim, Outcome, Reason
 from bot.i18n import Translator, translator
 from bot.onboarding import Verification
 from conversations.onboarding.common import buttons, say, scratch
+from storage.models import RosterEntry, VerificationAttempt
 
 _LOGGER = logging.getLogger(__name__)
 RETRY = "verify:retry"
@@ -193,6 +194,24 @@ async def _locked(update: Update, context: HuihuiContext, until: datetime | None
     )
 
 
+def comparison(_: Translator, attempt: VerificationAttempt, entry: RosterEntry | None) -> str:
+    """What the member entered beside the roster entry, and what differs — for reviewers."""
+    lines = _(
+        "Entered: {name} · {number} · {employer} · {phone}\n"
+        "Roster: {roster_name} · {number} · {roster_employer} · {roster_phone}",
+        name=attempt.real_name,
+        number=attempt.member_number,
+        employer=attempt.employer,
+        phone=attempt.phone or "—",
+        roster_name=entry.real_name if entry else "—",
+        roster_employer=entry.employer if entry else "—",
+        roster_phone=entry.phone if entry and entry.phone else "—",
+    )
+    texts = reason_texts(_)
+    differences = [f"• {texts[r]}" for r in attempt.reasons if r in texts]
+    return "\n".join([lines, *differences])
+
+
 async def _ask_reviewers(context: HuihuiContext, result: Verification) -> None:
     found = await context.services.onboarding.attempt_for_review(result.attempt_id)
     if found is None:
@@ -201,20 +220,10 @@ async def _ask_reviewers(context: HuihuiContext, result: Verification) -> None:
     for reviewer in result.reviewers:
         language = await context.services.languages.resolve_id(reviewer)
         _ = translator(language)
-        reasons = "\n".join(f"• {reason_texts(_)[r]}" for r in result.decision.reasons)
-        text = _(
-            "A member asks to be verified and is close to, but not the same as, the roster.\n\n"
-            "Entered: {name} · {number} · {employer} · {phone}\n"
-            "Roster: {roster_name} · {number} · {roster_employer} · {roster_phone}\n\n"
-            "{reasons}",
-            name=attempt.real_name,
-            number=attempt.member_number,
-            employer=attempt.employer,
-            phone=attempt.phone or "—",
-            roster_name=entry.real_name if entry else "—",
-            roster_employer=entry.employer if entry else "—",
-            roster_phone=entry.phone if entry and entry.phone else "—",
-            reasons=reasons,
+        text = (
+            _("A member asks to be verified and is close to, but not the same as, the roster.")
+            + "\n\n"
+            + comparison(_, attempt, entry)
         )
         markup = buttons(
             [

@@ -108,7 +108,7 @@ async def remember_language(update: Update, context: HuihuiContext) -> None:
     and notes that the member is active."""
     context.language = await context.services.languages.resolve(update.effective_user)
     if update.effective_user is not None:
-        await context.services.activity.seen(update.effective_user.id)
+        await context.services.activity.seen(update.effective_user)
 
 
 async def on_start(application: HuihuiApplication) -> None:

@@ -81,14 +81,13 @@ class Matchmaking:
         async with self._db.begin() as session:
             await matching.refresh_profile(session, member_id, self._clock.now())
 
-    async def next_card(self, telegram_id: int, username: str | None = None) -> Card | Unavailable:
+    async def next_card(self, telegram_id: int) -> Card | Unavailable:
         async with self._db.begin() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
             if member is None or not (member.verified_at and member.profile_completed_at):
                 return Unavailable.NOT_READY
             if member.paused:
                 return Unavailable.PAUSED
-            member.username = username
             seen_today = await matching.views_since(session, member.id, self._start_of_day())
             if seen_today >= self._settings.daily_cards:
                 return Unavailable.DAILY_LIMIT
@@ -170,9 +169,7 @@ class Matchmaking:
             exposure_cap=EXPOSURE_CAP,
         )
 
-    async def decide(
-        self, telegram_id: int, candidate_id: int, liked: bool, username: str | None = None
-    ) -> Outcome:
+    async def decide(self, telegram_id: int, candidate_id: int, liked: bool) -> Outcome:
         """Record a like or skip of a shown card; a like returned makes a match. Two members
         liking each other at the same moment are serialised so exactly one match is made."""
         async with self._db() as session:
@@ -183,18 +180,14 @@ class Matchmaking:
         lock = self._pair_locks.setdefault(key, asyncio.Lock())
         try:
             async with lock:
-                return await self._decide(me.id, candidate_id, liked, username)
+                return await self._decide(me.id, candidate_id, liked)
         finally:
             if not lock.locked():
                 self._pair_locks.pop(key, None)
 
-    async def _decide(
-        self, me: int, candidate_id: int, liked: bool, username: str | None
-    ) -> Outcome:
+    async def _decide(self, me: int, candidate_id: int, liked: bool) -> Outcome:
         now = self._clock.now()
         async with self._db.begin() as session:
-            member = await session.get(Member, me)
-            member.username = username  # type: ignore[union-attr]
             candidate = await matching.profile_row(session, candidate_id)
             if (
                 candidate is None

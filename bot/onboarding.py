@@ -204,13 +204,11 @@ class Onboarding:
             if member is not None and member.profile_completed_at is not None:
                 await matching.refresh_profile(session, member_id, self._clock.now())
 
-    async def complete(self, member_id: int, username: str | None = None) -> bool:
-        """Mark the profile complete (noting the Telegram username that a future match will
-        be given); True the first time."""
+    async def complete(self, member_id: int) -> bool:
+        """Mark the profile complete; True the first time."""
         async with self._db.begin() as session:
             member = await session.get(Member, member_id)
             assert member is not None
-            member.username = username
             if member.profile_completed_at is not None:
                 return False
             member.profile_completed_at = self._clock.now()

@@ -148,9 +148,7 @@ class Proposals:
             await session.flush()
             return proposal
 
-    async def answer(
-        self, telegram_id: int, proposal_id: int, accept: bool, username: str | None = None
-    ) -> Answer:
+    async def answer(self, telegram_id: int, proposal_id: int, accept: bool) -> Answer:
         async with self._db.begin() as session:
             proposal = await session.get(Proposal, proposal_id)
             me = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
@@ -160,7 +158,6 @@ class Proposals:
                 or me.id not in (proposal.member_a, proposal.member_b)
             ):
                 return Answer("not_yours")
-            me.username = username
             if proposal.status != "open":
                 return Answer("closed", proposal)
             if me.id == proposal.member_a:

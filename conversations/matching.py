@@ -60,7 +60,7 @@ def reason_line(reasons: tuple[Reason, ...], _: Translator, context: HuihuiConte
 async def show_next(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     user = update.effective_user
-    card = await context.services.matchmaking.next_card(user.id, user.username)
+    card = await context.services.matchmaking.next_card(user.id)
     if isinstance(card, Unavailable):
         await say(
             update,
@@ -151,7 +151,7 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
             await _ask_to_share(context, partners[target].telegram_id, me)
             await say(update, context, _("I have asked them to share their contact with you."))
         return
-    outcome = await service.decide(user.id, target, action == "like", user.username)
+    outcome = await service.decide(user.id, target, action == "like")
     if outcome.status == "already_decided":
         await query.answer(_("You have already answered this card."), show_alert=True)
         return

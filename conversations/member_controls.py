@@ -98,6 +98,7 @@ async def confirm(update: Update, context: HuihuiContext) -> None:
     telegram_id = update.effective_user.id
     await context.services.member_data.erase(telegram_id)
     context.services.languages.forget(telegram_id)
+    context.services.activity.forget(telegram_id)
     context.application.drop_user_data(telegram_id)
     await say(
         update,

@@ -149,7 +149,7 @@ async def answered(update: Update, context: HuihuiContext) -> None:
     query = update.callback_query
     choice, proposal_id = query.data.removeprefix(ANSWER).split(":")
     result = await context.services.proposals.answer(
-        update.effective_user.id, int(proposal_id), choice == "yes", update.effective_user.username
+        update.effective_user.id, int(proposal_id), choice == "yes"
     )
     if result.status in ("not_yours", "closed"):
         await query.answer(_("This proposal is closed."), show_alert=True)

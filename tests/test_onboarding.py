@@ -85,13 +85,16 @@ async def test_happy_path_in_english(sandbox: Sandbox) -> None:
 
 
 async def test_declining_stores_only_the_refusal_and_can_be_revisited(sandbox: Sandbox) -> None:
-    wang = sandbox.user("小雨")
+    wang = sandbox.user("小雨", username="xiaoyu_sh")
     await wang.send("/start")
     await wang.press("不同意")
     assert "除了你拒绝的这一记录外" in wang.last_text()
+    await sandbox.advance(timedelta(hours=2))
+    await wang.send("/help")  # still talking to the bot does not add to the record
     member = await member_row(sandbox, wang.id)
     assert member.declined_at is not None and member.consented_at is None
     assert member.language is None and member.verified_at is None
+    assert member.username is None and member.last_seen_at == member.created_at
     await wang.send("/start")
     assert wang.buttons() == ["同意", "不同意"]
 

@@ -295,7 +295,7 @@ async def _ask_pledge(update: Update, context: HuihuiContext, again: bool = Fals
 
 async def _finish(update: Update, context: HuihuiContext, member: Member) -> Any:
     _ = context.gettext
-    await context.services.onboarding.complete(member.id, update.effective_user.username)
+    await context.services.onboarding.complete(member.id)
     await say(update, context, _("🎉 Your profile is complete. This is how others will see you:"))
     await show_card(update, context, member.id)
     await say(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import statistics
 import sys
@@ -21,6 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from bot.domain.match_profile import match_row, to_profile  # noqa: E402
@@ -148,11 +148,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     report = asyncio.run(run(args))
-    if args.json:
-        print(json.dumps(report))
-    else:
-        for key, value in report.items():
-            print(f"{key:>22}: {value}")
+    emit(report, args.json)
     return 0 if report["cards_shown"] > 0 else 1
 
 

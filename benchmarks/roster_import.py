@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from report import emit  # noqa: E402  (benchmarks/report.py)
 
 from bot.clock import SystemClock  # noqa: E402
 from bot.domain.roster_file import parse_roster, read_rows  # noqa: E402
@@ -79,11 +80,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="huihui-roster-") as workdir:
         result = asyncio.run(run(args, Path(workdir)))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
+    emit(result, args.json)
     return 0 if result["stored"] == args.rows and result["bad_rows"] == 0 else 1
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -31,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import func, select  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
@@ -229,11 +229,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     result = asyncio.run(run(args))
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>26}: {value}")
+    emit(result, args.json)
     lost = result["unanswered"] + result["feedback_missing"] + result["persisted_state_missing"]
     return 0 if lost == 0 else 1
 

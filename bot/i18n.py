@@ -8,7 +8,6 @@ repository carries no generated ``.mo`` files.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -62,11 +61,3 @@ def resolve_language(chosen: str | None, telegram_code: str | None, default: Lan
     if chosen in SUPPORTED_LANGUAGES:
         return chosen  # type: ignore[return-value]
     return language_from_telegram(telegram_code) or default
-
-
-def all_translations(message: str) -> dict[Language, str]:
-    """The text in every supported language, e.g. to match a button label in either."""
-    return {language: translator(language)(message) for language in SUPPORTED_LANGUAGES}
-
-
-Gettext = Callable[..., str]

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.match_profile import to_profile
-from bot.domain.matching import Reason, rank, rarity
+from bot.domain.matching import Reason, Suggestion, rank, rarity
 from bot.domain.units import subtree
 from bot.matchmaking import Contact, contact_of
 from storage import matching, profiles, units
@@ -104,24 +104,18 @@ class Proposals:
             ids = [p.id for p in sample]
             taken = await _settled_pairs(session, ids)
             idf = rarity(sample)
-            pairs: dict[tuple[int, int], Pair] = {}
+            found: dict[tuple[int, int], Suggestion] = {}
             for viewer in sample:
                 for suggestion in rank(viewer, sample, idf=idf, limit=3):
                     key = matching.pair(viewer.id, suggestion.candidate.id)
-                    if key in taken or key in pairs:
-                        continue
-                    pairs[key] = Pair(key[0], key[1], {}, {}, suggestion.score, suggestion.reasons)
-            best = sorted(pairs.values(), key=lambda p: -p.score)[:size]
+                    if key not in taken:
+                        found.setdefault(key, suggestion)
+            best = sorted(found.items(), key=lambda item: -item[1].score)[:size]
             return [
                 Pair(
-                    p.a,
-                    p.b,
-                    await _answers(session, p.a),
-                    await _answers(session, p.b),
-                    p.score,
-                    p.reasons,
+                    a, b, await _answers(session, a), await _answers(session, b), s.score, s.reasons
                 )
-                for p in best
+                for (a, b), s in best
             ]
 
     async def propose(self, telegram_id: int, a: int, b: int, note: str) -> Proposal | None:

@@ -19,7 +19,7 @@ from bot.context import HuihuiContext
 from bot.i18n import N_, Translator, translator
 from bot.profile_card import option_text, render_card
 from bot.statistics import as_table, scope_stats
-from conversations.onboarding.common import buttons, say
+from conversations.common import buttons, say
 from conversations.onboarding.verify import REVIEW_APPROVE, REVIEW_REJECT, comparison
 from storage.models import Role
 

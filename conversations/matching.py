@@ -15,7 +15,7 @@ from bot.domain.matching import Reason
 from bot.i18n import N_, Translator, translator
 from bot.matchmaking import Card, Contact, Unavailable
 from bot.profile_card import option_text, render_card
-from conversations.onboarding.common import buttons, say
+from conversations.common import buttons, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication

@@ -12,8 +12,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import HuihuiContext
 from bot.i18n import N_
+from conversations.common import buttons, say
 from conversations.onboarding import show_card
-from conversations.onboarding.common import buttons, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication

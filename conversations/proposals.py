@@ -20,8 +20,8 @@ from bot.config import Language
 from bot.context import HuihuiContext
 from bot.i18n import translator
 from bot.profile_card import render_card
+from conversations.common import buttons, conversation, say
 from conversations.matching import announce, reason_line
-from conversations.onboarding.common import buttons, conversation, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication

@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.config import Language
 from bot.context import HuihuiContext
 from bot.i18n import N_, translator
-from conversations.onboarding.common import buttons
+from conversations.common import buttons
 from conversations.onboarding.verify import RETRY, REVIEW_APPROVE, REVIEW_REJECT
 
 if TYPE_CHECKING:

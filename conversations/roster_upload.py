@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.context import HuihuiContext
 from bot.domain.roster_file import BadRow, RosterFileError
 from bot.roster_import import check_file, import_roster
-from conversations.onboarding.common import buttons, in_rows, say
+from conversations.common import buttons, in_rows, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication

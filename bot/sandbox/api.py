@@ -150,9 +150,6 @@ class FakeBotAPI(BaseRequest):
             raise ValueError(f"unknown error {error!r}")
         self._injected[chat_id] = _Injected(error, times, retry_after)
 
-    def clear_error(self, chat_id: int) -> None:
-        self._injected.pop(chat_id, None)
-
     def hold(self, chat_id: int) -> _Gate:
         """Hold every outgoing call for a chat until ``release(chat_id)``."""
         gate = self._gates[chat_id] = _Gate()

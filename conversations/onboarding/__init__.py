@@ -23,9 +23,9 @@ from bot.domain.onboarding import Step, next_step
 from bot.domain.questions import Invalid, Kind, Question
 from bot.i18n import N_
 from bot.profile_card import render_card
+from conversations.common import buttons, in_rows, say, scratch
+from conversations.common import conversation as make_conversation
 from conversations.onboarding import consent, questions, verify
-from conversations.onboarding.common import buttons, in_rows, say, scratch
-from conversations.onboarding.common import conversation as make_conversation
 from storage.models import Member
 
 if TYPE_CHECKING:

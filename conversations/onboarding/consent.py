@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import HuihuiContext
-from conversations.onboarding.common import buttons, say
+from conversations.common import buttons, say
 
 AGREE, DECLINE = "consent:yes", "consent:no"
 

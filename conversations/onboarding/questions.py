@@ -19,7 +19,7 @@ from bot.domain.questions import (
 )
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.profile_card import option_text
-from conversations.onboarding.common import buttons, in_rows, say, scratch
+from conversations.common import buttons, in_rows, say, scratch
 
 ANSWER, TOGGLE, DONE, SKIP, IMPORTANCE = "ans", "tog", "done", "skip", "imp"
 MUST, NICE = "must", "nice"

@@ -15,7 +15,7 @@ from bot.domain.text import normalise_member_number, normalise_phone
 from bot.domain.verification import Claim, Outcome, Reason
 from bot.i18n import Translator, translator
 from bot.onboarding import Verification
-from conversations.onboarding.common import buttons, say, scratch
+from conversations.common import buttons, say, scratch
 from storage.models import RosterEntry, VerificationAttempt
 
 _LOGGER = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Small helpers shared by the onboarding steps."""
+"""Helpers every conversation uses: sending, inline keyboards, per-member conversations."""
 
 from __future__ import annotations
 

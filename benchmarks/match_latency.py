@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import statistics
 import sys
 import time
@@ -21,60 +20,28 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from report import emit  # noqa: E402  (benchmarks/report.py)
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
-from bot.domain.match_profile import match_row, to_profile  # noqa: E402
+from bot.domain.match_profile import to_profile  # noqa: E402
 from bot.domain.matching import rank, rarity  # noqa: E402
+from bot.population import FIRST_TELEGRAM_ID, populate  # noqa: E402
 from bot.sandbox import Sandbox  # noqa: E402
-from bot.synthetic import synthetic_profiles  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.engine import create_engine  # noqa: E402
-from storage.models import MatchProfile, Member, ProfileAnswer  # noqa: E402
+from storage.models import MatchProfile  # noqa: E402
 
 TARGET_P95_MS = 150.0
-FIRST_TELEGRAM_ID = 1_000_000_000
-CHUNK = 5_000
 
 
-async def populate(sb: Sandbox, count: int) -> float:
+async def load(sb: Sandbox, count: int) -> float:
     """Insert ``count`` verified members with complete profiles; returns seconds taken."""
     started = time.perf_counter()
     now = sb.clock.now()
-    year = now.astimezone(sb.settings.tz).year
-    members, answers, profiles = [], [], []
-    shuffler = random.Random(count)
-    for index, (values, must) in enumerate(synthetic_profiles(count, year), start=1):
-        members.append({
-            "id": index, "telegram_id": FIRST_TELEGRAM_ID + index, "created_at": now,
-            "last_seen_at": now, "consented_at": now, "verified_at": now, "pledged_at": now,
-            "profile_completed_at": now, "paused": False,
-        })  # fmt: skip
-        answers.extend(
-            {"member_id": index, "question": key, "value": value,
-             "must_have": must.get(key), "answered_at": now}
-            for key, value in values.items()
-        )  # fmt: skip
-        profiles.append(
-            {"member_id": index, "eligible": True, "avoid_colleagues": False,
-             "updated_at": now, "shuffle": shuffler.getrandbits(31),
-             **match_row(values, must, None)}
-        )  # fmt: skip
-        if len(members) >= CHUNK:
-            await _flush(sb, members, answers, profiles)
-    await _flush(sb, members, answers, profiles)
+    await populate(sb.app.services.db, now, now.astimezone(sb.settings.tz).year, count)
     # A live database has planner statistics (autovacuum keeps them); a bulk load has none yet.
     async with sb.app.services.db.begin() as session:
         await session.execute(text("ANALYZE"))
     return time.perf_counter() - started
-
-
-async def _flush(sb: Sandbox, *batches: list[dict[str, Any]]) -> None:
-    """One transaction per chunk, so the bot's own work is not starved meanwhile."""
-    async with sb.app.services.db.begin() as session:
-        for model, rows in zip((Member, ProfileAnswer, MatchProfile), batches, strict=True):
-            if rows:
-                await session.execute(insert(model), rows)
-                rows.clear()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -107,7 +74,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await migrate.downgrade(engine, "base")
         await engine.dispose()
     async with Sandbox(database_url=args.database_url, daily_cards=10_000) as sb:
-        load_seconds = await populate(sb, args.profiles)
+        load_seconds = await load(sb, args.profiles)
         step = max(1, args.profiles // args.viewers)
         viewer_ids = list(range(1, args.profiles + 1, step))[: args.viewers]
         viewers = [sb.user(f"v{i}", user_id=FIRST_TELEGRAM_ID + i) for i in viewer_ids]

@@ -2,6 +2,9 @@
 in 7 / 30 days") and their Telegram @username (a mutual match gets a t.me link). Written at most
 once per member per hour, or at once when the username changes.
 
+Writing to the bot also shows that a member marked unreachable (they had blocked it) can be
+reached again.
+
 Nothing is written for people who have not consented: declining stores only the refusal.
 """
 
@@ -34,7 +37,7 @@ class Activity:
             result = await session.execute(
                 update(Member)
                 .where(Member.telegram_id == user.id, Member.consented_at.is_not(None))
-                .values(last_seen_at=now, username=user.username)
+                .values(last_seen_at=now, username=user.username, unreachable_at=None)
             )
         if result.rowcount:  # not yet consented: try again with the next update
             self._written[user.id] = (now, user.username)

@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import digest, notifications
+from bot import broadcasts, digest, notifications
 from bot.commands import publish_commands
 from bot.context import HuihuiContext
 from bot.errors import on_error
@@ -96,6 +96,7 @@ def build_application(
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
     notifications.register(services.scheduler)
     digest.register(services.scheduler)
+    broadcasts.register(services.scheduler)
     application.add_handler(TypeHandler(Update, remember_language), group=-1)
     for module in CONVERSATIONS:
         module.register(application)
@@ -112,6 +113,7 @@ async def remember_language(update: Update, context: HuihuiContext) -> None:
 
 
 async def on_start(application: HuihuiApplication) -> None:
+    await application.services.broadcasts.start(application)
     await application.services.scheduler.start(application)
     await digest.arm(application.services)
     await publish_commands(application)

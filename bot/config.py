@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     superadmins: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: Language = "zh"
     rate_limit: float = Field(default=30.0, gt=0, description="Outgoing messages per second")
+    # Broadcast deliveries per second. Without paid broadcasts it is kept within rate_limit;
+    # with them (Telegram Stars, allow_paid_broadcast) up to 1000.
+    broadcast_rate: float = Field(default=30.0, gt=0, le=1000)
+    paid_broadcasts: bool = False
     webhook_secret: SecretStr | None = None
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"

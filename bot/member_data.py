@@ -12,6 +12,7 @@ from bot.clock import Clock
 from storage import matching, members
 from storage.models import (
     AuditEntry,
+    Broadcast,
     ConversationState,
     Feedback,
     Member,
@@ -148,6 +149,8 @@ class MemberData:
                 (Proposal, Proposal.matchmaker_telegram_id),
                 (SuggestionReview, SuggestionReview.matchmaker_telegram_id),
                 (AuditEntry, AuditEntry.actor_telegram_id),
+                (Broadcast, Broadcast.author_telegram_id),
+                (Broadcast, Broadcast.progress_chat_id),
             ):
                 await session.execute(
                     update(model).where(column == telegram_id).values({column.key: None})

@@ -65,6 +65,7 @@ class Runtime:
         if application is not None:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
+            await application.services.broadcasts.stop()
             await application.services.scheduler.wait_idle()
             await application.stop()
             application.services.scheduler.stop()

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.activity import Activity
 from bot.administration import Administration
+from bot.broadcasts import Broadcasts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.questions import build_questionnaire
@@ -32,23 +33,28 @@ class Services:
     proposals: Proposals
     administration: Administration
     activity: Activity
+    broadcasts: Broadcasts
 
     @classmethod
     def create(
         cls, settings: Settings, clock: Clock, db: async_sessionmaker[AsyncSession]
     ) -> Services:
+        scheduler = Scheduler(db, clock)
+        languages = LanguagePreferences(db, clock, settings.default_language)
+        administration = Administration(db, clock, settings)
         return cls(
             settings=settings,
             clock=clock,
             db=db,
-            languages=LanguagePreferences(db, clock, settings.default_language),
-            scheduler=Scheduler(db, clock),
+            languages=languages,
+            scheduler=scheduler,
             onboarding=Onboarding(
                 db, clock, settings.superadmins, build_questionnaire(settings.districts)
             ),
             member_data=MemberData(db, clock),
             matchmaking=Matchmaking(db, clock, settings),
             proposals=Proposals(db, clock, settings),
-            administration=Administration(db, clock, settings),
+            administration=administration,
             activity=Activity(db, clock),
+            broadcasts=Broadcasts(db, clock, settings, administration, scheduler, languages),
         )

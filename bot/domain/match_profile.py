@@ -62,6 +62,7 @@ def match_row(
         "age_max": age_range[1] if age_range else None,
         "age_must": bool(must.get("seek_age", True)),
         "district": answers.get("district"),
+        "industry": answers.get("industry"),
         "employer": employer,
         "features": {
             "interests": {tag: 1.0 for tag in answers.get("hobbies") or []},

@@ -57,6 +57,7 @@ class Sandbox:
             self._tempdir = tempfile.TemporaryDirectory(prefix="huihui-sandbox-")
             database_url = f"sqlite+aiosqlite:///{self._tempdir.name}/sandbox.db"
         settings.setdefault("rate_limit", 1_000_000)
+        settings.setdefault("broadcast_rate", 1_000)
         self.settings = Settings(
             _env_file=None, bot_token=SANDBOX_TOKEN, database_url=database_url, **settings
         )
@@ -92,6 +93,18 @@ class Sandbox:
         if self._runtime is not None:
             await self._runtime.stop()
             self._runtime = None
+
+    async def crash(self) -> None:
+        """Stop as a killed process would: broadcasts are abandoned mid-flight, with outcomes
+        not yet written lost; then the rest shuts down."""
+        if self._runtime is not None:
+            await self._runtime.services.broadcasts.crash()
+        await self.stop()
+
+    async def settle(self) -> None:
+        """Wait until scheduled work and broadcasts in progress are finished."""
+        await self.app.services.scheduler.wait_idle()
+        await self.app.services.broadcasts.wait_idle()
 
     async def restart(self) -> None:
         """Stop the bot and build a new Application on the same database, as after a redeploy."""
@@ -147,7 +160,7 @@ class Sandbox:
             await scheduler.run_due()
         self.clock.set(target)
         await scheduler.run_due()
-        await scheduler.wait_idle()
+        await self.settle()
 
 
 class SimulatedUser:

@@ -1,0 +1,344 @@
+"""Broadcasts: an organiser's message to an audience in their scope, now or at a chosen time.
+
+A broadcast is drawn into deliveries (one row per member) when it starts, so the audience is
+the one of the sending day, and a restart resumes the rows still pending. Authority is checked
+from the database on every call, and again when a scheduled broadcast starts: an organiser who
+lost the role in between does not reach anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.error import TelegramError
+
+from bot.administration import Administration
+from bot.broadcast_sender import BroadcastSender, Tally
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.audience import Audience
+from bot.domain.units import subtree
+from bot.i18n import translator
+from bot.languages import LanguagePreferences
+from bot.scheduler import DueTask, Scheduler
+from storage import audit, broadcasts, units
+from storage.models import Broadcast, BroadcastStatus, DeliveryStatus
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+KIND = "broadcast"
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an organiser composed: text with Telegram formatting, an optional photo, and an
+    optional button (label msgid, callback data)."""
+
+    text: str
+    entities: tuple[dict[str, Any], ...] = ()
+    photo_file_id: str | None = None
+    button: dict[str, str] | None = None
+
+
+class Broadcasts:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        administration: Administration,
+        scheduler: Scheduler,
+        languages: LanguagePreferences,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._administration = administration
+        self._scheduler = scheduler
+        self._languages = languages
+        self._application: HuihuiApplication | None = None
+        self._runs: dict[int, asyncio.Task[None]] = {}
+        self._stopping = asyncio.Event()
+
+    @property
+    def rate(self) -> float:
+        """Messages per second: the configured broadcast rate, within what Telegram allows
+        (the bot's overall limit, or up to 1000/s with paid broadcasts)."""
+        settings = self._settings
+        return min(
+            settings.broadcast_rate, 1000.0 if settings.paid_broadcasts else settings.rate_limit
+        )
+
+    # What organisers do
+    async def audience_size(self, actor: int, audience: Audience) -> int | None:
+        """How many members the audience reaches now; None if it is outside the actor's scope."""
+        async with self._db() as session:
+            power = await self._administration.authority(session, actor)
+            if audience.unit_id not in power.scope:
+                return None
+            query = await self._audience_query(session, audience)
+            return await broadcasts.count_audience(session, query)
+
+    async def create(
+        self,
+        actor: int,
+        draft: Draft,
+        audience: Audience,
+        send_at: datetime | None = None,
+    ) -> int | None:
+        """Store a broadcast and schedule it (``None``: now). None if not allowed."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            power = await self._administration.authority(session, actor)
+            if audience.unit_id not in power.scope:
+                return None
+            broadcast = Broadcast(
+                author_telegram_id=actor,
+                unit_id=audience.unit_id,
+                text=draft.text,
+                entities=list(draft.entities),
+                photo_file_id=draft.photo_file_id,
+                audience=audience.to_json(),
+                button=draft.button,
+                status=BroadcastStatus.SCHEDULED,
+                send_at=send_at or now,
+                created_at=now,
+                total=0,
+            )
+            session.add(broadcast)
+            await session.flush()
+            audit.record(session, actor, "broadcast", audience.unit_id, now,
+                         broadcast=broadcast.id, send_at=(send_at or now).isoformat())  # fmt: skip
+            broadcast_id = broadcast.id
+        await self._scheduler.schedule(
+            KIND, send_at or now, {"broadcast_id": broadcast_id}, key=_task_key(broadcast_id)
+        )
+        return broadcast_id
+
+    async def cancel(self, actor: int, broadcast_id: int) -> str:
+        """cancelled / finished (too late) / not_allowed"""
+        async with self._db.begin() as session:
+            broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
+            power = await self._administration.authority(session, actor)
+            if broadcast is None or broadcast.unit_id not in power.scope:
+                return "not_allowed"
+            if broadcast.status not in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING):
+                return "finished"
+            broadcast.status = BroadcastStatus.CANCELLED
+            await broadcasts.cancel_pending(session, broadcast_id)
+            audit.record(session, actor, "broadcast_cancel", broadcast.unit_id,
+                         self._clock.now(), broadcast=broadcast_id)  # fmt: skip
+        await self._scheduler.cancel(_task_key(broadcast_id))
+        return "cancelled"
+
+    async def listing(self, actor: int, limit: int = 10) -> list[tuple[Broadcast, Any]] | None:
+        """The latest broadcasts in the actor's scope with their delivery counts."""
+        async with self._db() as session:
+            power = await self._administration.authority(session, actor)
+            if not power.any:
+                return None
+            found = await broadcasts.recent(session, power.scope, limit)
+            return [(b, await broadcasts.tally(session, b.id)) for b in found]
+
+    async def tally(self, broadcast_id: int) -> Any:
+        async with self._db() as session:
+            return await broadcasts.tally(session, broadcast_id)
+
+    # Sending
+    async def start(self, application: HuihuiApplication) -> None:
+        """At bot start: resume broadcasts a stop or crash interrupted."""
+        self._application = application
+        self._stopping.clear()
+        async with self._db.begin() as session:
+            interrupted = await broadcasts.sending(session)
+            for broadcast_id in interrupted:
+                await broadcasts.release_claims(session, broadcast_id)
+        for broadcast_id in interrupted:
+            _LOGGER.info("resuming broadcast %d", broadcast_id)
+            self._launch(broadcast_id)
+
+    async def begin(self, broadcast_id: int) -> None:
+        """Draw the audience into deliveries and start sending (the scheduled task)."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
+            if broadcast is None or broadcast.status != BroadcastStatus.SCHEDULED:
+                return  # cancelled, or already started by an earlier run of this task
+            audience = Audience.from_json(broadcast.audience)
+            author = broadcast.author_telegram_id
+            power = await self._administration.authority(session, author) if author else None
+            if power is None or audience.unit_id not in power.scope:
+                broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
+                _LOGGER.warning(
+                    "broadcast %d cancelled: its author may no longer send it", broadcast_id
+                )
+                return
+            query = await self._audience_query(session, audience)
+            broadcast.total = await broadcasts.materialise(session, broadcast_id, query)
+            broadcast.status, broadcast.started_at = BroadcastStatus.SENDING, now
+            progress_to = author
+        _ = translator(await self._languages.resolve_id(progress_to))
+        message = await self._tell(
+            progress_to, _("Broadcast #{id}: sending to {total} member(s)…", id=broadcast_id,
+                           total=broadcast.total)
+        )  # fmt: skip
+        if message is not None:
+            async with self._db.begin() as session:
+                stored = await session.get(Broadcast, broadcast_id)
+                stored.progress_chat_id, stored.progress_message_id = progress_to, message
+        self._launch(broadcast_id)
+
+    async def stop(self) -> None:
+        """Let every sender finish its requests in flight and write their outcomes."""
+        self._stopping.set()
+        await self.wait_idle()
+        self._application = None
+
+    async def crash(self) -> None:
+        """Abandon every sender mid-flight, as a killed process would (tests, benchmark)."""
+        for run in list(self._runs.values()):
+            run.cancel()
+        await asyncio.gather(*self._runs.values(), return_exceptions=True)
+        self._application = None
+
+    async def wait_idle(self) -> None:
+        while self._runs:
+            await asyncio.gather(*self._runs.values(), return_exceptions=True)
+
+    def _launch(self, broadcast_id: int) -> None:
+        if broadcast_id in self._runs:
+            return
+        run = asyncio.create_task(self._send(broadcast_id), name=f"broadcast-{broadcast_id}")
+        self._runs[broadcast_id] = run
+        run.add_done_callback(lambda _: self._runs.pop(broadcast_id, None))
+
+    async def _send(self, broadcast_id: int) -> None:
+        application = self._application
+        assert application is not None, "broadcasts are sent only while the bot runs"
+        async with self._db() as session:
+            broadcast = await session.get(Broadcast, broadcast_id)
+        started = time.monotonic()
+        language = await self._languages.resolve_id(broadcast.progress_chat_id or 0)
+        _ = translator(language)
+
+        async def progress(tally: Tally) -> None:
+            await self._edit_progress(broadcast, _progress_text(_, broadcast_id, tally))
+
+        sender = BroadcastSender(
+            application.bot,
+            self._db,
+            self._clock,
+            broadcast,
+            rate=self.rate,
+            paid=self._settings.paid_broadcasts,
+            default_language=self._settings.default_language,
+            stopping=self._stopping,
+            on_progress=progress,
+        )
+        try:
+            completed = await sender.run()
+        except Exception:  # noqa: BLE001 - the rows stay; the next start resumes them
+            _LOGGER.exception(
+                "broadcast %d stopped by an error; it resumes at next start", broadcast_id
+            )
+            return
+        if not completed:
+            return
+        async with self._db.begin() as session:
+            stored = await session.get(Broadcast, broadcast_id, with_for_update=True)
+            cancelled = stored.status == BroadcastStatus.CANCELLED
+            if not cancelled:
+                stored.status = BroadcastStatus.DONE
+            stored.finished_at = self._clock.now()
+        tally = sender.tally
+        await self._edit_progress(broadcast, _progress_text(_, broadcast_id, tally))
+        if broadcast.progress_chat_id is not None:
+            report = _report_text(_, broadcast_id, tally, cancelled, time.monotonic() - started)
+            await self._tell(broadcast.progress_chat_id, report)
+
+    async def _edit_progress(self, broadcast: Broadcast, text: str) -> None:
+        if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
+            return
+        try:
+            await self._application.bot.edit_message_text(  # type: ignore[union-attr]
+                text, broadcast.progress_chat_id, broadcast.progress_message_id
+            )
+        except TelegramError as error:  # a courtesy: the broadcast goes on
+            _LOGGER.info(
+                "progress of broadcast %d not shown: %s", broadcast.id, type(error).__name__
+            )
+
+    async def _tell(self, telegram_id: int, text: str) -> int | None:
+        try:
+            message = await self._application.bot.send_message(telegram_id, text)  # type: ignore[union-attr]
+        except TelegramError as error:
+            _LOGGER.info("organiser not told about a broadcast: %s", type(error).__name__)
+            return None
+        return message.message_id
+
+    async def _audience_query(self, session: AsyncSession, audience: Audience) -> Any:
+        tree = await units.parents(session)
+        year = self._clock.now().astimezone(self._settings.tz).year
+        return broadcasts.audience_members(audience, subtree(audience.unit_id, tree), year)
+
+
+def _task_key(broadcast_id: int) -> str:
+    return f"{KIND}:{broadcast_id}"
+
+
+def _counts(tally: Tally) -> dict[str, int]:
+    done = tally.done
+    return {
+        "sent": done[DeliveryStatus.SENT],
+        "total": tally.total,
+        "failed": done[DeliveryStatus.FAILED],
+        "unreachable": done[DeliveryStatus.UNREACHABLE],
+    }
+
+
+def _progress_text(_: Any, broadcast_id: int, tally: Tally) -> str:
+    left = tally.seconds_left(time.monotonic())
+    text = _(
+        "Broadcast #{id}: sent {sent} / {total} · failed {failed} · unreachable {unreachable}",
+        id=broadcast_id,
+        **_counts(tally),
+    )
+    if left is not None and tally.finished < tally.total:
+        text += "\n" + _("About {time} left", time=_duration(left))
+    return text
+
+
+def _report_text(_: Any, broadcast_id: int, tally: Tally, cancelled: bool, seconds: float) -> str:
+    counts = _counts(tally)
+    if cancelled:
+        return _("Broadcast #{id} was cancelled: {sent} of {total} member(s) had received it.",
+                 id=broadcast_id, **counts)  # fmt: skip
+    return _(
+        "Broadcast #{id} is done in {time}: {sent} of {total} member(s) received it. "
+        "{unreachable} unreachable (they blocked the bot; skipped from now on), {failed} failed.",
+        id=broadcast_id,
+        time=_duration(seconds),
+        **counts,
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+async def start_broadcast(application: HuihuiApplication, task: DueTask) -> None:
+    await application.services.broadcasts.begin(int(task.payload["broadcast_id"]))
+
+
+def register(scheduler: Scheduler) -> None:
+    scheduler.register(KIND, start_broadcast)

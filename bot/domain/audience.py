@@ -1,0 +1,66 @@
+"""Who a broadcast goes to: a union's subtree, narrowed by profile facts. Plain data, stored as
+JSON with the broadcast so a scheduled send draws the audience as it is on the day."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+AGE_LIMITS = (18, 80)
+_RANGE = re.compile(r"^\s*(\d{2})\s*[-–—~～至到]\s*(\d{2})\s*(岁)?\s*$")
+
+
+@dataclass(frozen=True)
+class Audience:
+    unit_id: int
+    gender: str | None = None  # "male", "female" or None for everyone
+    age_min: int | None = None
+    age_max: int | None = None
+    districts: tuple[str, ...] = field(default=())
+    industries: tuple[str, ...] = field(default=())
+    verified_only: bool = False
+    # Only people registered for this event (with a place or on the waitlist).
+    event_id: int | None = None
+
+    @property
+    def needs_profile(self) -> bool:
+        """Whether the filter reads profile answers (members without a profile never match)."""
+        return bool(
+            self.gender or self.age_min or self.age_max or self.districts or self.industries
+        )
+
+    def birth_years(self, current_year: int) -> tuple[int | None, int | None]:
+        """The age range as (earliest, latest) birth year."""
+        earliest = current_year - self.age_max if self.age_max is not None else None
+        latest = current_year - self.age_min if self.age_min is not None else None
+        return earliest, latest
+
+    def with_(self, **changes: Any) -> Audience:
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["districts"], data["industries"] = list(self.districts), list(self.industries)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Audience:
+        return cls(
+            **{
+                **data,
+                "districts": tuple(data.get("districts") or ()),
+                "industries": tuple(data.get("industries") or ()),
+            }
+        )
+
+
+def parse_age_range(text: str) -> tuple[int, int] | None:
+    """ "25-35", "25～35岁", "25 到 35" → (25, 35); None if it is not a sensible range."""
+    found = _RANGE.match(text)
+    if found is None:
+        return None
+    low, high = sorted((int(found.group(1)), int(found.group(2))))
+    if low < AGE_LIMITS[0] or high > AGE_LIMITS[1]:
+        return None
+    return low, high

@@ -100,6 +100,19 @@ class Administration:
             )
             return sorted((unit_id, name) for unit_id, name in rows.all())
 
+    async def unit_choices(self, telegram_id: int) -> list[tuple[int, str]]:
+        """Units the person may address, as offered on buttons: those they organise
+        (superadmins: the top units), each followed by the units directly below it."""
+        async with self._db() as session:
+            power = await self.authority(session, telegram_id)
+            tree = await units.parents(session)
+            tops = power.own if not power.superadmin else {u for u, p in tree.items() if p is None}
+            names = dict((await session.execute(select(OrgUnit.id, OrgUnit.name))).all())
+        chosen: list[int] = []
+        for top in sorted(tops):
+            chosen += [top, *sorted(u for u, parent in tree.items() if parent == top)]
+        return [(unit_id, names[unit_id]) for unit_id in dict.fromkeys(chosen)]
+
     async def may_import_into(self, telegram_id: int, unit_id: int) -> str | None:
         """The unit's name if the person may import into it, else None."""
         async with self._db() as session:

@@ -23,6 +23,7 @@ from bot.processor import PerMemberUpdateProcessor
 from bot.services import Services
 from conversations import (
     admin,
+    broadcast,
     fallback,
     feedback,
     help_menu,
@@ -40,6 +41,7 @@ from storage.persistence import SQLPersistence
 # before onboarding, which takes a signing-up member's free text; the fallback comes last.
 CONVERSATIONS = (
     admin,
+    broadcast,
     help_menu,
     language,
     feedback,

@@ -167,6 +167,8 @@ class Broadcasts:
 
     async def begin(self, broadcast_id: int) -> None:
         """Draw the audience into deliveries and start sending (the scheduled task)."""
+        if self._application is None or self._stopping.is_set():
+            raise RuntimeError("the bot is stopping")  # the scheduler retries after the restart
         now = self._clock.now()
         async with self._db.begin() as session:
             broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)

@@ -59,6 +59,11 @@ async def seed_union(
         await roster.add_entries(session, unit_id, entries, sb.clock.now())
 
 
+async def unit_id(sb: Sandbox, name: str) -> int:
+    async with sb.app.services.db() as session:
+        return (await units.by_name(session, name)).id
+
+
 async def verify(member: SimulatedUser, name: str, number: str, employer: str) -> None:
     """From /start through consent and the verification questions."""
     await member.send("/start")

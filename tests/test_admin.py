@@ -3,11 +3,15 @@ without authority, and changes nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+from bot.broadcasts import Draft
+from bot.domain.audience import Audience
 from bot.sandbox import Sandbox
-from storage.models import AuditEntry, Member, Report, UnitRole, VerificationAttempt
-from tests.helpers import CITY, PUDONG, XUHUI, seed_union, sign_up, verify
+from storage.models import AuditEntry, Broadcast, Member, Report, UnitRole, VerificationAttempt
+from tests.helpers import CITY, PUDONG, XUHUI, seed_union, sign_up, unit_id, verify
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 
 LI = ("李四", "SH0009", "上海电气", "13800000009")
@@ -28,6 +32,7 @@ async def state(sb: Sandbox) -> tuple:
                 await session.execute(select(UnitRole.telegram_id, UnitRole.unit_id, UnitRole.role))
             ).all(),
             await session.scalar(select(func.count()).select_from(AuditEntry)),
+            (await session.scalars(select(Broadcast.status).order_by(Broadcast.id))).all(),
         )
 
 
@@ -62,19 +67,23 @@ async def test_authorisation_matrix(sandbox: Sandbox) -> None:
             select(VerificationAttempt.id).where(VerificationAttempt.outcome == "pending")
         )
         reported = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
+    broadcast = await sandbox.app.services.broadcasts.create(
+        pudong.id, Draft("浦东通知"), Audience(await unit_id(sandbox, PUDONG)),
+        sandbox.clock.now() + timedelta(days=1),
+    )  # fmt: skip
     before = await state(sandbox)
     commands = [f"/grant 555 {XUHUI} organiser", f"/revoke {pudong.id} {PUDONG} organiser",
-                "/review", "/reports", "/audit"]  # fmt: skip
+                "/review", "/reports", "/audit", "/broadcasts"]  # fmt: skip
     buttons = [f"review:approve:{attempt}", f"review:reject:{attempt}",
                f"review:why:mismatch:{attempt}", f"mod:suspend:{reported}",
                f"mod:dismiss:{reported}", f"mod:warn:{reported}",
-               f"mod:lift:{reported}"]  # fmt: skip
+               f"mod:lift:{reported}", f"bcx:{broadcast}"]  # fmt: skip
     for outsider in (ming, hongniang, xuhui):  # a member, a matchmaker, a sibling organiser
         for command in commands:
             await outsider.send(command)
             reply = outsider.last_text()
             refused = ("只供工会管理员使用", "只供超级管理员使用", "你只能在你所在单位的下级单位",
-                       "没有待审核", "没有待处理的举报")  # fmt: skip
+                       "没有待审核", "没有待处理的举报", "还没有群发")  # fmt: skip
             assert any(words in reply for words in refused), (outsider.first_name, command, reply)
             assert "李思" not in reply and "小雨 ·" not in reply
         for data in buttons:

@@ -102,7 +102,8 @@ class Sandbox:
         await self.stop()
 
     async def settle(self) -> None:
-        """Wait until scheduled work and broadcasts in progress are finished."""
+        """Run what is due, and wait until it and broadcasts in progress are finished."""
+        await self.app.services.scheduler.run_due()
         await self.app.services.scheduler.wait_idle()
         await self.app.services.broadcasts.wait_idle()
 
@@ -201,12 +202,15 @@ class SimulatedUser:
         return user
 
     # Actions
-    async def send(self, text: str) -> None:
-        message = self._message("text", text=text)
+    async def send(self, text: str, entities: list[dict[str, Any]] | None = None) -> None:
+        """Send text; ``entities`` are its Telegram formatting (bold, links...)."""
+        message = self._message("text", text=text, entities=entities)
         message["text"] = text
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        elif entities:
+            message["entities"] = entities
         await self.sandbox.deliver({"message": message})
 
     async def press(self, label: str) -> None:

@@ -58,6 +58,8 @@ class ChatEntry:
     removes_keyboard: bool = False
     file_id: str | None = None
     file_name: str | None = None
+    # Telegram formatting of the text (MessageEntity dicts), as sent.
+    entities: list[dict[str, Any]] | None = None
     edited: bool = False
     deleted: bool = False
     # What the message looked like when it was sent, before any edit.
@@ -210,12 +212,15 @@ class FakeBotAPI(BaseRequest):
         return True
 
     def _send_message(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        entry = self._bot_entry(p, "text", text=p["text"])
+        entry = self._bot_entry(p, "text", text=p["text"], entities=_json(p.get("entities")))
         return self._message_json(p["chat_id"], entry)
 
     def _send_photo(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
         file_id = self._file_param("photo", p, uploads, "photo.jpg")
-        entry = self._bot_entry(p, "photo", text=p.get("caption"), file_id=file_id)
+        entry = self._bot_entry(
+            p, "photo", text=p.get("caption"), file_id=file_id,
+            entities=_json(p.get("caption_entities")),
+        )  # fmt: skip
         return self._message_json(p["chat_id"], entry)
 
     def _send_document(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
@@ -380,6 +385,11 @@ def _error(
 
 def _snake(method: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in method)
+
+
+def _json(value: Any) -> Any:
+    """A parameter PTB sent JSON-encoded (in multipart requests), decoded."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _int_or_none(value: Any) -> int | None:

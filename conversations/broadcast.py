@@ -1,0 +1,397 @@
+"""/broadcast: an organiser composes a message (text with formatting, or a photo with a
+caption), chooses its audience, sees its size and a preview, and sends it now or at a chosen
+time. /broadcasts lists recent ones and cancels. Rights are checked by bot.broadcasts on every
+step that reads or sends anything; the buttons only say what was asked for."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram import Message, MessageEntity, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.broadcasts import Draft
+from bot.context import HuihuiContext
+from bot.domain.audience import Audience, parse_age_range
+from bot.domain.when import parse_when
+from bot.i18n import N_
+from conversations.admin import refuse
+from conversations.common import buttons, conversation, in_rows, say, scratch
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+    from bot.domain.questions import Question
+    from storage.models import Broadcast
+
+COMPOSE, AUDIENCE, TYPING, CONFIRM, WHEN = "compose", "audience", "typing", "confirm", "when"
+PREFIX = "bc:"
+CANCEL_SENT = "bcx:"  # /broadcasts' cancel buttons, outside the conversation
+DRAFT = "broadcast"
+STATUS_WORDS = {"scheduled": N_("Scheduled"), "sending": N_("Sending"), "done": N_("Finished"),
+                "cancelled": N_("Cancelled")}  # fmt: skip
+
+
+def _draft(context: HuihuiContext) -> dict[str, Any]:
+    return scratch(context).setdefault(DRAFT, {})
+
+
+def _audience(context: HuihuiContext) -> Audience:
+    return Audience.from_json(_draft(context)["audience"])
+
+
+def _set_audience(context: HuihuiContext, audience: Audience) -> None:
+    _draft(context)["audience"] = audience.to_json()
+
+
+async def start(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    choices = await context.services.administration.unit_choices(update.effective_user.id)
+    if not choices:
+        await refuse(update, context)
+        return ConversationHandler.END
+    scratch(context)[DRAFT] = {"audience": Audience(choices[0][0]).to_json()}
+    await say(update, context, _(
+        "Send the message to broadcast: text (bold, italics and links are kept) or a photo "
+        "with a caption. Send /cancel to stop."
+    ))  # fmt: skip
+    return COMPOSE
+
+
+async def composed(update: Update, context: HuihuiContext) -> str:
+    message = update.effective_message
+    draft = _draft(context)
+    if message.photo:
+        draft["photo"] = message.photo[-1].file_id
+        draft["text"] = message.caption or ""
+        entities = message.caption_entities
+    else:
+        draft["photo"] = None
+        draft["text"] = message.text
+        entities = message.entities
+    draft["entities"] = [e.to_dict() for e in entities or ()]
+    return await show_audience(update, context)
+
+
+async def not_a_message(update: Update, context: HuihuiContext) -> str:
+    _ = context.gettext
+    await say(update, context, _("Please send text or a photo, or /cancel to stop."))
+    return COMPOSE
+
+
+async def show_audience(update: Update, context: HuihuiContext) -> str:
+    _ = context.gettext
+    services = context.services
+    audience = _audience(context)
+    size = await services.broadcasts.audience_size(update.effective_user.id, audience)
+    if size is None:
+        await _outside_scope(update, context)
+        return AUDIENCE
+    unit = await services.administration.unit_name(audience.unit_id)
+    text = _describe(audience, unit, context) + "\n" + _("→ {count} member(s)", count=size)
+    tick = "✓" if audience.verified_only else "✗"
+    await say(update, context, text, buttons([
+        [(_("Union"), f"{PREFIX}unit"), (_("Gender"), f"{PREFIX}gender")],
+        [(_("Age"), f"{PREFIX}age"), (_("District"), f"{PREFIX}pick:district"),
+         (_("Industry"), f"{PREFIX}pick:industry")],
+        [(_("Verified only {tick}", tick=tick), f"{PREFIX}verified")],
+        [(_("Preview ▸"), f"{PREFIX}preview"), (_("Cancel"), f"{PREFIX}cancel")],
+    ]))  # fmt: skip
+    return AUDIENCE
+
+
+async def _outside_scope(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    await say(update, context, _("You may only broadcast to members of your own unions."))
+
+
+def _describe(audience: Audience, unit: str, context: HuihuiContext) -> str:
+    _ = context.gettext
+    everyone = _("any")
+    gender = {"male": _("men"), "female": _("women")}.get(audience.gender or "", everyone)
+    ages = f"{audience.age_min}–{audience.age_max}" if audience.age_min is not None else everyone
+
+    def names(key: str, chosen: tuple[str, ...]) -> str:
+        question = _question(context, key)
+        labels = [o.text(_, _.language) for o in question.options if o.key in chosen]
+        return "、".join(labels) or everyone
+
+    return _(
+        "Audience: members of {unit} · gender: {gender} · age: {ages} · districts: {districts} "
+        "· industries: {industries} · verified only: {verified}",
+        unit=unit,
+        gender=gender,
+        ages=ages,
+        districts=names("district", audience.districts),
+        industries=names("industry", audience.industries),
+        verified=_("yes") if audience.verified_only else _("no"),
+    )
+
+
+def _question(context: HuihuiContext, key: str) -> Question:
+    return next(q for q in context.services.onboarding.questionnaire if q.key == key)
+
+
+async def audience_button(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    query = update.callback_query
+    await query.answer()
+    action = query.data.removeprefix(PREFIX)
+    audience = _audience(context)
+    if action == "cancel":
+        return await cancel(update, context)
+    if action == "gender":
+        cycle = {None: "female", "female": "male", "male": None}
+        _set_audience(context, audience.with_(gender=cycle[audience.gender]))
+    elif action == "verified":
+        _set_audience(context, audience.with_(verified_only=not audience.verified_only))
+    elif action == "unit":
+        choices = await context.services.administration.unit_choices(update.effective_user.id)
+        rows = in_rows([(name, f"{PREFIX}unit:{unit_id}") for unit_id, name in choices[:30]], 2)
+        await say(update, context, _("Which union's members?"), buttons(rows))
+        return AUDIENCE
+    elif action.startswith("unit:"):
+        # Scope is checked when the size is shown and again when the broadcast is created.
+        _set_audience(context, audience.with_(unit_id=int(action.removeprefix("unit:"))))
+    elif action == "age":
+        _draft(context)["asking"] = "age"
+        await say(update, context, _('Type an age range such as 25-35, or "any".'))
+        return TYPING
+    elif action.startswith("pick:"):
+        return await _show_options(update, context, action.removeprefix("pick:"))
+    elif action.startswith("toggle:"):
+        key, index = action.removeprefix("toggle:").split(":")
+        _toggle(context, key, int(index))
+        return await _show_options(update, context, key, edit=True)
+    elif action == "preview":
+        return await preview(update, context)
+    return await show_audience(update, context)
+
+
+async def _show_options(
+    update: Update, context: HuihuiContext, key: str, *, edit: bool = False
+) -> str:
+    """Districts or industries as toggles; "done" goes back to the audience."""
+    _ = context.gettext
+    chosen = getattr(_audience(context), _FIELDS[key])
+    options = _question(context, key).options
+    labels = [("✓ " if o.key in chosen else "") + o.text(_, _.language) for o in options]
+    rows = in_rows([(label, f"{PREFIX}toggle:{key}:{i}") for i, label in enumerate(labels)], 3)
+    markup = buttons([*rows, [(_("Done"), f"{PREFIX}done")]])
+    if edit:
+        await update.callback_query.edit_message_reply_markup(markup)
+    else:
+        prompt = _("Choose districts (none chosen = any).") if key == "district" else _(
+            "Choose industries (none chosen = any).")  # fmt: skip
+        await say(update, context, prompt, markup)
+    return AUDIENCE
+
+
+_FIELDS = {"district": "districts", "industry": "industries"}
+
+
+def _toggle(context: HuihuiContext, key: str, index: int) -> None:
+    options = _question(context, key).options
+    if not 0 <= index < len(options):
+        return
+    audience = _audience(context)
+    chosen = list(getattr(audience, _FIELDS[key]))
+    option = options[index].key
+    chosen = [c for c in chosen if c != option] if option in chosen else [*chosen, option]
+    _set_audience(context, audience.with_(**{_FIELDS[key]: tuple(chosen)}))
+
+
+async def typed(update: Update, context: HuihuiContext) -> str:
+    _ = context.gettext
+    text = update.effective_message.text.strip()
+    audience = _audience(context)
+    if text.lower() in ("any", "不限", "全部"):
+        _set_audience(context, audience.with_(age_min=None, age_max=None))
+    else:
+        ages = parse_age_range(text)
+        if ages is None:
+            await say(update, context, _(
+                "Please type two ages between 18 and 80, such as 25-35, or \"any\"."))  # fmt: skip
+            return TYPING
+        _set_audience(context, audience.with_(age_min=ages[0], age_max=ages[1]))
+    _draft(context).pop("asking", None)
+    return await show_audience(update, context)
+
+
+async def preview(update: Update, context: HuihuiContext) -> str:
+    _ = context.gettext
+    audience = _audience(context)
+    size = await context.services.broadcasts.audience_size(update.effective_user.id, audience)
+    if size is None:
+        await _outside_scope(update, context)
+        return AUDIENCE
+    await say(update, context, _("This is how members will see it:"))
+    await _send_draft(context, update.effective_chat.id, _draft(context))
+    await say(update, context, _("It goes to {count} member(s).", count=size), buttons([
+        [(_("Send now"), f"{PREFIX}now"), (_("Schedule…"), f"{PREFIX}later")],
+        [(_("Change audience"), f"{PREFIX}back"), (_("Cancel"), f"{PREFIX}cancel")],
+    ]))  # fmt: skip
+    return CONFIRM
+
+
+async def _send_draft(context: HuihuiContext, chat_id: int, draft: dict[str, Any]) -> Message:
+    entities = [MessageEntity.de_json(e, None) for e in draft["entities"]]
+    if draft.get("photo"):
+        return await context.bot.send_photo(
+            chat_id, draft["photo"], caption=draft["text"] or None, caption_entities=entities
+        )
+    return await context.bot.send_message(chat_id, draft["text"], entities=entities)
+
+
+async def confirm_button(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    query = update.callback_query
+    await query.answer()
+    action = query.data.removeprefix(PREFIX)
+    if action == "now":
+        return await _create(update, context, None)
+    if action == "later":
+        await say(update, context, _(
+            "When should it be sent? Type a date and time such as 2026-12-01 09:30 "
+            "(Beijing time)."))  # fmt: skip
+        return WHEN
+    if action == "back":
+        return await show_audience(update, context)
+    return await cancel(update, context)
+
+
+async def when_typed(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    services = context.services
+    now = services.clock.now()
+    moment = parse_when(update.effective_message.text, now, services.settings.tz)
+    if moment is None or moment <= now:
+        example = "2026-12-01 09:30"
+        await say(
+            update,
+            context,
+            _("Please type a future date and time such as {example}, or /cancel.", example=example),
+        )
+        return WHEN
+    return await _create(update, context, moment)
+
+
+async def _create(update: Update, context: HuihuiContext, send_at: Any) -> str | int:
+    _ = context.gettext
+    draft = scratch(context).pop(DRAFT, None)
+    if not draft or "text" not in draft:
+        await say(update, context, _("That broadcast is no longer open. Send /broadcast."))
+        return ConversationHandler.END
+    broadcast_id = await context.services.broadcasts.create(
+        update.effective_user.id,
+        Draft(draft["text"], tuple(draft["entities"]), draft.get("photo")),
+        Audience.from_json(draft["audience"]),
+        send_at,
+    )
+    if broadcast_id is None:
+        await _outside_scope(update, context)
+    elif send_at is None:
+        await say(update, context, _("Broadcast #{id} is starting; progress follows here.",
+                                     id=broadcast_id))  # fmt: skip
+    else:
+        local = send_at.astimezone(context.services.settings.tz)
+        await say(update, context, _(
+            "Broadcast #{id} is scheduled for {time}. /broadcasts lists it, with a button "
+            "to cancel it.", id=broadcast_id, time=f"{local:%Y-%m-%d %H:%M}"))  # fmt: skip
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: HuihuiContext) -> int:
+    _ = context.gettext
+    scratch(context).pop(DRAFT, None)
+    await say(update, context, _("Cancelled. Nothing was sent."))
+    return ConversationHandler.END
+
+
+async def listing(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    found = await context.services.broadcasts.listing(update.effective_user.id)
+    if found is None:
+        await refuse(update, context)
+        return
+    if not found:
+        await say(update, context, _("No broadcasts yet. Send /broadcast to write one."))
+        return
+    for broadcast, tally in reversed(found):  # the newest last, nearest the reply box
+        markup = None
+        if broadcast.status.value in ("scheduled", "sending"):
+            markup = buttons([[(_("Cancel #{id}", id=broadcast.id),
+                                f"{CANCEL_SENT}{broadcast.id}")]])  # fmt: skip
+        await say(update, context, _summary(broadcast, tally, context), markup)
+
+
+def _summary(broadcast: Broadcast, tally: Any, context: HuihuiContext) -> str:
+    _ = context.gettext
+    tz = context.services.settings.tz
+    preview = broadcast.text if len(broadcast.text) <= 60 else broadcast.text[:60] + "…"
+    status = _(STATUS_WORDS[broadcast.status.value])
+    when = f"{broadcast.send_at.astimezone(tz):%Y-%m-%d %H:%M}"
+    if broadcast.status.value == "scheduled":
+        return _("#{id} · {status} · {time}\n{preview}", id=broadcast.id, status=status,
+                 time=when, preview=preview)  # fmt: skip
+    return _(
+        "#{id} · {status} · {time}\n{preview}\nSent {sent} / {total} · failed {failed} · "
+        "unreachable {unreachable}",
+        id=broadcast.id,
+        status=status,
+        time=when,
+        preview=preview,
+        sent=tally["sent"],
+        total=broadcast.total,
+        failed=tally["failed"],
+        unreachable=tally["unreachable"],
+    )
+
+
+async def cancel_sent(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    broadcast_id = int(query.data.removeprefix(CANCEL_SENT))
+    result = await context.services.broadcasts.cancel(update.effective_user.id, broadcast_id)
+    if result == "not_allowed":
+        await query.answer(_("Only organisers of this broadcast's union can cancel it."),
+                           show_alert=True)  # fmt: skip
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await say(update, context, {
+        "cancelled": _("Broadcast #{id} is cancelled; nobody else will receive it.",
+                       id=broadcast_id),
+        "finished": _("Broadcast #{id} has already finished.", id=broadcast_id),
+    }[result])  # fmt: skip
+
+
+def register(application: HuihuiApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    text = private & filters.TEXT & ~filters.COMMAND
+    buttons_of = CallbackQueryHandler
+    application.add_handler(
+        conversation(
+            entry_points=[CommandHandler("broadcast", start, filters=private)],
+            states={
+                COMPOSE: [
+                    MessageHandler(text | (private & filters.PHOTO), composed),
+                    MessageHandler(private & ~filters.COMMAND, not_a_message),
+                ],
+                AUDIENCE: [buttons_of(audience_button, pattern=rf"^{PREFIX}")],
+                TYPING: [MessageHandler(text, typed)],
+                CONFIRM: [buttons_of(confirm_button, pattern=rf"^{PREFIX}")],
+                WHEN: [MessageHandler(text, when_typed)],
+            },
+            fallbacks=[CommandHandler("cancel", cancel, filters=private)],
+            name="broadcast",
+            persistent=True,
+        )
+    )
+    application.add_handler(CommandHandler("broadcasts", listing, filters=private))
+    application.add_handler(CallbackQueryHandler(cancel_sent, pattern=rf"^{CANCEL_SENT}\d+$"))

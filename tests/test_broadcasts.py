@@ -1,0 +1,248 @@
+"""Broadcasts: composed in chat, sent to exactly the chosen audience, durable across restarts
+and crashes, members who blocked the bot marked and skipped."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.broadcast_sender import in_flight_bound
+from bot.broadcasts import Draft
+from bot.domain.audience import Audience
+from bot.population import populate
+from bot.sandbox import Sandbox
+from storage.models import Broadcast, MatchProfile, Member
+from tests.helpers import PUDONG, XUHUI, seed_union, unit_id
+
+BOLD = [{"type": "bold", "offset": 0, "length": 4}]
+
+
+async def union_with_members(sb: Sandbox, pudong: int, xuhui: int = 0) -> tuple:
+    """Organisers of 浦东 and 徐汇, ``pudong`` synthetic members in 浦东 and ``xuhui`` in 徐汇."""
+    organiser, sibling = sb.user("浦东管理员"), sb.user("徐汇管理员")
+    await seed_union(sb, [], organisers={PUDONG: [organiser.id], XUHUI: [sibling.id]})
+    now, db = sb.clock.now(), sb.app.services.db
+    year = now.astimezone(sb.settings.tz).year
+    in_pudong = await populate(db, now, year, pudong, unit_id=await unit_id(sb, PUDONG))
+    in_xuhui = await populate(
+        db, now, year, xuhui, unit_id=await unit_id(sb, XUHUI), first_member_id=pudong + 1
+    )
+    return organiser, sibling, in_pudong, in_xuhui
+
+
+def copies(sb: Sandbox, telegram_id: int, text: str) -> int:
+    return sum(1 for e in sb.api.chats[telegram_id] if e.from_bot and e.text == text)
+
+
+async def female_ids(sb: Sandbox, telegram_ids: list[int]) -> set[int]:
+    async with sb.app.services.db() as session:
+        rows = await session.execute(
+            select(Member.telegram_id)
+            .join(MatchProfile, MatchProfile.member_id == Member.id)
+            .where(MatchProfile.gender == "female", Member.telegram_id.in_(telegram_ids))
+        )
+        return set(rows.scalars())
+
+
+async def test_composed_broadcast_reaches_exactly_its_audience_with_formatting(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 30, 10)
+    await organiser.send("/broadcast")
+    await organiser.send("周末联谊活动报名开始啦！", entities=BOLD)
+    assert "→ 30 位会员" in organiser.last_text()
+    await organiser.press("性别")  # everyone → women
+    women = await female_ids(sandbox, in_pudong)
+    assert f"→ {len(women)} 位会员" in organiser.last_text()
+    await organiser.press("预览 ▸")
+    preview = organiser.bot_messages()[-2]
+    assert preview.text == "周末联谊活动报名开始啦！" and preview.entities == BOLD
+    assert f"将发给 {len(women)} 位会员" in organiser.last_text()
+    await organiser.press("立即发送")
+    await sandbox.settle()
+
+    for telegram_id in in_pudong + in_xuhui:
+        expected = 1 if telegram_id in women else 0
+        assert copies(sandbox, telegram_id, "周末联谊活动报名开始啦！") == expected
+    delivered = next(
+        e for e in sandbox.api.chats[next(iter(women))] if e.text == "周末联谊活动报名开始啦！"
+    )
+    assert delivered.entities == BOLD
+    report = organiser.last_text()
+    assert f"{len(women)} 位会员中 {len(women)} 位已收到" in report, report
+    progress = [e for e in organiser.log if e.kind == "edit"]
+    assert progress and f"已发送 {len(women)} / {len(women)}" in progress[-1].text
+
+
+async def test_age_district_and_industry_narrow_the_audience(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 100)
+    year = sandbox.clock.now().astimezone(sandbox.settings.tz).year
+    await organiser.send("/broadcast")
+    await organiser.send("青年读书会")
+    await organiser.press("年龄")
+    await organiser.send("一百岁")
+    assert "18 到 80" in organiser.last_text()  # a friendly retry, nothing changed
+    await organiser.send("25-32")
+    await organiser.press("所在区")
+    await organiser.press("浦东新区")
+    await organiser.press("闵行区")
+    await organiser.press("完成")
+    await organiser.press("行业")
+    await organiser.press("金融")
+    await organiser.press("完成")
+    async with sandbox.app.services.db() as session:
+        expected = set(
+            (
+                await session.scalars(
+                    select(Member.telegram_id)
+                    .join(MatchProfile, MatchProfile.member_id == Member.id)
+                    .where(
+                        MatchProfile.birth_year.between(year - 32, year - 25),
+                        MatchProfile.district.in_(["浦东新区", "闵行区"]),
+                        MatchProfile.industry == "finance",
+                    )
+                )
+            ).all()
+        )
+    assert f"→ {len(expected)} 位会员" in organiser.last_text()
+    assert "25–32" in organiser.last_text() and "闵行区、浦东新区" in organiser.last_text()
+    assert expected  # the population has such members, so the filter is really exercised
+    await organiser.press("预览 ▸")
+    await organiser.press("立即发送")
+    await sandbox.settle()
+    reached = {t for t in in_pudong if copies(sandbox, t, "青年读书会")}
+    assert reached == expected
+
+
+async def test_scheduled_broadcast_waits_and_can_be_cancelled(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 5)
+    tz = sandbox.settings.tz
+    for text in ("明早九点的通知", "会被取消的通知"):
+        await organiser.send("/broadcast")
+        await organiser.send(text)
+        await organiser.press("预览 ▸")
+        await organiser.press("定时发送…")
+        await organiser.send("昨天")
+        assert "请输入将来的日期和时间" in organiser.last_text()
+        due = (sandbox.clock.now() + timedelta(hours=10)).astimezone(tz)
+        await organiser.send(f"{due:%Y-%m-%d %H:%M}")
+        assert "已定于" in organiser.last_text()
+    await organiser.send("/broadcasts")
+    assert "会被取消的通知" in organiser.bot_messages()[-1].text
+    await organiser.press("取消 #2")
+    assert "已取消" in organiser.last_text()
+    await sandbox.advance(timedelta(hours=9))
+    assert not any(copies(sandbox, t, "明早九点的通知") for t in in_pudong)
+    await sandbox.advance(timedelta(hours=2))
+    assert all(copies(sandbox, t, "明早九点的通知") == 1 for t in in_pudong)
+    assert not any(copies(sandbox, t, "会被取消的通知") for t in in_pudong)
+
+
+async def test_a_broadcast_survives_a_restart_exactly_once(database_url: str) -> None:
+    # 50 ms per request, as over the Internet; 100 messages per second.
+    async with Sandbox(database_url=database_url, api_latency=0.05, broadcast_rate=100) as sb:
+        organiser, _sibling, in_pudong, _ = await union_with_members(sb, 200)
+        broadcasts = sb.app.services.broadcasts
+        await broadcasts.create(
+            organiser.id, Draft("重启也只收到一次"), Audience(await unit_id(sb, PUDONG))
+        )
+        await sb.app.services.scheduler.run_due()
+        while sum(copies(sb, t, "重启也只收到一次") for t in in_pudong) < 80:
+            await asyncio.sleep(0.02)
+        await sb.restart()  # a redeploy: requests in flight finish and are recorded
+        await sb.settle()
+        received = Counter(copies(sb, t, "重启也只收到一次") for t in in_pudong)
+        assert received == {1: 200}
+        assert "200 位会员中 200 位已收到" in organiser.last_text()
+
+
+async def test_a_crash_mid_broadcast_misses_nobody_and_repeats_only_what_was_in_flight(
+    database_url: str,
+) -> None:
+    rate = 100
+    async with Sandbox(database_url=database_url, api_latency=0.05, broadcast_rate=rate) as sb:
+        organiser, _sibling, in_pudong, _ = await union_with_members(sb, 200)
+        await sb.app.services.broadcasts.create(
+            organiser.id, Draft("崩溃也不漏发"), Audience(await unit_id(sb, PUDONG))
+        )
+        await sb.app.services.scheduler.run_due()
+        while sum(copies(sb, t, "崩溃也不漏发") for t in in_pudong) < 80:
+            await asyncio.sleep(0.02)
+        await sb.crash()
+        await sb.start()
+        await sb.settle()
+        received = [copies(sb, t, "崩溃也不漏发") for t in in_pudong]
+        assert min(received) == 1  # nobody missed
+        assert sum(received) - len(received) <= in_flight_bound(rate)
+        async with sb.app.services.db() as session:
+            broadcast = await session.scalar(select(Broadcast))
+        assert broadcast.status.value == "done"
+
+
+async def test_members_who_blocked_the_bot_are_marked_and_skipped_next_time(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 6)
+    blocked = in_pudong[0]
+    sandbox.api.inject_error(blocked, "blocked")
+    sandbox.api.inject_error(in_pudong[1], "network", times=2)  # a flaky line: retried
+    broadcasts, pudong = sandbox.app.services.broadcasts, await unit_id(sandbox, PUDONG)
+
+    async def broadcast(text: str) -> None:
+        await broadcasts.create(organiser.id, Draft(text), Audience(pudong))
+        await sandbox.advance(timedelta(seconds=1))
+
+    await broadcast("第一次通知")
+    assert "6 位会员中 5 位已收到" in organiser.last_text()
+    assert "1 位无法送达" in organiser.last_text()
+    assert copies(sandbox, in_pudong[1], "第一次通知") == 1
+    async with sandbox.app.services.db() as session:
+        marked = await session.scalar(
+            select(Member.unreachable_at).where(Member.telegram_id == blocked)
+        )
+    assert marked is not None
+
+    calls = sandbox.api.calls["sendMessage"]
+    await broadcast("第二次通知")
+    assert "5 位会员中 5 位已收到" in organiser.last_text()
+    # Only the five reachable members and the organiser's progress and report were written to.
+    assert sandbox.api.calls["sendMessage"] - calls == 5 + 2
+
+    # Writing to the bot again shows the member unblocked it.
+    sandbox.api.release(blocked)
+    sandbox.api._injected.pop(blocked)
+    member = sandbox.user("回来了", user_id=blocked)
+    await member.send("/help")
+    await broadcast("第三次通知")
+    assert copies(sandbox, blocked, "第三次通知") == 1
+
+
+async def test_only_organisers_broadcast_and_only_within_their_scope(sandbox: Sandbox) -> None:
+    organiser, sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 3, 3)
+    member = sandbox.user("普通会员")
+    await member.send("/broadcast")
+    assert "只供工会管理员使用" in member.last_text()
+    await member.send("/broadcasts")
+    assert "只供工会管理员使用" in member.last_text()
+
+    # The 徐汇 organiser forges a press that points the audience at 浦东.
+    await sibling.send("/broadcast")
+    await sibling.send("越权的通知")
+    await sibling.forge_press(f"bc:unit:{await unit_id(sandbox, PUDONG)}")
+    assert "你只能向你所在工会的会员群发" in sibling.last_text()
+    await sibling.forge_press("bc:now")
+    await sandbox.settle()
+    assert not any(copies(sandbox, t, "越权的通知") for t in in_pudong + in_xuhui)
+
+    due = sandbox.clock.now() + timedelta(days=1)
+    broadcast_id = await sandbox.app.services.broadcasts.create(
+        organiser.id, Draft("浦东的通知"), Audience(await unit_id(sandbox, PUDONG)), due
+    )
+    await sibling.send("/broadcasts")
+    assert "浦东的通知" not in "".join(sibling.texts())
+    await sibling.forge_press(f"bcx:{broadcast_id}")
+    await sandbox.advance(timedelta(days=1, minutes=1))
+    assert all(copies(sandbox, t, "浦东的通知") == 1 for t in in_pudong)

@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/roster_import.py
 	$(BIN)/python benchmarks/match_quality.py
 	$(BIN)/python benchmarks/match_latency.py
+	$(BIN)/python benchmarks/broadcast.py --recipients 3000 --rate 30
+	$(BIN)/python benchmarks/broadcast.py --recipients 100000 --rate 1000
 
 # Re-extract member-facing strings into the catalogs after changing text in code.
 i18n: $(STAMP)

@@ -77,3 +77,11 @@ def test_match_latency_benchmark_serves_cards_end_to_end() -> None:
     )
     assert report["cards_shown"] == report["requests"] == 9
     assert report["p95_ms"] > 0 and report["naive_p50_ms"] > 0
+
+
+def test_broadcast_benchmark_misses_nobody_through_a_crash() -> None:
+    report = benchmark("broadcast.py", "--recipients", "400", "--rate", "200", "--naive", "5")
+    assert report["missed"] == 0
+    assert report["duplicates"] <= report["in_flight_bound"]
+    assert report["unreachable_marked"] == report["blocked_injected"] == 2
+    assert report["requests_per_s"] > report["naive_sequential_per_s"]

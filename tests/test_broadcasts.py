@@ -212,8 +212,7 @@ async def test_members_who_blocked_the_bot_are_marked_and_skipped_next_time(
     assert sandbox.api.calls["sendMessage"] - calls == 5 + 2
 
     # Writing to the bot again shows the member unblocked it.
-    sandbox.api.release(blocked)
-    sandbox.api._injected.pop(blocked)
+    sandbox.api.clear_error(blocked)
     member = sandbox.user("回来了", user_id=blocked)
     await member.send("/help")
     await broadcast("第三次通知")

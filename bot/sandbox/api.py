@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,9 @@ class FakeBotAPI(BaseRequest):
         self.files: dict[str, tuple[str, bytes]] = {}
         self._injected: dict[int, _Injected] = {}
         self._gates: dict[int, _Gate] = {}
+        # (monotonic time, chat id) of every request about a chat, failed or not: what
+        # Telegram's rate limits count. Off unless a benchmark asks for it.
+        self.request_log: list[tuple[float, int]] | None = None
 
     # BaseRequest
     @property
@@ -132,6 +136,8 @@ class FakeBotAPI(BaseRequest):
         self.calls[api_method] += 1
         chat_id = _int_or_none(parameters.get("chat_id"))
         if chat_id is not None:
+            if self.request_log is not None:
+                self.request_log.append((time.monotonic(), chat_id))
             if (gate := self._gates.get(chat_id)) is not None:
                 gate.reached.set()
                 await gate.released.wait()
@@ -151,6 +157,10 @@ class FakeBotAPI(BaseRequest):
         if error not in {*TELEGRAM_ERRORS, "retry_after", "network", "timeout"}:
             raise ValueError(f"unknown error {error!r}")
         self._injected[chat_id] = _Injected(error, times, retry_after)
+
+    def clear_error(self, chat_id: int) -> None:
+        """Calls for the chat succeed again (e.g. the member unblocked the bot)."""
+        self._injected.pop(chat_id, None)
 
     def hold(self, chat_id: int) -> _Gate:
         """Hold every outgoing call for a chat until ``release(chat_id)``."""

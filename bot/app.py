@@ -16,6 +16,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import broadcasts, digest, notifications
+from bot import events as event_tasks
+from bot import follow_ups as follow_up_tasks
 from bot.commands import publish_commands
 from bot.context import HuihuiContext
 from bot.errors import on_error
@@ -24,8 +26,10 @@ from bot.services import Services
 from conversations import (
     admin,
     broadcast,
+    events,
     fallback,
     feedback,
+    follow_ups,
     help_menu,
     language,
     matching,
@@ -42,6 +46,9 @@ from storage.persistence import SQLPersistence
 CONVERSATIONS = (
     admin,
     broadcast,
+    # Before onboarding, whose /start would otherwise take an event's deep link.
+    events,
+    follow_ups,
     help_menu,
     language,
     feedback,
@@ -54,8 +61,10 @@ CONVERSATIONS = (
     roster_upload,
     fallback,
 )
+# Modules whose scheduled task kinds the scheduler runs.
+SCHEDULED_WORK = (notifications, digest, broadcasts, event_tasks, follow_up_tasks)
 # The command menu, in the order members see it.
-MENU = (onboarding, matching, member_controls, help_menu, language, feedback)
+MENU = (onboarding, matching, events, member_controls, help_menu, language, feedback)
 
 
 class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
@@ -96,9 +105,8 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
-    notifications.register(services.scheduler)
-    digest.register(services.scheduler)
-    broadcasts.register(services.scheduler)
+    for module in SCHEDULED_WORK:
+        module.register(services.scheduler)
     application.add_handler(TypeHandler(Update, remember_language), group=-1)
     for module in CONVERSATIONS:
         module.register(application)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import TelegramError
 
@@ -28,7 +29,7 @@ from bot.i18n import translator
 from bot.languages import LanguagePreferences
 from bot.scheduler import DueTask, Scheduler
 from storage import audit, broadcasts, units
-from storage.models import Broadcast, BroadcastStatus, DeliveryStatus
+from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Event
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -81,8 +82,7 @@ class Broadcasts:
     async def audience_size(self, actor: int, audience: Audience) -> int | None:
         """How many members the audience reaches now; None if it is outside the actor's scope."""
         async with self._db() as session:
-            power = await self._administration.authority(session, actor)
-            if audience.unit_id not in power.scope:
+            if not await self._may_address(session, actor, audience):
                 return None
             query = await self._audience_query(session, audience)
             return await broadcasts.count_audience(session, query)
@@ -97,8 +97,7 @@ class Broadcasts:
         """Store a broadcast and schedule it (``None``: now). None if not allowed."""
         now = self._clock.now()
         async with self._db.begin() as session:
-            power = await self._administration.authority(session, actor)
-            if audience.unit_id not in power.scope:
+            if not await self._may_address(session, actor, audience):
                 return None
             broadcast = Broadcast(
                 author_telegram_id=actor,
@@ -176,8 +175,7 @@ class Broadcasts:
                 return  # cancelled, or already started by an earlier run of this task
             audience = Audience.from_json(broadcast.audience)
             author = broadcast.author_telegram_id
-            power = await self._administration.authority(session, author) if author else None
-            if power is None or audience.unit_id not in power.scope:
+            if author is None or not await self._may_address(session, author, audience):
                 broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
                 _LOGGER.warning(
                     "broadcast %d cancelled: its author may no longer send it", broadcast_id
@@ -285,6 +283,18 @@ class Broadcasts:
             _LOGGER.info("organiser not told about a broadcast: %s", type(error).__name__)
             return None
         return message.message_id
+
+    async def _may_address(self, session: AsyncSession, actor: int, audience: Audience) -> bool:
+        """The audience's union, and its event if any, are within the actor's scope."""
+        scope = (await self._administration.authority(session, actor)).scope
+        if audience.unit_id not in scope:
+            return False
+        if audience.event_id is None:
+            return True
+        return (
+            await session.scalar(select(Event.unit_id).where(Event.id == audience.event_id))
+            in scope
+        )
 
     async def _audience_query(self, session: AsyncSession, audience: Audience) -> Any:
         tree = await units.parents(session)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # with them (Telegram Stars, allow_paid_broadcast) up to 1000.
     broadcast_rate: float = Field(default=30.0, gt=0, le=1000)
     paid_broadcasts: bool = False
+    # Hours before an event that registrants are reminded.
+    event_reminders: Annotated[tuple[int, ...], NoDecode] = (24, 2)
     webhook_secret: SecretStr | None = None
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
@@ -55,6 +57,13 @@ class Settings(BaseSettings):
             if value.startswith("["):
                 return json.loads(value)
             return [part for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("event_reminders", mode="before")
+    @classmethod
+    def _parse_hours(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("districts", mode="before")

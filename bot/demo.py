@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.config import Settings
 from bot.domain.units import UnitSpec
+from bot.population import populate
 from bot.sandbox import Sandbox, SimulatedUser
 from bot.synthetic import synthetic_roster
 from storage import roster, units
+from storage.models import Event
 
 DEMO_START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
@@ -241,6 +245,60 @@ async def deleting_everything(sb: Sandbox) -> None:
     await guest.press("Delete everything")
 
 
+async def an_event(sb: Sandbox) -> None:
+    """An organiser publishes a walk; members sign up, are reminded, check in, get their
+    groups, and choose each other afterwards."""
+    organiser = _organiser(sb)
+    now = sb.clock.now()
+    async with sb.app.services.db() as session:
+        pudong = (await units.by_name(session, PUDONG)).id
+    # Four more members with complete profiles, so the walk has company.
+    others = [
+        sb.user(f"会员{index}", user_id=telegram_id)
+        for index, telegram_id in enumerate(
+            await populate(sb.app.services.db, now, now.year, 4, unit_id=pudong,
+                           first_member_id=100_000), start=1
+        )
+    ]  # fmt: skip
+    start = (now + timedelta(days=5)).replace(hour=14, minute=0)
+    await organiser.send("/event_new")
+    answers = [
+        "浦东青年滨江徒步联谊",
+        "沿滨江步道走 8 公里，终点茶歇、分组游戏。请穿运动鞋。",
+        f"{start:%Y-%m-%d %H:%M}",
+        f"{start + timedelta(hours=3):%Y-%m-%d %H:%M}",
+        "浦东滨江大道 2727 号",
+        "20 10 10",  # places: in all, for men, for women
+        *["不限"] * 4,  # ages, districts, industries, sign-up deadline
+        "现在",  # announce now
+    ]
+    for text in answers:
+        await organiser.send(text)
+    await organiser.press("发布")
+    await sb.settle()  # the announcement goes out with its 报名 button
+    members = [_member(sb, "小雨"), _member(sb, "阿明"), *others]
+    for member in members:
+        await member.press("报名")
+    await sb.advance(timedelta(days=4, hours=5))  # the 24-hour reminder
+    await sb.advance(timedelta(days=1))  # the event begins
+    await organiser.send("/events")
+    await organiser.press("浦东青年滨江徒步联谊")
+    async with sb.app.services.db() as session:
+        code = await session.scalar(select(Event.checkin_code))
+    for member in members:
+        await member.send(f"/checkin {code}")
+    await organiser.press("6 人分组")
+    await sb.advance(timedelta(hours=3))  # the walk ends: mutual choice opens
+    wang, ming = members[0], members[1]
+    await wang.press("开始互选")
+    await wang.press("阿明")
+    await wang.press("完成")
+    await ming.press("开始互选")
+    await ming.press("小雨")
+    await ming.press("完成")
+    await sb.advance(timedelta(days=1))  # the choice closes
+
+
 SCENES: list[tuple[str, Scene]] = [
     ("1. 同意条款、身份核实、单身承诺 · Consent, verification, pledge", consent_and_verification),
     ("2. 填写资料 · Profile questions (with a wrong answer on the way)", profile_questions),
@@ -250,4 +308,8 @@ SCENES: list[tuple[str, Scene]] = [
     ("6. 修改、暂停、导出 · Edit, pause, export", member_controls),
     ("7. 给工会留言，中途机器人重启 · Feedback across a restart", feedback_across_a_restart),
     ("8. 切换语言并删除全部数据 · Language, then delete everything", deleting_everything),
+    (
+        "9. 活动：发布、报名、提醒、签到、分组、互选 · An event, announcement to mutual choice",
+        an_event,
+    ),
 ]

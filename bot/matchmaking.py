@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import follow_ups
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.match_profile import to_profile
@@ -210,7 +211,7 @@ class Matchmaking:
                 or await matching.matched(session, me, candidate_id)
             ):
                 return Outcome("liked")
-            await matching.create_match(session, me, candidate_id, "mutual_like", now)
+            await follow_ups.record_match(session, me, candidate_id, "mutual_like", now)
             return Outcome(
                 "matched", await contact_of(session, me), await contact_of(session, candidate_id)
             )

@@ -14,6 +14,7 @@ from storage.models import (
     AuditEntry,
     Broadcast,
     ConversationState,
+    Event,
     Feedback,
     Member,
     OrgUnit,
@@ -151,6 +152,7 @@ class MemberData:
                 (AuditEntry, AuditEntry.actor_telegram_id),
                 (Broadcast, Broadcast.author_telegram_id),
                 (Broadcast, Broadcast.progress_chat_id),
+                (Event, Event.created_by),
             ):
                 await session.execute(
                     update(model).where(column == telegram_id).values({column.key: None})

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import follow_ups
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.match_profile import to_profile
@@ -164,7 +165,7 @@ class Proposals:
             if not (proposal.a_accepts and proposal.b_accepts):
                 return Answer("waiting", proposal)
             proposal.status = "matched"
-            await matching.create_match(
+            await follow_ups.record_match(
                 session, proposal.member_a, proposal.member_b, "proposal", self._clock.now()
             )
             return Answer(

@@ -12,6 +12,7 @@ from bot.broadcasts import Broadcasts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.questions import build_questionnaire
+from bot.events import Events
 from bot.languages import LanguagePreferences
 from bot.matchmaking import Matchmaking
 from bot.member_data import MemberData
@@ -34,6 +35,7 @@ class Services:
     administration: Administration
     activity: Activity
     broadcasts: Broadcasts
+    events: Events
 
     @classmethod
     def create(
@@ -42,6 +44,7 @@ class Services:
         scheduler = Scheduler(db, clock)
         languages = LanguagePreferences(db, clock, settings.default_language)
         administration = Administration(db, clock, settings)
+        broadcasts = Broadcasts(db, clock, settings, administration, scheduler, languages)
         return cls(
             settings=settings,
             clock=clock,
@@ -56,5 +59,6 @@ class Services:
             proposals=Proposals(db, clock, settings),
             administration=administration,
             activity=Activity(db, clock),
-            broadcasts=Broadcasts(db, clock, settings, administration, scheduler, languages),
+            broadcasts=broadcasts,
+            events=Events(db, clock, settings, administration, scheduler, broadcasts, languages),
         )

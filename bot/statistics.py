@@ -16,12 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.events import mutual_pairs, pairing_rate
 from storage.models import (
+    Event,
+    EventChoice,
+    FollowUp,
     Match,
     MatchDecision,
     Member,
     ProfileAnswer,
     Proposal,
+    Registration,
+    RegistrationStatus,
     RosterEntry,
     VerificationAttempt,
 )
@@ -34,6 +40,22 @@ AGE_BANDS = (
     (40, 200, "40+"),
 )
 TOP_EMPLOYERS = 5
+FUNNEL_EVENTS = 10
+
+
+@dataclass(frozen=True)
+class EventFunnel:
+    """One event, from sign-up to mutual choice."""
+
+    title: str
+    registered: int
+    waitlisted: int
+    checked_in: int
+    pairs: int | None  # None until the mutual choice closed
+
+    @property
+    def pairing_rate(self) -> float | None:
+        return None if self.pairs is None else pairing_rate(self.checked_in, self.pairs)
 
 
 @dataclass
@@ -53,6 +75,9 @@ class ScopeStats:
     likes: int = 0
     mutual_matches: int = 0
     accepted_proposals: int = 0
+    events: list[EventFunnel] = field(default_factory=list)
+    # Answers to the check-ins after a match (given by members' choice).
+    outcomes: Counter[str] = field(default_factory=Counter)
 
     def rows(self) -> list[tuple[str, str, int]]:
         """(section, item, count) rows, for exports."""
@@ -73,6 +98,15 @@ class ScopeStats:
             ("activity", key, getattr(self, key))
             for key in ("likes", "mutual_matches", "accepted_proposals")
         ]
+        rows += [("relationship_outcomes", k, n) for k, n in self.outcomes.most_common()]
+        for event in self.events:
+            rows += [
+                (f"event {event.title}", "registered", event.registered),
+                (f"event {event.title}", "waitlisted", event.waitlisted),
+                (f"event {event.title}", "checked_in", event.checked_in),
+            ]
+            if event.pairs is not None:
+                rows.append((f"event {event.title}", "pairs", event.pairs))
         return rows
 
 
@@ -147,7 +181,64 @@ async def scope_stats(
             )
             or 0
         )
+        stats.outcomes = Counter(
+            dict(
+                (
+                    await session.execute(
+                        select(FollowUp.outcome, func.count())
+                        .where(FollowUp.member_id.in_(ids))
+                        .group_by(FollowUp.outcome)
+                    )
+                ).all()
+            )
+        )
+        stats.events = await _event_funnels(session, scope)
     return stats
+
+
+async def _event_funnels(session: AsyncSession, scope: frozenset[int]) -> list[EventFunnel]:
+    events = (
+        await session.scalars(
+            select(Event)
+            .where(Event.unit_id.in_(scope))
+            .order_by(Event.starts_at.desc())
+            .limit(FUNNEL_EVENTS)
+        )
+    ).all()
+    funnels = []
+    for event in events:
+        counts = dict(
+            (
+                await session.execute(
+                    select(Registration.status, func.count())
+                    .where(Registration.event_id == event.id)
+                    .group_by(Registration.status)
+                )
+            ).all()
+        )
+        checked_in = await session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
+            )
+        )
+        pairs = None
+        if event.choice_closed:
+            choices = await session.execute(
+                select(EventChoice.chooser_id, EventChoice.chosen_id).where(
+                    EventChoice.event_id == event.id
+                )
+            )
+            pairs = len(mutual_pairs(tuple(c) for c in choices.all()))
+        funnels.append(
+            EventFunnel(
+                event.title,
+                counts.get(RegistrationStatus.REGISTERED, 0),
+                counts.get(RegistrationStatus.WAITLISTED, 0),
+                checked_in or 0,
+                pairs,
+            )
+        )
+    return funnels
 
 
 async def _distributions(

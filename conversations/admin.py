@@ -14,11 +14,12 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot import follow_ups
 from bot.charts import cjk_font, stats_chart
 from bot.context import HuihuiContext
 from bot.i18n import N_, Translator, translator
 from bot.profile_card import option_text, render_card
-from bot.statistics import as_table, scope_stats
+from bot.statistics import ScopeStats, as_table, scope_stats
 from conversations.common import buttons, say
 from conversations.onboarding.verify import REVIEW_APPROVE, REVIEW_REJECT, comparison
 from storage.models import Role
@@ -227,6 +228,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
         if counts:
             items = "，".join(f"{label(k)} {v}" for k, v in counts.most_common(8))
             lines.append(f"{label(section)}：{items}")
+    lines += _event_lines(figures, _)
     await say(update, context, _("Statistics of your unions") + "\n" + "\n".join(lines))
     # Without a Chinese font the chart is labelled in English, so it still renders.
     chart_ = _ if cjk_font() or _.language == "en" else translator("en")
@@ -245,6 +247,29 @@ async def stats(update: Update, context: HuihuiContext) -> None:
     await context.bot.send_photo(
         update.effective_chat.id, image, caption=_("Statistics of your unions")
     )
+
+
+def _event_lines(figures: ScopeStats, _: Translator) -> list[str]:
+    """Relationship outcomes members told us, and each recent event's funnel."""
+    lines = []
+    if figures.outcomes:
+        items = "，".join(
+            f"{_(follow_ups.OUTCOMES[k])} {n}" for k, n in figures.outcomes.most_common()
+        )
+        lines.append(_("How matches went (members' answers): {items}", items=items))
+    for event in figures.events:
+        line = _(
+            "“{title}”: {registered} signed up, {waitlisted} waiting, {checked_in} came",
+            title=event.title,
+            registered=event.registered,
+            waitlisted=event.waitlisted,
+            checked_in=event.checked_in,
+        )
+        if event.pairs is not None:
+            line += _(", {pairs} pair(s), pairing rate {rate}", pairs=event.pairs,
+                      rate=f"{event.pairing_rate:.0%}")  # fmt: skip
+        lines.append(line)
+    return lines
 
 
 async def export_stats(update: Update, context: HuihuiContext) -> None:

@@ -99,7 +99,8 @@ async def show_audience(update: Update, context: HuihuiContext) -> str:
         [(_("Union"), f"{PREFIX}unit"), (_("Gender"), f"{PREFIX}gender")],
         [(_("Age"), f"{PREFIX}age"), (_("District"), f"{PREFIX}pick:district"),
          (_("Industry"), f"{PREFIX}pick:industry")],
-        [(_("Verified only {tick}", tick=tick), f"{PREFIX}verified")],
+        [(_("Verified only {tick}", tick=tick), f"{PREFIX}verified"),
+         (_("Event registrants"), f"{PREFIX}events")],
         [(_("Preview ▸"), f"{PREFIX}preview"), (_("Cancel"), f"{PREFIX}cancel")],
     ]))  # fmt: skip
     return AUDIENCE
@@ -121,7 +122,7 @@ def _describe(audience: Audience, unit: str, context: HuihuiContext) -> str:
         labels = [o.text(_, _.language) for o in question.options if o.key in chosen]
         return "、".join(labels) or everyone
 
-    return _(
+    text = _(
         "Audience: members of {unit} · gender: {gender} · age: {ages} · districts: {districts} "
         "· industries: {industries} · verified only: {verified}",
         unit=unit,
@@ -131,6 +132,9 @@ def _describe(audience: Audience, unit: str, context: HuihuiContext) -> str:
         industries=names("industry", audience.industries),
         verified=_("yes") if audience.verified_only else _("no"),
     )
+    if audience.event_id is not None:
+        text += " · " + _("registered for event #{id}", id=audience.event_id)
+    return text
 
 
 def _question(context: HuihuiContext, key: str) -> Question:
@@ -155,6 +159,15 @@ async def audience_button(update: Update, context: HuihuiContext) -> str | int:
         rows = in_rows([(name, f"{PREFIX}unit:{unit_id}") for unit_id, name in choices[:30]], 2)
         await say(update, context, _("Which union's members?"), buttons(rows))
         return AUDIENCE
+    elif action == "events":
+        found = await context.services.events.listing(update.effective_user.id) or []
+        rows = [[(f"#{e.id} {e.title}", f"{PREFIX}event:{e.id}")] for e in found]
+        rows.append([(_("Not limited to an event"), f"{PREFIX}event:0")])
+        await say(update, context, _("Only the people registered for which event?"), buttons(rows))
+        return AUDIENCE
+    elif action.startswith("event:"):
+        # Scope is checked when the size is shown and again when the broadcast is created.
+        _set_audience(context, audience.with_(event_id=int(action.removeprefix("event:")) or None))
     elif action.startswith("unit:"):
         # Scope is checked when the size is shown and again when the broadcast is created.
         _set_audience(context, audience.with_(unit_id=int(action.removeprefix("unit:"))))

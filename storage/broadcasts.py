@@ -20,6 +20,8 @@ from storage.models import (
     DeliveryStatus,
     MatchProfile,
     Member,
+    Registration,
+    RegistrationStatus,
     RosterEntry,
     VerificationAttempt,
 )
@@ -61,6 +63,15 @@ def audience_members(audience: Audience, units: Iterable[int], current_year: int
     )
     if audience.verified_only:
         query = query.where(Member.verified_at.is_not(None))
+    if audience.event_id is not None:
+        query = query.where(
+            Member.id.in_(
+                select(Registration.member_id).where(
+                    Registration.event_id == audience.event_id,
+                    Registration.status != RegistrationStatus.CANCELLED,
+                )
+            )
+        )
     if audience.needs_profile:
         query = query.join(MatchProfile, MatchProfile.member_id == Member.id)
         if audience.gender:

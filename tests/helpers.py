@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.domain.units import parse_units
+from bot.population import populate
 from bot.sandbox import Sandbox, SimulatedUser
 from storage import roster, units
 
@@ -159,3 +160,20 @@ async def sign_up(
     await verify(member, entry[0], entry[1], entry[2])
     await member.press("我承诺" if member.language_code.startswith("zh") else "I promise")
     await answer_questions(member, script, script.keys())
+
+
+async def union_with_members(sb: Sandbox, pudong: int, xuhui: int = 0) -> tuple:
+    """Organisers of 浦东 and 徐汇, ``pudong`` synthetic members in 浦东 and ``xuhui`` in 徐汇."""
+    organiser, sibling = sb.user("浦东管理员"), sb.user("徐汇管理员")
+    await seed_union(sb, [], organisers={PUDONG: [organiser.id], XUHUI: [sibling.id]})
+    now, db = sb.clock.now(), sb.app.services.db
+    year = now.astimezone(sb.settings.tz).year
+    in_pudong = await populate(db, now, year, pudong, unit_id=await unit_id(sb, PUDONG))
+    in_xuhui = await populate(
+        db, now, year, xuhui, unit_id=await unit_id(sb, XUHUI), first_member_id=pudong + 1
+    )
+    return organiser, sibling, in_pudong, in_xuhui
+
+
+def copies(sb: Sandbox, telegram_id: int, text: str) -> int:
+    return sum(1 for e in sb.api.chats[telegram_id] if e.from_bot and e.text == text)

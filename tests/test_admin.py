@@ -10,8 +10,17 @@ from sqlalchemy import func, select
 from bot.broadcasts import Draft
 from bot.domain.audience import Audience
 from bot.sandbox import Sandbox
-from storage.models import AuditEntry, Broadcast, Member, Report, UnitRole, VerificationAttempt
+from storage.models import (
+    AuditEntry,
+    Broadcast,
+    Event,
+    Member,
+    Report,
+    UnitRole,
+    VerificationAttempt,
+)
 from tests.helpers import CITY, PUDONG, XUHUI, seed_union, sign_up, unit_id, verify
+from tests.test_events import publish
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 
 LI = ("李四", "SH0009", "上海电气", "13800000009")
@@ -33,6 +42,7 @@ async def state(sb: Sandbox) -> tuple:
             ).all(),
             await session.scalar(select(func.count()).select_from(AuditEntry)),
             (await session.scalars(select(Broadcast.status).order_by(Broadcast.id))).all(),
+            (await session.scalars(select(Event.status).order_by(Event.id))).all(),
         )
 
 
@@ -71,25 +81,30 @@ async def test_authorisation_matrix(sandbox: Sandbox) -> None:
         pudong.id, Draft("浦东通知"), Audience(await unit_id(sandbox, PUDONG)),
         sandbox.clock.now() + timedelta(days=1),
     )  # fmt: skip
+    event = await publish(sandbox, pudong)
+    heard = len(xiaoyu.texts())  # she is in 浦东: the event's announcement reached her
     before = await state(sandbox)
     commands = [f"/grant 555 {XUHUI} organiser", f"/revoke {pudong.id} {PUDONG} organiser",
-                "/review", "/reports", "/audit", "/broadcasts"]  # fmt: skip
+                "/review", "/reports", "/audit", "/broadcasts", "/events",
+                f"/event_edit {event} title 改名"]  # fmt: skip
     buttons = [f"review:approve:{attempt}", f"review:reject:{attempt}",
                f"review:why:mismatch:{attempt}", f"mod:suspend:{reported}",
                f"mod:dismiss:{reported}", f"mod:warn:{reported}",
-               f"mod:lift:{reported}", f"bcx:{broadcast}"]  # fmt: skip
+               f"mod:lift:{reported}", f"bcx:{broadcast}", f"eva:{event}", f"evq:{event}",
+               f"evg:{event}:6", f"evx:{event}", f"evxy:{event}"]  # fmt: skip
     for outsider in (ming, hongniang, xuhui):  # a member, a matchmaker, a sibling organiser
         for command in commands:
             await outsider.send(command)
             reply = outsider.last_text()
             refused = ("只供工会管理员使用", "只供超级管理员使用", "你只能在你所在单位的下级单位",
-                       "没有待审核", "没有待处理的举报", "还没有群发")  # fmt: skip
+                       "没有待审核", "没有待处理的举报", "还没有群发", "还没有活动",
+                       "只有主办工会的管理员")  # fmt: skip
             assert any(words in reply for words in refused), (outsider.first_name, command, reply)
             assert "李思" not in reply and "小雨 ·" not in reply
         for data in buttons:
             await outsider.forge_press(data)
         assert await state(sandbox) == before, outsider.first_name
-    assert xiaoyu.texts()[-1].startswith("/edit")  # the member heard nothing from any of it
+    assert len(xiaoyu.texts()) == heard  # the member heard nothing from any of it
 
 
 async def test_review_queue_approves_with_the_roster_beside_what_was_entered(

@@ -12,29 +12,11 @@ from sqlalchemy import select
 from bot.broadcast_sender import in_flight_bound
 from bot.broadcasts import Draft
 from bot.domain.audience import Audience
-from bot.population import populate
 from bot.sandbox import Sandbox
 from storage.models import Broadcast, MatchProfile, Member
-from tests.helpers import PUDONG, XUHUI, seed_union, unit_id
+from tests.helpers import PUDONG, copies, union_with_members, unit_id
 
 BOLD = [{"type": "bold", "offset": 0, "length": 4}]
-
-
-async def union_with_members(sb: Sandbox, pudong: int, xuhui: int = 0) -> tuple:
-    """Organisers of 浦东 and 徐汇, ``pudong`` synthetic members in 浦东 and ``xuhui`` in 徐汇."""
-    organiser, sibling = sb.user("浦东管理员"), sb.user("徐汇管理员")
-    await seed_union(sb, [], organisers={PUDONG: [organiser.id], XUHUI: [sibling.id]})
-    now, db = sb.clock.now(), sb.app.services.db
-    year = now.astimezone(sb.settings.tz).year
-    in_pudong = await populate(db, now, year, pudong, unit_id=await unit_id(sb, PUDONG))
-    in_xuhui = await populate(
-        db, now, year, xuhui, unit_id=await unit_id(sb, XUHUI), first_member_id=pudong + 1
-    )
-    return organiser, sibling, in_pudong, in_xuhui
-
-
-def copies(sb: Sandbox, telegram_id: int, text: str) -> int:
-    return sum(1 for e in sb.api.chats[telegram_id] if e.from_bot and e.text == text)
 
 
 async def female_ids(sb: Sandbox, telegram_ids: list[int]) -> set[int]:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 AGE_LIMITS = (18, 80)
+_SEPARATORS = re.compile(r"[,，、;；/\s]+")
 _RANGE = re.compile(r"^\s*(\d{2})\s*[-–—~～至到]\s*(\d{2})\s*(岁)?\s*$")
 
 
@@ -64,3 +65,20 @@ def parse_age_range(text: str) -> tuple[int, int] | None:
     if low < AGE_LIMITS[0] or high > AGE_LIMITS[1]:
         return None
     return low, high
+
+
+def pick_named(text: str, names: dict[str, set[str]]) -> tuple[tuple[str, ...], list[str]]:
+    """Keys named in a typed list ("浦东新区、徐汇" or "Pudong, Xuhui"), matched on any of each
+    key's names, case-blind; a unique prefix is enough. Returns (keys, words not understood)."""
+    keys: list[str] = []
+    unknown: list[str] = []
+    for word in filter(None, (w.strip() for w in _SEPARATORS.split(text))):
+        lowered = word.lower()
+        exact = [k for k, n in names.items() if lowered in {x.lower() for x in n}]
+        partial = [k for k, n in names.items() if any(x.lower().startswith(lowered) for x in n)]
+        found = exact or (partial if len(partial) == 1 else [])
+        if found:
+            keys += [k for k in found if k not in keys]
+        else:
+            unknown.append(word)
+    return tuple(keys), unknown

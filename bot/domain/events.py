@@ -1,0 +1,112 @@
+"""Event rules without Telegram or SQL: who may sign up (and why not), places and per-gender
+quotas, the waitlist order, mutual choice pairs and the pairing rate (牵手率)."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class Refusal(enum.StrEnum):
+    NOT_VERIFIED = "not_verified"
+    OUTSIDE_UNION = "outside_union"
+    AGE = "age"
+    INDUSTRY = "industry"
+    DISTRICT = "district"
+    NO_GENDER = "no_gender"  # per-gender quotas need the member's gender from their profile
+    DEADLINE = "deadline"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    age_min: int | None = None
+    age_max: int | None = None
+    industries: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"age_min": self.age_min, "age_max": self.age_max,
+                "industries": list(self.industries), "districts": list(self.districts)}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Conditions:
+        return cls(
+            data.get("age_min"),
+            data.get("age_max"),
+            tuple(data.get("industries") or ()),
+            tuple(data.get("districts") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Capacity:
+    total: int | None = None
+    male: int | None = None
+    female: int | None = None
+
+    @property
+    def by_gender(self) -> bool:
+        return self.male is not None or self.female is not None
+
+    def has_place(self, registered: Counter[str], gender: str | None) -> bool:
+        """Whether one more member of ``gender`` fits, given who holds a place."""
+        if self.total is not None and sum(registered.values()) >= self.total:
+            return False
+        quota = {"male": self.male, "female": self.female}.get(gender or "")
+        return quota is None or registered[gender or ""] < quota
+
+
+@dataclass(frozen=True)
+class Applicant:
+    verified: bool
+    in_scope: bool
+    gender: str | None
+    age: int | None
+    industry: str | None
+    district: str | None
+
+
+def refusals(applicant: Applicant, conditions: Conditions, capacity: Capacity) -> list[Refusal]:
+    """Every reason the applicant may not sign up (empty: they may)."""
+    found = []
+    if not applicant.verified:
+        found.append(Refusal.NOT_VERIFIED)
+    elif not applicant.in_scope:
+        found.append(Refusal.OUTSIDE_UNION)
+    if conditions.age_min is not None or conditions.age_max is not None:
+        low, high = conditions.age_min or 0, conditions.age_max or 200
+        if applicant.age is None or not low <= applicant.age <= high:
+            found.append(Refusal.AGE)
+    if conditions.industries and applicant.industry not in conditions.industries:
+        found.append(Refusal.INDUSTRY)
+    if conditions.districts and applicant.district not in conditions.districts:
+        found.append(Refusal.DISTRICT)
+    if capacity.by_gender and applicant.gender not in ("male", "female"):
+        found.append(Refusal.NO_GENDER)
+    return found
+
+
+def next_from_waitlist(
+    waitlist: Sequence[tuple[int, str | None]], capacity: Capacity, registered: Counter[str]
+) -> int | None:
+    """The first waiting registration (in waitlist order) that now fits, if any: with per-gender
+    quotas a freed man's place goes to the first waiting man, not the first in line."""
+    for registration_id, gender in waitlist:
+        if capacity.has_place(registered, gender):
+            return registration_id
+    return None
+
+
+def mutual_pairs(choices: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pairs (low id, high id) who picked each other."""
+    picked = set(choices)
+    return sorted({(min(a, b), max(a, b)) for a, b in picked if (b, a) in picked and a != b})
+
+
+def pairing_rate(attendees: int, pairs: int) -> float:
+    """牵手率: the share of attendees who left with a mutual match."""
+    return 2 * pairs / attendees if attendees else 0.0

@@ -1,0 +1,831 @@
+"""Events: created and managed by organisers within their scope, announced through the durable
+broadcast delivery, signed up for with eligibility, quotas and a waitlist, reminded, checked in,
+closed with a mutual choice (互选), and split into smart groups.
+
+Scheduled work, all through the scheduler (once, also across restarts):
+* a reminder per registrant and configured lead time (24 h and 2 h by default), expiring when
+  the event begins: missed while the bot was down, it is sent at start if the event has not
+  begun, otherwise dropped;
+* the mutual choice opening when the event ends, and closing at its deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
+
+from bot import follow_ups, notifications
+from bot.administration import Administration
+from bot.broadcasts import Broadcasts, Draft
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.audience import Audience
+from bot.domain.events import (
+    Applicant,
+    Capacity,
+    Conditions,
+    Refusal,
+    mutual_pairs,
+    next_from_waitlist,
+    pairing_rate,
+    refusals,
+)
+from bot.domain.grouping import Attendee, make_groups
+from bot.domain.units import subtree
+from bot.i18n import N_, Translator, translator
+from bot.languages import LanguagePreferences
+from bot.scheduler import DueTask, Scheduler
+from storage import audit, units
+from storage.models import (
+    Event,
+    EventChoice,
+    EventStatus,
+    MatchProfile,
+    Member,
+    ProfileAnswer,
+    Registration,
+    RegistrationStatus,
+    RosterEntry,
+)
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+
+CHOICE_OPEN, CHOICE_CLOSE = "event_choice_open", "event_choice_close"
+JOIN, PICK = "ev:join:", "ev:pick:"
+SIGN_UP_LABEL = N_("Sign up")
+CHOICE_WINDOW = timedelta(days=1)
+# How long before the start attendees may check in.
+CHECK_IN_OPENS = timedelta(hours=3)
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """What an organiser entered for a new event."""
+
+    unit_id: int
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str | None
+    capacity: Capacity
+    conditions: Conditions
+    signup_deadline: datetime
+    announce_at: datetime
+    choice_limit: int = 3
+
+
+@dataclass(frozen=True)
+class SignUp:
+    status: str  # registered, waitlisted, already, refused, unknown
+    refusals: tuple[Refusal, ...] = ()
+    badge: int | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    member_id: int
+    telegram_id: int | None
+    nickname: str
+    badge: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    event: Event
+    registered: Counter[str]
+    waitlisted: int
+    checked_in: int
+    pairs: int
+    rate: float | None = None
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    attendees: int
+    pairs: list[tuple[Person, Person]] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return pairing_rate(self.attendees, len(self.pairs))
+
+
+class Events:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        administration: Administration,
+        scheduler: Scheduler,
+        broadcasts: Broadcasts,
+        languages: LanguagePreferences,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._administration = administration
+        self._scheduler = scheduler
+        self._broadcasts = broadcasts
+        self._languages = languages
+
+    # Organisers
+    async def create(self, actor: int, spec: EventSpec) -> int | None:
+        """Publish an event and schedule its announcement; None if outside the actor's scope."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            if spec.unit_id not in (await self._administration.authority(session, actor)).scope:
+                return None
+            event = Event(
+                unit_id=spec.unit_id,
+                created_by=actor,
+                title=spec.title,
+                description=spec.description,
+                starts_at=spec.starts_at,
+                ends_at=spec.ends_at,
+                venue=spec.venue,
+                capacity=spec.capacity.total,
+                capacity_male=spec.capacity.male,
+                capacity_female=spec.capacity.female,
+                conditions=spec.conditions.to_json(),
+                signup_deadline=spec.signup_deadline,
+                announce_at=spec.announce_at,
+                status=EventStatus.PUBLISHED,
+                checkin_code=f"{secrets.randbelow(10**6):06d}",
+                choice_limit=spec.choice_limit,
+                choice_deadline=spec.ends_at + CHOICE_WINDOW,
+                created_at=now,
+            )
+            session.add(event)
+            await session.flush()
+            audit.record(session, actor, "event_create", spec.unit_id, now, event=event.id)
+        conditions = spec.conditions
+        audience = Audience(
+            spec.unit_id,
+            age_min=conditions.age_min,
+            age_max=conditions.age_max,
+            districts=conditions.districts,
+            industries=conditions.industries,
+            verified_only=True,
+        )
+        draft = Draft(
+            announcement_text(event, self._settings),
+            button={"label": SIGN_UP_LABEL, "data": f"{JOIN}{event.id}"},
+        )
+        send_at = spec.announce_at if spec.announce_at > now else None
+        announcement = await self._broadcasts.create(actor, draft, audience, send_at)
+        async with self._db.begin() as session:
+            stored = await session.get(Event, event.id)
+            stored.announcement_id = announcement
+        await self._scheduler.schedule(
+            CHOICE_OPEN, spec.ends_at, {"event_id": event.id}, key=f"{CHOICE_OPEN}:{event.id}"
+        )
+        await self._scheduler.schedule(
+            CHOICE_CLOSE,
+            spec.ends_at + CHOICE_WINDOW,
+            {"event_id": event.id},
+            key=f"{CHOICE_CLOSE}:{event.id}",
+        )
+        return event.id
+
+    async def managed(self, actor: int, event_id: int) -> Event | None:
+        """The event if the actor may manage it."""
+        async with self._db() as session:
+            event = await session.get(Event, event_id)
+            power = await self._administration.authority(session, actor)
+            return event if event is not None and event.unit_id in power.scope else None
+
+    async def listing(self, actor: int, limit: int = 10) -> list[Event] | None:
+        async with self._db() as session:
+            power = await self._administration.authority(session, actor)
+            if not power.any:
+                return None
+            found = await session.scalars(
+                select(Event)
+                .where(Event.unit_id.in_(power.scope))
+                .order_by(Event.starts_at.desc())
+                .limit(limit)
+            )
+            return list(reversed(found.all()))
+
+    async def edit(self, actor: int, event_id: int, field_name: str, value: str) -> str:
+        """title / description / venue; done, not_allowed or unknown_field."""
+        if field_name not in ("title", "description", "venue"):
+            return "unknown_field"
+        async with self._db.begin() as session:
+            event = await session.get(Event, event_id, with_for_update=True)
+            power = await self._administration.authority(session, actor)
+            if event is None or event.unit_id not in power.scope:
+                return "not_allowed"
+            setattr(event, field_name, value[:200] if field_name != "description" else value)
+            audit.record(
+                session,
+                actor,
+                "event_edit",
+                event.unit_id,
+                self._clock.now(),
+                event=event_id,
+                field=field_name,
+            )
+        return "done"
+
+    async def cancel(self, actor: int, event_id: int) -> int | None:
+        """Cancel the event and tell everyone registered or waiting (through a broadcast);
+        returns how many will be told, None if not allowed or already cancelled."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            event = await session.get(Event, event_id, with_for_update=True)
+            power = await self._administration.authority(session, actor)
+            if event is None or event.unit_id not in power.scope:
+                return None
+            if event.status == EventStatus.CANCELLED:
+                return None
+            event.status = EventStatus.CANCELLED
+            told = await session.scalar(
+                select(func.count()).where(
+                    Registration.event_id == event_id,
+                    Registration.status != RegistrationStatus.CANCELLED,
+                )
+            )
+            registrants = (
+                await session.scalars(
+                    select(Registration.member_id).where(Registration.event_id == event_id)
+                )
+            ).all()
+            audit.record(session, actor, "event_cancel", event.unit_id, now, event=event_id)
+        if event.announcement_id is not None:
+            await self._broadcasts.cancel(actor, event.announcement_id)
+        for key in (f"{CHOICE_OPEN}:{event_id}", f"{CHOICE_CLOSE}:{event_id}"):
+            await self._scheduler.cancel(key)
+        for member_id in registrants:
+            await self._cancel_reminders(event_id, member_id)
+        if told:
+            await self._broadcasts.create(
+                actor,
+                Draft(cancellation_text(event, self._settings)),
+                Audience(event.unit_id, event_id=event_id),
+            )
+        return told or 0
+
+    async def overview(self, actor: int, event_id: int) -> Overview | None:
+        async with self._db() as session:
+            event = await session.get(Event, event_id)
+            power = await self._administration.authority(session, actor)
+            if event is None or event.unit_id not in power.scope:
+                return None
+            rows = await session.execute(
+                select(Registration.status, Registration.gender, func.count())
+                .where(Registration.event_id == event_id)
+                .group_by(Registration.status, Registration.gender)
+            )
+            registered: Counter[str] = Counter()
+            waitlisted = 0
+            for status, gender, count in rows.all():
+                if status == RegistrationStatus.REGISTERED:
+                    registered[gender or "unknown"] += count
+                elif status == RegistrationStatus.WAITLISTED:
+                    waitlisted += count
+            checked_in = await _attendee_count(session, event_id)
+            choices = (
+                await session.execute(
+                    select(EventChoice.chooser_id, EventChoice.chosen_id).where(
+                        EventChoice.event_id == event_id
+                    )
+                )
+            ).all()
+        pairs = len(mutual_pairs(tuple(c) for c in choices)) if event.choice_closed else 0
+        rate = pairing_rate(checked_in, pairs) if event.choice_closed else None
+        return Overview(event, registered, waitlisted, checked_in, pairs, rate)
+
+    # Members
+    async def view(self, event_id: int) -> Event | None:
+        async with self._db() as session:
+            event = await session.get(Event, event_id)
+            return event if event is not None and event.status == EventStatus.PUBLISHED else None
+
+    async def sign_up(self, telegram_id: int, event_id: int) -> SignUp:
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            event = await session.get(Event, event_id, with_for_update=True)
+            if event is None:
+                return SignUp("unknown")
+            if event.status == EventStatus.CANCELLED:
+                return SignUp("refused", (Refusal.CANCELLED,))
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            if member is None or member.verified_at is None:
+                return SignUp("refused", (Refusal.NOT_VERIFIED,))
+            existing = await session.scalar(
+                select(Registration).where(
+                    Registration.event_id == event_id, Registration.member_id == member.id
+                )
+            )
+            if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+                return SignUp("already", badge=existing.badge)
+            if now > event.signup_deadline:
+                return SignUp("refused", (Refusal.DEADLINE,))
+            applicant = await self._applicant(session, member, event)
+            capacity = _capacity(event)
+            found = refusals(applicant, Conditions.from_json(event.conditions), capacity)
+            if found:
+                return SignUp("refused", tuple(found))
+            place = capacity.has_place(await _held(session, event_id), applicant.gender)
+            status = RegistrationStatus.REGISTERED if place else RegistrationStatus.WAITLISTED
+            badge = (
+                await session.scalar(
+                    select(func.max(Registration.badge)).where(Registration.event_id == event_id)
+                )
+                or 0
+            ) + 1
+            if existing is None:
+                session.add(
+                    Registration(
+                        event_id=event_id,
+                        member_id=member.id,
+                        status=status,
+                        badge=badge,
+                        gender=applicant.gender,
+                        registered_at=now,
+                    )
+                )
+            else:
+                existing.status, existing.badge, existing.registered_at = status, badge, now
+            member_id = member.id
+        if place:
+            await self._plan_reminders(event, member_id, telegram_id)
+        return SignUp(status.value, badge=badge)
+
+    async def withdraw(self, telegram_id: int, event_id: int) -> tuple[bool, int | None]:
+        """Give up a place (or leave the waitlist). Returns (done, Telegram id of the member
+        promoted from the waitlist to the freed place)."""
+        async with self._db.begin() as session:
+            event = await session.get(Event, event_id, with_for_update=True)
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            if event is None or member is None:
+                return False, None
+            registration = await session.scalar(
+                select(Registration).where(
+                    Registration.event_id == event_id, Registration.member_id == member.id
+                )
+            )
+            if registration is None or registration.status == RegistrationStatus.CANCELLED:
+                return False, None
+            freed = registration.status == RegistrationStatus.REGISTERED
+            registration.status = RegistrationStatus.CANCELLED
+            await session.flush()
+            promoted = None
+            if freed and event.status == EventStatus.PUBLISHED:
+                promoted = await self._promote(session, event)
+        await self._cancel_reminders(event_id, member.id)
+        if promoted is None:
+            return True, None
+        await self._plan_reminders(event, promoted.member_id, promoted.telegram_id)
+        return True, promoted.telegram_id
+
+    async def my_events(self, telegram_id: int) -> list[tuple[Event, Registration]]:
+        async with self._db() as session:
+            rows = await session.execute(
+                select(Event, Registration)
+                .join(Registration, Registration.event_id == Event.id)
+                .join(Member, Member.id == Registration.member_id)
+                .where(
+                    Member.telegram_id == telegram_id,
+                    Registration.status != RegistrationStatus.CANCELLED,
+                    Event.ends_at > self._clock.now() - CHOICE_WINDOW,
+                )
+                .order_by(Event.starts_at)
+            )
+            return [(event, registration) for event, registration in rows.all()]
+
+    async def check_in(self, telegram_id: int, code: str) -> tuple[str, Event | None, int | None]:
+        """(checked_in | already | wrong_code | not_registered, event, badge)"""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            rows = await session.execute(
+                select(Event, Registration)
+                .join(Registration, Registration.event_id == Event.id)
+                .join(Member, Member.id == Registration.member_id)
+                .where(
+                    Member.telegram_id == telegram_id,
+                    Registration.status == RegistrationStatus.REGISTERED,
+                    Event.status == EventStatus.PUBLISHED,
+                    Event.starts_at <= now + CHECK_IN_OPENS,
+                    Event.ends_at >= now,
+                )
+            )
+            found = rows.all()
+            if not found:
+                return "not_registered", None, None
+            for event, registration in found:
+                if secrets.compare_digest(event.checkin_code, code.strip()):
+                    if registration.checked_in_at is not None:
+                        return "already", event, registration.badge
+                    registration.checked_in_at = now
+                    return "checked_in", event, registration.badge
+            return "wrong_code", found[0][0], None
+
+    async def choice_options(
+        self, telegram_id: int, event_id: int
+    ) -> tuple[Event, list[Person], set[int]] | None:
+        """The attendees a member may pick from (the other gender, if known), and their picks;
+        None unless the member attended and the choice is open."""
+        async with self._db() as session:
+            event, me = await self._choosing(session, telegram_id, event_id)
+            if event is None or me is None:
+                return None
+            people = [
+                p
+                for p in await _attendees(session, event_id)
+                if p.member_id != me.member_id
+                and p.member_id not in await _same_gender(session, event_id, me.member_id)
+            ]
+            chosen = set(
+                (
+                    await session.scalars(
+                        select(EventChoice.chosen_id).where(
+                            EventChoice.event_id == event_id,
+                            EventChoice.chooser_id == me.member_id,
+                        )
+                    )
+                ).all()
+            )
+            return event, people, chosen
+
+    async def toggle_choice(self, telegram_id: int, event_id: int, chosen_id: int) -> str:
+        """picked / unpicked / full / closed"""
+        options = await self.choice_options(telegram_id, event_id)
+        if options is None:
+            return "closed"
+        event, people, chosen = options
+        if chosen_id not in {p.member_id for p in people}:
+            return "closed"
+        async with self._db.begin() as session:
+            me = await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id))
+            if chosen_id in chosen:
+                choice = await session.get(EventChoice, (event_id, me, chosen_id))
+                await session.delete(choice)
+                return "unpicked"
+            if len(chosen) >= event.choice_limit:
+                return "full"
+            session.add(EventChoice(event_id=event_id, chooser_id=me, chosen_id=chosen_id))
+            return "picked"
+
+    async def close_choice(self, event_id: int) -> ChoiceResult | None:
+        """Mutual picks become matches (once); None if already closed or cancelled."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            event = await session.get(Event, event_id, with_for_update=True)
+            if event is None or event.choice_closed or event.status != EventStatus.PUBLISHED:
+                return None
+            event.choice_closed = True
+            choices = (
+                await session.execute(
+                    select(EventChoice.chooser_id, EventChoice.chosen_id).where(
+                        EventChoice.event_id == event_id
+                    )
+                )
+            ).all()
+            people = {p.member_id: p for p in await _attendees(session, event_id)}
+            pairs = []
+            for a, b in mutual_pairs(tuple(c) for c in choices):
+                await follow_ups.record_match(session, a, b, "event", now)
+                pairs.append((people[a], people[b]))
+            return ChoiceResult(len(people), pairs)
+
+    async def attendees(self, event_id: int) -> list[Person]:
+        async with self._db() as session:
+            return await _attendees(session, event_id)
+
+    async def groups(self, actor: int, event_id: int, size: int) -> list[list[Person]] | None:
+        """Split the attendees (checked in; before the event, those registered) into groups."""
+        async with self._db.begin() as session:
+            event = await session.get(Event, event_id)
+            power = await self._administration.authority(session, actor)
+            if event is None or event.unit_id not in power.scope:
+                return None
+            people = await _attendees(session, event_id) or await _attendees(
+                session, event_id, checked_in=False
+            )
+            facts = await _grouping_facts(session, [p.member_id for p in people])
+            attendees = [
+                Attendee(p.member_id, *facts.get(p.member_id, (None, frozenset(), None)))
+                for p in people
+            ]
+            by_id = {p.member_id: p for p in people}
+            groups = make_groups(attendees, size, seed=event_id)
+            for number, group in enumerate(groups, start=1):
+                for attendee in group:
+                    registration = await session.scalar(
+                        select(Registration).where(
+                            Registration.event_id == event_id,
+                            Registration.member_id == attendee.id,
+                        )
+                    )
+                    registration.group_no = number
+            audit.record(
+                session,
+                actor,
+                "event_groups",
+                event.unit_id,
+                self._clock.now(),
+                event=event_id,
+                size=size,
+            )
+            return [[by_id[a.id] for a in group] for group in groups]
+
+    # Internals
+    async def _applicant(self, session: AsyncSession, member: Member, event: Event) -> Applicant:
+        profile = await session.get(MatchProfile, member.id)
+        tree = await units.parents(session)
+        year = self._clock.now().astimezone(self._settings.tz).year
+        return Applicant(
+            verified=member.verified_at is not None,
+            in_scope=member.unit_id in subtree(event.unit_id, tree),
+            gender=profile.gender if profile else None,
+            age=year - profile.birth_year if profile and profile.birth_year else None,
+            industry=profile.industry if profile else None,
+            district=profile.district if profile else None,
+        )
+
+    async def _promote(self, session: AsyncSession, event: Event) -> Person | None:
+        waiting = (
+            await session.execute(
+                select(Registration.id, Registration.gender)
+                .where(
+                    Registration.event_id == event.id,
+                    Registration.status == RegistrationStatus.WAITLISTED,
+                )
+                .order_by(Registration.registered_at, Registration.id)
+            )
+        ).all()
+        chosen = next_from_waitlist(
+            [tuple(w) for w in waiting], _capacity(event), await _held(session, event.id)
+        )
+        if chosen is None:
+            return None
+        registration = await session.get(Registration, chosen)
+        registration.status = RegistrationStatus.REGISTERED
+        telegram_id = await session.scalar(
+            select(Member.telegram_id).where(Member.id == registration.member_id)
+        )
+        return Person(registration.member_id, telegram_id, "", registration.badge)
+
+    async def _plan_reminders(self, event: Event, member_id: int, telegram_id: int) -> None:
+        now = self._clock.now()
+        local = event.starts_at.astimezone(self._settings.tz)
+        for hours in self._settings.event_reminders:
+            due = event.starts_at - timedelta(hours=hours)
+            if due <= now:
+                continue  # signed up after this reminder's time: nothing to remind of yet
+            await notifications.schedule_notice(
+                self._scheduler,
+                telegram_id,
+                N_(
+                    "Reminder: “{title}” starts at {time}, {venue}. At the venue, send /checkin "
+                    "and the code the organisers show."
+                ),
+                due,
+                values={
+                    "title": event.title,
+                    "time": f"{local:%m-%d %H:%M}",
+                    "venue": event.venue or "online / 线上",
+                },
+                key=_reminder_key(event.id, member_id, hours),
+                expires_at=event.starts_at,
+                member_id=member_id,
+            )
+
+    async def _cancel_reminders(self, event_id: int, member_id: int) -> None:
+        for hours in self._settings.event_reminders:
+            await self._scheduler.cancel(_reminder_key(event_id, member_id, hours))
+
+    async def _choosing(
+        self, session: AsyncSession, telegram_id: int, event_id: int
+    ) -> tuple[Event | None, Person | None]:
+        event = await session.get(Event, event_id)
+        now = self._clock.now()
+        if (
+            event is None
+            or event.status != EventStatus.PUBLISHED
+            or event.choice_closed
+            or not event.ends_at <= now < event.choice_deadline
+        ):
+            return None, None
+        me = next(
+            (p for p in await _attendees(session, event_id) if p.telegram_id == telegram_id), None
+        )
+        return event, me
+
+
+def _reminder_key(event_id: int, member_id: int, hours: int) -> str:
+    return f"event_reminder:{event_id}:{member_id}:{hours}h"
+
+
+def _capacity(event: Event) -> Capacity:
+    return Capacity(event.capacity, event.capacity_male, event.capacity_female)
+
+
+async def _held(session: AsyncSession, event_id: int) -> Counter[str]:
+    """Places held, by gender."""
+    rows = await session.execute(
+        select(Registration.gender, func.count())
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+        )
+        .group_by(Registration.gender)
+    )
+    return Counter({gender or "": count for gender, count in rows.all()})
+
+
+async def _attendees(
+    session: AsyncSession, event_id: int, *, checked_in: bool = True
+) -> list[Person]:
+    query = (
+        select(Registration.member_id, Member.telegram_id, ProfileAnswer.value, Registration.badge)
+        .join(Member, Member.id == Registration.member_id)
+        .outerjoin(
+            ProfileAnswer,
+            (ProfileAnswer.member_id == Registration.member_id)
+            & (ProfileAnswer.question == "nickname"),
+        )
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+        )
+        .order_by(Registration.badge)
+    )
+    if checked_in:
+        query = query.where(Registration.checked_in_at.is_not(None))
+    rows = await session.execute(query)
+    return [Person(m, t, str(nickname or "—"), badge) for m, t, nickname, badge in rows.all()]
+
+
+async def _attendee_count(session: AsyncSession, event_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event_id, Registration.checked_in_at.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+async def _same_gender(session: AsyncSession, event_id: int, member_id: int) -> set[int]:
+    """Attendees of the member's own gender (not offered in the mutual choice)."""
+    mine = await session.scalar(
+        select(Registration.gender).where(
+            Registration.event_id == event_id, Registration.member_id == member_id
+        )
+    )
+    if mine is None:
+        return set()
+    rows = await session.scalars(
+        select(Registration.member_id).where(
+            Registration.event_id == event_id, Registration.gender == mine
+        )
+    )
+    return set(rows.all())
+
+
+async def _grouping_facts(
+    session: AsyncSession, member_ids: list[int]
+) -> dict[int, tuple[str | None, frozenset[str], str | None]]:
+    rows = await session.execute(
+        select(
+            MatchProfile.member_id, MatchProfile.gender, MatchProfile.features, RosterEntry.employer
+        )
+        .outerjoin(RosterEntry, RosterEntry.member_id == MatchProfile.member_id)
+        .where(MatchProfile.member_id.in_(member_ids))
+    )
+    return {
+        member_id: (gender, frozenset((features or {}).get("interests", {})), employer)
+        for member_id, gender, features, employer in rows.all()
+    }
+
+
+def _both_languages(render: Any) -> str:
+    """System-written broadcasts go to everyone in one message: Chinese first, then English."""
+    return render(translator("zh")) + "\n\n" + render(translator("en"))
+
+
+def _when(event: Event, settings: Settings) -> str:
+    start = event.starts_at.astimezone(settings.tz)
+    end = event.ends_at.astimezone(settings.tz)
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
+def announcement_text(event: Event, settings: Settings) -> str:
+    """The organiser's own words with the time and place: one language is enough."""
+    _ = translator(settings.default_language)
+    return event_card(event, settings, _)
+
+
+def event_card(event: Event, settings: Settings, _: Translator) -> str:
+    head = _("📣 {title}\n🕒 {time}\n📍 {venue}", title=event.title,
+             time=_when(event, settings), venue=event.venue or _("Online"))  # fmt: skip
+    return head + "\n" + event.description
+
+
+def cancellation_text(event: Event, settings: Settings) -> str:
+    def render(_: Translator) -> str:
+        return _(
+            "“{title}” ({time}) is cancelled. We are sorry; you will hear about the next one.",
+            title=event.title,
+            time=_when(event, settings),
+        )
+
+    return _both_languages(render)
+
+
+def signup_button(event_id: int, _: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(_(SIGN_UP_LABEL), callback_data=f"{JOIN}{event_id}")]]
+    )
+
+
+async def open_choice(application: HuihuiApplication, task: DueTask) -> None:
+    """The event has ended: each attendee is invited to pick the people they would meet again."""
+    services = application.services
+    event_id = int(task.payload["event_id"])
+    event = await services.events.view(event_id)
+    if event is None:
+        return
+    deadline = event.choice_deadline.astimezone(services.settings.tz)
+    for person in await services.events.attendees(event_id):
+        if person.telegram_id is None:
+            continue
+        _ = translator(await services.languages.resolve_id(person.telegram_id))
+        text = _(
+            "Thank you for coming to “{title}”! Mutual choice (互选) is open until {time}: pick "
+            "up to {limit} people you would like to meet again. Only mutual picks are revealed.",
+            title=event.title,
+            time=f"{deadline:%m-%d %H:%M}",
+            limit=event.choice_limit,
+        )
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(_("Choose"), callback_data=f"{PICK}{event_id}")]]
+        )
+        try:
+            await application.bot.send_message(person.telegram_id, text, reply_markup=markup)
+        except TelegramError as error:
+            _LOGGER.info("mutual choice invitation not delivered: %s", type(error).__name__)
+
+
+async def close_choice(application: HuihuiApplication, task: DueTask) -> None:
+    services = application.services
+    event_id = int(task.payload["event_id"])
+    result = await services.events.close_choice(event_id)
+    if result is None:
+        return
+    for a, b in result.pairs:
+        for me, other in ((a, b), (b, a)):
+            if me.telegram_id is None:
+                continue
+            _ = translator(await services.languages.resolve_id(me.telegram_id))
+            text = _(
+                "🎉 A mutual choice! You and {nickname} #{badge} picked each other. "
+                "Send /matches to get in touch.",
+                nickname=other.nickname,
+                badge=other.badge,
+            )
+            await _tell(application, me.telegram_id, text)
+    async with services.db() as session:
+        event = await session.get(Event, event_id)
+    if event is not None and event.created_by is not None:
+        _ = translator(await services.languages.resolve_id(event.created_by))
+        await _tell(
+            application,
+            event.created_by,
+            _(
+                "Mutual choice of “{title}” closed: {attendees} attended, {pairs} pair(s), "
+                "pairing rate {rate}.",
+                title=event.title,
+                attendees=result.attendees,
+                pairs=len(result.pairs),
+                rate=f"{result.rate:.0%}",
+            ),
+        )
+
+
+async def _tell(application: HuihuiApplication, telegram_id: int, text: str) -> None:
+    try:
+        await application.bot.send_message(telegram_id, text)
+    except TelegramError as error:
+        _LOGGER.info("event notice not delivered: %s", type(error).__name__)
+
+
+def register(scheduler: Scheduler) -> None:
+    scheduler.register(CHOICE_OPEN, open_choice)
+    scheduler.register(CHOICE_CLOSE, close_choice)

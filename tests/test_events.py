@@ -1,0 +1,385 @@
+"""Events through the sandbox, moving the clock with ``advance``: announcement to the eligible,
+quotas and waitlist, reminders exactly once (also across restarts and downtime), check-in,
+mutual choice and pairing rate, smart groups, cancellation, follow-ups."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.domain.events import Capacity, Conditions
+from bot.events import EventSpec
+from bot.sandbox import Sandbox, SimulatedUser
+from storage.models import Event, FollowUp, Match, MatchProfile, Member, Registration, RosterEntry
+from tests.helpers import PUDONG, copies, union_with_members, unit_id
+
+TITLE = "滨江徒步联谊"
+
+
+async def publish(sb: Sandbox, organiser: SimulatedUser, **changes: object) -> int:
+    now = sb.clock.now()
+    spec = EventSpec(
+        unit_id=await unit_id(sb, PUDONG),
+        title=TITLE,
+        description="滨江步道十公里，终点有茶歇。",
+        starts_at=now + timedelta(days=3),
+        ends_at=now + timedelta(days=3, hours=3),
+        venue="浦东滨江大道 1 号",
+        capacity=Capacity(),
+        conditions=Conditions(),
+        signup_deadline=now + timedelta(days=2),
+        announce_at=now,
+    )
+    event_id = await sb.app.services.events.create(organiser.id, replace(spec, **changes))
+    await sb.settle()
+    return event_id
+
+
+async def by_gender(sb: Sandbox, telegram_ids: list[int]) -> dict[str, list[int]]:
+    async with sb.app.services.db() as session:
+        rows = await session.execute(
+            select(Member.telegram_id, MatchProfile.gender)
+            .join(MatchProfile, MatchProfile.member_id == Member.id)
+            .where(Member.telegram_id.in_(telegram_ids))
+            .order_by(Member.id)
+        )
+        found: dict[str, list[int]] = {"male": [], "female": []}
+        for telegram_id, gender in rows.all():
+            found[gender].append(telegram_id)
+        return found
+
+
+async def join(sb: Sandbox, telegram_id: int, event_id: int) -> SimulatedUser:
+    member = sb.user(f"会员{telegram_id % 1000}", user_id=telegram_id)
+    await member.send(f"/start event_{event_id}")
+    await member.press("报名")
+    return member
+
+
+async def event_row(sb: Sandbox, event_id: int) -> Event:
+    async with sb.app.services.db() as session:
+        return await session.get(Event, event_id)
+
+
+def reminders(member: SimulatedUser) -> list[str]:
+    return [t for t in member.texts() if t.startswith("提醒：")]
+
+
+async def test_an_organiser_creates_an_event_step_by_step(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 5)
+    tz = sandbox.settings.tz
+    start = (
+        (sandbox.clock.now() + timedelta(days=7))
+        .astimezone(tz)
+        .replace(hour=14, minute=0, second=0, microsecond=0)
+    )
+    await organiser.send("/event_new")
+    await organiser.send(TITLE)
+    await organiser.send("滨江步道十公里。")
+    await organiser.send("昨天下午")
+    assert "请输入将来的日期和时间" in organiser.last_text()
+    await organiser.send(f"{start:%Y-%m-%d %H:%M}")
+    await organiser.send(f"{start - timedelta(hours=1):%Y-%m-%d %H:%M}")
+    assert "结束时间必须晚于开始时间" in organiser.last_text()
+    await organiser.send(f"{start + timedelta(hours=3):%Y-%m-%d %H:%M}")
+    await organiser.send("浦东滨江大道 1 号")
+    await organiser.send("40 10 10")
+    assert "男女名额合计不少于总数" in organiser.last_text()
+    await organiser.send("40 20 20")
+    await organiser.send("25-35")
+    await organiser.send("浦东新区、火星区")
+    assert "无法识别：火星区" in organiser.last_text()
+    await organiser.send("浦东新区")
+    await organiser.send("不限")
+    await organiser.send("不限")
+    await organiser.send("现在")
+    preview = organiser.last_text()
+    assert TITLE in preview and "40（男 20，女 20）" in preview and "25–35" in preview
+    await organiser.press("发布")
+    assert "已发布为活动 #1" in organiser.last_text()
+    await sandbox.settle()
+    event = await event_row(sandbox, 1)
+    assert event.starts_at == start and event.capacity_male == 20
+    assert event.conditions["districts"] == ["浦东新区"]
+
+
+async def test_the_announcement_reaches_exactly_the_eligible_members(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 40, 10)
+    year = sandbox.clock.now().astimezone(sandbox.settings.tz).year
+    event_id = await publish(
+        sandbox, organiser, conditions=Conditions(25, 35),
+        announce_at=sandbox.clock.now() + timedelta(hours=1),
+    )  # fmt: skip
+    assert not any(TITLE in "".join(e.text or "" for e in sandbox.api.chats[t]) for t in in_pudong)
+    await sandbox.advance(timedelta(hours=1))
+    async with sandbox.app.services.db() as session:
+        eligible = set(
+            (
+                await session.scalars(
+                    select(Member.telegram_id)
+                    .join(MatchProfile, MatchProfile.member_id == Member.id)
+                    .where(
+                        Member.telegram_id.in_(in_pudong),
+                        MatchProfile.birth_year.between(year - 35, year - 25),
+                    )
+                )
+            ).all()
+        )
+    assert eligible and len(eligible) < len(in_pudong)
+    for telegram_id in in_pudong + in_xuhui:
+        announcements = [e for e in sandbox.api.chats[telegram_id] if e.text and TITLE in e.text]
+        assert len(announcements) == (1 if telegram_id in eligible else 0), telegram_id
+        if announcements:
+            button = announcements[0].inline_keyboard[0][0]
+            assert button == {"text": "报名", "callback_data": f"ev:join:{event_id}"}
+
+
+async def test_quotas_waitlist_and_promotion(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    people = await by_gender(sandbox, in_pudong)
+    event_id = await publish(sandbox, organiser, capacity=Capacity(2, 1, 1))
+    first_man = await join(sandbox, people["male"][0], event_id)
+    assert "报名成功！你的号码牌是 #1" in first_man.last_text()
+    second_man = await join(sandbox, people["male"][1], event_id)
+    assert "候补名单" in second_man.last_text()
+    woman = await join(sandbox, people["female"][0], event_id)
+    assert "报名成功" in woman.last_text()
+    await first_man.press("报名")  # pressing again changes nothing
+    assert "你已经报名了（号码牌 #1）" in first_man.last_text()
+
+    await first_man.send("/my_events")
+    await first_man.press("退出")
+    assert "你已退出" in first_man.last_text()
+    assert "好消息：有名额空出，你已报名成功" in second_man.last_text()
+    await second_man.send("/my_events")
+    assert "已报名，号码牌 #2" in second_man.last_text()
+
+
+async def test_ineligible_members_are_told_why(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 3, 3)
+    event_id = await publish(sandbox, organiser)
+    outsider = await join(sandbox, in_xuhui[0], event_id)
+    assert "这场活动面向其他工会的会员" in outsider.last_text()
+    stranger = sandbox.user("陌生人")
+    await stranger.send(f"/start event_{event_id}")
+    await stranger.press("报名")
+    assert "请先发送 /start 完成认证" in stranger.last_text()
+    await sandbox.advance(timedelta(days=2, minutes=1))
+    late = await join(sandbox, in_pudong[0], event_id)
+    assert "报名已截止" in late.last_text()
+    async with sandbox.app.services.db() as session:
+        assert (await session.scalars(select(Registration))).all() == []
+
+
+async def test_reminders_arrive_exactly_once_with_a_restart_between(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    event_id = await publish(sandbox, organiser)
+    member = await join(sandbox, in_pudong[0], event_id)
+    await sandbox.advance(timedelta(days=2, minutes=1))  # 24 h before
+    assert len(reminders(member)) == 1 and TITLE in reminders(member)[0]
+    await sandbox.restart()
+    await sandbox.advance(timedelta(hours=23))  # 59 min before: the 2 h reminder is due
+    await sandbox.restart()
+    await sandbox.advance(timedelta(days=1))
+    assert len(reminders(member)) == 2
+
+
+async def test_a_reminder_missed_while_down_is_sent_if_the_event_has_not_begun() -> None:
+    for downtime, expected in ((timedelta(hours=7), 1), (timedelta(hours=31), 0)):
+        async with Sandbox() as sb:
+            organiser, _sibling, in_pudong, _ = await union_with_members(sb, 2)
+            now = sb.clock.now()
+            event_id = await publish(
+                sb, organiser, starts_at=now + timedelta(hours=30),
+                ends_at=now + timedelta(hours=33), signup_deadline=now + timedelta(hours=20),
+            )  # fmt: skip
+            member = await join(sb, in_pudong[0], event_id)
+            await sb.stop()
+            sb.clock.set(now + downtime)  # the 24 h reminder fell due at +6 h
+            await sb.start()
+            await sb.settle()
+            assert len(reminders(member)) == expected, downtime
+
+
+async def test_check_in_with_the_code_the_organiser_shows(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    event_id = await publish(sandbox, organiser)
+    member = await join(sandbox, in_pudong[0], event_id)
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    code = (await event_row(sandbox, event_id)).checkin_code
+    assert f"签到码：{code}" in organiser.last_text()
+    assert f"start=event_{event_id}" in organiser.last_text()
+    await member.send(f"/checkin {code}")
+    assert "没有找到你即将开始的活动" in member.last_text()  # days before the event
+    await sandbox.advance(timedelta(days=3))
+    await member.send("/checkin 000000" if code != "000000" else "/checkin 111111")
+    assert "签到码不正确" in member.last_text()
+    await member.send(f"/checkin {code}")
+    assert "签到成功！你的号码牌是 #1" in member.last_text()
+    async with sandbox.app.services.db() as session:
+        assert (await session.scalar(select(Registration.checked_in_at))) is not None
+
+
+async def test_the_qr_poster_is_an_image_of_the_deep_link(sandbox: Sandbox) -> None:
+    organiser, _sibling, _in_pudong, _ = await union_with_members(sandbox, 1)
+    await publish(sandbox, organiser)
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    await organiser.press("二维码海报")
+    poster = organiser.bot_messages()[-1]
+    assert poster.kind == "photo" and TITLE in poster.text and "扫码" in poster.text
+    assert sandbox.api.files[poster.file_id][1].startswith(b"\x89PNG")
+
+
+async def test_mutual_choice_makes_matches_reports_the_pairing_rate_and_follows_up(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    people = await by_gender(sandbox, in_pudong)
+    event_id = await publish(sandbox, organiser)
+    a, b = [await join(sandbox, t, event_id) for t in people["male"][:2]]
+    x, y = [await join(sandbox, t, event_id) for t in people["female"][:2]]
+    await sandbox.advance(timedelta(days=3))
+    code = (await event_row(sandbox, event_id)).checkin_code
+    for member in (a, b, x, y):
+        await member.send(f"/checkin {code}")
+    await sandbox.advance(timedelta(hours=3))  # the event ends: mutual choice opens
+    assert "互选开放" in a.last_text()
+
+    async def pick(chooser: SimulatedUser, *badges: int) -> None:
+        await chooser.press("开始互选")
+        offered = {label.split()[-1] for label in chooser.buttons()[:-1]}
+        assert offered == ({"#3", "#4"} if chooser in (a, b) else {"#1", "#2"})  # the other gender
+        for badge in badges:
+            await chooser.press(f"#{badge}")
+        await chooser.press("完成")
+
+    await pick(a, 3)
+    await pick(x, 1)
+    await pick(b, 3)
+    await pick(y)
+    await sandbox.advance(timedelta(days=1))
+    assert "互选成功！你和" in a.last_text() and "#3" in a.last_text()
+    assert "互选成功！你和" in x.last_text() and "#1" in x.last_text()
+    assert not any("互选成功" in t for t in b.texts() + y.texts())
+    assert "牵手 1 对，牵手率 50%" in organiser.last_text()
+    async with sandbox.app.services.db() as session:
+        assert [m.source for m in (await session.scalars(select(Match))).all()] == ["event"]
+
+    await sandbox.advance(timedelta(days=3))
+    assert "三天" in a.last_text() and "三天" in x.last_text()
+    await a.press("还在联系")
+    await x.press("不再询问")
+    await sandbox.advance(timedelta(days=19))
+    assert "三周" in a.last_text() and "三周" not in x.last_text()
+    async with sandbox.app.services.db() as session:
+        answers = (await session.scalars(select(FollowUp))).all()
+    assert [(f.stage, f.outcome) for f in answers] == [("3d", "talking")]
+
+
+async def test_smart_groups_keep_size_gender_balance_and_colleagues_apart(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 40)
+    people = await by_gender(sandbox, in_pudong)
+    attendees = people["male"][:6] + people["female"][:6]
+    event_id = await publish(sandbox, organiser)
+    pudong = await unit_id(sandbox, PUDONG)
+    async with sandbox.app.services.db.begin() as session:
+        # Six employers, each with one man and one woman attending: colleagues to keep apart.
+        for number, (man, woman) in enumerate(zip(attendees[:6], attendees[6:], strict=True)):
+            for telegram_id in (man, woman):
+                member_id = await session.scalar(
+                    select(Member.id).where(Member.telegram_id == telegram_id)
+                )
+                session.add(RosterEntry(
+                    unit_id=pudong, member_number=f"G{telegram_id}",
+                    real_name="某某", employer=f"单位{number}", member_id=member_id,
+                    imported_at=sandbox.clock.now(),
+                ))  # fmt: skip
+    members = [await join(sandbox, t, event_id) for t in attendees]
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    await organiser.press("6 人分组")
+    assert "第 1 组" in organiser.last_text() and "第 2 组" in organiser.last_text()
+    async with sandbox.app.services.db() as session:
+        rows = (
+            await session.execute(
+                select(Registration.group_no, MatchProfile.gender, RosterEntry.employer)
+                .join(MatchProfile, MatchProfile.member_id == Registration.member_id)
+                .join(RosterEntry, RosterEntry.member_id == Registration.member_id)
+            )
+        ).all()
+    for group in (1, 2):
+        in_group = [r for r in rows if r.group_no == group]
+        assert len(in_group) == 6
+        assert sum(r.gender == "male" for r in in_group) == 3
+        assert len({r.employer for r in in_group}) == 6  # no two colleagues together
+    assert all("你在第" in m.last_text() for m in members)
+
+
+async def test_cancelling_an_event_tells_every_registrant(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    people = await by_gender(sandbox, in_pudong)
+    event_id = await publish(sandbox, organiser, capacity=Capacity(2))
+    members = [await join(sandbox, t, event_id) for t in people["male"][:3]]
+    assert "候补名单" in members[2].last_text()
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    await organiser.press("取消活动")
+    await organiser.press("确定取消")
+    assert "正在通知 3 位会员" in organiser.last_text()
+    await sandbox.settle()
+    for member in members:
+        assert sum("已取消" in t and TITLE in t for t in member.texts()) == 1
+    await sandbox.advance(timedelta(days=4))
+    assert not any(reminders(m) for m in members)
+    await members[0].send(f"/start event_{event_id}")
+    assert "已不再开放" in members[0].last_text()
+
+
+async def test_other_unions_organisers_cannot_touch_an_event(sandbox: Sandbox) -> None:
+    organiser, sibling, in_pudong, _ = await union_with_members(sandbox, 4)
+    event_id = await publish(sandbox, organiser)
+    await join(sandbox, in_pudong[0], event_id)
+    before = (await event_row(sandbox, event_id)).status
+    for data in (f"eva:{event_id}", f"evq:{event_id}", f"evg:{event_id}:6",
+                 f"evxy:{event_id}"):  # fmt: skip
+        await sibling.forge_press(data)
+        assert "只有主办工会的管理员" in (sibling.last_alert() or ""), data
+    await sibling.send(f"/event_edit {event_id} title 改掉")
+    assert "只有主办工会的管理员" in sibling.last_text()
+    event = await event_row(sandbox, event_id)
+    assert event.status == before and event.title == TITLE
+    assert not any(e.kind == "photo" for e in sibling.log)
+
+
+async def test_a_broadcast_can_go_to_an_events_registrants(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 8)
+    event_id = await publish(sandbox, organiser)
+    registrants = in_pudong[:2]
+    for telegram_id in registrants:
+        await join(sandbox, telegram_id, event_id)
+    await organiser.send("/broadcast")
+    await organiser.send("集合地点改到二号门")
+    await organiser.press("活动报名者")
+    await organiser.press(f"#{event_id} {TITLE}")
+    assert "→ 2 位会员" in organiser.last_text()
+    await organiser.press("预览 ▸")
+    await organiser.press("立即发送")
+    await sandbox.settle()
+    assert [copies(sandbox, t, "集合地点改到二号门") for t in in_pudong] == [1, 1] + [0] * 6
+
+
+async def test_statistics_show_event_funnels_and_how_matches_went(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    people = await by_gender(sandbox, in_pudong)
+    event_id = await publish(sandbox, organiser, capacity=Capacity(3))
+    for telegram_id in people["male"][:2] + people["female"][:2]:
+        await join(sandbox, telegram_id, event_id)
+    await organiser.send("/stats")
+    text = organiser.bot_messages()[-2].text
+    assert f"“{TITLE}”：报名 3 人，候补 1 人，到场 0 人" in text

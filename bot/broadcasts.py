@@ -27,6 +27,7 @@ from bot.domain.audience import Audience
 from bot.domain.units import subtree
 from bot.i18n import translator
 from bot.languages import LanguagePreferences
+from bot.notifications import tell
 from bot.scheduler import DueTask, Scheduler
 from storage import audit, broadcasts, units
 from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Event
@@ -146,10 +147,6 @@ class Broadcasts:
                 return None
             found = await broadcasts.recent(session, power.scope, limit)
             return [(b, await broadcasts.tally(session, b.id)) for b in found]
-
-    async def tally(self, broadcast_id: int) -> Any:
-        async with self._db() as session:
-            return await broadcasts.tally(session, broadcast_id)
 
     # Sending
     async def start(self, application: HuihuiApplication) -> None:
@@ -277,12 +274,7 @@ class Broadcasts:
             )
 
     async def _tell(self, telegram_id: int, text: str) -> int | None:
-        try:
-            message = await self._application.bot.send_message(telegram_id, text)  # type: ignore[union-attr]
-        except TelegramError as error:
-            _LOGGER.info("organiser not told about a broadcast: %s", type(error).__name__)
-            return None
-        return message.message_id
+        return await tell(self._application.bot, telegram_id, text)  # type: ignore[union-attr]
 
     async def _may_address(self, session: AsyncSession, actor: int, audience: Audience) -> bool:
         """The audience's union, and its event if any, are within the actor's scope."""
@@ -291,10 +283,10 @@ class Broadcasts:
             return False
         if audience.event_id is None:
             return True
-        return (
-            await session.scalar(select(Event.unit_id).where(Event.id == audience.event_id))
-            in scope
+        event_unit = await session.scalar(
+            select(Event.unit_id).where(Event.id == audience.event_id)
         )
+        return event_unit in scope
 
     async def _audience_query(self, session: AsyncSession, audience: Audience) -> Any:
         tree = await units.parents(session)

@@ -11,7 +11,6 @@ Scheduled work, all through the scheduler (once, also across restarts):
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
 
 from bot import follow_ups, notifications
 from bot.administration import Administration
@@ -66,7 +64,6 @@ SIGN_UP_LABEL = N_("Sign up")
 CHOICE_WINDOW = timedelta(days=1)
 # How long before the start attendees may check in.
 CHECK_IN_OPENS = timedelta(hours=3)
-_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -220,7 +217,7 @@ class Events:
             return list(reversed(found.all()))
 
     async def edit(self, actor: int, event_id: int, field_name: str, value: str) -> str:
-        """title / description / venue; done, not_allowed or unknown_field."""
+        """title / description / venue; done, not_allowed, cancelled or unknown_field."""
         if field_name not in ("title", "description", "venue"):
             return "unknown_field"
         async with self._db.begin() as session:
@@ -228,6 +225,8 @@ class Events:
             power = await self._administration.authority(session, actor)
             if event is None or event.unit_id not in power.scope:
                 return "not_allowed"
+            if event.status == EventStatus.CANCELLED:
+                return "cancelled"
             setattr(event, field_name, value[:200] if field_name != "description" else value)
             audit.record(
                 session,
@@ -238,6 +237,19 @@ class Events:
                 event=event_id,
                 field=field_name,
             )
+            registered = (
+                await session.execute(
+                    select(Member.id, Member.telegram_id)
+                    .join(Registration, Registration.member_id == Member.id)
+                    .where(
+                        Registration.event_id == event_id,
+                        Registration.status == RegistrationStatus.REGISTERED,
+                    )
+                )
+            ).all()
+        # Reminders carry the title and venue: re-word the ones still to come.
+        for member_id, telegram_id in registered:
+            await self._plan_reminders(event, member_id, telegram_id)
         return "done"
 
     async def cancel(self, actor: int, event_id: int) -> int | None:
@@ -443,11 +455,11 @@ class Events:
             event, me = await self._choosing(session, telegram_id, event_id)
             if event is None or me is None:
                 return None
+            own_gender = await _same_gender(session, event_id, me.member_id)
             people = [
                 p
                 for p in await _attendees(session, event_id)
-                if p.member_id != me.member_id
-                and p.member_id not in await _same_gender(session, event_id, me.member_id)
+                if p.member_id != me.member_id and p.member_id not in own_gender
             ]
             chosen = set(
                 (
@@ -587,19 +599,22 @@ class Events:
             due = event.starts_at - timedelta(hours=hours)
             if due <= now:
                 continue  # signed up after this reminder's time: nothing to remind of yet
+            message = (
+                N_("Reminder: “{title}” starts online at {time}.")
+                if event.venue is None
+                else N_("Reminder: “{title}” starts at {time}, {venue}. At the venue, send "
+                        "/checkin and the code the organisers show.")
+            )  # fmt: skip
             await notifications.schedule_notice(
                 self._scheduler,
                 telegram_id,
-                N_(
-                    "Reminder: “{title}” starts at {time}, {venue}. At the venue, send /checkin "
-                    "and the code the organisers show."
-                ),
+                message,
                 due,
                 values={
                     "title": event.title,
                     "time": f"{local:%m-%d %H:%M}",
-                    "venue": event.venue or "online / 线上",
-                },
+                    "venue": event.venue,
+                },  # fmt: skip
                 key=_reminder_key(event.id, member_id, hours),
                 expires_at=event.starts_at,
                 member_id=member_id,
@@ -777,10 +792,7 @@ async def open_choice(application: HuihuiApplication, task: DueTask) -> None:
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(_("Choose"), callback_data=f"{PICK}{event_id}")]]
         )
-        try:
-            await application.bot.send_message(person.telegram_id, text, reply_markup=markup)
-        except TelegramError as error:
-            _LOGGER.info("mutual choice invitation not delivered: %s", type(error).__name__)
+        await notifications.tell(application.bot, person.telegram_id, text, markup)
 
 
 async def close_choice(application: HuihuiApplication, task: DueTask) -> None:
@@ -800,13 +812,13 @@ async def close_choice(application: HuihuiApplication, task: DueTask) -> None:
                 nickname=other.nickname,
                 badge=other.badge,
             )
-            await _tell(application, me.telegram_id, text)
+            await notifications.tell(application.bot, me.telegram_id, text)
     async with services.db() as session:
         event = await session.get(Event, event_id)
     if event is not None and event.created_by is not None:
         _ = translator(await services.languages.resolve_id(event.created_by))
-        await _tell(
-            application,
+        await notifications.tell(
+            application.bot,
             event.created_by,
             _(
                 "Mutual choice of “{title}” closed: {attendees} attended, {pairs} pair(s), "
@@ -817,13 +829,6 @@ async def close_choice(application: HuihuiApplication, task: DueTask) -> None:
                 rate=f"{result.rate:.0%}",
             ),
         )
-
-
-async def _tell(application: HuihuiApplication, telegram_id: int, text: str) -> None:
-    try:
-        await application.bot.send_message(telegram_id, text)
-    except TelegramError as error:
-        _LOGGER.info("event notice not delivered: %s", type(error).__name__)
 
 
 def register(scheduler: Scheduler) -> None:

@@ -10,7 +10,8 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from telegram.error import BadRequest, Forbidden
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.i18n import translator
 from bot.scheduler import DueTask, Scheduler
@@ -48,6 +49,19 @@ async def send_notice(application: HuihuiApplication, task: DueTask) -> None:
     except (Forbidden, BadRequest) as error:
         # The member blocked the bot or the chat is gone: retrying cannot help.
         _LOGGER.info("notice %d not delivered: %s", task.id, type(error).__name__)
+
+
+async def tell(
+    bot: Bot, telegram_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> int | None:
+    """Send a message outside a conversation (a member may have blocked the bot meanwhile);
+    the message id, or None if Telegram refused. Logs no personal data."""
+    try:
+        message = await bot.send_message(telegram_id, text, reply_markup=markup)
+    except TelegramError as error:
+        _LOGGER.info("message not delivered: %s", type(error).__name__)
+        return None
+    return message.message_id
 
 
 def register(scheduler: Scheduler) -> None:

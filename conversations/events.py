@@ -6,14 +6,12 @@ bot.events; members' buttons only name an event, whose rules are checked there."
 from __future__ import annotations
 
 import io
-import logging
 import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import qrcode
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -28,6 +26,7 @@ from bot.domain.events import Capacity, Conditions, Refusal
 from bot.domain.when import parse_when
 from bot.events import JOIN, PICK, EventSpec, event_card, signup_button
 from bot.i18n import N_, translator
+from bot.notifications import tell
 from conversations.admin import refuse
 from conversations.common import buttons, conversation, in_rows, say, scratch
 
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
     from storage.models import Event
 
 COMMANDS = [("my_events", N_("Events I signed up for"))]
-_LOGGER = logging.getLogger(__name__)
 DRAFT = "event_draft"
 UNIT, TITLE, DESCRIPTION, START, END, VENUE, CAPACITY = (
     "unit",
@@ -549,8 +547,8 @@ async def groups(update: Update, context: HuihuiContext) -> None:
                 continue
             others = "、".join(f"{p.nickname} #{p.badge}" for p in group if p is not person)
             _m = translator(await context.services.languages.resolve_id(person.telegram_id))
-            await _send(
-                context,
+            await tell(
+                context.bot,
                 person.telegram_id,
                 _m(
                     N_("You are in group {number} with {people}. Have fun!"),
@@ -609,6 +607,7 @@ async def edit(update: Update, context: HuihuiContext) -> None:
             "done": _("Saved."),
             "unknown_field": _("Usage: /event_edit ID title|description|venue NEW TEXT"),
             "not_allowed": _("Only organisers of this event's union can do that."),
+            "cancelled": _("This event was cancelled."),
         }[result],
     )
 
@@ -682,8 +681,8 @@ async def leave(update: Update, context: HuihuiContext) -> None:
     await say(update, context, _("You have withdrawn. Thank you for letting us know."))
     if promoted is not None:
         _p = translator(await context.services.languages.resolve_id(promoted))
-        await _send(
-            context,
+        await tell(
+            context.bot,
             promoted,
             _p(N_("Good news: a place freed up and you are now signed up. /my_events shows it.")),
         )
@@ -772,13 +771,6 @@ async def choice_done(update: Update, context: HuihuiContext) -> None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     await say(update, context, _("Saved. You will hear from me if a pick is mutual."))
-
-
-async def _send(context: HuihuiContext, telegram_id: int, text: str) -> None:
-    try:
-        await context.bot.send_message(telegram_id, text)
-    except TelegramError as error:
-        _LOGGER.info("event message not delivered: %s", type(error).__name__)
 
 
 def register(application: HuihuiApplication) -> None:

@@ -383,3 +383,15 @@ async def test_statistics_show_event_funnels_and_how_matches_went(sandbox: Sandb
     await organiser.send("/stats")
     text = organiser.bot_messages()[-2].text
     assert f"“{TITLE}”：报名 3 人，候补 1 人，到场 0 人" in text
+
+
+async def test_editing_the_venue_rewords_the_reminders_to_come(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    event_id = await publish(sandbox, organiser)
+    member = await join(sandbox, in_pudong[0], event_id)
+    await organiser.send(f"/event_edit {event_id} venue 世纪公园 3 号门")
+    assert organiser.last_text() == "已保存。"
+    await sandbox.advance(timedelta(days=2, minutes=1))
+    assert "世纪公园 3 号门" in reminders(member)[0]
+    await organiser.send(f"/event_edit {event_id} colour 红色")
+    assert "用法" in organiser.last_text()

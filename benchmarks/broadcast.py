@@ -107,6 +107,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 select(func.count()).where(Member.unreachable_at.is_not(None))
             )
         sb.api.request_log = None
+        progress_edits = sum(1 for e in organiser.log if e.kind == "edit")
         naive = await naive_rate(sb, reachable[: args.naive])
     requests_per_s = len(log) / sending_seconds
     ratio = requests_per_s / args.rate
@@ -133,6 +134,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "missed": missed,
         "duplicates": duplicates,
         "in_flight_bound": in_flight_bound(args.rate),
+        "progress_edits": progress_edits,
         "target_ratio": target,
         "target_met": ratio >= target and missed == 0 and duplicates <= in_flight_bound(args.rate),
     }

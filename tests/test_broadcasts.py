@@ -227,3 +227,17 @@ async def test_only_organisers_broadcast_and_only_within_their_scope(sandbox: Sa
     await sibling.forge_press(f"bcx:{broadcast_id}")
     await sandbox.advance(timedelta(days=1, minutes=1))
     assert all(copies(sandbox, t, "浦东的通知") == 1 for t in in_pudong)
+
+
+async def test_a_photo_with_a_caption_is_broadcast_as_a_photo(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    await organiser.send("/broadcast")
+    await organiser.send_photo("春季联谊海报")
+    await organiser.press("预览 ▸")
+    assert organiser.bot_messages()[-2].kind == "photo"
+    await organiser.press("立即发送")
+    await sandbox.settle()
+    for telegram_id in in_pudong:
+        photos = [e for e in sandbox.api.chats[telegram_id] if e.kind == "photo"]
+        assert [p.text for p in photos] == ["春季联谊海报"]
+        assert sandbox.api.files[photos[0].file_id][1].startswith(b"\xff\xd8")  # the JPEG sent

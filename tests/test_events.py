@@ -278,6 +278,8 @@ async def test_mutual_choice_makes_matches_reports_the_pairing_rate_and_follows_
     async with sandbox.app.services.db() as session:
         answers = (await session.scalars(select(FollowUp))).all()
     assert [(f.stage, f.outcome) for f in answers] == [("3d", "talking")]
+    await organiser.send("/stats")
+    assert "配对后的进展（会员自愿回答）：还在联系 1" in organiser.bot_messages()[-2].text
 
 
 async def test_smart_groups_keep_size_gender_balance_and_colleagues_apart(

@@ -65,6 +65,7 @@ CONVERSATIONS = (
 SCHEDULED_WORK = (notifications, digest, broadcasts, event_tasks, follow_up_tasks)
 # The command menu, in the order members see it.
 MENU = (onboarding, matching, events, member_controls, help_menu, language, feedback)
+ORGANISER_MENU = (admin, broadcast, events)
 
 
 class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
@@ -74,6 +75,10 @@ class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
         # (command, untranslated description) for the command menu and /help.
         self.commands: list[tuple[str, str]] = [
             command for module in MENU for command in module.COMMANDS
+        ]
+        # Listed by /help to organisers only.
+        self.organiser_commands: list[tuple[str, str]] = [
+            command for module in ORGANISER_MENU for command in module.ORGANISER_COMMANDS
         ]
 
 

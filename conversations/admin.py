@@ -28,6 +28,16 @@ if TYPE_CHECKING:
     from bot.app import HuihuiApplication
 
 _LOGGER = logging.getLogger(__name__)
+# Shown under /help to organisers only.
+ORGANISER_COMMANDS = [
+    ("review", N_("Verifications waiting for review")),
+    ("reports", N_("Reported profiles")),
+    ("stats", N_("Statistics of your unions")),
+    ("export_stats", N_("Statistics as CSV (add xlsx for Excel)")),
+    ("grant", N_("Give someone a role in a union below yours")),
+    ("revoke", N_("Take a role back")),
+    ("audit", N_("Latest organiser actions (superadmins)")),
+]
 MODERATE = "mod:"
 ROLES = {"organiser": Role.ORGANISER, "matchmaker": Role.MATCHMAKER,
          "管理员": Role.ORGANISER, "红娘": Role.MATCHMAKER}  # fmt: skip

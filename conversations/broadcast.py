@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from bot.domain.questions import Question
     from storage.models import Broadcast
 
+ORGANISER_COMMANDS = [
+    ("broadcast", N_("Send a message to members")),
+    ("broadcasts", N_("Recent broadcasts: progress, results, cancel")),
+]
 COMPOSE, AUDIENCE, TYPING, CONFIRM, WHEN = "compose", "audience", "typing", "confirm", "when"
 PREFIX = "bc:"
 CANCEL_SENT = "bcx:"  # /broadcasts' cancel buttons, outside the conversation

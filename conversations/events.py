@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from storage.models import Event
 
 COMMANDS = [("my_events", N_("Events I signed up for"))]
+ORGANISER_COMMANDS = [
+    ("event_new", N_("Create an event")),
+    ("events", N_("Your unions' events: sign-ups, check-in code, QR poster, groups")),
+    ("event_edit", N_("Change an event's title, description or venue")),
+]
 DRAFT = "event_draft"
 UNIT, TITLE, DESCRIPTION, START, END, VENUE, CAPACITY = (
     "unit",

@@ -18,8 +18,15 @@ COMMANDS = [("help", N_("What I can do"))]
 
 async def help_command(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    lines = [f"/{command} — {_(description)}" for command, description in context.huihui.commands]
-    await update.effective_message.reply_text(_("Here is what I can do:") + "\n" + "\n".join(lines))
+    app = context.huihui
+    lines = [f"/{command} — {_(description)}" for command, description in app.commands]
+    text = _("Here is what I can do:") + "\n" + "\n".join(lines)
+    if await context.services.administration.can_administer(update.effective_user.id):
+        lines = [
+            f"/{command} — {_(description)}" for command, description in app.organiser_commands
+        ]
+        text += "\n\n" + _("For organisers:") + "\n" + "\n".join(lines)
+    await update.effective_message.reply_text(text)
 
 
 def register(application: HuihuiApplication) -> None:

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.sandbox import Sandbox
 from storage.models import Feedback, Member
+from tests.helpers import PUDONG, seed_union
 
 
 async def feedback_texts(sb: Sandbox) -> list[str]:
@@ -37,6 +38,16 @@ async def test_help_lists_every_published_command(sandbox: Sandbox) -> None:
     assert published, "no command menu was published"
     for command in published:
         assert f"/{command} — " in alice.last_text()
+    assert "管理员功能" not in alice.last_text() and "/broadcast" not in alice.last_text()
+
+
+async def test_help_shows_organisers_their_commands_too(sandbox: Sandbox) -> None:
+    organiser = sandbox.user("工会老张")
+    await seed_union(sandbox, [], organisers={PUDONG: [organiser.id]})
+    await organiser.send("/help")
+    organiser_part = organiser.last_text().split("管理员功能：")[1]
+    for command in ("/broadcast", "/event_new", "/events", "/review", "/stats"):
+        assert f"{command} — " in organiser_part
 
 
 async def test_start_stores_nothing_about_the_member(sandbox: Sandbox) -> None:

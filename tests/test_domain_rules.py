@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
 import pytest
 
+from bot.domain.events import (
+    Applicant,
+    Capacity,
+    Conditions,
+    Refusal,
+    mutual_pairs,
+    next_from_waitlist,
+    pairing_rate,
+    refusals,
+)
+from bot.domain.grouping import Attendee, colleague_pairs, make_groups, shared_interests
 from bot.domain.interests import map_interests
 from bot.domain.text import normalise, normalise_member_number, normalise_phone
 from bot.domain.verification import Claim, Outcome, Reason, RosterRecord, decide
@@ -66,3 +80,39 @@ def test_roster_without_a_phone_does_not_need_one() -> None:
 )
 def test_free_text_hobbies_map_onto_tags_and_keep_the_rest(text: str, tags: list[str]) -> None:
     assert map_interests(text) == tags
+
+
+def test_groups_respect_size_gender_balance_and_keep_colleagues_apart() -> None:
+    chooser = random.Random(4)
+    tags = ["hiking", "cooking", "reading", "music", "movies", "travel", "photo", "sports"]
+    attendees = [
+        Attendee(i, "male" if i % 2 else "female", frozenset(chooser.sample(tags, 3)),
+                 f"employer {i % 10}")
+        for i in range(60)
+    ]  # fmt: skip
+    groups = make_groups(attendees, 6)
+    assert sorted(len(g) for g in groups) == [6] * 10
+    assert all(sum(a.gender == "male" for a in g) == 3 for g in groups)
+    assert colleague_pairs(groups) == 0
+    in_order = [attendees[i : i + 6] for i in range(0, 60, 6)]  # the sign-up order
+    assert shared_interests(groups) > shared_interests(in_order)
+
+
+def test_waitlist_promotes_the_first_who_fits_a_gender_quota() -> None:
+    capacity = Capacity(total=4, male=2, female=2)
+    held = Counter({"male": 2, "female": 1})
+    assert not capacity.has_place(held, "male") and capacity.has_place(held, "female")
+    waiting = [(11, "male"), (12, "female"), (13, "female")]
+    assert next_from_waitlist(waiting, capacity, held) == 12
+    assert next_from_waitlist(waiting[:1], capacity, held) is None
+
+
+def test_event_refusals_name_every_reason() -> None:
+    applicant = Applicant(verified=True, in_scope=False, gender=None, age=41,
+                          industry="finance", district="徐汇区")  # fmt: skip
+    found = refusals(applicant, Conditions(25, 35, ("education",), ("浦东新区",)),
+                     Capacity(10, 5, 5))  # fmt: skip
+    assert found == [Refusal.OUTSIDE_UNION, Refusal.AGE, Refusal.INDUSTRY, Refusal.DISTRICT,
+                     Refusal.NO_GENDER]  # fmt: skip
+    assert mutual_pairs([(1, 2), (2, 1), (3, 1), (4, 4)]) == [(1, 2)]
+    assert pairing_rate(6, 1) == 2 / 6

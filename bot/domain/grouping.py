@@ -43,17 +43,26 @@ def make_groups(
     count = max(1, math.ceil(len(attendees) / size))
     groups: list[list[Attendee]] = [[] for _ in range(count)]
     # Deal each gender in turn across the groups, continuing where the last one stopped, so
-    # group sizes differ by at most one and each gender is spread evenly.
+    # group sizes differ by at most one, each gender is spread evenly and colleagues apart.
     slot = 0
     for gender in ("female", "male", None):
         people = [a for a in attendees if (a.gender if a.gender in ("female", "male") else None)
                   == gender]  # fmt: skip
-        chooser.shuffle(people)
-        for person in people:
+        for person in _colleagues_together(people, chooser):
             groups[slot % count].append(person)
             slot += 1
     _improve(groups, chooser, rounds)
     return groups
+
+
+def _colleagues_together(people: list[Attendee], chooser: random.Random) -> list[Attendee]:
+    """People in an order that keeps colleagues next to each other, the largest employer
+    first: dealt round-robin, consecutive colleagues land in different groups."""
+    by_employer: dict[str | None, list[Attendee]] = {}
+    for person in chooser.sample(people, len(people)):
+        by_employer.setdefault(person.employer, []).append(person)
+    blocks = sorted(by_employer.items(), key=lambda item: (item[0] is None, -len(item[1])))
+    return [person for _, block in blocks for person in block]
 
 
 def _improve(groups: list[list[Attendee]], chooser: random.Random, rounds: int) -> None:

@@ -237,19 +237,43 @@ class Events:
                 event=event_id,
                 field=field_name,
             )
-            registered = (
-                await session.execute(
-                    select(Member.id, Member.telegram_id)
-                    .join(Registration, Registration.member_id == Member.id)
-                    .where(
-                        Registration.event_id == event_id,
-                        Registration.status == RegistrationStatus.REGISTERED,
-                    )
-                )
-            ).all()
+            registered = await _registered(session, event_id)
         # Reminders carry the title and venue: re-word the ones still to come.
         for member_id, telegram_id in registered:
             await self._plan_reminders(event, member_id, telegram_id)
+        return "done"
+
+    async def reschedule(self, actor: int, event_id: int, starts_at: datetime) -> str:
+        """Move the event (its end, sign-up deadline and mutual choice with it) and tell the
+        registrants; done, not_allowed, cancelled or past."""
+        async with self._db.begin() as session:
+            event = await session.get(Event, event_id, with_for_update=True)
+            power = await self._administration.authority(session, actor)
+            if event is None or event.unit_id not in power.scope:
+                return "not_allowed"
+            if event.status == EventStatus.CANCELLED:
+                return "cancelled"
+            if starts_at <= self._clock.now():
+                return "past"
+            shift = starts_at - event.starts_at
+            event.starts_at, event.ends_at = starts_at, event.ends_at + shift
+            event.choice_deadline += shift
+            event.signup_deadline = min(event.signup_deadline + shift, starts_at)
+            audit.record(session, actor, "event_reschedule", event.unit_id, self._clock.now(),
+                         event=event_id, starts_at=starts_at.isoformat())  # fmt: skip
+            registered = await _registered(session, event_id)
+        await self._scheduler.schedule(CHOICE_OPEN, event.ends_at, {"event_id": event_id},
+                                       key=f"{CHOICE_OPEN}:{event_id}")  # fmt: skip
+        await self._scheduler.schedule(
+            CHOICE_CLOSE, event.choice_deadline, {"event_id": event_id},
+            key=f"{CHOICE_CLOSE}:{event_id}",
+        )  # fmt: skip
+        for member_id, telegram_id in registered:
+            await self._plan_reminders(event, member_id, telegram_id)
+        await self._broadcasts.create(
+            actor, Draft(rescheduled_text(event, self._settings)),
+            Audience(event.unit_id, event_id=event_id),
+        )  # fmt: skip
         return "done"
 
     async def cancel(self, actor: int, event_id: int) -> int | None:
@@ -686,6 +710,19 @@ async def _attendees(
     return [Person(m, t, str(nickname or "—"), badge) for m, t, nickname, badge in rows.all()]
 
 
+async def _registered(session: AsyncSession, event_id: int) -> list[tuple[int, int]]:
+    """(member id, Telegram id) of everyone holding a place."""
+    rows = await session.execute(
+        select(Member.id, Member.telegram_id)
+        .join(Registration, Registration.member_id == Member.id)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+        )
+    )
+    return [(member_id, telegram_id) for member_id, telegram_id in rows.all()]
+
+
 async def _attendee_count(session: AsyncSession, event_id: int) -> int:
     return (
         await session.scalar(
@@ -751,6 +788,15 @@ def event_card(event: Event, settings: Settings, _: Translator) -> str:
     head = _("📣 {title}\n🕒 {time}\n📍 {venue}", title=event.title,
              time=_when(event, settings), venue=event.venue or _("Online"))  # fmt: skip
     return head + "\n" + event.description
+
+
+def rescheduled_text(event: Event, settings: Settings) -> str:
+    def render(_: Translator) -> str:
+        return _("“{title}” has moved: it is now {time}. Your place is kept; /my_events to "
+                 "withdraw if the new time does not suit you.", title=event.title,
+                 time=_when(event, settings))  # fmt: skip
+
+    return _both_languages(render)
 
 
 def cancellation_text(event: Event, settings: Settings) -> str:

@@ -38,7 +38,7 @@ COMMANDS = [("my_events", N_("Events I signed up for"))]
 ORGANISER_COMMANDS = [
     ("event_new", N_("Create an event")),
     ("events", N_("Your unions' events: sign-ups, check-in code, QR poster, groups")),
-    ("event_edit", N_("Change an event's title, description or venue")),
+    ("event_edit", N_("Change an event's title, description, venue or start time")),
 ]
 DRAFT = "event_draft"
 UNIT, TITLE, DESCRIPTION, START, END, VENUE, CAPACITY = (
@@ -598,19 +598,29 @@ async def cancel_event_confirmed(update: Update, context: HuihuiContext) -> None
 
 async def edit(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
+    usage = _("Usage: /event_edit ID title|description|venue NEW TEXT, or /event_edit ID start "
+              "2026-12-05 14:00")  # fmt: skip
     parts = (update.effective_message.text or "").split(maxsplit=3)[1:]
     if len(parts) != 3 or not parts[0].isdigit():
-        await say(update, context, _("Usage: /event_edit ID title|description|venue NEW TEXT"))
+        await say(update, context, usage)
         return
-    result = await context.services.events.edit(
-        update.effective_user.id, int(parts[0]), parts[1], parts[2]
-    )
+    services, actor, event_id = context.services, update.effective_user.id, int(parts[0])
+    if parts[1] == "start":
+        moment = parse_when(parts[2], services.clock.now(), services.settings.tz)
+        result = (
+            "past" if moment is None else await services.events.reschedule(actor, event_id, moment)
+        )
+    else:
+        result = await services.events.edit(actor, event_id, parts[1], parts[2])
     await say(
         update,
         context,
         {
             "done": _("Saved."),
-            "unknown_field": _("Usage: /event_edit ID title|description|venue NEW TEXT"),
+            "unknown_field": usage,
+            "past": _(
+                "Please type a future date and time such as {example}.", example="2026-12-05 14:00"
+            ),
             "not_allowed": _("Only organisers of this event's union can do that."),
             "cancelled": _("This event was cancelled."),
         }[result],

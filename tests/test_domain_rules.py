@@ -1,4 +1,4 @@
-"""Verification, normalisation and hobby mapping on plain data."""
+"""Plain domain rules: verification, normalisation, hobby mapping, event rules, grouping."""
 
 from __future__ import annotations
 

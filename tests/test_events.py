@@ -397,3 +397,23 @@ async def test_editing_the_venue_rewords_the_reminders_to_come(sandbox: Sandbox)
     assert "世纪公园 3 号门" in reminders(member)[0]
     await organiser.send(f"/event_edit {event_id} colour 红色")
     assert "用法" in organiser.last_text()
+
+
+async def test_moving_an_event_tells_registrants_and_moves_the_reminders(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    event_id = await publish(sandbox, organiser)
+    member = await join(sandbox, in_pudong[0], event_id)
+    old_start = (await event_row(sandbox, event_id)).starts_at
+    new_start = (old_start + timedelta(days=2)).astimezone(sandbox.settings.tz)
+    await organiser.send(f"/event_edit {event_id} start 上周五")
+    assert "请输入将来的日期和时间" in organiser.last_text()
+    await organiser.send(f"/event_edit {event_id} start {new_start:%Y-%m-%d %H:%M}")
+    assert organiser.last_text() == "已保存。"
+    await sandbox.settle()
+    assert f"{new_start:%Y-%m-%d %H:%M}" in member.last_text() and "已改期" in member.last_text()
+    await sandbox.advance(timedelta(days=2, minutes=1))  # the old 24 h reminder time
+    assert reminders(member) == []
+    await sandbox.advance(timedelta(days=2))
+    assert len(reminders(member)) == 1
+    event = await event_row(sandbox, event_id)
+    assert event.ends_at - event.starts_at == timedelta(hours=3)

@@ -26,6 +26,8 @@ from bot.services import Services
 from conversations import (
     admin,
     broadcast,
+    event_members,
+    event_new,
     events,
     fallback,
     feedback,
@@ -46,8 +48,10 @@ from storage.persistence import SQLPersistence
 CONVERSATIONS = (
     admin,
     broadcast,
-    # Before onboarding, whose /start would otherwise take an event's deep link.
+    event_new,
     events,
+    # Before onboarding, whose /start would otherwise take an event's deep link.
+    event_members,
     follow_ups,
     help_menu,
     language,
@@ -64,7 +68,7 @@ CONVERSATIONS = (
 # Modules whose scheduled task kinds the scheduler runs.
 SCHEDULED_WORK = (notifications, digest, broadcasts, event_tasks, follow_up_tasks)
 # The command menu, in the order members see it.
-MENU = (onboarding, matching, events, member_controls, help_menu, language, feedback)
+MENU = (onboarding, matching, event_members, member_controls, help_menu, language, feedback)
 ORGANISER_MENU = (admin, broadcast, events)
 
 

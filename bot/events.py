@@ -15,7 +15,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -39,28 +39,33 @@ from bot.domain.events import (
 )
 from bot.domain.grouping import Attendee, make_groups
 from bot.domain.units import subtree
-from bot.i18n import N_, Translator, translator
+from bot.event_texts import (
+    JOIN,
+    PICK,
+    SIGN_UP_LABEL,
+    announcement_text,
+    cancellation_text,
+    rescheduled_text,
+)
+from bot.i18n import N_, translator
 from bot.languages import LanguagePreferences
 from bot.scheduler import DueTask, Scheduler
-from storage import audit, units
+from storage import audit, events, units
+from storage.events import Person
 from storage.models import (
     Event,
     EventChoice,
     EventStatus,
     MatchProfile,
     Member,
-    ProfileAnswer,
     Registration,
     RegistrationStatus,
-    RosterEntry,
 )
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
 
 CHOICE_OPEN, CHOICE_CLOSE = "event_choice_open", "event_choice_close"
-JOIN, PICK = "ev:join:", "ev:pick:"
-SIGN_UP_LABEL = N_("Sign up")
 CHOICE_WINDOW = timedelta(days=1)
 # How long before the start attendees may check in.
 CHECK_IN_OPENS = timedelta(hours=3)
@@ -88,14 +93,6 @@ class SignUp:
     status: str  # registered, waitlisted, already, refused, unknown
     refusals: tuple[Refusal, ...] = ()
     badge: int | None = None
-
-
-@dataclass(frozen=True)
-class Person:
-    member_id: int
-    telegram_id: int | None
-    nickname: str
-    badge: int
 
 
 @dataclass(frozen=True)
@@ -237,7 +234,7 @@ class Events:
                 event=event_id,
                 field=field_name,
             )
-            registered = await _registered(session, event_id)
+            registered = await events.registered(session, event_id)
         # Reminders carry the title and venue: re-word the ones still to come.
         for member_id, telegram_id in registered:
             await self._plan_reminders(event, member_id, telegram_id)
@@ -261,7 +258,7 @@ class Events:
             event.signup_deadline = min(event.signup_deadline + shift, starts_at)
             audit.record(session, actor, "event_reschedule", event.unit_id, self._clock.now(),
                          event=event_id, starts_at=starts_at.isoformat())  # fmt: skip
-            registered = await _registered(session, event_id)
+            registered = await events.registered(session, event_id)
         await self._scheduler.schedule(CHOICE_OPEN, event.ends_at, {"event_id": event_id},
                                        key=f"{CHOICE_OPEN}:{event_id}")  # fmt: skip
         await self._scheduler.schedule(
@@ -332,7 +329,7 @@ class Events:
                     registered[gender or "unknown"] += count
                 elif status == RegistrationStatus.WAITLISTED:
                     waitlisted += count
-            checked_in = await _attendee_count(session, event_id)
+            checked_in = await events.attendee_count(session, event_id)
             choices = (
                 await session.execute(
                     select(EventChoice.chooser_id, EventChoice.chosen_id).where(
@@ -375,7 +372,7 @@ class Events:
             found = refusals(applicant, Conditions.from_json(event.conditions), capacity)
             if found:
                 return SignUp("refused", tuple(found))
-            place = capacity.has_place(await _held(session, event_id), applicant.gender)
+            place = capacity.has_place(await events.held(session, event_id), applicant.gender)
             status = RegistrationStatus.REGISTERED if place else RegistrationStatus.WAITLISTED
             badge = (
                 await session.scalar(
@@ -479,10 +476,10 @@ class Events:
             event, me = await self._choosing(session, telegram_id, event_id)
             if event is None or me is None:
                 return None
-            own_gender = await _same_gender(session, event_id, me.member_id)
+            own_gender = await events.same_gender(session, event_id, me.member_id)
             people = [
                 p
-                for p in await _attendees(session, event_id)
+                for p in await events.attendees(session, event_id)
                 if p.member_id != me.member_id and p.member_id not in own_gender
             ]
             chosen = set(
@@ -531,7 +528,7 @@ class Events:
                     )
                 )
             ).all()
-            people = {p.member_id: p for p in await _attendees(session, event_id)}
+            people = {p.member_id: p for p in await events.attendees(session, event_id)}
             pairs = []
             for a, b in mutual_pairs(tuple(c) for c in choices):
                 await follow_ups.record_match(session, a, b, "event", now)
@@ -540,7 +537,7 @@ class Events:
 
     async def attendees(self, event_id: int) -> list[Person]:
         async with self._db() as session:
-            return await _attendees(session, event_id)
+            return await events.attendees(session, event_id)
 
     async def groups(self, actor: int, event_id: int, size: int) -> list[list[Person]] | None:
         """Split the attendees (checked in; before the event, those registered) into groups."""
@@ -549,10 +546,10 @@ class Events:
             power = await self._administration.authority(session, actor)
             if event is None or event.unit_id not in power.scope:
                 return None
-            people = await _attendees(session, event_id) or await _attendees(
+            people = await events.attendees(session, event_id) or await events.attendees(
                 session, event_id, checked_in=False
             )
-            facts = await _grouping_facts(session, [p.member_id for p in people])
+            facts = await events.grouping_facts(session, [p.member_id for p in people])
             attendees = [
                 Attendee(p.member_id, *facts.get(p.member_id, (None, frozenset(), None)))
                 for p in people
@@ -605,7 +602,7 @@ class Events:
             )
         ).all()
         chosen = next_from_waitlist(
-            [tuple(w) for w in waiting], _capacity(event), await _held(session, event.id)
+            [tuple(w) for w in waiting], _capacity(event), await events.held(session, event.id)
         )
         if chosen is None:
             return None
@@ -661,7 +658,8 @@ class Events:
         ):
             return None, None
         me = next(
-            (p for p in await _attendees(session, event_id) if p.telegram_id == telegram_id), None
+            (p for p in await events.attendees(session, event_id) if p.telegram_id == telegram_id),
+            None,
         )
         return event, me
 
@@ -672,148 +670,6 @@ def _reminder_key(event_id: int, member_id: int, hours: int) -> str:
 
 def _capacity(event: Event) -> Capacity:
     return Capacity(event.capacity, event.capacity_male, event.capacity_female)
-
-
-async def _held(session: AsyncSession, event_id: int) -> Counter[str]:
-    """Places held, by gender."""
-    rows = await session.execute(
-        select(Registration.gender, func.count())
-        .where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.REGISTERED,
-        )
-        .group_by(Registration.gender)
-    )
-    return Counter({gender or "": count for gender, count in rows.all()})
-
-
-async def _attendees(
-    session: AsyncSession, event_id: int, *, checked_in: bool = True
-) -> list[Person]:
-    query = (
-        select(Registration.member_id, Member.telegram_id, ProfileAnswer.value, Registration.badge)
-        .join(Member, Member.id == Registration.member_id)
-        .outerjoin(
-            ProfileAnswer,
-            (ProfileAnswer.member_id == Registration.member_id)
-            & (ProfileAnswer.question == "nickname"),
-        )
-        .where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.REGISTERED,
-        )
-        .order_by(Registration.badge)
-    )
-    if checked_in:
-        query = query.where(Registration.checked_in_at.is_not(None))
-    rows = await session.execute(query)
-    return [Person(m, t, str(nickname or "—"), badge) for m, t, nickname, badge in rows.all()]
-
-
-async def _registered(session: AsyncSession, event_id: int) -> list[tuple[int, int]]:
-    """(member id, Telegram id) of everyone holding a place."""
-    rows = await session.execute(
-        select(Member.id, Member.telegram_id)
-        .join(Registration, Registration.member_id == Member.id)
-        .where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.REGISTERED,
-        )
-    )
-    return [(member_id, telegram_id) for member_id, telegram_id in rows.all()]
-
-
-async def _attendee_count(session: AsyncSession, event_id: int) -> int:
-    return (
-        await session.scalar(
-            select(func.count()).where(
-                Registration.event_id == event_id, Registration.checked_in_at.is_not(None)
-            )
-        )
-        or 0
-    )
-
-
-async def _same_gender(session: AsyncSession, event_id: int, member_id: int) -> set[int]:
-    """Attendees of the member's own gender (not offered in the mutual choice)."""
-    mine = await session.scalar(
-        select(Registration.gender).where(
-            Registration.event_id == event_id, Registration.member_id == member_id
-        )
-    )
-    if mine is None:
-        return set()
-    rows = await session.scalars(
-        select(Registration.member_id).where(
-            Registration.event_id == event_id, Registration.gender == mine
-        )
-    )
-    return set(rows.all())
-
-
-async def _grouping_facts(
-    session: AsyncSession, member_ids: list[int]
-) -> dict[int, tuple[str | None, frozenset[str], str | None]]:
-    rows = await session.execute(
-        select(
-            MatchProfile.member_id, MatchProfile.gender, MatchProfile.features, RosterEntry.employer
-        )
-        .outerjoin(RosterEntry, RosterEntry.member_id == MatchProfile.member_id)
-        .where(MatchProfile.member_id.in_(member_ids))
-    )
-    return {
-        member_id: (gender, frozenset((features or {}).get("interests", {})), employer)
-        for member_id, gender, features, employer in rows.all()
-    }
-
-
-def _both_languages(render: Any) -> str:
-    """System-written broadcasts go to everyone in one message: Chinese first, then English."""
-    return render(translator("zh")) + "\n\n" + render(translator("en"))
-
-
-def _when(event: Event, settings: Settings) -> str:
-    start = event.starts_at.astimezone(settings.tz)
-    end = event.ends_at.astimezone(settings.tz)
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-
-
-def announcement_text(event: Event, settings: Settings) -> str:
-    """The organiser's own words with the time and place: one language is enough."""
-    _ = translator(settings.default_language)
-    return event_card(event, settings, _)
-
-
-def event_card(event: Event, settings: Settings, _: Translator) -> str:
-    head = _("📣 {title}\n🕒 {time}\n📍 {venue}", title=event.title,
-             time=_when(event, settings), venue=event.venue or _("Online"))  # fmt: skip
-    return head + "\n" + event.description
-
-
-def rescheduled_text(event: Event, settings: Settings) -> str:
-    def render(_: Translator) -> str:
-        return _("“{title}” has moved: it is now {time}. Your place is kept; /my_events to "
-                 "withdraw if the new time does not suit you.", title=event.title,
-                 time=_when(event, settings))  # fmt: skip
-
-    return _both_languages(render)
-
-
-def cancellation_text(event: Event, settings: Settings) -> str:
-    def render(_: Translator) -> str:
-        return _(
-            "“{title}” ({time}) is cancelled. We are sorry; you will hear about the next one.",
-            title=event.title,
-            time=_when(event, settings),
-        )
-
-    return _both_languages(render)
-
-
-def signup_button(event_id: int, _: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_(SIGN_UP_LABEL), callback_data=f"{JOIN}{event_id}")]]
-    )
 
 
 async def open_choice(application: HuihuiApplication, task: DueTask) -> None:

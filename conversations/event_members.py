@@ -1,0 +1,210 @@
+"""Members and events: the 报名 button or deep link (with the reason when they may not sign
+up), /my_events (withdraw; the waitlist moves up), /checkin CODE at the venue, and the mutual
+choice (互选) afterwards. Buttons only name an event; its rules are checked in bot.events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import HuihuiContext
+from bot.domain.events import Refusal
+from bot.event_texts import JOIN, PICK, event_card, signup_button
+from bot.i18n import N_, translator
+from bot.notifications import tell
+from conversations.common import buttons, in_rows, say
+
+if TYPE_CHECKING:
+    from bot.app import HuihuiApplication
+    from storage.models import Event
+
+COMMANDS = [("my_events", N_("Events I signed up for"))]
+LEAVE, CHOOSE, CHOSEN = "evl:", "evc:", "evd:"
+REFUSALS = {
+    Refusal.NOT_VERIFIED: N_("Only verified union members can sign up: send /start first."),
+    Refusal.OUTSIDE_UNION: N_("This event is for members of another union."),
+    Refusal.AGE: N_("This event is for another age range."),
+    Refusal.INDUSTRY: N_("This event is for members of other industries."),
+    Refusal.DISTRICT: N_("This event is for members of other districts."),
+    Refusal.NO_GENDER: N_("Places are kept by gender: please complete your profile first."),
+    Refusal.DEADLINE: N_("Sign-up for this event has closed."),
+    Refusal.CANCELLED: N_("This event was cancelled."),
+}
+
+
+async def deep_link(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    event_id = int(context.args[0].removeprefix("event_"))
+    event = await context.services.events.view(event_id)
+    if event is None:
+        await say(update, context, _("This event is no longer open. Send /my_events to see yours."))
+        return
+    await say(update, context, _card(event, context), signup_button(event.id, _))
+
+
+def _card(event: Event, context: HuihuiContext) -> str:
+    return event_card(event, context.services.settings, context.gettext)
+
+
+async def join(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    await query.answer()
+    event_id = int(query.data.removeprefix(JOIN))
+    result = await context.services.events.sign_up(update.effective_user.id, event_id)
+    text = {
+        "registered": _(
+            "You are signed up! Your badge number is #{badge}. You will get a "
+            "reminder before it starts. /my_events to withdraw.",
+            badge=result.badge,
+        ),
+        "waitlisted": _(
+            "It is full for now: you are on the waitlist and will be told at once "
+            "if a place frees up."
+        ),
+        "already": _("You are already signed up (badge #{badge}).", badge=result.badge),
+        "unknown": _("This event is no longer open. Send /my_events to see yours."),
+    }.get(result.status)
+    if text is None:
+        text = "\n".join(_(REFUSALS[r]) for r in result.refusals)
+    await say(update, context, text)
+
+
+async def my_events(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    found = await context.services.events.my_events(update.effective_user.id)
+    if not found:
+        await say(update, context, _("You have not signed up for any upcoming event."))
+        return
+    for event, registration in found:
+        status = (
+            _("signed up, badge #{badge}", badge=registration.badge)
+            if registration.status.value == "registered"
+            else _("on the waitlist")
+        )
+        text = _card(event, context) + "\n" + _("You are {status}.", status=status)
+        await say(update, context, text, buttons([[(_("Withdraw"), f"{LEAVE}{event.id}")]]))
+
+
+async def leave(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    await query.answer()
+    done, promoted = await context.services.events.withdraw(
+        update.effective_user.id, int(query.data.removeprefix(LEAVE))
+    )
+    if not done:
+        await say(update, context, _("You are not signed up for that event."))
+        return
+    await query.edit_message_reply_markup(None)
+    await say(update, context, _("You have withdrawn. Thank you for letting us know."))
+    if promoted is not None:
+        _p = translator(await context.services.languages.resolve_id(promoted))
+        await tell(
+            context.bot,
+            promoted,
+            _p(N_("Good news: a place freed up and you are now signed up. /my_events shows it.")),
+        )
+
+
+async def check_in(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    if not context.args:
+        await say(
+            update,
+            context,
+            _("Send /checkin and the code shown at the venue, e.g. /checkin 123456."),
+        )
+        return
+    status, event, badge = await context.services.events.check_in(
+        update.effective_user.id, context.args[0]
+    )
+    await say(
+        update,
+        context,
+        {
+            "checked_in": _(
+                "Checked in to “{title}”. Your badge is #{badge}. Enjoy!",
+                title=event.title if event else "",
+                badge=badge,
+            ),
+            "already": _("You are already checked in (badge #{badge}).", badge=badge),
+            "wrong_code": _("That code is not right. Please check it with the organisers."),
+            "not_registered": _("I find no event of yours starting soon. /my_events shows yours."),
+        }[status],
+    )
+
+
+async def choose(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    data = query.data
+    if data.startswith(CHOOSE):
+        event_id, member_id = (int(p) for p in data.removeprefix(CHOOSE).split(":"))
+        result = await context.services.events.toggle_choice(
+            update.effective_user.id, event_id, member_id
+        )
+        if result in ("closed", "full"):
+            await query.answer(
+                {
+                    "closed": _("The mutual choice is closed."),
+                    "full": _("You have used all your picks; unpick someone first."),
+                }[result],
+                show_alert=True,
+            )
+            return
+    else:
+        event_id = int(data.removeprefix(PICK))
+    options = await context.services.events.choice_options(update.effective_user.id, event_id)
+    if options is None:
+        await query.answer(_("The mutual choice is closed."), show_alert=True)
+        return
+    await query.answer()
+    event, people, chosen = options
+    rows = in_rows(
+        [
+            (
+                ("✓ " if p.member_id in chosen else "") + f"{p.nickname} #{p.badge}",
+                f"{CHOOSE}{event.id}:{p.member_id}",
+            )
+            for p in people
+        ],
+        2,
+    )
+    rows.append([(_("Done"), f"{CHOSEN}{event.id}")])
+    text = _(
+        "Pick up to {limit} people ({count} picked). Nobody sees your picks; only mutual "
+        "ones are revealed when the choice closes.",
+        limit=event.choice_limit,
+        count=len(chosen),
+    )
+    if data.startswith(CHOOSE):
+        await query.edit_message_text(text, reply_markup=buttons(rows))
+    else:
+        await say(update, context, text, buttons(rows))
+
+
+async def choice_done(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await say(update, context, _("Saved. You will hear from me if a pick is mutual."))
+
+
+def register(application: HuihuiApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    application.add_handler(
+        CommandHandler("start", deep_link, filters=private & filters.Regex(r"^/start event_\d+$"))
+    )
+    for command, callback in (("my_events", my_events), ("checkin", check_in)):
+        application.add_handler(CommandHandler(command, callback, filters=private))
+    for callback, pattern in (
+        (join, rf"^{JOIN}\d+$"),
+        (leave, rf"^{LEAVE}\d+$"),
+        (choose, rf"^({PICK}\d+|{CHOOSE}\d+:\d+)$"),
+        (choice_done, rf"^{CHOSEN}\d+$"),
+    ):
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

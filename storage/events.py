@@ -1,0 +1,119 @@
+"""Queries about events: places held, attendees, registrants, facts for grouping."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    MatchProfile,
+    Member,
+    ProfileAnswer,
+    Registration,
+    RegistrationStatus,
+    RosterEntry,
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    member_id: int
+    telegram_id: int | None
+    nickname: str
+    badge: int
+
+
+async def held(session: AsyncSession, event_id: int) -> Counter[str]:
+    """Places held, by gender."""
+    rows = await session.execute(
+        select(Registration.gender, func.count())
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+        )
+        .group_by(Registration.gender)
+    )
+    return Counter({gender or "": count for gender, count in rows.all()})
+
+
+async def attendees(
+    session: AsyncSession, event_id: int, *, checked_in: bool = True
+) -> list[Person]:
+    query = (
+        select(Registration.member_id, Member.telegram_id, ProfileAnswer.value, Registration.badge)
+        .join(Member, Member.id == Registration.member_id)
+        .outerjoin(
+            ProfileAnswer,
+            (ProfileAnswer.member_id == Registration.member_id)
+            & (ProfileAnswer.question == "nickname"),
+        )
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+        )
+        .order_by(Registration.badge)
+    )
+    if checked_in:
+        query = query.where(Registration.checked_in_at.is_not(None))
+    rows = await session.execute(query)
+    return [Person(m, t, str(nickname or "—"), badge) for m, t, nickname, badge in rows.all()]
+
+
+async def registered(session: AsyncSession, event_id: int) -> list[tuple[int, int]]:
+    """(member id, Telegram id) of everyone holding a place."""
+    rows = await session.execute(
+        select(Member.id, Member.telegram_id)
+        .join(Registration, Registration.member_id == Member.id)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+        )
+    )
+    return [(member_id, telegram_id) for member_id, telegram_id in rows.all()]
+
+
+async def attendee_count(session: AsyncSession, event_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event_id, Registration.checked_in_at.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+async def same_gender(session: AsyncSession, event_id: int, member_id: int) -> set[int]:
+    """Attendees of the member's own gender (not offered in the mutual choice)."""
+    mine = await session.scalar(
+        select(Registration.gender).where(
+            Registration.event_id == event_id, Registration.member_id == member_id
+        )
+    )
+    if mine is None:
+        return set()
+    rows = await session.scalars(
+        select(Registration.member_id).where(
+            Registration.event_id == event_id, Registration.gender == mine
+        )
+    )
+    return set(rows.all())
+
+
+async def grouping_facts(
+    session: AsyncSession, member_ids: list[int]
+) -> dict[int, tuple[str | None, frozenset[str], str | None]]:
+    rows = await session.execute(
+        select(
+            MatchProfile.member_id, MatchProfile.gender, MatchProfile.features, RosterEntry.employer
+        )
+        .outerjoin(RosterEntry, RosterEntry.member_id == MatchProfile.member_id)
+        .where(MatchProfile.member_id.in_(member_ids))
+    )
+    return {
+        member_id: (gender, frozenset((features or {}).get("interests", {})), employer)
+        for member_id, gender, features, employer in rows.all()
+    }

@@ -196,9 +196,7 @@ class Events:
     async def managed(self, actor: int, event_id: int) -> Event | None:
         """The event if the actor may manage it."""
         async with self._db() as session:
-            event = await session.get(Event, event_id)
-            power = await self._administration.authority(session, actor)
-            return event if event is not None and event.unit_id in power.scope else None
+            return await self._managed_in(session, actor, event_id)
 
     async def listing(self, actor: int, limit: int = 10) -> list[Event] | None:
         async with self._db() as session:
@@ -218,9 +216,8 @@ class Events:
         if field_name not in ("title", "description", "venue"):
             return "unknown_field"
         async with self._db.begin() as session:
-            event = await session.get(Event, event_id, with_for_update=True)
-            power = await self._administration.authority(session, actor)
-            if event is None or event.unit_id not in power.scope:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
                 return "not_allowed"
             if event.status == EventStatus.CANCELLED:
                 return "cancelled"
@@ -244,9 +241,8 @@ class Events:
         """Move the event (its end, sign-up deadline and mutual choice with it) and tell the
         registrants; done, not_allowed, cancelled or past."""
         async with self._db.begin() as session:
-            event = await session.get(Event, event_id, with_for_update=True)
-            power = await self._administration.authority(session, actor)
-            if event is None or event.unit_id not in power.scope:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
                 return "not_allowed"
             if event.status == EventStatus.CANCELLED:
                 return "cancelled"
@@ -278,9 +274,8 @@ class Events:
         returns how many will be told, None if not allowed or already cancelled."""
         now = self._clock.now()
         async with self._db.begin() as session:
-            event = await session.get(Event, event_id, with_for_update=True)
-            power = await self._administration.authority(session, actor)
-            if event is None or event.unit_id not in power.scope:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
                 return None
             if event.status == EventStatus.CANCELLED:
                 return None
@@ -313,9 +308,8 @@ class Events:
 
     async def overview(self, actor: int, event_id: int) -> Overview | None:
         async with self._db() as session:
-            event = await session.get(Event, event_id)
-            power = await self._administration.authority(session, actor)
-            if event is None or event.unit_id not in power.scope:
+            event = await self._managed_in(session, actor, event_id)
+            if event is None:
                 return None
             rows = await session.execute(
                 select(Registration.status, Registration.gender, func.count())
@@ -542,9 +536,8 @@ class Events:
     async def groups(self, actor: int, event_id: int, size: int) -> list[list[Person]] | None:
         """Split the attendees (checked in; before the event, those registered) into groups."""
         async with self._db.begin() as session:
-            event = await session.get(Event, event_id)
-            power = await self._administration.authority(session, actor)
-            if event is None or event.unit_id not in power.scope:
+            event = await self._managed_in(session, actor, event_id)
+            if event is None:
                 return None
             people = await events.attendees(session, event_id) or await events.attendees(
                 session, event_id, checked_in=False
@@ -577,6 +570,14 @@ class Events:
             return [[by_id[a.id] for a in group] for group in groups]
 
     # Internals
+    async def _managed_in(
+        self, session: AsyncSession, actor: int, event_id: int, *, lock: bool = False
+    ) -> Event | None:
+        """The event if the actor's scope covers it (locked for an update if asked)."""
+        event = await session.get(Event, event_id, with_for_update=lock)
+        power = await self._administration.authority(session, actor)
+        return event if event is not None and event.unit_id in power.scope else None
+
     async def _applicant(self, session: AsyncSession, member: Member, event: Event) -> Applicant:
         profile = await session.get(MatchProfile, member.id)
         tree = await units.parents(session)

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import follow_ups, notifications
 from bot.administration import Administration
@@ -47,7 +46,7 @@ from bot.event_texts import (
     cancellation_text,
     rescheduled_text,
 )
-from bot.i18n import N_, translator
+from bot.i18n import N_
 from bot.languages import LanguagePreferences
 from bot.scheduler import DueTask, Scheduler
 from storage import audit, events, units
@@ -507,8 +506,30 @@ class Events:
             session.add(EventChoice(event_id=event_id, chooser_id=me, chosen_id=chosen_id))
             return "picked"
 
+    async def open_choice(self, event_id: int) -> None:
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            event = await session.get(Event, event_id)
+            if event is None or event.status != EventStatus.PUBLISHED:
+                return
+            deadline = event.choice_deadline.astimezone(self._settings.tz)
+            for person in await events.attendees(session, event_id):
+                if person.telegram_id is None:
+                    continue
+                await notifications.put_notice(
+                    session, person.telegram_id,
+                    N_("Thank you for coming to “{title}”! Mutual choice (互选) is open until "
+                       "{time}: pick up to {limit} people you would like to meet again. Only "
+                       "mutual picks are revealed."),
+                    now, key=f"{CHOICE_OPEN}:{event_id}:{person.member_id}",
+                    values={"title": event.title, "time": f"{deadline:%m-%d %H:%M}",
+                            "limit": event.choice_limit},
+                    button=(N_("Choose"), f"{PICK}{event_id}"), member_id=person.member_id,
+                )  # fmt: skip
+
     async def close_choice(self, event_id: int) -> ChoiceResult | None:
-        """Mutual picks become matches (once); None if already closed or cancelled."""
+        """Mutual picks become matches (once), and both people and the organiser are told;
+        None if already closed or cancelled."""
         now = self._clock.now()
         async with self._db.begin() as session:
             event = await session.get(Event, event_id, with_for_update=True)
@@ -527,7 +548,35 @@ class Events:
             for a, b in mutual_pairs(tuple(c) for c in choices):
                 await follow_ups.record_match(session, a, b, "event", now)
                 pairs.append((people[a], people[b]))
-            return ChoiceResult(len(people), pairs)
+            result = ChoiceResult(len(people), pairs)
+            await self._announce_pairs(session, event, result, now)
+            return result
+
+    async def _announce_pairs(
+        self, session: AsyncSession, event: Event, result: ChoiceResult, now: datetime
+    ) -> None:
+        """Notices written with the matches they announce (same transaction)."""
+        for a, b in result.pairs:
+            for me, other in ((a, b), (b, a)):
+                if me.telegram_id is None:
+                    continue
+                await notifications.put_notice(
+                    session, me.telegram_id,
+                    N_("🎉 A mutual choice! You and {nickname} #{badge} picked each other. "
+                       "Send /matches to get in touch."),
+                    now, key=f"{CHOICE_CLOSE}:{event.id}:{me.member_id}:{other.member_id}",
+                    values={"nickname": other.nickname, "badge": other.badge},
+                    member_id=me.member_id,
+                )  # fmt: skip
+        if event.created_by is not None:
+            await notifications.put_notice(
+                session, event.created_by,
+                N_("Mutual choice of “{title}” closed: {attendees} attended, {pairs} pair(s), "
+                   "pairing rate {rate}."),
+                now, key=f"{CHOICE_CLOSE}:{event.id}:organiser",
+                values={"title": event.title, "attendees": result.attendees,
+                        "pairs": len(result.pairs), "rate": f"{result.rate:.0%}"},
+            )  # fmt: skip
 
     async def attendees(self, event_id: int) -> list[Person]:
         async with self._db() as session:
@@ -674,64 +723,13 @@ def _capacity(event: Event) -> Capacity:
 
 
 async def open_choice(application: HuihuiApplication, task: DueTask) -> None:
-    """The event has ended: each attendee is invited to pick the people they would meet again."""
-    services = application.services
-    event_id = int(task.payload["event_id"])
-    event = await services.events.view(event_id)
-    if event is None:
-        return
-    deadline = event.choice_deadline.astimezone(services.settings.tz)
-    for person in await services.events.attendees(event_id):
-        if person.telegram_id is None:
-            continue
-        _ = translator(await services.languages.resolve_id(person.telegram_id))
-        text = _(
-            "Thank you for coming to “{title}”! Mutual choice (互选) is open until {time}: pick "
-            "up to {limit} people you would like to meet again. Only mutual picks are revealed.",
-            title=event.title,
-            time=f"{deadline:%m-%d %H:%M}",
-            limit=event.choice_limit,
-        )
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(_("Choose"), callback_data=f"{PICK}{event_id}")]]
-        )
-        await notifications.tell(application.bot, person.telegram_id, text, markup)
+    """The event has ended: each attendee is invited to pick the people they would meet again
+    (one keyed notice each, so a rerun after a crash invites nobody twice)."""
+    await application.services.events.open_choice(int(task.payload["event_id"]))
 
 
 async def close_choice(application: HuihuiApplication, task: DueTask) -> None:
-    services = application.services
-    event_id = int(task.payload["event_id"])
-    result = await services.events.close_choice(event_id)
-    if result is None:
-        return
-    for a, b in result.pairs:
-        for me, other in ((a, b), (b, a)):
-            if me.telegram_id is None:
-                continue
-            _ = translator(await services.languages.resolve_id(me.telegram_id))
-            text = _(
-                "🎉 A mutual choice! You and {nickname} #{badge} picked each other. "
-                "Send /matches to get in touch.",
-                nickname=other.nickname,
-                badge=other.badge,
-            )
-            await notifications.tell(application.bot, me.telegram_id, text)
-    async with services.db() as session:
-        event = await session.get(Event, event_id)
-    if event is not None and event.created_by is not None:
-        _ = translator(await services.languages.resolve_id(event.created_by))
-        await notifications.tell(
-            application.bot,
-            event.created_by,
-            _(
-                "Mutual choice of “{title}” closed: {attendees} attended, {pairs} pair(s), "
-                "pairing rate {rate}.",
-                title=event.title,
-                attendees=result.attendees,
-                pairs=len(result.pairs),
-                rate=f"{result.rate:.0%}",
-            ),
-        )
+    await application.services.events.close_choice(int(task.payload["event_id"]))
 
 
 def register(scheduler: Scheduler) -> None:

@@ -417,3 +417,16 @@ async def test_moving_an_event_tells_registrants_and_moves_the_reminders(sandbox
     assert len(reminders(member)) == 1
     event = await event_row(sandbox, event_id)
     assert event.ends_at - event.starts_at == timedelta(hours=3)
+
+
+async def test_a_rerun_of_the_mutual_choice_opening_invites_nobody_twice(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    event_id = await publish(sandbox, organiser)
+    member = await join(sandbox, in_pudong[0], event_id)
+    await sandbox.advance(timedelta(days=3))
+    await member.send(f"/checkin {(await event_row(sandbox, event_id)).checkin_code}")
+    await sandbox.advance(timedelta(hours=3))
+    # As after a crash in the middle: the opening task runs again.
+    await sandbox.app.services.events.open_choice(event_id)
+    await sandbox.settle()
+    assert sum("互选开放" in t for t in member.texts()) == 1

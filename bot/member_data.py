@@ -16,10 +16,12 @@ from storage.models import (
     ConversationState,
     Event,
     Feedback,
+    FollowUp,
     Member,
     OrgUnit,
     ProfileAnswer,
     Proposal,
+    Registration,
     RosterEntry,
     SuggestionReview,
     UnitRole,
@@ -52,6 +54,15 @@ class MemberData:
                 return None
             member.digest = not member.digest
             return member.digest
+
+    async def toggle_announcements(self, telegram_id: int) -> bool | None:
+        """Switch union announcements; the new setting, or None for someone not signed up."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.consented_at is None:
+                return None
+            member.announcements = not member.announcements
+            return member.announcements
 
     async def toggle_colleagues(self, telegram_id: int) -> bool | None:
         """Switch hiding from colleagues; the new setting, or None without a profile."""
@@ -88,6 +99,17 @@ class MemberData:
             roles = await session.scalars(
                 select(UnitRole).where(UnitRole.telegram_id == telegram_id)
             )
+            registrations = (
+                await session.execute(
+                    select(Registration, Event.title)
+                    .join(Event, Event.id == Registration.event_id)
+                    .where(Registration.member_id == member.id)
+                    .order_by(Registration.id)
+                )
+            ).all()
+            follow_up_answers = await session.scalars(
+                select(FollowUp).where(FollowUp.member_id == member.id).order_by(FollowUp.id)
+            )
             scratch = await session.scalar(
                 select(UserData.data).where(UserData.user_id == telegram_id)
             )
@@ -104,7 +126,27 @@ class MemberData:
                     "profile_completed_at": _time(member.profile_completed_at),
                     "paused": member.paused,
                     "union": unit.name if unit else None,
+                    "daily_digest": member.digest,
+                    "hidden_from_colleagues": member.avoid_colleagues,
+                    "union_announcements": member.announcements,
+                    "check_ins_after_matches": member.follow_ups,
+                    "unreachable_since": _time(member.unreachable_at),
                 },
+                "event_registrations": [
+                    {
+                        "event": title,
+                        "status": r.status.value,
+                        "badge": r.badge,
+                        "registered_at": _time(r.registered_at),
+                        "checked_in_at": _time(r.checked_in_at),
+                        "group": r.group_no,
+                    }
+                    for r, title in registrations
+                ],
+                "answers_after_matches": [
+                    {"stage": f.stage, "answer": f.outcome, "answered_at": _time(f.answered_at)}
+                    for f in follow_up_answers
+                ],
                 "roster_entry": {
                     "member_number": entry.member_number,
                     "real_name": entry.real_name,

@@ -22,10 +22,25 @@ COMMANDS = [
     ("profile", N_("See your profile card")),
     ("pause", N_("Hide yourself from suggestions for a while")),
     ("resume", N_("Be suggested to others again")),
+    ("announcements", N_("Union announcements, on or off")),
     ("export_me", N_("Get everything stored about you")),
     ("delete_me", N_("Delete all your data")),
 ]
 CONFIRM_DELETE, KEEP = "delete_me:confirm", "delete_me:keep"
+
+
+async def announcements(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    on = await context.services.member_data.toggle_announcements(update.effective_user.id)
+    if on is None:
+        await say(update, context, _("You have not signed up yet. Send /start first."))
+    elif on:
+        await say(update, context, _("On: you will receive your union's announcements. "
+                                     "/announcements again to stop them."))  # fmt: skip
+    else:
+        await say(update, context, _(
+            "Off: no more union announcements. Messages about events you signed up for still "
+            "reach you. /announcements to turn them back on."))  # fmt: skip
 
 
 async def profile(update: Update, context: HuihuiContext) -> None:
@@ -113,6 +128,7 @@ def register(application: HuihuiApplication) -> None:
         ("profile", profile),
         ("pause", pause),
         ("resume", resume),
+        ("announcements", announcements),
         ("export_me", export_me),
         ("delete_me", delete_me),
     ):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, false, func, literal, or_, select, update
+from sqlalchemy import Select, bindparam, false, func, literal, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.audience import Audience
@@ -63,7 +63,9 @@ def audience_members(audience: Audience, units: Iterable[int], current_year: int
     )
     if audience.verified_only:
         query = query.where(Member.verified_at.is_not(None))
-    if audience.event_id is not None:
+    if audience.event_id is None:
+        query = query.where(Member.announcements == true())
+    else:  # about the member's own registration: sent even to those who muted announcements
         query = query.where(
             Member.id.in_(
                 select(Registration.member_id).where(

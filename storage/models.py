@@ -113,6 +113,9 @@ class Member(Base):
     unreachable_at: Mapped[datetime | None]
     # Gentle check-ins after a mutual match; the member can turn them off.
     follow_ups: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Union announcements (broadcasts); notices about the member's own event registrations
+    # come regardless.
+    announcements: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class RosterEntry(Base):

@@ -1,10 +1,15 @@
-"""Test helpers: a small union with a roster, and members who sign up through the real bot."""
+"""Test helpers: a small union with a roster, members who sign up through the real bot, bulk
+members for broadcasts and events, and a published event."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import timedelta
 
+from bot.domain.events import Capacity, Conditions
 from bot.domain.units import parse_units
+from bot.events import EventSpec
 from bot.population import populate
 from bot.sandbox import Sandbox, SimulatedUser
 from storage import roster, units
@@ -177,3 +182,25 @@ async def union_with_members(sb: Sandbox, pudong: int, xuhui: int = 0) -> tuple:
 
 def copies(sb: Sandbox, telegram_id: int, text: str) -> int:
     return sum(1 for e in sb.api.chats[telegram_id] if e.from_bot and e.text == text)
+
+
+TITLE = "滨江徒步联谊"
+
+
+async def publish(sb: Sandbox, organiser: SimulatedUser, **changes: object) -> int:
+    now = sb.clock.now()
+    spec = EventSpec(
+        unit_id=await unit_id(sb, PUDONG),
+        title=TITLE,
+        description="滨江步道十公里，终点有茶歇。",
+        starts_at=now + timedelta(days=3),
+        ends_at=now + timedelta(days=3, hours=3),
+        venue="浦东滨江大道 1 号",
+        capacity=Capacity(),
+        conditions=Conditions(),
+        signup_deadline=now + timedelta(days=2),
+        announce_at=now,
+    )
+    event_id = await sb.app.services.events.create(organiser.id, replace(spec, **changes))
+    await sb.settle()
+    return event_id

@@ -19,8 +19,7 @@ from storage.models import (
     UnitRole,
     VerificationAttempt,
 )
-from tests.helpers import CITY, PUDONG, XUHUI, seed_union, sign_up, unit_id, verify
-from tests.test_events import publish
+from tests.helpers import CITY, PUDONG, XUHUI, publish, seed_union, sign_up, unit_id, verify
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 
 LI = ("李四", "SH0009", "上海电气", "13800000009")

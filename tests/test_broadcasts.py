@@ -14,7 +14,7 @@ from bot.broadcasts import Draft
 from bot.domain.audience import Audience
 from bot.sandbox import Sandbox
 from storage.models import Broadcast, MatchProfile, Member
-from tests.helpers import PUDONG, copies, union_with_members, unit_id
+from tests.helpers import PUDONG, copies, publish, union_with_members, unit_id
 
 BOLD = [{"type": "bold", "offset": 0, "length": 4}]
 
@@ -241,3 +241,30 @@ async def test_a_photo_with_a_caption_is_broadcast_as_a_photo(sandbox: Sandbox) 
         photos = [e for e in sandbox.api.chats[telegram_id] if e.kind == "photo"]
         assert [p.text for p in photos] == ["春季联谊海报"]
         assert sandbox.api.files[photos[0].file_id][1].startswith(b"\xff\xd8")  # the JPEG sent
+
+
+async def test_members_can_turn_announcements_off_but_still_hear_about_their_events(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    quiet = sandbox.user("安静的会员", user_id=in_pudong[0])
+    await quiet.send("/announcements")
+    assert "已关闭" in quiet.last_text()
+    pudong = await unit_id(sandbox, PUDONG)
+    broadcasts = sandbox.app.services.broadcasts
+    await broadcasts.create(organiser.id, Draft("周末通知"), Audience(pudong))
+    await sandbox.settle()
+    assert [copies(sandbox, t, "周末通知") for t in in_pudong] == [0, 1, 1]
+
+    event_id = await publish(sandbox, organiser)
+    await quiet.send(f"/start event_{event_id}")
+    await quiet.press("报名")
+    await broadcasts.create(organiser.id, Draft("集合改到二号门"),
+                            Audience(pudong, event_id=event_id))  # fmt: skip
+    await sandbox.settle()
+    assert copies(sandbox, in_pudong[0], "集合改到二号门") == 1
+    export = await sandbox.app.services.member_data.export(quiet.id)
+    assert export["account"]["union_announcements"] is False
+    assert export["event_registrations"][0]["status"] == "registered"
+    await quiet.send("/announcements")
+    assert "已开启" in quiet.last_text()

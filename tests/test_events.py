@@ -4,37 +4,14 @@ mutual choice and pairing rate, smart groups, cancellation, follow-ups."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from bot.domain.events import Capacity, Conditions
-from bot.events import EventSpec
 from bot.sandbox import Sandbox, SimulatedUser
 from storage.models import Event, FollowUp, Match, MatchProfile, Member, Registration, RosterEntry
-from tests.helpers import PUDONG, copies, union_with_members, unit_id
-
-TITLE = "滨江徒步联谊"
-
-
-async def publish(sb: Sandbox, organiser: SimulatedUser, **changes: object) -> int:
-    now = sb.clock.now()
-    spec = EventSpec(
-        unit_id=await unit_id(sb, PUDONG),
-        title=TITLE,
-        description="滨江步道十公里，终点有茶歇。",
-        starts_at=now + timedelta(days=3),
-        ends_at=now + timedelta(days=3, hours=3),
-        venue="浦东滨江大道 1 号",
-        capacity=Capacity(),
-        conditions=Conditions(),
-        signup_deadline=now + timedelta(days=2),
-        announce_at=now,
-    )
-    event_id = await sb.app.services.events.create(organiser.id, replace(spec, **changes))
-    await sb.settle()
-    return event_id
+from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
 
 
 async def by_gender(sb: Sandbox, telegram_ids: list[int]) -> dict[str, list[int]]:

@@ -157,10 +157,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("follow_ups", sa.Boolean(), server_default=sa.true(), nullable=False)
         )
+        batch_op.add_column(
+            sa.Column("announcements", sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.drop_column("announcements")
         batch_op.drop_column("follow_ups")
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_follow_ups_match_id"))

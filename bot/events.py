@@ -68,6 +68,7 @@ CHOICE_OPEN, CHOICE_CLOSE = "event_choice_open", "event_choice_close"
 CHOICE_WINDOW = timedelta(days=1)
 # How long before the start attendees may check in.
 CHECK_IN_OPENS = timedelta(hours=3)
+WRONG_CODES_PER_HOUR = 5
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class Events:
         self._scheduler = scheduler
         self._broadcasts = broadcasts
         self._languages = languages
+        self._wrong_codes: dict[int, list[datetime]] = {}
 
     # Organisers
     async def create(self, actor: int, spec: EventSpec) -> int | None:
@@ -434,8 +436,11 @@ class Events:
             return [(event, registration) for event, registration in rows.all()]
 
     async def check_in(self, telegram_id: int, code: str) -> tuple[str, Event | None, int | None]:
-        """(checked_in | already | wrong_code | not_registered, event, badge)"""
+        """(checked_in | already | wrong_code | too_many | not_registered, event, badge)"""
         now = self._clock.now()
+        misses = [t for t in self._wrong_codes.get(telegram_id, []) if now - t < timedelta(hours=1)]
+        if len(misses) >= WRONG_CODES_PER_HOUR:
+            return "too_many", None, None
         async with self._db.begin() as session:
             rows = await session.execute(
                 select(Event, Registration)
@@ -458,6 +463,8 @@ class Events:
                         return "already", event, registration.badge
                     registration.checked_in_at = now
                     return "checked_in", event, registration.badge
+            # Six digits are guessable one try at a time: a few wrong tries, then an hour's wait.
+            self._wrong_codes[telegram_id] = [*misses, now]
             return "wrong_code", found[0][0], None
 
     async def choice_options(

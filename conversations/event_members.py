@@ -132,6 +132,10 @@ async def check_in(update: Update, context: HuihuiContext) -> None:
             ),
             "already": _("You are already checked in (badge #{badge}).", badge=badge),
             "wrong_code": _("That code is not right. Please check it with the organisers."),
+            "too_many": _(
+                "Too many wrong codes. Please check the code with the organisers and try again "
+                "in an hour."
+            ),
             "not_registered": _("I find no event of yours starting soon. /my_events shows yours."),
         }[status],
     )

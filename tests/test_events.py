@@ -194,6 +194,12 @@ async def test_check_in_with_the_code_the_organiser_shows(sandbox: Sandbox) -> N
     await sandbox.advance(timedelta(days=3))
     await member.send("/checkin 000000" if code != "000000" else "/checkin 111111")
     assert "签到码不正确" in member.last_text()
+    wrong = "000000" if code != "000000" else "111111"
+    for _attempt in range(4):
+        await member.send(f"/checkin {wrong}")
+    await member.send(f"/checkin {code}")
+    assert "签到码错误次数过多" in member.last_text()  # guessing is slowed down, even the right code
+    await sandbox.advance(timedelta(hours=1))
     await member.send(f"/checkin {code}")
     assert "签到成功！你的号码牌是 #1" in member.last_text()
     async with sandbox.app.services.db() as session:

@@ -14,6 +14,7 @@ from storage.models import Event
 
 JOIN, PICK = "ev:join:", "ev:pick:"
 SIGN_UP_LABEL = N_("Sign up")
+PROMOTED = N_("Good news: a place freed up and you are now signed up. /my_events shows it.")
 
 
 def _both_languages(render: Any) -> str:

@@ -238,6 +238,30 @@ class Events:
             await self._plan_reminders(event, member_id, telegram_id)
         return "done"
 
+    async def set_places(
+        self, actor: int, event_id: int, capacity: Capacity
+    ) -> tuple[str, list[int]]:
+        """Change the places; more room promotes waiting members (in order, within the gender
+        quotas). Fewer never removes anyone. (done | not_allowed | cancelled, promoted ids)."""
+        promoted: list[Person] = []
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
+                return "not_allowed", []
+            if event.status == EventStatus.CANCELLED:
+                return "cancelled", []
+            event.capacity = capacity.total
+            event.capacity_male, event.capacity_female = capacity.male, capacity.female
+            await session.flush()
+            while (person := await self._promote(session, event)) is not None:
+                promoted.append(person)
+                await session.flush()
+            audit.record(session, actor, "event_places", event.unit_id, self._clock.now(),
+                         event=event_id, total=capacity.total, promoted=len(promoted))  # fmt: skip
+        for person in promoted:
+            await self._plan_reminders(event, person.member_id, person.telegram_id)
+        return "done", [p.telegram_id for p in promoted if p.telegram_id is not None]
+
     async def reschedule(self, actor: int, event_id: int, starts_at: datetime) -> str:
         """Move the event (its end, sign-up deadline and mutual choice with it) and tell the
         registrants; done, not_allowed, cancelled or past."""

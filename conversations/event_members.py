@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import HuihuiContext
 from bot.domain.events import Refusal
-from bot.event_texts import JOIN, PICK, event_card, signup_button
+from bot.event_texts import JOIN, PICK, PROMOTED, event_card, signup_button
 from bot.i18n import N_, translator
 from bot.notifications import tell
 from conversations.common import buttons, in_rows, say
@@ -105,7 +105,7 @@ async def leave(update: Update, context: HuihuiContext) -> None:
         await tell(
             context.bot,
             promoted,
-            _p(N_("Good news: a place freed up and you are now signed up. /my_events shows it.")),
+            _p(PROMOTED),
         )
 
 

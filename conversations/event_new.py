@@ -4,7 +4,6 @@ announcement time), sees a preview and publishes it. Scope is checked by bot.eve
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from telegram.ext import (
 
 from bot.context import HuihuiContext
 from bot.domain.audience import parse_age_range, pick_named
-from bot.domain.events import Capacity, Conditions
+from bot.domain.events import ANY_WORDS, Capacity, Conditions, parse_capacity
 from bot.domain.when import parse_when
 from bot.event_texts import local_time
 from bot.events import EventSpec
@@ -49,9 +48,7 @@ AGES, DISTRICTS, INDUSTRIES, DEADLINE, ANNOUNCE, PREVIEW = (
     "preview",
 )
 NEW = "evn:"
-ANY_WORDS = ("any", "不限", "无", "none")
 NOW_WORDS = ("now", "现在", "立即")
-_TYPED = re.compile(r"^\s*(\d+)(?:\s+(\d+)\s+(\d+))?\s*$")
 
 
 def _draft(context: HuihuiContext) -> dict[str, Any]:
@@ -175,15 +172,9 @@ async def got_venue(update: Update, context: HuihuiContext) -> str:
 
 async def got_capacity(update: Update, context: HuihuiContext) -> str:
     _ = context.gettext
-    text = update.effective_message.text.strip()
-    found = _TYPED.match(text)
-    if text.lower() in ANY_WORDS:
-        _draft(context)["capacity"] = [None, None, None]
-    elif found and (
-        found.group(2) is None
-        or int(found.group(2)) + int(found.group(3)) >= int(found.group(1)) > 0
-    ):
-        _draft(context)["capacity"] = [int(g) if g else None for g in found.groups()]
+    capacity = parse_capacity(update.effective_message.text)
+    if capacity is not None:
+        _draft(context)["capacity"] = [capacity.total, capacity.male, capacity.female]
     else:
         await say(
             update,

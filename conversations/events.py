@@ -12,8 +12,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import HuihuiContext
+from bot.domain.events import parse_capacity
 from bot.domain.when import parse_when
-from bot.event_texts import local_time
+from bot.event_texts import PROMOTED, local_time
 from bot.i18n import N_, translator
 from bot.notifications import tell
 from conversations.admin import refuse
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 ORGANISER_COMMANDS = [
     ("event_new", N_("Create an event")),
     ("events", N_("Your unions' events: sign-ups, check-in code, QR poster, groups")),
-    ("event_edit", N_("Change an event's title, description, venue or start time")),
+    ("event_edit", N_("Change an event's title, description, venue, start time or places")),
 ]
 ADMIN, QR, GROUPS, CANCEL, CANCEL_YES = "eva:", "evq:", "evg:", "evx:", "evxy:"
 EVENT_STATUS = {"published": N_("Published"), "cancelled": N_("Cancelled")}
@@ -195,8 +196,8 @@ async def cancel_event_confirmed(update: Update, context: HuihuiContext) -> None
 
 async def edit(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    usage = _("Usage: /event_edit ID title|description|venue NEW TEXT, or /event_edit ID start "
-              "2026-12-05 14:00")  # fmt: skip
+    usage = _("Usage: /event_edit ID title|description|venue NEW TEXT, /event_edit ID start "
+              "2026-12-05 14:00, or /event_edit ID places 40 20 20")  # fmt: skip
     parts = (update.effective_message.text or "").split(maxsplit=3)[1:]
     if len(parts) != 3 or not parts[0].isdigit():
         await say(update, context, usage)
@@ -207,6 +208,16 @@ async def edit(update: Update, context: HuihuiContext) -> None:
         result = (
             "past" if moment is None else await services.events.reschedule(actor, event_id, moment)
         )
+    elif parts[1] == "places":
+        capacity = parse_capacity(parts[2])
+        promoted: list[int] = []
+        if capacity is None:
+            result = "bad_places"
+        else:
+            result, promoted = await services.events.set_places(actor, event_id, capacity)
+        for telegram_id in promoted:
+            _p = translator(await services.languages.resolve_id(telegram_id))
+            await tell(context.bot, telegram_id, _p(PROMOTED))
     else:
         result = await services.events.edit(actor, event_id, parts[1], parts[2])
     await say(
@@ -215,6 +226,10 @@ async def edit(update: Update, context: HuihuiContext) -> None:
         {
             "done": _("Saved."),
             "unknown_field": usage,
+            "bad_places": _(
+                "Please type a number such as 40, or 40 20 20 (total, men, women; men and "
+                'women adding up to the total), or "any".'
+            ),
             "past": _(
                 "Please type a future date and time such as {example}.", example="2026-12-05 14:00"
             ),

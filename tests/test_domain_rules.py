@@ -15,6 +15,7 @@ from bot.domain.events import (
     mutual_pairs,
     next_from_waitlist,
     pairing_rate,
+    parse_capacity,
     refusals,
 )
 from bot.domain.grouping import Attendee, colleague_pairs, make_groups, shared_interests
@@ -116,3 +117,11 @@ def test_event_refusals_name_every_reason() -> None:
                      Refusal.NO_GENDER]  # fmt: skip
     assert mutual_pairs([(1, 2), (2, 1), (3, 1), (4, 4)]) == [(1, 2)]
     assert pairing_rate(6, 1) == 2 / 6
+
+
+def test_places_as_organisers_type_them() -> None:
+    assert parse_capacity("40") == Capacity(40)
+    assert parse_capacity(" 40 20 20 ") == Capacity(40, 20, 20)
+    assert parse_capacity("不限") == Capacity()
+    for wrong in ("0", "40 10 10", "forty", "40 20"):
+        assert parse_capacity(wrong) is None, wrong

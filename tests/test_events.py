@@ -198,7 +198,9 @@ async def test_check_in_with_the_code_the_organiser_shows(sandbox: Sandbox) -> N
     for _attempt in range(4):
         await member.send(f"/checkin {wrong}")
     await member.send(f"/checkin {code}")
-    assert "签到码错误次数过多" in member.last_text()  # guessing is slowed down, even the right code
+    assert (
+        "签到码错误次数过多" in member.last_text()
+    )  # guessing is slowed down, even the right code
     await sandbox.advance(timedelta(hours=1))
     await member.send(f"/checkin {code}")
     assert "签到成功！你的号码牌是 #1" in member.last_text()
@@ -413,3 +415,18 @@ async def test_a_rerun_of_the_mutual_choice_opening_invites_nobody_twice(sandbox
     await sandbox.app.services.events.open_choice(event_id)
     await sandbox.settle()
     assert sum("互选开放" in t for t in member.texts()) == 1
+
+
+async def test_more_places_promote_the_waitlist_in_order(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    people = await by_gender(sandbox, in_pudong)
+    event_id = await publish(sandbox, organiser, capacity=Capacity(1))
+    first, second, third = [await join(sandbox, t, event_id) for t in people["male"][:3]]
+    assert "候补名单" in second.last_text() and "候补名单" in third.last_text()
+    await organiser.send(f"/event_edit {event_id} places 0")
+    assert "请输入数字" in organiser.last_text()
+    await organiser.send(f"/event_edit {event_id} places 2")
+    assert organiser.last_text() == "已保存。"
+    assert "好消息" in second.last_text() and "好消息" not in third.last_text()
+    await sandbox.advance(timedelta(days=2, minutes=1))
+    assert len(reminders(second)) == 1 and reminders(third) == []

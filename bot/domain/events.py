@@ -4,10 +4,15 @@ quotas, the waitlist order, mutual choice pairs and the pairing rate (牵手率)
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+# What organisers type for "no limit".
+ANY_WORDS = ("any", "不限", "无", "none")
+_PLACES = re.compile(r"^\s*(\d+)(?:\s+(\d+)\s+(\d+))?\s*$")
 
 
 class Refusal(enum.StrEnum):
@@ -58,6 +63,21 @@ class Capacity:
             return False
         quota = {"male": self.male, "female": self.female}.get(gender or "")
         return quota is None or registered[gender or ""] < quota
+
+
+def parse_capacity(text: str) -> Capacity | None:
+    """ "40" (places in all), "40 20 20" (in all, for men, for women: together at least the
+    total), or "不限"; None if it is none of these."""
+    if text.strip().lower() in ANY_WORDS:
+        return Capacity()
+    found = _PLACES.match(text)
+    if found is None or int(found.group(1)) <= 0:
+        return None
+    total = int(found.group(1))
+    if found.group(2) is None:
+        return Capacity(total)
+    men, women = int(found.group(2)), int(found.group(3))
+    return Capacity(total, men, women) if men + women >= total else None
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from bot.i18n import N_
 from bot.languages import LanguagePreferences
 from bot.scheduler import DueTask, Scheduler
 from storage import audit, events, units
-from storage.events import Person
+from storage.events import Person, SheetRow
 from storage.models import (
     Event,
     EventChoice,
@@ -608,6 +608,11 @@ class Events:
                 values={"title": event.title, "attendees": result.attendees,
                         "pairs": len(result.pairs), "rate": f"{result.rate:.0%}"},
             )  # fmt: skip
+
+    async def sheet(self, actor: int, event_id: int) -> tuple[Event, list[SheetRow]] | None:
+        async with self._db() as session:
+            event = await self._managed_in(session, actor, event_id)
+            return None if event is None else (event, await events.sheet(session, event_id))
 
     async def attendees(self, event_id: int) -> list[Person]:
         async with self._db() as session:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import qrcode
+from openpyxl import Workbook
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -29,6 +30,7 @@ ORGANISER_COMMANDS = [
     ("event_edit", N_("Change an event's title, description, venue, start time or places")),
 ]
 ADMIN, QR, GROUPS, CANCEL, CANCEL_YES = "eva:", "evq:", "evg:", "evx:", "evxy:"
+SHEET = "evs:"
 EVENT_STATUS = {"published": N_("Published"), "cancelled": N_("Cancelled")}
 
 
@@ -93,10 +95,40 @@ async def overview(update: Update, context: HuihuiContext) -> None:
                     (_("Groups of 6"), f"{GROUPS}{event.id}:6"),
                     (_("Groups of 8"), f"{GROUPS}{event.id}:8"),
                 ],
+                [(_("Sign-in sheet"), f"{SHEET}{event.id}")],
                 [(_("Cancel the event"), f"{CANCEL}{event.id}")],
             ]
         ),
     )
+
+
+async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
+    """The door list as a spreadsheet: badge, nickname, gender, place or waitlist, arrived."""
+    _ = context.gettext
+    query = update.callback_query
+    found = await context.services.events.sheet(
+        update.effective_user.id, int(query.data.removeprefix(SHEET))
+    )
+    if found is None:
+        await query.answer(_("Only organisers of this event's union can see it."), show_alert=True)
+        return
+    await query.answer()
+    event, rows = found
+    genders = {"male": _("Male"), "female": _("Female")}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([_("Badge"), _("Nickname"), _("Gender"), _("Status"), _("Checked in")])
+    for row in rows:
+        status = _("signed up") if row.status.value == "registered" else _("waitlist")
+        sheet.append([row.badge, row.nickname, genders.get(row.gender or "", "—"), status,
+                      _("yes") if row.checked_in else ""])  # fmt: skip
+    data = io.BytesIO()
+    workbook.save(data)
+    await context.bot.send_document(
+        update.effective_chat.id, data.getvalue(), filename=f"event-{event.id}-sign-in.xlsx",
+        caption=_("Sign-in sheet of “{title}”: {count} people", title=event.title,
+                  count=len(rows)),
+    )  # fmt: skip
 
 
 def _deep_link(context: HuihuiContext, event_id: int) -> str:
@@ -246,6 +278,7 @@ def register(application: HuihuiApplication) -> None:
     for callback, pattern in (
         (overview, rf"^{ADMIN}\d+$"),
         (poster, rf"^{QR}\d+$"),
+        (sign_in_sheet, rf"^{SHEET}\d+$"),
         (groups, rf"^{GROUPS}\d+:\d+$"),
         (cancel_event, rf"^{CANCEL}\d+$"),
         (cancel_event_confirmed, rf"^{CANCEL_YES}\d+$"),

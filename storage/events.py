@@ -62,6 +62,37 @@ async def attendees(
     return [Person(m, t, str(nickname or "—"), badge) for m, t, nickname, badge in rows.all()]
 
 
+@dataclass(frozen=True)
+class SheetRow:
+    badge: int
+    nickname: str
+    gender: str | None
+    status: RegistrationStatus
+    checked_in: bool
+
+
+async def sheet(session: AsyncSession, event_id: int) -> list[SheetRow]:
+    """Everyone registered or waiting, by badge: the list at the venue's door."""
+    rows = await session.execute(
+        select(Registration.badge, ProfileAnswer.value, Registration.gender,
+               Registration.status, Registration.checked_in_at)
+        .outerjoin(
+            ProfileAnswer,
+            (ProfileAnswer.member_id == Registration.member_id)
+            & (ProfileAnswer.question == "nickname"),
+        )
+        .where(
+            Registration.event_id == event_id,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+        .order_by(Registration.badge)
+    )  # fmt: skip
+    return [
+        SheetRow(badge, str(nickname or "—"), gender, status, checked_in is not None)
+        for badge, nickname, gender, status, checked_in in rows.all()
+    ]
+
+
 async def registered(session: AsyncSession, event_id: int) -> list[tuple[int, int]]:
     """(member id, Telegram id) of everyone holding a place."""
     rows = await session.execute(

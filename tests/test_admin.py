@@ -90,7 +90,7 @@ async def test_authorisation_matrix(sandbox: Sandbox) -> None:
                f"review:why:mismatch:{attempt}", f"mod:suspend:{reported}",
                f"mod:dismiss:{reported}", f"mod:warn:{reported}",
                f"mod:lift:{reported}", f"bcx:{broadcast}", f"eva:{event}", f"evq:{event}",
-               f"evg:{event}:6", f"evx:{event}", f"evxy:{event}"]  # fmt: skip
+               f"evg:{event}:6", f"evx:{event}", f"evxy:{event}", f"evs:{event}"]  # fmt: skip
     for outsider in (ming, hongniang, xuhui):  # a member, a matchmaker, a sibling organiser
         for command in commands:
             await outsider.send(command)

@@ -4,8 +4,10 @@ mutual choice and pairing rate, smart groups, cancellation, follow-ups."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.domain.events import Capacity, Conditions
@@ -334,14 +336,14 @@ async def test_other_unions_organisers_cannot_touch_an_event(sandbox: Sandbox) -
     await join(sandbox, in_pudong[0], event_id)
     before = (await event_row(sandbox, event_id)).status
     for data in (f"eva:{event_id}", f"evq:{event_id}", f"evg:{event_id}:6",
-                 f"evxy:{event_id}"):  # fmt: skip
+                 f"evxy:{event_id}", f"evs:{event_id}"):  # fmt: skip
         await sibling.forge_press(data)
         assert "只有主办工会的管理员" in (sibling.last_alert() or ""), data
     await sibling.send(f"/event_edit {event_id} title 改掉")
     assert "只有主办工会的管理员" in sibling.last_text()
     event = await event_row(sandbox, event_id)
     assert event.status == before and event.title == TITLE
-    assert not any(e.kind == "photo" for e in sibling.log)
+    assert not any(e.kind in ("photo", "document") for e in sibling.log)
 
 
 async def test_a_broadcast_can_go_to_an_events_registrants(sandbox: Sandbox) -> None:
@@ -430,3 +432,19 @@ async def test_more_places_promote_the_waitlist_in_order(sandbox: Sandbox) -> No
     assert "好消息" in second.last_text() and "好消息" not in third.last_text()
     await sandbox.advance(timedelta(days=2, minutes=1))
     assert len(reminders(second)) == 1 and reminders(third) == []
+
+
+async def test_the_sign_in_sheet_lists_places_and_waitlist_by_badge(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 6)
+    event_id = await publish(sandbox, organiser, capacity=Capacity(2))
+    for telegram_id in in_pudong[:3]:
+        await join(sandbox, telegram_id, event_id)
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    await organiser.press("签到名单")
+    document = organiser.bot_messages()[-1]
+    assert document.kind == "document" and "共 3 人" in document.text
+    workbook = load_workbook(io.BytesIO(sandbox.api.files[document.file_id][1]))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0] == ("号码牌", "昵称", "性别", "状态", "已签到")
+    assert [(r[0], r[3]) for r in rows[1:]] == [(1, "已报名"), (2, "已报名"), (3, "候补")]

@@ -11,8 +11,8 @@ from storage.engine import create_engine
 from storage.models import Base
 
 
-async def test_stairway_every_revision_up_down_up(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_stairway_every_revision_up_down_up(empty_database_url: str) -> None:
+    engine = create_engine(empty_database_url)
     try:
         previous = "base"
         for revision in migrate.revisions():
@@ -29,8 +29,8 @@ async def test_stairway_every_revision_up_down_up(database_url: str) -> None:
         await engine.dispose()
 
 
-async def test_models_and_migrations_agree(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_models_and_migrations_agree(empty_database_url: str) -> None:
+    engine = create_engine(empty_database_url)
     try:
         await migrate.upgrade(engine)
         async with engine.connect() as connection:

@@ -90,7 +90,7 @@ class EventSpec:
 
 @dataclass(frozen=True)
 class SignUp:
-    status: str  # registered, waitlisted, already, refused, unknown
+    status: str  # registered, waitlisted, already, still_waiting, refused, unknown
     refusals: tuple[Refusal, ...] = ()
     badge: int | None = None
 
@@ -383,7 +383,8 @@ class Events:
                 )
             )
             if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-                return SignUp("already", badge=existing.badge)
+                waiting = existing.status == RegistrationStatus.WAITLISTED
+                return SignUp("still_waiting" if waiting else "already", badge=existing.badge)
             if now > event.signup_deadline:
                 return SignUp("refused", (Refusal.DEADLINE,))
             applicant = await self._applicant(session, member, event)

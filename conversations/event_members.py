@@ -65,6 +65,9 @@ async def join(update: Update, context: HuihuiContext) -> None:
             "if a place frees up."
         ),
         "already": _("You are already signed up (badge #{badge}).", badge=result.badge),
+        "still_waiting": _(
+            "You are already on the waitlist; you will be told if a place frees up."
+        ),
         "unknown": _("This event is no longer open. Send /my_events to see yours."),
     }.get(result.status)
     if text is None:

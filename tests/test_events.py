@@ -127,6 +127,8 @@ async def test_quotas_waitlist_and_promotion(sandbox: Sandbox) -> None:
     assert "报名成功" in woman.last_text()
     await first_man.press("报名")  # pressing again changes nothing
     assert "你已经报名了（号码牌 #1）" in first_man.last_text()
+    await second_man.press("报名")
+    assert "你已在候补名单中" in second_man.last_text()
 
     await first_man.send("/my_events")
     await first_man.press("退出")

@@ -268,3 +268,16 @@ async def test_members_can_turn_announcements_off_but_still_hear_about_their_eve
     assert export["event_registrations"][0]["status"] == "registered"
     await quiet.send("/announcements")
     assert "已开启" in quiet.last_text()
+
+
+async def test_the_organiser_sees_progress_while_a_long_broadcast_runs(database_url: str) -> None:
+    async with Sandbox(database_url=database_url, api_latency=0.05, broadcast_rate=100) as sb:
+        organiser, _sibling, in_pudong, _ = await union_with_members(sb, 400)
+        await sb.app.services.broadcasts.create(
+            organiser.id, Draft("进度测试"), Audience(await unit_id(sb, PUDONG))
+        )
+        await sb.settle()
+        edits = [e.text for e in organiser.log if e.kind == "edit"]
+        # Every few seconds while sending (sent / total, failures, time left), then the end.
+        assert any("/ 400" in text and "预计还需" in text for text in edits[:-1]), edits
+        assert "已发送 400 / 400" in edits[-1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable
 from functools import cache
 
 import matplotlib
@@ -37,23 +36,21 @@ def cjk_font() -> str | None:
 
 
 def stats_chart(
-    title: str,
-    funnel: list[tuple[str, int]],
-    distributions: list[tuple[str, Counter[str]]],
-    label: Callable[[str], str] = str,
+    title: str, funnel: list[tuple[str, int]], distributions: list[tuple[str, Counter[str]]]
 ) -> bytes:
-    """Bars: the sign-up funnel, then one panel per distribution (top 8 items each)."""
+    """Bars: the sign-up funnel, then one panel per distribution (top 8 items each); up to
+    eight distributions. Titles and items come as the words to show."""
     font = cjk_font()
     style = {"font.sans-serif": [font, "DejaVu Sans"]} if font else {}
     with plt.rc_context({"font.family": "sans-serif", **style}):
-        panels = [("", Counter(dict(funnel))), *distributions]
-        figure, axes = plt.subplots(2, 3, figsize=(12, 7))
-        for axis, (name, counts) in zip(axes.flat, panels, strict=False):
-            items = counts.most_common(8) if name else list(counts.items())
-            axis.barh(
-                [label(k) for k, _v in items][::-1], [v for _k, v in items][::-1], color="#d9534f"
-            )
-            axis.set_title(label(name) if name else title, fontsize=11)
+        panels = [(title, Counter(dict(funnel))), *distributions]
+        rows = 2 if len(panels) <= 6 else 3
+        figure, axes = plt.subplots(rows, 3, figsize=(12, 3.5 * rows))
+        for index, (axis, (name, counts)) in enumerate(zip(axes.flat, panels, strict=False)):
+            # The funnel (first) keeps its order; distributions show their largest items.
+            items = list(counts.items()) if index == 0 else counts.most_common(8)
+            axis.barh([k for k, _v in items][::-1], [v for _k, v in items][::-1], color="#d9534f")
+            axis.set_title(name, fontsize=11)
             axis.tick_params(labelsize=8)
         for axis in list(axes.flat)[len(panels) :]:
             axis.axis("off")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -179,8 +180,9 @@ async def audit(update: Update, context: HuihuiContext) -> None:
     await say(update, context, _("Latest organiser actions:") + "\n" + "\n".join(lines))
 
 
-def _labeller(context: HuihuiContext, translate: Translator) -> Callable[[str], str]:
-    """Words for statistics keys (option keys, section names) in a language."""
+def _labeller(context: HuihuiContext, translate: Translator) -> Callable[[str, str | None], str]:
+    """Words for statistics in a language: a section's title, or an item of a section (the same
+    key can be both: "education" is a section and an industry)."""
     questions = {q.key: q for q in context.services.onboarding.questionnaire}
     sections = {
         "gender": N_("Gender"),
@@ -189,15 +191,15 @@ def _labeller(context: HuihuiContext, translate: Translator) -> Callable[[str], 
         "industry": N_("Industry"),
         "district": N_("District"),
         "employers": N_("Top employers"),
+        "events": N_("Events: signed up → came → pairs"),
     }
 
-    def label(key: str) -> str:
-        if key in sections:
-            return translate(sections[key])
-        for name in ("gender", "education", "industry", "district"):
-            option = questions[name].option(key)
-            if option is not None:
-                return option_text(questions[name], key, translate)
+    def label(section: str, key: str | None = None) -> str:
+        if key is None:
+            return translate(sections[section])
+        question = questions.get(section)
+        if question is not None and question.option(key) is not None:
+            return option_text(question, key, translate)
         return key
 
     return label
@@ -236,7 +238,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
     for section in ("gender", "age_band", "education", "industry", "district", "employers"):
         counts = getattr(figures, section)
         if counts:
-            items = "，".join(f"{label(k)} {v}" for k, v in counts.most_common(8))
+            items = "，".join(f"{label(section, k)} {v}" for k, v in counts.most_common(8))
             lines.append(f"{label(section)}：{items}")
     lines += _event_lines(figures, _)
     await say(update, context, _("Statistics of your unions") + "\n" + "\n".join(lines))
@@ -250,10 +252,21 @@ async def stats(update: Update, context: HuihuiContext) -> None:
         (chart_("Active in 30 days"), figures.active_30_days),
     ]
     panels = [
-        (key, getattr(figures, key))
+        (
+            chart_label(key),
+            Counter({chart_label(key, k): n for k, n in getattr(figures, key).items()}),
+        )
         for key in ("gender", "age_band", "education", "district", "industry")
     ]
-    image = stats_chart(chart_("Sign-ups"), funnel, panels, chart_label)
+    if figures.events:
+        # Sign-ups per event, its funnel in the label; organisers' titles may be Chinese, so without a CJK font the
+        # events are numbered instead.
+        panels.append((chart_label("events"), Counter({
+            f"{e.title if cjk_font() else f'#{n}'} ({e.registered}→{e.checked_in}"
+            f"{'' if e.pairs is None else f'→{e.pairs}'})": e.registered
+            for n, e in enumerate(figures.events, start=1)
+        })))  # fmt: skip
+    image = stats_chart(chart_("Sign-ups"), funnel, panels)
     await context.bot.send_photo(
         update.effective_chat.id, image, caption=_("Statistics of your unions")
     )

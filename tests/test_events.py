@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 
 from openpyxl import load_workbook
+from PIL import Image
 from sqlalchemy import select
 
 from bot.domain.events import Capacity, Conditions
@@ -374,6 +375,9 @@ async def test_statistics_show_event_funnels_and_how_matches_went(sandbox: Sandb
     await organiser.send("/stats")
     text = organiser.bot_messages()[-2].text
     assert f"“{TITLE}”：报名 3 人，候补 1 人，到场 0 人" in text
+    chart = organiser.bot_messages()[-1]
+    image = Image.open(io.BytesIO(sandbox.api.files[chart.file_id][1]))
+    assert chart.kind == "photo" and image.height > image.width * 0.7  # a third row: events
 
 
 async def test_editing_the_venue_rewords_the_reminders_to_come(sandbox: Sandbox) -> None:

@@ -259,8 +259,8 @@ async def stats(update: Update, context: HuihuiContext) -> None:
         for key in ("gender", "age_band", "education", "district", "industry")
     ]
     if figures.events:
-        # Sign-ups per event, its funnel in the label; organisers' titles may be Chinese, so without a CJK font the
-        # events are numbered instead.
+        # Sign-ups per event, the funnel in its label. Organisers' titles may be Chinese:
+        # without a CJK font the events are numbered instead.
         panels.append((chart_label("events"), Counter({
             f"{e.title if cjk_font() else f'#{n}'} ({e.registered}→{e.checked_in}"
             f"{'' if e.pairs is None else f'→{e.pairs}'})": e.registered

@@ -22,11 +22,18 @@ from bot.domain.audience import Audience, parse_age_range
 from bot.domain.when import parse_when
 from bot.i18n import N_
 from conversations.admin import refuse
-from conversations.common import buttons, conversation, in_rows, say, scratch
+from conversations.common import (
+    buttons,
+    chosen_options,
+    conversation,
+    in_rows,
+    question,
+    say,
+    scratch,
+)
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
-    from bot.domain.questions import Question
     from storage.models import Broadcast
 
 ORGANISER_COMMANDS = [
@@ -121,28 +128,19 @@ def _describe(audience: Audience, unit: str, context: HuihuiContext) -> str:
     gender = {"male": _("men"), "female": _("women")}.get(audience.gender or "", everyone)
     ages = f"{audience.age_min}–{audience.age_max}" if audience.age_min is not None else everyone
 
-    def names(key: str, chosen: tuple[str, ...]) -> str:
-        question = _question(context, key)
-        labels = [o.text(_, _.language) for o in question.options if o.key in chosen]
-        return "、".join(labels) or everyone
-
     text = _(
         "Audience: members of {unit} · gender: {gender} · age: {ages} · districts: {districts} "
         "· industries: {industries} · verified only: {verified}",
         unit=unit,
         gender=gender,
         ages=ages,
-        districts=names("district", audience.districts),
-        industries=names("industry", audience.industries),
+        districts=chosen_options(context, "district", audience.districts),
+        industries=chosen_options(context, "industry", audience.industries),
         verified=_("yes") if audience.verified_only else _("no"),
     )
     if audience.event_id is not None:
         text += " · " + _("registered for event #{id}", id=audience.event_id)
     return text
-
-
-def _question(context: HuihuiContext, key: str) -> Question:
-    return next(q for q in context.services.onboarding.questionnaire if q.key == key)
 
 
 async def audience_button(update: Update, context: HuihuiContext) -> str | int:
@@ -196,7 +194,7 @@ async def _show_options(
     """Districts or industries as toggles; "done" goes back to the audience."""
     _ = context.gettext
     chosen = getattr(_audience(context), _FIELDS[key])
-    options = _question(context, key).options
+    options = question(context, key).options
     labels = [("✓ " if o.key in chosen else "") + o.text(_, _.language) for o in options]
     rows = in_rows([(label, f"{PREFIX}toggle:{key}:{i}") for i, label in enumerate(labels)], 3)
     markup = buttons([*rows, [(_("Done"), f"{PREFIX}done")]])
@@ -213,7 +211,7 @@ _FIELDS = {"district": "districts", "industry": "industries"}
 
 
 def _toggle(context: HuihuiContext, key: str, index: int) -> None:
-    options = _question(context, key).options
+    options = question(context, key).options
     if not 0 <= index < len(options):
         return
     audience = _audience(context)

@@ -17,6 +17,7 @@ from telegram.ext import ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.context import HuihuiContext
+from bot.domain.questions import Question
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -43,6 +44,19 @@ def conversation(**options: Any) -> ConversationHandler:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(**options)
+
+
+def question(context: HuihuiContext, key: str) -> Question:
+    """A question of the deployment's questionnaire."""
+    return next(q for q in context.services.onboarding.questionnaire if q.key == key)
+
+
+def chosen_options(context: HuihuiContext, question_key: str, keys: Sequence[str]) -> str:
+    """Chosen option keys as words in the reader's language, in the questionnaire's order;
+    "any" when none are chosen (a filter or condition that does not narrow)."""
+    _ = context.gettext
+    options = question(context, question_key).options
+    return "、".join(o.text(_, _.language) for o in options if o.key in keys) or _("any")
 
 
 def scratch(context: HuihuiContext) -> dict:

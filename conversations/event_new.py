@@ -24,7 +24,15 @@ from bot.event_texts import local_time
 from bot.events import EventSpec
 from bot.i18n import translator
 from conversations.admin import refuse
-from conversations.common import buttons, conversation, in_rows, say, scratch
+from conversations.common import (
+    buttons,
+    chosen_options,
+    conversation,
+    in_rows,
+    question,
+    say,
+    scratch,
+)
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -212,18 +220,10 @@ async def got_ages(update: Update, context: HuihuiContext) -> str:
     return DISTRICTS
 
 
-def _labels(context: HuihuiContext, question_key: str, keys: tuple[str, ...]) -> str:
-    """Chosen option keys as words in the reader's language ("any" when none)."""
-    _ = context.gettext
-    question = next(q for q in context.services.onboarding.questionnaire if q.key == question_key)
-    return "、".join(o.text(_, _.language) for o in question.options if o.key in keys) or _("any")
-
-
 def _names(context: HuihuiContext, question_key: str) -> dict[str, set[str]]:
-    question = next(q for q in context.services.onboarding.questionnaire if q.key == question_key)
     return {
         o.key: {o.key, o.text(translator("zh"), "zh"), o.text(translator("en"), "en")}
-        for o in question.options
+        for o in question(context, question_key).options
     }
 
 
@@ -364,8 +364,8 @@ def _summary(spec: EventSpec, context: HuihuiContext) -> str:
         venue=spec.venue or _("Online"),
         places=places,
         ages=ages,
-        districts=_labels(context, "district", conditions.districts),
-        industries=_labels(context, "industry", conditions.industries),
+        districts=chosen_options(context, "district", conditions.districts),
+        industries=chosen_options(context, "industry", conditions.industries),
         deadline=_local(spec.signup_deadline, context),
         announce=_local(spec.announce_at, context),
     )

@@ -146,7 +146,8 @@ class Broadcasts:
             if not power.any:
                 return None
             found = await broadcasts.recent(session, power.scope, limit)
-            return [(b, await broadcasts.tally(session, b.id)) for b in found]
+            counts = await broadcasts.tallies(session, [b.id for b in found])
+            return [(b, counts[b.id]) for b in found]
 
     # Sending
     async def start(self, application: HuihuiApplication) -> None:

@@ -12,7 +12,6 @@ Scheduled work, all through the scheduler (once, also across restarts):
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -50,7 +49,7 @@ from bot.i18n import N_
 from bot.languages import LanguagePreferences
 from bot.scheduler import DueTask, Scheduler
 from storage import audit, events, units
-from storage.events import Person, SheetRow
+from storage.events import Funnel, Person, SheetRow
 from storage.models import (
     Event,
     EventChoice,
@@ -98,11 +97,7 @@ class SignUp:
 @dataclass(frozen=True)
 class Overview:
     event: Event
-    registered: Counter[str]
-    waitlisted: int
-    checked_in: int
-    pairs: int
-    rate: float | None = None
+    funnel: Funnel
 
 
 @dataclass(frozen=True)
@@ -336,29 +331,7 @@ class Events:
             event = await self._managed_in(session, actor, event_id)
             if event is None:
                 return None
-            rows = await session.execute(
-                select(Registration.status, Registration.gender, func.count())
-                .where(Registration.event_id == event_id)
-                .group_by(Registration.status, Registration.gender)
-            )
-            registered: Counter[str] = Counter()
-            waitlisted = 0
-            for status, gender, count in rows.all():
-                if status == RegistrationStatus.REGISTERED:
-                    registered[gender or "unknown"] += count
-                elif status == RegistrationStatus.WAITLISTED:
-                    waitlisted += count
-            checked_in = await events.attendee_count(session, event_id)
-            choices = (
-                await session.execute(
-                    select(EventChoice.chooser_id, EventChoice.chosen_id).where(
-                        EventChoice.event_id == event_id
-                    )
-                )
-            ).all()
-        pairs = len(mutual_pairs(tuple(c) for c in choices)) if event.choice_closed else 0
-        rate = pairing_rate(checked_in, pairs) if event.choice_closed else None
-        return Overview(event, registered, waitlisted, checked_in, pairs, rate)
+            return Overview(event, await events.funnel(session, event))
 
     # Members
     async def view(self, event_id: int) -> Event | None:
@@ -559,14 +532,14 @@ class Events:
                     button=(N_("Choose"), f"{PICK}{event_id}"), member_id=person.member_id,
                 )  # fmt: skip
 
-    async def close_choice(self, event_id: int) -> ChoiceResult | None:
+    async def close_choice(self, event_id: int) -> None:
         """Mutual picks become matches (once), and both people and the organiser are told;
-        None if already closed or cancelled."""
+        nothing happens if the choice is already closed or the event cancelled."""
         now = self._clock.now()
         async with self._db.begin() as session:
             event = await session.get(Event, event_id, with_for_update=True)
             if event is None or event.choice_closed or event.status != EventStatus.PUBLISHED:
-                return None
+                return
             event.choice_closed = True
             choices = (
                 await session.execute(
@@ -580,9 +553,7 @@ class Events:
             for a, b in mutual_pairs(tuple(c) for c in choices):
                 await follow_ups.record_match(session, a, b, "event", now)
                 pairs.append((people[a], people[b]))
-            result = ChoiceResult(len(people), pairs)
-            await self._announce_pairs(session, event, result, now)
-            return result
+            await self._announce_pairs(session, event, ChoiceResult(len(people), pairs), now)
 
     async def _announce_pairs(
         self, session: AsyncSession, event: Event, result: ChoiceResult, now: datetime
@@ -614,10 +585,6 @@ class Events:
         async with self._db() as session:
             event = await self._managed_in(session, actor, event_id)
             return None if event is None else (event, await events.sheet(session, event_id))
-
-    async def attendees(self, event_id: int) -> list[Person]:
-        async with self._db() as session:
-            return await events.attendees(session, event_id)
 
     async def groups(self, actor: int, event_id: int, size: int) -> list[list[Person]] | None:
         """Split the attendees (checked in; before the event, those registered) into groups."""

@@ -40,11 +40,9 @@ async def record_match(
     session: AsyncSession, a: int, b: int, source: str, now: datetime
 ) -> Match | None:
     """Record a match (once per pair) and plan both members' check-ins."""
-    if not await matching.create_match(session, a, b, source, now):
+    match = await matching.create_match(session, a, b, source, now)
+    if match is None:
         return None
-    match = await session.scalar(
-        select(Match).where(Match.member_a == min(a, b), Match.member_b == max(a, b))
-    )
     for member_id in (a, b):
         for stage, delay in STAGES.items():
             await tasks.put(

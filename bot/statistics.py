@@ -16,18 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain.events import mutual_pairs, pairing_rate
+from storage.events import Funnel, funnel
 from storage.models import (
     Event,
-    EventChoice,
     FollowUp,
     Match,
     MatchDecision,
     Member,
     ProfileAnswer,
     Proposal,
-    Registration,
-    RegistrationStatus,
     RosterEntry,
     VerificationAttempt,
 )
@@ -41,21 +38,6 @@ AGE_BANDS = (
 )
 TOP_EMPLOYERS = 5
 FUNNEL_EVENTS = 10
-
-
-@dataclass(frozen=True)
-class EventFunnel:
-    """One event, from sign-up to mutual choice."""
-
-    title: str
-    registered: int
-    waitlisted: int
-    checked_in: int
-    pairs: int | None  # None until the mutual choice closed
-
-    @property
-    def pairing_rate(self) -> float | None:
-        return None if self.pairs is None else pairing_rate(self.checked_in, self.pairs)
 
 
 @dataclass
@@ -75,7 +57,7 @@ class ScopeStats:
     likes: int = 0
     mutual_matches: int = 0
     accepted_proposals: int = 0
-    events: list[EventFunnel] = field(default_factory=list)
+    events: list[Funnel] = field(default_factory=list)
     # Answers to the check-ins after a match (given by members' choice).
     outcomes: Counter[str] = field(default_factory=Counter)
 
@@ -196,7 +178,7 @@ async def scope_stats(
     return stats
 
 
-async def _event_funnels(session: AsyncSession, scope: frozenset[int]) -> list[EventFunnel]:
+async def _event_funnels(session: AsyncSession, scope: frozenset[int]) -> list[Funnel]:
     events = (
         await session.scalars(
             select(Event)
@@ -205,40 +187,7 @@ async def _event_funnels(session: AsyncSession, scope: frozenset[int]) -> list[E
             .limit(FUNNEL_EVENTS)
         )
     ).all()
-    funnels = []
-    for event in events:
-        counts = dict(
-            (
-                await session.execute(
-                    select(Registration.status, func.count())
-                    .where(Registration.event_id == event.id)
-                    .group_by(Registration.status)
-                )
-            ).all()
-        )
-        checked_in = await session.scalar(
-            select(func.count()).where(
-                Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
-            )
-        )
-        pairs = None
-        if event.choice_closed:
-            choices = await session.execute(
-                select(EventChoice.chooser_id, EventChoice.chosen_id).where(
-                    EventChoice.event_id == event.id
-                )
-            )
-            pairs = len(mutual_pairs(tuple(c) for c in choices.all()))
-        funnels.append(
-            EventFunnel(
-                event.title,
-                counts.get(RegistrationStatus.REGISTERED, 0),
-                counts.get(RegistrationStatus.WAITLISTED, 0),
-                checked_in or 0,
-                pairs,
-            )
-        )
-    return funnels
+    return [await funnel(session, event) for event in events]
 
 
 async def _distributions(

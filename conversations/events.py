@@ -62,7 +62,7 @@ async def overview(update: Update, context: HuihuiContext) -> None:
         await query.answer(_("Only organisers of this event's union can see it."), show_alert=True)
         return
     await query.answer()
-    event = found.event
+    event, funnel = found.event, found.funnel
     text = _(
         "#{id} {title} ({status})\n{start}\nRegistered: {total} (men {men}, women {women}) · "
         "waitlist {waitlist} · checked in {checked_in}\nCheck-in code: {code}\nLink: {link}",
@@ -70,19 +70,19 @@ async def overview(update: Update, context: HuihuiContext) -> None:
         title=event.title,
         status=_(EVENT_STATUS[event.status.value]),
         start=_local(event.starts_at, context),
-        total=sum(found.registered.values()),
-        men=found.registered["male"],
-        women=found.registered["female"],
-        waitlist=found.waitlisted,
-        checked_in=found.checked_in,
+        total=funnel.registered,
+        men=funnel.held["male"],
+        women=funnel.held["female"],
+        waitlist=funnel.waitlisted,
+        checked_in=funnel.checked_in,
         code=event.checkin_code,
         link=_deep_link(context, event.id),
     )
-    if found.rate is not None:
+    if funnel.pairing_rate is not None:
         text += "\n" + _(
             "Mutual choice: {pairs} pair(s), pairing rate {rate}",
-            pairs=found.pairs,
-            rate=f"{found.rate:.0%}",
+            pairs=funnel.pairs,
+            rate=f"{funnel.pairing_rate:.0%}",
         )
     await say(
         update,

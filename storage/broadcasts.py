@@ -204,12 +204,22 @@ async def cancel_pending(session: AsyncSession, broadcast_id: int) -> int:
 
 
 async def tally(session: AsyncSession, broadcast_id: int) -> Counter[DeliveryStatus]:
+    return (await tallies(session, [broadcast_id]))[broadcast_id]
+
+
+async def tallies(
+    session: AsyncSession, broadcast_ids: Sequence[int]
+) -> dict[int, Counter[DeliveryStatus]]:
+    """Deliveries by status, for each of several broadcasts in one query."""
+    found: dict[int, Counter[DeliveryStatus]] = {i: Counter() for i in broadcast_ids}
     rows = await session.execute(
-        select(BroadcastDelivery.status, func.count())
-        .where(BroadcastDelivery.broadcast_id == broadcast_id)
-        .group_by(BroadcastDelivery.status)
+        select(BroadcastDelivery.broadcast_id, BroadcastDelivery.status, func.count())
+        .where(BroadcastDelivery.broadcast_id.in_(list(broadcast_ids)))
+        .group_by(BroadcastDelivery.broadcast_id, BroadcastDelivery.status)
     )
-    return Counter({DeliveryStatus(status): count for status, count in rows.all()})
+    for broadcast_id, status, count in rows.all():
+        found[broadcast_id][DeliveryStatus(status)] = count
+    return found
 
 
 async def sending(session: AsyncSession) -> Sequence[int]:

@@ -1,4 +1,4 @@
-"""Queries about events: places held, attendees, registrants, facts for grouping."""
+"""Queries about events: funnels, places held, attendees, registrants, facts for grouping."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.events import mutual_pairs, pairing_rate
 from storage.models import (
+    Event,
+    EventChoice,
     MatchProfile,
     Member,
     ProfileAnswer,
@@ -24,6 +27,50 @@ class Person:
     telegram_id: int | None
     nickname: str
     badge: int
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """One event, from sign-up to mutual choice."""
+
+    title: str
+    held: Counter[str]  # places held, by gender
+    waitlisted: int
+    checked_in: int
+    pairs: int | None  # None until the mutual choice closed
+
+    @property
+    def registered(self) -> int:
+        return sum(self.held.values())
+
+    @property
+    def pairing_rate(self) -> float | None:
+        return None if self.pairs is None else pairing_rate(self.checked_in, self.pairs)
+
+
+async def funnel(session: AsyncSession, event: Event) -> Funnel:
+    waitlisted = await session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+    )
+    checked_in = await session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
+        )
+    )
+    pairs = None
+    if event.choice_closed:
+        choices = await session.execute(
+            select(EventChoice.chooser_id, EventChoice.chosen_id).where(
+                EventChoice.event_id == event.id
+            )
+        )
+        pairs = len(mutual_pairs(tuple(c) for c in choices.all()))
+    return Funnel(
+        event.title, await held(session, event.id), waitlisted or 0, checked_in or 0, pairs
+    )
 
 
 async def held(session: AsyncSession, event_id: int) -> Counter[str]:
@@ -104,17 +151,6 @@ async def registered(session: AsyncSession, event_id: int) -> list[tuple[int, in
         )
     )
     return [(member_id, telegram_id) for member_id, telegram_id in rows.all()]
-
-
-async def attendee_count(session: AsyncSession, event_id: int) -> int:
-    return (
-        await session.scalar(
-            select(func.count()).where(
-                Registration.event_id == event_id, Registration.checked_in_at.is_not(None)
-            )
-        )
-        or 0
-    )
 
 
 async def same_gender(session: AsyncSession, event_id: int, member_id: int) -> set[int]:

@@ -297,14 +297,17 @@ def pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-async def create_match(session: AsyncSession, a: int, b: int, source: str, now: datetime) -> bool:
-    """Record that two members matched, once per pair; False if they already had."""
+async def create_match(
+    session: AsyncSession, a: int, b: int, source: str, now: datetime
+) -> Match | None:
+    """Record that two members matched, once per pair; None if they already had."""
     if await matched(session, a, b):
-        return False
+        return None
     low, high = pair(a, b)
-    session.add(Match(member_a=low, member_b=high, source=source, created_at=now))
+    match = Match(member_a=low, member_b=high, source=source, created_at=now)
+    session.add(match)
     await session.flush()
-    return True
+    return match
 
 
 async def matched(session: AsyncSession, a: int, b: int) -> bool:

@@ -160,8 +160,7 @@ class Sandbox:
                 self.clock.set(next_due)
             await scheduler.run_due()
         self.clock.set(target)
-        await scheduler.run_due()
-        await self.settle()
+        await self.settle()  # runs what is due at the target, and waits for broadcasts
 
 
 class SimulatedUser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -13,16 +13,18 @@ from telegram.ext import (
     ContextTypes,
     TypeHandler,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import broadcasts, digest, notifications
 from bot import events as event_tasks
 from bot import follow_ups as follow_up_tasks
 from bot.commands import publish_commands
+from bot.config import Settings
 from bot.context import HuihuiContext
 from bot.errors import on_error
 from bot.processor import PerMemberUpdateProcessor
 from bot.services import Services
+from bot.telegram_bot import HuihuiBot
 from conversations import (
     admin,
     broadcast,
@@ -94,25 +96,16 @@ def build_application(
     """The bot, wired. ``request`` replaces the network (sandbox); ``update_processor`` replaces
     the per-member processor (benchmarks compare it with PTB's default)."""
     settings = services.settings
-    if settings.bot_token is None:
-        raise ValueError("HUIHUI_BOT_TOKEN is not set")
     builder = (
         ApplicationBuilder()
         .application_class(HuihuiApplication, kwargs={"services": services})
-        .token(settings.bot_token.get_secret_value())
+        .bot(make_bot(settings, request))
         .context_types(ContextTypes(context=HuihuiContext))
         .concurrent_updates(
             update_processor or PerMemberUpdateProcessor(settings.max_concurrent_updates)
         )
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3
-            )
-        )
         .persistence(SQLPersistence(services.db, update_interval=settings.persistence_interval))
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
     for module in SCHEDULED_WORK:
         module.register(services.scheduler)
@@ -123,9 +116,32 @@ def build_application(
     return application
 
 
+def make_bot(settings: Settings, request: BaseRequest | None = None) -> HuihuiBot:
+    """The bot, reaching Telegram directly, through ``HUIHUI_PROXY``, or through a self-hosted
+    Bot API server (``HUIHUI_BOT_API_URL``); ``request`` replaces the network (sandbox)."""
+    if settings.bot_token is None:
+        raise ValueError("HUIHUI_BOT_TOKEN is not set")
+    proxy = settings.proxy.get_secret_value() if settings.proxy else None
+    server = settings.bot_api_url.rstrip("/") if settings.bot_api_url else None
+    return HuihuiBot(
+        token=settings.bot_token.get_secret_value(),
+        base_url=f"{server}/bot" if server else "https://api.telegram.org/bot",
+        base_file_url=f"{server}/file/bot" if server else "https://api.telegram.org/file/bot",
+        local_mode=settings.bot_api_local,
+        request=request or HTTPXRequest(connection_pool_size=256, proxy=proxy),
+        get_updates_request=request or HTTPXRequest(proxy=proxy),
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3
+        ),
+    )
+
+
 async def remember_language(update: Update, context: HuihuiContext) -> None:
     """Runs before every other handler: decides which language this update is answered in,
-    and notes that the member is active."""
+    notes that the member is active, and how the message under a pressed button looks."""
+    if update.callback_query is not None and isinstance(context.bot, HuihuiBot):
+        message = update.callback_query.message
+        context.bot.saw(message if isinstance(message, Message) else None)
     context.language = await context.services.languages.resolve(update.effective_user)
     if update.effective_user is not None:
         await context.services.activity.seen(update.effective_user)

@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     )
 
     bot_token: SecretStr | None = None
+    # Where Telegram is reached through: an HTTP or SOCKS5 proxy (http://host:port,
+    # socks5://user:pass@host:port), for deployments that reach Telegram only that way.
+    proxy: SecretStr | None = None
+    # A self-hosted Bot API server (https://github.com/tdlib/telegram-bot-api) instead of
+    # api.telegram.org; ``bot_api_local`` when it runs with --local.
+    bot_api_url: str | None = None
+    bot_api_local: bool = False
     database_url: str = "sqlite+aiosqlite:///./huihui.db"
     timezone: str = "Asia/Shanghai"
     # NoDecode: accept "1,2,3" as well as a JSON list from the environment.

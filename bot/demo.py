@@ -142,7 +142,6 @@ async def profile_questions(sb: Sandbox) -> None:
         ("press", "完成"),
         ("press", "最好满足"),
         ("press", "不限"),
-        ("press", "最好满足"),
     ]:
         if action == "press":
             await wang.press(value)
@@ -207,9 +206,7 @@ async def matching(sb: Sandbox) -> None:
         ("press", "必须满足"),
         ("press", "不限"),
         ("press", "完成"),
-        ("press", "最好满足"),
         ("press", "不限"),
-        ("press", "最好满足"),
     ]:
         await (ming.press(value) if action == "press" else ming.send(value))
     await ming.send("/match")

@@ -9,10 +9,10 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
+from bot.domain.buttons import JoinEvent
 from bot.i18n import N_, Translator, translator
 from storage.models import Event
 
-JOIN, PICK = "ev:join:", "ev:pick:"
 SIGN_UP_LABEL = N_("Sign up")
 PROMOTED = N_("Good news: a place freed up and you are now signed up. /my_events shows it.")
 
@@ -65,5 +65,5 @@ def cancellation_text(event: Event, settings: Settings) -> str:
 
 def signup_button(event_id: int, _: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_(SIGN_UP_LABEL), callback_data=f"{JOIN}{event_id}")]]
+        [[InlineKeyboardButton(_(SIGN_UP_LABEL), callback_data=JoinEvent(event_id).encode())]]
     )

@@ -25,6 +25,7 @@ from bot.broadcasts import Broadcasts, Draft
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.audience import Audience
+from bot.domain.buttons import JoinEvent, OpenChoice
 from bot.domain.events import (
     Applicant,
     Capacity,
@@ -38,8 +39,6 @@ from bot.domain.events import (
 from bot.domain.grouping import Attendee, make_groups
 from bot.domain.units import subtree
 from bot.event_texts import (
-    JOIN,
-    PICK,
     SIGN_UP_LABEL,
     announcement_text,
     cancellation_text,
@@ -171,7 +170,7 @@ class Events:
         )
         draft = Draft(
             announcement_text(event, self._settings),
-            button={"label": SIGN_UP_LABEL, "data": f"{JOIN}{event.id}"},
+            button={"label": SIGN_UP_LABEL, "data": JoinEvent(event.id).encode()},
         )
         send_at = spec.announce_at if spec.announce_at > now else None
         announcement = await self._broadcasts.create(actor, draft, audience, send_at)
@@ -529,7 +528,8 @@ class Events:
                     now, key=f"{CHOICE_OPEN}:{event_id}:{person.member_id}",
                     values={"title": event.title, "time": f"{deadline:%m-%d %H:%M}",
                             "limit": event.choice_limit},
-                    button=(N_("Choose"), f"{PICK}{event_id}"), member_id=person.member_id,
+                    button=(N_("Choose"), OpenChoice(event_id).encode()),
+                    member_id=person.member_id,
                 )  # fmt: skip
 
     async def close_choice(self, event_id: int) -> None:

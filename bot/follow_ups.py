@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
+from bot.domain.buttons import FollowUpAnswer, StopFollowUps
 from bot.i18n import N_, translator
 from bot.scheduler import DueTask, Scheduler
 from storage import matching, tasks
@@ -32,7 +33,6 @@ OUTCOMES = {
     "together": N_("We are together"),
     "ended": N_("Not in touch"),
 }
-ANSWER, STOP = "fu:", "fu:stop"
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -75,10 +75,16 @@ async def send_check_in(application: HuihuiApplication, task: DueTask) -> None:
     }[stage]
     text += "\n" + _("Answering is optional and helps your union plan better events.")
     rows = [
-        [InlineKeyboardButton(_(label), callback_data=f"{ANSWER}{match_id}:{stage}:{key}")]
+        [
+            InlineKeyboardButton(
+                _(label), callback_data=FollowUpAnswer(match_id, stage, key).encode()
+            )
+        ]
         for key, label in OUTCOMES.items()
     ]
-    rows.append([InlineKeyboardButton(_("No more check-ins"), callback_data=STOP)])
+    rows.append(
+        [InlineKeyboardButton(_("No more check-ins"), callback_data=StopFollowUps().encode())]
+    )
     try:
         await application.bot.send_message(
             member.telegram_id, text, reply_markup=InlineKeyboardMarkup(rows)

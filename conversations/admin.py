@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot import follow_ups
 from bot.charts import cjk_font, stats_chart
 from bot.context import HuihuiContext
+from bot.domain.buttons import ApproveVerification, Moderate, RejectVerification
 from bot.i18n import N_, Translator, translator
 from bot.profile_card import option_text, render_card
 from bot.statistics import ScopeStats, as_table, scope_stats
-from conversations.common import buttons, say
-from conversations.onboarding.verify import REVIEW_APPROVE, REVIEW_REJECT, comparison
+from conversations.common import buttons, on_press, pressed, say
+from conversations.onboarding.verify import comparison
 from storage.models import Role
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ ORGANISER_COMMANDS = [
     ("revoke", N_("Take a role back")),
     ("audit", N_("Latest organiser actions (superadmins)")),
 ]
-MODERATE = "mod:"
 ROLES = {"organiser": Role.ORGANISER, "matchmaker": Role.MATCHMAKER,
          "管理员": Role.ORGANISER, "红娘": Role.MATCHMAKER}  # fmt: skip
 
@@ -98,8 +98,8 @@ async def review(update: Update, context: HuihuiContext) -> None:
     for case in cases:
         attempt, text = case.attempt, comparison(_, case.attempt, case.entry)
         await say(update, context, text, buttons([[
-            (_("Approve"), f"{REVIEW_APPROVE}{attempt.id}"),
-            (_("Reject"), f"{REVIEW_REJECT}{attempt.id}"),
+            (_("Approve"), ApproveVerification(attempt.id)),
+            (_("Reject"), RejectVerification(attempt.id)),
         ]]))  # fmt: skip
 
 
@@ -120,19 +120,20 @@ async def reports(update: Update, context: HuihuiContext) -> None:
         card = render_card(case.answers, questionnaire, _, year)
         counted = ", ".join(f"{labels.get(r, r)} × {n}" for r, n in case.reasons.most_common())
         text = card + "\n\n" + _("Reports: {reasons}", reasons=counted)
-        rows = [[(_("Dismiss"), f"{MODERATE}dismiss:{case.member_id}"),
-                 (_("Warn"), f"{MODERATE}warn:{case.member_id}")],
-                [(_("Lift suspension"), f"{MODERATE}lift:{case.member_id}") if case.suspended
-                 else (_("Suspend"), f"{MODERATE}suspend:{case.member_id}")]]  # fmt: skip
+        rows = [[(_("Dismiss"), Moderate("dismiss", case.member_id)),
+                 (_("Warn"), Moderate("warn", case.member_id))],
+                [(_("Lift suspension"), Moderate("lift", case.member_id)) if case.suspended
+                 else (_("Suspend"), Moderate("suspend", case.member_id))]]  # fmt: skip
         await say(update, context, text, buttons(rows))
 
 
 async def moderate(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    action, member_id = query.data.removeprefix(MODERATE).split(":")
+    button = pressed(update, Moderate)
+    action = button.action
     result = await context.services.administration.moderate(
-        update.effective_user.id, int(member_id), action
+        update.effective_user.id, button.member, action
     )
     if result.status != "done":
         await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
@@ -332,6 +333,4 @@ def register(application: HuihuiApplication) -> None:
                               ("reports", reports), ("audit", audit), ("stats", stats),
                               ("export_stats", export_stats)):  # fmt: skip
         application.add_handler(CommandHandler(command, callback, filters=private))
-    application.add_handler(
-        CallbackQueryHandler(moderate, pattern=rf"^{MODERATE}(dismiss|warn|suspend|lift):\d+$")
-    )
+    application.add_handler(on_press(moderate, Moderate))

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Message, MessageEntity, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -19,6 +18,14 @@ from telegram.ext import (
 from bot.broadcasts import Draft
 from bot.context import HuihuiContext
 from bot.domain.audience import Audience, parse_age_range
+from bot.domain.buttons import (
+    AudienceAction,
+    AudienceEvent,
+    AudienceToggle,
+    AudienceUnit,
+    CancelBroadcast,
+    parse,
+)
 from bot.domain.when import parse_when
 from bot.i18n import N_
 from conversations.admin import refuse
@@ -27,6 +34,8 @@ from conversations.common import (
     chosen_options,
     conversation,
     in_rows,
+    on_press,
+    pressed,
     question,
     say,
     scratch,
@@ -41,8 +50,6 @@ ORGANISER_COMMANDS = [
     ("broadcasts", N_("Recent broadcasts: progress, results, cancel")),
 ]
 COMPOSE, AUDIENCE, TYPING, CONFIRM, WHEN = "compose", "audience", "typing", "confirm", "when"
-PREFIX = "bc:"
-CANCEL_SENT = "bcx:"  # /broadcasts' cancel buttons, outside the conversation
 DRAFT = "broadcast"
 STATUS_WORDS = {"scheduled": N_("Scheduled"), "sending": N_("Sending"), "done": N_("Finished"),
                 "cancelled": N_("Cancelled")}  # fmt: skip
@@ -106,13 +113,14 @@ async def show_audience(update: Update, context: HuihuiContext) -> str:
     unit = await services.administration.unit_name(audience.unit_id)
     text = _describe(audience, unit, context) + "\n" + _("→ {count} member(s)", count=size)
     tick = "✓" if audience.verified_only else "✗"
+    step = AudienceAction
     await say(update, context, text, buttons([
-        [(_("Union"), f"{PREFIX}unit"), (_("Gender"), f"{PREFIX}gender")],
-        [(_("Age"), f"{PREFIX}age"), (_("District"), f"{PREFIX}pick:district"),
-         (_("Industry"), f"{PREFIX}pick:industry")],
-        [(_("Verified only {tick}", tick=tick), f"{PREFIX}verified"),
-         (_("Event registrants"), f"{PREFIX}events")],
-        [(_("Preview ▸"), f"{PREFIX}preview"), (_("Cancel"), f"{PREFIX}cancel")],
+        [(_("Union"), step("unit")), (_("Gender"), step("gender"))],
+        [(_("Age"), step("age")), (_("District"), step("district")),
+         (_("Industry"), step("industry"))],
+        [(_("Verified only {tick}", tick=tick), step("verified")),
+         (_("Event registrants"), step("events"))],
+        [(_("Preview ▸"), step("preview")), (_("Cancel"), step("cancel"))],
     ]))  # fmt: skip
     return AUDIENCE
 
@@ -147,9 +155,19 @@ async def audience_button(update: Update, context: HuihuiContext) -> str | int:
     _ = context.gettext
     query = update.callback_query
     await query.answer()
-    action = query.data.removeprefix(PREFIX)
+    button = parse(query.data)
+    action = button.step if isinstance(button, AudienceAction) else None
     audience = _audience(context)
-    if action == "cancel":
+    if isinstance(button, AudienceEvent):
+        # Scope is checked when the size is shown and again when the broadcast is created.
+        _set_audience(context, audience.with_(event_id=button.event or None))
+    elif isinstance(button, AudienceUnit):
+        # Scope is checked when the size is shown and again when the broadcast is created.
+        _set_audience(context, audience.with_(unit_id=button.unit))
+    elif isinstance(button, AudienceToggle):
+        _toggle(context, button.field, button.option)
+        return await _show_options(update, context, button.field, edit=True)
+    elif action == "cancel":
         return await cancel(update, context)
     if action == "gender":
         cycle = {None: "female", "female": "male", "male": None}
@@ -158,31 +176,21 @@ async def audience_button(update: Update, context: HuihuiContext) -> str | int:
         _set_audience(context, audience.with_(verified_only=not audience.verified_only))
     elif action == "unit":
         choices = await context.services.administration.unit_choices(update.effective_user.id)
-        rows = in_rows([(name, f"{PREFIX}unit:{unit_id}") for unit_id, name in choices[:30]], 2)
+        rows = in_rows([(name, AudienceUnit(unit_id)) for unit_id, name in choices[:30]], 2)
         await say(update, context, _("Which union's members?"), buttons(rows))
         return AUDIENCE
     elif action == "events":
         found = await context.services.events.listing(update.effective_user.id) or []
-        rows = [[(f"#{e.id} {e.title}", f"{PREFIX}event:{e.id}")] for e in found]
-        rows.append([(_("Not limited to an event"), f"{PREFIX}event:0")])
+        rows = [[(f"#{e.id} {e.title}", AudienceEvent(e.id))] for e in found]
+        rows.append([(_("Not limited to an event"), AudienceEvent(0))])
         await say(update, context, _("Only the people registered for which event?"), buttons(rows))
         return AUDIENCE
-    elif action.startswith("event:"):
-        # Scope is checked when the size is shown and again when the broadcast is created.
-        _set_audience(context, audience.with_(event_id=int(action.removeprefix("event:")) or None))
-    elif action.startswith("unit:"):
-        # Scope is checked when the size is shown and again when the broadcast is created.
-        _set_audience(context, audience.with_(unit_id=int(action.removeprefix("unit:"))))
     elif action == "age":
         _draft(context)["asking"] = "age"
         await say(update, context, _('Type an age range such as 25-35, or "any".'))
         return TYPING
-    elif action.startswith("pick:"):
-        return await _show_options(update, context, action.removeprefix("pick:"))
-    elif action.startswith("toggle:"):
-        key, index = action.removeprefix("toggle:").split(":")
-        _toggle(context, key, int(index))
-        return await _show_options(update, context, key, edit=True)
+    elif action in ("district", "industry"):
+        return await _show_options(update, context, action)
     elif action == "preview":
         return await preview(update, context)
     return await show_audience(update, context)
@@ -196,8 +204,8 @@ async def _show_options(
     chosen = getattr(_audience(context), _FIELDS[key])
     options = question(context, key).options
     labels = [("✓ " if o.key in chosen else "") + o.text(_, _.language) for o in options]
-    rows = in_rows([(label, f"{PREFIX}toggle:{key}:{i}") for i, label in enumerate(labels)], 3)
-    markup = buttons([*rows, [(_("Done"), f"{PREFIX}done")]])
+    rows = in_rows([(label, AudienceToggle(key, i)) for i, label in enumerate(labels)], 3)  # type: ignore[arg-type]
+    markup = buttons([*rows, [(_("Done"), AudienceAction("done"))]])
     if edit:
         await update.callback_query.edit_message_reply_markup(markup)
     else:
@@ -247,9 +255,10 @@ async def preview(update: Update, context: HuihuiContext) -> str:
         return AUDIENCE
     await say(update, context, _("This is how members will see it:"))
     await _send_draft(context, update.effective_chat.id, _draft(context))
+    step = AudienceAction
     await say(update, context, _("It goes to {count} member(s).", count=size), buttons([
-        [(_("Send now"), f"{PREFIX}now"), (_("Schedule…"), f"{PREFIX}later")],
-        [(_("Change audience"), f"{PREFIX}back"), (_("Cancel"), f"{PREFIX}cancel")],
+        [(_("Send now"), step("now")), (_("Schedule…"), step("later"))],
+        [(_("Change audience"), step("back")), (_("Cancel"), step("cancel"))],
     ]))  # fmt: skip
     return CONFIRM
 
@@ -267,7 +276,7 @@ async def confirm_button(update: Update, context: HuihuiContext) -> str | int:
     _ = context.gettext
     query = update.callback_query
     await query.answer()
-    action = query.data.removeprefix(PREFIX)
+    action = pressed(update, AudienceAction).step
     if action == "now":
         return await _create(update, context, None)
     if action == "later":
@@ -341,7 +350,7 @@ async def listing(update: Update, context: HuihuiContext) -> None:
         markup = None
         if broadcast.status.value in ("scheduled", "sending"):
             markup = buttons([[(_("Cancel #{id}", id=broadcast.id),
-                                f"{CANCEL_SENT}{broadcast.id}")]])  # fmt: skip
+                                CancelBroadcast(broadcast.id))]])  # fmt: skip
         await say(update, context, _summary(broadcast, tally, context), markup)
 
 
@@ -371,7 +380,7 @@ def _summary(broadcast: Broadcast, tally: Any, context: HuihuiContext) -> str:
 async def cancel_sent(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    broadcast_id = int(query.data.removeprefix(CANCEL_SENT))
+    broadcast_id = pressed(update, CancelBroadcast).broadcast
     result = await context.services.broadcasts.cancel(update.effective_user.id, broadcast_id)
     if result == "not_allowed":
         await query.answer(_("Only organisers of this broadcast's union can cancel it."),
@@ -389,7 +398,6 @@ async def cancel_sent(update: Update, context: HuihuiContext) -> None:
 def register(application: HuihuiApplication) -> None:
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
-    buttons_of = CallbackQueryHandler
     application.add_handler(
         conversation(
             entry_points=[CommandHandler("broadcast", start, filters=private)],
@@ -398,9 +406,13 @@ def register(application: HuihuiApplication) -> None:
                     MessageHandler(text | (private & filters.PHOTO), composed),
                     MessageHandler(private & ~filters.COMMAND, not_a_message),
                 ],
-                AUDIENCE: [buttons_of(audience_button, pattern=rf"^{PREFIX}")],
+                AUDIENCE: [
+                    on_press(
+                        audience_button, AudienceAction, AudienceUnit, AudienceEvent, AudienceToggle
+                    )
+                ],
                 TYPING: [MessageHandler(text, typed)],
-                CONFIRM: [buttons_of(confirm_button, pattern=rf"^{PREFIX}")],
+                CONFIRM: [on_press(confirm_button, AudienceAction)],
                 WHEN: [MessageHandler(text, when_typed)],
             },
             fallbacks=[CommandHandler("cancel", cancel, filters=private)],
@@ -409,4 +421,4 @@ def register(application: HuihuiApplication) -> None:
         )
     )
     application.add_handler(CommandHandler("broadcasts", listing, filters=private))
-    application.add_handler(CallbackQueryHandler(cancel_sent, pattern=rf"^{CANCEL_SENT}\d+$"))
+    application.add_handler(on_press(cancel_sent, CancelBroadcast))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -13,10 +13,11 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import ConversationHandler
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import Button, parse
 from bot.domain.questions import Question
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -27,15 +28,42 @@ async def say(update: Update, context: HuihuiContext, text: str, markup: Markup 
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
-def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    """Inline keyboard from rows of (label, callback data)."""
+Row = Sequence[tuple[str, Button]]
+B = TypeVar("B", bound=Button)
+
+
+def buttons(rows: Sequence[Row]) -> InlineKeyboardMarkup:
+    """Inline keyboard from rows of (label, button)."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+        [
+            [InlineKeyboardButton(label, callback_data=button.encode()) for label, button in row]
+            for row in rows
+        ]
     )
 
 
-def in_rows(items: Sequence[tuple[str, str]], per_row: int) -> list[list[tuple[str, str]]]:
+def in_rows(items: Sequence[tuple[str, Button]], per_row: int) -> list[list[tuple[str, Button]]]:
     return [list(items[i : i + per_row]) for i in range(0, len(items), per_row)]
+
+
+def pressed(update: Update, kind: type[B]) -> B:
+    """The button pressed, already checked by the handler's pattern to be of this kind."""
+    button = parse(update.callback_query.data if update.callback_query else None)
+    if not isinstance(button, kind):
+        raise TypeError(f"expected a {kind.__name__} press")
+    return button
+
+
+Callback = Callable[[Update, HuihuiContext], Coroutine[Any, Any, Any]]
+
+
+def on_press(callback: Callback, *kinds: type[Button]) -> CallbackQueryHandler:
+    """A handler for presses of these button kinds (validated; anything else passes by)."""
+
+    def matches(data: object) -> bool:
+        return isinstance(parse(data), kinds)
+
+    return CallbackQueryHandler(callback, pattern=matches)
 
 
 def conversation(**options: Any) -> ConversationHandler:

@@ -7,21 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import ChoiceDone, ChoosePerson, JoinEvent, LeaveEvent, OpenChoice, parse
 from bot.domain.events import Refusal
-from bot.event_texts import JOIN, PICK, PROMOTED, event_card, signup_button
+from bot.event_texts import PROMOTED, event_card, signup_button
 from bot.i18n import N_, translator
 from bot.notifications import tell
-from conversations.common import buttons, in_rows, say
+from conversations.common import buttons, in_rows, on_press, pressed, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
     from storage.models import Event
 
 COMMANDS = [("my_events", N_("Events I signed up for"))]
-LEAVE, CHOOSE, CHOSEN = "evl:", "evc:", "evd:"
 REFUSALS = {
     Refusal.NOT_VERIFIED: N_("Only verified union members can sign up: send /start first."),
     Refusal.OUTSIDE_UNION: N_("This event is for members of another union."),
@@ -52,7 +52,7 @@ async def join(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     await query.answer()
-    event_id = int(query.data.removeprefix(JOIN))
+    event_id = pressed(update, JoinEvent).event
     result = await context.services.events.sign_up(update.effective_user.id, event_id)
     text = {
         "registered": _(
@@ -88,7 +88,7 @@ async def my_events(update: Update, context: HuihuiContext) -> None:
             else _("on the waitlist")
         )
         text = _card(event, context) + "\n" + _("You are {status}.", status=status)
-        await say(update, context, text, buttons([[(_("Withdraw"), f"{LEAVE}{event.id}")]]))
+        await say(update, context, text, buttons([[(_("Withdraw"), LeaveEvent(event.id))]]))
 
 
 async def leave(update: Update, context: HuihuiContext) -> None:
@@ -96,7 +96,7 @@ async def leave(update: Update, context: HuihuiContext) -> None:
     query = update.callback_query
     await query.answer()
     done, promoted = await context.services.events.withdraw(
-        update.effective_user.id, int(query.data.removeprefix(LEAVE))
+        update.effective_user.id, pressed(update, LeaveEvent).event
     )
     if not done:
         await say(update, context, _("You are not signed up for that event."))
@@ -147,11 +147,11 @@ async def check_in(update: Update, context: HuihuiContext) -> None:
 async def choose(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    data = query.data
-    if data.startswith(CHOOSE):
-        event_id, member_id = (int(p) for p in data.removeprefix(CHOOSE).split(":"))
+    button = parse(query.data)
+    if isinstance(button, ChoosePerson):
+        event_id = button.event
         result = await context.services.events.toggle_choice(
-            update.effective_user.id, event_id, member_id
+            update.effective_user.id, event_id, button.member
         )
         if result in ("closed", "full"):
             await query.answer(
@@ -163,7 +163,7 @@ async def choose(update: Update, context: HuihuiContext) -> None:
             )
             return
     else:
-        event_id = int(data.removeprefix(PICK))
+        event_id = pressed(update, OpenChoice).event
     options = await context.services.events.choice_options(update.effective_user.id, event_id)
     if options is None:
         await query.answer(_("The mutual choice is closed."), show_alert=True)
@@ -174,20 +174,20 @@ async def choose(update: Update, context: HuihuiContext) -> None:
         [
             (
                 ("✓ " if p.member_id in chosen else "") + f"{p.nickname} #{p.badge}",
-                f"{CHOOSE}{event.id}:{p.member_id}",
+                ChoosePerson(event.id, p.member_id),
             )
             for p in people
         ],
         2,
     )
-    rows.append([(_("Done"), f"{CHOSEN}{event.id}")])
+    rows.append([(_("Done"), ChoiceDone(event.id))])
     text = _(
         "Pick up to {limit} people ({count} picked). Nobody sees your picks; only mutual "
         "ones are revealed when the choice closes.",
         limit=event.choice_limit,
         count=len(chosen),
     )
-    if data.startswith(CHOOSE):
+    if isinstance(button, ChoosePerson):
         await query.edit_message_text(text, reply_markup=buttons(rows))
     else:
         await say(update, context, text, buttons(rows))
@@ -208,10 +208,7 @@ def register(application: HuihuiApplication) -> None:
     )
     for command, callback in (("my_events", my_events), ("checkin", check_in)):
         application.add_handler(CommandHandler(command, callback, filters=private))
-    for callback, pattern in (
-        (join, rf"^{JOIN}\d+$"),
-        (leave, rf"^{LEAVE}\d+$"),
-        (choose, rf"^({PICK}\d+|{CHOOSE}\d+:\d+)$"),
-        (choice_done, rf"^{CHOSEN}\d+$"),
-    ):
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(on_press(join, JoinEvent))
+    application.add_handler(on_press(leave, LeaveEvent))
+    application.add_handler(on_press(choose, OpenChoice, ChoosePerson))
+    application.add_handler(on_press(choice_done, ChoiceDone))

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -18,6 +17,7 @@ from telegram.ext import (
 
 from bot.context import HuihuiContext
 from bot.domain.audience import parse_age_range, pick_named
+from bot.domain.buttons import NewEventDecision, NewEventUnit
 from bot.domain.events import ANY_WORDS, Capacity, Conditions, parse_capacity
 from bot.domain.when import parse_when
 from bot.event_texts import local_time
@@ -29,6 +29,8 @@ from conversations.common import (
     chosen_options,
     conversation,
     in_rows,
+    on_press,
+    pressed,
     question,
     say,
     scratch,
@@ -55,7 +57,6 @@ AGES, DISTRICTS, INDUSTRIES, DEADLINE, ANNOUNCE, PREVIEW = (
     "announce",
     "preview",
 )
-NEW = "evn:"
 NOW_WORDS = ("now", "现在", "立即")
 
 
@@ -75,7 +76,7 @@ async def new(update: Update, context: HuihuiContext) -> str | int:
         return ConversationHandler.END
     scratch(context)[DRAFT] = {"unit_id": choices[0][0]}
     if len(choices) > 1:
-        rows = in_rows([(name, f"{NEW}{unit_id}") for unit_id, name in choices[:30]], 2)
+        rows = in_rows([(name, NewEventUnit(unit_id)) for unit_id, name in choices[:30]], 2)
         await say(
             update,
             context,
@@ -91,7 +92,7 @@ async def new(update: Update, context: HuihuiContext) -> str | int:
 
 async def unit_chosen(update: Update, context: HuihuiContext) -> str:
     await update.callback_query.answer()
-    _draft(context)["unit_id"] = int(update.callback_query.data.removeprefix(NEW))
+    _draft(context)["unit_id"] = pressed(update, NewEventUnit).unit
     return await _ask_title(update, context)
 
 
@@ -318,7 +319,14 @@ async def got_announce(update: Update, context: HuihuiContext) -> str:
         update,
         context,
         _summary(spec, context),
-        buttons([[(_("Publish"), f"{NEW}publish"), (_("Cancel"), f"{NEW}cancel")]]),
+        buttons(
+            [
+                [
+                    (_("Publish"), NewEventDecision(publish=True)),
+                    (_("Cancel"), NewEventDecision(publish=False)),
+                ]
+            ]
+        ),
     )
     return PREVIEW
 
@@ -377,7 +385,7 @@ async def publish(update: Update, context: HuihuiContext) -> int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     draft = scratch(context).pop(DRAFT, None)
-    if query.data != f"{NEW}publish" or not draft or "announce_at" not in draft:
+    if not pressed(update, NewEventDecision).publish or not draft or "announce_at" not in draft:
         await say(update, context, _("Cancelled. Nothing was published."))
         return ConversationHandler.END
     event_id = await context.services.events.create(update.effective_user.id, _spec(draft))
@@ -423,8 +431,8 @@ def register(application: HuihuiApplication) -> None:
     states: dict[object, list[Any]] = {
         state: [MessageHandler(text, handler)] for state, handler in steps.items()
     }
-    states[UNIT] = [CallbackQueryHandler(unit_chosen, pattern=rf"^{NEW}\d+$")]
-    states[PREVIEW] = [CallbackQueryHandler(publish, pattern=rf"^{NEW}(publish|cancel)$")]
+    states[UNIT] = [on_press(unit_chosen, NewEventUnit)]
+    states[PREVIEW] = [on_press(publish, NewEventDecision)]
     application.add_handler(
         conversation(
             entry_points=[CommandHandler("event_new", new, filters=private)],

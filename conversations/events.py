@@ -10,16 +10,24 @@ from typing import TYPE_CHECKING
 import qrcode
 from openpyxl import Workbook
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import (
+    CancelEvent,
+    CancelEventConfirmed,
+    EventGroups,
+    EventOverview,
+    EventPoster,
+    EventSheet,
+)
 from bot.domain.events import parse_capacity
 from bot.domain.when import parse_when
 from bot.event_texts import PROMOTED, local_time
 from bot.i18n import N_, translator
 from bot.notifications import tell
 from conversations.admin import refuse
-from conversations.common import buttons, say
+from conversations.common import buttons, on_press, pressed, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -29,8 +37,6 @@ ORGANISER_COMMANDS = [
     ("events", N_("Your unions' events: sign-ups, check-in code, QR poster, groups")),
     ("event_edit", N_("Change an event's title, description, venue, start time or places")),
 ]
-ADMIN, QR, GROUPS, CANCEL, CANCEL_YES = "eva:", "evq:", "evg:", "evx:", "evxy:"
-SHEET = "evs:"
 EVENT_STATUS = {"published": N_("Published"), "cancelled": N_("Cancelled")}
 
 
@@ -48,7 +54,8 @@ async def listing(update: Update, context: HuihuiContext) -> None:
         await say(update, context, _("No events yet. Send /event_new to create one."))
         return
     rows = [
-        [(f"#{e.id} {e.title} · {_local(e.starts_at, context)}", f"{ADMIN}{e.id}")] for e in found
+        [(f"#{e.id} {e.title} · {_local(e.starts_at, context)}", EventOverview(e.id))]
+        for e in found
     ]
     await say(update, context, _("Your unions' events:"), buttons(rows))
 
@@ -56,7 +63,7 @@ async def listing(update: Update, context: HuihuiContext) -> None:
 async def overview(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    event_id = int(query.data.removeprefix(ADMIN))
+    event_id = pressed(update, EventOverview).event
     found = await context.services.events.overview(update.effective_user.id, event_id)
     if found is None:
         await query.answer(_("Only organisers of this event's union can see it."), show_alert=True)
@@ -91,12 +98,12 @@ async def overview(update: Update, context: HuihuiContext) -> None:
         buttons(
             [
                 [
-                    (_("QR poster"), f"{QR}{event.id}"),
-                    (_("Groups of 6"), f"{GROUPS}{event.id}:6"),
-                    (_("Groups of 8"), f"{GROUPS}{event.id}:8"),
+                    (_("QR poster"), EventPoster(event.id)),
+                    (_("Groups of 6"), EventGroups(event.id, 6)),
+                    (_("Groups of 8"), EventGroups(event.id, 8)),
                 ],
-                [(_("Sign-in sheet"), f"{SHEET}{event.id}")],
-                [(_("Cancel the event"), f"{CANCEL}{event.id}")],
+                [(_("Sign-in sheet"), EventSheet(event.id))],
+                [(_("Cancel the event"), CancelEvent(event.id))],
             ]
         ),
     )
@@ -107,7 +114,7 @@ async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     found = await context.services.events.sheet(
-        update.effective_user.id, int(query.data.removeprefix(SHEET))
+        update.effective_user.id, pressed(update, EventSheet).event
     )
     if found is None:
         await query.answer(_("Only organisers of this event's union can see it."), show_alert=True)
@@ -139,7 +146,7 @@ async def poster(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     event = await context.services.events.managed(
-        update.effective_user.id, int(query.data.removeprefix(QR))
+        update.effective_user.id, pressed(update, EventPoster).event
     )
     if event is None:
         await query.answer(_("Only organisers of this event's union can see it."), show_alert=True)
@@ -158,7 +165,12 @@ async def poster(update: Update, context: HuihuiContext) -> None:
 async def groups(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    event_id, size = (int(part) for part in query.data.removeprefix(GROUPS).split(":"))
+    button = pressed(update, EventGroups)
+    event_id, size = button.event, button.size
+    if size not in (6, 8):
+        await query.answer(_("This button no longer works. Send /help to start again."),
+                           show_alert=True)  # fmt: skip
+        return
     table = await context.services.events.groups(update.effective_user.id, event_id, size)
     if table is None:
         await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
@@ -196,7 +208,7 @@ async def groups(update: Update, context: HuihuiContext) -> None:
 async def cancel_event(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    event_id = int(query.data.removeprefix(CANCEL))
+    event_id = pressed(update, CancelEvent).event
     if await context.services.events.managed(update.effective_user.id, event_id) is None:
         await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
         return
@@ -205,14 +217,14 @@ async def cancel_event(update: Update, context: HuihuiContext) -> None:
         update,
         context,
         _("Cancel event #{id}? Everyone registered will be told.", id=event_id),
-        buttons([[(_("Yes, cancel it"), f"{CANCEL_YES}{event_id}")]]),
+        buttons([[(_("Yes, cancel it"), CancelEventConfirmed(event_id))]]),
     )
 
 
 async def cancel_event_confirmed(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    event_id = int(query.data.removeprefix(CANCEL_YES))
+    event_id = pressed(update, CancelEventConfirmed).event
     told = await context.services.events.cancel(update.effective_user.id, event_id)
     if told is None:
         await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
@@ -275,12 +287,12 @@ def register(application: HuihuiApplication) -> None:
     private = filters.ChatType.PRIVATE
     for command, callback in (("events", listing), ("event_edit", edit)):
         application.add_handler(CommandHandler(command, callback, filters=private))
-    for callback, pattern in (
-        (overview, rf"^{ADMIN}\d+$"),
-        (poster, rf"^{QR}\d+$"),
-        (sign_in_sheet, rf"^{SHEET}\d+$"),
-        (groups, rf"^{GROUPS}\d+:\d+$"),
-        (cancel_event, rf"^{CANCEL}\d+$"),
-        (cancel_event_confirmed, rf"^{CANCEL_YES}\d+$"),
+    for callback, kind in (
+        (overview, EventOverview),
+        (poster, EventPoster),
+        (sign_in_sheet, EventSheet),
+        (groups, EventGroups),
+        (cancel_event, CancelEvent),
+        (cancel_event_confirmed, CancelEventConfirmed),
     ):
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+        application.add_handler(on_press(callback, kind))

@@ -4,32 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram import Update
+from telegram.ext import CommandHandler, filters
 
 from bot.commands import publish_commands_for_chat
 from bot.config import SUPPORTED_LANGUAGES
 from bot.context import HuihuiContext
+from bot.domain.buttons import ChooseLanguage
 from bot.i18n import LANGUAGE_NAMES, N_, translator
+from conversations.common import buttons, on_press, pressed
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
 
 COMMANDS = [("language", N_("Choose the language / 切换语言"))]
-CALLBACK_PREFIX = "language:"
 
 
 async def ask(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    LANGUAGE_NAMES[language], callback_data=CALLBACK_PREFIX + language
-                )
-                for language in SUPPORTED_LANGUAGES
-            ]
-        ]
+    keyboard = buttons(
+        [[(LANGUAGE_NAMES[language], ChooseLanguage(language)) for language in SUPPORTED_LANGUAGES]]
     )
     await update.effective_message.reply_text(
         _("Which language shall I use with you?"), reply_markup=keyboard
@@ -38,7 +32,7 @@ async def ask(update: Update, context: HuihuiContext) -> None:
 
 async def choose(update: Update, context: HuihuiContext) -> None:
     query = update.callback_query
-    language = query.data.removeprefix(CALLBACK_PREFIX)
+    language = pressed(update, ChooseLanguage).language
     await context.services.languages.choose(update.effective_user.id, language)  # type: ignore[arg-type]
     _ = translator(language)  # type: ignore[arg-type]
     await query.answer()
@@ -48,5 +42,4 @@ async def choose(update: Update, context: HuihuiContext) -> None:
 
 def register(application: HuihuiApplication) -> None:
     application.add_handler(CommandHandler("language", ask, filters=filters.ChatType.PRIVATE))
-    choices = "|".join(SUPPORTED_LANGUAGES)
-    application.add_handler(CallbackQueryHandler(choose, pattern=f"^{CALLBACK_PREFIX}({choices})$"))
+    application.add_handler(on_press(choose, ChooseLanguage))

@@ -7,15 +7,24 @@ from typing import TYPE_CHECKING
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.config import Language
 from bot.context import HuihuiContext
+from bot.domain.buttons import (
+    AskForContact,
+    Block,
+    Like,
+    Pass,
+    Report,
+    ReportBecause,
+    parse,
+)
 from bot.domain.matching import Reason
 from bot.i18n import N_, Translator, translator
 from bot.matchmaking import Card, Contact, Unavailable
 from bot.profile_card import option_text, render_card
-from conversations.common import buttons, say
+from conversations.common import buttons, on_press, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -27,7 +36,6 @@ COMMANDS = [
     ("colleagues", N_("Hide from people at your own employer, or stop hiding")),
     ("digest", N_("A daily message about new suggestions, on or off")),
 ]
-PREFIX = "m"
 REPORT_REASONS = (("fake", N_("Fake profile")), ("harassment", N_("Harassment")),
                   ("not_single", N_("Not single")), ("other", N_("Something else")))  # fmt: skip
 SHARES = "share_contact_with"
@@ -87,14 +95,8 @@ async def _send_card(update: Update, context: HuihuiContext, card: Card) -> None
         text += "\n\n💡 " + why
     markup = buttons(
         [
-            [
-                (_("❤️ Like"), f"{PREFIX}:like:{card.member_id}"),
-                (_("Next"), f"{PREFIX}:skip:{card.member_id}"),
-            ],
-            [
-                (_("Report"), f"{PREFIX}:report:{card.member_id}"),
-                (_("Block"), f"{PREFIX}:block:{card.member_id}"),
-            ],
+            [(_("❤️ Like"), Like(card.member_id)), (_("Next"), Pass(card.member_id))],
+            [(_("Report"), Report(card.member_id)), (_("Block"), Block(card.member_id))],
         ]
     )
     photos = card.answers.get("photos") or []
@@ -113,19 +115,19 @@ async def match_command(update: Update, context: HuihuiContext) -> None:
 async def on_button(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    _prefix, action, rest = query.data.split(":", 2)
-    target = int(rest.split(":")[0])
+    button = parse(query.data)
+    target = button.member  # type: ignore[union-attr]
     service = context.services.matchmaking
     user = update.effective_user
-    if action == "report":
+    if isinstance(button, Report):
         await query.answer()
-        reasons = [[(_(label), f"{PREFIX}:why:{target}:{key}")] for key, label in REPORT_REASONS]
+        reasons = [[(_(label), ReportBecause(target, key))] for key, label in REPORT_REASONS]
         await query.edit_message_reply_markup(buttons(reasons))
         return
-    if action == "why":
+    if isinstance(button, ReportBecause):
         await query.answer()
         await query.edit_message_reply_markup(None)
-        if await service.report(user.id, target, rest.split(":")[1]):
+        if await service.report(user.id, target, button.reason):
             await say(
                 update,
                 context,
@@ -136,14 +138,14 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
             )
         await show_next(update, context)
         return
-    if action == "block":
+    if isinstance(button, Block):
         await query.answer()
         await query.edit_message_reply_markup(None)
         if await service.block(user.id, target):
             await say(update, context, _("Blocked. Neither of you will see the other again."))
         await show_next(update, context)
         return
-    if action == "ask":
+    if isinstance(button, AskForContact):
         await query.answer()
         partners = {c.member_id: c for c in await service.matches(user.id)}
         me = await service.contact(user.id)
@@ -151,7 +153,7 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
             await _ask_to_share(context, partners[target].telegram_id, me)
             await say(update, context, _("I have asked them to share their contact with you."))
         return
-    outcome = await service.decide(user.id, target, action == "like")
+    outcome = await service.decide(user.id, target, isinstance(button, Like))
     if outcome.status == "already_decided":
         await query.answer(_("You have already answered this card."), show_alert=True)
         return
@@ -275,7 +277,7 @@ async def matches_command(update: Update, context: HuihuiContext) -> None:
                 [
                     (
                         _("Ask {nickname} for their contact", nickname=match.nickname),
-                        f"{PREFIX}:ask:{match.member_id}",
+                        AskForContact(match.member_id),
                     )
                 ]
             )
@@ -332,6 +334,6 @@ def register(application: HuihuiApplication) -> None:
     application.add_handler(CommandHandler("colleagues", colleagues_command, filters=private))
     application.add_handler(CommandHandler("digest", digest_command, filters=private))
     application.add_handler(
-        CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:(like|skip|report|block|why|ask):")
+        on_press(on_button, Like, Pass, Report, ReportBecause, Block, AskForContact)
     )
     application.add_handler(MessageHandler(private & filters.CONTACT, on_contact))

@@ -8,11 +8,12 @@ import json
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import DeleteMyData
 from bot.i18n import N_
-from conversations.common import buttons, say
+from conversations.common import buttons, on_press, pressed, say
 from conversations.onboarding import show_card
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ COMMANDS = [
     ("export_me", N_("Get everything stored about you")),
     ("delete_me", N_("Delete all your data")),
 ]
-CONFIRM_DELETE, KEEP = "delete_me:confirm", "delete_me:keep"
 
 
 async def announcements(update: Update, context: HuihuiContext) -> None:
@@ -98,7 +98,14 @@ async def delete_me(update: Update, context: HuihuiContext) -> None:
             "This erases your profile, answers, photos, verification details and notes for good, "
             "and unlinks your union membership from this account. It cannot be undone. Delete?"
         ),
-        buttons([[(_("Delete everything"), CONFIRM_DELETE), (_("Keep my data"), KEEP)]]),
+        buttons(
+            [
+                [
+                    (_("Delete everything"), DeleteMyData(confirm=True)),
+                    (_("Keep my data"), DeleteMyData(confirm=False)),
+                ]
+            ]
+        ),
     )
 
 
@@ -107,7 +114,7 @@ async def confirm(update: Update, context: HuihuiContext) -> None:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if query.data == KEEP:
+    if not pressed(update, DeleteMyData).confirm:
         await say(update, context, _("Nothing was deleted."))
         return
     telegram_id = update.effective_user.id
@@ -133,4 +140,4 @@ def register(application: HuihuiApplication) -> None:
         ("delete_me", delete_me),
     ):
         application.add_handler(CommandHandler(command, callback, filters=private))
-    application.add_handler(CallbackQueryHandler(confirm, pattern=f"^({CONFIRM_DELETE}|{KEEP})$"))
+    application.add_handler(on_press(confirm, DeleteMyData))

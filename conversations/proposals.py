@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -18,9 +17,10 @@ from telegram.ext import (
 
 from bot.config import Language
 from bot.context import HuihuiContext
+from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
 from bot.i18n import translator
 from bot.profile_card import render_card
-from conversations.common import buttons, conversation, say
+from conversations.common import buttons, conversation, on_press, pressed, say
 from conversations.matching import announce, reason_line
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 NOTE = "note"
-PICK, ANSWER = "prop:pick:", "prop:answer:"
 MAX_NOTE = 300
 
 
@@ -59,7 +58,10 @@ async def propose(update: Update, context: HuihuiContext) -> Any:
         if why:
             text += "\n💡 " + why
         await say(
-            update, context, text, buttons([[(_("Propose this pair"), f"{PICK}{pair.a}:{pair.b}")]])
+            update,
+            context,
+            text,
+            buttons([[(_("Propose this pair"), ProposePair(pair.a, pair.b))]]),
         )
     return NOTE
 
@@ -69,7 +71,8 @@ async def picked(update: Update, context: HuihuiContext) -> Any:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    a, b = (int(x) for x in query.data.removeprefix(PICK).split(":"))
+    button = pressed(update, ProposePair)
+    a, b = button.a, button.b
     context.user_data["proposal_pair"] = [a, b]
     await say(
         update,
@@ -129,7 +132,12 @@ async def _send_proposal(
         + _("The matchmaker's note: {note}", note=proposal.note)
     )
     markup = buttons(
-        [[(_("Accept"), f"{ANSWER}yes:{proposal.id}"), (_("Decline"), f"{ANSWER}no:{proposal.id}")]]
+        [
+            [
+                (_("Accept"), AnswerProposal(proposal.id, accept=True)),
+                (_("Decline"), AnswerProposal(proposal.id, accept=False)),
+            ]
+        ]
     )
     try:
         await context.bot.send_message(telegram_id, text, reply_markup=markup)
@@ -147,9 +155,9 @@ async def cancel(update: Update, context: HuihuiContext) -> Any:
 async def answered(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    choice, proposal_id = query.data.removeprefix(ANSWER).split(":")
+    button = pressed(update, AnswerProposal)
     result = await context.services.proposals.answer(
-        update.effective_user.id, int(proposal_id), choice == "yes"
+        update.effective_user.id, button.proposal, button.accept
     )
     if result.status in ("not_yours", "closed"):
         await query.answer(_("This proposal is closed."), show_alert=True)
@@ -205,9 +213,6 @@ async def _notify(context: HuihuiContext, telegram_id: int, text: str) -> None:
         _LOGGER.info("proposal update not delivered: %s", type(error).__name__)
 
 
-REVIEW = "rev:"
-
-
 async def shortlist(update: Update, context: HuihuiContext) -> None:
     """Strong suggestions that wait for a matchmaker before members see them."""
     _ = context.gettext
@@ -222,24 +227,24 @@ async def shortlist(update: Update, context: HuihuiContext) -> None:
         text = _("Suggest {candidate} to {viewer}?", viewer=_summary(item.viewer_answers, context),
                  candidate=_summary(item.candidate_answers, context))  # fmt: skip
         await say(update, context, text, buttons([[
-            (_("Approve"), f"{REVIEW}yes:{item.review_id}"),
-            (_("Reject"), f"{REVIEW}no:{item.review_id}"),
+            (_("Approve"), ReviewSuggestion(item.review_id, approve=True)),
+            (_("Reject"), ReviewSuggestion(item.review_id, approve=False)),
         ]]))  # fmt: skip
 
 
 async def reviewed(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    choice, review_id = query.data.removeprefix(REVIEW).split(":")
+    button = pressed(update, ReviewSuggestion)
     done = await context.services.proposals.decide_review(
-        update.effective_user.id, int(review_id), choice == "yes"
+        update.effective_user.id, button.review, button.approve
     )
     if not done:
         await query.answer(_("This suggestion is not yours to decide, or was decided already."),
                            show_alert=True)  # fmt: skip
         return
     await query.answer()
-    outcome = _("✅ Approved: they will see it next.") if choice == "yes" else _("❌ Not shown.")
+    outcome = _("✅ Approved: they will see it next.") if button.approve else _("❌ Not shown.")
     await query.edit_message_text(f"{query.message.text}\n\n{outcome}")
 
 
@@ -250,7 +255,7 @@ def register(application: HuihuiApplication) -> None:
             entry_points=[CommandHandler("propose", propose, filters=private)],
             states={
                 NOTE: [
-                    CallbackQueryHandler(picked, pattern=rf"^{PICK}\d+:\d+$"),
+                    on_press(picked, ProposePair),
                     MessageHandler(private & filters.TEXT & ~filters.COMMAND, note),
                 ]
             },
@@ -259,6 +264,6 @@ def register(application: HuihuiApplication) -> None:
             persistent=True,
         )
     )
-    application.add_handler(CallbackQueryHandler(answered, pattern=rf"^{ANSWER}(yes|no):\d+$"))
+    application.add_handler(on_press(answered, AnswerProposal))
     application.add_handler(CommandHandler("shortlist", shortlist, filters=private))
-    application.add_handler(CallbackQueryHandler(reviewed, pattern=rf"^{REVIEW}(yes|no):\d+$"))
+    application.add_handler(on_press(reviewed, ReviewSuggestion))

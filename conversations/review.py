@@ -7,13 +7,19 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler
 
 from bot.config import Language
 from bot.context import HuihuiContext
+from bot.domain.buttons import (
+    ApproveVerification,
+    ContinueOnboarding,
+    RejectBecause,
+    RejectVerification,
+    parse,
+)
 from bot.i18n import N_, translator
-from conversations.common import buttons
-from conversations.onboarding.verify import RETRY, REVIEW_APPROVE, REVIEW_REJECT
+from conversations.common import buttons, on_press, pressed
+from conversations.onboarding.verify import RETRY
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -21,7 +27,6 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
-REASON = "review:why:"
 # key → (the reviewer's button, what the member is told)
 REJECTION_REASONS = {
     "mismatch": (N_("Details do not match"), N_("Your details do not match the union's roster.")),
@@ -37,7 +42,7 @@ async def ask_reason(update: Update, context: HuihuiContext) -> None:
     """Rejecting asks why first; the reason is what the member is told."""
     _ = context.gettext
     query = update.callback_query
-    attempt_id = query.data.rsplit(":", 1)[1]
+    attempt_id = pressed(update, RejectVerification).attempt
     if not await context.services.administration.can_administer(update.effective_user.id):
         await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
         return
@@ -45,7 +50,7 @@ async def ask_reason(update: Update, context: HuihuiContext) -> None:
     await query.edit_message_reply_markup(
         buttons(
             [
-                [(_(label), f"{REASON}{key}:{attempt_id}")]
+                [(_(label), RejectBecause(attempt_id, key))]  # type: ignore[arg-type]
                 for key, (label, _text) in REJECTION_REASONS.items()
             ]
         )
@@ -55,9 +60,10 @@ async def ask_reason(update: Update, context: HuihuiContext) -> None:
 async def decide(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    approve = query.data.startswith(REVIEW_APPROVE)
-    attempt_id = int(query.data.rsplit(":", 1)[1])
-    reason = query.data.removeprefix(REASON).split(":")[0] if not approve else None
+    button = parse(query.data)
+    approve = isinstance(button, ApproveVerification)
+    attempt_id = button.attempt  # type: ignore[union-attr]
+    reason = button.reason if isinstance(button, RejectBecause) else None
     result = await context.services.onboarding.review(attempt_id, update.effective_user.id, approve)
     if result.status == "not_allowed":
         await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
@@ -86,7 +92,7 @@ def _tell_member(
     _ = translator(language)
     if approved:
         text = _("✅ Your union has confirmed your membership. Let's continue.")
-        return text, buttons([[(_("Continue"), "onboarding:continue")]])
+        return text, buttons([[(_("Continue"), ContinueOnboarding())]])
     text = _(
         "Your union could not confirm your details against its roster. Please check them "
         "and try again, or ask your union to correct the roster."
@@ -97,6 +103,5 @@ def _tell_member(
 
 
 def register(application: HuihuiApplication) -> None:
-    application.add_handler(CallbackQueryHandler(decide, pattern=rf"^{REVIEW_APPROVE}\d+$"))
-    application.add_handler(CallbackQueryHandler(ask_reason, pattern=rf"^{REVIEW_REJECT}\d+$"))
-    application.add_handler(CallbackQueryHandler(decide, pattern=rf"^{REASON}\w+:\d+$"))
+    application.add_handler(on_press(decide, ApproveVerification, RejectBecause))
+    application.add_handler(on_press(ask_reason, RejectVerification))

@@ -10,18 +10,17 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import CancelImport, ImportInto, parse
 from bot.domain.roster_file import BadRow, RosterFileError
 from bot.roster_import import check_file, import_roster
-from conversations.common import buttons, in_rows, say
+from conversations.common import buttons, in_rows, on_press, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
 
-IMPORT = "roster:import:"
-CANCEL = "roster:cancel"
 SHOWN_BAD_ROWS = 10
 PROGRESS_EVERY = 2.0  # seconds between edits of the progress message
 UPLOAD = "roster_upload"
@@ -79,21 +78,24 @@ async def received(update: Update, context: HuihuiContext) -> None:
     if bad:
         text += "\n" + _bad_rows(bad, _)
     text += "\n\n" + _("Import into which union? Bad rows are skipped.")
-    choices = [(unit_name, f"{IMPORT}{unit_id}") for unit_id, unit_name in targets]
-    await say(update, context, text, buttons([*in_rows(choices, 1), [(_("Cancel"), CANCEL)]]))
+    choices = [(unit_name, ImportInto(unit_id)) for unit_id, unit_name in targets]
+    await say(
+        update, context, text, buttons([*in_rows(choices, 1), [(_("Cancel"), CancelImport())]])
+    )
 
 
 async def confirmed(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     upload = context.user_data.get(UPLOAD)
-    if query.data == CANCEL or not upload:
+    button = parse(query.data)
+    if not isinstance(button, ImportInto) or not upload:
         await query.answer()
         await query.edit_message_reply_markup(None)
         context.user_data.pop(UPLOAD, None)
         await say(update, context, _("Cancelled. Nothing was imported."))
         return
-    unit_id = int(query.data.removeprefix(IMPORT))
+    unit_id = button.unit
     services = context.services
     unit_name = await services.administration.may_import_into(update.effective_user.id, unit_id)
     if unit_name is None:
@@ -144,4 +146,4 @@ def register(application: HuihuiApplication) -> None:
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, received)
     )
-    application.add_handler(CallbackQueryHandler(confirmed, pattern=rf"^({IMPORT}\d+|{CANCEL})$"))
+    application.add_handler(on_press(confirmed, ImportInto, CancelImport))

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.sandbox import Sandbox
+from bot.sandbox import FakeBotAPI, Sandbox
 from storage import migrate
 from storage.engine import create_engine
 
@@ -120,3 +120,18 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncI
 async def sandbox(database_url: str) -> AsyncIterator[Sandbox]:
     async with Sandbox(database_url=database_url) as sb:
         yield sb
+
+
+@pytest.fixture(autouse=True)
+def _telegram_conformance() -> Iterator[None]:
+    """Every test is a conformance test: the strict sandbox refused no call the bot made, and
+    every button press was answered. A test that provokes refusals takes them with
+    ``api.take_refusals()``."""
+    FakeBotAPI.live.clear()
+    yield
+    problems = []
+    for api in list(FakeBotAPI.live):
+        problems += [f"{r.method}: {r.description}" for r in api.refusals]
+        problems += [f"button press {q} never answered" for q in api.unanswered_queries()]
+    FakeBotAPI.live.clear()
+    assert not problems, "Telegram would have refused:\n" + "\n".join(problems)

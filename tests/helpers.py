@@ -134,8 +134,8 @@ EN_ANSWERS: dict[str, list[tuple[str, str]]] = {
     "photos": [("press", "Done")],
     "seek_gender": [("press", "Women"), ("press", "A must")],
     "seek_age": [("send", "25 to 33"), ("press", "Nice to have")],
-    "seek_districts": [("press", "Any"), ("press", "Done"), ("press", "Nice to have")],
-    "seek_education": [("press", "No preference"), ("press", "Nice to have")],
+    "seek_districts": [("press", "Any"), ("press", "Done")],
+    "seek_education": [("press", "No preference")],
 }
 
 

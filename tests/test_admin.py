@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.broadcasts import Draft
+from bot.domain import buttons as b
 from bot.domain.audience import Audience
 from bot.sandbox import Sandbox
 from storage.models import (
@@ -86,11 +87,12 @@ async def test_authorisation_matrix(sandbox: Sandbox) -> None:
     commands = [f"/grant 555 {XUHUI} organiser", f"/revoke {pudong.id} {PUDONG} organiser",
                 "/review", "/reports", "/audit", "/broadcasts", "/events",
                 f"/event_edit {event} title 改名"]  # fmt: skip
-    buttons = [f"review:approve:{attempt}", f"review:reject:{attempt}",
-               f"review:why:mismatch:{attempt}", f"mod:suspend:{reported}",
-               f"mod:dismiss:{reported}", f"mod:warn:{reported}",
-               f"mod:lift:{reported}", f"bcx:{broadcast}", f"eva:{event}", f"evq:{event}",
-               f"evg:{event}:6", f"evx:{event}", f"evxy:{event}", f"evs:{event}"]  # fmt: skip
+    buttons = [b.ApproveVerification(attempt), b.RejectVerification(attempt),
+               b.RejectBecause(attempt, "mismatch"), b.Moderate("suspend", reported),
+               b.Moderate("dismiss", reported), b.Moderate("warn", reported),
+               b.Moderate("lift", reported), b.CancelBroadcast(broadcast), b.EventOverview(event),
+               b.EventPoster(event), b.EventGroups(event, 6), b.CancelEvent(event),
+               b.CancelEventConfirmed(event), b.EventSheet(event)]  # fmt: skip
     for outsider in (ming, hongniang, xuhui):  # a member, a matchmaker, a sibling organiser
         for command in commands:
             await outsider.send(command)
@@ -100,8 +102,8 @@ async def test_authorisation_matrix(sandbox: Sandbox) -> None:
                        "只有主办工会的管理员")  # fmt: skip
             assert any(words in reply for words in refused), (outsider.first_name, command, reply)
             assert "李思" not in reply and "小雨 ·" not in reply
-        for data in buttons:
-            await outsider.forge_press(data)
+        for button in buttons:
+            await outsider.forge_press(button.encode())
         assert await state(sandbox) == before, outsider.first_name
     assert len(xiaoyu.texts()) == heard  # the member heard nothing from any of it
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.broadcast_sender import in_flight_bound
 from bot.broadcasts import Draft
 from bot.domain.audience import Audience
+from bot.domain.buttons import AudienceAction, AudienceUnit, CancelBroadcast
 from bot.sandbox import Sandbox
 from storage.models import Broadcast, MatchProfile, Member
 from tests.helpers import PUDONG, copies, publish, union_with_members, unit_id
@@ -208,9 +209,9 @@ async def test_only_organisers_broadcast_and_only_within_their_scope(sandbox: Sa
     # The 徐汇 organiser forges a press that points the audience at 浦东.
     await sibling.send("/broadcast")
     await sibling.send("越权的通知")
-    await sibling.forge_press(f"bc:unit:{await unit_id(sandbox, PUDONG)}")
+    await sibling.forge_press(AudienceUnit(await unit_id(sandbox, PUDONG)).encode())
     assert "你只能向你所在工会的会员群发" in sibling.last_text()
-    await sibling.forge_press("bc:now")
+    await sibling.forge_press(AudienceAction("now").encode())
     await sandbox.settle()
     assert not any(copies(sandbox, t, "越权的通知") for t in in_pudong + in_xuhui)
 
@@ -220,7 +221,7 @@ async def test_only_organisers_broadcast_and_only_within_their_scope(sandbox: Sa
     )
     await sibling.send("/broadcasts")
     assert "浦东的通知" not in "".join(sibling.texts())
-    await sibling.forge_press(f"bcx:{broadcast_id}")
+    await sibling.forge_press(CancelBroadcast(broadcast_id).encode())
     await sandbox.advance(timedelta(days=1, minutes=1))
     assert all(copies(sandbox, t, "浦东的通知") == 1 for t in in_pudong)
 

@@ -11,6 +11,14 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
+from bot.domain.buttons import (
+    CancelEventConfirmed,
+    EventGroups,
+    EventOverview,
+    EventPoster,
+    EventSheet,
+    JoinEvent,
+)
 from bot.domain.events import Capacity, Conditions
 from bot.sandbox import Sandbox, SimulatedUser
 from storage.models import Event, FollowUp, Match, MatchProfile, Member, Registration, RosterEntry
@@ -113,7 +121,7 @@ async def test_the_announcement_reaches_exactly_the_eligible_members(sandbox: Sa
         assert len(announcements) == (1 if telegram_id in eligible else 0), telegram_id
         if announcements:
             button = announcements[0].inline_keyboard[0][0]
-            assert button == {"text": "报名", "callback_data": f"ev:join:{event_id}"}
+            assert button == {"text": "报名", "callback_data": JoinEvent(event_id).encode()}
 
 
 async def test_quotas_waitlist_and_promotion(sandbox: Sandbox) -> None:
@@ -338,8 +346,9 @@ async def test_other_unions_organisers_cannot_touch_an_event(sandbox: Sandbox) -
     event_id = await publish(sandbox, organiser)
     await join(sandbox, in_pudong[0], event_id)
     before = (await event_row(sandbox, event_id)).status
-    for data in (f"eva:{event_id}", f"evq:{event_id}", f"evg:{event_id}:6",
-                 f"evxy:{event_id}", f"evs:{event_id}"):  # fmt: skip
+    for button in (EventOverview(event_id), EventPoster(event_id), EventGroups(event_id, 6),
+                   CancelEventConfirmed(event_id), EventSheet(event_id)):  # fmt: skip
+        data = button.encode()
         await sibling.forge_press(data)
         assert "只有主办工会的管理员" in (sibling.last_alert() or ""), data
     await sibling.send(f"/event_edit {event_id} title 改掉")

@@ -80,8 +80,9 @@ async def test_happy_path_in_english(sandbox: Sandbox) -> None:
     assert "❤️ Running, Reading" in card
     answers = await answers_of(sandbox, sam.id)
     assert answers["hometown"] == (None, None) and answers["introduction"] == (None, None)
-    assert answers["seek_districts"] == (["any"], False)
-    assert answers["seek_education"] == ("any", False)
+    # "Any" is no condition, so it is not asked whether it is a must.
+    assert answers["seek_districts"] == (["any"], None)
+    assert answers["seek_education"] == ("any", None)
 
 
 async def test_declining_stores_only_the_refusal_and_can_be_revisited(sandbox: Sandbox) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.domain.buttons import ImportInto
 from bot.sandbox import Sandbox
 from storage.models import OrgUnit, RosterEntry
 from tests.helpers import PUDONG, XUHUI, seed_union
@@ -73,7 +74,7 @@ async def test_members_files_are_not_rosters_and_other_unions_are_off_limits(
     await organiser.send_document(roster(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n"))
     async with sandbox.app.services.db() as session:
         xuhui = await session.scalar(select(OrgUnit.id).where(OrgUnit.name == XUHUI))
-    await organiser.forge_press(f"roster:import:{xuhui}")
+    await organiser.forge_press(ImportInto(xuhui).encode())
     assert organiser.last_alert() == "你只能导入到自己负责的工会。"
-    await member.forge_press(f"roster:import:{xuhui}")
+    await member.forge_press(ImportInto(xuhui).encode())
     assert await numbers(sandbox) == {}

@@ -30,7 +30,7 @@ from bot.app import HuihuiApplication
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.runtime import Runtime
-from bot.sandbox.api import BOT_USER, BOT_USERNAME, EVENTS, ChatEntry, FakeBotAPI
+from bot.sandbox.api import BOT_USERNAME, EVENTS, ChatEntry, FakeBotAPI
 
 SANDBOX_TOKEN = "7000000001:SANDBOX-not-a-real-token"
 
@@ -313,17 +313,13 @@ class SimulatedUser:
         }
 
     def _callback(self, entry: ChatEntry, button: dict[str, Any]) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "message_id": entry.message_id,
-            "date": int(self.sandbox.clock.now().timestamp()),
-            "chat": {"id": self.chat_id, "type": "private", "first_name": self.first_name},
-            "from": BOT_USER,
-            "text": entry.text or "",
-        }
-        if entry.inline_keyboard:
-            message["reply_markup"] = {"inline_keyboard": entry.inline_keyboard}
+        # The message as Telegram shows it now: its current text, caption and buttons.
+        message = self.sandbox.api.message_json(self.chat_id, entry)
+        message["chat"] = {"id": self.chat_id, "type": "private", "first_name": self.first_name}
+        query_id = f"{self.chat_id}:{next(self._callback_ids)}"
+        self.sandbox.api.open_query(query_id)
         return {
-            "id": f"{self.chat_id}:{next(self._callback_ids)}",
+            "id": query_id,
             "from": self.as_json(),
             "chat_instance": str(self.chat_id),
             "data": button["callback_data"],

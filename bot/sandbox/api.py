@@ -1,8 +1,11 @@
 """An in-process Telegram Bot API: a ``BaseRequest`` that answers PTB's calls from memory.
 
 It keeps every chat's history (both sides) so simulated members can read what 会会 sent and press
-its buttons. Nothing touches the network. Errors Telegram would send can be injected per chat,
-and outgoing calls for a chat can be held at a gate to observe concurrency.
+its buttons. Nothing touches the network. It is as strict as Telegram: every call is checked
+against the Bot API's rules (``bot.sandbox.rules``) and a call Telegram would refuse is refused
+with Telegram's status and words, and recorded in ``refusals`` so that a test can insist there
+were none. Errors Telegram would send can be injected per chat, and outgoing calls for a chat
+can be held at a gate to observe concurrency.
 """
 
 from __future__ import annotations
@@ -11,14 +14,17 @@ import asyncio
 import itertools
 import json
 import time
+import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.clock import Clock
+from bot.sandbox import rules
+from bot.sandbox.rules import Refused, bad_request, decode
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "huihui_sandbox_bot"
@@ -78,6 +84,15 @@ class _Gate:
     released: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A call the sandbox refused, as Telegram would have."""
+
+    method: str
+    status: int
+    description: str
+
+
 @dataclass
 class _Injected:
     error: str
@@ -86,7 +101,11 @@ class _Injected:
 
 
 class FakeBotAPI(BaseRequest):
+    # Every sandbox Telegram alive, so a test suite can check each one kept to the rules.
+    live: ClassVar[weakref.WeakSet[FakeBotAPI]] = weakref.WeakSet()
+
     def __init__(self, clock: Clock, latency: float = 0.0) -> None:
+        FakeBotAPI.live.add(self)
         self.clock = clock
         self.latency = latency
         self.chats: dict[int, list[ChatEntry]] = defaultdict(list)
@@ -99,6 +118,10 @@ class FakeBotAPI(BaseRequest):
         self.files: dict[str, tuple[str, bytes]] = {}
         self._injected: dict[int, _Injected] = {}
         self._gates: dict[int, _Gate] = {}
+        # Every call refused for breaking Telegram's rules, in order.
+        self.refusals: list[Refusal] = []
+        # Callback queries pressed and not yet answered (each may be answered once).
+        self._open_queries: set[str] = set()
         # (monotonic time, chat id) of every request about a chat, failed or not: what
         # Telegram's rate limits count. Off unless a benchmark asks for it.
         self.request_log: list[tuple[float, int]] | None = None
@@ -127,7 +150,8 @@ class FakeBotAPI(BaseRequest):
         if self.latency:
             await asyncio.sleep(self.latency)
         if "/file/bot" in url:
-            return 200, self.files[url.rsplit("/", 1)[-1]][1]
+            stored = self.files.get(url.rsplit("/", 1)[-1])
+            return (200, stored[1]) if stored else _error(404, "Not Found")
         api_method = url.rsplit("/", 1)[-1]
         parameters = dict(request_data.parameters) if request_data else {}
         uploads = (
@@ -146,7 +170,11 @@ class FakeBotAPI(BaseRequest):
         handler = getattr(self, "_" + _snake(api_method), None)
         if handler is None:
             return _error(400, f"Bad Request: method {api_method} is not simulated by the sandbox")
-        return _ok(handler(parameters, uploads))
+        try:
+            return _ok(handler(parameters, uploads))
+        except Refused as refused:
+            self.refusals.append(Refusal(api_method, refused.status, refused.description))
+            return _error(refused.status, refused.description)
 
     # Test controls
     def inject_error(
@@ -171,7 +199,19 @@ class FakeBotAPI(BaseRequest):
         if (gate := self._gates.pop(chat_id, None)) is not None:
             gate.released.set()
 
+    def take_refusals(self) -> list[Refusal]:
+        """The refusals so far, forgotten by the sandbox (for tests that provoke them)."""
+        taken, self.refusals = self.refusals, []
+        return taken
+
+    def unanswered_queries(self) -> set[str]:
+        """Button presses the bot never answered (the member's button keeps spinning)."""
+        return set(self._open_queries)
+
     # Used by simulated members
+    def open_query(self, query_id: str) -> None:
+        self._open_queries.add(query_id)
+
     def next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids[chat_id])
 
@@ -190,7 +230,7 @@ class FakeBotAPI(BaseRequest):
         return {c["command"]: c["description"] for c in self.commands.get(key, [])}
 
     def _set_my_commands(self, p: dict[str, Any], _u: Any) -> bool:
-        self.commands[_commands_key(p)] = p["commands"]
+        self.commands[_commands_key(p)] = rules.check_commands(p.get("commands"))
         return True
 
     def _get_my_commands(self, p: dict[str, Any], _u: Any) -> list[dict[str, Any]]:
@@ -222,18 +262,21 @@ class FakeBotAPI(BaseRequest):
         return True
 
     def _send_message(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        entry = self._bot_entry(p, "text", text=p["text"], entities=_json(p.get("entities")))
+        rules.check_message_text(p.get("text"), p.get("parse_mode"), p.get("entities"))
+        entry = self._bot_entry(p, "text", text=p["text"], entities=decode(p.get("entities")))
         return self._message_json(p["chat_id"], entry)
 
     def _send_photo(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
+        rules.check_caption(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
         file_id = self._file_param("photo", p, uploads, "photo.jpg")
         entry = self._bot_entry(
             p, "photo", text=p.get("caption"), file_id=file_id,
-            entities=_json(p.get("caption_entities")),
+            entities=decode(p.get("caption_entities")),
         )  # fmt: skip
         return self._message_json(p["chat_id"], entry)
 
     def _send_document(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
+        rules.check_caption(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
         file_id = self._file_param("document", p, uploads, "document")
         entry = self._bot_entry(
             p, "document", text=p.get("caption"), file_id=file_id, file_name=self.files[file_id][0]
@@ -247,26 +290,50 @@ class FakeBotAPI(BaseRequest):
         return message
 
     def _edit_message_text(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        return self._edit(p, p["text"])
+        entry = self._editable(p)
+        if entry.kind != "text":
+            raise bad_request("there is no text in the message to edit")
+        rules.check_message_text(p.get("text"), p.get("parse_mode"), p.get("entities"))
+        return self._edit(p, entry, p["text"], decode(p.get("entities")))
 
     def _edit_message_caption(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        return self._edit(p, p.get("caption"))
+        entry = self._editable(p)
+        if entry.kind not in ("photo", "document"):
+            raise bad_request("there is no caption in the message to edit")
+        rules.check_caption(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
+        return self._edit(p, entry, p.get("caption"), decode(p.get("caption_entities")))
 
     def _edit_message_reply_markup(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
-        return self._edit(p, self._find(p).text)
+        entry = self._editable(p)
+        return self._edit(p, entry, entry.text, entry.entities)
 
     def _delete_message(self, p: dict[str, Any], _u: Any) -> bool:
-        self._find(p).deleted = True
+        entry = self._find(p)
+        if entry is None:
+            raise bad_request("message to delete not found")
+        entry.deleted = True
         return True
 
     def _answer_callback_query(self, p: dict[str, Any], _u: Any) -> bool:
+        # answerCallbackQuery: each query is answered once; an unknown or already answered
+        # query id is refused.
+        query_id = str(p.get("callback_query_id"))
+        if query_id not in self._open_queries:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        rules.check_callback_answer(p.get("text"))
+        self._open_queries.discard(query_id)
         if p.get("text"):
-            chat_id = int(p["callback_query_id"].split(":")[0])
+            chat_id = int(query_id.split(":")[0])
             self.chats[chat_id].append(ChatEntry(0, True, "alert", text=p["text"]))
         return True
 
     def _get_file(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
+        if p.get("file_id") not in self.files:
+            raise bad_request("invalid file_id")
         name, content = self.files[p["file_id"]]
+        rules.check_download(len(content))
         return {
             "file_id": p["file_id"],
             "file_unique_id": p["file_id"],
@@ -277,7 +344,8 @@ class FakeBotAPI(BaseRequest):
     # Helpers
     def _bot_entry(self, p: dict[str, Any], kind: str, **fields: Any) -> ChatEntry:
         chat_id = int(p["chat_id"])
-        markup = p.get("reply_markup") or {}
+        # Private chats have positive ids, groups negative ones.
+        markup = rules.check_reply_markup(p.get("reply_markup"), private_chat=chat_id > 0)
         entry = ChatEntry(
             message_id=self.next_message_id(chat_id),
             from_bot=True,
@@ -290,13 +358,27 @@ class FakeBotAPI(BaseRequest):
         self.chats[chat_id].append(entry)
         return entry
 
-    def _edit(self, p: dict[str, Any], text: str | None) -> dict[str, Any]:
+    def _edit(
+        self, p: dict[str, Any], entry: ChatEntry, text: str | None, entities: Any
+    ) -> dict[str, Any]:
         """Change a message in place and note the change, in order, in the chat's history."""
-        entry = self._find(p)
-        kind = "edit" if text != entry.text else "rekey"
-        entry.text, entry.edited = text, True
-        entry.inline_keyboard = (p.get("reply_markup") or {}).get("inline_keyboard")
         chat_id = int(p["chat_id"])
+        markup = rules.check_reply_markup(p.get("reply_markup"), private_chat=chat_id > 0)
+        keyboard = markup.get("inline_keyboard")
+        # Editing: an edit that changes neither the text, its entities nor the reply markup is
+        # refused with "message is not modified".
+        if (
+            (text or "").strip() == (entry.text or "").strip()
+            and (entities or []) == (entry.entities or [])
+            and (keyboard or None) == (entry.inline_keyboard or None)
+        ):
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        kind = "edit" if text != entry.text else "rekey"
+        entry.text, entry.entities, entry.edited = text, entities, True
+        entry.inline_keyboard = keyboard
         self.chats[chat_id].append(
             ChatEntry(
                 entry.message_id, True, kind, text=text, inline_keyboard=entry.inline_keyboard
@@ -304,12 +386,21 @@ class FakeBotAPI(BaseRequest):
         )
         return self._message_json(chat_id, entry)
 
-    def _find(self, p: dict[str, Any]) -> ChatEntry:
+    def _find(self, p: dict[str, Any]) -> ChatEntry | None:
         chat_id, message_id = int(p["chat_id"]), int(p["message_id"])
         for entry in self.chats[chat_id]:
             if entry.message_id == message_id and entry.kind not in EVENTS and not entry.deleted:
                 return entry
-        raise LookupError(f"message {message_id} not found in chat {chat_id}")
+        return None
+
+    def _editable(self, p: dict[str, Any]) -> ChatEntry:
+        """The message an edit names: it must exist, and only the bot's own can be edited."""
+        entry = self._find(p)
+        if entry is None:
+            raise bad_request("message to edit not found")
+        if not entry.from_bot:
+            raise bad_request("message can't be edited")
+        return entry
 
     def _file_param(
         self, field: str, p: dict[str, Any], uploads: dict[str, Any], default_name: str
@@ -320,10 +411,17 @@ class FakeBotAPI(BaseRequest):
             field, value = value.removeprefix("attach://"), None
         if value is None and field in uploads:
             name, content, *_ = uploads[field]
+            rules.check_upload(field, len(content))
             return self.store_file(name or default_name, content)
         if isinstance(value, str) and value in self.files:
             return value
-        raise LookupError(f"unknown file {value!r}")
+        # Sending files: "Pass a file_id as String to send a file that exists on the Telegram
+        # servers"; any other string is taken for a URL.
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def message_json(self, chat_id: Any, entry: ChatEntry) -> dict[str, Any]:
+        """A message as the Bot API describes it (also inside a callback query)."""
+        return self._message_json(chat_id, entry)
 
     def _message_json(self, chat_id: Any, entry: ChatEntry) -> dict[str, Any]:
         message: dict[str, Any] = {
@@ -336,8 +434,12 @@ class FakeBotAPI(BaseRequest):
             message["edit_date"] = message["date"]
         if entry.kind == "text":
             message["text"] = entry.text
+            if entry.entities:
+                message["entities"] = entry.entities
         elif entry.text is not None and entry.kind != "contact":
             message["caption"] = entry.text
+            if entry.entities:
+                message["caption_entities"] = entry.entities
         if entry.kind == "photo":
             message["photo"] = [_photo_size(entry.file_id)]
         if entry.kind == "document":
@@ -395,11 +497,6 @@ def _error(
 
 def _snake(method: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in method)
-
-
-def _json(value: Any) -> Any:
-    """A parameter PTB sent JSON-encoded (in multipart requests), decoded."""
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -19,11 +18,26 @@ from telegram.ext import (
 )
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import (
+    AnswerOption,
+    Button,
+    Consent,
+    ContinueOnboarding,
+    DoneChoosing,
+    EditAnswer,
+    Importance,
+    Pledge,
+    RetryVerification,
+    SkipQuestion,
+    ToggleAny,
+    ToggleOption,
+    parse,
+)
 from bot.domain.onboarding import Step, next_step
-from bot.domain.questions import Invalid, Kind, Question
+from bot.domain.questions import ANY, Invalid, Kind, Question, Section
 from bot.i18n import N_
 from bot.profile_card import render_card
-from conversations.common import buttons, in_rows, say, scratch
+from conversations.common import buttons, in_rows, on_press, say, scratch
 from conversations.common import conversation as make_conversation
 from conversations.onboarding import consent, questions, verify
 from storage.models import Member
@@ -37,8 +51,10 @@ COMMANDS = [
 ]
 ACTIVE = "active"
 END = ConversationHandler.END
-PLEDGE, LATER, CONTINUE = "pledge:yes", "pledge:later", "onboarding:continue"
-BUTTONS = r"^(consent|verify|pledge|onboarding|ans|tog|done|skip|imp|edit):"
+BUTTON_KINDS = (
+    Consent, RetryVerification, ContinueOnboarding, Pledge, EditAnswer, AnswerOption,
+    ToggleOption, ToggleAny, DoneChoosing, SkipQuestion, Importance,
+)  # fmt: skip
 
 
 async def _where(
@@ -169,83 +185,88 @@ async def on_other(update: Update, context: HuihuiContext) -> Any:
 async def on_button(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
     query = update.callback_query
-    kind, _sep, rest = query.data.partition(":")
+    button = parse(query.data)
     member, step, question = await _where(update, context)
     onboarding = context.services.onboarding
-    if kind == "consent" and step == Step.CONSENT:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-        if query.data == consent.AGREE:
-            await onboarding.consent(update.effective_user.id, True)
+    match button:
+        case Consent(agree=agree) if step == Step.CONSENT:
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            await onboarding.consent(update.effective_user.id, agree)
+            if agree:
+                return await resume(update, context)
+            await consent.declined(update, context)
+            return END
+        case RetryVerification() if step == Step.PHONE:
+            await query.answer()
+            return ACTIVE if await verify.start(update, context, member.id) else END
+        case ContinueOnboarding():
+            await query.answer()
             return await resume(update, context)
-        await onboarding.consent(update.effective_user.id, False)
-        await consent.declined(update, context)
-        return END
-    if kind == "verify" and step == Step.PHONE:
-        await query.answer()
-        return ACTIVE if await verify.start(update, context, member.id) else END
-    if kind == "onboarding":
-        await query.answer()
-        return await resume(update, context)
-    if kind == "pledge" and step == Step.PLEDGE:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-        if query.data == LATER:
-            await say(update, context, _("All right. Send /start when you are ready."))
-            return END
-        await onboarding.pledge(member.id)
-        await say(
-            update,
-            context,
-            _(
-                "Thank you. Now a few questions for your profile — about five minutes. Others "
-                "see your answers on your card, never your real name or phone."
-            ),
-        )
-        return await resume(update, context)
-    if kind == "edit" and member is not None and member.pledged_at is not None:
-        await query.answer()
-        if onboarding_question(context, rest) is None:
-            return END
-        questions.clear(context)
-        scratch(context)["editing"] = rest
-        return await resume(update, context)
-    key = rest.split(":")[0]
-    if step != Step.QUESTION or question is None or question.key != key:
+        case Pledge(choice=choice) if step == Step.PLEDGE:
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            if choice == "later":
+                await say(update, context, _("All right. Send /start when you are ready."))
+                return END
+            await onboarding.pledge(member.id)
+            await say(
+                update,
+                context,
+                _(
+                    "Thank you. Now a few questions for your profile — about five minutes. "
+                    "Others see your answers on your card, never your real name or phone."
+                ),
+            )
+            return await resume(update, context)
+        case EditAnswer(question=key) if member is not None and member.pledged_at is not None:
+            await query.answer()
+            if onboarding_question(context, key) is None:
+                return END
+            questions.clear(context)
+            scratch(context)["editing"] = key
+            return await resume(update, context)
+    asked = getattr(button, "question", None)
+    if step != Step.QUESTION or question is None or question.key != asked:
         await query.answer(_("That question has been answered already."), show_alert=True)
         return ACTIVE if step != Step.COMPLETE else END
-    return await _question_button(update, context, member, question, kind, rest)
+    return await _question_button(update, context, member, question, button)
 
 
 async def _question_button(
-    update: Update, context: HuihuiContext, member: Member, question: Question, kind: str, rest: str
+    update: Update, context: HuihuiContext, member: Member, question: Question, button: Button
 ) -> Any:
     _ = context.gettext
     query = update.callback_query
-    choice = rest.partition(":")[2]
-    if kind == questions.TOGGLE:
-        await query.answer()
-        await questions.on_toggle(update, context, question, choice)
-        return ACTIVE
-    if kind == questions.ANSWER and question.option(choice) is not None:
-        value: Any = choice
-    elif kind == questions.DONE:
-        value = questions.on_done(context, question)
-        if isinstance(value, Invalid):
-            await query.answer(_(value.reason, **value.values), show_alert=True)
+    pending = questions.pending_value(context, question)
+    match button:
+        case ToggleOption(option=index) if question.kind == Kind.MULTI and pending is None:
+            await query.answer()
+            if 0 <= index < len(question.options):
+                await questions.on_toggle(update, context, question, question.options[index].key)
             return ACTIVE
-    elif kind == questions.SKIP and question.optional:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-        return await _store(update, context, member, question, None, None)
-    elif kind == questions.IMPORTANCE and questions.pending_value(context, question) is not None:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-        value = questions.pending_value(context, question)
-        return await _store(update, context, member, question, value, choice == questions.MUST)
-    else:
-        await query.answer()
-        return ACTIVE
+        case ToggleAny() if question.section == Section.LOOKING_FOR and pending is None:
+            await query.answer()
+            await questions.on_toggle(update, context, question, ANY)
+            return ACTIVE
+        case AnswerOption(option=index) if 0 <= index < len(question.options) and pending is None:
+            value: Any = question.options[index].key
+        case DoneChoosing() if pending is None:
+            value = questions.on_done(context, question)
+            if isinstance(value, Invalid):
+                await query.answer(_(value.reason, **value.values), show_alert=True)
+                return ACTIVE
+        case SkipQuestion() if question.optional:
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            return await _store(update, context, member, question, None, None)
+        case Importance(must=must) if pending is not None:
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            return await _store(update, context, member, question, pending, must)
+        case _:
+            await query.answer()
+            return ACTIVE
     await query.answer()
     await query.edit_message_reply_markup(None)
     return await _accept(update, context, member, question, value)
@@ -254,7 +275,8 @@ async def _question_button(
 async def _accept(
     update: Update, context: HuihuiContext, member: Member, question: Question, value: Any
 ) -> Any:
-    if question.importance:
+    # "Any" is no condition, so whether it is a must does not arise.
+    if question.importance and value not in (ANY, [ANY]):
         await questions.ask_importance(update, context, question, value)
         return ACTIVE
     return await _store(update, context, member, question, value, None)
@@ -290,7 +312,12 @@ async def _ask_pledge(update: Update, context: HuihuiContext, again: bool = Fals
             "may end my use of the service."
         )
     )
-    await say(update, context, text, buttons([[(_("I promise"), PLEDGE), (_("Not now"), LATER)]]))
+    await say(
+        update,
+        context,
+        text,
+        buttons([[(_("I promise"), Pledge("yes")), (_("Not now"), Pledge("later"))]]),
+    )
 
 
 async def _finish(update: Update, context: HuihuiContext, member: Member) -> Any:
@@ -330,7 +357,7 @@ async def edit(update: Update, context: HuihuiContext) -> Any:
     if member is None or member.pledged_at is None:
         await say(update, context, _("Please finish signing up first: send /start."))
         return END
-    choices = [(_(q.title), f"edit:{q.key}") for q in context.services.onboarding.questionnaire]
+    choices = [(_(q.title), EditAnswer(q.key)) for q in context.services.onboarding.questionnaire]
     await say(
         update, context, _("Which answer would you like to change?"), buttons(in_rows(choices, 3))
     )
@@ -339,7 +366,7 @@ async def edit(update: Update, context: HuihuiContext) -> Any:
 
 def register(application: HuihuiApplication) -> None:
     private = filters.ChatType.PRIVATE
-    button = CallbackQueryHandler(on_button, pattern=BUTTONS)
+    button = on_press(on_button, *BUTTON_KINDS)
     conversation = make_conversation(
         entry_points=[
             CommandHandler("start", start, filters=private),

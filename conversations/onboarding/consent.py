@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import Consent
 from conversations.common import buttons, say
 
-AGREE, DECLINE = "consent:yes", "consent:no"
+AGREE, DECLINE = Consent(agree=True), Consent(agree=False)
 
 
 def privacy_terms(_) -> str:  # noqa: ANN001 - a Translator

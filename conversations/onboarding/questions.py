@@ -7,6 +7,14 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import (
+    AnswerOption,
+    DoneChoosing,
+    Importance,
+    SkipQuestion,
+    ToggleAny,
+    ToggleOption,
+)
 from bot.domain.questions import (
     ANY,
     Invalid,
@@ -20,9 +28,6 @@ from bot.domain.questions import (
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.profile_card import option_text
 from conversations.common import buttons, in_rows, say, scratch
-
-ANSWER, TOGGLE, DONE, SKIP, IMPORTANCE = "ans", "tog", "done", "skip", "imp"
-MUST, NICE = "must", "nice"
 
 
 def current_year(context: HuihuiContext) -> int:
@@ -38,30 +43,35 @@ def _set_selection(context: HuihuiContext, question: Question, keys: list[str]) 
 
 
 def keyboard(context: HuihuiContext, question: Question) -> InlineKeyboardMarkup | None:
+    """The question's buttons; options are named by their position, never their label."""
     _ = context.gettext
-    rows: list[list[tuple[str, str]]] = []
-    options = [(option_text(question, o.key, _), o.key) for o in question.options]
+    rows: list[list[tuple[str, Any]]] = []
+    labels = [option_text(question, o.key, _) for o in question.options]
     if question.kind == Kind.SINGLE:
-        per_row = 2 if len(options) <= 4 else 3
+        per_row = 2 if len(labels) <= 4 else 3
         rows = in_rows(
-            [(label, f"{ANSWER}:{question.key}:{key}") for label, key in options], per_row
+            [(label, AnswerOption(question.key, i)) for i, label in enumerate(labels)], per_row
         )
     elif question.kind == Kind.MULTI:
         chosen = _selection(context, question)
         marked = [
-            (("✅ " if key in chosen else "") + label, f"{TOGGLE}:{question.key}:{key}")
-            for label, key in options
+            (_ticked(option.key in chosen, label), ToggleOption(question.key, i))
+            for i, (option, label) in enumerate(zip(question.options, labels, strict=True))
         ]
         rows = in_rows(marked, 3)
-        last = [(_("Done ✔"), f"{DONE}:{question.key}")]
+        last: list[tuple[str, Any]] = [(_("Done ✔"), DoneChoosing(question.key))]
         if question.section == Section.LOOKING_FOR:
-            last.insert(0, (_("Any"), f"{TOGGLE}:{question.key}:{ANY}"))
+            last.insert(0, (_ticked(ANY in chosen, _("Any")), ToggleAny(question.key)))
         rows.append(last)
     elif question.kind == Kind.PHOTOS:
-        rows.append([(_("Done ✔"), f"{DONE}:{question.key}")])
+        rows.append([(_("Done ✔"), DoneChoosing(question.key))])
     if question.optional and question.kind != Kind.PHOTOS:
-        rows.append([(_("Skip"), f"{SKIP}:{question.key}")])
+        rows.append([(_("Skip"), SkipQuestion(question.key))])
     return buttons(rows) if rows else None
+
+
+def _ticked(chosen: bool, label: str) -> str:
+    return ("✅ " if chosen else "") + label
 
 
 async def ask(update: Update, context: HuihuiContext, question: Question) -> None:
@@ -129,6 +139,7 @@ async def on_photo(update: Update, context: HuihuiContext, question: Question) -
 
 
 async def on_toggle(update: Update, context: HuihuiContext, question: Question, key: str) -> None:
+    """Tick or untick an option (``ANY``: "any", which clears the others)."""
     if key == ANY:
         chosen = [] if ANY in _selection(context, question) else [ANY]
     else:
@@ -162,8 +173,8 @@ async def ask_importance(
         buttons(
             [
                 [
-                    (_("A must"), f"{IMPORTANCE}:{question.key}:{MUST}"),
-                    (_("Nice to have"), f"{IMPORTANCE}:{question.key}:{NICE}"),
+                    (_("A must"), Importance(question.key, must=True)),
+                    (_("Nice to have"), Importance(question.key, must=False)),
                 ]
             ]
         ),

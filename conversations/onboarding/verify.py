@@ -10,6 +10,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.error import TelegramError
 
 from bot.context import HuihuiContext
+from bot.domain.buttons import ApproveVerification, RejectVerification, RetryVerification
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Step
 from bot.domain.text import normalise_member_number, normalise_phone
 from bot.domain.verification import Claim, Outcome, Reason
@@ -19,9 +20,8 @@ from conversations.common import buttons, say, scratch
 from storage.models import RosterEntry, VerificationAttempt
 
 _LOGGER = logging.getLogger(__name__)
-RETRY = "verify:retry"
+RETRY = RetryVerification()
 LIMITS = {Step.REAL_NAME: 50, Step.MEMBER_NUMBER: 40, Step.EMPLOYER: 100}
-REVIEW_APPROVE, REVIEW_REJECT = "review:approve:", "review:reject:"
 
 
 def reason_texts(_: Translator) -> dict[Reason, str]:
@@ -228,8 +228,8 @@ async def _ask_reviewers(context: HuihuiContext, result: Verification) -> None:
         markup = buttons(
             [
                 [
-                    (_("Approve"), f"{REVIEW_APPROVE}{attempt.id}"),
-                    (_("Reject"), f"{REVIEW_REJECT}{attempt.id}"),
+                    (_("Approve"), ApproveVerification(attempt.id)),
+                    (_("Reject"), RejectVerification(attempt.id)),
                 ]
             ]
         )

@@ -8,6 +8,7 @@ from telegram import Message, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     ApplicationBuilder,
     BaseUpdateProcessor,
     ContextTypes,
@@ -139,9 +140,14 @@ def make_bot(settings: Settings, request: BaseRequest | None = None) -> HuihuiBo
 async def remember_language(update: Update, context: HuihuiContext) -> None:
     """Runs before every other handler: decides which language this update is answered in,
     notes that the member is active, and how the message under a pressed button looks."""
-    if update.callback_query is not None and isinstance(context.bot, HuihuiBot):
-        message = update.callback_query.message
-        context.bot.saw(message if isinstance(message, Message) else None)
+    query = update.callback_query
+    if query is not None and isinstance(context.bot, HuihuiBot):
+        message = query.message if isinstance(query.message, Message) else None
+        context.bot.saw(message)
+        if context.bot.buttons_removed(message):
+            # The second press of a double tap: the first already took the button away.
+            await query.answer()
+            raise ApplicationHandlerStop
     context.language = await context.services.languages.resolve(update.effective_user)
     if update.effective_user is not None:
         await context.services.activity.seen(update.effective_user)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -91,7 +92,21 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.serve import serve_polling
 
     configure_logging(settings.log_level)
-    asyncio.run(serve_polling(settings))
+    return _serve(serve_polling(settings))
+
+
+def _serve(serving: Coroutine[Any, Any, None]) -> int:
+    """Serve until stopped; a token Telegram refuses ends it with one line and status 2."""
+    from telegram.error import InvalidToken
+
+    try:
+        asyncio.run(serving)
+    except InvalidToken:
+        print(
+            "huihui: Telegram refused HUIHUI_BOT_TOKEN — check it with @BotFather",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     return 0
 
 
@@ -108,8 +123,7 @@ def _webhook(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.serve import serve_webhook
 
     configure_logging(settings.log_level)
-    asyncio.run(serve_webhook(settings))
-    return 0
+    return _serve(serve_webhook(settings))
 
 
 def _demo(_args: argparse.Namespace, settings: Settings) -> int:

@@ -24,7 +24,9 @@ from bot.administration import Administration
 from bot.broadcasts import Broadcasts, Draft
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain import free_text
 from bot.domain.audience import Audience
+from bot.domain.free_text import Invalid
 from bot.domain.buttons import JoinEvent, OpenChoice
 from bot.domain.events import (
     Applicant,
@@ -63,6 +65,12 @@ if TYPE_CHECKING:
     from bot.app import HuihuiApplication
 
 CHOICE_OPEN, CHOICE_CLOSE = "event_choice_open", "event_choice_close"
+# What /event_edit may change, bounded as when the event was created.
+EDITABLE = {
+    "title": free_text.EVENT_TITLE,
+    "description": free_text.EVENT_DESCRIPTION,
+    "venue": free_text.EVENT_VENUE,
+}
 CHOICE_WINDOW = timedelta(days=1)
 # How long before the start attendees may check in.
 CHECK_IN_OPENS = timedelta(hours=3)
@@ -206,17 +214,22 @@ class Events:
             )
             return list(reversed(found.all()))
 
-    async def edit(self, actor: int, event_id: int, field_name: str, value: str) -> str:
-        """title / description / venue; done, not_allowed, cancelled or unknown_field."""
-        if field_name not in ("title", "description", "venue"):
+    async def edit(self, actor: int, event_id: int, field_name: str, value: str) -> str | Invalid:
+        """title / description / venue, bounded as in /event_new; done, not_allowed, cancelled,
+        unknown_field, or why the text cannot be kept."""
+        bound = EDITABLE.get(field_name)
+        if bound is None:
             return "unknown_field"
+        value = free_text.check(value, bound)  # type: ignore[assignment]
+        if isinstance(value, Invalid):
+            return value
         async with self._db.begin() as session:
             event = await self._managed_in(session, actor, event_id, lock=True)
             if event is None:
                 return "not_allowed"
             if event.status == EventStatus.CANCELLED:
                 return "cancelled"
-            setattr(event, field_name, value[:200] if field_name != "description" else value)
+            setattr(event, field_name, value)
             audit.record(
                 session,
                 actor,

@@ -6,8 +6,11 @@ bot a test talks to is started exactly like the one members talk to.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import BaseUpdateProcessor
 from telegram.request import BaseRequest
 
@@ -17,6 +20,10 @@ from bot.config import Settings
 from bot.services import Services
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
+
+_LOGGER = logging.getLogger("huihui")
+# Seconds between attempts to reach Telegram at start: doubling up to a minute.
+FIRST_RETRY, LONGEST_RETRY = 1.0, 60.0
 
 
 class Runtime:
@@ -54,7 +61,7 @@ class Runtime:
         application = build_application(services, self._request, self._update_processor)
         if self._setup is not None:
             self._setup(application)
-        await application.initialize()
+        await _initialise(application)
         await application.start()
         await on_start(application)
         self._application = application
@@ -80,3 +87,24 @@ class Runtime:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.stop()
+
+
+async def _initialise(application: HuihuiApplication) -> None:
+    """Initialise the Application, waiting for Telegram while it cannot be reached (a network
+    down, a proxy not yet up): one line per attempt, no traceback. A token Telegram refuses is
+    not retried (``InvalidToken``)."""
+    delay = FIRST_RETRY
+    while True:
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise
+        except NetworkError as error:  # also TimedOut
+            _LOGGER.warning(
+                "Telegram cannot be reached (%s); trying again in %.0f s",
+                type(error).__name__,
+                delay,
+            )
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, LONGEST_RETRY)

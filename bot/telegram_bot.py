@@ -1,5 +1,5 @@
 """The Bot every part of 会会 sends through: PTB's ExtBot, plus the one place that decides an edit
-which would not change a message is not sent.
+which would not change a message is not sent, and which knows when buttons are gone.
 
 Telegram refuses an edit that leaves the text, its formatting and the buttons as they are
 ("message is not modified"): a double tap, a "不限" pressed with nothing chosen, a progress
@@ -58,6 +58,8 @@ class HuihuiBot(ExtBot[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._looks: OrderedDict[tuple[int, int], Look] = OrderedDict()
+        # Messages whose buttons this bot took away by an edit.
+        self._cleared: set[tuple[int, int]] = set()
 
     def saw(self, message: Message | None) -> None:
         """A message as a member's button press shows it. Only fills a gap: a press may show
@@ -66,6 +68,13 @@ class HuihuiBot(ExtBot[None]):
             key = (message.chat_id, message.message_id)
             if key not in self._looks:
                 self._remember(key, look_of(message))
+
+    def buttons_removed(self, message: Message | None) -> bool:
+        """Whether this bot took the buttons off the message: a press on it is the second of a
+        quick double tap (the first press removed them)."""
+        if message is None:
+            return False
+        return (message.chat_id, message.message_id) in self._cleared
 
     async def _send_message(self, endpoint: str, data: dict[str, Any], *args: Any,
                             **kwargs: Any) -> Any:  # fmt: skip
@@ -81,14 +90,18 @@ class HuihuiBot(ExtBot[None]):
                 return True
             raise
         if isinstance(result, Message):
-            self._remember((result.chat_id, result.message_id), look_of(result))
+            look = look_of(result)
+            self._remember((result.chat_id, result.message_id), look)
+            if key is not None and look[2] is None:
+                self._cleared.add(key)
         return result
 
     def _remember(self, key: tuple[int, int], look: Look) -> None:
         self._looks[key] = look
         self._looks.move_to_end(key)
         while len(self._looks) > REMEMBERED_MESSAGES:
-            self._looks.popitem(last=False)
+            forgotten, _look = self._looks.popitem(last=False)
+            self._cleared.discard(forgotten)
 
 
 def _message_key(endpoint: str, data: dict[str, Any]) -> tuple[int, int] | None:

@@ -18,7 +18,9 @@ from telegram.ext import CommandHandler, filters
 from bot import follow_ups
 from bot.charts import cjk_font, stats_chart
 from bot.context import HuihuiContext
+from bot.domain import free_text
 from bot.domain.buttons import ApproveVerification, Moderate, RejectVerification
+from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
 from bot.i18n import N_, Translator, translator
 from bot.profile_card import option_text, render_card
 from bot.statistics import ScopeStats, as_table, scope_stats
@@ -56,7 +58,14 @@ async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> No
         await refuse(update, context)
         return
     parts = (update.effective_message.text or "").split(maxsplit=3)[1:]
-    if len(parts) != 3 or not parts[0].isdigit() or parts[2] not in ROLES:
+    target = parse_id(parts[0], MAX_TELEGRAM_ID) if parts else None
+    unit_name = free_text.clean(parts[1], single_line=True) if len(parts) > 1 else ""
+    if (
+        len(parts) != 3
+        or target is None
+        or parts[2] not in ROLES
+        or not 0 < len(unit_name) <= free_text.UNIT_NAME.maximum
+    ):
         command = "/grant" if grant else "/revoke"
         await say(
             update,
@@ -64,7 +73,7 @@ async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> No
             _("Usage: {command} TELEGRAM_ID UNIT_NAME organiser|matchmaker", command=command),
         )
         return
-    target, unit_name, role = int(parts[0]), parts[1], ROLES[parts[2]]
+    role = ROLES[parts[2]]
     result = await administration.set_role(
         update.effective_user.id, target, unit_name, role, grant=grant
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from telegram import Message, MessageEntity, Update
+from telegram.constants import MessageLimit
 from telegram.ext import (
     CommandHandler,
     ConversationHandler,
@@ -18,6 +19,7 @@ from telegram.ext import (
 from bot.broadcasts import Draft
 from bot.context import HuihuiContext
 from bot.domain.audience import Audience, parse_age_range
+from bot.domain.free_text import utf16_length
 from bot.domain.buttons import (
     AudienceAction,
     AudienceEvent,
@@ -82,7 +84,16 @@ async def start(update: Update, context: HuihuiContext) -> str | int:
 
 
 async def composed(update: Update, context: HuihuiContext) -> str:
+    _ = context.gettext
     message = update.effective_message
+    if message.photo and utf16_length(message.caption or "") > MessageLimit.CAPTION_LENGTH:
+        # Telegram Premium lets people write longer captions than a bot may send.
+        await say(update, context, _(
+            "A caption under a photo can have at most {maximum} characters, and this one has "
+            "{length}. Please send the photo with a shorter caption, or the text on its own.",
+            maximum=int(MessageLimit.CAPTION_LENGTH), length=utf16_length(message.caption or ""),
+        ))  # fmt: skip
+        return COMPOSE
     draft = _draft(context)
     if message.photo:
         draft["photo"] = message.photo[-1].file_id

@@ -7,17 +7,20 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.constants import MessageLimit
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.context import HuihuiContext
 from bot.domain.buttons import Button, parse
+from bot.domain.free_text import utf16_length
 from bot.domain.questions import Question
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -26,6 +29,18 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 async def say(update: Update, context: HuihuiContext, text: str, markup: Markup = None) -> None:
     """Send a new message to the member, whether they typed or pressed a button."""
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+async def send_photo_with_text(
+    bot: Bot, chat_id: int, photo: str, text: str, markup: Markup = None
+) -> None:
+    """A photo captioned with the text; when the text is too long for a caption, the photo
+    and then the text, the buttons under the text."""
+    if utf16_length(text) <= MessageLimit.CAPTION_LENGTH:
+        await bot.send_photo(chat_id, photo, caption=text, reply_markup=markup)
+    else:
+        await bot.send_photo(chat_id, photo)
+        await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 Row = Sequence[tuple[str, Button]]

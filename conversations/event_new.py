@@ -16,7 +16,9 @@ from telegram.ext import (
 )
 
 from bot.context import HuihuiContext
+from bot.domain import free_text
 from bot.domain.audience import parse_age_range, pick_named
+from bot.domain.free_text import Invalid
 from bot.domain.buttons import NewEventDecision, NewEventUnit
 from bot.domain.events import ANY_WORDS, Capacity, Conditions, parse_capacity
 from bot.domain.when import parse_when
@@ -104,9 +106,9 @@ async def _ask_title(update: Update, context: HuihuiContext) -> str:
 
 async def got_title(update: Update, context: HuihuiContext) -> str:
     _ = context.gettext
-    title = update.effective_message.text.strip()
-    if len(title) > 100:
-        await say(update, context, _("Please keep the title to 100 characters."))
+    title = free_text.check(update.effective_message.text, free_text.EVENT_TITLE)
+    if isinstance(title, Invalid):
+        await say(update, context, _(title.reason, **title.values))
         return TITLE
     _draft(context)["title"] = title
     await say(update, context, _("Describe it for members: what happens, what to bring."))
@@ -115,7 +117,11 @@ async def got_title(update: Update, context: HuihuiContext) -> str:
 
 async def got_description(update: Update, context: HuihuiContext) -> str:
     _ = context.gettext
-    _draft(context)["description"] = update.effective_message.text.strip()[:2000]
+    description = free_text.check(update.effective_message.text, free_text.EVENT_DESCRIPTION)
+    if isinstance(description, Invalid):
+        await say(update, context, _(description.reason, **description.values))
+        return DESCRIPTION
+    _draft(context)["description"] = description
     await say(update, context, _("When does it start? For example 2026-12-05 14:00."))
     return START
 
@@ -166,8 +172,11 @@ async def got_end(update: Update, context: HuihuiContext) -> str:
 
 async def got_venue(update: Update, context: HuihuiContext) -> str:
     _ = context.gettext
-    venue = update.effective_message.text.strip()
-    _draft(context)["venue"] = None if venue.lower() in ("online", "线上") else venue[:200]
+    venue = free_text.check(update.effective_message.text, free_text.EVENT_VENUE)
+    if isinstance(venue, Invalid):
+        await say(update, context, _(venue.reason, **venue.values))
+        return VENUE
+    _draft(context)["venue"] = None if venue.lower() in ("online", "线上") else venue
     await say(
         update,
         context,

@@ -22,6 +22,7 @@ from bot.domain.buttons import (
     EventSheet,
 )
 from bot.domain.events import parse_capacity
+from bot.domain.free_text import Invalid, parse_id
 from bot.domain.when import parse_when
 from bot.event_texts import PROMOTED, local_time
 from bot.i18n import N_, translator
@@ -243,10 +244,11 @@ async def edit(update: Update, context: HuihuiContext) -> None:
     usage = _("Usage: /event_edit ID title|description|venue NEW TEXT, /event_edit ID start "
               "2026-12-05 14:00, or /event_edit ID places 40 20 20")  # fmt: skip
     parts = (update.effective_message.text or "").split(maxsplit=3)[1:]
-    if len(parts) != 3 or not parts[0].isdigit():
+    event_id = parse_id(parts[0]) if parts else None
+    if len(parts) != 3 or event_id is None:
         await say(update, context, usage)
         return
-    services, actor, event_id = context.services, update.effective_user.id, int(parts[0])
+    services, actor = context.services, update.effective_user.id
     if parts[1] == "start":
         moment = parse_when(parts[2], services.clock.now(), services.settings.tz)
         result = (
@@ -264,6 +266,9 @@ async def edit(update: Update, context: HuihuiContext) -> None:
             await tell(context.bot, telegram_id, _p(PROMOTED))
     else:
         result = await services.events.edit(actor, event_id, parts[1], parts[2])
+    if isinstance(result, Invalid):
+        await say(update, context, _(result.reason, **result.values))
+        return
     await say(
         update,
         context,

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import HuihuiContext
+from bot.domain import free_text
 from bot.i18n import N_
 from storage import feedback, members
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from bot.app import HuihuiApplication
 
 COMMANDS = [("feedback", N_("Write to the organisers"))]
-MAX_LENGTH = 1000
+MAX_LENGTH = free_text.FEEDBACK.maximum
 WRITING = "writing"
 
 
@@ -33,8 +34,8 @@ async def ask(update: Update, context: HuihuiContext) -> str:
 
 async def receive(update: Update, context: HuihuiContext) -> str | int:
     _ = context.gettext
-    text = update.effective_message.text.strip()
-    if len(text) > MAX_LENGTH:
+    text = free_text.clean(update.effective_message.text)
+    if not text or len(text) > MAX_LENGTH:
         await update.effective_message.reply_text(
             _(
                 "That is {length} characters; please keep it to {limit} and send it again.",

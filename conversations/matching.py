@@ -24,7 +24,7 @@ from bot.domain.matching import Reason
 from bot.i18n import N_, Translator, translator
 from bot.matchmaking import Card, Contact, Unavailable
 from bot.profile_card import option_text, render_card
-from conversations.common import buttons, on_press, say
+from conversations.common import buttons, on_press, say, send_photo_with_text
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -101,9 +101,7 @@ async def _send_card(update: Update, context: HuihuiContext, card: Card) -> None
     )
     photos = card.answers.get("photos") or []
     if photos:
-        await context.bot.send_photo(
-            update.effective_chat.id, photos[0], caption=text, reply_markup=markup
-        )
+        await send_photo_with_text(context.bot, update.effective_chat.id, photos[0], text, markup)
     else:
         await say(update, context, text, markup)
 
@@ -164,15 +162,24 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
     elif outcome.status == "liked":
         await say(update, context, _("Like sent. If they like you too, I will tell you both."))
     elif outcome.status == "matched":
-        await announce(context, outcome.me, outcome.other)
-        await announce(context, outcome.other, outcome.me)
+        await announce_match(context, outcome.me, outcome.other)
     await show_next(update, context)
 
 
-async def announce(context: HuihuiContext, to: Contact | None, other: Contact | None) -> None:
-    """Tell one side of a new match how to reach the other; never leave them unreachable."""
-    if to is None or other is None:
+async def announce_match(context: HuihuiContext, a: Contact | None, b: Contact | None) -> None:
+    """Tell both sides of a new match how to reach each other; only then ask a side without a
+    username to share a contact, so nobody is asked before they know of the match."""
+    if a is None or b is None:
         return
+    await _announce(context, a, b)
+    await _announce(context, b, a)
+    for asked, requester in ((b, a), (a, b)):
+        if not asked.username:
+            await _ask_to_share(context, asked.telegram_id, requester)
+
+
+async def _announce(context: HuihuiContext, to: Contact, other: Contact) -> None:
+    """Tell one side of a new match how to reach the other."""
     _ = translator(await context.services.languages.resolve_id(to.telegram_id))
     text = _("🎉 You and {nickname} like each other!", nickname=other.nickname)
     if other.username:
@@ -183,7 +190,6 @@ async def announce(context: HuihuiContext, to: Contact | None, other: Contact | 
             "their contact with you here.",
             nickname=other.nickname,
         )
-        await _ask_to_share(context, other.telegram_id, to)
     try:
         await context.bot.send_message(to.telegram_id, text)
     except TelegramError as error:

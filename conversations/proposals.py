@@ -17,11 +17,12 @@ from telegram.ext import (
 
 from bot.config import Language
 from bot.context import HuihuiContext
+from bot.domain import free_text
 from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
 from bot.i18n import translator
 from bot.profile_card import render_card
 from conversations.common import buttons, conversation, on_press, pressed, say
-from conversations.matching import announce, reason_line
+from conversations.matching import announce_match, reason_line
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 NOTE = "note"
-MAX_NOTE = 300
+MAX_NOTE = free_text.PROPOSAL_NOTE.maximum
 
 
 def _summary(answers: dict[str, Any], context: HuihuiContext) -> str:
@@ -89,7 +90,7 @@ async def picked(update: Update, context: HuihuiContext) -> Any:
 async def note(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
     pair = context.user_data.get("proposal_pair")
-    text = update.effective_message.text.strip()
+    text = free_text.clean(update.effective_message.text)
     if not pair:
         await say(update, context, _("Please choose a pair first."))
         return NOTE
@@ -171,8 +172,7 @@ async def answered(update: Update, context: HuihuiContext) -> None:
         await say(update, context, _("All right, declined. Nobody is told why."))
         await _tell_others(context, proposal, update.effective_user.id, declined=True)
     elif result.status == "matched":
-        await announce(context, result.a, result.b)
-        await announce(context, result.b, result.a)
+        await announce_match(context, result.a, result.b)
         await _tell_matchmaker(context, proposal, accepted=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,9 @@ from typing import Any
 
 # What organisers type for "no limit".
 ANY_WORDS = ("any", "不限", "无", "none")
-_PLACES = re.compile(r"^\s*(\d+)(?:\s+(\d+)\s+(\d+))?\s*$")
+_PLACES = re.compile(r"^\s*([0-9]{1,6})(?:\s+([0-9]{1,6})\s+([0-9]{1,6}))?\s*$")
+# More places than any venue holds: a typing slip, and more than a column should hold.
+MAX_PLACES = 100_000
 
 
 class Refusal(enum.StrEnum):
@@ -70,13 +73,15 @@ def parse_capacity(text: str) -> Capacity | None:
     total), or "不限"; None if it is none of these."""
     if text.strip().lower() in ANY_WORDS:
         return Capacity()
-    found = _PLACES.match(text)
-    if found is None or int(found.group(1)) <= 0:
+    found = _PLACES.match(unicodedata.normalize("NFKC", text))
+    if found is None or not 0 < int(found.group(1)) <= MAX_PLACES:
         return None
     total = int(found.group(1))
     if found.group(2) is None:
         return Capacity(total)
     men, women = int(found.group(2)), int(found.group(3))
+    if men > MAX_PLACES or women > MAX_PLACES:
+        return None
     return Capacity(total, men, women) if men + women >= total else None
 
 

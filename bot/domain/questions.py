@@ -11,10 +11,11 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from bot.domain import N_
+from bot.domain import N_, free_text
+from bot.domain.free_text import Invalid
 from bot.domain.interests import LABELS as INTEREST_LABELS
 from bot.domain.interests import map_interests
 from bot.domain.text import normalise
@@ -68,14 +69,6 @@ class Question:
 
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
-
-
-@dataclass(frozen=True)
-class Invalid:
-    """Why an answer was not accepted (msgid plus values), so the member can try again."""
-
-    reason: str
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 ADULT_AGE = 18
@@ -146,7 +139,7 @@ def build_questionnaire(
             ),
             Kind.TEXT,
             Section.ABOUT,
-            maximum=20,
+            maximum=free_text.NICKNAME.maximum,
         ),
         Question(
             "gender",
@@ -203,7 +196,7 @@ def build_questionnaire(
             N_("Where is your hometown? (for example 江苏南通)"),
             Kind.TEXT,
             Section.ABOUT,
-            maximum=30,
+            maximum=free_text.HOMETOWN.maximum,
             optional=True,
         ),
         Question(
@@ -327,7 +320,7 @@ def build_questionnaire(
             ),
             Kind.LONG_TEXT,
             Section.ABOUT,
-            maximum=300,
+            maximum=free_text.INTRODUCTION.maximum,
             optional=True,
         ),
         Question(
@@ -407,18 +400,13 @@ def parse_text(
     ``option_texts`` gives every label an option is known by (in each language), so typing
     "本科" instead of pressing its button works too.
     """
-    text = text.strip()
+    single_line = question.kind != Kind.LONG_TEXT
+    text = free_text.clean(text, single_line=single_line)
     if not text:
         return Invalid(N_("Please write an answer."))
     match question.kind:
         case Kind.TEXT | Kind.LONG_TEXT:
-            limit = question.maximum or 0
-            if len(text) > limit:
-                return Invalid(
-                    N_("That is {length} characters; at most {maximum}, please."),
-                    {"length": len(text), "maximum": limit},
-                )
-            return text
+            return free_text.check(text, free_text.Field(question.maximum or 0, single_line))
         case Kind.NUMBER:
             return _number(question, text)
         case Kind.YEAR:
@@ -505,6 +493,12 @@ def _multi(
 ) -> list[str] | Invalid:
     if question.free_text:
         keys = map_interests(text)
+        too_long = [key for key in keys if len(key) > free_text.OWN_HOBBY.maximum]
+        if too_long:
+            return Invalid(
+                N_("Please name each hobby in at most {maximum} characters."),
+                {"maximum": free_text.OWN_HOBBY.maximum},
+            )
     else:
         keys = []
         for part in re.split(r"[,，、;；/\s]+", text):

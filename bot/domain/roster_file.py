@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zipfile import BadZipFile
 
+from bot.domain import free_text
 from bot.domain.text import normalise, normalise_member_number, normalise_phone
 
 # Column headers unions use, in Chinese and English, for each field.
@@ -34,7 +35,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "unit": ("所属工会", "基层工会", "工会", "unit", "union"),
 }
 REQUIRED = ("real_name", "member_number", "employer")
-LIMITS = {"real_name": 50, "member_number": 40, "employer": 100}
+LIMITS = {
+    "real_name": free_text.REAL_NAME.maximum,
+    "member_number": free_text.MEMBER_NUMBER.maximum,
+    "employer": free_text.EMPLOYER.maximum,
+}
 
 
 class RosterFileError(ValueError):
@@ -105,15 +110,18 @@ def _columns(header: list[str]) -> dict[str, int]:
 def _check(line: int, cells: list[str], columns: dict[str, int]) -> RosterRow | BadRow:
     def cell(field: str) -> str:
         index = columns.get(field)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        if index is None or index >= len(cells):
+            return ""
+        return free_text.clean(cells[index], single_line=True)
 
     values = {field: cell(field) for field in HEADERS}
+    values["member_number"] = normalise_member_number(values["member_number"])
     for field in REQUIRED:
         if not values[field]:
             return BadRow(line, f"{field} is empty")
         if len(values[field]) > LIMITS[field]:
             return BadRow(line, f"{field} is longer than {LIMITS[field]} characters")
-    number = normalise_member_number(values["member_number"])
+    number = values["member_number"]
     if not number.isalnum():
         return BadRow(line, "member number may hold only letters and digits")
     phone = None

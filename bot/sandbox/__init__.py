@@ -34,7 +34,7 @@ from bot.sandbox.api import BOT_USERNAME, EVENTS, ChatEntry, FakeBotAPI
 
 SANDBOX_TOKEN = "7000000001:SANDBOX-not-a-real-token"
 
-__all__ = ["ButtonNotFound", "Sandbox", "SimulatedUser", "FakeBotAPI", "ChatEntry"]
+__all__ = ["ButtonNotFound", "Sandbox", "SimulatedUser", "FakeBotAPI", "ChatEntry", "SANDBOX_TOKEN"]
 
 
 class ButtonNotFound(LookupError):
@@ -226,11 +226,24 @@ class SimulatedUser:
         else:
             await self.send(button["text"])
 
+    async def double_tap(self, label: str) -> None:
+        """Press an inline button twice before the screen changes, as a quick double tap does:
+        the second press still shows the message as it was before the first was handled."""
+        entry, button = self._find_button(label)
+        if entry.inline_keyboard is None or "callback_data" not in button:
+            raise ButtonNotFound(f"button {button['text']!r} is not an inline button")
+        presses = [self._callback(entry, button) for _ in range(2)]
+        for press in presses:
+            self.log.append(ChatEntry(0, False, "press", text=button["text"]))
+            await self.sandbox.deliver({"callback_query": press})
+
     async def forge_press(self, data: str) -> None:
         """Send a button press with arbitrary callback data, as a tampered client can: for
-        testing that the bot re-checks rights instead of trusting its buttons."""
+        testing that the bot re-checks rights instead of trusting its buttons. It comes from the
+        latest message that has buttons, as a tampered client would send it."""
         messages = self.bot_messages()
-        entry = messages[-1] if messages else ChatEntry(0, True, "text", text="")
+        with_buttons = [m for m in messages if m.inline_keyboard]
+        entry = (with_buttons or messages or [ChatEntry(0, True, "text", text="")])[-1]
         await self.sandbox.deliver(
             {"callback_query": self._callback(entry, {"text": "?", "callback_data": data})}
         )

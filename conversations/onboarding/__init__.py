@@ -37,7 +37,7 @@ from bot.domain.onboarding import Step, next_step
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
 from bot.i18n import N_
 from bot.profile_card import render_card
-from conversations.common import buttons, in_rows, on_press, say, scratch
+from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
 from conversations.common import conversation as make_conversation
 from conversations.onboarding import consent, questions, verify
 from storage.models import Member
@@ -342,7 +342,7 @@ async def show_card(update: Update, context: HuihuiContext, member_id: int) -> N
     )
     photos = answers.get("photos") or []
     if photos:
-        await context.bot.send_photo(update.effective_chat.id, photos[0], caption=card)
+        await send_photo_with_text(context.bot, update.effective_chat.id, photos[0], card)
     else:
         await say(update, context, card)
 

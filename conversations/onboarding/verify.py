@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 
 from bot.context import HuihuiContext
 from bot.domain.buttons import ApproveVerification, RejectVerification, RetryVerification
+from bot.domain import free_text
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Step
 from bot.domain.text import normalise_member_number, normalise_phone
 from bot.domain.verification import Claim, Outcome, Reason
@@ -21,7 +22,11 @@ from storage.models import RosterEntry, VerificationAttempt
 
 _LOGGER = logging.getLogger(__name__)
 RETRY = RetryVerification()
-LIMITS = {Step.REAL_NAME: 50, Step.MEMBER_NUMBER: 40, Step.EMPLOYER: 100}
+FIELDS = {
+    Step.REAL_NAME: free_text.REAL_NAME,
+    Step.MEMBER_NUMBER: free_text.MEMBER_NUMBER,
+    Step.EMPLOYER: free_text.EMPLOYER,
+}
 
 
 def reason_texts(_: Translator) -> dict[Reason, str]:
@@ -99,20 +104,22 @@ async def on_contact(update: Update, context: HuihuiContext) -> None:
 async def on_text(update: Update, context: HuihuiContext, step: Step, member_id: int) -> bool:
     """Take one part of the claim; True once the member is verified."""
     _ = context.gettext
-    text = update.effective_message.text.strip()
     if step == Step.PHONE:
         await say(update, context, _("Please use the button below to share your number."))
         await ask(update, context, Step.PHONE)
         return False
-    if not text or len(text) > LIMITS[step]:
+    bound = FIELDS[step]
+    text = free_text.clean(update.effective_message.text, single_line=True)
+    if step == Step.MEMBER_NUMBER:
+        text = normalise_member_number(text)
+    if not text or len(text) > bound.maximum:
         await say(
             update,
             context,
-            _("Please write it in at most {maximum} characters.", maximum=LIMITS[step]),
+            _("Please write it in at most {maximum} characters.", maximum=bound.maximum),
         )
         return False
     if step == Step.MEMBER_NUMBER:
-        text = normalise_member_number(text)
         if not text.isalnum():
             await say(update, context, _("A member number has only letters and digits."))
             return False

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -35,6 +36,9 @@ from bot.sandbox.api import BOT_USERNAME, EVENTS, ChatEntry, FakeBotAPI
 SANDBOX_TOKEN = "7000000001:SANDBOX-not-a-real-token"
 
 __all__ = ["ButtonNotFound", "Sandbox", "SimulatedUser", "FakeBotAPI", "ChatEntry", "SANDBOX_TOKEN"]
+
+
+_COMMAND = re.compile(rf"/[A-Za-z0-9_]{{1,32}}(@{BOT_USERNAME})?(?=\s|$)")
 
 
 class ButtonNotFound(LookupError):
@@ -205,9 +209,9 @@ class SimulatedUser:
         """Send text; ``entities`` are its Telegram formatting (bold, links...)."""
         message = self._message("text", text=text, entities=entities)
         message["text"] = text
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if command := _COMMAND.match(text):
+            # Telegram marks a leading /command (Latin letters, digits, _) as a bot command.
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
         elif entities:
             message["entities"] = entities
         await self.sandbox.deliver({"message": message})

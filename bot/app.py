@@ -8,8 +8,8 @@ from telegram import Message, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    ApplicationHandlerStop,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     BaseUpdateProcessor,
     ContextTypes,
     TypeHandler,

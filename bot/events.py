@@ -26,7 +26,6 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import free_text
 from bot.domain.audience import Audience
-from bot.domain.free_text import Invalid
 from bot.domain.buttons import JoinEvent, OpenChoice
 from bot.domain.events import (
     Applicant,
@@ -38,6 +37,7 @@ from bot.domain.events import (
     pairing_rate,
     refusals,
 )
+from bot.domain.free_text import Invalid
 from bot.domain.grouping import Attendee, make_groups
 from bot.domain.units import subtree
 from bot.event_texts import (

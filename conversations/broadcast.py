@@ -19,7 +19,6 @@ from telegram.ext import (
 from bot.broadcasts import Draft
 from bot.context import HuihuiContext
 from bot.domain.audience import Audience, parse_age_range
-from bot.domain.free_text import utf16_length
 from bot.domain.buttons import (
     AudienceAction,
     AudienceEvent,
@@ -28,6 +27,7 @@ from bot.domain.buttons import (
     CancelBroadcast,
     parse,
 )
+from bot.domain.free_text import utf16_length
 from bot.domain.when import parse_when
 from bot.i18n import N_
 from conversations.admin import refuse

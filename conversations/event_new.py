@@ -18,9 +18,9 @@ from telegram.ext import (
 from bot.context import HuihuiContext
 from bot.domain import free_text
 from bot.domain.audience import parse_age_range, pick_named
-from bot.domain.free_text import Invalid
 from bot.domain.buttons import NewEventDecision, NewEventUnit
 from bot.domain.events import ANY_WORDS, Capacity, Conditions, parse_capacity
+from bot.domain.free_text import Invalid
 from bot.domain.when import parse_when
 from bot.event_texts import local_time
 from bot.events import EventSpec

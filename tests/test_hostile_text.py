@@ -55,8 +55,8 @@ def hostile_text(draw: st.DrawFn) -> str:
         text = draw(st.text(_UNICODE, min_size=1, max_size=400))
     else:  # lengths around and far past the fields' limits
         unit = "".join(draw(st.lists(pieces, min_size=1, max_size=3)))
-        text = (unit * draw(st.integers(1, 4096)))[: draw(st.sampled_from(
-            [19, 20, 21, 30, 31, 99, 100, 101, 300, 301, 1000, 1001, 2000, 2001, 4096]))]  # fmt: skip
+        limits = [19, 20, 21, 30, 31, 99, 100, 101, 300, 301, 1000, 1001, 2000, 2001, 4096]
+        text = (unit * draw(st.integers(1, 4096)))[: draw(st.sampled_from(limits))]
     text = text[:4096] if free_text.utf16_length(text) <= 4096 else text[:2048]
     if not text.strip():
         text += "字"

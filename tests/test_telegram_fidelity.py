@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.domain import buttons
 from bot.sandbox import Sandbox
-from storage.models import Event
 from conversations.common import send_photo_with_text
+from storage.models import Event
 from tests.helpers import (
     EN_ANSWERS,
     PUDONG,

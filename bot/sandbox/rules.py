@@ -83,10 +83,10 @@ def _parse_html(text: str) -> str:
             if tag.startswith("/"):
                 name = tag[1:].strip().lower()
                 if not open_tags or open_tags[-1] != name:
+                    expected = open_tags[-1] if open_tags else ""
                     raise bad_request(
                         f"can't parse entities: Unmatched end tag at byte offset "
-                        f'{_byte_offset(text, i)}, expected "</{open_tags[-1] if open_tags else ""}>", '
-                        f'found "</{name}>"'
+                        f'{_byte_offset(text, i)}, expected "</{expected}>", found "</{name}>"'
                     )
                 open_tags.pop()
             else:
@@ -106,7 +106,8 @@ def _parse_html(text: str) -> str:
             i += 1
     if open_tags:
         raise bad_request(
-            f"can't parse entities: Can't find end tag corresponding to start tag \"{open_tags[-1]}\""
+            "can't parse entities: Can't find end tag corresponding to start tag "
+            f'"{open_tags[-1]}"'
         )
     return "".join(out)
 

@@ -10,8 +10,8 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.error import TelegramError
 
 from bot.context import HuihuiContext
-from bot.domain.buttons import ApproveVerification, RejectVerification, RetryVerification
 from bot.domain import free_text
+from bot.domain.buttons import ApproveVerification, RejectVerification, RetryVerification
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Step
 from bot.domain.text import normalise_member_number, normalise_phone
 from bot.domain.verification import Claim, Outcome, Reason

@@ -200,7 +200,10 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.clock import SystemClock
     from bot.domain.roster_file import RosterFileError
+    from bot.i18n import translator
     from bot.roster_import import import_roster
+
+    _ = translator(settings.default_language)
 
     async def run(engine: AsyncEngine):  # noqa: ANN202
         with tqdm(desc="importing", unit=" rows", file=sys.stderr, disable=None) as bar:
@@ -210,15 +213,20 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         report = _with_database(settings, run)
-    except (RosterFileError, OSError) as error:
-        print(f"huihui: {args.file}: {error} — nothing was imported", file=sys.stderr)
+    except RosterFileError as error:
+        problem = error.problem.text(_)
+        print(f"huihui: {args.file}: " + _(
+            "This file cannot be imported: {problem}. Nothing was imported.", problem=problem
+        ), file=sys.stderr)  # fmt: skip
         return 1
-    print(
-        f"{report.imported} member(s) imported into {report.unit}: "
-        f"{report.added} new, {report.updated} updated, {len(report.bad_rows)} bad row(s)"
-    )
+    except OSError as error:
+        print(f"huihui: {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(_("Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
+            unit=report.unit, added=report.added, updated=report.updated,
+            bad=len(report.bad_rows)))  # fmt: skip
     for bad in report.bad_rows:
-        print(f"  line {bad.line}: {bad.problem}")
+        print("  " + _("Line {line}: {problem}", line=bad.line, problem=bad.text(_)))
     return 0 if not report.bad_rows else 3
 
 

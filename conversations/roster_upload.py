@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import TelegramError
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import MessageHandler, filters
 
 from bot.context import HuihuiContext
 from bot.domain.buttons import CancelImport, ImportInto, parse
-from bot.domain.roster_file import BadRow, RosterFileError
+from bot.domain import N_, free_text
+from bot.domain.roster_file import MAX_FILE_BYTES, BadRow, RosterFileError
+from bot.i18n import Translator
 from bot.roster_import import check_file, import_roster
 from conversations.common import buttons, in_rows, on_press, say
 
@@ -26,9 +29,9 @@ PROGRESS_EVERY = 2.0  # seconds between edits of the progress message
 UPLOAD = "roster_upload"
 
 
-def _bad_rows(bad: list[BadRow], _) -> str:  # noqa: ANN001 - a Translator
+def _bad_rows(bad: list[BadRow], _: Translator) -> str:
     lines = [
-        _("Line {line}: {problem}", line=row.line, problem=row.problem)
+        _("Line {line}: {problem}", line=row.line, problem=row.text(_))
         for row in bad[:SHOWN_BAD_ROWS]
     ]
     if len(bad) > SHOWN_BAD_ROWS:
@@ -53,20 +56,18 @@ async def received(update: Update, context: HuihuiContext) -> None:
         )
         return
     document = update.effective_message.document
-    name = document.file_name or "roster.csv"
+    name = free_text.clean(document.file_name or "", single_line=True)[:100] or "roster.csv"
+    if (document.file_size or 0) > MAX_FILE_BYTES:
+        # Checked before downloading: Telegram says how large the file is.
+        await _cannot_import(update, context, RosterFileError(
+            N_("the file is larger than {maximum} MB"), maximum=MAX_FILE_BYTES // 1_000_000))
+        return  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
         try:
             path = await _download(context, document.file_id, name, folder)
-            good, bad = check_file(path)
+            good, bad = await check_file(path)
         except RosterFileError as error:
-            await say(
-                update,
-                context,
-                _(
-                    "This file cannot be imported: {problem}. Nothing was imported.",
-                    problem=str(error),
-                ),
-            )
+            await _cannot_import(update, context, error)
             return
     context.user_data[UPLOAD] = {"file_id": document.file_id, "name": name}
     text = _(
@@ -117,17 +118,19 @@ async def confirmed(update: Update, context: HuihuiContext) -> None:
             except TelegramError:
                 pass  # progress is a courtesy; the import goes on
 
+    actor = update.effective_user.id
+
+    async def scope(session: AsyncSession) -> frozenset[int]:
+        return (await services.administration.authority(session, actor)).scope
+
     with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
         try:
             path = await _download(context, upload["file_id"], upload["name"], folder)
-            report = await import_roster(services.db, services.clock, path, unit_name, progress)
-        except RosterFileError as error:
-            await status.edit_text(
-                _(
-                    "This file cannot be imported: {problem}. Nothing was imported.",
-                    problem=str(error),
-                )
+            report = await import_roster(
+                services.db, services.clock, path, unit_name, progress, scope
             )
+        except RosterFileError as error:
+            await status.edit_text(_cannot_import_text(context, error))
             return
     await services.administration.record_import(
         update.effective_user.id, unit_id, report.imported, len(report.bad_rows)
@@ -140,6 +143,18 @@ async def confirmed(update: Update, context: HuihuiContext) -> None:
     if report.bad_rows:
         text += "\n" + _bad_rows(report.bad_rows, _)
     await status.edit_text(text)
+
+
+def _cannot_import_text(context: HuihuiContext, error: RosterFileError) -> str:
+    _ = context.gettext
+    return _(
+        "This file cannot be imported: {problem}. Nothing was imported.",
+        problem=error.problem.text(_),
+    )
+
+
+async def _cannot_import(update: Update, context: HuihuiContext, error: RosterFileError) -> None:
+    await say(update, context, _cannot_import_text(context, error))
 
 
 def register(application: HuihuiApplication) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,17 +13,28 @@ from storage.models import RosterEntry
 from storage.upsert import upsert
 
 
-async def upsert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert or update entries by member number (a binding to an account is kept);
-    returns how many of them were new."""
+async def upsert_rows(
+    session: AsyncSession, rows: Sequence[dict[str, Any]], writable: Collection[int] | None = None
+) -> tuple[int, list[str]]:
+    """Insert or update entries by member number (a binding to an account is kept). With
+    ``writable``, an entry that exists in a unit outside it is neither moved nor changed.
+    Returns how many entries were new, and the member numbers refused."""
     if not rows:
-        return 0
+        return 0, []
     numbers = [row["member_number"] for row in rows]
-    existing = await session.scalar(
-        select(func.count()).where(RosterEntry.member_number.in_(numbers))
+    existing = dict(
+        (
+            await session.execute(
+                select(RosterEntry.member_number, RosterEntry.unit_id)
+                .where(RosterEntry.member_number.in_(numbers))
+                .with_for_update()
+            )
+        ).all()
     )
-    await upsert(session, RosterEntry, rows, ["member_number"])
-    return len(rows) - (existing or 0)
+    refused = [n for n, unit in existing.items() if writable is not None and unit not in writable]
+    allowed = [row for row in rows if row["member_number"] not in refused]
+    await upsert(session, RosterEntry, allowed, ["member_number"])
+    return len(allowed) - (len(existing) - len(refused)), refused
 
 
 async def by_number(session: AsyncSession, member_number: str) -> RosterEntry | None:
@@ -56,7 +67,7 @@ async def add_entries(
     imported_at: datetime,
 ) -> int:
     """Upsert (name, member number, employer, phone) entries into a unit; returns how many new."""
-    return await upsert_rows(
+    added, _refused = await upsert_rows(
         session,
         [
             entry_values(
@@ -70,6 +81,7 @@ async def add_entries(
             for name, number, employer, phone in entries
         ],
     )
+    return added
 
 
 def entry_values(

@@ -11,12 +11,15 @@ from sqlalchemy import select
 from bot.clock import SystemClock
 from bot.domain.roster_file import RosterFileError
 from bot.domain.units import UnitsFileError, parse_units
+from bot.i18n import translator
 from bot.roster_import import UnknownUnit, import_roster
 from storage import migrate, units
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import OrgUnit, RosterEntry, UnitRole
 from tests.helpers import PUDONG, units_file
 from tests.test_cli import huihui
+
+EN, ZH = translator("en"), translator("zh")
 
 
 @pytest.fixture
@@ -55,10 +58,15 @@ async def test_csv_rows_are_checked_and_good_ones_imported(db, tmp_path: Path) -
     )
     report = await import_roster(db, SystemClock(), path, PUDONG)
     assert (report.added, report.updated) == (2, 0)
-    assert [(bad.line, bad.problem) for bad in report.bad_rows] == [
-        (3, "member_number is empty"),
-        (4, "phone is not a phone number"),
-        (7, "member number repeats line 2"),
+    assert [(bad.line, bad.text(EN)) for bad in report.bad_rows] == [
+        (3, "会员号 is empty"),
+        (4, "手机 is not a phone number"),
+        (7, "the member number repeats line 2"),
+    ]
+    assert [bad.text(ZH) for bad in report.bad_rows] == [
+        "“会员号”为空",
+        "“手机”不是有效的手机号码",
+        "会员号与第 2 行重复",
     ]
     assert await entries(db) == {
         "SH001": ("张三", "上海地铁", "13800138000"),
@@ -86,8 +94,8 @@ async def test_excel_files_from_unions_are_read(db, tmp_path: Path) -> None:
     workbook.save(path)
     report = await import_roster(db, SystemClock(), path, PUDONG)
     assert report.added == 2
-    assert [(bad.line, bad.problem) for bad in report.bad_rows] == [
-        (3, "unit '徐汇区总工会' is not under 浦东新区总工会")
+    assert [(bad.line, bad.text(EN)) for bad in report.bad_rows] == [
+        (3, "the union 徐汇区总工会 is not 浦东新区总工会 or below it")
     ]
     assert (await entries(db))["SH001"] == ("张三", "上海地铁", "13800138000")
 
@@ -101,10 +109,10 @@ async def test_gbk_csv_from_chinese_excel_is_read(db, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
     [
-        ("名册.csv", "姓名,工作单位\n张三,上海地铁\n", "missing column"),
+        ("名册.csv", "姓名,工作单位\n张三,上海地铁\n", "the header lacks the column"),
         ("名册.csv", "", "the file is empty"),
-        ("名册.txt", "姓名,会员号,工作单位\n", "unsupported file type"),
-        ("名册.xlsx", "not really a workbook", "cannot open the workbook"),
+        ("名册.txt", "姓名,会员号,工作单位\n", "files of type .txt cannot be read"),
+        ("名册.xlsx", "not really a workbook", "the workbook cannot be opened"),
     ],
 )
 async def test_unusable_files_import_nothing(db, tmp_path: Path, name, content, problem) -> None:
@@ -160,13 +168,109 @@ def test_cli_loads_units_and_imports_a_roster_reporting_bad_rows(tmp_path: Path)
         "roster", "import", str(roster), "--unit", PUDONG, cwd=tmp_path, HUIHUI_DATABASE_URL=url
     )
     assert imported.returncode == 3
-    assert (
-        "1 member(s) imported into 浦东新区总工会: 1 new, 0 updated, 1 bad row(s)"
-        in imported.stdout
-    )
-    assert "line 3: member_number is empty" in imported.stdout
+    assert "已导入浦东新区总工会：新增 1 位，更新 0 位，跳过 1 行有问题的数据。" in imported.stdout
+    assert "第 3 行：“会员号”为空" in imported.stdout
     broken = csv_file(tmp_path, "名字,号码\n张三,1\n")
     refused = huihui(
         "roster", "import", str(broken), "--unit", PUDONG, cwd=tmp_path, HUIHUI_DATABASE_URL=url
     )
-    assert refused.returncode == 1 and "nothing was imported" in refused.stderr
+    assert refused.returncode == 1 and "没有导入任何内容" in refused.stderr
+
+
+async def test_the_command_line_cannot_move_entries_out_of_other_unions(db, tmp_path) -> None:
+    from tests.helpers import XUHUI
+
+    await import_roster(db, SystemClock(), csv_file(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n"), PUDONG)  # fmt: skip
+    report = await import_roster(
+        db,
+        SystemClock(),
+        csv_file(tmp_path, "姓名,会员号,工作单位\n冒名,PD001,徐汇某单位\n"),
+        XUHUI,
+    )
+    assert (report.added, report.updated) == (0, 0)
+    assert [b.text(EN) for b in report.bad_rows] == [
+        "member number PD001 is on the roster of a union outside yours"
+    ]
+    assert (await entries(db))["PD001"] == ("张三", "上海地铁", None)
+
+
+async def test_a_title_row_above_the_header_is_skipped(db, tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["2026年浦东新区总工会单身职工名册"])
+    sheet.append([])
+    sheet.append(["序号", "姓名", "会员号", "工作单位"])
+    sheet.append([1, "张三", "SH001", "上海地铁"])
+    path = tmp_path / "名册.xlsx"
+    workbook.save(path)
+    report = await import_roster(db, SystemClock(), path, PUDONG)
+    assert report.added == 1 and (await entries(db))["SH001"][0] == "张三"
+
+
+def huge_empty_sheet(path: Path, rows: int, declared: int | None) -> Path:
+    """An .xlsx of ``rows`` empty rows, about 0.4 MB zipped, as an attacker would craft it;
+    ``declared`` is the size the sheet claims (None: no claim)."""
+    import zipfile
+
+    dimension = f'<dimension ref="A1:C{declared}"/>' if declared else ""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main">{dimension}<sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>会员号</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>工作单位</t></is></c></row>'
+        + "".join(f'<row r="{n}"/>' for n in range(2, rows + 1))
+        + "</sheetData></worksheet>"
+    )
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',  # noqa: E501
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',  # noqa: E501
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名册" sheetId="1" r:id="rId1"/></sheets></workbook>',  # noqa: E501
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',  # noqa: E501
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize("declared", [3_000_000, None])
+async def test_a_sheet_of_millions_of_empty_rows_is_refused(db, tmp_path, declared) -> None:
+    path = huge_empty_sheet(tmp_path / "名册.xlsx", 3_000_000 if declared else 250_000, declared)
+    with pytest.raises(RosterFileError, match="more than 200000 rows"):
+        await import_roster(db, SystemClock(), path, PUDONG)
+    assert await entries(db) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        (
+            "名册.csv",
+            '姓名,会员号,工作单位\n张三,SH001,"' + "长" * 140_000 + '"\n',
+            "a cell longer",
+        ),
+        ("名册.csv", "姓名,会员号,工作单位\n张三,SH001," + "长" * 2_000 + "\n", "a cell longer"),
+    ],
+)
+async def test_giant_cells_make_a_file_unusable(db, tmp_path, name, content, problem) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RosterFileError, match=problem):
+        await import_roster(db, SystemClock(), path, PUDONG)
+
+
+async def test_a_workbook_with_broken_sheet_xml_is_refused(db, tmp_path: Path) -> None:
+    import zipfile
+
+    path = huge_empty_sheet(tmp_path / "good.xlsx", 3, None)
+    broken = tmp_path / "名册.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]  # cut off mid-element
+            target.writestr(item, data)
+    with pytest.raises(RosterFileError, match="damaged|cannot be opened"):
+        await import_roster(db, SystemClock(), broken, PUDONG)

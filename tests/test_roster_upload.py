@@ -41,7 +41,7 @@ async def test_an_organiser_uploads_checks_confirms_and_gets_a_report(
     )
     check = organiser.last_text()
     assert "名册.csv：2 位会员可以导入，1 行有问题。" in check
-    assert "第 3 行：member_number is empty" in check
+    assert "第 3 行：“会员号”为空" in check
     assert organiser.buttons() == [PUDONG, "取消"]
     assert await numbers(sandbox) == {}  # nothing before confirming
     await organiser.press(PUDONG)
@@ -57,7 +57,7 @@ async def test_unusable_files_and_cancelling_import_nothing(
     organiser = sandbox.user("浦东管理员")
     await seed_union(sandbox, [], organisers={PUDONG: [organiser.id]})
     await organiser.send_document(roster(tmp_path, "名字,号码\n张三,1\n"))
-    assert organiser.last_text().startswith("这个文件无法导入：missing column(s)")
+    assert organiser.last_text().startswith("这个文件无法导入：表头缺少")
     await organiser.send_document(roster(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n"))
     await organiser.press("取消")
     assert organiser.last_text() == "已取消，没有导入任何内容。"
@@ -78,3 +78,56 @@ async def test_members_files_are_not_rosters_and_other_unions_are_off_limits(
     assert organiser.last_alert() == "你只能导入到自己负责的工会。"
     await member.forge_press(ImportInto(xuhui).encode())
     assert await numbers(sandbox) == {}
+
+
+async def test_an_upload_never_moves_or_changes_another_unions_entries(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The 徐汇 organiser uploads rows with 浦东 member numbers (one of them bound to a verified
+    member) into 徐汇: they are refused and listed; 浦东's entries stay as they were."""
+    from tests.helpers import sign_up
+
+    pudong_organiser, xuhui_organiser = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
+    member = sandbox.user("小雨", phone="13800000001")
+    wang = ("王小雨", "PD001", "上海申通地铁集团有限公司", "13800000001")
+    await seed_union(
+        sandbox,
+        [wang, ("李四", "PD002", "上海电气", None)],
+        organisers={PUDONG: [pudong_organiser.id], XUHUI: [xuhui_organiser.id]},
+    )
+    await sign_up(member, wang)
+    async with sandbox.app.services.db() as session:
+        before = [tuple(r) for r in await session.execute(select(
+            RosterEntry.member_number, RosterEntry.unit_id, RosterEntry.real_name,
+            RosterEntry.phone, RosterEntry.member_id).order_by(RosterEntry.member_number))]  # fmt: skip
+    await xuhui_organiser.send_document(roster(
+        tmp_path, "姓名,会员号,工作单位,手机\n冒名,PD001,徐汇某单位,13900000009\n"
+        "冒名二,PD002,徐汇某单位,13900000008\n真会员,XH001,徐汇某单位,\n"))  # fmt: skip
+    await xuhui_organiser.press(XUHUI)
+    report = xuhui_organiser.last_text()
+    assert "新增 1 位，更新 0 位，跳过 2 行有问题的数据" in report
+    assert "第 2 行：会员号 PD001 属于你管辖范围以外的工会，未作改动" in report
+    assert "第 3 行：会员号 PD002 属于你管辖范围以外的工会，未作改动" in report
+    async with sandbox.app.services.db() as session:
+        after = [tuple(r) for r in await session.execute(select(
+            RosterEntry.member_number, RosterEntry.unit_id, RosterEntry.real_name,
+            RosterEntry.phone, RosterEntry.member_id).where(
+                RosterEntry.member_number != "XH001").order_by(RosterEntry.member_number))]  # fmt: skip
+    assert after == before
+    assert (await numbers(sandbox))["XH001"] == XUHUI
+    # 徐汇's review queue never sees 浦东's members.
+    await xuhui_organiser.send("/review")
+    assert xuhui_organiser.last_text() == "你负责的工会里没有待审核的身份核实。"
+
+
+async def test_a_roster_too_large_to_fetch_is_refused_before_download(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    organiser = sandbox.user("浦东管理员")
+    await seed_union(sandbox, [], organisers={PUDONG: [organiser.id]})
+    big = tmp_path / "名册.csv"
+    big.write_bytes(b"x" * 20_000_001)
+    downloads = sandbox.api.calls["getFile"]
+    await organiser.send_document(big)
+    assert organiser.last_text() == "这个文件无法导入：文件超过 20 MB。没有导入任何内容。"
+    assert sandbox.api.calls["getFile"] == downloads

@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import broadcasts, digest, notifications
+from bot import broadcasts, digest, notice_sender
 from bot import events as event_tasks
 from bot import follow_ups as follow_up_tasks
 from bot.commands import publish_commands
@@ -68,8 +68,10 @@ CONVERSATIONS = (
     roster_upload,
     fallback,
 )
+# The handler group that runs after all the others for every update.
+AFTER_EVERYTHING = 1_000
 # Modules whose scheduled task kinds the scheduler runs.
-SCHEDULED_WORK = (notifications, digest, broadcasts, event_tasks, follow_up_tasks)
+SCHEDULED_WORK = (notice_sender, digest, broadcasts, event_tasks, follow_up_tasks)
 # The command menu, in the order members see it.
 MENU = (onboarding, matching, event_members, member_controls, help_menu, language, feedback)
 ORGANISER_MENU = (admin, broadcast, events)
@@ -111,6 +113,7 @@ def build_application(
     for module in SCHEDULED_WORK:
         module.register(services.scheduler)
     application.add_handler(TypeHandler(Update, remember_language), group=-1)
+    application.add_handler(TypeHandler(Update, after_update), group=AFTER_EVERYTHING)
     for module in CONVERSATIONS:
         module.register(application)
     application.add_error_handler(on_error)
@@ -151,6 +154,12 @@ async def remember_language(update: Update, context: HuihuiContext) -> None:
     context.language = await context.services.languages.resolve(update.effective_user)
     if update.effective_user is not None:
         await context.services.activity.seen(update.effective_user)
+
+
+async def after_update(_update: Update, context: HuihuiContext) -> None:
+    """Runs after every handler: work the update caused (notices due now) starts now that the
+    member has had the reply."""
+    context.services.scheduler.after_update()
 
 
 async def on_start(application: HuihuiApplication) -> None:

@@ -27,9 +27,8 @@ from bot.domain.audience import Audience
 from bot.domain.units import subtree
 from bot.i18n import translator
 from bot.languages import LanguagePreferences
-from bot.notifications import tell
 from bot.scheduler import DueTask, Scheduler
-from storage import audit, broadcasts, units
+from storage import audit, broadcasts, tasks, units
 from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Event
 
 if TYPE_CHECKING:
@@ -96,47 +95,66 @@ class Broadcasts:
         send_at: datetime | None = None,
     ) -> int | None:
         """Store a broadcast and schedule it (``None``: now). None if not allowed."""
-        now = self._clock.now()
         async with self._db.begin() as session:
-            if not await self._may_address(session, actor, audience):
-                return None
-            broadcast = Broadcast(
-                author_telegram_id=actor,
-                unit_id=audience.unit_id,
-                text=draft.text,
-                entities=list(draft.entities),
-                photo_file_id=draft.photo_file_id,
-                audience=audience.to_json(),
-                button=draft.button,
-                status=BroadcastStatus.SCHEDULED,
-                send_at=send_at or now,
-                created_at=now,
-                total=0,
-            )
-            session.add(broadcast)
-            await session.flush()
-            audit.record(session, actor, "broadcast", audience.unit_id, now,
-                         broadcast=broadcast.id, send_at=(send_at or now).isoformat())  # fmt: skip
-            broadcast_id = broadcast.id
-        await self._scheduler.schedule(
-            KIND, send_at or now, {"broadcast_id": broadcast_id}, key=_task_key(broadcast_id)
-        )
+            broadcast_id = await self.create_in(session, actor, draft, audience, send_at)
+        self._scheduler.wake()
         return broadcast_id
+
+    async def create_in(
+        self,
+        session: AsyncSession,
+        actor: int,
+        draft: Draft,
+        audience: Audience,
+        send_at: datetime | None = None,
+    ) -> int | None:
+        """``create`` in the caller's transaction (the caller wakes the scheduler after it)."""
+        now = self._clock.now()
+        if not await self._may_address(session, actor, audience):
+            return None
+        broadcast = Broadcast(
+            author_telegram_id=actor,
+            unit_id=audience.unit_id,
+            text=draft.text,
+            entities=list(draft.entities),
+            photo_file_id=draft.photo_file_id,
+            audience=audience.to_json(),
+            button=draft.button,
+            status=BroadcastStatus.SCHEDULED,
+            send_at=send_at or now,
+            created_at=now,
+            total=0,
+        )
+        session.add(broadcast)
+        await session.flush()
+        audit.record(session, actor, "broadcast", audience.unit_id, now,
+                     broadcast=broadcast.id, send_at=(send_at or now).isoformat())  # fmt: skip
+        await self._scheduler.put(
+            session, KIND, send_at or now, {"broadcast_id": broadcast.id},
+            key=_task_key(broadcast.id),
+        )  # fmt: skip
+        return broadcast.id
 
     async def cancel(self, actor: int, broadcast_id: int) -> str:
         """cancelled / finished (too late) / not_allowed"""
         async with self._db.begin() as session:
-            broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
-            power = await self._administration.authority(session, actor)
-            if broadcast is None or broadcast.unit_id not in power.scope:
-                return "not_allowed"
-            if broadcast.status not in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING):
-                return "finished"
-            broadcast.status = BroadcastStatus.CANCELLED
-            await broadcasts.cancel_pending(session, broadcast_id)
-            audit.record(session, actor, "broadcast_cancel", broadcast.unit_id,
-                         self._clock.now(), broadcast=broadcast_id)  # fmt: skip
-        await self._scheduler.cancel(_task_key(broadcast_id))
+            result = await self.cancel_in(session, actor, broadcast_id)
+        await self._scheduler.rearm()
+        return result
+
+    async def cancel_in(self, session: AsyncSession, actor: int, broadcast_id: int) -> str:
+        """``cancel`` in the caller's transaction."""
+        broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
+        power = await self._administration.authority(session, actor)
+        if broadcast is None or broadcast.unit_id not in power.scope:
+            return "not_allowed"
+        if broadcast.status not in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING):
+            return "finished"
+        broadcast.status = BroadcastStatus.CANCELLED
+        await broadcasts.cancel_pending(session, broadcast_id)
+        await tasks.cancel(session, _task_key(broadcast_id))
+        audit.record(session, actor, "broadcast_cancel", broadcast.unit_id,
+                     self._clock.now(), broadcast=broadcast_id)  # fmt: skip
         return "cancelled"
 
     async def listing(self, actor: int, limit: int = 10) -> list[tuple[Broadcast, Any]] | None:
@@ -275,7 +293,13 @@ class Broadcasts:
             )
 
     async def _tell(self, telegram_id: int, text: str) -> int | None:
-        return await tell(self._application.bot, telegram_id, text)  # type: ignore[union-attr]
+        """Tell the organiser (progress, report); the message id, or None if Telegram refused."""
+        try:
+            message = await self._application.bot.send_message(telegram_id, text)  # type: ignore[union-attr]
+        except TelegramError as error:
+            _LOGGER.info("organiser not told: %s", type(error).__name__)
+            return None
+        return message.message_id
 
     async def _may_address(self, session: AsyncSession, actor: int, audience: Audience) -> bool:
         """The audience's union, and its event if any, are within the actor's scope."""

@@ -14,7 +14,6 @@ from bot.i18n import N_, Translator, translator
 from storage.models import Event
 
 SIGN_UP_LABEL = N_("Sign up")
-PROMOTED = N_("Good news: a place freed up and you are now signed up. /my_events shows it.")
 
 
 def _both_languages(render: Any) -> str:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import follow_ups, notifications
+from bot import follow_ups, notices
 from bot.administration import Administration
 from bot.broadcasts import Broadcasts, Draft
 from bot.clock import Clock
@@ -48,8 +48,9 @@ from bot.event_texts import (
 )
 from bot.i18n import N_
 from bot.languages import LanguagePreferences
+from bot.notices import Line, line, translated
 from bot.scheduler import DueTask, Scheduler
-from storage import audit, events, units
+from storage import audit, events, tasks, units
 from storage.events import Funnel, Person, SheetRow
 from storage.models import (
     Event,
@@ -167,33 +168,25 @@ class Events:
             session.add(event)
             await session.flush()
             audit.record(session, actor, "event_create", spec.unit_id, now, event=event.id)
-        conditions = spec.conditions
-        audience = Audience(
-            spec.unit_id,
-            age_min=conditions.age_min,
-            age_max=conditions.age_max,
-            districts=conditions.districts,
-            industries=conditions.industries,
-            verified_only=True,
-        )
-        draft = Draft(
-            announcement_text(event, self._settings),
-            button={"label": SIGN_UP_LABEL, "data": JoinEvent(event.id).encode()},
-        )
-        send_at = spec.announce_at if spec.announce_at > now else None
-        announcement = await self._broadcasts.create(actor, draft, audience, send_at)
-        async with self._db.begin() as session:
-            stored = await session.get(Event, event.id)
-            stored.announcement_id = announcement
-        await self._scheduler.schedule(
-            CHOICE_OPEN, spec.ends_at, {"event_id": event.id}, key=f"{CHOICE_OPEN}:{event.id}"
-        )
-        await self._scheduler.schedule(
-            CHOICE_CLOSE,
-            spec.ends_at + CHOICE_WINDOW,
-            {"event_id": event.id},
-            key=f"{CHOICE_CLOSE}:{event.id}",
-        )
+            conditions = spec.conditions
+            audience = Audience(
+                spec.unit_id,
+                age_min=conditions.age_min,
+                age_max=conditions.age_max,
+                districts=conditions.districts,
+                industries=conditions.industries,
+                verified_only=True,
+            )
+            draft = Draft(
+                announcement_text(event, self._settings),
+                button={"label": SIGN_UP_LABEL, "data": JoinEvent(event.id).encode()},
+            )
+            send_at = spec.announce_at if spec.announce_at > now else None
+            event.announcement_id = await self._broadcasts.create_in(
+                session, actor, draft, audience, send_at
+            )
+            await self._plan_choice(session, event)
+        self._scheduler.wake()
         return event.id
 
     async def managed(self, actor: int, event_id: int) -> Event | None:
@@ -239,35 +232,31 @@ class Events:
                 event=event_id,
                 field=field_name,
             )
-            registered = await events.registered(session, event_id)
-        # Reminders carry the title and venue: re-word the ones still to come.
-        for member_id, telegram_id in registered:
-            await self._plan_reminders(event, member_id, telegram_id)
+            # Reminders carry the title and venue: re-word the ones still to come.
+            for member_id, telegram_id in await events.registered(session, event_id):
+                await self._plan_reminders(session, event, member_id, telegram_id)
+        self._scheduler.wake()
         return "done"
 
-    async def set_places(
-        self, actor: int, event_id: int, capacity: Capacity
-    ) -> tuple[str, list[int]]:
+    async def set_places(self, actor: int, event_id: int, capacity: Capacity) -> str:
         """Change the places; more room promotes waiting members (in order, within the gender
-        quotas). Fewer never removes anyone. (done | not_allowed | cancelled, promoted ids)."""
-        promoted: list[Person] = []
+        quotas), who are told. Fewer never removes anyone. done | not_allowed | cancelled."""
         async with self._db.begin() as session:
             event = await self._managed_in(session, actor, event_id, lock=True)
             if event is None:
-                return "not_allowed", []
+                return "not_allowed"
             if event.status == EventStatus.CANCELLED:
-                return "cancelled", []
+                return "cancelled"
             event.capacity = capacity.total
             event.capacity_male, event.capacity_female = capacity.male, capacity.female
             await session.flush()
-            while (person := await self._promote(session, event)) is not None:
-                promoted.append(person)
-                await session.flush()
+            promoted = 0
+            while await self._promote(session, event):
+                promoted += 1
             audit.record(session, actor, "event_places", event.unit_id, self._clock.now(),
-                         event=event_id, total=capacity.total, promoted=len(promoted))  # fmt: skip
-        for person in promoted:
-            await self._plan_reminders(event, person.member_id, person.telegram_id)
-        return "done", [p.telegram_id for p in promoted if p.telegram_id is not None]
+                         event=event_id, total=capacity.total, promoted=promoted)  # fmt: skip
+        self._scheduler.wake()
+        return "done"
 
     async def reschedule(self, actor: int, event_id: int, starts_at: datetime) -> str:
         """Move the event (its end, sign-up deadline and mutual choice with it) and tell the
@@ -286,19 +275,14 @@ class Events:
             event.signup_deadline = min(event.signup_deadline + shift, starts_at)
             audit.record(session, actor, "event_reschedule", event.unit_id, self._clock.now(),
                          event=event_id, starts_at=starts_at.isoformat())  # fmt: skip
-            registered = await events.registered(session, event_id)
-        await self._scheduler.schedule(CHOICE_OPEN, event.ends_at, {"event_id": event_id},
-                                       key=f"{CHOICE_OPEN}:{event_id}")  # fmt: skip
-        await self._scheduler.schedule(
-            CHOICE_CLOSE, event.choice_deadline, {"event_id": event_id},
-            key=f"{CHOICE_CLOSE}:{event_id}",
-        )  # fmt: skip
-        for member_id, telegram_id in registered:
-            await self._plan_reminders(event, member_id, telegram_id)
-        await self._broadcasts.create(
-            actor, Draft(rescheduled_text(event, self._settings)),
-            Audience(event.unit_id, event_id=event_id),
-        )  # fmt: skip
+            await self._plan_choice(session, event)
+            for member_id, telegram_id in await events.registered(session, event_id):
+                await self._plan_reminders(session, event, member_id, telegram_id)
+            await self._broadcasts.create_in(
+                session, actor, Draft(rescheduled_text(event, self._settings)),
+                Audience(event.unit_id, event_id=event_id),
+            )  # fmt: skip
+        self._scheduler.wake()
         return "done"
 
     async def cancel(self, actor: int, event_id: int) -> int | None:
@@ -324,18 +308,20 @@ class Events:
                 )
             ).all()
             audit.record(session, actor, "event_cancel", event.unit_id, now, event=event_id)
-        if event.announcement_id is not None:
-            await self._broadcasts.cancel(actor, event.announcement_id)
-        for key in (f"{CHOICE_OPEN}:{event_id}", f"{CHOICE_CLOSE}:{event_id}"):
-            await self._scheduler.cancel(key)
-        for member_id in registrants:
-            await self._cancel_reminders(event_id, member_id)
-        if told:
-            await self._broadcasts.create(
-                actor,
-                Draft(cancellation_text(event, self._settings)),
-                Audience(event.unit_id, event_id=event_id),
-            )
+            if event.announcement_id is not None:
+                await self._broadcasts.cancel_in(session, actor, event.announcement_id)
+            for key in (f"{CHOICE_OPEN}:{event_id}", f"{CHOICE_CLOSE}:{event_id}"):
+                await tasks.cancel(session, key)
+            for member_id in registrants:
+                await self._cancel_reminders(session, event_id, member_id)
+            if told:
+                await self._broadcasts.create_in(
+                    session,
+                    actor,
+                    Draft(cancellation_text(event, self._settings)),
+                    Audience(event.unit_id, event_id=event_id),
+                )
+        self._scheduler.wake()
         return told or 0
 
     async def overview(self, actor: int, event_id: int) -> Overview | None:
@@ -398,37 +384,35 @@ class Events:
                 )
             else:
                 existing.status, existing.badge, existing.registered_at = status, badge, now
-            member_id = member.id
-        if place:
-            await self._plan_reminders(event, member_id, telegram_id)
+            if place:
+                await self._plan_reminders(session, event, member.id, telegram_id)
+        self._scheduler.wake()
         return SignUp(status.value, badge=badge)
 
-    async def withdraw(self, telegram_id: int, event_id: int) -> tuple[bool, int | None]:
-        """Give up a place (or leave the waitlist). Returns (done, Telegram id of the member
-        promoted from the waitlist to the freed place)."""
+    async def withdraw(self, telegram_id: int, event_id: int) -> bool:
+        """Give up a place (or leave the waitlist). In the same transaction: the member's
+        reminders go, and the first waiting member who fits takes the place, with a notice and
+        reminders of their own. False if the member was not signed up."""
         async with self._db.begin() as session:
             event = await session.get(Event, event_id, with_for_update=True)
             member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
             if event is None or member is None:
-                return False, None
+                return False
             registration = await session.scalar(
                 select(Registration).where(
                     Registration.event_id == event_id, Registration.member_id == member.id
                 )
             )
             if registration is None or registration.status == RegistrationStatus.CANCELLED:
-                return False, None
+                return False
             freed = registration.status == RegistrationStatus.REGISTERED
             registration.status = RegistrationStatus.CANCELLED
             await session.flush()
-            promoted = None
+            await self._cancel_reminders(session, event_id, member.id)
             if freed and event.status == EventStatus.PUBLISHED:
-                promoted = await self._promote(session, event)
-        await self._cancel_reminders(event_id, member.id)
-        if promoted is None:
-            return True, None
-        await self._plan_reminders(event, promoted.member_id, promoted.telegram_id)
-        return True, promoted.telegram_id
+                await self._promote(session, event)
+        self._scheduler.wake()
+        return True
 
     async def my_events(self, telegram_id: int) -> list[tuple[Event, Registration]]:
         async with self._db() as session:
@@ -533,15 +517,15 @@ class Events:
             for person in await events.attendees(session, event_id):
                 if person.telegram_id is None:
                     continue
-                await notifications.put_notice(
-                    session, person.telegram_id,
-                    N_("Thank you for coming to “{title}”! Mutual choice (互选) is open until "
-                       "{time}: pick up to {limit} people you would like to meet again. Only "
-                       "mutual picks are revealed."),
-                    now, key=f"{CHOICE_OPEN}:{event_id}:{person.member_id}",
-                    values={"title": event.title, "time": f"{deadline:%m-%d %H:%M}",
-                            "limit": event.choice_limit},
-                    button=(N_("Choose"), OpenChoice(event_id).encode()),
+                await notices.put(
+                    session, to=person.telegram_id, now=now,
+                    lines=[line(N_("Thank you for coming to “{title}”! Mutual choice (互选) is "
+                                   "open until {time}: pick up to {limit} people you would like "
+                                   "to meet again. Only mutual picks are revealed."),
+                                title=event.title, time=f"{deadline:%m-%d %H:%M}",
+                                limit=event.choice_limit)],
+                    buttons=[[notices.Button(N_("Choose"), OpenChoice(event_id).encode())]],
+                    key=f"{CHOICE_OPEN}:{event_id}:{person.member_id}",
                     member_id=person.member_id,
                 )  # fmt: skip
 
@@ -576,22 +560,22 @@ class Events:
             for me, other in ((a, b), (b, a)):
                 if me.telegram_id is None:
                     continue
-                await notifications.put_notice(
-                    session, me.telegram_id,
-                    N_("🎉 A mutual choice! You and {nickname} #{badge} picked each other. "
-                       "Send /matches to get in touch."),
-                    now, key=f"{CHOICE_CLOSE}:{event.id}:{me.member_id}:{other.member_id}",
-                    values={"nickname": other.nickname, "badge": other.badge},
+                await notices.put(
+                    session, to=me.telegram_id, now=now,
+                    lines=[line(N_("🎉 A mutual choice! You and {nickname} #{badge} picked each "
+                                   "other. Send /matches to get in touch."),
+                                nickname=other.nickname, badge=other.badge)],
+                    key=f"{CHOICE_CLOSE}:{event.id}:{me.member_id}:{other.member_id}",
                     member_id=me.member_id,
                 )  # fmt: skip
         if event.created_by is not None:
-            await notifications.put_notice(
-                session, event.created_by,
-                N_("Mutual choice of “{title}” closed: {attendees} attended, {pairs} pair(s), "
-                   "pairing rate {rate}."),
-                now, key=f"{CHOICE_CLOSE}:{event.id}:organiser",
-                values={"title": event.title, "attendees": result.attendees,
-                        "pairs": len(result.pairs), "rate": f"{result.rate:.0%}"},
+            await notices.put(
+                session, to=event.created_by, now=now,
+                lines=[line(N_("Mutual choice of “{title}” closed: {attendees} attended, "
+                               "{pairs} pair(s), pairing rate {rate}."),
+                            title=event.title, attendees=result.attendees,
+                            pairs=len(result.pairs), rate=f"{result.rate:.0%}")],
+                key=f"{CHOICE_CLOSE}:{event.id}:organiser",
             )  # fmt: skip
 
     async def sheet(self, actor: int, event_id: int) -> tuple[Event, list[SheetRow]] | None:
@@ -615,6 +599,7 @@ class Events:
             ]
             by_id = {p.member_id: p for p in people}
             groups = make_groups(attendees, size, seed=event_id)
+            now = self._clock.now()
             for number, group in enumerate(groups, start=1):
                 for attendee in group:
                     registration = await session.scalar(
@@ -624,6 +609,21 @@ class Events:
                         )
                     )
                     registration.group_no = number
+                    person = by_id[attendee.id]
+                    if person.telegram_id is None:
+                        continue
+                    others = "、".join(
+                        f"{by_id[a.id].nickname} #{by_id[a.id].badge}"
+                        for a in group
+                        if a.id != attendee.id
+                    )
+                    await notices.put(
+                        session, to=person.telegram_id, now=now,
+                        lines=[line(N_("You are in group {number} with {people}. Have fun!"),
+                                    number=number, people=others)],
+                        key=f"event_group:{event_id}:{attendee.id}:{now.isoformat()}",
+                        member_id=attendee.id,
+                    )  # fmt: skip
             audit.record(
                 session,
                 actor,
@@ -633,7 +633,8 @@ class Events:
                 event=event_id,
                 size=size,
             )
-            return [[by_id[a.id] for a in group] for group in groups]
+        self._scheduler.wake()
+        return [[by_id[a.id] for a in group] for group in groups]
 
     # Internals
     async def _managed_in(
@@ -657,7 +658,9 @@ class Events:
             district=profile.district if profile else None,
         )
 
-    async def _promote(self, session: AsyncSession, event: Event) -> Person | None:
+    async def _promote(self, session: AsyncSession, event: Event) -> bool:
+        """Give a freed place to the first waiting member who fits the quotas, who is told and
+        gets reminders (all in the caller's transaction). False if nobody could take it."""
         waiting = (
             await session.execute(
                 select(Registration.id, Registration.gender)
@@ -672,45 +675,55 @@ class Events:
             [tuple(w) for w in waiting], _capacity(event), await events.held(session, event.id)
         )
         if chosen is None:
-            return None
+            return False
         registration = await session.get(Registration, chosen)
         registration.status = RegistrationStatus.REGISTERED
+        await session.flush()
         telegram_id = await session.scalar(
             select(Member.telegram_id).where(Member.id == registration.member_id)
         )
-        return Person(registration.member_id, telegram_id, "", registration.badge)
+        if telegram_id is not None:
+            now = self._clock.now()
+            await notices.put(
+                session, to=telegram_id, now=now,
+                lines=[line(N_("Good news: a place at “{title}” freed up and you are now signed "
+                               "up, badge #{badge}. /my_events shows it."),
+                            title=event.title, badge=registration.badge)],
+                key=f"event_promoted:{event.id}:{registration.member_id}:{now.isoformat()}",
+                member_id=registration.member_id,
+            )  # fmt: skip
+            await self._plan_reminders(session, event, registration.member_id, telegram_id)
+        return True
 
-    async def _plan_reminders(self, event: Event, member_id: int, telegram_id: int) -> None:
+    async def _plan_reminders(
+        self, session: AsyncSession, event: Event, member_id: int, telegram_id: int
+    ) -> None:
+        """The member's reminders before the event (replacing any planned), in the caller's
+        transaction; each is dropped if it could not be sent before the event begins."""
         now = self._clock.now()
-        local = event.starts_at.astimezone(self._settings.tz)
         for hours in self._settings.event_reminders:
             due = event.starts_at - timedelta(hours=hours)
             if due <= now:
                 continue  # signed up after this reminder's time: nothing to remind of yet
-            message = (
-                N_("Reminder: “{title}” starts online at {time}.")
-                if event.venue is None
-                else N_("Reminder: “{title}” starts at {time}, {venue}. At the venue, send "
-                        "/checkin and the code the organisers show.")
+            await notices.put(
+                session, to=telegram_id, now=now, due_at=due, expires_at=event.starts_at,
+                lines=reminder_lines(event, hours, self._settings),
+                key=_reminder_key(event.id, member_id, hours), member_id=member_id,
             )  # fmt: skip
-            await notifications.schedule_notice(
-                self._scheduler,
-                telegram_id,
-                message,
-                due,
-                values={
-                    "title": event.title,
-                    "time": f"{local:%m-%d %H:%M}",
-                    "venue": event.venue,
-                },  # fmt: skip
-                key=_reminder_key(event.id, member_id, hours),
-                expires_at=event.starts_at,
-                member_id=member_id,
-            )
 
-    async def _cancel_reminders(self, event_id: int, member_id: int) -> None:
+    async def _cancel_reminders(self, session: AsyncSession, event_id: int, member_id: int) -> None:
         for hours in self._settings.event_reminders:
-            await self._scheduler.cancel(_reminder_key(event_id, member_id, hours))
+            await notices.withdraw(session, _reminder_key(event_id, member_id, hours))
+
+    async def _plan_choice(self, session: AsyncSession, event: Event) -> None:
+        """The mutual choice opens when the event ends and closes a day later."""
+        payload = {"event_id": event.id}
+        await self._scheduler.put(
+            session, CHOICE_OPEN, event.ends_at, payload, key=f"{CHOICE_OPEN}:{event.id}"
+        )
+        await self._scheduler.put(
+            session, CHOICE_CLOSE, event.choice_deadline, payload, key=f"{CHOICE_CLOSE}:{event.id}"
+        )
 
     async def _choosing(
         self, session: AsyncSession, telegram_id: int, event_id: int
@@ -733,6 +746,35 @@ class Events:
 
 def _reminder_key(event_id: int, member_id: int, hours: int) -> str:
     return f"event_reminder:{event_id}:{member_id}:{hours}h"
+
+
+# How long before the start a reminder comes, in words (the common lead times).
+LEAD_TIMES = {1: N_("an hour"), 2: N_("two hours"), 3: N_("three hours"), 6: N_("six hours"),
+              12: N_("twelve hours")}  # fmt: skip
+
+
+def reminder_lines(event: Event, hours: int, settings: Settings) -> list[Line]:
+    """A reminder that says when, as people say it: "tomorrow at 14:00", "in two hours"."""
+    local = event.starts_at.astimezone(settings.tz)
+    values: dict[str, Any] = {"title": event.title, "time": f"{local:%H:%M}",
+                              "date": f"{local:%m-%d}"}  # fmt: skip
+    values["venue"] = translated(N_("online")) if event.venue is None else event.venue
+    if 20 <= hours < 48:
+        first = line(N_("Reminder: “{title}” is tomorrow at {time}, {venue}."), **values)
+    elif hours >= 48:
+        first = line(N_("Reminder: “{title}” is in {days} days, on {date} at {time}, {venue}."),
+                     days=hours // 24, **values)  # fmt: skip
+    else:
+        if hours in LEAD_TIMES:
+            message = N_("Reminder: “{title}” starts in {lead}, at {time}, {venue}.")
+            first = line(message, lead=translated(LEAD_TIMES[hours]), **values)
+        else:
+            message = N_("Reminder: “{title}” starts in {lead} hours, at {time}, {venue}.")
+            first = line(message, lead=hours, **values)
+    if event.venue is None:
+        return [first]
+    return [first, line(N_("When you arrive, send me the check-in code shown at the venue, "
+                           "like this: /checkin 123456"))]  # fmt: skip
 
 
 def _capacity(event: Event) -> Capacity:

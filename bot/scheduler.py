@@ -14,13 +14,18 @@ The rules:
 * **Failures** are retried with exponential back-off up to ``max_attempts``, then marked failed.
 * **A crash during a run** leaves the task running; the next start puts it back to pending and it
   runs again, so task handlers must tolerate a repeated run of an interrupted attempt.
+* **Lanes.** Tasks of a kind that names a lane (notices: their recipient) run one after another
+  in the order they were written; different lanes run at the same time.
+* **Waking.** A service that wrote work due now wakes the scheduler after its commit, so it runs
+  at once rather than at the next poll.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -51,6 +56,7 @@ class DueTask:
 
 
 TaskHandler = Callable[["HuihuiApplication", DueTask], Awaitable[None]]
+Lane = Callable[[DueTask], Hashable]
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class TaskKind:
     max_lateness: timedelta | None
     max_attempts: int
     retry_delay: timedelta
+    lane: Lane | None
 
 
 def is_expired(
@@ -68,6 +75,10 @@ def is_expired(
     if expires_at is not None and now >= expires_at:
         return True
     return max_lateness is not None and now > due_at + max_lateness
+
+
+# Seconds after ``wake`` that a pass starts at the latest.
+WAKE_DELAY = 0.5
 
 
 class Scheduler:
@@ -84,6 +95,10 @@ class Scheduler:
         # Task runs in progress, and passes of run_due (which may still be claiming).
         self._runs: set[asyncio.Task[Any]] = set()
         self._passes: set[asyncio.Task[Any]] = set()
+        self._lanes: weakref.WeakValueDictionary[Hashable, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._wake_timer: asyncio.TimerHandle | None = None
 
     def register(
         self,
@@ -93,10 +108,11 @@ class Scheduler:
         max_lateness: timedelta | None = None,
         max_attempts: int = 3,
         retry_delay: timedelta = timedelta(minutes=1),
+        lane: Lane | None = None,
     ) -> None:
         if kind in self._kinds:
             raise ValueError(f"task kind {kind!r} is already registered")
-        self._kinds[kind] = TaskKind(handler, max_lateness, max_attempts, retry_delay)
+        self._kinds[kind] = TaskKind(handler, max_lateness, max_attempts, retry_delay, lane)
 
     async def start(self, application: HuihuiApplication) -> None:
         self._application = application
@@ -113,6 +129,9 @@ class Scheduler:
         await self.rearm()
 
     def stop(self) -> None:
+        if self._wake_timer is not None:
+            self._wake_timer.cancel()
+            self._wake_timer = None
         self._application = None
 
     async def schedule(
@@ -144,11 +163,56 @@ class Scheduler:
         await self.rearm()
         return task_id
 
+    async def put(
+        self,
+        session: AsyncSession,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        expires_at: datetime | None = None,
+        member_id: int | None = None,
+    ) -> None:
+        """Store a task in the caller's transaction (it exists only if the caller commits);
+        call ``wake()`` after the commit."""
+        if kind not in self._kinds:
+            raise ValueError(f"unknown task kind {kind!r}")
+        await tasks.put(
+            session,
+            kind=kind,
+            due_at=due_at,
+            payload=payload or {},
+            key=key,
+            expires_at=expires_at,
+            now=self._clock.now(),
+            member_id=member_id,
+        )
+
     async def cancel(self, key: str) -> bool:
         async with self._sessionmaker.begin() as session:
             cancelled = await tasks.cancel(session, key)
         await self.rearm()
         return cancelled
+
+    def wake(self) -> None:
+        """Ask for a pass over what is due (after a commit that wrote work due now). It starts
+        once the update being handled is answered (``after_update``), so the member reads the
+        reply before its consequences, or within a moment when no update is being handled."""
+        if self._application is None:
+            return  # not started: the start runs everything due
+        if self._wake_timer is None:
+            self._wake_timer = asyncio.get_running_loop().call_later(WAKE_DELAY, self.after_update)
+
+    def after_update(self) -> None:
+        """Start the pass ``wake`` asked for, if any."""
+        if self._wake_timer is None:
+            return
+        self._wake_timer.cancel()
+        self._wake_timer = None
+        wake = asyncio.get_running_loop().create_task(self.run_due())
+        self._passes.add(wake)
+        wake.add_done_callback(self._passes.discard)
 
     async def next_due_at(self) -> datetime | None:
         async with self._sessionmaker() as session:
@@ -187,7 +251,11 @@ class Scheduler:
             claimed = [
                 task for task in await asyncio.gather(*(self._claim(t) for t in batch)) if task
             ]
-            runs = [asyncio.create_task(self._run(task)) for task in claimed]
+            lanes: dict[Hashable, list[DueTask]] = {}
+            for task in claimed:
+                lane = self._kinds[task.kind].lane
+                lanes.setdefault((task.kind, lane(task)) if lane else task.id, []).append(task)
+            runs = [asyncio.create_task(self._run_lane(key, run)) for key, run in lanes.items()]
             self._runs.update(runs)
             for run in runs:
                 run.add_done_callback(self._runs.discard)
@@ -226,6 +294,14 @@ class Scheduler:
                 return None
             return task if await tasks.claim(session, task.id, now) else None
 
+    async def _run_lane(self, key: Hashable, lane: list[DueTask]) -> None:
+        lock = self._lanes.get(key)
+        if lock is None:
+            lock = self._lanes[key] = asyncio.Lock()
+        async with lock:
+            for task in lane:
+                await self._run(task)
+
     async def _run(self, task: DueTask) -> None:
         kind = self._kinds[task.kind]
         application = self._application
@@ -235,7 +311,7 @@ class Scheduler:
                 raise RuntimeError("scheduler is not started")
             await kind.handler(application, task)
         except Exception as exc:  # noqa: BLE001 - one failing task must not stop the others
-            error = type(exc).__name__
+            error = type(exc.__cause__ or exc).__name__
             _LOGGER.error(
                 "scheduled task %d (%s) failed: %s", task.id, task.kind, error, exc_info=False
             )

@@ -24,8 +24,8 @@ from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
 from bot.i18n import N_, Translator, translator
 from bot.profile_card import option_text, render_card
 from bot.statistics import ScopeStats, as_table, scope_stats
+from bot.verification_texts import comparison
 from conversations.common import buttons, on_press, pressed, say
-from conversations.onboarding.verify import comparison
 from storage.models import Role
 
 if TYPE_CHECKING:

@@ -12,9 +12,8 @@ from telegram.ext import CommandHandler, filters
 from bot.context import HuihuiContext
 from bot.domain.buttons import ChoiceDone, ChoosePerson, JoinEvent, LeaveEvent, OpenChoice, parse
 from bot.domain.events import Refusal
-from bot.event_texts import PROMOTED, event_card, signup_button
-from bot.i18n import N_, translator
-from bot.notifications import tell
+from bot.event_texts import event_card, signup_button
+from bot.i18n import N_
 from conversations.common import buttons, in_rows, on_press, pressed, say
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ async def leave(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     await query.answer()
-    done, promoted = await context.services.events.withdraw(
+    done = await context.services.events.withdraw(
         update.effective_user.id, pressed(update, LeaveEvent).event
     )
     if not done:
@@ -103,13 +102,6 @@ async def leave(update: Update, context: HuihuiContext) -> None:
         return
     await query.edit_message_reply_markup(None)
     await say(update, context, _("You have withdrawn. Thank you for letting us know."))
-    if promoted is not None:
-        _p = translator(await context.services.languages.resolve_id(promoted))
-        await tell(
-            context.bot,
-            promoted,
-            _p(PROMOTED),
-        )
 
 
 async def check_in(update: Update, context: HuihuiContext) -> None:

@@ -24,9 +24,8 @@ from bot.domain.buttons import (
 from bot.domain.events import parse_capacity
 from bot.domain.free_text import Invalid, parse_id
 from bot.domain.when import parse_when
-from bot.event_texts import PROMOTED, local_time
-from bot.i18n import N_, translator
-from bot.notifications import tell
+from bot.event_texts import local_time
+from bot.i18n import N_
 from conversations.admin import refuse
 from conversations.common import buttons, on_press, pressed, say
 
@@ -189,21 +188,6 @@ async def groups(update: Update, context: HuihuiContext) -> None:
         for number, group in enumerate(table, start=1)
     ]
     await say(update, context, "\n".join(lines))
-    for number, group in enumerate(table, start=1):
-        for person in group:
-            if person.telegram_id is None:
-                continue
-            others = "、".join(f"{p.nickname} #{p.badge}" for p in group if p is not person)
-            _m = translator(await context.services.languages.resolve_id(person.telegram_id))
-            await tell(
-                context.bot,
-                person.telegram_id,
-                _m(
-                    N_("You are in group {number} with {people}. Have fun!"),
-                    number=number,
-                    people=others,
-                ),
-            )
 
 
 async def cancel_event(update: Update, context: HuihuiContext) -> None:
@@ -256,14 +240,10 @@ async def edit(update: Update, context: HuihuiContext) -> None:
         )
     elif parts[1] == "places":
         capacity = parse_capacity(parts[2])
-        promoted: list[int] = []
         if capacity is None:
             result = "bad_places"
         else:
-            result, promoted = await services.events.set_places(actor, event_id, capacity)
-        for telegram_id in promoted:
-            _p = translator(await services.languages.resolve_id(telegram_id))
-            await tell(context.bot, telegram_id, _p(PROMOTED))
+            result = await services.events.set_places(actor, event_id, capacity)
     else:
         result = await services.events.edit(actor, event_id, parts[1], parts[2])
     if isinstance(result, Invalid):

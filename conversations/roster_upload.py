@@ -8,14 +8,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import TelegramError
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import MessageHandler, filters
 
 from bot.context import HuihuiContext
-from bot.domain.buttons import CancelImport, ImportInto, parse
 from bot.domain import N_, free_text
+from bot.domain.buttons import CancelImport, ImportInto, parse
 from bot.domain.roster_file import MAX_FILE_BYTES, BadRow, RosterFileError
 from bot.i18n import Translator
 from bot.roster_import import check_file, import_roster
@@ -59,8 +59,13 @@ async def received(update: Update, context: HuihuiContext) -> None:
     name = free_text.clean(document.file_name or "", single_line=True)[:100] or "roster.csv"
     if (document.file_size or 0) > MAX_FILE_BYTES:
         # Checked before downloading: Telegram says how large the file is.
-        await _cannot_import(update, context, RosterFileError(
-            N_("the file is larger than {maximum} MB"), maximum=MAX_FILE_BYTES // 1_000_000))
+        await _cannot_import(
+            update,
+            context,
+            RosterFileError(
+                N_("the file is larger than {maximum} MB"), maximum=MAX_FILE_BYTES // 1_000_000
+            ),
+        )
         return  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
         try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.notifications import KIND, schedule_notice
+from bot import notices
+from bot.notices import KIND
 from bot.sandbox import Sandbox
 from storage.models import ScheduledTask, TaskStatus
 
@@ -24,10 +26,26 @@ async def task_rows(sb: Sandbox) -> list[ScheduledTask]:
         return list(rows.all())
 
 
+_KEYS = itertools.count()
+
+
+async def schedule_notice(
+    sb: Sandbox, telegram_id: int, text: str, due_at, *, key: str | None = None, **options
+) -> int:
+    """A notice due at a time, as services write them (in a transaction of their own here)."""
+    key = key or f"test:{next(_KEYS)}"
+    async with sb.app.services.db.begin() as session:
+        await notices.put(
+            session, to=telegram_id, lines=[notices.line(text)], now=sb.clock.now(),
+            due_at=due_at, key=key, **options,
+        )  # fmt: skip
+    await sb.app.services.scheduler.rearm()
+    async with sb.app.services.db() as session:
+        return await session.scalar(select(ScheduledTask.id).where(ScheduledTask.key == key))
+
+
 async def notice_in(sb: Sandbox, member, delay: timedelta, **options) -> int:
-    return await schedule_notice(
-        sb.app.services.scheduler, member.id, NOTICE, sb.clock.now() + delay, **options
-    )
+    return await schedule_notice(sb, member.id, NOTICE, sb.clock.now() + delay, **options)
 
 
 async def test_work_runs_when_due_and_only_once(sandbox: Sandbox) -> None:
@@ -47,10 +65,9 @@ async def test_work_runs_when_due_and_only_once(sandbox: Sandbox) -> None:
 
 async def test_due_work_runs_in_order_as_time_passes(sandbox: Sandbox) -> None:
     alice = sandbox.user("小王")
-    scheduler = sandbox.app.services.scheduler
     start = sandbox.clock.now()
     for hours, text in ((3, "Cancelled. Nothing was sent."), (1, "Here is what I can do:")):
-        await schedule_notice(scheduler, alice.id, text, start + timedelta(hours=hours))
+        await schedule_notice(sandbox, alice.id, text, start + timedelta(hours=hours))
     await sandbox.advance(timedelta(hours=5))
     assert alice.texts() == ["我可以帮你做这些：", "已取消，没有发送任何内容。"]
 
@@ -106,7 +123,7 @@ async def test_failing_work_is_retried_with_back_off_then_given_up(sandbox: Sand
     await notice_in(sandbox, alice, timedelta(minutes=10))
     await sandbox.advance(timedelta(minutes=10))
     assert alice.texts() == []
-    await sandbox.advance(timedelta(minutes=3))  # retried after 1 min, then after 2 more
+    await sandbox.advance(timedelta(seconds=15))  # retried after 5 s, then after 10 more
     assert alice.texts() == [NOTICE_ZH]
     [task] = await task_rows(sandbox)
     assert (task.status, task.attempts) == (TaskStatus.DONE, 3)
@@ -117,7 +134,7 @@ async def test_failing_work_is_retried_with_back_off_then_given_up(sandbox: Sand
     failed = (await task_rows(sandbox))[-1]
     assert (failed.status, failed.attempts, failed.last_error) == (
         TaskStatus.FAILED,
-        3,
+        6,
         "NetworkError",
     )
 

@@ -163,7 +163,9 @@ def _find_header(rows: Iterator[tuple[int, list[str]]]) -> dict[str, tuple[int, 
     if not read:
         raise RosterFileError(N_("the file is empty or has no header row"))
     missing = [HEADERS[field][0] for field in REQUIRED if field not in best]
-    raise RosterFileError(N_("the header lacks the column(s) {columns}"), columns="、".join(missing))
+    raise RosterFileError(
+        N_("the header lacks the column(s) {columns}"), columns="、".join(missing)
+    )
 
 
 def _columns(header: list[str]) -> dict[str, tuple[int, str]]:

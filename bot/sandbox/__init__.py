@@ -154,6 +154,8 @@ class Sandbox:
         app = self.app
         update = Update.de_json(update_json, app.bot)
         await app.update_processor.process_update(update, app.process_update(update))
+        # Notices the update caused go out at once, as they would a moment later in production.
+        await app.services.scheduler.wait_idle()
 
     async def advance(self, delta: timedelta) -> None:
         """Move the clock forward; scheduled work falling due on the way runs in due order."""

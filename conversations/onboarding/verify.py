@@ -14,11 +14,11 @@ from bot.domain import free_text
 from bot.domain.buttons import ApproveVerification, RejectVerification, RetryVerification
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Step
 from bot.domain.text import normalise_member_number, normalise_phone
-from bot.domain.verification import Claim, Outcome, Reason
-from bot.i18n import Translator, translator
+from bot.domain.verification import Claim, Outcome
+from bot.i18n import translator
 from bot.onboarding import Verification
+from bot.verification_texts import comparison, reason_texts
 from conversations.common import buttons, say, scratch
-from storage.models import RosterEntry, VerificationAttempt
 
 _LOGGER = logging.getLogger(__name__)
 RETRY = RetryVerification()
@@ -27,18 +27,6 @@ FIELDS = {
     Step.MEMBER_NUMBER: free_text.MEMBER_NUMBER,
     Step.EMPLOYER: free_text.EMPLOYER,
 }
-
-
-def reason_texts(_: Translator) -> dict[Reason, str]:
-    return {
-        Reason.NUMBER_UNKNOWN: _("The member number is not on your union's roster."),
-        Reason.NUMBER_TAKEN: _("This member number is already linked to another account."),
-        Reason.NAME_DIFFERS: _("The name does not match the roster."),
-        Reason.NAME_CLOSE: _("The name is close to, but not the same as, the roster's."),
-        Reason.EMPLOYER_DIFFERS: _("The employer does not match the roster."),
-        Reason.EMPLOYER_CLOSE: _("The employer is written differently from the roster."),
-        Reason.PHONE_DIFFERS: _("The phone number differs from the roster's."),
-    }
 
 
 async def ask(update: Update, context: HuihuiContext, step: Step) -> None:
@@ -199,24 +187,6 @@ async def _locked(update: Update, context: HuihuiContext, until: datetime | None
             time=local.strftime("%Y-%m-%d %H:%M"),
         ),
     )
-
-
-def comparison(_: Translator, attempt: VerificationAttempt, entry: RosterEntry | None) -> str:
-    """What the member entered beside the roster entry, and what differs — for reviewers."""
-    lines = _(
-        "Entered: {name} · {number} · {employer} · {phone}\n"
-        "Roster: {roster_name} · {number} · {roster_employer} · {roster_phone}",
-        name=attempt.real_name,
-        number=attempt.member_number,
-        employer=attempt.employer,
-        phone=attempt.phone or "—",
-        roster_name=entry.real_name if entry else "—",
-        roster_employer=entry.employer if entry else "—",
-        roster_phone=entry.phone if entry and entry.phone else "—",
-    )
-    texts = reason_texts(_)
-    differences = [f"• {texts[r]}" for r in attempt.reasons if r in texts]
-    return "\n".join([lines, *differences])
 
 
 async def _ask_reviewers(context: HuihuiContext, result: Verification) -> None:

@@ -180,7 +180,8 @@ def test_cli_loads_units_and_imports_a_roster_reporting_bad_rows(tmp_path: Path)
 async def test_the_command_line_cannot_move_entries_out_of_other_unions(db, tmp_path) -> None:
     from tests.helpers import XUHUI
 
-    await import_roster(db, SystemClock(), csv_file(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n"), PUDONG)  # fmt: skip
+    first = csv_file(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n")
+    await import_roster(db, SystemClock(), first, PUDONG)
     report = await import_roster(
         db,
         SystemClock(),

@@ -96,10 +96,11 @@ async def test_an_upload_never_moves_or_changes_another_unions_entries(
         organisers={PUDONG: [pudong_organiser.id], XUHUI: [xuhui_organiser.id]},
     )
     await sign_up(member, wang)
+    columns = (RosterEntry.member_number, RosterEntry.unit_id, RosterEntry.real_name,
+               RosterEntry.phone, RosterEntry.member_id)  # fmt: skip
     async with sandbox.app.services.db() as session:
-        before = [tuple(r) for r in await session.execute(select(
-            RosterEntry.member_number, RosterEntry.unit_id, RosterEntry.real_name,
-            RosterEntry.phone, RosterEntry.member_id).order_by(RosterEntry.member_number))]  # fmt: skip
+        query = select(*columns).order_by(RosterEntry.member_number)
+        before = [tuple(r) for r in await session.execute(query)]
     await xuhui_organiser.send_document(roster(
         tmp_path, "姓名,会员号,工作单位,手机\n冒名,PD001,徐汇某单位,13900000009\n"
         "冒名二,PD002,徐汇某单位,13900000008\n真会员,XH001,徐汇某单位,\n"))  # fmt: skip
@@ -109,10 +110,8 @@ async def test_an_upload_never_moves_or_changes_another_unions_entries(
     assert "第 2 行：会员号 PD001 属于你管辖范围以外的工会，未作改动" in report
     assert "第 3 行：会员号 PD002 属于你管辖范围以外的工会，未作改动" in report
     async with sandbox.app.services.db() as session:
-        after = [tuple(r) for r in await session.execute(select(
-            RosterEntry.member_number, RosterEntry.unit_id, RosterEntry.real_name,
-            RosterEntry.phone, RosterEntry.member_id).where(
-                RosterEntry.member_number != "XH001").order_by(RosterEntry.member_number))]  # fmt: skip
+        query = query.where(RosterEntry.member_number != "XH001")
+        after = [tuple(r) for r in await session.execute(query)]
     assert after == before
     assert (await numbers(sandbox))["XH001"] == XUHUI
     # 徐汇's review queue never sees 浦东's members.

@@ -14,9 +14,13 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import notices
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain import N_
 from bot.domain.units import subtree
+from bot.notices import line
+from bot.scheduler import Scheduler
 from storage import audit, matching, profiles, units
 from storage.models import (
     AuditEntry,
@@ -62,13 +66,28 @@ class Moderation:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+# What the member is told of an organiser's decision on reports about them.
+MODERATION_NOTICES = {
+    "warn": N_("Your union has received reports about your profile. Please keep to the rules "
+               "of 会会: be truthful, single and respectful."),
+    "suspend": N_("Your union has suspended your profile after reports: nobody is shown it. "
+                  "Please contact your union."),
+    "lift": N_("Your union has lifted the suspension: your profile can be shown again."),
+}  # fmt: skip
+
+
 class Administration:
     def __init__(
-        self, db: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        scheduler: Scheduler,
     ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
+        self._scheduler = scheduler
 
     async def authority(self, session: AsyncSession, telegram_id: int) -> Authority:
         tree = await units.parents(session)
@@ -230,7 +249,14 @@ class Administration:
                 await session.flush()
                 await matching.refresh_profile(session, member_id, now)
             audit.record(session, actor, action, member.unit_id, now, member=member_id)
-            return Moderation("done", member.telegram_id)
+            if action in MODERATION_NOTICES and member.telegram_id is not None:
+                await notices.put(
+                    session, to=member.telegram_id, now=now, member_id=member.id,
+                    lines=[line(MODERATION_NOTICES[action])],
+                    key=f"moderation:{member.id}:{action}:{now.isoformat()}",
+                )  # fmt: skip
+        self._scheduler.wake()
+        return Moderation("done", member.telegram_id)
 
     async def audit_log(self, actor: int, limit: int = 20) -> list[AuditEntry] | None:
         if actor not in self._settings.superadmins:

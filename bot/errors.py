@@ -49,6 +49,11 @@ async def on_error(update: object, context: HuihuiContext) -> None:
         return
     kind = "button" if update.callback_query else "message" if update.effective_message else "other"
     _LOGGER.error("update %d (%s) failed: %s", update.update_id, kind, describe(context.error))
+    if update.callback_query is not None:
+        try:  # the member's button would spin until Telegram gives up on it
+            await update.callback_query.answer()
+        except TelegramError:
+            pass  # it was answered before the fault
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return

@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import follow_ups
+from bot import follow_ups, match_notices
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import History, Reason, Suggestion, rank
+from bot.domain.members import may_report, may_use_suggestions
+from bot.match_notices import Contact, contact_of, tell_match
+from bot.scheduler import Scheduler
 from storage import matching, members, profiles
 from storage.models import (
     Block,
@@ -28,6 +31,7 @@ from storage.models import (
     SuggestionReview,
 )
 
+REPORTS_PER_DAY = 10
 POOL_SIZE = 200  # candidates sampled per card; the engine picks the best
 EXPOSURE_WINDOW = timedelta(days=7)
 EXPOSURE_CAP = 30
@@ -48,27 +52,22 @@ class Card:
 
 
 @dataclass(frozen=True)
-class Contact:
-    member_id: int
-    telegram_id: int
-    nickname: str
-    username: str | None
-
-
-@dataclass(frozen=True)
 class Outcome:
-    status: str  # liked, skipped, matched, gone, already_decided
-    me: Contact | None = None
-    other: Contact | None = None
+    status: str  # liked, skipped, matched, gone, already_decided, not_allowed
 
 
 class Matchmaking:
     def __init__(
-        self, db: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        scheduler: Scheduler,
     ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
+        self._scheduler = scheduler
         self._pair_locks: dict[tuple[int, int], asyncio.Lock] = {}
 
     def _year(self) -> int:
@@ -187,13 +186,20 @@ class Matchmaking:
                 self._pair_locks.pop(key, None)
 
     async def _decide(self, me: int, candidate_id: int, liked: bool) -> Outcome:
+        """One transaction: the decision, and for a mutual like the match, its check-ins and
+        the notices to both (delivered after the commit by the notice sender)."""
         now = self._clock.now()
         async with self._db.begin() as session:
+            member = await session.get(Member, me)
+            if member is None or not may_use_suggestions(member):
+                return Outcome("not_allowed")
+            if not await matching.was_shown(session, me, candidate_id):
+                return Outcome("gone")  # a card never shown: a forged button
             candidate = await matching.profile_row(session, candidate_id)
             if (
                 candidate is None
                 or not candidate["eligible"]
-                or await _blocked(session, me, candidate_id)
+                or await matching.blocked(session, me, candidate_id)
             ):
                 return Outcome("gone")
             previous = await session.get(MatchDecision, (me, candidate_id))
@@ -205,34 +211,42 @@ class Matchmaking:
             if not liked:
                 return Outcome("skipped")
             reverse = await session.get(MatchDecision, (candidate_id, me))
-            if (
-                reverse is None
-                or not reverse.liked
-                or await matching.matched(session, me, candidate_id)
-            ):
+            if reverse is None or not reverse.liked:
                 return Outcome("liked")
-            await follow_ups.record_match(session, me, candidate_id, "mutual_like", now)
-            return Outcome(
-                "matched", await contact_of(session, me), await contact_of(session, candidate_id)
-            )
+            match = await follow_ups.record_match(session, me, candidate_id, "mutual_like", now)
+            if match is None:
+                return Outcome("liked")
+            await tell_match(session, match, now)
+        self._scheduler.wake()
+        return Outcome("matched")
 
     async def block(self, telegram_id: int, candidate_id: int) -> bool:
+        """Block a member the blocker has met (a card or a match); True if newly blocked."""
         async with self._db.begin() as session:
             me = await _me_facing(session, telegram_id, candidate_id)
-            if me is None:
+            if me is None or not await _have_met(session, me.id, candidate_id):
                 return False
-            if await session.get(Block, (me.id, candidate_id)) is None:
-                session.add(
-                    Block(blocker_id=me.id, blocked_id=candidate_id, created_at=self._clock.now())
-                )
+            if await session.get(Block, (me.id, candidate_id)) is not None:
+                return False
+            session.add(
+                Block(blocker_id=me.id, blocked_id=candidate_id, created_at=self._clock.now())
+            )
             return True
 
     async def report(self, telegram_id: int, candidate_id: int, reason: str) -> bool:
-        """File a report for the organisers and never show the two to each other again."""
+        """File a report for the organisers and never show the two to each other again. Only a
+        verified member who has met the other may report, once per member, a few a day."""
         now = self._clock.now()
         async with self._db.begin() as session:
             me = await _me_facing(session, telegram_id, candidate_id)
-            if me is None:
+            if (
+                me is None
+                or not may_report(me)
+                or not await _have_met(session, me.id, candidate_id)
+                or await matching.reported(session, me.id, candidate_id)
+                or await matching.reports_since(session, me.id, now - timedelta(days=1))
+                >= REPORTS_PER_DAY
+            ):
                 return False
             session.add(
                 Report(reporter_id=me.id, reported_id=candidate_id, reason=reason,
@@ -244,6 +258,36 @@ class Matchmaking:
                                   created_at=now)
                 )  # fmt: skip
             return True
+
+    async def share_contact(self, telegram_id: int, phone_number: str, name: str) -> int:
+        """The member shares their contact with the matches who asked; how many got it."""
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return 0
+            shared = await match_notices.share_contact(
+                session, me, phone_number, name, self._clock.now()
+            )
+        self._scheduler.wake()
+        return shared
+
+    async def ask_contact(self, telegram_id: int, partner_id: int) -> bool:
+        """Ask a match without a username to share a contact; False if not a match."""
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if (
+                me is None
+                or not await matching.matched(session, me.id, partner_id)
+                or await matching.blocked(session, me.id, partner_id)
+            ):
+                return False
+            asked = await contact_of(session, partner_id)
+            requester = await contact_of(session, me.id)
+            if asked is None or requester is None:
+                return False
+            await match_notices.ask_for_contact(session, asked, requester, self._clock.now())
+        self._scheduler.wake()
+        return True
 
     async def digest_counts(self) -> list[tuple[int, int]]:
         """(Telegram id, suggestions waiting today) for every opted-in member who has some."""
@@ -287,7 +331,7 @@ class Matchmaking:
             found = []
             for match in rows:
                 other = match.member_b if match.member_a == me.id else match.member_a
-                if not await _blocked(session, me.id, other):
+                if not await matching.blocked(session, me.id, other):
                     contact = await contact_of(session, other)
                     if contact is not None:
                         found.append(contact)
@@ -302,23 +346,8 @@ async def _me_facing(session: AsyncSession, telegram_id: int, other: int) -> Mem
     return me
 
 
-async def _blocked(session: AsyncSession, a: int, b: int) -> bool:
-    return (
-        await session.scalar(
-            select(Block.blocker_id).where(
-                or_(
-                    and_(Block.blocker_id == a, Block.blocked_id == b),
-                    and_(Block.blocker_id == b, Block.blocked_id == a),
-                )
-            )
-        )
-    ) is not None
-
-
-async def contact_of(session: AsyncSession, member_id: int) -> Contact | None:
-    member = await session.get(Member, member_id)
-    if member is None or member.telegram_id is None:
-        return None
-    answers = await profiles.answers(session, member_id)
-    nickname = answers["nickname"].value if "nickname" in answers else "?"
-    return Contact(member_id, member.telegram_id, nickname, member.username)
+async def _have_met(session: AsyncSession, me: int, other: int) -> bool:
+    """The member was shown the other's card, or they matched."""
+    return await matching.was_shown(session, me, other) or await matching.matched(
+        session, me, other
+    )

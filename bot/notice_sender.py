@@ -29,8 +29,10 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.i18n import N_, Translator, translator
-from bot.notices import KIND
+from bot.notices import KIND, RENDERED
+from bot.profile_card import render_card
 from bot.scheduler import DueTask, Scheduler
+from bot.verification_texts import comparison
 from storage.models import Member
 
 if TYPE_CHECKING:
@@ -43,9 +45,24 @@ _GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't 
 MAX_ATTEMPTS = 6
 RETRY_DELAY = timedelta(seconds=5)
 
-# Renderers add to a notice's text from its data, in the recipient's language (a profile card).
+# Renderers write part of a notice from its data, in the recipient's language, when it is sent.
 Renderer = Callable[["Services", Translator, dict[str, Any]], Awaitable[str]]
-RENDERERS: dict[str, Renderer] = {}
+
+
+async def _card(services: Services, _: Translator, data: dict[str, Any]) -> str:
+    """A member's profile card as it reads now."""
+    answers = await services.onboarding.answers(int(data["member_id"]))
+    year = services.clock.now().astimezone(services.settings.tz).year
+    return render_card(answers, services.onboarding.questionnaire, _, year)
+
+
+async def _verification(services: Services, _: Translator, data: dict[str, Any]) -> str:
+    """A claim beside the roster entry, for a reviewer."""
+    found = await services.onboarding.attempt_for_review(int(data["attempt_id"]))
+    return comparison(_, *found) if found else ""
+
+
+RENDERERS: dict[str, Renderer] = {"card": _card, "verification": _verification}
 
 
 class Verdict(enum.StrEnum):
@@ -85,9 +102,13 @@ async def compose(
     services: Services, payload: dict[str, Any], _: Translator
 ) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup | None]:
     """A notice's text and buttons in one language."""
-    text = "\n".join(_(message, **render_values(values, _)) for message, values in payload["lines"])
-    if (render := payload.get("render")) is not None:
-        text = await RENDERERS[render](services, _, payload.get("data", {})) + text
+    parts = []
+    for message, values in payload["lines"]:
+        if message == RENDERED:
+            parts.append(await RENDERERS[payload["render"]](services, _, payload.get("data", {})))
+        else:
+            parts.append(_(message, **render_values(values, _)))
+    text = "\n".join(parts)
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
     if payload.get("buttons"):
         markup = InlineKeyboardMarkup(
@@ -128,6 +149,10 @@ async def send_notice(application: HuihuiApplication, task: DueTask) -> None:
     _ = translator(await services.languages.resolve_id(to))
     text, markup = await compose(services, payload, _)
     try:
+        if contact := payload.get("contact"):
+            await application.bot.send_contact(
+                to, phone_number=contact["phone_number"], first_name=contact["first_name"]
+            )
         await application.bot.send_message(to, text, reply_markup=markup)
     except TelegramError as error:
         verdict = classify(error)

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import tasks
 
 KIND = "notice"
+# A line that stands for what the notice's renderer writes (a profile card), in its place.
+RENDERED = "@rendered"
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,14 @@ async def put(
     expires_at: datetime | None = None,
     render: str | None = None,
     data: Mapping[str, Any] | None = None,
+    contact: Mapping[str, str] | None = None,
 ) -> None:
     """Write a notice to Telegram user ``to`` in the caller's transaction. The key makes it
     once-only: writing it again changes a notice not yet sent and never repeats a sent one.
 
     ``ask_contact`` puts Telegram's share-my-contact button under it; ``render`` names a
     renderer of the notice sender that adds to the text (a profile card) from ``data``.
+    ``contact`` (phone_number, first_name) is sent as a contact card before the text.
     ``member_id``: the member the notice is about, whose data erasure removes it."""
     payload: dict[str, Any] = {
         "to": to,
@@ -84,6 +88,8 @@ async def put(
     if render is not None:
         payload["render"] = render
         payload["data"] = dict(data or {})
+    if contact is not None:
+        payload["contact"] = dict(contact)
     await tasks.put(
         session,
         kind=KIND,

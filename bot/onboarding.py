@@ -10,10 +10,28 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import notices
 from bot.clock import Clock
+from bot.domain import N_
+from bot.domain.buttons import (
+    ApproveVerification,
+    ContinueOnboarding,
+    RejectVerification,
+    RetryVerification,
+)
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Progress
 from bot.domain.questions import Question
-from bot.domain.verification import Claim, Decision, Outcome, Reason, RosterRecord, decide
+from bot.domain.verification import (
+    REJECTION_REASONS,
+    Claim,
+    Decision,
+    Outcome,
+    Reason,
+    RosterRecord,
+    decide,
+)
+from bot.notices import line
+from bot.scheduler import Scheduler
 from storage import audit, matching, members, profiles, roster, units, verification
 from storage.models import Member, RosterEntry, VerificationAttempt
 
@@ -25,8 +43,6 @@ class Verification:
     decision: Decision
     attempt_id: int
     attempts_left: int
-    # Who is asked to review a pending case (Telegram ids).
-    reviewers: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class Review:
 
     status: str  # approved, rejected, already_reviewed, not_allowed, number_taken
     member_telegram_id: int | None = None
+    member_id: int | None = None
 
 
 class Onboarding:
@@ -44,9 +61,11 @@ class Onboarding:
         clock: Clock,
         superadmins: frozenset[int],
         questionnaire: Sequence[Question],
+        scheduler: Scheduler,
     ) -> None:
         self._db = db
         self._clock = clock
+        self._scheduler = scheduler
         self._superadmins = superadmins
         self.questionnaire = tuple(questionnaire)
 
@@ -126,17 +145,14 @@ class Onboarding:
             session.add(attempt)
             if decision.outcome == Outcome.VERIFIED:
                 await _mark_verified(session, member_id, entry, now)  # type: ignore[arg-type]
-            reviewers: tuple[int, ...] = ()
-            if decision.outcome == Outcome.PENDING:
-                reviewers = tuple(await units.organisers_for(session, entry.unit_id))  # type: ignore[union-attr]
             await session.flush()
+            if decision.outcome == Outcome.PENDING:
+                reviewers = await units.organisers_for(session, entry.unit_id)  # type: ignore[union-attr]
+                for reviewer in reviewers or sorted(self._superadmins):
+                    await _ask_reviewer(session, reviewer, attempt.id, now)
             used = await verification.count_since(session, member_id, now - ATTEMPT_WINDOW)
-        return Verification(
-            decision,
-            attempt.id,
-            max(0, MAX_ATTEMPTS_PER_DAY - used),
-            reviewers or tuple(sorted(self._superadmins)),
-        )
+        self._scheduler.wake()
+        return Verification(decision, attempt.id, max(0, MAX_ATTEMPTS_PER_DAY - used))
 
     async def attempt_for_review(
         self, attempt_id: int
@@ -152,37 +168,49 @@ class Onboarding:
             )
             return attempt, entry
 
-    async def review(self, attempt_id: int, reviewer: int, approve: bool) -> Review:
+    async def review(
+        self, attempt_id: int, reviewer: int, approve: bool, reason: str | None = None
+    ) -> Review:
         """A reviewer's decision on a pending attempt; their right to decide is checked here,
-        every time, from the database — never taken from the button."""
-        now = self._clock.now()
+        every time, from the database — never taken from the button. The member is told in
+        the same transaction (with the reason, when rejected)."""
         async with self._db.begin() as session:
-            attempt = await session.get(VerificationAttempt, attempt_id)
-            entry = (
-                await session.get(RosterEntry, attempt.roster_entry_id)
-                if attempt and attempt.roster_entry_id
-                else None
-            )
-            if attempt is None or entry is None:
-                return Review("already_reviewed")
-            if not await self._may_review(session, reviewer, entry.unit_id):
-                return Review("not_allowed")
-            member = await session.get(Member, attempt.member_id)
-            telegram_id = member.telegram_id if member else None
-            if attempt.outcome != Outcome.PENDING or member is None:
-                return Review("already_reviewed", telegram_id)
-            attempt.reviewed_by, attempt.reviewed_at = reviewer, now
-            action = "approve_verification" if approve else "reject_verification"
-            audit.record(session, reviewer, action, entry.unit_id, now, attempt=attempt.id)
-            if not approve:
-                attempt.outcome = "rejected_on_review"
-                return Review("rejected", telegram_id)
-            if not await roster.bind(session, entry.id, member.id):
-                attempt.outcome = "rejected_on_review"
-                return Review("number_taken", telegram_id)
-            attempt.outcome = "approved_on_review"
-            await _mark_verified(session, member.id, entry, now)
-            return Review("approved", telegram_id)
+            review = await self._review(session, attempt_id, reviewer, approve)
+            if review.status in ("approved", "rejected", "number_taken") and review.member_id:
+                await _tell_member(session, review, reason, self._clock.now())
+        self._scheduler.wake()
+        return review
+
+    async def _review(
+        self, session: AsyncSession, attempt_id: int, reviewer: int, approve: bool
+    ) -> Review:
+        now = self._clock.now()
+        attempt = await session.get(VerificationAttempt, attempt_id)
+        entry = (
+            await session.get(RosterEntry, attempt.roster_entry_id)
+            if attempt and attempt.roster_entry_id
+            else None
+        )
+        if attempt is None or entry is None:
+            return Review("already_reviewed")
+        if not await self._may_review(session, reviewer, entry.unit_id):
+            return Review("not_allowed")
+        member = await session.get(Member, attempt.member_id)
+        telegram_id = member.telegram_id if member else None
+        if attempt.outcome != Outcome.PENDING or member is None:
+            return Review("already_reviewed", telegram_id)
+        attempt.reviewed_by, attempt.reviewed_at = reviewer, now
+        action = "approve_verification" if approve else "reject_verification"
+        audit.record(session, reviewer, action, entry.unit_id, now, attempt=attempt.id)
+        if not approve:
+            attempt.outcome = "rejected_on_review"
+            return Review("rejected", telegram_id, member.id)
+        if not await roster.bind(session, entry.id, member.id):
+            attempt.outcome = "rejected_on_review"
+            return Review("number_taken", telegram_id, member.id)
+        attempt.outcome = "approved_on_review"
+        await _mark_verified(session, member.id, entry, now)
+        return Review("approved", telegram_id, member.id)
 
     async def pledge(self, member_id: int) -> None:
         async with self._db.begin() as session:
@@ -228,3 +256,39 @@ async def _mark_verified(
     member = await session.get(Member, member_id)
     assert member is not None
     member.verified_at, member.unit_id = now, entry.unit_id
+
+
+async def _ask_reviewer(
+    session: AsyncSession, reviewer: int, attempt_id: int, now: datetime
+) -> None:
+    await notices.put(
+        session, to=reviewer, now=now, render="verification", data={"attempt_id": attempt_id},
+        lines=[line(N_("A member asks to be verified and is close to, but not the same as, the "
+                       "roster.")), line(""), line(notices.RENDERED)],
+        buttons=[[notices.Button(N_("Approve"), ApproveVerification(attempt_id).encode()),
+                  notices.Button(N_("Reject"), RejectVerification(attempt_id).encode())]],
+        key=f"review_request:{attempt_id}:{reviewer}",
+    )  # fmt: skip
+
+
+async def _tell_member(
+    session: AsyncSession, review: Review, reason: str | None, now: datetime
+) -> None:
+    """The member hears the reviewer's decision: go on, or why not and try again."""
+    assert review.member_telegram_id is not None and review.member_id is not None
+    if review.status == "approved":
+        lines = [line(N_("✅ Your union has confirmed your membership. Let's continue."))]
+        button = notices.Button(N_("Continue"), ContinueOnboarding().encode())
+    else:
+        could_not = N_(
+            "Your union could not confirm your details against its roster. Please check them "
+            "and try again, or ask your union to correct the roster."
+        )
+        lines = [line(could_not)]
+        if reason in REJECTION_REASONS:
+            lines.append(line(REJECTION_REASONS[reason][1]))
+        button = notices.Button(N_("Try again"), RetryVerification().encode())
+    await notices.put(
+        session, to=review.member_telegram_id, now=now, lines=lines, buttons=[[button]],
+        key=f"review_result:{review.member_id}:{now.isoformat()}", member_id=review.member_id,
+    )  # fmt: skip

@@ -9,25 +9,33 @@ Rights are checked from the database on every call, never taken from a button.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import follow_ups
+from bot import follow_ups, notices
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain import N_
+from bot.domain.buttons import AnswerProposal
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import Reason, Suggestion, rank, rarity
+from bot.domain.members import may_be_proposed
 from bot.domain.units import subtree
-from bot.matchmaking import Contact, contact_of
+from bot.match_notices import tell_match
+from bot.notices import line
+from bot.scheduler import Scheduler
 from storage import matching, profiles, units
 from storage.models import (
+    Block,
     Match,
     MatchDecision,
     MatchProfile,
     Member,
     Proposal,
+    Report,
     Role,
     SuggestionReview,
     UnitRole,
@@ -60,17 +68,20 @@ class Waiting:
 class Answer:
     status: str  # waiting, matched, declined, closed, not_yours
     proposal: Proposal | None = None
-    a: Contact | None = None
-    b: Contact | None = None
 
 
 class Proposals:
     def __init__(
-        self, db: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        scheduler: Scheduler,
     ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
+        self._scheduler = scheduler
 
     async def scope(self, session: AsyncSession, telegram_id: int) -> set[int] | None:
         """Units the person may propose within, or None when they are no matchmaker."""
@@ -120,15 +131,17 @@ class Proposals:
             ]
 
     async def propose(self, telegram_id: int, a: int, b: int, note: str) -> Proposal | None:
+        """Propose two members to each other: both in the matchmaker's scope, both active, not
+        blocked or reported either way, not matched or proposed already. Both are sent the
+        other's card in the same transaction. None if the pair may not be proposed."""
+        now = self._clock.now()
         async with self._db.begin() as session:
             scope = await self.scope(session, telegram_id)
             people = [await session.get(Member, member_id) for member_id in (a, b)]
-            if scope is None or any(p is None or p.unit_id not in scope for p in people):
+            if a == b or scope is None or any(p is None or p.unit_id not in scope for p in people):
                 return None
-            for member_id in (a, b):
-                row = await matching.profile_row(session, member_id)
-                if row is None or not row["eligible"]:
-                    return None
+            if not all(may_be_proposed(p) for p in people if p is not None):
+                return None
             if matching.pair(a, b) in await _settled_pairs(session, [a, b]):
                 return None
             proposal = Proposal(
@@ -137,43 +150,96 @@ class Proposals:
                 member_b=b,
                 note=note,
                 status="open",
-                created_at=self._clock.now(),
+                created_at=now,
             )
             session.add(proposal)
             await session.flush()
-            return proposal
+            for me, other in ((people[0], b), (people[1], a)):
+                if me is None or me.telegram_id is None:
+                    continue
+                await notices.put(
+                    session, to=me.telegram_id, now=now, render="card", data={"member_id": other},
+                    lines=[
+                        line(N_("A union matchmaker (红娘) thinks you two may suit each other:")),
+                        line(notices.RENDERED),
+                        line(N_("The matchmaker's note: {note}"), note=note),
+                    ],
+                    buttons=[[
+                        notices.Button(N_("Accept"), AnswerProposal(proposal.id, True).encode()),
+                        notices.Button(N_("Decline"), AnswerProposal(proposal.id, False).encode()),
+                    ]],
+                    key=f"proposal:{proposal.id}:{me.id}", member_id=me.id,
+                )  # fmt: skip
+        self._scheduler.wake()
+        return proposal
 
     async def answer(self, telegram_id: int, proposal_id: int, accept: bool) -> Answer:
+        """A member's answer; the other member, the matchmaker and — for a match — both are
+        told in the same transaction."""
         async with self._db.begin() as session:
-            proposal = await session.get(Proposal, proposal_id)
-            me = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
-            if (
-                proposal is None
-                or me is None
-                or me.id not in (proposal.member_a, proposal.member_b)
-            ):
-                return Answer("not_yours")
-            if proposal.status != "open":
-                return Answer("closed", proposal)
-            if me.id == proposal.member_a:
-                proposal.a_accepts = accept
-            else:
-                proposal.b_accepts = accept
-            if not accept:
-                proposal.status = "declined"
-                return Answer("declined", proposal)
-            if not (proposal.a_accepts and proposal.b_accepts):
-                return Answer("waiting", proposal)
-            proposal.status = "matched"
-            await follow_ups.record_match(
-                session, proposal.member_a, proposal.member_b, "proposal", self._clock.now()
-            )
-            return Answer(
-                "matched",
-                proposal,
-                await contact_of(session, proposal.member_a),
-                await contact_of(session, proposal.member_b),
-            )
+            result = await self._answer(session, telegram_id, proposal_id, accept)
+        self._scheduler.wake()
+        return result
+
+    async def _answer(
+        self, session: AsyncSession, telegram_id: int, proposal_id: int, accept: bool
+    ) -> Answer:
+        now = self._clock.now()
+        proposal = await session.get(Proposal, proposal_id)
+        me = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+        if proposal is None or me is None or me.id not in (proposal.member_a, proposal.member_b):
+            return Answer("not_yours")
+        if proposal.status != "open":
+            return Answer("closed", proposal)
+        other_id = proposal.member_b if me.id == proposal.member_a else proposal.member_a
+        other = await session.get(Member, other_id)
+        if (
+            other is None
+            or not may_be_proposed(me)
+            or not may_be_proposed(other)
+            or await matching.blocked(session, me.id, other_id)
+        ):
+            proposal.status = "declined"
+            return Answer("closed", proposal)
+        if me.id == proposal.member_a:
+            proposal.a_accepts = accept
+        else:
+            proposal.b_accepts = accept
+        if not accept:
+            proposal.status = "declined"
+            if other.telegram_id is not None:
+                await notices.put(
+                    session, to=other.telegram_id, now=now, member_id=other.id,
+                    lines=[line(N_("The matchmaker's suggestion did not work out this time."))],
+                    key=f"proposal_declined:{proposal.id}:{other.id}",
+                )  # fmt: skip
+            await self._tell_matchmaker(session, proposal, accepted=False, now=now)
+            return Answer("declined", proposal)
+        if not (proposal.a_accepts and proposal.b_accepts):
+            return Answer("waiting", proposal)
+        proposal.status = "matched"
+        match = await follow_ups.record_match(
+            session, proposal.member_a, proposal.member_b, "proposal", now
+        )
+        if match is not None:
+            await tell_match(session, match, now)
+        await self._tell_matchmaker(session, proposal, accepted=True, now=now)
+        return Answer("matched", proposal)
+
+    async def _tell_matchmaker(
+        self, session: AsyncSession, proposal: Proposal, *, accepted: bool, now: datetime
+    ) -> None:
+        if proposal.matchmaker_telegram_id is None:
+            return  # the matchmaker has since deleted their data
+        message = (
+            N_("Good news: both accepted your proposal, and they can now reach each other.")
+            if accepted
+            else N_("One of the two declined your proposal.")
+        )
+        await notices.put(
+            session, to=proposal.matchmaker_telegram_id, now=now, lines=[line(message)],
+            key=f"proposal_outcome:{proposal.id}",
+        )  # fmt: skip
 
     async def pending_reviews(self, telegram_id: int, size: int = 10) -> list[Waiting] | None:
         """Strong suggestions waiting for approval, for members in the matchmaker's scope."""
@@ -212,20 +278,14 @@ class Proposals:
             review.matchmaker_telegram_id = telegram_id
             return True
 
-    async def contacts(self, proposal: Proposal) -> tuple[Contact | None, Contact | None]:
-        async with self._db() as session:
-            return (
-                await contact_of(session, proposal.member_a),
-                await contact_of(session, proposal.member_b),
-            )
-
 
 async def _answers(session: AsyncSession, member_id: int) -> dict[str, Any]:
     return {k: a.value for k, a in (await profiles.answers(session, member_id)).items()}
 
 
 async def _settled_pairs(session: AsyncSession, ids: list[int]) -> set[tuple[int, int]]:
-    """Pairs among ``ids`` already matched, proposed, or decided on by one of them."""
+    """Pairs among ``ids`` already matched or proposed, decided on, blocked or reported by one
+    of them: none of them is proposed."""
     found: set[tuple[int, int]] = set()
     for a, b in (
         await session.execute(
@@ -249,6 +309,22 @@ async def _settled_pairs(session: AsyncSession, ids: list[int]) -> set[tuple[int
         await session.execute(
             select(MatchDecision.viewer_id, MatchDecision.candidate_id).where(
                 MatchDecision.viewer_id.in_(ids), MatchDecision.candidate_id.in_(ids)
+            )
+        )
+    ).all():
+        found.add(matching.pair(a, b))
+    for a, b in (
+        await session.execute(
+            select(Block.blocker_id, Block.blocked_id).where(
+                Block.blocker_id.in_(ids), Block.blocked_id.in_(ids)
+            )
+        )
+    ).all():
+        found.add(matching.pair(a, b))
+    for a, b in (
+        await session.execute(
+            select(Report.reporter_id, Report.reported_id).where(
+                Report.reporter_id.in_(ids), Report.reported_id.in_(ids)
             )
         )
     ).all():

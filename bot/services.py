@@ -43,7 +43,7 @@ class Services:
     ) -> Services:
         scheduler = Scheduler(db, clock)
         languages = LanguagePreferences(db, clock, settings.default_language)
-        administration = Administration(db, clock, settings)
+        administration = Administration(db, clock, settings, scheduler)
         broadcasts = Broadcasts(db, clock, settings, administration, scheduler, languages)
         return cls(
             settings=settings,
@@ -52,11 +52,15 @@ class Services:
             languages=languages,
             scheduler=scheduler,
             onboarding=Onboarding(
-                db, clock, settings.superadmins, build_questionnaire(settings.districts)
+                db,
+                clock,
+                settings.superadmins,
+                build_questionnaire(settings.districts),
+                scheduler,
             ),
             member_data=MemberData(db, clock),
-            matchmaking=Matchmaking(db, clock, settings),
-            proposals=Proposals(db, clock, settings),
+            matchmaking=Matchmaking(db, clock, settings, scheduler),
+            proposals=Proposals(db, clock, settings, scheduler),
             administration=administration,
             activity=Activity(db, clock),
             broadcasts=broadcasts,

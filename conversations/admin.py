@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import CommandHandler, filters
 
 from bot import follow_ups
@@ -150,25 +149,6 @@ async def moderate(update: Update, context: HuihuiContext) -> None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     await say(update, context, _("Done."))
-    if result.member_telegram_id is not None and action in ("warn", "suspend", "lift"):
-        language = await context.services.languages.resolve_id(result.member_telegram_id)
-        try:
-            await context.bot.send_message(
-                result.member_telegram_id, _moderation_notice(language, action)
-            )
-        except TelegramError as error:
-            _LOGGER.info("member not told of moderation: %s", type(error).__name__)
-
-
-def _moderation_notice(language: str, action: str) -> str:
-    _ = translator(language)  # type: ignore[arg-type]
-    return {
-        "warn": _("Your union has received reports about your profile. Please keep to the rules "
-                  "of 会会: be truthful, single and respectful."),
-        "suspend": _("Your union has suspended your profile after reports: nobody is shown it. "
-                     "Please contact your union."),
-        "lift": _("Your union has lifted the suspension: your profile can be shown again."),
-    }[action]  # fmt: skip
 
 
 async def audit(update: Update, context: HuihuiContext) -> None:

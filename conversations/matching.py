@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.error import TelegramError
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.config import Language
 from bot.context import HuihuiContext
 from bot.domain.buttons import (
     AskForContact,
@@ -21,8 +19,8 @@ from bot.domain.buttons import (
     parse,
 )
 from bot.domain.matching import Reason
-from bot.i18n import N_, Translator, translator
-from bot.matchmaking import Card, Contact, Unavailable
+from bot.i18n import N_, Translator
+from bot.matchmaking import Card, Unavailable
 from bot.profile_card import option_text, render_card
 from conversations.common import buttons, on_press, say, send_photo_with_text
 
@@ -38,7 +36,6 @@ COMMANDS = [
 ]
 REPORT_REASONS = (("fake", N_("Fake profile")), ("harassment", N_("Harassment")),
                   ("not_single", N_("Not single")), ("other", N_("Something else")))  # fmt: skip
-SHARES = "share_contact_with"
 
 
 def reason_line(reasons: tuple[Reason, ...], _: Translator, context: HuihuiContext) -> str:
@@ -145,10 +142,7 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
         return
     if isinstance(button, AskForContact):
         await query.answer()
-        partners = {c.member_id: c for c in await service.matches(user.id)}
-        me = await service.contact(user.id)
-        if target in partners and me is not None:
-            await _ask_to_share(context, partners[target].telegram_id, me)
+        if await service.ask_contact(user.id, target):
             await say(update, context, _("I have asked them to share their contact with you."))
         return
     outcome = await service.decide(user.id, target, isinstance(button, Like))
@@ -157,77 +151,31 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
+    if outcome.status == "not_allowed":
+        await say(update, context, _("Suggestions start once your profile is complete: /start"))
+        return
     if outcome.status == "gone":
         await say(update, context, _("This member is no longer available."))
     elif outcome.status == "liked":
         await say(update, context, _("Like sent. If they like you too, I will tell you both."))
-    elif outcome.status == "matched":
-        await announce_match(context, outcome.me, outcome.other)
+    # A match is announced to both by notices written with it.
     await show_next(update, context)
-
-
-async def announce_match(context: HuihuiContext, a: Contact | None, b: Contact | None) -> None:
-    """Tell both sides of a new match how to reach each other; only then ask a side without a
-    username to share a contact, so nobody is asked before they know of the match."""
-    if a is None or b is None:
-        return
-    await _announce(context, a, b)
-    await _announce(context, b, a)
-    for asked, requester in ((b, a), (a, b)):
-        if not asked.username:
-            await _ask_to_share(context, asked.telegram_id, requester)
-
-
-async def _announce(context: HuihuiContext, to: Contact, other: Contact) -> None:
-    """Tell one side of a new match how to reach the other."""
-    _ = translator(await context.services.languages.resolve_id(to.telegram_id))
-    text = _("🎉 You and {nickname} like each other!", nickname=other.nickname)
-    if other.username:
-        text += "\n" + _("Say hello: https://t.me/{username}", username=other.username)
-    else:
-        text += "\n" + _(
-            "{nickname} has no Telegram username, so I have asked them to share "
-            "their contact with you here.",
-            nickname=other.nickname,
-        )
-    try:
-        await context.bot.send_message(to.telegram_id, text)
-    except TelegramError as error:
-        _LOGGER.info("could not announce a match: %s", type(error).__name__)
-
-
-async def _ask_to_share(context: HuihuiContext, asked: int, requester: Contact) -> None:
-    """Ask the member with Telegram id ``asked`` to share their contact with ``requester``."""
-    data = context.application.user_data[asked]
-    pending = data.setdefault(SHARES, [])
-    if requester.member_id not in pending:
-        pending.append(requester.member_id)
-    context.application.mark_data_for_update_persistence(user_ids=asked)
-    _ = translator(await context.services.languages.resolve_id(asked))
-    keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(_("📱 Share my contact"), request_contact=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
-    try:
-        await context.bot.send_message(
-            asked,
-            _(
-                "{nickname} would like to reach you. Tap below to share your contact with them.",
-                nickname=requester.nickname,
-            ),
-            reply_markup=keyboard,
-        )
-    except TelegramError as error:
-        _LOGGER.info("could not ask for a contact: %s", type(error).__name__)
 
 
 async def on_contact(update: Update, context: HuihuiContext) -> None:
     """A member shares their contact with the matches who asked for it."""
     _ = context.gettext
     contact = update.effective_message.contact
-    pending = context.user_data.get(SHARES) or []
-    if not pending:
+    if contact.user_id != update.effective_user.id:
+        await say(update, context, _("Please share your own contact with the button."))
+        return
+    me = await context.services.onboarding.member(update.effective_user.id)
+    answers = await context.services.onboarding.answers(me.id) if me else {}
+    nickname = answers.get("nickname") or contact.first_name
+    shared = await context.services.matchmaking.share_contact(
+        update.effective_user.id, contact.phone_number, nickname
+    )
+    if not shared:
         await say(
             update,
             context,
@@ -235,34 +183,7 @@ async def on_contact(update: Update, context: HuihuiContext) -> None:
             ReplyKeyboardRemove(),
         )
         return
-    if contact.user_id != update.effective_user.id:
-        await say(update, context, _("Please share your own contact with the button."))
-        return
-    mine = {
-        c.member_id: c for c in await context.services.matchmaking.matches(update.effective_user.id)
-    }
-    me = await context.services.onboarding.member(update.effective_user.id)
-    answers = await context.services.onboarding.answers(me.id) if me else {}
-    for member_id in pending:
-        partner = mine.get(member_id)
-        if partner is None:
-            continue  # no longer a match (blocked, deleted)
-        nickname = answers.get("nickname") or contact.first_name
-        language = await context.services.languages.resolve_id(partner.telegram_id)
-        try:
-            await context.bot.send_contact(
-                partner.telegram_id, phone_number=contact.phone_number, first_name=nickname
-            )
-            await context.bot.send_message(partner.telegram_id, _shared_notice(language, nickname))
-        except TelegramError as error:
-            _LOGGER.info("could not pass on a contact: %s", type(error).__name__)
-    context.user_data[SHARES] = []
     await say(update, context, _("Shared. Good luck!"), ReplyKeyboardRemove())
-
-
-def _shared_notice(language: Language, nickname: str) -> str:
-    _ = translator(language)
-    return _("{nickname} shared their contact with you.", nickname=nickname)
 
 
 async def matches_command(update: Update, context: HuihuiContext) -> None:

@@ -3,11 +3,9 @@ member accepts or declines; both accepting makes a match."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import (
     CommandHandler,
     ConversationHandler,
@@ -15,21 +13,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Language
 from bot.context import HuihuiContext
 from bot.domain import free_text
 from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
-from bot.i18n import translator
 from bot.profile_card import render_card
 from conversations.common import buttons, conversation, on_press, pressed, say
-from conversations.matching import announce_match, reason_line
+from conversations.matching import reason_line
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
-    from bot.services import Services
-    from storage.models import Proposal
 
-_LOGGER = logging.getLogger(__name__)
 NOTE = "note"
 MAX_NOTE = free_text.PROPOSAL_NOTE.maximum
 
@@ -101,49 +94,15 @@ async def note(update: Update, context: HuihuiContext) -> Any:
             _("Please keep the note between 1 and {limit} characters.", limit=MAX_NOTE),
         )
         return NOTE
-    services = context.services
-    proposal = await services.proposals.propose(update.effective_user.id, pair[0], pair[1], text)
+    proposal = await context.services.proposals.propose(
+        update.effective_user.id, pair[0], pair[1], text
+    )
     context.user_data.pop("proposal_pair", None)
     if proposal is None:
         await say(update, context, _("This pair can no longer be proposed."))
         return ConversationHandler.END
-    a, b = await services.proposals.contacts(proposal)
-    answers = {
-        m: await services.onboarding.answers(m) for m in (proposal.member_a, proposal.member_b)
-    }
-    for member, other in ((a, proposal.member_b), (b, proposal.member_a)):
-        if member is not None:
-            await _send_proposal(context, services, member.telegram_id, answers[other], proposal)
     await say(update, context, _("Sent to both. I will tell you how they answer."))
     return ConversationHandler.END
-
-
-async def _send_proposal(
-    context: HuihuiContext, services: Services, telegram_id: int, other: dict, proposal: Proposal
-) -> None:
-    language = await services.languages.resolve_id(telegram_id)
-    _ = translator(language)
-    year = services.clock.now().astimezone(services.settings.tz).year
-    card = render_card(other, services.onboarding.questionnaire, _, year)
-    text = (
-        _("A union matchmaker (红娘) thinks you two may suit each other:")
-        + "\n\n"
-        + card
-        + "\n\n"
-        + _("The matchmaker's note: {note}", note=proposal.note)
-    )
-    markup = buttons(
-        [
-            [
-                (_("Accept"), AnswerProposal(proposal.id, accept=True)),
-                (_("Decline"), AnswerProposal(proposal.id, accept=False)),
-            ]
-        ]
-    )
-    try:
-        await context.bot.send_message(telegram_id, text, reply_markup=markup)
-    except TelegramError as error:
-        _LOGGER.info("proposal not delivered: %s", type(error).__name__)
 
 
 async def cancel(update: Update, context: HuihuiContext) -> Any:
@@ -165,52 +124,11 @@ async def answered(update: Update, context: HuihuiContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    proposal = result.proposal
     if result.status == "waiting":
         await say(update, context, _("Thank you. I will tell you when the other person answers."))
     elif result.status == "declined":
         await say(update, context, _("All right, declined. Nobody is told why."))
-        await _tell_others(context, proposal, update.effective_user.id, declined=True)
-    elif result.status == "matched":
-        await announce_match(context, result.a, result.b)
-        await _tell_matchmaker(context, proposal, accepted=True)
-
-
-async def _tell_others(
-    context: HuihuiContext, proposal: Proposal, decliner: int, *, declined: bool
-) -> None:
-    a, b = await context.services.proposals.contacts(proposal)
-    for member in (a, b):
-        if member is not None and member.telegram_id != decliner:
-            language = await context.services.languages.resolve_id(member.telegram_id)
-            await _notify(context, member.telegram_id, _not_this_time(language))
-    await _tell_matchmaker(context, proposal, accepted=not declined)
-
-
-async def _tell_matchmaker(context: HuihuiContext, proposal: Proposal, *, accepted: bool) -> None:
-    if proposal.matchmaker_telegram_id is None:
-        return  # the matchmaker has since deleted their data
-    language = await context.services.languages.resolve_id(proposal.matchmaker_telegram_id)
-    await _notify(context, proposal.matchmaker_telegram_id, _outcome(language, accepted))
-
-
-def _not_this_time(language: Language) -> str:
-    _ = translator(language)
-    return _("The matchmaker's suggestion did not work out this time.")
-
-
-def _outcome(language: Language, accepted: bool) -> str:
-    _ = translator(language)
-    if accepted:
-        return _("Good news: both accepted your proposal, and they can now reach each other.")
-    return _("One of the two declined your proposal.")
-
-
-async def _notify(context: HuihuiContext, telegram_id: int, text: str) -> None:
-    try:
-        await context.bot.send_message(telegram_id, text)
-    except TelegramError as error:
-        _LOGGER.info("proposal update not delivered: %s", type(error).__name__)
+    # A match is announced to both, and the matchmaker told, by notices written with it.
 
 
 async def shortlist(update: Update, context: HuihuiContext) -> None:

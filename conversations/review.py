@@ -5,37 +5,22 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import Update
 
-from bot.config import Language
 from bot.context import HuihuiContext
 from bot.domain.buttons import (
     ApproveVerification,
-    ContinueOnboarding,
     RejectBecause,
     RejectVerification,
     parse,
 )
-from bot.i18n import N_, translator
+from bot.domain.verification import REJECTION_REASONS
 from conversations.common import buttons, on_press, pressed
-from conversations.onboarding.verify import RETRY
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
 
 _LOGGER = logging.getLogger(__name__)
-
-
-# key → (the reviewer's button, what the member is told)
-REJECTION_REASONS = {
-    "mismatch": (N_("Details do not match"), N_("Your details do not match the union's roster.")),
-    "not_member": (
-        N_("Not our member"),
-        N_("The union could not confirm that you are its member."),
-    ),
-    "other": (N_("Other reason"), N_("Please contact your union for details.")),
-}
 
 
 async def ask_reason(update: Update, context: HuihuiContext) -> None:
@@ -64,7 +49,9 @@ async def decide(update: Update, context: HuihuiContext) -> None:
     approve = isinstance(button, ApproveVerification)
     attempt_id = button.attempt  # type: ignore[union-attr]
     reason = button.reason if isinstance(button, RejectBecause) else None
-    result = await context.services.onboarding.review(attempt_id, update.effective_user.id, approve)
+    result = await context.services.onboarding.review(
+        attempt_id, update.effective_user.id, approve, reason
+    )
     if result.status == "not_allowed":
         await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
         return
@@ -76,30 +63,6 @@ async def decide(update: Update, context: HuihuiContext) -> None:
         "already_reviewed": _("Someone has already decided on this request."),
     }[result.status]
     await query.edit_message_text(f"{query.message.text}\n\n{outcome}")
-    if result.member_telegram_id is None or result.status == "already_reviewed":
-        return
-    language = await context.services.languages.resolve_id(result.member_telegram_id)
-    text, markup = _tell_member(language, approved=result.status == "approved", reason=reason)
-    try:
-        await context.bot.send_message(result.member_telegram_id, text, reply_markup=markup)
-    except TelegramError as error:
-        _LOGGER.info("member not told of a review decision: %s", type(error).__name__)
-
-
-def _tell_member(
-    language: Language, *, approved: bool, reason: str | None
-) -> tuple[str, InlineKeyboardMarkup]:
-    _ = translator(language)
-    if approved:
-        text = _("✅ Your union has confirmed your membership. Let's continue.")
-        return text, buttons([[(_("Continue"), ContinueOnboarding())]])
-    text = _(
-        "Your union could not confirm your details against its roster. Please check them "
-        "and try again, or ask your union to correct the roster."
-    )
-    if reason in REJECTION_REASONS:
-        text += "\n" + _(REJECTION_REASONS[reason][1])
-    return text, buttons([[(_("Try again"), RETRY)]])
 
 
 def register(application: HuihuiApplication) -> None:

@@ -310,6 +310,55 @@ async def create_match(
     return match
 
 
+async def blocked(session: AsyncSession, a: int, b: int) -> bool:
+    """Whether either member blocked the other."""
+    return (
+        await session.scalar(
+            select(Block.blocker_id).where(
+                or_(
+                    and_(Block.blocker_id == a, Block.blocked_id == b),
+                    and_(Block.blocker_id == b, Block.blocked_id == a),
+                )
+            )
+        )
+    ) is not None
+
+
+async def was_shown(session: AsyncSession, viewer: int, candidate: int) -> bool:
+    """Whether the viewer was ever shown the candidate's card."""
+    return (
+        await session.scalar(
+            select(CardView.id)
+            .where(CardView.viewer_id == viewer, CardView.candidate_id == candidate)
+            .limit(1)
+        )
+    ) is not None
+
+
+async def reported(session: AsyncSession, reporter: int, reported_id: int) -> bool:
+    """Whether the reporter has a report about this member waiting for the organisers."""
+    return (
+        await session.scalar(
+            select(Report.id)
+            .where(
+                Report.reporter_id == reporter,
+                Report.reported_id == reported_id,
+                Report.status == "pending",
+            )
+            .limit(1)
+        )
+    ) is not None
+
+
+async def reports_since(session: AsyncSession, reporter: int, since: datetime) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).where(Report.reporter_id == reporter, Report.created_at >= since)
+        )
+        or 0
+    )
+
+
 async def matched(session: AsyncSession, a: int, b: int) -> bool:
     low, high = pair(a, b)
     return (

@@ -442,6 +442,8 @@ class DeliveryStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNREACHABLE = "unreachable"
+    # Sent, but no answer came twice (a timeout after the request left): it may have arrived.
+    UNCERTAIN = "uncertain"
     CANCELLED = "cancelled"
 
 
@@ -558,3 +560,19 @@ class FollowUp(Base):
     stage: Mapped[str] = mapped_column(String(8))  # 3d, 3w, 3m
     outcome: Mapped[str] = mapped_column(String(16))
     answered_at: Mapped[datetime]
+
+
+class ContactRequest(Base):
+    """A matched member asked to share a contact with the other, who has no Telegram username
+    to be found by; answered when they share it."""
+
+    __tablename__ = "contact_requests"
+    __table_args__ = (UniqueConstraint("asked_id", "requester_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asked_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    shared_at: Mapped[datetime | None]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.domain import N_
 from bot.domain.text import compact
 
 NAME_PENDING = 50.0
@@ -117,3 +118,14 @@ def decide(claim: Claim, record: RosterRecord | None, *, taken: bool = False) ->
         doubts.append(Reason.PHONE_DIFFERS)
     outcome = Outcome.PENDING if doubts else Outcome.VERIFIED
     return Decision(outcome, tuple(doubts), names, employers)
+
+
+# Why a reviewer rejects: key → (the reviewer's button, what the member is told).
+REJECTION_REASONS: dict[str, tuple[str, str]] = {
+    "mismatch": (N_("Details do not match"), N_("Your details do not match the union's roster.")),
+    "not_member": (
+        N_("Not our member"),
+        N_("The union could not confirm that you are its member."),
+    ),
+    "other": (N_("Other reason"), N_("Please contact your union for details.")),
+}

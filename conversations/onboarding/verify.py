@@ -7,17 +7,14 @@ import logging
 from datetime import datetime
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.error import TelegramError
 
 from bot.context import HuihuiContext
 from bot.domain import free_text
-from bot.domain.buttons import ApproveVerification, RejectVerification, RetryVerification
+from bot.domain.buttons import RetryVerification
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Step
 from bot.domain.text import normalise_member_number, normalise_phone
 from bot.domain.verification import Claim, Outcome
-from bot.i18n import translator
-from bot.onboarding import Verification
-from bot.verification_texts import comparison, reason_texts
+from bot.verification_texts import reason_texts
 from conversations.common import buttons, say, scratch
 
 _LOGGER = logging.getLogger(__name__)
@@ -150,7 +147,6 @@ async def _evaluate(update: Update, context: HuihuiContext, member_id: int, clai
                 "union will check them. I will tell you the result here."
             ),
         )
-        await _ask_reviewers(context, result)
         return False
     reasons = "\n".join(f"• {reason_texts(_)[r]}" for r in result.decision.reasons)
     if result.attempts_left == 0:
@@ -187,30 +183,3 @@ async def _locked(update: Update, context: HuihuiContext, until: datetime | None
             time=local.strftime("%Y-%m-%d %H:%M"),
         ),
     )
-
-
-async def _ask_reviewers(context: HuihuiContext, result: Verification) -> None:
-    found = await context.services.onboarding.attempt_for_review(result.attempt_id)
-    if found is None:
-        return
-    attempt, entry = found
-    for reviewer in result.reviewers:
-        language = await context.services.languages.resolve_id(reviewer)
-        _ = translator(language)
-        text = (
-            _("A member asks to be verified and is close to, but not the same as, the roster.")
-            + "\n\n"
-            + comparison(_, attempt, entry)
-        )
-        markup = buttons(
-            [
-                [
-                    (_("Approve"), ApproveVerification(attempt.id)),
-                    (_("Reject"), RejectVerification(attempt.id)),
-                ]
-            ]
-        )
-        try:
-            await context.bot.send_message(reviewer, text, reply_markup=markup)
-        except TelegramError as error:
-            _LOGGER.warning("could not reach a reviewer: %s", type(error).__name__)

@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import BaseUpdateProcessor
 from telegram.request import BaseRequest
@@ -42,13 +43,19 @@ class Runtime:
         self._update_processor = update_processor
         self._setup = setup
         self._application: HuihuiApplication | None = None
-        self._engine = None
+        self._engine: AsyncEngine | None = None
 
     @property
     def application(self) -> HuihuiApplication:
         if self._application is None:
             raise RuntimeError("the bot is not running")
         return self._application
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError("the bot is not running")
+        return self._engine
 
     @property
     def services(self) -> Services:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -26,7 +27,17 @@ def revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
+@cache
+def head() -> str | None:
+    """The newest revision (read once: the migration scripts do not change while running)."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Migrate to ``revision``; at once when the database is already at the newest one (every
+    start of the bot asks)."""
+    if revision == "head" and await current_revision(engine) == head():
+        return
     async with engine.begin() as connection:
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
 

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
@@ -123,6 +124,13 @@ class Sandbox:
         if self._runtime is None:
             raise RuntimeError("the sandbox is not running")
         return self._runtime.application
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The running bot's database engine (tests hook SQL events on it)."""
+        if self._runtime is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._runtime.engine
 
     @property
     def bot_username(self) -> str:

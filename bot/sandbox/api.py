@@ -16,6 +16,7 @@ import json
 import time
 import weakref
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -122,6 +123,8 @@ class FakeBotAPI(BaseRequest):
         self.refusals: list[Refusal] = []
         # Callback queries pressed and not yet answered (each may be answered once).
         self._open_queries: set[str] = set()
+        # Called with the method's name before each call is handled (a test's crash injector).
+        self.before_call: Callable[[str], None] | None = None
         # (monotonic time, chat id) of every request about a chat, failed or not: what
         # Telegram's rate limits count. Off unless a benchmark asks for it.
         self.request_log: list[tuple[float, int]] | None = None
@@ -157,6 +160,8 @@ class FakeBotAPI(BaseRequest):
         uploads = (
             request_data.multipart_data if request_data and request_data.contains_files else {}
         )
+        if self.before_call is not None:
+            self.before_call(api_method)
         self.calls[api_method] += 1
         chat_id = _int_or_none(parameters.get("chat_id"))
         if chat_id is not None:

@@ -1,0 +1,141 @@
+"""Crash the bot at step k of a flow, for every k, and check nobody is left untold or told twice.
+
+A step is an SQL statement, a commit or a call to Telegram. The crash stops that step from
+happening and ends the work that was doing it (it is no ``Exception``, so nothing catches it, as
+nothing catches a killed process); the bot is then stopped and started again on the same
+database, the member tries again what they were doing, and time passes. The flow's own check
+then looks at the end state and at what everyone was told.
+
+One window cannot be closed, as Telegram has no idempotency key: a crash after Telegram accepted
+a message and before that was recorded. Such a notice is left claimed (running) by the crash and
+sent again after the restart (nobody is left untold), so its recipient may be told twice. The
+check allows one repeat per notice the crash left running, and the figures count those runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Awaitable, Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.sandbox import Sandbox
+
+
+class Crash(BaseException):
+    """The process dies here."""
+
+
+@dataclass
+class Injector:
+    """Counts the steps of a flow and crashes at one of them."""
+
+    crash_at: int | None
+    steps: list[str] = field(default_factory=list)
+    crashed: str | None = None
+    armed: bool = True
+    # Notices the crash left claimed and unrecorded (each may have reached Telegram).
+    left_running: int = 0
+
+    def tick(self, kind: str) -> None:
+        if self.crashed is not None or not self.armed:
+            return  # after the crash the restart and the retry run undisturbed
+        self.steps.append(kind)
+        if len(self.steps) == self.crash_at:
+            self.crashed = kind
+            raise Crash(f"crash at step {self.crash_at} ({kind})")
+
+    def attach(self, sb: Sandbox) -> None:
+        engine = sb.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", lambda *_a, **_k: self.tick("sql"))
+        event.listen(engine, "commit", lambda _conn: self.tick("commit"))
+        sb.api.before_call = lambda method: self.tick(f"telegram {method}")
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A flow to crash: ``act`` is what the member does (and does again after a crash if they
+    got no answer); ``check`` asserts the end state and who was told what."""
+
+    name: str
+    act: Callable[[Sandbox], Awaitable[None]]
+    settle: Callable[[Sandbox], Awaitable[None]]
+    # (sandbox, repeats allowed: notices a crash left claimed and not recorded as sent)
+    check: Callable[[Sandbox, int], Awaitable[None]]
+
+
+@dataclass
+class Figures:
+    points: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    ambiguous: int = 0
+
+
+async def crash_everywhere(
+    template: Path, start: datetime, flow: Flow, workdir: Path, users: Callable[[Sandbox], Any],
+    *, stride: int = 1,
+) -> Figures:  # fmt: skip
+    """Run the flow once to count its steps, then once per step crashing there. ``template``
+    is a SQLite file with the flow's starting point; ``users`` recreates its members."""
+    counted = Injector(crash_at=None)
+    await _run(template, start, flow, workdir / "count.db", users, counted)
+    figures = Figures()
+    for crash_at in range(1, len(counted.steps) + 1, stride):
+        injector = Injector(crash_at=crash_at)
+        try:
+            await _run(template, start, flow, workdir / f"crash-{crash_at}.db", users, injector)
+        except AssertionError as failure:
+            raise AssertionError(
+                f"{flow.name}: crash at step {crash_at} ({injector.crashed}): {failure}"
+            ) from failure
+        figures.points += 1
+        kind = (injector.crashed or "none").split()[0]
+        figures.by_kind[kind] = figures.by_kind.get(kind, 0) + 1
+        figures.ambiguous += injector.left_running > 0
+    return figures
+
+
+async def _run(
+    template: Path,
+    start: datetime,
+    flow: Flow,
+    database: Path,
+    users: Callable[[Sandbox], Any],
+    injector: Injector,
+) -> None:
+    shutil.copyfile(template, database)
+    sb = Sandbox(database_url=f"sqlite+aiosqlite:///{database}", start=start)
+    await sb.start()
+    try:
+        users(sb)
+        injector.attach(sb)
+        try:
+            await flow.act(sb)
+            await flow.settle(sb)
+        except Crash:
+            pass
+        if injector.crashed is not None:
+            await sb.stop()  # what survives is what was committed
+            injector.left_running = _running_notices(database)
+            await sb.start()
+            users(sb)
+            await flow.act(sb)  # the member tries again
+            await flow.settle(sb)
+        injector.armed = False
+        await flow.check(sb, injector.left_running)
+    finally:
+        await sb.stop()
+        database.unlink(missing_ok=True)
+
+
+def _running_notices(database: Path) -> int:
+    with closing(sqlite3.connect(database)) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM scheduled_tasks WHERE status = 'running' AND kind = 'notice'"
+        ).fetchone()[0]

@@ -5,6 +5,12 @@ Exactly-once as far as the database can make it: a delivery is claimed before it
 graceful stop lets the requests in flight finish and writes their outcomes. Only a crash can
 leave a delivery claimed without an outcome; it is sent again on resume, so a crash re-sends at
 most the deliveries in flight plus the outcomes not yet written (``in_flight_bound``).
+
+The database may go away for a while (a restart, a failover, a locked file): claiming waits and
+tries again, outcomes wait in memory until they can be written, and sending carries on where it
+was as soon as the database answers — no restart needed, nothing sent twice. A send Telegram
+did not answer (a timeout after the request left) may have arrived: it is tried once more at
+most, then counted as uncertain.
 """
 
 from __future__ import annotations
@@ -15,14 +21,23 @@ import math
 import time
 import warnings
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiolimiter import AsyncLimiter
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
@@ -36,11 +51,16 @@ if TYPE_CHECKING:
     from telegram import Bot
 
 _LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FLUSH_EVERY = 0.25  # seconds between writes of outcomes
 PROGRESS_EVERY = 3.0  # seconds between edits of the organiser's progress message
 NETWORK_ATTEMPTS = 5
 NETWORK_BACKOFF = 0.5  # seconds before the first retry; doubles each time
+# Waiting for the database: from a moment up to a few seconds between tries.
+DATABASE_BACKOFF, DATABASE_BACKOFF_MAX = 0.2, 3.0
+# What the database raises while it is away (connection lost or refused, file locked).
+DATABASE_DOWN = (DBAPIError, OSError, TimeoutError)
 # Telegram's words for a chat that no longer exists for the bot.
 _GONE = ("chat not found", "user is deactivated", "bot was blocked")
 
@@ -108,7 +128,7 @@ class Tally:
         return (self.total - self.finished) / rate if rate > 0 else None
 
 
-FAILURES = (DeliveryStatus.FAILED, DeliveryStatus.UNREACHABLE)
+FAILURES = (DeliveryStatus.FAILED, DeliveryStatus.UNREACHABLE, DeliveryStatus.UNCERTAIN)
 
 
 class BroadcastSender:
@@ -143,13 +163,17 @@ class BroadcastSender:
         self._on_progress = on_progress
         self._outcomes: list[Outcome] = []
         self._finished = asyncio.Event()
+        # The database did not answer the last time it was asked (shown on the progress).
+        self.waiting_for_database = False
         self._tally = Tally(broadcast.total, Counter(), time.monotonic(), 0)
 
     async def run(self) -> bool:
         """Send until nothing is pending (True) or a stop was asked for (False). Cancelling
         the run is a crash: outcomes not yet written are lost, as they would be."""
-        async with self._db() as session:
-            self._tally.done = await broadcasts.tally(session, self._id)
+        done = await self._with_database(lambda session: broadcasts.tally(session, self._id))
+        if done is None:
+            return False  # stopping
+        self._tally.done = done
         self._tally.done_at_start = self._tally.finished
         writer = asyncio.create_task(self._write_outcomes())
         next_batch = asyncio.create_task(self._claim())
@@ -185,8 +209,32 @@ class BroadcastSender:
         return self._tally
 
     async def _claim(self) -> list[Recipient]:
-        async with self._db.begin() as session:
-            return await broadcasts.claim(session, self._id, self._batch)
+        claimed = await self._with_database(
+            lambda session: broadcasts.claim(session, self._id, self._batch)
+        )
+        return claimed or []
+
+    async def _with_database(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T | None:
+        """``work`` in a transaction, tried again while the database is away; None if the bot
+        stops meanwhile."""
+        delay = DATABASE_BACKOFF
+        while True:
+            try:
+                async with self._db.begin() as session:
+                    result = await work(session)
+                self.waiting_for_database = False
+                return result
+            except DATABASE_DOWN as error:
+                if self._stopping.is_set():
+                    return None
+                self.waiting_for_database = True
+                _LOGGER.warning(
+                    "broadcast %d: database unavailable (%s); trying again",
+                    self._id,
+                    type(error).__name__,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, DATABASE_BACKOFF_MAX)
 
     async def _deliver(self, recipient: Recipient) -> None:
         try:
@@ -198,7 +246,7 @@ class BroadcastSender:
             self._window.release()
 
     async def _attempt(self, recipient: Recipient) -> Outcome:
-        attempts = 0
+        attempts = timeouts = 0
         while True:
             await self._pace.acquire()
             attempts += 1
@@ -216,7 +264,15 @@ class BroadcastSender:
                 gone = any(words in error.message.lower() for words in _GONE)
                 status = DeliveryStatus.UNREACHABLE if gone else DeliveryStatus.FAILED
                 return Outcome(recipient.delivery_id, status, attempts, error.message[:64])
-            except NetworkError as error:  # also TimedOut
+            except TimedOut:
+                # The request left and no answer came: it may have arrived. Once more at most.
+                timeouts += 1
+                if timeouts >= 2:
+                    return Outcome(
+                        recipient.delivery_id, DeliveryStatus.UNCERTAIN, attempts, "TimedOut"
+                    )
+                await asyncio.sleep(NETWORK_BACKOFF)
+            except NetworkError as error:  # the request did not get through: safe to retry
                 if attempts >= NETWORK_ATTEMPTS:
                     return Outcome(
                         recipient.delivery_id, DeliveryStatus.FAILED, attempts, type(error).__name__
@@ -262,15 +318,28 @@ class BroadcastSender:
             if time.monotonic() - last_progress >= PROGRESS_EVERY and not finished:
                 last_progress = time.monotonic()
                 await self._on_progress(self._tally)
-            if finished:
+            # Done once every outcome is written (a stop gives up on the database: the claims
+            # left behind are sent again at the next start, within the in-flight bound).
+            if finished and (not self._outcomes or self._stopping.is_set()):
                 return
 
     async def _flush(self) -> None:
         outcomes, self._outcomes = self._outcomes, []
         if not outcomes:
             return
-        async with self._db.begin() as session:
-            await broadcasts.record(session, outcomes, self._clock.now())
+        try:
+            async with self._db.begin() as session:
+                await broadcasts.record(session, outcomes, self._clock.now())
+        except DATABASE_DOWN as error:
+            # Kept for the next round: the progress shows only what is recorded.
+            self._outcomes = outcomes + self._outcomes
+            self.waiting_for_database = True
+            _LOGGER.warning(
+                "broadcast %d: outcomes not written yet (%s)", self._id, type(error).__name__
+            )
+            await asyncio.sleep(DATABASE_BACKOFF)
+            return
+        self.waiting_for_database = False
         for outcome in outcomes:
             self._tally.done[outcome.status] += 1
 

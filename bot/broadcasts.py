@@ -20,11 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import TelegramError
 
 from bot.administration import Administration
-from bot.broadcast_sender import BroadcastSender, Tally
+from bot.broadcast_sender import DATABASE_DOWN, BroadcastSender, Tally
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.audience import Audience
 from bot.domain.units import subtree
+from bot.errors import describe
 from bot.i18n import translator
 from bot.languages import LanguagePreferences
 from bot.scheduler import DueTask, Scheduler
@@ -246,7 +247,10 @@ class Broadcasts:
         _ = translator(language)
 
         async def progress(tally: Tally) -> None:
-            await self._edit_progress(broadcast, _progress_text(_, broadcast_id, tally))
+            text = _progress_text(_, broadcast_id, tally)
+            if sender.waiting_for_database:
+                text += "\n" + _("Waiting for the database to come back…")
+            await self._edit_progress(broadcast, text)
 
         sender = BroadcastSender(
             application.bot,
@@ -261,24 +265,41 @@ class Broadcasts:
         )
         try:
             completed = await sender.run()
-        except Exception:  # noqa: BLE001 - the rows stay; the next start resumes them
-            _LOGGER.exception(
-                "broadcast %d stopped by an error; it resumes at next start", broadcast_id
+        except Exception as error:  # noqa: BLE001 - the rows stay; the next start resumes them
+            _LOGGER.error(
+                "broadcast %d stopped by an error; it resumes at next start: %s",
+                broadcast_id,
+                describe(error),
             )
             return
         if not completed:
             return
-        async with self._db.begin() as session:
-            stored = await session.get(Broadcast, broadcast_id, with_for_update=True)
-            cancelled = stored.status == BroadcastStatus.CANCELLED
-            if not cancelled:
-                stored.status = BroadcastStatus.DONE
-            stored.finished_at = self._clock.now()
+        cancelled = await self._finish(broadcast_id)
+        if cancelled is None:
+            return  # stopping while the database was away: the next start finishes it
         tally = sender.tally
         await self._edit_progress(broadcast, _progress_text(_, broadcast_id, tally))
         if broadcast.progress_chat_id is not None:
             report = _report_text(_, broadcast_id, tally, cancelled, time.monotonic() - started)
             await self._tell(broadcast.progress_chat_id, report)
+
+    async def _finish(self, broadcast_id: int) -> bool | None:
+        """Mark the broadcast done (waiting while the database is away); whether it had been
+        cancelled, None if the bot stopped first."""
+        delay = 0.2
+        while not self._stopping.is_set():
+            try:
+                async with self._db.begin() as session:
+                    stored = await session.get(Broadcast, broadcast_id, with_for_update=True)
+                    cancelled = stored.status == BroadcastStatus.CANCELLED
+                    if not cancelled:
+                        stored.status = BroadcastStatus.DONE
+                    stored.finished_at = self._clock.now()
+                return cancelled
+            except DATABASE_DOWN:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 3.0)
+        return None
 
     async def _edit_progress(self, broadcast: Broadcast, text: str) -> None:
         if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
@@ -330,6 +351,7 @@ def _counts(tally: Tally) -> dict[str, int]:
         "total": tally.total,
         "failed": done[DeliveryStatus.FAILED],
         "unreachable": done[DeliveryStatus.UNREACHABLE],
+        "uncertain": done[DeliveryStatus.UNCERTAIN],
     }
 
 
@@ -350,13 +372,20 @@ def _report_text(_: Any, broadcast_id: int, tally: Tally, cancelled: bool, secon
     if cancelled:
         return _("Broadcast #{id} was cancelled: {sent} of {total} member(s) had received it.",
                  id=broadcast_id, **counts)  # fmt: skip
-    return _(
+    report = _(
         "Broadcast #{id} is done in {time}: {sent} of {total} member(s) received it. "
         "{unreachable} unreachable (they blocked the bot; skipped from now on), {failed} failed.",
         id=broadcast_id,
         time=_duration(seconds),
         **counts,
     )
+    if counts["uncertain"]:
+        report += "\n" + _(
+            "{uncertain} uncertain: Telegram did not answer twice, so they may or may not have "
+            "received it.",
+            uncertain=counts["uncertain"],
+        )
+    return report
 
 
 def _duration(seconds: float) -> str:

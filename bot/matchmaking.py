@@ -118,15 +118,23 @@ class Matchmaking:
                     reviews[suggestion.candidate.id] = "pending"
             if best is None:
                 return Unavailable.NO_ONE
-            await session.execute(
-                insert(CardView).values(
-                    viewer_id=member.id, candidate_id=best.candidate.id, shown_at=self._clock.now()
-                )
-            )
             answers = {
                 k: a.value for k, a in (await profiles.answers(session, best.candidate.id)).items()
             }
             return Card(best.candidate.id, answers, best.reasons)
+
+    async def shown(self, telegram_id: int, candidate_id: int) -> None:
+        """Telegram accepted the card: only now does it count towards the viewer's daily cards
+        and the candidate's exposure (a card that never arrived costs nothing)."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None:
+                return
+            await session.execute(
+                insert(CardView).values(
+                    viewer_id=member.id, candidate_id=candidate_id, shown_at=self._clock.now()
+                )
+            )
 
     async def _candidates(
         self, session: AsyncSession, viewer: dict, reviews: dict[int, str], year: int

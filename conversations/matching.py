@@ -101,6 +101,7 @@ async def _send_card(update: Update, context: HuihuiContext, card: Card) -> None
         await send_photo_with_text(context.bot, update.effective_chat.id, photos[0], text, markup)
     else:
         await say(update, context, text, markup)
+    await context.services.matchmaking.shown(update.effective_user.id, card.member_id)
 
 
 async def match_command(update: Update, context: HuihuiContext) -> None:

@@ -170,6 +170,13 @@ class FakeBotAPI(BaseRequest):
             if (gate := self._gates.get(chat_id)) is not None:
                 gate.reached.set()
                 await gate.released.wait()
+            injected = self._injected.get(chat_id)
+            if injected is not None and injected.error == "answer_lost":
+                self._take_injected(chat_id)
+                handler = getattr(self, "_" + _snake(api_method), None)
+                if handler is not None:
+                    handler(parameters, uploads)
+                raise TimedOut("sandbox: the answer was lost")
             if (failure := self._take_injected(chat_id)) is not None:
                 return failure
         handler = getattr(self, "_" + _snake(api_method), None)
@@ -186,8 +193,10 @@ class FakeBotAPI(BaseRequest):
         self, chat_id: int, error: str, *, times: int | None = None, retry_after: int = 1
     ) -> None:
         """Make calls for a chat fail as Telegram would: ``blocked``, ``deactivated``,
-        ``chat_not_found``, ``retry_after``, ``network`` or ``timeout``; ``times=None`` = always."""
-        if error not in {*TELEGRAM_ERRORS, "retry_after", "network", "timeout"}:
+        ``chat_not_found``, ``retry_after``, ``network`` or ``timeout``; ``answer_lost``: the
+        call takes effect but its answer never comes (a timeout after the request left);
+        ``times=None`` = always."""
+        if error not in {*TELEGRAM_ERRORS, "retry_after", "network", "timeout", "answer_lost"}:
             raise ValueError(f"unknown error {error!r}")
         self._injected[chat_id] = _Injected(error, times, retry_after)
 
@@ -465,6 +474,8 @@ class FakeBotAPI(BaseRequest):
             injected.remaining -= 1
             if injected.remaining <= 0:
                 del self._injected[chat_id]
+        if injected.error == "answer_lost":
+            return None  # the caller lets the call take effect, then loses its answer
         if injected.error == "network":
             raise NetworkError("sandbox: connection reset")
         if injected.error == "timeout":

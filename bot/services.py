@@ -44,6 +44,7 @@ class Services:
         scheduler = Scheduler(db, clock)
         languages = LanguagePreferences(db, clock, settings.default_language)
         administration = Administration(db, clock, settings, scheduler)
+        questionnaire = build_questionnaire(settings.districts)
         broadcasts = Broadcasts(db, clock, settings, administration, scheduler, languages)
         return cls(
             settings=settings,
@@ -55,10 +56,10 @@ class Services:
                 db,
                 clock,
                 settings.superadmins,
-                build_questionnaire(settings.districts),
+                questionnaire,
                 scheduler,
             ),
-            member_data=MemberData(db, clock),
+            member_data=MemberData(db, clock, settings, questionnaire),
             matchmaking=Matchmaking(db, clock, settings, scheduler),
             proposals=Proposals(db, clock, settings, scheduler),
             administration=administration,

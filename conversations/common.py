@@ -15,7 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import MessageLimit
-from telegram.ext import CallbackQueryHandler, ConversationHandler
+from telegram.ext import Application, CallbackQueryHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.context import HuihuiContext
@@ -79,6 +79,18 @@ def on_press(callback: Callback, *kinds: type[Button]) -> CallbackQueryHandler:
         return isinstance(parse(data), kinds)
 
     return CallbackQueryHandler(callback, pattern=matches)
+
+
+def end_conversations(application: Application[Any, Any, Any, Any, Any, Any], user_id: int) -> None:
+    """End every open dialog of the user (their data is being erased): the next message starts
+    afresh, and no dialog comes back after a restart. PTB offers no public way to end another
+    conversation, so this uses ``ConversationHandler._update_state`` (python-telegram-bot 22.8),
+    which also tells the persistence."""
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, ConversationHandler):
+                for key in [k for k in handler._conversations if user_id in k]:
+                    handler._update_state(ConversationHandler.END, key)
 
 
 def conversation(**options: Any) -> ConversationHandler:

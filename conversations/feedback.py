@@ -10,7 +10,6 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 from bot.context import HuihuiContext
 from bot.domain import free_text
 from bot.i18n import N_
-from storage import feedback, members
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -44,11 +43,9 @@ async def receive(update: Update, context: HuihuiContext) -> str | int:
             )
         )
         return WRITING
-    services = context.services
-    now = services.clock.now()
-    async with services.db.begin() as session:
-        member_id = await members.ensure_member(session, update.effective_user.id, now)
-        await feedback.add(session, member_id, text, now)
+    if not await context.services.member_data.leave_feedback(update.effective_user.id, text):
+        await update.effective_message.reply_text(_("Please send /start first."))
+        return ConversationHandler.END
     await update.effective_message.reply_text(
         _("Thank you! The organisers will read your message.")
     )

@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler, filters
 from bot.context import HuihuiContext
 from bot.domain.buttons import DeleteMyData
 from bot.i18n import N_
-from conversations.common import buttons, on_press, pressed, say
+from conversations.common import buttons, end_conversations, on_press, pressed, say
 from conversations.onboarding import show_card
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ async def resume(update: Update, context: HuihuiContext) -> None:
 
 async def export_me(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    document = await context.services.member_data.export(update.effective_user.id)
+    document = await context.services.member_data.export(update.effective_user.id, context.language)
     if document is None:
         await say(update, context, _("I have stored nothing about you."))
         return
@@ -118,6 +118,7 @@ async def confirm(update: Update, context: HuihuiContext) -> None:
         await say(update, context, _("Nothing was deleted."))
         return
     telegram_id = update.effective_user.id
+    end_conversations(context.application, telegram_id)
     await context.services.member_data.erase(telegram_id)
     context.services.languages.forget(telegram_id)
     context.services.activity.forget(telegram_id)

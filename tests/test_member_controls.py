@@ -8,7 +8,7 @@ from sqlalchemy import Text, cast, or_, select, text
 
 from bot.domain.questions import Kind
 from bot.sandbox import Sandbox
-from storage.models import Base, Member, ProfileAnswer, RosterEntry
+from storage.models import AuditEntry, Base, Member, ProfileAnswer, Role, RosterEntry, UnitRole
 from tests.helpers import ZH_ANSWERS, answer, seed_union, sign_up, verify
 
 WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
@@ -64,35 +64,76 @@ async def test_pause_and_resume(sandbox: Sandbox) -> None:
         assert (await session.scalar(select(Member.paused))) is False
 
 
-async def test_export_contains_everything_stored(sandbox: Sandbox) -> None:
+async def test_export_contains_everything_stored_readably(sandbox: Sandbox) -> None:
     wang = await signed_up(sandbox)
     await wang.send("/feedback")
     await wang.send("活动很好")
+    await wang.send("/match")  # nobody else yet: the section is there, empty
     await wang.send("/export_me")
     exported = wang.bot_messages()[-1]
     assert exported.kind == "document" and exported.file_name == "huihui-my-data.json"
     document = json.loads(sandbox.api.files[exported.file_id][1])
-    assert document["telegram_id"] == wang.id
-    assert document["roster_entry"]["real_name"] == "王小雨"
-    assert document["verification_attempts"][0]["outcome"] == "verified"
-    assert document["profile"]["nickname"]["value"] == "小雨"
-    assert document["feedback"][0]["text"] == "活动很好"
-    assert document["account"]["union"] == "浦东新区总工会"
+    account = document["账户"]
+    assert account["Telegram 编号"] == wang.id and account["Telegram 用户名"] == "xiaoyu_sh"
+    assert account["所属工会"] == "浦东新区总工会" and account["已暂停"] == "否"
+    local = sandbox.clock.now().astimezone(sandbox.settings.tz)
+    assert account["最近使用"] == f"{local:%Y-%m-%d %H:%M}"  # local time, not UTC
+    assert document["工会名册记录"]["真实姓名"] == "王小雨"
+    assert document["身份核实记录"][0]["结果"] == "verified"
+    profile = document["个人资料"]
+    assert profile["昵称"]["回答"] == "小雨"
+    assert profile["婚姻状况"]["回答"] == "未婚"  # the label, not the code never_married
+    assert profile["想认识的对象"]["必须满足"] == "是"
+    assert document["给工会的留言"][0]["内容"] == "活动很好"
+    for section in ("喜欢与跳过", "互相喜欢", "屏蔽", "举报", "看过的资料卡", "红娘的推荐",
+                    "活动报名", "活动互选", "收到的工会通知", "待发送的消息",
+                    "管理员对你的操作", "推荐所用的资料"):  # fmt: skip
+        assert section in document
+
+
+def test_every_table_tied_to_members_is_in_the_export() -> None:
+    """A new table that refers to members must say where it goes in /export_me."""
+    from bot.member_export import EXPORTED_TABLES
+
+    telegram_columns = ("telegram_id", "user_id", "created_by", "progress_chat_id")
+    tied = {
+        table.name
+        for table in Base.metadata.sorted_tables
+        if any(fk.column.table.name == "members" for fk in table.foreign_keys)
+        or table.name == "members"
+        or any(c.name in telegram_columns or c.name.endswith("telegram_id") for c in table.columns)
+    }
+    assert tied - set(EXPORTED_TABLES) == set()
 
 
 async def test_delete_me_erases_personal_data_everywhere_and_frees_the_roster_entry(
     sandbox: Sandbox,
 ) -> None:
     wang = await signed_up(sandbox)
+    organiser = sandbox.user("浦东管理员")
+    async with sandbox.app.services.db.begin() as session:
+        member_id = await session.scalar(select(Member.id))
+        session.add(UnitRole(telegram_id=organiser.id, unit_id=1, role=Role.ORGANISER))
+    # Organiser actions about her: a role granted, a warning after a report.
+    await sandbox.app.services.administration.set_role(
+        organiser.id, wang.id, "浦东新区总工会", Role.MATCHMAKER, grant=True
+    )
+    await sandbox.app.services.administration.moderate(organiser.id, member_id, "warn")
     await wang.send("/feedback")
     await wang.send("我叫王小雨，电话13800000001")
+    await wang.send("/feedback")  # and one left open
     await wang.send("/delete_me")
     await wang.press("保留我的数据")
     assert wang.last_text() == "没有删除任何内容。"
     await wang.send("/delete_me")
     await wang.press("全部删除")
     assert "关于你的所有信息都已删除" in wang.last_text()
+    await wang.send("我还想补充一句：13800000001")  # /feedback was still open
+    assert "没有看懂" in wang.last_text() or "请先发送 /start" in wang.last_text()
     await sandbox.app.update_persistence()
+    await sandbox.restart()  # no dialog of hers comes back
+    await wang.send("再补充")
+    assert "没有看懂" in wang.last_text()
 
     personal = ["王小雨", "13800000001", "SH0001", str(wang.id), "xiaoyu_sh"]
     async with sandbox.app.services.db() as session:
@@ -108,6 +149,8 @@ async def test_delete_me_erases_personal_data_everywhere_and_frees_the_roster_en
         entry = await session.scalar(select(RosterEntry))
         assert entry.member_id is None
         assert await session.scalar(select(text("count(*)")).select_from(Member)) == 0
+        for detail in (await session.scalars(select(AuditEntry.detail))).all():
+            assert detail.get("member") != member_id and detail.get("target") != wang.id
 
     await wang.send("/start")  # a fresh start is possible, and can bind the entry again
     assert wang.buttons() == ["同意", "不同意"]

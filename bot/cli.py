@@ -91,8 +91,14 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_CONFIG
     from bot.serve import serve_polling
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, _secrets(settings))
     return _serve(serve_polling(settings))
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """What must never appear in a log line."""
+    found = [settings.bot_token, settings.proxy, settings.webhook_secret]
+    return [secret.get_secret_value() for secret in found if secret is not None]
 
 
 def _serve(serving: Coroutine[Any, Any, None]) -> int:
@@ -122,7 +128,7 @@ def _webhook(_args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_CONFIG
     from bot.serve import serve_webhook
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, _secrets(settings))
     return _serve(serve_webhook(settings))
 
 

@@ -7,9 +7,11 @@ import signal
 
 from telegram import Update
 
+from bot import webhook
 from bot.app import HuihuiApplication
 from bot.config import Settings
 from bot.runtime import Runtime
+from bot.webhook import WebhookServer
 
 WEBHOOK_PATH = "telegram"
 
@@ -24,23 +26,27 @@ async def serve_polling(settings: Settings) -> None:
 
 async def serve_webhook(settings: Settings) -> None:
     async with Runtime(settings) as runtime:
-        await start_webhook(runtime.application, settings)
-        await _until_stopped()
+        server = await start_webhook(runtime.application, settings)
+        try:
+            await _until_stopped()
+        finally:
+            await server.stop()
 
 
-async def start_webhook(application: HuihuiApplication, settings: Settings) -> None:
-    """Listen for Telegram's POSTs; requests without the secret token are refused (403)."""
+async def start_webhook(application: HuihuiApplication, settings: Settings) -> WebhookServer:
+    """Register the webhook with Telegram and listen for its POSTs (bot.webhook)."""
     if settings.webhook_secret is None or settings.webhook_url is None:
         raise ValueError("HUIHUI_WEBHOOK_URL and HUIHUI_WEBHOOK_SECRET must be set")
-    assert application.updater is not None
-    await application.updater.start_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=WEBHOOK_PATH,
-        webhook_url=settings.webhook_url.rstrip("/") + "/" + WEBHOOK_PATH,
-        secret_token=settings.webhook_secret.get_secret_value(),
+    secret = settings.webhook_secret.get_secret_value()
+    server = webhook.listen(
+        application, WEBHOOK_PATH, secret, settings.webhook_listen, settings.webhook_port
+    )
+    await application.bot.set_webhook(
+        settings.webhook_url.rstrip("/") + "/" + WEBHOOK_PATH,
+        secret_token=secret,
         allowed_updates=Update.ALL_TYPES,
     )
+    return server
 
 
 async def _until_stopped() -> None:

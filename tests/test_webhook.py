@@ -25,7 +25,7 @@ async def test_webhook_registers_itself_and_checks_the_secret_token() -> None:
         webhook_listen="127.0.0.1",
         webhook_port=port,
     ) as sb:
-        await start_webhook(sb.app, sb.settings)
+        server = await start_webhook(sb.app, sb.settings)
         assert sb.api.webhook["url"] == f"https://huihui.example.org/{WEBHOOK_PATH}"
         assert sb.api.webhook["secret_token"] == "correct-horse"
 
@@ -55,8 +55,16 @@ async def test_webhook_registers_itself_and_checks_the_secret_token() -> None:
                 url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "correct-horse"}
             )
             assert genuine.status_code == 200
-        for _ in range(100):
-            if alice.texts():
-                break
-            await asyncio.sleep(0.05)
-        assert alice.last_text().startswith("我可以帮你做这些")
+            for _ in range(100):
+                if alice.texts():
+                    break
+                await asyncio.sleep(0.05)
+            assert alice.last_text().startswith("我可以帮你做这些")
+
+            secret = {"X-Telegram-Bot-Api-Secret-Token": "correct-horse"}
+            for body in (b"{not json", b'"just a string"', b'{"update_id": "x"}', b"\x00\xff"):
+                refused = await client.post(
+                    url, content=body, headers={**secret, "Content-Type": "application/json"}
+                )
+                assert refused.status_code == 400, body
+        await server.stop()

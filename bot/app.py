@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,6 +25,7 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import HuihuiContext
 from bot.errors import on_error
+from bot.i18n import translator
 from bot.processor import PerMemberUpdateProcessor
 from bot.services import Services
 from bot.telegram_bot import HuihuiBot
@@ -99,17 +102,18 @@ def build_application(
     """The bot, wired. ``request`` replaces the network (sandbox); ``update_processor`` replaces
     the per-member processor (benchmarks compare it with PTB's default)."""
     settings = services.settings
+    processor = update_processor or PerMemberUpdateProcessor(settings.max_concurrent_updates)
     builder = (
         ApplicationBuilder()
         .application_class(HuihuiApplication, kwargs={"services": services})
         .bot(make_bot(settings, request))
         .context_types(ContextTypes(context=HuihuiContext))
-        .concurrent_updates(
-            update_processor or PerMemberUpdateProcessor(settings.max_concurrent_updates)
-        )
+        .concurrent_updates(processor)
         .persistence(SQLPersistence(services.db, update_interval=settings.persistence_interval))
     )
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
+    if isinstance(processor, PerMemberUpdateProcessor):
+        processor.on_overflow = partial(_too_fast, application)
     for module in SCHEDULED_WORK:
         module.register(services.scheduler)
     application.add_handler(TypeHandler(Update, remember_language), group=-1)
@@ -154,6 +158,19 @@ async def remember_language(update: Update, context: HuihuiContext) -> None:
     context.language = await context.services.languages.resolve(update.effective_user)
     if update.effective_user is not None:
         await context.services.activity.seen(update.effective_user)
+
+
+async def _too_fast(application: HuihuiApplication, telegram_id: int) -> None:
+    """Once per flood: the member learns some messages were skipped."""
+    _ = translator(await application.services.languages.resolve_id(telegram_id))
+    try:
+        await application.bot.send_message(
+            telegram_id,
+            _("You are sending messages faster than I can read them, so I skipped some. "
+              "Please send one at a time."),
+        )  # fmt: skip
+    except TelegramError:
+        pass  # the member is sending, so they can be reached; a refusal changes nothing
 
 
 async def after_update(_update: Update, context: HuihuiContext) -> None:

@@ -31,7 +31,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.i18n import N_, Translator, translator
 from bot.notices import KIND, RENDERED
 from bot.profile_card import render_card
-from bot.scheduler import DueTask, Scheduler
+from bot.scheduler import DueTask, RetryLater, Scheduler
 from bot.verification_texts import comparison
 from storage.models import Member
 
@@ -85,10 +85,6 @@ def classify(error: TelegramError) -> Verdict:
     if isinstance(error, RetryAfter | NetworkError):
         return Verdict.RETRY
     return Verdict.REFUSED
-
-
-class TryAgain(Exception):
-    """The notice was not delivered and may be tried again (the scheduler backs off)."""
 
 
 def render_values(values: dict[str, Any], _: Translator) -> dict[str, Any]:
@@ -167,7 +163,7 @@ async def send_notice(application: HuihuiApplication, task: DueTask) -> None:
         elif verdict == Verdict.UNCERTAIN and task.attempts >= 1:
             _LOGGER.warning("notice %d uncertain: no answer twice, not tried again", task.id)
         elif verdict in (Verdict.RETRY, Verdict.UNCERTAIN):
-            raise TryAgain(type(error).__name__) from error
+            raise RetryLater(type(error).__name__) from error
         else:
             _LOGGER.error("notice %d refused by Telegram: %s", task.id, type(error).__name__)
 

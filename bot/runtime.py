@@ -80,9 +80,9 @@ class Runtime:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
             await application.services.broadcasts.stop()
+            application.services.scheduler.stop()
             await application.services.scheduler.wait_idle()
             await application.stop()
-            application.services.scheduler.stop()
             await application.shutdown()
         if self._engine is not None:
             await self._engine.dispose()

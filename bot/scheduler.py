@@ -77,6 +77,11 @@ def is_expired(
     return max_lateness is not None and now > due_at + max_lateness
 
 
+class RetryLater(Exception):
+    """A task that did not get its work done but may succeed later (Telegram unreachable);
+    raised from its ``__cause__``. Retried with back-off, logged as a warning."""
+
+
 # Seconds after ``wake`` that a pass starts at the latest.
 WAKE_DELAY = 0.5
 
@@ -129,6 +134,7 @@ class Scheduler:
         await self.rearm()
 
     def stop(self) -> None:
+        """No new runs from now on; runs in progress finish (``wait_idle``)."""
         if self._wake_timer is not None:
             self._wake_timer.cancel()
             self._wake_timer = None
@@ -242,6 +248,8 @@ class Scheduler:
 
     async def _run_due(self) -> int:
         run_count = 0
+        if self._application is None:
+            return 0  # stopping
         while True:
             now = self._clock.now()
             async with self._sessionmaker() as session:
@@ -305,16 +313,20 @@ class Scheduler:
     async def _run(self, task: DueTask) -> None:
         kind = self._kinds[task.kind]
         application = self._application
+        if application is None:  # stopping: the task waits, untried, for the next start
+            async with self._sessionmaker.begin() as session:
+                await tasks.unclaim(session, task.id, task.attempts)
+            return
         error: str | None = None
         try:
-            if application is None:
-                raise RuntimeError("scheduler is not started")
             await kind.handler(application, task)
+        except RetryLater as exc:
+            error = type(exc.__cause__ or exc).__name__
+            _LOGGER.warning("scheduled task %d (%s) will be tried again: %s", task.id,
+                            task.kind, error)  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - one failing task must not stop the others
             error = type(exc.__cause__ or exc).__name__
-            _LOGGER.error(
-                "scheduled task %d (%s) failed: %s", task.id, task.kind, error, exc_info=False
-            )
+            _LOGGER.error("scheduled task %d (%s) failed: %s", task.id, task.kind, error)
         now = self._clock.now()
         async with self._sessionmaker.begin() as session:
             if error is None:

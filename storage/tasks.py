@@ -98,6 +98,15 @@ async def finish(
     await session.execute(update(ScheduledTask).where(ScheduledTask.id == task_id).values(**values))
 
 
+async def unclaim(session: AsyncSession, task_id: int, attempts: int) -> None:
+    """A claimed task that was not run after all goes back to pending, its attempt uncounted."""
+    await session.execute(
+        update(ScheduledTask)
+        .where(ScheduledTask.id == task_id, ScheduledTask.status == TaskStatus.RUNNING)
+        .values(status=TaskStatus.PENDING, attempts=attempts)
+    )
+
+
 async def release_interrupted(session: AsyncSession) -> int:
     """Tasks left running by a crash go back to pending (their runs are retried)."""
     result = await session.execute(

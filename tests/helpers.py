@@ -70,6 +70,12 @@ async def unit_id(sb: Sandbox, name: str) -> int:
         return (await units.by_name(session, name)).id
 
 
+async def agree(member: SimulatedUser) -> None:
+    """/start and agree to the terms: what the member writes to the union is then kept."""
+    await member.send("/start")
+    await member.press("同意" if (member.language_code or "zh").startswith("zh") else "I agree")
+
+
 async def verify(member: SimulatedUser, name: str, number: str, employer: str) -> None:
     """From /start through consent and the verification questions."""
     await member.send("/start")

@@ -260,9 +260,9 @@ async def test_members_can_turn_announcements_off_but_still_hear_about_their_eve
                             Audience(pudong, event_id=event_id))  # fmt: skip
     await sandbox.settle()
     assert copies(sandbox, in_pudong[0], "集合改到二号门") == 1
-    export = await sandbox.app.services.member_data.export(quiet.id)
-    assert export["account"]["union_announcements"] is False
-    assert export["event_registrations"][0]["status"] == "registered"
+    export = await sandbox.app.services.member_data.export(quiet.id, "en")
+    assert export["account"]["union announcements"] == "no"
+    assert export["event registrations"][0]["status"] == "signed up"
     await quiet.send("/announcements")
     assert "已开启" in quiet.last_text()
 

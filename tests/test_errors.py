@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.sandbox import Sandbox
 from storage.models import Feedback
+from tests.helpers import agree
 
 
 async def test_member_is_told_when_something_fails_and_logs_hold_no_personal_data(
@@ -16,6 +17,7 @@ async def test_member_is_told_when_something_fails_and_logs_hold_no_personal_dat
 ) -> None:
     caplog.set_level(logging.INFO)
     alice = sandbox.user("张三丰", language="zh-hans", username="zhangsanfeng")
+    await agree(alice)
     await alice.send("/feedback")
     sandbox.api.inject_error(alice.chat_id, "network", times=1)
     await alice.send("我是张三丰，电话13912345678")

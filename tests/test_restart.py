@@ -6,10 +6,12 @@ from sqlalchemy import select
 
 from bot.sandbox import Sandbox
 from storage.models import ConversationState, Feedback
+from tests.helpers import agree
 
 
 async def test_restart_in_the_middle_of_a_conversation_continues_it(sandbox: Sandbox) -> None:
     alice = sandbox.user("小王")
+    await agree(alice)
     await alice.send("/feedback")
     await sandbox.restart()
     await alice.send("希望多办户外活动")
@@ -27,6 +29,18 @@ async def test_finished_conversations_leave_no_state_behind(sandbox: Sandbox) ->
         assert (await session.scalars(select(ConversationState))).all() == []
     await alice.send("这句话不是留言")
     assert "没有看懂" in alice.last_text()
+
+
+async def test_a_finished_dialog_leaves_no_state_beside_others(sandbox: Sandbox) -> None:
+    alice = sandbox.user("小王")
+    await agree(alice)  # signing up is a dialog of its own, still open
+    await alice.send("/feedback")
+    await alice.send("谢谢工会")
+    await sandbox.restart()
+    async with sandbox.app.services.db() as session:
+        names = (await session.scalars(select(ConversationState.name))).all()
+        assert "feedback" not in names
+        assert (await session.scalars(select(Feedback.text))).all() == ["谢谢工会"]
 
 
 async def test_state_is_written_while_running_not_only_at_shutdown(sandbox: Sandbox) -> None:

@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/match_latency.py
 	$(BIN)/python benchmarks/broadcast.py --recipients 3000 --rate 30
 	$(BIN)/python benchmarks/broadcast.py --recipients 100000 --rate 1000
+	$(BIN)/python benchmarks/flood.py
 	HUIHUI_HOSTILE_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_hostile_text.py
 
 # Re-extract member-facing strings into the catalogs after changing text in code.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,10 @@ MAX_CELL = 1_000
 HEADER_SEARCH = 10
 # How large a file may be fetched at all (Telegram lets bots download up to 20 MB).
 MAX_FILE_BYTES = 20_000_000
+# An .xlsx unpacked: a sheet of MAX_ROWS real rows takes well under this, and real sheets pack
+# about tenfold; one that packs a hundredfold is mostly empty rows or a zip bomb.
+MAX_UNPACKED_BYTES = 150_000_000
+MAX_PACKING = 100
 
 
 @dataclass(frozen=True)
@@ -265,9 +270,48 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     return rows()
 
 
+def _check_archive(path: Path) -> None:
+    """An .xlsx is a zip archive: refuse one that would unpack to far more than a roster holds
+    (a zip bomb, or millions of empty rows) before any library unpacks it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            unpacked = sum(entry.file_size for entry in entries)
+            packed_too_tightly = any(
+                entry.file_size > 1_000_000 and entry.file_size > MAX_PACKING * entry.compress_size
+                for entry in entries
+            )
+            if unpacked > MAX_UNPACKED_BYTES or packed_too_tightly:
+                raise RosterFileError(N_("the file is damaged or is not a roster"))
+            for entry in entries:
+                sheet = entry.filename.startswith("xl/worksheets/")
+                if sheet and _rows_in(archive, entry) > MAX_ROWS:
+                    raise RosterFileError(
+                        N_("the file has more than {maximum} rows: please split it"),
+                        maximum=MAX_ROWS,
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise RosterFileError(N_("the workbook cannot be opened")) from error
+
+
+def _rows_in(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
+    """Rows a sheet holds, counted in its XML as it unpacks (fast: no XML is parsed), stopping
+    once past the bound. openpyxl would otherwise read a sheet whole before its first row."""
+    rows, tail = 0, b""
+    with archive.open(entry) as sheet:
+        while chunk := sheet.read(1 << 20):
+            data = tail + chunk
+            tail = data[-5:]
+            rows += data[:-5].count(b"<row") + data[:-5].count(b":row ")
+            if rows > MAX_ROWS:
+                break
+    return rows + tail.count(b"<row")
+
+
 def _excel_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_archive(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file

@@ -49,11 +49,13 @@ async def on_error(update: object, context: HuihuiContext) -> None:
         return
     kind = "button" if update.callback_query else "message" if update.effective_message else "other"
     _LOGGER.error("update %d (%s) failed: %s", update.update_id, kind, describe(context.error))
-    if update.callback_query is not None:
+    query = update.callback_query
+    answered = getattr(context.bot, "answered", lambda _query_id: False)
+    if query is not None and not answered(query.id):
         try:  # the member's button would spin until Telegram gives up on it
-            await update.callback_query.answer()
+            await query.answer()
         except TelegramError:
-            pass  # it was answered before the fault
+            pass  # answered already after all
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return

@@ -60,6 +60,7 @@ class HuihuiBot(ExtBot[None]):
         self._looks: OrderedDict[tuple[int, int], Look] = OrderedDict()
         # Messages whose buttons this bot took away by an edit.
         self._cleared: set[tuple[int, int]] = set()
+        self._answered: OrderedDict[str, None] = OrderedDict()
 
     def saw(self, message: Message | None) -> None:
         """A message as a member's button press shows it. Only fills a gap: a press may show
@@ -68,6 +69,19 @@ class HuihuiBot(ExtBot[None]):
             key = (message.chat_id, message.message_id)
             if key not in self._looks:
                 self._remember(key, look_of(message))
+
+    async def answer_callback_query(
+        self, callback_query_id: str, *args: Any, **kwargs: Any
+    ) -> bool:
+        result = await super().answer_callback_query(callback_query_id, *args, **kwargs)
+        self._answered[callback_query_id] = None
+        while len(self._answered) > REMEMBERED_MESSAGES:
+            self._answered.popitem(last=False)
+        return result
+
+    def answered(self, callback_query_id: str) -> bool:
+        """Whether this bot already answered the button press (Telegram takes one answer)."""
+        return callback_query_id in self._answered
 
     def buttons_removed(self, message: Message | None) -> bool:
         """Whether this bot took the buttons off the message: a press on it is the second of a

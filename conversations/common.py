@@ -10,6 +10,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -29,6 +30,17 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 async def say(update: Update, context: HuihuiContext, text: str, markup: Markup = None) -> None:
     """Send a new message to the member, whether they typed or pressed a button."""
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+async def rewrite(update: Update, context: HuihuiContext, text: str, markup: Markup = None) -> None:
+    """Replace the text of the message whose button was pressed; a message without text (a
+    photo card, or a forged press on one) gets a new message instead."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if isinstance(message, Message) and message.text is not None:
+        await query.edit_message_text(text, reply_markup=markup)  # type: ignore[union-attr]
+    else:
+        await say(update, context, text, markup)
 
 
 async def send_photo_with_text(
@@ -72,13 +84,23 @@ def pressed(update: Update, kind: type[B]) -> B:
 Callback = Callable[[Update, HuihuiContext], Coroutine[Any, Any, Any]]
 
 
+class ButtonHandler(CallbackQueryHandler[Any, Any]):
+    """Presses of some kinds of button, validated. PTB's own handler lets a press without any
+    data through to whatever pattern it has (a tampered client can send one); this does not."""
+
+    def __init__(self, callback: Callback, kinds: tuple[type[Button], ...]) -> None:
+        super().__init__(callback)
+        self._kinds = kinds
+
+    def check_update(self, update: object) -> bool:
+        if not isinstance(update, Update) or update.callback_query is None:
+            return False
+        return isinstance(parse(update.callback_query.data), self._kinds)
+
+
 def on_press(callback: Callback, *kinds: type[Button]) -> CallbackQueryHandler:
     """A handler for presses of these button kinds (validated; anything else passes by)."""
-
-    def matches(data: object) -> bool:
-        return isinstance(parse(data), kinds)
-
-    return CallbackQueryHandler(callback, pattern=matches)
+    return ButtonHandler(callback, kinds)
 
 
 def end_conversations(application: Application[Any, Any, Any, Any, Any, Any], user_id: int) -> None:

@@ -14,7 +14,7 @@ from bot.domain.buttons import ChoiceDone, ChoosePerson, JoinEvent, LeaveEvent, 
 from bot.domain.events import Refusal
 from bot.event_texts import event_card, signup_button
 from bot.i18n import N_
-from conversations.common import buttons, in_rows, on_press, pressed, say
+from conversations.common import buttons, in_rows, on_press, pressed, rewrite, say
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -180,7 +180,7 @@ async def choose(update: Update, context: HuihuiContext) -> None:
         count=len(chosen),
     )
     if isinstance(button, ChoosePerson):
-        await query.edit_message_text(text, reply_markup=buttons(rows))
+        await rewrite(update, context, text, buttons(rows))
     else:
         await say(update, context, text, buttons(rows))
 

@@ -12,7 +12,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.context import HuihuiContext
 from bot.domain.buttons import ChooseLanguage
 from bot.i18n import LANGUAGE_NAMES, N_, translator
-from conversations.common import buttons, on_press, pressed
+from conversations.common import buttons, on_press, pressed, rewrite
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -36,7 +36,7 @@ async def choose(update: Update, context: HuihuiContext) -> None:
     await context.services.languages.choose(update.effective_user.id, language)  # type: ignore[arg-type]
     _ = translator(language)  # type: ignore[arg-type]
     await query.answer()
-    await query.edit_message_text(_("Done — I will speak English with you from now on."))
+    await rewrite(update, context, _("Done — I will speak English with you from now on."))
     await publish_commands_for_chat(context.huihui, update.effective_chat.id, language)  # type: ignore[arg-type]
 
 

@@ -17,7 +17,7 @@ from bot.context import HuihuiContext
 from bot.domain import free_text
 from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
 from bot.profile_card import render_card
-from conversations.common import buttons, conversation, on_press, pressed, say
+from conversations.common import buttons, conversation, on_press, pressed, rewrite, say
 from conversations.matching import reason_line
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ async def reviewed(update: Update, context: HuihuiContext) -> None:
         return
     await query.answer()
     outcome = _("✅ Approved: they will see it next.") if button.approve else _("❌ Not shown.")
-    await query.edit_message_text(f"{query.message.text}\n\n{outcome}")
+    await rewrite(update, context, f"{query.message.text or ''}\n\n{outcome}".strip())
 
 
 def register(application: HuihuiApplication) -> None:

@@ -15,7 +15,7 @@ from bot.domain.buttons import (
     parse,
 )
 from bot.domain.verification import REJECTION_REASONS
-from conversations.common import buttons, on_press, pressed
+from conversations.common import buttons, on_press, pressed, rewrite
 
 if TYPE_CHECKING:
     from bot.app import HuihuiApplication
@@ -62,7 +62,7 @@ async def decide(update: Update, context: HuihuiContext) -> None:
         "number_taken": _("This member number was linked to another account meanwhile."),
         "already_reviewed": _("Someone has already decided on this request."),
     }[result.status]
-    await query.edit_message_text(f"{query.message.text}\n\n{outcome}")
+    await rewrite(update, context, f"{query.message.text or ''}\n\n{outcome}".strip())
 
 
 def register(application: HuihuiApplication) -> None:

@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/broadcast.py --recipients 100000 --rate 1000
 	$(BIN)/python benchmarks/flood.py
 	HUIHUI_HOSTILE_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_hostile_text.py
+	HUIHUI_HOSTILE_ACTIONS=50000 $(BIN)/python -m pytest -q tests/test_hostile_run.py
 
 # Re-extract member-facing strings into the catalogs after changing text in code.
 i18n: $(STAMP)

@@ -15,17 +15,20 @@ check allows one repeat per notice the crash left running, and the figures count
 from __future__ import annotations
 
 import shutil
-import sqlite3
+import uuid
 from collections.abc import Awaitable, Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import event
+import asyncpg
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
 
 from bot.sandbox import Sandbox
+from storage.engine import create_engine
+from storage.models import ScheduledTask, TaskStatus
 
 
 class Crash(BaseException):
@@ -77,19 +80,86 @@ class Figures:
     ambiguous: int = 0
 
 
+class Copies(Protocol):
+    """Where each run's database comes from: a copy of the flow's starting point."""
+
+    async def template(self) -> str:
+        """A new, empty database to build the starting point in."""
+
+    async def copy(self) -> str:
+        """A fresh copy of the starting point."""
+
+    async def drop(self, url: str) -> None: ...
+
+
+class SqliteCopies:
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._count = 0
+
+    async def template(self) -> str:
+        return f"sqlite+aiosqlite:///{self._folder / 'template.db'}"
+
+    async def copy(self) -> str:
+        self._count += 1
+        copy = self._folder / f"run-{self._count}.db"
+        shutil.copyfile(self._folder / "template.db", copy)
+        return f"sqlite+aiosqlite:///{copy}"
+
+    async def drop(self, url: str) -> None:
+        Path(make_url(url).database or "").unlink(missing_ok=True)
+
+
+class PostgresCopies:
+    """CREATE DATABASE … TEMPLATE: a copy in a tenth of a second."""
+
+    def __init__(self, admin_url: str) -> None:
+        self._admin = admin_url
+        self._template = f"huihui_crash_{uuid.uuid4().hex[:10]}"
+        self._count = 0
+
+    async def _execute(self, statement: str) -> None:
+        admin = await asyncpg.connect(
+            make_url(self._admin).set(drivername="postgresql").render_as_string(False)
+        )
+        try:
+            await admin.execute(statement)
+        finally:
+            await admin.close()
+
+    def _url(self, name: str) -> str:
+        return make_url(self._admin).set(database=name).render_as_string(hide_password=False)
+
+    async def template(self) -> str:
+        await self._execute(f'CREATE DATABASE "{self._template}"')
+        return self._url(self._template)
+
+    async def copy(self) -> str:
+        self._count += 1
+        name = f"{self._template}_{self._count}"
+        await self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
+        return self._url(name)
+
+    async def drop(self, url: str) -> None:
+        await self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    async def close(self) -> None:
+        await self._execute(f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)')
+
+
 async def crash_everywhere(
-    template: Path, start: datetime, flow: Flow, workdir: Path, users: Callable[[Sandbox], Any],
+    copies: Copies, start: datetime, flow: Flow, users: Callable[[Sandbox], Any],
     *, stride: int = 1,
 ) -> Figures:  # fmt: skip
-    """Run the flow once to count its steps, then once per step crashing there. ``template``
-    is a SQLite file with the flow's starting point; ``users`` recreates its members."""
+    """Run the flow once to count its steps, then once per ``stride``-th step crashing there.
+    ``copies`` give the flow's starting point; ``users`` recreates its members."""
     counted = Injector(crash_at=None)
-    await _run(template, start, flow, workdir / "count.db", users, counted)
+    await _run(copies, start, flow, users, counted)
     figures = Figures()
     for crash_at in range(1, len(counted.steps) + 1, stride):
         injector = Injector(crash_at=crash_at)
         try:
-            await _run(template, start, flow, workdir / f"crash-{crash_at}.db", users, injector)
+            await _run(copies, start, flow, users, injector)
         except AssertionError as failure:
             raise AssertionError(
                 f"{flow.name}: crash at step {crash_at} ({injector.crashed}): {failure}"
@@ -102,15 +172,14 @@ async def crash_everywhere(
 
 
 async def _run(
-    template: Path,
+    copies: Copies,
     start: datetime,
     flow: Flow,
-    database: Path,
     users: Callable[[Sandbox], Any],
     injector: Injector,
 ) -> None:
-    shutil.copyfile(template, database)
-    sb = Sandbox(database_url=f"sqlite+aiosqlite:///{database}", start=start)
+    url = await copies.copy()
+    sb = Sandbox(database_url=url, start=start)
     await sb.start()
     try:
         users(sb)
@@ -122,7 +191,7 @@ async def _run(
             pass
         if injector.crashed is not None:
             await sb.stop()  # what survives is what was committed
-            injector.left_running = _running_notices(database)
+            injector.left_running = await _running_notices(url)
             await sb.start()
             users(sb)
             await flow.act(sb)  # the member tries again
@@ -131,11 +200,20 @@ async def _run(
         await flow.check(sb, injector.left_running)
     finally:
         await sb.stop()
-        database.unlink(missing_ok=True)
+        await copies.drop(url)
 
 
-def _running_notices(database: Path) -> int:
-    with closing(sqlite3.connect(database)) as connection:
-        return connection.execute(
-            "SELECT count(*) FROM scheduled_tasks WHERE status = 'running' AND kind = 'notice'"
-        ).fetchone()[0]
+async def _running_notices(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return (
+                await connection.scalar(
+                    select(func.count()).where(
+                        ScheduledTask.status == TaskStatus.RUNNING, ScheduledTask.kind == "notice"
+                    )
+                )
+                or 0
+            )
+    finally:
+        await engine.dispose()

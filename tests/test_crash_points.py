@@ -8,7 +8,8 @@ have been told exactly once.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,20 @@ from bot.domain.events import Capacity
 from bot.population import FIRST_TELEGRAM_ID, populate
 from bot.sandbox import Sandbox, SimulatedUser
 from storage.models import Match, Registration, RegistrationStatus
-from tests.crash_harness import Flow, crash_everywhere
+from tests.conftest import IN_CI, POSTGRES_URL, _postgres_problem
+from tests.crash_harness import (
+    Copies,
+    Figures,
+    Flow,
+    PostgresCopies,
+    SqliteCopies,
+    crash_everywhere,
+)
 from tests.helpers import PUDONG, publish, seed_union, sign_up, unit_id
 from tests.test_matching_bot import MAN, WOMAN, man_script
 
 XIAOYU, AMING = 200_001, 200_002
+PG_STRIDE = int(os.environ.get("HUIHUI_CRASH_STRIDE", "7"))
 ORGANISER = 300_001
 
 
@@ -49,8 +59,8 @@ def match_users(sb: Sandbox) -> None:
     sb.user("阿明", user_id=AMING, phone=MAN[3])  # no username: asked to share a contact
 
 
-async def match_template(path: Path) -> tuple[Path, object]:
-    async with Sandbox(database_url=f"sqlite+aiosqlite:///{path}") as sb:
+async def match_template(url: str) -> datetime:
+    async with Sandbox(database_url=url) as sb:
         match_users(sb)
         xiaoyu, aming = member(sb, XIAOYU), member(sb, AMING)
         await seed_union(sb, [WOMAN, MAN])
@@ -59,7 +69,7 @@ async def match_template(path: Path) -> tuple[Path, object]:
         await aming.send("/match")
         await aming.press("❤️")
         await xiaoyu.send("/match")  # 阿明's card is on her screen
-        return path, sb.clock.now()
+        return sb.clock.now()
 
 
 async def like_back(sb: Sandbox) -> None:
@@ -90,10 +100,8 @@ def event_users(sb: Sandbox) -> None:
         sb.user(f"会员{telegram_id % 10}", user_id=telegram_id)
 
 
-async def event_template(
-    path: Path, places: int, signed_up: tuple[int, ...]
-) -> tuple[Path, object]:
-    async with Sandbox(database_url=f"sqlite+aiosqlite:///{path}") as sb:
+async def event_template(url: str, places: int, signed_up: tuple[int, ...]) -> datetime:
+    async with Sandbox(database_url=url) as sb:
         event_users(sb)
         await seed_union(sb, [], organisers={PUDONG: [ORGANISER]})
         year = sb.clock.now().astimezone(sb.settings.tz).year
@@ -103,7 +111,7 @@ async def event_template(
         await publish(sb, member(sb, ORGANISER), capacity=Capacity(places))
         for telegram_id in signed_up:
             await member(sb, telegram_id).forge_press(JoinEvent(1).encode())
-        return path, sb.clock.now()
+        return sb.clock.now()
 
 
 def reminders(sb: Sandbox, telegram_id: int) -> list[str]:
@@ -165,14 +173,14 @@ async def waitlist_promoted(sb: Sandbox, repeats: int) -> None:
 
 FLOWS = {
     "like→match": (Flow("like→match", like_back, nothing_more, one_match_both_told_once),
-                   match_users, lambda path: match_template(path)),
+                   match_users, match_template),
     "sign-up": (Flow("sign-up", sign_up_act, past_the_event, signed_up_with_two_reminders),
-                event_users, lambda path: event_template(path, 5, ())),
+                event_users, lambda url: event_template(url, 5, ())),
     "withdrawal": (Flow("withdrawal", withdraw_act, past_the_event,
                         withdrawn_and_the_next_promoted),
-                   event_users, lambda path: event_template(path, 1, (FIRST, SECOND, THIRD))),
+                   event_users, lambda url: event_template(url, 1, (FIRST, SECOND, THIRD))),
     "waitlist": (Flow("waitlist", more_places_act, past_the_event, waitlist_promoted),
-                 event_users, lambda path: event_template(path, 1, (FIRST, SECOND, THIRD))),
+                 event_users, lambda url: event_template(url, 1, (FIRST, SECOND, THIRD))),
 }  # fmt: skip
 
 
@@ -180,9 +188,34 @@ FLOWS = {
 async def test_a_crash_at_any_step_leaves_nobody_untold_and_nobody_told_twice(
     name: str, tmp_path: Path
 ) -> None:
+    """Every step, on SQLite."""
+    figures = await crash_flow(name, SqliteCopies(tmp_path), stride=1)
+    assert figures.points > 10
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("name", FLOWS)
+async def test_a_crash_on_postgresql_leaves_nobody_untold_and_nobody_told_twice(
+    name: str,
+) -> None:
+    """Every seventh step, on PostgreSQL (every step: ``HUIHUI_CRASH_STRIDE=1``)."""
+    problem = await _postgres_problem()
+    if problem is not None:
+        if IN_CI:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    copies = PostgresCopies(POSTGRES_URL)
+    try:
+        figures = await crash_flow(name, copies, stride=PG_STRIDE)
+    finally:
+        await copies.close()
+    assert figures.points > 3
+
+
+async def crash_flow(name: str, copies: Copies, stride: int) -> Figures:
     flow, users, template = FLOWS[name]
-    path, start = await template(tmp_path / "template.db")
-    figures = await crash_everywhere(path, start, flow, tmp_path, users)
+    start = await template(await copies.template())
+    figures = await crash_everywhere(copies, start, flow, users, stride=stride)
     print(f"{name}: {figures.points} crash points {figures.by_kind}, "
           f"{figures.ambiguous} left a notice claimed and unrecorded")  # fmt: skip
-    assert figures.points > 10
+    return figures

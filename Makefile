@@ -42,8 +42,8 @@ bench: $(STAMP)
 
 # Re-extract member-facing strings into the catalogs after changing text in code.
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -o bot/locales/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales -D messages --no-fuzzy-matching --width=100 --ignore-pot-creation-date
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o bot/common/locales/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i bot/common/locales/messages.pot -d bot/common/locales -D messages --no-fuzzy-matching --width=100 --ignore-pot-creation-date
 
 clean:
 	rm -rf $(VENV) .pytest_cache huihui.db huihui.db-*

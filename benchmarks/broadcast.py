@@ -26,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import func, select  # noqa: E402
 
-from bot.broadcast_sender import in_flight_bound  # noqa: E402
-from bot.broadcasts import Draft  # noqa: E402
+from bot.delivery.broadcast_sender import in_flight_bound  # noqa: E402
 from bot.domain.audience import Audience  # noqa: E402
 from bot.domain.units import parse_units  # noqa: E402
-from bot.population import populate  # noqa: E402
-from bot.sandbox import Sandbox  # noqa: E402
+from bot.services.broadcasts import Draft  # noqa: E402
+from bot.tools.population import populate  # noqa: E402
+from bot.tools.sandbox import Sandbox  # noqa: E402
 from storage import migrate, units  # noqa: E402
 from storage.engine import create_engine  # noqa: E402
 from storage.models import Member  # noqa: E402

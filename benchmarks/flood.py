@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from report import emit  # noqa: E402  (benchmarks/report.py)
 
-from bot.sandbox import Sandbox, SimulatedUser  # noqa: E402
+from bot.tools.sandbox import Sandbox, SimulatedUser  # noqa: E402
 
 TARGET_RATIO = 2.0
 

@@ -24,8 +24,8 @@ from sqlalchemy import select, text  # noqa: E402
 
 from bot.domain.match_profile import to_profile  # noqa: E402
 from bot.domain.matching import rank, rarity  # noqa: E402
-from bot.population import FIRST_TELEGRAM_ID, populate  # noqa: E402
-from bot.sandbox import Sandbox  # noqa: E402
+from bot.tools.population import FIRST_TELEGRAM_ID, populate  # noqa: E402
+from bot.tools.sandbox import Sandbox  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.engine import create_engine  # noqa: E402
 from storage.models import MatchProfile  # noqa: E402

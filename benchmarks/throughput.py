@@ -43,7 +43,7 @@ from telegram.ext import (  # noqa: E402
     filters,
 )
 
-from bot.sandbox import Sandbox, SimulatedUser  # noqa: E402
+from bot.tools.sandbox import Sandbox, SimulatedUser  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.engine import create_engine  # noqa: E402
 from storage.models import Feedback, UserData  # noqa: E402

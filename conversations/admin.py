@@ -1,5 +1,5 @@
 """Organisers' commands: /grant, /revoke, /review, /reports, /audit. Each checks the sender's
-authority on the server, every time (bot.administration)."""
+authority on the server, every time (bot.services.administration)."""
 
 from __future__ import annotations
 
@@ -14,21 +14,21 @@ from openpyxl import Workbook
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot import follow_ups
-from bot.charts import cjk_font, stats_chart
-from bot.context import HuihuiContext
+from bot.common.i18n import N_, Translator, translator
+from bot.common.wording.profile_card import option_text, render_card
+from bot.common.wording.verification import comparison
 from bot.domain import free_text
 from bot.domain.buttons import ApproveVerification, Moderate, RejectVerification
 from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
-from bot.i18n import N_, Translator, translator
-from bot.profile_card import option_text, render_card
-from bot.statistics import ScopeStats, as_table, scope_stats
-from bot.verification_texts import comparison
+from bot.services.matching import follow_ups
+from bot.services.statistics import ScopeStats, as_table, scope_stats
+from conversations.charts import cjk_font, stats_chart
 from conversations.common import buttons, on_press, pressed, say
+from conversations.context import HuihuiContext
 from storage.models import Role
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 _LOGGER = logging.getLogger(__name__)
 # Shown under /help to organisers only.

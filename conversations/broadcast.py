@@ -1,6 +1,6 @@
 """/broadcast: an organiser composes a message (text with formatting, or a photo with a
 caption), chooses its audience, sees its size and a preview, and sends it now or at a chosen
-time. /broadcasts lists recent ones and cancels. Rights are checked by bot.broadcasts on every
+time. /broadcasts lists recent ones and cancels. Rights are checked by bot.services.broadcasts on every
 step that reads or sends anything; the buttons only say what was asked for."""
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.broadcasts import Draft
-from bot.context import HuihuiContext
+from bot.common.i18n import N_
 from bot.domain.audience import Audience, parse_age_range
 from bot.domain.buttons import (
     AudienceAction,
@@ -29,7 +28,7 @@ from bot.domain.buttons import (
 )
 from bot.domain.free_text import utf16_length
 from bot.domain.when import parse_when
-from bot.i18n import N_
+from bot.services.broadcasts import Draft
 from conversations.admin import refuse
 from conversations.common import (
     buttons,
@@ -42,9 +41,10 @@ from conversations.common import (
     say,
     scratch,
 )
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
     from storage.models import Broadcast
 
 ORGANISER_COMMANDS = [

@@ -19,10 +19,10 @@ from telegram.constants import MessageLimit
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
-from bot.context import HuihuiContext
 from bot.domain.buttons import Button, parse
 from bot.domain.free_text import utf16_length
 from bot.domain.questions import Question
+from conversations.context import HuihuiContext
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 

@@ -1,6 +1,6 @@
 """Members and events: the 报名 button or deep link (with the reason when they may not sign
 up), /my_events (withdraw; the waitlist moves up), /checkin CODE at the venue, and the mutual
-choice (互选) afterwards. Buttons only name an event; its rules are checked in bot.events."""
+choice (互选) afterwards. Buttons only name an event; its rules are checked in bot.services.events.service."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.context import HuihuiContext
+from bot.common.i18n import N_
+from bot.common.wording.events import event_card, signup_button
 from bot.domain.buttons import ChoiceDone, ChoosePerson, JoinEvent, LeaveEvent, OpenChoice, parse
 from bot.domain.events import Refusal
-from bot.event_texts import event_card, signup_button
-from bot.i18n import N_
 from conversations.common import buttons, in_rows, on_press, pressed, rewrite, say
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
     from storage.models import Event
 
 COMMANDS = [("my_events", N_("Events I signed up for"))]

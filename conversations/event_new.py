@@ -1,6 +1,6 @@
 """/event_new: an organiser creates an event step by step (title, description, start and end,
 venue or online, places in all and per gender, ages, districts, industries, sign-up deadline,
-announcement time), sees a preview and publishes it. Scope is checked by bot.events."""
+announcement time), sees a preview and publishes it. Scope is checked by bot.services.events.service."""
 
 from __future__ import annotations
 
@@ -15,16 +15,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import HuihuiContext
+from bot.common.i18n import translator
+from bot.common.wording.events import local_time
 from bot.domain import free_text
 from bot.domain.audience import parse_age_range, pick_named
 from bot.domain.buttons import NewEventDecision, NewEventUnit
 from bot.domain.events import ANY_WORDS, Capacity, Conditions, parse_capacity
 from bot.domain.free_text import Invalid
 from bot.domain.when import parse_when
-from bot.event_texts import local_time
-from bot.events import EventSpec
-from bot.i18n import translator
+from bot.services.events.service import EventSpec
 from conversations.admin import refuse
 from conversations.common import (
     buttons,
@@ -37,9 +36,10 @@ from conversations.common import (
     say,
     scratch,
 )
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 DRAFT = "event_draft"
 UNIT, TITLE, DESCRIPTION, START, END, VENUE, CAPACITY = (

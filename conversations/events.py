@@ -1,5 +1,5 @@
 """Organisers' events: /events (sign-ups, waitlist, check-in code, deep link, QR poster, smart
-groups, cancel) and /event_edit. Every button re-checks scope in bot.events."""
+groups, cancel) and /event_edit. Every button re-checks scope in bot.services.events.service."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from openpyxl import Workbook
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.context import HuihuiContext
+from bot.common.i18n import N_
+from bot.common.wording.events import local_time
 from bot.domain.buttons import (
     CancelEvent,
     CancelEventConfirmed,
@@ -24,13 +25,12 @@ from bot.domain.buttons import (
 from bot.domain.events import parse_capacity
 from bot.domain.free_text import Invalid, parse_id
 from bot.domain.when import parse_when
-from bot.event_texts import local_time
-from bot.i18n import N_
 from conversations.admin import refuse
 from conversations.common import buttons, on_press, pressed, say
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 ORGANISER_COMMANDS = [
     ("event_new", N_("Create an event")),

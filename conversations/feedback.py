@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.context import HuihuiContext
+from bot.common.i18n import N_
 from bot.domain import free_text
-from bot.i18n import N_
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 COMMANDS = [("feedback", N_("Write to the organisers"))]
 MAX_LENGTH = free_text.FEEDBACK.maximum

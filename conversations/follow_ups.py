@@ -1,4 +1,4 @@
-"""Answers to the check-ins after a match (bot.follow_ups): one press each, or none at all."""
+"""Answers to the check-ins after a match (bot.services.matching.follow_ups): one press each, or none at all."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot import follow_ups
-from bot.context import HuihuiContext
 from bot.domain.buttons import FollowUpAnswer, StopFollowUps, parse
+from bot.services.matching import follow_ups
 from conversations.common import on_press, say
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 
 async def answered(update: Update, context: HuihuiContext) -> None:

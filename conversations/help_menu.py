@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.context import HuihuiContext
-from bot.i18n import N_
+from bot.common.i18n import N_
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 COMMANDS = [("help", N_("What I can do"))]
 

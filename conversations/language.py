@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.commands import publish_commands_for_chat
-from bot.config import SUPPORTED_LANGUAGES
-from bot.context import HuihuiContext
+from bot.app.commands import publish_commands_for_chat
+from bot.common.config import SUPPORTED_LANGUAGES
+from bot.common.i18n import LANGUAGE_NAMES, N_, translator
 from bot.domain.buttons import ChooseLanguage
-from bot.i18n import LANGUAGE_NAMES, N_, translator
 from conversations.common import buttons, on_press, pressed, rewrite
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 COMMANDS = [("language", N_("Choose the language / 切换语言"))]
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.context import HuihuiContext
+from bot.common.i18n import N_, Translator
+from bot.common.wording.profile_card import option_text, render_card
 from bot.domain.buttons import (
     AskForContact,
     Block,
@@ -19,13 +20,12 @@ from bot.domain.buttons import (
     parse,
 )
 from bot.domain.matching import Reason
-from bot.i18n import N_, Translator
-from bot.matchmaking import Card, Unavailable
-from bot.profile_card import option_text, render_card
+from bot.services.matching.suggestions import Card, Unavailable
 from conversations.common import buttons, on_press, say, send_photo_with_text
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 _LOGGER = logging.getLogger(__name__)
 COMMANDS = [

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.context import HuihuiContext
+from bot.common.i18n import N_
 from bot.domain.buttons import DeleteMyData
-from bot.i18n import N_
 from conversations.common import buttons, end_conversations, on_press, pressed, say
+from conversations.context import HuihuiContext
 from conversations.onboarding import show_card
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 COMMANDS = [
     ("profile", N_("See your profile card")),

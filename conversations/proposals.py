@@ -13,15 +13,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import HuihuiContext
+from bot.common.wording.profile_card import render_card
 from bot.domain import free_text
 from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
-from bot.profile_card import render_card
 from conversations.common import buttons, conversation, on_press, pressed, rewrite, say
+from conversations.context import HuihuiContext
 from conversations.matching import reason_line
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 NOTE = "note"
 MAX_NOTE = free_text.PROPOSAL_NOTE.maximum

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.context import HuihuiContext
 from bot.domain.buttons import (
     ApproveVerification,
     RejectBecause,
@@ -16,9 +15,10 @@ from bot.domain.buttons import (
 )
 from bot.domain.verification import REJECTION_REASONS
 from conversations.common import buttons, on_press, pressed, rewrite
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 _LOGGER = logging.getLogger(__name__)
 

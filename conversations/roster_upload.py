@@ -13,16 +13,16 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import MessageHandler, filters
 
-from bot.context import HuihuiContext
+from bot.common.i18n import Translator
 from bot.domain import N_, free_text
 from bot.domain.buttons import CancelImport, ImportInto, parse
 from bot.domain.roster_file import MAX_FILE_BYTES, BadRow, RosterFileError
-from bot.i18n import Translator
-from bot.roster_import import check_file, import_roster
+from bot.services.roster_import import check_file, import_roster
 from conversations.common import buttons, in_rows, on_press, say
+from conversations.context import HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 SHOWN_BAD_ROWS = 10
 PROGRESS_EVERY = 2.0  # seconds between edits of the progress message

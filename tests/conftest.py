@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.sandbox import FakeBotAPI, Sandbox
+from bot.tools.sandbox import FakeBotAPI, Sandbox
 from storage import migrate
 from storage.engine import create_engine
 

@@ -26,7 +26,7 @@ import asyncpg
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.engine import create_engine
 from storage.models import ScheduledTask, TaskStatus
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from bot.domain.events import Capacity, Conditions
 from bot.domain.units import parse_units
-from bot.events import EventSpec
-from bot.population import populate
-from bot.sandbox import Sandbox, SimulatedUser
+from bot.services.events.service import EventSpec
+from bot.tools.population import populate
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage import roster, units
 
 CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"

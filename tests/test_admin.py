@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.broadcasts import Draft
 from bot.domain import buttons as b
 from bot.domain.audience import Audience
-from bot.sandbox import Sandbox
+from bot.services.broadcasts import Draft
+from bot.tools.sandbox import Sandbox
 from storage.models import (
     AuditEntry,
     Broadcast,

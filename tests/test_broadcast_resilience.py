@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 
 import storage.engine
-from bot.broadcast_sender import in_flight_bound
-from bot.broadcasts import Draft
+from bot.delivery.broadcast_sender import in_flight_bound
 from bot.domain.audience import Audience
-from bot.sandbox import Sandbox
+from bot.services.broadcasts import Draft
+from bot.tools.sandbox import Sandbox
 from storage.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus
 from tests import private_postgres
 from tests.conftest import IN_CI

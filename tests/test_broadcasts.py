@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.broadcast_sender import in_flight_bound
-from bot.broadcasts import Draft
+from bot.delivery.broadcast_sender import in_flight_bound
 from bot.domain.audience import Audience
 from bot.domain.buttons import AudienceAction, AudienceUnit, CancelBroadcast
-from bot.sandbox import Sandbox
+from bot.services.broadcasts import Draft
+from bot.tools.sandbox import Sandbox
 from storage.models import Broadcast, MatchProfile, Member
 from tests.helpers import PUDONG, copies, publish, union_with_members, unit_id
 

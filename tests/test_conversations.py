@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.models import Feedback, Member
 from tests.helpers import PUDONG, seed_union
 

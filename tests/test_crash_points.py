@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from bot.domain.buttons import JoinEvent, LeaveEvent, Like
 from bot.domain.events import Capacity
-from bot.population import FIRST_TELEGRAM_ID, populate
-from bot.sandbox import Sandbox, SimulatedUser
+from bot.tools.population import FIRST_TELEGRAM_ID, populate
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Match, Registration, RegistrationStatus
 from tests.conftest import IN_CI, POSTGRES_URL, _postgres_problem
 from tests.crash_harness import (

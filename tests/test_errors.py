@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.models import Feedback
 from tests.helpers import agree
 

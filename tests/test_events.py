@@ -20,7 +20,7 @@ from bot.domain.buttons import (
     JoinEvent,
 )
 from bot.domain.events import Capacity, Conditions
-from bot.sandbox import Sandbox, SimulatedUser
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Event, FollowUp, Match, MatchProfile, Member, Registration, RosterEntry
 from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
 

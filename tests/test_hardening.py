@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.domain.buttons import Like, ProposePair, ReportBecause
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.models import Block, CardView, MatchDecision, Member, Proposal, Report
 from tests.helpers import PUDONG, seed_union, sign_up
 from tests.test_matching_bot import MAN, MAN_2, WOMAN, man_script, population

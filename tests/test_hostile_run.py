@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain import buttons
-from bot.sandbox import ButtonNotFound, Sandbox, SimulatedUser
+from bot.tools.sandbox import ButtonNotFound, Sandbox, SimulatedUser
 from storage.models import Member, ProfileAnswer
 from tests.helpers import PUDONG, XUHUI, publish, seed_union, sign_up
 from tests.test_hostile_text import TRICKY

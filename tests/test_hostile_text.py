@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.domain import free_text
-from bot.sandbox import Sandbox, SimulatedUser
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import (
     Base,
     Event,

@@ -25,7 +25,7 @@ def extracted_messages() -> set[str]:
 
 
 def catalog(locale: str) -> dict[str, str]:
-    path = ROOT / "bot" / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    path = ROOT / "bot" / "common" / "locales" / locale / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as po_file:
         return {m.id: m.string for m in read_po(po_file) if m.id and not m.fuzzy}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import resolve_language
-from bot.sandbox import Sandbox
+from bot.common.i18n import resolve_language
+from bot.tools.sandbox import Sandbox
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import QUIETED, configure_logging
-from bot.sandbox import SANDBOX_TOKEN, Sandbox
+from bot.app.logs import QUIETED, configure_logging
+from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
 from tests.helpers import seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 

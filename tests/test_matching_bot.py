@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.sandbox import Sandbox, SimulatedUser
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Match
 from tests.helpers import ZH_ANSWERS, seed_union, sign_up
 

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import Text, cast, or_, select, text
 
 from bot.domain.questions import Kind
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.models import AuditEntry, Base, Member, ProfileAnswer, Role, RosterEntry, UnitRole
 from tests.helpers import ZH_ANSWERS, answer, seed_union, sign_up, verify
 
@@ -93,7 +93,7 @@ async def test_export_contains_everything_stored_readably(sandbox: Sandbox) -> N
 
 def test_every_table_tied_to_members_is_in_the_export() -> None:
     """A new table that refers to members must say where it goes in /export_me."""
-    from bot.member_export import EXPORTED_TABLES
+    from bot.services.members.export import EXPORTED_TABLES
 
     telegram_columns = ("telegram_id", "user_id", "created_by", "progress_chat_id")
     tied = {

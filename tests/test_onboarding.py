@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.models import Member, ProfileAnswer, RosterEntry, VerificationAttempt
 from tests.helpers import EN_ANSWERS, ZH_ANSWERS, answer, seed_union, sign_up, verify
 

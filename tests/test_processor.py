@@ -6,8 +6,8 @@ import asyncio
 
 from sqlalchemy import select
 
-from bot.processor import MAX_BACKLOG
-from bot.sandbox import Sandbox
+from bot.app.processor import MAX_BACKLOG
+from bot.tools.sandbox import Sandbox
 from storage.models import Feedback
 
 ASK = "你想对工会说些什么"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.models import Match, Proposal, UnitRole
 from tests.helpers import PUDONG, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, man_script

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.models import ConversationState, Feedback
 from tests.helpers import agree
 

@@ -8,11 +8,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from bot.clock import SystemClock
+from bot.common.i18n import translator
+from bot.domain.clock import SystemClock
 from bot.domain.roster_file import RosterFileError
 from bot.domain.units import UnitsFileError, parse_units
-from bot.i18n import translator
-from bot.roster_import import UnknownUnit, import_roster
+from bot.services.roster_import import UnknownUnit, import_roster
 from storage import migrate, units
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import OrgUnit, RosterEntry, UnitRole

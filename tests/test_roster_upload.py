@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.domain.buttons import ImportInto
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from storage.models import OrgUnit, RosterEntry
 from tests.helpers import PUDONG, XUHUI, seed_union
 

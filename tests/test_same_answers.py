@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.domain.buttons import EventOverview, JoinEvent, Like, Moderate
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from tests.conftest import _fresh_database
 from tests.helpers import PUDONG, agree, publish, seed_union, sign_up
 from tests.test_matching_bot import WOMAN

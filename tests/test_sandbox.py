@@ -9,7 +9,7 @@ import pytest
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.error import BadRequest, Forbidden
 
-from bot.sandbox import ButtonNotFound, Sandbox
+from bot.tools.sandbox import ButtonNotFound, Sandbox
 
 
 async def test_pressing_a_button_that_is_not_shown_lists_those_that_are() -> None:

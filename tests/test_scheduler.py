@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot import notices
-from bot.notices import KIND
-from bot.sandbox import Sandbox
+from bot.services import notices
+from bot.services.notices import KIND
+from bot.tools.sandbox import Sandbox
 from storage.models import ScheduledTask, TaskStatus
 
 NOTICE = "Thank you! The organisers will read your message."

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.domain import buttons
-from bot.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox
 from conversations.common import send_photo_with_text
 from storage.models import Event
 from tests.helpers import (

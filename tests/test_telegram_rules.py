@@ -21,7 +21,7 @@ from telegram import (
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ExtBot
 
-from bot.sandbox import SANDBOX_TOKEN, Sandbox, SimulatedUser
+from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox, SimulatedUser
 
 
 @pytest.fixture

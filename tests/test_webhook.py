@@ -7,8 +7,8 @@ import socket
 
 import httpx
 
-from bot.sandbox import Sandbox
-from bot.serve import WEBHOOK_PATH, start_webhook
+from bot.app.serve import WEBHOOK_PATH, start_webhook
+from bot.tools.sandbox import Sandbox
 
 
 def free_port() -> int:

@@ -17,7 +17,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import HuihuiContext
+from bot.common.i18n import N_
+from bot.common.wording.profile_card import render_card
 from bot.domain.buttons import (
     AnswerOption,
     Button,
@@ -35,15 +36,14 @@ from bot.domain.buttons import (
 )
 from bot.domain.onboarding import Step, next_step
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
-from bot.i18n import N_
-from bot.profile_card import render_card
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
 from conversations.common import conversation as make_conversation
+from conversations.context import HuihuiContext
 from conversations.onboarding import consent, questions, verify
 from storage.models import Member
 
 if TYPE_CHECKING:
-    from bot.app import HuihuiApplication
+    from bot.app.application import HuihuiApplication
 
 COMMANDS = [
     ("start", N_("Sign up, or carry on where you stopped")),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import HuihuiContext
 from bot.domain.buttons import Consent
 from conversations.common import buttons, say
+from conversations.context import HuihuiContext
 
 AGREE, DECLINE = Consent(agree=True), Consent(agree=False)
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.context import HuihuiContext
+from bot.common.i18n import SUPPORTED_LANGUAGES, translator
+from bot.common.wording.profile_card import option_text
 from bot.domain.buttons import (
     AnswerOption,
     DoneChoosing,
@@ -25,9 +26,8 @@ from bot.domain.questions import (
     check_choice,
     parse_text,
 )
-from bot.i18n import SUPPORTED_LANGUAGES, translator
-from bot.profile_card import option_text
 from conversations.common import buttons, in_rows, say, scratch
+from conversations.context import HuihuiContext
 
 
 def current_year(context: HuihuiContext) -> int:

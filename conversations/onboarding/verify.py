@@ -8,14 +8,14 @@ from datetime import datetime
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
-from bot.context import HuihuiContext
+from bot.common.wording.verification import reason_texts
 from bot.domain import free_text
 from bot.domain.buttons import RetryVerification
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Step
 from bot.domain.text import normalise_member_number, normalise_phone
 from bot.domain.verification import Claim, Outcome
-from bot.verification_texts import reason_texts
 from conversations.common import buttons, say, scratch
+from conversations.context import HuihuiContext
 
 _LOGGER = logging.getLogger(__name__)
 RETRY = RetryVerification()

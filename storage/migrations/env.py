@@ -23,7 +23,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_from_settings() -> None:
-    from bot.config import Settings
+    from bot.common.config import Settings
     from storage.engine import create_engine
 
     engine = create_engine(Settings().database_url)

@@ -1,0 +1,188 @@
+"""The composition root: builds the PTB Application and registers every conversation."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseUpdateProcessor,
+    ContextTypes,
+    TypeHandler,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.app.commands import publish_commands
+from bot.app.errors import on_error
+from bot.app.processor import PerMemberUpdateProcessor
+from bot.common.config import Settings
+from bot.common.i18n import translator
+from bot.delivery import digest
+from bot.delivery import notices as notice_sender
+from bot.delivery.telegram_bot import HuihuiBot
+from bot.services import broadcasts
+from bot.services.container import Services
+from bot.services.events import service as event_tasks
+from bot.services.matching import follow_ups as follow_up_tasks
+from conversations import (
+    admin,
+    broadcast,
+    event_members,
+    event_new,
+    events,
+    fallback,
+    feedback,
+    follow_ups,
+    help_menu,
+    language,
+    matching,
+    member_controls,
+    onboarding,
+    proposals,
+    review,
+    roster_upload,
+)
+from conversations.context import HuihuiContext
+from storage.persistence import SQLPersistence
+
+# Order matters: earlier modules get the first look at an update. Short explicit flows come
+# before onboarding, which takes a signing-up member's free text; the fallback comes last.
+CONVERSATIONS = (
+    admin,
+    broadcast,
+    event_new,
+    events,
+    # Before onboarding, whose /start would otherwise take an event's deep link.
+    event_members,
+    follow_ups,
+    help_menu,
+    language,
+    feedback,
+    member_controls,
+    review,
+    proposals,
+    onboarding,
+    matching,
+    # After onboarding, so a member signing up who sends a file is answered there.
+    roster_upload,
+    fallback,
+)
+# The handler group that runs after all the others for every update.
+AFTER_EVERYTHING = 1_000
+# Modules whose scheduled task kinds the scheduler runs.
+SCHEDULED_WORK = (notice_sender, digest, broadcasts, event_tasks, follow_up_tasks)
+# The command menu, in the order members see it.
+MENU = (onboarding, matching, event_members, member_controls, help_menu, language, feedback)
+ORGANISER_MENU = (admin, broadcast, events)
+
+
+class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+        # (command, untranslated description) for the command menu and /help.
+        self.commands: list[tuple[str, str]] = [
+            command for module in MENU for command in module.COMMANDS
+        ]
+        # Listed by /help to organisers only.
+        self.organiser_commands: list[tuple[str, str]] = [
+            command for module in ORGANISER_MENU for command in module.ORGANISER_COMMANDS
+        ]
+
+
+def build_application(
+    services: Services,
+    request: BaseRequest | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
+) -> HuihuiApplication:
+    """The bot, wired. ``request`` replaces the network (sandbox); ``update_processor`` replaces
+    the per-member processor (benchmarks compare it with PTB's default)."""
+    settings = services.settings
+    processor = update_processor or PerMemberUpdateProcessor(settings.max_concurrent_updates)
+    builder = (
+        ApplicationBuilder()
+        .application_class(HuihuiApplication, kwargs={"services": services})
+        .bot(make_bot(settings, request))
+        .context_types(ContextTypes(context=HuihuiContext))
+        .concurrent_updates(processor)
+        .persistence(SQLPersistence(services.db, update_interval=settings.persistence_interval))
+    )
+    application: HuihuiApplication = builder.build()  # type: ignore[assignment]
+    if isinstance(processor, PerMemberUpdateProcessor):
+        processor.on_overflow = partial(_too_fast, application)
+    for module in SCHEDULED_WORK:
+        module.register(services.scheduler)
+    application.add_handler(TypeHandler(Update, remember_language), group=-1)
+    application.add_handler(TypeHandler(Update, after_update), group=AFTER_EVERYTHING)
+    for module in CONVERSATIONS:
+        module.register(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+def make_bot(settings: Settings, request: BaseRequest | None = None) -> HuihuiBot:
+    """The bot, reaching Telegram directly, through ``HUIHUI_PROXY``, or through a self-hosted
+    Bot API server (``HUIHUI_BOT_API_URL``); ``request`` replaces the network (sandbox)."""
+    if settings.bot_token is None:
+        raise ValueError("HUIHUI_BOT_TOKEN is not set")
+    proxy = settings.proxy.get_secret_value() if settings.proxy else None
+    server = settings.bot_api_url.rstrip("/") if settings.bot_api_url else None
+    return HuihuiBot(
+        token=settings.bot_token.get_secret_value(),
+        base_url=f"{server}/bot" if server else "https://api.telegram.org/bot",
+        base_file_url=f"{server}/file/bot" if server else "https://api.telegram.org/file/bot",
+        local_mode=settings.bot_api_local,
+        request=request or HTTPXRequest(connection_pool_size=256, proxy=proxy),
+        get_updates_request=request or HTTPXRequest(proxy=proxy),
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3
+        ),
+    )
+
+
+async def remember_language(update: Update, context: HuihuiContext) -> None:
+    """Runs before every other handler: decides which language this update is answered in,
+    notes that the member is active, and how the message under a pressed button looks."""
+    query = update.callback_query
+    if query is not None and isinstance(context.bot, HuihuiBot):
+        message = query.message if isinstance(query.message, Message) else None
+        context.bot.saw(message)
+        if context.bot.buttons_removed(message):
+            # The second press of a double tap: the first already took the button away.
+            await query.answer()
+            raise ApplicationHandlerStop
+    context.language = await context.services.languages.resolve(update.effective_user)
+    if update.effective_user is not None:
+        await context.services.activity.seen(update.effective_user)
+
+
+async def _too_fast(application: HuihuiApplication, telegram_id: int) -> None:
+    """Once per flood: the member learns some messages were skipped."""
+    _ = translator(await application.services.languages.resolve_id(telegram_id))
+    try:
+        await application.bot.send_message(
+            telegram_id,
+            _("You are sending messages faster than I can read them, so I skipped some. "
+              "Please send one at a time."),
+        )  # fmt: skip
+    except TelegramError:
+        pass  # the member is sending, so they can be reached; a refusal changes nothing
+
+
+async def after_update(_update: Update, context: HuihuiContext) -> None:
+    """Runs after every handler: work the update caused (notices due now) starts now that the
+    member has had the reply."""
+    context.services.scheduler.after_update()
+
+
+async def on_start(application: HuihuiApplication) -> None:
+    await application.services.broadcasts.start(application)
+    await application.services.scheduler.start(application)
+    await digest.arm(application.services)
+    await publish_commands(application)

@@ -1,0 +1,257 @@
+"""The ``huihui`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from bot.app.logs import configure_logging
+from bot.common.config import Settings
+from storage.engine import create_sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+EXIT_CONFIG = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"HUIHUI_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        print(f"huihui: invalid configuration: {problems}", file=sys.stderr)
+        return EXIT_CONFIG
+    return args.handler(args, settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="huihui", description="会会 — union matchmaking bot")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="serve Telegram with long polling")
+    run.set_defaults(handler=_run)
+
+    webhook = commands.add_parser("webhook", help="serve Telegram through a webhook")
+    webhook.set_defaults(handler=_webhook)
+
+    demo = commands.add_parser("demo", help="play every journey offline and print the transcript")
+    demo.set_defaults(handler=_demo)
+
+    chat = commands.add_parser("chat", help="talk to the bot yourself, offline, in this terminal")
+    chat.add_argument("--name", default="小王", help="your Telegram first name")
+    chat.add_argument("--language", default="zh-hans", help="your Telegram app's language")
+    chat.set_defaults(handler=_chat)
+
+    units_command = commands.add_parser("units", help="organisation units (unions)")
+    units_actions = units_command.add_subparsers(required=True, metavar="ACTION")
+    load = units_actions.add_parser("load", help="create or update units from a TOML file")
+    load.add_argument("file", type=Path)
+    load.set_defaults(handler=_units_load)
+    listing = units_actions.add_parser("list", help="show the tree of units")
+    listing.set_defaults(handler=_units_list)
+
+    roster_command = commands.add_parser("roster", help="the union's member roster")
+    roster_actions = roster_command.add_subparsers(required=True, metavar="ACTION")
+    importing = roster_actions.add_parser("import", help="import a CSV or XLSX roster file")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--unit", required=True, help="the unit the members belong to")
+    importing.set_defaults(handler=_roster_import)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser("upgrade", help="apply all migrations")
+    upgrade.set_defaults(handler=_db_upgrade)
+    return parser
+
+
+def _require_token(settings: Settings) -> bool:
+    if settings.bot_token is None:
+        print(
+            "huihui: HUIHUI_BOT_TOKEN is not set — create a bot with @BotFather and export "
+            "its token",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def _run(_args: argparse.Namespace, settings: Settings) -> int:
+    if not _require_token(settings):
+        return EXIT_CONFIG
+    from bot.app.serve import serve_polling
+
+    configure_logging(settings.log_level, _secrets(settings))
+    return _serve(serve_polling(settings))
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """What must never appear in a log line."""
+    found = [settings.bot_token, settings.proxy, settings.webhook_secret]
+    return [secret.get_secret_value() for secret in found if secret is not None]
+
+
+def _serve(serving: Coroutine[Any, Any, None]) -> int:
+    """Serve until stopped; a token Telegram refuses ends it with one line and status 2."""
+    from telegram.error import InvalidToken
+
+    try:
+        asyncio.run(serving)
+    except InvalidToken:
+        print(
+            "huihui: Telegram refused HUIHUI_BOT_TOKEN — check it with @BotFather",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    return 0
+
+
+def _webhook(_args: argparse.Namespace, settings: Settings) -> int:
+    if not _require_token(settings):
+        return EXIT_CONFIG
+    if settings.webhook_secret is None or settings.webhook_url is None:
+        print(
+            "huihui: set HUIHUI_WEBHOOK_URL (public https address) and HUIHUI_WEBHOOK_SECRET "
+            "(1-256 characters A-Z a-z 0-9 _ -) to use a webhook",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    from bot.app.serve import serve_webhook
+
+    configure_logging(settings.log_level, _secrets(settings))
+    return _serve(serve_webhook(settings))
+
+
+def _demo(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tools.demo import play
+
+    configure_logging("WARNING")
+    asyncio.run(play(settings))
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tools.chat import chat
+
+    configure_logging("WARNING")
+    asyncio.run(chat(settings, name=args.name, language=args.language))
+    return 0
+
+
+def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
+    from storage import migrate
+
+    async def upgrade(engine: AsyncEngine) -> str | None:
+        await migrate.upgrade(engine)
+        return await migrate.current_revision(engine)
+
+    revision = _with_database(settings, upgrade, migrate_first=False)
+    print(f"database is at revision {revision}")
+    return 0
+
+
+def _units_load(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.domain.units import UnitsFileError, parse_units
+    from storage import units
+
+    async def load(engine: AsyncEngine) -> int:
+        async with create_sessionmaker(engine).begin() as session:
+            specs = parse_units(args.file.read_text(encoding="utf-8"), await units.names(session))
+            return await units.save_specs(session, specs)
+
+    try:
+        count = _with_database(settings, load)
+    except (UnitsFileError, OSError) as error:
+        print(f"huihui: {args.file}: {error}", file=sys.stderr)
+        return 1
+    print(f"{count} unit(s) loaded from {args.file}")
+    return 0
+
+
+def _units_list(_args: argparse.Namespace, settings: Settings) -> int:
+    from storage import units
+
+    async def tree(engine: AsyncEngine) -> list[str]:
+        async with create_sessionmaker(engine)() as session:
+            everything = await units.all_units(session)
+        children: dict[int | None, list] = {}
+        for unit in everything:
+            children.setdefault(unit.parent_id, []).append(unit)
+        lines: list[str] = []
+
+        def walk(parent: int | None, depth: int) -> None:
+            for unit in children.get(parent, []):
+                lines.append(f"{'  ' * depth}{unit.name} ({unit.kind.value})")
+                walk(unit.id, depth + 1)
+
+        walk(None, 0)
+        return lines
+
+    print("\n".join(_with_database(settings, tree)) or "no units yet: huihui units load FILE")
+    return 0
+
+
+def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from bot.common.i18n import translator
+    from bot.domain.clock import SystemClock
+    from bot.domain.roster_file import RosterFileError
+    from bot.services.roster_import import import_roster
+
+    _ = translator(settings.default_language)
+
+    async def run(engine: AsyncEngine):  # noqa: ANN202
+        with tqdm(desc="importing", unit=" rows", file=sys.stderr, disable=None) as bar:
+            return await import_roster(
+                create_sessionmaker(engine), SystemClock(), args.file, args.unit, bar.update
+            )
+
+    try:
+        report = _with_database(settings, run)
+    except RosterFileError as error:
+        problem = error.problem.text(_)
+        print(f"huihui: {args.file}: " + _(
+            "This file cannot be imported: {problem}. Nothing was imported.", problem=problem
+        ), file=sys.stderr)  # fmt: skip
+        return 1
+    except OSError as error:
+        print(f"huihui: {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(_("Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
+            unit=report.unit, added=report.added, updated=report.updated,
+            bad=len(report.bad_rows)))  # fmt: skip
+    for bad in report.bad_rows:
+        print("  " + _("Line {line}: {problem}", line=bad.line, problem=bad.text(_)))
+    return 0 if not report.bad_rows else 3
+
+
+def _with_database(settings: Settings, work, *, migrate_first: bool = True):  # noqa: ANN001, ANN202
+    """Run ``work(engine)`` on the configured database (migrated first), then close it."""
+    from storage import migrate
+    from storage.engine import create_engine
+
+    async def run():  # noqa: ANN202
+        engine = create_engine(settings.database_url)
+        try:
+            if migrate_first:
+                await migrate.upgrade(engine)
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""The lifecycle of one running bot: database, migrations, Application start and stop.
+
+``huihui run``, ``huihui webhook``, the sandbox and the demo all go through ``Runtime``, so the
+bot a test talks to is started exactly like the one members talk to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import BaseUpdateProcessor
+from telegram.request import BaseRequest
+
+from bot.app.application import HuihuiApplication, build_application, on_start
+from bot.common.config import Settings
+from bot.domain.clock import Clock, SystemClock
+from bot.services.container import Services
+from storage import migrate
+from storage.engine import create_engine, create_sessionmaker
+
+_LOGGER = logging.getLogger("huihui")
+# Seconds between attempts to reach Telegram at start: doubling up to a minute.
+FIRST_RETRY, LONGEST_RETRY = 1.0, 60.0
+
+
+class Runtime:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        request: BaseRequest | None = None,
+        update_processor: BaseUpdateProcessor | None = None,
+        setup: Callable[[HuihuiApplication], None] | None = None,
+    ) -> None:
+        """``setup`` may add handlers to each Application built, before it is initialised."""
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self._request = request
+        self._update_processor = update_processor
+        self._setup = setup
+        self._application: HuihuiApplication | None = None
+        self._engine: AsyncEngine | None = None
+
+    @property
+    def application(self) -> HuihuiApplication:
+        if self._application is None:
+            raise RuntimeError("the bot is not running")
+        return self._application
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError("the bot is not running")
+        return self._engine
+
+    @property
+    def services(self) -> Services:
+        return self.application.services
+
+    async def start(self) -> HuihuiApplication:
+        self._engine = create_engine(self.settings.database_url)
+        await migrate.upgrade(self._engine)
+        services = Services.create(self.settings, self.clock, create_sessionmaker(self._engine))
+        application = build_application(services, self._request, self._update_processor)
+        if self._setup is not None:
+            self._setup(application)
+        await _initialise(application)
+        await application.start()
+        await on_start(application)
+        self._application = application
+        return application
+
+    async def stop(self) -> None:
+        application, self._application = self._application, None
+        if application is not None:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            await application.services.broadcasts.stop()
+            application.services.scheduler.stop()
+            await application.services.scheduler.wait_idle()
+            await application.stop()
+            await application.shutdown()
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    async def __aenter__(self) -> Runtime:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
+
+async def _initialise(application: HuihuiApplication) -> None:
+    """Initialise the Application, waiting for Telegram while it cannot be reached (a network
+    down, a proxy not yet up): one line per attempt, no traceback. A token Telegram refuses is
+    not retried (``InvalidToken``)."""
+    delay = FIRST_RETRY
+    while True:
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise
+        except NetworkError as error:  # also TimedOut
+            _LOGGER.warning(
+                "Telegram cannot be reached (%s); trying again in %.0f s",
+                type(error).__name__,
+                delay,
+            )
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, LONGEST_RETRY)

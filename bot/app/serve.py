@@ -1,0 +1,57 @@
+"""Serving real Telegram: long polling or a webhook, until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from telegram import Update
+
+from bot.app import webhook
+from bot.app.application import HuihuiApplication
+from bot.app.runtime import Runtime
+from bot.app.webhook import WebhookServer
+from bot.common.config import Settings
+
+WEBHOOK_PATH = "telegram"
+
+
+async def serve_polling(settings: Settings) -> None:
+    async with Runtime(settings) as runtime:
+        updater = runtime.application.updater
+        assert updater is not None
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await _until_stopped()
+
+
+async def serve_webhook(settings: Settings) -> None:
+    async with Runtime(settings) as runtime:
+        server = await start_webhook(runtime.application, settings)
+        try:
+            await _until_stopped()
+        finally:
+            await server.stop()
+
+
+async def start_webhook(application: HuihuiApplication, settings: Settings) -> WebhookServer:
+    """Register the webhook with Telegram and listen for its POSTs (bot.app.webhook)."""
+    if settings.webhook_secret is None or settings.webhook_url is None:
+        raise ValueError("HUIHUI_WEBHOOK_URL and HUIHUI_WEBHOOK_SECRET must be set")
+    secret = settings.webhook_secret.get_secret_value()
+    server = webhook.listen(
+        application, WEBHOOK_PATH, secret, settings.webhook_listen, settings.webhook_port
+    )
+    await application.bot.set_webhook(
+        settings.webhook_url.rstrip("/") + "/" + WEBHOOK_PATH,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+    return server
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()

@@ -1,0 +1,81 @@
+"""A member's profile card: what other members see. Never the real name, phone or employer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.common.i18n import Translator
+from bot.domain.interests import LABELS as INTEREST_LABELS
+from bot.domain.questions import ANY, Kind, Question, Section
+
+
+def option_text(question: Question, key: str, _: Translator) -> str:
+    option = question.option(key)
+    if option is not None:
+        return option.text(_, _.language)
+    if key == ANY:
+        return _("Any")
+    if key in INTEREST_LABELS:
+        return _(INTEREST_LABELS[key])
+    return key  # a hobby in the member's own words
+
+
+def answer_text(question: Question, value: Any, _: Translator) -> str:
+    """An answer as words, in the reader's language."""
+    if value is None:
+        return _("(skipped)")
+    match question.kind:
+        case Kind.SINGLE:
+            return option_text(question, value, _)
+        case Kind.MULTI:
+            separator = "、" if _.language == "zh" else ", "
+            return separator.join(option_text(question, key, _) for key in value)
+        case Kind.RANGE:
+            return _("{low}–{high} years", low=value[0], high=value[1])
+        case Kind.NUMBER:
+            return f"{value} {question.unit}".strip()
+        case Kind.PHOTOS:
+            return _("{count} photo(s)", count=len(value))
+    return str(value)
+
+
+def render_card(
+    answers: Mapping[str, Any],
+    questionnaire: Sequence[Question],
+    _: Translator,
+    current_year: int,
+) -> str:
+    by_key = {question.key: question for question in questionnaire}
+
+    def shown(key: str) -> str | None:
+        value = answers.get(key)
+        return answer_text(by_key[key], value, _) if value not in (None, []) else None
+
+    headline = [answers.get("nickname") or _("(no nickname yet)")]
+    if isinstance(answers.get("birth_year"), int):
+        headline.append(_("{age} years old", age=current_year - answers["birth_year"]))
+    if shown("height"):
+        headline.append(shown("height"))
+    lines = [" · ".join(str(part) for part in headline)]
+    facts = [
+        f"{icon} {text}"
+        for icon, key in (("📍", "district"), ("🎓", "education"), ("💼", "industry"))
+        if (text := shown(key))
+    ]
+    if facts:
+        lines.append(" · ".join(facts))
+    if shown("hometown"):
+        lines.append("🏠 " + _("Hometown: {place}", place=shown("hometown")))
+    if shown("hobbies"):
+        lines.append("❤️ " + shown("hobbies"))
+    values = [
+        _("{title}: {answer}", title=_(q.title), answer=answer_text(q, answers[q.key], _))
+        for q in questionnaire
+        if q.section == Section.VALUES and answers.get(q.key) is not None
+    ]
+    if values:
+        lines.append("🧭 " + " · ".join(values))
+    if shown("introduction"):
+        lines.append("📝 " + shown("introduction"))
+    return "\n".join(lines)

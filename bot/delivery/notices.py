@@ -1,0 +1,184 @@
+"""Delivers notices (``bot.services.notices``): worded in the recipient's language when sent, one
+recipient's notices in the order they were written, retried when Telegram could not be reached.
+
+What Telegram answers decides what happens next (``classify``, shared with broadcasts):
+
+* accepted → done;
+* the member blocked the bot or the chat is gone → done, and the member is marked unreachable;
+* too many requests or a network fault before the request left → tried again with back-off;
+* no answer after the request left (a timeout) → it may have arrived: tried again at most once,
+  then given up as uncertain — a member may be told twice, but never more;
+* any other refusal → our fault, logged (without the text), not retried.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.common.i18n import N_, Translator, translator
+from bot.common.wording.profile_card import render_card
+from bot.common.wording.verification import comparison
+from bot.delivery.scheduler import DueTask, RetryLater, Scheduler
+from bot.services.notices import KIND, RENDERED
+from storage.models import Member
+
+if TYPE_CHECKING:
+    from bot.app.application import HuihuiApplication
+    from bot.services.container import Services
+
+_LOGGER = logging.getLogger(__name__)
+# Telegram's words for a chat that no longer exists for the bot.
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
+MAX_ATTEMPTS = 6
+RETRY_DELAY = timedelta(seconds=5)
+
+# Renderers write part of a notice from its data, in the recipient's language, when it is sent.
+Renderer = Callable[["Services", Translator, dict[str, Any]], Awaitable[str]]
+
+
+async def _card(services: Services, _: Translator, data: dict[str, Any]) -> str:
+    """A member's profile card as it reads now."""
+    answers = await services.onboarding.answers(int(data["member_id"]))
+    year = services.clock.now().astimezone(services.settings.tz).year
+    return render_card(answers, services.onboarding.questionnaire, _, year)
+
+
+async def _verification(services: Services, _: Translator, data: dict[str, Any]) -> str:
+    """A claim beside the roster entry, for a reviewer."""
+    found = await services.onboarding.attempt_for_review(int(data["attempt_id"]))
+    return comparison(_, *found) if found else ""
+
+
+RENDERERS: dict[str, Renderer] = {"card": _card, "verification": _verification}
+
+
+class Verdict(enum.StrEnum):
+    SENT = "sent"
+    GONE = "gone"  # blocked, deactivated, chat not found: do not try again
+    RETRY = "retry"  # the request did not get through: safe to try again
+    UNCERTAIN = "uncertain"  # the request left and no answer came: it may have arrived
+    REFUSED = "refused"  # Telegram refused what we sent: a fault of ours
+
+
+def classify(error: TelegramError) -> Verdict:
+    """What a Telegram error means for a message that was being sent."""
+    if isinstance(error, Forbidden):
+        return Verdict.GONE
+    if isinstance(error, BadRequest):
+        gone = any(words in error.message.lower() for words in _GONE)
+        return Verdict.GONE if gone else Verdict.REFUSED
+    if isinstance(error, TimedOut):
+        return Verdict.UNCERTAIN
+    if isinstance(error, RetryAfter | NetworkError):
+        return Verdict.RETRY
+    return Verdict.REFUSED
+
+
+def render_values(values: dict[str, Any], _: Translator) -> dict[str, Any]:
+    return {
+        key: _(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
+        for key, value in values.items()
+    }
+
+
+async def compose(
+    services: Services, payload: dict[str, Any], _: Translator
+) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup | None]:
+    """A notice's text and buttons in one language."""
+    parts = []
+    for message, values in payload["lines"]:
+        if message == RENDERED:
+            parts.append(await RENDERERS[payload["render"]](services, _, payload.get("data", {})))
+        else:
+            parts.append(_(message, **render_values(values, _)))
+    text = "\n".join(parts)
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+    if payload.get("buttons"):
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(_(label, **render_values(values, _)), callback_data=data)
+                    for label, data, values in row
+                ]
+                for row in payload["buttons"]
+            ]
+        )
+    elif payload.get("ask_contact"):
+        markup = ReplyKeyboardMarkup(
+            [[KeyboardButton(_(N_("📱 Share my contact")), request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    return text, markup
+
+
+def _modern(payload: dict[str, Any]) -> dict[str, Any]:
+    """Notices written before this format (one message, at most one button) in this one."""
+    if "to" in payload:
+        return payload
+    modern: dict[str, Any] = {
+        "to": payload["telegram_id"],
+        "lines": [[payload["message"], payload.get("values", {})]],
+    }
+    if button := payload.get("button"):
+        modern["buttons"] = [[[button["label"], button["data"], {}]]]
+    return modern
+
+
+async def send_notice(application: HuihuiApplication, task: DueTask) -> None:
+    services = application.services
+    payload = _modern(task.payload)
+    to = int(payload["to"])
+    _ = translator(await services.languages.resolve_id(to))
+    text, markup = await compose(services, payload, _)
+    try:
+        if contact := payload.get("contact"):
+            await application.bot.send_contact(
+                to, phone_number=contact["phone_number"], first_name=contact["first_name"]
+            )
+        await application.bot.send_message(to, text, reply_markup=markup)
+    except TelegramError as error:
+        verdict = classify(error)
+        if verdict == Verdict.GONE:
+            async with services.db.begin() as session:
+                await session.execute(
+                    update(Member)
+                    .where(Member.telegram_id == to)
+                    .values(unreachable_at=services.clock.now())
+                )
+            _LOGGER.info("notice %d not delivered: the member cannot be reached", task.id)
+        elif verdict == Verdict.UNCERTAIN and task.attempts >= 1:
+            _LOGGER.warning("notice %d uncertain: no answer twice, not tried again", task.id)
+        elif verdict in (Verdict.RETRY, Verdict.UNCERTAIN):
+            raise RetryLater(type(error).__name__) from error
+        else:
+            _LOGGER.error("notice %d refused by Telegram: %s", task.id, type(error).__name__)
+
+
+def lane(task: DueTask) -> int:
+    """One recipient's notices go out one after another, in the order they were written."""
+    return int(task.payload.get("to", task.payload.get("telegram_id", 0)))
+
+
+# Notices written before they were called so (one message, at most one button).
+LEGACY_KIND = "notify_member"
+
+
+def register(scheduler: Scheduler) -> None:
+    for kind in (KIND, LEGACY_KIND):
+        scheduler.register(
+            kind, send_notice, max_attempts=MAX_ATTEMPTS, retry_delay=RETRY_DELAY, lane=lane
+        )

@@ -1,0 +1,354 @@
+"""Scheduled work (reminders, announcements, broadcasts, digests): stored in the database, armed
+on PTB's JobQueue, run once.
+
+The rules:
+
+* **Arming.** One JobQueue job stays armed for the earliest pending task. It is re-armed at start
+  and whenever tasks are added or cancelled; a poll every minute also picks up tasks written by
+  another process (the CLI).
+* **Once.** A task is claimed (pending → running) in the database before it runs and marked done
+  afterwards, so no two runners can both run it.
+* **Missed while the bot was down.** At start, overdue tasks run late, unless they expired: past
+  their own ``expires_at`` or past ``due_at + max_lateness`` of their kind. Expired tasks are
+  marked ``expired`` and never run.
+* **Failures** are retried with exponential back-off up to ``max_attempts``, then marked failed.
+* **A crash during a run** leaves the task running; the next start puts it back to pending and it
+  runs again, so task handlers must tolerate a repeated run of an interrupted attempt.
+* **Lanes.** Tasks of a kind that names a lane (notices: their recipient) run one after another
+  in the order they were written; different lanes run at the same time.
+* **Waking.** A service that wrote work due now wakes the scheduler after its commit, so it runs
+  at once rather than at the next poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import ContextTypes
+
+from bot.domain.clock import Clock
+from storage import tasks
+from storage.models import ScheduledTask, TaskStatus
+
+if TYPE_CHECKING:
+    from bot.app.application import HuihuiApplication
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DueTask:
+    id: int
+    kind: str
+    key: str | None
+    payload: dict[str, Any]
+    due_at: datetime
+    expires_at: datetime | None
+    # Earlier attempts that failed; this run is attempt ``attempts + 1``.
+    attempts: int
+
+
+TaskHandler = Callable[["HuihuiApplication", DueTask], Awaitable[None]]
+Lane = Callable[[DueTask], Hashable]
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    handler: TaskHandler
+    max_lateness: timedelta | None
+    max_attempts: int
+    retry_delay: timedelta
+    lane: Lane | None
+
+
+def is_expired(
+    due_at: datetime, expires_at: datetime | None, max_lateness: timedelta | None, now: datetime
+) -> bool:
+    """Whether a task that was not run in time is no longer worth running."""
+    if expires_at is not None and now >= expires_at:
+        return True
+    return max_lateness is not None and now > due_at + max_lateness
+
+
+class RetryLater(Exception):
+    """A task that did not get its work done but may succeed later (Telegram unreachable);
+    raised from its ``__cause__``. Retried with back-off, logged as a warning."""
+
+
+# Seconds after ``wake`` that a pass starts at the latest.
+WAKE_DELAY = 0.5
+
+
+class Scheduler:
+    WAKE_JOB = "scheduler-wake"
+    POLL_JOB = "scheduler-poll"
+    POLL_INTERVAL = timedelta(minutes=1)
+    BATCH_SIZE = 200
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+        self._kinds: dict[str, TaskKind] = {}
+        self._application: HuihuiApplication | None = None
+        # Task runs in progress, and passes of run_due (which may still be claiming).
+        self._runs: set[asyncio.Task[Any]] = set()
+        self._passes: set[asyncio.Task[Any]] = set()
+        self._lanes: weakref.WeakValueDictionary[Hashable, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._wake_timer: asyncio.TimerHandle | None = None
+
+    def register(
+        self,
+        kind: str,
+        handler: TaskHandler,
+        *,
+        max_lateness: timedelta | None = None,
+        max_attempts: int = 3,
+        retry_delay: timedelta = timedelta(minutes=1),
+        lane: Lane | None = None,
+    ) -> None:
+        if kind in self._kinds:
+            raise ValueError(f"task kind {kind!r} is already registered")
+        self._kinds[kind] = TaskKind(handler, max_lateness, max_attempts, retry_delay, lane)
+
+    async def start(self, application: HuihuiApplication) -> None:
+        self._application = application
+        async with self._sessionmaker.begin() as session:
+            interrupted = await tasks.release_interrupted(session)
+        if interrupted:
+            _LOGGER.warning(
+                "%d scheduled task(s) were interrupted by a stop; retrying", interrupted
+            )
+        assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+        application.job_queue.run_repeating(
+            self._on_wake, interval=self.POLL_INTERVAL, first=self.POLL_INTERVAL, name=self.POLL_JOB
+        )
+        await self.rearm()
+
+    def stop(self) -> None:
+        """No new runs from now on; runs in progress finish (``wait_idle``)."""
+        if self._wake_timer is not None:
+            self._wake_timer.cancel()
+            self._wake_timer = None
+        self._application = None
+
+    async def schedule(
+        self,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        expires_at: datetime | None = None,
+        member_id: int | None = None,
+    ) -> int:
+        """Store a task; with a ``key``, re-scheduling replaces the pending task of that key.
+        A task with a ``member_id`` is deleted with that member's data."""
+        if kind not in self._kinds:
+            raise ValueError(f"unknown task kind {kind!r}")
+        async with self._sessionmaker.begin() as session:
+            task = await tasks.put(
+                session,
+                kind=kind,
+                due_at=due_at,
+                payload=payload or {},
+                key=key,
+                expires_at=expires_at,
+                now=self._clock.now(),
+                member_id=member_id,
+            )
+            task_id = task.id
+        await self.rearm()
+        return task_id
+
+    async def put(
+        self,
+        session: AsyncSession,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        expires_at: datetime | None = None,
+        member_id: int | None = None,
+    ) -> None:
+        """Store a task in the caller's transaction (it exists only if the caller commits);
+        call ``wake()`` after the commit."""
+        if kind not in self._kinds:
+            raise ValueError(f"unknown task kind {kind!r}")
+        await tasks.put(
+            session,
+            kind=kind,
+            due_at=due_at,
+            payload=payload or {},
+            key=key,
+            expires_at=expires_at,
+            now=self._clock.now(),
+            member_id=member_id,
+        )
+
+    async def cancel(self, key: str) -> bool:
+        async with self._sessionmaker.begin() as session:
+            cancelled = await tasks.cancel(session, key)
+        await self.rearm()
+        return cancelled
+
+    def wake(self) -> None:
+        """Ask for a pass over what is due (after a commit that wrote work due now). It starts
+        once the update being handled is answered (``after_update``), so the member reads the
+        reply before its consequences, or within a moment when no update is being handled."""
+        if self._application is None:
+            return  # not started: the start runs everything due
+        if self._wake_timer is None:
+            self._wake_timer = asyncio.get_running_loop().call_later(WAKE_DELAY, self.after_update)
+
+    def after_update(self) -> None:
+        """Start the pass ``wake`` asked for, if any."""
+        if self._wake_timer is None:
+            return
+        self._wake_timer.cancel()
+        self._wake_timer = None
+        wake = asyncio.get_running_loop().create_task(self.run_due())
+        self._passes.add(wake)
+        wake.add_done_callback(self._passes.discard)
+
+    async def next_due_at(self) -> datetime | None:
+        async with self._sessionmaker() as session:
+            return await tasks.next_due_at(session)
+
+    async def rearm(self) -> None:
+        """Point the wake-up job at the earliest pending task."""
+        if self._application is None or self._application.job_queue is None:
+            return
+        job_queue = self._application.job_queue
+        for job in job_queue.get_jobs_by_name(self.WAKE_JOB):
+            job.schedule_removal()
+        next_due = await self.next_due_at()
+        if next_due is not None:
+            delay = max(0.0, (next_due - self._clock.now()).total_seconds())
+            job_queue.run_once(self._on_wake, when=delay, name=self.WAKE_JOB)
+
+    async def run_due(self) -> int:
+        """Run every task that is due now; returns how many ran (successfully or not)."""
+        this_pass = asyncio.current_task()
+        if this_pass is not None:
+            self._passes.add(this_pass)
+        try:
+            return await self._run_due()
+        finally:
+            self._passes.discard(this_pass)  # type: ignore[arg-type]
+
+    async def _run_due(self) -> int:
+        run_count = 0
+        if self._application is None:
+            return 0  # stopping
+        while True:
+            now = self._clock.now()
+            async with self._sessionmaker() as session:
+                batch = [_snapshot(task) for task in await tasks.due(session, now, self.BATCH_SIZE)]
+            if not batch:
+                break
+            claimed = [
+                task for task in await asyncio.gather(*(self._claim(t) for t in batch)) if task
+            ]
+            lanes: dict[Hashable, list[DueTask]] = {}
+            for task in claimed:
+                lane = self._kinds[task.kind].lane
+                lanes.setdefault((task.kind, lane(task)) if lane else task.id, []).append(task)
+            runs = [asyncio.create_task(self._run_lane(key, run)) for key, run in lanes.items()]
+            self._runs.update(runs)
+            for run in runs:
+                run.add_done_callback(self._runs.discard)
+            await asyncio.gather(*runs)
+            run_count += len(runs)
+            if len(batch) < self.BATCH_SIZE:
+                break
+        await self.rearm()
+        return run_count
+
+    async def wait_idle(self) -> None:
+        """Wait until no task is running or being claimed (the sandbox and tests use this)."""
+        me = asyncio.current_task()
+        while busy := (self._runs | self._passes) - {me}:
+            await asyncio.wait(busy)
+
+    async def _on_wake(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.run_due()
+
+    async def _claim(self, task: DueTask) -> DueTask | None:
+        """Claim a due task, or mark it expired (missed-run rule); None if not ours to run."""
+        now = self._clock.now()
+        kind = self._kinds.get(task.kind)
+        async with self._sessionmaker.begin() as session:
+            if kind is None:
+                await tasks.finish(
+                    session, task.id, TaskStatus.FAILED, now, error="no handler for this kind"
+                )
+                _LOGGER.error("scheduled task %d has unknown kind %r", task.id, task.kind)
+                return None
+            if is_expired(task.due_at, task.expires_at, kind.max_lateness, now):
+                await tasks.finish(session, task.id, TaskStatus.EXPIRED, now)
+                _LOGGER.info(
+                    "scheduled task %d (%s) expired before it could run", task.id, task.kind
+                )
+                return None
+            return task if await tasks.claim(session, task.id, now) else None
+
+    async def _run_lane(self, key: Hashable, lane: list[DueTask]) -> None:
+        lock = self._lanes.get(key)
+        if lock is None:
+            lock = self._lanes[key] = asyncio.Lock()
+        async with lock:
+            for task in lane:
+                await self._run(task)
+
+    async def _run(self, task: DueTask) -> None:
+        kind = self._kinds[task.kind]
+        application = self._application
+        if application is None:  # stopping: the task waits, untried, for the next start
+            async with self._sessionmaker.begin() as session:
+                await tasks.unclaim(session, task.id, task.attempts)
+            return
+        error: str | None = None
+        try:
+            await kind.handler(application, task)
+        except RetryLater as exc:
+            error = type(exc.__cause__ or exc).__name__
+            _LOGGER.warning("scheduled task %d (%s) will be tried again: %s", task.id,
+                            task.kind, error)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - one failing task must not stop the others
+            error = type(exc.__cause__ or exc).__name__
+            _LOGGER.error("scheduled task %d (%s) failed: %s", task.id, task.kind, error)
+        now = self._clock.now()
+        async with self._sessionmaker.begin() as session:
+            if error is None:
+                await tasks.finish(session, task.id, TaskStatus.DONE, now)
+                return
+            attempts = task.attempts + 1
+            if attempts < kind.max_attempts:
+                retry_at = now + kind.retry_delay * 2 ** (attempts - 1)
+                await tasks.finish(
+                    session, task.id, TaskStatus.PENDING, now, error=error, retry_at=retry_at
+                )
+            else:
+                await tasks.finish(session, task.id, TaskStatus.FAILED, now, error=error)
+
+
+def _snapshot(task: ScheduledTask) -> DueTask:
+    return DueTask(
+        task.id,
+        task.kind,
+        task.key,
+        dict(task.payload),
+        task.due_at,
+        task.expires_at,
+        task.attempts,
+    )

@@ -1,0 +1,131 @@
+"""Gentle check-ins 3 days, 3 weeks and 3 months after a mutual match ("还在联系吗？").
+
+Every match, however it was made (mutual likes, a matchmaker's proposal, an event's mutual
+choice), goes through ``record_match`` so each gets its check-ins. A member can turn them off
+with one press; answering is the member's choice, and only answers feed the statistics.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
+
+from bot.common.i18n import N_, translator
+from bot.delivery.scheduler import DueTask, Scheduler
+from bot.domain.buttons import FollowUpAnswer, StopFollowUps
+from storage import matching, tasks
+from storage.models import FollowUp, Match, Member
+
+if TYPE_CHECKING:
+    from bot.app.application import HuihuiApplication
+
+KIND = "match_follow_up"
+STAGES = {"3d": timedelta(days=3), "3w": timedelta(weeks=3), "3m": timedelta(days=91)}
+OUTCOMES = {
+    "talking": N_("Still in touch"),
+    "met": N_("We have met"),
+    "together": N_("We are together"),
+    "ended": N_("Not in touch"),
+}
+_LOGGER = logging.getLogger(__name__)
+
+
+async def record_match(
+    session: AsyncSession, a: int, b: int, source: str, now: datetime
+) -> Match | None:
+    """Record a match (once per pair) and plan both members' check-ins."""
+    match = await matching.create_match(session, a, b, source, now)
+    if match is None:
+        return None
+    for member_id in (a, b):
+        for stage, delay in STAGES.items():
+            await tasks.put(
+                session,
+                kind=KIND,
+                due_at=now + delay,
+                payload={"match_id": match.id, "stage": stage, "member_id": member_id},
+                key=f"{KIND}:{match.id}:{member_id}:{stage}",
+                expires_at=None,
+                now=now,
+                member_id=member_id,
+            )
+    return match
+
+
+async def send_check_in(application: HuihuiApplication, task: DueTask) -> None:
+    services = application.services
+    match_id, stage = int(task.payload["match_id"]), task.payload["stage"]
+    async with services.db() as session:
+        match = await session.get(Match, match_id)
+        member = await session.get(Member, int(task.payload["member_id"]))
+    if match is None or member is None or not member.follow_ups or member.telegram_id is None:
+        return  # unmatched, deleted, or the member asked for no more check-ins
+    # The other member is never named: a check-in is private to each.
+    _ = translator(await services.languages.resolve_id(member.telegram_id))
+    text = {
+        "3d": _("It has been three days since you matched on 会会. How is it going?"),
+        "3w": _("Three weeks since your match on 会会 — how are things?"),
+        "3m": _("Three months since your match on 会会. Would you tell us how it went?"),
+    }[stage]
+    text += "\n" + _("Answering is optional and helps your union plan better events.")
+    rows = [
+        [
+            InlineKeyboardButton(
+                _(label), callback_data=FollowUpAnswer(match_id, stage, key).encode()
+            )
+        ]
+        for key, label in OUTCOMES.items()
+    ]
+    rows.append(
+        [InlineKeyboardButton(_("No more check-ins"), callback_data=StopFollowUps().encode())]
+    )
+    try:
+        await application.bot.send_message(
+            member.telegram_id, text, reply_markup=InlineKeyboardMarkup(rows)
+        )
+    except TelegramError as error:
+        _LOGGER.info("follow-up %d not delivered: %s", task.id, type(error).__name__)
+
+
+async def answer(
+    session: AsyncSession, telegram_id: int, match_id: int, stage: str, outcome: str, now: datetime
+) -> bool:
+    """Store a member's answer; False if the match is not theirs or the answer is unknown."""
+    member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+    match = await session.get(Match, match_id)
+    if (
+        member is None
+        or match is None
+        or member.id not in (match.member_a, match.member_b)
+        or stage not in STAGES
+        or outcome not in OUTCOMES
+    ):
+        return False
+    existing = await session.scalar(
+        select(FollowUp).where(
+            FollowUp.match_id == match_id, FollowUp.member_id == member.id, FollowUp.stage == stage
+        )
+    )
+    if existing is None:
+        session.add(FollowUp(match_id=match_id, member_id=member.id, stage=stage,
+                             outcome=outcome, answered_at=now))  # fmt: skip
+    else:
+        existing.outcome, existing.answered_at = outcome, now
+    return True
+
+
+async def stop(session: AsyncSession, telegram_id: int) -> None:
+    """The member wants no more check-ins."""
+    member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+    if member is not None:
+        member.follow_ups = False
+
+
+def register(scheduler: Scheduler) -> None:
+    scheduler.register(KIND, send_check_in)

@@ -1,0 +1,123 @@
+"""What a new match tells both members, and the contact hand-off between members without a
+Telegram username — all written as notices in the caller's transaction, so whoever made the match
+(mutual likes, a matchmaker's proposal) cannot commit it without them.
+
+Each side first hears of the match; only then is a side without a username asked to share a
+contact, and told plainly that it shows their phone number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import N_
+from bot.services import notices
+from bot.services.notices import line
+from storage import matching, profiles
+from storage.models import ContactRequest, Match, Member
+
+
+@dataclass(frozen=True)
+class Contact:
+    member_id: int
+    telegram_id: int
+    nickname: str
+    username: str | None
+
+
+async def contact_of(session: AsyncSession, member_id: int) -> Contact | None:
+    member = await session.get(Member, member_id)
+    if member is None or member.telegram_id is None:
+        return None
+    answers = await profiles.answers(session, member_id)
+    nickname = answers["nickname"].value if "nickname" in answers else "?"
+    return Contact(member_id, member.telegram_id, nickname, member.username)
+
+
+async def tell_match(session: AsyncSession, match: Match, now: datetime) -> None:
+    """Notices of a new match to both members (and contact requests where needed)."""
+    a = await contact_of(session, match.member_a)
+    b = await contact_of(session, match.member_b)
+    if a is None or b is None:
+        return
+    for me, other in ((a, b), (b, a)):
+        lines = [line(N_("🎉 You and {nickname} like each other!"), nickname=other.nickname)]
+        if other.username:
+            lines.append(line(N_("Say hello: https://t.me/{username}"), username=other.username))
+        else:
+            asked = N_(
+                "{nickname} has no Telegram username, so I have asked them to share their "
+                "contact with you here."
+            )
+            lines.append(line(asked, nickname=other.nickname))
+        await notices.put(
+            session, to=me.telegram_id, lines=lines, now=now,
+            key=f"match:{match.id}:{me.member_id}", member_id=me.member_id,
+        )  # fmt: skip
+    for asked, requester in ((b, a), (a, b)):
+        if not asked.username:
+            await ask_for_contact(session, asked, requester, now)
+
+
+async def ask_for_contact(
+    session: AsyncSession, asked: Contact, requester: Contact, now: datetime
+) -> None:
+    """Ask ``asked`` to share their contact with ``requester`` (once while the ask is open)."""
+    request = await session.scalar(
+        select(ContactRequest).where(
+            ContactRequest.asked_id == asked.member_id,
+            ContactRequest.requester_id == requester.member_id,
+        )
+    )
+    if request is None:
+        request = ContactRequest(
+            asked_id=asked.member_id, requester_id=requester.member_id, created_at=now
+        )
+        session.add(request)
+    elif request.shared_at is None:
+        return  # already asked, not answered yet
+    request.created_at, request.shared_at = now, None
+    await session.flush()
+    await notices.put(
+        session, to=asked.telegram_id, now=now, ask_contact=True,
+        lines=[line(N_("{nickname} would like to reach you. Tap the button below to send them "
+                       "your contact card; it shows your phone number."),
+                    nickname=requester.nickname)],
+        key=f"contact_request:{request.id}:{now.isoformat()}", member_id=asked.member_id,
+    )  # fmt: skip
+
+
+async def share_contact(
+    session: AsyncSession, me: Member, phone_number: str, name: str, now: datetime
+) -> int:
+    """Send the member's contact to every match who asked for it and is still a match (not
+    blocked, not deleted); how many it went to."""
+    requests = (
+        await session.scalars(
+            select(ContactRequest).where(
+                ContactRequest.asked_id == me.id, ContactRequest.shared_at.is_(None)
+            )
+        )
+    ).all()
+    shared = 0
+    for request in requests:
+        request.shared_at = now
+        requester = await contact_of(session, request.requester_id)
+        if requester is None or not await _still_matched(session, me.id, requester.member_id):
+            continue
+        await notices.put(
+            session, to=requester.telegram_id, now=now,
+            lines=[line(N_("{nickname} shared their contact with you."), nickname=name)],
+            contact={"phone_number": phone_number, "first_name": name},
+            key=f"contact_shared:{request.id}:{now.isoformat()}", member_id=me.id,
+        )  # fmt: skip
+        shared += 1
+    return shared
+
+
+async def _still_matched(session: AsyncSession, a: int, b: int) -> bool:
+    return await matching.matched(session, a, b) and not await matching.blocked(session, a, b)

@@ -1,0 +1,333 @@
+"""Matchmakers (红娘) proposing two members to each other.
+
+A matchmaker's scope is the subtree of the units they are matchmaker of (superadmins: all). The
+shortlist is the engine's best pairs among a sample of eligible members in scope; the
+matchmaker chooses, adds a note, and each member accepts or declines. Both accepting is a match.
+Rights are checked from the database on every call, never taken from a button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.common.config import Settings
+from bot.delivery.scheduler import Scheduler
+from bot.domain import N_
+from bot.domain.buttons import AnswerProposal
+from bot.domain.clock import Clock
+from bot.domain.match_profile import to_profile
+from bot.domain.matching import Reason, Suggestion, rank, rarity
+from bot.domain.members import may_be_proposed
+from bot.domain.units import subtree
+from bot.services import notices
+from bot.services.matching import follow_ups
+from bot.services.matching.notices import tell_match
+from bot.services.notices import line
+from storage import matching, profiles, units
+from storage.models import (
+    Block,
+    Match,
+    MatchDecision,
+    MatchProfile,
+    Member,
+    Proposal,
+    Report,
+    Role,
+    SuggestionReview,
+    UnitRole,
+)
+
+SAMPLE = 60
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: int
+    b: int
+    a_answers: dict[str, Any]
+    b_answers: dict[str, Any]
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A strong suggestion waiting for a matchmaker: who would see whom."""
+
+    review_id: int
+    viewer_answers: dict[str, Any]
+    candidate_answers: dict[str, Any]
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str  # waiting, matched, declined, closed, not_yours
+    proposal: Proposal | None = None
+
+
+class Proposals:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        scheduler: Scheduler,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._scheduler = scheduler
+
+    async def scope(self, session: AsyncSession, telegram_id: int) -> set[int] | None:
+        """Units the person may propose within, or None when they are no matchmaker."""
+        tree = await units.parents(session)
+        if telegram_id in self._settings.superadmins:
+            return set(tree)
+        own = (
+            await session.scalars(
+                select(UnitRole.unit_id).where(
+                    UnitRole.telegram_id == telegram_id, UnitRole.role == Role.MATCHMAKER
+                )
+            )
+        ).all()
+        if not own:
+            return None
+        return set().union(*(subtree(unit, tree) for unit in own))
+
+    async def shortlist(self, telegram_id: int, size: int = 5) -> list[Pair] | None:
+        year = self._clock.now().astimezone(self._settings.tz).year
+        async with self._db() as session:
+            scope = await self.scope(session, telegram_id)
+            if scope is None:
+                return None
+            rows = await session.execute(
+                select(MatchProfile)
+                .join(Member, Member.id == MatchProfile.member_id)
+                .where(MatchProfile.eligible.is_(True), Member.unit_id.in_(scope))
+                .order_by(MatchProfile.shuffle)
+                .limit(SAMPLE)
+            )
+            sample = [to_profile(r.member_id, r.__dict__, year) for r in rows.scalars()]
+            ids = [p.id for p in sample]
+            taken = await _settled_pairs(session, ids)
+            idf = rarity(sample)
+            found: dict[tuple[int, int], Suggestion] = {}
+            for viewer in sample:
+                for suggestion in rank(viewer, sample, idf=idf, limit=3):
+                    key = matching.pair(viewer.id, suggestion.candidate.id)
+                    if key not in taken:
+                        found.setdefault(key, suggestion)
+            best = sorted(found.items(), key=lambda item: -item[1].score)[:size]
+            return [
+                Pair(
+                    a, b, await _answers(session, a), await _answers(session, b), s.score, s.reasons
+                )
+                for (a, b), s in best
+            ]
+
+    async def propose(self, telegram_id: int, a: int, b: int, note: str) -> Proposal | None:
+        """Propose two members to each other: both in the matchmaker's scope, both active, not
+        blocked or reported either way, not matched or proposed already. Both are sent the
+        other's card in the same transaction. None if the pair may not be proposed."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            scope = await self.scope(session, telegram_id)
+            people = [await session.get(Member, member_id) for member_id in (a, b)]
+            if a == b or scope is None or any(p is None or p.unit_id not in scope for p in people):
+                return None
+            if not all(may_be_proposed(p) for p in people if p is not None):
+                return None
+            if matching.pair(a, b) in await _settled_pairs(session, [a, b]):
+                return None
+            proposal = Proposal(
+                matchmaker_telegram_id=telegram_id,
+                member_a=a,
+                member_b=b,
+                note=note,
+                status="open",
+                created_at=now,
+            )
+            session.add(proposal)
+            await session.flush()
+            for me, other in ((people[0], b), (people[1], a)):
+                if me is None or me.telegram_id is None:
+                    continue
+                await notices.put(
+                    session, to=me.telegram_id, now=now, render="card", data={"member_id": other},
+                    lines=[
+                        line(N_("A union matchmaker (红娘) thinks you two may suit each other:")),
+                        line(notices.RENDERED),
+                        line(N_("The matchmaker's note: {note}"), note=note),
+                    ],
+                    buttons=[[
+                        notices.Button(N_("Accept"), AnswerProposal(proposal.id, True).encode()),
+                        notices.Button(N_("Decline"), AnswerProposal(proposal.id, False).encode()),
+                    ]],
+                    key=f"proposal:{proposal.id}:{me.id}", member_id=me.id,
+                )  # fmt: skip
+        self._scheduler.wake()
+        return proposal
+
+    async def answer(self, telegram_id: int, proposal_id: int, accept: bool) -> Answer:
+        """A member's answer; the other member, the matchmaker and — for a match — both are
+        told in the same transaction."""
+        async with self._db.begin() as session:
+            result = await self._answer(session, telegram_id, proposal_id, accept)
+        self._scheduler.wake()
+        return result
+
+    async def _answer(
+        self, session: AsyncSession, telegram_id: int, proposal_id: int, accept: bool
+    ) -> Answer:
+        now = self._clock.now()
+        proposal = await session.get(Proposal, proposal_id)
+        me = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+        if proposal is None or me is None or me.id not in (proposal.member_a, proposal.member_b):
+            return Answer("not_yours")
+        if proposal.status != "open":
+            return Answer("closed", proposal)
+        other_id = proposal.member_b if me.id == proposal.member_a else proposal.member_a
+        other = await session.get(Member, other_id)
+        if (
+            other is None
+            or not may_be_proposed(me)
+            or not may_be_proposed(other)
+            or await matching.blocked(session, me.id, other_id)
+        ):
+            proposal.status = "declined"
+            return Answer("closed", proposal)
+        if me.id == proposal.member_a:
+            proposal.a_accepts = accept
+        else:
+            proposal.b_accepts = accept
+        if not accept:
+            proposal.status = "declined"
+            if other.telegram_id is not None:
+                await notices.put(
+                    session, to=other.telegram_id, now=now, member_id=other.id,
+                    lines=[line(N_("The matchmaker's suggestion did not work out this time."))],
+                    key=f"proposal_declined:{proposal.id}:{other.id}",
+                )  # fmt: skip
+            await self._tell_matchmaker(session, proposal, accepted=False, now=now)
+            return Answer("declined", proposal)
+        if not (proposal.a_accepts and proposal.b_accepts):
+            return Answer("waiting", proposal)
+        proposal.status = "matched"
+        match = await follow_ups.record_match(
+            session, proposal.member_a, proposal.member_b, "proposal", now
+        )
+        if match is not None:
+            await tell_match(session, match, now)
+        await self._tell_matchmaker(session, proposal, accepted=True, now=now)
+        return Answer("matched", proposal)
+
+    async def _tell_matchmaker(
+        self, session: AsyncSession, proposal: Proposal, *, accepted: bool, now: datetime
+    ) -> None:
+        if proposal.matchmaker_telegram_id is None:
+            return  # the matchmaker has since deleted their data
+        message = (
+            N_("Good news: both accepted your proposal, and they can now reach each other.")
+            if accepted
+            else N_("One of the two declined your proposal.")
+        )
+        await notices.put(
+            session, to=proposal.matchmaker_telegram_id, now=now, lines=[line(message)],
+            key=f"proposal_outcome:{proposal.id}",
+        )  # fmt: skip
+
+    async def pending_reviews(self, telegram_id: int, size: int = 10) -> list[Waiting] | None:
+        """Strong suggestions waiting for approval, for members in the matchmaker's scope."""
+        async with self._db() as session:
+            scope = await self.scope(session, telegram_id)
+            if scope is None:
+                return None
+            rows = await session.execute(
+                select(SuggestionReview)
+                .join(Member, Member.id == SuggestionReview.viewer_id)
+                .where(SuggestionReview.status == "pending", Member.unit_id.in_(scope))
+                .order_by(SuggestionReview.id)
+                .limit(size)
+            )
+            return [
+                Waiting(
+                    r.id,
+                    await _answers(session, r.viewer_id),
+                    await _answers(session, r.candidate_id),
+                    r.score,
+                )
+                for r in rows.scalars()
+            ]
+
+    async def decide_review(self, telegram_id: int, review_id: int, approve: bool) -> bool:
+        """Approve or reject a waiting suggestion; False if not the matchmaker's to decide."""
+        async with self._db.begin() as session:
+            scope = await self.scope(session, telegram_id)
+            review = await session.get(SuggestionReview, review_id)
+            viewer = await session.get(Member, review.viewer_id) if review else None
+            if scope is None or review is None or viewer is None or viewer.unit_id not in scope:
+                return False
+            if review.status != "pending":
+                return False
+            review.status = "approved" if approve else "rejected"
+            review.matchmaker_telegram_id = telegram_id
+            return True
+
+
+async def _answers(session: AsyncSession, member_id: int) -> dict[str, Any]:
+    return {k: a.value for k, a in (await profiles.answers(session, member_id)).items()}
+
+
+async def _settled_pairs(session: AsyncSession, ids: list[int]) -> set[tuple[int, int]]:
+    """Pairs among ``ids`` already matched or proposed, decided on, blocked or reported by one
+    of them: none of them is proposed."""
+    found: set[tuple[int, int]] = set()
+    for a, b in (
+        await session.execute(
+            select(Match.member_a, Match.member_b).where(
+                Match.member_a.in_(ids), Match.member_b.in_(ids)
+            )
+        )
+    ).all():
+        found.add(matching.pair(a, b))
+    for a, b in (
+        await session.execute(
+            select(Proposal.member_a, Proposal.member_b).where(
+                Proposal.member_a.in_(ids),
+                Proposal.member_b.in_(ids),
+                or_(Proposal.status == "open", Proposal.status == "matched"),
+            )
+        )
+    ).all():
+        found.add(matching.pair(a, b))
+    for a, b in (
+        await session.execute(
+            select(MatchDecision.viewer_id, MatchDecision.candidate_id).where(
+                MatchDecision.viewer_id.in_(ids), MatchDecision.candidate_id.in_(ids)
+            )
+        )
+    ).all():
+        found.add(matching.pair(a, b))
+    for a, b in (
+        await session.execute(
+            select(Block.blocker_id, Block.blocked_id).where(
+                Block.blocker_id.in_(ids), Block.blocked_id.in_(ids)
+            )
+        )
+    ).all():
+        found.add(matching.pair(a, b))
+    for a, b in (
+        await session.execute(
+            select(Report.reporter_id, Report.reported_id).where(
+                Report.reporter_id.in_(ids), Report.reported_id.in_(ids)
+            )
+        )
+    ).all():
+        found.add(matching.pair(a, b))
+    return found

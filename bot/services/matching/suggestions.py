@@ -1,0 +1,362 @@
+"""Suggestions in the bot: the next card for a member, likes and skips, mutual matches, blocks
+and reports. Telegram-free; conversations/matching.py renders it."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.common.config import Settings
+from bot.delivery.scheduler import Scheduler
+from bot.domain.clock import Clock
+from bot.domain.match_profile import to_profile
+from bot.domain.matching import History, Reason, Suggestion, rank
+from bot.domain.members import may_report, may_use_suggestions
+from bot.services.matching import follow_ups
+from bot.services.matching import notices as match_notices
+from bot.services.matching.notices import Contact, contact_of, tell_match
+from storage import matching, members, profiles
+from storage.models import (
+    Block,
+    CardView,
+    Match,
+    MatchDecision,
+    Member,
+    Report,
+    SuggestionReview,
+)
+
+REPORTS_PER_DAY = 10
+POOL_SIZE = 200  # candidates sampled per card; the engine picks the best
+EXPOSURE_WINDOW = timedelta(days=7)
+EXPOSURE_CAP = 30
+
+
+class Unavailable(enum.StrEnum):
+    NOT_READY = "not_ready"
+    PAUSED = "paused"
+    DAILY_LIMIT = "daily_limit"
+    NO_ONE = "no_one"
+
+
+@dataclass(frozen=True)
+class Card:
+    member_id: int
+    answers: dict[str, Any]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # liked, skipped, matched, gone, already_decided, not_allowed
+
+
+class Matchmaking:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        scheduler: Scheduler,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._scheduler = scheduler
+        self._pair_locks: dict[tuple[int, int], asyncio.Lock] = {}
+
+    def _year(self) -> int:
+        return self._clock.now().astimezone(self._settings.tz).year
+
+    def _start_of_day(self) -> datetime:
+        local = self._clock.now().astimezone(self._settings.tz)
+        return datetime.combine(local.date(), time(0), tzinfo=self._settings.tz)
+
+    async def refresh(self, member_id: int) -> None:
+        async with self._db.begin() as session:
+            await matching.refresh_profile(session, member_id, self._clock.now())
+
+    async def next_card(self, telegram_id: int) -> Card | Unavailable:
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or not (member.verified_at and member.profile_completed_at):
+                return Unavailable.NOT_READY
+            if member.paused:
+                return Unavailable.PAUSED
+            seen_today = await matching.views_since(session, member.id, self._start_of_day())
+            if seen_today >= self._settings.daily_cards:
+                return Unavailable.DAILY_LIMIT
+            viewer = await matching.profile_row(session, member.id)
+            if viewer is None:
+                await matching.refresh_profile(session, member.id, self._clock.now())
+                viewer = await matching.profile_row(session, member.id)
+            year = self._year()
+            reviews = await matching.reviewed(session, member.id)
+            candidates, likers = await self._candidates(session, viewer, reviews, year)
+            if not candidates:
+                return Unavailable.NO_ONE
+            ranked = await self._ranked(session, member.id, viewer, candidates, likers, year)
+            threshold = await matching.review_threshold(session, member.unit_id)
+            best = None
+            for suggestion in ranked:
+                status = reviews.get(suggestion.candidate.id)
+                if status == "rejected":
+                    continue
+                if threshold is None or suggestion.score < threshold or status == "approved":
+                    best = suggestion
+                    break
+                if status is None:  # strong: a matchmaker looks first
+                    session.add(SuggestionReview(
+                        viewer_id=member.id, candidate_id=suggestion.candidate.id,
+                        score=suggestion.score, status="pending", created_at=self._clock.now(),
+                    ))  # fmt: skip
+                    reviews[suggestion.candidate.id] = "pending"
+            if best is None:
+                return Unavailable.NO_ONE
+            answers = {
+                k: a.value for k, a in (await profiles.answers(session, best.candidate.id)).items()
+            }
+            return Card(best.candidate.id, answers, best.reasons)
+
+    async def shown(self, telegram_id: int, candidate_id: int) -> None:
+        """Telegram accepted the card: only now does it count towards the viewer's daily cards
+        and the candidate's exposure (a card that never arrived costs nothing)."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None:
+                return
+            await session.execute(
+                insert(CardView).values(
+                    viewer_id=member.id, candidate_id=candidate_id, shown_at=self._clock.now()
+                )
+            )
+
+    async def _candidates(
+        self, session: AsyncSession, viewer: dict, reviews: dict[int, str], year: int
+    ) -> tuple[list[dict], set[int]]:
+        """Who may be shown, and which of them liked the viewer: suggestions a matchmaker
+        approved first, then members who liked the viewer, then a sample of everyone."""
+        approved = [candidate for candidate, status in reviews.items() if status == "approved"]
+        if approved:
+            found = await matching.pool(
+                session, viewer, year, likers_only=False, limit=POOL_SIZE, only=approved
+            )
+            if found:
+                return found, set()
+        likers = await matching.pool(session, viewer, year, likers_only=True, limit=POOL_SIZE)
+        if likers:
+            return likers, {row["member_id"] for row in likers}
+        return await matching.pool(session, viewer, year, likers_only=False, limit=POOL_SIZE), set()
+
+    async def _ranked(
+        self,
+        session: AsyncSession,
+        me: int,
+        viewer: dict,
+        candidates: list[dict],
+        likers: set[int],
+        year: int,
+    ) -> list[Suggestion]:
+        ids = [row["member_id"] for row in candidates]
+        given, received = await matching.decision_counts(session, [*ids, me])
+        shares = await matching.taste(session, me, ids)
+        history = History.from_counts(
+            given, received, {me: likers}, {(me, c): share for c, share in shares.items()}
+        )
+        shown = await matching.exposure(session, ids, self._clock.now() - EXPOSURE_WINDOW)
+        return rank(
+            to_profile(me, viewer, year),
+            [to_profile(row["member_id"], row, year) for row in candidates],
+            history,
+            exposure=shown,
+            exposure_cap=EXPOSURE_CAP,
+        )
+
+    async def decide(self, telegram_id: int, candidate_id: int, liked: bool) -> Outcome:
+        """Record a like or skip of a shown card; a like returned makes a match. Two members
+        liking each other at the same moment are serialised so exactly one match is made."""
+        async with self._db() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+        if me is None:
+            return Outcome("gone")
+        key = matching.pair(me.id, candidate_id)
+        lock = self._pair_locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                return await self._decide(me.id, candidate_id, liked)
+        finally:
+            if not lock.locked():
+                self._pair_locks.pop(key, None)
+
+    async def _decide(self, me: int, candidate_id: int, liked: bool) -> Outcome:
+        """One transaction: the decision, and for a mutual like the match, its check-ins and
+        the notices to both (delivered after the commit by the notice sender)."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            member = await session.get(Member, me)
+            if member is None or not may_use_suggestions(member):
+                return Outcome("not_allowed")
+            if not await matching.was_shown(session, me, candidate_id):
+                return Outcome("gone")  # a card never shown: a forged button
+            candidate = await matching.profile_row(session, candidate_id)
+            if (
+                candidate is None
+                or not candidate["eligible"]
+                or await matching.blocked(session, me, candidate_id)
+            ):
+                return Outcome("gone")
+            previous = await session.get(MatchDecision, (me, candidate_id))
+            if previous is not None:
+                return Outcome("already_decided")
+            session.add(
+                MatchDecision(viewer_id=me, candidate_id=candidate_id, liked=liked, created_at=now)
+            )
+            if not liked:
+                return Outcome("skipped")
+            reverse = await session.get(MatchDecision, (candidate_id, me))
+            if reverse is None or not reverse.liked:
+                return Outcome("liked")
+            match = await follow_ups.record_match(session, me, candidate_id, "mutual_like", now)
+            if match is None:
+                return Outcome("liked")
+            await tell_match(session, match, now)
+        self._scheduler.wake()
+        return Outcome("matched")
+
+    async def block(self, telegram_id: int, candidate_id: int) -> bool:
+        """Block a member the blocker has met (a card or a match); True if newly blocked."""
+        async with self._db.begin() as session:
+            me = await _me_facing(session, telegram_id, candidate_id)
+            if me is None or not await _have_met(session, me.id, candidate_id):
+                return False
+            if await session.get(Block, (me.id, candidate_id)) is not None:
+                return False
+            session.add(
+                Block(blocker_id=me.id, blocked_id=candidate_id, created_at=self._clock.now())
+            )
+            return True
+
+    async def report(self, telegram_id: int, candidate_id: int, reason: str) -> bool:
+        """File a report for the organisers and never show the two to each other again. Only a
+        verified member who has met the other may report, once per member, a few a day."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            me = await _me_facing(session, telegram_id, candidate_id)
+            if (
+                me is None
+                or not may_report(me)
+                or not await _have_met(session, me.id, candidate_id)
+                or await matching.reported(session, me.id, candidate_id)
+                or await matching.reports_since(session, me.id, now - timedelta(days=1))
+                >= REPORTS_PER_DAY
+            ):
+                return False
+            session.add(
+                Report(reporter_id=me.id, reported_id=candidate_id, reason=reason,
+                       status="pending", created_at=now)
+            )  # fmt: skip
+            if await session.get(MatchDecision, (me.id, candidate_id)) is None:
+                session.add(
+                    MatchDecision(viewer_id=me.id, candidate_id=candidate_id, liked=False,
+                                  created_at=now)
+                )  # fmt: skip
+            return True
+
+    async def share_contact(self, telegram_id: int, phone_number: str, name: str) -> int:
+        """The member shares their contact with the matches who asked; how many got it."""
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return 0
+            shared = await match_notices.share_contact(
+                session, me, phone_number, name, self._clock.now()
+            )
+        self._scheduler.wake()
+        return shared
+
+    async def ask_contact(self, telegram_id: int, partner_id: int) -> bool:
+        """Ask a match without a username to share a contact; False if not a match."""
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if (
+                me is None
+                or not await matching.matched(session, me.id, partner_id)
+                or await matching.blocked(session, me.id, partner_id)
+            ):
+                return False
+            asked = await contact_of(session, partner_id)
+            requester = await contact_of(session, me.id)
+            if asked is None or requester is None:
+                return False
+            await match_notices.ask_for_contact(session, asked, requester, self._clock.now())
+        self._scheduler.wake()
+        return True
+
+    async def digest_counts(self) -> list[tuple[int, int]]:
+        """(Telegram id, suggestions waiting today) for every opted-in member who has some."""
+        year = self._year()
+        async with self._db() as session:
+            rows = await session.execute(
+                select(Member.id, Member.telegram_id).where(
+                    Member.digest.is_(True),
+                    Member.paused.is_(False),
+                    Member.profile_completed_at.is_not(None),
+                    Member.telegram_id.is_not(None),
+                )
+            )
+            found = []
+            for member_id, telegram_id in rows.all():
+                viewer = await matching.profile_row(session, member_id)
+                if viewer is None:
+                    continue
+                waiting = await matching.pool(
+                    session, viewer, year, likers_only=False, limit=self._settings.daily_cards
+                )
+                if waiting:
+                    found.append((telegram_id, len(waiting)))
+            return found
+
+    async def contact(self, telegram_id: int) -> Contact | None:
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            return await contact_of(session, member.id) if member else None
+
+    async def matches(self, telegram_id: int) -> list[Contact]:
+        async with self._db() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return []
+            rows = await session.scalars(
+                select(Match)
+                .where(or_(Match.member_a == me.id, Match.member_b == me.id))
+                .order_by(Match.id)
+            )
+            found = []
+            for match in rows:
+                other = match.member_b if match.member_a == me.id else match.member_a
+                if not await matching.blocked(session, me.id, other):
+                    contact = await contact_of(session, other)
+                    if contact is not None:
+                        found.append(contact)
+            return found
+
+
+async def _me_facing(session: AsyncSession, telegram_id: int, other: int) -> Member | None:
+    """The acting member, if the other member exists and is someone else."""
+    me = await members.get_by_telegram_id(session, telegram_id)
+    if me is None or me.id == other or await session.get(Member, other) is None:
+        return None
+    return me
+
+
+async def _have_met(session: AsyncSession, me: int, other: int) -> bool:
+    """The member was shown the other's card, or they matched."""
+    return await matching.was_shown(session, me, other) or await matching.matched(
+        session, me, other
+    )

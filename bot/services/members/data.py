@@ -1,0 +1,152 @@
+"""A member's own data: pausing, exporting everything stored about them, and erasing it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.common.config import Language, Settings
+from bot.common.i18n import translator
+from bot.domain.clock import Clock
+from bot.domain.questions import Question
+from bot.services.members.export import Exporter
+from storage import feedback, matching, members
+from storage.models import (
+    AuditEntry,
+    Broadcast,
+    ConversationState,
+    Event,
+    Member,
+    Proposal,
+    ScheduledTask,
+    SuggestionReview,
+    UnitRole,
+    UserData,
+    VerificationAttempt,
+)
+
+
+class MemberData:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        questionnaire: tuple[Question, ...],
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._questionnaire = questionnaire
+
+    async def set_paused(self, telegram_id: int, paused: bool) -> bool:
+        """False when there is no profile to pause or resume."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.verified_at is None:
+                return False
+            member.paused = paused
+            await session.flush()
+            await matching.refresh_profile(session, member.id, self._clock.now())
+            return True
+
+    async def leave_feedback(self, telegram_id: int, text: str) -> bool:
+        """Keep a note for the organisers; False for someone who has not agreed to the terms
+        (nothing of theirs is stored)."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.consented_at is None:
+                return False
+            await feedback.add(session, member.id, text, self._clock.now())
+            return True
+
+    async def toggle_digest(self, telegram_id: int) -> bool | None:
+        """Switch the daily digest; the new setting, or None without a profile."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.profile_completed_at is None:
+                return None
+            member.digest = not member.digest
+            return member.digest
+
+    async def toggle_announcements(self, telegram_id: int) -> bool | None:
+        """Switch union announcements; the new setting, or None for someone not signed up."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.consented_at is None:
+                return None
+            member.announcements = not member.announcements
+            return member.announcements
+
+    async def toggle_colleagues(self, telegram_id: int) -> bool | None:
+        """Switch hiding from colleagues; the new setting, or None without a profile."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.verified_at is None:
+                return None
+            member.avoid_colleagues = not member.avoid_colleagues
+            await session.flush()
+            await matching.refresh_profile(session, member.id, self._clock.now())
+            return member.avoid_colleagues
+
+    async def export(self, telegram_id: int, language: Language) -> dict[str, Any] | None:
+        """Everything 会会 stores about the member, as one JSON-ready document in their
+        language (see bot.services.members.export)."""
+        _ = translator(language)
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None:
+                return None
+            exporter = Exporter(session, member, _, self._settings.tz, self._questionnaire)
+            document = {_("exported"): exporter.time(self._clock.now())}
+            document.update(await exporter.document())
+            return document
+
+    async def erase(self, telegram_id: int) -> None:
+        """Delete the member and everything about them; their roster entry is freed for a new
+        account. The roster itself is the union's record and stays. Organiser actions about
+        the member stay in the audit log, without saying who they concerned."""
+        async with self._db.begin() as session:
+            member_id = await session.scalar(
+                select(Member.id).where(Member.telegram_id == telegram_id)
+            )
+            await _forget_in_audit(session, telegram_id, member_id)
+            await session.execute(
+                delete(ScheduledTask).where(ScheduledTask.payload["to"].as_integer() == telegram_id)
+            )
+            await session.execute(delete(Member).where(Member.telegram_id == telegram_id))
+            await session.execute(delete(UnitRole).where(UnitRole.telegram_id == telegram_id))
+            for model, column in (
+                (VerificationAttempt, VerificationAttempt.reviewed_by),
+                (Proposal, Proposal.matchmaker_telegram_id),
+                (SuggestionReview, SuggestionReview.matchmaker_telegram_id),
+                (AuditEntry, AuditEntry.actor_telegram_id),
+                (Broadcast, Broadcast.author_telegram_id),
+                (Broadcast, Broadcast.progress_chat_id),
+                (Event, Event.created_by),
+            ):
+                await session.execute(
+                    update(model).where(column == telegram_id).values({column.key: None})
+                )
+            await session.execute(delete(UserData).where(UserData.user_id == telegram_id))
+            await session.execute(
+                delete(ConversationState).where(
+                    ConversationState.key == json.dumps([telegram_id, telegram_id])
+                )
+            )
+
+
+async def _forget_in_audit(session: AsyncSession, telegram_id: int, member_id: int | None) -> None:
+    """Audit entries keep what was done, not to whom."""
+    about = [AuditEntry.detail["target"].as_integer() == telegram_id]
+    if member_id is not None:
+        about.append(AuditEntry.detail["member"].as_integer() == member_id)
+    for entry in (await session.scalars(select(AuditEntry).where(or_(*about)))).all():
+        detail = dict(entry.detail)
+        for key in ("target", "member"):
+            if detail.get(key) in (telegram_id, member_id):
+                detail[key] = None
+        entry.detail = detail

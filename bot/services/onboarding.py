@@ -1,0 +1,294 @@
+"""Onboarding as 会会 runs it: consent, verification against the roster, human review, the single
+pledge, profile answers. Telegram-free: the conversations call this and render what it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery.scheduler import Scheduler
+from bot.domain import N_
+from bot.domain.buttons import (
+    ApproveVerification,
+    ContinueOnboarding,
+    RejectVerification,
+    RetryVerification,
+)
+from bot.domain.clock import Clock
+from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Progress
+from bot.domain.questions import Question
+from bot.domain.verification import (
+    REJECTION_REASONS,
+    Claim,
+    Decision,
+    Outcome,
+    Reason,
+    RosterRecord,
+    decide,
+)
+from bot.services import notices
+from bot.services.notices import line
+from storage import audit, matching, members, profiles, roster, units, verification
+from storage.models import Member, RosterEntry, VerificationAttempt
+
+ATTEMPT_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Verification:
+    decision: Decision
+    attempt_id: int
+    attempts_left: int
+
+
+@dataclass(frozen=True)
+class Review:
+    """What happened when a reviewer pressed Approve or Reject."""
+
+    status: str  # approved, rejected, already_reviewed, not_allowed, number_taken
+    member_telegram_id: int | None = None
+    member_id: int | None = None
+
+
+class Onboarding:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        superadmins: frozenset[int],
+        questionnaire: Sequence[Question],
+        scheduler: Scheduler,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._scheduler = scheduler
+        self._superadmins = superadmins
+        self.questionnaire = tuple(questionnaire)
+
+    async def member(self, telegram_id: int) -> Member | None:
+        async with self._db() as session:
+            return await members.get_by_telegram_id(session, telegram_id)
+
+    async def progress(
+        self, telegram_id: int, scratch: Mapping[str, Any]
+    ) -> tuple[Member | None, Progress]:
+        """The member and where they stand; ``scratch`` is their conversation data (the claim
+        being filled in, a question being edited)."""
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or member.consented_at is None:
+                return member, Progress()
+            latest = await verification.latest(session, member.id)
+            answered = frozenset((await profiles.answers(session, member.id)).keys())
+        return member, Progress(
+            consented=True,
+            verified=member.verified_at is not None,
+            awaiting_review=latest is not None
+            and latest.outcome == Outcome.PENDING
+            and member.verified_at is None,
+            pledged=member.pledged_at is not None,
+            claim=dict(scratch.get("claim", {})),
+            answered=answered,
+            editing=scratch.get("editing"),
+        )
+
+    async def consent(self, telegram_id: int, agreed: bool) -> None:
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            member_id = await members.ensure_member(session, telegram_id, now)
+            member = await session.get(Member, member_id)
+            assert member is not None
+            if agreed:
+                member.consented_at, member.declined_at = now, None
+            else:
+                member.declined_at = now
+
+    async def locked_until(self, member_id: int) -> datetime | None:
+        """When the member may try verification again, if they used up today's attempts."""
+        since = self._clock.now() - ATTEMPT_WINDOW
+        async with self._db() as session:
+            if await verification.count_since(session, member_id, since) < MAX_ATTEMPTS_PER_DAY:
+                return None
+            oldest = await verification.oldest_since(session, member_id, since)
+        return oldest + ATTEMPT_WINDOW if oldest else None
+
+    async def verify(self, member_id: int, claim: Claim, member_number: str) -> Verification:
+        """Check a claim against the roster, record the attempt, and bind the roster entry
+        when it is verified. ``member_number`` is the normalised number."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            entry = await roster.by_number(session, member_number)
+            taken = entry is not None and entry.member_id not in (None, member_id)
+            record = RosterRecord(entry.real_name, entry.employer, entry.phone) if entry else None
+            decision = decide(claim, record, taken=taken)
+            if decision.outcome == Outcome.VERIFIED and not await roster.bind(
+                session,
+                entry.id,
+                member_id,  # type: ignore[union-attr]
+            ):
+                decision = Decision(Outcome.REJECTED, (Reason.NUMBER_TAKEN,))
+            attempt = VerificationAttempt(
+                member_id=member_id,
+                created_at=now,
+                real_name=claim.real_name,
+                member_number=member_number,
+                employer=claim.employer,
+                phone=claim.phone,
+                roster_entry_id=entry.id if entry else None,
+                outcome=decision.outcome.value,
+                reasons=[reason.value for reason in decision.reasons],
+            )
+            session.add(attempt)
+            if decision.outcome == Outcome.VERIFIED:
+                await _mark_verified(session, member_id, entry, now)  # type: ignore[arg-type]
+            await session.flush()
+            if decision.outcome == Outcome.PENDING:
+                reviewers = await units.organisers_for(session, entry.unit_id)  # type: ignore[union-attr]
+                for reviewer in reviewers or sorted(self._superadmins):
+                    await _ask_reviewer(session, reviewer, attempt.id, now)
+            used = await verification.count_since(session, member_id, now - ATTEMPT_WINDOW)
+        self._scheduler.wake()
+        return Verification(decision, attempt.id, max(0, MAX_ATTEMPTS_PER_DAY - used))
+
+    async def attempt_for_review(
+        self, attempt_id: int
+    ) -> tuple[VerificationAttempt, RosterEntry | None] | None:
+        async with self._db() as session:
+            attempt = await session.get(VerificationAttempt, attempt_id)
+            if attempt is None:
+                return None
+            entry = (
+                await session.get(RosterEntry, attempt.roster_entry_id)
+                if attempt.roster_entry_id
+                else None
+            )
+            return attempt, entry
+
+    async def review(
+        self, attempt_id: int, reviewer: int, approve: bool, reason: str | None = None
+    ) -> Review:
+        """A reviewer's decision on a pending attempt; their right to decide is checked here,
+        every time, from the database — never taken from the button. The member is told in
+        the same transaction (with the reason, when rejected)."""
+        async with self._db.begin() as session:
+            review = await self._review(session, attempt_id, reviewer, approve)
+            if review.status in ("approved", "rejected", "number_taken") and review.member_id:
+                await _tell_member(session, review, reason, self._clock.now())
+        self._scheduler.wake()
+        return review
+
+    async def _review(
+        self, session: AsyncSession, attempt_id: int, reviewer: int, approve: bool
+    ) -> Review:
+        now = self._clock.now()
+        attempt = await session.get(VerificationAttempt, attempt_id)
+        entry = (
+            await session.get(RosterEntry, attempt.roster_entry_id)
+            if attempt and attempt.roster_entry_id
+            else None
+        )
+        if attempt is None or entry is None:
+            return Review("already_reviewed")
+        if not await self._may_review(session, reviewer, entry.unit_id):
+            return Review("not_allowed")
+        member = await session.get(Member, attempt.member_id)
+        telegram_id = member.telegram_id if member else None
+        if attempt.outcome != Outcome.PENDING or member is None:
+            return Review("already_reviewed", telegram_id)
+        attempt.reviewed_by, attempt.reviewed_at = reviewer, now
+        action = "approve_verification" if approve else "reject_verification"
+        audit.record(session, reviewer, action, entry.unit_id, now, attempt=attempt.id)
+        if not approve:
+            attempt.outcome = "rejected_on_review"
+            return Review("rejected", telegram_id, member.id)
+        if not await roster.bind(session, entry.id, member.id):
+            attempt.outcome = "rejected_on_review"
+            return Review("number_taken", telegram_id, member.id)
+        attempt.outcome = "approved_on_review"
+        await _mark_verified(session, member.id, entry, now)
+        return Review("approved", telegram_id, member.id)
+
+    async def pledge(self, member_id: int) -> None:
+        async with self._db.begin() as session:
+            member = await session.get(Member, member_id)
+            assert member is not None
+            member.pledged_at = self._clock.now()
+
+    async def answers(self, member_id: int) -> dict[str, Any]:
+        async with self._db() as session:
+            stored = await profiles.answers(session, member_id)
+        return {key: answer.value for key, answer in stored.items()}
+
+    async def answer(
+        self, member_id: int, question: str, value: Any, must_have: bool | None = None
+    ) -> None:
+        async with self._db.begin() as session:
+            await profiles.save(session, member_id, question, value, must_have, self._clock.now())
+            member = await session.get(Member, member_id)
+            if member is not None and member.profile_completed_at is not None:
+                await matching.refresh_profile(session, member_id, self._clock.now())
+
+    async def complete(self, member_id: int) -> bool:
+        """Mark the profile complete; True the first time."""
+        async with self._db.begin() as session:
+            member = await session.get(Member, member_id)
+            assert member is not None
+            if member.profile_completed_at is not None:
+                return False
+            member.profile_completed_at = self._clock.now()
+            await session.flush()
+            await matching.refresh_profile(session, member_id, self._clock.now())
+            return True
+
+    async def _may_review(self, session: AsyncSession, reviewer: int, unit_id: int) -> bool:
+        if reviewer in self._superadmins:
+            return True
+        return unit_id in await units.organiser_scope(session, reviewer)
+
+
+async def _mark_verified(
+    session: AsyncSession, member_id: int, entry: RosterEntry, now: datetime
+) -> None:
+    member = await session.get(Member, member_id)
+    assert member is not None
+    member.verified_at, member.unit_id = now, entry.unit_id
+
+
+async def _ask_reviewer(
+    session: AsyncSession, reviewer: int, attempt_id: int, now: datetime
+) -> None:
+    await notices.put(
+        session, to=reviewer, now=now, render="verification", data={"attempt_id": attempt_id},
+        lines=[line(N_("A member asks to be verified and is close to, but not the same as, the "
+                       "roster.")), line(""), line(notices.RENDERED)],
+        buttons=[[notices.Button(N_("Approve"), ApproveVerification(attempt_id).encode()),
+                  notices.Button(N_("Reject"), RejectVerification(attempt_id).encode())]],
+        key=f"review_request:{attempt_id}:{reviewer}",
+    )  # fmt: skip
+
+
+async def _tell_member(
+    session: AsyncSession, review: Review, reason: str | None, now: datetime
+) -> None:
+    """The member hears the reviewer's decision: go on, or why not and try again."""
+    assert review.member_telegram_id is not None and review.member_id is not None
+    if review.status == "approved":
+        lines = [line(N_("✅ Your union has confirmed your membership. Let's continue."))]
+        button = notices.Button(N_("Continue"), ContinueOnboarding().encode())
+    else:
+        could_not = N_(
+            "Your union could not confirm your details against its roster. Please check them "
+            "and try again, or ask your union to correct the roster."
+        )
+        lines = [line(could_not)]
+        if reason in REJECTION_REASONS:
+            lines.append(line(REJECTION_REASONS[reason][1]))
+        button = notices.Button(N_("Try again"), RetryVerification().encode())
+    await notices.put(
+        session, to=review.member_telegram_id, now=now, lines=lines, buttons=[[button]],
+        key=f"review_result:{review.member_id}:{now.isoformat()}", member_id=review.member_id,
+    )  # fmt: skip

@@ -1,0 +1,137 @@
+"""Importing a roster file into a unit: used by `huihui roster import` and by organisers in chat.
+
+The file is read and checked in a worker thread (the event loop never parses an untrusted file),
+then written in one transaction. Scope is checked at the write, in that transaction: only units
+of the target's subtree that the importer may act on are written, and an entry that already
+belongs to a unit outside them is refused and listed — never moved, never changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain import N_
+from bot.domain.clock import Clock
+from bot.domain.roster_file import BadRow, Problem, RosterFileError, RosterRow, read_roster
+from bot.domain.units import subtree
+from storage import roster, units
+
+CHUNK = 2_000
+
+# Told how many more rows were imported; may be a coroutine function (e.g. to edit a message).
+Progress = Callable[[int], Awaitable[None] | None]
+# The units an importer may write, read in the import's own transaction (None: no limit beyond
+# the target unit's subtree, as for the operator's command line).
+Scope = Callable[[AsyncSession], Awaitable[frozenset[int]]]
+
+
+@dataclass
+class ImportReport:
+    unit: str
+    added: int = 0
+    updated: int = 0
+    bad_rows: list[BadRow] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.added + self.updated
+
+
+class UnknownUnit(RosterFileError):
+    """The unit to import into does not exist."""
+
+
+class NotAllowed(RosterFileError):
+    """The importer may not write into the unit (any more)."""
+
+
+async def check_file(path: Path) -> tuple[int, list[BadRow]]:
+    """Read a roster file without importing it: good rows and bad rows (a dry run)."""
+    rows = await asyncio.to_thread(read_roster, path)
+    bad = [row for row in rows if isinstance(row, BadRow)]
+    return len(rows) - len(bad), bad
+
+
+async def import_roster(
+    db: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    path: Path,
+    unit_name: str,
+    progress: Progress | None = None,
+    scope: Scope | None = None,
+) -> ImportReport:
+    """Read, check and upsert a roster file into ``unit_name`` (rows may name a unit below it).
+
+    Everything is written in one transaction, so a file that turns out to be unusable part way
+    (RosterFileError) leaves the roster as it was.
+    """
+    rows = await asyncio.to_thread(read_roster, path)
+    report = ImportReport(unit_name)
+    now = clock.now()
+    async with db.begin() as session:
+        unit = await units.by_name(session, unit_name)
+        if unit is None:
+            raise UnknownUnit(N_("there is no union named {unit}"), unit=unit_name)
+        writable = subtree(unit.id, await units.parents(session))
+        if scope is not None:
+            writable &= await scope(session)
+            if unit.id not in writable:
+                raise NotAllowed(N_("you may only import into your own unions"))
+        unit_ids = {u.name: u.id for u in await units.all_units(session) if u.id in writable}
+        chunk: list[tuple[RosterRow, dict]] = []
+        for row in rows:
+            if isinstance(row, BadRow):
+                report.bad_rows.append(row)
+                continue
+            target = unit.id if row.unit is None else unit_ids.get(row.unit)
+            if target is None:
+                report.bad_rows.append(BadRow(row.line, Problem(
+                    N_("the union {unit} is not {parent} or below it"),
+                    {"unit": row.unit, "parent": unit_name},
+                )))  # fmt: skip
+                continue
+            values = roster.entry_values(
+                unit_id=target,
+                member_number=row.member_number,
+                real_name=row.real_name,
+                employer=row.employer,
+                phone=row.phone,
+                imported_at=now,
+            )
+            chunk.append((row, values))
+            if len(chunk) >= CHUNK:
+                await _flush(session, chunk, report, writable, progress)
+        await _flush(session, chunk, report, writable, progress)
+    report.bad_rows.sort(key=lambda bad: bad.line)
+    return report
+
+
+async def _flush(
+    session: AsyncSession,
+    chunk: list[tuple[RosterRow, dict]],
+    report: ImportReport,
+    writable: frozenset[int],
+    progress: Progress | None,
+) -> None:
+    if not chunk:
+        return
+    added, refused = await roster.upsert_rows(session, [values for _row, values in chunk], writable)
+    report.added += added
+    report.updated += len(chunk) - len(refused) - added
+    for row, _values in chunk:
+        if row.member_number in refused:
+            report.bad_rows.append(BadRow(row.line, Problem(
+                N_("member number {number} is on the roster of a union outside yours"),
+                {"number": row.member_number},
+            )))  # fmt: skip
+    if progress is not None:
+        result = progress(len(chunk))
+        if inspect.isawaitable(result):
+            await result
+    chunk.clear()

@@ -89,7 +89,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
         sb.api.request_log = []
         await sb.app.services.broadcasts.create(organiser.id, Draft(TEXT), Audience(unit_id))
-        await sb.app.services.scheduler.run_due()  # draws the audience, starts sending
+        await sb.app.delivery.scheduler.run_due()  # draws the audience, starts sending
 
         while len(sb.api.request_log) < len(recipients) // 2:  # cheap to poll
             await asyncio.sleep(0.05)

@@ -8,7 +8,6 @@ import io
 import logging
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from telegram import Update
@@ -24,11 +23,8 @@ from bot.services.matching import follow_ups
 from bot.services.statistics import ScopeStats, as_table, scope_stats
 from conversations.charts import cjk_font, stats_chart
 from conversations.common import buttons, on_press, pressed, say
-from conversations.context import HuihuiContext
+from conversations.context import ChatApplication, HuihuiContext
 from storage.models import Role
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
 
 _LOGGER = logging.getLogger(__name__)
 # Shown under /help to organisers only.
@@ -316,7 +312,7 @@ async def export_stats(update: Update, context: HuihuiContext) -> None:
     )
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     for command, callback in (("grant", grant), ("revoke", revoke), ("review", review),
                               ("reports", reports), ("audit", audit), ("stats", stats),

@@ -41,10 +41,9 @@ from conversations.common import (
     say,
     scratch,
 )
-from conversations.context import HuihuiContext
+from conversations.context import ChatApplication, HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
     from storage.models import Broadcast
 
 ORGANISER_COMMANDS = [
@@ -406,7 +405,7 @@ async def cancel_sent(update: Update, context: HuihuiContext) -> None:
     }[result])  # fmt: skip
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
     application.add_handler(

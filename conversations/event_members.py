@@ -10,14 +10,13 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
-from bot.common.wording.events import event_card, signup_button
+from bot.common.wording.events import SIGN_UP_LABEL, event_card
 from bot.domain.buttons import ChoiceDone, ChoosePerson, JoinEvent, LeaveEvent, OpenChoice, parse
 from bot.domain.events import Refusal
 from conversations.common import buttons, in_rows, on_press, pressed, rewrite, say
-from conversations.context import HuihuiContext
+from conversations.context import ChatApplication, HuihuiContext
 
 if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
     from storage.models import Event
 
 COMMANDS = [("my_events", N_("Events I signed up for"))]
@@ -40,7 +39,9 @@ async def deep_link(update: Update, context: HuihuiContext) -> None:
     if event is None:
         await say(update, context, _("This event is no longer open. Send /my_events to see yours."))
         return
-    await say(update, context, _card(event, context), signup_button(event.id, _))
+    await say(
+        update, context, _card(event, context), buttons([[(_(SIGN_UP_LABEL), JoinEvent(event.id))]])
+    )
 
 
 def _card(event: Event, context: HuihuiContext) -> str:
@@ -193,7 +194,7 @@ async def choice_done(update: Update, context: HuihuiContext) -> None:
     await say(update, context, _("Saved. You will hear from me if a pick is mutual."))
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(
         CommandHandler("start", deep_link, filters=private & filters.Regex(r"^/start event_\d+$"))

@@ -5,7 +5,7 @@ announcement time), sees a preview and publishes it. Scope is checked by bot.ser
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -36,10 +36,7 @@ from conversations.common import (
     say,
     scratch,
 )
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 DRAFT = "event_draft"
 UNIT, TITLE, DESCRIPTION, START, END, VENUE, CAPACITY = (
@@ -421,7 +418,7 @@ async def cancel_new(update: Update, context: HuihuiContext) -> int:
     return ConversationHandler.END
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
     steps = {

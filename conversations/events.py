@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import qrcode
 from openpyxl import Workbook
@@ -27,10 +26,7 @@ from bot.domain.free_text import Invalid, parse_id
 from bot.domain.when import parse_when
 from conversations.admin import refuse
 from conversations.common import buttons, on_press, pressed, say
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 ORGANISER_COMMANDS = [
     ("event_new", N_("Create an event")),
@@ -268,7 +264,7 @@ async def edit(update: Update, context: HuihuiContext) -> None:
     )
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     for command, callback in (("events", listing), ("event_edit", edit)):
         application.add_handler(CommandHandler(command, callback, filters=private))

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 
 async def not_understood(update: Update, context: HuihuiContext) -> None:
@@ -27,6 +22,6 @@ async def stale_button(update: Update, context: HuihuiContext) -> None:
     )
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE, not_understood))
     application.add_handler(CallbackQueryHandler(stale_button))

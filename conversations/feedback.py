@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.common.i18n import N_
 from bot.domain import free_text
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 COMMANDS = [("feedback", N_("Write to the organisers"))]
 MAX_LENGTH = free_text.FEEDBACK.maximum
@@ -66,7 +61,7 @@ async def cancel(update: Update, context: HuihuiContext) -> int:
     return ConversationHandler.END
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(
         ConversationHandler(

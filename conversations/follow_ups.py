@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 
 from bot.domain.buttons import FollowUpAnswer, StopFollowUps, parse
 from bot.services.matching import follow_ups
 from conversations.common import on_press, say
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 
 async def answered(update: Update, context: HuihuiContext) -> None:
@@ -44,5 +39,5 @@ async def answered(update: Update, context: HuihuiContext) -> None:
         await say(update, context, _("Thank you for telling us. We wish you well!"))
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     application.add_handler(on_press(answered, FollowUpAnswer, StopFollowUps))

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 COMMANDS = [("help", N_("What I can do"))]
 
 
 async def help_command(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    app = context.huihui
+    app = context.chat_application
     lines = [f"/{command} — {_(description)}" for command, description in app.commands]
     text = _("Here is what I can do:") + "\n" + "\n".join(lines)
     if await context.services.administration.can_administer(update.effective_user.id):
@@ -29,6 +24,6 @@ async def help_command(update: Update, context: HuihuiContext) -> None:
     await update.effective_message.reply_text(text)
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("help", help_command, filters=private))

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.app.commands import publish_commands_for_chat
 from bot.common.config import SUPPORTED_LANGUAGES
 from bot.common.i18n import LANGUAGE_NAMES, N_, translator
 from bot.domain.buttons import ChooseLanguage
 from conversations.common import buttons, on_press, pressed, rewrite
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
+from conversations.menu import publish_commands_for_chat
 
 COMMANDS = [("language", N_("Choose the language / 切换语言"))]
 
@@ -33,13 +28,13 @@ async def ask(update: Update, context: HuihuiContext) -> None:
 async def choose(update: Update, context: HuihuiContext) -> None:
     query = update.callback_query
     language = pressed(update, ChooseLanguage).language
-    await context.services.languages.choose(update.effective_user.id, language)  # type: ignore[arg-type]
-    _ = translator(language)  # type: ignore[arg-type]
+    await context.services.languages.choose(update.effective_user.id, language)
+    _ = translator(language)
     await query.answer()
     await rewrite(update, context, _("Done — I will speak English with you from now on."))
-    await publish_commands_for_chat(context.huihui, update.effective_chat.id, language)  # type: ignore[arg-type]
+    await publish_commands_for_chat(context.chat_application, update.effective_chat.id, language)
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     application.add_handler(CommandHandler("language", ask, filters=filters.ChatType.PRIVATE))
     application.add_handler(on_press(choose, ChooseLanguage))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
@@ -22,10 +21,7 @@ from bot.domain.buttons import (
 from bot.domain.matching import Reason
 from bot.services.matching.suggestions import Card, Unavailable
 from conversations.common import buttons, on_press, say, send_photo_with_text
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 _LOGGER = logging.getLogger(__name__)
 COMMANDS = [
@@ -255,7 +251,7 @@ async def colleagues_command(update: Update, context: HuihuiContext) -> None:
         await say(update, context, _("Off: colleagues may be suggested again."))
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("match", match_command, filters=private))
     application.add_handler(CommandHandler("matches", matches_command, filters=private))

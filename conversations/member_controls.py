@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import CommandHandler, filters
@@ -13,11 +12,8 @@ from telegram.ext import CommandHandler, filters
 from bot.common.i18n import N_
 from bot.domain.buttons import DeleteMyData
 from conversations.common import buttons, end_conversations, on_press, pressed, say
-from conversations.context import HuihuiContext
+from conversations.context import ChatApplication, HuihuiContext
 from conversations.onboarding import show_card
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
 
 COMMANDS = [
     ("profile", N_("See your profile card")),
@@ -130,7 +126,7 @@ async def confirm(update: Update, context: HuihuiContext) -> None:
     )
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     for command, callback in (
         ("profile", profile),

@@ -3,7 +3,7 @@ member accepts or declines; both accepting makes a match."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -17,11 +17,8 @@ from bot.common.wording.profile_card import render_card
 from bot.domain import free_text
 from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
 from conversations.common import buttons, conversation, on_press, pressed, rewrite, say
-from conversations.context import HuihuiContext
+from conversations.context import ChatApplication, HuihuiContext
 from conversations.matching import reason_line
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
 
 NOTE = "note"
 MAX_NOTE = free_text.PROPOSAL_NOTE.maximum
@@ -166,7 +163,7 @@ async def reviewed(update: Update, context: HuihuiContext) -> None:
     await rewrite(update, context, f"{query.message.text or ''}\n\n{outcome}".strip())
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(
         conversation(

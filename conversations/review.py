@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import Update
 
@@ -15,10 +14,7 @@ from bot.domain.buttons import (
 )
 from bot.domain.verification import REJECTION_REASONS
 from conversations.common import buttons, on_press, pressed, rewrite
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,6 +61,6 @@ async def decide(update: Update, context: HuihuiContext) -> None:
     await rewrite(update, context, f"{query.message.text or ''}\n\n{outcome}".strip())
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     application.add_handler(on_press(decide, ApproveVerification, RejectBecause))
     application.add_handler(on_press(ask_reason, RejectVerification))

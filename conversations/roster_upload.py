@@ -6,7 +6,6 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -19,10 +18,7 @@ from bot.domain.buttons import CancelImport, ImportInto, parse
 from bot.domain.roster_file import MAX_FILE_BYTES, BadRow, RosterFileError
 from bot.services.roster_import import check_file, import_roster
 from conversations.common import buttons, in_rows, on_press, say
-from conversations.context import HuihuiContext
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication, HuihuiContext
 
 SHOWN_BAD_ROWS = 10
 PROGRESS_EVERY = 2.0  # seconds between edits of the progress message
@@ -162,7 +158,7 @@ async def _cannot_import(update: Update, context: HuihuiContext, error: RosterFi
     await say(update, context, _cannot_import_text(context, error))
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, received)
     )

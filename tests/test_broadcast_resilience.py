@@ -40,7 +40,7 @@ async def start_broadcast(sb: Sandbox, organiser_id: int) -> int:
         organiser_id, Draft(TEXT), Audience(await unit_id(sb, PUDONG))
     )
     assert broadcast_id is not None
-    await sb.app.services.scheduler.run_due()  # starts it; sending goes on in the background
+    await sb.app.delivery.scheduler.run_due()  # starts it; sending goes on in the background
     return broadcast_id
 
 
@@ -49,7 +49,7 @@ def delivered(sb: Sandbox, members: list[int]) -> int:
 
 
 async def finished_exactly_once(sb: Sandbox, broadcast_id: int, members: list[int]) -> None:
-    await asyncio.wait_for(sb.app.services.broadcasts.wait_idle(), 90)
+    await asyncio.wait_for(sb.app.delivery.broadcasts.wait_idle(), 90)
     counts = [copies(sb, member, TEXT) for member in members]
     assert min(counts) == 1, "somebody was missed"
     assert sum(counts) - len(members) <= in_flight_bound(RATE)

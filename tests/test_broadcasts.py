@@ -134,7 +134,7 @@ async def interrupted_broadcast(database_url: str, *, crash: bool) -> list[int]:
         await sb.app.services.broadcasts.create(
             organiser.id, Draft(text), Audience(await unit_id(sb, PUDONG))
         )
-        await sb.app.services.scheduler.run_due()
+        await sb.app.delivery.scheduler.run_due()
         while sum(copies(sb, t, text) for t in in_pudong) < 80:
             await asyncio.sleep(0.02)
         await (sb.crash() if crash else sb.stop())

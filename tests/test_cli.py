@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def huihui(*args: str, cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("HUIHUI_")}
     return subprocess.run(
-        [sys.executable, "-m", "bot.app.cli", *args],
+        [sys.executable, "-m", "bot.cli", *args],
         cwd=cwd,
         env={**clean, "PYTHONPATH": str(ROOT), **env},
         input=stdin,

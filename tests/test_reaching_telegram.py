@@ -30,7 +30,7 @@ def free_port() -> int:
 def start_huihui(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("HUIHUI_")}
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.app.cli", "run"],
+        [sys.executable, "-m", "bot.cli", "run"],
         cwd=tmp_path,
         env={**clean, "PYTHONPATH": str(ROOT), "HUIHUI_BOT_TOKEN": TOKEN, **env},
         stdout=subprocess.PIPE,

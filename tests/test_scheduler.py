@@ -39,7 +39,7 @@ async def schedule_notice(
             session, to=telegram_id, lines=[notices.line(text)], now=sb.clock.now(),
             due_at=due_at, key=key, **options,
         )  # fmt: skip
-    await sb.app.services.scheduler.rearm()
+    await sb.app.delivery.scheduler.rearm()
     async with sb.app.services.db() as session:
         return await session.scalar(select(ScheduledTask.id).where(ScheduledTask.key == key))
 
@@ -112,7 +112,7 @@ async def test_rescheduling_the_same_key_replaces_the_pending_task(sandbox: Sand
 async def test_cancelled_work_never_runs(sandbox: Sandbox) -> None:
     alice = sandbox.user("小王")
     await notice_in(sandbox, alice, timedelta(hours=1), key="demo:cancel")
-    assert await sandbox.app.services.scheduler.cancel("demo:cancel")
+    assert await sandbox.app.services.work.cancel("demo:cancel")
     await sandbox.advance(timedelta(hours=2))
     assert alice.texts() == []
 

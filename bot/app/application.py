@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
     BaseUpdateProcessor,
@@ -18,18 +17,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.app.commands import publish_commands
 from bot.app.errors import on_error
+from bot.app.persistence import SQLPersistence
 from bot.app.processor import PerMemberUpdateProcessor
 from bot.common.config import Settings
 from bot.common.i18n import translator
-from bot.delivery import digest
-from bot.delivery import notices as notice_sender
+from bot.delivery import Delivery
 from bot.delivery.telegram_bot import HuihuiBot
-from bot.services import broadcasts
 from bot.services.container import Services
-from bot.services.events import service as event_tasks
-from bot.services.matching import follow_ups as follow_up_tasks
 from conversations import (
     admin,
     broadcast,
@@ -48,8 +43,8 @@ from conversations import (
     review,
     roster_upload,
 )
-from conversations.context import HuihuiContext
-from storage.persistence import SQLPersistence
+from conversations.context import ChatApplication, HuihuiContext
+from conversations.menu import publish_commands
 
 # Order matters: earlier modules get the first look at an update. Short explicit flows come
 # before onboarding, which takes a signing-up member's free text; the fallback comes last.
@@ -75,25 +70,24 @@ CONVERSATIONS = (
 )
 # The handler group that runs after all the others for every update.
 AFTER_EVERYTHING = 1_000
-# Modules whose scheduled task kinds the scheduler runs.
-SCHEDULED_WORK = (notice_sender, digest, broadcasts, event_tasks, follow_up_tasks)
 # The command menu, in the order members see it.
 MENU = (onboarding, matching, event_members, member_controls, help_menu, language, feedback)
 ORGANISER_MENU = (admin, broadcast, events)
 
 
-class HuihuiApplication(Application[Any, HuihuiContext, Any, Any, Any, Any]):
+class HuihuiApplication(ChatApplication):
+    """The chat front end with the delivery workers that send what the services leave."""
+
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.services = services
-        # (command, untranslated description) for the command menu and /help.
-        self.commands: list[tuple[str, str]] = [
-            command for module in MENU for command in module.COMMANDS
-        ]
-        # Listed by /help to organisers only.
-        self.organiser_commands: list[tuple[str, str]] = [
-            command for module in ORGANISER_MENU for command in module.ORGANISER_COMMANDS
-        ]
+        super().__init__(
+            services=services,
+            commands=[command for module in MENU for command in module.COMMANDS],
+            organiser_commands=[
+                command for module in ORGANISER_MENU for command in module.ORGANISER_COMMANDS
+            ],
+            **kwargs,
+        )
+        self.delivery = Delivery.create(services, self.bot)
 
 
 def build_application(
@@ -116,8 +110,6 @@ def build_application(
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
     if isinstance(processor, PerMemberUpdateProcessor):
         processor.on_overflow = partial(_too_fast, application)
-    for module in SCHEDULED_WORK:
-        module.register(services.scheduler)
     application.add_handler(TypeHandler(Update, remember_language), group=-1)
     application.add_handler(TypeHandler(Update, after_update), group=AFTER_EVERYTHING)
     for module in CONVERSATIONS:
@@ -157,9 +149,10 @@ async def remember_language(update: Update, context: HuihuiContext) -> None:
             # The second press of a double tap: the first already took the button away.
             await query.answer()
             raise ApplicationHandlerStop
-    context.language = await context.services.languages.resolve(update.effective_user)
-    if update.effective_user is not None:
-        await context.services.activity.seen(update.effective_user)
+    user = update.effective_user
+    await context.learn_language(user)
+    if user is not None:
+        await context.services.activity.seen(user.id, user.username)
 
 
 async def _too_fast(application: HuihuiApplication, telegram_id: int) -> None:
@@ -178,11 +171,11 @@ async def _too_fast(application: HuihuiApplication, telegram_id: int) -> None:
 async def after_update(_update: Update, context: HuihuiContext) -> None:
     """Runs after every handler: work the update caused (notices due now) starts now that the
     member has had the reply."""
-    context.services.scheduler.after_update()
+    cast(HuihuiApplication, context.application).delivery.scheduler.after_update()
 
 
 async def on_start(application: HuihuiApplication) -> None:
-    await application.services.broadcasts.start(application)
-    await application.services.scheduler.start(application)
-    await digest.arm(application.services)
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    await application.delivery.start(application.job_queue)
+    await application.services.digest.arm()
     await publish_commands(application)

@@ -79,9 +79,7 @@ class Runtime:
         if application is not None:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
-            await application.services.broadcasts.stop()
-            application.services.scheduler.stop()
-            await application.services.scheduler.wait_idle()
+            await application.delivery.stop()
             await application.stop()
             await application.shutdown()
         if self._engine is not None:

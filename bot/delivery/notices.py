@@ -17,10 +17,10 @@ import enum
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import update
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -31,13 +31,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.common.i18n import N_, Translator, translator
 from bot.common.wording.profile_card import render_card
 from bot.common.wording.verification import comparison
-from bot.delivery.scheduler import DueTask, RetryLater, Scheduler
+from bot.services.container import Services
 from bot.services.notices import KIND, RENDERED
-from storage.models import Member
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
-    from bot.services.container import Services
+from bot.services.work import DueTask, RetryLater, TaskKind
 
 _LOGGER = logging.getLogger(__name__)
 # Telegram's words for a chat that no longer exists for the bot.
@@ -46,7 +42,7 @@ MAX_ATTEMPTS = 6
 RETRY_DELAY = timedelta(seconds=5)
 
 # Renderers write part of a notice from its data, in the recipient's language, when it is sent.
-Renderer = Callable[["Services", Translator, dict[str, Any]], Awaitable[str]]
+Renderer = Callable[[Services, Translator, dict[str, Any]], Awaitable[str]]
 
 
 async def _card(services: Services, _: Translator, data: dict[str, Any]) -> str:
@@ -138,36 +134,6 @@ def _modern(payload: dict[str, Any]) -> dict[str, Any]:
     return modern
 
 
-async def send_notice(application: HuihuiApplication, task: DueTask) -> None:
-    services = application.services
-    payload = _modern(task.payload)
-    to = int(payload["to"])
-    _ = translator(await services.languages.resolve_id(to))
-    text, markup = await compose(services, payload, _)
-    try:
-        if contact := payload.get("contact"):
-            await application.bot.send_contact(
-                to, phone_number=contact["phone_number"], first_name=contact["first_name"]
-            )
-        await application.bot.send_message(to, text, reply_markup=markup)
-    except TelegramError as error:
-        verdict = classify(error)
-        if verdict == Verdict.GONE:
-            async with services.db.begin() as session:
-                await session.execute(
-                    update(Member)
-                    .where(Member.telegram_id == to)
-                    .values(unreachable_at=services.clock.now())
-                )
-            _LOGGER.info("notice %d not delivered: the member cannot be reached", task.id)
-        elif verdict == Verdict.UNCERTAIN and task.attempts >= 1:
-            _LOGGER.warning("notice %d uncertain: no answer twice, not tried again", task.id)
-        elif verdict in (Verdict.RETRY, Verdict.UNCERTAIN):
-            raise RetryLater(type(error).__name__) from error
-        else:
-            _LOGGER.error("notice %d refused by Telegram: %s", task.id, type(error).__name__)
-
-
 def lane(task: DueTask) -> int:
     """One recipient's notices go out one after another, in the order they were written."""
     return int(task.payload.get("to", task.payload.get("telegram_id", 0)))
@@ -177,8 +143,35 @@ def lane(task: DueTask) -> int:
 LEGACY_KIND = "notify_member"
 
 
-def register(scheduler: Scheduler) -> None:
-    for kind in (KIND, LEGACY_KIND):
-        scheduler.register(
-            kind, send_notice, max_attempts=MAX_ATTEMPTS, retry_delay=RETRY_DELAY, lane=lane
-        )
+class NoticeSender:
+    def __init__(self, services: Services, bot: Bot) -> None:
+        self._services = services
+        self._bot = bot
+
+    def task_kinds(self) -> dict[str, TaskKind]:
+        kind = TaskKind(self.send, max_attempts=MAX_ATTEMPTS, retry_delay=RETRY_DELAY, lane=lane)
+        return {KIND: kind, LEGACY_KIND: kind}
+
+    async def send(self, task: DueTask) -> None:
+        services = self._services
+        payload = _modern(task.payload)
+        to = int(payload["to"])
+        _ = translator(await services.languages.resolve_id(to))
+        text, markup = await compose(services, payload, _)
+        try:
+            if contact := payload.get("contact"):
+                await self._bot.send_contact(
+                    to, phone_number=contact["phone_number"], first_name=contact["first_name"]
+                )
+            await self._bot.send_message(to, text, reply_markup=markup)
+        except TelegramError as error:
+            verdict = classify(error)
+            if verdict == Verdict.GONE:
+                await services.activity.unreachable(to)
+                _LOGGER.info("notice %d not delivered: the member cannot be reached", task.id)
+            elif verdict == Verdict.UNCERTAIN and task.attempts >= 1:
+                _LOGGER.warning("notice %d uncertain: no answer twice, not tried again", task.id)
+            elif verdict in (Verdict.RETRY, Verdict.UNCERTAIN):
+                raise RetryLater(type(error).__name__) from error
+            else:
+                _LOGGER.error("notice %d refused by Telegram: %s", task.id, type(error).__name__)

@@ -1,5 +1,5 @@
-"""Scheduled work (reminders, announcements, broadcasts, digests): stored in the database, armed
-on PTB's JobQueue, run once.
+"""The runner of scheduled work (``bot.services.work``): stored in the database, armed on
+PTB's JobQueue, run once.
 
 The rules:
 
@@ -16,7 +16,7 @@ The rules:
   runs again, so task handlers must tolerate a repeated run of an interrupted attempt.
 * **Lanes.** Tasks of a kind that names a lane (notices: their recipient) run one after another
   in the order they were written; different lanes run at the same time.
-* **Waking.** A service that wrote work due now wakes the scheduler after its commit, so it runs
+* **Waking.** A service that wrote work due now wakes the runner after its commit, so it runs
   at once rather than at the next poll.
 """
 
@@ -25,47 +25,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, JobQueue
 
 from bot.domain.clock import Clock
+from bot.services.work import DueTask, RetryLater, TaskKind, WorkQueue
 from storage import tasks
 from storage.models import ScheduledTask, TaskStatus
 
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
-
 _LOGGER = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DueTask:
-    id: int
-    kind: str
-    key: str | None
-    payload: dict[str, Any]
-    due_at: datetime
-    expires_at: datetime | None
-    # Earlier attempts that failed; this run is attempt ``attempts + 1``.
-    attempts: int
-
-
-TaskHandler = Callable[["HuihuiApplication", DueTask], Awaitable[None]]
-Lane = Callable[[DueTask], Hashable]
-
-
-@dataclass(frozen=True)
-class TaskKind:
-    handler: TaskHandler
-    max_lateness: timedelta | None
-    max_attempts: int
-    retry_delay: timedelta
-    lane: Lane | None
 
 
 def is_expired(
@@ -75,11 +47,6 @@ def is_expired(
     if expires_at is not None and now >= expires_at:
         return True
     return max_lateness is not None and now > due_at + max_lateness
-
-
-class RetryLater(Exception):
-    """A task that did not get its work done but may succeed later (Telegram unreachable);
-    raised from its ``__cause__``. Retried with back-off, logged as a warning."""
 
 
 # Seconds after ``wake`` that a pass starts at the latest.
@@ -92,11 +59,18 @@ class Scheduler:
     POLL_INTERVAL = timedelta(minutes=1)
     BATCH_SIZE = 200
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        work: WorkQueue,
+        kinds: Mapping[str, TaskKind],
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
-        self._kinds: dict[str, TaskKind] = {}
-        self._application: HuihuiApplication | None = None
+        self._work = work
+        self._kinds = dict(kinds)
+        self._job_queue: JobQueue[Any] | None = None
         # Task runs in progress, and passes of run_due (which may still be claiming).
         self._runs: set[asyncio.Task[Any]] = set()
         self._passes: set[asyncio.Task[Any]] = set()
@@ -105,30 +79,16 @@ class Scheduler:
         )
         self._wake_timer: asyncio.TimerHandle | None = None
 
-    def register(
-        self,
-        kind: str,
-        handler: TaskHandler,
-        *,
-        max_lateness: timedelta | None = None,
-        max_attempts: int = 3,
-        retry_delay: timedelta = timedelta(minutes=1),
-        lane: Lane | None = None,
-    ) -> None:
-        if kind in self._kinds:
-            raise ValueError(f"task kind {kind!r} is already registered")
-        self._kinds[kind] = TaskKind(handler, max_lateness, max_attempts, retry_delay, lane)
-
-    async def start(self, application: HuihuiApplication) -> None:
-        self._application = application
+    async def start(self, job_queue: JobQueue[Any]) -> None:
+        self._job_queue = job_queue
+        self._work.attach(self)
         async with self._sessionmaker.begin() as session:
             interrupted = await tasks.release_interrupted(session)
         if interrupted:
             _LOGGER.warning(
                 "%d scheduled task(s) were interrupted by a stop; retrying", interrupted
             )
-        assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-        application.job_queue.run_repeating(
+        job_queue.run_repeating(
             self._on_wake, interval=self.POLL_INTERVAL, first=self.POLL_INTERVAL, name=self.POLL_JOB
         )
         await self.rearm()
@@ -138,74 +98,14 @@ class Scheduler:
         if self._wake_timer is not None:
             self._wake_timer.cancel()
             self._wake_timer = None
-        self._application = None
-
-    async def schedule(
-        self,
-        kind: str,
-        due_at: datetime,
-        payload: dict[str, Any] | None = None,
-        *,
-        key: str | None = None,
-        expires_at: datetime | None = None,
-        member_id: int | None = None,
-    ) -> int:
-        """Store a task; with a ``key``, re-scheduling replaces the pending task of that key.
-        A task with a ``member_id`` is deleted with that member's data."""
-        if kind not in self._kinds:
-            raise ValueError(f"unknown task kind {kind!r}")
-        async with self._sessionmaker.begin() as session:
-            task = await tasks.put(
-                session,
-                kind=kind,
-                due_at=due_at,
-                payload=payload or {},
-                key=key,
-                expires_at=expires_at,
-                now=self._clock.now(),
-                member_id=member_id,
-            )
-            task_id = task.id
-        await self.rearm()
-        return task_id
-
-    async def put(
-        self,
-        session: AsyncSession,
-        kind: str,
-        due_at: datetime,
-        payload: dict[str, Any] | None = None,
-        *,
-        key: str | None = None,
-        expires_at: datetime | None = None,
-        member_id: int | None = None,
-    ) -> None:
-        """Store a task in the caller's transaction (it exists only if the caller commits);
-        call ``wake()`` after the commit."""
-        if kind not in self._kinds:
-            raise ValueError(f"unknown task kind {kind!r}")
-        await tasks.put(
-            session,
-            kind=kind,
-            due_at=due_at,
-            payload=payload or {},
-            key=key,
-            expires_at=expires_at,
-            now=self._clock.now(),
-            member_id=member_id,
-        )
-
-    async def cancel(self, key: str) -> bool:
-        async with self._sessionmaker.begin() as session:
-            cancelled = await tasks.cancel(session, key)
-        await self.rearm()
-        return cancelled
+        self._work.attach(None)
+        self._job_queue = None
 
     def wake(self) -> None:
         """Ask for a pass over what is due (after a commit that wrote work due now). It starts
         once the update being handled is answered (``after_update``), so the member reads the
         reply before its consequences, or within a moment when no update is being handled."""
-        if self._application is None:
+        if self._job_queue is None:
             return  # not started: the start runs everything due
         if self._wake_timer is None:
             self._wake_timer = asyncio.get_running_loop().call_later(WAKE_DELAY, self.after_update)
@@ -226,9 +126,9 @@ class Scheduler:
 
     async def rearm(self) -> None:
         """Point the wake-up job at the earliest pending task."""
-        if self._application is None or self._application.job_queue is None:
+        job_queue = self._job_queue
+        if job_queue is None:
             return
-        job_queue = self._application.job_queue
         for job in job_queue.get_jobs_by_name(self.WAKE_JOB):
             job.schedule_removal()
         next_due = await self.next_due_at()
@@ -248,7 +148,7 @@ class Scheduler:
 
     async def _run_due(self) -> int:
         run_count = 0
-        if self._application is None:
+        if self._job_queue is None:
             return 0  # stopping
         while True:
             now = self._clock.now()
@@ -312,14 +212,13 @@ class Scheduler:
 
     async def _run(self, task: DueTask) -> None:
         kind = self._kinds[task.kind]
-        application = self._application
-        if application is None:  # stopping: the task waits, untried, for the next start
+        if self._job_queue is None:  # stopping: the task waits, untried, for the next start
             async with self._sessionmaker.begin() as session:
                 await tasks.unclaim(session, task.id, task.attempts)
             return
         error: str | None = None
         try:
-            await kind.handler(application, task)
+            await kind.handler(task)
         except RetryLater as exc:
             error = type(exc.__cause__ or exc).__name__
             _LOGGER.warning("scheduled task %d (%s) will be tried again: %s", task.id,

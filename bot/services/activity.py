@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import User
 
 from bot.domain.clock import Clock
 from storage.models import Member
@@ -28,19 +27,29 @@ class Activity:
         self._clock = clock
         self._written: dict[int, tuple[datetime, str | None]] = {}
 
-    async def seen(self, user: User) -> None:
+    async def seen(self, telegram_id: int, username: str | None) -> None:
         now = self._clock.now()
-        last = self._written.get(user.id)
-        if last is not None and now - last[0] < RESOLUTION and last[1] == user.username:
+        last = self._written.get(telegram_id)
+        if last is not None and now - last[0] < RESOLUTION and last[1] == username:
             return
         async with self._db.begin() as session:
             result = await session.execute(
                 update(Member)
-                .where(Member.telegram_id == user.id, Member.consented_at.is_not(None))
-                .values(last_seen_at=now, username=user.username, unreachable_at=None)
+                .where(Member.telegram_id == telegram_id, Member.consented_at.is_not(None))
+                .values(last_seen_at=now, username=username, unreachable_at=None)
             )
         if result.rowcount:  # not yet consented: try again with the next update
-            self._written[user.id] = (now, user.username)
+            self._written[telegram_id] = (now, username)
+
+    async def unreachable(self, telegram_id: int) -> None:
+        """Telegram said the member blocked the bot or left: broadcasts skip them until they
+        write again."""
+        async with self._db.begin() as session:
+            await session.execute(
+                update(Member)
+                .where(Member.telegram_id == telegram_id)
+                .values(unreachable_at=self._clock.now())
+            )
 
     def forget(self, telegram_id: int) -> None:
         """After the member's data was deleted, the next update starts afresh."""

@@ -15,12 +15,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
-from bot.delivery.scheduler import Scheduler
 from bot.domain import N_
 from bot.domain.clock import Clock
 from bot.domain.units import subtree
 from bot.services import notices
 from bot.services.notices import line
+from bot.services.work import WorkQueue
 from storage import audit, matching, profiles, units
 from storage.models import (
     AuditEntry,
@@ -82,12 +82,12 @@ class Administration:
         db: async_sessionmaker[AsyncSession],
         clock: Clock,
         settings: Settings,
-        scheduler: Scheduler,
+        work: WorkQueue,
     ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
-        self._scheduler = scheduler
+        self._work = work
 
     async def authority(self, session: AsyncSession, telegram_id: int) -> Authority:
         tree = await units.parents(session)
@@ -255,7 +255,7 @@ class Administration:
                     lines=[line(MODERATION_NOTICES[action])],
                     key=f"moderation:{member.id}:{action}:{now.isoformat()}",
                 )  # fmt: skip
-        self._scheduler.wake()
+        self._work.wake()
         return Moderation("done", member.telegram_id)
 
     async def audit_log(self, actor: int, limit: int = 20) -> list[AuditEntry] | None:

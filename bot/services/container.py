@@ -1,4 +1,4 @@
-"""The services a running bot shares between handlers, scheduled tasks and the CLI."""
+"""The services a running bot shares between front ends, scheduled work and the CLI."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
-from bot.delivery.scheduler import Scheduler
 from bot.domain.clock import Clock
 from bot.domain.questions import build_questionnaire
 from bot.services.activity import Activity
@@ -15,10 +14,13 @@ from bot.services.administration import Administration
 from bot.services.broadcasts import Broadcasts
 from bot.services.events.service import Events
 from bot.services.languages import LanguagePreferences
+from bot.services.matching.digest import Digest
+from bot.services.matching.follow_ups import CheckIns
 from bot.services.matching.proposals import Proposals
 from bot.services.matching.suggestions import Matchmaking
 from bot.services.members.data import MemberData
 from bot.services.onboarding import Onboarding
+from bot.services.work import TaskKind, WorkQueue
 
 
 @dataclass
@@ -27,7 +29,7 @@ class Services:
     clock: Clock
     db: async_sessionmaker[AsyncSession]
     languages: LanguagePreferences
-    scheduler: Scheduler
+    work: WorkQueue
     onboarding: Onboarding
     member_data: MemberData
     matchmaking: Matchmaking
@@ -36,34 +38,40 @@ class Services:
     activity: Activity
     broadcasts: Broadcasts
     events: Events
+    digest: Digest
+    check_ins: CheckIns
 
     @classmethod
     def create(
         cls, settings: Settings, clock: Clock, db: async_sessionmaker[AsyncSession]
     ) -> Services:
-        scheduler = Scheduler(db, clock)
+        work = WorkQueue(db, clock)
         languages = LanguagePreferences(db, clock, settings.default_language)
-        administration = Administration(db, clock, settings, scheduler)
+        administration = Administration(db, clock, settings, work)
         questionnaire = build_questionnaire(settings.districts)
-        broadcasts = Broadcasts(db, clock, settings, administration, scheduler, languages)
+        broadcasts = Broadcasts(db, clock, settings, administration, work)
         return cls(
             settings=settings,
             clock=clock,
             db=db,
             languages=languages,
-            scheduler=scheduler,
-            onboarding=Onboarding(
-                db,
-                clock,
-                settings.superadmins,
-                questionnaire,
-                scheduler,
-            ),
+            work=work,
+            onboarding=Onboarding(db, clock, settings.superadmins, questionnaire, work),
             member_data=MemberData(db, clock, settings, questionnaire),
-            matchmaking=Matchmaking(db, clock, settings, scheduler),
-            proposals=Proposals(db, clock, settings, scheduler),
+            matchmaking=Matchmaking(db, clock, settings, work),
+            proposals=Proposals(db, clock, settings, work),
             administration=administration,
             activity=Activity(db, clock),
             broadcasts=broadcasts,
-            events=Events(db, clock, settings, administration, scheduler, broadcasts, languages),
+            events=Events(db, clock, settings, administration, work, broadcasts, languages),
+            digest=Digest(db, clock, settings, work),
+            check_ins=CheckIns(db, clock, work),
         )
+
+    def task_kinds(self) -> dict[str, TaskKind]:
+        """The scheduled work the services leave and run themselves (writing notices)."""
+        return {
+            **self.events.task_kinds(),
+            **self.digest.task_kinds(),
+            **self.check_ins.task_kinds(),
+        }

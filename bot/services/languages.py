@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import User
 
 from bot.common.config import Language
 from bot.common.i18n import resolve_language
@@ -31,11 +30,12 @@ class LanguagePreferences:
         self._app_languages: OrderedDict[int, str | None] = OrderedDict()
         self._cache_size = cache_size
 
-    async def resolve(self, user: User | None) -> Language:
-        if user is None:
+    async def resolve(self, telegram_id: int | None, app_language: str | None) -> Language:
+        """For an update from ``telegram_id`` whose app is set to ``app_language``."""
+        if telegram_id is None:
             return self._default
-        _remember(self._app_languages, user.id, user.language_code, self._cache_size)
-        return resolve_language(await self._chosen(user.id), user.language_code, self._default)
+        _remember(self._app_languages, telegram_id, app_language, self._cache_size)
+        return resolve_language(await self._chosen(telegram_id), app_language, self._default)
 
     async def resolve_id(self, telegram_id: int) -> Language:
         """For messages sent outside an update (to reviewers, scheduled work): the choice, else

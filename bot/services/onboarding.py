@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery.scheduler import Scheduler
 from bot.domain import N_
 from bot.domain.buttons import (
     ApproveVerification,
@@ -32,6 +31,7 @@ from bot.domain.verification import (
 )
 from bot.services import notices
 from bot.services.notices import line
+from bot.services.work import WorkQueue
 from storage import audit, matching, members, profiles, roster, units, verification
 from storage.models import Member, RosterEntry, VerificationAttempt
 
@@ -61,11 +61,11 @@ class Onboarding:
         clock: Clock,
         superadmins: frozenset[int],
         questionnaire: Sequence[Question],
-        scheduler: Scheduler,
+        work: WorkQueue,
     ) -> None:
         self._db = db
         self._clock = clock
-        self._scheduler = scheduler
+        self._work = work
         self._superadmins = superadmins
         self.questionnaire = tuple(questionnaire)
 
@@ -151,7 +151,7 @@ class Onboarding:
                 for reviewer in reviewers or sorted(self._superadmins):
                     await _ask_reviewer(session, reviewer, attempt.id, now)
             used = await verification.count_since(session, member_id, now - ATTEMPT_WINDOW)
-        self._scheduler.wake()
+        self._work.wake()
         return Verification(decision, attempt.id, max(0, MAX_ATTEMPTS_PER_DAY - used))
 
     async def attempt_for_review(
@@ -178,7 +178,7 @@ class Onboarding:
             review = await self._review(session, attempt_id, reviewer, approve)
             if review.status in ("approved", "rejected", "number_taken") and review.member_id:
                 await _tell_member(session, review, reason, self._clock.now())
-        self._scheduler.wake()
+        self._work.wake()
         return review
 
     async def _review(

@@ -7,7 +7,7 @@ a lost conversation state or an old button never puts the member in the wrong pl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -38,12 +38,9 @@ from bot.domain.onboarding import Step, next_step
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
 from conversations.common import conversation as make_conversation
-from conversations.context import HuihuiContext
+from conversations.context import ChatApplication, HuihuiContext
 from conversations.onboarding import consent, questions, verify
 from storage.models import Member
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
 
 COMMANDS = [
     ("start", N_("Sign up, or carry on where you stopped")),
@@ -364,7 +361,7 @@ async def edit(update: Update, context: HuihuiContext) -> Any:
     return ACTIVE
 
 
-def register(application: HuihuiApplication) -> None:
+def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     button = on_press(on_button, *BUTTON_KINDS)
     conversation = make_conversation(

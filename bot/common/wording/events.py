@@ -1,19 +1,30 @@
 """What events say to members, in one place: the card, the announcement, notices of a move or
-a cancellation (to everyone, so in both languages), and the sign-up button."""
+a cancellation (to everyone, so in both languages), and the sign-up button's label."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from typing import Any, Protocol
 
 from bot.common.config import Settings
 from bot.common.i18n import N_, Translator, translator
-from bot.domain.buttons import JoinEvent
-from storage.models import Event
 
 SIGN_UP_LABEL = N_("Sign up")
+
+
+class Event(Protocol):
+    """What the wording reads of an event (a stored one, or one being composed)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def venue(self) -> str | None: ...
 
 
 def _both_languages(render: Any) -> str:
@@ -60,9 +71,3 @@ def cancellation_text(event: Event, settings: Settings) -> str:
         )
 
     return _both_languages(render)
-
-
-def signup_button(event_id: int, _: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_(SIGN_UP_LABEL), callback_data=JoinEvent(event_id).encode())]]
-    )

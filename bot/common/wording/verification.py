@@ -3,9 +3,35 @@ the claim beside the roster entry for a reviewer. Used by the chat and by notice
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from bot.common.i18n import Translator
 from bot.domain.verification import Reason
-from storage.models import RosterEntry, VerificationAttempt
+
+
+class Claim(Protocol):
+    """What a member entered to be verified."""
+
+    @property
+    def real_name(self) -> str: ...
+    @property
+    def member_number(self) -> str: ...
+    @property
+    def employer(self) -> str: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def reasons(self) -> Sequence[str]: ...
+
+
+class RosterEntry(Protocol):
+    @property
+    def real_name(self) -> str: ...
+    @property
+    def employer(self) -> str: ...
+    @property
+    def phone(self) -> str | None: ...
 
 
 def reason_texts(_: Translator) -> dict[Reason, str]:
@@ -20,7 +46,7 @@ def reason_texts(_: Translator) -> dict[Reason, str]:
     }
 
 
-def comparison(_: Translator, attempt: VerificationAttempt, entry: RosterEntry | None) -> str:
+def comparison(_: Translator, attempt: Claim, entry: RosterEntry | None) -> str:
     """What the member entered beside the roster entry, and what differs — for reviewers."""
     lines = _(
         "Entered: {name} · {number} · {employer} · {phone}\n"

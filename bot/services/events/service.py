@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,7 +27,6 @@ from bot.common.wording.events import (
     cancellation_text,
     rescheduled_text,
 )
-from bot.delivery.scheduler import DueTask, Scheduler
 from bot.domain import free_text
 from bot.domain.audience import Audience
 from bot.domain.buttons import JoinEvent, OpenChoice
@@ -51,6 +50,7 @@ from bot.services.broadcasts import Broadcasts, Draft
 from bot.services.languages import LanguagePreferences
 from bot.services.matching import follow_ups
 from bot.services.notices import Line, line, translated
+from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import audit, events, tasks, units
 from storage.events import Funnel, Person, SheetRow
 from storage.models import (
@@ -62,9 +62,6 @@ from storage.models import (
     Registration,
     RegistrationStatus,
 )
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
 
 CHOICE_OPEN, CHOICE_CLOSE = "event_choice_open", "event_choice_close"
 # What /event_edit may change, bounded as when the event was created.
@@ -126,7 +123,7 @@ class Events:
         clock: Clock,
         settings: Settings,
         administration: Administration,
-        scheduler: Scheduler,
+        work: WorkQueue,
         broadcasts: Broadcasts,
         languages: LanguagePreferences,
     ) -> None:
@@ -134,10 +131,21 @@ class Events:
         self._clock = clock
         self._settings = settings
         self._administration = administration
-        self._scheduler = scheduler
+        self._work = work
         self._broadcasts = broadcasts
         self._languages = languages
         self._wrong_codes: dict[int, list[datetime]] = {}
+
+    def task_kinds(self) -> dict[str, TaskKind]:
+        """The scheduled work events leave: mutual choice opens, then closes."""
+
+        async def open_choice(task: DueTask) -> None:
+            await self.open_choice(int(task.payload["event_id"]))
+
+        async def close_choice(task: DueTask) -> None:
+            await self.close_choice(int(task.payload["event_id"]))
+
+        return {CHOICE_OPEN: TaskKind(open_choice), CHOICE_CLOSE: TaskKind(close_choice)}
 
     # Organisers
     async def create(self, actor: int, spec: EventSpec) -> int | None:
@@ -187,7 +195,7 @@ class Events:
                 session, actor, draft, audience, send_at
             )
             await self._plan_choice(session, event)
-        self._scheduler.wake()
+        self._work.wake()
         return event.id
 
     async def managed(self, actor: int, event_id: int) -> Event | None:
@@ -236,7 +244,7 @@ class Events:
             # Reminders carry the title and venue: re-word the ones still to come.
             for member_id, telegram_id in await events.registered(session, event_id):
                 await self._plan_reminders(session, event, member_id, telegram_id)
-        self._scheduler.wake()
+        self._work.wake()
         return "done"
 
     async def set_places(self, actor: int, event_id: int, capacity: Capacity) -> str:
@@ -256,7 +264,7 @@ class Events:
                 promoted += 1
             audit.record(session, actor, "event_places", event.unit_id, self._clock.now(),
                          event=event_id, total=capacity.total, promoted=promoted)  # fmt: skip
-        self._scheduler.wake()
+        self._work.wake()
         return "done"
 
     async def reschedule(self, actor: int, event_id: int, starts_at: datetime) -> str:
@@ -283,7 +291,7 @@ class Events:
                 session, actor, Draft(rescheduled_text(event, self._settings)),
                 Audience(event.unit_id, event_id=event_id),
             )  # fmt: skip
-        self._scheduler.wake()
+        self._work.wake()
         return "done"
 
     async def cancel(self, actor: int, event_id: int) -> int | None:
@@ -322,7 +330,7 @@ class Events:
                     Draft(cancellation_text(event, self._settings)),
                     Audience(event.unit_id, event_id=event_id),
                 )
-        self._scheduler.wake()
+        self._work.wake()
         return told or 0
 
     async def overview(self, actor: int, event_id: int) -> Overview | None:
@@ -387,7 +395,7 @@ class Events:
                 existing.status, existing.badge, existing.registered_at = status, badge, now
             if place:
                 await self._plan_reminders(session, event, member.id, telegram_id)
-        self._scheduler.wake()
+        self._work.wake()
         return SignUp(status.value, badge=badge)
 
     async def withdraw(self, telegram_id: int, event_id: int) -> bool:
@@ -412,7 +420,7 @@ class Events:
             await self._cancel_reminders(session, event_id, member.id)
             if freed and event.status == EventStatus.PUBLISHED:
                 await self._promote(session, event)
-        self._scheduler.wake()
+        self._work.wake()
         return True
 
     async def my_events(self, telegram_id: int) -> list[tuple[Event, Registration]]:
@@ -509,6 +517,8 @@ class Events:
             return "picked"
 
     async def open_choice(self, event_id: int) -> None:
+        """The event has ended: each attendee is invited to pick the people they would meet
+        again (one keyed notice each, so a rerun after a crash invites nobody twice)."""
         now = self._clock.now()
         async with self._db.begin() as session:
             event = await session.get(Event, event_id)
@@ -634,7 +644,7 @@ class Events:
                 event=event_id,
                 size=size,
             )
-        self._scheduler.wake()
+        self._work.wake()
         return [[by_id[a.id] for a in group] for group in groups]
 
     # Internals
@@ -719,10 +729,10 @@ class Events:
     async def _plan_choice(self, session: AsyncSession, event: Event) -> None:
         """The mutual choice opens when the event ends and closes a day later."""
         payload = {"event_id": event.id}
-        await self._scheduler.put(
+        await self._work.put(
             session, CHOICE_OPEN, event.ends_at, payload, key=f"{CHOICE_OPEN}:{event.id}"
         )
-        await self._scheduler.put(
+        await self._work.put(
             session, CHOICE_CLOSE, event.choice_deadline, payload, key=f"{CHOICE_CLOSE}:{event.id}"
         )
 
@@ -780,18 +790,3 @@ def reminder_lines(event: Event, hours: int, settings: Settings) -> list[Line]:
 
 def _capacity(event: Event) -> Capacity:
     return Capacity(event.capacity, event.capacity_male, event.capacity_female)
-
-
-async def open_choice(application: HuihuiApplication, task: DueTask) -> None:
-    """The event has ended: each attendee is invited to pick the people they would meet again
-    (one keyed notice each, so a rerun after a crash invites nobody twice)."""
-    await application.services.events.open_choice(int(task.payload["event_id"]))
-
-
-async def close_choice(application: HuihuiApplication, task: DueTask) -> None:
-    await application.services.events.close_choice(int(task.payload["event_id"]))
-
-
-def register(scheduler: Scheduler) -> None:
-    scheduler.register(CHOICE_OPEN, open_choice)
-    scheduler.register(CHOICE_CLOSE, close_choice)

@@ -7,23 +7,19 @@ with one press; answering is the member's choice, and only answers feed the stat
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.common.i18n import N_, translator
-from bot.delivery.scheduler import DueTask, Scheduler
+from bot.common.i18n import N_
 from bot.domain.buttons import FollowUpAnswer, StopFollowUps
+from bot.domain.clock import Clock
+from bot.services import notices
+from bot.services.notices import line
+from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import matching, tasks
 from storage.models import FollowUp, Match, Member
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
 
 KIND = "match_follow_up"
 STAGES = {"3d": timedelta(days=3), "3w": timedelta(weeks=3), "3m": timedelta(days=91)}
@@ -33,7 +29,11 @@ OUTCOMES = {
     "together": N_("We are together"),
     "ended": N_("Not in touch"),
 }
-_LOGGER = logging.getLogger(__name__)
+QUESTIONS = {
+    "3d": N_("It has been three days since you matched on 会会. How is it going?"),
+    "3w": N_("Three weeks since your match on 会会 — how are things?"),
+    "3m": N_("Three months since your match on 会会. Would you tell us how it went?"),
+}
 
 
 async def record_match(
@@ -58,39 +58,43 @@ async def record_match(
     return match
 
 
-async def send_check_in(application: HuihuiApplication, task: DueTask) -> None:
-    services = application.services
-    match_id, stage = int(task.payload["match_id"]), task.payload["stage"]
-    async with services.db() as session:
-        match = await session.get(Match, match_id)
-        member = await session.get(Member, int(task.payload["member_id"]))
-    if match is None or member is None or not member.follow_ups or member.telegram_id is None:
-        return  # unmatched, deleted, or the member asked for no more check-ins
-    # The other member is never named: a check-in is private to each.
-    _ = translator(await services.languages.resolve_id(member.telegram_id))
-    text = {
-        "3d": _("It has been three days since you matched on 会会. How is it going?"),
-        "3w": _("Three weeks since your match on 会会 — how are things?"),
-        "3m": _("Three months since your match on 会会. Would you tell us how it went?"),
-    }[stage]
-    text += "\n" + _("Answering is optional and helps your union plan better events.")
-    rows = [
-        [
-            InlineKeyboardButton(
-                _(label), callback_data=FollowUpAnswer(match_id, stage, key).encode()
-            )
-        ]
-        for key, label in OUTCOMES.items()
-    ]
-    rows.append(
-        [InlineKeyboardButton(_("No more check-ins"), callback_data=StopFollowUps().encode())]
-    )
-    try:
-        await application.bot.send_message(
-            member.telegram_id, text, reply_markup=InlineKeyboardMarkup(rows)
-        )
-    except TelegramError as error:
-        _LOGGER.info("follow-up %d not delivered: %s", task.id, type(error).__name__)
+class CheckIns:
+    """Each check-in, when it falls due, becomes a notice with the answers as buttons."""
+
+    def __init__(self, db: async_sessionmaker[AsyncSession], clock: Clock, work: WorkQueue) -> None:
+        self._db = db
+        self._clock = clock
+        self._work = work
+
+    def task_kinds(self) -> dict[str, TaskKind]:
+        return {KIND: TaskKind(self._due)}
+
+    async def _due(self, task: DueTask) -> None:
+        match_id, stage = int(task.payload["match_id"]), task.payload["stage"]
+        async with self._db.begin() as session:
+            match = await session.get(Match, match_id)
+            member = await session.get(Member, int(task.payload["member_id"]))
+            if match is None or member is None or not member.follow_ups:
+                return  # unmatched, deleted, or the member asked for no more check-ins
+            if member.telegram_id is None:
+                return
+            # The other member is never named: a check-in is private to each.
+            buttons = [
+                [notices.Button(label, FollowUpAnswer(match_id, stage, outcome).encode())]
+                for outcome, label in OUTCOMES.items()
+            ]
+            buttons.append([notices.Button(N_("No more check-ins"), StopFollowUps().encode())])
+            await notices.put(
+                session,
+                to=member.telegram_id,
+                lines=[line(QUESTIONS[stage]), line(N_("Answering is optional and helps your "
+                                                      "union plan better events."))],
+                buttons=buttons,
+                now=self._clock.now(),
+                key=f"{KIND}:{match_id}:{member.id}:{stage}:asked",
+                member_id=member.id,
+            )  # fmt: skip
+        self._work.wake()
 
 
 async def answer(
@@ -125,7 +129,3 @@ async def stop(session: AsyncSession, telegram_id: int) -> None:
     member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
     if member is not None:
         member.follow_ups = False
-
-
-def register(scheduler: Scheduler) -> None:
-    scheduler.register(KIND, send_check_in)

@@ -16,7 +16,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
-from bot.delivery.scheduler import Scheduler
 from bot.domain import N_
 from bot.domain.buttons import AnswerProposal
 from bot.domain.clock import Clock
@@ -28,6 +27,7 @@ from bot.services import notices
 from bot.services.matching import follow_ups
 from bot.services.matching.notices import tell_match
 from bot.services.notices import line
+from bot.services.work import WorkQueue
 from storage import matching, profiles, units
 from storage.models import (
     Block,
@@ -77,12 +77,12 @@ class Proposals:
         db: async_sessionmaker[AsyncSession],
         clock: Clock,
         settings: Settings,
-        scheduler: Scheduler,
+        work: WorkQueue,
     ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
-        self._scheduler = scheduler
+        self._work = work
 
     async def scope(self, session: AsyncSession, telegram_id: int) -> set[int] | None:
         """Units the person may propose within, or None when they are no matchmaker."""
@@ -171,7 +171,7 @@ class Proposals:
                     ]],
                     key=f"proposal:{proposal.id}:{me.id}", member_id=me.id,
                 )  # fmt: skip
-        self._scheduler.wake()
+        self._work.wake()
         return proposal
 
     async def answer(self, telegram_id: int, proposal_id: int, accept: bool) -> Answer:
@@ -179,7 +179,7 @@ class Proposals:
         told in the same transaction."""
         async with self._db.begin() as session:
             result = await self._answer(session, telegram_id, proposal_id, accept)
-        self._scheduler.wake()
+        self._work.wake()
         return result
 
     async def _answer(

@@ -13,7 +13,6 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
-from bot.delivery.scheduler import Scheduler
 from bot.domain.clock import Clock
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import History, Reason, Suggestion, rank
@@ -21,6 +20,7 @@ from bot.domain.members import may_report, may_use_suggestions
 from bot.services.matching import follow_ups
 from bot.services.matching import notices as match_notices
 from bot.services.matching.notices import Contact, contact_of, tell_match
+from bot.services.work import WorkQueue
 from storage import matching, members, profiles
 from storage.models import (
     Block,
@@ -63,12 +63,12 @@ class Matchmaking:
         db: async_sessionmaker[AsyncSession],
         clock: Clock,
         settings: Settings,
-        scheduler: Scheduler,
+        work: WorkQueue,
     ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
-        self._scheduler = scheduler
+        self._work = work
         self._pair_locks: dict[tuple[int, int], asyncio.Lock] = {}
 
     def _year(self) -> int:
@@ -226,7 +226,7 @@ class Matchmaking:
             if match is None:
                 return Outcome("liked")
             await tell_match(session, match, now)
-        self._scheduler.wake()
+        self._work.wake()
         return Outcome("matched")
 
     async def block(self, telegram_id: int, candidate_id: int) -> bool:
@@ -277,7 +277,7 @@ class Matchmaking:
             shared = await match_notices.share_contact(
                 session, me, phone_number, name, self._clock.now()
             )
-        self._scheduler.wake()
+        self._work.wake()
         return shared
 
     async def ask_contact(self, telegram_id: int, partner_id: int) -> bool:
@@ -295,32 +295,8 @@ class Matchmaking:
             if asked is None or requester is None:
                 return False
             await match_notices.ask_for_contact(session, asked, requester, self._clock.now())
-        self._scheduler.wake()
+        self._work.wake()
         return True
-
-    async def digest_counts(self) -> list[tuple[int, int]]:
-        """(Telegram id, suggestions waiting today) for every opted-in member who has some."""
-        year = self._year()
-        async with self._db() as session:
-            rows = await session.execute(
-                select(Member.id, Member.telegram_id).where(
-                    Member.digest.is_(True),
-                    Member.paused.is_(False),
-                    Member.profile_completed_at.is_not(None),
-                    Member.telegram_id.is_not(None),
-                )
-            )
-            found = []
-            for member_id, telegram_id in rows.all():
-                viewer = await matching.profile_row(session, member_id)
-                if viewer is None:
-                    continue
-                waiting = await matching.pool(
-                    session, viewer, year, likers_only=False, limit=self._settings.daily_cards
-                )
-                if waiting:
-                    found.append((telegram_id, len(waiting)))
-            return found
 
     async def contact(self, telegram_id: int) -> Contact | None:
         async with self._db() as session:

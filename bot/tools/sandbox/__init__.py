@@ -103,14 +103,12 @@ class Sandbox:
         """Stop as a killed process would: broadcasts are abandoned mid-flight, with outcomes
         not yet written lost; then the rest shuts down."""
         if self._runtime is not None:
-            await self._runtime.services.broadcasts.crash()
+            await self._runtime.application.delivery.broadcasts.crash()
         await self.stop()
 
     async def settle(self) -> None:
         """Run what is due, and wait until it and broadcasts in progress are finished."""
-        await self.app.services.scheduler.run_due()
-        await self.app.services.scheduler.wait_idle()
-        await self.app.services.broadcasts.wait_idle()
+        await self.app.delivery.settle()
 
     async def restart(self) -> None:
         """Stop the bot and build a new Application on the same database, as after a redeploy."""
@@ -163,12 +161,12 @@ class Sandbox:
         update = Update.de_json(update_json, app.bot)
         await app.update_processor.process_update(update, app.process_update(update))
         # Notices the update caused go out at once, as they would a moment later in production.
-        await app.services.scheduler.wait_idle()
+        await app.delivery.scheduler.wait_idle()
 
     async def advance(self, delta: timedelta) -> None:
         """Move the clock forward; scheduled work falling due on the way runs in due order."""
         target = self.clock.now() + delta
-        scheduler = self.app.services.scheduler
+        scheduler = self.app.delivery.scheduler
         while (next_due := await scheduler.next_due_at()) is not None and next_due <= target:
             if next_due > self.clock.now():
                 self.clock.set(next_due)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from telegram import BotCommand, BotCommandScopeChat
 
 from bot.common.config import SUPPORTED_LANGUAGES, Language
 from bot.common.i18n import translator
-
-if TYPE_CHECKING:
-    from bot.app.application import HuihuiApplication
+from conversations.context import ChatApplication
 
 
 def command_menu(commands: Sequence[tuple[str, str]], language: Language) -> list[BotCommand]:
@@ -19,7 +16,7 @@ def command_menu(commands: Sequence[tuple[str, str]], language: Language) -> lis
     return [BotCommand(command, _(description)) for command, description in commands]
 
 
-async def publish_commands(application: HuihuiApplication) -> None:
+async def publish_commands(application: ChatApplication) -> None:
     """The menu in the deployment's default language, plus one per language for matching apps."""
     default = application.services.settings.default_language
     await application.bot.set_my_commands(command_menu(application.commands, default))
@@ -30,7 +27,7 @@ async def publish_commands(application: HuihuiApplication) -> None:
 
 
 async def publish_commands_for_chat(
-    application: HuihuiApplication, chat_id: int, language: Language
+    application: ChatApplication, chat_id: int, language: Language
 ) -> None:
     """A member who picked a language other than their app's sees the menu in their choice."""
     await application.bot.set_my_commands(

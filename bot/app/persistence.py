@@ -1,4 +1,4 @@
-"""A SQL-backed ``BasePersistence`` for ConversationHandler states and per-user scratch data.
+"""A database-backed ``BasePersistence`` for ConversationHandler states and per-user scratch data.
 
 PTB hands over changed entries every ``update_interval`` seconds (and once more on shutdown).
 All entries of one such round are written in a single transaction. Chat data, bot data and
@@ -8,17 +8,13 @@ callback data are not used by 会会 and are not stored.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from storage.models import ConversationState, UserData
-from storage.upsert import upsert
+from storage import conversation_state
 
 _DELETED = object()
 
@@ -41,17 +37,11 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
     # Reading, once at start-up.
     async def get_conversations(self, name: str) -> ConversationDict:
         async with self._sessionmaker() as session:
-            rows = await session.execute(
-                select(ConversationState.key, ConversationState.state).where(
-                    ConversationState.name == name
-                )
-            )
-            return {tuple(json.loads(key)): state for key, state in rows}
+            return await conversation_state.conversations(session, name)  # type: ignore[return-value]
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         async with self._sessionmaker() as session:
-            rows = await session.execute(select(UserData.user_id, UserData.data))
-            return {user_id: dict(data) for user_id, data in rows}
+            return await conversation_state.user_data(session)
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         return {}
@@ -66,7 +56,7 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        self._conversations[(name, json.dumps(list(key)))] = (
+        self._conversations[(name, conversation_state.stored_key(key))] = (
             _DELETED if new_state is None else new_state
         )
         await self._write_soon()
@@ -117,8 +107,16 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         self._batch = None
         try:
             async with self._sessionmaker.begin() as session:
-                await self._write_conversations(session, conversations)
-                await self._write_user_data(session, user_data)
+                await conversation_state.write_conversations(
+                    session,
+                    {key: state for key, state in conversations.items() if state is not _DELETED},
+                    [key for key, state in conversations.items() if state is _DELETED],
+                )
+                await conversation_state.write_user_data(
+                    session,
+                    {user: data for user, data in user_data.items() if data is not _DELETED},
+                    [user for user, data in user_data.items() if data is _DELETED],
+                )
         except Exception:
             # Keep the entries for the next round unless something newer replaced them.
             for key, state in conversations.items():
@@ -126,44 +124,3 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
             for user_id, data in user_data.items():
                 self._user_data.setdefault(user_id, data)
             raise
-
-    @staticmethod
-    async def _write_conversations(
-        session: AsyncSession, conversations: dict[tuple[str, str], Any]
-    ) -> None:
-        ended: dict[str, list[str]] = defaultdict(list)
-        for (name, key), state in conversations.items():
-            if state is _DELETED:
-                ended[name].append(key)
-        for name, keys in ended.items():
-            await session.execute(
-                delete(ConversationState).where(
-                    ConversationState.name == name, ConversationState.key.in_(keys)
-                )
-            )
-        await upsert(
-            session,
-            ConversationState,
-            [
-                {"name": name, "key": key, "state": state}
-                for (name, key), state in conversations.items()
-                if state is not _DELETED
-            ],
-            ["name", "key"],
-        )
-
-    @staticmethod
-    async def _write_user_data(session: AsyncSession, user_data: dict[int, Any]) -> None:
-        dropped = [user_id for user_id, data in user_data.items() if data is _DELETED]
-        if dropped:
-            await session.execute(delete(UserData).where(UserData.user_id.in_(dropped)))
-        await upsert(
-            session,
-            UserData,
-            [
-                {"user_id": user_id, "data": data}
-                for user_id, data in user_data.items()
-                if data is not _DELETED
-            ],
-            ["user_id"],
-        )

@@ -1,0 +1,71 @@
+"""Where each member stands in each dialog, and their per-user scratch data: the rows behind
+the chat's persistence (``bot.app.persistence``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ConversationState, UserData
+from storage.upsert import upsert
+
+# A dialog's key (PTB's tuple of chat and user ids) as stored: a JSON list.
+ConversationKey = tuple[int | str, ...]
+
+
+async def conversations(session: AsyncSession, name: str) -> dict[ConversationKey, Any]:
+    """The states of one dialog, by key."""
+    rows = await session.execute(
+        select(ConversationState.key, ConversationState.state).where(ConversationState.name == name)
+    )
+    return {tuple(json.loads(key)): state for key, state in rows}
+
+
+async def user_data(session: AsyncSession) -> dict[int, dict[Any, Any]]:
+    rows = await session.execute(select(UserData.user_id, UserData.data))
+    return {user_id: dict(data) for user_id, data in rows}
+
+
+def stored_key(key: Iterable[int | str]) -> str:
+    return json.dumps(list(key))
+
+
+async def write_conversations(
+    session: AsyncSession,
+    states: Mapping[tuple[str, str], Any],
+    ended: Iterable[tuple[str, str]],
+) -> None:
+    """Store ``states`` by (dialog, stored key) and forget ``ended`` ones."""
+    by_dialog: dict[str, list[str]] = {}
+    for name, key in ended:
+        by_dialog.setdefault(name, []).append(key)
+    for name, keys in by_dialog.items():
+        await session.execute(
+            delete(ConversationState).where(
+                ConversationState.name == name, ConversationState.key.in_(keys)
+            )
+        )
+    await upsert(
+        session,
+        ConversationState,
+        [{"name": name, "key": key, "state": state} for (name, key), state in states.items()],
+        ["name", "key"],
+    )
+
+
+async def write_user_data(
+    session: AsyncSession, data: Mapping[int, dict[Any, Any]], dropped: Iterable[int]
+) -> None:
+    dropped = list(dropped)
+    if dropped:
+        await session.execute(delete(UserData).where(UserData.user_id.in_(dropped)))
+    await upsert(
+        session,
+        UserData,
+        [{"user_id": user_id, "data": value} for user_id, value in data.items()],
+        ["user_id"],
+    )

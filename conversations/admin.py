@@ -19,12 +19,13 @@ from bot.common.wording.verification import comparison
 from bot.domain import free_text
 from bot.domain.buttons import ApproveVerification, Moderate, RejectVerification
 from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
+from bot.domain.units import Role
+from bot.services.administration import Decision
 from bot.services.matching import follow_ups
-from bot.services.statistics import ScopeStats, as_table, scope_stats
+from bot.services.statistics import ScopeStats, as_table
 from conversations.charts import cjk_font, stats_chart
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
-from storage.models import Role
 
 _LOGGER = logging.getLogger(__name__)
 # Shown under /help to organisers only.
@@ -73,12 +74,13 @@ async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> No
         update.effective_user.id, target, unit_name, role, grant=grant
     )
     about = {"target": target, "role": parts[2], "unit": unit_name}
+    done = (_("Done: {target} is now {role} of {unit}.", **about) if grant
+            else _("Done: {target} is no longer {role} of {unit}.", **about))  # fmt: skip
     await say(update, context, {
-        "granted": _("Done: {target} is now {role} of {unit}.", **about),
-        "revoked": _("Done: {target} is no longer {role} of {unit}.", **about),
-        "unchanged": _("Nothing to change."),
-        "unknown_unit": _("There is no unit named {unit}.", unit=unit_name),
-        "not_allowed": _("You may only grant or revoke roles in units below your own."),
+        Decision.DONE: done,
+        Decision.UNCHANGED: _("Nothing to change."),
+        Decision.UNKNOWN: _("There is no unit named {unit}.", unit=unit_name),
+        Decision.NOT_ALLOWED: _("You may only grant or revoke roles in units below your own."),
     }[result])  # fmt: skip
 
 
@@ -139,7 +141,7 @@ async def moderate(update: Update, context: HuihuiContext) -> None:
     result = await context.services.administration.moderate(
         update.effective_user.id, button.member, action
     )
-    if result.status != "done":
+    if result != Decision.DONE:
         await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
         return
     await query.answer()
@@ -193,12 +195,10 @@ def _labeller(context: HuihuiContext, translate: Translator) -> Callable[[str, s
 
 async def stats(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    services = context.services
-    scope = await services.administration.scope_of(update.effective_user.id)
-    if scope is None:
+    figures = await context.services.statistics.for_actor(update.effective_user.id)
+    if figures is None:
         await refuse(update, context)
         return
-    figures = await scope_stats(services.db, services.clock, services.settings, scope)
     label = _labeller(context, _)
     lines = [
         _(
@@ -283,12 +283,11 @@ def _event_lines(figures: ScopeStats, _: Translator) -> list[str]:
 
 async def export_stats(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    services = context.services
-    scope = await services.administration.scope_of(update.effective_user.id)
-    if scope is None:
+    figures = await context.services.statistics.for_actor(update.effective_user.id)
+    if figures is None:
         await refuse(update, context)
         return
-    table = as_table(await scope_stats(services.db, services.clock, services.settings, scope))
+    table = as_table(figures)
     wants_excel = "xlsx" in (update.effective_message.text or "").lower()
     if wants_excel:
         workbook = Workbook()

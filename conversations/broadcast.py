@@ -1,11 +1,12 @@
 """/broadcast: an organiser composes a message (text with formatting, or a photo with a
 caption), chooses its audience, sees its size and a preview, and sends it now or at a chosen
-time. /broadcasts lists recent ones and cancels. Rights are checked by bot.services.broadcasts on every
-step that reads or sends anything; the buttons only say what was asked for."""
+time. /broadcasts lists recent ones and cancels. Rights are checked by
+``bot.services.broadcasts`` on every step that reads or sends anything; the buttons only say
+what was asked for."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import MessageLimit
@@ -18,6 +19,7 @@ from telegram.ext import (
 
 from bot.common.i18n import N_
 from bot.domain.audience import Audience, parse_age_range
+from bot.domain.broadcasts import BroadcastStatus, DeliveryStatus
 from bot.domain.buttons import (
     AudienceAction,
     AudienceEvent,
@@ -28,7 +30,7 @@ from bot.domain.buttons import (
 )
 from bot.domain.free_text import utf16_length
 from bot.domain.when import parse_when
-from bot.services.broadcasts import Draft
+from bot.services.broadcasts import Cancellation, Draft, Summary
 from conversations.admin import refuse
 from conversations.common import (
     buttons,
@@ -43,17 +45,18 @@ from conversations.common import (
 )
 from conversations.context import ChatApplication, HuihuiContext
 
-if TYPE_CHECKING:
-    from storage.models import Broadcast
-
 ORGANISER_COMMANDS = [
     ("broadcast", N_("Send a message to members")),
     ("broadcasts", N_("Recent broadcasts: progress, results, cancel")),
 ]
 COMPOSE, AUDIENCE, TYPING, CONFIRM, WHEN = "compose", "audience", "typing", "confirm", "when"
 DRAFT = "broadcast"
-STATUS_WORDS = {"scheduled": N_("Scheduled"), "sending": N_("Sending"), "done": N_("Finished"),
-                "cancelled": N_("Cancelled")}  # fmt: skip
+STATUS_WORDS = {
+    BroadcastStatus.SCHEDULED: N_("Scheduled"),
+    BroadcastStatus.SENDING: N_("Sending"),
+    BroadcastStatus.DONE: N_("Finished"),
+    BroadcastStatus.CANCELLED: N_("Cancelled"),
+}
 
 
 def _draft(context: HuihuiContext) -> dict[str, Any]:
@@ -190,7 +193,7 @@ async def audience_button(update: Update, context: HuihuiContext) -> str | int:
         await say(update, context, _("Which union's members?"), buttons(rows))
         return AUDIENCE
     elif action == "events":
-        found = await context.services.events.listing(update.effective_user.id) or []
+        found = await context.services.events.organising.listing(update.effective_user.id) or []
         rows = [[(f"#{e.id} {e.title}", AudienceEvent(e.id))] for e in found]
         rows.append([(_("Not limited to an event"), AudienceEvent(0))])
         await say(update, context, _("Only the people registered for which event?"), buttons(rows))
@@ -356,21 +359,21 @@ async def listing(update: Update, context: HuihuiContext) -> None:
     if not found:
         await say(update, context, _("No broadcasts yet. Send /broadcast to write one."))
         return
-    for broadcast, tally in reversed(found):  # the newest last, nearest the reply box
+    for broadcast in reversed(found):  # the newest last, nearest the reply box
         markup = None
-        if broadcast.status.value in ("scheduled", "sending"):
+        if broadcast.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING):
             markup = buttons([[(_("Cancel #{id}", id=broadcast.id),
                                 CancelBroadcast(broadcast.id))]])  # fmt: skip
-        await say(update, context, _summary(broadcast, tally, context), markup)
+        await say(update, context, _summary(broadcast, context), markup)
 
 
-def _summary(broadcast: Broadcast, tally: Any, context: HuihuiContext) -> str:
+def _summary(broadcast: Summary, context: HuihuiContext) -> str:
     _ = context.gettext
     tz = context.services.settings.tz
     preview = broadcast.text if len(broadcast.text) <= 60 else broadcast.text[:60] + "…"
-    status = _(STATUS_WORDS[broadcast.status.value])
+    status = _(STATUS_WORDS[broadcast.status])
     when = f"{broadcast.send_at.astimezone(tz):%Y-%m-%d %H:%M}"
-    if broadcast.status.value == "scheduled":
+    if broadcast.status == BroadcastStatus.SCHEDULED:
         return _("#{id} · {status} · {time}\n{preview}", id=broadcast.id, status=status,
                  time=when, preview=preview)  # fmt: skip
     return _(
@@ -380,10 +383,10 @@ def _summary(broadcast: Broadcast, tally: Any, context: HuihuiContext) -> str:
         status=status,
         time=when,
         preview=preview,
-        sent=tally["sent"],
+        sent=broadcast.tally[DeliveryStatus.SENT],
         total=broadcast.total,
-        failed=tally["failed"],
-        unreachable=tally["unreachable"],
+        failed=broadcast.tally[DeliveryStatus.FAILED],
+        unreachable=broadcast.tally[DeliveryStatus.UNREACHABLE],
     )
 
 
@@ -392,16 +395,16 @@ async def cancel_sent(update: Update, context: HuihuiContext) -> None:
     query = update.callback_query
     broadcast_id = pressed(update, CancelBroadcast).broadcast
     result = await context.services.broadcasts.cancel(update.effective_user.id, broadcast_id)
-    if result == "not_allowed":
+    if result == Cancellation.NOT_ALLOWED:
         await query.answer(_("Only organisers of this broadcast's union can cancel it."),
                            show_alert=True)  # fmt: skip
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
     await say(update, context, {
-        "cancelled": _("Broadcast #{id} is cancelled; nobody else will receive it.",
-                       id=broadcast_id),
-        "finished": _("Broadcast #{id} has already finished.", id=broadcast_id),
+        Cancellation.CANCELLED: _("Broadcast #{id} is cancelled; nobody else will receive it.",
+                                  id=broadcast_id),
+        Cancellation.FINISHED: _("Broadcast #{id} has already finished.", id=broadcast_id),
     }[result])  # fmt: skip
 
 

@@ -1,11 +1,11 @@
-"""Answers to the check-ins after a match (bot.services.matching.follow_ups): one press each, or none at all."""
+"""Answers to the check-ins after a match (``bot.services.matching.follow_ups``): one press
+each, or none at all."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.domain.buttons import FollowUpAnswer, StopFollowUps, parse
-from bot.services.matching import follow_ups
 from conversations.common import on_press, say
 from conversations.context import ChatApplication, HuihuiContext
 
@@ -14,21 +14,15 @@ async def answered(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     await query.answer()
-    services = context.services
+    check_ins = context.services.check_ins
     button = parse(query.data)
-    async with services.db.begin() as session:
-        if isinstance(button, FollowUpAnswer):
-            done = await follow_ups.answer(
-                session,
-                update.effective_user.id,
-                button.match,
-                button.stage,
-                button.outcome,
-                services.clock.now(),
-            )
-        else:
-            await follow_ups.stop(session, update.effective_user.id)
-            done = True
+    if isinstance(button, FollowUpAnswer):
+        done = await check_ins.answer(
+            update.effective_user.id, button.match, button.stage, button.outcome
+        )
+    else:
+        await check_ins.stop(update.effective_user.id)
+        done = True
     if not done:
         await say(update, context, _("That question is no longer open."))
         return

@@ -42,7 +42,7 @@ async def announcements(update: Update, context: HuihuiContext) -> None:
 async def profile(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     member = await context.services.onboarding.member(update.effective_user.id)
-    if member is None or member.pledged_at is None:
+    if member is None or not member.pledged:
         await say(update, context, _("You have no profile yet. Send /start to create one."))
         return
     await show_card(update, context, member.id)

@@ -13,6 +13,7 @@ from bot.domain.buttons import (
     parse,
 )
 from bot.domain.verification import REJECTION_REASONS
+from bot.services.onboarding import ReviewStatus
 from conversations.common import buttons, on_press, pressed, rewrite
 from conversations.context import ChatApplication, HuihuiContext
 
@@ -48,15 +49,15 @@ async def decide(update: Update, context: HuihuiContext) -> None:
     result = await context.services.onboarding.review(
         attempt_id, update.effective_user.id, approve, reason
     )
-    if result.status == "not_allowed":
+    if result.status == ReviewStatus.NOT_ALLOWED:
         await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
         return
     await query.answer()
     outcome = {
-        "approved": _("✅ Approved. The member has been told."),
-        "rejected": _("❌ Rejected. The member has been told."),
-        "number_taken": _("This member number was linked to another account meanwhile."),
-        "already_reviewed": _("Someone has already decided on this request."),
+        ReviewStatus.APPROVED: _("✅ Approved. The member has been told."),
+        ReviewStatus.REJECTED: _("❌ Rejected. The member has been told."),
+        ReviewStatus.NUMBER_TAKEN: _("This member number was linked to another account meanwhile."),
+        ReviewStatus.ALREADY_REVIEWED: _("Someone has already decided on this request."),
     }[result.status]
     await rewrite(update, context, f"{query.message.text or ''}\n\n{outcome}".strip())
 

@@ -7,7 +7,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import MessageHandler, filters
@@ -16,7 +15,6 @@ from bot.common.i18n import Translator
 from bot.domain import N_, free_text
 from bot.domain.buttons import CancelImport, ImportInto, parse
 from bot.domain.roster_file import MAX_FILE_BYTES, BadRow, RosterFileError
-from bot.services.roster_import import check_file, import_roster
 from conversations.common import buttons, in_rows, on_press, say
 from conversations.context import ChatApplication, HuihuiContext
 
@@ -66,7 +64,7 @@ async def received(update: Update, context: HuihuiContext) -> None:
     with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
         try:
             path = await _download(context, document.file_id, name, folder)
-            good, bad = await check_file(path)
+            good, bad = await context.services.rosters.check(path)
         except RosterFileError as error:
             await _cannot_import(update, context, error)
             return
@@ -119,23 +117,15 @@ async def confirmed(update: Update, context: HuihuiContext) -> None:
             except TelegramError:
                 pass  # progress is a courtesy; the import goes on
 
-    actor = update.effective_user.id
-
-    async def scope(session: AsyncSession) -> frozenset[int]:
-        return (await services.administration.authority(session, actor)).scope
-
     with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
         try:
             path = await _download(context, upload["file_id"], upload["name"], folder)
-            report = await import_roster(
-                services.db, services.clock, path, unit_name, progress, scope
+            report = await services.rosters.import_as(
+                update.effective_user.id, unit_id, unit_name, path, progress
             )
         except RosterFileError as error:
             await status.edit_text(_cannot_import_text(context, error))
             return
-    await services.administration.record_import(
-        update.effective_user.id, unit_id, report.imported, len(report.bad_rows)
-    )
     counts = {"added": report.added, "updated": report.updated, "bad": len(report.bad_rows)}
     text = _(
         "Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",

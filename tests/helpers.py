@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.domain.events import Capacity, Conditions
 from bot.domain.units import parse_units
-from bot.services.events.service import EventSpec
+from bot.services.events.results import EventSpec
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage import roster, units
@@ -207,6 +207,7 @@ async def publish(sb: Sandbox, organiser: SimulatedUser, **changes: object) -> i
         signup_deadline=now + timedelta(days=2),
         announce_at=now,
     )
-    event_id = await sb.app.services.events.create(organiser.id, replace(spec, **changes))
+    organising = sb.app.services.events.organising
+    event_id = await organising.create(organiser.id, replace(spec, **changes))
     await sb.settle()
     return event_id

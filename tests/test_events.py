@@ -430,7 +430,7 @@ async def test_a_rerun_of_the_mutual_choice_opening_invites_nobody_twice(sandbox
     await member.send(f"/checkin {(await event_row(sandbox, event_id)).checkin_code}")
     await sandbox.advance(timedelta(hours=3))
     # As after a crash in the middle: the opening task runs again.
-    await sandbox.app.services.events.open_choice(event_id)
+    await sandbox.app.services.events.choice.open(event_id)
     await sandbox.settle()
     assert sum("互选开放" in t for t in member.texts()) == 1
 

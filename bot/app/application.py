@@ -28,9 +28,6 @@ from bot.services.container import Services
 from conversations import (
     admin,
     broadcast,
-    event_members,
-    event_new,
-    events,
     fallback,
     feedback,
     follow_ups,
@@ -44,6 +41,10 @@ from conversations import (
     roster_upload,
 )
 from conversations.context import ChatApplication, HuihuiContext
+from conversations.events import attending as event_attending
+from conversations.events import choice as event_choice
+from conversations.events import new as event_new
+from conversations.events import organising as event_organising
 from conversations.menu import publish_commands
 
 # Order matters: earlier modules get the first look at an update. Short explicit flows come
@@ -52,9 +53,10 @@ CONVERSATIONS = (
     admin,
     broadcast,
     event_new,
-    events,
+    event_organising,
     # Before onboarding, whose /start would otherwise take an event's deep link.
-    event_members,
+    event_attending,
+    event_choice,
     follow_ups,
     help_menu,
     language,
@@ -71,8 +73,8 @@ CONVERSATIONS = (
 # The handler group that runs after all the others for every update.
 AFTER_EVERYTHING = 1_000
 # The command menu, in the order members see it.
-MENU = (onboarding, matching, event_members, member_controls, help_menu, language, feedback)
-ORGANISER_MENU = (admin, broadcast, events)
+MENU = (onboarding, matching, event_attending, member_controls, help_menu, language, feedback)
+ORGANISER_MENU = (admin, broadcast, event_organising)
 
 
 class HuihuiApplication(ChatApplication):

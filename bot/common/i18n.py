@@ -1,8 +1,8 @@
 """Message catalogs (Babel/gettext) and the rule for which language a member is answered in.
 
-Source strings in code are English msgids wrapped in ``_()``; ``bot/common/locales/<locale>/LC_MESSAGES/
-messages.po`` holds the translations. Catalogs are compiled in memory at start-up, so the
-repository carries no generated ``.mo`` files.
+Source strings in code are English msgids wrapped in ``_()``;
+``bot/common/locales/<locale>/LC_MESSAGES/messages.po`` holds the translations. Catalogs are
+compiled in memory at start-up, so the repository carries no generated ``.mo`` files.
 """
 
 from __future__ import annotations

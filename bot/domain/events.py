@@ -18,6 +18,17 @@ _PLACES = re.compile(r"^\s*([0-9]{1,6})(?:\s+([0-9]{1,6})\s+([0-9]{1,6}))?\s*$")
 MAX_PLACES = 100_000
 
 
+class EventStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class RegistrationStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
 class Refusal(enum.StrEnum):
     NOT_VERIFIED = "not_verified"
     OUTSIDE_UNION = "outside_union"

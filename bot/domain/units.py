@@ -17,11 +17,27 @@
 
 from __future__ import annotations
 
+import enum
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-KINDS = ("city", "district", "industry", "workplace")
+
+class UnitKind(enum.StrEnum):
+    CITY = "city"
+    DISTRICT = "district"
+    INDUSTRY = "industry"
+    WORKPLACE = "workplace"
+
+
+class Role(enum.StrEnum):
+    """What someone does for a union; their scope is the union's subtree."""
+
+    ORGANISER = "organiser"
+    MATCHMAKER = "matchmaker"
+
+
+KINDS = tuple(kind.value for kind in UnitKind)
 
 
 class UnitsFileError(ValueError):

@@ -7,8 +7,9 @@ Roles are granted and revoked by a superadmin, or by an organiser of a unit abov
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -59,11 +60,13 @@ class ReportCase:
     suspended: bool
 
 
-@dataclass(frozen=True)
-class Moderation:
-    status: str  # done, not_allowed, unknown
-    member_telegram_id: int | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
+class Decision(enum.StrEnum):
+    """How an organiser's decision (a role, a moderation) went."""
+
+    DONE = "done"
+    UNCHANGED = "unchanged"  # it was so already
+    NOT_ALLOWED = "not_allowed"  # outside the organiser's scope
+    UNKNOWN = "unknown"  # no such union or member
 
 
 # What the member is told of an organiser's decision on reports about them.
@@ -158,15 +161,15 @@ class Administration:
 
     async def set_role(
         self, actor: int, target: int, unit_name: str, role: Role, *, grant: bool
-    ) -> str:
-        """granted / revoked / unchanged / unknown_unit / not_allowed"""
+    ) -> Decision:
+        """Grant or revoke a role in a union below the actor's own."""
         async with self._db.begin() as session:
             power = await self.authority(session, actor)
             unit = await units.by_name(session, unit_name)
             if unit is None:
-                return "unknown_unit" if power.any else "not_allowed"
+                return Decision.UNKNOWN if power.any else Decision.NOT_ALLOWED
             if not power.superadmin and (unit.id not in power.scope or unit.id in power.own):
-                return "not_allowed"
+                return Decision.NOT_ALLOWED
             held = await session.scalar(
                 select(UnitRole.id).where(
                     UnitRole.telegram_id == target,
@@ -175,7 +178,7 @@ class Administration:
                 )
             )
             if grant == (held is not None):
-                return "unchanged"
+                return Decision.UNCHANGED
             if grant:
                 session.add(UnitRole(telegram_id=target, unit_id=unit.id, role=role))
             else:
@@ -183,7 +186,7 @@ class Administration:
             action = "grant" if grant else "revoke"
             audit.record(session, actor, action, unit.id, self._clock.now(), target=target,
                          role=role.value)  # fmt: skip
-            return "granted" if grant else "revoked"
+            return Decision.DONE
 
     async def pending_verifications(self, actor: int, limit: int = 5) -> list[PendingCase] | None:
         async with self._db() as session:
@@ -224,15 +227,15 @@ class Administration:
                 cases.append(ReportCase(member_id, answers, reasons[member_id], member.suspended))
             return cases
 
-    async def moderate(self, actor: int, member_id: int, action: str) -> Moderation:
+    async def moderate(self, actor: int, member_id: int, action: str) -> Decision:
         """dismiss / warn / suspend / lift, on a member in the actor's scope."""
         async with self._db.begin() as session:
             power = await self.authority(session, actor)
             member = await session.get(Member, member_id)
             if member is None:
-                return Moderation("unknown")
+                return Decision.UNKNOWN
             if not power.any or member.unit_id not in power.scope:
-                return Moderation("not_allowed")
+                return Decision.NOT_ALLOWED
             now = self._clock.now()
             if action in ("dismiss", "warn", "suspend"):
                 await session.execute(
@@ -256,7 +259,7 @@ class Administration:
                     key=f"moderation:{member.id}:{action}:{now.isoformat()}",
                 )  # fmt: skip
         self._work.wake()
-        return Moderation("done", member.telegram_id)
+        return Decision.DONE
 
     async def audit_log(self, actor: int, limit: int = 20) -> list[AuditEntry] | None:
         if actor not in self._settings.superadmins:

@@ -8,7 +8,9 @@ lost the role in between does not reach anyone.
 
 from __future__ import annotations
 
+import enum
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,10 +25,28 @@ from bot.domain.units import subtree
 from bot.services.administration import Administration
 from bot.services.work import WorkQueue
 from storage import audit, broadcasts, tasks, units
-from storage.models import Broadcast, BroadcastStatus, Event
+from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Event
 
 KIND = "broadcast"
 _LOGGER = logging.getLogger(__name__)
+
+
+class Cancellation(enum.StrEnum):
+    CANCELLED = "cancelled"
+    FINISHED = "finished"  # too late: it was sent already (or cancelled before)
+    NOT_ALLOWED = "not_allowed"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A broadcast as /broadcasts lists it."""
+
+    id: int
+    status: BroadcastStatus
+    text: str
+    send_at: datetime
+    total: int
+    tally: Mapping[DeliveryStatus, int]
 
 
 @dataclass(frozen=True)
@@ -120,29 +140,28 @@ class Broadcasts:
         )  # fmt: skip
         return broadcast.id
 
-    async def cancel(self, actor: int, broadcast_id: int) -> str:
-        """cancelled / finished (too late) / not_allowed"""
+    async def cancel(self, actor: int, broadcast_id: int) -> Cancellation:
         async with self._db.begin() as session:
             result = await self.cancel_in(session, actor, broadcast_id)
         await self._work.changed()
         return result
 
-    async def cancel_in(self, session: AsyncSession, actor: int, broadcast_id: int) -> str:
+    async def cancel_in(self, session: AsyncSession, actor: int, broadcast_id: int) -> Cancellation:
         """``cancel`` in the caller's transaction."""
         broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
         power = await self._administration.authority(session, actor)
         if broadcast is None or broadcast.unit_id not in power.scope:
-            return "not_allowed"
+            return Cancellation.NOT_ALLOWED
         if broadcast.status not in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING):
-            return "finished"
+            return Cancellation.FINISHED
         broadcast.status = BroadcastStatus.CANCELLED
         await broadcasts.cancel_pending(session, broadcast_id)
         await tasks.cancel(session, _task_key(broadcast_id))
         audit.record(session, actor, "broadcast_cancel", broadcast.unit_id,
                      self._clock.now(), broadcast=broadcast_id)  # fmt: skip
-        return "cancelled"
+        return Cancellation.CANCELLED
 
-    async def listing(self, actor: int, limit: int = 10) -> list[tuple[Broadcast, Any]] | None:
+    async def listing(self, actor: int, limit: int = 10) -> list[Summary] | None:
         """The latest broadcasts in the actor's scope with their delivery counts."""
         async with self._db() as session:
             power = await self._administration.authority(session, actor)
@@ -150,7 +169,9 @@ class Broadcasts:
                 return None
             found = await broadcasts.recent(session, power.scope, limit)
             counts = await broadcasts.tallies(session, [b.id for b in found])
-            return [(b, counts[b.id]) for b in found]
+            return [
+                Summary(b.id, b.status, b.text, b.send_at, b.total, counts[b.id]) for b in found
+            ]
 
     # Sending (the runner, ``bot.delivery.broadcasts``, calls these)
     async def interrupted(self) -> list[int]:

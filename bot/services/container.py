@@ -12,7 +12,7 @@ from bot.domain.questions import build_questionnaire
 from bot.services.activity import Activity
 from bot.services.administration import Administration
 from bot.services.broadcasts import Broadcasts
-from bot.services.events.service import Events
+from bot.services.events import Events
 from bot.services.languages import LanguagePreferences
 from bot.services.matching.digest import Digest
 from bot.services.matching.follow_ups import CheckIns
@@ -20,6 +20,8 @@ from bot.services.matching.proposals import Proposals
 from bot.services.matching.suggestions import Matchmaking
 from bot.services.members.data import MemberData
 from bot.services.onboarding import Onboarding
+from bot.services.roster_import import Rosters
+from bot.services.statistics import Statistics
 from bot.services.work import TaskKind, WorkQueue
 
 
@@ -40,6 +42,8 @@ class Services:
     events: Events
     digest: Digest
     check_ins: CheckIns
+    rosters: Rosters
+    statistics: Statistics
 
     @classmethod
     def create(
@@ -63,9 +67,11 @@ class Services:
             administration=administration,
             activity=Activity(db, clock),
             broadcasts=broadcasts,
-            events=Events(db, clock, settings, administration, work, broadcasts, languages),
+            events=Events.create(db, clock, settings, administration, work, broadcasts),
             digest=Digest(db, clock, settings, work),
             check_ins=CheckIns(db, clock, work),
+            rosters=Rosters(db, clock, administration),
+            statistics=Statistics(db, clock, settings, administration),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:

@@ -3,6 +3,7 @@ pledge, profile answers. Telegram-free: the conversations call this and render w
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,13 +46,41 @@ class Verification:
     attempts_left: int
 
 
+class ReviewStatus(enum.StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    # The member number was linked to another account while the request waited.
+    NUMBER_TAKEN = "number_taken"
+    ALREADY_REVIEWED = "already_reviewed"
+    NOT_ALLOWED = "not_allowed"
+
+
 @dataclass(frozen=True)
 class Review:
     """What happened when a reviewer pressed Approve or Reject."""
 
-    status: str  # approved, rejected, already_reviewed, not_allowed, number_taken
+    status: ReviewStatus
     member_telegram_id: int | None = None
     member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """Where a member's account stands, as the chat needs it."""
+
+    id: int
+    pledged: bool
+    paused: bool
+
+    @classmethod
+    def of(cls, member: Member | None) -> MemberStatus | None:
+        if member is None:
+            return None
+        return cls(member.id, member.pledged_at is not None, member.paused)
+
+
+# Reviews whose outcome the member hears of.
+TOLD = (ReviewStatus.APPROVED, ReviewStatus.REJECTED, ReviewStatus.NUMBER_TAKEN)
 
 
 class Onboarding:
@@ -69,22 +98,22 @@ class Onboarding:
         self._superadmins = superadmins
         self.questionnaire = tuple(questionnaire)
 
-    async def member(self, telegram_id: int) -> Member | None:
+    async def member(self, telegram_id: int) -> MemberStatus | None:
         async with self._db() as session:
-            return await members.get_by_telegram_id(session, telegram_id)
+            return MemberStatus.of(await members.get_by_telegram_id(session, telegram_id))
 
     async def progress(
         self, telegram_id: int, scratch: Mapping[str, Any]
-    ) -> tuple[Member | None, Progress]:
+    ) -> tuple[MemberStatus | None, Progress]:
         """The member and where they stand; ``scratch`` is their conversation data (the claim
         being filled in, a question being edited)."""
         async with self._db() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
             if member is None or member.consented_at is None:
-                return member, Progress()
+                return MemberStatus.of(member), Progress()
             latest = await verification.latest(session, member.id)
             answered = frozenset((await profiles.answers(session, member.id)).keys())
-        return member, Progress(
+        return MemberStatus.of(member), Progress(
             consented=True,
             verified=member.verified_at is not None,
             awaiting_review=latest is not None
@@ -176,7 +205,7 @@ class Onboarding:
         the same transaction (with the reason, when rejected)."""
         async with self._db.begin() as session:
             review = await self._review(session, attempt_id, reviewer, approve)
-            if review.status in ("approved", "rejected", "number_taken") and review.member_id:
+            if review.status in TOLD and review.member_id:
                 await _tell_member(session, review, reason, self._clock.now())
         self._work.wake()
         return review
@@ -192,25 +221,25 @@ class Onboarding:
             else None
         )
         if attempt is None or entry is None:
-            return Review("already_reviewed")
+            return Review(ReviewStatus.ALREADY_REVIEWED)
         if not await self._may_review(session, reviewer, entry.unit_id):
-            return Review("not_allowed")
+            return Review(ReviewStatus.NOT_ALLOWED)
         member = await session.get(Member, attempt.member_id)
         telegram_id = member.telegram_id if member else None
         if attempt.outcome != Outcome.PENDING or member is None:
-            return Review("already_reviewed", telegram_id)
+            return Review(ReviewStatus.ALREADY_REVIEWED, telegram_id)
         attempt.reviewed_by, attempt.reviewed_at = reviewer, now
         action = "approve_verification" if approve else "reject_verification"
         audit.record(session, reviewer, action, entry.unit_id, now, attempt=attempt.id)
         if not approve:
             attempt.outcome = "rejected_on_review"
-            return Review("rejected", telegram_id, member.id)
+            return Review(ReviewStatus.REJECTED, telegram_id, member.id)
         if not await roster.bind(session, entry.id, member.id):
             attempt.outcome = "rejected_on_review"
-            return Review("number_taken", telegram_id, member.id)
+            return Review(ReviewStatus.NUMBER_TAKEN, telegram_id, member.id)
         attempt.outcome = "approved_on_review"
         await _mark_verified(session, member.id, entry, now)
-        return Review("approved", telegram_id, member.id)
+        return Review(ReviewStatus.APPROVED, telegram_id, member.id)
 
     async def pledge(self, member_id: int) -> None:
         async with self._db.begin() as session:
@@ -276,7 +305,7 @@ async def _tell_member(
 ) -> None:
     """The member hears the reviewer's decision: go on, or why not and try again."""
     assert review.member_telegram_id is not None and review.member_id is not None
-    if review.status == "approved":
+    if review.status == ReviewStatus.APPROVED:
         lines = [line(N_("✅ Your union has confirmed your membership. Let's continue."))]
         button = notices.Button(N_("Continue"), ContinueOnboarding().encode())
     else:

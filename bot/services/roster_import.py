@@ -20,6 +20,7 @@ from bot.domain import N_
 from bot.domain.clock import Clock
 from bot.domain.roster_file import BadRow, Problem, RosterFileError, RosterRow, read_roster
 from bot.domain.units import subtree
+from bot.services.administration import Administration
 from storage import roster, units
 
 CHUNK = 2_000
@@ -41,6 +42,33 @@ class ImportReport:
     @property
     def imported(self) -> int:
         return self.added + self.updated
+
+
+class Rosters:
+    """An organiser importing a roster from chat: into a union in their scope, checked again
+    in the import's own transaction, and recorded in the audit trail."""
+
+    def __init__(
+        self, db: async_sessionmaker[AsyncSession], clock: Clock, administration: Administration
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._administration = administration
+
+    async def check(self, path: Path) -> tuple[int, list[BadRow]]:
+        return await check_file(path)
+
+    async def import_as(
+        self, actor: int, unit_id: int, unit_name: str, path: Path, progress: Progress
+    ) -> ImportReport:
+        async def scope(session: AsyncSession) -> frozenset[int]:
+            return (await self._administration.authority(session, actor)).scope
+
+        report = await import_roster(self._db, self._clock, path, unit_name, progress, scope)
+        await self._administration.record_import(
+            actor, unit_id, report.imported, len(report.bad_rows)
+        )
+        return report
 
 
 class UnknownUnit(RosterFileError):

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
 from bot.domain.clock import Clock
+from bot.services.administration import Administration
 from storage.events import Funnel, funnel
 from storage.models import (
     Event,
@@ -90,6 +91,27 @@ class ScopeStats:
             if event.pairs is not None:
                 rows.append((f"event {event.title}", "pairs", event.pairs))
         return rows
+
+
+class Statistics:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        administration: Administration,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._administration = administration
+
+    async def for_actor(self, actor: int) -> ScopeStats | None:
+        """The statistics of everything the actor organises; None if they organise nothing."""
+        scope = await self._administration.scope_of(actor)
+        if scope is None:
+            return None
+        return await scope_stats(self._db, self._clock, self._settings, scope)
 
 
 async def scope_stats(

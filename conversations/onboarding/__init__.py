@@ -36,11 +36,11 @@ from bot.domain.buttons import (
 )
 from bot.domain.onboarding import Step, next_step
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
+from bot.services.onboarding import MemberStatus
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
 from conversations.common import conversation as make_conversation
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.onboarding import consent, questions, verify
-from storage.models import Member
 
 COMMANDS = [
     ("start", N_("Sign up, or carry on where you stopped")),
@@ -56,7 +56,7 @@ BUTTON_KINDS = (
 
 async def _where(
     update: Update, context: HuihuiContext
-) -> tuple[Member | None, Step, Question | None]:
+) -> tuple[MemberStatus | None, Step, Question | None]:
     member, progress = await context.services.onboarding.progress(
         update.effective_user.id, scratch(context)
     )
@@ -216,7 +216,7 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
                 ),
             )
             return await resume(update, context)
-        case EditAnswer(question=key) if member is not None and member.pledged_at is not None:
+        case EditAnswer(question=key) if member is not None and member.pledged:
             await query.answer()
             if onboarding_question(context, key) is None:
                 return END
@@ -231,7 +231,7 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
 
 
 async def _question_button(
-    update: Update, context: HuihuiContext, member: Member, question: Question, button: Button
+    update: Update, context: HuihuiContext, member: MemberStatus, question: Question, button: Button
 ) -> Any:
     _ = context.gettext
     query = update.callback_query
@@ -270,7 +270,7 @@ async def _question_button(
 
 
 async def _accept(
-    update: Update, context: HuihuiContext, member: Member, question: Question, value: Any
+    update: Update, context: HuihuiContext, member: MemberStatus, question: Question, value: Any
 ) -> Any:
     # "Any" is no condition, so whether it is a must does not arise.
     if question.importance and value not in (ANY, [ANY]):
@@ -282,7 +282,7 @@ async def _accept(
 async def _store(
     update: Update,
     context: HuihuiContext,
-    member: Member,
+    member: MemberStatus,
     question: Question,
     value: Any,
     must_have: bool | None,
@@ -317,7 +317,7 @@ async def _ask_pledge(update: Update, context: HuihuiContext, again: bool = Fals
     )
 
 
-async def _finish(update: Update, context: HuihuiContext, member: Member) -> Any:
+async def _finish(update: Update, context: HuihuiContext, member: MemberStatus) -> Any:
     _ = context.gettext
     await context.services.onboarding.complete(member.id)
     await say(update, context, _("🎉 Your profile is complete. This is how others will see you:"))
@@ -351,7 +351,7 @@ def onboarding_question(context: HuihuiContext, key: str) -> Question | None:
 async def edit(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
     member = await context.services.onboarding.member(update.effective_user.id)
-    if member is None or member.pledged_at is None:
+    if member is None or not member.pledged:
         await say(update, context, _("Please finish signing up first: send /start."))
         return END
     choices = [(_(q.title), EditAnswer(q.key)) for q in context.services.onboarding.questionnaire]

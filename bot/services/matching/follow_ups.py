@@ -96,36 +96,37 @@ class CheckIns:
             )  # fmt: skip
         self._work.wake()
 
+    async def answer(self, telegram_id: int, match_id: int, stage: str, outcome: str) -> bool:
+        """Store a member's answer; False if the match is not theirs or the answer is unknown."""
+        async with self._db.begin() as session:
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            match = await session.get(Match, match_id)
+            if (
+                member is None
+                or match is None
+                or member.id not in (match.member_a, match.member_b)
+                or stage not in STAGES
+                or outcome not in OUTCOMES
+            ):
+                return False
+            existing = await session.scalar(
+                select(FollowUp).where(
+                    FollowUp.match_id == match_id,
+                    FollowUp.member_id == member.id,
+                    FollowUp.stage == stage,
+                )
+            )
+            now = self._clock.now()
+            if existing is None:
+                session.add(FollowUp(match_id=match_id, member_id=member.id, stage=stage,
+                                     outcome=outcome, answered_at=now))  # fmt: skip
+            else:
+                existing.outcome, existing.answered_at = outcome, now
+            return True
 
-async def answer(
-    session: AsyncSession, telegram_id: int, match_id: int, stage: str, outcome: str, now: datetime
-) -> bool:
-    """Store a member's answer; False if the match is not theirs or the answer is unknown."""
-    member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
-    match = await session.get(Match, match_id)
-    if (
-        member is None
-        or match is None
-        or member.id not in (match.member_a, match.member_b)
-        or stage not in STAGES
-        or outcome not in OUTCOMES
-    ):
-        return False
-    existing = await session.scalar(
-        select(FollowUp).where(
-            FollowUp.match_id == match_id, FollowUp.member_id == member.id, FollowUp.stage == stage
-        )
-    )
-    if existing is None:
-        session.add(FollowUp(match_id=match_id, member_id=member.id, stage=stage,
-                             outcome=outcome, answered_at=now))  # fmt: skip
-    else:
-        existing.outcome, existing.answered_at = outcome, now
-    return True
-
-
-async def stop(session: AsyncSession, telegram_id: int) -> None:
-    """The member wants no more check-ins."""
-    member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
-    if member is not None:
-        member.follow_ups = False
+    async def stop(self, telegram_id: int) -> None:
+        """The member wants no more check-ins."""
+        async with self._db.begin() as session:
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            if member is not None:
+                member.follow_ups = False

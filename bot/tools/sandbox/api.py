@@ -2,9 +2,9 @@
 
 It keeps every chat's history (both sides) so simulated members can read what 会会 sent and press
 its buttons. Nothing touches the network. It is as strict as Telegram: every call is checked
-against the Bot API's rules (``bot.tools.sandbox.rules``) and a call Telegram would refuse is refused
-with Telegram's status and words, and recorded in ``refusals`` so that a test can insist there
-were none. Errors Telegram would send can be injected per chat, and outgoing calls for a chat
+against the Bot API's rules (``bot.tools.sandbox.rules``) and a call Telegram would refuse is
+refused with Telegram's status and words, and recorded in ``refusals`` so that a test can insist
+there were none. Errors Telegram would send can be injected per chat, and outgoing calls for a chat
 can be held at a gate to observe concurrency.
 """
 

@@ -1,23 +1,19 @@
 """Members and events: the 报名 button or deep link (with the reason when they may not sign
-up), /my_events (withdraw; the waitlist moves up), /checkin CODE at the venue, and the mutual
-choice (互选) afterwards. Buttons only name an event; its rules are checked in bot.services.events.service."""
+up), /my_events (withdraw; the waitlist moves up) and /checkin CODE at the venue. Buttons only
+name an event; its rules are checked in ``bot.services.events.attending``."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
-from bot.common.wording.events import SIGN_UP_LABEL, event_card
-from bot.domain.buttons import ChoiceDone, ChoosePerson, JoinEvent, LeaveEvent, OpenChoice, parse
-from bot.domain.events import Refusal
-from conversations.common import buttons, in_rows, on_press, pressed, rewrite, say
+from bot.common.wording.events import SIGN_UP_LABEL, Event, event_card
+from bot.domain.buttons import JoinEvent, LeaveEvent
+from bot.domain.events import Refusal, RegistrationStatus
+from bot.services.events.results import CheckInStatus, SignUpStatus
+from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
-
-if TYPE_CHECKING:
-    from storage.models import Event
 
 COMMANDS = [("my_events", N_("Events I signed up for"))]
 REFUSALS = {
@@ -35,13 +31,12 @@ REFUSALS = {
 async def deep_link(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     event_id = int(context.args[0].removeprefix("event_"))
-    event = await context.services.events.view(event_id)
+    event = await context.services.events.attending.view(event_id)
     if event is None:
         await say(update, context, _("This event is no longer open. Send /my_events to see yours."))
         return
-    await say(
-        update, context, _card(event, context), buttons([[(_(SIGN_UP_LABEL), JoinEvent(event.id))]])
-    )
+    sign_up = buttons([[(_(SIGN_UP_LABEL), JoinEvent(event_id))]])
+    await say(update, context, _card(event, context), sign_up)
 
 
 def _card(event: Event, context: HuihuiContext) -> str:
@@ -53,22 +48,22 @@ async def join(update: Update, context: HuihuiContext) -> None:
     query = update.callback_query
     await query.answer()
     event_id = pressed(update, JoinEvent).event
-    result = await context.services.events.sign_up(update.effective_user.id, event_id)
+    result = await context.services.events.attending.sign_up(update.effective_user.id, event_id)
     text = {
-        "registered": _(
+        SignUpStatus.REGISTERED: _(
             "You are signed up! Your badge number is #{badge}. You will get a "
             "reminder before it starts. /my_events to withdraw.",
             badge=result.badge,
         ),
-        "waitlisted": _(
+        SignUpStatus.WAITLISTED: _(
             "It is full for now: you are on the waitlist and will be told at once "
             "if a place frees up."
         ),
-        "already": _("You are already signed up (badge #{badge}).", badge=result.badge),
-        "still_waiting": _(
+        SignUpStatus.ALREADY: _("You are already signed up (badge #{badge}).", badge=result.badge),
+        SignUpStatus.STILL_WAITING: _(
             "You are already on the waitlist; you will be told if a place frees up."
         ),
-        "unknown": _("This event is no longer open. Send /my_events to see yours."),
+        SignUpStatus.UNKNOWN: _("This event is no longer open. Send /my_events to see yours."),
     }.get(result.status)
     if text is None:
         text = "\n".join(_(REFUSALS[r]) for r in result.refusals)
@@ -77,14 +72,14 @@ async def join(update: Update, context: HuihuiContext) -> None:
 
 async def my_events(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    found = await context.services.events.my_events(update.effective_user.id)
+    found = await context.services.events.attending.mine(update.effective_user.id)
     if not found:
         await say(update, context, _("You have not signed up for any upcoming event."))
         return
     for event, registration in found:
         status = (
             _("signed up, badge #{badge}", badge=registration.badge)
-            if registration.status.value == "registered"
+            if registration.status == RegistrationStatus.REGISTERED
             else _("on the waitlist")
         )
         text = _card(event, context) + "\n" + _("You are {status}.", status=status)
@@ -95,7 +90,7 @@ async def leave(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     await query.answer()
-    done = await context.services.events.withdraw(
+    done = await context.services.events.attending.withdraw(
         update.effective_user.id, pressed(update, LeaveEvent).event
     )
     if not done:
@@ -114,84 +109,32 @@ async def check_in(update: Update, context: HuihuiContext) -> None:
             _("Send /checkin and the code shown at the venue, e.g. /checkin 123456."),
         )
         return
-    status, event, badge = await context.services.events.check_in(
+    result = await context.services.events.attending.check_in(
         update.effective_user.id, context.args[0]
     )
+    badge = result.badge
     await say(
         update,
         context,
         {
-            "checked_in": _(
+            CheckInStatus.CHECKED_IN: _(
                 "Checked in to “{title}”. Your badge is #{badge}. Enjoy!",
-                title=event.title if event else "",
+                title=result.event.title if result.event else "",
                 badge=badge,
             ),
-            "already": _("You are already checked in (badge #{badge}).", badge=badge),
-            "wrong_code": _("That code is not right. Please check it with the organisers."),
-            "too_many": _(
+            CheckInStatus.ALREADY: _("You are already checked in (badge #{badge}).", badge=badge),
+            CheckInStatus.WRONG_CODE: _(
+                "That code is not right. Please check it with the organisers."
+            ),
+            CheckInStatus.TOO_MANY: _(
                 "Too many wrong codes. Please check the code with the organisers and try again "
                 "in an hour."
             ),
-            "not_registered": _("I find no event of yours starting soon. /my_events shows yours."),
-        }[status],
+            CheckInStatus.NOT_REGISTERED: _(
+                "I find no event of yours starting soon. /my_events shows yours."
+            ),
+        }[result.status],
     )
-
-
-async def choose(update: Update, context: HuihuiContext) -> None:
-    _ = context.gettext
-    query = update.callback_query
-    button = parse(query.data)
-    if isinstance(button, ChoosePerson):
-        event_id = button.event
-        result = await context.services.events.toggle_choice(
-            update.effective_user.id, event_id, button.member
-        )
-        if result in ("closed", "full"):
-            await query.answer(
-                {
-                    "closed": _("The mutual choice is closed."),
-                    "full": _("You have used all your picks; unpick someone first."),
-                }[result],
-                show_alert=True,
-            )
-            return
-    else:
-        event_id = pressed(update, OpenChoice).event
-    options = await context.services.events.choice_options(update.effective_user.id, event_id)
-    if options is None:
-        await query.answer(_("The mutual choice is closed."), show_alert=True)
-        return
-    await query.answer()
-    event, people, chosen = options
-    rows = in_rows(
-        [
-            (
-                ("✓ " if p.member_id in chosen else "") + f"{p.nickname} #{p.badge}",
-                ChoosePerson(event.id, p.member_id),
-            )
-            for p in people
-        ],
-        2,
-    )
-    rows.append([(_("Done"), ChoiceDone(event.id))])
-    text = _(
-        "Pick up to {limit} people ({count} picked). Nobody sees your picks; only mutual "
-        "ones are revealed when the choice closes.",
-        limit=event.choice_limit,
-        count=len(chosen),
-    )
-    if isinstance(button, ChoosePerson):
-        await rewrite(update, context, text, buttons(rows))
-    else:
-        await say(update, context, text, buttons(rows))
-
-
-async def choice_done(update: Update, context: HuihuiContext) -> None:
-    _ = context.gettext
-    query = update.callback_query
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    await say(update, context, _("Saved. You will hear from me if a pick is mutual."))
 
 
 def register(application: ChatApplication) -> None:
@@ -203,5 +146,3 @@ def register(application: ChatApplication) -> None:
         application.add_handler(CommandHandler(command, callback, filters=private))
     application.add_handler(on_press(join, JoinEvent))
     application.add_handler(on_press(leave, LeaveEvent))
-    application.add_handler(on_press(choose, OpenChoice, ChoosePerson))
-    application.add_handler(on_press(choice_done, ChoiceDone))

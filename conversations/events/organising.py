@@ -1,5 +1,6 @@
 """Organisers' events: /events (sign-ups, waitlist, check-in code, deep link, QR poster, smart
-groups, cancel) and /event_edit. Every button re-checks scope in bot.services.events.service."""
+groups, cancel) and /event_edit. Every button re-checks scope in
+``bot.services.events.organising``."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from bot.domain.buttons import (
     EventPoster,
     EventSheet,
 )
-from bot.domain.events import parse_capacity
+from bot.domain.events import EventStatus, RegistrationStatus, parse_capacity
 from bot.domain.free_text import Invalid, parse_id
 from bot.domain.when import parse_when
+from bot.services.events.results import Change
 from conversations.admin import refuse
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
@@ -33,7 +35,7 @@ ORGANISER_COMMANDS = [
     ("events", N_("Your unions' events: sign-ups, check-in code, QR poster, groups")),
     ("event_edit", N_("Change an event's title, description, venue, start time or places")),
 ]
-EVENT_STATUS = {"published": N_("Published"), "cancelled": N_("Cancelled")}
+EVENT_STATUS = {EventStatus.PUBLISHED: N_("Published"), EventStatus.CANCELLED: N_("Cancelled")}
 
 
 def _local(moment: datetime, context: HuihuiContext) -> str:
@@ -42,7 +44,7 @@ def _local(moment: datetime, context: HuihuiContext) -> str:
 
 async def listing(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    found = await context.services.events.listing(update.effective_user.id)
+    found = await context.services.events.organising.listing(update.effective_user.id)
     if found is None:
         await refuse(update, context)
         return
@@ -60,7 +62,7 @@ async def overview(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     event_id = pressed(update, EventOverview).event
-    found = await context.services.events.overview(update.effective_user.id, event_id)
+    found = await context.services.events.organising.overview(update.effective_user.id, event_id)
     if found is None:
         await query.answer(_("Only organisers of this event's union can see it."), show_alert=True)
         return
@@ -71,7 +73,7 @@ async def overview(update: Update, context: HuihuiContext) -> None:
         "waitlist {waitlist} · checked in {checked_in}\nCheck-in code: {code}\nLink: {link}",
         id=event.id,
         title=event.title,
-        status=_(EVENT_STATUS[event.status.value]),
+        status=_(EVENT_STATUS[event.status]),
         start=_local(event.starts_at, context),
         total=funnel.registered,
         men=funnel.held["male"],
@@ -109,7 +111,7 @@ async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
     """The door list as a spreadsheet: badge, nickname, gender, place or waitlist, arrived."""
     _ = context.gettext
     query = update.callback_query
-    found = await context.services.events.sheet(
+    found = await context.services.events.organising.sheet(
         update.effective_user.id, pressed(update, EventSheet).event
     )
     if found is None:
@@ -122,7 +124,7 @@ async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
     sheet = workbook.active
     sheet.append([_("Badge"), _("Nickname"), _("Gender"), _("Status"), _("Checked in")])
     for row in rows:
-        status = _("signed up") if row.status.value == "registered" else _("waitlist")
+        status = _("signed up") if row.status == RegistrationStatus.REGISTERED else _("waitlist")
         sheet.append([row.badge, row.nickname, genders.get(row.gender or "", "—"), status,
                       _("yes") if row.checked_in else ""])  # fmt: skip
     data = io.BytesIO()
@@ -141,7 +143,7 @@ def _deep_link(context: HuihuiContext, event_id: int) -> str:
 async def poster(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
-    event = await context.services.events.managed(
+    event = await context.services.events.organising.managed(
         update.effective_user.id, pressed(update, EventPoster).event
     )
     if event is None:
@@ -167,7 +169,9 @@ async def groups(update: Update, context: HuihuiContext) -> None:
         await query.answer(_("This button no longer works. Send /help to start again."),
                            show_alert=True)  # fmt: skip
         return
-    table = await context.services.events.groups(update.effective_user.id, event_id, size)
+    table = await context.services.events.organising.groups(
+        update.effective_user.id, event_id, size
+    )
     if table is None:
         await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
         return
@@ -190,7 +194,7 @@ async def cancel_event(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     event_id = pressed(update, CancelEvent).event
-    if await context.services.events.managed(update.effective_user.id, event_id) is None:
+    if await context.services.events.organising.managed(update.effective_user.id, event_id) is None:
         await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
         return
     await query.answer()
@@ -206,7 +210,7 @@ async def cancel_event_confirmed(update: Update, context: HuihuiContext) -> None
     _ = context.gettext
     query = update.callback_query
     event_id = pressed(update, CancelEventConfirmed).event
-    told = await context.services.events.cancel(update.effective_user.id, event_id)
+    told = await context.services.events.organising.cancel(update.effective_user.id, event_id)
     if told is None:
         await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
         return
@@ -229,19 +233,24 @@ async def edit(update: Update, context: HuihuiContext) -> None:
         await say(update, context, usage)
         return
     services, actor = context.services, update.effective_user.id
+    past = _("Please type a future date and time such as {example}.", example="2026-12-05 14:00")
     if parts[1] == "start":
         moment = parse_when(parts[2], services.clock.now(), services.settings.tz)
-        result = (
-            "past" if moment is None else await services.events.reschedule(actor, event_id, moment)
-        )
+        if moment is None:
+            await say(update, context, past)
+            return
+        result = await services.events.organising.reschedule(actor, event_id, moment)
     elif parts[1] == "places":
         capacity = parse_capacity(parts[2])
         if capacity is None:
-            result = "bad_places"
-        else:
-            result = await services.events.set_places(actor, event_id, capacity)
+            await say(update, context, _(
+                "Please type a number such as 40, or 40 20 20 (total, men, women; men and "
+                'women adding up to the total), or "any".'
+            ))  # fmt: skip
+            return
+        result = await services.events.organising.set_places(actor, event_id, capacity)
     else:
-        result = await services.events.edit(actor, event_id, parts[1], parts[2])
+        result = await services.events.organising.edit(actor, event_id, parts[1], parts[2])
     if isinstance(result, Invalid):
         await say(update, context, _(result.reason, **result.values))
         return
@@ -249,17 +258,11 @@ async def edit(update: Update, context: HuihuiContext) -> None:
         update,
         context,
         {
-            "done": _("Saved."),
-            "unknown_field": usage,
-            "bad_places": _(
-                "Please type a number such as 40, or 40 20 20 (total, men, women; men and "
-                'women adding up to the total), or "any".'
-            ),
-            "past": _(
-                "Please type a future date and time such as {example}.", example="2026-12-05 14:00"
-            ),
-            "not_allowed": _("Only organisers of this event's union can do that."),
-            "cancelled": _("This event was cancelled."),
+            Change.DONE: _("Saved."),
+            Change.UNKNOWN_FIELD: usage,
+            Change.PAST: past,
+            Change.NOT_ALLOWED: _("Only organisers of this event's union can do that."),
+            Change.CANCELLED: _("This event was cancelled."),
         }[result],
     )
 

@@ -1,6 +1,6 @@
 """/event_new: an organiser creates an event step by step (title, description, start and end,
 venue or online, places in all and per gender, ages, districts, industries, sign-up deadline,
-announcement time), sees a preview and publishes it. Scope is checked by bot.services.events.service."""
+announcement time), sees a preview and publishes it. Scope is checked by bot.services.events."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from bot.domain.buttons import NewEventDecision, NewEventUnit
 from bot.domain.events import ANY_WORDS, Capacity, Conditions, parse_capacity
 from bot.domain.free_text import Invalid
 from bot.domain.when import parse_when
-from bot.services.events.service import EventSpec
+from bot.services.events.results import EventSpec
 from conversations.admin import refuse
 from conversations.common import (
     buttons,
@@ -394,7 +394,9 @@ async def publish(update: Update, context: HuihuiContext) -> int:
     if not pressed(update, NewEventDecision).publish or not draft or "announce_at" not in draft:
         await say(update, context, _("Cancelled. Nothing was published."))
         return ConversationHandler.END
-    event_id = await context.services.events.create(update.effective_user.id, _spec(draft))
+    event_id = await context.services.events.organising.create(
+        update.effective_user.id, _spec(draft)
+    )
     if event_id is None:
         await refuse(update, context)
         return ConversationHandler.END

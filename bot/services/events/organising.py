@@ -1,0 +1,327 @@
+"""Organisers and their events: creating one (announced through a durable broadcast), listing,
+editing, changing places (the waitlist moves up), moving, cancelling (everyone is told), the
+sign-up sheet and smart groups. Every call checks the organiser's scope where it writes."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.common.config import Settings
+from bot.common.i18n import N_
+from bot.common.wording.events import (
+    SIGN_UP_LABEL,
+    announcement_text,
+    cancellation_text,
+    rescheduled_text,
+)
+from bot.domain import free_text
+from bot.domain.audience import Audience
+from bot.domain.buttons import JoinEvent
+from bot.domain.clock import Clock
+from bot.domain.events import Capacity
+from bot.domain.free_text import Invalid
+from bot.domain.grouping import Attendee, make_groups
+from bot.services import notices
+from bot.services.administration import Administration
+from bot.services.broadcasts import Broadcasts, Draft
+from bot.services.events import choice, places
+from bot.services.events.choice import MutualChoice
+from bot.services.events.reminders import Reminders
+from bot.services.events.results import Change, EventSpec, Overview
+from bot.services.notices import line
+from bot.services.work import WorkQueue
+from storage import audit, events
+from storage.events import Person, SheetRow
+from storage.models import Event, EventStatus, Registration, RegistrationStatus
+
+# What /event_edit may change, bounded as when the event was created.
+EDITABLE = {
+    "title": free_text.EVENT_TITLE,
+    "description": free_text.EVENT_DESCRIPTION,
+    "venue": free_text.EVENT_VENUE,
+}
+
+
+class Organising:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        administration: Administration,
+        work: WorkQueue,
+        broadcasts: Broadcasts,
+        reminders: Reminders,
+        choice: MutualChoice,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._administration = administration
+        self._work = work
+        self._broadcasts = broadcasts
+        self._reminders = reminders
+        self._choice = choice
+
+    async def create(self, actor: int, spec: EventSpec) -> int | None:
+        """Publish an event and schedule its announcement; None if outside the actor's scope."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            if spec.unit_id not in (await self._administration.authority(session, actor)).scope:
+                return None
+            event = Event(
+                unit_id=spec.unit_id,
+                created_by=actor,
+                title=spec.title,
+                description=spec.description,
+                starts_at=spec.starts_at,
+                ends_at=spec.ends_at,
+                venue=spec.venue,
+                capacity=spec.capacity.total,
+                capacity_male=spec.capacity.male,
+                capacity_female=spec.capacity.female,
+                conditions=spec.conditions.to_json(),
+                signup_deadline=spec.signup_deadline,
+                announce_at=spec.announce_at,
+                status=EventStatus.PUBLISHED,
+                checkin_code=f"{secrets.randbelow(10**6):06d}",
+                choice_limit=spec.choice_limit,
+                choice_deadline=spec.ends_at + choice.WINDOW,
+                created_at=now,
+            )
+            session.add(event)
+            await session.flush()
+            audit.record(session, actor, "event_create", spec.unit_id, now, event=event.id)
+            conditions = spec.conditions
+            audience = Audience(
+                spec.unit_id,
+                age_min=conditions.age_min,
+                age_max=conditions.age_max,
+                districts=conditions.districts,
+                industries=conditions.industries,
+                verified_only=True,
+            )
+            draft = Draft(
+                announcement_text(event, self._settings),
+                button={"label": SIGN_UP_LABEL, "data": JoinEvent(event.id).encode()},
+            )
+            send_at = spec.announce_at if spec.announce_at > now else None
+            event.announcement_id = await self._broadcasts.create_in(
+                session, actor, draft, audience, send_at
+            )
+            await self._choice.plan(session, event)
+        self._work.wake()
+        return event.id
+
+    async def managed(self, actor: int, event_id: int) -> Event | None:
+        """The event if the actor may manage it."""
+        async with self._db() as session:
+            return await self._managed_in(session, actor, event_id)
+
+    async def listing(self, actor: int, limit: int = 10) -> list[Event] | None:
+        async with self._db() as session:
+            power = await self._administration.authority(session, actor)
+            if not power.any:
+                return None
+            found = await session.scalars(
+                select(Event)
+                .where(Event.unit_id.in_(power.scope))
+                .order_by(Event.starts_at.desc())
+                .limit(limit)
+            )
+            return list(reversed(found.all()))
+
+    async def edit(
+        self, actor: int, event_id: int, field_name: str, value: str
+    ) -> Change | Invalid:
+        """Change the title, description or venue, bounded as in /event_new; or why the text
+        cannot be kept."""
+        bound = EDITABLE.get(field_name)
+        if bound is None:
+            return Change.UNKNOWN_FIELD
+        value = free_text.check(value, bound)  # type: ignore[assignment]
+        if isinstance(value, Invalid):
+            return value
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
+                return Change.NOT_ALLOWED
+            if event.status == EventStatus.CANCELLED:
+                return Change.CANCELLED
+            setattr(event, field_name, value)
+            audit.record(
+                session,
+                actor,
+                "event_edit",
+                event.unit_id,
+                self._clock.now(),
+                event=event_id,
+                field=field_name,
+            )
+            # Reminders carry the title and venue: re-word the ones still to come.
+            for member_id, telegram_id in await events.registered(session, event_id):
+                await self._reminders.plan(session, event, member_id, telegram_id)
+        self._work.wake()
+        return Change.DONE
+
+    async def set_places(self, actor: int, event_id: int, capacity: Capacity) -> Change:
+        """Change the places; more room promotes waiting members (in order, within the gender
+        quotas), who are told. Fewer never removes anyone."""
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
+                return Change.NOT_ALLOWED
+            if event.status == EventStatus.CANCELLED:
+                return Change.CANCELLED
+            event.capacity = capacity.total
+            event.capacity_male, event.capacity_female = capacity.male, capacity.female
+            await session.flush()
+            promoted = 0
+            while await places.promote(session, event, self._clock, self._reminders):
+                promoted += 1
+            audit.record(session, actor, "event_places", event.unit_id, self._clock.now(),
+                         event=event_id, total=capacity.total, promoted=promoted)  # fmt: skip
+        self._work.wake()
+        return Change.DONE
+
+    async def reschedule(self, actor: int, event_id: int, starts_at: datetime) -> Change:
+        """Move the event (its end, sign-up deadline and mutual choice with it) and tell the
+        registrants."""
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
+                return Change.NOT_ALLOWED
+            if event.status == EventStatus.CANCELLED:
+                return Change.CANCELLED
+            if starts_at <= self._clock.now():
+                return Change.PAST
+            shift = starts_at - event.starts_at
+            event.starts_at, event.ends_at = starts_at, event.ends_at + shift
+            event.choice_deadline += shift
+            event.signup_deadline = min(event.signup_deadline + shift, starts_at)
+            audit.record(session, actor, "event_reschedule", event.unit_id, self._clock.now(),
+                         event=event_id, starts_at=starts_at.isoformat())  # fmt: skip
+            await self._choice.plan(session, event)
+            for member_id, telegram_id in await events.registered(session, event_id):
+                await self._reminders.plan(session, event, member_id, telegram_id)
+            await self._broadcasts.create_in(
+                session, actor, Draft(rescheduled_text(event, self._settings)),
+                Audience(event.unit_id, event_id=event_id),
+            )  # fmt: skip
+        self._work.wake()
+        return Change.DONE
+
+    async def cancel(self, actor: int, event_id: int) -> int | None:
+        """Cancel the event and tell everyone registered or waiting (through a broadcast);
+        returns how many will be told, None if not allowed or already cancelled."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
+                return None
+            if event.status == EventStatus.CANCELLED:
+                return None
+            event.status = EventStatus.CANCELLED
+            told = await session.scalar(
+                select(func.count()).where(
+                    Registration.event_id == event_id,
+                    Registration.status != RegistrationStatus.CANCELLED,
+                )
+            )
+            registrants = (
+                await session.scalars(
+                    select(Registration.member_id).where(Registration.event_id == event_id)
+                )
+            ).all()
+            audit.record(session, actor, "event_cancel", event.unit_id, now, event=event_id)
+            if event.announcement_id is not None:
+                await self._broadcasts.cancel_in(session, actor, event.announcement_id)
+            await self._choice.unplan(session, event_id)
+            for member_id in registrants:
+                await self._reminders.cancel(session, event_id, member_id)
+            if told:
+                await self._broadcasts.create_in(
+                    session,
+                    actor,
+                    Draft(cancellation_text(event, self._settings)),
+                    Audience(event.unit_id, event_id=event_id),
+                )
+        self._work.wake()
+        return told or 0
+
+    async def overview(self, actor: int, event_id: int) -> Overview | None:
+        async with self._db() as session:
+            event = await self._managed_in(session, actor, event_id)
+            if event is None:
+                return None
+            return Overview(event, await events.funnel(session, event))
+
+    async def sheet(self, actor: int, event_id: int) -> tuple[Event, list[SheetRow]] | None:
+        async with self._db() as session:
+            event = await self._managed_in(session, actor, event_id)
+            return None if event is None else (event, await events.sheet(session, event_id))
+
+    async def groups(self, actor: int, event_id: int, size: int) -> list[list[Person]] | None:
+        """Split the attendees (checked in; before the event, those registered) into groups."""
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id)
+            if event is None:
+                return None
+            people = await events.attendees(session, event_id) or await events.attendees(
+                session, event_id, checked_in=False
+            )
+            facts = await events.grouping_facts(session, [p.member_id for p in people])
+            attendees = [
+                Attendee(p.member_id, *facts.get(p.member_id, (None, frozenset(), None)))
+                for p in people
+            ]
+            by_id = {p.member_id: p for p in people}
+            groups = make_groups(attendees, size, seed=event_id)
+            now = self._clock.now()
+            for number, group in enumerate(groups, start=1):
+                for attendee in group:
+                    registration = await session.scalar(
+                        select(Registration).where(
+                            Registration.event_id == event_id,
+                            Registration.member_id == attendee.id,
+                        )
+                    )
+                    registration.group_no = number
+                    person = by_id[attendee.id]
+                    if person.telegram_id is None:
+                        continue
+                    others = "、".join(
+                        f"{by_id[a.id].nickname} #{by_id[a.id].badge}"
+                        for a in group
+                        if a.id != attendee.id
+                    )
+                    await notices.put(
+                        session, to=person.telegram_id, now=now,
+                        lines=[line(N_("You are in group {number} with {people}. Have fun!"),
+                                    number=number, people=others)],
+                        key=f"event_group:{event_id}:{attendee.id}:{now.isoformat()}",
+                        member_id=attendee.id,
+                    )  # fmt: skip
+            audit.record(
+                session,
+                actor,
+                "event_groups",
+                event.unit_id,
+                self._clock.now(),
+                event=event_id,
+                size=size,
+            )
+        self._work.wake()
+        return [[by_id[a.id] for a in group] for group in groups]
+
+    async def _managed_in(
+        self, session: AsyncSession, actor: int, event_id: int, *, lock: bool = False
+    ) -> Event | None:
+        """The event if the actor's scope covers it (locked for an update if asked)."""
+        event = await session.get(Event, event_id, with_for_update=lock)
+        power = await self._administration.authority(session, actor)
+        return event if event is not None and event.unit_id in power.scope else None

@@ -1,0 +1,94 @@
+"""What the event services are asked and what they answer: plain values, no Telegram."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.events import Capacity, Conditions, Refusal, pairing_rate
+from storage.events import Funnel, Person
+from storage.models import Event
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """What an organiser entered for a new event."""
+
+    unit_id: int
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str | None
+    capacity: Capacity
+    conditions: Conditions
+    signup_deadline: datetime
+    announce_at: datetime
+    choice_limit: int = 3
+
+
+class Change(enum.StrEnum):
+    """How an organiser's change to an event went."""
+
+    DONE = "done"
+    NOT_ALLOWED = "not_allowed"  # not in the organiser's scope (or no such event)
+    CANCELLED = "cancelled"  # the event is cancelled: nothing more changes
+    PAST = "past"  # a new start time that has already passed
+    UNKNOWN_FIELD = "unknown_field"
+
+
+class SignUpStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    ALREADY = "already"  # registered before
+    STILL_WAITING = "still_waiting"  # on the waitlist before
+    REFUSED = "refused"  # see ``SignUp.refusals``
+    UNKNOWN = "unknown"  # no such event
+
+
+@dataclass(frozen=True)
+class SignUp:
+    status: SignUpStatus
+    refusals: tuple[Refusal, ...] = ()
+    badge: int | None = None
+
+
+class CheckInStatus(enum.StrEnum):
+    CHECKED_IN = "checked_in"
+    ALREADY = "already"
+    WRONG_CODE = "wrong_code"
+    TOO_MANY = "too_many"  # too many wrong codes within the hour
+    NOT_REGISTERED = "not_registered"  # no event of the member's is open for check-in now
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    status: CheckInStatus
+    event: Event | None = None
+    badge: int | None = None
+
+
+class Pick(enum.StrEnum):
+    """What pressing a person in the mutual choice did."""
+
+    PICKED = "picked"
+    UNPICKED = "unpicked"
+    FULL = "full"  # the member has picked as many as the event allows
+    CLOSED = "closed"  # the choice is not open to this member (or not for that person)
+
+
+@dataclass(frozen=True)
+class Overview:
+    event: Event
+    funnel: Funnel
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    attendees: int
+    pairs: list[tuple[Person, Person]] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return pairing_rate(self.attendees, len(self.pairs))

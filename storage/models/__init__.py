@@ -1,0 +1,62 @@
+"""SQLAlchemy 2 typed models, one module per feature. Every schema change goes through an
+Alembic revision. Status enums live in the domain (``bot.domain``) and are re-exported here."""
+
+from bot.domain.broadcasts import BroadcastStatus, DeliveryStatus
+from bot.domain.events import EventStatus, RegistrationStatus
+from bot.domain.units import Role, UnitKind
+from storage.models.base import Base
+from storage.models.broadcasts import Broadcast, BroadcastDelivery
+from storage.models.conversations import ConversationState, UserData
+from storage.models.events import Event, EventChoice, Registration
+from storage.models.matching import (
+    Block,
+    CardView,
+    ContactRequest,
+    FollowUp,
+    Match,
+    MatchDecision,
+    MatchProfile,
+    Proposal,
+    Report,
+    SuggestionReview,
+)
+from storage.models.members import Feedback, Member, ProfileAnswer, RosterEntry, VerificationAttempt
+from storage.models.tasks import ScheduledTask, TaskStatus
+from storage.models.units import AuditEntry, OrgUnit, UnitRole
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Block",
+    "Broadcast",
+    "BroadcastDelivery",
+    "BroadcastStatus",
+    "CardView",
+    "ContactRequest",
+    "ConversationState",
+    "DeliveryStatus",
+    "Event",
+    "EventChoice",
+    "EventStatus",
+    "Feedback",
+    "FollowUp",
+    "Match",
+    "MatchDecision",
+    "MatchProfile",
+    "Member",
+    "OrgUnit",
+    "ProfileAnswer",
+    "Proposal",
+    "Registration",
+    "RegistrationStatus",
+    "Report",
+    "Role",
+    "RosterEntry",
+    "ScheduledTask",
+    "SuggestionReview",
+    "TaskStatus",
+    "UnitKind",
+    "UnitRole",
+    "UserData",
+    "VerificationAttempt",
+]

@@ -1,0 +1,190 @@
+"""Matching: profiles as the matcher reads them, likes, matches, blocks, reports, what was shown,
+matchmakers' proposals and reviews, check-ins and contact requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+
+
+class MatchProfile(Base):
+    """What matching needs of a member, in one row with indexed columns so hard constraints
+    are filtered in SQL; rebuilt whenever the member's answers or status change."""
+
+    __tablename__ = "match_profiles"
+    # Candidates are sampled in shuffle order from a random pivot: an unbiased sample that the
+    # database can stop reading early, instead of sorting every eligible row.
+    __table_args__ = (
+        Index("ix_match_profiles_sample", "eligible", "gender", "shuffle"),
+        # The same sample, from the viewer's preferred districts (a rare one would otherwise
+        # mean reading most of the first index).
+        Index("ix_match_profiles_district_sample", "eligible", "gender", "district", "shuffle"),
+    )
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Verified, profile complete, not paused: may be suggested.
+    eligible: Mapped[bool]
+    gender: Mapped[str | None] = mapped_column(String(8))
+    birth_year: Mapped[int | None]
+    # "male", "female" or "any".
+    seeks: Mapped[str | None] = mapped_column(String(8))
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
+    age_must: Mapped[bool] = mapped_column(default=True)
+    district: Mapped[str | None] = mapped_column(String(40))
+    industry: Mapped[str | None] = mapped_column(String(40))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    avoid_colleagues: Mapped[bool] = mapped_column(default=False)
+    # Everything else the engine reads (interests, values, soft preferences, openness).
+    features: Mapped[dict[str, Any]]
+    shuffle: Mapped[int]
+    updated_at: Mapped[datetime]
+
+
+class MatchDecision(Base):
+    """A member's like or skip of a suggested member."""
+
+    __tablename__ = "match_decisions"
+
+    viewer_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    liked: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class Match(Base):
+    """Two members who both said yes (or accepted a matchmaker's proposal)."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("member_a", "member_b"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # member_a < member_b, so a pair has exactly one row.
+    member_a: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    member_b: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class Block(Base):
+    """The blocker never sees the blocked member again, nor the other way round."""
+
+    __tablename__ = "blocks"
+
+    blocker_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    blocked_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime]
+
+
+class Report(Base):
+    """A member's report about another, for the organisers' moderation queue."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_reported_status", "reported_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reported_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime]
+
+
+class CardView(Base):
+    """One suggestion shown: counts towards the viewer's daily cards and the candidate's
+    exposure."""
+
+    __tablename__ = "card_views"
+    __table_args__ = (
+        Index("ix_card_views_viewer_shown", "viewer_id", "shown_at"),
+        Index("ix_card_views_candidate_shown", "candidate_id", "shown_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    shown_at: Mapped[datetime]
+
+
+class Proposal(Base):
+    """A matchmaker (红娘) suggesting two members to each other, with a note."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None once the matchmaker deleted their data.
+    matchmaker_telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    member_a: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    member_b: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    # None until the member answers.
+    a_accepts: Mapped[bool | None]
+    b_accepts: Mapped[bool | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, matched, declined
+    created_at: Mapped[datetime]
+
+
+class SuggestionReview(Base):
+    """A strong engine suggestion waiting for (or given) a matchmaker's approval."""
+
+    __tablename__ = "suggestion_reviews"
+    __table_args__ = (UniqueConstraint("viewer_id", "candidate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    score: Mapped[float]
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # approved, rejected
+    matchmaker_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class FollowUp(Base):
+    """A member's answer to a check-in after a mutual match (given by choice: opt-in)."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(8))  # 3d, 3w, 3m
+    outcome: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime]
+
+
+class ContactRequest(Base):
+    """A matched member asked to share a contact with the other, who has no Telegram username
+    to be found by; answered when they share it."""
+
+    __tablename__ = "contact_requests"
+    __table_args__ = (UniqueConstraint("asked_id", "requester_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asked_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    shared_at: Mapped[datetime | None]

@@ -1,0 +1,123 @@
+"""Members: who they are on Telegram, their verification against the union roster, their profile
+answers and feedback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    String,
+    Text,
+    false,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+
+
+class Member(Base):
+    """A person talking to the bot, from first contact to verified and profiled."""
+
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # The language the member chose with /language; None means "follow Telegram's setting".
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    consented_at: Mapped[datetime | None]
+    # Set when the member declined the privacy terms: the only thing kept about them.
+    declined_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    # The union the member belongs to, from their roster entry once verified.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    pledged_at: Mapped[datetime | None]
+    profile_completed_at: Mapped[datetime | None]
+    paused: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Suspended by an organiser after reports: never suggested until lifted.
+    suspended: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Never suggest people from the member's own employer, nor the member to them.
+    avoid_colleagues: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The Telegram @username, kept to give a mutual match a t.me link (None: ask to share).
+    username: Mapped[str | None] = mapped_column(String(64))
+    # Opted in to the daily "N new suggestions" message.
+    digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set when Telegram refused a message because the member blocked the bot (or the account is
+    # gone): broadcasts skip them. Cleared when they write to the bot again.
+    unreachable_at: Mapped[datetime | None]
+    # Gentle check-ins after a mutual match; the member can turn them off.
+    follow_ups: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Union announcements (broadcasts); notices about the member's own event registrations
+    # come regardless.
+    announcements: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class RosterEntry(Base):
+    """A union member as the union's roster lists them. Binds to at most one Telegram account."""
+
+    __tablename__ = "roster_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # Normalised (see bot.domain.text.normalise_member_number).
+    member_number: Mapped[str] = mapped_column(String(40), unique=True)
+    real_name: Mapped[str] = mapped_column(String(50))
+    employer: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), unique=True
+    )
+    imported_at: Mapped[datetime]
+
+
+class VerificationAttempt(Base):
+    """What a member entered to be verified, the decision, and any human review of it."""
+
+    __tablename__ = "verification_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    real_name: Mapped[str] = mapped_column(String(50))
+    member_number: Mapped[str] = mapped_column(String(40))
+    employer: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    roster_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roster_entries.id", ondelete="SET NULL")
+    )
+    outcome: Mapped[str] = mapped_column(String(24))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
+    reviewed_at: Mapped[datetime | None]
+
+
+class ProfileAnswer(Base):
+    """One answer to one profile question (see bot.domain.questions); None = skipped."""
+
+    __tablename__ = "profile_answers"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    question: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # For looking-for questions: must the other person match, or is it nice to have?
+    must_have: Mapped[bool | None]
+    answered_at: Mapped[datetime]
+
+
+class Feedback(Base):
+    """A note a member left for the organisers with /feedback."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

@@ -25,9 +25,13 @@ chat: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# Style, the layer rule (import contracts in pyproject.toml) and types (strict on the domain
+# and the services).
 lint: $(STAMP)
 	$(BIN)/ruff check bot conversations storage tests benchmarks
 	$(BIN)/ruff format --check bot conversations storage tests benchmarks
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

@@ -19,7 +19,7 @@ from bot.domain.buttons import (
     parse,
 )
 from bot.domain.matching import Reason
-from bot.services.matching.suggestions import Card, Unavailable
+from bot.services.matching.suggestions import Card, Outcome, Unavailable
 from conversations.common import buttons, on_press, say, send_photo_with_text
 from conversations.context import ChatApplication, HuihuiContext
 
@@ -143,17 +143,17 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
             await say(update, context, _("I have asked them to share their contact with you."))
         return
     outcome = await service.decide(user.id, target, isinstance(button, Like))
-    if outcome.status == "already_decided":
+    if outcome == Outcome.ALREADY_DECIDED:
         await query.answer(_("You have already answered this card."), show_alert=True)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if outcome.status == "not_allowed":
+    if outcome == Outcome.NOT_ALLOWED:
         await say(update, context, _("Suggestions start once your profile is complete: /start"))
         return
-    if outcome.status == "gone":
+    if outcome == Outcome.GONE:
         await say(update, context, _("This member is no longer available."))
-    elif outcome.status == "liked":
+    elif outcome == Outcome.LIKED:
         await say(update, context, _("Like sent. If they like you too, I will tell you both."))
     # A match is announced to both by notices written with it.
     await show_next(update, context)

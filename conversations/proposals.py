@@ -16,6 +16,7 @@ from telegram.ext import (
 from bot.common.wording.profile_card import render_card
 from bot.domain import free_text
 from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
+from bot.services.matching.proposals import AnswerStatus
 from conversations.common import buttons, conversation, on_press, pressed, rewrite, say
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.matching import reason_line
@@ -116,14 +117,14 @@ async def answered(update: Update, context: HuihuiContext) -> None:
     result = await context.services.proposals.answer(
         update.effective_user.id, button.proposal, button.accept
     )
-    if result.status in ("not_yours", "closed"):
+    if result.status in (AnswerStatus.NOT_YOURS, AnswerStatus.CLOSED):
         await query.answer(_("This proposal is closed."), show_alert=True)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if result.status == "waiting":
+    if result.status == AnswerStatus.WAITING:
         await say(update, context, _("Thank you. I will tell you when the other person answers."))
-    elif result.status == "declined":
+    elif result.status == AnswerStatus.DECLINED:
         await say(update, context, _("All right, declined. Nobody is told why."))
     # A match is announced to both, and the matchmaker told, by notices written with it.
 

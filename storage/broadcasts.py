@@ -8,8 +8,22 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Select, bindparam, false, func, literal, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.audience import Audience
@@ -25,6 +39,7 @@ from storage.models import (
     RosterEntry,
     VerificationAttempt,
 )
+from storage.rows import affected
 
 
 @dataclass(frozen=True)
@@ -45,7 +60,7 @@ class Outcome:
 def audience_members(audience: Audience, units: Iterable[int], current_year: int) -> Select:
     """Member id, Telegram id and chosen language of everyone the audience reaches."""
     units = list(units)
-    in_scope = Member.unit_id.in_(units)
+    in_scope: ColumnElement[bool] = Member.unit_id.in_(units)
     if not audience.verified_only:
         # Members waiting for an organiser to confirm they belong to one of these unions.
         claiming = (
@@ -106,7 +121,7 @@ async def materialise(session: AsyncSession, broadcast_id: int, query: Select) -
         literal(0),
     )
     columns = ["broadcast_id", "member_id", "telegram_id", "language", "status", "attempts"]
-    await session.execute(BroadcastDelivery.__table__.insert().from_select(columns, rows))
+    await session.execute(insert(BroadcastDelivery).from_select(columns, rows))
     return (
         await session.scalar(
             select(func.count()).where(BroadcastDelivery.broadcast_id == broadcast_id)
@@ -143,7 +158,7 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome], now: dateti
     """Write what happened to claimed deliveries; members found unreachable are marked so."""
     if not outcomes:
         return
-    table = BroadcastDelivery.__table__
+    table = cast(Table, BroadcastDelivery.__table__)
     await session.execute(
         table.update()
         .where(table.c.id == bindparam("delivery"))
@@ -188,7 +203,7 @@ async def release_claims(session: AsyncSession, broadcast_id: int) -> int:
         )
         .values(status=DeliveryStatus.PENDING)
     )
-    return result.rowcount
+    return affected(result)
 
 
 async def cancel_pending(session: AsyncSession, broadcast_id: int) -> int:
@@ -200,7 +215,7 @@ async def cancel_pending(session: AsyncSession, broadcast_id: int) -> int:
         )
         .values(status=DeliveryStatus.CANCELLED)
     )
-    return result.rowcount
+    return affected(result)
 
 
 async def tally(session: AsyncSession, broadcast_id: int) -> Counter[DeliveryStatus]:

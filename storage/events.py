@@ -67,7 +67,7 @@ async def funnel(session: AsyncSession, event: Event) -> Funnel:
                 EventChoice.event_id == event.id
             )
         )
-        pairs = len(mutual_pairs(tuple(c) for c in choices.all()))
+        pairs = len(mutual_pairs((chooser, chosen) for chooser, chosen in choices.all()))
     return Funnel(
         event.title, await held(session, event.id), waitlisted or 0, checked_in or 0, pairs
     )
@@ -148,9 +148,10 @@ async def registered(session: AsyncSession, event_id: int) -> list[tuple[int, in
         .where(
             Registration.event_id == event_id,
             Registration.status == RegistrationStatus.REGISTERED,
+            Member.telegram_id.is_not(None),
         )
     )
-    return [(member_id, telegram_id) for member_id, telegram_id in rows.all()]
+    return [(member_id, telegram_id) for member_id, telegram_id in rows.all() if telegram_id]
 
 
 async def same_gender(session: AsyncSession, event_id: int, member_id: int) -> set[int]:

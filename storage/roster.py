@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import RosterEntry
+from storage.rows import affected
 from storage.upsert import upsert
 
 
@@ -53,7 +54,7 @@ async def bind(session: AsyncSession, entry_id: int, member_id: int) -> bool:
         )
         .values(member_id=member_id)
     )
-    return result.rowcount == 1
+    return affected(result) == 1
 
 
 async def count(session: AsyncSession) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ScheduledTask, TaskStatus
+from storage.rows import affected
 
 RERUNNABLE = (TaskStatus.PENDING, TaskStatus.FAILED, TaskStatus.EXPIRED, TaskStatus.CANCELLED)
 
@@ -50,7 +51,7 @@ async def cancel(session: AsyncSession, key: str) -> bool:
         .where(ScheduledTask.key == key, ScheduledTask.status == TaskStatus.PENDING)
         .values(status=TaskStatus.CANCELLED)
     )
-    return result.rowcount > 0
+    return affected(result) > 0
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:
@@ -80,7 +81,7 @@ async def claim(session: AsyncSession, task_id: int, now: datetime) -> bool:
             attempts=ScheduledTask.attempts + 1,
         )
     )
-    return result.rowcount == 1
+    return affected(result) == 1
 
 
 async def finish(
@@ -114,4 +115,4 @@ async def release_interrupted(session: AsyncSession) -> int:
         .where(ScheduledTask.status == TaskStatus.RUNNING)
         .values(status=TaskStatus.PENDING)
     )
-    return result.rowcount
+    return affected(result)

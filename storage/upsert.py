@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Executable
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -19,12 +20,18 @@ async def upsert(
     """Insert ``rows``; where a row with the same key exists, overwrite its other columns."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    statement = insert(model)
     updated = [column for column in rows[0] if column not in key_columns]
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key_columns),
-        set_={column: statement.excluded[column] for column in updated},
-    )
+    statement: Executable
+    if session.get_bind().dialect.name == "postgresql":
+        on_postgres = postgresql.insert(model)
+        statement = on_postgres.on_conflict_do_update(
+            index_elements=list(key_columns),
+            set_={column: on_postgres.excluded[column] for column in updated},
+        )
+    else:
+        on_sqlite = sqlite.insert(model)
+        statement = on_sqlite.on_conflict_do_update(
+            index_elements=list(key_columns),
+            set_={column: on_sqlite.excluded[column] for column in updated},
+        )
     await session.execute(statement, list(rows))

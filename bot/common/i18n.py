@@ -53,11 +53,11 @@ def language_from_telegram(language_code: str | None) -> Language | None:
     if not language_code:
         return None
     primary = language_code.lower().replace("_", "-").split("-")[0]
-    return primary if primary in SUPPORTED_LANGUAGES else None  # type: ignore[return-value]
+    return primary if primary in SUPPORTED_LANGUAGES else None
 
 
 def resolve_language(chosen: str | None, telegram_code: str | None, default: Language) -> Language:
     """A member's own choice wins, then their Telegram app's language, then the deployment's."""
     if chosen in SUPPORTED_LANGUAGES:
-        return chosen  # type: ignore[return-value]
+        return chosen
     return language_from_telegram(telegram_code) or default

@@ -30,8 +30,8 @@ _WEEKENDS = {"friends": 1.0, "outdoors": 0.5, "learning": 0.0, "home": -0.5}
 
 def openness(answers: Mapping[str, Any], must: Mapping[str, bool | None]) -> float:
     signals = [
-        _TIMELINE.get(answers.get("marriage_timeline"), 0.0),
-        _WEEKENDS.get(answers.get("weekends"), 0.0),
+        _TIMELINE.get(answers.get("marriage_timeline") or "", 0.0),
+        _WEEKENDS.get(answers.get("weekends") or "", 0.0),
     ]
     for key in ("seek_districts", "seek_education"):
         value = answers.get(key)
@@ -67,8 +67,8 @@ def match_row(
         "features": {
             "interests": {tag: 1.0 for tag in answers.get("hobbies") or []},
             "values": {key: answers[key] for key in VALUES if answers.get(key)},
-            "education": EDUCATION_RANK.get(answers.get("education")),
-            "min_education": EDUCATION_RANK.get(min_education),
+            "education": EDUCATION_RANK.get(answers.get("education") or ""),
+            "min_education": EDUCATION_RANK.get(min_education or ""),
             "education_must": bool(must.get("seek_education")) and min_education != ANY,
             "districts_sought": [d for d in districts if d != ANY],
             "districts_must": bool(must.get("seek_districts")) and ANY not in districts,

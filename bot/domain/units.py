@@ -133,7 +133,11 @@ def _parents_first(specs: list[UnitSpec], known: set[str]) -> list[UnitSpec]:
         ready = [s for s in pending if s.parent is None or s.parent in placed]
         if not ready:
             missing = sorted(
-                {s.parent for s in pending if s.parent not in {p.name for p in pending}}
+                {
+                    s.parent
+                    for s in pending
+                    if s.parent is not None and s.parent not in {p.name for p in pending}
+                }
             )
             if missing:
                 raise UnitsFileError(f"unknown parent unit(s): {', '.join(map(str, missing))}")

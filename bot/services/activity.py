@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock
 from storage.models import Member
+from storage.rows import affected
 
 RESOLUTION = timedelta(hours=1)
 
@@ -38,7 +39,7 @@ class Activity:
                 .where(Member.telegram_id == telegram_id, Member.consented_at.is_not(None))
                 .values(last_seen_at=now, username=username, unreachable_at=None)
             )
-        if result.rowcount:  # not yet consented: try again with the next update
+        if affected(result):  # not yet consented: try again with the next update
             self._written[telegram_id] = (now, username)
 
     async def unreachable(self, telegram_id: int) -> None:

@@ -220,7 +220,7 @@ class Administration:
                 reasons.setdefault(member_id, Counter())[reason] += count
             cases = []
             for member_id in sorted(reasons)[:limit]:
-                member = await session.get(Member, member_id)
+                member = await session.get_one(Member, member_id)
                 answers = {
                     k: a.value for k, a in (await profiles.answers(session, member_id)).items()
                 }

@@ -214,7 +214,7 @@ class Broadcasts:
     async def finish(self, broadcast_id: int) -> bool:
         """Mark the broadcast done; whether it had been cancelled meanwhile."""
         async with self._db.begin() as session:
-            stored = await session.get(Broadcast, broadcast_id, with_for_update=True)
+            stored = await session.get_one(Broadcast, broadcast_id, with_for_update=True)
             cancelled = stored.status == BroadcastStatus.CANCELLED
             if not cancelled:
                 stored.status = BroadcastStatus.DONE

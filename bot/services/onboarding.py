@@ -154,10 +154,11 @@ class Onboarding:
             taken = entry is not None and entry.member_id not in (None, member_id)
             record = RosterRecord(entry.real_name, entry.employer, entry.phone) if entry else None
             decision = decide(claim, record, taken=taken)
-            if decision.outcome == Outcome.VERIFIED and not await roster.bind(
-                session,
-                entry.id,
-                member_id,  # type: ignore[union-attr]
+            verified = decision.outcome == Outcome.VERIFIED
+            if (
+                verified
+                and entry is not None
+                and not await roster.bind(session, entry.id, member_id)
             ):
                 decision = Decision(Outcome.REJECTED, (Reason.NUMBER_TAKEN,))
             attempt = VerificationAttempt(

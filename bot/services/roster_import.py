@@ -13,6 +13,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -106,13 +107,13 @@ async def import_roster(
         unit = await units.by_name(session, unit_name)
         if unit is None:
             raise UnknownUnit(N_("there is no union named {unit}"), unit=unit_name)
-        writable = subtree(unit.id, await units.parents(session))
+        writable = frozenset(subtree(unit.id, await units.parents(session)))
         if scope is not None:
             writable &= await scope(session)
             if unit.id not in writable:
                 raise NotAllowed(N_("you may only import into your own unions"))
         unit_ids = {u.name: u.id for u in await units.all_units(session) if u.id in writable}
-        chunk: list[tuple[RosterRow, dict]] = []
+        chunk: list[tuple[RosterRow, dict[str, Any]]] = []
         for row in rows:
             if isinstance(row, BadRow):
                 report.bad_rows.append(row)
@@ -142,7 +143,7 @@ async def import_roster(
 
 async def _flush(
     session: AsyncSession,
-    chunk: list[tuple[RosterRow, dict]],
+    chunk: list[tuple[RosterRow, dict[str, Any]]],
     report: ImportReport,
     writable: frozenset[int],
     progress: Progress | None,

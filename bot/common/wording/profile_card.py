@@ -67,8 +67,8 @@ def render_card(
         lines.append(" · ".join(facts))
     if shown("hometown"):
         lines.append("🏠 " + _("Hometown: {place}", place=shown("hometown")))
-    if shown("hobbies"):
-        lines.append("❤️ " + shown("hobbies"))
+    if hobbies := shown("hobbies"):
+        lines.append("❤️ " + hobbies)
     values = [
         _("{title}: {answer}", title=_(q.title), answer=answer_text(q, answers[q.key], _))
         for q in questionnaire
@@ -76,6 +76,6 @@ def render_card(
     ]
     if values:
         lines.append("🧭 " + " · ".join(values))
-    if shown("introduction"):
-        lines.append("📝 " + shown("introduction"))
+    if introduction := shown("introduction"):
+        lines.append("📝 " + introduction)
     return "\n".join(lines)

@@ -72,8 +72,8 @@ class Attending:
             )
             if existing is not None and existing.status != RegistrationStatus.CANCELLED:
                 waiting = existing.status == RegistrationStatus.WAITLISTED
-                status = SignUpStatus.STILL_WAITING if waiting else SignUpStatus.ALREADY
-                return SignUp(status, badge=existing.badge)
+                before = SignUpStatus.STILL_WAITING if waiting else SignUpStatus.ALREADY
+                return SignUp(before, badge=existing.badge)
             if now > event.signup_deadline:
                 return SignUp(SignUpStatus.REFUSED, (Refusal.DEADLINE,))
             applicant = await self._applicant(session, member, event)

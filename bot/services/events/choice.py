@@ -151,7 +151,7 @@ class MutualChoice:
             ).all()
             people = {p.member_id: p for p in await events.attendees(session, event_id)}
             pairs = []
-            for a, b in mutual_pairs(tuple(c) for c in choices):
+            for a, b in mutual_pairs((chooser, chosen) for chooser, chosen in choices):
                 await follow_ups.record_match(session, a, b, "event", now)
                 pairs.append((people[a], people[b]))
             await self._announce(session, event, ChoiceResult(len(people), pairs), now)

@@ -284,12 +284,14 @@ class Organising:
             now = self._clock.now()
             for number, group in enumerate(groups, start=1):
                 for attendee in group:
-                    registration = await session.scalar(
-                        select(Registration).where(
-                            Registration.event_id == event_id,
-                            Registration.member_id == attendee.id,
+                    registration = (
+                        await session.scalars(
+                            select(Registration).where(
+                                Registration.event_id == event_id,
+                                Registration.member_id == attendee.id,
+                            )
                         )
-                    )
+                    ).one()
                     registration.group_no = number
                     person = by_id[attendee.id]
                     if person.telegram_id is None:

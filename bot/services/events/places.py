@@ -34,11 +34,13 @@ async def promote(session: AsyncSession, event: Event, clock: Clock, reminders: 
         )
     ).all()
     chosen = next_from_waitlist(
-        [tuple(w) for w in waiting], capacity(event), await events.held(session, event.id)
+        [(row.id, row.gender) for row in waiting],
+        capacity(event),
+        await events.held(session, event.id),
     )
     if chosen is None:
         return False
-    registration = await session.get(Registration, chosen)
+    registration = await session.get_one(Registration, chosen)
     registration.status = RegistrationStatus.REGISTERED
     await session.flush()
     telegram_id = await session.scalar(

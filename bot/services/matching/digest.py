@@ -65,8 +65,10 @@ class Digest:
                     Member.telegram_id.is_not(None),
                 )
             )
-            found = []
+            found: list[tuple[int, int, int]] = []
             for member_id, telegram_id in rows.all():
+                if telegram_id is None:
+                    continue
                 viewer = await matching.profile_row(session, member_id)
                 if viewer is None:
                     continue

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.i18n import N_
-from bot.domain.buttons import FollowUpAnswer, StopFollowUps
+from bot.domain.buttons import CheckInAnswer, FollowUpAnswer, StopFollowUps
 from bot.domain.clock import Clock
 from bot.services import notices
 from bot.services.notices import line
@@ -23,7 +23,7 @@ from storage.models import FollowUp, Match, Member
 
 KIND = "match_follow_up"
 STAGES = {"3d": timedelta(days=3), "3w": timedelta(weeks=3), "3m": timedelta(days=91)}
-OUTCOMES = {
+OUTCOMES: dict[CheckInAnswer, str] = {
     "talking": N_("Still in touch"),
     "met": N_("We have met"),
     "together": N_("We are together"),

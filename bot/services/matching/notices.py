@@ -49,11 +49,11 @@ async def tell_match(session: AsyncSession, match: Match, now: datetime) -> None
         if other.username:
             lines.append(line(N_("Say hello: https://t.me/{username}"), username=other.username))
         else:
-            asked = N_(
+            asking = N_(
                 "{nickname} has no Telegram username, so I have asked them to share their "
                 "contact with you here."
             )
-            lines.append(line(asked, nickname=other.nickname))
+            lines.append(line(asking, nickname=other.nickname))
         await notices.put(
             session, to=me.telegram_id, lines=lines, now=now,
             key=f"match:{match.id}:{me.member_id}", member_id=me.member_id,

@@ -8,6 +8,7 @@ Rights are checked from the database on every call, never taken from a button.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,9 +66,17 @@ class Waiting:
     score: float
 
 
+class AnswerStatus(enum.StrEnum):
+    WAITING = "waiting"  # accepted; the other member has not answered yet
+    MATCHED = "matched"
+    DECLINED = "declined"
+    CLOSED = "closed"  # answered already, or the other declined
+    NOT_YOURS = "not_yours"
+
+
 @dataclass(frozen=True)
 class Answer:
-    status: str  # waiting, matched, declined, closed, not_yours
+    status: AnswerStatus
     proposal: Proposal | None = None
 
 
@@ -189,9 +198,9 @@ class Proposals:
         proposal = await session.get(Proposal, proposal_id)
         me = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
         if proposal is None or me is None or me.id not in (proposal.member_a, proposal.member_b):
-            return Answer("not_yours")
+            return Answer(AnswerStatus.NOT_YOURS)
         if proposal.status != "open":
-            return Answer("closed", proposal)
+            return Answer(AnswerStatus.CLOSED, proposal)
         other_id = proposal.member_b if me.id == proposal.member_a else proposal.member_a
         other = await session.get(Member, other_id)
         if (
@@ -201,7 +210,7 @@ class Proposals:
             or await matching.blocked(session, me.id, other_id)
         ):
             proposal.status = "declined"
-            return Answer("closed", proposal)
+            return Answer(AnswerStatus.CLOSED, proposal)
         if me.id == proposal.member_a:
             proposal.a_accepts = accept
         else:
@@ -215,9 +224,9 @@ class Proposals:
                     key=f"proposal_declined:{proposal.id}:{other.id}",
                 )  # fmt: skip
             await self._tell_matchmaker(session, proposal, accepted=False, now=now)
-            return Answer("declined", proposal)
+            return Answer(AnswerStatus.DECLINED, proposal)
         if not (proposal.a_accepts and proposal.b_accepts):
-            return Answer("waiting", proposal)
+            return Answer(AnswerStatus.WAITING, proposal)
         proposal.status = "matched"
         match = await follow_ups.record_match(
             session, proposal.member_a, proposal.member_b, "proposal", now
@@ -225,7 +234,7 @@ class Proposals:
         if match is not None:
             await tell_match(session, match, now)
         await self._tell_matchmaker(session, proposal, accepted=True, now=now)
-        return Answer("matched", proposal)
+        return Answer(AnswerStatus.MATCHED, proposal)
 
     async def _tell_matchmaker(
         self, session: AsyncSession, proposal: Proposal, *, accepted: bool, now: datetime

@@ -52,9 +52,15 @@ class Card:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True)
-class Outcome:
-    status: str  # liked, skipped, matched, gone, already_decided, not_allowed
+class Outcome(enum.StrEnum):
+    """What a like or a skip did."""
+
+    LIKED = "liked"
+    SKIPPED = "skipped"
+    MATCHED = "matched"  # the like was mutual
+    GONE = "gone"  # the card is no longer to be decided on (or was never shown)
+    ALREADY_DECIDED = "already_decided"
+    NOT_ALLOWED = "not_allowed"  # the member may not use suggestions now
 
 
 class Matchmaking:
@@ -96,6 +102,8 @@ class Matchmaking:
             if viewer is None:
                 await matching.refresh_profile(session, member.id, self._clock.now())
                 viewer = await matching.profile_row(session, member.id)
+            if viewer is None:
+                return Unavailable.NOT_READY
             year = self._year()
             reviews = await matching.reviewed(session, member.id)
             candidates, likers = await self._candidates(session, viewer, reviews, year)
@@ -138,8 +146,8 @@ class Matchmaking:
             )
 
     async def _candidates(
-        self, session: AsyncSession, viewer: dict, reviews: dict[int, str], year: int
-    ) -> tuple[list[dict], set[int]]:
+        self, session: AsyncSession, viewer: dict[str, Any], reviews: dict[int, str], year: int
+    ) -> tuple[list[dict[str, Any]], set[int]]:
         """Who may be shown, and which of them liked the viewer: suggestions a matchmaker
         approved first, then members who liked the viewer, then a sample of everyone."""
         approved = [candidate for candidate, status in reviews.items() if status == "approved"]
@@ -158,8 +166,8 @@ class Matchmaking:
         self,
         session: AsyncSession,
         me: int,
-        viewer: dict,
-        candidates: list[dict],
+        viewer: dict[str, Any],
+        candidates: list[dict[str, Any]],
         likers: set[int],
         year: int,
     ) -> list[Suggestion]:
@@ -184,7 +192,7 @@ class Matchmaking:
         async with self._db() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
         if me is None:
-            return Outcome("gone")
+            return Outcome.GONE
         key = matching.pair(me.id, candidate_id)
         lock = self._pair_locks.setdefault(key, asyncio.Lock())
         try:
@@ -201,33 +209,33 @@ class Matchmaking:
         async with self._db.begin() as session:
             member = await session.get(Member, me)
             if member is None or not may_use_suggestions(member):
-                return Outcome("not_allowed")
+                return Outcome.NOT_ALLOWED
             if not await matching.was_shown(session, me, candidate_id):
-                return Outcome("gone")  # a card never shown: a forged button
+                return Outcome.GONE  # a card never shown: a forged button
             candidate = await matching.profile_row(session, candidate_id)
             if (
                 candidate is None
                 or not candidate["eligible"]
                 or await matching.blocked(session, me, candidate_id)
             ):
-                return Outcome("gone")
+                return Outcome.GONE
             previous = await session.get(MatchDecision, (me, candidate_id))
             if previous is not None:
-                return Outcome("already_decided")
+                return Outcome.ALREADY_DECIDED
             session.add(
                 MatchDecision(viewer_id=me, candidate_id=candidate_id, liked=liked, created_at=now)
             )
             if not liked:
-                return Outcome("skipped")
+                return Outcome.SKIPPED
             reverse = await session.get(MatchDecision, (candidate_id, me))
             if reverse is None or not reverse.liked:
-                return Outcome("liked")
+                return Outcome.LIKED
             match = await follow_ups.record_match(session, me, candidate_id, "mutual_like", now)
             if match is None:
-                return Outcome("liked")
+                return Outcome.LIKED
             await tell_match(session, match, now)
         self._work.wake()
-        return Outcome("matched")
+        return Outcome.MATCHED
 
     async def block(self, telegram_id: int, candidate_id: int) -> bool:
         """Block a member the blocker has met (a card or a match); True if newly blocked."""

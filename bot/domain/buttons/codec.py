@@ -1,4 +1,4 @@
-"""Every button 会会 puts under a message, as a small typed definition with one codec.
+"""The one codec for every button 会会 puts under a message: each kind a small typed definition.
 
 A button carries only ids and short keys — never names or free text — so its data always fits
 Telegram's 64 bytes (checked when each kind is defined, from its fields' widest values), and a
@@ -9,6 +9,8 @@ expired button. Telegram never sees these classes: the front end encodes them in
 
     data = Like(member=42).encode()      # "ml:42"
     parse(data) == Like(member=42)       # True
+
+The kinds themselves are defined beside each other by feature in this package's modules.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import dataclasses
 import re
 import typing
 from collections.abc import Callable
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, cast, dataclass_transform
 
 # Telegram: "callback_data — Data to be sent in a callback query to the bot when the button is
 # pressed, 1-64 bytes".
@@ -48,7 +50,7 @@ class Button:
 
 
 _KINDS: dict[str, type[Button]] = {}
-B = TypeVar("B", bound=type[Button])
+B = TypeVar("B", bound=Button)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,22 +113,25 @@ def _field_for(hint: Any) -> _Field:
     raise TypeError(f"a button field must be int, bool, str or a Literal, not {hint!r}")
 
 
-def button(prefix: str) -> Callable[[B], B]:
+@dataclass_transform(frozen_default=True)
+def button(prefix: str) -> Callable[[type[B]], type[B]]:
     """Make a class a frozen button kind with this prefix; its fields are int (an id), bool,
     str (a short key such as a question key) or a Literal of choices."""
 
-    def make(cls: B) -> B:
+    def make(cls: type[B]) -> type[B]:
         if not _TOKEN.match(prefix) or prefix in _KINDS:
             raise ValueError(f"button prefix {prefix!r} is invalid or taken")
-        cls = dataclasses.dataclass(frozen=True)(cls)
-        hints = typing.get_type_hints(cls)
-        fields = tuple((f.name, _field_for(hints[f.name])) for f in dataclasses.fields(cls))
+        kind = dataclasses.dataclass(frozen=True)(cls)
+        hints = typing.get_type_hints(kind)
+        fields = tuple(
+            (f.name, _field_for(hints[f.name])) for f in dataclasses.fields(cast(Any, kind))
+        )
         widest = len(prefix) + sum(len(SEPARATOR) + field.width for _name, field in fields)
         if widest > MAX_BYTES:
-            raise ValueError(f"button {cls.__name__} can reach {widest} bytes")
-        cls.prefix, cls._fields = prefix, fields
-        _KINDS[prefix] = cls
-        return cls
+            raise ValueError(f"button {kind.__name__} can reach {widest} bytes")
+        kind.prefix, kind._fields = prefix, fields
+        _KINDS[prefix] = kind
+        return kind
 
     return make
 
@@ -157,287 +162,3 @@ def kinds() -> tuple[type[Button], ...]:
 def widest(kind: type[Button]) -> int:
     """The most bytes a button of this kind can take."""
     return len(kind.prefix) + sum(len(SEPARATOR) + f.width for _n, f in kind._fields)
-
-
-# Onboarding: consent, verification, pledge, the profile questions and /edit.
-@button("cs")
-class Consent(Button):
-    agree: bool
-
-
-@button("vr")
-class RetryVerification(Button):
-    pass
-
-
-@button("pl")
-class Pledge(Button):
-    choice: Literal["yes", "later"]
-
-
-@button("oc")
-class ContinueOnboarding(Button):
-    pass
-
-
-@button("qa")
-class AnswerOption(Button):
-    """A single-choice answer: the option's position in the question's options."""
-
-    question: str
-    option: int
-
-
-@button("qt")
-class ToggleOption(Button):
-    question: str
-    option: int
-
-
-@button("qn")
-class ToggleAny(Button):
-    question: str
-
-
-@button("qd")
-class DoneChoosing(Button):
-    question: str
-
-
-@button("qs")
-class SkipQuestion(Button):
-    question: str
-
-
-@button("qi")
-class Importance(Button):
-    question: str
-    must: bool
-
-
-@button("qe")
-class EditAnswer(Button):
-    question: str
-
-
-# /match and mutual matches.
-@button("ml")
-class Like(Button):
-    member: int
-
-
-@button("mp")
-class Pass(Button):
-    member: int
-
-
-@button("mr")
-class Report(Button):
-    member: int
-
-
-ReportReason = Literal["fake", "harassment", "not_single", "other"]
-
-
-@button("mw")
-class ReportBecause(Button):
-    member: int
-    reason: ReportReason
-
-
-@button("mb")
-class Block(Button):
-    member: int
-
-
-@button("ma")
-class AskForContact(Button):
-    member: int
-
-
-# Organisers: verification review, moderation.
-@button("ra")
-class ApproveVerification(Button):
-    attempt: int
-
-
-@button("rr")
-class RejectVerification(Button):
-    attempt: int
-
-
-RejectionReason = Literal["mismatch", "not_member", "other"]
-
-
-@button("rw")
-class RejectBecause(Button):
-    attempt: int
-    reason: RejectionReason
-
-
-@button("md")
-class Moderate(Button):
-    action: Literal["dismiss", "warn", "suspend", "lift"]
-    member: int
-
-
-# A member's own data and settings.
-@button("dm")
-class DeleteMyData(Button):
-    confirm: bool
-
-
-@button("lg")
-class ChooseLanguage(Button):
-    language: Literal["zh", "en"]
-
-
-# Roster upload in chat.
-@button("ri")
-class ImportInto(Button):
-    unit: int
-
-
-@button("rc")
-class CancelImport(Button):
-    pass
-
-
-# /broadcast composition and /broadcasts.
-AudienceStep = Literal[
-    "unit", "gender", "age", "district", "industry", "verified", "events", "preview", "cancel",
-    "done", "now", "later", "back",
-]  # fmt: skip
-
-
-@button("ba")
-class AudienceAction(Button):
-    step: AudienceStep
-
-
-@button("bu")
-class AudienceUnit(Button):
-    unit: int
-
-
-@button("be")
-class AudienceEvent(Button):
-    """0: not limited to an event."""
-
-    event: int
-
-
-@button("bt")
-class AudienceToggle(Button):
-    field: Literal["district", "industry"]
-    option: int
-
-
-@button("bx")
-class CancelBroadcast(Button):
-    broadcast: int
-
-
-# Events: organisers.
-@button("ea")
-class EventOverview(Button):
-    event: int
-
-
-@button("eq")
-class EventPoster(Button):
-    event: int
-
-
-@button("eg")
-class EventGroups(Button):
-    event: int
-    size: int
-
-
-@button("es")
-class EventSheet(Button):
-    event: int
-
-
-@button("ex")
-class CancelEvent(Button):
-    event: int
-
-
-@button("ey")
-class CancelEventConfirmed(Button):
-    event: int
-
-
-@button("nu")
-class NewEventUnit(Button):
-    unit: int
-
-
-@button("np")
-class NewEventDecision(Button):
-    publish: bool
-
-
-# Events: members.
-@button("ej")
-class JoinEvent(Button):
-    event: int
-
-
-@button("el")
-class LeaveEvent(Button):
-    event: int
-
-
-@button("eo")
-class OpenChoice(Button):
-    event: int
-
-
-@button("ec")
-class ChoosePerson(Button):
-    event: int
-    member: int
-
-
-@button("ed")
-class ChoiceDone(Button):
-    event: int
-
-
-# Check-ins after a match.
-Stage = Literal["3d", "3w", "3m"]
-Outcome = Literal["talking", "met", "together", "ended"]
-
-
-@button("fa")
-class FollowUpAnswer(Button):
-    match: int
-    stage: Stage
-    outcome: Outcome
-
-
-@button("fs")
-class StopFollowUps(Button):
-    pass
-
-
-# Matchmakers.
-@button("pp")
-class ProposePair(Button):
-    a: int
-    b: int
-
-
-@button("pa")
-class AnswerProposal(Button):
-    proposal: int
-    accept: bool
-
-
-@button("sr")
-class ReviewSuggestion(Button):
-    review: int
-    approve: bool

@@ -1,0 +1,44 @@
+"""Buttons of organisers: verification review, moderation and roster upload."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bot.domain.buttons.codec import Button, button
+
+
+# Organisers: verification review, moderation.
+@button("ra")
+class ApproveVerification(Button):
+    attempt: int
+
+
+@button("rr")
+class RejectVerification(Button):
+    attempt: int
+
+
+RejectionReason = Literal["mismatch", "not_member", "other"]
+
+
+@button("rw")
+class RejectBecause(Button):
+    attempt: int
+    reason: RejectionReason
+
+
+@button("md")
+class Moderate(Button):
+    action: Literal["dismiss", "warn", "suspend", "lift"]
+    member: int
+
+
+# Roster upload in chat.
+@button("ri")
+class ImportInto(Button):
+    unit: int
+
+
+@button("rc")
+class CancelImport(Button):
+    pass

@@ -1,8 +1,30 @@
 """Onboarding: consent → verification → single pledge → profile questions, plus /edit.
 
 One persistent ConversationHandler routes the member's messages here while they sign up. Every
-handler works out the step from what is stored (bot.domain.onboarding.next_step), so a restart,
-a lost conversation state or an old button never puts the member in the wrong place.
+handler works out the step from what is stored (``bot.domain.onboarding.next_step``), so a
+restart, a lost conversation state or an old button never puts the member in the wrong place.
+The steps (``bot.domain.onboarding.Step``):
+
+```mermaid
+stateDiagram-v2
+    [*] --> CONSENT: /start
+    CONSENT --> [*]: Decline (only the refusal is stored)
+    CONSENT --> PHONE: Agree
+    PHONE --> REAL_NAME: shared contact or typed number
+    REAL_NAME --> MEMBER_NUMBER
+    MEMBER_NUMBER --> EMPLOYER
+    EMPLOYER --> PLEDGE: matches the union roster
+    EMPLOYER --> AWAITING_REVIEW: close, an organiser decides
+    EMPLOYER --> PHONE: no match (Try again, 5 a day)
+    AWAITING_REVIEW --> PLEDGE: approved (a notice with Continue)
+    AWAITING_REVIEW --> PHONE: rejected (a notice with Try again)
+    PLEDGE --> [*]: Not now (/start later)
+    PLEDGE --> QUESTION: I promise
+    QUESTION --> QUESTION: answered or skipped; the next unanswered
+    QUESTION --> COMPLETE: all answered, the card is shown
+    COMPLETE --> QUESTION: /edit a question
+    COMPLETE --> [*]
+```
 """
 
 from __future__ import annotations

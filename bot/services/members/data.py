@@ -12,7 +12,8 @@ from bot.common.config import Language, Settings
 from bot.common.i18n import translator
 from bot.domain.clock import Clock
 from bot.domain.questions import Question
-from bot.services.members.export import Exporter
+from bot.services.members import export
+from bot.services.members.export.exporter import Exporter
 from storage import feedback, matching, members
 from storage.models import (
     AuditEntry,
@@ -102,7 +103,7 @@ class MemberData:
                 return None
             exporter = Exporter(session, member, _, self._settings.tz, self._questionnaire)
             document = {_("exported"): exporter.time(self._clock.now())}
-            document.update(await exporter.document())
+            document.update(await export.document(exporter))
             return document
 
     async def erase(self, telegram_id: int) -> None:

@@ -25,73 +25,23 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.domain.clock import Clock
 from bot.tools.sandbox import rules
+from bot.tools.sandbox.chats import (
+    BOT_USER,
+    EVENTS,
+    TELEGRAM_ERRORS,
+    ChatEntry,
+    Refusal,
+    error,
+    message_json,
+    ok,
+)
 from bot.tools.sandbox.rules import Refused, bad_request, decode
-
-BOT_ID = 7_000_000_001
-BOT_USERNAME = "huihui_sandbox_bot"
-BOT_USER = {
-    "id": BOT_ID,
-    "is_bot": True,
-    "first_name": "会会",
-    "username": BOT_USERNAME,
-    "can_join_groups": False,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
-
-# Telegram's own wording, so error mapping in the bot is exercised as in production.
-TELEGRAM_ERRORS: dict[str, tuple[int, str]] = {
-    "blocked": (403, "Forbidden: bot was blocked by the user"),
-    "deactivated": (403, "Forbidden: user is deactivated"),
-    "chat_not_found": (400, "Bad Request: chat not found"),
-}
-
-
-# Entries that record something happening to the chat rather than a message in it.
-EVENTS = frozenset({"alert", "edit", "rekey", "system"})
-
-
-@dataclass
-class ChatEntry:
-    """One message in a chat, as a member's screen would show it."""
-
-    message_id: int
-    from_bot: bool
-    # text, photo, document, contact, press, alert, system; edit / rekey: a later change of an
-    # earlier message's text / of its buttons only.
-    kind: str
-    text: str | None = None
-    inline_keyboard: list[list[dict[str, Any]]] | None = None
-    reply_keyboard: dict[str, Any] | None = None
-    removes_keyboard: bool = False
-    file_id: str | None = None
-    file_name: str | None = None
-    # Telegram formatting of the text (MessageEntity dicts), as sent.
-    entities: list[dict[str, Any]] | None = None
-    edited: bool = False
-    deleted: bool = False
-    # What the message looked like when it was sent, before any edit.
-    original_text: str | None = None
-    original_keyboard: list[list[dict[str, Any]]] | None = None
-
-    def __post_init__(self) -> None:
-        self.original_text = self.text
-        self.original_keyboard = self.inline_keyboard
 
 
 @dataclass
 class _Gate:
     reached: asyncio.Event = field(default_factory=asyncio.Event)
     released: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A call the sandbox refused, as Telegram would have."""
-
-    method: str
-    status: int
-    description: str
 
 
 @dataclass
@@ -154,7 +104,7 @@ class FakeBotAPI(BaseRequest):
             await asyncio.sleep(self.latency)
         if "/file/bot" in url:
             stored = self.files.get(url.rsplit("/", 1)[-1])
-            return (200, stored[1]) if stored else _error(404, "Not Found")
+            return (200, stored[1]) if stored else error(404, "Not Found")
         api_method = url.rsplit("/", 1)[-1]
         parameters = dict(request_data.parameters) if request_data else {}
         uploads = (
@@ -181,12 +131,12 @@ class FakeBotAPI(BaseRequest):
                 return failure
         handler = getattr(self, "_" + _snake(api_method), None)
         if handler is None:
-            return _error(400, f"Bad Request: method {api_method} is not simulated by the sandbox")
+            return error(400, f"Bad Request: method {api_method} is not simulated by the sandbox")
         try:
-            return _ok(handler(parameters, uploads))
+            return ok(handler(parameters, uploads))
         except Refused as refused:
             self.refusals.append(Refusal(api_method, refused.status, refused.description))
-            return _error(refused.status, refused.description)
+            return error(refused.status, refused.description)
 
     # Test controls
     def inject_error(
@@ -278,7 +228,7 @@ class FakeBotAPI(BaseRequest):
     def _send_message(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
         rules.check_message_text(p.get("text"), p.get("parse_mode"), p.get("entities"))
         entry = self._bot_entry(p, "text", text=p["text"], entities=decode(p.get("entities")))
-        return self._message_json(p["chat_id"], entry)
+        return self.message_json(p["chat_id"], entry)
 
     def _send_photo(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
         rules.check_caption(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
@@ -287,7 +237,7 @@ class FakeBotAPI(BaseRequest):
             p, "photo", text=p.get("caption"), file_id=file_id,
             entities=decode(p.get("caption_entities")),
         )  # fmt: skip
-        return self._message_json(p["chat_id"], entry)
+        return self.message_json(p["chat_id"], entry)
 
     def _send_document(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
         rules.check_caption(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
@@ -295,11 +245,11 @@ class FakeBotAPI(BaseRequest):
         entry = self._bot_entry(
             p, "document", text=p.get("caption"), file_id=file_id, file_name=self.files[file_id][0]
         )
-        return self._message_json(p["chat_id"], entry)
+        return self.message_json(p["chat_id"], entry)
 
     def _send_contact(self, p: dict[str, Any], _u: Any) -> dict[str, Any]:
         entry = self._bot_entry(p, "contact", text=f"{p['first_name']} {p['phone_number']}")
-        message = self._message_json(p["chat_id"], entry)
+        message = self.message_json(p["chat_id"], entry)
         message["contact"] = {"phone_number": p["phone_number"], "first_name": p["first_name"]}
         return message
 
@@ -398,7 +348,7 @@ class FakeBotAPI(BaseRequest):
                 entry.message_id, True, kind, text=text, inline_keyboard=entry.inline_keyboard
             )
         )
-        return self._message_json(chat_id, entry)
+        return self.message_json(chat_id, entry)
 
     def _find(self, p: dict[str, Any]) -> ChatEntry | None:
         chat_id, message_id = int(p["chat_id"]), int(p["message_id"])
@@ -435,36 +385,7 @@ class FakeBotAPI(BaseRequest):
 
     def message_json(self, chat_id: Any, entry: ChatEntry) -> dict[str, Any]:
         """A message as the Bot API describes it (also inside a callback query)."""
-        return self._message_json(chat_id, entry)
-
-    def _message_json(self, chat_id: Any, entry: ChatEntry) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "message_id": entry.message_id,
-            "date": int(self.clock.now().timestamp()),
-            "chat": {"id": int(chat_id), "type": "private"},
-            "from": BOT_USER,
-        }
-        if entry.edited:
-            message["edit_date"] = message["date"]
-        if entry.kind == "text":
-            message["text"] = entry.text
-            if entry.entities:
-                message["entities"] = entry.entities
-        elif entry.text is not None and entry.kind != "contact":
-            message["caption"] = entry.text
-            if entry.entities:
-                message["caption_entities"] = entry.entities
-        if entry.kind == "photo":
-            message["photo"] = [_photo_size(entry.file_id)]
-        if entry.kind == "document":
-            message["document"] = {
-                "file_id": entry.file_id,
-                "file_unique_id": entry.file_id,
-                "file_name": entry.file_name,
-            }
-        if entry.inline_keyboard:
-            message["reply_markup"] = {"inline_keyboard": entry.inline_keyboard}
-        return message
+        return message_json(chat_id, entry, int(self.clock.now().timestamp()))
 
     def _take_injected(self, chat_id: int) -> tuple[int, bytes] | None:
         injected = self._injected.get(chat_id)
@@ -481,34 +402,17 @@ class FakeBotAPI(BaseRequest):
         if injected.error == "timeout":
             raise TimedOut("sandbox: timed out")
         if injected.error == "retry_after":
-            return _error(
+            return error(
                 429,
                 f"Too Many Requests: retry after {injected.retry_after}",
                 {"retry_after": injected.retry_after},
             )
-        return _error(*TELEGRAM_ERRORS[injected.error])
+        return error(*TELEGRAM_ERRORS[injected.error])
 
 
 def _commands_key(p: dict[str, Any]) -> tuple[str, str]:
     scope = p.get("scope") or {"type": "default"}
     return json.dumps(scope, sort_keys=True), p.get("language_code") or ""
-
-
-def _photo_size(file_id: str | None) -> dict[str, Any]:
-    return {"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}
-
-
-def _ok(result: Any) -> tuple[int, bytes]:
-    return 200, json.dumps({"ok": True, "result": result}).encode()
-
-
-def _error(
-    code: int, description: str, parameters: dict[str, Any] | None = None
-) -> tuple[int, bytes]:
-    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
-    if parameters:
-        body["parameters"] = parameters
-    return code, json.dumps(body).encode()
 
 
 def _snake(method: str) -> str:

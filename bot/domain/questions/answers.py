@@ -1,0 +1,147 @@
+"""The rules for valid answers: turning what a member typed or chose into an answer, or saying
+why it is not one.
+
+Answers are stored as JSON-friendly values: an option key, a list of keys (free-text hobbies
+that match no tag are kept as written), an int, ``[low, high]`` for a range, text, or a list of
+photo file ids. Questions marked ``importance`` also record whether it is a must-have.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bot.domain import N_, free_text
+from bot.domain.free_text import Invalid
+from bot.domain.interests import map_interests
+from bot.domain.questions.model import Kind, Option, Question
+from bot.domain.questions.questionnaire import ADULT_AGE, ANY, OLDEST_AGE
+from bot.domain.text import normalise
+
+_RANGE = re.compile(
+    r"^\s*(\d{1,3})\s*(?:-|~|到|至|—|–|to)\s*(\d{1,3})\s*(?:岁)?\s*$", re.IGNORECASE
+)
+_INTEGER = re.compile(r"^\s*(\d{1,4})(?:\s*(?:cm|厘米|公分|年))?\s*$", re.IGNORECASE)
+
+
+def parse_text(
+    question: Question,
+    text: str,
+    *,
+    current_year: int,
+    option_texts: Callable[[Option], Sequence[str]] = lambda option: (option.label,),
+) -> Any | Invalid:
+    """Turn what the member typed into an answer, or say why it is not one.
+
+    ``option_texts`` gives every label an option is known by (in each language), so typing
+    "本科" instead of pressing its button works too.
+    """
+    single_line = question.kind != Kind.LONG_TEXT
+    text = free_text.clean(text, single_line=single_line)
+    if not text:
+        return Invalid(N_("Please write an answer."))
+    match question.kind:
+        case Kind.TEXT | Kind.LONG_TEXT:
+            return free_text.check(text, free_text.Field(question.maximum or 0, single_line))
+        case Kind.NUMBER:
+            return _number(question, text)
+        case Kind.YEAR:
+            return _birth_year(text, current_year)
+        case Kind.RANGE:
+            return _age_range(question, text)
+        case Kind.SINGLE:
+            key = _option_for(question, text, option_texts)
+            return key if key else Invalid(N_("Please choose one of the buttons."))
+        case Kind.MULTI:
+            return _multi(question, text, option_texts)
+        case Kind.PHOTOS:
+            return Invalid(N_("Please send a photo, or press Done."))
+    raise AssertionError(question.kind)
+
+
+def check_choice(question: Question, keys: Sequence[str]) -> list[str] | Invalid:
+    """A multi-choice answer made with buttons."""
+    if ANY in keys:
+        return [ANY]
+    if len(keys) < (question.minimum or 0):
+        return Invalid(N_("Please choose at least one, or write your answer."))
+    if question.maximum is not None and len(keys) > question.maximum:
+        return Invalid(N_("Please choose at most {maximum}."), {"maximum": question.maximum})
+    return list(keys)
+
+
+def _number(question: Question, text: str) -> int | Invalid:
+    match = _INTEGER.match(text)
+    low, high = question.minimum, question.maximum
+    if not match:
+        return Invalid(
+            N_("Please write a whole number between {minimum} and {maximum}."),
+            {"minimum": low, "maximum": high},
+        )
+    value = int(match.group(1))
+    if low is not None and high is not None and not low <= value <= high:
+        return Invalid(
+            N_("Please write a whole number between {minimum} and {maximum}."),
+            {"minimum": low, "maximum": high},
+        )
+    return value
+
+
+def _birth_year(text: str, current_year: int) -> int | Invalid:
+    match = _INTEGER.match(text)
+    if not match or len(match.group(1)) != 4:
+        return Invalid(N_("Please write the year with four digits, for example 1995."))
+    year = int(match.group(1))
+    if current_year - year < ADULT_AGE:
+        return Invalid(N_("会会 is for adults: you need to be at least {age}."), {"age": ADULT_AGE})
+    if current_year - year > OLDEST_AGE or year > current_year:
+        return Invalid(N_("Please check the year: {year} does not look right."), {"year": year})
+    return year
+
+
+def _age_range(question: Question, text: str) -> list[int] | Invalid:
+    match = _RANGE.match(text)
+    low_limit, high_limit = question.minimum or ADULT_AGE, question.maximum or OLDEST_AGE
+    problem = Invalid(
+        N_("Please write two ages between {minimum} and {maximum}, for example 25-35."),
+        {"minimum": low_limit, "maximum": high_limit},
+    )
+    if not match:
+        return problem
+    low, high = sorted((int(match.group(1)), int(match.group(2))))
+    if low < low_limit or high > high_limit:
+        return problem
+    return [low, high]
+
+
+def _option_for(
+    question: Question, text: str, option_texts: Callable[[Option], Sequence[str]]
+) -> str | None:
+    wanted = normalise(text)
+    for option in question.options:
+        if wanted in {normalise(label) for label in (option.key, *option_texts(option))}:
+            return option.key
+    return None
+
+
+def _multi(
+    question: Question, text: str, option_texts: Callable[[Option], Sequence[str]]
+) -> list[str] | Invalid:
+    if question.free_text:
+        keys = map_interests(text)
+        too_long = [key for key in keys if len(key) > free_text.OWN_HOBBY.maximum]
+        if too_long:
+            return Invalid(
+                N_("Please name each hobby in at most {maximum} characters."),
+                {"maximum": free_text.OWN_HOBBY.maximum},
+            )
+    else:
+        keys = []
+        for part in re.split(r"[,，、;；/\s]+", text):
+            key = _option_for(question, part, option_texts) if part else None
+            if part and key is None:
+                return Invalid(N_("Please choose with the buttons."))
+            if key and key not in keys:
+                keys.append(key)
+    return check_choice(question, keys)

@@ -1,0 +1,134 @@
+"""Export sections about who the member is: account, roster entry, verification, profile, what
+matching knows, notes, roles and unfinished answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.common.wording.profile_card import answer_text
+from bot.services.members.export.exporter import Exporter
+from storage.models import (
+    Feedback,
+    MatchProfile,
+    OrgUnit,
+    ProfileAnswer,
+    RosterEntry,
+    UnitRole,
+    UserData,
+    VerificationAttempt,
+)
+
+
+async def account(x: Exporter) -> dict[str, Any]:
+    _, member = x.translate, x.member
+    unit = await x.session.get(OrgUnit, member.unit_id) if member.unit_id else None
+    return {
+        _("Telegram id"): member.telegram_id,
+        _("Telegram username"): member.username,
+        _("language"): member.language,
+        _("first contact"): x.time(member.created_at),
+        _("last seen"): x.time(member.last_seen_at),
+        _("agreed to the privacy terms"): x.time(member.consented_at),
+        _("declined the privacy terms"): x.time(member.declined_at),
+        _("verified"): x.time(member.verified_at),
+        _("single pledge"): x.time(member.pledged_at),
+        _("profile complete"): x.time(member.profile_completed_at),
+        _("union"): unit.name if unit else None,
+        _("paused"): x.yes(member.paused),
+        _("suspended by the union"): x.yes(member.suspended),
+        _("hidden from colleagues"): x.yes(member.avoid_colleagues),
+        _("daily digest"): x.yes(member.digest),
+        _("union announcements"): x.yes(member.announcements),
+        _("check-ins after matches"): x.yes(member.follow_ups),
+        _("unreachable since"): x.time(member.unreachable_at),
+    }
+
+
+async def roster_entry(x: Exporter) -> dict[str, Any] | None:
+    _ = x.translate
+    entry = await x.session.scalar(select(RosterEntry).where(RosterEntry.member_id == x.member.id))
+    if entry is None:
+        return None
+    return {
+        _("member number"): entry.member_number,
+        _("real name"): entry.real_name,
+        _("employer"): entry.employer,
+        _("phone"): entry.phone,
+    }
+
+
+async def verification_attempts(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(VerificationAttempt)
+        .where(VerificationAttempt.member_id == x.member.id)
+        .order_by(VerificationAttempt.id)
+    )
+    return [
+        {
+            _("time"): x.time(a.created_at),
+            _("real name"): a.real_name,
+            _("member number"): a.member_number,
+            _("employer"): a.employer,
+            _("phone"): a.phone,
+            _("result"): a.outcome,
+            _("reviewed"): x.time(a.reviewed_at),
+        }
+        for a in rows
+    ]
+
+
+async def profile(x: Exporter) -> dict[str, Any]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(ProfileAnswer).where(ProfileAnswer.member_id == x.member.id)
+    )
+    found: dict[str, Any] = {}
+    for answer in rows:
+        question = x.questions.get(answer.question)
+        title = _(question.title) if question else answer.question
+        found[title] = {
+            _("answer"): answer_text(question, answer.value, _) if question else answer.value,
+            _("a must"): x.yes(answer.must_have),
+            _("time"): x.time(answer.answered_at),
+        }
+    return found
+
+
+async def match_profile(x: Exporter) -> dict[str, Any] | None:
+    _ = x.translate
+    row = await x.session.get(MatchProfile, x.member.id)
+    if row is None:
+        return None
+    return {
+        _("may be suggested"): x.yes(row.eligible),
+        _("updated"): x.time(row.updated_at),
+        _("what it holds"): row.features,
+    }
+
+
+async def feedback(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(Feedback).where(Feedback.member_id == x.member.id).order_by(Feedback.id)
+    )
+    return [{_("time"): x.time(n.created_at), _("text"): n.text} for n in rows]
+
+
+async def roles(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.execute(
+        select(UnitRole.role, OrgUnit.name)
+        .join(OrgUnit, OrgUnit.id == UnitRole.unit_id)
+        .where(UnitRole.telegram_id == x.member.telegram_id)
+    )
+    return [{_("union"): name, _("role"): role.value} for role, name in rows.all()]
+
+
+async def scratch(x: Exporter) -> Any:
+    data = await x.session.scalar(
+        select(UserData.data).where(UserData.user_id == x.member.telegram_id)
+    )
+    return data or {}

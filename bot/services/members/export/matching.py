@@ -1,0 +1,170 @@
+"""Export sections about matchmaking: likes and skips, matches, blocks and reports (counted, never
+attributed), cards shown, matchmakers' proposals and reviews, check-in answers and contact
+requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from bot.services.members.export.exporter import Exporter
+from storage.models import (
+    Block,
+    CardView,
+    ContactRequest,
+    FollowUp,
+    Match,
+    MatchDecision,
+    Proposal,
+    Report,
+    SuggestionReview,
+)
+
+
+async def decisions(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(MatchDecision)
+        .where(MatchDecision.viewer_id == x.member.id)
+        .order_by(MatchDecision.created_at)
+    )
+    return [
+        {
+            _("member"): await x.nickname(d.candidate_id),
+            _("decision"): _("liked") if d.liked else _("skipped"),
+            _("time"): x.time(d.created_at),
+        }
+        for d in rows
+    ]
+
+
+async def matches(x: Exporter) -> list[dict[str, Any]]:
+    _, me = x.translate, x.member.id
+    rows = await x.session.scalars(
+        select(Match).where(or_(Match.member_a == me, Match.member_b == me)).order_by(Match.id)
+    )
+    sources = {"mutual_like": _("mutual likes"), "proposal": _("a matchmaker's proposal"),
+               "event": _("an event's mutual choice")}  # fmt: skip
+    return [
+        {
+            _("member"): await x.nickname(m.member_b if m.member_a == me else m.member_a),
+            _("how"): sources.get(m.source, m.source),
+            _("time"): x.time(m.created_at),
+        }
+        for m in rows
+    ]
+
+
+async def blocks(x: Exporter) -> dict[str, Any]:
+    _, me = x.translate, x.member.id
+    made = await x.session.scalars(select(Block).where(Block.blocker_id == me))
+    received = await x.session.scalar(select(func.count()).where(Block.blocked_id == me))
+    return {
+        _("you blocked"): [
+            {_("member"): await x.nickname(b.blocked_id), _("time"): x.time(b.created_at)}
+            for b in made
+        ],
+        _("members who blocked you"): received or 0,
+    }
+
+
+async def reports(x: Exporter) -> dict[str, Any]:
+    _, me = x.translate, x.member.id
+    made = await x.session.scalars(select(Report).where(Report.reporter_id == me))
+    received = (
+        await x.session.execute(
+            select(Report.reason, Report.status, func.count())
+            .where(Report.reported_id == me)
+            .group_by(Report.reason, Report.status)
+        )
+    ).all()
+    return {
+        _("your reports"): [
+            {
+                _("member"): await x.nickname(r.reported_id),
+                _("reason"): r.reason,
+                _("status"): r.status,
+                _("time"): x.time(r.created_at),
+            }
+            for r in made
+        ],
+        _("reports about you"): [
+            {_("reason"): reason, _("status"): status, _("how many"): count}
+            for reason, status, count in received
+        ],
+    }
+
+
+async def card_views(x: Exporter) -> dict[str, Any]:
+    _, me = x.translate, x.member.id
+    seen = await x.session.scalars(
+        select(CardView).where(CardView.viewer_id == me).order_by(CardView.shown_at)
+    )
+    shown = await x.session.scalar(select(func.count()).where(CardView.candidate_id == me))
+    return {
+        _("cards you were shown"): [
+            {_("member"): await x.nickname(v.candidate_id), _("time"): x.time(v.shown_at)}
+            for v in seen
+        ],
+        _("times your card was shown"): shown or 0,
+    }
+
+
+async def proposals(x: Exporter) -> list[dict[str, Any]]:
+    _, me = x.translate, x.member.id
+    rows = await x.session.scalars(
+        select(Proposal).where(or_(Proposal.member_a == me, Proposal.member_b == me))
+    )
+    found = []
+    for p in rows:
+        mine = p.a_accepts if p.member_a == me else p.b_accepts
+        theirs = p.member_b if p.member_a == me else p.member_a
+        found.append({
+            _("member"): await x.nickname(theirs),
+            _("the matchmaker's note"): p.note,
+            _("your answer"): x.yes(mine),
+            _("status"): p.status,
+            _("time"): x.time(p.created_at),
+        })  # fmt: skip
+    return found
+
+
+async def suggestion_reviews(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(SuggestionReview).where(SuggestionReview.viewer_id == x.member.id)
+    )
+    return [
+        {_("member"): await x.nickname(r.candidate_id), _("status"): r.status,
+         _("time"): x.time(r.created_at)}
+        for r in rows
+    ]  # fmt: skip
+
+
+async def follow_ups(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(FollowUp).where(FollowUp.member_id == x.member.id).order_by(FollowUp.id)
+    )
+    return [
+        {_("when"): f.stage, _("answer"): f.outcome, _("time"): x.time(f.answered_at)} for f in rows
+    ]
+
+
+async def contact_requests(x: Exporter) -> list[dict[str, Any]]:
+    _, me = x.translate, x.member.id
+    rows = await x.session.scalars(
+        select(ContactRequest).where(
+            or_(ContactRequest.asked_id == me, ContactRequest.requester_id == me)
+        )
+    )
+    return [
+        {
+            _("asked"): await x.nickname(c.asked_id) if c.asked_id != me else _("you"),
+            _("by"): await x.nickname(c.requester_id) if c.requester_id != me else _("you"),
+            _("time"): x.time(c.created_at),
+            _("shared"): x.time(c.shared_at),
+        }
+        for c in rows
+    ]

@@ -1,0 +1,108 @@
+"""Export sections about events and messages: registrations, mutual choices, announcements received,
+messages waiting, organiser actions, events organised and broadcasts written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from bot.services.members.export.exporter import Exporter
+from storage.models import (
+    AuditEntry,
+    Broadcast,
+    BroadcastDelivery,
+    Event,
+    EventChoice,
+    Registration,
+    ScheduledTask,
+)
+
+
+async def registrations(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.execute(
+        select(Registration, Event.title)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.member_id == x.member.id)
+        .order_by(Registration.id)
+    )
+    statuses = {"registered": _("signed up"), "waitlisted": _("on the waitlist"),
+                "cancelled": _("withdrew")}  # fmt: skip
+    return [
+        {
+            _("event"): title,
+            _("status"): statuses.get(r.status.value, r.status.value),
+            _("badge"): r.badge,
+            _("signed up"): x.time(r.registered_at),
+            _("checked in"): x.time(r.checked_in_at),
+            _("group"): r.group_no,
+        }
+        for r, title in rows.all()
+    ]
+
+
+async def choices(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.execute(
+        select(EventChoice, Event.title)
+        .join(Event, Event.id == EventChoice.event_id)
+        .where(EventChoice.chooser_id == x.member.id)
+    )
+    return [
+        {_("event"): title, _("you picked"): await x.nickname(c.chosen_id)}
+        for c, title in rows.all()
+    ]
+
+
+async def deliveries(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.execute(
+        select(BroadcastDelivery, Broadcast.text)
+        .join(Broadcast, Broadcast.id == BroadcastDelivery.broadcast_id)
+        .where(BroadcastDelivery.member_id == x.member.id)
+        .order_by(BroadcastDelivery.id)
+    )
+    return [
+        {_("announcement"): text[:80], _("status"): d.status.value,
+         _("time"): x.time(d.sent_at)}
+        for d, text in rows.all()
+    ]  # fmt: skip
+
+
+async def waiting(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(ScheduledTask).where(
+            ScheduledTask.member_id == x.member.id, ScheduledTask.status == "pending"
+        )
+    )
+    return [{_("kind"): t.kind, _("due"): x.time(t.due_at)} for t in rows]
+
+
+async def audit(x: Exporter) -> list[dict[str, Any]]:
+    _, member = x.translate, x.member
+    rows = await x.session.scalars(
+        select(AuditEntry).where(
+            or_(
+                AuditEntry.detail["member"].as_integer() == member.id,
+                AuditEntry.detail["target"].as_integer() == member.telegram_id,
+                AuditEntry.actor_telegram_id == member.telegram_id,
+            )
+        )
+    )
+    return [{_("action"): e.action, _("time"): x.time(e.created_at)} for e in rows]
+
+
+async def events(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(select(Event).where(Event.created_by == x.member.telegram_id))
+    return [{_("event"): e.title, _("starts"): x.time(e.starts_at)} for e in rows]
+
+
+async def broadcasts(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(Broadcast).where(Broadcast.author_telegram_id == x.member.telegram_id)
+    )
+    return [{_("text"): b.text[:80], _("time"): x.time(b.send_at)} for b in rows]

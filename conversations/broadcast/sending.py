@@ -1,0 +1,82 @@
+"""/broadcast, last step: send now or at a chosen time. The service checks the organiser's
+scope again when it stores the broadcast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.domain.audience import Audience
+from bot.domain.buttons import (
+    AudienceAction,
+)
+from bot.domain.when import parse_when
+from bot.services.broadcasts import Draft
+from conversations.broadcast.audience import show_audience
+from conversations.broadcast.draft import DRAFT, WHEN, cancel, outside_scope
+from conversations.common import (
+    pressed,
+    say,
+    scratch,
+)
+from conversations.context import HuihuiContext
+
+
+async def confirm_button(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    query = update.callback_query
+    await query.answer()
+    action = pressed(update, AudienceAction).step
+    if action == "now":
+        return await _create(update, context, None)
+    if action == "later":
+        await say(update, context, _(
+            "When should it be sent? Type a date and time such as 2026-12-01 09:30 "
+            "(Beijing time)."))  # fmt: skip
+        return WHEN
+    if action == "back":
+        return await show_audience(update, context)
+    return await cancel(update, context)
+
+
+async def when_typed(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    services = context.services
+    now = services.clock.now()
+    moment = parse_when(update.effective_message.text, now, services.settings.tz)
+    if moment is None or moment <= now:
+        example = "2026-12-01 09:30"
+        await say(
+            update,
+            context,
+            _("Please type a future date and time such as {example}, or /cancel.", example=example),
+        )
+        return WHEN
+    return await _create(update, context, moment)
+
+
+async def _create(update: Update, context: HuihuiContext, send_at: Any) -> str | int:
+    _ = context.gettext
+    draft = scratch(context).pop(DRAFT, None)
+    if not draft or "text" not in draft:
+        await say(update, context, _("That broadcast is no longer open. Send /broadcast."))
+        return ConversationHandler.END
+    broadcast_id = await context.services.broadcasts.create(
+        update.effective_user.id,
+        Draft(draft["text"], tuple(draft["entities"]), draft.get("photo")),
+        Audience.from_json(draft["audience"]),
+        send_at,
+    )
+    if broadcast_id is None:
+        await outside_scope(update, context)
+    elif send_at is None:
+        await say(update, context, _("Broadcast #{id} is starting; progress follows here.",
+                                     id=broadcast_id))  # fmt: skip
+    else:
+        local = send_at.astimezone(context.services.settings.tz)
+        await say(update, context, _(
+            "Broadcast #{id} is scheduled for {time}. /broadcasts lists it, with a button "
+            "to cancel it.", id=broadcast_id, time=f"{local:%Y-%m-%d %H:%M}"))  # fmt: skip
+    return ConversationHandler.END

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from telegram import (
@@ -22,6 +23,7 @@ from telegram.warnings import PTBUserWarning
 from bot.domain.buttons import Button, parse
 from bot.domain.free_text import utf16_length
 from bot.domain.questions import Question
+from bot.domain.when import EXAMPLES, parse_when
 from conversations.context import HuihuiContext
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -30,6 +32,29 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 async def say(update: Update, context: HuihuiContext, text: str, markup: Markup = None) -> None:
     """Send a new message to the member, whether they typed or pressed a button."""
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+async def future_moment(update: Update, context: HuihuiContext, text: str) -> datetime | None:
+    """The future date and time an organiser typed, or None after saying what is wrong with
+    it: not understood (with examples that work), or already past."""
+    _ = context.gettext
+    services = context.services
+    now = services.clock.now()
+    moment = parse_when(text, now, services.settings.tz)
+    if moment is None:
+        await say(update, context, _(
+            "I could not read that as a date and time. You can write it like {examples}.",
+            examples=EXAMPLES,
+        ))  # fmt: skip
+        return None
+    if moment <= now:
+        local = moment.astimezone(services.settings.tz)
+        await say(update, context, _(
+            "{time} has already passed. Please give a time in the future.",
+            time=f"{local:%Y-%m-%d %H:%M}",
+        ))  # fmt: skip
+        return None
+    return moment
 
 
 async def rewrite(update: Update, context: HuihuiContext, text: str, markup: Markup = None) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import VerificationAttempt
+from storage.models import RosterEntry, VerificationAttempt
 
 PENDING = "pending"
 
@@ -39,3 +39,14 @@ async def latest(session: AsyncSession, member_id: int) -> VerificationAttempt |
         .order_by(VerificationAttempt.id.desc())
         .limit(1)
     )
+
+
+async def real_names(session: AsyncSession, member_id: int) -> set[str]:
+    """The real names the member is known by: their roster entry's and what they entered."""
+    bound = await session.scalars(
+        select(RosterEntry.real_name).where(RosterEntry.member_id == member_id)
+    )
+    entered = await session.scalars(
+        select(VerificationAttempt.real_name).where(VerificationAttempt.member_id == member_id)
+    )
+    return {*bound.all(), *entered.all()}

@@ -98,8 +98,8 @@ async def test_without_usernames_contacts_are_shared_through_the_bot(sandbox: Sa
     await xiaoyu.send("/match")
     await xiaoyu.press("❤️")
     assert any("没有设置 Telegram 用户名" in t for t in xiaoyu.texts())
-    assert "分享我的联系方式" in "".join(ming.buttons())
-    await ming.press("分享我的联系方式")
+    assert "发送我的手机号" in "".join(ming.buttons())
+    await ming.press("发送我的手机号")
     shared = [e.text for e in xiaoyu.bot_messages() if e.kind == "contact"]
     assert shared == ["阿明 13800000002"]
     assert xiaoyu.last_text() == "阿明 把联系方式分享给了你。"

@@ -114,7 +114,7 @@ async def compose(
         )
     elif payload.get("ask_contact"):
         markup = ReplyKeyboardMarkup(
-            [[KeyboardButton(_(N_("📱 Share my contact")), request_contact=True)]],
+            [[KeyboardButton(_(N_("📱 Send my phone number")), request_contact=True)]],
             resize_keyboard=True,
             one_time_keyboard=True,
         )

@@ -7,9 +7,10 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from bot.domain.numbers import parse_range
+
 AGE_LIMITS = (18, 80)
 _SEPARATORS = re.compile(r"[,，、;；/\s]+")
-_RANGE = re.compile(r"^\s*(\d{2})\s*[-–—~～至到]\s*(\d{2})\s*(岁)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,11 @@ class Audience:
 
 
 def parse_age_range(text: str) -> tuple[int, int] | None:
-    """ "25-35", "25～35岁", "25 到 35" → (25, 35); None if it is not a sensible range."""
-    found = _RANGE.match(text)
-    if found is None:
+    """ "25-35", "25～35岁", "二十五到三十五" → (25, 35); None if it is not a sensible range."""
+    found = parse_range(text)
+    if found is None or found[0] < AGE_LIMITS[0] or found[1] > AGE_LIMITS[1]:
         return None
-    low, high = sorted((int(found.group(1)), int(found.group(2))))
-    if low < AGE_LIMITS[0] or high > AGE_LIMITS[1]:
-        return None
-    return low, high
+    return found
 
 
 def pick_named(text: str, names: dict[str, set[str]]) -> tuple[tuple[str, ...], list[str]]:

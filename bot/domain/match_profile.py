@@ -24,7 +24,13 @@ VALUES = (
     "pets",
     "smoking",
 )
-_TIMELINE = {"within_1y": 1.0, "in_1_2y": 0.5, "in_3y_plus": -0.5, "no_plan": 0.0}
+_TIMELINE = {
+    "within_1y": 1.0,
+    "in_1_2y": 0.5,
+    "in_2_3y": 0.0,
+    "in_3y_plus": -0.5,
+    "no_plan": 0.0,
+}
 _WEEKENDS = {"friends": 1.0, "outdoors": 0.5, "learning": 0.0, "home": -0.5}
 
 

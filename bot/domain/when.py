@@ -1,31 +1,103 @@
-"""Dates and times as organisers type them, in the deployment's time zone."""
+"""Dates and times as organisers type them, in the deployment's time zone.
+
+Understood: a date ("2026-12-01", "12-01", "12月1日", "12月1号", "今天", "明天", "后天", "周六",
+"下周六", "星期天") or none (the next such time), then a time ("9:30", "九点", "9点半", "两点一刻",
+"14点30分"), optionally after "上午/下午/晚上/中午/凌晨" — "明天下午两点", "下周六 14:00",
+"12-01 9:30". Chinese numerals and full-width digits are read as digits. Without 上午/下午, one
+to six o'clock said in words is in the afternoon ("两点" for an event is 14:00); "02:00" and
+"凌晨两点" are the small hours.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-_PATTERN = re.compile(
-    r"^\s*(?:(?P<year>\d{4})[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?"
-    r"(?:\s+|\s*[T日]\s*)(?P<hour>\d{1,2})[:：点](?P<minute>\d{2})?\s*分?\s*$"
+from bot.domain.numbers import arabic
+
+# What to show someone whose time was not understood.
+EXAMPLES = "12月1日 9:30、明天下午两点、下周六 14:00"
+
+_DATE = (
+    r"(?:(?P<year>\d{4})[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})[日号]?"
+    r"|(?P<relative>今天|今日|明天|明日|后天|大后天)"
+    r"|(?P<which>下下个|下下|下个|下|本|这个|这)?(?:周|星期|礼拜)(?P<weekday>[1-7]|日|天)"
 )
+_PERIOD = r"(?P<period>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|晚)"
+_TIME = (
+    r"(?P<hour>\d{1,2})(?:[:：](?P<minute>\d{2})"
+    r"|[点时](?:(?P<half>半)|(?P<quarter>一刻|1刻|三刻|3刻)|(?P<minutes>\d{1,2})分?)?)"
+)
+_PATTERN = re.compile(rf"^(?:{_DATE})?\s*[,，]?\s*{_PERIOD}?\s*{_TIME}\s*$")
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_WEEKS_AHEAD = {"下下个": 2, "下下": 2, "下个": 1, "下": 1, "本": 0, "这个": 0, "这": 0}
+_AFTERNOON = ("下午", "傍晚", "晚上", "夜里", "晚")
 
 
 def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """ "2026-12-01 09:30", "12-01 9:30", "12月1日 9点30" → an aware datetime in ``tz``.
-    Without a year, the next such date from ``now``. None if it is not a valid date and time."""
-    found = _PATTERN.match(text)
+    """The moment the text names, aware in ``tz``; None if it does not name one. A date without
+    a year is the next such date; a time without a date is its next occurrence. The moment may
+    lie in the past ("今天上午九点" at noon): callers say so rather than "not understood"."""
+    found = _PATTERN.match(arabic(text))
     if found is None:
         return None
-    local_now = now.astimezone(tz)
-    parts = {k: int(v) for k, v in found.groupdict().items() if v is not None}
-    year = parts.get("year", local_now.year)
-    try:
-        moment = datetime(year, parts["month"], parts["day"], parts["hour"],
-                          parts.get("minute", 0), tzinfo=tz)  # fmt: skip
-        if "year" not in parts and moment < local_now:
-            moment = moment.replace(year=year + 1)
-    except ValueError:
+    parts = found.groupdict()
+    clock = _time_of(parts)
+    if clock is None:
         return None
+    local_now = now.astimezone(tz)
+    day = _day_of(parts, local_now.date())
+    if day is None:
+        return None
+    moment = datetime.combine(day, clock, tzinfo=tz)
+    has_date = any(parts[key] for key in ("month", "relative", "weekday"))
+    if not has_date and moment <= local_now:
+        moment += timedelta(days=1)
     return moment
+
+
+def _time_of(parts: dict[str, str | None]) -> time | None:
+    hour = int(parts["hour"] or 0)
+    if parts["minute"] is not None:
+        minute = int(parts["minute"])
+    elif parts["half"]:
+        minute = 30
+    elif parts["quarter"]:
+        minute = 45 if parts["quarter"] in ("三刻", "3刻") else 15
+    else:
+        minute = int(parts["minutes"] or 0)
+    period = parts["period"]
+    if period in _AFTERNOON and hour < 12:
+        hour += 12
+    elif period == "中午" and hour < 6:
+        hour += 12  # 中午一点 is 13:00
+    elif period == "凌晨" and hour == 12:
+        hour = 0
+    elif period is None and parts["minute"] is None and 1 <= hour <= 6:
+        hour += 12  # "两点" for an event is 14:00; "02:00" and "凌晨两点" are the small hours
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return time(hour, minute)
+
+
+def _day_of(parts: dict[str, str | None], today: date) -> date | None:
+    if parts["month"] is not None:
+        year = int(parts["year"]) if parts["year"] else today.year
+        try:
+            day = date(year, int(parts["month"]), int(parts["day"] or 0))
+        except ValueError:
+            return None
+        if parts["year"] is None and day < today:
+            day = day.replace(year=year + 1)
+        return day
+    if parts["relative"] is not None:
+        return today + timedelta(days=_RELATIVE_DAYS[parts["relative"]])
+    if parts["weekday"] is not None:
+        weekday = 7 if parts["weekday"] in ("日", "天") else int(parts["weekday"])
+        which = parts["which"]
+        if which is None:  # "周六": the coming one, today included
+            return today + timedelta(days=(weekday - today.isoweekday()) % 7)
+        monday = today - timedelta(days=today.isoweekday() - 1)
+        return monday + timedelta(weeks=_WEEKS_AHEAD[which], days=weekday - 1)
+    return today

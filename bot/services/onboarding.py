@@ -19,8 +19,10 @@ from bot.domain.buttons import (
     RetryVerification,
 )
 from bot.domain.clock import Clock
+from bot.domain.free_text import Invalid
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Progress
 from bot.domain.questions import Question
+from bot.domain.screening import CONTACT_DETAILS, REAL_NAME, contact_details, shows_real_name
 from bot.domain.verification import (
     REJECTION_REASONS,
     Claim,
@@ -255,12 +257,22 @@ class Onboarding:
 
     async def answer(
         self, member_id: int, question: str, value: Any, must_have: bool | None = None
-    ) -> None:
+    ) -> Invalid | None:
+        """Store an answer, unless it would show others what the card must not: contact
+        details anywhere, the member's real name in the nickname. Returns why it was refused."""
         async with self._db.begin() as session:
+            shown = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            if any(isinstance(v, str) and contact_details(v) for v in shown):
+                return CONTACT_DETAILS
+            if question == "nickname" and isinstance(value, str):
+                for real_name in await verification.real_names(session, member_id):
+                    if shows_real_name(value, real_name):
+                        return REAL_NAME
             await profiles.save(session, member_id, question, value, must_have, self._clock.now())
             member = await session.get(Member, member_id)
             if member is not None and member.profile_completed_at is not None:
                 await matching.refresh_profile(session, member_id, self._clock.now())
+        return None
 
     async def complete(self, member_id: int) -> bool:
         """Mark the profile complete; True the first time."""

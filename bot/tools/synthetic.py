@@ -97,7 +97,13 @@ _HOBBY_POPULARITY = {
     "calligraphy": 2,
 }
 _VALUES = {
-    "marriage_timeline": (("within_1y", 20), ("in_1_2y", 40), ("in_3y_plus", 15), ("no_plan", 25)),
+    "marriage_timeline": (
+        ("within_1y", 20),
+        ("in_1_2y", 30),
+        ("in_2_3y", 15),
+        ("in_3y_plus", 10),
+        ("no_plan", 25),
+    ),
     "children": (("want", 65), ("dont_want", 10), ("open", 25)),
     "live_with_parents": (("yes", 20), ("no", 35), ("flexible", 45)),
     "spending": (("saver", 35), ("balanced", 55), ("enjoyer", 10)),

@@ -12,11 +12,11 @@ from bot.domain.audience import Audience
 from bot.domain.buttons import (
     AudienceAction,
 )
-from bot.domain.when import parse_when
 from bot.services.broadcasts import Draft
 from conversations.broadcast.audience import show_audience
 from conversations.broadcast.draft import DRAFT, WHEN, cancel, outside_scope
 from conversations.common import (
+    future_moment,
     pressed,
     say,
     scratch,
@@ -42,17 +42,8 @@ async def confirm_button(update: Update, context: HuihuiContext) -> str | int:
 
 
 async def when_typed(update: Update, context: HuihuiContext) -> str | int:
-    _ = context.gettext
-    services = context.services
-    now = services.clock.now()
-    moment = parse_when(update.effective_message.text, now, services.settings.tz)
-    if moment is None or moment <= now:
-        example = "2026-12-01 09:30"
-        await say(
-            update,
-            context,
-            _("Please type a future date and time such as {example}, or /cancel.", example=example),
-        )
+    moment = await future_moment(update, context, update.effective_message.text or "")
+    if moment is None:
         return WHEN
     return await _create(update, context, moment)
 

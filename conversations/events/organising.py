@@ -24,10 +24,9 @@ from bot.domain.buttons import (
 )
 from bot.domain.events import EventStatus, RegistrationStatus, parse_capacity
 from bot.domain.free_text import Invalid, parse_id
-from bot.domain.when import parse_when
 from bot.services.events.results import Change
 from conversations.admin import refuse
-from conversations.common import buttons, on_press, pressed, say
+from conversations.common import buttons, future_moment, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 
 ORGANISER_COMMANDS = [
@@ -233,11 +232,10 @@ async def edit(update: Update, context: HuihuiContext) -> None:
         await say(update, context, usage)
         return
     services, actor = context.services, update.effective_user.id
-    past = _("Please type a future date and time such as {example}.", example="2026-12-05 14:00")
+    past = _("{time} has already passed. Please give a time in the future.", time=parts[2])
     if parts[1] == "start":
-        moment = parse_when(parts[2], services.clock.now(), services.settings.tz)
+        moment = await future_moment(update, context, parts[2])
         if moment is None:
-            await say(update, context, past)
             return
         result = await services.events.organising.reschedule(actor, event_id, moment)
     elif parts[1] == "places":

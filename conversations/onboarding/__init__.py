@@ -310,7 +310,11 @@ async def _store(
     must_have: bool | None,
 ) -> Any:
     _ = context.gettext
-    await context.services.onboarding.answer(member.id, question.key, value, must_have)
+    refused = await context.services.onboarding.answer(member.id, question.key, value, must_have)
+    if refused is not None:
+        questions.clear(context)
+        await questions.invalid(update, context, question, refused)
+        return ACTIVE
     questions.clear(context)
     if scratch(context).pop("editing", None) == question.key:
         await say(update, context, _("Saved. Your card now reads:"))

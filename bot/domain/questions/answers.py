@@ -15,14 +15,11 @@ from typing import Any
 from bot.domain import N_, free_text
 from bot.domain.free_text import Invalid
 from bot.domain.interests import map_interests
+from bot.domain.numbers import parse_height_cm, parse_range, parse_whole, parse_year
 from bot.domain.questions.model import Kind, Option, Question
 from bot.domain.questions.questionnaire import ADULT_AGE, ANY, OLDEST_AGE
+from bot.domain.screening import CONTACT_DETAILS, contact_details
 from bot.domain.text import normalise
-
-_RANGE = re.compile(
-    r"^\s*(\d{1,3})\s*(?:-|~|到|至|—|–|to)\s*(\d{1,3})\s*(?:岁)?\s*$", re.IGNORECASE
-)
-_INTEGER = re.compile(r"^\s*(\d{1,4})(?:\s*(?:cm|厘米|公分|年))?\s*$", re.IGNORECASE)
 
 
 def parse_text(
@@ -43,6 +40,8 @@ def parse_text(
         return Invalid(N_("Please write an answer."))
     match question.kind:
         case Kind.TEXT | Kind.LONG_TEXT:
+            if contact_details(text) is not None:
+                return CONTACT_DETAILS
             return free_text.check(text, free_text.Field(question.maximum or 0, single_line))
         case Kind.NUMBER:
             return _number(question, text)
@@ -72,15 +71,13 @@ def check_choice(question: Question, keys: Sequence[str]) -> list[str] | Invalid
 
 
 def _number(question: Question, text: str) -> int | Invalid:
-    match = _INTEGER.match(text)
     low, high = question.minimum, question.maximum
-    if not match:
-        return Invalid(
-            N_("Please write a whole number between {minimum} and {maximum}."),
-            {"minimum": low, "maximum": high},
-        )
-    value = int(match.group(1))
-    if low is not None and high is not None and not low <= value <= high:
+    value = parse_height_cm(text) if question.unit == "cm" else parse_whole(text)
+    if value is None or (low is not None and high is not None and not low <= value <= high):
+        if question.unit == "cm":
+            return Invalid(
+                N_("Please write your height in centimetres, for example 165 (or 1.65米)."),
+            )
         return Invalid(
             N_("Please write a whole number between {minimum} and {maximum}."),
             {"minimum": low, "maximum": high},
@@ -89,10 +86,9 @@ def _number(question: Question, text: str) -> int | Invalid:
 
 
 def _birth_year(text: str, current_year: int) -> int | Invalid:
-    match = _INTEGER.match(text)
-    if not match or len(match.group(1)) != 4:
-        return Invalid(N_("Please write the year with four digits, for example 1995."))
-    year = int(match.group(1))
+    year = parse_year(text, current_year)
+    if year is None:
+        return Invalid(N_("Please write the year you were born, for example 1995."))
     if current_year - year < ADULT_AGE:
         return Invalid(N_("会会 is for adults: you need to be at least {age}."), {"age": ADULT_AGE})
     if current_year - year > OLDEST_AGE or year > current_year:
@@ -101,34 +97,41 @@ def _birth_year(text: str, current_year: int) -> int | Invalid:
 
 
 def _age_range(question: Question, text: str) -> list[int] | Invalid:
-    match = _RANGE.match(text)
     low_limit, high_limit = question.minimum or ADULT_AGE, question.maximum or OLDEST_AGE
-    problem = Invalid(
-        N_("Please write two ages between {minimum} and {maximum}, for example 25-35."),
-        {"minimum": low_limit, "maximum": high_limit},
-    )
-    if not match:
-        return problem
-    low, high = sorted((int(match.group(1)), int(match.group(2))))
-    if low < low_limit or high > high_limit:
-        return problem
-    return [low, high]
+    found = parse_range(text)
+    if found is None or found[0] < low_limit or found[1] > high_limit:
+        return Invalid(
+            N_("Please write two ages between {minimum} and {maximum}, for example 25-35."),
+            {"minimum": low_limit, "maximum": high_limit},
+        )
+    return list(found)
 
 
 def _option_for(
     question: Question, text: str, option_texts: Callable[[Option], Sequence[str]]
 ) -> str | None:
+    """The option the text names: by its key, a label in any language or a word people use
+    for it; failing that, the one option whose name the text contains ("我是本科" → 本科)."""
     wanted = normalise(text)
-    for option in question.options:
-        if wanted in {normalise(label) for label in (option.key, *option_texts(option))}:
-            return option.key
-    return None
+    names = {
+        option.key: {normalise(n) for n in (option.key, *option_texts(option), *option.aliases)}
+        for option in question.options
+    }
+    for key, known in names.items():
+        if wanted in known:
+            return key
+    inside = [
+        key for key, known in names.items() if any(len(n) >= 2 and n in wanted for n in known)
+    ]
+    return inside[0] if len(inside) == 1 else None
 
 
 def _multi(
     question: Question, text: str, option_texts: Callable[[Option], Sequence[str]]
 ) -> list[str] | Invalid:
     if question.free_text:
+        if contact_details(text) is not None:
+            return CONTACT_DETAILS
         keys = map_interests(text)
         too_long = [key for key in keys if len(key) > free_text.OWN_HOBBY.maximum]
         if too_long:

@@ -31,6 +31,8 @@ class Option:
     # A msgid, translated when shown; or, for options from configuration, the label per language.
     label: str
     labels: dict[str, str] | None = None
+    # Other words people type for it ("离婚" for 离异, "银行" for 金融).
+    aliases: tuple[str, ...] = ()
 
     def text(self, translate: Callable[[str], str], language: str) -> str:
         if self.labels:

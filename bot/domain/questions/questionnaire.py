@@ -17,28 +17,69 @@ OLDEST_AGE = 70
 
 ANY = "any"
 EDUCATION = (
-    Option("high_school", N_("High school or below")),
-    Option("college", N_("Junior college")),
-    Option("bachelor", N_("Bachelor's degree")),
-    Option("master", N_("Master's degree")),
-    Option("doctorate", N_("Doctorate")),
+    Option(
+        "high_school",
+        N_("High school or below"),
+        aliases=("高中", "中专", "职高", "技校", "初中", "中学"),
+    ),
+    Option("college", N_("Junior college"), aliases=("大专", "专科", "高职", "大学专科")),
+    Option(
+        "bachelor", N_("Bachelor's degree"), aliases=("本科", "大学", "大学本科", "学士", "大本")
+    ),
+    Option("master", N_("Master's degree"), aliases=("硕士", "研究生", "硕士研究生", "mba")),
+    Option("doctorate", N_("Doctorate"), aliases=("博士", "博士研究生", "博士后", "phd")),
 )
 EDUCATION_RANK = {option.key: rank for rank, option in enumerate(EDUCATION)}
-GENDERS = (Option("male", N_("Man")), Option("female", N_("Woman")))
+GENDERS = (
+    Option("male", N_("Man"), aliases=("男", "男性", "男生", "先生")),
+    Option("female", N_("Woman"), aliases=("女", "女性", "女生", "女士")),
+)
 INDUSTRIES = (
-    Option("manufacturing", N_("Manufacturing")),
-    Option("it", N_("IT and internet")),
-    Option("finance", N_("Finance")),
-    Option("education", N_("Education")),
-    Option("healthcare", N_("Healthcare")),
-    Option("public_sector", N_("Government and public institutions")),
-    Option("transport", N_("Transport and logistics")),
-    Option("construction", N_("Construction and real estate")),
-    Option("retail", N_("Trade and retail")),
-    Option("energy", N_("Energy and utilities")),
-    Option("culture", N_("Culture and media")),
-    Option("services", N_("Services")),
-    Option("other", N_("Other")),
+    Option(
+        "manufacturing",
+        N_("Manufacturing"),
+        aliases=("制造", "制造业", "工厂", "汽车", "机械", "电子", "化工", "车间"),
+    ),
+    Option(
+        "it",
+        N_("IT and internet"),
+        aliases=("互联网", "it", "软件", "程序员", "计算机", "科技", "通信"),
+    ),
+    Option(
+        "finance", N_("Finance"), aliases=("金融", "银行", "证券", "保险", "基金", "财务", "会计")
+    ),
+    Option("education", N_("Education"), aliases=("教育", "学校", "老师", "教师", "培训", "高校")),
+    Option(
+        "healthcare", N_("Healthcare"), aliases=("医疗", "医院", "医生", "护士", "卫生", "医药")
+    ),
+    Option(
+        "public_sector",
+        N_("Government and public institutions"),
+        aliases=("公务员", "事业单位", "政府", "机关", "体制内"),
+    ),
+    Option(
+        "transport",
+        N_("Transport and logistics"),
+        aliases=("物流", "快递", "运输", "交通", "航空", "铁路", "地铁", "港口"),
+    ),
+    Option(
+        "construction",
+        N_("Construction and real estate"),
+        aliases=("建筑", "房地产", "地产", "装修", "建设"),
+    ),
+    Option(
+        "retail", N_("Trade and retail"), aliases=("零售", "贸易", "销售", "商场", "电商", "外贸")
+    ),
+    Option(
+        "energy",
+        N_("Energy and utilities"),
+        aliases=("能源", "电力", "水务", "燃气", "石油", "电网"),
+    ),
+    Option(
+        "culture", N_("Culture and media"), aliases=("文化", "媒体", "传媒", "出版", "广告", "新闻")
+    ),
+    Option("services", N_("Services"), aliases=("服务", "服务业", "餐饮", "酒店", "物业", "旅游")),
+    Option("other", N_("Other"), aliases=("其他", "其它")),
 )
 
 SHANGHAI_DISTRICTS: tuple[tuple[str, str], ...] = (
@@ -63,7 +104,15 @@ SHANGHAI_DISTRICTS: tuple[tuple[str, str], ...] = (
 
 def district_options(districts: Sequence[tuple[str, str]]) -> tuple[Option, ...]:
     """Districts come from the deployment's configuration: (Chinese name, English name)."""
-    return tuple(Option(zh, zh, {"zh": zh, "en": en}) for zh, en in districts)
+    return tuple(Option(zh, zh, {"zh": zh, "en": en}, _short_names(zh)) for zh, en in districts)
+
+
+def _short_names(name: str) -> tuple[str, ...]:
+    """What people call a district without its suffix: 浦东 for 浦东新区, 徐汇 for 徐汇区."""
+    for suffix in ("新区", "区", "县", "市"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return (name.removesuffix(suffix),)
+    return ()
 
 
 def build_questionnaire(
@@ -147,9 +196,13 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.ABOUT,
             (
-                Option("never_married", N_("Never married")),
-                Option("divorced", N_("Divorced")),
-                Option("widowed", N_("Widowed")),
+                Option(
+                    "never_married",
+                    N_("Never married"),
+                    aliases=("未婚", "没结过婚", "单身", "从未结婚", "未婚单身"),
+                ),
+                Option("divorced", N_("Divorced"), aliases=("离异", "离婚", "离过婚", "离异单身")),
+                Option("widowed", N_("Widowed"), aliases=("丧偶",)),
             ),
         ),
         Question(
@@ -173,10 +226,11 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("within_1y", N_("Within a year")),
-                Option("in_1_2y", N_("In one or two years")),
-                Option("in_3y_plus", N_("In three years or more")),
-                Option("no_plan", N_("When the time is right")),
+                Option("within_1y", N_("Within a year"), aliases=("一年内", "今年", "越快越好")),
+                Option("in_1_2y", N_("In one or two years"), aliases=("一两年", "1-2年")),
+                Option("in_2_3y", N_("In two or three years"), aliases=("两三年", "2-3年")),
+                Option("in_3y_plus", N_("In three years or more"), aliases=("三年以上", "不着急")),
+                Option("no_plan", N_("When the time is right"), aliases=("随缘", "看缘分")),
             ),
         ),
         Question(
@@ -280,9 +334,9 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.LOOKING_FOR,
             (
-                Option("female", N_("Women")),
-                Option("male", N_("Men")),
-                Option(ANY, N_("Either")),
+                Option("female", N_("Women"), aliases=("女", "女生", "女性")),
+                Option("male", N_("Men"), aliases=("男", "男生", "男性")),
+                Option(ANY, N_("Either"), aliases=("都可以", "不限", "都行")),
             ),
             importance=True,
         ),

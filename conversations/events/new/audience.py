@@ -42,7 +42,7 @@ async def got_ages(update: Update, context: HuihuiContext) -> str:
 
 def _names(context: HuihuiContext, question_key: str) -> dict[str, set[str]]:
     return {
-        o.key: {o.key, o.text(translator("zh"), "zh"), o.text(translator("en"), "en")}
+        o.key: {o.key, o.text(translator("zh"), "zh"), o.text(translator("en"), "en"), *o.aliases}
         for o in question(context, question_key).options
     }
 
@@ -60,8 +60,11 @@ async def _typed_options(
             update,
             context,
             _(
-                'I do not know {words}. Please type the names again, or "any".',
+                'I do not know {words}. Please type names from this list, or "any":\n{choices}',
                 words="、".join(unknown),
+                choices="、".join(
+                    o.text(_, _.language) for o in question(context, question_key).options
+                ),
             ),
         )
         return None

@@ -10,11 +10,10 @@ from telegram import Update
 
 from bot.common.wording.events import local_time
 from bot.domain.events import Capacity, Conditions
-from bot.domain.when import parse_when
 from bot.services.events.results import EventSpec
 from conversations.common import (
     chosen_options,
-    say,
+    future_moment,
     scratch,
 )
 from conversations.context import HuihuiContext
@@ -55,17 +54,7 @@ def local(moment: datetime, context: HuihuiContext) -> str:
 
 
 async def typed_time(update: Update, context: HuihuiContext) -> datetime | None:
-    _ = context.gettext
-    now = context.services.clock.now()
-    moment = parse_when(update.effective_message.text, now, context.services.settings.tz)
-    if moment is None or moment <= now:
-        await say(
-            update,
-            context,
-            _("Please type a future date and time such as {example}.", example="2026-12-05 14:00"),
-        )
-        return None
-    return moment
+    return await future_moment(update, context, update.effective_message.text or "")
 
 
 def spec_of(draft: dict[str, Any]) -> EventSpec:

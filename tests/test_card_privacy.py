@@ -1,0 +1,102 @@
+"""Cards carry no contact details and no real names: contact details are exchanged only after
+both members like each other (issue 13, trust)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.domain.screening import Contact, contact_details, shows_real_name
+from bot.tools.sandbox import Sandbox
+from tests.helpers import ZH_ANSWERS, answer, seed_union, verify
+
+CORPUS = Path(__file__).parent / "corpus"
+WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
+REFUSED = "联系方式会在双方都喜欢后再交换"
+
+
+def lines(name: str) -> list[str]:
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+EVASIONS = lines("contact_evasions.txt")
+HARMLESS = lines("contact_harmless.txt")
+
+
+def test_the_corpora_are_large_enough_to_mean_something() -> None:
+    assert len(EVASIONS) >= 100 and len(HARMLESS) >= 100
+
+
+@pytest.mark.parametrize("text", EVASIONS)
+def test_every_evasion_in_the_corpus_is_caught(text: str) -> None:
+    assert contact_details(text) is not None
+
+
+@pytest.mark.parametrize("text", HARMLESS)
+def test_harmless_text_passes(text: str) -> None:
+    assert contact_details(text) is None
+
+
+def test_what_kind_of_detail_was_found() -> None:
+    assert contact_details("一三八零零零零零零零一") == Contact.PHONE
+    assert contact_details("V信 xiaoyu0912") == Contact.MESSENGER
+    assert contact_details("xiaoyu艾特qq点com") == Contact.EMAIL
+    assert contact_details("t.me/xiaoyu_sh") == Contact.LINK
+
+
+def test_a_nickname_with_the_real_name_is_recognised_however_it_is_spaced() -> None:
+    for nickname in ("王小雨", "王 小雨", "王·小雨", "我是王小雨呀", "王小雨2"):
+        assert shows_real_name(nickname, "王小雨")
+    for nickname in ("小雨", "雨天", "王", "阿雨"):
+        assert not shows_real_name(nickname, "王小雨")
+
+
+async def pledged(sandbox: Sandbox):
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, WANG[0], WANG[1], WANG[2])
+    await wang.press("我承诺")
+    return wang
+
+
+async def test_an_introduction_with_a_phone_number_is_refused_kindly(sandbox: Sandbox) -> None:
+    wang = await pledged(sandbox)
+    await wang.send("王小雨")  # the nickname: the member's real name
+    assert "不要用真实姓名" in wang.last_text()
+    await answer(wang, ZH_ANSWERS["nickname"])
+    for key in list(ZH_ANSWERS)[1:7]:  # gender … hometown
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("老家南通，微信 wang_xy96")  # the hometown
+    assert REFUSED in wang.last_text()
+    await wang.send("江苏南通")
+    for key in ("marital_status", "hobbies", "marriage_timeline", "children", "live_with_parents",
+                "spending", "weekends", "pets", "smoking"):  # fmt: skip
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("性格开朗，加我微信 wang_xy96 或打 138 0000 0001")
+    assert REFUSED in wang.last_text()
+    await wang.send("性格开朗，喜欢爬山和QQ音乐里的老歌。")
+    assert "照片" in wang.last_text()  # accepted: on to the photos
+    await wang.send("/profile")
+
+
+async def test_edit_cannot_put_contact_details_or_the_real_name_on_the_card(
+    sandbox: Sandbox,
+) -> None:
+    wang = await pledged(sandbox)
+    for steps in ZH_ANSWERS.values():
+        await answer(wang, steps)
+    await wang.send("/edit")
+    await wang.press("昵称")
+    await wang.send("王 小雨")
+    assert "不要用真实姓名" in wang.last_text()
+    await wang.send("小雨同学")
+    assert "已保存" in wang.texts()[-2]
+    await wang.send("/edit")
+    await wang.press("自我介绍")
+    await wang.send("邮箱 xiaoyu@qq.com，欢迎来信")
+    assert REFUSED in wang.last_text()
+    await wang.send("/profile")
+    card = wang.last_text()
+    assert "王小雨" not in card and "qq.com" not in card and "小雨同学" in card

@@ -1,0 +1,118 @@
+"""Answers as people write them: heights in metres or Chinese numerals, districts without 区,
+everyday words for the options, and Chinese dates and times (issue 13)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.common.i18n import translator
+from bot.domain.free_text import Invalid
+from bot.domain.numbers import parse_height_cm, parse_range, parse_year
+from bot.domain.questions import QUESTIONNAIRE, Option, parse_text
+from bot.domain.when import parse_when
+from bot.tools.sandbox import Sandbox
+from tests.helpers import ZH_ANSWERS, answer, seed_union, verify
+
+TZ = ZoneInfo("Asia/Shanghai")
+FRIDAY_10AM = datetime(2026, 11, 27, 10, 0, tzinfo=TZ)
+QUESTIONS = {q.key: q for q in QUESTIONNAIRE}
+
+
+@pytest.mark.parametrize(
+    ("typed", "cm"),
+    [("165", 165), ("１６５", 165), ("165cm", 165), ("165 厘米", 165), ("1.65米", 165),
+     ("1.65m", 165), ("1米65", 165), ("1米7", 170), ("一米六五", 165), ("一米七", 170),
+     ("一百六十五", 165), ("一百六十五公分", 165), ("1.655", None), ("高", None)],
+)  # fmt: skip
+def test_heights(typed: str, cm: int | None) -> None:
+    assert parse_height_cm(typed) == cm
+
+
+def test_years_and_ranges() -> None:
+    assert [parse_year(t, 2026) for t in ("1995", "1995年", "九五年", "95后", "一九九五")] == [
+        1995
+    ] * 5
+    assert parse_range("二十五到三十五岁") == (25, 35)
+    assert parse_range("35～25") == (25, 35)
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "stored"),
+    [("marital_status", "离婚", "divorced"), ("marital_status", "离异", "divorced"),
+     ("marital_status", "没结过婚", "never_married"), ("education", "硕士研究生", "master"),
+     ("education", "大专", "college"), ("education", "我是本科", "bachelor"),
+     ("industry", "银行", "finance"), ("industry", "在医院上班", "healthcare"),
+     ("district", "浦东", "浦东新区"), ("district", "徐汇", "徐汇区"),
+     ("district", "Pudong", "浦东新区"), ("gender", "男生", "male"),
+     ("marriage_timeline", "两到三年内", "in_2_3y")],
+)  # fmt: skip
+def test_everyday_words_pick_the_option(key: str, typed: str, stored: str) -> None:
+    assert parse_text(QUESTIONS[key], typed, current_year=2026, option_texts=labels) == stored
+
+
+def labels(option: Option) -> list[str]:
+    """Every label an option is known by, as the chat offers them."""
+    return [option.text(translator(language), language) for language in ("zh", "en")]
+
+
+def test_a_text_that_names_two_options_picks_neither() -> None:
+    result = parse_text(QUESTIONS["industry"], "银行和医院", current_year=2026, option_texts=labels)
+    assert isinstance(result, Invalid)  # finance or healthcare: the member chooses
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("明天上午九点", datetime(2026, 11, 28, 9, 0)), ("下周六下午两点", datetime(2026, 12, 5, 14)),
+     ("12月1日 9:30", datetime(2026, 12, 1, 9, 30)), ("12-01 9:30", datetime(2026, 12, 1, 9, 30)),
+     ("12月1号上午10点", datetime(2026, 12, 1, 10)), ("周日 10:00", datetime(2026, 11, 29, 10)),
+     ("星期天晚上8点", datetime(2026, 11, 29, 20)), ("后天中午12点", datetime(2026, 11, 29, 12)),
+     ("这周六 晚上七点半", datetime(2026, 11, 28, 19, 30)),
+     ("下周一 9:00", datetime(2026, 11, 30, 9)),
+     ("两点一刻", datetime(2026, 11, 27, 14, 15)), ("凌晨两点", datetime(2026, 11, 28, 2)),
+     ("九点", datetime(2026, 11, 28, 9)), ("2026-12-05 14:00", datetime(2026, 12, 5, 14)),
+     ("１２月１日　９：３０", datetime(2026, 12, 1, 9, 30)),
+     ("1月3日 9:00", datetime(2027, 1, 3, 9)),
+     ("今天上午九点", datetime(2026, 11, 27, 9))],
+)  # fmt: skip
+def test_chinese_dates_and_times(typed: str, expected: datetime) -> None:
+    assert parse_when(typed, FRIDAY_10AM, TZ) == expected.replace(tzinfo=TZ)
+
+
+@pytest.mark.parametrize("typed", ["明天", "昨天下午", "13月1日 9:00", "25:00", "abc", ""])
+def test_what_is_not_a_date_and_time(typed: str) -> None:
+    assert parse_when(typed, FRIDAY_10AM, TZ) is None
+
+
+async def test_a_member_answers_in_their_own_words(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
+    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
+    await wang.press("我承诺")
+    await answer(wang, ZH_ANSWERS["nickname"])
+    await answer(wang, ZH_ANSWERS["gender"])
+    await wang.send("九六年")
+    await wang.send("一米六五")
+    await wang.send("硕士研究生")
+    await wang.send("银行")
+    await wang.send("浦东")
+    await answer(wang, ZH_ANSWERS["hometown"])
+    await wang.send("离婚")
+    for key in ("hobbies", "marriage_timeline", "children", "live_with_parents", "spending",
+                "weekends", "pets", "smoking", "introduction", "photos",
+                "seek_gender"):  # fmt: skip
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("二十七到三十五")
+    await wang.press("必须满足")
+    await answer(wang, ZH_ANSWERS["seek_districts"])
+    await answer(wang, ZH_ANSWERS["seek_education"])
+    await wang.send("/profile")
+    card = wang.last_text()
+    assert "30岁 · 165 cm" in card
+    assert "📍 浦东新区 · 🎓 硕士 · 💼 金融" in card
+    member = await sandbox.app.services.onboarding.member(wang.id)
+    answers = await sandbox.app.services.onboarding.answers(member.id)
+    assert answers["marital_status"] == "divorced" and answers["birth_year"] == 1996
+    assert answers["seek_age"] == [27, 35]

@@ -39,9 +39,24 @@ DEFAULT_DATA = (
 FOLDS = 5
 SEED = 2026
 INTERESTS = (
-    "sports", "tvsports", "exercise", "dining", "museums", "art", "hiking", "gaming", "clubbing",
-    "reading", "tv", "theater", "movies", "concerts", "music", "shopping", "yoga",
-)  # fmt: skip
+    "sports",
+    "tvsports",
+    "exercise",
+    "dining",
+    "museums",
+    "art",
+    "hiking",
+    "gaming",
+    "clubbing",
+    "reading",
+    "tv",
+    "theater",
+    "movies",
+    "concerts",
+    "music",
+    "shopping",
+    "yoga",
+)
 Row = dict[str, str]
 
 

@@ -221,16 +221,24 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
         report = _with_database(settings, run)
     except RosterFileError as error:
         problem = error.problem.text(_)
-        print(f"huihui: {args.file}: " + _(
-            "This file cannot be imported: {problem}. Nothing was imported.", problem=problem
-        ), file=sys.stderr)  # fmt: skip
+        print(
+            f"huihui: {args.file}: "
+            + _("This file cannot be imported: {problem}. Nothing was imported.", problem=problem),
+            file=sys.stderr,
+        )
         return 1
     except OSError as error:
         print(f"huihui: {args.file}: {error.strerror}", file=sys.stderr)
         return 1
-    print(_("Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
-            unit=report.unit, added=report.added, updated=report.updated,
-            bad=len(report.bad_rows)))  # fmt: skip
+    print(
+        _(
+            "Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
+            unit=report.unit,
+            added=report.added,
+            updated=report.updated,
+            bad=len(report.bad_rows),
+        )
+    )
     for bad in report.bad_rows:
         print("  " + _("Line {line}: {problem}", line=bad.line, problem=bad.text(_)))
     return 0 if not report.bad_rows else 3

@@ -38,8 +38,12 @@ ORGANISER_COMMANDS = [
     ("revoke", N_("Take a role back")),
     ("audit", N_("Latest organiser actions (superadmins)")),
 ]
-ROLES = {"organiser": Role.ORGANISER, "matchmaker": Role.MATCHMAKER,
-         "管理员": Role.ORGANISER, "红娘": Role.MATCHMAKER}  # fmt: skip
+ROLES = {
+    "organiser": Role.ORGANISER,
+    "matchmaker": Role.MATCHMAKER,
+    "管理员": Role.ORGANISER,
+    "红娘": Role.MATCHMAKER,
+}
 
 
 async def refuse(update: Update, context: HuihuiContext) -> None:
@@ -74,14 +78,21 @@ async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> No
         update.effective_user.id, target, unit_name, role, grant=grant
     )
     about = {"target": target, "role": parts[2], "unit": unit_name}
-    done = (_("Done: {target} is now {role} of {unit}.", **about) if grant
-            else _("Done: {target} is no longer {role} of {unit}.", **about))  # fmt: skip
-    await say(update, context, {
-        Decision.DONE: done,
-        Decision.UNCHANGED: _("Nothing to change."),
-        Decision.UNKNOWN: _("There is no unit named {unit}.", unit=unit_name),
-        Decision.NOT_ALLOWED: _("You may only grant or revoke roles in units below your own."),
-    }[result])  # fmt: skip
+    done = (
+        _("Done: {target} is now {role} of {unit}.", **about)
+        if grant
+        else _("Done: {target} is no longer {role} of {unit}.", **about)
+    )
+    await say(
+        update,
+        context,
+        {
+            Decision.DONE: done,
+            Decision.UNCHANGED: _("Nothing to change."),
+            Decision.UNKNOWN: _("There is no unit named {unit}.", unit=unit_name),
+            Decision.NOT_ALLOWED: _("You may only grant or revoke roles in units below your own."),
+        }[result],
+    )
 
 
 async def grant(update: Update, context: HuihuiContext) -> None:
@@ -103,10 +114,19 @@ async def review(update: Update, context: HuihuiContext) -> None:
         return
     for case in cases:
         attempt, text = case.attempt, comparison(_, case.attempt, case.entry)
-        await say(update, context, text, buttons([[
-            (_("Approve"), ApproveVerification(attempt.id)),
-            (_("Reject"), RejectVerification(attempt.id)),
-        ]]))  # fmt: skip
+        await say(
+            update,
+            context,
+            text,
+            buttons(
+                [
+                    [
+                        (_("Approve"), ApproveVerification(attempt.id)),
+                        (_("Reject"), RejectVerification(attempt.id)),
+                    ]
+                ]
+            ),
+        )
 
 
 async def reports(update: Update, context: HuihuiContext) -> None:
@@ -120,16 +140,27 @@ async def reports(update: Update, context: HuihuiContext) -> None:
         return
     year = context.services.clock.now().astimezone(context.services.settings.tz).year
     questionnaire = context.services.onboarding.questionnaire
-    labels = {"fake": _("Fake profile"), "harassment": _("Harassment"),
-              "not_single": _("Not single"), "other": _("Something else")}  # fmt: skip
+    labels = {
+        "fake": _("Fake profile"),
+        "harassment": _("Harassment"),
+        "not_single": _("Not single"),
+        "other": _("Something else"),
+    }
     for case in cases:
         card = render_card(case.answers, questionnaire, _, year)
         counted = ", ".join(f"{labels.get(r, r)} × {n}" for r, n in case.reasons.most_common())
         text = card + "\n\n" + _("Reports: {reasons}", reasons=counted)
-        rows = [[(_("Dismiss"), Moderate("dismiss", case.member_id)),
-                 (_("Warn"), Moderate("warn", case.member_id))],
-                [(_("Lift suspension"), Moderate("lift", case.member_id)) if case.suspended
-                 else (_("Suspend"), Moderate("suspend", case.member_id))]]  # fmt: skip
+        rows = [
+            [
+                (_("Dismiss"), Moderate("dismiss", case.member_id)),
+                (_("Warn"), Moderate("warn", case.member_id)),
+            ],
+            [
+                (_("Lift suspension"), Moderate("lift", case.member_id))
+                if case.suspended
+                else (_("Suspend"), Moderate("suspend", case.member_id))
+            ],
+        ]
         await say(update, context, text, buttons(rows))
 
 
@@ -247,11 +278,18 @@ async def stats(update: Update, context: HuihuiContext) -> None:
     if figures.events:
         # Sign-ups per event, the funnel in its label. Organisers' titles may be Chinese:
         # without a CJK font the events are numbered instead.
-        panels.append((chart_label("events"), Counter({
-            f"{e.title if cjk_font() else f'#{n}'} ({e.registered}→{e.checked_in}"
-            f"{'' if e.pairs is None else f'→{e.pairs}'})": e.registered
-            for n, e in enumerate(figures.events, start=1)
-        })))  # fmt: skip
+        panels.append(
+            (
+                chart_label("events"),
+                Counter(
+                    {
+                        f"{e.title if cjk_font() else f'#{n}'} ({e.registered}→{e.checked_in}"
+                        f"{'' if e.pairs is None else f'→{e.pairs}'})": e.registered
+                        for n, e in enumerate(figures.events, start=1)
+                    }
+                ),
+            )
+        )
     image = stats_chart(chart_("Sign-ups"), funnel, panels)
     await context.bot.send_photo(
         update.effective_chat.id, image, caption=_("Statistics of your unions")
@@ -275,8 +313,11 @@ def _event_lines(figures: ScopeStats, _: Translator) -> list[str]:
             checked_in=event.checked_in,
         )
         if event.pairs is not None:
-            line += _(", {pairs} pair(s), pairing rate {rate}", pairs=event.pairs,
-                      rate=f"{event.pairing_rate:.0%}")  # fmt: skip
+            line += _(
+                ", {pairs} pair(s), pairing rate {rate}",
+                pairs=event.pairs,
+                rate=f"{event.pairing_rate:.0%}",
+            )
         lines.append(line)
     return lines
 
@@ -313,8 +354,14 @@ async def export_stats(update: Update, context: HuihuiContext) -> None:
 
 def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
-    for command, callback in (("grant", grant), ("revoke", revoke), ("review", review),
-                              ("reports", reports), ("audit", audit), ("stats", stats),
-                              ("export_stats", export_stats)):  # fmt: skip
+    for command, callback in (
+        ("grant", grant),
+        ("revoke", revoke),
+        ("review", review),
+        ("reports", reports),
+        ("audit", audit),
+        ("stats", stats),
+        ("export_stats", export_stats),
+    ):
         application.add_handler(CommandHandler(command, callback, filters=private))
     application.add_handler(on_press(moderate, Moderate))

@@ -42,17 +42,25 @@ async def future_moment(update: Update, context: HuihuiContext, text: str) -> da
     now = services.clock.now()
     moment = parse_when(text, now, services.settings.tz)
     if moment is None:
-        await say(update, context, _(
-            "I could not read that as a date and time. You can write it like {examples}.",
-            examples=EXAMPLES,
-        ))  # fmt: skip
+        await say(
+            update,
+            context,
+            _(
+                "I could not read that as a date and time. You can write it like {examples}.",
+                examples=EXAMPLES,
+            ),
+        )
         return None
     if moment <= now:
         local = moment.astimezone(services.settings.tz)
-        await say(update, context, _(
-            "{time} has already passed. Please give a time in the future.",
-            time=f"{local:%Y-%m-%d %H:%M}",
-        ))  # fmt: skip
+        await say(
+            update,
+            context,
+            _(
+                "{time} has already passed. Please give a time in the future.",
+                time=f"{local:%Y-%m-%d %H:%M}",
+            ),
+        )
         return None
     return moment
 

@@ -16,6 +16,7 @@ from bot.domain.buttons import (
     Pass,
     Report,
     ReportBecause,
+    RevisitSkipped,
     parse,
 )
 from bot.domain.matching import Reason
@@ -30,8 +31,12 @@ COMMANDS = [
     ("colleagues", N_("Hide from people at your own employer, or stop hiding")),
     ("digest", N_("A daily message about new suggestions, on or off")),
 ]
-REPORT_REASONS = (("fake", N_("Fake profile")), ("harassment", N_("Harassment")),
-                  ("not_single", N_("Not single")), ("other", N_("Something else")))  # fmt: skip
+REPORT_REASONS = (
+    ("fake", N_("Fake profile")),
+    ("harassment", N_("Harassment")),
+    ("not_single", N_("Not single")),
+    ("other", N_("Something else")),
+)
 
 
 def reason_line(reasons: tuple[Reason, ...], _: Translator, context: HuihuiContext) -> str:
@@ -62,6 +67,22 @@ async def show_next(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     user = update.effective_user
     card = await context.services.matchmaking.next_card(user.id)
+    if card == Unavailable.NO_ONE and (
+        skipped := await context.services.matchmaking.skipped(user.id)
+    ):
+        days = context.services.settings.skip_cooldown_days
+        await say(
+            update,
+            context,
+            _(
+                "No one new who suits you right now. People you skipped come back after {days} "
+                "days; you skipped {count} — see them again now?",
+                days=days,
+                count=skipped,
+            ),
+            buttons([[(_("Show the people I skipped"), RevisitSkipped())]]),
+        )
+        return
     if isinstance(card, Unavailable):
         await say(
             update,
@@ -101,6 +122,13 @@ async def _send_card(update: Update, context: HuihuiContext, card: Card) -> None
 
 
 async def match_command(update: Update, context: HuihuiContext) -> None:
+    await show_next(update, context)
+
+
+async def revisit(update: Update, context: HuihuiContext) -> None:
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    await context.services.matchmaking.revisit_skipped(update.effective_user.id)
     await show_next(update, context)
 
 
@@ -260,4 +288,5 @@ def register(application: ChatApplication) -> None:
     application.add_handler(
         on_press(on_button, Like, Pass, Report, ReportBecause, Block, AskForContact)
     )
+    application.add_handler(on_press(revisit, RevisitSkipped))
     application.add_handler(MessageHandler(private & filters.CONTACT, on_contact))

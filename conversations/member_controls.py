@@ -31,12 +31,23 @@ async def announcements(update: Update, context: HuihuiContext) -> None:
     if on is None:
         await say(update, context, _("You have not signed up yet. Send /start first."))
     elif on:
-        await say(update, context, _("On: you will receive your union's announcements. "
-                                     "/announcements again to stop them."))  # fmt: skip
+        await say(
+            update,
+            context,
+            _(
+                "On: you will receive your union's announcements. "
+                "/announcements again to stop them."
+            ),
+        )
     else:
-        await say(update, context, _(
-            "Off: no more union announcements. Messages about events you signed up for still "
-            "reach you. /announcements to turn them back on."))  # fmt: skip
+        await say(
+            update,
+            context,
+            _(
+                "Off: no more union announcements. Messages about events you signed up for still "
+                "reach you. /announcements to turn them back on."
+            ),
+        )
 
 
 async def profile(update: Update, context: HuihuiContext) -> None:

@@ -140,12 +140,24 @@ async def shortlist(update: Update, context: HuihuiContext) -> None:
         await say(update, context, _("No suggestions are waiting for your approval."))
         return
     for item in waiting:
-        text = _("Suggest {candidate} to {viewer}?", viewer=_summary(item.viewer_answers, context),
-                 candidate=_summary(item.candidate_answers, context))  # fmt: skip
-        await say(update, context, text, buttons([[
-            (_("Approve"), ReviewSuggestion(item.review_id, approve=True)),
-            (_("Reject"), ReviewSuggestion(item.review_id, approve=False)),
-        ]]))  # fmt: skip
+        text = _(
+            "Suggest {candidate} to {viewer}?",
+            viewer=_summary(item.viewer_answers, context),
+            candidate=_summary(item.candidate_answers, context),
+        )
+        await say(
+            update,
+            context,
+            text,
+            buttons(
+                [
+                    [
+                        (_("Approve"), ReviewSuggestion(item.review_id, approve=True)),
+                        (_("Reject"), ReviewSuggestion(item.review_id, approve=False)),
+                    ]
+                ]
+            ),
+        )
 
 
 async def reviewed(update: Update, context: HuihuiContext) -> None:
@@ -156,8 +168,9 @@ async def reviewed(update: Update, context: HuihuiContext) -> None:
         update.effective_user.id, button.review, button.approve
     )
     if not done:
-        await query.answer(_("This suggestion is not yours to decide, or was decided already."),
-                           show_alert=True)  # fmt: skip
+        await query.answer(
+            _("This suggestion is not yours to decide, or was decided already."), show_alert=True
+        )
         return
     await query.answer()
     outcome = _("✅ Approved: they will see it next.") if button.approve else _("❌ Not shown.")

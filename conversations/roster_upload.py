@@ -60,7 +60,7 @@ async def received(update: Update, context: HuihuiContext) -> None:
                 N_("the file is larger than {maximum} MB"), maximum=MAX_FILE_BYTES // 1_000_000
             ),
         )
-        return  # fmt: skip
+        return
     with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
         try:
             path = await _download(context, document.file_id, name, folder)
@@ -129,8 +129,9 @@ async def confirmed(update: Update, context: HuihuiContext) -> None:
     counts = {"added": report.added, "updated": report.updated, "bad": len(report.bad_rows)}
     text = _(
         "Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
-        unit=unit_name, **counts,
-    )  # fmt: skip
+        unit=unit_name,
+        **counts,
+    )
     if report.bad_rows:
         text += "\n" + _bad_rows(report.bad_rows, _)
     await status.edit_text(text)

@@ -21,9 +21,10 @@ def record(
     **detail: Any,
 ) -> None:
     session.add(
-        AuditEntry(actor_telegram_id=actor, action=action, unit_id=unit_id, detail=detail,
-                   created_at=now)
-    )  # fmt: skip
+        AuditEntry(
+            actor_telegram_id=actor, action=action, unit_id=unit_id, detail=detail, created_at=now
+        )
+    )
 
 
 async def latest(session: AsyncSession, limit: int) -> Sequence[AuditEntry]:

@@ -121,8 +121,13 @@ class SheetRow:
 async def sheet(session: AsyncSession, event_id: int) -> list[SheetRow]:
     """Everyone registered or waiting, by badge: the list at the venue's door."""
     rows = await session.execute(
-        select(Registration.badge, ProfileAnswer.value, Registration.gender,
-               Registration.status, Registration.checked_in_at)
+        select(
+            Registration.badge,
+            ProfileAnswer.value,
+            Registration.gender,
+            Registration.status,
+            Registration.checked_in_at,
+        )
         .outerjoin(
             ProfileAnswer,
             (ProfileAnswer.member_id == Registration.member_id)
@@ -133,7 +138,7 @@ async def sheet(session: AsyncSession, event_id: int) -> list[SheetRow]:
             Registration.status != RegistrationStatus.CANCELLED,
         )
         .order_by(Registration.badge)
-    )  # fmt: skip
+    )
     return [
         SheetRow(badge, str(nickname or "—"), gender, status, checked_in is not None)
         for badge, nickname, gender, status, checked_in in rows.all()

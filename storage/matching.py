@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.match_profile import match_row
@@ -102,18 +102,30 @@ async def pool(
     limit: int,
     pivot: int | None = None,
     only: Sequence[int] | None = None,
+    skips_forgotten_before: datetime | None = None,
+    completed_after: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Eligible members who pass the hard constraints both ways and whom the viewer has not
-    decided on, blocked, or been blocked by. With ``likers_only``, only those who liked the
-    viewer; with ``only``, only those members. Otherwise a random sample (from ``pivot`` in
-    shuffle order, wrapping around), half of it from the viewer's preferred districts."""
+    liked, skipped since ``skips_forgotten_before`` (skips before it come back), blocked, or
+    been blocked by. With ``likers_only``, only those who liked the viewer; with ``only``, only
+    those members; with ``completed_after``, only those who completed their profile since.
+    Otherwise a random sample (from ``pivot`` in shuffle order, wrapping around), half of it
+    from the viewer's preferred districts."""
     me = viewer["member_id"]
     mp = MatchProfile
+    decided = [MatchDecision.viewer_id == me, MatchDecision.candidate_id == mp.member_id]
+    if skips_forgotten_before is not None:
+        decided.append(
+            or_(
+                MatchDecision.liked.is_(True),
+                MatchDecision.created_at >= skips_forgotten_before,
+            )
+        )
     conditions = [
         mp.eligible.is_(True),
         mp.member_id != me,
         or_(mp.seeks == "any", mp.seeks == viewer["gender"]),
-        ~exists().where(MatchDecision.viewer_id == me, MatchDecision.candidate_id == mp.member_id),
+        ~exists().where(*decided),
         ~exists().where(
             or_(
                 and_(Block.blocker_id == me, Block.blocked_id == mp.member_id),
@@ -127,6 +139,10 @@ async def pool(
             .having(func.count(func.distinct(Report.reporter_id)) >= REPORTS_TO_HIDE)
         ),
     ]
+    if completed_after is not None:
+        conditions.append(
+            mp.member_id.in_(select(Member.id).where(Member.profile_completed_at > completed_after))
+        )
     if viewer["seeks"] in ("male", "female"):
         conditions.append(mp.gender == viewer["seeks"])
     if viewer["age_must"] and viewer["age_min"] is not None:
@@ -220,6 +236,27 @@ async def reviewed(session: AsyncSession, viewer: int) -> dict[int, str]:
         )
     )
     return dict(rows.all())
+
+
+async def forget_skips(session: AsyncSession, viewer: int) -> None:
+    await session.execute(
+        delete(MatchDecision).where(
+            MatchDecision.viewer_id == viewer, MatchDecision.liked.is_(False)
+        )
+    )
+
+
+async def skips_since(session: AsyncSession, viewer: int, since: datetime) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).where(
+                MatchDecision.viewer_id == viewer,
+                MatchDecision.liked.is_(False),
+                MatchDecision.created_at >= since,
+            )
+        )
+        or 0
+    )
 
 
 async def decision_counts(

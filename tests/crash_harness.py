@@ -148,9 +148,13 @@ class PostgresCopies:
 
 
 async def crash_everywhere(
-    copies: Copies, start: datetime, flow: Flow, users: Callable[[Sandbox], Any],
-    *, stride: int = 1,
-) -> Figures:  # fmt: skip
+    copies: Copies,
+    start: datetime,
+    flow: Flow,
+    users: Callable[[Sandbox], Any],
+    *,
+    stride: int = 1,
+) -> Figures:
     """Run the flow once to count its steps, then once per ``stride``-th step crashing there.
     ``copies`` give the flow's starting point; ``users`` recreates its members."""
     counted = Injector(crash_at=None)

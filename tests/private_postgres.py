@@ -46,9 +46,16 @@ class PrivateServer:
 
     def start(self) -> None:
         self._run(
-            "pg_ctl", "-D", str(self.folder / "data"), "-w", "-l", str(self.folder / "log"),
-            "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1", "start",
-        )  # fmt: skip
+            "pg_ctl",
+            "-D",
+            str(self.folder / "data"),
+            "-w",
+            "-l",
+            str(self.folder / "log"),
+            "-o",
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1",
+            "start",
+        )
 
     def stop(self) -> None:
         """As abruptly as a crash or a pulled cable: connections are cut, nothing is flushed

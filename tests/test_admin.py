@@ -54,12 +54,15 @@ async def scene(sb: Sandbox):  # noqa: ANN201
     ming = sb.user("阿明", phone=MAN[3])
     li = sb.user("小李", phone=LI[3])
     await seed_union(
-        sb, [WOMAN, MAN, LI],
+        sb,
+        [WOMAN, MAN, LI],
         organisers={
-            PUDONG: [pudong_organiser.id], CITY: [city_organiser.id], XUHUI: [xuhui_organiser.id]
+            PUDONG: [pudong_organiser.id],
+            CITY: [city_organiser.id],
+            XUHUI: [xuhui_organiser.id],
         },
         matchmakers={PUDONG: [hongniang.id]},
-    )  # fmt: skip
+    )
     await sign_up(xiaoyu, WOMAN)
     await sign_up(ming, MAN, man_script("阿明"))
     await ming.send("/match")
@@ -78,28 +81,54 @@ async def test_authorisation_matrix(sandbox: Sandbox) -> None:
         )
         reported = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
     broadcast = await sandbox.app.services.broadcasts.create(
-        pudong.id, Draft("浦东通知"), Audience(await unit_id(sandbox, PUDONG)),
+        pudong.id,
+        Draft("浦东通知"),
+        Audience(await unit_id(sandbox, PUDONG)),
         sandbox.clock.now() + timedelta(days=1),
-    )  # fmt: skip
+    )
     event = await publish(sandbox, pudong)
     heard = len(xiaoyu.texts())  # she is in 浦东: the event's announcement reached her
     before = await state(sandbox)
-    commands = [f"/grant 555 {XUHUI} organiser", f"/revoke {pudong.id} {PUDONG} organiser",
-                "/review", "/reports", "/audit", "/broadcasts", "/events",
-                f"/event_edit {event} title 改名"]  # fmt: skip
-    buttons = [b.ApproveVerification(attempt), b.RejectVerification(attempt),
-               b.RejectBecause(attempt, "mismatch"), b.Moderate("suspend", reported),
-               b.Moderate("dismiss", reported), b.Moderate("warn", reported),
-               b.Moderate("lift", reported), b.CancelBroadcast(broadcast), b.EventOverview(event),
-               b.EventPoster(event), b.EventGroups(event, 6), b.CancelEvent(event),
-               b.CancelEventConfirmed(event), b.EventSheet(event)]  # fmt: skip
+    commands = [
+        f"/grant 555 {XUHUI} organiser",
+        f"/revoke {pudong.id} {PUDONG} organiser",
+        "/review",
+        "/reports",
+        "/audit",
+        "/broadcasts",
+        "/events",
+        f"/event_edit {event} title 改名",
+    ]
+    buttons = [
+        b.ApproveVerification(attempt),
+        b.RejectVerification(attempt),
+        b.RejectBecause(attempt, "mismatch"),
+        b.Moderate("suspend", reported),
+        b.Moderate("dismiss", reported),
+        b.Moderate("warn", reported),
+        b.Moderate("lift", reported),
+        b.CancelBroadcast(broadcast),
+        b.EventOverview(event),
+        b.EventPoster(event),
+        b.EventGroups(event, 6),
+        b.CancelEvent(event),
+        b.CancelEventConfirmed(event),
+        b.EventSheet(event),
+    ]
     for outsider in (ming, hongniang, xuhui):  # a member, a matchmaker, a sibling organiser
         for command in commands:
             await outsider.send(command)
             reply = outsider.last_text()
-            refused = ("只供工会管理员使用", "只供超级管理员使用", "你只能在你所在单位的下级单位",
-                       "没有待审核", "没有待处理的举报", "还没有群发", "还没有活动",
-                       "只有主办工会的管理员")  # fmt: skip
+            refused = (
+                "只供工会管理员使用",
+                "只供超级管理员使用",
+                "你只能在你所在单位的下级单位",
+                "没有待审核",
+                "没有待处理的举报",
+                "还没有群发",
+                "还没有活动",
+                "只有主办工会的管理员",
+            )
             assert any(words in reply for words in refused), (outsider.first_name, command, reply)
             assert "李思" not in reply and "小雨 ·" not in reply
         for button in buttons:

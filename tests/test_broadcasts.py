@@ -260,8 +260,9 @@ async def test_members_can_turn_announcements_off_but_still_hear_about_their_eve
     event_id = await publish(sandbox, organiser)
     await quiet.send(f"/start event_{event_id}")
     await quiet.press("报名")
-    await broadcasts.create(organiser.id, Draft("集合改到二号门"),
-                            Audience(pudong, event_id=event_id))  # fmt: skip
+    await broadcasts.create(
+        organiser.id, Draft("集合改到二号门"), Audience(pudong, event_id=event_id)
+    )
     await sandbox.settle()
     assert copies(sandbox, in_pudong[0], "集合改到二号门") == 1
     export = await sandbox.app.services.member_data.export(quiet.id, "en")

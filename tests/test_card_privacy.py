@@ -71,8 +71,17 @@ async def test_an_introduction_with_a_phone_number_is_refused_kindly(sandbox: Sa
     await wang.send("老家南通，微信 wang_xy96")  # the hometown
     assert REFUSED in wang.last_text()
     await wang.send("江苏南通")
-    for key in ("marital_status", "hobbies", "marriage_timeline", "children", "live_with_parents",
-                "spending", "weekends", "pets", "smoking"):  # fmt: skip
+    for key in (
+        "marital_status",
+        "hobbies",
+        "marriage_timeline",
+        "children",
+        "live_with_parents",
+        "spending",
+        "weekends",
+        "pets",
+        "smoking",
+    ):
         await answer(wang, ZH_ANSWERS[key])
     await wang.send("性格开朗，加我微信 wang_xy96 或打 138 0000 0001")
     assert REFUSED in wang.last_text()

@@ -172,16 +172,27 @@ async def waitlist_promoted(sb: Sandbox, repeats: int) -> None:
 
 
 FLOWS = {
-    "like→match": (Flow("like→match", like_back, nothing_more, one_match_both_told_once),
-                   match_users, match_template),
-    "sign-up": (Flow("sign-up", sign_up_act, past_the_event, signed_up_with_two_reminders),
-                event_users, lambda url: event_template(url, 5, ())),
-    "withdrawal": (Flow("withdrawal", withdraw_act, past_the_event,
-                        withdrawn_and_the_next_promoted),
-                   event_users, lambda url: event_template(url, 1, (FIRST, SECOND, THIRD))),
-    "waitlist": (Flow("waitlist", more_places_act, past_the_event, waitlist_promoted),
-                 event_users, lambda url: event_template(url, 1, (FIRST, SECOND, THIRD))),
-}  # fmt: skip
+    "like→match": (
+        Flow("like→match", like_back, nothing_more, one_match_both_told_once),
+        match_users,
+        match_template,
+    ),
+    "sign-up": (
+        Flow("sign-up", sign_up_act, past_the_event, signed_up_with_two_reminders),
+        event_users,
+        lambda url: event_template(url, 5, ()),
+    ),
+    "withdrawal": (
+        Flow("withdrawal", withdraw_act, past_the_event, withdrawn_and_the_next_promoted),
+        event_users,
+        lambda url: event_template(url, 1, (FIRST, SECOND, THIRD)),
+    ),
+    "waitlist": (
+        Flow("waitlist", more_places_act, past_the_event, waitlist_promoted),
+        event_users,
+        lambda url: event_template(url, 1, (FIRST, SECOND, THIRD)),
+    ),
+}
 
 
 @pytest.mark.parametrize("name", FLOWS)
@@ -216,6 +227,8 @@ async def crash_flow(name: str, copies: Copies, stride: int) -> Figures:
     flow, users, template = FLOWS[name]
     start = await template(await copies.template())
     figures = await crash_everywhere(copies, start, flow, users, stride=stride)
-    print(f"{name}: {figures.points} crash points {figures.by_kind}, "
-          f"{figures.ambiguous} left a notice claimed and unrecorded")  # fmt: skip
+    print(
+        f"{name}: {figures.points} crash points {figures.by_kind}, "
+        f"{figures.ambiguous} left a notice claimed and unrecorded"
+    )
     return figures

@@ -87,10 +87,14 @@ def test_groups_respect_size_gender_balance_and_keep_colleagues_apart() -> None:
     chooser = random.Random(4)
     tags = ["hiking", "cooking", "reading", "music", "movies", "travel", "photo", "sports"]
     attendees = [
-        Attendee(i, "male" if i % 2 else "female", frozenset(chooser.sample(tags, 3)),
-                 f"employer {i % 10}")
+        Attendee(
+            i,
+            "male" if i % 2 else "female",
+            frozenset(chooser.sample(tags, 3)),
+            f"employer {i % 10}",
+        )
         for i in range(60)
-    ]  # fmt: skip
+    ]
     groups = make_groups(attendees, 6)
     assert sorted(len(g) for g in groups) == [6] * 10
     assert all(sum(a.gender == "male" for a in g) == 3 for g in groups)
@@ -109,12 +113,19 @@ def test_waitlist_promotes_the_first_who_fits_a_gender_quota() -> None:
 
 
 def test_event_refusals_name_every_reason() -> None:
-    applicant = Applicant(verified=True, in_scope=False, gender=None, age=41,
-                          industry="finance", district="徐汇区")  # fmt: skip
-    found = refusals(applicant, Conditions(25, 35, ("education",), ("浦东新区",)),
-                     Capacity(10, 5, 5))  # fmt: skip
-    assert found == [Refusal.OUTSIDE_UNION, Refusal.AGE, Refusal.INDUSTRY, Refusal.DISTRICT,
-                     Refusal.NO_GENDER]  # fmt: skip
+    applicant = Applicant(
+        verified=True, in_scope=False, gender=None, age=41, industry="finance", district="徐汇区"
+    )
+    found = refusals(
+        applicant, Conditions(25, 35, ("education",), ("浦东新区",)), Capacity(10, 5, 5)
+    )
+    assert found == [
+        Refusal.OUTSIDE_UNION,
+        Refusal.AGE,
+        Refusal.INDUSTRY,
+        Refusal.DISTRICT,
+        Refusal.NO_GENDER,
+    ]
     assert mutual_pairs([(1, 2), (2, 1), (3, 1), (4, 4)]) == [(1, 2)]
     assert pairing_rate(6, 1) == 2 / 6
 

@@ -100,9 +100,11 @@ async def test_the_announcement_reaches_exactly_the_eligible_members(sandbox: Sa
     organiser, _sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 40, 10)
     year = sandbox.clock.now().astimezone(sandbox.settings.tz).year
     event_id = await publish(
-        sandbox, organiser, conditions=Conditions(25, 35),
+        sandbox,
+        organiser,
+        conditions=Conditions(25, 35),
         announce_at=sandbox.clock.now() + timedelta(hours=1),
-    )  # fmt: skip
+    )
     assert not any(TITLE in "".join(e.text or "" for e in sandbox.api.chats[t]) for t in in_pudong)
     await sandbox.advance(timedelta(hours=1))
     async with sandbox.app.services.db() as session:
@@ -185,9 +187,12 @@ async def test_a_reminder_missed_while_down_is_sent_if_the_event_has_not_begun()
             organiser, _sibling, in_pudong, _ = await union_with_members(sb, 2)
             now = sb.clock.now()
             event_id = await publish(
-                sb, organiser, starts_at=now + timedelta(hours=30),
-                ends_at=now + timedelta(hours=33), signup_deadline=now + timedelta(hours=20),
-            )  # fmt: skip
+                sb,
+                organiser,
+                starts_at=now + timedelta(hours=30),
+                ends_at=now + timedelta(hours=33),
+                signup_deadline=now + timedelta(hours=20),
+            )
             member = await join(sb, in_pudong[0], event_id)
             await sb.stop()
             sb.clock.set(now + downtime)  # the 24 h reminder fell due at +6 h
@@ -298,11 +303,16 @@ async def test_smart_groups_keep_size_gender_balance_and_colleagues_apart(
                 member_id = await session.scalar(
                     select(Member.id).where(Member.telegram_id == telegram_id)
                 )
-                session.add(RosterEntry(
-                    unit_id=pudong, member_number=f"G{telegram_id}",
-                    real_name="某某", employer=f"单位{number}", member_id=member_id,
-                    imported_at=sandbox.clock.now(),
-                ))  # fmt: skip
+                session.add(
+                    RosterEntry(
+                        unit_id=pudong,
+                        member_number=f"G{telegram_id}",
+                        real_name="某某",
+                        employer=f"单位{number}",
+                        member_id=member_id,
+                        imported_at=sandbox.clock.now(),
+                    )
+                )
     members = [await join(sandbox, t, event_id) for t in attendees]
     await organiser.send("/events")
     await organiser.press(TITLE)
@@ -349,8 +359,13 @@ async def test_other_unions_organisers_cannot_touch_an_event(sandbox: Sandbox) -
     event_id = await publish(sandbox, organiser)
     await join(sandbox, in_pudong[0], event_id)
     before = (await event_row(sandbox, event_id)).status
-    for button in (EventOverview(event_id), EventPoster(event_id), EventGroups(event_id, 6),
-                   CancelEventConfirmed(event_id), EventSheet(event_id)):  # fmt: skip
+    for button in (
+        EventOverview(event_id),
+        EventPoster(event_id),
+        EventGroups(event_id, 6),
+        CancelEventConfirmed(event_id),
+        EventSheet(event_id),
+    ):
         data = button.encode()
         await sibling.forge_press(data)
         assert "只有主办工会的管理员" in (sibling.last_alert() or ""), data
@@ -466,3 +481,41 @@ async def test_the_sign_in_sheet_lists_places_and_waitlist_by_badge(sandbox: San
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0] == ("号码牌", "昵称", "性别", "状态", "已签到")
     assert [(r[0], r[3]) for r in rows[1:]] == [(1, "已报名"), (2, "已报名"), (3, "候补")]
+
+
+async def test_members_list_the_events_they_may_join_and_why_not(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 4, 1)
+    now = sandbox.clock.now()
+    await publish(
+        sandbox,
+        organiser,
+        title="五十岁联谊",
+        conditions=Conditions(50, 55, districts=("崇明区",)),
+        starts_at=now + timedelta(days=2, hours=12),
+    )
+    open_to_all_id = await publish(sandbox, organiser, capacity=Capacity(10, 5, 5))
+    await join(sandbox, in_pudong[1], open_to_all_id)  # one place taken
+    member = sandbox.user("会员", user_id=in_pudong[0])
+    await member.send("/events")
+    heading, limited, open_to_all = member.texts()[-3:]
+    assert heading == "可以报名的活动："
+    assert "五十岁联谊" in limited and "👥 面向：50–55 岁 · 崇明区" in limited
+    assert "⚠️ 这场活动面向 50–55 岁的会员。" in limited
+    assert "⚠️ 这场活动面向崇明区的会员。" in limited
+    assert not member.bot_messages()[-2].inline_keyboard  # no sign-up button where one may not
+    assert TITLE in open_to_all and "🎟 剩余名额：9" in open_to_all
+    deadline = (now + timedelta(days=2)).astimezone(sandbox.settings.tz)
+    assert f"⏳ 报名截止：{deadline:%Y-%m-%d %H:%M}" in open_to_all
+    await member.press("报名")
+    assert "报名成功！你的号码牌是 #2" in member.last_text()
+    await member.send("/events")
+    assert "✅ 你已报名。如需取消，请发送 /my_events。" in member.last_text()
+
+    outsider = sandbox.user("徐汇会员", user_id=in_xuhui[0])
+    await outsider.send("/events")
+    assert outsider.last_text() == "目前没有可以报名的活动。有新活动时会第一时间通知你。"
+    stranger = sandbox.user("陌生人")
+    await stranger.send("/events")
+    assert stranger.last_text() == "活动仅限已认证的工会会员参加，请先发送 /start 完成认证。"
+    await organiser.send("/events")
+    assert organiser.last_text() == "你所在工会的活动："  # organisers keep their view

@@ -89,9 +89,13 @@ async def test_a_proposal_blocked_after_it_was_made_cannot_be_accepted(sandbox: 
     hongniang, xiaoyu, ming = await setting(sandbox)
     await xiaoyu.press("接受")
     async with sandbox.app.services.db.begin() as session:
-        session.add(Block(blocker_id=await member_id(sandbox, ming.id),
-                          blocked_id=await member_id(sandbox, xiaoyu.id),
-                          created_at=sandbox.clock.now()))  # fmt: skip
+        session.add(
+            Block(
+                blocker_id=await member_id(sandbox, ming.id),
+                blocked_id=await member_id(sandbox, xiaoyu.id),
+                created_at=sandbox.clock.now(),
+            )
+        )
     await ming.press("接受")
     assert ming.last_alert() == "这个推荐已经结束了。"
     assert not any("互相喜欢" in t for t in xiaoyu.texts() + ming.texts())

@@ -28,12 +28,40 @@ ACTIONS = int(os.environ.get("HUIHUI_HOSTILE_ACTIONS", "5000"))
 SEED = int(os.environ.get("HUIHUI_HOSTILE_SEED", "20261127"))
 WITNESS = ("赵静", "SH0009", "上海申通地铁集团有限公司", "13800000009")
 COMMANDS = [
-    "/start", "/help", "/match", "/matches", "/edit", "/profile", "/pause", "/resume",
-    "/language", "/feedback", "/cancel", "/export_me", "/delete_me", "/my_events", "/checkin",
-    "/colleagues", "/digest", "/announcements", "/events", "/event_new", "/event_edit",
-    "/broadcast", "/broadcasts", "/review", "/reports", "/stats", "/export_stats", "/grant",
-    "/revoke", "/audit", "/propose", "/shortlist", "/nonsense",
-]  # fmt: skip
+    "/start",
+    "/help",
+    "/match",
+    "/matches",
+    "/edit",
+    "/profile",
+    "/pause",
+    "/resume",
+    "/language",
+    "/feedback",
+    "/cancel",
+    "/export_me",
+    "/delete_me",
+    "/my_events",
+    "/checkin",
+    "/colleagues",
+    "/digest",
+    "/announcements",
+    "/events",
+    "/event_new",
+    "/event_edit",
+    "/broadcast",
+    "/broadcasts",
+    "/review",
+    "/reports",
+    "/stats",
+    "/export_stats",
+    "/grant",
+    "/revoke",
+    "/audit",
+    "/propose",
+    "/shortlist",
+    "/nonsense",
+]
 
 
 def hostile(rng: random.Random) -> str:
@@ -48,15 +76,42 @@ def hostile(rng: random.Random) -> str:
 
 
 # What tampered button data puts where an id or a key belongs.
-VALUES = ["0", "1", "2", "3", "7", str(2**31 - 1), "yes", "nickname", "seek_districts",
-          "harassment", "warn", "3d", "met", "zh"]  # fmt: skip
+VALUES = [
+    "0",
+    "1",
+    "2",
+    "3",
+    "7",
+    str(2**31 - 1),
+    "yes",
+    "nickname",
+    "seek_districts",
+    "harassment",
+    "warn",
+    "3d",
+    "met",
+    "zh",
+]
 
 
 def forged(rng: random.Random) -> str:
     """Button data as a tampered client sends it: a real kind with wild values, or junk."""
     if rng.random() < 0.3:
-        return rng.choice(["", ":", "ml:", "ml:1:2", "x" * 64, "ea:-1", "ea:1e9", "qa:nickname:x",
-                           "ml:99999999999", "fa:1:9z:met", hostile(rng)[:64] or "?"])  # fmt: skip
+        return rng.choice(
+            [
+                "",
+                ":",
+                "ml:",
+                "ml:1:2",
+                "x" * 64,
+                "ea:-1",
+                "ea:1e9",
+                "qa:nickname:x",
+                "ml:99999999999",
+                "fa:1:9z:met",
+                hostile(rng)[:64] or "?",
+            ]
+        )
     kind = rng.choice(buttons.kinds())
     parts = [kind.prefix]
     for _name, _field in kind._fields:
@@ -130,12 +185,18 @@ async def test_thousands_of_hostile_actions_leave_no_error_and_no_damage(
         ming, wei = sb.user("阿明", phone=MAN[3]), sb.user("大伟", phone=MAN_2[3])
         witness = sb.user("赵静", phone=WITNESS[3])
         newcomer = sb.user("新人")
-        await seed_union(sb, [WOMAN, MAN, MAN_2, WITNESS],
-                         organisers={PUDONG: [pudong.id], XUHUI: [xuhui.id]},
-                         matchmakers={PUDONG: [hongniang.id]})  # fmt: skip
-        for member, entry, script in ((xiaoyu, WOMAN, None), (ming, MAN, man_script("阿明")),
-                                      (wei, MAN_2, man_script("大伟")),
-                                      (witness, WITNESS, None)):  # fmt: skip
+        await seed_union(
+            sb,
+            [WOMAN, MAN, MAN_2, WITNESS],
+            organisers={PUDONG: [pudong.id], XUHUI: [xuhui.id]},
+            matchmakers={PUDONG: [hongniang.id]},
+        )
+        for member, entry, script in (
+            (xiaoyu, WOMAN, None),
+            (ming, MAN, man_script("阿明")),
+            (wei, MAN_2, man_script("大伟")),
+            (witness, WITNESS, None),
+        ):
             await (sign_up(member, entry, script) if script else sign_up(member, entry))
         await publish(sb, pudong)
         untouched = await answers_of(sb, witness.id)

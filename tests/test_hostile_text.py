@@ -37,10 +37,42 @@ WITNESS = ("李明", "SH0002", "上海电气集团股份有限公司", "13800000
 # What people and attackers type that has broken chat bots: emoji (astral and joined), CJK,
 # right-to-left and zero-width marks, NUL and other controls, markup, format strings.
 TRICKY = [
-    "🎉", "👨‍👩‍👧", "🇨🇳", "好", "龘", "\u202e", "\u200b", "\u200d", "\ufeff", "\x00", "\x07",
-    "\n", "\t", " ", "\u3000", "<b>", "&", "&amp;", "{0}", "{name}", "%s", "%(x)s", "\\", "`", "*",
-    "_", "[", "](", "/start", "@", "ﬀ", "Ａ", "１", "٣", "e\u0301",
-]  # fmt: skip
+    "🎉",
+    "👨‍👩‍👧",
+    "🇨🇳",
+    "好",
+    "龘",
+    "\u202e",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\x00",
+    "\x07",
+    "\n",
+    "\t",
+    " ",
+    "\u3000",
+    "<b>",
+    "&",
+    "&amp;",
+    "{0}",
+    "{name}",
+    "%s",
+    "%(x)s",
+    "\\",
+    "`",
+    "*",
+    "_",
+    "[",
+    "](",
+    "/start",
+    "@",
+    "ﬀ",
+    "Ａ",
+    "１",
+    "٣",
+    "e\u0301",
+]
 _UNICODE = st.characters(exclude_categories=("Cs",))  # Telegram's JSON holds no lone surrogates
 pieces = st.one_of(st.text(_UNICODE, min_size=1, max_size=6), st.sampled_from(TRICKY))
 
@@ -143,8 +175,14 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
-PROFILE_TEXT = {"nickname": "昵称", "hometown": "家乡", "introduction": "自我介绍",
-                "hobbies": "兴趣爱好", "height": "身高", "seek_age": "对方年龄"}  # fmt: skip
+PROFILE_TEXT = {
+    "nickname": "昵称",
+    "hometown": "家乡",
+    "introduction": "自我介绍",
+    "hobbies": "兴趣爱好",
+    "height": "身高",
+    "seek_age": "对方年龄",
+}
 
 
 @pytest.mark.parametrize("key", PROFILE_TEXT)
@@ -234,8 +272,11 @@ def test_event_edit_fields(world: World, field: str) -> None:
     def example(text: str) -> None:
         check_step(world, organiser, organiser.send(f"/event_edit {event_id} {field} {text}"))
         if organiser.last_text() == "已保存。":
-            bound = {"title": free_text.EVENT_TITLE, "venue": free_text.EVENT_VENUE,
-                     "description": free_text.EVENT_DESCRIPTION}[field]  # fmt: skip
+            bound = {
+                "title": free_text.EVENT_TITLE,
+                "venue": free_text.EVENT_VENUE,
+                "description": free_text.EVENT_DESCRIPTION,
+            }[field]
             expected = free_text.clean(text, single_line=bound.single_line)
 
             async def stored() -> str:
@@ -264,9 +305,17 @@ def test_event_wizard(world: World, step: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["/grant {text}", "/grant 123 {text}", "/event_edit {text}", "/checkin {text}",
-                "/event_edit 1 places {text}", "/event_edit 1 start {text}", "{text}"],
-)  # fmt: skip
+    "command",
+    [
+        "/grant {text}",
+        "/grant 123 {text}",
+        "/event_edit {text}",
+        "/checkin {text}",
+        "/event_edit 1 places {text}",
+        "/event_edit 1 start {text}",
+        "{text}",
+    ],
+)
 def test_command_arguments_and_stray_text(world: World, command: str) -> None:
     organiser = world.organiser
 

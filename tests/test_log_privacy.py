@@ -50,8 +50,16 @@ async def test_a_whole_journey_at_debug_leaves_no_personal_data_in_the_log(
     log = debug_log.getvalue()
     assert "DEBUG" in log  # the level was really DEBUG
     personal = [
-        *WOMAN, *MAN, str(xiaoyu.id), str(ming.id), "xiaoyu_sh", "xy_private_88",
-        "喜欢周末去郊外走走", "江苏南通", SANDBOX_TOKEN, SANDBOX_TOKEN.split(":")[1],
-    ]  # fmt: skip
+        *WOMAN,
+        *MAN,
+        str(xiaoyu.id),
+        str(ming.id),
+        "xiaoyu_sh",
+        "xy_private_88",
+        "喜欢周末去郊外走走",
+        "江苏南通",
+        SANDBOX_TOKEN,
+        SANDBOX_TOKEN.split(":")[1],
+    ]
     leaked = [value for value in personal if value and value in log]
     assert leaked == [], leaked

@@ -216,7 +216,45 @@ async def test_opt_in_daily_digest(sandbox: Sandbox) -> None:
     assert digests == ["今天有 2 位新的会员可能适合你。发送 /match 看看。（发送 /digest 可关闭）"]
     assert not any(t.startswith("今天有") for t in ming.texts() + wei.texts())
     await sandbox.advance(timedelta(days=1))
-    assert sum(t.startswith("今天有") for t in xiaoyu.texts()) == 2
+    # Nobody new since yesterday: no digest, rather than the same count again.
+    assert sum(t.startswith("今天有") for t in xiaoyu.texts()) == 1
+    hao = sandbox.user("阿浩", phone="13800000004")
+    await seed_union(sandbox, [("张浩", "SH0004", "上海电气集团股份有限公司", "13800000004")])
+    await sign_up(
+        hao, ("张浩", "SH0004", "上海电气集团股份有限公司", "13800000004"), man_script("阿浩")
+    )
+    await sandbox.advance(timedelta(days=1))
+    digests = [t for t in xiaoyu.texts() if t.startswith("今天有")]
+    assert digests[-1].startswith("今天有 1 位新的会员") and len(digests) == 2
     await xiaoyu.send("/digest")
     await sandbox.advance(timedelta(days=1))
     assert sum(t.startswith("今天有") for t in xiaoyu.texts()) == 2
+
+
+async def test_skipped_people_come_back_on_request_or_after_the_cooling_off(
+    sandbox: Sandbox,
+) -> None:
+    xiaoyu, ming, wei = await population(sandbox)
+    await xiaoyu.send("/match")
+    await xiaoyu.press("下一位")
+    await xiaoyu.press("下一位")
+    assert xiaoyu.last_text() == (
+        "暂时没有新的合适人选。跳过的人会在 30 天后重新出现；你跳过了 2 位，要现在再看看吗？"
+    )
+    await xiaoyu.press("再看看跳过的人")
+    await card_for(xiaoyu, "阿明")
+    await xiaoyu.press("❤️")  # a second look can end in a like
+    assert any("如果 TA 也喜欢你" in t for t in xiaoyu.texts()[-3:])
+    await ming.send("/match")
+    assert ming.last_text().startswith("小雨") and "TA 喜欢了你" in ming.last_text()
+
+    await wei.send("/match")
+    await card_for(wei, "小雨")
+    await wei.press("下一位")
+    assert "你跳过了 1 位" in wei.last_text()
+    await sandbox.advance(timedelta(days=29))
+    await wei.send("/match")
+    assert "你跳过了 1 位" in wei.last_text()
+    await sandbox.advance(timedelta(days=2))
+    await wei.send("/match")
+    assert wei.last_text().startswith("小雨")  # back by itself after 30 days

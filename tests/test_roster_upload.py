@@ -96,14 +96,23 @@ async def test_an_upload_never_moves_or_changes_another_unions_entries(
         organisers={PUDONG: [pudong_organiser.id], XUHUI: [xuhui_organiser.id]},
     )
     await sign_up(member, wang)
-    columns = (RosterEntry.member_number, RosterEntry.unit_id, RosterEntry.real_name,
-               RosterEntry.phone, RosterEntry.member_id)  # fmt: skip
+    columns = (
+        RosterEntry.member_number,
+        RosterEntry.unit_id,
+        RosterEntry.real_name,
+        RosterEntry.phone,
+        RosterEntry.member_id,
+    )
     async with sandbox.app.services.db() as session:
         query = select(*columns).order_by(RosterEntry.member_number)
         before = [tuple(r) for r in await session.execute(query)]
-    await xuhui_organiser.send_document(roster(
-        tmp_path, "姓名,会员号,工作单位,手机\n冒名,PD001,徐汇某单位,13900000009\n"
-        "冒名二,PD002,徐汇某单位,13900000008\n真会员,XH001,徐汇某单位,\n"))  # fmt: skip
+    await xuhui_organiser.send_document(
+        roster(
+            tmp_path,
+            "姓名,会员号,工作单位,手机\n冒名,PD001,徐汇某单位,13900000009\n"
+            "冒名二,PD002,徐汇某单位,13900000008\n真会员,XH001,徐汇某单位,\n",
+        )
+    )
     await xuhui_organiser.press(XUHUI)
     report = xuhui_organiser.last_text()
     assert "新增 1 位，更新 0 位，跳过 2 行有问题的数据" in report

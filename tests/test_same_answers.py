@@ -43,9 +43,16 @@ async def transcript(database_url: str) -> list[str]:
         for line in HOSTILE:
             await organiser.send(line.format(event=event))
             said.append(organiser.last_text() or "")
-        for data in (EventOverview(2**31 - 1).encode(), "ea:2147483648", "ea:-1", "ml:abc",
-                     Like(2**31 - 1).encode(), JoinEvent(0).encode(),
-                     Moderate("warn", 2**31 - 1).encode(), "x" * 64):  # fmt: skip
+        for data in (
+            EventOverview(2**31 - 1).encode(),
+            "ea:2147483648",
+            "ea:-1",
+            "ml:abc",
+            Like(2**31 - 1).encode(),
+            JoinEvent(0).encode(),
+            Moderate("warn", 2**31 - 1).encode(),
+            "x" * 64,
+        ):
             await organiser.forge_press(data)
             said.append(organiser.last_alert() or organiser.last_text() or "")
         await agree(stranger)

@@ -36,9 +36,14 @@ async def schedule_notice(
     key = key or f"test:{next(_KEYS)}"
     async with sb.app.services.db.begin() as session:
         await notices.put(
-            session, to=telegram_id, lines=[notices.line(text)], now=sb.clock.now(),
-            due_at=due_at, key=key, **options,
-        )  # fmt: skip
+            session,
+            to=telegram_id,
+            lines=[notices.line(text)],
+            now=sb.clock.now(),
+            due_at=due_at,
+            key=key,
+            **options,
+        )
     await sb.app.delivery.scheduler.rearm()
     async with sb.app.services.db() as session:
         return await session.scalar(select(ScheduledTask.id).where(ScheduledTask.key == key))

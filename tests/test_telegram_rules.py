@@ -72,14 +72,22 @@ async def test_callback_data_is_1_to_64_bytes(telegram) -> None:  # noqa: ANN001
     raw, sb, member = telegram
     # 22 Chinese characters are 66 bytes in UTF-8, though only 22 characters.
     district = "中国（上海）自由贸易试验区临港新片区"
-    await raw.send_message(member.chat_id, "选一个", reply_markup=inline(
-        InlineKeyboardButton("ok", callback_data="x" * 64)))  # fmt: skip
+    await raw.send_message(
+        member.chat_id,
+        "选一个",
+        reply_markup=inline(InlineKeyboardButton("ok", callback_data="x" * 64)),
+    )
     await refused(
         sb,
-        raw.send_message(member.chat_id, "选一个", reply_markup=inline(
-            InlineKeyboardButton(district, callback_data=f"ans:district:{district}"))),
+        raw.send_message(
+            member.chat_id,
+            "选一个",
+            reply_markup=inline(
+                InlineKeyboardButton(district, callback_data=f"ans:district:{district}")
+            ),
+        ),
         "BUTTON_DATA_INVALID",
-    )  # fmt: skip
+    )
 
 
 async def test_an_edit_that_changes_nothing_is_refused(telegram) -> None:  # noqa: ANN001
@@ -160,9 +168,10 @@ async def test_html_and_markdown_v2_must_be_well_formed(telegram) -> None:  # no
     raw, sb, member = telegram
     await raw.send_message(member.chat_id, "<b>周六</b> 徒步 &amp; 摄影", parse_mode="HTML")
     await refused(
-        sb, raw.send_message(member.chat_id, "<b>周六", parse_mode="HTML"),
+        sb,
+        raw.send_message(member.chat_id, "<b>周六", parse_mode="HTML"),
         'Can\'t find end tag corresponding to start tag "b"',
-    )  # fmt: skip
+    )
     await refused(
         sb,
         raw.send_message(member.chat_id, "1 < 2 <x>", parse_mode="HTML"),
@@ -170,33 +179,45 @@ async def test_html_and_markdown_v2_must_be_well_formed(telegram) -> None:  # no
     )
     await raw.send_message(member.chat_id, "*周六* 见\\!", parse_mode="MarkdownV2")
     await refused(
-        sb, raw.send_message(member.chat_id, "周六见!", parse_mode="MarkdownV2"),
+        sb,
+        raw.send_message(member.chat_id, "周六见!", parse_mode="MarkdownV2"),
         "Character '!' is reserved",
-    )  # fmt: skip
+    )
 
 
 async def test_inline_buttons_have_text_and_exactly_one_action(telegram) -> None:  # noqa: ANN001
     raw, sb, member = telegram
     await refused(
-        sb, raw.send_message(member.chat_id, "?", reply_markup=inline(
-            InlineKeyboardButton(" ", callback_data="x"))), "Text must be non-empty",
-    )  # fmt: skip
+        sb,
+        raw.send_message(
+            member.chat_id, "?", reply_markup=inline(InlineKeyboardButton(" ", callback_data="x"))
+        ),
+        "Text must be non-empty",
+    )
     await refused(
         sb,
         raw.send_message(member.chat_id, "?", reply_markup=inline(InlineKeyboardButton("x"))),
         "Text buttons are unallowed in the inline keyboard",
     )
     await refused(
-        sb, raw.send_message(member.chat_id, "?", reply_markup=inline(
-            InlineKeyboardButton("x", callback_data="x", url="https://example.org"))),
+        sb,
+        raw.send_message(
+            member.chat_id,
+            "?",
+            reply_markup=inline(
+                InlineKeyboardButton("x", callback_data="x", url="https://example.org")
+            ),
+        ),
         "exactly one of the optional fields",
-    )  # fmt: skip
+    )
 
 
 async def test_keyboards_have_at_most_100_buttons_and_8_a_row(telegram) -> None:  # noqa: ANN001
     raw, sb, member = telegram
-    rows = [[InlineKeyboardButton(f"{r}{c}", callback_data=f"{r}:{c}") for c in range(5)]
-            for r in range(21)]  # fmt: skip
+    rows = [
+        [InlineKeyboardButton(f"{r}{c}", callback_data=f"{r}:{c}") for c in range(5)]
+        for r in range(21)
+    ]
     await refused(
         sb,
         raw.send_message(member.chat_id, "?", reply_markup=InlineKeyboardMarkup(rows)),

@@ -23,10 +23,23 @@ QUESTIONS = {q.key: q for q in QUESTIONNAIRE}
 
 @pytest.mark.parametrize(
     ("typed", "cm"),
-    [("165", 165), ("１６５", 165), ("165cm", 165), ("165 厘米", 165), ("1.65米", 165),
-     ("1.65m", 165), ("1米65", 165), ("1米7", 170), ("一米六五", 165), ("一米七", 170),
-     ("一百六十五", 165), ("一百六十五公分", 165), ("1.655", None), ("高", None)],
-)  # fmt: skip
+    [
+        ("165", 165),
+        ("１６５", 165),
+        ("165cm", 165),
+        ("165 厘米", 165),
+        ("1.65米", 165),
+        ("1.65m", 165),
+        ("1米65", 165),
+        ("1米7", 170),
+        ("一米六五", 165),
+        ("一米七", 170),
+        ("一百六十五", 165),
+        ("一百六十五公分", 165),
+        ("1.655", None),
+        ("高", None),
+    ],
+)
 def test_heights(typed: str, cm: int | None) -> None:
     assert parse_height_cm(typed) == cm
 
@@ -41,14 +54,22 @@ def test_years_and_ranges() -> None:
 
 @pytest.mark.parametrize(
     ("key", "typed", "stored"),
-    [("marital_status", "离婚", "divorced"), ("marital_status", "离异", "divorced"),
-     ("marital_status", "没结过婚", "never_married"), ("education", "硕士研究生", "master"),
-     ("education", "大专", "college"), ("education", "我是本科", "bachelor"),
-     ("industry", "银行", "finance"), ("industry", "在医院上班", "healthcare"),
-     ("district", "浦东", "浦东新区"), ("district", "徐汇", "徐汇区"),
-     ("district", "Pudong", "浦东新区"), ("gender", "男生", "male"),
-     ("marriage_timeline", "两到三年内", "in_2_3y")],
-)  # fmt: skip
+    [
+        ("marital_status", "离婚", "divorced"),
+        ("marital_status", "离异", "divorced"),
+        ("marital_status", "没结过婚", "never_married"),
+        ("education", "硕士研究生", "master"),
+        ("education", "大专", "college"),
+        ("education", "我是本科", "bachelor"),
+        ("industry", "银行", "finance"),
+        ("industry", "在医院上班", "healthcare"),
+        ("district", "浦东", "浦东新区"),
+        ("district", "徐汇", "徐汇区"),
+        ("district", "Pudong", "浦东新区"),
+        ("gender", "男生", "male"),
+        ("marriage_timeline", "两到三年内", "in_2_3y"),
+    ],
+)
 def test_everyday_words_pick_the_option(key: str, typed: str, stored: str) -> None:
     assert parse_text(QUESTIONS[key], typed, current_year=2026, option_texts=labels) == stored
 
@@ -65,18 +86,26 @@ def test_a_text_that_names_two_options_picks_neither() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("明天上午九点", datetime(2026, 11, 28, 9, 0)), ("下周六下午两点", datetime(2026, 12, 5, 14)),
-     ("12月1日 9:30", datetime(2026, 12, 1, 9, 30)), ("12-01 9:30", datetime(2026, 12, 1, 9, 30)),
-     ("12月1号上午10点", datetime(2026, 12, 1, 10)), ("周日 10:00", datetime(2026, 11, 29, 10)),
-     ("星期天晚上8点", datetime(2026, 11, 29, 20)), ("后天中午12点", datetime(2026, 11, 29, 12)),
-     ("这周六 晚上七点半", datetime(2026, 11, 28, 19, 30)),
-     ("下周一 9:00", datetime(2026, 11, 30, 9)),
-     ("两点一刻", datetime(2026, 11, 27, 14, 15)), ("凌晨两点", datetime(2026, 11, 28, 2)),
-     ("九点", datetime(2026, 11, 28, 9)), ("2026-12-05 14:00", datetime(2026, 12, 5, 14)),
-     ("１２月１日　９：３０", datetime(2026, 12, 1, 9, 30)),
-     ("1月3日 9:00", datetime(2027, 1, 3, 9)),
-     ("今天上午九点", datetime(2026, 11, 27, 9))],
-)  # fmt: skip
+    [
+        ("明天上午九点", datetime(2026, 11, 28, 9, 0)),
+        ("下周六下午两点", datetime(2026, 12, 5, 14)),
+        ("12月1日 9:30", datetime(2026, 12, 1, 9, 30)),
+        ("12-01 9:30", datetime(2026, 12, 1, 9, 30)),
+        ("12月1号上午10点", datetime(2026, 12, 1, 10)),
+        ("周日 10:00", datetime(2026, 11, 29, 10)),
+        ("星期天晚上8点", datetime(2026, 11, 29, 20)),
+        ("后天中午12点", datetime(2026, 11, 29, 12)),
+        ("这周六 晚上七点半", datetime(2026, 11, 28, 19, 30)),
+        ("下周一 9:00", datetime(2026, 11, 30, 9)),
+        ("两点一刻", datetime(2026, 11, 27, 14, 15)),
+        ("凌晨两点", datetime(2026, 11, 28, 2)),
+        ("九点", datetime(2026, 11, 28, 9)),
+        ("2026-12-05 14:00", datetime(2026, 12, 5, 14)),
+        ("１２月１日　９：３０", datetime(2026, 12, 1, 9, 30)),
+        ("1月3日 9:00", datetime(2027, 1, 3, 9)),
+        ("今天上午九点", datetime(2026, 11, 27, 9)),
+    ],
+)
 def test_chinese_dates_and_times(typed: str, expected: datetime) -> None:
     assert parse_when(typed, FRIDAY_10AM, TZ) == expected.replace(tzinfo=TZ)
 
@@ -100,9 +129,19 @@ async def test_a_member_answers_in_their_own_words(sandbox: Sandbox) -> None:
     await wang.send("浦东")
     await answer(wang, ZH_ANSWERS["hometown"])
     await wang.send("离婚")
-    for key in ("hobbies", "marriage_timeline", "children", "live_with_parents", "spending",
-                "weekends", "pets", "smoking", "introduction", "photos",
-                "seek_gender"):  # fmt: skip
+    for key in (
+        "hobbies",
+        "marriage_timeline",
+        "children",
+        "live_with_parents",
+        "spending",
+        "weekends",
+        "pets",
+        "smoking",
+        "introduction",
+        "photos",
+        "seek_gender",
+    ):
         await answer(wang, ZH_ANSWERS[key])
     await wang.send("二十七到三十五")
     await wang.press("必须满足")

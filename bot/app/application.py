@@ -163,9 +163,11 @@ async def _too_fast(application: HuihuiApplication, telegram_id: int) -> None:
     try:
         await application.bot.send_message(
             telegram_id,
-            _("You are sending messages faster than I can read them, so I skipped some. "
-              "Please send one at a time."),
-        )  # fmt: skip
+            _(
+                "You are sending messages faster than I can read them, so I skipped some. "
+                "Please send one at a time."
+            ),
+        )
     except TelegramError:
         pass  # the member is sending, so they can be reached; a refusal changes nothing
 

@@ -107,7 +107,7 @@ class Content:
                         )
                     ]
                 ]
-            )  # fmt: skip
+            )
             for language in SUPPORTED_LANGUAGES
         }
 

@@ -92,9 +92,13 @@ class BroadcastRuns:
             return
         _ = translator(await self._languages.resolve_id(started.author))
         message = await self._tell(
-            started.author, _("Broadcast #{id}: sending to {total} member(s)…", id=broadcast_id,
-                              total=started.total)
-        )  # fmt: skip
+            started.author,
+            _(
+                "Broadcast #{id}: sending to {total} member(s)…",
+                id=broadcast_id,
+                total=started.total,
+            ),
+        )
         if message is not None:
             await self._broadcasts.show_progress_in(broadcast_id, started.author, message)
         self._launch(broadcast_id)
@@ -213,8 +217,11 @@ def _report_text(
 ) -> str:
     counts = _counts(tally)
     if cancelled:
-        return _("Broadcast #{id} was cancelled: {sent} of {total} member(s) had received it.",
-                 id=broadcast_id, **counts)  # fmt: skip
+        return _(
+            "Broadcast #{id} was cancelled: {sent} of {total} member(s) had received it.",
+            id=broadcast_id,
+            **counts,
+        )
     report = _(
         "Broadcast #{id} is done in {time}: {sent} of {total} member(s) received it. "
         "{unreachable} unreachable (they blocked the bot; skipped from now on), {failed} failed.",

@@ -221,8 +221,9 @@ class Scheduler:
             await kind.handler(task)
         except RetryLater as exc:
             error = type(exc.__cause__ or exc).__name__
-            _LOGGER.warning("scheduled task %d (%s) will be tried again: %s", task.id,
-                            task.kind, error)  # fmt: skip
+            _LOGGER.warning(
+                "scheduled task %d (%s) will be tried again: %s", task.id, task.kind, error
+            )
         except Exception as exc:  # noqa: BLE001 - one failing task must not stop the others
             error = type(exc.__cause__ or exc).__name__
             _LOGGER.error("scheduled task %d (%s) failed: %s", task.id, task.kind, error)

@@ -23,9 +23,21 @@ _LOGGER = logging.getLogger(__name__)
 _EDITS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
 # Entities a member or organiser chose; the others Telegram finds in the text by itself.
 _FORMATTING = frozenset(
-    {"bold", "italic", "underline", "strikethrough", "spoiler", "code", "pre", "text_link",
-     "text_mention", "custom_emoji", "blockquote", "expandable_blockquote"}
-)  # fmt: skip
+    {
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
+        "blockquote",
+        "expandable_blockquote",
+    }
+)
 REMEMBERED_MESSAGES = 20_000
 
 # How a message looks: its text or caption, its formatting, its inline keyboard.
@@ -90,8 +102,9 @@ class HuihuiBot(ExtBot[None]):
             return False
         return (message.chat_id, message.message_id) in self._cleared
 
-    async def _send_message(self, endpoint: str, data: dict[str, Any], *args: Any,
-                            **kwargs: Any) -> Any:  # fmt: skip
+    async def _send_message(
+        self, endpoint: str, data: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
         key = _message_key(endpoint, data)
         if key is not None and (before := self._looks.get(key)) is not None:
             if _after_edit(endpoint, data, kwargs, before) == before:

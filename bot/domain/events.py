@@ -48,8 +48,12 @@ class Conditions:
     districts: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"age_min": self.age_min, "age_max": self.age_max,
-                "industries": list(self.industries), "districts": list(self.districts)}  # fmt: skip
+        return {
+            "age_min": self.age_min,
+            "age_max": self.age_max,
+            "industries": list(self.industries),
+            "districts": list(self.districts),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Conditions:

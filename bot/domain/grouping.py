@@ -46,8 +46,9 @@ def make_groups(
     # group sizes differ by at most one, each gender is spread evenly and colleagues apart.
     slot = 0
     for gender in ("female", "male", None):
-        people = [a for a in attendees if (a.gender if a.gender in ("female", "male") else None)
-                  == gender]  # fmt: skip
+        people = [
+            a for a in attendees if (a.gender if a.gender in ("female", "male") else None) == gender
+        ]
         for person in _colleagues_together(people, chooser):
             groups[slot % count].append(person)
             slot += 1
@@ -75,8 +76,9 @@ def _improve(groups: list[list[Attendee]], chooser: random.Random, rounds: int) 
         chooser.shuffle(seats)
         for g1, i1 in seats:
             gender = groups[g1][i1].gender
-            partners = [(g2, i2) for g2, i2 in seats if g2 != g1
-                        and groups[g2][i2].gender == gender]  # fmt: skip
+            partners = [
+                (g2, i2) for g2, i2 in seats if g2 != g1 and groups[g2][i2].gender == gender
+            ]
             if not _has_colleague(groups[g1], i1):  # conflicts get every partner tried
                 partners = chooser.sample(partners, min(SWAP_TRIES, len(partners)))
             for g2, i2 in partners:

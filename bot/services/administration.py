@@ -71,12 +71,16 @@ class Decision(enum.StrEnum):
 
 # What the member is told of an organiser's decision on reports about them.
 MODERATION_NOTICES = {
-    "warn": N_("Your union has received reports about your profile. Please keep to the rules "
-               "of 会会: be truthful, single and respectful."),
-    "suspend": N_("Your union has suspended your profile after reports: nobody is shown it. "
-                  "Please contact your union."),
+    "warn": N_(
+        "Your union has received reports about your profile. Please keep to the rules "
+        "of 会会: be truthful, single and respectful."
+    ),
+    "suspend": N_(
+        "Your union has suspended your profile after reports: nobody is shown it. "
+        "Please contact your union."
+    ),
     "lift": N_("Your union has lifted the suspension: your profile can be shown again."),
-}  # fmt: skip
+}
 
 
 class Administration:
@@ -146,8 +150,15 @@ class Administration:
 
     async def record_import(self, telegram_id: int, unit_id: int, imported: int, bad: int) -> None:
         async with self._db.begin() as session:
-            audit.record(session, telegram_id, "roster_import", unit_id, self._clock.now(),
-                         imported=imported, bad_rows=bad)  # fmt: skip
+            audit.record(
+                session,
+                telegram_id,
+                "roster_import",
+                unit_id,
+                self._clock.now(),
+                imported=imported,
+                bad_rows=bad,
+            )
 
     async def scope_of(self, telegram_id: int) -> frozenset[int] | None:
         """The units whose statistics the person may see, or None."""
@@ -184,8 +195,9 @@ class Administration:
             else:
                 await session.execute(delete(UnitRole).where(UnitRole.id == held))
             action = "grant" if grant else "revoke"
-            audit.record(session, actor, action, unit.id, self._clock.now(), target=target,
-                         role=role.value)  # fmt: skip
+            audit.record(
+                session, actor, action, unit.id, self._clock.now(), target=target, role=role.value
+            )
             return Decision.DONE
 
     async def pending_verifications(self, actor: int, limit: int = 5) -> list[PendingCase] | None:
@@ -245,7 +257,7 @@ class Administration:
                         status={"dismiss": "dismissed", "warn": "warned", "suspend": "suspended"}[
                             action
                         ]
-                    )  # fmt: skip
+                    )
                 )
             if action in ("suspend", "lift"):
                 member.suspended = action == "suspend"
@@ -254,10 +266,13 @@ class Administration:
             audit.record(session, actor, action, member.unit_id, now, member=member_id)
             if action in MODERATION_NOTICES and member.telegram_id is not None:
                 await notices.put(
-                    session, to=member.telegram_id, now=now, member_id=member.id,
+                    session,
+                    to=member.telegram_id,
+                    now=now,
+                    member_id=member.id,
                     lines=[line(MODERATION_NOTICES[action])],
                     key=f"moderation:{member.id}:{action}:{now.isoformat()}",
-                )  # fmt: skip
+                )
         self._work.wake()
         return Decision.DONE
 

@@ -132,12 +132,22 @@ class Broadcasts:
         )
         session.add(broadcast)
         await session.flush()
-        audit.record(session, actor, "broadcast", audience.unit_id, now,
-                     broadcast=broadcast.id, send_at=(send_at or now).isoformat())  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            "broadcast",
+            audience.unit_id,
+            now,
+            broadcast=broadcast.id,
+            send_at=(send_at or now).isoformat(),
+        )
         await self._work.put(
-            session, KIND, send_at or now, {"broadcast_id": broadcast.id},
+            session,
+            KIND,
+            send_at or now,
+            {"broadcast_id": broadcast.id},
             key=_task_key(broadcast.id),
-        )  # fmt: skip
+        )
         return broadcast.id
 
     async def cancel(self, actor: int, broadcast_id: int) -> Cancellation:
@@ -157,8 +167,14 @@ class Broadcasts:
         broadcast.status = BroadcastStatus.CANCELLED
         await broadcasts.cancel_pending(session, broadcast_id)
         await tasks.cancel(session, _task_key(broadcast_id))
-        audit.record(session, actor, "broadcast_cancel", broadcast.unit_id,
-                     self._clock.now(), broadcast=broadcast_id)  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            "broadcast_cancel",
+            broadcast.unit_id,
+            self._clock.now(),
+            broadcast=broadcast_id,
+        )
         return Cancellation.CANCELLED
 
     async def listing(self, actor: int, limit: int = 10) -> list[Summary] | None:

@@ -54,6 +54,7 @@ class Services:
         administration = Administration(db, clock, settings, work)
         questionnaire = build_questionnaire(settings.districts)
         broadcasts = Broadcasts(db, clock, settings, administration, work)
+        matchmaking = Matchmaking(db, clock, settings, work)
         return cls(
             settings=settings,
             clock=clock,
@@ -62,13 +63,13 @@ class Services:
             work=work,
             onboarding=Onboarding(db, clock, settings.superadmins, questionnaire, work),
             member_data=MemberData(db, clock, settings, questionnaire),
-            matchmaking=Matchmaking(db, clock, settings, work),
+            matchmaking=matchmaking,
             proposals=Proposals(db, clock, settings, work),
             administration=administration,
             activity=Activity(db, clock),
             broadcasts=broadcasts,
             events=Events.create(db, clock, settings, administration, work, broadcasts),
-            digest=Digest(db, clock, settings, work),
+            digest=Digest(db, clock, settings, work, matchmaking),
             check_ins=CheckIns(db, clock, work),
             rosters=Rosters(db, clock, administration),
             statistics=Statistics(db, clock, settings, administration),

@@ -304,13 +304,26 @@ async def _ask_reviewer(
     session: AsyncSession, reviewer: int, attempt_id: int, now: datetime
 ) -> None:
     await notices.put(
-        session, to=reviewer, now=now, render="verification", data={"attempt_id": attempt_id},
-        lines=[line(N_("A member asks to be verified and is close to, but not the same as, the "
-                       "roster.")), line(""), line(notices.RENDERED)],
-        buttons=[[notices.Button(N_("Approve"), ApproveVerification(attempt_id).encode()),
-                  notices.Button(N_("Reject"), RejectVerification(attempt_id).encode())]],
+        session,
+        to=reviewer,
+        now=now,
+        render="verification",
+        data={"attempt_id": attempt_id},
+        lines=[
+            line(
+                N_("A member asks to be verified and is close to, but not the same as, the roster.")
+            ),
+            line(""),
+            line(notices.RENDERED),
+        ],
+        buttons=[
+            [
+                notices.Button(N_("Approve"), ApproveVerification(attempt_id).encode()),
+                notices.Button(N_("Reject"), RejectVerification(attempt_id).encode()),
+            ]
+        ],
         key=f"review_request:{attempt_id}:{reviewer}",
-    )  # fmt: skip
+    )
 
 
 async def _tell_member(
@@ -331,6 +344,11 @@ async def _tell_member(
             lines.append(line(REJECTION_REASONS[reason][1]))
         button = notices.Button(N_("Try again"), RetryVerification().encode())
     await notices.put(
-        session, to=review.member_telegram_id, now=now, lines=lines, buttons=[[button]],
-        key=f"review_result:{review.member_id}:{now.isoformat()}", member_id=review.member_id,
-    )  # fmt: skip
+        session,
+        to=review.member_telegram_id,
+        now=now,
+        lines=lines,
+        buttons=[[button]],
+        key=f"review_result:{review.member_id}:{now.isoformat()}",
+        member_id=review.member_id,
+    )

@@ -120,10 +120,15 @@ async def import_roster(
                 continue
             target = unit.id if row.unit is None else unit_ids.get(row.unit)
             if target is None:
-                report.bad_rows.append(BadRow(row.line, Problem(
-                    N_("the union {unit} is not {parent} or below it"),
-                    {"unit": row.unit, "parent": unit_name},
-                )))  # fmt: skip
+                report.bad_rows.append(
+                    BadRow(
+                        row.line,
+                        Problem(
+                            N_("the union {unit} is not {parent} or below it"),
+                            {"unit": row.unit, "parent": unit_name},
+                        ),
+                    )
+                )
                 continue
             values = roster.entry_values(
                 unit_id=target,
@@ -155,10 +160,15 @@ async def _flush(
     report.updated += len(chunk) - len(refused) - added
     for row, _values in chunk:
         if row.member_number in refused:
-            report.bad_rows.append(BadRow(row.line, Problem(
-                N_("member number {number} is on the roster of a union outside yours"),
-                {"number": row.member_number},
-            )))  # fmt: skip
+            report.bad_rows.append(
+                BadRow(
+                    row.line,
+                    Problem(
+                        N_("member number {number} is on the roster of a union outside yours"),
+                        {"number": row.member_number},
+                    ),
+                )
+            )
     if progress is not None:
         result = progress(len(chunk))
         if inspect.isawaitable(result):

@@ -253,10 +253,12 @@ async def an_event(sb: Sandbox) -> None:
     others = [
         sb.user(f"会员{index}", user_id=telegram_id)
         for index, telegram_id in enumerate(
-            await populate(sb.app.services.db, now, now.year, 4, unit_id=pudong,
-                           first_member_id=100_000), start=1
+            await populate(
+                sb.app.services.db, now, now.year, 4, unit_id=pudong, first_member_id=100_000
+            ),
+            start=1,
         )
-    ]  # fmt: skip
+    ]
     start = (now + timedelta(days=5)).replace(hour=14, minute=0)
     await organiser.send("/event_new")
     answers = [

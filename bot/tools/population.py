@@ -36,21 +36,40 @@ async def populate(
     telegram_ids = []
     for index, (values, must) in enumerate(synthetic_profiles(count, year), start=first_member_id):
         telegram_ids.append(FIRST_TELEGRAM_ID + index)
-        members.append({
-            "id": index, "telegram_id": FIRST_TELEGRAM_ID + index, "created_at": now,
-            "last_seen_at": now, "consented_at": now, "verified_at": now, "pledged_at": now,
-            "profile_completed_at": now, "paused": False, "unit_id": unit_id,
-        })  # fmt: skip
+        members.append(
+            {
+                "id": index,
+                "telegram_id": FIRST_TELEGRAM_ID + index,
+                "created_at": now,
+                "last_seen_at": now,
+                "consented_at": now,
+                "verified_at": now,
+                "pledged_at": now,
+                "profile_completed_at": now,
+                "paused": False,
+                "unit_id": unit_id,
+            }
+        )
         answers.extend(
-            {"member_id": index, "question": key, "value": value,
-             "must_have": must.get(key), "answered_at": now}
+            {
+                "member_id": index,
+                "question": key,
+                "value": value,
+                "must_have": must.get(key),
+                "answered_at": now,
+            }
             for key, value in values.items()
-        )  # fmt: skip
+        )
         profiles.append(
-            {"member_id": index, "eligible": True, "avoid_colleagues": False,
-             "updated_at": now, "shuffle": shuffler.getrandbits(31),
-             **match_row(values, must, None)}
-        )  # fmt: skip
+            {
+                "member_id": index,
+                "eligible": True,
+                "avoid_colleagues": False,
+                "updated_at": now,
+                "shuffle": shuffler.getrandbits(31),
+                **match_row(values, must, None),
+            }
+        )
         if len(members) >= CHUNK:
             await _flush(db, members, answers, profiles)
     await _flush(db, members, answers, profiles)

@@ -55,15 +55,38 @@ _EDUCATION = (
     ("doctorate", 3),
 )
 _INDUSTRIES = (
-    ("manufacturing", 14), ("it", 14), ("finance", 10), ("education", 9), ("healthcare", 8),
-    ("public_sector", 9), ("transport", 7), ("construction", 6), ("retail", 8), ("energy", 4),
-    ("culture", 4), ("services", 5), ("other", 2),
-)  # fmt: skip
+    ("manufacturing", 14),
+    ("it", 14),
+    ("finance", 10),
+    ("education", 9),
+    ("healthcare", 8),
+    ("public_sector", 9),
+    ("transport", 7),
+    ("construction", 6),
+    ("retail", 8),
+    ("energy", 4),
+    ("culture", 4),
+    ("services", 5),
+    ("other", 2),
+)
 _DISTRICT_WEIGHTS = {
-    "浦东新区": 22, "闵行区": 10, "宝山区": 8, "徐汇区": 7, "松江区": 7, "嘉定区": 6, "杨浦区": 5,
-    "普陀区": 5, "静安区": 4, "青浦区": 5, "奉贤区": 4, "长宁区": 3, "虹口区": 3, "金山区": 3,
-    "黄浦区": 3, "崇明区": 2,
-}  # fmt: skip
+    "浦东新区": 22,
+    "闵行区": 10,
+    "宝山区": 8,
+    "徐汇区": 7,
+    "松江区": 7,
+    "嘉定区": 6,
+    "杨浦区": 5,
+    "普陀区": 5,
+    "静安区": 4,
+    "青浦区": 5,
+    "奉贤区": 4,
+    "长宁区": 3,
+    "虹口区": 3,
+    "金山区": 3,
+    "黄浦区": 3,
+    "崇明区": 2,
+}
 _HOBBY_POPULARITY = {
     "travel": 30,
     "movies": 28,

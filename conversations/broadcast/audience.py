@@ -47,14 +47,26 @@ async def show_audience(update: Update, context: HuihuiContext) -> str:
     text = _describe(audience, unit, context) + "\n" + _("→ {count} member(s)", count=size)
     tick = "✓" if audience.verified_only else "✗"
     step = AudienceAction
-    await say(update, context, text, buttons([
-        [(_("Union"), step("unit")), (_("Gender"), step("gender"))],
-        [(_("Age"), step("age")), (_("District"), step("district")),
-         (_("Industry"), step("industry"))],
-        [(_("Verified only {tick}", tick=tick), step("verified")),
-         (_("Event registrants"), step("events"))],
-        [(_("Preview ▸"), step("preview")), (_("Cancel"), step("cancel"))],
-    ]))  # fmt: skip
+    await say(
+        update,
+        context,
+        text,
+        buttons(
+            [
+                [(_("Union"), step("unit")), (_("Gender"), step("gender"))],
+                [
+                    (_("Age"), step("age")),
+                    (_("District"), step("district")),
+                    (_("Industry"), step("industry")),
+                ],
+                [
+                    (_("Verified only {tick}", tick=tick), step("verified")),
+                    (_("Event registrants"), step("events")),
+                ],
+                [(_("Preview ▸"), step("preview")), (_("Cancel"), step("cancel"))],
+            ]
+        ),
+    )
     return AUDIENCE
 
 
@@ -137,8 +149,11 @@ async def _show_options(
     if edit:
         await update.callback_query.edit_message_reply_markup(markup)
     else:
-        prompt = _("Choose districts (none chosen = any).") if key == "district" else _(
-            "Choose industries (none chosen = any).")  # fmt: skip
+        prompt = (
+            _("Choose districts (none chosen = any).")
+            if key == "district"
+            else _("Choose industries (none chosen = any).")
+        )
         await say(update, context, prompt, markup)
     return AUDIENCE
 
@@ -166,8 +181,11 @@ async def typed(update: Update, context: HuihuiContext) -> str:
     else:
         ages = parse_age_range(text)
         if ages is None:
-            await say(update, context, _(
-                "Please type two ages between 18 and 80, such as 25-35, or \"any\"."))  # fmt: skip
+            await say(
+                update,
+                context,
+                _('Please type two ages between 18 and 80, such as 25-35, or "any".'),
+            )
             return TYPING
         set_audience(context, audience.with_(age_min=ages[0], age_max=ages[1]))
     draft_of(context).pop("asking", None)
@@ -184,10 +202,17 @@ async def preview(update: Update, context: HuihuiContext) -> str:
     await say(update, context, _("This is how members will see it:"))
     await _send_draft(context, update.effective_chat.id, draft_of(context))
     step = AudienceAction
-    await say(update, context, _("It goes to {count} member(s).", count=size), buttons([
-        [(_("Send now"), step("now")), (_("Schedule…"), step("later"))],
-        [(_("Change audience"), step("back")), (_("Cancel"), step("cancel"))],
-    ]))  # fmt: skip
+    await say(
+        update,
+        context,
+        _("It goes to {count} member(s).", count=size),
+        buttons(
+            [
+                [(_("Send now"), step("now")), (_("Schedule…"), step("later"))],
+                [(_("Change audience"), step("back")), (_("Cancel"), step("cancel"))],
+            ]
+        ),
+    )
     return CONFIRM
 
 

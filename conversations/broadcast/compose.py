@@ -26,10 +26,14 @@ async def start(update: Update, context: HuihuiContext) -> str | int:
         await refuse(update, context)
         return ConversationHandler.END
     scratch(context)[DRAFT] = {"audience": Audience(choices[0][0]).to_json()}
-    await say(update, context, _(
-        "Send the message to broadcast: text (bold, italics and links are kept) or a photo "
-        "with a caption. Send /cancel to stop."
-    ))  # fmt: skip
+    await say(
+        update,
+        context,
+        _(
+            "Send the message to broadcast: text (bold, italics and links are kept) or a photo "
+            "with a caption. Send /cancel to stop."
+        ),
+    )
     return COMPOSE
 
 
@@ -38,11 +42,16 @@ async def composed(update: Update, context: HuihuiContext) -> str:
     message = update.effective_message
     if message.photo and utf16_length(message.caption or "") > MessageLimit.CAPTION_LENGTH:
         # Telegram Premium lets people write longer captions than a bot may send.
-        await say(update, context, _(
-            "A caption under a photo can have at most {maximum} characters, and this one has "
-            "{length}. Please send the photo with a shorter caption, or the text on its own.",
-            maximum=int(MessageLimit.CAPTION_LENGTH), length=utf16_length(message.caption or ""),
-        ))  # fmt: skip
+        await say(
+            update,
+            context,
+            _(
+                "A caption under a photo can have at most {maximum} characters, and this one has "
+                "{length}. Please send the photo with a shorter caption, or the text on its own.",
+                maximum=int(MessageLimit.CAPTION_LENGTH),
+                length=utf16_length(message.caption or ""),
+            ),
+        )
         return COMPOSE
     draft = draft_of(context)
     if message.photo:

@@ -39,8 +39,9 @@ async def listing(update: Update, context: HuihuiContext) -> None:
     for broadcast in reversed(found):  # the newest last, nearest the reply box
         markup = None
         if broadcast.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING):
-            markup = buttons([[(_("Cancel #{id}", id=broadcast.id),
-                                CancelBroadcast(broadcast.id))]])  # fmt: skip
+            markup = buttons(
+                [[(_("Cancel #{id}", id=broadcast.id), CancelBroadcast(broadcast.id))]]
+            )
         await say(update, context, _summary(broadcast, context), markup)
 
 
@@ -51,8 +52,13 @@ def _summary(broadcast: Summary, context: HuihuiContext) -> str:
     status = _(STATUS_WORDS[broadcast.status])
     when = f"{broadcast.send_at.astimezone(tz):%Y-%m-%d %H:%M}"
     if broadcast.status == BroadcastStatus.SCHEDULED:
-        return _("#{id} · {status} · {time}\n{preview}", id=broadcast.id, status=status,
-                 time=when, preview=preview)  # fmt: skip
+        return _(
+            "#{id} · {status} · {time}\n{preview}",
+            id=broadcast.id,
+            status=status,
+            time=when,
+            preview=preview,
+        )
     return _(
         "#{id} · {status} · {time}\n{preview}\nSent {sent} / {total} · failed {failed} · "
         "unreachable {unreachable}",
@@ -73,13 +79,19 @@ async def cancel_sent(update: Update, context: HuihuiContext) -> None:
     broadcast_id = pressed(update, CancelBroadcast).broadcast
     result = await context.services.broadcasts.cancel(update.effective_user.id, broadcast_id)
     if result == Cancellation.NOT_ALLOWED:
-        await query.answer(_("Only organisers of this broadcast's union can cancel it."),
-                           show_alert=True)  # fmt: skip
+        await query.answer(
+            _("Only organisers of this broadcast's union can cancel it."), show_alert=True
+        )
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await say(update, context, {
-        Cancellation.CANCELLED: _("Broadcast #{id} is cancelled; nobody else will receive it.",
-                                  id=broadcast_id),
-        Cancellation.FINISHED: _("Broadcast #{id} has already finished.", id=broadcast_id),
-    }[result])  # fmt: skip
+    await say(
+        update,
+        context,
+        {
+            Cancellation.CANCELLED: _(
+                "Broadcast #{id} is cancelled; nobody else will receive it.", id=broadcast_id
+            ),
+            Cancellation.FINISHED: _("Broadcast #{id} has already finished.", id=broadcast_id),
+        }[result],
+    )

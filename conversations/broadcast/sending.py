@@ -32,9 +32,14 @@ async def confirm_button(update: Update, context: HuihuiContext) -> str | int:
     if action == "now":
         return await _create(update, context, None)
     if action == "later":
-        await say(update, context, _(
-            "When should it be sent? Type a date and time such as 2026-12-01 09:30 "
-            "(Beijing time)."))  # fmt: skip
+        await say(
+            update,
+            context,
+            _(
+                "When should it be sent? Type a date and time such as 2026-12-01 09:30 "
+                "(Beijing time)."
+            ),
+        )
         return WHEN
     if action == "back":
         return await show_audience(update, context)
@@ -63,11 +68,21 @@ async def _create(update: Update, context: HuihuiContext, send_at: Any) -> str |
     if broadcast_id is None:
         await outside_scope(update, context)
     elif send_at is None:
-        await say(update, context, _("Broadcast #{id} is starting; progress follows here.",
-                                     id=broadcast_id))  # fmt: skip
+        await say(
+            update,
+            context,
+            _("Broadcast #{id} is starting; progress follows here.", id=broadcast_id),
+        )
     else:
         local = send_at.astimezone(context.services.settings.tz)
-        await say(update, context, _(
-            "Broadcast #{id} is scheduled for {time}. /broadcasts lists it, with a button "
-            "to cancel it.", id=broadcast_id, time=f"{local:%Y-%m-%d %H:%M}"))  # fmt: skip
+        await say(
+            update,
+            context,
+            _(
+                "Broadcast #{id} is scheduled for {time}. /broadcasts lists it, with a button "
+                "to cancel it.",
+                id=broadcast_id,
+                time=f"{local:%Y-%m-%d %H:%M}",
+            ),
+        )
     return ConversationHandler.END

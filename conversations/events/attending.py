@@ -8,35 +8,124 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
-from bot.common.wording.events import SIGN_UP_LABEL, Event, event_card
+from bot.common.wording.events import SIGN_UP_LABEL, Event, event_card, local_time
 from bot.domain.buttons import JoinEvent, LeaveEvent
-from bot.domain.events import Refusal, RegistrationStatus
-from bot.services.events.results import CheckInStatus, SignUpStatus
-from conversations.common import buttons, on_press, pressed, say
+from bot.domain.events import Conditions, Refusal, RegistrationStatus
+from bot.services.events.results import CheckInStatus, Offer, SignUpStatus
+from conversations.common import Markup, buttons, chosen_options, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 
-COMMANDS = [("my_events", N_("Events I signed up for"))]
+COMMANDS = [
+    ("events", N_("Events you can sign up for")),
+    ("my_events", N_("Events I signed up for")),
+]
 REFUSALS = {
     Refusal.NOT_VERIFIED: N_("Only verified union members can sign up: send /start first."),
     Refusal.OUTSIDE_UNION: N_("This event is for members of another union."),
-    Refusal.AGE: N_("This event is for another age range."),
-    Refusal.INDUSTRY: N_("This event is for members of other industries."),
-    Refusal.DISTRICT: N_("This event is for members of other districts."),
     Refusal.NO_GENDER: N_("Places are kept by gender: please complete your profile first."),
     Refusal.DEADLINE: N_("Sign-up for this event has closed."),
     Refusal.CANCELLED: N_("This event was cancelled."),
 }
 
 
+def refusal_text(refusal: Refusal, conditions: Conditions, context: HuihuiContext) -> str:
+    """Why the member may not sign up, saying exactly whom the event is for."""
+    _ = context.gettext
+    match refusal:
+        case Refusal.AGE:
+            return _("This event is for members aged {ages}.", ages=_ages(conditions, context))
+        case Refusal.DISTRICT:
+            districts = chosen_options(context, "district", conditions.districts)
+            return _("This event is for members in {districts}.", districts=districts)
+        case Refusal.INDUSTRY:
+            industries = chosen_options(context, "industry", conditions.industries)
+            return _("This event is for members working in {industries}.", industries=industries)
+    return _(REFUSALS[refusal])
+
+
+def _ages(conditions: Conditions, context: HuihuiContext) -> str:
+    _ = context.gettext
+    low, high = conditions.age_min, conditions.age_max
+    if low is not None and high is not None:
+        return _("{low}–{high}", low=low, high=high)
+    if low is not None:
+        return _("{low} or over", low=low)
+    return _("up to {high}", high=high)
+
+
+def offer_text(offer: Offer, context: HuihuiContext) -> str:
+    """An event as a member reads it: what, when, where, for whom, places left, sign-up
+    deadline, and their own place or why they may not sign up."""
+    _ = context.gettext
+    event = offer.event
+    settings = context.services.settings
+    conditions = Conditions.from_json(event.conditions)
+    lines = [event_card(event, settings, _)]
+    who = (
+        [_("aged {ages}", ages=_ages(conditions, context))]
+        if conditions.age_min or conditions.age_max
+        else []
+    )
+    if conditions.districts:
+        who.append(chosen_options(context, "district", conditions.districts))
+    if conditions.industries:
+        who.append(chosen_options(context, "industry", conditions.industries))
+    if who:
+        lines.append(_("👥 For members {who}", who=" · ".join(who)))
+    if offer.places_left is None:
+        lines.append(_("🎟 Places: no limit"))
+    elif offer.places_left:
+        lines.append(_("🎟 Places left: {count}", count=offer.places_left))
+    else:
+        lines.append(_("🎟 Full: sign up to join the waitlist"))
+    lines.append(_("⏳ Sign-up closes {time}", time=local_time(event.signup_deadline, settings)))
+    if offer.registration == RegistrationStatus.REGISTERED:
+        lines.append(_("✅ You are signed up. /my_events to withdraw."))
+    elif offer.registration == RegistrationStatus.WAITLISTED:
+        lines.append(_("⏳ You are on the waitlist."))
+    else:
+        lines += ["⚠️ " + refusal_text(r, conditions, context) for r in offer.refusals]
+    return "\n".join(lines)
+
+
+def _sign_up_button(offer: Offer, context: HuihuiContext) -> Markup:
+    if offer.registration is not None or offer.refusals:
+        return None
+    return buttons([[(context.gettext(SIGN_UP_LABEL), JoinEvent(offer.event.id))]])
+
+
 async def deep_link(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     event_id = int(context.args[0].removeprefix("event_"))
-    event = await context.services.events.attending.view(event_id)
-    if event is None:
-        await say(update, context, _("This event is no longer open. Send /my_events to see yours."))
+    offer = await context.services.events.attending.offer(update.effective_user.id, event_id)
+    if offer is None:
+        await say(
+            update, context, _("This event is no longer open. Send /events to see the others.")
+        )
         return
-    sign_up = buttons([[(_(SIGN_UP_LABEL), JoinEvent(event_id))]])
-    await say(update, context, _card(event, context), sign_up)
+    await say(update, context, offer_text(offer, context), _sign_up_button(offer, context))
+
+
+async def open_events(update: Update, context: HuihuiContext) -> None:
+    """/events for members: the events they may sign up for, each with its button."""
+    _ = context.gettext
+    found = await context.services.events.attending.open_events(update.effective_user.id)
+    if found is None:
+        await say(update, context, _("Events are for verified union members: send /start first."))
+        return
+    if not found:
+        await say(
+            update,
+            context,
+            _(
+                "No events are open for sign-up right now. Announcements come here as soon as "
+                "there are."
+            ),
+        )
+        return
+    await say(update, context, _("Events you can sign up for:"))
+    for offer in found:
+        await say(update, context, offer_text(offer, context), _sign_up_button(offer, context))
 
 
 def _card(event: Event, context: HuihuiContext) -> str:
@@ -66,7 +155,7 @@ async def join(update: Update, context: HuihuiContext) -> None:
         SignUpStatus.UNKNOWN: _("This event is no longer open. Send /my_events to see yours."),
     }.get(result.status)
     if text is None:
-        text = "\n".join(_(REFUSALS[r]) for r in result.refusals)
+        text = "\n".join(refusal_text(r, result.conditions, context) for r in result.refusals)
     await say(update, context, text)
 
 

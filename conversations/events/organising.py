@@ -25,9 +25,9 @@ from bot.domain.buttons import (
 from bot.domain.events import EventStatus, RegistrationStatus, parse_capacity
 from bot.domain.free_text import Invalid, parse_id
 from bot.services.events.results import Change
-from conversations.admin import refuse
 from conversations.common import buttons, future_moment, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
+from conversations.events import attending
 
 ORGANISER_COMMANDS = [
     ("event_new", N_("Create an event")),
@@ -44,8 +44,8 @@ def _local(moment: datetime, context: HuihuiContext) -> str:
 async def listing(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     found = await context.services.events.organising.listing(update.effective_user.id)
-    if found is None:
-        await refuse(update, context)
+    if found is None:  # a member, not an organiser: the events they may sign up for
+        await attending.open_events(update, context)
         return
     if not found:
         await say(update, context, _("No events yet. Send /event_new to create one."))
@@ -124,15 +124,23 @@ async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
     sheet.append([_("Badge"), _("Nickname"), _("Gender"), _("Status"), _("Checked in")])
     for row in rows:
         status = _("signed up") if row.status == RegistrationStatus.REGISTERED else _("waitlist")
-        sheet.append([row.badge, row.nickname, genders.get(row.gender or "", "—"), status,
-                      _("yes") if row.checked_in else ""])  # fmt: skip
+        sheet.append(
+            [
+                row.badge,
+                row.nickname,
+                genders.get(row.gender or "", "—"),
+                status,
+                _("yes") if row.checked_in else "",
+            ]
+        )
     data = io.BytesIO()
     workbook.save(data)
     await context.bot.send_document(
-        update.effective_chat.id, data.getvalue(), filename=f"event-{event.id}-sign-in.xlsx",
-        caption=_("Sign-in sheet of “{title}”: {count} people", title=event.title,
-                  count=len(rows)),
-    )  # fmt: skip
+        update.effective_chat.id,
+        data.getvalue(),
+        filename=f"event-{event.id}-sign-in.xlsx",
+        caption=_("Sign-in sheet of “{title}”: {count} people", title=event.title, count=len(rows)),
+    )
 
 
 def _deep_link(context: HuihuiContext, event_id: int) -> str:
@@ -165,8 +173,9 @@ async def groups(update: Update, context: HuihuiContext) -> None:
     button = pressed(update, EventGroups)
     event_id, size = button.event, button.size
     if size not in (6, 8):
-        await query.answer(_("This button no longer works. Send /help to start again."),
-                           show_alert=True)  # fmt: skip
+        await query.answer(
+            _("This button no longer works. Send /help to start again."), show_alert=True
+        )
         return
     table = await context.services.events.organising.groups(
         update.effective_user.id, event_id, size
@@ -224,8 +233,10 @@ async def cancel_event_confirmed(update: Update, context: HuihuiContext) -> None
 
 async def edit(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    usage = _("Usage: /event_edit ID title|description|venue NEW TEXT, /event_edit ID start "
-              "2026-12-05 14:00, or /event_edit ID places 40 20 20")  # fmt: skip
+    usage = _(
+        "Usage: /event_edit ID title|description|venue NEW TEXT, /event_edit ID start "
+        "2026-12-05 14:00, or /event_edit ID places 40 20 20"
+    )
     parts = (update.effective_message.text or "").split(maxsplit=3)[1:]
     event_id = parse_id(parts[0]) if parts else None
     if len(parts) != 3 or event_id is None:
@@ -241,10 +252,14 @@ async def edit(update: Update, context: HuihuiContext) -> None:
     elif parts[1] == "places":
         capacity = parse_capacity(parts[2])
         if capacity is None:
-            await say(update, context, _(
-                "Please type a number such as 40, or 40 20 20 (total, men, women; men and "
-                'women adding up to the total), or "any".'
-            ))  # fmt: skip
+            await say(
+                update,
+                context,
+                _(
+                    "Please type a number such as 40, or 40 20 20 (total, men, women; men and "
+                    'women adding up to the total), or "any".'
+                ),
+            )
             return
         result = await services.events.organising.set_places(actor, event_id, capacity)
     else:

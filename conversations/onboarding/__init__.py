@@ -71,9 +71,18 @@ COMMANDS = [
 ACTIVE = "active"
 END = ConversationHandler.END
 BUTTON_KINDS = (
-    Consent, RetryVerification, ContinueOnboarding, Pledge, EditAnswer, AnswerOption,
-    ToggleOption, ToggleAny, DoneChoosing, SkipQuestion, Importance,
-)  # fmt: skip
+    Consent,
+    RetryVerification,
+    ContinueOnboarding,
+    Pledge,
+    EditAnswer,
+    AnswerOption,
+    ToggleOption,
+    ToggleAny,
+    DoneChoosing,
+    SkipQuestion,
+    Importance,
+)
 
 
 async def _where(

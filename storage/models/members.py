@@ -56,6 +56,8 @@ class Member(Base):
     # Union announcements (broadcasts); notices about the member's own event registrations
     # come regardless.
     announcements: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The daily digest counts only members who completed their profile after this.
+    digest_until: Mapped[datetime | None]
 
 
 class RosterEntry(Base):
@@ -74,6 +76,8 @@ class RosterEntry(Base):
         ForeignKey("members.id", ondelete="SET NULL"), unique=True
     )
     imported_at: Mapped[datetime]
+    # No longer on the union's roster (a replacing import left them out): not a member now.
+    left_at: Mapped[datetime | None]
 
 
 class VerificationAttempt(Base):

@@ -30,6 +30,9 @@ class OrgUnit(Base):
     # When set, suggestions scoring at least this for members of the unit (and units below
     # it) wait for a matchmaker's approval before the member sees them.
     review_threshold: Mapped[float | None]
+    # How members reach the union (a phone line, an office), shown wherever 会会 says "ask your
+    # union"; a unit without one uses its parent's, and at the top the union hotline 12351.
+    contact: Mapped[str | None] = mapped_column(String(200))
 
 
 class UnitRole(Base):

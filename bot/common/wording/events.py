@@ -48,16 +48,23 @@ def announcement_text(event: Event, settings: Settings) -> str:
 
 
 def event_card(event: Event, settings: Settings, _: Translator) -> str:
-    head = _("📣 {title}\n🕒 {time}\n📍 {venue}", title=event.title,
-             time=_when(event, settings), venue=event.venue or _("Online"))  # fmt: skip
+    head = _(
+        "📣 {title}\n🕒 {time}\n📍 {venue}",
+        title=event.title,
+        time=_when(event, settings),
+        venue=event.venue or _("Online"),
+    )
     return head + "\n" + event.description
 
 
 def rescheduled_text(event: Event, settings: Settings) -> str:
     def render(_: Translator) -> str:
-        return _("“{title}” has moved: it is now {time}. Your place is kept; /my_events to "
-                 "withdraw if the new time does not suit you.", title=event.title,
-                 time=_when(event, settings))  # fmt: skip
+        return _(
+            "“{title}” has moved: it is now {time}. Your place is kept; /my_events to "
+            "withdraw if the new time does not suit you.",
+            title=event.title,
+            time=_when(event, settings),
+        )
 
     return _both_languages(render)
 

@@ -38,6 +38,7 @@ from bot.domain.buttons.matching import (
     ReportBecause,
     ReportReason,
     ReviewSuggestion,
+    RevisitSkipped,
     Stage,
     StopFollowUps,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "ReportReason",
     "RetryVerification",
     "ReviewSuggestion",
+    "RevisitSkipped",
     "SkipQuestion",
     "Stage",
     "StopFollowUps",

@@ -8,9 +8,20 @@ from bot.domain.buttons.codec import Button, button
 
 # /broadcast composition and /broadcasts.
 AudienceStep = Literal[
-    "unit", "gender", "age", "district", "industry", "verified", "events", "preview", "cancel",
-    "done", "now", "later", "back",
-]  # fmt: skip
+    "unit",
+    "gender",
+    "age",
+    "district",
+    "industry",
+    "verified",
+    "events",
+    "preview",
+    "cancel",
+    "done",
+    "now",
+    "later",
+    "back",
+]
 
 
 @button("ba")

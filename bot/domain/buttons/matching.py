@@ -33,6 +33,11 @@ class ReportBecause(Button):
     reason: ReportReason
 
 
+@button("mv")
+class RevisitSkipped(Button):
+    """Show the people the member skipped again, before their cooling-off ends."""
+
+
 @button("mb")
 class Block(Button):
     member: int

@@ -72,11 +72,15 @@ def check_choice(question: Question, keys: Sequence[str]) -> list[str] | Invalid
 
 def _number(question: Question, text: str) -> int | Invalid:
     low, high = question.minimum, question.maximum
-    value = parse_height_cm(text) if question.unit == "cm" else parse_whole(text)
+    in_cm = question.unit == "cm"
+    value = parse_height_cm(text) if in_cm else parse_whole(text)
+    if value is None and in_cm:
+        return Invalid(N_("Please write your height in centimetres, for example 165 (or 1.65米)."))
     if value is None or (low is not None and high is not None and not low <= value <= high):
-        if question.unit == "cm":
+        if in_cm:
             return Invalid(
-                N_("Please write your height in centimetres, for example 165 (or 1.65米)."),
+                N_("Please check your height: it should be between {minimum} and {maximum} cm."),
+                {"minimum": low, "maximum": high},
             )
         return Invalid(
             N_("Please write a whole number between {minimum} and {maximum}."),

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.common.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.events import Applicant, Conditions, Refusal, refusals
-from bot.domain.units import subtree
+from bot.domain.units import ancestry, subtree
 from bot.services.events import choice, places
 from bot.services.events.reminders import Reminders
-from bot.services.events.results import CheckIn, CheckInStatus, SignUp, SignUpStatus
+from bot.services.events.results import CheckIn, CheckInStatus, Offer, SignUp, SignUpStatus
 from bot.services.work import WorkQueue
 from storage import events, units
 from storage.models import (
@@ -49,10 +49,56 @@ class Attending:
         self._reminders = reminders
         self._wrong_codes: dict[int, list[datetime]] = {}
 
-    async def view(self, event_id: int) -> Event | None:
+    async def offer(self, telegram_id: int, event_id: int) -> Offer | None:
+        """The event as this member may see it (a deep link, a sign-up button); None if it is
+        not open any more."""
         async with self._db() as session:
             event = await session.get(Event, event_id)
-            return event if event is not None and event.status == EventStatus.PUBLISHED else None
+            if event is None or event.status != EventStatus.PUBLISHED:
+                return None
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            return await self._offer(session, event, member)
+
+    async def open_events(self, telegram_id: int, limit: int = 10) -> list[Offer] | None:
+        """Announced events of the member's union and the unions above it whose sign-up is
+        still open, soonest first; None if the member is not verified yet."""
+        now = self._clock.now()
+        async with self._db() as session:
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            if member is None or member.verified_at is None or member.unit_id is None:
+                return None
+            unions = ancestry(member.unit_id, await units.parents(session))
+            found = await session.scalars(
+                select(Event)
+                .where(
+                    Event.unit_id.in_(unions),
+                    Event.status == EventStatus.PUBLISHED,
+                    Event.announce_at <= now,
+                    Event.signup_deadline > now,
+                )
+                .order_by(Event.starts_at)
+                .limit(limit)
+            )
+            return [await self._offer(session, event, member) for event in found.all()]
+
+    async def _offer(self, session: AsyncSession, event: Event, member: Member | None) -> Offer:
+        capacity = places.capacity(event)
+        held = await events.held(session, event.id)
+        left = None if capacity.total is None else max(0, capacity.total - sum(held.values()))
+        if member is None or member.verified_at is None:
+            return Offer(event, left, (Refusal.NOT_VERIFIED,))
+        registration = await session.scalar(
+            select(Registration.status).where(
+                Registration.event_id == event.id,
+                Registration.member_id == member.id,
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+        )
+        applicant = await self._applicant(session, member, event)
+        found = refusals(applicant, Conditions.from_json(event.conditions), capacity)
+        if self._clock.now() > event.signup_deadline:
+            found.append(Refusal.DEADLINE)
+        return Offer(event, left, tuple(found), registration)
 
     async def sign_up(self, telegram_id: int, event_id: int) -> SignUp:
         now = self._clock.now()
@@ -78,9 +124,10 @@ class Attending:
                 return SignUp(SignUpStatus.REFUSED, (Refusal.DEADLINE,))
             applicant = await self._applicant(session, member, event)
             capacity = places.capacity(event)
-            found = refusals(applicant, Conditions.from_json(event.conditions), capacity)
+            conditions = Conditions.from_json(event.conditions)
+            found = refusals(applicant, conditions, capacity)
             if found:
-                return SignUp(SignUpStatus.REFUSED, tuple(found))
+                return SignUp(SignUpStatus.REFUSED, tuple(found), conditions=conditions)
             place = capacity.has_place(await events.held(session, event_id), applicant.gender)
             status = RegistrationStatus.REGISTERED if place else RegistrationStatus.WAITLISTED
             badge = (

@@ -122,16 +122,25 @@ class MutualChoice:
                 if person.telegram_id is None:
                     continue
                 await notices.put(
-                    session, to=person.telegram_id, now=now,
-                    lines=[line(N_("Thank you for coming to “{title}”! Mutual choice (互选) is "
-                                   "open until {time}: pick up to {limit} people you would like "
-                                   "to meet again. Only mutual picks are revealed."),
-                                title=event.title, time=f"{deadline:%m-%d %H:%M}",
-                                limit=event.choice_limit)],
+                    session,
+                    to=person.telegram_id,
+                    now=now,
+                    lines=[
+                        line(
+                            N_(
+                                "Thank you for coming to “{title}”! Mutual choice (互选) is "
+                                "open until {time}: pick up to {limit} people you would like "
+                                "to meet again. Only mutual picks are revealed."
+                            ),
+                            title=event.title,
+                            time=f"{deadline:%m-%d %H:%M}",
+                            limit=event.choice_limit,
+                        )
+                    ],
                     buttons=[[notices.Button(N_("Choose"), OpenChoice(event_id).encode())]],
                     key=f"{OPEN}:{event_id}:{person.member_id}",
                     member_id=person.member_id,
-                )  # fmt: skip
+                )
 
     async def close(self, event_id: int) -> None:
         """Mutual picks become matches (once), and both people and the organiser are told;
@@ -165,22 +174,41 @@ class MutualChoice:
                 if me.telegram_id is None:
                     continue
                 await notices.put(
-                    session, to=me.telegram_id, now=now,
-                    lines=[line(N_("🎉 A mutual choice! You and {nickname} #{badge} picked each "
-                                   "other. Send /matches to get in touch."),
-                                nickname=other.nickname, badge=other.badge)],
+                    session,
+                    to=me.telegram_id,
+                    now=now,
+                    lines=[
+                        line(
+                            N_(
+                                "🎉 A mutual choice! You and {nickname} #{badge} picked each "
+                                "other. Send /matches to get in touch."
+                            ),
+                            nickname=other.nickname,
+                            badge=other.badge,
+                        )
+                    ],
                     key=f"{CLOSE}:{event.id}:{me.member_id}:{other.member_id}",
                     member_id=me.member_id,
-                )  # fmt: skip
+                )
         if event.created_by is not None:
             await notices.put(
-                session, to=event.created_by, now=now,
-                lines=[line(N_("Mutual choice of “{title}” closed: {attendees} attended, "
-                               "{pairs} pair(s), pairing rate {rate}."),
-                            title=event.title, attendees=result.attendees,
-                            pairs=len(result.pairs), rate=f"{result.rate:.0%}")],
+                session,
+                to=event.created_by,
+                now=now,
+                lines=[
+                    line(
+                        N_(
+                            "Mutual choice of “{title}” closed: {attendees} attended, "
+                            "{pairs} pair(s), pairing rate {rate}."
+                        ),
+                        title=event.title,
+                        attendees=result.attendees,
+                        pairs=len(result.pairs),
+                        rate=f"{result.rate:.0%}",
+                    )
+                ],
                 key=f"{CLOSE}:{event.id}:organiser",
-            )  # fmt: skip
+            )
 
     async def _choosing(
         self, session: AsyncSession, telegram_id: int, event_id: int

@@ -183,8 +183,16 @@ class Organising:
             promoted = 0
             while await places.promote(session, event, self._clock, self._reminders):
                 promoted += 1
-            audit.record(session, actor, "event_places", event.unit_id, self._clock.now(),
-                         event=event_id, total=capacity.total, promoted=promoted)  # fmt: skip
+            audit.record(
+                session,
+                actor,
+                "event_places",
+                event.unit_id,
+                self._clock.now(),
+                event=event_id,
+                total=capacity.total,
+                promoted=promoted,
+            )
         self._work.wake()
         return Change.DONE
 
@@ -203,15 +211,24 @@ class Organising:
             event.starts_at, event.ends_at = starts_at, event.ends_at + shift
             event.choice_deadline += shift
             event.signup_deadline = min(event.signup_deadline + shift, starts_at)
-            audit.record(session, actor, "event_reschedule", event.unit_id, self._clock.now(),
-                         event=event_id, starts_at=starts_at.isoformat())  # fmt: skip
+            audit.record(
+                session,
+                actor,
+                "event_reschedule",
+                event.unit_id,
+                self._clock.now(),
+                event=event_id,
+                starts_at=starts_at.isoformat(),
+            )
             await self._choice.plan(session, event)
             for member_id, telegram_id in await events.registered(session, event_id):
                 await self._reminders.plan(session, event, member_id, telegram_id)
             await self._broadcasts.create_in(
-                session, actor, Draft(rescheduled_text(event, self._settings)),
+                session,
+                actor,
+                Draft(rescheduled_text(event, self._settings)),
                 Audience(event.unit_id, event_id=event_id),
-            )  # fmt: skip
+            )
         self._work.wake()
         return Change.DONE
 
@@ -302,12 +319,19 @@ class Organising:
                         if a.id != attendee.id
                     )
                     await notices.put(
-                        session, to=person.telegram_id, now=now,
-                        lines=[line(N_("You are in group {number} with {people}. Have fun!"),
-                                    number=number, people=others)],
+                        session,
+                        to=person.telegram_id,
+                        now=now,
+                        lines=[
+                            line(
+                                N_("You are in group {number} with {people}. Have fun!"),
+                                number=number,
+                                people=others,
+                            )
+                        ],
                         key=f"event_group:{event_id}:{attendee.id}:{now.isoformat()}",
                         member_id=attendee.id,
-                    )  # fmt: skip
+                    )
             audit.record(
                 session,
                 actor,

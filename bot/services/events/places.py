@@ -49,12 +49,21 @@ async def promote(session: AsyncSession, event: Event, clock: Clock, reminders: 
     if telegram_id is not None:
         now = clock.now()
         await notices.put(
-            session, to=telegram_id, now=now,
-            lines=[line(N_("Good news: a place at “{title}” freed up and you are now signed "
-                           "up, badge #{badge}. /my_events shows it."),
-                        title=event.title, badge=registration.badge)],
+            session,
+            to=telegram_id,
+            now=now,
+            lines=[
+                line(
+                    N_(
+                        "Good news: a place at “{title}” freed up and you are now signed "
+                        "up, badge #{badge}. /my_events shows it."
+                    ),
+                    title=event.title,
+                    badge=registration.badge,
+                )
+            ],
             key=f"event_promoted:{event.id}:{registration.member_id}:{now.isoformat()}",
             member_id=registration.member_id,
-        )  # fmt: skip
+        )
         await reminders.plan(session, event, registration.member_id, telegram_id)
     return True

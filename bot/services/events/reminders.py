@@ -17,8 +17,13 @@ from bot.services.notices import Line, line, translated
 from storage.models import Event
 
 # How long before the start a reminder comes, in words (the common lead times).
-LEAD_TIMES = {1: N_("an hour"), 2: N_("two hours"), 3: N_("three hours"), 6: N_("six hours"),
-              12: N_("twelve hours")}  # fmt: skip
+LEAD_TIMES = {
+    1: N_("an hour"),
+    2: N_("two hours"),
+    3: N_("three hours"),
+    6: N_("six hours"),
+    12: N_("twelve hours"),
+}
 
 
 class Reminders:
@@ -37,10 +42,15 @@ class Reminders:
             if due <= now:
                 continue  # signed up after this reminder's time: nothing to remind of yet
             await notices.put(
-                session, to=telegram_id, now=now, due_at=due, expires_at=event.starts_at,
+                session,
+                to=telegram_id,
+                now=now,
+                due_at=due,
+                expires_at=event.starts_at,
                 lines=reminder_lines(event, hours, self._settings),
-                key=_key(event.id, member_id, hours), member_id=member_id,
-            )  # fmt: skip
+                key=_key(event.id, member_id, hours),
+                member_id=member_id,
+            )
 
     async def cancel(self, session: AsyncSession, event_id: int, member_id: int) -> None:
         for hours in self._settings.event_reminders:
@@ -54,14 +64,20 @@ def _key(event_id: int, member_id: int, hours: int) -> str:
 def reminder_lines(event: Event, hours: int, settings: Settings) -> list[Line]:
     """A reminder that says when, as people say it: "tomorrow at 14:00", "in two hours"."""
     local = event.starts_at.astimezone(settings.tz)
-    values: dict[str, Any] = {"title": event.title, "time": f"{local:%H:%M}",
-                              "date": f"{local:%m-%d}"}  # fmt: skip
+    values: dict[str, Any] = {
+        "title": event.title,
+        "time": f"{local:%H:%M}",
+        "date": f"{local:%m-%d}",
+    }
     values["venue"] = translated(N_("online")) if event.venue is None else event.venue
     if 20 <= hours < 48:
         first = line(N_("Reminder: “{title}” is tomorrow at {time}, {venue}."), **values)
     elif hours >= 48:
-        first = line(N_("Reminder: “{title}” is in {days} days, on {date} at {time}, {venue}."),
-                     days=hours // 24, **values)  # fmt: skip
+        first = line(
+            N_("Reminder: “{title}” is in {days} days, on {date} at {time}, {venue}."),
+            days=hours // 24,
+            **values,
+        )
     else:
         if hours in LEAD_TIMES:
             message = N_("Reminder: “{title}” starts in {lead}, at {time}, {venue}.")
@@ -71,5 +87,12 @@ def reminder_lines(event: Event, hours: int, settings: Settings) -> list[Line]:
             first = line(message, lead=hours, **values)
     if event.venue is None:
         return [first]
-    return [first, line(N_("When you arrive, send me the check-in code shown at the venue, "
-                           "like this: /checkin 123456"))]  # fmt: skip
+    return [
+        first,
+        line(
+            N_(
+                "When you arrive, send me the check-in code shown at the venue, "
+                "like this: /checkin 123456"
+            )
+        ),
+    ]

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.events import Capacity, Conditions, Refusal, pairing_rate
+from bot.domain.events import Capacity, Conditions, Refusal, RegistrationStatus, pairing_rate
 from storage.events import Funnel, Person
 from storage.models import Event
 
@@ -52,6 +52,8 @@ class SignUp:
     status: SignUpStatus
     refusals: tuple[Refusal, ...] = ()
     badge: int | None = None
+    # The event's conditions, so a refusal can say exactly whom the event is for.
+    conditions: Conditions = field(default_factory=Conditions)
 
 
 class CheckInStatus(enum.StrEnum):
@@ -76,6 +78,17 @@ class Pick(enum.StrEnum):
     UNPICKED = "unpicked"
     FULL = "full"  # the member has picked as many as the event allows
     CLOSED = "closed"  # the choice is not open to this member (or not for that person)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An event as one member may see it: how many places are left, why they may not sign up
+    (empty: they may), and their place if they signed up."""
+
+    event: Event
+    places_left: int | None  # None: no limit
+    refusals: tuple[Refusal, ...] = ()
+    registration: RegistrationStatus | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """The opt-in daily digest: "今天有 N 位新推荐", at the deployment's digest hour.
 
 One scheduled task per day (keyed by date, so arming it twice is harmless) writes one notice per
-member who has new suggestions waiting. A digest missed while the bot was down is still written
-within 3 hours, else dropped: a morning-after "today" would be wrong.
+member for whom someone new is waiting: a member who completed their profile since that
+member's last digest (for the first digest, everyone waiting). Nobody new, no digest. A digest
+missed while the bot was down is still written within 3 hours, else dropped: a morning-after
+"today" would be wrong.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from bot.common.config import Settings
 from bot.common.i18n import N_
 from bot.domain.clock import Clock
 from bot.services import notices
+from bot.services.matching.suggestions import Matchmaking
 from bot.services.notices import line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import matching
@@ -32,11 +35,13 @@ class Digest:
         clock: Clock,
         settings: Settings,
         work: WorkQueue,
+        matchmaking: Matchmaking,
     ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
         self._work = work
+        self._matchmaking = matchmaking
 
     def task_kinds(self) -> dict[str, TaskKind]:
         return {KIND: TaskKind(self._write, max_lateness=MAX_LATENESS)}
@@ -53,12 +58,14 @@ class Digest:
         await self._work.schedule(KIND, due, key=f"{KIND}:{due.date().isoformat()}")
 
     async def waiting(self) -> list[tuple[int, int, int]]:
-        """(member id, Telegram id, suggestions waiting today) for every opted-in member who
-        has some."""
+        """(member id, Telegram id, new people waiting) for every opted-in member for whom
+        someone new completed their profile since the member's last digest; from now on only
+        people newer than this count for everyone asked."""
         year = self._clock.now().astimezone(self._settings.tz).year
-        async with self._db() as session:
-            rows = await session.execute(
-                select(Member.id, Member.telegram_id).where(
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            opted_in = await session.scalars(
+                select(Member).where(
                     Member.digest.is_(True),
                     Member.paused.is_(False),
                     Member.profile_completed_at.is_not(None),
@@ -66,17 +73,22 @@ class Digest:
                 )
             )
             found: list[tuple[int, int, int]] = []
-            for member_id, telegram_id in rows.all():
-                if telegram_id is None:
+            for member in opted_in.all():
+                viewer = await matching.profile_row(session, member.id)
+                if viewer is None or member.telegram_id is None:
                     continue
-                viewer = await matching.profile_row(session, member_id)
-                if viewer is None:
-                    continue
-                waiting = await matching.pool(
-                    session, viewer, year, likers_only=False, limit=self._settings.daily_cards
+                new = await matching.pool(
+                    session,
+                    viewer,
+                    year,
+                    likers_only=False,
+                    limit=self._settings.daily_cards,
+                    skips_forgotten_before=self._matchmaking.skips_kept_since(),
+                    completed_after=member.digest_until,
                 )
-                if waiting:
-                    found.append((member_id, telegram_id, len(waiting)))
+                member.digest_until = now
+                if new:
+                    found.append((member.id, member.telegram_id, len(new)))
             return found
 
     async def _write(self, task: DueTask) -> None:

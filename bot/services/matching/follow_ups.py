@@ -87,13 +87,15 @@ class CheckIns:
             await notices.put(
                 session,
                 to=member.telegram_id,
-                lines=[line(QUESTIONS[stage]), line(N_("Answering is optional and helps your "
-                                                      "union plan better events."))],
+                lines=[
+                    line(QUESTIONS[stage]),
+                    line(N_("Answering is optional and helps your union plan better events.")),
+                ],
                 buttons=buttons,
                 now=self._clock.now(),
                 key=f"{KIND}:{match_id}:{member.id}:{stage}:asked",
                 member_id=member.id,
-            )  # fmt: skip
+            )
         self._work.wake()
 
     async def answer(self, telegram_id: int, match_id: int, stage: str, outcome: str) -> bool:
@@ -118,8 +120,15 @@ class CheckIns:
             )
             now = self._clock.now()
             if existing is None:
-                session.add(FollowUp(match_id=match_id, member_id=member.id, stage=stage,
-                                     outcome=outcome, answered_at=now))  # fmt: skip
+                session.add(
+                    FollowUp(
+                        match_id=match_id,
+                        member_id=member.id,
+                        stage=stage,
+                        outcome=outcome,
+                        answered_at=now,
+                    )
+                )
             else:
                 existing.outcome, existing.answered_at = outcome, now
             return True

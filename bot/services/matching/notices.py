@@ -55,9 +55,13 @@ async def tell_match(session: AsyncSession, match: Match, now: datetime) -> None
             )
             lines.append(line(asking, nickname=other.nickname))
         await notices.put(
-            session, to=me.telegram_id, lines=lines, now=now,
-            key=f"match:{match.id}:{me.member_id}", member_id=me.member_id,
-        )  # fmt: skip
+            session,
+            to=me.telegram_id,
+            lines=lines,
+            now=now,
+            key=f"match:{match.id}:{me.member_id}",
+            member_id=me.member_id,
+        )
     for asked, requester in ((b, a), (a, b)):
         if not asked.username:
             await ask_for_contact(session, asked, requester, now)
@@ -83,12 +87,22 @@ async def ask_for_contact(
     request.created_at, request.shared_at = now, None
     await session.flush()
     await notices.put(
-        session, to=asked.telegram_id, now=now, ask_contact=True,
-        lines=[line(N_("{nickname} would like to reach you. Tap the button below to send them "
-                       "your contact card; it shows your phone number."),
-                    nickname=requester.nickname)],
-        key=f"contact_request:{request.id}:{now.isoformat()}", member_id=asked.member_id,
-    )  # fmt: skip
+        session,
+        to=asked.telegram_id,
+        now=now,
+        ask_contact=True,
+        lines=[
+            line(
+                N_(
+                    "{nickname} would like to reach you. Tap the button below to send them "
+                    "your contact card; it shows your phone number."
+                ),
+                nickname=requester.nickname,
+            )
+        ],
+        key=f"contact_request:{request.id}:{now.isoformat()}",
+        member_id=asked.member_id,
+    )
 
 
 async def share_contact(
@@ -110,11 +124,14 @@ async def share_contact(
         if requester is None or not await _still_matched(session, me.id, requester.member_id):
             continue
         await notices.put(
-            session, to=requester.telegram_id, now=now,
+            session,
+            to=requester.telegram_id,
+            now=now,
             lines=[line(N_("{nickname} shared their contact with you."), nickname=name)],
             contact={"phone_number": phone_number, "first_name": name},
-            key=f"contact_shared:{request.id}:{now.isoformat()}", member_id=me.id,
-        )  # fmt: skip
+            key=f"contact_shared:{request.id}:{now.isoformat()}",
+            member_id=me.id,
+        )
         shared += 1
     return shared
 

@@ -168,18 +168,29 @@ class Proposals:
                 if me is None or me.telegram_id is None:
                     continue
                 await notices.put(
-                    session, to=me.telegram_id, now=now, render="card", data={"member_id": other},
+                    session,
+                    to=me.telegram_id,
+                    now=now,
+                    render="card",
+                    data={"member_id": other},
                     lines=[
                         line(N_("A union matchmaker (红娘) thinks you two may suit each other:")),
                         line(notices.RENDERED),
                         line(N_("The matchmaker's note: {note}"), note=note),
                     ],
-                    buttons=[[
-                        notices.Button(N_("Accept"), AnswerProposal(proposal.id, True).encode()),
-                        notices.Button(N_("Decline"), AnswerProposal(proposal.id, False).encode()),
-                    ]],
-                    key=f"proposal:{proposal.id}:{me.id}", member_id=me.id,
-                )  # fmt: skip
+                    buttons=[
+                        [
+                            notices.Button(
+                                N_("Accept"), AnswerProposal(proposal.id, True).encode()
+                            ),
+                            notices.Button(
+                                N_("Decline"), AnswerProposal(proposal.id, False).encode()
+                            ),
+                        ]
+                    ],
+                    key=f"proposal:{proposal.id}:{me.id}",
+                    member_id=me.id,
+                )
         self._work.wake()
         return proposal
 
@@ -219,10 +230,13 @@ class Proposals:
             proposal.status = "declined"
             if other.telegram_id is not None:
                 await notices.put(
-                    session, to=other.telegram_id, now=now, member_id=other.id,
+                    session,
+                    to=other.telegram_id,
+                    now=now,
+                    member_id=other.id,
                     lines=[line(N_("The matchmaker's suggestion did not work out this time."))],
                     key=f"proposal_declined:{proposal.id}:{other.id}",
-                )  # fmt: skip
+                )
             await self._tell_matchmaker(session, proposal, accepted=False, now=now)
             return Answer(AnswerStatus.DECLINED, proposal)
         if not (proposal.a_accepts and proposal.b_accepts):
@@ -247,9 +261,12 @@ class Proposals:
             else N_("One of the two declined your proposal.")
         )
         await notices.put(
-            session, to=proposal.matchmaker_telegram_id, now=now, lines=[line(message)],
+            session,
+            to=proposal.matchmaker_telegram_id,
+            now=now,
+            lines=[line(message)],
             key=f"proposal_outcome:{proposal.id}",
-        )  # fmt: skip
+        )
 
     async def pending_reviews(self, telegram_id: int, size: int = 10) -> list[Waiting] | None:
         """Strong suggestions waiting for approval, for members in the matchmaker's scope."""

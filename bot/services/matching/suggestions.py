@@ -88,6 +88,25 @@ class Matchmaking:
         async with self._db.begin() as session:
             await matching.refresh_profile(session, member_id, self._clock.now())
 
+    def skips_kept_since(self) -> datetime:
+        """Skips made before this have cooled off: those people may be suggested again."""
+        return self._clock.now() - timedelta(days=self._settings.skip_cooldown_days)
+
+    async def skipped(self, telegram_id: int) -> int:
+        """How many people the member skipped who are still kept out of their suggestions."""
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None:
+                return 0
+            return await matching.skips_since(session, member.id, self.skips_kept_since())
+
+    async def revisit_skipped(self, telegram_id: int) -> None:
+        """The member wants to see the people they skipped again: their skips are forgotten."""
+        async with self._db.begin() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is not None:
+                await matching.forget_skips(session, member.id)
+
     async def next_card(self, telegram_id: int) -> Card | Unavailable:
         async with self._db.begin() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
@@ -106,7 +125,8 @@ class Matchmaking:
                 return Unavailable.NOT_READY
             year = self._year()
             reviews = await matching.reviewed(session, member.id)
-            candidates, likers = await self._candidates(session, viewer, reviews, year)
+            forget = self.skips_kept_since()
+            candidates, likers = await self._candidates(session, viewer, reviews, year, forget)
             if not candidates:
                 return Unavailable.NO_ONE
             ranked = await self._ranked(session, member.id, viewer, candidates, likers, year)
@@ -120,10 +140,15 @@ class Matchmaking:
                     best = suggestion
                     break
                 if status is None:  # strong: a matchmaker looks first
-                    session.add(SuggestionReview(
-                        viewer_id=member.id, candidate_id=suggestion.candidate.id,
-                        score=suggestion.score, status="pending", created_at=self._clock.now(),
-                    ))  # fmt: skip
+                    session.add(
+                        SuggestionReview(
+                            viewer_id=member.id,
+                            candidate_id=suggestion.candidate.id,
+                            score=suggestion.score,
+                            status="pending",
+                            created_at=self._clock.now(),
+                        )
+                    )
                     reviews[suggestion.candidate.id] = "pending"
             if best is None:
                 return Unavailable.NO_ONE
@@ -146,21 +171,35 @@ class Matchmaking:
             )
 
     async def _candidates(
-        self, session: AsyncSession, viewer: dict[str, Any], reviews: dict[int, str], year: int
+        self,
+        session: AsyncSession,
+        viewer: dict[str, Any],
+        reviews: dict[int, str],
+        year: int,
+        forget_skips_before: datetime,
     ) -> tuple[list[dict[str, Any]], set[int]]:
         """Who may be shown, and which of them liked the viewer: suggestions a matchmaker
         approved first, then members who liked the viewer, then a sample of everyone."""
+
+        async def pool(**options: Any) -> list[dict[str, Any]]:
+            return await matching.pool(
+                session,
+                viewer,
+                year,
+                limit=POOL_SIZE,
+                skips_forgotten_before=forget_skips_before,
+                **options,
+            )
+
         approved = [candidate for candidate, status in reviews.items() if status == "approved"]
         if approved:
-            found = await matching.pool(
-                session, viewer, year, likers_only=False, limit=POOL_SIZE, only=approved
-            )
+            found = await pool(likers_only=False, only=approved)
             if found:
                 return found, set()
-        likers = await matching.pool(session, viewer, year, likers_only=True, limit=POOL_SIZE)
+        likers = await pool(likers_only=True)
         if likers:
             return likers, {row["member_id"] for row in likers}
-        return await matching.pool(session, viewer, year, likers_only=False, limit=POOL_SIZE), set()
+        return await pool(likers_only=False), set()
 
     async def _ranked(
         self,
@@ -220,11 +259,16 @@ class Matchmaking:
             ):
                 return Outcome.GONE
             previous = await session.get(MatchDecision, (me, candidate_id))
-            if previous is not None:
+            if previous is None:
+                session.add(
+                    MatchDecision(
+                        viewer_id=me, candidate_id=candidate_id, liked=liked, created_at=now
+                    )
+                )
+            elif not previous.liked and previous.created_at < self.skips_kept_since():
+                previous.liked, previous.created_at = liked, now  # skipped long ago, shown again
+            else:
                 return Outcome.ALREADY_DECIDED
-            session.add(
-                MatchDecision(viewer_id=me, candidate_id=candidate_id, liked=liked, created_at=now)
-            )
             if not liked:
                 return Outcome.SKIPPED
             reverse = await session.get(MatchDecision, (candidate_id, me))
@@ -266,14 +310,20 @@ class Matchmaking:
             ):
                 return False
             session.add(
-                Report(reporter_id=me.id, reported_id=candidate_id, reason=reason,
-                       status="pending", created_at=now)
-            )  # fmt: skip
+                Report(
+                    reporter_id=me.id,
+                    reported_id=candidate_id,
+                    reason=reason,
+                    status="pending",
+                    created_at=now,
+                )
+            )
             if await session.get(MatchDecision, (me.id, candidate_id)) is None:
                 session.add(
-                    MatchDecision(viewer_id=me.id, candidate_id=candidate_id, liked=False,
-                                  created_at=now)
-                )  # fmt: skip
+                    MatchDecision(
+                        viewer_id=me.id, candidate_id=candidate_id, liked=False, created_at=now
+                    )
+                )
             return True
 
     async def share_contact(self, telegram_id: int, phone_number: str, name: str) -> int:

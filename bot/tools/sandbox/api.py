@@ -234,9 +234,12 @@ class FakeBotAPI(BaseRequest):
         rules.check_caption(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
         file_id = self._file_param("photo", p, uploads, "photo.jpg")
         entry = self._bot_entry(
-            p, "photo", text=p.get("caption"), file_id=file_id,
+            p,
+            "photo",
+            text=p.get("caption"),
+            file_id=file_id,
             entities=decode(p.get("caption_entities")),
-        )  # fmt: skip
+        )
         return self.message_json(p["chat_id"], entry)
 
     def _send_document(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:

@@ -52,9 +52,25 @@ def decode(value: Any) -> Any:
 # <pre>, <blockquote>, <tg-emoji>"; "All <, > and & symbols that are not a part of a tag or an
 # HTML entity must be replaced with the corresponding HTML entities".
 _HTML_TAGS = frozenset(
-    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-     "code", "pre", "blockquote", "tg-emoji"}
-)  # fmt: skip
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    }
+)
 _HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|lt|gt|amp|quot);")
 # MarkdownV2 style: "Any character with code between 1 and 126 inclusively can be escaped
 # anywhere with a preceding '\' character"; "In all other places characters '_', '*', '[',
@@ -207,10 +223,17 @@ def check_caption(caption: Any, parse_mode: str | None, entities: Any) -> str | 
 
 
 _BUTTON_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
-)  # fmt: skip
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
 
 
 def check_reply_markup(markup: Any, private_chat: bool) -> dict[str, Any]:

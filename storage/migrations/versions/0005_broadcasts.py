@@ -41,7 +41,7 @@ def upgrade() -> None:
                 length=16,
             ),
             nullable=False,
-        ),  # fmt: skip
+        ),
         sa.Column("send_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("started_at", storage.types.UTCDateTime(timezone=True), nullable=True),
@@ -81,7 +81,7 @@ def upgrade() -> None:
                 length=16,
             ),
             nullable=False,
-        ),  # fmt: skip
+        ),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("error", sa.String(length=64), nullable=True),
         sa.Column("sent_at", storage.types.UTCDateTime(timezone=True), nullable=True),

@@ -44,8 +44,11 @@ async def matches(x: Exporter) -> list[dict[str, Any]]:
     rows = await x.session.scalars(
         select(Match).where(or_(Match.member_a == me, Match.member_b == me)).order_by(Match.id)
     )
-    sources = {"mutual_like": _("mutual likes"), "proposal": _("a matchmaker's proposal"),
-               "event": _("an event's mutual choice")}  # fmt: skip
+    sources = {
+        "mutual_like": _("mutual likes"),
+        "proposal": _("a matchmaker's proposal"),
+        "event": _("an event's mutual choice"),
+    }
     return [
         {
             _("member"): await x.nickname(m.member_b if m.member_a == me else m.member_a),
@@ -120,13 +123,15 @@ async def proposals(x: Exporter) -> list[dict[str, Any]]:
     for p in rows:
         mine = p.a_accepts if p.member_a == me else p.b_accepts
         theirs = p.member_b if p.member_a == me else p.member_a
-        found.append({
-            _("member"): await x.nickname(theirs),
-            _("the matchmaker's note"): p.note,
-            _("your answer"): x.yes(mine),
-            _("status"): p.status,
-            _("time"): x.time(p.created_at),
-        })  # fmt: skip
+        found.append(
+            {
+                _("member"): await x.nickname(theirs),
+                _("the matchmaker's note"): p.note,
+                _("your answer"): x.yes(mine),
+                _("status"): p.status,
+                _("time"): x.time(p.created_at),
+            }
+        )
     return found
 
 
@@ -136,10 +141,13 @@ async def suggestion_reviews(x: Exporter) -> list[dict[str, Any]]:
         select(SuggestionReview).where(SuggestionReview.viewer_id == x.member.id)
     )
     return [
-        {_("member"): await x.nickname(r.candidate_id), _("status"): r.status,
-         _("time"): x.time(r.created_at)}
+        {
+            _("member"): await x.nickname(r.candidate_id),
+            _("status"): r.status,
+            _("time"): x.time(r.created_at),
+        }
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 async def follow_ups(x: Exporter) -> list[dict[str, Any]]:

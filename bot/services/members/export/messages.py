@@ -27,8 +27,11 @@ async def registrations(x: Exporter) -> list[dict[str, Any]]:
         .where(Registration.member_id == x.member.id)
         .order_by(Registration.id)
     )
-    statuses = {"registered": _("signed up"), "waitlisted": _("on the waitlist"),
-                "cancelled": _("withdrew")}  # fmt: skip
+    statuses = {
+        "registered": _("signed up"),
+        "waitlisted": _("on the waitlist"),
+        "cancelled": _("withdrew"),
+    }
     return [
         {
             _("event"): title,
@@ -64,10 +67,9 @@ async def deliveries(x: Exporter) -> list[dict[str, Any]]:
         .order_by(BroadcastDelivery.id)
     )
     return [
-        {_("announcement"): text[:80], _("status"): d.status.value,
-         _("time"): x.time(d.sent_at)}
+        {_("announcement"): text[:80], _("status"): d.status.value, _("time"): x.time(d.sent_at)}
         for d, text in rows.all()
-    ]  # fmt: skip
+    ]
 
 
 async def waiting(x: Exporter) -> list[dict[str, Any]]:

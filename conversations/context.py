@@ -34,6 +34,9 @@ class ChatApplication(Application[Any, "HuihuiContext", Any, Any, Any, Any]):
         # Listed by /help to organisers only.
         self.organiser_commands = organiser_commands
 
+    def after_update(self) -> None:
+        """Called once the member has had their reply: work the update caused may start."""
+
 
 class HuihuiContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Adds 会会's services and the language of the member being served."""

@@ -1,4 +1,5 @@
-"""/feedback: a member writes a note to the organisers. Two steps, persistent across restarts."""
+"""/feedback: a member writes a note to the organisers. Two steps, persistent across restarts;
+any other command ends it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 from bot.common.i18n import N_
 from bot.domain import free_text
 from conversations.context import ChatApplication, HuihuiContext
+from conversations.dialogs import add_dialog
 
 COMMANDS = [("feedback", N_("Write to the organisers"))]
 MAX_LENGTH = free_text.FEEDBACK.maximum
@@ -63,17 +65,15 @@ async def cancel(update: Update, context: HuihuiContext) -> int:
 
 def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
-    application.add_handler(
-        ConversationHandler(
-            entry_points=[CommandHandler("feedback", ask, filters=private)],
-            states={
-                WRITING: [
-                    MessageHandler(private & filters.TEXT & ~filters.COMMAND, receive),
-                    MessageHandler(private & ~filters.COMMAND, not_text),
-                ]
-            },
-            fallbacks=[CommandHandler("cancel", cancel, filters=private)],
-            name="feedback",
-            persistent=True,
-        )
+    add_dialog(
+        application,
+        "feedback",
+        entry_points=[CommandHandler("feedback", ask, filters=private)],
+        states={
+            WRITING: [
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, receive),
+                MessageHandler(private & ~filters.COMMAND, not_text),
+            ]
+        },
+        cancel=cancel,
     )

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.units import UnitSpec, ancestry, subtree
+from bot.domain.units import contact_for as domain_contact_for
 from storage.models import OrgUnit, Role, UnitKind, UnitRole
 
 
@@ -40,12 +41,20 @@ async def save_specs(session: AsyncSession, specs: Iterable[UnitSpec]) -> int:
         unit.kind = UnitKind(spec.kind)
         unit.parent_id = parent.id if parent else None
         unit.review_threshold = spec.review_threshold
+        unit.contact = spec.contact
         await session.flush()
         for role, ids in ((Role.ORGANISER, spec.organisers), (Role.MATCHMAKER, spec.matchmakers)):
             for telegram_id in ids:
                 await grant(session, telegram_id, unit.id, role)
         count += 1
     return count
+
+
+async def contact_for(session: AsyncSession, unit_id: int | None) -> str:
+    """How a member of the unit reaches their union (see ``bot.domain.units.contact_for``)."""
+    rows = await session.execute(select(OrgUnit.id, OrgUnit.contact).where(OrgUnit.contact != ""))
+    contacts = {unit: contact for unit, contact in rows.all() if contact}
+    return domain_contact_for(unit_id, await parents(session), contacts)
 
 
 async def grant(session: AsyncSession, telegram_id: int, unit_id: int, role: Role) -> None:

@@ -17,6 +17,9 @@ from storage import roster, units
 CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
 
 
+PUDONG_CONTACT = "浦东新区总工会 021-5888 0000（工作日 9:00–17:00）"
+
+
 def units_file(
     organisers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
     matchmakers: Mapping[str, Sequence[int]] = {},  # noqa: B006 - read only
@@ -37,6 +40,7 @@ kind = "district"
 parent = "{CITY}"
 organisers = [{ids(PUDONG)}]
 matchmakers = [{ids(PUDONG, matchmakers)}]
+contact = "{PUDONG_CONTACT}"
 {"" if review_above is None else f"review_suggestions_above = {review_above}"}
 
 [[unit]]

@@ -104,6 +104,20 @@ async def test_feedback_can_be_cancelled(sandbox: Sandbox) -> None:
     assert await feedback_texts(sandbox) == []
 
 
+async def test_any_other_command_ends_an_open_feedback(sandbox: Sandbox) -> None:
+    alice = await agreed(sandbox, "小王")
+    await alice.send("/feedback")
+    await alice.send("/help")  # changed her mind: the command runs as usual
+    assert "/match" in alice.last_text()
+    await alice.send("这句不是留言")
+    assert "核实你的工会会员身份" in alice.last_text()  # back where she was: verification
+    assert await feedback_texts(sandbox) == []
+    await alice.send("/feedback")
+    await alice.send("/feedback")  # pressed twice: still one open dialog
+    await alice.send("这次是留言")
+    assert await feedback_texts(sandbox) == ["这次是留言"]
+
+
 async def test_unknown_text_commands_and_documents_get_a_friendly_answer(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:

@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox
 from storage.models import Member, ProfileAnswer, RosterEntry, VerificationAttempt
-from tests.helpers import EN_ANSWERS, ZH_ANSWERS, answer, seed_union, sign_up, verify
+from tests.helpers import (
+    EN_ANSWERS,
+    PUDONG_CONTACT,
+    ZH_ANSWERS,
+    answer,
+    seed_union,
+    sign_up,
+    verify,
+)
 
 WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
 SAM = ("Sam Lee", "SH0002", "Shanghai Electric", "13800000002")
@@ -145,9 +153,36 @@ async def test_rejection_on_review_lets_the_member_try_again(sandbox: Sandbox) -
     await organiser.press("信息不符")
     assert "工会未能根据名册确认你的信息" in wang.last_text()
     assert "你的信息与工会名册不符。" in wang.last_text()
+    assert f"联系工会：{PUDONG_CONTACT}" in wang.last_text()  # the way, not just "ask them"
     await wang.press("重新填写")
     assert wang.buttons() == ["📱 分享我的手机号"]
     assert (await member_row(sandbox, wang.id)).verified_at is None
+
+
+async def test_another_reason_is_written_by_the_organiser_for_the_member(
+    sandbox: Sandbox,
+) -> None:
+    organiser = sandbox.user("工会老张")
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [WANG], organisers={"浦东新区总工会": [organiser.id]})
+    await verify(wang, "王小语", "SH0001", "上海申通地铁")
+    waiting = wang.texts()
+    await organiser.press("不通过")
+    await organiser.press("其他原因")
+    assert "会员会看到你写的原话" in organiser.last_text()
+    assert wang.texts() == waiting  # nothing is decided before the reason is written
+    await organiser.send("/cancel")
+    assert organiser.last_text() == "已取消，这条申请仍在等待处理：/review"
+    await organiser.send("/review")
+    await organiser.press("不通过")
+    await organiser.press("其他原因")
+    await organiser.send("名册上你的会员号是另一个，请带会员证到工会服务站核对。")
+    assert organiser.last_text() == "❌ 未通过，已通知该会员。"
+    told = wang.last_text()
+    assert "工会的说明：名册上你的会员号是另一个，请带会员证到工会服务站核对。" in told
+    assert f"联系工会：{PUDONG_CONTACT}" in told
+    await organiser.send("好的")  # the dialog is over: not taken as another reason
+    assert "没有看懂" in organiser.last_text()
 
 
 async def test_without_organisers_superadmins_review() -> None:
@@ -177,6 +212,7 @@ async def test_five_wrong_member_numbers_lock_verification_for_a_day(sandbox: Sa
     await verify(wang, "王小雨", "SH9990", "上海申通地铁")
     assert "工会会员名册中没有这个会员号" in wang.last_text()
     assert "今天还可尝试 4 次" in wang.last_text()
+    assert wang.last_text().endswith("请联系工会更正：12351")  # not yet in a union: the hotline
     for attempt in range(1, 5):
         await wang.press("重新填写")
         await wang.share_contact()

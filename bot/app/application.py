@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -72,6 +72,8 @@ CONVERSATIONS = (
 )
 # The handler group that runs after all the others for every update.
 AFTER_EVERYTHING = 1_000
+# The handler group that runs before all the others (dialogs come next, then group 0).
+LANGUAGE_GROUP = -2
 # The command menu, in the order members see it.
 MENU = (onboarding, matching, event_attending, member_controls, help_menu, language, feedback)
 ORGANISER_MENU = (admin, broadcast, event_organising)
@@ -90,6 +92,9 @@ class HuihuiApplication(ChatApplication):
             **kwargs,
         )
         self.delivery = Delivery.create(services, self.bot)
+
+    def after_update(self) -> None:
+        self.delivery.scheduler.after_update()  # notices due now go out
 
 
 def build_application(
@@ -112,7 +117,7 @@ def build_application(
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
     if isinstance(processor, PerMemberUpdateProcessor):
         processor.on_overflow = partial(_too_fast, application)
-    application.add_handler(TypeHandler(Update, remember_language), group=-1)
+    application.add_handler(TypeHandler(Update, remember_language), group=LANGUAGE_GROUP)
     application.add_handler(TypeHandler(Update, after_update), group=AFTER_EVERYTHING)
     for module in CONVERSATIONS:
         module.register(application)
@@ -175,7 +180,7 @@ async def _too_fast(application: HuihuiApplication, telegram_id: int) -> None:
 async def after_update(_update: Update, context: HuihuiContext) -> None:
     """Runs after every handler: work the update caused (notices due now) starts now that the
     member has had the reply."""
-    cast(HuihuiApplication, context.application).delivery.scheduler.after_update()
+    context.chat_application.after_update()
 
 
 async def on_start(application: HuihuiApplication) -> None:

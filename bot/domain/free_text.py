@@ -35,6 +35,8 @@ class Field:
 NICKNAME = Field(20, single_line=True)
 HOMETOWN = Field(30, single_line=True)
 INTRODUCTION = Field(300)
+# An organiser's reason for rejecting a verification, read by the member.
+REVIEW_NOTE = Field(300)
 OWN_HOBBY = Field(20, single_line=True)
 # Verification, as the roster holds them (columns of roster_entries).
 REAL_NAME = Field(50, single_line=True)

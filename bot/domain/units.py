@@ -13,6 +13,9 @@
     organisers = [123456789]      # Telegram user ids (optional)
     matchmakers = [234567890]     # 红娘 (optional)
     review_suggestions_above = 0.2  # optional: strong suggestions need a matchmaker's approval
+    contact = "浦东新区总工会 021-5888 0000（工作日 9:00–17:00）"  # optional, how members reach it
+
+Any other key is an error, so a misspelling (``organizers``) is caught, not silently ignored.
 """
 
 from __future__ import annotations
@@ -38,6 +41,20 @@ class Role(enum.StrEnum):
 
 
 KINDS = tuple(kind.value for kind in UnitKind)
+KEYS = (
+    "name",
+    "kind",
+    "parent",
+    "organisers",
+    "matchmakers",
+    "review_suggestions_above",
+    "contact",
+)
+# Spellings people will use for a key: named in the error.
+SPELLINGS = {"organizers": "organisers", "organiser": "organisers", "matchmaker": "matchmakers"}
+# The trade unions' workers' hotline (职工服务热线), for members whose union set no contact.
+UNION_HOTLINE = "12351"
+CONTACT_LENGTH = 200
 
 
 class UnitsFileError(ValueError):
@@ -53,6 +70,8 @@ class UnitSpec:
     matchmakers: tuple[int, ...] = ()
     # Suggestions scoring at least this wait for a matchmaker's approval (None: never).
     review_threshold: float | None = None
+    # How members reach the union; None: as the unit above says.
+    contact: str | None = None
 
 
 def parse_units(text: str, known: Iterable[str] = ()) -> list[UnitSpec]:
@@ -87,6 +106,20 @@ def subtree(unit_id: int, parents: Mapping[int, int | None]) -> set[int]:
     return found
 
 
+def contact_for(
+    unit_id: int | None, parents: Mapping[int, int | None], contacts: Mapping[int, str]
+) -> str:
+    """How a member of the unit reaches their union: the unit's contact line, else the nearest
+    one above it; for someone not yet in a unit, the top union's; else the hotline."""
+    if unit_id is None:
+        roots = [unit for unit, parent in parents.items() if parent is None and unit in contacts]
+        return contacts[roots[0]] if len(roots) == 1 else UNION_HOTLINE
+    for unit in ancestry(unit_id, parents):
+        if unit in contacts:
+            return contacts[unit]
+    return UNION_HOTLINE
+
+
 def ancestry(unit_id: int, parents: Mapping[int, int | None]) -> list[int]:
     """The unit, its parent, and so on up to the root."""
     chain: list[int] = []
@@ -104,6 +137,17 @@ def _spec(index: int, entry: object) -> UnitSpec:
     kind = str(entry.get("kind", "")).strip()
     if not name:
         raise UnitsFileError(f"unit {index}: name is missing")
+    for key in entry:
+        if key not in KEYS:
+            hint = f" (did you mean {SPELLINGS[key]}?)" if key in SPELLINGS else ""
+            raise UnitsFileError(
+                f"unit {name}: unknown key {key}{hint}; the keys are {', '.join(KEYS)}"
+            )
+    contact = entry.get("contact")
+    if contact is not None and (
+        not isinstance(contact, str) or not contact.strip() or len(contact) > CONTACT_LENGTH
+    ):
+        raise UnitsFileError(f"unit {name}: contact must be text of 1–{CONTACT_LENGTH} characters")
     if kind not in KINDS:
         raise UnitsFileError(f"unit {name}: kind must be one of {', '.join(KINDS)}")
     parent = entry.get("parent")
@@ -122,6 +166,7 @@ def _spec(index: int, entry: object) -> UnitSpec:
         organisers,
         matchmakers,
         float(threshold) if threshold is not None else None,
+        contact.strip() if contact else None,
     )
 
 

@@ -127,5 +127,4 @@ REJECTION_REASONS: dict[str, tuple[str, str]] = {
         N_("Not our member"),
         N_("The union could not confirm that you are its member."),
     ),
-    "other": (N_("Other reason"), N_("Please contact your union for details.")),
 }

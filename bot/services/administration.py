@@ -77,7 +77,7 @@ MODERATION_NOTICES = {
     ),
     "suspend": N_(
         "Your union has suspended your profile after reports: nobody is shown it. "
-        "Please contact your union."
+        "If you have questions, contact your union: {contact}"
     ),
     "lift": N_("Your union has lifted the suspension: your profile can be shown again."),
 }
@@ -270,7 +270,12 @@ class Administration:
                     to=member.telegram_id,
                     now=now,
                     member_id=member.id,
-                    lines=[line(MODERATION_NOTICES[action])],
+                    lines=[
+                        line(
+                            MODERATION_NOTICES[action],
+                            contact=await units.contact_for(session, member.unit_id),
+                        )
+                    ],
                     key=f"moderation:{member.id}:{action}:{now.isoformat()}",
                 )
         self._work.wake()

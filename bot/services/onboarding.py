@@ -64,6 +64,7 @@ class Review:
     status: ReviewStatus
     member_telegram_id: int | None = None
     member_id: int | None = None
+    unit_id: int | None = None  # the union whose roster entry was in question
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,12 @@ class Onboarding:
             else:
                 member.declined_at = now
 
+    async def union_contact(self, member_id: int) -> str:
+        """How the member reaches their union (before verification: the top union's line)."""
+        async with self._db() as session:
+            member = await session.get(Member, member_id)
+            return await units.contact_for(session, member.unit_id if member else None)
+
     async def locked_until(self, member_id: int) -> datetime | None:
         """When the member may try verification again, if they used up today's attempts."""
         since = self._clock.now() - ATTEMPT_WINDOW
@@ -201,15 +208,22 @@ class Onboarding:
             return attempt, entry
 
     async def review(
-        self, attempt_id: int, reviewer: int, approve: bool, reason: str | None = None
+        self,
+        attempt_id: int,
+        reviewer: int,
+        approve: bool,
+        reason: str | None = None,
+        note: str | None = None,
     ) -> Review:
         """A reviewer's decision on a pending attempt; their right to decide is checked here,
         every time, from the database — never taken from the button. The member is told in
-        the same transaction (with the reason, when rejected)."""
+        the same transaction (with the reason, or the reviewer's own words for "other", and
+        how to reach their union, when rejected)."""
         async with self._db.begin() as session:
             review = await self._review(session, attempt_id, reviewer, approve)
             if review.status in TOLD and review.member_id:
-                await _tell_member(session, review, reason, self._clock.now())
+                contact = await units.contact_for(session, review.unit_id)
+                await _tell_member(session, review, reason, note, contact, self._clock.now())
         self._work.wake()
         return review
 
@@ -236,13 +250,13 @@ class Onboarding:
         audit.record(session, reviewer, action, entry.unit_id, now, attempt=attempt.id)
         if not approve:
             attempt.outcome = "rejected_on_review"
-            return Review(ReviewStatus.REJECTED, telegram_id, member.id)
+            return Review(ReviewStatus.REJECTED, telegram_id, member.id, entry.unit_id)
         if not await roster.bind(session, entry.id, member.id):
             attempt.outcome = "rejected_on_review"
-            return Review(ReviewStatus.NUMBER_TAKEN, telegram_id, member.id)
+            return Review(ReviewStatus.NUMBER_TAKEN, telegram_id, member.id, entry.unit_id)
         attempt.outcome = "approved_on_review"
         await _mark_verified(session, member.id, entry, now)
-        return Review(ReviewStatus.APPROVED, telegram_id, member.id)
+        return Review(ReviewStatus.APPROVED, telegram_id, member.id, entry.unit_id)
 
     async def pledge(self, member_id: int) -> None:
         async with self._db.begin() as session:
@@ -327,7 +341,12 @@ async def _ask_reviewer(
 
 
 async def _tell_member(
-    session: AsyncSession, review: Review, reason: str | None, now: datetime
+    session: AsyncSession,
+    review: Review,
+    reason: str | None,
+    note: str | None,
+    contact: str,
+    now: datetime,
 ) -> None:
     """The member hears the reviewer's decision: go on, or why not and try again."""
     assert review.member_telegram_id is not None and review.member_id is not None
@@ -340,8 +359,11 @@ async def _tell_member(
             "and try again, or ask your union to correct the roster."
         )
         lines = [line(could_not)]
-        if reason in REJECTION_REASONS:
+        if note:
+            lines.append(line(N_("Your union's note: {note}"), note=note))
+        elif reason in REJECTION_REASONS:
             lines.append(line(REJECTION_REASONS[reason][1]))
+        lines.append(line(N_("To reach your union: {contact}"), contact=contact))
         button = notices.Button(N_("Try again"), RetryVerification().encode())
     await notices.put(
         session,

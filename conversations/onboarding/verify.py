@@ -163,8 +163,9 @@ async def _evaluate(update: Update, context: HuihuiContext, member_id: int, clai
         + "\n\n"
         + _(
             "Please check and try again ({left} attempts left today). If you think the roster "
-            "is wrong, ask your union to correct it.",
+            "is wrong, ask your union to correct it: {contact}",
             left=result.attempts_left,
+            contact=await context.services.onboarding.union_contact(member_id),
         ),
         buttons([[(_("Try again"), RETRY)]]),
     )

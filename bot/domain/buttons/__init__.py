@@ -67,6 +67,7 @@ from bot.domain.buttons.organising import (
     RejectBecause,
     RejectionReason,
     RejectVerification,
+    RejectWithNote,
 )
 
 __all__ = [
@@ -114,6 +115,7 @@ __all__ = [
     "ProposePair",
     "RejectBecause",
     "RejectVerification",
+    "RejectWithNote",
     "RejectionReason",
     "Report",
     "ReportBecause",

@@ -18,13 +18,20 @@ class RejectVerification(Button):
     attempt: int
 
 
-RejectionReason = Literal["mismatch", "not_member", "other"]
+RejectionReason = Literal["mismatch", "not_member"]
 
 
 @button("rw")
 class RejectBecause(Button):
     attempt: int
     reason: RejectionReason
+
+
+@button("rn")
+class RejectWithNote(Button):
+    """Reject for another reason, which the organiser then writes for the member."""
+
+    attempt: int
 
 
 @button("md")

@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     importing = roster_actions.add_parser("import", help="import a CSV or XLSX roster file")
     importing.add_argument("file", type=Path)
     importing.add_argument("--unit", required=True, help="the unit the members belong to")
+    importing.add_argument(
+        "--replace",
+        action="store_true",
+        help="the file is the unit's whole roster: entries not in it are marked as left, "
+        "their members lose verification and are told (only if the file has no bad rows)",
+    )
     importing.set_defaults(handler=_roster_import)
 
     db = commands.add_parser("db", help="database maintenance")
@@ -184,6 +190,7 @@ def _units_list(_args: argparse.Namespace, settings: Settings) -> int:
     async def tree(engine: AsyncEngine) -> list[str]:
         async with create_sessionmaker(engine)() as session:
             everything = await units.all_units(session)
+            roles = await units.roles_by_unit(session)
         children: dict[int | None, list] = {}
         for unit in everything:
             children.setdefault(unit.parent_id, []).append(unit)
@@ -191,7 +198,15 @@ def _units_list(_args: argparse.Namespace, settings: Settings) -> int:
 
         def walk(parent: int | None, depth: int) -> None:
             for unit in children.get(parent, []):
-                lines.append(f"{'  ' * depth}{unit.name} ({unit.kind.value})")
+                held = "; ".join(
+                    f"{role.value}s: {', '.join(map(str, ids))}"
+                    for role, ids in sorted(roles.get(unit.id, {}).items())
+                )
+                contact = f" — contact: {unit.contact}" if unit.contact else ""
+                lines.append(
+                    f"{'  ' * depth}{unit.name} ({unit.kind.value}){' — ' if held else ''}"
+                    f"{held}{contact}"
+                )
                 walk(unit.id, depth + 1)
 
         walk(None, 0)
@@ -208,13 +223,19 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.clock import SystemClock
     from bot.domain.roster_file import RosterFileError
     from bot.services.roster_import import import_roster
+    from conversations.roster_upload import import_summary
 
     _ = translator(settings.default_language)
 
     async def run(engine: AsyncEngine):  # noqa: ANN202
         with tqdm(desc="importing", unit=" rows", file=sys.stderr, disable=None) as bar:
             return await import_roster(
-                create_sessionmaker(engine), SystemClock(), args.file, args.unit, bar.update
+                create_sessionmaker(engine),
+                SystemClock(),
+                args.file,
+                args.unit,
+                bar.update,
+                replace=args.replace,
             )
 
     try:
@@ -230,17 +251,7 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as error:
         print(f"huihui: {args.file}: {error.strerror}", file=sys.stderr)
         return 1
-    print(
-        _(
-            "Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
-            unit=report.unit,
-            added=report.added,
-            updated=report.updated,
-            bad=len(report.bad_rows),
-        )
-    )
-    for bad in report.bad_rows:
-        print("  " + _("Line {line}: {problem}", line=bad.line, problem=bad.text(_)))
+    print(import_summary(report, args.replace, _, shown=None))
     return 0 if not report.bad_rows else 3
 
 

@@ -15,7 +15,8 @@ from bot.common.i18n import Translator
 from bot.domain import N_, free_text
 from bot.domain.buttons import CancelImport, ImportInto, parse
 from bot.domain.roster_file import MAX_FILE_BYTES, BadRow, RosterFileError
-from conversations.common import buttons, in_rows, on_press, say
+from bot.services.roster_import import ImportReport
+from conversations.common import buttons, on_press, say
 from conversations.context import ChatApplication, HuihuiContext
 
 SHOWN_BAD_ROWS = 10
@@ -23,13 +24,10 @@ PROGRESS_EVERY = 2.0  # seconds between edits of the progress message
 UPLOAD = "roster_upload"
 
 
-def _bad_rows(bad: list[BadRow], _: Translator) -> str:
-    lines = [
-        _("Line {line}: {problem}", line=row.line, problem=row.text(_))
-        for row in bad[:SHOWN_BAD_ROWS]
-    ]
-    if len(bad) > SHOWN_BAD_ROWS:
-        lines.append(_("… and {count} more", count=len(bad) - SHOWN_BAD_ROWS))
+def _bad_rows(bad: list[BadRow], _: Translator, shown: int | None = SHOWN_BAD_ROWS) -> str:
+    lines = [_("Line {line}: {problem}", line=row.line, problem=row.text(_)) for row in bad[:shown]]
+    if shown is not None and len(bad) > shown:
+        lines.append(_("… and {count} more", count=len(bad) - shown))
     return "\n".join(lines)
 
 
@@ -77,11 +75,19 @@ async def received(update: Update, context: HuihuiContext) -> None:
     )
     if bad:
         text += "\n" + _bad_rows(bad, _)
-    text += "\n\n" + _("Import into which union? Bad rows are skipped.")
-    choices = [(unit_name, ImportInto(unit_id)) for unit_id, unit_name in targets]
-    await say(
-        update, context, text, buttons([*in_rows(choices, 1), [(_("Cancel"), CancelImport())]])
+    text += "\n\n" + _(
+        "Import into which union? Bad rows are skipped. “Replace” makes this file the union's "
+        "whole roster: people not in it are marked as left, lose their verification and are "
+        "told (only a file without bad rows replaces)."
     )
+    rows = [
+        [
+            (unit_name, ImportInto(unit_id)),
+            (_("{unit}: replace", unit=unit_name), ImportInto(unit_id, replace=True)),
+        ]
+        for unit_id, unit_name in targets
+    ]
+    await say(update, context, text, buttons([*rows, [(_("Cancel"), CancelImport())]]))
 
 
 async def confirmed(update: Update, context: HuihuiContext) -> None:
@@ -121,20 +127,42 @@ async def confirmed(update: Update, context: HuihuiContext) -> None:
         try:
             path = await _download(context, upload["file_id"], upload["name"], folder)
             report = await services.rosters.import_as(
-                update.effective_user.id, unit_id, unit_name, path, progress
+                update.effective_user.id, unit_id, unit_name, path, progress, button.replace
             )
         except RosterFileError as error:
             await status.edit_text(_cannot_import_text(context, error))
             return
-    counts = {"added": report.added, "updated": report.updated, "bad": len(report.bad_rows)}
+    await status.edit_text(import_summary(report, button.replace, _))
+
+
+def import_summary(
+    report: ImportReport, replace: bool, _: Translator, shown: int | None = SHOWN_BAD_ROWS
+) -> str:
+    """What an import did, as the CLI and the chat report it: totals, each union's rows,
+    who left (a replacing import), bad rows skipped and phones worth a look (the first
+    ``shown`` of each; the command line shows all)."""
     text = _(
         "Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
-        unit=unit_name,
-        **counts,
+        unit=report.unit,
+        added=report.added,
+        updated=report.updated,
+        bad=len(report.bad_rows),
     )
+    if len(report.per_unit) > 1:
+        text += "\n" + "\n".join(
+            _("{unit}: {count}", unit=unit, count=count)
+            for unit, count in sorted(report.per_unit.items())
+        )
+    if replace and report.left is None:
+        text += "\n" + _("Nobody was marked as left: fix the bad rows and import again.")
+    elif replace:
+        text += "\n" + _("No longer on the roster: {count} (marked as left).", count=report.left)
     if report.bad_rows:
-        text += "\n" + _bad_rows(report.bad_rows, _)
-    await status.edit_text(text)
+        text += "\n" + _bad_rows(report.bad_rows, _, shown)
+    if report.warnings:
+        text += "\n" + _("Imported, but worth a look:")
+        text += "\n" + _bad_rows(report.warnings, _, shown)
+    return text
 
 
 def _cannot_import_text(context: HuihuiContext, error: RosterFileError) -> str:

@@ -39,9 +39,22 @@ async def upsert_rows(
 
 
 async def by_number(session: AsyncSession, member_number: str) -> RosterEntry | None:
+    """The entry of a current member (not one marked as left)."""
     return await session.scalar(
-        select(RosterEntry).where(RosterEntry.member_number == member_number)
+        select(RosterEntry).where(
+            RosterEntry.member_number == member_number, RosterEntry.left_at.is_(None)
+        )
     )
+
+
+async def absent(
+    session: AsyncSession, unit_ids: Collection[int], listed: Collection[str]
+) -> list[RosterEntry]:
+    """Current entries of these units whose member numbers are not in ``listed``."""
+    entries = await session.scalars(
+        select(RosterEntry).where(RosterEntry.unit_id.in_(unit_ids), RosterEntry.left_at.is_(None))
+    )
+    return [entry for entry in entries.all() if entry.member_number not in listed]
 
 
 async def bind(session: AsyncSession, entry_id: int, member_id: int) -> bool:
@@ -101,4 +114,5 @@ def entry_values(
         "employer": employer,
         "phone": phone,
         "imported_at": imported_at,
+        "left_at": None,  # listed again: a member again
     }

@@ -57,6 +57,17 @@ async def contact_for(session: AsyncSession, unit_id: int | None) -> str:
     return domain_contact_for(unit_id, await parents(session), contacts)
 
 
+async def roles_by_unit(session: AsyncSession) -> dict[int, dict[Role, list[int]]]:
+    """unit id → role → Telegram ids, for every unit that has someone in a role."""
+    found: dict[int, dict[Role, list[int]]] = {}
+    rows = await session.execute(
+        select(UnitRole.unit_id, UnitRole.role, UnitRole.telegram_id).order_by(UnitRole.id)
+    )
+    for unit_id, role, telegram_id in rows.all():
+        found.setdefault(unit_id, {}).setdefault(role, []).append(telegram_id)
+    return found
+
+
 async def grant(session: AsyncSession, telegram_id: int, unit_id: int, role: Role) -> None:
     exists = await session.scalar(
         select(UnitRole.id).where(

@@ -15,8 +15,8 @@ from bot.domain.units import UnitsFileError, parse_units
 from bot.services.roster_import import UnknownUnit, import_roster
 from storage import migrate, units
 from storage.engine import create_engine, create_sessionmaker
-from storage.models import OrgUnit, RosterEntry, UnitRole
-from tests.helpers import PUDONG, units_file
+from storage.models import Member, OrgUnit, RosterEntry, ScheduledTask, UnitRole
+from tests.helpers import PUDONG, PUDONG_CONTACT, units_file
 from tests.test_cli import huihui
 
 EN, ZH = translator("en"), translator("zh")
@@ -158,11 +158,14 @@ def test_bad_units_files_are_explained(text: str, problem: str) -> None:
 def test_cli_loads_units_and_imports_a_roster_reporting_bad_rows(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
     units_path = tmp_path / "units.toml"
-    units_path.write_text(units_file(), encoding="utf-8")
+    units_path.write_text(units_file({PUDONG: [77]}, {PUDONG: [88]}), encoding="utf-8")
     loaded = huihui("units", "load", str(units_path), cwd=tmp_path, HUIHUI_DATABASE_URL=url)
     assert loaded.returncode == 0 and "3 unit(s) loaded" in loaded.stdout
     tree = huihui("units", "list", cwd=tmp_path, HUIHUI_DATABASE_URL=url)
-    assert "上海市总工会 (city)\n  浦东新区总工会 (district)" in tree.stdout
+    assert (
+        "上海市总工会 (city)\n  浦东新区总工会 (district) — matchmakers: 88; organisers: 77"
+        f" — contact: {PUDONG_CONTACT}"
+    ) in tree.stdout
     roster = csv_file(tmp_path, "姓名,会员号,工作单位\n张三,SH001,上海地铁\n李四,,上海电气\n")
     imported = huihui(
         "roster", "import", str(roster), "--unit", PUDONG, cwd=tmp_path, HUIHUI_DATABASE_URL=url
@@ -170,6 +173,18 @@ def test_cli_loads_units_and_imports_a_roster_reporting_bad_rows(tmp_path: Path)
     assert imported.returncode == 3
     assert "已导入浦东新区总工会：新增 1 位，更新 0 位，跳过 1 行有问题的数据。" in imported.stdout
     assert "第 3 行：“会员号”为空" in imported.stdout
+    replaced = huihui(
+        "roster",
+        "import",
+        str(csv_file(tmp_path, "姓名,会员号,工作单位\n王五,SH002,上海银行\n")),
+        "--unit",
+        PUDONG,
+        "--replace",
+        cwd=tmp_path,
+        HUIHUI_DATABASE_URL=url,
+    )
+    assert replaced.returncode == 0
+    assert "不在新名册中、已标记为离会：1 人。" in replaced.stdout  # 张三 left
     broken = csv_file(tmp_path, "名字,号码\n张三,1\n")
     refused = huihui(
         "roster", "import", str(broken), "--unit", PUDONG, cwd=tmp_path, HUIHUI_DATABASE_URL=url
@@ -275,3 +290,87 @@ async def test_a_workbook_with_broken_sheet_xml_is_refused(db, tmp_path: Path) -
             target.writestr(item, data)
     with pytest.raises(RosterFileError, match="damaged|cannot be opened"):
         await import_roster(db, SystemClock(), broken, PUDONG)
+
+
+async def test_a_replacing_import_marks_who_left_and_they_lose_verification(
+    db, tmp_path: Path
+) -> None:
+    await import_roster(
+        db,
+        SystemClock(),
+        csv_file(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n李四,PD002,上海电气\n"),
+        PUDONG,
+    )
+    async with db.begin() as session:
+        entry = await session.scalar(
+            select(RosterEntry).where(RosterEntry.member_number == "PD002")
+        )
+        now = SystemClock().now()
+        member = Member(
+            telegram_id=4242,
+            created_at=now,
+            last_seen_at=now,
+            verified_at=now,
+            unit_id=entry.unit_id,
+        )
+        session.add(member)
+        await session.flush()
+        entry.member_id = member.id
+    with_a_bad_row = csv_file(
+        tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n王五,,上海银行\n"
+    )
+    report = await import_roster(db, SystemClock(), with_a_bad_row, PUDONG, replace=True)
+    assert report.left is None  # a mistyped row must not cost anyone membership
+    report = await import_roster(
+        db,
+        SystemClock(),
+        csv_file(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n"),
+        PUDONG,
+        replace=True,
+    )
+    assert report.left == 1
+    async with db() as session:
+        left = await session.scalar(select(RosterEntry).where(RosterEntry.member_number == "PD002"))
+        member = await session.get(Member, left.member_id)
+        told = (
+            await session.scalars(
+                select(ScheduledTask.payload).where(ScheduledTask.key.startswith("left_roster:"))
+            )
+        ).all()
+    assert left.left_at is not None and member.verified_at is None
+    [notice] = told
+    assert notice["to"] == 4242
+    [[message, values]] = notice["lines"]
+    assert "新名册中没有你的记录" in ZH(message, **values) and values["contact"].startswith("浦东")
+    # Listed again later: a current entry again, so the member can verify once more.
+    await import_roster(
+        db, SystemClock(), csv_file(tmp_path, "姓名,会员号,工作单位\n李四,PD002,上海电气\n"), PUDONG
+    )
+    assert (await entries(db))["PD002"][0] == "李四"
+    async with db() as session:
+        back = await session.scalar(select(RosterEntry).where(RosterEntry.member_number == "PD002"))
+    assert back.left_at is None
+
+
+async def test_suspicious_phones_are_imported_with_a_warning(db, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "姓名,会员号,工作单位,联系电话\n"
+        "张三,PD001,上海地铁,13912345678\n"
+        "李四,PD002,上海电气,13912345678\n"
+        "王五,PD003,上海银行,13800000000\n"
+        "赵六,PD004,上海银行,021-58880000\n",
+    )
+    report = await import_roster(db, SystemClock(), path, PUDONG)
+    assert report.added == 4
+    assert [(w.line, w.text(ZH)) for w in report.warnings] == [
+        (3, "“联系电话”与第 2 行相同"),
+        (4, "“联系电话”像是占位号码"),
+        (5, "“联系电话”不是大陆手机号"),
+    ]
+
+
+def test_units_files_with_unknown_keys_are_refused_naming_the_spelling() -> None:
+    text = "[[unit]]\nname='A'\nkind='city'\norganizers=[1]\n"
+    with pytest.raises(UnitsFileError, match="unknown key organizers .did you mean organisers"):
+        parse_units(text)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot.domain.buttons import ImportInto
 from bot.tools.sandbox import Sandbox
-from storage.models import OrgUnit, RosterEntry
-from tests.helpers import PUDONG, XUHUI, seed_union
+from storage.models import MatchProfile, Member, OrgUnit, RosterEntry
+from tests.helpers import PUDONG, PUDONG_CONTACT, XUHUI, seed_union, sign_up
 
 
 def roster(tmp_path: Path, text: str, name: str = "名册.csv") -> Path:
@@ -42,7 +42,7 @@ async def test_an_organiser_uploads_checks_confirms_and_gets_a_report(
     check = organiser.last_text()
     assert "名册.csv：2 位会员可以导入，1 行有问题。" in check
     assert "第 3 行：“会员号”为空" in check
-    assert organiser.buttons() == [PUDONG, "取消"]
+    assert organiser.buttons() == [PUDONG, f"{PUDONG}（整份替换）", "取消"]
     assert await numbers(sandbox) == {}  # nothing before confirming
     await organiser.press(PUDONG)
     assert organiser.last_text().startswith(
@@ -139,3 +139,27 @@ async def test_a_roster_too_large_to_fetch_is_refused_before_download(
     await organiser.send_document(big)
     assert organiser.last_text() == "这个文件无法导入：文件超过 20 MB。没有导入任何内容。"
     assert sandbox.api.calls["getFile"] == downloads
+
+
+async def test_replacing_the_roster_in_chat_tells_who_left_and_stops_their_suggestions(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    organiser = sandbox.user("浦东管理员")
+    wang = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
+    xiaoyu = sandbox.user("小雨", phone=wang[3])
+    await seed_union(sandbox, [wang], organisers={PUDONG: [organiser.id]})
+    await sign_up(xiaoyu, wang)
+    await organiser.send_document(roster(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n"))
+    assert organiser.buttons() == [PUDONG, f"{PUDONG}（整份替换）", "取消"]
+    await organiser.press(f"{PUDONG}（整份替换）")
+    assert "不在新名册中、已标记为离会：1 人。" in organiser.last_text()
+    assert "新名册中没有你的记录" in xiaoyu.last_text() and PUDONG_CONTACT in xiaoyu.last_text()
+    await xiaoyu.send("/match")
+    assert xiaoyu.last_text() == "资料填写完整后才能开始推荐：/start"
+    async with sandbox.app.services.db() as session:
+        profile = await session.scalar(
+            select(MatchProfile.eligible)
+            .join(Member, Member.id == MatchProfile.member_id)
+            .where(Member.telegram_id == xiaoyu.id)
+        )
+    assert profile is False  # nobody is shown her card any more

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,10 @@ BOUNDS = {
 MAX_ROWS = 200_000
 MAX_COLUMNS = 50
 MAX_CELL = 1_000
+# A mainland mobile number, as members share it from Telegram; and a run of one digit
+# ("13800000000" has eight), which rosters use for unknown numbers.
+MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+PLACEHOLDER = re.compile(r"(\d)\1{7}")
 # Title rows a header may sit below.
 HEADER_SEARCH = 10
 # How large a file may be fetched at all (Telegram lets bots download up to 20 MB).
@@ -90,6 +95,8 @@ class RosterRow:
     employer: str
     phone: str | None
     unit: str | None
+    # Imported, but worth a look (a phone that is probably wrong).
+    warning: Problem | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,7 @@ def parse_roster(rows: Iterator[tuple[int, list[str]]]) -> Iterator[RosterRow | 
     """Check each data row; raises RosterFileError first if no usable header is found."""
     columns = _find_header(rows)
     seen: dict[str, int] = {}
+    phones: dict[str, int] = {}
     for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
@@ -147,7 +155,28 @@ def parse_roster(rows: Iterator[tuple[int, list[str]]]) -> Iterator[RosterRow | 
                 )
             else:
                 seen[row.member_number] = line
+                if row.phone is not None:
+                    warning = _suspicious_phone(row.phone, phones.get(row.phone))
+                    phones.setdefault(row.phone, line)
+                    if warning is not None:
+                        column = columns["phone"][1]
+                        row = replace(
+                            row,
+                            warning=Problem(warning.reason, {"column": column, **warning.values}),
+                        )
         yield row
+
+
+def _suspicious_phone(phone: str, same_as: int | None) -> Problem | None:
+    """Why a phone number that reads as one is probably wrong: members verify by sharing their
+    Telegram account's number, a mainland mobile, so a wrong one sends them to review."""
+    if same_as is not None:
+        return Problem(N_("{column} is the same as on line {line}"), {"line": same_as})
+    if PLACEHOLDER.search(phone) or phone in "01234567890" or phone in "98765432109":
+        return Problem(N_("{column} looks like a placeholder"))
+    if not MAINLAND_MOBILE.fullmatch(phone):
+        return Problem(N_("{column} is not a mainland mobile number"))
+    return None
 
 
 def _find_header(rows: Iterator[tuple[int, list[str]]]) -> dict[str, tuple[int, str]]:

@@ -71,7 +71,7 @@ class Services:
             events=Events.create(db, clock, settings, administration, work, broadcasts),
             digest=Digest(db, clock, settings, work, matchmaking),
             check_ins=CheckIns(db, clock, work),
-            rosters=Rosters(db, clock, administration),
+            rosters=Rosters(db, clock, administration, work),
             statistics=Statistics(db, clock, settings, administration),
         )
 

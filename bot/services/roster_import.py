@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,19 @@ from bot.domain import N_
 from bot.domain.clock import Clock
 from bot.domain.roster_file import BadRow, Problem, RosterFileError, RosterRow, read_roster
 from bot.domain.units import subtree
+from bot.services import notices
 from bot.services.administration import Administration
-from storage import roster, units
+from bot.services.notices import line
+from bot.services.work import WorkQueue
+from storage import matching, roster, units
+from storage.models import Member
 
 CHUNK = 2_000
+LEFT_NOTICE = N_(
+    "Your union has updated its member roster, and you are no longer on it, so 会会 has "
+    "paused your suggestions and event sign-ups. Your profile is kept. If this is a mistake, "
+    "contact your union: {contact}; once you are back on the roster, send /start to verify again."
+)
 
 # Told how many more rows were imported; may be a coroutine function (e.g. to edit a message).
 Progress = Callable[[int], Awaitable[None] | None]
@@ -39,6 +50,13 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)
+    # Imported, but worth a look (line and problem).
+    warnings: list[BadRow] = field(default_factory=list)
+    # Rows imported per union (the target and the unions below it that rows name).
+    per_unit: Counter[str] = field(default_factory=Counter)
+    # A replacing import: entries no longer on the roster (None: not replacing, or not done
+    # because of bad rows).
+    left: int | None = None
 
     @property
     def imported(self) -> int:
@@ -50,22 +68,36 @@ class Rosters:
     in the import's own transaction, and recorded in the audit trail."""
 
     def __init__(
-        self, db: async_sessionmaker[AsyncSession], clock: Clock, administration: Administration
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        administration: Administration,
+        work: WorkQueue,
     ) -> None:
         self._db = db
         self._clock = clock
         self._administration = administration
+        self._work = work
 
     async def check(self, path: Path) -> tuple[int, list[BadRow]]:
         return await check_file(path)
 
     async def import_as(
-        self, actor: int, unit_id: int, unit_name: str, path: Path, progress: Progress
+        self,
+        actor: int,
+        unit_id: int,
+        unit_name: str,
+        path: Path,
+        progress: Progress,
+        replace: bool = False,
     ) -> ImportReport:
         async def scope(session: AsyncSession) -> frozenset[int]:
             return (await self._administration.authority(session, actor)).scope
 
-        report = await import_roster(self._db, self._clock, path, unit_name, progress, scope)
+        report = await import_roster(
+            self._db, self._clock, path, unit_name, progress, scope, replace=replace
+        )
+        self._work.wake()  # members who left are told
         await self._administration.record_import(
             actor, unit_id, report.imported, len(report.bad_rows)
         )
@@ -94,8 +126,13 @@ async def import_roster(
     unit_name: str,
     progress: Progress | None = None,
     scope: Scope | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Read, check and upsert a roster file into ``unit_name`` (rows may name a unit below it).
+
+    With ``replace`` the file is the whole roster of those unions: entries it leaves out are
+    marked as left, and their members lose verification (told gently, with the way back).
+    Only a file without bad rows replaces: a mistyped row must not cost anyone membership.
 
     Everything is written in one transaction, so a file that turns out to be unusable part way
     (RosterFileError) leaves the roster as it was.
@@ -114,10 +151,14 @@ async def import_roster(
                 raise NotAllowed(N_("you may only import into your own unions"))
         unit_ids = {u.name: u.id for u in await units.all_units(session) if u.id in writable}
         chunk: list[tuple[RosterRow, dict[str, Any]]] = []
+        listed: set[str] = set()
         for row in rows:
             if isinstance(row, BadRow):
                 report.bad_rows.append(row)
                 continue
+            listed.add(row.member_number)
+            if row.warning is not None:
+                report.warnings.append(BadRow(row.line, row.warning))
             target = unit.id if row.unit is None else unit_ids.get(row.unit)
             if target is None:
                 report.bad_rows.append(
@@ -138,12 +179,42 @@ async def import_roster(
                 phone=row.phone,
                 imported_at=now,
             )
+            report.per_unit[row.unit or unit_name] += 1
             chunk.append((row, values))
             if len(chunk) >= CHUNK:
                 await _flush(session, chunk, report, writable, progress)
         await _flush(session, chunk, report, writable, progress)
+        if replace and not report.bad_rows:
+            report.left = await _mark_left(session, writable, listed, now)
     report.bad_rows.sort(key=lambda bad: bad.line)
     return report
+
+
+async def _mark_left(
+    session: AsyncSession, writable: frozenset[int], listed: set[str], now: datetime
+) -> int:
+    """Entries of these unions the new roster leaves out: no longer members. Their accounts
+    lose verification (and so stop being suggested) and are told, in this transaction."""
+    gone = await roster.absent(session, writable, listed)
+    for entry in gone:
+        entry.left_at = now
+        if entry.member_id is None:
+            continue
+        member = await session.get(Member, entry.member_id)
+        if member is None or member.verified_at is None:
+            continue
+        member.verified_at = None
+        await matching.refresh_profile(session, member.id, now)
+        if member.telegram_id is not None:
+            await notices.put(
+                session,
+                to=member.telegram_id,
+                now=now,
+                member_id=member.id,
+                lines=[line(LEFT_NOTICE, contact=await units.contact_for(session, entry.unit_id))],
+                key=f"left_roster:{member.id}:{now.isoformat()}",
+            )
+    return len(gone)
 
 
 async def _flush(

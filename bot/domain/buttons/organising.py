@@ -44,6 +44,8 @@ class Moderate(Button):
 @button("ri")
 class ImportInto(Button):
     unit: int
+    # The file is the unit's whole roster: entries it leaves out are marked as left.
+    replace: bool = False
 
 
 @button("rc")

@@ -43,6 +43,7 @@ from telegram.ext import (  # noqa: E402
     filters,
 )
 
+from bot.app.application import LANGUAGE_GROUP  # noqa: E402
 from bot.tools.sandbox import Sandbox, SimulatedUser  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.engine import create_engine  # noqa: E402
@@ -138,7 +139,7 @@ async def measure(
 ) -> dict[str, Any]:
     def setup(application: Any) -> None:
         if handler is not None:  # ahead of every product handler
-            application.add_handler(handler(), group=-2)
+            application.add_handler(handler(), group=LANGUAGE_GROUP - 1)
 
     if database_url is not None:
         await empty_database(database_url)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections import Counter
 from collections.abc import Callable
 
 from openpyxl import Workbook
@@ -22,7 +21,7 @@ from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
 from bot.domain.units import Role
 from bot.services.administration import Decision
 from bot.services.matching import follow_ups
-from bot.services.statistics import ScopeStats, as_table
+from bot.services.statistics import ScopeStats
 from conversations.charts import cjk_font, stats_chart
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
@@ -199,6 +198,29 @@ async def audit(update: Update, context: HuihuiContext) -> None:
     await say(update, context, _("Latest organiser actions:") + "\n" + "\n".join(lines))
 
 
+DISTRIBUTIONS = ("gender", "age_band", "education", "industry", "district", "employers")
+AGE_BAND_LABELS = {
+    "<25": N_("Under 25"),
+    "25–29": N_("25–29"),
+    "30–34": N_("30–34"),
+    "35–39": N_("35–39"),
+    "40+": N_("40 and over"),
+}
+MEMBER_FIGURES = (
+    ("registered", N_("Registered")),
+    ("verified", N_("Verified")),
+    ("complete", N_("Profile complete")),
+    ("active_7_days", N_("Active in 7 days")),
+    ("active_30_days", N_("Active in 30 days")),
+    ("paused", N_("Paused")),
+)
+ACTIVITY_FIGURES = (
+    ("likes", N_("Likes")),
+    ("mutual_matches", N_("Mutual matches")),
+    ("accepted_proposals", N_("Accepted matchmaker proposals")),
+)
+
+
 def _labeller(context: HuihuiContext, translate: Translator) -> Callable[[str, str | None], str]:
     """Words for statistics in a language: a section's title, or an item of a section (the same
     key can be both: "education" is a section and an industry)."""
@@ -216,6 +238,8 @@ def _labeller(context: HuihuiContext, translate: Translator) -> Callable[[str, s
     def label(section: str, key: str | None = None) -> str:
         if key is None:
             return translate(sections[section])
+        if section == "age_band":
+            return translate(AGE_BAND_LABELS.get(key, key))
         question = questions.get(section)
         if question is not None and question.option(key) is not None:
             return option_text(question, key, translate)
@@ -252,11 +276,10 @@ async def stats(update: Update, context: HuihuiContext) -> None:
             proposals=figures.accepted_proposals,
         ),
     ]
-    for section in ("gender", "age_band", "education", "industry", "district", "employers"):
-        counts = getattr(figures, section)
-        if counts:
-            items = "，".join(f"{label(section, k)} {v}" for k, v in counts.most_common(8))
-            lines.append(f"{label(section)}：{items}")
+    for section in DISTRIBUTIONS:
+        if ordered := figures.ordered(section):
+            items = _(", ").join(f"{label(section, k)} {v}" for k, v in ordered[:8])
+            lines.append(_("{section}: {items}", section=label(section), items=items))
     lines += _event_lines(figures, _)
     await say(update, context, _("Statistics of your unions") + "\n" + "\n".join(lines))
     # Without a Chinese font the chart is labelled in English, so it still renders.
@@ -269,10 +292,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
         (chart_("Active in 30 days"), figures.active_30_days),
     ]
     panels = [
-        (
-            chart_label(key),
-            Counter({chart_label(key, k): n for k, n in getattr(figures, key).items()}),
-        )
+        (chart_label(key), [(chart_label(key, k), n) for k, n in figures.ordered(key)])
         for key in ("gender", "age_band", "education", "district", "industry")
     ]
     if figures.events:
@@ -281,13 +301,14 @@ async def stats(update: Update, context: HuihuiContext) -> None:
         panels.append(
             (
                 chart_label("events"),
-                Counter(
-                    {
+                [
+                    (
                         f"{e.title if cjk_font() else f'#{n}'} ({e.registered}→{e.checked_in}"
-                        f"{'' if e.pairs is None else f'→{e.pairs}'})": e.registered
-                        for n, e in enumerate(figures.events, start=1)
-                    }
-                ),
+                        f"{'' if e.pairs is None else f'→{e.pairs}'})",
+                        e.registered,
+                    )
+                    for n, e in enumerate(figures.events, start=1)
+                ],
             )
         )
     image = stats_chart(chart_("Sign-ups"), funnel, panels)
@@ -322,13 +343,39 @@ def _event_lines(figures: ScopeStats, _: Translator) -> list[str]:
     return lines
 
 
+def _export_table(figures: ScopeStats, context: HuihuiContext) -> list[list[object]]:
+    """The statistics as a sheet in the reader's language: headers, sections and items in
+    words (not codes), distributions in the order /stats shows them."""
+    _ = context.gettext
+    label = _labeller(context, _)
+    table: list[list[object]] = [[_("Section"), _("Item"), _("Count")]]
+    members = _("Members")
+    table += [[members, _(title), getattr(figures, key)] for key, title in MEMBER_FIGURES]
+    for section in DISTRIBUTIONS:
+        table += [[label(section), label(section, k), n] for k, n in figures.ordered(section)]
+    activity = _("Activity")
+    table += [[activity, _(title), getattr(figures, key)] for key, title in ACTIVITY_FIGURES]
+    outcomes = _("How matches went (members' answers)")
+    table += [[outcomes, _(follow_ups.OUTCOMES[k]), n] for k, n in figures.outcomes.most_common()]
+    for event in figures.events:
+        section = _("Event: {title}", title=event.title)
+        table += [
+            [section, _("Signed up"), event.registered],
+            [section, _("On the waitlist"), event.waitlisted],
+            [section, _("Came"), event.checked_in],
+        ]
+        if event.pairs is not None:
+            table.append([section, _("Pairs"), event.pairs])
+    return table
+
+
 async def export_stats(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     figures = await context.services.statistics.for_actor(update.effective_user.id)
     if figures is None:
         await refuse(update, context)
         return
-    table = as_table(figures)
+    table = _export_table(figures, context)
     wants_excel = "xlsx" in (update.effective_message.text or "").lower()
     if wants_excel:
         workbook = Workbook()

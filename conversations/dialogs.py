@@ -62,7 +62,12 @@ def add_dialog(
 def _keeping_the_update(callback: StateCallback) -> StateCallback:
     @functools.wraps(callback)
     async def handled(update: Update, context: HuihuiContext) -> object:
-        state = await callback(update, context)
+        try:
+            state = await callback(update, context)
+        except Exception as error:  # noqa: BLE001 - reported as any handler's error is
+            # Otherwise PTB would go on to the next group, which would answer the same text.
+            await context.application.process_error(update, error)
+            state = None  # the dialog stays where it was
         context.chat_application.after_update()  # the last group will not run
         raise ApplicationHandlerStop(state)
 

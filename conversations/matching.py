@@ -220,10 +220,17 @@ async def matches_command(update: Update, context: HuihuiContext) -> None:
     lines, rows = [], []
     for match in found:
         if match.username:
-            lines.append(f"• {match.nickname} — https://t.me/{match.username}")
+            lines.append(
+                "• "
+                + _(
+                    "{nickname}: https://t.me/{username}",
+                    nickname=match.nickname,
+                    username=match.username,
+                )
+            )
         else:
             lines.append(
-                "• " + _("{nickname} — contact shared through 会会", nickname=match.nickname)
+                "• " + _("{nickname}: contact shared through 会会", nickname=match.nickname)
             )
             rows.append(
                 [

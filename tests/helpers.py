@@ -191,7 +191,14 @@ async def union_with_members(sb: Sandbox, pudong: int, xuhui: int = 0) -> tuple:
 
 
 def copies(sb: Sandbox, telegram_id: int, text: str) -> int:
-    return sum(1 for e in sb.api.chats[telegram_id] if e.from_bot and e.text == text)
+    """Messages from the bot with this text, counting a broadcast signed by its union."""
+    return sum(
+        1
+        for e in sb.api.chats[telegram_id]
+        if e.from_bot
+        and e.text is not None
+        and (e.text == text or e.text.startswith(text + "\n\n——"))
+    )
 
 
 TITLE = "滨江徒步联谊"

@@ -3,6 +3,7 @@ without authority, and changes nothing."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from bot.domain import buttons as b
 from bot.domain.audience import Audience
 from bot.services.broadcasts import Draft
+from bot.services.statistics import ScopeStats
 from bot.tools.sandbox import Sandbox
 from storage.models import (
     AuditEntry,
@@ -225,6 +227,16 @@ async def test_statistics_export_as_csv_and_excel(sandbox: Sandbox) -> None:
     exported = pudong.bot_messages()[-1]
     assert exported.file_name == "huihui-stats.csv"
     text = sandbox.api.files[exported.file_id][1].decode("utf-8-sig")
-    assert "members,verified,2" in text and "gender,female,1" in text
+    assert text.startswith("类别,项目,数量\r\n")
+    assert "会员,已核实,2" in text and "性别,女,1" in text  # words, not codes
+    bands = [line.split(",")[1] for line in text.splitlines() if line.startswith("年龄,")]
+    assert bands and all(band.endswith("岁") or band.endswith("岁以下") for band in bands)
     await pudong.send("/export_stats xlsx")
     assert pudong.bot_messages()[-1].file_name == "huihui-stats.xlsx"
+
+
+def test_age_bands_read_youngest_first_whatever_their_counts() -> None:
+    figures = ScopeStats(age_band=Counter({"40+": 9, "<25": 1, "30–34": 4, "25–29": 2}))
+    assert figures.ordered("age_band") == [("<25", 1), ("25–29", 2), ("30–34", 4), ("40+", 9)]
+    figures.education.update({"bachelor": 5, "master": 7})
+    assert figures.ordered("education") == [("master", 7), ("bachelor", 5)]

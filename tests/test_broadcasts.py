@@ -42,7 +42,8 @@ async def test_composed_broadcast_reaches_exactly_its_audience_with_formatting(
     assert f"→ {len(women)} 位会员" in organiser.last_text()
     await organiser.press("预览 ▸")
     preview = organiser.bot_messages()[-2]
-    assert preview.text == "周末联谊活动报名开始啦！" and preview.entities == BOLD
+    signed = f"周末联谊活动报名开始啦！\n\n——{PUDONG}"  # members see who sent it
+    assert preview.text == signed and preview.entities == BOLD
     assert f"将发给 {len(women)} 位会员" in organiser.last_text()
     await organiser.press("立即发送")
     await sandbox.settle()
@@ -50,9 +51,7 @@ async def test_composed_broadcast_reaches_exactly_its_audience_with_formatting(
     for telegram_id in in_pudong + in_xuhui:
         expected = 1 if telegram_id in women else 0
         assert copies(sandbox, telegram_id, "周末联谊活动报名开始啦！") == expected
-    delivered = next(
-        e for e in sandbox.api.chats[next(iter(women))] if e.text == "周末联谊活动报名开始啦！"
-    )
+    delivered = next(e for e in sandbox.api.chats[next(iter(women))] if e.text == signed)
     assert delivered.entities == BOLD
     report = organiser.last_text()
     assert f"{len(women)} 位会员中 {len(women)} 位已收到" in report, report
@@ -240,7 +239,7 @@ async def test_a_photo_with_a_caption_is_broadcast_as_a_photo(sandbox: Sandbox) 
     await sandbox.settle()
     for telegram_id in in_pudong:
         photos = [e for e in sandbox.api.chats[telegram_id] if e.kind == "photo"]
-        assert [p.text for p in photos] == ["春季联谊海报"]
+        assert [p.text for p in photos] == [f"春季联谊海报\n\n——{PUDONG}"]
         assert sandbox.api.files[photos[0].file_id][1].startswith(b"\xff\xd8")  # the JPEG sent
 
 

@@ -8,7 +8,7 @@ import io
 from datetime import timedelta
 
 from openpyxl import load_workbook
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from bot.domain.buttons import (
@@ -21,6 +21,7 @@ from bot.domain.buttons import (
 )
 from bot.domain.events import Capacity, Conditions
 from bot.tools.sandbox import Sandbox, SimulatedUser
+from conversations.fonts import cjk_font_file
 from storage.models import Event, FollowUp, Match, MatchProfile, Member, Registration, RosterEntry
 from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
 
@@ -155,15 +156,21 @@ async def test_quotas_waitlist_and_promotion(sandbox: Sandbox) -> None:
 async def test_ineligible_members_are_told_why(sandbox: Sandbox) -> None:
     organiser, _sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 3, 3)
     event_id = await publish(sandbox, organiser)
-    outsider = await join(sandbox, in_xuhui[0], event_id)
-    assert "这场活动面向其他工会的会员" in outsider.last_text()
+    # The card says why at once, and offers no button that could only be refused.
+    outsider = sandbox.user("徐汇会员", user_id=in_xuhui[0])
+    await outsider.send(f"/start event_{event_id}")
+    assert "⚠️ 这场活动面向其他工会的会员。" in outsider.last_text()
+    assert not outsider.bot_messages()[-1].inline_keyboard
+    await outsider.forge_press(JoinEvent(event_id).encode())  # pressed anyway: still refused
+    assert outsider.last_text() == "这场活动面向其他工会的会员。"
     stranger = sandbox.user("陌生人")
     await stranger.send(f"/start event_{event_id}")
-    await stranger.press("报名")
-    assert "请先发送 /start 完成认证" in stranger.last_text()
+    assert "⚠️ 只有认证过的工会会员才能报名：请先发送 /start 完成认证。" in stranger.last_text()
+    member = sandbox.user("浦东会员", user_id=in_pudong[0])
+    await member.send(f"/start event_{event_id}")
     await sandbox.advance(timedelta(days=2, minutes=1))
-    late = await join(sandbox, in_pudong[0], event_id)
-    assert "报名已截止" in late.last_text()
+    await member.press("报名")  # the button of a card read before the deadline
+    assert member.last_text() == "本活动报名已截止。"
     async with sandbox.app.services.db() as session:
         assert (await session.scalars(select(Registration))).all() == []
 
@@ -236,8 +243,21 @@ async def test_the_qr_poster_is_an_image_of_the_deep_link(sandbox: Sandbox) -> N
     await organiser.press(TITLE)
     await organiser.press("二维码海报")
     poster = organiser.bot_messages()[-1]
-    assert poster.kind == "photo" and TITLE in poster.text and "扫码" in poster.text
-    assert sandbox.api.files[poster.file_id][1].startswith(b"\x89PNG")
+    assert poster.kind == "photo" and poster.text.startswith(TITLE)
+    assert "时间：" in poster.text and "地点：浦东滨江大道 1 号" in poster.text
+    image = Image.open(io.BytesIO(sandbox.api.files[poster.file_id][1]))
+    assert image.format == "PNG" and image.size == (1080, 1500)
+    # The title is drawn in Chinese, not as empty boxes: distinct glyphs look different.
+    font = ImageFont.truetype(str(cjk_font_file()), 72)
+
+    def glyph(character: str) -> bytes:
+        canvas = Image.new("L", (80, 80))
+        ImageDraw.Draw(canvas).text((0, 0), character, font=font, fill=255)
+        return canvas.tobytes()
+
+    assert glyph("滨") != glyph("江")
+    title_band = image.crop((0, 120, 1080, 260)).convert("L")
+    assert title_band.getextrema()[0] < 100  # something dark is written where the title goes
 
 
 async def test_mutual_choice_makes_matches_reports_the_pairing_rate_and_follows_up(
@@ -351,7 +371,7 @@ async def test_cancelling_an_event_tells_every_registrant(sandbox: Sandbox) -> N
     await sandbox.advance(timedelta(days=4))
     assert not any(reminders(m) for m in members)
     await members[0].send(f"/start event_{event_id}")
-    assert "已不再开放" in members[0].last_text()
+    assert members[0].last_text() == "这场活动已停止报名。发送 /events 看看其他活动。"
 
 
 async def test_other_unions_organisers_cannot_touch_an_event(sandbox: Sandbox) -> None:
@@ -390,7 +410,8 @@ async def test_a_broadcast_can_go_to_an_events_registrants(sandbox: Sandbox) -> 
     await organiser.press("预览 ▸")
     await organiser.press("立即发送")
     await sandbox.settle()
-    assert [copies(sandbox, t, "集合地点改到二号门") for t in in_pudong] == [1, 1] + [0] * 6
+    signed = f"集合地点改到二号门\n\n——{PUDONG}"  # signed with the sending union
+    assert [copies(sandbox, t, signed) for t in in_pudong] == [1, 1] + [0] * 6
 
 
 async def test_statistics_show_event_funnels_and_how_matches_went(sandbox: Sandbox) -> None:

@@ -71,10 +71,10 @@ async def test_a_match_only_after_both_likes_and_nothing_revealed_before(sandbox
     assert xiaoyu.last_text().startswith("阿明")  # who liked you comes first
     assert "TA 喜欢了你" in xiaoyu.last_text()
     await xiaoyu.press("❤️")
-    assert any("你和 阿明 互相喜欢" in t and "https://t.me/aming_sh" in t for t in xiaoyu.texts())
-    assert any("你和 小雨 互相喜欢" in t and "https://t.me/xiaoyu_sh" in t for t in ming.texts())
+    assert any("你和阿明互相喜欢" in t and "https://t.me/aming_sh" in t for t in xiaoyu.texts())
+    assert any("你和小雨互相喜欢" in t and "https://t.me/xiaoyu_sh" in t for t in ming.texts())
     await xiaoyu.send("/matches")
-    assert "阿明 — https://t.me/aming_sh" in xiaoyu.last_text()
+    assert "阿明：https://t.me/aming_sh" in xiaoyu.last_text()
 
 
 async def test_liking_each_other_at_the_same_instant_makes_one_match(sandbox: Sandbox) -> None:
@@ -102,7 +102,7 @@ async def test_without_usernames_contacts_are_shared_through_the_bot(sandbox: Sa
     await ming.press("发送我的手机号")
     shared = [e.text for e in xiaoyu.bot_messages() if e.kind == "contact"]
     assert shared == ["阿明 13800000002"]
-    assert xiaoyu.last_text() == "阿明 把联系方式分享给了你。"
+    assert xiaoyu.last_text() == "阿明把联系方式分享给了你。"
 
 
 async def test_block_hides_both_ways(sandbox: Sandbox) -> None:

@@ -144,16 +144,24 @@ async def test_a_text_too_long_for_a_caption_comes_after_the_photo(sandbox: Sand
     assert (long_text.kind, long_text.text) == ("text", "x" * 1025)
 
 
-async def test_a_photo_broadcast_with_a_caption_over_1024_is_refused_while_composing(
+async def test_a_broadcast_too_long_to_sign_is_refused_while_composing(
     sandbox: Sandbox,
 ) -> None:
+    """Captions stop at 1,024 and texts at 4,096 characters, and the union's signature
+    (up to 105 characters) must still fit: the longest accepted message is sent whole."""
     organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
     await organiser.send("/broadcast")
-    await organiser.send_photo("春" * 1025)
-    assert "最多 1024 个字，这段有 1025 个字" in organiser.last_text()
-    await organiser.send_photo("春季联谊")
+    await organiser.send_photo("春" * 920)
+    assert "最多 919 个字，这段有 920 个字" in organiser.last_text()
+    await organiser.send("秋" * 3992)
+    assert organiser.last_text() == "群发消息最多 3991 字，这条有 3992 字，请删减后再发。"
+    await organiser.send_photo("春" * 919)
     await organiser.press("预览 ▸")
-    assert "立即发送" in organiser.buttons()
+    await organiser.press("立即发送")
+    await sandbox.settle()
+    for member in in_pudong:
+        [photo] = [e for e in sandbox.api.chats[member] if e.kind == "photo"]
+        assert photo.text == "春" * 919 + f"\n\n——{PUDONG}"
 
 
 async def test_long_district_names_make_buttons_that_fit() -> None:

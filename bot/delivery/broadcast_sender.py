@@ -42,6 +42,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.common.config import SUPPORTED_LANGUAGES
 from bot.common.i18n import resolve_language, translator
+from bot.common.wording.broadcasts import signed
 from bot.domain.clock import Clock
 from storage import broadcasts
 from storage.broadcasts import Outcome, Recipient
@@ -78,16 +79,20 @@ def in_flight_bound(rate: float) -> int:
 
 @dataclass(frozen=True)
 class Content:
-    text: str
+    # The message signed with the sending union, in each language.
+    texts: dict[str, str]
     entities: tuple[MessageEntity, ...]
     photo_file_id: str | None
     # An inline button: its label (a catalog msgid, worded per member) and callback data.
     button: dict[str, Any] | None
 
     @classmethod
-    def of(cls, broadcast: Broadcast) -> Content:
+    def of(cls, broadcast: Broadcast, unit: str) -> Content:
         return cls(
-            broadcast.text,
+            {
+                language: signed(broadcast.text, unit, translator(language))
+                for language in SUPPORTED_LANGUAGES
+            },
             tuple(MessageEntity.de_json(e, None) for e in broadcast.entities),  # type: ignore[misc]
             broadcast.photo_file_id,
             broadcast.button,
@@ -138,6 +143,7 @@ class BroadcastSender:
         db: async_sessionmaker[AsyncSession],
         clock: Clock,
         broadcast: Broadcast,
+        unit: str,
         *,
         rate: float,
         paid: bool,
@@ -150,7 +156,7 @@ class BroadcastSender:
         self._db = db
         self._clock = clock
         self._id = broadcast.id
-        self._content = Content.of(broadcast)
+        self._content = Content.of(broadcast, unit)
         self._markups = self._content.markups()
         self._default_language = default_language
         self._paid = paid
@@ -291,7 +297,7 @@ class BroadcastSender:
             await self._bot.send_photo(
                 recipient.telegram_id,
                 content.photo_file_id,
-                caption=content.text or None,
+                caption=content.texts[language],
                 caption_entities=content.entities or None,
                 reply_markup=markup,
                 allow_paid_broadcast=self._paid or None,
@@ -299,7 +305,7 @@ class BroadcastSender:
         else:
             await self._bot.send_message(
                 recipient.telegram_id,
-                content.text,
+                content.texts[language],
                 entities=content.entities or None,
                 reply_markup=markup,
                 allow_paid_broadcast=self._paid or None,

@@ -20,7 +20,7 @@ from bot.domain.clock import Clock
 from bot.services.broadcasts import KIND, Broadcasts
 from bot.services.languages import LanguagePreferences
 from bot.services.work import DueTask, TaskKind
-from storage.models import Broadcast, DeliveryStatus
+from storage.models import Broadcast, DeliveryStatus, OrgUnit
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -113,7 +113,8 @@ class BroadcastRuns:
     async def _send(self, broadcast_id: int) -> None:
         async with self._db() as session:
             broadcast = await session.get(Broadcast, broadcast_id)
-        if broadcast is None:
+            unit = await session.get(OrgUnit, broadcast.unit_id) if broadcast else None
+        if broadcast is None or unit is None:
             return
         started = time.monotonic()
         _ = translator(await self._languages.resolve_id(broadcast.progress_chat_id or 0))
@@ -129,6 +130,7 @@ class BroadcastRuns:
             self._db,
             self._clock,
             broadcast,
+            unit.name,
             rate=self.rate,
             paid=self._settings.paid_broadcasts,
             default_language=self._settings.default_language,

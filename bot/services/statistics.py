@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -62,35 +61,13 @@ class ScopeStats:
     # Answers to the check-ins after a match (given by members' choice).
     outcomes: Counter[str] = field(default_factory=Counter)
 
-    def rows(self) -> list[tuple[str, str, int]]:
-        """(section, item, count) rows, for exports."""
-        rows = [
-            ("members", key, getattr(self, key))
-            for key in (
-                "registered",
-                "verified",
-                "complete",
-                "active_7_days",
-                "active_30_days",
-                "paused",
-            )
-        ]
-        for section in ("gender", "age_band", "education", "industry", "district", "employers"):
-            rows += [(section, item, count) for item, count in getattr(self, section).most_common()]
-        rows += [
-            ("activity", key, getattr(self, key))
-            for key in ("likes", "mutual_matches", "accepted_proposals")
-        ]
-        rows += [("relationship_outcomes", k, n) for k, n in self.outcomes.most_common()]
-        for event in self.events:
-            rows += [
-                (f"event {event.title}", "registered", event.registered),
-                (f"event {event.title}", "waitlisted", event.waitlisted),
-                (f"event {event.title}", "checked_in", event.checked_in),
-            ]
-            if event.pairs is not None:
-                rows.append((f"event {event.title}", "pairs", event.pairs))
-        return rows
+    def ordered(self, section: str) -> list[tuple[str, int]]:
+        """A distribution as people read it: age bands youngest first, the rest most common
+        first."""
+        counts: Counter[str] = getattr(self, section)
+        if section == "age_band":
+            return [(label, counts[label]) for _low, _high, label in AGE_BANDS if counts[label]]
+        return counts.most_common()
 
 
 class Statistics:
@@ -229,7 +206,3 @@ async def _distributions(
             stats.age_band[next(label for low, high, label in AGE_BANDS if low <= age <= high)] += 1
         else:
             getattr(stats, question)[str(value)] += 1
-
-
-def as_table(stats: ScopeStats) -> list[list[Any]]:
-    return [["section", "item", "count"], *[list(row) for row in stats.rows()]]

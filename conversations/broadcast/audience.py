@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram import Message, MessageEntity, Update
 
+from bot.common.wording.broadcasts import signed
 from bot.domain.audience import Audience, parse_age_range
 from bot.domain.buttons import (
     AudienceAction,
@@ -200,7 +201,8 @@ async def preview(update: Update, context: HuihuiContext) -> str:
         await outside_scope(update, context)
         return AUDIENCE
     await say(update, context, _("This is how members will see it:"))
-    await _send_draft(context, update.effective_chat.id, draft_of(context))
+    unit = await context.services.administration.unit_name(audience.unit_id)
+    await _send_draft(context, update.effective_chat.id, draft_of(context), unit)
     step = AudienceAction
     await say(
         update,
@@ -216,10 +218,13 @@ async def preview(update: Update, context: HuihuiContext) -> str:
     return CONFIRM
 
 
-async def _send_draft(context: HuihuiContext, chat_id: int, draft: dict[str, Any]) -> Message:
+async def _send_draft(
+    context: HuihuiContext, chat_id: int, draft: dict[str, Any], unit: str
+) -> Message:
     entities = [MessageEntity.de_json(e, None) for e in draft["entities"]]
+    text = signed(draft["text"], unit, context.gettext)
     if draft.get("photo"):
         return await context.bot.send_photo(
-            chat_id, draft["photo"], caption=draft["text"] or None, caption_entities=entities
+            chat_id, draft["photo"], caption=text, caption_entities=entities
         )
-    return await context.bot.send_message(chat_id, draft["text"], entities=entities)
+    return await context.bot.send_message(chat_id, text, entities=entities)

@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.constants import MessageLimit
 from telegram.ext import ConversationHandler
 
+from bot.common.wording.broadcasts import SIGNATURE_ROOM
 from bot.domain.audience import Audience
 from bot.domain.free_text import utf16_length
 from conversations.admin import refuse
@@ -17,6 +18,10 @@ from conversations.common import (
     scratch,
 )
 from conversations.context import HuihuiContext
+
+# What an organiser may write: Telegram's limits less the room for the union's signature.
+CAPTION_ROOM = MessageLimit.CAPTION_LENGTH - SIGNATURE_ROOM
+TEXT_ROOM = MessageLimit.MAX_TEXT_LENGTH - SIGNATURE_ROOM
 
 
 async def start(update: Update, context: HuihuiContext) -> str | int:
@@ -40,16 +45,29 @@ async def start(update: Update, context: HuihuiContext) -> str | int:
 async def composed(update: Update, context: HuihuiContext) -> str:
     _ = context.gettext
     message = update.effective_message
-    if message.photo and utf16_length(message.caption or "") > MessageLimit.CAPTION_LENGTH:
-        # Telegram Premium lets people write longer captions than a bot may send.
+    # Room is kept for the union's signature. Telegram Premium lets people write longer
+    # captions than a bot may send.
+    if message.photo and utf16_length(message.caption or "") > CAPTION_ROOM:
         await say(
             update,
             context,
             _(
                 "A caption under a photo can have at most {maximum} characters, and this one has "
                 "{length}. Please send the photo with a shorter caption, or the text on its own.",
-                maximum=int(MessageLimit.CAPTION_LENGTH),
+                maximum=CAPTION_ROOM,
                 length=utf16_length(message.caption or ""),
+            ),
+        )
+        return COMPOSE
+    if message.text and utf16_length(message.text) > TEXT_ROOM:
+        await say(
+            update,
+            context,
+            _(
+                "A broadcast can have at most {maximum} characters, and this one has {length}. "
+                "Please shorten it.",
+                maximum=TEXT_ROOM,
+                length=utf16_length(message.text),
             ),
         )
         return COMPOSE

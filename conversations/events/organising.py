@@ -4,10 +4,10 @@ groups, cancel) and /event_edit. Every button re-checks scope in
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import datetime
 
-import qrcode
 from openpyxl import Workbook
 from telegram import Update
 from telegram.ext import CommandHandler, filters
@@ -28,6 +28,7 @@ from bot.services.events.results import Change
 from conversations.common import buttons, future_moment, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.events import attending
+from conversations.events.poster import event_poster
 
 ORGANISER_COMMANDS = [
     ("event_new", N_("Create an event")),
@@ -157,14 +158,20 @@ async def poster(update: Update, context: HuihuiContext) -> None:
         await query.answer(_("Only organisers of this event's union can see it."), show_alert=True)
         return
     await query.answer()
-    image = io.BytesIO()
-    qrcode.make(_deep_link(context, event.id), box_size=12, border=4).save(image, format="PNG")
-    caption = _(
-        "{title}\n{start}\nScan to sign up with 会会.",
-        title=event.title,
-        start=_local(event.starts_at, context),
+    host = await context.services.administration.unit_name(event.unit_id)
+    when = _("Time: {time}", time=_local(event.starts_at, context))
+    venue = _("Place: {venue}", venue=event.venue)
+    image = await asyncio.to_thread(  # drawing takes a moment: not on the event loop
+        event_poster,
+        event.title,
+        when,
+        venue,
+        _deep_link(context, event.id),
+        _("Scan with Telegram to sign up with 会会"),
+        host,
     )
-    await context.bot.send_photo(update.effective_chat.id, image.getvalue(), caption=caption)
+    caption = f"{event.title}\n{when}\n{venue}"
+    await context.bot.send_photo(update.effective_chat.id, image, caption=caption)
 
 
 async def groups(update: Update, context: HuihuiContext) -> None:

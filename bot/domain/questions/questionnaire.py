@@ -30,6 +30,17 @@ EDUCATION = (
     Option("doctorate", N_("Doctorate"), aliases=("博士", "博士研究生", "博士后", "phd")),
 )
 EDUCATION_RANK = {option.key: rank for rank, option in enumerate(EDUCATION)}
+# The same levels as a lowest level wished for ("本科及以上"), for the question about the other.
+AT_LEAST = {
+    "high_school": N_("High school or above"),
+    "college": N_("Junior college or above"),
+    "bachelor": N_("Bachelor's or above"),
+    "master": N_("Master's or above"),
+    "doctorate": N_("Doctorate"),
+}
+EDUCATION_AT_LEAST = tuple(
+    Option(option.key, AT_LEAST[option.key], aliases=option.aliases) for option in EDUCATION
+)
 GENDERS = (
     Option("male", N_("Man"), aliases=("男", "男性", "男生", "先生")),
     Option("female", N_("Woman"), aliases=("女", "女性", "女生", "女士")),
@@ -368,7 +379,7 @@ def build_questionnaire(
             Section.LOOKING_FOR,
             (
                 Option(ANY, N_("No preference")),
-                *EDUCATION,
+                *EDUCATION_AT_LEAST,
             ),
             importance=True,
         ),

@@ -18,7 +18,7 @@ from bot.domain.clock import Clock
 from bot.services import notices
 from bot.services.notices import line
 from bot.services.work import DueTask, TaskKind, WorkQueue
-from storage import matching, tasks
+from storage import matching, profiles, tasks
 from storage.models import FollowUp, Match, Member
 
 KIND = "match_follow_up"
@@ -30,9 +30,9 @@ OUTCOMES: dict[CheckInAnswer, str] = {
     "ended": N_("Not in touch"),
 }
 QUESTIONS = {
-    "3d": N_("It has been three days since you matched on 会会. How is it going?"),
-    "3w": N_("Three weeks since your match on 会会 — how are things?"),
-    "3m": N_("Three months since your match on 会会. Would you tell us how it went?"),
+    "3d": N_("It has been three days since you and {name} matched. How is it going?"),
+    "3w": N_("Three weeks since you and {name} matched: are you still in touch?"),
+    "3m": N_("Three months since you and {name} matched. Would you tell us how it went?"),
 }
 
 
@@ -78,7 +78,10 @@ class CheckIns:
                 return  # unmatched, deleted, or the member asked for no more check-ins
             if member.telegram_id is None:
                 return
-            # The other member is never named: a check-in is private to each.
+            # Named by their nickname (what the member knows them by); the answer is never
+            # shown to them.
+            other = match.member_b if member.id == match.member_a else match.member_a
+            name = (await profiles.answers(session, other)).get("nickname")
             buttons = [
                 [notices.Button(label, FollowUpAnswer(match_id, stage, outcome).encode())]
                 for outcome, label in OUTCOMES.items()
@@ -88,8 +91,16 @@ class CheckIns:
                 session,
                 to=member.telegram_id,
                 lines=[
-                    line(QUESTIONS[stage]),
-                    line(N_("Answering is optional and helps your union plan better events.")),
+                    line(
+                        QUESTIONS[stage],
+                        name=name.value if name else notices.translated(N_("your match")),
+                    ),
+                    line(
+                        N_(
+                            "Answering is optional. It helps your union improve its matchmaking "
+                            "and is never shown to the other person."
+                        )
+                    ),
                 ],
                 buttons=buttons,
                 now=self._clock.now(),

@@ -1,0 +1,17 @@
+"""A broadcast as members receive it: the organiser's message, signed with the sending union,
+so nobody wonders who wrote to them. The signature goes last, so the formatting of the message
+(entities counted from its start) stays where the organiser put it."""
+
+from __future__ import annotations
+
+from bot.common.i18n import N_, Translator
+from bot.domain.free_text import UNIT_NAME
+
+SIGNATURE = N_("— {unit}")
+# What a signature may add to a message: two line breaks, the dash and the longest unit name.
+SIGNATURE_ROOM = 2 + 3 + UNIT_NAME.maximum
+
+
+def signed(text: str, unit: str, _: Translator) -> str:
+    signature = _(SIGNATURE, unit=unit)
+    return f"{text}\n\n{signature}" if text else signature

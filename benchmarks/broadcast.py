@@ -100,7 +100,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
         log = [(t, chat) for t, chat in sb.api.request_log if chat != organiser.id]
         sending_seconds = spans(log, crashed_at)
-        copies = Counter(t for t in recipients for e in sb.api.chats.get(t, ()) if e.text == TEXT)
+        copies = Counter(
+            t
+            for t in recipients
+            for e in sb.api.chats.get(t, ())
+            if (e.text or "").startswith(TEXT)
+        )
         reachable = [t for t in recipients if t not in blocked]
         async with db() as session:
             marked = await session.scalar(

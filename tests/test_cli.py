@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.tools.synthetic import INTRODUCTIONS, synthetic_profiles
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,38 @@ def test_demo_prints_a_two_sided_conversation_in_chinese(tmp_path: Path) -> None
     assert "⟳ 会会 restarted" in out and "🤖 会会: 谢谢！" in out
     assert "everything about you has been deleted" in out
     assert list(tmp_path.iterdir()) == [], "the demo must not leave files behind"
+    # Told in the order it happened: 阿明 asks before the organiser approves him, and fills in
+    # his profile before 小雨 is shown his card.
+    approved = "👤 工会老张（浦东新区总工会管理员）: ▸ pressed [通过]"
+    assert out.index("👤 阿明: 李铭") < out.index(approved)
+    assert out.index("👤 阿明: 阿明") < out.index("🤖 会会: 阿明 · ")
+    assert out.count("⟳ 会会 restarted") == 1  # once, not once per chat
+
+
+def test_synthetic_members_have_names_of_their_gender_and_written_introductions() -> None:
+    female = {"秀英", "桂英", "丽华", "兰英", "玉兰", "婷婷", "丽娟"}
+    profiles = [answers for answers, _must in synthetic_profiles(300, 2026)]
+    men = [p["nickname"] for p in profiles if p["gender"] == "male"]
+    assert men and not female & set(men)
+    assert all(p["introduction"] in INTRODUCTIONS for p in profiles)
+
+
+def test_chat_has_people_to_suggest_and_an_organiser_mode(tmp_path: Path) -> None:
+    script = [
+        "/start", "1", ":contact", "王小语", "PD2024001", "申通地铁",
+        ":reject",  # a wrong one first
+        "1", ":contact", "王小雨", "PD2024001", "申通地铁",
+        ":approve 王小雨",  # no such request waiting: it was verified at once
+        ":organiser", "/stats", ":member",
+        ":quit",
+    ]
+    result = huihui("chat", "--name", "Lin", cwd=tmp_path, stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "❌ 未通过，已通知该会员。" in out and "联系工会：浦东新区总工会职工服务中心" in out
+    assert "✅ 核实成功" in out
+    assert "say whose request" in out  # never a press on the wrong button
+    assert "你负责的工会的统计" in out and "资料完整：60" in out  # organiser mode
 
 
 def test_chat_lets_a_person_sign_up_pressing_numbered_buttons(tmp_path: Path) -> None:

@@ -133,6 +133,7 @@ async def test_near_miss_goes_to_review_and_approval_continues_the_sign_up(
     request = organiser.last_text()
     assert "填写：王小语 · SH0001" in request and "名册：王小雨 · SH0001" in request
     assert "姓名与名册相近" in request
+    assert request.startswith("有会员申请身份核实，信息与名册相近但不完全一致。\n\n填写：")
     await wang.send("/start")
     assert "工会正在核对你的信息" in wang.last_text()
     await organiser.press("通过")

@@ -33,7 +33,8 @@ class Translator:
         self._translations = translations
 
     def __call__(self, message: str, /, **values: object) -> str:
-        text = self._translations.gettext(message)
+        # gettext("") is the catalog's header, never a message: an empty line stays empty.
+        text = self._translations.gettext(message) if message else ""
         return text.format(**values) if values else text
 
 

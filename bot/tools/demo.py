@@ -42,7 +42,13 @@ async def seed_demo_union(sb: Sandbox) -> None:
             session,
             [
                 UnitSpec(CITY, "city"),
-                UnitSpec(PUDONG, "district", CITY, organisers=(ORGANISER_ID,)),
+                UnitSpec(
+                    PUDONG,
+                    "district",
+                    CITY,
+                    organisers=(ORGANISER_ID,),
+                    contact="浦东新区总工会职工服务中心（工作日 9:00–17:00）",
+                ),
                 UnitSpec(XUHUI, "district", CITY),
             ],
         )
@@ -76,13 +82,33 @@ class _Director:
         self.out = out
 
     async def play(self, title: str, scene: Scene) -> None:
+        """Play a scene, then tell it in the order things happened, across everyone's chats
+        (a heading whenever the story moves to another person's chat)."""
         seen = {user.id: len(user.log) for user in self.sandbox.users}
         await scene(self.sandbox)
         self.out.write(f"\n━━━ {title} ━━━\n")
-        for user in self.sandbox.users:
-            new = user.log[seen.get(user.id, 0) :]
-            if any(entry.kind != "system" for entry in new):
-                self.out.write(user.transcript(since=seen.get(user.id, 0)) + "\n")
+        happened = sorted(
+            (entry.sequence, index, entry)
+            for index, user in enumerate(self.sandbox.users)
+            for entry in user.log[seen.get(user.id, 0) :]
+        )
+        current: int | None = None
+        told_system: str | None = None
+        for _sequence, index, entry in happened:
+            user = self.sandbox.users[index]
+            if entry.kind == "system":  # happened to everyone at once: told once
+                if entry.text != told_system:
+                    self.out.write(f"   ⟳ {entry.text}\n")
+                told_system, current = entry.text, None
+                continue
+            told_system = None
+            lines = list(user.lines_of([entry]))
+            if not lines:
+                continue
+            if index != current:
+                self.out.write(f"  · · · {user.first_name} · · ·\n")
+                current = index
+            self.out.write("\n".join(lines) + "\n")
 
 
 def _member(

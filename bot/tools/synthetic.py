@@ -136,6 +136,36 @@ _VALUES = {
 }
 
 
+# What members write about themselves, in their own voice; any of them fits anyone.
+INTRODUCTIONS = (
+    "平时上班比较忙，周末喜欢出去走走，希望找一个能一起吃饭聊天的人。",
+    "性格偏安静，熟了以后话很多。喜欢做饭，拿手菜是红烧肉。",
+    "在浦东工作五年了，爱好跑步，每年都会报一次半马。",
+    "喜欢看电影和逛展，希望对方善良、有责任心。",
+    "家里养了一只猫，周末一般在家看书或者约朋友打羽毛球。",
+    "工作稳定，为人踏实，想认真找一个人过日子。",
+    "喜欢旅行，去过二十多个城市，下一站想去新疆。",
+    "是个乐观的人，爱笑，朋友说我脾气好。",
+    "会弹一点吉他，偶尔去唱 K，希望遇到聊得来的人。",
+    "不抽烟少喝酒，作息规律，希望对方也热爱生活。",
+    "喜欢爬山和露营，也能在家安安静静待一天。",
+    "在医院上班，三班倒，所以更珍惜能见面的时间。",
+    "父母都在老家，自己在上海打拼，想找一个互相照顾的伴侣。",
+    "喜欢摄影，手机里都是风景照，欢迎一起出去拍照。",
+    "做事认真，也喜欢尝试新东西，最近在学游泳。",
+    "比较宅，喜欢做手工和看综艺，希望对方有耐心。",
+    "相信日久生情，希望先从朋友做起，慢慢了解。",
+    "周末常去图书馆，也喜欢打篮球，生活简单规律。",
+)
+
+
+def _nickname(fake: Faker, gender: str) -> str:
+    """A given name fitting the gender (no man is called 秀英), as friends say it: one
+    character gets 小 or 阿 before it (小红, 阿斌)."""
+    given = fake.first_name_female() if gender == "female" else fake.first_name_male()
+    return given if len(given) > 1 else fake.random_element(("小", "阿")) + given
+
+
 def _pick(chooser: random.Random, weighted: tuple[tuple[str, int], ...] | dict[str, int]) -> str:
     items = list(weighted.items()) if isinstance(weighted, dict) else list(weighted)
     return chooser.choices([k for k, _ in items], weights=[w for _, w in items])[0]
@@ -160,7 +190,7 @@ def synthetic_profiles(
             else sorted({_pick(chooser, _DISTRICT_WEIGHTS) for _ in range(chooser.randint(1, 3))})
         )
         answers = {
-            "nickname": fake.first_name(),
+            "nickname": _nickname(fake, gender),
             "gender": gender,
             "birth_year": current_year - age,
             "height": int(chooser.gauss(172 if gender == "male" else 161, 6)),
@@ -173,7 +203,7 @@ def synthetic_profiles(
                 set(chooser.choices(hobbies, weights=weights, k=chooser.randint(2, 6)))
             ),
             **{key: _pick(chooser, options) for key, options in _VALUES.items()},
-            "introduction": fake.sentence(nb_words=12),
+            "introduction": fake.random_element(INTRODUCTIONS),
             "photos": [],
             "seek_gender": "male" if gender == "female" else "female",
             "seek_age": [max(18, lower), min(70, upper)],

@@ -4,8 +4,9 @@ JSON."""
 
 from __future__ import annotations
 
+import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 BOT_ID = 7_000_000_001
@@ -27,6 +28,10 @@ TELEGRAM_ERRORS: dict[str, tuple[int, str]] = {
     "chat_not_found": (400, "Bad Request: chat not found"),
 }
 
+
+# Every entry in every chat is numbered in the order it happened (a transcript across chats
+# is told in that order).
+_SEQUENCE = itertools.count(1)
 
 # Entries that record something happening to the chat rather than a message in it.
 EVENTS = frozenset({"alert", "edit", "rekey", "system"})
@@ -54,6 +59,7 @@ class ChatEntry:
     # What the message looked like when it was sent, before any edit.
     original_text: str | None = None
     original_keyboard: list[list[dict[str, Any]]] | None = None
+    sequence: int = field(default_factory=lambda: next(_SEQUENCE))
 
     def __post_init__(self) -> None:
         self.original_text = self.text

@@ -83,6 +83,16 @@ class SimulatedUser:
         """Press a button of the latest bot message that has buttons (exact label, or a unique
         part of one)."""
         entry, button = self._find_button(label)
+        await self._press(entry, button)
+
+    async def press_on(self, entry: ChatEntry, label: str) -> None:
+        """Press an inline button of this message (an earlier one, scrolled back to)."""
+        found = [b for row in entry.inline_keyboard or [] for b in row if b["text"] == label]
+        if not found:
+            raise ButtonNotFound(f"button {label!r} is not on that message")
+        await self._press(entry, found[0])
+
+    async def _press(self, entry: ChatEntry, button: dict[str, Any]) -> None:
         if entry.inline_keyboard is not None:
             if "callback_data" not in button:
                 raise ButtonNotFound(f"button {button['text']!r} is a link, not a callback")
@@ -179,7 +189,7 @@ class SimulatedUser:
 
     def transcript(self, since: int = 0) -> str:
         """Both sides of the chat, readable; ``since`` skips the first entries of the log."""
-        return "\n".join(self._transcript_lines(self.log[since:]))
+        return "\n".join(self.lines_of(self.log[since:]))
 
     # Internals
     def _message(self, kind: str, **entry: Any) -> dict[str, Any]:
@@ -238,7 +248,8 @@ class SimulatedUser:
             raise ButtonNotFound(f"button {label!r} {problem}; buttons shown: {shown}")
         return entry, matches[0]
 
-    def _transcript_lines(self, entries: list[ChatEntry]) -> Iterator[str]:
+    def lines_of(self, entries: list[ChatEntry]) -> Iterator[str]:
+        """These entries of the chat, readable."""
         for entry in entries:
             if entry.kind == "system":
                 yield f"   ⟳ {entry.text}"

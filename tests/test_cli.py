@@ -93,11 +93,22 @@ def test_synthetic_members_have_names_of_their_gender_and_written_introductions(
 
 def test_chat_has_people_to_suggest_and_an_organiser_mode(tmp_path: Path) -> None:
     script = [
-        "/start", "1", ":contact", "王小语", "PD2024001", "申通地铁",
+        "/start",
+        "1",
+        ":contact",
+        "王小语",
+        "PD2024001",
+        "申通地铁",
         ":reject",  # a wrong one first
-        "1", ":contact", "王小雨", "PD2024001", "申通地铁",
+        "1",
+        ":contact",
+        "王小雨",
+        "PD2024001",
+        "申通地铁",
         ":approve 王小雨",  # no such request waiting: it was verified at once
-        ":organiser", "/stats", ":member",
+        ":organiser",
+        "/stats",
+        ":member",
         ":quit",
     ]
     result = huihui("chat", "--name", "Lin", cwd=tmp_path, stdin="\n".join(script) + "\n")

@@ -43,7 +43,7 @@ async def test_a_verified_member_cannot_like_someone_never_shown_to_them(sandbox
     decisions = await count(sandbox, MatchDecision)
     await wei.forge_press(Like(await member_id(sandbox, xiaoyu.id)).encode())
     assert await count(sandbox, MatchDecision) == decisions
-    assert "这位会员暂时不在了。" in wei.texts()
+    assert "这位会员已暂停或离开，看看其他人吧：/match" in wei.texts()
 
 
 async def test_a_member_reports_another_once(sandbox: Sandbox) -> None:

@@ -124,14 +124,14 @@ async def test_liking_an_old_card_after_that_member_paused_or_left(sandbox: Sand
     await card_for(ming, "小雨")
     await xiaoyu.send("/pause")
     await ming.press("❤️")
-    assert "这位会员暂时不在了" in "".join(ming.texts()[-3:])
+    assert "这位会员已暂停或离开" in "".join(ming.texts()[-3:])
     await xiaoyu.send("/resume")
     await wei.send("/match")
     await card_for(wei, "小雨")
     await xiaoyu.send("/delete_me")
     await xiaoyu.press("全部删除")
     await wei.press("❤️")
-    assert "这位会员暂时不在了" in "".join(wei.texts()[-3:])
+    assert "这位会员已暂停或离开" in "".join(wei.texts()[-3:])
     async with sandbox.app.services.db() as session:
         assert await session.scalar(select(func.count()).select_from(Match)) == 0
 

@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/roster_import.py
 	$(BIN)/python benchmarks/match_quality.py
+	$(BIN)/python benchmarks/scam_screen.py
 	$(BIN)/python benchmarks/match_latency.py
 	$(BIN)/python benchmarks/broadcast.py --recipients 3000 --rate 30
 	$(BIN)/python benchmarks/broadcast.py --recipients 100000 --rate 1000

@@ -1,0 +1,285 @@
+"""Romance-scam patterns (杀猪盘) in what members write to each other.
+
+Public anti-fraud material describes one script: win trust, move the chat off the platform, then
+bring up an "opportunity" — investment or 理财 with a mentor or an insider, digital currency and
+USDT, a gambling site — then ask for money (a transfer, a loan, a fee, a deposit). This module
+names the signals of that script in a message; it knows nothing of who wrote it or when. The
+caller decides what a signal means: a short safety note to the recipient, a record for the
+union's moderators, and, for a link or a request for money from someone matched less than two
+days ago, holding the message until the recipient chooses to see it.
+
+Ordinary first conversations talk about work (a member may work in a bank or a fund), money in
+passing ("请你喝咖啡") and apps people share ("你用小红书吗"). Words that are only suspicious in
+company (投资, 理财, 平台, 收益) need a second sign — an invitation, a promise of returns, a
+platform or an amount — before they count. The corpus test measures both directions.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+
+from bot.domain.screening import Contact, contact_details
+
+
+class ScamSignal(enum.StrEnum):
+    INVESTMENT = "investment"  # 投资、理财、带单、稳赚
+    CRYPTO = "crypto"  # 数字货币、USDT、币圈
+    GAMBLING = "gambling"  # 博彩、下注、百家乐
+    MONEY = "money"  # 转账、借钱、手续费、保证金
+    APP = "app"  # 下载这个 App、邀请码
+    LINK = "link"
+    OFF_PLATFORM = "off_platform"  # 加微信、去别的软件聊
+    SECRECY = "secrecy"  # 别告诉家里人
+
+
+# Held from someone matched less than two days ago until the recipient asks to see it.
+HELD = frozenset({ScamSignal.LINK, ScamSignal.MONEY})
+
+
+def _any(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(words), re.IGNORECASE)
+
+
+# Enough on their own.
+_STRONG = {
+    ScamSignal.INVESTMENT: _any(
+        r"稳赚",
+        r"包赚",
+        r"保本",
+        r"零风险",
+        r"无风险",
+        r"带你(?:赚|做|投|玩|操作)",
+        r"带单",
+        r"跟单",
+        r"喊单",
+        r"入金",
+        r"出金",
+        r"内幕",
+        r"内部(?:消息|渠道|数据)",
+        r"漏洞",
+        r"套利",
+        r"翻倍",
+        r"翻番",
+        r"日赚",
+        r"一天(?:能)?赚",
+        r"躺赚",
+        r"高回报",
+        r"高收益",
+        r"收益率",
+        r"回报率",
+        r"(?:老师|导师|叔叔|舅舅|表哥|大师)(?:带|指导|的群)",
+        r"股票群",
+        r"投资群",
+        r"理财群",
+        r"赚钱的(?:机会|门路|项目)",
+        r"回本",
+        r"(?:期货|外汇|黄金)(?:平台|交易|走势)",
+        r"炒股",
+        r"做单",
+        r"加仓",
+        r"每个?月(?:都有)?分红",
+        r"期货",
+        r"月入",
+        r"闲钱",
+        r"(?:帮你|给你|你去|你先)开(?:好|个)?(?:账)?户",
+        r"(?:最后的|难得的)机会",
+        r"错过(?:就)?没有",
+        r"(?:导师|师傅|大师|老师)(?:很厉害|带|讲|说)",
+        r"赚了[0-9一二三四五六七八九十几百千]+(?:万|千)",
+        r"平台(?:的)?(?:技术员|客服|很正规|是国外)",
+        r"(?:这个|了解一下)平台",
+        r"收益(?:很高|翻)",
+        r"每天都有收益",
+        r"(?:看看|给你看)我的收益",
+        r"本金",
+        r"余额宝太少",
+        r"量化",
+        r"私募",
+        r"抄底",
+        r"(?:帮你|替你)下单",
+        r"涨停",
+        r"杠杆",
+        r"认购",
+        r"账户余额",
+        r"海外项目",
+        r"(?:都是|全是)(?:投资|炒股|理财|炒币)赚",
+        r"(?:拉你|带你)进.{0,6}群",
+    ),
+    ScamSignal.CRYPTO: _any(
+        r"数字货币",
+        r"虚拟(?:币|货币)",
+        r"加密货币",
+        r"币圈",
+        r"usdt",
+        r"泰达币",
+        r"比特币",
+        r"\bbtc\b",
+        r"\beth\b",
+        r"以太坊",
+        r"狗狗币",
+        r"钱包地址",
+        r"挖矿",
+        r"矿机",
+        r"合约交易",
+        r"币安",
+        r"欧易",
+        r"火币",
+        r"链上",
+    ),
+    ScamSignal.GAMBLING: _any(
+        r"博彩",
+        r"菠菜",
+        r"赌博",
+        r"赌场",
+        r"下注",
+        r"押注",
+        r"百家乐",
+        r"时时彩",
+        r"六合彩",
+        r"彩票(?:平台|计划|群)",
+        r"押(?:了)?(?:几|一|两)把",
+        r"手气",
+        r"(?:充|投)得越多",
+        r"棋牌(?:平台|游戏)",
+        r"(?:网上|线上)(?:赌|娱乐城)",
+        r"娱乐城",
+        r"澳门(?:线上|平台|官网)",
+        r"赢钱",
+        r"大小单双",
+    ),
+    ScamSignal.MONEY: _any(
+        r"转账",
+        r"转(?:给|我)\s*\d*\s*(?:块|元|万|千|百)?",
+        r"借(?:我|点|些|一下|一点|钱)",
+        r"借给我",
+        r"打(?:钱|款)",
+        r"汇款",
+        r"垫付",
+        r"周转",
+        r"急(?:用|需)(?:钱|用钱)",
+        r"手续费",
+        r"保证金",
+        r"解冻(?:费|金)",
+        r"(?:发|给)我(?:个|一个)?红包",
+        r"帮我(?:充值|付|交|买单|缴)",
+        r"(?:路费|医药费|住院费|学费)(?:还差|不够)",
+        r"收款码",
+        r"银行卡号",
+        r"支付宝(?:账号|转)",
+        r"微信(?:转账|转我)",
+        r"充(?:值|钱)",
+        r"(?:先|给我|你)转(?:个|了)?[0-9一二三四五六七八九十百千万两]",
+        r"转(?:到|进)(?:这个|去|平台)",
+        r"打[0-9一二三四五六七八九十百千两]+(?:块|元)",
+        r"(?:发|给)?(?:个)?红包(?:证明|吧)",
+        r"还债",
+        r"交一?笔钱",
+        r"给我买(?:个|一个)?(?:手机|包|礼物|点卡|金)",
+        r"账号密码",
+        r"转(?:个)?(?:五二零|520|1314)",
+        r"付款",
+        r"[定订押]金",
+        r"垫(?:钱|资)",
+        r"返(?:佣|利|现)",
+        r"佣金",
+        r"刷单",
+        r"(?:银行卡|身份证|验证码)",
+        r"安全账户",
+        r"洗钱",
+        r"中奖",
+        r"关税",
+        r"所得税",
+        r"培训费",
+        r"赎(?:身|金)",
+        r"收一?笔(?:钱|款)",
+        r"用你的卡",
+        r"彩礼钱",
+        r"(?:车票|机票|路费|车费)钱?(?:还)?(?:差|不够)",
+    ),
+    ScamSignal.APP: _any(
+        r"下载(?:一下|这个|个|那个)?\s*(?:app|软件|应用|客户端|平台)",
+        r"(?:装|安装)(?:一下|这个|个)*(?:app|软件|应用)",
+        r"邀请码",
+        r"注册(?:一下|个)?账号",
+        r"扫码下载",
+        r"苹果(?:手机)?下载不了",
+        r"安卓(?:版|下载)",
+        r"安装包",
+        r"(?:找|加|联系)(?:一下)?(?:我们)?(?:的)?客服",
+        r"教你下载",
+        r"应用商店搜不到",
+        r"下载地址",
+        r"推荐码",
+    ),
+    ScamSignal.OFF_PLATFORM: _any(
+        r"加(?:我)?(?:个)?(?:微信|v信|vx|wx|qq|扣扣)",
+        r"(?:去|到|换到|用)(?:微信|qq|whatsapp|line|"
+        r"skype|电报|纸飞机|抖音|另一个软件|别的软件)(?:上)?(?:聊|说|联系)",
+        r"这里(?:聊天)?不(?:方便|安全)",
+        r"换个(?:软件|地方)聊",
+        r"whatsapp",
+        r"纸飞机",
+        r"(?<![a-z])line(?![a-z])",
+        r"在上面聊比较安全",
+        r"(?:另一个|别的)聊天软件",
+    ),
+    ScamSignal.SECRECY: _any(
+        r"别(?:让|告诉)(?:你)?(?:的)?(?:家里人|家人|父母|爸妈|朋友|同事)",
+        r"不要(?:让|告诉)(?:你)?(?:的)?(?:家里人|家人|父母|爸妈)",
+    ),
+}
+# Suspicious only in company: a word from here and one from _COMPANY.
+_WEAK = _any(
+    r"投资",
+    r"投(?:一点|点|一些)",
+    r"理财",
+    r"股票",
+    r"基金",
+    r"收益",
+    r"赚钱",
+    r"平台",
+    r"项目",
+    r"行情",
+)
+_COMPANY = _any(
+    r"带你",
+    r"教你",
+    r"你也(?:可以|能|来|试试)",
+    r"一起(?:做|投|玩|赚)",
+    r"推荐你",
+    r"试试",
+    r"注册",
+    r"下载",
+    r"充值",
+    r"本金",
+    r"\d+\s*(?:%|个点)",
+    r"(?:几|[0-9]+)\s*(?:万|千)",
+    r"每(?:天|月|周)(?:都)?(?:能)?赚",
+    r"赚了",
+    r"老师",
+    r"机会",
+    r"群里",
+    r"名额",
+    r"规划",
+    r"很稳",
+    r"跟着我",
+    r"听听",
+    r"考虑好",
+)
+
+
+_LINK_WORDS = _any(r"链接", r"网址", r"网站", r"网页", r"登录一下")
+
+
+def scam_signals(text: str) -> frozenset[ScamSignal]:
+    """The scam signals in a message (empty: an ordinary message)."""
+    normal = unicodedata.normalize("NFKC", text).lower()
+    squeezed = re.sub(r"\s+", "", normal)
+    found = {signal for signal, pattern in _STRONG.items() if pattern.search(squeezed)}
+    if _WEAK.search(squeezed) and _COMPANY.search(squeezed):
+        found.add(ScamSignal.INVESTMENT)
+    if contact_details(text) == Contact.LINK or _LINK_WORDS.search(squeezed):
+        found.add(ScamSignal.LINK)
+    return frozenset(found)

@@ -40,8 +40,10 @@ ORGANISER_COMMANDS = [
 ROLES = {
     "organiser": Role.ORGANISER,
     "matchmaker": Role.MATCHMAKER,
+    "counsellor": Role.COUNSELLOR,
     "管理员": Role.ORGANISER,
     "红娘": Role.MATCHMAKER,
+    "辅导员": Role.COUNSELLOR,
 }
 
 
@@ -69,7 +71,10 @@ async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> No
         await say(
             update,
             context,
-            _("Usage: {command} TELEGRAM_ID UNIT_NAME organiser|matchmaker", command=command),
+            _(
+                "Usage: {command} TELEGRAM_ID UNIT_NAME organiser|matchmaker|counsellor",
+                command=command,
+            ),
         )
         return
     role = ROLES[parts[2]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,7 +43,11 @@ async def save_specs(session: AsyncSession, specs: Iterable[UnitSpec]) -> int:
         unit.review_threshold = spec.review_threshold
         unit.contact = spec.contact
         await session.flush()
-        for role, ids in ((Role.ORGANISER, spec.organisers), (Role.MATCHMAKER, spec.matchmakers)):
+        for role, ids in (
+            (Role.ORGANISER, spec.organisers),
+            (Role.MATCHMAKER, spec.matchmakers),
+            (Role.COUNSELLOR, spec.counsellors),
+        ):
             for telegram_id in ids:
                 await grant(session, telegram_id, unit.id, role)
         count += 1
@@ -77,6 +81,37 @@ async def grant(session: AsyncSession, telegram_id: int, unit_id: int, role: Rol
     if exists is None:
         session.add(UnitRole(telegram_id=telegram_id, unit_id=unit_id, role=role))
         await session.flush()
+
+
+async def nearest_holders(
+    session: AsyncSession, unit_id: int, roles: Collection[Role]
+) -> tuple[int | None, list[int]]:
+    """The unit closest above (or at) ``unit_id`` where someone holds one of ``roles``, and
+    their Telegram ids; (None, []) when no unit in the chain has anyone."""
+    for candidate in ancestry(unit_id, await parents(session)):
+        found = (
+            await session.scalars(
+                select(UnitRole.telegram_id)
+                .where(UnitRole.unit_id == candidate, UnitRole.role.in_(list(roles)))
+                .order_by(UnitRole.id)
+            )
+        ).all()
+        if found:
+            return candidate, list(dict.fromkeys(found))
+    return None, []
+
+
+async def role_scope(session: AsyncSession, telegram_id: int, roles: Collection[Role]) -> set[int]:
+    """Units someone may act on in these roles: the subtrees of the units where they hold one."""
+    held = (
+        await session.scalars(
+            select(UnitRole.unit_id).where(
+                UnitRole.telegram_id == telegram_id, UnitRole.role.in_(list(roles))
+            )
+        )
+    ).all()
+    tree = await parents(session)
+    return set().union(*(subtree(unit, tree) for unit in held)) if held else set()
 
 
 async def organisers_for(session: AsyncSession, unit_id: int) -> list[int]:

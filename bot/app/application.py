@@ -32,6 +32,7 @@ from conversations import (
     feedback,
     follow_ups,
     help_menu,
+    inbox,
     language,
     matching,
     member_controls,
@@ -61,6 +62,7 @@ CONVERSATIONS = (
     help_menu,
     language,
     feedback,
+    inbox,
     member_controls,
     review,
     proposals,
@@ -75,8 +77,17 @@ AFTER_EVERYTHING = 1_000
 # The handler group that runs before all the others (dialogs come next, then group 0).
 LANGUAGE_GROUP = -2
 # The command menu, in the order members see it.
-MENU = (onboarding, matching, event_attending, member_controls, help_menu, language, feedback)
-ORGANISER_MENU = (admin, broadcast, event_organising)
+MENU = (
+    onboarding,
+    matching,
+    event_attending,
+    member_controls,
+    inbox,
+    help_menu,
+    language,
+    feedback,
+)
+ORGANISER_MENU = (admin, broadcast, event_organising, inbox)
 
 
 class HuihuiApplication(ChatApplication):

@@ -12,6 +12,7 @@
     parent = "上海市总工会"
     organisers = [123456789]      # Telegram user ids (optional)
     matchmakers = [234567890]     # 红娘 (optional)
+    counsellors = [345678901]     # 婚恋辅导员 (optional)
     review_suggestions_above = 0.2  # optional: strong suggestions need a matchmaker's approval
     contact = "浦东新区总工会 021-5888 0000（工作日 9:00–17:00）"  # optional, how members reach it
 
@@ -38,6 +39,11 @@ class Role(enum.StrEnum):
 
     ORGANISER = "organiser"
     MATCHMAKER = "matchmaker"
+    COUNSELLOR = "counsellor"  # 婚恋辅导员: answers members who ask a person (/ask)
+
+
+# Who answers a member who asks a person: matchmakers and counsellors of their unit.
+HELPERS = frozenset({Role.MATCHMAKER, Role.COUNSELLOR})
 
 
 KINDS = tuple(kind.value for kind in UnitKind)
@@ -47,11 +53,19 @@ KEYS = (
     "parent",
     "organisers",
     "matchmakers",
+    "counsellors",
     "review_suggestions_above",
     "contact",
 )
 # Spellings people will use for a key: named in the error.
-SPELLINGS = {"organizers": "organisers", "organiser": "organisers", "matchmaker": "matchmakers"}
+SPELLINGS = {
+    "organizers": "organisers",
+    "organiser": "organisers",
+    "matchmaker": "matchmakers",
+    "counselors": "counsellors",
+    "counsellor": "counsellors",
+    "counselor": "counsellors",
+}
 # The trade unions' workers' hotline (职工服务热线), for members whose union set no contact.
 UNION_HOTLINE = "12351"
 CONTACT_LENGTH = 200
@@ -68,6 +82,7 @@ class UnitSpec:
     parent: str | None = None
     organisers: tuple[int, ...] = ()
     matchmakers: tuple[int, ...] = ()
+    counsellors: tuple[int, ...] = ()
     # Suggestions scoring at least this wait for a matchmaker's approval (None: never).
     review_threshold: float | None = None
     # How members reach the union; None: as the unit above says.
@@ -154,6 +169,7 @@ def _spec(index: int, entry: object) -> UnitSpec:
     try:
         organisers = tuple(int(i) for i in entry.get("organisers", ()))
         matchmakers = tuple(int(i) for i in entry.get("matchmakers", ()))
+        counsellors = tuple(int(i) for i in entry.get("counsellors", ()))
     except (TypeError, ValueError) as error:
         raise UnitsFileError(f"unit {name}: Telegram ids must be numbers") from error
     threshold = entry.get("review_suggestions_above")
@@ -165,6 +181,7 @@ def _spec(index: int, entry: object) -> UnitSpec:
         str(parent).strip() if parent else None,
         organisers,
         matchmakers,
+        counsellors,
         float(threshold) if threshold is not None else None,
         contact.strip() if contact else None,
     )

@@ -13,6 +13,7 @@ from bot.services.activity import Activity
 from bot.services.administration import Administration
 from bot.services.broadcasts import Broadcasts
 from bot.services.events import Events
+from bot.services.inbox import Inbox
 from bot.services.languages import LanguagePreferences
 from bot.services.matching.digest import Digest
 from bot.services.matching.follow_ups import CheckIns
@@ -44,6 +45,7 @@ class Services:
     check_ins: CheckIns
     rosters: Rosters
     statistics: Statistics
+    inbox: Inbox
 
     @classmethod
     def create(
@@ -73,6 +75,7 @@ class Services:
             check_ins=CheckIns(db, clock, work),
             rosters=Rosters(db, clock, administration, work),
             statistics=Statistics(db, clock, settings, administration),
+            inbox=Inbox(db, clock, work),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:
@@ -81,4 +84,5 @@ class Services:
             **self.events.task_kinds(),
             **self.digest.task_kinds(),
             **self.check_ins.task_kinds(),
+            **self.inbox.task_kinds(),
         }

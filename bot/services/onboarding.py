@@ -145,6 +145,12 @@ class Onboarding:
             member = await session.get(Member, member_id)
             return await units.contact_for(session, member.unit_id if member else None)
 
+    async def union_contact_of(self, telegram_id: int) -> str:
+        """How someone reaches their union, by their Telegram id (they may have no account)."""
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            return await units.contact_for(session, member.unit_id if member else None)
+
     async def locked_until(self, member_id: int) -> datetime | None:
         """When the member may try verification again, if they used up today's attempts."""
         since = self._clock.now() - ATTEMPT_WINDOW

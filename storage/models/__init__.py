@@ -8,6 +8,7 @@ from storage.models.base import Base
 from storage.models.broadcasts import Broadcast, BroadcastDelivery
 from storage.models.conversations import ConversationState, UserData
 from storage.models.events import Event, EventChoice, Registration
+from storage.models.inbox import Thread, ThreadMessage
 from storage.models.matching import (
     Block,
     CardView,
@@ -55,6 +56,8 @@ __all__ = [
     "ScheduledTask",
     "SuggestionReview",
     "TaskStatus",
+    "Thread",
+    "ThreadMessage",
     "UnitKind",
     "UnitRole",
     "UserData",

@@ -24,6 +24,8 @@ from storage.models import (
     Proposal,
     ScheduledTask,
     SuggestionReview,
+    Thread,
+    ThreadMessage,
     UnitRole,
     UserData,
     VerificationAttempt,
@@ -128,6 +130,8 @@ class MemberData:
                 (Broadcast, Broadcast.author_telegram_id),
                 (Broadcast, Broadcast.progress_chat_id),
                 (Event, Event.created_by),
+                (Thread, Thread.claimed_by),
+                (ThreadMessage, ThreadMessage.staff_telegram_id),
             ):
                 await session.execute(
                     update(model).where(column == telegram_id).values({column.key: None})

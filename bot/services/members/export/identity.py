@@ -15,6 +15,8 @@ from storage.models import (
     OrgUnit,
     ProfileAnswer,
     RosterEntry,
+    Thread,
+    ThreadMessage,
     UnitRole,
     UserData,
     VerificationAttempt,
@@ -115,6 +117,40 @@ async def feedback(x: Exporter) -> list[dict[str, Any]]:
         select(Feedback).where(Feedback.member_id == x.member.id).order_by(Feedback.id)
     )
     return [{_("time"): x.time(n.created_at), _("text"): n.text} for n in rows]
+
+
+async def questions(x: Exporter) -> list[dict[str, Any]]:
+    """Threads with the union's staff; staff appear as the union's matchmaker, as the member
+    saw them."""
+    _ = x.translate
+    threads = await x.session.scalars(
+        select(Thread).where(Thread.member_id == x.member.id).order_by(Thread.id)
+    )
+    found = []
+    for thread in threads.all():
+        said = await x.session.scalars(
+            select(ThreadMessage)
+            .where(ThreadMessage.thread_id == thread.id)
+            .order_by(ThreadMessage.id)
+        )
+        found.append(
+            {
+                _("opened"): x.time(thread.created_at),
+                _("closed"): x.time(thread.closed_at),
+                _("your rating"): thread.rating,
+                _("messages"): [
+                    {
+                        _("time"): x.time(m.created_at),
+                        _("from"): _("your union's matchmaker")
+                        if m.staff_telegram_id is not None
+                        else _("you"),
+                        _("text"): m.text,
+                    }
+                    for m in said.all()
+                ],
+            }
+        )
+    return found
 
 
 async def roles(x: Exporter) -> list[dict[str, Any]]:

@@ -1,0 +1,247 @@
+"""Asking a person. Members: /ask, then 回复 / 结束对话 under each answer, and a rating when it
+ends. Staff (matchmakers, counsellors, organisers): /inbox lists open threads oldest first;
+回复 claims a thread and sends what they write, signed "工会红娘". Rights are checked in
+``bot.services.inbox`` at every step."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.common.i18n import N_
+from bot.common.wording.events import local_time
+from bot.domain import free_text
+from bot.domain.buttons import (
+    AnswerThread,
+    CloseThread,
+    RateThread,
+    ReplyToThread,
+    StaffCloseThread,
+)
+from bot.services.inbox import Outcome, ThreadView
+from conversations.common import buttons, on_press, pressed, rewrite, say, scratch
+from conversations.context import ChatApplication, HuihuiContext
+from conversations.dialogs import add_dialog
+
+COMMANDS = [("ask", N_("Ask a person at your union: a matchmaker or counsellor"))]
+ORGANISER_COMMANDS = [("inbox", N_("Members' questions waiting for an answer"))]
+WRITING = "writing"
+MESSAGE = free_text.FEEDBACK
+# Which thread the next text belongs to (None: a new question).
+THREAD = "inbox_thread"
+
+
+async def ask(update: Update, context: HuihuiContext) -> str:
+    _ = context.gettext
+    scratch(context)[THREAD] = None
+    await say(
+        update,
+        context,
+        _(
+            "What would you like to ask? A matchmaker or counsellor of your union will answer "
+            "here. They see your nickname and union, not your phone number or real name. "
+            "Write it in one message, or send /cancel."
+        ),
+    )
+    return WRITING
+
+
+async def reply_pressed(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    await update.callback_query.answer()
+    thread_id = pressed(update, ReplyToThread).thread
+    if not await context.services.inbox.open_thread_id(update.effective_user.id, thread_id):
+        await say(update, context, _("This conversation has ended. /ask to start a new one."))
+        return ConversationHandler.END
+    scratch(context)[THREAD] = thread_id
+    await say(update, context, _("Write your reply in one message, or send /cancel."))
+    return WRITING
+
+
+async def written(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    text = free_text.check(update.effective_message.text or "", MESSAGE)
+    if isinstance(text, free_text.Invalid):
+        await say(update, context, _(text.reason, **text.values))
+        return WRITING
+    thread_id = scratch(context).pop(THREAD, None)
+    inbox = context.services.inbox
+    user = update.effective_user.id
+    outcome = await (inbox.reply(user, thread_id, text) if thread_id else inbox.ask(user, text))
+    if outcome == Outcome.NOT_MEMBER:
+        contact = await context.services.onboarding.union_contact_of(user)  # before they joined
+        await say(
+            update,
+            context,
+            _(
+                "Only verified members can ask here. To reach your union: {contact}",
+                contact=contact,
+            ),
+        )
+    elif outcome == Outcome.CLOSED:
+        await say(update, context, _("This conversation has ended. /ask to start a new one."))
+    else:
+        await say(update, context, _("Sent. The answer will come here."))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: HuihuiContext) -> int:
+    scratch(context).pop(THREAD, None)
+    await say(update, context, context.gettext("Cancelled. Nothing was sent."))
+    return ConversationHandler.END
+
+
+async def member_closes(update: Update, context: HuihuiContext) -> None:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await context.services.inbox.close_as_member(
+        update.effective_user.id, pressed(update, CloseThread).thread
+    )
+
+
+async def rate(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    button = pressed(update, RateThread)
+    outcome = await context.services.inbox.rate(
+        update.effective_user.id, button.thread, button.rating
+    )
+    await query.answer()
+    if outcome == Outcome.DONE:
+        await query.edit_message_reply_markup(None)
+        await say(update, context, _("Thank you for telling us."))
+
+
+# Staff
+
+
+async def inbox(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    found = await context.services.inbox.open_threads(update.effective_user.id)
+    if found is None:
+        await say(
+            update, context, _("This command is for your union's matchmakers and counsellors.")
+        )
+        return
+    if not found:
+        await say(update, context, _("No questions are waiting."))
+        return
+    for view in found:
+        await say(
+            update,
+            context,
+            _thread_text(view, context),
+            buttons(
+                [
+                    [
+                        (_("Reply"), AnswerThread(view.id)),
+                        (_("Close"), StaffCloseThread(view.id)),
+                    ]
+                ]
+            ),
+        )
+
+
+def _thread_text(view: ThreadView, context: HuihuiContext) -> str:
+    _ = context.gettext
+    heading = _(
+        "#{id} {nickname} ({unit}) · since {time}",
+        id=view.id,
+        nickname=view.nickname,
+        unit=view.unit,
+        time=local_time(view.created_at, context.services.settings),
+    )
+    if view.kind == "feedback":
+        heading += " · " + _("feedback")
+    said = [
+        (_("Us: {text}", text=text) if by_staff else _("Member: {text}", text=text))
+        for by_staff, text in view.messages[-6:]
+    ]
+    return "\n".join([heading, *said])[:3500]
+
+
+async def answer_pressed(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    query = update.callback_query
+    found = await context.services.inbox.claim(
+        update.effective_user.id, pressed(update, AnswerThread).thread
+    )
+    if not isinstance(found, ThreadView):
+        await query.answer(_refusal(found, context), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    scratch(context)[THREAD] = found.id
+    await say(
+        update,
+        context,
+        _(
+            "Write your answer in one message; {nickname} reads it signed “your union's "
+            "matchmaker”, without your name. /cancel to stop.",
+            nickname=found.nickname,
+        ),
+    )
+    return WRITING
+
+
+async def answer_written(update: Update, context: HuihuiContext) -> str | int:
+    _ = context.gettext
+    text = free_text.check(update.effective_message.text or "", MESSAGE)
+    if isinstance(text, free_text.Invalid):
+        await say(update, context, _(text.reason, **text.values))
+        return WRITING
+    thread_id = scratch(context).pop(THREAD, None)
+    if thread_id is None:
+        return ConversationHandler.END
+    outcome = await context.services.inbox.answer(update.effective_user.id, thread_id, text)
+    await say(
+        update, context, _("Sent.") if outcome == Outcome.DONE else _refusal(outcome, context)
+    )
+    return ConversationHandler.END
+
+
+async def staff_closes(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    outcome = await context.services.inbox.close_as_staff(
+        update.effective_user.id, pressed(update, StaffCloseThread).thread
+    )
+    if outcome != Outcome.DONE:
+        await query.answer(_refusal(outcome, context), show_alert=True)
+        return
+    await query.answer()
+    text = query.message.text if query.message else None
+    await rewrite(update, context, f"{text or ''}\n\n{_('Closed.')}".strip())
+
+
+def _refusal(outcome: Outcome, context: HuihuiContext) -> str:
+    _ = context.gettext
+    if outcome == Outcome.CLOSED:
+        return _("This conversation has ended.")
+    return _("Only the staff of this member's union can answer, one at a time.")
+
+
+def register(application: ChatApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    text = private & filters.TEXT & ~filters.COMMAND
+    add_dialog(
+        application,
+        "ask",
+        entry_points=[
+            CommandHandler("ask", ask, filters=private),
+            on_press(reply_pressed, ReplyToThread),
+        ],
+        states={WRITING: [MessageHandler(text, written)]},
+        cancel=cancel,
+    )
+    add_dialog(
+        application,
+        "inbox_answer",
+        entry_points=[on_press(answer_pressed, AnswerThread)],
+        states={WRITING: [MessageHandler(text, answer_written)]},
+        cancel=cancel,
+    )
+    application.add_handler(CommandHandler("inbox", inbox, filters=private))
+    application.add_handler(on_press(member_closes, CloseThread))
+    application.add_handler(on_press(rate, RateThread))
+    application.add_handler(on_press(staff_closes, StaffCloseThread))

@@ -1,0 +1,126 @@
+"""Asking a person (issue 14, point 1): /ask reaches the matchmakers and counsellors of the
+member's union, staff answer from /inbox signed "工会红娘", the member writes back, either side
+closes, the member rates; unanswered threads remind and then escalate; nobody outside the
+member's union chain sees or answers a thread."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.domain import buttons as b
+from bot.tools.sandbox import Sandbox
+from storage.models import Thread, ThreadMessage
+from tests.helpers import CITY, PUDONG, XUHUI, seed_union, sign_up
+from tests.test_matching_bot import MAN, WOMAN, man_script
+
+
+async def scene(sb: Sandbox):  # noqa: ANN201 - a tuple of users
+    hongniang, city, xuhui = sb.user("红娘阿姨"), sb.user("市总工会"), sb.user("徐汇管理员")
+    xiaoyu = sb.user("小雨", phone=WOMAN[3])
+    ming = sb.user("阿明", phone=MAN[3])
+    await seed_union(
+        sb,
+        [WOMAN, MAN],
+        matchmakers={PUDONG: [hongniang.id]},
+        organisers={CITY: [city.id], XUHUI: [xuhui.id]},
+    )
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    return hongniang, city, xuhui, xiaoyu, ming
+
+
+async def thread_rows(sb: Sandbox) -> tuple[int, int]:
+    async with sb.app.services.db() as session:
+        threads = await session.scalar(select(func.count()).select_from(Thread))
+        said = await session.scalar(select(func.count()).select_from(ThreadMessage))
+    return threads or 0, said or 0
+
+
+async def test_a_member_asks_a_matchmaker_and_they_talk_until_one_closes(
+    sandbox: Sandbox,
+) -> None:
+    hongniang, _city, xuhui, xiaoyu, ming = await scene(sandbox)
+    await xiaoyu.send("/ask")
+    assert "工会的红娘或辅导员会在这里回复你" in xiaoyu.last_text()
+    await xiaoyu.send("第一次见面有点紧张，有什么建议吗？")
+    assert xiaoyu.last_text() == "已发送，回复会发到这里。"
+    told = hongniang.last_text()
+    assert told.startswith(f"小雨（{PUDONG}）留言：第一次见面有点紧张")
+    assert WOMAN[0] not in told and WOMAN[3] not in told  # no real name, no phone
+
+    # Outside her union chain: a sibling organiser and a member see nothing and change nothing.
+    await xuhui.send("/inbox")
+    assert xuhui.last_text() == "没有等待回复的提问。"
+    await ming.send("/inbox")
+    assert ming.last_text() == "这个命令只供工会红娘和辅导员使用。"
+    async with sandbox.app.services.db() as session:
+        thread_id = await session.scalar(select(Thread.id))
+    before = await thread_rows(sandbox)
+    await xuhui.forge_press(b.AnswerThread(thread_id).encode())
+    assert xuhui.last_alert() == "只有该会员所在工会的工作人员可以回复，且同一时间只由一人处理。"
+    await ming.forge_press(b.StaffCloseThread(thread_id).encode())
+    await ming.forge_press(b.CloseThread(thread_id).encode())  # not his thread
+    assert await thread_rows(sandbox) == before
+
+    await hongniang.send("/inbox")
+    listed = hongniang.last_text()
+    assert listed.startswith(f"#{thread_id} 小雨（{PUDONG}）") and "会员：第一次见面" in listed
+    await hongniang.press("回复")
+    await hongniang.send("别紧张，约在公共场所，聊聊共同的爱好就好。")
+    assert hongniang.last_text() == "已发送。"
+    answer = xiaoyu.last_text()
+    assert answer == "工会红娘：别紧张，约在公共场所，聊聊共同的爱好就好。"
+    assert "红娘阿姨" not in answer
+
+    await sandbox.restart()  # the conversation survives a restart
+    await xiaoyu.press("回复")
+    await xiaoyu.send("谢谢，我试试！")
+    assert hongniang.last_text().startswith(f"小雨（{PUDONG}）留言：谢谢，我试试！")
+    await xiaoyu.press("结束对话")
+    assert "你结束了这次对话" in xiaoyu.last_text()
+    await xiaoyu.press("满意")
+    assert xiaoyu.last_text() == "谢谢你的反馈。"
+    async with sandbox.app.services.db() as session:
+        thread = await session.get(Thread, thread_id)
+    assert (thread.status, thread.rating, thread.claimed_by) == ("closed", 3, hongniang.id)
+    await hongniang.send("/inbox")
+    assert hongniang.last_text() == "没有等待回复的提问。"
+
+    await xiaoyu.send("/export_me")
+    exported = json.loads(sandbox.api.files[xiaoyu.bot_messages()[-1].file_id][1])
+    [asked] = exported["向工会的提问"]
+    assert [m["发送方"] for m in asked["消息"]] == ["你", "工会红娘", "你"]
+    assert asked["你的评价"] == 3 and str(hongniang.id) not in json.dumps(exported)
+    await hongniang.send("/delete_me")
+    await hongniang.press("全部删除")
+    async with sandbox.app.services.db() as session:
+        staff_ids = (await session.scalars(select(ThreadMessage.staff_telegram_id))).all()
+        claimed = await session.scalar(select(Thread.claimed_by))
+    assert hongniang.id not in staff_ids and claimed is None  # nothing of hers is left
+
+
+async def test_an_unanswered_question_reminds_then_goes_up(sandbox: Sandbox) -> None:
+    hongniang, city, _xuhui, xiaoyu, _ming = await scene(sandbox)
+    await xiaoyu.send("/ask")
+    await xiaoyu.send("想问一下下次活动什么时候？")
+    await sandbox.advance(timedelta(hours=24, minutes=1))
+    assert hongniang.last_text() == f"24 小时仍未回复：小雨（{PUDONG}）。/inbox"
+    assert not any("48 小时" in t for t in city.texts())
+    await sandbox.advance(timedelta(hours=24))
+    assert city.last_text() == f"下级工会有提问 48 小时未回复：小雨（{PUDONG}）。/inbox"
+    await city.send("/inbox")  # the union above may now answer it
+    await city.press("回复")
+    await city.send("下周六有滨江徒步，已经可以报名了。")
+    assert xiaoyu.last_text() == "工会红娘：下周六有滨江徒步，已经可以报名了。"
+
+
+async def test_someone_not_yet_verified_is_given_the_unions_contact(sandbox: Sandbox) -> None:
+    await seed_union(sandbox, [])
+    stranger = sandbox.user("路人")
+    await stranger.send("/ask")
+    await stranger.send("请问怎么加入？")
+    assert stranger.last_text() == "完成会员认证后才能在这里提问。联系工会：12351"
+    assert await thread_rows(sandbox) == (0, 0)

@@ -44,10 +44,14 @@ from telegram.ext import (  # noqa: E402
 )
 
 from bot.app.application import LANGUAGE_GROUP  # noqa: E402
+from bot.domain.units import UnitSpec  # noqa: E402
 from bot.tools.sandbox import Sandbox, SimulatedUser  # noqa: E402
-from storage import migrate  # noqa: E402
+from storage import (
+    migrate,  # noqa: E402
+    units,  # noqa: E402
+)
 from storage.engine import create_engine  # noqa: E402
-from storage.models import Feedback, UserData  # noqa: E402
+from storage.models import ThreadMessage, UserData  # noqa: E402
 
 TARGET_VS_SEQUENTIAL = 20.0
 TARGET_VS_ECHO = 0.5
@@ -148,7 +152,9 @@ async def measure(
         database_url=database_url, api_latency=latency, update_processor=processor, setup=setup
     ) as sb:
         crowd = [sb.user(f"会员{i}") for i in range(members)]
-        if flow is feedback_flow:  # notes are kept only from members who agreed to the terms
+        if flow is feedback_flow:  # notes reach a union, from members who agreed to the terms
+            async with sb.app.services.db.begin() as session:
+                await units.save_specs(session, [UnitSpec("上海市总工会", "city")])
             for member in crowd:
                 await member.send("/start")
                 await member.press("同意")
@@ -159,7 +165,7 @@ async def measure(
         answered = sum(len(member.texts()) for member in crowd)
         await sb.app.update_persistence()
         async with sb.app.services.db() as session:
-            stored = await session.scalar(select(func.count()).select_from(Feedback))
+            stored = await session.scalar(select(func.count()).select_from(ThreadMessage))
             persisted_answers = await session.scalar(select(func.count()).select_from(UserData))
     updates = members * messages
     expected_stored = updates // 2 if flow is feedback_flow else 0

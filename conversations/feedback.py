@@ -1,5 +1,6 @@
-"""/feedback: a member writes a note to the organisers. Two steps, persistent across restarts;
-any other command ends it."""
+"""/feedback: a member writes a note to the organisers of their union, who read and answer it
+in /inbox (a thread like /ask's). Two steps, persistent across restarts; any other command ends
+it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 
 from bot.common.i18n import N_
 from bot.domain import free_text
+from bot.services.inbox import Outcome
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.dialogs import add_dialog
 
@@ -40,7 +42,8 @@ async def receive(update: Update, context: HuihuiContext) -> str | int:
             )
         )
         return WRITING
-    if not await context.services.member_data.leave_feedback(update.effective_user.id, text):
+    outcome = await context.services.inbox.ask(update.effective_user.id, text, kind="feedback")
+    if outcome != Outcome.DONE:
         await update.effective_message.reply_text(_("Please send /start first."))
         return ConversationHandler.END
     await update.effective_message.reply_text(

@@ -74,7 +74,7 @@ async def written(update: Update, context: HuihuiContext) -> str | int:
             update,
             context,
             _(
-                "Only verified members can ask here. To reach your union: {contact}",
+                "Please send /start first. To reach your union meanwhile: {contact}",
                 contact=contact,
             ),
         )
@@ -148,7 +148,7 @@ def _thread_text(view: ThreadView, context: HuihuiContext) -> str:
     heading = _(
         "#{id} {nickname} ({unit}) · since {time}",
         id=view.id,
-        nickname=view.nickname,
+        nickname=view.nickname or _("(no nickname yet)"),
         unit=view.unit,
         time=local_time(view.created_at, context.services.settings),
     )
@@ -178,7 +178,7 @@ async def answer_pressed(update: Update, context: HuihuiContext) -> str | int:
         _(
             "Write your answer in one message; {nickname} reads it signed “your union's "
             "matchmaker”, without your name. /cancel to stop.",
-            nickname=found.nickname,
+            nickname=found.nickname or _("(no nickname yet)"),
         ),
     )
     return WRITING

@@ -8,13 +8,20 @@ from sqlalchemy import func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.tools.sandbox import Sandbox
-from storage.models import Feedback, Member
+from storage.models import Member, Thread, ThreadMessage
 from tests.helpers import PUDONG, seed_union
 
 
 async def feedback_texts(sb: Sandbox) -> list[str]:
+    """What members wrote with /feedback: messages of feedback threads, for the organisers."""
     async with sb.app.services.db() as session:
-        return list((await session.scalars(select(Feedback.text).order_by(Feedback.id))).all())
+        written = await session.scalars(
+            select(ThreadMessage.text)
+            .join(Thread, Thread.id == ThreadMessage.thread_id)
+            .where(Thread.kind == "feedback")
+            .order_by(ThreadMessage.id)
+        )
+        return list(written.all())
 
 
 async def test_start_introduces_huihui_in_chinese(sandbox: Sandbox) -> None:
@@ -57,7 +64,9 @@ async def test_start_stores_nothing_about_the_member(sandbox: Sandbox) -> None:
 
 
 async def agreed(sb: Sandbox, name: str):  # noqa: ANN201
-    """Someone who agreed to the terms: what they write to the union is kept."""
+    """Someone who agreed to the terms (not verified yet): what they write reaches the top
+    union's organisers."""
+    await seed_union(sb, [])
     member = sb.user(name)
     await member.send("/start")
     await member.press("同意")

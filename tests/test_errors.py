@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.tools.sandbox import Sandbox
-from storage.models import Feedback
-from tests.helpers import agree
+from storage.models import ThreadMessage
+from tests.helpers import agree, seed_union
 
 
 async def test_member_is_told_when_something_fails_and_logs_hold_no_personal_data(
@@ -17,13 +17,14 @@ async def test_member_is_told_when_something_fails_and_logs_hold_no_personal_dat
 ) -> None:
     caplog.set_level(logging.INFO)
     alice = sandbox.user("张三丰", language="zh-hans", username="zhangsanfeng")
+    await seed_union(sandbox, [])
     await agree(alice)
     await alice.send("/feedback")
     sandbox.api.inject_error(alice.chat_id, "network", times=1)
     await alice.send("我是张三丰，电话13912345678")
     assert alice.last_text() == "抱歉，我这边出了点问题，请稍后再试。"
     async with sandbox.app.services.db() as session:  # what was stored is kept
-        assert (await session.scalars(select(Feedback.text))).all() == [
+        assert (await session.scalars(select(ThreadMessage.text))).all() == [
             "我是张三丰，电话13912345678"
         ]
     logged = "\n".join(record.getMessage() for record in caplog.records)

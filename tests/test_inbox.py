@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.domain import buttons as b
 from bot.tools.sandbox import Sandbox
 from storage.models import Thread, ThreadMessage
-from tests.helpers import CITY, PUDONG, XUHUI, seed_union, sign_up
+from tests.helpers import CITY, PUDONG, XUHUI, agree, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, man_script
 
 
@@ -117,10 +117,16 @@ async def test_an_unanswered_question_reminds_then_goes_up(sandbox: Sandbox) -> 
     assert xiaoyu.last_text() == "工会红娘：下周六有滨江徒步，已经可以报名了。"
 
 
-async def test_someone_not_yet_verified_is_given_the_unions_contact(sandbox: Sandbox) -> None:
-    await seed_union(sandbox, [])
+async def test_before_verification_the_top_union_answers(sandbox: Sandbox) -> None:
+    city = sandbox.user("市总工会")
+    await seed_union(sandbox, [], organisers={CITY: [city.id]})
     stranger = sandbox.user("路人")
     await stranger.send("/ask")
     await stranger.send("请问怎么加入？")
-    assert stranger.last_text() == "完成会员认证后才能在这里提问。联系工会：12351"
-    assert await thread_rows(sandbox) == (0, 0)
+    assert stranger.last_text() == "请先发送 /start。如需联系工会：12351"
+    assert await thread_rows(sandbox) == (0, 0)  # nothing kept from someone who never agreed
+    await agree(stranger)
+    await stranger.send("/ask")
+    await stranger.send("我的会员号核对不上，怎么办？")
+    assert stranger.last_text() == "已发送，回复会发到这里。"
+    assert city.last_text().startswith(f"（还没有昵称）（{CITY}）留言：我的会员号核对不上")

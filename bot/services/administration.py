@@ -77,7 +77,7 @@ MODERATION_NOTICES = {
     ),
     "suspend": N_(
         "Your union has suspended your profile after reports: nobody is shown it. "
-        "If you have questions, contact your union: {contact}"
+        "If you have questions, contact your union: {contact}, or ask here with /ask."
     ),
     "lift": N_("Your union has lifted the suspension: your profile can be shown again."),
 }

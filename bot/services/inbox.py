@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.common.i18n import N_
 from bot.domain.buttons import CloseThread, RateThread, ReplyToThread
 from bot.domain.clock import Clock
-from bot.domain.members import may_use_suggestions
 from bot.domain.units import HELPERS, Role
 from bot.services import notices
 from bot.services.notices import line
@@ -37,6 +36,11 @@ REMIND_AFTER = timedelta(hours=24)
 ESCALATE_AFTER = timedelta(hours=48)
 # Staff who may answer a thread of each kind.
 ANSWERERS = {"ask": HELPERS | {Role.ORGANISER}, "feedback": frozenset({Role.ORGANISER})}
+# How the member sees an answer: from the union's matchmaker (/ask) or the union (/feedback).
+SIGNATURES = {
+    "ask": N_("Your union's matchmaker: {text}"),
+    "feedback": N_("Your union: {text}"),
+}
 # 1–3: what the member thought of the help.
 RATINGS = {1: N_("Not helpful"), 2: N_("OK"), 3: N_("Helpful")}
 
@@ -54,7 +58,7 @@ class ThreadView:
 
     id: int
     kind: str
-    nickname: str
+    nickname: str | None  # None: they have not chosen one yet
     unit: str
     created_at: datetime
     claimed_by: int | None
@@ -74,11 +78,13 @@ class Inbox:
 
     async def ask(self, telegram_id: int, text: str, kind: str = "ask") -> Outcome:
         """A member's message: added to their open thread of this kind, or opening one; the
-        staff who answer are told."""
+        staff who answer are told. Someone who agreed to the terms but is not verified yet
+        (their verification failed, say) reaches the top union."""
         now = self._clock.now()
         async with self._db.begin() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
-            if member is None or member.unit_id is None or not may_use_suggestions(member):
+            unit_id = await self._unit_of(session, member)
+            if member is None or unit_id is None:
                 return Outcome.NOT_MEMBER
             thread = await session.scalar(
                 select(Thread).where(
@@ -88,7 +94,7 @@ class Inbox:
             if thread is None:
                 thread = Thread(
                     member_id=member.id,
-                    unit_id=member.unit_id,
+                    unit_id=unit_id,
                     kind=kind,
                     status="open",
                     created_at=now,
@@ -197,7 +203,7 @@ class Inbox:
                     to=member.telegram_id,
                     now=now,
                     member_id=member.id,
-                    lines=[line(N_("Your union's matchmaker: {text}"), text=text)],
+                    lines=[line(SIGNATURES[thread.kind], text=text)],
                     buttons=[
                         [
                             notices.Button(N_("Reply"), ReplyToThread(thread.id).encode()),
@@ -221,6 +227,15 @@ class Inbox:
         return Outcome.DONE
 
     # Internals
+
+    @staticmethod
+    async def _unit_of(session: AsyncSession, member: Member | None) -> int | None:
+        if member is None or member.consented_at is None:
+            return None
+        if member.unit_id is not None:
+            return member.unit_id
+        tops = sorted(unit for unit, parent in (await units.parents(session)).items() if not parent)
+        return tops[0] if tops else None
 
     async def _own_thread(
         self, session: AsyncSession, telegram_id: int, thread_id: int
@@ -300,7 +315,7 @@ class Inbox:
                 lines=[
                     line(
                         N_("{nickname} ({unit}) writes: {text}"),
-                        nickname=view.nickname,
+                        nickname=_nickname(view),
                         unit=view.unit,
                         text=message.text,
                     ),
@@ -321,7 +336,7 @@ class Inbox:
 
     async def _view(self, session: AsyncSession, thread: Thread) -> ThreadView:
         answers = await profiles.answers(session, thread.member_id)
-        nickname = answers["nickname"].value if "nickname" in answers else "—"
+        nickname = answers["nickname"].value if "nickname" in answers else None
         unit = await session.get(OrgUnit, thread.unit_id)
         written = await session.scalars(
             select(ThreadMessage)
@@ -331,7 +346,7 @@ class Inbox:
         return ThreadView(
             thread.id,
             thread.kind,
-            str(nickname),
+            str(nickname) if nickname else None,
             unit.name if unit else "—",
             thread.created_at,
             thread.claimed_by,
@@ -361,7 +376,11 @@ class Inbox:
                     session,
                     to=staff,
                     now=now,
-                    lines=[line(message, nickname=view.nickname, unit=view.unit)],
+                    lines=[line(message, nickname=_nickname(view), unit=view.unit)],
                     key=f"{task.key}:{staff}",
                 )
         self._work.wake()
+
+
+def _nickname(view: ThreadView) -> str | dict[str, str]:
+    return view.nickname or notices.translated(N_("(no nickname yet)"))

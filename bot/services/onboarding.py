@@ -369,7 +369,9 @@ async def _tell_member(
             lines.append(line(N_("Your union's note: {note}"), note=note))
         elif reason in REJECTION_REASONS:
             lines.append(line(REJECTION_REASONS[reason][1]))
-        lines.append(line(N_("To reach your union: {contact}"), contact=contact))
+        lines.append(
+            line(N_("To reach your union: {contact}, or ask here with /ask."), contact=contact)
+        )
         button = notices.Button(N_("Try again"), RetryVerification().encode())
     await notices.put(
         session,

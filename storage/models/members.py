@@ -117,7 +117,8 @@ class ProfileAnswer(Base):
 
 
 class Feedback(Base):
-    """A note a member left for the organisers with /feedback."""
+    """A note a member left with /feedback before notes became threads (bot.services.inbox):
+    kept for members' exports and erased with them."""
 
     __tablename__ = "feedback"
 

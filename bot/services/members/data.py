@@ -14,7 +14,7 @@ from bot.domain.clock import Clock
 from bot.domain.questions import Question
 from bot.services.members import export
 from bot.services.members.export.exporter import Exporter
-from storage import feedback, matching, members
+from storage import matching, members
 from storage.models import (
     AuditEntry,
     Broadcast,
@@ -54,16 +54,6 @@ class MemberData:
             member.paused = paused
             await session.flush()
             await matching.refresh_profile(session, member.id, self._clock.now())
-            return True
-
-    async def leave_feedback(self, telegram_id: int, text: str) -> bool:
-        """Keep a note for the organisers; False for someone who has not agreed to the terms
-        (nothing of theirs is stored)."""
-        async with self._db.begin() as session:
-            member = await members.get_by_telegram_id(session, telegram_id)
-            if member is None or member.consented_at is None:
-                return False
-            await feedback.add(session, member.id, text, self._clock.now())
             return True
 
     async def toggle_digest(self, telegram_id: int) -> bool | None:

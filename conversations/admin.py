@@ -7,6 +7,7 @@ import csv
 import io
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from openpyxl import Workbook
 from telegram import Update
@@ -21,7 +22,7 @@ from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
 from bot.domain.units import Role
 from bot.services.administration import Decision
 from bot.services.matching import follow_ups
-from bot.services.statistics import ScopeStats
+from bot.services.statistics import ScopeStats, ThreadFigures
 from conversations.charts import cjk_font, stats_chart
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
@@ -286,6 +287,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
             items = _(", ").join(f"{label(section, k)} {v}" for k, v in ordered[:8])
             lines.append(_("{section}: {items}", section=label(section), items=items))
     lines += _event_lines(figures, _)
+    lines += [_thread_line(unit, _) for unit in figures.threads]
     await say(update, context, _("Statistics of your unions") + "\n" + "\n".join(lines))
     # Without a Chinese font the chart is labelled in English, so it still renders.
     chart_ = _ if cjk_font() or _.language == "en" else translator("en")
@@ -319,6 +321,26 @@ async def stats(update: Update, context: HuihuiContext) -> None:
     image = stats_chart(chart_("Sign-ups"), funnel, panels)
     await context.bot.send_photo(
         update.effective_chat.id, image, caption=_("Statistics of your unions")
+    )
+
+
+def _thread_line(figures: ThreadFigures, _: Translator) -> str:
+    wait = figures.median_first_answer
+    return _(
+        "Questions to {unit}: {opened} asked, {answered} answered, median first answer {wait}",
+        unit=figures.unit,
+        opened=figures.opened,
+        answered=figures.answered,
+        wait=_duration(wait, _) if wait is not None else "—",
+    )
+
+
+def _duration(wait: timedelta, _: Translator) -> str:
+    hours, minutes = divmod(int(wait.total_seconds()) // 60, 60)
+    return (
+        _("{hours} h {minutes} min", hours=hours, minutes=minutes)
+        if hours
+        else _("{minutes} min", minutes=minutes)
     )
 
 
@@ -371,6 +393,18 @@ def _export_table(figures: ScopeStats, context: HuihuiContext) -> list[list[obje
         ]
         if event.pairs is not None:
             table.append([section, _("Pairs"), event.pairs])
+    for unit in figures.threads:
+        section = _("Questions to {unit}", unit=unit.unit)
+        wait = unit.median_first_answer
+        table += [
+            [section, _("Asked"), unit.opened],
+            [section, _("Answered"), unit.answered],
+            [
+                section,
+                _("Median first answer (minutes)"),
+                round(wait.total_seconds() / 60) if wait else None,
+            ],
+        ]
     return table
 
 

@@ -115,6 +115,12 @@ async def test_an_unanswered_question_reminds_then_goes_up(sandbox: Sandbox) -> 
     await city.press("回复")
     await city.send("下周六有滨江徒步，已经可以报名了。")
     assert xiaoyu.last_text() == "工会红娘：下周六有滨江徒步，已经可以报名了。"
+    await xiaoyu.send("/feedback")
+    await xiaoyu.send("希望多办些周末活动。")  # unanswered: a second question, to the organisers
+    await city.send("/stats")
+    stats = city.texts()[-2]
+    expected = f"{PUDONG}收到提问 2 个，已回复 1 个，首次回复用时中位数 48 小时 1 分钟"
+    assert expected in stats
 
 
 async def test_before_verification_the_top_union_answers(sandbox: Sandbox) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from statistics import median
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,9 +24,11 @@ from storage.models import (
     Match,
     MatchDecision,
     Member,
+    OrgUnit,
     ProfileAnswer,
     Proposal,
     RosterEntry,
+    Thread,
     VerificationAttempt,
 )
 
@@ -38,6 +41,17 @@ AGE_BANDS = (
 )
 TOP_EMPLOYERS = 5
 FUNNEL_EVENTS = 10
+
+
+@dataclass(frozen=True)
+class ThreadFigures:
+    """Questions members asked a union (/ask, /feedback): how many, how many answered, and the
+    median time to the first answer."""
+
+    unit: str
+    opened: int
+    answered: int
+    median_first_answer: timedelta | None
 
 
 @dataclass
@@ -60,6 +74,8 @@ class ScopeStats:
     events: list[Funnel] = field(default_factory=list)
     # Answers to the check-ins after a match (given by members' choice).
     outcomes: Counter[str] = field(default_factory=Counter)
+    # Members asking a person (/ask, /feedback), per union.
+    threads: list[ThreadFigures] = field(default_factory=list)
 
     def ordered(self, section: str) -> list[tuple[str, int]]:
         """A distribution as people read it: age bands youngest first, the rest most common
@@ -174,7 +190,26 @@ async def scope_stats(
             )
         )
         stats.events = await _event_funnels(session, scope)
+        stats.threads = await _thread_figures(session, scope)
     return stats
+
+
+async def _thread_figures(session: AsyncSession, scope: frozenset[int]) -> list[ThreadFigures]:
+    rows = await session.execute(
+        select(OrgUnit.name, Thread.created_at, Thread.first_answer_at)
+        .join(OrgUnit, OrgUnit.id == Thread.unit_id)
+        .where(Thread.unit_id.in_(scope))
+    )
+    waits: dict[str, list[float | None]] = {}  # seconds to the first answer, per union
+    for unit, opened, first_answer in rows.all():
+        wait = (first_answer - opened).total_seconds() if first_answer else None
+        waits.setdefault(unit, []).append(wait)
+    figures = []
+    for unit, found in sorted(waits.items()):
+        answered = [wait for wait in found if wait is not None]
+        middle = timedelta(seconds=median(answered)) if answered else None
+        figures.append(ThreadFigures(unit, len(found), len(answered), middle))
+    return figures
 
 
 async def _event_funnels(session: AsyncSession, scope: frozenset[int]) -> list[Funnel]:

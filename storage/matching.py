@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.match_profile import match_row
+from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from bot.domain.units import ancestry
 from storage import profiles, units
 from storage.models import (
@@ -26,9 +27,6 @@ from storage.models import (
     SuggestionReview,
 )
 from storage.upsert import upsert
-
-# Independent pending reports that take a profile out of suggestions until it is reviewed.
-REPORTS_TO_HIDE = 3
 
 
 async def refresh_profile(session: AsyncSession, member_id: int, now: datetime) -> None:
@@ -136,7 +134,7 @@ async def pool(
             select(Report.reported_id)
             .where(Report.status == "pending")
             .group_by(Report.reported_id)
-            .having(func.count(func.distinct(Report.reporter_id)) >= REPORTS_TO_HIDE)
+            .having(func.sum(Report.weight) >= REPORT_WEIGHT_TO_HIDE)
         ),
     ]
     if completed_after is not None:
@@ -244,6 +242,16 @@ async def forget_skips(session: AsyncSession, viewer: int) -> None:
             MatchDecision.viewer_id == viewer, MatchDecision.liked.is_(False)
         )
     )
+
+
+async def is_under_report(session: AsyncSession, member_id: int) -> bool:
+    """Others reported the member and a moderator has not dismissed it."""
+    found = await session.scalar(
+        select(Report.id)
+        .where(Report.reported_id == member_id, Report.status != "dismissed")
+        .limit(1)
+    )
+    return found is not None
 
 
 async def skips_since(session: AsyncSession, viewer: int, since: datetime) -> int:

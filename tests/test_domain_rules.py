@@ -136,3 +136,18 @@ def test_places_as_organisers_type_them() -> None:
     assert parse_capacity("不限") == Capacity()
     for wrong in ("0", "40 10 10", "forty", "40 20"):
         assert parse_capacity(wrong) is None, wrong
+
+
+def test_a_report_counts_by_the_reporters_standing() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.members import REPORT_WEIGHT_TO_HIDE, report_weight
+
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    newcomer, veteran = now - timedelta(days=3), now - timedelta(days=200)
+    assert report_weight(newcomer, now, reported_themselves=False) == 1.0
+    assert report_weight(veteran, now, reported_themselves=False) == 1.5
+    assert report_weight(veteran, now, reported_themselves=True) == 0.75
+    # Three reporters who are themselves under report cannot hide anyone; two veterans can.
+    assert 3 * report_weight(newcomer, now, True) < REPORT_WEIGHT_TO_HIDE
+    assert 2 * report_weight(veteran, now, False) >= REPORT_WEIGHT_TO_HIDE

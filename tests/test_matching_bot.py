@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from storage.models import Match
+from storage.models import Match, Member, Report
 from tests.helpers import ZH_ANSWERS, seed_union, sign_up
 
 WOMAN = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
@@ -73,6 +73,11 @@ async def test_a_match_only_after_both_likes_and_nothing_revealed_before(sandbox
     await xiaoyu.press("❤️")
     assert any("你和阿明互相喜欢" in t and "https://t.me/aming_sh" in t for t in xiaoyu.texts())
     assert any("你和小雨互相喜欢" in t and "https://t.me/xiaoyu_sh" in t for t in ming.texts())
+    told = next(t for t in xiaoyu.texts() if "你和阿明互相喜欢" in t)
+    assert (
+        "🛡 安全提醒：第一次见面请选在公共场所" in told
+        and "不要因为在这里认识的人提议就转账" in told
+    )
     await xiaoyu.send("/matches")
     assert "阿明：https://t.me/aming_sh" in xiaoyu.last_text()
 
@@ -258,3 +263,35 @@ async def test_skipped_people_come_back_on_request_or_after_the_cooling_off(
     await sandbox.advance(timedelta(days=2))
     await wei.send("/match")
     assert wei.last_text().startswith("小雨")  # back by itself after 30 days
+
+
+async def test_reports_weigh_by_the_reporters_standing(sandbox: Sandbox) -> None:
+    women = [
+        ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001"),
+        ("赵敏", "SH0011", "上海电气", "13800000011"),
+        ("钱芳", "SH0012", "上海银行", "13800000012"),
+        ("孙丽", "SH0013", "上海外高桥造船有限公司", "13800000013"),
+    ]
+    ming = sandbox.user("阿明", phone=MAN[3])
+    reporters = [sandbox.user(f"女{i}", phone=w[3]) for i, w in enumerate(women)]
+    await seed_union(sandbox, [*women, MAN])
+    await sign_up(ming, MAN, man_script("阿明"))
+    for member, entry in zip(reporters, women, strict=True):
+        await sign_up(member, entry)
+    long_ago = sandbox.clock.now() - timedelta(days=120)
+    async with sandbox.app.services.db.begin() as session:
+        await session.execute(
+            update(Member)
+            .where(Member.telegram_id.in_([r.id for r in reporters[:2]]))
+            .values(verified_at=long_ago)
+        )
+    for member in reporters[:2]:  # members of long standing: 1.5 each
+        await member.send("/match")
+        await card_for(member, "阿明")
+        await member.press("举报")
+        await member.press("虚假资料")
+    await reporters[3].send("/match")
+    assert "暂时没有新的合适人选" in reporters[3].last_text()  # 3.0: hidden until reviewed
+    async with sandbox.app.services.db() as session:
+        weights = (await session.scalars(select(Report.weight))).all()
+    assert sorted(weights) == [1.5, 1.5]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
@@ -31,3 +31,17 @@ def may_report(member: Standing) -> bool:
 def may_be_proposed(member: Standing) -> bool:
     """Proposed to someone by a matchmaker: as for suggestions."""
     return may_use_suggestions(member)
+
+
+# Reports hide a profile from suggestions, until a moderator decides, once their weights add up
+# to this: three ordinary reports, or two from long-standing members.
+REPORT_WEIGHT_TO_HIDE = 3.0
+LONG_STANDING = timedelta(days=90)
+
+
+def report_weight(verified_at: datetime, now: datetime, reported_themselves: bool) -> float:
+    """How much one report counts, by the reporter's standing when they filed it: a member
+    verified for 90 days or more counts 1.5, others 1; a reporter who is themselves under
+    report (pending or upheld) counts half, so a few bad actors cannot hide someone."""
+    weight = 1.5 if now - verified_at >= LONG_STANDING else 1.0
+    return weight / 2 if reported_themselves else weight

@@ -110,6 +110,8 @@ class Report(Base):
     reason: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime]
+    # How much the report counts towards hiding the profile (bot.domain.members.report_weight).
+    weight: Mapped[float] = mapped_column(default=1.0, server_default="1")
 
 
 class CardView(Base):

@@ -20,6 +20,13 @@ from bot.services.notices import line
 from storage import matching, profiles
 from storage.models import ContactRequest, Match, Member
 
+# With every match: how romance scams begin, and the first meeting.
+SAFETY_TIPS = N_(
+    "🛡 Safety first: meet in a public place the first time and tell a friend where you go. "
+    "Never transfer money, lend money or invest because someone you met here suggests it; "
+    "if anyone asks, press 举报 or tell us with /ask."
+)
+
 
 @dataclass(frozen=True)
 class Contact:
@@ -54,6 +61,7 @@ async def tell_match(session: AsyncSession, match: Match, now: datetime) -> None
                 "contact with you here."
             )
             lines.append(line(asking, nickname=other.nickname))
+        lines.append(line(SAFETY_TIPS))
         await notices.put(
             session,
             to=me.telegram_id,

@@ -16,7 +16,7 @@ from bot.common.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import History, Reason, Suggestion, rank
-from bot.domain.members import may_report, may_use_suggestions
+from bot.domain.members import may_report, may_use_suggestions, report_weight
 from bot.services.matching import follow_ups
 from bot.services.matching import notices as match_notices
 from bot.services.matching.notices import Contact, contact_of, tell_match
@@ -309,6 +309,7 @@ class Matchmaking:
                 >= REPORTS_PER_DAY
             ):
                 return False
+            under_report = await matching.is_under_report(session, me.id)
             session.add(
                 Report(
                     reporter_id=me.id,
@@ -316,6 +317,7 @@ class Matchmaking:
                     reason=reason,
                     status="pending",
                     created_at=now,
+                    weight=report_weight(me.verified_at, now, under_report),  # type: ignore[arg-type]
                 )
             )
             if await session.get(MatchDecision, (me.id, candidate_id)) is None:

@@ -14,11 +14,13 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_, Translator, translator
+from bot.common.wording.events import local_time
 from bot.common.wording.profile_card import option_text, render_card
 from bot.common.wording.verification import comparison
 from bot.domain import free_text
 from bot.domain.buttons import ApproveVerification, Moderate, RejectVerification
 from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
+from bot.domain.scams import ScamSignal
 from bot.domain.units import Role
 from bot.services.administration import Decision
 from bot.services.matching import follow_ups
@@ -140,7 +142,9 @@ async def reports(update: Update, context: HuihuiContext) -> None:
     if cases is None:
         await refuse(update, context)
         return
-    if not cases:
+    scope = await context.services.administration.scope_of(update.effective_user.id)
+    screened = await context.services.relay.screened(scope or frozenset())
+    if not cases and not screened:
         await say(update, context, _("No open reports in your unions."))
         return
     year = context.services.clock.now().astimezone(context.services.settings.tz).year
@@ -167,6 +171,22 @@ async def reports(update: Update, context: HuihuiContext) -> None:
             ],
         ]
         await say(update, context, text, buttons(rows))
+    for hit in screened:
+        signals = _(", ").join(_(SIGNAL_LABELS[ScamSignal(s)]) for s in hit.signals)
+        text = _(
+            "⚠️ Flagged in a relayed conversation ({signals}), {time}:\n{nickname}: {text}",
+            signals=signals,
+            time=local_time(hit.created_at, context.services.settings),
+            nickname=hit.sender,
+            text=hit.text,
+        )
+        rows = [
+            [
+                (_("Warn"), Moderate("warn", hit.sender_id)),
+                (_("Suspend"), Moderate("suspend", hit.sender_id)),
+            ]
+        ]
+        await say(update, context, text[:3500], buttons(rows))
 
 
 async def moderate(update: Update, context: HuihuiContext) -> None:
@@ -204,6 +224,17 @@ async def audit(update: Update, context: HuihuiContext) -> None:
     await say(update, context, _("Latest organiser actions:") + "\n" + "\n".join(lines))
 
 
+# What the scam screen found, as moderators read it.
+SIGNAL_LABELS = {
+    ScamSignal.INVESTMENT: N_("investment"),
+    ScamSignal.CRYPTO: N_("digital currency"),
+    ScamSignal.GAMBLING: N_("gambling"),
+    ScamSignal.MONEY: N_("money"),
+    ScamSignal.APP: N_("an app to install"),
+    ScamSignal.LINK: N_("a link"),
+    ScamSignal.OFF_PLATFORM: N_("moving elsewhere"),
+    ScamSignal.SECRECY: N_("secrecy"),
+}
 DISTRIBUTIONS = ("gender", "age_band", "education", "industry", "district", "employers")
 AGE_BAND_LABELS = {
     "<25": N_("Under 25"),

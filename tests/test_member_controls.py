@@ -84,7 +84,7 @@ async def test_export_contains_everything_stored_readably(sandbox: Sandbox) -> N
     assert profile["昵称"]["回答"] == "小雨"
     assert profile["婚姻状况"]["回答"] == "未婚"  # the label, not the code never_married
     assert profile["想认识的对象"]["必须满足"] == "是"
-    assert document["给工会的留言"][0]["内容"] == "活动很好"
+    assert document["向工会的提问"][0]["消息"][0]["内容"] == "活动很好"  # /feedback is a thread
     for section in (
         "喜欢与跳过",
         "互相喜欢",

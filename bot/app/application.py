@@ -38,6 +38,7 @@ from conversations import (
     member_controls,
     onboarding,
     proposals,
+    relay,
     review,
     roster_upload,
 )
@@ -66,6 +67,7 @@ CONVERSATIONS = (
     member_controls,
     review,
     proposals,
+    relay,
     onboarding,
     matching,
     # After onboarding, so a member signing up who sends a file is answered there.

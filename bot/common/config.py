@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Suggestion cards a member may see per day.
     daily_cards: int = Field(default=20, ge=1)
+    # Days relayed messages (会会传话) are kept after the conversation ended.
+    relay_retention_days: int = Field(default=30, ge=1)
     # Days after which a skipped member may be suggested again.
     skip_cooldown_days: int = Field(default=30, ge=1)
     # Local hour of the opt-in daily digest of new suggestions.

@@ -26,11 +26,13 @@ from telegram import (
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
+from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.common.i18n import N_, Translator, translator
 from bot.common.wording.profile_card import render_card
 from bot.common.wording.verification import comparison
+from bot.domain.free_text import utf16_length
 from bot.services.container import Services
 from bot.services.notices import KIND, RENDERED
 from bot.services.work import DueTask, RetryLater, TaskKind
@@ -40,6 +42,8 @@ _LOGGER = logging.getLogger(__name__)
 _GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate")
 MAX_ATTEMPTS = 6
 RETRY_DELAY = timedelta(seconds=5)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 
 # Renderers write part of a notice from its data, in the recipient's language, when it is sent.
 Renderer = Callable[[Services, Translator, dict[str, Any]], Awaitable[str]]
@@ -101,7 +105,7 @@ async def compose(
         else:
             parts.append(_(message, **render_values(values, _)))
     text = "\n".join(parts)
-    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+    markup: Markup = None
     if payload.get("buttons"):
         markup = InlineKeyboardMarkup(
             [
@@ -148,6 +152,20 @@ class NoticeSender:
         self._services = services
         self._bot = bot
 
+    async def _send_photo(
+        self,
+        to: int,
+        photo: str,
+        text: str,
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None,
+    ) -> None:
+        """The photo with the text as its caption; a text too long for a caption follows it."""
+        if utf16_length(text) <= MessageLimit.CAPTION_LENGTH:
+            await self._bot.send_photo(to, photo, caption=text, reply_markup=markup)
+        else:
+            await self._bot.send_photo(to, photo)
+            await self._bot.send_message(to, text, reply_markup=markup)
+
     def task_kinds(self) -> dict[str, TaskKind]:
         kind = TaskKind(self.send, max_attempts=MAX_ATTEMPTS, retry_delay=RETRY_DELAY, lane=lane)
         return {KIND: kind, LEGACY_KIND: kind}
@@ -163,7 +181,10 @@ class NoticeSender:
                 await self._bot.send_contact(
                     to, phone_number=contact["phone_number"], first_name=contact["first_name"]
                 )
-            await self._bot.send_message(to, text, reply_markup=markup)
+            if photo := payload.get("photo"):
+                await self._send_photo(to, photo, text, markup)
+            else:
+                await self._bot.send_message(to, text, reply_markup=markup)
         except TelegramError as error:
             verdict = classify(error)
             if verdict == Verdict.GONE:

@@ -18,6 +18,7 @@ from bot.services.languages import LanguagePreferences
 from bot.services.matching.digest import Digest
 from bot.services.matching.follow_ups import CheckIns
 from bot.services.matching.proposals import Proposals
+from bot.services.matching.relay import Relay
 from bot.services.matching.suggestions import Matchmaking
 from bot.services.members.data import MemberData
 from bot.services.onboarding import Onboarding
@@ -46,6 +47,7 @@ class Services:
     rosters: Rosters
     statistics: Statistics
     inbox: Inbox
+    relay: Relay
 
     @classmethod
     def create(
@@ -76,6 +78,7 @@ class Services:
             rosters=Rosters(db, clock, administration, work),
             statistics=Statistics(db, clock, settings, administration),
             inbox=Inbox(db, clock, work),
+            relay=Relay(db, clock, settings, work),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:
@@ -85,4 +88,5 @@ class Services:
             **self.digest.task_kinds(),
             **self.check_ins.task_kinds(),
             **self.inbox.task_kinds(),
+            **self.relay.task_kinds(),
         }

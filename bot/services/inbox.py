@@ -322,6 +322,7 @@ class Inbox:
                     line(N_("Answer from /inbox.")),
                 ],
                 key=f"inbox_new:{message.id}:{staff}",
+                member_id=thread.member_id,  # what they wrote goes with their data
             )
 
     @staticmethod
@@ -378,6 +379,7 @@ class Inbox:
                     now=now,
                     lines=[line(message, nickname=_nickname(view), unit=view.unit)],
                     key=f"{task.key}:{staff}",
+                    member_id=thread.member_id,
                 )
         self._work.wake()
 

@@ -67,13 +67,15 @@ async def put(
     render: str | None = None,
     data: Mapping[str, Any] | None = None,
     contact: Mapping[str, str] | None = None,
+    photo: str | None = None,
 ) -> None:
     """Write a notice to Telegram user ``to`` in the caller's transaction. The key makes it
     once-only: writing it again changes a notice not yet sent and never repeats a sent one.
 
     ``ask_contact`` puts Telegram's share-my-contact button under it; ``render`` names a
     renderer of the notice sender that adds to the text (a profile card) from ``data``.
-    ``contact`` (phone_number, first_name) is sent as a contact card before the text.
+    ``contact`` (phone_number, first_name) is sent as a contact card before the text;
+    ``photo`` (a Telegram file id) is sent with the text as its caption.
     ``member_id``: the member the notice is about, whose data erasure removes it."""
     payload: dict[str, Any] = {
         "to": to,
@@ -90,6 +92,8 @@ async def put(
         payload["data"] = dict(data or {})
     if contact is not None:
         payload["contact"] = dict(contact)
+    if photo is not None:
+        payload["photo"] = photo
     await tasks.put(
         session,
         kind=KIND,

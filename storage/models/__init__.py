@@ -22,6 +22,7 @@ from storage.models.matching import (
     SuggestionReview,
 )
 from storage.models.members import Feedback, Member, ProfileAnswer, RosterEntry, VerificationAttempt
+from storage.models.relay import RelayMessage
 from storage.models.tasks import ScheduledTask, TaskStatus
 from storage.models.units import AuditEntry, OrgUnit, UnitRole
 
@@ -49,6 +50,7 @@ __all__ = [
     "ProfileAnswer",
     "Proposal",
     "Registration",
+    "RelayMessage",
     "RegistrationStatus",
     "Report",
     "Role",

@@ -82,6 +82,9 @@ class Match(Base):
     member_b: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
+    # 会会传话: when either ended the relayed conversation (its messages are kept a retention
+    # period after this, then erased).
+    relay_ended_at: Mapped[datetime | None]
 
 
 class Block(Base):

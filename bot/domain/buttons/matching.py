@@ -82,3 +82,19 @@ class AnswerProposal(Button):
 class ReviewSuggestion(Button):
     review: int
     approve: bool
+
+
+# 会会传话 between matched members.
+@button("rl")
+class RelayTo(Button):
+    match: int
+
+
+@button("re")
+class EndRelay(Button):
+    match: int
+
+
+@button("rs")
+class ShowRelayed(Button):
+    message: int

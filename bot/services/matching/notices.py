@@ -15,11 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import N_
+from bot.domain.buttons import RelayTo
 from bot.services import notices
 from bot.services.notices import line
 from storage import matching, profiles
 from storage.models import ContactRequest, Match, Member
 
+RELAY_OFFER = N_(
+    "You can also talk here first: whatever you send after pressing the button goes to "
+    "{nickname} through 会会, without your username or phone number."
+)
 # With every match: how romance scams begin, and the first meeting.
 SAFETY_TIPS = N_(
     "🛡 Safety first: meet in a public place the first time and tell a friend where you go. "
@@ -61,11 +66,21 @@ async def tell_match(session: AsyncSession, match: Match, now: datetime) -> None
                 "contact with you here."
             )
             lines.append(line(asking, nickname=other.nickname))
+        lines.append(line(RELAY_OFFER, nickname=other.nickname))
         lines.append(line(SAFETY_TIPS))
         await notices.put(
             session,
             to=me.telegram_id,
             lines=lines,
+            buttons=[
+                [
+                    notices.Button(
+                        N_("✉️ Write to {nickname}"),
+                        RelayTo(match.id).encode(),
+                        {"nickname": other.nickname},
+                    )
+                ]
+            ],
             now=now,
             key=f"match:{match.id}:{me.member_id}",
             member_id=me.member_id,

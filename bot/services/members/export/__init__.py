@@ -32,6 +32,7 @@ from bot.services.members.export.matching import (
     follow_ups,
     matches,
     proposals,
+    relayed,
     reports,
     suggestion_reviews,
 )
@@ -66,6 +67,7 @@ EXPORTED_TABLES = {
     "broadcast_deliveries": "announcements_received",
     "scheduled_tasks": "messages_waiting",
     "feedback": "feedback",
+    "relay_messages": "relayed_conversations",
     "threads": "questions_to_your_union",
     "thread_messages": "questions_to_your_union",
     "unit_roles": "roles",
@@ -102,6 +104,7 @@ async def document(x: Exporter) -> dict[str, Any]:
         _("messages waiting to be sent"): await waiting(x),
         _("notes to the union"): await feedback(x),
         _("questions to your union"): await questions(x),
+        _("relayed conversations"): await relayed(x),
         _("roles"): await roles(x),
         _("organiser actions about you"): await audit(x),
         _("events you organised"): await events(x),

@@ -17,6 +17,7 @@ from storage.models import (
     Match,
     MatchDecision,
     Proposal,
+    RelayMessage,
     Report,
     SuggestionReview,
 )
@@ -175,4 +176,24 @@ async def contact_requests(x: Exporter) -> list[dict[str, Any]]:
             _("shared"): x.time(c.shared_at),
         }
         for c in rows
+    ]
+
+
+async def relayed(x: Exporter) -> list[dict[str, Any]]:
+    """What the member and their matches wrote to each other through 会会 (kept until the
+    retention after a conversation ends)."""
+    _ = x.translate
+    mine = select(Match.id).where(or_(Match.member_a == x.member.id, Match.member_b == x.member.id))
+    rows = await x.session.scalars(
+        select(RelayMessage).where(RelayMessage.match_id.in_(mine)).order_by(RelayMessage.id)
+    )
+    return [
+        {
+            _("time"): x.time(m.created_at),
+            _("from"): _("you") if m.sender_id == x.member.id else await x.nickname(m.sender_id),
+            _("text"): m.text,
+            _("photo"): m.file_id is not None,
+            _("held for you"): x.yes(m.held) if m.sender_id != x.member.id else None,
+        }
+        for m in rows.all()
     ]

@@ -1,0 +1,32 @@
+"""会会传话: what two matched members write to each other through the bot, kept only while the
+conversation is open plus a retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+
+
+class RelayMessage(Base):
+    """One message relayed from one member of a match to the other."""
+
+    __tablename__ = "relay_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    # "text" or "photo" (a photo's file id, its caption as the text).
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(200))
+    # Romance-scam signals the screen found (bot.domain.scams), for the union's moderators.
+    signals: Mapped[list[str]] = mapped_column(JSON)
+    # Held from the recipient until they choose to see it (a link or a request for money from
+    # someone matched less than two days ago).
+    held: Mapped[bool] = mapped_column(default=False)
+    shown_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]

@@ -1,0 +1,112 @@
+"""会会传话 (issue 14, points 2–3): after a match the two write through the bot without learning
+each other's username or phone; the scam screen warns, holds early links and money requests,
+and lists hits for moderators; either side ends it; relayed messages are exported, erased with
+the member and purged after the retention."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.domain import buttons as b
+from bot.tools.sandbox import Sandbox, SimulatedUser
+from storage.models import Match, RelayMessage
+from tests.helpers import PUDONG, seed_union, sign_up
+from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
+
+
+async def matched(sb: Sandbox) -> tuple[SimulatedUser, SimulatedUser, SimulatedUser]:
+    organiser = sb.user("浦东管理员")
+    xiaoyu = sb.user("小雨", phone=WOMAN[3], username="xiaoyu_sh")
+    ming = sb.user("阿明", phone=MAN[3], username="aming_sh")
+    await seed_union(sb, [WOMAN, MAN], organisers={PUDONG: [organiser.id]})
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    await ming.send("/match")
+    await card_for(ming, "小雨")
+    await ming.press("❤️")
+    await xiaoyu.send("/match")
+    await xiaoyu.press("❤️")
+    return organiser, xiaoyu, ming
+
+
+async def relayed(sb: Sandbox) -> int:
+    async with sb.app.services.db() as session:
+        return await session.scalar(select(func.count()).select_from(RelayMessage)) or 0
+
+
+async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
+    organiser, xiaoyu, ming = await matched(sandbox)
+    told = next(t for t in xiaoyu.texts() if "你和阿明互相喜欢" in t)
+    assert "你们也可以先在会会里聊" in told and "✉️ 给阿明留言" in xiaoyu.buttons()
+    await xiaoyu.press("✉️ 给阿明留言")
+    assert "接下来你发送的文字或照片会由会会转给阿明" in xiaoyu.last_text()
+    await xiaoyu.send("你好呀，看到你也喜欢徒步！")
+    assert xiaoyu.last_text() == "已转达 ✓"
+    assert ming.last_text() == "小雨：你好呀，看到你也喜欢徒步！"
+    assert "13800000001" not in ming.last_text() and "xiaoyu" not in ming.last_text()
+    await xiaoyu.send_photo("上周爬山拍的")
+    photos = [e for e in sandbox.api.chats[ming.id] if e.kind == "photo"]
+    assert photos and photos[-1].text == "小雨：上周爬山拍的"
+    await xiaoyu.send("/done")
+    assert xiaoyu.last_text() == "好的。对方回复时，我会在这里告诉你。"
+    await xiaoyu.send("这句不会转给他")
+    assert not any("这句不会转给他" in t for t in ming.texts())
+
+    await sandbox.restart()  # a restart in the middle of the conversation
+    await ming.press("回复")
+    await ming.send("是啊，周末一起去佘山吗？")
+    assert xiaoyu.last_text() == "阿明：是啊，周末一起去佘山吗？"
+
+    # The screen: a money request this early is held; talk of investment comes with a warning.
+    await ming.send("我最近手头有点紧，能不能先借我两千")
+    assert "我先替你收起来了" in xiaoyu.last_text()
+    assert "借我两千" not in xiaoyu.last_text()
+    await xiaoyu.press("查看")
+    assert "阿明：我最近手头有点紧，能不能先借我两千" in xiaoyu.last_text()
+    assert "⚠️ 会会提醒" in xiaoyu.last_text()
+    await ming.send("我舅舅带我做黄金期货，收益很稳定")
+    assert "⚠️ 会会提醒" in xiaoyu.last_text() and "黄金期货" in xiaoyu.last_text()
+    await organiser.send("/reports")
+    listed = "\n".join(organiser.texts()[-3:])
+    assert "传话中的可疑内容" in listed and "借我两千" in listed
+
+    await xiaoyu.send("/export_me")
+    exported = json.loads(sandbox.api.files[xiaoyu.bot_messages()[-1].file_id][1])
+    assert len(exported["会会传话"]) == 5
+
+    await ming.press("结束对话")
+    assert xiaoyu.last_text() == "阿明结束了这段对话。"
+    await xiaoyu.forge_press(b.RelayTo(await match_id(sandbox)).encode())
+    assert xiaoyu.last_alert() == "这次对话已经结束。"
+    assert await relayed(sandbox) == 5
+    await sandbox.advance(timedelta(days=31))  # kept 30 days after it ended, then erased
+    assert await relayed(sandbox) == 0
+
+
+async def match_id(sb: Sandbox) -> int:
+    async with sb.app.services.db() as session:
+        return await session.scalar(select(Match.id)) or 0
+
+
+async def test_nobody_else_can_write_into_or_read_a_conversation(sandbox: Sandbox) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    stranger = sandbox.user("路人")
+    found = await match_id(sandbox)
+    await stranger.forge_press(b.RelayTo(found).encode())
+    assert stranger.last_alert() == "这次对话已经结束。"
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("https://bit.ly/abc 点开看看")
+    async with sandbox.app.services.db() as session:
+        held = await session.scalar(select(RelayMessage.id))
+    await stranger.forge_press(b.ShowRelayed(held).encode())
+    await ming.forge_press(b.ShowRelayed(held).encode())  # not even the sender
+    assert ming.last_alert() == "这条消息已无法查看。"
+    assert stranger.last_alert() == "这条消息已无法查看。"
+    await ming.send("你好")
+    await xiaoyu.press("屏蔽")  # from the relayed message: the conversation ends for both
+    await ming.send("还在吗？")
+    assert ming.last_text() == "这次对话已经结束。"
+    assert not any("还在吗" in t for t in xiaoyu.texts())

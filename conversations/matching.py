@@ -12,16 +12,19 @@ from bot.common.wording.profile_card import option_text, render_card
 from bot.domain.buttons import (
     AskForContact,
     Block,
+    ExchangeContacts,
     Like,
     Pass,
+    RelayTo,
     Report,
     ReportBecause,
     RevisitSkipped,
     parse,
 )
 from bot.domain.matching import Reason
+from bot.services.matching.notices import Exchange
 from bot.services.matching.suggestions import Card, Outcome, Unavailable
-from conversations.common import buttons, on_press, say, send_photo_with_text
+from conversations.common import buttons, on_press, pressed, say, send_photo_with_text
 from conversations.context import ChatApplication, HuihuiContext
 
 _LOGGER = logging.getLogger(__name__)
@@ -219,33 +222,53 @@ async def matches_command(update: Update, context: HuihuiContext) -> None:
         return
     lines, rows = [], []
     for match in found:
+        nickname = match.nickname
         if match.username:
             lines.append(
                 "• "
                 + _(
                     "{nickname}: https://t.me/{username}",
-                    nickname=match.nickname,
+                    nickname=nickname,
                     username=match.username,
                 )
             )
-        else:
-            lines.append(
-                "• " + _("{nickname}: contact shared through 会会", nickname=match.nickname)
-            )
+        elif match.exchanged:
+            lines.append("• " + _("{nickname}: contact shared through 会会", nickname=nickname))
             rows.append(
                 [
                     (
-                        _("Ask {nickname} for their contact", nickname=match.nickname),
+                        _("Ask {nickname} for their contact", nickname=nickname),
                         AskForContact(match.member_id),
                     )
                 ]
             )
+        else:
+            lines.append("• " + _("{nickname}: talking through 会会", nickname=nickname))
+            rows.append([(_("🤝 Exchange contacts"), ExchangeContacts(match.match_id))])
+        if match.may_write:
+            rows.append([(_("✉️ Write to {nickname}", nickname=nickname), RelayTo(match.match_id))])
     await say(
         update,
         context,
         _("You and they like each other:") + "\n" + "\n".join(lines),
         buttons(rows) if rows else None,
     )
+
+
+async def exchange(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    done = await context.services.matchmaking.exchange(
+        update.effective_user.id, pressed(update, ExchangeContacts).match
+    )
+    if done is None:
+        await query.answer(_("This conversation has ended."), show_alert=True)
+        return
+    await query.answer()
+    if done == Exchange.WAITING:
+        await say(update, context, _("Done. Contacts are exchanged once they agree too."))
+    elif done == Exchange.ALREADY:
+        await say(update, context, _("You have already agreed; waiting for them."))
 
 
 async def digest_command(update: Update, context: HuihuiContext) -> None:
@@ -296,4 +319,5 @@ def register(application: ChatApplication) -> None:
         on_press(on_button, Like, Pass, Report, ReportBecause, Block, AskForContact)
     )
     application.add_handler(on_press(revisit, RevisitSkipped))
+    application.add_handler(on_press(exchange, ExchangeContacts))
     application.add_handler(MessageHandler(private & filters.CONTACT, on_contact))

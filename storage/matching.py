@@ -404,6 +404,11 @@ async def reports_since(session: AsyncSession, reporter: int, since: datetime) -
     )
 
 
+async def match_between(session: AsyncSession, a: int, b: int) -> Match | None:
+    low, high = pair(a, b)
+    return await session.scalar(select(Match).where(Match.member_a == low, Match.member_b == high))
+
+
 async def matched(session: AsyncSession, a: int, b: int) -> bool:
     low, high = pair(a, b)
     return (

@@ -71,12 +71,25 @@ async def test_a_match_only_after_both_likes_and_nothing_revealed_before(sandbox
     assert xiaoyu.last_text().startswith("阿明")  # who liked you comes first
     assert "TA 喜欢了你" in xiaoyu.last_text()
     await xiaoyu.press("❤️")
-    assert any("你和阿明互相喜欢" in t and "https://t.me/aming_sh" in t for t in xiaoyu.texts())
-    assert any("你和小雨互相喜欢" in t and "https://t.me/xiaoyu_sh" in t for t in ming.texts())
     told = next(t for t in xiaoyu.texts() if "你和阿明互相喜欢" in t)
     assert (
         "🛡 安全提醒：第一次见面请选在公共场所" in told
         and "不要因为在这里认识的人提议就转账" in told
+    )
+    # A match reveals nothing: they talk through 会会 until both agree to exchange contacts.
+    assert "aming_sh" not in "".join(xiaoyu.texts()) and "xiaoyu_sh" not in "".join(ming.texts())
+    await xiaoyu.send("/matches")
+    assert "阿明：通过会会传话中" in xiaoyu.last_text()
+    await xiaoyu.press("🤝 交换联系方式")
+    assert xiaoyu.last_text() == "好的，对方也同意后就会交换联系方式。"
+    assert ming.last_text() == "小雨想和你交换联系方式。只有你也同意，才会交换。"
+    assert "aming_sh" not in "".join(xiaoyu.texts())
+    await ming.press("🤝 交换联系方式")
+    assert any(
+        "你和阿明同意交换联系方式" in t and "https://t.me/aming_sh" in t for t in xiaoyu.texts()
+    )
+    assert any(
+        "你和小雨同意交换联系方式" in t and "https://t.me/xiaoyu_sh" in t for t in ming.texts()
     )
     await xiaoyu.send("/matches")
     assert "阿明：https://t.me/aming_sh" in xiaoyu.last_text()
@@ -102,6 +115,9 @@ async def test_without_usernames_contacts_are_shared_through_the_bot(sandbox: Sa
     await ming.press("❤️")
     await xiaoyu.send("/match")
     await xiaoyu.press("❤️")
+    assert not any("没有设置 Telegram 用户名" in t for t in xiaoyu.texts())  # nothing asked yet
+    await xiaoyu.press("🤝 交换联系方式")
+    await ming.press("🤝 交换联系方式")
     assert any("没有设置 Telegram 用户名" in t for t in xiaoyu.texts())
     assert "发送我的手机号" in "".join(ming.buttons())
     await ming.press("发送我的手机号")

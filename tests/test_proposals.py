@@ -34,7 +34,8 @@ async def test_both_accepting_a_proposal_makes_a_match(sandbox: Sandbox) -> None
     assert xiaoyu.last_text() == "谢谢！对方回复后我会告诉你。"
     await ming.press("接受")
     assert any("你和阿明互相喜欢" in t for t in xiaoyu.texts())
-    assert any("你和小雨互相喜欢" in t and "https://t.me/xiaoyu_sh" in t for t in ming.texts())
+    told = next(t for t in ming.texts() if "你和小雨互相喜欢" in t)
+    assert "你们也可以先在会会里聊" in told and "xiaoyu_sh" not in told  # like any match
     assert hongniang.last_text().startswith("好消息：双方都接受了")
     async with sandbox.app.services.db() as session:
         assert await session.scalar(select(func.count()).select_from(Match)) == 1

@@ -197,6 +197,8 @@ async def test_a_member_without_a_username_hears_of_the_match_before_being_asked
     await ming.press("❤️")
     await xiaoyu.send("/match")
     await xiaoyu.press("❤️")
+    await xiaoyu.press("🤝 交换联系方式")
+    await ming.press("🤝 交换联系方式")
     for member, other in ((ming, "小雨"), (xiaoyu, "阿明")):
         texts = member.texts()
         matched = next(i for i, t in enumerate(texts) if "互相喜欢" in t)

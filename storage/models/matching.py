@@ -85,6 +85,9 @@ class Match(Base):
     # 会会传话: when either ended the relayed conversation (its messages are kept a retention
     # period after this, then erased).
     relay_ended_at: Mapped[datetime | None]
+    # When each side pressed 交换联系方式; contacts are revealed once both have.
+    exchange_a_at: Mapped[datetime | None]
+    exchange_b_at: Mapped[datetime | None]
 
 
 class Block(Base):

@@ -98,3 +98,8 @@ class EndRelay(Button):
 @button("rs")
 class ShowRelayed(Button):
     message: int
+
+
+@button("xc")
+class ExchangeContacts(Button):
+    match: int

@@ -2,12 +2,14 @@
 Telegram username — all written as notices in the caller's transaction, so whoever made the match
 (mutual likes, a matchmaker's proposal) cannot commit it without them.
 
-Each side first hears of the match; only then is a side without a username asked to share a
-contact, and told plainly that it shows their phone number.
+Each side hears of the match with the way to talk through 会会 (``relay``) and to exchange
+contacts; contacts are exchanged only when both agree, and a side without a username is then
+asked to share a contact card, told plainly that it shows their phone number.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,12 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import N_
-from bot.domain.buttons import RelayTo
+from bot.domain.buttons import ExchangeContacts, RelayTo
 from bot.services import notices
 from bot.services.notices import line
 from storage import matching, profiles
 from storage.models import ContactRequest, Match, Member
 
+EXCHANGE_OFFER = N_(
+    "When you would like to exchange contacts, press 交换联系方式: they are exchanged only when "
+    "you both have."
+)
 RELAY_OFFER = N_(
     "You can also talk here first: whatever you send after pressing the button goes to "
     "{nickname} through 会会, without your username or phone number."
@@ -51,43 +57,114 @@ async def contact_of(session: AsyncSession, member_id: int) -> Contact | None:
 
 
 async def tell_match(session: AsyncSession, match: Match, now: datetime) -> None:
-    """Notices of a new match to both members (and contact requests where needed)."""
+    """Notices of a new match to both members: talk through 会会 first; contacts are exchanged
+    only when both press 交换联系方式 (``exchange``)."""
     a = await contact_of(session, match.member_a)
     b = await contact_of(session, match.member_b)
     if a is None or b is None:
         return
     for me, other in ((a, b), (b, a)):
-        lines = [line(N_("🎉 You and {nickname} like each other!"), nickname=other.nickname)]
-        if other.username:
-            lines.append(line(N_("Say hello: https://t.me/{username}"), username=other.username))
+        await notices.put(
+            session,
+            to=me.telegram_id,
+            lines=[
+                line(N_("🎉 You and {nickname} like each other!"), nickname=other.nickname),
+                line(RELAY_OFFER, nickname=other.nickname),
+                line(EXCHANGE_OFFER),
+                line(SAFETY_TIPS),
+            ],
+            buttons=_match_buttons(match, other),
+            now=now,
+            key=f"match:{match.id}:{me.member_id}",
+            member_id=me.member_id,
+        )
+
+
+class Exchange(enum.StrEnum):
+    WAITING = "waiting"  # the other has not agreed yet (and was asked)
+    DONE = "done"  # both agreed: contacts are on their way
+    ALREADY = "already"  # this member had agreed before
+
+
+async def exchange(session: AsyncSession, match: Match, me_id: int, now: datetime) -> Exchange:
+    """The member agrees to exchange contacts; once both have, each gets the other's: a
+    t.me link, or a request to share a contact card (which says it shows the phone number)."""
+    mine, theirs = (
+        ("exchange_a_at", "exchange_b_at")
+        if me_id == match.member_a
+        else ("exchange_b_at", "exchange_a_at")
+    )
+    if getattr(match, mine) is not None:
+        return Exchange.ALREADY
+    setattr(match, mine, now)
+    me = await contact_of(session, me_id)
+    other = await contact_of(session, match.member_b if me_id == match.member_a else match.member_a)
+    if me is None or other is None:
+        return Exchange.WAITING
+    if getattr(match, theirs) is None:
+        await notices.put(
+            session,
+            to=other.telegram_id,
+            now=now,
+            lines=[
+                line(
+                    N_(
+                        "{nickname} would like to exchange contacts with you. Contacts are "
+                        "exchanged only when you agree too."
+                    ),
+                    nickname=me.nickname,
+                )
+            ],
+            buttons=[
+                [notices.Button(N_("🤝 Exchange contacts"), ExchangeContacts(match.id).encode())]
+            ],
+            key=f"exchange_asked:{match.id}:{other.member_id}",
+            member_id=other.member_id,
+        )
+        return Exchange.WAITING
+    for one, another in ((me, other), (other, me)):
+        lines = [
+            line(
+                N_("🤝 You and {nickname} agreed to exchange contacts."), nickname=another.nickname
+            )
+        ]
+        if another.username:
+            lines.append(line(N_("Say hello: https://t.me/{username}"), username=another.username))
         else:
             asking = N_(
                 "{nickname} has no Telegram username, so I have asked them to share their "
                 "contact with you here."
             )
-            lines.append(line(asking, nickname=other.nickname))
-        lines.append(line(RELAY_OFFER, nickname=other.nickname))
-        lines.append(line(SAFETY_TIPS))
+            lines.append(line(asking, nickname=another.nickname))
         await notices.put(
             session,
-            to=me.telegram_id,
+            to=one.telegram_id,
             lines=lines,
-            buttons=[
-                [
-                    notices.Button(
-                        N_("✉️ Write to {nickname}"),
-                        RelayTo(match.id).encode(),
-                        {"nickname": other.nickname},
-                    )
-                ]
-            ],
             now=now,
-            key=f"match:{match.id}:{me.member_id}",
-            member_id=me.member_id,
+            key=f"exchanged:{match.id}:{one.member_id}",
+            member_id=one.member_id,
         )
-    for asked, requester in ((b, a), (a, b)):
+    for asked, requester in ((other, me), (me, other)):
         if not asked.username:
             await ask_for_contact(session, asked, requester, now)
+    return Exchange.DONE
+
+
+def exchanged(match: Match) -> bool:
+    return match.exchange_a_at is not None and match.exchange_b_at is not None
+
+
+def _match_buttons(match: Match, other: Contact) -> list[list[notices.Button]]:
+    return [
+        [
+            notices.Button(
+                N_("✉️ Write to {nickname}"),
+                RelayTo(match.id).encode(),
+                {"nickname": other.nickname},
+            )
+        ],
+        [notices.Button(N_("🤝 Exchange contacts"), ExchangeContacts(match.id).encode())],
+    ]
 
 
 async def ask_for_contact(

@@ -19,7 +19,7 @@ from bot.domain.matching import History, Reason, Suggestion, rank
 from bot.domain.members import may_report, may_use_suggestions, report_weight
 from bot.services.matching import follow_ups
 from bot.services.matching import notices as match_notices
-from bot.services.matching.notices import Contact, contact_of, tell_match
+from bot.services.matching.notices import Contact, Exchange, contact_of, tell_match
 from bot.services.work import WorkQueue
 from storage import matching, members, profiles
 from storage.models import (
@@ -61,6 +61,18 @@ class Outcome(enum.StrEnum):
     GONE = "gone"  # the card is no longer to be decided on (or was never shown)
     ALREADY_DECIDED = "already_decided"
     NOT_ALLOWED = "not_allowed"  # the member may not use suggestions now
+
+
+@dataclass(frozen=True)
+class Matched:
+    """A match as /matches lists it."""
+
+    match_id: int
+    member_id: int
+    nickname: str
+    username: str | None  # only once contacts were exchanged
+    exchanged: bool
+    may_write: bool  # the relayed conversation is open
 
 
 class Matchmaking:
@@ -340,13 +352,31 @@ class Matchmaking:
         self._work.wake()
         return shared
 
-    async def ask_contact(self, telegram_id: int, partner_id: int) -> bool:
-        """Ask a match without a username to share a contact; False if not a match."""
+    async def exchange(self, telegram_id: int, match_id: int) -> Exchange | None:
+        """The member agrees to exchange contacts with a match; None if it is not their match
+        (or one of them blocked the other)."""
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
+            match = await session.get(Match, match_id)
+            if me is None or match is None or me.id not in (match.member_a, match.member_b):
+                return None
+            other = match.member_b if me.id == match.member_a else match.member_a
+            if await matching.blocked(session, me.id, other):
+                return None
+            done = await match_notices.exchange(session, match, me.id, self._clock.now())
+        self._work.wake()
+        return done
+
+    async def ask_contact(self, telegram_id: int, partner_id: int) -> bool:
+        """Ask a match without a username to share a contact; False if not a match whose
+        contacts both agreed to exchange."""
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            match = await matching.match_between(session, me.id, partner_id) if me else None
             if (
                 me is None
-                or not await matching.matched(session, me.id, partner_id)
+                or match is None
+                or not match_notices.exchanged(match)
                 or await matching.blocked(session, me.id, partner_id)
             ):
                 return False
@@ -363,7 +393,9 @@ class Matchmaking:
             member = await members.get_by_telegram_id(session, telegram_id)
             return await contact_of(session, member.id) if member else None
 
-    async def matches(self, telegram_id: int) -> list[Contact]:
+    async def matches(self, telegram_id: int) -> list[Matched]:
+        """The member's matches (not blocked), with whether contacts were exchanged: a
+        username is only part of it once both agreed."""
         async with self._db() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             if me is None:
@@ -379,7 +411,17 @@ class Matchmaking:
                 if not await matching.blocked(session, me.id, other):
                     contact = await contact_of(session, other)
                     if contact is not None:
-                        found.append(contact)
+                        done = match_notices.exchanged(match)
+                        found.append(
+                            Matched(
+                                match.id,
+                                other,
+                                contact.nickname,
+                                contact.username if done else None,
+                                done,
+                                match.relay_ended_at is None,
+                            )
+                        )
             return found
 
 

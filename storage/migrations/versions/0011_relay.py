@@ -1,4 +1,4 @@
-"""relay: 会会传话 between matched members
+"""relay: 会会传话 between matched members, contacts exchanged when both agree
 
 Revision ID: 0011
 Revises: 0010
@@ -20,9 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("matches", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("relay_ended_at", storage.types.UTCDateTime(timezone=True), nullable=True)
-        )
+        for column in ("relay_ended_at", "exchange_a_at", "exchange_b_at"):
+            batch_op.add_column(
+                sa.Column(column, storage.types.UTCDateTime(timezone=True), nullable=True)
+            )
     op.create_table(
         "relay_messages",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -48,4 +49,5 @@ def downgrade() -> None:
     op.drop_index("ix_relay_messages_match_id", table_name="relay_messages")
     op.drop_table("relay_messages")
     with op.batch_alter_table("matches", schema=None) as batch_op:
-        batch_op.drop_column("relay_ended_at")
+        for column in ("exchange_b_at", "exchange_a_at", "relay_ended_at"):
+            batch_op.drop_column(column)

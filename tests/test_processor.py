@@ -8,14 +8,16 @@ from sqlalchemy import select
 
 from bot.app.processor import MAX_BACKLOG
 from bot.tools.sandbox import Sandbox
-from storage.models import Feedback
+from storage.models import ThreadMessage
+from tests.helpers import seed_union
 
 ASK = "你想对工会说些什么"
 THANKS = "谢谢！"
 
 
 async def consented(member) -> None:  # noqa: ANN001
-    """Feedback is kept only from people who agreed to the terms."""
+    """Feedback is kept only from people who agreed to the terms, and reaches their union."""
+    await seed_union(member.sandbox, [])
     await member.send("/start")
     await member.press("同意")
     member.log.clear()
@@ -76,7 +78,7 @@ async def test_a_burst_from_many_members_keeps_each_members_order(sandbox: Sandb
     for member in members:
         assert replies(member.texts()) == ["ask", "thanks"] * 3
     async with sandbox.app.services.db() as session:
-        notes = (await session.scalars(select(Feedback.text).order_by(Feedback.id))).all()
+        notes = (await session.scalars(select(ThreadMessage.text).order_by(ThreadMessage.id))).all()
     for index in range(20):
         assert [n for n in notes if n.startswith(f"{index}-")] == [f"{index}-{r}" for r in range(3)]
     assert sandbox.app.update_processor.active_lanes == 0

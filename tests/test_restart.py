@@ -5,19 +5,20 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.tools.sandbox import Sandbox
-from storage.models import ConversationState, Feedback
-from tests.helpers import agree
+from storage.models import ConversationState, ThreadMessage
+from tests.helpers import agree, seed_union
 
 
 async def test_restart_in_the_middle_of_a_conversation_continues_it(sandbox: Sandbox) -> None:
     alice = sandbox.user("小王")
+    await seed_union(sandbox, [])  # what she writes reaches the union's organisers
     await agree(alice)
     await alice.send("/feedback")
     await sandbox.restart()
     await alice.send("希望多办户外活动")
     assert "谢谢" in alice.last_text()
     async with sandbox.app.services.db() as session:
-        assert (await session.scalars(select(Feedback.text))).all() == ["希望多办户外活动"]
+        assert (await session.scalars(select(ThreadMessage.text))).all() == ["希望多办户外活动"]
 
 
 async def test_finished_conversations_leave_no_state_behind(sandbox: Sandbox) -> None:
@@ -33,6 +34,7 @@ async def test_finished_conversations_leave_no_state_behind(sandbox: Sandbox) ->
 
 async def test_a_finished_dialog_leaves_no_state_beside_others(sandbox: Sandbox) -> None:
     alice = sandbox.user("小王")
+    await seed_union(sandbox, [])  # what she writes reaches the union's organisers
     await agree(alice)  # signing up is a dialog of its own, still open
     await alice.send("/feedback")
     await alice.send("谢谢工会")
@@ -40,7 +42,7 @@ async def test_a_finished_dialog_leaves_no_state_beside_others(sandbox: Sandbox)
     async with sandbox.app.services.db() as session:
         names = (await session.scalars(select(ConversationState.name))).all()
         assert "feedback" not in names
-        assert (await session.scalars(select(Feedback.text))).all() == ["谢谢工会"]
+        assert (await session.scalars(select(ThreadMessage.text))).all() == ["谢谢工会"]
 
 
 async def test_state_is_written_while_running_not_only_at_shutdown(sandbox: Sandbox) -> None:

@@ -290,6 +290,7 @@ async def test_mutual_choice_makes_matches_reports_the_pairing_rate_and_follows_
     await sandbox.advance(timedelta(days=1))
     assert "互选成功！你和" in a.last_text() and "#3" in a.last_text()
     assert "互选成功！你和" in x.last_text() and "#1" in x.last_text()
+    assert "🛡 安全提醒" in x.last_text() and "🤝 交换联系方式" in x.buttons()  # like any match
     assert not any("互选成功" in t for t in b.texts() + y.texts())
     assert "牵手 1 对，牵手率 50%" in organiser.last_text()
     async with sandbox.app.services.db() as session:

@@ -17,11 +17,12 @@ from bot.domain.events import mutual_pairs
 from bot.services import notices
 from bot.services.events.results import ChoiceResult, Pick
 from bot.services.matching import follow_ups
+from bot.services.matching import notices as match_notices
 from bot.services.notices import line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import events, tasks
 from storage.events import Person
-from storage.models import Event, EventChoice, EventStatus, Member
+from storage.models import Event, EventChoice, EventStatus, Match, Member
 
 OPEN, CLOSE = "event_choice_open", "event_choice_close"
 # How long the choice stays open after the event ends.
@@ -159,17 +160,26 @@ class MutualChoice:
                 )
             ).all()
             people = {p.member_id: p for p in await events.attendees(session, event_id)}
-            pairs = []
+            pairs, matches = [], {}
             for a, b in mutual_pairs((chooser, chosen) for chooser, chosen in choices):
-                await follow_ups.record_match(session, a, b, "event", now)
+                match = await follow_ups.record_match(session, a, b, "event", now)
                 pairs.append((people[a], people[b]))
-            await self._announce(session, event, ChoiceResult(len(people), pairs), now)
+                if match is not None:
+                    matches[(a, b)] = match
+            await self._announce(session, event, ChoiceResult(len(people), pairs), matches, now)
 
     async def _announce(
-        self, session: AsyncSession, event: Event, result: ChoiceResult, now: datetime
+        self,
+        session: AsyncSession,
+        event: Event,
+        result: ChoiceResult,
+        matches: dict[tuple[int, int], Match],
+        now: datetime,
     ) -> None:
-        """Notices written with the matches they announce (same transaction)."""
+        """Notices written with the matches they announce (same transaction): like every
+        match, talk through 会会 first, exchange contacts when both agree."""
         for a, b in result.pairs:
+            match = matches.get((a.member_id, b.member_id))
             for me, other in ((a, b), (b, a)):
                 if me.telegram_id is None:
                     continue
@@ -185,8 +195,10 @@ class MutualChoice:
                             ),
                             nickname=other.nickname,
                             badge=other.badge,
-                        )
+                        ),
+                        line(match_notices.SAFETY_TIPS),
                     ],
+                    buttons=match_notices.match_buttons(match, other.nickname) if match else (),
                     key=f"{CLOSE}:{event.id}:{me.member_id}:{other.member_id}",
                     member_id=me.member_id,
                 )

@@ -73,7 +73,7 @@ async def tell_match(session: AsyncSession, match: Match, now: datetime) -> None
                 line(EXCHANGE_OFFER),
                 line(SAFETY_TIPS),
             ],
-            buttons=_match_buttons(match, other),
+            buttons=match_buttons(match, other.nickname),
             now=now,
             key=f"match:{match.id}:{me.member_id}",
             member_id=me.member_id,
@@ -154,13 +154,14 @@ def exchanged(match: Match) -> bool:
     return match.exchange_a_at is not None and match.exchange_b_at is not None
 
 
-def _match_buttons(match: Match, other: Contact) -> list[list[notices.Button]]:
+def match_buttons(match: Match, nickname: str) -> list[list[notices.Button]]:
+    """Under every match: write through 会会, or agree to exchange contacts."""
     return [
         [
             notices.Button(
                 N_("✉️ Write to {nickname}"),
                 RelayTo(match.id).encode(),
-                {"nickname": other.nickname},
+                {"nickname": nickname},
             )
         ],
         [notices.Button(N_("🤝 Exchange contacts"), ExchangeContacts(match.id).encode())],

@@ -24,6 +24,7 @@ from storage.models import Event
 DEMO_START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
 ORGANISER_ID = 900_001
+MATCHMAKER_ID = 900_002
 # Demo members and their roster entries: (name, member number, employer, phone).
 WANG = ("王小雨", "PD2024001", "上海申通地铁集团有限公司", "13800000001")
 LI = ("李明", "PD2024002", "上海电气集团股份有限公司", "13800000002")
@@ -47,6 +48,7 @@ async def seed_demo_union(sb: Sandbox) -> None:
                     "district",
                     CITY,
                     organisers=(ORGANISER_ID,),
+                    matchmakers=(MATCHMAKER_ID,),
                     contact="浦东新区总工会职工服务中心（工作日 9:00–17:00）",
                 ),
                 UnitSpec(XUHUI, "district", CITY),
@@ -65,6 +67,7 @@ async def play(settings: Settings, out: TextIO = sys.stdout) -> None:
         default_language=settings.default_language, timezone=settings.timezone, start=DEMO_START
     ) as sb:
         sb.user("工会老张（浦东新区总工会管理员）", user_id=ORGANISER_ID)
+        sb.user("红娘李姐（浦东新区总工会）", user_id=MATCHMAKER_ID)
         await seed_demo_union(sb)
         director = _Director(sb, out)
         out.write(
@@ -243,6 +246,33 @@ async def matching(sb: Sandbox) -> None:
     await wang.send("/matches")
 
 
+async def a_person_and_a_first_conversation(sb: Sandbox) -> None:
+    """小雨 asks the union's matchmaker before meeting; then the two talk through 会会 (a link
+    this early is kept aside for her), and exchange contacts when both agree."""
+    wang, ming = _member(sb, "小雨"), _member(sb, "阿明")
+    hongniang = next(user for user in sb.users if user.id == MATCHMAKER_ID)
+    await wang.send("/ask")
+    await wang.send("第一次和阿明见面，约在哪里比较好？")
+    await hongniang.send("/inbox")
+    await hongniang.press("回复")
+    await hongniang.send("白天约在人多的咖啡馆或公园就很好，出发前告诉朋友你的去向。祝顺利！")
+    await wang.press("结束对话")
+    await wang.press("满意")
+    await ming.send("/matches")
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("你好！周六下午一起去滨江走走吗？")
+    await ming.send("集合地点在这里 https://j.map.baidu.com/binjiang")
+    await ming.send("/done")
+    await wang.press("查看")
+    await wang.press("回复")
+    await wang.send("好呀，周六下午两点见！")
+    await wang.send("/done")
+    await wang.send("/matches")
+    await wang.press("🤝 交换联系方式")
+    await ming.send("/matches")
+    await ming.press("🤝 交换联系方式")
+
+
 async def member_controls(sb: Sandbox) -> None:
     wang = _member(sb, "小雨")
     await wang.send("/edit")
@@ -330,11 +360,15 @@ SCENES: list[tuple[str, Scene]] = [
     ("3. 信息有出入，工会人工审核 · A near miss goes to the union", near_miss_and_review),
     ("4. 英文用户与拒绝条款 · In English; someone declines", english_and_declining),
     ("5. 推荐与互相喜欢 · Suggestions and a mutual match", matching),
-    ("6. 修改、暂停、导出 · Edit, pause, export", member_controls),
-    ("7. 给工会留言，中途机器人重启 · Feedback across a restart", feedback_across_a_restart),
-    ("8. 切换语言并删除全部数据 · Language, then delete everything", deleting_everything),
     (
-        "9. 活动：发布、报名、提醒、签到、分组、互选 · An event, announcement to mutual choice",
+        "6. 向红娘提问、会会传话、交换联系方式 · Ask a person, talk through 会会, exchange contacts",
+        a_person_and_a_first_conversation,
+    ),
+    ("7. 修改、暂停、导出 · Edit, pause, export", member_controls),
+    ("8. 给工会留言，中途机器人重启 · Feedback across a restart", feedback_across_a_restart),
+    ("9. 切换语言并删除全部数据 · Language, then delete everything", deleting_everything),
+    (
+        "10. 活动：发布、报名、提醒、签到、分组、互选 · An event, announcement to mutual choice",
         an_event,
     ),
 ]

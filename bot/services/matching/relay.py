@@ -35,8 +35,9 @@ HOLD_WITHIN = timedelta(hours=48)
 # How far back /reports looks for flagged relayed messages.
 SCREEN_WINDOW = 500
 SAFETY_NOTE = N_(
-    "⚠️ 会会 noticed talk of money, investment or moving elsewhere in this message. Never "
-    "transfer or invest at the request of someone you met here; press 举报 if it feels wrong."
+    "⚠️ 会会 noticed a link, or talk of money, investment or moving elsewhere, in this message. "
+    "Do not install apps from links, and never transfer or invest at the request of someone "
+    "you met here; press 举报 if it feels wrong."
 )
 
 

@@ -361,7 +361,7 @@ SCENES: list[tuple[str, Scene]] = [
     ("4. 英文用户与拒绝条款 · In English; someone declines", english_and_declining),
     ("5. 推荐与互相喜欢 · Suggestions and a mutual match", matching),
     (
-        "6. 向红娘提问、会会传话、交换联系方式 · Ask a person, talk through 会会, exchange contacts",
+        "6. 向红娘提问、会会传话、交换联系方式 · Ask a person, talk through 会会, swap contacts",
         a_person_and_a_first_conversation,
     ),
     ("7. 修改、暂停、导出 · Edit, pause, export", member_controls),

@@ -34,8 +34,8 @@ async def start(update: Update, context: HuihuiContext) -> str | int:
         update,
         context,
         _(
-            "What you send now — text or photos — goes to {nickname} through 会会, without "
-            "your username or phone number. Send /done when you are finished.",
+            "What you send now — text, photos or stickers — goes to {nickname} through 会会, "
+            "without your username or phone number. Send /done when you are finished.",
             nickname=nickname,
         ),
     )
@@ -57,14 +57,25 @@ async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
     return await _relay(update, context, caption, message.photo[-1].file_id)
 
 
+async def relay_sticker(update: Update, context: HuihuiContext) -> str | int:
+    sticker = update.effective_message.sticker
+    return await _relay(update, context, None, None, sticker.file_id if sticker else None)
+
+
 async def _relay(
-    update: Update, context: HuihuiContext, text: str | None, photo: str | None
+    update: Update,
+    context: HuihuiContext,
+    text: str | None,
+    photo: str | None,
+    sticker: str | None = None,
 ) -> str | int:
     _ = context.gettext
     match_id = scratch(context).get(MATCH)
     if match_id is None:
         return ConversationHandler.END
-    status = await context.services.relay.send(update.effective_user.id, match_id, text, photo)
+    status = await context.services.relay.send(
+        update.effective_user.id, match_id, text, photo, sticker
+    )
     if status == RelayStatus.ENDED:
         scratch(context).pop(MATCH, None)
         await say(update, context, _("This conversation has ended."))
@@ -122,6 +133,7 @@ def register(application: ChatApplication) -> None:
                 CommandHandler("done", done, filters=private),
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, relay_text),
                 MessageHandler(private & filters.PHOTO, relay_photo),
+                MessageHandler(private & filters.Sticker.ALL, relay_sticker),
             ]
         },
         cancel=done,

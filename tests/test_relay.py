@@ -42,7 +42,7 @@ async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
     told = next(t for t in xiaoyu.texts() if "你和阿明互相喜欢" in t)
     assert "你们也可以先在会会里聊" in told and "✉️ 给阿明留言" in xiaoyu.buttons()
     await xiaoyu.press("✉️ 给阿明留言")
-    assert "接下来你发送的文字或照片会由会会转给阿明" in xiaoyu.last_text()
+    assert "接下来你发送的文字、照片或表情会由会会转给阿明" in xiaoyu.last_text()
     await xiaoyu.send("你好呀，看到你也喜欢徒步！")
     assert xiaoyu.last_text() == "已转达 ✓"
     assert ming.last_text() == "小雨：你好呀，看到你也喜欢徒步！"
@@ -50,6 +50,9 @@ async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
     await xiaoyu.send_photo("上周爬山拍的")
     photos = [e for e in sandbox.api.chats[ming.id] if e.kind == "photo"]
     assert photos and photos[-1].text == "小雨：上周爬山拍的"
+    await xiaoyu.send_sticker()
+    assert sandbox.api.chats[ming.id][-2].kind == "sticker"
+    assert ming.last_text() == "小雨发来一个表情。"
     await xiaoyu.send("/done")
     assert xiaoyu.last_text() == "好的。对方回复时，我会在这里告诉你。"
     await xiaoyu.send("这句不会转给他")
@@ -75,13 +78,13 @@ async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
 
     await xiaoyu.send("/export_me")
     exported = json.loads(sandbox.api.files[xiaoyu.bot_messages()[-1].file_id][1])
-    assert len(exported["会会传话"]) == 5
+    assert len(exported["会会传话"]) == 6
 
     await ming.press("结束对话")
     assert xiaoyu.last_text() == "阿明结束了这段对话。"
     await xiaoyu.forge_press(b.RelayTo(await match_id(sandbox)).encode())
     assert xiaoyu.last_alert() == "这次对话已经结束。"
-    assert await relayed(sandbox) == 5
+    assert await relayed(sandbox) == 6
     await sandbox.advance(timedelta(days=31))  # kept 30 days after it ended, then erased
     assert await relayed(sandbox) == 0
 

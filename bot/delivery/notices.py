@@ -181,6 +181,8 @@ class NoticeSender:
                 await self._bot.send_contact(
                     to, phone_number=contact["phone_number"], first_name=contact["first_name"]
                 )
+            if sticker := payload.get("sticker"):
+                await self._bot.send_sticker(to, sticker)
             if photo := payload.get("photo"):
                 await self._send_photo(to, photo, text, markup)
             else:

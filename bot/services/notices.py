@@ -68,6 +68,7 @@ async def put(
     data: Mapping[str, Any] | None = None,
     contact: Mapping[str, str] | None = None,
     photo: str | None = None,
+    sticker: str | None = None,
 ) -> None:
     """Write a notice to Telegram user ``to`` in the caller's transaction. The key makes it
     once-only: writing it again changes a notice not yet sent and never repeats a sent one.
@@ -75,7 +76,8 @@ async def put(
     ``ask_contact`` puts Telegram's share-my-contact button under it; ``render`` names a
     renderer of the notice sender that adds to the text (a profile card) from ``data``.
     ``contact`` (phone_number, first_name) is sent as a contact card before the text;
-    ``photo`` (a Telegram file id) is sent with the text as its caption.
+    ``photo`` (a Telegram file id) is sent with the text as its caption; ``sticker`` (a file
+    id) is sent before the text.
     ``member_id``: the member the notice is about, whose data erasure removes it."""
     payload: dict[str, Any] = {
         "to": to,
@@ -94,6 +96,8 @@ async def put(
         payload["contact"] = dict(contact)
     if photo is not None:
         payload["photo"] = photo
+    if sticker is not None:
+        payload["sticker"] = sticker
     await tasks.put(
         session,
         kind=KIND,

@@ -1,5 +1,5 @@
-"""会会传话: after a match, the two write to each other through the bot — text and photos —
-without either learning the other's username or phone number.
+"""会会传话: after a match, the two write to each other through the bot (text, photos and
+stickers) without either learning the other's username or phone number.
 
 Every message passes the romance-scam screen (``bot.domain.scams``): a message with signals
 reaches the recipient with a short safety note and is listed for the union's moderators in
@@ -94,7 +94,12 @@ class Relay:
             return other.nickname if other else None
 
     async def send(
-        self, telegram_id: int, match_id: int, text: str | None, photo: str | None = None
+        self,
+        telegram_id: int,
+        match_id: int,
+        text: str | None,
+        photo: str | None = None,
+        sticker: str | None = None,
     ) -> RelayStatus:
         now = self._clock.now()
         async with self._db.begin() as session:
@@ -110,9 +115,9 @@ class Relay:
             message = RelayMessage(
                 match_id=match.id,
                 sender_id=me,
-                kind="photo" if photo else "text",
+                kind="photo" if photo else "sticker" if sticker else "text",
                 text=text,
-                file_id=photo,
+                file_id=photo or sticker,
                 signals=sorted(signals),
                 held=held,
                 created_at=now,
@@ -141,10 +146,14 @@ class Relay:
                     )
                 ]
                 buttons = [[notices.Button(N_("Show it"), ShowRelayed(message.id).encode())]]
-                photo = None
+                photo = sticker = None
             else:
                 said = text or ""
-                lines = [line(N_("{nickname}: {text}"), nickname=sender.nickname, text=said)]
+                lines = [
+                    line(N_("{nickname}: {text}"), nickname=sender.nickname, text=said)
+                    if not sticker
+                    else line(N_("{nickname} sent a sticker."), nickname=sender.nickname)
+                ]
                 if signals:
                     lines.append(line(SAFETY_NOTE))
                 buttons = answer
@@ -155,6 +164,7 @@ class Relay:
                 lines=lines,
                 buttons=buttons,
                 photo=photo,
+                sticker=sticker,
                 key=f"relay:{message.id}",
                 member_id=me,  # the sender's words go with the sender's data
             )

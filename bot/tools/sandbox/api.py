@@ -242,6 +242,13 @@ class FakeBotAPI(BaseRequest):
         )
         return self.message_json(p["chat_id"], entry)
 
+    def _send_sticker(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
+        """sendSticker: "Sticker to send. Pass a file_id as String to send a file that exists
+        on the Telegram servers"; a sticker has no caption."""
+        file_id = self._file_param("sticker", p, uploads, "sticker.webp")
+        entry = self._bot_entry(p, "sticker", file_id=file_id)
+        return self.message_json(p["chat_id"], entry)
+
     def _send_document(self, p: dict[str, Any], uploads: Any) -> dict[str, Any]:
         rules.check_caption(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
         file_id = self._file_param("document", p, uploads, "document")

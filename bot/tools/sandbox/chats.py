@@ -95,6 +95,8 @@ def message_json(chat_id: Any, entry: ChatEntry, date: int) -> dict[str, Any]:
             message["caption_entities"] = entry.entities
     if entry.kind == "photo":
         message["photo"] = [photo_size(entry.file_id)]
+    if entry.kind == "sticker":
+        message["sticker"] = sticker(entry.file_id)
     if entry.kind == "document":
         message["document"] = {
             "file_id": entry.file_id,
@@ -104,6 +106,18 @@ def message_json(chat_id: Any, entry: ChatEntry, date: int) -> dict[str, Any]:
     if entry.inline_keyboard:
         message["reply_markup"] = {"inline_keyboard": entry.inline_keyboard}
     return message
+
+
+def sticker(file_id: str | None) -> dict[str, Any]:
+    return {
+        "file_id": file_id,
+        "file_unique_id": file_id,
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
 
 
 def photo_size(file_id: str | None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from bot.domain.clock import ManualClock
 from bot.tools.sandbox.api import FakeBotAPI
-from bot.tools.sandbox.chats import BOT_USERNAME, EVENTS, ChatEntry
+from bot.tools.sandbox.chats import BOT_USERNAME, EVENTS, ChatEntry, sticker
 
 _COMMAND = re.compile(rf"/[A-Za-z0-9_]{{1,32}}(@{BOT_USERNAME})?(?=\s|$)")
 
@@ -146,6 +146,12 @@ class SimulatedUser:
             message["caption"] = caption
         await self.sandbox.deliver({"message": message})
 
+    async def send_sticker(self) -> None:
+        file_id = self.sandbox.api.store_file("sticker.webp", b"RIFF\x00\x00\x00\x00WEBP")
+        message = self._message("sticker", file_id=file_id)
+        message["sticker"] = sticker(file_id)
+        await self.sandbox.deliver({"message": message})
+
     async def send_document(self, path: str | Path, caption: str | None = None) -> None:
         path = Path(path)
         file_id = self.sandbox.api.store_file(path.name, path.read_bytes())
@@ -260,6 +266,7 @@ class SimulatedUser:
                     "press": f"▸ pressed [{entry.text}]",
                     "contact": f"▸ shared contact {entry.text}",
                     "photo": f"▸ sent a photo {entry.text or ''}".rstrip(),
+                    "sticker": "▸ sent a sticker",
                     "document": f"▸ sent {entry.file_name}",
                 }.get(entry.kind, entry.text or "")
                 yield _indent(f"👤 {self.first_name}: ", shown)
@@ -286,8 +293,8 @@ def _bot_lines(entry: ChatEntry) -> Iterator[str]:
         if entry.kind in {"photo", "document"}:
             label = f"{entry.kind}: {entry.file_name}" if entry.file_name else entry.kind
             body = f"[{label}] {body}".strip()
-        elif entry.kind == "contact":
-            body = f"[contact] {body}"
+        elif entry.kind in {"contact", "sticker"}:
+            body = f"[{entry.kind}] {body}".strip()
     yield _indent(prefix, body)
     yield from _keyboard_lines(keyboard or [])
 

@@ -20,6 +20,7 @@ from bot.domain.clock import Clock
 from bot.services.broadcasts import KIND, Broadcasts
 from bot.services.languages import LanguagePreferences
 from bot.services.work import DueTask, TaskKind
+from storage import broadcasts as stored
 from storage.models import Broadcast, DeliveryStatus, OrgUnit
 
 _LOGGER = logging.getLogger(__name__)
@@ -152,6 +153,10 @@ class BroadcastRuns:
         if cancelled is None:
             return  # stopping while the database was away: the next start finishes it
         tally = sender.tally
+        # The report counts what the database holds: a crashed run's last outcomes may have
+        # been written after this run counted what was done when it began.
+        async with self._db() as session:
+            tally.done = await stored.tally(session, broadcast_id)
         await self._edit_progress(broadcast, _progress_text(_, broadcast_id, tally))
         if broadcast.progress_chat_id is not None:
             report = _report_text(_, broadcast_id, tally, cancelled, time.monotonic() - started)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.domain.screening import Contact, contact_details, shows_real_name
 from bot.tools.sandbox import Sandbox
+from storage.models import Member
 from tests.helpers import ZH_ANSWERS, answer, seed_union, verify
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -109,3 +111,17 @@ async def test_edit_cannot_put_contact_details_or_the_real_name_on_the_card(
     await wang.send("/profile")
     card = wang.last_text()
     assert "王小雨" not in card and "qq.com" not in card and "小雨同学" in card
+
+
+async def test_photos_are_never_mistaken_for_contact_details(sandbox: Sandbox) -> None:
+    """Telegram's file ids look like letter-and-digit runs ("AgACAgUAAxkBAAIBOl0SBZ7I1lOo"):
+    the screen reads what people write, never file ids."""
+    wang = sandbox.user("小雨", phone=WANG[3])
+    await seed_union(sandbox, [WANG])
+    await verify(wang, *WANG[:3])
+    async with sandbox.app.services.db() as session:
+        member_id = await session.scalar(select(Member.id))
+    file_ids = ["AgACAgUAAxkBAAIBOl0SBZ7I1lOoSs8B", "AgACAgIAAxkBAAIFZ2Z0O1l5SBZ0OOlIl1234"]
+    refused = await sandbox.app.services.onboarding.answer(member_id, "photos", file_ids)
+    assert refused is None
+    assert (await sandbox.app.services.onboarding.answers(member_id))["photos"] == file_ids

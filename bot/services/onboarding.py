@@ -48,6 +48,10 @@ class Verification:
     attempts_left: int
 
 
+# Answers that hold Telegram file ids rather than text others read.
+FILE_ANSWERS = frozenset({"photos"})
+
+
 class ReviewStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -282,6 +286,8 @@ class Onboarding:
         details anywhere, the member's real name in the nickname. Returns why it was refused."""
         async with self._db.begin() as session:
             shown = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            if question in FILE_ANSWERS:
+                shown = []  # Telegram file ids, not words: "AgACAgUAAxkB…" is no phone number
             if any(isinstance(v, str) and contact_details(v) for v in shown):
                 return CONTACT_DETAILS
             if question == "nickname" and isinstance(value, str):

@@ -18,7 +18,13 @@ from bot.common.wording.events import local_time
 from bot.common.wording.profile_card import option_text, render_card
 from bot.common.wording.verification import comparison
 from bot.domain import free_text
-from bot.domain.buttons import ApproveVerification, Moderate, RejectVerification
+from bot.domain.buttons import (
+    ApprovePhoto,
+    ApproveVerification,
+    Moderate,
+    RejectPhoto,
+    RejectVerification,
+)
 from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
 from bot.domain.scams import ScamSignal
 from bot.domain.units import Role
@@ -116,9 +122,24 @@ async def review(update: Update, context: HuihuiContext) -> None:
     if cases is None:
         await refuse(update, context)
         return
-    if not cases:
+    photos = await context.services.photo_reviews.pending(update.effective_user.id) or []
+    if not cases and not photos:
         await say(update, context, _("No verifications are waiting in your unions."))
         return
+    for photo in photos:
+        await context.bot.send_photo(
+            update.effective_chat.id,
+            photo.file_id,
+            caption=_("A new photo of {nickname}: may others see it?", nickname=photo.nickname),
+            reply_markup=buttons(
+                [
+                    [
+                        (_("Approve"), ApprovePhoto(photo.review_id)),
+                        (_("Reject"), RejectPhoto(photo.review_id)),
+                    ]
+                ]
+            ),
+        )
     for case in cases:
         attempt, text = case.attempt, comparison(_, case.attempt, case.entry)
         await say(

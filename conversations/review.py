@@ -8,13 +8,16 @@ from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from bot.domain import free_text
 from bot.domain.buttons import (
+    ApprovePhoto,
     ApproveVerification,
     RejectBecause,
+    RejectPhoto,
     RejectVerification,
     RejectWithNote,
     parse,
 )
 from bot.domain.verification import REJECTION_REASONS
+from bot.services.administration import Decision
 from bot.services.onboarding import ReviewStatus
 from conversations.common import buttons, on_press, pressed, rewrite, say, scratch
 from conversations.context import ChatApplication, HuihuiContext
@@ -117,6 +120,28 @@ def _outcome(status: ReviewStatus, context: HuihuiContext) -> str:
     }[status]
 
 
+async def decide_photo(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    button = parse(query.data)
+    approve = isinstance(button, ApprovePhoto)
+    review_id = button.review  # type: ignore[union-attr]
+    done = await context.services.photo_reviews.decide(update.effective_user.id, review_id, approve)
+    if done == Decision.NOT_ALLOWED:
+        await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    outcome = {
+        Decision.DONE: _("✅ Approved: others see it now.")
+        if approve
+        else _("❌ Not approved: others will not see it."),
+        Decision.UNCHANGED: _("Someone has already decided on this request."),
+        Decision.UNKNOWN: _("This photo is no longer waiting."),
+    }[done]
+    await say(update, context, outcome)
+
+
 def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     add_dialog(
@@ -131,4 +156,5 @@ def register(application: ChatApplication) -> None:
         cancel=cancel,
     )
     application.add_handler(on_press(decide, ApproveVerification, RejectBecause))
+    application.add_handler(on_press(decide_photo, ApprovePhoto, RejectPhoto))
     application.add_handler(on_press(ask_reason, RejectVerification))

@@ -42,6 +42,7 @@ async def save_specs(session: AsyncSession, specs: Iterable[UnitSpec]) -> int:
         unit.parent_id = parent.id if parent else None
         unit.review_threshold = spec.review_threshold
         unit.contact = spec.contact
+        unit.review_photos = spec.review_photos
         await session.flush()
         for role, ids in (
             (Role.ORGANISER, spec.organisers),
@@ -70,6 +71,17 @@ async def roles_by_unit(session: AsyncSession) -> dict[int, dict[Role, list[int]
     for unit_id, role, telegram_id in rows.all():
         found.setdefault(unit_id, {}).setdefault(role, []).append(telegram_id)
     return found
+
+
+async def reviews_photos(session: AsyncSession, unit_id: int | None) -> bool:
+    """Whether new photos of the unit's members wait for approval (set here or above)."""
+    if unit_id is None:
+        return False
+    chain = ancestry(unit_id, await parents(session))
+    found = await session.scalar(
+        select(OrgUnit.id).where(OrgUnit.id.in_(chain), OrgUnit.review_photos.is_(True)).limit(1)
+    )
+    return found is not None
 
 
 async def grant(session: AsyncSession, telegram_id: int, unit_id: int, role: Role) -> None:

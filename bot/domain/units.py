@@ -14,6 +14,7 @@
     matchmakers = [234567890]     # 红娘 (optional)
     counsellors = [345678901]     # 婚恋辅导员 (optional)
     review_suggestions_above = 0.2  # optional: strong suggestions need a matchmaker's approval
+    review_photos = true          # optional: new photos show on cards once an organiser approves
     contact = "浦东新区总工会 021-5888 0000（工作日 9:00–17:00）"  # optional, how members reach it
 
 Any other key is an error, so a misspelling (``organizers``) is caught, not silently ignored.
@@ -55,6 +56,7 @@ KEYS = (
     "matchmakers",
     "counsellors",
     "review_suggestions_above",
+    "review_photos",
     "contact",
 )
 # Spellings people will use for a key: named in the error.
@@ -87,6 +89,8 @@ class UnitSpec:
     review_threshold: float | None = None
     # How members reach the union; None: as the unit above says.
     contact: str | None = None
+    # New photos of its members (and of unions below) show once an organiser approved them.
+    review_photos: bool = False
 
 
 def parse_units(text: str, known: Iterable[str] = ()) -> list[UnitSpec]:
@@ -158,6 +162,9 @@ def _spec(index: int, entry: object) -> UnitSpec:
             raise UnitsFileError(
                 f"unit {name}: unknown key {key}{hint}; the keys are {', '.join(KEYS)}"
             )
+    review_photos = entry.get("review_photos", False)
+    if not isinstance(review_photos, bool):
+        raise UnitsFileError(f"unit {name}: review_photos must be true or false")
     contact = entry.get("contact")
     if contact is not None and (
         not isinstance(contact, str) or not contact.strip() or len(contact) > CONTACT_LENGTH
@@ -184,6 +191,7 @@ def _spec(index: int, entry: object) -> UnitSpec:
         counsellors,
         float(threshold) if threshold is not None else None,
         contact.strip() if contact else None,
+        review_photos,
     )
 
 

@@ -22,6 +22,7 @@ from bot.services.matching.relay import Relay
 from bot.services.matching.suggestions import Matchmaking
 from bot.services.members.data import MemberData
 from bot.services.onboarding import Onboarding
+from bot.services.photo_review import PhotoReviews
 from bot.services.roster_import import Rosters
 from bot.services.statistics import Statistics
 from bot.services.work import TaskKind, WorkQueue
@@ -48,6 +49,7 @@ class Services:
     statistics: Statistics
     inbox: Inbox
     relay: Relay
+    photo_reviews: PhotoReviews
 
     @classmethod
     def create(
@@ -79,6 +81,7 @@ class Services:
             statistics=Statistics(db, clock, settings, administration),
             inbox=Inbox(db, clock, work),
             relay=Relay(db, clock, settings, work),
+            photo_reviews=PhotoReviews(db, clock, administration, work),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:

@@ -32,7 +32,7 @@ from bot.domain.verification import (
     RosterRecord,
     decide,
 )
-from bot.services import notices
+from bot.services import notices, photo_review
 from bot.services.notices import line
 from bot.services.work import WorkQueue
 from storage import audit, matching, members, profiles, roster, units, verification
@@ -296,8 +296,11 @@ class Onboarding:
                         return REAL_NAME
             await profiles.save(session, member_id, question, value, must_have, self._clock.now())
             member = await session.get(Member, member_id)
+            if question == "photos" and member is not None and isinstance(value, list):
+                await photo_review.ask_for_review(session, member, value, self._clock.now())
             if member is not None and member.profile_completed_at is not None:
                 await matching.refresh_profile(session, member_id, self._clock.now())
+        self._work.wake()  # a photo review request may have been written
         return None
 
     async def complete(self, member_id: int) -> bool:

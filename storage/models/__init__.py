@@ -21,7 +21,14 @@ from storage.models.matching import (
     Report,
     SuggestionReview,
 )
-from storage.models.members import Feedback, Member, ProfileAnswer, RosterEntry, VerificationAttempt
+from storage.models.members import (
+    Feedback,
+    Member,
+    PhotoReview,
+    ProfileAnswer,
+    RosterEntry,
+    VerificationAttempt,
+)
 from storage.models.relay import RelayMessage
 from storage.models.tasks import ScheduledTask, TaskStatus
 from storage.models.units import AuditEntry, OrgUnit, UnitRole
@@ -47,6 +54,7 @@ __all__ = [
     "MatchProfile",
     "Member",
     "OrgUnit",
+    "PhotoReview",
     "ProfileAnswer",
     "Proposal",
     "Registration",

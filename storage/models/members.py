@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     String,
     Text,
+    UniqueConstraint,
     false,
     true,
 )
@@ -126,3 +127,20 @@ class Feedback(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class PhotoReview(Base):
+    """A member's photo waiting for, or having had, an organiser's review (unions that set
+    ``review_photos``): only approved photos show on the card others see."""
+
+    __tablename__ = "photo_reviews"
+    __table_args__ = (UniqueConstraint("member_id", "file_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[str] = mapped_column(String(200))
+    # "pending", "approved" or "rejected".
+    status: Mapped[str] = mapped_column(String(16))
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]

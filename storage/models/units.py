@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,6 +34,8 @@ class OrgUnit(Base):
     # How members reach the union (a phone line, an office), shown wherever 会会 says "ask your
     # union"; a unit without one uses its parent's, and at the top the union hotline 12351.
     contact: Mapped[str | None] = mapped_column(String(200))
+    # New photos of members of the unit (and of units below) wait for an organiser's approval.
+    review_photos: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class UnitRole(Base):

@@ -71,12 +71,14 @@ from bot.domain.buttons.onboarding import (
     ToggleOption,
 )
 from bot.domain.buttons.organising import (
+    ApprovePhoto,
     ApproveVerification,
     CancelImport,
     ImportInto,
     Moderate,
     RejectBecause,
     RejectionReason,
+    RejectPhoto,
     RejectVerification,
     RejectWithNote,
 )
@@ -85,6 +87,7 @@ __all__ = [
     "AnswerOption",
     "AnswerProposal",
     "AnswerThread",
+    "ApprovePhoto",
     "ApproveVerification",
     "AskForContact",
     "AudienceAction",
@@ -130,6 +133,7 @@ __all__ = [
     "ProposePair",
     "RateThread",
     "RejectBecause",
+    "RejectPhoto",
     "RejectVerification",
     "RejectWithNote",
     "RejectionReason",

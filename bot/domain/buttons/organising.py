@@ -34,6 +34,16 @@ class RejectWithNote(Button):
     attempt: int
 
 
+@button("ph")
+class ApprovePhoto(Button):
+    review: int
+
+
+@button("px")
+class RejectPhoto(Button):
+    review: int
+
+
 @button("md")
 class Moderate(Button):
     action: Literal["dismiss", "warn", "suspend", "lift"]

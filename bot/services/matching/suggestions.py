@@ -20,6 +20,7 @@ from bot.domain.members import may_report, may_use_suggestions, report_weight
 from bot.services.matching import follow_ups
 from bot.services.matching import notices as match_notices
 from bot.services.matching.notices import Contact, Exchange, contact_of, tell_match
+from bot.services.photo_review import visible_photos
 from bot.services.work import WorkQueue
 from storage import matching, members, profiles
 from storage.models import (
@@ -167,6 +168,11 @@ class Matchmaking:
             answers = {
                 k: a.value for k, a in (await profiles.answers(session, best.candidate.id)).items()
             }
+            candidate = await session.get(Member, best.candidate.id)
+            if candidate is not None:
+                answers["photos"] = await visible_photos(
+                    session, candidate, answers.get("photos") or []
+                )
             return Card(best.candidate.id, answers, best.reasons)
 
     async def shown(self, telegram_id: int, candidate_id: int) -> None:

@@ -21,6 +21,7 @@ from storage.models import (
     ConversationState,
     Event,
     Member,
+    PhotoReview,
     Proposal,
     ScheduledTask,
     SuggestionReview,
@@ -121,6 +122,7 @@ class MemberData:
                 (Broadcast, Broadcast.progress_chat_id),
                 (Event, Event.created_by),
                 (Thread, Thread.claimed_by),
+                (PhotoReview, PhotoReview.reviewed_by),
                 (ThreadMessage, ThreadMessage.staff_telegram_id),
             ):
                 await session.execute(

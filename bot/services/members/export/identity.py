@@ -13,6 +13,7 @@ from storage.models import (
     Feedback,
     MatchProfile,
     OrgUnit,
+    PhotoReview,
     ProfileAnswer,
     RosterEntry,
     Thread,
@@ -151,6 +152,23 @@ async def questions(x: Exporter) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+async def photo_reviews(x: Exporter) -> list[dict[str, Any]]:
+    """Where the union reviews photos: what was decided about each of the member's photos."""
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(PhotoReview).where(PhotoReview.member_id == x.member.id).order_by(PhotoReview.id)
+    )
+    status = {"pending": _("waiting"), "approved": _("approved"), "rejected": _("not approved")}
+    return [
+        {
+            _("photo"): r.file_id,
+            _("status"): status.get(r.status, r.status),
+            _("time"): x.time(r.reviewed_at or r.created_at),
+        }
+        for r in rows.all()
+    ]
 
 
 async def roles(x: Exporter) -> list[dict[str, Any]]:

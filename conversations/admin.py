@@ -164,7 +164,7 @@ async def reports(update: Update, context: HuihuiContext) -> None:
         await refuse(update, context)
         return
     scope = await context.services.administration.scope_of(update.effective_user.id)
-    screened = await context.services.relay.screened(scope or frozenset())
+    screened = await context.services.screening.flagged(scope or frozenset())
     if not cases and not screened:
         await say(update, context, _("No open reports in your unions."))
         return
@@ -195,16 +195,16 @@ async def reports(update: Update, context: HuihuiContext) -> None:
     for hit in screened:
         signals = _(", ").join(_(SIGNAL_LABELS[ScamSignal(s)]) for s in hit.signals)
         text = _(
-            "⚠️ Flagged in a relayed conversation ({signals}), {time}:\n{nickname}: {text}",
+            FLAGGED_IN[hit.source],
             signals=signals,
             time=local_time(hit.created_at, context.services.settings),
-            nickname=hit.sender,
+            nickname=hit.nickname,
             text=hit.text,
         )
         rows = [
             [
-                (_("Warn"), Moderate("warn", hit.sender_id)),
-                (_("Suspend"), Moderate("suspend", hit.sender_id)),
+                (_("Warn"), Moderate("warn", hit.member_id)),
+                (_("Suspend"), Moderate("suspend", hit.member_id)),
             ]
         ]
         await say(update, context, text[:3500], buttons(rows))
@@ -245,6 +245,12 @@ async def audit(update: Update, context: HuihuiContext) -> None:
     await say(update, context, _("Latest organiser actions:") + "\n" + "\n".join(lines))
 
 
+# Where the scam screen found it.
+FLAGGED_IN = {
+    "relay": N_("⚠️ Flagged in a relayed conversation ({signals}), {time}:\n{nickname}: {text}"),
+    "card": N_("⚠️ Flagged on a card ({signals}), {time}:\n{nickname}: {text}"),
+    "thread": N_("⚠️ Flagged in a question to the union ({signals}), {time}:\n{nickname}: {text}"),
+}
 # What the scam screen found, as moderators read it.
 SIGNAL_LABELS = {
     ScamSignal.INVESTMENT: N_("investment"),

@@ -22,12 +22,16 @@ from bot.domain.buttons import (
     parse,
 )
 from bot.domain.matching import Reason
+from bot.domain.scams import scam_signals
 from bot.services.matching.notices import Exchange
+from bot.services.matching.relay import SAFETY_NOTE
 from bot.services.matching.suggestions import Card, Outcome, Unavailable
 from conversations.common import buttons, on_press, pressed, say, send_photo_with_text
 from conversations.context import ChatApplication, HuihuiContext
 
 _LOGGER = logging.getLogger(__name__)
+# What members write in their own words on a card (screened for scam signals when shown).
+OWN_WORDS = ("nickname", "hometown", "hobbies", "introduction")
 COMMANDS = [
     ("match", N_("See who might suit you")),
     ("matches", N_("People who liked you back")),
@@ -110,6 +114,8 @@ async def _send_card(update: Update, context: HuihuiContext, card: Card) -> None
     why = reason_line(card.reasons, _, context)
     if why:
         text += "\n\n💡 " + why
+    if scam_signals(" ".join(str(card.answers.get(key) or "") for key in OWN_WORDS)):
+        text += "\n\n" + _(SAFETY_NOTE)
     markup = buttons(
         [
             [(_("❤️ Like"), Like(card.member_id)), (_("Next"), Pass(card.member_id))],

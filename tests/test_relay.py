@@ -113,3 +113,23 @@ async def test_nobody_else_can_write_into_or_read_a_conversation(sandbox: Sandbo
     await ming.send("还在吗？")
     assert ming.last_text() == "这次对话已经结束。"
     assert not any("还在吗" in t for t in xiaoyu.texts())
+
+
+async def test_cards_and_questions_are_screened_too(sandbox: Sandbox) -> None:
+    organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.send("/edit")
+    await ming.press("自我介绍")
+    await ming.send("平时喜欢跑步，也在做黄金期货，可以带你一起赚钱。")
+    await xiaoyu.send("/ask")
+    await xiaoyu.send("有人让我下载一个理财软件，说稳赚，这正常吗？")
+    await organiser.send("/reports")
+    listed = "\n".join(organiser.texts()[-3:])
+    assert "资料卡中的可疑内容" in listed and "黄金期货" in listed
+    assert "提问中的可疑内容" in listed
+    # Whoever is shown his card reads the safety note under it.
+    lin = sandbox.user("小林", phone="13800000009")
+    await seed_union(sandbox, [("林小红", "SH0009", "上海电气", "13800000009")])
+    await sign_up(lin, ("林小红", "SH0009", "上海电气", "13800000009"))
+    await lin.send("/match")
+    await card_for(lin, "阿明")
+    assert "⚠️ 会会提醒" in lin.last_text()

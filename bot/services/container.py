@@ -24,6 +24,7 @@ from bot.services.members.data import MemberData
 from bot.services.onboarding import Onboarding
 from bot.services.photo_review import PhotoReviews
 from bot.services.roster_import import Rosters
+from bot.services.screening import Screening
 from bot.services.statistics import Statistics
 from bot.services.work import TaskKind, WorkQueue
 
@@ -50,6 +51,7 @@ class Services:
     inbox: Inbox
     relay: Relay
     photo_reviews: PhotoReviews
+    screening: Screening
 
     @classmethod
     def create(
@@ -82,6 +84,7 @@ class Services:
             inbox=Inbox(db, clock, work),
             relay=Relay(db, clock, settings, work),
             photo_reviews=PhotoReviews(db, clock, administration, work),
+            screening=Screening(db),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:

@@ -25,7 +25,7 @@ from bot.common.i18n import N_
 from bot.domain.buttons import CloseThread, RateThread, ReplyToThread
 from bot.domain.clock import Clock
 from bot.domain.units import HELPERS, Role
-from bot.services import notices
+from bot.services import notices, screening
 from bot.services.notices import line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import members, profiles, tasks, units
@@ -111,6 +111,7 @@ class Inbox:
                         member_id=member.id,
                     )
             message = await self._write(session, thread, text, now)
+            await screening.record(session, thread.member_id, "thread", text, now)
             await self._tell_staff(session, thread, message, now)
         self._work.wake()
         return Outcome.DONE
@@ -145,6 +146,7 @@ class Inbox:
                 return Outcome.CLOSED
             now = self._clock.now()
             message = await self._write(session, thread, text, now)
+            await screening.record(session, thread.member_id, "thread", text, now)
             await self._tell_staff(session, thread, message, now)
         self._work.wake()
         return Outcome.DONE

@@ -32,7 +32,7 @@ from bot.domain.verification import (
     RosterRecord,
     decide,
 )
-from bot.services import notices, photo_review
+from bot.services import notices, photo_review, screening
 from bot.services.notices import line
 from bot.services.work import WorkQueue
 from storage import audit, matching, members, profiles, roster, units, verification
@@ -294,6 +294,9 @@ class Onboarding:
                 for real_name in await verification.real_names(session, member_id):
                     if shows_real_name(value, real_name):
                         return REAL_NAME
+            if shown:  # what others will read on the card: scam signals go to the moderators
+                words = " ".join(v for v in shown if isinstance(v, str))
+                await screening.record(session, member_id, "card", words, self._clock.now())
             await profiles.save(session, member_id, question, value, must_have, self._clock.now())
             member = await session.get(Member, member_id)
             if question == "photos" and member is not None and isinstance(value, list):

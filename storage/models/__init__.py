@@ -29,7 +29,7 @@ from storage.models.members import (
     RosterEntry,
     VerificationAttempt,
 )
-from storage.models.relay import RelayMessage
+from storage.models.relay import RelayMessage, ScreenHit
 from storage.models.tasks import ScheduledTask, TaskStatus
 from storage.models.units import AuditEntry, OrgUnit, UnitRole
 
@@ -64,6 +64,7 @@ __all__ = [
     "Role",
     "RosterEntry",
     "ScheduledTask",
+    "ScreenHit",
     "SuggestionReview",
     "TaskStatus",
     "Thread",

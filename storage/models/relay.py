@@ -30,3 +30,18 @@ class RelayMessage(Base):
     held: Mapped[bool] = mapped_column(default=False)
     shown_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class ScreenHit(Base):
+    """Text a member wrote where others read it (their card, a question to the union) in which
+    the scam screen found signals: listed for the union's moderators in /reports."""
+
+    __tablename__ = "screen_hits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    # "card" or "thread".
+    source: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    signals: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]

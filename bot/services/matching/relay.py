@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
@@ -27,13 +27,11 @@ from bot.services.matching.notices import contact_of
 from bot.services.notices import line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import matching, members
-from storage.models import Match, Member, RelayMessage
+from storage.models import Match, RelayMessage
 
 PURGE = "relay_purge"
 # A link or a request for money this soon after the match is held for the recipient.
 HOLD_WITHIN = timedelta(hours=48)
-# How far back /reports looks for flagged relayed messages.
-SCREEN_WINDOW = 500
 SAFETY_NOTE = N_(
     "⚠️ 会会 noticed a link, or talk of money, investment or moving elsewhere, in this message. "
     "Do not install apps from links, and never transfer or invest at the request of someone "
@@ -45,17 +43,6 @@ class RelayStatus(enum.StrEnum):
     SENT = "sent"
     HELD = "held"  # delivered as "a message is waiting" the recipient may open
     ENDED = "ended"  # not a match (any more), blocked, or the conversation was ended
-
-
-@dataclass(frozen=True)
-class Screened:
-    """A relayed message the screen flagged, as moderators see it."""
-
-    sender_id: int
-    sender: str
-    text: str
-    signals: tuple[str, ...]
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -238,30 +225,3 @@ class Relay:
             await session.execute(
                 delete(RelayMessage).where(RelayMessage.match_id == int(task.payload["match_id"]))
             )
-
-    async def screened(self, scope: frozenset[int], limit: int = 10) -> list[Screened]:
-        """Recent relayed messages the screen flagged, from members of these unions, newest
-        first: for the moderators' /reports."""
-        async with self._db() as session:
-            rows = await session.scalars(
-                select(RelayMessage)
-                .join(Member, Member.id == RelayMessage.sender_id)
-                .where(Member.unit_id.in_(scope))
-                .order_by(RelayMessage.id.desc())
-                .limit(SCREEN_WINDOW)
-            )
-            found = []
-            for message in rows.all():
-                if not message.signals:
-                    continue
-                sender = await contact_of(session, message.sender_id)
-                found.append(
-                    Screened(
-                        message.sender_id,
-                        sender.nickname if sender else "?",
-                        message.text or "",
-                        tuple(message.signals),
-                        message.created_at,
-                    )
-                )
-            return found[:limit]

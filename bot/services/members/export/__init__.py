@@ -23,6 +23,7 @@ from bot.services.members.export.identity import (
     roles,
     roster_entry,
     scratch,
+    screen_hits,
     verification_attempts,
 )
 from bot.services.members.export.matching import (
@@ -70,6 +71,7 @@ EXPORTED_TABLES = {
     "feedback": "feedback",
     "relay_messages": "relayed_conversations",
     "photo_reviews": "photo_reviews",
+    "screen_hits": "flagged_for_moderators",
     "threads": "questions_to_your_union",
     "thread_messages": "questions_to_your_union",
     "unit_roles": "roles",
@@ -108,6 +110,7 @@ async def document(x: Exporter) -> dict[str, Any]:
         _("questions to your union"): await questions(x),
         _("relayed conversations"): await relayed(x),
         _("photo reviews"): await photo_reviews(x),
+        _("what the safety screen flagged for moderators"): await screen_hits(x),
         _("roles"): await roles(x),
         _("organiser actions about you"): await audit(x),
         _("events you organised"): await events(x),

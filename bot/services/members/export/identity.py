@@ -16,6 +16,7 @@ from storage.models import (
     PhotoReview,
     ProfileAnswer,
     RosterEntry,
+    ScreenHit,
     Thread,
     ThreadMessage,
     UnitRole,
@@ -168,6 +169,17 @@ async def photo_reviews(x: Exporter) -> list[dict[str, Any]]:
             _("time"): x.time(r.reviewed_at or r.created_at),
         }
         for r in rows.all()
+    ]
+
+
+async def screen_hits(x: Exporter) -> list[dict[str, Any]]:
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(ScreenHit).where(ScreenHit.member_id == x.member.id).order_by(ScreenHit.id)
+    )
+    return [
+        {_("time"): x.time(h.created_at), _("text"): h.text, _("signals"): h.signals}
+        for h in rows.all()
     ]
 
 

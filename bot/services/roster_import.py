@@ -34,7 +34,8 @@ CHUNK = 2_000
 LEFT_NOTICE = N_(
     "Your union has updated its member roster, and you are no longer on it, so 会会 has "
     "paused your suggestions and event sign-ups. Your profile is kept. If this is a mistake, "
-    "contact your union: {contact}; once you are back on the roster, send /start to verify again."
+    "contact your union: {contact}, or ask here with /ask; once you are back on the roster, send "
+    "/start to verify again."
 )
 
 # Told how many more rows were imported; may be a coroutine function (e.g. to edit a message).

@@ -50,7 +50,7 @@ async def reply_pressed(update: Update, context: HuihuiContext) -> str | int:
     _ = context.gettext
     await update.callback_query.answer()
     thread_id = pressed(update, ReplyToThread).thread
-    if not await context.services.inbox.open_thread_id(update.effective_user.id, thread_id):
+    if not await context.services.inbox.may_reply(update.effective_user.id, thread_id):
         await say(update, context, _("This conversation has ended. /ask to start a new one."))
         return ConversationHandler.END
     scratch(context)[THREAD] = thread_id

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.domain import buttons as b
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from storage.models import Match, RelayMessage
+from storage.models import Match, Member, RelayMessage
 from tests.helpers import PUDONG, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 
@@ -133,3 +133,14 @@ async def test_cards_and_questions_are_screened_too(sandbox: Sandbox) -> None:
     await lin.send("/match")
     await card_for(lin, "阿明")
     assert "⚠️ 会会提醒" in lin.last_text()
+
+
+async def test_a_suspended_member_writes_to_nobody(sandbox: Sandbox) -> None:
+    organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    async with sandbox.app.services.db() as session:
+        ming_id = await session.scalar(select(Member.id).where(Member.telegram_id == ming.id))
+    await sandbox.app.services.administration.moderate(organiser.id, ming_id, "suspend")
+    await ming.send("还在吗？")
+    assert "这次对话已经结束。" in ming.texts()[-2:]  # beside the notice of his suspension
+    assert not any("还在吗" in t for t in xiaoyu.texts())

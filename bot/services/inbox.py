@@ -49,7 +49,7 @@ class Outcome(enum.StrEnum):
     DONE = "done"
     NOT_ALLOWED = "not_allowed"  # not staff of the member's union chain, or not their thread
     CLOSED = "closed"  # the thread is closed (or gone)
-    NOT_MEMBER = "not_member"  # the member has not verified yet
+    NOT_MEMBER = "not_member"  # someone who has not agreed to the terms (or no union exists)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Inbox:
             thread.rating = rating
         return Outcome.DONE
 
-    async def open_thread_id(self, telegram_id: int, thread_id: int) -> bool:
+    async def may_reply(self, telegram_id: int, thread_id: int) -> bool:
         """Whether this is the member's own thread and still open (a reply may be written)."""
         async with self._db() as session:
             thread = await self._own_thread(session, telegram_id, thread_id)
@@ -152,10 +152,6 @@ class Inbox:
         return Outcome.DONE
 
     # What staff do
-
-    async def is_staff(self, telegram_id: int) -> bool:
-        async with self._db() as session:
-            return bool(await units.role_scope(session, telegram_id, ANSWERERS["ask"]))
 
     async def open_threads(self, telegram_id: int, limit: int = 10) -> list[ThreadView] | None:
         """Open threads the staff member may answer, oldest first; None if they are no staff."""

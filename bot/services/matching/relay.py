@@ -27,7 +27,7 @@ from bot.services.matching.notices import contact_of
 from bot.services.notices import line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import matching, members
-from storage.models import Match, RelayMessage
+from storage.models import Match, Member, RelayMessage
 
 PURGE = "relay_purge"
 # A link or a request for money this soon after the match is held for the recipient.
@@ -94,6 +94,9 @@ class Relay:
             if found is None:
                 return RelayStatus.ENDED
             match, me, other_id = found
+            member = await session.get(Member, me)
+            if member is None or member.suspended:  # a suspended member writes to nobody
+                return RelayStatus.ENDED
             sender, recipient = await contact_of(session, me), await contact_of(session, other_id)
             if sender is None or recipient is None:
                 return RelayStatus.ENDED

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from openpyxl import Workbook
 from telegram import Update
+from telegram.constants import MessageLimit
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_, Translator, translator
@@ -25,7 +26,7 @@ from bot.domain.buttons import (
     RejectPhoto,
     RejectVerification,
 )
-from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id
+from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id, shortened
 from bot.domain.scams import ScamSignal
 from bot.domain.units import Role
 from bot.services.administration import Decision
@@ -207,7 +208,7 @@ async def reports(update: Update, context: HuihuiContext) -> None:
                 (_("Suspend"), Moderate("suspend", hit.member_id)),
             ]
         ]
-        await say(update, context, text[:3500], buttons(rows))
+        await say(update, context, shortened(text, MessageLimit.MAX_TEXT_LENGTH), buttons(rows))
 
 
 async def moderate(update: Update, context: HuihuiContext) -> None:

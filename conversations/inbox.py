@@ -6,6 +6,7 @@ ends. Staff (matchmakers, counsellors, organisers): /inbox lists open threads ol
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import MessageLimit
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.common.i18n import N_
@@ -69,7 +70,7 @@ async def written(update: Update, context: HuihuiContext) -> str | int:
     user = update.effective_user.id
     outcome = await (inbox.reply(user, thread_id, text) if thread_id else inbox.ask(user, text))
     if outcome == Outcome.NOT_MEMBER:
-        contact = await context.services.onboarding.union_contact_of(user)  # before they joined
+        contact = await context.services.onboarding.union_contact_of(user)
         await say(
             update,
             context,
@@ -158,7 +159,7 @@ def _thread_text(view: ThreadView, context: HuihuiContext) -> str:
         (_("Us: {text}", text=text) if by_staff else _("Member: {text}", text=text))
         for by_staff, text in view.messages[-6:]
     ]
-    return "\n".join([heading, *said])[:3500]
+    return free_text.shortened("\n".join([heading, *said]), MessageLimit.MAX_TEXT_LENGTH)
 
 
 async def answer_pressed(update: Update, context: HuihuiContext) -> str | int:

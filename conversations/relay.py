@@ -53,7 +53,13 @@ async def relay_text(update: Update, context: HuihuiContext) -> str | int:
 
 async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
     message = update.effective_message
-    caption = free_text.clean(message.caption or "") or None
+    caption = None
+    if message.caption:  # bounded as a text is (Telegram Premium allows long captions)
+        checked = free_text.check(message.caption, MESSAGE)
+        if isinstance(checked, free_text.Invalid):
+            await say(update, context, context.gettext(checked.reason, **checked.values))
+            return RELAYING
+        caption = checked
     return await _relay(update, context, caption, message.photo[-1].file_id)
 
 

@@ -128,32 +128,13 @@ async def role_scope(session: AsyncSession, telegram_id: int, roles: Collection[
 
 async def organisers_for(session: AsyncSession, unit_id: int) -> list[int]:
     """Telegram ids of the organisers closest above (or at) a unit: its own, else its parent's..."""
-    for candidate in ancestry(unit_id, await parents(session)):
-        found = (
-            await session.scalars(
-                select(UnitRole.telegram_id).where(
-                    UnitRole.unit_id == candidate, UnitRole.role == Role.ORGANISER
-                )
-            )
-        ).all()
-        if found:
-            return list(found)
-    return []
+    _unit, found = await nearest_holders(session, unit_id, (Role.ORGANISER,))
+    return found
 
 
 async def organiser_scope(session: AsyncSession, telegram_id: int) -> set[int]:
     """Units an organiser may act on: the subtrees of every unit they organise."""
-    own = (
-        await session.scalars(
-            select(UnitRole.unit_id).where(
-                UnitRole.telegram_id == telegram_id, UnitRole.role == Role.ORGANISER
-            )
-        )
-    ).all()
-    if not own:
-        return set()
-    tree = await parents(session)
-    return set().union(*(subtree(unit_id, tree) for unit_id in own))
+    return await role_scope(session, telegram_id, (Role.ORGANISER,))
 
 
 async def drop_roles(session: AsyncSession, telegram_id: int) -> None:

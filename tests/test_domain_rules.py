@@ -151,3 +151,11 @@ def test_a_report_counts_by_the_reporters_standing() -> None:
     # Three reporters who are themselves under report cannot hide anyone; two veterans can.
     assert 3 * report_weight(newcomer, now, True) < REPORT_WEIGHT_TO_HIDE
     assert 2 * report_weight(veteran, now, False) >= REPORT_WEIGHT_TO_HIDE
+
+
+def test_text_is_shortened_as_telegram_counts_it() -> None:
+    from bot.domain.free_text import shortened, utf16_length
+
+    assert shortened("你好", 10) == "你好"
+    cut = shortened("😀" * 3000, 4096)  # each emoji is two UTF-16 units
+    assert utf16_length(cut) <= 4096 and cut.endswith("…") and "\ufffd" not in cut

@@ -167,19 +167,25 @@ async def test_paused_and_unfinished_members_are_never_suggested(sandbox: Sandbo
     assert newcomer.last_text() == "资料填写完整后才能开始推荐：/start"
 
 
-async def test_several_independent_reports_hide_a_profile_until_reviewed(sandbox: Sandbox) -> None:
+async def four_women_and_aming(sb: Sandbox) -> tuple[SimulatedUser, list[SimulatedUser]]:
+    """阿明 and four women who may be shown his card (and report him)."""
     women = [
         ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001"),
         ("赵敏", "SH0011", "上海电气", "13800000011"),
         ("钱芳", "SH0012", "上海银行", "13800000012"),
         ("孙丽", "SH0013", "上海外高桥造船有限公司", "13800000013"),
     ]
-    ming = sandbox.user("阿明", phone=MAN[3])
-    reporters = [sandbox.user(f"女{i}", phone=w[3]) for i, w in enumerate(women)]
-    await seed_union(sandbox, [*women, MAN])
+    ming = sb.user("阿明", phone=MAN[3])
+    reporters = [sb.user(f"女{i}", phone=w[3]) for i, w in enumerate(women)]
+    await seed_union(sb, [*women, MAN])
     await sign_up(ming, MAN, man_script("阿明"))
     for member, entry in zip(reporters, women, strict=True):
         await sign_up(member, entry)
+    return ming, reporters
+
+
+async def test_several_independent_reports_hide_a_profile_until_reviewed(sandbox: Sandbox) -> None:
+    ming, reporters = await four_women_and_aming(sandbox)
     for member in reporters[:2]:
         await member.send("/match")
         await card_for(member, "阿明")
@@ -282,18 +288,7 @@ async def test_skipped_people_come_back_on_request_or_after_the_cooling_off(
 
 
 async def test_reports_weigh_by_the_reporters_standing(sandbox: Sandbox) -> None:
-    women = [
-        ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001"),
-        ("赵敏", "SH0011", "上海电气", "13800000011"),
-        ("钱芳", "SH0012", "上海银行", "13800000012"),
-        ("孙丽", "SH0013", "上海外高桥造船有限公司", "13800000013"),
-    ]
-    ming = sandbox.user("阿明", phone=MAN[3])
-    reporters = [sandbox.user(f"女{i}", phone=w[3]) for i, w in enumerate(women)]
-    await seed_union(sandbox, [*women, MAN])
-    await sign_up(ming, MAN, man_script("阿明"))
-    for member, entry in zip(reporters, women, strict=True):
-        await sign_up(member, entry)
+    ming, reporters = await four_women_and_aming(sandbox)
     long_ago = sandbox.clock.now() - timedelta(days=120)
     async with sandbox.app.services.db.begin() as session:
         await session.execute(

@@ -106,3 +106,11 @@ def parse_id(text: str, maximum: int = MAX_ID) -> int | None:
 def utf16_length(text: str) -> int:
     """Length as Telegram counts a message ("characters" are UTF-16 code units)."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def shortened(text: str, limit: int) -> str:
+    """The text cut to ``limit`` UTF-16 units (as Telegram counts), ending in "…" if cut."""
+    if utf16_length(text) <= limit:
+        return text
+    kept = text.encode("utf-16-le")[: (limit - 1) * 2].decode("utf-16-le", errors="ignore")
+    return kept + "…"

@@ -143,12 +143,6 @@ class Onboarding:
             else:
                 member.declined_at = now
 
-    async def union_contact(self, member_id: int) -> str:
-        """How the member reaches their union (before verification: the top union's line)."""
-        async with self._db() as session:
-            member = await session.get(Member, member_id)
-            return await units.contact_for(session, member.unit_id if member else None)
-
     async def union_contact_of(self, telegram_id: int) -> str:
         """How someone reaches their union, by their Telegram id (they may have no account)."""
         async with self._db() as session:

@@ -165,7 +165,7 @@ async def _evaluate(update: Update, context: HuihuiContext, member_id: int, clai
             "Please check and try again ({left} attempts left today). If you think the roster "
             "is wrong, ask your union to correct it: {contact}, or ask here with /ask.",
             left=result.attempts_left,
-            contact=await context.services.onboarding.union_contact(member_id),
+            contact=await context.services.onboarding.union_contact_of(update.effective_user.id),
         ),
         buttons([[(_("Try again"), RETRY)]]),
     )

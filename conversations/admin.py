@@ -3,6 +3,7 @@ authority on the server, every time (bot.services.administration)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
@@ -32,9 +33,10 @@ from bot.domain.units import Role
 from bot.services.administration import Decision
 from bot.services.matching import follow_ups
 from bot.services.statistics import ScopeStats, ThreadFigures
-from conversations.charts import cjk_font, stats_chart
+from conversations.charts import drawn, stats_chart
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
+from conversations.fonts import cjk_font
 
 _LOGGER = logging.getLogger(__name__)
 # Shown under /help to organisers only.
@@ -349,7 +351,8 @@ async def stats(update: Update, context: HuihuiContext) -> None:
     lines += [_thread_line(unit, _) for unit in figures.threads]
     await say(update, context, _("Statistics of your unions") + "\n" + "\n".join(lines))
     # Without a Chinese font the chart is labelled in English, so it still renders.
-    chart_ = _ if cjk_font() or _.language == "en" else translator("en")
+    has_cjk_font = await drawn(cjk_font) is not None  # loading it the first time takes a while
+    chart_ = _ if has_cjk_font or _.language == "en" else translator("en")
     chart_label = _labeller(context, chart_)
     funnel = [
         (chart_("Registered"), figures.registered),
@@ -369,7 +372,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
                 chart_label("events"),
                 [
                     (
-                        f"{e.title if cjk_font() else f'#{n}'} ({e.registered}→{e.checked_in}"
+                        f"{e.title if has_cjk_font else f'#{n}'} ({e.registered}→{e.checked_in}"
                         f"{'' if e.pairs is None else f'→{e.pairs}'})",
                         e.registered,
                     )
@@ -377,7 +380,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
                 ],
             )
         )
-    image = stats_chart(chart_("Sign-ups"), funnel, panels)
+    image = await drawn(stats_chart, chart_("Sign-ups"), funnel, panels)
     await context.bot.send_photo(
         update.effective_chat.id, image, caption=_("Statistics of your unions")
     )
@@ -467,6 +470,22 @@ def _export_table(figures: ScopeStats, context: HuihuiContext) -> list[list[obje
     return table
 
 
+def _xlsx(table: list[list[object]]) -> bytes:
+    workbook = Workbook(write_only=True)  # streams rows instead of keeping a cell object each
+    sheet = workbook.create_sheet()
+    for row in table:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv(table: list[list[object]]) -> bytes:
+    text = io.StringIO()
+    csv.writer(text).writerows(table)
+    return text.getvalue().encode("utf-8-sig")  # with a BOM, Excel reads it as UTF-8
+
+
 async def export_stats(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     figures = await context.services.statistics.for_actor(update.effective_user.id)
@@ -475,20 +494,11 @@ async def export_stats(update: Update, context: HuihuiContext) -> None:
         return
     table = _export_table(figures, context)
     wants_excel = "xlsx" in (update.effective_message.text or "").lower()
+    # Writing a workbook takes long enough to keep other members waiting: off the loop.
     if wants_excel:
-        workbook = Workbook()
-        for row in table:
-            workbook.active.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        data, name = buffer.getvalue(), "huihui-stats.xlsx"
+        data, name = await asyncio.to_thread(_xlsx, table), "huihui-stats.xlsx"
     else:
-        text = io.StringIO()
-        csv.writer(text).writerows(table)
-        data, name = (
-            text.getvalue().encode("utf-8-sig"),
-            "huihui-stats.csv",
-        )  # BOM: Excel reads UTF-8
+        data, name = await asyncio.to_thread(_csv, table), "huihui-stats.csv"
     await context.bot.send_document(
         update.effective_chat.id,
         io.BytesIO(data),

@@ -4,6 +4,7 @@ sign-up sheet and smart groups. Every call checks the organiser's scope where it
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import datetime
 
@@ -297,19 +298,21 @@ class Organising:
                 for p in people
             ]
             by_id = {p.member_id: p for p in people}
-            groups = make_groups(attendees, size, seed=event_id)
+            # Grouping a large event takes seconds of computing: off the event loop.
+            groups = await asyncio.to_thread(make_groups, attendees, size, seed=event_id)
+            registrations = {
+                registration.member_id: registration
+                for registration in await session.scalars(
+                    select(Registration).where(
+                        Registration.event_id == event_id,
+                        Registration.member_id.in_(list(by_id)),
+                    )
+                )
+            }
             now = self._clock.now()
             for number, group in enumerate(groups, start=1):
                 for attendee in group:
-                    registration = (
-                        await session.scalars(
-                            select(Registration).where(
-                                Registration.event_id == event_id,
-                                Registration.member_id == attendee.id,
-                            )
-                        )
-                    ).one()
-                    registration.group_no = number
+                    registrations[attendee.id].group_no = number
                     person = by_id[attendee.id]
                     if person.telegram_id is None:
                         continue

@@ -8,7 +8,6 @@ from typing import Any
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     ApplicationHandlerStop,
     BaseUpdateProcessor,
@@ -23,6 +22,7 @@ from bot.app.processor import PerMemberUpdateProcessor
 from bot.common.config import Settings
 from bot.common.i18n import translator
 from bot.delivery import Delivery
+from bot.delivery.limiter import TwoLaneRateLimiter
 from bot.delivery.telegram_bot import HuihuiBot
 from bot.services.container import Services
 from conversations import (
@@ -152,9 +152,7 @@ def make_bot(settings: Settings, request: BaseRequest | None = None) -> HuihuiBo
         local_mode=settings.bot_api_local,
         request=request or HTTPXRequest(connection_pool_size=256, proxy=proxy),
         get_updates_request=request or HTTPXRequest(proxy=proxy),
-        rate_limiter=AIORateLimiter(
-            overall_max_rate=settings.rate_limit, overall_time_period=1, max_retries=3
-        ),
+        rate_limiter=TwoLaneRateLimiter(settings.rate_limit),
     )
 
 

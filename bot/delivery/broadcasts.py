@@ -16,6 +16,7 @@ from bot.common.config import Settings
 from bot.common.errors import describe
 from bot.common.i18n import Translator, translator
 from bot.delivery.broadcast_sender import DATABASE_DOWN, BroadcastSender, Tally
+from bot.delivery.limiter import bulk_sending
 from bot.domain.clock import Clock
 from bot.services.broadcasts import KIND, Broadcasts
 from bot.services.languages import LanguagePreferences
@@ -107,7 +108,8 @@ class BroadcastRuns:
     def _launch(self, broadcast_id: int) -> None:
         if broadcast_id in self._runs:
             return
-        run = asyncio.create_task(self._send(broadcast_id), name=f"broadcast-{broadcast_id}")
+        with bulk_sending():  # the task keeps the bulk lane for everything it sends
+            run = asyncio.create_task(self._send(broadcast_id), name=f"broadcast-{broadcast_id}")
         self._runs[broadcast_id] = run
         run.add_done_callback(lambda _: self._runs.pop(broadcast_id, None))
 

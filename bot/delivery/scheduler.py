@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import ContextTypes, JobQueue
 
+from bot.delivery.limiter import bulk_sending
 from bot.domain.clock import Clock
 from bot.services.work import DueTask, RetryLater, TaskKind, WorkQueue
 from storage import tasks
@@ -218,7 +219,8 @@ class Scheduler:
             return
         error: str | None = None
         try:
-            await kind.handler(task)
+            with bulk_sending():  # scheduled work never holds up a reply to a member
+                await kind.handler(task)
         except RetryLater as exc:
             error = type(exc.__cause__ or exc).__name__
             _LOGGER.warning(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConversationState, UserData
@@ -15,6 +16,20 @@ from storage.upsert import upsert
 
 # A dialog's key (PTB's tuple of chat and user ids) as stored: a JSON list.
 ConversationKey = tuple[int | str, ...]
+
+
+async def expire(session: AsyncSession, now: datetime, idle: timedelta) -> int:
+    """Forget conversations nobody moved in for ``idle``; returns how many. States written
+    before their time was kept count from now."""
+    await session.execute(
+        update(ConversationState)
+        .where(ConversationState.updated_at.is_(None))
+        .values(updated_at=now)
+    )
+    expired = await session.execute(
+        delete(ConversationState).where(ConversationState.updated_at < now - idle)
+    )
+    return int(expired.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def conversations(session: AsyncSession, name: str) -> dict[ConversationKey, Any]:
@@ -25,9 +40,8 @@ async def conversations(session: AsyncSession, name: str) -> dict[ConversationKe
     return {tuple(json.loads(key)): state for key, state in rows}
 
 
-async def user_data(session: AsyncSession) -> dict[int, dict[Any, Any]]:
-    rows = await session.execute(select(UserData.user_id, UserData.data))
-    return {user_id: dict(data) for user_id, data in rows}
+async def user_data_of(session: AsyncSession, user_id: int) -> dict[Any, Any] | None:
+    return await session.scalar(select(UserData.data).where(UserData.user_id == user_id))
 
 
 def stored_key(key: Iterable[int | str]) -> str:
@@ -38,6 +52,7 @@ async def write_conversations(
     session: AsyncSession,
     states: Mapping[tuple[str, str], Any],
     ended: Iterable[tuple[str, str]],
+    now: datetime,
 ) -> None:
     """Store ``states`` by (dialog, stored key) and forget ``ended`` ones."""
     by_dialog: dict[str, list[str]] = {}
@@ -52,7 +67,10 @@ async def write_conversations(
     await upsert(
         session,
         ConversationState,
-        [{"name": name, "key": key, "state": state} for (name, key), state in states.items()],
+        [
+            {"name": name, "key": key, "state": state, "updated_at": now}
+            for (name, key), state in states.items()
+        ],
         ["name", "key"],
     )
 

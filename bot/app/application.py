@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -125,7 +126,14 @@ def build_application(
         .bot(make_bot(settings, request))
         .context_types(ContextTypes(context=HuihuiContext))
         .concurrent_updates(processor)
-        .persistence(SQLPersistence(services.db, update_interval=settings.persistence_interval))
+        .persistence(
+            SQLPersistence(
+                services.db,
+                services.clock,
+                idle=timedelta(days=settings.conversation_idle_days),
+                update_interval=settings.persistence_interval,
+            )
+        )
     )
     application: HuihuiApplication = builder.build()  # type: ignore[assignment]
     if isinstance(processor, PerMemberUpdateProcessor):

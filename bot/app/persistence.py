@@ -3,25 +3,38 @@
 PTB hands over changed entries every ``update_interval`` seconds (and once more on shutdown).
 All entries of one such round are written in a single transaction. Chat data, bot data and
 callback data are not used by 会会 and are not stored.
+
+Memory does not grow with the members who ever talked to the bot: ended conversations are
+deleted, conversations nobody moved in for ``idle`` expire at start (only open, recent ones are
+loaded), and a member's scratch data is read when they next send something, not at start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from bot.domain.clock import Clock
 from storage import conversation_state
+
+_LOGGER = logging.getLogger(__name__)
 
 _DELETED = object()
 
 
 class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], update_interval: float = 1.0
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        idle: timedelta,
+        update_interval: float = 1.0,
     ) -> None:
         super().__init__(
             store_data=PersistenceInput(
@@ -30,18 +43,28 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
             update_interval=update_interval,
         )
         self._sessionmaker = sessionmaker
+        self._clock = clock
+        self._idle = idle
+        self._expired = False
         self._conversations: dict[tuple[str, str], Any] = {}
         self._user_data: dict[int, Any] = {}
+        # Members whose stored scratch data this process has read (or dropped).
+        self._user_data_read: set[int] = set()
         self._batch: asyncio.Task[None] | None = None
 
-    # Reading, once at start-up.
+    # Reading: open conversations once at start-up, scratch data when a member is next seen.
     async def get_conversations(self, name: str) -> ConversationDict:
+        if not self._expired:
+            async with self._sessionmaker.begin() as session:
+                expired = await conversation_state.expire(session, self._clock.now(), self._idle)
+            if expired:
+                _LOGGER.info("%d conversation(s) idle too long were closed", expired)
+            self._expired = True
         async with self._sessionmaker() as session:
             return await conversation_state.conversations(session, name)  # type: ignore[return-value]
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
-        async with self._sessionmaker() as session:
-            return await conversation_state.user_data(session)
+        return {}  # read per member by refresh_user_data
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         return {}
@@ -67,6 +90,7 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
 
     async def drop_user_data(self, user_id: int) -> None:
         self._user_data[user_id] = _DELETED
+        self._user_data_read.add(user_id)  # nothing stored is to be read back
         await self._write_soon()
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
@@ -82,7 +106,16 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         """Chat data is not stored."""
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
-        """One process owns a bot token, so memory is never behind the database."""
+        """PTB calls this before handling each update of the member. The first time, their
+        stored data is read; after that, memory is never behind the database (one process
+        owns a bot token)."""
+        if user_id in self._user_data_read:
+            return
+        async with self._sessionmaker() as session:
+            stored = await conversation_state.user_data_of(session, user_id)
+        self._user_data_read.add(user_id)
+        for key, value in (stored or {}).items():
+            user_data.setdefault(key, value)  # what this process already wrote is newer
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
         """Chat data is not stored."""
@@ -111,6 +144,7 @@ class SQLPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
                     session,
                     {key: state for key, state in conversations.items() if state is not _DELETED},
                     [key for key, state in conversations.items() if state is _DELETED],
+                    self._clock.now(),
                 )
                 await conversation_state.write_user_data(
                     session,

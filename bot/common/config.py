@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     # How often conversation state is written to the database (seconds); a crash loses at most this.
     persistence_interval: float = Field(default=1.0, gt=0)
+    # A dialog nobody moved in for this long is closed at the next start (its answers so far
+    # stay; the member starts the step again).
+    conversation_idle_days: int = Field(default=30, ge=1)
     # Updates handled at the same time across all members (each member's own stay in order).
     max_concurrent_updates: int = Field(default=256, ge=1)
     log_level: str = "INFO"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +24,9 @@ class ConversationState(Base):
     # The conversation key (a tuple of chat/user ids) as JSON text.
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     state: Mapped[Any] = mapped_column(JSON)
+    # When the member last moved in this conversation; long idle ones expire (None: written
+    # before this was kept, counted from the next start).
+    updated_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class UserData(Base):

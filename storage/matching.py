@@ -91,6 +91,10 @@ async def profile_row(session: AsyncSession, member_id: int) -> dict[str, Any] |
     return dict(row._mapping) if row else None
 
 
+# Up to this many members of the ages a viewer insists on are checked one by one.
+FEW_OF_AGE = 2_000
+
+
 async def pool(
     session: AsyncSession,
     viewer: dict[str, Any],
@@ -144,8 +148,10 @@ async def pool(
     if viewer["seeks"] in ("male", "female"):
         conditions.append(mp.gender == viewer["seeks"])
     if viewer["age_must"] and viewer["age_min"] is not None:
+        # "+ 0" keeps the database from reading by the age index here: in shuffle order the
+        # sample stops early; by age it would sort everyone of those ages first.
         conditions.append(
-            mp.birth_year.between(
+            (mp.birth_year + 0).between(
                 current_year - viewer["age_max"], current_year - viewer["age_min"]
             )
         )
@@ -166,6 +172,12 @@ async def pool(
             conditions.append(
                 or_(mp.avoid_colleagues.is_(False), mp.employer.is_(None), ~same_employer)
             )
+    if viewer["age_must"] and viewer["age_min"] is not None and not likers_only and only is None:
+        few = await _few_of_age(session, viewer, current_year)
+        if few is not None:
+            if not few:
+                return []  # nobody of the ages the viewer insists on: no need to look further
+            conditions.append(mp.member_id.in_(few))
     if likers_only or only is not None:
         chosen = (
             select(MatchDecision.viewer_id).where(
@@ -185,6 +197,26 @@ async def pool(
         await _sample(session, conditions + [mp.district.in_(sought)], pivot, limit // 2, found)
     await _sample(session, conditions, pivot, limit - len(found), found)
     return list(found.values())
+
+
+async def _few_of_age(
+    session: AsyncSession, viewer: dict[str, Any], current_year: int
+) -> list[int] | None:
+    """The eligible members of the sought gender and ages, if there are only a few; None if
+    there are many. When the ages a viewer insists on are rare, the sample in shuffle order
+    would read the whole gender to find the few (or to learn there are none): at a million
+    profiles most of a second. Found through the age index, those few are checked directly."""
+    mp = MatchProfile
+    in_range = [
+        mp.eligible.is_(True),
+        mp.birth_year.between(current_year - viewer["age_max"], current_year - viewer["age_min"]),
+    ]
+    if viewer["seeks"] in ("male", "female"):
+        in_range.append(mp.gender == viewer["seeks"])
+    found = list(
+        (await session.scalars(select(mp.member_id).where(*in_range).limit(FEW_OF_AGE + 1))).all()
+    )
+    return found if len(found) <= FEW_OF_AGE else None
 
 
 async def _sample(

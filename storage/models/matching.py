@@ -31,6 +31,8 @@ class MatchProfile(Base):
         # The same sample, from the viewer's preferred districts (a rare one would otherwise
         # mean reading most of the first index).
         Index("ix_match_profiles_district_sample", "eligible", "gender", "district", "shuffle"),
+        # Whether the ages a viewer insists on are rare (storage.matching._few_of_age).
+        Index("ix_match_profiles_age", "eligible", "gender", "birth_year"),
     )
 
     member_id: Mapped[int] = mapped_column(

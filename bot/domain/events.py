@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.text import normalise
+
 # What organisers type for "no limit".
 ANY_WORDS = ("any", "不限", "无", "none")
 _PLACES = re.compile(r"^\s*([0-9]{1,6})(?:\s+([0-9]{1,6})\s+([0-9]{1,6}))?\s*$")
@@ -145,6 +147,29 @@ def mutual_pairs(choices: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Pairs (low id, high id) who picked each other."""
     picked = set(choices)
     return sorted({(min(a, b), max(a, b)) for a, b in picked if (b, a) in picked and a != b})
+
+
+_BADGE = re.compile(r"(?:#|no\.?|编号|胸牌)?\s*(\d{1,6})\s*号?")
+
+
+@dataclass(frozen=True)
+class Search:
+    """What an attendee typed to find someone in the mutual choice: the number on a badge
+    worn at the fair ("128", "#128", "１２８号") or part of a nickname ("小雨")."""
+
+    badge: int | None
+    words: str
+
+    @classmethod
+    def of(cls, typed: str) -> Search:
+        text = normalise(typed)
+        found = _BADGE.fullmatch(text)
+        return cls(int(found.group(1)) if found else None, text)
+
+    def finds(self, badge: int, nickname: str) -> bool:
+        if self.badge is not None:
+            return badge == self.badge
+        return bool(self.words) and self.words in normalise(nickname)
 
 
 def pairing_rate(attendees: int, pairs: int) -> float:

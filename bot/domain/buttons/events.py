@@ -67,6 +67,13 @@ class OpenChoice(Button):
 class ChoosePerson(Button):
     event: int
     member: int
+    page: int  # the page to show again after the pick
+
+
+@button("ef")
+class ChoicePage(Button):
+    event: int
+    page: int
 
 
 @button("ed")

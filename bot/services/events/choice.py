@@ -4,6 +4,7 @@ the mutual picks become matches — told to both people and, as figures, to the 
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,9 +14,9 @@ from bot.common.config import Settings
 from bot.common.i18n import N_
 from bot.domain.buttons import OpenChoice
 from bot.domain.clock import Clock
-from bot.domain.events import mutual_pairs
+from bot.domain.events import Search, mutual_pairs
 from bot.services import notices
-from bot.services.events.results import ChoiceResult, Pick
+from bot.services.events.results import ChoiceResult, ChoiceView, Pick
 from bot.services.matching import follow_ups
 from bot.services.matching import notices as match_notices
 from bot.services.notices import line
@@ -27,6 +28,9 @@ from storage.models import Event, EventChoice, EventStatus, Match, Member
 OPEN, CLOSE = "event_choice_open", "event_choice_close"
 # How long the choice stays open after the event ends.
 WINDOW = timedelta(days=1)
+# People listed at a time: with the member's picks, paging and "done" well within Telegram's
+# 100 buttons a message, and short enough to read on a phone at a fair.
+PAGE_SIZE = 10
 
 
 class MutualChoice:
@@ -65,11 +69,31 @@ class MutualChoice:
         for key in (f"{OPEN}:{event_id}", f"{CLOSE}:{event_id}"):
             await tasks.cancel(session, key)
 
-    async def options(
+    async def view(
+        self, telegram_id: int, event_id: int, *, page: int = 0, search: str | None = None
+    ) -> ChoiceView | None:
+        """What a member sees of the choice: their picks, and one page of the others (or what
+        their search found). None unless the member attended and the choice is open."""
+        found = await self._choosable(telegram_id, event_id)
+        if found is None:
+            return None
+        event, people, chosen = found
+        picked = [p for p in people if p.member_id in chosen]
+        if search is not None:
+            wanted = Search.of(search)
+            hits = [p for p in people if wanted.finds(p.badge, p.nickname)]
+            return ChoiceView(event, picked, hits[:PAGE_SIZE], 0, 1, len(hits), search)
+        others = [p for p in people if p.member_id not in chosen]
+        pages = max(1, math.ceil(len(others) / PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        listed = others[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        return ChoiceView(event, picked, listed, page, pages, len(others), None)
+
+    async def _choosable(
         self, telegram_id: int, event_id: int
     ) -> tuple[Event, list[Person], set[int]] | None:
-        """The attendees a member may pick from (the other gender, if known), and their picks;
-        None unless the member attended and the choice is open."""
+        """The attendees a member may pick from (the other gender, if known, by badge), and
+        their picks; None unless the member attended and the choice is open."""
         async with self._db() as session:
             event, me = await self._choosing(session, telegram_id, event_id)
             if event is None or me is None:
@@ -93,10 +117,10 @@ class MutualChoice:
             return event, people, chosen
 
     async def toggle(self, telegram_id: int, event_id: int, chosen_id: int) -> Pick:
-        options = await self.options(telegram_id, event_id)
-        if options is None:
+        found = await self._choosable(telegram_id, event_id)
+        if found is None:
             return Pick.CLOSED
-        event, people, chosen = options
+        event, people, chosen = found
         if chosen_id not in {p.member_id for p in people}:
             return Pick.CLOSED
         async with self._db.begin() as session:

@@ -105,3 +105,16 @@ class ChoiceResult:
     @property
     def rate(self) -> float:
         return pairing_rate(self.attendees, len(self.pairs))
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    """What a member sees of the mutual choice at one moment."""
+
+    event: Event
+    picked: list[Person]  # always shown, so a pick can be undone from any page
+    listed: list[Person]  # one page of the others, or what a search found
+    page: int  # from 0
+    pages: int
+    found: int  # people on all pages, or all that a search found
+    search: str | None

@@ -17,12 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from report import LoopMonitor, emit  # noqa: E402  (benchmarks/report.py)
+from report import emit  # noqa: E402  (benchmarks/report.py)
 
 from bot.domain.clock import SystemClock  # noqa: E402
 from bot.domain.roster_file import RosterFileError, parse_roster, read_rows  # noqa: E402
 from bot.domain.units import UnitSpec  # noqa: E402
 from bot.services.roster_import import import_roster  # noqa: E402
+from bot.tools.loop_monitor import LoopMonitor  # noqa: E402
 from bot.tools.synthetic import write_roster_csv  # noqa: E402
 from storage import migrate, roster, units  # noqa: E402
 from storage.engine import create_engine, create_sessionmaker  # noqa: E402

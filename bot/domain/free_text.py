@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,21 @@ def parse_id(text: str, maximum: int = MAX_ID) -> int | None:
 def utf16_length(text: str) -> int:
     """Length as Telegram counts a message ("characters" are UTF-16 code units)."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def in_parts(lines: Sequence[str], limit: int) -> list[str]:
+    """Lines joined into as few texts as fit ``limit`` (UTF-16) each, never splitting a line
+    unless it alone is too long (then it is shortened): a long list sent as several
+    messages."""
+    parts: list[str] = []
+    for line in lines:
+        line = shortened(line, limit)
+        joined = f"{parts[-1]}\n{line}" if parts else line
+        if parts and utf16_length(joined) <= limit:
+            parts[-1] = joined
+        else:
+            parts.append(line)
+    return parts
 
 
 def shortened(text: str, limit: int) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 from telegram import Update
+from telegram.constants import MessageLimit
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
@@ -23,7 +24,7 @@ from bot.domain.buttons import (
     EventSheet,
 )
 from bot.domain.events import EventStatus, RegistrationStatus, parse_capacity
-from bot.domain.free_text import Invalid, parse_id
+from bot.domain.free_text import Invalid, in_parts, parse_id
 from bot.services.events.results import Change
 from conversations.common import buttons, future_moment, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
@@ -202,7 +203,8 @@ async def groups(update: Update, context: HuihuiContext) -> None:
         )
         for number, group in enumerate(table, start=1)
     ]
-    await say(update, context, "\n".join(lines))
+    for part in in_parts(lines, MessageLimit.MAX_TEXT_LENGTH):  # a fair's groups fill several
+        await say(update, context, part)
 
 
 async def cancel_event(update: Update, context: HuihuiContext) -> None:

@@ -59,6 +59,10 @@ class Scheduler:
     POLL_JOB = "scheduler-poll"
     POLL_INTERVAL = timedelta(minutes=1)
     BATCH_SIZE = 200
+    # Tasks claimed or run at the same moment. Enough to keep a Bot API round trip of a few
+    # hundred milliseconds busy at the bot's rate; a whole batch at once would put hundreds of
+    # tasks in the event loop's queue ahead of every member's update.
+    CONCURRENCY = 32
 
     def __init__(
         self,
@@ -79,6 +83,7 @@ class Scheduler:
             weakref.WeakValueDictionary()
         )
         self._wake_timer: asyncio.TimerHandle | None = None
+        self._slots = asyncio.Semaphore(self.CONCURRENCY)
 
     async def start(self, job_queue: JobQueue[Any]) -> None:
         self._job_queue = job_queue
@@ -186,6 +191,10 @@ class Scheduler:
 
     async def _claim(self, task: DueTask) -> DueTask | None:
         """Claim a due task, or mark it expired (missed-run rule); None if not ours to run."""
+        async with self._slots:
+            return await self._claim_now(task)
+
+    async def _claim_now(self, task: DueTask) -> DueTask | None:
         now = self._clock.now()
         kind = self._kinds.get(task.kind)
         async with self._sessionmaker.begin() as session:
@@ -209,7 +218,8 @@ class Scheduler:
             lock = self._lanes[key] = asyncio.Lock()
         async with lock:
             for task in lane:
-                await self._run(task)
+                async with self._slots:
+                    await self._run(task)
 
     async def _run(self, task: DueTask) -> None:
         kind = self._kinds[task.kind]

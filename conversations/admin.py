@@ -19,6 +19,7 @@ from bot.common.i18n import N_, Translator, translator
 from bot.common.wording.events import local_time
 from bot.common.wording.profile_card import option_text, render_card
 from bot.common.wording.verification import comparison
+from bot.common.workers import in_worker
 from bot.domain import free_text
 from bot.domain.buttons import (
     ApprovePhoto,
@@ -33,7 +34,7 @@ from bot.domain.units import Role
 from bot.services.administration import Decision
 from bot.services.matching import follow_ups
 from bot.services.statistics import ScopeStats, ThreadFigures
-from conversations.charts import drawn, stats_chart
+from conversations.charts import stats_chart
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.fonts import cjk_font
@@ -351,7 +352,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
     lines += [_thread_line(unit, _) for unit in figures.threads]
     await say(update, context, _("Statistics of your unions") + "\n" + "\n".join(lines))
     # Without a Chinese font the chart is labelled in English, so it still renders.
-    has_cjk_font = await drawn(cjk_font) is not None  # loading it the first time takes a while
+    has_cjk_font = await in_worker(cjk_font) is not None  # loading it the first time takes a while
     chart_ = _ if has_cjk_font or _.language == "en" else translator("en")
     chart_label = _labeller(context, chart_)
     funnel = [
@@ -380,7 +381,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
                 ],
             )
         )
-    image = await drawn(stats_chart, chart_("Sign-ups"), funnel, panels)
+    image = await in_worker(stats_chart, chart_("Sign-ups"), funnel, panels)
     await context.bot.send_photo(
         update.effective_chat.id, image, caption=_("Statistics of your unions")
     )

@@ -1,13 +1,10 @@
 """The statistics chart (PNG). Chinese labels need a CJK font (``conversations.fonts``); without
-one, the chart is drawn with English labels so it still renders."""
+one, the chart is drawn with English labels so it still renders. Drawing takes long enough to
+be done in the worker process (``bot.common.workers``)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
 
 import matplotlib
 
@@ -15,16 +12,6 @@ matplotlib.use("Agg")  # no display on a server
 from matplotlib import pyplot as plt  # noqa: E402
 
 from conversations.fonts import cjk_font  # noqa: E402
-
-T = TypeVar("T")
-# pyplot keeps global state, so all drawing happens on this one thread, never on the event
-# loop (a chart takes longer than any member should wait for their own reply).
-_DRAWING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="huihui-drawing")
-
-
-async def drawn(work: Callable[..., T], *args: object) -> T:
-    """``work(*args)`` on the drawing thread."""
-    return await asyncio.get_running_loop().run_in_executor(_DRAWING, work, *args)
 
 
 def stats_chart(

@@ -4,9 +4,9 @@ sign-up sheet and smart groups. Every call checks the organiser's scope where it
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,6 +19,7 @@ from bot.common.wording.events import (
     cancellation_text,
     rescheduled_text,
 )
+from bot.common.workers import in_worker
 from bot.domain import free_text
 from bot.domain.audience import Audience
 from bot.domain.buttons import JoinEvent
@@ -298,8 +299,8 @@ class Organising:
                 for p in people
             ]
             by_id = {p.member_id: p for p in people}
-            # Grouping a large event takes seconds of computing: off the event loop.
-            groups = await asyncio.to_thread(make_groups, attendees, size, seed=event_id)
+            # Grouping a fair takes seconds of computing: in the worker process.
+            groups = await in_worker(partial(make_groups, seed=event_id), attendees, size)
             registrations = {
                 registration.member_id: registration
                 for registration in await session.scalars(

@@ -14,6 +14,9 @@ database with the sandbox in place of Telegram:
   at 3,000 it takes about a minute);
 * the event loop's longest stall throughout (target < 100 ms for any single piece of work).
 
+After setting up, the benchmark does what ``huihui run`` does once the bot is up
+(``keep_what_started``: what exists at start-up is kept out of the garbage collector's scans).
+
     python benchmarks/fair.py [--attendees 3000] [--rate 30] [--database-url URL] [--json]
 """
 
@@ -35,6 +38,7 @@ from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import func, select, update  # noqa: E402
 
 import bot.delivery.limiter as limiter  # noqa: E402
+from bot.app.serve import keep_what_started  # noqa: E402
 from bot.domain import grouping  # noqa: E402
 from bot.domain.buttons import EventGroups, JoinEvent, OpenChoice  # noqa: E402
 from bot.domain.events import Capacity, Conditions  # noqa: E402
@@ -246,6 +250,7 @@ async def reminder_burst(args: argparse.Namespace) -> dict[str, Any]:
                     )
                 )
                 await reminders.plan(session, event, ids[telegram_id], telegram_id)
+        keep_what_started()
         asker = sb.user("asker", user_id=members[0])
         idle = [await answered_in(asker, "/match") for _ in range(40)]
         figures: dict[str, Any] = {"idle_match_p95_ms": round(percentile(idle, 0.95), 1)}
@@ -260,7 +265,7 @@ async def reminder_burst(args: argparse.Namespace) -> dict[str, Any]:
                 during = []
                 while not burst.done():
                     during.append(await answered_in(asker, "/match"))
-                    await asyncio.sleep(0.2)
+                    await asyncio.sleep(1)  # a member reading each card before the next
                 await burst
             sent = [t for t, chat in sb.api.request_log if chat != asker.id]
             rate = (len(sent) - 1) / (sent[-1] - sent[0])
@@ -412,6 +417,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     await empty(args.database_url)
     async with Sandbox(database_url=args.database_url) as sb:
         event_id, members, organiser = await fair_event(sb, args.attendees, args.attendees * 2 // 3)
+        keep_what_started()
         result |= await sign_up_rush(sb, event_id, members, args.rush_seconds)
         await attend_all(sb, event_id)
         result |= await groups_in_bot(sb, event_id, organiser)

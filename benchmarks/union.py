@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import insert, select, text  # noqa: E402
 
+from bot.app.serve import keep_what_started  # noqa: E402
 from bot.domain.units import parse_units  # noqa: E402
 from bot.tools.loop_monitor import LoopMonitor  # noqa: E402
 from bot.tools.population import FIRST_TELEGRAM_ID, populate  # noqa: E402
@@ -193,6 +194,7 @@ async def statistics(args: argparse.Namespace) -> dict[str, Any]:
     await empty(args.database_url)
     async with Sandbox(database_url=args.database_url, superadmins=str(SUPERADMIN)) as sb:
         members = await a_union(sb, args.members)
+        keep_what_started()  # as huihui run does once the bot is up
         admin, other = sb.user("superadmin", user_id=SUPERADMIN), sb.user("m", user_id=members[0])
         idle_match = [await answered_in(other, "/match") for _ in range(5)]
         result: dict[str, Any] = {"members": args.members}

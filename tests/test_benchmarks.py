@@ -49,6 +49,34 @@ def test_roster_import_benchmark_runs_and_stores_every_row() -> None:
     assert report["added_then_updated"] == [300, 300]
 
 
+def test_fair_benchmark_runs_and_keeps_every_rule() -> None:
+    report = benchmark(
+        "fair.py",
+        "--attendees",
+        "120",
+        "--rate",
+        "200",
+        "--choosers",
+        "4",
+        "--rush-seconds",
+        "1",
+        "--baseline-groups-up-to",
+        "120",
+    )
+    assert report["rush_quota_kept"] and report["rush_one_reply_each"]
+    assert report["rush_everyone_placed_or_waiting"]
+    assert report["choice_most_buttons"] <= 100
+    assert report["burst_reminders"] == 119
+    assert report["groups_120"]["colleague_pairs"] == 0
+
+
+def test_union_benchmark_runs() -> None:
+    report = benchmark("union.py", "--members", "2000", "--roster", "3000", "--talked", "1000")
+    assert report["members"] == 2000
+    assert report["stats"]["seconds"] > 0 and report["export_stats_xlsx"]["seconds"] > 0
+    assert report["start"]["seconds_to_first_answer"] > 0
+
+
 SPEED_DATING = ROOT.parent / "shared/data/speeddating/speed_dating_waves_01_10.csv"
 
 

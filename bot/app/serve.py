@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 
 from telegram import Update
@@ -21,12 +22,14 @@ async def serve_polling(settings: Settings) -> None:
         updater = runtime.application.updater
         assert updater is not None
         await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        keep_what_started()
         await _until_stopped()
 
 
 async def serve_webhook(settings: Settings) -> None:
     async with Runtime(settings) as runtime:
         server = await start_webhook(runtime.application, settings)
+        keep_what_started()
         try:
             await _until_stopped()
         finally:
@@ -47,6 +50,15 @@ async def start_webhook(application: HuihuiApplication, settings: Settings) -> W
         allowed_updates=Update.ALL_TYPES,
     )
     return server
+
+
+def keep_what_started() -> None:
+    """Everything alive once the bot is up (modules, catalogs, the questionnaire, the
+    Application) lives as long as the process: moved out of the garbage collector's sight, so
+    a full collection scans only what was made since. Without this, each one paused the bot
+    for a tenth of a second or more, several times a minute under load."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _until_stopped() -> None:

@@ -33,12 +33,23 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
+# The scale benchmarks run on PostgreSQL too when it is reachable (emptied first).
+BENCH_POSTGRES ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/roster_import.py
 	$(BIN)/python benchmarks/match_quality.py
 	$(BIN)/python benchmarks/scam_screen.py
 	$(BIN)/python benchmarks/match_latency.py
+	$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1
+	$(BIN)/python benchmarks/fair.py
+	$(BIN)/python benchmarks/union.py
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+		$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1 --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/fair.py --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/union.py --database-url $(BENCH_POSTGRES); \
+	else echo "PostgreSQL is not reachable at 127.0.0.1:5432: the scale benchmarks ran on SQLite only"; fi
 	$(BIN)/python benchmarks/broadcast.py --recipients 3000 --rate 30
 	$(BIN)/python benchmarks/broadcast.py --recipients 100000 --rate 1000
 	$(BIN)/python benchmarks/flood.py

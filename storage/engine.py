@@ -35,6 +35,18 @@ def create_engine(database_url: str, **options: Any) -> AsyncEngine:
     return create_async_engine(url, **options)
 
 
+def create_reports_engine(database_url: str) -> AsyncEngine | None:
+    """An engine of its own for long read-only reports on a SQLite file, or None where the
+    main engine serves them as well. SQLite's one pooled connection would otherwise make every
+    member's query wait for a report over 100,000 members; WAL lets this connection read a
+    consistent snapshot while the other one writes. PostgreSQL's pool already has many
+    connections; an in-memory SQLite database cannot be opened twice."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return create_engine(database_url)
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -20,7 +20,7 @@ from bot.common.config import Settings
 from bot.domain.clock import Clock, SystemClock
 from bot.services.container import Services
 from storage import migrate
-from storage.engine import create_engine, create_sessionmaker
+from storage.engine import create_engine, create_reports_engine, create_sessionmaker
 
 _LOGGER = logging.getLogger("huihui")
 # Seconds between attempts to reach Telegram at start: doubling up to a minute.
@@ -44,6 +44,7 @@ class Runtime:
         self._setup = setup
         self._application: HuihuiApplication | None = None
         self._engine: AsyncEngine | None = None
+        self._reports_engine: AsyncEngine | None = None
 
     @property
     def application(self) -> HuihuiApplication:
@@ -64,7 +65,13 @@ class Runtime:
     async def start(self) -> HuihuiApplication:
         self._engine = create_engine(self.settings.database_url)
         await migrate.upgrade(self._engine)
-        services = Services.create(self.settings, self.clock, create_sessionmaker(self._engine))
+        self._reports_engine = create_reports_engine(self.settings.database_url)
+        services = Services.create(
+            self.settings,
+            self.clock,
+            create_sessionmaker(self._engine),
+            create_sessionmaker(self._reports_engine) if self._reports_engine else None,
+        )
         application = build_application(services, self._request, self._update_processor)
         if self._setup is not None:
             self._setup(application)
@@ -85,6 +92,9 @@ class Runtime:
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
+        if self._reports_engine is not None:
+            await self._reports_engine.dispose()
+            self._reports_engine = None
 
     async def __aenter__(self) -> Runtime:
         await self.start()

@@ -55,8 +55,13 @@ class Services:
 
     @classmethod
     def create(
-        cls, settings: Settings, clock: Clock, db: async_sessionmaker[AsyncSession]
+        cls,
+        settings: Settings,
+        clock: Clock,
+        db: async_sessionmaker[AsyncSession],
+        reports_db: async_sessionmaker[AsyncSession] | None = None,
     ) -> Services:
+        """``reports_db``: where long read-only reports (statistics) read, if not ``db``."""
         work = WorkQueue(db, clock)
         languages = LanguagePreferences(db, clock, settings.default_language)
         administration = Administration(db, clock, settings, work)
@@ -80,7 +85,7 @@ class Services:
             digest=Digest(db, clock, settings, work, matchmaking),
             check_ins=CheckIns(db, clock, work),
             rosters=Rosters(db, clock, administration, work),
-            statistics=Statistics(db, clock, settings, administration),
+            statistics=Statistics(reports_db or db, clock, settings, administration),
             inbox=Inbox(db, clock, work),
             relay=Relay(db, clock, settings, work),
             photo_reviews=PhotoReviews(db, clock, administration, work),

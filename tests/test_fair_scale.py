@@ -89,6 +89,8 @@ async def test_mutual_choice_at_a_fair_of_3000_pages_and_finds_by_badge_and_nick
     )
     await me.send("没有这个人ZZZ")
     assert "没有找到“没有这个人ZZZ”。" in me.last_text()
+    await me.send("找" * 4000)  # echoed shortened: the answer still fits one message
+    assert "没有找到“找找找" in me.last_text()
 
     # A badge of the attendee's own gender is not offered.
     await me.send(str(me_badge))

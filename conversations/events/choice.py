@@ -12,6 +12,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
+from bot.domain import free_text
 from bot.domain.buttons import Button, ChoiceDone, ChoicePage, ChoosePerson, OpenChoice, parse
 from bot.services.events.results import ChoiceView, Pick
 from conversations.common import Row, buttons, in_rows, on_press, rewrite, say, scratch
@@ -104,15 +105,16 @@ def _describe(view: ChoiceView, context: HuihuiContext) -> str:
         )
     ]
     if view.search is not None:
+        typed = free_text.shortened(free_text.clean(view.search, single_line=True), 30)
         if not view.listed:
-            lines.append(_("Nobody matches “{search}”.", search=view.search))
+            lines.append(_("Nobody matches “{search}”.", search=typed))
         elif view.found > len(view.listed):
             lines.append(
                 _(
                     "{found} people match “{search}”; the first {shown} are below. Type more "
                     "of the nickname, or the badge number.",
                     found=view.found,
-                    search=view.search,
+                    search=typed,
                     shown=len(view.listed),
                 )
             )

@@ -11,7 +11,14 @@ import matplotlib
 matplotlib.use("Agg")  # no display on a server
 from matplotlib import pyplot as plt  # noqa: E402
 
+from bot.common.workers import in_worker  # noqa: E402
 from conversations.fonts import cjk_font  # noqa: E402
+
+
+async def warm_up() -> None:
+    """Start the worker process and load the font there, so the first /stats after a start
+    does not wait for either."""
+    await in_worker(cjk_font)
 
 
 def stats_chart(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.domain import buttons as b
 from bot.domain.audience import Audience
@@ -17,12 +17,24 @@ from storage.models import (
     AuditEntry,
     Broadcast,
     Event,
+    MatchProfile,
     Member,
+    ProfileAnswer,
     Report,
     UnitRole,
     VerificationAttempt,
 )
-from tests.helpers import CITY, PUDONG, XUHUI, publish, seed_union, sign_up, unit_id, verify
+from tests.helpers import (
+    CITY,
+    PUDONG,
+    XUHUI,
+    publish,
+    seed_union,
+    sign_up,
+    union_with_members,
+    unit_id,
+    verify,
+)
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 
 LI = ("李四", "SH0009", "上海电气", "13800000009")
@@ -240,3 +252,37 @@ def test_age_bands_read_youngest_first_whatever_their_counts() -> None:
     assert figures.ordered("age_band") == [("<25", 1), ("25–29", 2), ("30–34", 4), ("40+", 9)]
     figures.education.update({"bachelor": 5, "master": 7})
     assert figures.ordered("education") == [("master", 7), ("bachelor", 5)]
+
+
+async def test_distributions_count_every_answer_of_complete_and_unfinished_profiles(
+    sandbox: Sandbox,
+) -> None:
+    """The database counts them (complete profiles from their match profile, unfinished ones
+    from their answers); the figures equal a plain count of the answers, member by member."""
+    organiser, _sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 40, 10)
+    async with sandbox.app.services.db.begin() as session:
+        unfinished = (
+            await session.scalars(select(Member.id).where(Member.telegram_id.in_(in_pudong[:7])))
+        ).all()
+        for member_id in unfinished:
+            (await session.get(Member, member_id)).profile_completed_at = None
+            await session.delete(await session.get(MatchProfile, member_id))
+        await session.execute(
+            delete(ProfileAnswer).where(
+                ProfileAnswer.member_id == unfinished[0], ProfileAnswer.question == "education"
+            )
+        )
+        answers = (
+            await session.execute(
+                select(ProfileAnswer.question, ProfileAnswer.value)
+                .join(Member, Member.id == ProfileAnswer.member_id)
+                .where(Member.telegram_id.in_(in_pudong))
+            )
+        ).all()
+    figures = await sandbox.app.services.statistics.for_actor(organiser.id)
+    assert figures is not None
+    for question in ("gender", "education", "industry", "district"):
+        expected = Counter(str(value) for q, value in answers if q == question)
+        assert getattr(figures, question) == expected, question
+    assert sum(figures.age_band.values()) == 40
+    assert sum(figures.education.values()) == 39  # one has not answered it yet

@@ -29,6 +29,7 @@ from bot.services.container import Services
 from conversations import (
     admin,
     broadcast,
+    charts,
     fallback,
     feedback,
     follow_ups,
@@ -207,3 +208,4 @@ async def on_start(application: HuihuiApplication) -> None:
     await application.delivery.start(application.job_queue)
     await application.services.digest.arm()
     await publish_commands(application)
+    application.create_task(charts.warm_up(), name="warm-up-drawing")

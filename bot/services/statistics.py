@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
 from bot.domain.clock import Clock
+from bot.domain.questions import EDUCATION_RANK
 from bot.services.administration import Administration
 from storage.events import Funnel, funnel
 from storage.models import (
@@ -24,6 +25,7 @@ from storage.models import (
     FollowUp,
     Match,
     MatchDecision,
+    MatchProfile,
     Member,
     OrgUnit,
     ProfileAnswer,
@@ -41,6 +43,7 @@ AGE_BANDS = (
     (40, 200, "40+"),
 )
 TOP_EMPLOYERS = 5
+DISTRIBUTED = ("gender", "birth_year", "education", "industry", "district")
 FUNNEL_EVENTS = 10
 
 
@@ -232,23 +235,49 @@ async def _event_funnels(session: AsyncSession, scope: frozenset[int]) -> list[F
 async def _distributions(
     session: AsyncSession, stats: ScopeStats, scope: frozenset[int], year: int
 ) -> None:
-    """Answers counted per distinct value by the database. Values are JSON, which PostgreSQL
-    cannot group, so they are grouped by their text and decoded here (a few rows each)."""
-    wanted = ("gender", "birth_year", "education", "industry", "district")
-    as_text = cast(ProfileAnswer.value, Text)
-    rows = await session.execute(
+    """Who the members are, counted by the database. Complete profiles are counted from their
+    match profile (one row each, the answers in typed columns: 100,000 members are 100,000
+    rows, not 500,000 answers); profiles still being filled in from the answers given so far."""
+    mp = MatchProfile
+    education = mp.features["education"].as_integer()
+    complete = await session.execute(
+        select(mp.gender, mp.birth_year, education, mp.industry, mp.district, func.count())
+        .join(Member, Member.id == mp.member_id)
+        .where(Member.unit_id.in_(scope), Member.profile_completed_at.is_not(None))
+        .group_by(mp.gender, mp.birth_year, education, mp.industry, mp.district)
+    )
+    education_key = {rank: key for key, rank in EDUCATION_RANK.items()}
+    for gender, birth_year, rank, industry, district, count in complete.all():
+        values = (
+            ("gender", gender),
+            ("birth_year", birth_year),
+            ("education", education_key.get(rank)),
+            ("industry", industry),
+            ("district", district),
+        )
+        for question, value in values:
+            _count(stats, question, value, count, year)
+    as_text = cast(ProfileAnswer.value, Text)  # PostgreSQL cannot group JSON values
+    partial = await session.execute(
         select(ProfileAnswer.question, as_text, func.count())
         .join(Member, Member.id == ProfileAnswer.member_id)
-        .where(Member.unit_id.in_(scope), ProfileAnswer.question.in_(wanted))
+        .where(
+            Member.unit_id.in_(scope),
+            Member.profile_completed_at.is_(None),
+            ProfileAnswer.question.in_(DISTRIBUTED),
+        )
         .group_by(ProfileAnswer.question, as_text)
     )
-    for question, text, count in rows.all():
-        value = json.loads(text) if text is not None else None
-        if value is None:
-            continue
-        if question == "birth_year":
-            age = year - int(value)
-            band = next(label for low, high, label in AGE_BANDS if low <= age <= high)
-            stats.age_band[band] += count
-        else:
-            getattr(stats, question)[str(value)] += count
+    for question, text, count in partial.all():
+        _count(stats, question, json.loads(text) if text is not None else None, count, year)
+
+
+def _count(stats: ScopeStats, question: str, value: object, count: int, year: int) -> None:
+    if value is None:
+        return
+    if question == "birth_year":
+        age = year - int(str(value))
+        band = next(label for low, high, label in AGE_BANDS if low <= age <= high)
+        stats.age_band[band] += count
+    else:
+        getattr(stats, question)[str(value)] += count

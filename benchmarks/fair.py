@@ -261,7 +261,7 @@ async def reminder_burst(args: argparse.Namespace) -> dict[str, Any]:
             sb.api.request_log = []
             sb.clock.set(event.starts_at - timedelta(hours=lead))
             async with LoopMonitor() as monitor:
-                burst = asyncio.create_task(sb.app.delivery.scheduler.run_due())
+                burst = asyncio.create_task(sb.app.delivery.settle())
                 during = []
                 while not burst.done():
                     during.append(await answered_in(asker, "/match"))

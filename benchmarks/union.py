@@ -204,17 +204,22 @@ async def statistics(args: argparse.Namespace) -> dict[str, Any]:
         for command in ("/stats", "/export_stats", "/export_stats xlsx"):
             async with LoopMonitor() as monitor, MemoryPeak() as memory:
                 started = time.perf_counter()
+                before = len(admin.bot_messages())
                 request = asyncio.create_task(admin.send(command))
                 await asyncio.sleep(0.01)
                 during = await answered_in(other, "/match") if command == "/stats" else None
+                while len(admin.bot_messages()) == before and not request.done():
+                    await asyncio.sleep(0.001)
+                answered = time.perf_counter() - started  # the figures (or the file)
                 await request
-                seconds = time.perf_counter() - started
+                seconds = time.perf_counter() - started  # for /stats: the chart too
             name = command.strip("/").replace(" ", "_")
             result[name] = {
+                "answered_seconds": round(answered, 2),
                 "seconds": round(seconds, 2),
                 "longest_stall_ms": round(monitor.longest * 1000, 1),
                 "memory_growth_mb": round(memory.growth, 1),
-                "target_met": seconds <= STATS_TARGET_SECONDS and memory.growth < MEMORY_TARGET_MB,
+                "target_met": answered <= STATS_TARGET_SECONDS and memory.growth < MEMORY_TARGET_MB,
             }
             if during is not None:
                 result[name]["other_member_match_ms"] = round(during, 1)

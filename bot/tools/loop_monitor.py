@@ -5,19 +5,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from typing import Any
 
 
 class LoopMonitor:
-    """How long the event loop was kept from running other work: a ticker that wakes every
-    ``interval`` seconds and records how late it woke. The longest lateness is the worst wait
-    any member's update could have had."""
+    """Two figures while the block runs:
+
+    * ``longest``: how late a ticker that wakes every ``interval`` seconds woke at worst — the
+      worst wait any member's update could have had, whether one piece of work held the loop
+      or many queued ones did;
+    * ``longest_step``: the longest single piece of work the loop ran (one callback, such as
+      one step of a task between two awaits) — what no operation may exceed.
+    """
 
     def __init__(self, interval: float = 0.005) -> None:
         self._interval = interval
         self.longest = 0.0
+        self.longest_step = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._run: Any = None
 
     async def __aenter__(self) -> LoopMonitor:
+        self._watch_steps()
         self._task = asyncio.get_running_loop().create_task(self._tick())
         await asyncio.sleep(0)
         return self
@@ -27,6 +37,20 @@ class LoopMonitor:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
+        asyncio.events.Handle._run = self._run  # type: ignore[method-assign]
+
+    def _watch_steps(self) -> None:
+        run = self._run = asyncio.events.Handle._run
+        monitor = self
+
+        def timed(handle: asyncio.events.Handle) -> None:
+            started = time.perf_counter()
+            try:
+                run(handle)
+            finally:
+                monitor.longest_step = max(monitor.longest_step, time.perf_counter() - started)
+
+        asyncio.events.Handle._run = timed  # type: ignore[method-assign]
 
     async def _tick(self) -> None:
         loop = asyncio.get_running_loop()

@@ -220,7 +220,6 @@ async def statistics(args: argparse.Namespace) -> dict[str, Any]:
                 "seconds": round(seconds, 2),
                 "longest_stall_ms": round(monitor.longest * 1000, 1),
                 "longest_step_ms": round(monitor.longest_step * 1000, 1),
-                "longest_step_ms": round(monitor.longest_step * 1000, 1),
                 "memory_growth_mb": round(memory.growth, 1),
                 "target_met": answered <= STATS_TARGET_SECONDS and memory.growth < MEMORY_TARGET_MB,
             }

@@ -7,12 +7,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.domain.events import Capacity, Conditions
+from sqlalchemy import insert, select
+
+from bot.domain.events import Capacity, Conditions, RegistrationStatus
 from bot.domain.units import parse_units
 from bot.services.events.results import EventSpec
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage import roster, units
+from storage.models import Event, MatchProfile, Member, ProfileAnswer, Registration
 
 CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
 
@@ -222,3 +225,37 @@ async def publish(sb: Sandbox, organiser: SimulatedUser, **changes: object) -> i
     event_id = await organising.create(organiser.id, replace(spec, **changes))
     await sb.settle()
     return event_id
+
+
+async def all_came(sb: Sandbox, event_id: int, telegram_ids: Sequence[int]) -> list[tuple]:
+    """These members signed up (badges in this order) and checked in, written straight to
+    the database: for tests whose subject is what happens after. Returns (member id, gender,
+    nickname) by badge, from 1."""
+    async with sb.app.services.db.begin() as session:
+        event = await session.get(Event, event_id)
+        found = {
+            row[0]: row[1:]
+            for row in await session.execute(
+                select(Member.telegram_id, Member.id, MatchProfile.gender, ProfileAnswer.value)
+                .join(MatchProfile, MatchProfile.member_id == Member.id)
+                .join(ProfileAnswer, ProfileAnswer.member_id == Member.id)
+                .where(Member.telegram_id.in_(telegram_ids), ProfileAnswer.question == "nickname")
+            )
+        }
+        rows = [found[telegram_id] for telegram_id in telegram_ids]
+        await session.execute(
+            insert(Registration),
+            [
+                {
+                    "event_id": event_id,
+                    "member_id": member_id,
+                    "status": RegistrationStatus.REGISTERED,
+                    "badge": badge,
+                    "gender": gender,
+                    "registered_at": event.starts_at - timedelta(days=1),
+                    "checked_in_at": event.starts_at,
+                }
+                for badge, (member_id, gender, _nickname) in enumerate(rows, start=1)
+            ],
+        )
+    return [tuple(row) for row in rows]

@@ -5,50 +5,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bot.domain.buttons import OpenChoice
 from bot.tools.sandbox import Sandbox
-from storage.models import Event, MatchProfile, Member, ProfileAnswer, Registration
-from tests.helpers import publish, union_with_members
+from storage.models import Event, Member
+from tests.helpers import all_came, publish, union_with_members
 
 ATTENDEES = 3_000
 
 
 async def fair(sb: Sandbox) -> tuple[int, dict[int, tuple[int, str, str]]]:
-    """An event whose 3,000 attendees all came (written straight to the database: signing
-    up is not the subject here); returns it and, by badge, (member, gender, nickname)."""
+    """An event whose 3,000 attendees all came; returns it and, by badge, (member, gender,
+    nickname). The choice is open (it was not announced: not the subject here)."""
     organiser, _sibling, members, _ = await union_with_members(sb, ATTENDEES)
     event_id = await publish(sb, organiser)
-    async with sb.app.services.db.begin() as session:
-        event = await session.get(Event, event_id)
-        rows = (
-            await session.execute(
-                select(Member.id, MatchProfile.gender, ProfileAnswer.value)
-                .join(MatchProfile, MatchProfile.member_id == Member.id)
-                .join(ProfileAnswer, ProfileAnswer.member_id == Member.id)
-                .where(Member.telegram_id.in_(members), ProfileAnswer.question == "nickname")
-                .order_by(Member.id)
-            )
-        ).all()
-        await session.execute(
-            insert(Registration),
-            [
-                {
-                    "event_id": event_id,
-                    "member_id": member_id,
-                    "status": "registered",
-                    "badge": badge,
-                    "gender": gender,
-                    "registered_at": event.starts_at - timedelta(days=1),
-                    "checked_in_at": event.starts_at,
-                }
-                for badge, (member_id, gender, _nickname) in enumerate(rows, start=1)
-            ],
-        )
-        ends_at = event.ends_at
-    sb.clock.set(ends_at + timedelta(hours=1))  # the choice is open (not announced: not needed)
-    return event_id, {badge: tuple(row) for badge, row in enumerate(rows, start=1)}
+    rows = await all_came(sb, event_id, members)
+    async with sb.app.services.db() as session:
+        ends_at = (await session.get(Event, event_id)).ends_at
+    sb.clock.set(ends_at + timedelta(hours=1))
+    return event_id, dict(enumerate(rows, start=1))
 
 
 async def test_mutual_choice_at_a_fair_of_3000_pages_and_finds_by_badge_and_nickname(

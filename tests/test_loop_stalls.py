@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bot.app.serve import keep_what_started
 from bot.domain.buttons import EventGroups
 from bot.tools.loop_monitor import LoopMonitor
 from bot.tools.sandbox import Sandbox
-from storage.models import Event, MatchProfile, Member, Registration
-from tests.helpers import publish, union_with_members
+from storage.models import Registration
+from tests.helpers import all_came, publish, union_with_members
 
 LONGEST_STALL = 0.25  # seconds
 
@@ -47,30 +46,7 @@ async def test_statistics_and_exports_of_a_large_union_do_not_stall_the_bot(
 async def test_smart_groups_of_1000_do_not_stall_the_bot(sandbox: Sandbox) -> None:
     organiser, _sibling, members, _ = await union_with_members(sandbox, 1_000)
     event_id = await publish(sandbox, organiser)
-    async with sandbox.app.services.db.begin() as session:
-        event = await session.get(Event, event_id)
-        rows = (
-            await session.execute(
-                select(Member.id, MatchProfile.gender)
-                .join(MatchProfile, MatchProfile.member_id == Member.id)
-                .where(Member.telegram_id.in_(members))
-            )
-        ).all()
-        await session.execute(
-            insert(Registration),
-            [
-                {
-                    "event_id": event_id,
-                    "member_id": member_id,
-                    "status": "registered",
-                    "badge": badge,
-                    "gender": gender,
-                    "registered_at": event.starts_at - timedelta(days=1),
-                    "checked_in_at": event.starts_at,
-                }
-                for badge, (member_id, gender) in enumerate(rows, start=1)
-            ],
-        )
+    await all_came(sandbox, event_id, members)
     async with LoopMonitor() as monitor:
         await organiser.forge_press(EventGroups(event_id, 8).encode())
     assert monitor.longest < LONGEST_STALL, f"grouping stalled {monitor.longest:.2f} s"

@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from statistics import median
 
-from sqlalchemy import ColumnElement, Text, case, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
@@ -239,24 +250,30 @@ async def _distributions(
     match profile (one row each, the answers in typed columns: 100,000 members are 100,000
     rows, not 500,000 answers); profiles still being filled in from the answers given so far."""
     mp = MatchProfile
-    education = mp.features["education"].as_integer()
+    columns = {
+        "gender": mp.gender,
+        "birth_year": mp.birth_year,
+        "education": mp.features["education"].as_integer(),
+        "industry": mp.industry,
+        "district": mp.district,
+    }
+    # One grouping per question (a few rows each), not one over all five together: that
+    # returns a row per combination, tens of thousands to walk through on the event loop.
     complete = await session.execute(
-        select(mp.gender, mp.birth_year, education, mp.industry, mp.district, func.count())
-        .join(Member, Member.id == mp.member_id)
-        .where(Member.unit_id.in_(scope), Member.profile_completed_at.is_not(None))
-        .group_by(mp.gender, mp.birth_year, education, mp.industry, mp.district)
-    )
-    education_key = {rank: key for key, rank in EDUCATION_RANK.items()}
-    for gender, birth_year, rank, industry, district, count in complete.all():
-        values = (
-            ("gender", gender),
-            ("birth_year", birth_year),
-            ("education", education_key.get(rank)),
-            ("industry", industry),
-            ("district", district),
+        union_all(
+            *(
+                select(literal(question), cast(column, String), func.count())
+                .join(Member, Member.id == mp.member_id)
+                .where(Member.unit_id.in_(scope), Member.profile_completed_at.is_not(None))
+                .group_by(column)
+                for question, column in columns.items()
+            )
         )
-        for question, value in values:
-            _count(stats, question, value, count, year)
+    )
+    education_key = {str(rank): key for key, rank in EDUCATION_RANK.items()}
+    for question, value, count in complete.all():
+        key = education_key.get(value) if question == "education" else value
+        _count(stats, question, key, count, year)
     as_text = cast(ProfileAnswer.value, Text)  # PostgreSQL cannot group JSON values
     partial = await session.execute(
         select(ProfileAnswer.question, as_text, func.count())

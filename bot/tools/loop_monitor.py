@@ -23,6 +23,7 @@ class LoopMonitor:
         self._interval = interval
         self.longest = 0.0
         self.longest_step = 0.0
+        self.longest_step_was = ""  # what that step ran, to find it
         self._task: asyncio.Task[None] | None = None
         self._run: Any = None
 
@@ -48,7 +49,9 @@ class LoopMonitor:
             try:
                 run(handle)
             finally:
-                monitor.longest_step = max(monitor.longest_step, time.perf_counter() - started)
+                took = time.perf_counter() - started
+                if took > monitor.longest_step:
+                    monitor.longest_step, monitor.longest_step_was = took, repr(handle)[:300]
 
         asyncio.events.Handle._run = timed  # type: ignore[method-assign]
 

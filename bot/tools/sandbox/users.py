@@ -23,7 +23,7 @@ class World(Protocol):
     api: FakeBotAPI
     clock: ManualClock
 
-    async def deliver(self, update_json: dict[str, Any]) -> None: ...
+    async def deliver(self, update_json: dict[str, Any], *, settle: bool = True) -> None: ...
 
 
 class ButtonNotFound(LookupError):
@@ -114,15 +114,17 @@ class SimulatedUser:
             self.log.append(ChatEntry(0, False, "press", text=button["text"]))
             await self.sandbox.deliver({"callback_query": press})
 
-    async def forge_press(self, data: str) -> None:
+    async def forge_press(self, data: str, *, settle: bool = True) -> None:
         """Send a button press with arbitrary callback data, as a tampered client can: for
         testing that the bot re-checks rights instead of trusting its buttons. It comes from the
-        latest message that has buttons, as a tampered client would send it."""
+        latest message that has buttons, as a tampered client would send it. ``settle=False``:
+        return once the press is handled, without waiting for the work it caused."""
         messages = self.bot_messages()
         with_buttons = [m for m in messages if m.inline_keyboard]
         entry = (with_buttons or messages or [ChatEntry(0, True, "text", text="")])[-1]
         await self.sandbox.deliver(
-            {"callback_query": self._callback(entry, {"text": "?", "callback_data": data})}
+            {"callback_query": self._callback(entry, {"text": "?", "callback_data": data})},
+            settle=settle,
         )
 
     async def share_contact(self, phone: str | None = None, user_id: int | None = None) -> None:

@@ -32,6 +32,11 @@ async def test_a_reply_waiting_behind_a_bulk_burst_goes_next() -> None:
     assert behind <= 300 - waiting + 1
 
 
+async def test_a_rate_below_one_a_second_still_sends() -> None:
+    bucket = TwoLaneBucket(rate=0.5)
+    await asyncio.wait_for(bucket.acquire(bulk=True), timeout=1)
+
+
 async def test_bulk_lane_is_only_what_the_delivery_workers_send() -> None:
     """Inside bulk_sending, and in tasks started there, sends are bulk; elsewhere replies."""
     bucket = TwoLaneBucket(rate=1)

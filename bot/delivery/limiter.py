@@ -42,12 +42,13 @@ def in_bulk() -> bool:
 
 
 class TwoLaneBucket:
-    """A token bucket of ``rate`` places a second (at most a second's worth saved up) whose
-    free places go to waiting replies first."""
+    """A token bucket of ``rate`` places a second (at most a second's worth saved up, and at
+    least one place) whose free places go to waiting replies first."""
 
     def __init__(self, rate: float) -> None:
         self._rate = rate
-        self._tokens = rate
+        self._capacity = max(1.0, rate)
+        self._tokens = self._capacity
         self._updated: float | None = None
         self._replies: deque[asyncio.Future[None]] = deque()
         self._bulk: deque[asyncio.Future[None]] = deque()
@@ -65,7 +66,7 @@ class TwoLaneBucket:
 
     def _take(self, now: float) -> bool:
         if self._updated is not None:
-            self._tokens = min(self._rate, self._tokens + (now - self._updated) * self._rate)
+            self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._rate)
         self._updated = now
         if self._tokens >= 1:
             self._tokens -= 1

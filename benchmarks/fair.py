@@ -431,7 +431,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         result |= await groups_in_bot(sb, event_id, organiser)
         result |= await mutual_choice(sb, event_id, args.choosers)
     result |= await reminder_burst(args)
-    sizes = [300, 1000, args.attendees]
+    sizes = [int(size) for size in args.group_sizes.split(",")]
     result |= groups_quality(sorted(set(sizes)), args.baseline_groups_up_to)
     return result
 
@@ -442,6 +442,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=30.0, help="the bot's messages a second")
     parser.add_argument("--choosers", type=int, default=100, help="attendees who use 互选")
     parser.add_argument("--rush-seconds", type=float, default=60, help="the sign-up rush's span")
+    parser.add_argument("--group-sizes", default="300,1000,3000", help="attendees to group")
     parser.add_argument(
         "--baseline-groups-up-to", type=int, default=3000, help="largest size for the old way"
     )

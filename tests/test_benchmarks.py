@@ -60,6 +60,8 @@ def test_fair_benchmark_runs_and_keeps_every_rule() -> None:
         "4",
         "--rush-seconds",
         "1",
+        "--group-sizes",
+        "120",
         "--baseline-groups-up-to",
         "120",
     )

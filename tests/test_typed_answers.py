@@ -104,10 +104,19 @@ def test_a_text_that_names_two_options_picks_neither() -> None:
         ("１２月１日　９：３０", datetime(2026, 12, 1, 9, 30)),
         ("1月3日 9:00", datetime(2027, 1, 3, 9)),
         ("今天上午九点", datetime(2026, 11, 27, 9)),
+        # Passed within the last month: taken as meant, so the organiser hears it is past.
+        ("11月26日 23:30", datetime(2026, 11, 26, 23, 30)),
+        ("10月20日 9:00", datetime(2027, 10, 20, 9)),
     ],
 )
 def test_chinese_dates_and_times(typed: str, expected: datetime) -> None:
     assert parse_when(typed, FRIDAY_10AM, TZ) == expected.replace(tzinfo=TZ)
+
+
+def test_a_date_just_before_new_year_typed_just_after_it_is_last_years() -> None:
+    new_year = datetime(2027, 1, 1, 0, 30, tzinfo=TZ)
+    assert parse_when("12月31日 23:30", new_year, TZ) == datetime(2026, 12, 31, 23, 30, tzinfo=TZ)
+    assert parse_when("1月1日 9:00", new_year, TZ) == datetime(2027, 1, 1, 9, tzinfo=TZ)
 
 
 @pytest.mark.parametrize("typed", ["明天", "昨天下午", "13月1日 9:00", "25:00", "abc", ""])

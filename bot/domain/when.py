@@ -32,13 +32,17 @@ _TIME = (
 _PATTERN = re.compile(rf"^(?:{_DATE})?\s*[,，]?\s*{_PERIOD}?\s*{_TIME}\s*$")
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _WEEKS_AHEAD = {"下下个": 2, "下下": 2, "下个": 1, "下": 1, "本": 0, "这个": 0, "这": 0}
+# A date without a year this recently passed is taken as meant, and so said to be past.
+RECENTLY_PASSED = timedelta(days=31)
 _AFTERNOON = ("下午", "傍晚", "晚上", "夜里", "晚")
 
 
 def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """The moment the text names, aware in ``tz``; None if it does not name one. A date without
-    a year is the next such date; a time without a date is its next occurrence. The moment may
-    lie in the past ("今天上午九点" at noon): callers say so rather than "not understood"."""
+    a year is the next such date, unless it passed within the last month ("11月27日 23:30"
+    typed just after midnight is a slip, not next year); a time without a date is its next
+    occurrence. The moment may lie in the past ("今天上午九点" at noon): callers say so rather
+    than "not understood"."""
     found = _PATTERN.match(arabic(text))
     if found is None:
         return None
@@ -81,16 +85,33 @@ def _time_of(parts: dict[str, str | None]) -> time | None:
     return time(hour, minute)
 
 
+def _valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _nearest_yearless(month: int, day: int, today: date) -> date | None:
+    """The next such date, or the one that passed within ``RECENTLY_PASSED`` (last year's,
+    just after New Year)."""
+    found = [
+        candidate
+        for year in (today.year - 1, today.year, today.year + 1)
+        if (candidate := _valid_date(year, month, day)) is not None
+    ]
+    passed = [candidate for candidate in found if candidate < today]
+    if passed and today - passed[-1] <= RECENTLY_PASSED:
+        return passed[-1]
+    return next((candidate for candidate in found if candidate >= today), None)
+
+
 def _day_of(parts: dict[str, str | None], today: date) -> date | None:
     if parts["month"] is not None:
-        year = int(parts["year"]) if parts["year"] else today.year
-        try:
-            day = date(year, int(parts["month"]), int(parts["day"] or 0))
-        except ValueError:
-            return None
-        if parts["year"] is None and day < today:
-            day = day.replace(year=year + 1)
-        return day
+        month, day_of_month = int(parts["month"]), int(parts["day"] or 0)
+        if parts["year"] is not None:
+            return _valid_date(int(parts["year"]), month, day_of_month)
+        return _nearest_yearless(month, day_of_month, today)
     if parts["relative"] is not None:
         return today + timedelta(days=_RELATIVE_DAYS[parts["relative"]])
     if parts["weekday"] is not None:

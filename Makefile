@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/flood.py
 	HUIHUI_HOSTILE_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_hostile_text.py
 	HUIHUI_HOSTILE_ACTIONS=50000 $(BIN)/python -m pytest -q tests/test_hostile_run.py
+	HUIHUI_CRASH_STRIDE=1 HUIHUI_CRASH_STATEMENT_STRIDE=1 $(BIN)/python -m pytest -q tests/test_crash_points.py
 
 # Re-extract member-facing strings into the catalogs after changing text in code.
 i18n: $(STAMP)

@@ -1,4 +1,5 @@
-"""Crash the bot at step k of a flow, for every k, and check nobody is left untold or told twice.
+"""Crash the bot at step k of a flow, for every k that matters, and check nobody is left untold
+or told twice.
 
 A step is an SQL statement, a commit or a call to Telegram. The crash stops that step from
 happening and ends the work that was doing it (it is no ``Exception``, so nothing catches it, as
@@ -147,20 +148,45 @@ class PostgresCopies:
         await self._execute(f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)')
 
 
+def every_nth_step(n: int) -> Callable[[list[str]], list[int]]:
+    """Steps 1, 1 + n, 1 + 2n, … of whatever kind."""
+    return lambda steps: list(range(1, len(steps) + 1, n))
+
+
+def every_effect_and_nth_statement(n: int) -> Callable[[list[str]], list[int]]:
+    """Every commit and every call to Telegram, and every ``n``-th SQL statement between.
+
+    This reaches every state a crash at any step can leave: what survives a crash is the
+    commits and Telegram calls made before it, and a crash at an SQL statement leaves what a
+    crash at the commit after it leaves (the transaction is rolled back either way). The
+    statements sampled between keep the other way of dying, mid-transaction, tried too."""
+
+    def chosen(steps: list[str]) -> list[int]:
+        points, statements = [], 0
+        for number, kind in enumerate(steps, start=1):
+            if kind != "sql":
+                points.append(number)
+            elif statements % n == 0:
+                points.append(number)
+            statements += kind == "sql"
+        return points
+
+    return chosen
+
+
 async def crash_everywhere(
     copies: Copies,
     start: datetime,
     flow: Flow,
     users: Callable[[Sandbox], Any],
-    *,
-    stride: int = 1,
+    points: Callable[[list[str]], list[int]],
 ) -> Figures:
-    """Run the flow once to count its steps, then once per ``stride``-th step crashing there.
-    ``copies`` give the flow's starting point; ``users`` recreates its members."""
+    """Run the flow once to count its steps, then once per chosen step (``points``) crashing
+    there. ``copies`` give the flow's starting point; ``users`` recreates its members."""
     counted = Injector(crash_at=None)
     await _run(copies, start, flow, users, counted)
     figures = Figures()
-    for crash_at in range(1, len(counted.steps) + 1, stride):
+    for crash_at in points(counted.steps):
         injector = Injector(crash_at=crash_at)
         try:
             await _run(copies, start, flow, users, injector)

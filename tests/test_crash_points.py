@@ -1,5 +1,6 @@
 """Nothing lost, nothing twice: the like→match, sign-up, withdrawal and waitlist flows crashed at
-every SQL statement, commit and Telegram call (tests/crash_harness.py), on SQLite.
+every commit and Telegram call, and every third SQL statement between, on SQLite (every state
+a crash can leave: tests/crash_harness.py); every seventh step on PostgreSQL.
 
 After each crash the bot restarts on the same database, the member tries again, and time passes
 beyond the event; then the end state must be the one a crash-free run reaches, and everyone must
@@ -9,6 +10,7 @@ have been told exactly once.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,12 +30,16 @@ from tests.crash_harness import (
     PostgresCopies,
     SqliteCopies,
     crash_everywhere,
+    every_effect_and_nth_statement,
+    every_nth_step,
 )
 from tests.helpers import PUDONG, publish, seed_union, sign_up, unit_id
 from tests.test_matching_bot import MAN, WOMAN, man_script
 
 XIAOYU, AMING = 200_001, 200_002
 PG_STRIDE = int(os.environ.get("HUIHUI_CRASH_STRIDE", "7"))
+# Every SQL statement too: HUIHUI_CRASH_STATEMENT_STRIDE=1.
+SQLITE_STATEMENT_STRIDE = int(os.environ.get("HUIHUI_CRASH_STATEMENT_STRIDE", "3"))
 ORGANISER = 300_001
 
 
@@ -200,9 +206,10 @@ FLOWS = {
 async def test_a_crash_at_any_step_leaves_nobody_untold_and_nobody_told_twice(
     name: str, tmp_path: Path
 ) -> None:
-    """Every step, on SQLite."""
-    figures = await crash_flow(name, SqliteCopies(tmp_path), stride=1)
-    assert figures.points > 10
+    """Every commit and Telegram call, every third SQL statement, on SQLite."""
+    points = every_effect_and_nth_statement(SQLITE_STATEMENT_STRIDE)
+    figures = await crash_flow(name, SqliteCopies(tmp_path), points)
+    assert figures.points > 10 and figures.by_kind["commit"] > 3
 
 
 @pytest.mark.postgres
@@ -218,16 +225,18 @@ async def test_a_crash_on_postgresql_leaves_nobody_untold_and_nobody_told_twice(
         pytest.skip(problem)
     copies = PostgresCopies(POSTGRES_URL)
     try:
-        figures = await crash_flow(name, copies, stride=PG_STRIDE)
+        figures = await crash_flow(name, copies, every_nth_step(PG_STRIDE))
     finally:
         await copies.close()
     assert figures.points > 3
 
 
-async def crash_flow(name: str, copies: Copies, stride: int) -> Figures:
+async def crash_flow(
+    name: str, copies: Copies, points: Callable[[list[str]], list[int]]
+) -> Figures:
     flow, users, template = FLOWS[name]
     start = await template(await copies.template())
-    figures = await crash_everywhere(copies, start, flow, users, stride=stride)
+    figures = await crash_everywhere(copies, start, flow, users, points)
     print(
         f"{name}: {figures.points} crash points {figures.by_kind}, "
         f"{figures.ambiguous} left a notice claimed and unrecorded"

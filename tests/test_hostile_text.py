@@ -3,7 +3,7 @@ limit (emoji, CJK, right-to-left and zero-width characters, NUL, markup, format 
 
 For every example: the strict sandbox accepted every call the bot made, the person got an
 answer, what the bot kept is what they wrote (cleaned), and nothing else stored changed.
-``HUIHUI_HOSTILE_EXAMPLES`` sets the examples per place (CI: 200; ``make bench`` runs 2,000).
+``HUIHUI_HOSTILE_EXAMPLES`` sets the examples per place (CI: 100; ``make bench`` runs 2,000).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from storage.models import (
 )
 from tests.helpers import PUDONG, publish, seed_union, sign_up
 
-EXAMPLES = int(os.environ.get("HUIHUI_HOSTILE_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("HUIHUI_HOSTILE_EXAMPLES", "100"))
 WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
 WITNESS = ("李明", "SH0002", "上海电气集团股份有限公司", "13800000002")
 

@@ -19,6 +19,7 @@ import itertools
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,6 +31,7 @@ from bot.app.runtime import Runtime
 from bot.common.config import Settings
 from bot.domain.clock import ManualClock
 from bot.tools.sandbox.api import FakeBotAPI
+from bot.tools.sandbox.blank import blank_sqlite
 from bot.tools.sandbox.chats import BOT_USERNAME, ChatEntry
 from bot.tools.sandbox.users import ButtonNotFound, SimulatedUser
 
@@ -52,7 +54,7 @@ class Sandbox:
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         if database_url is None:
             self._tempdir = tempfile.TemporaryDirectory(prefix="huihui-sandbox-")
-            database_url = f"sqlite+aiosqlite:///{self._tempdir.name}/sandbox.db"
+            database_url = f"sqlite+aiosqlite:///{self._own_database()}"
         settings.setdefault("rate_limit", 1_000_000)
         settings.setdefault("broadcast_rate", 1_000)
         self.settings = Settings(
@@ -76,7 +78,13 @@ class Sandbox:
         if self._tempdir is not None:
             self._tempdir.cleanup()
 
+    def _own_database(self) -> Path:
+        assert self._tempdir is not None
+        return Path(self._tempdir.name) / "sandbox.db"
+
     async def start(self) -> None:
+        if self._tempdir is not None and not self._own_database().exists():
+            await blank_sqlite(self._own_database())
         self._runtime = Runtime(
             self.settings,
             self.clock,

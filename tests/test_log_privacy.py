@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -29,9 +30,10 @@ def debug_log() -> Iterator[io.StringIO]:
 
 
 async def test_a_whole_journey_at_debug_leaves_no_personal_data_in_the_log(
-    debug_log: io.StringIO,
+    debug_log: io.StringIO, tmp_path: Path
 ) -> None:
-    async with Sandbox() as sb:
+    # A new database file, migrated as the bot starts: the migrations write DEBUG lines.
+    async with Sandbox(database_url=f"sqlite+aiosqlite:///{tmp_path}/new.db") as sb:
         xiaoyu = sb.user("小雨", phone=WOMAN[3], username="xiaoyu_sh")
         ming = sb.user("阿明", phone=MAN[3])
         await seed_union(sb, [WOMAN, MAN])

@@ -29,7 +29,6 @@ from bot.services.container import Services
 from conversations import (
     admin,
     broadcast,
-    charts,
     fallback,
     feedback,
     follow_ups,
@@ -208,4 +207,3 @@ async def on_start(application: HuihuiApplication) -> None:
     await application.delivery.start(application.job_queue)
     await application.services.digest.arm()
     await publish_commands(application)
-    application.create_task(charts.warm_up(), name="warm-up-drawing")

@@ -13,6 +13,7 @@ from bot.app.application import HuihuiApplication
 from bot.app.runtime import Runtime
 from bot.app.webhook import WebhookServer
 from bot.common.config import Settings
+from conversations import charts
 
 WEBHOOK_PATH = "telegram"
 
@@ -22,14 +23,14 @@ async def serve_polling(settings: Settings) -> None:
         updater = runtime.application.updater
         assert updater is not None
         await updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        keep_what_started()
+        now_serving(runtime.application)
         await _until_stopped()
 
 
 async def serve_webhook(settings: Settings) -> None:
     async with Runtime(settings) as runtime:
         server = await start_webhook(runtime.application, settings)
-        keep_what_started()
+        now_serving(runtime.application)
         try:
             await _until_stopped()
         finally:
@@ -50,6 +51,15 @@ async def start_webhook(application: HuihuiApplication, settings: Settings) -> W
         allowed_updates=Update.ALL_TYPES,
     )
     return server
+
+
+def now_serving(application: HuihuiApplication) -> None:
+    """Once the bot is up and taking updates: what started is kept out of the garbage
+    collector's scans, and the drawing worker starts in the background so the first /stats
+    does not wait for it (only when serving: a short run such as the demo would wait for the
+    worker at exit)."""
+    keep_what_started()
+    application.create_task(charts.warm_up(), name="warm-up-drawing")
 
 
 def keep_what_started() -> None:

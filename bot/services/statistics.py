@@ -130,7 +130,9 @@ async def scope_stats(
     now = clock.now()
     year = now.astimezone(settings.tz).year
     stats = ScopeStats()
-    members = select(Member.id).where(Member.unit_id.in_(scope))
+    # Rows are counted joined to their member, never filtered by "member IN (every member of
+    # the scope)": SQLite builds that list of 100,000 ids again for each such count.
+    in_scope = Member.unit_id.in_(scope)
     async with db() as session:
         totals = (
             await session.execute(
@@ -140,7 +142,7 @@ async def scope_stats(
                     _count_where(Member.paused.is_(True)),
                     _count_where(Member.last_seen_at >= now - timedelta(days=7)),
                     _count_where(Member.last_seen_at >= now - timedelta(days=30)),
-                ).where(Member.unit_id.in_(scope))
+                ).where(in_scope)
             )
         ).one()
         stats.verified, stats.complete, stats.paused, stats.active_7_days, stats.active_30_days = (
@@ -158,7 +160,8 @@ async def scope_stats(
                 (
                     await session.execute(
                         select(RosterEntry.employer, func.count())
-                        .where(RosterEntry.member_id.in_(members))
+                        .join(Member, Member.id == RosterEntry.member_id)
+                        .where(in_scope)
                         .group_by(RosterEntry.employer)
                         .order_by(func.count().desc())
                         .limit(TOP_EMPLOYERS)
@@ -168,9 +171,10 @@ async def scope_stats(
         )
         stats.likes = (
             await session.scalar(
-                select(func.count()).where(
-                    MatchDecision.viewer_id.in_(members), MatchDecision.liked.is_(True)
-                )
+                select(func.count())
+                .select_from(MatchDecision)
+                .join(Member, Member.id == MatchDecision.viewer_id)
+                .where(in_scope, MatchDecision.liked.is_(True))
             )
             or 0
         )
@@ -178,7 +182,7 @@ async def scope_stats(
             await session.scalar(
                 select(func.count())
                 .select_from(Match)
-                .where(or_(Match.member_a.in_(members), Match.member_b.in_(members)))
+                .where(_either_in_scope(Match.member_a, Match.member_b, scope))
             )
             or 0
         )
@@ -188,7 +192,7 @@ async def scope_stats(
                 .select_from(Proposal)
                 .where(
                     Proposal.status == "matched",
-                    or_(Proposal.member_a.in_(members), Proposal.member_b.in_(members)),
+                    _either_in_scope(Proposal.member_a, Proposal.member_b, scope),
                 )
             )
             or 0
@@ -198,7 +202,8 @@ async def scope_stats(
                 (
                     await session.execute(
                         select(FollowUp.outcome, func.count())
-                        .where(FollowUp.member_id.in_(members))
+                        .join(Member, Member.id == FollowUp.member_id)
+                        .where(in_scope)
                         .group_by(FollowUp.outcome)
                     )
                 ).all()
@@ -207,6 +212,17 @@ async def scope_stats(
         stats.events = await _event_funnels(session, scope)
         stats.threads = await _thread_figures(session, scope)
     return stats
+
+
+def _either_in_scope(
+    member_a: ColumnElement[int], member_b: ColumnElement[int], scope: frozenset[int]
+) -> ColumnElement[bool]:
+    """Either member of a pair (a match, a proposal) belongs to the scope."""
+    return (
+        select(Member.id)
+        .where(or_(Member.id == member_a, Member.id == member_b), Member.unit_id.in_(scope))
+        .exists()
+    )
 
 
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -257,16 +273,22 @@ async def _distributions(
         "industry": mp.industry,
         "district": mp.district,
     }
-    # One grouping per question (a few rows each), not one over all five together: that
-    # returns a row per combination, tens of thousands to walk through on the event loop.
+    # The scope's profiles are read once (materialised), then grouped once per question: a
+    # few rows each, where one grouping over all five together returns a row per combination.
+    scoped = (
+        select(*(column.label(question) for question, column in columns.items()))
+        .join(Member, Member.id == mp.member_id)
+        .where(Member.unit_id.in_(scope), Member.profile_completed_at.is_not(None))
+        .cte("scoped")
+        .prefix_with("MATERIALIZED")
+    )
     complete = await session.execute(
         union_all(
             *(
-                select(literal(question), cast(column, String), func.count())
-                .join(Member, Member.id == mp.member_id)
-                .where(Member.unit_id.in_(scope), Member.profile_completed_at.is_not(None))
-                .group_by(column)
-                for question, column in columns.items()
+                select(literal(question), cast(scoped.c[question], String), func.count()).group_by(
+                    scoped.c[question]
+                )
+                for question in columns
             )
         )
     )

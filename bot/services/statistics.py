@@ -25,6 +25,8 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.selectable import Exists
 
 from bot.common.config import Settings
 from bot.domain.clock import Clock
@@ -215,8 +217,10 @@ async def scope_stats(
 
 
 def _either_in_scope(
-    member_a: ColumnElement[int], member_b: ColumnElement[int], scope: frozenset[int]
-) -> ColumnElement[bool]:
+    member_a: InstrumentedAttribute[int],
+    member_b: InstrumentedAttribute[int],
+    scope: frozenset[int],
+) -> Exists:
     """Either member of a pair (a match, a proposal) belongs to the scope."""
     return (
         select(Member.id)

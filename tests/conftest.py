@@ -49,13 +49,8 @@ async def _migrated_template() -> str:
     """A PostgreSQL database migrated to the newest revision, made once per run: each test's
     database is a copy of it (CREATE DATABASE … TEMPLATE), much faster than migrating each."""
     if "name" not in _TEMPLATE:
-        name = f"huihui_template_{uuid.uuid4().hex[:12]}"
-        admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await admin.close()
-        engine = create_engine(make_url(POSTGRES_URL).set(database=name))
+        name = await create_database(prefix="huihui_template")
+        engine = create_engine(database_url_of(name))
         try:
             await migrate.upgrade(engine)
         finally:
@@ -72,7 +67,7 @@ def _drop_databases_at_the_end() -> Iterator[None]:
 
         async def drop() -> None:
             for name in leftover:
-                await _drop_database(name)
+                await drop_database(name)
 
         asyncio.run(drop())
 
@@ -88,20 +83,20 @@ async def _fresh_database(request: pytest.FixtureRequest, tmp_path, *, migrated:
             pytest.fail(problem + " (required in CI)")
         pytest.skip(problem)
     if not migrated:
-        name = await _create_database("")
+        name = await create_database("")
         try:
-            yield _database_url(name)
+            yield database_url_of(name)
         finally:
-            await _drop_database(name)
+            await drop_database(name)
         return
-    name = _EMPTIED.pop() if _EMPTIED else await _create_database(await _migrated_template())
+    name = _EMPTIED.pop() if _EMPTIED else await create_database(await _migrated_template())
     try:
-        yield _database_url(name)
+        yield database_url_of(name)
     finally:
         if await _emptied(name):
             _EMPTIED.append(name)
         else:
-            await _drop_database(name)
+            await drop_database(name)
 
 
 # Migrated databases of finished tests, emptied for the next: emptying one takes a twentieth of
@@ -109,25 +104,26 @@ async def _fresh_database(request: pytest.FixtureRequest, tmp_path, *, migrated:
 _EMPTIED: list[str] = []
 
 
-def _database_url(name: str) -> str:
+def database_url_of(name: str) -> str:
+    """The URL of database ``name`` on the test server."""
     return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
-async def _create_database(template: str) -> str:
-    name = f"huihui_test_{uuid.uuid4().hex[:12]}"
-    clause = f' TEMPLATE "{template}"' if template else ""
-    admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"{clause}')
-    finally:
-        await admin.close()
+async def create_database(template: str = "", prefix: str = "huihui_test") -> str:
+    """A new database on the test server (a copy of ``template`` if given); returns its name."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    await _as_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return name
 
 
-async def _drop_database(name: str) -> None:
+async def drop_database(name: str) -> None:
+    await _as_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _as_admin(statement: str) -> None:
     admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(statement)
     finally:
         await admin.close()
 
@@ -135,7 +131,7 @@ async def _drop_database(name: str) -> None:
 async def _emptied(name: str) -> bool:
     """Every row deleted and every sequence restarted, as new from the template; False when
     that cannot be done at once (a connection the test left open holds a lock)."""
-    connection = await asyncpg.connect(_asyncpg_dsn(_database_url(name)))
+    connection = await asyncpg.connect(_asyncpg_dsn(database_url_of(name)))
     try:
         tables = await connection.fetch(
             "SELECT tablename FROM pg_tables "

@@ -16,20 +16,19 @@ check allows one repeat per notice the crash left running, and the figures count
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import asyncpg
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
 from bot.tools.sandbox import Sandbox
 from storage.engine import create_engine
 from storage.models import ScheduledTask, TaskStatus
+from tests.conftest import create_database, database_url_of, drop_database
 
 
 class Crash(BaseException):
@@ -114,38 +113,21 @@ class SqliteCopies:
 class PostgresCopies:
     """CREATE DATABASE … TEMPLATE: a copy in a tenth of a second."""
 
-    def __init__(self, admin_url: str) -> None:
-        self._admin = admin_url
-        self._template = f"huihui_crash_{uuid.uuid4().hex[:10]}"
-        self._count = 0
-
-    async def _execute(self, statement: str) -> None:
-        admin = await asyncpg.connect(
-            make_url(self._admin).set(drivername="postgresql").render_as_string(False)
-        )
-        try:
-            await admin.execute(statement)
-        finally:
-            await admin.close()
-
-    def _url(self, name: str) -> str:
-        return make_url(self._admin).set(database=name).render_as_string(hide_password=False)
+    def __init__(self) -> None:
+        self._template = ""
 
     async def template(self) -> str:
-        await self._execute(f'CREATE DATABASE "{self._template}"')
-        return self._url(self._template)
+        self._template = await create_database(prefix="huihui_crash")
+        return database_url_of(self._template)
 
     async def copy(self) -> str:
-        self._count += 1
-        name = f"{self._template}_{self._count}"
-        await self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
-        return self._url(name)
+        return database_url_of(await create_database(self._template, prefix="huihui_crash"))
 
     async def drop(self, url: str) -> None:
-        await self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        await drop_database(make_url(url).database or "")
 
     async def close(self) -> None:
-        await self._execute(f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)')
+        await drop_database(self._template)
 
 
 def every_nth_step(n: int) -> Callable[[list[str]], list[int]]:

@@ -22,7 +22,7 @@ from bot.domain.events import Capacity
 from bot.tools.population import FIRST_TELEGRAM_ID, populate
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Match, Registration, RegistrationStatus
-from tests.conftest import IN_CI, POSTGRES_URL, _postgres_problem
+from tests.conftest import IN_CI, _postgres_problem
 from tests.crash_harness import (
     Copies,
     Figures,
@@ -223,7 +223,7 @@ async def test_a_crash_on_postgresql_leaves_nobody_untold_and_nobody_told_twice(
         if IN_CI:
             pytest.fail(problem)
         pytest.skip(problem)
-    copies = PostgresCopies(POSTGRES_URL)
+    copies = PostgresCopies()
     try:
         figures = await crash_flow(name, copies, every_nth_step(PG_STRIDE))
     finally:

@@ -4,13 +4,10 @@ row can have."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.domain.buttons import EventOverview, JoinEvent, Like, Moderate
 from bot.tools.sandbox import Sandbox
-from tests.conftest import _fresh_database
 from tests.helpers import PUDONG, agree, publish, seed_union, sign_up
 from tests.test_matching_bot import WOMAN
 
@@ -23,12 +20,6 @@ HOSTILE = [
     "/grant 123 浦东\x00新区总工会 organiser",
     "/checkin \x00\x00\x00",
 ]
-
-
-@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def postgres_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:  # noqa: ANN001
-    async for url in _fresh_database(request, tmp_path, migrated=True):
-        yield url
 
 
 async def transcript(database_url: str) -> list[str]:
@@ -71,12 +62,16 @@ async def transcript(database_url: str) -> list[str]:
     return said
 
 
+# Through the shared fixture, which drops the databases it made at the end of the run (a
+# second import of conftest keeps its own list, which nobody drops).
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_sqlite_and_postgresql_answer_hostile_input_alike(
     tmp_path,  # noqa: ANN001
-    postgres_url: str,
+    database_url: str,
 ) -> None:
     on_sqlite = await transcript(f"sqlite+aiosqlite:///{tmp_path}/same.db")
-    on_postgres = await transcript(postgres_url)
+    on_postgres = await transcript(database_url)
     assert on_sqlite == on_postgres
     assert "请不超过 40 个字" in "".join(on_sqlite)  # the 41 full-width letters
     assert not any("出了点问题" in answer for answer in on_sqlite)  # no apology anywhere

@@ -74,6 +74,7 @@ def _profile_columns() -> list[Any]:
         MatchProfile.age_max,
         MatchProfile.age_must,
         MatchProfile.district,
+        MatchProfile.education,
         MatchProfile.employer,
         MatchProfile.avoid_colleagues,
         MatchProfile.features,

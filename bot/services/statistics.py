@@ -273,7 +273,7 @@ async def _distributions(
     columns = {
         "gender": mp.gender,
         "birth_year": mp.birth_year,
-        "education": mp.features["education"].as_integer(),
+        "education": mp.education,
         "industry": mp.industry,
         "district": mp.district,
     }

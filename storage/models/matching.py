@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     ForeignKey,
     Index,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -49,6 +50,8 @@ class MatchProfile(Base):
     age_must: Mapped[bool] = mapped_column(default=True)
     district: Mapped[str | None] = mapped_column(String(40))
     industry: Mapped[str | None] = mapped_column(String(40))
+    # Rank in bot.domain.questions.EDUCATION_RANK: typed, so statistics group it in SQL.
+    education: Mapped[int | None] = mapped_column(SmallInteger)
     employer: Mapped[str | None] = mapped_column(String(100))
     avoid_colleagues: Mapped[bool] = mapped_column(default=False)
     # Everything else the engine reads (interests, values, soft preferences, openness).

@@ -109,7 +109,7 @@ async def match_profile(x: Exporter) -> dict[str, Any] | None:
     return {
         _("may be suggested"): x.yes(row.eligible),
         _("updated"): x.time(row.updated_at),
-        _("what it holds"): row.features,
+        _("what it holds"): {"education": row.education, **row.features},
     }
 
 

@@ -41,6 +41,7 @@ from bot.domain.units import parse_units  # noqa: E402
 from bot.tools.loop_monitor import LoopMonitor  # noqa: E402
 from bot.tools.population import FIRST_TELEGRAM_ID, populate  # noqa: E402
 from bot.tools.sandbox import Sandbox  # noqa: E402
+from conversations import charts  # noqa: E402
 from storage import migrate, units  # noqa: E402
 from storage.engine import create_engine  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -198,7 +199,8 @@ async def statistics(args: argparse.Namespace) -> dict[str, Any]:
     await empty(args.database_url)
     async with Sandbox(database_url=args.database_url, superadmins=str(SUPERADMIN)) as sb:
         members = await a_union(sb, args.members)
-        keep_what_started()  # as huihui run does once the bot is up
+        keep_what_started()  # as huihui run does once the bot is up (bot.app.serve.now_serving)
+        await charts.warm_up()
         admin, other = sb.user("superadmin", user_id=SUPERADMIN), sb.user("m", user_id=members[0])
         idle_match = [await answered_in(other, "/match") for _ in range(5)]
         result: dict[str, Any] = {"members": args.members}

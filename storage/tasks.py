@@ -4,6 +4,7 @@ is only ever run by whoever flipped it from pending to running."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,22 @@ from storage.models import ScheduledTask, TaskStatus
 from storage.rows import affected
 
 RERUNNABLE = (TaskStatus.PENDING, TaskStatus.FAILED, TaskStatus.EXPIRED, TaskStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task to add (or, by its key, to re-arm)."""
+
+    kind: str
+    payload: dict[str, Any]
+    key: str | None
+    due_at: datetime
+    expires_at: datetime | None = None
+    member_id: int | None = None
+
+
+# Keys looked up per query: well under SQLite's and asyncpg's limits on bound parameters.
+KEYS_PER_QUERY = 1_000
 
 
 async def put(
@@ -28,30 +45,64 @@ async def put(
     member_id: int | None = None,
 ) -> ScheduledTask:
     """Add a task, or re-arm the task with the same key unless it already ran or is running."""
-    task = None
-    if key is not None:
-        task = await session.scalar(
-            select(ScheduledTask).where(ScheduledTask.key == key).with_for_update()
+    added = await put_all(
+        session, [NewTask(kind, payload, key, due_at, expires_at, member_id)], now
+    )
+    return added[0]
+
+
+async def put_all(
+    session: AsyncSession, new: Sequence[NewTask], now: datetime
+) -> list[ScheduledTask]:
+    """``put`` for each task, in order, with one query per thousand keys and one flush: an
+    event's notices to thousands of attendees are a bulk insert, not thousands of round trips.
+    A key given twice re-arms the first, as two ``put`` calls would."""
+    keys = list({task.key for task in new if task.key is not None})
+    stored: dict[str | None, ScheduledTask] = {}
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        found = await session.scalars(
+            select(ScheduledTask)
+            .where(ScheduledTask.key.in_(keys[start : start + KEYS_PER_QUERY]))
+            .with_for_update()
         )
-    if task is None:
-        task = ScheduledTask(kind=kind, key=key, created_at=now, attempts=0)
-        session.add(task)
-    elif task.status not in RERUNNABLE:
-        return task
-    task.kind, task.payload, task.due_at, task.expires_at = kind, payload, due_at, expires_at
-    task.member_id = member_id
-    task.status, task.attempts, task.last_error = TaskStatus.PENDING, 0, None
+        stored.update((task.key, task) for task in found)
+    result = []
+    for wanted in new:
+        task = stored.get(wanted.key) if wanted.key is not None else None
+        if task is None:
+            task = ScheduledTask(kind=wanted.kind, key=wanted.key, created_at=now, attempts=0)
+            session.add(task)
+            if wanted.key is not None:
+                stored[wanted.key] = task
+        elif task.status not in RERUNNABLE:
+            result.append(task)
+            continue
+        task.kind, task.payload, task.due_at = wanted.kind, wanted.payload, wanted.due_at
+        task.expires_at, task.member_id = wanted.expires_at, wanted.member_id
+        task.status, task.attempts, task.last_error = TaskStatus.PENDING, 0, None
+        result.append(task)
     await session.flush()
-    return task
+    return result
 
 
 async def cancel(session: AsyncSession, key: str) -> bool:
-    result = await session.execute(
-        update(ScheduledTask)
-        .where(ScheduledTask.key == key, ScheduledTask.status == TaskStatus.PENDING)
-        .values(status=TaskStatus.CANCELLED)
-    )
-    return affected(result) > 0
+    return await cancel_all(session, [key]) > 0
+
+
+async def cancel_all(session: AsyncSession, keys: Sequence[str]) -> int:
+    """Cancel the pending tasks of these keys; how many there were."""
+    cancelled = 0
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        result = await session.execute(
+            update(ScheduledTask)
+            .where(
+                ScheduledTask.key.in_(keys[start : start + KEYS_PER_QUERY]),
+                ScheduledTask.status == TaskStatus.PENDING,
+            )
+            .values(status=TaskStatus.CANCELLED)
+        )
+        cancelled += affected(result)
+    return cancelled
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:

@@ -114,6 +114,45 @@ async def test_rescheduling_the_same_key_replaces_the_pending_task(sandbox: Sand
     assert len(await task_rows(sandbox)) == 1
 
 
+async def test_notices_written_in_bulk_follow_the_same_once_only_rules(
+    sandbox: Sandbox,
+) -> None:
+    """An event tells thousands at once (notices.put_all): a key already sent is not sent
+    again, a pending one is re-armed, a key given twice in one batch is one notice — the
+    rules of writing them one by one."""
+    alice, bob, carol = (sandbox.user(name) for name in ("小王", "小李", "小陈"))
+    await notice_in(sandbox, alice, timedelta(minutes=1), key="bulk:alice")
+    await sandbox.advance(timedelta(minutes=1))
+    await notice_in(sandbox, bob, timedelta(hours=3), key="bulk:bob")
+    now = sandbox.clock.now()
+
+    def to(user, minutes: int, key: str) -> notices.Notice:
+        return notices.Notice(
+            to=user.id,
+            lines=[notices.line(NOTICE)],
+            key=key,
+            due_at=now + timedelta(minutes=minutes),
+        )
+
+    async with sandbox.app.services.db.begin() as session:
+        await notices.put_all(
+            session,
+            [
+                to(alice, 1, "bulk:alice"),  # sent already: kept as it was
+                to(bob, 1, "bulk:bob"),  # pending: now due in a minute, not in three hours
+                to(carol, 30, "bulk:carol"),
+                to(carol, 2, "bulk:carol"),  # the same key again: the later one counts
+            ],
+            now,
+        )
+    sandbox.app.services.work.wake()
+    await sandbox.advance(timedelta(minutes=2))
+    assert (alice.texts(), bob.texts(), carol.texts()) == ([NOTICE_ZH], [NOTICE_ZH], [NOTICE_ZH])
+    await sandbox.advance(timedelta(hours=4))
+    assert (alice.texts(), bob.texts(), carol.texts()) == ([NOTICE_ZH], [NOTICE_ZH], [NOTICE_ZH])
+    assert len(await task_rows(sandbox)) == 3
+
+
 async def test_cancelled_work_never_runs(sandbox: Sandbox) -> None:
     alice = sandbox.user("小王")
     await notice_in(sandbox, alice, timedelta(hours=1), key="demo:cancel")

@@ -52,64 +52,75 @@ class Button:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
-async def put(
-    session: AsyncSession,
-    *,
-    to: int,
-    lines: Sequence[Line],
-    now: datetime,
-    key: str,
-    buttons: Sequence[Sequence[Button]] = (),
-    ask_contact: bool = False,
-    member_id: int | None = None,
-    due_at: datetime | None = None,
-    expires_at: datetime | None = None,
-    render: str | None = None,
-    data: Mapping[str, Any] | None = None,
-    contact: Mapping[str, str] | None = None,
-    photo: str | None = None,
-    sticker: str | None = None,
-) -> None:
-    """Write a notice to Telegram user ``to`` in the caller's transaction. The key makes it
-    once-only: writing it again changes a notice not yet sent and never repeats a sent one.
+@dataclass(frozen=True)
+class Notice:
+    """A notice to Telegram user ``to``. Its key makes it once-only: writing it again changes
+    a notice not yet sent and never repeats a sent one.
 
     ``ask_contact`` puts Telegram's share-my-contact button under it; ``render`` names a
     renderer of the notice sender that adds to the text (a profile card) from ``data``.
     ``contact`` (phone_number, first_name) is sent as a contact card before the text;
     ``photo`` (a Telegram file id) is sent with the text as its caption; ``sticker`` (a file
     id) is sent before the text.
-    ``member_id``: the member the notice is about, whose data erasure removes it."""
-    payload: dict[str, Any] = {
-        "to": to,
-        "lines": [[item.message, dict(item.values)] for item in lines],
-    }
-    if buttons:
-        payload["buttons"] = [
-            [[button.label, button.data, dict(button.values)] for button in row] for row in buttons
-        ]
-    if ask_contact:
-        payload["ask_contact"] = True
-    if render is not None:
-        payload["render"] = render
-        payload["data"] = dict(data or {})
-    if contact is not None:
-        payload["contact"] = dict(contact)
-    if photo is not None:
-        payload["photo"] = photo
-    if sticker is not None:
-        payload["sticker"] = sticker
-    await tasks.put(
-        session,
-        kind=KIND,
-        due_at=due_at or now,
-        payload=payload,
-        key=key,
-        expires_at=expires_at,
-        now=now,
-        member_id=member_id,
-    )
+    ``member_id``: the member the notice is about, whose data erasure removes it.
+    ``due_at``: when to send it (default: at once)."""
+
+    to: int
+    lines: Sequence[Line]
+    key: str
+    buttons: Sequence[Sequence[Button]] = ()
+    ask_contact: bool = False
+    member_id: int | None = None
+    due_at: datetime | None = None
+    expires_at: datetime | None = None
+    render: str | None = None
+    data: Mapping[str, Any] | None = None
+    contact: Mapping[str, str] | None = None
+    photo: str | None = None
+    sticker: str | None = None
+
+    def as_task(self, now: datetime) -> tasks.NewTask:
+        payload: dict[str, Any] = {
+            "to": self.to,
+            "lines": [[item.message, dict(item.values)] for item in self.lines],
+        }
+        if self.buttons:
+            payload["buttons"] = [
+                [[button.label, button.data, dict(button.values)] for button in row]
+                for row in self.buttons
+            ]
+        if self.ask_contact:
+            payload["ask_contact"] = True
+        if self.render is not None:
+            payload["render"] = self.render
+            payload["data"] = dict(self.data or {})
+        if self.contact is not None:
+            payload["contact"] = dict(self.contact)
+        if self.photo is not None:
+            payload["photo"] = self.photo
+        if self.sticker is not None:
+            payload["sticker"] = self.sticker
+        return tasks.NewTask(
+            KIND, payload, self.key, self.due_at or now, self.expires_at, self.member_id
+        )
+
+
+async def put(session: AsyncSession, *, now: datetime, **notice: Any) -> None:
+    """Write ``Notice(**notice)`` in the caller's transaction."""
+    await put_all(session, [Notice(**notice)], now)
+
+
+async def put_all(session: AsyncSession, notices: Sequence[Notice], now: datetime) -> None:
+    """Write these notices in the caller's transaction, in bulk (an event's thousands of
+    attendees told at once)."""
+    await tasks.put_all(session, [notice.as_task(now) for notice in notices], now)
 
 
 async def withdraw(session: AsyncSession, key: str) -> bool:
     """Cancel a notice not yet sent (a reminder of an event the member left)."""
     return await tasks.cancel(session, key)
+
+
+async def withdraw_all(session: AsyncSession, keys: Sequence[str]) -> int:
+    """Cancel the notices of these keys not yet sent; how many there were."""
+    return await tasks.cancel_all(session, keys)

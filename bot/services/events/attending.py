@@ -173,7 +173,7 @@ class Attending:
             freed = registration.status == RegistrationStatus.REGISTERED
             registration.status = RegistrationStatus.CANCELLED
             await session.flush()
-            await self._reminders.cancel(session, event_id, member.id)
+            await self._reminders.cancel(session, event_id, [member.id])
             if freed and event.status == EventStatus.PUBLISHED:
                 await places.promote(session, event, self._clock, self._reminders)
         self._work.wake()

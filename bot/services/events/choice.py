@@ -143,13 +143,9 @@ class MutualChoice:
             if event is None or event.status != EventStatus.PUBLISHED:
                 return
             deadline = event.choice_deadline.astimezone(self._settings.tz)
-            for person in await events.attendees(session, event_id):
-                if person.telegram_id is None:
-                    continue
-                await notices.put(
-                    session,
+            invitations = [
+                notices.Notice(
                     to=person.telegram_id,
-                    now=now,
                     lines=[
                         line(
                             N_(
@@ -166,6 +162,10 @@ class MutualChoice:
                     key=f"{OPEN}:{event_id}:{person.member_id}",
                     member_id=person.member_id,
                 )
+                for person in await events.attendees(session, event_id)
+                if person.telegram_id is not None
+            ]
+            await notices.put_all(session, invitations, now)
 
     async def close(self, event_id: int) -> None:
         """Mutual picks become matches (once), and both people and the organiser are told;
@@ -202,30 +202,34 @@ class MutualChoice:
     ) -> None:
         """Notices written with the matches they announce (same transaction): like every
         match, talk through 会会 first, exchange contacts when both agree."""
+        told = []
         for a, b in result.pairs:
             match = matches.get((a.member_id, b.member_id))
             for me, other in ((a, b), (b, a)):
                 if me.telegram_id is None:
                     continue
-                await notices.put(
-                    session,
-                    to=me.telegram_id,
-                    now=now,
-                    lines=[
-                        line(
-                            N_(
-                                "🎉 A mutual choice! You and {nickname} #{badge} picked each "
-                                "other. Send /matches to get in touch."
+                told.append(
+                    notices.Notice(
+                        to=me.telegram_id,
+                        lines=[
+                            line(
+                                N_(
+                                    "🎉 A mutual choice! You and {nickname} #{badge} picked "
+                                    "each other. Send /matches to get in touch."
+                                ),
+                                nickname=other.nickname,
+                                badge=other.badge,
                             ),
-                            nickname=other.nickname,
-                            badge=other.badge,
+                            line(match_notices.SAFETY_TIPS),
+                        ],
+                        buttons=(
+                            match_notices.match_buttons(match, other.nickname) if match else ()
                         ),
-                        line(match_notices.SAFETY_TIPS),
-                    ],
-                    buttons=match_notices.match_buttons(match, other.nickname) if match else (),
-                    key=f"{CLOSE}:{event.id}:{me.member_id}:{other.member_id}",
-                    member_id=me.member_id,
+                        key=f"{CLOSE}:{event.id}:{me.member_id}:{other.member_id}",
+                        member_id=me.member_id,
+                    )
                 )
+        await notices.put_all(session, told, now)
         if event.created_by is not None:
             await notices.put(
                 session,

@@ -260,8 +260,7 @@ class Organising:
             if event.announcement_id is not None:
                 await self._broadcasts.cancel_in(session, actor, event.announcement_id)
             await self._choice.unplan(session, event_id)
-            for member_id in registrants:
-                await self._reminders.cancel(session, event_id, member_id)
+            await self._reminders.cancel(session, event_id, registrants)
             if told:
                 await self._broadcasts.create_in(
                     session,
@@ -311,6 +310,7 @@ class Organising:
                 )
             }
             now = self._clock.now()
+            told = []
             for number, group in enumerate(groups, start=1):
                 for attendee in group:
                     registrations[attendee.id].group_no = number
@@ -322,20 +322,21 @@ class Organising:
                         for a in group
                         if a.id != attendee.id
                     )
-                    await notices.put(
-                        session,
-                        to=person.telegram_id,
-                        now=now,
-                        lines=[
-                            line(
-                                N_("You are in group {number} with {people}. Have fun!"),
-                                number=number,
-                                people=others,
-                            )
-                        ],
-                        key=f"event_group:{event_id}:{attendee.id}:{now.isoformat()}",
-                        member_id=attendee.id,
+                    told.append(
+                        notices.Notice(
+                            to=person.telegram_id,
+                            lines=[
+                                line(
+                                    N_("You are in group {number} with {people}. Have fun!"),
+                                    number=number,
+                                    people=others,
+                                )
+                            ],
+                            key=f"event_group:{event_id}:{attendee.id}:{now.isoformat()}",
+                            member_id=attendee.id,
+                        )
                     )
+            await notices.put_all(session, told, now)
             audit.record(
                 session,
                 actor,

@@ -4,6 +4,7 @@ start if the event has not begun, otherwise dropped."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -37,24 +38,31 @@ class Reminders:
         """The member's reminders before the event (replacing any planned), in the caller's
         transaction; each is dropped if it could not be sent before the event begins."""
         now = self._clock.now()
-        for hours in self._settings.event_reminders:
-            due = event.starts_at - timedelta(hours=hours)
-            if due <= now:
-                continue  # signed up after this reminder's time: nothing to remind of yet
-            await notices.put(
-                session,
+        reminders = [
+            notices.Notice(
                 to=telegram_id,
-                now=now,
-                due_at=due,
+                due_at=event.starts_at - timedelta(hours=hours),
                 expires_at=event.starts_at,
                 lines=reminder_lines(event, hours, self._settings),
                 key=_key(event.id, member_id, hours),
                 member_id=member_id,
             )
+            for hours in self._settings.event_reminders
+            # Signed up after this reminder's time: nothing to remind of yet.
+            if event.starts_at - timedelta(hours=hours) > now
+        ]
+        await notices.put_all(session, reminders, now)
 
-    async def cancel(self, session: AsyncSession, event_id: int, member_id: int) -> None:
-        for hours in self._settings.event_reminders:
-            await notices.withdraw(session, _key(event_id, member_id, hours))
+    async def cancel(self, session: AsyncSession, event_id: int, member_ids: Sequence[int]) -> None:
+        """Withdraw these members' reminders of the event not yet sent."""
+        await notices.withdraw_all(
+            session,
+            [
+                _key(event_id, member_id, hours)
+                for member_id in member_ids
+                for hours in self._settings.event_reminders
+            ],
+        )
 
 
 def _key(event_id: int, member_id: int, hours: int) -> str:

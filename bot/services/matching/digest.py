@@ -98,15 +98,16 @@ class Digest:
         )
         waiting = await self.waiting()
         async with self._db.begin() as session:
-            for member_id, telegram_id, count in waiting:
-                await notices.put(
-                    session,
+            digests = [
+                notices.Notice(
                     to=telegram_id,
                     lines=[line(message, count=count)],
-                    now=self._clock.now(),
                     key=f"{KIND}:{day}:{member_id}",
                     member_id=member_id,
                     expires_at=task.due_at + MAX_LATENESS,
                 )
+                for member_id, telegram_id, count in waiting
+            ]
+            await notices.put_all(session, digests, self._clock.now())
         self._work.wake()
         await self.arm()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.events import mutual_pairs, pairing_rate
@@ -174,6 +176,26 @@ async def same_gender(session: AsyncSession, event_id: int, member_id: int) -> s
         )
     )
     return set(rows.all())
+
+
+# Rows written per statement: each statement is one short step of the event loop.
+ROWS_PER_STATEMENT = 500
+_REGISTRATIONS = cast(Table, Registration.__table__)
+
+
+async def number_groups(session: AsyncSession, event_id: int, group_of: Mapping[int, int]) -> None:
+    """Record each member's group number (member id → number) at the event: a fair's
+    thousands in a few statements, not through the ORM's unit of work, whose flush of them
+    all was one step long enough to hold up other members' replies."""
+    table = _REGISTRATIONS
+    numbering = (
+        update(table)
+        .where(table.c.event_id == event_id, table.c.member_id == bindparam("member"))
+        .values(group_no=bindparam("number"))
+    )
+    rows = [{"member": member, "number": number} for member, number in group_of.items()]
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        await session.execute(numbering, rows[start : start + ROWS_PER_STATEMENT])
 
 
 async def grouping_facts(

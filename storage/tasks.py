@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ScheduledTask, TaskStatus
@@ -29,8 +29,12 @@ class NewTask:
     member_id: int | None = None
 
 
-# Keys looked up per query: well under SQLite's and asyncpg's limits on bound parameters.
-KEYS_PER_QUERY = 1_000
+# Keys looked up, and rows inserted, per statement: well under SQLite's and asyncpg's limits on
+# bound parameters, and short enough a step that nobody else's reply waits on it.
+PER_STATEMENT = 500
+# New tasks go straight into the table: the ORM's unit of work for thousands of objects was
+# one step of the event loop long enough to hold up other members' replies.
+_TABLE = cast(Table, ScheduledTask.__table__)
 
 
 async def put(
@@ -43,46 +47,53 @@ async def put(
     expires_at: datetime | None,
     now: datetime,
     member_id: int | None = None,
-) -> ScheduledTask:
+) -> None:
     """Add a task, or re-arm the task with the same key unless it already ran or is running."""
-    added = await put_all(
-        session, [NewTask(kind, payload, key, due_at, expires_at, member_id)], now
-    )
-    return added[0]
+    await put_all(session, [NewTask(kind, payload, key, due_at, expires_at, member_id)], now)
 
 
-async def put_all(
-    session: AsyncSession, new: Sequence[NewTask], now: datetime
-) -> list[ScheduledTask]:
-    """``put`` for each task, in order, with one query per thousand keys and one flush: an
-    event's notices to thousands of attendees are a bulk insert, not thousands of round trips.
-    A key given twice re-arms the first, as two ``put`` calls would."""
-    keys = list({task.key for task in new if task.key is not None})
+async def put_all(session: AsyncSession, new: Sequence[NewTask], now: datetime) -> None:
+    """``put`` for each task, in bulk: an event's notices to thousands of attendees are a few
+    statements, not thousands of round trips. A key given twice counts once, as the later
+    one (as two ``put`` calls would have it)."""
+    last = {task.key: index for index, task in enumerate(new) if task.key is not None}
+    wanted = [task for index, task in enumerate(new) if task.key is None or last[task.key] == index]
+    keys = list(last)
     stored: dict[str | None, ScheduledTask] = {}
-    for start in range(0, len(keys), KEYS_PER_QUERY):
+    for start in range(0, len(keys), PER_STATEMENT):
         found = await session.scalars(
             select(ScheduledTask)
-            .where(ScheduledTask.key.in_(keys[start : start + KEYS_PER_QUERY]))
+            .where(ScheduledTask.key.in_(keys[start : start + PER_STATEMENT]))
             .with_for_update()
         )
         stored.update((task.key, task) for task in found)
-    result = []
-    for wanted in new:
-        task = stored.get(wanted.key) if wanted.key is not None else None
-        if task is None:
-            task = ScheduledTask(kind=wanted.kind, key=wanted.key, created_at=now, attempts=0)
-            session.add(task)
-            if wanted.key is not None:
-                stored[wanted.key] = task
-        elif task.status not in RERUNNABLE:
-            result.append(task)
-            continue
-        task.kind, task.payload, task.due_at = wanted.kind, wanted.payload, wanted.due_at
-        task.expires_at, task.member_id = wanted.expires_at, wanted.member_id
-        task.status, task.attempts, task.last_error = TaskStatus.PENDING, 0, None
-        result.append(task)
+    fresh = []
+    for task in wanted:
+        existing = stored.get(task.key) if task.key is not None else None
+        if existing is None:
+            fresh.append(
+                {
+                    "kind": task.kind,
+                    "key": task.key,
+                    "payload": task.payload,
+                    "member_id": task.member_id,
+                    "due_at": task.due_at,
+                    "expires_at": task.expires_at,
+                    "status": TaskStatus.PENDING,
+                    "attempts": 0,
+                    "last_error": None,
+                    "created_at": now,
+                    "started_at": None,
+                    "finished_at": None,
+                }
+            )
+        elif existing.status in RERUNNABLE:
+            existing.kind, existing.payload, existing.due_at = task.kind, task.payload, task.due_at
+            existing.expires_at, existing.member_id = task.expires_at, task.member_id
+            existing.status, existing.attempts, existing.last_error = TaskStatus.PENDING, 0, None
     await session.flush()
-    return result
+    for start in range(0, len(fresh), PER_STATEMENT):
+        await session.execute(insert(_TABLE), fresh[start : start + PER_STATEMENT])
 
 
 async def cancel(session: AsyncSession, key: str) -> bool:
@@ -92,11 +103,11 @@ async def cancel(session: AsyncSession, key: str) -> bool:
 async def cancel_all(session: AsyncSession, keys: Sequence[str]) -> int:
     """Cancel the pending tasks of these keys; how many there were."""
     cancelled = 0
-    for start in range(0, len(keys), KEYS_PER_QUERY):
+    for start in range(0, len(keys), PER_STATEMENT):
         result = await session.execute(
             update(ScheduledTask)
             .where(
-                ScheduledTask.key.in_(keys[start : start + KEYS_PER_QUERY]),
+                ScheduledTask.key.in_(keys[start : start + PER_STATEMENT]),
                 ScheduledTask.status == TaskStatus.PENDING,
             )
             .values(status=TaskStatus.CANCELLED)

@@ -80,5 +80,7 @@ async def _flush(db: async_sessionmaker[AsyncSession], *batches: list[dict[str, 
     async with db.begin() as session:
         for model, rows in zip((Member, ProfileAnswer, MatchProfile), batches, strict=True):
             if rows:
-                await session.execute(insert(model), rows)
+                # Into the table, not through the ORM: its bulk insert leaves out None values,
+                # so rows differing in which are None (must_have) went in many small batches.
+                await session.execute(insert(model.__table__), rows)
                 rows.clear()

@@ -300,20 +300,10 @@ class Organising:
             by_id = {p.member_id: p for p in people}
             # Grouping a fair takes seconds of computing: in the worker process.
             groups = await in_worker(partial(make_groups, seed=event_id), attendees, size)
-            registrations = {
-                registration.member_id: registration
-                for registration in await session.scalars(
-                    select(Registration).where(
-                        Registration.event_id == event_id,
-                        Registration.member_id.in_(list(by_id)),
-                    )
-                )
-            }
             now = self._clock.now()
             told = []
             for number, group in enumerate(groups, start=1):
                 for attendee in group:
-                    registrations[attendee.id].group_no = number
                     person = by_id[attendee.id]
                     if person.telegram_id is None:
                         continue
@@ -336,6 +326,15 @@ class Organising:
                             member_id=attendee.id,
                         )
                     )
+            await events.number_groups(
+                session,
+                event_id,
+                {
+                    attendee.id: number
+                    for number, group in enumerate(groups, 1)
+                    for attendee in group
+                },
+            )
             await notices.put_all(session, told, now)
             audit.record(
                 session,

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import func, select, text  # noqa: E402
 
+from bot.app.serve import keep_what_started  # noqa: E402
 from bot.domain.match_profile import to_profile  # noqa: E402
 from bot.domain.matching import rank, rarity  # noqa: E402
 from bot.tools.population import FIRST_TELEGRAM_ID, populate  # noqa: E402
@@ -116,6 +117,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             load_seconds = await load(sb, args.profiles)
         if args.load_only:
             return {"profiles": args.profiles, "load_seconds": round(load_seconds or 0, 1)}
+        keep_what_started()  # as huihui run does once the bot is up (bot.app.serve.now_serving)
         step = max(1, args.profiles // args.viewers)
         viewer_ids = list(range(1, args.profiles + 1, step))[: args.viewers]
         viewers = [sb.user(f"v{i}", user_id=FIRST_TELEGRAM_ID + i) for i in viewer_ids]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from storage import members, migrate
@@ -72,3 +72,20 @@ async def test_naive_datetimes_are_refused(db) -> None:
                     kind="k", payload={}, due_at=datetime(2026, 1, 1), created_at=datetime.now(UTC)
                 )
             )
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_postgresql_plans_every_statement_for_its_values(database_url: str) -> None:
+    """Prepared statements are planned for the values they run with, on every pooled
+    connection and however often they ran: PostgreSQL's generic plan for the candidate pool
+    sorted a whole gender (0.7-1 s a /match at 1,000,000 profiles instead of 20-50 ms)."""
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        for _ in range(3):  # the same connection, back from the pool each time
+            async with engine.connect() as connection:
+                for _ in range(6):  # past the five runs after which a generic plan may be used
+                    assert await connection.scalar(text("SHOW plan_cache_mode")) == (
+                        "force_custom_plan"
+                    )
+    finally:
+        await engine.dispose()

@@ -36,8 +36,12 @@ def create_engine(database_url: str, **options: Any) -> AsyncEngine:
     # generic plan made without the values. The candidate pool's best plan depends on them
     # (a viewer's ages and districts): its generic plan sorted a whole gender, 0.7-1 s at
     # 1,000,000 profiles, where the plan for the values reads a few hundred rows in 20-50 ms.
-    server_settings = options.setdefault("connect_args", {}).setdefault("server_settings", {})
-    server_settings.setdefault("plan_cache_mode", "force_custom_plan")
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args["server_settings"] = {
+        "plan_cache_mode": "force_custom_plan",
+        **connect_args.get("server_settings", {}),
+    }
+    options["connect_args"] = connect_args
     return create_async_engine(url, **options)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from bot.common.i18n import translator
 from bot.domain.clock import SystemClock
 from bot.domain.roster_file import RosterFileError
 from bot.domain.units import UnitsFileError, parse_units
+from bot.services import roster_import
 from bot.services.roster_import import UnknownUnit, import_roster
 from storage import migrate, units
 from storage.engine import create_engine, create_sessionmaker
@@ -374,3 +376,57 @@ def test_units_files_with_unknown_keys_are_refused_naming_the_spelling() -> None
     text = "[[unit]]\nname='A'\nkind='city'\norganizers=[1]\n"
     with pytest.raises(UnitsFileError, match="unknown key organizers .did you mean organisers"):
         parse_units(text)
+
+
+FIVE_ROWS = "姓名,会员号,工作单位\n" + "".join(f"员工{n},PD10{n},上海地铁\n" for n in range(5))
+
+
+async def test_each_chunk_is_committed_before_progress_is_told(
+    db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large roster does not hold the database for the whole import: others see each chunk
+    as soon as the importer reports it (and the bot, on SQLite's one writer, may write
+    between chunks); the progress message is never edited inside a transaction."""
+    monkeypatch.setattr(roster_import, "CHUNK", 2)
+    seen = []
+
+    async def progress(count: int) -> None:
+        async def entries_now() -> int:
+            async with db() as session:
+                return len((await session.scalars(select(RosterEntry))).all())
+
+        seen.append((count, await asyncio.wait_for(entries_now(), timeout=5)))
+
+    report = await import_roster(db, SystemClock(), csv_file(tmp_path, FIVE_ROWS), PUDONG, progress)
+    assert report.added == 5
+    assert seen == [(2, 2), (2, 4), (1, 5)]
+
+
+async def test_an_import_cut_short_keeps_its_chunks_and_running_it_again_completes_it(
+    db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(roster_import, "CHUNK", 2)
+    old = await import_roster(
+        db,
+        SystemClock(),
+        csv_file(tmp_path, "姓名,会员号,工作单位\n老员工,PD999,上海电气\n"),
+        PUDONG,
+    )
+    assert old.added == 1
+
+    def crash(_count: int) -> None:
+        raise RuntimeError("the importer's process died here")
+
+    roster_file = csv_file(tmp_path, FIVE_ROWS)
+    with pytest.raises(RuntimeError):
+        await import_roster(db, SystemClock(), roster_file, PUDONG, crash, replace=True)
+    async with db() as session:
+        stored = {e.member_number: e.left_at for e in await session.scalars(select(RosterEntry))}
+    assert stored == {"PD999": None, "PD100": None, "PD101": None}  # nobody marked as left yet
+
+    again = await import_roster(db, SystemClock(), roster_file, PUDONG, replace=True)
+    assert (again.added, again.updated, again.left) == (3, 2, 1)
+    async with db() as session:
+        stored = {e.member_number: e.left_at for e in await session.scalars(select(RosterEntry))}
+    assert set(stored) == {"PD999"} | {f"PD10{n}" for n in range(5)}
+    assert stored["PD999"] is not None and stored["PD104"] is None

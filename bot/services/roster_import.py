@@ -1,9 +1,9 @@
 """Importing a roster file into a unit: used by `huihui roster import` and by organisers in chat.
 
 The file is read and checked in a worker thread (the event loop never parses an untrusted file),
-then written in one transaction. Scope is checked at the write, in that transaction: only units
-of the target's subtree that the importer may act on are written, and an entry that already
-belongs to a unit outside them is refused and listed — never moved, never changed.
+then written a chunk per transaction. Scope is checked at each write, in its transaction: only
+units of the target's subtree that the importer may act on are written, and an entry that
+already belongs to a unit outside them is refused and listed — never moved, never changed.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ LEFT_NOTICE = N_(
 
 # Told how many more rows were imported; may be a coroutine function (e.g. to edit a message).
 Progress = Callable[[int], Awaitable[None] | None]
-# The units an importer may write, read in the import's own transaction (None: no limit beyond
+# The units an importer may write, read in each of the import's transactions (None: no limit beyond
 # the target unit's subtree, as for the operator's command line).
 Scope = Callable[[AsyncSession], Awaitable[frozenset[int]]]
 
@@ -66,7 +66,7 @@ class ImportReport:
 
 class Rosters:
     """An organiser importing a roster from chat: into a union in their scope, checked again
-    in the import's own transaction, and recorded in the audit trail."""
+    in each transaction of the import, and recorded in the audit trail."""
 
     def __init__(
         self,
@@ -135,60 +135,84 @@ async def import_roster(
     marked as left, and their members lose verification (told gently, with the way back).
     Only a file without bad rows replaces: a mistyped row must not cost anyone membership.
 
-    Everything is written in one transaction, so a file that turns out to be unusable part way
-    (RosterFileError) leaves the roster as it was.
+    The whole file is read before anything is written, so an unusable file
+    (RosterFileError) changes nothing. Rows are then written ``CHUNK`` at a time, each chunk
+    its own transaction with the importer's scope checked again in it: SQLite has one writer,
+    and a million rows in one transaction kept the bot from writing for the whole import.
+    ``progress`` is told after each commit (never inside a transaction). A crash part way
+    leaves the chunks written so far; rows are upserts, so importing the file again completes
+    it. Who left is marked only after the last chunk.
     """
     rows = await asyncio.to_thread(read_roster, path)
     report = ImportReport(unit_name)
     now = clock.now()
-    async with db.begin() as session:
+    async with db() as session:
         unit = await units.by_name(session, unit_name)
         if unit is None:
             raise UnknownUnit(N_("there is no union named {unit}"), unit=unit_name)
-        writable = frozenset(subtree(unit.id, await units.parents(session)))
-        if scope is not None:
-            writable &= await scope(session)
-            if unit.id not in writable:
-                raise NotAllowed(N_("you may only import into your own unions"))
+        writable = await _writable(session, unit.id, scope)
         unit_ids = {u.name: u.id for u in await units.all_units(session) if u.id in writable}
-        chunk: list[tuple[RosterRow, dict[str, Any]]] = []
-        listed: set[str] = set()
-        for row in rows:
-            if isinstance(row, BadRow):
-                report.bad_rows.append(row)
-                continue
-            listed.add(row.member_number)
-            if row.warning is not None:
-                report.warnings.append(BadRow(row.line, row.warning))
-            target = unit.id if row.unit is None else unit_ids.get(row.unit)
-            if target is None:
-                report.bad_rows.append(
-                    BadRow(
-                        row.line,
-                        Problem(
-                            N_("the union {unit} is not {parent} or below it"),
-                            {"unit": row.unit, "parent": unit_name},
-                        ),
-                    )
+
+    async def write(chunk: list[tuple[RosterRow, dict[str, Any]]]) -> None:
+        async with db.begin() as session:
+            await _flush(session, chunk, report, await _writable(session, unit.id, scope))
+        if progress is not None:
+            result = progress(len(chunk))
+            if inspect.isawaitable(result):
+                await result
+        chunk.clear()
+
+    chunk: list[tuple[RosterRow, dict[str, Any]]] = []
+    listed: set[str] = set()
+    for row in rows:
+        if isinstance(row, BadRow):
+            report.bad_rows.append(row)
+            continue
+        listed.add(row.member_number)
+        if row.warning is not None:
+            report.warnings.append(BadRow(row.line, row.warning))
+        target = unit.id if row.unit is None else unit_ids.get(row.unit)
+        if target is None:
+            report.bad_rows.append(
+                BadRow(
+                    row.line,
+                    Problem(
+                        N_("the union {unit} is not {parent} or below it"),
+                        {"unit": row.unit, "parent": unit_name},
+                    ),
                 )
-                continue
-            values = roster.entry_values(
-                unit_id=target,
-                member_number=row.member_number,
-                real_name=row.real_name,
-                employer=row.employer,
-                phone=row.phone,
-                imported_at=now,
             )
-            report.per_unit[row.unit or unit_name] += 1
-            chunk.append((row, values))
-            if len(chunk) >= CHUNK:
-                await _flush(session, chunk, report, writable, progress)
-        await _flush(session, chunk, report, writable, progress)
-        if replace and not report.bad_rows:
+            continue
+        values = roster.entry_values(
+            unit_id=target,
+            member_number=row.member_number,
+            real_name=row.real_name,
+            employer=row.employer,
+            phone=row.phone,
+            imported_at=now,
+        )
+        report.per_unit[row.unit or unit_name] += 1
+        chunk.append((row, values))
+        if len(chunk) >= CHUNK:
+            await write(chunk)
+    if chunk:
+        await write(chunk)
+    if replace and not report.bad_rows:
+        async with db.begin() as session:
+            writable = await _writable(session, unit.id, scope)
             report.left = await _mark_left(session, writable, listed, now)
     report.bad_rows.sort(key=lambda bad: bad.line)
     return report
+
+
+async def _writable(session: AsyncSession, unit_id: int, scope: Scope | None) -> frozenset[int]:
+    """The units of ``unit_id``'s subtree the importer may write, as of this transaction."""
+    writable = frozenset(subtree(unit_id, await units.parents(session)))
+    if scope is not None:
+        writable &= await scope(session)
+        if unit_id not in writable:
+            raise NotAllowed(N_("you may only import into your own unions"))
+    return writable
 
 
 async def _mark_left(
@@ -223,10 +247,7 @@ async def _flush(
     chunk: list[tuple[RosterRow, dict[str, Any]]],
     report: ImportReport,
     writable: frozenset[int],
-    progress: Progress | None,
 ) -> None:
-    if not chunk:
-        return
     added, refused = await roster.upsert_rows(session, [values for _row, values in chunk], writable)
     report.added += added
     report.updated += len(chunk) - len(refused) - added
@@ -241,8 +262,3 @@ async def _flush(
                     ),
                 )
             )
-    if progress is not None:
-        result = progress(len(chunk))
-        if inspect.isawaitable(result):
-            await result
-    chunk.clear()

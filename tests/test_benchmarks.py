@@ -120,3 +120,10 @@ def test_broadcast_benchmark_misses_nobody_through_a_crash() -> None:
     assert report["duplicates"] <= report["in_flight_bound"]
     assert report["unreachable_marked"] == report["blocked_injected"] == 2
     assert report["requests_per_s"] > report["naive_sequential_per_s"]
+
+
+def test_import_beside_bot_benchmark_serves_members_during_both_imports() -> None:
+    report = benchmark("import_beside_bot.py", "--rows", "3000", "--members", "300")
+    for way in ("chunked", "one_transaction_baseline"):
+        assert report[way]["match_requests"] >= 1 and report[way]["match_p50_ms"] > 0
+    assert report["idle_match_p95_ms"] > 0

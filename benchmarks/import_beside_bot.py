@@ -61,15 +61,16 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def roster_files(folder: Path, rows: int) -> list[Path]:
-    """``rows`` synthetic roster rows, split into files the importer accepts."""
-    generated = synthetic_roster(rows)
+    """``rows`` synthetic roster rows, split into files the importer accepts (the header is
+    one of a file's rows)."""
+    generated, per_file = synthetic_roster(rows), MAX_ROWS - 1
     files = []
-    for number in range(math.ceil(rows / MAX_ROWS)):
+    for number in range(math.ceil(rows / per_file)):
         path = folder / f"名册{number + 1}.csv"
         with path.open("w", encoding="utf-8", newline="") as file:
             writer = csv.writer(file)
             writer.writerow(ROSTER_HEADER)
-            writer.writerows(itertools.islice(generated, MAX_ROWS))
+            writer.writerows(itertools.islice(generated, per_file))
         files.append(path)
     return files
 

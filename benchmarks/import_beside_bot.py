@@ -38,11 +38,8 @@ from bot.tools.sandbox import Sandbox  # noqa: E402
 from bot.tools.synthetic import ROSTER_HEADER, synthetic_roster  # noqa: E402
 from storage import units  # noqa: E402
 
-# The baseline: the importer with chunks larger than the file, so one transaction.
-ONE_TRANSACTION = (
-    "import sys; import bot.services.roster_import as r; r.CHUNK = 10**12; "
-    "from bot.cli import main; sys.exit(main(sys.argv[1:]))"
-)
+# The baseline: huihui with each file imported in one transaction.
+ONE_TRANSACTION = ROOT / "benchmarks" / "one_transaction_import.py"
 
 
 async def a_union(sb: Sandbox, members: int) -> list[int]:
@@ -76,7 +73,7 @@ def roster_files(folder: Path, rows: int) -> list[Path]:
 
 
 async def import_file(database_url: str, roster: Path, chunked: bool) -> None:
-    command = ["-m", "bot.cli"] if chunked else ["-c", ONE_TRANSACTION]
+    command = ["-m", "bot.cli"] if chunked else [str(ONE_TRANSACTION)]
     importing = await asyncio.create_subprocess_exec(
         sys.executable,
         *command,

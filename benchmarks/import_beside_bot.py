@@ -28,28 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from report import emit  # noqa: E402  (benchmarks/report.py)
-from union import UNIT, answered_in, empty  # noqa: E402
+from union import UNIT, answered_in, empty, union_members  # noqa: E402
 
 from bot.app.serve import keep_what_started  # noqa: E402
 from bot.domain.roster_file import MAX_ROWS  # noqa: E402
-from bot.domain.units import parse_units  # noqa: E402
-from bot.tools.population import populate  # noqa: E402
 from bot.tools.sandbox import Sandbox  # noqa: E402
 from bot.tools.synthetic import ROSTER_HEADER, synthetic_roster  # noqa: E402
-from storage import units  # noqa: E402
 
 # The baseline: huihui with each file imported in one transaction.
 ONE_TRANSACTION = ROOT / "benchmarks" / "one_transaction_import.py"
-
-
-async def a_union(sb: Sandbox, members: int) -> list[int]:
-    """The union with ``members`` verified members with complete profiles; their Telegram ids."""
-    async with sb.app.services.db.begin() as session:
-        await units.save_specs(session, parse_units(f'[[unit]]\nname = "{UNIT}"\nkind = "city"\n'))
-        unit_id = (await units.by_name(session, UNIT)).id
-    now = sb.clock.now()
-    year = now.astimezone(sb.settings.tz).year
-    return await populate(sb.app.services.db, now, year, members, unit_id=unit_id)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -128,7 +115,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         database_url = args.database_url or f"sqlite+aiosqlite:///{folder}/huihui.db"
         files = roster_files(Path(folder), args.rows)
         async with Sandbox(database_url=database_url, daily_cards=10_000) as sb:
-            members = await a_union(sb, args.members)
+            members = await union_members(sb, args.members)
             keep_what_started()  # as huihui run does once the bot is up
             member = sb.user("m", user_id=members[0])
             idle = [await answered_in(member, "/match") for _ in range(20)]

@@ -113,13 +113,20 @@ async def insert_chunked(sb: Sandbox, model: Any, rows: Any) -> None:
             await session.execute(insert(model), batch)
 
 
-async def a_union(sb: Sandbox, members: int) -> list[int]:
+async def union_members(sb: Sandbox, members: int) -> list[int]:
+    """The union with ``members`` verified members with complete profiles; their Telegram ids."""
     async with sb.app.services.db.begin() as session:
         await units.save_specs(session, parse_units(f'[[unit]]\nname = "{UNIT}"\nkind = "city"\n'))
         unit_id = (await units.by_name(session, UNIT)).id
     now = sb.clock.now()
     year = now.astimezone(sb.settings.tz).year
-    telegram_ids = await populate(sb.app.services.db, now, year, members, unit_id=unit_id)
+    return await populate(sb.app.services.db, now, year, members, unit_id=unit_id)
+
+
+async def a_union(sb: Sandbox, members: int) -> list[int]:
+    """``union_members``, who have liked and matched each other as in a busy union."""
+    telegram_ids = await union_members(sb, members)
+    now = sb.clock.now()
     chooser = random.Random(3)
     likes = {(chooser.randint(1, members), chooser.randint(1, members)) for _ in range(80_000)}
     await insert_chunked(

@@ -18,7 +18,7 @@ from bot.services.roster_import import UnknownUnit, import_roster
 from storage import migrate, units
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import Member, OrgUnit, RosterEntry, ScheduledTask, UnitRole
-from tests.helpers import PUDONG, PUDONG_CONTACT, units_file
+from tests.helpers import CITY, PUDONG, PUDONG_CONTACT, units_file
 from tests.test_cli import huihui
 
 EN, ZH = translator("en"), translator("zh")
@@ -430,3 +430,26 @@ async def test_an_import_cut_short_keeps_its_chunks_and_running_it_again_complet
         stored = {e.member_number: e.left_at for e in await session.scalars(select(RosterEntry))}
     assert set(stored) == {"PD999"} | {f"PD10{n}" for n in range(5)}
     assert stored["PD999"] is not None and stored["PD104"] is None
+
+
+async def test_a_union_leaving_the_importers_scope_part_way_is_written_no_more(
+    db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scope is checked at each chunk's write: rows for a union the importer no longer acts
+    for are not written, though the import began when it could."""
+    monkeypatch.setattr(roster_import, "CHUNK", 2)
+    async with db() as session:
+        city_id = (await units.by_name(session, CITY)).id
+        pudong_id = (await units.by_name(session, PUDONG)).id
+    checks = []
+
+    async def scope(_session) -> frozenset[int]:
+        checks.append(None)
+        return frozenset({city_id, pudong_id} if len(checks) <= 2 else {city_id})
+
+    rows = "姓名,会员号,工作单位,所属工会\n" + "".join(
+        f"员工{n},PD20{n},上海地铁,{PUDONG}\n" for n in range(4)
+    )
+    with pytest.raises(roster_import.NotAllowed):
+        await import_roster(db, SystemClock(), csv_file(tmp_path, rows), CITY, scope=scope)
+    assert set(await entries(db)) == {"PD200", "PD201"}

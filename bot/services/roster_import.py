@@ -155,7 +155,11 @@ async def import_roster(
 
     async def write(chunk: list[tuple[RosterRow, dict[str, Any]]]) -> None:
         async with db.begin() as session:
-            await _flush(session, chunk, report, await _writable(session, unit.id, scope))
+            writable_now = await _writable(session, unit.id, scope)
+            if any(values["unit_id"] not in writable_now for _row, values in chunk):
+                # A union below the target left the importer's scope since the import began.
+                raise NotAllowed(N_("you may only import into your own unions"))
+            await _flush(session, chunk, report, writable_now)
         if progress is not None:
             result = progress(len(chunk))
             if inspect.isawaitable(result):

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from bot.domain.match_profile import to_profile
+from bot.domain.matching import compatible
+from bot.services.matching.suggestions import POOL_SIZE
+from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from storage.models import Match, Member, Report
+from storage.matching import profile_row
+from storage.models import CardView, Match, MatchProfile, Member, Report
 from tests.helpers import ZH_ANSWERS, seed_union, sign_up
 
 WOMAN = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
@@ -306,3 +313,54 @@ async def test_reports_weigh_by_the_reporters_standing(sandbox: Sandbox) -> None
     async with sandbox.app.services.db() as session:
         weights = (await session.scalars(select(Report.weight))).all()
     assert sorted(weights) == [1.5, 1.5]
+
+
+async def test_a_member_who_insists_on_two_districts_is_shown_everyone_there(
+    database_url: str,
+) -> None:
+    """Hundreds of women elsewhere fit 阿明 as well; the half of each sample drawn from the
+    districts he insists on still brings every woman there, each once, then says so."""
+    async with Sandbox(database_url=database_url, daily_cards=1_000) as sb:
+        ming = sb.user("阿明", phone=MAN[3])
+        await seed_union(sb, [MAN])
+        await ming.send("/start")  # his member row first: the population takes ids from 100
+        now = sb.clock.now()
+        year = now.astimezone(sb.settings.tz).year
+        await populate(sb.app.services.db, now, year, 2_000, first_member_id=100)
+        async with sb.app.services.db() as session:
+            rows = (
+                await session.execute(
+                    select(MatchProfile).where(
+                        MatchProfile.eligible, MatchProfile.gender == "female"
+                    )
+                )
+            ).scalars()
+            women = [to_profile(row.member_id, row.__dict__, year) for row in rows]
+        # Two districts where few women live, by the population's own counts.
+        per_district = Counter(w.district for w in women if w.district)
+        rare = [district for district, _count in per_district.most_common()[-2:]]
+        script = man_script("阿明")
+        script["seek_districts"] = [
+            *(("press", district) for district in rare),
+            ("press", "完成"),
+            ("press", "必须满足"),
+        ]
+        await sign_up(ming, MAN, script)
+        async with sb.app.services.db() as session:
+            me = await session.scalar(select(Member.id).where(Member.telegram_id == ming.id))
+            him = to_profile(me, await profile_row(session, me), year)
+        expected = {w.id for w in women if compatible(him, w)}
+        anywhere = [w for w in women if compatible(replace(him, districts_must=False), w)]
+        assert expected and {w.district for w in women if w.id in expected} <= set(rare)
+        assert len(anywhere) - len(expected) > 2 * POOL_SIZE  # a plain sample would miss some
+
+        await ming.send("/match")
+        for _ in range(len(expected)):
+            assert "暂时没有新的合适人选" not in ming.last_text()
+            await ming.press("下一位")
+        assert "暂时没有新的合适人选" in ming.last_text()
+        async with sb.app.services.db() as session:
+            shown = (
+                await session.scalars(select(CardView.candidate_id).where(CardView.viewer_id == me))
+            ).all()
+        assert sorted(shown) == sorted(expected)

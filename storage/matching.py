@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import (
     Integer,
     Select,
+    String,
     Table,
     and_,
     bindparam,
@@ -113,6 +114,37 @@ async def profile_row(session: AsyncSession, member_id: int) -> dict[str, Any] |
 # Up to this many members of the ages a viewer insists on are checked one by one.
 FEW_OF_AGE = 2_000
 
+_VIEWER = bindparam("viewer", type_=Integer)
+# Built once, bound to the viewer when run: whoever asks, a candidate is eligible, fits the
+# viewer's gender, was not liked (nor skipped lately) by them, is not blocked either way and
+# not hidden by reports. Building these anew for every card cost more than running them.
+_OPEN_TO_VIEWER = (
+    _PROFILES.eligible.is_(True),
+    _PROFILES.member_id != _VIEWER,
+    or_(_PROFILES.seeks == "any", _PROFILES.seeks == bindparam("viewer_gender", type_=String)),
+    ~exists().where(
+        _DECISIONS.viewer_id == _VIEWER,
+        _DECISIONS.candidate_id == _PROFILES.member_id,
+        or_(
+            _DECISIONS.liked.is_(True),
+            _DECISIONS.created_at
+            >= bindparam("skips_kept_since", type_=_DECISIONS.created_at.type),
+        ),
+    ),
+    ~exists().where(
+        or_(
+            and_(_BLOCKS.blocker_id == _VIEWER, _BLOCKS.blocked_id == _PROFILES.member_id),
+            and_(_BLOCKS.blocker_id == _PROFILES.member_id, _BLOCKS.blocked_id == _VIEWER),
+        )
+    ),
+    _PROFILES.member_id.not_in(
+        select(_REPORTS.reported_id)
+        .where(_REPORTS.status == "pending")
+        .group_by(_REPORTS.reported_id)
+        .having(func.sum(_REPORTS.weight) >= REPORT_WEIGHT_TO_HIDE)
+    ),
+)
+
 
 async def pool(
     session: AsyncSession,
@@ -123,7 +155,7 @@ async def pool(
     limit: int,
     pivot: int | None = None,
     only: Sequence[int] | None = None,
-    skips_forgotten_before: datetime | None = None,
+    skips_forgotten_before: datetime,
     completed_after: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Eligible members who pass the hard constraints both ways and whom the viewer has not
@@ -132,34 +164,13 @@ async def pool(
     those members; with ``completed_after``, only those who completed their profile since.
     Otherwise a random sample (from ``pivot`` in shuffle order, wrapping around), half of it
     from the viewer's preferred districts."""
-    me = viewer["member_id"]
     mp = _PROFILES
-    decided = [_DECISIONS.viewer_id == me, _DECISIONS.candidate_id == mp.member_id]
-    if skips_forgotten_before is not None:
-        decided.append(
-            or_(
-                _DECISIONS.liked.is_(True),
-                _DECISIONS.created_at >= skips_forgotten_before,
-            )
-        )
-    conditions = [
-        mp.eligible.is_(True),
-        mp.member_id != me,
-        or_(mp.seeks == "any", mp.seeks == viewer["gender"]),
-        ~exists().where(*decided),
-        ~exists().where(
-            or_(
-                and_(_BLOCKS.blocker_id == me, _BLOCKS.blocked_id == mp.member_id),
-                and_(_BLOCKS.blocker_id == mp.member_id, _BLOCKS.blocked_id == me),
-            )
-        ),
-        mp.member_id.not_in(
-            select(_REPORTS.reported_id)
-            .where(_REPORTS.status == "pending")
-            .group_by(_REPORTS.reported_id)
-            .having(func.sum(_REPORTS.weight) >= REPORT_WEIGHT_TO_HIDE)
-        ),
-    ]
+    values = {
+        "viewer": viewer["member_id"],
+        "viewer_gender": viewer["gender"],
+        "skips_kept_since": skips_forgotten_before,
+    }
+    conditions: list[Any] = [*_OPEN_TO_VIEWER]
     if completed_after is not None:
         conditions.append(
             mp.member_id.in_(
@@ -205,21 +216,22 @@ async def pool(
     if likers_only or only is not None:
         chosen = (
             select(_DECISIONS.viewer_id).where(
-                _DECISIONS.candidate_id == me, _DECISIONS.liked.is_(True)
+                _DECISIONS.candidate_id == _VIEWER, _DECISIONS.liked.is_(True)
             )
             if only is None
             else only
         )
         rows = await session.execute(
-            select(*_PROFILE_COLUMNS).where(*conditions, mp.member_id.in_(chosen)).limit(limit)
+            select(*_PROFILE_COLUMNS).where(*conditions, mp.member_id.in_(chosen)).limit(limit),
+            values,
         )
         return [dict(row._mapping) for row in rows]
     pivot = random.getrandbits(31) if pivot is None else pivot
     sought = viewer["features"].get("districts_sought") or []
     found: dict[int, dict[str, Any]] = {}
     if sought:
-        await _sample(session, conditions, pivot, limit // 2, found, districts=sought)
-    await _sample(session, conditions, pivot, limit - len(found), found)
+        await _sample(session, conditions, values, pivot, limit // 2, found, districts=sought)
+    await _sample(session, conditions, values, pivot, limit - len(found), found)
     return list(found.values())
 
 
@@ -247,6 +259,7 @@ async def _few_of_age(
 async def _sample(
     session: AsyncSession,
     conditions: list[Any],
+    values: dict[str, Any],
     pivot: int,
     limit: int,
     found: dict[int, dict[str, Any]],
@@ -284,7 +297,7 @@ async def _sample(
             )
         else:
             statement = select(*columns).where(*where).order_by(mp.shuffle).limit(missing)
-        for row in await session.execute(statement):
+        for row in await session.execute(statement, values):
             found[row.member_id] = dict(row._mapping)
 
 

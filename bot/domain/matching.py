@@ -217,6 +217,17 @@ def shared_interests(a: Profile, b: Profile, idf: Mapping[str, float]) -> list[t
     return sorted(common, key=lambda item: -item[1])
 
 
+def _shared_weight(a: Profile, b: Profile, idf: Mapping[str, float]) -> float:
+    """The sum of shared_interests' weights, without listing and sorting them: ranking asks
+    it twice per candidate, and only the card's reason needs the list."""
+    theirs = b.interests
+    return sum(
+        min(strength, theirs[tag]) * idf.get(tag, 1.0)
+        for tag, strength in a.interests.items()
+        if strength > 0 and theirs.get(tag, 0) > 0
+    )
+
+
 def likes_logit(a: Profile, b: Profile, idf: Mapping[str, float], history: History | None) -> float:
     """Log-odds that ``a`` likes ``b``."""
     logit = W_OPENNESS * a.openness
@@ -225,8 +236,7 @@ def likes_logit(a: Profile, b: Profile, idf: Mapping[str, float], history: Histo
     if a.age_range and not a.age_range_must and b.age is not None:
         low, high = a.age_range
         logit -= W_NICE_TO_HAVE * (max(0, low - b.age) + max(0, b.age - high)) / 5
-    shared = shared_interests(a, b, idf)
-    logit += W_SHARED_INTERESTS * math.log1p(sum(weight for _tag, weight in shared))
+    logit += W_SHARED_INTERESTS * math.log1p(_shared_weight(a, b, idf))
     common = [key for key in a.values if key in b.values]
     if common:
         agreement = sum(a.values[k] == b.values[k] for k in common) / len(common)

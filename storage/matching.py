@@ -249,8 +249,9 @@ async def _few_of_age(
     ]
     if viewer["seeks"] in ("male", "female"):
         in_range.append(mp.gender == viewer["seeks"])
-    # One row past the bound says "many" without carrying the first 2,000 ids to Python.
-    past_bound = select(mp.member_id).where(*in_range).offset(FEW_OF_AGE).limit(1)
+    # One row past the bound says "many" without carrying the first 2,000 ids to Python. Only
+    # indexed columns, so PostgreSQL reads the age index alone (its index holds no member id).
+    past_bound = select(mp.birth_year).where(*in_range).offset(FEW_OF_AGE).limit(1)
     if await session.scalar(past_bound) is not None:
         return None
     return list((await session.scalars(select(mp.member_id).where(*in_range))).all())

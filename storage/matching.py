@@ -49,6 +49,7 @@ _DECISIONS = cast(Table, MatchDecision.__table__).c
 _BLOCKS = cast(Table, Block.__table__).c
 _REPORTS = cast(Table, Report.__table__).c
 _MEMBERS = cast(Table, Member.__table__).c
+_VIEWS = cast(Table, CardView.__table__).c
 
 
 async def refresh_profile(session: AsyncSession, member_id: int, now: datetime) -> None:
@@ -86,7 +87,7 @@ async def refresh_profile(session: AsyncSession, member_id: int, now: datetime) 
     )
 
 
-_PROFILE_COLUMNS = [
+_PROFILE_COLUMNS = (
     _PROFILES.member_id,
     _PROFILES.gender,
     _PROFILES.birth_year,
@@ -99,7 +100,7 @@ _PROFILE_COLUMNS = [
     _PROFILES.employer,
     _PROFILES.avoid_colleagues,
     _PROFILES.features,
-]
+)
 
 
 async def profile_row(session: AsyncSession, member_id: int) -> dict[str, Any] | None:
@@ -272,7 +273,6 @@ async def _sample(
     the whole gender's sample index instead and dropped the other districts' rows, 10-15 ms
     for two districts of sixteen at a million profiles.)"""
     mp = _PROFILES
-    columns = _PROFILE_COLUMNS
     wanted = len(found) + limit
     for window in (mp.shuffle >= pivot, mp.shuffle < pivot):
         missing = wanted - len(found)
@@ -283,7 +283,7 @@ async def _sample(
             where.append(mp.member_id.not_in(list(found)))
         if districts:
             arms = [
-                select(*columns, mp.shuffle)
+                select(*_PROFILE_COLUMNS, mp.shuffle)
                 .where(*where, mp.district == district)
                 .order_by(mp.shuffle)
                 .limit(missing)
@@ -292,12 +292,12 @@ async def _sample(
             ]
             merged = union_all(*(select(arm) for arm in arms)).subquery()
             statement = (
-                select(*(merged.c[column.key] for column in columns))
+                select(*(merged.c[column.key] for column in _PROFILE_COLUMNS))
                 .order_by(merged.c.shuffle)
                 .limit(missing)
             )
         else:
-            statement = select(*columns).where(*where).order_by(mp.shuffle).limit(missing)
+            statement = select(*_PROFILE_COLUMNS).where(*where).order_by(mp.shuffle).limit(missing)
         for row in await session.execute(statement, values):
             found[row.member_id] = dict(row._mapping)
 
@@ -424,7 +424,6 @@ async def taste(session: AsyncSession, viewer: int, candidates: Sequence[int]) -
     return {row[0]: int(row[1] or 0) / int(row[2]) for row in rows if row[2]}
 
 
-_VIEWS = cast(Table, CardView.__table__).c
 _EXPOSURE = (
     select(_VIEWS.candidate_id, func.count())
     .where(

@@ -21,6 +21,7 @@ from storage.models import (
     RegistrationStatus,
     RosterEntry,
 )
+from storage.rows import batches
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,6 @@ async def same_gender(session: AsyncSession, event_id: int, member_id: int) -> s
     return set(rows.all())
 
 
-# Rows written per statement: each statement is one short step of the event loop.
-ROWS_PER_STATEMENT = 500
 _REGISTRATIONS = cast(Table, Registration.__table__)
 
 
@@ -194,8 +193,8 @@ async def number_groups(session: AsyncSession, event_id: int, group_of: Mapping[
         .values(group_no=bindparam("number"))
     )
     rows = [{"member": member, "number": number} for member, number in group_of.items()]
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        await session.execute(numbering, rows[start : start + ROWS_PER_STATEMENT])
+    for batch in batches(rows):
+        await session.execute(numbering, batch)
 
 
 async def grouping_facts(

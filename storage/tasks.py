@@ -12,7 +12,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ScheduledTask, TaskStatus
-from storage.rows import affected
+from storage.rows import affected, batches
 
 RERUNNABLE = (TaskStatus.PENDING, TaskStatus.FAILED, TaskStatus.EXPIRED, TaskStatus.CANCELLED)
 
@@ -29,9 +29,6 @@ class NewTask:
     member_id: int | None = None
 
 
-# Keys looked up, and rows inserted, per statement: well under SQLite's and asyncpg's limits on
-# bound parameters, and short enough a step that nobody else's reply waits on it.
-PER_STATEMENT = 500
 # New tasks go straight into the table: the ORM's unit of work for thousands of objects was
 # one step of the event loop long enough to hold up other members' replies.
 _TABLE = cast(Table, ScheduledTask.__table__)
@@ -60,11 +57,9 @@ async def put_all(session: AsyncSession, new: Sequence[NewTask], now: datetime) 
     wanted = [task for index, task in enumerate(new) if task.key is None or last[task.key] == index]
     keys = list(last)
     stored: dict[str | None, ScheduledTask] = {}
-    for start in range(0, len(keys), PER_STATEMENT):
+    for batch in batches(keys):
         found = await session.scalars(
-            select(ScheduledTask)
-            .where(ScheduledTask.key.in_(keys[start : start + PER_STATEMENT]))
-            .with_for_update()
+            select(ScheduledTask).where(ScheduledTask.key.in_(batch)).with_for_update()
         )
         stored.update((task.key, task) for task in found)
     fresh = []
@@ -92,8 +87,8 @@ async def put_all(session: AsyncSession, new: Sequence[NewTask], now: datetime) 
             existing.expires_at, existing.member_id = task.expires_at, task.member_id
             existing.status, existing.attempts, existing.last_error = TaskStatus.PENDING, 0, None
     await session.flush()
-    for start in range(0, len(fresh), PER_STATEMENT):
-        await session.execute(insert(_TABLE), fresh[start : start + PER_STATEMENT])
+    for rows in batches(fresh):
+        await session.execute(insert(_TABLE), rows)
 
 
 async def cancel(session: AsyncSession, key: str) -> bool:
@@ -103,11 +98,11 @@ async def cancel(session: AsyncSession, key: str) -> bool:
 async def cancel_all(session: AsyncSession, keys: Sequence[str]) -> int:
     """Cancel the pending tasks of these keys; how many there were."""
     cancelled = 0
-    for start in range(0, len(keys), PER_STATEMENT):
+    for batch in batches(keys):
         result = await session.execute(
             update(ScheduledTask)
             .where(
-                ScheduledTask.key.in_(keys[start : start + PER_STATEMENT]),
+                ScheduledTask.key.in_(batch),
                 ScheduledTask.status == TaskStatus.PENDING,
             )
             .values(status=TaskStatus.CANCELLED)

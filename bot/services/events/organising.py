@@ -302,8 +302,10 @@ class Organising:
             groups = await in_worker(partial(make_groups, seed=event_id), attendees, size)
             now = self._clock.now()
             told = []
+            group_of: dict[int, int] = {}
             for number, group in enumerate(groups, start=1):
                 for attendee in group:
+                    group_of[attendee.id] = number
                     person = by_id[attendee.id]
                     if person.telegram_id is None:
                         continue
@@ -326,15 +328,7 @@ class Organising:
                             member_id=attendee.id,
                         )
                     )
-            await events.number_groups(
-                session,
-                event_id,
-                {
-                    attendee.id: number
-                    for number, group in enumerate(groups, 1)
-                    for attendee in group
-                },
-            )
+            await events.number_groups(session, event_id, group_of)
             await notices.put_all(session, told, now)
             audit.record(
                 session,

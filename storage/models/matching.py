@@ -123,6 +123,8 @@ class Report(Base):
     created_at: Mapped[datetime]
     # How much the report counts towards hiding the profile (bot.domain.members.report_weight).
     weight: Mapped[float] = mapped_column(default=1.0, server_default="1")
+    # A few words the reporter chose to add (optional), for the moderators.
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class CardView(Base):
@@ -201,3 +203,16 @@ class ContactRequest(Base):
     )
     created_at: Mapped[datetime]
     shared_at: Mapped[datetime | None]
+
+
+class WechatId(Base):
+    """A member's WeChat id, typed once, given to a match only when both agreed to exchange
+    contacts."""
+
+    __tablename__ = "wechat_ids"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    wechat: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from storage.models.base import Base
 
@@ -19,17 +20,27 @@ class RelayMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
     sender_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    # "text", "photo" (a photo's file id, its caption as the text) or "sticker".
+    # "text", "photo" (a photo's file id, its caption as the text) or "sticker" (its set's
+    # name as the text, screened like words: a set can be named after a WeChat id).
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(200))
     # Romance-scam signals the screen found (bot.domain.scams), for the union's moderators.
     signals: Mapped[list[str]] = mapped_column(JSON)
     # Held from the recipient until they choose to see it (a link or a request for money from
-    # someone matched less than two days ago).
+    # someone matched less than two days ago, contact details before both agreed to exchange
+    # them, a photo without words in the first two days).
     held: Mapped[bool] = mapped_column(default=False)
     shown_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Written while the sender had another match's message unanswered: kept here, sent to
+    # nobody, until the sender says which conversation it is for (then delivered, or dropped).
+    draft: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The sender's own Telegram message, so an edit of it is recognised as an edit.
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Photos sent as one album share Telegram's media group id: relayed as one.
+    media_group: Mapped[str | None] = mapped_column(String(64))
+    edited_at: Mapped[datetime | None]
 
 
 class ScreenHit(Base):

@@ -119,10 +119,15 @@ class SheetRow:
     gender: str | None
     status: RegistrationStatus
     checked_in: bool
+    # From the roster entry the member verified with (None if it has since been removed).
+    real_name: str | None
+    employer: str | None
+    phone: str | None
 
 
 async def sheet(session: AsyncSession, event_id: int) -> list[SheetRow]:
-    """Everyone registered or waiting, by badge: the list at the venue's door."""
+    """Everyone registered or waiting, by badge: the list at the venue's door, with the
+    verified identity the organiser checks there."""
     rows = await session.execute(
         select(
             Registration.badge,
@@ -130,12 +135,16 @@ async def sheet(session: AsyncSession, event_id: int) -> list[SheetRow]:
             Registration.gender,
             Registration.status,
             Registration.checked_in_at,
+            RosterEntry.real_name,
+            RosterEntry.employer,
+            RosterEntry.phone,
         )
         .outerjoin(
             ProfileAnswer,
             (ProfileAnswer.member_id == Registration.member_id)
             & (ProfileAnswer.question == "nickname"),
         )
+        .outerjoin(RosterEntry, RosterEntry.member_id == Registration.member_id)
         .where(
             Registration.event_id == event_id,
             Registration.status != RegistrationStatus.CANCELLED,
@@ -143,8 +152,8 @@ async def sheet(session: AsyncSession, event_id: int) -> list[SheetRow]:
         .order_by(Registration.badge)
     )
     return [
-        SheetRow(badge, str(nickname or "—"), gender, status, checked_in is not None)
-        for badge, nickname, gender, status, checked_in in rows.all()
+        SheetRow(badge, str(nickname or "—"), gender, status, checked_in is not None, *identity)
+        for badge, nickname, gender, status, checked_in, *identity in rows.all()
     ]
 
 

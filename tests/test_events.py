@@ -22,7 +22,16 @@ from bot.domain.buttons import (
 from bot.domain.events import Capacity, Conditions
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from conversations.fonts import cjk_font_file
-from storage.models import Event, FollowUp, Match, MatchProfile, Member, Registration, RosterEntry
+from storage.models import (
+    AuditEntry,
+    Event,
+    FollowUp,
+    Match,
+    MatchProfile,
+    Member,
+    Registration,
+    RosterEntry,
+)
 from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
 
 
@@ -494,15 +503,54 @@ async def test_the_sign_in_sheet_lists_places_and_waitlist_by_badge(sandbox: San
     event_id = await publish(sandbox, organiser, capacity=Capacity(2))
     for telegram_id in in_pudong[:3]:
         await join(sandbox, telegram_id, event_id)
+    people = [("张伟", "上海地铁", "13800138001"), ("李娜", "上海电气", "13800138002")]
+    async with sandbox.app.services.db.begin() as session:
+        for number, (telegram_id, (name, employer, phone)) in enumerate(
+            zip(in_pudong, people, strict=False)
+        ):
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            session.add(
+                RosterEntry(
+                    unit_id=member.unit_id,
+                    member_number=f"PD{number}",
+                    real_name=name,
+                    employer=employer,
+                    phone=phone,
+                    member_id=member.id,
+                    imported_at=sandbox.clock.now(),
+                )
+            )
     await organiser.send("/events")
     await organiser.press(TITLE)
     await organiser.press("签到名单")
     document = organiser.bot_messages()[-1]
     assert document.kind == "document" and "共 3 人" in document.text
     workbook = load_workbook(io.BytesIO(sandbox.api.files[document.file_id][1]))
+    assert workbook.sheetnames == ["签到表"]
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0] == ("号码牌", "昵称", "性别", "状态", "已签到")
-    assert [(r[0], r[3]) for r in rows[1:]] == [(1, "已报名"), (2, "已报名"), (3, "候补")]
+    assert rows[0][0] == f"“{TITLE}”签到表"
+    assert rows[1][0].startswith("时间：") and rows[2][0].startswith("地点：")
+    assert rows[3][0].startswith("主办：浦东新区总工会") and "生成于" in rows[3][0]
+    header = rows.index(
+        ("序号", "号码牌", "姓名", "单位", "电话", "昵称", "性别", "状态", "已签到", "签名")
+    )
+    table = rows[header + 1 :]
+    assert [(r[0], r[1], r[7]) for r in table] == [
+        (1, 1, "已报名"),
+        (2, 2, "已报名"),
+        (3, 3, "候补"),
+    ]
+    # The verified identity from the roster beside the nickname; "—" where none is left.
+    assert [r[2:5] for r in table] == [*people, ("—", "—", None)]
+    assert all(r[9] is None for r in table)  # room to sign
+    # Seeing real names and phones is an act the audit log keeps.
+    async with sandbox.app.services.db() as session:
+        looks = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "event_sheet"))
+        ).all()
+    assert [(e.actor_telegram_id, e.detail) for e in looks] == [
+        (organiser.id, {"event": event_id, "people": 3})
+    ]
 
 
 async def test_members_list_the_events_they_may_join_and_why_not(sandbox: Sandbox) -> None:

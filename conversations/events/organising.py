@@ -5,16 +5,15 @@ groups, cancel) and /event_edit. Every button re-checks scope in
 from __future__ import annotations
 
 import asyncio
-import io
 from datetime import datetime
 
-from openpyxl import Workbook
 from telegram import Update
 from telegram.constants import MessageLimit
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
 from bot.common.wording.events import local_time
+from bot.common.workbooks import Sheet, titled_workbook
 from bot.domain.buttons import (
     CancelEvent,
     CancelEventConfirmed,
@@ -109,7 +108,8 @@ async def overview(update: Update, context: HuihuiContext) -> None:
 
 
 async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
-    """The door list as a spreadsheet: badge, nickname, gender, place or waitlist, arrived."""
+    """The door list as a workbook to print: title, time and venue, then by badge each
+    person's verified name, employer and phone, place or waitlist, arrival, and room to sign."""
     _ = context.gettext
     query = update.callback_query
     found = await context.services.events.organising.sheet(
@@ -120,26 +120,48 @@ async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
         return
     await query.answer()
     event, rows = found
+    host = await context.services.administration.unit_name(event.unit_id)
     genders = {"male": _("Male"), "female": _("Female")}
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append([_("Badge"), _("Nickname"), _("Gender"), _("Status"), _("Checked in")])
-    for row in rows:
-        status = _("signed up") if row.status == RegistrationStatus.REGISTERED else _("waitlist")
-        sheet.append(
-            [
-                row.badge,
-                row.nickname,
-                genders.get(row.gender or "", "—"),
-                status,
-                _("yes") if row.checked_in else "",
-            ]
-        )
-    data = io.BytesIO()
-    workbook.save(data)
+    signature = _("Signature")
+    headers = [
+        _("No."),
+        _("Badge"),
+        _("Name"),
+        _("Employer"),
+        _("Phone"),
+        _("Nickname"),
+        _("Gender"),
+        _("Status"),
+        _("Checked in"),
+        signature,
+    ]
+    table = [
+        [
+            number,
+            row.badge,
+            row.real_name or "—",
+            row.employer or "—",
+            row.phone or "",
+            row.nickname,
+            genders.get(row.gender or "", "—"),
+            _("signed up") if row.status == RegistrationStatus.REGISTERED else _("waitlist"),
+            _("yes") if row.checked_in else "",
+            "",
+        ]
+        for number, row in enumerate(rows, start=1)
+    ]
+    made = _local(context.services.clock.now(), context)
+    about = [
+        _("Time: {time}", time=_local(event.starts_at, context)),
+        _("Place: {venue}", venue=event.venue or _("Online")),
+        _("Organised by {union} · generated {moment}", union=host, moment=made),
+    ]
+    sheet = Sheet(_("Sign-in"), headers, table, row_height=28, min_widths={signature: 16})
+    title = _("“{title}” sign-in sheet", title=event.title)
+    data = await asyncio.to_thread(titled_workbook, title, about, [sheet])
     await context.bot.send_document(
         update.effective_chat.id,
-        data.getvalue(),
+        data,
         filename=f"event-{event.id}-sign-in.xlsx",
         caption=_("Sign-in sheet of “{title}”: {count} people", title=event.title, count=len(rows)),
     )

@@ -279,9 +279,23 @@ class Organising:
             return Overview(event, await events.funnel(session, event))
 
     async def sheet(self, actor: int, event_id: int) -> tuple[Event, list[SheetRow]] | None:
-        async with self._db() as session:
+        """The door list with real names, employers and phones: organisers of the event's
+        union only, and every look is in the audit log."""
+        async with self._db.begin() as session:
             event = await self._managed_in(session, actor, event_id)
-            return None if event is None else (event, await events.sheet(session, event_id))
+            if event is None:
+                return None
+            rows = await events.sheet(session, event_id)
+            audit.record(
+                session,
+                actor,
+                "event_sheet",
+                event.unit_id,
+                self._clock.now(),
+                event=event_id,
+                people=len(rows),
+            )
+            return event, rows
 
     async def groups(self, actor: int, event_id: int, size: int) -> list[list[Person]] | None:
         """Split the attendees (checked in; before the event, those registered) into groups."""

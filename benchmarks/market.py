@@ -315,17 +315,26 @@ def with_cap(wave: Wave, scores: Mapping[Pair, float]) -> Lists:
     return lists
 
 
-def planned(wave: Wave, chosen: Sequence[Pair], scores: Mapping[Pair, float]) -> Lists:
-    """Each person's planned partners first (in plan order), then the rest by score."""
-    first: dict[int, list[int]] = defaultdict(list)
-    for i, j in chosen:
-        first[i].append(j)
-        first[j].append(i)
+def planned(
+    wave: Wave, chosen: Sequence[Pair | tuple[int, int, int]], scores: Mapping[Pair, float]
+) -> Lists:
+    """Each person's planned partners first, stage by stage and by the person's own score
+    within a stage, then the rest by score. Pairs without a stage are in stage 0 if among
+    a person's first 3, else in stage 1."""
+    stage_of: dict[Pair, int] = {}
+    count: dict[int, int] = defaultdict(int)
+    for entry in chosen:
+        i, j = entry[0], entry[1]
+        for x, y in ((i, j), (j, i)):
+            stage = entry[2] if len(entry) == 3 else int(count[x] >= 3)  # noqa: PLR2004
+            stage_of[(x, y)] = stage
+            count[x] += 1
     lists = {}
     for i, order in wave.partners.items():
-        head = [j for j in first.get(i, []) if j in order]
-        rest = sorted((j for j in order if j not in head), key=lambda j: (-_score(scores, i, j), j))
-        lists[i] = head + rest
+        lists[i] = sorted(
+            order,
+            key=lambda j: (stage_of.get((i, j), len(market.STAGES)), -_score(scores, i, j), j),
+        )
     return lists
 
 

@@ -77,11 +77,11 @@ def plan(
     scores: Mapping[tuple[int, int], float],
     stages: Sequence[int] = STAGES,
     shown_lately: Mapping[int, int] | None = None,
-) -> list[tuple[int, int]]:
-    """The day's pairs, best first within each stage: each member in at most ``stages[-1]``
-    pairs, ``stages[0]`` of them in the first stage. ``scores`` holds each unordered pair once
-    (the engine's two-way score); ``shown_lately`` counts how often each member was shown
-    recently (missing: never)."""
+) -> list[tuple[int, int, int]]:
+    """The day's pairs (a, b, stage), best first within each stage: each member in at most
+    ``stages[-1]`` pairs, ``stages[0]`` of them in stage 0. ``scores`` holds each unordered
+    pair once (the engine's two-way score); ``shown_lately`` counts how often each member was
+    shown recently (missing: never)."""
     if not scores:
         return []
     members = sorted({m for pair in scores for m in pair})
@@ -91,8 +91,8 @@ def plan(
     weight = np.fromiter(scores.values(), np.float64, len(scores))
     seen = np.array([(shown_lately or {}).get(m, 0) for m in members], np.float64)
     return [
-        (members[x], members[y])
-        for x, y, _stage in greedy_stages(a, b, weighted(a, b, weight, seen), stages)
+        (members[x], members[y], stage)
+        for x, y, stage in greedy_stages(a, b, weighted(a, b, weight, seen), stages)
     ]
 
 

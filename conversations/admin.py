@@ -28,10 +28,11 @@ from bot.domain.buttons import (
     RejectPhoto,
     RejectVerification,
 )
+from bot.domain.buttons.moderation import ShowIdentity
 from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id, shortened
 from bot.domain.scams import ScamSignal
 from bot.domain.units import Role
-from bot.services.administration import Decision
+from bot.services.administration import Decision, Identity, Moderation
 from bot.services.matching import follow_ups
 from bot.services.statistics import ScopeStats, ThreadFigures
 from conversations.charts import stats_chart
@@ -192,11 +193,14 @@ async def reports(update: Update, context: HuihuiContext) -> None:
             [
                 (_("Lift suspension"), Moderate("lift", case.member_id))
                 if case.suspended
-                else (_("Suspend"), Moderate("suspend", case.member_id))
+                else (_("Suspend"), Moderate("suspend", case.member_id)),
+                (_("Who is this? (audited)"), ShowIdentity(case.member_id)),
             ],
         ]
         await say(update, context, text, buttons(rows))
-    for hit in screened:
+    # Questions to the union are never screened: a member asking about a scam is no suspect.
+    # Hits recorded from them before that are left out.
+    for hit in (hit for hit in screened if hit.source in FLAGGED_IN):
         signals = _(", ").join(_(SIGNAL_LABELS[ScamSignal(s)]) for s in hit.signals)
         text = _(
             FLAGGED_IN[hit.source],
@@ -218,16 +222,71 @@ async def moderate(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     query = update.callback_query
     button = pressed(update, Moderate)
-    action = button.action
     result = await context.services.administration.moderate(
-        update.effective_user.id, button.member, action
+        update.effective_user.id, button.member, button.action
     )
-    if result != Decision.DONE:
+    if result.decision in (Decision.NOT_ALLOWED, Decision.UNKNOWN):
         await query.answer(_("Only organisers of this member's union can decide."), show_alert=True)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await say(update, context, _("Done."))
+    await say(update, context, _moderation_text(button.action, result, _))
+
+
+def _moderation_text(action: str, result: Moderation, _: Translator) -> str:
+    """What the organiser did, and who was told: "已暂停阿明……已通知双方（阿明和 1 位举报人）"."""
+    nickname = result.nickname
+    if result.decision == Decision.UNCHANGED:
+        if action == "lift":
+            return _("{nickname} is not suspended; nothing changed.", nickname=nickname)
+        return _("{nickname} is already suspended; nothing changed.", nickname=nickname)
+    did = _(MODERATION_DONE[action], nickname=nickname)
+    count = result.reporters_told
+    if result.member_told and count:
+        told = _(
+            "Both sides were told: {nickname} and {count} member(s) who reported.",
+            nickname=nickname,
+            count=count,
+        )
+    elif result.member_told:
+        told = _("{nickname} was told.", nickname=nickname)
+    elif count:
+        told = _("The {count} member(s) who reported were told.", count=count)
+    else:
+        told = _("Nobody was told.")
+    return f"{did} {told}"
+
+
+async def show_identity(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    found = await context.services.administration.identity(
+        update.effective_user.id, pressed(update, ShowIdentity).member
+    )
+    if not isinstance(found, Identity):
+        await query.answer(
+            _("Only organisers of this member's union can see who a reported member is."),
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    if found.real_name is None:
+        text = _(
+            "{nickname} has not been verified against a roster, so there is no identity to "
+            "show. This view was recorded in the audit log.",
+            nickname=found.nickname,
+        )
+    else:
+        text = _(
+            "{nickname} by the roster of {unit}: {name}, {employer}, member number {number}. "
+            "Only for judging this report; this view was recorded in the audit log.",
+            nickname=found.nickname,
+            unit=found.unit,
+            name=found.real_name,
+            employer=found.employer,
+            number=found.member_number,
+        )
+    await say(update, context, text)
 
 
 async def audit(update: Update, context: HuihuiContext) -> None:
@@ -253,7 +312,13 @@ async def audit(update: Update, context: HuihuiContext) -> None:
 FLAGGED_IN = {
     "relay": N_("⚠️ Flagged in a relayed conversation ({signals}), {time}:\n{nickname}: {text}"),
     "card": N_("⚠️ Flagged on a card ({signals}), {time}:\n{nickname}: {text}"),
-    "thread": N_("⚠️ Flagged in a question to the union ({signals}), {time}:\n{nickname}: {text}"),
+}
+# What an organiser's moderation did, as they are told.
+MODERATION_DONE = {
+    "dismiss": N_("Dismissed the reports about {nickname}."),
+    "warn": N_("Warned {nickname}."),
+    "suspend": N_("Suspended {nickname}: nobody is shown their profile until you lift it."),
+    "lift": N_("Lifted the suspension of {nickname}."),
 }
 # What the scam screen found, as moderators read it.
 SIGNAL_LABELS = {
@@ -521,3 +586,4 @@ def register(application: ChatApplication) -> None:
     ):
         application.add_handler(CommandHandler(command, callback, filters=private))
     application.add_handler(on_press(moderate, Moderate))
+    application.add_handler(on_press(show_identity, ShowIdentity))

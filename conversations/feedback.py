@@ -9,9 +9,9 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 
 from bot.common.i18n import N_
 from bot.domain import free_text
-from bot.services.inbox import Outcome
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.dialogs import add_dialog
+from conversations.inbox import sent_or_refused
 
 COMMANDS = [("feedback", N_("Write to the organisers"))]
 MAX_LENGTH = free_text.FEEDBACK.maximum
@@ -43,11 +43,8 @@ async def receive(update: Update, context: HuihuiContext) -> str | int:
         )
         return WRITING
     outcome = await context.services.inbox.ask(update.effective_user.id, text, kind="feedback")
-    if outcome != Outcome.DONE:
-        await update.effective_message.reply_text(_("Please send /start first."))
-        return ConversationHandler.END
     await update.effective_message.reply_text(
-        _("Thank you! The organisers will read your message.")
+        await sent_or_refused(outcome, update, context, kind="feedback")
     )
     return ConversationHandler.END
 

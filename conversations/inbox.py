@@ -1,7 +1,7 @@
 """Asking a person. Members: /ask, then 回复 / 结束对话 under each answer, and a rating when it
 ends. Staff (matchmakers, counsellors, organisers): /inbox lists open threads oldest first;
-回复 claims a thread and sends what they write, signed "工会红娘". Rights are checked in
-``bot.services.inbox`` at every step."""
+回复 claims a thread and sends what they write, headed with their union and role; /cancel gives
+the thread back. Rights and limits are checked in ``bot.services.inbox`` at every step."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ WRITING = "writing"
 MESSAGE = free_text.FEEDBACK
 # Which thread the next text belongs to (None: a new question).
 THREAD = "inbox_thread"
+# Which thread a staff member is answering (apart: staff may be members too).
+ANSWERING = "inbox_answering"
 
 
 async def ask(update: Update, context: HuihuiContext) -> str:
@@ -69,21 +71,41 @@ async def written(update: Update, context: HuihuiContext) -> str | int:
     inbox = context.services.inbox
     user = update.effective_user.id
     outcome = await (inbox.reply(user, thread_id, text) if thread_id else inbox.ask(user, text))
-    if outcome == Outcome.NOT_MEMBER:
-        contact = await context.services.onboarding.union_contact_of(user)
-        await say(
-            update,
-            context,
-            _(
-                "Please send /start first. To reach your union meanwhile: {contact}",
-                contact=contact,
-            ),
-        )
-    elif outcome == Outcome.CLOSED:
-        await say(update, context, _("This conversation has ended. /ask to start a new one."))
-    else:
-        await say(update, context, _("Sent. The answer will come here."))
+    await say(update, context, await sent_or_refused(outcome, update, context))
     return ConversationHandler.END
+
+
+async def sent_or_refused(
+    outcome: Outcome, update: Update, context: HuihuiContext, kind: str = "ask"
+) -> str:
+    """What the member is told of a message to the union (/ask and /feedback)."""
+    _ = context.gettext
+    if outcome == Outcome.DONE:
+        if kind == "feedback":
+            return _("Thank you! The organisers will read your message.")
+        return _(
+            "Sent. Union staff usually answer within 24 hours, here. If nobody has answered "
+            "in 48 hours, I will tell you how to reach your union directly."
+        )
+    if outcome == Outcome.CLOSED:
+        return _("This conversation has ended. /ask to start a new one.")
+    contact = await context.services.onboarding.union_contact_of(update.effective_user.id)
+    if outcome == Outcome.VERIFY_FIRST:
+        return _(
+            "Until your membership is verified you can ask one question, about verification, "
+            "and you already have. Please wait for the answer here, or contact your union: "
+            "{contact}",
+            contact=contact,
+        )
+    if outcome == Outcome.LIMITED:
+        return _(
+            "You have written a lot today, so this was not sent. Staff will read what you "
+            "already wrote; you can write again tomorrow, or contact your union: {contact}",
+            contact=contact,
+        )
+    if kind == "feedback":
+        return _("Please send /start first.")
+    return _("Please send /start first. To reach your union meanwhile: {contact}", contact=contact)
 
 
 async def cancel(update: Update, context: HuihuiContext) -> int:
@@ -144,6 +166,19 @@ async def inbox(update: Update, context: HuihuiContext) -> None:
         )
 
 
+async def staff_cancel(update: Update, context: HuihuiContext) -> int:
+    """Stopping an answer gives the thread back to the others at once."""
+    thread_id = scratch(context).pop(ANSWERING, None)
+    if thread_id is not None:
+        await context.services.inbox.release(update.effective_user.id, thread_id)
+    await say(
+        update,
+        context,
+        context.gettext("Cancelled. Nothing was sent; the question is back in /inbox for others."),
+    )
+    return ConversationHandler.END
+
+
 def _thread_text(view: ThreadView, context: HuihuiContext) -> str:
     _ = context.gettext
     heading = _(
@@ -155,6 +190,8 @@ def _thread_text(view: ThreadView, context: HuihuiContext) -> str:
     )
     if view.kind == "feedback":
         heading += " · " + _("feedback")
+    if not view.verified:
+        heading += " · " + _("not verified yet: about verification")
     said = [
         (_("Us: {text}", text=text) if by_staff else _("Member: {text}", text=text))
         for by_staff, text in view.messages[-6:]
@@ -172,13 +209,13 @@ async def answer_pressed(update: Update, context: HuihuiContext) -> str | int:
         await query.answer(_refusal(found, context), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    scratch(context)[THREAD] = found.id
+    scratch(context)[ANSWERING] = found.id
     await say(
         update,
         context,
         _(
-            "Write your answer in one message; {nickname} reads it signed “your union's "
-            "matchmaker”, without your name. /cancel to stop.",
+            "Write your answer in one message; {nickname} reads it headed with your union and "
+            "role, without your name. /cancel to stop and leave it to others.",
             nickname=found.nickname or _("(no nickname yet)"),
         ),
     )
@@ -191,7 +228,7 @@ async def answer_written(update: Update, context: HuihuiContext) -> str | int:
     if isinstance(text, free_text.Invalid):
         await say(update, context, _(text.reason, **text.values))
         return WRITING
-    thread_id = scratch(context).pop(THREAD, None)
+    thread_id = scratch(context).pop(ANSWERING, None)
     if thread_id is None:
         return ConversationHandler.END
     outcome = await context.services.inbox.answer(update.effective_user.id, thread_id, text)
@@ -240,7 +277,7 @@ def register(application: ChatApplication) -> None:
         "inbox_answer",
         entry_points=[on_press(answer_pressed, AnswerThread)],
         states={WRITING: [MessageHandler(text, answer_written)]},
-        cancel=cancel,
+        cancel=staff_cancel,
     )
     application.add_handler(CommandHandler("inbox", inbox, filters=private))
     application.add_handler(on_press(member_closes, CloseThread))

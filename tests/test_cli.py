@@ -82,7 +82,7 @@ def test_demo_prints_a_two_sided_conversation_in_chinese(tmp_path: Path) -> None
     assert out.index("👤 阿明: 阿明") < out.index("🤖 会会: 阿明 · ")
     assert out.count("⟳ 会会 restarted") == 1  # once, not once per chat
     # A person to ask, a first conversation through 会会, contacts when both agree.
-    assert "🤖 会会: 工会红娘：白天约在人多的咖啡馆" in out
+    assert "🤖 会会: 🏛 浦东新区总工会 · 红娘：白天约在人多的咖啡馆" in out
     assert "我先替你收起来了" in out and "🤝 你和小雨同意交换联系方式。" in out
 
 

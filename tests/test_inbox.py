@@ -13,8 +13,14 @@ from sqlalchemy import func, select
 from bot.domain import buttons as b
 from bot.tools.sandbox import Sandbox
 from storage.models import Thread, ThreadMessage
-from tests.helpers import CITY, PUDONG, XUHUI, agree, seed_union, sign_up
+from tests.helpers import CITY, PUDONG, PUDONG_CONTACT, XUHUI, agree, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, man_script
+
+SENT = (
+    "已发送。工会工作人员一般会在 24 小时内在这里回复你；如果 48 小时还没有回复，"
+    "我会告诉你怎样直接联系工会。"
+)
+STANDING = "（工会工作人员绝不会向你索要钱款、身份证号或密码。）"
 
 
 async def scene(sb: Sandbox):  # noqa: ANN201 - a tuple of users
@@ -46,7 +52,7 @@ async def test_a_member_asks_a_matchmaker_and_they_talk_until_one_closes(
     await xiaoyu.send("/ask")
     assert "工会的红娘或辅导员会在这里回复你" in xiaoyu.last_text()
     await xiaoyu.send("第一次见面有点紧张，有什么建议吗？")
-    assert xiaoyu.last_text() == "已发送，回复会发到这里。"
+    assert xiaoyu.last_text() == SENT
     told = hongniang.last_text()
     assert told.startswith(f"小雨（{PUDONG}）留言：第一次见面有点紧张")
     assert WOMAN[0] not in told and WOMAN[3] not in told  # no real name, no phone
@@ -72,7 +78,7 @@ async def test_a_member_asks_a_matchmaker_and_they_talk_until_one_closes(
     await hongniang.send("别紧张，约在公共场所，聊聊共同的爱好就好。")
     assert hongniang.last_text() == "已发送。"
     answer = xiaoyu.last_text()
-    assert answer == "工会红娘：别紧张，约在公共场所，聊聊共同的爱好就好。"
+    assert answer == f"🏛 {PUDONG} · 红娘：别紧张，约在公共场所，聊聊共同的爱好就好。\n{STANDING}"
     assert "红娘阿姨" not in answer
 
     await sandbox.restart()  # the conversation survives a restart
@@ -111,10 +117,15 @@ async def test_an_unanswered_question_reminds_then_goes_up(sandbox: Sandbox) -> 
     assert not any("48 小时" in t for t in city.texts())
     await sandbox.advance(timedelta(hours=24))
     assert city.last_text() == f"下级工会有提问 48 小时未回复：小雨（{PUDONG}）。/inbox"
+    assert xiaoyu.last_text() == (
+        "抱歉，你的提问 48 小时还没有人回复，我已转给上级工会。你也可以直接联系工会："
+        f"{PUDONG_CONTACT}"
+    )
     await city.send("/inbox")  # the union above may now answer it
     await city.press("回复")
     await city.send("下周六有滨江徒步，已经可以报名了。")
-    assert xiaoyu.last_text() == "工会红娘：下周六有滨江徒步，已经可以报名了。"
+    answered = f"🏛 {CITY} · 工作人员：下周六有滨江徒步，已经可以报名了。\n{STANDING}"
+    assert xiaoyu.last_text() == answered
     await xiaoyu.send("/feedback")
     await xiaoyu.send("希望多办些周末活动。")  # unanswered: a second question, to the organisers
     await city.send("/stats")
@@ -134,5 +145,5 @@ async def test_before_verification_the_top_union_answers(sandbox: Sandbox) -> No
     await agree(stranger)
     await stranger.send("/ask")
     await stranger.send("我的会员号核对不上，怎么办？")
-    assert stranger.last_text() == "已发送，回复会发到这里。"
+    assert stranger.last_text() == SENT
     assert city.last_text().startswith(f"（还没有昵称）（{CITY}）留言：我的会员号核对不上")

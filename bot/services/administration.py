@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -20,6 +21,7 @@ from bot.domain import N_
 from bot.domain.clock import Clock
 from bot.domain.units import subtree
 from bot.services import notices
+from bot.services.inbox import Inbox
 from bot.services.notices import line
 from bot.services.work import WorkQueue
 from storage import audit, matching, profiles, units
@@ -60,6 +62,27 @@ class ReportCase:
     suspended: bool
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who a reported member is by the union's roster, for the organiser judging the case."""
+
+    nickname: str
+    real_name: str | None  # None: never verified against the roster
+    employer: str | None
+    member_number: str | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """What a moderation did and who was told of it."""
+
+    decision: Decision
+    nickname: str = ""
+    member_told: bool = False
+    reporters_told: int = 0
+
+
 class Decision(enum.StrEnum):
     """How an organiser's decision (a role, a moderation) went."""
 
@@ -81,6 +104,19 @@ MODERATION_NOTICES = {
     ),
     "lift": N_("Your union has lifted the suspension: your profile can be shown again."),
 }
+# What the members who reported are told when an organiser settles their reports.
+REPORTER_NOTICES = {
+    "dismiss": N_(
+        "Your union has looked into your report and found no reason to act. Thank you for "
+        "telling us; if anything else happens, report again or write with /ask."
+    ),
+    "warn": N_("Your union has looked into your report and acted on it. Thank you for telling us."),
+    "suspend": N_(
+        "Your union has looked into your report and acted on it. Thank you for telling us."
+    ),
+}
+# Report statuses an organiser's decision settles pending reports with.
+SETTLED_AS = {"dismiss": "dismissed", "warn": "warned", "suspend": "suspended"}
 
 
 class Administration:
@@ -95,6 +131,8 @@ class Administration:
         self._clock = clock
         self._settings = settings
         self._work = work
+        # A revoked role gives back the threads its holder claimed, in the same transaction.
+        self._inbox = Inbox(db, clock, work, settings.superadmins)
 
     async def authority(self, session: AsyncSession, telegram_id: int) -> Authority:
         tree = await units.parents(session)
@@ -194,6 +232,7 @@ class Administration:
                 session.add(UnitRole(telegram_id=target, unit_id=unit.id, role=role))
             else:
                 await session.execute(delete(UnitRole).where(UnitRole.id == held))
+                await self._inbox.release_claims_beyond_reach(session, target)
             action = "grant" if grant else "revoke"
             audit.record(
                 session, actor, action, unit.id, self._clock.now(), target=target, role=role.value
@@ -239,32 +278,38 @@ class Administration:
                 cases.append(ReportCase(member_id, answers, reasons[member_id], member.suspended))
             return cases
 
-    async def moderate(self, actor: int, member_id: int, action: str) -> Decision:
-        """dismiss / warn / suspend / lift, on a member in the actor's scope."""
+    async def moderate(self, actor: int, member_id: int, action: str) -> Moderation:
+        """dismiss / warn / suspend / lift, on a member in the actor's scope. The member is told
+        (a dismissal tells them nothing), and so are those whose pending reports it settles."""
         async with self._db.begin() as session:
             power = await self.authority(session, actor)
             member = await session.get(Member, member_id)
             if member is None:
-                return Decision.UNKNOWN
+                return Moderation(Decision.UNKNOWN)
             if not power.any or member.unit_id not in power.scope:
-                return Decision.NOT_ALLOWED
+                return Moderation(Decision.NOT_ALLOWED)
+            nickname = await _nickname(session, member_id)
+            if (action == "suspend" and member.suspended) or (
+                action == "lift" and not member.suspended
+            ):
+                return Moderation(Decision.UNCHANGED, nickname)
             now = self._clock.now()
-            if action in ("dismiss", "warn", "suspend"):
-                await session.execute(
+            reporters: list[int] = []
+            if action in SETTLED_AS:
+                settled = await session.execute(
                     update(Report)
                     .where(Report.reported_id == member_id, Report.status == "pending")
-                    .values(
-                        status={"dismiss": "dismissed", "warn": "warned", "suspend": "suspended"}[
-                            action
-                        ]
-                    )
+                    .values(status=SETTLED_AS[action])
+                    .returning(Report.reporter_id)
                 )
+                reporters = sorted(set(settled.scalars().all()))
             if action in ("suspend", "lift"):
                 member.suspended = action == "suspend"
                 await session.flush()
                 await matching.refresh_profile(session, member_id, now)
-            audit.record(session, actor, action, member.unit_id, now, member=member_id)
-            if action in MODERATION_NOTICES and member.telegram_id is not None:
+            told = await self._tell_reporters(session, reporters, member_id, action, now)
+            member_told = action in MODERATION_NOTICES and member.telegram_id is not None
+            if member_told and member.telegram_id is not None:
                 await notices.put(
                     session,
                     to=member.telegram_id,
@@ -278,8 +323,72 @@ class Administration:
                     ],
                     key=f"moderation:{member.id}:{action}:{now.isoformat()}",
                 )
+            audit.record(
+                session,
+                actor,
+                action,
+                member.unit_id,
+                now,
+                member=member_id,
+                member_told=member_told,
+                reporters_told=told,
+            )
         self._work.wake()
-        return Decision.DONE
+        return Moderation(Decision.DONE, nickname, member_told, told)
+
+    @staticmethod
+    async def _tell_reporters(
+        session: AsyncSession, reporters: list[int], member_id: int, action: str, now: datetime
+    ) -> int:
+        """Tell each member whose report was settled; how many could be told."""
+        if action not in REPORTER_NOTICES or not reporters:
+            return 0
+        found = await session.execute(
+            select(Member.id, Member.telegram_id).where(
+                Member.id.in_(reporters), Member.telegram_id.is_not(None)
+            )
+        )
+        told = 0
+        for reporter_id, telegram_id in found.all():
+            await notices.put(
+                session,
+                to=telegram_id,
+                now=now,
+                member_id=reporter_id,
+                lines=[line(REPORTER_NOTICES[action])],
+                key=f"report_settled:{member_id}:{reporter_id}:{now.isoformat()}",
+            )
+            told += 1
+        return told
+
+    async def identity(self, actor: int, member_id: int) -> Identity | Decision:
+        """A reported member's identity by the roster — real name, employer, member number —
+        for an organiser of their union (never a matchmaker or counsellor) judging a report
+        ("not single", say). Only members someone reported; every view is audited."""
+        async with self._db.begin() as session:
+            power = await self.authority(session, actor)
+            member = await session.get(Member, member_id)
+            if member is None:
+                return Decision.UNKNOWN
+            reported = await session.scalar(
+                select(Report.id).where(Report.reported_id == member_id).limit(1)
+            )
+            if not power.any or member.unit_id not in power.scope or reported is None:
+                return Decision.NOT_ALLOWED
+            entry = await session.scalar(
+                select(RosterEntry).where(RosterEntry.member_id == member_id)
+            )
+            unit = await session.get(OrgUnit, member.unit_id)
+            audit.record(
+                session, actor, "view_identity", member.unit_id, self._clock.now(), member=member_id
+            )
+            return Identity(
+                await _nickname(session, member_id),
+                entry.real_name if entry else None,
+                entry.employer if entry else None,
+                entry.member_number if entry else None,
+                unit.name if unit else "—",
+            )
 
     async def audit_log(self, actor: int, limit: int = 20) -> list[AuditEntry] | None:
         if actor not in self._settings.superadmins:
@@ -293,3 +402,8 @@ class Administration:
         async with self._db() as session:
             unit = await session.get(OrgUnit, unit_id)
             return unit.name if unit else "—"
+
+
+async def _nickname(session: AsyncSession, member_id: int) -> str:
+    answers = await profiles.answers(session, member_id)
+    return str(answers["nickname"].value) if "nickname" in answers else "?"

@@ -86,7 +86,7 @@ class Services:
             check_ins=CheckIns(db, clock, work),
             rosters=Rosters(db, clock, administration, work),
             statistics=Statistics(reports_db or db, clock, settings, administration),
-            inbox=Inbox(db, clock, work),
+            inbox=Inbox(db, clock, work, settings.superadmins),
             relay=Relay(db, clock, settings, work),
             photo_reviews=PhotoReviews(db, clock, administration, work),
             screening=Screening(db),

@@ -2,45 +2,84 @@
 answer from /inbox, and the two write back and forth until either side closes the thread.
 
 Who answers: for /ask the matchmakers and counsellors of the member's union, else of the nearest
-union above that has some, else the organisers there; for /feedback the organisers. Staff see
-the member's nickname, union and the thread, never their phone or real name; the member sees
-answers signed "工会红娘", never the staff member's Telegram identity. A thread nobody answered
-in 24 hours reminds the staff; at 48 hours it goes to the organisers of the union above.
+union above that has some, else the organisers there; for /feedback the organisers; when nobody
+in the chain can, the superadmins. Never someone the member is matched with, in an open
+proposal with, has reported or blocked (or who blocked her): her question may be about him.
+Staff see the member's nickname, union and the thread, never their phone or real name; the
+member sees answers headed with the union and the role ("🏛 浦东新区总工会 · 红娘："), a line no
+member's relayed message starts with, and a reminder that staff never ask for money, ID numbers
+or passwords — never the staff member's Telegram identity.
 
-Every step re-checks the staff member's role and scope in its own transaction: a thread is
-visible only to staff of the member's union chain. What must reach someone is written as a
-notice in the same transaction.
+A thread nobody answered in 24 hours reminds the staff; at 48 hours it goes to the organisers
+above and the member is told, with the union's contact line. A claim holds a thread for one
+staff member only while they use it: /cancel, 2 hours without an answer, or losing the role
+releases it.
+
+What one member can cost the staff is bounded: a few threads and messages a day, one notice per
+thread while the member keeps writing, and before verification one thread (about verification).
+
+Every step re-checks the staff member's role and scope in its own transaction. What must reach
+someone is written as a notice in the same transaction.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.i18n import N_
 from bot.domain.buttons import CloseThread, RateThread, ReplyToThread
 from bot.domain.clock import Clock
-from bot.domain.units import HELPERS, Role
-from bot.services import notices, screening
+from bot.domain.units import HELPERS, Role, ancestry
+from bot.services import notices
 from bot.services.notices import line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import members, profiles, tasks, units
-from storage.models import Member, OrgUnit, Thread, ThreadMessage
+from storage.models import (
+    Block,
+    Match,
+    Member,
+    OrgUnit,
+    Proposal,
+    Report,
+    Thread,
+    ThreadMessage,
+    UnitRole,
+)
 
 KIND = "inbox_unanswered"
+CLAIM_KIND = "inbox_claim"
 REMIND_AFTER = timedelta(hours=24)
 ESCALATE_AFTER = timedelta(hours=48)
+# A claim nobody answered in this long goes back to everyone who may answer.
+CLAIM_LAPSES_AFTER = timedelta(hours=2)
+# While the member keeps writing, the staff are told once: a message less than this after the
+# member's previous one (with no answer between) notifies nobody; it is in /inbox.
+QUIET = timedelta(minutes=10)
+DAY = timedelta(hours=24)
+# What one member may write in 24 hours: messages per kind, and new threads of any kind.
+MESSAGES_PER_DAY = {"ask": 20, "feedback": 5}
+THREADS_PER_DAY = 3
+# Before verification: one thread in all (about verification) and a few messages a day.
+UNVERIFIED_MESSAGES_PER_DAY = 5
+ORGANISERS = frozenset({Role.ORGANISER})
 # Staff who may answer a thread of each kind.
-ANSWERERS = {"ask": HELPERS | {Role.ORGANISER}, "feedback": frozenset({Role.ORGANISER})}
-# How the member sees an answer: from the union's matchmaker (/ask) or the union (/feedback).
-SIGNATURES = {
-    "ask": N_("Your union's matchmaker: {text}"),
-    "feedback": N_("Your union: {text}"),
+ANSWERERS = {"ask": HELPERS | ORGANISERS, "feedback": ORGANISERS}
+# How a role signs an answer, most specific first.
+ROLE_TITLES = {
+    Role.MATCHMAKER: N_("Matchmaker"),
+    Role.COUNSELLOR: N_("Counsellor"),
+    Role.ORGANISER: N_("Staff"),
 }
+# The member reads every staff answer headed so, with the standing line under it. Relayed
+# messages from members start with the sender's nickname, never with 🏛.
+SIGNATURE = N_("🏛 {unit} · {role}: {text}")
+STANDING_LINE = N_("(Union staff never ask you for money, ID numbers or passwords.)")
 # 1–3: what the member thought of the help.
 RATINGS = {1: N_("Not helpful"), 2: N_("OK"), 3: N_("Helpful")}
 
@@ -50,6 +89,8 @@ class Outcome(enum.StrEnum):
     NOT_ALLOWED = "not_allowed"  # not staff of the member's union chain, or not their thread
     CLOSED = "closed"  # the thread is closed (or gone)
     NOT_MEMBER = "not_member"  # someone who has not agreed to the terms (or no union exists)
+    LIMITED = "limited"  # the member wrote as much as a day allows
+    VERIFY_FIRST = "verify_first"  # not verified, and already opened their one thread
 
 
 @dataclass(frozen=True)
@@ -63,23 +104,31 @@ class ThreadView:
     created_at: datetime
     claimed_by: int | None
     messages: list[tuple[bool, str]]  # (written by staff, text), oldest first
+    verified: bool = True  # False: asked before verification, so about verification
 
 
 class Inbox:
-    def __init__(self, db: async_sessionmaker[AsyncSession], clock: Clock, work: WorkQueue) -> None:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        work: WorkQueue,
+        superadmins: Collection[int] = (),
+    ) -> None:
         self._db = db
         self._clock = clock
         self._work = work
+        self._superadmins = frozenset(superadmins)
 
     def task_kinds(self) -> dict[str, TaskKind]:
-        return {KIND: TaskKind(self._unanswered)}
+        return {KIND: TaskKind(self._unanswered), CLAIM_KIND: TaskKind(self._claim_lapsed)}
 
     # What members do
 
     async def ask(self, telegram_id: int, text: str, kind: str = "ask") -> Outcome:
         """A member's message: added to their open thread of this kind, or opening one; the
         staff who answer are told. Someone who agreed to the terms but is not verified yet
-        (their verification failed, say) reaches the top union."""
+        (their verification failed, say) may open one thread, which reaches the top union."""
         now = self._clock.now()
         async with self._db.begin() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
@@ -91,6 +140,9 @@ class Inbox:
                     Thread.member_id == member.id, Thread.kind == kind, Thread.status == "open"
                 )
             )
+            refused = await self._refusal(session, member, kind, opening=thread is None, now=now)
+            if refused is not None:
+                return refused
             if thread is None:
                 thread = Thread(
                     member_id=member.id,
@@ -110,9 +162,7 @@ class Inbox:
                         key=f"{KIND}:{thread.id}:{int(after.total_seconds())}",
                         member_id=member.id,
                     )
-            message = await self._write(session, thread, text, now)
-            await screening.record(session, thread.member_id, "thread", text, now)
-            await self._tell_staff(session, thread, message, now)
+            await self._member_writes(session, member, thread, text, now)
         self._work.wake()
         return Outcome.DONE
 
@@ -140,14 +190,16 @@ class Inbox:
             return thread is not None and thread.status == "open"
 
     async def reply(self, telegram_id: int, thread_id: int, text: str) -> Outcome:
+        now = self._clock.now()
         async with self._db.begin() as session:
             thread = await self._own_thread(session, telegram_id, thread_id)
             if thread is None or thread.status != "open":
                 return Outcome.CLOSED
-            now = self._clock.now()
-            message = await self._write(session, thread, text, now)
-            await screening.record(session, thread.member_id, "thread", text, now)
-            await self._tell_staff(session, thread, message, now)
+            member = await session.get_one(Member, thread.member_id)
+            refused = await self._refusal(session, member, thread.kind, opening=False, now=now)
+            if refused is not None:
+                return refused
+            await self._member_writes(session, member, thread, text, now)
         self._work.wake()
         return Outcome.DONE
 
@@ -156,32 +208,44 @@ class Inbox:
     async def open_threads(self, telegram_id: int, limit: int = 10) -> list[ThreadView] | None:
         """Open threads the staff member may answer, oldest first; None if they are no staff."""
         async with self._db() as session:
+            superadmin = telegram_id in self._superadmins
             answer_scope = await units.role_scope(session, telegram_id, ANSWERERS["ask"])
-            if not answer_scope:
+            if not answer_scope and not superadmin:
                 return None
-            feedback_scope = await units.role_scope(session, telegram_id, ANSWERERS["feedback"])
-            found = await session.scalars(
-                select(Thread)
-                .where(Thread.status == "open", Thread.unit_id.in_(answer_scope))
-                .order_by(Thread.created_at, Thread.id)
-            )
-            visible = [
-                thread
-                for thread in found.all()
-                if thread.kind == "ask" or thread.unit_id in feedback_scope
-            ]
-            return [await self._view(session, thread) for thread in visible[:limit]]
+            query = select(Thread).where(Thread.status == "open")
+            if not superadmin:
+                query = query.where(Thread.unit_id.in_(answer_scope))
+            found = await session.scalars(query.order_by(Thread.created_at, Thread.id))
+            visible: list[ThreadView] = []
+            for thread in found.all():
+                if len(visible) == limit:
+                    break
+                if await self._may_open(session, telegram_id, thread):
+                    visible.append(await self._view(session, thread))
+            return visible
 
     async def claim(self, telegram_id: int, thread_id: int) -> ThreadView | Outcome:
-        """Take a thread to answer it (one already claimed by another stays theirs)."""
+        """Take a thread to answer it. One claimed by another stays theirs while they may still
+        answer it; the claim lapses after two hours without an answer (``_claim_lapsed``)."""
+        now = self._clock.now()
         async with self._db.begin() as session:
             thread = await self._staff_thread(session, telegram_id, thread_id)
             if not isinstance(thread, Thread):
                 return thread
-            if thread.claimed_by not in (None, telegram_id):
+            if not await self._may_take(session, telegram_id, thread):
                 return Outcome.NOT_ALLOWED
             thread.claimed_by = telegram_id
+            await self._watch_claim(session, thread, now)
             return await self._view(session, thread)
+
+    async def release(self, telegram_id: int, thread_id: int) -> bool:
+        """The staff member stopped (/cancel): the thread is free for the others again."""
+        async with self._db.begin() as session:
+            thread = await session.get(Thread, thread_id)
+            if thread is None or thread.claimed_by != telegram_id:
+                return False
+            thread.claimed_by = None
+            return True
 
     async def answer(self, telegram_id: int, thread_id: int, text: str) -> Outcome:
         now = self._clock.now()
@@ -189,19 +253,23 @@ class Inbox:
             thread = await self._staff_thread(session, telegram_id, thread_id)
             if not isinstance(thread, Thread):
                 return thread
-            if thread.claimed_by not in (None, telegram_id):
+            if not await self._may_take(session, telegram_id, thread):
                 return Outcome.NOT_ALLOWED
             thread.claimed_by = telegram_id
             thread.first_answer_at = thread.first_answer_at or now
             message = await self._write(session, thread, text, now, staff=telegram_id)
             member = await session.get(Member, thread.member_id)
             if member is not None and member.telegram_id is not None:
+                unit, role = await self._signature(session, telegram_id, thread)
                 await notices.put(
                     session,
                     to=member.telegram_id,
                     now=now,
                     member_id=member.id,
-                    lines=[line(SIGNATURES[thread.kind], text=text)],
+                    lines=[
+                        line(SIGNATURE, unit=unit, role=notices.translated(role), text=text),
+                        line(STANDING_LINE),
+                    ],
                     buttons=[
                         [
                             notices.Button(N_("Reply"), ReplyToThread(thread.id).encode()),
@@ -224,6 +292,21 @@ class Inbox:
         self._work.wake()
         return Outcome.DONE
 
+    async def release_claims_beyond_reach(self, session: AsyncSession, telegram_id: int) -> int:
+        """After someone lost a role (in the caller's transaction): the threads they claimed
+        and may no longer open go back to those who may, who are told. How many."""
+        now = self._clock.now()
+        claimed = await session.scalars(
+            select(Thread).where(Thread.claimed_by == telegram_id, Thread.status == "open")
+        )
+        released = 0
+        for thread in claimed.all():
+            if not await self._may_open(session, telegram_id, thread):
+                thread.claimed_by = None
+                await self._tell_released(session, thread, now, f"revoked:{telegram_id}")
+                released += 1
+        return released
+
     # Internals
 
     @staticmethod
@@ -234,6 +317,57 @@ class Inbox:
             return member.unit_id
         tops = sorted(unit for unit, parent in (await units.parents(session)).items() if not parent)
         return tops[0] if tops else None
+
+    @staticmethod
+    async def _refusal(
+        session: AsyncSession, member: Member, kind: str, *, opening: bool, now: datetime
+    ) -> Outcome | None:
+        """Why the member may not write this now, if they may not: the limits of a day, and
+        before verification one thread in all (staff see it is about verification)."""
+        verified = member.verified_at is not None
+        if opening:
+            # Before verification every thread counts; after, those of the last day.
+            opened_query = select(func.count()).where(Thread.member_id == member.id)
+            if verified:
+                opened_query = opened_query.where(Thread.created_at >= now - DAY)
+            opened = await session.scalar(opened_query) or 0
+            if not verified and opened:
+                return Outcome.VERIFY_FIRST
+            if opened >= THREADS_PER_DAY:
+                return Outcome.LIMITED
+        written = await session.scalar(
+            select(func.count())
+            .select_from(ThreadMessage)
+            .join(Thread, Thread.id == ThreadMessage.thread_id)
+            .where(
+                Thread.member_id == member.id,
+                Thread.kind == kind,
+                ThreadMessage.staff_telegram_id.is_(None),
+                ThreadMessage.created_at >= now - DAY,
+            )
+        )
+        allowed = MESSAGES_PER_DAY[kind] if verified else UNVERIFIED_MESSAGES_PER_DAY
+        return Outcome.LIMITED if (written or 0) >= allowed else None
+
+    async def _member_writes(
+        self, session: AsyncSession, member: Member, thread: Thread, text: str, now: datetime
+    ) -> None:
+        previous = await session.scalar(
+            select(ThreadMessage)
+            .where(ThreadMessage.thread_id == thread.id)
+            .order_by(ThreadMessage.created_at.desc(), ThreadMessage.id.desc())
+            .limit(1)
+        )
+        message = await self._write(session, thread, text, now)
+        if thread.claimed_by is not None:
+            await self._watch_claim(session, thread, now)
+        still_writing = (
+            previous is not None
+            and previous.staff_telegram_id is None
+            and now - previous.created_at < QUIET
+        )
+        if not still_writing:
+            await self._tell_staff(session, thread, message, now)
 
     async def _own_thread(
         self, session: AsyncSession, telegram_id: int, thread_id: int
@@ -250,12 +384,80 @@ class Inbox:
         thread = await session.get(Thread, thread_id)
         if thread is None:
             return Outcome.CLOSED
-        scope = await units.role_scope(session, telegram_id, ANSWERERS[thread.kind])
-        if thread.unit_id not in scope:
+        if not await self._may_open(session, telegram_id, thread):
             return Outcome.NOT_ALLOWED
         if thread.status != "open":
             return Outcome.CLOSED
         return thread
+
+    async def _may_open(self, session: AsyncSession, staff: int, thread: Thread) -> bool:
+        """Whether the staff member may read and answer the thread: their role covers the
+        member's union (superadmins: every union), and they are nobody the member may be
+        asking about."""
+        member = await session.get(Member, thread.member_id)
+        if member is None or staff in await _conflicts(session, member):
+            return False
+        if staff in self._superadmins:
+            return True
+        return thread.unit_id in await units.role_scope(session, staff, ANSWERERS[thread.kind])
+
+    async def _may_take(self, session: AsyncSession, staff: int, thread: Thread) -> bool:
+        """Free, already theirs, or held by someone who may no longer open it."""
+        holder = thread.claimed_by
+        return holder in (None, staff) or not await self._may_open(session, holder, thread)
+
+    async def _watch_claim(self, session: AsyncSession, thread: Thread, now: datetime) -> None:
+        """The claim lapses if its holder has not answered two hours from now."""
+        await self._work.put(
+            session,
+            CLAIM_KIND,
+            now + CLAIM_LAPSES_AFTER,
+            {"thread_id": thread.id, "staff": thread.claimed_by, "since": now.isoformat()},
+            key=f"{CLAIM_KIND}:{thread.id}:{thread.claimed_by}:{now.isoformat()}",
+            member_id=thread.member_id,
+        )
+
+    async def _claim_lapsed(self, task: DueTask) -> None:
+        now = self._clock.now()
+        staff, since = int(task.payload["staff"]), datetime.fromisoformat(task.payload["since"])
+        async with self._db.begin() as session:
+            thread = await session.get(Thread, int(task.payload["thread_id"]))
+            if thread is None or thread.status != "open" or thread.claimed_by != staff:
+                return
+            answered = await session.scalar(
+                select(ThreadMessage.id)
+                .where(
+                    ThreadMessage.thread_id == thread.id,
+                    ThreadMessage.staff_telegram_id == staff,
+                    ThreadMessage.created_at >= since,
+                )
+                .limit(1)
+            )
+            if answered is not None:
+                return
+            thread.claimed_by = None
+            await self._tell_released(session, thread, now, f"lapsed:{task.id}")
+        self._work.wake()
+
+    async def _tell_released(
+        self, session: AsyncSession, thread: Thread, now: datetime, key: str
+    ) -> None:
+        view = await self._view(session, thread)
+        for staff in await self._first_line(session, thread):
+            await notices.put(
+                session,
+                to=staff,
+                now=now,
+                lines=[
+                    line(
+                        N_("{nickname} ({unit}) is waiting for an answer again. /inbox"),
+                        nickname=_nickname(view),
+                        unit=view.unit,
+                    )
+                ],
+                key=f"inbox_released:{thread.id}:{key}:{staff}",
+                member_id=thread.member_id,
+            )
 
     async def _close(self, session: AsyncSession, thread: Thread, by_staff: int | None) -> None:
         now = self._clock.now()
@@ -299,13 +501,8 @@ class Inbox:
     async def _tell_staff(
         self, session: AsyncSession, thread: Thread, message: ThreadMessage, now: datetime
     ) -> None:
-        """The one who claimed the thread, else everyone who answers threads of its kind."""
-        if thread.claimed_by is not None:
-            recipients = [thread.claimed_by]
-        else:
-            recipients = await self._first_line(session, thread)
         view = await self._view(session, thread)
-        for staff in recipients:
+        for staff in await self._answerers(session, thread):
             await notices.put(
                 session,
                 to=staff,
@@ -323,20 +520,68 @@ class Inbox:
                 member_id=thread.member_id,  # what they wrote goes with their data
             )
 
-    @staticmethod
-    async def _first_line(session: AsyncSession, thread: Thread) -> list[int]:
+    async def _answerers(self, session: AsyncSession, thread: Thread) -> list[int]:
+        """Who hears of the thread: the one who claimed it while they may still open it, else
+        the first line."""
+        holder = thread.claimed_by
+        if holder is not None and await self._may_open(session, holder, thread):
+            return [holder]
+        return await self._first_line(session, thread)
+
+    async def _first_line(
+        self, session: AsyncSession, thread: Thread, *, above: bool = False
+    ) -> list[int]:
         """Who answers a thread first: for /ask the nearest matchmakers and counsellors, else
-        the nearest organisers; for /feedback the nearest organisers."""
-        if thread.kind == "ask":
-            _unit, helpers = await units.nearest_holders(session, thread.unit_id, HELPERS)
-            if helpers:
-                return helpers
-        return await units.organisers_for(session, thread.unit_id)
+        the nearest organisers; for /feedback the nearest organisers; ``above``: the nearest
+        organisers above the member's union. Whoever it is may open the thread; when nobody in
+        the chain may, the superadmins — never nobody while a superadmin is configured."""
+        member = await session.get_one(Member, thread.member_id)
+        excluded = await _conflicts(session, member)
+        chain = ancestry(thread.unit_id, await units.parents(session))[1 if above else 0 :]
+        first_ask = thread.kind == "ask" and not above
+        passes = [HELPERS, ORGANISERS] if first_ask else [ORGANISERS]
+        for roles in passes:
+            for unit_id in chain:
+                holders = await session.scalars(
+                    select(UnitRole.telegram_id)
+                    .where(UnitRole.unit_id == unit_id, UnitRole.role.in_(list(roles)))
+                    .order_by(UnitRole.id)
+                )
+                found = [h for h in dict.fromkeys(holders.all()) if h not in excluded]
+                if found:
+                    return found
+        return sorted(self._superadmins - excluded)
+
+    async def _signature(
+        self, session: AsyncSession, staff: int, thread: Thread
+    ) -> tuple[str, str]:
+        """The union and role an answer is headed with: the staff member's nearest role over the
+        member's union (a superadmin without one answers for the top union, as staff)."""
+        chain = ancestry(thread.unit_id, await units.parents(session))
+        held = (
+            await session.execute(
+                select(UnitRole.unit_id, UnitRole.role).where(
+                    UnitRole.telegram_id == staff,
+                    UnitRole.unit_id.in_(chain),
+                    UnitRole.role.in_(list(ANSWERERS[thread.kind])),
+                )
+            )
+        ).all()
+        role, unit_id = Role.ORGANISER, chain[-1]
+        for candidate in chain:
+            roles = {Role(r) for u, r in held if u == candidate}
+            if roles:
+                role = next(r for r in ROLE_TITLES if r in roles)
+                unit_id = candidate
+                break
+        unit = await session.get(OrgUnit, unit_id)
+        return (unit.name if unit else "—"), ROLE_TITLES[role]
 
     async def _view(self, session: AsyncSession, thread: Thread) -> ThreadView:
         answers = await profiles.answers(session, thread.member_id)
         nickname = answers["nickname"].value if "nickname" in answers else None
         unit = await session.get(OrgUnit, thread.unit_id)
+        member = await session.get(Member, thread.member_id)
         written = await session.scalars(
             select(ThreadMessage)
             .where(ThreadMessage.thread_id == thread.id)
@@ -350,24 +595,25 @@ class Inbox:
             thread.created_at,
             thread.claimed_by,
             [(m.staff_telegram_id is not None, m.text) for m in written.all()],
+            verified=member is not None and member.verified_at is not None,
         )
 
     async def _unanswered(self, task: DueTask) -> None:
-        """24 hours unanswered: remind the staff; 48: the organisers of the union above."""
+        """24 hours unanswered: remind the staff; 48: the organisers of the union above (or the
+        superadmins), and the member is told how to reach the union directly."""
         now = self._clock.now()
         async with self._db.begin() as session:
             thread = await session.get(Thread, int(task.payload["thread_id"]))
             if thread is None or thread.status != "open" or thread.first_answer_at is not None:
                 return
             if task.payload.get("escalate"):
-                tree = await units.parents(session)
-                above = tree.get(thread.unit_id)
-                recipients = await units.organisers_for(session, above) if above else []
+                recipients = await self._first_line(session, thread, above=True)
                 message = N_(
                     "Unanswered for 48 hours in a union below yours: {nickname} ({unit}). /inbox"
                 )
+                await self._tell_member_unanswered(session, thread, now, f"{KIND}:{thread.id}")
             else:
-                recipients = await self._first_line(session, thread)
+                recipients = await self._answerers(session, thread)
                 message = N_("Still unanswered after 24 hours: {nickname} ({unit}). /inbox")
             view = await self._view(session, thread)
             for staff in recipients:
@@ -380,6 +626,65 @@ class Inbox:
                     member_id=thread.member_id,
                 )
         self._work.wake()
+
+    @staticmethod
+    async def _tell_member_unanswered(
+        session: AsyncSession, thread: Thread, now: datetime, key: str
+    ) -> None:
+        member = await session.get(Member, thread.member_id)
+        if member is None or member.telegram_id is None:
+            return
+        await notices.put(
+            session,
+            to=member.telegram_id,
+            now=now,
+            member_id=member.id,
+            lines=[
+                line(
+                    N_(
+                        "Sorry, nobody has answered your question in 48 hours. I have passed it "
+                        "to the union above. You can also reach your union directly: {contact}"
+                    ),
+                    contact=await units.contact_for(session, member.unit_id),
+                )
+            ],
+            key=f"{key}:member",
+        )
+
+
+async def _conflicts(session: AsyncSession, member: Member) -> set[int]:
+    """Telegram ids of staff who must not see the member's threads: the member herself, her
+    matches, the other side of an open proposal, whom she reported or blocked and who blocked
+    her — she may be asking about them."""
+    me = member.id
+    others: set[int] = set()
+    pairs = await session.execute(
+        select(Match.member_a, Match.member_b).where(
+            or_(Match.member_a == me, Match.member_b == me)
+        )
+    )
+    proposed = await session.execute(
+        select(Proposal.member_a, Proposal.member_b).where(
+            Proposal.status == "open", or_(Proposal.member_a == me, Proposal.member_b == me)
+        )
+    )
+    for a, b in [*pairs.all(), *proposed.all()]:
+        others.add(b if a == me else a)
+    others.update(
+        (await session.scalars(select(Report.reported_id).where(Report.reporter_id == me))).all()
+    )
+    blocks = await session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            or_(Block.blocker_id == me, Block.blocked_id == me)
+        )
+    )
+    for blocker, blocked in blocks.all():
+        others.add(blocked if blocker == me else blocker)
+    ids = {member.telegram_id} if member.telegram_id is not None else set()
+    if others:
+        found = await session.scalars(select(Member.telegram_id).where(Member.id.in_(others)))
+        ids.update(t for t in found.all() if t is not None)
+    return ids
 
 
 def _nickname(view: ThreadView) -> str | dict[str, str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import re
 import sys
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 
@@ -74,6 +75,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing.set_defaults(handler=_roster_import)
 
+    backup = commands.add_parser("backup", help="copy the database, also while the bot runs")
+    backup.add_argument("path", type=Path, help="a file, or a folder for a dated file")
+    backup.set_defaults(handler=_backup)
+
+    restore = commands.add_parser("restore", help="replace the database with a backup, migrated")
+    restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "--force", action="store_true", help="even if the database holds members (they are lost)"
+    )
+    restore.set_defaults(handler=_restore)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
     upgrade = db_commands.add_parser("upgrade", help="apply all migrations")
@@ -95,10 +107,7 @@ def _require_token(settings: Settings) -> bool:
 def _run(_args: argparse.Namespace, settings: Settings) -> int:
     if not _require_token(settings):
         return EXIT_CONFIG
-    from bot.app.serve import serve_polling
-
-    configure_logging(settings.log_level, _secrets(settings))
-    return _serve(serve_polling(settings))
+    return _serve(settings, "polling")
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -107,35 +116,57 @@ def _secrets(settings: Settings) -> list[str]:
     return [secret.get_secret_value() for secret in found if secret is not None]
 
 
-def _serve(serving: Coroutine[Any, Any, None]) -> int:
-    """Serve until stopped; a token Telegram refuses ends it with one line and status 2."""
+def _serve(settings: Settings, mode: Literal["polling", "webhook"]) -> int:
+    """Serve until stopped (status 0); a token Telegram refuses or an address the web server
+    cannot listen on ends it with one line and status 2."""
     from telegram.error import InvalidToken
 
+    from bot.app.serve import serve
+
+    configure_logging(settings.log_level, _secrets(settings), log_format=settings.log_format)
     try:
-        asyncio.run(serving)
+        asyncio.run(serve(settings, mode))
     except InvalidToken:
         print(
             "huihui: Telegram refused HUIHUI_BOT_TOKEN — check it with @BotFather",
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        print(
+            f"huihui: cannot listen on {settings.http_host}:{settings.http_port} "
+            f"({error.strerror}) — set HUIHUI_HTTP_HOST / HUIHUI_HTTP_PORT",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     return 0
+
+
+# Telegram takes 1-256 of these as a webhook's secret token; fewer than 16 is guessable.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 def _webhook(_args: argparse.Namespace, settings: Settings) -> int:
     if not _require_token(settings):
         return EXIT_CONFIG
-    if settings.webhook_secret is None or settings.webhook_url is None:
+    if settings.webhook_url is None:
         print(
-            "huihui: set HUIHUI_WEBHOOK_URL (public https address) and HUIHUI_WEBHOOK_SECRET "
-            "(1-256 characters A-Z a-z 0-9 _ -) to use a webhook",
+            "huihui: set HUIHUI_WEBHOOK_URL (the public https address Telegram posts to) to "
+            "use a webhook",
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    from bot.app.serve import serve_webhook
-
-    configure_logging(settings.log_level, _secrets(settings))
-    return _serve(serve_webhook(settings))
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not WEBHOOK_SECRET.fullmatch(secret):
+        print(
+            "huihui: HUIHUI_WEBHOOK_SECRET must be 16-256 characters A-Z a-z 0-9 _ - "
+            "(for example: openssl rand -hex 32)",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    return _serve(settings, "webhook")
 
 
 def _demo(_args: argparse.Namespace, settings: Settings) -> int:
@@ -164,6 +195,65 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     revision = _with_database(settings, upgrade, migrate_first=False)
     print(f"database is at revision {revision}")
     return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.backup import BackupError, take
+
+    try:
+        written = take(settings.database_url, args.path)
+    except (BackupError, OSError) as error:
+        print(f"huihui: no backup made: {error}", file=sys.stderr)
+        return 1
+    print(f"backup written to {written} ({written.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app.leadership import AlreadyServing
+    from storage.backup import BackupError
+
+    try:
+        revision = asyncio.run(_restore_unserved(args.file, settings.database_url, args.force))
+    except (BackupError, AlreadyServing, OSError) as error:
+        print(f"huihui: nothing restored: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file} restored; the database is at revision {revision}")
+    return 0
+
+
+async def _restore_unserved(backup: Path, database_url: str, force: bool) -> str | None:
+    """Restore while holding the serving lock, so no bot writes meanwhile; then migrate."""
+    from bot.app.leadership import AdvisoryLock, FileLock, for_database
+    from storage import backup as backups
+    from storage import migrate
+    from storage.engine import create_engine
+
+    if not backup.is_file():
+        raise backups.BackupError(f"there is no file {backup}")
+    lock = for_database(database_url)
+    if isinstance(lock, FileLock):
+        lock.hold()
+    elif isinstance(lock, AdvisoryLock) and not await lock.take_now():
+        raise backups.BackupError("a huihui process is serving this database: stop it first")
+    engine = create_engine(database_url)
+    try:
+        held = await backups.members_held(engine)
+        if held and not force:
+            raise backups.BackupError(
+                f"the database holds {held} members, whom the backup would replace; "
+                "add --force if that is what you want"
+            )
+        await engine.dispose()
+        if backups.is_sqlite(database_url):
+            await asyncio.to_thread(backups.restore_sqlite, backup, database_url)
+        else:
+            await asyncio.to_thread(backups.restore_postgres, backup, database_url)
+        await migrate.upgrade(engine)
+        return await migrate.current_revision(engine)
+    finally:
+        await engine.dispose()
+        await lock.release()
 
 
 def _units_load(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,6 +63,10 @@ class Settings(BaseSettings):
     digest_hour: int = Field(default=20, ge=0, le=23)
     # The districts members choose from: "中文名|English name" entries; default Shanghai's 16.
     districts: Annotated[tuple[tuple[str, str], ...], NoDecode] = SHANGHAI_DISTRICTS
+    # A folder for a daily backup taken by the serving process (none: no scheduled backups),
+    # and how many of them are kept there (the oldest are deleted).
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1)
 
     @field_validator("superadmins", mode="before")
     @classmethod

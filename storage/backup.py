@@ -1,0 +1,217 @@
+"""Backups of the bot's database taken while it serves, and restores of them.
+
+SQLite is copied with its online backup API: one read transaction, so the copy is the database
+as it was at one moment, however busy the writer (WAL lets it carry on meanwhile). PostgreSQL is
+dumped with ``pg_dump --format=custom`` (a snapshot, also while the bot writes) and restored
+with ``pg_restore`` piped into ``psql --single-transaction``: the database is either the backup
+afterwards or untouched. Credentials go to the client tools in their environment, never on a
+command line other users of the machine could read.
+
+A copy is written beside its target and renamed into place, so a backup cut short never
+leaves a file that looks like a good one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.models import Member
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"
+# What scheduled backups are called (and the only files pruning ever deletes).
+SCHEDULED = re.compile(r"^huihui-\d{8}-\d{6}\.(sqlite|dump)$")
+
+
+class BackupError(Exception):
+    """Why a backup or a restore could not be made, in one line for the operator."""
+
+
+def is_sqlite(database_url: str) -> bool:
+    return make_url(database_url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(database_url: str) -> Path:
+    """The file of a SQLite database URL (an in-memory database has none)."""
+    database = make_url(database_url).database
+    if not database or database == ":memory:":
+        raise BackupError("an in-memory SQLite database cannot be backed up or restored")
+    return Path(database)
+
+
+def scheduled_name(database_url: str, now: datetime) -> str:
+    """The file name of a scheduled backup taken at ``now``; names sort as their times."""
+    return f"huihui-{now:%Y%m%d-%H%M%S}.{'sqlite' if is_sqlite(database_url) else 'dump'}"
+
+
+def take(database_url: str, target: Path) -> Path:
+    """Write a consistent copy of the database to ``target`` (a file, or a folder to put a
+    dated file in); returns the file written."""
+    if target.is_dir():
+        target = target / scheduled_name(database_url, datetime.now())
+    partial = target.with_name(target.name + ".part")
+    try:
+        if is_sqlite(database_url):
+            _copy_sqlite(sqlite_path(database_url), partial)
+        else:
+            _pg_dump(make_url(database_url), partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise BackupError(f"there is no database file at {source}")
+    with (
+        closing(sqlite3.connect(source, timeout=30)) as origin,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        origin.backup(copy)
+        # One file, readable without its write-ahead log.
+        copy.execute("PRAGMA journal_mode=DELETE")
+
+
+def _pg_dump(url: URL, target: Path) -> None:
+    _run([_client("pg_dump"), "--format=custom", "--file", str(target)], url)
+
+
+def restore_sqlite(backup: Path, database_url: str) -> None:
+    """Replace the SQLite database's content with the backup's (the bot must not be running:
+    the caller holds its lock). The copy is one transaction of the target: cut short, the
+    target stays as it was."""
+    _expect(backup, SQLITE_MAGIC, "a SQLite backup")
+    target = sqlite_path(database_url)
+    with (
+        closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as origin,
+        closing(sqlite3.connect(target, timeout=30)) as copy,
+    ):
+        problem = origin.execute("PRAGMA quick_check").fetchone()[0]
+        if problem != "ok":
+            raise BackupError(f"{backup} is damaged: {problem}")
+        origin.backup(copy)
+
+
+def restore_postgres(backup: Path, database_url: str) -> None:
+    """Replace everything in the database's public schema with the dump's content, in one
+    transaction: if anything fails, the database is left as it was."""
+    _expect(backup, PG_DUMP_MAGIC, "a pg_dump archive (--format=custom)")
+    url = make_url(database_url)
+    psql = _client("psql")
+    script = subprocess.Popen(
+        [_client("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(backup)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert script.stdout is not None
+    try:
+        _run(
+            [
+                psql,
+                "--no-psqlrc",
+                "--quiet",
+                "--set=ON_ERROR_STOP=1",
+                "--single-transaction",
+                "--command=DROP SCHEMA IF EXISTS public CASCADE",
+                "--command=CREATE SCHEMA public",
+                "--file=-",
+            ],
+            url,
+            stdin=script.stdout,
+        )
+    finally:
+        script.stdout.close()
+        _, errors = script.communicate()
+    if script.returncode != 0:
+        raise BackupError(f"pg_restore could not read {backup}: {_last_line(errors)}")
+
+
+async def members_held(engine: AsyncEngine) -> int:
+    """How many members the database holds (0 when it has no tables yet)."""
+    async with engine.connect() as connection:
+        if not await connection.run_sync(lambda sync: inspect(sync).has_table("members")):
+            return 0
+        return int(await connection.scalar(select(func.count()).select_from(Member)) or 0)
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` scheduled backups in ``folder``; returns those
+    deleted. Other files there are never touched."""
+    ours = sorted(path for path in folder.iterdir() if SCHEDULED.match(path.name))
+    gone = ours[: max(0, len(ours) - keep)]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
+
+
+def newest_scheduled(folder: Path) -> Path | None:
+    ours = sorted(path for path in folder.iterdir() if SCHEDULED.match(path.name))
+    return ours[-1] if ours else None
+
+
+def _expect(backup: Path, magic: bytes, what: str) -> None:
+    try:
+        with backup.open("rb") as file:
+            start = file.read(len(magic))
+    except OSError as error:
+        raise BackupError(f"{backup}: {error.strerror}") from error
+    if start != magic:
+        raise BackupError(
+            f"{backup} is not {what}; restore it into the kind of database it came from"
+        )
+
+
+def _client(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(
+            f"{name} is not on PATH: install PostgreSQL's client tools (postgresql-client, "
+            "the server's major version or newer)"
+        )
+    return found
+
+
+def _run(command: list[str], url: URL, stdin: object = None) -> None:
+    """Run a PostgreSQL client tool against ``url``; its last error line if it fails."""
+    done = subprocess.run(
+        command,
+        env={**os.environ, **_libpq_environment(url)},
+        stdin=stdin,  # type: ignore[arg-type]
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BackupError(f"{Path(command[0]).name} failed: {_last_line(done.stderr)}")
+
+
+def _libpq_environment(url: URL) -> dict[str, str]:
+    """The connection as libpq's variables (the password stays out of the process list)."""
+    values = {
+        "PGHOST": url.host,
+        "PGPORT": str(url.port) if url.port else None,
+        "PGUSER": url.username,
+        "PGPASSWORD": url.password,
+        "PGDATABASE": url.database,
+    }
+    ssl = url.query.get("sslmode") or url.query.get("ssl")
+    if isinstance(ssl, str):
+        values["PGSSLMODE"] = ssl
+    return {name: value for name, value in values.items() if value}
+
+
+def _last_line(output: bytes) -> str:
+    lines = [line for line in output.decode(errors="replace").splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no reason given"

@@ -211,7 +211,7 @@ async def test_five_wrong_member_numbers_lock_verification_for_a_day(sandbox: Sa
     wang = sandbox.user("小雨", phone="13800000001")
     await seed_union(sandbox, [WANG])
     await verify(wang, "王小雨", "SH9990", "上海申通地铁")
-    assert "工会会员名册中没有这个会员号" in wang.last_text()
+    assert "工会会员名册上没有这个姓名和会员号的组合" in wang.last_text()
     assert "今天还可尝试 4 次" in wang.last_text()
     # Not yet in a union: the hotline, or a person here.
     assert wang.last_text().endswith("请联系工会更正：12351，或发送 /ask 在这里提问。")

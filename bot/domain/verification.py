@@ -14,11 +14,19 @@ Outcomes and why the thresholds are where they are:
   looks rather than a threshold deciding.
 * **rejected** — no roster entry has that member number, or the name or employer is far off.
   The member is told which part did not match and may try again.
+
+A member number already linked to another account is never confirmed to someone who does not
+know whose it is: the claimant hears what they would hear were the number free (``told``), and a
+name far off hears the same as a number not on the roster — so trying colleagues' numbers with
+made-up names tells nobody who uses 会会. Only a claim that would otherwise verify (the owner on
+a new account, or someone who knows the owner's name, number and employer) hears that the number
+is taken. Every such try waits in /review for the union's organisers and its owner is told.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -47,6 +55,17 @@ class Reason(enum.StrEnum):
     EMPLOYER_DIFFERS = "employer_differs"
     EMPLOYER_CLOSE = "employer_close"
     PHONE_DIFFERS = "phone_differs"
+    # What a claimant hears for an unknown number or a name far off: the two must read alike.
+    NO_MATCH = "no_match"
+
+
+# Reasons that reject a claim on their own; the others only ask a person to look.
+REJECTING = frozenset({Reason.NUMBER_UNKNOWN, Reason.NAME_DIFFERS, Reason.EMPLOYER_DIFFERS})
+# Reasons that would say the number exists on the roster.
+REVEALING = frozenset({Reason.NUMBER_UNKNOWN, Reason.NAME_DIFFERS})
+_REASONS = frozenset(reason.value for reason in Reason)
+# Outcomes stored once a person decided, as the claimant heard them.
+AFTER_REVIEW = {"approved_on_review": Outcome.VERIFIED, "rejected_on_review": Outcome.REJECTED}
 
 
 @dataclass(frozen=True)
@@ -95,11 +114,37 @@ def employer_score(claimed: str, recorded: str) -> float:
 
 def decide(claim: Claim, record: RosterRecord | None, *, taken: bool = False) -> Decision:
     """``record`` is the roster entry with the claimed member number, if any; ``taken`` says it
-    is already bound to another Telegram account."""
+    is already bound to another Telegram account: then a person looks, whatever the claim, and
+    the reasons say what the claim would have met were the number free (see ``told``)."""
     if record is None:
         return Decision(Outcome.REJECTED, (Reason.NUMBER_UNKNOWN,))
-    if taken:
-        return Decision(Outcome.REJECTED, (Reason.NUMBER_TAKEN,))
+    free = _against(claim, record)
+    if not taken:
+        return free
+    reasons = (Reason.NUMBER_TAKEN, *free.reasons)
+    return Decision(Outcome.PENDING, reasons, free.name_score, free.employer_score)
+
+
+def told(outcome: str, reasons: Sequence[str]) -> Decision:
+    """What the claimant of a stored decision (its ``outcome`` and ``reasons``) was told.
+
+    A number taken by another account answers as the claim would were the number free, except
+    that a claim that would verify hears it is taken; an unknown number and a name far off both
+    hear ``NO_MATCH``. So neither whether a number exists nor whether someone uses it shows."""
+    known = tuple(Reason(r) for r in reasons if r in _REASONS)
+    result = AFTER_REVIEW.get(outcome) or Outcome(outcome)
+    if Reason.NUMBER_TAKEN in known and result != Outcome.VERIFIED:
+        known = tuple(r for r in known if r != Reason.NUMBER_TAKEN)
+        if not known:
+            return Decision(Outcome.REJECTED, (Reason.NUMBER_TAKEN,))
+        if REJECTING & set(known):
+            result = Outcome.REJECTED
+    if REVEALING & set(known):
+        return Decision(Outcome.REJECTED, (Reason.NO_MATCH,))
+    return Decision(result, known)
+
+
+def _against(claim: Claim, record: RosterRecord) -> Decision:
     names = name_score(claim.real_name, record.real_name)
     employers = employer_score(claim.employer, record.employer)
     rejected = []

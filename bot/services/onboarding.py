@@ -31,6 +31,7 @@ from bot.domain.verification import (
     Reason,
     RosterRecord,
     decide,
+    told,
 )
 from bot.services import notices, photo_review, screening
 from bot.services.notices import line
@@ -69,6 +70,9 @@ class Review:
     member_telegram_id: int | None = None
     member_id: int | None = None
     unit_id: int | None = None  # the union whose roster entry was in question
+    # False when the member already heard a final answer (a try of a number in use that they
+    # were told did not match): a later decision must not show them it was looked at.
+    tell: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ class Onboarding:
             consented=True,
             verified=member.verified_at is not None,
             awaiting_review=latest is not None
-            and latest.outcome == Outcome.PENDING
+            and told(latest.outcome, latest.reasons).outcome == Outcome.PENDING
             and member.verified_at is None,
             pledged=member.pledged_at is not None,
             claim=dict(scratch.get("claim", {})),
@@ -190,12 +194,19 @@ class Onboarding:
                 await _mark_verified(session, member_id, entry, now)  # type: ignore[arg-type]
             await session.flush()
             if decision.outcome == Outcome.PENDING:
-                reviewers = await units.organisers_for(session, entry.unit_id)  # type: ignore[union-attr]
+                assert entry is not None
+                # Tries of a number in use: its owner hears of them, and the organisers see
+                # each in /review but are asked once a day, however many tries there are.
+                tried = f"{entry.id}:{now.date().isoformat()}" if taken else None
+                if tried is not None and entry.member_id is not None:
+                    await _tell_owner(session, entry.member_id, tried, now)
+                reviewers = await units.organisers_for(session, entry.unit_id)
                 for reviewer in reviewers or sorted(self._superadmins):
-                    await _ask_reviewer(session, reviewer, attempt.id, now)
+                    await _ask_reviewer(session, reviewer, attempt.id, now, tried)
             used = await verification.count_since(session, member_id, now - ATTEMPT_WINDOW)
         self._work.wake()
-        return Verification(decision, attempt.id, max(0, MAX_ATTEMPTS_PER_DAY - used))
+        heard = told(decision.outcome, [reason.value for reason in decision.reasons])
+        return Verification(heard, attempt.id, max(0, MAX_ATTEMPTS_PER_DAY - used))
 
     async def attempt_for_review(
         self, attempt_id: int
@@ -225,7 +236,7 @@ class Onboarding:
         how to reach their union, when rejected)."""
         async with self._db.begin() as session:
             review = await self._review(session, attempt_id, reviewer, approve)
-            if review.status in TOLD and review.member_id:
+            if review.status in TOLD and review.member_id and review.tell:
                 contact = await units.contact_for(session, review.unit_id)
                 await _tell_member(session, review, reason, note, contact, self._clock.now())
         self._work.wake()
@@ -252,12 +263,13 @@ class Onboarding:
         attempt.reviewed_by, attempt.reviewed_at = reviewer, now
         action = "approve_verification" if approve else "reject_verification"
         audit.record(session, reviewer, action, entry.unit_id, now, attempt=attempt.id)
+        tell = told(attempt.outcome, attempt.reasons).outcome == Outcome.PENDING
         if not approve:
             attempt.outcome = "rejected_on_review"
-            return Review(ReviewStatus.REJECTED, telegram_id, member.id, entry.unit_id)
+            return Review(ReviewStatus.REJECTED, telegram_id, member.id, entry.unit_id, tell)
         if not await roster.bind(session, entry.id, member.id):
             attempt.outcome = "rejected_on_review"
-            return Review(ReviewStatus.NUMBER_TAKEN, telegram_id, member.id, entry.unit_id)
+            return Review(ReviewStatus.NUMBER_TAKEN, telegram_id, member.id, entry.unit_id, tell)
         attempt.outcome = "approved_on_review"
         await _mark_verified(session, member.id, entry, now)
         return Review(ReviewStatus.APPROVED, telegram_id, member.id, entry.unit_id)
@@ -327,8 +339,12 @@ async def _mark_verified(
 
 
 async def _ask_reviewer(
-    session: AsyncSession, reviewer: int, attempt_id: int, now: datetime
+    session: AsyncSession, reviewer: int, attempt_id: int, now: datetime, tried: str | None = None
 ) -> None:
+    """``tried``: the roster entry and day of a try of a number in use (one request a day)."""
+    key = f"review_request:{attempt_id}:{reviewer}"
+    if tried is not None:
+        key = f"review_request:tried:{tried}:{reviewer}"
     await notices.put(
         session,
         to=reviewer,
@@ -348,7 +364,31 @@ async def _ask_reviewer(
                 notices.Button(N_("Reject"), RejectVerification(attempt_id).encode()),
             ]
         ],
-        key=f"review_request:{attempt_id}:{reviewer}",
+        key=key,
+    )
+
+
+async def _tell_owner(session: AsyncSession, owner_id: int, tried: str, now: datetime) -> None:
+    """The member whose number someone else tried hears of it, once a day at most."""
+    owner = await session.get(Member, owner_id)
+    if owner is None or owner.telegram_id is None:
+        return
+    await notices.put(
+        session,
+        to=owner.telegram_id,
+        now=now,
+        lines=[
+            line(
+                N_(
+                    "Someone just tried to sign up to 会会 with your member number, on another "
+                    "Telegram account. They were not told that the number is in use, and your "
+                    "union's organisers can see the attempt. If it was not you, you need do "
+                    "nothing; if you want to talk about it, ask your union here with /ask."
+                )
+            )
+        ],
+        key=f"number_tried:{tried}",
+        member_id=owner_id,
     )
 
 

@@ -43,6 +43,7 @@ def reason_texts(_: Translator) -> dict[Reason, str]:
         Reason.EMPLOYER_DIFFERS: _("The employer does not match the roster."),
         Reason.EMPLOYER_CLOSE: _("The employer is written differently from the roster."),
         Reason.PHONE_DIFFERS: _("The phone number differs from the roster's."),
+        Reason.NO_MATCH: _("This name and member number are not on your union's roster together."),
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.common.wording.profile_card import answer_text
+from bot.domain.verification import Outcome, told
 from bot.services.members.export.exporter import Exporter
 from storage.models import (
     Feedback,
@@ -77,11 +78,17 @@ async def verification_attempts(x: Exporter) -> list[dict[str, Any]]:
             _("member number"): a.member_number,
             _("employer"): a.employer,
             _("phone"): a.phone,
-            _("result"): a.outcome,
-            _("reviewed"): x.time(a.reviewed_at),
+            # As the member heard it: a try of a number in use shows nothing more here.
+            _("result"): told(a.outcome, a.reasons).outcome.value,
+            _("reviewed"): x.time(a.reviewed_at) if _looked_at(a) else None,
         }
         for a in rows
     ]
+
+
+def _looked_at(attempt: VerificationAttempt) -> bool:
+    """Whether the member was told a person would look at the attempt."""
+    return told(Outcome.PENDING, attempt.reasons).outcome == Outcome.PENDING
 
 
 async def profile(x: Exporter) -> dict[str, Any]:

@@ -234,17 +234,20 @@ async def mutual_choice(sb: Sandbox, event_id: int, choosers: int) -> dict[str, 
 
 
 async def groups_in_bot(sb: Sandbox, event_id: int, organiser: int) -> dict[str, Any]:
-    """The organiser presses 分组: seconds until they have the groups, and until every attendee
-    has been told theirs (the sandbox answers at once; Telegram's 30 a second would make the
-    latter about a minute)."""
+    """The organiser presses 分组 and sees the draft, then sends it: seconds until they have the
+    draft, and from sending until every attendee has been told theirs (the sandbox answers at
+    once; Telegram's 30 a second would make the latter about a minute)."""
     user = sb.user("organiser", user_id=organiser)
     async with LoopMonitor() as monitor:
         started = time.perf_counter()
         await user.forge_press(EventGroups(event_id, 8).encode(), settle=False)
         answered = time.perf_counter() - started
+        assert "还没有通知任何人" in user.texts()[-1]  # the draft, told to nobody yet
+        sending = time.perf_counter()
+        await user.press("通知每位组员")
         await sb.settle()
-        seconds = time.perf_counter() - started
-    assert user.texts()[-1].startswith("第")
+        seconds = time.perf_counter() - sending
+    assert user.texts()[-1].startswith("已发送")
     return {
         "groups_in_bot_answered_seconds": round(answered, 1),
         "groups_in_bot_all_told_seconds": round(seconds, 1),

@@ -191,11 +191,18 @@ async def same_gender(session: AsyncSession, event_id: int, member_id: int) -> s
 _REGISTRATIONS = cast(Table, Registration.__table__)
 
 
-async def number_groups(session: AsyncSession, event_id: int, group_of: Mapping[int, int]) -> None:
+async def number_groups(
+    session: AsyncSession, event_id: int, group_of: Mapping[int, int], *, clear_first: bool = False
+) -> None:
     """Record each member's group number (member id → number) at the event: a fair's
     thousands in a few statements, not through the ORM's unit of work, whose flush of them
-    all was one step long enough to hold up other members' replies."""
+    all was one step long enough to hold up other members' replies. ``clear_first``: a new
+    draft replaces the last one whole (someone grouped before may have left)."""
     table = _REGISTRATIONS
+    if clear_first:
+        await session.execute(
+            update(table).where(table.c.event_id == event_id).values(group_no=None)
+        )
     numbering = (
         update(table)
         .where(table.c.event_id == event_id, table.c.member_id == bindparam("member"))
@@ -204,6 +211,37 @@ async def number_groups(session: AsyncSession, event_id: int, group_of: Mapping[
     rows = [{"member": member, "number": number} for member, number in group_of.items()]
     for batch in batches(rows):
         await session.execute(numbering, batch)
+
+
+async def grouped(session: AsyncSession, event_id: int) -> dict[int, list[Person]]:
+    """The groups last recorded for the event, by number, each by badge."""
+    rows = await session.execute(
+        select(
+            Registration.group_no,
+            Registration.member_id,
+            Member.telegram_id,
+            ProfileAnswer.value,
+            Registration.badge,
+        )
+        .join(Member, Member.id == Registration.member_id)
+        .outerjoin(
+            ProfileAnswer,
+            (ProfileAnswer.member_id == Registration.member_id)
+            & (ProfileAnswer.question == "nickname"),
+        )
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+            Registration.group_no.is_not(None),
+        )
+        .order_by(Registration.group_no, Registration.badge)
+    )
+    table: dict[int, list[Person]] = {}
+    for number, member_id, telegram_id, nickname, badge in rows.all():
+        table.setdefault(number, []).append(
+            Person(member_id, telegram_id, str(nickname or "—"), badge)
+        )
+    return table
 
 
 async def grouping_facts(

@@ -344,10 +344,19 @@ async def test_smart_groups_keep_size_gender_balance_and_colleagues_apart(
                     )
                 )
     members = [await join(sandbox, t, event_id) for t in attendees]
+    await sandbox.advance(timedelta(days=3))
+    code = (await event_row(sandbox, event_id)).checkin_code
+    for member in members:
+        await member.send(f"/checkin {code}")
     await organiser.send("/events")
     await organiser.press(TITLE)
     await organiser.press("6 人分组")
-    assert "第 1 组" in organiser.last_text() and "第 2 组" in organiser.last_text()
+    draft = organiser.last_text()
+    assert "已签到的 12 人" in draft and "第 1 组" in draft and "第 2 组" in draft
+    assert "还没有通知任何人" in draft
+    assert not any("你在第" in m.last_text() for m in members)  # a draft tells nobody
+    await organiser.press("通知每位组员")
+    assert organiser.last_text() == "已发送：12 位会员收到了自己的分组。"
     async with sandbox.app.services.db() as session:
         rows = (
             await session.execute(
@@ -362,6 +371,48 @@ async def test_smart_groups_keep_size_gender_balance_and_colleagues_apart(
         assert sum(r.gender == "male" for r in in_group) == 3
         assert len({r.employer for r in in_group}) == 6  # no two colleagues together
     assert all("你在第" in m.last_text() for m in members)
+
+
+async def test_groups_wait_for_check_in_and_the_organisers_confirmation(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    event_id = await publish(sandbox, organiser)
+    first, *others, late = [await join(sandbox, t, event_id) for t in in_pudong[:9]]
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    await organiser.press("6 人分组")  # three days early: nobody has arrived
+    assert organiser.last_text() == (
+        "分组只在签到开始后、已有至少两人签到时进行：目前已签到 0 人。会员用活动的签到码签到。"
+    )
+    await sandbox.advance(timedelta(days=3))
+    code = (await event_row(sandbox, event_id)).checkin_code
+    await first.send(f"/checkin {code}")
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    overview = organiser.bot_messages()[-1]
+    await organiser.press_on(overview, "6 人分组")
+    assert "目前已签到 1 人" in organiser.last_text()  # one person is no group
+    for member in others:
+        await member.send(f"/checkin {code}")
+    await organiser.press_on(overview, "6 人分组")
+    earlier = organiser.bot_messages()[-1]
+    assert "已签到的 8 人" in earlier.text
+    await late.send(f"/checkin {code}")
+    await organiser.press_on(overview, "6 人分组")
+    newest = organiser.bot_messages()[-1]
+    assert "已签到的 9 人" in newest.text and "#9" in newest.text
+
+    await organiser.press_on(earlier, "通知每位组员")  # a draft made before the last arrival
+    assert organiser.last_alert() == "分组已经重新做过，请确认最新的分组。"
+    await sandbox.settle()
+    everyone = [first, *others, late]
+    assert not any(t.startswith("你在第") for m in everyone for t in m.texts())
+    await organiser.press_on(newest, "通知每位组员")
+    await organiser.press_on(newest, "通知每位组员")  # pressed again
+    await sandbox.settle()
+    for member in everyone:
+        told = [t for t in member.texts() if t.startswith("你在第")]
+        assert len(told) == 1  # once, whatever the organiser pressed
+        assert told[0].count("#") >= 3  # a group of at least four: the others are named
 
 
 async def test_cancelling_an_event_tells_every_registrant(sandbox: Sandbox) -> None:

@@ -18,12 +18,14 @@ from bot.domain.buttons import (
     CancelEvent,
     CancelEventConfirmed,
     EventGroups,
+    EventGroupsSend,
     EventOverview,
     EventPoster,
     EventSheet,
 )
 from bot.domain.events import EventStatus, RegistrationStatus, parse_capacity
 from bot.domain.free_text import Invalid, in_parts, parse_id
+from bot.services.events.organising import STALE
 from bot.services.events.results import Change
 from conversations.common import buttons, future_moment, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
@@ -207,15 +209,23 @@ async def groups(update: Update, context: HuihuiContext) -> None:
             _("This button no longer works. Send /help to start again."), show_alert=True
         )
         return
-    table = await context.services.events.organising.groups(
+    draft = await context.services.events.organising.groups(
         update.effective_user.id, event_id, size
     )
-    if table is None:
+    if draft is None:
         await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
         return
     await query.answer()
-    if not table:
-        await say(update, context, _("Nobody has signed up yet."))
+    if not draft.groups:
+        await say(
+            update,
+            context,
+            _(
+                "Groups are made from the people who have checked in, once at least two have: "
+                "{count} so far. Members check in with the event's code.",
+                count=draft.arrived,
+            ),
+        )
         return
     lines = [
         _(
@@ -223,10 +233,42 @@ async def groups(update: Update, context: HuihuiContext) -> None:
             number=number,
             people="、".join(f"{p.nickname} #{p.badge}" for p in group),
         )
-        for number, group in enumerate(table, start=1)
+        for number, group in enumerate(draft.groups, start=1)
     ]
-    for part in in_parts(lines, MessageLimit.MAX_TEXT_LENGTH):  # a fair's groups fill several
+    heading = _("Draft groups of the {count} people checked in:", count=draft.arrived)
+    footer = _(
+        "Nobody has been told yet. Someone arrived late? Once they have checked in, press "
+        "the groups button again."
+    )
+    parts = in_parts([heading, *lines, "", footer], MessageLimit.MAX_TEXT_LENGTH)
+    for part in parts[:-1]:  # a fair's groups fill several messages
         await say(update, context, part)
+    await say(
+        update,
+        context,
+        parts[-1],
+        buttons([[(_("Send each member their group"), EventGroupsSend(event_id, draft.version))]]),
+    )
+
+
+async def send_groups(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    button = pressed(update, EventGroupsSend)
+    told = await context.services.events.organising.send_groups(
+        update.effective_user.id, button.event, button.version
+    )
+    if told is None:
+        await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
+        return
+    if told == STALE:
+        await query.answer(
+            _("These groups have been made again since: confirm the newest draft."),
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    await say(update, context, _("Sent: {count} members have their group.", count=told))
 
 
 async def cancel_event(update: Update, context: HuihuiContext) -> None:
@@ -320,6 +362,7 @@ def register(application: ChatApplication) -> None:
         (poster, EventPoster),
         (sign_in_sheet, EventSheet),
         (groups, EventGroups),
+        (send_groups, EventGroupsSend),
         (cancel_event, CancelEvent),
         (cancel_event_confirmed, CancelEventConfirmed),
     ):

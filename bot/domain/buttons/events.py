@@ -22,6 +22,14 @@ class EventGroups(Button):
     size: int
 
 
+@button("gs")
+class EventGroupsSend(Button):
+    """Confirms one draft of groups (``version``): everyone in it is told theirs."""
+
+    event: int
+    version: str
+
+
 @button("es")
 class EventSheet(Button):
     event: int

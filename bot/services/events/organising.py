@@ -33,12 +33,17 @@ from bot.services.broadcasts import Broadcasts, Draft
 from bot.services.events import choice, places
 from bot.services.events.choice import MutualChoice
 from bot.services.events.reminders import Reminders
-from bot.services.events.results import Change, EventSpec, Overview
+from bot.services.events.results import Change, EventSpec, GroupDraft, Overview, draft_version
 from bot.services.notices import line
 from bot.services.work import WorkQueue
 from storage import audit, events
-from storage.events import Person, SheetRow
+from storage.events import SheetRow
 from storage.models import Event, EventStatus, Registration, RegistrationStatus
+
+# Groups are made of people who have arrived; one person is no group.
+MIN_TO_GROUP = 2
+# ``send_groups``' answer when the draft confirmed is no longer the one recorded.
+STALE = -1
 
 # What /event_edit may change, bounded as when the event was created.
 EDITABLE = {
@@ -297,15 +302,17 @@ class Organising:
             )
             return event, rows
 
-    async def groups(self, actor: int, event_id: int, size: int) -> list[list[Person]] | None:
-        """Split the attendees (checked in; before the event, those registered) into groups."""
+    async def groups(self, actor: int, event_id: int, size: int) -> GroupDraft | None:
+        """A draft of groups of the people who have checked in, recorded but told to nobody
+        until the organiser confirms it (``send_groups``). Before two people have arrived there
+        is nothing to group: the draft says how many have (None: not the actor's event)."""
         async with self._db.begin() as session:
             event = await self._managed_in(session, actor, event_id)
             if event is None:
                 return None
-            people = await events.attendees(session, event_id) or await events.attendees(
-                session, event_id, checked_in=False
-            )
+            people = await events.attendees(session, event_id)
+            if len(people) < MIN_TO_GROUP:
+                return GroupDraft([], "", arrived=len(people))
             facts = await events.grouping_facts(session, [p.member_id for p in people])
             attendees = [
                 Attendee(p.member_id, *facts.get(p.member_id, (None, frozenset(), None)))
@@ -313,48 +320,62 @@ class Organising:
             ]
             by_id = {p.member_id: p for p in people}
             # Grouping a fair takes seconds of computing: in the worker process.
-            groups = await in_worker(partial(make_groups, seed=event_id), attendees, size)
-            now = self._clock.now()
-            told = []
-            group_of: dict[int, int] = {}
-            for number, group in enumerate(groups, start=1):
-                for attendee in group:
-                    group_of[attendee.id] = number
-                    person = by_id[attendee.id]
-                    if person.telegram_id is None:
-                        continue
-                    others = "、".join(
-                        f"{by_id[a.id].nickname} #{by_id[a.id].badge}"
-                        for a in group
-                        if a.id != attendee.id
-                    )
-                    told.append(
-                        notices.Notice(
-                            to=person.telegram_id,
-                            lines=[
-                                line(
-                                    N_("You are in group {number} with {people}. Have fun!"),
-                                    number=number,
-                                    people=others,
-                                )
-                            ],
-                            key=f"event_group:{event_id}:{attendee.id}:{now.isoformat()}",
-                            member_id=attendee.id,
-                        )
-                    )
-            await events.number_groups(session, event_id, group_of)
-            await notices.put_all(session, told, now)
+            made = await in_worker(partial(make_groups, seed=event_id), attendees, size)
+            table = [[by_id[a.id] for a in group] for group in made]
+            group_of = {p.member_id: n for n, group in enumerate(table, start=1) for p in group}
+            await events.number_groups(session, event_id, group_of, clear_first=True)
             audit.record(
                 session,
                 actor,
-                "event_groups",
+                "event_groups_draft",
                 event.unit_id,
                 self._clock.now(),
                 event=event_id,
                 size=size,
             )
+        return GroupDraft(table, draft_version(group_of), arrived=len(people))
+
+    async def send_groups(self, actor: int, event_id: int, version: str) -> int | None:
+        """Tell everyone in the confirmed draft their group and its other members; the
+        number told. A confirmation of a draft since replaced tells nobody (``STALE``); the
+        same confirmation twice tells each person once. None: not the actor's event."""
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id)
+            if event is None:
+                return None
+            table = await events.grouped(session, event_id)
+            group_of = {p.member_id: n for n, group in table.items() for p in group}
+            if not group_of or draft_version(group_of) != version:
+                return STALE
+            now = self._clock.now()
+            told = [
+                notices.Notice(
+                    to=person.telegram_id,
+                    lines=[
+                        line(
+                            N_("You are in group {number} with {people}. Have fun!"),
+                            number=number,
+                            people="、".join(
+                                f"{other.nickname} #{other.badge}"
+                                for other in group
+                                if other.member_id != person.member_id
+                            ),
+                        )
+                    ],
+                    key=f"event_group:{event_id}:{person.member_id}:{version}",
+                    member_id=person.member_id,
+                )
+                for number, group in table.items()
+                if len(group) >= MIN_TO_GROUP  # nobody is told of a group with only themselves
+                for person in group
+                if person.telegram_id is not None
+            ]
+            await notices.put_all(session, told, now)
+            audit.record(
+                session, actor, "event_groups", event.unit_id, now, event=event_id, told=len(told)
+            )
         self._work.wake()
-        return [[by_id[a.id] for a in group] for group in groups]
+        return len(told)
 
     async def _managed_in(
         self, session: AsyncSession, actor: int, event_id: int, *, lock: bool = False

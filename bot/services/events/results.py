@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,6 +56,21 @@ class SignUp:
     badge: int | None = None
     # The event's conditions, so a refusal can say exactly whom the event is for.
     conditions: Conditions = field(default_factory=Conditions)
+
+
+@dataclass(frozen=True)
+class GroupDraft:
+    """Groups as the organiser sees them before anyone is told."""
+
+    groups: list[list[Person]]
+    version: str  # names this draft, so only it can be confirmed
+    arrived: int  # people checked in when it was made
+
+
+def draft_version(group_of: Mapping[int, int]) -> str:
+    """A short name for one assignment of members to groups (member id → group number)."""
+    digest = hashlib.sha256(repr(sorted(group_of.items())).encode()).hexdigest()
+    return digest[:12]
 
 
 class CheckInStatus(enum.StrEnum):

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench chat lint i18n clean
+.PHONY: demo test bench chat lint i18n clean image-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ bench: $(STAMP)
 	HUIHUI_HOSTILE_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_hostile_text.py
 	HUIHUI_HOSTILE_ACTIONS=50000 $(BIN)/python -m pytest -q tests/test_hostile_run.py
 	HUIHUI_CRASH_STRIDE=1 HUIHUI_CRASH_STATEMENT_STRIDE=1 $(BIN)/python -m pytest -q tests/test_crash_points.py
+
+# The container image, built on a base made here from Debian's archive, started against
+# PostgreSQL with a stand-in for Telegram (deploy/image-test.sh). Needs a Docker engine; not
+# part of `make test`.
+image-test: $(STAMP)
+	PYTHON=$(BIN)/python deploy/image-test.sh
 
 # Re-extract member-facing strings into the catalogs after changing text in code.
 i18n: $(STAMP)

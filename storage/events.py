@@ -10,10 +10,9 @@ from typing import cast
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.events import mutual_pairs, pairing_rate
+from bot.domain.events import pairing_rate
 from storage.models import (
     Event,
-    EventChoice,
     MatchProfile,
     Member,
     ProfileAnswer,
@@ -58,19 +57,16 @@ async def funnel(session: AsyncSession, event: Event) -> Funnel:
             Registration.status == RegistrationStatus.WAITLISTED,
         )
     )
-    checked_in = await session.scalar(
-        select(func.count()).where(
-            Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
-        )
-    )
-    pairs = None
-    if event.choice_closed:
-        choices = await session.execute(
-            select(EventChoice.chooser_id, EventChoice.chosen_id).where(
-                EventChoice.event_id == event.id
+    if event.choice_closed and event.attended is not None:
+        # Closed: what was recorded then, whoever has left since.
+        checked_in, pairs = event.attended, event.pairs
+    else:
+        checked_in = await session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
             )
         )
-        pairs = len(mutual_pairs((chooser, chosen) for chooser, chosen in choices.all()))
+        pairs = None
     return Funnel(
         event.title, await held(session, event.id), waitlisted or 0, checked_in or 0, pairs
     )

@@ -316,6 +316,16 @@ async def test_mutual_choice_makes_matches_reports_the_pairing_rate_and_follows_
     assert [(f.stage, f.outcome) for f in answers] == [("3d", "talking")]
     await organiser.send("/stats")
     assert "配对后的进展（会员自愿回答）：还在联系 1" in organiser.bot_messages()[-2].text
+    assert "到场 4 人，牵手 1 对，牵手率 50%" in organiser.bot_messages()[-2].text
+
+    # One of the pair deletes their account: the union's record of the event stays as it was.
+    await a.send("/delete_me")
+    await a.press("全部删除")
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    assert "互选：牵手 1 对，牵手率 50%" in organiser.last_text()
+    await organiser.send("/stats")
+    assert "到场 4 人，牵手 1 对，牵手率 50%" in organiser.bot_messages()[-2].text
 
 
 async def test_smart_groups_keep_size_gender_balance_and_colleagues_apart(

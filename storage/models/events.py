@@ -48,6 +48,10 @@ class Event(Base):
     choice_limit: Mapped[int] = mapped_column(default=3)
     choice_deadline: Mapped[datetime]
     choice_closed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Kept when the choice closes, so the union's record of the event never changes afterwards
+    # (a member who deletes their account takes their registration and choices along).
+    attended: Mapped[int | None]
+    pairs: Mapped[int | None]
     # The broadcast announcing it (cancelled with the event if not yet sent).
     announcement_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="SET NULL")

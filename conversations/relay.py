@@ -1,45 +1,92 @@
 """会会传话 in the chat: "✉️ 给TA留言" under a match (or 回复 under a relayed message) starts
-relaying; texts and photos then go to the match until /done or any other command. Held
-messages open with 查看; either side ends the conversation with 结束对话. Rights and the scam
-screen are in ``bot.services.matching.relay``."""
+relaying; texts, photos (an album as one) and stickers then go to the match until /done or any
+other command, each confirmed with the recipient's name. Other kinds of message are not passed
+on, and the sender is told so. When another match writes meanwhile, the next message waits
+for the sender to say which conversation it is for. An edit of a relayed message is relayed as
+an edit. Held messages open with 查看; either side ends the conversation with 结束对话. Rights
+and the screens are in ``bot.services.matching.relay``."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from datetime import datetime
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.domain import free_text
 from bot.domain.buttons import EndRelay, RelayTo, ShowRelayed
-from bot.services.matching.relay import SAFETY_NOTE, RelayStatus
-from conversations.common import on_press, pressed, say, scratch
+from bot.domain.buttons.contact import ChooseConversation
+from bot.services.matching.contact import BARRED_WORDS, Refusal
+from bot.services.matching.relay import CONTACT_NOTE, SAFETY_NOTE, Outgoing, Relayed, RelayStatus
+from conversations.common import buttons, end_conversations, on_press, pressed, say, scratch
 from conversations.context import ChatApplication, HuihuiContext
-from conversations.dialogs import add_dialog
+from conversations.dialogs import GROUP, add_dialog
 
 RELAYING = "relaying"
 MATCH = "relay_match"
+# When the member last chose the conversation they relay to (ISO time): another match's
+# message after it makes the next message ask which conversation it is for.
+SINCE = "relay_since"
 MESSAGE = free_text.FEEDBACK
+# What 会会传话 does not pass on: the sender is told in words.
+NOT_RELAYED = (
+    filters.VOICE
+    | filters.VIDEO_NOTE
+    | filters.VIDEO
+    | filters.AUDIO
+    | filters.ANIMATION
+    | filters.Document.ALL
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.CONTACT
+    | filters.POLL
+    | filters.Dice.ALL
+)
+
+
+def refusal_text(context: HuihuiContext, refusal: Refusal) -> str:
+    return context.gettext(BARRED_WORDS[refusal.reason], contact=refusal.contact)
 
 
 async def start(update: Update, context: HuihuiContext) -> str | int:
     _ = context.gettext
     query = update.callback_query
     match_id = pressed(update, RelayTo).match
-    nickname = await context.services.relay.partner(update.effective_user.id, match_id)
-    if nickname is None:
+    partner = await context.services.relay.partner(update.effective_user.id, match_id)
+    if isinstance(partner, Refusal):
+        await query.answer()
+        await say(update, context, refusal_text(context, partner))
+        return ConversationHandler.END
+    if partner is None:
         await query.answer(_("This conversation has ended."), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    scratch(context)[MATCH] = match_id
+    # Whatever else was waiting for the member's words (a report's detail) is over: what
+    # they type now is for this conversation.
+    end_conversations(context.application, update.effective_user.id)
+    _relaying_to(context, match_id)
     await say(
         update,
         context,
         _(
             "What you send now — text, photos or stickers — goes to {nickname} through 会会, "
             "without your username or phone number. Send /done when you are finished.",
-            nickname=nickname,
+            nickname=partner,
         ),
     )
     return RELAYING
+
+
+def _relaying_to(context: HuihuiContext, match_id: int) -> None:
+    scratch(context)[MATCH] = match_id
+    scratch(context)[SINCE] = context.services.clock.now().isoformat()
 
 
 async def relay_text(update: Update, context: HuihuiContext) -> str | int:
@@ -48,7 +95,8 @@ async def relay_text(update: Update, context: HuihuiContext) -> str | int:
     if isinstance(text, free_text.Invalid):
         await say(update, context, _(text.reason, **text.values))
         return RELAYING
-    return await _relay(update, context, text, None)
+    message = update.effective_message
+    return await _relay(update, context, Outgoing("text", text, message_id=message.message_id))
 
 
 async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
@@ -60,34 +108,163 @@ async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
             await say(update, context, context.gettext(checked.reason, **checked.values))
             return RELAYING
         caption = checked
-    return await _relay(update, context, caption, message.photo[-1].file_id)
+    outgoing = Outgoing(
+        "photo",
+        caption,
+        message.photo[-1].file_id,
+        message.message_id,
+        message.media_group_id,
+    )
+    return await _relay(update, context, outgoing)
 
 
 async def relay_sticker(update: Update, context: HuihuiContext) -> str | int:
-    sticker = update.effective_message.sticker
-    return await _relay(update, context, None, None, sticker.file_id if sticker else None)
+    message = update.effective_message
+    sticker = message.sticker
+    if sticker is None:
+        return RELAYING
+    return await _relay(
+        update,
+        context,
+        Outgoing("sticker", await _sticker_words(context, sticker.set_name), sticker.file_id),
+    )
 
 
-async def _relay(
-    update: Update,
-    context: HuihuiContext,
-    text: str | None,
-    photo: str | None,
-    sticker: str | None = None,
-) -> str | int:
+async def _sticker_words(context: HuihuiContext, set_name: str | None) -> str | None:
+    """A sticker's set name and title: a set can be named after a WeChat id or a link, and
+    is screened as words are."""
+    if not set_name:
+        return None
+    try:
+        found = await context.bot.get_sticker_set(set_name)
+    except TelegramError:
+        return set_name  # the title could not be read: the name is screened alone
+    return f"{found.title} {set_name}"
+
+
+async def not_relayed(update: Update, context: HuihuiContext) -> str | int:
     _ = context.gettext
+    match_id = scratch(context).get(MATCH)
+    partner = (
+        await context.services.relay.partner(update.effective_user.id, match_id)
+        if match_id is not None
+        else None
+    )
+    if not isinstance(partner, str):
+        return await _ended(update, context, partner)
+    await say(
+        update,
+        context,
+        _(
+            "This was not passed on to {nickname}: 会会 relays only text, photos and stickers — "
+            "not voice or video messages, files, locations, contact cards, polls or dice.",
+            nickname=partner,
+        ),
+    )
+    return RELAYING
+
+
+async def _relay(update: Update, context: HuihuiContext, outgoing: Outgoing) -> str | int:
     match_id = scratch(context).get(MATCH)
     if match_id is None:
         return ConversationHandler.END
-    status = await context.services.relay.send(
-        update.effective_user.id, match_id, text, photo, sticker
+    since = scratch(context).get(SINCE)
+    relayed = await context.services.relay.send(
+        update.effective_user.id,
+        match_id,
+        outgoing,
+        datetime.fromisoformat(since) if since else None,
     )
-    if status == RelayStatus.ENDED:
-        scratch(context).pop(MATCH, None)
-        await say(update, context, _("This conversation has ended."))
-        return ConversationHandler.END
-    await say(update, context, _("Sent ✓"))
+    return await _answer(update, context, relayed)
+
+
+async def _answer(update: Update, context: HuihuiContext, relayed: Relayed) -> str | int:
+    _ = context.gettext
+    if relayed.status in (RelayStatus.ENDED, RelayStatus.BARRED):
+        return await _ended(update, context, relayed.refusal)
+    if relayed.status == RelayStatus.TOO_FAST:
+        await say(
+            update,
+            context,
+            _(
+                "You are sending faster than 会会 relays: this one was not passed on. Wait a few "
+                "seconds, then send it again."
+            ),
+        )
+    elif relayed.status == RelayStatus.CHOOSE:
+        names = "、".join(nickname for _match, nickname in relayed.choices)
+        rows = [
+            [(_("To {nickname}", nickname=nickname), ChooseConversation(relayed.draft or 0, match))]
+            for match, nickname in relayed.choices
+        ]
+        await say(
+            update,
+            context,
+            _("{names} have written to you. Who is this message for?", names=names),
+            buttons(rows),
+        )
+    elif not relayed.album_continued:
+        await say(update, context, _("Sent to {nickname} ✓", nickname=relayed.nickname))
     return RELAYING
+
+
+async def _ended(update: Update, context: HuihuiContext, refusal: Refusal | None) -> int:
+    scratch(context).pop(MATCH, None)
+    if refusal is not None:
+        await say(update, context, refusal_text(context, refusal))
+    else:
+        await say(
+            update, context, context.gettext("This conversation has ended; this was not passed on.")
+        )
+    return ConversationHandler.END
+
+
+async def choose(update: Update, context: HuihuiContext) -> str | int:
+    """The sender says which conversation a waiting message is for."""
+    query = update.callback_query
+    button = pressed(update, ChooseConversation)
+    await query.answer()
+    relayed = await context.services.relay.send_draft(
+        update.effective_user.id, button.draft, button.match
+    )
+    if relayed.status in (RelayStatus.ENDED, RelayStatus.BARRED):
+        await query.edit_message_reply_markup(None)
+        return await _ended(update, context, relayed.refusal)
+    if relayed.status != RelayStatus.TOO_FAST:  # over the pace, the choice may be made again
+        await query.edit_message_reply_markup(None)
+    end_conversations(context.application, update.effective_user.id)
+    _relaying_to(context, button.match)
+    return await _answer(update, context, relayed)
+
+
+async def edited(update: Update, context: HuihuiContext) -> None:
+    """A member edited a message: if it was relayed, the edit is relayed (screened again,
+    marked as edited) and nothing else takes the update for a new message."""
+    _ = context.gettext
+    message = update.edited_message
+    if not isinstance(message, Message):
+        return
+    relayed = await context.services.relay.edit(
+        update.effective_user.id, message.message_id, message.text or message.caption
+    )
+    if relayed.status == RelayStatus.NOT_RELAYED:
+        return
+    if relayed.status == RelayStatus.BARRED and relayed.refusal is not None:
+        await say(update, context, refusal_text(context, relayed.refusal))
+    elif relayed.status == RelayStatus.ENDED:
+        await say(update, context, _("This conversation has ended; your edit was not passed on."))
+    elif relayed.status == RelayStatus.TOO_FAST:
+        await say(
+            update,
+            context,
+            _("You are editing faster than 会会 relays: this edit was not passed on."),
+        )
+    elif relayed.nickname:
+        await say(
+            update, context, _("Your edit was passed on to {nickname} ✓", nickname=relayed.nickname)
+        )
+    context.chat_application.after_update()  # the last group will not run
+    raise ApplicationHandlerStop
 
 
 async def done(update: Update, context: HuihuiContext) -> int:
@@ -107,10 +284,15 @@ async def show(update: Update, context: HuihuiContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    text = _("{nickname}: {text}", nickname=found.sender, text=found.text or "")
-    text += "\n" + _(SAFETY_NOTE)
-    if found.file_id is not None:
-        await context.bot.send_photo(update.effective_chat.id, found.file_id)
+    chat = update.effective_chat.id
+    if found.kind == "sticker":
+        await context.bot.send_sticker(chat, found.file_ids[0])
+        text = _("{nickname} sent a sticker.", nickname=found.sender)
+    else:
+        for file_id in found.file_ids:
+            await context.bot.send_photo(chat, file_id)
+        text = _("{nickname}: {text}", nickname=found.sender, text=found.text or "")
+    text += "\n" + _(CONTACT_NOTE if found.contact else SAFETY_NOTE)
     await say(update, context, text)
 
 
@@ -130,19 +312,25 @@ async def end(update: Update, context: HuihuiContext) -> None:
 
 def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
+    new = private & filters.UpdateType.MESSAGE  # an edit is not a new message
     add_dialog(
         application,
         "relay",
-        entry_points=[on_press(start, RelayTo)],
+        entry_points=[on_press(start, RelayTo), on_press(choose, ChooseConversation)],
         states={
             RELAYING: [
                 CommandHandler("done", done, filters=private),
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, relay_text),
-                MessageHandler(private & filters.PHOTO, relay_photo),
-                MessageHandler(private & filters.Sticker.ALL, relay_sticker),
+                MessageHandler(new & filters.TEXT & ~filters.COMMAND, relay_text),
+                MessageHandler(new & filters.PHOTO, relay_photo),
+                MessageHandler(new & filters.Sticker.ALL, relay_sticker),
+                MessageHandler(new & NOT_RELAYED, not_relayed),
             ]
         },
         cancel=done,
+    )
+    # Beside the dialogs, before any other group could take an edit for a new message.
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, edited), group=GROUP
     )
     application.add_handler(on_press(show, ShowRelayed))
     application.add_handler(on_press(end, EndRelay))

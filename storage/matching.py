@@ -21,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,11 +32,14 @@ from storage import profiles, units
 from storage.models import (
     Block,
     CardView,
+    ContactRequest,
     Match,
     MatchDecision,
     MatchProfile,
     Member,
     OrgUnit,
+    Proposal,
+    RelayMessage,
     Report,
     RosterEntry,
     SuggestionReview,
@@ -70,6 +74,10 @@ async def refresh_profile(session: AsyncSession, member_id: int, now: datetime) 
         and not member.paused
         and not member.suspended
     )
+    if member.suspended or member.verified_at is None:
+        # Suspended, or no longer on the union's roster: every status change passes here, so
+        # here their conversations end and what either side agreed to share is withdrawn.
+        await end_all_contact(session, member_id, now)
     await upsert(
         session,
         MatchProfile,
@@ -525,4 +533,92 @@ async def matched(session: AsyncSession, a: int, b: int) -> bool:
     low, high = pair(a, b)
     return (
         await session.scalar(select(Match.id).where(Match.member_a == low, Match.member_b == high))
+    ) is not None
+
+
+async def end_contact(session: AsyncSession, match: Match, now: datetime) -> bool:
+    """End what the two of a match have through 会会: the relayed conversation (both ways),
+    both sides' consent to exchange contacts, contact requests either way not yet answered,
+    and messages still waiting for their sender's choice of conversation. True if the
+    conversation was open until now."""
+    was_open = match.relay_ended_at is None
+    if was_open:
+        match.relay_ended_at = now
+    match.exchange_a_at = match.exchange_b_at = None
+    await session.execute(
+        delete(ContactRequest).where(
+            ContactRequest.shared_at.is_(None),
+            or_(
+                and_(
+                    ContactRequest.asked_id == match.member_a,
+                    ContactRequest.requester_id == match.member_b,
+                ),
+                and_(
+                    ContactRequest.asked_id == match.member_b,
+                    ContactRequest.requester_id == match.member_a,
+                ),
+            ),
+        )
+    )
+    await session.execute(
+        delete(RelayMessage).where(RelayMessage.match_id == match.id, RelayMessage.draft.is_(True))
+    )
+    return was_open
+
+
+async def end_all_contact(session: AsyncSession, member_id: int, now: datetime) -> list[Match]:
+    """``end_contact`` for every match of the member still open or with consent given, and
+    their open proposals declined; the matches whose conversation ended now."""
+    rows = await session.scalars(
+        select(Match).where(
+            or_(Match.member_a == member_id, Match.member_b == member_id),
+            or_(
+                Match.relay_ended_at.is_(None),
+                Match.exchange_a_at.is_not(None),
+                Match.exchange_b_at.is_not(None),
+            ),
+        )
+    )
+    ended = [match for match in rows.all() if await end_contact(session, match, now)]
+    await session.execute(
+        update(Proposal)
+        .where(
+            Proposal.status == "open",
+            or_(Proposal.member_a == member_id, Proposal.member_b == member_id),
+        )
+        .values(status="declined")
+    )
+    return ended
+
+
+async def open_proposals_between(session: AsyncSession, a: int, b: int) -> list[Proposal]:
+    return list(
+        (
+            await session.scalars(
+                select(Proposal).where(
+                    Proposal.status == "open",
+                    or_(
+                        and_(Proposal.member_a == a, Proposal.member_b == b),
+                        and_(Proposal.member_a == b, Proposal.member_b == a),
+                    ),
+                )
+            )
+        ).all()
+    )
+
+
+async def proposed(session: AsyncSession, a: int, b: int) -> bool:
+    """Whether a matchmaker ever proposed the two to each other (each was sent the other's
+    card)."""
+    return (
+        await session.scalar(
+            select(Proposal.id)
+            .where(
+                or_(
+                    and_(Proposal.member_a == a, Proposal.member_b == b),
+                    and_(Proposal.member_a == b, Proposal.member_b == a),
+                )
+            )
+            .limit(1)
+        )
     ) is not None

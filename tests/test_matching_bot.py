@@ -99,7 +99,7 @@ async def test_a_match_only_after_both_likes_and_nothing_revealed_before(sandbox
         "你和小雨同意交换联系方式" in t and "https://t.me/xiaoyu_sh" in t for t in ming.texts()
     )
     await xiaoyu.send("/matches")
-    assert "阿明：https://t.me/aming_sh" in xiaoyu.last_text()
+    assert "阿明：已交换联系方式 ✓ https://t.me/aming_sh" in xiaoyu.last_text()
 
 
 async def test_liking_each_other_at_the_same_instant_makes_one_match(sandbox: Sandbox) -> None:
@@ -126,7 +126,9 @@ async def test_without_usernames_contacts_are_shared_through_the_bot(sandbox: Sa
     await xiaoyu.press("🤝 交换联系方式")
     await ming.press("🤝 交换联系方式")
     assert any("没有设置 Telegram 用户名" in t for t in xiaoyu.texts())
-    assert "发送我的手机号" in "".join(ming.buttons())
+    assert ming.buttons() == ["📇 发送我的联系方式卡片", "发送我的微信号"]
+    await ming.press("📇 发送我的联系方式卡片")
+    assert "只有小雨会收到" in ming.last_text()
     await ming.press("发送我的手机号")
     shared = [e.text for e in xiaoyu.bot_messages() if e.kind == "contact"]
     assert shared == ["阿明 13800000002"]

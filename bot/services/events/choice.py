@@ -21,7 +21,7 @@ from bot.services.matching import follow_ups
 from bot.services.matching import notices as match_notices
 from bot.services.notices import line
 from bot.services.work import DueTask, TaskKind, WorkQueue
-from storage import events, tasks
+from storage import events, matching, tasks
 from storage.events import Person
 from storage.models import Event, EventChoice, EventStatus, Match, Member
 
@@ -186,10 +186,13 @@ class MutualChoice:
             people = {p.member_id: p for p in await events.attendees(session, event_id)}
             pairs, matches = [], {}
             for a, b in mutual_pairs((chooser, chosen) for chooser, chosen in choices):
+                if await matching.blocked(session, a, b):
+                    continue  # a block or a report since the event: neither hears of the other
                 match = await follow_ups.record_match(session, a, b, "event", now)
                 pairs.append((people[a], people[b]))
                 if match is not None:
                     matches[(a, b)] = match
+            event.attended, event.pairs = len(people), len(pairs)
             await self._announce(session, event, ChoiceResult(len(people), pairs), matches, now)
 
     async def _announce(

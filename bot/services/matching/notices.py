@@ -3,8 +3,9 @@ Telegram username — all written as notices in the caller's transaction, so who
 (mutual likes, a matchmaker's proposal) cannot commit it without them.
 
 Each side hears of the match with the way to talk through 会会 (``relay``) and to exchange
-contacts; contacts are exchanged only when both agree, and a side without a username is then
-asked to share a contact card, told plainly that it shows their phone number.
+contacts; contacts are exchanged only when both agree: each gets the other's t.me link and
+WeChat id (typed once), and a side with neither is asked to give one — a contact card (told
+plainly that it shows their phone number) or a WeChat id — to that match alone.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import N_
 from bot.domain.buttons import ExchangeContacts, RelayTo
+from bot.domain.buttons.contact import GiveWechat, ShareCard
 from bot.services import notices
 from bot.services.notices import line
 from storage import matching, profiles
 from storage.models import ContactRequest, Match, Member
+from storage.models.matching import WechatId
 
 EXCHANGE_OFFER = N_(
     "When you would like to exchange contacts, press 交换联系方式: they are exchanged only when "
@@ -45,6 +48,7 @@ class Contact:
     telegram_id: int
     nickname: str
     username: str | None
+    wechat: str | None = None
 
 
 async def contact_of(session: AsyncSession, member_id: int) -> Contact | None:
@@ -53,7 +57,10 @@ async def contact_of(session: AsyncSession, member_id: int) -> Contact | None:
         return None
     answers = await profiles.answers(session, member_id)
     nickname = answers["nickname"].value if "nickname" in answers else "?"
-    return Contact(member_id, member.telegram_id, nickname, member.username)
+    wechat = await session.get(WechatId, member_id)
+    return Contact(
+        member_id, member.telegram_id, nickname, member.username, wechat.wechat if wechat else None
+    )
 
 
 async def tell_match(session: AsyncSession, match: Match, now: datetime) -> None:
@@ -87,8 +94,9 @@ class Exchange(enum.StrEnum):
 
 
 async def exchange(session: AsyncSession, match: Match, me_id: int, now: datetime) -> Exchange:
-    """The member agrees to exchange contacts; once both have, each gets the other's: a
-    t.me link, or a request to share a contact card (which says it shows the phone number)."""
+    """The member agrees to exchange contacts (the caller checked that the conversation is
+    open and both may); once both have, each gets the other's t.me link and WeChat id, or
+    the one with neither is asked to give one to this match."""
     mine, theirs = (
         ("exchange_a_at", "exchange_b_at")
         if me_id == match.member_a
@@ -126,11 +134,10 @@ async def exchange(session: AsyncSession, match: Match, me_id: int, now: datetim
         lines = [
             line(
                 N_("🤝 You and {nickname} agreed to exchange contacts."), nickname=another.nickname
-            )
+            ),
+            *contact_lines(another),
         ]
-        if another.username:
-            lines.append(line(N_("Say hello: https://t.me/{username}"), username=another.username))
-        else:
+        if not (another.username or another.wechat):
             asking = N_(
                 "{nickname} has no Telegram username, so I have asked them to share their "
                 "contact with you here."
@@ -145,9 +152,25 @@ async def exchange(session: AsyncSession, match: Match, me_id: int, now: datetim
             member_id=one.member_id,
         )
     for asked, requester in ((other, me), (me, other)):
-        if not asked.username:
-            await ask_for_contact(session, asked, requester, now)
+        if not (asked.username or asked.wechat):
+            await ask_for_contact(session, match, asked, requester, now)
     return Exchange.DONE
+
+
+def contact_lines(contact: Contact) -> list[notices.Line]:
+    """How to reach a member whose contacts were exchanged: their t.me link, their WeChat id."""
+    lines = []
+    if contact.username:
+        lines.append(line(N_("Say hello: https://t.me/{username}"), username=contact.username))
+    if contact.wechat:
+        lines.append(
+            line(
+                N_("{nickname}'s WeChat id: {wechat}"),
+                nickname=contact.nickname,
+                wechat=contact.wechat,
+            )
+        )
+    return lines
 
 
 def exchanged(match: Match) -> bool:
@@ -169,9 +192,10 @@ def match_buttons(match: Match, nickname: str) -> list[list[notices.Button]]:
 
 
 async def ask_for_contact(
-    session: AsyncSession, asked: Contact, requester: Contact, now: datetime
+    session: AsyncSession, match: Match, asked: Contact, requester: Contact, now: datetime
 ) -> None:
-    """Ask ``asked`` to share their contact with ``requester`` (once while the ask is open)."""
+    """Ask ``asked`` to give ``requester`` a contact — a contact card or a WeChat id, for this
+    match alone (once while the ask is open)."""
     request = await session.scalar(
         select(ContactRequest).where(
             ContactRequest.asked_id == asked.member_id,
@@ -191,51 +215,67 @@ async def ask_for_contact(
         session,
         to=asked.telegram_id,
         now=now,
-        ask_contact=True,
         lines=[
             line(
                 N_(
-                    "{nickname} would like to reach you. Tap the button below to send them "
-                    "your contact card; it shows your phone number."
+                    "{nickname} would like to reach you. Send them your contact card (it shows "
+                    "your phone number) or your WeChat id: only {nickname} gets it."
                 ),
                 nickname=requester.nickname,
             )
+        ],
+        buttons=[
+            [notices.Button(N_("📇 Send my contact card"), ShareCard(match.id).encode())],
+            [notices.Button(N_("Give my WeChat id"), GiveWechat(match.id).encode())],
         ],
         key=f"contact_request:{request.id}:{now.isoformat()}",
         member_id=asked.member_id,
     )
 
 
-async def share_contact(
-    session: AsyncSession, me: Member, phone_number: str, name: str, now: datetime
-) -> int:
-    """Send the member's contact to every match who asked for it and is still a match (not
-    blocked, not deleted); how many it went to."""
-    requests = (
-        await session.scalars(
-            select(ContactRequest).where(
-                ContactRequest.asked_id == me.id, ContactRequest.shared_at.is_(None)
-            )
+async def open_request(session: AsyncSession, match: Match, asked_id: int) -> ContactRequest | None:
+    """The other's request for the member's contact in this match, while it may be answered:
+    both agreed to exchange, and it was not answered yet."""
+    if not exchanged(match):
+        return None
+    requester = match.member_b if asked_id == match.member_a else match.member_a
+    return await session.scalar(
+        select(ContactRequest).where(
+            ContactRequest.asked_id == asked_id,
+            ContactRequest.requester_id == requester,
+            ContactRequest.shared_at.is_(None),
         )
-    ).all()
-    shared = 0
-    for request in requests:
-        request.shared_at = now
-        requester = await contact_of(session, request.requester_id)
-        if requester is None or not await _still_matched(session, me.id, requester.member_id):
-            continue
-        await notices.put(
-            session,
-            to=requester.telegram_id,
-            now=now,
-            lines=[line(N_("{nickname} shared their contact with you."), nickname=name)],
-            contact={"phone_number": phone_number, "first_name": name},
-            key=f"contact_shared:{request.id}:{now.isoformat()}",
-            member_id=me.id,
-        )
-        shared += 1
-    return shared
+    )
 
 
-async def _still_matched(session: AsyncSession, a: int, b: int) -> bool:
+async def answer_request(
+    session: AsyncSession,
+    request: ContactRequest,
+    me: Contact,
+    now: datetime,
+    *,
+    card: dict[str, str] | None = None,
+) -> bool:
+    """Give the requester what the member chose to share: their contact card, or (without
+    ``card``) their WeChat id. False if the requester can no longer be reached."""
+    requester = await contact_of(session, request.requester_id)
+    if requester is None:
+        return False
+    request.shared_at = now
+    lines = [line(N_("{nickname} shared their contact with you."), nickname=me.nickname)]
+    if card is None:
+        lines += contact_lines(me)
+    await notices.put(
+        session,
+        to=requester.telegram_id,
+        now=now,
+        lines=lines,
+        contact=card,
+        key=f"contact_shared:{request.id}:{now.isoformat()}",
+        member_id=me.member_id,
+    )
+    return True
+
+
+async def still_matched(session: AsyncSession, a: int, b: int) -> bool:
     return await matching.matched(session, a, b) and not await matching.blocked(session, a, b)

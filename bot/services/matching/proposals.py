@@ -17,8 +17,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
-from bot.domain import N_
+from bot.domain import N_, market
 from bot.domain.buttons import AnswerProposal
+from bot.domain.buttons import Report as ReportMember
 from bot.domain.clock import Clock
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import Reason, Suggestion, rank, rarity
@@ -132,7 +133,13 @@ class Proposals:
                     key = matching.pair(viewer.id, suggestion.candidate.id)
                     if key not in taken:
                         found.setdefault(key, suggestion)
-            best = sorted(found.items(), key=lambda item: -item[1].score)[:size]
+            # Each member in one pair at most: the best pairs alone put the same popular member
+            # in most of them (bot.domain.market plans a matching).
+            chosen = market.plan({key: s.score for key, s in found.items()}, stages=(1,))
+            best = sorted(
+                (((a, b), found[(a, b)]) for a, b, _stage in chosen),
+                key=lambda item: -item[1].score,
+            )[:size]
             return [
                 Pair(
                     a, b, await _answers(session, a), await _answers(session, b), s.score, s.reasons
@@ -186,7 +193,9 @@ class Proposals:
                             notices.Button(
                                 N_("Decline"), AnswerProposal(proposal.id, False).encode()
                             ),
-                        ]
+                        ],
+                        # A report ends the proposal (bot.services.matching.contact.part).
+                        [notices.Button(N_("Report"), ReportMember(other).encode())],
                     ],
                     key=f"proposal:{proposal.id}:{me.id}",
                     member_id=me.id,

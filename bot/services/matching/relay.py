@@ -1,41 +1,67 @@
-"""会会传话: after a match, the two write to each other through the bot (text, photos and
-stickers) without either learning the other's username or phone number.
+"""会会传话: after a match, the two write to each other through the bot (text, photos — an
+album as one — and stickers) without either learning the other's username or phone number.
 
-Every message passes the romance-scam screen (``bot.domain.scams``): a message with signals
-reaches the recipient with a short safety note and is listed for the union's moderators in
-/reports; a link or a request for money from someone matched less than two days ago is held
-until the recipient chooses to see it. Either side may end the conversation; its messages are
-then kept ``relay_retention_days`` and erased (and always with a member's /delete_me).
+Every message passes the screens, also together with the sender's last few messages so that
+splitting a number or an id over several messages does not help:
+
+* contact details (a phone number, a WeChat/QQ id, an e-mail address, a link) are held until
+  both pressed 交换联系方式 — the recipient opens them knowingly, with a safety note;
+* the romance-scam screen (``bot.domain.scams``) adds a safety note and lists the message for
+  the union's moderators in /reports; a link or a request for money from someone matched less
+  than two days ago is held;
+* a photo without words, or a sticker whose set is named after an id, in the first two days is
+  held likewise.
+
+Every confirmation names the recipient. A member relaying to one match while another match's
+message arrives is asked which conversation the next message is for. Edits are relayed as
+edits (screened again, marked 已编辑), never as new messages. A member sends a burst of
+``PACE.burst`` messages, then one every few seconds. Either side may end the conversation;
+its messages are then kept ``relay_retention_days`` and erased (and always with a member's
+/delete_me). Who may write at all is ``bot.services.matching.contact``.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from datetime import timedelta
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
 from bot.common.i18n import N_
 from bot.domain.buttons import Block, EndRelay, RelayTo, Report, ShowRelayed
 from bot.domain.clock import Clock
+from bot.domain.pace import Pace, allows
 from bot.domain.scams import HELD, scam_signals
+from bot.domain.screening import contact_details
 from bot.services import notices
-from bot.services.matching.notices import contact_of
-from bot.services.notices import line
+from bot.services.matching.contact import PURGE, Refusal, close, reachable, refusal
+from bot.services.matching.notices import Contact, contact_of, exchanged
+from bot.services.notices import Line, line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import matching, members
 from storage.models import Match, Member, RelayMessage
 
-PURGE = "relay_purge"
-# A link or a request for money this soon after the match is held for the recipient.
+# A link or a request for money this soon after the match is held for the recipient, and so
+# is a photo without words.
 HOLD_WITHIN = timedelta(hours=48)
+# A burst of messages, then one every few seconds: a script's hundreds reach nobody.
+PACE = Pace(burst=20, every=timedelta(seconds=3))
+# The sender's messages screened together with a new one: this many, this recent.
+SCREENED_TOGETHER = 4
+TOGETHER_WITHIN = timedelta(minutes=10)
 SAFETY_NOTE = N_(
     "⚠️ 会会 noticed a link, or talk of money, investment or moving elsewhere, in this message. "
     "Do not install apps from links, and never transfer or invest at the request of someone "
     "you met here; press 举报 if it feels wrong."
+)
+CONTACT_NOTE = N_(
+    "⚠️ This message seems to carry contact details. You have not both agreed to exchange "
+    "contacts: add someone elsewhere only if you feel sure, never join groups or install apps "
+    "they send, and press 举报 if they push you to move off 会会."
 )
 
 
@@ -43,16 +69,77 @@ class RelayStatus(enum.StrEnum):
     SENT = "sent"
     HELD = "held"  # delivered as "a message is waiting" the recipient may open
     ENDED = "ended"  # not a match (any more), blocked, or the conversation was ended
+    BARRED = "barred"  # the sender is suspended or left the union (``Relayed.refusal``)
+    TOO_FAST = "too_fast"  # nothing sent: over the pace
+    CHOOSE = "choose"  # kept as a draft: which conversation is it for? (``Relayed.choices``)
+    NOT_RELAYED = "not_relayed"  # an edit of a message that was never relayed
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What the sender sent: ``kind`` text, photo or sticker; ``text`` the words (a photo's
+    caption, a sticker's set name and title); their own Telegram message and album."""
+
+    kind: str
+    text: str | None
+    file_id: str | None = None
+    message_id: int | None = None
+    media_group: str | None = None
+
+
+@dataclass(frozen=True)
+class Relayed:
+    status: RelayStatus
+    nickname: str = ""  # the recipient's
+    refusal: Refusal | None = None
+    choices: tuple[tuple[int, str], ...] = ()  # (match id, nickname), the current one first
+    draft: int | None = None
+    # A later photo of an album whose first was confirmed already.
+    album_continued: bool = False
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A held message, opened by its recipient."""
+    """A held message, opened by its recipient: its words and the photos (an album's all) or
+    the sticker."""
 
     sender: str
     kind: str
     text: str | None
-    file_id: str | None
+    file_ids: tuple[str, ...]
+    contact: bool  # it carried contact details
+
+
+class Hold(enum.StrEnum):
+    CONTACT = "contact"
+    SCAM = "scam"
+    PHOTO = "photo"
+
+
+HELD_WORDS = {
+    Hold.CONTACT: N_(
+        "{nickname} sent a message that seems to carry contact details (a phone number, an "
+        "id, an e-mail address or a link). You have not both agreed to exchange contacts, so "
+        "I have kept it aside: open it only if you feel safe."
+    ),
+    Hold.SCAM: N_(
+        "{nickname} sent a message with a link or a request for money. "
+        "You matched less than two days ago, so I have kept it aside: "
+        "open it only if you feel safe."
+    ),
+    Hold.PHOTO: N_(
+        "{nickname} sent a photo without a word. You matched less than two days ago, so I "
+        "have kept it aside: open it if you would like to see it."
+    ),
+}
+
+
+def visible(text: str | None) -> str | None:
+    """The text without Unicode format characters (zero-width spaces and joiners, BiDi
+    marks, soft hyphens): what the recipient would not see is neither stored nor passed on."""
+    if text is None:
+        return None
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 class Relay:
@@ -71,130 +158,377 @@ class Relay:
     def task_kinds(self) -> dict[str, TaskKind]:
         return {PURGE: TaskKind(self._purge)}
 
-    async def partner(self, telegram_id: int, match_id: int) -> str | None:
-        """The nickname of the one the member may write to in this match, or None."""
+    def _retention(self) -> timedelta:
+        return timedelta(days=self._settings.relay_retention_days)
+
+    async def partner(self, telegram_id: int, match_id: int) -> str | Refusal | None:
+        """The nickname of the one the member may write to in this match; why not, when the
+        member may write to nobody; None when the conversation is over."""
         async with self._db() as session:
-            found = await self._open_match(session, telegram_id, match_id)
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return None
+            if (barred := await refusal(session, me)) is not None:
+                return barred
+            found = await self._open_match(session, me, match_id)
             if found is None:
                 return None
-            other = await contact_of(session, found[2])
+            other = await contact_of(session, found[1])
             return other.nickname if other else None
 
     async def send(
-        self,
-        telegram_id: int,
-        match_id: int,
-        text: str | None,
-        photo: str | None = None,
-        sticker: str | None = None,
-    ) -> RelayStatus:
+        self, telegram_id: int, match_id: int, outgoing: Outgoing, since: datetime | None = None
+    ) -> Relayed:
+        """Relay a message to the other of the match. ``since``: when the sender last chose
+        this conversation; a message another match sent them after that makes this one a
+        draft they are asked about."""
         now = self._clock.now()
+        outgoing = replace(outgoing, text=visible(outgoing.text))
         async with self._db.begin() as session:
-            found = await self._open_match(session, telegram_id, match_id)
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return Relayed(RelayStatus.ENDED)
+            if (barred := await refusal(session, me)) is not None:
+                return Relayed(RelayStatus.BARRED, refusal=barred)
+            found = await self._open_match(session, me, match_id)
             if found is None:
-                return RelayStatus.ENDED
-            match, me, other_id = found
-            member = await session.get(Member, me)
-            if member is None or member.suspended:  # a suspended member writes to nobody
-                return RelayStatus.ENDED
-            sender, recipient = await contact_of(session, me), await contact_of(session, other_id)
-            if sender is None or recipient is None:
-                return RelayStatus.ENDED
-            signals = scam_signals(text or "")
-            held = bool(signals & HELD) and now - match.created_at < HOLD_WITHIN
+                return Relayed(RelayStatus.ENDED)
+            match, other_id = found
+            if not await self._keeps_pace(session, me.id, now):
+                return Relayed(RelayStatus.TOO_FAST)
             message = RelayMessage(
                 match_id=match.id,
-                sender_id=me,
-                kind="photo" if photo else "sticker" if sticker else "text",
-                text=text,
-                file_id=photo or sticker,
-                signals=sorted(signals),
-                held=held,
+                sender_id=me.id,
+                kind=outgoing.kind,
+                text=outgoing.text,
+                file_id=outgoing.file_id,
+                signals=[],
+                held=False,
                 created_at=now,
+                source_message_id=outgoing.message_id,
+                media_group=outgoing.media_group,
             )
-            session.add(message)
-            await session.flush()
-            answer = [
-                [
-                    notices.Button(N_("Reply"), RelayTo(match.id).encode()),
-                    notices.Button(N_("End the conversation"), EndRelay(match.id).encode()),
-                ],
-                [
-                    notices.Button(N_("Report"), Report(me).encode()),
-                    notices.Button(N_("Block"), Block(me).encode()),
-                ],
-            ]
-            if held:
-                lines = [
-                    line(
-                        N_(
-                            "{nickname} sent a message with a link or a request for money. "
-                            "You matched less than two days ago, so I have kept it aside: "
-                            "open it only if you feel safe."
-                        ),
-                        nickname=sender.nickname,
-                    )
-                ]
-                buttons = [[notices.Button(N_("Show it"), ShowRelayed(message.id).encode())]]
-                photo = sticker = None
+            album = await self._album_start(session, message)
+            if album is None and since is not None:
+                waiting = await self._waiting_elsewhere(session, me.id, match.id, since)
+                if waiting:
+                    message.draft = True
+                    session.add(message)
+                    await session.flush()
+                    choices = [(match.id, other_id), *waiting]
+                    named = [
+                        (choice, contact.nickname)
+                        for choice, member_id in choices
+                        if (contact := await contact_of(session, member_id)) is not None
+                    ]
+                    return Relayed(RelayStatus.CHOOSE, choices=tuple(named), draft=message.id)
+            return await self._deliver(session, match, me, other_id, message, album, now)
+
+    async def send_draft(self, telegram_id: int, draft_id: int, match_id: int) -> Relayed:
+        """The sender chose the conversation a draft is for: it goes there now."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            draft = await session.get(RelayMessage, draft_id)
+            if me is None or draft is None or draft.sender_id != me.id or not draft.draft:
+                return Relayed(RelayStatus.ENDED)
+            if (barred := await refusal(session, me)) is not None:
+                return Relayed(RelayStatus.BARRED, refusal=barred)
+            found = await self._open_match(session, me, match_id)
+            if found is None:
+                return Relayed(RelayStatus.ENDED)
+            match, other_id = found
+            if not await self._keeps_pace(session, me.id, now):
+                return Relayed(RelayStatus.TOO_FAST)  # still a draft: the choice may be made again
+            draft.match_id, draft.draft, draft.created_at = match.id, False, now
+            return await self._deliver(session, match, me, other_id, draft, None, now)
+
+    async def edit(self, telegram_id: int, message_id: int, text: str | None) -> Relayed:
+        """The sender edited a message they had relayed: the new words are screened again and
+        relayed marked as an edit (a photo is not sent again)."""
+        now = self._clock.now()
+        text = visible(text)
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return Relayed(RelayStatus.NOT_RELAYED)
+            message = await session.scalar(
+                select(RelayMessage)
+                .where(
+                    RelayMessage.sender_id == me.id, RelayMessage.source_message_id == message_id
+                )
+                .order_by(RelayMessage.id.desc())
+                .limit(1)
+            )
+            if message is None or message.kind == "sticker":
+                return Relayed(RelayStatus.NOT_RELAYED)
+            if (barred := await refusal(session, me)) is not None:
+                return Relayed(RelayStatus.BARRED, refusal=barred)
+            if message.draft:  # not sent yet: it goes as edited, once its sender chooses
+                message.text = text
+                return Relayed(RelayStatus.SENT)
+            found = await self._open_match(session, me, message.match_id)
+            if found is None:
+                return Relayed(RelayStatus.ENDED)
+            match, other_id = found
+            if not await self._keeps_pace(session, me.id, now):
+                return Relayed(RelayStatus.TOO_FAST)
+            sender, recipient = (
+                await contact_of(session, me.id),
+                await contact_of(session, other_id),
+            )
+            if sender is None or recipient is None:
+                return Relayed(RelayStatus.ENDED)
+            message.text, message.edited_at = text, now
+            hold, signals = await self._screen(session, match, message, now)
+            message.signals = sorted(signals)
+            if hold is not None:
+                message.held, message.shown_at = True, None
+                lines, buttons = self._held_notice(sender, message, hold)
             else:
-                said = text or ""
-                lines = [
-                    line(N_("{nickname}: {text}"), nickname=sender.nickname, text=said)
-                    if not sticker
-                    else line(N_("{nickname} sent a sticker."), nickname=sender.nickname)
-                ]
-                if signals:
-                    lines.append(line(SAFETY_NOTE))
-                buttons = answer
+                said = line(N_("{nickname} (edited): {text}"), nickname=sender.nickname, text=text)
+                lines = [said, *([line(SAFETY_NOTE)] if signals else [])]
+                buttons = _answer_buttons(match, me.id)
             await notices.put(
                 session,
                 to=recipient.telegram_id,
                 now=now,
                 lines=lines,
                 buttons=buttons,
-                photo=photo,
-                sticker=sticker,
-                key=f"relay:{message.id}",
-                member_id=me,  # the sender's words go with the sender's data
+                key=f"relay:{message.id}:edited:{now.isoformat()}",
+                member_id=me.id,
             )
         self._work.wake()
-        return RelayStatus.HELD if held else RelayStatus.SENT
+        return Relayed(
+            RelayStatus.HELD if hold is not None else RelayStatus.SENT, recipient.nickname
+        )
+
+    async def _deliver(
+        self,
+        session: AsyncSession,
+        match: Match,
+        me: Member,
+        other_id: int,
+        message: RelayMessage,
+        album: RelayMessage | None,
+        now: datetime,
+    ) -> Relayed:
+        sender, recipient = await contact_of(session, me.id), await contact_of(session, other_id)
+        if sender is None or recipient is None or not await reachable(session, other_id):
+            return Relayed(RelayStatus.ENDED)
+        hold, signals = await self._screen(session, match, message, now, album)
+        if album is not None and album.held:
+            hold = hold or Hold.PHOTO  # an album is opened as one
+        message.signals, message.held = sorted(signals), hold is not None
+        session.add(message)
+        await session.flush()
+        if album is not None and album.held:
+            pass  # its notice is the album's first: 查看 opens every photo
+        elif hold is not None:
+            lines, buttons = self._held_notice(sender, message, hold)
+            await notices.put(
+                session,
+                to=recipient.telegram_id,
+                now=now,
+                lines=lines,
+                buttons=buttons,
+                key=f"relay:{message.id}",
+                member_id=me.id,  # the sender's words go with the sender's data
+            )
+        else:
+            await notices.put(
+                session,
+                to=recipient.telegram_id,
+                now=now,
+                lines=self._plain_lines(sender, message, signals, album),
+                buttons=[] if album is not None else _answer_buttons(match, me.id),
+                photo=message.file_id if message.kind == "photo" else None,
+                sticker=message.file_id if message.kind == "sticker" else None,
+                key=f"relay:{message.id}",
+                member_id=me.id,
+            )
+        self._work.wake()
+        return Relayed(
+            RelayStatus.HELD if message.held else RelayStatus.SENT,
+            recipient.nickname,
+            album_continued=album is not None,
+        )
+
+    @staticmethod
+    def _plain_lines(
+        sender: Contact,
+        message: RelayMessage,
+        signals: frozenset[str],
+        album: RelayMessage | None,
+    ) -> list[Line]:
+        if message.kind == "sticker":
+            return [line(N_("{nickname} sent a sticker."), nickname=sender.nickname)]
+        if album is not None and not message.text:
+            return []  # a further photo of an album: its first said who sent it
+        lines = [line(N_("{nickname}: {text}"), nickname=sender.nickname, text=message.text or "")]
+        if signals:
+            lines.append(line(SAFETY_NOTE))
+        return lines
+
+    @staticmethod
+    def _held_notice(
+        sender: Contact, message: RelayMessage, hold: Hold
+    ) -> tuple[list[Line], list[list[notices.Button]]]:
+        return (
+            [line(HELD_WORDS[hold], nickname=sender.nickname)],
+            [[notices.Button(N_("Show it"), ShowRelayed(message.id).encode())]],
+        )
+
+    async def _screen(
+        self,
+        session: AsyncSession,
+        match: Match,
+        message: RelayMessage,
+        now: datetime,
+        album: RelayMessage | None = None,
+    ) -> tuple[Hold | None, frozenset[str]]:
+        """Why the message is held (None: it is not), and its scam signals. The sender's last
+        few messages are screened with it: what only the whole shows counts for this one. A
+        further photo of an album goes as its first did, unless its own words hold it."""
+        text = message.text or ""
+        earlier = await self._earlier_words(session, message, now)
+        signals = scam_signals(text)
+        contact = contact_details(text) is not None
+        if earlier:
+            before, together = " ".join(earlier), " ".join([*earlier, text])
+            signals |= scam_signals(together) - scam_signals(before)
+            contact = contact or (
+                contact_details(together) is not None and contact_details(before) is None
+            )
+        early = now - match.created_at < HOLD_WITHIN
+        if contact and not exchanged(match):
+            return Hold.CONTACT, signals
+        if early and signals & HELD:
+            return Hold.SCAM, signals
+        if early and message.kind == "photo" and not text.strip() and album is None:
+            return Hold.PHOTO, signals
+        return None, signals
+
+    async def _earlier_words(
+        self, session: AsyncSession, message: RelayMessage, now: datetime
+    ) -> list[str]:
+        """The words of the sender's latest messages in this conversation, oldest first."""
+        rows = await session.scalars(
+            select(RelayMessage.text)
+            .where(
+                RelayMessage.match_id == message.match_id,
+                RelayMessage.sender_id == message.sender_id,
+                RelayMessage.draft.is_(False),
+                RelayMessage.kind != "sticker",
+                RelayMessage.created_at >= now - TOGETHER_WITHIN,
+                *([RelayMessage.id != message.id] if message.id is not None else []),
+            )
+            .order_by(RelayMessage.id.desc())
+            .limit(SCREENED_TOGETHER)
+        )
+        return [text for text in reversed(rows.all()) if text]
+
+    async def _keeps_pace(self, session: AsyncSession, sender_id: int, now: datetime) -> bool:
+        latest = await session.scalars(
+            select(RelayMessage.created_at)
+            .where(RelayMessage.sender_id == sender_id, RelayMessage.draft.is_(False))
+            .order_by(RelayMessage.id.desc())
+            .limit(PACE.remembered)
+        )
+        return allows(PACE, latest.all(), now)
+
+    async def _album_start(
+        self, session: AsyncSession, message: RelayMessage
+    ) -> RelayMessage | None:
+        """The first relayed photo of the album this one belongs to, if it is not the first."""
+        if message.media_group is None:
+            return None
+        return await session.scalar(
+            select(RelayMessage)
+            .where(
+                RelayMessage.sender_id == message.sender_id,
+                RelayMessage.media_group == message.media_group,
+                RelayMessage.draft.is_(False),
+            )
+            .order_by(RelayMessage.id)
+            .limit(1)
+        )
+
+    async def _waiting_elsewhere(
+        self, session: AsyncSession, me: int, match_id: int, since: datetime
+    ) -> list[tuple[int, int]]:
+        """(match id, the other's member id) of the member's other open conversations with a
+        message to them since ``since``."""
+        rows = await session.execute(
+            select(Match.id, Match.member_a, Match.member_b)
+            .join(RelayMessage, RelayMessage.match_id == Match.id)
+            .where(
+                or_(Match.member_a == me, Match.member_b == me),
+                Match.id != match_id,
+                Match.relay_ended_at.is_(None),
+                RelayMessage.sender_id != me,
+                RelayMessage.draft.is_(False),
+                RelayMessage.created_at > since,
+            )
+            .distinct()
+            .order_by(Match.id)
+        )
+        return [(found, b if a == me else a) for found, a, b in rows.all()]
 
     async def show(self, telegram_id: int, message_id: int) -> Shown | None:
-        """A held message, for its recipient only."""
+        """A held message, for its recipient only, while neither blocked or reported the
+        other (an album: all its held photos)."""
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             message = await session.get(RelayMessage, message_id)
-            if me is None or message is None or not message.held:
+            if me is None or message is None or not message.held or message.draft:
                 return None
             match = await session.get(Match, message.match_id)
             if match is None or me.id not in (match.member_a, match.member_b):
                 return None
-            if me.id == message.sender_id:
+            if me.id == message.sender_id or await matching.blocked(
+                session, me.id, message.sender_id
+            ):
                 return None
-            message.shown_at = message.shown_at or self._clock.now()
+            group = [message]
+            if message.media_group is not None:
+                group = list(
+                    (
+                        await session.scalars(
+                            select(RelayMessage)
+                            .where(
+                                RelayMessage.match_id == match.id,
+                                RelayMessage.sender_id == message.sender_id,
+                                RelayMessage.media_group == message.media_group,
+                                RelayMessage.held.is_(True),
+                            )
+                            .order_by(RelayMessage.id)
+                        )
+                    ).all()
+                )
+            for held in group:
+                held.shown_at = held.shown_at or self._clock.now()
             sender = await contact_of(session, message.sender_id)
-            nickname = sender.nickname if sender else "?"
-            return Shown(nickname, message.kind, message.text, message.file_id)
+            words = " ".join(held.text for held in group if held.text and held.kind != "sticker")
+            return Shown(
+                sender.nickname if sender else "?",
+                message.kind,
+                words or None,
+                tuple(held.file_id for held in group if held.file_id),
+                any(contact_details(held.text or "") is not None for held in group),
+            )
 
     async def end(self, telegram_id: int, match_id: int) -> bool:
         """End the conversation for both; its messages are erased after the retention."""
         now = self._clock.now()
         async with self._db.begin() as session:
-            found = await self._open_match(session, telegram_id, match_id)
-            if found is None:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            found = await self._open_match(session, me, match_id) if me else None
+            if me is None or found is None:
                 return False
-            match, me, other_id = found
-            match.relay_ended_at = now
-            await self._work.put(
-                session,
-                PURGE,
-                now + timedelta(days=self._settings.relay_retention_days),
-                {"match_id": match.id},
-                key=f"{PURGE}:{match.id}",
-            )
-            sender, other = await contact_of(session, me), await contact_of(session, other_id)
+            match, other_id = found
+            await close(session, self._work, match, now, self._retention())
+            sender, other = await contact_of(session, me.id), await contact_of(session, other_id)
             if sender is not None and other is not None:
                 await notices.put(
                     session,
@@ -210,21 +544,34 @@ class Relay:
         return True
 
     async def _open_match(
-        self, session: AsyncSession, telegram_id: int, match_id: int
-    ) -> tuple[Match, int, int] | None:
+        self, session: AsyncSession, me: Member, match_id: int
+    ) -> tuple[Match, int] | None:
         """The match if the member is in it, it was not ended, and neither blocked the other:
-        (match, the member's id, the other's id)."""
-        me = await members.get_by_telegram_id(session, telegram_id)
+        (match, the other's member id)."""
         match = await session.get(Match, match_id)
-        if me is None or match is None or me.id not in (match.member_a, match.member_b):
+        if match is None or me.id not in (match.member_a, match.member_b):
             return None
         other = match.member_b if me.id == match.member_a else match.member_a
         if match.relay_ended_at is not None or await matching.blocked(session, me.id, other):
             return None
-        return match, me.id, other
+        return match, other
 
     async def _purge(self, task: DueTask) -> None:
         async with self._db.begin() as session:
             await session.execute(
                 delete(RelayMessage).where(RelayMessage.match_id == int(task.payload["match_id"]))
             )
+
+
+def _answer_buttons(match: Match, sender_id: int) -> list[list[notices.Button]]:
+    """Under a relayed message: answer, end, report or block its sender."""
+    return [
+        [
+            notices.Button(N_("Reply"), RelayTo(match.id).encode()),
+            notices.Button(N_("End the conversation"), EndRelay(match.id).encode()),
+        ],
+        [
+            notices.Button(N_("Report"), Report(sender_id).encode()),
+            notices.Button(N_("Block"), Block(sender_id).encode()),
+        ],
+    ]

@@ -14,15 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
 from bot.domain.clock import Clock
+from bot.domain.free_text import Field, Invalid, check
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import History, Reason, Suggestion, rank
 from bot.domain.members import may_report, may_use_suggestions, report_weight
 from bot.services.matching import follow_ups
 from bot.services.matching import notices as match_notices
+from bot.services.matching.contact import Refusal, part, reachable, refusal
 from bot.services.matching.notices import Contact, Exchange, contact_of, tell_match
 from bot.services.photo_review import visible_photos
 from bot.services.work import WorkQueue
-from storage import matching, members, profiles
+from storage import matching, members, plan, profiles, units
 from storage.models import (
     Block,
     CardView,
@@ -32,8 +34,11 @@ from storage.models import (
     Report,
     SuggestionReview,
 )
+from storage.models.matching import WechatId
 
 REPORTS_PER_DAY = 10
+# A reporter's own words about what happened (optional).
+REPORT_DETAIL = Field(500)
 POOL_SIZE = 200  # candidates sampled per card; the engine picks the best
 EXPOSURE_WINDOW = timedelta(days=7)
 EXPOSURE_CAP = 30
@@ -42,6 +47,7 @@ EXPOSURE_CAP = 30
 class Unavailable(enum.StrEnum):
     NOT_READY = "not_ready"
     PAUSED = "paused"
+    SUSPENDED = "suspended"
     DAILY_LIMIT = "daily_limit"
     NO_ONE = "no_one"
 
@@ -74,6 +80,21 @@ class Matched:
     username: str | None  # only once contacts were exchanged
     exchanged: bool
     may_write: bool  # the relayed conversation is open
+    wechat: str | None = None  # only once contacts were exchanged
+
+
+class Parted(enum.StrEnum):
+    """What a block or a report did."""
+
+    REFUSED = "refused"  # not someone the member met, already done, or too many today
+    CARD = "card"  # someone suggested: never shown again either way
+    MATCH = "match"  # a match: their conversation and everything between them ended
+
+
+@dataclass(frozen=True)
+class Reported:
+    parted: Parted
+    report_id: int | None = None
 
 
 class Matchmaking:
@@ -125,6 +146,8 @@ class Matchmaking:
             member = await members.get_by_telegram_id(session, telegram_id)
             if member is None or not (member.verified_at and member.profile_completed_at):
                 return Unavailable.NOT_READY
+            if member.suspended:
+                return Unavailable.SUSPENDED
             if member.paused:
                 return Unavailable.PAUSED
             seen_today = await matching.views_since(session, member.id, self._start_of_day())
@@ -139,10 +162,15 @@ class Matchmaking:
             year = self._year()
             reviews = await matching.reviewed(session, member.id)
             forget = self.skips_kept_since()
-            candidates, likers = await self._candidates(session, viewer, reviews, year, forget)
+            candidates, likers, planned = await self._candidates(
+                session, viewer, reviews, year, forget
+            )
             if not candidates:
                 return Unavailable.NO_ONE
             ranked = await self._ranked(session, member.id, viewer, candidates, likers, year)
+            if planned:  # today's plan keeps its order (bot.services.matching.plan)
+                place = {row["member_id"]: n for n, row in enumerate(candidates)}
+                ranked.sort(key=lambda s: place[s.candidate.id])
             threshold = await matching.review_threshold(session, member.unit_id)
             best = None
             for suggestion in ranked:
@@ -195,9 +223,11 @@ class Matchmaking:
         reviews: dict[int, str],
         year: int,
         forget_skips_before: datetime,
-    ) -> tuple[list[dict[str, Any]], set[int]]:
-        """Who may be shown, and which of them liked the viewer: suggestions a matchmaker
-        approved first, then members who liked the viewer, then a sample of everyone."""
+    ) -> tuple[list[dict[str, Any]], set[int], bool]:
+        """Who may be shown, which of them liked the viewer, and whether they are today's
+        plan (in its order): suggestions a matchmaker approved first, then the viewer's cards
+        still open in today's market plan, then members who liked the viewer, then a sample
+        of everyone."""
 
         async def pool(**options: Any) -> list[dict[str, Any]]:
             return await matching.pool(
@@ -213,11 +243,18 @@ class Matchmaking:
         if approved:
             found = await pool(likers_only=False, only=approved)
             if found:
-                return found, set()
+                return found, set(), False
+        day = self._start_of_day().date()
+        if planned := await plan.planned_today(session, viewer["member_id"], day):
+            # Planned people already decided on, blocked or gone are left out by the pool.
+            found = await pool(likers_only=False, only=planned)
+            if found:
+                place = {member_id: n for n, member_id in enumerate(planned)}
+                return sorted(found, key=lambda row: place[row["member_id"]]), set(), True
         likers = await pool(likers_only=True)
         if likers:
-            return likers, {row["member_id"] for row in likers}
-        return await pool(likers_only=False), set()
+            return likers, {row["member_id"] for row in likers}, False
+        return await pool(likers_only=False), set(), False
 
     async def _ranked(
         self,
@@ -299,22 +336,36 @@ class Matchmaking:
         self._work.wake()
         return Outcome.MATCHED
 
-    async def block(self, telegram_id: int, candidate_id: int) -> bool:
-        """Block a member the blocker has met (a card or a match); True if newly blocked."""
+    async def union_contact(self, telegram_id: int) -> str:
+        """How the member reaches their union (a suspended member asks there)."""
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            return await units.contact_for(session, member.unit_id if member else None)
+
+    async def block(self, telegram_id: int, candidate_id: int) -> Parted:
+        """Block a member the blocker has met (a card, a proposal or a match): never shown to
+        each other again, and everything between them through 会会 ends at once."""
+        now = self._clock.now()
         async with self._db.begin() as session:
             me = await _me_facing(session, telegram_id, candidate_id)
             if me is None or not await _have_met(session, me.id, candidate_id):
-                return False
+                return Parted.REFUSED
             if await session.get(Block, (me.id, candidate_id)) is not None:
-                return False
-            session.add(
-                Block(blocker_id=me.id, blocked_id=candidate_id, created_at=self._clock.now())
-            )
-            return True
+                return Parted.REFUSED
+            session.add(Block(blocker_id=me.id, blocked_id=candidate_id, created_at=now))
+            parted = await self._part(session, me.id, candidate_id, now)
+        self._work.wake()
+        return parted
 
-    async def report(self, telegram_id: int, candidate_id: int, reason: str) -> bool:
-        """File a report for the organisers and never show the two to each other again. Only a
-        verified member who has met the other may report, once per member, a few a day."""
+    async def _part(self, session: AsyncSession, me: int, other: int, now: datetime) -> Parted:
+        retention = timedelta(days=self._settings.relay_retention_days)
+        await part(session, self._work, me, other, now, retention)
+        return Parted.MATCH if await matching.matched(session, me, other) else Parted.CARD
+
+    async def report(self, telegram_id: int, candidate_id: int, reason: str) -> Reported:
+        """File a report for the organisers; the reporter also blocks the member (``block``):
+        nothing of theirs reaches the reporter again. Only a verified member who has met the
+        other may report, once per member, a few a day."""
         now = self._clock.now()
         async with self._db.begin() as session:
             me = await _me_facing(session, telegram_id, candidate_id)
@@ -326,56 +377,147 @@ class Matchmaking:
                 or await matching.reports_since(session, me.id, now - timedelta(days=1))
                 >= REPORTS_PER_DAY
             ):
-                return False
+                return Reported(Parted.REFUSED)
             under_report = await matching.is_under_report(session, me.id)
-            session.add(
-                Report(
-                    reporter_id=me.id,
-                    reported_id=candidate_id,
-                    reason=reason,
-                    status="pending",
-                    created_at=now,
-                    weight=report_weight(me.verified_at, now, under_report),  # type: ignore[arg-type]
-                )
+            report = Report(
+                reporter_id=me.id,
+                reported_id=candidate_id,
+                reason=reason,
+                status="pending",
+                created_at=now,
+                weight=report_weight(me.verified_at, now, under_report),  # type: ignore[arg-type]
             )
+            session.add(report)
             if await session.get(MatchDecision, (me.id, candidate_id)) is None:
                 session.add(
                     MatchDecision(
                         viewer_id=me.id, candidate_id=candidate_id, liked=False, created_at=now
                     )
                 )
-            return True
+            if await session.get(Block, (me.id, candidate_id)) is None:
+                session.add(Block(blocker_id=me.id, blocked_id=candidate_id, created_at=now))
+            await session.flush()
+            parted = await self._part(session, me.id, candidate_id, now)
+        self._work.wake()
+        return Reported(parted, report.id)
 
-    async def share_contact(self, telegram_id: int, phone_number: str, name: str) -> int:
-        """The member shares their contact with the matches who asked; how many got it."""
+    async def add_detail(self, telegram_id: int, report_id: int, text: str) -> bool | Invalid:
+        """The reporter's few words about what happened, added to their report while the
+        organisers have not decided it (once)."""
+        checked = check(text, REPORT_DETAIL)
+        if isinstance(checked, Invalid):
+            return checked
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
-            if me is None:
-                return 0
-            shared = await match_notices.share_contact(
-                session, me, phone_number, name, self._clock.now()
-            )
+            report = await session.get(Report, report_id)
+            if (
+                me is None
+                or report is None
+                or report.reporter_id != me.id
+                or report.status != "pending"
+                or report.detail is not None
+            ):
+                return False
+            report.detail = checked
+            return True
+
+    async def share_contact(
+        self, telegram_id: int, match_id: int, phone_number: str, name: str
+    ) -> bool | Refusal:
+        """The member sends their contact card to the other of this match, who asked for it
+        after both agreed to exchange: to them alone. False if nobody there may have it."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            found = await self._answerable(session, telegram_id, match_id)
+            if not isinstance(found, tuple):
+                return found
+            me, request = found
+            card = {"phone_number": phone_number, "first_name": name}
+            shared = await match_notices.answer_request(session, request, me, now, card=card)
         self._work.wake()
         return shared
 
-    async def exchange(self, telegram_id: int, match_id: int) -> Exchange | None:
-        """The member agrees to exchange contacts with a match; None if it is not their match
-        (or one of them blocked the other)."""
+    async def give_wechat(
+        self, telegram_id: int, match_id: int | None, wechat: str
+    ) -> bool | Refusal:
+        """Keep the member's WeChat id (typed once: later exchanges include it); with a match
+        whose other asked for a contact, it goes to them now. True if it was given."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return False
+            if (barred := await refusal(session, me)) is not None:
+                return barred
+            kept = await session.get(WechatId, me.id)
+            if kept is None:
+                session.add(WechatId(member_id=me.id, wechat=wechat, created_at=now))
+            else:
+                kept.wechat, kept.created_at = wechat, now
+            await session.flush()
+            if match_id is None:
+                return False
+            found = await self._answerable(session, telegram_id, match_id)
+            if not isinstance(found, tuple):
+                return found
+            contact, request = found
+            shared = await match_notices.answer_request(session, request, contact, now)
+        self._work.wake()
+        return shared
+
+    async def asked_by(self, telegram_id: int, match_id: int) -> str | Refusal | None:
+        """The nickname of the match who is waiting for the member's contact, if any."""
+        async with self._db() as session:
+            found = await self._answerable(session, telegram_id, match_id)
+            if not isinstance(found, tuple):
+                return found if isinstance(found, Refusal) else None
+            requester = await contact_of(session, found[1].requester_id)
+            return requester.nickname if requester else None
+
+    async def _answerable(
+        self, session: AsyncSession, telegram_id: int, match_id: int
+    ) -> tuple[Contact, Any] | Refusal | bool:
+        """The member (as a contact) and the open request of the other of this match, when
+        the member may answer it: both agreed, neither blocked, both may be reached."""
+        me = await members.get_by_telegram_id(session, telegram_id)
+        match = await session.get(Match, match_id)
+        if me is None or match is None or me.id not in (match.member_a, match.member_b):
+            return False
+        if (barred := await refusal(session, me)) is not None:
+            return barred
+        other = match.member_b if me.id == match.member_a else match.member_a
+        if await matching.blocked(session, me.id, other) or not await reachable(session, other):
+            return False
+        request = await match_notices.open_request(session, match, me.id)
+        contact = await contact_of(session, me.id)
+        if request is None or contact is None:
+            return False
+        return contact, request
+
+    async def exchange(self, telegram_id: int, match_id: int) -> Exchange | Refusal | None:
+        """The member agrees to exchange contacts with a match; None if it is not their match,
+        its conversation has ended (consent went with it), or either blocked the other."""
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             match = await session.get(Match, match_id)
             if me is None or match is None or me.id not in (match.member_a, match.member_b):
                 return None
+            if (barred := await refusal(session, me)) is not None:
+                return barred
             other = match.member_b if me.id == match.member_a else match.member_a
-            if await matching.blocked(session, me.id, other):
+            if (
+                match.relay_ended_at is not None
+                or await matching.blocked(session, me.id, other)
+                or not await reachable(session, other)
+            ):
                 return None
             done = await match_notices.exchange(session, match, me.id, self._clock.now())
         self._work.wake()
         return done
 
     async def ask_contact(self, telegram_id: int, partner_id: int) -> bool:
-        """Ask a match without a username to share a contact; False if not a match whose
-        contacts both agreed to exchange."""
+        """Ask a match who has neither a username nor a WeChat id to share a contact again;
+        False if not a match whose contacts both agreed to exchange."""
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             match = await matching.match_between(session, me.id, partner_id) if me else None
@@ -383,14 +525,16 @@ class Matchmaking:
                 me is None
                 or match is None
                 or not match_notices.exchanged(match)
+                or await refusal(session, me) is not None
                 or await matching.blocked(session, me.id, partner_id)
+                or not await reachable(session, partner_id)
             ):
                 return False
             asked = await contact_of(session, partner_id)
             requester = await contact_of(session, me.id)
             if asked is None or requester is None:
                 return False
-            await match_notices.ask_for_contact(session, asked, requester, self._clock.now())
+            await match_notices.ask_for_contact(session, match, asked, requester, self._clock.now())
         self._work.wake()
         return True
 
@@ -426,6 +570,7 @@ class Matchmaking:
                                 contact.username if done else None,
                                 done,
                                 match.relay_ended_at is None,
+                                contact.wechat if done else None,
                             )
                         )
             return found
@@ -440,7 +585,9 @@ async def _me_facing(session: AsyncSession, telegram_id: int, other: int) -> Mem
 
 
 async def _have_met(session: AsyncSession, me: int, other: int) -> bool:
-    """The member was shown the other's card, or they matched."""
-    return await matching.was_shown(session, me, other) or await matching.matched(
-        session, me, other
+    """The member was shown the other's card (by /match or a matchmaker), or they matched."""
+    return (
+        await matching.was_shown(session, me, other)
+        or await matching.matched(session, me, other)
+        or await matching.proposed(session, me, other)
     )

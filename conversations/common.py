@@ -34,13 +34,16 @@ async def say(update: Update, context: HuihuiContext, text: str, markup: Markup 
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
-async def future_moment(update: Update, context: HuihuiContext, text: str) -> datetime | None:
+async def future_moment(
+    update: Update, context: HuihuiContext, text: str, *, after: datetime | None = None
+) -> datetime | None:
     """The future date and time an organiser typed, or None after saying what is wrong with
-    it: not understood (with examples that work), or already past."""
+    it: not understood (with examples that work), or already past. A time typed without a date
+    is the first such time after ``after`` (default: now)."""
     _ = context.gettext
     services = context.services
     now = services.clock.now()
-    moment = parse_when(text, now, services.settings.tz)
+    moment = parse_when(text, now, services.settings.tz, after=after)
     if moment is None:
         await say(
             update,

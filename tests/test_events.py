@@ -81,7 +81,7 @@ async def test_an_organiser_creates_an_event_step_by_step(sandbox: Sandbox) -> N
     await organiser.send(f"{start:%Y-%m-%d %H:%M}")
     await organiser.send(f"{start - timedelta(hours=1):%Y-%m-%d %H:%M}")
     assert "结束时间必须晚于开始时间" in organiser.last_text()
-    await organiser.send(f"{start + timedelta(hours=3):%Y-%m-%d %H:%M}")
+    await organiser.send("五点半")  # on the start's day, as organisers say it
     await organiser.send("浦东滨江大道 1 号")
     await organiser.send("40 10 10")
     assert "男女名额合计不少于总数" in organiser.last_text()
@@ -102,6 +102,7 @@ async def test_an_organiser_creates_an_event_step_by_step(sandbox: Sandbox) -> N
     await sandbox.settle()
     event = await event_row(sandbox, 1)
     assert event.starts_at == start and event.capacity_male == 20
+    assert event.ends_at == start.replace(hour=17, minute=30)
     assert event.conditions["districts"] == ["浦东新区"]
     assert event.conditions["industries"] == ["finance", "it"]
 
@@ -503,12 +504,14 @@ async def test_editing_the_venue_rewords_the_reminders_to_come(sandbox: Sandbox)
     organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
     event_id = await publish(sandbox, organiser)
     member = await join(sandbox, in_pudong[0], event_id)
-    await organiser.send(f"/event_edit {event_id} venue 世纪公园 3 号门")
+    await organiser.send(f"/event_edit {event_id} 地点 世纪公园 3 号门")  # in Chinese
     assert organiser.last_text() == "已保存。"
     await sandbox.advance(timedelta(days=2, minutes=1))
     assert "世纪公园 3 号门" in reminders(member)[0]
     await organiser.send(f"/event_edit {event_id} colour 红色")
-    assert "用法" in organiser.last_text()
+    assert organiser.last_text().startswith("用法：/event_edit 活动编号 标题|介绍|地点 新内容")
+    await organiser.send(f"/event_edit {event_id} 标题 世纪公园健步走")
+    assert (await event_row(sandbox, event_id)).title == "世纪公园健步走"
 
 
 async def test_moving_an_event_tells_registrants_and_moves_the_reminders(sandbox: Sandbox) -> None:
@@ -519,7 +522,7 @@ async def test_moving_an_event_tells_registrants_and_moves_the_reminders(sandbox
     new_start = (old_start + timedelta(days=2)).astimezone(sandbox.settings.tz)
     await organiser.send(f"/event_edit {event_id} start 上周五")
     assert "没看懂这个时间" in organiser.last_text()
-    await organiser.send(f"/event_edit {event_id} start {new_start:%Y-%m-%d %H:%M}")
+    await organiser.send(f"/event_edit {event_id} 时间 {new_start:%Y-%m-%d %H:%M}")
     assert organiser.texts()[-2] == "已保存。"  # then the notice to registrants goes out
     await sandbox.settle()
     assert f"{new_start:%Y-%m-%d %H:%M}" in member.last_text() and "已改期" in member.last_text()

@@ -119,6 +119,21 @@ def test_a_date_just_before_new_year_typed_just_after_it_is_last_years() -> None
     assert parse_when("1月1日 9:00", new_year, TZ) == datetime(2027, 1, 1, 9, tzinfo=TZ)
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("四点半", datetime(2026, 12, 5, 16, 30)),  # the start's day, not tomorrow's
+        ("16:30", datetime(2026, 12, 5, 16, 30)),
+        ("晚上八点", datetime(2026, 12, 5, 20)),
+        ("凌晨一点", datetime(2026, 12, 6, 1)),  # past midnight: the next day
+        ("12月6日 9:00", datetime(2026, 12, 6, 9)),  # a date typed is that date
+    ],
+)
+def test_an_end_time_without_a_date_is_on_the_starts_day(typed: str, expected: datetime) -> None:
+    start = datetime(2026, 12, 5, 14, tzinfo=TZ)  # a week after FRIDAY_10AM
+    assert parse_when(typed, FRIDAY_10AM, TZ, after=start) == expected.replace(tzinfo=TZ)
+
+
 @pytest.mark.parametrize("typed", ["明天", "昨天下午", "13月1日 9:00", "25:00", "abc", ""])
 def test_what_is_not_a_date_and_time(typed: str) -> None:
     assert parse_when(typed, FRIDAY_10AM, TZ) is None

@@ -37,12 +37,15 @@ RECENTLY_PASSED = timedelta(days=31)
 _AFTERNOON = ("下午", "傍晚", "晚上", "夜里", "晚")
 
 
-def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+def parse_when(
+    text: str, now: datetime, tz: ZoneInfo, *, after: datetime | None = None
+) -> datetime | None:
     """The moment the text names, aware in ``tz``; None if it does not name one. A date without
     a year is the next such date, unless it passed within the last month ("11月27日 23:30"
     typed just after midnight is a slip, not next year); a time without a date is its next
-    occurrence. The moment may lie in the past ("今天上午九点" at noon): callers say so rather
-    than "not understood"."""
+    occurrence after ``after`` (default ``now``): an event's end typed as "四点半" is on the
+    day it starts, or the next day if it runs past midnight. The moment may lie in the past
+    ("今天上午九点" at noon): callers say so rather than "not understood"."""
     found = _PATTERN.match(arabic(text))
     if found is None:
         return None
@@ -51,14 +54,14 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     if clock is None:
         return None
     local_now = now.astimezone(tz)
+    if not any(parts[key] for key in ("month", "relative", "weekday")):
+        reference = (after or now).astimezone(tz)
+        moment = datetime.combine(reference.date(), clock, tzinfo=tz)
+        return moment + timedelta(days=1) if moment <= reference else moment
     day = _day_of(parts, local_now.date())
     if day is None:
         return None
-    moment = datetime.combine(day, clock, tzinfo=tz)
-    has_date = any(parts[key] for key in ("month", "relative", "weekday"))
-    if not has_date and moment <= local_now:
-        moment += timedelta(days=1)
-    return moment
+    return datetime.combine(day, clock, tzinfo=tz)
 
 
 def _time_of(parts: dict[str, str | None]) -> time | None:

@@ -38,6 +38,14 @@ ORGANISER_COMMANDS = [
     ("event_edit", N_("Change an event's title, description, venue, start time or places")),
 ]
 EVENT_STATUS = {EventStatus.PUBLISHED: N_("Published"), EventStatus.CANCELLED: N_("Cancelled")}
+# What /event_edit changes, as organisers name it in Chinese or English.
+EDIT_WORDS = {
+    **{word: "title" for word in ("title", "标题", "名称", "活动名称")},
+    **{word: "description" for word in ("description", "介绍", "简介", "描述", "说明", "内容")},
+    **{word: "venue" for word in ("venue", "地点", "场地", "地址")},
+    **{word: "start" for word in ("start", "时间", "开始时间", "开始")},
+    **{word: "places" for word in ("places", "名额", "人数")},
+}
 
 
 def _local(moment: datetime, context: HuihuiContext) -> str:
@@ -312,9 +320,10 @@ async def edit(update: Update, context: HuihuiContext) -> None:
     )
     parts = (update.effective_message.text or "").split(maxsplit=3)[1:]
     event_id = parse_id(parts[0]) if parts else None
-    if len(parts) != 3 or event_id is None:
+    if len(parts) != 3 or event_id is None or parts[1].lower() not in EDIT_WORDS:
         await say(update, context, usage)
         return
+    parts[1] = EDIT_WORDS[parts[1].lower()]
     services, actor = context.services, update.effective_user.id
     past = _("{time} has already passed. Please give a time in the future.", time=parts[2])
     if parts[1] == "start":

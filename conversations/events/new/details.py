@@ -73,7 +73,7 @@ async def got_start(update: Update, context: HuihuiContext) -> str:
         update,
         context,
         _(
-            "When does it end? For example {example}.",
+            "When does it end? For example {example}, or just the time.",
             example=f"{moment + timedelta(hours=3):%Y-%m-%d %H:%M}",
         ),
     )
@@ -82,10 +82,11 @@ async def got_start(update: Update, context: HuihuiContext) -> str:
 
 async def got_end(update: Update, context: HuihuiContext) -> str:
     _ = context.gettext
-    moment = await typed_time(update, context)
+    start = datetime.fromisoformat(draft_of(context)["starts_at"])
+    moment = await typed_time(update, context, after=start)  # "四点半": on the start's day
     if moment is None:
         return END
-    if moment <= datetime.fromisoformat(draft_of(context)["starts_at"]):
+    if moment <= start:
         await say(update, context, _("The end must come after the start. When does it end?"))
         return END
     draft_of(context)["ends_at"] = moment.isoformat()

@@ -53,8 +53,10 @@ def local(moment: datetime, context: HuihuiContext) -> str:
     return local_time(moment, context.services.settings)
 
 
-async def typed_time(update: Update, context: HuihuiContext) -> datetime | None:
-    return await future_moment(update, context, update.effective_message.text or "")
+async def typed_time(
+    update: Update, context: HuihuiContext, *, after: datetime | None = None
+) -> datetime | None:
+    return await future_moment(update, context, update.effective_message.text or "", after=after)
 
 
 def spec_of(draft: dict[str, Any]) -> EventSpec:

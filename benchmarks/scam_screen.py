@@ -1,13 +1,16 @@
-"""How well the romance-scam screen (bot/domain/scams.py) separates scam-like messages from
-ordinary first conversations, per corpus set:
+"""How well the screens (bot/domain/screening.py for contact details, bot/domain/scams.py for
+romance-scam signals) separate what they must catch from ordinary members' text, per corpus set.
+A line counts as caught (or, for an ordinary line, as flagged) when either screen finds something:
+that is what a card refuses and what the relay holds or marks.
 
-* ``tuned`` — scam_messages.txt and first_conversations.txt, which the patterns were written
-  against (optimistic);
-* ``heldout`` — written before a second round of patterns, then used for it once (the first
-  measurement on it is recorded in the module docstring of tests/test_scam_screen.py);
-* ``fresh`` — written after the last change and never used to tune: the honest estimate.
+* ``outside tuning`` / ``outside held-out`` (issue 22) — evasions written from public anti-fraud
+  material and dating-app moderation write-ups, and ordinary card lines and first messages; the
+  held-out half was committed before the screen was changed and is never tuned against;
+* ``tuned`` / ``heldout`` / ``fresh`` (issue 14) — the scam-message sets the earlier patterns
+  were written against, checked once, and never used.
 
-Reports recall (scam-like messages with a signal) and false alarms (ordinary messages with one).
+Also reports the cost of screening a line, as a ratio to NFKC-normalising it (the cheapest thing
+any screen must do), both measured in the same run.
 
     python benchmarks/scam_screen.py [--json]
 """
@@ -17,19 +20,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.domain.scams import scam_signals  # noqa: E402
+from bot.domain.screening import contact_details  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 SETS = {
+    "outside tuning": ("outside_evasions_tuning.txt", "outside_ordinary_tuning.txt"),
+    "outside held-out": ("outside_evasions_heldout.txt", "outside_ordinary_heldout.txt"),
     "tuned": ("scam_messages.txt", "first_conversations.txt"),
     "heldout": ("scam_messages_heldout.txt", "first_conversations_heldout.txt"),
     "fresh": ("scam_messages_fresh.txt", "first_conversations_fresh.txt"),
 }
-MAX_FALSE_ALARMS = 0.03
+# Issue 22's goals, met on the outside tuning half (asserted in tests/test_scam_screen.py).
+MIN_CAUGHT = 0.95
+MAX_FALSE_ALARMS = 0.01
+# The earlier, smaller sets were held to 3 %.
+MAX_FALSE_ALARMS_EARLIER = 0.03
 
 
 def lines(name: str) -> list[str]:
@@ -37,21 +49,41 @@ def lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+def screened(text: str) -> bool:
+    return contact_details(text) is not None or bool(scam_signals(text))
+
+
 def measure() -> dict[str, dict[str, float | int]]:
     report: dict[str, dict[str, float | int]] = {}
-    for label, (scams, ordinary) in SETS.items():
-        scam_lines, ordinary_lines = lines(scams), lines(ordinary)
-        caught = sum(1 for text in scam_lines if scam_signals(text))
-        alarms = sum(1 for text in ordinary_lines if scam_signals(text))
+    for label, (evasions, ordinary) in SETS.items():
+        evasion_lines, ordinary_lines = lines(evasions), lines(ordinary)
+        caught = sum(1 for text in evasion_lines if screened(text))
+        alarms = sum(1 for text in ordinary_lines if screened(text))
         report[label] = {
-            "scam_messages": len(scam_lines),
+            "evasions": len(evasion_lines),
             "caught": caught,
-            "recall": round(caught / len(scam_lines), 3),
-            "ordinary_messages": len(ordinary_lines),
+            "caught_share": round(caught / len(evasion_lines), 3),
+            "ordinary": len(ordinary_lines),
             "false_alarms": alarms,
-            "false_alarm_rate": round(alarms / len(ordinary_lines), 3),
+            "false_alarm_share": round(alarms / len(ordinary_lines), 3),
         }
     return report
+
+
+def cost_ratio(rounds: int = 5) -> float:
+    """Screening time over NFKC time for every corpus line, best of ``rounds``."""
+    every = [line for pair in SETS.values() for name in pair for line in lines(name)]
+
+    def best(work: object) -> float:
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for line in every:
+                work(line)  # type: ignore[operator]
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return best(screened) / best(lambda line: unicodedata.normalize("NFKC", line))
 
 
 def main() -> int:
@@ -59,18 +91,20 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     report = measure()
+    ratio = cost_ratio()
     if args.json:
-        print(json.dumps(report))
+        print(json.dumps({"sets": report, "cost_vs_nfkc": round(ratio, 1)}))
     else:
         for label, figures in report.items():
             print(
-                f"{label:>8}: recall {figures['caught']}/{figures['scam_messages']} "
-                f"({figures['recall']:.0%}), false alarms {figures['false_alarms']}/"
-                f"{figures['ordinary_messages']} ({figures['false_alarm_rate']:.1%})"
+                f"{label:>17}: caught {figures['caught']}/{figures['evasions']} "
+                f"({figures['caught_share']:.1%}), false alarms {figures['false_alarms']}/"
+                f"{figures['ordinary']} ({figures['false_alarm_share']:.1%})"
             )
-    ordinary = sum(int(f["ordinary_messages"]) for f in report.values())
-    alarms = sum(int(f["false_alarms"]) for f in report.values())
-    return 0 if alarms / ordinary <= MAX_FALSE_ALARMS else 1
+        print(f"screening a line costs {ratio:.0f}× normalising it (same run)")
+    tuning = report["outside tuning"]
+    met = tuning["caught_share"] >= MIN_CAUGHT and tuning["false_alarm_share"] <= MAX_FALSE_ALARMS
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

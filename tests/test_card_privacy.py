@@ -125,3 +125,37 @@ async def test_photos_are_never_mistaken_for_contact_details(sandbox: Sandbox) -
     refused = await sandbox.app.services.onboarding.answer(member_id, "photos", file_ids)
     assert refused is None
     assert (await sandbox.app.services.onboarding.answers(member_id))["photos"] == file_ids
+
+
+async def test_a_number_split_across_the_card_is_refused(sandbox: Sandbox) -> None:
+    """Each field alone is clean; read together, nickname, hometown and introduction give a
+    mobile number away (issue 22)."""
+    wang = await pledged(sandbox)
+    await wang.send("小雨138")  # the nickname
+    for key in list(ZH_ANSWERS)[1:7]:  # gender … district
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("上海 1234")  # the hometown
+    for key in list(ZH_ANSWERS)[8:17]:  # marital status … smoking
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("5678 周末见")  # the introduction: 138 1234 5678 with the other two
+    assert REFUSED in wang.last_text()
+    await wang.send("喜欢周末去郊外走走，1996年的，身高165。")
+    assert "照片" in wang.last_text()  # accepted: numbers that make no phone number are fine
+    await wang.send("/profile")
+    assert "5678" not in wang.last_text()
+
+
+async def test_invisible_characters_never_reach_a_card(sandbox: Sandbox) -> None:
+    """Telegram does not display a zero-width space: it neither hides a WeChat id from the
+    screen nor stays in what others read."""
+    wang = await pledged(sandbox)
+    await wang.send("小\u200b雨\u2060")  # the nickname
+    for key in list(ZH_ANSWERS)[1:7]:
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("微\u200b信 wang\u200b_xy96")  # the hometown
+    assert REFUSED in wang.last_text()
+    await wang.send("江苏\u200b南通\u202e")
+    async with sandbox.app.services.db() as session:
+        member_id = await session.scalar(select(Member.id))
+    answers = await sandbox.app.services.onboarding.answers(member_id)
+    assert answers["nickname"] == "小雨" and answers["hometown"] == "江苏南通"

@@ -1,11 +1,17 @@
-"""What may appear on a card other members see.
+"""What may appear on a card other members see, and what the relay holds back.
 
 Contact details are exchanged only after both members like each other, so the text of a card
-(nickname, hometown, hobbies, introduction) may not carry them: phone numbers however they are
-written (spaces, dashes, full-width or Chinese digits, letters for digits), WeChat and QQ ids
-behind the words people use for them ("微信", "vx", "V信", "加我", "QQ", …), e-mail addresses,
-links and Telegram handles. Harmless numbers and words stay: "身高175", "1995年", "QQ音乐",
-"微信运动".
+(nickname, hometown, hobbies, introduction) may not carry them, and the relay does not deliver
+them silently: phone numbers however they are written (spaces, emoji or a short word between
+the digits, full-width, Chinese or homophone digits such as 幺伞巴, letters for digits), WeChat
+and QQ ids and ids on other platforms behind the words people use for them ("微 信", "V❤",
+"绿泡泡", "企鹅", "上飞机", …), e-mail addresses, links (shorteners, bare domains, "abc。com")
+and Telegram handles. Harmless numbers and words stay: "身高175", "1995年", "一米六五", "QQ音乐",
+"微信运动", "抖音上看到的店".
+
+Everything is read through ``bot.domain.normalise.for_screening`` first (invisible characters,
+look-alike letters, spelled-out dots). Texts joined with line breaks are read as one, so the
+relay can screen a sender's last few messages together and a card its fields together.
 
 A nickname may not carry the member's verified real name either: the card promises not to show
 it.
@@ -14,11 +20,14 @@ it.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
-import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 from bot.domain import N_
 from bot.domain.free_text import Invalid
+from bot.domain.normalise import TLDS, for_screening
 from bot.domain.text import compact
 
 CONTACT_DETAILS = Invalid(
@@ -39,82 +48,221 @@ class Contact(enum.StrEnum):
     LINK = "link"
 
 
-# Digits as people write them to slip past a filter.
+# Digits as people write them to slip past a filter: Chinese numerals (plain and financial),
+# the words said for digits on the phone, and characters that sound like them.
 _DIGITS = str.maketrans(
     {
         **dict(zip("零〇一二三四五六七八九", "00123456789", strict=True)),
         **dict(zip("壹贰叁肆伍陆柒捌玖", "123456789", strict=True)),
-        "幺": "1",
-        "两": "2",
-        "洞": "0",
-        "拐": "7",
-        "勾": "9",
+        **dict.fromkeys("幺腰么妖衣", "1"),
+        **dict.fromkeys("两俩贰尔", "2"),
+        **dict.fromkeys("伞叁散仨", "3"),
+        **dict.fromkeys("思肆似寺", "4"),
+        **dict.fromkeys("舞伍无吾", "5"),
+        **dict.fromkeys("溜陆遛", "6"),
+        **dict.fromkeys("期柒妻漆拐", "7"),
+        **dict.fromkeys("巴捌扒", "8"),
+        **dict.fromkeys("久玖酒勾", "9"),
+        **dict.fromkeys("洞灵铃", "0"),
     }
 )
-# Letters that stand in for digits inside a run of digits.
-_LOOKALIKES = str.maketrans(
+_TEN = re.compile("十")
+_PINYIN_DIGITS = {
+    "ling": "0",
+    "dong": "0",
+    "yao": "1",
+    "yi": "1",
+    "er": "2",
+    "liang": "2",
+    "san": "3",
+    "si": "4",
+    "wu": "5",
+    "liu": "6",
+    "qi": "7",
+    "guai": "7",
+    "ba": "8",
+    "jiu": "9",
+}
+_PINYIN_RUN = re.compile(rf"\b(?:(?:{'|'.join(_PINYIN_DIGITS)})[\s,，.\-]*){{7,}}\b", re.IGNORECASE)
+# Letters that stand in for digits when they touch one ("l39l234S678", "138o1234o5678").
+_LOOKALIKE_DIGITS = str.maketrans(
     {"o": "0", "O": "0", "l": "1", "I": "1", "|": "1", "S": "5", "s": "5", "B": "8", "Z": "2"}
 )
-# What people put between the digits of a number.
-_GAP = r"[\s\-_.·,，、/\\|()（）\[\]【】+*~～—–:：]{0,3}"
-_DIGIT_RUN = re.compile(rf"[0-9oOlI|SsBZ](?:{_GAP}[0-9oOlI|SsBZ]){{6,}}")
-_MOBILE = re.compile(r"(?:86)?1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
+_NEXT_TO_DIGIT = re.compile(r"(?<=\d)[oOlI|SsBZ]+|[oOlI|SsBZ]+(?=\d)")
+# A phone number, once its digits are put together: a mainland mobile (with or without 86),
+# a landline with its area code.
+_PHONE = re.compile(r"(?:0{0,2}86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}")
+_MOBILE_INSIDE = re.compile(r"1[3-9]\d{9}")
+# The pieces of a number may be apart by what people put between them: spaces, punctuation,
+# emoji, a short word ("138 然后 1234 然后 5678"), the break between two messages.
+_MOST_APART = 8
+_INTERNATIONAL = re.compile(r"\+\s?\d{1,3}[\s\-()（）]*\d(?:[\s\-()（）.]*\d){7,}")
 
-# Words for messengers and social accounts, followed by an id (the id is what gives it away:
+# Words for messengers and social accounts (written here without spaces: any separator may come
+# between their characters, "微 信", "V❤信"), followed by an id (the id is what gives it away:
 # "QQ音乐" or "微信运动" name no one).
 _MESSENGER_WORDS = (
-    r"微信|威信|薇信|徽信|维信|卫信|v信|v芯|vx|wx|weixin|wechat|wei\s*xin|绿泡泡|"
-    r"扣扣|qq|企鹅|抠抠|q号|"
-    r"抖音|快手|小红书|微博|b站|instagram|\bins(?=\s*(?:号|id|账号)?\s*[:：]|\s+[a-z][a-z._]*[_0-9])|telegram|\btg\b|飞书|钉钉|"
-    r"加我|加v|\+v|加微|加q|联系我|私聊|私我|找我"
-)
+    # WeChat
+    "微信 威信 薇信 徽信 维信 卫信 危信 溦信 围信 伟信 微芯 薇芯 卫星 薇 威 "
+    "vx wx v信 v芯 vxin weixin wechat vchat 绿泡泡 绿色泡泡 泡泡 绿色软件 绿色app "
+    # QQ
+    "qq 扣扣 抠抠 企鹅 球球 q号 扣号 "
+    # moving elsewhere
+    "抖音 斗音 抖阴 douyin tiktok dy 快手 小红书 小红薯 红薯 红书 xhs 微博 b站 instagram ins 推特 "
+    "twitter facebook fb 脸书 telegram tg 电报 飞机 纸飞机 whatsapp line skype soul 探探 陌陌 钉钉 "
+    "飞书 kakao signal discord "
+    # asking to be added by an id
+    "加v +v v+ 加微 加q"
+).split()
+# Asking to be added: followed by an id with a digit or an underscore ("加我 livehouse" is no id).
+_INVITES = ("加我", "加个", "联系我", "私聊", "私我", "找我")
+_SEPARATOR = r"[\W_]{0,2}"
+
+
+def _spelled_apart(word: str) -> str:
+    """A word whose letters may be spaced or punctuated apart."""
+    letters = [re.escape(c) for c in word if not c.isspace()]
+    pattern = _SEPARATOR.join(letters)
+    return rf"(?<![a-z]){pattern}" if word[0].isascii() and word[0].isalpha() else pattern
+
+
+_HEART = r"[❤♥♡💕💗💖💓💚💙💜🧡💛🤍🖤心芯]"
 _MESSENGER = re.compile(
-    rf"(?:{_MESSENGER_WORDS})\s*(?:号|号码|账号|id|ID)?\s*(?:是|为|:|：|=|→|->|—|-|\s)*\s*"
-    r"(?P<id>[a-z][-_a-z0-9]{4,}|[0-9][0-9\s\-]{4,}[0-9])",
+    r"(?:(?P<invite>"
+    + "|".join(_INVITES)
+    + ")|"
+    + "|".join(_spelled_apart(word) for word in sorted(_MESSENGER_WORDS, key=len, reverse=True))
+    + rf"|(?<![a-z])v\s*[:：]|(?:v|微|威|薇|卫|维){_SEPARATOR}{_HEART}"
+    + r")"
+    + r"(?:[\W_]|号码?|账号|id|是|为|同号|搜一?搜?|好友|名字?|叫){0,4}?"
+    + r"(?:[^\W\d_a-z]{1,2}[\W_]*?)?"  # a word or two: "去绿泡泡聊吧 lemon_88"
+    + r"(?P<id>@\S{2,}|\d(?:[\s\-]?\d){4,}|[a-z][a-z0-9_.:\-]*(?:\s[a-z0-9_.\-]+){0,8}"
+    # a name with the underscore platforms add to tell two people of one name apart
+    + r"|\w{2,15}_(?![a-z0-9]))",
     re.IGNORECASE,
 )
+# "Q 2876543210": a lone Q only before a number.
+_QQ_NUMBER = re.compile(r"(?<![a-z])q[\W_]{0,3}(?:号[\W_]{0,3})?\d(?:[\s\-]?\d){4,}", re.I)
 # A WeChat id on its own, as WeChat writes the generated ones.
 _WXID = re.compile(r"\bwxid_[a-z0-9]{4,}", re.IGNORECASE)
 _EMAIL = re.compile(
-    r"[a-z0-9._%+-]+\s*(?:@|＠|#|\(at\)|\[at\]|\bat\b|艾特|圈a)\s*"
-    r"[a-z0-9-]+\s*(?:\.|点|\bdot\b|。)\s*(?:com|cn|net|org|edu|cc)\b",
+    r"[a-z0-9._%+-]+\s*(?:@|#|\(at\)|\[at\]|\bat\b|艾特|圈a)\s*"
+    rf"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{TLDS})\b",
     re.IGNORECASE,
 )
 _MAIL_DOMAIN = re.compile(
-    r"(?:@|＠)\s*(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|sohu|yahoo|139|aliyun)\b",
+    r"@\s*(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|sohu|yahoo|139|aliyun)\b",
     re.IGNORECASE,
+)
+_SHORTENERS = (
+    r"bit\.ly|t\.cn|url\.cn|dwz\.cn|suo\.im|tinyurl\.com|is\.gd|goo\.gl|ow\.ly|t\.co|wa\.me"
 )
 _LINK = re.compile(
-    r"https?://|www\.|t\.me/|\b[a-z0-9-]{2,}\.(?:com|cn|net|org|me|io|cc|top|xyz|link|vip)\b",
+    rf"https?://|www\.|\bt\.me\b|telegram\.me|{_SHORTENERS}|"
+    rf"\b[a-z0-9-]{{2,}}(?:\.[a-z0-9-]+)*\.(?:{TLDS})(?![a-z])|"
+    r"\b[a-z0-9-]+\.[a-z]{2,}/[a-z0-9?=&_%\-]",
     re.IGNORECASE,
 )
-_HANDLE = re.compile(r"(?<![a-z0-9._%+-])@[a-z][a-z0-9_]{4,31}\b", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![a-z0-9._%+-])@\s?[a-z][a-z0-9_]{4,31}\b", re.IGNORECASE)
 
 
 def contact_details(text: str) -> Contact | None:
-    """The kind of contact detail the text gives away, or None if it gives none."""
-    normal = unicodedata.normalize("NFKC", text)
+    """The kind of contact detail the text gives away, or None if it gives none.
+
+    Messages joined with line breaks are read as one text, so a detail split over several
+    messages ("加" + "微信 abc12345", "138" + "1234 5678") is found too."""
+    normal = for_screening(text)
     if _EMAIL.search(normal) or _MAIL_DOMAIN.search(normal):
         return Contact.EMAIL
     if _LINK.search(normal) or _HANDLE.search(normal):
         return Contact.LINK
-    if _WXID.search(normal) or _MESSENGER.search(normal.translate(_DIGITS)):
+    digits = _as_digits(normal)
+    if _WXID.search(normal) or _QQ_NUMBER.search(digits) or _names_an_id(normal, digits):
         return Contact.MESSENGER
-    if _has_phone(normal.translate(_DIGITS)):
+    if _INTERNATIONAL.search(normal) or _has_phone(digits):
         return Contact.PHONE
     return None
 
 
+def _as_digits(text: str) -> str:
+    """The text with every way of writing a digit written as one."""
+    text = _PINYIN_RUN.sub(lambda run: _pinyin(run.group()), text)
+    text = _TEN.sub(_ten, text.translate(_DIGITS))
+    return _NEXT_TO_DIGIT.sub(lambda m: m.group().translate(_LOOKALIKE_DIGITS), text)
+
+
+def _pinyin(run: str) -> str:
+    return "".join(_PINYIN_DIGITS[w.lower()] for w in re.findall(r"[a-z]+", run, re.I))
+
+
+def _ten(match: re.Match[str]) -> str:
+    """十 as a digit: 十三 is 13, 二十 is 20, 二十三 is 23."""
+    text, at = match.string, match.start()
+    before = at > 0 and text[at - 1].isdigit()
+    after = at + 1 < len(text) and text[at + 1].isdigit()
+    if before:
+        return "" if after else "0"
+    return "1" if after else "10"
+
+
+def _names_an_id(normal: str, digits: str) -> bool:
+    """A messenger followed by an id: a number (read with every way of writing digits) or a
+    handle (read as written: 一 in "搜一搜" is no digit)."""
+    return any(
+        _is_id(m.group("id"), invite=m.group("invite") is not None)
+        for text in (normal, digits)
+        for m in _MESSENGER.finditer(text)
+    )
+
+
+def _is_id(found: str, *, invite: bool) -> bool:
+    """Whether what follows a messenger's name is an id rather than a word ("抖音 vlog")."""
+    if found.startswith("@") or found[0].isdigit():
+        return True
+    word = found.replace(" ", "")
+    marked = any(c.isdigit() or c in "_.-:" for c in word)
+    return len(word) >= 4 and (marked or (len(word) >= 6 and not invite))
+
+
 def _has_phone(text: str) -> bool:
-    for run in _DIGIT_RUN.finditer(text):
-        raw = run.group()
-        if sum(c.isdigit() for c in raw) < 4:
-            continue  # mostly letters: a word, not a number in disguise
-        digits = re.sub(r"\D", "", raw.translate(_LOOKALIKES))
-        if _MOBILE.search(digits) or _LANDLINE.search(digits) or len(digits) >= 9:
+    """A phone number, however its digits are spread: within one run of digits, or made of
+    consecutive runs a few characters apart."""
+    runs = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\d+", text)]
+    for i, (_, end, digits) in enumerate(runs):
+        if _MOBILE_INSIDE.search(digits):
             return True
+        number = digits
+        for start, next_end, more in runs[i + 1 :]:
+            if start - end > _MOST_APART or len(number) >= 13:
+                break
+            number, end = number + more, next_end
+            if _PHONE.fullmatch(number):
+                return True
     return False
+
+
+# The answers a card shows in the member's own words, in the order it shows them.
+CARD_WORDS = ("nickname", "hometown", "hobbies", "introduction")
+
+
+def card_contact(answers: Mapping[str, Any]) -> Contact | None:
+    """The contact detail a card gives away across its fields: a reader puts "小雨138",
+    "上海 1234" and "5678 周末见" together whatever is shown between them, so the fields are read
+    together in every selection, in the card's order."""
+    fields = []
+    for key in CARD_WORDS:
+        value = answers.get(key)
+        words = " ".join(
+            w for w in (value if isinstance(value, list) else [value]) if isinstance(w, str)
+        )
+        if words:
+            fields.append(words)
+    for size in range(2, len(fields) + 1):
+        for chosen in itertools.combinations(fields, size):
+            found = contact_details("\n".join(chosen))
+            if found is not None:
+                return found
+    return None
 
 
 def shows_real_name(nickname: str, real_name: str) -> bool:

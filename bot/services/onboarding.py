@@ -23,6 +23,7 @@ from bot.domain.free_text import Invalid
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Progress
 from bot.domain.questions import Question
 from bot.domain.screening import CONTACT_DETAILS, REAL_NAME, contact_details, shows_real_name
+from bot.domain.text import visible_answer
 from bot.domain.verification import (
     REJECTION_REASONS,
     Claim,
@@ -290,12 +291,15 @@ class Onboarding:
     ) -> Invalid | None:
         """Store an answer, unless it would show others what the card must not: contact
         details anywhere, the member's real name in the nickname. Returns why it was refused."""
+        value = visible_answer(value)  # what Telegram would not display, no one is shown
         async with self._db.begin() as session:
             shown = [value] if isinstance(value, str) else value if isinstance(value, list) else []
             if question in FILE_ANSWERS:
                 shown = []  # Telegram file ids, not words: "AgACAgUAAxkB…" is no phone number
             if any(isinstance(v, str) and contact_details(v) for v in shown):
                 return CONTACT_DETAILS
+            if await screening.card_shows_contact(session, member_id, question, value):
+                return CONTACT_DETAILS  # a number split across nickname, hometown, introduction
             if question == "nickname" and isinstance(value, str):
                 for real_name in await verification.real_names(session, member_id):
                     if shows_real_name(value, real_name):

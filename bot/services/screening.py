@@ -1,17 +1,20 @@
 """What the romance-scam screen (``bot.domain.scams``) found where members read each other —
 relayed messages, cards, questions to the union — listed for the union's moderators (/reports)
-with the text, newest first."""
+with the text, newest first; and the contact screen applied to a whole card."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.scams import ScamSignal, scam_signals
+from bot.domain.screening import CARD_WORDS, card_contact
 from bot.services.matching.notices import contact_of
+from storage import profiles
 from storage.models import Member, RelayMessage, ScreenHit
 
 # How far back /reports looks.
@@ -44,6 +47,18 @@ async def record(
             )
         )
     return signals
+
+
+async def card_shows_contact(
+    session: AsyncSession, member_id: int, question: str, value: Any
+) -> bool:
+    """Whether the member's card, with this answer in place, gives a contact detail away
+    across its fields (each field alone may be clean: "小雨138", "上海1234", "5678 等你")."""
+    if question not in CARD_WORDS:
+        return False
+    stored = await profiles.answers(session, member_id)
+    card = {key: answer.value for key, answer in stored.items()} | {question: value}
+    return card_contact(card) is not None
 
 
 class Screening:

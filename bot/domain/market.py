@@ -33,6 +33,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from bot.domain.matching import History, Profile, compatible, pair_score, rarity
+
 STAGES = (3, 5)  # pairs per member: the first cards, then the rest of the plan
 RARELY_SEEN_BOOST = 1.0  # weight multiplier 1 + boost / (1 + times shown lately)
 
@@ -105,4 +107,64 @@ def weighted(
     """The plan's weight of each pair: normalised, rarely seen members raised."""
     boost = 1.0 + RARELY_SEEN_BOOST / (1.0 + shown_lately)
     result: npt.NDArray[np.float64] = normalise(a, b, score) * boost[a] * boost[b]
+    return result
+
+
+def candidate_graph(
+    profiles: Sequence[Profile],
+    *,
+    history: History | None,
+    sample: int,
+    seed: int,
+    excluded: npt.NDArray[np.int64] | None = None,
+) -> dict[tuple[int, int], float]:
+    """Each member's candidates for the day: ``sample`` members drawn at random from the
+    genders they seek (a fresh draw each day: ``seed``), kept if the hard constraints hold both
+    ways and the pair is not ``excluded`` (keys ``pair_key``), scored by the engine's two-way
+    score. Each unordered pair once, as (lower id, higher id)."""
+    rng = np.random.default_rng(seed)
+    by_gender: dict[str, list[Profile]] = {}
+    for profile in profiles:
+        by_gender.setdefault(profile.gender, []).append(profile)
+    idf = rarity(profiles)
+    drawn: dict[tuple[int, int], None] = {}
+    for viewer in profiles:
+        pools = [by_gender.get(g, []) for g in (viewer.seeks or by_gender)]
+        people = [p for pool in pools for p in pool]
+        if not people:
+            continue
+        for index in rng.integers(0, len(people), min(sample, len(people))).tolist():
+            other = people[index]
+            if other.id != viewer.id:
+                drawn[(viewer.id, other.id) if viewer.id < other.id else (other.id, viewer.id)] = (
+                    None
+                )
+    pairs = list(drawn)
+    if excluded is not None and len(excluded) and pairs:
+        keys = pair_keys(np.array(pairs, np.int64))
+        keep = ~np.isin(keys, excluded)
+        pairs = [pair for pair, kept in zip(pairs, keep.tolist(), strict=True) if kept]
+    found = {p.id: p for p in profiles}
+    scores: dict[tuple[int, int], float] = {}
+    for a, b in pairs:
+        first, second = found[a], found[b]
+        if compatible(first, second):
+            scores[(a, b)] = pair_score(first, second, idf, history)
+    return scores
+
+
+def pair_keys(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """One int64 per unordered pair of member ids (rows of ``pairs``), for fast set tests."""
+    low = np.minimum(pairs[:, 0], pairs[:, 1])
+    high = np.maximum(pairs[:, 0], pairs[:, 1])
+    result: npt.NDArray[np.int64] = (low << 32) | high
+    return result
+
+
+def cards(pairs: Sequence[tuple[int, int, int]]) -> dict[int, list[int]]:
+    """Each member's planned cards in order: stage by stage, heaviest pair first within one."""
+    result: dict[int, list[int]] = {}
+    for a, b, _stage in pairs:  # plan() lists stage 0 first, heaviest first within a stage
+        result.setdefault(a, []).append(b)
+        result.setdefault(b, []).append(a)
     return result

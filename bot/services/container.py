@@ -17,6 +17,7 @@ from bot.services.inbox import Inbox
 from bot.services.languages import LanguagePreferences
 from bot.services.matching.digest import Digest
 from bot.services.matching.follow_ups import CheckIns
+from bot.services.matching.plan import MarketPlans
 from bot.services.matching.proposals import Proposals
 from bot.services.matching.relay import Relay
 from bot.services.matching.suggestions import Matchmaking
@@ -45,6 +46,7 @@ class Services:
     broadcasts: Broadcasts
     events: Events
     digest: Digest
+    plans: MarketPlans
     check_ins: CheckIns
     rosters: Rosters
     statistics: Statistics
@@ -83,6 +85,7 @@ class Services:
             broadcasts=broadcasts,
             events=Events.create(db, clock, settings, administration, work, broadcasts),
             digest=Digest(db, clock, settings, work, matchmaking),
+            plans=MarketPlans(db, clock, settings, work),
             check_ins=CheckIns(db, clock, work),
             rosters=Rosters(db, clock, administration, work),
             statistics=Statistics(reports_db or db, clock, settings, administration),
@@ -97,6 +100,7 @@ class Services:
         return {
             **self.events.task_kinds(),
             **self.digest.task_kinds(),
+            **self.plans.task_kinds(),
             **self.check_ins.task_kinds(),
             **self.inbox.task_kinds(),
             **self.relay.task_kinds(),

@@ -29,6 +29,7 @@ from storage.models.members import (
     RosterEntry,
     VerificationAttempt,
 )
+from storage.models.plan import PlannedCard
 from storage.models.relay import RelayMessage, ScreenHit
 from storage.models.tasks import ScheduledTask, TaskStatus
 from storage.models.units import AuditEntry, OrgUnit, UnitRole
@@ -55,6 +56,7 @@ __all__ = [
     "Member",
     "OrgUnit",
     "PhotoReview",
+    "PlannedCard",
     "ProfileAnswer",
     "Proposal",
     "Registration",

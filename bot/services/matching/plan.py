@@ -1,0 +1,153 @@
+"""The daily market plan in the bot: once a day, who is shown to whom first across the union
+(bot.domain.market), stored as planned cards that /match serves before its ordinary order.
+
+The planner reads the union a page at a time (each page a short step of the event loop), does
+the scoring and the matching in the worker process (bot.common.workers: pure-Python work in a
+thread would hold the interpreter and every member's update would wait for it), and writes the
+cards in short transactions. A member who has used up today's plan (decided on every planned
+card, or whose planned people are no longer suggestible) gets the engine's ordinary order.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.common.config import Settings
+from bot.common.workers import in_worker
+from bot.domain import market
+from bot.domain.clock import Clock
+from bot.domain.match_profile import to_profile
+from bot.domain.matching import History
+from bot.services.work import DueTask, TaskKind, WorkQueue
+from storage import plan as stored
+from storage.rows import ROWS_PER_STATEMENT, batches
+
+KIND = "market_plan"
+PLAN_HOUR = 4  # local time: ready long before anyone's morning /match or digest
+MAX_LATENESS = timedelta(hours=18)  # a plan missed while the bot was down is still made today
+PAGE = 2_000  # rows read per statement
+SAMPLE = 12  # candidates drawn for each member (each is also drawn by others)
+SHOWN_WINDOW = timedelta(days=7)  # "rarely seen": shown to few people this long
+
+
+class MarketPlans:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        work: WorkQueue,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._work = work
+
+    def task_kinds(self) -> dict[str, TaskKind]:
+        return {KIND: TaskKind(self._run, max_lateness=MAX_LATENESS)}
+
+    def today(self) -> date:
+        return self._clock.now().astimezone(self._settings.tz).date()
+
+    def next_run(self) -> datetime:
+        local_now = self._clock.now().astimezone(self._settings.tz)
+        due = datetime.combine(local_now.date(), time(PLAN_HOUR), tzinfo=self._settings.tz)
+        return due if due > local_now else due + timedelta(days=1)
+
+    async def arm(self) -> None:
+        """Plan the next daily plan (at start, and after each)."""
+        due = self.next_run()
+        await self._work.schedule(KIND, due, key=f"{KIND}:{due.date().isoformat()}")
+
+    async def _run(self, task: DueTask) -> None:
+        await self.make()
+        await self.arm()
+
+    async def make(self, day: date | None = None) -> int:
+        """Make ``day``'s plan (default today) and replace any other; returns how many cards
+        were planned."""
+        day = day or self.today()
+        now = self._clock.now()
+        rows = await self._read_profiles()
+        settled = await self._read_settled()
+        async with self._db() as session:
+            given, received = await stored.decision_totals(session)
+            shown = await stored.shown_since(session, now - SHOWN_WINDOW)
+        seed = zlib.crc32(day.isoformat().encode())  # a fresh draw of candidates each day
+        year = now.astimezone(self._settings.tz).year
+        cards = await in_worker(daily_cards, rows, settled, given, received, shown, seed, year)
+        await self._write(day, cards)
+        return len(cards)
+
+    async def planned(self, session: AsyncSession, member_id: int) -> list[int]:
+        """Whom the member is planned to be shown today, in order."""
+        return await stored.planned_today(session, member_id, self.today())
+
+    async def _read_profiles(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        after = 0
+        while True:
+            async with self._db() as session:
+                page = await stored.profiles_after(session, after, PAGE)
+            if not page:
+                return rows
+            rows.extend(page)
+            after = page[-1]["member_id"]
+
+    async def _read_settled(self) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """Pairs never to plan, as market.pair_keys."""
+        keys: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+        for table in ("decisions", "blocks", "matches"):
+            after = (0, 0)
+            while True:
+                async with self._db() as session:
+                    page = await stored.settled_after(session, table, after, PAGE)
+                if not page:
+                    break
+                keys.append(market.pair_keys(np.array(page, np.int64)))
+                after = page[-1]
+        return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+
+    async def _write(self, day: date, cards: Sequence[tuple[int, int, int]]) -> None:
+        """Today's cards in short transactions (a run again after a stop starts afresh), then
+        every other day's dropped, a range of viewers at a time."""
+        async with self._db.begin() as session:
+            await stored.drop_cards(session, day=day)
+        for batch in batches(cards, ROWS_PER_STATEMENT):
+            async with self._db.begin() as session:
+                await stored.add_cards(session, day, batch)
+        viewers = sorted({viewer for viewer, _position, _candidate in cards})
+        for some in batches(viewers, ROWS_PER_STATEMENT):
+            async with self._db.begin() as session:
+                await stored.drop_cards(session, keep=day, viewers=(some[0], some[-1]))
+        async with self._db.begin() as session:  # members no longer in any plan
+            await stored.drop_cards(session, keep=day)
+
+
+def daily_cards(
+    rows: Sequence[Mapping[str, Any]],
+    settled: np.ndarray[Any, np.dtype[np.int64]],
+    given: Mapping[int, tuple[int, int]],
+    received: Mapping[int, tuple[int, int]],
+    shown: Mapping[int, int],
+    seed: int,
+    year: int,
+) -> list[tuple[int, int, int]]:
+    """The day's planned cards (viewer, position, candidate), computed in the worker."""
+    profiles = [to_profile(row["member_id"], row, year) for row in rows]
+    history = History.from_counts(given, received, {}, {}) if given or received else None
+    scores = market.candidate_graph(
+        profiles, history=history, sample=SAMPLE, seed=seed, excluded=settled
+    )
+    pairs = market.plan(scores, shown_lately=shown)
+    return [
+        (viewer, position, candidate)
+        for viewer, planned in market.cards(pairs).items()
+        for position, candidate in enumerate(planned)
+    ]

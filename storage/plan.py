@@ -1,0 +1,128 @@
+"""Queries behind the daily market plan: what the planner reads, a page at a time (each page a
+short step, so nobody's /match waits on it), and the planned cards it writes and /match reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, case, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Block, CardView, Match, MatchDecision, MatchProfile, PlannedCard
+
+_PROFILES = cast(Table, MatchProfile.__table__).c
+_DECISIONS = cast(Table, MatchDecision.__table__).c
+_BLOCKS = cast(Table, Block.__table__).c
+_MATCHES = cast(Table, Match.__table__).c
+_VIEWS = cast(Table, CardView.__table__).c
+_PLANNED = cast(Table, PlannedCard.__table__)
+
+# What the engine reads of a profile (as storage.matching's pool returns it).
+_COLUMNS = (
+    _PROFILES.member_id,
+    _PROFILES.gender,
+    _PROFILES.birth_year,
+    _PROFILES.seeks,
+    _PROFILES.age_min,
+    _PROFILES.age_max,
+    _PROFILES.age_must,
+    _PROFILES.district,
+    _PROFILES.education,
+    _PROFILES.employer,
+    _PROFILES.avoid_colleagues,
+    _PROFILES.features,
+)
+
+
+async def profiles_after(session: AsyncSession, after: int, limit: int) -> list[dict[str, Any]]:
+    """Eligible members' profile rows with ids above ``after``, in id order."""
+    rows = await session.execute(
+        select(*_COLUMNS)
+        .where(_PROFILES.eligible.is_(True), _PROFILES.member_id > after)
+        .order_by(_PROFILES.member_id)
+        .limit(limit)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+async def settled_after(
+    session: AsyncSession, table: str, after: tuple[int, int], limit: int
+) -> list[tuple[int, int]]:
+    """Pairs never to plan, a page at a time in key order: ``decisions`` (either has liked or
+    skipped the other), ``blocks`` (either way) or ``matches`` (already matched)."""
+    first, second = {
+        "decisions": (_DECISIONS.viewer_id, _DECISIONS.candidate_id),
+        "blocks": (_BLOCKS.blocker_id, _BLOCKS.blocked_id),
+        "matches": (_MATCHES.member_a, _MATCHES.member_b),
+    }[table]
+    rows = await session.execute(
+        select(first, second)
+        .where((first > after[0]) | ((first == after[0]) & (second > after[1])))
+        .order_by(first, second)
+        .limit(limit)
+    )
+    return [(int(a), int(b)) for a, b in rows]
+
+
+async def decision_totals(
+    session: AsyncSession,
+) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
+    """(likes, decisions) each member gave, and received, over everyone."""
+    liked = func.sum(case((_DECISIONS.liked.is_(True), 1), else_=0))
+    totals = []
+    for column in (_DECISIONS.viewer_id, _DECISIONS.candidate_id):
+        rows = await session.execute(select(column, liked, func.count()).group_by(column))
+        totals.append({int(m): (int(y or 0), int(n)) for m, y, n in rows})
+    return totals[0], totals[1]
+
+
+async def shown_since(session: AsyncSession, since: datetime) -> dict[int, int]:
+    """How often each member's card was shown since then."""
+    rows = await session.execute(
+        select(_VIEWS.candidate_id, func.count())
+        .where(_VIEWS.shown_at >= since)
+        .group_by(_VIEWS.candidate_id)
+    )
+    return {int(m): int(n) for m, n in rows}
+
+
+async def add_cards(
+    session: AsyncSession, day: date, cards: Sequence[tuple[int, int, int]]
+) -> None:
+    """Planned cards (viewer, position, candidate) of ``day``."""
+    if cards:
+        await session.execute(
+            insert(_PLANNED),
+            [{"viewer_id": v, "day": day, "position": p, "candidate_id": c} for v, p, c in cards],
+        )
+
+
+async def drop_cards(
+    session: AsyncSession,
+    *,
+    day: date | None = None,
+    keep: date | None = None,
+    viewers: tuple[int, int] | None = None,
+) -> None:
+    """Planned cards of ``day`` (None: any day) but not of ``keep``, of viewers in the given id
+    range (inclusive; None: everyone)."""
+    statement = delete(_PLANNED)
+    if day is not None:
+        statement = statement.where(_PLANNED.c.day == day)
+    if keep is not None:
+        statement = statement.where(_PLANNED.c.day != keep)
+    if viewers is not None:
+        statement = statement.where(_PLANNED.c.viewer_id.between(*viewers))
+    await session.execute(statement)
+
+
+async def planned_today(session: AsyncSession, viewer: int, day: date) -> list[int]:
+    """Whom ``viewer`` is planned to be shown on ``day``, in order."""
+    rows = await session.scalars(
+        select(_PLANNED.c.candidate_id)
+        .where(_PLANNED.c.viewer_id == viewer, _PLANNED.c.day == day)
+        .order_by(_PLANNED.c.position)
+    )
+    return list(rows)

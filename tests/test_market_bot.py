@@ -1,0 +1,100 @@
+"""The daily market plan through the real bot: /match serves today's plan first and the
+engine's ordinary order after it; a matchmaker's /propose names each member at most once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.domain.buttons import ProposePair, parse
+from bot.tools.population import populate
+from bot.tools.sandbox import Sandbox
+from storage import profiles
+from storage.models import CardView, Member, PlannedCard
+from tests.helpers import PUDONG, seed_union, sign_up, unit_id
+from tests.test_matching_bot import WOMAN
+
+
+async def planned_cards(sb: Sandbox) -> list[PlannedCard]:
+    async with sb.app.services.db() as session:
+        return list((await session.scalars(select(PlannedCard))).all())
+
+
+async def nickname(sb: Sandbox, member_id: int) -> str:
+    async with sb.app.services.db() as session:
+        answers = await profiles.answers(session, member_id)
+    return str(answers["nickname"].value)
+
+
+async def test_match_shows_todays_plan_first_then_the_ordinary_order(sandbox: Sandbox) -> None:
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    await seed_union(sandbox, [WOMAN])
+    await sign_up(xiaoyu, WOMAN)
+    now = sandbox.clock.now()
+    year = now.astimezone(sandbox.settings.tz).year
+    await populate(sandbox.app.services.db, now, year, 120, first_member_id=100)
+    async with sandbox.app.services.db() as session:
+        me = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
+
+    planned = await sandbox.app.services.plans.make()
+    cards = await planned_cards(sandbox)
+    assert planned == len(cards) > 0
+    # Pairs both ways: whoever she is planned to see is planned to see her today.
+    mine = sorted((c for c in cards if c.viewer_id == me), key=lambda c: c.position)
+    assert mine, "a new member is in the plan"
+    shown_to = Counter(c.candidate_id for c in cards)
+    assert max(shown_to.values()) <= 5  # nobody crowds everyone's first cards
+    for card in mine:
+        assert any(c.viewer_id == card.candidate_id and c.candidate_id == me for c in cards)
+
+    await xiaoyu.send("/match")
+    for card in mine:
+        first_line = xiaoyu.last_text().split("\n")[0]
+        assert first_line.startswith(await nickname(sandbox, card.candidate_id)), first_line
+        await xiaoyu.press("下一位")
+    # Today's plan is used up: the ordinary order goes on, with someone not in the plan.
+    assert "暂时没有新的合适人选" not in xiaoyu.last_text()
+    async with sandbox.app.services.db() as session:
+        shown = (
+            await session.scalars(
+                select(CardView.candidate_id).where(CardView.viewer_id == me).order_by(CardView.id)
+            )
+        ).all()
+    assert shown[: len(mine)] == [card.candidate_id for card in mine]
+    assert shown[-1] not in {card.candidate_id for card in mine}
+
+
+async def test_each_day_a_plan_is_made_by_itself_and_replaces_yesterdays(
+    sandbox: Sandbox,
+) -> None:
+    await seed_union(sandbox, [])
+    now = sandbox.clock.now()
+    year = now.astimezone(sandbox.settings.tz).year
+    await populate(sandbox.app.services.db, now, year, 60)
+    await sandbox.advance(timedelta(days=1))
+    first = {c.day for c in await planned_cards(sandbox)}
+    await sandbox.advance(timedelta(days=1))
+    second = {c.day for c in await planned_cards(sandbox)}
+    assert len(first) == len(second) == 1 and first != second
+
+
+async def test_propose_names_each_member_at_most_once(sandbox: Sandbox) -> None:
+    hongniang = sandbox.user("红娘李姐")
+    await seed_union(sandbox, [], matchmakers={PUDONG: [hongniang.id]})
+    now = sandbox.clock.now()
+    year = now.astimezone(sandbox.settings.tz).year
+    unit = await unit_id(sandbox, PUDONG)
+    await populate(sandbox.app.services.db, now, year, 60, unit_id=unit)
+    await hongniang.send("/propose")
+    pairs = [
+        pressed
+        for entry in hongniang.bot_messages()
+        for row in entry.inline_keyboard or []
+        for button in row
+        if isinstance(pressed := parse(button.get("callback_data")), ProposePair)
+    ]
+    assert len(pairs) == 5
+    named = Counter(member for pair in pairs for member in (pair.a, pair.b))
+    assert max(named.values()) == 1, named

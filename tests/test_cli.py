@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.tools.synthetic import INTRODUCTIONS, synthetic_profiles
+from tests.test_reaching_telegram import telegram_refusing_the_token  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,9 +37,76 @@ def test_serving_without_a_token_exits_2_naming_the_variable(tmp_path: Path, com
     assert not (tmp_path / "huihui.db").exists()
 
 
-def test_webhook_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
-    result = huihui("webhook", cwd=tmp_path, HUIHUI_BOT_TOKEN="123:abc")
-    assert result.returncode == 2 and "HUIHUI_WEBHOOK_SECRET" in result.stderr
+SECRET_RULE = (
+    "huihui: HUIHUI_WEBHOOK_SECRET must be 16-256 characters A-Z a-z 0-9 _ - "
+    "(for example: openssl rand -hex 32)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        None,
+        "",
+        "   ",
+        "hunter2",
+        "a" * 15,
+        "correct horse battery",
+        "会会的秘密口令会会的秘密口令会会",
+        "a" * 257,
+    ],
+    ids=["unset", "empty", "blank", "short", "15", "spaces", "chinese", "too-long"],
+)
+def test_webhook_with_a_missing_or_weak_secret_refuses_to_start_in_one_line(
+    tmp_path: Path, secret: str | None
+) -> None:
+    given = {} if secret is None else {"HUIHUI_WEBHOOK_SECRET": secret}
+    result = huihui(
+        "webhook",
+        cwd=tmp_path,
+        HUIHUI_BOT_TOKEN="123:abc",
+        HUIHUI_WEBHOOK_URL="https://bot.example.org",
+        **given,
+    )
+    assert (result.returncode, result.stderr) == (2, SECRET_RULE)
+    assert not (tmp_path / "huihui.db").exists()
+
+
+def test_webhook_without_an_address_says_so(tmp_path: Path) -> None:
+    result = huihui(
+        "webhook", cwd=tmp_path, HUIHUI_BOT_TOKEN="123:abc", HUIHUI_WEBHOOK_SECRET="x" * 32
+    )
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "HUIHUI_WEBHOOK_URL" in result.stderr
+
+
+def test_a_secret_of_16_characters_is_taken(
+    tmp_path: Path,
+    telegram_refusing_the_token: str,  # noqa: F811 - the fixture imported above
+) -> None:
+    """It passes the check and the bot goes on to Telegram (which refuses this token)."""
+    result = huihui(
+        "webhook",
+        cwd=tmp_path,
+        HUIHUI_BOT_TOKEN="123:abc",
+        HUIHUI_WEBHOOK_URL="https://bot.example.org",
+        HUIHUI_WEBHOOK_SECRET="Ab3_-" * 3 + "z",
+        HUIHUI_BOT_API_URL=telegram_refusing_the_token,
+        HUIHUI_HTTP_PORT="0",
+    )
+    assert result.returncode == 2
+    assert "Telegram refused HUIHUI_BOT_TOKEN" in result.stderr and "SECRET" not in result.stderr
+
+
+def test_an_address_in_use_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = huihui("run", cwd=tmp_path, HUIHUI_BOT_TOKEN="123:abc", HUIHUI_HTTP_PORT=str(port))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "HUIHUI_HTTP_PORT" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_invalid_configuration_is_reported_in_one_line(tmp_path: Path) -> None:

@@ -5,14 +5,24 @@ are more talkative at DEBUG: SQLAlchemy logs statements with their parameters (n
 answers), PTB logs every request with its text, httpx every URL (which holds the bot token). So
 they stay at INFO or WARNING whatever the level, and every line is stripped of the bot token and
 the proxy's credentials in case one slips through.
+
+``HUIHUI_LOG_FORMAT=json`` writes one JSON object a line for a log collector: time, level,
+logger, message, and for lines written while an update was handled its id, the conversation
+that took it, and (on the line that ends it, ``huihui.updates``) its duration and outcome.
+Those per-update lines are left out of the text format, which people read.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterable
-from typing import TextIO
+from datetime import UTC, datetime
+from typing import Literal, TextIO
+
+from bot.app.instrument import current_update
+from bot.app.processor import UPDATES_LOG
 
 # Loggers that write members' data or secrets below this level.
 QUIETED = {
@@ -22,10 +32,12 @@ QUIETED = {
     "httpcore": logging.WARNING,
     "telegram": logging.INFO,  # requests with their text, updates with their content
     "apscheduler": logging.WARNING,
-    "tornado.access": logging.WARNING,  # webhook requests
+    "uvicorn.access": logging.WARNING,  # request lines (a Mini App's query string)
     "asyncio": logging.WARNING,
 }
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Fields a line about an update carries in the JSON format.
+UPDATE_FIELDS = ("update_id", "handler", "duration", "outcome")
 
 
 class Redact(logging.Filter):
@@ -45,16 +57,41 @@ class Redact(logging.Filter):
         return True
 
 
+class JsonLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        update = current_update.get()
+        if update is not None:
+            entry["update_id"] = update.update_id
+            entry["handler"] = update.handler
+        for name in UPDATE_FIELDS:
+            if (value := getattr(record, name, None)) is not None:
+                entry[name] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def configure_logging(
-    level: str = "INFO", secrets: Iterable[str] = (), stream: TextIO | None = None
+    level: str = "INFO",
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+    log_format: Literal["text", "json"] = "text",
 ) -> logging.Handler:
     """Log at ``level`` to ``stream`` (standard error by default); returns the handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(JsonLines() if log_format == "json" else logging.Formatter(FORMAT))
     handler.addFilter(Redact(secrets))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)
     for name, quietest in QUIETED.items():
         logging.getLogger(name).setLevel(max(quietest, root.level))
+    per_update = root.level if log_format == "json" else max(logging.WARNING, root.level)
+    UPDATES_LOG.setLevel(per_update)
     return handler

@@ -10,12 +10,13 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import BaseUpdateProcessor
 from telegram.request import BaseRequest
 
 from bot.app.application import HuihuiApplication, build_application, on_start
+from bot.app.instrument import label_handlers
 from bot.common.config import Settings
 from bot.domain.clock import Clock, SystemClock
 from bot.services.container import Services
@@ -45,6 +46,7 @@ class Runtime:
         self._application: HuihuiApplication | None = None
         self._engine: AsyncEngine | None = None
         self._reports_engine: AsyncEngine | None = None
+        self._reports_db: async_sessionmaker[AsyncSession] | None = None
 
     @property
     def application(self) -> HuihuiApplication:
@@ -62,33 +64,47 @@ class Runtime:
     def services(self) -> Services:
         return self.application.services
 
+    @property
+    def reports_db(self) -> async_sessionmaker[AsyncSession]:
+        """Where long reads go without holding up members (SQLite's second connection)."""
+        if self._reports_db is None:
+            raise RuntimeError("the bot is not running")
+        return self._reports_db
+
     async def start(self) -> HuihuiApplication:
         self._engine = create_engine(self.settings.database_url)
         await migrate.upgrade(self._engine)
         self._reports_engine = create_reports_engine(self.settings.database_url)
-        services = Services.create(
-            self.settings,
-            self.clock,
-            create_sessionmaker(self._engine),
-            create_sessionmaker(self._reports_engine) if self._reports_engine else None,
-        )
+        db = create_sessionmaker(self._engine)
+        reports_db = create_sessionmaker(self._reports_engine) if self._reports_engine else None
+        self._reports_db = reports_db or db
+        services = Services.create(self.settings, self.clock, db, reports_db)
         application = build_application(services, self._request, self._update_processor)
         if self._setup is not None:
             self._setup(application)
         await _initialise(application)
+        label_handlers(application)
         await application.start()
         await on_start(application)
         self._application = application
         return application
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float | None = None) -> None:
+        """Stop taking updates, let handlers and deliveries in flight finish, close. With
+        ``grace``, what has not finished by then is abandoned as a crash would abandon it
+        (scheduled work left running is retried at the next start)."""
         application, self._application = self._application, None
         if application is not None:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            await application.delivery.stop()
-            await application.stop()
-            await application.shutdown()
+            try:
+                async with asyncio.timeout(grace):
+                    await _stop(application)
+            except TimeoutError:
+                _LOGGER.warning(
+                    "work still in progress after %.0f s was abandoned; it resumes at the "
+                    "next start",
+                    grace,
+                )
+        self._reports_db = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -102,6 +118,14 @@ class Runtime:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.stop()
+
+
+async def _stop(application: HuihuiApplication) -> None:
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    await application.delivery.stop()
+    await application.stop()
+    await application.shutdown()
 
 
 async def _initialise(application: HuihuiApplication) -> None:

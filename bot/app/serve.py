@@ -1,56 +1,128 @@
-"""Serving real Telegram: long polling or a webhook, until SIGINT/SIGTERM."""
+"""Serving real Telegram: long polling or a webhook, with the web server (``bot.web``), until
+SIGINT or SIGTERM.
+
+The web server starts first, so ``/healthz`` answers and ``/readyz`` says why not ready while
+the database migrates or Telegram cannot be reached yet. A signal stops taking updates (the
+webhook route, then polling), lets handlers in flight finish for at most ``GRACE`` seconds,
+and returns, so that the process exits 0.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import logging
 import signal
+import socket
+from collections.abc import Iterator
+from typing import Literal
 
+import uvicorn
+from starlette.applications import Starlette
 from telegram import Update
 
 from bot.app import webhook
 from bot.app.application import HuihuiApplication
+from bot.app.health import Readiness
 from bot.app.runtime import Runtime
-from bot.app.webhook import WebhookServer
+from bot.common import workers
 from bot.common.config import Settings
+from bot.common.metrics import DB_POOL_IN_USE
+from bot.services.monitoring import Monitoring
+from bot.web import create_web_app, mount
+from bot.web.metrics import DatabaseGauges, LoopLag
 from conversations import charts
 
-WEBHOOK_PATH = "telegram"
+_LOGGER = logging.getLogger("huihui")
+# Seconds a stop gives handlers and deliveries in flight.
+GRACE = 10.0
+# Of which the web server's open requests may take this much.
+WEB_GRACE = 3.0
+
+Mode = Literal["polling", "webhook"]
 
 
-async def serve_polling(settings: Settings) -> None:
-    async with Runtime(settings) as runtime:
-        updater = runtime.application.updater
+async def serve(settings: Settings, mode: Mode) -> None:
+    """Serve until SIGINT or SIGTERM (also while still starting)."""
+    readiness = Readiness()
+    web_app = create_web_app(readiness)
+    with _stop_signals() as stopped:
+        web = WebServer(web_app, settings.http_host, settings.http_port)
+        await web.start()
+        lag = LoopLag()
+        lag.start()
+        runtime = Runtime(settings)
+        gauges: DatabaseGauges | None = None
+        try:
+            if await _started(runtime, stopped):
+                gauges = await _serving(runtime, readiness, web_app, mode)
+                await stopped.wait()
+        finally:
+            readiness.stopping()
+            await lag.stop()
+            if gauges is not None:
+                await gauges.stop()
+            await web.stop()
+            await runtime.stop(grace=GRACE)
+            workers.stop()
+    _LOGGER.info("stopped")
+
+
+async def _started(runtime: Runtime, stopped: asyncio.Event) -> bool:
+    """Start the bot, unless a signal comes first (it may wait long for Telegram)."""
+    starting = asyncio.ensure_future(runtime.start())
+    signalled = asyncio.ensure_future(stopped.wait())
+    await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
+    signalled.cancel()
+    if not starting.done():
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+        return False
+    starting.result()  # a token Telegram refuses, a database that cannot migrate: raised
+    return True
+
+
+async def _serving(
+    runtime: Runtime, readiness: Readiness, web_app: Starlette, mode: Mode
+) -> DatabaseGauges:
+    application, settings = runtime.application, runtime.settings
+    if mode == "webhook":
+        await start_webhook(application, settings, web_app)
+    else:
+        updater = application.updater
         assert updater is not None
         await updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        now_serving(runtime.application)
-        await _until_stopped()
+    gauges = DatabaseGauges(Monitoring(runtime.reports_db, runtime.clock, settings.tz))
+    gauges.start()
+    DB_POOL_IN_USE.set_function(lambda: _checked_out(runtime))
+    readiness.serving(application, runtime.engine)
+    now_serving(application)
+    return gauges
 
 
-async def serve_webhook(settings: Settings) -> None:
-    async with Runtime(settings) as runtime:
-        server = await start_webhook(runtime.application, settings)
-        now_serving(runtime.application)
-        try:
-            await _until_stopped()
-        finally:
-            await server.stop()
+def _checked_out(runtime: Runtime) -> float:
+    try:
+        checkedout = getattr(runtime.engine.pool, "checkedout", None)
+    except RuntimeError:  # stopped
+        return 0.0
+    return float(checkedout()) if checkedout is not None else 0.0
 
 
-async def start_webhook(application: HuihuiApplication, settings: Settings) -> WebhookServer:
-    """Register the webhook with Telegram and listen for its POSTs (bot.app.webhook)."""
+async def start_webhook(
+    application: HuihuiApplication, settings: Settings, web_app: Starlette
+) -> None:
+    """Take Telegram's POSTs on the web server (``bot.app.webhook``) and register the webhook
+    with Telegram."""
     if settings.webhook_secret is None or settings.webhook_url is None:
         raise ValueError("HUIHUI_WEBHOOK_URL and HUIHUI_WEBHOOK_SECRET must be set")
     secret = settings.webhook_secret.get_secret_value()
-    server = webhook.listen(
-        application, WEBHOOK_PATH, secret, settings.webhook_listen, settings.webhook_port
-    )
+    mount(web_app, webhook.routes(application, secret))
     await application.bot.set_webhook(
-        settings.webhook_url.rstrip("/") + "/" + WEBHOOK_PATH,
+        settings.webhook_url.rstrip("/") + webhook.PATH,
         secret_token=secret,
         allowed_updates=Update.ALL_TYPES,
     )
-    return server
 
 
 def now_serving(application: HuihuiApplication) -> None:
@@ -71,9 +143,77 @@ def keep_what_started() -> None:
     gc.freeze()
 
 
-async def _until_stopped() -> None:
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[asyncio.Event]:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
+    try:
+        yield stop
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+class _Server(uvicorn.Server):
+    def capture_signals(self) -> contextlib.AbstractContextManager[None]:  # type: ignore[override]
+        """Signals are the bot's to handle (``serve``): the web server stops when told."""
+        return contextlib.nullcontext()
+
+
+class WebServer:
+    """uvicorn serving ``app`` on this event loop. The socket is bound before uvicorn starts,
+    so an address in use is an ``OSError`` the command reports in one line."""
+
+    def __init__(self, app: Starlette, host: str, port: int) -> None:
+        self._app = app
+        self._host = host
+        self._port = port
+        self._server: _Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def port(self) -> int:
+        """The port bound (the one asked for, or the one chosen for port 0)."""
+        assert self._server is not None
+        return int(self._server.servers[0].sockets[0].getsockname()[1])
+
+    async def start(self) -> None:
+        listening = _bound(self._host, self._port)
+        config = uvicorn.Config(
+            self._app,
+            log_config=None,
+            # Request lines may carry what members sent (a Mini App's query string).
+            access_log=False,
+            server_header=False,
+            lifespan="off",
+            timeout_graceful_shutdown=WEB_GRACE,
+        )
+        self._server = _Server(config)
+        self._task = asyncio.ensure_future(self._server.serve(sockets=[listening]))
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+                raise RuntimeError("the web server stopped while starting")
+            await asyncio.sleep(0.01)
+        _LOGGER.info("web server on http://%s:%d", self._host, self.port)
+
+    async def stop(self) -> None:
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
+        self._server = self._task = None
+
+
+def _bound(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+    except OSError:
+        listening.close()
+        raise
+    listening.set_inheritable(True)
+    return listening

@@ -1,9 +1,10 @@
-"""Receiving Telegram's updates over a webhook.
+"""Receiving Telegram's updates over a webhook, on the bot's web server (``bot.web``).
 
-PTB's own webhook server answers a body that is not JSON with 500 and logs a body it cannot
-parse whole, at CRITICAL. This one, on the same web server (tornado, from PTB's webhooks
-extra), answers what it cannot use with 400 and logs that it happened, never what was sent:
-updates carry members' messages. Requests without Telegram's secret token get 403.
+Requests without Telegram's secret token (compared in constant time) get 403. A body that is
+not a Telegram update gets 400, one larger than any update 413; what was sent is never logged:
+updates carry members' messages. An accepted update goes to the Application's queue, as PTB's
+own webhook and its custom-webhook example do; while the bot is not running Telegram gets 503
+and sends the update again later.
 """
 
 from __future__ import annotations
@@ -14,67 +15,67 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-import tornado.httpserver
-import tornado.web
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 from telegram import Update
 from telegram.ext import Application
 
 _LOGGER = logging.getLogger(__name__)
+PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram's updates are small; anything far larger is not one of them.
 MAX_UPDATE_BYTES = 1_000_000
 
 
-class _Receiver(tornado.web.RequestHandler):
-    def initialize(
-        self, bot_application: Application[Any, Any, Any, Any, Any, Any], secret: str
-    ) -> None:
-        self._application = bot_application
-        self._secret = secret
+class _TooLarge(Exception):
+    pass
 
-    async def post(self) -> None:
-        sent = self.request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), self._secret.encode()):
+
+def routes(application: Application[Any, Any, Any, Any, Any, Any], secret: str) -> list[BaseRoute]:
+    expected = secret.encode()
+
+    async def receive(request: Request) -> Response:
+        sent = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(sent, expected):
             _LOGGER.info("webhook request without the right secret token refused")
-            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
-        if len(self.request.body) > MAX_UPDATE_BYTES:
-            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            return Response(status_code=HTTPStatus.FORBIDDEN)
         try:
-            data = json.loads(self.request.body)
-            if not isinstance(data, dict) or type(data.get("update_id")) is not int:
-                raise ValueError("not an update")
-            update = Update.de_json(data, self._application.bot)
-        except Exception:  # noqa: BLE001 - whatever the body is, it is not an update
+            body = await _body(request)
+        except _TooLarge:
+            _LOGGER.warning("webhook request larger than any update refused")
+            return Response(status_code=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        except ClientDisconnect:
+            return Response(status_code=HTTPStatus.BAD_REQUEST)
+        update = _update(body, application)
+        if update is None:
             _LOGGER.warning("webhook request that is not a Telegram update refused")
-            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
-        if update is not None:
-            await self._application.update_queue.put(update)
-        self.set_status(HTTPStatus.OK)
+            return Response(status_code=HTTPStatus.BAD_REQUEST)
+        if not application.running:
+            return Response(status_code=HTTPStatus.SERVICE_UNAVAILABLE)
+        await application.update_queue.put(update)
+        return Response(status_code=HTTPStatus.OK)
 
-    def log_exception(self, *_args: Any) -> None:
-        """Tornado would log the request with its headers; the status says enough."""
-
-
-class WebhookServer:
-    def __init__(self, server: tornado.httpserver.HTTPServer) -> None:
-        self._server = server
-
-    async def stop(self) -> None:
-        self._server.stop()
-        await self._server.close_all_connections()
+    return [Route(PATH, receive, methods=["POST"])]
 
 
-def listen(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    path: str,
-    secret: str,
-    host: str,
-    port: int,
-) -> WebhookServer:
-    """Serve ``/path`` for Telegram's POSTs; updates go to the Application's queue."""
-    app = tornado.web.Application(
-        [(rf"/{path}/?", _Receiver, {"bot_application": application, "secret": secret})]
-    )
-    server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_UPDATE_BYTES)
-    server.listen(port, address=host)
-    return WebhookServer(server)
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_UPDATE_BYTES:
+        raise _TooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_UPDATE_BYTES:
+            raise _TooLarge
+    return bytes(body)
+
+
+def _update(body: bytes, application: Application[Any, Any, Any, Any, Any, Any]) -> Update | None:
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            return None
+        return Update.de_json(data, application.bot)
+    except Exception:  # noqa: BLE001 - whatever the body is, it is not an update
+        return None

@@ -43,8 +43,9 @@ class Settings(BaseSettings):
     event_reminders: Annotated[tuple[int, ...], NoDecode] = (24, 2)
     webhook_secret: SecretStr | None = None
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
+    # The bot's one web server (webhook, health, metrics): behind a reverse proxy for TLS.
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
     # How often conversation state is written to the database (seconds); a crash loses at most this.
     persistence_interval: float = Field(default=1.0, gt=0)
     # A dialog nobody moved in for this long is closed at the next start (its answers so far
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     # Updates handled at the same time across all members (each member's own stay in order).
     max_concurrent_updates: int = Field(default=256, ge=1)
     log_level: str = "INFO"
+    # "json": one JSON object a line, for a log collector; "text": for people.
+    log_format: Literal["text", "json"] = "text"
     # Suggestion cards a member may see per day.
     daily_cards: int = Field(default=20, ge=1)
     # Days relayed messages (会会传话) are kept after the conversation ended.

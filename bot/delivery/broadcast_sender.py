@@ -42,6 +42,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.common.config import SUPPORTED_LANGUAGES
 from bot.common.i18n import resolve_language, translator
+from bot.common.metrics import BROADCAST_MESSAGES
 from bot.common.wording.broadcasts import signed
 from bot.domain.clock import Clock
 from storage import broadcasts
@@ -248,6 +249,7 @@ class BroadcastSender:
             # Not ``self._outcomes.append(await ...)``: that would bind the list before the
             # await, and the writer may have swapped it out meanwhile.
             self._outcomes.append(outcome)
+            BROADCAST_MESSAGES.labels(outcome.status.value).inc()
         finally:
             self._window.release()
 

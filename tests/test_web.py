@@ -1,0 +1,123 @@
+"""The bot's web server as an operator uses it: is it alive, does it serve, what do the gauges
+say, against a running bot (the sandbox stands in for Telegram)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app.health import Readiness, Role
+from bot.app.serve import WebServer
+from bot.services.monitoring import Monitoring
+from bot.tools.sandbox import Sandbox
+from bot.web import create_web_app
+from bot.web.metrics import DatabaseGauges
+from tests.helpers import PUDONG, seed_union, sign_up
+from tests.test_matching_bot import WOMAN
+from tests.test_scheduler import schedule_notice
+
+
+@pytest.fixture
+async def web(sandbox: Sandbox) -> AsyncIterator[tuple[Readiness, httpx.AsyncClient]]:
+    readiness = Readiness()
+    server = WebServer(create_web_app(readiness), "127.0.0.1", 0)
+    await server.start()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        yield readiness, client
+    await server.stop()
+
+
+async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, tuple], float]:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+async def test_alive_at_once_ready_once_serving_and_standby_says_so(
+    sandbox: Sandbox, web: tuple[Readiness, httpx.AsyncClient]
+) -> None:
+    readiness, client = web
+    alive = await client.get("/healthz")
+    assert (alive.status_code, alive.json()) == (200, {"status": "alive"})
+    starting = await client.get("/readyz")
+    assert (starting.status_code, starting.json()["role"]) == (503, "starting")
+    assert (await scrape(client))[("huihui_leader", ())] == 0
+
+    readiness.serving(sandbox.app, sandbox.engine)
+    ready = await client.get("/readyz")
+    assert (ready.status_code, ready.json()) == (200, {"role": "leader"})
+    assert (await scrape(client))[("huihui_leader", ())] == 1
+
+    readiness.role = Role.STANDBY
+    standby = await client.get("/readyz")
+    assert (standby.status_code, standby.json()) == (503, {"role": "standby"})
+    assert (await scrape(client))[("huihui_leader", ())] == 0
+    assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_database_that_cannot_be_reached_is_not_ready(
+    sandbox: Sandbox, web: tuple[Readiness, httpx.AsyncClient]
+) -> None:
+    readiness, client = web
+    nowhere = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    readiness.serving(sandbox.app, nowhere)
+    refused = await client.get("/readyz")
+    await nowhere.dispose()
+    assert refused.status_code == 503
+    assert refused.json()["role"] == "leader"
+    assert refused.json()["reasons"][0].startswith("the database cannot be reached")
+
+
+async def test_metrics_count_updates_errors_and_backlog_without_ids(
+    sandbox: Sandbox, web: tuple[Readiness, httpx.AsyncClient]
+) -> None:
+    _readiness, client = web
+    before = await scrape(client)
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    await seed_union(sandbox, [WOMAN])
+    await sign_up(xiaoyu, WOMAN)
+    await xiaoyu.send("/feedback")
+    await xiaoyu.send("希望多办些周末活动 🙏")
+    blocked = sandbox.user("屏蔽了会会的人")
+    sandbox.api.inject_error(blocked.chat_id, "blocked")
+    await blocked.send("/help")
+
+    # The sender stopped while a notice became due three minutes ago: the backlog an
+    # operator is alerted to.
+    sandbox.app.delivery.scheduler.stop()
+    now = sandbox.clock.now()
+    await schedule_notice(sandbox, xiaoyu.id, "迟到的通知", now - timedelta(minutes=3))
+    settings = sandbox.settings
+    await DatabaseGauges(Monitoring(sandbox.app.services.db, sandbox.clock, settings.tz)).refresh()
+
+    after = await scrape(client)
+
+    def grew(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0) - before.get(key, 0)
+
+    assert grew("huihui_updates_total", kind="message") >= 3
+    assert grew("huihui_updates_total", kind="callback_query") >= 1  # the sign-up's buttons
+    assert grew("huihui_update_duration_seconds_count", handler="feedback") == 2
+    assert grew("huihui_update_duration_seconds_count", handler="onboarding") >= 1
+    assert grew("huihui_telegram_errors_total", error="Forbidden") >= 1
+    assert after[("huihui_members_verified", ())] == 1
+    assert after[("huihui_inbox_open_threads", ())] == 1
+    assert after[("huihui_outbox_pending", ())] == 1
+    assert after[("huihui_outbox_oldest_age_seconds", ())] >= 180
+    assert after[("huihui_tasks_overdue", ())] >= 1
+    assert after[("huihui_updates_in_flight", ())] == 0
+    text = (await client.get("/metrics")).text
+    for private in (str(xiaoyu.id), str(blocked.id), *WOMAN):
+        assert private not in text
+    assert PUDONG not in text

@@ -18,6 +18,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app.errors import on_error
+from bot.app.instrument import CountedRequest
 from bot.app.persistence import SQLPersistence
 from bot.app.processor import PerMemberUpdateProcessor
 from bot.common.config import Settings
@@ -158,8 +159,8 @@ def make_bot(settings: Settings, request: BaseRequest | None = None) -> HuihuiBo
         base_url=f"{server}/bot" if server else "https://api.telegram.org/bot",
         base_file_url=f"{server}/file/bot" if server else "https://api.telegram.org/file/bot",
         local_mode=settings.bot_api_local,
-        request=request or HTTPXRequest(connection_pool_size=256, proxy=proxy),
-        get_updates_request=request or HTTPXRequest(proxy=proxy),
+        request=CountedRequest(request or HTTPXRequest(connection_pool_size=256, proxy=proxy)),
+        get_updates_request=CountedRequest(request or HTTPXRequest(proxy=proxy)),
         rate_limiter=TwoLaneRateLimiter(settings.rate_limit),
     )
 

@@ -1,10 +1,11 @@
 """What Telegram does not display cannot change what the screens decide, and is not shown to
-others (issue 22, section 1)."""
+others (issue 22, section 1); a nickname cannot pass its owner off as staff (section 5)."""
 
 from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,8 @@ from benchmarks.scam_screen import lines
 from bot.domain.scams import scam_signals
 from bot.domain.screening import contact_details
 from bot.domain.text import visible
+from bot.tools.sandbox import Sandbox
+from tests.helpers import ZH_ANSWERS, answer, seed_union, verify
 
 CORPUS_LINES = [
     line
@@ -61,3 +64,52 @@ def test_what_others_see() -> None:
     assert visible("加我微\u200b信 abc\u2060123\u00ad45") == "加我微信 abc12345"
     assert visible("\u202e小雨\u200e\ufeff") == "小雨"  # a BiDi override cannot flip a name
     assert visible("一家人 👨\u200d👩\u200d👧") == "一家人 👨\u200d👩\u200d👧"
+
+
+WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
+LOOKS_LIKE_STAFF = "容易让人误以为是工会工作人员或会会官方"
+
+
+@pytest.mark.parametrize(
+    "nickname",
+    [
+        "工会红娘",
+        "红娘",
+        "会会客服",
+        "客服",
+        "管理员",
+        "工会",
+        "辅导员",
+        "工 会 · 红 娘",
+        "会会\u200b客\u200d服",
+        "管-理-员小王",
+        "紅娘",
+        "ａdмin",  # full-width a, Cyrillic м
+    ],
+)
+async def test_a_nickname_that_passes_for_staff_is_refused_kindly(
+    sandbox: Sandbox, nickname: str
+) -> None:
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    await wang.send(nickname)
+    assert LOOKS_LIKE_STAFF in wang.last_text()
+    await wang.send("化工会计小雨")  # 化工 + 会计: no union in it
+    assert "你的性别是" in wang.last_text()  # accepted: on to the next question
+
+
+async def test_edit_cannot_turn_a_nickname_into_a_staff_title(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    for steps in ZH_ANSWERS.values():
+        await answer(wang, steps)
+    await wang.send("/edit")
+    await wang.press("昵称")
+    await wang.send("浦东工会·红娘")
+    assert LOOKS_LIKE_STAFF in wang.last_text()
+    await wang.send("/profile")
+    assert "红娘" not in wang.last_text() and "小雨" in wang.last_text()

@@ -36,7 +36,7 @@ TLDS = (
 _LOOKALIKE_LETTERS = str.maketrans(
     {
         # Cyrillic
-        **dict(zip("аbсеһіјкорѕтухѵԁԛԝӏ", "abcehijkopstyxvdqwl", strict=True)),
+        **dict(zip("аьсеһіјкмпорѕтухѵԁԛԝӏ", "abcehijkmnopstyxvdqwl", strict=True)),
         **dict(zip("АВСЕНІЈКМОРЅТУХѴԜҮ", "ABCEHIJKMOPSTYXVWY", strict=True)),
         # Greek
         **dict(zip("αβεικνορτυχγω", "abeiknoptuxyw", strict=True)),

@@ -13,8 +13,8 @@ Everything is read through ``bot.domain.normalise.for_screening`` first (invisib
 look-alike letters, spelled-out dots). Texts joined with line breaks are read as one, so the
 relay can screen a sender's last few messages together and a card its fields together.
 
-A nickname may not carry the member's verified real name either: the card promises not to show
-it.
+A nickname may not carry the member's verified real name either (the card promises not to show
+it), nor pass its owner off as the union's staff or the service.
 """
 
 from __future__ import annotations
@@ -38,6 +38,13 @@ CONTACT_DETAILS = Invalid(
 )
 REAL_NAME = Invalid(
     N_("Please choose a nickname without your real name: others see it before you match.")
+)
+
+STAFF_NAME = Invalid(
+    N_(
+        "This nickname could be mistaken for the union's staff or for 会会 itself. "
+        "Please choose another one."
+    )
 )
 
 
@@ -263,6 +270,21 @@ def card_contact(answers: Mapping[str, Any]) -> Contact | None:
             if found is not None:
                 return found
     return None
+
+
+# Names that make a member look like the union's staff or the service: a member called
+# "工会红娘" asking for "你的真实姓名、单位和手机号" reads like a staff answer.
+_STAFF_WORDS = re.compile(
+    "红娘|紅娘|客服|管理员|管理員|工会(?!计)|工會(?!計)|辅导员|輔導員|会会|會會|官方|工作人员|"
+    "工作人員|admin|moderator|official|support|staff|matchmaker",
+    re.IGNORECASE,
+)
+
+
+def impersonates_staff(nickname: str) -> bool:
+    """The nickname names the union's staff or 会会, however its characters are spaced, dotted,
+    joined by invisible characters or written with look-alike letters ("工 会·红 娘", "ａdмin")."""
+    return bool(_STAFF_WORDS.search(re.sub(r"[\W_]", "", for_screening(nickname))))
 
 
 def shows_real_name(nickname: str, real_name: str) -> bool:

@@ -18,7 +18,12 @@ from bot.domain.interests import map_interests
 from bot.domain.numbers import parse_height_cm, parse_range, parse_whole, parse_year
 from bot.domain.questions.model import Kind, Option, Question
 from bot.domain.questions.questionnaire import ADULT_AGE, ANY, OLDEST_AGE
-from bot.domain.screening import CONTACT_DETAILS, contact_details
+from bot.domain.screening import (
+    CONTACT_DETAILS,
+    STAFF_NAME,
+    contact_details,
+    impersonates_staff,
+)
 from bot.domain.text import normalise
 
 
@@ -42,6 +47,8 @@ def parse_text(
         case Kind.TEXT | Kind.LONG_TEXT:
             if contact_details(text) is not None:
                 return CONTACT_DETAILS
+            if question.key == "nickname" and impersonates_staff(text):
+                return STAFF_NAME
             return free_text.check(text, free_text.Field(question.maximum or 0, single_line))
         case Kind.NUMBER:
             return _number(question, text)

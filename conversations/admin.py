@@ -254,7 +254,7 @@ def _moderation_text(action: str, result: Moderation, _: Translator) -> str:
         told = _("The {count} member(s) who reported were told.", count=count)
     else:
         told = _("Nobody was told.")
-    return f"{did} {told}"
+    return _("{did} {told}", did=did, told=told)  # Chinese joins sentences without a space
 
 
 async def show_identity(update: Update, context: HuihuiContext) -> None:

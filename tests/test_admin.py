@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 
 from bot.domain import buttons as b
 from bot.domain.audience import Audience
+from bot.domain.buttons.moderation import ShowIdentity
 from bot.services.broadcasts import Draft
 from bot.services.statistics import ScopeStats
 from bot.tools.sandbox import Sandbox
@@ -286,3 +287,70 @@ async def test_distributions_count_every_answer_of_complete_and_unfinished_profi
         assert getattr(figures, question) == expected, question
     assert sum(figures.age_band.values()) == 40
     assert sum(figures.education.values()) == 39  # one has not answered it yet
+
+
+async def test_moderation_says_what_it_did_and_who_was_told(sandbox: Sandbox) -> None:
+    pudong, _city, _xuhui, _hongniang, xiaoyu, ming, _li = await scene(sandbox)
+    await pudong.send("/reports")
+    await pudong.press("暂停账号")
+    assert pudong.last_text() == (
+        "已暂停小雨：在你解除之前，其资料不会向任何人展示。已通知双方（小雨和 1 位举报人）。"
+    )
+    assert "工会已暂停你的资料" in xiaoyu.last_text()
+    assert ming.last_text() == "工会已核实你的举报，并已作出处理。谢谢你告诉我们。"
+    # A stale button pressed again (or forged) changes nothing and tells nobody twice.
+    heard = len(xiaoyu.texts()), len(ming.texts())
+    async with sandbox.app.services.db() as session:
+        reported = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
+    await pudong.forge_press(b.Moderate("suspend", reported).encode())
+    assert pudong.last_text() == "小雨已经是暂停状态，未作更改。"
+    assert (len(xiaoyu.texts()), len(ming.texts())) == heard
+    await pudong.forge_press(b.Moderate("lift", reported).encode())
+    assert pudong.last_text() == "已解除小雨的暂停。已通知小雨。"
+    await pudong.forge_press(b.Moderate("dismiss", reported).encode())  # nothing pending now
+    assert pudong.last_text() == "已驳回对小雨的举报。未通知任何人。"
+    assert (len(xiaoyu.texts()), len(ming.texts())) == (heard[0] + 1, heard[1])
+
+
+async def test_only_organisers_see_who_a_reported_member_is_and_each_view_is_audited(
+    sandbox: Sandbox,
+) -> None:
+    pudong, city, xuhui, hongniang, xiaoyu, ming, _li = await scene(sandbox)
+    async with sandbox.app.services.db() as session:
+        ids = dict((await session.execute(select(Member.telegram_id, Member.id))).tuples().all())
+    reported, not_reported = ids[xiaoyu.id], ids[ming.id]
+    before = await state(sandbox)
+    # A matchmaker, a sibling organiser and a member forge the button: refused, nothing shown,
+    # nothing recorded; nor may an organiser look up someone nobody reported.
+    for outsider, member in (
+        (hongniang, reported),
+        (xuhui, reported),
+        (ming, reported),
+        (pudong, not_reported),
+    ):
+        await outsider.forge_press(ShowIdentity(member).encode())
+        assert outsider.last_alert() == "只有该会员所在工会的管理员可以查看被举报会员的身份。"
+        assert not any(WOMAN[0] in t or MAN[0] in t for t in outsider.texts())
+    assert await state(sandbox) == before
+
+    await pudong.send("/reports")
+    await pudong.press("查看身份（留审计记录）")
+    assert pudong.last_text() == (
+        f"小雨在{PUDONG}名册上的身份：{WOMAN[0]}，{WOMAN[2]}，会员号 {WOMAN[1]}。"
+        "仅用于处理这次举报；本次查看已记入审计日志。"
+    )
+    await city.forge_press(ShowIdentity(reported).encode())  # the union above may, too
+    assert WOMAN[0] in city.last_text()
+    async with sandbox.app.services.db() as session:
+        views = (
+            await session.execute(
+                select(AuditEntry.actor_telegram_id, AuditEntry.detail).where(
+                    AuditEntry.action == "view_identity"
+                )
+            )
+        ).all()
+    assert [(actor, detail["member"]) for actor, detail in views] == [
+        (pudong.id, reported),
+        (city.id, reported),
+    ]
+    assert not any(WOMAN[0] in t for t in xiaoyu.texts() + ming.texts())

@@ -153,7 +153,7 @@ _QQ_NUMBER = re.compile(r"(?<![a-z])q[\W_]{0,3}(?:号[\W_]{0,3})?\d(?:[\s\-]?\d)
 # A WeChat id on its own, as WeChat writes the generated ones.
 _WXID = re.compile(r"\bwxid_[a-z0-9]{4,}", re.IGNORECASE)
 _EMAIL = re.compile(
-    r"[a-z0-9._%+-]+\s*(?:@|#|\(at\)|\[at\]|\bat\b|艾特|圈a)\s*"
+    r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}\s*(?:@|#|\(at\)|\[at\]|\bat\b|艾特|圈a)\s*"
     rf"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{TLDS})\b",
     re.IGNORECASE,
 )
@@ -238,13 +238,14 @@ def _has_phone(text: str) -> bool:
     for i, (_, end, digits) in enumerate(runs):
         if _MOBILE_INSIDE.search(digits):
             return True
-        number = digits
-        for start, next_end, more in runs[i + 1 :]:
-            if start - end > _MOST_APART or len(number) >= 13:
-                break
-            number, end = number + more, next_end
-            if _PHONE.fullmatch(number):
+        if digits[0] not in "018":  # no phone number starts otherwise (8 for 86)
+            continue
+        number, j = digits, i + 1
+        while j < len(runs) and runs[j][0] - end <= _MOST_APART and len(number) < 13:
+            number, end = number + runs[j][2], runs[j][1]
+            if len(number) >= 10 and _PHONE.fullmatch(number):
                 return True
+            j += 1
     return False
 
 

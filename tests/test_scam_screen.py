@@ -98,6 +98,8 @@ ZWSP = "\u200b"
         ("t .me/lucky_girl88", Contact.LINK),
         ("jinrong 点 com 上注册", Contact.LINK),
         ("xiaoyu1993＠qq。com", Contact.EMAIL),
+        ("🅥🅧：nana_1001", Contact.MESSENGER),  # letters drawn as pictures
+        ("❶❸❽ ❶❷❸❹ ❺❻❼❽", Contact.PHONE),
     ],
 )
 def test_each_evasion_the_issue_names_is_caught(text: str, kind: Contact) -> None:

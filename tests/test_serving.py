@@ -128,10 +128,12 @@ def telegram() -> Iterator[StandIn]:
     server.shutdown()
 
 
-def start(tmp_path: Path, telegram: StandIn, port: int) -> subprocess.Popen[str]:
+def start(
+    tmp_path: Path, telegram: StandIn, port: int, command: str = "run", **env: str
+) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("HUIHUI_")}
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "bot.cli", command],
         cwd=tmp_path,
         env={
             **clean,
@@ -140,6 +142,7 @@ def start(tmp_path: Path, telegram: StandIn, port: int) -> subprocess.Popen[str]
             "HUIHUI_BOT_API_URL": telegram.url,
             "HUIHUI_HTTP_PORT": str(port),
             "HUIHUI_LOG_FORMAT": "json",
+            **env,
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -212,3 +215,45 @@ def test_a_reply_stuck_past_the_grace_is_abandoned_and_the_exit_is_still_0(
     assert process.returncode == 0, log
     assert took < 14, took  # the 10 s grace, and closing
     assert "abandoned" in log and "Traceback" not in log
+
+
+def test_huihui_webhook_takes_telegrams_posts_on_the_same_server(
+    tmp_path: Path, telegram: StandIn
+) -> None:
+    telegram.help_sent = True  # nothing to poll: updates come as POSTs
+    telegram.hold = 0
+    port, secret = free_port(), "s3cret_" + "x" * 20
+    process = start(
+        tmp_path,
+        telegram,
+        port,
+        "webhook",
+        HUIHUI_WEBHOOK_URL="https://bot.example.org",
+        HUIHUI_WEBHOOK_SECRET=secret,
+    )
+    ready(port, process)
+    assert "setWebhook" in telegram.methods and "getUpdates" not in telegram.methods
+    update = {
+        "update_id": 7,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": MEMBER, "type": "private"},
+            "from": {"id": MEMBER, "is_bot": False, "first_name": "小王"},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    url = f"http://127.0.0.1:{port}/telegram"
+    assert httpx.post(url, json=update).status_code == 403
+    assert not telegram.reply_arrived.wait(1)
+    accepted = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+    assert accepted.status_code == 200
+    assert telegram.reply_arrived.wait(30)
+    process.send_signal(signal.SIGTERM)
+    try:
+        _out, log = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, log
+    assert secret not in log and "Traceback" not in log

@@ -3,8 +3,11 @@ say, against a running bot (the sandbox stands in for Telegram)."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app.health import Readiness, Role
 from bot.app.serve import WebServer
+from bot.common.metrics import REGISTRY
 from bot.services.monitoring import Monitoring
 from bot.tools.sandbox import Sandbox
 from bot.web import create_web_app
@@ -121,3 +125,17 @@ async def test_metrics_count_updates_errors_and_backlog_without_ids(
     for private in (str(xiaoyu.id), str(blocked.id), *WOMAN):
         assert private not in text
     assert PUDONG not in text
+
+
+def test_the_dashboard_and_alerts_chart_only_metrics_the_bot_exports() -> None:
+    suffixes = ("", "_total", "_bucket", "_count", "_sum")
+    exported = {family.name + suffix for family in REGISTRY.collect() for suffix in suffixes}
+    deploy = Path(__file__).resolve().parent.parent / "deploy"
+    dashboard = json.loads((deploy / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    charted = set(re.findall(r"\b(?:huihui|process)_[a-z_]+", " ".join(queries)))
+    assert "huihui_outbox_oldest_age_seconds" in charted and len(charted) >= 15
+    assert charted <= exported, charted - exported
+    for rules in deploy.glob("*.yml"):
+        named = set(re.findall(r"\bhuihui_[a-z_]+", rules.read_text(encoding="utf-8")))
+        assert named <= exported, (rules.name, named - exported)

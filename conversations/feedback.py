@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 
 from bot.common.i18n import N_
 from bot.domain import free_text
+from bot.services.inbox import Outcome
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.dialogs import add_dialog
 from conversations.inbox import sent_or_refused
@@ -18,8 +19,16 @@ MAX_LENGTH = free_text.FEEDBACK.maximum
 WRITING = "writing"
 
 
-async def ask(update: Update, context: HuihuiContext) -> str:
+async def ask(update: Update, context: HuihuiContext) -> str | int:
     _ = context.gettext
+    outcome, _verified = await context.services.inbox.may_write(
+        update.effective_user.id, "feedback"
+    )
+    if outcome in (Outcome.LIMITED, Outcome.VERIFY_FIRST):  # say so before they write it all
+        await update.effective_message.reply_text(
+            await sent_or_refused(outcome, update, context, kind="feedback")
+        )
+        return ConversationHandler.END
     await update.effective_message.reply_text(
         _(
             "What would you like to tell the union's organisers? Write it in one message "

@@ -34,18 +34,25 @@ THREAD = "inbox_thread"
 ANSWERING = "inbox_answering"
 
 
-async def ask(update: Update, context: HuihuiContext) -> str:
+async def ask(update: Update, context: HuihuiContext) -> str | int:
     _ = context.gettext
+    outcome, verified = await context.services.inbox.may_write(update.effective_user.id)
+    if outcome in (Outcome.LIMITED, Outcome.VERIFY_FIRST):  # say so before they write it all
+        await say(update, context, await sent_or_refused(outcome, update, context))
+        return ConversationHandler.END
     scratch(context)[THREAD] = None
-    await say(
-        update,
-        context,
-        _(
-            "What would you like to ask? A matchmaker or counsellor of your union will answer "
-            "here. They see your nickname and union, not your phone number or real name. "
-            "Write it in one message, or send /cancel."
-        ),
+    prompt = _(
+        "What would you like to ask? A matchmaker or counsellor of your union will answer "
+        "here. They see your nickname and union, not your phone number or real name. "
+        "Write it in one message, or send /cancel."
     )
+    if outcome == Outcome.DONE and not verified:
+        prompt = _(
+            "Your membership is not verified yet, so you can ask the union one question, about "
+            "verification. Union staff see your nickname, not your phone number. Write it in "
+            "one message, or send /cancel."
+        )
+    await say(update, context, prompt)
     return WRITING
 
 
@@ -99,8 +106,8 @@ async def sent_or_refused(
         )
     if outcome == Outcome.LIMITED:
         return _(
-            "You have written a lot today, so this was not sent. Staff will read what you "
-            "already wrote; you can write again tomorrow, or contact your union: {contact}",
+            "You have written to the union a lot today, so I cannot pass on more. Staff will "
+            "read what you already wrote; write again tomorrow, or contact your union: {contact}",
             contact=contact,
         )
     if kind == "feedback":

@@ -166,6 +166,24 @@ class Inbox:
         self._work.wake()
         return Outcome.DONE
 
+    async def may_write(self, telegram_id: int, kind: str = "ask") -> tuple[Outcome, bool]:
+        """Before the member writes: whether ``ask`` would take a message of this kind now
+        (DONE) or why not, and whether they are verified. NOT_MEMBER is told after they wrote,
+        as ``ask`` tells it (nothing is kept of them either way)."""
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            if member is None or await self._unit_of(session, member) is None:
+                return Outcome.NOT_MEMBER, False
+            open_thread = await session.scalar(
+                select(Thread.id).where(
+                    Thread.member_id == member.id, Thread.kind == kind, Thread.status == "open"
+                )
+            )
+            refused = await self._refusal(
+                session, member, kind, opening=open_thread is None, now=self._clock.now()
+            )
+            return refused or Outcome.DONE, member.verified_at is not None
+
     async def close_as_member(self, telegram_id: int, thread_id: int) -> Outcome:
         async with self._db.begin() as session:
             thread = await self._own_thread(session, telegram_id, thread_id)

@@ -1,8 +1,10 @@
 """Organisers upload a roster (CSV or Excel) in chat: a dry run with counts and bad rows, a
-choice of unit, confirmation, a progress message, and the result. Same importer as the CLI."""
+choice of unit, for a replacement the difference it makes and a second confirmation, a progress
+message, and the result. Same importer as the CLI."""
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -13,15 +15,21 @@ from telegram.ext import MessageHandler, filters
 
 from bot.common.i18n import Translator
 from bot.domain import N_, free_text
-from bot.domain.buttons import CancelImport, ImportInto, parse
+from bot.domain.buttons import CancelImport, ImportInto, ReplaceRoster, parse
+from bot.domain.buttons.codec import MAX_ID
 from bot.domain.roster_file import MAX_FILE_BYTES, BadRow, RosterFileError
-from bot.services.roster_import import ImportReport
-from conversations.common import buttons, on_press, say
+from bot.services.roster_import import ImportPreview, ImportReport
+from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 
 SHOWN_BAD_ROWS = 10
 PROGRESS_EVERY = 2.0  # seconds between edits of the progress message
 UPLOAD = "roster_upload"
+# A button under an earlier file's message, pressed after another file was sent or imported.
+EARLIER_FILE = N_(
+    "This button belongs to a file already imported or replaced by a newer one. Send the file "
+    "again to import it."
+)
 
 
 def _bad_rows(bad: list[BadRow], _: Translator, shown: int | None = SHOWN_BAD_ROWS) -> str:
@@ -66,7 +74,8 @@ async def received(update: Update, context: HuihuiContext) -> None:
         except RosterFileError as error:
             await _cannot_import(update, context, error)
             return
-    context.user_data[UPLOAD] = {"file_id": document.file_id, "name": name}
+    serial = secrets.randbelow(MAX_ID) + 1  # which file a button belongs to
+    context.user_data[UPLOAD] = {"file_id": document.file_id, "name": name, "serial": serial}
     text = _(
         "{name}: {good} member(s) ready to import, {bad} bad row(s).",
         name=name,
@@ -82,8 +91,8 @@ async def received(update: Update, context: HuihuiContext) -> None:
     )
     rows = [
         [
-            (unit_name, ImportInto(unit_id)),
-            (_("{unit}: replace", unit=unit_name), ImportInto(unit_id, replace=True)),
+            (unit_name, ImportInto(unit_id, upload=serial)),
+            (_("{unit}: replace", unit=unit_name), ImportInto(unit_id, True, serial)),
         ]
         for unit_id, unit_name in targets
     ]
@@ -91,6 +100,8 @@ async def received(update: Update, context: HuihuiContext) -> None:
 
 
 async def confirmed(update: Update, context: HuihuiContext) -> None:
+    """A union chosen: an import adds and updates at once; a replacement first spells out who
+    would be marked as left and waits for ``replace_confirmed``."""
     _ = context.gettext
     query = update.callback_query
     upload = context.user_data.get(UPLOAD)
@@ -101,14 +112,118 @@ async def confirmed(update: Update, context: HuihuiContext) -> None:
         context.user_data.pop(UPLOAD, None)
         await say(update, context, _("Cancelled. Nothing was imported."))
         return
-    unit_id = button.unit
-    services = context.services
-    unit_name = await services.administration.may_import_into(update.effective_user.id, unit_id)
+    unit_name = await context.services.administration.may_import_into(
+        update.effective_user.id, button.unit
+    )
     if unit_name is None:
         await query.answer(_("You may only import into your own unions."), show_alert=True)
         return
+    if button.upload != upload["serial"]:
+        await query.answer(_(EARLIER_FILE), show_alert=True)
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
+    if button.replace:
+        await _show_replacement(update, context, upload, button.unit, unit_name)
+        return
+    await _import(update, context, upload, button.unit, unit_name, replace=False)
+
+
+async def replace_confirmed(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    query = update.callback_query
+    upload = context.user_data.get(UPLOAD)
+    button = pressed(update, ReplaceRoster)
+    unit_name = await context.services.administration.may_import_into(
+        update.effective_user.id, button.unit
+    )
+    if unit_name is None:
+        await query.answer(_("You may only import into your own unions."), show_alert=True)
+        return
+    if not upload or button.upload != upload["serial"]:
+        await query.answer(_(EARLIER_FILE), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    preview = await _preview(update, context, upload, button.unit)
+    if preview is None:
+        return
+    if preview.change.leaving != button.leaving or preview.bad_rows:
+        # The roster changed since the figures were shown: show the new ones instead.
+        await _show_replacement(update, context, upload, button.unit, unit_name, preview)
+        return
+    await _import(update, context, upload, button.unit, unit_name, replace=True)
+
+
+async def _preview(
+    update: Update, context: HuihuiContext, upload: dict[str, str], unit_id: int
+) -> ImportPreview | None:
+    with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
+        try:
+            path = await _download(context, upload["file_id"], upload["name"], folder)
+            return await context.services.rosters.preview(update.effective_user.id, unit_id, path)
+        except RosterFileError as error:
+            context.user_data.pop(UPLOAD, None)
+            await _cannot_import(update, context, error)
+            return None
+
+
+async def _show_replacement(
+    update: Update,
+    context: HuihuiContext,
+    upload: dict[str, str],
+    unit_id: int,
+    unit_name: str,
+    preview: ImportPreview | None = None,
+) -> None:
+    """The difference a replacement makes, spelled out, and the choice to go ahead."""
+    _ = context.gettext
+    preview = preview or await _preview(update, context, upload, unit_id)
+    if preview is None:
+        return
+    change = preview.change
+    if preview.bad_rows:
+        text = _(
+            "{count} row(s) of this file have problems, and only a file without problems can "
+            "replace {unit}'s roster: nobody would be marked as left. Fix them and send the "
+            "file again, or import the {good} good row(s) now without replacing.",
+            count=len(preview.bad_rows),
+            unit=unit_name,
+            good=preview.good - len(preview.bad_rows),
+        )
+        text += "\n" + _bad_rows(preview.bad_rows, _)
+        choices = [[(_("Import the good rows only"), ImportInto(unit_id, upload=upload["serial"]))]]
+    else:
+        text = _(
+            "Replacing {unit}'s roster with this file: {new} new · {updated} updated · "
+            "{leaving} will be marked as left, {verified} of them verified — they will no "
+            "longer get suggestions or sign up for events, and each will be told.",
+            unit=unit_name,
+            new=change.new,
+            updated=change.updated,
+            leaving=change.leaving,
+            verified=change.leaving_verified,
+        )
+        label = (
+            _("Replace: mark {count} as left", count=change.leaving)
+            if change.leaving
+            else _("Replace (nobody leaves)")
+        )
+        choices = [[(label, ReplaceRoster(unit_id, change.leaving, upload["serial"]))]]
+    await say(update, context, text, buttons([*choices, [(_("Cancel"), CancelImport())]]))
+
+
+async def _import(
+    update: Update,
+    context: HuihuiContext,
+    upload: dict[str, str],
+    unit_id: int,
+    unit_name: str,
+    *,
+    replace: bool,
+) -> None:
+    _ = context.gettext
+    services = context.services
     context.user_data.pop(UPLOAD, None)
     status = await context.bot.send_message(update.effective_chat.id, _("Importing… 0 rows"))
     done, last_edit = 0, time.monotonic()
@@ -127,12 +242,12 @@ async def confirmed(update: Update, context: HuihuiContext) -> None:
         try:
             path = await _download(context, upload["file_id"], upload["name"], folder)
             report = await services.rosters.import_as(
-                update.effective_user.id, unit_id, unit_name, path, progress, button.replace
+                update.effective_user.id, unit_id, unit_name, path, progress, replace
             )
         except RosterFileError as error:
             await status.edit_text(_cannot_import_text(context, error))
             return
-    await status.edit_text(import_summary(report, button.replace, _))
+    await status.edit_text(import_summary(report, replace, _))
 
 
 def import_summary(
@@ -182,3 +297,4 @@ def register(application: ChatApplication) -> None:
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, received)
     )
     application.add_handler(on_press(confirmed, ImportInto, CancelImport))
+    application.add_handler(on_press(replace_confirmed, ReplaceRoster))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import RosterEntry
+from storage.models import Member, RosterEntry
 from storage.rows import affected
 from storage.upsert import upsert
 
@@ -55,6 +56,36 @@ async def absent(
         select(RosterEntry).where(RosterEntry.unit_id.in_(unit_ids), RosterEntry.left_at.is_(None))
     )
     return [entry for entry in entries.all() if entry.member_number not in listed]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """What importing a file's member numbers into some units would change."""
+
+    new: int  # numbers not yet on these units' roster
+    updated: int  # numbers already there (a member who had left comes back)
+    leaving: int  # current entries the file leaves out
+    leaving_verified: int  # of those, bound to a verified member: they stop being suggested
+
+
+async def difference(
+    session: AsyncSession, unit_ids: Collection[int], listed: Collection[str]
+) -> Difference:
+    rows = await session.execute(
+        select(RosterEntry.member_number, RosterEntry.left_at, Member.verified_at)
+        .outerjoin(Member, Member.id == RosterEntry.member_id)
+        .where(RosterEntry.unit_id.in_(unit_ids))
+    )
+    wanted = set(listed)
+    known: set[str] = set()
+    leaving = leaving_verified = 0
+    for number, left_at, verified_at in rows.all():
+        if number in wanted:
+            known.add(number)
+        elif left_at is None:
+            leaving += 1
+            leaving_verified += verified_at is not None
+    return Difference(len(wanted - known), len(known), leaving, leaving_verified)
 
 
 async def bind(session: AsyncSession, entry_id: int, member_id: int) -> bool:

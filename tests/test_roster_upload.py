@@ -152,6 +152,15 @@ async def test_replacing_the_roster_in_chat_tells_who_left_and_stops_their_sugge
     await organiser.send_document(roster(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n"))
     assert organiser.buttons() == [PUDONG, f"{PUDONG}（整份替换）", "取消"]
     await organiser.press(f"{PUDONG}（整份替换）")
+    # First the difference, spelled out; nothing has changed yet.
+    assert organiser.last_text() == (
+        f"用这个文件整份替换{PUDONG}的名册：新增 1 · 更新 0 · 将标记离会 1 人，其中 1 人已认证"
+        "——他们将不再收到推荐、不能报名活动，每人都会收到通知。"
+    )
+    assert organiser.buttons() == ["确认替换：标记 1 人离会", "取消"]
+    assert "PD001" not in await numbers(sandbox)
+    assert "新名册中没有你的记录" not in (xiaoyu.last_text() or "")
+    await organiser.press("确认替换：标记 1 人离会")
     assert "不在新名册中、已标记为离会：1 人。" in organiser.last_text()
     assert "新名册中没有你的记录" in xiaoyu.last_text() and PUDONG_CONTACT in xiaoyu.last_text()
     await xiaoyu.send("/match")
@@ -163,3 +172,62 @@ async def test_replacing_the_roster_in_chat_tells_who_left_and_stops_their_sugge
             .where(Member.telegram_id == xiaoyu.id)
         )
     assert profile is False  # nobody is shown her card any more
+
+
+async def test_a_replacement_is_shown_again_when_the_roster_changed_or_the_file_has_problems(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    organiser = sandbox.user("浦东管理员")
+    people = [
+        ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001"),
+        ("李明", "SH0002", "上海电气", "13800000002"),
+    ]
+    await seed_union(sandbox, people, organisers={PUDONG: [organiser.id]})
+    whole = "姓名,会员号,工作单位\n王小雨,SH0001,上海申通地铁集团有限公司\n张三,PD001,上海地铁\n"
+    await organiser.send_document(roster(tmp_path, whole))
+    await organiser.press(f"{PUDONG}（整份替换）")
+    assert "新增 1 · 更新 1 · 将标记离会 1 人，其中 0 人已认证" in organiser.last_text()
+    stale = organiser.bot_messages()[-1]
+    # Meanwhile another organiser's file adds two more people the replacement would remove.
+    async with sandbox.app.services.db.begin() as session:
+        unit = await session.scalar(select(OrgUnit.id).where(OrgUnit.name == PUDONG))
+        for number in ("SH0003", "SH0004"):
+            session.add(
+                RosterEntry(
+                    unit_id=unit,
+                    member_number=number,
+                    real_name="赵六",
+                    employer="上海电气",
+                    imported_at=sandbox.clock.now(),
+                )
+            )
+    await organiser.press_on(stale, "确认替换：标记 1 人离会")
+    assert "将标记离会 3 人" in organiser.last_text()  # the new figures, not the import
+    left = await _left(sandbox)
+    assert left == set()
+    confirm = organiser.bot_messages()[-1]
+    # Before confirming, the organiser sends another file; the first file's button is stale.
+    await organiser.send_document(roster(tmp_path, "姓名,会员号,工作单位\n赵六,SH0003,上海电气\n"))
+    await organiser.press_on(confirm, "确认替换：标记 3 人离会")
+    assert organiser.last_alert() == (
+        "这个按钮对应的文件已经导入，或已被新发送的文件取代。如需导入，请重新发送文件。"
+    )
+    assert await _left(sandbox) == set()
+    await organiser.send_document(roster(tmp_path, whole))
+    await organiser.press(f"{PUDONG}（整份替换）")
+    await organiser.press("确认替换：标记 3 人离会")
+    assert await _left(sandbox) == {"SH0002", "SH0003", "SH0004"}
+
+    await organiser.send_document(roster(tmp_path, whole + "李四,,上海电气\n"))
+    await organiser.press(f"{PUDONG}（整份替换）")
+    assert "这个文件有 1 行有问题" in organiser.last_text()
+    assert organiser.buttons() == ["只导入有效数据", "取消"]
+
+
+async def _left(sb: Sandbox) -> set[str]:
+    async with sb.app.services.db() as session:
+        return set(
+            await session.scalars(
+                select(RosterEntry.member_number).where(RosterEntry.left_at.is_not(None))
+            )
+        )

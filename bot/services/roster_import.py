@@ -64,6 +64,13 @@ class ImportReport:
         return self.added + self.updated
 
 
+@dataclass(frozen=True)
+class ImportPreview:
+    good: int
+    bad_rows: list[BadRow]
+    change: roster.Difference
+
+
 class Rosters:
     """An organiser importing a roster from chat: into a union in their scope, checked again
     in each transaction of the import, and recorded in the audit trail."""
@@ -83,6 +90,23 @@ class Rosters:
     async def check(self, path: Path) -> tuple[int, list[BadRow]]:
         return await check_file(path)
 
+    async def preview(self, actor: int, unit_id: int, path: Path) -> ImportPreview:
+        """What importing the file into the unit would do, before anything is written: new
+        and known members, and for a replacing import who would be marked as left."""
+        rows = await asyncio.to_thread(read_roster, path)
+        bad = [row for row in rows if isinstance(row, BadRow)]
+        listed = [row.member_number for row in rows if isinstance(row, RosterRow)]
+        async with self._db() as session:
+            writable = await _writable(session, unit_id, self._scope_of(actor))
+            change = await roster.difference(session, writable, listed)
+        return ImportPreview(len(listed), bad, change)
+
+    def _scope_of(self, actor: int) -> Scope:
+        async def scope(session: AsyncSession) -> frozenset[int]:
+            return (await self._administration.authority(session, actor)).scope
+
+        return scope
+
     async def import_as(
         self,
         actor: int,
@@ -92,11 +116,8 @@ class Rosters:
         progress: Progress,
         replace: bool = False,
     ) -> ImportReport:
-        async def scope(session: AsyncSession) -> frozenset[int]:
-            return (await self._administration.authority(session, actor)).scope
-
         report = await import_roster(
-            self._db, self._clock, path, unit_name, progress, scope, replace=replace
+            self._db, self._clock, path, unit_name, progress, self._scope_of(actor), replace=replace
         )
         self._work.wake()  # members who left are told
         await self._administration.record_import(

@@ -83,6 +83,7 @@ from bot.domain.buttons.organising import (
     RejectPhoto,
     RejectVerification,
     RejectWithNote,
+    ReplaceRoster,
 )
 
 __all__ = [
@@ -123,6 +124,7 @@ __all__ = [
     "ExchangeContacts",
     "FollowUpAnswer",
     "ImportInto",
+    "ReplaceRoster",
     "Importance",
     "JoinEvent",
     "LeaveEvent",

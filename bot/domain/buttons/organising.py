@@ -56,6 +56,18 @@ class ImportInto(Button):
     unit: int
     # The file is the unit's whole roster: entries it leaves out are marked as left.
     replace: bool = False
+    # Which upload the button was offered for (a newer file makes it stale).
+    upload: int = 0
+
+
+@button("rp")
+class ReplaceRoster(Button):
+    """Confirms a replacing import whose preview said ``leaving`` people would be marked as
+    left: if the roster has changed since, the organiser sees the new figures first."""
+
+    unit: int
+    leaving: int
+    upload: int
 
 
 @button("rc")

@@ -40,6 +40,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/roster_import.py
 	$(BIN)/python benchmarks/match_quality.py
+	$(BIN)/python benchmarks/market.py
+	$(BIN)/python benchmarks/market_simulation.py
+	$(BIN)/python benchmarks/market_plan.py
+	$(BIN)/python benchmarks/market_plan.py --members 1000000
 	$(BIN)/python benchmarks/scam_screen.py
 	$(BIN)/python benchmarks/match_latency.py
 	$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1
@@ -50,6 +54,8 @@ bench: $(STAMP)
 		$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1 --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/fair.py --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/union.py --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/market_plan.py --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/market_plan.py --members 1000000 --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/import_beside_bot.py --database-url $(BENCH_POSTGRES); \
 	else echo "PostgreSQL is not reachable at 127.0.0.1:5432: the scale benchmarks ran on SQLite only"; fi
 	$(BIN)/python benchmarks/broadcast.py --recipients 3000 --rate 30

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, func, insert, select
+from sqlalchemy import Table, Text, case, delete, func, insert, select
+from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Block, CardView, Match, MatchDecision, MatchProfile, PlannedCard
@@ -19,32 +20,34 @@ _MATCHES = cast(Table, Match.__table__).c
 _VIEWS = cast(Table, CardView.__table__).c
 _PLANNED = cast(Table, PlannedCard.__table__)
 
-# What the engine reads of a profile (as storage.matching's pool returns it).
-_COLUMNS = (
-    _PROFILES.member_id,
-    _PROFILES.gender,
-    _PROFILES.birth_year,
-    _PROFILES.seeks,
-    _PROFILES.age_min,
-    _PROFILES.age_max,
-    _PROFILES.age_must,
-    _PROFILES.district,
-    _PROFILES.education,
-    _PROFILES.employer,
-    _PROFILES.avoid_colleagues,
-    _PROFILES.features,
+# What the engine reads of a profile (as storage.matching's pool returns it); the features as
+# their stored JSON text, parsed by the planner's worker process rather than on the event loop.
+COLUMNS = (
+    "member_id",
+    "gender",
+    "birth_year",
+    "seeks",
+    "age_min",
+    "age_max",
+    "age_must",
+    "district",
+    "education",
+    "employer",
+    "avoid_colleagues",
+    "features",
 )
+_SELECTED = (*(_PROFILES[name] for name in COLUMNS[:-1]), cast_(_PROFILES.features, Text))
 
 
-async def profiles_after(session: AsyncSession, after: int, limit: int) -> list[dict[str, Any]]:
-    """Eligible members' profile rows with ids above ``after``, in id order."""
+async def profiles_after(session: AsyncSession, after: int, limit: int) -> list[tuple[Any, ...]]:
+    """Eligible members' profile rows (``COLUMNS``) with ids above ``after``, in id order."""
     rows = await session.execute(
-        select(*_COLUMNS)
+        select(*_SELECTED)
         .where(_PROFILES.eligible.is_(True), _PROFILES.member_id > after)
         .order_by(_PROFILES.member_id)
         .limit(limit)
     )
-    return [dict(row._mapping) for row in rows]
+    return [tuple(row) for row in rows]
 
 
 async def settled_after(
@@ -88,9 +91,7 @@ async def shown_since(session: AsyncSession, since: datetime) -> dict[int, int]:
     return {int(m): int(n) for m, n in rows}
 
 
-async def add_cards(
-    session: AsyncSession, day: date, cards: Sequence[tuple[int, int, int]]
-) -> None:
+async def add_cards(session: AsyncSession, day: date, cards: Sequence[Sequence[int]]) -> None:
     """Planned cards (viewer, position, candidate) of ``day``."""
     if cards:
         await session.execute(

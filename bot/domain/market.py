@@ -86,15 +86,30 @@ def plan(
     shown recently (missing: never)."""
     if not scores:
         return []
-    members = sorted({m for pair in scores for m in pair})
-    index = {m: n for n, m in enumerate(members)}
-    a = np.fromiter((index[x] for x, _ in scores), np.int64, len(scores))
-    b = np.fromiter((index[y] for _, y in scores), np.int64, len(scores))
+    pairs = np.array(list(scores), np.int64)
     weight = np.fromiter(scores.values(), np.float64, len(scores))
-    seen = np.array([(shown_lately or {}).get(m, 0) for m in members], np.float64)
+    return plan_arrays(pairs[:, 0], pairs[:, 1], weight, stages, shown_lately)
+
+
+def plan_arrays(
+    first: npt.NDArray[np.int64],
+    second: npt.NDArray[np.int64],
+    score: npt.NDArray[np.float64],
+    stages: Sequence[int] = STAGES,
+    shown_lately: Mapping[int, int] | None = None,
+) -> list[tuple[int, int, int]]:
+    """``plan`` for pairs given as arrays of member ids and their scores (a large union's
+    candidate graph, which a dict of tuples would hold in several times the memory)."""
+    if not len(score):
+        return []
+    members, index = np.unique(np.concatenate([first, second]), return_inverse=True)
+    a, b = index[: len(first)], index[len(first) :]
+    shown = shown_lately or {}
+    seen = np.array([shown.get(m, 0) for m in members.tolist()], np.float64)
+    ids = members.tolist()
     return [
-        (members[x], members[y], stage)
-        for x, y, stage in greedy_stages(a, b, weighted(a, b, weight, seen), stages)
+        (ids[x], ids[y], stage)
+        for x, y, stage in greedy_stages(a, b, weighted(a, b, score, seen), stages)
     ]
 
 
@@ -117,40 +132,49 @@ def candidate_graph(
     sample: int,
     seed: int,
     excluded: npt.NDArray[np.int64] | None = None,
-) -> dict[tuple[int, int], float]:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Each member's candidates for the day: ``sample`` members drawn at random from the
     genders they seek (a fresh draw each day: ``seed``), kept if the hard constraints hold both
-    ways and the pair is not ``excluded`` (keys ``pair_key``), scored by the engine's two-way
-    score. Each unordered pair once, as (lower id, higher id)."""
+    ways and the pair is not ``excluded`` (``pair_keys``), scored by the engine's two-way score.
+    Returns (lower ids, higher ids, scores), each unordered pair once."""
     rng = np.random.default_rng(seed)
-    by_gender: dict[str, list[Profile]] = {}
-    for profile in profiles:
-        by_gender.setdefault(profile.gender, []).append(profile)
-    idf = rarity(profiles)
-    drawn: dict[tuple[int, int], None] = {}
-    for viewer in profiles:
-        pools = [by_gender.get(g, []) for g in (viewer.seeks or by_gender)]
-        people = [p for pool in pools for p in pool]
-        if not people:
+    ids = np.array([p.id for p in profiles], np.int64)
+    genders: dict[str, list[int]] = {}
+    seeking: dict[frozenset[str], list[int]] = {}
+    for position, profile in enumerate(profiles):
+        genders.setdefault(profile.gender, []).append(position)
+        seeking.setdefault(profile.seeks, []).append(position)
+    drawn = []
+    for seeks, viewers in seeking.items():
+        pool = np.array(
+            [p for gender in sorted(seeks or genders) for p in genders.get(gender, [])], np.int64
+        )
+        if not len(pool):
             continue
-        for index in rng.integers(0, len(people), min(sample, len(people))).tolist():
-            other = people[index]
-            if other.id != viewer.id:
-                drawn[(viewer.id, other.id) if viewer.id < other.id else (other.id, viewer.id)] = (
-                    None
-                )
-    pairs = list(drawn)
-    if excluded is not None and len(excluded) and pairs:
-        keys = pair_keys(np.array(pairs, np.int64))
-        keep = ~np.isin(keys, excluded)
-        pairs = [pair for pair, kept in zip(pairs, keep.tolist(), strict=True) if kept]
+        others = pool[rng.integers(0, len(pool), (len(viewers), sample))]
+        mine = np.repeat(np.array(viewers, np.int64), sample)
+        drawn.append(np.stack([ids[mine], ids[others.ravel()]], axis=1))
+    if not drawn:
+        return _no_pairs()
+    pairs = np.concatenate(drawn)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    keys = np.unique(pair_keys(pairs))
+    if excluded is not None and len(excluded):
+        keys = keys[~np.isin(keys, excluded)]
     found = {p.id: p for p in profiles}
-    scores: dict[tuple[int, int], float] = {}
-    for a, b in pairs:
-        first, second = found[a], found[b]
-        if compatible(first, second):
-            scores[(a, b)] = pair_score(first, second, idf, history)
-    return scores
+    idf = rarity(profiles)
+    low, high, scores = [], [], []
+    for a, b in zip((keys >> 32).tolist(), (keys & 0xFFFFFFFF).tolist(), strict=True):
+        one, other = found[a], found[b]
+        if compatible(one, other):
+            low.append(a)
+            high.append(b)
+            scores.append(pair_score(one, other, idf, history))
+    return np.array(low, np.int64), np.array(high, np.int64), np.array(scores, np.float64)
+
+
+def _no_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
 
 
 def pair_keys(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -161,10 +185,14 @@ def pair_keys(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return result
 
 
-def cards(pairs: Sequence[tuple[int, int, int]]) -> dict[int, list[int]]:
-    """Each member's planned cards in order: stage by stage, heaviest pair first within one."""
-    result: dict[int, list[int]] = {}
-    for a, b, _stage in pairs:  # plan() lists stage 0 first, heaviest first within a stage
-        result.setdefault(a, []).append(b)
-        result.setdefault(b, []).append(a)
-    return result
+def cards(pairs: Sequence[tuple[int, int, int]]) -> npt.NDArray[np.int64]:
+    """Each member's planned cards as rows (viewer, position, candidate): stage by stage,
+    heaviest pair first within a stage (the order ``plan`` lists them in)."""
+    placed: dict[int, int] = {}
+    rows = np.empty((2 * len(pairs), 3), np.int64)
+    for n, (a, b, _stage) in enumerate(pairs):
+        for row, (viewer, candidate) in enumerate(((a, b), (b, a)), start=2 * n):
+            position = placed.get(viewer, 0)
+            placed[viewer] = position + 1
+            rows[row] = (viewer, position, candidate)
+    return rows

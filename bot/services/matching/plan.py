@@ -10,6 +10,7 @@ card, or whose planned people are no longer suggestible) gets the engine's ordin
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -26,7 +27,7 @@ from bot.domain.match_profile import to_profile
 from bot.domain.matching import History
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import plan as stored
-from storage.rows import ROWS_PER_STATEMENT, batches
+from storage.rows import ROWS_PER_STATEMENT
 
 KIND = "market_plan"
 PLAN_HOUR = 4  # local time: ready long before anyone's morning /match or digest
@@ -89,8 +90,8 @@ class MarketPlans:
         """Whom the member is planned to be shown today, in order."""
         return await stored.planned_today(session, member_id, self.today())
 
-    async def _read_profiles(self) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
+    async def _read_profiles(self) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
         after = 0
         while True:
             async with self._db() as session:
@@ -98,7 +99,7 @@ class MarketPlans:
             if not page:
                 return rows
             rows.extend(page)
-            after = page[-1]["member_id"]
+            after = page[-1][0]
 
     async def _read_settled(self) -> np.ndarray[Any, np.dtype[np.int64]]:
         """Pairs never to plan, as market.pair_keys."""
@@ -114,40 +115,42 @@ class MarketPlans:
                 after = page[-1]
         return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
 
-    async def _write(self, day: date, cards: Sequence[tuple[int, int, int]]) -> None:
+    async def _write(self, day: date, cards: np.ndarray[Any, np.dtype[np.int64]]) -> None:
         """Today's cards in short transactions (a run again after a stop starts afresh), then
         every other day's dropped, a range of viewers at a time."""
         async with self._db.begin() as session:
             await stored.drop_cards(session, day=day)
-        for batch in batches(cards, ROWS_PER_STATEMENT):
+        for start in range(0, len(cards), ROWS_PER_STATEMENT):
+            batch = cards[start : start + ROWS_PER_STATEMENT].tolist()
             async with self._db.begin() as session:
                 await stored.add_cards(session, day, batch)
-        viewers = sorted({viewer for viewer, _position, _candidate in cards})
-        for some in batches(viewers, ROWS_PER_STATEMENT):
-            async with self._db.begin() as session:
-                await stored.drop_cards(session, keep=day, viewers=(some[0], some[-1]))
+        if len(cards):
+            low, high = int(cards[:, 0].min()), int(cards[:, 0].max())
+            for first in range(low, high + 1, ROWS_PER_STATEMENT):
+                last = first + ROWS_PER_STATEMENT - 1
+                async with self._db.begin() as session:
+                    await stored.drop_cards(session, keep=day, viewers=(first, last))
         async with self._db.begin() as session:  # members no longer in any plan
             await stored.drop_cards(session, keep=day)
 
 
 def daily_cards(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Sequence[Any]],
     settled: np.ndarray[Any, np.dtype[np.int64]],
     given: Mapping[int, tuple[int, int]],
     received: Mapping[int, tuple[int, int]],
     shown: Mapping[int, int],
     seed: int,
     year: int,
-) -> list[tuple[int, int, int]]:
-    """The day's planned cards (viewer, position, candidate), computed in the worker."""
-    profiles = [to_profile(row["member_id"], row, year) for row in rows]
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """The day's planned cards, rows (viewer, position, candidate), computed in the worker."""
+    profiles = []
+    for values in rows:
+        row = dict(zip(stored.COLUMNS, values, strict=True))
+        row["features"] = json.loads(row["features"])
+        profiles.append(to_profile(row["member_id"], row, year))
     history = History.from_counts(given, received, {}, {}) if given or received else None
-    scores = market.candidate_graph(
+    graph = market.candidate_graph(
         profiles, history=history, sample=SAMPLE, seed=seed, excluded=settled
     )
-    pairs = market.plan(scores, shown_lately=shown)
-    return [
-        (viewer, position, candidate)
-        for viewer, planned in market.cards(pairs).items()
-        for position, candidate in enumerate(planned)
-    ]
+    return market.cards(market.plan_arrays(*graph, shown_lately=shown))

@@ -225,8 +225,8 @@ class Matchmaking:
         forget_skips_before: datetime,
     ) -> tuple[list[dict[str, Any]], set[int], bool]:
         """Who may be shown, which of them liked the viewer, and whether they are today's
-        plan (in its order): suggestions a matchmaker approved first, then the viewer's cards
-        still open in today's market plan, then members who liked the viewer, then a sample
+        plan (in its order): suggestions a matchmaker approved first, then members who liked
+        the viewer, then the viewer's cards still open in today's market plan, then a sample
         of everyone."""
 
         async def pool(**options: Any) -> list[dict[str, Any]]:
@@ -244,6 +244,10 @@ class Matchmaking:
             found = await pool(likers_only=False, only=approved)
             if found:
                 return found, set(), False
+        # A liker's card is a match at one more like: it comes before any plan.
+        likers = await pool(likers_only=True)
+        if likers:
+            return likers, {row["member_id"] for row in likers}, False
         day = self._start_of_day().date()
         if planned := await plan.planned_today(session, viewer["member_id"], day):
             # Planned people already decided on, blocked or gone are left out by the pool.
@@ -251,9 +255,6 @@ class Matchmaking:
             if found:
                 place = {member_id: n for n, member_id in enumerate(planned)}
                 return sorted(found, key=lambda row: place[row["member_id"]]), set(), True
-        likers = await pool(likers_only=True)
-        if likers:
-            return likers, {row["member_id"] for row in likers}, False
         return await pool(likers_only=False), set(), False
 
     async def _ranked(

@@ -1,0 +1,108 @@
+"""The daily market plan at the scale of a union, through the real services and database:
+how long the plan for N members takes (targets: 100,000 in ≤ 60 s, 1,000,000 in ≤ 10 min),
+the event loop's longest step while it runs (target ≤ 100 ms) and how long a member's /match
+waited meanwhile, and the memory it took (the bot's and the worker process's peak).
+
+Baseline in the same run: reading the union's profiles once, page by page, as the plan does
+(what any pass over the union costs on this machine now).
+
+    python benchmarks/market_plan.py [--members 100000] [--database-url URL] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from report import emit  # noqa: E402  (benchmarks/report.py)
+from union import MemoryPeak, empty, union_members  # noqa: E402
+
+from bot.tools.loop_monitor import LoopMonitor  # noqa: E402
+from bot.tools.sandbox import Sandbox  # noqa: E402
+
+TARGET_SECONDS = {100_000: 60.0, 1_000_000: 600.0}
+STEP_TARGET_SECONDS = 0.1
+
+
+async def match_meanwhile(sb: Sandbox, telegram_id: int, stop: asyncio.Event) -> list[float]:
+    """A member asking for a card every half second while the plan is made."""
+    waits = []
+    member = sb.user("小雨", user_id=telegram_id)
+    while not stop.is_set():
+        started = time.perf_counter()
+        await member.send("/match")
+        waits.append(time.perf_counter() - started)
+        await asyncio.sleep(0.5)
+    return waits
+
+
+async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    await empty(args.database_url)
+    async with Sandbox(database_url=url) as sb:
+        loaded = time.perf_counter()
+        telegram_ids = await union_members(sb, args.members)
+        load_seconds = time.perf_counter() - loaded
+        plans = sb.app.services.plans
+        started = time.perf_counter()
+        rows = await plans._read_profiles()  # noqa: SLF001 - the baseline is the plan's own read
+        read_seconds = time.perf_counter() - started
+        del rows
+        stop = asyncio.Event()
+        async with LoopMonitor() as monitor, MemoryPeak() as memory:
+            asking = asyncio.create_task(match_meanwhile(sb, telegram_ids[0], stop))
+            started = time.perf_counter()
+            cards = await plans.make()
+            seconds = time.perf_counter() - started
+            stop.set()
+            waits = await asking
+        worker_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    target = TARGET_SECONDS.get(args.members, 60.0 * args.members / 100_000)
+    waits.sort()
+    return {
+        "database": url.split(":")[0],
+        "members": args.members,
+        "planned_cards": cards,
+        "seconds": round(seconds, 1),
+        "target_seconds": target,
+        "baseline_read_profiles_seconds": round(read_seconds, 1),
+        "ratio_to_baseline": round(seconds / read_seconds, 1) if read_seconds else None,
+        "longest_loop_step_ms": round(monitor.longest_step * 1000, 1),
+        "longest_step_was": monitor.longest_step_was[:120],
+        "match_while_planning_p95_ms": round(waits[int(0.95 * (len(waits) - 1))] * 1000, 1)
+        if waits
+        else None,
+        "bot_memory_growth_mb": round(memory.growth, 1),
+        "worker_peak_rss_mb": round(worker_peak_mb, 1),
+        "population_load_seconds": round(load_seconds, 1),
+        "target_met": seconds <= target and monitor.longest_step <= STEP_TARGET_SECONDS,
+    }
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="huihui-plan-") as directory:
+        url = args.database_url or f"sqlite+aiosqlite:///{directory}/plan.db"
+        return await measure(args, url)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--database-url", help="emptied first; default: a temporary SQLite file")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    os.environ.setdefault("HUIHUI_LOG_LEVEL", "WARNING")
+    emit(asyncio.run(run(args)), args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -446,7 +446,14 @@ async def stats(update: Update, context: HuihuiContext) -> None:
                 ],
             )
         )
-    image = await in_worker(stats_chart, chart_("Sign-ups"), funnel, panels)
+    unions = await context.services.administration.import_targets(update.effective_user.id)
+    today = context.services.clock.now().astimezone(context.services.settings.tz)
+    heading = chart_(
+        N_("{unions} · as of {date}"),
+        unions="、".join(name for _id, name in unions),
+        date=f"{today:%Y-%m-%d}",
+    )
+    image = await in_worker(stats_chart, heading, chart_(N_("Members")), funnel, panels)
     await context.bot.send_photo(
         update.effective_chat.id, image, caption=_("Statistics of your unions")
     )

@@ -8,6 +8,7 @@ it falls back to an installed CJK font, and failing that to none (callers then d
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import cache
 from pathlib import Path
 
@@ -46,3 +47,29 @@ def cjk_font() -> str | None:
         return None
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """Code points the CJK font can draw (empty without one)."""
+    path = cjk_font_file()
+    if path is None:
+        return frozenset()
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(str(path)).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """The text without what the font would draw as empty boxes — emoji, with whatever their
+    joiners bind to them — so "🎉 滨江徒步 🚶‍♀️" is drawn as "滨江徒步". Without a CJK font,
+    only ASCII is kept."""
+    glyphs = _glyphs()
+    text = _JOINED.sub("", text)
+    kept = "".join(c for c in text if c == "\n" or (ord(c) in glyphs if glyphs else c.isascii()))
+    return _SPACES.sub(" ", kept).strip()
+
+
+# A zero-width joiner and what it joins to the emoji before it (🚶‍♀️: the ♀ is not drawn alone).
+_JOINED = re.compile("\u200d.\ufe0f?")
+_SPACES = re.compile(" {2,}")

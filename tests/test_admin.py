@@ -3,9 +3,12 @@ without authority, and changes nothing."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import timedelta
 
+from matplotlib import pyplot as plt
+from PIL import Image
 from sqlalchemy import delete, func, select
 
 from bot.domain import buttons as b
@@ -14,6 +17,7 @@ from bot.domain.buttons.moderation import ShowIdentity
 from bot.services.broadcasts import Draft
 from bot.services.statistics import ScopeStats
 from bot.tools.sandbox import Sandbox
+from conversations.charts import stats_figure
 from storage.models import (
     AuditEntry,
     Broadcast,
@@ -226,6 +230,11 @@ async def test_district_statistics_never_count_another_district(sandbox: Sandbox
     assert "喜欢：0 · 互相喜欢：0" in report  # 阿明 reported 小雨: a skip, not a like
     chart = pudong.bot_messages()[-1]
     assert chart.kind == "photo" and sandbox.api.files[chart.file_id][1].startswith(b"\x89PNG")
+    # Its title says whose figures and of when; its panels are titled in Chinese.
+    drawn = Image.open(io.BytesIO(sandbox.api.files[chart.file_id][1])).info
+    today = sandbox.clock.now().astimezone(sandbox.settings.tz)
+    assert drawn["Title"] == f"{PUDONG} · 截至 {today:%Y-%m-%d}"
+    assert drawn["Description"].startswith("会员概况 | 性别 | 年龄")
     await xuhui.send("/stats")
     assert "已注册：1 · 已核实：1 · 资料完整：1" in xuhui.texts()[-2]
     await city.send("/stats")
@@ -354,3 +363,20 @@ async def test_only_organisers_see_who_a_reported_member_is_and_each_view_is_aud
         (city.id, reported),
     ]
     assert not any(WOMAN[0] in t for t in xiaoyu.texts() + ming.texts())
+
+
+def test_the_chart_counts_whole_people_and_leaves_out_what_the_font_cannot_draw() -> None:
+    figure = stats_figure(
+        "🎉 浦东新区总工会 · 截至 2026-12-06",
+        "会员概况",
+        [("已注册", 3), ("已核实", 1)],
+        [("活动：报名 → 到场 → 牵手", [("🎉 滨江徒步 🚶‍♀️ (3→2)", 3)])],
+    )
+    try:
+        assert figure.texts[0].get_text() == "浦东新区总工会 · 截至 2026-12-06"
+        funnel, events = figure.axes[:2]
+        ticks = funnel.get_xticks()
+        assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks)  # no 0.5 people
+        assert [t.get_text() for t in events.get_yticklabels()] == ["滨江徒步 (3→2)"]
+    finally:
+        plt.close(figure)

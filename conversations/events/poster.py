@@ -8,7 +8,7 @@ import io
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from conversations.fonts import cjk_font_file
+from conversations.fonts import cjk_font_file, drawable
 
 WIDTH, HEIGHT = 1080, 1500
 MARGIN = 80
@@ -22,14 +22,15 @@ def event_poster(
     title: str, when: str, venue: str, link: str, call_to_action: str, host: str
 ) -> bytes:
     """A PNG poster. ``when`` and ``venue`` come worded ("时间：…"); long titles and venues
-    wrap (the title to at most three lines). No emoji: the CJK font has none."""
+        wrap (the title to at most three lines). Emoji are left out: the CJK font has none, and
+    they would be drawn as empty boxes."""
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 24), fill=RED)
-    y = _paragraph(draw, host, _font(36), RED, 70) + 20
-    y = _paragraph(draw, title, _font(72), INK, y, max_lines=3) + 40
-    y = _paragraph(draw, when, _font(44), INK, y) + 16
-    y = _paragraph(draw, venue, _font(44), GREY, y, max_lines=2) + 50
+    y = _paragraph(draw, drawable(host), _font(36), RED, 70) + 20
+    y = _paragraph(draw, drawable(title), _font(72), INK, y, max_lines=3) + 40
+    y = _paragraph(draw, drawable(when), _font(44), INK, y) + 16
+    y = _paragraph(draw, drawable(venue), _font(44), GREY, y, max_lines=2) + 50
     code = qrcode.make(link, box_size=14, border=2).get_image().convert("RGB")
     side = min(WIDTH - 2 * MARGIN, HEIGHT - y - 190)
     code = code.resize((side, side), Image.Resampling.NEAREST)

@@ -207,5 +207,6 @@ async def on_start(application: HuihuiApplication) -> None:
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     await application.delivery.start(application.job_queue)
     await application.services.digest.arm()
+    await application.services.retention.arm()
     await application.services.plans.arm()
     await publish_commands(application)

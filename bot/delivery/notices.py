@@ -34,7 +34,7 @@ from bot.common.wording.profile_card import render_card
 from bot.common.wording.verification import comparison
 from bot.domain.free_text import utf16_length
 from bot.services.container import Services
-from bot.services.notices import KIND, RENDERED
+from bot.services.notices import KIND, LEGACY_KIND, RENDERED, render_values, wording
 from bot.services.work import DueTask, RetryLater, TaskKind
 
 _LOGGER = logging.getLogger(__name__)
@@ -87,24 +87,14 @@ def classify(error: TelegramError) -> Verdict:
     return Verdict.REFUSED
 
 
-def render_values(values: dict[str, Any], _: Translator) -> dict[str, Any]:
-    return {
-        key: _(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
-        for key, value in values.items()
-    }
-
-
 async def compose(
     services: Services, payload: dict[str, Any], _: Translator
 ) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup | None]:
     """A notice's text and buttons in one language."""
-    parts = []
-    for message, values in payload["lines"]:
-        if message == RENDERED:
-            parts.append(await RENDERERS[payload["render"]](services, _, payload.get("data", {})))
-        else:
-            parts.append(_(message, **render_values(values, _)))
-    text = "\n".join(parts)
+    rendered = ""
+    if any(message == RENDERED for message, _values in payload["lines"]):
+        rendered = await RENDERERS[payload["render"]](services, _, payload.get("data", {}))
+    text = wording(payload, _, rendered)
     markup: Markup = None
     if payload.get("buttons"):
         markup = InlineKeyboardMarkup(
@@ -141,10 +131,6 @@ def _modern(payload: dict[str, Any]) -> dict[str, Any]:
 def lane(task: DueTask) -> int:
     """One recipient's notices go out one after another, in the order they were written."""
     return int(task.payload.get("to", task.payload.get("telegram_id", 0)))
-
-
-# Notices written before they were called so (one message, at most one button).
-LEGACY_KIND = "notify_member"
 
 
 class NoticeSender:

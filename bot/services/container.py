@@ -24,6 +24,7 @@ from bot.services.matching.suggestions import Matchmaking
 from bot.services.members.data import MemberData
 from bot.services.onboarding import Onboarding
 from bot.services.photo_review import PhotoReviews
+from bot.services.retention import Retention
 from bot.services.roster_import import Rosters
 from bot.services.screening import Screening
 from bot.services.statistics import Statistics
@@ -54,6 +55,7 @@ class Services:
     relay: Relay
     photo_reviews: PhotoReviews
     screening: Screening
+    retention: Retention
 
     @classmethod
     def create(
@@ -93,6 +95,7 @@ class Services:
             relay=Relay(db, clock, settings, work),
             photo_reviews=PhotoReviews(db, clock, administration, work),
             screening=Screening(db),
+            retention=Retention(db, clock, settings, work),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:
@@ -104,4 +107,5 @@ class Services:
             **self.check_ins.task_kinds(),
             **self.inbox.task_kinds(),
             **self.relay.task_kinds(),
+            **self.retention.task_kinds(),
         }

@@ -19,9 +19,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.common.i18n import Translator
 from storage import tasks
 
 KIND = "notice"
+# Notices written before they were called so (one message, at most one button).
+LEGACY_KIND = "notify_member"
+# Every kind of task that carries a notice's words.
+KINDS = (KIND, LEGACY_KIND)
 # A line that stands for what the notice's renderer writes (a profile card), in its place.
 RENDERED = "@rendered"
 
@@ -41,6 +46,22 @@ def line(message: str, **values: Any) -> Line:
 def translated(message: str) -> dict[str, str]:
     """A value that is itself a msgid, worded in the recipient's language."""
     return {"msgid": message}
+
+
+def render_values(values: Mapping[str, Any], _: Translator) -> dict[str, Any]:
+    return {
+        key: _(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
+        for key, value in values.items()
+    }
+
+
+def wording(payload: Mapping[str, Any], _: Translator, rendered: str = "") -> str:
+    """A stored notice's text in one language; ``rendered`` stands where its renderer writes
+    (a profile card)."""
+    return "\n".join(
+        rendered if message == RENDERED else _(message, **render_values(values, _))
+        for message, values in payload.get("lines", ())
+    )
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from bot.common.config import Language, Settings
 from bot.common.i18n import translator
 from bot.domain.clock import Clock
 from bot.domain.questions import Question
+from bot.services import notices
 from bot.services.members import export
 from bot.services.members.export.exporter import Exporter
-from storage import matching, members
+from storage import matching, members, profiles, retention, verification
 from storage.models import (
     AuditEntry,
     Broadcast,
@@ -23,6 +24,7 @@ from storage.models import (
     Member,
     PhotoReview,
     Proposal,
+    RosterEntry,
     ScheduledTask,
     SuggestionReview,
     Thread,
@@ -111,6 +113,15 @@ class MemberData:
             await session.execute(
                 delete(ScheduledTask).where(ScheduledTask.payload["to"].as_integer() == telegram_id)
             )
+            # Notices others received (or will) that name her or show her card with a
+            # matchmaker's note: their words go too.
+            await retention.erase_notices_naming(
+                session,
+                notices.KINDS,
+                words=await _names_of(session, member_id),
+                telegram_id=telegram_id,
+                member_id=member_id,
+            )
             await session.execute(delete(Member).where(Member.telegram_id == telegram_id))
             await session.execute(delete(UnitRole).where(UnitRole.telegram_id == telegram_id))
             for model, column in (
@@ -134,6 +145,25 @@ class MemberData:
                     ConversationState.key == json.dumps([telegram_id, telegram_id])
                 )
             )
+
+
+async def _names_of(session: AsyncSession, member_id: int | None) -> list[str]:
+    """What names the member to others: nickname, Telegram username, real names and phone
+    numbers (what they entered and the roster's). Single characters would name everyone."""
+    if member_id is None:
+        return []
+    member = await session.get(Member, member_id)
+    nickname = (await profiles.answers(session, member_id)).get("nickname")
+    words = {member.username if member else None, nickname.value if nickname else None}
+    words |= await verification.real_names(session, member_id)
+    phones = await session.scalars(
+        select(VerificationAttempt.phone).where(VerificationAttempt.member_id == member_id)
+    )
+    roster_phones = await session.scalars(
+        select(RosterEntry.phone).where(RosterEntry.member_id == member_id)
+    )
+    words |= {*phones.all(), *roster_phones.all()}
+    return sorted(w for w in words if isinstance(w, str) and len(w.strip()) >= 2)
 
 
 async def _forget_in_audit(session: AsyncSession, telegram_id: int, member_id: int | None) -> None:

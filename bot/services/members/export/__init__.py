@@ -2,7 +2,7 @@
 
 Values are written as the member would read them (option labels, not internal codes) and times
 in the deployment's time zone. What others did about the member is included as far as it does
-not expose them: reports and blocks received are counted, never attributed.
+not expose them: likes, skips, reports and blocks received are counted, never attributed.
 
 ``EXPORTED_TABLES`` names every table that holds something tied to a member and where it goes;
 a test fails when a table referring to members is missing from it.
@@ -31,6 +31,7 @@ from bot.services.members.export.matching import (
     card_views,
     contact_requests,
     decisions,
+    decisions_received,
     follow_ups,
     matches,
     proposals,
@@ -44,6 +45,7 @@ from bot.services.members.export.messages import (
     choices,
     deliveries,
     events,
+    notices_received,
     registrations,
     waiting,
 )
@@ -67,7 +69,7 @@ EXPORTED_TABLES = {
     "follow_ups": "answers_after_matches",
     "contact_requests": "contact_requests",
     "broadcast_deliveries": "announcements_received",
-    "scheduled_tasks": "messages_waiting",
+    "scheduled_tasks": "messages_waiting, notices_sent_to_you",
     "feedback": "feedback",
     "relay_messages": "relayed_conversations",
     "photo_reviews": "photo_reviews",
@@ -94,6 +96,7 @@ async def document(x: Exporter) -> dict[str, Any]:
         _("profile"): await profile(x),
         _("what matching knows of you"): await match_profile(x),
         _("likes and skips"): await decisions(x),
+        _("likes and skips of your card"): await decisions_received(x),
         _("matches"): await matches(x),
         _("blocks"): await blocks(x),
         _("reports"): await reports(x),
@@ -106,6 +109,7 @@ async def document(x: Exporter) -> dict[str, Any]:
         _("contact requests"): await contact_requests(x),
         _("announcements received"): await deliveries(x),
         _("messages waiting to be sent"): await waiting(x),
+        _("notices sent to you"): await notices_received(x),
         _("notes to the union"): await feedback(x),
         _("questions to your union"): await questions(x),
         _("relayed conversations"): await relayed(x),

@@ -40,6 +40,18 @@ async def decisions(x: Exporter) -> list[dict[str, Any]]:
     ]
 
 
+async def decisions_received(x: Exporter) -> dict[str, int]:
+    """What others decided about the member's card: counted, never attributed."""
+    _ = x.translate
+    rows = await x.session.execute(
+        select(MatchDecision.liked, func.count())
+        .where(MatchDecision.candidate_id == x.member.id)
+        .group_by(MatchDecision.liked)
+    )
+    counted = {bool(liked): count for liked, count in rows.all()}
+    return {_("liked you"): counted.get(True, 0), _("skipped you"): counted.get(False, 0)}
+
+
 async def matches(x: Exporter) -> list[dict[str, Any]]:
     _, me = x.translate, x.member.id
     rows = await x.session.scalars(

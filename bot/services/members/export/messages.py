@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from bot.services import notices
 from bot.services.members.export.exporter import Exporter
 from storage.models import (
     AuditEntry,
@@ -16,6 +17,7 @@ from storage.models import (
     EventChoice,
     Registration,
     ScheduledTask,
+    TaskStatus,
 )
 
 
@@ -80,6 +82,26 @@ async def waiting(x: Exporter) -> list[dict[str, Any]]:
         )
     )
     return [{_("kind"): t.kind, _("due"): x.time(t.due_at)} for t in rows]
+
+
+async def notices_received(x: Exporter) -> list[dict[str, Any]]:
+    """The notices 会会 sent the member, in their language, as long as their words are kept
+    (``bot.services.retention``); a profile card in one stands as its title."""
+    _ = x.translate
+    rows = await x.session.scalars(
+        select(ScheduledTask)
+        .where(
+            ScheduledTask.kind.in_(notices.KINDS),
+            ScheduledTask.status == TaskStatus.DONE,
+            ScheduledTask.payload["to"].as_integer() == x.member.telegram_id,
+        )
+        .order_by(ScheduledTask.finished_at, ScheduledTask.id)
+    )
+    card = "[" + _("profile card") + "]"
+    return [
+        {_("time"): x.time(t.finished_at), _("text"): notices.wording(t.payload, _, card)}
+        for t in rows
+    ]
 
 
 async def audit(x: Exporter) -> list[dict[str, Any]]:

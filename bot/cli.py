@@ -119,13 +119,22 @@ def _secrets(settings: Settings) -> list[str]:
 def _serve(settings: Settings, mode: Literal["polling", "webhook"]) -> int:
     """Serve until stopped (status 0); a token Telegram refuses or an address the web server
     cannot listen on ends it with one line and status 2."""
+    from bot.app.leadership import AlreadyServing, FileLock, for_database
+
+    leadership = for_database(settings.database_url)
+    if isinstance(leadership, FileLock):
+        try:
+            leadership.hold()  # a second process on the file is refused before loading the bot
+        except AlreadyServing as error:
+            print(f"huihui: {error}", file=sys.stderr)
+            return EXIT_CONFIG
     from telegram.error import InvalidToken
 
     from bot.app.serve import serve
 
     configure_logging(settings.log_level, _secrets(settings), log_format=settings.log_format)
     try:
-        asyncio.run(serve(settings, mode))
+        asyncio.run(serve(settings, mode, leadership))
     except InvalidToken:
         print(
             "huihui: Telegram refused HUIHUI_BOT_TOKEN — check it with @BotFather",

@@ -24,6 +24,7 @@ import contextlib
 import fcntl
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -49,13 +50,26 @@ KEEPALIVE = {
 APPLICATION_NAME = "huihui-leader"
 
 
+# The exit status of a leader that lost its lock: "try again later" (sysexits' EX_TEMPFAIL); a
+# supervisor that restarts it gets a standby.
+EXIT_LOST = 75
+
+
 class AlreadyServing(Exception):
     """Another process serves this SQLite file (one line for the operator)."""
 
 
+def _nothing() -> None:
+    return None
+
+
 class Leadership(Protocol):
-    async def acquire(self) -> None:
-        """Return once this process is the one to serve (at once if nobody else can be)."""
+    # Whether a second process waits as standby (True) or is refused at once (False).
+    standby: bool
+
+    async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
+        """Return once this process is the one to serve; ``on_wait`` is called if it must
+        wait for another process first (it is then the standby)."""
 
     async def lost(self) -> str:
         """Return, with the reason, when this process may no longer serve (never for SQLite)."""
@@ -77,7 +91,9 @@ def for_database(database_url: str) -> Leadership:
 class Alone:
     """An in-memory database: nobody else can reach it."""
 
-    async def acquire(self) -> None:
+    standby = False
+
+    async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
         return None
 
     async def lost(self) -> str:
@@ -91,12 +107,15 @@ class Alone:
 class FileLock:
     """The only process serving a SQLite file, for as long as it lives."""
 
+    standby = False
+
     def __init__(self, database: Path) -> None:
         self.path = database.with_name(database.name + ".lock")
         self._file: IO[bytes] | None = None
 
-    async def acquire(self) -> None:
-        self.hold()
+    async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
+        if self._file is None:
+            self.hold()
 
     def hold(self) -> None:
         """Take the lock now or raise ``AlreadyServing`` (also used by ``huihui restore``)."""
@@ -131,22 +150,25 @@ class FileLock:
 class AdvisoryLock:
     """Leadership through a PostgreSQL session-level advisory lock on a dedicated connection."""
 
+    standby = True
+
     def __init__(self, dsn: str) -> None:
         self._dsn = dsn
         self._connection: Any = None
         self._gone = asyncio.Event()
         self._reason = ""
 
-    async def acquire(self) -> None:
-        said = False
+    async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
+        waiting = False
         while True:
             try:
                 if await self.take_now():
                     _LOGGER.info("this process is the leader: it serves")
                     return
-                if not said:
+                if not waiting:
                     _LOGGER.info("another process is the leader: waiting as standby")
-                    said = True
+                    on_wait()
+                    waiting = True
             except Exception as error:  # noqa: BLE001 - refused, lost, timed out: try again
                 _LOGGER.warning("standby cannot reach PostgreSQL (%s); trying again", _name(error))
                 await self._drop()
@@ -207,6 +229,25 @@ class AdvisoryLock:
                 await asyncio.wait_for(connection.close(), CHECK_TIMEOUT)
             if not connection.is_closed():
                 connection.terminate()
+
+
+def exit_when_lost(leadership: Leadership) -> asyncio.Task[None]:
+    """Watch leadership while serving. Once lost, another process may take the lock at any
+    moment, so this one ends at once — no graceful stop, which would go on sending for
+    seconds: what was in flight is what a crash leaves, and the new leader resends it."""
+
+    async def watch() -> None:
+        reason = await leadership.lost()
+        _LOGGER.critical(
+            "this process is no longer the leader: %s; exiting at once so that the standby "
+            "takes over",
+            reason,
+        )
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(EXIT_LOST)
+
+    return asyncio.ensure_future(watch())
 
 
 def _name(error: BaseException) -> str:

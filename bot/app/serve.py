@@ -2,9 +2,10 @@
 SIGINT or SIGTERM.
 
 The web server starts first, so ``/healthz`` answers and ``/readyz`` says why not ready while
-the database migrates or Telegram cannot be reached yet. A signal stops taking updates (the
-webhook route, then polling), lets handlers in flight finish for at most ``GRACE`` seconds,
-and returns, so that the process exits 0.
+the database migrates or Telegram cannot be reached yet. On PostgreSQL a second process waits
+as standby until it holds the leader lock (``bot.app.leadership``); on SQLite it is refused.
+A signal stops taking updates (the webhook route, then polling), lets handlers in flight finish
+for at most ``GRACE`` seconds, and returns, so that the process exits 0.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import gc
 import logging
 import signal
 import socket
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Literal
 
 import uvicorn
@@ -24,7 +25,9 @@ from telegram import Update
 
 from bot.app import webhook
 from bot.app.application import HuihuiApplication
-from bot.app.health import Readiness
+from bot.app.backups import keep_daily
+from bot.app.health import Readiness, Role
+from bot.app.leadership import Leadership, exit_when_lost, for_database
 from bot.app.runtime import Runtime
 from bot.common import workers
 from bot.common.config import Settings
@@ -43,8 +46,12 @@ WEB_GRACE = 3.0
 Mode = Literal["polling", "webhook"]
 
 
-async def serve(settings: Settings, mode: Mode) -> None:
-    """Serve until SIGINT or SIGTERM (also while still starting)."""
+async def serve(settings: Settings, mode: Mode, leadership: Leadership | None = None) -> None:
+    """Serve until SIGINT or SIGTERM (also while still starting or waiting as standby), as
+    the leader of ``leadership`` (by default: of the configured database)."""
+    leadership = leadership or for_database(settings.database_url)
+    if not leadership.standby:
+        await leadership.acquire()  # SQLite: a second process is refused before anything starts
     readiness = Readiness()
     web_app = create_web_app(readiness)
     with _stop_signals() as stopped:
@@ -54,33 +61,65 @@ async def serve(settings: Settings, mode: Mode) -> None:
         lag.start()
         runtime = Runtime(settings)
         gauges: DatabaseGauges | None = None
+        leading: list[asyncio.Future[None]] = []
         try:
-            if await _started(runtime, stopped):
+            if await _led(leadership, readiness, stopped) and await _unless_stopped(
+                runtime.start(), stopped
+            ):
+                leading = _while_leading(leadership, settings)
                 gauges = await _serving(runtime, readiness, web_app, mode)
                 await stopped.wait()
         finally:
+            for task in leading:
+                task.cancel()
             readiness.stopping()
             await lag.stop()
             if gauges is not None:
                 await gauges.stop()
             await web.stop()
             await runtime.stop(grace=GRACE)
+            await leadership.release()  # only now may a standby start sending
             workers.stop()
     _LOGGER.info("stopped")
 
 
-async def _started(runtime: Runtime, stopped: asyncio.Event) -> bool:
-    """Start the bot, unless a signal comes first (it may wait long for Telegram)."""
-    starting = asyncio.ensure_future(runtime.start())
+async def _unless_stopped(work: Awaitable[None], stopped: asyncio.Event) -> bool:
+    """Do ``work`` unless a signal comes first (starting may wait long for Telegram, a standby
+    for the leader); True when it was done."""
+    working = asyncio.ensure_future(work)
     signalled = asyncio.ensure_future(stopped.wait())
-    await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({working, signalled}, return_when=asyncio.FIRST_COMPLETED)
     signalled.cancel()
-    if not starting.done():
-        starting.cancel()
-        await asyncio.gather(starting, return_exceptions=True)
+    if not working.done():
+        working.cancel()
+        await asyncio.gather(working, return_exceptions=True)
         return False
-    starting.result()  # a token Telegram refuses, a database that cannot migrate: raised
+    working.result()  # a token Telegram refuses, a database that cannot migrate: raised
     return True
+
+
+async def _led(leadership: Leadership, readiness: Readiness, stopped: asyncio.Event) -> bool:
+    """Wait to be the leader (as standby while another process is), unless a signal comes."""
+
+    def standby() -> None:
+        readiness.role = Role.STANDBY
+
+    led = await _unless_stopped(leadership.acquire(on_wait=standby), stopped)
+    readiness.role = Role.STARTING
+    return led
+
+
+def _while_leading(leadership: Leadership, settings: Settings) -> list[asyncio.Future[None]]:
+    """What only the leader runs beside the bot: the watch on its leadership (losing it ends
+    the process) and the daily backup."""
+    leading = [exit_when_lost(leadership)]
+    if settings.backup_dir is not None:
+        leading.append(
+            asyncio.ensure_future(
+                keep_daily(settings.database_url, settings.backup_dir, settings.backup_keep)
+            )
+        )
+    return leading
 
 
 async def _serving(

@@ -1,0 +1,218 @@
+"""A standby that takes over: real ``huihui run`` processes against one database and a stand-in
+for the Bot API over HTTP (tests/telegram_standin.py).
+
+On PostgreSQL one process serves and the other waits; the leader is killed with SIGKILL in the
+middle of a broadcast and of an event's reminders, and the standby finishes both — nobody
+missed, repeats within the at-least-once bound — and answers members; when its own lock
+connection is then cut, it stops at once. On SQLite a second process is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from bot.app.leadership import APPLICATION_NAME, EXIT_LOST
+from bot.delivery.broadcast_sender import in_flight_bound
+from bot.delivery.scheduler import Scheduler
+from bot.domain.audience import Audience
+from bot.services.broadcasts import Draft
+from bot.services.events.reminders import Reminders
+from bot.tools.sandbox import Sandbox
+from storage.engine import create_engine
+from storage.models import Event, Member
+from tests.helpers import PUDONG, TITLE, all_came, publish, union_with_members, unit_id
+from tests.telegram_standin import Huihui, StandIn, telegram_standin
+from tests.test_reaching_telegram import free_port
+
+POSTGRES = [pytest.param("postgresql", marks=pytest.mark.postgres)]
+NEWS = "工会冬季送温暖活动今日开始报名"
+REMINDER = f"提醒：“{TITLE}”明天"
+MEMBERS = 150
+RATE = 40  # messages a second, broadcast and reminders together
+TAKEOVER = 15.0  # seconds the issue allows
+
+
+def environment(database_url: str, standin: StandIn, name: str) -> dict[str, str]:
+    return {
+        "HUIHUI_DATABASE_URL": database_url,
+        "HUIHUI_BOT_API_URL": standin.base(name),
+        "HUIHUI_HTTP_PORT": str(free_port()),
+        "HUIHUI_RATE_LIMIT": str(RATE),
+        "HUIHUI_BROADCAST_RATE": str(RATE),
+    }
+
+
+def get(port: str, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read().decode()
+
+
+async def seed(database_url: str, due_in: timedelta) -> tuple[list[int], int]:
+    """A union of MEMBERS, all registered for an event, whose 24 h reminders and a broadcast
+    to them all fall due ``due_in`` from now (real time). Returns the members and the
+    organiser."""
+    now = datetime.now(UTC)
+    due = now + due_in
+    async with Sandbox(database_url=database_url, start=now) as sb:
+        organiser, _sibling, members, _ = await union_with_members(sb, MEMBERS)
+        starts = due + timedelta(hours=24)
+        event_id = await publish(
+            sb,
+            organiser,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            signup_deadline=now + timedelta(hours=1),
+        )
+        await all_came(sb, event_id, members)
+        reminders = Reminders(sb.clock, sb.settings)
+        async with sb.app.services.db.begin() as session:
+            event = await session.get(Event, event_id)
+            ids = dict((await session.execute(select(Member.telegram_id, Member.id))).all())
+            for telegram_id in members:
+                await reminders.plan(session, event, ids[telegram_id], telegram_id)
+        await sb.app.services.broadcasts.create(
+            organiser.id, Draft(NEWS), Audience(await unit_id(sb, PUDONG)), send_at=due
+        )
+    return members, organiser.id
+
+
+def wait_until(done, seconds: float = 60) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "it never happened"
+        time.sleep(0.05)
+
+
+def leads(process: Huihui) -> bool:
+    return "this process is the leader" in process.log()
+
+
+def count(standin: StandIn, members: list[int], words: str) -> list[int]:
+    return [sum(words in said for said in standin.texts_to(m)) for m in members]
+
+
+@pytest.mark.parametrize("database_url", POSTGRES, indirect=True)
+async def test_the_standby_takes_over_a_killed_leader_and_stops_when_its_lock_is_cut(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Sending starts once both processes are up (they start together: imports are slow on a
+    # busy machine).
+    members, _organiser = await seed(database_url, due_in=timedelta(seconds=20))
+    with telegram_standin() as standin:
+        settings = {name: environment(database_url, standin, name) for name in ("a", "b")}
+        processes = [Huihui(name, tmp_path, **env) for name, env in settings.items()]
+        try:
+            await asyncio.to_thread(wait_until, lambda: any(map(leads, processes)))
+            leader, standby = sorted(processes, key=lambda process: not leads(process))
+            standby_port = settings[standby.name]["HUIHUI_HTTP_PORT"]
+            await asyncio.to_thread(standby.wait_for, "waiting as standby")
+            status, body = await asyncio.to_thread(get, standby_port, "/readyz")
+            assert (status, json.loads(body)["role"]) == (503, "standby")
+            _, metrics = await asyncio.to_thread(get, standby_port, "/metrics")
+            assert "huihui_leader 0.0" in metrics
+
+            def under_way() -> bool:
+                return (
+                    sum(count(standin, members, NEWS)) >= 40
+                    and sum(count(standin, members, REMINDER)) >= 40
+                )
+
+            await asyncio.to_thread(wait_until, under_way, 60)
+            killed = leader.kill()
+            assert (
+                sum(count(standin, members, NEWS)) < MEMBERS
+                or sum(count(standin, members, REMINDER)) < MEMBERS
+            ), "killed too late: nothing left to take over"
+
+            await asyncio.to_thread(standby.wait_for, "this process is the leader", TAKEOVER + 5)
+            await asyncio.to_thread(wait_until, lambda: standin.first_poll_by(standby.name), 20)
+            took_over = standin.first_poll_by(standby.name) - killed
+            # Polling again: a member's message is answered by the new leader.
+            standin.queue_message(members[0], "/help")
+            await asyncio.to_thread(wait_until, lambda: len(standin.texts_to(members[0])) > 2, 20)
+
+            def finished() -> bool:
+                return (
+                    min(count(standin, members, NEWS)) >= 1
+                    and min(count(standin, members, REMINDER)) >= 1
+                )
+
+            await asyncio.to_thread(wait_until, finished, 60)
+            await asyncio.sleep(1)  # anything still to come would come now
+            news, reminded = count(standin, members, NEWS), count(standin, members, REMINDER)
+            status, body = await asyncio.to_thread(get, standby_port, "/readyz")
+
+            # Now the new leader's lock connection is cut (a database restart, a network
+            # fault): it stops at once, before anybody else could take the lock.
+            assert await cut_lock_connections(database_url) == 1
+            cut_at = time.monotonic()
+            exit_status = await asyncio.to_thread(standby.process.wait, 10)
+            stopped_in = time.monotonic() - cut_at
+            polled_after = [at for _who, at in standin.polls if at > cut_at + 0.1]
+        finally:
+            for process in processes:
+                process.stop()
+    print(
+        f"\ntakeover {took_over:.1f} s after SIGKILL; repeated: broadcast "
+        f"{sum(news) - MEMBERS} (bound {in_flight_bound(RATE)}), reminders "
+        f"{sum(reminded) - MEMBERS} (bound {Scheduler.CONCURRENCY}); stopped "
+        f"{stopped_in:.2f} s after its lock connection was cut"
+    )
+    assert took_over <= TAKEOVER
+    assert (status, json.loads(body)["role"]) == (200, "leader")
+    assert sum(news) - MEMBERS <= in_flight_bound(RATE)
+    assert sum(reminded) - MEMBERS <= Scheduler.CONCURRENCY
+    # The standby sent nothing before the leader died; never two pollers at once.
+    assert not [s for s in standin.sent if s.sender == standby.name and s.at < killed]
+    assert standin.conflicts == []
+    assert exit_status == EXIT_LOST and stopped_in < 2 and polled_after == []
+    said = standby.log()
+    assert "this process is no longer the leader" in said and "Traceback" not in said
+
+
+async def cut_lock_connections(database_url: str) -> int:
+    """End the leader lock's session from the server side; how many there were."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            return await connection.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = :name"
+                ),
+                {"name": APPLICATION_NAME},
+            )
+    finally:
+        await engine.dispose()
+
+
+def test_a_second_process_on_one_sqlite_file_is_refused_with_one_line(tmp_path: Path) -> None:
+    with telegram_standin() as standin:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'huihui.db'}"
+        first = Huihui("first", tmp_path, **environment(url, standin, "first"))
+        try:
+            first.wait_for("Application started")
+            second = Huihui("second", tmp_path, **environment(url, standin, "second"))
+            status = second.process.wait(30)
+            second.stop()
+        finally:
+            first.stop()
+    said = [line for line in second.log().splitlines() if line.strip()]
+    assert status == 2
+    assert said == [
+        f"huihui: another huihui process is serving {tmp_path / 'huihui.db'} (it holds "
+        f"{tmp_path / 'huihui.db.lock'}); stop it first — a standby needs PostgreSQL"
+    ]
+    assert not standin.senders_of(lambda sent: sent.sender == "second")

@@ -8,8 +8,6 @@ and the screens are in ``bot.services.matching.relay``."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -31,9 +29,9 @@ from conversations.dialogs import GROUP, add_dialog
 
 RELAYING = "relaying"
 MATCH = "relay_match"
-# When the member last chose the conversation they relay to (ISO time): another match's
-# message after it makes the next message ask which conversation it is for.
-SINCE = "relay_since"
+# The newest message relayed to the member when they last chose the conversation they relay
+# to: another match's message after it makes the next message ask which it is for.
+SEEN = "relay_seen"
 MESSAGE = free_text.FEEDBACK
 # What 会会传话 does not pass on: the sender is told in words.
 NOT_RELAYED = (
@@ -71,7 +69,7 @@ async def start(update: Update, context: HuihuiContext) -> str | int:
     # Whatever else was waiting for the member's words (a report's detail) is over: what
     # they type now is for this conversation.
     end_conversations(context.application, update.effective_user.id)
-    _relaying_to(context, match_id)
+    await _relaying_to(update, context, match_id)
     await say(
         update,
         context,
@@ -84,9 +82,9 @@ async def start(update: Update, context: HuihuiContext) -> str | int:
     return RELAYING
 
 
-def _relaying_to(context: HuihuiContext, match_id: int) -> None:
+async def _relaying_to(update: Update, context: HuihuiContext, match_id: int) -> None:
     scratch(context)[MATCH] = match_id
-    scratch(context)[SINCE] = context.services.clock.now().isoformat()
+    scratch(context)[SEEN] = await context.services.relay.newest_to(update.effective_user.id)
 
 
 async def relay_text(update: Update, context: HuihuiContext) -> str | int:
@@ -168,12 +166,8 @@ async def _relay(update: Update, context: HuihuiContext, outgoing: Outgoing) -> 
     match_id = scratch(context).get(MATCH)
     if match_id is None:
         return ConversationHandler.END
-    since = scratch(context).get(SINCE)
     relayed = await context.services.relay.send(
-        update.effective_user.id,
-        match_id,
-        outgoing,
-        datetime.fromisoformat(since) if since else None,
+        update.effective_user.id, match_id, outgoing, scratch(context).get(SEEN)
     )
     return await _answer(update, context, relayed)
 
@@ -233,7 +227,7 @@ async def choose(update: Update, context: HuihuiContext) -> str | int:
     if relayed.status != RelayStatus.TOO_FAST:  # over the pace, the choice may be made again
         await query.edit_message_reply_markup(None)
     end_conversations(context.application, update.effective_user.id)
-    _relaying_to(context, button.match)
+    await _relaying_to(update, context, button.match)
     return await _answer(update, context, relayed)
 
 

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+import zlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
@@ -176,12 +177,30 @@ class Relay:
             other = await contact_of(session, found[1])
             return other.nickname if other else None
 
+    async def newest_to(self, telegram_id: int) -> int:
+        """The newest message relayed to the member (0: none): what they have seen when they
+        choose a conversation. Ids, not times: two messages may share an instant."""
+        async with self._db() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return 0
+            newest = await session.scalar(
+                select(func.max(RelayMessage.id))
+                .join(Match, Match.id == RelayMessage.match_id)
+                .where(
+                    or_(Match.member_a == me.id, Match.member_b == me.id),
+                    RelayMessage.sender_id != me.id,
+                    RelayMessage.draft.is_(False),
+                )
+            )
+            return int(newest or 0)
+
     async def send(
-        self, telegram_id: int, match_id: int, outgoing: Outgoing, since: datetime | None = None
+        self, telegram_id: int, match_id: int, outgoing: Outgoing, seen: int | None = None
     ) -> Relayed:
-        """Relay a message to the other of the match. ``since``: when the sender last chose
-        this conversation; a message another match sent them after that makes this one a
-        draft they are asked about."""
+        """Relay a message to the other of the match. ``seen``: the newest message to the
+        sender when they last chose this conversation (``newest_to``); a message another
+        match sent them after it makes this one a draft they are asked about."""
         now = self._clock.now()
         outgoing = replace(outgoing, text=visible(outgoing.text))
         async with self._db.begin() as session:
@@ -209,8 +228,8 @@ class Relay:
                 media_group=outgoing.media_group,
             )
             album = await self._album_start(session, message)
-            if album is None and since is not None:
-                waiting = await self._waiting_elsewhere(session, me.id, match.id, since)
+            if album is None and seen is not None:
+                waiting = await self._waiting_elsewhere(session, me.id, match.id, seen)
                 if waiting:
                     message.draft = True
                     session.add(message)
@@ -295,7 +314,8 @@ class Relay:
                 now=now,
                 lines=lines,
                 buttons=buttons,
-                key=f"relay:{message.id}:edited:{now.isoformat()}",
+                # One notice per version of the words (edits may come within one instant).
+                key=f"relay:{message.id}:edited:{zlib.crc32((text or '').encode())}",
                 member_id=me.id,
             )
         self._work.wake()
@@ -455,10 +475,10 @@ class Relay:
         )
 
     async def _waiting_elsewhere(
-        self, session: AsyncSession, me: int, match_id: int, since: datetime
+        self, session: AsyncSession, me: int, match_id: int, seen: int
     ) -> list[tuple[int, int]]:
         """(match id, the other's member id) of the member's other open conversations with a
-        message to them since ``since``."""
+        message to them newer than ``seen``."""
         rows = await session.execute(
             select(Match.id, Match.member_a, Match.member_b)
             .join(RelayMessage, RelayMessage.match_id == Match.id)
@@ -468,7 +488,7 @@ class Relay:
                 Match.relay_ended_at.is_(None),
                 RelayMessage.sender_id != me,
                 RelayMessage.draft.is_(False),
-                RelayMessage.created_at > since,
+                RelayMessage.id > seen,
             )
             .distinct()
             .order_by(Match.id)

@@ -10,12 +10,17 @@ the same process, one after the other:
 * ``concurrent``: the flow on 会会's per-member processor;
 * ``echo``: a bare echo handler on 会会's processor — the ceiling of the stack;
 * ``feedback``: the product's /feedback flow on 会会's processor, which commits every note to the
-  database before thanking the member (one write transaction per two updates), for reference.
+  database before thanking the member (one write transaction per two updates), for reference;
+* ``onboarding``: the product's real sign-up — consent, verification against the roster, the
+  pledge, every profile question (answers as a member in Shanghai gives them) — on PTB's
+  sequential processor and on 会会's, each member once through. Beside it, the SQL statements
+  the bot sent per update, over the whole crowd and per answered question of one member alone.
 
 PTB's default serves about one update per Bot API round trip, so it runs on fewer members
 (``--sequential-members``) to keep the run short; its rate does not depend on how many wait.
 
-    python benchmarks/throughput.py [--members 500] [--messages 20] [--latency 0.05] [--json]
+    python benchmarks/throughput.py [--members 500] [--messages 20] [--latency 0.05]
+                                    [--database-url URL] [--onboarding-only] [--json]
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from report import emit  # noqa: E402  (benchmarks/report.py)
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
     ApplicationHandlerStop,
@@ -51,10 +56,13 @@ from storage import (
     units,  # noqa: E402
 )
 from storage.engine import create_engine  # noqa: E402
-from storage.models import ThreadMessage, UserData  # noqa: E402
+from storage.models import Member, ThreadMessage, UserData  # noqa: E402
+from tests.helpers import ZH_ANSWERS, answer, seed_union, sign_up, verify  # noqa: E402
 
 TARGET_VS_SEQUENTIAL = 20.0
 TARGET_VS_ECHO = 0.5
+# The sign-up has more round trips per update than the quiz (buttons edited, then a question).
+TARGET_ONBOARDING_VS_SEQUENTIAL = 20.0
 
 
 QUESTIONS = 9
@@ -189,12 +197,131 @@ async def measure(
     return result
 
 
+# Updates one member sends to sign up: /start, agree, share the phone, name, number, employer,
+# the pledge, then every step of every answer.
+SIGN_UP_UPDATES = 7 + sum(len(steps) for steps in ZH_ANSWERS.values())
+EMPLOYER = "上海申通地铁集团有限公司"
+
+
+class Statements:
+    """SQL statements the bot sends through its engine."""
+
+    def __init__(self, sb: Sandbox) -> None:
+        self.count = 0
+        event.listen(sb.engine.sync_engine, "before_cursor_execute", self._counted)
+
+    def _counted(self, *_args: Any, **_kwargs: Any) -> None:
+        self.count += 1
+
+
+def entry(number: int) -> tuple[str, str, str, str]:
+    """The roster entry of the ``number``-th member the sandbox makes (its phones count so)."""
+    return ("王小雨", f"SH{number:06d}", EMPLOYER, f"138{number + 10000000:08d}")
+
+
+async def one_member_alone(sb: Sandbox, first: int) -> dict[str, Any]:
+    """Statements per answered question for one member signing up with nobody else about."""
+    member = sb.user("小雨")
+    name, number, employer, _phone = entry(first)
+    statements = Statements(sb)
+    await verify(member, name, number, employer)
+    await member.press("我承诺")
+    per_question: dict[str, int] = {}
+    for key, steps in ZH_ANSWERS.items():
+        before = statements.count
+        await answer(member, steps)
+        per_question[key] = statements.count - before
+    answered = sum(per_question.values())
+    updates = sum(len(steps) for steps in ZH_ANSWERS.values())
+    return {
+        "statements_per_answered_question": round(answered / len(per_question), 1),
+        "statements_per_answering_update": round(answered / updates, 1),
+        "most_statements_for_one_question": max(per_question.values()),
+    }
+
+
+async def measure_onboarding(
+    *, label: str, members: int, latency: float, database_url: str | None, sequential: bool
+) -> dict[str, Any]:
+    if database_url is not None:
+        await empty_database(database_url)
+    processor = SimpleUpdateProcessor(1) if sequential else None
+    async with Sandbox(
+        database_url=database_url, api_latency=latency, update_processor=processor
+    ) as sb:
+        await seed_union(sb, [entry(n) for n in range(members + 1)])
+        crowd = [sb.user(f"会员{n}") for n in range(members)]
+        statements = Statements(sb)
+        started = time.perf_counter()
+        await asyncio.gather(*(sign_up(member, entry(n)) for n, member in enumerate(crowd)))
+        elapsed = time.perf_counter() - started
+        sent = statements.count
+        async with sb.app.services.db() as session:
+            complete = await session.scalar(
+                select(func.count())
+                .select_from(Member)
+                .where(Member.profile_completed_at.is_not(None))
+            )
+        alone = await one_member_alone(sb, members) if not sequential else {}
+    updates = members * SIGN_UP_UPDATES
+    result = {
+        "updates": updates,
+        "seconds": round(elapsed, 3),
+        "updates_per_s": round(updates / elapsed, 1),
+        "statements_per_update": round(sent / updates, 1),
+        "not_signed_up": members - (complete or 0),
+    } | alone
+    print(
+        f"  {label:<11} {result['updates_per_s']:>8.1f} updates/s  "
+        f"({updates} updates in {elapsed:.1f} s, {result['statements_per_update']} statements "
+        "per update)",
+        file=sys.stderr,
+    )
+    return result
+
+
+async def onboarding(args: argparse.Namespace) -> dict[str, Any]:
+    common = {"latency": args.latency, "database_url": args.database_url}
+    sequential = await measure_onboarding(
+        label="sign-up seq", members=args.sequential_members, sequential=True, **common
+    )
+    concurrent = await measure_onboarding(
+        label="sign-up", members=args.members, sequential=False, **common
+    )
+    ratio = concurrent["updates_per_s"] / sequential["updates_per_s"]
+    return {
+        "onboarding_updates_per_member": SIGN_UP_UPDATES,
+        "onboarding_sequential_updates_per_s": sequential["updates_per_s"],
+        "onboarding_concurrent_updates_per_s": concurrent["updates_per_s"],
+        "onboarding_vs_sequential": round(ratio, 2),
+        "onboarding_statements_per_update": concurrent["statements_per_update"],
+        "onboarding_sequential_statements_per_update": sequential["statements_per_update"],
+        "statements_per_answered_question": concurrent["statements_per_answered_question"],
+        "statements_per_answering_update": concurrent["statements_per_answering_update"],
+        "most_statements_for_one_question": concurrent["most_statements_for_one_question"],
+        "not_signed_up": sequential["not_signed_up"] + concurrent["not_signed_up"],
+        "onboarding_target_met": ratio >= TARGET_ONBOARDING_VS_SEQUENTIAL,
+    }
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    common = {"messages": args.messages, "latency": args.latency, "database_url": args.database_url}
     print(
         f"throughput: latency {args.latency * 1000:.0f} ms, {args.messages} messages per member",
         file=sys.stderr,
     )
+    result = {
+        "members": args.members,
+        "sequential_members": args.sequential_members,
+        "api_latency_s": args.latency,
+        "database": "sqlite" if args.database_url is None else args.database_url.split(":")[0],
+    }
+    if not args.onboarding_only:
+        result |= await quiz(args)
+    return result | await onboarding(args)
+
+
+async def quiz(args: argparse.Namespace) -> dict[str, Any]:
+    common = {"messages": args.messages, "latency": args.latency, "database_url": args.database_url}
     sequential = await measure(
         label="sequential",
         members=args.sequential_members,
@@ -214,11 +341,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     vs_sequential = concurrent["updates_per_s"] / sequential["updates_per_s"]
     vs_echo = concurrent["updates_per_s"] / echo_run["updates_per_s"]
     return {
-        "members": args.members,
         "messages_per_member": args.messages,
-        "sequential_members": args.sequential_members,
-        "api_latency_s": args.latency,
-        "database": "sqlite" if args.database_url is None else args.database_url.split(":")[0],
         "sequential_updates_per_s": sequential["updates_per_s"],
         "concurrent_updates_per_s": concurrent["updates_per_s"],
         "echo_updates_per_s": echo_run["updates_per_s"],
@@ -241,11 +364,17 @@ def main() -> int:
     parser.add_argument(
         "--database-url", default=None, help="emptied before each run; default: temporary SQLite"
     )
+    parser.add_argument(
+        "--onboarding-only", action="store_true", help="only the sign-up, not the quiz and echo"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     result = asyncio.run(run(args))
     emit(result, args.json)
-    lost = result["unanswered"] + result["feedback_missing"] + result["persisted_state_missing"]
+    lost = sum(
+        result.get(key, 0)
+        for key in ("unanswered", "feedback_missing", "persisted_state_missing", "not_signed_up")
+    )
     return 0 if lost == 0 else 1
 
 

@@ -17,6 +17,15 @@ async def answers(session: AsyncSession, member_id: int) -> dict[str, ProfileAns
     return {row.question: row for row in rows}
 
 
+async def answered(session: AsyncSession, member_id: int) -> frozenset[str]:
+    """Which questions the member has answered (their keys only: every update of someone
+    signing up asks, and the values are JSON)."""
+    keys = await session.scalars(
+        select(ProfileAnswer.question).where(ProfileAnswer.member_id == member_id)
+    )
+    return frozenset(keys)
+
+
 async def save(
     session: AsyncSession,
     member_id: int,

@@ -41,6 +41,9 @@ def test_throughput_benchmark_runs_and_loses_nothing() -> None:
         assert report[key] > 0
     assert report["unanswered"] == report["feedback_missing"] == 0
     assert report["persisted_state_missing"] == 0
+    # The real sign-up: everyone through, and the statements it took counted.
+    assert report["not_signed_up"] == 0 and report["onboarding_concurrent_updates_per_s"] > 0
+    assert 0 < report["statements_per_answering_update"] <= 5
 
 
 def test_roster_import_benchmark_runs_and_stores_every_row() -> None:

@@ -123,14 +123,16 @@ class Onboarding:
             member = await members.get_by_telegram_id(session, telegram_id)
             if member is None or member.consented_at is None:
                 return MemberStatus.of(member), Progress()
-            latest = await verification.latest(session, member.id)
-            answered = frozenset((await profiles.answers(session, member.id)).keys())
+            verified = member.verified_at is not None
+            # Only someone not yet verified can be waiting for a review: every update of a
+            # verified member answering questions would otherwise read their attempts.
+            latest = None if verified else await verification.latest(session, member.id)
+            answered = await profiles.answered(session, member.id)
         return MemberStatus.of(member), Progress(
             consented=True,
-            verified=member.verified_at is not None,
+            verified=verified,
             awaiting_review=latest is not None
-            and told(latest.outcome, latest.reasons).outcome == Outcome.PENDING
-            and member.verified_at is None,
+            and told(latest.outcome, latest.reasons).outcome == Outcome.PENDING,
             pledged=member.pledged_at is not None,
             claim=dict(scratch.get("claim", {})),
             answered=answered,
@@ -309,11 +311,13 @@ class Onboarding:
                 await screening.record(session, member_id, "card", words, self._clock.now())
             await profiles.save(session, member_id, question, value, must_have, self._clock.now())
             member = await session.get(Member, member_id)
-            if question == "photos" and member is not None and isinstance(value, list):
+            photos = question == "photos" and isinstance(value, list)
+            if photos and member is not None:
                 await photo_review.ask_for_review(session, member, value, self._clock.now())
             if member is not None and member.profile_completed_at is not None:
                 await matching.refresh_profile(session, member_id, self._clock.now())
-        self._work.wake()  # a photo review request may have been written
+        if photos:  # only a photo review request may have been written
+            self._work.wake()
         return None
 
     async def complete(self, member_id: int) -> bool:

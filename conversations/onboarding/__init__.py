@@ -29,7 +29,8 @@ stateDiagram-v2
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from telegram import Update
 from telegram.ext import (
@@ -56,7 +57,7 @@ from bot.domain.buttons import (
     ToggleOption,
     parse,
 )
-from bot.domain.onboarding import Step, next_step
+from bot.domain.onboarding import Progress, Step, next_step
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
 from bot.services.onboarding import MemberStatus
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
@@ -85,19 +86,40 @@ BUTTON_KINDS = (
 )
 
 
-async def _where(
-    update: Update, context: HuihuiContext
-) -> tuple[MemberStatus | None, Step, Question | None]:
+class Where(NamedTuple):
+    """Where the member stands, as read at the start of their update."""
+
+    member: MemberStatus | None
+    step: Step
+    question: Question | None
+    progress: Progress
+
+
+async def _where(update: Update, context: HuihuiContext) -> Where:
     member, progress = await context.services.onboarding.progress(
         update.effective_user.id, scratch(context)
     )
+    return _at(member, progress, context)
+
+
+def _at(member: MemberStatus | None, progress: Progress, context: HuihuiContext) -> Where:
     step, question = next_step(progress, context.services.onboarding.questionnaire)
-    return member, step, question
+    return Where(member, step, question, progress)
+
+
+def _after_answering(where: Where, question: Question, context: HuihuiContext) -> Where:
+    """Where the member stands once their answer is stored. Their updates are handled one at a
+    time, so what was read at the start of this one and the answer just written are all
+    there is: reading it all again cost three statements per answer."""
+    progress = replace(
+        where.progress, answered=where.progress.answered | {question.key}, editing=None
+    )
+    return _at(where.member, progress, context)
 
 
 async def start(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
-    member, step, _question = await _where(update, context)
+    member, step, _question, _progress = await _where(update, context)
     if step == Step.COMPLETE:
         await say(
             update,
@@ -124,10 +146,10 @@ async def start(update: Update, context: HuihuiContext) -> Any:
     return await resume(update, context)
 
 
-async def resume(update: Update, context: HuihuiContext) -> Any:
-    """Ask whatever comes next for this member."""
+async def resume(update: Update, context: HuihuiContext, where: Where | None = None) -> Any:
+    """Ask whatever comes next for this member (``where`` they stand, when already known)."""
     _ = context.gettext
-    member, step, question = await _where(update, context)
+    member, step, question, _progress = where or await _where(update, context)
     match step:
         case Step.CONSENT:
             await consent.ask(update, context)
@@ -161,7 +183,8 @@ async def resume(update: Update, context: HuihuiContext) -> Any:
 
 async def on_text(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
-    member, step, question = await _where(update, context)
+    where = await _where(update, context)
+    member, step, question, _progress = where
     if step in (Step.PHONE, Step.REAL_NAME, Step.MEMBER_NUMBER, Step.EMPLOYER):
         if step == Step.PHONE and "claim" not in scratch(context):
             return await resume(update, context)
@@ -170,7 +193,7 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
         return ACTIVE
     if step == Step.QUESTION and questions.pending_value(context, question) is None:
         value = await questions.on_text(update, context, question)
-        return ACTIVE if value is None else await _accept(update, context, member, question, value)
+        return ACTIVE if value is None else await _accept(update, context, where, value)
     if step == Step.CONSENT:
         await consent.ask_again(update, context)
         return ACTIVE
@@ -184,7 +207,7 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
 
 async def on_contact(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
-    member, step, _question = await _where(update, context)
+    member, step, _question, _progress = await _where(update, context)
     if step != Step.PHONE:
         await say(update, context, _("Thank you, but I do not need your number right now."))
         return await resume(update, context)
@@ -196,12 +219,13 @@ async def on_contact(update: Update, context: HuihuiContext) -> Any:
 
 async def on_photo(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
-    member, step, question = await _where(update, context)
-    if step != Step.QUESTION or question.kind != Kind.PHOTOS:
+    where = await _where(update, context)
+    question = where.question
+    if where.step != Step.QUESTION or question is None or question.kind != Kind.PHOTOS:
         await say(update, context, _("Thank you, but I do not need a photo right now."))
-        return await resume(update, context)
+        return await resume(update, context, where)
     photos = await questions.on_photo(update, context, question)
-    return ACTIVE if photos is None else await _accept(update, context, member, question, photos)
+    return ACTIVE if photos is None else await _accept(update, context, where, photos)
 
 
 async def on_other(update: Update, context: HuihuiContext) -> Any:
@@ -214,7 +238,8 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
     query = update.callback_query
     button = parse(query.data)
-    member, step, question = await _where(update, context)
+    where = await _where(update, context)
+    member, step, question, _progress = where
     onboarding = context.services.onboarding
     match button:
         case Consent(agree=agree) if step == Step.CONSENT:
@@ -258,11 +283,11 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
     if step != Step.QUESTION or question is None or question.key != asked:
         await query.answer(_("That question has been answered already."), show_alert=True)
         return ACTIVE if step != Step.COMPLETE else END
-    return await _question_button(update, context, member, question, button)
+    return await _question_button(update, context, where, question, button)
 
 
 async def _question_button(
-    update: Update, context: HuihuiContext, member: MemberStatus, question: Question, button: Button
+    update: Update, context: HuihuiContext, where: Where, question: Question, button: Button
 ) -> Any:
     _ = context.gettext
     query = update.callback_query
@@ -287,38 +312,36 @@ async def _question_button(
         case SkipQuestion() if question.optional:
             await query.answer()
             await query.edit_message_reply_markup(None)
-            return await _store(update, context, member, question, None, None)
+            return await _store(update, context, where, None, None)
         case Importance(must=must) if pending is not None:
             await query.answer()
             await query.edit_message_reply_markup(None)
-            return await _store(update, context, member, question, pending, must)
+            return await _store(update, context, where, pending, must)
         case _:
             await query.answer()
             return ACTIVE
     await query.answer()
     await query.edit_message_reply_markup(None)
-    return await _accept(update, context, member, question, value)
+    return await _accept(update, context, where, value)
 
 
-async def _accept(
-    update: Update, context: HuihuiContext, member: MemberStatus, question: Question, value: Any
-) -> Any:
+async def _accept(update: Update, context: HuihuiContext, where: Where, value: Any) -> Any:
+    question = where.question
+    assert question is not None
     # "Any" is no condition, so whether it is a must does not arise.
     if question.importance and value not in (ANY, [ANY]):
         await questions.ask_importance(update, context, question, value)
         return ACTIVE
-    return await _store(update, context, member, question, value, None)
+    return await _store(update, context, where, value, None)
 
 
 async def _store(
-    update: Update,
-    context: HuihuiContext,
-    member: MemberStatus,
-    question: Question,
-    value: Any,
-    must_have: bool | None,
+    update: Update, context: HuihuiContext, where: Where, value: Any, must_have: bool | None
 ) -> Any:
+    """Store the answer to the question ``where`` the member stands (at a question)."""
     _ = context.gettext
+    member, question = where.member, where.question
+    assert member is not None and question is not None
     refused = await context.services.onboarding.answer(member.id, question.key, value, must_have)
     if refused is not None:
         questions.clear(context)
@@ -329,7 +352,7 @@ async def _store(
         await say(update, context, _("Saved. Your card now reads:"))
         await show_card(update, context, member.id)
         return END
-    return await resume(update, context)
+    return await resume(update, context, _after_answering(where, question, context))
 
 
 async def _ask_pledge(update: Update, context: HuihuiContext, again: bool = False) -> None:

@@ -52,7 +52,7 @@ from bot.domain.matching import (  # noqa: E402
     pair_score,
     rarity,
 )
-from bot.services.matching.plan import SAMPLE  # noqa: E402
+from bot.services.matching.plan import SAMPLE, STAGES  # noqa: E402
 from bot.services.matching.suggestions import EXPOSURE_CAP  # noqa: E402
 
 HOBBIES = (
@@ -225,7 +225,7 @@ def simulate(union: Union, policy: str, days: int, cards: int, pool: int) -> dic
                 profiles, history=history, sample=SAMPLE, seed=day, excluded=settled
             )
             for viewer, _position, other in market.cards(
-                market.plan_arrays(*graph, shown_lately=exposure)
+                market.plan_arrays(*graph, STAGES, shown_lately=exposure)
             ).tolist():
                 planned.setdefault(viewer, []).append(other)
             planning += time.perf_counter() - started

@@ -12,9 +12,10 @@ from datetime import timedelta
 
 from sqlalchemy import MetaData, Table, Text, cast, func, or_, select
 
+from bot.domain import buttons as b
 from bot.services import notices
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from storage.models import ScheduledTask
+from storage.models import Member, RelayMessage, ScheduledTask
 from tests.helpers import PUDONG, ZH_ANSWERS, seed_union, sign_up
 from tests.test_matching_bot import MAN, MAN_2, WOMAN, card_for, man_script
 
@@ -58,12 +59,17 @@ def _reflected(sync) -> list[Table]:  # noqa: ANN001 - a synchronous Connection
     return list(metadata.sorted_tables)
 
 
-async def matched(sb: Sandbox) -> tuple[SimulatedUser, SimulatedUser, SimulatedUser]:
+async def matched(
+    sb: Sandbox, organiser: SimulatedUser | None = None
+) -> tuple[SimulatedUser, SimulatedUser, SimulatedUser]:
     """A matchmaker, and 鲸落 and 阿明 matched by liking each other."""
     hongniang = sb.user("红娘阿姨")
     her = sb.user("小雨", phone=WOMAN[3], username="xiaoyu_sh")
     ming = sb.user("阿明", phone=MAN[3], username="aming_sh")
-    await seed_union(sb, [WOMAN, MAN, MAN_2], matchmakers={PUDONG: [hongniang.id]})
+    organisers = {PUDONG: [organiser.id]} if organiser else {}
+    await seed_union(
+        sb, [WOMAN, MAN, MAN_2], matchmakers={PUDONG: [hongniang.id]}, organisers=organisers
+    )
     await sign_up(her, WOMAN, her_script())
     await sign_up(ming, MAN, man_script("阿明"))
     await ming.send("/match")
@@ -208,3 +214,42 @@ async def test_export_counts_what_others_did_and_lists_the_notices_she_was_sent(
     sent = [n["内容"] for n in exported["会会发给你的通知"]]
     assert f"阿明：{RELAYED[1]}" in sent
     assert any("你和阿明互相喜欢" in s for s in sent)
+
+
+async def test_held_and_flagged_words_cannot_be_pulled_back_after_a_suspension_and_the_period(
+    sandbox: Sandbox,
+) -> None:
+    """A held money request the recipient never opened, and a question the scam screen listed
+    for moderators: after the suspension that ended the conversation and the period, neither
+    the recipient's button nor /reports brings them back."""
+    organiser = sandbox.user("浦东管理员")
+    _hongniang, her, ming = await matched(sandbox, organiser)
+    money = "江湖救急，先转账两千给我，下周一定还你"
+    scam_ask = "有人让我下载一个理财软件，说稳赚不赔，这正常吗？"
+    await ming.press(f"✉️ 给{NICKNAME}留言")
+    await ming.send(money)
+    assert money not in her.last_text()  # held: a money request on the first day
+    async with sandbox.app.services.db() as session:
+        held = await session.scalar(select(RelayMessage.id).where(RelayMessage.held.is_(True)))
+        ming_id = await session.scalar(select(Member.id).where(Member.telegram_id == ming.id))
+    assert held is not None
+    await her.send("/ask")
+    await her.send(scam_ask)
+    shown = len(organiser.texts())
+    await organiser.send("/reports")
+    listed = "\n".join(organiser.texts()[shown:])
+    assert "转账两千" in listed
+    # The question is kept where its words went (its thread, the notice to staff, maybe the
+    # screen's list) until the period ends.
+    assert {"thread_messages.text", "scheduled_tasks.payload"} <= set(
+        await holding(sandbox, [scam_ask])
+    )
+    await sandbox.app.services.administration.moderate(organiser.id, ming_id, "suspend")
+    await sandbox.advance(30 * DAY + timedelta(minutes=1))
+    await her.forge_press(b.ShowRelayed(held).encode())
+    assert her.last_alert() == "这条消息已无法查看。"
+    shown = len(organiser.texts())
+    await organiser.send("/reports")
+    listed = "\n".join(organiser.texts()[shown:])
+    assert "理财软件" not in listed and "转账两千" not in listed
+    assert await holding(sandbox, [money, scam_ask]) == []

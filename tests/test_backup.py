@@ -130,6 +130,11 @@ async def test_a_backup_taken_mid_broadcast_and_mid_reminders_restores_and_finis
         assert {refused.method for refused in new.api.take_refusals()} <= {"editMessageText"}
         await new.advance(timedelta(hours=22, minutes=1))  # the 2 h reminders: from here only
         two_hours = [reminded(new, m, "还有两小时就开始了") for m in members]
+    print(
+        f"\nbackup mid-send: {after[0] - before[0]} broadcast messages and {after[1] - before[1]} "
+        f"reminders sent while it was made; repeated after restore: broadcast "
+        f"{sum(news) - MEMBERS}, reminders {sum(reminded_24h) - MEMBERS}"
+    )
     assert min(news) == 1 and min(reminded_24h) == 1, "somebody was missed"
     # Told twice: at most what was in flight and not yet recorded when the copy began, and
     # what was sent while it was being made.

@@ -199,16 +199,22 @@ async def cut_lock_connections(database_url: str) -> int:
 
 
 def test_a_second_process_on_one_sqlite_file_is_refused_with_one_line(tmp_path: Path) -> None:
+    backups = tmp_path / "backups"
     with telegram_standin() as standin:
         url = f"sqlite+aiosqlite:///{tmp_path / 'huihui.db'}"
-        first = Huihui("first", tmp_path, **environment(url, standin, "first"))
+        first = Huihui(
+            "first", tmp_path, HUIHUI_BACKUP_DIR=str(backups), **environment(url, standin, "first")
+        )
         try:
             first.wait_for("Application started")
             second = Huihui("second", tmp_path, **environment(url, standin, "second"))
             status = second.process.wait(30)
             second.stop()
+            # The one that serves took its daily backup at start (there was none yet).
+            first.wait_for("backup written to")
         finally:
             first.stop()
+    assert [path.suffix for path in backups.iterdir()] == [".sqlite"]
     said = [line for line in second.log().splitlines() if line.strip()]
     assert status == 2
     assert said == [

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from openpyxl import Workbook
 from telegram import Update
 from telegram.constants import MessageLimit
 from telegram.ext import CommandHandler, filters
@@ -19,6 +18,7 @@ from bot.common.i18n import N_, Translator, translator
 from bot.common.wording.events import local_time
 from bot.common.wording.profile_card import option_text, render_card
 from bot.common.wording.verification import comparison
+from bot.common.workbooks import Sheet, titled_workbook
 from bot.common.workers import in_worker
 from bot.domain import free_text
 from bot.domain.buttons import (
@@ -453,7 +453,7 @@ async def stats(update: Update, context: HuihuiContext) -> None:
         unions="、".join(name for _id, name in unions),
         date=f"{today:%Y-%m-%d}",
     )
-    image = await in_worker(stats_chart, heading, chart_(N_("Members")), funnel, panels)
+    image = await in_worker(stats_chart, heading, chart_(N_("Members overview")), funnel, panels)
     await context.bot.send_photo(
         update.effective_chat.id, image, caption=_("Statistics of your unions")
     )
@@ -505,33 +505,42 @@ def _event_lines(figures: ScopeStats, _: Translator) -> list[str]:
     return lines
 
 
-def _export_table(figures: ScopeStats, context: HuihuiContext) -> list[list[object]]:
-    """The statistics as a sheet in the reader's language: headers, sections and items in
-    words (not codes), distributions in the order /stats shows them."""
+def _export_parts(
+    figures: ScopeStats, context: HuihuiContext
+) -> tuple[list[str], list[tuple[str, list[list[object]]]]]:
+    """The statistics in the reader's language: the header, then the rows of each part (a
+    sheet of the workbook; one after another in the CSV) — sections and items in words, not
+    codes, distributions in the order /stats shows them."""
     _ = context.gettext
     label = _labeller(context, _)
-    table: list[list[object]] = [[_("Section"), _("Item"), _("Count")]]
+    header = [_("Section"), _("Item"), _("Count")]
     members = _("Members")
-    table += [[members, _(title), getattr(figures, key)] for key, title in MEMBER_FIGURES]
+    people: list[list[object]] = [
+        [members, _(title), getattr(figures, key)] for key, title in MEMBER_FIGURES
+    ]
     for section in DISTRIBUTIONS:
-        table += [[label(section), label(section, k), n] for k, n in figures.ordered(section)]
+        people += [[label(section), label(section, k), n] for k, n in figures.ordered(section)]
     activity = _("Activity")
-    table += [[activity, _(title), getattr(figures, key)] for key, title in ACTIVITY_FIGURES]
+    doings: list[list[object]] = [
+        [activity, _(title), getattr(figures, key)] for key, title in ACTIVITY_FIGURES
+    ]
     outcomes = _("How matches went (members' answers)")
-    table += [[outcomes, _(follow_ups.OUTCOMES[k]), n] for k, n in figures.outcomes.most_common()]
+    doings += [[outcomes, _(follow_ups.OUTCOMES[k]), n] for k, n in figures.outcomes.most_common()]
+    happenings: list[list[object]] = []
     for event in figures.events:
         section = _("Event: {title}", title=event.title)
-        table += [
+        happenings += [
             [section, _("Signed up"), event.registered],
             [section, _("On the waitlist"), event.waitlisted],
             [section, _("Came"), event.checked_in],
         ]
         if event.pairs is not None:
-            table.append([section, _("Pairs"), event.pairs])
+            happenings.append([section, _("Pairs"), event.pairs])
+    questions: list[list[object]] = []
     for unit in figures.threads:
         section = _("Questions to {unit}", unit=unit.unit)
         wait = unit.median_first_answer
-        table += [
+        questions += [
             [section, _("Asked"), unit.opened],
             [section, _("Answered"), unit.answered],
             [
@@ -540,38 +549,47 @@ def _export_table(figures: ScopeStats, context: HuihuiContext) -> list[list[obje
                 round(wait.total_seconds() / 60) if wait else None,
             ],
         ]
-    return table
+    parts = [
+        (_("Members"), people),
+        (_("Activity"), doings),
+        (_("Events"), happenings),
+        (_("Questions"), questions),
+    ]
+    return header, parts
 
 
-def _xlsx(table: list[list[object]]) -> bytes:
-    workbook = Workbook(write_only=True)  # streams rows instead of keeping a cell object each
-    sheet = workbook.create_sheet()
-    for row in table:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv(table: list[list[object]]) -> bytes:
+def _csv(header: list[str], parts: list[tuple[str, list[list[object]]]]) -> bytes:
     text = io.StringIO()
-    csv.writer(text).writerows(table)
+    csv.writer(text).writerows([header, *(row for _name, rows in parts for row in rows)])
     return text.getvalue().encode("utf-8-sig")  # with a BOM, Excel reads it as UTF-8
 
 
 async def export_stats(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
-    figures = await context.services.statistics.for_actor(update.effective_user.id)
+    services = context.services
+    figures = await services.statistics.for_actor(update.effective_user.id)
     if figures is None:
         await refuse(update, context)
         return
-    table = _export_table(figures, context)
+    header, parts = _export_parts(figures, context)
     wants_excel = "xlsx" in (update.effective_message.text or "").lower()
     # Writing a workbook takes long enough to keep other members waiting: off the loop.
     if wants_excel:
-        data, name = await asyncio.to_thread(_xlsx, table), "huihui-stats.xlsx"
+        unions = "、".join(
+            name
+            for _id, name in await services.administration.import_targets(update.effective_user.id)
+        )
+        now = services.clock.now().astimezone(services.settings.tz)
+        title = _("会会 statistics: {unions}", unions=unions)
+        about = [
+            _("Scope: {unions} and the unions below them", unions=unions),
+            _("Figures as of {moment}", moment=f"{now:%Y-%m-%d %H:%M}"),
+        ]
+        sheets = [Sheet(name, header, rows) for name, rows in parts]
+        data = await asyncio.to_thread(titled_workbook, title, about, sheets)
+        name = f"huihui-stats-{now:%Y%m%d}.xlsx"
     else:
-        data, name = await asyncio.to_thread(_csv, table), "huihui-stats.csv"
+        data, name = await asyncio.to_thread(_csv, header, parts), "huihui-stats.csv"
     await context.bot.send_document(
         update.effective_chat.id,
         io.BytesIO(data),

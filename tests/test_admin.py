@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 from matplotlib import pyplot as plt
+from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import delete, func, select
 
@@ -254,7 +255,17 @@ async def test_statistics_export_as_csv_and_excel(sandbox: Sandbox) -> None:
     bands = [line.split(",")[1] for line in text.splitlines() if line.startswith("年龄,")]
     assert bands and all(band.endswith("岁") or band.endswith("岁以下") for band in bands)
     await pudong.send("/export_stats xlsx")
-    assert pudong.bot_messages()[-1].file_name == "huihui-stats.xlsx"
+    exported = pudong.bot_messages()[-1]
+    today = sandbox.clock.now().astimezone(sandbox.settings.tz)
+    assert exported.file_name == f"huihui-stats-{today:%Y%m%d}.xlsx"
+    workbook = load_workbook(io.BytesIO(sandbox.api.files[exported.file_id][1]))
+    assert workbook.sheetnames == ["会员", "互动", "活动", "咨询"]
+    rows = list(workbook["会员"].iter_rows(values_only=True))
+    assert rows[0][0] == f"会会统计：{PUDONG}"
+    assert rows[1][0] == f"统计范围：{PUDONG}及下属工会"
+    assert rows[2][0].startswith(f"数据截至 {today:%Y-%m-%d}")
+    assert ("会员", "已核实", 2) in rows and ("性别", "女", 1) in rows
+    assert workbook["会员"].column_dimensions["B"].width >= 8  # sized for Chinese
 
 
 def test_age_bands_read_youngest_first_whatever_their_counts() -> None:

@@ -3,8 +3,8 @@ the Bot API's refusals, counted where every call passes.
 
 PTB says neither which handler took an update nor whether it raised (its error handler is
 told, the update processor is not). So once the Application is initialised, each top-level
-handler is wrapped in one that notes, on the update's record (``current_update``), the name
-of the conversation it belongs to and whether its callback raised. Labels are module names
+handler notes, on the update's record (``current_update``), the name of the conversation it
+belongs to and whether its callback raised (``label_handlers``). Labels are module names
 (``matching``, ``events.attending``): a few dozen values, never an id.
 """
 
@@ -55,27 +55,31 @@ def update_kind(update: Update) -> str:
     return "other"
 
 
-class _Labelled(BaseHandler[Any, Any, Any]):
-    """Checks and handles as ``inner`` does, noting its label and failure on the record."""
+def label_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Label every top-level handler (after ``initialize``: PTB finds the persistent
+    conversations among the handlers then). Each handler becomes an instance of a subclass of
+    its own class that only adds the noting, so it stays what it was to everyone else: the
+    same object, still a ``ConversationHandler`` to code that looks for those."""
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            if not hasattr(handler, "huihui_label"):
+                handler.__class__ = _labelled(type(handler), label_of(handler))
 
-    __slots__ = ("inner", "label")
 
-    def __init__(self, inner: BaseHandler[Any, Any, Any], label: str | None) -> None:
-        super().__init__(getattr(inner, "callback", None), block=inner.block)  # type: ignore[arg-type]
-        self.inner = inner
-        self.label = label
-
-    def check_update(self, update: object) -> Any:
-        return self.inner.check_update(update)
-
+@functools.cache
+def _labelled(cls: type[BaseHandler[Any, Any, Any]], label: str | None) -> type:
     async def handle_update(
-        self, update: Any, application: Any, check_result: Any, context: Any
+        self: BaseHandler[Any, Any, Any],
+        update: Any,
+        application: Any,
+        check_result: Any,
+        context: Any,
     ) -> Any:
         record = current_update.get()
-        if record is not None and record.handler is None and self.label is not None:
-            record.handler = self.label
+        if record is not None and record.handler is None and label is not None:
+            record.handler = label
         try:
-            return await self.inner.handle_update(update, application, check_result, context)
+            return await cls.handle_update(self, update, application, check_result, context)
         except ApplicationHandlerStop:
             raise
         except Exception:
@@ -83,15 +87,9 @@ class _Labelled(BaseHandler[Any, Any, Any]):
                 record.outcome = "error"
             raise
 
-
-def label_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Wrap every top-level handler (after ``initialize``: PTB finds the persistent
-    conversations among the handlers then, and must see them as they are)."""
-    for handlers in application.handlers.values():
-        handlers[:] = [
-            handler if isinstance(handler, _Labelled) else _Labelled(handler, label_of(handler))
-            for handler in handlers
-        ]
+    # No slots of its own: the same layout, so an instance can take this class.
+    namespace = {"__slots__": (), "huihui_label": label, "handle_update": handle_update}
+    return type(cls.__name__, (cls,), namespace)
 
 
 def label_of(handler: BaseHandler[Any, Any, Any]) -> str | None:

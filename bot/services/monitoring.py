@@ -1,5 +1,5 @@
-"""The figures behind the operator's gauges: the outbox, overdue work and a few business counts,
-read in one short read-only session."""
+"""The figures behind the operator's gauges: the outbox and overdue work (read often, cheap on
+the tasks index), and a few business counts (read less often: they scan tables)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,15 @@ OVERDUE_AFTER = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class WorkFigures:
+    # Up to storage.monitoring.NOTICES_COUNTED.
     outbox_pending: int
     outbox_oldest_age_seconds: float
     tasks_overdue: int
+
+
+@dataclass(frozen=True)
+class MemberFigures:
     members_verified: int
     matches_today: int
     open_threads: int
@@ -34,22 +39,28 @@ class Monitoring:
         self._clock = clock
         self._tz = tz
 
-    async def snapshot(self) -> Snapshot:
+    async def work(self) -> WorkFigures:
         now = self._clock.now()
-        midnight = now.astimezone(self._tz).replace(hour=0, minute=0, second=0, microsecond=0)
         async with self._db() as session:
             backlog = await monitoring.backlog(session, NOTICE_KIND, now, now - OVERDUE_AFTER)
-            verified = await monitoring.members_verified(session)
-            matches = await monitoring.matches_since(session, midnight)
-            threads = await monitoring.open_threads(session)
-        return Snapshot(
+        return WorkFigures(
             outbox_pending=backlog.notices_due,
             outbox_oldest_age_seconds=_age(now, backlog.oldest_notice_due_at),
             tasks_overdue=backlog.tasks_overdue,
-            members_verified=verified,
-            matches_today=matches,
-            open_threads=threads,
         )
+
+    async def members(self) -> MemberFigures:
+        midnight = (
+            self._clock.now()
+            .astimezone(self._tz)
+            .replace(hour=0, minute=0, second=0, microsecond=0)
+        )
+        async with self._db() as session:
+            return MemberFigures(
+                members_verified=await monitoring.members_verified(session),
+                matches_today=await monitoring.matches_since(session, midnight),
+                open_threads=await monitoring.open_threads(session),
+            )
 
 
 def _age(now: datetime, since: datetime | None) -> float:

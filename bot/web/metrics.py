@@ -1,10 +1,11 @@
 """``/metrics`` in Prometheus' text format (``bot.common.metrics``), and the two gauges this
-process keeps fresh on its own: figures read from the database every half minute (a scrape
-never queries), and how late the event loop runs."""
+process keeps fresh on its own: figures read from the database every half minute or minute (a
+scrape never queries), and how late the event loop runs."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 
@@ -18,6 +19,8 @@ from bot.services.monitoring import Monitoring
 
 _LOGGER = logging.getLogger(__name__)
 GAUGES_EVERY = 30.0
+# The member counts scan tables: every other round, once a minute.
+MEMBERS_EVERY = 2
 LAG_TICK = 0.25
 # The lag shown is the worst tick of this many seconds.
 LAG_WINDOW = 5.0
@@ -31,23 +34,25 @@ def routes() -> list[BaseRoute]:
 
 
 class DatabaseGauges:
-    """Reads ``Monitoring.snapshot`` every ``every`` seconds into the gauges. A failed read
-    (database down) leaves the last figures; ``huihui_gauges_updated_timestamp_seconds``
-    shows how old they are."""
+    """Reads the outbox and overdue work every ``every`` seconds and the member counts every
+    ``MEMBERS_EVERY`` rounds into the gauges. A failed read (database down) leaves the last
+    figures; ``huihui_gauges_updated_timestamp_seconds`` shows how old they are."""
 
     def __init__(self, monitoring: Monitoring, every: float = GAUGES_EVERY) -> None:
         self._monitoring = monitoring
         self._every = every
         self._task: asyncio.Task[None] | None = None
 
-    async def refresh(self) -> None:
-        figures = await self._monitoring.snapshot()
-        metrics.OUTBOX_PENDING.set(figures.outbox_pending)
-        metrics.OUTBOX_OLDEST_AGE.set(figures.outbox_oldest_age_seconds)
-        metrics.TASKS_OVERDUE.set(figures.tasks_overdue)
-        metrics.MEMBERS_VERIFIED.set(figures.members_verified)
-        metrics.MATCHES_TODAY.set(figures.matches_today)
-        metrics.INBOX_OPEN_THREADS.set(figures.open_threads)
+    async def refresh(self, *, members: bool = True) -> None:
+        work = await self._monitoring.work()
+        metrics.OUTBOX_PENDING.set(work.outbox_pending)
+        metrics.OUTBOX_OLDEST_AGE.set(work.outbox_oldest_age_seconds)
+        metrics.TASKS_OVERDUE.set(work.tasks_overdue)
+        if members:
+            figures = await self._monitoring.members()
+            metrics.MEMBERS_VERIFIED.set(figures.members_verified)
+            metrics.MATCHES_TODAY.set(figures.matches_today)
+            metrics.INBOX_OPEN_THREADS.set(figures.open_threads)
         metrics.GAUGES_UPDATED.set(time.time())
 
     def start(self) -> None:
@@ -58,9 +63,9 @@ class DatabaseGauges:
         self._task = None
 
     async def _run(self) -> None:
-        while True:
+        for round_ in itertools.count():
             try:
-                await self.refresh()
+                await self.refresh(members=round_ % MEMBERS_EVERY == 0)
             except Exception as error:  # noqa: BLE001 - kept going; the timestamp shows it
                 _LOGGER.warning("gauges not read from the database (%s)", type(error).__name__)
             await asyncio.sleep(self._every)

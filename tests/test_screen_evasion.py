@@ -113,3 +113,12 @@ async def test_edit_cannot_turn_a_nickname_into_a_staff_title(sandbox: Sandbox) 
     assert LOOKS_LIKE_STAFF in wang.last_text()
     await wang.send("/profile")
     assert "红娘" not in wang.last_text() and "小雨" in wang.last_text()
+
+
+async def test_a_nickname_of_invisible_characters_is_no_nickname(sandbox: Sandbox) -> None:
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    await wang.send("\u200b\u00ad\u202e")
+    assert "请写下你的回答" in wang.last_text()

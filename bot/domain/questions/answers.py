@@ -24,7 +24,7 @@ from bot.domain.screening import (
     contact_details,
     impersonates_staff,
 )
-from bot.domain.text import normalise
+from bot.domain.text import normalise, visible
 
 
 def parse_text(
@@ -40,7 +40,7 @@ def parse_text(
     "本科" instead of pressing its button works too.
     """
     single_line = question.kind != Kind.LONG_TEXT
-    text = free_text.clean(text, single_line=single_line)
+    text = visible(free_text.clean(text, single_line=single_line))  # as others would see it
     if not text:
         return Invalid(N_("Please write an answer."))
     match question.kind:

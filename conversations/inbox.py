@@ -25,7 +25,9 @@ from conversations.context import ChatApplication, HuihuiContext
 from conversations.dialogs import add_dialog
 
 COMMANDS = [("ask", N_("Ask a person at your union: a matchmaker or counsellor"))]
-ORGANISER_COMMANDS = [("inbox", N_("Members' questions waiting for an answer"))]
+# Everyone who answers members' questions: organisers, matchmakers, counsellors.
+STAFF_COMMANDS = [("inbox", N_("Members' questions waiting for an answer"))]
+ORGANISER_COMMANDS = STAFF_COMMANDS
 WRITING = "writing"
 MESSAGE = free_text.FEEDBACK
 # Which thread the next text belongs to (None: a new question).

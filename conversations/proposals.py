@@ -13,6 +13,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.common.i18n import N_
 from bot.common.wording.profile_card import render_card
 from bot.domain import free_text
 from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
@@ -32,6 +33,13 @@ def _summary(answers: dict[str, Any], context: HuihuiContext) -> str:
         context.gettext,
         context.services.clock.now().astimezone(context.services.settings.tz).year,
     ).split("\n")[0]
+
+
+# Listed by /help to matchmakers (with /inbox).
+MATCHMAKER_COMMANDS = [
+    ("propose", N_("Suggest pairs among members of your unions")),
+    ("shortlist", N_("Engine suggestions waiting for your approval")),
+]
 
 
 async def propose(update: Update, context: HuihuiContext) -> Any:

@@ -57,6 +57,8 @@ async def funnel(session: AsyncSession, event: Event) -> Funnel:
             Registration.status == RegistrationStatus.WAITLISTED,
         )
     )
+    checked_in: int | None
+    pairs: int | None = None
     if event.choice_closed and event.attended is not None:
         # Closed: what was recorded then, whoever has left since.
         checked_in, pairs = event.attended, event.pairs
@@ -66,7 +68,6 @@ async def funnel(session: AsyncSession, event: Event) -> Funnel:
                 Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
             )
         )
-        pairs = None
     return Funnel(
         event.title, await held(session, event.id), waitlisted or 0, checked_in or 0, pairs
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.units import Role
 from bot.tools.sandbox import Sandbox
-from storage.models import Member, Thread, ThreadMessage
+from storage.models import Member, OrgUnit, Thread, ThreadMessage, UnitRole
 from tests.helpers import PUDONG, seed_union
 
 
@@ -55,6 +56,32 @@ async def test_help_shows_organisers_their_commands_too(sandbox: Sandbox) -> Non
     organiser_part = organiser.last_text().split("管理员功能：")[1]
     for command in ("/broadcast", "/event_new", "/events", "/review", "/stats"):
         assert f"{command} — " in organiser_part
+
+
+async def test_help_shows_each_role_its_commands(sandbox: Sandbox) -> None:
+    organiser, matchmaker, counsellor = (
+        sandbox.user(n) for n in ("工会老张", "红娘小李", "辅导员老陈")
+    )
+    await seed_union(
+        sandbox, [], organisers={PUDONG: [organiser.id]}, matchmakers={PUDONG: [matchmaker.id]}
+    )
+    async with sandbox.app.services.db.begin() as session:
+        pudong = await session.scalar(select(OrgUnit.id).where(OrgUnit.name == PUDONG))
+        session.add(UnitRole(telegram_id=counsellor.id, unit_id=pudong, role=Role.COUNSELLOR))
+    await matchmaker.send("/help")
+    text = matchmaker.last_text()
+    assert "管理员功能" not in text and "/broadcast" not in text
+    helping = text.split("红娘功能：")[1]
+    for command in ("/propose", "/shortlist", "/inbox"):
+        assert f"{command} — " in helping
+    await counsellor.send("/help")
+    text = counsellor.last_text()
+    assert "红娘功能" not in text and "/propose" not in text
+    assert "/inbox — " in text.split("婚恋辅导员功能：")[1]
+    async with sandbox.app.services.db.begin() as session:
+        await session.execute(delete(UnitRole).where(UnitRole.telegram_id == matchmaker.id))
+    await matchmaker.send("/help")
+    assert "红娘功能" not in matchmaker.last_text()  # read from the database each time
 
 
 async def test_start_stores_nothing_about_the_member(sandbox: Sandbox) -> None:

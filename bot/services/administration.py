@@ -204,6 +204,18 @@ class Administration:
             power = await self.authority(session, telegram_id)
             return power.scope if power.any else None
 
+    async def roles_of(self, telegram_id: int) -> frozenset[Role]:
+        """Every role the person holds in some union (a superadmin is an organiser)."""
+        async with self._db() as session:
+            held = frozenset(
+                (
+                    await session.scalars(
+                        select(UnitRole.role).where(UnitRole.telegram_id == telegram_id).distinct()
+                    )
+                ).all()
+            )
+        return held | {Role.ORGANISER} if telegram_id in self._settings.superadmins else held
+
     async def can_administer(self, telegram_id: int) -> bool:
         async with self._db() as session:
             return (await self.authority(session, telegram_id)).any

@@ -16,8 +16,9 @@ from bot.domain.buttons.contact import ChooseConversation, GiveWechat, ShareCard
 from bot.services.roster_import import import_roster
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from bot.tools.sandbox.chats import sticker
-from storage.models import Match, Member, Proposal, RelayMessage, Report
-from tests.helpers import PUDONG, PUDONG_CONTACT
+from storage.models import CardView, Match, Member, Proposal, RelayMessage, Report
+from tests.helpers import PUDONG, PUDONG_CONTACT, publish, union_with_members
+from tests.test_events import by_gender, event_row, join
 from tests.test_matching_bot import WOMAN, card_for, population
 from tests.test_proposals import setting
 from tests.test_relay import matched
@@ -520,3 +521,35 @@ async def test_a_report_from_a_proposal_closes_it(sandbox: Sandbox) -> None:
         assert await session.scalar(select(Proposal.status)) == "declined"
         assert await session.scalar(select(func.count()).select_from(Match)) == 0
     assert not got(xiaoyu, "互相喜欢")
+
+
+# 22. A mutual choice at an event after one blocked the other: neither hears of it.
+async def test_a_block_stops_the_mutual_choice_between_the_two(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    people = await by_gender(sandbox, in_pudong)
+    event_id = await publish(sandbox, organiser)
+    a = await join(sandbox, people["male"][0], event_id)
+    x = await join(sandbox, people["female"][0], event_id)
+    await sandbox.advance(timedelta(days=3))
+    code = (await event_row(sandbox, event_id)).checkin_code
+    for member in (a, x):
+        await member.send(f"/checkin {code}")
+    await sandbox.advance(timedelta(hours=3))  # the event ends: mutual choice opens
+    for chooser in (a, x):
+        await chooser.press("开始互选")
+        await chooser.press("#2" if chooser is a else "#1")
+        await chooser.press("完成")
+    async with sandbox.app.services.db.begin() as session:  # she had been shown his card
+        session.add(
+            CardView(
+                viewer_id=await member_id(sandbox, x),
+                candidate_id=await member_id(sandbox, a),
+                shown_at=sandbox.clock.now(),
+            )
+        )
+    await x.forge_press(b.Block(await member_id(sandbox, a)).encode())
+    assert got(x, "已屏蔽，你们都不会再看到对方。")
+    await sandbox.advance(timedelta(days=1))
+    assert not got(a, "互选成功") and not got(x, "互选成功")
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(func.count()).select_from(Match)) == 0

@@ -23,7 +23,6 @@ its messages are then kept ``relay_retention_days`` and erased (and always with 
 from __future__ import annotations
 
 import enum
-import unicodedata
 import zlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -38,6 +37,7 @@ from bot.domain.clock import Clock
 from bot.domain.pace import Pace, allows
 from bot.domain.scams import HELD, scam_signals
 from bot.domain.screening import contact_details
+from bot.domain.text import visible
 from bot.services import notices
 from bot.services.matching.contact import PURGE, Refusal, close, reachable, refusal
 from bot.services.matching.notices import Contact, contact_of, exchanged
@@ -135,14 +135,6 @@ HELD_WORDS = {
 }
 
 
-def visible(text: str | None) -> str | None:
-    """The text without Unicode format characters (zero-width spaces and joiners, BiDi
-    marks, soft hyphens): what the recipient would not see is neither stored nor passed on."""
-    if text is None:
-        return None
-    return "".join(char for char in text if unicodedata.category(char) != "Cf")
-
-
 class Relay:
     def __init__(
         self,
@@ -202,7 +194,9 @@ class Relay:
         sender when they last chose this conversation (``newest_to``); a message another
         match sent them after it makes this one a draft they are asked about."""
         now = self._clock.now()
-        outgoing = replace(outgoing, text=visible(outgoing.text))
+        # What the recipient would not see (zero-width characters...) is neither stored nor
+        # passed on.
+        outgoing = replace(outgoing, text=visible(outgoing.text) if outgoing.text else None)
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             if me is None:
@@ -266,7 +260,7 @@ class Relay:
         """The sender edited a message they had relayed: the new words are screened again and
         relayed marked as an edit (a photo is not sent again)."""
         now = self._clock.now()
-        text = visible(text)
+        text = visible(text) if text else None
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             if me is None:
@@ -415,7 +409,7 @@ class Relay:
         signals = scam_signals(text)
         contact = contact_details(text) is not None
         if earlier:
-            before, together = " ".join(earlier), " ".join([*earlier, text])
+            before, together = "\n".join(earlier), "\n".join([*earlier, text])
             signals |= scam_signals(together) - scam_signals(before)
             contact = contact or (
                 contact_details(together) is not None and contact_details(before) is None

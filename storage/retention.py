@@ -32,8 +32,10 @@ from storage.models import (
 from storage.rows import affected, batches
 
 ERASED = "erased"
-# Tasks that will not run again (until their key is written anew).
-OVER = (TaskStatus.DONE, TaskStatus.FAILED, TaskStatus.EXPIRED, TaskStatus.CANCELLED)
+# Tasks that may still run; the others will not (until their key is written anew). Asked as
+# "not one of these": "one of the others" made SQLite read the whole table through the status
+# index, a row at a time (1.2 s instead of 0.1 s at 100,000 notices).
+LIVE = (TaskStatus.PENDING, TaskStatus.RUNNING)
 # Screen hits that quote a card stay while the card reads so; the others quote a question.
 CARD = "card"
 
@@ -72,24 +74,33 @@ def _thread_over_at() -> ColumnElement[datetime]:
     return case((Thread.status == "closed", closed), else_=written)
 
 
-async def erase_before(
-    session: AsyncSession, before: datetime, notice_kinds: Sequence[str], now: datetime
-) -> int:
-    """Erase everything whose retention period started at or before ``before``; how many rows
-    it touched."""
+async def sent_notices_before(
+    session: AsyncSession, before: datetime, notice_kinds: Sequence[str]
+) -> list[int]:
+    """The notices sent (or given up) by ``before`` whose words are still kept."""
+    found = await session.scalars(
+        select(ScheduledTask.id).where(
+            ScheduledTask.kind.in_(notice_kinds),
+            ScheduledTask.status.not_in(LIVE),
+            _sent_at() <= before,
+        )
+    )
+    return list(found.all())
+
+
+async def erase_notices(session: AsyncSession, ids: Sequence[int]) -> None:
+    """Erase these notices' words, keeping each row (and so its key)."""
+    await session.execute(
+        update(ScheduledTask).where(ScheduledTask.id.in_(ids)).values(kind=ERASED, payload={})
+    )
+
+
+async def erase_before(session: AsyncSession, before: datetime, now: datetime) -> int:
+    """Erase everything but notices (``erase_notices``) whose retention period started at or
+    before ``before``; how many rows it touched."""
     touched = 0
     ended = select(Match.id).where(_ended_before(before))
     result = await session.execute(delete(RelayMessage).where(RelayMessage.match_id.in_(ended)))
-    touched += affected(result)
-    result = await session.execute(
-        update(ScheduledTask)
-        .where(
-            ScheduledTask.kind.in_(notice_kinds),
-            ScheduledTask.status.in_(OVER),
-            _sent_at() <= before,
-        )
-        .values(kind=ERASED, payload={})
-    )
     touched += affected(result)
     over = select(Thread.id).where(_thread_over_at() <= before)
     result = await session.execute(delete(ThreadMessage).where(ThreadMessage.thread_id.in_(over)))
@@ -121,7 +132,7 @@ async def next_expiry(session: AsyncSession, notice_kinds: Sequence[str]) -> dat
         .join(Block, _blocked())
         .where(exists().where(RelayMessage.match_id == Match.id)),
         select(func.min(_sent_at())).where(
-            ScheduledTask.kind.in_(notice_kinds), ScheduledTask.status.in_(OVER)
+            ScheduledTask.kind.in_(notice_kinds), ScheduledTask.status.not_in(LIVE)
         ),
         select(func.min(_thread_over_at())).where(
             exists().where(ThreadMessage.thread_id == Thread.id)

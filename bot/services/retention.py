@@ -5,8 +5,9 @@ words of every notice once it was sent; questions to the union once their thread
 safety screen's quotes of them.
 
 One scheduled run erases what is due and plans the next for the moment the next thing falls
-due, so nothing is kept longer than the period — and at the latest a period later, so anything
-written meanwhile is seen before its own time comes. Whatever ends a conversation needs only
+due (but not sooner than ``MIN_GAP``), so nothing is kept longer than the period and that gap —
+and at the latest a period later, so anything written meanwhile is seen before its own time
+comes. Whatever ends a conversation needs only
 record it (``Match.relay_ended_at``, or a block): the clock starts there.
 """
 
@@ -21,8 +22,13 @@ from bot.domain.clock import Clock
 from bot.services import notices
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import retention
+from storage.rows import batches
 
 KIND = "retention"
+# Runs at most this often: with notices sent all day something falls due every few seconds,
+# and a run reads the whole outbox (0.1-0.2 s at 100,000 notices on SQLite, whose one
+# connection everyone waits on). So words are erased within this much after their period.
+MIN_GAP = timedelta(minutes=10)
 
 
 class Retention:
@@ -50,8 +56,15 @@ class Retention:
     async def erase_due(self) -> datetime:
         """Erase what is due now; when the next run should be."""
         now = self._clock.now()
+        async with self._db() as session:
+            sent = await retention.sent_notices_before(session, now - self.period, notices.KINDS)
+        # A transaction a batch: the first run after an upgrade may have months of notices to
+        # erase, and SQLite's one writer should not be held for all of them at once.
+        for batch in batches(sent):
+            async with self._db.begin() as session:
+                await retention.erase_notices(session, batch)
         async with self._db.begin() as session:
-            await retention.erase_before(session, now - self.period, notices.KINDS, now)
+            await retention.erase_before(session, now - self.period, now)
             since = await retention.next_expiry(session, notices.KINDS)
             due = since + self.period if since is not None else None
             if due is None or due <= now:
@@ -59,6 +72,7 @@ class Retention:
                 # at the start of that day so that runs planned by restarts fall together.
                 later = (now + self.period).astimezone(UTC).date()
                 due = datetime.combine(later, time(), tzinfo=UTC)
+            due = max(due, now + MIN_GAP)
             await self._work.put(session, KIND, due, key=f"{KIND}:{due.isoformat()}")
         return due
 

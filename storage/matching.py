@@ -120,6 +120,16 @@ async def profile_row(session: AsyncSession, member_id: int) -> dict[str, Any] |
     return dict(row._mapping) if row else None
 
 
+async def profile_rows(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """``profile_row`` of many members at once (for work over thousands, such as digests)."""
+    rows = await session.execute(
+        select(*_PROFILE_COLUMNS, _PROFILES.eligible).where(_PROFILES.member_id.in_(member_ids))
+    )
+    return {row.member_id: dict(row._mapping) for row in rows}
+
+
 # Up to this many members of the ages a viewer insists on are checked one by one.
 FEW_OF_AGE = 2_000
 

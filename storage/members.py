@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -35,3 +36,42 @@ async def set_language(
 ) -> None:
     member_id = await ensure_member(session, telegram_id, now)
     await session.execute(update(Member).where(Member.id == member_id).values(language=language))
+
+
+async def digest_readers(
+    session: AsyncSession, after_id: int, limit: int
+) -> list[tuple[int, int, datetime | None]]:
+    """(member id, Telegram id, counted until) of up to ``limit`` members after ``after_id`` who
+    want the daily digest and can be shown people, in id order."""
+    rows = await session.execute(
+        select(Member.id, Member.telegram_id, Member.digest_until)
+        .where(
+            Member.id > after_id,
+            Member.digest.is_(True),
+            Member.paused.is_(False),
+            Member.profile_completed_at.is_not(None),
+            Member.telegram_id.is_not(None),
+        )
+        .order_by(Member.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1], row[2]) for row in rows if row[1] is not None]
+
+
+async def completed_since(session: AsyncSession, after: datetime, bound: int) -> list[int] | None:
+    """Members who completed their profile after ``after``; None if more than ``bound``."""
+    ids = list(
+        await session.scalars(
+            select(Member.id).where(Member.profile_completed_at > after).limit(bound + 1)
+        )
+    )
+    return ids if len(ids) <= bound else None
+
+
+async def set_digest_until(
+    session: AsyncSession, member_ids: Sequence[int], when: datetime
+) -> None:
+    if member_ids:
+        await session.execute(
+            update(Member).where(Member.id.in_(member_ids)).values(digest_until=when)
+        )

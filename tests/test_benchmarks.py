@@ -130,3 +130,22 @@ def test_import_beside_bot_benchmark_serves_members_during_both_imports() -> Non
     for way in ("chunked", "one_transaction_baseline"):
         assert report[way]["match_requests"] >= 1 and report[way]["match_p50_ms"] > 0
     assert report["idle_match_p95_ms"] > 0
+
+
+def test_digest_benchmark_writes_digests_beside_its_baseline() -> None:
+    report = benchmark(
+        "digest.py",
+        "--members",
+        "600",
+        "--new",
+        "20",
+        "--first-time",
+        "10",
+        "--baseline-members",
+        "100",
+        "--idle-requests",
+        "5",
+    )
+    assert 0 < report["digests_written"] <= 600 and report["seconds"] > 0
+    assert report["baseline_with_news"] > 0 and report["idle_match_p95_ms"] > 0
+    assert report["match_during_digest_requests"] >= 1

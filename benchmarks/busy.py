@@ -1,0 +1,110 @@
+"""What other members see while the bot is busy: /match latencies of members asking one after
+another, idle and while some piece of work runs (for digest.py and busy_match.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Awaitable, Sequence
+from typing import Any, TypeVar
+
+from bot.tools.population import FIRST_TELEGRAM_ID
+from bot.tools.sandbox import ButtonNotFound, Sandbox, SimulatedUser
+
+T = TypeVar("T")
+# A member reads a card before pressing on; without it the askers would be a load of their own.
+READING = 0.05
+# Presses per member, within a day's cards (20 by default) so every answer is a card.
+PRESSES_EACH = 15
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+class Unsettled:
+    """The sandbox as production hands an update over: the member's wait ends with the
+    handler, not once every notice the bot has to send is sent (``Sandbox.deliver``)."""
+
+    def __init__(self, sb: Sandbox) -> None:
+        self._sb = sb
+        self.api = sb.api
+        self.clock = sb.clock
+
+    async def deliver(self, update_json: dict[str, Any], *, settle: bool = True) -> None:
+        await self._sb.deliver(update_json, settle=False)
+
+
+class Askers:
+    """Members of the synthetic population (by member id) asking for suggestions in turn."""
+
+    def __init__(self, sb: Sandbox, member_ids: Sequence[int]) -> None:
+        world = Unsettled(sb)
+        self._members = [
+            SimulatedUser(
+                world,
+                user_id=FIRST_TELEGRAM_ID + n,
+                first_name=f"asker{n}",
+                language_code="zh-hans",
+                username=None,
+                phone=f"+86139{n:08d}",
+            )
+            for n in member_ids
+        ]
+        self._turns = itertools.cycle(self._members)
+        self._presses: dict[int, int] = {}
+
+    async def ask(self) -> float:
+        """One request of the next member in turn; its latency in ms."""
+        member = next(self._turns)
+        presses = self._presses.get(member.id, 0)
+        if presses >= PRESSES_EACH:
+            raise RuntimeError("the askers used up their cards: give them more members")
+        self._presses[member.id] = presses + 1
+        started = time.perf_counter()
+        await _next_card(member, first=presses == 0)
+        return (time.perf_counter() - started) * 1000
+
+    async def idle(self, requests: int) -> list[float]:
+        timings = []
+        for _ in range(requests):
+            timings.append(await self.ask())
+            await asyncio.sleep(READING)
+        return timings
+
+    async def during(self, work: Awaitable[T]) -> tuple[T, list[float], float]:
+        """Run ``work`` while asking; its result, the latencies, and its seconds."""
+
+        async def timed() -> tuple[T, float]:
+            started = time.perf_counter()
+            result = await work
+            return result, time.perf_counter() - started
+
+        running = asyncio.ensure_future(timed())
+        timings = []
+        while not running.done():
+            timings.append(await self.ask())
+            await asyncio.sleep(READING)
+        result, seconds = await running
+        return result, timings, seconds
+
+
+async def _next_card(member: SimulatedUser, *, first: bool) -> None:
+    if first:
+        await member.send("/match")
+        return
+    try:
+        await member.press("下一位")
+    except ButtonNotFound:  # nobody suggested last time: ask again
+        await member.send("/match")
+
+
+def summary(prefix: str, timings: Sequence[float]) -> dict[str, Any]:
+    return {
+        f"{prefix}_requests": len(timings),
+        f"{prefix}_p50_ms": round(percentile(timings, 0.5), 1),
+        f"{prefix}_p95_ms": round(percentile(timings, 0.95), 1),
+        f"{prefix}_max_ms": round(max(timings, default=0.0), 1),
+    }

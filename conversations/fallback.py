@@ -1,4 +1,5 @@
-"""What 会会 says when nothing else understood the member. Registered last."""
+"""What 会会 does with what nothing else took: a check-in code sent alone is checked in; the rest
+is not understood. Registered last."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from conversations.context import ChatApplication, HuihuiContext
+from conversations.events import attending
 
 
 async def not_understood(update: Update, context: HuihuiContext) -> None:
@@ -23,5 +25,7 @@ async def stale_button(update: Update, context: HuihuiContext) -> None:
 
 
 def register(application: ChatApplication) -> None:
+    # A message no dialog took may still be a check-in code sent alone at the door.
+    application.add_handler(attending.typed_code_handler())
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE, not_understood))
     application.add_handler(CallbackQueryHandler(stale_button))

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 from PIL import Image, ImageDraw, ImageFont
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.domain.buttons import (
     CancelEventConfirmed,
@@ -32,7 +32,16 @@ from storage.models import (
     Registration,
     RosterEntry,
 )
-from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
+from tests.helpers import (
+    PUDONG,
+    TITLE,
+    copies,
+    publish,
+    seed_union,
+    sign_up,
+    union_with_members,
+    unit_id,
+)
 
 
 async def by_gender(sb: Sandbox, telegram_ids: list[int]) -> dict[str, list[int]]:
@@ -228,7 +237,7 @@ async def test_check_in_with_the_code_the_organiser_shows(sandbox: Sandbox) -> N
     assert f"签到码：{code}" in organiser.last_text()
     assert f"start=event_{event_id}" in organiser.last_text()
     await member.send(f"/checkin {code}")
-    assert "没有找到你即将开始的活动" in member.last_text()  # days before the event
+    assert member.last_text().startswith(f"这是“{TITLE}”的签到码。签到将于")  # days early
     await sandbox.advance(timedelta(days=3))
     await member.send("/checkin 000000" if code != "000000" else "/checkin 111111")
     assert "签到码不正确" in member.last_text()
@@ -500,6 +509,42 @@ async def test_statistics_show_event_funnels_and_how_matches_went(sandbox: Sandb
     assert chart.kind == "photo" and image.height > image.width * 0.7  # a third row: events
 
 
+async def test_the_code_sent_alone_checks_in_and_a_wrong_one_says_so(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 4)
+    event_id = await publish(sandbox, organiser)
+    first, second, third = [await join(sandbox, t, event_id) for t in in_pudong[:3]]
+    code = (await event_row(sandbox, event_id)).checkin_code
+    wrong = "000000" if code != "000000" else "111111"
+    await sandbox.advance(timedelta(days=3))
+    await first.send(code)  # the code alone, as shown at the door
+    assert first.last_text().startswith(f"“{TITLE}”签到成功")
+    wide = code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    await second.send(f"签到 {wide}")  # after 签到, in full-width digits
+    assert second.last_text().startswith(f"“{TITLE}”签到成功")
+    await third.send(wrong)
+    assert third.last_text() == "签到码不正确，请向工作人员核对。"
+    stranger = sandbox.user("路人", user_id=in_pudong[3])
+    await stranger.send(code)
+    assert stranger.last_text() == "你没有报名即将举行的活动。发送 /events 查看可以报名的活动。"
+    async with sandbox.app.services.db() as session:
+        arrived = await session.scalar(
+            select(func.count()).where(Registration.checked_in_at.is_not(None))
+        )
+    assert arrived == 2
+
+
+async def test_a_six_digit_member_number_is_verified_not_taken_for_a_code(
+    sandbox: Sandbox,
+) -> None:
+    entry = ("王小雨", "202401", "上海申通地铁集团有限公司", "13800000001")
+    await seed_union(sandbox, [entry])
+    xiaoyu = sandbox.user("小雨", phone=entry[3])
+    await sign_up(xiaoyu, entry)
+    async with sandbox.app.services.db() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == xiaoyu.id))
+    assert member.verified_at is not None and member.profile_completed_at is not None
+
+
 async def test_editing_the_venue_rewords_the_reminders_to_come(sandbox: Sandbox) -> None:
     organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
     event_id = await publish(sandbox, organiser)
@@ -631,19 +676,20 @@ async def test_members_list_the_events_they_may_join_and_why_not(sandbox: Sandbo
     await join(sandbox, in_pudong[1], open_to_all_id)  # one place taken
     member = sandbox.user("会员", user_id=in_pudong[0])
     await member.send("/events")
-    heading, limited, open_to_all = member.texts()[-3:]
+    heading, open_to_all, other_heading, limited = member.texts()[-4:]
     assert heading == "可以报名的活动："
+    assert other_heading == "暂不符合报名条件的活动（原因见下）："
     assert "五十岁联谊" in limited and "👥 面向：50–55 岁 · 崇明区" in limited
     assert "⚠️ 这场活动面向 50–55 岁的会员。" in limited
     assert "⚠️ 这场活动面向崇明区的会员。" in limited
-    assert not member.bot_messages()[-2].inline_keyboard  # no sign-up button where one may not
+    assert not member.bot_messages()[-1].inline_keyboard  # no sign-up button where one may not
     assert TITLE in open_to_all and "🎟 剩余名额：9" in open_to_all
     deadline = (now + timedelta(days=2)).astimezone(sandbox.settings.tz)
     assert f"⏳ 报名截止：{deadline:%Y-%m-%d %H:%M}" in open_to_all
     await member.press("报名")
     assert "报名成功！你的号码牌是 #2" in member.last_text()
     await member.send("/events")
-    assert "✅ 你已报名。如需取消，请发送 /my_events。" in member.last_text()
+    assert "✅ 你已报名。如需取消，请发送 /my_events。" in member.texts()[-3]
 
     outsider = sandbox.user("徐汇会员", user_id=in_xuhui[0])
     await outsider.send("/events")

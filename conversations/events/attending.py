@@ -4,8 +4,11 @@ name an event; its rules are checked in ``bot.services.events.attending``."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.common.i18n import N_
 from bot.common.wording.events import SIGN_UP_LABEL, Event, event_card, local_time
@@ -19,6 +22,8 @@ COMMANDS = [
     ("events", N_("Events you can sign up for")),
     ("my_events", N_("Events I signed up for")),
 ]
+# "926628", "签到 926628", "签到码：９２６６２８" (\d takes full-width digits too).
+TYPED_CODE = re.compile(r"^\s*(?:签到码?\s*[:：]?\s*)?(?P<code>\d{6})\s*$")
 REFUSALS = {
     Refusal.NOT_VERIFIED: N_("Only verified union members can sign up: send /start first."),
     Refusal.OUTSIDE_UNION: N_("This event is for members of another union."),
@@ -123,9 +128,18 @@ async def open_events(update: Update, context: HuihuiContext) -> None:
             ),
         )
         return
-    await say(update, context, _("Events you can sign up for:"))
-    for offer in found:
-        await say(update, context, offer_text(offer, context), _sign_up_button(offer, context))
+    open_to_me = [o for o in found if o.registration is not None or not o.refusals]
+    not_for_me = [o for o in found if o.registration is None and o.refusals]
+    if open_to_me:
+        await say(update, context, _("Events you can sign up for:"))
+        for offer in open_to_me:
+            await say(update, context, offer_text(offer, context), _sign_up_button(offer, context))
+    else:
+        await say(update, context, _("None of the open events is one you can sign up for yet."))
+    if not_for_me:
+        await say(update, context, _("Events you cannot sign up for, and why:"))
+        for offer in not_for_me:
+            await say(update, context, offer_text(offer, context))
 
 
 def _card(event: Event, context: HuihuiContext) -> str:
@@ -190,6 +204,7 @@ async def leave(update: Update, context: HuihuiContext) -> None:
 
 
 async def check_in(update: Update, context: HuihuiContext) -> None:
+    """/checkin CODE."""
     _ = context.gettext
     if not context.args:
         await say(
@@ -198,32 +213,55 @@ async def check_in(update: Update, context: HuihuiContext) -> None:
             _("Send /checkin and the code shown at the venue, e.g. /checkin 123456."),
         )
         return
+    await _check_in(update, context, context.args[0])
+
+
+async def typed_code(update: Update, context: HuihuiContext) -> None:
+    """The code alone, or after 签到, as people send it at the door."""
+    found = TYPED_CODE.match(update.effective_message.text or "")
+    if found is not None:
+        await _check_in(update, context, found["code"])
+
+
+async def _check_in(update: Update, context: HuihuiContext, code: str) -> None:
+    _ = context.gettext
     result = await context.services.events.attending.check_in(
-        update.effective_user.id, context.args[0]
+        update.effective_user.id, unicodedata.normalize("NFKC", code)
     )
-    badge = result.badge
-    await say(
-        update,
-        context,
-        {
-            CheckInStatus.CHECKED_IN: _(
+    title = result.event.title if result.event else ""
+    match result.status:
+        case CheckInStatus.CHECKED_IN:
+            text = _(
                 "Checked in to “{title}”. Your badge is #{badge}. Enjoy!",
-                title=result.event.title if result.event else "",
-                badge=badge,
-            ),
-            CheckInStatus.ALREADY: _("You are already checked in (badge #{badge}).", badge=badge),
-            CheckInStatus.WRONG_CODE: _(
-                "That code is not right. Please check it with the organisers."
-            ),
-            CheckInStatus.TOO_MANY: _(
+                title=title,
+                badge=result.badge,
+            )
+        case CheckInStatus.ALREADY:
+            text = _("You are already checked in (badge #{badge}).", badge=result.badge)
+        case CheckInStatus.TOO_EARLY:
+            assert result.opens_at is not None
+            text = _(
+                "That is the code of “{title}”. Check-in opens at {time}: send it again then.",
+                title=title,
+                time=local_time(result.opens_at, context.services.settings),
+            )
+        case CheckInStatus.WRONG_CODE:
+            text = _("That check-in code is not right. Please check it with the organisers.")
+        case CheckInStatus.TOO_MANY:
+            text = _(
                 "Too many wrong codes. Please check the code with the organisers and try again "
                 "in an hour."
-            ),
-            CheckInStatus.NOT_REGISTERED: _(
-                "I find no event of yours starting soon. /my_events shows yours."
-            ),
-        }[result.status],
-    )
+            )
+        case CheckInStatus.NOT_REGISTERED:
+            text = _("You are not signed up for an event to come. /events shows the open ones.")
+    await say(update, context, text)
+
+
+def typed_code_handler() -> MessageHandler[HuihuiContext, None]:
+    """A check-in code sent alone. Registered by ``conversations.fallback``, after every
+    dialog: a member number typed during verification is that, not a code."""
+    code = filters.Regex(TYPED_CODE)
+    return MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & code, typed_code)
 
 
 def register(application: ChatApplication) -> None:
@@ -233,5 +271,6 @@ def register(application: ChatApplication) -> None:
     )
     for command, callback in (("my_events", my_events), ("checkin", check_in)):
         application.add_handler(CommandHandler(command, callback, filters=private))
+
     application.add_handler(on_press(join, JoinEvent))
     application.add_handler(on_press(leave, LeaveEvent))

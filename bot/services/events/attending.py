@@ -196,6 +196,9 @@ class Attending:
             return [(event, registration) for event, registration in rows.all()]
 
     async def check_in(self, telegram_id: int, code: str) -> CheckIn:
+        """Check the member in to the event of theirs whose code this is. The right code
+        before check-in opens says when it does; a code of none of their events is a wrong
+        try (a few an hour, since six digits are guessable one try at a time)."""
         now = self._clock.now()
         misses = [t for t in self._wrong_codes.get(telegram_id, []) if now - t < timedelta(hours=1)]
         if len(misses) >= WRONG_CODES_PER_HOUR:
@@ -209,7 +212,6 @@ class Attending:
                     Member.telegram_id == telegram_id,
                     Registration.status == RegistrationStatus.REGISTERED,
                     Event.status == EventStatus.PUBLISHED,
-                    Event.starts_at <= now + CHECK_IN_OPENS,
                     Event.ends_at >= now,
                 )
             )
@@ -217,12 +219,15 @@ class Attending:
             if not found:
                 return CheckIn(CheckInStatus.NOT_REGISTERED)
             for event, registration in found:
-                if secrets.compare_digest(event.checkin_code, code.strip()):
-                    if registration.checked_in_at is not None:
-                        return CheckIn(CheckInStatus.ALREADY, event, registration.badge)
-                    registration.checked_in_at = now
-                    return CheckIn(CheckInStatus.CHECKED_IN, event, registration.badge)
-            # Six digits are guessable one try at a time: a few wrong tries, then an hour's wait.
+                if not secrets.compare_digest(event.checkin_code, code.strip()):
+                    continue
+                opens_at = event.starts_at - CHECK_IN_OPENS
+                if now < opens_at:
+                    return CheckIn(CheckInStatus.TOO_EARLY, event, registration.badge, opens_at)
+                if registration.checked_in_at is not None:
+                    return CheckIn(CheckInStatus.ALREADY, event, registration.badge)
+                registration.checked_in_at = now
+                return CheckIn(CheckInStatus.CHECKED_IN, event, registration.badge)
             self._wrong_codes[telegram_id] = [*misses, now]
             return CheckIn(CheckInStatus.WRONG_CODE, found[0][0])
 

@@ -78,7 +78,8 @@ class CheckInStatus(enum.StrEnum):
     ALREADY = "already"
     WRONG_CODE = "wrong_code"
     TOO_MANY = "too_many"  # too many wrong codes within the hour
-    NOT_REGISTERED = "not_registered"  # no event of the member's is open for check-in now
+    NOT_REGISTERED = "not_registered"  # the member is signed up for no event to come
+    TOO_EARLY = "too_early"  # the right code, before check-in opens (``CheckIn.opens_at``)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class CheckIn:
     status: CheckInStatus
     event: Event | None = None
     badge: int | None = None
+    opens_at: datetime | None = None  # TOO_EARLY: when check-in opens
 
 
 class Pick(enum.StrEnum):

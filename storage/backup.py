@@ -18,8 +18,9 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import time
 from contextlib import closing
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, inspect, select
@@ -32,6 +33,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 # What scheduled backups are called (and the only files pruning ever deletes).
 SCHEDULED = re.compile(r"^huihui-\d{8}-\d{6}\.(sqlite|dump)$")
+# What a backup cut short (a killed process) leaves of one; deleted by pruning a day later.
+LEFT_OVER = re.compile(r"^huihui-\d{8}-\d{6}\.(sqlite|dump)\.part$")
+LEFT_OVER_AGE = 24 * 3600.0
 
 
 class BackupError(Exception):
@@ -51,7 +55,7 @@ def sqlite_path(database_url: str) -> Path:
 
 
 def scheduled_name(database_url: str, now: datetime) -> str:
-    """The file name of a scheduled backup taken at ``now``; names sort as their times."""
+    """The file name of a backup taken at ``now`` (UTC); names sort as their times."""
     return f"huihui-{now:%Y%m%d-%H%M%S}.{'sqlite' if is_sqlite(database_url) else 'dump'}"
 
 
@@ -59,7 +63,7 @@ def take(database_url: str, target: Path) -> Path:
     """Write a consistent copy of the database to ``target`` (a file, or a folder to put a
     dated file in); returns the file written."""
     if target.is_dir():
-        target = target / scheduled_name(database_url, datetime.now())
+        target = target / scheduled_name(database_url, datetime.now(UTC))
     partial = target.with_name(target.name + ".part")
     try:
         if is_sqlite(database_url):
@@ -147,10 +151,16 @@ async def members_held(engine: AsyncEngine) -> int:
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` scheduled backups in ``folder``; returns those
-    deleted. Other files there are never touched."""
+    """Delete all but the newest ``keep`` scheduled backups in ``folder``, and what backups
+    cut short left there over a day ago; returns those deleted. Other files there are never
+    touched."""
     ours = sorted(path for path in folder.iterdir() if SCHEDULED.match(path.name))
     gone = ours[: max(0, len(ours) - keep)]
+    gone += [
+        path
+        for path in folder.iterdir()
+        if LEFT_OVER.match(path.name) and time.time() - path.stat().st_mtime > LEFT_OVER_AGE
+    ]
     for path in gone:
         path.unlink(missing_ok=True)
     return gone

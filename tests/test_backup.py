@@ -234,21 +234,29 @@ async def test_scheduled_backups_come_daily_keep_the_newest_and_leave_other_file
     folder = tmp_path / "backups"
     folder.mkdir()
     (folder / "README.txt").write_text("运维说明：请勿删除")
-    stale = folder / "huihui-20260101-030000.sqlite"
-    stale.write_bytes(b"")
-    os.utime(stale, (time.time() - 3 * 86400,) * 2)  # three days old: one is due at once
-    every = 1.0  # a "day" of a second
-    loop = asyncio.create_task(keep_daily(database_url, folder, keep=2, every=every))
-    await asyncio.sleep(every * 2.5)
-    loop.cancel()
-    names = sorted(path.name for path in folder.iterdir())
-    assert "README.txt" in names and stale.name not in names
-    kept = [folder / name for name in names if name.startswith("huihui-")]
-    assert len(kept) == 2
-    for copy in kept:
-        with closing(sqlite3.connect(copy)) as connection:
-            assert connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-            assert connection.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+    older = [folder / f"huihui-2026110{day}-030000.sqlite" for day in (1, 2, 3)]
+    for age, copy in zip((5, 4, 3), older, strict=True):  # days: the newest is 3 days old
+        await asyncio.to_thread(take, database_url, copy)
+        os.utime(copy, (time.time() - age * 86400,) * 2)
+    cut_short = folder / "huihui-20261104-030000.sqlite.part"  # a process killed mid-copy
+    cut_short.write_bytes(b"SQLite format 3\x00")
+    os.utime(cut_short, (time.time() - 2 * 86400,) * 2)
+
+    def scheduled() -> list[str]:
+        return sorted(path.name for path in folder.iterdir() if path.name.endswith(".sqlite"))
+
+    loop = asyncio.create_task(keep_daily(database_url, folder, keep=2))
+    try:
+        # One is due at once (the newest is over a day old), then the next in a day.
+        await until(lambda: len(scheduled()) == 2 and scheduled()[-1] not in str(older))
+    finally:
+        loop.cancel()
+    new = scheduled()[-1]
+    assert scheduled() == [older[-1].name, new]
+    assert sorted(path.name for path in folder.iterdir()) == sorted(["README.txt", *scheduled()])
+    with closing(sqlite3.connect(folder / new)) as connection:
+        assert connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        assert connection.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -111,7 +111,11 @@ async def test_the_standby_takes_over_a_killed_leader_and_stops_when_its_lock_is
     # busy machine).
     members, _organiser = await seed(database_url, due_in=timedelta(seconds=20))
     with telegram_standin() as standin:
-        settings = {name: environment(database_url, standin, name) for name in ("a", "b")}
+        backups = tmp_path / "backups"  # shared, as on a network volume
+        settings = {
+            name: {**environment(database_url, standin, name), "HUIHUI_BACKUP_DIR": str(backups)}
+            for name in ("a", "b")
+        }
         processes = [Huihui(name, tmp_path, **env) for name, env in settings.items()]
         try:
             await asyncio.to_thread(wait_until, lambda: any(map(leads, processes)))
@@ -178,6 +182,9 @@ async def test_the_standby_takes_over_a_killed_leader_and_stops_when_its_lock_is
     assert not [s for s in standin.sent if s.sender == standby.name and s.at < killed]
     assert standin.conflicts == []
     assert exit_status == EXIT_LOST and stopped_in < 2 and polled_after == []
+    # Only a leader backs up: the first took the day's backup (pg_dump); the one that took
+    # over found it fresh and took none.
+    assert [path.suffix for path in backups.iterdir()] == [".dump"]
     said = standby.log()
     assert "this process is no longer the leader" in said and "Traceback" not in said
 

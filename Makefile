@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/union.py
 	$(BIN)/python benchmarks/import_beside_bot.py
 	$(BIN)/python benchmarks/digest.py
+	$(BIN)/python benchmarks/retention.py
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1 --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/fair.py --database-url $(BENCH_POSTGRES) && \

@@ -25,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from fair import empty  # noqa: E402  (benchmarks/fair.py: a database emptied first)
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import delete, insert  # noqa: E402
 
@@ -94,6 +95,7 @@ async def naming(sb: Sandbox) -> None:
 
 
 async def main(count: int, database_url: str | None) -> dict[str, Any]:
+    await empty(database_url)
     settings = {"database_url": database_url} if database_url else {}
     async with Sandbox(**settings) as sb:
         await fill(sb, count)

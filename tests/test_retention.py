@@ -7,6 +7,8 @@ names her — not the notices others were sent, not a matchmaker's note about he
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -253,3 +255,16 @@ async def test_held_and_flagged_words_cannot_be_pulled_back_after_a_suspension_a
     listed = "\n".join(organiser.texts()[shown:])
     assert "理财软件" not in listed and "转账两千" not in listed
     assert await holding(sandbox, [money, scam_ask]) == []
+
+
+def test_the_retention_benchmark_runs() -> None:
+    """benchmarks/retention.py, small: it erases and reports beside its baseline."""
+    done = subprocess.run(
+        [sys.executable, "benchmarks/retention.py", "--notices", "2000", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["notices"] == 2000 and result["eraser run, steady state / baseline"] > 0

@@ -22,6 +22,7 @@ import time
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import URL, make_url
@@ -193,12 +194,12 @@ def _client(name: str) -> str:
     return found
 
 
-def _run(command: list[str], url: URL, stdin: object = None) -> None:
+def _run(command: list[str], url: URL, stdin: IO[bytes] | None = None) -> None:
     """Run a PostgreSQL client tool against ``url``; its last error line if it fails."""
     done = subprocess.run(
         command,
         env={**os.environ, **_libpq_environment(url)},
-        stdin=stdin,  # type: ignore[arg-type]
+        stdin=stdin,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         check=False,

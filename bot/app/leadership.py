@@ -210,7 +210,7 @@ class AdvisoryLock:
         await self._drop()
 
     async def _connect(self) -> Any:
-        import asyncpg
+        import asyncpg  # type: ignore[import-untyped]
 
         return await asyncpg.connect(
             self._dsn,

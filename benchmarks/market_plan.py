@@ -26,8 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from union import MemoryPeak, empty, union_members  # noqa: E402
 
+from bot.services.matching.plan import PAGE  # noqa: E402
 from bot.tools.loop_monitor import LoopMonitor  # noqa: E402
 from bot.tools.sandbox import Sandbox  # noqa: E402
+from storage import plan  # noqa: E402
 
 TARGET_SECONDS = {100_000: 60.0, 1_000_000: 600.0}
 STEP_TARGET_SECONDS = 0.1
@@ -45,6 +47,17 @@ async def match_meanwhile(sb: Sandbox, telegram_id: int, stop: asyncio.Event) ->
     return waits
 
 
+async def read_union(sb: Sandbox) -> None:
+    """The baseline: the union's profiles read once, page by page, as the plan reads them."""
+    after = 0
+    while True:
+        async with sb.app.services.db() as session:
+            page = await plan.profiles_after(session, after, PAGE)
+        if not page:
+            return
+        after = page[-1][0]
+
+
 async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
     await empty(args.database_url)
     async with Sandbox(database_url=url) as sb:
@@ -53,9 +66,8 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         load_seconds = time.perf_counter() - loaded
         plans = sb.app.services.plans
         started = time.perf_counter()
-        rows = await plans._read_profiles()  # noqa: SLF001 - the baseline is the plan's own read
+        await read_union(sb)
         read_seconds = time.perf_counter() - started
-        del rows
         stop = asyncio.Event()
         async with LoopMonitor() as monitor, MemoryPeak() as memory:
             asking = asyncio.create_task(match_meanwhile(sb, telegram_ids[0], stop))
@@ -77,6 +89,7 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "ratio_to_baseline": round(seconds / read_seconds, 1) if read_seconds else None,
         "longest_loop_step_ms": round(monitor.longest_step * 1000, 1),
         "longest_step_was": monitor.longest_step_was[:120],
+        "longest_loop_wait_ms": round(monitor.longest * 1000, 1),
         "match_while_planning_p95_ms": round(waits[int(0.95 * (len(waits) - 1))] * 1000, 1)
         if waits
         else None,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, case, delete, func, insert, select
+from sqlalchemy import Table, Text, case, delete, func, insert, literal, select
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,26 +69,23 @@ async def settled_after(
     return [(int(a), int(b)) for a, b in rows]
 
 
-async def decision_totals(
-    session: AsyncSession,
-) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
-    """(likes, decisions) each member gave, and received, over everyone."""
-    liked = func.sum(case((_DECISIONS.liked.is_(True), 1), else_=0))
-    totals = []
-    for column in (_DECISIONS.viewer_id, _DECISIONS.candidate_id):
-        rows = await session.execute(select(column, liked, func.count()).group_by(column))
-        totals.append({int(m): (int(y or 0), int(n)) for m, y, n in rows})
-    return totals[0], totals[1]
-
-
-async def shown_since(session: AsyncSession, since: datetime) -> dict[int, int]:
-    """How often each member's card was shown since then."""
+async def counts_after(
+    session: AsyncSession, kind: str, after: int, limit: int, since: datetime | None = None
+) -> list[tuple[int, int, int]]:
+    """Per-member counts a page at a time, in member id order, as (member, likes, decisions):
+    ``given`` (decisions the member made), ``received`` (decisions about them), or ``shown``
+    (times their card was shown since ``since``; likes 0)."""
+    if kind == "shown":
+        column = _VIEWS.candidate_id
+        statement = select(column, literal(0), func.count()).where(_VIEWS.shown_at >= since)
+    else:
+        column = _DECISIONS.viewer_id if kind == "given" else _DECISIONS.candidate_id
+        liked = func.sum(case((_DECISIONS.liked.is_(True), 1), else_=0))
+        statement = select(column, liked, func.count())
     rows = await session.execute(
-        select(_VIEWS.candidate_id, func.count())
-        .where(_VIEWS.shown_at >= since)
-        .group_by(_VIEWS.candidate_id)
+        statement.where(column > after).group_by(column).order_by(column).limit(limit)
     )
-    return {int(m): int(n) for m, n in rows}
+    return [(int(m), int(y or 0), int(n)) for m, y, n in rows]
 
 
 async def add_cards(session: AsyncSession, day: date, cards: Sequence[Sequence[int]]) -> None:

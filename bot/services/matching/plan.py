@@ -11,8 +11,9 @@ card, or whose planned people are no longer suggestible) gets the engine's ordin
 from __future__ import annotations
 
 import json
+import uuid
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from bot.common.workers import in_worker
 from bot.domain import market
 from bot.domain.clock import Clock
 from bot.domain.match_profile import to_profile
-from bot.domain.matching import History
+from bot.domain.matching import History, Profile
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import plan as stored
 from storage.rows import ROWS_PER_STATEMENT
@@ -39,6 +40,8 @@ SAMPLE = 12  # candidates drawn for each member (each is also drawn by others)
 # day beside likers and the ordinary order made the most matches (3 and 5 made fewer).
 STAGES = (2,)
 SHOWN_WINDOW = timedelta(days=7)  # "rarely seen": shown to few people this long
+
+Counts = np.ndarray[Any, np.dtype[np.int64]]  # rows (member, likes, total), as storage.plan
 
 
 class MarketPlans:
@@ -76,17 +79,26 @@ class MarketPlans:
 
     async def make(self, day: date | None = None) -> int:
         """Make ``day``'s plan (default today) and replace any other; returns how many cards
-        were planned."""
+        were planned. The profiles go to the worker a page at a time, so the bot never holds
+        the whole union, nor hands it over in one piece (pickling holds the interpreter)."""
         day = day or self.today()
         now = self._clock.now()
-        rows = await self._read_profiles()
-        settled = await self._read_settled()
-        async with self._db() as session:
-            given, received = await stored.decision_totals(session)
-            shown = await stored.shown_since(session, now - SHOWN_WINDOW)
-        seed = zlib.crc32(day.isoformat().encode())  # a fresh draw of candidates each day
         year = now.astimezone(self._settings.tz).year
-        cards = await in_worker(daily_cards, rows, settled, given, received, shown, seed, year)
+        token = uuid.uuid4().hex
+        staged, after = 0, 0
+        while True:
+            async with self._db() as session:
+                page = await stored.profiles_after(session, after, PAGE)
+            if not page:
+                break
+            staged = await in_worker(stage, token, page, year)
+            after = page[-1][0]
+        settled = await self._read_settled()
+        given = await self._read_counts("given")
+        received = await self._read_counts("received")
+        shown = await self._read_counts("shown", since=now - SHOWN_WINDOW)
+        seed = zlib.crc32(day.isoformat().encode())  # a fresh draw of candidates each day
+        cards = await in_worker(daily_cards, token, staged, settled, given, received, shown, seed)
         await self._write(day, cards)
         return len(cards)
 
@@ -94,15 +106,15 @@ class MarketPlans:
         """Whom the member is planned to be shown today, in order."""
         return await stored.planned_today(session, member_id, self.today())
 
-    async def _read_profiles(self) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = []
+    async def _read_counts(self, kind: str, since: datetime | None = None) -> Counts:
+        pages: list[Counts] = [np.zeros((0, 3), np.int64)]
         after = 0
         while True:
             async with self._db() as session:
-                page = await stored.profiles_after(session, after, PAGE)
+                page = await stored.counts_after(session, kind, after, PAGE, since)
             if not page:
-                return rows
-            rows.extend(page)
+                return np.concatenate(pages)
+            pages.append(np.array(page, np.int64))
             after = page[-1][0]
 
     async def _read_settled(self) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -138,23 +150,46 @@ class MarketPlans:
             await stored.drop_cards(session, keep=day)
 
 
-def daily_cards(
-    rows: Sequence[Sequence[Any]],
-    settled: np.ndarray[Any, np.dtype[np.int64]],
-    given: Mapping[int, tuple[int, int]],
-    received: Mapping[int, tuple[int, int]],
-    shown: Mapping[int, int],
-    seed: int,
-    year: int,
-) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """The day's planned cards, rows (viewer, position, candidate), computed in the worker."""
-    profiles = []
+# In the worker process: the profiles of a plan being made, handed over a page at a time.
+_staged: dict[str, list[Profile]] = {}
+
+
+def stage(token: str, rows: Sequence[Sequence[Any]], year: int) -> int:
+    """Keep a page of profile rows (storage.plan.COLUMNS) for the plan ``token``; returns how
+    many it has. A new plan drops what an unfinished one left."""
+    for other in [t for t in _staged if t != token]:
+        del _staged[other]
+    profiles = _staged.setdefault(token, [])
     for values in rows:
         row = dict(zip(stored.COLUMNS, values, strict=True))
         row["features"] = json.loads(row["features"])
         profiles.append(to_profile(row["member_id"], row, year))
-    history = History.from_counts(given, received, {}, {}) if given or received else None
+    return len(profiles)
+
+
+def daily_cards(
+    token: str,
+    staged: int,
+    settled: np.ndarray[Any, np.dtype[np.int64]],
+    given: Counts,
+    received: Counts,
+    shown: Counts,
+    seed: int,
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """The day's planned cards, rows (viewer, position, candidate), from the staged profiles
+    (computed in the worker)."""
+    profiles = _staged.pop(token, [])
+    if len(profiles) != staged:  # the worker was started again part way: plan again later
+        raise RuntimeError("the profiles handed to the worker were lost")
+    history = None
+    if len(given) or len(received):
+        history = History.from_counts(_pairs_of(given), _pairs_of(received), {}, {})
     graph = market.candidate_graph(
         profiles, history=history, sample=SAMPLE, seed=seed, excluded=settled
     )
-    return market.cards(market.plan_arrays(*graph, STAGES, shown_lately=shown))
+    seen = dict(zip(shown[:, 0].tolist(), shown[:, 2].tolist(), strict=True))
+    return market.cards(market.plan_arrays(*graph, STAGES, shown_lately=seen))
+
+
+def _pairs_of(counts: Counts) -> dict[int, tuple[int, int]]:
+    return {m: (y, n) for m, y, n in counts.tolist()}

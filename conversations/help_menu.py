@@ -23,6 +23,11 @@ HELPER_SECTIONS = (
 
 
 async def help_command(update: Update, context: HuihuiContext) -> None:
+    await update.effective_message.reply_text(await help_text(update, context))
+
+
+async def help_text(update: Update, context: HuihuiContext) -> str:
+    """What the person can do: a member's commands, then those of each role they hold."""
     _ = context.gettext
     app = context.chat_application
 
@@ -36,7 +41,7 @@ async def help_command(update: Update, context: HuihuiContext) -> None:
     for role, heading, commands in HELPER_SECTIONS:
         if role in roles:
             text += "\n\n" + _(heading) + "\n" + listed(commands)
-    await update.effective_message.reply_text(text)
+    return text
 
 
 def register(application: ChatApplication) -> None:

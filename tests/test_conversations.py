@@ -140,6 +140,20 @@ async def test_feedback_can_be_cancelled(sandbox: Sandbox) -> None:
     assert await feedback_texts(sandbox) == []
 
 
+async def test_a_greeting_gets_the_menu_and_cancel_says_nothing_is_in_progress(
+    sandbox: Sandbox,
+) -> None:
+    alice = sandbox.user("小王")
+    for hello in ("你好", "您好！", "在吗？", "Hi", "哈喽~"):
+        await alice.send(hello)
+        assert alice.last_text().startswith("你好！我是会会，工会的交友助手。")
+        assert "/match — " in alice.last_text() and "/help — " in alice.last_text()
+    await alice.send("你好，我想找个对象")  # more than a greeting: not answered as one
+    assert alice.last_text() == "抱歉，我没有看懂。发送 /help 看看我能做什么。"
+    await alice.send("/cancel")
+    assert alice.last_text() == "现在没有进行中的操作，不需要取消。发送 /help 看看我能做什么。"
+
+
 async def test_any_other_command_ends_an_open_feedback(sandbox: Sandbox) -> None:
     alice = await agreed(sandbox, "小王")
     await alice.send("/feedback")
@@ -158,7 +172,7 @@ async def test_unknown_text_commands_and_documents_get_a_friendly_answer(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
     alice = sandbox.user("小王")
-    await alice.send("在吗？")
+    await alice.send("今天天气怎么样")
     assert alice.last_text() == "抱歉，我没有看懂。发送 /help 看看我能做什么。"
     await alice.send("/nonsense")
     assert "/help" in alice.last_text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from bot.app.leadership import APPLICATION_NAME, EXIT_LOST
+from bot.app.leadership import APPLICATION_NAME, EXIT_LOST, AdvisoryLock
 from bot.delivery.broadcast_sender import in_flight_bound
 from bot.delivery.scheduler import Scheduler
 from bot.domain.audience import Audience
@@ -229,3 +230,36 @@ def test_a_second_process_on_one_sqlite_file_is_refused_with_one_line(tmp_path: 
         f"{tmp_path / 'huihui.db.lock'}); stop it first — a standby needs PostgreSQL"
     ]
     assert not standin.senders_of(lambda sent: sent.sender == "second")
+
+
+@pytest.mark.parametrize("database_url", POSTGRES, indirect=True)
+async def test_a_released_lock_passes_to_the_waiting_standby_at_once(database_url: str) -> None:
+    dsn = database_url.replace("postgresql+asyncpg", "postgresql")
+    leader, standby = AdvisoryLock(dsn), AdvisoryLock(dsn)
+    await leader.acquire()
+    waited = asyncio.Event()
+    taking = asyncio.create_task(standby.acquire(on_wait=waited.set))
+    try:
+        await asyncio.wait_for(waited.wait(), 10)
+        await asyncio.sleep(1.5)
+        assert not taking.done()  # the standby keeps waiting while the leader holds it
+        await leader.release()  # a clean stop
+        released = time.monotonic()
+        await asyncio.wait_for(taking, 5)
+        assert time.monotonic() - released < 1.5
+    finally:
+        taking.cancel()
+        await leader.release()
+        await standby.release()
+
+
+async def test_an_unreachable_database_is_one_line_not_one_a_second(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    lock = AdvisoryLock(f"postgresql://huihui:s3cret@127.0.0.1:{free_port()}/huihui")
+    with caplog.at_level(logging.INFO, logger="huihui.leadership"):
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(lock.acquire(), 3.5)
+    await lock.release()
+    said = [record.getMessage() for record in caplog.records]
+    assert said == ["PostgreSQL cannot be reached (ConnectionRefusedError); trying again"]

@@ -160,6 +160,7 @@ class AdvisoryLock:
 
     async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
         waiting = False
+        problem = None  # said once while it lasts, not every second
         while True:
             try:
                 if await self.take_now():
@@ -169,8 +170,11 @@ class AdvisoryLock:
                     _LOGGER.info("another process is the leader: waiting as standby")
                     on_wait()
                     waiting = True
+                problem = None
             except Exception as error:  # noqa: BLE001 - refused, lost, timed out: try again
-                _LOGGER.warning("standby cannot reach PostgreSQL (%s); trying again", _name(error))
+                if _name(error) != problem:
+                    problem = _name(error)
+                    _LOGGER.warning("PostgreSQL cannot be reached (%s); trying again", problem)
                 await self._drop()
             await asyncio.sleep(TRY_EVERY)
 

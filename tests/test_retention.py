@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, Table, Text, cast, func, or_, select
 from bot.domain import buttons as b
 from bot.services import notices
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from storage.models import Member, RelayMessage, ScheduledTask
+from storage.models import Member, ProfileAnswer, RelayMessage, ScheduledTask
 from tests.helpers import PUDONG, ZH_ANSWERS, seed_union, sign_up
 from tests.test_matching_bot import MAN, MAN_2, WOMAN, card_for, man_script
 
@@ -182,10 +182,17 @@ async def test_after_delete_me_nothing_names_her_not_even_a_matchmakers_note(
     await ming.press("接受")
     await talk(her, ming)
     await ask(her, hongniang)
+    async with sandbox.app.services.db() as session:
+        photos = await session.scalar(
+            select(ProfileAnswer.value)
+            .join(Member, Member.id == ProfileAnswer.member_id)
+            .where(ProfileAnswer.question == "photos", Member.telegram_id == her.id)
+        )
+    assert photos
     await her.send("/delete_me")
     await her.press("全部删除")
     assert "关于你的所有信息都已删除" in her.last_text()
-    names = [NICKNAME, WOMAN[0], WOMAN[3], "xiaoyu_sh", str(her.id)]
+    names = [NICKNAME, WOMAN[0], WOMAN[3], "xiaoyu_sh", str(her.id), *photos]
     # Her words and a matchmaker's words about her, in what others were sent, go with her.
     assert await holding(sandbox, [*names, NOTE, *RELAYED, ASKED], skip=["roster_entries"]) == []
     await ming.send("/export_me")

@@ -148,13 +148,17 @@ class MemberData:
 
 
 async def _names_of(session: AsyncSession, member_id: int | None) -> list[str]:
-    """What names the member to others: nickname, Telegram username, real names and phone
-    numbers (what they entered and the roster's). Single characters would name everyone."""
+    """What names the member to others: nickname, Telegram username, photos, real names and
+    phone numbers (what they entered and the roster's). Single characters would name
+    everyone."""
     if member_id is None:
         return []
     member = await session.get(Member, member_id)
-    nickname = (await profiles.answers(session, member_id)).get("nickname")
+    answers = await profiles.answers(session, member_id)
+    nickname, photos = answers.get("nickname"), answers.get("photos")
     words = {member.username if member else None, nickname.value if nickname else None}
+    if photos is not None and isinstance(photos.value, list):
+        words |= {photo for photo in photos.value if isinstance(photo, str)}  # Telegram file ids
     words |= await verification.real_names(session, member_id)
     phones = await session.scalars(
         select(VerificationAttempt.phone).where(VerificationAttempt.member_id == member_id)

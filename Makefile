@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/union.py
 	$(BIN)/python benchmarks/import_beside_bot.py
 	$(BIN)/python benchmarks/digest.py
+	$(BIN)/python benchmarks/busy_match.py
 	$(BIN)/python benchmarks/retention.py
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1 --database-url $(BENCH_POSTGRES) && \
@@ -60,7 +61,10 @@ bench: $(STAMP)
 		$(BIN)/python benchmarks/market_plan.py --members 1000000 --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/import_beside_bot.py --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/digest.py --database-url $(BENCH_POSTGRES) && \
-		$(BIN)/python benchmarks/throughput.py --onboarding-only --database-url $(BENCH_POSTGRES); \
+		$(BIN)/python benchmarks/throughput.py --onboarding-only --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/busy_match.py --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/one_process.py --load-only && \
+		$(BIN)/python benchmarks/one_process.py --loaded; \
 	else echo "PostgreSQL is not reachable at 127.0.0.1:5432: the scale benchmarks ran on SQLite only"; fi
 	$(BIN)/python benchmarks/broadcast.py --recipients 3000 --rate 30
 	$(BIN)/python benchmarks/broadcast.py --recipients 100000 --rate 1000

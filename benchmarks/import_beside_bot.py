@@ -82,6 +82,7 @@ async def match_while_importing(
     member: Any, database_url: str, files: list[Path], chunked: bool
 ) -> dict[str, Any]:
     started = time.perf_counter()
+    errors_before = errors_seen(member)
 
     async def import_all() -> None:
         for roster in files:
@@ -106,7 +107,13 @@ async def match_while_importing(
         "match_longest_ms": round(max(answered), 1),
         "match_handled_p95_ms": round(percentile(handled, 0.95), 1),
         "match_handled_longest_ms": round(max(handled), 1),
+        # "Sorry, something went wrong" (say, "database is locked" past the busy timeout).
+        "errors_seen": errors_seen(member) - errors_before,
     }
+
+
+def errors_seen(member: Any) -> int:
+    return sum("出了点问题" in text for text in member.texts())
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -130,6 +131,7 @@ def test_import_beside_bot_benchmark_serves_members_during_both_imports() -> Non
     for way in ("chunked", "one_transaction_baseline"):
         assert report[way]["match_requests"] >= 1 and report[way]["match_p50_ms"] > 0
     assert report["idle_match_p95_ms"] > 0
+    assert report["chunked"]["errors_seen"] == 0  # nobody told "something went wrong"
 
 
 def test_digest_benchmark_writes_digests_beside_its_baseline() -> None:
@@ -149,3 +151,51 @@ def test_digest_benchmark_writes_digests_beside_its_baseline() -> None:
     assert 0 < report["digests_written"] <= 600 and report["seconds"] > 0
     assert report["baseline_with_news"] > 0 and report["idle_match_p95_ms"] > 0
     assert report["match_during_digest_requests"] >= 1
+
+
+def test_busy_match_benchmark_sends_in_bulk_while_members_ask() -> None:
+    report = benchmark(
+        "busy_match.py",
+        "--members",
+        "400",
+        "--reminders",
+        "100",
+        "--seconds",
+        "2",
+        "--idle-requests",
+        "5",
+        "--latency",
+        "0",
+    )
+    assert report["messages_sent_meanwhile"] > 0 and report["match_during_bulk_requests"] >= 1
+    assert report["idle_match_p95_ms"] > 0
+
+
+def postgres_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), 1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not postgres_reachable(), reason="PostgreSQL is not reachable")
+def test_one_process_benchmark_serves_cards_on_postgres() -> None:
+    database = "postgresql+asyncpg://postgres@127.0.0.1:5432/huihui_one_process_smoke"
+    common = ["--profiles", "500", "--database-url", database]
+    assert benchmark("one_process.py", *common, "--load-only")["load_seconds"] > 0
+    report = benchmark(
+        "one_process.py",
+        *common,
+        "--loaded",
+        "--members",
+        "5",
+        "--sequential-members",
+        "2",
+        "--presses",
+        "2",
+        "--latency",
+        "0",
+    )
+    assert report["cards_shown"] > 0 and report["updates_per_s"] > 0
+    assert report["statements_per_update"] > 0

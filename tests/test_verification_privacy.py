@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.domain.verification import Claim, Decision, Outcome, Reason, RosterRecord, decide, told
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Member
-from tests.helpers import PUDONG, seed_union, verify
+from tests.helpers import PUDONG, XUHUI, seed_union, verify
 
 WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
 FREE = ("赵敏", "SH0002", "上海电气集团", "13800000002")  # on the roster, nobody bound
@@ -22,7 +22,9 @@ TRIED = "有人用另一个 Telegram 账号、以你的会员号注册会会"
 async def union_with_wang(sb: Sandbox) -> tuple[SimulatedUser, SimulatedUser]:
     organiser = sb.user("工会老张")
     wang = sb.user("小雨", phone=WANG[3])
-    await seed_union(sb, [WANG, FREE], organisers={PUDONG: [organiser.id]})
+    # The organiser of the sibling union (a curious colleague elsewhere) sees none of it.
+    sibling = sb.user("徐汇管理员")
+    await seed_union(sb, [WANG, FREE], organisers={PUDONG: [organiser.id], XUHUI: [sibling.id]})
     await verify(wang, WANG[0], WANG[1], "申通地铁")
     assert "✅ 核实成功" in wang.texts()[-2]
     return organiser, wang
@@ -97,6 +99,9 @@ async def test_the_owner_is_told_and_organisers_see_it_but_the_stalker_learns_no
     await organiser.send("/review")
     reviews = [t for t in organiser.texts()[-6:] if "填写：李雷 · SH0001" in t]
     assert reviews and all("这个会员号已经绑定了其他账号" in t for t in reviews)
+    sibling = next(user for user in sandbox.users if user.first_name == "徐汇管理员")
+    await sibling.send("/review")
+    assert sibling.texts() == ["你负责的工会里没有待审核的身份核实。"]
     # Rejecting in /review sends the stalker nothing: a number not on the roster never would.
     before = len(stalker.texts())
     await organiser.press("不通过")

@@ -7,6 +7,7 @@ import asyncio
 import errno
 import re
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -85,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="even if the database holds members (they are lost)"
     )
     restore.set_defaults(handler=_restore)
+
+    link = commands.add_parser(
+        "console-link", help="open the Mini Apps in a desk browser: a link valid 10 minutes"
+    )
+    link.add_argument("telegram_id", type=int, help="whose desk (their Telegram user id)")
+    link.set_defaults(handler=_console_link)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
@@ -176,6 +183,15 @@ def _webhook(_args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_CONFIG
     return _serve(settings, "webhook")
+
+
+def _console_link(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.web.links import desk_link
+
+    if not _require_token(settings):
+        return EXIT_CONFIG
+    print(desk_link(settings, args.telegram_id, datetime.now(UTC)))
+    return 0
 
 
 def _demo(_args: argparse.Namespace, settings: Settings) -> int:

@@ -17,6 +17,7 @@ from telegram.ext import CommandHandler, filters
 from bot.common.i18n import N_, Translator, translator
 from bot.common.wording.events import local_time
 from bot.common.wording.profile_card import option_text, render_card
+from bot.common.wording.statistics import ACTIVITY_FIGURES, MEMBER_FIGURES
 from bot.common.wording.verification import comparison
 from bot.common.workbooks import Sheet, titled_workbook
 from bot.common.workers import in_worker
@@ -339,19 +340,6 @@ AGE_BAND_LABELS = {
     "35–39": N_("35–39"),
     "40+": N_("40 and over"),
 }
-MEMBER_FIGURES = (
-    ("registered", N_("Registered")),
-    ("verified", N_("Verified")),
-    ("complete", N_("Profile complete")),
-    ("active_7_days", N_("Active in 7 days")),
-    ("active_30_days", N_("Active in 30 days")),
-    ("paused", N_("Paused")),
-)
-ACTIVITY_FIGURES = (
-    ("likes", N_("Likes")),
-    ("mutual_matches", N_("Mutual matches")),
-    ("accepted_proposals", N_("Accepted matchmaker proposals")),
-)
 
 
 def _labeller(context: HuihuiContext, translate: Translator) -> Callable[[str, str | None], str]:

@@ -33,7 +33,7 @@ from bot.common import workers
 from bot.common.config import Settings
 from bot.common.metrics import DB_POOL_IN_USE
 from bot.services.monitoring import Monitoring
-from bot.web import create_web_app, mount
+from bot.web import create_web_app, miniapp, mount
 from bot.web.metrics import DatabaseGauges, LoopLag
 from conversations import charts
 
@@ -126,6 +126,7 @@ async def _serving(
     runtime: Runtime, readiness: Readiness, web_app: Starlette, mode: Mode
 ) -> DatabaseGauges:
     application, settings = runtime.application, runtime.settings
+    mount(web_app, miniapp.routes(application.services))
     if mode == "webhook":
         await start_webhook(application, settings, web_app)
     else:

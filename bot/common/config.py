@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # The bot's one web server (webhook, health, metrics): behind a reverse proxy for TLS.
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # The public HTTPS address the web server is reached at (e.g. https://huihui.example.org):
+    # Telegram opens the Mini Apps from it. None: no Web App buttons (console-link still works).
+    public_url: str | None = None
+    # How old Telegram's initData may be when a Mini App's request carries it (seconds).
+    init_data_max_age: int = Field(default=3600, ge=60, le=86400)
     # How often conversation state is written to the database (seconds); a crash loses at most this.
     persistence_interval: float = Field(default=1.0, gt=0)
     # A dialog nobody moved in for this long is closed at the next start (its answers so far

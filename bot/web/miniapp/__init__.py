@@ -1,0 +1,42 @@
+"""The Mini Apps under ``/app/``: pages the server renders (Jinja2) and htmx swaps in, opened
+from Telegram (or from a signed link on a desk, ``huihui console-link``).
+
+Why server-rendered fragments and a vendored htmx rather than a JavaScript application: every
+word stays in the message catalogs the chat uses, every rule stays in the services, and there
+is no build step for ``make demo`` or ``make test``. ``static/app.js`` only hands Telegram's
+initData to every request and follows Telegram's theme.
+
+Every request but the shell and its static files carries the initData; the person's roles and
+scope come from the database on every request, through the same services as the chat. This
+package never imports storage (an import contract).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.services.container import Services
+from bot.web.miniapp.console import Console
+from bot.web.miniapp.pages import Pages
+
+STATIC = Path(__file__).with_name("static")
+
+
+def routes(services: Services) -> list[BaseRoute]:
+    """The Mini Apps' routes, mounted on the bot's web server once the bot runs."""
+    pages = Pages(services)
+    console = Console(pages)
+    return [
+        Mount(
+            "/app",
+            routes=[
+                Route("/", pages.shell),
+                Route("/home", pages.guarded(pages.home)),
+                *console.routes(),
+                Mount("/static", StaticFiles(directory=STATIC)),
+            ],
+        )
+    ]

@@ -1,0 +1,107 @@
+"""What every Mini App page needs: who is asking (Telegram's initData, checked on every
+request), in which language, and rendering a template with the catalogs' words."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from bot.common.i18n import N_, Translator, translator
+from bot.services.container import Services
+from bot.web.initdata import WebAppUser, verify
+
+# The header app.js puts Telegram's initData in (a form field would end up in access logs).
+INIT_DATA_HEADER = "X-Telegram-Init-Data"
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+class Refused(Exception):
+    """A request the person may not make: 401 (no valid initData), 403 (not their scope)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+# What a refusal says, in the person's language when known.
+REFUSALS = {
+    401: (
+        N_("Please open this from Telegram"),
+        N_("This page only works when opened from the bot in Telegram, or from a fresh link."),
+    ),
+    403: (
+        N_("Not yours to see"),
+        N_("This part is for the organisers of the unions it belongs to."),
+    ),
+}
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: WebAppUser
+    gettext: Translator
+
+
+class Pages:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._templates = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    async def viewer(self, request: Request) -> Viewer:
+        """The person whose Telegram initData the request carries; 401 without valid data."""
+        settings = self.services.settings
+        token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+        user = verify(
+            request.headers.get(INIT_DATA_HEADER, ""),
+            token,
+            self.services.clock.now(),
+            timedelta(seconds=settings.init_data_max_age),
+        )
+        if user is None:
+            raise Refused(401)
+        language = await self.services.languages.resolve(user.id, user.language_code)
+        return Viewer(user, translator(language))
+
+    def render(self, viewer: Viewer | None, template: str, **values: Any) -> HTMLResponse:
+        _ = viewer.gettext if viewer else translator(self.services.settings.default_language)
+        page = self._templates.get_template(template)
+        return HTMLResponse(page.render(_=_, language=_.language, **values))
+
+    def guarded(self, endpoint: Endpoint) -> Endpoint:
+        """The endpoint, with refusals answered as a page that says why (never a traceback)."""
+
+        async def guarded_endpoint(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except Refused as refused:
+                heading, text = REFUSALS[refused.status]
+                _ = translator(self.services.settings.default_language)
+                page = self.render(None, "refused.html", heading=_(heading), text=_(text))
+                page.status_code = refused.status
+                return page
+
+        return guarded_endpoint
+
+    async def shell(self, request: Request) -> HTMLResponse:
+        """The page Telegram opens: it loads the scripts, then asks for ``/app/home`` with the
+        initData. Nothing personal is in it."""
+        return self.render(None, "shell.html")
+
+    async def home(self, request: Request) -> HTMLResponse:
+        """The menu for what the person may do: the desk for staff, the member's pages."""
+        viewer = await self.viewer(request)
+        roles = await self.services.administration.roles_of(viewer.user.id)
+        return self.render(viewer, "home.html", roles={r.value for r in roles}, user=viewer.user)

@@ -1,0 +1,157 @@
+"""The Mini Apps' gate: Telegram's initData checked as Telegram documents it (forged, altered,
+expired and replayed-late data refused), roles and scope from the database on every request,
+and the organisers' desk answering with exactly their scope's figures."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+import httpx
+import pytest
+from sqlalchemy import delete
+from starlette.applications import Starlette
+
+from bot.domain.units import Role
+from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
+from bot.web import miniapp
+from bot.web.initdata import sign, verify
+from bot.web.links import desk_link
+from bot.web.miniapp.pages import INIT_DATA_HEADER
+from storage.models import UnitRole
+from tests.helpers import PUDONG, seed_union, union_with_members
+from tests.test_cli import huihui
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+TOKEN = "123456:telegram-test-token"
+USER = {"id": 4242, "first_name": "老张", "language_code": "zh-hans"}
+
+
+def test_data_signed_with_the_bots_token_is_believed() -> None:
+    found = verify(sign(USER, TOKEN, NOW), TOKEN, NOW + timedelta(minutes=5), HOUR)
+    assert found is not None and (found.id, found.first_name) == (4242, "老张")
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda data: data.replace("4242", "4243"),  # another person's id
+        lambda data: data.replace("%E8%80%81", "%E5%B0%8F"),  # a changed name
+        lambda data: data + "&is_premium=true",  # a field added after signing
+        lambda data: "&".join(p for p in data.split("&") if not p.startswith("hash=")),
+        lambda data: data.replace("hash=", "hash=0"),
+        lambda data: data + "&" + data,  # every field twice
+        lambda data: "",
+        lambda data: "user=%7B%22id%22%3A1%7D&hash=" + "0" * 64,
+        lambda data: data + "&x=" + "a" * 5000,  # far larger than initData ever is
+    ],
+)
+def test_forged_or_altered_data_is_refused(tamper) -> None:  # noqa: ANN001
+    assert verify(tamper(sign(USER, TOKEN, NOW)), TOKEN, NOW, HOUR) is None
+
+
+def test_another_bots_data_and_old_data_are_refused() -> None:
+    assert verify(sign(USER, "999:other-bot", NOW), TOKEN, NOW, HOUR) is None
+    assert verify(sign(USER, TOKEN, NOW - HOUR - timedelta(seconds=1)), TOKEN, NOW, HOUR) is None
+    # A desk link's own expiry is shorter than Telegram's hour.
+    desk = sign(USER, TOKEN, NOW, valid_for=timedelta(minutes=10))
+    assert verify(desk, TOKEN, NOW + timedelta(minutes=9), HOUR) is not None
+    assert verify(desk, TOKEN, NOW + timedelta(minutes=11), HOUR) is None
+
+
+def test_values_are_checked_as_received_never_encoded_again() -> None:
+    """Telegram adds fields (photo_url, signature, ...) and encodes as it likes: the check
+    uses the values as they arrive, so data with characters that re-encode differently holds."""
+    user = {**USER, "photo_url": "https://t.me/i/userpic/320/a+b%2Fc.svg", "last_name": "张 & 李"}
+    data = sign(user, TOKEN, NOW)
+    fields = dict(parse_qsl(data))
+    respelled = urlencode(fields, safe=":/")  # the same values, encoded another way
+    assert respelled != data
+    assert verify(respelled, TOKEN, NOW, HOUR) is not None
+
+
+def web(sb: Sandbox) -> httpx.AsyncClient:
+    app = Starlette(routes=miniapp.routes(sb.app.services))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://desk")
+
+
+def as_user(sb: Sandbox, telegram_id: int, *, at: datetime | None = None) -> dict[str, str]:
+    user = {"id": telegram_id, "first_name": "某人", "language_code": "zh-hans"}
+    return {INIT_DATA_HEADER: sign(user, SANDBOX_TOKEN, at or sb.clock.now())}
+
+
+async def test_the_shell_carries_nothing_personal_and_pages_need_valid_data(
+    sandbox: Sandbox,
+) -> None:
+    organiser, *_ = await union_with_members(sandbox, 3)
+    async with web(sandbox) as client:
+        shell = await client.get("/app/")
+        assert shell.status_code == 200 and "/app/static/app.js" in shell.text
+        assert "telegram-web-app.js" in shell.text
+        for headers in (
+            {},
+            {INIT_DATA_HEADER: "user=%7B%22id%22%3A1%7D&auth_date=1&hash=00"},
+            as_user(sandbox, organiser.id, at=sandbox.clock.now() - timedelta(hours=2)),
+        ):
+            refused = await client.get("/app/console/overview", headers=headers)
+            assert refused.status_code == 401
+            assert "请从 Telegram 中打开" in refused.text and "注册" not in refused.text
+        script = await client.get("/app/static/app.js")
+        assert script.status_code == 200 and INIT_DATA_HEADER in script.text
+
+
+async def test_each_organiser_sees_exactly_their_scope_and_members_see_no_desk(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 6, 2)
+    async with web(sandbox) as client:
+        pudong = await client.get("/app/console/overview", headers=as_user(sandbox, organiser.id))
+        xuhui = await client.get("/app/console/overview", headers=as_user(sandbox, sibling.id))
+        member = await client.get("/app/console/overview", headers=as_user(sandbox, in_pudong[0]))
+        home = await client.get("/app/home", headers=as_user(sandbox, organiser.id))
+        member_home = await client.get("/app/home", headers=as_user(sandbox, in_xuhui[0]))
+    assert pudong.status_code == 200 and xuhui.status_code == 200
+    assert "<b>6</b>注册" in pudong.text and "<b>2</b>注册" in xuhui.text
+    assert member.status_code == 403 and "注册" not in member.text
+    assert "概览" in home.text and "/app/console/overview" in home.text
+    assert "/app/console/" not in member_home.text
+
+
+async def test_a_role_taken_away_closes_the_desk_at_the_next_request(sandbox: Sandbox) -> None:
+    organiser = sandbox.user("工会老张")
+    await seed_union(sandbox, [], organisers={PUDONG: [organiser.id]})
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        assert (await client.get("/app/console/overview", headers=headers)).status_code == 200
+        async with sandbox.app.services.db.begin() as session:
+            await session.execute(
+                delete(UnitRole).where(
+                    UnitRole.telegram_id == organiser.id, UnitRole.role == Role.ORGANISER
+                )
+            )
+        assert (await client.get("/app/console/overview", headers=headers)).status_code == 403
+
+
+def test_console_link_prints_a_desk_address_signed_for_ten_minutes(tmp_path: Path) -> None:
+    done = huihui(
+        "console-link", "4242", cwd=tmp_path, HUIHUI_BOT_TOKEN=TOKEN, HUIHUI_HTTP_PORT="8181"
+    )
+    assert done.returncode == 0, done.stderr
+    address = urlsplit(done.stdout.strip())
+    assert (address.scheme, address.netloc, address.path) == ("http", "127.0.0.1:8181", "/app/")
+    data = unquote(address.fragment.removeprefix("tgWebAppData="))
+    now = datetime.now(UTC)
+    found = verify(data, TOKEN, now, HOUR)
+    assert found is not None and found.id == 4242
+    assert verify(data, TOKEN, now + timedelta(minutes=11), HOUR) is None
+    assert json.loads(dict(parse_qsl(data))["user"])["id"] == 4242
+
+
+def test_a_desk_link_needs_the_token() -> None:
+    from bot.common.config import Settings
+
+    with pytest.raises(ValueError):
+        desk_link(Settings(_env_file=None), 1, NOW)

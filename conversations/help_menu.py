@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
 from bot.domain.units import Role
-from conversations import inbox, proposals
+from conversations import console, inbox, proposals
 from conversations.context import ChatApplication, HuihuiContext
 
 COMMANDS = [("help", N_("What I can do"))]
@@ -18,7 +18,7 @@ HELPER_SECTIONS = (
         N_("For matchmakers:"),
         [*proposals.MATCHMAKER_COMMANDS, *inbox.STAFF_COMMANDS],
     ),
-    (Role.COUNSELLOR, N_("For counsellors:"), inbox.STAFF_COMMANDS),
+    (Role.COUNSELLOR, N_("For counsellors:"), [*inbox.STAFF_COMMANDS, *console.STAFF_COMMANDS]),
 )
 
 

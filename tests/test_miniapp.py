@@ -155,3 +155,32 @@ def test_a_desk_link_needs_the_token() -> None:
 
     with pytest.raises(ValueError):
         desk_link(Settings(_env_file=None), 1, NOW)
+
+
+async def test_console_opens_the_desk_for_staff_only() -> None:
+    async with Sandbox(public_url="https://huihui.example.org") as sb:
+        organiser, member = sb.user("工会老张"), sb.user("小雨")
+        matchmaker = sb.user("红娘小李")
+        await seed_union(
+            sb, [], organisers={PUDONG: [organiser.id]}, matchmakers={PUDONG: [matchmaker.id]}
+        )
+        for staff in (organiser, matchmaker):
+            await staff.send("/console")
+            reply = staff.bot_messages()[-1]
+            assert reply.text.startswith("管理工作台会在窗口中打开")
+            [[button]] = reply.inline_keyboard
+            assert button["web_app"]["url"] == "https://huihui.example.org/app/"
+            menu = sb.api.menu_buttons[staff.id]
+            assert menu["type"] == "web_app" and menu["web_app"]["url"].startswith("https://")
+        await member.send("/console")
+        assert member.last_text() == "这个命令只供工会管理员、红娘和辅导员使用。"
+        assert member.id not in sb.api.menu_buttons
+
+
+async def test_console_without_a_public_address_says_what_to_set(sandbox: Sandbox) -> None:
+    organiser = sandbox.user("工会老张")
+    await seed_union(sandbox, [], organisers={PUDONG: [organiser.id]})
+    await organiser.send("/console")
+    assert "HUIHUI_PUBLIC_URL" in organiser.last_text()
+    assert f"huihui console-link {organiser.id}" in organiser.last_text()
+    assert organiser.id not in sandbox.api.menu_buttons

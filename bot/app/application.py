@@ -30,6 +30,7 @@ from bot.services.container import Services
 from conversations import (
     admin,
     broadcast,
+    console,
     fallback,
     feedback,
     follow_ups,
@@ -55,6 +56,7 @@ from conversations.menu import publish_commands
 # before onboarding, which takes a signing-up member's free text; the fallback comes last.
 CONVERSATIONS = (
     admin,
+    console,
     broadcast,
     event_new,
     event_organising,
@@ -91,7 +93,7 @@ MENU = (
     language,
     feedback,
 )
-ORGANISER_MENU = (admin, broadcast, event_organising, inbox)
+ORGANISER_MENU = (admin, broadcast, event_organising, inbox, console)
 
 
 class HuihuiApplication(ChatApplication):

@@ -1,5 +1,5 @@
-"""Addresses of the Mini Apps: the one Telegram opens (a Web App button), and a signed link for
-a desk browser outside Telegram (``huihui console-link``, the web demo, browser tests)."""
+"""A signed link to the Mini Apps for a desk browser outside Telegram (``huihui console-link``,
+the web demo, browser tests); Telegram's own address is ``bot.common.webapp.app_url``."""
 
 from __future__ import annotations
 
@@ -7,16 +7,11 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from bot.common.config import Settings
+from bot.common.webapp import PATH
 from bot.web.initdata import sign
 
 # A desk link is shown on a screen and may be copied around: it works for ten minutes.
 DESK_LINK_VALID = timedelta(minutes=10)
-PATH = "/app/"
-
-
-def app_url(settings: Settings) -> str | None:
-    """The HTTPS address Telegram opens the Mini Apps at (None: not configured)."""
-    return settings.public_url.rstrip("/") + PATH if settings.public_url else None
 
 
 def local_base(settings: Settings) -> str:

@@ -64,6 +64,8 @@ class FakeBotAPI(BaseRequest):
         # Published command menus by (scope as JSON, language code).
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
+        # setChatMenuButton: chat id (0: the default for all chats) → the button.
+        self.menu_buttons: dict[int, dict[str, Any]] = {}
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._file_ids = itertools.count(1)
         self.files: dict[str, tuple[str, bytes]] = {}
@@ -202,6 +204,11 @@ class FakeBotAPI(BaseRequest):
 
     def _delete_my_commands(self, p: dict[str, Any], _u: Any) -> bool:
         self.commands.pop(_commands_key(p), None)
+        return True
+
+    def _set_chat_menu_button(self, p: dict[str, Any], _u: Any) -> bool:
+        button = rules.check_menu_button(p.get("menu_button"))
+        self.menu_buttons[int(p["chat_id"]) if "chat_id" in p else 0] = button
         return True
 
     def _set_webhook(self, p: dict[str, Any], _u: Any) -> bool:

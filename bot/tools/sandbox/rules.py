@@ -276,6 +276,8 @@ def _check_inline_keyboard(rows: Sequence[Sequence[dict[str, Any]]]) -> None:
                 )
             # "callback_data — Data to be sent in a callback query to the bot when the button
             # is pressed, 1-64 bytes".
+            if "web_app" in button:
+                _check_web_app(button["web_app"])
             if "callback_data" in button:
                 size = len(str(button["callback_data"]).encode("utf-8"))
                 if not (
@@ -284,6 +286,28 @@ def _check_inline_keyboard(rows: Sequence[Sequence[dict[str, Any]]]) -> None:
                     <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
                 ):
                     raise bad_request("BUTTON_DATA_INVALID")
+
+
+def _check_web_app(web_app: Any) -> None:
+    # WebAppInfo: "url — An HTTPS URL of a Web App to be opened with additional data".
+    url = str((decode(web_app) or {}).get("url", ""))
+    if not url.startswith("https://"):
+        raise bad_request(
+            f"inline keyboard button Web App URL '{url}' is invalid: Only HTTPS links are allowed"
+        )
+
+
+def check_menu_button(button: Any) -> dict[str, Any]:
+    """setChatMenuButton: MenuButtonCommands, MenuButtonWebApp (text and an HTTPS web_app) or
+    MenuButtonDefault."""
+    button = decode(button) or {"type": "default"}
+    if button.get("type") == "web_app":
+        if not str(button.get("text", "")).strip():
+            raise bad_request("menu button text must be non-empty")
+        _check_web_app(button.get("web_app"))
+    elif button.get("type") not in ("commands", "default"):
+        raise bad_request("unsupported menu button type")
+    return button
 
 
 def _check_reply_keyboard(rows: Sequence[Sequence[Any]], private_chat: bool) -> None:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench chat lint i18n clean image-test
+.PHONY: demo web-demo screenshots test bench chat lint i18n clean image-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ demo: $(STAMP)
 
 chat: $(STAMP)
 	$(BIN)/huihui chat
+
+# The Mini Apps with the demo's union, on 127.0.0.1:$HUIHUI_HTTP_PORT (8080): a link per person.
+web-demo: $(STAMP)
+	$(BIN)/huihui web-demo
+
+# Every Mini App screen of the web demo's people at 390×844 and 1280×800 (Debian's chromium).
+screenshots: $(STAMP)
+	$(BIN)/python tests/screenshots.py screenshots
 
 # Two workers: the suite is CPU-bound Python, and the machine has two cores.
 test: $(STAMP)

@@ -87,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.set_defaults(handler=_restore)
 
+    web_demo = commands.add_parser(
+        "web-demo", help="the demo's union with the Mini Apps on 127.0.0.1 (HUIHUI_HTTP_PORT)"
+    )
+    web_demo.set_defaults(handler=_web_demo)
+
     link = commands.add_parser(
         "console-link", help="open the Mini Apps in a desk browser: a link valid 10 minutes"
     )
@@ -191,6 +196,17 @@ def _console_link(args: argparse.Namespace, settings: Settings) -> int:
     if not _require_token(settings):
         return EXIT_CONFIG
     print(desk_link(settings, args.telegram_id, datetime.now(UTC)))
+    return 0
+
+
+def _web_demo(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tools.web_demo import serve
+
+    configure_logging("WARNING")
+    try:
+        asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -4,6 +4,8 @@ and the organisers' desk answering with exactly their scope's figures."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -184,3 +186,36 @@ async def test_console_without_a_public_address_says_what_to_set(sandbox: Sandbo
     assert "HUIHUI_PUBLIC_URL" in organiser.last_text()
     assert f"huihui console-link {organiser.id}" in organiser.last_text()
     assert organiser.id not in sandbox.api.menu_buttons
+
+
+async def test_the_web_demo_prints_a_working_link_for_each_kind_of_person() -> None:
+    from bot.common.config import Settings
+    from bot.tools.web_demo import serve
+
+    out, stop = io.StringIO(), asyncio.Event()
+    serving = asyncio.create_task(serve(Settings(_env_file=None, http_port=0), out, stop))
+    try:
+        while out.getvalue().count("\n") < 2:
+            assert not serving.done(), serving.exception()
+            await asyncio.sleep(0.2)
+        people = [line.split(" ") for line in out.getvalue().splitlines()[1:]]
+        roles = [role for role, *_rest in people]
+        for role in ("superadmin", "organiser", "matchmaker", "counsellor", "member"):
+            assert role in roles
+        assert len(people) >= 8 and all(link.startswith("http://127.0.0.1:") for *_, link in people)
+        organiser = next(p for p in people if p[0] == "organiser" and p[2] == PUDONG)
+        address = urlsplit(organiser[3])
+        data = unquote(address.fragment.removeprefix("tgWebAppData="))
+        base = f"{address.scheme}://{address.netloc}"
+        async with httpx.AsyncClient(base_url=base) as client:
+            overview = await client.get("/app/console/overview", headers={INIT_DATA_HEADER: data})
+            member_link = next(p for p in people if p[0] == "member")[3]
+            member_data = unquote(urlsplit(member_link).fragment.removeprefix("tgWebAppData="))
+            refused = await client.get(
+                "/app/console/overview", headers={INIT_DATA_HEADER: member_data}
+            )
+        assert overview.status_code == 200 and "浦东青年滨江徒步联谊" in overview.text
+        assert refused.status_code == 403
+    finally:
+        stop.set()
+        await serving

@@ -69,7 +69,7 @@ async def play(settings: Settings, out: TextIO = sys.stdout) -> None:
         sb.user("工会老张（浦东新区总工会管理员）", user_id=ORGANISER_ID)
         sb.user("红娘李姐（浦东新区总工会）", user_id=MATCHMAKER_ID)
         await seed_demo_union(sb)
-        director = _Director(sb, out)
+        director = Director(sb, out)
         out.write(
             "会会 demo — an offline Telegram; every answer below comes from the real bot.\n"
             f"The union: {CITY} → {PUDONG}, {XUHUI}; {SYNTHETIC_MEMBERS + 3} members on the "
@@ -79,7 +79,7 @@ async def play(settings: Settings, out: TextIO = sys.stdout) -> None:
             await director.play(title, scene)
 
 
-class _Director:
+class Director:
     def __init__(self, sandbox: Sandbox, out: TextIO) -> None:
         self.sandbox = sandbox
         self.out = out

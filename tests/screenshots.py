@@ -1,0 +1,59 @@
+"""``make screenshots``: every Mini App screen of the web demo's people, in Debian's Chromium, at
+390×844 (a phone) and 1280×800 (a desk), saved as PNGs to look at.
+
+    python tests/screenshots.py [FOLDER]     (default: screenshots/)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.common.config import Settings  # noqa: E402
+from bot.tools.web_demo import serve  # noqa: E402
+from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+SIZES = {"phone": (390, 844), "desk": (1280, 800)}
+
+
+async def main(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    out, stop = io.StringIO(), asyncio.Event()
+    settings = Settings(_env_file=None, http_port=0)
+    serving = asyncio.create_task(serve(settings, out, stop))
+    while out.getvalue().count("\n") < 2:  # the heading, then every link at once
+        if serving.done():
+            serving.result()
+        await asyncio.sleep(0.2)
+    lines = [line.split(" ") for line in out.getvalue().splitlines()[1:] if line]
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        taken = []
+        for number, (role, name, _unit, link) in enumerate(lines, start=1):
+            for size, (width, height) in SIZES.items():
+                page = await browser.new_page(viewport={"width": width, "height": height})
+                await page.route("https://telegram.org/**", lambda route: route.abort())
+                await page.goto(link)
+                await page.wait_for_selector("main h1")
+                await page.wait_for_load_state("networkidle")
+                path = folder / f"{number:02d}-{role}-{size}.png"
+                await page.screenshot(path=str(path), full_page=True)
+                taken.append(f"{path}  ({name})")
+                await page.close()
+        await browser.close()
+    stop.set()
+    await serving
+    print("\n".join(taken))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"))

@@ -351,10 +351,10 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from bot.common.i18n import translator
+    from bot.common.wording.roster import import_summary
     from bot.domain.clock import SystemClock
     from bot.domain.roster_file import RosterFileError
     from bot.services.roster_import import import_roster
-    from conversations.roster_upload import import_summary
 
     _ = translator(settings.default_language)
 

@@ -13,12 +13,12 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import MessageHandler, filters
 
-from bot.common.i18n import Translator
+from bot.common.wording.roster import bad_rows_text, import_summary
 from bot.domain import N_, free_text
 from bot.domain.buttons import CancelImport, ImportInto, ReplaceRoster, parse
 from bot.domain.buttons.codec import MAX_ID
-from bot.domain.roster_file import MAX_FILE_BYTES, BadRow, RosterFileError
-from bot.services.roster_import import ImportPreview, ImportReport
+from bot.domain.roster_file import MAX_FILE_BYTES, RosterFileError
+from bot.services.roster_import import ImportPreview
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 
@@ -30,13 +30,6 @@ EARLIER_FILE = N_(
     "This button belongs to a file already imported or replaced by a newer one. Send the file "
     "again to import it."
 )
-
-
-def _bad_rows(bad: list[BadRow], _: Translator, shown: int | None = SHOWN_BAD_ROWS) -> str:
-    lines = [_("Line {line}: {problem}", line=row.line, problem=row.text(_)) for row in bad[:shown]]
-    if shown is not None and len(bad) > shown:
-        lines.append(_("… and {count} more", count=len(bad) - shown))
-    return "\n".join(lines)
 
 
 async def _download(context: HuihuiContext, file_id: str, name: str, folder: str) -> Path:
@@ -83,7 +76,7 @@ async def received(update: Update, context: HuihuiContext) -> None:
         bad=len(bad),
     )
     if bad:
-        text += "\n" + _bad_rows(bad, _)
+        text += "\n" + bad_rows_text(bad, _)
     text += "\n\n" + _(
         "Import into which union? Bad rows are skipped. “Replace” makes this file the union's "
         "whole roster: people not in it are marked as left, lose their verification and are "
@@ -191,7 +184,7 @@ async def _show_replacement(
             unit=unit_name,
             good=preview.good - len(preview.bad_rows),
         )
-        text += "\n" + _bad_rows(preview.bad_rows, _)
+        text += "\n" + bad_rows_text(preview.bad_rows, _)
         choices = [[(_("Import the good rows only"), ImportInto(unit_id, upload=upload["serial"]))]]
     else:
         text = _(
@@ -248,36 +241,6 @@ async def _import(
             await status.edit_text(_cannot_import_text(context, error))
             return
     await status.edit_text(import_summary(report, replace, _))
-
-
-def import_summary(
-    report: ImportReport, replace: bool, _: Translator, shown: int | None = SHOWN_BAD_ROWS
-) -> str:
-    """What an import did, as the CLI and the chat report it: totals, each union's rows,
-    who left (a replacing import), bad rows skipped and phones worth a look (the first
-    ``shown`` of each; the command line shows all)."""
-    text = _(
-        "Imported into {unit}: {added} new, {updated} updated, {bad} bad row(s) skipped.",
-        unit=report.unit,
-        added=report.added,
-        updated=report.updated,
-        bad=len(report.bad_rows),
-    )
-    if len(report.per_unit) > 1:
-        text += "\n" + "\n".join(
-            _("{unit}: {count}", unit=unit, count=count)
-            for unit, count in sorted(report.per_unit.items())
-        )
-    if replace and report.left is None:
-        text += "\n" + _("Nobody was marked as left: fix the bad rows and import again.")
-    elif replace:
-        text += "\n" + _("No longer on the roster: {count} (marked as left).", count=report.left)
-    if report.bad_rows:
-        text += "\n" + _bad_rows(report.bad_rows, _, shown)
-    if report.warnings:
-        text += "\n" + _("Imported, but worth a look:")
-        text += "\n" + _bad_rows(report.warnings, _, shown)
-    return text
 
 
 def _cannot_import_text(context: HuihuiContext, error: RosterFileError) -> str:

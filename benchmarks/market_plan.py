@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from union import MemoryPeak, empty, union_members  # noqa: E402
 
+from bot.common import workers  # noqa: E402
 from bot.services.matching.plan import PAGE  # noqa: E402
 from bot.tools.loop_monitor import LoopMonitor  # noqa: E402
 from bot.tools.sandbox import Sandbox  # noqa: E402
@@ -45,6 +45,17 @@ async def match_meanwhile(sb: Sandbox, telegram_id: int, stop: asyncio.Event) ->
         waits.append(time.perf_counter() - started)
         await asyncio.sleep(0.5)
     return waits
+
+
+def worker_peak_rss_mb() -> float:
+    """The worker process's peak resident memory (it is still running, so the children's usage
+    does not count it yet)."""
+    worker = workers._worker  # noqa: SLF001 - the one worker the plan ran in
+    if worker is None:
+        return 0.0
+    status = Path(f"/proc/{worker._process.pid}/status").read_text()  # noqa: SLF001
+    found = next((line for line in status.splitlines() if line.startswith("VmHWM:")), "")
+    return int(found.split()[1]) / 1024 if found else 0.0
 
 
 async def read_union(sb: Sandbox) -> None:
@@ -76,7 +87,7 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
             seconds = time.perf_counter() - started
             stop.set()
             waits = await asking
-        worker_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        worker_peak_mb = worker_peak_rss_mb()
     target = TARGET_SECONDS.get(args.members, 60.0 * args.members / 100_000)
     waits.sort()
     return {

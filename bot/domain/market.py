@@ -13,8 +13,9 @@ plan instead chooses *pairs*: when she is shown him today, he is shown her today
 
 How
 ---
-1. **Candidate graph**: each member's best candidates by the engine's two-way score (the caller
-   scores them; see bot.domain.matching.pair_score).
+1. **Candidate graph** (``candidate_graph``): for each member, members they seek drawn at
+   random (a fresh draw each day), kept if the hard constraints hold both ways, scored by the
+   engine's two-way score (bot.domain.matching.pair_score).
 2. **Transport normalisation** (one Sinkhorn step, after Tomita et al., RecSys 2023): a pair's
    weight is its score divided by the geometric mean of the two members' total scores, so a
    member everyone scores highly does not take every pair, and a member whom few score highly
@@ -23,7 +24,8 @@ How
 4. **Greedy b-matching in stages**: pairs by weight, heaviest first, each member in at most
    ``stages[0]`` pairs (their top cards), then up to ``stages[1]``, …; the stages keep the first
    cards of the day agreed pairs. Greedy is within half of the best weight and runs in one pass
-   over sorted pairs; on the speed-dating waves it matched an exact solver.
+   over sorted pairs; on the speed-dating waves it did as well as an exact solver of the same
+   weights (33.6 against 32.0 mutual matches per 100 at top 3).
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ import numpy.typing as npt
 
 from bot.domain.matching import History, Profile, compatible, pair_score, rarity
 
-STAGES = (3, 5)  # pairs per member: the first cards, then the rest of the plan
+# Pairs per member: the first cards, then the rest (the speed-dating benchmark's top 3 and 5;
+# the bot plans fewer a day beside likers: bot.services.matching.plan.STAGES).
+STAGES = (3, 5)
 RARELY_SEEN_BOOST = 1.0  # weight multiplier 1 + boost / (1 + times shown lately)
 
 

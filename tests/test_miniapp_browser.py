@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy import select
 from starlette.applications import Starlette
 
 from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.web import miniapp
 from bot.web.initdata import sign
 from bot.web.links import desk_link
-from tests.helpers import union_with_members
+from storage.models import RosterEntry
+from tests.helpers import PUDONG, seed_union, union_with_members
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -110,3 +112,44 @@ async def test_an_organiser_opens_the_desk_from_telegram_and_from_a_desk_link(
             assert await broken.locator(".figure").count() == 0
         finally:
             await browser.close()
+
+
+async def test_an_organiser_uploads_a_roster_and_confirms_a_replacement(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    from playwright.async_api import async_playwright
+
+    organiser = sandbox.user("浦东管理员")
+    people = [
+        ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001"),
+        ("李明", "SH0002", "上海电气", "13800000002"),
+    ]
+    await seed_union(sandbox, people, organisers={PUDONG: [organiser.id]})
+    roster = tmp_path / "浦东名册.csv"
+    roster.write_text("姓名,会员号,工作单位\n王小雨,SH0001,上海申通地铁集团有限公司\n", "utf-8")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 360, "height": 740})
+            await page.route("https://telegram.org/**", lambda route: route.abort())
+            await page.goto(
+                desk_link(sandbox.settings, organiser.id, sandbox.clock.now(), base=served)
+            )
+            await page.get_by_role("link", name="名册").click()
+            await page.get_by_label("名册文件").set_input_files(str(roster))
+            await page.get_by_label("这是该工会的完整名册").check()
+            await page.get_by_role("button", name="检查文件").click()
+            warning = page.get_by_role("alert")
+            await warning.get_by_text("将标记离会 1 人").wait_for()
+            await page.screenshot(path=str(tmp_path / "roster-replace-360.png"), full_page=True)
+            await page.get_by_role("button", name="确认替换：标记 1 人离会").click()
+            await page.get_by_role("status").get_by_text("已标记为离会：1 人").wait_for()
+        finally:
+            await browser.close()
+    async with sandbox.app.services.db() as session:
+        gone = await session.scalar(
+            select(RosterEntry.member_number).where(RosterEntry.left_at.is_not(None))
+        )
+    assert gone == "SH0002"

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from bot.services.container import Services
 from bot.web.miniapp.console import Console
 from bot.web.miniapp.pages import Pages
+from bot.web.miniapp.roster import RosterDesk
 
 STATIC = Path(__file__).with_name("static")
 
@@ -29,6 +30,7 @@ def routes(services: Services) -> list[BaseRoute]:
     """The Mini Apps' routes, mounted on the bot's web server once the bot runs."""
     pages = Pages(services)
     console = Console(pages)
+    roster = RosterDesk(pages)
     return [
         Mount(
             "/app",
@@ -36,6 +38,7 @@ def routes(services: Services) -> list[BaseRoute]:
                 Route("/", pages.shell),
                 Route("/home", pages.guarded(pages.home)),
                 *console.routes(),
+                *roster.routes(),
                 Mount("/static", StaticFiles(directory=STATIC)),
             ],
         )

@@ -40,6 +40,7 @@ REFUSALS = {
         N_("Not yours to see"),
         N_("This part is for the organisers of the unions it belongs to."),
     ),
+    411: (N_("The file did not arrive"), N_("Please choose the file again.")),
 }
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -34,3 +34,10 @@ if (tg) {
   tg.expand();
   tg.onEvent("themeChanged", applyTheme);
 }
+// The tab pressed is the one shown as current.
+document.body.addEventListener("click", (event) => {
+  const tab = event.target.closest("nav.tabs a");
+  if (!tab) return;
+  for (const other of tab.parentElement.children) other.removeAttribute("aria-current");
+  tab.setAttribute("aria-current", "page");
+});

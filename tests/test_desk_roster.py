@@ -1,0 +1,122 @@
+"""The desk's roster: a file checked before anything is written, a replacement's difference
+spelled out and confirmed, figures shown again when the roster changed, and nobody's file
+imported by anyone else."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from sqlalchemy import select
+
+from bot.tools.sandbox import Sandbox
+from storage.models import OrgUnit, RosterEntry
+from tests.helpers import PUDONG, XUHUI, seed_union
+from tests.test_miniapp import as_user, web
+
+PEOPLE = [
+    ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001"),
+    ("李明", "SH0002", "上海电气", "13800000002"),
+]
+WHOLE = "姓名,会员号,工作单位\n王小雨,SH0001,上海申通地铁集团有限公司\n张三,PD001,上海地铁\n"
+
+
+async def unit(sb: Sandbox, name: str) -> int:
+    async with sb.app.services.db() as session:
+        return await session.scalar(select(OrgUnit.id).where(OrgUnit.name == name))
+
+
+async def left(sb: Sandbox) -> set[str]:
+    async with sb.app.services.db() as session:
+        return set(
+            await session.scalars(
+                select(RosterEntry.member_number).where(RosterEntry.left_at.is_not(None))
+            )
+        )
+
+
+async def check(
+    client: httpx.AsyncClient, headers: dict[str, str], unit_id: int, text: str, replace: bool
+) -> httpx.Response:
+    data = {"unit": str(unit_id), **({"replace": "1"} if replace else {})}
+    files = {"file": ("名册.csv", text.encode(), "text/csv")}
+    return await client.post("/app/console/roster/check", headers=headers, data=data, files=files)
+
+
+def hidden(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+
+
+async def test_a_replacement_is_spelled_out_then_confirmed(sandbox: Sandbox) -> None:
+    organiser = sandbox.user("浦东管理员")
+    await seed_union(sandbox, PEOPLE, organisers={PUDONG: [organiser.id]})
+    pudong = await unit(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        form = await client.get("/app/console/roster", headers=headers)
+        assert form.status_code == 200 and PUDONG in form.text and XUHUI not in form.text
+        preview = await check(client, headers, pudong, WHOLE, replace=True)
+        assert preview.status_code == 200
+        assert "新增 1 · 更新 1 · 将标记离会 1 人，其中 0 人已认证" in preview.text
+        assert "确认替换：标记 1 人离会" in preview.text
+        assert await left(sandbox) == set()  # nothing before the confirmation
+        done = await client.post(
+            "/app/console/roster/import", headers=headers, data=hidden(preview.text)
+        )
+        assert "不在新名册中、已标记为离会：1 人。" in done.text
+        assert await left(sandbox) == {"SH0002"}
+        again = await client.post(
+            "/app/console/roster/import", headers=headers, data=hidden(preview.text)
+        )
+        assert "已经导入或已过期" in again.text  # the same confirmation twice imports once
+
+
+async def test_changed_figures_are_shown_again_and_bad_rows_cannot_replace(
+    sandbox: Sandbox,
+) -> None:
+    organiser = sandbox.user("浦东管理员")
+    await seed_union(sandbox, PEOPLE, organisers={PUDONG: [organiser.id]})
+    pudong = await unit(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        preview = await check(client, headers, pudong, WHOLE, replace=True)
+        async with sandbox.app.services.db.begin() as session:
+            session.add(
+                RosterEntry(
+                    unit_id=pudong,
+                    member_number="SH0003",
+                    real_name="赵六",
+                    employer="上海电气",
+                    imported_at=sandbox.clock.now(),
+                )
+            )
+        shown_again = await client.post(
+            "/app/console/roster/import", headers=headers, data=hidden(preview.text)
+        )
+        assert "将标记离会 2 人" in shown_again.text and await left(sandbox) == set()
+        bad = await check(client, headers, pudong, WHOLE + "李四,,上海电气\n", replace=True)
+        assert "这个文件有 1 行有问题" in bad.text and "第 4 行" in bad.text
+        assert "只导入有效数据" in bad.text and "replace" not in hidden(bad.text)
+
+
+async def test_other_unions_members_and_strangers_cannot_use_anyones_upload(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
+    await seed_union(sandbox, PEOPLE, organisers={PUDONG: [organiser.id], XUHUI: [sibling.id]})
+    pudong = await unit(sandbox, PUDONG)
+    async with web(sandbox) as client:
+        into_pudong = await check(client, as_user(sandbox, sibling.id), pudong, WHOLE, True)
+        assert into_pudong.status_code == 403
+        member = await client.get("/app/console/roster", headers=as_user(sandbox, 555))
+        assert member.status_code == 403
+        preview = await check(client, as_user(sandbox, organiser.id), pudong, WHOLE, True)
+        stolen = await client.post(
+            "/app/console/roster/import",
+            headers=as_user(sandbox, sibling.id),
+            data=hidden(preview.text),
+        )
+        assert "已经导入或已过期" in stolen.text
+        unsigned = await client.post("/app/console/roster/import", data=hidden(preview.text))
+        assert unsigned.status_code == 401
+    assert await left(sandbox) == set()

@@ -480,6 +480,13 @@ async def report_because(update: Update, context: HuihuiContext) -> str | int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     reported = await context.services.matchmaking.report(user, button.member, button.reason)
+    if reported.parted == Parted.ALREADY:  # a second press, often inside a conversation
+        await say(
+            update,
+            context,
+            _("You have reported them already; the union's organisers will look into it."),
+        )
+        return ConversationHandler.END
     if reported.parted == Parted.REFUSED or reported.report_id is None:
         await show_next(update, context)
         return ConversationHandler.END

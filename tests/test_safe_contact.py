@@ -114,6 +114,9 @@ async def test_a_report_from_a_relayed_message_ends_the_conversation_at_once(
     assert not got(xiaoyu, "我知道你在哪里上班")
     await ming.press("✉️ 给小雨留言")  # the button under their match
     assert ming.last_alert() == "这次对话已经结束。"
+    await xiaoyu.forge_press(b.Report(await member_id(sandbox, ming)).encode())
+    await xiaoyu.press("骚扰")  # the same report again: told, not shown a card
+    assert xiaoyu.last_text() == "你已经举报过 TA 了，工会管理员会查看。"
     await ming.forge_press(b.ExchangeContacts((await the_match(sandbox)).id).encode())
     assert ming.last_alert() == "这次对话已经结束。"
     assert not got(xiaoyu, "想和你交换联系方式")
@@ -161,7 +164,8 @@ async def test_a_block_from_matches_ends_everything(sandbox: Sandbox) -> None:
     _organiser, xiaoyu, ming = await matched(sandbox)
     await ming.press("✉️ 给小雨留言")
     await ming.send("https://bit.ly/3abcde 点开看看我的照片")
-    assert "我先替你收起来了" in xiaoyu.last_text()
+    held = xiaoyu.bot_messages()[-1]
+    assert "我先替你收起来了" in held.text
     await xiaoyu.send("/matches")
     await xiaoyu.press("屏蔽阿明")
     assert xiaoyu.last_text().startswith("已屏蔽。你们的对话已经结束")
@@ -169,6 +173,8 @@ async def test_a_block_from_matches_ends_everything(sandbox: Sandbox) -> None:
     assert ming.last_text() == ENDED
     await xiaoyu.send("/matches")
     assert xiaoyu.last_text() == "还没有互相喜欢的人。发送 /match 看看推荐。"
+    await xiaoyu.press_on(held, "查看")
+    assert xiaoyu.last_alert() == "这条消息已无法查看。"
 
 
 # 5. Consent outlives the conversation: pressing 交换联系方式 after it ended.
@@ -553,3 +559,23 @@ async def test_a_block_stops_the_mutual_choice_between_the_two(sandbox: Sandbox)
     assert not got(a, "互选成功") and not got(x, "互选成功")
     async with sandbox.app.services.db() as session:
         assert await session.scalar(select(func.count()).select_from(Match)) == 0
+
+
+# 23. A card shared after the one who asked was reported: it goes nowhere.
+async def test_a_contact_card_does_not_reach_someone_reported_meanwhile(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    async with sandbox.app.services.db.begin() as session:  # she has no username
+        member = await session.get(Member, await member_id(sandbox, xiaoyu))
+        assert member is not None
+        member.username = None
+    await xiaoyu.press("🤝 交换联系方式")
+    await ming.press("🤝 交换联系方式")
+    await xiaoyu.press("📇 发送我的联系方式卡片")
+    await ming.send("/matches")
+    await ming.press("举报小雨")
+    await ming.press("虚假资料")
+    await xiaoyu.press("发送我的手机号")  # the keyboard was still on her screen
+    assert xiaoyu.last_text().startswith("谢谢，不过现在不需要你的")
+    assert not [e for e in ming.bot_messages() if e.kind == "contact"]

@@ -87,6 +87,7 @@ class Parted(enum.StrEnum):
     """What a block or a report did."""
 
     REFUSED = "refused"  # not someone the member met, already done, or too many today
+    ALREADY = "already"  # reported already: the report waits for the organisers
     CARD = "card"  # someone suggested: never shown again either way
     MATCH = "match"  # a match: their conversation and everything between them ended
 
@@ -370,11 +371,12 @@ class Matchmaking:
         now = self._clock.now()
         async with self._db.begin() as session:
             me = await _me_facing(session, telegram_id, candidate_id)
+            if me is not None and await matching.reported(session, me.id, candidate_id):
+                return Reported(Parted.ALREADY)
             if (
                 me is None
                 or not may_report(me)
                 or not await _have_met(session, me.id, candidate_id)
-                or await matching.reported(session, me.id, candidate_id)
                 or await matching.reports_since(session, me.id, now - timedelta(days=1))
                 >= REPORTS_PER_DAY
             ):

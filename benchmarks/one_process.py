@@ -9,8 +9,9 @@ second, the members' p50 and p95 wait, the SQL statements per update, and the pr
 per update. Baseline in the same run: the same on python-telegram-bot's default processor (one
 update at a time), on ``--sequential-members``.
 
-Loading a million profiles takes many minutes; as with match_latency.py it can run on its own
-while the machine is busy, and the measuring later:
+Loading a million profiles takes many minutes (``--seed-profiles`` made one by one as in
+match_latency.py, the rest copies of them made inside PostgreSQL); it can run on its own while
+the machine is busy, and the measuring later:
 
     python benchmarks/one_process.py --load-only [--database-url URL] [--profiles 1000000]
     python benchmarks/one_process.py --loaded [--database-url URL] [--json]
@@ -62,6 +63,61 @@ async def fresh_database(url: str) -> None:
     await admin.dispose()
     engine = create_engine(url)
     await migrate.downgrade(engine, "base")
+    await engine.dispose()
+
+
+# Columns a copy of a member's rows changes: its ids, and its place in the shuffle order.
+COPIED = {
+    "members": {"id": "id + :offset", "telegram_id": "telegram_id + :offset"},
+    "match_profiles": {
+        "member_id": "member_id + :offset",
+        "shuffle": "(random() * 2147483647)::integer",
+    },
+    "profile_answers": {"member_id": "member_id + :offset"},
+}
+
+
+async def copies_up_to(url: str, target: int) -> None:
+    """Copies of the members loaded so far (their match profiles and answers), made inside
+    PostgreSQL, until there are ``target``: a million synthetic members one by one through
+    Python take hours on this machine. A copy differs in its ids and shuffle place only, which
+    the candidate pool's plans do not care about (the spread of ages, genders and districts
+    stays the same)."""
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        seed = await connection.scalar(text("SELECT max(id) FROM members"))
+        columns = {
+            table: list(
+                await connection.scalars(
+                    text(
+                        "SELECT column_name FROM information_schema.columns "
+                        "WHERE table_name = :table ORDER BY ordinal_position"
+                    ),
+                    {"table": table},
+                )
+            )
+            for table in COPIED
+        }
+    for offset in range(seed, target, seed):
+        async with engine.begin() as connection:
+            for table, changed in COPIED.items():
+                key = "id" if table == "members" else "member_id"
+                listed = ", ".join(columns[table])
+                chosen = ", ".join(changed.get(column, column) for column in columns[table])
+                await connection.execute(
+                    text(
+                        f"INSERT INTO {table} ({listed}) SELECT {chosen} FROM {table} "
+                        f"WHERE {key} <= :take"
+                    ),
+                    {"offset": offset, "take": min(seed, target - offset)},
+                )
+        print(f"  {offset + min(seed, target - offset)} members", file=sys.stderr)
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(
+            text("SELECT setval(pg_get_serial_sequence('members', 'id'), max(id)) FROM members")
+        )
+        await autocommit.execute(text("VACUUM ANALYZE"))
     await engine.dispose()
 
 
@@ -127,8 +183,11 @@ async def measure(
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     if not args.loaded:
         await fresh_database(args.database_url)
+        started = time.perf_counter()
         async with Sandbox(database_url=args.database_url) as sb:
-            load_seconds = await load(sb, args.profiles)
+            await load(sb, min(args.seed_profiles, args.profiles))
+        await copies_up_to(args.database_url, args.profiles)
+        load_seconds = time.perf_counter() - started
         if args.load_only:
             return {"profiles": args.profiles, "load_seconds": round(load_seconds, 1)}
     engine = create_engine(args.database_url)
@@ -167,6 +226,12 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per Bot API call")
     parser.add_argument("--database-url", default=DATABASE, help="PostgreSQL; emptied first")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--seed-profiles",
+        type=int,
+        default=50_000,
+        help="made one by one as in match_latency.py; the rest are copies of them",
+    )
     parser.add_argument("--load-only", action="store_true", help="load the profiles and stop")
     parser.add_argument("--loaded", action="store_true", help="measure what --load-only loaded")
     args = parser.parse_args()

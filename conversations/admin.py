@@ -52,6 +52,11 @@ ORGANISER_COMMANDS = [
     ("revoke", N_("Take a role back")),
     ("audit", N_("Latest organiser actions (superadmins)")),
 ]
+ROLE_NAMES = {
+    Role.ORGANISER: N_("organiser"),
+    Role.MATCHMAKER: N_("matchmaker"),
+    Role.COUNSELLOR: N_("counsellor"),
+}
 ROLES = {
     "organiser": Role.ORGANISER,
     "matchmaker": Role.MATCHMAKER,
@@ -68,17 +73,17 @@ async def refuse(update: Update, context: HuihuiContext) -> None:
 
 
 async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> None:
+    """/grant or /revoke WHO UNIT ROLE: WHO a member number or phone on the rosters of the
+    organiser's unions (never a Telegram id, which nobody knows)."""
     _ = context.gettext
-    administration = context.services.administration
-    if not await administration.can_administer(update.effective_user.id):
+    services, actor = context.services, update.effective_user.id
+    if not await services.administration.can_administer(actor):
         await refuse(update, context)
         return
     parts = (update.effective_message.text or "").split(maxsplit=3)[1:]
-    target = parse_id(parts[0], MAX_TELEGRAM_ID) if parts else None
     unit_name = free_text.clean(parts[1], single_line=True) if len(parts) > 1 else ""
     if (
         len(parts) != 3
-        or target is None
         or parts[2] not in ROLES
         or not 0 < len(unit_name) <= free_text.UNIT_NAME.maximum
     ):
@@ -87,16 +92,34 @@ async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> No
             update,
             context,
             _(
-                "Usage: {command} TELEGRAM_ID UNIT_NAME organiser|matchmaker|counsellor",
+                "Usage: {command} MEMBER_NUMBER_OR_PHONE UNIT_NAME "
+                "organiser|matchmaker|counsellor (also 管理员|红娘|辅导员)",
                 command=command,
             ),
         )
         return
-    role = ROLES[parts[2]]
-    result = await administration.set_role(
-        update.effective_user.id, target, unit_name, role, grant=grant
+    found = await services.people.find(actor, parts[0], limit=2) or []
+    if len(found) > 1:
+        await say(update, context, _("Several members match; please give a member number."))
+        return
+    # Taking a role back also works by the Telegram id it was given to (a units file names
+    # staff by id, and they need not be on a roster); giving one never does.
+    holder = None if grant or found else parse_id(parts[0], MAX_TELEGRAM_ID)
+    if not found and holder is None:
+        await say(
+            update,
+            context,
+            _("Nobody with that member number or phone has joined 会会 in your unions."),
+        )
+        return
+    target, who = (
+        (found[0].telegram_id, f"{found[0].real_name}（{found[0].employer}）")
+        if found
+        else (holder, parts[0])
     )
-    about = {"target": target, "role": parts[2], "unit": unit_name}
+    role = ROLES[parts[2]]
+    result = await services.administration.set_role(actor, target, unit_name, role, grant=grant)
+    about = {"target": who, "role": _(ROLE_NAMES[role]), "unit": unit_name}
     done = (
         _("Done: {target} is now {role} of {unit}.", **about)
         if grant
@@ -109,7 +132,10 @@ async def set_role(update: Update, context: HuihuiContext, *, grant: bool) -> No
             Decision.DONE: done,
             Decision.UNCHANGED: _("Nothing to change."),
             Decision.UNKNOWN: _("There is no unit named {unit}.", unit=unit_name),
-            Decision.NOT_ALLOWED: _("You may only grant or revoke roles in units below your own."),
+            Decision.NOT_ALLOWED: _(
+                "You may appoint matchmakers and counsellors in your own unions, and organisers "
+                "only in the unions below them."
+            ),
         }[result],
     )
 

@@ -147,3 +147,58 @@ def entry_values(
         "imported_at": imported_at,
         "left_at": None,  # listed again: a member again
     }
+
+
+@dataclass(frozen=True)
+class BoundPerson:
+    """A roster entry bound to a Telegram account: someone who can be given a role."""
+
+    telegram_id: int
+    real_name: str
+    employer: str
+    unit_id: int
+    member_number: str
+
+
+async def bound_people(
+    session: AsyncSession,
+    unit_ids: Collection[int],
+    *,
+    member_number: str | None = None,
+    phone: str | None = None,
+    name: str | None = None,
+    limit: int = 20,
+) -> list[BoundPerson]:
+    """Current entries of these units bound to an account, found by exact member number or
+    phone, or by real name (exact, or its start)."""
+    query = (
+        select(
+            Member.telegram_id,
+            RosterEntry.real_name,
+            RosterEntry.employer,
+            RosterEntry.unit_id,
+            RosterEntry.member_number,
+        )
+        .join(Member, Member.id == RosterEntry.member_id)
+        .where(
+            RosterEntry.unit_id.in_(unit_ids),
+            RosterEntry.left_at.is_(None),
+            Member.telegram_id.is_not(None),
+        )
+        .order_by(RosterEntry.real_name, RosterEntry.id)
+        .limit(limit)
+    )
+    if member_number is not None:
+        query = query.where(RosterEntry.member_number == member_number)
+    elif phone is not None:
+        query = query.where(RosterEntry.phone == phone)
+    elif name is not None:
+        query = query.where(RosterEntry.real_name.startswith(name, autoescape=True))
+    else:
+        return []
+    rows = (await session.execute(query)).all()
+    return [
+        BoundPerson(telegram_id, real_name, employer, unit_id, number)
+        for telegram_id, real_name, employer, unit_id, number in rows
+        if telegram_id is not None
+    ]

@@ -145,6 +145,8 @@ async def test_authorisation_matrix(sandbox: Sandbox) -> None:
                 assert "签到码" not in reply and "报名人数" not in reply, reply
                 continue
             refused = (
+                "没有用这个会员号或手机号加入会会的人",
+                "管理员只能在下级工会任命",
                 "只供工会管理员使用",
                 "只供超级管理员使用",
                 "你只能在你所在单位的下级单位",
@@ -193,29 +195,45 @@ async def test_reports_can_suspend_and_lift_and_the_member_is_told(sandbox: Sand
 
 
 async def test_grant_and_revoke_follow_the_tree(sandbox: Sandbox) -> None:
-    pudong, city, _xuhui, _hongniang, *_ = await scene(sandbox)
-    await pudong.send(f"/grant 777 {PUDONG} organiser")
-    assert pudong.last_text() == "你只能在你所在单位的下级单位中授予或撤销角色。"
-    await city.send(f"/grant 777 {PUDONG} organiser")
-    assert city.last_text() == f"已完成：777 现在是 {PUDONG} 的 organiser。"
-    await city.send(f"/grant 777 {PUDONG} organiser")
+    pudong, city, xuhui, _hongniang, *_ = await scene(sandbox)
+    ming = f"李明（{MAN[2]}）"  # found by member number or phone, named by the roster
+    await pudong.send(f"/grant {MAN[1]} {PUDONG} 管理员")
+    assert pudong.last_text() == (
+        "你可以在自己负责的工会任命红娘和辅导员；管理员只能在下级工会任命。"
+    )
+    await pudong.send(f"/grant {MAN[1].lower()} {PUDONG} 红娘")  # a district's own matchmaker
+    assert pudong.last_text() == f"已完成：{ming} 现在是 {PUDONG} 的红娘。"
+    await city.send(f"/grant {MAN[3]} {PUDONG} organiser")  # by phone
+    assert city.last_text() == f"已完成：{ming} 现在是 {PUDONG} 的管理员。"
+    await city.send(f"/grant {MAN[3]} {PUDONG} organiser")
     assert city.last_text() == "无需更改。"
-    await city.send("/grant 777 不存在的工会 红娘")
+    await city.send(f"/grant {MAN[1]} 不存在的工会 红娘")
     assert city.last_text() == "没有名为 不存在的工会 的单位。"
     await city.send("/grant abc")
-    assert city.last_text().startswith("用法：/grant")
-    await city.send(f"/revoke 777 {PUDONG} organiser")
-    assert city.last_text() == f"已完成：777 不再是 {PUDONG} 的 organiser。"
+    assert city.last_text().startswith("用法：/grant 会员号或手机号")
+    await xuhui.send(f"/grant {MAN[1]} {XUHUI} 红娘")  # not on 徐汇's roster: not found
+    assert xuhui.last_text() == "在你负责的工会里，没有用这个会员号或手机号加入会会的人。"
+    await city.send(f"/grant 777 {PUDONG} 红娘")  # a Telegram id is nobody's member number
+    assert city.last_text() == "在你负责的工会里，没有用这个会员号或手机号加入会会的人。"
+    await city.send(f"/revoke {MAN[1]} {PUDONG} organiser")
+    assert city.last_text() == f"已完成：{ming} 不再是 {PUDONG} 的管理员。"
+    async with sandbox.app.services.db() as session:
+        roles = (
+            await session.execute(select(UnitRole.role).where(UnitRole.telegram_id == 0))
+        ).all()
+    assert roles == []
 
 
 async def test_superadmins_read_the_audit_log() -> None:
     async with Sandbox(superadmins="4242") as sb:
         admin = sb.user("Admin", user_id=4242)
-        await seed_union(sb, [])
-        await admin.send(f"/grant 777 {PUDONG} 红娘")
+        await seed_union(sb, [WOMAN])
+        xiaoyu = sb.user("小雨", phone=WOMAN[3])
+        await verify(xiaoyu, *WOMAN[:3])
+        await admin.send(f"/grant {WOMAN[1]} {PUDONG} 红娘")
         await admin.send("/audit")
         assert (
-            "4242 · grant · 浦东新区总工会 · {'target': 777, 'role': 'matchmaker'}"
+            f"4242 · grant · 浦东新区总工会 · {{'target': {xiaoyu.id}, 'role': 'matchmaker'}}"
             in admin.last_text()
         )
 

@@ -12,6 +12,7 @@ from bot.tools.sandbox import Sandbox
 from storage import units
 from storage.models import AuditEntry, Member, Report, Thread, ThreadMessage
 from tests.helpers import CITY, PUDONG, unit_id
+from tests.test_matching_bot import WOMAN
 from tests.test_staff_safety import REFUSED, ask, heard, only_thread, scene
 
 
@@ -99,17 +100,20 @@ async def test_a_revoked_organiser_s_old_buttons_do_nothing(sandbox: Sandbox) ->
 async def test_staff_cannot_lend_their_inbox_to_someone_by_granting_across_unions(
     sandbox: Sandbox,
 ) -> None:
-    """A district organiser tries to give a friend a matchmaker role in a sibling district, or
-    in her own union, to read its members' questions."""
+    """A district organiser tries to give a friend who is not on any roster a matchmaker role
+    (roles go only to members found on the organiser's own rosters), or a role in a union
+    above or beside her own, to read its members' questions."""
     pudong, _city, xuhui, _hongniang, xiaoyu, _ming = await scene(sandbox)
     friend = sandbox.user("朋友")
     await ask(xiaoyu, "我想换个昵称可以吗？")
-    await xuhui.send(f"/grant {friend.id} {PUDONG} 红娘")
-    assert xuhui.last_text() == "你只能在你所在单位的下级单位中授予或撤销角色。"
-    await pudong.send(f"/grant {friend.id} {PUDONG} 红娘")
-    assert pudong.last_text() == "你只能在你所在单位的下级单位中授予或撤销角色。"
-    await pudong.send(f"/grant {friend.id} {CITY} 红娘")
-    assert pudong.last_text() == "你只能在你所在单位的下级单位中授予或撤销角色。"
+    nobody = "在你负责的工会里，没有用这个会员号或手机号加入会会的人。"
+    for organiser, unit in ((xuhui, PUDONG), (pudong, PUDONG), (pudong, CITY)):
+        await organiser.send(f"/grant {friend.id} {unit} 红娘")
+        assert organiser.last_text() == nobody
+    await pudong.send(f"/grant {WOMAN[1]} {CITY} 红娘")  # a member, but the city is above her
+    assert pudong.last_text() == (
+        "你可以在自己负责的工会任命红娘和辅导员；管理员只能在下级工会任命。"
+    )
     await friend.send("/inbox")
     assert friend.last_text() == "这个命令只供工会红娘和辅导员使用。"
     await friend.forge_press(b.AnswerThread(await only_thread(sandbox)).encode())

@@ -223,13 +223,16 @@ class Administration:
     async def set_role(
         self, actor: int, target: int, unit_name: str, role: Role, *, grant: bool
     ) -> Decision:
-        """Grant or revoke a role in a union below the actor's own."""
+        """Grant or revoke a role: matchmakers and counsellors in the actor's own unions and
+        below, organisers only in the unions below the actor's own."""
         async with self._db.begin() as session:
             power = await self.authority(session, actor)
             unit = await units.by_name(session, unit_name)
             if unit is None:
                 return Decision.UNKNOWN if power.any else Decision.NOT_ALLOWED
-            if not power.superadmin and (unit.id not in power.scope or unit.id in power.own):
+            if not power.superadmin and (
+                unit.id not in power.scope or (role == Role.ORGANISER and unit.id in power.own)
+            ):
                 return Decision.NOT_ALLOWED
             held = await session.scalar(
                 select(UnitRole.id).where(

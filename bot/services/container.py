@@ -23,6 +23,7 @@ from bot.services.matching.relay import Relay
 from bot.services.matching.suggestions import Matchmaking
 from bot.services.members.data import MemberData
 from bot.services.onboarding import Onboarding
+from bot.services.people import People
 from bot.services.photo_review import PhotoReviews
 from bot.services.retention import Retention
 from bot.services.roster_import import Rosters
@@ -43,6 +44,7 @@ class Services:
     matchmaking: Matchmaking
     proposals: Proposals
     administration: Administration
+    people: People
     activity: Activity
     broadcasts: Broadcasts
     events: Events
@@ -83,6 +85,7 @@ class Services:
             matchmaking=matchmaking,
             proposals=Proposals(db, clock, settings, work),
             administration=administration,
+            people=People(db, administration),
             activity=Activity(db, clock),
             broadcasts=broadcasts,
             events=Events.create(db, clock, settings, administration, work, broadcasts),

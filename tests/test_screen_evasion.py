@@ -85,6 +85,7 @@ LOOKS_LIKE_STAFF = "容易让人误以为是工会工作人员或会会官方"
         "管-理-员小王",
         "紅娘",
         "ａdмin",  # full-width a, Cyrillic м
+        "🏛 小雨",  # the mark every staff answer starts with
     ],
 )
 async def test_a_nickname_that_passes_for_staff_is_refused_kindly(

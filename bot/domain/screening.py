@@ -282,10 +282,16 @@ _STAFF_WORDS = re.compile(
 )
 
 
+# What starts every staff answer ("🏛 浦东新区总工会 · 红娘：…"): no member's name carries it.
+STAFF_MARK = "🏛"
+
+
 def impersonates_staff(nickname: str) -> bool:
     """The nickname names the union's staff or 会会, however its characters are spaced, dotted,
     joined by invisible characters or written with look-alike letters ("工 会·红 娘", "ａdмin")."""
-    return bool(_STAFF_WORDS.search(re.sub(r"[\W_]", "", for_screening(nickname))))
+    return STAFF_MARK in nickname or bool(
+        _STAFF_WORDS.search(re.sub(r"[\W_]", "", for_screening(nickname)))
+    )
 
 
 def shows_real_name(nickname: str, real_name: str) -> bool:

@@ -30,6 +30,7 @@ from bot.services.matching.contact import Refusal
 from bot.services.matching.notices import Exchange
 from bot.services.matching.relay import SAFETY_NOTE
 from bot.services.matching.suggestions import Card, Outcome, Parted, Unavailable
+from bot.services.roster_import import LEFT_NOTICE
 from conversations.common import (
     buttons,
     end_conversations,
@@ -110,6 +111,9 @@ async def show_next(update: Update, context: HuihuiContext) -> None:
             ),
             buttons([[(_("Show the people I skipped"), RevisitSkipped())]]),
         )
+        return
+    if card == Unavailable.LEFT_UNION:
+        await say_left_union(update, context)
         return
     if card == Unavailable.SUSPENDED:
         contact = await context.services.matchmaking.union_contact(user.id)
@@ -550,6 +554,13 @@ async def report_cancelled(update: Update, context: HuihuiContext) -> int:
     scratch(context).pop(REPORTED_FROM_CARD, None)
     await say(update, context, context.gettext("OK."))
     return ConversationHandler.END
+
+
+async def say_left_union(update: Update, context: HuihuiContext) -> None:
+    """The real reason a member who left the union's roster is shown no one, wherever they
+    look: the words they were told when the roster changed."""
+    contact = await context.services.matchmaking.union_contact(update.effective_user.id)
+    await say(update, context, context.gettext(LEFT_NOTICE, contact=contact))
 
 
 def register(application: ChatApplication) -> None:

@@ -202,3 +202,13 @@ async def bound_people(
         for telegram_id, real_name, employer, unit_id, number in rows
         if telegram_id is not None
     ]
+
+
+async def has_left(session: AsyncSession, member_id: int) -> bool:
+    """The member's roster entry says they left the union (a replacing import left them out)."""
+    left = await session.scalar(
+        select(RosterEntry.id).where(
+            RosterEntry.member_id == member_id, RosterEntry.left_at.is_not(None)
+        )
+    )
+    return left is not None

@@ -15,6 +15,7 @@ from bot.common.wording.events import SIGN_UP_LABEL, Event, event_card, local_ti
 from bot.domain.buttons import JoinEvent, LeaveEvent
 from bot.domain.events import Conditions, Refusal, RegistrationStatus
 from bot.services.events.results import CheckInStatus, Offer, SignUpStatus
+from bot.services.roster_import import LEFT_NOTICE
 from conversations.common import Markup, buttons, chosen_options, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 
@@ -116,6 +117,10 @@ async def open_events(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     found = await context.services.events.attending.open_events(update.effective_user.id)
     if found is None:
+        if await context.services.matchmaking.left_union(update.effective_user.id):
+            contact = await context.services.matchmaking.union_contact(update.effective_user.id)
+            await say(update, context, _(LEFT_NOTICE, contact=contact))
+            return
         await say(update, context, _("Events are for verified union members: send /start first."))
         return
     if not found:

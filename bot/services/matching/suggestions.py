@@ -24,7 +24,7 @@ from bot.services.matching.contact import Refusal, part, reachable, refusal
 from bot.services.matching.notices import Contact, Exchange, contact_of, tell_match
 from bot.services.photo_review import visible_photos
 from bot.services.work import WorkQueue
-from storage import matching, members, plan, profiles, units
+from storage import matching, members, plan, profiles, roster, units
 from storage.models import (
     Block,
     CardView,
@@ -46,6 +46,7 @@ EXPOSURE_CAP = 30
 
 class Unavailable(enum.StrEnum):
     NOT_READY = "not_ready"
+    LEFT_UNION = "left_union"  # no longer on the union's roster: not a member now
     PAUSED = "paused"
     SUSPENDED = "suspended"
     DAILY_LIMIT = "daily_limit"
@@ -145,6 +146,9 @@ class Matchmaking:
     async def next_card(self, telegram_id: int) -> Card | Unavailable:
         async with self._db.begin() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
+            if member is not None and member.verified_at is None:
+                if await roster.has_left(session, member.id):
+                    return Unavailable.LEFT_UNION
             if member is None or not (member.verified_at and member.profile_completed_at):
                 return Unavailable.NOT_READY
             if member.suspended:
@@ -337,6 +341,16 @@ class Matchmaking:
             await tell_match(session, match, now)
         self._work.wake()
         return Outcome.MATCHED
+
+    async def left_union(self, telegram_id: int) -> bool:
+        """The member is no longer on their union's roster (and so not verified any more)."""
+        async with self._db() as session:
+            member = await members.get_by_telegram_id(session, telegram_id)
+            return (
+                member is not None
+                and member.verified_at is None
+                and await roster.has_left(session, member.id)
+            )
 
     async def union_contact(self, telegram_id: int) -> str:
         """How the member reaches their union (a suspended member asks there)."""

@@ -16,11 +16,13 @@ from storage.models import (
     FollowUp,
     Match,
     MatchDecision,
+    PlannedCard,
     Proposal,
     RelayMessage,
     Report,
     SuggestionReview,
 )
+from storage.models.matching import WechatId
 
 
 async def decisions(x: Exporter) -> list[dict[str, Any]]:
@@ -209,3 +211,29 @@ async def relayed(x: Exporter) -> list[dict[str, Any]]:
         }
         for m in rows.all()
     ]
+
+
+async def wechat_id(x: Exporter) -> dict[str, Any] | None:
+    """The WeChat id the member typed for exchanging contacts (given only to matches who both
+    agreed)."""
+    _ = x.translate
+    row = await x.session.get(WechatId, x.member.id)
+    return None if row is None else {_("WeChat id"): row.wechat, _("time"): x.time(row.created_at)}
+
+
+async def planned_cards(x: Exporter) -> dict[str, Any]:
+    """Today's plan of who is shown to whom: the member's own cards by name, how many other
+    members' plans hold the member's card as a count."""
+    _, me = x.translate, x.member.id
+    mine = await x.session.scalars(
+        select(PlannedCard).where(PlannedCard.viewer_id == me).order_by(PlannedCard.position)
+    )
+    shown_to = await x.session.scalar(
+        select(func.count()).select_from(PlannedCard).where(PlannedCard.candidate_id == me)
+    )
+    return {
+        _("your cards planned"): [
+            {_("day"): str(c.day), _("who"): await x.nickname(c.candidate_id)} for c in mine
+        ],
+        _("other members' plans holding your card"): shown_to or 0,
+    }

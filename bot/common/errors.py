@@ -19,8 +19,16 @@ def describe(error: BaseException | None) -> str:
         return "unknown error"
     frames = traceback.extract_tb(error.__traceback__)
     ours = [frame for frame in frames if _is_ours(frame.filename)] or frames
-    where = " <- ".join(_label(frame) for frame in reversed(ours[-5:]))
+    shown = ours[-5:]
+    # The layers under a handler (sending, rate limits, metrics) can fill the last five frames:
+    # the handler or service the failure happened in is named too.
+    handlers = [f for f in ours[:-5] if _label(f).startswith(_HANDLER_CODE)]
+    where = " <- ".join(_label(frame) for frame in reversed(handlers[-1:] + shown))
     return f"{type(error).__module__}.{type(error).__qualname__} at {where or '?'}"
+
+
+# Where the work a member asked for is done.
+_HANDLER_CODE = ("conversations/", "bot/services/", "bot/web/")
 
 
 def _is_ours(filename: str) -> bool:

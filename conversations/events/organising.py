@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
 from bot.common.wording.events import local_time
-from bot.common.workbooks import Sheet, titled_workbook
+from bot.common.wording.sign_in import sign_in_sheet as sign_in_sheet_of
 from bot.domain.buttons import (
     CancelEvent,
     CancelEventConfirmed,
@@ -23,7 +23,7 @@ from bot.domain.buttons import (
     EventPoster,
     EventSheet,
 )
-from bot.domain.events import EventStatus, RegistrationStatus, parse_capacity
+from bot.domain.events import EventStatus, parse_capacity
 from bot.domain.free_text import Invalid, in_parts, parse_id
 from bot.services.events.organising import STALE
 from bot.services.events.results import Change
@@ -131,44 +131,9 @@ async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
     await query.answer()
     event, rows = found
     host = await context.services.administration.unit_name(event.unit_id)
-    genders = {"male": _("Male"), "female": _("Female")}
-    signature = _("Signature")
-    headers = [
-        _("No."),
-        _("Badge"),
-        _("Name"),
-        _("Employer"),
-        _("Phone"),
-        _("Nickname"),
-        _("Gender"),
-        _("Status"),
-        _("Checked in"),
-        signature,
-    ]
-    table = [
-        [
-            number,
-            row.badge,
-            row.real_name or "—",
-            row.employer or "—",
-            row.phone or "",
-            row.nickname,
-            genders.get(row.gender or "", "—"),
-            _("signed up") if row.status == RegistrationStatus.REGISTERED else _("waitlist"),
-            _("yes") if row.checked_in else "",
-            "",
-        ]
-        for number, row in enumerate(rows, start=1)
-    ]
-    made = _local(context.services.clock.now(), context)
-    about = [
-        _("Time: {time}", time=_local(event.starts_at, context)),
-        _("Place: {venue}", venue=event.venue or _("Online")),
-        _("Organised by {union} · generated {moment}", union=host, moment=made),
-    ]
-    sheet = Sheet(_("Sign-in"), headers, table, row_height=28, min_widths={signature: 16})
-    title = _("“{title}” sign-in sheet", title=event.title)
-    data = await asyncio.to_thread(titled_workbook, title, about, [sheet])
+    services = context.services
+    made = sign_in_sheet_of(_, event, rows, host, services.settings, services.clock.now())
+    data = await asyncio.to_thread(made.workbook)
     await context.bot.send_document(
         update.effective_chat.id,
         data,

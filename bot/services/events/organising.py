@@ -4,7 +4,9 @@ sign-up sheet and smart groups. Every call checks the organiser's scope where it
 
 from __future__ import annotations
 
+import enum
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -38,7 +40,7 @@ from bot.services.notices import line
 from bot.services.work import WorkQueue
 from storage import audit, events
 from storage.events import SheetRow
-from storage.models import Event, EventStatus, Registration, RegistrationStatus
+from storage.models import Event, EventStatus, ProfileAnswer, Registration, RegistrationStatus
 
 # Groups are made of people who have arrived; one person is no group.
 MIN_TO_GROUP = 2
@@ -51,6 +53,22 @@ EDITABLE = {
     "description": free_text.EVENT_DESCRIPTION,
     "venue": free_text.EVENT_VENUE,
 }
+
+
+class Door(enum.StrEnum):
+    """What typing a badge number at the door did."""
+
+    CHECKED_IN = "checked_in"
+    ALREADY = "already"
+    NO_SUCH_BADGE = "no_such_badge"
+    NOT_REGISTERED = "not_registered"  # on the waitlist or withdrawn: no place to check in to
+
+
+@dataclass(frozen=True)
+class DoorCheckIn:
+    status: Door
+    badge: int
+    nickname: str | None = None
 
 
 class Organising:
@@ -301,6 +319,38 @@ class Organising:
                 people=len(rows),
             )
             return event, rows
+
+    async def check_in_badge(self, actor: int, event_id: int, badge: int) -> DoorCheckIn | None:
+        """Check in the person wearing this badge, as the organiser at the door says; None if
+        the event is not the actor's. Scope is checked in the transaction that writes."""
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id)
+            if event is None:
+                return None
+            registration = await session.scalar(
+                select(Registration)
+                .where(Registration.event_id == event_id, Registration.badge == badge)
+                .with_for_update()
+            )
+            if registration is None:
+                return DoorCheckIn(Door.NO_SUCH_BADGE, badge)
+            nickname = await session.scalar(
+                select(ProfileAnswer.value).where(
+                    ProfileAnswer.member_id == registration.member_id,
+                    ProfileAnswer.question == "nickname",
+                )
+            )
+            found = partial(DoorCheckIn, badge=badge, nickname=str(nickname or "—"))
+            if registration.status != RegistrationStatus.REGISTERED:
+                return found(Door.NOT_REGISTERED)
+            if registration.checked_in_at is not None:
+                return found(Door.ALREADY)
+            now = self._clock.now()
+            registration.checked_in_at = now
+            audit.record(
+                session, actor, "event_check_in", event.unit_id, now, event=event_id, badge=badge
+            )
+            return found(Door.CHECKED_IN)
 
     async def groups(self, actor: int, event_id: int, size: int) -> GroupDraft | None:
         """A draft of groups of the people who have checked in, recorded but told to nobody

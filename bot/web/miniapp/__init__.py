@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.services.container import Services
 from bot.web.miniapp.console import Console
+from bot.web.miniapp.events import EventsDesk
 from bot.web.miniapp.pages import Pages
 from bot.web.miniapp.roster import RosterDesk
 
@@ -39,6 +40,7 @@ def routes(services: Services) -> list[BaseRoute]:
                 Route("/home", pages.guarded(pages.home)),
                 *console.routes(),
                 *roster.routes(),
+                *EventsDesk(pages).routes(),
                 Mount("/static", StaticFiles(directory=STATIC)),
             ],
         )

@@ -1,0 +1,150 @@
+"""The desk's events: the organiser's events with their figures, the registrants by badge with
+their verified identity (every look audited by the service), the sign-in sheet as the chat's
+workbook or a page to print, and check-in at the door by badge number.
+
+Scanning a member's personal QR code with Telegram's scanner popup (``showScanQrPopup``) is a
+later step; it will post the badge it reads to the same check-in endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from bot.common.i18n import N_
+from bot.common.wording.events import local_time
+from bot.common.wording.sign_in import SignInSheet, sign_in_sheet
+from bot.domain import free_text
+from bot.domain.events import RegistrationStatus
+from bot.services.events.organising import Door
+from bot.web.miniapp.pages import Pages, Refused, Viewer
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The printed page's columns of the workbook's: 序号, 姓名, 单位, 电话, 签名.
+PRINTED = (0, 2, 3, 4, 9)
+# What the door's answer says, by what happened.
+DOOR = {
+    Door.CHECKED_IN: N_("Checked in: #{badge} {nickname}"),
+    Door.ALREADY: N_("#{badge} {nickname} had already checked in"),
+    Door.NO_SUCH_BADGE: N_("Nobody has badge #{badge} at this event"),
+    Door.NOT_REGISTERED: N_(
+        "#{badge} {nickname} has no place (waitlist or withdrawn): not checked in"
+    ),
+}
+
+
+class EventsDesk:
+    def __init__(self, pages: Pages) -> None:
+        self._pages = pages
+
+    def routes(self) -> list[Route]:
+        guarded = self._pages.guarded
+        base = "/console/events"
+        return [
+            Route(base, guarded(self.listing)),
+            Route(base + "/{event:int}", guarded(self.detail)),
+            Route(base + "/{event:int}/check-in", guarded(self.check_in), methods=["POST"]),
+            Route(base + "/{event:int}/sign-in", guarded(self.print_view)),
+            Route(base + "/{event:int}/sign-in.xlsx", guarded(self.workbook)),
+        ]
+
+    async def listing(self, request: Request) -> HTMLResponse:
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        organising = pages.services.events.organising
+        found = await organising.listing(viewer.user.id)
+        if found is None:
+            raise Refused(403)
+        overviews = [await organising.overview(viewer.user.id, event.id) for event in found]
+        return pages.render(
+            viewer,
+            "console/events.html",
+            events=[
+                (o.event, o.funnel, self._time(o.event.starts_at))
+                for o in reversed(overviews)
+                if o is not None
+            ],
+        )
+
+    async def detail(self, request: Request) -> HTMLResponse:
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        event_id = request.path_params["event"]
+        found = await pages.services.events.organising.overview(viewer.user.id, event_id)
+        sheet = await pages.services.events.organising.sheet(viewer.user.id, event_id)
+        if found is None or sheet is None:
+            raise Refused(403)
+        return pages.render(
+            viewer,
+            "console/events_detail.html",
+            event=found.event,
+            funnel=found.funnel,
+            start=self._time(found.event.starts_at),
+            rows=sheet[1],
+            registered=RegistrationStatus.REGISTERED,
+        )
+
+    async def check_in(self, request: Request) -> HTMLResponse:
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        _ = viewer.gettext
+        event_id = request.path_params["event"]
+        form = await request.form(max_files=0, max_fields=2)
+        typed = str(form.get("badge", "")).strip().lstrip("#＃").removesuffix("号")
+        badge = free_text.parse_id(typed, maximum=99_999)
+        if badge is None:
+            if await pages.services.events.organising.managed(viewer.user.id, event_id) is None:
+                raise Refused(403)
+            return pages.render(
+                viewer,
+                "console/events_door.html",
+                text=_("Please type the number on the badge, such as 12."),
+                done=False,
+            )
+        door = await pages.services.events.organising.check_in_badge(
+            viewer.user.id, event_id, badge
+        )
+        if door is None:
+            raise Refused(403)
+        return pages.render(
+            viewer,
+            "console/events_door.html",
+            text=_(DOOR[door.status], badge=door.badge, nickname=door.nickname),
+            done=door.status == Door.CHECKED_IN,
+            badge=door.badge,
+        )
+
+    async def print_view(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        made = await self._sheet(viewer, request.path_params["event"])
+        return self._pages.render(viewer, "console/sign_in.html", sheet=made, columns=PRINTED)
+
+    async def workbook(self, request: Request) -> Response:
+        viewer = await self._pages.viewer(request)
+        event_id = request.path_params["event"]
+        made = await self._sheet(viewer, event_id)
+        data = await asyncio.to_thread(made.workbook)
+        return Response(
+            data,
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="event-{event_id}-sign-in.xlsx"'
+            },
+        )
+
+    async def _sheet(self, viewer: Viewer, event_id: int) -> SignInSheet:
+        """The same sheet the chat sends (the service audits the look)."""
+        services = self._pages.services
+        found = await services.events.organising.sheet(viewer.user.id, event_id)
+        if found is None:
+            raise Refused(403)
+        event, rows = found
+        host = await services.administration.unit_name(event.unit_id)
+        now = services.clock.now()
+        return sign_in_sheet(viewer.gettext, event, rows, host, services.settings, now)
+
+    def _time(self, moment: datetime) -> str:
+        return local_time(moment, self._pages.services.settings)

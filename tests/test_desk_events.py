@@ -118,13 +118,18 @@ async def test_anyone_else_is_refused_and_nothing_is_written(sandbox: Sandbox) -
 
 async def test_the_door_checks_in_by_badge_and_says_what_happened(sandbox: Sandbox) -> None:
     organiser, _sibling, event_id, _members = await event_with_registrants(sandbox)
-    headers = as_user(sandbox, organiser.id)
+    door_of = f"/app/console/events/{event_id}/check-in"
     said = []
     async with web(sandbox) as client:
+        # Three days ahead: the door opens three hours before the start, as for members.
+        early = await client.post(
+            door_of, data={"badge": "1"}, headers=as_user(sandbox, organiser.id)
+        )
+        assert "签到将于 2026-" in early.text and await checked_in(sandbox, event_id) == []
+        sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))
+        headers = as_user(sandbox, organiser.id)
         for typed in ("１", "#1", "3", "9", "一号", "", "99999999999999999999"):
-            door = await client.post(
-                f"/app/console/events/{event_id}/check-in", data={"badge": typed}, headers=headers
-            )
+            door = await client.post(door_of, data={"badge": typed}, headers=headers)
             assert door.status_code == 200
             said.append(door.text.split(">")[1].split("<")[0])
     nickname = said[0].removeprefix("已签到：#1 ")
@@ -138,6 +143,10 @@ async def test_the_door_checks_in_by_badge_and_says_what_happened(sandbox: Sandb
     assert said[2].startswith("#3 ") and said[2].endswith("没有名额（候补中或已取消报名），未签到")
     assert await checked_in(sandbox, event_id) == [1]
     assert await looks(sandbox) == [(organiser.id, "event_check_in")]
+    await sandbox.app.services.events.organising.cancel(organiser.id, event_id)
+    async with web(sandbox) as client:
+        door = await client.post(door_of, data={"badge": "2"}, headers=headers)
+    assert "本场活动已取消" in door.text and await checked_in(sandbox, event_id) == [1]
 
 
 async def test_the_desk_and_the_chat_make_the_same_sign_in_sheet(sandbox: Sandbox) -> None:
@@ -186,6 +195,7 @@ async def test_an_organiser_checks_a_member_in_on_a_phone(
     from bot.web.initdata import sign
 
     organiser, _sibling, event_id, _members = await event_with_registrants(sandbox)
+    sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))  # the door is open
     user = {"id": organiser.id, "first_name": "老张", "language_code": "zh-hans"}
     init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
     async with async_playwright() as playwright:

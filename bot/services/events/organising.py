@@ -33,6 +33,7 @@ from bot.services import notices
 from bot.services.administration import Administration
 from bot.services.broadcasts import Broadcasts, Draft
 from bot.services.events import choice, places
+from bot.services.events.attending import CHECK_IN_OPENS
 from bot.services.events.choice import MutualChoice
 from bot.services.events.reminders import Reminders
 from bot.services.events.results import Change, EventSpec, GroupDraft, Overview, draft_version
@@ -62,6 +63,8 @@ class Door(enum.StrEnum):
     ALREADY = "already"
     NO_SUCH_BADGE = "no_such_badge"
     NOT_REGISTERED = "not_registered"  # on the waitlist or withdrawn: no place to check in to
+    TOO_EARLY = "too_early"  # check-in opens when it does for members checking in themselves
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class DoorCheckIn:
     status: Door
     badge: int
     nickname: str | None = None
+    opens_at: datetime | None = None  # when check-in opens, if it has not
 
 
 class Organising:
@@ -327,6 +331,11 @@ class Organising:
             event = await self._managed_in(session, actor, event_id)
             if event is None:
                 return None
+            now = self._clock.now()
+            if event.status == EventStatus.CANCELLED:
+                return DoorCheckIn(Door.CANCELLED, badge)
+            if now < event.starts_at - CHECK_IN_OPENS:
+                return DoorCheckIn(Door.TOO_EARLY, badge, opens_at=event.starts_at - CHECK_IN_OPENS)
             registration = await session.scalar(
                 select(Registration)
                 .where(Registration.event_id == event_id, Registration.badge == badge)
@@ -345,7 +354,6 @@ class Organising:
                 return found(Door.NOT_REGISTERED)
             if registration.checked_in_at is not None:
                 return found(Door.ALREADY)
-            now = self._clock.now()
             registration.checked_in_at = now
             audit.record(
                 session, actor, "event_check_in", event.unit_id, now, event=event_id, badge=badge

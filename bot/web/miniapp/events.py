@@ -30,6 +30,8 @@ DOOR = {
     Door.CHECKED_IN: N_("Checked in: #{badge} {nickname}"),
     Door.ALREADY: N_("#{badge} {nickname} had already checked in"),
     Door.NO_SUCH_BADGE: N_("Nobody has badge #{badge} at this event"),
+    Door.TOO_EARLY: N_("Check-in opens at {time}"),
+    Door.CANCELLED: N_("This event is cancelled: nobody is checked in"),
     Door.NOT_REGISTERED: N_(
         "#{badge} {nickname} has no place (waitlist or withdrawn): not checked in"
     ),
@@ -112,7 +114,12 @@ class EventsDesk:
         return pages.render(
             viewer,
             "console/events_door.html",
-            text=_(DOOR[door.status], badge=door.badge, nickname=door.nickname),
+            text=_(
+                DOOR[door.status],
+                badge=door.badge,
+                nickname=door.nickname,
+                time=self._time(door.opens_at) if door.opens_at else "",
+            ),
             done=door.status == Door.CHECKED_IN,
             badge=door.badge,
         )

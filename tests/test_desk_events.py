@@ -224,6 +224,14 @@ async def test_an_organiser_checks_a_member_in_on_a_phone(
             await row.get_by_text("✓").wait_for()
             assert await page.evaluate("document.documentElement.scrollWidth") <= 360
             await page.screenshot(path=str(tmp_path / "events-door-360.png"), full_page=True)
+            # Printed, the sheet stands alone: no tabs, no greeting, no print button.
+            await page.get_by_role("link", name="打印签到表").click()
+            await page.get_by_role("heading", name=f"“{TITLE}”签到表").wait_for()
+            await page.emulate_media(media="print")
+            assert await page.locator("nav.tabs").is_hidden()
+            assert await page.get_by_role("button", name="打印").is_hidden()
+            assert await page.locator(".sign-in tbody tr").count() == 3
+            await page.screenshot(path=str(tmp_path / "sign-in-print.png"), full_page=True)
         finally:
             await browser.close()
     assert await checked_in(sandbox, event_id) == [2]

@@ -9,8 +9,11 @@ import time
 from collections.abc import Awaitable, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy import update
+
 from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import ButtonNotFound, Sandbox, SimulatedUser
+from storage.models import ScheduledTask, TaskStatus
 
 T = TypeVar("T")
 # A member reads a card before pressing on; without it the askers would be a load of their own.
@@ -108,3 +111,15 @@ def summary(prefix: str, timings: Sequence[float]) -> dict[str, Any]:
         f"{prefix}_p95_ms": round(percentile(timings, 0.95), 1),
         f"{prefix}_max_ms": round(max(timings, default=0.0), 1),
     }
+
+
+async def stop_sending(sb: Sandbox) -> None:
+    """The measuring is over: what is still to be sent at 30 a second (tens of thousands of
+    notices) would only hold up the exit, so it is cancelled and broadcasts are abandoned."""
+    async with sb.app.services.db.begin() as session:
+        await session.execute(
+            update(ScheduledTask)
+            .where(ScheduledTask.status == TaskStatus.PENDING)
+            .values(status=TaskStatus.CANCELLED)
+        )
+    await sb.crash()

@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from busy import Askers, percentile, summary  # noqa: E402  (benchmarks/busy.py)
+from busy import Askers, percentile, stop_sending, summary  # noqa: E402  (benchmarks/busy.py)
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from union import empty  # noqa: E402  (benchmarks/union.py)
 
@@ -89,6 +89,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             for entry in sb.api.chats.get(telegram_id, ())
             if (entry.text or "").startswith((BROADCAST, REMINDER))
         )
+        await stop_sending(sb)
     ratio = percentile(during, 0.95) / percentile(idle, 0.95)
     return {
         "database": (args.database_url or "sqlite").split(":")[0],

@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from busy import Askers, percentile, summary  # noqa: E402  (benchmarks/busy.py)
+from busy import Askers, percentile, stop_sending, summary  # noqa: E402  (benchmarks/busy.py)
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import func, select, text, update  # noqa: E402
 from union import empty, union_members  # noqa: E402  (benchmarks/union.py)
@@ -140,6 +140,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         async with LoopMonitor() as monitor:
             _, during, seconds = await askers.during(handler(task))
         written = await digests_written(sb)
+        await stop_sending(sb)
     idle_p95 = percentile(idle, 0.95)
     ratio = percentile(during, 0.95) / idle_p95
     per_member_baseline = baseline_seconds / args.baseline_members

@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/digest.py
 	$(BIN)/python benchmarks/busy_match.py
 	$(BIN)/python benchmarks/retention.py
+	$(BIN)/python benchmarks/backlog.py
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1 --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/fair.py --database-url $(BENCH_POSTGRES) && \
@@ -71,6 +72,7 @@ bench: $(STAMP)
 		$(BIN)/python benchmarks/digest.py --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/throughput.py --onboarding-only --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/busy_match.py --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/backlog.py --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/one_process.py --load-only && \
 		$(BIN)/python benchmarks/one_process.py --loaded; \
 	else echo "PostgreSQL is not reachable at 127.0.0.1:5432: the scale benchmarks ran on SQLite only"; fi

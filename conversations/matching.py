@@ -50,8 +50,6 @@ OWN_WORDS = ("nickname", "hometown", "hobbies", "introduction")
 COMMANDS = [
     ("match", N_("See who might suit you")),
     ("matches", N_("People who liked you back")),
-    ("colleagues", N_("Hide from people at your own employer, or stop hiding")),
-    ("digest", N_("A daily message about new suggestions, on or off")),
 ]
 # The report dialog: the reporter may add a few words (optional).
 DETAIL = "report_detail"
@@ -436,44 +434,6 @@ async def exchange(update: Update, context: HuihuiContext) -> None:
         await say(update, context, _("You have already agreed; waiting for them."))
 
 
-async def digest_command(update: Update, context: HuihuiContext) -> None:
-    _ = context.gettext
-    on = await context.services.member_data.toggle_digest(update.effective_user.id)
-    if on is None:
-        await say(update, context, _("You have no profile yet. Send /start to create one."))
-    elif on:
-        hour = context.services.settings.digest_hour
-        await say(
-            update,
-            context,
-            _(
-                "On: every day at {hour}:00 I will tell you how many new "
-                "people may suit you. /digest again to stop.",
-                hour=hour,
-            ),
-        )
-    else:
-        await say(update, context, _("Off: no more daily digests."))
-
-
-async def colleagues_command(update: Update, context: HuihuiContext) -> None:
-    _ = context.gettext
-    hidden = await context.services.member_data.toggle_colleagues(update.effective_user.id)
-    if hidden is None:
-        await say(update, context, _("You have no profile yet. Send /start to create one."))
-    elif hidden:
-        await say(
-            update,
-            context,
-            _(
-                "On: nobody from your own employer is suggested to you, nor "
-                "you to them. /colleagues again to turn it off."
-            ),
-        )
-    else:
-        await say(update, context, _("Off: colleagues may be suggested again."))
-
-
 async def report_because(update: Update, context: HuihuiContext) -> str | int:
     """File the report; inside a conversation the reporter is told what happens next (it has
     ended), from a card the next card follows. Either way a few words may be added."""
@@ -589,8 +549,6 @@ def register(application: ChatApplication) -> None:
     application.add_handler(on_press(share_card, ShareCard))
     application.add_handler(CommandHandler("match", match_command, filters=private))
     application.add_handler(CommandHandler("matches", matches_command, filters=private))
-    application.add_handler(CommandHandler("colleagues", colleagues_command, filters=private))
-    application.add_handler(CommandHandler("digest", digest_command, filters=private))
     application.add_handler(on_press(on_button, Like, Pass, Report, Block, AskForContact))
     application.add_handler(on_press(revisit, RevisitSkipped))
     application.add_handler(on_press(exchange, ExchangeContacts))

@@ -19,35 +19,9 @@ COMMANDS = [
     ("profile", N_("See your profile card")),
     ("pause", N_("Hide yourself from suggestions for a while")),
     ("resume", N_("Be suggested to others again")),
-    ("announcements", N_("Union announcements, on or off")),
     ("export_me", N_("Get everything stored about you")),
     ("delete_me", N_("Delete all your data")),
 ]
-
-
-async def announcements(update: Update, context: HuihuiContext) -> None:
-    _ = context.gettext
-    on = await context.services.member_data.toggle_announcements(update.effective_user.id)
-    if on is None:
-        await say(update, context, _("You have not signed up yet. Send /start first."))
-    elif on:
-        await say(
-            update,
-            context,
-            _(
-                "On: you will receive your union's announcements. "
-                "/announcements again to stop them."
-            ),
-        )
-    else:
-        await say(
-            update,
-            context,
-            _(
-                "Off: no more union announcements. Messages about events you signed up for still "
-                "reach you. /announcements to turn them back on."
-            ),
-        )
 
 
 async def profile(update: Update, context: HuihuiContext) -> None:
@@ -143,7 +117,6 @@ def register(application: ChatApplication) -> None:
         ("profile", profile),
         ("pause", pause),
         ("resume", resume),
-        ("announcements", announcements),
         ("export_me", export_me),
         ("delete_me", delete_me),
     ):

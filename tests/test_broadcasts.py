@@ -248,8 +248,10 @@ async def test_members_can_turn_announcements_off_but_still_hear_about_their_eve
 ) -> None:
     organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
     quiet = sandbox.user("安静的会员", user_id=in_pudong[0])
-    await quiet.send("/announcements")
-    assert "已关闭" in quiet.last_text()
+    await quiet.send("/announcements")  # shows the setting first, changes nothing
+    assert quiet.last_text() == "工会通知：已开启，你会收到工会发布的通知。"
+    await quiet.double_tap("关闭工会通知")  # the value, not a toggle: twice is still off
+    assert quiet.last_text().startswith("工会通知：已关闭")
     pudong = await unit_id(sandbox, PUDONG)
     broadcasts = sandbox.app.services.broadcasts
     await broadcasts.create(organiser.id, Draft("周末通知"), Audience(pudong))
@@ -268,7 +270,9 @@ async def test_members_can_turn_announcements_off_but_still_hear_about_their_eve
     assert export["account"]["union announcements"] == "no"
     assert export["event registrations"][0]["status"] == "signed up"
     await quiet.send("/announcements")
-    assert "已开启" in quiet.last_text()
+    assert quiet.last_text().startswith("工会通知：已关闭")
+    await quiet.press("开启工会通知")
+    assert quiet.last_text() == "工会通知：已开启，你会收到工会发布的通知。"
 
 
 async def test_the_organiser_sees_progress_while_a_long_broadcast_runs(database_url: str) -> None:

@@ -235,10 +235,12 @@ async def test_members_can_hide_from_their_own_employer(sandbox: Sandbox) -> Non
     await sign_up(xiaoyu, colleague)
     await sign_up(ming, MAN, man_script("阿明"))
     await xiaoyu.send("/colleagues")
-    assert xiaoyu.last_text().startswith("已开启")
+    assert xiaoyu.last_text().startswith("对同事隐藏：已关闭")
+    await xiaoyu.press("对同事隐藏我")
+    assert xiaoyu.last_text().startswith("对同事隐藏：已开启")
     await ming.send("/match")
     assert "暂时没有新的合适人选" in ming.last_text()
-    await xiaoyu.send("/colleagues")
+    await xiaoyu.press("不再对同事隐藏")
     await ming.send("/match")
     assert ming.last_text().startswith("小雨")
 
@@ -246,7 +248,9 @@ async def test_members_can_hide_from_their_own_employer(sandbox: Sandbox) -> Non
 async def test_opt_in_daily_digest(sandbox: Sandbox) -> None:
     xiaoyu, ming, wei = await population(sandbox)
     await xiaoyu.send("/digest")
-    assert xiaoyu.last_text().startswith("已开启：每天 20:00")
+    assert xiaoyu.last_text() == "每日提醒：已关闭。"
+    await xiaoyu.press("开启每日提醒")
+    assert xiaoyu.last_text().startswith("每日提醒：已开启。每天 20:00")
     await sandbox.advance(timedelta(days=1))
     digests = [t for t in xiaoyu.texts() if t.startswith("今天有")]
     assert digests == ["今天有 2 位新的会员可能适合你。发送 /match 看看。（发送 /digest 可关闭）"]
@@ -263,6 +267,7 @@ async def test_opt_in_daily_digest(sandbox: Sandbox) -> None:
     digests = [t for t in xiaoyu.texts() if t.startswith("今天有")]
     assert digests[-1].startswith("今天有 1 位新的会员") and len(digests) == 2
     await xiaoyu.send("/digest")
+    await xiaoyu.press("关闭每日提醒")
     await sandbox.advance(timedelta(days=1))
     assert sum(t.startswith("今天有") for t in xiaoyu.texts()) == 2
 

@@ -56,6 +56,7 @@ from bot.domain.buttons.matching import (
     StopFollowUps,
 )
 from bot.domain.buttons.members import (
+    ChangeSetting,
     ChooseLanguage,
     DeleteMyData,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "CheckInAnswer",
     "ChoiceDone",
     "ChoicePage",
+    "ChangeSetting",
     "ChooseLanguage",
     "ChoosePerson",
     "CloseThread",

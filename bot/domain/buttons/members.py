@@ -16,3 +16,12 @@ class DeleteMyData(Button):
 @button("lg")
 class ChooseLanguage(Button):
     language: Literal["zh", "en"]
+
+
+@button("st")
+class ChangeSetting(Button):
+    """Switch one of the member's settings to ``on``: the value, not a toggle, so a double tap
+    sets it once."""
+
+    setting: Literal["announcements", "digest", "colleagues"]
+    on: bool

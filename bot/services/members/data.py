@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from typing import Any
 
@@ -35,6 +36,29 @@ from storage.models import (
 )
 
 
+class Setting(enum.StrEnum):
+    """What a member switches on and off."""
+
+    ANNOUNCEMENTS = "announcements"  # the union's broadcasts
+    DIGEST = "digest"  # a daily count of new people who may suit them
+    COLLEAGUES = "colleagues"  # hide from (and not see) people of one's own employer
+
+
+_COLUMNS = {
+    Setting.ANNOUNCEMENTS: "announcements",
+    Setting.DIGEST: "digest",
+    Setting.COLLEAGUES: "avoid_colleagues",
+}
+
+
+def _applies(member: Member, which: Setting) -> bool:
+    if which == Setting.ANNOUNCEMENTS:
+        return member.consented_at is not None
+    if which == Setting.DIGEST:
+        return member.profile_completed_at is not None
+    return member.verified_at is not None
+
+
 class MemberData:
     def __init__(
         self,
@@ -59,34 +83,27 @@ class MemberData:
             await matching.refresh_profile(session, member.id, self._clock.now())
             return True
 
-    async def toggle_digest(self, telegram_id: int) -> bool | None:
-        """Switch the daily digest; the new setting, or None without a profile."""
-        async with self._db.begin() as session:
+    async def setting(self, telegram_id: int, which: Setting) -> bool | None:
+        """A member's setting as it stands; None for someone it does not apply to yet
+        (announcements: not signed up; the digest: no profile; colleagues: not verified)."""
+        async with self._db() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
-            if member is None or member.profile_completed_at is None:
+            if member is None or not _applies(member, which):
                 return None
-            member.digest = not member.digest
-            return member.digest
+            return bool(getattr(member, _COLUMNS[which]))
 
-    async def toggle_announcements(self, telegram_id: int) -> bool | None:
-        """Switch union announcements; the new setting, or None for someone not signed up."""
+    async def set_setting(self, telegram_id: int, which: Setting, on: bool) -> bool | None:
+        """Set it (the same press twice changes nothing more); the setting now, or None."""
         async with self._db.begin() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
-            if member is None or member.consented_at is None:
+            if member is None or not _applies(member, which):
                 return None
-            member.announcements = not member.announcements
-            return member.announcements
-
-    async def toggle_colleagues(self, telegram_id: int) -> bool | None:
-        """Switch hiding from colleagues; the new setting, or None without a profile."""
-        async with self._db.begin() as session:
-            member = await members.get_by_telegram_id(session, telegram_id)
-            if member is None or member.verified_at is None:
-                return None
-            member.avoid_colleagues = not member.avoid_colleagues
-            await session.flush()
-            await matching.refresh_profile(session, member.id, self._clock.now())
-            return member.avoid_colleagues
+            if bool(getattr(member, _COLUMNS[which])) != on:
+                setattr(member, _COLUMNS[which], on)
+                if which == Setting.COLLEAGUES:  # who may be suggested changes
+                    await session.flush()
+                    await matching.refresh_profile(session, member.id, self._clock.now())
+            return on
 
     async def export(self, telegram_id: int, language: Language) -> dict[str, Any] | None:
         """Everything 会会 stores about the member, as one JSON-ready document in their

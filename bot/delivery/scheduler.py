@@ -60,10 +60,11 @@ class Scheduler:
     POLL_JOB = "scheduler-poll"
     POLL_INTERVAL = timedelta(minutes=1)
     BATCH_SIZE = 200
-    # Tasks claimed or run at the same moment. Enough to keep a Bot API round trip of a few
-    # hundred milliseconds busy at the bot's rate; a whole batch at once would put hundreds of
-    # tasks in the event loop's queue ahead of every member's update.
-    CONCURRENCY = 32
+    # Tasks claimed or run at the same moment: the bot's 30 messages a second over a Bot API
+    # round trip of ~300 ms need 9. More only queue ahead of members: on SQLite's one
+    # connection 32 tasks starting at once held a member's first reply after a day's backlog
+    # 1.7 s (benchmarks/backlog.py; 0.2 s with a handful, 0.07 s with no backlog).
+    CONCURRENCY = 10
 
     def __init__(
         self,

@@ -199,6 +199,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "reply_after_launch_ratio": round(
             loaded["reply_after_launch_s"] / empty["reply_after_launch_s"], 2
         ),
+        "reply_after_first_poll_ratio": round(
+            loaded["reply_after_first_poll_s"] / empty["reply_after_first_poll_s"], 2
+        ),
         "empty_stop_s": empty["stop_s"],
         "backlog_stop_s": loaded["stop_s"],
         "empty_exit_status": empty["exit_status"],

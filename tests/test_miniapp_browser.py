@@ -137,7 +137,7 @@ async def test_an_organiser_uploads_a_roster_and_confirms_a_replacement(
             await page.goto(
                 desk_link(sandbox.settings, organiser.id, sandbox.clock.now(), base=served)
             )
-            await page.get_by_role("link", name="名册").click()
+            await page.get_by_role("link", name="名册").click()  # before the overview has come
             await page.get_by_label("名册文件").set_input_files(str(roster))
             await page.get_by_label("这是该工会的完整名册").check()
             await page.get_by_role("button", name="检查文件").click()

@@ -219,7 +219,7 @@ class Attending:
             if not found:
                 return CheckIn(CheckInStatus.NOT_REGISTERED)
             for event, registration in found:
-                if not secrets.compare_digest(event.checkin_code, code.strip()):
+                if not secrets.compare_digest(event.checkin_code.encode(), code.strip().encode()):
                     continue
                 opens_at = event.starts_at - CHECK_IN_OPENS
                 if now < opens_at:

@@ -43,7 +43,9 @@ class _Upload:
 class RosterDesk:
     def __init__(self, pages: Pages) -> None:
         self._pages = pages
-        self._folder = Path(tempfile.mkdtemp(prefix="huihui-desk-roster-"))
+        # Removed with its files when the desk goes (the process ends, a test's app is freed).
+        self._kept = tempfile.TemporaryDirectory(prefix="huihui-desk-roster-")
+        self._folder = Path(self._kept.name)
         self._uploads: dict[str, _Upload] = {}
 
     def routes(self) -> list[Route]:

@@ -485,6 +485,16 @@ async def create_match(
     return match
 
 
+async def blocked_with(session: AsyncSession, member_id: int) -> set[int]:
+    """Everyone the member blocked or was blocked by (a report blocks too)."""
+    rows = await session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            or_(Block.blocker_id == member_id, Block.blocked_id == member_id)
+        )
+    )
+    return {b if a == member_id else a for a, b in rows.all()}
+
+
 async def blocked(session: AsyncSession, a: int, b: int) -> bool:
     """Whether either member blocked the other."""
     return (

@@ -16,7 +16,7 @@ from bot.domain.buttons.contact import ChooseConversation, GiveWechat, ShareCard
 from bot.services.roster_import import import_roster
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from bot.tools.sandbox.chats import sticker
-from storage.models import CardView, Match, Member, Proposal, RelayMessage, Report
+from storage.models import CardView, EventChoice, Match, Member, Proposal, RelayMessage, Report
 from tests.helpers import PUDONG, PUDONG_CONTACT, publish, union_with_members
 from tests.test_events import by_gender, event_row, join
 from tests.test_matching_bot import WOMAN, card_for, population
@@ -559,6 +559,40 @@ async def test_a_block_stops_the_mutual_choice_between_the_two(sandbox: Sandbox)
     assert not got(a, "互选成功") and not got(x, "互选成功")
     async with sandbox.app.services.db() as session:
         assert await session.scalar(select(func.count()).select_from(Match)) == 0
+
+
+# 22b. Blocked before the choice opens: not offered to each other, and a forged pick fails.
+async def test_someone_blocked_is_not_offered_in_the_mutual_choice(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    people = await by_gender(sandbox, in_pudong)
+    event_id = await publish(sandbox, organiser)
+    a = await join(sandbox, people["male"][0], event_id)
+    x = await join(sandbox, people["female"][0], event_id)
+    y = await join(sandbox, people["female"][1], event_id)
+    async with sandbox.app.services.db.begin() as session:  # he had been shown her card
+        session.add(
+            CardView(
+                viewer_id=await member_id(sandbox, x),
+                candidate_id=await member_id(sandbox, a),
+                shown_at=sandbox.clock.now(),
+            )
+        )
+    await x.forge_press(b.Block(await member_id(sandbox, a)).encode())
+    await sandbox.advance(timedelta(days=3))
+    code = (await event_row(sandbox, event_id)).checkin_code
+    for member in (a, x, y):
+        await member.send(f"/checkin {code}")
+    await sandbox.advance(timedelta(hours=3))  # the event ends: mutual choice opens
+    await a.press("开始互选")
+    offered = [label.split()[-1] for label in a.buttons()]
+    assert "#3" in offered and "#2" not in offered  # y, never x
+    await a.forge_press(b.ChoosePerson(event_id, await member_id(sandbox, x), 0).encode())
+    await x.press("开始互选")
+    assert not any(label.endswith("#1") for label in x.buttons())
+    await sandbox.advance(timedelta(days=1))
+    async with sandbox.app.services.db() as session:
+        picks = (await session.scalars(select(EventChoice.chosen_id))).all()
+    assert await member_id(sandbox, x) not in picks
 
 
 # 23. A card shared after the one who asked was reported: it goes nowhere.

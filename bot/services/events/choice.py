@@ -92,17 +92,20 @@ class MutualChoice:
     async def _choosable(
         self, telegram_id: int, event_id: int
     ) -> tuple[Event, list[Person], set[int]] | None:
-        """The attendees a member may pick from (the other gender, if known, by badge), and
-        their picks; None unless the member attended and the choice is open."""
+        """The attendees a member may pick from (the other gender, if known, by badge, none
+        either of them blocked), and their picks; None unless the member attended and the
+        choice is open."""
         async with self._db() as session:
             event, me = await self._choosing(session, telegram_id, event_id)
             if event is None or me is None:
                 return None
             own_gender = await events.same_gender(session, event_id, me.member_id)
+            # Someone either of them blocked or reported is not offered (nor may be picked).
+            apart = own_gender | await matching.blocked_with(session, me.member_id)
             people = [
                 p
                 for p in await events.attendees(session, event_id)
-                if p.member_id != me.member_id and p.member_id not in own_gender
+                if p.member_id != me.member_id and p.member_id not in apart
             ]
             chosen = set(
                 (

@@ -15,7 +15,7 @@ from bot.services.events.results import EventSpec
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage import roster, units
-from storage.models import Event, MatchProfile, Member, ProfileAnswer, Registration
+from storage.models import Event, MatchProfile, Member, ProfileAnswer, Registration, RosterEntry
 
 CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
 
@@ -259,3 +259,26 @@ async def all_came(sb: Sandbox, event_id: int, telegram_ids: Sequence[int]) -> l
             ],
         )
     return [tuple(row) for row in rows]
+
+
+async def bind_roster_entries(
+    sb: Sandbox, telegram_ids: Sequence[int], people: Sequence[tuple[str, str, str]]
+) -> None:
+    """Roster entries (real name, employer, phone) bound to these synthetic members, in order:
+    the verified identity organisers see on a sign-in sheet."""
+    async with sb.app.services.db.begin() as session:
+        for number, (telegram_id, (name, employer, phone)) in enumerate(
+            zip(telegram_ids, people, strict=False)
+        ):
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            session.add(
+                RosterEntry(
+                    unit_id=member.unit_id,
+                    member_number=f"PD{number}",
+                    real_name=name,
+                    employer=employer,
+                    phone=phone,
+                    member_id=member.id,
+                    imported_at=sb.clock.now(),
+                )
+            )

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bot.domain.events import Capacity
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
-from storage.models import AuditEntry, Member, Registration, RosterEntry
-from tests.helpers import TITLE, publish, union_with_members
+from storage.models import AuditEntry, Registration
+from tests.helpers import TITLE, bind_roster_entries, publish, union_with_members
 from tests.test_miniapp import as_user, web
 from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS, served, telegram_stub
 
@@ -32,22 +32,7 @@ async def event_with_registrants(sb: Sandbox) -> tuple:
         member = sb.user(f"会员{telegram_id % 1000}", user_id=telegram_id)
         await member.send(f"/start event_{event_id}")
         await member.press("报名")
-    async with sb.app.services.db.begin() as session:
-        for number, (telegram_id, (name, employer, phone)) in enumerate(
-            zip(in_pudong, PEOPLE, strict=False)
-        ):
-            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
-            session.add(
-                RosterEntry(
-                    unit_id=member.unit_id,
-                    member_number=f"PD{number}",
-                    real_name=name,
-                    employer=employer,
-                    phone=phone,
-                    member_id=member.id,
-                    imported_at=sb.clock.now(),
-                )
-            )
+    await bind_roster_entries(sb, in_pudong, PEOPLE)
     return organiser, sibling, event_id, in_pudong[:3]
 
 

@@ -35,6 +35,7 @@ from storage.models import (
 from tests.helpers import (
     PUDONG,
     TITLE,
+    bind_roster_entries,
     copies,
     publish,
     seed_union,
@@ -613,22 +614,7 @@ async def test_the_sign_in_sheet_lists_places_and_waitlist_by_badge(sandbox: San
     for telegram_id in in_pudong[:3]:
         await join(sandbox, telegram_id, event_id)
     people = [("张伟", "上海地铁", "13800138001"), ("李娜", "上海电气", "13800138002")]
-    async with sandbox.app.services.db.begin() as session:
-        for number, (telegram_id, (name, employer, phone)) in enumerate(
-            zip(in_pudong, people, strict=False)
-        ):
-            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
-            session.add(
-                RosterEntry(
-                    unit_id=member.unit_id,
-                    member_number=f"PD{number}",
-                    real_name=name,
-                    employer=employer,
-                    phone=phone,
-                    member_id=member.id,
-                    imported_at=sandbox.clock.now(),
-                )
-            )
+    await bind_roster_entries(sandbox, in_pudong, people)
     await organiser.send("/events")
     await organiser.press(TITLE)
     await organiser.press("签到名单")

@@ -25,7 +25,7 @@ someone is written as a notice in the same transaction.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,7 +37,7 @@ from bot.domain.buttons import CloseThread, RateThread, ReplyToThread
 from bot.domain.clock import Clock
 from bot.domain.units import HELPERS, Role, ancestry
 from bot.services import notices
-from bot.services.notices import line
+from bot.services.notices import Line, line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import members, profiles, tasks, units
 from storage.models import (
@@ -461,21 +461,15 @@ class Inbox:
         self, session: AsyncSession, thread: Thread, now: datetime, key: str
     ) -> None:
         view = await self._view(session, thread)
-        for staff in await self._first_line(session, thread):
-            await notices.put(
-                session,
-                to=staff,
-                now=now,
-                lines=[
-                    line(
-                        N_("{nickname} ({unit}) is waiting for an answer again. /inbox"),
-                        nickname=_nickname(view),
-                        unit=view.unit,
-                    )
-                ],
-                key=f"inbox_released:{thread.id}:{key}:{staff}",
-                member_id=thread.member_id,
+        said = [
+            line(
+                N_("{nickname} ({unit}) is waiting for an answer again. /inbox"),
+                nickname=_nickname(view),
+                unit=view.unit,
             )
+        ]
+        staff = await self._first_line(session, thread)
+        await _tell(session, thread, staff, said, f"inbox_released:{thread.id}:{key}", now)
 
     async def _close(self, session: AsyncSession, thread: Thread, by_staff: int | None) -> None:
         now = self._clock.now()
@@ -520,23 +514,17 @@ class Inbox:
         self, session: AsyncSession, thread: Thread, message: ThreadMessage, now: datetime
     ) -> None:
         view = await self._view(session, thread)
-        for staff in await self._answerers(session, thread):
-            await notices.put(
-                session,
-                to=staff,
-                now=now,
-                lines=[
-                    line(
-                        N_("{nickname} ({unit}) writes: {text}"),
-                        nickname=_nickname(view),
-                        unit=view.unit,
-                        text=message.text,
-                    ),
-                    line(N_("Answer from /inbox.")),
-                ],
-                key=f"inbox_new:{message.id}:{staff}",
-                member_id=thread.member_id,  # what they wrote goes with their data
-            )
+        said = [
+            line(
+                N_("{nickname} ({unit}) writes: {text}"),
+                nickname=_nickname(view),
+                unit=view.unit,
+                text=message.text,
+            ),
+            line(N_("Answer from /inbox.")),
+        ]
+        staff = await self._answerers(session, thread)
+        await _tell(session, thread, staff, said, f"inbox_new:{message.id}", now)
 
     async def _answerers(self, session: AsyncSession, thread: Thread) -> list[int]:
         """Who hears of the thread: the one who claimed it while they may still open it, else
@@ -707,3 +695,20 @@ async def _conflicts(session: AsyncSession, member: Member) -> set[int]:
 
 def _nickname(view: ThreadView) -> str | dict[str, str]:
     return view.nickname or notices.translated(N_("(no nickname yet)"))
+
+
+async def _tell(
+    session: AsyncSession,
+    thread: Thread,
+    staff: Sequence[int],
+    lines: list[Line],
+    key: str,
+    now: datetime,
+) -> None:
+    """The same notice to each of ``staff``, once each (``key`` and their id); it goes with the
+    member's data, since it quotes or names them."""
+    told = [
+        notices.Notice(to=person, lines=lines, key=f"{key}:{person}", member_id=thread.member_id)
+        for person in staff
+    ]
+    await notices.put_all(session, told, now)

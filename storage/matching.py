@@ -176,11 +176,13 @@ async def pool(
     only: Sequence[int] | None = None,
     skips_forgotten_before: datetime,
     completed_after: datetime | None = None,
+    where: Sequence[Any] = (),
 ) -> list[dict[str, Any]]:
     """Eligible members who pass the hard constraints both ways and whom the viewer has not
     liked, skipped since ``skips_forgotten_before`` (skips before it come back), blocked, or
     been blocked by. With ``likers_only``, only those who liked the viewer; with ``only``, only
-    those members; with ``completed_after``, only those who completed their profile since.
+    those members; with ``completed_after``, only those who completed their profile since;
+    with ``where``, only those meeting these further conditions (a member's browse filters).
     Otherwise a random sample (from ``pivot`` in shuffle order, wrapping around), half of it
     from the viewer's preferred districts."""
     mp = _PROFILES
@@ -189,7 +191,7 @@ async def pool(
         "viewer_gender": viewer["gender"],
         "skips_kept_since": skips_forgotten_before,
     }
-    conditions: list[Any] = [*_OPEN_TO_VIEWER]
+    conditions: list[Any] = [*_OPEN_TO_VIEWER, *where]
     if completed_after is not None:
         conditions.append(
             mp.member_id.in_(

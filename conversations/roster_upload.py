@@ -6,24 +6,21 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-import time
 from pathlib import Path
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import MessageHandler, filters
 
-from bot.common.wording.roster import bad_rows_text, import_summary
+from bot.common.wording.roster import bad_rows_text, cannot_import_text
 from bot.domain import N_, free_text
 from bot.domain.buttons import CancelImport, ImportInto, ReplaceRoster, parse
 from bot.domain.buttons.codec import MAX_ID
 from bot.domain.roster_file import MAX_FILE_BYTES, RosterFileError
-from bot.services.roster_import import ImportPreview
+from bot.services.roster_import import ImportPreview, QueuedImport
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 
 SHOWN_BAD_ROWS = 10
-PROGRESS_EVERY = 2.0  # seconds between edits of the progress message
 UPLOAD = "roster_upload"
 # A button under an earlier file's message, pressed after another file was sent or imported.
 EARLIER_FILE = N_(
@@ -215,44 +212,24 @@ async def _import(
     *,
     replace: bool,
 ) -> None:
-    _ = context.gettext
-    services = context.services
+    """Hand the import to durable work (``bot.delivery.roster_imports``): it says how it goes,
+    and finishes even if this process is stopped or killed part way."""
     context.user_data.pop(UPLOAD, None)
-    status = await context.bot.send_message(update.effective_chat.id, _("Importing… 0 rows"))
-    done, last_edit = 0, time.monotonic()
-
-    async def progress(rows: int) -> None:
-        nonlocal done, last_edit
-        done += rows
-        if time.monotonic() - last_edit >= PROGRESS_EVERY:
-            last_edit = time.monotonic()
-            try:
-                await status.edit_text(_("Importing… {count} rows", count=done))
-            except TelegramError:
-                pass  # progress is a courtesy; the import goes on
-
-    with tempfile.TemporaryDirectory(prefix="huihui-roster-") as folder:
-        try:
-            path = await _download(context, upload["file_id"], upload["name"], folder)
-            report = await services.rosters.import_as(
-                update.effective_user.id, unit_id, unit_name, path, progress, replace
-            )
-        except RosterFileError as error:
-            await status.edit_text(_cannot_import_text(context, error))
-            return
-    await status.edit_text(import_summary(report, replace, _))
-
-
-def _cannot_import_text(context: HuihuiContext, error: RosterFileError) -> str:
-    _ = context.gettext
-    return _(
-        "This file cannot be imported: {problem}. Nothing was imported.",
-        problem=error.problem.text(_),
+    await context.services.rosters.queue(
+        QueuedImport(
+            actor=update.effective_user.id,
+            unit_id=unit_id,
+            unit_name=unit_name,
+            file_id=upload["file_id"],
+            file_name=upload["name"],
+            replace=replace,
+            upload=str(upload["serial"]),
+        )
     )
 
 
 async def _cannot_import(update: Update, context: HuihuiContext, error: RosterFileError) -> None:
-    await say(update, context, _cannot_import_text(context, error))
+    await say(update, context, cannot_import_text(error.problem, context.gettext))
 
 
 def register(application: ChatApplication) -> None:

@@ -2,9 +2,12 @@
 
 Each process is pointed at its own prefix (``HUIHUI_BOT_API_URL=http://127.0.0.1:PORT/<name>``),
 so what Telegram received can be told apart by sender. It answers what the bot asks at start,
-long-polls ``getUpdates`` (returning updates the test queued), and records every message sent.
-Like Telegram it answers a second ``getUpdates`` running at the same time with 409 Conflict —
-which a test counts as two processes polling one token.
+long-polls ``getUpdates`` (returning updates the test queued: messages, documents, button
+presses), serves files through ``getFile``, and records every message sent or edited. Like
+Telegram it forgets an update once a ``getUpdates`` asks for a higher offset (so a process that
+takes over never sees what its predecessor had already fetched), and answers a second
+``getUpdates`` running at the same time with 409 Conflict — which a test counts as two
+processes polling one token.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ class Sent:
     chat_id: int
     text: str
     at: float
+    message_id: int = 0
+    # (label, callback_data) of each inline button, row by row.
+    buttons: tuple[tuple[str, str], ...] = ()
+    edited: bool = False
 
 
 @dataclass
@@ -56,6 +63,7 @@ class StandIn:
     polls: list[tuple[str, float]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
+    _files: dict[str, Path] = field(default_factory=dict)
     _polling: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -65,21 +73,67 @@ class StandIn:
 
     def queue_message(self, user_id: int, text: str) -> None:
         """A member writes to the bot (delivered by the next getUpdates)."""
+        self._queue(user_id, {"text": text, "entities": _command(text)})
+
+    def queue_document(self, user_id: int, path: Path) -> None:
+        """A person sends a file; the bot fetches it with getFile and a download."""
+        with self._lock:
+            file_id = f"document-{len(self._files) + 1}"
+            self._files[file_id] = path
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": path.name,
+            "file_size": path.stat().st_size,
+        }
+        self._queue(user_id, {"document": document})
+
+    def queue_press(self, user_id: int, sent: Sent, label: str) -> None:
+        """A person presses the button ``label`` under a message the bot sent them."""
+        data = dict(sent.buttons)[label]
         with self._lock:
             update_id = next(self._ids)
             self._updates.append(
                 {
                     "update_id": update_id,
-                    "message": {
-                        "message_id": update_id,
-                        "date": int(time.time()),
-                        "chat": {"id": user_id, "type": "private", "first_name": "会员"},
-                        "from": {"id": user_id, "is_bot": False, "first_name": "会员"},
-                        "text": text,
-                        "entities": _command(text),
+                    "callback_query": {
+                        "id": str(update_id),
+                        "from": _person(user_id),
+                        "chat_instance": str(user_id),
+                        "data": data,
+                        "message": {
+                            "message_id": sent.message_id,
+                            "date": int(time.time()),
+                            "chat": _chat(user_id),
+                            "from": BOT,
+                            "text": sent.text,
+                        },
                     },
                 }
             )
+
+    def _queue(self, user_id: int, content: dict[str, Any]) -> None:
+        with self._lock:
+            update_id = next(self._ids)
+            message = {
+                "message_id": update_id,
+                "date": int(time.time()),
+                "chat": _chat(user_id),
+                "from": _person(user_id),
+            }
+            self._updates.append({"update_id": update_id, "message": {**message, **content}})
+
+    def file(self, file_id: str) -> bytes:
+        with self._lock:
+            return self._files[file_id].read_bytes()
+
+    def with_button(self, chat_id: int, label: str) -> Sent | None:
+        """The latest message to this chat with a button labelled ``label``."""
+        with self._lock:
+            for sent in reversed(self.sent):
+                if sent.chat_id == chat_id and label in dict(sent.buttons):
+                    return sent
+        return None
 
     def texts_to(self, chat_id: int) -> list[str]:
         with self._lock:
@@ -102,19 +156,35 @@ class StandIn:
         if method == "getupdates":
             return self._get_updates(sender, params)
         if method in ("sendmessage", "editmessagetext"):
-            if method == "sendmessage":
-                time.sleep(LATENCY)
-                with self._lock:
-                    self.sent.append(
-                        Sent(sender, int(params["chat_id"]), str(params["text"]), time.monotonic())
-                    )
+            time.sleep(LATENCY)
+            edited = method == "editmessagetext"
+            with self._lock:
+                message_id = int(params["message_id"]) if edited else next(self._ids)
+                sent = Sent(
+                    sender,
+                    int(params["chat_id"]),
+                    str(params["text"]),
+                    time.monotonic(),
+                    message_id,
+                    _buttons(params.get("reply_markup")),
+                    edited,
+                )
+                self.sent.append(sent)
             return 200, {
-                "message_id": next(self._ids),
+                "message_id": message_id,
                 "date": int(time.time()),
-                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
-                "text": str(params.get("text", "")),
+                "chat": _chat(sent.chat_id),
+                "text": sent.text,
             }
-        return 200, True  # setMyCommands, deleteWebhook, setChatMenuButton, …
+        if method == "getfile":
+            file_id = str(params["file_id"])
+            return 200, {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.file(file_id)),
+                "file_path": f"documents/{file_id}",
+            }
+        return 200, True  # setMyCommands, deleteWebhook, answerCallbackQuery, …
 
     def _get_updates(self, sender: str, params: dict[str, Any]) -> tuple[int, Any]:
         offset = int(params.get("offset") or 0)
@@ -125,6 +195,8 @@ class StandIn:
                 return 409, "Conflict: terminated by other getUpdates request"
             self._polling[sender] = self._polling.get(sender, 0) + 1
             self.polls.append((sender, time.monotonic()))
+            # Asking for a higher offset confirms the updates below it: Telegram forgets them.
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
         try:
             deadline = time.monotonic() + LONG_POLL
             while True:
@@ -136,6 +208,21 @@ class StandIn:
         finally:
             with self._lock:
                 self._polling[sender] -= 1
+
+
+def _chat(user_id: int) -> dict[str, Any]:
+    return {"id": user_id, "type": "private", "first_name": "会员"}
+
+
+def _person(user_id: int) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "会员"}
+
+
+def _buttons(markup: Any) -> tuple[tuple[str, str], ...]:
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    rows = (markup or {}).get("inline_keyboard", [])
+    return tuple((b["text"], b.get("callback_data", "")) for row in rows for b in row)
 
 
 def _command(text: str) -> list[dict[str, Any]]:
@@ -159,6 +246,14 @@ def telegram_standin(port: int = 0) -> Iterator[StandIn]:
     holder: dict[str, StandIn] = {}
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            # /<sender>/file/bot<token>/documents/<file_id>: a download after getFile
+            body = holder["api"].file(self.path.rsplit("/", 1)[-1])
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             # /<sender>/bot<token>/<method>
             parts = self.path.strip("/").split("/")

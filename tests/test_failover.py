@@ -4,7 +4,8 @@ for the Bot API over HTTP (tests/telegram_standin.py).
 On PostgreSQL one process serves and the other waits; the leader is killed with SIGKILL in the
 middle of a broadcast and of an event's reminders, and the standby finishes both — nobody
 missed, repeats within the at-least-once bound — and answers members; when its own lock
-connection is then cut, it stops at once. On SQLite a second process is refused.
+connection is then cut, it stops at once. Killed in the middle of an organiser's roster
+import, the standby finishes the import and says so. On SQLite a second process is refused.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from bot.app.leadership import APPLICATION_NAME, EXIT_LOST, AdvisoryLock
 from bot.delivery.broadcast_sender import in_flight_bound
@@ -29,8 +30,16 @@ from bot.services.broadcasts import Draft
 from bot.services.events.reminders import Reminders
 from bot.tools.sandbox import Sandbox
 from storage.engine import create_engine
-from storage.models import Event, Member
-from tests.helpers import PUDONG, TITLE, all_came, publish, union_with_members, unit_id
+from storage.models import Event, Member, RosterEntry
+from tests.helpers import (
+    PUDONG,
+    TITLE,
+    all_came,
+    bind_roster_entries,
+    publish,
+    union_with_members,
+    unit_id,
+)
 from tests.telegram_standin import Huihui, StandIn, telegram_standin
 from tests.test_reaching_telegram import free_port
 
@@ -188,6 +197,99 @@ async def test_the_standby_takes_over_a_killed_leader_and_stops_when_its_lock_is
     assert [path.suffix for path in backups.iterdir()] == [".dump"]
     said = standby.log()
     assert "this process is no longer the leader" in said and "Traceback" not in said
+
+
+ROSTER_ROWS = 60_000
+LEFT_NOTICE = "新名册中没有你的记录"
+
+
+async def seed_roster(database_url: str) -> tuple[int, list[int]]:
+    """浦东's organiser and 30 verified members on its roster (PD0…PD29): a replacing file
+    that leaves them out marks them as left, and tells each of them."""
+    async with Sandbox(database_url=database_url) as sb:
+        organiser, _sibling, members, _ = await union_with_members(sb, 30)
+        people = [(f"会员{n}", "上海地铁", f"1380000{n:04d}") for n in range(30)]
+        await bind_roster_entries(sb, members, people)
+    return organiser.id, members
+
+
+async def roster_rows(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.scalar(
+                select(func.count())
+                .select_from(RosterEntry)
+                .where(RosterEntry.member_number.like("R%"), RosterEntry.left_at.is_(None))
+            )
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", POSTGRES, indirect=True)
+async def test_a_roster_import_killed_part_way_is_finished_by_the_standby(
+    database_url: str, tmp_path: Path
+) -> None:
+    organiser, members = await seed_roster(database_url)
+    file = tmp_path / "浦东名册.csv"
+    rows = (f"职工{n},R{n:06d},上海地铁,139{n:08d}" for n in range(ROSTER_ROWS))
+    file.write_text("姓名,会员号,工作单位,手机\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    replace = f"{PUDONG}（整份替换）"
+    with telegram_standin() as standin:
+        processes = [
+            Huihui(name, tmp_path, **environment(database_url, standin, name)) for name in "ab"
+        ]
+        try:
+            await asyncio.to_thread(wait_until, lambda: any(map(leads, processes)))
+            leader, standby = sorted(processes, key=lambda process: not leads(process))
+            await asyncio.to_thread(standby.wait_for, "waiting as standby")
+            standin.queue_document(organiser, file)
+            await asyncio.to_thread(
+                wait_until, lambda: standin.with_button(organiser, replace) is not None, 60
+            )
+            standin.queue_press(organiser, standin.with_button(organiser, replace), replace)
+            confirm = "确认替换：标记 30 人离会"
+            await asyncio.to_thread(
+                wait_until, lambda: standin.with_button(organiser, confirm) is not None, 60
+            )
+            standin.queue_press(organiser, standin.with_button(organiser, confirm), confirm)
+
+            async def part_way() -> None:
+                while (await roster_rows(database_url)) < ROSTER_ROWS // 10:
+                    await asyncio.sleep(0.05)
+
+            await asyncio.wait_for(part_way(), 60)
+            leader.kill()
+            imported_when_killed = await roster_rows(database_url)
+            assert imported_when_killed < ROSTER_ROWS, "killed too late: the import was done"
+
+            await asyncio.to_thread(standby.wait_for, "this process is the leader", TAKEOVER + 5)
+
+            def finished() -> bool:
+                return any("不在新名册中、已标记为离会：30 人" in t for t in said_to_organiser())
+
+            def said_to_organiser() -> list[str]:
+                return standin.texts_to(organiser)
+
+            await asyncio.to_thread(wait_until, finished, 120)
+            await asyncio.sleep(1)  # anything still to come would come now
+            told = count(standin, members, LEFT_NOTICE)
+            resumed = standin.senders_of(
+                lambda sent: sent.chat_id == organiser and "导入因重启中断" in sent.text
+            )
+            final_rows = await roster_rows(database_url)
+            logs = [process.log() for process in processes]
+        finally:
+            for process in processes:
+                process.stop()
+    print(f"\nkilled with {imported_when_killed} of {ROSTER_ROWS} rows written")
+    # The organiser heard from the new leader that it carried on, and the whole file is in.
+    assert resumed == {standby.name}
+    assert final_rows == ROSTER_ROWS
+    # Each member the replacement left out was told exactly once.
+    assert told == [1] * len(members)
+    assert standin.conflicts == []
+    assert all("Traceback" not in log for log in logs)
 
 
 async def cut_lock_connections(database_url: str) -> int:

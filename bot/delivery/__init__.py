@@ -11,6 +11,7 @@ from telegram.ext import JobQueue
 
 from bot.delivery.broadcasts import BroadcastRuns
 from bot.delivery.notices import NoticeSender
+from bot.delivery.roster_imports import RosterImports
 from bot.delivery.scheduler import Scheduler
 from bot.services.container import Services
 from bot.services.work import TaskKind
@@ -33,8 +34,10 @@ class Delivery:
             services.settings,
             bot,
         )
+        imports = RosterImports(services.rosters, services.languages, bot)
         kinds: dict[str, TaskKind] = {}
-        for part in (services.task_kinds(), notices.task_kinds(), broadcasts.task_kinds()):
+        parts = (services, notices, broadcasts, imports)
+        for part in (each.task_kinds() for each in parts):
             if twice := kinds.keys() & part.keys():
                 raise ValueError(f"task kinds handled twice: {sorted(twice)}")
             kinds.update(part)

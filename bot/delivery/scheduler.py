@@ -185,9 +185,13 @@ class Scheduler:
         return run_count
 
     async def wait_idle(self) -> None:
-        """Wait until no task is running or being claimed (the sandbox and tests use this)."""
+        """Wait until no task is running or being claimed (the sandbox and tests use this),
+        including work that a task itself made due now (a pass it asked for starts at once)."""
         me = asyncio.current_task()
-        while busy := (self._runs | self._passes) - {me}:
+        while True:
+            self.after_update()
+            if not (busy := (self._runs | self._passes) - {me}):
+                return
             await asyncio.wait(busy)
 
     async def _on_wake(self, _context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,5 +1,11 @@
 """Importing a roster file into a unit: used by `huihui roster import` and by organisers in chat.
 
+In chat the import is durable work: the organiser's confirmation writes a task
+(``Rosters.queue``) and the delivery worker (``bot.delivery.roster_imports``) fetches the file
+from Telegram and imports it. A process killed part way leaves the task running; whoever leads
+next releases and runs it again, and rows are upserts, so the import completes and the organiser
+hears the outcome however the first process ended.
+
 The file is read and checked in a worker thread (the event loop never parses an untrusted file),
 then written a chunk per transaction. Scope is checked at each write, in its transaction: only
 units of the target's subtree that the importer may act on are written, and an entry that
@@ -31,6 +37,7 @@ from storage import matching, roster, units
 from storage.models import Member
 
 CHUNK = 2_000
+IMPORT_KIND = "roster_import"
 LEFT_NOTICE = N_(
     "Your union has updated its member roster, and you are no longer on it, so 会会 has "
     "paused your suggestions and event sign-ups. Your profile is kept. If this is a mistake, "
@@ -62,6 +69,44 @@ class ImportReport:
     @property
     def imported(self) -> int:
         return self.added + self.updated
+
+
+@dataclass(frozen=True)
+class QueuedImport:
+    """An import an organiser confirmed in chat, as its task stores it: the file stays with
+    Telegram (``file_id``) until the worker fetches it."""
+
+    actor: int
+    unit_id: int
+    unit_name: str
+    file_id: str
+    file_name: str
+    replace: bool
+    # Distinguishes two uploads of one file: the same confirmation pressed twice is one task.
+    upload: str
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "unit_id": self.unit_id,
+            "unit_name": self.unit_name,
+            "file_id": self.file_id,
+            "file_name": self.file_name,
+            "replace": self.replace,
+            "upload": self.upload,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> QueuedImport:
+        return cls(
+            actor=int(payload["actor"]),
+            unit_id=int(payload["unit_id"]),
+            unit_name=str(payload["unit_name"]),
+            file_id=str(payload["file_id"]),
+            file_name=str(payload["file_name"]),
+            replace=bool(payload["replace"]),
+            upload=str(payload["upload"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -106,6 +151,19 @@ class Rosters:
             return (await self._administration.authority(session, actor)).scope
 
         return scope
+
+    async def queue(self, job: QueuedImport) -> None:
+        """Write the import as a task due now (a confirmation pressed twice writes one) and
+        wake the runner; its worker imports as ``job.actor``, scope checked at every write."""
+        async with self._db.begin() as session:
+            await self._work.put(
+                session,
+                IMPORT_KIND,
+                self._clock.now(),
+                job.payload(),
+                key=f"{IMPORT_KIND}:{job.actor}:{job.upload}",
+            )
+        self._work.wake()
 
     async def import_as(
         self,

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from bot.common.i18n import Translator
-from bot.domain.roster_file import BadRow
+from bot.domain.roster_file import BadRow, Problem
 
 SHOWN_BAD_ROWS = 10
 
@@ -28,6 +28,12 @@ class ImportResult(Protocol):
     def per_unit(self) -> Mapping[str, int]: ...
     @property
     def left(self) -> int | None: ...
+
+
+def cannot_import_text(problem: Problem, _: Translator) -> str:
+    return _(
+        "This file cannot be imported: {problem}. Nothing was imported.", problem=problem.text(_)
+    )
 
 
 def bad_rows_text(bad: Sequence[BadRow], _: Translator, shown: int | None = SHOWN_BAD_ROWS) -> str:

@@ -15,6 +15,7 @@ from bot.services.broadcasts import Broadcasts
 from bot.services.events import Events
 from bot.services.inbox import Inbox
 from bot.services.languages import LanguagePreferences
+from bot.services.matching.browse import Browsing
 from bot.services.matching.digest import Digest
 from bot.services.matching.follow_ups import CheckIns
 from bot.services.matching.plan import MarketPlans
@@ -58,6 +59,7 @@ class Services:
     photo_reviews: PhotoReviews
     screening: Screening
     retention: Retention
+    browsing: Browsing
 
     @classmethod
     def create(
@@ -99,6 +101,7 @@ class Services:
             photo_reviews=PhotoReviews(db, clock, administration, work),
             screening=Screening(db),
             retention=Retention(db, clock, settings, work),
+            browsing=Browsing(db, clock, settings, matchmaking, questionnaire),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:

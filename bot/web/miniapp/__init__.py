@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from bot.services.container import Services
 from bot.web.miniapp.console import Console
 from bot.web.miniapp.events import EventsDesk
+from bot.web.miniapp.member import MemberApp
 from bot.web.miniapp.pages import Pages
 from bot.web.miniapp.roster import RosterDesk
 
@@ -41,6 +42,7 @@ def routes(services: Services) -> list[BaseRoute]:
                 *console.routes(),
                 *roster.routes(),
                 *EventsDesk(pages).routes(),
+                *MemberApp(pages).routes(),
                 Mount("/static", StaticFiles(directory=STATIC)),
             ],
         )

@@ -40,6 +40,10 @@ REFUSALS = {
         N_("Not yours to see"),
         N_("This part is for the organisers of the unions it belongs to."),
     ),
+    404: (
+        N_("Nothing to show here"),
+        N_("It is not yours to see, or it is no longer there."),
+    ),
     411: (N_("The file did not arrive"), N_("Please choose the file again.")),
 }
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -1,0 +1,323 @@
+"""Browsing with filters (the member's Mini App): the people the engine would suggest, narrowed
+by the member's filters, best first, a page at a time; one person's card; taking back the last
+skip. Likes, skips, blocks and reports go through ``Matchmaking`` exactly as in the chat.
+
+Every person shown for the first time is a card view, as a card in the chat is: it counts
+towards the member's daily cards and the person's exposure. People already shown and not yet
+decided on are shown again freely, so a member sees at most the daily number of new people
+however they filter (bot.domain.browse)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.common.config import Settings
+from bot.domain.browse import ANSWERS_READ, PAGE, UNDO_WITHIN, Filters, fits, new_allowed
+from bot.domain.clock import Clock
+from bot.domain.match_profile import to_profile
+from bot.domain.matching import Reason, Suggestion
+from bot.domain.questions import Question
+from bot.services.matching.suggestions import (
+    EXPOSURE_WINDOW,
+    POOL_SIZE,
+    Matchmaking,
+    Unavailable,
+)
+from bot.services.photo_review import visible_photos
+from storage import browse, matching, members, plan, roster
+from storage.models import CardView, Match, MatchDecision, Member, SuggestionReview
+
+
+@dataclass(frozen=True)
+class BrowseCard:
+    member_id: int
+    answers: dict[str, Any]  # what the card shows (photos: those others may see)
+    reasons: tuple[Reason, ...]
+    new: bool  # shown for the first time now
+
+
+@dataclass(frozen=True)
+class Page:
+    cards: list[BrowseCard]
+    new_left: int  # new people the member may still be shown today
+    more: bool  # another page may find more
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person's card as the member may see it, with where the two of them stand."""
+
+    card: BrowseCard
+    decision: bool | None  # the member liked (True) or skipped (False) them, or not yet
+    matched: bool
+
+
+class Browsing:
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        matchmaking: Matchmaking,
+        questionnaire: tuple[Question, ...],
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._matchmaking = matchmaking
+        self._keys = tuple(question.key for question in questionnaire)
+
+    def _start_of_day(self) -> datetime:
+        local = self._clock.now().astimezone(self._settings.tz)
+        return datetime.combine(local.date(), time(0), tzinfo=self._settings.tz)
+
+    async def _gate(self, session: AsyncSession, telegram_id: int) -> Member | Unavailable:
+        """The member, if they may be shown people now (the same conditions as /match)."""
+        member = await members.get_by_telegram_id(session, telegram_id)
+        if member is not None and member.verified_at is None:
+            if await roster.has_left(session, member.id):
+                return Unavailable.LEFT_UNION
+        if member is None or not (member.verified_at and member.profile_completed_at):
+            return Unavailable.NOT_READY
+        if member.suspended:
+            return Unavailable.SUSPENDED
+        if member.paused:
+            return Unavailable.PAUSED
+        return member
+
+    async def page(self, telegram_id: int, filters: Filters, first: bool) -> Page | Unavailable:
+        """The first page: the people shown lately and not decided on who meet the filters,
+        then new people; a later page: new people only. New people are the best the engine
+        finds among those meeting the filters (a match approved by a matchmaker, then those
+        who liked the member, then today's plan, then by score), up to the day's allowance."""
+        now = self._clock.now()
+        year = now.astimezone(self._settings.tz).year
+        async with self._db.begin() as session:
+            member = await self._gate(session, telegram_id)
+            if isinstance(member, Unavailable):
+                return member
+            viewer = await matching.profile_row(session, member.id)
+            if viewer is None:
+                await matching.refresh_profile(session, member.id, now)
+                viewer = await matching.profile_row(session, member.id)
+            if viewer is None:
+                return Unavailable.NOT_READY
+            where = browse.conditions(filters, year, now)
+            forget = self._matchmaking.skips_kept_since()
+
+            async def pool(**options: Any) -> list[dict[str, Any]]:
+                return await matching.pool(
+                    session,
+                    viewer,
+                    year,
+                    limit=POOL_SIZE,
+                    skips_forgotten_before=forget,
+                    where=where,
+                    **options,
+                )
+
+            shown = await browse.shown_since(session, member.id, now - EXPOSURE_WINDOW)
+            again = await pool(likers_only=False, only=shown) if first and shown else []
+            left = new_allowed(
+                self._settings.daily_cards,
+                await matching.views_since(session, member.id, self._start_of_day()),
+            )
+            fresh: list[dict[str, Any]] = []
+            planned: list[int] = []
+            reviews = await matching.reviewed(session, member.id)
+            if left:
+                where.append(browse.not_among(shown))
+                approved = [c for c, status in reviews.items() if status == "approved"]
+                planned = await plan.planned_today(session, member.id, self._start_of_day().date())
+                found: dict[int, dict[str, Any]] = {}
+                for rows in (
+                    await pool(likers_only=False, only=approved) if approved else [],
+                    await pool(likers_only=True),
+                    await pool(likers_only=False, only=planned) if planned else [],
+                    await pool(likers_only=False),
+                ):
+                    for row in rows:
+                        found.setdefault(row["member_id"], row)
+                fresh = list(found.values())
+            rows = [*again, *fresh]
+            if _reads_answers(filters):
+                facts = await browse.answers_of(
+                    session, [row["member_id"] for row in rows], ANSWERS_READ
+                )
+            else:
+                facts = {}
+            rows = [
+                row
+                for row in rows
+                if fits(
+                    filters,
+                    row["features"].get("interests", {}),
+                    facts.get(row["member_id"], {}),
+                )
+            ]
+            if not rows:
+                return Page([], left, False)
+            likers = await browse.liked_by(session, member.id, [r["member_id"] for r in rows])
+            ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
+                session, member.id, viewer, rows, likers, year
+            )
+            again_ids = {row["member_id"] for row in again}
+            seen = [s for s in ranked if s.candidate.id in again_ids]
+            place = {member_id: n for n, member_id in enumerate(planned)}
+            approved_ids = {c for c, status in reviews.items() if status == "approved"}
+            ranked_new = sorted(
+                (s for s in ranked if s.candidate.id not in again_ids),
+                key=lambda s: (
+                    s.candidate.id not in approved_ids,
+                    s.candidate.id not in likers,
+                    place.get(s.candidate.id, math.inf),
+                    -s.score,
+                ),
+            )
+            chosen = await self._reviewed(session, member, ranked_new, reviews, min(left, PAGE))
+            if chosen:
+                await session.execute(
+                    insert(CardView),
+                    [
+                        {"viewer_id": member.id, "candidate_id": s.candidate.id, "shown_at": now}
+                        for s in chosen
+                    ],
+                )
+            cards = await self._cards(session, [(s, False) for s in seen])
+            cards += await self._cards(session, [(s, True) for s in chosen])
+            return Page(cards, left - len(chosen), len(chosen) < len(ranked_new) and bool(left))
+
+    async def _reviewed(
+        self,
+        session: AsyncSession,
+        member: Member,
+        ranked: list[Suggestion],
+        reviews: dict[int, str],
+        wanted: int,
+    ) -> list[Suggestion]:
+        """The first ``wanted`` suggestions that may be shown: as in the chat, one a
+        matchmaker rejected never is, and a strong one waits for a matchmaker's look first."""
+        threshold = await matching.review_threshold(session, member.unit_id)
+        chosen: list[Suggestion] = []
+        for suggestion in ranked:
+            if len(chosen) >= wanted:
+                break
+            status = reviews.get(suggestion.candidate.id)
+            if status == "rejected":
+                continue
+            if threshold is None or suggestion.score < threshold or status == "approved":
+                chosen.append(suggestion)
+            elif status is None:
+                session.add(
+                    SuggestionReview(
+                        viewer_id=member.id,
+                        candidate_id=suggestion.candidate.id,
+                        score=suggestion.score,
+                        status="pending",
+                        created_at=self._clock.now(),
+                    )
+                )
+                reviews[suggestion.candidate.id] = "pending"
+        return chosen
+
+    async def _cards(
+        self, session: AsyncSession, chosen: list[tuple[Suggestion, bool]]
+    ) -> list[BrowseCard]:
+        ids = [s.candidate.id for s, _ in chosen]
+        answers = await browse.answers_of(session, ids, self._keys)
+        cards = []
+        for suggestion, new in chosen:
+            shown = dict(answers[suggestion.candidate.id])
+            candidate = await session.get(Member, suggestion.candidate.id)
+            if candidate is not None:
+                shown["photos"] = await visible_photos(
+                    session, candidate, shown.get("photos") or []
+                )
+            cards.append(BrowseCard(suggestion.candidate.id, shown, suggestion.reasons, new))
+        return cards
+
+    async def person(self, telegram_id: int, member_id: int) -> Person | None:
+        """Someone the member was shown (here or in the chat) or matched with, as a card; None
+        for anyone else, for a person either blocked, and for one no longer suggested."""
+        now = self._clock.now()
+        year = now.astimezone(self._settings.tz).year
+        async with self._db() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None or me.id == member_id:
+                return None
+            was_shown = await matching.was_shown(session, me.id, member_id)
+            match = await matching.match_between(session, me.id, member_id)
+            if not (was_shown or match) or await matching.blocked(session, me.id, member_id):
+                return None
+            viewer = await matching.profile_row(session, me.id)
+            other = await matching.profile_row(session, member_id)
+            if viewer is None or other is None or not (other["eligible"] or match):
+                return None
+            likers = await browse.liked_by(session, me.id, [member_id])
+            ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
+                session, me.id, viewer, [other], likers, year
+            )
+            reasons = ranked[0] if ranked else None
+            decision = await session.get(MatchDecision, (me.id, member_id))
+            [card] = await self._cards(
+                session,
+                [
+                    (
+                        reasons
+                        or Suggestion(
+                            candidate=to_profile(member_id, other, year), score=0.0, reasons=()
+                        ),
+                        False,
+                    )
+                ],
+            )
+            return Person(card, decision.liked if decision else None, isinstance(match, Match))
+
+    async def undo_skip(self, telegram_id: int) -> int | None:
+        """Take back the member's last skip, if it was within a day and the person is not
+        blocked either way: they are among the member's people again. Their id, or None."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            member = await self._gate(session, telegram_id)
+            if isinstance(member, Unavailable):
+                return None
+            skipped = await browse.last_skip(session, member.id, now - UNDO_WITHIN)
+            if skipped is None or await matching.blocked(session, member.id, skipped):
+                return None
+            await browse.forget_decision(session, member.id, skipped)
+            return skipped
+
+    async def likes(self, telegram_id: int) -> int | None:
+        """How many people who may be suggested liked the member and wait for their answer
+        (they come first when browsing); None for someone who may not browse."""
+        async with self._db() as session:
+            member = await self._gate(session, telegram_id)
+            if isinstance(member, Unavailable):
+                return None
+            viewer = await matching.profile_row(session, member.id)
+            if viewer is None:
+                return 0
+            waiting = await matching.pool(
+                session,
+                viewer,
+                self._clock.now().astimezone(self._settings.tz).year,
+                likers_only=True,
+                limit=POOL_SIZE,
+                skips_forgotten_before=self._matchmaking.skips_kept_since(),
+            )
+            return len(waiting)
+
+
+def _reads_answers(filters: Filters) -> bool:
+    return bool(
+        filters.height_min is not None
+        or filters.height_max is not None
+        or filters.marital
+        or filters.children
+    )

@@ -1,0 +1,464 @@
+"""The member's Mini App: browse the people the engine suggests with filters, one person's card
+(like, skip, take back a skip, report, block), who liked me and my matches, events, and my own
+profile and settings. Every screen asks the same services as the chat's commands; the member
+is whoever Telegram's initData says, and another member's id in an address shows nothing of
+theirs (the services check that the two have met)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from bot.common.i18n import N_, Translator
+from bot.common.wording.events import local_time
+from bot.common.wording.profile_card import answer_text, option_text, render_card
+from bot.domain.browse import Filters, read_filters
+from bot.domain.events import Refusal
+from bot.domain.free_text import Invalid
+from bot.domain.interests import LABELS as INTEREST_LABELS
+from bot.domain.matching import Reason
+from bot.domain.questions import EDUCATION_RANK, Kind, Question
+from bot.domain.questions.answers import check_choice, parse_text
+from bot.services.matching.browse import BrowseCard
+from bot.services.matching.suggestions import Outcome, Parted, Unavailable
+from bot.services.members.data import Setting
+from bot.web.miniapp.pages import Pages, Refused, Viewer
+
+UNAVAILABLE = {
+    Unavailable.NOT_READY: N_("Suggestions start once your profile is complete: /start"),
+    Unavailable.LEFT_UNION: N_("Suggestions start once your profile is complete: /start"),
+    Unavailable.PAUSED: N_("You are paused, so I show you no one. /resume to continue."),
+    Unavailable.SUSPENDED: N_(
+        "Your union has suspended your account after reports, so I show you no one and "
+        "nobody is shown your profile. To ask about it, contact your union: {contact}, "
+        "or send /ask."
+    ),
+    Unavailable.DAILY_LIMIT: N_("That's all for today — more suggestions tomorrow."),
+    Unavailable.NO_ONE: N_("No one new who suits you right now. Try again in a few days."),
+}
+OUTCOMES = {
+    Outcome.LIKED: N_("Like sent. If they like you too, I will tell you both."),
+    Outcome.SKIPPED: N_("Skipped."),
+    Outcome.MATCHED: N_("You like each other! Write to them from your matches."),
+    Outcome.GONE: N_("This member is no longer available."),
+    Outcome.ALREADY_DECIDED: N_("You have already answered this card."),
+    Outcome.NOT_ALLOWED: N_("Suggestions start once your profile is complete: /start"),
+}
+REPORT_REASONS = (
+    ("fake", N_("Fake profile")),
+    ("harassment", N_("Harassment")),
+    ("not_single", N_("Not single")),
+    ("other", N_("Something else")),
+)
+SETTINGS = {
+    Setting.ANNOUNCEMENTS: N_("Announcements from my union"),
+    Setting.DIGEST: N_("A daily note of new people"),
+    Setting.COLLEAGUES: N_("Hide me from colleagues"),
+}
+# Answers edited here: those whose importance (must / nice to have) the chat asks with them
+# are changed in the chat's /edit, which asks both.
+NOT_HERE = (Kind.PHOTOS,)
+CHILDREN_QUESTION = "has_children"  # a filter once the questionnaire asks it
+
+
+class MemberApp:
+    def __init__(self, pages: Pages) -> None:
+        self._pages = pages
+        services = pages.services
+        self._questions = {q.key: q for q in services.onboarding.questionnaire}
+
+    def routes(self) -> list[Route]:
+        guarded = self._pages.guarded
+        return [
+            Route("/member/browse", guarded(self.browse)),
+            Route("/member/browse/cards", guarded(self.cards)),
+            Route("/member/people/{member:int}", guarded(self.person)),
+            Route("/member/people/{member:int}/decide", guarded(self.decide), methods=["POST"]),
+            Route("/member/people/{member:int}/block", guarded(self.block), methods=["POST"]),
+            Route("/member/people/{member:int}/report", guarded(self.report), methods=["POST"]),
+            Route("/member/undo", guarded(self.undo), methods=["POST"]),
+            Route("/member/likes", guarded(self.likes)),
+            Route("/member/events", guarded(self.events)),
+            Route("/member/events/{event:int}", guarded(self.event)),
+            Route("/member/events/{event:int}/{act:str}", guarded(self.attend), methods=["POST"]),
+            Route("/member/profile", guarded(self.profile)),
+            Route("/member/profile/{question:str}", guarded(self.edit), methods=["POST"]),
+            Route("/member/settings/{which:str}", guarded(self.setting), methods=["POST"]),
+            Route("/member/export", guarded(self.export)),
+        ]
+
+    # --- browsing ---------------------------------------------------------------------------
+
+    def _filter_options(self, _: Translator) -> dict[str, list[tuple[str, str]]]:
+        """Each multiple-choice filter's options as (key, label), from the questionnaire."""
+        q = self._questions
+        options = {
+            "districts": [(o.key, o.text(_, _.language)) for o in q["district"].options],
+            "education_min": [(o.key, o.text(_, _.language)) for o in q["education"].options],
+            "hobbies": [(key, _(label)) for key, label in INTEREST_LABELS.items()],
+            "marital": [(o.key, o.text(_, _.language)) for o in q["marital_status"].options],
+        }
+        if CHILDREN_QUESTION in q:
+            options["children"] = [
+                (o.key, o.text(_, _.language)) for o in q[CHILDREN_QUESTION].options
+            ]
+        return options
+
+    def _filters(self, request: Request, _: Translator) -> Filters:
+        params = request.query_params
+        known = {name: [k for k, _label in opts] for name, opts in self._filter_options(_).items()}
+        return read_filters(params.get, params.getlist, known, EDUCATION_RANK)
+
+    async def browse(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        _ = viewer.gettext
+        filters = self._filters(request, _)
+        return self._pages.render(
+            viewer,
+            "member/browse.html",
+            options=self._filter_options(_),
+            filters=filters,
+            query=urlencode(filters.query()),
+        )
+
+    async def cards(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        _ = viewer.gettext
+        filters = self._filters(request, _)
+        first = request.query_params.get("more") != "1"
+        services = self._pages.services
+        found = await services.browsing.page(viewer.user.id, filters, first)
+        if isinstance(found, Unavailable):
+            contact = await services.matchmaking.union_contact(viewer.user.id)
+            return self._pages.render(
+                viewer, "member/note.html", text=_(UNAVAILABLE[found], contact=contact)
+            )
+        return self._pages.render(
+            viewer,
+            "member/cards.html",
+            cards=[self._card(c, _) for c in found.cards],
+            page=found,
+            first=first,
+            query=urlencode([*filters.query(), ("more", "1")]),
+            daily=services.settings.daily_cards,
+        )
+
+    def _card(self, card: BrowseCard, _: Translator) -> dict[str, Any]:
+        year = self._pages.services.clock.now().astimezone(self._pages.services.settings.tz).year
+        questionnaire = self._pages.services.onboarding.questionnaire
+        return {
+            "id": card.member_id,
+            "nickname": card.answers.get("nickname") or _("(no nickname yet)"),
+            "text": render_card(card.answers, questionnaire, _, year),
+            "why": self._reasons(card.reasons, _),
+            "photos": len(card.answers.get("photos") or []),
+            "new": card.new,
+            "marital": (
+                answer_text(self._questions["marital_status"], card.answers["marital_status"], _)
+                if card.answers.get("marital_status")
+                else None
+            ),
+        }
+
+    def _reasons(self, reasons: tuple[Reason, ...], _: Translator) -> str:
+        """Why this person is suggested, as the chat says it."""
+        q = self._questions
+        parts = []
+        for reason in reasons:
+            if reason.kind == "liked_you":
+                parts.append(_("they liked you"))
+            elif reason.kind == "shared_interests":
+                names = [option_text(q["hobbies"], tag, _) for tag in reason.items]
+                joined = (
+                    _(", ").join(names[:-1]) + _(" and ") + names[-1]
+                    if len(names) > 1
+                    else names[0]
+                )
+                parts.append(_("you both like {hobbies}", hobbies=joined))
+            elif reason.kind == "same_district":
+                district = option_text(q["district"], reason.items[0], _)
+                parts.append(_("both in {district}", district=district))
+            elif reason.kind == "shared_values":
+                topics = "、".join(_(q[key].title) for key in reason.items if key in q)
+                parts.append(_("you think alike about {topics}", topics=topics))
+        return _("; ").join(parts)
+
+    # --- one person -------------------------------------------------------------------------
+
+    async def person(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        return await self._person(viewer, request.path_params["member"], "")
+
+    async def _person(self, viewer: Viewer, member_id: int, said: str) -> HTMLResponse:
+        found = await self._pages.services.browsing.person(viewer.user.id, member_id)
+        if found is None:
+            raise Refused(404)
+        return self._pages.render(
+            viewer,
+            "member/person.html",
+            card=self._card(found.card, viewer.gettext),
+            decision=found.decision,
+            matched=found.matched,
+            reasons=[(key, viewer.gettext(label)) for key, label in REPORT_REASONS],
+            said=said,
+        )
+
+    async def decide(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        member_id = request.path_params["member"]
+        form = await request.form(max_files=0, max_fields=2)
+        liked = form.get("liked") == "1"
+        outcome = await self._pages.services.matchmaking.decide(viewer.user.id, member_id, liked)
+        if outcome == Outcome.GONE:
+            raise Refused(404)  # never shown to them: nothing of the person is said
+        return await self._person(viewer, member_id, viewer.gettext(OUTCOMES[outcome]))
+
+    async def block(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        parted = await self._pages.services.matchmaking.block(
+            viewer.user.id, request.path_params["member"]
+        )
+        if parted == Parted.REFUSED:
+            raise Refused(404)
+        _ = viewer.gettext
+        return self._pages.render(
+            viewer,
+            "member/note.html",
+            text=_("Blocked. Neither of you will see the other again."),
+        )
+
+    async def report(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        form = await request.form(max_files=0, max_fields=2)
+        reason = str(form.get("reason", ""))
+        if reason not in dict(REPORT_REASONS):
+            reason = "other"
+        reported = await self._pages.services.matchmaking.report(
+            viewer.user.id, request.path_params["member"], reason
+        )
+        _ = viewer.gettext
+        if reported.parted == Parted.REFUSED:
+            raise Refused(404)
+        text = (
+            _("You have reported them already; the union's organisers will look into it.")
+            if reported.parted == Parted.ALREADY
+            else _(
+                "Thank you. The union's organisers will look into it; you will not see them again."
+            )
+        )
+        return self._pages.render(viewer, "member/note.html", text=text)
+
+    async def undo(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        back = await self._pages.services.browsing.undo_skip(viewer.user.id)
+        _ = viewer.gettext
+        if back is None:
+            return self._pages.render(
+                viewer,
+                "member/note.html",
+                text=_("There is no skip from the last day to take back."),
+            )
+        return await self._person(viewer, back, _("Skip taken back."))
+
+    # --- likes and matches ------------------------------------------------------------------
+
+    async def likes(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        services = self._pages.services
+        waiting = await services.browsing.likes(viewer.user.id)
+        matches = await services.matchmaking.matches(viewer.user.id)
+        return self._pages.render(viewer, "member/likes.html", waiting=waiting, matches=matches)
+
+    # --- events -----------------------------------------------------------------------------
+
+    async def events(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        attending = self._pages.services.events.attending
+        offers = await attending.open_events(viewer.user.id, limit=30) or []
+        mine = await attending.mine(viewer.user.id)
+        return self._pages.render(
+            viewer,
+            "member/events.html",
+            offers=[(o, self._time(o.event.starts_at)) for o in offers],
+            mine=[(e, r, self._time(e.starts_at)) for e, r in mine],
+        )
+
+    async def event(self, request: Request, said: str = "") -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        offer = await self._pages.services.events.attending.offer(
+            viewer.user.id, request.path_params["event"]
+        )
+        if offer is None:
+            raise Refused(404)
+        return self._pages.render(
+            viewer,
+            "member/event.html",
+            offer=offer,
+            start=self._time(offer.event.starts_at),
+            deadline=self._time(offer.event.signup_deadline),
+            refusals=[viewer.gettext(EVENT_REFUSALS[r]) for r in offer.refusals],
+            said=said,
+        )
+
+    async def attend(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        _ = viewer.gettext
+        attending = self._pages.services.events.attending
+        event_id, act = request.path_params["event"], request.path_params["act"]
+        if act == "sign-up":
+            done = await attending.sign_up(viewer.user.id, event_id)
+            said = _(SIGN_UP.get(done.status.value, N_("You cannot sign up for this event.")))
+        elif act == "withdraw":
+            said = (
+                _("You have withdrawn.")
+                if await attending.withdraw(viewer.user.id, event_id)
+                else _("You were not signed up.")
+            )
+        else:
+            raise Refused(404)
+        return await self.event(request, said)
+
+    def _time(self, moment: Any) -> str:
+        return local_time(moment, self._pages.services.settings)
+
+    # --- my profile -------------------------------------------------------------------------
+
+    async def _me(self, viewer: Viewer) -> int:
+        status = await self._pages.services.onboarding.member(viewer.user.id)
+        if status is None:
+            raise Refused(404)
+        return status.id
+
+    async def profile(self, request: Request, said: str = "", problem: str = "") -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        _ = viewer.gettext
+        services = self._pages.services
+        member_id = await self._me(viewer)
+        answers = await services.onboarding.answers(member_id)
+        year = services.clock.now().astimezone(services.settings.tz).year
+        rows = []
+        for question in services.onboarding.questionnaire:
+            value = answers.get(question.key)
+            rows.append(
+                {
+                    "question": question,
+                    "title": _(question.title),
+                    "shown": answer_text(question, value, _) if question.key in answers else "",
+                    "value": value,
+                    "editable": question.kind not in NOT_HERE and not question.importance,
+                    "options": [(o.key, o.text(_, _.language)) for o in question.options],
+                    "typed": self._typed(question, value),
+                }
+            )
+        settings = [
+            (which.value, _(label), await services.member_data.setting(viewer.user.id, which))
+            for which, label in SETTINGS.items()
+        ]
+        status = await services.onboarding.member(viewer.user.id)
+        return self._pages.render(
+            viewer,
+            "member/profile.html",
+            card=render_card(answers, services.onboarding.questionnaire, _, year),
+            rows=rows,
+            settings=settings,
+            paused=bool(status and status.paused),
+            said=said,
+            problem=problem,
+            edited=request.path_params.get("question", ""),
+        )
+
+    def _typed(self, question: Question, value: Any) -> str:
+        """An answer as the box to edit it shows it."""
+        if value is None:
+            return ""
+        if question.kind == Kind.RANGE and isinstance(value, list):
+            return f"{value[0]}-{value[1]}"
+        return str(value) if not isinstance(value, list) else ""
+
+    async def edit(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        _ = viewer.gettext
+        services = self._pages.services
+        question = self._questions.get(request.path_params["question"])
+        if question is None or question.kind in NOT_HERE or question.importance:
+            raise Refused(404)
+        member_id = await self._me(viewer)
+        form = await request.form(max_files=0, max_fields=60)
+        value: Any
+        if question.kind == Kind.SINGLE:
+            key = str(form.get("value", ""))
+            value = (
+                key if question.option(key) else Invalid(N_("Please choose one of the buttons."))
+            )
+        elif question.kind == Kind.MULTI:
+            keys = [str(k) for k in form.getlist("value") if question.option(str(k))]
+            typed = str(form.get("typed", "")).strip()
+            if typed:
+                more = parse_text(question, typed, current_year=services.clock.now().year)
+                keys += more if isinstance(more, list) else []
+            value = check_choice(question, list(dict.fromkeys(keys)))
+        else:
+            value = parse_text(
+                question,
+                str(form.get("value", "")),
+                current_year=services.clock.now().astimezone(services.settings.tz).year,
+            )
+        if not isinstance(value, Invalid):
+            refused = await services.onboarding.answer(member_id, question.key, value)
+            value = refused if refused is not None else value
+        if isinstance(value, Invalid):
+            problem = _(value.reason, **value.values)
+            return await self.profile(request, problem=problem)
+        return await self.profile(request, said=_("Saved."))
+
+    async def setting(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        services = self._pages.services
+        which = request.path_params["which"]
+        form = await request.form(max_files=0, max_fields=2)
+        on = form.get("on") == "1"
+        if which == "pause":
+            await services.member_data.set_paused(viewer.user.id, on)
+        elif which in {s.value for s in Setting}:
+            await services.member_data.set_setting(viewer.user.id, Setting(which), on)
+        else:
+            raise Refused(404)
+        return await self.profile(request, said=viewer.gettext("Saved."))
+
+    async def export(self, request: Request) -> Response:
+        viewer = await self._pages.viewer(request)
+        document = await self._pages.services.member_data.export(
+            viewer.user.id, viewer.gettext.language
+        )
+        if document is None:
+            raise Refused(404)
+        return Response(
+            json.dumps(document, ensure_ascii=False, indent=2, default=str),
+            media_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="huihui-my-data.json"'},
+        )
+
+
+EVENT_REFUSALS = {
+    Refusal.NOT_VERIFIED: N_("Only verified union members can sign up: send /start first."),
+    Refusal.OUTSIDE_UNION: N_("This event is for members of another union."),
+    Refusal.NO_GENDER: N_("Places are kept by gender: please complete your profile first."),
+    Refusal.DEADLINE: N_("Sign-up for this event has closed."),
+    Refusal.CANCELLED: N_("This event was cancelled."),
+    Refusal.AGE: N_("This event is for members of other ages."),
+    Refusal.DISTRICT: N_("This event is for members in other districts."),
+    Refusal.INDUSTRY: N_("This event is for members working in other industries."),
+}
+SIGN_UP = {
+    "registered": N_("You are signed up. See you there!"),
+    "waitlisted": N_(
+        "The event is full: you are on the waitlist and will be told if a place frees up."
+    ),
+    "already": N_("You are already signed up."),
+    "still_waiting": N_("You are already on the waitlist."),
+}

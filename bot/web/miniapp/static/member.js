@@ -1,0 +1,24 @@
+// The member's pages: a download (my data) goes with the initData like every request, and
+// "write in the chat" closes the window so the chat is in front.
+const tg = window.Telegram && window.Telegram.WebApp;
+
+function initData() {
+  if (tg && tg.initData) return tg.initData;
+  return new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "";
+}
+
+document.body.addEventListener("click", async (event) => {
+  const download = event.target.closest("a[data-download]");
+  if (download) {
+    event.preventDefault();
+    const answer = await fetch(download.href, { headers: { "X-Telegram-Init-Data": initData() } });
+    if (!answer.ok) return;
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await answer.blob());
+    link.download = "huihui-my-data.json";
+    link.click();
+    URL.revokeObjectURL(link.href);
+    return;
+  }
+  if (event.target.closest("button[data-close]") && tg) tg.close();
+});

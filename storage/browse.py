@@ -1,0 +1,117 @@
+"""Queries behind browsing with filters (bot.services.matching.browse): the filters the
+database checks, the people a member was shown and has not decided on, and undoing a skip."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.browse import ACTIVE_WITHIN, NEW_WITHIN, Filters, birth_years
+from storage.models import CardView, MatchDecision, MatchProfile, Member, ProfileAnswer
+
+_PROFILES = cast(Table, MatchProfile.__table__).c
+_MEMBERS = cast(Table, Member.__table__).c
+_VIEWS = cast(Table, CardView.__table__).c
+_DECISIONS = cast(Table, MatchDecision.__table__).c
+_ANSWERS = cast(Table, ProfileAnswer.__table__).c
+
+
+def conditions(filters: Filters, current_year: int, now: datetime) -> list[Any]:
+    """The filters on the match profile's indexed columns and the member's dates, as
+    conditions for the candidate pool (storage.matching.pool's ``where``)."""
+    found: list[Any] = []
+    earliest, latest = birth_years(filters, current_year)
+    if earliest is not None:
+        found.append(_PROFILES.birth_year >= earliest)
+    if latest is not None:
+        found.append(_PROFILES.birth_year <= latest)
+    if filters.districts:
+        found.append(_PROFILES.district.in_(filters.districts))
+    if filters.education_min is not None:
+        found.append(_PROFILES.education >= filters.education_min)
+    dated = []
+    if filters.new_this_week:
+        dated.append(_MEMBERS.profile_completed_at > now - NEW_WITHIN)
+    if filters.active_this_month:
+        dated.append(_MEMBERS.last_seen_at >= now - ACTIVE_WITHIN)
+    if dated:
+        found.append(_PROFILES.member_id.in_(select(_MEMBERS.id).where(*dated)))
+    return found
+
+
+def not_among(members: Sequence[int]) -> Any:
+    """A condition for the pool: none of these members."""
+    return (
+        _PROFILES.member_id.not_in(list(members)) if members else _PROFILES.member_id.is_not(None)
+    )
+
+
+async def shown_since(session: AsyncSession, viewer: int, since: datetime) -> list[int]:
+    """The people shown to the viewer since then, most recent first, each once."""
+    rows = await session.execute(
+        select(_VIEWS.candidate_id, func.max(_VIEWS.shown_at).label("last"))
+        .where(_VIEWS.viewer_id == viewer, _VIEWS.shown_at >= since)
+        .group_by(_VIEWS.candidate_id)
+        .order_by(func.max(_VIEWS.shown_at).desc())
+    )
+    return [row.candidate_id for row in rows]
+
+
+async def liked_by(session: AsyncSession, viewer: int, candidates: Sequence[int]) -> set[int]:
+    """Which of these candidates liked the viewer."""
+    if not candidates:
+        return set()
+    found = await session.scalars(
+        select(_DECISIONS.viewer_id).where(
+            _DECISIONS.candidate_id == viewer,
+            _DECISIONS.liked.is_(True),
+            _DECISIONS.viewer_id.in_(candidates),
+        )
+    )
+    return set(found)
+
+
+async def answers_of(
+    session: AsyncSession, members: Sequence[int], questions: Sequence[str]
+) -> dict[int, dict[str, Any]]:
+    """These answers of many members at once."""
+    found: dict[int, dict[str, Any]] = {member: {} for member in members}
+    if not members:
+        return found
+    rows = await session.execute(
+        select(_ANSWERS.member_id, _ANSWERS.question, _ANSWERS.value).where(
+            _ANSWERS.member_id.in_(members), _ANSWERS.question.in_(questions)
+        )
+    )
+    for row in rows:
+        found[row.member_id][row.question] = row.value
+    return found
+
+
+async def last_skip(session: AsyncSession, viewer: int, since: datetime) -> int | None:
+    """The person the viewer skipped last, if that was since then."""
+    return cast(
+        int | None,
+        await session.scalar(
+            select(_DECISIONS.candidate_id)
+            .where(
+                _DECISIONS.viewer_id == viewer,
+                _DECISIONS.liked.is_(False),
+                _DECISIONS.created_at >= since,
+            )
+            .order_by(_DECISIONS.created_at.desc())
+            .limit(1)
+        ),
+    )
+
+
+async def forget_decision(session: AsyncSession, viewer: int, candidate: int) -> None:
+    await session.execute(
+        delete(MatchDecision).where(
+            MatchDecision.viewer_id == viewer, MatchDecision.candidate_id == candidate
+        )
+    )

@@ -216,3 +216,26 @@ def _parents_first(specs: list[UnitSpec], known: set[str]) -> list[UnitSpec]:
         placed.update(s.name for s in ready)
         pending = [s for s in pending if s not in ready]
     return ordered
+
+
+def tree_order(tops: Iterable[int], parents: Mapping[int, int | None]) -> list[tuple[int, int]]:
+    """(unit, depth) for the units under each of ``tops``, each followed by the units below
+    it, siblings in the order they were created; a unit under two tops is listed once."""
+    children: dict[int | None, list[int]] = {}
+    for child, parent in sorted(parents.items()):
+        children.setdefault(parent, []).append(child)
+    found: dict[int, int] = {}
+    stack = [(top, 0) for top in sorted(tops, reverse=True)]
+    while stack:
+        unit, depth = stack.pop()
+        if unit in found:
+            continue
+        found[unit] = depth
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit, ())))
+    return list(found.items())
+
+
+def may_move(unit: int, new_parent: int, parents: Mapping[int, int | None]) -> bool:
+    """Whether a unit may be put under ``new_parent``: not under itself or anything below it
+    (the tree would become a loop)."""
+    return new_parent not in subtree(unit, parents)

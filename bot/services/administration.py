@@ -204,6 +204,20 @@ class Administration:
             power = await self.authority(session, telegram_id)
             return power.scope if power.any else None
 
+    async def scope_and_tops(
+        self, telegram_id: int
+    ) -> tuple[frozenset[int], frozenset[int]] | None:
+        """The units the person may see and the tops of that tree (the units they organise;
+        a superadmin's: the top units), or None."""
+        async with self._db() as session:
+            power = await self.authority(session, telegram_id)
+            if not power.any:
+                return None
+            if not power.superadmin:
+                return power.scope, power.own
+            tree = await units.parents(session)
+            return power.scope, frozenset(u for u, parent in tree.items() if parent is None)
+
     async def roles_of(self, telegram_id: int) -> frozenset[Role]:
         """Every role the person holds in some union (a superadmin is an organiser)."""
         async with self._db() as session:

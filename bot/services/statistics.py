@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from statistics import median
 
 from sqlalchemy import (
@@ -31,7 +31,9 @@ from sqlalchemy.sql.selectable import Exists
 from bot.common.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.questions import EDUCATION_RANK
+from bot.domain.units import subtree, tree_order
 from bot.services.administration import Administration
+from storage import monthly, units
 from storage.events import Funnel, funnel
 from storage.models import (
     Event,
@@ -122,6 +124,21 @@ class Statistics:
         if scope is None:
             return None
         return await scope_stats(self._db, self._clock, self._settings, scope)
+
+    async def monthly(self, actor: int, unit: int | None = None) -> Monthly | None:
+        """The last twelve months of everything the actor organises (or of one unit of it and
+        those below), and each unit of it; None if that is not theirs to see."""
+        found = await self._administration.scope_and_tops(actor)
+        if found is None:
+            return None
+        scope, tops = found
+        if unit is not None:
+            if unit not in scope:
+                return None
+            async with self._db() as session:
+                scope = frozenset(subtree(unit, await units.parents(session))) & scope
+            tops = frozenset({unit})
+        return await monthly_figures(self._db, self._clock, self._settings, scope, tops)
 
 
 async def scope_stats(
@@ -324,3 +341,110 @@ def _count(stats: ScopeStats, question: str, value: object, count: int, year: in
         stats.age_band[band] += count
     else:
         getattr(stats, question)[str(value)] += count
+
+
+MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One month of a scope: each of ``storage.monthly.FIGURES`` counted, and the mean time
+    to a first answer of the questions opened that month."""
+
+    month: str  # "2026-11", local
+    counts: dict[str, int]
+    mean_first_answer: timedelta | None
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """One unit of the scope: its members now, and its last twelve months."""
+
+    unit_id: int
+    name: str
+    depth: int  # 0: a unit the person organises (or a top unit); 1: below it; ...
+    verified: int
+    complete: int
+    active_30_days: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Monthly:
+    unions: list[str]  # the units the person organises (superadmins: the top units)
+    months: list[MonthFigures]  # oldest first, the current month last
+    units: list[UnitFigures]  # in the tree's order
+
+
+def last_months(now: datetime, tz: tzinfo, count: int = MONTHS) -> list[str]:
+    """The local months ("2026-11") from ``count - 1`` months ago to this one."""
+    local = now.astimezone(tz)
+    found = []
+    year, month = local.year, local.month
+    for _ in range(count):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
+
+
+async def monthly_figures(
+    db: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    scope: frozenset[int],
+    tops: frozenset[int],
+) -> Monthly:
+    """The scope month by month for a year, and per unit; past months include what members
+    who since deleted their account did (``storage.monthly``)."""
+    now, tz = clock.now(), settings.tz
+    months = last_months(now, tz)
+    year, month = (int(part) for part in months[0].split("-"))
+    since = datetime(year, month, 1, tzinfo=tz)
+    async with db() as session:
+        found = await monthly.tallies(session, scope, since, tz, now)
+        tree = await units.parents(session)
+        rows = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope)))
+        names: dict[int, str] = {unit_id: name for unit_id, name in rows.all()}
+        people = await session.execute(
+            select(
+                Member.unit_id,
+                func.count(Member.verified_at),
+                func.count(Member.profile_completed_at),
+                _count_where(Member.last_seen_at >= now - timedelta(days=30)),
+            )
+            .where(Member.unit_id.in_(scope))
+            .group_by(Member.unit_id)
+        )
+        now_figures = {unit: (v, c, a) for unit, v, c, a in people.all()}
+    per_month: dict[str, dict[str, int]] = {m: dict.fromkeys(monthly.FIGURES, 0) for m in months}
+    waits: dict[str, float] = dict.fromkeys(months, 0.0)
+    per_unit: dict[int, dict[str, int]] = {u: dict.fromkeys(monthly.FIGURES, 0) for u in scope}
+    for (unit_id, at, figure), tally in found.items():
+        if at not in per_month or unit_id not in per_unit:
+            continue
+        per_month[at][figure] += tally.count
+        per_unit[unit_id][figure] += tally.count
+        if figure == "answered":
+            waits[at] += tally.seconds
+    rows = [
+        MonthFigures(
+            m,
+            per_month[m],
+            timedelta(seconds=waits[m] / per_month[m]["answered"])
+            if per_month[m]["answered"]
+            else None,
+        )
+        for m in months
+    ]
+    ordered = [
+        UnitFigures(
+            unit_id,
+            names.get(unit_id, "—"),
+            depth,
+            *now_figures.get(unit_id, (0, 0, 0)),
+            per_unit[unit_id],
+        )
+        for unit_id, depth in tree_order(tops, tree)
+        if unit_id in scope
+    ]
+    return Monthly(sorted(names[u] for u in tops if u in names), rows, ordered)

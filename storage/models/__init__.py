@@ -7,6 +7,7 @@ from bot.domain.units import Role, UnitKind
 from storage.models.base import Base
 from storage.models.broadcasts import Broadcast, BroadcastDelivery
 from storage.models.conversations import ConversationState, UserData
+from storage.models.departed import DepartedCount
 from storage.models.events import Event, EventChoice, Registration
 from storage.models.inbox import Thread, ThreadMessage
 from storage.models.matching import (
@@ -45,6 +46,7 @@ __all__ = [
     "ContactRequest",
     "ConversationState",
     "DeliveryStatus",
+    "DepartedCount",
     "Event",
     "EventChoice",
     "EventStatus",

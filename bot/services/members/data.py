@@ -16,7 +16,7 @@ from bot.domain.questions import Question
 from bot.services import notices
 from bot.services.members import export
 from bot.services.members.export.exporter import Exporter
-from storage import matching, members, profiles, retention, verification
+from storage import matching, members, monthly, profiles, retention, verification
 from storage.models import (
     AuditEntry,
     Broadcast,
@@ -139,6 +139,8 @@ class MemberData:
                 telegram_id=telegram_id,
                 member_id=member_id,
             )
+            if member_id is not None:  # the union's past months keep what she counted for
+                await monthly.keep_departed(session, member_id, self._settings.tz)
             await session.execute(delete(Member).where(Member.telegram_id == telegram_id))
             await session.execute(delete(UnitRole).where(UnitRole.telegram_id == telegram_id))
             for model, column in (

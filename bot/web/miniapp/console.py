@@ -1,15 +1,28 @@
-"""The organisers' desk: the figures of their scope first. Each screen asks the services what
-the person may see, exactly as the chat's commands do."""
+"""The organisers' desk: the figures of their scope first, month by month for a year and per
+unit beneath them, and the monthly report workbook. Each screen asks the services what the
+person may see, exactly as the chat's commands do."""
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from bot.common.wording.events import local_time
+from bot.common.wording.monthly import (
+    month_headers,
+    month_row,
+    monthly_workbook,
+    unit_headers,
+    unit_row,
+)
 from bot.common.wording.statistics import ACTIVITY_FIGURES, MEMBER_FIGURES
+from bot.domain import free_text
 from bot.web.miniapp.pages import Pages, Refused
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Console:
@@ -17,14 +30,19 @@ class Console:
         self._pages = pages
 
     def routes(self) -> list[Route]:
-        return [Route("/console/overview", self._pages.guarded(self.overview))]
+        guarded = self._pages.guarded
+        return [
+            Route("/console/overview", guarded(self.overview)),
+            Route("/console/overview/report.xlsx", guarded(self.report)),
+        ]
 
     async def overview(self, request: Request) -> HTMLResponse:
         pages = self._pages
         viewer = await pages.viewer(request)
         services = pages.services
         figures = await services.statistics.for_actor(viewer.user.id)
-        if figures is None:
+        months = await services.statistics.monthly(viewer.user.id)
+        if figures is None or months is None:
             raise Refused(403)
         _ = viewer.gettext
         return pages.render(
@@ -33,5 +51,32 @@ class Console:
             members=[(_(label), getattr(figures, key)) for key, label in MEMBER_FIGURES],
             activity=[(_(label), getattr(figures, key)) for key, label in ACTIVITY_FIGURES],
             events=figures.events,
+            month_headers=month_headers(_),
+            months=[month_row(row, _) for row in reversed(months.months)],
+            unit_headers=unit_headers(_),
+            units=[(row.unit_id, row.depth, unit_row(row, _, indent="")) for row in months.units],
             moment=local_time(services.clock.now(), services.settings),
+        )
+
+    async def report(self, request: Request) -> Response:
+        """The monthly report workbook of the person's unions, or of one unit (``?unit=``)."""
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        asked = request.query_params.get("unit")
+        unit = free_text.parse_id(asked) if asked else None
+        if asked and unit is None:
+            raise Refused(403)
+        services = pages.services
+        months = await services.statistics.monthly(viewer.user.id, unit)
+        if months is None:
+            raise Refused(403)
+        data = await asyncio.to_thread(
+            monthly_workbook, viewer.gettext, months, services.settings, services.clock.now()
+        )
+        last = months.months[-1].month
+        name = f"monthly-report-{unit or 'all'}-{last}.xlsx"
+        return Response(
+            data,
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

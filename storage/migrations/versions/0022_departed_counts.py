@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("figure", sa.String(length=32), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("seconds", sa.Float(), nullable=False, server_default="0"),
+        sa.Column("seconds", sa.Double(), nullable=False, server_default="0"),
         sa.ForeignKeyConstraint(
             ["unit_id"],
             ["org_units.id"],

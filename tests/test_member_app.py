@@ -1,0 +1,368 @@
+"""The member's Mini App over HTTP: browsing with filters shows the people the engine would
+suggest and counts each new one as a card shown (the daily number holds however the member
+filters), a person's card with like, skip, undo, report and block as in the chat, likes and
+matches, events, and the member's own profile and settings. Every page needs valid initData;
+another member's id in an address shows nothing of theirs."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.tools.population import FIRST_TELEGRAM_ID
+from bot.tools.sandbox import Sandbox
+from bot.web.miniapp.pages import INIT_DATA_HEADER
+from storage.models import Block, CardView, Match, MatchDecision, Registration, Report
+from tests.helpers import TITLE, publish, union_with_members
+from tests.test_miniapp import as_user, web
+
+CARDS = "/app/member/browse/cards"
+OPENED = re.compile(r"/app/member/people/(\d+)")
+
+
+def member_id(telegram_id: int) -> int:
+    return telegram_id - FIRST_TELEGRAM_ID
+
+
+def shown_ids(html: str) -> list[int]:
+    return list(dict.fromkeys(int(found) for found in OPENED.findall(html)))
+
+
+async def views(sb: Sandbox, viewer: int) -> set[int]:
+    async with sb.app.services.db() as session:
+        rows = await session.scalars(
+            select(CardView.candidate_id).where(CardView.viewer_id == member_id(viewer))
+        )
+        return set(rows)
+
+
+async def count(sb: Sandbox, model: type) -> int:
+    async with sb.app.services.db() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_browsing_shows_suggested_people_best_first_and_counts_each_new_one(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 80)
+    me = members[0]
+    async with web(sandbox) as client:
+        home = await client.get("/app/home", headers=as_user(sandbox, me))
+        page = await client.get("/app/member/browse", headers=as_user(sandbox, me))
+        first = await client.get(CARDS, headers=as_user(sandbox, me))
+    assert "/app/member/browse" in home.text and "/app/console/" not in home.text
+    assert page.status_code == 200 and "筛选" in page.text and "浦东新区" in page.text
+    shown = shown_ids(first.text)
+    assert 1 <= len(shown) <= 8
+    assert await views(sandbox, me) == set(shown)
+    assert "今天还可以看 " in first.text
+    # Only people the engine may suggest: never the member, never someone of the gender
+    # they do not seek.
+    async with sandbox.app.services.db() as session:
+        from storage.matching import profile_rows
+
+        rows = await profile_rows(session, [member_id(me), *shown])
+    mine = rows.pop(member_id(me))
+    assert member_id(me) not in shown
+    for row in rows.values():
+        assert mine["seeks"] in ("any", row["gender"])
+        assert row["seeks"] in ("any", mine["gender"])
+
+
+async def test_the_daily_number_holds_however_the_member_filters(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 150)
+    me = members[0]
+    daily = sandbox.settings.daily_cards
+    filter_sets = [
+        "",
+        "age_min=25&age_max=35",
+        "districts=浦东新区&districts=徐汇区",
+        "hobbies=hiking&hobbies=reading&hobbies=movies",
+        "education_min=bachelor",
+        "height_min=150&height_max=190",
+        "marital=never_married",
+        "new_this_week=1&active_this_month=1",
+    ]
+    async with web(sandbox) as client:
+        for query in filter_sets * 3:
+            for more in ("", "&more=1", "&more=1"):
+                answer = await client.get(f"{CARDS}?{query}{more}", headers=as_user(sandbox, me))
+                assert answer.status_code == 200
+        seen = await views(sandbox, me)
+        assert 0 < len(seen) <= daily
+        last = await client.get(CARDS + "?more=1", headers=as_user(sandbox, me))
+    assert len(seen) == daily  # enough people: the whole allowance was used, no more
+    assert shown_ids(last.text) == [] and "今天的推荐就到这里" in last.text
+    # The next day brings a new allowance.
+    sandbox.clock.advance(timedelta(days=1))
+    async with web(sandbox) as client:
+        await client.get(CARDS + "?more=1", headers=as_user(sandbox, me))
+    assert len(await views(sandbox, me)) > daily
+
+
+async def answers_of(sb: Sandbox, member: int) -> dict:
+    return await sb.app.services.onboarding.answers(member)
+
+
+async def test_filters_narrow_the_people_shown(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 150)
+    year = sandbox.clock.now().astimezone(sandbox.settings.tz).year
+    checks = {
+        "age_min=30&age_max=26": lambda a: 26 <= year - a["birth_year"] <= 30,  # either order
+        "hobbies=reading&hobbies=hiking": lambda a: {"reading", "hiking"} & set(a["hobbies"]),
+        "height_min=170": lambda a: a["height"] >= 170,
+        "districts=浦东新区": lambda a: a["district"] == "浦东新区",
+        "marital=divorced": lambda a: a["marital_status"] == "divorced",
+    }
+    for n, (query, holds) in enumerate(checks.items(), start=1):
+        viewer = members[n]  # a fresh member each: nobody seen before
+        async with web(sandbox) as client:
+            answer = await client.get(f"{CARDS}?{query}", headers=as_user(sandbox, viewer))
+        shown = shown_ids(answer.text)
+        assert shown or "暂时没有符合这些条件的人" in answer.text, query
+        for someone in shown:
+            assert holds(await answers_of(sandbox, someone)), (query, someone)
+    # Nonsense in the filters filters by nothing rather than failing.
+    async with web(sandbox) as client:
+        odd = await client.get(
+            f"{CARDS}?age_min=abc&height_max=9999&districts=火星&hobbies=<b>&education_min=x",
+            headers=as_user(sandbox, members[-1]),
+        )
+    assert odd.status_code == 200 and shown_ids(odd.text)
+
+
+async def test_every_member_page_needs_valid_init_data(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 4)
+    me = members[0]
+    expired = as_user(sandbox, me, at=sandbox.clock.now() - timedelta(hours=2))
+    forged = {INIT_DATA_HEADER: as_user(sandbox, me)[INIT_DATA_HEADER].replace("hash=", "hash=0")}
+    gets = [
+        "/app/member/browse",
+        CARDS,
+        "/app/member/people/2",
+        "/app/member/likes",
+        "/app/member/events",
+        "/app/member/events/1",
+        "/app/member/profile",
+        "/app/member/export",
+    ]
+    posts = [
+        "/app/member/people/2/decide",
+        "/app/member/people/2/block",
+        "/app/member/people/2/report",
+        "/app/member/undo",
+        "/app/member/events/1/sign-up",
+        "/app/member/events/1/withdraw",
+        "/app/member/profile/nickname",
+        "/app/member/settings/announcements",
+    ]
+    async with web(sandbox) as client:
+        for headers in ({}, expired, forged):
+            for path in gets:
+                answer = await client.get(path, headers=headers)
+                assert answer.status_code == 401 and "请从 Telegram 中打开" in answer.text, path
+            for path in posts:
+                answer = await client.post(path, data={"liked": "1", "value": "x"}, headers=headers)
+                assert answer.status_code == 401, path
+    assert await views(sandbox, me) == set()
+    for model in (MatchDecision, Block, Report, Registration):
+        assert await count(sandbox, model) == 0
+
+
+async def test_another_members_card_is_not_reachable_by_changing_the_id(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 60)
+    me = members[0]
+    async with web(sandbox) as client:
+        first = await client.get(CARDS, headers=as_user(sandbox, me))
+        seen = shown_ids(first.text)
+        stranger = next(member_id(m) for m in members[1:] if member_id(m) not in seen)
+        headers = as_user(sandbox, me)
+        for someone in (stranger, member_id(me), 999_999):
+            page = await client.get(f"/app/member/people/{someone}", headers=headers)
+            assert page.status_code == 404, someone
+            for act, data in (("decide", {"liked": "1"}), ("block", {}), ("report", {})):
+                done = await client.post(
+                    f"/app/member/people/{someone}/{act}", data=data, headers=headers
+                )
+                assert done.status_code == 404, (someone, act)
+        nickname = (await answers_of(sandbox, stranger))["nickname"]
+        assert nickname not in page.text
+        opened = await client.get(f"/app/member/people/{seen[0]}", headers=headers)
+    assert opened.status_code == 200 and "❤️" in opened.text
+    for model in (MatchDecision, Block, Report):
+        assert await count(sandbox, model) == 0
+
+
+async def like(client, sb: Sandbox, viewer: int, candidate: int):  # noqa: ANN001, ANN201
+    return await client.post(
+        f"/app/member/people/{candidate}/decide", data={"liked": "1"}, headers=as_user(sb, viewer)
+    )
+
+
+async def test_like_until_a_match_and_the_match_is_listed(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 60)
+    me = members[0]
+    async with web(sandbox) as client:
+        first = await client.get(CARDS, headers=as_user(sandbox, me))
+        other = shown_ids(first.text)[0]
+        them = FIRST_TELEGRAM_ID + other
+        # They were shown my card (in the chat) and like me: I have one like waiting.
+        async with sandbox.app.services.db.begin() as session:
+            session.add(
+                CardView(viewer_id=other, candidate_id=member_id(me), shown_at=sandbox.clock.now())
+            )
+        liked = await like(client, sandbox, them, member_id(me))
+        assert "已发送喜欢" in liked.text
+        likes = await client.get("/app/member/likes", headers=as_user(sandbox, me))
+        assert "有 1 人喜欢你" in likes.text
+        matched = await like(client, sandbox, me, other)
+        again = await like(client, sandbox, me, other)
+        mine = await client.get("/app/member/likes", headers=as_user(sandbox, me))
+        theirs = await client.get("/app/member/likes", headers=as_user(sandbox, them))
+    assert "你们互相喜欢" in matched.text
+    assert "你们互相喜欢" in again.text  # a second press makes nothing more
+    assert await count(sandbox, Match) == 1
+    nickname = (await answers_of(sandbox, other))["nickname"]
+    assert nickname in mine.text and "去聊天里留言" in mine.text
+    assert (await answers_of(sandbox, member_id(me)))["nickname"] in theirs.text
+    await sandbox.settle()  # the match is announced in the chat, as for /match
+    assert any("互相" in e.text for e in sandbox.api.chats[me] if e.from_bot and e.text)
+
+
+async def test_a_skip_is_taken_back_within_a_day_only(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 60)
+    me = members[0]
+    async with web(sandbox) as client:
+        first = await client.get(CARDS, headers=as_user(sandbox, me))
+        one, two = shown_ids(first.text)[:2]
+        skipped = await client.post(
+            f"/app/member/people/{one}/decide", data={"liked": "0"}, headers=as_user(sandbox, me)
+        )
+        assert "已跳过" in skipped.text and "撤回上一次跳过" in skipped.text
+        back = await client.post("/app/member/undo", headers=as_user(sandbox, me))
+        assert "已撤回跳过" in back.text and "❤️" in back.text
+        again = await client.get(CARDS, headers=as_user(sandbox, me))
+        assert one in shown_ids(again.text)  # among my people again
+        await client.post(
+            f"/app/member/people/{two}/decide", data={"liked": "0"}, headers=as_user(sandbox, me)
+        )
+        sandbox.clock.advance(timedelta(days=1, minutes=1))
+        late = await client.post("/app/member/undo", headers=as_user(sandbox, me))
+    assert "没有可以撤回的跳过" in late.text
+
+
+async def test_report_and_block_part_the_two_for_good(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 60)
+    me = members[0]
+    async with web(sandbox) as client:
+        first = await client.get(CARDS, headers=as_user(sandbox, me))
+        reported, blocked = shown_ids(first.text)[:2]
+        headers = as_user(sandbox, me)
+        report = await client.post(
+            f"/app/member/people/{reported}/report", data={"reason": "fake"}, headers=headers
+        )
+        block = await client.post(f"/app/member/people/{blocked}/block", headers=headers)
+        gone = [
+            (await client.get(f"/app/member/people/{someone}", headers=headers)).status_code
+            for someone in (reported, blocked)
+        ]
+        later = await client.get(CARDS, headers=headers)
+    assert "工会管理员会核实处理" in report.text and "不会再看到对方" in block.text
+    assert gone == [404, 404]
+    assert reported not in shown_ids(later.text) and blocked not in shown_ids(later.text)
+    assert await count(sandbox, Report) == 1 and await count(sandbox, Block) == 2
+
+
+async def test_events_sign_up_waitlist_and_withdraw(sandbox: Sandbox) -> None:
+    from bot.domain.events import Capacity
+
+    organiser, _sibling, members, _ = await union_with_members(sandbox, 4)
+    event_id = await publish(sandbox, organiser, capacity=Capacity(1))
+    base = f"/app/member/events/{event_id}"
+    async with web(sandbox) as client:
+        listing = await client.get("/app/member/events", headers=as_user(sandbox, members[0]))
+        detail = await client.get(base, headers=as_user(sandbox, members[0]))
+        first = await client.post(base + "/sign-up", headers=as_user(sandbox, members[0]))
+        second = await client.post(base + "/sign-up", headers=as_user(sandbox, members[1]))
+        mine = await client.get("/app/member/events", headers=as_user(sandbox, members[1]))
+        withdrawn = await client.post(base + "/withdraw", headers=as_user(sandbox, members[0]))
+        moved_up = await client.get(base, headers=as_user(sandbox, members[1]))
+        unknown = await client.get("/app/member/events/999", headers=as_user(sandbox, members[0]))
+        odd = await client.post(base + "/cancel-everything", headers=as_user(sandbox, members[2]))
+    assert TITLE in listing.text and "剩余 1 个名额" in listing.text
+    assert "滨江步道十公里" in detail.text and "报名" in detail.text
+    assert "报名成功" in first.text and "你已报名" in first.text
+    assert "候补" in second.text and "我的活动" in mine.text and "候补" in mine.text
+    assert "已取消报名" in withdrawn.text
+    assert "你已报名" in moved_up.text  # the first on the waitlist moved up
+    assert unknown.status_code == 404 and odd.status_code == 404
+
+
+async def test_my_profile_edits_with_the_chats_checks_and_the_card_changes(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me = members[0]
+    headers = as_user(sandbox, me)
+    async with web(sandbox) as client:
+        before = await client.get("/app/member/profile", headers=headers)
+        tall = await client.post(
+            "/app/member/profile/height", data={"value": "1米83"}, headers=headers
+        )
+        nonsense = await client.post(
+            "/app/member/profile/height", data={"value": "很高"}, headers=headers
+        )
+        phone = await client.post(
+            "/app/member/profile/introduction",
+            data={"value": "加我微信 13812345678"},
+            headers=headers,
+        )
+        named = await client.post(
+            "/app/member/profile/nickname", data={"value": "小鹿"}, headers=headers
+        )
+        widowed = await client.post(
+            "/app/member/profile/marital_status", data={"value": "widowed"}, headers=headers
+        )
+        forged_option = await client.post(
+            "/app/member/profile/marital_status", data={"value": "married"}, headers=headers
+        )
+        must_have = await client.post(
+            "/app/member/profile/seek_age", data={"value": "20-60"}, headers=headers
+        )
+        unknown = await client.post(
+            "/app/member/profile/salary", data={"value": "1"}, headers=headers
+        )
+        exported = await client.get("/app/member/export", headers=headers)
+    assert "我的资料卡" in before.text
+    assert "已保存" in tall.text and "183 cm" in tall.text
+    assert (
+        "请写身高" in nonsense.text
+        and "183 cm" in nonsense.text
+        and 'role="alert"' in nonsense.text
+    )
+    assert "13812345678" not in (await answers_of(sandbox, member_id(me))).get("introduction", "")
+    assert 'role="alert"' in phone.text
+    assert "小鹿 ·" in named.text and "丧偶" in widowed.text
+    assert 'role="alert"' in forged_option.text
+    assert (await answers_of(sandbox, member_id(me)))["marital_status"] == "widowed"
+    assert must_have.status_code == 404 and unknown.status_code == 404
+    assert exported.status_code == 200 and "小鹿" in exported.text
+
+
+async def test_settings_show_and_change(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me = members[0]
+    headers = as_user(sandbox, me)
+    async with web(sandbox) as client:
+        off = await client.post(
+            "/app/member/settings/announcements", data={"on": "0"}, headers=headers
+        )
+        paused = await client.post("/app/member/settings/pause", data={"on": "1"}, headers=headers)
+        cards = await client.get(CARDS, headers=headers)
+        resumed = await client.post("/app/member/settings/pause", data={"on": "0"}, headers=headers)
+        odd = await client.post("/app/member/settings/admin", data={"on": "1"}, headers=headers)
+    assert "接收工会通知: <b>关</b>" in off.text
+    assert "推荐：已暂停" in paused.text and "已暂停" in cards.text
+    assert "推荐：进行中" in resumed.text and odd.status_code == 404

@@ -366,3 +366,23 @@ async def test_settings_show_and_change(sandbox: Sandbox) -> None:
     assert "接收工会通知: <b>关</b>" in off.text
     assert "推荐：已暂停" in paused.text and "已暂停" in cards.text
     assert "推荐：进行中" in resumed.text and odd.status_code == 404
+
+
+async def test_app_opens_the_members_window_from_the_chat() -> None:
+    async with Sandbox(public_url="https://huihui.example.org") as sb:
+        _organiser, _sibling, members, _ = await union_with_members(sb, 2)
+        member = sb.user("小雨", user_id=members[0])
+        await member.send("/app")
+        reply = sb.api.chats[member.id][-1]
+        assert reply.text.startswith("在窗口中按条件浏览推荐的人")
+        [[button]] = reply.inline_keyboard
+        assert button["text"] == "打开会会"
+        assert button["web_app"]["url"] == "https://huihui.example.org/app/"
+        assert sb.api.menu_buttons[member.id]["web_app"]["url"].startswith("https://")
+
+
+async def test_app_without_a_public_address_points_to_the_chat(sandbox: Sandbox) -> None:
+    member = sandbox.user("小雨")
+    await member.send("/app")
+    assert "/match、/events、/profile" in member.last_text()
+    assert member.id not in sandbox.api.menu_buttons

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.browse import ACTIVE_WITHIN, NEW_WITHIN, Filters, birth_years
@@ -39,8 +39,44 @@ def conditions(filters: Filters, current_year: int, now: datetime) -> list[Any]:
     if filters.active_this_month:
         dated.append(_MEMBERS.last_seen_at >= now - ACTIVE_WITHIN)
     if dated:
-        found.append(_PROFILES.member_id.in_(select(_MEMBERS.id).where(*dated)))
+        # Looked up by primary key for each row the sample reads: an IN list of everyone
+        # active this month would be built in full first (most of the membership).
+        found.append(exists().where(_MEMBERS.id == _PROFILES.member_id, *dated))
     return found
+
+
+# Up to this many members meeting a filter's age range or districts are checked one by one.
+FEW = 2_000
+
+
+async def few(
+    session: AsyncSession, viewer: dict[str, Any], filters: Filters, current_year: int
+) -> list[int] | None:
+    """The eligible members of the sought gender meeting the filter's ages and districts, if
+    they are only a few (read through the age or the district index); None if there are many
+    or the filter has neither. In shuffle order the sample would read the whole gender to
+    find a rare few (ages at the population's edge, an outlying district)."""
+    earliest, latest = birth_years(filters, current_year)
+    base = [_PROFILES.eligible.is_(True)]
+    if viewer["seeks"] in ("male", "female"):
+        base.append(_PROFILES.gender == viewer["seeks"])
+    ages = []
+    if earliest is not None:
+        ages.append(_PROFILES.birth_year >= earliest)
+    if latest is not None:
+        ages.append(_PROFILES.birth_year <= latest)
+    districts = [_PROFILES.district.in_(filters.districts)] if filters.districts else []
+    for narrowing, column in ((ages, _PROFILES.birth_year), (districts, _PROFILES.district)):
+        if not narrowing:
+            continue
+        # One row past the bound says "many"; only indexed columns, so the index alone is read.
+        past_bound = select(column).where(*base, *narrowing).offset(FEW).limit(1)
+        if await session.scalar(past_bound) is None:
+            found = await session.scalars(
+                select(_PROFILES.member_id).where(*base, *ages, *districts)
+            )
+            return list(found)
+    return None
 
 
 def not_among(members: Sequence[int]) -> Any:

@@ -11,7 +11,7 @@ import io
 import sys
 from pathlib import Path
 
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -21,6 +21,25 @@ from bot.tools.web_demo import serve  # noqa: E402
 from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SIZES = {"phone": (390, 844), "desk": (1280, 800)}
+
+
+async def member_tabs(page: Page, stem: Path) -> list[str]:
+    """A member's other screens: a person's card, likes and matches, events, my profile."""
+    taken = []
+    opened = page.locator("#cards article.card a.button")
+    if await opened.count():
+        async with page.expect_response(lambda answer: "/member/people/" in answer.url):
+            await opened.first.click()
+        await page.wait_for_timeout(200)
+        await page.screenshot(path=f"{stem}-person.png", full_page=True)
+        taken.append(f"{stem}-person.png")
+    for tab in ("likes", "events", "profile"):
+        async with page.expect_response(lambda answer, tab=tab: f"/member/{tab}" in answer.url):
+            await page.locator(f'nav.tabs a[href="#{tab}"]').click()
+        await page.wait_for_timeout(200)  # htmx swaps, then settles
+        await page.screenshot(path=f"{stem}-{tab}.png", full_page=True)
+        taken.append(f"{stem}-{tab}.png")
+    return taken
 
 
 async def main(folder: Path) -> None:
@@ -48,6 +67,8 @@ async def main(folder: Path) -> None:
                 path = folder / f"{number:02d}-{role}-{size}.png"
                 await page.screenshot(path=str(path), full_page=True)
                 taken.append(f"{path}  ({name})")
+                if role == "member":
+                    taken += await member_tabs(page, folder / f"{number:02d}-{role}-{size}")
                 await page.close()
         await browser.close()
     stop.set()

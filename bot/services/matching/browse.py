@@ -136,11 +136,13 @@ class Browsing:
                 approved = [c for c, status in reviews.items() if status == "approved"]
                 planned = await plan.planned_today(session, member.id, self._start_of_day().date())
                 found: dict[int, dict[str, Any]] = {}
+                rare = await browse.few(session, viewer, filters, year)
                 for rows in (
                     await pool(likers_only=False, only=approved) if approved else [],
                     await pool(likers_only=True),
                     await pool(likers_only=False, only=planned) if planned else [],
-                    await pool(likers_only=False),
+                    await pool(likers_only=False, only=rare) if rare is not None else [],
+                    await pool(likers_only=False) if rare is None else [],
                 ):
                     for row in rows:
                         found.setdefault(row["member_id"], row)

@@ -64,7 +64,7 @@ def month_of(session: AsyncSession, column: Any, tz: tzinfo, now: datetime) -> C
     # Constants written into the SQL, not bound: PostgreSQL matches a GROUP BY expression to
     # the selected one only when their parameters are the same, and two binds are not.
     if session.get_bind().dialect.name == "postgresql":
-        zone = literal_column(_quoted(str(tz)))
+        zone: ColumnElement[str] = literal_column(_quoted(str(tz)))
         return func.to_char(func.timezone(zone, column), literal_column("'YYYY-MM'"))
     offset = now.astimezone(tz).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset else 0
@@ -159,7 +159,7 @@ async def tallies(
         .where(Event.unit_id.in_(scope), Event.pairs.is_not(None))
     )
     for unit_id, at, count in (await session.execute(pairs)).all():
-        found[(unit_id, at, "pairs")].count += int(count)
+        found[(unit_id, at, "pairs")].count += int(count or 0)
     # Threads by the month they were opened; waits summed in Python (SQLite and PostgreSQL
     # subtract instants differently) — a union's questions are thousands, not millions.
     waits = await session.execute(
@@ -170,6 +170,8 @@ async def tallies(
         )
     )
     for unit_id, opened, answered in waits.all():
+        if answered is None:
+            continue
         tally = found[(unit_id, local_month(opened, tz), "answered")]
         tally.count += 1
         tally.seconds += (answered - opened).total_seconds()

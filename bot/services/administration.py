@@ -17,9 +17,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
-from bot.domain import N_
+from bot.domain import N_, free_text
 from bot.domain.clock import Clock
-from bot.domain.units import subtree
+from bot.domain.units import UnitKind, may_move, subtree, tree_order
 from bot.services import notices
 from bot.services.inbox import Inbox
 from bot.services.notices import line
@@ -92,6 +92,39 @@ class Decision(enum.StrEnum):
     UNKNOWN = "unknown"  # no such union or member
 
 
+class UnitChange(enum.StrEnum):
+    """How creating, renaming or moving a unit went."""
+
+    DONE = "done"
+    UNCHANGED = "unchanged"
+    NOT_ALLOWED = "not_allowed"  # outside the organiser's scope, or their own union
+    UNKNOWN = "unknown"  # no such unit
+    BAD_NAME = "bad_name"  # empty or too long
+    NAME_TAKEN = "name_taken"  # another unit has that name
+    LOOP = "loop"  # under itself or a unit below it
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Someone's role in a unit, named as the roster names them (else by nickname)."""
+
+    id: int
+    role: Role
+    who: str | None  # None: not on a roster of the scope and no nickname
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    id: int
+    name: str
+    kind: UnitKind
+    parent_id: int | None
+    depth: int
+    # Renamed and moved by the organisers above it (superadmins: any).
+    editable: bool
+    holdings: tuple[Holding, ...]
+
+
 # What the member is told of an organiser's decision on reports about them.
 MODERATION_NOTICES = {
     "warn": N_(
@@ -133,6 +166,8 @@ class Administration:
         self._work = work
         # A revoked role gives back the threads its holder claimed, in the same transaction.
         self._inbox = Inbox(db, clock, work, settings.superadmins)
+        # The desk's units (created, renamed, moved), under the same authority.
+        self.units = UnitDesk(db, clock, self)
 
     async def authority(self, session: AsyncSession, telegram_id: int) -> Authority:
         tree = await units.parents(session)
@@ -240,33 +275,58 @@ class Administration:
         """Grant or revoke a role: matchmakers and counsellors in the actor's own unions and
         below, organisers only in the unions below the actor's own."""
         async with self._db.begin() as session:
-            power = await self.authority(session, actor)
             unit = await units.by_name(session, unit_name)
             if unit is None:
+                power = await self.authority(session, actor)
                 return Decision.UNKNOWN if power.any else Decision.NOT_ALLOWED
-            if not power.superadmin and (
-                unit.id not in power.scope or (role == Role.ORGANISER and unit.id in power.own)
-            ):
-                return Decision.NOT_ALLOWED
-            held = await session.scalar(
-                select(UnitRole.id).where(
-                    UnitRole.telegram_id == target,
-                    UnitRole.unit_id == unit.id,
-                    UnitRole.role == role,
-                )
+            return await self.apply_role(session, actor, target, unit.id, role, grant=grant)
+
+    async def set_role_in(
+        self, actor: int, target: int, unit_id: int, role: Role, *, grant: bool
+    ) -> Decision:
+        """``set_role`` for a unit chosen by id (the desk's lists)."""
+        async with self._db.begin() as session:
+            return await self.apply_role(session, actor, target, unit_id, role, grant=grant)
+
+    async def apply_role(
+        self,
+        session: AsyncSession,
+        actor: int,
+        target: int,
+        unit_id: int,
+        role: Role,
+        *,
+        grant: bool,
+    ) -> Decision:
+        """In the caller's transaction: the rule of ``set_role`` checked, the role changed,
+        the change audited."""
+        power = await self.authority(session, actor)
+        unit = await session.get(OrgUnit, unit_id)
+        if unit is None:
+            return Decision.UNKNOWN if power.superadmin else Decision.NOT_ALLOWED
+        if not power.superadmin and (
+            unit.id not in power.scope or (role == Role.ORGANISER and unit.id in power.own)
+        ):
+            return Decision.NOT_ALLOWED
+        held = await session.scalar(
+            select(UnitRole.id).where(
+                UnitRole.telegram_id == target,
+                UnitRole.unit_id == unit.id,
+                UnitRole.role == role,
             )
-            if grant == (held is not None):
-                return Decision.UNCHANGED
-            if grant:
-                session.add(UnitRole(telegram_id=target, unit_id=unit.id, role=role))
-            else:
-                await session.execute(delete(UnitRole).where(UnitRole.id == held))
-                await self._inbox.release_claims_beyond_reach(session, target)
-            action = "grant" if grant else "revoke"
-            audit.record(
-                session, actor, action, unit.id, self._clock.now(), target=target, role=role.value
-            )
-            return Decision.DONE
+        )
+        if grant == (held is not None):
+            return Decision.UNCHANGED
+        if grant:
+            session.add(UnitRole(telegram_id=target, unit_id=unit.id, role=role))
+        else:
+            await session.execute(delete(UnitRole).where(UnitRole.id == held))
+            await self._inbox.release_claims_beyond_reach(session, target)
+        action = "grant" if grant else "revoke"
+        audit.record(
+            session, actor, action, unit.id, self._clock.now(), target=target, role=role.value
+        )
+        return Decision.DONE
 
     async def pending_verifications(self, actor: int, limit: int = 5) -> list[PendingCase] | None:
         async with self._db() as session:
@@ -436,3 +496,151 @@ class Administration:
 async def _nickname(session: AsyncSession, member_id: int) -> str:
     answers = await profiles.answers(session, member_id)
     return str(answers["nickname"].value) if "nickname" in answers else "?"
+
+
+class UnitDesk:
+    """Units made, renamed and moved by organisers in the database (the units file stays for
+    setting up in bulk). An organiser creates units below any unit of their scope, and renames
+    or moves those below their own unions; a superadmin any. Every change is audited."""
+
+    def __init__(
+        self, db: async_sessionmaker[AsyncSession], clock: Clock, administration: Administration
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._administration = administration
+
+    async def tree(self, actor: int) -> list[UnitNode] | None:
+        """The actor's units in the tree's order with who holds which role; None if they
+        organise nothing."""
+        async with self._db() as session:
+            power = await self._administration.authority(session, actor)
+            if not power.any:
+                return None
+            tree = await units.parents(session)
+            tops = power.own or frozenset(u for u, p in tree.items() if p is None)
+            rows = await session.execute(
+                select(OrgUnit.id, OrgUnit.name, OrgUnit.kind).where(OrgUnit.id.in_(power.scope))
+            )
+            found = {unit_id: (name, kind) for unit_id, name, kind in rows.all()}
+            held = (
+                await session.execute(
+                    select(UnitRole.id, UnitRole.unit_id, UnitRole.role, UnitRole.telegram_id)
+                    .where(UnitRole.unit_id.in_(power.scope))
+                    .order_by(UnitRole.role, UnitRole.id)
+                )
+            ).all()
+            names = await staff_names(session, {telegram_id for *_rest, telegram_id in held})
+        holdings: dict[int, list[Holding]] = {}
+        for holding_id, unit_id, role, telegram_id in held:
+            holdings.setdefault(unit_id, []).append(
+                Holding(holding_id, role, names.get(telegram_id))
+            )
+        return [
+            UnitNode(
+                unit_id,
+                found[unit_id][0],
+                found[unit_id][1],
+                tree[unit_id],
+                depth,
+                power.superadmin or unit_id not in power.own,
+                tuple(holdings.get(unit_id, ())),
+            )
+            for unit_id, depth in tree_order(tops, tree)
+            if unit_id in found
+        ]
+
+    async def create(self, actor: int, parent_id: int, name: str, kind: UnitKind) -> UnitChange:
+        text = free_text.clean(name, single_line=True)
+        async with self._db.begin() as session:
+            power = await self._administration.authority(session, actor)
+            if parent_id not in power.scope:
+                return UnitChange.NOT_ALLOWED
+            if not 0 < len(text) <= free_text.UNIT_NAME.maximum:
+                return UnitChange.BAD_NAME
+            if await units.by_name(session, text) is not None:
+                return UnitChange.NAME_TAKEN
+            unit = OrgUnit(name=text, kind=kind, parent_id=parent_id)
+            session.add(unit)
+            await session.flush()
+            audit.record(
+                session,
+                actor,
+                "unit_create",
+                unit.id,
+                self._clock.now(),
+                name=text,
+                parent=parent_id,
+            )
+        return UnitChange.DONE
+
+    async def rename(self, actor: int, unit_id: int, name: str) -> UnitChange:
+        text = free_text.clean(name, single_line=True)
+        async with self._db.begin() as session:
+            unit = await self._editable(session, actor, unit_id)
+            if not isinstance(unit, OrgUnit):
+                return unit
+            if not 0 < len(text) <= free_text.UNIT_NAME.maximum:
+                return UnitChange.BAD_NAME
+            if text == unit.name:
+                return UnitChange.UNCHANGED
+            if await units.by_name(session, text) is not None:
+                return UnitChange.NAME_TAKEN
+            before, unit.name = unit.name, text
+            audit.record(
+                session, actor, "unit_rename", unit.id, self._clock.now(), before=before, name=text
+            )
+        return UnitChange.DONE
+
+    async def move(self, actor: int, unit_id: int, parent_id: int) -> UnitChange:
+        async with self._db.begin() as session:
+            unit = await self._editable(session, actor, unit_id)
+            if not isinstance(unit, OrgUnit):
+                return unit
+            power = await self._administration.authority(session, actor)
+            if parent_id not in power.scope:
+                return UnitChange.NOT_ALLOWED
+            if not may_move(unit.id, parent_id, await units.parents(session)):
+                return UnitChange.LOOP
+            if unit.parent_id == parent_id:
+                return UnitChange.UNCHANGED
+            before, unit.parent_id = unit.parent_id, parent_id
+            audit.record(
+                session,
+                actor,
+                "unit_move",
+                unit.id,
+                self._clock.now(),
+                before=before,
+                parent=parent_id,
+            )
+        return UnitChange.DONE
+
+    async def _editable(
+        self, session: AsyncSession, actor: int, unit_id: int
+    ) -> OrgUnit | UnitChange:
+        power = await self._administration.authority(session, actor)
+        unit = await session.get(OrgUnit, unit_id, with_for_update=True)
+        if unit is None or unit.id not in power.scope:
+            return UnitChange.UNKNOWN if power.superadmin else UnitChange.NOT_ALLOWED
+        if not power.superadmin and unit.id in power.own:
+            return UnitChange.NOT_ALLOWED
+        return unit
+
+
+async def staff_names(session: AsyncSession, telegram_ids: set[int]) -> dict[int, str]:
+    """Telegram id → the real name on the person's current roster entry, else their nickname."""
+    if not telegram_ids:
+        return {}
+    rows = await session.execute(
+        select(Member.telegram_id, Member.id, RosterEntry.real_name)
+        .outerjoin(
+            RosterEntry, (RosterEntry.member_id == Member.id) & RosterEntry.left_at.is_(None)
+        )
+        .where(Member.telegram_id.in_(telegram_ids))
+    )
+    names: dict[int, str] = {}
+    for telegram_id, member_id, real_name in rows.all():
+        if telegram_id is not None:
+            names[telegram_id] = real_name or await _nickname(session, member_id)
+    return names

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import free_text
 from bot.domain.text import normalise_member_number, normalise_phone
-from bot.services.administration import Administration
+from bot.domain.units import Role
+from bot.services.administration import Administration, Decision
 from storage import roster, units
+from storage.models import OrgUnit, UnitRole
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Person:
     real_name: str
     employer: str
     unit: str
+    member_number: str
+    unit_id: int  # the roster's unit
 
 
 class People:
@@ -49,4 +53,48 @@ class People:
             if not found and not text.isdigit():
                 found = await roster.bound_people(session, power.scope, name=text, limit=limit)
             names = {u.id: u.name for u in await units.all_units(session)}
-        return [Person(p.telegram_id, p.real_name, p.employer, names[p.unit_id]) for p in found]
+        return [
+            Person(
+                p.telegram_id, p.real_name, p.employer, names[p.unit_id], p.member_number, p.unit_id
+            )
+            for p in found
+        ]
+
+    async def appoint(
+        self, actor: int, member_number: str, roster_unit: int, unit_id: int, role: Role
+    ) -> tuple[Decision, Person | None]:
+        """Give a role to the member with this number on the roster of ``roster_unit``, which
+        must be in the actor's scope (the desk posts what its search showed, never a Telegram
+        id); the role's rule is ``Administration.set_role``'s."""
+        number = normalise_member_number(free_text.clean(member_number, single_line=True)[:50])
+        async with self._db.begin() as session:
+            power = await self._administration.authority(session, actor)
+            if not power.any or roster_unit not in power.scope:
+                return Decision.NOT_ALLOWED, None
+            found = await roster.bound_people(session, [roster_unit], member_number=number, limit=1)
+            if not found:
+                return Decision.UNKNOWN, None
+            person = found[0]
+            decision = await self._administration.apply_role(
+                session, actor, person.telegram_id, unit_id, role, grant=True
+            )
+            unit = await session.get(OrgUnit, person.unit_id)
+        return decision, Person(
+            person.telegram_id,
+            person.real_name,
+            person.employer,
+            unit.name if unit else "—",
+            person.member_number,
+            person.unit_id,
+        )
+
+    async def revoke(self, actor: int, holding_id: int) -> Decision:
+        """Take back a role the desk listed (by the holding's id), by ``set_role``'s rule."""
+        async with self._db.begin() as session:
+            holding = await session.get(UnitRole, holding_id)
+            if holding is None:
+                power = await self._administration.authority(session, actor)
+                return Decision.UNKNOWN if power.any else Decision.NOT_ALLOWED
+            return await self._administration.apply_role(
+                session, actor, holding.telegram_id, holding.unit_id, holding.role, grant=False
+            )

@@ -403,8 +403,8 @@ async def monthly_figures(
     async with db() as session:
         found = await monthly.tallies(session, scope, since, tz, now)
         tree = await units.parents(session)
-        rows = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope)))
-        names: dict[int, str] = {unit_id: name for unit_id, name in rows.all()}
+        named = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope)))
+        names: dict[int, str] = {unit_id: name for unit_id, name in named.all()}
         people = await session.execute(
             select(
                 Member.unit_id,

@@ -123,9 +123,14 @@ class Proposals:
                 .order_by(MatchProfile.shuffle)
                 .limit(SAMPLE)
             )
-            sample = [to_profile(r.member_id, r.__dict__, year) for r in rows.scalars()]
+            busy = await _pending_with(session, telegram_id)
+            sample = [
+                to_profile(r.member_id, r.__dict__, year)
+                for r in rows.scalars()
+                if r.member_id not in busy
+            ]
             ids = [p.id for p in sample]
-            taken = await _settled_pairs(session, ids)
+            taken = await _settled_pairs(session, ids) | await _skipped(session, telegram_id)
             idf = rarity(sample)
             found: dict[tuple[int, int], Suggestion] = {}
             for viewer in sample:
@@ -160,6 +165,10 @@ class Proposals:
             if not all(may_be_proposed(p) for p in people if p is not None):
                 return None
             if matching.pair(a, b) in await _settled_pairs(session, [a, b]):
+                return None
+            # One pending proposal per member on a matchmaker's list: proposing the same man to
+            # four women at once leaves three of them waiting on a choice already made.
+            if {a, b} & await _pending_with(session, telegram_id):
                 return None
             proposal = Proposal(
                 matchmaker_telegram_id=telegram_id,
@@ -202,6 +211,29 @@ class Proposals:
                 )
         self._work.wake()
         return proposal
+
+    async def skip(self, telegram_id: int, a: int, b: int) -> bool:
+        """The matchmaker passes over a pair of their shortlist: it is not offered to them
+        again (kept as a proposal with status "skipped"; nobody is told). False if the pair
+        is not in their scope."""
+        async with self._db.begin() as session:
+            scope = await self.scope(session, telegram_id)
+            people = [await session.get(Member, member_id) for member_id in (a, b)]
+            if a == b or scope is None or any(p is None or p.unit_id not in scope for p in people):
+                return False
+            first, second = matching.pair(a, b)
+            if (first, second) not in await _skipped(session, telegram_id):
+                session.add(
+                    Proposal(
+                        matchmaker_telegram_id=telegram_id,
+                        member_a=first,
+                        member_b=second,
+                        note="",
+                        status="skipped",
+                        created_at=self._clock.now(),
+                    )
+                )
+            return True
 
     async def answer(self, telegram_id: int, proposal_id: int, accept: bool) -> Answer:
         """A member's answer; the other member, the matchmaker and — for a match — both are
@@ -366,3 +398,23 @@ async def _settled_pairs(session: AsyncSession, ids: list[int]) -> set[tuple[int
     ).all():
         found.add(matching.pair(a, b))
     return found
+
+
+async def _pending_with(session: AsyncSession, telegram_id: int) -> set[int]:
+    """Members in one of this matchmaker's proposals still waiting for an answer."""
+    rows = await session.execute(
+        select(Proposal.member_a, Proposal.member_b).where(
+            Proposal.matchmaker_telegram_id == telegram_id, Proposal.status == "open"
+        )
+    )
+    return {member for pair in rows.all() for member in pair}
+
+
+async def _skipped(session: AsyncSession, telegram_id: int) -> set[tuple[int, int]]:
+    """Pairs this matchmaker passed over."""
+    rows = await session.execute(
+        select(Proposal.member_a, Proposal.member_b).where(
+            Proposal.matchmaker_telegram_id == telegram_id, Proposal.status == "skipped"
+        )
+    )
+    return {matching.pair(a, b) for a, b in rows.all()}

@@ -21,9 +21,12 @@ from starlette.staticfiles import StaticFiles
 from bot.services.container import Services
 from bot.web.miniapp.console import Console
 from bot.web.miniapp.events import EventsDesk
+from bot.web.miniapp.matchmakers import MatchmakersDesk
 from bot.web.miniapp.member import MemberApp
 from bot.web.miniapp.pages import Pages
+from bot.web.miniapp.people import PeopleDesk
 from bot.web.miniapp.roster import RosterDesk
+from bot.web.miniapp.units import UnitsDesk
 
 STATIC = Path(__file__).with_name("static")
 
@@ -42,6 +45,9 @@ def routes(services: Services) -> list[BaseRoute]:
                 *console.routes(),
                 *roster.routes(),
                 *EventsDesk(pages).routes(),
+                *UnitsDesk(pages).routes(),
+                *PeopleDesk(pages).routes(),
+                *MatchmakersDesk(pages).routes(),
                 *MemberApp(pages).routes(),
                 Mount("/static", StaticFiles(directory=STATIC)),
             ],

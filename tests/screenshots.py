@@ -42,6 +42,22 @@ async def member_tabs(page: Page, stem: Path) -> list[str]:
     return taken
 
 
+async def desk_tabs(page: Page, stem: Path) -> list[str]:
+    """Every further tab of a staff member's desk (the first is on the page already)."""
+    taken = []
+    tabs = page.locator("nav.tabs a")
+    for index in range(1, await tabs.count()):
+        tab = tabs.nth(index)
+        url = await tab.get_attribute("hx-get") or ""
+        async with page.expect_response(lambda answer, url=url: answer.url.endswith(url)):
+            await tab.click()
+        await page.wait_for_timeout(200)  # htmx swaps, then settles
+        name = (await tab.get_attribute("href") or f"#{index}").lstrip("#")
+        await page.screenshot(path=f"{stem}-{name}.png", full_page=True)
+        taken.append(f"{stem}-{name}.png")
+    return taken
+
+
 async def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     out, stop = io.StringIO(), asyncio.Event()
@@ -69,6 +85,8 @@ async def main(folder: Path) -> None:
                 taken.append(f"{path}  ({name})")
                 if role == "member":
                     taken += await member_tabs(page, folder / f"{number:02d}-{role}-{size}")
+                else:
+                    taken += await desk_tabs(page, folder / f"{number:02d}-{role}-{size}")
                 await page.close()
         await browser.close()
     stop.set()

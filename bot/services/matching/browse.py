@@ -92,8 +92,8 @@ class Browsing:
         return member
 
     async def page(self, telegram_id: int, filters: Filters, first: bool) -> Page | Unavailable:
-        """The first page: the people shown lately and not decided on who meet the filters,
-        then new people; a later page: new people only. New people are the best the engine
+        """The first page: up to a page of people shown lately, not decided on, who meet the
+        filters, then new people; a later page: new people only. New people are the best the engine
         finds among those meeting the filters (a match approved by a matchmaker, then those
         who liked the member, then today's plan, then by score), up to the day's allowance."""
         now = self._clock.now()
@@ -169,8 +169,13 @@ class Browsing:
             ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
                 session, member.id, viewer, rows, likers, year
             )
+            # The people seen lately come back a page's worth at most, the most recent first.
+            recent = {member_id: n for n, member_id in enumerate(shown)}
             again_ids = {row["member_id"] for row in again}
-            seen = [s for s in ranked if s.candidate.id in again_ids]
+            seen = sorted(
+                (s for s in ranked if s.candidate.id in again_ids),
+                key=lambda s: recent[s.candidate.id],
+            )[:PAGE]
             place = {member_id: n for n, member_id in enumerate(planned)}
             approved_ids = {c for c, status in reviews.items() if status == "approved"}
             ranked_new = sorted(

@@ -286,6 +286,7 @@ async def test_events_sign_up_waitlist_and_withdraw(sandbox: Sandbox) -> None:
         detail = await client.get(base, headers=as_user(sandbox, members[0]))
         first = await client.post(base + "/sign-up", headers=as_user(sandbox, members[0]))
         second = await client.post(base + "/sign-up", headers=as_user(sandbox, members[1]))
+        third = await client.post(base + "/sign-up", headers=as_user(sandbox, members[2]))
         mine = await client.get("/app/member/events", headers=as_user(sandbox, members[1]))
         withdrawn = await client.post(base + "/withdraw", headers=as_user(sandbox, members[0]))
         moved_up = await client.get(base, headers=as_user(sandbox, members[1]))
@@ -294,7 +295,8 @@ async def test_events_sign_up_waitlist_and_withdraw(sandbox: Sandbox) -> None:
     assert TITLE in listing.text and "剩余 1 个名额" in listing.text
     assert "滨江步道十公里" in detail.text and "报名" in detail.text
     assert "报名成功" in first.text and "你已报名" in first.text
-    assert "候补" in second.text and "我的活动" in mine.text and "候补" in mine.text
+    assert "候补第 1 位" in second.text and "候补第 2 位" in third.text
+    assert "我的活动" in mine.text and "候补" in mine.text
     assert "已取消报名" in withdrawn.text
     assert "你已报名" in moved_up.text  # the first on the waitlist moved up
     assert unknown.status_code == 404 and odd.status_code == 404

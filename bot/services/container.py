@@ -13,6 +13,7 @@ from bot.services.activity import Activity
 from bot.services.administration import Administration
 from bot.services.broadcasts import Broadcasts
 from bot.services.events import Events
+from bot.services.events.waitlist import Waitlist
 from bot.services.inbox import Inbox
 from bot.services.languages import LanguagePreferences
 from bot.services.matching.browse import Browsing
@@ -60,6 +61,7 @@ class Services:
     screening: Screening
     retention: Retention
     browsing: Browsing
+    waitlist: Waitlist
 
     @classmethod
     def create(
@@ -102,6 +104,7 @@ class Services:
             screening=Screening(db),
             retention=Retention(db, clock, settings, work),
             browsing=Browsing(db, clock, settings, matchmaking, questionnaire),
+            waitlist=Waitlist(db),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:

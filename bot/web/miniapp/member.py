@@ -295,10 +295,12 @@ class MemberApp:
         )
         if offer is None:
             raise Refused(404)
+        position = await self._pages.services.waitlist.position(viewer.user.id, offer.event.id)
         return self._pages.render(
             viewer,
             "member/event.html",
             offer=offer,
+            position=position,
             start=self._time(offer.event.starts_at),
             deadline=self._time(offer.event.signup_deadline),
             refusals=[viewer.gettext(EVENT_REFUSALS[r]) for r in offer.refusals],

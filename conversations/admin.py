@@ -16,6 +16,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_, Translator, translator
 from bot.common.wording.events import local_time
+from bot.common.wording.moderation import REPORT_REASONS, identity_text, moderation_text
 from bot.common.wording.profile_card import option_text, render_card
 from bot.common.wording.statistics import ACTIVITY_FIGURES, MEMBER_FIGURES
 from bot.common.wording.verification import comparison
@@ -33,7 +34,7 @@ from bot.domain.buttons.moderation import ShowIdentity
 from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id, shortened
 from bot.domain.scams import ScamSignal
 from bot.domain.units import Role
-from bot.services.administration import Decision, Identity, Moderation
+from bot.services.administration import Decision, Identity
 from bot.services.matching import follow_ups
 from bot.services.statistics import ScopeStats, ThreadFigures
 from conversations.charts import stats_chart
@@ -202,15 +203,12 @@ async def reports(update: Update, context: HuihuiContext) -> None:
         return
     year = context.services.clock.now().astimezone(context.services.settings.tz).year
     questionnaire = context.services.onboarding.questionnaire
-    labels = {
-        "fake": _("Fake profile"),
-        "harassment": _("Harassment"),
-        "not_single": _("Not single"),
-        "other": _("Something else"),
-    }
     for case in cases:
         card = render_card(case.answers, questionnaire, _, year)
-        counted = ", ".join(f"{labels.get(r, r)} × {n}" for r, n in case.reasons.most_common())
+        counted = ", ".join(
+            f"{_(REPORT_REASONS[r]) if r in REPORT_REASONS else r} × {n}"
+            for r, n in case.reasons.most_common()
+        )
         text = card + "\n\n" + _("Reports: {reasons}", reasons=counted)
         rows = [
             [
@@ -257,31 +255,8 @@ async def moderate(update: Update, context: HuihuiContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await say(update, context, _moderation_text(button.action, result, _))
-
-
-def _moderation_text(action: str, result: Moderation, _: Translator) -> str:
-    """What the organiser did, and who was told: "已暂停阿明……已通知双方（阿明和 1 位举报人）"."""
-    nickname = result.nickname
-    if result.decision == Decision.UNCHANGED:
-        if action == "lift":
-            return _("{nickname} is not suspended; nothing changed.", nickname=nickname)
-        return _("{nickname} is already suspended; nothing changed.", nickname=nickname)
-    did = _(MODERATION_DONE[action], nickname=nickname)
-    count = result.reporters_told
-    if result.member_told and count:
-        told = _(
-            "Both sides were told: {nickname} and {count} member(s) who reported.",
-            nickname=nickname,
-            count=count,
-        )
-    elif result.member_told:
-        told = _("{nickname} was told.", nickname=nickname)
-    elif count:
-        told = _("The {count} member(s) who reported were told.", count=count)
-    else:
-        told = _("Nobody was told.")
-    return _("{did} {told}", did=did, told=told)  # Chinese joins sentences without a space
+    unchanged = result.decision == Decision.UNCHANGED
+    await say(update, context, moderation_text(button.action, result, unchanged, _))
 
 
 async def show_identity(update: Update, context: HuihuiContext) -> None:
@@ -297,23 +272,7 @@ async def show_identity(update: Update, context: HuihuiContext) -> None:
         )
         return
     await query.answer()
-    if found.real_name is None:
-        text = _(
-            "{nickname} has not been verified against a roster, so there is no identity to "
-            "show. This view was recorded in the audit log.",
-            nickname=found.nickname,
-        )
-    else:
-        text = _(
-            "{nickname} by the roster of {unit}: {name}, {employer}, member number {number}. "
-            "Only for judging this report; this view was recorded in the audit log.",
-            nickname=found.nickname,
-            unit=found.unit,
-            name=found.real_name,
-            employer=found.employer,
-            number=found.member_number,
-        )
-    await say(update, context, text)
+    await say(update, context, identity_text(found, _))
 
 
 async def audit(update: Update, context: HuihuiContext) -> None:
@@ -339,13 +298,6 @@ async def audit(update: Update, context: HuihuiContext) -> None:
 FLAGGED_IN = {
     "relay": N_("⚠️ Flagged in a relayed conversation ({signals}), {time}:\n{nickname}: {text}"),
     "card": N_("⚠️ Flagged on a card ({signals}), {time}:\n{nickname}: {text}"),
-}
-# What an organiser's moderation did, as they are told.
-MODERATION_DONE = {
-    "dismiss": N_("Dismissed the reports about {nickname}."),
-    "warn": N_("Warned {nickname}."),
-    "suspend": N_("Suspended {nickname}: nobody is shown their profile until you lift it."),
-    "lift": N_("Lifted the suspension of {nickname}."),
 }
 # What the scam screen found, as moderators read it.
 SIGNAL_LABELS = {

@@ -31,3 +31,29 @@ async def latest(session: AsyncSession, limit: int) -> Sequence[AuditEntry]:
     return (
         await session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
     ).all()
+
+
+async def page(
+    session: AsyncSession,
+    units: frozenset[int] | None,
+    size: int,
+    *,
+    before: int | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Sequence[AuditEntry]:
+    """Entries newest first, from before ``before`` (an id), in these units (None: all, with
+    those of no unit), of one action, from ``since`` and before ``until``."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(size)
+    if units is not None:
+        query = query.where(AuditEntry.unit_id.in_(units))
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.created_at < until)
+    return (await session.scalars(query)).all()

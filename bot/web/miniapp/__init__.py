@@ -19,12 +19,15 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.services.container import Services
+from bot.web.miniapp.audit import AuditDesk
 from bot.web.miniapp.console import Console
 from bot.web.miniapp.events import EventsDesk
 from bot.web.miniapp.matchmakers import MatchmakersDesk
 from bot.web.miniapp.member import MemberApp
 from bot.web.miniapp.pages import Pages
 from bot.web.miniapp.people import PeopleDesk
+from bot.web.miniapp.reports import ReportsDesk
+from bot.web.miniapp.review import ReviewDesk
 from bot.web.miniapp.roster import RosterDesk
 from bot.web.miniapp.units import UnitsDesk
 
@@ -48,6 +51,9 @@ def routes(services: Services) -> list[BaseRoute]:
                 *UnitsDesk(pages).routes(),
                 *PeopleDesk(pages).routes(),
                 *MatchmakersDesk(pages).routes(),
+                *ReviewDesk(pages).routes(),
+                *ReportsDesk(pages).routes(),
+                *AuditDesk(pages).routes(),
                 *MemberApp(pages).routes(),
                 Mount("/static", StaticFiles(directory=STATIC)),
             ],

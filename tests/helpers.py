@@ -103,7 +103,10 @@ ZH_ANSWERS: dict[str, list[tuple[str, str]]] = {
     "industry": [("press", "金融")],
     "district": [("press", "浦东新区")],
     "hometown": [("send", "江苏南通")],
-    "marital_status": [("press", "未婚")],
+    "marital_status": [("press", "未婚")],  # so no question about children of one's own
+    "hukou": [("press", "本地户口")],
+    "housing": [("send", "租房")],
+    "show_home": [("press", "不显示")],
     "hobbies": [("send", "爬山、摄影，打羽毛球, cosplay")],
     "marriage_timeline": [("press", "一到两年内")],
     "children": [("press", "想要")],
@@ -123,6 +126,11 @@ ZH_ANSWERS: dict[str, list[tuple[str, str]]] = {
         ("press", "最好满足"),
     ],
     "seek_education": [("press", "本科"), ("press", "最好满足")],
+    "seek_height": [("send", "1米75以上"), ("press", "最好满足")],
+    "seek_marital": [("press", "不限"), ("press", "完成")],
+    "accept_children": [("press", "可以接受")],
+    "seek_hukou": [("press", "不限")],
+    "seek_housing": [("press", "不限")],
 }
 
 EN_ANSWERS: dict[str, list[tuple[str, str]]] = {
@@ -135,6 +143,10 @@ EN_ANSWERS: dict[str, list[tuple[str, str]]] = {
     "district": [("press", "Xuhui")],
     "hometown": [("press", "Skip")],
     "marital_status": [("press", "Divorced")],
+    "has_children": [("press", "No children")],
+    "hukou": [("press", "Skip")],
+    "housing": [("press", "Skip")],
+    "show_home": [("press", "Keep them private")],
     "hobbies": [("press", "Running"), ("press", "Reading"), ("press", "Done")],
     "marriage_timeline": [("press", "When the time is right")],
     "children": [("press", "Open to either")],
@@ -149,6 +161,11 @@ EN_ANSWERS: dict[str, list[tuple[str, str]]] = {
     "seek_age": [("send", "25 to 33"), ("press", "Nice to have")],
     "seek_districts": [("press", "Any"), ("press", "Done")],
     "seek_education": [("press", "No preference")],
+    "seek_height": [("send", "any")],
+    "seek_marital": [("press", "Any"), ("press", "Done")],
+    "accept_children": [("press", "Yes, that is fine")],
+    "seek_hukou": [("press", "No preference")],
+    "seek_housing": [("press", "No preference")],
 }
 
 

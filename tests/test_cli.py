@@ -218,7 +218,7 @@ def test_chat_lets_a_person_sign_up_pressing_numbered_buttons(tmp_path: Path) ->
     assert "  1. 同意\n  2. 不同意" in out
     assert "工会工作人员会人工核对" in out
     assert "✅ 工会已确认你的会员身份" in out and "单身承诺" in out
-    assert "第 1/23 题" in out
+    assert "第 1/32 题" in out
     assert "Done — I will speak English with you from now on." in out
     assert "Here is what I can do:" in out
     assert "say how long" in out

@@ -52,6 +52,8 @@ FEEDBACK = Field(1000)
 PROPOSAL_NOTE = Field(300)
 UNIT_NAME = Field(100, single_line=True)
 
+TOO_LONG = N_("That is {length} characters; at most {maximum}, please.")
+
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085]+")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
@@ -80,10 +82,7 @@ def check(text: str, bound: Field) -> str | Invalid:
     if not cleaned:
         return Invalid(N_("Please write an answer."))
     if len(cleaned) > bound.maximum:
-        return Invalid(
-            N_("That is {length} characters; at most {maximum}, please."),
-            {"length": len(cleaned), "maximum": bound.maximum},
-        )
+        return Invalid(TOO_LONG, {"length": len(cleaned), "maximum": bound.maximum})
     return cleaned
 
 

@@ -4,6 +4,10 @@
 speed-dating data suggests (people eager to meet, with broad preferences, reciprocate more):
 an early marriage timeline, sociable weekends, "any" districts or education, a wide age range
 raise it; must-haves and a narrow range lower it.
+
+Each wish about the other person is used as the member set it: a must (a hard condition), nice
+to have (ranks those who meet it higher), or not important (stored as answered, but no
+condition) — ``must_have`` True, False or None beside the answer.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from collections.abc import Mapping
 from statistics import mean
 from typing import Any
 
-from bot.domain.matching import Profile
+from bot.domain.matching import Condition, Profile
 from bot.domain.questions import ANY, EDUCATION_RANK
+from bot.domain.questions.questionnaire import WERE_MARRIED
 
 VALUES = (
     "marriage_timeline",
@@ -32,6 +37,50 @@ _TIMELINE = {
     "no_plan": 0.0,
 }
 _WEEKENDS = {"friends": 1.0, "outdoors": 0.5, "learning": 0.0, "home": -0.5}
+# Wishes about one of the other's facts: question → the fact it is about.
+CONDITIONS = {
+    "seek_marital": "marital",
+    "accept_children": "children",
+    "seek_hukou": "hukou",
+    "seek_housing": "housing",
+}
+
+
+def wish(answers: Mapping[str, Any], must: Mapping[str, bool | None], key: str) -> Any | None:
+    """The answer to a question about the other person if it sets a condition: not when
+    unanswered, "any", or marked not important. (A range stored before importance was asked
+    with it counts as a must.)"""
+    value = answers.get(key)
+    if value in (None, ANY, [ANY], []) or (key in must and must[key] is None):
+        return None
+    return value
+
+
+def facts(answers: Mapping[str, Any]) -> dict[str, str]:
+    """What others' conditions are about. The never married were not asked about children and
+    are taken to have none."""
+    children = answers.get("has_children")
+    if children is None and answers.get("marital_status") not in (None, *WERE_MARRIED):
+        children = "none"
+    found = {
+        "marital": answers.get("marital_status"),
+        "children": children,
+        "hukou": answers.get("hukou"),
+        "housing": answers.get("housing"),
+    }
+    return {fact: value for fact, value in found.items() if isinstance(value, str)}
+
+
+def conditions(
+    answers: Mapping[str, Any], must: Mapping[str, bool | None]
+) -> list[tuple[str, list[str], bool]]:
+    found = []
+    for key, fact in CONDITIONS.items():
+        value = wish(answers, must, key)
+        if value is not None:
+            allowed = value if isinstance(value, list) else [value]
+            found.append((fact, [str(v) for v in allowed], bool(must.get(key))))
+    return found
 
 
 def openness(answers: Mapping[str, Any], must: Mapping[str, bool | None]) -> float:
@@ -46,7 +95,9 @@ def openness(answers: Mapping[str, Any], must: Mapping[str, bool | None]) -> flo
         elif must.get(key):
             signals.append(-0.5)
     age_range = answers.get("seek_age")
-    if isinstance(age_range, list) and len(age_range) == 2:
+    if age_range == ANY:
+        signals.append(0.5)
+    elif isinstance(age_range, list) and len(age_range) == 2:
         width = age_range[1] - age_range[0]
         signals.append(0.5 if width >= 10 else -0.5 if width <= 4 else 0.0)
     return max(-1.0, min(1.0, mean(signals)))
@@ -57,9 +108,12 @@ def match_row(
 ) -> dict[str, Any]:
     """The indexed columns and the features of a member's match profile."""
     seek_gender = answers.get("seek_gender")
-    age_range = answers.get("seek_age") if isinstance(answers.get("seek_age"), list) else None
-    districts = answers.get("seek_districts") or []
-    min_education = answers.get("seek_education")
+    age_range = wish(answers, must, "seek_age")
+    age_range = age_range if isinstance(age_range, list) else None
+    districts = wish(answers, must, "seek_districts") or []
+    min_education = wish(answers, must, "seek_education")
+    height_range = wish(answers, must, "seek_height")
+    height = answers.get("height")
     return {
         "gender": answers.get("gender"),
         "birth_year": answers.get("birth_year"),
@@ -79,6 +133,11 @@ def match_row(
             "districts_sought": [d for d in districts if d != ANY],
             "districts_must": bool(must.get("seek_districts")) and ANY not in districts,
             "openness": openness(answers, must),
+            "height": height if isinstance(height, int) else None,
+            "height_range": height_range if isinstance(height_range, list) else None,
+            "height_must": bool(must.get("seek_height")),
+            "facts": facts(answers),
+            "conditions": conditions(answers, must),
         },
     }
 
@@ -88,6 +147,7 @@ def to_profile(member_id: int, row: Mapping[str, Any], current_year: int) -> Pro
     features = row["features"]
     age = current_year - row["birth_year"] if row.get("birth_year") else None
     age_range = (row["age_min"], row["age_max"]) if row.get("age_min") is not None else None
+    heights = features.get("height_range")
     return Profile(
         id=member_id,
         gender=row.get("gender") or "",
@@ -106,4 +166,12 @@ def to_profile(member_id: int, row: Mapping[str, Any], current_year: int) -> Pro
         employer=row.get("employer"),
         avoid_own_employer=bool(row.get("avoid_colleagues")),
         openness=float(features.get("openness", 0.0)),
+        height=features.get("height"),
+        height_range=(heights[0], heights[1]) if heights else None,
+        height_must=bool(features.get("height_must")),
+        facts=features.get("facts", {}),
+        conditions=tuple(
+            Condition(fact, frozenset(allowed), must)
+            for fact, allowed, must in features.get("conditions", ())
+        ),
     )

@@ -15,8 +15,9 @@ A suggestion is good only if both are likely to want it, so the engine estimates
 probabilities — the viewer likes the candidate, the candidate likes the viewer — and multiplies
 them. Each is a logistic model of:
 
-* **hard constraints**, both ways: gender sought, age range and other must-haves, blocks; a pair
-  failing any is never suggested;
+* **hard constraints**, both ways: gender sought, age range and other must-haves (height,
+  marital status, children, hukou, housing — each as the member set it: a must, nice to have,
+  or not important), blocks; a pair failing any is never suggested;
 * **compatibility** from the liker's point of view: nice-to-have preferences met, the age gap,
   hobbies in common weighted by rarity (two people who both love calligraphy share more than two
   who both like films), agreement on values;
@@ -54,6 +55,16 @@ EXPOSURE_PENALTY = 0.5  # score multiplier per cap exceeded
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A wish about one of the other person's facts: its value is one of ``allowed``; a must
+    excludes everyone else (and those whose fact is unknown), nice to have ranks them lower."""
+
+    fact: str  # marital, children, hukou, housing
+    allowed: frozenset[str]
+    must: bool
+
+
+@dataclass(frozen=True)
 class Profile:
     id: int
     gender: str
@@ -79,6 +90,12 @@ class Profile:
     avoid_own_employer: bool = False
     # How readily this person says yes, estimated from sign-up answers: −1 (very choosy) … 1.
     openness: float = 0.0
+    height: int | None = None
+    height_range: tuple[int, int] | None = None
+    height_must: bool = False
+    # Facts others may set conditions on (fact → value key), and this person's own conditions.
+    facts: Mapping[str, str] = field(default_factory=dict)
+    conditions: tuple[Condition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,12 @@ def acceptable(a: Profile, b: Profile) -> bool:
             return False
     if a.avoid_own_employer and a.employer and a.employer == b.employer:
         return False
+    if a.height_range and a.height_must:
+        if b.height is None or not a.height_range[0] <= b.height <= a.height_range[1]:
+            return False
+    for condition in a.conditions:
+        if condition.must and b.facts.get(condition.fact) not in condition.allowed:
+            return False
     return True
 
 
@@ -245,6 +268,12 @@ def likes_logit(a: Profile, b: Profile, idf: Mapping[str, float], history: Histo
         logit += W_NICE_TO_HAVE
     if a.min_education is not None and not a.education_must and b.education is not None:
         logit += W_NICE_TO_HAVE if b.education >= a.min_education else -W_NICE_TO_HAVE
+    if a.height_range and not a.height_must and b.height is not None:
+        low, high = a.height_range
+        logit += W_NICE_TO_HAVE if low <= b.height <= high else -W_NICE_TO_HAVE
+    for condition in a.conditions:
+        if not condition.must and (fact := b.facts.get(condition.fact)) is not None:
+            logit += W_NICE_TO_HAVE if fact in condition.allowed else -W_NICE_TO_HAVE
     if a.background is not None and a.background == b.background:
         logit += W_BACKGROUND * a.background_weight
     if history is not None:

@@ -1,11 +1,12 @@
 """Numbers as people type them: full-width digits, Chinese numerals ("一百七十五", "七五",
-"二十五"), heights in metres or centimetres ("1.65米", "一米六五", "165cm"), ranges ("25到35岁")
-and years ("1995年", "九五年")."""
+"二十五"), heights in metres or centimetres ("1.65米", "一米六五", "165cm", "1米65左右吧"), ranges
+("25到35岁", "30岁以下", "一米六到一米七五", "170以上") and years ("1995年", "九五年")."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import cn2an
 
@@ -13,6 +14,11 @@ _NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 _RANGE = re.compile(r"^(\d{1,3})\s*(?:岁)?\s*(?:-|~|到|至|—|–|to)\s*(\d{1,3})\s*(?:岁|周岁)?$")
 _CENTIMETRES = re.compile(r"^(\d{2,3})\s*(?:cm|厘米|公分)?$")
 _METRES = re.compile(r"^(\d)\s*(?:\.|米|m)\s*(\d{1,2})\s*(?:米|m|cm|厘米|公分)?$")
+# What people wrap a number in: "大概1米65左右吧", "身高165", "我170".
+_HEDGE_BEFORE = re.compile(r"^(?:我|身高|大概|大约|差不多|约|是|有|在)+")
+_HEDGE_AFTER = re.compile(r"(?:左右|上下|的样子|吧|啊|呀|哈|吧。|。|~|～|!|！)+$")
+_SEPARATOR = re.compile(r"\s*(?:-|~|～|到|至|—|–|to)\s*")
+_BOUND = re.compile(r"^(.+?)\s*(以上|及以上|或以上|以下|及以下|或以下)$")
 _YEAR = re.compile(r"^(\d{2}|\d{4})\s*(?:年|年生|年出生|后)?$")
 
 
@@ -30,9 +36,14 @@ def _numeral(found: re.Match[str]) -> str:
         return found.group()
 
 
-def parse_height_cm(text: str) -> int | None:
-    """ "175", "175cm", "1.75米", "1米75", "1米7", "一米七五" → centimetres."""
+def _unhedged(text: str) -> str:
     text = arabic(text).replace(" ", "")
+    return _HEDGE_AFTER.sub("", _HEDGE_BEFORE.sub("", text))
+
+
+def parse_height_cm(text: str) -> int | None:
+    """ "175", "175cm", "1.75米", "1米75", "1米7", "一米七五", "1米65左右吧" → centimetres."""
+    text = _unhedged(text)
     if found := _CENTIMETRES.match(text):
         return int(found.group(1))
     if found := _METRES.match(text):
@@ -49,6 +60,32 @@ def parse_range(text: str) -> tuple[int, int] | None:
         return None
     low, high = sorted((int(found.group(1)), int(found.group(2))))
     return low, high
+
+
+def parse_bounded(
+    text: str, parse_one: Callable[[str], int | None], lowest: int, highest: int
+) -> tuple[int, int] | None:
+    """A range of anything ``parse_one`` reads, as people write it: "160-175", "1米6到1米75",
+    "170以上" (up to ``highest``), "30岁以下" (from ``lowest``); lowest first."""
+    text = _unhedged(text)
+    if found := _BOUND.match(text):
+        value = parse_one(found.group(1))
+        if value is None:
+            return None
+        return (value, highest) if "上" in found.group(2) else (lowest, value)
+    parts = _SEPARATOR.split(text)
+    if len(parts) != 2:
+        return None
+    low, high = parse_one(parts[0]), parse_one(parts[1])
+    if low is None or high is None:
+        return None
+    return (low, high) if low <= high else (high, low)
+
+
+def parse_age(text: str) -> int | None:
+    """An age on its own: "30", "30岁", "三十周岁"."""
+    found = re.fullmatch(r"(\d{1,3})\s*(?:岁|周岁)?", _unhedged(text))
+    return int(found.group(1)) if found else None
 
 
 def parse_year(text: str, current_year: int) -> int | None:

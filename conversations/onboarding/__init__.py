@@ -50,15 +50,18 @@ from bot.domain.buttons import (
     DoneChoosing,
     EditAnswer,
     Importance,
+    NotImportant,
     Pledge,
     RetryVerification,
     SkipQuestion,
     ToggleAny,
     ToggleOption,
+    UseShortened,
     parse,
 )
 from bot.domain.onboarding import Progress, Step, next_step
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
+from bot.domain.questions.questionnaire import asked_after, implied
 from bot.services.onboarding import MemberStatus
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
 from conversations.common import conversation as make_conversation
@@ -83,6 +86,8 @@ BUTTON_KINDS = (
     DoneChoosing,
     SkipQuestion,
     Importance,
+    NotImportant,
+    UseShortened,
 )
 
 
@@ -107,13 +112,11 @@ def _at(member: MemberStatus | None, progress: Progress, context: HuihuiContext)
     return Where(member, step, question, progress)
 
 
-def _after_answering(where: Where, question: Question, context: HuihuiContext) -> Where:
-    """Where the member stands once their answer is stored. Their updates are handled one at a
-    time, so what was read at the start of this one and the answer just written are all
-    there is: reading it all again cost three statements per answer."""
-    progress = replace(
-        where.progress, answered=where.progress.answered | {question.key}, editing=None
-    )
+def _after_answering(where: Where, stored: set[str], context: HuihuiContext) -> Where:
+    """Where the member stands once their answers (``stored``) are. Their updates are handled
+    one at a time, so what was read at the start of this one and the answers just written are
+    all there is: reading it all again cost three statements per answer."""
+    progress = replace(where.progress, answered=where.progress.answered | stored, editing=None)
     return _at(where.member, progress, context)
 
 
@@ -317,6 +320,18 @@ async def _question_button(
             await query.answer()
             await query.edit_message_reply_markup(None)
             return await _store(update, context, where, pending, must)
+        case NotImportant() if pending is not None and question.ignorable:
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            return await _store(update, context, where, pending, None)
+        case UseShortened() if pending is None:
+            value = questions.shortened_answer(context, question)
+            if value is None:
+                await query.answer()
+                return ACTIVE
+            if isinstance(value, Invalid):
+                await query.answer(_(value.reason, **value.values), show_alert=True)
+                return ACTIVE
         case _:
             await query.answer()
             return ACTIVE
@@ -342,17 +357,25 @@ async def _store(
     _ = context.gettext
     member, question = where.member, where.question
     assert member is not None and question is not None
-    refused = await context.services.onboarding.answer(member.id, question.key, value, must_have)
+    onboarding = context.services.onboarding
+    refused = await onboarding.answer(member.id, question.key, value, must_have)
     if refused is not None:
         questions.clear(context)
         await questions.invalid(update, context, question, refused)
         return ACTIVE
     questions.clear(context)
+    following = implied(question.key, value)
+    for key, also in following.items():  # "未婚": no question about children of one's own
+        await onboarding.answer(member.id, key, also)
     if scratch(context).pop("editing", None) == question.key:
+        if (next_key := asked_after(question.key, value)) is not None:
+            scratch(context)["editing"] = next_key  # now divorced: children of one's own?
+            return await resume(update, context)
         await say(update, context, _("Saved. Your card now reads:"))
         await show_card(update, context, member.id)
         return END
-    return await resume(update, context, _after_answering(where, question, context))
+    stored = {question.key, *following}
+    return await resume(update, context, _after_answering(where, stored, context))
 
 
 async def _ask_pledge(update: Update, context: HuihuiContext, again: bool = False) -> None:

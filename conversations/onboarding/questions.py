@@ -12,10 +12,13 @@ from bot.domain.buttons import (
     AnswerOption,
     DoneChoosing,
     Importance,
+    NotImportant,
     SkipQuestion,
     ToggleAny,
     ToggleOption,
+    UseShortened,
 )
+from bot.domain.free_text import TOO_LONG
 from bot.domain.questions import (
     ANY,
     Invalid,
@@ -98,16 +101,61 @@ async def on_text(update: Update, context: HuihuiContext, question: Question) ->
             update, context, _("Please send a photo, or press Done."), keyboard(context, question)
         )
         return None
-    result = parse_text(
-        question,
-        update.effective_message.text,
-        current_year=current_year(context),
-        option_texts=_labels_in_every_language,
-    )
+    typed = update.effective_message.text
+    result = _parsed(context, question, typed)
+    if isinstance(result, Invalid) and result.reason == TOO_LONG:
+        await _offer_shortened(update, context, question, typed, result)
+        return None
+    if question.kind == Kind.MULTI and not isinstance(result, Invalid) and result != [ANY]:
+        # Buttons pressed before typing count too: [电影] [烹饪] then "追剧，撸猫" is all four.
+        result = check_choice(
+            question, list(dict.fromkeys([*_selection(context, question), *result]))
+        )
     if isinstance(result, Invalid):
         await invalid(update, context, question, result)
         return None
     return result
+
+
+def _parsed(context: HuihuiContext, question: Question, text: str) -> Any | Invalid:
+    return parse_text(
+        question, text, current_year=current_year(context), option_texts=_labels_in_every_language
+    )
+
+
+async def _offer_shortened(
+    update: Update, context: HuihuiContext, question: Question, typed: str, problem: Invalid
+) -> None:
+    """An answer too long is kept (in the conversation's data, which survives a restart), and
+    its first part offered, so nothing has to be typed again."""
+    _ = context.gettext
+    maximum = question.maximum or 0
+    scratch(context)["too_long"] = {"question": question.key, "text": typed}
+    rows: list[list[tuple[str, Any]]] = [
+        [(_("Use the first {maximum} characters", maximum=maximum), UseShortened(question.key))]
+    ]
+    if question.optional:
+        rows.append([(_("Skip"), SkipQuestion(question.key))])
+    shortened = _shortened(typed, maximum)
+    text = _(
+        "That is {length} characters; at most {maximum}, please. I have kept what you wrote: "
+        "send a shorter version, or keep its first {maximum} characters:",
+        **problem.values,
+    )
+    await say(update, context, f"{text}\n\n{shortened}", buttons(rows))
+
+
+def _shortened(text: str, maximum: int) -> str:
+    return text.strip()[:maximum].rstrip()
+
+
+def shortened_answer(context: HuihuiContext, question: Question) -> Any | Invalid | None:
+    """The first part of the answer kept as too long, checked like a typed one (None if no
+    answer to this question was kept)."""
+    kept = scratch(context).get("too_long")
+    if not kept or kept.get("question") != question.key:
+        return None
+    return _parsed(context, question, _shortened(kept["text"], question.maximum or 0))
 
 
 async def invalid(
@@ -157,8 +205,8 @@ def on_done(context: HuihuiContext, question: Question) -> list[str] | Invalid:
 
 
 def clear(context: HuihuiContext) -> None:
-    scratch(context).pop("selection", None)
-    scratch(context).pop("pending", None)
+    for kept in ("selection", "pending", "too_long"):
+        scratch(context).pop(kept, None)
 
 
 async def ask_importance(
@@ -166,19 +214,15 @@ async def ask_importance(
 ) -> None:
     _ = context.gettext
     scratch(context)["pending"] = {"question": question.key, "value": value}
-    await say(
-        update,
-        context,
-        _("Is this a must for you, or nice to have?"),
-        buttons(
-            [
-                [
-                    (_("A must"), Importance(question.key, must=True)),
-                    (_("Nice to have"), Importance(question.key, must=False)),
-                ]
-            ]
-        ),
-    )
+    choices: list[tuple[str, Any]] = [
+        (_("A must"), Importance(question.key, must=True)),
+        (_("Nice to have"), Importance(question.key, must=False)),
+    ]
+    prompt = _("Is this a must for you, or nice to have?")
+    if question.ignorable:
+        choices.append((_("Not important"), NotImportant(question.key)))
+        prompt = _("Is this a must for you, nice to have, or not important?")
+    await say(update, context, prompt, buttons([choices]))
 
 
 def pending_value(context: HuihuiContext, question: Question) -> Any | None:

@@ -1,4 +1,5 @@
-"""A member's profile card: what other members see. Never the real name, phone or employer."""
+"""A member's profile card: what other members see. Never the real name, phone or employer;
+hukou and housing only if the member chose to show them."""
 
 from __future__ import annotations
 
@@ -25,12 +26,16 @@ def answer_text(question: Question, value: Any, _: Translator) -> str:
     """An answer as words, in the reader's language."""
     if value is None:
         return _("(skipped)")
+    if value in (ANY, [ANY]):
+        return _("Any")
     match question.kind:
         case Kind.SINGLE:
             return option_text(question, value, _)
         case Kind.MULTI:
             separator = "、" if _.language == "zh" else ", "
             return separator.join(option_text(question, key, _) for key in value)
+        case Kind.RANGE if question.unit:
+            return f"{value[0]}–{value[1]} {question.unit}"
         case Kind.RANGE:
             return _("{low}–{high} years", low=value[0], high=value[1])
         case Kind.NUMBER:
@@ -50,7 +55,8 @@ def render_card(
 
     def shown(key: str) -> str | None:
         value = answers.get(key)
-        return answer_text(by_key[key], value, _) if value not in (None, []) else None
+        known = key in by_key and value not in (None, [])
+        return answer_text(by_key[key], value, _) if known else None
 
     headline = [answers.get("nickname") or _("(no nickname yet)")]
     if isinstance(answers.get("birth_year"), int):
@@ -65,6 +71,12 @@ def render_card(
     ]
     if facts:
         lines.append(" · ".join(facts))
+    status = [text for key in ("marital_status", "has_children") if (text := shown(key))]
+    if status:
+        lines.append("💍 " + " · ".join(status))
+    home = [text for key in ("hukou", "housing") if (text := shown(key))]
+    if home and answers.get("show_home") == "yes":
+        lines.append("🏡 " + " · ".join(home))
     if shown("hometown"):
         lines.append("🏠 " + _("Hometown: {place}", place=shown("hometown")))
     if hobbies := shown("hobbies"):

@@ -63,6 +63,20 @@ class Importance(Button):
     must: bool
 
 
+@button("qu")
+class NotImportant(Button):
+    """A wish kept but set as no condition (the third answer beside Importance's two)."""
+
+    question: str
+
+
+@button("qh")
+class UseShortened(Button):
+    """Keep the first part of an over-long answer, as much as the question allows."""
+
+    question: str
+
+
 @button("qe")
 class EditAnswer(Button):
     question: str

@@ -15,9 +15,9 @@ from typing import Any
 from bot.domain import N_, free_text
 from bot.domain.free_text import Invalid
 from bot.domain.interests import map_interests
-from bot.domain.numbers import parse_height_cm, parse_range, parse_whole, parse_year
-from bot.domain.questions.model import Kind, Option, Question
-from bot.domain.questions.questionnaire import ADULT_AGE, ANY, OLDEST_AGE
+from bot.domain.numbers import parse_age, parse_bounded, parse_height_cm, parse_whole, parse_year
+from bot.domain.questions.model import Kind, Option, Question, Section
+from bot.domain.questions.questionnaire import ADULT_AGE, ANY, NO_PREFERENCE, OLDEST_AGE
 from bot.domain.screening import (
     CONTACT_DETAILS,
     STAFF_NAME,
@@ -25,6 +25,9 @@ from bot.domain.screening import (
     impersonates_staff,
 )
 from bot.domain.text import normalise, visible
+
+_NO_PREFERENCE = frozenset(normalise(word) for word in NO_PREFERENCE)
+_HEDGES = re.compile(r"(?:吧|啊|呀|的|了|。|!|！|~)+$")
 
 
 def parse_text(
@@ -43,6 +46,8 @@ def parse_text(
     text = visible(free_text.clean(text, single_line=single_line))  # as others would see it
     if not text:
         return Invalid(N_("Please write an answer."))
+    if takes_any(question) and no_preference(text):
+        return [ANY] if question.kind == Kind.MULTI else ANY
     match question.kind:
         case Kind.TEXT | Kind.LONG_TEXT:
             if contact_details(text) is not None:
@@ -55,7 +60,7 @@ def parse_text(
         case Kind.YEAR:
             return _birth_year(text, current_year)
         case Kind.RANGE:
-            return _age_range(question, text)
+            return _range(question, text)
         case Kind.SINGLE:
             key = _option_for(question, text, option_texts)
             return key if key else Invalid(N_("Please choose one of the buttons."))
@@ -64,6 +69,16 @@ def parse_text(
         case Kind.PHOTOS:
             return Invalid(N_("Please send a photo, or press Done."))
     raise AssertionError(question.kind)
+
+
+def takes_any(question: Question) -> bool:
+    """Whether "no preference" is an answer: a condition on the other person, or an option."""
+    return question.section == Section.LOOKING_FOR or question.option(ANY) is not None
+
+
+def no_preference(text: str) -> bool:
+    """ "不限", "都行吧", "无所谓", "any" — the member sets no condition."""
+    return _HEDGES.sub("", normalise(text)) in _NO_PREFERENCE
 
 
 def check_choice(question: Question, keys: Sequence[str]) -> list[str] | Invalid:
@@ -107,10 +122,20 @@ def _birth_year(text: str, current_year: int) -> int | Invalid:
     return year
 
 
-def _age_range(question: Question, text: str) -> list[int] | Invalid:
-    low_limit, high_limit = question.minimum or ADULT_AGE, question.maximum or OLDEST_AGE
-    found = parse_range(text)
+def _range(question: Question, text: str) -> list[int] | Invalid:
+    in_cm = question.unit == "cm"
+    low_limit = question.minimum or (0 if in_cm else ADULT_AGE)
+    high_limit = question.maximum or (999 if in_cm else OLDEST_AGE)
+    found = parse_bounded(text, parse_height_cm if in_cm else parse_age, low_limit, high_limit)
     if found is None or found[0] < low_limit or found[1] > high_limit:
+        if in_cm:
+            return Invalid(
+                N_(
+                    "Please write two heights between {minimum} and {maximum} cm, for example "
+                    "165-180, or 不限."
+                ),
+                {"minimum": low_limit, "maximum": high_limit},
+            )
         return Invalid(
             N_("Please write two ages between {minimum} and {maximum}, for example 25-35."),
             {"minimum": low_limit, "maximum": high_limit},
@@ -131,10 +156,14 @@ def _option_for(
     for key, known in names.items():
         if wanted in known:
             return key
-    inside = [
-        key for key, known in names.items() if any(len(n) >= 2 and n in wanted for n in known)
-    ]
-    return inside[0] if len(inside) == 1 else None
+    # The longest name inside wins: "我不抽烟" is 不抽烟 (never), not 抽烟 (often).
+    inside = {
+        key: max((len(n) for n in known if len(n) >= 2 and n in wanted), default=0)
+        for key, known in names.items()
+    }
+    longest = max(inside.values(), default=0)
+    best = [key for key, length in inside.items() if length == longest]
+    return best[0] if longest and len(best) == 1 else None
 
 
 def _multi(
@@ -152,7 +181,7 @@ def _multi(
             )
     else:
         keys = []
-        for part in re.split(r"[,，、;；/\s]+", text):
+        for part in re.split(r"[,，、;；/\s]+|或者|或", text):
             key = _option_for(question, part, option_texts) if part else None
             if part and key is None:
                 return Invalid(N_("Please choose with the buttons."))

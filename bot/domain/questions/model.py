@@ -52,6 +52,8 @@ class Question:
     maximum: int | None = None
     optional: bool = False
     importance: bool = False
+    # An importance question may also be answered "not important" (kept, but no condition).
+    ignorable: bool = True
     # Multi-choice: also accept free text, mapped onto the options (hobbies).
     free_text: bool = False
     unit: str = ""

@@ -7,6 +7,7 @@ Prompts, option labels and error messages are English msgids: the conversation t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from bot.domain import N_, free_text
 from bot.domain.interests import LABELS as INTEREST_LABELS
@@ -16,6 +17,22 @@ ADULT_AGE = 18
 OLDEST_AGE = 70
 
 ANY = "any"
+# What people write for "no preference" wherever a condition is asked ("不限" for an age range).
+NO_PREFERENCE = (
+    "不限",
+    "都行",
+    "都可以",
+    "无所谓",
+    "随便",
+    "没要求",
+    "没有要求",
+    "不介意",
+    "都好",
+    "any",
+    "either",
+    "no preference",
+    "whatever",
+)
 EDUCATION = (
     Option(
         "high_school",
@@ -42,8 +59,8 @@ EDUCATION_AT_LEAST = tuple(
     Option(option.key, AT_LEAST[option.key], aliases=option.aliases) for option in EDUCATION
 )
 GENDERS = (
-    Option("male", N_("Man"), aliases=("男", "男性", "男生", "先生")),
-    Option("female", N_("Woman"), aliases=("女", "女性", "女生", "女士")),
+    Option("male", N_("Man"), aliases=("男", "男性", "男生", "先生", "男的", "男士", "男人")),
+    Option("female", N_("Woman"), aliases=("女", "女性", "女生", "女士", "女的", "女人")),
 )
 INDUSTRIES = (
     Option(
@@ -91,6 +108,75 @@ INDUSTRIES = (
     ),
     Option("services", N_("Services"), aliases=("服务", "服务业", "餐饮", "酒店", "物业", "旅游")),
     Option("other", N_("Other"), aliases=("其他", "其它")),
+)
+
+MARITAL = (
+    Option(
+        "never_married",
+        N_("Never married"),
+        aliases=("未婚", "没结过婚", "单身", "从未结婚", "未婚单身", "没结婚"),
+    ),
+    Option("divorced", N_("Divorced"), aliases=("离异", "离婚", "离过婚", "离异单身")),
+    Option("widowed", N_("Widowed"), aliases=("丧偶", "配偶去世", "配偶过世")),
+)
+# 有无子女 is asked of those who have been married; the never married are taken to have none.
+WERE_MARRIED = ("divorced", "widowed")
+HAS_CHILDREN = (
+    Option(
+        "none",
+        N_("No children"),
+        aliases=("无", "没有", "没", "没有孩子", "没孩子", "无子女", "没有子女", "无孩"),
+    ),
+    Option(
+        "has",
+        N_("Have children"),
+        aliases=(
+            "有",
+            "有孩子",
+            "有小孩",
+            "有娃",
+            "有子女",
+            "有一个孩子",
+            "有个孩子",
+            "一个孩子",
+            "有一个",
+            "有一个女儿",
+            "有一个儿子",
+            "有两个",
+            "有两个孩子",
+            "两个孩子",
+        ),
+    ),
+)
+HUKOU = (
+    Option(
+        "local",
+        N_("Local hukou"),
+        aliases=("本地", "本地户口", "本地户籍", "上海户口", "上海户籍", "沪籍", "本地人"),
+    ),
+    Option(
+        "other",
+        N_("Hukou elsewhere"),
+        aliases=("外地", "外地户口", "外地户籍", "非本地", "非沪籍", "外省", "外地人"),
+    ),
+)
+HOUSING = (
+    Option(
+        "own",
+        N_("Own a home"),
+        aliases=("有房", "有房子", "自有住房", "已购房", "已买房", "买房了", "有自己的房子"),
+    ),
+    Option(
+        "rent",
+        N_("Renting"),
+        aliases=("租房", "租房子", "租的", "在租房", "没房", "没有房", "无房", "还没买房"),
+    ),
+    Option(
+        "family",
+        N_("Living with family"),
+        aliases=("和父母住", "跟父母住", "住家里", "与父母同住", "和家人住", "家里"),
+    ),
+    Option("dorm", N_("Staff dormitory"), aliases=("宿舍", "住宿舍", "单位宿舍")),
 )
 
 SHANGHAI_DISTRICTS: tuple[tuple[str, str], ...] = (
@@ -206,14 +292,46 @@ def build_questionnaire(
             N_("What is your marital status?"),
             Kind.SINGLE,
             Section.ABOUT,
+            MARITAL,
+        ),
+        Question(
+            "has_children",
+            N_("Own children"),
+            N_("Do you have children?"),
+            Kind.SINGLE,
+            Section.ABOUT,
+            HAS_CHILDREN,
+        ),
+        Question(
+            "hukou",
+            N_("Hukou"),
+            N_(
+                "Where is your hukou registered? It helps matching; your card shows it only "
+                "if you choose so."
+            ),
+            Kind.SINGLE,
+            Section.ABOUT,
+            HUKOU,
+            optional=True,
+        ),
+        Question(
+            "housing",
+            N_("Housing"),
+            N_("Where do you live? It helps matching; your card shows it only if you choose so."),
+            Kind.SINGLE,
+            Section.ABOUT,
+            HOUSING,
+            optional=True,
+        ),
+        Question(
+            "show_home",
+            N_("Show hukou and housing"),
+            N_("Should your card show your hukou and housing?"),
+            Kind.SINGLE,
+            Section.ABOUT,
             (
-                Option(
-                    "never_married",
-                    N_("Never married"),
-                    aliases=("未婚", "没结过婚", "单身", "从未结婚", "未婚单身"),
-                ),
-                Option("divorced", N_("Divorced"), aliases=("离异", "离婚", "离过婚", "离异单身")),
-                Option("widowed", N_("Widowed"), aliases=("丧偶",)),
+                Option("yes", N_("Show them"), aliases=("显示", "可以", "好", "行", "要")),
+                Option("no", N_("Keep them private"), aliases=("不显示", "不要", "不用", "隐藏")),
             ),
         ),
         Question(
@@ -251,9 +369,13 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("want", N_("Want children")),
-                Option("dont_want", N_("Do not want children")),
-                Option("open", N_("Open to either")),
+                Option("want", N_("Want children"), aliases=("想要", "要", "想要孩子", "要孩子")),
+                Option(
+                    "dont_want",
+                    N_("Do not want children"),
+                    aliases=("不要", "不想要", "不要孩子", "不想要孩子", "丁克"),
+                ),
+                Option("open", N_("Open to either"), aliases=("都行", "看情况", "随缘", "无所谓")),
             ),
         ),
         Question(
@@ -263,9 +385,9 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("yes", N_("Happy to")),
-                Option("no", N_("Rather not")),
-                Option("flexible", N_("Can be discussed")),
+                Option("yes", N_("Happy to"), aliases=("愿意", "可以", "没问题", "和父母住")),
+                Option("no", N_("Rather not"), aliases=("不愿意", "不想", "分开住", "不和父母住")),
+                Option("flexible", N_("Can be discussed"), aliases=("商量", "看情况", "都行")),
             ),
         ),
         Question(
@@ -275,9 +397,13 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("saver", N_("I save")),
-                Option("balanced", N_("I balance saving and spending")),
-                Option("enjoyer", N_("I enjoy spending")),
+                Option("saver", N_("I save"), aliases=("节省", "省钱", "存钱", "节俭")),
+                Option(
+                    "balanced",
+                    N_("I balance saving and spending"),
+                    aliases=("适度", "平衡", "有存有花", "该花就花"),
+                ),
+                Option("enjoyer", N_("I enjoy spending"), aliases=("享受", "爱花钱", "月光")),
             ),
         ),
         Question(
@@ -287,10 +413,10 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("outdoors", N_("Outdoors")),
-                Option("home", N_("Resting at home")),
-                Option("friends", N_("With friends")),
-                Option("learning", N_("Learning something")),
+                Option("outdoors", N_("Outdoors"), aliases=("户外", "出去玩", "运动", "爬山")),
+                Option("home", N_("Resting at home"), aliases=("宅", "宅家", "在家", "宅在家")),
+                Option("friends", N_("With friends"), aliases=("朋友", "聚会", "和朋友")),
+                Option("learning", N_("Learning something"), aliases=("学习", "充电")),
             ),
         ),
         Question(
@@ -300,9 +426,9 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("love", N_("Love them")),
-                Option("fine", N_("Fine with them")),
-                Option("no", N_("Not for me")),
+                Option("love", N_("Love them"), aliases=("喜欢", "很喜欢", "养猫", "养狗")),
+                Option("fine", N_("Fine with them"), aliases=("还行", "能接受", "不排斥")),
+                Option("no", N_("Not for me"), aliases=("不喜欢", "不要", "过敏", "怕")),
             ),
         ),
         Question(
@@ -312,9 +438,15 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("never", N_("Never")),
-                Option("sometimes", N_("Sometimes")),
-                Option("often", N_("Often")),
+                Option(
+                    "never",
+                    N_("Never"),
+                    aliases=("不抽烟", "不抽", "从不抽烟", "不吸烟", "从不", "不会", "没有"),
+                ),
+                Option(
+                    "sometimes", N_("Sometimes"), aliases=("偶尔", "偶尔抽", "偶尔抽烟", "应酬时")
+                ),
+                Option("often", N_("Often"), aliases=("经常", "经常抽", "抽烟", "吸烟", "每天")),
             ),
         ),
         Question(
@@ -345,16 +477,17 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.LOOKING_FOR,
             (
-                Option("female", N_("Women"), aliases=("女", "女生", "女性")),
-                Option("male", N_("Men"), aliases=("男", "男生", "男性")),
+                Option("female", N_("Women"), aliases=("女", "女生", "女性", "女的")),
+                Option("male", N_("Men"), aliases=("男", "男生", "男性", "男的")),
                 Option(ANY, N_("Either"), aliases=("都可以", "不限", "都行")),
             ),
             importance=True,
+            ignorable=False,  # whom one meets is always as asked
         ),
         Question(
             "seek_age",
             N_("Their age"),
-            N_("What ages would you like to meet? Write a range, for example 25-35."),
+            N_("What ages would you like to meet? Write a range, for example 25-35, or 不限."),
             Kind.RANGE,
             Section.LOOKING_FOR,
             minimum=ADULT_AGE,
@@ -383,7 +516,87 @@ def build_questionnaire(
             ),
             importance=True,
         ),
+        Question(
+            "seek_height",
+            N_("Their height"),
+            N_("What heights would you like? Write a range, for example 165-180, or 不限."),
+            Kind.RANGE,
+            Section.LOOKING_FOR,
+            minimum=130,
+            maximum=220,
+            importance=True,
+            unit="cm",
+        ),
+        Question(
+            "seek_marital",
+            N_("Their marital status"),
+            N_("Which marital status would suit you? Tap all that do, then Done, or Any."),
+            Kind.MULTI,
+            Section.LOOKING_FOR,
+            MARITAL,
+            minimum=1,
+            importance=True,
+        ),
+        Question(
+            "accept_children",
+            N_("Their children"),
+            N_("Could you accept a partner who has children?"),
+            Kind.SINGLE,
+            Section.LOOKING_FOR,
+            (
+                # Accepting either is no condition, so it is "any".
+                Option(
+                    ANY,
+                    N_("Yes, that is fine"),
+                    aliases=("可以", "接受", "可以接受", "能接受", "没问题", "不介意"),
+                ),
+                Option(
+                    "none",
+                    N_("Rather without children"),
+                    aliases=("不接受", "不能接受", "不可以", "不行", "介意", "不要"),
+                ),
+            ),
+            importance=True,
+        ),
+        Question(
+            "seek_hukou",
+            N_("Their hukou"),
+            N_("Should they have a local hukou?"),
+            Kind.SINGLE,
+            Section.LOOKING_FOR,
+            (
+                Option(ANY, N_("No preference")),
+                Option("local", N_("Local hukou"), aliases=("本地", "本地户口", "上海户口")),
+            ),
+            importance=True,
+        ),
+        Question(
+            "seek_housing",
+            N_("Their housing"),
+            N_("Should they own a home?"),
+            Kind.SINGLE,
+            Section.LOOKING_FOR,
+            (
+                Option(ANY, N_("No preference")),
+                Option("own", N_("Own a home"), aliases=("有房", "有房子", "要有房")),
+            ),
+            importance=True,
+        ),
     )
+
+
+def implied(key: str, value: Any) -> dict[str, Any]:
+    """Answers that follow from this one: the never married are not asked about children of
+    their own (stored as skipped, so the questionnaire moves on)."""
+    if key == "marital_status" and value not in WERE_MARRIED:
+        return {"has_children": None}
+    return {}
+
+
+def asked_after(key: str, value: Any) -> str | None:
+    """The question to ask next when this answer was changed on its own (with /edit): a member
+    now divorced or widowed is asked about children."""
+    return "has_children" if key == "marital_status" and value in WERE_MARRIED else None
 
 
 QUESTIONNAIRE = build_questionnaire()

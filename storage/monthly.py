@@ -96,18 +96,6 @@ async def tallies(
     first = aliased(Member)
     queries: list[tuple[str, Select[Any]]] = [
         (
-            "verified",
-            _grouped(Member.unit_id, month(Member.verified_at), Member.verified_at >= since),
-        ),
-        (
-            "completed",
-            _grouped(
-                Member.unit_id,
-                month(Member.profile_completed_at),
-                Member.profile_completed_at >= since,
-            ),
-        ),
-        (
             "matched",
             _grouped(first.unit_id, month(Match.created_at), Match.created_at >= since)
             .select_from(Match)
@@ -191,6 +179,35 @@ async def tallies(
         tally.count += int(count or 0)
         tally.seconds += float(seconds or 0)
     return found
+
+
+@dataclass(frozen=True)
+class MemberMonths:
+    """Members of one unit verified in one month and whose profile was completed in one month
+    (None: not yet), and whether they were active in the period asked."""
+
+    unit_id: int
+    verified: str | None
+    completed: str | None
+    active: bool
+    count: int
+
+
+async def member_months(
+    session: AsyncSession, scope: Collection[int], active_since: datetime, tz: tzinfo, now: datetime
+) -> list[MemberMonths]:
+    """The scope's members counted in one pass (a few hundred rows for 100,000 members): the
+    months they were verified and completed their profile, and whether they were active. The
+    live part of the "verified" and "completed" figures (``keep_departed`` keeps the rest)."""
+    verified = month_of(session, Member.verified_at, tz, now)
+    completed = month_of(session, Member.profile_completed_at, tz, now)
+    active = Member.last_seen_at >= active_since
+    rows = await session.execute(
+        select(Member.unit_id, verified, completed, active, func.count())
+        .where(Member.unit_id.in_(scope))
+        .group_by(Member.unit_id, verified, completed, active)
+    )
+    return [MemberMonths(u, v, c, bool(a), n) for u, v, c, a, n in rows.all()]
 
 
 def _grouped(

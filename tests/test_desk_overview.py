@@ -112,7 +112,7 @@ async def test_each_organiser_sees_and_downloads_only_their_units(sandbox: Sandb
         assert str(months["A3"].value).startswith("统计期间：")
         assert str(months["A4"].value).startswith("生成时间：")
         headings = [cell.value for cell in months[7]]
-        assert headings[:3] == ["月份", "新认证", "资料完整"] and "到场" in headings
+        assert headings[:3] == ["月份", "新核实", "资料完整"] and "到场" in headings
         rows = list(months.iter_rows(min_row=8, values_only=True))
         assert len(rows) == 12
         came = headings.index("到场")

@@ -97,7 +97,8 @@ class UnitChange(enum.StrEnum):
 
     DONE = "done"
     UNCHANGED = "unchanged"
-    NOT_ALLOWED = "not_allowed"  # outside the organiser's scope, or their own union
+    NOT_ALLOWED = "not_allowed"  # outside the organiser's scope
+    OWN_UNION = "own_union"  # the organiser's own union: renamed and moved from above
     UNKNOWN = "unknown"  # no such unit
     BAD_NAME = "bad_name"  # empty or too long
     NAME_TAKEN = "name_taken"  # another unit has that name
@@ -624,7 +625,7 @@ class UnitDesk:
         if unit is None or unit.id not in power.scope:
             return UnitChange.UNKNOWN if power.superadmin else UnitChange.NOT_ALLOWED
         if not power.superadmin and unit.id in power.own:
-            return UnitChange.NOT_ALLOWED
+            return UnitChange.OWN_UNION
         return unit
 
 

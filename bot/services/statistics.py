@@ -405,20 +405,20 @@ async def monthly_figures(
         tree = await units.parents(session)
         named = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope)))
         names: dict[int, str] = {unit_id: name for unit_id, name in named.all()}
-        people = await session.execute(
-            select(
-                Member.unit_id,
-                func.count(Member.verified_at),
-                func.count(Member.profile_completed_at),
-                _count_where(Member.last_seen_at >= now - timedelta(days=30)),
-            )
-            .where(Member.unit_id.in_(scope))
-            .group_by(Member.unit_id)
-        )
-        now_figures = {unit: (v, c, a) for unit, v, c, a in people.all()}
+        people = await monthly.member_months(session, scope, now - timedelta(days=30), tz, now)
     per_month: dict[str, dict[str, int]] = {m: dict.fromkeys(monthly.FIGURES, 0) for m in months}
     waits: dict[str, float] = dict.fromkeys(months, 0.0)
     per_unit: dict[int, dict[str, int]] = {u: dict.fromkeys(monthly.FIGURES, 0) for u in scope}
+    now_figures: dict[int, list[int]] = {u: [0, 0, 0] for u in scope}
+    for row in people:
+        held = now_figures[row.unit_id]
+        held[0] += row.count if row.verified else 0
+        held[1] += row.count if row.completed else 0
+        held[2] += row.count if row.active else 0
+        for figure, at in (("verified", row.verified), ("completed", row.completed)):
+            if at in per_month:
+                per_month[at][figure] += row.count
+                per_unit[row.unit_id][figure] += row.count
     for (unit_id, at, figure), tally in found.items():
         if at not in per_month or unit_id not in per_unit:
             continue
@@ -441,7 +441,7 @@ async def monthly_figures(
             unit_id,
             names.get(unit_id, "—"),
             depth,
-            *now_figures.get(unit_id, (0, 0, 0)),
+            *now_figures[unit_id],
             per_unit[unit_id],
         )
         for unit_id, depth in tree_order(tops, tree)

@@ -26,7 +26,7 @@ NEW_KINDS = (UnitKind.WORKPLACE, UnitKind.DISTRICT, UnitKind.INDUSTRY)
 CHANGES = {
     UnitChange.DONE: N_("Saved."),
     UnitChange.UNCHANGED: N_("Nothing to change."),
-    UnitChange.NOT_ALLOWED: N_(
+    UnitChange.OWN_UNION: N_(
         "You may add units below any of your unions, and rename or move those below your own."
     ),
     UnitChange.UNKNOWN: N_("There is no such unit."),
@@ -86,11 +86,13 @@ class UnitsDesk:
         return await self._page(viewer, changed)
 
     async def _page(self, viewer: Viewer, changed: UnitChange | None = None) -> HTMLResponse:
+        if changed == UnitChange.NOT_ALLOWED:  # another union's unit, or no organiser at all
+            raise Refused(403)
         nodes = await self._pages.services.administration.units.tree(viewer.user.id)
         if nodes is None:
             raise Refused(403)
         _ = viewer.gettext
-        page = self._pages.render(
+        return self._pages.render(
             viewer,
             "console/units.html",
             nodes=nodes,
@@ -99,4 +101,3 @@ class UnitsDesk:
             message=_(CHANGES[changed]) if changed else None,
             done=changed == UnitChange.DONE,
         )
-        return page

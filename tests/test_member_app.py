@@ -229,6 +229,22 @@ async def test_like_until_a_match_and_the_match_is_listed(sandbox: Sandbox) -> N
     assert (await answers_of(sandbox, member_id(me)))["nickname"] in theirs.text
     await sandbox.settle()  # the match is announced in the chat, as for /match
     assert any("互相" in e.text for e in sandbox.api.chats[me] if e.from_bot and e.text)
+    # Writing to the match: the chat gets the button that opens the relayed conversation.
+    match_id = int(re.search(r"/app/member/matches/(\d+)/write", mine.text).group(1))
+    async with web(sandbox) as client:
+        stranger = await client.post(
+            f"/app/member/matches/{match_id}/write", headers=as_user(sandbox, members[5])
+        )
+        wrote = await client.post(
+            f"/app/member/matches/{match_id}/write", headers=as_user(sandbox, me)
+        )
+    assert stranger.status_code == 404
+    assert "留言按钮已发到聊天中" in wrote.text
+    await sandbox.settle()
+    member = sandbox.user("我", user_id=me)
+    assert member.last_text() == f"点下面的按钮给 {nickname} 留言。"
+    await member.press(f"✉️ 给{nickname}留言")
+    assert nickname in member.last_text()
 
 
 async def test_a_skip_is_taken_back_within_a_day_only(sandbox: Sandbox) -> None:

@@ -11,7 +11,6 @@ from bot.domain.clock import Clock
 from bot.domain.questions import build_questionnaire
 from bot.services.activity import Activity
 from bot.services.administration import Administration
-from bot.services.audit_trail import AuditTrail
 from bot.services.broadcasts import Broadcasts
 from bot.services.events import Events
 from bot.services.events.waitlist import Waitlist
@@ -25,7 +24,6 @@ from bot.services.matching.proposals import Proposals
 from bot.services.matching.relay import Relay
 from bot.services.matching.suggestions import Matchmaking
 from bot.services.members.data import MemberData
-from bot.services.moderation import ReportFiles
 from bot.services.onboarding import Onboarding
 from bot.services.people import People
 from bot.services.photo_review import PhotoReviews
@@ -63,8 +61,6 @@ class Services:
     screening: Screening
     retention: Retention
     browsing: Browsing
-    report_files: ReportFiles
-    audit_trail: AuditTrail
     waitlist: Waitlist
 
     @classmethod
@@ -107,9 +103,7 @@ class Services:
             photo_reviews=PhotoReviews(db, clock, administration, work),
             screening=Screening(db),
             retention=Retention(db, clock, settings, work),
-            browsing=Browsing(db, clock, settings, matchmaking, questionnaire),
-            report_files=ReportFiles(db, administration),
-            audit_trail=AuditTrail(db, settings, administration),
+            browsing=Browsing(db, clock, settings, matchmaking, questionnaire, work),
             waitlist=Waitlist(db),
         )
 

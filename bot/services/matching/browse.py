@@ -18,11 +18,14 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
+from bot.domain import N_
 from bot.domain.browse import ANSWERS_READ, PAGE, UNDO_WITHIN, Filters, fits, new_allowed
 from bot.domain.clock import Clock
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import Reason, Suggestion
 from bot.domain.questions import Question
+from bot.services import notices
+from bot.services.matching.notices import contact_of, match_buttons
 from bot.services.matching.suggestions import (
     EXPOSURE_WINDOW,
     POOL_SIZE,
@@ -30,6 +33,7 @@ from bot.services.matching.suggestions import (
     Unavailable,
 )
 from bot.services.photo_review import visible_photos
+from bot.services.work import WorkQueue
 from storage import browse, matching, members, plan, roster
 from storage.models import CardView, Match, MatchDecision, Member, SuggestionReview
 
@@ -66,8 +70,10 @@ class Browsing:
         settings: Settings,
         matchmaking: Matchmaking,
         questionnaire: tuple[Question, ...],
+        work: WorkQueue,
     ) -> None:
         self._db = db
+        self._work = work
         self._clock = clock
         self._settings = settings
         self._matchmaking = matchmaking
@@ -319,6 +325,42 @@ class Browsing:
                 skips_forgotten_before=self._matchmaking.skips_kept_since(),
             )
             return len(waiting)
+
+    async def write_in_chat(self, telegram_id: int, match_id: int) -> bool:
+        """The member wants to write to a match from the Mini App: the chat gets a message
+        with the button that opens their relayed conversation (the same as under /matches).
+        False if it is not the member's match, its conversation has ended, or either blocked
+        the other."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            match = await session.get(Match, match_id)
+            if me is None or match is None or me.id not in (match.member_a, match.member_b):
+                return False
+            other = match.member_b if me.id == match.member_a else match.member_a
+            contact = await contact_of(session, other)
+            if (
+                match.relay_ended_at is not None
+                or contact is None
+                or await matching.blocked(session, me.id, other)
+            ):
+                return False
+            await notices.put(
+                session,
+                to=telegram_id,
+                now=now,
+                lines=[
+                    notices.line(
+                        N_("Write to {nickname} with the button below."),
+                        nickname=contact.nickname,
+                    )
+                ],
+                buttons=match_buttons(match, contact.nickname)[:1],
+                key=f"write_in_chat:{match_id}:{telegram_id}:{now.isoformat()}",
+                member_id=me.id,
+            )
+        self._work.wake()
+        return True
 
 
 def _reads_answers(filters: Filters) -> bool:

@@ -83,6 +83,7 @@ class MemberApp:
             Route("/member/people/{member:int}/report", guarded(self.report), methods=["POST"]),
             Route("/member/undo", guarded(self.undo), methods=["POST"]),
             Route("/member/likes", guarded(self.likes)),
+            Route("/member/matches/{match:int}/write", guarded(self.write), methods=["POST"]),
             Route("/member/events", guarded(self.events)),
             Route("/member/events/{event:int}", guarded(self.event)),
             Route("/member/events/{event:int}/{act:str}", guarded(self.attend), methods=["POST"]),
@@ -273,6 +274,20 @@ class MemberApp:
         waiting = await services.browsing.likes(viewer.user.id)
         matches = await services.matchmaking.matches(viewer.user.id)
         return self._pages.render(viewer, "member/likes.html", waiting=waiting, matches=matches)
+
+    async def write(self, request: Request) -> HTMLResponse:
+        """The chat gets the button that opens the conversation with this match; the page
+        closes the window to show it (static/member.js)."""
+        viewer = await self._pages.viewer(request)
+        sent = await self._pages.services.browsing.write_in_chat(
+            viewer.user.id, request.path_params["match"]
+        )
+        if not sent:
+            raise Refused(404)
+        _ = viewer.gettext
+        return self._pages.render(
+            viewer, "member/note.html", text=_("The button to write is waiting in the chat.")
+        )
 
     # --- events -----------------------------------------------------------------------------
 

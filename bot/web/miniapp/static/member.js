@@ -1,5 +1,5 @@
 // The member's pages: a download (my data) goes with the initData like every request, and
-// "write in the chat" closes the window so the chat is in front.
+// "write in the chat", once the button is in the chat, closes the window to show it.
 const tg = window.Telegram && window.Telegram.WebApp;
 
 function initData() {
@@ -20,5 +20,7 @@ document.body.addEventListener("click", async (event) => {
     URL.revokeObjectURL(link.href);
     return;
   }
-  if (event.target.closest("button[data-close]") && tg) tg.close();
+});
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.successful && event.detail.elt.closest("[data-close]") && tg) tg.close();
 });

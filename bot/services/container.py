@@ -11,6 +11,7 @@ from bot.domain.clock import Clock
 from bot.domain.questions import build_questionnaire
 from bot.services.activity import Activity
 from bot.services.administration import Administration
+from bot.services.audit_trail import AuditTrail
 from bot.services.broadcasts import Broadcasts
 from bot.services.events import Events
 from bot.services.events.waitlist import Waitlist
@@ -24,6 +25,7 @@ from bot.services.matching.proposals import Proposals
 from bot.services.matching.relay import Relay
 from bot.services.matching.suggestions import Matchmaking
 from bot.services.members.data import MemberData
+from bot.services.moderation import ReportFiles
 from bot.services.onboarding import Onboarding
 from bot.services.people import People
 from bot.services.photo_review import PhotoReviews
@@ -62,6 +64,8 @@ class Services:
     retention: Retention
     browsing: Browsing
     waitlist: Waitlist
+    report_files: ReportFiles
+    audit_trail: AuditTrail
 
     @classmethod
     def create(
@@ -105,6 +109,8 @@ class Services:
             retention=Retention(db, clock, settings, work),
             browsing=Browsing(db, clock, settings, matchmaking, questionnaire, work),
             waitlist=Waitlist(db),
+            report_files=ReportFiles(db, administration),
+            audit_trail=AuditTrail(db, settings, administration),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:

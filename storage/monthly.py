@@ -207,7 +207,7 @@ async def member_months(
         .where(Member.unit_id.in_(scope))
         .group_by(Member.unit_id, verified, completed, active)
     )
-    return [MemberMonths(u, v, c, bool(a), n) for u, v, c, a, n in rows.all()]
+    return [MemberMonths(u, v, c, bool(a), n) for u, v, c, a, n in rows.all() if u is not None]
 
 
 def _grouped(

@@ -441,8 +441,10 @@ async def monthly_figures(
             unit_id,
             names.get(unit_id, "—"),
             depth,
-            *now_figures[unit_id],
-            per_unit[unit_id],
+            verified=now_figures[unit_id][0],
+            complete=now_figures[unit_id][1],
+            active_30_days=now_figures[unit_id][2],
+            counts=per_unit[unit_id],
         )
         for unit_id, depth in tree_order(tops, tree)
         if unit_id in scope

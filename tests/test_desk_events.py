@@ -5,17 +5,27 @@ to print), and check-in at the door by badge number — each refused to anyone e
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.domain.check_in_pass import pass_code, pass_key
 from bot.domain.events import Capacity
-from bot.tools.sandbox import Sandbox
+from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
-from storage.models import AuditEntry, Registration
-from tests.helpers import TITLE, bind_roster_entries, publish, union_with_members
+from storage.models import AuditEntry, Event, Registration
+from tests.helpers import (
+    PUDONG,
+    TITLE,
+    bind_roster_entries,
+    publish,
+    seed_union,
+    union_with_members,
+    unit_id,
+)
 from tests.test_miniapp import as_user, web
 from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS, served, telegram_stub
 
@@ -220,3 +230,306 @@ async def test_an_organiser_checks_a_member_in_on_a_phone(
         finally:
             await browser.close()
     assert await checked_in(sandbox, event_id) == [2]
+
+
+# The event form and the door's scanner
+
+
+def form_for(sb: Sandbox, unit: int, **changes: str) -> dict[str, str]:
+    """A filled-in new-event form, starting three days from the sandbox's now (local time)."""
+    start = (sb.clock.now() + timedelta(days=3)).astimezone(sb.settings.tz)
+    fields = {
+        "unit": str(unit),
+        "title": "周末读书会",
+        "description": "一起读《围城》，带上你喜欢的一段。",
+        "start_date": f"{start:%Y-%m-%d}",
+        "start_time": "14:00",
+        "end_date": "",
+        "end_time": "16:30",
+        "venue": "浦东图书馆三楼",
+        "places": "40",
+        "men": "20",
+        "women": "20",
+        "age_min": "25",
+        "age_max": "35",
+        "deadline_date": "",
+        "deadline_time": "",
+        "announce": "now",
+    }
+    return {**fields, **changes}
+
+
+async def stored_events(sb: Sandbox) -> list[Event]:
+    async with sb.app.services.db() as session:
+        return list((await session.scalars(select(Event).order_by(Event.id))).all())
+
+
+async def test_an_organiser_publishes_an_event_from_the_form(sandbox: Sandbox) -> None:
+    organiser, _sibling, _pudong, _xuhui = await union_with_members(sandbox, 2)
+    pudong = await unit_id(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    fields = form_for(sandbox, pudong)
+    async with web(sandbox) as client:
+        empty = await client.get("/app/console/events/new", headers=headers)
+        made = await client.post(
+            "/app/console/events/new",
+            data={**fields, "districts": ["浦东新区", "徐汇区"], "industries": ["finance"]},
+            headers=headers,
+        )
+    assert empty.status_code == 200 and 'type="date"' in empty.text and 'type="time"' in empty.text
+    assert "浦东新区" in empty.text and PUDONG in empty.text  # district choices, the union
+    [event] = await stored_events(sandbox)
+    assert made.status_code == 200 and f"已发布为活动 #{event.id}" in made.text
+    assert "周末读书会" in made.text  # the list, with the new event in it
+    tz = sandbox.settings.tz
+    start = event.starts_at.astimezone(tz)
+    assert (f"{start:%H:%M}", f"{event.ends_at.astimezone(tz):%Y-%m-%d %H:%M}") == (
+        "14:00",
+        f"{start:%Y-%m-%d} 16:30",  # an end without a date: the start's day
+    )
+    assert (event.capacity, event.capacity_male, event.capacity_female) == (40, 20, 20)
+    assert event.conditions == {
+        "age_min": 25,
+        "age_max": 35,
+        "industries": ["finance"],
+        "districts": ["浦东新区", "徐汇区"],
+    }
+    assert event.signup_deadline == event.starts_at - timedelta(days=1)
+    assert event.venue == "浦东图书馆三楼" and event.unit_id == pudong
+
+
+async def test_the_form_says_what_is_wrong_and_publishes_nothing(sandbox: Sandbox) -> None:
+    organiser, *_ = await union_with_members(sandbox, 1)
+    pudong = await unit_id(sandbox, PUDONG)
+    yesterday = (sandbox.clock.now() - timedelta(days=1)).astimezone(sandbox.settings.tz)
+    start_day = form_for(sandbox, pudong)["start_date"]
+    wrong = [
+        ({"start_date": f"{yesterday:%Y-%m-%d}"}, f"{yesterday:%Y-%m-%d} 14:00 已经过去"),
+        ({"places": "四十"}, "名额请填整数"),
+        ({"places": "abc", "men": "", "women": ""}, "名额请填整数"),
+        ({"places": "40", "men": "10", "women": "10"}, "男女名额"),
+        ({"men": "二十"}, "男女名额"),
+        ({"age_min": "16"}, "年龄请填 18 到 80"),
+        ({"age_max": "90"}, "年龄请填 18 到 80"),
+        ({"age_min": "abc"}, "年龄请填 18 到 80"),
+        ({"end_date": start_day, "end_time": "13:00"}, "结束时间必须晚于开始时间"),
+        ({"deadline_date": start_day, "deadline_time": "15:00"}, "报名必须在活动开始前截止"),
+        (
+            {"announce": "later", "announce_date": start_day, "announce_time": "12:00"},
+            "通知时间必须早于报名截止时间",
+        ),
+        ({"start_time": ""}, "请选择日期和时间"),
+        ({"title": "   "}, "请写下你的回答"),
+        ({"title": "读" * 101}, "100"),
+    ]
+    async with web(sandbox) as client:
+        for changes, said in wrong:
+            answer = await client.post(
+                "/app/console/events/new",
+                data=form_for(sandbox, pudong, **changes),
+                headers=as_user(sandbox, organiser.id),
+            )
+            assert answer.status_code == 200 and said in answer.text, (changes, answer.text)
+            assert "请修改下面标出的内容" in answer.text
+        forged = await client.post(
+            "/app/console/events/new",
+            data={**form_for(sandbox, pudong), "districts": ["atlantis"]},
+            headers=as_user(sandbox, organiser.id),
+        )
+    assert "请从列表中选择" in forged.text
+    assert await stored_events(sandbox) == []
+
+
+async def test_only_an_organiser_of_the_union_publishes_or_changes_its_events(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling, event_id, members = await event_with_registrants(sandbox)
+    matchmaker = sandbox.user("红娘小李")
+    await seed_union(sandbox, [], matchmakers={PUDONG: [matchmaker.id]})
+    pudong = await unit_id(sandbox, PUDONG)
+    fields = form_for(sandbox, pudong)
+    edit = f"/app/console/events/{event_id}/edit"
+    expired = as_user(sandbox, organiser.id, at=sandbox.clock.now() - timedelta(hours=2))
+    forged = {INIT_DATA_HEADER: as_user(sandbox, organiser.id)[INIT_DATA_HEADER] + "0"}
+    async with web(sandbox) as client:
+        for headers in ({}, expired, forged):
+            for path in ("/app/console/events/new", edit):
+                assert (await client.get(path, headers=headers)).status_code == 401
+                answer = await client.post(path, data=fields, headers=headers)
+                assert answer.status_code == 401
+        for someone in (matchmaker.id, members[0]):
+            headers = as_user(sandbox, someone)
+            assert (await client.get("/app/console/events/new", headers=headers)).status_code == 403
+            made = await client.post("/app/console/events/new", data=fields, headers=headers)
+            assert made.status_code == 403
+        # 徐汇's organiser, naming 浦东 as the organising union, or changing 浦东's event.
+        headers = as_user(sandbox, sibling.id)
+        made = await client.post("/app/console/events/new", data=fields, headers=headers)
+        assert made.status_code == 403
+        assert (await client.get(edit, headers=headers)).status_code == 403
+        changed = await client.post(edit, data={**fields, "title": "改了"}, headers=headers)
+        assert changed.status_code == 403
+    assert [e.title for e in await stored_events(sandbox)] == [TITLE]
+
+
+async def test_an_organiser_changes_an_event_in_the_form(sandbox: Sandbox) -> None:
+    organiser, _sibling, event_id, members = await event_with_registrants(sandbox)
+    edit = f"/app/console/events/{event_id}/edit"
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        shown = await client.get(edit, headers=headers)
+        fields = {
+            name: shown.text.split(f'name="{name}" ')[1].split('value="')[1].split('"')[0]
+            for name in ("title", "start_date", "start_time", "venue", "places")
+        }
+        fields["description"] = "滨江步道十公里，终点有茶歇。"
+        assert fields["places"] == "2" and fields["title"] == TITLE
+        past = await client.post(edit, data={**fields, "start_date": "2020-01-01"}, headers=headers)
+        assert "2020-01-01 " in past.text and "已经过去" in past.text
+        saved = await client.post(
+            edit,
+            data={**fields, "title": "滨江夜跑联谊", "places": "3", "start_time": "19:00"},
+            headers=headers,
+        )
+    assert saved.status_code == 200 and "已保存" in saved.text and "滨江夜跑联谊" in saved.text
+    [event] = await stored_events(sandbox)
+    assert event.title == "滨江夜跑联谊" and event.capacity == 3
+    assert f"{event.starts_at.astimezone(sandbox.settings.tz):%H:%M}" == "19:00"
+    await sandbox.settle()
+    # The waiting member moved up into the new place; everyone registered heard of the move.
+    assert await checked_in(sandbox, event_id) == []
+    async with sandbox.app.services.db() as session:
+        statuses = await session.scalars(
+            select(Registration.status).where(Registration.event_id == event_id)
+        )
+        assert sorted(statuses) == ["registered"] * 3
+    assert any("19:00" in (e.text or "") for e in sandbox.api.chats[members[2]] if e.from_bot)
+
+
+async def test_the_door_scans_a_members_personal_code(sandbox: Sandbox) -> None:
+    organiser, sibling, event_id, members = await event_with_registrants(sandbox)
+    other_event = await publish(sandbox, organiser)
+    passes = sandbox.app.services.events.passes
+    [mine] = await passes.mine(members[0])
+    assert mine.event.id == event_id and mine.badge == 1
+    assert str(members[0]) not in mine.code  # not the Telegram id
+    assert await passes.mine(members[2]) == []  # on the waitlist: no place, no code
+    async with sandbox.app.services.db.begin() as session:
+        registration = await session.scalar(
+            select(Registration).where(Registration.event_id == event_id, Registration.badge == 1)
+        )
+        member_id = registration.member_id
+    key = pass_key(SANDBOX_TOKEN)
+    forged_mac = mine.code[:-4] + ("AAAA" if not mine.code.endswith("AAAA") else "BBBB")
+    scan = f"/app/console/events/{event_id}/scan"
+    sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))
+    said = []
+    async with web(sandbox) as client:
+        headers = as_user(sandbox, organiser.id)
+        for code in (
+            mine.code,
+            mine.code,
+            forged_mac,
+            pass_code(key, event_id, member_id + 1000),  # a true code of someone not signed up
+            pass_code(key, other_event, member_id),  # the member's code for another event
+            pass_code(pass_key("999:another-bot"), event_id, member_id),
+            str(members[1]),  # a Telegram id, as an attacker might try
+            "https://t.me/somebot?start=event_1",
+        ):
+            answer = await client.post(scan, data={"code": code}, headers=headers)
+            assert answer.status_code == 200
+            said.append(answer.text.split(">")[1].split("<")[0])
+        refused = await client.post(
+            scan, data={"code": mine.code}, headers=as_user(sandbox, sibling.id)
+        )
+        assert refused.status_code == 403
+        for headers in (
+            {},
+            as_user(sandbox, organiser.id, at=sandbox.clock.now() - timedelta(hours=2)),
+        ):
+            answer = await client.post(scan, data={"code": mine.code}, headers=headers)
+            assert answer.status_code == 401
+    nickname = said[0].removeprefix("已签到：#1 ")
+    not_ours = "这不是会会的签到码，或已被改动：未签到任何人"
+    assert said == [
+        f"已签到：#1 {nickname}",
+        f"#1 {nickname} 此前已签到",
+        not_ours,
+        "此会员没有报名本场活动：未签到",
+        "这是该会员另一场活动的签到码：未签到任何人",
+        not_ours,
+        not_ours,
+        not_ours,
+    ]
+    assert await checked_in(sandbox, event_id) == [1]
+
+
+async def test_an_organiser_publishes_an_event_and_scans_members_in_on_a_phone(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    from playwright.async_api import async_playwright
+
+    from bot.web.initdata import sign
+
+    organiser, _sibling, event_id, members = await event_with_registrants(sandbox)
+    [member_pass] = await sandbox.app.services.events.passes.mine(members[0])
+    sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))  # the door is open
+    tomorrow = (sandbox.clock.now() + timedelta(days=1)).astimezone(sandbox.settings.tz)
+    user = {"id": organiser.id, "first_name": "老张", "language_code": "zh-hans"}
+    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
+    # Telegram's scanner popup, as far as the page uses it: it "reads" the member's code.
+    scanner = (
+        "window.Telegram.WebApp.showScanQrPopup = (params, callback) => {"
+        " window.scanPrompt = params.text;"
+        f" setTimeout(() => callback({json.dumps(member_pass.code)}), 50); }};"
+    )
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 360, "height": 740})
+            await page.route(
+                "https://telegram.org/**",
+                lambda route: route.fulfill(
+                    content_type="application/javascript",
+                    body=telegram_stub(init_data) + scanner,
+                ),
+            )
+            await page.goto(f"{served}/app/")
+            await page.locator("#desk .figure").first.wait_for()
+            await page.get_by_role("link", name="活动", exact=True).click()
+            await page.get_by_role("link", name="新建活动").click()
+            await page.get_by_label("活动名称").fill("周末读书会")
+            await page.get_by_label("活动介绍（给会员看）").fill("一起读《围城》。")
+            await page.get_by_label("开始", exact=True).fill(f"{tomorrow:%Y-%m-%d}")
+            await page.get_by_label("开始时间").fill("14:00")
+            await page.get_by_label("结束", exact=True).fill("16:30")
+            await page.get_by_label("地点").fill("浦东图书馆三楼")
+            await page.get_by_label("总名额").fill("四十")  # not a number: said, nothing made
+            await page.get_by_role("button", name="发布").click()
+            await page.get_by_text("名额请填整数").wait_for()
+            await page.screenshot(path=str(tmp_path / "event-form-360.png"), full_page=True)
+            await page.get_by_label("总名额").fill("40")
+            await page.get_by_role("button", name="发布").click()
+            await page.get_by_text("已发布为活动").wait_for()
+            await page.get_by_role("link", name="周末读书会").wait_for()
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+            # At the door of the first event: scan badge 1's code, then type badge 2.
+            await page.get_by_role("link", name=TITLE).click()
+            await page.get_by_role("button", name="扫码签到").click()
+            await page.locator("#door").get_by_text("已签到：#1").wait_for()
+            await page.locator("#badge-1").get_by_text("✓").wait_for()
+            assert await page.evaluate("window.scanPrompt") == "扫描会员的签到二维码"
+            await page.get_by_label("现场签到：输入号码牌").fill("2")
+            await page.get_by_role("button", name="签到", exact=True).click()
+            await page.locator("#door").get_by_text("已签到：#2").wait_for()
+            await page.get_by_role("button", name="扫码签到").click()  # the same code again
+            await page.locator("#door strong", has_text="此前已签到").wait_for()
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+            await page.screenshot(path=str(tmp_path / "event-scan-360.png"), full_page=True)
+        finally:
+            await browser.close()
+    assert await checked_in(sandbox, event_id) == [1, 2]
+    assert [e.title for e in await stored_events(sandbox)] == [TITLE, "周末读书会"]

@@ -1,11 +1,11 @@
 """Dates and times as organisers type them, in the deployment's time zone.
 
-Understood: a date ("2026-12-01", "12-01", "12月1日", "12月1号", "今天", "明天", "后天", "周六",
-"下周六", "星期天") or none (the next such time), then a time ("9:30", "九点", "9点半", "两点一刻",
-"14点30分"), optionally after "上午/下午/晚上/中午/凌晨" — "明天下午两点", "下周六 14:00",
-"12-01 9:30". Chinese numerals and full-width digits are read as digits. Without 上午/下午, one
-to six o'clock said in words is in the afternoon ("两点" for an event is 14:00); "02:00" and
-"凌晨两点" are the small hours.
+Understood: a date ("2026-12-01", "12-01", "12月1日", "12月1号", "今天", "明天", "后天",
+"昨天", "周六", "下周六", "星期天") or none (the next such time), then a time ("9:30", "九点",
+"9点半", "两点一刻", "14点30分"), optionally after "上午/下午/晚上/中午/凌晨" — "明天下午两点",
+"下周六 14:00", "12-01 9:30". Chinese numerals and full-width digits are read as digits.
+Without 上午/下午, one to six o'clock said in words is in the afternoon ("两点" for an event is
+14:00); "02:00" and "凌晨两点" are the small hours.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ EXAMPLES = "12月1日 9:30、明天下午两点、下周六 14:00"
 
 _DATE = (
     r"(?:(?P<year>\d{4})[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})[日号]?"
-    r"|(?P<relative>今天|今日|明天|明日|后天|大后天)"
+    r"|(?P<relative>今天|今日|明天|明日|大后天|后天|昨天|昨日|前天)"
     r"|(?P<which>下下个|下下|下个|下|本|这个|这)?(?:周|星期|礼拜)(?P<weekday>[1-7]|日|天)"
 )
 _PERIOD = r"(?P<period>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|晚)"
@@ -30,7 +30,11 @@ _TIME = (
     r"|[点时](?:(?P<half>半)|(?P<quarter>一刻|1刻|三刻|3刻)|(?P<minutes>\d{1,2})分?)?)"
 )
 _PATTERN = re.compile(rf"^(?:{_DATE})?\s*[,，]?\s*{_PERIOD}?\s*{_TIME}\s*$")
-_RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+# Yesterday too: a time typed as "昨天下午3点" is then said to be past, not "not understood".
+_RELATIVE_DAYS = {
+    **{"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3},
+    **{"昨天": -1, "昨日": -1, "前天": -2},
+}
 _WEEKS_AHEAD = {"下下个": 2, "下下": 2, "下个": 1, "下": 1, "本": 0, "这个": 0, "这": 0}
 # A date without a year this recently passed is taken as meant, and so said to be past.
 RECENTLY_PASSED = timedelta(days=31)

@@ -19,6 +19,7 @@ from bot.services.broadcasts import Broadcasts
 from bot.services.events.attending import Attending
 from bot.services.events.choice import MutualChoice
 from bot.services.events.organising import Organising
+from bot.services.events.passes import Passes
 from bot.services.events.reminders import Reminders
 from bot.services.work import TaskKind, WorkQueue
 
@@ -28,6 +29,7 @@ class Events:
     organising: Organising
     attending: Attending
     choice: MutualChoice
+    passes: Passes
 
     @classmethod
     def create(
@@ -47,6 +49,7 @@ class Events:
             ),
             attending=Attending(db, clock, settings, work, reminders),
             choice=choice,
+            passes=Passes(db, clock, settings),
         )
 
     def task_kinds(self) -> dict[str, TaskKind]:

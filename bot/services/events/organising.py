@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
@@ -25,6 +25,7 @@ from bot.common.workers import in_worker
 from bot.domain import free_text
 from bot.domain.audience import Audience
 from bot.domain.buttons import JoinEvent
+from bot.domain.check_in_pass import pass_key, read_pass
 from bot.domain.clock import Clock
 from bot.domain.events import Capacity
 from bot.domain.free_text import Invalid
@@ -65,12 +66,16 @@ class Door(enum.StrEnum):
     NOT_REGISTERED = "not_registered"  # on the waitlist or withdrawn: no place to check in to
     TOO_EARLY = "too_early"  # check-in opens when it does for members checking in themselves
     CANCELLED = "cancelled"
+    # A scanned personal code (``bot.domain.check_in_pass``):
+    NOT_A_PASS = "not_a_pass"  # not one of ours, or altered
+    OTHER_EVENT = "other_event"  # a true code, for another event
+    NOT_SIGNED_UP = "not_signed_up"  # a true code of someone with no registration here
 
 
 @dataclass(frozen=True)
 class DoorCheckIn:
     status: Door
-    badge: int
+    badge: int | None = None
     nickname: str | None = None
     opens_at: datetime | None = None  # when check-in opens, if it has not
 
@@ -327,6 +332,33 @@ class Organising:
     async def check_in_badge(self, actor: int, event_id: int, badge: int) -> DoorCheckIn | None:
         """Check in the person wearing this badge, as the organiser at the door says; None if
         the event is not the actor's. Scope is checked in the transaction that writes."""
+        return await self._door(actor, event_id, Registration.badge == badge, badge=badge)
+
+    async def check_in_pass(self, actor: int, event_id: int, code: str) -> DoorCheckIn | None:
+        """Check in the member whose personal code was scanned at this event's door; a code
+        that is not ours, altered, or another event's checks nobody in. None if the event is
+        not the actor's (asked before anything about the code is said)."""
+        key = self._pass_key()
+        scanned = read_pass(key, code) if key is not None else None
+        if scanned is None or scanned.event_id != event_id:
+            if await self.managed(actor, event_id) is None:
+                return None
+            return DoorCheckIn(Door.NOT_A_PASS if scanned is None else Door.OTHER_EVENT)
+        return await self._door(actor, event_id, Registration.member_id == scanned.member_id)
+
+    def _pass_key(self) -> bytes | None:
+        token = self._settings.bot_token
+        return pass_key(token.get_secret_value()) if token is not None else None
+
+    async def _door(
+        self,
+        actor: int,
+        event_id: int,
+        whose: ColumnElement[bool],
+        *,
+        badge: int | None = None,
+    ) -> DoorCheckIn | None:
+        """Check in the registration ``whose`` selects, audited as the organiser's act."""
         async with self._db.begin() as session:
             event = await self._managed_in(session, actor, event_id)
             if event is None:
@@ -338,11 +370,13 @@ class Organising:
                 return DoorCheckIn(Door.TOO_EARLY, badge, opens_at=event.starts_at - CHECK_IN_OPENS)
             registration = await session.scalar(
                 select(Registration)
-                .where(Registration.event_id == event_id, Registration.badge == badge)
+                .where(Registration.event_id == event_id, whose)
                 .with_for_update()
             )
             if registration is None:
-                return DoorCheckIn(Door.NO_SUCH_BADGE, badge)
+                missing = Door.NOT_SIGNED_UP if badge is None else Door.NO_SUCH_BADGE
+                return DoorCheckIn(missing, badge)
+            badge = registration.badge
             nickname = await session.scalar(
                 select(ProfileAnswer.value).where(
                     ProfileAnswer.member_id == registration.member_id,

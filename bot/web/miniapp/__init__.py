@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.services.container import Services
 from bot.web.miniapp.audit import AuditDesk
+from bot.web.miniapp.broadcasts import BroadcastsDesk
 from bot.web.miniapp.console import Console
 from bot.web.miniapp.events import EventsDesk
 from bot.web.miniapp.matchmakers import MatchmakersDesk
@@ -48,6 +49,7 @@ def routes(services: Services) -> list[BaseRoute]:
                 *console.routes(),
                 *roster.routes(),
                 *EventsDesk(pages).routes(),
+                *BroadcastsDesk(pages).routes(),
                 *UnitsDesk(pages).routes(),
                 *PeopleDesk(pages).routes(),
                 *MatchmakersDesk(pages).routes(),

@@ -1,9 +1,8 @@
-"""The desk's events: the organiser's events with their figures, the registrants by badge with
-their verified identity (every look audited by the service), the sign-in sheet as the chat's
-workbook or a page to print, and check-in at the door by badge number.
-
-Scanning a member's personal QR code with Telegram's scanner popup (``showScanQrPopup``) is a
-later step; it will post the badge it reads to the same check-in endpoint."""
+"""The desk's events: the organiser's events with their figures, creating and changing one in a
+form (``event_form``), the registrants by badge with their verified identity (every look
+audited by the service), the sign-in sheet as the chat's workbook or a page to print, and
+check-in at the door by badge number or by scanning the member's personal QR code with
+Telegram's scanner popup (``showScanQrPopup``; the code is ``bot.domain.check_in_pass``)."""
 
 from __future__ import annotations
 
@@ -19,7 +18,8 @@ from bot.common.wording.events import local_time
 from bot.common.wording.sign_in import SignInSheet, sign_in_sheet
 from bot.domain import free_text
 from bot.domain.events import RegistrationStatus
-from bot.services.events.organising import Door
+from bot.services.events.organising import Door, DoorCheckIn
+from bot.web.miniapp.event_form import EventForms
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,12 +35,20 @@ DOOR = {
     Door.NOT_REGISTERED: N_(
         "#{badge} {nickname} has no place (waitlist or withdrawn): not checked in"
     ),
+    Door.NOT_A_PASS: N_(
+        "This is not a check-in code of 会会, or it was altered: nobody checked in"
+    ),
+    Door.OTHER_EVENT: N_("This member's code is for another event: nobody checked in"),
+    Door.NOT_SIGNED_UP: N_("This member has not signed up for this event: not checked in"),
 }
+# The longest code a scanner may hand over that is worth reading (ours are under 50).
+MAX_CODE = 200
 
 
 class EventsDesk:
     def __init__(self, pages: Pages) -> None:
         self._pages = pages
+        self._forms = EventForms(pages, self)
 
     def routes(self) -> list[Route]:
         guarded = self._pages.guarded
@@ -49,11 +57,13 @@ class EventsDesk:
             Route(base, guarded(self.listing)),
             Route(base + "/{event:int}", guarded(self.detail)),
             Route(base + "/{event:int}/check-in", guarded(self.check_in), methods=["POST"]),
+            Route(base + "/{event:int}/scan", guarded(self.scan), methods=["POST"]),
             Route(base + "/{event:int}/sign-in", guarded(self.print_view)),
             Route(base + "/{event:int}/sign-in.xlsx", guarded(self.workbook)),
+            *self._forms.routes(),
         ]
 
-    async def listing(self, request: Request) -> HTMLResponse:
+    async def listing(self, request: Request, notice: str | None = None) -> HTMLResponse:
         pages = self._pages
         viewer = await pages.viewer(request)
         organising = pages.services.events.organising
@@ -69,9 +79,10 @@ class EventsDesk:
                 for o in reversed(overviews)
                 if o is not None
             ],
+            notice=notice,
         )
 
-    async def detail(self, request: Request) -> HTMLResponse:
+    async def detail(self, request: Request, notice: str | None = None) -> HTMLResponse:
         pages = self._pages
         viewer = await pages.viewer(request)
         event_id = request.path_params["event"]
@@ -87,6 +98,7 @@ class EventsDesk:
             start=self._time(found.event.starts_at),
             rows=sheet[1],
             registered=RegistrationStatus.REGISTERED,
+            notice=notice,
         )
 
     async def check_in(self, request: Request) -> HTMLResponse:
@@ -109,9 +121,23 @@ class EventsDesk:
         door = await pages.services.events.organising.check_in_badge(
             viewer.user.id, event_id, badge
         )
+        return self._door(viewer, door)
+
+    async def scan(self, request: Request) -> HTMLResponse:
+        """What Telegram's QR scanner read at the door: a member's personal code."""
+        viewer = await self._pages.viewer(request)
+        form = await request.form(max_files=0, max_fields=2)
+        code = str(form.get("code", ""))[:MAX_CODE]
+        door = await self._pages.services.events.organising.check_in_pass(
+            viewer.user.id, request.path_params["event"], code
+        )
+        return self._door(viewer, door)
+
+    def _door(self, viewer: Viewer, door: DoorCheckIn | None) -> HTMLResponse:
         if door is None:
             raise Refused(403)
-        return pages.render(
+        _ = viewer.gettext
+        return self._pages.render(
             viewer,
             "console/events_door.html",
             text=_(

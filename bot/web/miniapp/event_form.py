@@ -1,0 +1,186 @@
+"""The desk's event form: create an event as /event_new does (the union, what and when with
+date and time pickers, venue, places and per-gender quotas, who may sign up, when sign-up
+closes and when members are told), and change one as /event_edit does (title, description,
+venue, start, places). The form is read by ``bot.services.events.form`` with the chat's rules;
+the event is published and changed by ``bot.services.events.organising``, which checks the
+organiser's scope where it writes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from bot.common.i18n import Translator
+from bot.common.wording.events import local_time
+from bot.domain.events import EventStatus
+from bot.domain.free_text import Invalid
+from bot.services.events.form import PAST, EventEdit, Problems, read_event_edit, read_new_event
+from bot.services.events.results import Change
+from bot.web.miniapp.pages import Pages, Refused, Viewer
+
+if TYPE_CHECKING:
+    from bot.web.miniapp.events import EventsDesk
+
+# The form's fields and the choices in it: far fewer than this.
+MAX_FIELDS = 200
+CHOICES = ("districts", "industries")
+
+
+class EventForms:
+    """Part of the events tab (``desk``), whose listing and detail pages show the result."""
+
+    def __init__(self, pages: Pages, desk: EventsDesk) -> None:
+        self._pages = pages
+        self._desk = desk
+
+    def routes(self) -> list[Route]:
+        guarded = self._pages.guarded
+        base = "/console/events"
+        return [
+            Route(base + "/new", guarded(self.new), methods=["GET", "POST"]),
+            Route(base + "/{event:int}/edit", guarded(self.edit), methods=["GET", "POST"]),
+        ]
+
+    async def new(self, request: Request) -> HTMLResponse:
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        services = pages.services
+        units = await services.administration.unit_choices(viewer.user.id)
+        if not units:  # a matchmaker, a counsellor, a member: no union to publish in
+            raise Refused(403)
+        if request.method == "GET":
+            return self._form(viewer, units=units, values={"announce": "now"}, chosen={})
+        form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+        values, chosen = _values(form), {name: form.getlist(name) for name in CHOICES}
+        now = services.clock.now()
+        read = read_new_event(values, chosen, self._known(), now, services.settings.tz)
+        if isinstance(read, dict):
+            return self._form(viewer, units=units, values=values, chosen=chosen, problems=read)
+        event_id = await services.events.organising.create(viewer.user.id, read)
+        if event_id is None:
+            raise Refused(403)
+        _ = viewer.gettext
+        notice = _(
+            "Published as event #{id}. Members are told at {time}.",
+            id=event_id,
+            time=self._time(read.announce_at),
+        )
+        return await self._desk.listing(request, notice=notice)
+
+    async def edit(self, request: Request) -> HTMLResponse:
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        _ = viewer.gettext
+        services, actor = pages.services, viewer.user.id
+        event = await services.events.organising.managed(actor, request.path_params["event"])
+        if event is None:
+            raise Refused(403)
+        if event.status == EventStatus.CANCELLED:
+            return self._cancelled(viewer)
+        if request.method == "GET":
+            return self._form(viewer, event=event, values=self._current(event), chosen={})
+        form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+        values = _values(form)
+        read = read_event_edit(values, event, services.clock.now(), services.settings.tz)
+        if isinstance(read, dict):
+            return self._form(viewer, event=event, values=values, chosen={}, problems=read)
+        result = await self._apply(actor, event.id, read)
+        if isinstance(result, Invalid):  # checked already; a race with another edit at most
+            return self._form(
+                viewer, event=event, values=values, chosen={}, problems={"title": result}
+            )
+        if result == Change.NOT_ALLOWED:
+            raise Refused(403)
+        if result == Change.CANCELLED:
+            return self._cancelled(viewer)
+        if result == Change.PAST:
+            problem = {"start": Invalid(PAST, {"time": values.get("start_date", "")})}
+            return self._form(viewer, event=event, values=values, chosen={}, problems=problem)
+        return await self._desk.detail(request, notice=_("Saved."))
+
+    async def _apply(self, actor: int, event_id: int, edit: EventEdit) -> Change | Invalid:
+        """The changes through the services /event_edit uses, one field at a time."""
+        organising = self._pages.services.events.organising
+        for field_name in ("title", "description", "venue"):
+            value = getattr(edit, field_name)
+            if value is not None:
+                result = await organising.edit(actor, event_id, field_name, value)
+                if result != Change.DONE:
+                    return result
+        if edit.capacity is not None:
+            result = await organising.set_places(actor, event_id, edit.capacity)
+            if result != Change.DONE:
+                return result
+        if edit.starts_at is not None:
+            return await organising.reschedule(actor, event_id, edit.starts_at)
+        return Change.DONE
+
+    def _known(self) -> dict[str, set[str]]:
+        questions = {q.key: q for q in self._pages.services.onboarding.questionnaire}
+        return {
+            "districts": {o.key for o in questions["district"].options},
+            "industries": {o.key for o in questions["industry"].options},
+        }
+
+    def _options(self, _: Translator) -> dict[str, list[tuple[str, str]]]:
+        questions = {q.key: q for q in self._pages.services.onboarding.questionnaire}
+        return {
+            name: [(o.key, o.text(_, _.language)) for o in questions[key].options]
+            for name, key in (("districts", "district"), ("industries", "industry"))
+        }
+
+    def _form(
+        self,
+        viewer: Viewer,
+        *,
+        values: Mapping[str, str],
+        chosen: Mapping[str, list[str]],
+        units: list[tuple[int, str]] | None = None,
+        event: Any = None,
+        problems: Problems | None = None,
+    ) -> HTMLResponse:
+        _ = viewer.gettext
+        said = {name: _(p.reason, **p.values) for name, p in (problems or {}).items()}
+        return self._pages.render(
+            viewer,
+            "console/event_form.html",
+            units=units,
+            event=event,
+            values=values,
+            chosen=chosen,
+            options=self._options(_) if event is None else {},
+            problems=said,
+        )
+
+    def _current(self, event: Any) -> dict[str, str]:
+        """The edit form's fields as the event stands."""
+        start = event.starts_at.astimezone(self._pages.services.settings.tz)
+        return {
+            "title": event.title,
+            "description": event.description,
+            "venue": event.venue or "",
+            "start_date": f"{start:%Y-%m-%d}",
+            "start_time": f"{start:%H:%M}",
+            "places": "" if event.capacity is None else str(event.capacity),
+            "men": "" if event.capacity_male is None else str(event.capacity_male),
+            "women": "" if event.capacity_female is None else str(event.capacity_female),
+        }
+
+    def _cancelled(self, viewer: Viewer) -> HTMLResponse:
+        _ = viewer.gettext
+        return self._pages.render(
+            viewer, "console/events_door.html", text=_("This event was cancelled."), done=False
+        )
+
+    def _time(self, moment: datetime) -> str:
+        return local_time(moment, self._pages.services.settings)
+
+
+def _values(form: FormData) -> dict[str, str]:
+    return {key: str(value) for key, value in form.items() if key not in CHOICES}

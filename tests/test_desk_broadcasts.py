@@ -1,0 +1,246 @@
+"""The desk's broadcast composer: the audience counted exactly as the chat's /broadcast counts
+it, the message previewed as members receive it (signed with the union), sending now or at a
+time typed as people say it (a past time refused with what it was read as, the quiet hours
+warned of), progress and results, cancelling — and nobody else composes, counts or cancels."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.domain.audience import Audience
+from bot.services.broadcasts import Draft
+from bot.tools.sandbox import Sandbox
+from bot.web.miniapp.pages import INIT_DATA_HEADER
+from storage.models import Broadcast
+from tests.helpers import PUDONG, copies, publish, seed_union, union_with_members, unit_id
+from tests.test_miniapp import as_user, web
+from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS, served, telegram_stub
+
+__all__ = ["served"]  # the browser test's fixture
+
+CHECK, SEND = "/app/console/broadcasts/check", "/app/console/broadcasts/send"
+
+
+def count_in(page: str) -> int:
+    found = re.search(r"将发给 (\d+) 位会员", page)
+    assert found, page
+    return int(found.group(1))
+
+
+def said_when(page: str) -> str:
+    return page.split('id="broadcast-when-said"')[1].split(">", 1)[1].split("<")[0]
+
+
+async def stored(sb: Sandbox) -> list[Broadcast]:
+    async with sb.app.services.db() as session:
+        return list((await session.scalars(select(Broadcast).order_by(Broadcast.id))).all())
+
+
+async def test_the_desk_counts_the_audience_as_the_chat_does(sandbox: Sandbox) -> None:
+    organiser, _sibling, _pudong, _xuhui = await union_with_members(sandbox, 100, 10)
+    pudong = await unit_id(sandbox, PUDONG)
+    # The chat's count for women of 25–32 in 浦东新区 or 闵行区 working in finance.
+    await organiser.send("/broadcast")
+    await organiser.send("青年读书会")
+    chats_all = int(re.search(r"→ (\d+) 位会员", organiser.last_text()).group(1))
+    await organiser.press("性别")  # everyone → women
+    await organiser.press("年龄")
+    await organiser.send("25-32")
+    await organiser.press("所在区")
+    await organiser.press("浦东新区")
+    await organiser.press("闵行区")
+    await organiser.press("完成")
+    await organiser.press("行业")
+    await organiser.press("金融")
+    await organiser.press("完成")
+    chats_narrow = int(re.search(r"→ (\d+) 位会员", organiser.last_text()).group(1))
+    assert 0 < chats_narrow < chats_all == 100
+    headers = as_user(sandbox, organiser.id)
+    narrow = {
+        "text": "青年读书会",
+        "unit": str(pudong),
+        "gender": "female",
+        "age_min": "25",
+        "age_max": "32",
+        "districts": ["浦东新区", "闵行区"],
+        "industries": ["finance"],
+    }
+    async with web(sandbox) as client:
+        page = await client.get("/app/console/broadcasts", headers=headers)
+        everyone = await client.post(CHECK, data={"unit": str(pudong)}, headers=headers)
+        narrowed = await client.post(CHECK, data=narrow, headers=headers)
+        verified = await client.post(CHECK, data={**narrow, "verified": "1"}, headers=headers)
+    assert page.status_code == 200 and "群发" in page.text and "闵行区" in page.text
+    assert count_in(everyone.text) == chats_all
+    assert count_in(narrowed.text) == chats_narrow
+    # Synthetic members are all verified: the same people.
+    assert count_in(verified.text) == chats_narrow
+    # What members will see: the message signed with the union, as the chat's preview.
+    assert f"青年读书会\n\n——{PUDONG}" in narrowed.text
+    assert "请写下要发送的内容" not in everyone.text  # nothing written yet: no reproach
+
+
+async def test_send_now_reaches_the_audience_and_shows_how_it_went(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 12, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        sent = await client.post(
+            SEND, data={"text": "周六下午茶，欢迎报名", "unit": str(pudong)}, headers=headers
+        )
+        [broadcast] = await stored(sandbox)
+        assert f"群发 #{broadcast.id} 正在开始" in sent.text
+        await sandbox.settle()
+        results = await client.get("/app/console/broadcasts/sent", headers=headers)
+        again = await client.post(f"/app/console/broadcasts/{broadcast.id}/cancel", headers=headers)
+    assert "已发送 12 / 12" in results.text and "已完成" in results.text
+    assert f"群发 #{broadcast.id} 已经发送完毕" in again.text
+    assert all(copies(sandbox, t, "周六下午茶，欢迎报名") == 1 for t in in_pudong)
+    assert all(copies(sandbox, t, "周六下午茶，欢迎报名") == 0 for t in in_xuhui)
+
+
+async def test_a_time_is_read_as_people_type_it_and_a_past_one_is_refused(
+    sandbox: Sandbox,
+) -> None:
+    organiser, *_ = await union_with_members(sandbox, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    tz = sandbox.settings.tz
+    now = sandbox.clock.now().astimezone(tz)
+    yesterday = now - timedelta(days=1)
+    tomorrow = now + timedelta(days=1)
+    headers = as_user(sandbox, organiser.id)
+    base = {"text": "下周活动预告", "unit": str(pudong)}
+    async with web(sandbox) as client:
+        past = await client.post(SEND, data={**base, "when": "昨天下午3点"}, headers=headers)
+        nonsense = await client.post(SEND, data={**base, "when": "改天吧"}, headers=headers)
+        night = await client.post(CHECK, data={**base, "when": "明天晚上11点"}, headers=headers)
+        day = await client.post(CHECK, data={**base, "when": "明天下午两点"}, headers=headers)
+        assert await stored(sandbox) == []
+        later = await client.post(SEND, data={**base, "when": "明天下午两点"}, headers=headers)
+        [broadcast] = await stored(sandbox)
+        cancelled = await client.post(
+            f"/app/console/broadcasts/{broadcast.id}/cancel", headers=headers
+        )
+    assert said_when(past.text) == (
+        f"“昨天下午3点”是 {yesterday:%Y-%m-%d} 15:00，已经过去了。"
+        "请填写将来的时间，或留空立即发送。"
+    )
+    assert "没看懂这个时间" in said_when(nonsense.text)
+    assert "22:00–08:00" in night.text and f"{tomorrow:%Y-%m-%d} 23:00" in night.text
+    assert said_when(day.text) == f"将于 {tomorrow:%Y-%m-%d} 14:00 发送。"
+    assert "22:00–08:00" not in day.text
+    assert f"{tomorrow:%Y-%m-%d} 14:00" in later.text
+    assert f"群发 #{broadcast.id} 已取消" in cancelled.text
+    sandbox.clock.advance(timedelta(days=2))
+    await sandbox.settle()
+    assert [b.status for b in await stored(sandbox)] == ["cancelled"]
+
+
+async def test_nobody_else_composes_counts_sends_or_cancels(sandbox: Sandbox) -> None:
+    organiser, sibling, in_pudong, _ = await union_with_members(sandbox, 5, 2)
+    matchmaker = sandbox.user("红娘小李")
+    await seed_union(sandbox, [], matchmakers={PUDONG: [matchmaker.id]})
+    pudong = await unit_id(sandbox, PUDONG)
+    event_id = await publish(sandbox, organiser)
+    scheduled = await sandbox.app.services.broadcasts.create(
+        organiser.id,
+        Draft("明天见"),
+        Audience(pudong),
+        sandbox.clock.now() + timedelta(days=1),
+    )
+    fields = {"text": "你好", "unit": str(pudong)}
+    expired = as_user(sandbox, organiser.id, at=sandbox.clock.now() - timedelta(hours=2))
+    forged = {INIT_DATA_HEADER: as_user(sandbox, organiser.id)[INIT_DATA_HEADER] + "0"}
+    cancel = f"/app/console/broadcasts/{scheduled}/cancel"
+    before = len(await stored(sandbox))
+    async with web(sandbox) as client:
+        for headers in ({}, expired, forged):
+            for path in ("/app/console/broadcasts", "/app/console/broadcasts/sent"):
+                assert (await client.get(path, headers=headers)).status_code == 401
+            for path in (CHECK, SEND, cancel):
+                answer = await client.post(path, data=fields, headers=headers)
+                assert answer.status_code == 401, path
+        for someone in (matchmaker.id, in_pudong[0]):
+            headers = as_user(sandbox, someone)
+            assert (await client.get("/app/console/broadcasts", headers=headers)).status_code == 403
+            assert (await client.post(cancel, headers=headers)).status_code == 403
+            assert (await client.post(SEND, data=fields, headers=headers)).status_code == 403
+            assert (await client.post(CHECK, data=fields, headers=headers)).status_code == 403
+        # 徐汇's organiser: 浦东's members, 浦东's event's registrants, 浦东's broadcast.
+        headers = as_user(sandbox, sibling.id)
+        counted = await client.post(CHECK, data=fields, headers=headers)
+        sent = await client.post(SEND, data=fields, headers=headers)
+        own = await client.post(
+            CHECK,
+            data={"unit": str(await unit_id(sandbox, "徐汇区总工会")), "event": str(event_id)},
+            headers=headers,
+        )
+        assert (await client.post(cancel, headers=headers)).status_code == 403
+        listed = await client.get("/app/console/broadcasts/sent", headers=headers)
+    for page in (counted, sent, own):
+        assert "你只能向你所在工会的会员群发" in page.text and "将发给" not in page.text
+        assert PUDONG not in page.text  # no preview signed with 浦东's name
+    assert "明天见" not in listed.text
+    assert len(await stored(sandbox)) == before
+    assert [b.status for b in await stored(sandbox) if b.id == scheduled] == ["scheduled"]
+
+
+async def test_an_organiser_composes_and_sends_a_broadcast_on_a_phone(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    from playwright.async_api import async_playwright
+
+    from bot.tools.sandbox import SANDBOX_TOKEN
+    from bot.web.initdata import sign
+
+    organiser, _sibling, in_pudong, _xuhui = await union_with_members(sandbox, 40, 5)
+    women = await sandbox.app.services.broadcasts.audience_size(
+        organiser.id, Audience(await unit_id(sandbox, PUDONG), gender="female")
+    )
+    user = {"id": organiser.id, "first_name": "老张", "language_code": "zh-hans"}
+    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 360, "height": 740})
+            await page.route(
+                "https://telegram.org/**",
+                lambda route: route.fulfill(
+                    content_type="application/javascript", body=telegram_stub(init_data)
+                ),
+            )
+            await page.goto(f"{served}/app/")
+            await page.locator("#desk .figure").first.wait_for()
+            await page.get_by_role("link", name="群发", exact=True).click()
+            count = page.locator("#audience-count")
+            await count.get_by_text("将发给 40 位会员").wait_for()
+            await page.get_by_label("性别").select_option("female")
+            await count.get_by_text(f"将发给 {women} 位会员").wait_for()
+            await page.get_by_label("消息内容").fill("周六下午茶，欢迎报名！")
+            preview = page.locator("#broadcast-preview")
+            await preview.get_by_text(f"——{PUDONG}").wait_for()
+            assert await preview.inner_text() == f"周六下午茶，欢迎报名！\n\n——{PUDONG}"
+            await page.get_by_label("发送时间（留空即立即发送）").fill("昨天下午3点")
+            await page.get_by_text("已经过去了").wait_for()
+            await page.get_by_role("button", name="发送", exact=True).click()
+            await page.locator("#composer-check").get_by_text("已经过去了").wait_for()
+            await page.get_by_label("发送时间（留空即立即发送）").fill("")
+            await page.get_by_text("点击“发送”后立即发出").wait_for()
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+            await page.screenshot(path=str(tmp_path / "broadcast-360.png"), full_page=True)
+            await page.get_by_role("button", name="发送", exact=True).click()
+            await page.get_by_text("正在开始，进度见下方").wait_for()
+            await sandbox.settle()
+            # The list polls while sending: the result arrives without a press.
+            await page.get_by_text(f"已发送 {women} / {women}").wait_for(timeout=10_000)
+            await page.screenshot(path=str(tmp_path / "broadcast-sent-360.png"), full_page=True)
+        finally:
+            await browser.close()
+    reached = [t for t in in_pudong if copies(sandbox, t, "周六下午茶，欢迎报名！")]
+    assert len(reached) == women and await stored(sandbox)

@@ -349,6 +349,16 @@ async def test_my_profile_edits_with_the_chats_checks_and_the_card_changes(
         must_have = await client.post(
             "/app/member/profile/seek_age", data={"value": "20-60"}, headers=headers
         )
+        hobbies = await client.post(
+            "/app/member/profile/hobbies",
+            data={"value": ["hiking", "reading"], "typed": "撸猫、追剧"},
+            headers=headers,
+        )
+        kept = await client.post(  # the own words come back in the box and stay
+            "/app/member/profile/hobbies",
+            data={"value": ["hiking"], "typed": "撸猫、追剧"},
+            headers=headers,
+        )
         unknown = await client.post(
             "/app/member/profile/salary", data={"value": "1"}, headers=headers
         )
@@ -366,6 +376,9 @@ async def test_my_profile_edits_with_the_chats_checks_and_the_card_changes(
     assert 'role="alert"' in forged_option.text
     assert (await answers_of(sandbox, member_id(me)))["marital_status"] == "widowed"
     assert must_have.status_code == 404 and unknown.status_code == 404
+    assert "已保存" in hobbies.text and 'value="追剧"' in kept.text
+    saved = (await answers_of(sandbox, member_id(me)))["hobbies"]
+    assert "hiking" in saved and "reading" not in saved and "追剧" in saved and "pets" in saved
     assert exported.status_code == 200 and "小鹿" in exported.text
 
 

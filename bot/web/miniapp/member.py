@@ -395,6 +395,9 @@ class MemberApp:
             return ""
         if question.kind == Kind.RANGE and isinstance(value, list):
             return f"{value[0]}-{value[1]}"
+        if question.kind == Kind.MULTI and isinstance(value, list):
+            # Hobbies in the member's own words: kept in the box, or saving would drop them.
+            return "、".join(str(v) for v in value if not question.option(str(v)))
         return str(value) if not isinstance(value, list) else ""
 
     async def edit(self, request: Request) -> HTMLResponse:
@@ -406,6 +409,7 @@ class MemberApp:
             raise Refused(404)
         member_id = await self._me(viewer)
         form = await request.form(max_files=0, max_fields=60)
+        year = services.clock.now().astimezone(services.settings.tz).year
         value: Any
         if question.kind == Kind.SINGLE:
             key = str(form.get("value", ""))
@@ -415,16 +419,14 @@ class MemberApp:
         elif question.kind == Kind.MULTI:
             keys = [str(k) for k in form.getlist("value") if question.option(str(k))]
             typed = str(form.get("typed", "")).strip()
-            if typed:
-                more = parse_text(question, typed, current_year=services.clock.now().year)
-                keys += more if isinstance(more, list) else []
-            value = check_choice(question, list(dict.fromkeys(keys)))
-        else:
-            value = parse_text(
-                question,
-                str(form.get("value", "")),
-                current_year=services.clock.now().astimezone(services.settings.tz).year,
+            more = parse_text(question, typed, current_year=year) if typed else []
+            value = (
+                more
+                if isinstance(more, Invalid)
+                else check_choice(question, list(dict.fromkeys([*keys, *more])))
             )
+        else:
+            value = parse_text(question, str(form.get("value", "")), current_year=year)
         if not isinstance(value, Invalid):
             refused = await services.onboarding.answer(member_id, question.key, value)
             value = refused if refused is not None else value

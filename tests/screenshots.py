@@ -58,6 +58,22 @@ async def desk_tabs(page: Page, stem: Path) -> list[str]:
     return taken
 
 
+async def report_file(page: Page, stem: Path) -> list[str]:
+    """An organiser's first report opened: the member's file, with a decision opened to say
+    what it will do."""
+    async with page.expect_response(lambda answer: answer.url.endswith("/console/reports")):
+        await page.locator('nav.tabs a[href="#reports"]').click()
+    opened = page.locator("#desk article.case h3 a")
+    if not await opened.count():
+        return []
+    async with page.expect_response(lambda answer: "/console/reports/" in answer.url):
+        await opened.first.click()
+    await page.locator("details.action summary").last.click()
+    await page.wait_for_timeout(200)
+    await page.screenshot(path=f"{stem}-report-file.png", full_page=True)
+    return [f"{stem}-report-file.png"]
+
+
 async def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     out, stop = io.StringIO(), asyncio.Event()
@@ -87,6 +103,8 @@ async def main(folder: Path) -> None:
                     taken += await member_tabs(page, folder / f"{number:02d}-{role}-{size}")
                 else:
                     taken += await desk_tabs(page, folder / f"{number:02d}-{role}-{size}")
+                    if role in ("superadmin", "organiser"):
+                        taken += await report_file(page, folder / f"{number:02d}-{role}-{size}")
                 await page.close()
         await browser.close()
     stop.set()

@@ -25,7 +25,8 @@ ACTION_LENGTH = 32
 class AuditLine:
     id: int
     created_at: datetime
-    actor: str  # by the roster, else nickname, else the Telegram id; "—" once they left
+    actor: str | None  # by the roster, else nickname; None when neither is known
+    actor_id: int | None  # the Telegram id; None once they deleted their data
     action: str
     unit: str
     detail: dict[str, Any]
@@ -88,9 +89,8 @@ class AuditTrail:
             AuditLine(
                 e.id,
                 e.created_at,
-                "—"
-                if e.actor_telegram_id is None
-                else names.get(e.actor_telegram_id, str(e.actor_telegram_id)),
+                names.get(e.actor_telegram_id) if e.actor_telegram_id is not None else None,
+                e.actor_telegram_id,
                 e.action,
                 units.get(e.unit_id, "—") if e.unit_id is not None else "—",
                 dict(e.detail),

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from bot.common.config import Settings
 from bot.domain.units import Role
-from bot.tools import demo
+from bot.tools import demo, desk_cases
 from bot.tools.sandbox import Sandbox
 from bot.web import miniapp
 from bot.web.links import desk_link
@@ -77,6 +77,7 @@ async def serve(
         director = demo.Director(sb, io.StringIO())  # the journeys, told to nobody
         for title, scene in demo.SCENES:
             await director.play(title, scene)
+        await desk_cases.add(sb)  # something waiting in the desk's Review and Reports
         people += [
             ("member", user, demo.PUDONG if user.first_name != "Sam" else demo.XUHUI)
             for user in sb.users

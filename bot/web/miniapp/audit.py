@@ -50,7 +50,8 @@ class AuditDesk:
             lines=[
                 (
                     local_time(line.created_at, settings),
-                    line.actor,
+                    line.actor
+                    or (_("Telegram id {value}", value=line.actor_id) if line.actor_id else "—"),
                     action_label(line.action, _),
                     line.unit,
                     detail_line(line.detail, _),

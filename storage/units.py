@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.units import UnitSpec, ancestry, subtree
+from bot.domain.units import UnitSpec, ancestry, subtree, tree_order
 from bot.domain.units import contact_for as domain_contact_for
 from storage.models import OrgUnit, Role, UnitKind, UnitRole
 
@@ -139,3 +139,26 @@ async def organiser_scope(session: AsyncSession, telegram_id: int) -> set[int]:
 
 async def drop_roles(session: AsyncSession, telegram_id: int) -> None:
     await session.execute(delete(UnitRole).where(UnitRole.telegram_id == telegram_id))
+
+
+async def specs_of(session: AsyncSession, unit_ids: Collection[int]) -> list[UnitSpec]:
+    """These units as a units file describes them (without people), parents first."""
+    everything = {unit.id: unit for unit in await all_units(session)}
+    tree = {unit_id: unit.parent_id for unit_id, unit in everything.items()}
+    tops = [u for u in unit_ids if tree.get(u) not in unit_ids]
+    ordered = [u for u, _depth in tree_order(tops, tree) if u in unit_ids]
+    found = []
+    for unit_id in ordered:
+        unit = everything[unit_id]
+        parent = everything.get(unit.parent_id) if unit.parent_id else None
+        found.append(
+            UnitSpec(
+                unit.name,
+                unit.kind.value,
+                parent.name if parent else None,
+                review_threshold=unit.review_threshold,
+                contact=unit.contact,
+                review_photos=unit.review_photos,
+            )
+        )
+    return found

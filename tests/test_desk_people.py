@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.domain.units import Role
+from bot.domain.units import Role, UnitKind, parse_units
 from bot.tools.sandbox import Sandbox
 from storage.models import (
     AuditEntry,
@@ -23,11 +23,25 @@ from storage.models import (
     ThreadMessage,
     UnitRole,
 )
-from tests.helpers import CITY, PUDONG, XUHUI, bind_roster_entries, union_with_members, unit_id
+from tests.helpers import (
+    CITY,
+    PUDONG,
+    PUDONG_CONTACT,
+    XUHUI,
+    bind_roster_entries,
+    union_with_members,
+    unit_id,
+)
 from tests.test_miniapp import as_user, web
 
 PEOPLE = [("王小雨", "上海电气", "13800000001"), ("李明", "上海地铁", "13800000002")]
-GETS = ["/app/console/units", "/app/console/people", "/app/console/proposals", "/app/console/inbox"]
+GETS = [
+    "/app/console/units",
+    "/app/console/units/units.toml",
+    "/app/console/people",
+    "/app/console/proposals",
+    "/app/console/inbox",
+]
 POSTS = {
     "/app/console/units/create": {"parent": "1", "name": "新单位", "kind": "workplace"},
     "/app/console/units/2/rename": {"name": "改名"},
@@ -228,7 +242,7 @@ async def test_roles_are_given_by_member_number_within_scope_and_taken_back(
         ).status_code == 403
         into_xuhui = {**appoint, "unit": str(xuhui)}
         other_unit = await client.post("/app/console/people/appoint", headers=mine, data=into_xuhui)
-        assert "管理员只能在下级工会任命" in other_unit.text
+        assert other_unit.status_code == 403
         # The sibling cannot appoint 浦东's member, nor take back 浦东's matchmaker.
         theirs = as_user(sandbox, sibling.id)
         assert (
@@ -396,3 +410,24 @@ async def test_the_inbox_is_answered_and_closed_by_its_unions_staff_only(sandbox
             .where(ThreadMessage.staff_telegram_id.is_not(None))
         )
     assert written == 1
+
+
+async def test_the_units_file_of_ones_units_loads_back_and_names_nobody(sandbox: Sandbox) -> None:
+    organiser, sibling, *_ = await union_with_members(sandbox, 1)
+    pudong = await unit_id(sandbox, PUDONG)
+    await sandbox.app.services.administration.units.create(
+        organiser.id, pudong, '上海电气"集团"工会', UnitKind.WORKPLACE
+    )
+    async with web(sandbox) as client:
+        answer = await client.get(
+            "/app/console/units/units.toml", headers=as_user(sandbox, organiser.id)
+        )
+    assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
+    specs = parse_units(answer.text, known=[CITY])
+    assert [(s.name, s.parent) for s in specs] == [
+        (PUDONG, CITY),
+        ('上海电气"集团"工会', PUDONG),
+    ]
+    assert specs[0].contact == PUDONG_CONTACT
+    assert str(organiser.id) not in answer.text and XUHUI not in answer.text
+    assert str(sibling.id) not in answer.text

@@ -23,6 +23,7 @@ Any other key is an error, so a misspelling (``organizers``) is caught, not sile
 from __future__ import annotations
 
 import enum
+import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -239,3 +240,27 @@ def may_move(unit: int, new_parent: int, parents: Mapping[int, int | None]) -> b
     """Whether a unit may be put under ``new_parent``: not under itself or anything below it
     (the tree would become a loop)."""
     return new_parent not in subtree(unit, parents)
+
+
+def units_toml(specs: Iterable[UnitSpec]) -> str:
+    """A units file of these units (parents first), as ``parse_units`` reads it. People are
+    left out: roles are given on the desk by member number, and a file handed around should
+    not carry anyone's Telegram id."""
+    blocks = []
+    for spec in specs:
+        lines = ["[[unit]]", f"name = {_quoted(spec.name)}", f"kind = {_quoted(spec.kind)}"]
+        if spec.parent:
+            lines.append(f"parent = {_quoted(spec.parent)}")
+        if spec.review_threshold is not None:
+            lines.append(f"review_suggestions_above = {spec.review_threshold}")
+        if spec.review_photos:
+            lines.append("review_photos = true")
+        if spec.contact:
+            lines.append(f"contact = {_quoted(spec.contact)}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _quoted(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's, for what a unit's text can hold)."""
+    return json.dumps(text, ensure_ascii=False)

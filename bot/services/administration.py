@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.common.config import Settings
 from bot.domain import N_, free_text
 from bot.domain.clock import Clock
-from bot.domain.units import UnitKind, may_move, subtree, tree_order
+from bot.domain.units import UnitKind, may_move, subtree, tree_order, units_toml
 from bot.services import notices
 from bot.services.inbox import Inbox
 from bot.services.notices import line
@@ -550,6 +550,14 @@ class UnitDesk:
             for unit_id, depth in tree_order(tops, tree)
             if unit_id in found
         ]
+
+    async def units_file(self, actor: int) -> str | None:
+        """The actor's units as a units file (``huihui units load`` reads it back), or None."""
+        async with self._db() as session:
+            power = await self._administration.authority(session, actor)
+            if not power.any:
+                return None
+            return units_toml(await units.specs_of(session, power.scope))
 
     async def create(self, actor: int, parent_id: int, name: str, kind: UnitKind) -> UnitChange:
         text = free_text.clean(name, single_line=True)

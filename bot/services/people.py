@@ -69,7 +69,7 @@ class People:
         number = normalise_member_number(free_text.clean(member_number, single_line=True)[:50])
         async with self._db.begin() as session:
             power = await self._administration.authority(session, actor)
-            if not power.any or roster_unit not in power.scope:
+            if not power.any or roster_unit not in power.scope or unit_id not in power.scope:
                 return Decision.NOT_ALLOWED, None
             found = await roster.bound_people(session, [roster_unit], member_number=number, limit=1)
             if not found:

@@ -6,7 +6,7 @@ in bulk and for export."""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from bot.common.i18n import N_
@@ -44,6 +44,7 @@ class UnitsDesk:
         guarded = self._pages.guarded
         return [
             Route("/console/units", guarded(self.tree)),
+            Route("/console/units/units.toml", guarded(self.units_file)),
             Route("/console/units/create", guarded(self.create), methods=["POST"]),
             Route("/console/units/{unit:int}/rename", guarded(self.rename), methods=["POST"]),
             Route("/console/units/{unit:int}/move", guarded(self.move), methods=["POST"]),
@@ -52,6 +53,18 @@ class UnitsDesk:
     async def tree(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)
         return await self._page(viewer)
+
+    async def units_file(self, request: Request) -> Response:
+        """The person's units as a units file, to keep or to load elsewhere."""
+        viewer = await self._pages.viewer(request)
+        text = await self._pages.services.administration.units.units_file(viewer.user.id)
+        if text is None:
+            raise Refused(403)
+        return Response(
+            text,
+            media_type="application/toml; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="units.toml"'},
+        )
 
     async def create(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)

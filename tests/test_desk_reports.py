@@ -192,11 +192,21 @@ async def test_no_initdata_forged_or_expired_is_refused_everywhere(sandbox: Sand
                 answer = await client.request(method, path, headers=headers, data=data)
                 assert answer.status_code == 401, (path, headers)
                 assert "小雨" not in answer.text and WOMAN[0] not in answer.text
-        # Another union's organiser deciding on 浦东's member: refused, nothing changes.
+        # Another union's organiser deciding on 浦东's member, and 浦东's organiser forging
+        # a member's number that does not exist: refused, nothing changes.
         answer = await client.post(
             base + "/moderate", data={"action": "suspend"}, headers=as_user(sandbox, xuhui.id)
         )
         assert answer.status_code == 403
+        for forged_id in ("99999", "0"):
+            answer = await client.post(
+                f"/app/console/reports/{forged_id}/moderate",
+                data={"action": "suspend"},
+                headers=as_user(sandbox, pudong.id),
+            )
+            assert answer.status_code == 403
+        page = await client.get("/app/console/reports/99999", headers=as_user(sandbox, pudong.id))
+        assert page.status_code == 404
     assert await state(sandbox) == before
 
 

@@ -114,7 +114,7 @@ class Browsing:
                 viewer = await matching.profile_row(session, member.id)
             if viewer is None:
                 return Unavailable.NOT_READY
-            where = browse.conditions(filters, year, now)
+            where = browse.conditions(session, filters, year, now)
             forget = self._matchmaking.skips_kept_since()
 
             async def pool(**options: Any) -> list[dict[str, Any]]:
@@ -142,7 +142,7 @@ class Browsing:
                 approved = [c for c, status in reviews.items() if status == "approved"]
                 planned = await plan.planned_today(session, member.id, self._start_of_day().date())
                 found: dict[int, dict[str, Any]] = {}
-                rare = await browse.few(session, viewer, filters, year)
+                rare = await browse.few(session, viewer, filters, year, now)
                 for rows in (
                     await pool(likers_only=False, only=approved) if approved else [],
                     await pool(likers_only=True),

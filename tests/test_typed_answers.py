@@ -153,7 +153,11 @@ async def test_a_member_answers_in_their_own_words(sandbox: Sandbox) -> None:
     await wang.send("浦东")
     await answer(wang, ZH_ANSWERS["hometown"])
     await wang.send("离婚")
+    await wang.send("没有孩子")  # asked of the divorced
     for key in (
+        "hukou",
+        "housing",
+        "show_home",
         "hobbies",
         "marriage_timeline",
         "children",
@@ -170,7 +174,10 @@ async def test_a_member_answers_in_their_own_words(sandbox: Sandbox) -> None:
     await wang.send("二十七到三十五")
     await wang.press("必须满足")
     await answer(wang, ZH_ANSWERS["seek_districts"])
-    await answer(wang, ZH_ANSWERS["seek_education"])
+    for key in ("seek_education", "seek_height", "seek_marital", "accept_children"):
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("不限")
+    await wang.send("都行")
     await wang.send("/profile")
     card = wang.last_text()
     assert "30岁 · 165 cm" in card

@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scam_screen.py
 	$(BIN)/python benchmarks/match_latency.py
 	$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1
+	$(BIN)/python benchmarks/browse.py --profiles 1000000
 	$(BIN)/python benchmarks/fair.py
 	$(BIN)/python benchmarks/union.py
 	$(BIN)/python benchmarks/import_beside_bot.py
@@ -64,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/backlog.py
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1 --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/browse.py --profiles 1000000 --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/fair.py --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/union.py --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/market_plan.py --database-url $(BENCH_POSTGRES) && \

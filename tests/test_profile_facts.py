@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.domain.match_profile import match_row, to_profile
 from bot.domain.matching import Profile, compatible, rank
@@ -178,6 +178,24 @@ async def test_edit_to_divorced_asks_about_children(sandbox: Sandbox) -> None:
     await xiaoyu.press("未婚")
     assert "💍 未婚\n" in xiaoyu.last_text()
     assert (await stored(sandbox, xiaoyu.id))["has_children"] == (None, None)
+    await xiaoyu.send("/edit")
+    await xiaoyu.press("有无子女")
+    assert xiaoyu.last_text() == "这一题只问离异或丧偶的会员，你不用填写，资料卡保持不变。"
+
+
+async def test_members_who_signed_up_before_are_not_asked_about_children_if_never_married(
+    sandbox: Sandbox,
+) -> None:
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    await seed_union(sandbox, [WOMAN])
+    await sign_up(xiaoyu, WOMAN)
+    async with sandbox.app.services.db.begin() as session:  # as before the question existed
+        await session.execute(
+            delete(ProfileAnswer).where(ProfileAnswer.question.in_(("has_children", "hukou")))
+        )
+    await xiaoyu.send("/start")
+    assert xiaoyu.last_text().startswith("第 11/32 题\n你的户籍在本地还是外地")
+    assert "你有孩子吗" not in "".join(xiaoyu.texts())
 
 
 async def test_a_must_about_children_keeps_a_father_out_of_both_lists(sandbox: Sandbox) -> None:

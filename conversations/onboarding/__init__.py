@@ -61,7 +61,7 @@ from bot.domain.buttons import (
 )
 from bot.domain.onboarding import Progress, Step, next_step
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
-from bot.domain.questions.questionnaire import asked_after, implied
+from bot.domain.questions.questionnaire import FOLLOW_UP_OF, asked_after, implied
 from bot.services.onboarding import MemberStatus
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
 from conversations.common import conversation as make_conversation
@@ -152,7 +152,13 @@ async def start(update: Update, context: HuihuiContext) -> Any:
 async def resume(update: Update, context: HuihuiContext, where: Where | None = None) -> Any:
     """Ask whatever comes next for this member (``where`` they stand, when already known)."""
     _ = context.gettext
-    member, step, question, _progress = where or await _where(update, context)
+    where = where or await _where(update, context)
+    member, step, question, _progress = where
+    if step == Step.QUESTION and (not_asked := await _not_for_them(context, where)):
+        if scratch(context).pop("editing", None) is not None:
+            await say(update, context, _("Only members who have been married are asked this."))
+            return END
+        return await resume(update, context, _after_answering(where, not_asked, context))
     match step:
         case Step.CONSENT:
             await consent.ask(update, context)
@@ -182,6 +188,23 @@ async def resume(update: Update, context: HuihuiContext, where: Where | None = N
         case Step.COMPLETE:
             return await _finish(update, context, member)
     return ACTIVE
+
+
+async def _not_for_them(context: HuihuiContext, where: Where) -> set[str]:
+    """A follow-up that does not apply to this member (children of one's own, for someone never
+    married who answered before it was asked, or who chose it with /edit) is stored as skipped;
+    the keys stored. Read only at such a question."""
+    question, member = where.question, where.member
+    source = FOLLOW_UP_OF.get(question.key) if question else None
+    if source is None or member is None or question is None:
+        return set()
+    onboarding = context.services.onboarding
+    following = implied(source, (await onboarding.answers(member.id)).get(source))
+    if question.key not in following:
+        return set()
+    for key, value in following.items():
+        await onboarding.answer(member.id, key, value)
+    return set(following)
 
 
 async def on_text(update: Update, context: HuihuiContext) -> Any:

@@ -585,6 +585,10 @@ def build_questionnaire(
     )
 
 
+# A question asked only after some answers to another (see ``implied``): question → that one.
+FOLLOW_UP_OF = {"has_children": "marital_status"}
+
+
 def implied(key: str, value: Any) -> dict[str, Any]:
     """Answers that follow from this one: the never married are not asked about children of
     their own (stored as skipped, so the questionnaire moves on)."""

@@ -417,3 +417,11 @@ async def test_app_without_a_public_address_points_to_the_chat(sandbox: Sandbox)
     await member.send("/app")
     assert "/match、/events、/profile" in member.last_text()
     assert member.id not in sandbox.api.menu_buttons
+
+
+def test_the_browse_benchmark_runs_and_shows_cards() -> None:
+    from tests.test_benchmarks import benchmark
+
+    report = benchmark("browse.py", "--profiles", "200", "--viewers", "2", "--pages", "1")
+    assert report["requests"] == 2 * 12 and report["cards_shown"] > 0
+    assert report["p95_ms"] > 0 and report["match_next_card_p95_ms"] > 0

@@ -74,6 +74,34 @@ async def report_file(page: Page, stem: Path) -> list[str]:
     return [f"{stem}-report-file.png"]
 
 
+async def event_and_broadcast_screens(page: Page, stem: Path) -> list[str]:
+    """An organiser's event (its door), the new-event form, and a broadcast being composed with
+    its count and preview."""
+    taken = []
+    async with page.expect_response(lambda answer: answer.url.endswith("/console/events")):
+        await page.locator('nav.tabs a[href="#events"]').click()
+    opened = page.locator("#desk article.event h3 a")
+    if await opened.count():
+        async with page.expect_response(lambda answer: "/console/events/" in answer.url):
+            await opened.first.click()
+        await page.wait_for_timeout(200)
+        await page.screenshot(path=f"{stem}-event-door.png", full_page=True)
+        taken.append(f"{stem}-event-door.png")
+    async with page.expect_response(lambda answer: answer.url.endswith("/console/events/new")):
+        await page.evaluate("htmx.ajax('GET', '/app/console/events/new', '#desk')")
+    await page.wait_for_timeout(200)
+    await page.screenshot(path=f"{stem}-event-new.png", full_page=True)
+    taken.append(f"{stem}-event-new.png")
+    async with page.expect_response(lambda answer: answer.url.endswith("/console/broadcasts")):
+        await page.locator('nav.tabs a[href="#broadcasts"]').click()
+    async with page.expect_response(lambda answer: answer.url.endswith("/broadcasts/check")):
+        await page.locator("#broadcast-text").fill("本周六下午两点，滨江步道徒步联谊，欢迎报名！")
+    await page.wait_for_timeout(200)
+    await page.screenshot(path=f"{stem}-broadcast-compose.png", full_page=True)
+    taken.append(f"{stem}-broadcast-compose.png")
+    return taken
+
+
 async def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     out, stop = io.StringIO(), asyncio.Event()
@@ -105,6 +133,9 @@ async def main(folder: Path) -> None:
                     taken += await desk_tabs(page, folder / f"{number:02d}-{role}-{size}")
                     if role in ("superadmin", "organiser"):
                         taken += await report_file(page, folder / f"{number:02d}-{role}-{size}")
+                        taken += await event_and_broadcast_screens(
+                            page, folder / f"{number:02d}-{role}-{size}"
+                        )
                 await page.close()
         await browser.close()
     stop.set()

@@ -138,6 +138,16 @@ async def test_a_time_is_read_as_people_type_it_and_a_past_one_is_refused(
     sandbox.clock.advance(timedelta(days=2))
     await sandbox.settle()
     assert [b.status for b in await stored(sandbox)] == ["cancelled"]
+    # The chat reads the same words the same way.
+    await organiser.send("/broadcast")
+    await organiser.send("下周活动预告")
+    await organiser.press("预览 ▸")
+    await organiser.press("定时发送…")
+    await organiser.send("昨天下午3点")
+    now = sandbox.clock.now().astimezone(tz)
+    assert organiser.last_text() == (
+        f"{now - timedelta(days=1):%Y-%m-%d} 15:00 已经过去了，请给一个将来的时间。"
+    )
 
 
 async def test_nobody_else_composes_counts_sends_or_cancels(sandbox: Sandbox) -> None:

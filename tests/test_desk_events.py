@@ -16,6 +16,7 @@ from bot.domain.check_in_pass import pass_code, pass_key
 from bot.domain.events import Capacity
 from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
+from conversations.events.my_pass import qr_image
 from storage.models import AuditEntry, Event, Registration
 from tests.helpers import (
     PUDONG,
@@ -533,3 +534,22 @@ async def test_an_organiser_publishes_an_event_and_scans_members_in_on_a_phone(
             await browser.close()
     assert await checked_in(sandbox, event_id) == [1, 2]
     assert [e.title for e in await stored_events(sandbox)] == [TITLE, "周末读书会"]
+
+
+async def test_a_member_shows_their_check_in_code_from_the_chat(sandbox: Sandbox) -> None:
+    organiser, _sibling, event_id, members = await event_with_registrants(sandbox)
+    holder = next(u for u in sandbox.users if u.id == members[1])
+    waiting = next(u for u in sandbox.users if u.id == members[2])
+    await holder.send("/my_qr")
+    photo = holder.bot_messages()[-1]
+    assert photo.kind == "photo"
+    assert f"“{TITLE}”" in photo.text and "号码牌 #2" in photo.text
+    [held] = await sandbox.app.services.events.passes.mine(members[1])
+    # The picture is the QR code of exactly the code the door accepts.
+    assert sandbox.api.files[photo.file_id][1] == qr_image(held.code)
+    await waiting.send("/my_qr")  # on the waitlist: no place, no code
+    assert waiting.bot_messages()[-1].kind == "text"
+    assert "/events" in waiting.last_text()
+    await sandbox.app.services.events.organising.cancel(organiser.id, event_id)
+    await holder.send("/my_qr")
+    assert holder.bot_messages()[-1].kind == "text"

@@ -50,6 +50,7 @@ from conversations import (
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.events import attending as event_attending
 from conversations.events import choice as event_choice
+from conversations.events import my_pass as event_pass
 from conversations.events import new as event_new
 from conversations.events import organising as event_organising
 from conversations.menu import publish_commands
@@ -64,6 +65,7 @@ CONVERSATIONS = (
     event_organising,
     # Before onboarding, whose /start would otherwise take an event's deep link.
     event_attending,
+    event_pass,
     event_choice,
     follow_ups,
     help_menu,
@@ -91,6 +93,7 @@ MENU = (
     onboarding,
     matching,
     event_attending,
+    event_pass,
     member_app,
     member_controls,
     member_settings,

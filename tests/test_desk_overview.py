@@ -12,7 +12,15 @@ from sqlalchemy import insert, select
 
 from bot.tools.sandbox import Sandbox
 from storage.models import FollowUp, Match, Member, Thread
-from tests.helpers import PUDONG, XUHUI, all_came, publish, union_with_members, unit_id
+from tests.helpers import (
+    PUDONG,
+    XUHUI,
+    all_came,
+    bind_roster_entries,
+    publish,
+    union_with_members,
+    unit_id,
+)
 from tests.test_miniapp import as_user, web
 
 
@@ -94,10 +102,12 @@ async def test_a_deleted_account_leaves_last_months_figures_as_they_were(
 async def test_each_organiser_sees_and_downloads_only_their_units(sandbox: Sandbox) -> None:
     organiser, sibling, in_pudong, _in_xuhui = await union_with_members(sandbox, 3, 2)
     await a_busy_month(sandbox, organiser, in_pudong)
+    await bind_roster_entries(sandbox, in_pudong, [("王小雨", "上海电气", None)] * 3)
     pudong, xuhui = await unit_id(sandbox, PUDONG), await unit_id(sandbox, XUHUI)
     async with web(sandbox) as client:
         mine = await client.get("/app/console/overview", headers=as_user(sandbox, organiser.id))
         assert mine.status_code == 200
+        assert "<b>3</b>名册人数" in mine.text
         units = mine.text.split('<table class="units">')[1]
         assert PUDONG in units and XUHUI not in units
         report = await client.get(
@@ -118,6 +128,9 @@ async def test_each_organiser_sees_and_downloads_only_their_units(sandbox: Sandb
         came = headings.index("到场")
         assert [row[came] for row in rows][-2:] == [3, 0]  # last month's event, none this month
         assert months.column_dimensions["A"].width >= 8
+        by_unit = book["按单位"]
+        assert [c.value for c in by_unit[7]][:3] == ["单位", "名册人数", "已核实"]
+        assert [c.value for c in by_unit[8]][:3] == [PUDONG, 3, 3]
         # Another union's unit: neither its report nor a made-up one.
         for asked in (xuhui, 99999, "abc"):
             refused = await client.get(

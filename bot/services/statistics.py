@@ -75,6 +75,8 @@ class ThreadFigures:
 
 @dataclass
 class ScopeStats:
+    # Entries on the scope's rosters today (members who have not left), joined or not.
+    on_roster: int = 0
     registered: int = 0
     verified: int = 0
     complete: int = 0
@@ -173,6 +175,7 @@ async def scope_stats(
             .where(VerificationAttempt.outcome == "pending", RosterEntry.unit_id.in_(scope))
         )
         stats.registered = stats.verified + (waiting or 0)
+        stats.on_roster = sum((await _on_roster(session, scope)).values())
         await _distributions(session, stats, scope, year)
         stats.employers = Counter(
             dict(
@@ -244,6 +247,16 @@ def _either_in_scope(
         .where(or_(Member.id == member_a, Member.id == member_b), Member.unit_id.in_(scope))
         .exists()
     )
+
+
+async def _on_roster(session: AsyncSession, scope: frozenset[int]) -> dict[int, int]:
+    """Roster entries not marked as left, per unit of the scope."""
+    rows = await session.execute(
+        select(RosterEntry.unit_id, func.count())
+        .where(RosterEntry.unit_id.in_(scope), RosterEntry.left_at.is_(None))
+        .group_by(RosterEntry.unit_id)
+    )
+    return {unit: count for unit, count in rows.all()}
 
 
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -363,6 +376,7 @@ class UnitFigures:
     unit_id: int
     name: str
     depth: int  # 0: a unit the person organises (or a top unit); 1: below it; ...
+    on_roster: int
     verified: int
     complete: int
     active_30_days: int
@@ -406,6 +420,7 @@ async def monthly_figures(
         named = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope)))
         names: dict[int, str] = {unit_id: name for unit_id, name in named.all()}
         people = await monthly.member_months(session, scope, now - timedelta(days=30), tz, now)
+        on_roster = await _on_roster(session, scope)
     per_month: dict[str, dict[str, int]] = {m: dict.fromkeys(monthly.FIGURES, 0) for m in months}
     waits: dict[str, float] = dict.fromkeys(months, 0.0)
     per_unit: dict[int, dict[str, int]] = {u: dict.fromkeys(monthly.FIGURES, 0) for u in scope}
@@ -441,6 +456,7 @@ async def monthly_figures(
             unit_id,
             names.get(unit_id, "—"),
             depth,
+            on_roster=on_roster.get(unit_id, 0),
             verified=now_figures[unit_id][0],
             complete=now_figures[unit_id][1],
             active_30_days=now_figures[unit_id][2],

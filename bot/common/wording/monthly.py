@@ -29,7 +29,7 @@ MONTH_COLUMNS = (
     ("answered", N_("Answered")),
 )
 # The per-unit table: members now, then the year's figures.
-UNIT_NOW = (N_("Verified"), N_("Profile complete"), N_("Active in 30 days"))
+UNIT_NOW = (N_("On the roster"), N_("Verified"), N_("Profile complete"), N_("Active in 30 days"))
 UNIT_COLUMNS = ("matched", "proposed", "events", "attended", "pairs", "threads", "answered")
 
 
@@ -47,6 +47,8 @@ class UnitFigures(Protocol):
     def name(self) -> str: ...
     @property
     def depth(self) -> int: ...
+    @property
+    def on_roster(self) -> int: ...
     @property
     def verified(self) -> int: ...
     @property
@@ -101,6 +103,7 @@ def unit_headers(_: Translator) -> list[str]:
 def unit_row(row: UnitFigures, _: Translator, indent: str = "　") -> list[object]:
     return [
         indent * row.depth + row.name,
+        row.on_roster,
         row.verified,
         row.complete,
         row.active_30_days,

@@ -19,9 +19,11 @@ from bot.common.wording.monthly import (
     unit_row,
 )
 from bot.common.wording.statistics import ACTIVITY_FIGURES, MEMBER_FIGURES
-from bot.domain import free_text
+from bot.domain import N_, free_text
 from bot.web.miniapp.pages import Pages, Refused
 
+# The desk's first figure (the chat's /stats starts with those who signed up).
+ON_ROSTER = N_("On the roster")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -48,7 +50,10 @@ class Console:
         return pages.render(
             viewer,
             "console/overview.html",
-            members=[(_(label), getattr(figures, key)) for key, label in MEMBER_FIGURES],
+            members=[
+                (_(ON_ROSTER), figures.on_roster),
+                *((_(label), getattr(figures, key)) for key, label in MEMBER_FIGURES),
+            ],
             activity=[(_(label), getattr(figures, key)) for key, label in ACTIVITY_FIGURES],
             events=figures.events,
             month_headers=month_headers(_),

@@ -15,8 +15,13 @@ from telegram.constants import MessageLimit
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_, Translator, translator
-from bot.common.wording.events import local_time
-from bot.common.wording.moderation import REPORT_REASONS, identity_text, moderation_text
+from bot.common.wording.moderation import (
+    FLAGGED_IN,
+    REPORT_REASONS,
+    flagged_text,
+    identity_text,
+    moderation_text,
+)
 from bot.common.wording.profile_card import option_text, render_card
 from bot.common.wording.statistics import ACTIVITY_FIGURES, MEMBER_FIGURES
 from bot.common.wording.verification import comparison
@@ -32,7 +37,6 @@ from bot.domain.buttons import (
 )
 from bot.domain.buttons.moderation import ShowIdentity
 from bot.domain.free_text import MAX_TELEGRAM_ID, parse_id, shortened
-from bot.domain.scams import ScamSignal
 from bot.domain.units import Role
 from bot.services.administration import Decision, Identity
 from bot.services.matching import follow_ups
@@ -226,14 +230,7 @@ async def reports(update: Update, context: HuihuiContext) -> None:
     # Questions to the union are never screened: a member asking about a scam is no suspect.
     # Hits recorded from them before that are left out.
     for hit in (hit for hit in screened if hit.source in FLAGGED_IN):
-        signals = _(", ").join(_(SIGNAL_LABELS[ScamSignal(s)]) for s in hit.signals)
-        text = _(
-            FLAGGED_IN[hit.source],
-            signals=signals,
-            time=local_time(hit.created_at, context.services.settings),
-            nickname=hit.nickname,
-            text=hit.text,
-        )
+        text = flagged_text(hit, _, context.services.settings)
         rows = [
             [
                 (_("Warn"), Moderate("warn", hit.member_id)),
@@ -294,22 +291,6 @@ async def audit(update: Update, context: HuihuiContext) -> None:
     await say(update, context, _("Latest organiser actions:") + "\n" + "\n".join(lines))
 
 
-# Where the scam screen found it.
-FLAGGED_IN = {
-    "relay": N_("⚠️ Flagged in a relayed conversation ({signals}), {time}:\n{nickname}: {text}"),
-    "card": N_("⚠️ Flagged on a card ({signals}), {time}:\n{nickname}: {text}"),
-}
-# What the scam screen found, as moderators read it.
-SIGNAL_LABELS = {
-    ScamSignal.INVESTMENT: N_("investment"),
-    ScamSignal.CRYPTO: N_("digital currency"),
-    ScamSignal.GAMBLING: N_("gambling"),
-    ScamSignal.MONEY: N_("money"),
-    ScamSignal.APP: N_("an app to install"),
-    ScamSignal.LINK: N_("a link"),
-    ScamSignal.OFF_PLATFORM: N_("moving elsewhere"),
-    ScamSignal.SECRECY: N_("secrecy"),
-}
 DISTRIBUTIONS = ("gender", "age_band", "education", "industry", "district", "employers")
 AGE_BAND_LABELS = {
     "<25": N_("Under 25"),

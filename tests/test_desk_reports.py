@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.domain.units import Role
+from bot.services import screening
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import AuditEntry, Member, Report, UnitRole
@@ -280,3 +281,28 @@ async def test_an_organiser_reviews_judges_a_report_and_finds_it_audited_on_a_ph
     await sandbox.settle()
     assert li.last_text() == "✅ 工会已确认你的会员身份，我们继续吧。"
     assert "工会已暂停你的资料" in xiaoyu.last_text()
+
+
+async def test_what_the_scam_screen_flagged_is_listed_and_acted_on(sandbox: Sandbox) -> None:
+    people, _reported, ming_id = await reported_scene(sandbox)
+    pudong, xuhui, ming = people[0], people[2], people[5]
+    pitch = "带你做数字货币投资，稳赚不赔，加我微信细聊"
+    async with sandbox.app.services.db.begin() as session:
+        assert await screening.record(session, ming_id, "card", pitch, sandbox.clock.now())
+    async with web(sandbox) as client:
+        listing = await client.get("/app/console/reports", headers=as_user(sandbox, pudong.id))
+        sibling = await client.get("/app/console/reports", headers=as_user(sandbox, xuhui.id))
+        warned = await client.post(
+            f"/app/console/reports/{ming_id}/moderate",
+            data={"action": "warn"},
+            headers=as_user(sandbox, pudong.id),
+        )
+        await sandbox.settle()
+    flagged = listing.text.split("<h2>反诈筛查标记</h2>")[1]
+    assert "⚠️ 资料卡中的可疑内容" in flagged and pitch in flagged and "数字货币" in flagged
+    assert f"/app/console/reports/{ming_id}/moderate" in flagged
+    assert "阿明会收到提醒" in flagged  # what warning does, said before
+    assert pitch not in sibling.text
+    # Nobody reported 阿明: no file, only what was done, and he is told.
+    assert warned.status_code == 200 and "已警告阿明。已通知阿明。" in warned.text
+    assert "请遵守会会的规则" in ming.last_text()

@@ -4,9 +4,14 @@ who was told, and a reported member's identity by the roster."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
+from bot.common.config import Settings
 from bot.common.i18n import N_, Translator
+from bot.common.wording.events import local_time
+from bot.domain.scams import ScamSignal
 
 # What members report for, as organisers read it.
 REPORT_REASONS = {
@@ -124,4 +129,48 @@ def identity_text(found: Identity, _: Translator) -> str:
         name=found.real_name,
         employer=found.employer,
         number=found.member_number,
+    )
+
+
+# Where the scam screen found it.
+FLAGGED_IN = {
+    "relay": N_("⚠️ Flagged in a relayed conversation ({signals}), {time}:\n{nickname}: {text}"),
+    "card": N_("⚠️ Flagged on a card ({signals}), {time}:\n{nickname}: {text}"),
+}
+# What the scam screen found, as moderators read it.
+SIGNAL_LABELS = {
+    ScamSignal.INVESTMENT: N_("investment"),
+    ScamSignal.CRYPTO: N_("digital currency"),
+    ScamSignal.GAMBLING: N_("gambling"),
+    ScamSignal.MONEY: N_("money"),
+    ScamSignal.APP: N_("an app to install"),
+    ScamSignal.LINK: N_("a link"),
+    ScamSignal.OFF_PLATFORM: N_("moving elsewhere"),
+    ScamSignal.SECRECY: N_("secrecy"),
+}
+
+
+class Flagged(Protocol):
+    """What the scam screen found (``bot.services.screening.Flagged``)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def signals(self) -> Sequence[str]: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def nickname(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+def flagged_text(hit: Flagged, _: Translator, settings: Settings) -> str:
+    """ "⚠️ 在转发的对话中被标记（投资、链接），…：阿强：…" (a source in ``FLAGGED_IN``)."""
+    return _(
+        FLAGGED_IN[hit.source],
+        signals=_(", ").join(_(SIGNAL_LABELS[ScamSignal(s)]) for s in hit.signals),
+        time=local_time(hit.created_at, settings),
+        nickname=hit.nickname,
+        text=hit.text,
     )

@@ -12,10 +12,12 @@ from starlette.routing import Route
 
 from bot.common.wording.events import local_time
 from bot.common.wording.moderation import (
+    FLAGGED_IN,
     MODERATION_ACTIONS,
     MODERATION_EFFECTS,
     REPORT_REASONS,
     REPORT_STATUSES,
+    flagged_text,
     identity_text,
     moderation_text,
 )
@@ -44,13 +46,33 @@ class ReportsDesk:
     async def listing(self, request: Request) -> HTMLResponse:
         pages = self._pages
         viewer = await pages.viewer(request)
-        cases = await pages.services.administration.open_reports(viewer.user.id, SHOWN)
-        if cases is None:
+        services = pages.services
+        cases = await services.administration.open_reports(viewer.user.id, SHOWN)
+        scope = await services.administration.scope_of(viewer.user.id)
+        if cases is None or scope is None:
             raise Refused(403)
+        # As in the chat: questions to the union are never screened, so hits from them (kept
+        # from before) are left out.
+        screened = [h for h in await services.screening.flagged(scope) if h.source in FLAGGED_IN]
         _ = viewer.gettext
         return pages.render(
             viewer,
             "console/reports.html",
+            flagged=[
+                (
+                    hit.member_id,
+                    flagged_text(hit, _, services.settings),
+                    [
+                        (
+                            action,
+                            _(MODERATION_ACTIONS[action]),
+                            _(MODERATION_EFFECTS[action], nickname=hit.nickname),
+                        )
+                        for action in ("warn", "suspend")
+                    ],
+                )
+                for hit in screened
+            ],
             cases=[
                 (
                     case.member_id,
@@ -98,6 +120,9 @@ class ReportsDesk:
             raise Refused(403)
         unchanged = result.decision == Decision.UNCHANGED
         said = moderation_text(action, result, unchanged, viewer.gettext)
+        if await pages.services.report_files.file(viewer.user.id, member_id) is None:
+            # Flagged by the scam screen, never reported: no file to show, only what was done.
+            return pages.render(viewer, "console/reports_said.html", said=said)
         return await self._file(viewer, member_id, said)
 
     async def _file(self, viewer: Viewer, member_id: int, said: str = "") -> HTMLResponse:

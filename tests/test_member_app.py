@@ -425,3 +425,19 @@ def test_the_browse_benchmark_runs_and_shows_cards() -> None:
     report = benchmark("browse.py", "--profiles", "200", "--viewers", "2", "--pages", "1")
     assert report["requests"] == 2 * 12 and report["cards_shown"] > 0
     assert report["p95_ms"] > 0 and report["match_next_card_p95_ms"] > 0
+
+
+async def test_the_children_filter_shows_only_those_with_that_answer(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 60)
+    onboarding = sandbox.app.services.onboarding
+    for n, telegram_id in enumerate(members[1:]):
+        await onboarding.answer(member_id(telegram_id), "marital_status", "divorced")
+        await onboarding.answer(member_id(telegram_id), "has_children", ("has", "none")[n % 2])
+    async with web(sandbox) as client:
+        page = await client.get("/app/member/browse", headers=as_user(sandbox, members[0]))
+        answer = await client.get(f"{CARDS}?children=has", headers=as_user(sandbox, members[0]))
+    assert "有无子女" in page.text
+    shown = shown_ids(answer.text)
+    assert shown
+    for someone in shown:
+        assert (await answers_of(sandbox, someone))["has_children"] == "has"

@@ -119,9 +119,11 @@ class MemberApp:
         viewer = await self._pages.viewer(request)
         _ = viewer.gettext
         filters = self._filters(request, _)
+        children = self._questions.get(CHILDREN_QUESTION)
         return self._pages.render(
             viewer,
             "member/browse.html",
+            children_legend=_(children.title) if children else "",
             options=self._filter_options(_),
             filters=filters,
             query=urlencode(filters.query()),
@@ -159,11 +161,6 @@ class MemberApp:
             "why": self._reasons(card.reasons, _),
             "photos": len(card.answers.get("photos") or []),
             "new": card.new,
-            "marital": (
-                answer_text(self._questions["marital_status"], card.answers["marital_status"], _)
-                if card.answers.get("marital_status")
-                else None
-            ),
         }
 
     def _reasons(self, reasons: tuple[Reason, ...], _: Translator) -> str:

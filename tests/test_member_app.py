@@ -441,3 +441,21 @@ async def test_the_children_filter_shows_only_those_with_that_answer(sandbox: Sa
     assert shown
     for someone in shown:
         assert (await answers_of(sandbox, someone))["has_children"] == "has"
+
+
+async def test_an_english_speaking_member_reads_the_pages_in_english(sandbox: Sandbox) -> None:
+    from bot.tools.sandbox import SANDBOX_TOKEN
+    from bot.web.initdata import sign
+
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 30)
+    user = {"id": members[0], "first_name": "Sam", "language_code": "en"}
+    headers = {INIT_DATA_HEADER: sign(user, SANDBOX_TOKEN, sandbox.clock.now())}
+    async with web(sandbox) as client:
+        home = await client.get("/app/home", headers=headers)
+        page = await client.get("/app/member/browse", headers=headers)
+        cards = await client.get(CARDS, headers=headers)
+        profile = await client.get("/app/member/profile", headers=headers)
+    assert "People" in home.text and "My profile" in home.text
+    assert "Filters" in page.text and "Active in the last 30 days" in page.text
+    assert "New people today" in cards.text and "Open" in cards.text
+    assert "My card, as others see it" in profile.text and "筛选" not in page.text

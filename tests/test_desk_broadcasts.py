@@ -246,6 +246,7 @@ async def test_an_organiser_composes_and_sends_a_broadcast_on_a_phone(
             await page.screenshot(path=str(tmp_path / "broadcast-360.png"), full_page=True)
             await page.get_by_role("button", name="发送", exact=True).click()
             await page.get_by_text("正在开始，进度见下方").wait_for()
+            assert await page.get_by_label("消息内容").input_value() == ""  # not sent twice
             await sandbox.settle()
             # The list polls while sending: the result arrives without a press.
             await page.get_by_text(f"已发送 {women} / {women}").wait_for(timeout=10_000)

@@ -15,7 +15,8 @@ How
 ---
 1. **Candidate graph** (``candidate_graph``): for each member, members they seek drawn at
    random (a fresh draw each day), kept if the hard constraints hold both ways, scored by the
-   engine's two-way score (bot.domain.matching.pair_score).
+   engine's two-way score (bot.domain.matching.pair_score, computed for all pairs at once over
+   arrays by bot.domain.pair_arrays).
 2. **Transport normalisation** (one Sinkhorn step, after Tomita et al., RecSys 2023): a pair's
    weight is its score divided by the geometric mean of the two members' total scores, so a
    member everyone scores highly does not take every pair, and a member whom few score highly
@@ -35,11 +36,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from bot.domain.matching import History, Profile, compatible, pair_score, rarity
+from bot.domain.matching import History, Profile
+from bot.domain.pair_arrays import Arrays, Columns
 
 # Pairs per member: the first cards, then the rest (the speed-dating benchmark's top 3 and 5;
 # the bot plans fewer a day beside likers: bot.services.matching.plan.STAGES).
 STAGES = (3, 5)
+GREEDY_CHUNK = 200_000
 RARELY_SEEN_BOOST = 1.0  # weight multiplier 1 + boost / (1 + times shown lately)
 
 
@@ -64,18 +67,25 @@ def greedy_stages(
     """Greedy b-matching in stages: (a, b, stage) of the chosen pairs, heaviest first within a
     stage. Pairs must be distinct and unordered-unique."""
     order = np.lexsort((b, a, -weight))  # ties broken by ids, so the plan is reproducible
-    first, second = a[order].tolist(), b[order].tolist()
+    first, second = a[order], b[order]
     size = int(max(a.max(initial=-1), b.max(initial=-1))) + 1
     degree = [0] * size
     taken = bytearray(len(first))
+    untaken = np.frombuffer(taken, np.uint8)
     chosen: list[tuple[int, int, int]] = []
     for stage, cap in enumerate(stages):
-        for n, (x, y) in enumerate(zip(first, second, strict=True)):
-            if not taken[n] and degree[x] < cap and degree[y] < cap:
-                taken[n] = 1
-                degree[x] += 1
-                degree[y] += 1
-                chosen.append((x, y, stage))
+        # A chunk of sorted pairs at a time: Python lists of every pair of a million members
+        # would take gigabytes.
+        for start in range(0, len(first), GREEDY_CHUNK):
+            span = slice(start, start + GREEDY_CHUNK)
+            free = np.flatnonzero(untaken[span] == 0)
+            xs, ys = first[span][free].tolist(), second[span][free].tolist()
+            for n, x, y in zip(free.tolist(), xs, ys, strict=True):
+                if degree[x] < cap and degree[y] < cap:
+                    taken[start + n] = 1
+                    degree[x] += 1
+                    degree[y] += 1
+                    chosen.append((x, y, stage))
     return chosen
 
 
@@ -130,7 +140,7 @@ def weighted(
 
 
 def candidate_graph(
-    profiles: Sequence[Profile],
+    profiles: Sequence[Profile] | Arrays,
     *,
     history: History | None,
     sample: int,
@@ -139,42 +149,43 @@ def candidate_graph(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Each member's candidates for the day: ``sample`` members drawn at random from the
     genders they seek (a fresh draw each day: ``seed``), kept if the hard constraints hold both
-    ways and the pair is not ``excluded`` (``pair_keys``), scored by the engine's two-way score.
-    Returns (lower ids, higher ids, scores), each unordered pair once."""
+    ways and the pair is not ``excluded`` (``pair_keys``), scored by the engine's two-way score
+    (computed over arrays: bot.domain.pair_arrays). Returns (lower ids, higher ids, scores),
+    each unordered pair once."""
+    union = profiles if isinstance(profiles, Arrays) else _arrays(profiles)
+    if not union.size:
+        return _no_pairs()
     rng = np.random.default_rng(seed)
-    ids = np.array([p.id for p in profiles], np.int64)
-    genders: dict[str, list[int]] = {}
-    seeking: dict[frozenset[str], list[int]] = {}
-    for position, profile in enumerate(profiles):
-        genders.setdefault(profile.gender, []).append(position)
-        seeking.setdefault(profile.seeks, []).append(position)
+    gender, seeks = union.c["gender"], union.c["seeks"]
+    patterns, group = np.unique(seeks, axis=0, return_inverse=True)
     drawn = []
-    for seeks, viewers in seeking.items():
-        pool = np.array(
-            [p for gender in sorted(seeks or genders) for p in genders.get(gender, [])], np.int64
-        )
+    for n, pattern in enumerate(patterns):
+        viewers = np.flatnonzero(group.ravel() == n)
+        pool = np.flatnonzero(pattern[gender]) if pattern.any() else np.arange(union.size)
         if not len(pool):
             continue
         others = pool[rng.integers(0, len(pool), (len(viewers), sample))]
-        mine = np.repeat(np.array(viewers, np.int64), sample)
-        drawn.append(np.stack([ids[mine], ids[others.ravel()]], axis=1))
+        drawn.append(np.stack([np.repeat(viewers, sample), others.ravel()], axis=1))
     if not drawn:
         return _no_pairs()
-    pairs = np.concatenate(drawn)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    keys = np.unique(pair_keys(pairs))
+    rows = np.concatenate(drawn)
+    rows = rows[rows[:, 0] != rows[:, 1]]
+    keys, first = np.unique(pair_keys(union.ids[rows]), return_index=True)
+    rows = rows[first]
     if excluded is not None and len(excluded):
-        keys = keys[~np.isin(keys, excluded)]
-    found = {p.id: p for p in profiles}
-    idf = rarity(profiles)
-    low, high, scores = [], [], []
-    for a, b in zip((keys >> 32).tolist(), (keys & 0xFFFFFFFF).tolist(), strict=True):
-        one, other = found[a], found[b]
-        if compatible(one, other):
-            low.append(a)
-            high.append(b)
-            scores.append(pair_score(one, other, idf, history))
-    return np.array(low, np.int64), np.array(high, np.int64), np.array(scores, np.float64)
+        rows = rows[~np.isin(keys, excluded)]
+    ok, scores = union.score(rows[:, 0], rows[:, 1], union.history_terms(history))
+    ids = union.ids[rows[ok]]
+    low, high = np.minimum(ids[:, 0], ids[:, 1]), np.maximum(ids[:, 0], ids[:, 1])
+    return low, high, scores[ok]
+
+
+def _arrays(profiles: Sequence[Profile]) -> Arrays:
+    columns = Columns()
+    columns.add(profiles)
+    union = columns.done()
+    union.set_rarity()
+    return union
 
 
 def _no_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:

@@ -25,7 +25,8 @@ from bot.common.workers import in_worker
 from bot.domain import market
 from bot.domain.clock import Clock
 from bot.domain.match_profile import to_profile
-from bot.domain.matching import History, Profile
+from bot.domain.matching import History
+from bot.domain.pair_arrays import Columns
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import plan as stored
 from storage.rows import ROWS_PER_STATEMENT
@@ -150,8 +151,9 @@ class MarketPlans:
             await stored.drop_cards(session, keep=day)
 
 
-# In the worker process: the profiles of a plan being made, handed over a page at a time.
-_staged: dict[str, list[Profile]] = {}
+# In the worker process: the profiles of a plan being made, handed over a page at a time and
+# kept as columns (bot.domain.pair_arrays), not as a million Profile objects.
+_staged: dict[str, Columns] = {}
 
 
 def stage(token: str, rows: Sequence[Sequence[Any]], year: int) -> int:
@@ -159,12 +161,14 @@ def stage(token: str, rows: Sequence[Sequence[Any]], year: int) -> int:
     many it has. A new plan drops what an unfinished one left."""
     for other in [t for t in _staged if t != token]:
         del _staged[other]
-    profiles = _staged.setdefault(token, [])
+    columns = _staged.setdefault(token, Columns())
+    profiles = []
     for values in rows:
         row = dict(zip(stored.COLUMNS, values, strict=True))
         row["features"] = json.loads(row["features"])
         profiles.append(to_profile(row["member_id"], row, year))
-    return len(profiles)
+    columns.add(profiles)
+    return columns.size
 
 
 def daily_cards(
@@ -178,14 +182,19 @@ def daily_cards(
 ) -> np.ndarray[Any, np.dtype[np.int64]]:
     """The day's planned cards, rows (viewer, position, candidate), from the staged profiles
     (computed in the worker)."""
-    profiles = _staged.pop(token, [])
-    if len(profiles) != staged:  # the worker was started again part way: plan again later
+    columns = _staged.pop(token, None)
+    if (
+        columns is None or columns.size != staged
+    ):  # the worker was started again part way: plan again later
         raise RuntimeError("the profiles handed to the worker were lost")
     history = None
     if len(given) or len(received):
         history = History.from_counts(_pairs_of(given), _pairs_of(received), {}, {})
+    union = columns.done()
+    del columns
+    union.set_rarity()
     graph = market.candidate_graph(
-        profiles, history=history, sample=SAMPLE, seed=seed, excluded=settled
+        union, history=history, sample=SAMPLE, seed=seed, excluded=settled
     )
     seen = dict(zip(shown[:, 0].tolist(), shown[:, 2].tolist(), strict=True))
     return market.cards(market.plan_arrays(*graph, STAGES, shown_lately=seen))

@@ -75,6 +75,9 @@ async def test_an_introduction_with_a_phone_number_is_refused_kindly(sandbox: Sa
     await wang.send("江苏南通")
     for key in (
         "marital_status",
+        "hukou",
+        "housing",
+        "show_home",
         "hobbies",
         "marriage_timeline",
         "children",
@@ -135,7 +138,7 @@ async def test_a_number_split_across_the_card_is_refused(sandbox: Sandbox) -> No
     for key in list(ZH_ANSWERS)[1:7]:  # gender … district
         await answer(wang, ZH_ANSWERS[key])
     await wang.send("上海 1234")  # the hometown
-    for key in list(ZH_ANSWERS)[8:17]:  # marital status … smoking
+    for key in list(ZH_ANSWERS)[8:20]:  # marital status … smoking
         await answer(wang, ZH_ANSWERS[key])
     await wang.send("5678 周末见")  # the introduction: 138 1234 5678 with the other two
     assert REFUSED in wang.last_text()

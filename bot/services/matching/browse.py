@@ -276,20 +276,12 @@ class Browsing:
             ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
                 session, me.id, viewer, [other], likers, year
             )
-            reasons = ranked[0] if ranked else None
-            decision = await session.get(MatchDecision, (me.id, member_id))
-            [card] = await self._cards(
-                session,
-                [
-                    (
-                        reasons
-                        or Suggestion(
-                            candidate=to_profile(member_id, other, year), score=0.0, reasons=()
-                        ),
-                        False,
-                    )
-                ],
+            # No suggestion when one of them changed what they look for since: no reasons.
+            suggestion = (
+                ranked[0] if ranked else Suggestion(to_profile(member_id, other, year), 0, ())
             )
+            decision = await session.get(MatchDecision, (me.id, member_id))
+            [card] = await self._cards(session, [(suggestion, False)])
             return Person(card, decision.liked if decision else None, isinstance(match, Match))
 
     async def undo_skip(self, telegram_id: int) -> int | None:

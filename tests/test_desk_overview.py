@@ -81,7 +81,7 @@ async def test_a_deleted_account_leaves_last_months_figures_as_they_were(
     assert last.mean_first_answer == timedelta(minutes=30)
     async with web(sandbox) as client:
         page_before = await client.get(
-            "/app/console/overview", headers=as_user(sandbox, organiser.id)
+            "/app/console/overview/months", headers=as_user(sandbox, organiser.id)
         )
     # The member in the match, the follow-up and the question deletes her account.
     async with sandbox.app.services.db() as session:
@@ -92,7 +92,7 @@ async def test_a_deleted_account_leaves_last_months_figures_as_they_were(
     assert [u.counts for u in after.units] == [u.counts for u in before.units]
     async with web(sandbox) as client:
         page_after = await client.get(
-            "/app/console/overview", headers=as_user(sandbox, organiser.id)
+            "/app/console/overview/months", headers=as_user(sandbox, organiser.id)
         )
     table = page_before.text.split('<table class="months">')[1].split("</table>")[0]
     assert table == page_after.text.split('<table class="months">')[1].split("</table>")[0]
@@ -107,9 +107,22 @@ async def test_each_organiser_sees_and_downloads_only_their_units(sandbox: Sandb
     async with web(sandbox) as client:
         mine = await client.get("/app/console/overview", headers=as_user(sandbox, organiser.id))
         assert mine.status_code == 200
-        assert "<b>3</b>名册人数" in mine.text
-        units = mine.text.split('<table class="units">')[1]
+        assert "<b>3</b>名册人数" in mine.text and "/app/console/overview/months" in mine.text
+        year = await client.get(
+            "/app/console/overview/months", headers=as_user(sandbox, organiser.id)
+        )
+        units = year.text.split('<table class="units">')[1]
         assert PUDONG in units and XUHUI not in units
+        for who in (sibling.id, in_pudong[0]):
+            theirs = await client.get("/app/console/overview/months", headers=as_user(sandbox, who))
+            assert (who == sibling.id and PUDONG not in theirs.text) or theirs.status_code == 403
+        for headers in (
+            {},
+            as_user(sandbox, organiser.id, at=sandbox.clock.now() - timedelta(hours=2)),
+        ):
+            assert (
+                await client.get("/app/console/overview/months", headers=headers)
+            ).status_code == 401
         report = await client.get(
             "/app/console/overview/report.xlsx", headers=as_user(sandbox, organiser.id)
         )

@@ -35,6 +35,7 @@ class Console:
         guarded = self._pages.guarded
         return [
             Route("/console/overview", guarded(self.overview)),
+            Route("/console/overview/months", guarded(self.months)),
             Route("/console/overview/report.xlsx", guarded(self.report)),
         ]
 
@@ -43,8 +44,7 @@ class Console:
         viewer = await pages.viewer(request)
         services = pages.services
         figures = await services.statistics.for_actor(viewer.user.id)
-        months = await services.statistics.monthly(viewer.user.id)
-        if figures is None or months is None:
+        if figures is None:
             raise Refused(403)
         _ = viewer.gettext
         return pages.render(
@@ -56,11 +56,25 @@ class Console:
             ],
             activity=[(_(label), getattr(figures, key)) for key, label in ACTIVITY_FIGURES],
             events=figures.events,
+            moment=local_time(services.clock.now(), services.settings),
+        )
+
+    async def months(self, request: Request) -> HTMLResponse:
+        """The year month by month and per unit: asked for once the overview is shown, so
+        the figures of today do not wait for a year's."""
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        months = await pages.services.statistics.monthly(viewer.user.id)
+        if months is None:
+            raise Refused(403)
+        _ = viewer.gettext
+        return pages.render(
+            viewer,
+            "console/overview_months.html",
             month_headers=month_headers(_),
             months=[month_row(row, _) for row in reversed(months.months)],
             unit_headers=unit_headers(_),
             units=[(row.unit_id, row.depth, unit_row(row, _, indent="")) for row in months.units],
-            moment=local_time(services.clock.now(), services.settings),
         )
 
     async def report(self, request: Request) -> Response:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, select
+from sqlalchemy import ColumnElement, Table, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.browse import ACTIVE_WITHIN, NEW_WITHIN, Filters, birth_years
@@ -26,7 +26,8 @@ def conditions(
     """The filters on the match profile's indexed columns and the member's dates, as
     conditions for the candidate pool (storage.matching.pool's ``where``)."""
     found: list[Any] = []
-    birth_year, district = _PROFILES.birth_year, _PROFILES.district
+    birth_year: ColumnElement[Any] = _PROFILES.birth_year
+    district: ColumnElement[Any] = _PROFILES.district
     if session.get_bind().dialect.name == "sqlite":
         # The pool samples in shuffle order and stops early. SQLite's planner takes an age or
         # district index whenever a condition allows, then sorts everyone in the range by

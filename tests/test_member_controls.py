@@ -211,20 +211,32 @@ async def test_every_question_refuses_invalid_answers_and_stores_nothing(
         "hometown": [("南" * 31, "这条有 31 个字，请不超过 30 个字。")],
         "marital_status": [("保密", "请点选下方的一个按钮。")],
         "hobbies": [("、、、", "请至少选择一项，或直接写下来。")],
-        "introduction": [("好" * 301, "这条有 301 个字，请不超过 300 个字。")],
+        "introduction": [
+            (
+                "好" * 301,
+                "你写了 301 个字，最多 300 个字。你写的内容我先帮你留着：可以发一段精简后的，"
+                "也可以只保留前 300 个字：\n\n" + "好" * 300,
+            )
+        ],
         "photos": [("这是我的照片", "请发送照片，或点“完成”。")],
         "seek_age": [
             ("10-20", "请写两个 18 到 70 之间的年龄，例如 25-35。"),
-            ("随便", "请写两个 18 到 70 之间的年龄，例如 25-35。"),
+            ("年轻点", "请写两个 18 到 70 之间的年龄，例如 25-35。"),
         ],
         "seek_districts": [("火星区", "请用按钮选择。")],
+        "seek_height": [
+            ("高一点", "请写两个 130 到 220 厘米之间的身高，例如 165-180，或写“不限”。")
+        ],
+        "seek_marital": [("再婚", "请用按钮选择。")],
     }
     questionnaire = sandbox.app.services.onboarding.questionnaire
-    assert [q.key for q in questionnaire] == list(ZH_ANSWERS)
-    for question in questionnaire:
+    # Children of one's own are asked of the divorced and widowed only.
+    asked = [q for q in questionnaire if q.key != "has_children"]
+    assert [q.key for q in asked] == list(ZH_ANSWERS)
+    for question in asked:
         key, steps = question.key, ZH_ANSWERS[question.key]
         if question.kind == Kind.SINGLE:  # every single choice refuses words that are no option
-            invalid.setdefault(key, [("随便", "请点选下方的一个按钮。")])
+            invalid.setdefault(key, [("火星", "请点选下方的一个按钮。")])
         assert invalid.get(key), f"no invalid input tried for {key}"
         for bad, reason in invalid[key]:
             before = await stored_answers(sandbox, wang.id)

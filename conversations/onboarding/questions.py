@@ -103,7 +103,11 @@ async def on_text(update: Update, context: HuihuiContext, question: Question) ->
         return None
     typed = update.effective_message.text
     result = _parsed(context, question, typed)
-    if isinstance(result, Invalid) and result.reason == TOO_LONG:
+    if (
+        isinstance(result, Invalid)
+        and result.reason == TOO_LONG
+        and question.kind == Kind.LONG_TEXT
+    ):
         await _offer_shortened(update, context, question, typed, result)
         return None
     if question.kind == Kind.MULTI and not isinstance(result, Invalid) and result != [ANY]:

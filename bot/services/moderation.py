@@ -6,6 +6,8 @@ member's union or a union above it."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.administration import Administration
 from storage import profiles
-from storage.models import AuditEntry, Block, Member, OrgUnit, Report
+from storage.models import AuditEntry, Block, Member, OrgUnit, ProfileAnswer, Report
 
 # The organisers' decisions on a member, as the audit log keeps them.
 DECISIONS = ("dismiss", "warn", "suspend", "lift")
@@ -35,6 +37,16 @@ class ReportLine:
 class PastDecision:
     action: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A member with reports waiting, as the list shows them."""
+
+    member_id: int
+    nickname: str
+    suspended: bool
+    reasons: Counter[str]
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,34 @@ class ReportFiles:
     ) -> None:
         self._db = db
         self._administration = administration
+
+    async def queue(self, actor: int, limit: int) -> list[Reported] | None:
+        """Members of the actor's unions with reports waiting, most reported first; None for
+        anyone but their organisers. A few queries whatever the number (the chat's
+        ``open_reports`` reads each member's whole card, one by one)."""
+        async with self._db() as session:
+            power = await self._administration.authority(session, actor)
+            if not power.any:
+                return None
+            rows = await session.execute(
+                select(Report.reported_id, Report.reason, func.count())
+                .join(Member, Member.id == Report.reported_id)
+                .where(Report.status == "pending", Member.unit_id.in_(power.scope))
+                .group_by(Report.reported_id, Report.reason)
+            )
+            reasons: dict[int, Counter[str]] = {}
+            for member_id, reason, count in rows.all():
+                reasons.setdefault(member_id, Counter())[reason] += count
+            shown = sorted(reasons, key=lambda m: (-sum(reasons[m].values()), m))[:limit]
+            suspended = dict(
+                (
+                    await session.execute(
+                        select(Member.id, Member.suspended).where(Member.id.in_(shown))
+                    )
+                ).all()
+            )
+            names = await _nicknames(session, shown)
+        return [Reported(m, names.get(m, "?"), suspended[m], reasons[m]) for m in shown]
 
     async def file(self, actor: int, member_id: int) -> ReportFile | None:
         """The member's file, for an organiser of their union or above (superadmins: any);
@@ -89,38 +129,45 @@ class ReportFiles:
 
 
 async def _reports(session: AsyncSession, member_id: int) -> tuple[ReportLine, ...]:
-    rows = await session.execute(
-        select(Report).where(Report.reported_id == member_id).order_by(Report.id.desc())
-    )
-    found = []
-    for report in rows.scalars().all():
-        answers = await profiles.answers(session, report.reporter_id)
-        reporter = str(answers["nickname"].value) if "nickname" in answers else "?"
-        found.append(
-            ReportLine(
-                report.id,
-                report.reason,
-                report.detail,
-                reporter,
-                report.status,
-                report.created_at,
-            )
+    found = (
+        await session.scalars(
+            select(Report).where(Report.reported_id == member_id).order_by(Report.id.desc())
         )
-    return tuple(found)
+    ).all()
+    names = await _nicknames(session, {report.reporter_id for report in found})
+    return tuple(
+        ReportLine(
+            report.id,
+            report.reason,
+            report.detail,
+            names.get(report.reporter_id, "?"),
+            report.status,
+            report.created_at,
+        )
+        for report in found
+    )
+
+
+async def _nicknames(session: AsyncSession, member_ids: Iterable[int]) -> dict[int, str]:
+    rows = await session.execute(
+        select(ProfileAnswer.member_id, ProfileAnswer.value).where(
+            ProfileAnswer.question == "nickname", ProfileAnswer.member_id.in_(list(member_ids))
+        )
+    )
+    return {member_id: str(value) for member_id, value in rows.all() if value is not None}
 
 
 async def _decisions(
     session: AsyncSession, member_id: int, unit_id: int | None
 ) -> tuple[PastDecision, ...]:
-    """Decisions recorded on the member: the audit log keeps the member in its detail, so the
-    union's moderation entries are read and the member's picked out (a union has few)."""
+    """Decisions recorded on the member (the audit log keeps the member in its detail)."""
     rows = await session.execute(
-        select(AuditEntry.action, AuditEntry.detail, AuditEntry.created_at)
-        .where(AuditEntry.unit_id == unit_id, AuditEntry.action.in_(DECISIONS))
+        select(AuditEntry.action, AuditEntry.created_at)
+        .where(
+            AuditEntry.unit_id == unit_id,
+            AuditEntry.action.in_(DECISIONS),
+            AuditEntry.detail["member"].as_integer() == member_id,
+        )
         .order_by(AuditEntry.id.desc())
     )
-    return tuple(
-        PastDecision(action, created_at)
-        for action, detail, created_at in rows.all()
-        if detail.get("member") == member_id
-    )
+    return tuple(PastDecision(action, created_at) for action, created_at in rows.all())

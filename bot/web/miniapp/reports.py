@@ -47,7 +47,7 @@ class ReportsDesk:
         pages = self._pages
         viewer = await pages.viewer(request)
         services = pages.services
-        cases = await services.administration.open_reports(viewer.user.id, SHOWN)
+        cases = await services.report_files.queue(viewer.user.id, SHOWN)
         scope = await services.administration.scope_of(viewer.user.id)
         if cases is None or scope is None:
             raise Refused(403)
@@ -76,7 +76,7 @@ class ReportsDesk:
             cases=[
                 (
                     case.member_id,
-                    str(case.answers.get("nickname") or "?"),
+                    case.nickname,
                     case.suspended,
                     _(", ").join(
                         f"{self._reason(r, viewer)} × {n}" for r, n in case.reasons.most_common()

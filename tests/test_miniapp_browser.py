@@ -93,7 +93,8 @@ async def test_an_organiser_opens_the_desk_from_telegram_and_from_a_desk_link(
             await page.get_by_role("heading", name="老张，你好").wait_for()
             overview = page.locator("#desk")
             await overview.get_by_text("注册").first.wait_for()
-            assert "5" in await overview.locator(".figure").first.inner_text()
+            assert "5" in await overview.locator(".figure", has_text="注册").first.inner_text()
+            await overview.locator("table.months").wait_for()  # the year loads after
             assert await page.evaluate("document.documentElement.scrollWidth") <= 360
             await page.screenshot(path=str(tmp_path / "console-360.png"), full_page=True)
 

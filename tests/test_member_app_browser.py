@@ -37,7 +37,11 @@ async def test_a_member_browses_likes_signs_up_and_edits(
             await page.route(
                 "https://telegram.org/**",
                 lambda route: route.fulfill(
-                    content_type="application/javascript", body=telegram_stub(init_data)
+                    content_type="application/javascript",
+                    # As Telegram's: close() shuts the window (here: says it was asked to).
+                    body=telegram_stub(init_data).replace(
+                        "ready() {},", "ready() {}, close() { window.closedByApp = true; },"
+                    ),
                 ),
             )
             await page.goto(f"{served}/app/")
@@ -85,7 +89,12 @@ async def test_a_member_browses_likes_signs_up_and_edits(
             await page.screenshot(path=str(tmp_path / "person-match-360.png"), full_page=True)
             await page.get_by_role("link", name="喜欢", exact=True).click()
             await page.get_by_role("heading", name="我的配对").wait_for()
-            await page.get_by_role("button", name="✉️ 去聊天里留言").wait_for()
+            # Writing to the match: the button is put in the chat and the window closes.
+            await page.get_by_role("button", name="✉️ 去聊天里留言").click()
+            await page.get_by_text("留言按钮已发到聊天中").wait_for()
+            await page.wait_for_function("window.closedByApp === true")
+            await sandbox.settle()
+            assert "留言" in sandbox.user("小雨", user_id=me).last_text()
 
             # An event: sign up.
             await page.get_by_role("link", name="活动", exact=True).click()
@@ -97,7 +106,9 @@ async def test_a_member_browses_likes_signs_up_and_edits(
 
             # My profile: change the height; the card says so.
             await page.get_by_role("link", name="我的资料").click()
-            await page.locator("details.answer summary", has_text="身高").click()
+            await page.locator(
+                "details.answer summary", has=page.get_by_text("身高", exact=True)
+            ).click()
             box = page.get_by_label("身高", exact=True)
             await box.fill("1米83")
             await box.press("Enter")

@@ -7,18 +7,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, case, delete, func, insert, literal, select
+from sqlalchemy import Table, Text, and_, case, delete, exists, func, literal, or_, select
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Block, CardView, Match, MatchDecision, MatchProfile, PlannedCard
 
-_PROFILES = cast(Table, MatchProfile.__table__).c
+_PROFILES_TABLE = cast(Table, MatchProfile.__table__)
+_PROFILES = _PROFILES_TABLE.c
 _DECISIONS = cast(Table, MatchDecision.__table__).c
 _BLOCKS = cast(Table, Block.__table__).c
 _MATCHES = cast(Table, Match.__table__).c
 _VIEWS = cast(Table, CardView.__table__).c
 _PLANNED = cast(Table, PlannedCard.__table__)
+_CARD_COLUMNS = ["viewer_id", "day", "position", "candidate_id"]
 
 # What the engine reads of a profile (as storage.matching's pool returns it); the features as
 # their stored JSON text, parsed by the planner's worker process rather than on the event loop.
@@ -89,12 +91,23 @@ async def counts_after(
 
 
 async def add_cards(session: AsyncSession, day: date, cards: Sequence[Sequence[int]]) -> None:
-    """Planned cards (viewer, position, candidate) of ``day``."""
-    if cards:
-        await session.execute(
-            insert(_PLANNED),
-            [{"viewer_id": v, "day": day, "position": p, "candidate_id": c} for v, p, c in cards],
+    """Planned cards (viewer, position, candidate) of ``day``, written in bulk: PostgreSQL's
+    COPY, SQLite's executemany (the ORM's insert built a dict per row, on the event loop)."""
+    if not len(cards):
+        return
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            _PLANNED.name,
+            records=[(v, day, p, c) for v, p, c in cards],
+            columns=_CARD_COLUMNS,
         )
+        return
+    await connection.exec_driver_sql(
+        f"INSERT INTO {_PLANNED.name} ({', '.join(_CARD_COLUMNS)}) VALUES (?, ?, ?, ?)",
+        [(v, day.isoformat(), p, c) for v, p, c in cards],
+    )
 
 
 async def drop_cards(
@@ -124,3 +137,37 @@ async def planned_today(session: AsyncSession, viewer: int, day: date) -> list[i
         .order_by(_PLANNED.c.position)
     )
     return list(rows)
+
+
+async def open_planned(
+    session: AsyncSession, viewer: int, day: date, limit: int | None = None
+) -> list[int]:
+    """``viewer``'s planned people of ``day`` still worth a card, in the plan's order: still
+    suggestible (eligible), not yet decided on by the viewer, no block either way, not matched
+    already."""
+    card = _PLANNED.c
+    low = case((card.viewer_id < card.candidate_id, card.viewer_id), else_=card.candidate_id)
+    high = case((card.viewer_id < card.candidate_id, card.candidate_id), else_=card.viewer_id)
+    statement = (
+        select(card.candidate_id)
+        .join(_PROFILES_TABLE, _PROFILES.member_id == card.candidate_id)
+        .where(
+            card.viewer_id == viewer,
+            card.day == day,
+            _PROFILES.eligible.is_(True),
+            ~exists().where(
+                _DECISIONS.viewer_id == viewer, _DECISIONS.candidate_id == card.candidate_id
+            ),
+            ~exists().where(
+                or_(
+                    and_(_BLOCKS.blocker_id == viewer, _BLOCKS.blocked_id == card.candidate_id),
+                    and_(_BLOCKS.blocker_id == card.candidate_id, _BLOCKS.blocked_id == viewer),
+                )
+            ),
+            ~exists().where(_MATCHES.member_a == low, _MATCHES.member_b == high),
+        )
+        .order_by(card.position)
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(await session.scalars(statement))

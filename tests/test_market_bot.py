@@ -13,7 +13,7 @@ from bot.services.matching.plan import STAGES
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox
 from storage import profiles
-from storage.models import CardView, Member, PlannedCard
+from storage.models import Block, CardView, Member, PlannedCard
 from tests.helpers import PUDONG, seed_union, sign_up, unit_id
 from tests.test_matching_bot import WOMAN
 
@@ -99,3 +99,35 @@ async def test_propose_names_each_member_at_most_once(sandbox: Sandbox) -> None:
     assert len(pairs) == 5
     named = Counter(member for pair in pairs for member in (pair.a, pair.b))
     assert max(named.values()) == 1, named
+
+
+async def test_the_digest_and_browse_get_the_open_plan_in_order(sandbox: Sandbox) -> None:
+    # MarketPlans.planned_for is what the digest and the Mini App's browse serve first.
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    await seed_union(sandbox, [WOMAN])
+    await sign_up(xiaoyu, WOMAN)
+    now = sandbox.clock.now()
+    year = now.astimezone(sandbox.settings.tz).year
+    await populate(sandbox.app.services.db, now, year, 120, first_member_id=100)
+    async with sandbox.app.services.db() as session:
+        me = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
+    plans = sandbox.app.services.plans
+    assert me is not None and await plans.planned_for(me) == []  # no plan made yet
+
+    await plans.make()
+    mine = [
+        c.candidate_id
+        for c in sorted(await planned_cards(sandbox), key=lambda c: c.position)
+        if c.viewer_id == me
+    ]
+    assert len(mine) == STAGES[-1] == 2
+    assert await plans.planned_for(me) == mine
+    assert await plans.planned_for(me, limit=1) == mine[:1]
+    await xiaoyu.send("/match")  # the first planned card, passed over
+    await xiaoyu.press("下一位")
+    assert await plans.planned_for(me) == mine[1:]
+    async with sandbox.app.services.db.begin() as session:  # the other one blocks her
+        session.add(Block(blocker_id=mine[1], blocked_id=me, created_at=now))
+    assert await plans.planned_for(me) == []
+    # Whoever was planned to see her no longer is either.
+    assert me not in await plans.planned_for(mine[1])

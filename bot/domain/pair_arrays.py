@@ -14,7 +14,7 @@ union of a million members is held in a few hundred megabytes, not as Profile ob
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -75,50 +75,55 @@ class Columns:
         self.size = 0
         self.conditions = 0
 
-    def add(self, profiles: Iterable[Profile]) -> None:
-        page: dict[str, list[Any]] = {name: [] for name in (*_SCALARS, *_SPARSE)}
-        for p in profiles:
-            self._add(p, page)
-        for name in _SCALARS:
-            dtype = np.float64 if name in _FLOAT else np.int64 if name in _CODES else np.bool_
-            values = [np.nan if v is None else v for v in page[name]]
-            self._scalars[name].append(np.array(values, dtype))
+    def add(self, profiles: Sequence[Profile]) -> None:
+        """A page of profiles, turned into arrays column by column."""
+        first = self.size
+        self.size += len(profiles)
+        ranged = [p.age_range or (None, None) for p in profiles]
+        heights = [p.height_range or (None, None) for p in profiles]
+        employers = [p.employer or None for p in profiles]
+        scalars: dict[str, list[Any]] = {
+            "id": [p.id for p in profiles],
+            "gender": [self.genders.of(p.gender) for p in profiles],
+            "age": [p.age for p in profiles],
+            "age_low": [r[0] for r in ranged],
+            "age_high": [r[1] for r in ranged],
+            "age_must": [bool(p.age_range) and p.age_range_must for p in profiles],
+            "age_nice": [bool(p.age_range) and not p.age_range_must for p in profiles],
+            "openness": [p.openness for p in profiles],
+            "district": [self.districts.of(p.district) for p in profiles],
+            "districts_must": [p.districts_must for p in profiles],
+            "has_sought": [bool(p.districts_sought) for p in profiles],
+            "education": [p.education for p in profiles],
+            "min_education": [p.min_education for p in profiles],
+            "education_must": [p.education_must for p in profiles],
+            "background": [self.backgrounds.of(p.background) for p in profiles],
+            "background_weight": [p.background_weight for p in profiles],
+            "employer": [self.employers.of(e) for e in employers],
+            "avoid_employer": [
+                p.avoid_own_employer and e is not None
+                for p, e in zip(profiles, employers, strict=True)
+            ],
+            "height": [p.height for p in profiles],
+            "height_low": [r[0] for r in heights],
+            "height_high": [r[1] for r in heights],
+            "height_must": [bool(p.height_range) and p.height_must for p in profiles],
+            "height_nice": [bool(p.height_range) and not p.height_must for p in profiles],
+        }
+        for name, values in scalars.items():
+            if name in _FLOAT:
+                array = np.array([np.nan if v is None else v for v in values], np.float64)
+            else:
+                array = np.array(values, np.int64 if name in _CODES else np.bool_)
+            self._scalars[name].append(array)
+        page: dict[str, list[Any]] = {name: [] for name in _SPARSE}
+        for row, p in enumerate(profiles, start=first):
+            self._add_sparse(row, p, page)
         for name in _SPARSE:
             dtype = np.float64 if name == "interests" else np.int64
             self._sparse[name].append(np.array(page[name], dtype).reshape(-1, 3))
 
-    def _add(self, p: Profile, page: dict[str, list[Any]]) -> None:
-        row = self.size
-        self.size += 1
-        low, high = p.age_range or (None, None)
-        h_low, h_high = p.height_range or (None, None)
-        values = {
-            "id": p.id,
-            "gender": self.genders.of(p.gender),
-            "age": p.age,
-            "age_low": low,
-            "age_high": high,
-            "age_must": bool(p.age_range) and p.age_range_must,
-            "age_nice": bool(p.age_range) and not p.age_range_must,
-            "openness": p.openness,
-            "district": self.districts.of(p.district),
-            "districts_must": p.districts_must,
-            "has_sought": bool(p.districts_sought),
-            "education": p.education,
-            "min_education": p.min_education,
-            "education_must": p.education_must,
-            "background": self.backgrounds.of(p.background),
-            "background_weight": p.background_weight,
-            "employer": self.employers.of(p.employer or None),
-            "avoid_employer": p.avoid_own_employer and bool(p.employer),
-            "height": p.height,
-            "height_low": h_low,
-            "height_high": h_high,
-            "height_must": bool(p.height_range) and p.height_must,
-            "height_nice": bool(p.height_range) and not p.height_must,
-        }
-        for name, scalar in values.items():
-            page[name].append(scalar)
+    def _add_sparse(self, row: int, p: Profile, page: dict[str, list[Any]]) -> None:
         page["seeks"] += [(row, self.genders.of(g), 1) for g in p.seeks]
         page["interests"] += [(row, self.tags.of(t), v) for t, v in p.interests.items()]
         page["values"] += [

@@ -10,6 +10,7 @@ card, or whose planned people are no longer suggestible) gets the engine's ordin
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 import zlib
@@ -29,12 +30,14 @@ from bot.domain.matching import History
 from bot.domain.pair_arrays import Columns
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import plan as stored
-from storage.rows import ROWS_PER_STATEMENT
 
 KIND = "market_plan"
 PLAN_HOUR = 4  # local time: ready long before anyone's morning /match or digest
 MAX_LATENESS = timedelta(hours=18)  # a plan missed while the bot was down is still made today
 PAGE = 2_000  # rows read per statement
+# Cards written per transaction (a bulk write: COPY or executemany), and viewers' old cards
+# dropped per transaction: each a few tens of milliseconds, so /match's writes barely wait.
+WRITE_BATCH = 5_000
 SAMPLE = 12  # candidates drawn for each member (each is also drawn by others)
 # Planned cards per member a day. Who liked a member comes first, and a liker's card is worth
 # several planned ones; in the simulation (benchmarks/market_simulation.py) two planned cards a
@@ -87,12 +90,15 @@ class MarketPlans:
         year = now.astimezone(self._settings.tz).year
         token = uuid.uuid4().hex
         staged, after = 0, 0
-        while True:
+        staging: asyncio.Future[int] | None = None
+        while True:  # the next page is read while the worker takes in the last one
             async with self._db() as session:
                 page = await stored.profiles_after(session, after, PAGE)
+            if staging is not None:
+                staged = await staging
             if not page:
                 break
-            staged = await in_worker(stage, token, page, year)
+            staging = asyncio.ensure_future(in_worker(stage, token, page, year))
             after = page[-1][0]
         settled = await self._read_settled()
         given = await self._read_counts("given")
@@ -103,9 +109,17 @@ class MarketPlans:
         await self._write(day, cards)
         return len(cards)
 
-    async def planned(self, session: AsyncSession, member_id: int) -> list[int]:
-        """Whom the member is planned to be shown today, in order."""
-        return await stored.planned_today(session, member_id, self.today())
+    async def planned_for(self, member_id: int, limit: int | None = None) -> list[int]:
+        """Whom ``member_id`` is planned to see today, in the plan's order, leaving out those
+        no longer worth a card (decided on, blocked either way, matched, no longer
+        suggestible); at most ``limit``. Empty when the plan is used up or not made.
+
+        For every surface that shows people (/match reads the same plan; the digest and the
+        Mini App's browse call this): serve these first, then the engine's ordinary order.
+        One indexed read of at most a few rows (each member has ``STAGES[-1]`` planned cards
+        a day)."""
+        async with self._db() as session:
+            return await stored.open_planned(session, member_id, self.today(), limit)
 
     async def _read_counts(self, kind: str, since: datetime | None = None) -> Counts:
         pages: list[Counts] = [np.zeros((0, 3), np.int64)]
@@ -137,16 +151,16 @@ class MarketPlans:
         every other day's dropped, a range of viewers at a time."""
         async with self._db.begin() as session:
             await stored.drop_cards(session, day=day)
-        for start in range(0, len(cards), ROWS_PER_STATEMENT):
-            batch = cards[start : start + ROWS_PER_STATEMENT].tolist()
+        for start in range(0, len(cards), WRITE_BATCH):
+            batch = cards[start : start + WRITE_BATCH].tolist()
             async with self._db.begin() as session:
                 await stored.add_cards(session, day, batch)
         if len(cards):
             low, high = int(cards[:, 0].min()), int(cards[:, 0].max())
-            for first in range(low, high + 1, ROWS_PER_STATEMENT):
-                last = first + ROWS_PER_STATEMENT - 1
+            for first in range(low, high + 1, WRITE_BATCH):
                 async with self._db.begin() as session:
-                    await stored.drop_cards(session, keep=day, viewers=(first, last))
+                    viewers = (first, first + WRITE_BATCH - 1)
+                    await stored.drop_cards(session, keep=day, viewers=viewers)
         async with self._db.begin() as session:  # members no longer in any plan
             await stored.drop_cards(session, keep=day)
 

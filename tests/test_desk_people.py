@@ -254,6 +254,7 @@ async def test_roles_are_given_by_member_number_within_scope_and_taken_back(
             )
         listing = await client.get("/app/console/people", headers=mine)
         assert "红娘：王小雨" in listing.text
+        assert f"管理员：（不在名册上，Telegram 账号 {organiser.id}）" in listing.text
         stolen = await client.post(
             "/app/console/people/revoke", headers=theirs, data={"holding": str(holding)}
         )

@@ -112,6 +112,9 @@ class Holding:
     id: int
     role: Role
     who: str | None  # None: not on a roster of the scope and no nickname
+    # Only when ``who`` is None (staff named by Telegram id in the units file): the account,
+    # so that two such holders can be told apart.
+    account: int | None = None
 
 
 @dataclass(frozen=True)
@@ -535,7 +538,12 @@ class UnitDesk:
         holdings: dict[int, list[Holding]] = {}
         for holding_id, unit_id, role, telegram_id in held:
             holdings.setdefault(unit_id, []).append(
-                Holding(holding_id, role, names.get(telegram_id))
+                Holding(
+                    holding_id,
+                    role,
+                    names.get(telegram_id),
+                    None if telegram_id in names else telegram_id,
+                )
             )
         return [
             UnitNode(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
+from bot.domain.browse import Filters, fits
 from bot.domain.match_profile import match_row, to_profile
 from bot.domain.matching import Profile, compatible, rank
 from bot.domain.questions import QUESTIONNAIRE, Invalid, parse_text
@@ -358,3 +359,11 @@ def test_answers_as_people_write_them(key: str, typed: str, value: Any) -> None:
 )
 def test_no_preference_is_no_answer_about_oneself(key: str, typed: str) -> None:
     assert isinstance(parse_text(QUESTIONS[key], typed, current_year=2026), Invalid)
+
+
+def test_the_browse_filter_without_children_includes_the_never_married() -> None:
+    without = Filters(children=("none",))
+    assert fits(without, [], {"marital_status": "never_married", "has_children": None})
+    assert fits(without, [], {"marital_status": "widowed", "has_children": "none"})
+    assert not fits(without, [], {"marital_status": "divorced", "has_children": "has"})
+    assert not fits(Filters(children=("has",)), [], {"marital_status": "never_married"})

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any
 
+from bot.domain.match_profile import facts
 from bot.domain.questions import ADULT_AGE, OLDEST_AGE
 
 # Cards a page adds: a screen and a half on a phone.
@@ -131,7 +132,9 @@ def fits(filters: Filters, interests: Collection[str], answers: Mapping[str, Any
             return False
     if filters.marital and answers.get("marital_status") not in filters.marital:
         return False
-    return not (filters.children and answers.get("has_children") not in filters.children)
+    # The never married were not asked about children and count as having none.
+    children = facts(answers).get("children")
+    return not (filters.children and children not in filters.children)
 
 
 def new_allowed(daily_cards: int, shown_today: int) -> int:

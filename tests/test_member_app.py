@@ -343,6 +343,15 @@ async def test_my_profile_edits_with_the_chats_checks_and_the_card_changes(
         widowed = await client.post(
             "/app/member/profile/marital_status", data={"value": "widowed"}, headers=headers
         )
+        children = await client.post(
+            "/app/member/profile/has_children", data={"value": "has"}, headers=headers
+        )
+        never = await client.post(
+            "/app/member/profile/marital_status", data={"value": "never_married"}, headers=headers
+        )
+        not_for_me = await client.post(
+            "/app/member/profile/has_children", data={"value": "has"}, headers=headers
+        )
         forged_option = await client.post(
             "/app/member/profile/marital_status", data={"value": "married"}, headers=headers
         )
@@ -373,8 +382,12 @@ async def test_my_profile_edits_with_the_chats_checks_and_the_card_changes(
     assert "13812345678" not in (await answers_of(sandbox, member_id(me))).get("introduction", "")
     assert 'role="alert"' in phone.text
     assert "小鹿 ·" in named.text and "丧偶" in widowed.text
+    assert "请接着回答：有无子女" in widowed.text  # as /edit asks it next
+    assert "已保存" in children.text and "已保存" in never.text
+    assert "这一题只问离异或丧偶的会员" in not_for_me.text
+    assert (await answers_of(sandbox, member_id(me))).get("has_children") is None
     assert 'role="alert"' in forged_option.text
-    assert (await answers_of(sandbox, member_id(me)))["marital_status"] == "widowed"
+    assert (await answers_of(sandbox, member_id(me)))["marital_status"] == "never_married"
     assert must_have.status_code == 404 and unknown.status_code == 404
     assert "已保存" in hobbies.text and 'value="追剧"' in kept.text
     saved = (await answers_of(sandbox, member_id(me)))["hobbies"]

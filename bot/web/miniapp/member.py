@@ -24,6 +24,7 @@ from bot.domain.interests import LABELS as INTEREST_LABELS
 from bot.domain.matching import Reason
 from bot.domain.questions import EDUCATION_RANK, Kind, Question
 from bot.domain.questions.answers import check_choice, parse_text
+from bot.domain.questions.questionnaire import FOLLOW_UP_OF, asked_after, implied
 from bot.services.matching.browse import BrowseCard
 from bot.services.matching.suggestions import Outcome, Parted, Unavailable
 from bot.services.members.data import Setting
@@ -408,6 +409,12 @@ class MemberApp:
         form = await request.form(max_files=0, max_fields=60)
         year = services.clock.now().astimezone(services.settings.tz).year
         value: Any
+        source = FOLLOW_UP_OF.get(question.key)
+        if source is not None:  # 有无子女 is for those who have been married, as in the chat
+            answers = await services.onboarding.answers(member_id)
+            if question.key in implied(source, answers.get(source)):
+                problem = _("Only members who have been married are asked this.")
+                return await self.profile(request, problem=problem)
         if question.kind == Kind.SINGLE:
             key = str(form.get("value", ""))
             value = (
@@ -430,6 +437,13 @@ class MemberApp:
         if isinstance(value, Invalid):
             problem = _(value.reason, **value.values)
             return await self.profile(request, problem=problem)
+        for key, also in implied(question.key, value).items():  # 未婚: no children of one's own
+            await services.onboarding.answer(member_id, key, also)
+        if (next_key := asked_after(question.key, value)) is not None:
+            # Now divorced or widowed: the question that follows is opened next.
+            request.path_params["question"] = next_key
+            title = _(self._questions[next_key].title)
+            return await self.profile(request, said=_("Saved. Please answer: {title}", title=title))
         return await self.profile(request, said=_("Saved."))
 
     async def setting(self, request: Request) -> HTMLResponse:

@@ -118,24 +118,30 @@ class Onboarding:
         self, telegram_id: int, scratch: Mapping[str, Any]
     ) -> tuple[MemberStatus | None, Progress]:
         """The member and where they stand; ``scratch`` is their conversation data (the claim
-        being filled in, a question being edited)."""
+        being filled in, a question being edited). Every update of someone signing up asks,
+        so it is one statement (two until they are verified)."""
         async with self._db() as session:
-            member = await members.get_by_telegram_id(session, telegram_id)
-            if member is None or member.consented_at is None:
-                return MemberStatus.of(member), Progress()
-            verified = member.verified_at is not None
+            standing = await profiles.standing(session, telegram_id)
+            if standing is None:
+                return None, Progress()
+            member = MemberStatus(standing.member_id, standing.pledged, standing.paused)
+            if not standing.consented:
+                return member, Progress()
             # Only someone not yet verified can be waiting for a review: every update of a
             # verified member answering questions would otherwise read their attempts.
-            latest = None if verified else await verification.latest(session, member.id)
-            answered = await profiles.answered(session, member.id)
-        return MemberStatus.of(member), Progress(
+            latest = (
+                None
+                if standing.verified
+                else await verification.latest(session, standing.member_id)
+            )
+        return member, Progress(
             consented=True,
-            verified=verified,
+            verified=standing.verified,
             awaiting_review=latest is not None
             and told(latest.outcome, latest.reasons).outcome == Outcome.PENDING,
-            pledged=member.pledged_at is not None,
+            pledged=standing.pledged,
             claim=dict(scratch.get("claim", {})),
-            answered=answered,
+            answered=standing.answered,
             editing=scratch.get("editing"),
         )
 
@@ -309,13 +315,13 @@ class Onboarding:
             if shown:  # what others will read on the card: scam signals go to the moderators
                 words = " ".join(v for v in shown if isinstance(v, str))
                 await screening.record(session, member_id, "card", words, self._clock.now())
-            await profiles.save(session, member_id, question, value, must_have, self._clock.now())
-            member = await session.get(Member, member_id)
+            now = self._clock.now()
+            complete = await profiles.save(session, member_id, question, value, must_have, now)
             photos = question == "photos" and isinstance(value, list)
-            if photos and member is not None:
-                await photo_review.ask_for_review(session, member, value, self._clock.now())
-            if member is not None and member.profile_completed_at is not None:
-                await matching.refresh_profile(session, member_id, self._clock.now())
+            if photos and (member := await session.get(Member, member_id)) is not None:
+                await photo_review.ask_for_review(session, member, value, now)
+            if complete:
+                await matching.refresh_profile(session, member_id, now)
         if photos:  # only a photo review request may have been written
             self._work.wake()
         return None

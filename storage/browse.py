@@ -27,20 +27,21 @@ def conditions(
     conditions for the candidate pool (storage.matching.pool's ``where``)."""
     found: list[Any] = []
     birth_year: ColumnElement[Any] = _PROFILES.birth_year
-    district: ColumnElement[Any] = _PROFILES.district
     if session.get_bind().dialect.name == "sqlite":
-        # The pool samples in shuffle order and stops early. SQLite's planner takes an age or
-        # district index whenever a condition allows, then sorts everyone in the range by
-        # shuffle (most of a gender for ages 25-32); "+ 0" and "|| ''" stop it. The few who
-        # meet a rare range are found through those indexes by ``few``.
-        birth_year, district = birth_year + 0, district.concat("")
+        # The pool samples in shuffle order and stops early. SQLite's planner takes the age
+        # index whenever a condition allows, then sorts everyone in the range by shuffle (most
+        # of a gender for ages 25-32); "+ 0" stops it, and the few of a rare age range are
+        # found through that index by ``few``. The district index it may keep: measured at
+        # 100,000 profiles, reading a district's rows beat the sample with districts (a
+        # combination of ages, 徐汇区 and more: 162 ms against 534 ms a page).
+        birth_year = birth_year + 0
     earliest, latest = birth_years(filters, current_year)
     if earliest is not None:
         found.append(birth_year >= earliest)
     if latest is not None:
         found.append(birth_year <= latest)
     if filters.districts:
-        found.append(district.in_(filters.districts))
+        found.append(_PROFILES.district.in_(filters.districts))
     return [*found, *_unindexed(filters, now)]
 
 

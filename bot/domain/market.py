@@ -43,6 +43,7 @@ from bot.domain.pair_arrays import Arrays, Columns
 # the bot plans fewer a day beside likers: bot.services.matching.plan.STAGES).
 STAGES = (3, 5)
 GREEDY_CHUNK = 200_000
+BALANCE = 0.5  # the normalisation's power: 0 plain scores, 0.5 one Sinkhorn step
 RARELY_SEEN_BOOST = 1.0  # weight multiplier 1 + boost / (1 + times shown lately)
 
 
@@ -54,7 +55,7 @@ def normalise(
     size = int(max(a.max(initial=-1), b.max(initial=-1))) + 1
     total = np.bincount(a, weight, size) + np.bincount(b, weight, size)
     total[total <= 0] = 1.0
-    result: npt.NDArray[np.float64] = weight / np.sqrt(total[a] * total[b])
+    result: npt.NDArray[np.float64] = weight / (total[a] * total[b]) ** BALANCE
     return result
 
 

@@ -120,7 +120,7 @@ class Columns:
         for row, p in enumerate(profiles, start=first):
             self._add_sparse(row, p, page)
         for name in _SPARSE:
-            dtype = np.float64 if name == "interests" else np.int64
+            dtype = {"interests": np.float64, "allowed": np.int64}.get(name, np.int32)
             self._sparse[name].append(np.array(page[name], dtype).reshape(-1, 3))
 
     def _add_sparse(self, row: int, p: Profile, page: dict[str, list[Any]]) -> None:

@@ -4,7 +4,9 @@ the event loop's longest step while it runs (target ≤ 100 ms) and how long a m
 waited meanwhile, and the memory it took (the bot's and the worker process's peak).
 
 Baseline in the same run: reading the union's profiles once, page by page, as the plan does
-(what any pass over the union costs on this machine now).
+(what any pass over the union costs on this machine now), and a member's /match and the event
+loop's longest step for 20 s with no plan being made (the machine's own stalls, beside the
+plan's).
 
     python benchmarks/market_plan.py [--members 100000] [--database-url URL] [--json]
 """
@@ -33,6 +35,7 @@ from storage import plan  # noqa: E402
 
 TARGET_SECONDS = {100_000: 60.0, 1_000_000: 600.0}
 STEP_TARGET_SECONDS = 0.1
+BASELINE_SECONDS = 20.0
 
 
 async def match_meanwhile(sb: Sandbox, telegram_id: int, stop: asyncio.Event) -> list[float]:
@@ -79,6 +82,13 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         started = time.perf_counter()
         await read_union(sb)
         read_seconds = time.perf_counter() - started
+        # Baseline in the same run: the same member's /match with no plan being made.
+        stop = asyncio.Event()
+        async with LoopMonitor() as quiet:
+            asking = asyncio.create_task(match_meanwhile(sb, telegram_ids[0], stop))
+            await asyncio.sleep(BASELINE_SECONDS)
+            stop.set()
+            quiet_waits = sorted(await asking)
         stop = asyncio.Event()
         async with LoopMonitor() as monitor, MemoryPeak() as memory:
             asking = asyncio.create_task(match_meanwhile(sb, telegram_ids[0], stop))
@@ -101,14 +111,18 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "longest_loop_step_ms": round(monitor.longest_step * 1000, 1),
         "longest_step_was": monitor.longest_step_was[:120],
         "longest_loop_wait_ms": round(monitor.longest * 1000, 1),
-        "match_while_planning_p95_ms": round(waits[int(0.95 * (len(waits) - 1))] * 1000, 1)
-        if waits
-        else None,
+        "match_while_planning_p95_ms": _p95_ms(waits),
+        "match_without_plan_p95_ms": _p95_ms(quiet_waits),
+        "longest_loop_step_without_plan_ms": round(quiet.longest_step * 1000, 1),
         "bot_memory_growth_mb": round(memory.growth, 1),
         "worker_peak_rss_mb": round(worker_peak_mb, 1),
         "population_load_seconds": round(load_seconds, 1),
         "target_met": seconds <= target and monitor.longest_step <= STEP_TARGET_SECONDS,
     }
+
+
+def _p95_ms(waits: list[float]) -> float | None:
+    return round(waits[int(0.95 * (len(waits) - 1))] * 1000, 1) if waits else None
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:

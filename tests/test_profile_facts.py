@@ -367,3 +367,19 @@ def test_the_browse_filter_without_children_includes_the_never_married() -> None
     assert fits(without, [], {"marital_status": "widowed", "has_children": "none"})
     assert not fits(without, [], {"marital_status": "divorced", "has_children": "has"})
     assert not fits(Filters(children=("has",)), [], {"marital_status": "never_married"})
+
+
+def test_age_districts_and_education_can_be_not_important_too() -> None:
+    older = profile(
+        2, {**HIM, "birth_year": 1980, "district": "崇明区", "education": "college"}, {}
+    )
+    wishes = {"seek_age": [28, 35], "seek_districts": ["浦东新区"], "seek_education": "master"}
+    anyone = {"seek_age": "any", "seek_districts": ["any"], "seek_education": "any"}
+    for key, value in wishes.items():
+        strict = profile(1, {**BASE, key: value}, {key: True})
+        relaxed = profile(1, {**BASE, key: value}, {key: None})
+        assert not compatible(strict, older), key
+        assert compatible(relaxed, older), key
+        # "Not important" is as if she had answered 不限.
+        unset = rank(profile(1, {**BASE, key: anyone[key]}, {}), [older], idf={})[0].score
+        assert rank(relaxed, [older], idf={})[0].score == unset, key

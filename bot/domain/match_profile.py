@@ -2,8 +2,8 @@
 
 ``openness`` — how readily a member says yes — is estimated from how they answered, the way the
 speed-dating data suggests (people eager to meet, with broad preferences, reciprocate more):
-an early marriage timeline, sociable weekends, "any" districts or education, a wide age range
-raise it; must-haves and a narrow range lower it.
+an early marriage timeline, sociable weekends, "any" (or "not important") districts, education
+or ages, a wide age range raise it; must-haves and a narrow range lower it.
 
 Each wish about the other person is used as the member set it: a must (a hard condition), nice
 to have (ranks those who meet it higher), or not important (stored as answered, but no
@@ -89,13 +89,14 @@ def openness(answers: Mapping[str, Any], must: Mapping[str, bool | None]) -> flo
         _WEEKENDS.get(answers.get("weekends") or "", 0.0),
     ]
     for key in ("seek_districts", "seek_education"):
-        value = answers.get(key)
-        if value == ANY or value == [ANY]:
+        if answers.get(key) is None:
+            continue
+        if wish(answers, must, key) is None:  # any, or not important
             signals.append(0.5)
         elif must.get(key):
             signals.append(-0.5)
-    age_range = answers.get("seek_age")
-    if age_range == ANY:
+    age_range = wish(answers, must, "seek_age")
+    if age_range is None and answers.get("seek_age") is not None:
         signals.append(0.5)
     elif isinstance(age_range, list) and len(age_range) == 2:
         width = age_range[1] - age_range[0]

@@ -100,7 +100,8 @@ class EventForms:
         if result == Change.CANCELLED:
             return self._cancelled(viewer)
         if result == Change.PAST:
-            problem = {"start": Invalid(PAST, {"time": values.get("start_date", "")})}
+            moment = f"{values.get('start_date', '')} {values.get('start_time', '')}"
+            problem = {"start": Invalid(PAST, {"time": moment})}
             return self._form(viewer, event=event, values=values, chosen={}, problems=problem)
         return await self._desk.detail(request, notice=_("Saved."))
 

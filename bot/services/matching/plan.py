@@ -4,8 +4,16 @@
 The planner reads the union a page at a time (each page a short step of the event loop), does
 the scoring and the matching in the worker process (bot.common.workers: pure-Python work in a
 thread would hold the interpreter and every member's update would wait for it), and writes the
-cards in short transactions. A member who has used up today's plan (decided on every planned
-card, or whose planned people are no longer suggestible) gets the engine's ordinary order.
+cards in bulk, in short transactions. A member who has used up today's plan (decided on every
+planned card, or whose planned people are no longer suggestible) gets the engine's ordinary
+order.
+
+Every surface that shows people serves the plan first: /match reads it in
+bot.services.matching.suggestions; the digest and the Mini App's browse call
+``MarketPlans.planned_for(member_id, limit)`` (services.plans) and put those people first.
+
+Scale (benchmarks/market_plan.py): the scoring runs over numpy arrays (bot.domain.pair_arrays),
+the union is held in the worker as columns, pages are read while the worker takes in the last.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
+from bot.common.i18n import translator
+from bot.common.wording.profile_card import answer_text
 from bot.domain.browse import Filters, fits
 from bot.domain.match_profile import match_row, to_profile
 from bot.domain.matching import Profile, compatible, rank
@@ -383,3 +385,11 @@ def test_age_districts_and_education_can_be_not_important_too() -> None:
         # "Not important" is as if she had answered 不限.
         unset = rank(profile(1, {**BASE, key: anyone[key]}, {}), [older], idf={})[0].score
         assert rank(relaxed, [older], idf={})[0].score == unset, key
+
+
+def test_wishes_read_as_words() -> None:
+    zh = translator("zh")
+    assert answer_text(QUESTIONS["accept_children"], "any", zh) == "可以接受"
+    assert answer_text(QUESTIONS["seek_age"], "any", zh) == "不限"
+    assert answer_text(QUESTIONS["seek_marital"], ["never_married", "divorced"], zh) == "未婚、离异"
+    assert answer_text(QUESTIONS["seek_height"], [160, 175], zh) == "160–175 cm"

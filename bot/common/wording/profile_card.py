@@ -26,7 +26,7 @@ def answer_text(question: Question, value: Any, _: Translator) -> str:
     """An answer as words, in the reader's language."""
     if value is None:
         return _("(skipped)")
-    if value in (ANY, [ANY]):
+    if value == ANY and question.kind == Kind.RANGE:
         return _("Any")
     match question.kind:
         case Kind.SINGLE:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
     false,
@@ -54,6 +55,8 @@ class AuditEntry(Base):
     """One organiser action: who, what, when, in which unit."""
 
     __tablename__ = "audit_log"
+    # A reported member's earlier decisions are read by their union and the decision's action.
+    __table_args__ = (Index("ix_audit_log_unit_action", "unit_id", "action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None once the actor deleted their data.

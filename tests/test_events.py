@@ -185,7 +185,9 @@ async def test_ineligible_members_are_told_why(sandbox: Sandbox) -> None:
     assert outsider.last_text() == "这场活动面向其他工会的会员。"
     stranger = sandbox.user("陌生人")
     await stranger.send(f"/start event_{event_id}")
-    assert "⚠️ 只有认证过的工会会员才能报名：请先发送 /start 完成认证。" in stranger.last_text()
+    # A newcomer is taken through signing up first (tests/test_onboarding_navigation.py).
+    assert f"报名「{TITLE}」之前，需要先确认你是工会会员" in stranger.texts()[-2]
+    assert stranger.buttons() == ["同意", "不同意"]
     member = sandbox.user("浦东会员", user_id=in_pudong[0])
     await member.send(f"/start event_{event_id}")
     await sandbox.advance(timedelta(days=2, minutes=1))

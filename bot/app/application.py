@@ -63,7 +63,6 @@ CONVERSATIONS = (
     broadcast,
     event_new,
     event_organising,
-    # Before onboarding, whose /start would otherwise take an event's deep link.
     event_attending,
     event_pass,
     event_choice,

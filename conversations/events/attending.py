@@ -100,15 +100,21 @@ def _sign_up_button(offer: Offer, context: HuihuiContext) -> Markup:
     return buttons([[(context.gettext(SIGN_UP_LABEL), JoinEvent(offer.event.id))]])
 
 
-async def deep_link(update: Update, context: HuihuiContext) -> None:
+async def deep_link(update: Update, context: HuihuiContext, event_id: int) -> None:
+    """An event's deep link (/start event_N) opened by a verified member; routed here by
+    ``conversations.onboarding``, which takes newcomers through signing up first."""
     _ = context.gettext
-    event_id = int(context.args[0].removeprefix("event_"))
     offer = await context.services.events.attending.offer(update.effective_user.id, event_id)
     if offer is None:
         await say(
             update, context, _("This event is no longer open. Send /events to see the others.")
         )
         return
+    await show_offer(update, context, offer)
+
+
+async def show_offer(update: Update, context: HuihuiContext, offer: Offer) -> None:
+    """The event's card, with the sign-up button if the member may sign up."""
     await say(update, context, offer_text(offer, context), _sign_up_button(offer, context))
 
 
@@ -271,9 +277,6 @@ def typed_code_handler() -> MessageHandler[HuihuiContext, None]:
 
 def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
-    application.add_handler(
-        CommandHandler("start", deep_link, filters=private & filters.Regex(r"^/start event_\d+$"))
-    )
     for command, callback in (("my_events", my_events), ("checkin", check_in)):
         application.add_handler(CommandHandler(command, callback, filters=private))
 

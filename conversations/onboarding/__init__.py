@@ -60,12 +60,14 @@ from bot.domain.buttons import (
     parse,
 )
 from bot.domain.onboarding import Progress, Step, next_step
+from bot.domain.events import Refusal
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
 from bot.domain.questions.questionnaire import FOLLOW_UP_OF, asked_after, implied
 from bot.services.onboarding import MemberStatus
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
 from conversations.common import conversation as make_conversation
 from conversations.context import ChatApplication, HuihuiContext
+from conversations.events import attending
 from conversations.onboarding import consent, questions, verify
 
 COMMANDS = [
@@ -89,6 +91,23 @@ BUTTON_KINDS = (
     NotImportant,
     UseShortened,
 )
+
+
+# An event's deep link, as on its QR poster: /start event_12.
+EVENT_LINK = r"^/start event_\d+$"
+# The event a newcomer came for, kept in their conversation data (persisted) until they are
+# verified: {"id": 12, "after_profile": False}.
+CAME_FOR = "came_for_event"
+# Refusals a newly verified member's empty profile may cause (gender places, ages, districts).
+UNTIL_PROFILE = {Refusal.NO_GENDER, Refusal.AGE, Refusal.DISTRICT, Refusal.INDUSTRY}
+BEFORE_VERIFIED = {
+    Step.CONSENT,
+    Step.PHONE,
+    Step.REAL_NAME,
+    Step.MEMBER_NUMBER,
+    Step.EMPLOYER,
+    Step.AWAITING_REVIEW,
+}
 
 
 class Where(NamedTuple):
@@ -120,7 +139,8 @@ def _after_answering(where: Where, stored: set[str], context: HuihuiContext) -> 
     return _at(where.member, progress, context)
 
 
-async def start(update: Update, context: HuihuiContext) -> Any:
+async def start(update: Update, context: HuihuiContext, came_for: str | None = None) -> Any:
+    """/start; ``came_for``: the title of the event whose link a newcomer opened."""
     _ = context.gettext
     member, step, _question, _progress = await _where(update, context)
     if step == Step.COMPLETE:
@@ -146,7 +166,90 @@ async def start(update: Update, context: HuihuiContext) -> Any:
         )
     else:
         await say(update, context, _("Welcome back — let's carry on where you stopped."))
+    if came_for is not None:
+        await say(
+            update,
+            context,
+            _(
+                "To sign up for “{title}” you first confirm that you are a union member; it "
+                "takes a few minutes. Once you are verified I will bring you back to the event.",
+                title=came_for,
+            ),
+        )
     return await resume(update, context)
+
+
+async def event_link(update: Update, context: HuihuiContext) -> Any:
+    """A poster's deep link. A member who is verified sees the event; a newcomer is taken
+    through consent and verification first, and the event is kept to show them afterwards."""
+    _ = context.gettext
+    event_id = int(update.effective_message.text.removeprefix("/start event_"))
+    member, step, _question, _progress = await _where(update, context)
+    if step not in BEFORE_VERIFIED:
+        await attending.deep_link(update, context, event_id)
+        # Someone in the middle of their questions goes on answering them.
+        return END if step == Step.COMPLETE else ACTIVE
+    offer = await context.services.events.attending.offer(update.effective_user.id, event_id)
+    if offer is None:
+        await say(
+            update, context, _("This event is no longer open. Send /events to see the others.")
+        )
+        return await start(update, context)
+    scratch(context)[CAME_FOR] = {"id": event_id, "after_profile": False}
+    if step == Step.AWAITING_REVIEW:
+        await say(
+            update,
+            context,
+            _(
+                "Your union is still checking your details. Once they have, I will show you "
+                "“{title}” so you can sign up.",
+                title=offer.event.title,
+            ),
+        )
+        return END
+    return await start(update, context, came_for=offer.event.title)
+
+
+async def _back_to_event(update: Update, context: HuihuiContext, profile_complete: bool) -> None:
+    """Show a newly verified member the event they came for, with its sign-up button. If
+    only their profile is missing for it (their gender for places kept by gender, their age…),
+    it is shown once the profile is complete."""
+    _ = context.gettext
+    kept = scratch(context)[CAME_FOR]
+    offer = await context.services.events.attending.offer(update.effective_user.id, kept["id"])
+    if offer is None:
+        scratch(context).pop(CAME_FOR)
+        await say(
+            update,
+            context,
+            _("The event you came for is no longer open. Send /events to see the others."),
+        )
+        return
+    if not profile_complete and offer.refusals and set(offer.refusals) <= UNTIL_PROFILE:
+        scratch(context)[CAME_FOR] = {**kept, "after_profile": True}
+        await say(
+            update,
+            context,
+            _(
+                "Who can join “{title}” depends on the profile (gender, age or district), so I "
+                "will show you the event again as soon as your profile is complete.",
+                title=offer.event.title,
+            ),
+        )
+        return
+    scratch(context).pop(CAME_FOR)
+    if profile_complete:
+        await say(update, context, _("Here is the event you came for:"))
+    else:
+        await say(
+            update,
+            context,
+            _(
+                "Here is the event you came for. You can sign up now and finish your profile "
+                "afterwards."
+            ),
+        )
+    await attending.show_offer(update, context, offer)
 
 
 async def resume(update: Update, context: HuihuiContext, where: Where | None = None) -> Any:
@@ -154,6 +257,9 @@ async def resume(update: Update, context: HuihuiContext, where: Where | None = N
     _ = context.gettext
     where = where or await _where(update, context)
     member, step, question, _progress = where
+    came_for = scratch(context).get(CAME_FOR)
+    if came_for and not came_for["after_profile"] and step not in BEFORE_VERIFIED:
+        await _back_to_event(update, context, profile_complete=step == Step.COMPLETE)
     if step == Step.QUESTION and (not_asked := await _not_for_them(context, where)):
         if scratch(context).pop("editing", None) is not None:
             await say(update, context, _("Only members who have been married are asked this."))
@@ -278,7 +384,7 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
             return END
         case RetryVerification() if step == Step.PHONE:
             await query.answer()
-            return ACTIVE if await verify.start(update, context, member.id) else END
+            return ACTIVE if await verify.start(update, context, member.id, retry=True) else END
         case ContinueOnboarding():
             await query.answer()
             return await resume(update, context)
@@ -431,6 +537,8 @@ async def _finish(update: Update, context: HuihuiContext, member: MemberStatus) 
         context,
         _("/edit changes an answer, /pause hides you for a while, /help lists everything."),
     )
+    if CAME_FOR in scratch(context):
+        await _back_to_event(update, context, profile_complete=True)
     return END
 
 
@@ -470,6 +578,7 @@ def register(application: ChatApplication) -> None:
     button = on_press(on_button, *BUTTON_KINDS)
     conversation = make_conversation(
         entry_points=[
+            CommandHandler("start", event_link, filters=private & filters.Regex(EVENT_LINK)),
             CommandHandler("start", start, filters=private),
             CommandHandler("edit", edit, filters=private),
             button,
@@ -484,6 +593,7 @@ def register(application: ChatApplication) -> None:
             ]
         },
         fallbacks=[
+            CommandHandler("start", event_link, filters=private & filters.Regex(EVENT_LINK)),
             CommandHandler("start", start, filters=private),
             CommandHandler("edit", edit, filters=private),
         ],

@@ -1,0 +1,102 @@
+"""Finding one's way while signing up: a poster's deep link through consent and verification
+back to its event, going back to the previous question, /edit in the middle of the
+questionnaire, and old buttons pressed later — through the real bot, on both databases."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.domain.events import Capacity
+from bot.tools.sandbox import Sandbox, SimulatedUser
+from storage.models import Member, Registration
+from tests.helpers import PUDONG, TITLE, ZH_ANSWERS, answer_questions, publish, seed_union
+
+WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
+
+
+async def registrations(sb: Sandbox, telegram_id: int) -> list[int]:
+    async with sb.app.services.db() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+        if member is None:
+            return []
+        found = await session.scalars(
+            select(Registration.event_id).where(Registration.member_id == member.id)
+        )
+        return list(found.all())
+
+
+async def union_with_event(sb: Sandbox, **changes: object) -> int:
+    organiser = sb.user("浦东管理员")
+    await seed_union(sb, [WANG], organisers={PUDONG: [organiser.id]})
+    return await publish(sb, organiser, **changes)
+
+
+async def verify_by_link(member: SimulatedUser, event_id: int) -> None:
+    await member.send(f"/start event_{event_id}")
+    await member.press("同意")
+    await member.share_contact()
+    await member.send("王小雨")
+    await member.send("SH0001")
+    await member.send("申通地铁")
+
+
+async def test_a_poster_link_takes_a_newcomer_through_signing_up_back_to_the_event(
+    sandbox: Sandbox,
+) -> None:
+    event_id = await union_with_event(sandbox)
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await wang.send(f"/start event_{event_id}")
+    said = "\n".join(wang.texts())
+    assert "只有认证过的工会会员才能报名" not in said
+    assert "你好，小雨！我是会会" in said
+    assert f"报名「{TITLE}」之前" in said
+    assert wang.buttons() == ["同意", "不同意"]
+    await wang.press("同意")
+    await wang.share_contact()
+    await wang.send("王小雨")
+    await wang.send("SH0001")
+    await wang.send("申通地铁")
+    after = wang.texts()[-4:]
+    assert "✅ 核实成功" in after[0]
+    assert "这就是你想参加的活动" in after[1] and "资料可以之后再填完" in after[1]
+    assert TITLE in after[2]
+    assert "单身承诺" in after[3]
+    card = wang.bot_messages()[-2]
+    await wang.press_on(card, "报名")
+    assert await registrations(sandbox, wang.id) == [event_id]
+    # The pledge and the questions carry on where they were.
+    await wang.press("我承诺")
+    assert wang.last_text().startswith("第 1/")
+
+
+async def test_the_event_is_remembered_across_a_restart_and_shown_after_the_profile(
+    sandbox: Sandbox,
+) -> None:
+    # Places kept by gender: a member whose gender is not known yet cannot sign up, so the
+    # event comes back once the profile is complete.
+    event_id = await union_with_event(sandbox, capacity=Capacity(10, 5, 5))
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await wang.send(f"/start event_{event_id}")
+    await wang.press("同意")
+    await sandbox.restart()
+    await wang.share_contact()
+    await wang.send("王小雨")
+    await wang.send("SH0001")
+    await wang.send("申通地铁")
+    assert "资料填写完成后" in wang.texts()[-2] and TITLE in wang.texts()[-2]
+    await wang.press("我承诺")
+    await answer_questions(wang, ZH_ANSWERS, ZH_ANSWERS.keys())
+    assert "这就是你想参加的活动" in wang.texts()[-2]
+    assert TITLE in wang.last_text()
+    await wang.press("报名")
+    assert await registrations(sandbox, wang.id) == [event_id]
+
+
+async def test_a_link_to_an_event_no_longer_open_still_starts_signing_up(
+    sandbox: Sandbox,
+) -> None:
+    await union_with_event(sandbox)
+    stranger = sandbox.user("路人")
+    await stranger.send("/start event_999")
+    assert "这场活动已停止报名" in "\n".join(stranger.texts())
+    assert stranger.buttons() == ["同意", "不同意"]

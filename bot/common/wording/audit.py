@@ -51,6 +51,16 @@ DETAILS = {
     "told": N_("told: {value}"),
     "name": N_("name: {value}"),
     "before": N_("before: {value}"),
+    "people": N_("people: {value}"),
+    "size": N_("group size: {value}"),
+    "broadcast": N_("broadcast #{value}"),
+    "send_at": N_("sent at: {value}"),
+    "starts_at": N_("starts at: {value}"),
+    "field": N_("changed: {value}"),
+    "total": N_("places: {value}"),
+    "promoted": N_("moved up from the waitlist: {value}"),
+    "parent": N_("under unit #{value}"),
+    "lines": N_("lines: {value}"),
 }
 
 

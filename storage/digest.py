@@ -47,13 +47,16 @@ async def terms(session: AsyncSession, member_ids: Sequence[int]) -> list[Terms]
 
 
 async def suggestable_since(
-    session: AsyncSession, after: datetime | None, bound: int
-) -> list[Terms] | None:
-    """The terms of the members who completed their profile after ``after`` (everyone, if
-    None) and may be suggested to anyone at all: eligible and not hidden by reports (what the
-    pool asks of every candidate, whoever the viewer). None if more than ``bound``."""
+    session: AsyncSession, after: datetime | None, after_id: int, limit: int
+) -> list[Terms]:
+    """The terms of up to ``limit`` members after ``after_id`` (in id order) who completed
+    their profile after ``after`` (everyone, if None) and may be suggested to anyone at all:
+    eligible and not hidden by reports (what the pool asks of every candidate, whoever the
+    viewer)."""
     statement = select(*_TERMS).where(
-        _PROFILES.eligible.is_(True), _PROFILES.member_id.not_in(_HIDDEN)
+        _PROFILES.member_id > after_id,
+        _PROFILES.eligible.is_(True),
+        _PROFILES.member_id.not_in(_HIDDEN),
     )
     if after is not None:
         statement = statement.where(
@@ -61,8 +64,8 @@ async def suggestable_since(
                 select(_MEMBERS.id).where(_MEMBERS.profile_completed_at > after)
             )
         )
-    rows = (await session.execute(statement.limit(bound + 1))).all()
-    return [Terms(*row) for row in rows] if len(rows) <= bound else None
+    rows = await session.execute(statement.order_by(_PROFILES.member_id).limit(limit))
+    return [Terms(*row) for row in rows]
 
 
 async def kept_apart(

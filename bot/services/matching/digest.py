@@ -47,6 +47,8 @@ READ_SLICE = 0.01
 # Up to this many people new since a cutoff (or in the union, for a first digest) are paired
 # with every member at once; more, and each member's pool is sampled as /match does.
 MANY = 50_000
+# People read in one query while looking for the new ones (a few milliseconds of the loop).
+PAGE = 5_000
 
 # An opted-in member: id, Telegram id, counted until (None before their first digest).
 Reader = tuple[int, int, datetime | None]
@@ -103,12 +105,13 @@ class Digest:
         while True:
             async with self._db() as session:
                 readers = await members.digest_readers(session, after, BATCH)
-                if not readers:
-                    return
-                after = readers[-1][0]
-                for until in {reader[2] for reader in readers} - news.keys():
-                    new = await digest.suggestable_since(session, until, MANY)
-                    news[until] = None if new is None else NewPeople(new)
+            if not readers:
+                return
+            await asyncio.sleep(0)
+            after = readers[-1][0]
+            for until in {reader[2] for reader in readers} - news.keys():
+                news[until] = await self._new_since(until)
+            async with self._db() as session:
                 # Those with more new people than MANY each sample the pool as /match does.
                 together = [reader for reader in readers if news[reader[2]] is not None]
                 alone = [reader for reader in readers if news[reader[2]] is None]
@@ -116,9 +119,25 @@ class Digest:
                 excluded = await digest.kept_apart(
                     session, list(viewers), self._matchmaking.skips_kept_since()
                 )
+            await asyncio.sleep(0)  # members waiting for the connection take it first
             found = await self._counted_together(together, viewers, news, excluded, year)
             found += await self._one_by_one(alone, year)
             yield ids(readers), sorted(found)
+
+    async def _new_since(self, until: datetime | None) -> NewPeople | None:
+        """The people new since ``until`` (for a first digest, everyone) who may be suggested
+        at all; None if more than ``MANY``. Read a page at a time, letting others in between."""
+        new: list[Terms] = []
+        while len(new) <= MANY:
+            async with self._db() as session:
+                page = await digest.suggestable_since(
+                    session, until, new[-1].member_id if new else 0, PAGE
+                )
+            await asyncio.sleep(0)
+            new += page
+            if len(page) < PAGE:
+                return NewPeople(new) if len(new) <= MANY else None
+        return None
 
     async def _counted_together(
         self,
@@ -162,6 +181,7 @@ class Digest:
             return []
         async with self._db() as session:
             viewers = await matching.profile_rows(session, ids(readers))
+        await asyncio.sleep(0)
         found: list[Waiting] = []
         pending = deque(reader for reader in readers if reader[0] in viewers)
         while pending:
@@ -172,6 +192,7 @@ class Digest:
                     new = await self._new_for(session, viewers[member_id], until, year)
                     if new:
                         found.append(Waiting(member_id, telegram_id, new))
+            await asyncio.sleep(0)
         return found
 
     async def _new_for(
@@ -196,6 +217,7 @@ class Digest:
             "Today {count} new people may suit you. /match to see them. (/digest to stop these)"
         )
         now = self._clock.now()
+        woken = False
         async for asked, waiting in self._batches(now):
             async with self._db.begin() as session:
                 digests = [
@@ -211,5 +233,14 @@ class Digest:
                 await notices.put_all(session, digests, self._clock.now())
                 # From now on only people newer than this count for those asked.
                 await members.set_digest_until(session, asked, now)
-            self._work.wake()
+            if waiting and not woken:
+                # Sending starts with the first batch and goes on through the rest by itself.
+                # A wake per batch started a sending pass per batch: dozens at once, each
+                # claiming the same due notices, queued members' queries seconds behind them.
+                self._work.wake()
+                woken = True
+            # A loop that gives the one SQLite connection back and asks again at once takes it
+            # before the members already waiting for it: let them go first.
+            await asyncio.sleep(0)
+        self._work.wake()
         await self.arm()

@@ -151,6 +151,7 @@ def test_digest_benchmark_writes_digests_beside_its_baseline() -> None:
     assert 0 < report["digests_written"] <= 600 and report["seconds"] > 0
     assert report["baseline_with_news"] > 0 and report["idle_match_p95_ms"] > 0
     assert report["match_during_digest_requests"] >= 1
+    assert 0 < report["cpu_seconds"] and 0 < report["longest_step_cpu_ms"]
 
 
 def test_busy_match_benchmark_sends_in_bulk_while_members_ask() -> None:

@@ -42,10 +42,10 @@ from storage import plan as stored
 KIND = "market_plan"
 PLAN_HOUR = 4  # local time: ready long before anyone's morning /match or digest
 MAX_LATENESS = timedelta(hours=18)  # a plan missed while the bot was down is still made today
-PAGE = 2_000  # rows read per statement
+PAGE = 1_000  # rows read per statement: each page a short step of the event loop
 # Cards written per transaction (a bulk write: COPY or executemany), and viewers' old cards
 # dropped per transaction: each a few tens of milliseconds, so /match's writes barely wait.
-WRITE_BATCH = 5_000
+WRITE_BATCH = 2_000
 SAMPLE = 12  # candidates drawn for each member (each is also drawn by others)
 # Planned cards per member a day. Who liked a member comes first, and a liker's card is worth
 # several planned ones; in the simulation (benchmarks/market_simulation.py) two planned cards a

@@ -117,7 +117,7 @@ async def test_someone_elses_contact_is_refused(sandbox: Sandbox) -> None:
     assert "这是别人的联系方式" in wang.texts()[-2]
     assert wang.buttons() == ["📱 分享我的手机号"]
     await wang.send("王小雨")  # typing instead of sharing does not skip the phone
-    assert "请使用下方按钮分享你的手机号" in wang.texts()[-2]
+    assert "手机号只用来和工会名册核对" in wang.texts()[-2]
     async with sandbox.app.services.db() as session:
         assert await session.scalar(select(func.count()).select_from(VerificationAttempt)) == 0
 
@@ -193,10 +193,7 @@ async def test_without_organisers_superadmins_review() -> None:
         await seed_union(sb, [WANG])
         await verify(wang, "王小雨", "SH0001", "完全不同的单位也差不多吧")
         assert "工作单位与名册不符" in wang.last_text()
-        await wang.press("重新填写")
-        await wang.share_contact()
-        await wang.send("王小雨")
-        await wang.send("SH0001")
+        await wang.press("重新填写")  # only the employer did not match: only it is asked
         await wang.send("上海申通地铁集团")
         assert "✅ 核实成功" in wang.texts()[-2]
         assert admin.texts() == []  # no review was needed
@@ -216,11 +213,9 @@ async def test_five_wrong_member_numbers_lock_verification_for_a_day(sandbox: Sa
     # Not yet in a union: the hotline, or a person here.
     assert wang.last_text().endswith("请联系工会更正：12351，或发送 /ask 在这里提问。")
     for attempt in range(1, 5):
-        await wang.press("重新填写")
-        await wang.share_contact()
+        await wang.press("重新填写")  # name and number again; the phone and employer are kept
         await wang.send("王小雨")
         await wang.send(f"SH999{attempt}")
-        await wang.send("上海申通地铁")
     assert "今天的 5 次尝试已经用完" in wang.last_text()
     await wang.send("/start")
     assert "今天的 5 次尝试已经用完" in wang.last_text()
@@ -294,7 +289,7 @@ async def test_a_deployment_sets_its_own_districts() -> None:
             await member.press(promise)
             for key in ("nickname", "gender", "birth_year", "height", "education", "industry"):
                 await answer(member, script[key])
-        assert wang.buttons() == ["东城区", "西城区"]
-        assert sam.buttons() == ["Dongcheng", "Xicheng"]
+        assert wang.buttons() == ["东城区", "西城区", "↩️ 返回上一题"]
+        assert sam.buttons() == ["Dongcheng", "Xicheng", "↩️ Previous question"]
         await sam.press("Xicheng")
         assert (await answers_of(sb, sam.id))["district"] == ("西城区", None)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.questions import Question
+from bot.domain.questions.questionnaire import FOLLOW_UP_OF, implied
 
 MAX_ATTEMPTS_PER_DAY = 5
 CLAIM_FIELDS = ("phone", "real_name", "member_number", "employer")
@@ -57,6 +58,59 @@ def next_step(
             return Step.QUESTION, question
     question = first_unanswered(questionnaire, progress.answered)
     return (Step.QUESTION, question) if question else (Step.COMPLETE, None)
+
+
+_AGREE = {"同意", "我同意", "同意的", "同意了", "agree", "i agree", "yes, i agree"}
+_DECLINE = {"不同意", "我不同意", "拒绝", "disagree", "i do not agree", "i don't agree"}
+
+
+def typed_consent(text: str) -> bool | None:
+    """Consent typed instead of pressed: True for an explicit "同意", False for "不同意", None for
+    anything else (a question, a greeting), which is not taken as either."""
+    plain = "".join(ch for ch in text.strip().lower() if ch not in "。.!！~～ ")
+    if plain in {word.replace(" ", "") for word in _AGREE}:
+        return True
+    if plain in {word.replace(" ", "") for word in _DECLINE}:
+        return False
+    return None
+
+
+# What people type to go back: "返回上一题", "上一题", "返回", "back"…
+_PREVIOUS = {
+    "返回上一题",
+    "回到上一题",
+    "上一题",
+    "返回上题",
+    "返回",
+    "返回上一步",
+    "上一步",
+    "退回",
+    "后退",
+    "back",
+    "goback",
+    "previous",
+    "previousquestion",
+}
+
+
+def wants_previous(text: str) -> bool:
+    """Whether the member typed that they want the previous question back."""
+    plain = "".join(ch for ch in text.strip().lower() if ch not in "。.!！~～ ，,↩️⬅")
+    return plain in _PREVIOUS
+
+
+def previous_question(
+    questionnaire: Sequence[Question], current: str, answers: Mapping[str, object]
+) -> Question | None:
+    """The question asked before ``current`` (None at the first): a follow-up that did not
+    apply, such as children of one's own for the never married, was not asked."""
+    keys = [q.key for q in questionnaire]
+    for question in reversed(list(questionnaire)[: keys.index(current)]):
+        source = FOLLOW_UP_OF.get(question.key)
+        if source is not None and question.key in implied(source, answers.get(source)):
+            continue
+        return question
+    return None
 
 
 def first_unanswered(

@@ -173,3 +173,58 @@ REJECTION_REASONS: dict[str, tuple[str, str]] = {
         N_("The union could not confirm that you are its member."),
     ),
 }
+
+
+# What a claimant must enter again after a rejection, by what they were told: only the parts
+# that did not match (the phone comes from their own Telegram account and stays). ``NO_MATCH``
+# does not say which of name and number was wrong, so both are asked again.
+_REDO = {
+    Reason.NUMBER_UNKNOWN: ("real_name", "member_number"),
+    Reason.NAME_DIFFERS: ("real_name", "member_number"),
+    Reason.NO_MATCH: ("real_name", "member_number"),
+    Reason.NUMBER_TAKEN: ("real_name", "member_number"),
+    Reason.EMPLOYER_DIFFERS: ("employer",),
+}
+CLAIM_PARTS = ("real_name", "member_number", "employer")
+
+
+def parts_to_redo(reasons: Sequence[Reason]) -> tuple[str, ...]:
+    """The parts of a claim to ask again after the claimant heard ``reasons``, in the order the
+    questions come (all of them when the reasons say nothing about any part)."""
+    wanted = {part for reason in reasons for part in _REDO.get(reason, ())}
+    return tuple(part for part in CLAIM_PARTS if part in wanted) or CLAIM_PARTS
+
+
+# How people say they do not know their member number, instead of giving one.
+_NOT_KNOWN = (
+    "不记得",
+    "记不得",
+    "记不清",
+    "忘了",
+    "忘记",
+    "不知道",
+    "不清楚",
+    "不晓得",
+    "没有会员号",
+    "没会员号",
+    "查不到",
+    "找不到",
+    "在哪",
+    "哪里",
+    "是什么",
+    "啥",
+    "怎么查",
+    "don't know",
+    "dont know",
+    "do not know",
+    "forgot",
+    "no idea",
+    "where",
+)
+
+
+def does_not_know(text: str) -> bool:
+    """Whether an answer to "what is your member number" says the member does not know it (a
+    member number itself has only letters and digits)."""
+    plain = text.strip().lower()
+    return plain in {"?", "？", "??", "？？"} or any(words in plain for words in _NOT_KNOWN)

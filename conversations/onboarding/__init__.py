@@ -41,9 +41,10 @@ from telegram.ext import (
 )
 
 from bot.common.i18n import N_
-from bot.common.wording.profile_card import render_card
+from bot.common.wording.profile_card import answer_text, render_card
 from bot.domain.buttons import (
     AnswerOption,
+    AskUnionForNumber,
     Button,
     Consent,
     ContinueOnboarding,
@@ -52,6 +53,7 @@ from bot.domain.buttons import (
     Importance,
     NotImportant,
     Pledge,
+    PreviousQuestion,
     RetryVerification,
     SkipQuestion,
     ToggleAny,
@@ -59,8 +61,15 @@ from bot.domain.buttons import (
     UseShortened,
     parse,
 )
-from bot.domain.onboarding import Progress, Step, next_step
 from bot.domain.events import Refusal
+from bot.domain.onboarding import (
+    Progress,
+    Step,
+    next_step,
+    previous_question,
+    typed_consent,
+    wants_previous,
+)
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section
 from bot.domain.questions.questionnaire import FOLLOW_UP_OF, asked_after, implied
 from bot.services.onboarding import MemberStatus
@@ -79,6 +88,7 @@ END = ConversationHandler.END
 BUTTON_KINDS = (
     Consent,
     RetryVerification,
+    AskUnionForNumber,
     ContinueOnboarding,
     Pledge,
     EditAnswer,
@@ -90,6 +100,7 @@ BUTTON_KINDS = (
     Importance,
     NotImportant,
     UseShortened,
+    PreviousQuestion,
 )
 
 
@@ -323,12 +334,22 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
         if await verify.on_text(update, context, step, member.id):
             return await resume(update, context)
         return ACTIVE
+    typed = update.effective_message.text or ""
+    if step == Step.QUESTION and wants_previous(typed) and questions.may_go_back(context):
+        return await _go_back(update, context, where)
     if step == Step.QUESTION and questions.pending_value(context, question) is None:
         value = await questions.on_text(update, context, question)
         return ACTIVE if value is None else await _accept(update, context, where, value)
     if step == Step.CONSENT:
-        await consent.ask_again(update, context)
-        return ACTIVE
+        agreed = typed_consent(update.effective_message.text or "")
+        if agreed is None:
+            await consent.ask_again(update, context)
+            return ACTIVE
+        await context.services.onboarding.consent(update.effective_user.id, agreed)
+        if agreed:
+            return await resume(update, context)
+        await consent.declined(update, context)
+        return END
     if step == Step.PLEDGE:
         await _ask_pledge(update, context, again=True)
         return ACTIVE
@@ -385,6 +406,11 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
         case RetryVerification() if step == Step.PHONE:
             await query.answer()
             return ACTIVE if await verify.start(update, context, member.id, retry=True) else END
+        case AskUnionForNumber() if step == Step.MEMBER_NUMBER:
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            await verify.ask_union(update, context)
+            return ACTIVE
         case ContinueOnboarding():
             await query.answer()
             return await resume(update, context)
@@ -410,7 +436,14 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
                 return END
             questions.clear(context)
             scratch(context)["editing"] = key
+            scratch(context).pop("back", None)
             return await resume(update, context)
+        case PreviousQuestion(question=key) if (
+            step == Step.QUESTION and question is not None and question.key == key
+        ):
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            return await _go_back(update, context, where)
     asked = getattr(button, "question", None)
     if step != Step.QUESTION or question is None or question.key != asked:
         await query.answer(_("That question has been answered already."), show_alert=True)
@@ -469,6 +502,35 @@ async def _question_button(
     return await _accept(update, context, where, value)
 
 
+async def _go_back(update: Update, context: HuihuiContext, where: Where) -> Any:
+    """Back to the previous question, its current answer shown; once it is answered again
+    the questionnaire carries on where the member was. From "must or nice to have?" it is
+    back to the answer of the same question."""
+    _ = context.gettext
+    member, question = where.member, where.question
+    assert member is not None and question is not None
+    onboarding = context.services.onboarding
+    if questions.pending_value(context, question) is not None:
+        questions.clear(context)
+        await questions.ask(update, context, question)
+        return ACTIVE
+    answers = await onboarding.answers(member.id)
+    previous = previous_question(onboarding.questionnaire, question.key, answers)
+    if previous is None:
+        await say(update, context, _("This is the first question."))
+        await questions.ask(update, context, question)
+        return ACTIVE
+    questions.clear(context)
+    scratch(context)["editing"] = previous.key
+    scratch(context)["back"] = True
+    now = answer_text(previous, answers.get(previous.key), _)
+    await say(
+        update, context, _("Back to the previous question. Your answer now: {answer}", answer=now)
+    )
+    await questions.ask(update, context, previous)
+    return ACTIVE
+
+
 async def _accept(update: Update, context: HuihuiContext, where: Where, value: Any) -> Any:
     question = where.question
     assert question is not None
@@ -496,13 +558,17 @@ async def _store(
     following = implied(question.key, value)
     for key, also in following.items():  # "未婚": no question about children of one's own
         await onboarding.answer(member.id, key, also)
+    going_back = scratch(context).pop("back", False)
     if scratch(context).pop("editing", None) == question.key:
         if (next_key := asked_after(question.key, value)) is not None:
             scratch(context)["editing"] = next_key  # now divorced: children of one's own?
+            if going_back:
+                scratch(context)["back"] = True
             return await resume(update, context)
-        await say(update, context, _("Saved. Your card now reads:"))
-        await show_card(update, context, member.id)
-        return END
+        if not going_back:
+            await say(update, context, _("Saved. Your card now reads:"))
+            await show_card(update, context, member.id)
+            return END
     stored = {question.key, *following}
     return await resume(update, context, _after_answering(where, stored, context))
 

@@ -40,11 +40,21 @@ async def ask(update: Update, context: HuihuiContext) -> None:
 
 
 async def ask_again(update: Update, context: HuihuiContext) -> None:
+    """Something typed at the terms — usually a question ("你们是谁？怎么保证安全"): a short
+    answer, then the choice again."""
     _ = context.gettext
     await say(
         update,
         context,
-        _("Please answer with the buttons: do you agree to the terms above?"),
+        _(
+            "会会 is your trade union's matchmaking assistant for its single members. Your real "
+            "name, phone and member number are only compared with the union's roster; other "
+            "members see only your profile card, and contact details are exchanged only when "
+            "both people agree. /delete_me erases everything at any time. Union staff answer "
+            "other questions once you have started (/ask)."
+        )
+        + "\n\n"
+        + _("Do you agree to the terms above?"),
         buttons([[(_("I agree"), AGREE), (_("I do not agree"), DECLINE)]]),
     )
 

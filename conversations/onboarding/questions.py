@@ -13,6 +13,7 @@ from bot.domain.buttons import (
     DoneChoosing,
     Importance,
     NotImportant,
+    PreviousQuestion,
     SkipQuestion,
     ToggleAny,
     ToggleOption,
@@ -70,7 +71,22 @@ def keyboard(context: HuihuiContext, question: Question) -> InlineKeyboardMarkup
         rows.append([(_("Done ✔"), DoneChoosing(question.key))])
     if question.optional and question.kind != Kind.PHOTOS:
         rows.append([(_("Skip"), SkipQuestion(question.key))])
+    rows += _back(context, question)
     return buttons(rows) if rows else None
+
+
+def may_go_back(context: HuihuiContext) -> bool:
+    """Going back is part of answering the questions in turn; a single answer chosen with /edit
+    is changed on its own."""
+    return "editing" not in scratch(context) or bool(scratch(context).get("back"))
+
+
+def _back(context: HuihuiContext, question: Question) -> list[list[tuple[str, Any]]]:
+    """The row with "back to the previous question", on every question but the first."""
+    first = context.services.onboarding.questionnaire[0].key
+    if question.key == first or not may_go_back(context):
+        return []
+    return [[(context.gettext("↩️ Previous question"), PreviousQuestion(question.key))]]
 
 
 def _ticked(chosen: bool, label: str) -> str:

@@ -10,15 +10,19 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 
 from bot.common.wording.verification import reason_texts
 from bot.domain import free_text
-from bot.domain.buttons import RetryVerification
-from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Step
+from bot.domain.buttons import AskUnionForNumber, RetryVerification
+from bot.domain.onboarding import CLAIM_FIELDS, MAX_ATTEMPTS_PER_DAY, Step
 from bot.domain.text import normalise_member_number, normalise_phone
-from bot.domain.verification import Claim, Outcome
+from bot.domain.verification import Claim, Outcome, does_not_know, parts_to_redo
 from conversations.common import buttons, say, scratch
 from conversations.context import HuihuiContext
+from conversations.inbox import sent_or_refused
 
 _LOGGER = logging.getLogger(__name__)
 RETRY = RetryVerification()
+ASK_UNION = AskUnionForNumber()
+# The parts of a rejected claim that matched, kept for [Try again] (which asks only the rest).
+KEPT = "claim_kept"
 FIELDS = {
     Step.REAL_NAME: free_text.REAL_NAME,
     Step.MEMBER_NUMBER: free_text.MEMBER_NUMBER,
@@ -56,16 +60,30 @@ async def ask(update: Update, context: HuihuiContext, step: Step) -> None:
         await say(update, context, _("Which employer (工作单位) do you work for?"))
 
 
-async def start(update: Update, context: HuihuiContext, member_id: int) -> bool:
-    """Begin a fresh attempt, unless today's attempts are used up. True if it began."""
+async def start(
+    update: Update, context: HuihuiContext, member_id: int, *, retry: bool = False
+) -> bool:
+    """Begin a fresh attempt, unless today's attempts are used up. True if it began. [Try
+    again] (``retry``) after a rejection keeps what matched and asks only the rest."""
+    _ = context.gettext
     scratch(context).pop("claim", None)
     until = await context.services.onboarding.locked_until(member_id)
     if until is not None:
         await _locked(update, context, until)
         return False
+    kept = scratch(context).pop(KEPT, None)
+    if kept and retry:
+        scratch(context)["claim"] = dict(kept)
+        await say(update, context, _("Only the parts that did not match, please."))
+        await ask(update, context, _next_missing(kept))
+        return True
     scratch(context)["claim"] = {}
     await ask(update, context, Step.PHONE)
     return True
+
+
+def _next_missing(claim: dict) -> Step:
+    return Step(next(field for field in CLAIM_FIELDS if field not in claim))
 
 
 async def on_contact(update: Update, context: HuihuiContext) -> None:
@@ -90,12 +108,14 @@ async def on_text(update: Update, context: HuihuiContext, step: Step, member_id:
     """Take one part of the claim; True once the member is verified."""
     _ = context.gettext
     if step == Step.PHONE:
-        await say(update, context, _("Please use the button below to share your number."))
-        await ask(update, context, Step.PHONE)
+        await _phone_not_shared(update, context)
         return False
     bound = FIELDS[step]
     text = free_text.clean(update.effective_message.text, single_line=True)
     if step == Step.MEMBER_NUMBER:
+        if does_not_know(text):
+            await _where_to_find_the_number(update, context)
+            return False
         text = normalise_member_number(text)
     if not text or len(text) > bound.maximum:
         await say(
@@ -111,13 +131,68 @@ async def on_text(update: Update, context: HuihuiContext, step: Step, member_id:
     claim = dict(scratch(context).get("claim", {}))
     claim[step.value] = text
     scratch(context)["claim"] = claim
-    if step == Step.REAL_NAME:
-        await ask(update, context, Step.MEMBER_NUMBER)
-    elif step == Step.MEMBER_NUMBER:
-        await ask(update, context, Step.EMPLOYER)
-    else:
+    if all(field in claim for field in CLAIM_FIELDS):
         return await _evaluate(update, context, member_id, claim)
+    await ask(update, context, _next_missing(claim))
     return False
+
+
+async def _phone_not_shared(update: Update, context: HuihuiContext) -> None:
+    """Text instead of the contact button: a number typed by hand cannot show it is the
+    member's own; anything else gets why the phone is needed and where to ask instead."""
+    _ = context.gettext
+    typed = normalise_phone(update.effective_message.text or "")
+    if typed:
+        await say(
+            update,
+            context,
+            _(
+                "Please share it with the button below rather than typing it: the button shows "
+                "it is your own Telegram number, which a typed number cannot."
+            ),
+        )
+    else:
+        await say(
+            update,
+            context,
+            _(
+                "Your phone number is only compared with your union's roster, to confirm that "
+                "you are the member you say you are; other members never see it. If you would "
+                "rather not share it, ask your union about another way with /ask."
+            ),
+        )
+    await ask(update, context, Step.PHONE)
+
+
+async def _where_to_find_the_number(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    await say(
+        update,
+        context,
+        _(
+            "Your member number (会员号) is on your union membership card, in your union's app "
+            "under your personal details, or your workplace's union office can tell you. Type "
+            "it here when you have it — or let union staff look it up for you: they will see "
+            "the name you entered and answer here."
+        ),
+        buttons([[(_("Ask the union to look it up"), ASK_UNION)]]),
+    )
+
+
+async def ask_union(update: Update, context: HuihuiContext) -> None:
+    """The member asked union staff to look up their member number: one message to the
+    union's inbox with the name they entered; the claim so far is kept for when they have it."""
+    _ = context.gettext
+    name = scratch(context).get("claim", {}).get("real_name", "")
+    outcome = await context.services.inbox.ask(
+        update.effective_user.id,
+        _(
+            "I do not know my member number. My real name is {name}. Could you look it up?",
+            name=name,
+        ),
+    )
+    await say(update, context, await sent_or_refused(outcome, update, context))
+    await say(update, context, _("When you have your number, type it here to go on."))
 
 
 async def _evaluate(update: Update, context: HuihuiContext, member_id: int, claim: dict) -> bool:
@@ -149,6 +224,8 @@ async def _evaluate(update: Update, context: HuihuiContext, member_id: int, clai
         )
         return False
     reasons = "\n".join(f"• {reason_texts(_)[r]}" for r in result.decision.reasons)
+    redo = parts_to_redo(result.decision.reasons)
+    scratch(context)[KEPT] = {k: v for k, v in claim.items() if k not in redo}
     if result.attempts_left == 0:
         until = await context.services.onboarding.locked_until(member_id)
         await say(update, context, _("This did not match the roster:") + "\n" + reasons)

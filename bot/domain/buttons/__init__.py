@@ -62,6 +62,7 @@ from bot.domain.buttons.members import (
 )
 from bot.domain.buttons.onboarding import (
     AnswerOption,
+    AskUnionForNumber,
     Consent,
     ContinueOnboarding,
     DoneChoosing,
@@ -69,6 +70,7 @@ from bot.domain.buttons.onboarding import (
     Importance,
     NotImportant,
     Pledge,
+    PreviousQuestion,
     RetryVerification,
     SkipQuestion,
     ToggleAny,
@@ -91,6 +93,7 @@ from bot.domain.buttons.organising import (
 
 __all__ = [
     "AnswerOption",
+    "AskUnionForNumber",
     "AnswerProposal",
     "AnswerThread",
     "ApprovePhoto",
@@ -141,6 +144,7 @@ __all__ = [
     "OpenChoice",
     "Pass",
     "Pledge",
+    "PreviousQuestion",
     "ProposePair",
     "RateThread",
     "RejectBecause",

@@ -18,6 +18,11 @@ class RetryVerification(Button):
     pass
 
 
+@button("vk")
+class AskUnionForNumber(Button):
+    """A member who does not know their member number asks the union to look it up."""
+
+
 @button("pl")
 class Pledge(Button):
     choice: Literal["yes", "later"]
@@ -79,4 +84,11 @@ class UseShortened(Button):
 
 @button("qe")
 class EditAnswer(Button):
+    question: str
+
+
+@button("qb")
+class PreviousQuestion(Button):
+    """Back to the question before this one, to change its answer."""
+
     question: str

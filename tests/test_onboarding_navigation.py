@@ -8,8 +8,16 @@ from sqlalchemy import select
 
 from bot.domain.events import Capacity
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from storage.models import Member, Registration
-from tests.helpers import PUDONG, TITLE, ZH_ANSWERS, answer_questions, publish, seed_union
+from storage.models import Member, ProfileAnswer, Registration
+from tests.helpers import (
+    PUDONG,
+    TITLE,
+    ZH_ANSWERS,
+    answer_questions,
+    publish,
+    seed_union,
+    verify,
+)
 
 WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
 
@@ -100,3 +108,71 @@ async def test_a_link_to_an_event_no_longer_open_still_starts_signing_up(
     await stranger.send("/start event_999")
     assert "这场活动已停止报名" in "\n".join(stranger.texts())
     assert stranger.buttons() == ["同意", "不同意"]
+
+
+async def answers_of(sb: Sandbox, telegram_id: int) -> dict:
+    async with sb.app.services.db() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+        rows = await session.scalars(
+            select(ProfileAnswer).where(ProfileAnswer.member_id == member.id)
+        )
+        return {row.question: row.value for row in rows}
+
+
+async def pledged(sb: Sandbox) -> SimulatedUser:
+    """小雨, verified and pledged, at the first question."""
+    await seed_union(sb, [WANG])
+    wang = sb.user("小雨", phone="+86 138 0000 0001")
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    return wang
+
+
+async def test_back_to_the_previous_question_shows_its_answer_and_carries_on(
+    sandbox: Sandbox,
+) -> None:
+    wang = await pledged(sandbox)
+    assert "↩️ 返回上一题" not in wang.buttons()  # nothing before the first question
+    await wang.send("上一题")
+    assert wang.texts()[-2] == "这已经是第一题了。"
+    assert wang.last_text().startswith("第 1/")
+    await answer_questions(wang, ZH_ANSWERS, ["nickname", "gender"])
+    assert wang.last_text().startswith("第 3/")  # 出生年份
+    await wang.send("返回上一题")
+    assert wang.texts()[-2] == "好的，回到上一题。你现在的回答是：女"
+    assert wang.last_text().startswith("第 2/")
+    assert "↩️ 返回上一题" in wang.buttons()
+    await wang.send("返回")  # and back once more, to the nickname
+    assert wang.texts()[-2] == "好的，回到上一题。你现在的回答是：小雨"
+    await wang.send("雨")
+    assert wang.last_text().startswith("第 3/")  # where she was
+    assert (await answers_of(sandbox, wang.id))["nickname"] == "雨"
+    await wang.press("↩️ 返回上一题")  # the button says the same
+    assert wang.texts()[-2] == "好的，回到上一题。你现在的回答是：女"
+    await wang.press("男")
+    assert wang.last_text().startswith("第 3/")
+    assert (await answers_of(sandbox, wang.id))["gender"] == "male"
+
+
+async def test_back_skips_a_question_that_was_not_asked_and_leaves_a_wish_unsettled(
+    sandbox: Sandbox,
+) -> None:
+    wang = await pledged(sandbox)
+    keys = list(ZH_ANSWERS)
+    await answer_questions(wang, ZH_ANSWERS, keys[: keys.index("hukou")])
+    # 未婚: 有无子女 was not asked, so the question before 户籍 is 婚姻状况.
+    await wang.send("返回上一题")
+    assert wang.texts()[-2] == "好的，回到上一题。你现在的回答是：未婚"
+    await wang.press("离异")  # now divorced: children of one's own is asked, then 户籍 again
+    assert wang.last_text() == "第 10/32 题\n你有孩子吗？"
+    await wang.press("没有孩子")
+    assert wang.last_text().startswith("第 11/32 题\n")  # 户籍, where she was
+    await answer_questions(wang, ZH_ANSWERS, keys[keys.index("hukou") : keys.index("seek_age")])
+    await wang.send("27-35")
+    assert "必须满足" in wang.buttons()
+    await wang.send("返回")  # at "must or nice to have?": the age range again
+    assert "年龄" in wang.last_text() and "必须满足" not in wang.buttons()
+    await wang.send("28-36")
+    await wang.press("最好满足")
+    answers = await answers_of(sandbox, wang.id)
+    assert answers["seek_age"] == [28, 36] and answers["marital_status"] == "divorced"

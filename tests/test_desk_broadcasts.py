@@ -249,7 +249,7 @@ async def test_an_organiser_composes_and_sends_a_broadcast_on_a_phone(
             assert await page.get_by_label("消息内容").input_value() == ""  # not sent twice
             await sandbox.settle()
             # The list polls while sending: the result arrives without a press.
-            await page.get_by_text(f"已发送 {women} / {women}").wait_for(timeout=10_000)
+            await page.get_by_text(f"已发送 {women} / {women}").wait_for()
             await page.screenshot(path=str(tmp_path / "broadcast-sent-360.png"), full_page=True)
         finally:
             await browser.close()

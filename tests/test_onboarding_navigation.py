@@ -176,3 +176,37 @@ async def test_back_skips_a_question_that_was_not_asked_and_leaves_a_wish_unsett
     await wang.press("最好满足")
     answers = await answers_of(sandbox, wang.id)
     assert answers["seek_age"] == [28, 36] and answers["marital_status"] == "divorced"
+
+
+async def test_edit_in_the_middle_of_the_questions_returns_to_them(sandbox: Sandbox) -> None:
+    wang = await pledged(sandbox)
+    await answer_questions(wang, ZH_ANSWERS, ["nickname", "gender", "birth_year"])
+    assert wang.last_text().startswith("第 4/")  # 身高
+    await wang.send("/edit")
+    await wang.press("昵称")
+    await wang.send("雨")
+    assert wang.texts()[-2] == "已保存，我们接着刚才的地方继续。"
+    assert wang.last_text().startswith("第 4/")
+    await wang.send("165")  # the next answer is taken as before
+    assert wang.last_text().startswith("第 5/")
+    answers = await answers_of(sandbox, wang.id)
+    assert answers["nickname"] == "雨" and answers["height"] == 165
+    # Choosing the question they are at with /edit is answering it, and they carry on.
+    await wang.send("/edit")
+    await wang.press("学历")
+    await wang.press("本科")
+    assert wang.last_text().startswith("第 6/")
+
+
+async def test_an_old_button_says_how_to_change_that_answer(sandbox: Sandbox) -> None:
+    wang = await pledged(sandbox)
+    await answer_questions(wang, ZH_ANSWERS, ["nickname"])
+    await wang.send("女")  # typed, so the question's buttons stay under it
+    gender_question = next(m for m in wang.bot_messages() if (m.text or "").startswith("第 2/"))
+    await wang.press_on(gender_question, "男")  # scrolled back and pressed later
+    assert wang.last_alert() == "你已经回答过「性别」了。想修改的话，请发送 /edit 并选择「性别」。"
+    assert (await answers_of(sandbox, wang.id))["gender"] == "female"
+    await wang.press_on(gender_question, "↩️ 返回上一题")  # its back button, too
+    assert wang.last_alert() == "你已经回答过「性别」了。想修改的话，请发送 /edit 并选择「性别」。"
+    await wang.send("1996")  # the questionnaire goes on where it was
+    assert wang.last_text().startswith("第 4/")

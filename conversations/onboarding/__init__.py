@@ -446,7 +446,19 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
             return await _go_back(update, context, where)
     asked = getattr(button, "question", None)
     if step != Step.QUESTION or question is None or question.key != asked:
-        await query.answer(_("That question has been answered already."), show_alert=True)
+        earlier = onboarding_question(context, asked) if isinstance(asked, str) else None
+        if earlier is not None and member is not None and member.pledged:
+            # A button under an earlier question, pressed later: how to change that answer.
+            await query.answer(
+                _(
+                    "You have answered “{title}” already. To change it, send /edit and "
+                    "choose “{title}”.",
+                    title=_(earlier.title),
+                ),
+                show_alert=True,
+            )
+        else:
+            await query.answer(_("That question has been answered already."), show_alert=True)
         return ACTIVE if step != Step.COMPLETE else END
     return await _question_button(update, context, where, question, button)
 
@@ -565,6 +577,11 @@ async def _store(
             if going_back:
                 scratch(context)["back"] = True
             return await resume(update, context)
+        after = _after_answering(where, {question.key, *following}, context)
+        if after.step == Step.QUESTION and not going_back:
+            # /edit in the middle of the questionnaire: back to where the member was.
+            await say(update, context, _("Saved. Now let's carry on where you were."))
+            return await resume(update, context, after)
         if not going_back:
             await say(update, context, _("Saved. Your card now reads:"))
             await show_card(update, context, member.id)

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
 from bot.tools.sandbox import Sandbox
-from storage.models import FollowUp, Match, Member, Thread
+from storage.models import FollowUp, Match, Member, Proposal, Thread
 from tests.helpers import (
     PUDONG,
     XUHUI,
@@ -173,3 +173,49 @@ async def test_each_organiser_sees_and_downloads_only_their_units(sandbox: Sandb
             headers={"X-Telegram-Init-Data": "user=%7B%22id%22%3A1%7D&auth_date=1&hash=00"},
         )
         assert expired.status_code == forged.status_code == 401
+
+
+async def test_overview_counts_pairs_with_either_member_in_scope_as_the_chat_does(
+    sandbox: Sandbox,
+) -> None:
+    """A match between 浦东 and 徐汇 counts for both unions, one inside 徐汇 only for 徐汇; the
+    desk overview's figures are the chat's /stats figures, without who the members are."""
+    organiser, sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 4, 3)
+    now = sandbox.clock.now()
+    async with sandbox.app.services.db.begin() as session:
+        ids = dict((await session.execute(select(Member.telegram_id, Member.id))).all())
+        pudong, xuhui = [ids[t] for t in in_pudong], [ids[t] for t in in_xuhui]
+        await session.execute(
+            insert(Match),
+            [
+                {"member_a": a, "member_b": b, "source": "mutual", "created_at": now}
+                for a, b in (
+                    (pudong[0], xuhui[0]),
+                    (pudong[1], xuhui[1]),  # member_a < member_b: 徐汇's member second
+                    (xuhui[1], xuhui[2]),
+                    (pudong[2], pudong[3]),
+                )
+            ],
+        )
+        await session.execute(
+            insert(Proposal),
+            [
+                {"member_a": a, "member_b": b, "status": status, "note": "", "created_at": now}
+                for a, b, status in (
+                    (xuhui[0], pudong[3], "matched"),
+                    (xuhui[1], xuhui[2], "matched"),
+                    (pudong[0], pudong[1], "open"),
+                )
+            ],
+        )
+    statistics = sandbox.app.services.statistics
+    for person, matches, proposals in ((organiser, 3, 1), (sibling, 3, 2)):
+        chat, desk = await statistics.for_actor(person.id), await statistics.overview(person.id)
+        assert chat is not None and desk is not None
+        assert (desk.mutual_matches, desk.accepted_proposals) == (matches, proposals)
+        shown = ("on_roster", "registered", "verified", "complete", "active_7_days")
+        shown += ("active_30_days", "paused", "likes", "mutual_matches", "accepted_proposals")
+        assert [getattr(desk, f) for f in shown] == [getattr(chat, f) for f in shown]
+        assert desk.events == chat.events
+        assert sum(chat.gender.values()) > 0 and not desk.gender
+    assert await statistics.overview(sandbox.user("路人").id) is None

@@ -25,8 +25,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql.selectable import Exists
+from sqlalchemy.orm import aliased
 
 from bot.common.config import Settings
 from bot.domain.clock import Clock
@@ -127,6 +126,16 @@ class Statistics:
             return None
         return await scope_stats(self._db, self._clock, self._settings, scope)
 
+    async def overview(self, actor: int) -> ScopeStats | None:
+        """The desk overview's figures of everything the actor organises: members by state,
+        likes, matches and event funnels. Who the members are (distributions, employers),
+        follow-up outcomes and questions are left empty: the overview does not show them, and
+        at 100,000 members counting them took most of its time."""
+        scope = await self._administration.scope_of(actor)
+        if scope is None:
+            return None
+        return await scope_stats(self._db, self._clock, self._settings, scope, who=False)
+
     async def monthly(self, actor: int, unit: int | None = None) -> Monthly | None:
         """The last twelve months of everything the actor organises (or of one unit of it and
         those below), and each unit of it; None if that is not theirs to see."""
@@ -144,10 +153,16 @@ class Statistics:
 
 
 async def scope_stats(
-    db: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings, scope: frozenset[int]
+    db: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    scope: frozenset[int],
+    *,
+    who: bool = True,
 ) -> ScopeStats:
     """Every figure is counted by the database (aggregates over the scope's members), so a
-    union of 100,000 members costs a few grouped rows of memory, not a row per member."""
+    union of 100,000 members costs a few grouped rows of memory, not a row per member.
+    ``who=False`` leaves out who the members are, follow-up outcomes and questions."""
     now = clock.now()
     year = now.astimezone(settings.tz).year
     stats = ScopeStats()
@@ -176,21 +191,6 @@ async def scope_stats(
         )
         stats.registered = stats.verified + (waiting or 0)
         stats.on_roster = sum((await _on_roster(session, scope)).values())
-        await _distributions(session, stats, scope, year)
-        stats.employers = Counter(
-            dict(
-                (
-                    await session.execute(
-                        select(RosterEntry.employer, func.count())
-                        .join(Member, Member.id == RosterEntry.member_id)
-                        .where(in_scope)
-                        .group_by(RosterEntry.employer)
-                        .order_by(func.count().desc())
-                        .limit(TOP_EMPLOYERS)
-                    )
-                ).all()
-            )
-        )
         stats.likes = (
             await session.scalar(
                 select(func.count())
@@ -200,53 +200,68 @@ async def scope_stats(
             )
             or 0
         )
-        stats.mutual_matches = (
-            await session.scalar(
-                select(func.count())
-                .select_from(Match)
-                .where(_either_in_scope(Match.member_a, Match.member_b, scope))
-            )
-            or 0
-        )
-        stats.accepted_proposals = (
-            await session.scalar(
-                select(func.count())
-                .select_from(Proposal)
-                .where(
-                    Proposal.status == "matched",
-                    _either_in_scope(Proposal.member_a, Proposal.member_b, scope),
-                )
-            )
-            or 0
-        )
-        stats.outcomes = Counter(
-            dict(
-                (
-                    await session.execute(
-                        select(FollowUp.outcome, func.count())
-                        .join(Member, Member.id == FollowUp.member_id)
-                        .where(in_scope)
-                        .group_by(FollowUp.outcome)
-                    )
-                ).all()
-            )
+        stats.mutual_matches = await _pairs_in_scope(session, Match, scope)
+        stats.accepted_proposals = await _pairs_in_scope(
+            session, Proposal, scope, Proposal.status == "matched"
         )
         stats.events = await _event_funnels(session, scope)
-        stats.threads = await _thread_figures(session, scope)
+        if who:
+            await _who(session, stats, scope, year)
     return stats
 
 
-def _either_in_scope(
-    member_a: InstrumentedAttribute[int],
-    member_b: InstrumentedAttribute[int],
-    scope: frozenset[int],
-) -> Exists:
-    """Either member of a pair (a match, a proposal) belongs to the scope."""
-    return (
-        select(Member.id)
-        .where(or_(Member.id == member_a, Member.id == member_b), Member.unit_id.in_(scope))
-        .exists()
+async def _who(session: AsyncSession, stats: ScopeStats, scope: frozenset[int], year: int) -> None:
+    """Who the members are (distributions, top employers), how their matches went and the
+    questions they asked."""
+    in_scope = Member.unit_id.in_(scope)
+    await _distributions(session, stats, scope, year)
+    stats.employers = Counter(
+        dict(
+            (
+                await session.execute(
+                    select(RosterEntry.employer, func.count())
+                    .join(Member, Member.id == RosterEntry.member_id)
+                    .where(in_scope)
+                    .group_by(RosterEntry.employer)
+                    .order_by(func.count().desc())
+                    .limit(TOP_EMPLOYERS)
+                )
+            ).all()
+        )
     )
+    stats.outcomes = Counter(
+        dict(
+            (
+                await session.execute(
+                    select(FollowUp.outcome, func.count())
+                    .join(Member, Member.id == FollowUp.member_id)
+                    .where(in_scope)
+                    .group_by(FollowUp.outcome)
+                )
+            ).all()
+        )
+    )
+    stats.threads = await _thread_figures(session, scope)
+
+
+async def _pairs_in_scope(
+    session: AsyncSession,
+    model: type[Match] | type[Proposal],
+    scope: frozenset[int],
+    *conditions: ColumnElement[bool],
+) -> int:
+    """Pairs (matches, proposals) with either member in the scope. Each pair looks up its two
+    members by id; "EXISTS a member whose id is either" could not use the primary key and
+    searched the scope's members for every pair."""
+    first, second = aliased(Member), aliased(Member)
+    count = await session.scalar(
+        select(func.count())
+        .select_from(model)
+        .outerjoin(first, first.id == model.member_a)
+        .outerjoin(second, second.id == model.member_b)
+        .where(or_(first.unit_id.in_(scope), second.unit_id.in_(scope)), *conditions)
+    )
+    return count or 0
 
 
 async def _on_roster(session: AsyncSession, scope: frozenset[int]) -> dict[int, int]:

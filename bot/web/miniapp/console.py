@@ -43,7 +43,7 @@ class Console:
         pages = self._pages
         viewer = await pages.viewer(request)
         services = pages.services
-        figures = await services.statistics.for_actor(viewer.user.id)
+        figures = await services.statistics.overview(viewer.user.id)
         if figures is None:
             raise Refused(403)
         _ = viewer.gettext

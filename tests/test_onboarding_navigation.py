@@ -210,3 +210,24 @@ async def test_an_old_button_says_how_to_change_that_answer(sandbox: Sandbox) ->
     assert wang.last_alert() == "你已经回答过「性别」了。想修改的话，请发送 /edit 并选择「性别」。"
     await wang.send("1996")  # the questionnaire goes on where it was
     assert wang.last_text().startswith("第 4/")
+
+
+async def test_a_link_opened_during_the_questions_shows_the_event_and_they_go_on(
+    sandbox: Sandbox,
+) -> None:
+    organiser = sandbox.user("浦东管理员")
+    await seed_union(sandbox, [WANG], organisers={PUDONG: [organiser.id]})
+    event_id = await publish(sandbox, organiser)
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    await answer_questions(wang, ZH_ANSWERS, ["nickname"])
+    await wang.send(f"/start event_{event_id}")
+    assert TITLE in wang.last_text()
+    await wang.press("报名")
+    assert await registrations(sandbox, wang.id) == [event_id]
+    gender = next(m for m in reversed(wang.bot_messages()) if (m.text or "").startswith("第 2/"))
+    await wang.press_on(gender, "女")  # the question she was at
+    assert wang.last_text().startswith("第 3/")
+    await wang.send("1996")  # typed answers still reach the questionnaire
+    assert wang.last_text().startswith("第 4/")

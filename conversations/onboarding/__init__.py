@@ -198,8 +198,9 @@ async def event_link(update: Update, context: HuihuiContext) -> Any:
     member, step, _question, _progress = await _where(update, context)
     if step not in BEFORE_VERIFIED:
         await attending.deep_link(update, context, event_id)
-        # Someone in the middle of their questions goes on answering them.
-        return END if step == Step.COMPLETE else ACTIVE
+        # Where they were stays as it was: someone in the middle of their questions goes on
+        # answering them, and for anyone else a check-in code typed next is that.
+        return None
     offer = await context.services.events.attending.offer(update.effective_user.id, event_id)
     if offer is None:
         await say(

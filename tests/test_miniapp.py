@@ -76,7 +76,7 @@ def test_values_are_checked_as_received_never_encoded_again() -> None:
 
 
 def web(sb: Sandbox) -> httpx.AsyncClient:
-    app = Starlette(routes=miniapp.routes(sb.app.services))
+    app = Starlette(routes=miniapp.routes(sb.app.services, sb.app.bot))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://desk")
 
 

@@ -126,7 +126,7 @@ async def _serving(
     runtime: Runtime, readiness: Readiness, web_app: Starlette, mode: Mode
 ) -> DatabaseGauges:
     application, settings = runtime.application, runtime.settings
-    mount(web_app, miniapp.routes(application.services))
+    mount(web_app, miniapp.routes(application.services, application.bot))
     if mode == "webhook":
         await start_webhook(application, settings, web_app)
     else:

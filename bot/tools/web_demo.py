@@ -83,7 +83,7 @@ async def serve(
             for user in sb.users
             if user.first_name in MEMBERS
         ]
-        app = Starlette(routes=miniapp.routes(sb.app.services))
+        app = Starlette(routes=miniapp.routes(sb.app.services, sb.app.bot))
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=settings.http_port, log_level="warning")
         )

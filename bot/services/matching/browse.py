@@ -284,6 +284,22 @@ class Browsing:
             [card] = await self._cards(session, [(suggestion, False)])
             return Person(card, decision.liked if decision else None, isinstance(match, Match))
 
+    async def photo(self, telegram_id: int, member_id: int, index: int) -> str | None:
+        """The Telegram file id of a person's ``index``-th photo, if the member may see it:
+        their own (every photo they gave, as /profile shows), or of someone ``person`` shows
+        them (only the photos others may see). None for anything else."""
+        async with self._db() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return None
+            if me.id == member_id:
+                own = await browse.answers_of(session, [me.id], ("photos",))
+                photos = list(own.get(me.id, {}).get("photos") or [])
+                return photos[index] if 0 <= index < len(photos) else None
+        found = await self.person(telegram_id, member_id)
+        shown = list(found.card.answers.get("photos") or []) if found else []
+        return shown[index] if 0 <= index < len(shown) else None
+
     async def undo_skip(self, telegram_id: int) -> int | None:
         """Take back the member's last skip, if it was within a day and the person is not
         blocked either way: they are among the member's people again. Their id, or None."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from telegram import Bot
 
 from bot.services.container import Services
 from bot.web.miniapp.audit import AuditDesk
@@ -35,8 +36,9 @@ from bot.web.miniapp.units import UnitsDesk
 STATIC = Path(__file__).with_name("static")
 
 
-def routes(services: Services) -> list[BaseRoute]:
-    """The Mini Apps' routes, mounted on the bot's web server once the bot runs."""
+def routes(services: Services, bot: Bot | None = None) -> list[BaseRoute]:
+    """The Mini Apps' routes, mounted on the bot's web server once the bot runs; ``bot``
+    fetches members' photos from Telegram (without it, none is shown)."""
     pages = Pages(services)
     console = Console(pages)
     roster = RosterDesk(pages)
@@ -56,7 +58,7 @@ def routes(services: Services) -> list[BaseRoute]:
                 *ReviewDesk(pages).routes(),
                 *ReportsDesk(pages).routes(),
                 *AuditDesk(pages).routes(),
-                *MemberApp(pages).routes(),
+                *MemberApp(pages, bot).routes(),
                 Mount("/static", StaticFiles(directory=STATIC)),
             ],
         )

@@ -7,12 +7,15 @@ theirs (the services check that the two have met)."""
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from telegram import Bot
+from telegram.error import TelegramError
 
 from bot.common.i18n import N_, Translator
 from bot.common.wording.events import local_time
@@ -65,11 +68,47 @@ SETTINGS = {
 # are changed in the chat's /edit, which asks both.
 NOT_HERE = (Kind.PHOTOS,)
 CHILDREN_QUESTION = "has_children"  # a filter once the questionnaire asks it
+PHOTOS_KEPT = 64  # photos' bytes kept in memory, the most recently shown first
+
+
+class PhotoFiles:
+    """Photos fetched from Telegram through the bot, the last few kept: a member scrolling
+    back and forth asks Telegram once per photo."""
+
+    def __init__(self, bot: Bot | None) -> None:
+        self._bot = bot
+        self._kept: OrderedDict[str, bytes] = OrderedDict()
+
+    async def get(self, file_id: str) -> bytes | None:
+        if file_id in self._kept:
+            self._kept.move_to_end(file_id)
+            return self._kept[file_id]
+        if self._bot is None:
+            return None
+        try:
+            found = await self._bot.get_file(file_id)
+            content = bytes(await found.download_as_bytearray())
+        except TelegramError:
+            return None
+        self._kept[file_id] = content
+        while len(self._kept) > PHOTOS_KEPT:
+            self._kept.popitem(last=False)
+        return content
+
+
+def image_type(content: bytes) -> str:
+    """Telegram keeps photos as JPEG; anything else sent as a photo is told by its first bytes."""
+    if content.startswith(b"\x89PNG"):
+        return "image/png"
+    if content[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/jpeg"
 
 
 class MemberApp:
-    def __init__(self, pages: Pages) -> None:
+    def __init__(self, pages: Pages, bot: Bot | None = None) -> None:
         self._pages = pages
+        self._photos = PhotoFiles(bot)
         services = pages.services
         self._questions = {q.key: q for q in services.onboarding.questionnaire}
 
@@ -79,6 +118,7 @@ class MemberApp:
             Route("/member/browse", guarded(self.browse)),
             Route("/member/browse/cards", guarded(self.cards)),
             Route("/member/people/{member:int}", guarded(self.person)),
+            Route("/member/people/{member:int}/photos/{n:int}", guarded(self.photo)),
             Route("/member/people/{member:int}/decide", guarded(self.decide), methods=["POST"]),
             Route("/member/people/{member:int}/block", guarded(self.block), methods=["POST"]),
             Route("/member/people/{member:int}/report", guarded(self.report), methods=["POST"]),
@@ -89,6 +129,11 @@ class MemberApp:
             Route("/member/events/{event:int}", guarded(self.event)),
             Route("/member/events/{event:int}/{act:str}", guarded(self.attend), methods=["POST"]),
             Route("/member/profile", guarded(self.profile)),
+            Route(
+                "/member/profile/photos/{n:int}/{act:str}",
+                guarded(self.arrange_photos),
+                methods=["POST"],
+            ),
             Route("/member/profile/{question:str}", guarded(self.edit), methods=["POST"]),
             Route("/member/settings/{which:str}", guarded(self.setting), methods=["POST"]),
             Route("/member/export", guarded(self.export)),
@@ -160,7 +205,7 @@ class MemberApp:
             "nickname": card.answers.get("nickname") or _("(no nickname yet)"),
             "text": render_card(card.answers, questionnaire, _, year),
             "why": self._reasons(card.reasons, _),
-            "photos": len(card.answers.get("photos") or []),
+            "photos": range(len(card.answers.get("photos") or [])),
             "new": card.new,
         }
 
@@ -205,6 +250,19 @@ class MemberApp:
             matched=found.matched,
             reasons=[(key, viewer.gettext(label)) for key, label in REPORT_REASONS],
             said=said,
+        )
+
+    async def photo(self, request: Request) -> Response:
+        """One photo of a person the member may see (or their own), from Telegram."""
+        viewer = await self._pages.viewer(request)
+        file_id = await self._pages.services.browsing.photo(
+            viewer.user.id, request.path_params["member"], request.path_params["n"]
+        )
+        content = await self._photos.get(file_id) if file_id else None
+        if content is None:
+            raise Refused(404)
+        return Response(
+            content, media_type=image_type(content), headers={"Cache-Control": "private"}
         )
 
     async def decide(self, request: Request) -> HTMLResponse:
@@ -378,6 +436,8 @@ class MemberApp:
         return self._pages.render(
             viewer,
             "member/profile.html",
+            member_id=member_id,
+            photos=range(len(answers.get("photos") or [])),
             card=render_card(answers, services.onboarding.questionnaire, _, year),
             rows=rows,
             settings=settings,
@@ -386,6 +446,21 @@ class MemberApp:
             problem=problem,
             edited=request.path_params.get("question", ""),
         )
+
+    async def arrange_photos(self, request: Request) -> HTMLResponse:
+        """Remove a photo, or put it first (the one shown with the card), as the chat's /edit
+        stores them; new photos are sent in the chat."""
+        viewer = await self._pages.viewer(request)
+        services = self._pages.services
+        member_id = await self._me(viewer)
+        n, act = request.path_params["n"], request.path_params["act"]
+        photos = list((await services.onboarding.answers(member_id)).get("photos") or [])
+        if not 0 <= n < len(photos) or act not in ("remove", "first"):
+            raise Refused(404)
+        chosen = photos.pop(n)
+        arranged = [chosen, *photos] if act == "first" else photos
+        await services.onboarding.answer(member_id, "photos", arranged)
+        return await self.profile(request, said=viewer.gettext("Saved."))
 
     def _typed(self, question: Question, value: Any) -> str:
         """An answer as the box to edit it shows it."""

@@ -24,3 +24,15 @@ document.body.addEventListener("click", async (event) => {
 document.body.addEventListener("htmx:afterRequest", (event) => {
   if (event.detail.successful && event.detail.elt.closest("[data-close]") && tg) tg.close();
 });
+// Photos come with the initData like every request: an <img> cannot send it, so each is
+// fetched and shown from memory once a page is swapped in.
+async function showPhotos(root) {
+  for (const img of root.querySelectorAll("img[data-photo]:not([src])")) {
+    const answer = await fetch(img.dataset.photo, {
+      headers: { "X-Telegram-Init-Data": initData() },
+    });
+    if (answer.ok) img.src = URL.createObjectURL(await answer.blob());
+    else img.remove();
+  }
+}
+document.body.addEventListener("htmx:afterSettle", (event) => showPhotos(event.target));

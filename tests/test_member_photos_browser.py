@@ -1,0 +1,71 @@
+"""Photos in the member's Mini App in Debian's Chromium at 360 px: my profile and a person's
+page show real pictures, fetched with the initData (an <img> alone cannot send it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.tools.population import FIRST_TELEGRAM_ID
+from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
+from bot.web.initdata import sign
+from tests.helpers import union_with_members
+from tests.test_member_photos import give_photos
+from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark, served, telegram_stub
+
+__all__ = ["pytestmark", "served"]
+
+DRAWN = "img => img.complete && img.naturalWidth > 0"
+
+
+async def test_photos_render_on_my_profile_and_a_person_page(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    from playwright.async_api import async_playwright
+
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 30)
+    me = members[0]
+    await give_photos(sandbox, me - FIRST_TELEGRAM_ID, 2)
+    user = {"id": me, "first_name": "小雨", "language_code": "zh-hans"}
+    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 360, "height": 740})
+            await page.route(
+                "https://telegram.org/**",
+                lambda route: route.fulfill(
+                    content_type="application/javascript", body=telegram_stub(init_data)
+                ),
+            )
+            await page.goto(f"{served}/app/")
+            cards = page.locator("#cards article.card")
+            await cards.first.wait_for()
+            first = cards.first.get_by_role("link", name="查看资料")
+            opened = int(re.search(r"people/(\d+)", await first.get_attribute("hx-get")).group(1))
+            await give_photos(sandbox, opened, 1)
+            await first.click()
+            photo = page.locator("div.photos img").first
+            await photo.wait_for()
+            await page.wait_for_function(
+                "() => [...document.querySelectorAll('div.photos img')]"
+                f".some(img => ({DRAWN})(img))"
+            )
+            assert await photo.evaluate("img => img.naturalWidth") == 4
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+            await page.screenshot(path=str(tmp_path / "person-photo-360.png"), full_page=True)
+
+            await page.get_by_role("link", name="我的资料").click()
+            mine = page.get_by_role("img", name="我的照片 2")
+            await mine.wait_for()
+            await page.wait_for_function(
+                "() => [...document.querySelectorAll('figure.photo img')]"
+                f".every(img => ({DRAWN})(img))"
+            )
+            assert await mine.evaluate("img => img.naturalWidth") == 5
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+            await page.screenshot(path=str(tmp_path / "profile-photos-360.png"), full_page=True)
+        finally:
+            await browser.close()

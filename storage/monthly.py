@@ -9,12 +9,12 @@ union it was opened with. The live queries and ``keep_departed`` use the same at
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -184,7 +184,8 @@ async def tallies(
 @dataclass(frozen=True)
 class MemberMonths:
     """Members of one unit verified in one month and whose profile was completed in one month
-    (None: not yet), and whether they were active in the period asked."""
+    (``EARLIER``: before the months asked; None: not yet), and whether they were active in the
+    period asked."""
 
     unit_id: int
     verified: str | None
@@ -193,21 +194,54 @@ class MemberMonths:
     count: int
 
 
+EARLIER = "earlier"
+
+
 async def member_months(
-    session: AsyncSession, scope: Collection[int], active_since: datetime, tz: tzinfo, now: datetime
+    session: AsyncSession,
+    scope: Collection[int],
+    months: Sequence[tuple[str, datetime]],
+    active_since: datetime,
 ) -> list[MemberMonths]:
     """The scope's members counted in one pass (a few hundred rows for 100,000 members): the
-    months they were verified and completed their profile, and whether they were active. The
-    live part of the "verified" and "completed" figures (``keep_departed`` keeps the rest)."""
-    verified = month_of(session, Member.verified_at, tz, now)
-    completed = month_of(session, Member.profile_completed_at, tz, now)
-    active = Member.last_seen_at >= active_since
-    rows = await session.execute(
-        select(Member.unit_id, verified, completed, active, func.count())
+    months they were verified and completed their profile (``months``: each local month with
+    the instant it starts, oldest first), and whether they were active. The live part of the
+    "verified" and "completed" figures (``keep_departed`` keeps the rest).
+
+    A month is found by comparing the instant with the months' starts, not by formatting it
+    in the local time zone: SQLite formatted two dates per member, most of the count's time."""
+
+    def month(column: Any) -> ColumnElement[int | None]:
+        later = [(column >= start, index) for index, (_name, start) in enumerate(months)]
+        return case(*reversed(later), (column.is_not(None), -1), else_=None)
+
+    # Grouped outside: PostgreSQL matches a GROUP BY expression to the selected one only when
+    # their bound parameters are the same objects.
+    each = (
+        select(
+            Member.unit_id.label("unit_id"),
+            month(Member.verified_at).label("verified"),
+            month(Member.profile_completed_at).label("completed"),
+            (Member.last_seen_at >= active_since).label("active"),
+        )
         .where(Member.unit_id.in_(scope))
-        .group_by(Member.unit_id, verified, completed, active)
+        .subquery()
     )
-    return [MemberMonths(u, v, c, bool(a), n) for u, v, c, a, n in rows.all() if u is not None]
+    rows = await session.execute(
+        select(
+            each.c.unit_id, each.c.verified, each.c.completed, each.c.active, func.count()
+        ).group_by(each.c.unit_id, each.c.verified, each.c.completed, each.c.active)
+    )
+    names = [name for name, _start in months]
+
+    def named(index: int | None) -> str | None:
+        return None if index is None else names[index] if index >= 0 else EARLIER
+
+    return [
+        MemberMonths(u, named(v), named(c), bool(a), n)
+        for u, v, c, a, n in rows.all()
+        if u is not None
+    ]
 
 
 def _grouped(

@@ -219,3 +219,32 @@ async def test_overview_counts_pairs_with_either_member_in_scope_as_the_chat_doe
         assert desk.events == chat.events
         assert sum(chat.gender.values()) > 0 and not desk.gender
     assert await statistics.overview(sandbox.user("路人").id) is None
+
+
+async def test_a_member_counts_in_the_local_month_of_their_verification(sandbox: Sandbox) -> None:
+    """An instant in the last hours of a month in UTC is already the next month in Shanghai;
+    one before the year asked counts among the unit's members now, in no month."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 4)
+    tz = sandbox.settings.tz
+    now = sandbox.clock.now()
+    this_month = now.astimezone(tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    moments = [
+        this_month - timedelta(minutes=1),  # last month, local
+        this_month + timedelta(minutes=1),  # this month, local; last month in UTC
+        this_month - timedelta(days=400),  # before the year shown
+        this_month + timedelta(hours=1),
+    ]
+    async with sandbox.app.services.db.begin() as session:
+        for telegram_id, moment in zip(in_pudong, moments, strict=True):
+            member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+            assert member is not None
+            member.verified_at = moment
+    months = await sandbox.app.services.statistics.monthly(organiser.id)
+    assert months is not None
+    verified = {row.month: row.counts["verified"] for row in months.months}
+    last = (this_month - timedelta(days=1)).strftime("%Y-%m")
+    assert verified[this_month.strftime("%Y-%m")] == 2
+    assert verified[last] == 1
+    assert sum(verified.values()) == 3
+    pudong = next(row for row in months.units if row.depth == 0)
+    assert (pudong.verified, pudong.counts["verified"]) == (4, 3)

@@ -416,6 +416,11 @@ def last_months(now: datetime, tz: tzinfo, count: int = MONTHS) -> list[str]:
     return found[::-1]
 
 
+def month_starts(months: list[str], tz: tzinfo) -> list[tuple[str, datetime]]:
+    """Each local month ("2026-11") with the instant it begins."""
+    return [(month, datetime(int(month[:4]), int(month[5:]), 1, tzinfo=tz)) for month in months]
+
+
 async def monthly_figures(
     db: async_sessionmaker[AsyncSession],
     clock: Clock,
@@ -434,7 +439,9 @@ async def monthly_figures(
         tree = await units.parents(session)
         named = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope)))
         names: dict[int, str] = {unit_id: name for unit_id, name in named.all()}
-        people = await monthly.member_months(session, scope, now - timedelta(days=30), tz, now)
+        people = await monthly.member_months(
+            session, scope, month_starts(months, tz), now - timedelta(days=30)
+        )
         on_roster = await _on_roster(session, scope)
     per_month: dict[str, dict[str, int]] = {m: dict.fromkeys(monthly.FIGURES, 0) for m in months}
     waits: dict[str, float] = dict.fromkeys(months, 0.0)

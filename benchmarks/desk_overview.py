@@ -2,9 +2,10 @@
 members): a district's members spread over the last twelve months in ten workplace unions,
 10,000 matches and 2,000 answered questions; the data of the overview (its first screen, its
 month-by-month and per-unit tables), the monthly report workbook, the units-and-roles tree and
-a member-number search, each timed over repeated requests (p95), with the event loop's longest step. Baseline
-in the same run: the chat's /stats figures (``for_actor``), which the overview's first screen
-counted until it read only what it shows (``overview``).
+a member-number search, each timed over repeated requests (p95), with the event loop's longest
+step. Baselines in the same run: the chat's /stats figures (``for_actor``), which the
+overview's first screen counted until it read only what it shows (``overview``); the members'
+months found by formatting each date in the local time zone (as before).
 
     python benchmarks/desk_overview.py [--members 100000] [--repeat 20]
                                        [--database-url URL] [--json]
@@ -26,15 +27,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from report import emit  # noqa: E402  (benchmarks/report.py)
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from bot.common.i18n import translator  # noqa: E402
 from bot.common.wording.monthly import monthly_workbook  # noqa: E402
 from bot.domain.units import parse_units  # noqa: E402
+from bot.services.statistics import last_months, month_starts  # noqa: E402
 from bot.tools.loop_monitor import LoopMonitor  # noqa: E402
 from bot.tools.population import populate  # noqa: E402
 from bot.tools.sandbox import Sandbox  # noqa: E402
-from storage import units  # noqa: E402
+from storage import monthly, units  # noqa: E402
 from storage.models import Match, Member, RosterEntry, Thread  # noqa: E402
 
 ORGANISER = 7_000_001
@@ -161,7 +163,34 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         async def found() -> None:
             assert await services.people.find(ORGANISER, "PD000123")
 
+        async def months_by_formatting() -> None:
+            """Baseline: each member's months formatted in the local time zone (as before)."""
+            now, tz = services.clock.now(), services.settings.tz
+            async with services.db() as session:
+                scope = await services.administration.scope_of(ORGANISER)
+                verified = monthly.month_of(session, Member.verified_at, tz, now)
+                completed = monthly.month_of(session, Member.profile_completed_at, tz, now)
+                active = Member.last_seen_at >= now - timedelta(days=30)
+                await session.execute(
+                    select(Member.unit_id, verified, completed, active, func.count())
+                    .where(Member.unit_id.in_(scope))  # type: ignore[arg-type]
+                    .group_by(Member.unit_id, verified, completed, active)
+                )
+
+        async def months_by_starts() -> None:
+            now, tz = services.clock.now(), services.settings.tz
+            async with services.db() as session:
+                scope = await services.administration.scope_of(ORGANISER)
+                await monthly.member_months(
+                    session,
+                    scope,  # type: ignore[arg-type]
+                    month_starts(last_months(now, tz), tz),
+                    now - timedelta(days=30),
+                )
+
         result: dict[str, Any] = {"members": args.members}
+        result["baseline_member_months_formatted"] = await timed(args.repeat, months_by_formatting)
+        result["member_months_by_starts"] = await timed(args.repeat, months_by_starts)
         result["baseline_overview_figures"] = await timed(
             args.repeat, lambda: services.statistics.for_actor(ORGANISER)
         )
@@ -179,6 +208,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         base = result["baseline_overview_figures"]["p95_ms"]
         for name in ("overview_screen", "months_and_units"):
             result[f"{name}_vs_baseline_p95"] = round(result[name]["p95_ms"] / base, 2)
+        result["member_months_vs_baseline_p95"] = round(
+            result["member_months_by_starts"]["p95_ms"]
+            / result["baseline_member_months_formatted"]["p95_ms"],
+            2,
+        )
     return result
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -25,6 +26,18 @@ class Member(Base):
     """A person talking to the bot, from first contact to verified and profiled."""
 
     __tablename__ = "members"
+    # What the desk's overview counts per unit (states, months of verification and completed
+    # profile), read from the index alone (migration 0025).
+    __table_args__ = (
+        Index(
+            "ix_members_unit_states",
+            "unit_id",
+            "verified_at",
+            "profile_completed_at",
+            "last_seen_at",
+            "paused",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)

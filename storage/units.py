@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.units import UnitSpec, ancestry, subtree, tree_order
 from bot.domain.units import contact_for as domain_contact_for
+from bot.domain.units import likes_visible as domain_likes_visible
 from storage.models import OrgUnit, Role, UnitKind, UnitRole
 
 
@@ -43,6 +44,7 @@ async def save_specs(session: AsyncSession, specs: Iterable[UnitSpec]) -> int:
         unit.review_threshold = spec.review_threshold
         unit.contact = spec.contact
         unit.review_photos = spec.review_photos
+        unit.likes_visible = spec.likes_visible
         await session.flush()
         for role, ids in (
             (Role.ORGANISER, spec.organisers),
@@ -60,6 +62,15 @@ async def contact_for(session: AsyncSession, unit_id: int | None) -> str:
     rows = await session.execute(select(OrgUnit.id, OrgUnit.contact).where(OrgUnit.contact != ""))
     contacts = {unit: contact for unit, contact in rows.all() if contact}
     return domain_contact_for(unit_id, await parents(session), contacts)
+
+
+async def likes_visible(session: AsyncSession, unit_id: int | None) -> str:
+    """How the unit's members see who liked them (see ``bot.domain.units.likes_visible``)."""
+    rows = await session.execute(
+        select(OrgUnit.id, OrgUnit.likes_visible).where(OrgUnit.likes_visible.is_not(None))
+    )
+    chosen = {unit: value for unit, value in rows.all() if value}
+    return domain_likes_visible(unit_id, await parents(session), chosen)
 
 
 async def roles_by_unit(session: AsyncSession) -> dict[int, dict[Role, list[int]]]:
@@ -159,6 +170,7 @@ async def specs_of(session: AsyncSession, unit_ids: Collection[int]) -> list[Uni
                 review_threshold=unit.review_threshold,
                 contact=unit.contact,
                 review_photos=unit.review_photos,
+                likes_visible=unit.likes_visible,
             )
         )
     return found

@@ -15,6 +15,7 @@
     counsellors = [345678901]     # 婚恋辅导员 (optional)
     review_suggestions_above = 0.2  # optional: strong suggestions need a matchmaker's approval
     review_photos = true          # optional: new photos show on cards once an organiser approves
+    likes_visible = "cards"       # optional: who liked a member, as "cards" or only the "count"
     contact = "浦东新区总工会 021-5888 0000（工作日 9:00–17:00）"  # optional, how members reach it
 
 Any other key is an error, so a misspelling (``organizers``) is caught, not silently ignored.
@@ -58,8 +59,12 @@ KEYS = (
     "counsellors",
     "review_suggestions_above",
     "review_photos",
+    "likes_visible",
     "contact",
 )
+# What the member's Mini App shows of who liked them: the people as cards, or only how many.
+LIKES_VISIBLE = ("cards", "count")
+LIKES_VISIBLE_DEFAULT = "count"
 # Spellings people will use for a key: named in the error.
 SPELLINGS = {
     "organizers": "organisers",
@@ -92,6 +97,8 @@ class UnitSpec:
     contact: str | None = None
     # New photos of its members (and of unions below) show once an organiser approved them.
     review_photos: bool = False
+    # "cards" or "count" (who liked a member); None: as the unit above says.
+    likes_visible: str | None = None
 
 
 def parse_units(text: str, known: Iterable[str] = ()) -> list[UnitSpec]:
@@ -140,6 +147,17 @@ def contact_for(
     return UNION_HOTLINE
 
 
+def likes_visible(
+    unit_id: int | None, parents: Mapping[int, int | None], set_: Mapping[int, str]
+) -> str:
+    """How the unit's members see who liked them: as the unit says, else the nearest unit
+    above that says, else only the number."""
+    for unit in ancestry(unit_id, parents) if unit_id is not None else []:
+        if unit in set_:
+            return set_[unit]
+    return LIKES_VISIBLE_DEFAULT
+
+
 def ancestry(unit_id: int, parents: Mapping[int, int | None]) -> list[int]:
     """The unit, its parent, and so on up to the root."""
     chain: list[int] = []
@@ -166,6 +184,9 @@ def _spec(index: int, entry: object) -> UnitSpec:
     review_photos = entry.get("review_photos", False)
     if not isinstance(review_photos, bool):
         raise UnitsFileError(f"unit {name}: review_photos must be true or false")
+    likes_visible = entry.get("likes_visible")
+    if likes_visible is not None and likes_visible not in LIKES_VISIBLE:
+        raise UnitsFileError(f'unit {name}: likes_visible must be "cards" or "count"')
     contact = entry.get("contact")
     if contact is not None and (
         not isinstance(contact, str) or not contact.strip() or len(contact) > CONTACT_LENGTH
@@ -193,6 +214,7 @@ def _spec(index: int, entry: object) -> UnitSpec:
         float(threshold) if threshold is not None else None,
         contact.strip() if contact else None,
         review_photos,
+        likes_visible,
     )
 
 
@@ -255,6 +277,8 @@ def units_toml(specs: Iterable[UnitSpec]) -> str:
             lines.append(f"review_suggestions_above = {spec.review_threshold}")
         if spec.review_photos:
             lines.append("review_photos = true")
+        if spec.likes_visible:
+            lines.append(f"likes_visible = {_quoted(spec.likes_visible)}")
         if spec.contact:
             lines.append(f"contact = {_quoted(spec.contact)}")
         blocks.append("\n".join(lines))

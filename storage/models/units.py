@@ -37,6 +37,8 @@ class OrgUnit(Base):
     contact: Mapped[str | None] = mapped_column(String(200))
     # New photos of members of the unit (and of units below) wait for an organiser's approval.
     review_photos: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Who liked a member, in the member's Mini App: "cards" or "count"; None: as the unit above.
+    likes_visible: Mapped[str | None] = mapped_column(String(8))
 
 
 class UnitRole(Base):

@@ -34,7 +34,7 @@ from bot.services.matching.suggestions import (
 )
 from bot.services.photo_review import visible_photos
 from bot.services.work import WorkQueue
-from storage import browse, matching, members, plan, roster
+from storage import browse, matching, members, plan, roster, units
 from storage.models import CardView, Match, MatchDecision, Member, SuggestionReview
 
 
@@ -51,6 +51,15 @@ class Page:
     cards: list[BrowseCard]
     new_left: int  # new people the member may still be shown today
     more: bool  # another page may find more
+
+
+@dataclass(frozen=True)
+class Likes:
+    """Who liked the member and waits for their answer: how many, and where the union shows
+    them (``likes_visible = "cards"``) the cards the member may see of them now."""
+
+    count: int
+    cards: list[BrowseCard] | None  # None: the union shows only the number
 
 
 @dataclass(frozen=True)
@@ -333,6 +342,56 @@ class Browsing:
                 skips_forgotten_before=self._matchmaking.skips_kept_since(),
             )
             return len(waiting)
+
+    async def liked_me(self, telegram_id: int) -> Likes | None:
+        """Who liked the member, as their union configures. As cards, the rules of browsing
+        hold: someone not shown before is a card view, counted in the day's number and the
+        person's exposure (so the likes screen cannot show more new people than browsing)
+        and a strong suggestion still waits for a matchmaker. None for someone who may not
+        browse."""
+        now = self._clock.now()
+        year = now.astimezone(self._settings.tz).year
+        async with self._db.begin() as session:
+            member = await self._gate(session, telegram_id)
+            if isinstance(member, Unavailable):
+                return None
+            viewer = await matching.profile_row(session, member.id)
+            if viewer is None:
+                return Likes(0, None)
+            waiting = await matching.pool(
+                session,
+                viewer,
+                year,
+                likers_only=True,
+                limit=POOL_SIZE,
+                skips_forgotten_before=self._matchmaking.skips_kept_since(),
+            )
+            if await units.likes_visible(session, member.unit_id) != "cards" or not waiting:
+                return Likes(len(waiting), None if waiting else [])
+            likers = {row["member_id"] for row in waiting}
+            ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
+                session, member.id, viewer, waiting, likers, year
+            )
+            shown = set(await browse.shown_since(session, member.id, now - EXPOSURE_WINDOW))
+            again = [s for s in ranked if s.candidate.id in shown]
+            left = new_allowed(
+                self._settings.daily_cards,
+                await matching.views_since(session, member.id, self._start_of_day()),
+            )
+            reviews = await matching.reviewed(session, member.id)
+            fresh = [s for s in ranked if s.candidate.id not in shown]
+            chosen = await self._reviewed(session, member, fresh, reviews, min(left, PAGE))
+            if chosen:
+                await session.execute(
+                    insert(CardView),
+                    [
+                        {"viewer_id": member.id, "candidate_id": s.candidate.id, "shown_at": now}
+                        for s in chosen
+                    ],
+                )
+            cards = await self._cards(session, [(s, False) for s in again])
+            cards += await self._cards(session, [(s, True) for s in chosen])
+            return Likes(len(waiting), cards)
 
     async def write_in_chat(self, telegram_id: int, match_id: int) -> bool:
         """The member wants to write to a match from the Mini App: the chat gets a message

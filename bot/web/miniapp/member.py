@@ -327,9 +327,19 @@ class MemberApp:
     async def likes(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)
         services = self._pages.services
-        waiting = await services.browsing.likes(viewer.user.id)
+        liked = await services.browsing.liked_me(viewer.user.id)
         matches = await services.matchmaking.matches(viewer.user.id)
-        return self._pages.render(viewer, "member/likes.html", waiting=waiting, matches=matches)
+        return self._pages.render(
+            viewer,
+            "member/likes.html",
+            waiting=liked.count if liked else None,
+            cards=(
+                [self._card(c, viewer.gettext) for c in liked.cards]
+                if liked and liked.cards is not None
+                else None
+            ),
+            matches=matches,
+        )
 
     async def write(self, request: Request) -> HTMLResponse:
         """The chat gets the button that opens the conversation with this match; the page

@@ -86,6 +86,12 @@ class Scheduler:
         )
         self._wake_timer: asyncio.TimerHandle | None = None
         self._slots = asyncio.Semaphore(self.CONCURRENCY)
+        # One pass at a time looks for due work and claims it; passes waiting for their turn.
+        # A wake while a pass waits starts none: that pass will find the new work. (Every wake
+        # used to start a pass of its own, and during a digest dozens read and fought over the
+        # same due notices, holding members' queries up for seconds.)
+        self._claiming = asyncio.Lock()
+        self._waiting_passes = 0
 
     async def start(self, job_queue: JobQueue[Any]) -> None:
         self._job_queue = job_queue
@@ -124,6 +130,8 @@ class Scheduler:
             return
         self._wake_timer.cancel()
         self._wake_timer = None
+        if self._waiting_passes:
+            return  # a pass that has not looked yet will find this work too
         wake = asyncio.get_running_loop().create_task(self.run_due())
         self._passes.add(wake)
         wake.add_done_callback(self._passes.discard)
@@ -159,16 +167,25 @@ class Scheduler:
         # Checked before each batch: a pass through a day's backlog (200,000 notices) outlives
         # a stop, and without it went on claiming (and giving back) batch after batch.
         while self._job_queue is not None:
-            now = self._clock.now()
-            async with self._sessionmaker() as session:
-                batch = [_snapshot(task) for task in await tasks.due(session, now, self.BATCH_SIZE)]
-            if not batch:
-                break
-            claimed = [
-                task
-                for group in batches(batch, self.CONCURRENCY)
-                for task in await self._claim(group)
-            ]
+            self._waiting_passes += 1
+            try:
+                await self._claiming.acquire()
+            finally:
+                self._waiting_passes -= 1
+            try:
+                now = self._clock.now()
+                async with self._sessionmaker() as session:
+                    due = await tasks.due(session, now, self.BATCH_SIZE)
+                    batch = [_snapshot(task) for task in due]
+                if not batch:
+                    break
+                claimed = [
+                    task
+                    for group in batches(batch, self.CONCURRENCY)
+                    for task in await self._claim(group)
+                ]
+            finally:
+                self._claiming.release()
             lanes: dict[Hashable, list[DueTask]] = {}
             for task in claimed:
                 lane = self._kinds[task.kind].lane

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -24,8 +24,14 @@ from bot.services.events.form import PAST, EventEdit, Problems, read_event_edit,
 from bot.services.events.results import Change
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
-if TYPE_CHECKING:
-    from bot.web.miniapp.events import EventsDesk
+
+class EventPages(Protocol):
+    """The events tab's pages the form returns to (``bot.web.miniapp.events.EventsDesk``)."""
+
+    async def listing(self, request: Request, notice: str | None = None) -> HTMLResponse: ...
+
+    async def detail(self, request: Request, notice: str | None = None) -> HTMLResponse: ...
+
 
 # The form's fields and the choices in it: far fewer than this.
 MAX_FIELDS = 200
@@ -35,7 +41,7 @@ CHOICES = ("districts", "industries")
 class EventForms:
     """Part of the events tab (``desk``), whose listing and detail pages show the result."""
 
-    def __init__(self, pages: Pages, desk: EventsDesk) -> None:
+    def __init__(self, pages: Pages, desk: EventPages) -> None:
         self._pages = pages
         self._desk = desk
 

@@ -275,7 +275,7 @@ async def test_a_roster_import_killed_part_way_is_finished_by_the_standby(
             await asyncio.sleep(1)  # anything still to come would come now
             told = count(standin, members, LEFT_NOTICE)
             resumed = standin.senders_of(
-                lambda sent: sent.chat_id == organiser and "导入因重启中断" in sent.text
+                lambda sent: sent.chat_id == organiser and "导入中断过" in sent.text
             )
             final_rows = await roster_rows(database_url)
             logs = [process.log() for process in processes]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -234,3 +235,18 @@ async def _left(sb: Sandbox) -> set[str]:
                 select(RosterEntry.member_number).where(RosterEntry.left_at.is_not(None))
             )
         )
+
+
+async def test_a_file_telegram_no_longer_has_is_asked_for_again_not_retried(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    organiser = sandbox.user("浦东管理员")
+    await seed_union(sandbox, [], organisers={PUDONG: [organiser.id]})
+    await organiser.send_document(roster(tmp_path, "姓名,会员号,工作单位\n张三,PD001,上海地铁\n"))
+    sandbox.api.files.clear()  # gone from Telegram between the check and the confirmation
+    await organiser.press(PUDONG)
+    assert organiser.last_text() == "Telegram 上已经没有这个文件了，请重新发送一次。"
+    assert [r.description for r in sandbox.api.take_refusals()] == ["Bad Request: invalid file_id"]
+    await sandbox.advance(timedelta(hours=1))  # not tried again, nothing said again
+    assert organiser.texts().count("Telegram 上已经没有这个文件了，请重新发送一次。") == 1
+    assert await numbers(sandbox) == {}

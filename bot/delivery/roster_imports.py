@@ -34,12 +34,13 @@ class RosterImports:
     async def _run(self, task: DueTask) -> None:
         job = QueuedImport.from_payload(task.payload)
         _ = translator(await self._languages.resolve_id(job.actor))
-        # A run that was claimed before and is running again was cut short by a stop or crash.
+        # A run that was claimed before and is running again was cut short (a stop, a crash,
+        # Telegram out of reach).
         resumed = task.attempts > 0
         try:
             status = await self._bot.send_message(
                 job.actor,
-                _("The import was interrupted by a restart; continuing… 0 rows")
+                _("The import was interrupted; continuing… 0 rows")
                 if resumed
                 else _("Importing… 0 rows"),
             )
@@ -51,7 +52,11 @@ class RosterImports:
             await self._bot.send_message(job.actor, cannot_import_text(error.problem, _))
             return
         except BadRequest:
-            raise  # Telegram refused this request for good (a file gone): retrying cannot help
+            # Telegram refused for good (the file is no longer there): retrying cannot help.
+            await self._bot.send_message(
+                job.actor, _("Telegram no longer has this file. Please send it again.")
+            )
+            return
         except TelegramError as error:
             raise RetryLater(type(error).__name__) from error
         try:

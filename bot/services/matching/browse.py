@@ -31,10 +31,11 @@ from bot.services.matching.suggestions import (
     POOL_SIZE,
     Matchmaking,
     Unavailable,
+    may_be_shown_people,
 )
 from bot.services.photo_review import visible_photos
 from bot.services.work import WorkQueue
-from storage import browse, matching, members, plan, roster, units
+from storage import browse, matching, members, plan, units
 from storage.models import CardView, Match, MatchDecision, Member, SuggestionReview
 
 
@@ -92,20 +93,6 @@ class Browsing:
         local = self._clock.now().astimezone(self._settings.tz)
         return datetime.combine(local.date(), time(0), tzinfo=self._settings.tz)
 
-    async def _gate(self, session: AsyncSession, telegram_id: int) -> Member | Unavailable:
-        """The member, if they may be shown people now (the same conditions as /match)."""
-        member = await members.get_by_telegram_id(session, telegram_id)
-        if member is not None and member.verified_at is None:
-            if await roster.has_left(session, member.id):
-                return Unavailable.LEFT_UNION
-        if member is None or not (member.verified_at and member.profile_completed_at):
-            return Unavailable.NOT_READY
-        if member.suspended:
-            return Unavailable.SUSPENDED
-        if member.paused:
-            return Unavailable.PAUSED
-        return member
-
     async def page(self, telegram_id: int, filters: Filters, first: bool) -> Page | Unavailable:
         """The first page: up to a page of people shown lately, not decided on, who meet the
         filters, then new people; a later page: new people only. New people are the best the engine
@@ -114,7 +101,7 @@ class Browsing:
         now = self._clock.now()
         year = now.astimezone(self._settings.tz).year
         async with self._db.begin() as session:
-            member = await self._gate(session, telegram_id)
+            member = await may_be_shown_people(session, telegram_id)
             if isinstance(member, Unavailable):
                 return member
             viewer = await matching.profile_row(session, member.id)
@@ -314,7 +301,7 @@ class Browsing:
         blocked either way: they are among the member's people again. Their id, or None."""
         now = self._clock.now()
         async with self._db.begin() as session:
-            member = await self._gate(session, telegram_id)
+            member = await may_be_shown_people(session, telegram_id)
             if isinstance(member, Unavailable):
                 return None
             skipped = await browse.last_skip(session, member.id, now - UNDO_WITHIN)
@@ -327,7 +314,7 @@ class Browsing:
         """How many people who may be suggested liked the member and wait for their answer
         (they come first when browsing); None for someone who may not browse."""
         async with self._db() as session:
-            member = await self._gate(session, telegram_id)
+            member = await may_be_shown_people(session, telegram_id)
             if isinstance(member, Unavailable):
                 return None
             viewer = await matching.profile_row(session, member.id)
@@ -352,7 +339,7 @@ class Browsing:
         now = self._clock.now()
         year = now.astimezone(self._settings.tz).year
         async with self._db.begin() as session:
-            member = await self._gate(session, telegram_id)
+            member = await may_be_shown_people(session, telegram_id)
             if isinstance(member, Unavailable):
                 return None
             viewer = await matching.profile_row(session, member.id)

@@ -145,16 +145,9 @@ class Matchmaking:
 
     async def next_card(self, telegram_id: int) -> Card | Unavailable:
         async with self._db.begin() as session:
-            member = await members.get_by_telegram_id(session, telegram_id)
-            if member is not None and member.verified_at is None:
-                if await roster.has_left(session, member.id):
-                    return Unavailable.LEFT_UNION
-            if member is None or not (member.verified_at and member.profile_completed_at):
-                return Unavailable.NOT_READY
-            if member.suspended:
-                return Unavailable.SUSPENDED
-            if member.paused:
-                return Unavailable.PAUSED
+            member = await may_be_shown_people(session, telegram_id)
+            if isinstance(member, Unavailable):
+                return member
             seen_today = await matching.views_since(session, member.id, self._start_of_day())
             if seen_today >= self._settings.daily_cards:
                 return Unavailable.DAILY_LIMIT
@@ -591,6 +584,22 @@ class Matchmaking:
                             )
                         )
             return found
+
+
+async def may_be_shown_people(session: AsyncSession, telegram_id: int) -> Member | Unavailable:
+    """The member, if they may be shown people now (/match and the Mini App's browse alike), or
+    why not: left the union's roster, not verified or profile incomplete, suspended, paused."""
+    member = await members.get_by_telegram_id(session, telegram_id)
+    if member is not None and member.verified_at is None:
+        if await roster.has_left(session, member.id):
+            return Unavailable.LEFT_UNION
+    if member is None or not (member.verified_at and member.profile_completed_at):
+        return Unavailable.NOT_READY
+    if member.suspended:
+        return Unavailable.SUSPENDED
+    if member.paused:
+        return Unavailable.PAUSED
+    return member
 
 
 async def _me_facing(session: AsyncSession, telegram_id: int, other: int) -> Member | None:

@@ -384,7 +384,15 @@ async def test_the_inbox_is_answered_and_closed_by_its_unions_staff_only(sandbox
             headers=as_user(sandbox, sibling.id),
             data={"text": "我来答"},
         )
+        # Another union's thread: refused (403), the page still says why, and shows
+        # neither the member's words nor a way to answer them.
+        assert stranger.status_code == 403
         assert "只有该会员所在工会的工作人员可以回复" in stranger.text
+        assert "请问周末的活动" not in stranger.text
+        closing = await client.post(
+            f"/app/console/inbox/{thread}/close", headers=as_user(sandbox, sibling.id)
+        )
+        assert closing.status_code == 403 and "只有该会员所在工会的工作人员" in closing.text
         blank = await client.post(
             f"/app/console/inbox/{thread}/answer", headers=mine, data={"text": "  "}
         )

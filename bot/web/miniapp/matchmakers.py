@@ -148,7 +148,7 @@ class MatchmakersDesk:
         outcome = await self._pages.services.inbox.answer(
             viewer.user.id, request.path_params["thread"], text
         )
-        return await self._inbox(viewer, _(ANSWERED[outcome]), done=outcome == Outcome.DONE)
+        return await self._said(viewer, outcome, _(ANSWERED[outcome]))
 
     async def close(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)
@@ -157,7 +157,16 @@ class MatchmakersDesk:
             viewer.user.id, request.path_params["thread"]
         )
         text = _("Closed.") if outcome == Outcome.DONE else _(ANSWERED[outcome])
-        return await self._inbox(viewer, text, done=outcome == Outcome.DONE)
+        return await self._said(viewer, outcome, text)
+
+    async def _said(self, viewer: Viewer, outcome: Outcome, text: str) -> HTMLResponse:
+        """The inbox with what became of an answer or a close: a thread that is not the
+        person's to answer (another union's, or one a colleague is answering) is refused
+        with 403, the page still saying why and listing their own threads."""
+        page = await self._inbox(viewer, text, done=outcome == Outcome.DONE)
+        if outcome == Outcome.NOT_ALLOWED:
+            page.status_code = 403
+        return page
 
     async def _inbox(
         self, viewer: Viewer, message: str | None = None, done: bool = False

@@ -37,7 +37,14 @@ from bot.services.events import choice, places
 from bot.services.events.attending import CHECK_IN_OPENS
 from bot.services.events.choice import MutualChoice
 from bot.services.events.reminders import Reminders
-from bot.services.events.results import Change, EventSpec, GroupDraft, Overview, draft_version
+from bot.services.events.results import (
+    Change,
+    EventSpec,
+    GroupDraft,
+    Overview,
+    draft_version,
+    group_key,
+)
 from bot.services.notices import line
 from bot.services.work import WorkQueue
 from storage import audit, events
@@ -402,6 +409,9 @@ class Organising:
             event = await self._managed_in(session, actor, event_id)
             if event is None:
                 return None
+            opens_at = event.starts_at - CHECK_IN_OPENS
+            if self._clock.now() < opens_at:  # groups are of people who have arrived
+                return GroupDraft([], "", arrived=0, opens_at=opens_at)
             people = await events.attendees(session, event_id)
             if len(people) < MIN_TO_GROUP:
                 return GroupDraft([], "", arrived=len(people))
@@ -413,7 +423,8 @@ class Organising:
             by_id = {p.member_id: p for p in people}
             # Grouping a fair takes seconds of computing: in the worker process.
             made = await in_worker(partial(make_groups, seed=event_id), attendees, size)
-            table = [[by_id[a.id] for a in group] for group in made]
+            # Each group by badge, as the recorded draft is read back (``group_draft``).
+            table = [sorted((by_id[a.id] for a in group), key=lambda p: p.badge) for group in made]
             group_of = {p.member_id: n for n, group in enumerate(table, start=1) for p in group}
             await events.number_groups(session, event_id, group_of, clear_first=True)
             audit.record(
@@ -427,10 +438,71 @@ class Organising:
             )
         return GroupDraft(table, draft_version(group_of), arrived=len(people))
 
+    async def group_draft(self, actor: int, event_id: int) -> GroupDraft | None:
+        """The draft last made (and perhaps adjusted) for the event, as recorded: empty if
+        none was made. None: not the actor's event."""
+        async with self._db() as session:
+            event = await self._managed_in(session, actor, event_id)
+            if event is None:
+                return None
+            opens_at = event.starts_at - CHECK_IN_OPENS
+            if self._clock.now() < opens_at:
+                return GroupDraft([], "", arrived=0, opens_at=opens_at)
+            return await self._recorded_draft(session, event_id)
+
+    async def move_in_draft(
+        self, actor: int, event_id: int, version: str, member_id: int, to_group: int
+    ) -> GroupDraft | int | None:
+        """Move one person of the draft ``version`` into group ``to_group`` (one past the
+        last: a new group); groups left empty are dropped and the rest numbered on. Nobody
+        is told until the organiser confirms the new draft. ``STALE``: the draft is no longer
+        ``version`` (made again, or moved meanwhile), or the person or group is not in it.
+        None: not the actor's event."""
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
+                return None
+            table = await events.grouped(session, event_id)
+            group_of = {p.member_id: n for n, group in table.items() for p in group}
+            numbers = sorted(table)
+            if (
+                not group_of
+                or draft_version(group_of) != version
+                or member_id not in group_of
+                or not 1 <= to_group <= len(numbers) + 1
+            ):
+                return STALE
+            target = numbers[to_group - 1] if to_group <= len(numbers) else numbers[-1] + 1
+            group_of[member_id] = target
+            renumbered = {n: new for new, n in enumerate(sorted(set(group_of.values())), 1)}
+            group_of = {m: renumbered[n] for m, n in group_of.items()}
+            await events.number_groups(session, event_id, group_of, clear_first=True)
+            audit.record(
+                session,
+                actor,
+                "event_groups_move",
+                event.unit_id,
+                self._clock.now(),
+                event=event_id,
+                member=member_id,
+                to=group_of[member_id],
+            )
+            return await self._recorded_draft(session, event_id)
+
+    async def _recorded_draft(self, session: AsyncSession, event_id: int) -> GroupDraft:
+        table = await events.grouped(session, event_id)
+        group_of = {p.member_id: n for n, group in table.items() for p in group}
+        arrived = len(await events.attendees(session, event_id))
+        groups = [table[n] for n in sorted(table)]
+        return GroupDraft(groups, draft_version(group_of) if group_of else "", arrived=arrived)
+
     async def send_groups(self, actor: int, event_id: int, version: str) -> int | None:
         """Tell everyone in the confirmed draft their group and its other members; the
         number told. A confirmation of a draft since replaced tells nobody (``STALE``); the
-        same confirmation twice tells each person once. None: not the actor's event."""
+        same confirmation twice tells each person once, and confirming a draft adjusted
+        after an earlier confirmation tells only those whose group changed (each notice is
+        keyed by the group it names). Nobody is told of a group with only themselves. None:
+        not the actor's event."""
         async with self._db.begin() as session:
             event = await self._managed_in(session, actor, event_id)
             if event is None:
@@ -454,7 +526,7 @@ class Organising:
                             ),
                         )
                     ],
-                    key=f"event_group:{event_id}:{person.member_id}:{version}",
+                    key=f"event_group:{event_id}:{person.member_id}:{group_key(number, group)}",
                     member_id=person.member_id,
                 )
                 for number, group in table.items()

@@ -65,12 +65,20 @@ class GroupDraft:
     groups: list[list[Person]]
     version: str  # names this draft, so only it can be confirmed
     arrived: int  # people checked in when it was made
+    opens_at: datetime | None = None  # when check-in opens, if it has not: nothing to group
 
 
 def draft_version(group_of: Mapping[int, int]) -> str:
     """A short name for one assignment of members to groups (member id → group number)."""
     digest = hashlib.sha256(repr(sorted(group_of.items())).encode()).hexdigest()
     return digest[:12]
+
+
+def group_key(number: int, group: list[Person]) -> str:
+    """A short name for one group as its members are told of it: its number and who is in
+    it (the same group told twice is one notice)."""
+    members = sorted(p.member_id for p in group)
+    return hashlib.sha256(repr((number, members)).encode()).hexdigest()[:12]
 
 
 class CheckInStatus(enum.StrEnum):

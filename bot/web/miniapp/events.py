@@ -20,6 +20,7 @@ from bot.domain import free_text
 from bot.domain.events import RegistrationStatus
 from bot.services.events.organising import Door, DoorCheckIn
 from bot.web.miniapp.event_form import EventForms
+from bot.web.miniapp.event_groups import EventGroups
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,6 +62,7 @@ class EventsDesk:
             Route(base + "/{event:int}/sign-in", guarded(self.print_view)),
             Route(base + "/{event:int}/sign-in.xlsx", guarded(self.workbook)),
             *self._forms.routes(),
+            *EventGroups(self._pages).routes(),
         ]
 
     async def listing(self, request: Request, notice: str | None = None) -> HTMLResponse:

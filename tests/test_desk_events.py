@@ -12,11 +12,11 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.common.qr import qr_png as qr_image
 from bot.domain.check_in_pass import pass_code, pass_key
 from bot.domain.events import Capacity
 from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
-from conversations.events.my_pass import qr_image
 from storage.models import AuditEntry, Event, Registration
 from tests.helpers import (
     PUDONG,

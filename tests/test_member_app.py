@@ -388,7 +388,10 @@ async def test_my_profile_edits_with_the_chats_checks_and_the_card_changes(
     assert (await answers_of(sandbox, member_id(me))).get("has_children") is None
     assert 'role="alert"' in forged_option.text
     assert (await answers_of(sandbox, member_id(me)))["marital_status"] == "never_married"
-    assert must_have.status_code == 404 and unknown.status_code == 404
+    # A wish about the other person is saved with how much it matters, as the chat asks it.
+    assert must_have.status_code == 200 and 'role="alert"' in must_have.text
+    assert (await answers_of(sandbox, member_id(me))).get("seek_age") != [20, 60]
+    assert unknown.status_code == 404
     assert "已保存" in hobbies.text and 'value="追剧"' in kept.text
     saved = (await answers_of(sandbox, member_id(me)))["hobbies"]
     assert "hiking" in saved and "reading" not in saved and "追剧" in saved and "pets" in saved

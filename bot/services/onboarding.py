@@ -3,6 +3,7 @@ pledge, profile answers. Telegram-free: the conversations call this and render w
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from bot.domain.buttons import (
 from bot.domain.clock import Clock
 from bot.domain.free_text import Invalid
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Progress
+from bot.domain.photos import too_many
 from bot.domain.questions import Question
 from bot.domain.screening import CONTACT_DETAILS, REAL_NAME, contact_details, shows_real_name
 from bot.domain.text import visible_answer
@@ -83,12 +85,15 @@ class MemberStatus:
     id: int
     pledged: bool
     paused: bool
+    verified: bool = False  # a union member by the roster: the member's pages are theirs
 
     @classmethod
     def of(cls, member: Member | None) -> MemberStatus | None:
         if member is None:
             return None
-        return cls(member.id, member.pledged_at is not None, member.paused)
+        return cls(
+            member.id, member.pledged_at is not None, member.paused, member.verified_at is not None
+        )
 
 
 # Reviews whose outcome the member hears of.
@@ -109,6 +114,8 @@ class Onboarding:
         self._work = work
         self._superadmins = superadmins
         self.questionnaire = tuple(questionnaire)
+        # One photo added at a time per member: two at once would each add to the same list.
+        self._photo_locks: dict[int, asyncio.Lock] = {}
 
     async def member(self, telegram_id: int) -> MemberStatus | None:
         async with self._db() as session:
@@ -293,6 +300,43 @@ class Onboarding:
         async with self._db() as session:
             stored = await profiles.answers(session, member_id)
         return {key: answer.value for key, answer in stored.items()}
+
+    async def wishes(self, member_id: int) -> dict[str, bool | None]:
+        """For each answer, whether the member made it a must (True), nice to have (False) or
+        neither (None), as stored with it."""
+        async with self._db() as session:
+            stored = await profiles.answers(session, member_id)
+        return {key: answer.must_have for key, answer in stored.items()}
+
+    def _photos_question(self) -> Question | None:
+        return next((q for q in self.questionnaire if q.key == "photos"), None)
+
+    async def photo_room(self, member_id: int) -> Invalid | None:
+        """Why the member may not add another photo now (they have the most the questionnaire
+        allows), or None."""
+        question = self._photos_question()
+        if question is None:
+            return too_many(0)
+        photos = (await self.answers(member_id)).get("photos") or []
+        return too_many(question.maximum or 1) if len(photos) >= (question.maximum or 1) else None
+
+    async def add_photo(self, member_id: int, file_id: str) -> Invalid | None:
+        """A photo (a Telegram file id) added after the member's others and stored as the
+        chat's /edit stores photos, so the same photo review applies; refused past the most
+        the questionnaire allows."""
+        question = self._photos_question()
+        if question is None:
+            return too_many(0)
+        lock = self._photo_locks.setdefault(member_id, asyncio.Lock())
+        try:
+            async with lock:
+                if (full := await self.photo_room(member_id)) is not None:
+                    return full
+                photos = list((await self.answers(member_id)).get("photos") or [])
+                return await self.answer(member_id, "photos", [*photos, file_id])
+        finally:
+            if not lock.locked():
+                self._photo_locks.pop(member_id, None)
 
     async def answer(
         self, member_id: int, question: str, value: Any, must_have: bool | None = None

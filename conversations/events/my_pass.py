@@ -5,13 +5,12 @@ Members checking themselves in still type the event's code (/checkin)."""
 from __future__ import annotations
 
 import asyncio
-import io
 
-import qrcode
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
+from bot.common.qr import qr_png
 from bot.common.wording.events import local_time
 from conversations.common import say
 from conversations.context import ChatApplication, HuihuiContext
@@ -19,13 +18,6 @@ from conversations.context import ChatApplication, HuihuiContext
 COMMANDS = [("my_qr", N_("My check-in QR code for the events I signed up for"))]
 # A phone held up at the door: a few events at most are coming at once.
 SHOWN = 5
-
-
-def qr_image(code: str) -> bytes:
-    image = qrcode.make(code, box_size=12, border=3)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 async def my_qr(update: Update, context: HuihuiContext) -> None:
@@ -43,7 +35,7 @@ async def my_qr(update: Update, context: HuihuiContext) -> None:
         )
         return
     for held in passes[:SHOWN]:
-        image = await asyncio.to_thread(qr_image, held.code)  # drawing: off the event loop
+        image = await asyncio.to_thread(qr_png, held.code)  # drawing: off the event loop
         caption = _(
             "“{title}” · {time} · badge #{badge}\nShow this code at the door; the organiser "
             "scans it to check you in. It works only for this event.",

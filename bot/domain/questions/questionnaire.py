@@ -467,7 +467,7 @@ def build_questionnaire(
             N_("Send up to {maximum} photos of yourself, one at a time. Press Done when finished."),
             Kind.PHOTOS,
             Section.ABOUT,
-            maximum=3,
+            maximum=6,
             optional=True,
         ),
         Question(

@@ -59,8 +59,14 @@ class Likes:
     """Who liked the member and waits for their answer: how many, and where the union shows
     them (``likes_visible = "cards"``) the cards the member may see of them now."""
 
-    count: int
+    count: int  # the people the cards are drawn from: never more than the cards to come
     cards: list[BrowseCard] | None  # None: the union shows only the number
+
+    @property
+    def later(self) -> int:
+        """How many of them are not among the cards yet (past the day's number of new people,
+        or waiting for a matchmaker's look): they show on the coming days."""
+        return 0 if self.cards is None else self.count - len(self.cards)
 
 
 @dataclass(frozen=True)
@@ -310,9 +316,33 @@ class Browsing:
             await browse.forget_decision(session, member.id, skipped)
             return skipped
 
+    async def _waiting(
+        self, session: AsyncSession, member: Member, viewer: dict[str, Any], year: int
+    ) -> tuple[list[Suggestion], dict[int, str]]:
+        """Who liked the member and waits for their answer, as the engine ranks them for the
+        member (a liker it would not suggest, or one a matchmaker turned down, is not among
+        them): the one list both the number and the cards come from. With the matchmakers'
+        reviews of the member's suggestions."""
+        pool = await matching.pool(
+            session,
+            viewer,
+            year,
+            likers_only=True,
+            limit=POOL_SIZE,
+            skips_forgotten_before=self._matchmaking.skips_kept_since(),
+        )
+        if not pool:
+            return [], {}
+        likers = {row["member_id"] for row in pool}
+        ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
+            session, member.id, viewer, pool, likers, year
+        )
+        reviews = await matching.reviewed(session, member.id)
+        return [s for s in ranked if reviews.get(s.candidate.id) != "rejected"], reviews
+
     async def likes(self, telegram_id: int) -> int | None:
-        """How many people who may be suggested liked the member and wait for their answer
-        (they come first when browsing); None for someone who may not browse."""
+        """How many people liked the member and wait for their answer (the number the likes
+        screen shows); None for someone who may not browse."""
         async with self._db() as session:
             member = await may_be_shown_people(session, telegram_id)
             if isinstance(member, Unavailable):
@@ -320,22 +350,16 @@ class Browsing:
             viewer = await matching.profile_row(session, member.id)
             if viewer is None:
                 return 0
-            waiting = await matching.pool(
-                session,
-                viewer,
-                self._clock.now().astimezone(self._settings.tz).year,
-                likers_only=True,
-                limit=POOL_SIZE,
-                skips_forgotten_before=self._matchmaking.skips_kept_since(),
-            )
-            return len(waiting)
+            year = self._clock.now().astimezone(self._settings.tz).year
+            return len((await self._waiting(session, member, viewer, year))[0])
 
     async def liked_me(self, telegram_id: int) -> Likes | None:
-        """Who liked the member, as their union configures. As cards, the rules of browsing
-        hold: someone not shown before is a card view, counted in the day's number and the
-        person's exposure (so the likes screen cannot show more new people than browsing)
-        and a strong suggestion still waits for a matchmaker. None for someone who may not
-        browse."""
+        """Who liked the member, as their union configures. The number and the cards come
+        from the same list (``_waiting``). As cards, the rules of browsing hold: someone not
+        shown before is a card view, counted in the day's number and the person's exposure
+        (so the likes screen cannot show more new people than browsing) and a strong
+        suggestion still waits for a matchmaker; those not shown yet are counted in
+        ``Likes.later``. None for someone who may not browse."""
         now = self._clock.now()
         year = now.astimezone(self._settings.tz).year
         async with self._db.begin() as session:
@@ -345,27 +369,15 @@ class Browsing:
             viewer = await matching.profile_row(session, member.id)
             if viewer is None:
                 return Likes(0, None)
-            waiting = await matching.pool(
-                session,
-                viewer,
-                year,
-                likers_only=True,
-                limit=POOL_SIZE,
-                skips_forgotten_before=self._matchmaking.skips_kept_since(),
-            )
-            if await units.likes_visible(session, member.unit_id) != "cards" or not waiting:
-                return Likes(len(waiting), None if waiting else [])
-            likers = {row["member_id"] for row in waiting}
-            ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
-                session, member.id, viewer, waiting, likers, year
-            )
+            ranked, reviews = await self._waiting(session, member, viewer, year)
+            if await units.likes_visible(session, member.unit_id) != "cards" or not ranked:
+                return Likes(len(ranked), None if ranked else [])
             shown = set(await browse.shown_since(session, member.id, now - EXPOSURE_WINDOW))
             again = [s for s in ranked if s.candidate.id in shown]
             left = new_allowed(
                 self._settings.daily_cards,
                 await matching.views_since(session, member.id, self._start_of_day()),
             )
-            reviews = await matching.reviewed(session, member.id)
             fresh = [s for s in ranked if s.candidate.id not in shown]
             chosen = await self._reviewed(session, member, fresh, reviews, min(left, PAGE))
             if chosen:
@@ -378,7 +390,7 @@ class Browsing:
                 )
             cards = await self._cards(session, [(s, False) for s in again])
             cards += await self._cards(session, [(s, True) for s in chosen])
-            return Likes(len(waiting), cards)
+            return Likes(len(ranked), cards)
 
     async def write_in_chat(self, telegram_id: int, match_id: int) -> bool:
         """The member wants to write to a match from the Mini App: the chat gets a message

@@ -6,11 +6,14 @@ theirs (the services check that the two have met)."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
 from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -18,6 +21,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.common.i18n import N_, Translator
+from bot.common.qr import qr_png
 from bot.common.wording.events import local_time
 from bot.common.wording.profile_card import answer_text, option_text, render_card
 from bot.domain.browse import Filters, read_filters
@@ -25,9 +29,12 @@ from bot.domain.events import Refusal
 from bot.domain.free_text import Invalid
 from bot.domain.interests import LABELS as INTEREST_LABELS
 from bot.domain.matching import Reason
+from bot.domain.photos import MAX_PHOTO_BYTES, TOO_LARGE, photo_problem
 from bot.domain.questions import EDUCATION_RANK, Kind, Question
 from bot.domain.questions.answers import check_choice, parse_text
-from bot.domain.questions.questionnaire import FOLLOW_UP_OF, asked_after, implied
+from bot.domain.questions.importance import LABELS as LEVELS
+from bot.domain.questions.importance import level_of, levels, must_have
+from bot.domain.questions.questionnaire import ANY, FOLLOW_UP_OF, asked_after, implied
 from bot.services.matching.browse import BrowseCard
 from bot.services.matching.suggestions import Outcome, Parted, Unavailable
 from bot.services.members.data import Setting
@@ -64,20 +71,28 @@ SETTINGS = {
     Setting.DIGEST: N_("A daily note of new people"),
     Setting.COLLEAGUES: N_("Hide me from colleagues"),
 }
-# Answers edited here: those whose importance (must / nice to have) the chat asks with them
-# are changed in the chat's /edit, which asks both.
+# Answers edited as answers; photos have their own buttons (add, remove, show first).
 NOT_HERE = (Kind.PHOTOS,)
 CHILDREN_QUESTION = "has_children"  # a filter once the questionnaire asks it
-PHOTOS_KEPT = 64  # photos' bytes kept in memory, the most recently shown first
+# Photos kept in memory, the most recently shown first: at most so many, and so many bytes
+# (a phone's photo as Telegram keeps it is 100-300 KB; a PNG sent as a file may be 10 MB).
+PHOTOS_KEPT = 64
+PHOTO_BYTES_KEPT = 16_000_000
+# A photo's form: the file, and the few hundred bytes multipart wraps it in.
+FORM_OVERHEAD = 16 * 1024
 
 
 class PhotoFiles:
     """Photos fetched from Telegram through the bot, the last few kept: a member scrolling
     back and forth asks Telegram once per photo."""
 
-    def __init__(self, bot: Bot | None) -> None:
+    def __init__(
+        self, bot: Bot | None, most: int = PHOTOS_KEPT, most_bytes: int = PHOTO_BYTES_KEPT
+    ) -> None:
         self._bot = bot
+        self._most, self._most_bytes = most, most_bytes
         self._kept: OrderedDict[str, bytes] = OrderedDict()
+        self.bytes_kept = 0
 
     async def get(self, file_id: str) -> bytes | None:
         if file_id in self._kept:
@@ -90,10 +105,38 @@ class PhotoFiles:
             content = bytes(await found.download_as_bytearray())
         except TelegramError:
             return None
-        self._kept[file_id] = content
-        while len(self._kept) > PHOTOS_KEPT:
-            self._kept.popitem(last=False)
+        self.keep(file_id, content)
         return content
+
+    def keep(self, file_id: str, content: bytes) -> None:
+        """Keep a photo, forgetting the least recently shown ones past either bound; one larger
+        than the byte bound is not kept at all."""
+        if len(content) > self._most_bytes or file_id in self._kept:
+            return
+        self._kept[file_id] = content
+        self.bytes_kept += len(content)
+        while len(self._kept) > self._most or self.bytes_kept > self._most_bytes:
+            _old, forgotten = self._kept.popitem(last=False)
+            self.bytes_kept -= len(forgotten)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    async def upload(self, chat_id: int, content: bytes, caption: str) -> str | None:
+        """Send a photo to the member's own chat, as if they had sent it there: Telegram keeps
+        it and gives its file id (the chat shows it with ``caption``). None if Telegram refused
+        it or could not be reached."""
+        if self._bot is None:
+            return None
+        try:
+            sent = await self._bot.send_photo(chat_id, content, caption=caption)
+        except TelegramError:
+            return None
+        if not sent.photo:
+            return None
+        file_id = sent.photo[-1].file_id
+        self.keep(file_id, content)
+        return file_id
 
 
 def image_type(content: bytes) -> str:
@@ -108,7 +151,7 @@ def image_type(content: bytes) -> str:
 class MemberApp:
     def __init__(self, pages: Pages, bot: Bot | None = None) -> None:
         self._pages = pages
-        self._photos = PhotoFiles(bot)
+        self.photo_files = PhotoFiles(bot)
         services = pages.services
         self._questions = {q.key: q for q in services.onboarding.questionnaire}
 
@@ -129,6 +172,7 @@ class MemberApp:
             Route("/member/events/{event:int}", guarded(self.event)),
             Route("/member/events/{event:int}/{act:str}", guarded(self.attend), methods=["POST"]),
             Route("/member/profile", guarded(self.profile)),
+            Route("/member/profile/photos", guarded(self.add_photo), methods=["POST"]),
             Route(
                 "/member/profile/photos/{n:int}/{act:str}",
                 guarded(self.arrange_photos),
@@ -258,7 +302,7 @@ class MemberApp:
         file_id = await self._pages.services.browsing.photo(
             viewer.user.id, request.path_params["member"], request.path_params["n"]
         )
-        content = await self._photos.get(file_id) if file_id else None
+        content = await self.photo_files.get(file_id) if file_id else None
         if content is None:
             raise Refused(404)
         return Response(
@@ -333,6 +377,7 @@ class MemberApp:
             viewer,
             "member/likes.html",
             waiting=liked.count if liked else None,
+            later=liked.later if liked else 0,
             cards=(
                 [self._card(c, viewer.gettext) for c in liked.cards]
                 if liked and liked.cards is not None
@@ -377,6 +422,18 @@ class MemberApp:
         if offer is None:
             raise Refused(404)
         position = await self._pages.services.waitlist.position(viewer.user.id, offer.event.id)
+        held = next(
+            (
+                p
+                for p in await self._pages.services.events.passes.mine(viewer.user.id)
+                if p.event.id == offer.event.id
+            ),
+            None,
+        )
+        qr = None
+        if held is not None:  # the chat's /my_qr code, drawn off the event loop
+            png = await asyncio.to_thread(qr_png, held.code)
+            qr = "data:image/png;base64," + base64.b64encode(png).decode()
         return self._pages.render(
             viewer,
             "member/event.html",
@@ -386,6 +443,8 @@ class MemberApp:
             deadline=self._time(offer.event.signup_deadline),
             refusals=[viewer.gettext(EVENT_REFUSALS[r]) for r in offer.refusals],
             said=said,
+            held=held,
+            qr=qr,
         )
 
     async def attend(self, request: Request) -> HTMLResponse:
@@ -423,19 +482,30 @@ class MemberApp:
         services = self._pages.services
         member_id = await self._me(viewer)
         answers = await services.onboarding.answers(member_id)
+        wishes = await services.onboarding.wishes(member_id)
         year = services.clock.now().astimezone(services.settings.tz).year
         rows = []
         for question in services.onboarding.questionnaire:
             value = answers.get(question.key)
+            shown = answer_text(question, value, _) if question.key in answers else ""
+            level = level_of(value, wishes.get(question.key))
+            if question.importance and shown and value not in (ANY, [ANY]):
+                shown = _("{answer} · {importance}", answer=shown, importance=_(LEVELS[level]))
             rows.append(
                 {
                     "question": question,
                     "title": _(question.title),
-                    "shown": answer_text(question, value, _) if question.key in answers else "",
+                    "shown": shown,
                     "value": value,
-                    "editable": question.kind not in NOT_HERE and not question.importance,
+                    "editable": question.kind not in NOT_HERE,
                     "options": [(o.key, o.text(_, _.language)) for o in question.options],
-                    "typed": self._typed(question, value),
+                    "typed": self._typed(question, value, _),
+                    # A wish about the other person: "any" as a choice, and how much it matters.
+                    "any": question.importance and question.option(ANY) is None,
+                    "levels": [(key, _(LEVELS[key])) for key in levels(question)]
+                    if question.importance
+                    else [],
+                    "level": level,
                 }
             )
         settings = [
@@ -443,11 +513,14 @@ class MemberApp:
             for which, label in SETTINGS.items()
         ]
         status = await services.onboarding.member(viewer.user.id)
+        photos = self._questions.get("photos")
         return self._pages.render(
             viewer,
             "member/profile.html",
             member_id=member_id,
             photos=range(len(answers.get("photos") or [])),
+            most_photos=photos.maximum if photos else 0,
+            photo_mb=MAX_PHOTO_BYTES // 1_000_000,
             card=render_card(answers, services.onboarding.questionnaire, _, year),
             rows=rows,
             settings=settings,
@@ -457,9 +530,48 @@ class MemberApp:
             edited=request.path_params.get("question", ""),
         )
 
+    async def add_photo(self, request: Request) -> HTMLResponse:
+        """A photo chosen on the phone, added after the member's others: sent to their own
+        chat (Telegram keeps members' photos; the chat shows it was added) and stored through
+        the same service as a photo sent in the chat, so the same review applies. Refused with
+        the reason when too large (told by the request's size, before it is read), not a
+        picture, or one too many."""
+        viewer = await self._pages.viewer(request)
+        _ = viewer.gettext
+        services = self._pages.services
+        member_id = await self._me(viewer)
+        size = request.headers.get("content-length")
+        if size is None or not size.isdigit():
+            raise Refused(411)
+        if int(size) > MAX_PHOTO_BYTES + FORM_OVERHEAD:
+            return await self._photo_refused(request, TOO_LARGE)
+        if (full := await services.onboarding.photo_room(member_id)) is not None:
+            return await self._photo_refused(request, full)
+        form = await request.form(max_files=1, max_fields=2)
+        upload = form.get("photo")
+        content = await upload.read() if isinstance(upload, UploadFile) else b""
+        await form.close()
+        problem = await asyncio.to_thread(photo_problem, content)  # decoding: off the loop
+        if problem is not None:
+            return await self._photo_refused(request, problem)
+        file_id = await self.photo_files.upload(
+            viewer.user.id, content, _("This photo was added to your profile in the Mini App.")
+        )
+        if file_id is None:
+            problem = Invalid(N_("Telegram did not take this photo. Please try another one."))
+            return await self._photo_refused(request, problem)
+        refused = await services.onboarding.add_photo(member_id, file_id)
+        if refused is not None:
+            return await self._photo_refused(request, refused)
+        return await self.profile(request, said=_("Photo added."))
+
+    async def _photo_refused(self, request: Request, why: Invalid) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        return await self.profile(request, problem=viewer.gettext(why.reason, **why.values))
+
     async def arrange_photos(self, request: Request) -> HTMLResponse:
         """Remove a photo, or put it first (the one shown with the card), as the chat's /edit
-        stores them; new photos are sent in the chat."""
+        stores them."""
         viewer = await self._pages.viewer(request)
         services = self._pages.services
         member_id = await self._me(viewer)
@@ -472,10 +584,12 @@ class MemberApp:
         await services.onboarding.answer(member_id, "photos", arranged)
         return await self.profile(request, said=viewer.gettext("Saved."))
 
-    def _typed(self, question: Question, value: Any) -> str:
+    def _typed(self, question: Question, value: Any, _: Translator) -> str:
         """An answer as the box to edit it shows it."""
         if value is None:
             return ""
+        if value == ANY and question.kind == Kind.RANGE:
+            return "不限" if _.language == "zh" else "any"  # as the box takes it back
         if question.kind == Kind.RANGE and isinstance(value, list):
             return f"{value[0]}-{value[1]}"
         if question.kind == Kind.MULTI and isinstance(value, list):
@@ -488,7 +602,7 @@ class MemberApp:
         _ = viewer.gettext
         services = self._pages.services
         question = self._questions.get(request.path_params["question"])
-        if question is None or question.kind in NOT_HERE or question.importance:
+        if question is None or question.kind in NOT_HERE:
             raise Refused(404)
         member_id = await self._me(viewer)
         form = await request.form(max_files=0, max_fields=60)
@@ -506,7 +620,11 @@ class MemberApp:
                 key if question.option(key) else Invalid(N_("Please choose one of the buttons."))
             )
         elif question.kind == Kind.MULTI:
-            keys = [str(k) for k in form.getlist("value") if question.option(str(k))]
+            keys = [
+                str(k)
+                for k in form.getlist("value")
+                if question.option(str(k)) or (str(k) == ANY and question.importance)
+            ]
             typed = str(form.get("typed", "")).strip()
             more = parse_text(question, typed, current_year=year) if typed else []
             value = (
@@ -516,8 +634,12 @@ class MemberApp:
             )
         else:
             value = parse_text(question, str(form.get("value", "")), current_year=year)
+        must: bool | None | Invalid = None
         if not isinstance(value, Invalid):
-            refused = await services.onboarding.answer(member_id, question.key, value)
+            must = must_have(question, value, str(form.get("importance", "")))
+            value = must if isinstance(must, Invalid) else value
+        if not isinstance(value, Invalid) and not isinstance(must, Invalid):
+            refused = await services.onboarding.answer(member_id, question.key, value, must)
             value = refused if refused is not None else value
         if isinstance(value, Invalid):
             problem = _(value.reason, **value.values)

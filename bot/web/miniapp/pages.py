@@ -107,7 +107,19 @@ class Pages:
         return self.render(None, "shell.html")
 
     async def home(self, request: Request) -> HTMLResponse:
-        """The menu for what the person may do: the desk for staff, the member's pages."""
+        """The menu for what the person may do: the desk for staff, the member's pages, and
+        for staff who are members too both, one at a time (``?view=member``)."""
         viewer = await self.viewer(request)
-        roles = await self.services.administration.roles_of(viewer.user.id)
-        return self.render(viewer, "home.html", roles={r.value for r in roles}, user=viewer.user)
+        roles = {r.value for r in await self.services.administration.roles_of(viewer.user.id)}
+        status = await self.services.onboarding.member(viewer.user.id)
+        # Staff who are verified members keep their member's pages: a switch between the two.
+        both = bool(roles) and status is not None and status.verified
+        as_member = not roles or (both and request.query_params.get("view") == "member")
+        return self.render(
+            viewer,
+            "home.html",
+            roles=set() if as_member else roles,
+            user=viewer.user,
+            both=both,
+            as_member=as_member,
+        )

@@ -1,0 +1,56 @@
+"""A photo a member adds to their profile from the Mini App: what is refused before it is sent
+to Telegram (which keeps members' photos), so the member hears why in their words rather
+than Telegram's. The number of photos is the questionnaire's (the ``photos`` question's
+maximum), the same as in the chat."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, UnidentifiedImageError
+
+from bot.domain import N_
+from bot.domain.free_text import Invalid
+
+# sendPhoto: "The photo must be at most 10 MB in size. The photo's width and height must not
+# exceed 10000 in total. Width and height ratio must be at most 20."
+MAX_PHOTO_BYTES = 10_000_000
+MAX_SIDES = 10_000
+MAX_RATIO = 20
+# The formats a phone's camera or gallery gives and Telegram takes as a photo.
+FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+
+TOO_LARGE = Invalid(
+    N_("This photo is larger than {maximum} MB. Please choose a smaller one."),
+    {"maximum": MAX_PHOTO_BYTES // 1_000_000},
+)
+NOT_A_PHOTO = Invalid(N_("This file is not a photo. Please choose a JPG, PNG or WebP picture."))
+ODD_SHAPE = Invalid(N_("This picture is too long and narrow to show. Please choose another."))
+NO_FILE = Invalid(N_("Please choose a photo first."))
+
+
+def too_many(maximum: int) -> Invalid:
+    return Invalid(
+        N_("You can have at most {maximum} photos. To add another, remove one first."),
+        {"maximum": maximum},
+    )
+
+
+def photo_problem(content: bytes) -> Invalid | None:
+    """Why this file cannot be a profile photo, or None: too large, not a picture in a format
+    Telegram shows as a photo (told by decoding it, not by its name), or of a shape it refuses."""
+    if not content:
+        return NO_FILE
+    if len(content) > MAX_PHOTO_BYTES:
+        return TOO_LARGE
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            kind, (width, height) = image.format, image.size
+            image.verify()  # the whole file reads as that picture, not only its first bytes
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return NOT_A_PHOTO
+    if kind not in FORMATS:
+        return NOT_A_PHOTO
+    if width + height > MAX_SIDES or max(width, height) > MAX_RATIO * max(min(width, height), 1):
+        return ODD_SHAPE
+    return None

@@ -1,0 +1,41 @@
+"""How much a wish about the other person matters, as the chat's /edit asks it after the
+answer: a must (a hard condition), nice to have (a preference the ranking weighs), or not
+important (kept, no condition). "Any" is no condition, so whether it is a must does not arise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain import N_
+from bot.domain.free_text import Invalid
+from bot.domain.questions.model import Question
+from bot.domain.questions.questionnaire import ANY
+
+MUST, PREFER, NOT_IMPORTANT = "must", "prefer", "not_important"
+LABELS = {
+    MUST: N_("A must"),
+    PREFER: N_("Nice to have"),
+    NOT_IMPORTANT: N_("Not important"),
+}
+UNCHOSEN = Invalid(N_("Please choose how much this matters to you."))
+
+
+def levels(question: Question) -> tuple[str, ...]:
+    """The levels the member may choose for the question (whom one meets is always a wish)."""
+    return (MUST, PREFER, NOT_IMPORTANT) if question.ignorable else (MUST, PREFER)
+
+
+def must_have(question: Question, value: Any, level: str) -> bool | None | Invalid:
+    """What is stored with the answer: True (a must), False (nice to have), None."""
+    if not question.importance or value in (ANY, [ANY]):
+        return None
+    if level not in levels(question):
+        return UNCHOSEN
+    return {MUST: True, PREFER: False}.get(level)
+
+
+def level_of(value: Any, stored: bool | None) -> str:
+    """The level an answer stands at, from what was stored with it."""
+    if value in (ANY, [ANY]) or stored is None:
+        return NOT_IMPORTANT
+    return MUST if stored else PREFER

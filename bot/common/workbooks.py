@@ -11,10 +11,12 @@ import io
 import re
 import unicodedata
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 # Excel refuses these in a sheet's name and cuts names at 31 characters.
@@ -23,6 +25,7 @@ SHEET_NAME_LIMIT = 31
 _WIDEST_COLUMN = 60
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_MIDDLE = Alignment(vertical="center", wrap_text=True)
 
 
 @dataclass(frozen=True)
@@ -67,17 +70,25 @@ def _write_sheet(workbook: Workbook, title: str, about: Sequence[str], sheet: Sh
     page["A1"].font = Font(bold=True, size=14)
     for line in about:
         page.append([line])
-    page.append([])
-    header_row = page.max_row + 1
+    page.append([])  # an empty row, which has no cells: max_row does not count it
+    header_row = 1 + len(about) + 2
     page.append(list(sheet.headers))
     for row in sheet.rows:
         page.append(list(row))
     for cell in page[header_row]:
         cell.font = Font(bold=True)
+    # Boxed and aligned. A style is worked out once and copied to each cell with the same one
+    # before (as openpyxl copies cells): worked out for each cell, 1,000 rows took a second.
+    boxed: dict[tuple[int, ...], StyleArray] = {}
     for row in page.iter_rows(min_row=header_row, max_row=page.max_row, max_col=columns):
         for cell in row:
-            cell.border = _BOX
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            before = tuple(cell._style or ())
+            if before in boxed:
+                cell._style = copy(boxed[before])
+            else:
+                cell.border = _BOX
+                cell.alignment = _MIDDLE
+                boxed[before] = copy(cell._style)
     if sheet.row_height is not None:
         for number in range(header_row + 1, page.max_row + 1):
             page.row_dimensions[number].height = sheet.row_height

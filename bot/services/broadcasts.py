@@ -150,6 +150,42 @@ class Broadcasts:
         )
         return broadcast.id
 
+    async def reschedule_in(
+        self,
+        session: AsyncSession,
+        actor: int,
+        broadcast_id: int,
+        send_at: datetime,
+        audience: Audience | None = None,
+    ) -> bool:
+        """Move a broadcast not yet begun to ``send_at`` (and, if given, to another audience
+        of the actor's scope), in the caller's transaction; False once it has begun, or if it
+        is not the actor's to change."""
+        broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
+        power = await self._administration.authority(session, actor)
+        if broadcast is None or broadcast.unit_id not in power.scope:
+            return False
+        if broadcast.status != BroadcastStatus.SCHEDULED:
+            return False
+        if audience is not None:
+            if not await self._may_address(session, actor, audience):
+                return False
+            broadcast.audience = audience.to_json()
+        broadcast.send_at = send_at
+        await self._work.put(
+            session, KIND, send_at, {"broadcast_id": broadcast_id}, key=_task_key(broadcast_id)
+        )
+        audit.record(
+            session,
+            actor,
+            "broadcast_reschedule",
+            broadcast.unit_id,
+            self._clock.now(),
+            broadcast=broadcast_id,
+            send_at=send_at.isoformat(),
+        )
+        return True
+
     async def cancel(self, actor: int, broadcast_id: int) -> Cancellation:
         async with self._db.begin() as session:
             result = await self.cancel_in(session, actor, broadcast_id)

@@ -17,11 +17,14 @@ from bot.domain import N_, free_text
 from bot.domain.audience import parse_age_range
 from bot.domain.events import Capacity, Conditions, parse_capacity
 from bot.domain.free_text import Invalid
-from bot.services.events.results import EventSpec
+from bot.services.events.results import EventSpec, SignUpRules
 from storage.models import Event
 
 PAST = N_("{time} has already passed. Please give a time in the future.")
 NO_MOMENT = N_("Please choose a date and a time.")
+AFTER_START = N_("Sign-up must close before the event starts.")
+ANNOUNCE_LATE = N_("The announcement must come before sign-up closes.")
+ANNOUNCED = N_("Members have already been told of this event: that time cannot change now.")
 # What "online" is called when typed as the venue, as /event_new reads it.
 ONLINE_WORDS = ("online", "线上")
 Problems = dict[str, Invalid]
@@ -36,6 +39,20 @@ class EventEdit:
     venue: str | None = None
     starts_at: datetime | None = None
     capacity: Capacity | None = None
+    conditions: Conditions | None = None
+    signup_deadline: datetime | None = None
+    announce_at: datetime | None = None
+
+    @property
+    def sign_up(self) -> SignUpRules | None:
+        """Who may sign up and when, if any of it changed."""
+        rules = SignUpRules(self.conditions, self.signup_deadline, self.announce_at)
+        return rules if rules != SignUpRules() else None
+
+
+def announcement_pending(event: Event, now: datetime) -> bool:
+    """Whether members are still to be told of the event (its announcement time can move)."""
+    return event.announce_at > now
 
 
 def read_new_event(
@@ -54,11 +71,7 @@ def read_new_event(
     texts = _texts(fields, problems, required=("title", "description"))
     capacity = _capacity(fields, problems)
     ages = _ages(fields, problems)
-    picked = {}
-    for name in ("districts", "industries"):
-        picked[name] = tuple(dict.fromkeys(chosen.get(name, ())))
-        if not set(picked[name]) <= set(known.get(name, ())):
-            problems[name] = Invalid(N_("Please choose from the list."))
+    picked = _picked(chosen, known, problems)
     start = _future(fields, "start", now, tz, problems)
     end = _end(fields, start, tz, problems)
     deadline = _deadline(fields, start, now, tz, problems)
@@ -82,26 +95,86 @@ def read_new_event(
 
 
 def read_event_edit(
-    fields: Mapping[str, str], event: Event, now: datetime, tz: ZoneInfo
+    fields: Mapping[str, str],
+    chosen: Mapping[str, Sequence[str]],
+    known: Mapping[str, Collection[str]],
+    event: Event,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> EventEdit | Problems:
-    """What the edit form changes in ``event``, or what is wrong with it."""
+    """What the edit form changes in ``event``, or what is wrong with it: the texts, start
+    and places as /event_edit changes them, and who may sign up, when sign-up closes and
+    (while members have not been told) when they are told, by /event_new's rules. Empty
+    sign-up times leave them as they are; a moved start moves an unchanged deadline with it."""
     problems: Problems = {}
     texts = _texts(fields, problems, required=("title", "description"))
     capacity = _capacity(fields, problems)
+    ages = _ages(fields, problems)
+    picked = _picked(chosen, known, problems)
     start = _moment(fields, "start", tz, problems)
-    local_start = event.starts_at.astimezone(tz).replace(second=0, microsecond=0)
+    local_start = _minute(event.starts_at, tz)
     if start is not None and start != local_start and start <= now:
         problems["start"] = _past(start, tz)
+    new_start = start or local_start
+    deadline = _changed_moment(fields, "deadline", event.signup_deadline, tz, problems)
+    if deadline is not None:
+        if deadline <= now:
+            problems["deadline"] = _past(deadline, tz)
+        elif deadline > new_start:
+            problems["deadline"] = Invalid(AFTER_START)
+    closes = deadline or min(event.signup_deadline + (new_start - local_start), new_start)
+    announce = None
+    if announcement_pending(event, now):
+        if fields.get("announce", "later") == "now":
+            announce = now
+        else:
+            announce = _changed_moment(fields, "announce", event.announce_at, tz, problems)
+            if announce is not None and announce <= now:
+                problems["announce"] = _past(announce, tz)
+        if "announce" not in problems and (announce or event.announce_at) >= closes:
+            problems["announce"] = Invalid(ANNOUNCE_LATE)
     if problems:
         return problems
+    assert ages is not None
     old = Capacity(event.capacity, event.capacity_male, event.capacity_female)
+    conditions = Conditions(ages[0], ages[1], picked["industries"], picked["districts"])
     return EventEdit(
         title=changed(texts.get("title"), event.title),
         description=changed(texts.get("description"), event.description),
         venue=changed(texts.get("venue"), event.venue),
         starts_at=changed(start, local_start),
         capacity=changed(capacity, old),
+        conditions=changed(conditions, Conditions.from_json(event.conditions)),
+        signup_deadline=deadline,
+        announce_at=announce,
     )
+
+
+def _minute(moment: datetime, tz: ZoneInfo) -> datetime:
+    return moment.astimezone(tz).replace(second=0, microsecond=0)
+
+
+def _changed_moment(
+    fields: Mapping[str, str], name: str, before: datetime, tz: ZoneInfo, problems: Problems
+) -> datetime | None:
+    """The moment of ``<name>_date`` and ``<name>_time`` if it differs from ``before`` (to the
+    minute); None if unchanged or left empty."""
+    if not (fields.get(f"{name}_date", "").strip() or fields.get(f"{name}_time", "").strip()):
+        return None
+    moment = _moment(fields, name, tz, problems)
+    return moment if moment is not None and moment != _minute(before, tz) else None
+
+
+def _picked(
+    chosen: Mapping[str, Sequence[str]], known: Mapping[str, Collection[str]], problems: Problems
+) -> dict[str, tuple[str, ...]]:
+    """The districts and industries ticked (none: any), each one the questionnaire knows."""
+    picked = {}
+    for name in ("districts", "industries"):
+        picked[name] = tuple(dict.fromkeys(chosen.get(name, ())))
+        if not set(picked[name]) <= set(known.get(name, ())):
+            problems[name] = Invalid(N_("Please choose from the list."))
+    return picked
 
 
 def changed(new: Any, before: Any) -> Any:
@@ -236,7 +309,7 @@ def _deadline(
         return max(start - timedelta(days=1), min(start, now + timedelta(hours=1)))
     deadline = _future(fields, "deadline", now, tz, problems)
     if deadline is not None and deadline > start:
-        problems["deadline"] = Invalid(N_("Sign-up must close before the event starts."))
+        problems["deadline"] = Invalid(AFTER_START)
         return None
     return deadline
 
@@ -253,6 +326,6 @@ def _announce(
         return now
     announce = _future(fields, "announce", now, tz, problems)
     if announce is not None and deadline is not None and announce >= deadline:
-        problems["announce"] = Invalid(N_("The announcement must come before sign-up closes."))
+        problems["announce"] = Invalid(ANNOUNCE_LATE)
         return None
     return announce

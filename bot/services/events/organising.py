@@ -27,7 +27,7 @@ from bot.domain.audience import Audience
 from bot.domain.buttons import JoinEvent
 from bot.domain.check_in_pass import pass_key, read_pass
 from bot.domain.clock import Clock
-from bot.domain.events import Capacity
+from bot.domain.events import Capacity, Conditions
 from bot.domain.free_text import Invalid
 from bot.domain.grouping import Attendee, make_groups
 from bot.services import notices
@@ -42,6 +42,7 @@ from bot.services.events.results import (
     EventSpec,
     GroupDraft,
     Overview,
+    SignUpRules,
     draft_version,
     group_key,
 )
@@ -85,6 +86,18 @@ class DoorCheckIn:
     badge: int | None = None
     nickname: str | None = None
     opens_at: datetime | None = None  # when check-in opens, if it has not
+
+
+def announced_to(unit_id: int, conditions: Conditions) -> Audience:
+    """Who an event's announcement goes to: the verified members its conditions admit."""
+    return Audience(
+        unit_id,
+        age_min=conditions.age_min,
+        age_max=conditions.age_max,
+        districts=conditions.districts,
+        industries=conditions.industries,
+        verified_only=True,
+    )
 
 
 class Organising:
@@ -137,15 +150,7 @@ class Organising:
             session.add(event)
             await session.flush()
             audit.record(session, actor, "event_create", spec.unit_id, now, event=event.id)
-            conditions = spec.conditions
-            audience = Audience(
-                spec.unit_id,
-                age_min=conditions.age_min,
-                age_max=conditions.age_max,
-                districts=conditions.districts,
-                industries=conditions.industries,
-                verified_only=True,
-            )
+            audience = announced_to(spec.unit_id, spec.conditions)
             draft = Draft(
                 announcement_text(event, self._settings),
                 button={"label": SIGN_UP_LABEL, "data": JoinEvent(event.id).encode()},
@@ -234,6 +239,59 @@ class Organising:
                 total=capacity.total,
                 promoted=promoted,
             )
+        self._work.wake()
+        return Change.DONE
+
+    async def set_sign_up(self, actor: int, event_id: int, rules: SignUpRules) -> Change:
+        """Change who may sign up (ages, districts, industries), when sign-up closes and, while
+        members have not been told of the event, when they are. Members who signed up stay
+        signed up under new conditions, as fewer places never remove anyone; an announcement
+        still to come goes to the members the new conditions name. Sign-up closes in the
+        future and by the start (``PAST``, ``AFTER_START``); the announcement comes before it
+        closes (``ANNOUNCE_LATE``), moves only while it has not gone (``ANNOUNCED``), and a
+        time already passed is now."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            event = await self._managed_in(session, actor, event_id, lock=True)
+            if event is None:
+                return Change.NOT_ALLOWED
+            if event.status == EventStatus.CANCELLED:
+                return Change.CANCELLED
+            deadline = rules.signup_deadline or event.signup_deadline
+            if rules.signup_deadline is not None:
+                if deadline <= now:
+                    return Change.PAST
+                if deadline > event.starts_at:
+                    return Change.AFTER_START
+            pending = event.announce_at > now
+            if rules.announce_at is not None and not pending:
+                return Change.ANNOUNCED
+            # A time that passed while the form was on its way (or "now"): at once.
+            announce = max(rules.announce_at, now) if rules.announce_at else event.announce_at
+            if (pending or rules.announce_at is not None) and announce >= deadline:
+                return Change.ANNOUNCE_LATE
+            changed: dict[str, str] = {}
+            if rules.conditions is not None:
+                event.conditions = rules.conditions.to_json()
+                changed["conditions"] = "changed"
+            if rules.signup_deadline is not None:
+                event.signup_deadline = rules.signup_deadline
+                changed["signup_deadline"] = rules.signup_deadline.isoformat()
+            if rules.announce_at is not None:
+                event.announce_at = announce
+                changed["announce_at"] = announce.isoformat()
+            if pending and event.announcement_id is not None and changed:
+                await self._broadcasts.reschedule_in(
+                    session,
+                    actor,
+                    event.announcement_id,
+                    max(event.announce_at, now),
+                    announced_to(event.unit_id, Conditions.from_json(event.conditions)),
+                )
+            if changed:
+                audit.record(
+                    session, actor, "event_sign_up", event.unit_id, now, event=event_id, **changed
+                )
         self._work.wake()
         return Change.DONE
 

@@ -36,7 +36,10 @@ class Change(enum.StrEnum):
     DONE = "done"
     NOT_ALLOWED = "not_allowed"  # not in the organiser's scope (or no such event)
     CANCELLED = "cancelled"  # the event is cancelled: nothing more changes
-    PAST = "past"  # a new start time that has already passed
+    PAST = "past"  # a new start time (or sign-up deadline) that has already passed
+    AFTER_START = "after_start"  # sign-up would close after the event starts
+    ANNOUNCED = "announced"  # members were told already: the announcement cannot move
+    ANNOUNCE_LATE = "announce_late"  # the announcement would come once sign-up has closed
     UNKNOWN_FIELD = "unknown_field"
 
 
@@ -56,6 +59,16 @@ class SignUp:
     badge: int | None = None
     # The event's conditions, so a refusal can say exactly whom the event is for.
     conditions: Conditions = field(default_factory=Conditions)
+
+
+@dataclass(frozen=True)
+class SignUpRules:
+    """Who may sign up to an event and when, as an organiser changes them (None: unchanged).
+    ``announce_at``: when members are told of the event, while they have not been."""
+
+    conditions: Conditions | None = None
+    signup_deadline: datetime | None = None
+    announce_at: datetime | None = None
 
 
 @dataclass(frozen=True)

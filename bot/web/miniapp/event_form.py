@@ -18,9 +18,19 @@ from starlette.routing import Route
 
 from bot.common.i18n import Translator
 from bot.common.wording.events import local_time
-from bot.domain.events import EventStatus
+from bot.domain.events import Conditions, EventStatus
 from bot.domain.free_text import Invalid
-from bot.services.events.form import PAST, EventEdit, Problems, read_event_edit, read_new_event
+from bot.services.events.form import (
+    AFTER_START,
+    ANNOUNCE_LATE,
+    ANNOUNCED,
+    PAST,
+    EventEdit,
+    Problems,
+    announcement_pending,
+    read_event_edit,
+    read_new_event,
+)
 from bot.services.events.results import Change
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
@@ -33,6 +43,14 @@ class EventPages(Protocol):
     async def detail(self, request: Request, notice: str | None = None) -> HTMLResponse: ...
 
 
+# What a service refused that the form had found right (time moved on meanwhile, or another
+# organiser changed the event): the field to mark and why.
+RACED = {
+    Change.PAST: ("deadline", PAST),
+    Change.AFTER_START: ("deadline", AFTER_START),
+    Change.ANNOUNCED: ("announce", ANNOUNCED),
+    Change.ANNOUNCE_LATE: ("announce", ANNOUNCE_LATE),
+}
 # The form's fields and the choices in it: far fewer than this.
 MAX_FIELDS = 200
 CHOICES = ("districts", "industries")
@@ -90,34 +108,38 @@ class EventForms:
         if event.status == EventStatus.CANCELLED:
             return self._cancelled(viewer)
         if request.method == "GET":
-            return self._form(viewer, event=event, values=self._current(event), chosen={})
+            conditions = Conditions.from_json(event.conditions)
+            chosen = {"districts": conditions.districts, "industries": conditions.industries}
+            return self._form(viewer, event=event, values=self._current(event), chosen=chosen)
         form = await request.form(max_files=0, max_fields=MAX_FIELDS)
-        values = _values(form)
-        read = read_event_edit(values, event, services.clock.now(), services.settings.tz)
+        values, chosen = _values(form), {name: form.getlist(name) for name in CHOICES}
+        now, tz = services.clock.now(), services.settings.tz
+        read = read_event_edit(values, chosen, self._known(), event, now, tz)
         if isinstance(read, dict):
-            return self._form(viewer, event=event, values=values, chosen={}, problems=read)
-        result = await self._apply(actor, event.id, read)
-        if isinstance(result, Invalid):  # checked already; a race with another edit at most
-            return self._form(
-                viewer, event=event, values=values, chosen={}, problems={"title": result}
-            )
+            return self._form(viewer, event=event, values=values, chosen=chosen, problems=read)
+        result = await self._apply(actor, event.id, read, values)
         if result == Change.NOT_ALLOWED:
             raise Refused(403)
         if result == Change.CANCELLED:
             return self._cancelled(viewer)
-        if result == Change.PAST:
-            moment = f"{values.get('start_date', '')} {values.get('start_time', '')}"
-            problem = {"start": Invalid(PAST, {"time": moment})}
-            return self._form(viewer, event=event, values=values, chosen={}, problems=problem)
+        if isinstance(result, dict):  # found right, refused by the service: time moved on
+            return self._form(viewer, event=event, values=values, chosen=chosen, problems=result)
         return await self._desk.detail(request, notice=_("Saved."))
 
-    async def _apply(self, actor: int, event_id: int, edit: EventEdit) -> Change | Invalid:
-        """The changes through the services /event_edit uses, one field at a time."""
+    async def _apply(
+        self, actor: int, event_id: int, edit: EventEdit, values: Mapping[str, str]
+    ) -> Change | Problems:
+        """The changes through the services /event_edit uses, one field at a time, then who
+        may sign up and when (after a new start, which moves the deadline with it). What a
+        service refused that the form found right (a time that passed meanwhile, another
+        organiser's change) is said as a problem of its field."""
         organising = self._pages.services.events.organising
         for field_name in ("title", "description", "venue"):
             value = getattr(edit, field_name)
             if value is not None:
                 result = await organising.edit(actor, event_id, field_name, value)
+                if isinstance(result, Invalid):
+                    return {field_name: result}
                 if result != Change.DONE:
                     return result
         if edit.capacity is not None:
@@ -125,7 +147,17 @@ class EventForms:
             if result != Change.DONE:
                 return result
         if edit.starts_at is not None:
-            return await organising.reschedule(actor, event_id, edit.starts_at)
+            result = await organising.reschedule(actor, event_id, edit.starts_at)
+            if result == Change.PAST:
+                return {"start": _said(PAST, values, "start")}
+            if result != Change.DONE:
+                return result
+        if edit.sign_up is not None:
+            result = await organising.set_sign_up(actor, event_id, edit.sign_up)
+            if result in RACED:
+                field_name, reason = RACED[result]
+                return {field_name: _said(reason, values, field_name)}
+            return result
         return Change.DONE
 
     def _known(self) -> dict[str, set[str]]:
@@ -154,6 +186,7 @@ class EventForms:
     ) -> HTMLResponse:
         _ = viewer.gettext
         said = {name: _(p.reason, **p.values) for name, p in (problems or {}).items()}
+        now = self._pages.services.clock.now()
         return self._pages.render(
             viewer,
             "console/event_form.html",
@@ -161,14 +194,31 @@ class EventForms:
             event=event,
             values=values,
             chosen=chosen,
-            options=self._options(_) if event is None else {},
+            options=self._options(_),
             problems=said,
+            # Editing: members already told of the event (when), or not yet (None).
+            announced=(
+                self._time(event.announce_at)
+                if event is not None and not announcement_pending(event, now)
+                else None
+            ),
         )
 
     def _current(self, event: Any) -> dict[str, str]:
         """The edit form's fields as the event stands."""
-        start = event.starts_at.astimezone(self._pages.services.settings.tz)
+        tz = self._pages.services.settings.tz
+        start = event.starts_at.astimezone(tz)
+        deadline = event.signup_deadline.astimezone(tz)
+        announce = event.announce_at.astimezone(tz)
+        conditions = Conditions.from_json(event.conditions)
         return {
+            "age_min": "" if conditions.age_min is None else str(conditions.age_min),
+            "age_max": "" if conditions.age_max is None else str(conditions.age_max),
+            "deadline_date": f"{deadline:%Y-%m-%d}",
+            "deadline_time": f"{deadline:%H:%M}",
+            "announce": "later",
+            "announce_date": f"{announce:%Y-%m-%d}",
+            "announce_time": f"{announce:%H:%M}",
             "title": event.title,
             "description": event.description,
             "venue": event.venue or "",
@@ -187,6 +237,12 @@ class EventForms:
 
     def _time(self, moment: datetime) -> str:
         return local_time(moment, self._pages.services.settings)
+
+
+def _said(reason: str, values: Mapping[str, str], field_name: str) -> Invalid:
+    """Why a time in the form cannot be kept, naming it as typed."""
+    day, clock = (values.get(f"{field_name}_{part}", "") for part in ("date", "time"))
+    return Invalid(reason, {"time": f"{day} {clock}"})
 
 
 def _values(form: FormData) -> dict[str, str]:

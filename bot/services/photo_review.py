@@ -110,6 +110,23 @@ class PhotoReviews:
                 found.append(PendingPhoto(review_id, str(nickname), file_id))
             return found
 
+    async def photo(self, actor: int, review_id: int) -> str | None:
+        """The file of a photo waiting for review, for an organiser of the member's union or
+        a union above it (None for anyone else, or once decided); every look is audited."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            review = await session.get(PhotoReview, review_id)
+            member = await session.get(Member, review.member_id) if review else None
+            if review is None or member is None or review.status != "pending":
+                return None
+            power = await self._administration.authority(session, actor)
+            if not power.any or member.unit_id not in power.scope:
+                return None
+            audit.record(
+                session, actor, "view_photo", member.unit_id, now, member=member.id, photo=review_id
+            )
+            return review.file_id
+
     async def decide(self, actor: int, review_id: int, approve: bool) -> Decision:
         """Approve or reject a photo of a member in the actor's scope (checked here)."""
         now = self._clock.now()

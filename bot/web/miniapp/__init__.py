@@ -55,7 +55,7 @@ def routes(services: Services, bot: Bot | None = None) -> list[BaseRoute]:
                 *UnitsDesk(pages).routes(),
                 *PeopleDesk(pages).routes(),
                 *MatchmakersDesk(pages).routes(),
-                *ReviewDesk(pages).routes(),
+                *ReviewDesk(pages, bot).routes(),
                 *ReportsDesk(pages).routes(),
                 *AuditDesk(pages).routes(),
                 *MemberApp(pages, bot).routes(),

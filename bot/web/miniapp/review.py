@@ -3,20 +3,25 @@ entry, what differs, and approve or reject (with a reason, or the organiser's ow
 decided by ``Onboarding.review`` as the chat's buttons are, the right to decide checked there.
 What each choice does is said before it is pressed, and what it did after.
 
-Photos waiting for review are counted and left to the chat's /review, which shows them."""
+Members' photos waiting for review (unions that review photos) are shown beneath, fetched from
+Telegram for organisers of the member's union only, each look and decision audited by
+``PhotoReviews``, approved or not as the chat's /review buttons do."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from telegram import Bot
 
 from bot.common.i18n import N_
 from bot.common.wording.events import local_time
 from bot.common.wording.verification import reason_texts
 from bot.domain import free_text
 from bot.domain.verification import REJECTION_REASONS, Reason
+from bot.services.administration import Decision
 from bot.services.onboarding import ReviewStatus
+from bot.web.miniapp.member import PhotoFiles, image_type
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
 # How many waiting requests one screen shows (oldest first; decided ones make room).
@@ -38,16 +43,64 @@ FIELDS_REASONS = {
 }
 
 
+# What a photo decision did (the chat's words).
+PHOTO_OUTCOMES = {
+    Decision.UNCHANGED: N_("Someone has already decided on this request."),
+    Decision.UNKNOWN: N_("This photo is no longer waiting."),
+}
+
+
 class ReviewDesk:
-    def __init__(self, pages: Pages) -> None:
+    def __init__(self, pages: Pages, bot: Bot | None = None) -> None:
         self._pages = pages
+        self._photos = PhotoFiles(bot)
 
     def routes(self) -> list[Route]:
         guarded = self._pages.guarded
         return [
             Route("/console/review", guarded(self.queue)),
             Route("/console/review/{attempt:int}", guarded(self.decide), methods=["POST"]),
+            Route("/console/review/photos/{review:int}", guarded(self.photo)),
+            Route(
+                "/console/review/photos/{review:int}",
+                guarded(self.decide_photo),
+                methods=["POST"],
+            ),
         ]
+
+    async def photo(self, request: Request) -> Response:
+        """A photo waiting for review, from Telegram (the service checks scope, audits)."""
+        viewer = await self._pages.viewer(request)
+        review_id = request.path_params["review"]
+        file_id = await self._pages.services.photo_reviews.photo(viewer.user.id, review_id)
+        content = await self._photos.get(file_id) if file_id else None
+        if content is None:
+            raise Refused(404)
+        return Response(
+            content, media_type=image_type(content), headers={"Cache-Control": "private"}
+        )
+
+    async def decide_photo(self, request: Request) -> HTMLResponse:
+        viewer = await self._pages.viewer(request)
+        _ = viewer.gettext
+        review_id = request.path_params["review"]
+        form = await request.form(max_files=0, max_fields=2)
+        decision = str(form.get("decision", ""))
+        if decision not in ("approve", "reject"):
+            raise Refused(403)  # the page sends one or the other; nothing else is answered
+        approve = decision == "approve"
+        done = await self._pages.services.photo_reviews.decide(viewer.user.id, review_id, approve)
+        if done == Decision.NOT_ALLOWED:
+            raise Refused(403)
+        if done == Decision.DONE:
+            text = (
+                _("✅ Approved: others see it now.")
+                if approve
+                else _("❌ Not approved: others will not see it.")
+            )
+        else:
+            text = _(PHOTO_OUTCOMES[done])
+        return self._pages.render(viewer, "console/review_photo.html", review=review_id, text=text)
 
     async def queue(self, request: Request) -> HTMLResponse:
         pages = self._pages
@@ -90,7 +143,7 @@ class ReviewDesk:
             viewer,
             "console/review.html",
             cases=shown,
-            photos=len(photos),
+            photos=photos,
             reasons=[(key, _(label)) for key, (label, _text) in REJECTION_REASONS.items()],
             told={key: _(text) for key, (_label, text) in REJECTION_REASONS.items()},
             note=NOTE.maximum,

@@ -32,7 +32,13 @@ async function showPhotos(root) {
       headers: { "X-Telegram-Init-Data": initData() },
     });
     if (answer.ok) img.src = URL.createObjectURL(await answer.blob());
-    else img.remove();
+    else if (img.dataset.missing) {
+      // One of my own photos Telegram cannot give now: say so, keep its buttons.
+      const note = document.createElement("span");
+      note.className = "missing hint";
+      note.textContent = img.dataset.missing;
+      img.replaceWith(note);
+    } else img.remove();
   }
 }
 document.body.addEventListener("htmx:afterSettle", (event) => showPhotos(event.target));

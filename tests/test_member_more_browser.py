@@ -76,7 +76,8 @@ async def test_a_member_adds_a_photo_sets_a_wish_and_shows_her_qr_code(
             )
             await page.get_by_role("alert").get_by_text("这个文件不是照片").wait_for()
             assert await page.evaluate("document.documentElement.scrollWidth") <= 360
-            await page.screenshot(path=str(tmp_path / "profile-photo-added-360.png"), full_page=True)
+            shot = tmp_path / "profile-photo-added-360.png"
+            await page.screenshot(path=str(shot), full_page=True)
 
             # A partner wish with how much it matters.
             await page.locator(
@@ -145,7 +146,8 @@ async def test_a_matchmaker_who_is_a_member_switches_to_her_pages_and_counts_lik
             assert await cards.count() == len(likers)
             assert await page.get_by_text(f"有 {len(likers)} 人喜欢你").count() == 1
             assert await page.evaluate("document.documentElement.scrollWidth") <= 360
-            await page.screenshot(path=str(tmp_path / "staff-member-likes-360.png"), full_page=True)
+            shot = tmp_path / "staff-member-likes-360.png"
+            await page.screenshot(path=str(shot), full_page=True)
             # And back to the desk.
             await page.get_by_role("link", name="工作台", exact=True).click()
             await page.get_by_role("link", name="待推荐配对").wait_for()

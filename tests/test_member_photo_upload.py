@@ -31,7 +31,9 @@ def gif() -> bytes:
 
 
 def photo_messages(sb: Sandbox, telegram_id: int) -> list:
-    return [e for e in sb.api.chats[telegram_id] if e.from_bot and e.kind == "photo"]
+    return [
+        e for e in sb.api.chats[telegram_id] if e.from_bot and e.kind == "photo" and not e.deleted
+    ]
 
 
 async def photos_of(sb: Sandbox, member: int) -> list[str]:
@@ -200,3 +202,36 @@ async def test_photos_kept_in_memory_have_a_byte_bound(sandbox: Sandbox) -> None
     from bot.web.miniapp.member import PHOTO_BYTES_KEPT, PHOTOS_KEPT
 
     assert PHOTO_BYTES_KEPT == 16_000_000 and PHOTOS_KEPT == 64
+
+
+async def test_two_photos_sent_at_once_onto_five_make_six(sandbox: Sandbox) -> None:
+    """A double tap, or two photos chosen quickly: each is added to the list the other left,
+    and the one past six is refused, not lost or let through."""
+    import asyncio
+
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me = members[0]
+    await give_photos(sandbox, member_id(me), 5)
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            *(
+                client.post(
+                    ADD,
+                    files={"photo": (f"{n}.png", png(20 + n, 9), "image/png")},
+                    headers=as_user(sandbox, me),
+                )
+                for n in range(3)
+            )
+        )
+    added = [a for a in answers if "照片已添加。" in a.text]
+    refused = [a for a in answers if "最多只能放 6 张照片" in a.text]
+    assert len(added) == 1 and len(refused) == 2
+    photos = await photos_of(sandbox, member_id(me))
+    assert len(photos) == 6
+    # The chat shows only the photo that was added, never one that says so but was not.
+    # All three may have reached Telegram before either was added: the two refused are
+    # taken back from the chat.
+    sent = [e for e in sandbox.api.chats[me] if e.from_bot and e.kind == "photo"]
+    assert sum(e.deleted for e in sent) == len(sent) - 1
+    [shown] = photo_messages(sandbox, me)
+    assert shown.file_id == photos[5]

@@ -122,10 +122,10 @@ class PhotoFiles:
     def __len__(self) -> int:
         return len(self._kept)
 
-    async def upload(self, chat_id: int, content: bytes, caption: str) -> str | None:
+    async def upload(self, chat_id: int, content: bytes, caption: str) -> tuple[str, int] | None:
         """Send a photo to the member's own chat, as if they had sent it there: Telegram keeps
-        it and gives its file id (the chat shows it with ``caption``). None if Telegram refused
-        it or could not be reached."""
+        it and gives its file id (the chat shows it with ``caption``). The file id and the
+        message's, or None if Telegram refused it or could not be reached."""
         if self._bot is None:
             return None
         try:
@@ -136,7 +136,17 @@ class PhotoFiles:
             return None
         file_id = sent.photo[-1].file_id
         self.keep(file_id, content)
-        return file_id
+        return file_id, sent.message_id
+
+    async def take_back(self, chat_id: int, message_id: int) -> None:
+        """A photo sent to the chat and then not added (another got the last place first):
+        its message would say it was added, so it goes."""
+        if self._bot is None:
+            return
+        try:
+            await self._bot.delete_message(chat_id, message_id)
+        except TelegramError:
+            pass  # too old or already gone: nothing else to do
 
 
 def image_type(content: bytes) -> str:
@@ -554,14 +564,16 @@ class MemberApp:
         problem = await asyncio.to_thread(photo_problem, content)  # decoding: off the loop
         if problem is not None:
             return await self._photo_refused(request, problem)
-        file_id = await self.photo_files.upload(
+        sent = await self.photo_files.upload(
             viewer.user.id, content, _("This photo was added to your profile in the Mini App.")
         )
-        if file_id is None:
+        if sent is None:
             problem = Invalid(N_("Telegram did not take this photo. Please try another one."))
             return await self._photo_refused(request, problem)
+        file_id, message_id = sent
         refused = await services.onboarding.add_photo(member_id, file_id)
         if refused is not None:
+            await self.photo_files.take_back(viewer.user.id, message_id)
             return await self._photo_refused(request, refused)
         return await self.profile(request, said=_("Photo added."))
 

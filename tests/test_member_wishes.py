@@ -46,9 +46,15 @@ async def test_partner_wishes_are_edited_with_how_much_they_matter(sandbox: Sand
         assert answer.status_code == 200
         return answer.text
 
+    # A wish skipped (stored as no answer): no level is chosen for the member.
+    assert await sandbox.app.services.onboarding.answer(mine, "seek_height", None) is None
     async with web(sandbox) as client:
         page = await client.get("/app/member/profile", headers=headers)
+        assert page.status_code == 200
         assert "这一条有多重要？" in page.text and 'name="importance" value="must"' in page.text
+        height_form = page.text.split('hx-post="/app/member/profile/seek_height"')[1]
+        height_form = height_form.split("</form>")[0]
+        assert 'name="importance"' in height_form and "checked" not in height_form
         assert "在聊天中用 /edit 修改" not in page.text
         age = await save("seek_age", "28到35岁", importance="must")
         assert "已保存" in age and "28–35 岁 · 必须满足" in age

@@ -498,8 +498,9 @@ class MemberApp:
         for question in services.onboarding.questionnaire:
             value = answers.get(question.key)
             shown = answer_text(question, value, _) if question.key in answers else ""
-            level = level_of(value, wishes.get(question.key))
-            if question.importance and shown and value not in (ANY, [ANY]):
+            # Unanswered: no level chosen for the member, as the chat asks it each time.
+            level = level_of(value, wishes.get(question.key)) if value is not None else ""
+            if question.importance and level and value not in (ANY, [ANY]):
                 shown = _("{answer} · {importance}", answer=shown, importance=_(LEVELS[level]))
             rows.append(
                 {

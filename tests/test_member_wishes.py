@@ -15,7 +15,9 @@ from bot.domain.match_profile import to_profile
 from bot.domain.matching import compatible
 from bot.domain.questions import ANY
 from bot.domain.units import Role
-from bot.tools.sandbox import Sandbox
+from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
+from bot.web.initdata import sign
+from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.matching import pool, profile_row, profile_rows
 from storage.models import CardView, UnitRole
 from tests.helpers import CITY, PUDONG, TITLE, publish, union_with_members, unit_id
@@ -88,6 +90,21 @@ async def test_partner_wishes_are_edited_with_how_much_they_matter(sandbox: Sand
         assert 'role="alert"' in made_up
         assert await wish(sandbox, mine, "seek_age") == ([28, 35], True)
 
+        # In English too: the levels, and 不限 typed back as "any".
+        english = {
+            INIT_DATA_HEADER: sign(
+                {"id": me, "first_name": "Rain", "language_code": "en"},
+                SANDBOX_TOKEN,
+                sandbox.clock.now(),
+            )
+        }
+        await save("seek_height", "不限", importance="prefer")
+        in_english = await client.get("/app/member/profile", headers=english)
+        assert "How much does it matter?" in in_english.text and "28–35 years · A must" in (
+            in_english.text
+        )
+        height_box = in_english.text.split('hx-post="/app/member/profile/seek_height"')[1]
+        assert '<input type="text" name="value" value="any"' in height_box.split("</form>")[0]
         # Browsing follows the must: only people of those ages, whatever they wish.
         await save("seek_age", "30-33", importance="must")
         shown = shown_ids((await client.get(CARDS, headers=headers)).text)

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -182,66 +192,63 @@ async def tallies(
 
 
 @dataclass(frozen=True)
-class MemberMonths:
-    """Members of one unit verified in one month and whose profile was completed in one month
-    (``EARLIER``: before the months asked; None: not yet), and whether they were active in the
-    period asked."""
+class MemberCounts:
+    """The scope's members per unit today (verified, profile complete, active in the period
+    asked), and per unit and month how many were verified and completed their profile then."""
 
-    unit_id: int
-    verified: str | None
-    completed: str | None
-    active: bool
-    count: int
+    now: dict[int, tuple[int, int, int]]
+    # (unit id, month "2026-11", "verified" or "completed") → members
+    months: dict[tuple[int, str, str], int]
 
 
-EARLIER = "earlier"
-
-
-async def member_months(
+async def member_counts(
     session: AsyncSession,
     scope: Collection[int],
     months: Sequence[tuple[str, datetime]],
     active_since: datetime,
-) -> list[MemberMonths]:
-    """The scope's members counted in one pass (a few hundred rows for 100,000 members): the
-    months they were verified and completed their profile (``months``: each local month with
-    the instant it starts, oldest first), and whether they were active. The live part of the
-    "verified" and "completed" figures (``keep_departed`` keeps the rest).
+) -> MemberCounts:
+    """The live part of the "verified" and "completed" figures (``keep_departed`` keeps the
+    rest), and the scope's members by state today (``months``: each local month with the
+    instant it starts, oldest first; the last month has no end).
 
-    A month is found by comparing the instant with the months' starts, not by formatting it
-    in the local time zone: SQLite formatted two dates per member, most of the count's time."""
-
-    def month(column: Any) -> ColumnElement[int | None]:
-        later = [(column >= start, index) for index, (_name, start) in enumerate(months)]
-        return case(*reversed(later), (column.is_not(None), -1), else_=None)
-
-    # Grouped outside: PostgreSQL matches a GROUP BY expression to the selected one only when
-    # their bound parameters are the same objects.
-    each = (
+    Each month's figure is counted over the range of instants it spans, which the indexes by
+    unit and each date (migrations 0025, 0026) hold in order: the database counts index
+    entries between two keys. Working out each member's two months (and grouping 100,000 rows
+    by them) took SQLite 390 ms of the desk's year month by month; the ranges take 20."""
+    totals = await session.execute(
         select(
-            Member.unit_id.label("unit_id"),
-            month(Member.verified_at).label("verified"),
-            month(Member.profile_completed_at).label("completed"),
-            (Member.last_seen_at >= active_since).label("active"),
+            Member.unit_id,
+            func.count(Member.verified_at),
+            func.count(Member.profile_completed_at),
+            func.count(case((Member.last_seen_at >= active_since, 1))),
         )
         .where(Member.unit_id.in_(scope))
-        .subquery()
+        .group_by(Member.unit_id)
     )
-    rows = await session.execute(
-        select(
-            each.c.unit_id, each.c.verified, each.c.completed, each.c.active, func.count()
-        ).group_by(each.c.unit_id, each.c.verified, each.c.completed, each.c.active)
-    )
-    names = [name for name, _start in months]
-
-    def named(index: int | None) -> str | None:
-        return None if index is None else names[index] if index >= 0 else EARLIER
-
-    return [
-        MemberMonths(u, named(v), named(c), bool(a), n)
-        for u, v, c, a, n in rows.all()
-        if u is not None
-    ]
+    now = {
+        unit: (verified, completed, active)
+        for unit, verified, completed, active in totals
+        if unit is not None  # never, with the scope's units asked: for the type checker
+    }
+    found: dict[tuple[int, str, str], int] = {}
+    for figure, column in (
+        ("verified", Member.verified_at),
+        ("completed", Member.profile_completed_at),
+    ):
+        parts = []
+        for index, (_name, start) in enumerate(months):
+            within = [column >= start]
+            if index + 1 < len(months):
+                within.append(column < months[index + 1][1])
+            parts.append(
+                select(Member.unit_id, literal(index), func.count())
+                .where(Member.unit_id.in_(scope), *within)
+                .group_by(Member.unit_id)
+            )
+        for unit, index, count in (await session.execute(union_all(*parts))).all():
+            if count and unit is not None:
+                found[(unit, months[index][0], figure)] = count
+    return MemberCounts(now, found)
 
 
 def _grouped(

@@ -71,20 +71,26 @@ class Difference:
 async def difference(
     session: AsyncSession, unit_ids: Collection[int], listed: Collection[str]
 ) -> Difference:
+    # Whether each entry is current and its member verified, not the two dates: a union's
+    # roster is tens of thousands of rows, and on SQLite each date read is parsed in Python.
     rows = await session.execute(
-        select(RosterEntry.member_number, RosterEntry.left_at, Member.verified_at)
+        select(
+            RosterEntry.member_number,
+            RosterEntry.left_at.is_(None),
+            Member.verified_at.is_not(None),
+        )
         .outerjoin(Member, Member.id == RosterEntry.member_id)
         .where(RosterEntry.unit_id.in_(unit_ids))
     )
     wanted = set(listed)
     known: set[str] = set()
     leaving = leaving_verified = 0
-    for number, left_at, verified_at in rows.all():
+    for number, current, verified in rows.all():
         if number in wanted:
             known.add(number)
-        elif left_at is None:
+        elif current:
             leaving += 1
-            leaving_verified += verified_at is not None
+            leaving_verified += bool(verified)
     return Difference(len(wanted - known), len(known), leaving, leaving_verified)
 
 

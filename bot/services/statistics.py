@@ -439,7 +439,7 @@ async def monthly_figures(
         tree = await units.parents(session)
         named = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(scope)))
         names: dict[int, str] = {unit_id: name for unit_id, name in named.all()}
-        people = await monthly.member_months(
+        people = await monthly.member_counts(
             session, scope, month_starts(months, tz), now - timedelta(days=30)
         )
         on_roster = await _on_roster(session, scope)
@@ -447,15 +447,11 @@ async def monthly_figures(
     waits: dict[str, float] = dict.fromkeys(months, 0.0)
     per_unit: dict[int, dict[str, int]] = {u: dict.fromkeys(monthly.FIGURES, 0) for u in scope}
     now_figures: dict[int, list[int]] = {u: [0, 0, 0] for u in scope}
-    for row in people:
-        held = now_figures[row.unit_id]
-        held[0] += row.count if row.verified else 0
-        held[1] += row.count if row.completed else 0
-        held[2] += row.count if row.active else 0
-        for figure, at in (("verified", row.verified), ("completed", row.completed)):
-            if at in per_month:
-                per_month[at][figure] += row.count
-                per_unit[row.unit_id][figure] += row.count
+    for unit_id, held in people.now.items():
+        now_figures[unit_id] = list(held)
+    for (unit_id, at, figure), count in people.months.items():
+        per_month[at][figure] += count
+        per_unit[unit_id][figure] += count
     for (unit_id, at, figure), tally in found.items():
         if at not in per_month or unit_id not in per_unit:
             continue

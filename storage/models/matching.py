@@ -34,6 +34,13 @@ class MatchProfile(Base):
         Index("ix_match_profiles_district_sample", "eligible", "gender", "district", "shuffle"),
         # Whether the ages a viewer insists on are rare (storage.matching._few_of_age).
         Index("ix_match_profiles_age", "eligible", "gender", "birth_year"),
+        # A matchmaker's shortlist samples the eligible of any gender in shuffle order
+        # (migration 0026): without it the database sorted every eligible profile.
+        Index("ix_match_profiles_shuffle", "eligible", "shuffle"),
+        # A broadcast's audience of one gender in some districts and ages, counted live in
+        # the desk's composer from these profiles rather than from every member of the scope
+        # (migration 0026).
+        Index("ix_match_profiles_audience", "gender", "district", "birth_year"),
     )
 
     member_id: Mapped[int] = mapped_column(

@@ -37,6 +37,10 @@ class Member(Base):
             "last_seen_at",
             "paused",
         ),
+        # Members whose profile was completed in a month, counted by the range of instants
+        # (storage.monthly.member_counts; migration 0026). Those verified in a month are
+        # counted on the index above, which starts with the unit and the verification date.
+        Index("ix_members_unit_completed", "unit_id", "profile_completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +82,8 @@ class RosterEntry(Base):
     """A union member as the union's roster lists them. Binds to at most one Telegram account."""
 
     __tablename__ = "roster_entries"
+    # Entries on each unit's roster today, counted from the index alone (migration 0026).
+    __table_args__ = (Index("ix_roster_entries_unit_left", "unit_id", "left_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)

@@ -25,7 +25,7 @@ someone is written as a notice in the same transaction.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -234,11 +234,24 @@ class Inbox:
             if not superadmin:
                 query = query.where(Thread.unit_id.in_(answer_scope))
             found = await session.scalars(query.order_by(Thread.created_at, Thread.id))
+            # Where the staff member answers each kind of thread, found once for the list
+            # rather than once for each thread.
+            scopes = {
+                kind: await units.role_scope(session, telegram_id, roles)
+                for kind, roles in ANSWERERS.items()
+            }
+            # Staff who never joined as a member can be nobody a member asks about: their
+            # list needs no look at each member's matches, reports and blocks.
+            joined = await session.scalar(
+                select(Member.id).where(Member.telegram_id == telegram_id)
+            )
             visible: list[ThreadView] = []
             for thread in found.all():
                 if len(visible) == limit:
                     break
-                if await self._may_open(session, telegram_id, thread):
+                if await self._may_open(
+                    session, telegram_id, thread, scopes, conflicts=joined is not None
+                ):
                     visible.append(await self._view(session, thread))
             return visible
 
@@ -408,15 +421,26 @@ class Inbox:
             return Outcome.CLOSED
         return thread
 
-    async def _may_open(self, session: AsyncSession, staff: int, thread: Thread) -> bool:
+    async def _may_open(
+        self,
+        session: AsyncSession,
+        staff: int,
+        thread: Thread,
+        scopes: Mapping[str, Collection[int]] | None = None,
+        *,
+        conflicts: bool = True,
+    ) -> bool:
         """Whether the staff member may read and answer the thread: their role covers the
         member's union (superadmins: every union), and they are nobody the member may be
-        asking about."""
+        asking about. ``scopes``: the staff member's units for each kind of thread, if known;
+        ``conflicts=False``: the staff member is no member, so nobody a member asks about."""
         member = await session.get(Member, thread.member_id)
-        if member is None or staff in await _conflicts(session, member):
+        if member is None or (conflicts and staff in await _conflicts(session, member)):
             return False
         if staff in self._superadmins:
             return True
+        if scopes is not None:
+            return thread.unit_id in scopes[thread.kind]
         return thread.unit_id in await units.role_scope(session, staff, ANSWERERS[thread.kind])
 
     async def _may_take(self, session: AsyncSession, staff: int, thread: Thread) -> bool:

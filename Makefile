@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/busy_match.py
 	$(BIN)/python benchmarks/retention.py
 	$(BIN)/python benchmarks/backlog.py
+	$(BIN)/python benchmarks/desk.py
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		$(BIN)/python benchmarks/match_latency.py --profiles 1000000 --viewers 10 --naive-viewers 1 --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/browse.py --profiles 1000000 --database-url $(BENCH_POSTGRES) && \
@@ -75,6 +76,7 @@ bench: $(STAMP)
 		$(BIN)/python benchmarks/throughput.py --onboarding-only --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/busy_match.py --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/backlog.py --database-url $(BENCH_POSTGRES) && \
+		$(BIN)/python benchmarks/desk.py --database-url $(BENCH_POSTGRES) && \
 		$(BIN)/python benchmarks/one_process.py --load-only && \
 		$(BIN)/python benchmarks/one_process.py --loaded; \
 	else echo "PostgreSQL is not reachable at 127.0.0.1:5432: the scale benchmarks ran on SQLite only"; fi

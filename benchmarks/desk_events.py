@@ -85,6 +85,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     async with Sandbox(database_url=args.database_url) as sb:
         await a_district(sb, args.members)
         event_id, district = await an_event(sb)
+        await sb.settle()  # what the bot had to send is sent before the screens are timed
         services = sb.app.services
         narrow = Audience(
             district,

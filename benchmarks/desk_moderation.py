@@ -124,6 +124,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     async with Sandbox(database_url=args.database_url) as sb:
         await a_district(sb, args.members)
         member = await cases(sb)
+        await sb.settle()  # what the bot had to send is sent before the screens are timed
         services = sb.app.services
         trail = services.audit_trail
         today = services.clock.now().astimezone(sb.settings.tz).date()

@@ -4,6 +4,8 @@ non-characters; every other code point is kept, Chinese, emoji and zero-width ma
 
 from __future__ import annotations
 
+import random
+import re
 import unicodedata
 
 from bot.domain import free_text
@@ -24,6 +26,23 @@ def test_clean_removes_exactly_the_characters_the_rule_names() -> None:
     kept = free_text.clean(f"x{everything}x")
     expected = "".join(char for char in everything if not removed_by_rule(char))
     assert kept == f"x{expected}x"
+
+
+def on_one_line_by_rule(text: str) -> str:
+    """The one-line rule in two steps: each run of line breaks becomes a space, then each run
+    of spaces (tabs, no-break and ideographic spaces) one space."""
+    text = re.sub(r"[\r\n\u2028\u2029\u0085]+", " ", text)
+    return re.sub(r"[ \t\u00a0\u3000]+", " ", text)
+
+
+def test_on_one_line_every_run_of_breaks_and_spaces_is_one_space() -> None:
+    pieces = ["王", "a", " ", "  ", "\t", "\n", "\r\n", "\u3000", "\u00a0", "\u2028", "\x85"]
+    pieces.append("\x00")
+    shuffler = random.Random(24)
+    for _ in range(5_000):
+        text = "".join(shuffler.choice(pieces) for _ in range(shuffler.randrange(12)))
+        expected = on_one_line_by_rule("".join(c for c in text if not removed_by_rule(c)))
+        assert free_text.clean(text, single_line=True) == expected.strip(), repr(text)
 
 
 def test_a_roster_cell_keeps_what_people_wrote() -> None:

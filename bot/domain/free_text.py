@@ -54,8 +54,8 @@ UNIT_NAME = Field(100, single_line=True)
 
 TOO_LONG = N_("That is {length} characters; at most {maximum}, please.")
 
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085]+")
-_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# On one line, each run of line breaks and spaces (of any width) is one space.
+_BLANKS = re.compile(r"[\r\n\u2028\u2029\u0085 \t\u00a0\u3000]+")
 
 
 # What no database or reader should get: control characters but line breaks and tabs (Unicode
@@ -73,7 +73,7 @@ def clean(text: str, *, single_line: bool = False) -> str:
     """``text`` without what no database or reader should get, trimmed."""
     text = _REMOVED.sub("", text)
     if single_line:
-        text = _SPACES.sub(" ", _LINE_BREAKS.sub(" ", text))
+        text = _BLANKS.sub(" ", text)
     return text.strip()
 
 

@@ -75,6 +75,17 @@ async def test_a_member_adds_a_photo_sets_a_wish_and_shows_her_qr_code(
                 {"name": "简历.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 " * 50}
             )
             await page.get_by_role("alert").get_by_text("这个文件不是照片").wait_for()
+            # An 11 MB file: refused by its size, and the page says so (the browser is answered
+            # before the server reads what it sends).
+            await page.get_by_label("添加照片（第 2 张，最多 6 张）").set_input_files(
+                {
+                    "name": "大图.jpg",
+                    "mimeType": "image/jpeg",
+                    "buffer": b"\xff\xd8\xff\xe0" + bytes(11_000_000),
+                }
+            )
+            await page.get_by_role("alert").get_by_text("这张照片超过了 10 MB").wait_for()
+            assert await page.get_by_role("img", name="我的照片 2").count() == 0
             assert await page.evaluate("document.documentElement.scrollWidth") <= 360
             shot = tmp_path / "profile-photo-added-360.png"
             await page.screenshot(path=str(shot), full_page=True)

@@ -16,7 +16,10 @@ class LoopMonitor:
       worst wait any member's update could have had, whether one piece of work held the loop
       or many queued ones did;
     * ``longest_step``: the longest single piece of work the loop ran (one callback, such as
-      one step of a task between two awaits) — what no operation may exceed.
+      one step of a task between two awaits) — what no operation may exceed;
+    * ``longest_step_cpu``: the most CPU time the loop's thread spent in one step. On a machine
+      busy with other work a step can take far longer than its CPU time while the process waits
+      for a core; this figure is the operation's own, whatever else the machine is doing.
     """
 
     def __init__(self, interval: float = 0.005) -> None:
@@ -24,6 +27,7 @@ class LoopMonitor:
         self.longest = 0.0
         self.longest_step = 0.0
         self.longest_step_was = ""  # what that step ran, to find it
+        self.longest_step_cpu = 0.0
         self._task: asyncio.Task[None] | None = None
         self._run: Any = None
 
@@ -45,13 +49,16 @@ class LoopMonitor:
         monitor = self
 
         def timed(handle: asyncio.events.Handle) -> None:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             try:
                 run(handle)
             finally:
                 took = time.perf_counter() - started
                 if took > monitor.longest_step:
                     monitor.longest_step, monitor.longest_step_was = took, repr(handle)[:300]
+                monitor.longest_step_cpu = max(
+                    monitor.longest_step_cpu, time.thread_time() - started_cpu
+                )
 
         asyncio.events.Handle._run = timed  # type: ignore[method-assign]
 

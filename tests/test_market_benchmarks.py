@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.services.matching.plan import STAGES
 from tests.test_benchmarks import SPEED_DATING, benchmark
 
 
@@ -19,11 +20,20 @@ def test_the_market_metric_reproduces_the_issue_and_the_plan_beats_the_engines_o
     assert (full["engine_cold"]["m_at_3"], full["engine_cold"]["m_at_5"]) == (22.0, 40.0)
     assert full["engine_cold"]["zero_exposure_at_3"] == 0.32
     assert report["ceiling_at_3"] == 82.8
-    # The plan the bot uses: more mutual matches, and nearly everyone seen.
-    assert report["m_at_3"] > full["random_pairing"]["m_at_3"] > full["engine_cold"]["m_at_3"]
-    assert report["m_at_5"] >= 50
+    # The headline is the policy the bot runs (its daily plan's stages, then the engine's
+    # order): more mutual matches than the engine's order alone, and nearly everyone seen.
+    assert report["stages"] == list(STAGES)
+    assert report["m_at_3"] == full["plan_bot"]["m_at_3"] > full["engine_cold"]["m_at_3"]
     assert report["zero_exposure_at_3"] <= 0.05
-    for key in ("m_smooth", "gini_at_3", "auc_cold", "auc_warm", "ceiling_at_3"):
+    # The market plan planning 3 then 5 each: lists made to agree beat agreeing at random.
+    assert full["plan"]["m_at_3"] > full["random_pairing"]["m_at_3"]
+    assert full["plan"]["m_at_5"] >= 50
+    assert full["plan"]["zero_exposure_at_3"] <= 0.05
+    # The AUC reported is the engine's own ranking (the plan's lists beside it): as in
+    # benchmarks/match_quality.py, not below the issue's cold 0.61.
+    assert report["auc_cold"] == full["engine_cold"]["auc"] >= 0.61
+    assert report["plan_auc_cold"] == full["plan_bot"]["auc"]
+    for key in ("m_smooth", "gini_at_3", "auc_warm", "plan_auc_warm", "ceiling_at_3"):
         assert key in report
 
 

@@ -67,27 +67,42 @@ def greedy_stages(
 ) -> list[tuple[int, int, int]]:
     """Greedy b-matching in stages: (a, b, stage) of the chosen pairs, heaviest first within a
     stage. Pairs must be distinct and unordered-unique."""
+    chosen, stage = greedy_arrays(a, b, weight, stages)
+    return list(zip(a[chosen].tolist(), b[chosen].tolist(), stage.tolist(), strict=True))
+
+
+def greedy_arrays(
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    weight: npt.NDArray[np.float64],
+    stages: Sequence[int],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``greedy_stages`` as arrays: the chosen pairs' indices into ``a``/``b`` and their
+    stages, stage by stage and heaviest first within a stage."""
     order = np.lexsort((b, a, -weight))  # ties broken by ids, so the plan is reproducible
     first, second = a[order], b[order]
     size = int(max(a.max(initial=-1), b.max(initial=-1))) + 1
     degree = [0] * size
-    taken = bytearray(len(first))
+    taken = bytearray(len(first))  # 0: not chosen, else 1 + the stage it was chosen in
     untaken = np.frombuffer(taken, np.uint8)
-    chosen: list[tuple[int, int, int]] = []
     for stage, cap in enumerate(stages):
+        mark = stage + 1
         # A chunk of sorted pairs at a time: Python lists of every pair of a million members
         # would take gigabytes.
         for start in range(0, len(first), GREEDY_CHUNK):
             span = slice(start, start + GREEDY_CHUNK)
             free = np.flatnonzero(untaken[span] == 0)
             xs, ys = first[span][free].tolist(), second[span][free].tolist()
-            for n, x, y in zip(free.tolist(), xs, ys, strict=True):
+            for n, x, y in zip((free + start).tolist(), xs, ys, strict=True):
                 if degree[x] < cap and degree[y] < cap:
-                    taken[start + n] = 1
+                    taken[n] = mark
                     degree[x] += 1
                     degree[y] += 1
-                    chosen.append((x, y, stage))
-    return chosen
+    position = np.flatnonzero(untaken)
+    stage_of = untaken[position].astype(np.int64) - 1
+    within = np.lexsort((position, stage_of))  # stage by stage, heaviest first
+    chosen: npt.NDArray[np.int64] = order[position[within]]
+    return chosen, stage_of[within]
 
 
 def plan(
@@ -115,17 +130,28 @@ def plan_arrays(
 ) -> list[tuple[int, int, int]]:
     """``plan`` for pairs given as arrays of member ids and their scores (a large union's
     candidate graph, which a dict of tuples would hold in several times the memory)."""
+    low, high, stage = planned_arrays(first, second, score, stages, shown_lately)
+    return list(zip(low.tolist(), high.tolist(), stage.tolist(), strict=True))
+
+
+def planned_arrays(
+    first: npt.NDArray[np.int64],
+    second: npt.NDArray[np.int64],
+    score: npt.NDArray[np.float64],
+    stages: Sequence[int] = STAGES,
+    shown_lately: Mapping[int, int] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``plan_arrays`` as three arrays (first ids, second ids, stages), for ``cards`` without
+    a Python tuple per pair."""
     if not len(score):
-        return []
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
     members, index = np.unique(np.concatenate([first, second]), return_inverse=True)
     a, b = index[: len(first)], index[len(first) :]
     shown = shown_lately or {}
     seen = np.array([shown.get(m, 0) for m in members.tolist()], np.float64)
-    ids = members.tolist()
-    return [
-        (ids[x], ids[y], stage)
-        for x, y, stage in greedy_stages(a, b, weighted(a, b, score, seen), stages)
-    ]
+    chosen, stage = greedy_arrays(a, b, weighted(a, b, score, seen), stages)
+    return members[a[chosen]], members[b[chosen]], stage
 
 
 def weighted(
@@ -201,14 +227,27 @@ def pair_keys(pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return result
 
 
-def cards(pairs: Sequence[tuple[int, int, int]]) -> npt.NDArray[np.int64]:
+def cards(
+    pairs: Sequence[tuple[int, int, int]]
+    | tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
+) -> npt.NDArray[np.int64]:
     """Each member's planned cards as rows (viewer, position, candidate): stage by stage,
-    heaviest pair first within a stage (the order ``plan`` lists them in)."""
-    placed: dict[int, int] = {}
-    rows = np.empty((2 * len(pairs), 3), np.int64)
-    for n, (a, b, _stage) in enumerate(pairs):
-        for row, (viewer, candidate) in enumerate(((a, b), (b, a)), start=2 * n):
-            position = placed.get(viewer, 0)
-            placed[viewer] = position + 1
-            rows[row] = (viewer, position, candidate)
-    return rows
+    heaviest pair first within a stage (the order ``plan`` lists them in). ``pairs`` as
+    ``plan`` returns them, or as ``planned_arrays`` does."""
+    if isinstance(pairs, tuple):
+        chosen = np.stack(pairs[:2], axis=1).astype(np.int64)
+    elif len(pairs):
+        chosen = np.array(pairs, np.int64)[:, :2]
+    else:
+        return np.empty((0, 3), np.int64)
+    # Rows in the pairs' order, each pair both ways: (a, b) then (b, a).
+    viewers = chosen.ravel()
+    candidates = chosen[:, ::-1].ravel()
+    # A viewer's position is how many of their rows came before (a stable sort keeps the order).
+    order = np.argsort(viewers, kind="stable")
+    grouped = viewers[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    counts = np.diff(np.r_[starts, len(grouped)])
+    positions = np.empty(len(viewers), np.int64)
+    positions[order] = np.arange(len(viewers)) - np.repeat(starts, counts)
+    return np.stack([viewers, positions, candidates], axis=1)

@@ -40,10 +40,8 @@ class _Codes:
     def of(self, key: Hashable | None) -> int:
         if key is None:
             return NONE
-        code = self.index.get(key)
-        if code is None:
-            code = self.index[key] = len(self.index)
-        return code
+        index = self.index
+        return index.setdefault(key, len(index))
 
     def __len__(self) -> int:
         return len(self.index)

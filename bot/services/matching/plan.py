@@ -219,7 +219,7 @@ def daily_cards(
         union, history=history, sample=SAMPLE, seed=seed, excluded=settled
     )
     seen = dict(zip(shown[:, 0].tolist(), shown[:, 2].tolist(), strict=True))
-    return market.cards(market.plan_arrays(*graph, STAGES, shown_lately=seen))
+    return market.cards(market.planned_arrays(*graph, STAGES, shown_lately=seen))
 
 
 def _pairs_of(counts: Counts) -> dict[int, tuple[int, int]]:

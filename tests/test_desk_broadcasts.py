@@ -5,10 +5,13 @@ warned of), progress and results, cancelling — and nobody else composes, count
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
+from PIL import Image
 from sqlalchemy import select
 
 from bot.domain.audience import Audience
@@ -16,13 +19,32 @@ from bot.services.broadcasts import Draft
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import Broadcast
+from tests.desk_browser import open_desk
 from tests.helpers import PUDONG, copies, publish, seed_union, union_with_members, unit_id
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS, served, telegram_stub
+from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 
 CHECK, SEND = "/app/console/broadcasts/check", "/app/console/broadcasts/send"
+PHOTO = "/app/console/broadcasts/photo"
+
+
+def a_picture() -> bytes:
+    """A small JPEG, as a phone's gallery gives."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def preview_in(page: str) -> str:
+    """The preview's text as the page shows it (after the photo, if any)."""
+    bubble = page.split('id="broadcast-preview">')[1].split("</div>")[0]
+    return html.unescape(re.sub(r"<img [^>]*>", "", bubble))
+
+
+def token_in(page: str) -> str:
+    return html.unescape(re.search(r'name="photo_token" value="([^"]+)"', page).group(1))
 
 
 def count_in(page: str) -> int:
@@ -202,56 +224,141 @@ async def test_nobody_else_composes_counts_sends_or_cancels(sandbox: Sandbox) ->
 async def test_an_organiser_composes_and_sends_a_broadcast_on_a_phone(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
-    from playwright.async_api import async_playwright
-
-    from bot.tools.sandbox import SANDBOX_TOKEN
-    from bot.web.initdata import sign
-
     organiser, _sibling, in_pudong, _xuhui = await union_with_members(sandbox, 40, 5)
     women = await sandbox.app.services.broadcasts.audience_size(
         organiser.id, Audience(await unit_id(sandbox, PUDONG), gender="female")
     )
-    user = {"id": organiser.id, "first_name": "老张", "language_code": "zh-hans"}
-    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740})
-            await page.route(
-                "https://telegram.org/**",
-                lambda route: route.fulfill(
-                    content_type="application/javascript", body=telegram_stub(init_data)
-                ),
-            )
-            await page.goto(f"{served}/app/")
-            await page.locator("#desk .figure").first.wait_for()
-            await page.get_by_role("link", name="群发", exact=True).click()
-            count = page.locator("#audience-count")
-            await count.get_by_text("将发给 40 位会员").wait_for()
-            await page.get_by_label("性别").select_option("female")
-            await count.get_by_text(f"将发给 {women} 位会员").wait_for()
-            await page.get_by_label("消息内容").fill("周六下午茶，欢迎报名！")
-            preview = page.locator("#broadcast-preview")
-            await preview.get_by_text(f"——{PUDONG}").wait_for()
-            assert await preview.inner_text() == f"周六下午茶，欢迎报名！\n\n——{PUDONG}"
-            await page.get_by_label("发送时间（留空即立即发送）").fill("昨天下午3点")
-            await page.get_by_text("已经过去了").wait_for()
-            await page.get_by_role("button", name="发送", exact=True).click()
-            await page.locator("#composer-check").get_by_text("已经过去了").wait_for()
-            await page.get_by_label("发送时间（留空即立即发送）").fill("")
-            await page.get_by_text("点击“发送”后立即发出").wait_for()
-            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
-            await page.screenshot(path=str(tmp_path / "broadcast-360.png"), full_page=True)
-            await page.get_by_role("button", name="发送", exact=True).click()
-            await page.get_by_text("正在开始，进度见下方").wait_for()
-            assert await page.get_by_label("消息内容").input_value() == ""  # not sent twice
-            await sandbox.settle()
-            # The list polls while sending: the result arrives without a press.
-            await page.get_by_text(f"已发送 {women} / {women}").wait_for()
-            await page.screenshot(path=str(tmp_path / "broadcast-sent-360.png"), full_page=True)
-        finally:
-            await browser.close()
+    async with open_desk(sandbox, served, organiser.id, width=360, height=740) as page:
+        await page.get_by_role("link", name="群发", exact=True).click()
+        count = page.locator("#audience-count")
+        await count.get_by_text("将发给 40 位会员").wait_for()
+        await page.get_by_label("性别").select_option("female")
+        await count.get_by_text(f"将发给 {women} 位会员").wait_for()
+        await page.get_by_label("消息内容").fill("周六下午茶，欢迎报名！")
+        preview = page.locator("#broadcast-preview")
+        await preview.get_by_text(f"——{PUDONG}").wait_for()
+        assert await preview.inner_text() == f"周六下午茶，欢迎报名！\n\n——{PUDONG}"
+        await page.get_by_label("发送时间（留空即立即发送）").fill("昨天下午3点")
+        await page.get_by_text("已经过去了").wait_for()
+        await page.get_by_role("button", name="发送", exact=True).click()
+        await page.locator("#composer-check").get_by_text("已经过去了").wait_for()
+        await page.get_by_label("发送时间（留空即立即发送）").fill("")
+        await page.get_by_text("点击“发送”后立即发出").wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        await page.screenshot(path=str(tmp_path / "broadcast-360.png"), full_page=True)
+        await page.get_by_role("button", name="发送", exact=True).click()
+        await page.get_by_text("正在开始，进度见下方").wait_for()
+        assert await page.get_by_label("消息内容").input_value() == ""  # not sent twice
+        await sandbox.settle()
+        # The list polls while sending: the result arrives without a press.
+        await page.get_by_text(f"已发送 {women} / {women}").wait_for()
+        await page.screenshot(path=str(tmp_path / "broadcast-sent-360.png"), full_page=True)
     reached = [t for t in in_pudong if copies(sandbox, t, "周六下午茶，欢迎报名！")]
     assert len(reached) == women and await stored(sandbox)
+
+
+async def test_the_preview_is_what_members_receive_with_or_without_a_photo(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    picture = a_picture()
+    text = "周六下午茶 <b>不是标签</b>\n欢迎报名 & 带朋友"
+    async with web(sandbox) as client:
+        plain = await client.post(CHECK, data={"text": text, "unit": str(pudong)}, headers=headers)
+        upload = await client.post(
+            PHOTO, files={"photo": ("tea.jpg", picture, "image/jpeg")}, headers=headers
+        )
+        token = token_in(upload.text)
+        assert "已选择照片" in upload.text
+        assert upload.headers["HX-Trigger-After-Settle"] == "broadcast-photo"
+        # Telegram keeps the photo: it was sent once, to the organiser's own chat.
+        assert organiser.bot_messages()[-1].kind == "photo"
+        fields = {"text": text, "unit": str(pudong), "photo_token": token}
+        with_photo = await client.post(CHECK, data=fields, headers=headers)
+        shown = re.search(r'data-photo="([^"]+)"', with_photo.text).group(1)
+        image = await client.get(html.unescape(shown), headers=headers)
+        assert image.status_code == 200 and image.content == picture
+        await client.post(SEND, data={"text": text, "unit": str(pudong)}, headers=headers)
+        await client.post(SEND, data=fields, headers=headers)
+    await sandbox.settle()
+    for telegram_id in in_pudong:
+        # The two broadcasts go at once, in either order.
+        received = {e.kind: e for e in sandbox.api.chats[telegram_id][-2:] if e.from_bot}
+        # Exactly the previews, character for character: the same words, signature and all.
+        assert received["text"].text == preview_in(plain.text)
+        assert received["photo"].text == preview_in(with_photo.text)
+        assert sandbox.api.files[received["photo"].file_id][1] == picture
+    assert preview_in(plain.text) == f"{text}\n\n——{PUDONG}"
+    [_text_only, photographed] = await stored(sandbox)
+    assert photographed.photo_file_id is not None and _text_only.photo_file_id is None
+
+
+async def test_a_photo_is_checked_and_only_its_organiser_may_send_it(sandbox: Sandbox) -> None:
+    organiser, sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    pudong = await unit_id(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        not_a_photo = await client.post(
+            PHOTO, files={"photo": ("tea.jpg", b"just words", "image/jpeg")}, headers=headers
+        )
+        assert "这个文件不是照片" in not_a_photo.text and "photo_token" not in not_a_photo.text
+        upload = await client.post(
+            PHOTO, files={"photo": ("tea.jpg", a_picture(), "image/jpeg")}, headers=headers
+        )
+        token = token_in(upload.text)
+        file_id = token.rsplit(".", 1)[0]
+        long_caption = await client.post(
+            CHECK,
+            data={"text": "茶" * 1000, "unit": str(pudong), "photo_token": token},
+            headers=headers,
+        )
+        assert "带照片时，消息最多" in long_caption.text
+        refused = []
+        for who, forged in (
+            (organiser.id, file_id + ".0000"),  # another mac
+            (organiser.id, "member-photo-file-id.0123456789abcdef0123456789abcdef"),
+            (sibling.id, token),  # another organiser carrying this organiser's token
+        ):
+            fields = {"text": "看看这张", "unit": str(pudong), "photo_token": forged}
+            if who == sibling.id:
+                fields["unit"] = str(await unit_id(sandbox, "徐汇区总工会"))
+            answer = await client.post(SEND, data=fields, headers=as_user(sandbox, who))
+            refused.append("请重新选择照片" in answer.text)
+            image = await client.get(PHOTO, params={"t": forged}, headers=as_user(sandbox, who))
+            assert image.status_code == 404
+        assert refused == [True, True, True]
+        for headers_of in ({}, as_user(sandbox, in_pudong[0])):
+            answer = await client.post(
+                PHOTO, files={"photo": ("tea.jpg", a_picture(), "image/jpeg")}, headers=headers_of
+            )
+            assert answer.status_code in (401, 403)
+    assert await stored(sandbox) == []
+
+
+async def test_an_organiser_sends_a_photo_on_a_desk(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    picture = tmp_path / "tea.jpg"
+    picture.write_bytes(a_picture())
+    async with open_desk(sandbox, served, organiser.id, width=1280, height=800) as page:
+        await page.get_by_role("link", name="群发", exact=True).click()
+        await page.get_by_label("消息内容").fill("周六下午茶，欢迎报名！")
+        await page.get_by_label("照片（可不选）").set_input_files(str(picture))
+        await page.get_by_text("已选择照片").wait_for()
+        image = page.locator("#broadcast-preview img")
+        await image.wait_for()
+        await page.wait_for_function(
+            "img => img.complete && img.naturalWidth === 64", arg=await image.element_handle()
+        )
+        preview = await page.locator("#broadcast-preview").inner_text()
+        await page.screenshot(path=str(tmp_path / "broadcast-photo-1280.png"), full_page=True)
+        await page.get_by_role("button", name="发送", exact=True).click()
+        await page.get_by_text("正在开始，进度见下方").wait_for()
+        assert await page.locator("#broadcast-photo-chosen").inner_text() == ""
+    await sandbox.settle()
+    for telegram_id in in_pudong:
+        received = [e for e in sandbox.api.chats[telegram_id] if e.from_bot][-1]
+        assert received.kind == "photo" and received.text == preview.strip()

@@ -43,7 +43,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.common.config import SUPPORTED_LANGUAGES
 from bot.common.i18n import resolve_language, translator
 from bot.common.metrics import BROADCAST_MESSAGES
-from bot.common.wording.broadcasts import signed
+from bot.common.wording.broadcasts import as_received
 from bot.domain.clock import Clock
 from storage import broadcasts
 from storage.broadcasts import Outcome, Recipient
@@ -91,7 +91,7 @@ class Content:
     def of(cls, broadcast: Broadcast, unit: str) -> Content:
         return cls(
             {
-                language: signed(broadcast.text, unit, translator(language))
+                language: as_received(broadcast.text, unit, language)
                 for language in SUPPORTED_LANGUAGES
             },
             tuple(MessageEntity.de_json(e, None) for e in broadcast.entities),  # type: ignore[misc]

@@ -4,6 +4,8 @@ What is wrong is said per field, as a msgid with values."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Collection, Mapping, Sequence
 
 from bot.common.wording.broadcasts import SIGNATURE_ROOM
@@ -13,12 +15,28 @@ from bot.domain.free_text import Invalid, utf16_length
 
 # Telegram's longest text message (MessageLimit.MAX_TEXT_LENGTH), less the signature's room.
 TEXT_ROOM = 4096 - SIGNATURE_ROOM
+# Telegram's longest photo caption (MessageLimit.CAPTION_LENGTH), less the signature's room.
+CAPTION_ROOM = 1024 - SIGNATURE_ROOM
 GENDERS = ("male", "female")
+# Telegram's file ids are under 200 characters (the column's size), the mac 32.
+MAX_PHOTO_TOKEN = 240
 Problems = dict[str, Invalid]
 
 
-def read_message(text: str) -> str | Invalid:
+def read_message(text: str, photo: bool = False) -> str | Invalid:
+    """The message as members will read it above the signature; with a photo it is the
+    photo's caption (it may be empty, as in the chat) and has a caption's room."""
     cleaned = free_text.clean(text.replace("\r\n", "\n"))
+    if photo:
+        if utf16_length(cleaned) > CAPTION_ROOM:
+            return Invalid(
+                N_(
+                    "With a photo, the message can have at most {maximum} characters, and this "
+                    "one has {length}. Please shorten it, or send it without the photo."
+                ),
+                {"maximum": CAPTION_ROOM, "length": utf16_length(cleaned)},
+            )
+        return cleaned
     if not cleaned:
         return Invalid(N_("Please write the message."))
     if utf16_length(cleaned) > TEXT_ROOM:
@@ -78,3 +96,24 @@ def read_audience(
         verified_only=fields.get("verified") == "1",
         event_id=event_id,
     )
+
+
+def photo_key(secret: str) -> bytes:
+    """The key photo tokens are signed with, from the bot's token."""
+    return hmac.new(secret.encode(), b"huihui broadcast photo", hashlib.sha256).digest()
+
+
+def photo_token(key: bytes, actor: int, file_id: str) -> str:
+    """A token for a photo an organiser uploaded for a broadcast: the composer carries it, so
+    the photo is uploaded once, and only the photo they uploaded can be sent (never another
+    file the bot holds, such as a member's photo)."""
+    mac = hmac.new(key, f"{actor}:{file_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{file_id}.{mac}"
+
+
+def read_photo_token(key: bytes, actor: int, token: str) -> str | None:
+    """The file id a token of this organiser's names; None if it is not one."""
+    file_id, _dot, mac = token.rpartition(".")
+    if not file_id or len(token) > MAX_PHOTO_TOKEN:
+        return None
+    return file_id if hmac.compare_digest(photo_token(key, actor, file_id), token) else None

@@ -4,7 +4,7 @@ so nobody wonders who wrote to them. The signature goes last, so the formatting 
 
 from __future__ import annotations
 
-from bot.common.i18n import N_, Translator
+from bot.common.i18n import N_, Translator, translator
 from bot.domain.free_text import UNIT_NAME
 
 SIGNATURE = N_("— {unit}")
@@ -15,3 +15,9 @@ SIGNATURE_ROOM = 2 + 3 + UNIT_NAME.maximum
 def signed(text: str, unit: str, _: Translator) -> str:
     signature = _(SIGNATURE, unit=unit)
     return f"{text}\n\n{signature}" if text else signature
+
+
+def as_received(text: str, unit: str, language: str) -> str:
+    """The text a member whose language is ``language`` receives: what the sender sends and
+    the desk's composer previews."""
+    return signed(text, unit, translator(language))

@@ -51,7 +51,7 @@ def routes(services: Services, bot: Bot | None = None) -> list[BaseRoute]:
                 *console.routes(),
                 *roster.routes(),
                 *EventsDesk(pages).routes(),
-                *BroadcastsDesk(pages).routes(),
+                *BroadcastsDesk(pages, bot).routes(),
                 *UnitsDesk(pages).routes(),
                 *PeopleDesk(pages).routes(),
                 *MatchmakersDesk(pages).routes(),

@@ -1,6 +1,8 @@
 """The desk's broadcasts: a composer with the audience builder of the chat's /broadcast (union,
 gender, ages, districts, industries, verified only, an event's registrants) and its live count,
-the message as members will see it (signed with the union), when to send it ("明天下午两点", or
+the message as members will see it (signed with the union by the sender's very function, with
+the photo if one is chosen: uploaded once to Telegram, as the chat's /broadcast takes a photo
+with a caption), when to send it ("明天下午两点", or
 now) with a warning for the quiet hours and a plain answer for a time already past, and the
 recent broadcasts with their progress and results, cancellable until sent.
 
@@ -9,24 +11,35 @@ sending and cancelling are ``bot.services.broadcasts``, which checks the organis
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from telegram import Bot
+from telegram.error import TelegramError
 
 from bot.common.i18n import N_, Translator
-from bot.common.wording.broadcasts import signed
+from bot.common.wording.broadcasts import as_received
 from bot.common.wording.events import local_time
 from bot.domain.audience import Audience
 from bot.domain.broadcasts import BroadcastStatus, DeliveryStatus
 from bot.domain.free_text import Invalid
+from bot.domain.photos import MAX_PHOTO_BYTES, TOO_LARGE, photo_problem
 from bot.domain.send_time import SendTime, read_send_time
 from bot.domain.when import EXAMPLES
-from bot.services.broadcast_form import read_audience, read_message
+from bot.services.broadcast_form import (
+    photo_key,
+    photo_token,
+    read_audience,
+    read_message,
+    read_photo_token,
+)
 from bot.services.broadcasts import Cancellation, Draft, Summary
+from bot.web.miniapp.member import FORM_OVERHEAD, PhotoFiles, image_type
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
 MAX_FIELDS = 200
@@ -38,11 +51,15 @@ STATUS_WORDS = {
     BroadcastStatus.CANCELLED: N_("Cancelled"),
 }
 OUTSIDE = N_("You may only broadcast to members of your own unions.")
+# What the htmx composer is told once a photo is chosen or removed: count and preview again.
+PHOTO_EVENT = "broadcast-photo"
 
 
 class BroadcastsDesk:
-    def __init__(self, pages: Pages) -> None:
+    def __init__(self, pages: Pages, bot: Bot | None = None) -> None:
         self._pages = pages
+        self._bot = bot
+        self._photos = PhotoFiles(bot)
 
     def routes(self) -> list[Route]:
         guarded = self._pages.guarded
@@ -50,6 +67,8 @@ class BroadcastsDesk:
         return [
             Route(base, guarded(self.composer)),
             Route(base + "/check", guarded(self.check), methods=["POST"]),
+            Route(base + "/photo", guarded(self.upload), methods=["POST"]),
+            Route(base + "/photo", guarded(self.photo)),
             Route(base + "/send", guarded(self.send), methods=["POST"]),
             Route(base + "/sent", guarded(self.sent)),
             Route(base + "/{broadcast:int}/cancel", guarded(self.cancel), methods=["POST"]),
@@ -75,11 +94,84 @@ class BroadcastsDesk:
             **self._recent(viewer, recent),
         )
 
+    async def upload(self, request: Request) -> HTMLResponse:
+        """A photo chosen for the broadcast: checked as a member's photo is (size, a picture
+        Telegram shows), sent once to the organiser's own chat so Telegram keeps it, and
+        carried on by the composer as a token only this organiser's requests can use."""
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        _ = viewer.gettext
+        if not await pages.services.administration.unit_choices(viewer.user.id):
+            raise Refused(403)
+        size = request.headers.get("content-length")
+        if size is None or not size.isdigit():
+            raise Refused(411)
+        problem: Invalid | None = None
+        token = None
+        if int(size) > MAX_PHOTO_BYTES + FORM_OVERHEAD:
+            problem = TOO_LARGE
+        else:
+            form = await request.form(max_files=1, max_fields=2)
+            upload = form.get("photo")
+            content = await upload.read() if isinstance(upload, UploadFile) else b""
+            await form.close()
+            problem = await asyncio.to_thread(photo_problem, content)
+            if problem is None:
+                file_id = await self._upload(
+                    viewer.user.id, content, _("The photo for your broadcast (not sent yet).")
+                )
+                if file_id is None:
+                    problem = Invalid(
+                        N_("Telegram did not take this photo. Please try another one.")
+                    )
+                else:
+                    token = photo_token(self._key(), viewer.user.id, file_id)
+        page = pages.render(
+            viewer,
+            "console/broadcasts_photo.html",
+            token=token,
+            problem=_(problem.reason, **problem.values) if problem else None,
+        )
+        page.headers["HX-Trigger-After-Settle"] = PHOTO_EVENT
+        return page
+
+    async def photo(self, request: Request) -> Response:
+        """The chosen photo, for the preview: only with a token of this organiser's."""
+        viewer = await self._pages.viewer(request)
+        file_id = read_photo_token(self._key(), viewer.user.id, request.query_params.get("t", ""))
+        content = await self._photos.get(file_id) if file_id else None
+        if content is None:
+            raise Refused(404)
+        return Response(
+            content, media_type=image_type(content), headers={"Cache-Control": "private"}
+        )
+
+    async def _upload(self, chat_id: int, content: bytes, caption: str) -> str | None:
+        """Send the photo to the organiser's own chat, so Telegram keeps it and names it by
+        a file id; None if Telegram refused it or could not be reached."""
+        if self._bot is None:
+            return None
+        try:
+            sent = await self._bot.send_photo(chat_id, content, caption=caption)
+        except TelegramError:
+            return None
+        if not sent.photo:
+            return None
+        file_id = sent.photo[-1].file_id
+        self._photos.keep(file_id, content)
+        return file_id
+
+    def _key(self) -> bytes:
+        token = self._pages.services.settings.bot_token
+        if token is None:
+            raise Refused(401)
+        return photo_key(token.get_secret_value())
+
     async def check(self, request: Request) -> HTMLResponse:
         """The count, the preview and the sending time of the composer as it stands."""
         viewer = await self._pages.viewer(request)
         read = await self._read(viewer, request)
-        if not read["message"]:  # nothing written yet: the count and time, no reproach
+        if not read["written"]:  # nothing written yet: the count and time, no reproach
             read["problems"].pop("text", None)
         return self._pages.render(viewer, "console/broadcasts_check.html", **read)
 
@@ -92,7 +184,10 @@ class BroadcastsDesk:
             return pages.render(viewer, "console/broadcasts_check.html", **read)
         services = pages.services
         broadcast_id = await services.broadcasts.create(
-            viewer.user.id, Draft(read["message"]), read["audience"], when.moment
+            viewer.user.id,
+            Draft(read["message"], photo_file_id=read["photo"]),
+            read["audience"],
+            when.moment,
         )
         if broadcast_id is None:
             raise Refused(403)
@@ -149,7 +244,11 @@ class BroadcastsDesk:
         fields = _values(form)
         chosen = {name: form.getlist(name) for name in CHOICES}
         problems: dict[str, Invalid] = {}
-        message = read_message(fields.get("text", ""))
+        token = fields.get("photo_token", "")
+        photo = read_photo_token(self._key(), viewer.user.id, token) if token else None
+        if token and photo is None:
+            problems["photo"] = Invalid(N_("Please choose the photo again."))
+        message = read_message(fields.get("text", ""), photo=photo is not None)
         if isinstance(message, Invalid):
             problems["text"] = message
             message = ""
@@ -162,12 +261,16 @@ class BroadcastsDesk:
             if count is None:
                 problems["unit"] = Invalid(OUTSIDE)
         preview = None
-        if isinstance(audience, Audience) and message and count is not None:
+        if isinstance(audience, Audience) and (message or photo) and count is not None:
+            # As the sender words it for members, in the language most of them read.
             unit = await services.administration.unit_name(audience.unit_id)
-            preview = signed(message, unit, _)
+            preview = as_received(message, unit, services.settings.default_language)
         when = read_send_time(fields.get("when", ""), services.clock.now(), services.settings.tz)
         return {
             "message": message,
+            "written": bool(fields.get("text", "").strip()),
+            "photo": photo,
+            "photo_token": token if photo else None,
             "audience": audience,
             "count": count,
             "preview": preview,

@@ -113,6 +113,10 @@ async def create_database(template: str = "", prefix: str = "huihui_test") -> st
     """A new database on the test server (a copy of ``template`` if given); returns its name."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     await _as_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    # A test's data need not outlive a crash of the server (tests that stop a server start
+    # their own): without waiting for the disk a commit takes 0.2 ms here instead of 2.7.
+    # Killed bot processes still lose nothing they committed; only the server's crash could.
+    await _as_admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     return name
 
 

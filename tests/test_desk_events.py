@@ -18,6 +18,7 @@ from bot.domain.events import Capacity
 from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import AuditEntry, Event, Registration
+from tests.desk_browser import open_desk
 from tests.helpers import (
     PUDONG,
     TITLE,
@@ -28,7 +29,7 @@ from tests.helpers import (
     unit_id,
 )
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS, served, telegram_stub
+from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 PEOPLE = [("张伟", "上海地铁", "13800138001"), ("李娜", "上海电气", "13800138002")]
@@ -185,51 +186,28 @@ async def test_the_desk_and_the_chat_make_the_same_sign_in_sheet(sandbox: Sandbo
 async def test_an_organiser_checks_a_member_in_on_a_phone(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
-    from playwright.async_api import async_playwright
-
-    from bot.tools.sandbox import SANDBOX_TOKEN
-    from bot.web.initdata import sign
-
     organiser, _sibling, event_id, _members = await event_with_registrants(sandbox)
     sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))  # the door is open
-    user = {"id": organiser.id, "first_name": "老张", "language_code": "zh-hans"}
-    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740})
-            await page.route(
-                "https://telegram.org/**",
-                lambda route: route.fulfill(
-                    content_type="application/javascript", body=telegram_stub(init_data)
-                ),
-            )
-            await page.goto(f"{served}/app/")
-            # The overview loads first; the tab pressed before it arrives would be replaced.
-            await page.locator("#desk .figure").first.wait_for()
-            await page.get_by_role("link", name="活动", exact=True).click()
-            await page.get_by_role("link", name=TITLE).click()
-            row = page.locator("#badge-2")
-            await row.get_by_text("李娜").wait_for()
-            assert "✓" not in await row.inner_text()
-            await page.get_by_label("现场签到：输入号码牌").fill("2")
-            await page.get_by_role("button", name="签到", exact=True).click()
-            await page.locator("#door").get_by_text("已签到：#2").wait_for()
-            await row.get_by_text("✓").wait_for()
-            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
-            await page.screenshot(path=str(tmp_path / "events-door-360.png"), full_page=True)
-            # Printed, the sheet stands alone: no tabs, no greeting, no print button.
-            await page.get_by_role("link", name="打印签到表").click()
-            await page.get_by_role("heading", name=f"“{TITLE}”签到表").wait_for()
-            await page.emulate_media(media="print")
-            assert await page.locator("nav.tabs").is_hidden()
-            assert await page.get_by_role("button", name="打印").is_hidden()
-            assert await page.locator(".sign-in tbody tr").count() == 3
-            await page.screenshot(path=str(tmp_path / "sign-in-print.png"), full_page=True)
-        finally:
-            await browser.close()
+    async with open_desk(sandbox, served, organiser.id, width=360, height=740) as page:
+        await page.get_by_role("link", name="活动", exact=True).click()
+        await page.get_by_role("link", name=TITLE).click()
+        row = page.locator("#badge-2")
+        await row.get_by_text("李娜").wait_for()
+        assert "✓" not in await row.inner_text()
+        await page.get_by_label("现场签到：输入号码牌").fill("2")
+        await page.get_by_role("button", name="签到", exact=True).click()
+        await page.locator("#door").get_by_text("已签到：#2").wait_for()
+        await row.get_by_text("✓").wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        await page.screenshot(path=str(tmp_path / "events-door-360.png"), full_page=True)
+        # Printed, the sheet stands alone: no tabs, no greeting, no print button.
+        await page.get_by_role("link", name="打印签到表").click()
+        await page.get_by_role("heading", name=f"“{TITLE}”签到表").wait_for()
+        await page.emulate_media(media="print")
+        assert await page.locator("nav.tabs").is_hidden()
+        assert await page.get_by_role("button", name="打印").is_hidden()
+        assert await page.locator(".sign-in tbody tr").count() == 3
+        await page.screenshot(path=str(tmp_path / "sign-in-print.png"), full_page=True)
     assert await checked_in(sandbox, event_id) == [2]
 
 
@@ -468,70 +446,50 @@ async def test_the_door_scans_a_members_personal_code(sandbox: Sandbox) -> None:
 async def test_an_organiser_publishes_an_event_and_scans_members_in_on_a_phone(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
-    from playwright.async_api import async_playwright
-
-    from bot.web.initdata import sign
-
     organiser, _sibling, event_id, members = await event_with_registrants(sandbox)
     [member_pass] = await sandbox.app.services.events.passes.mine(members[0])
     sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))  # the door is open
     tomorrow = (sandbox.clock.now() + timedelta(days=1)).astimezone(sandbox.settings.tz)
-    user = {"id": organiser.id, "first_name": "老张", "language_code": "zh-hans"}
-    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
     # Telegram's scanner popup, as far as the page uses it: it "reads" the member's code.
     scanner = (
         "window.Telegram.WebApp.showScanQrPopup = (params, callback) => {"
         " window.scanPrompt = params.text;"
         f" setTimeout(() => callback({json.dumps(member_pass.code)}), 50); }};"
     )
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740})
-            await page.route(
-                "https://telegram.org/**",
-                lambda route: route.fulfill(
-                    content_type="application/javascript",
-                    body=telegram_stub(init_data) + scanner,
-                ),
-            )
-            await page.goto(f"{served}/app/")
-            await page.locator("#desk .figure").first.wait_for()
-            await page.get_by_role("link", name="活动", exact=True).click()
-            await page.get_by_role("link", name="新建活动").click()
-            await page.get_by_label("活动名称").fill("周末读书会")
-            await page.get_by_label("活动介绍（给会员看）").fill("一起读《围城》。")
-            await page.get_by_label("开始", exact=True).fill(f"{tomorrow:%Y-%m-%d}")
-            await page.get_by_label("开始时间").fill("14:00")
-            await page.get_by_label("结束", exact=True).fill("16:30")
-            await page.get_by_label("地点").fill("浦东图书馆三楼")
-            await page.get_by_label("总名额").fill("四十")  # not a number: said, nothing made
-            await page.get_by_role("button", name="发布").click()
-            await page.get_by_text("名额请填整数").wait_for()
-            await page.screenshot(path=str(tmp_path / "event-form-360.png"), full_page=True)
-            await page.get_by_label("总名额").fill("40")
-            await page.get_by_role("button", name="发布").click()
-            await page.get_by_text("已发布为活动").wait_for()
-            await page.get_by_role("link", name="周末读书会").wait_for()
-            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    async with open_desk(
+        sandbox, served, organiser.id, width=360, height=740, script=scanner
+    ) as page:
+        await page.get_by_role("link", name="活动", exact=True).click()
+        await page.get_by_role("link", name="新建活动").click()
+        await page.get_by_label("活动名称").fill("周末读书会")
+        await page.get_by_label("活动介绍（给会员看）").fill("一起读《围城》。")
+        await page.get_by_label("开始", exact=True).fill(f"{tomorrow:%Y-%m-%d}")
+        await page.get_by_label("开始时间").fill("14:00")
+        await page.get_by_label("结束", exact=True).fill("16:30")
+        await page.get_by_label("地点").fill("浦东图书馆三楼")
+        await page.get_by_label("总名额").fill("四十")  # not a number: said, nothing made
+        await page.get_by_role("button", name="发布").click()
+        await page.get_by_text("名额请填整数").wait_for()
+        await page.screenshot(path=str(tmp_path / "event-form-360.png"), full_page=True)
+        await page.get_by_label("总名额").fill("40")
+        await page.get_by_role("button", name="发布").click()
+        await page.get_by_text("已发布为活动").wait_for()
+        await page.get_by_role("link", name="周末读书会").wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
 
-            # At the door of the first event: scan badge 1's code, then type badge 2.
-            await page.get_by_role("link", name=TITLE).click()
-            await page.get_by_role("button", name="扫码签到").click()
-            await page.locator("#door").get_by_text("已签到：#1").wait_for()
-            await page.locator("#badge-1").get_by_text("✓").wait_for()
-            assert await page.evaluate("window.scanPrompt") == "扫描会员的签到二维码"
-            await page.get_by_label("现场签到：输入号码牌").fill("2")
-            await page.get_by_role("button", name="签到", exact=True).click()
-            await page.locator("#door").get_by_text("已签到：#2").wait_for()
-            await page.get_by_role("button", name="扫码签到").click()  # the same code again
-            await page.locator("#door strong", has_text="此前已签到").wait_for()
-            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
-            await page.screenshot(path=str(tmp_path / "event-scan-360.png"), full_page=True)
-        finally:
-            await browser.close()
+        # At the door of the first event: scan badge 1's code, then type badge 2.
+        await page.get_by_role("link", name=TITLE).click()
+        await page.get_by_role("button", name="扫码签到").click()
+        await page.locator("#door").get_by_text("已签到：#1").wait_for()
+        await page.locator("#badge-1").get_by_text("✓").wait_for()
+        assert await page.evaluate("window.scanPrompt") == "扫描会员的签到二维码"
+        await page.get_by_label("现场签到：输入号码牌").fill("2")
+        await page.get_by_role("button", name="签到", exact=True).click()
+        await page.locator("#door").get_by_text("已签到：#2").wait_for()
+        await page.get_by_role("button", name="扫码签到").click()  # the same code again
+        await page.locator("#door strong", has_text="此前已签到").wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        await page.screenshot(path=str(tmp_path / "event-scan-360.png"), full_page=True)
     assert await checked_in(sandbox, event_id) == [1, 2]
     assert [e.title for e in await stored_events(sandbox)] == [TITLE, "周末读书会"]
 

@@ -16,11 +16,12 @@ from bot.services import screening
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import AuditEntry, Member, Report, UnitRole
+from tests.desk_browser import open_desk
 from tests.helpers import PUDONG, unit_id
 from tests.test_admin import scene, state
 from tests.test_matching_bot import MAN, WOMAN
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS, served, telegram_stub
+from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 WORDS = "她说自己单身，可朋友圈里全是她和丈夫孩子的合影。"
@@ -214,70 +215,48 @@ async def test_no_initdata_forged_or_expired_is_refused_everywhere(sandbox: Sand
 async def test_an_organiser_reviews_judges_a_report_and_finds_it_audited_on_a_phone(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
-    from playwright.async_api import async_playwright
-
-    from bot.tools.sandbox import SANDBOX_TOKEN
-    from bot.web.initdata import sign
-
     people, _reported, _ming = await reported_scene(sandbox)
     pudong, xiaoyu, li = people[0], people[4], people[6]
-    user = {"id": pudong.id, "first_name": "老张", "language_code": "zh-hans"}
-    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740})
-            await page.route(
-                "https://telegram.org/**",
-                lambda route: route.fulfill(
-                    content_type="application/javascript", body=telegram_stub(init_data)
-                ),
-            )
-            await page.goto(f"{served}/app/")
-            await page.locator("#desk .figure").first.wait_for()
+    async with open_desk(sandbox, served, pudong.id, width=360, height=740) as page:
 
-            async def fits(name: str) -> None:
-                assert await page.evaluate("document.documentElement.scrollWidth") <= 360, name
-                await page.screenshot(path=str(tmp_path / f"{name}-360.png"), full_page=True)
+        async def fits(name: str) -> None:
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 360, name
+            await page.screenshot(path=str(tmp_path / f"{name}-360.png"), full_page=True)
 
-            # Review: the roster beside what was typed; approve, said before and after.
-            await page.get_by_role("link", name="审核", exact=True).click()
-            await page.locator(".compare tr.differs").get_by_text("李思").wait_for()
-            await fits("review")
-            await page.get_by_text("通过", exact=True).click()
-            await page.get_by_text("通过后，会员号").wait_for()
-            await page.get_by_role("button", name="确认：通过").click()
-            await page.get_by_text("✅ 已通过，已通知该会员。").wait_for()
+        # Review: the roster beside what was typed; approve, said before and after.
+        await page.get_by_role("link", name="审核", exact=True).click()
+        await page.locator(".compare tr.differs").get_by_text("李思").wait_for()
+        await fits("review")
+        await page.get_by_text("通过", exact=True).click()
+        await page.get_by_text("通过后，会员号").wait_for()
+        await page.get_by_role("button", name="确认：通过").click()
+        await page.get_by_text("✅ 已通过，已通知该会员。").wait_for()
 
-            # A report: the reporter's words, the identity on request, then a suspension.
-            await page.get_by_role("link", name="举报", exact=True).click()
-            await page.get_by_role("link", name="小雨").click()
-            await page.get_by_text(WORDS).wait_for()
-            await page.get_by_role("button", name="查看身份（留审计记录）").click()
-            await page.locator("#identity").get_by_text(WOMAN[0]).wait_for()
-            await page.get_by_text("暂停账号", exact=True).click()
-            await page.get_by_text("在你解除暂停之前").wait_for()
-            await fits("report")
-            await page.get_by_role("button", name="确认：暂停账号").click()
-            await page.get_by_text("已通知双方（小雨和 1 位举报人）").wait_for()
+        # A report: the reporter's words, the identity on request, then a suspension.
+        await page.get_by_role("link", name="举报", exact=True).click()
+        await page.get_by_role("link", name="小雨").click()
+        await page.get_by_text(WORDS).wait_for()
+        await page.get_by_role("button", name="查看身份（留审计记录）").click()
+        await page.locator("#identity").get_by_text(WOMAN[0]).wait_for()
+        await page.get_by_text("暂停账号", exact=True).click()
+        await page.get_by_text("在你解除暂停之前").wait_for()
+        await fits("report")
+        await page.get_by_role("button", name="确认：暂停账号").click()
+        await page.get_by_text("已通知双方（小雨和 1 位举报人）").wait_for()
 
-            # The audit log holds all three, newest first.
-            await page.get_by_role("link", name="审计日志", exact=True).click()
-            entries = page.locator("ol.audit li")
-            await entries.first.wait_for()
-            assert [line.split("·")[0].strip() for line in await entries.all_inner_texts()] == [
-                "暂停会员",
-                "查看被举报会员的身份",
-                "通过认证",
-            ]
-            await fits("audit")
-            await page.get_by_label("操作").select_option(label="查看被举报会员的身份")
-            await page.get_by_role("button", name="筛选").click()
-            await page.wait_for_function("document.querySelectorAll('ol.audit li').length === 1")
-        finally:
-            await browser.close()
+        # The audit log holds all three, newest first.
+        await page.get_by_role("link", name="审计日志", exact=True).click()
+        entries = page.locator("ol.audit li")
+        await entries.first.wait_for()
+        assert [line.split("·")[0].strip() for line in await entries.all_inner_texts()] == [
+            "暂停会员",
+            "查看被举报会员的身份",
+            "通过认证",
+        ]
+        await fits("audit")
+        await page.get_by_label("操作").select_option(label="查看被举报会员的身份")
+        await page.get_by_role("button", name="筛选").click()
+        await page.wait_for_function("document.querySelectorAll('ol.audit li').length === 1")
     await sandbox.settle()
     assert li.last_text() == "✅ 工会已确认你的会员身份，我们继续吧。"
     assert "工会已暂停你的资料" in xiaoyu.last_text()

@@ -232,3 +232,25 @@ async def test_an_organiser_narrows_an_event_with_the_pickers_on_a_phone(
     event = await stored(sandbox, event_id)
     assert Conditions.from_json(event.conditions) == Conditions(25, 35, (), ("浦东新区",))
     assert local(sandbox, event.signup_deadline) == (day, time)
+
+
+async def test_an_announcement_still_to_come_can_go_now(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    now = sandbox.clock.now()
+    event_id = await publish(sandbox, organiser, announce_at=now + timedelta(days=1))
+    edit = f"/app/console/events/{event_id}/edit"
+    headers = as_user(sandbox, organiser.id)
+    before = await stored(sandbox, event_id)
+    assert told_of_it(sandbox, in_pudong) == []
+    async with web(sandbox) as client:
+        fields = {**shown((await client.get(edit, headers=headers)).text)}
+        fields["description"] = before.description
+        saved = await client.post(edit, data={**fields, "announce": "now"}, headers=headers)
+    assert "已保存" in saved.text
+    await sandbox.settle()
+    assert sorted(told_of_it(sandbox, in_pudong)) == sorted(in_pudong)  # told at once
+    after = await stored(sandbox, event_id)
+    assert after.announce_at == sandbox.clock.now()
+    async with web(sandbox) as client:  # told: the time is said, no longer chosen
+        page = await client.get(edit, headers=headers)
+    assert 'id="event-announced"' in page.text and 'name="announce_date"' not in page.text

@@ -70,7 +70,7 @@ from bot.domain.onboarding import (
     typed_consent,
     wants_previous,
 )
-from bot.domain.questions import ANY, Invalid, Kind, Question, Section
+from bot.domain.questions import ANY, Invalid, Kind, Question, Section, importance
 from bot.domain.questions.questionnaire import FOLLOW_UP_OF, asked_after, implied
 from bot.services.onboarding import MemberStatus
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
@@ -491,14 +491,13 @@ async def _question_button(
             await query.answer()
             await query.edit_message_reply_markup(None)
             return await _store(update, context, where, None, None)
-        case Importance(must=must) if pending is not None:
+        case Importance() | NotImportant() if pending is not None:
+            stored = importance.must_have(question, pending, questions.level_of_button(button))
             await query.answer()
+            if isinstance(stored, Invalid):  # a level this question does not offer
+                return ACTIVE
             await query.edit_message_reply_markup(None)
-            return await _store(update, context, where, pending, must)
-        case NotImportant() if pending is not None and question.ignorable:
-            await query.answer()
-            await query.edit_message_reply_markup(None)
-            return await _store(update, context, where, pending, None)
+            return await _store(update, context, where, pending, stored)
         case UseShortened() if pending is None:
             value = questions.shortened_answer(context, question)
             if value is None:
@@ -547,8 +546,7 @@ async def _go_back(update: Update, context: HuihuiContext, where: Where) -> Any:
 async def _accept(update: Update, context: HuihuiContext, where: Where, value: Any) -> Any:
     question = where.question
     assert question is not None
-    # "Any" is no condition, so whether it is a must does not arise.
-    if question.importance and value not in (ANY, [ANY]):
+    if importance.asked(question, value):
         await questions.ask_importance(update, context, question, value)
         return ACTIVE
     return await _store(update, context, where, value, None)

@@ -28,6 +28,7 @@ from bot.domain.questions import (
     Question,
     Section,
     check_choice,
+    importance,
     parse_text,
 )
 from conversations.common import buttons, in_rows, say, scratch
@@ -232,17 +233,28 @@ def clear(context: HuihuiContext) -> None:
 async def ask_importance(
     update: Update, context: HuihuiContext, question: Question, value: Any
 ) -> None:
+    """How much the answer matters, with a button per level the domain allows the question."""
     _ = context.gettext
     scratch(context)["pending"] = {"question": question.key, "value": value}
-    choices: list[tuple[str, Any]] = [
-        (_("A must"), Importance(question.key, must=True)),
-        (_("Nice to have"), Importance(question.key, must=False)),
-    ]
-    prompt = _("Is this a must for you, or nice to have?")
-    if question.ignorable:
-        choices.append((_("Not important"), NotImportant(question.key)))
+    allowed = importance.levels(question)
+    choices = [(_(importance.LABELS[level]), level_button(question, level)) for level in allowed]
+    if importance.NOT_IMPORTANT in allowed:
         prompt = _("Is this a must for you, nice to have, or not important?")
+    else:
+        prompt = _("Is this a must for you, or nice to have?")
     await say(update, context, prompt, buttons([choices]))
+
+
+def level_button(question: Question, level: str) -> Importance | NotImportant:
+    if level == importance.NOT_IMPORTANT:
+        return NotImportant(question.key)
+    return Importance(question.key, must=level == importance.MUST)
+
+
+def level_of_button(pressed: Importance | NotImportant) -> str:
+    if isinstance(pressed, NotImportant):
+        return importance.NOT_IMPORTANT
+    return importance.MUST if pressed.must else importance.PREFER
 
 
 def pending_value(context: HuihuiContext, question: Question) -> Any | None:

@@ -1,6 +1,7 @@
-"""How much a wish about the other person matters, as the chat's /edit asks it after the
-answer: a must (a hard condition), nice to have (a preference the ranking weighs), or not
-important (kept, no condition). "Any" is no condition, so whether it is a must does not arise."""
+"""How much a wish about the other person matters, as the chat (questionnaire and /edit) and
+the Mini App's My profile ask it after the answer: a must (a hard condition), nice to have (a
+preference the ranking weighs), or not important (kept, no condition). "Any" is no condition,
+so whether it is a must does not arise."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ LABELS = {
 UNCHOSEN = Invalid(N_("Please choose how much this matters to you."))
 
 
+def asked(question: Question, value: Any) -> bool:
+    """Whether how much the answer matters is asked at all: only for a wish about the other
+    person, and not when the answer is "any"."""
+    return question.importance and value not in (ANY, [ANY])
+
+
 def levels(question: Question) -> tuple[str, ...]:
     """The levels the member may choose for the question (whom one meets is always a wish)."""
     return (MUST, PREFER, NOT_IMPORTANT) if question.ignorable else (MUST, PREFER)
@@ -27,7 +34,7 @@ def levels(question: Question) -> tuple[str, ...]:
 
 def must_have(question: Question, value: Any, level: str) -> bool | None | Invalid:
     """What is stored with the answer: True (a must), False (nice to have), None."""
-    if not question.importance or value in (ANY, [ANY]):
+    if not asked(question, value):
         return None
     if level not in levels(question):
         return UNCHOSEN

@@ -75,8 +75,8 @@ async def report_file(page: Page, stem: Path) -> list[str]:
 
 
 async def event_and_broadcast_screens(page: Page, stem: Path) -> list[str]:
-    """An organiser's event (its door), the new-event form, and a broadcast being composed with
-    its count and preview."""
+    """An organiser's event (its door and smart groups, and its form to change it), the
+    new-event form, and a broadcast being composed with its count and preview."""
     taken = []
     async with page.expect_response(lambda answer: answer.url.endswith("/console/events")):
         await page.locator('nav.tabs a[href="#events"]').click()
@@ -87,6 +87,11 @@ async def event_and_broadcast_screens(page: Page, stem: Path) -> list[str]:
         await page.wait_for_timeout(200)
         await page.screenshot(path=f"{stem}-event-door.png", full_page=True)
         taken.append(f"{stem}-event-door.png")
+        async with page.expect_response(lambda answer: answer.url.endswith("/edit")):
+            await page.get_by_role("link", name="修改活动").click()
+        await page.wait_for_timeout(200)
+        await page.screenshot(path=f"{stem}-event-edit.png", full_page=True)
+        taken.append(f"{stem}-event-edit.png")
     async with page.expect_response(lambda answer: answer.url.endswith("/console/events/new")):
         await page.evaluate("htmx.ajax('GET', '/app/console/events/new', '#desk')")
     await page.wait_for_timeout(200)
@@ -94,8 +99,8 @@ async def event_and_broadcast_screens(page: Page, stem: Path) -> list[str]:
     taken.append(f"{stem}-event-new.png")
     async with page.expect_response(lambda answer: answer.url.endswith("/console/broadcasts")):
         await page.locator('nav.tabs a[href="#broadcasts"]').click()
-    async with page.expect_response(lambda answer: answer.url.endswith("/broadcasts/check")):
-        await page.locator("#broadcast-text").fill("本周六下午两点，滨江步道徒步联谊，欢迎报名！")
+    await page.locator("#broadcast-text").fill("本周六下午两点，滨江步道徒步联谊，欢迎报名！")
+    await page.locator("#broadcast-preview").wait_for()  # counted again after a pause
     await page.wait_for_timeout(200)
     await page.screenshot(path=f"{stem}-broadcast-compose.png", full_page=True)
     taken.append(f"{stem}-broadcast-compose.png")

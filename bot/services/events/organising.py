@@ -270,6 +270,19 @@ class Organising:
             announce = max(rules.announce_at, now) if rules.announce_at else event.announce_at
             if (pending or rules.announce_at is not None) and announce >= deadline:
                 return Change.ANNOUNCE_LATE
+            conditions = rules.conditions or Conditions.from_json(event.conditions)
+            if pending and event.announcement_id is not None:
+                # The announcement still to come, to its time and the members named now; if
+                # it began meanwhile (the scheduler was quicker), its time stays as it went.
+                moved = await self._broadcasts.reschedule_in(
+                    session,
+                    actor,
+                    event.announcement_id,
+                    announce,
+                    announced_to(event.unit_id, conditions),
+                )
+                if not moved and rules.announce_at is not None:
+                    return Change.ANNOUNCED
             changed: dict[str, str] = {}
             if rules.conditions is not None:
                 event.conditions = rules.conditions.to_json()
@@ -280,14 +293,6 @@ class Organising:
             if rules.announce_at is not None:
                 event.announce_at = announce
                 changed["announce_at"] = announce.isoformat()
-            if pending and event.announcement_id is not None and changed:
-                await self._broadcasts.reschedule_in(
-                    session,
-                    actor,
-                    event.announcement_id,
-                    max(event.announce_at, now),
-                    announced_to(event.unit_id, Conditions.from_json(event.conditions)),
-                )
             if changed:
                 audit.record(
                     session, actor, "event_sign_up", event.unit_id, now, event=event_id, **changed

@@ -49,7 +49,13 @@ WRITE_BATCH = 2_000
 SAMPLE = 12  # candidates drawn for each member (each is also drawn by others)
 # Planned cards per member a day. Who liked a member comes first, and a liker's card is worth
 # several planned ones; in the simulation (benchmarks/market_simulation.py) two planned cards a
-# day beside likers and the ordinary order made the most matches (3 and 5 made fewer).
+# day beside likers and the ordinary order made the most matches (3 and 5 made fewer): at 1,000
+# members over 10 days 116.6 per 100 against the old order's 111.4, but at 10,000 members over
+# 30 days 417.4 against 430.8 (exposure Gini 0.326 against 0.414, nobody unseen in either).
+# A pair planned both ways spends both members' cards at once; a liker's card is spent only
+# after one of the two said yes. On the speed-dating market (benchmarks/market.py, one look,
+# no likers yet) these stages make 25.2 mutual matches per 100 at top 3 where planning 3 then
+# 5 each would make 33.6.
 STAGES = (2,)
 SHOWN_WINDOW = timedelta(days=7)  # "rarely seen": shown to few people this long
 

@@ -31,6 +31,23 @@ async def chosen_language(session: AsyncSession, telegram_id: int) -> str | None
     return await session.scalar(select(Member.language).where(Member.telegram_id == telegram_id))
 
 
+async def chosen_languages(
+    session: AsyncSession, telegram_ids: Sequence[int]
+) -> dict[int, str | None]:
+    """``chosen_language`` of several people in one query; those without a member row too."""
+    chosen: dict[int, str | None] = dict.fromkeys(telegram_ids)
+    if telegram_ids:
+        rows = await session.execute(
+            select(Member.telegram_id, Member.language).where(
+                Member.telegram_id.in_(set(telegram_ids))
+            )
+        )
+        for telegram_id, language in rows:
+            if telegram_id is not None:  # always: it was in the list
+                chosen[telegram_id] = language
+    return chosen
+
+
 async def set_language(
     session: AsyncSession, telegram_id: int, language: str, now: datetime
 ) -> None:

@@ -186,6 +186,7 @@ class Scheduler:
                 ]
             finally:
                 self._claiming.release()
+            await self._prepare(claimed)
             lanes: dict[Hashable, list[DueTask]] = {}
             for task in claimed:
                 lane = self._kinds[task.kind].lane
@@ -240,6 +241,20 @@ class Scheduler:
             _LOGGER.info("scheduled task %d (%s) expired before it could run", task.id, task.kind)
             return False
         return await tasks.claim(session, task.id, now)
+
+    async def _prepare(self, claimed: Sequence[DueTask]) -> None:
+        """Each kind's look-ups for all its claimed tasks at once (``TaskKind.prepare``)."""
+        by_kind: dict[str, list[DueTask]] = {}
+        for task in claimed:
+            if self._kinds[task.kind].prepare is not None:
+                by_kind.setdefault(task.kind, []).append(task)
+        for kind, claimed_of_kind in by_kind.items():
+            prepare = self._kinds[kind].prepare
+            assert prepare is not None
+            try:
+                await prepare(claimed_of_kind)
+            except Exception as exc:  # noqa: BLE001 - each task looks it up itself then
+                _LOGGER.warning("preparing %s tasks failed: %s", kind, type(exc).__name__)
 
     async def _run_lane(self, key: Hashable, lane: list[DueTask]) -> None:
         lock = self._lanes.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -42,6 +43,17 @@ class LanguagePreferences:
         the app language seen last while this process runs, else the default."""
         app_language = self._app_languages.get(telegram_id)
         return resolve_language(await self._chosen(telegram_id), app_language, self._default)
+
+    async def prefetch(self, telegram_ids: Sequence[int]) -> None:
+        """Read the choices of several people not cached yet in one query, so that
+        ``resolve_id`` for each of them (a batch of notices about to go out) reads nothing."""
+        missing = [known for known in set(telegram_ids) if known not in self._cache]
+        if not missing:
+            return
+        async with self._sessionmaker() as session:
+            chosen = await members.chosen_languages(session, missing)
+        for telegram_id, language in chosen.items():
+            _remember(self._cache, telegram_id, language, self._cache_size)
 
     async def choose(self, telegram_id: int, language: Language) -> None:
         async with self._sessionmaker.begin() as session:

@@ -8,7 +8,7 @@ once instead of at its next poll; the runner attaches itself when the bot starts
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -35,6 +35,7 @@ class DueTask:
 
 TaskHandler = Callable[[DueTask], Awaitable[None]]
 Lane = Callable[[DueTask], Hashable]
+Prepare = Callable[[Sequence[DueTask]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class TaskKind:
     retry_delay: timedelta = timedelta(minutes=1)
     # Tasks of one lane run one after another in the order they were written.
     lane: Lane | None = None
+    # Called with the tasks of this kind the runner claimed together, before they run: what
+    # each would look up on its own, read for all at once (notices: their recipients'
+    # languages). A failure only leaves each task to look it up itself.
+    prepare: Prepare | None = None
 
 
 class RetryLater(Exception):

@@ -166,7 +166,7 @@ async def test_quotas_waitlist_and_promotion(sandbox: Sandbox) -> None:
     assert "你已在候补名单中" in second_man.last_text()
 
     await first_man.send("/my_events")
-    await first_man.press("退出")
+    await first_man.press("取消报名")
     assert "你已退出" in first_man.last_text()
     assert "空出了名额，你已报名成功" in second_man.last_text()
     await second_man.send("/my_events")

@@ -134,9 +134,14 @@ def echo_handler() -> MessageHandler[Any, Any]:
     return MessageHandler(filters.ALL, echo)
 
 
-# On PostgreSQL the benchmark uses a database of its own on the server it is given, so that it
-# never empties one that tests or another benchmark are using.
-DATABASE = "huihui_bench_throughput"
+# On PostgreSQL the benchmark uses a database of its own on the server it is given, named after
+# the one given (``<database>_throughput``), so that it never empties one that tests or another
+# benchmark are using, and two people benchmarking on one server do not share one.
+DATABASE = "{database}_throughput"
+
+
+def own_database_name(database_url: str) -> str:
+    return DATABASE.format(database=make_url(database_url).database or "huihui_bench")
 
 
 async def _as_admin(database_url: str, statement: str) -> None:
@@ -151,10 +156,11 @@ async def _as_admin(database_url: str, statement: str) -> None:
 
 
 async def own_database(database_url: str) -> str:
-    """``huihui_bench_throughput`` on the server of ``database_url``, created if missing."""
-    exists = make_url(database_url).set(database=DATABASE).render_as_string(hide_password=False)
+    """``<database>_throughput`` on the server of ``database_url``, created if missing."""
+    name = own_database_name(database_url)
+    exists = make_url(database_url).set(database=name).render_as_string(hide_password=False)
     try:
-        await _as_admin(database_url, f'CREATE DATABASE "{DATABASE}"')
+        await _as_admin(database_url, f'CREATE DATABASE "{name}"')
     except Exception as error:  # noqa: BLE001 - asyncpg's DuplicateDatabaseError: kept
         if "already exists" not in str(error):
             raise
@@ -162,7 +168,8 @@ async def own_database(database_url: str) -> str:
 
 
 async def drop_own_database(database_url: str) -> None:
-    await _as_admin(database_url, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    name = own_database_name(database_url)
+    await _as_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def empty_database(database_url: str) -> None:
@@ -438,7 +445,8 @@ def main() -> int:
     parser.add_argument(
         "--database-url",
         default=None,
-        help=f"a PostgreSQL server (the benchmark uses a database {DATABASE} of its own there); "
+        help="a PostgreSQL server (the benchmark uses a database <database>_throughput of its "
+        "own there); "
         "default: a temporary SQLite file",
     )
     parser.add_argument(

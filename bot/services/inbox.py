@@ -39,12 +39,13 @@ from bot.domain.units import HELPERS, Role, ancestry
 from bot.services import notices
 from bot.services.notices import Line, line
 from bot.services.work import DueTask, TaskKind, WorkQueue
-from storage import members, profiles, tasks, units
+from storage import members, tasks, units
 from storage.models import (
     Block,
     Match,
     Member,
     OrgUnit,
+    ProfileAnswer,
     Proposal,
     Report,
     Thread,
@@ -245,14 +246,28 @@ class Inbox:
             joined = await session.scalar(
                 select(Member.id).where(Member.telegram_id == telegram_id)
             )
+            # A list's worth of threads at a time: their members read in one query, the
+            # threads shown in a few (``_views``), rather than several queries per thread.
+            threads = list(found.all())
             visible: list[ThreadView] = []
-            for thread in found.all():
-                if len(visible) == limit:
+            for start in range(0, len(threads), max(limit, 1)):
+                if len(visible) >= limit:
                     break
-                if await self._may_open(
-                    session, telegram_id, thread, scopes, conflicts=joined is not None
-                ):
-                    visible.append(await self._view(session, thread))
+                window = threads[start : start + max(limit, 1)]
+                asking = (  # kept referenced: the session's identity map holds them weakly
+                    await session.scalars(
+                        select(Member).where(Member.id.in_({t.member_id for t in window}))
+                    )
+                ).all()
+                shown = [
+                    thread
+                    for thread in window
+                    if await self._may_open(
+                        session, telegram_id, thread, scopes, conflicts=joined is not None
+                    )
+                ]
+                visible += await self._views(session, shown[: limit - len(visible)])
+                del asking
             return visible
 
     async def claim(self, telegram_id: int, thread_id: int) -> ThreadView | Outcome:
@@ -608,25 +623,55 @@ class Inbox:
         return (unit.name if unit else "—"), ROLE_TITLES[role]
 
     async def _view(self, session: AsyncSession, thread: Thread) -> ThreadView:
-        answers = await profiles.answers(session, thread.member_id)
-        nickname = answers["nickname"].value if "nickname" in answers else None
-        unit = await session.get(OrgUnit, thread.unit_id)
-        member = await session.get(Member, thread.member_id)
-        written = await session.scalars(
+        return (await self._views(session, [thread]))[0]
+
+    async def _views(self, session: AsyncSession, threads: Sequence[Thread]) -> list[ThreadView]:
+        """The threads as staff see them, in the order given (three queries for any number)."""
+        if not threads:
+            return []
+        asking = {thread.member_id for thread in threads}
+        nicknames: dict[int, object] = dict(
+            (
+                await session.execute(
+                    select(ProfileAnswer.member_id, ProfileAnswer.value).where(
+                        ProfileAnswer.member_id.in_(asking), ProfileAnswer.question == "nickname"
+                    )
+                )
+            ).all()
+        )
+        unit_names: dict[int, str] = dict(
+            (
+                await session.execute(
+                    select(OrgUnit.id, OrgUnit.name).where(
+                        OrgUnit.id.in_({thread.unit_id for thread in threads})
+                    )
+                )
+            ).all()
+        )
+        written: dict[int, list[tuple[bool, str]]] = {thread.id: [] for thread in threads}
+        for message in await session.scalars(
             select(ThreadMessage)
-            .where(ThreadMessage.thread_id == thread.id)
+            .where(ThreadMessage.thread_id.in_(written))
             .order_by(ThreadMessage.created_at, ThreadMessage.id)
-        )
-        return ThreadView(
-            thread.id,
-            thread.kind,
-            str(nickname) if nickname else None,
-            unit.name if unit else "—",
-            thread.created_at,
-            thread.claimed_by,
-            [(m.staff_telegram_id is not None, m.text) for m in written.all()],
-            verified=member is not None and member.verified_at is not None,
-        )
+        ):
+            written[message.thread_id].append((message.staff_telegram_id is not None, message.text))
+        views = []
+        for thread in threads:
+            nickname = nicknames.get(thread.member_id)
+            member = await session.get(Member, thread.member_id)
+            views.append(
+                ThreadView(
+                    thread.id,
+                    thread.kind,
+                    str(nickname) if nickname else None,
+                    unit_names.get(thread.unit_id, "—"),
+                    thread.created_at,
+                    thread.claimed_by,
+                    written[thread.id],
+                    verified=member is not None and member.verified_at is not None,
+                )
+            )
+        return views
 
     async def _unanswered(self, task: DueTask) -> None:
         """24 hours unanswered: remind the staff; 48: the organisers of the union above (or the

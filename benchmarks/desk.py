@@ -9,7 +9,7 @@ Each screen is requested as the Mini App asks for it (``/app/console/…`` throu
 application in this process, initData signed as Telegram signs it), so its time is the data,
 the rendering and the checks of a real request; each is asked ``--repeat`` times and reported
 with its median, p95, the goal (``target_met``: p95 ≤ 300 ms), the event loop's longest step
-(by the clock and by the loop thread's own CPU)
+(by the clock and by the loop thread's own CPU),
 the CPU time this process spent on it (load-independent; PostgreSQL's own work is not in it)
 and the machine's load average over the last minute when it was timed (other work on the
 machine shows in the wall-clock figures; repeat a run when the load is lower).

@@ -69,3 +69,41 @@ async def test_photos_render_on_my_profile_and_a_person_page(
             await page.screenshot(path=str(tmp_path / "profile-photos-360.png"), full_page=True)
         finally:
             await browser.close()
+
+
+async def test_photos_render_in_a_desk_browser_after_changing_tabs(
+    sandbox: Sandbox, served: str
+) -> None:
+    """Without Telegram (a desk browser, the web demo) the initData comes in the address's
+    fragment, which the first tab pressed replaces: photos are still fetched with it."""
+    from urllib.parse import quote
+
+    from playwright.async_api import async_playwright
+
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 30)
+    me = members[0]
+    user = {"id": me, "first_name": "小雨", "language_code": "zh-hans"}
+    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 360, "height": 740})
+            await page.route("https://telegram.org/**", lambda route: route.abort())
+            await page.goto(f"{served}/app/#tgWebAppData={quote(init_data, safe='')}")
+            await page.locator("#cards article.card").first.wait_for()
+            await page.locator('nav.tabs a[href="#likes"]').click()
+            await page.wait_for_function("location.hash === '#likes'")
+            await page.locator('nav.tabs a[href="#browse"]').click()
+            first = page.locator("#cards article.card").first.get_by_role("link", name="查看资料")
+            await first.wait_for()
+            opened = int(re.search(r"people/(\d+)", await first.get_attribute("hx-get")).group(1))
+            await give_photos(sandbox, opened, 1)
+            await first.click()
+            await page.wait_for_function(
+                "() => [...document.querySelectorAll('div.photos img')]"
+                f".some(img => ({DRAWN})(img))"
+            )
+        finally:
+            await browser.close()

@@ -2,9 +2,12 @@
 // "write in the chat", once the button is in the chat, closes the window to show it.
 const tg = window.Telegram && window.Telegram.WebApp;
 
+// Read once, as app.js does: on a desk browser it is in the address's fragment, which the
+// first tab pressed (#likes, #events…) replaces.
+const data =
+  (tg && tg.initData) || new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "";
 function initData() {
-  if (tg && tg.initData) return tg.initData;
-  return new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") || "";
+  return data;
 }
 
 document.body.addEventListener("click", async (event) => {

@@ -104,6 +104,16 @@ async def test_an_organiser_opens_the_desk_from_telegram_and_from_a_desk_link(
             link = desk_link(sandbox.settings, organiser.id, sandbox.clock.now(), base=served)
             await desk.goto(link)
             await desk.locator("#desk").get_by_text("注册").first.wait_for()
+            await desk.locator("#desk table.months").wait_for()
+            # A desk screen: the twelve months and the units fit, no link breaks into lines.
+            assert await desk.evaluate(
+                "[...document.querySelectorAll('#desk .scroll')]"
+                ".every(s => s.scrollWidth <= s.clientWidth)"
+            )
+            assert await desk.evaluate(
+                "[...document.querySelectorAll('#desk td a')]"
+                ".every(a => a.getClientRects().length === 1)"
+            )
 
             # A link with its signature broken shows why, and no figures.
             broken = await browser.new_page()

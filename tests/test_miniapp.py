@@ -219,3 +219,47 @@ async def test_the_web_demo_prints_a_working_link_for_each_kind_of_person() -> N
     finally:
         stop.set()
         await serving
+
+
+async def test_the_web_demo_has_something_on_every_member_screen() -> None:
+    """小雨 has photos, people who liked her waiting, a match and an event to come with her
+    check-in QR code; the matchmaker is a member too, so her Mini App has the switch."""
+    import re
+
+    from bot.common.config import Settings
+    from bot.tools.member_cases import EVENT_TITLE
+    from bot.tools.web_demo import serve
+
+    out, stop = io.StringIO(), asyncio.Event()
+    serving = asyncio.create_task(serve(Settings(_env_file=None, http_port=0), out, stop))
+    try:
+        while out.getvalue().count("\n") < 2:
+            assert not serving.done(), serving.exception()
+            await asyncio.sleep(0.2)
+        links = {line.split(" ")[1]: line.split(" ")[3] for line in out.getvalue().splitlines()[1:]}
+
+        def signed(name: str) -> dict[str, str]:
+            data = unquote(urlsplit(links[name]).fragment.removeprefix("tgWebAppData="))
+            return {INIT_DATA_HEADER: data}
+
+        address = urlsplit(links["小雨"])
+        async with httpx.AsyncClient(base_url=f"{address.scheme}://{address.netloc}") as client:
+            xiaoyu = signed("小雨")
+            profile = (await client.get("/app/member/profile", headers=xiaoyu)).text
+            photos = re.findall(r'data-photo="([^"]+)"', profile)
+            photo = await client.get(photos[0], headers=xiaoyu)
+            likes = (await client.get("/app/member/likes", headers=xiaoyu)).text
+            events = (await client.get("/app/member/events", headers=xiaoyu)).text
+            mine = re.search(r'hx-get="(/app/member/events/\d+)"', events)
+            assert mine is not None
+            event = (await client.get(mine[1], headers=xiaoyu)).text
+            matchmaker = next(name for name in links if name.startswith("红娘"))
+            home = (await client.get("/app/home", headers=signed(matchmaker))).text
+        assert len(photos) == 3 and photo.headers["content-type"] == "image/jpeg"
+        assert "TA 喜欢了你" in likes and "阿明" in likes  # waiting likes, and the match
+        assert EVENT_TITLE in events and "我的签到二维码" in event
+        assert "data:image/png;base64," in event
+        assert "工作台" in home and "我的会会" in home
+    finally:
+        stop.set()
+        await serving

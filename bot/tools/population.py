@@ -26,6 +26,7 @@ async def populate(
     *,
     unit_id: int | None = None,
     first_member_id: int = 1,
+    seed: int = 2026,
 ) -> list[int]:
     """Insert ``count`` members (Telegram ids FIRST_TELEGRAM_ID + member id); returns their
     Telegram ids. One transaction per chunk, so a running bot is not starved meanwhile."""
@@ -34,7 +35,9 @@ async def populate(
     profiles: list[dict[str, Any]] = []
     shuffler = random.Random(count)
     telegram_ids = []
-    for index, (values, must) in enumerate(synthetic_profiles(count, year), start=first_member_id):
+    for index, (values, must) in enumerate(
+        synthetic_profiles(count, year, seed), start=first_member_id
+    ):
         telegram_ids.append(FIRST_TELEGRAM_ID + index)
         members.append(
             {

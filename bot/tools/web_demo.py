@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from bot.common.config import Settings
 from bot.domain.units import Role
-from bot.tools import demo, desk_cases
+from bot.tools import demo, desk_cases, member_cases
 from bot.tools.sandbox import Sandbox
 from bot.web import miniapp
 from bot.web.links import desk_link
@@ -52,7 +52,7 @@ async def serve(
                 sb.user("工会老张（浦东新区总工会管理员）", user_id=demo.ORGANISER_ID),
                 demo.PUDONG,
             ),
-            (
+            (  # a verified member too: her Mini App switches to her own pages
                 "matchmaker",
                 sb.user("红娘李姐（浦东新区总工会）", user_id=demo.MATCHMAKER_ID),
                 demo.PUDONG,
@@ -78,6 +78,7 @@ async def serve(
         for title, scene in demo.SCENES:
             await director.play(title, scene)
         await desk_cases.add(sb)  # something waiting in the desk's Review and Reports
+        await member_cases.add(sb)  # photos, likes waiting, an event to come, a staff member
         people += [
             ("member", user, demo.PUDONG if user.first_name != "Sam" else demo.XUHUI)
             for user in sb.users

@@ -223,7 +223,8 @@ async def test_the_web_demo_prints_a_working_link_for_each_kind_of_person() -> N
 
 async def test_the_web_demo_has_something_on_every_member_screen() -> None:
     """小雨 has photos, people who liked her waiting, a match and an event to come with her
-    check-in QR code; the matchmaker is a member too, so her Mini App has the switch."""
+    check-in QR code; the matchmaker is a member too, so her Mini App has the switch; Sam, whose
+    Telegram is in English, gets his pages in English."""
     import re
 
     from bot.common.config import Settings
@@ -255,6 +256,8 @@ async def test_the_web_demo_has_something_on_every_member_screen() -> None:
             event = (await client.get(mine[1], headers=xiaoyu)).text
             matchmaker = next(name for name in links if name.startswith("红娘"))
             home = (await client.get("/app/home", headers=signed(matchmaker))).text
+            sam = (await client.get("/app/home", headers=signed("Sam"))).text
+        assert "Hello, Sam" in sam  # his Telegram is in English, and so his link
         assert len(photos) == 3 and photo.headers["content-type"] == "image/jpeg"
         assert "TA 喜欢了你" in likes and "阿明" in likes  # waiting likes, and the match
         assert EVENT_TITLE in events and "我的签到二维码" in event

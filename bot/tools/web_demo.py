@@ -96,7 +96,14 @@ async def serve(
         base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
         out.write(f"会会 web demo on {base}/app/ — open a link below in a browser (Ctrl-C stops)\n")
         for role, user, unit in people:
-            link = desk_link(sb.settings, user.id, sb.clock.now(), user.first_name, base)
+            link = desk_link(
+                sb.settings,
+                user.id,
+                sb.clock.now(),
+                user.first_name,
+                base,
+                user.language_code or "zh",  # Sam's Telegram is in English: so are his pages
+            )
             out.write(f"{role} {user.first_name} {unit} {link}\n")
         out.flush()
         try:

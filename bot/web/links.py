@@ -20,12 +20,22 @@ def local_base(settings: Settings) -> str:
 
 
 def desk_link(
-    settings: Settings, telegram_id: int, now: datetime, first_name: str = "", base: str = ""
+    settings: Settings,
+    telegram_id: int,
+    now: datetime,
+    first_name: str = "",
+    base: str = "",
+    language_code: str = "zh",
 ) -> str:
     """The Mini Apps for ``telegram_id`` in any browser: initData signed with the bot's token,
-    as Telegram signs it, in the address's fragment (never sent to a server's access log)."""
+    as Telegram signs it, in the address's fragment (never sent to a server's access log);
+    ``language_code`` is the Telegram app's language, as Telegram would send it."""
     if settings.bot_token is None:
         raise ValueError("signing needs the bot token")
-    user = {"id": telegram_id, "first_name": first_name or str(telegram_id), "language_code": "zh"}
+    user = {
+        "id": telegram_id,
+        "first_name": first_name or str(telegram_id),
+        "language_code": language_code,
+    }
     data = sign(user, settings.bot_token.get_secret_value(), now, DESK_LINK_VALID)
     return f"{base or local_base(settings)}{PATH}#tgWebAppData={quote(data, safe='')}"

@@ -565,9 +565,10 @@ class Organising:
         same confirmation twice tells each person once, and confirming a draft adjusted
         after an earlier confirmation tells only those whose group changed (each notice is
         keyed by the group it names). Nobody is told of a group with only themselves. None:
-        not the actor's event."""
+        not the actor's event. Confirmations wait for each other on the event's row: two
+        at once (a double press) put each notice once, not a duplicate key's error."""
         async with self._db.begin() as session:
-            event = await self._managed_in(session, actor, event_id)
+            event = await self._managed_in(session, actor, event_id, lock=True)
             if event is None:
                 return None
             table = await events.grouped(session, event_id)

@@ -1,0 +1,346 @@
+"""Attacks on the two Mini Apps through real HTTP requests (the organisers' desk and the
+member's app): a scammer harvesting members or reaching them outside the rules, a stalker after
+one woman's profile, photos, events and check-in code, a careless or rogue organiser reaching
+another union's members or telling members twice. Each test makes the attack and checks the
+refusal the person would notice (the status, the page) and that nothing leaked or changed.
+Both databases, through the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.tools.sandbox import Sandbox
+from bot.web.miniapp.pages import INIT_DATA_HEADER
+from storage.models import Broadcast
+from tests.helpers import PUDONG, publish, union_with_members, unit_id
+from tests.test_desk_groups import groups_of, signed_up, told, version_of
+from tests.test_member_app import CARDS, member_id, views
+from tests.test_member_photo_upload import photos_of
+from tests.test_member_photos import give_photos, photo_url, png
+from tests.test_miniapp import as_user, web
+
+SEND = "/app/console/broadcasts/send"
+ADD = "/app/member/profile/photos"
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+async def broadcasts(sb: Sandbox) -> int:
+    async with sb.app.services.db() as session:
+        return await session.scalar(select(func.count()).select_from(Broadcast))
+
+
+# --- initData: forged, altered, expired, carried where a cross-site page could put it ---------
+
+
+async def test_posts_need_the_init_data_header_not_a_form_field_cookie_or_query(
+    sandbox: Sandbox,
+) -> None:
+    """A page on another site can make a member's browser POST a form, but cannot set a header:
+    the initData only counts in the header, so a cross-site form changes nothing."""
+    organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    me = members[0]
+    signed = as_user(sandbox, organiser.id)[INIT_DATA_HEADER]
+    mine = as_user(sandbox, me)[INIT_DATA_HEADER]
+    before = await broadcasts(sandbox)
+    async with web(sandbox) as client:
+        for how in (
+            {"data": {"text": "中奖了", "unit": str(pudong), "initData": signed}},
+            {"data": {"text": "中奖了", "unit": str(pudong)}, "cookies": {"initData": signed}},
+        ):
+            answer = await client.post(SEND, **how)
+            assert answer.status_code == 401 and "请从 Telegram 中打开" in answer.text
+        query = await client.post(
+            SEND + "?tgWebAppData=" + signed, data={"text": "中奖了", "unit": str(pudong)}
+        )
+        assert query.status_code == 401
+        paused = await client.post("/app/member/settings/pause", data={"on": "1", "initData": mine})
+        assert paused.status_code == 401
+        # No CORS: another origin's script is not told it may read the answers.
+        preflight = await client.options(
+            SEND,
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+        )
+        assert "access-control-allow-origin" not in preflight.headers
+    assert await broadcasts(sandbox) == before
+    status = await sandbox.app.services.onboarding.member(me)
+    assert status is not None and not status.paused
+
+
+async def test_altered_replayed_or_oversized_init_data_is_refused_on_every_new_surface(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me, her = members[0], members[1]
+    await give_photos(sandbox, member_id(her), 2)
+    event_id = await publish(sandbox, organiser)
+    good = as_user(sandbox, me)[INIT_DATA_HEADER]
+    # Her id put in my signed data (the hash no longer fits), and data ten times too large.
+    altered = good.replace(f"%22id%22%3A{me}", f"%22id%22%3A{her}")
+    assert altered != good
+    attempts = [
+        {INIT_DATA_HEADER: altered},
+        {INIT_DATA_HEADER: good + "&user=" + good},  # a field given twice
+        {INIT_DATA_HEADER: good + "&x=" + "a" * 5000},
+        {INIT_DATA_HEADER: good.replace("hash=", "hash=0")},
+        as_user(sandbox, me, at=sandbox.clock.now() - timedelta(days=2)),  # yesterday's, replayed
+        as_user(sandbox, me, at=sandbox.clock.now() + timedelta(hours=1)),  # from the future
+    ]
+    async with web(sandbox) as client:
+        for headers in attempts:
+            for path in (
+                "/app/member/profile",
+                photo_url(member_id(her), 0),
+                f"/app/member/events/{event_id}",
+                "/app/member/export",
+                "/app/console/events",
+            ):
+                assert (await client.get(path, headers=headers)).status_code == 401, path
+            upload = await client.post(
+                ADD, files={"photo": ("a.png", png(8, 6), "image/png")}, headers=headers
+            )
+            assert upload.status_code == 401
+            wish = await client.post(
+                "/app/member/profile/seeking", data={"value": "any"}, headers=headers
+            )
+            assert wish.status_code == 401
+    assert await photos_of(sandbox, member_id(me)) == []
+    assert len(await photos_of(sandbox, member_id(her))) == 2
+
+
+# --- the stalker ---------------------------------------------------------------------------
+
+
+async def test_a_member_cannot_walk_ids_to_find_a_woman_her_photos_or_her_qr_code(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, members, _ = await union_with_members(sandbox, 6)
+    me, her = members[0], members[5]
+    hers = await give_photos(sandbox, member_id(her), 3)
+    event_id = await publish(sandbox, organiser)
+    signer = sandbox.user("她", user_id=her)
+    await signer.send(f"/start event_{event_id}")
+    await signer.press("报名")
+    async with web(sandbox) as client:
+        headers = as_user(sandbox, me)
+        # Never shown to me: her page and every photo number are "nothing to show".
+        page = await client.get(f"/app/member/people/{member_id(her)}", headers=headers)
+        assert page.status_code == 404
+        for n in range(0, 8):
+            photo = await client.get(photo_url(member_id(her), n), headers=headers)
+            assert photo.status_code == 404 and photo.headers["content-type"].startswith("text")
+        assert (
+            await client.get("/app/member/people/99999999/photos/0", headers=headers)
+        ).status_code == 404
+        # Her own photos, numbered as hers, do not become mine through my profile's buttons.
+        for n in range(0, 3):
+            moved = await client.post(f"/app/member/profile/photos/{n}/first", headers=headers)
+            assert moved.status_code == 404
+        # The event page shows my sign-up state, never her check-in code.
+        event = await client.get(f"/app/member/events/{event_id}", headers=headers)
+        assert event.status_code == 200 and "data:image/png;base64" not in event.text
+        exported = await client.get("/app/member/export", headers=headers)
+    assert not any(file_id in exported.text for file_id in hers)
+    assert await photos_of(sandbox, member_id(me)) == []
+    assert await photos_of(sandbox, member_id(her)) == hers
+
+
+async def test_paging_browse_at_once_gives_no_more_than_the_daily_number(
+    sandbox: Sandbox,
+) -> None:
+    """A scraper sends many pages at the same moment, each with another filter, hoping each
+    counts the day's allowance before the others record theirs."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 150)
+    me = members[0]
+    daily = sandbox.settings.daily_cards
+    queries = [
+        "",
+        "more=1",
+        "age_min=20&age_max=45&more=1",
+        "districts=浦东新区&more=1",
+        "hobbies=hiking&more=1",
+        "education_min=bachelor&more=1",
+        "marital=never_married&more=1",
+        "new_this_week=1&more=1",
+    ] * 3
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            *(client.get(f"{CARDS}?{q}", headers=as_user(sandbox, me)) for q in queries)
+        )
+    assert all(a.status_code == 200 for a in answers)
+    shown = {
+        int(found) for a in answers for found in re.findall(r"/app/member/people/(\d+)\"", a.text)
+    }
+    assert len(await views(sandbox, me)) <= daily
+    assert len(shown) <= daily
+
+
+# --- stored HTML/JS, NUL bytes, look-alikes ---------------------------------------------------
+
+
+async def test_markup_in_a_nickname_or_a_broadcast_is_shown_as_text_on_the_desk(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    me = members[0]
+    async with web(sandbox) as client:
+        mine = as_user(sandbox, me)
+        saved = await client.post(
+            "/app/member/profile/nickname", data={"value": SCRIPT[:20]}, headers=mine
+        )
+        assert saved.status_code == 200 and "<script>" not in saved.text
+        headers = as_user(sandbox, organiser.id)
+        checked = await client.post(
+            "/app/console/broadcasts/check",
+            data={"text": SCRIPT, "unit": str(pudong)},
+            headers=headers,
+        )
+        assert checked.status_code == 200
+        assert "<script>alert" not in checked.text and "onerror=alert" not in checked.text.replace(
+            "&lt;img src=x onerror=alert", ""
+        )
+        assert "&lt;script&gt;" in checked.text
+        sent = await client.post(SEND, data={"text": SCRIPT, "unit": str(pudong)}, headers=headers)
+        assert sent.status_code == 200
+        listed = await client.get("/app/console/broadcasts/sent", headers=headers)
+        for page in (sent, listed):
+            assert "<script>alert" not in page.text and "<img src=x" not in page.text
+        people = await client.get("/app/console/people", headers=headers)
+        assert "<script>" not in people.text
+
+
+async def test_nul_bytes_and_zero_width_characters_do_not_break_or_hide_an_answer(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me = members[0]
+    async with web(sandbox) as client:
+        headers = as_user(sandbox, me)
+        for value in ("小\x00美", "\u200b\u200b\u200b", "\u202e美小"):
+            answer = await client.post(
+                "/app/member/profile/nickname", data={"value": value}, headers=headers
+            )
+            assert answer.status_code == 200
+    nickname = (await sandbox.app.services.onboarding.answers(member_id(me))).get("nickname", "")
+    assert "\x00" not in nickname and "\u200b" not in nickname and "\u202e" not in nickname
+
+
+# --- malformed and oversized uploads -------------------------------------------------------
+
+
+async def test_malformed_or_lying_multipart_bodies_are_refused_without_an_error_page(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me = members[0]
+    headers = as_user(sandbox, me)
+    async with web(sandbox) as client:
+        bodies = [
+            ("multipart/form-data", b"--x\r\nnonsense"),  # no boundary given
+            ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data\r\n"),
+            ("multipart/form-data; boundary=x", b"\x00" * 4000),
+            ("application/json", b'{"photo": "AgACAgQ"}'),
+        ]
+        for kind, body in bodies:
+            answer = await client.post(ADD, content=body, headers={**headers, "content-type": kind})
+            assert answer.status_code in (200, 400), (kind, answer.status_code)
+            assert "Traceback" not in answer.text
+        # Two files where one is taken: refused, nothing added.
+        two = await client.post(
+            ADD,
+            files=[
+                ("photo", ("a.png", png(8, 6), "image/png")),
+                ("photo", ("b.png", png(9, 6), "image/png")),
+            ],
+            headers=headers,
+        )
+        assert two.status_code in (200, 400)
+    assert len(await photos_of(sandbox, member_id(me))) <= 1
+
+
+# --- races and double submits -----------------------------------------------------------------
+
+
+async def test_two_uploads_at_once_never_make_a_seventh_photo(sandbox: Sandbox) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me = members[0]
+    await give_photos(sandbox, member_id(me), 5)
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            *(
+                client.post(
+                    ADD,
+                    files={"photo": (f"{n}.png", png(8 + n, 6), "image/png")},
+                    headers=as_user(sandbox, me),
+                )
+                for n in range(4)
+            )
+        )
+    assert all(a.status_code == 200 for a in answers)
+    assert sum("照片已添加。" in a.text for a in answers) == 1
+    assert len(await photos_of(sandbox, member_id(me))) == 6
+    # Only the photo kept is announced in her chat; the others were taken back.
+    kept = [e for e in sandbox.api.chats[me] if e.from_bot and e.kind == "photo" and not e.deleted]
+    assert len(kept) == 1
+
+
+async def test_two_confirmations_of_the_groups_at_once_tell_each_member_once(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, event_id, members = await signed_up(sandbox, 4)
+    base = f"/app/console/events/{event_id}"
+    sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))
+    async with web(sandbox) as client:
+        headers = as_user(sandbox, organiser.id)
+        for badge in ("1", "2", "3", "4"):
+            await client.post(base + "/check-in", data={"badge": badge}, headers=headers)
+        made = await client.post(base + "/groups", data={"size": "6"}, headers=headers)
+        assert groups_of(made.text) == [[1, 2, 3, 4]]
+        version = version_of(made.text)
+        answers = await asyncio.gather(
+            *(
+                client.post(base + "/groups/send", data={"version": version}, headers=headers)
+                for _ in range(4)
+            )
+        )
+    assert all(a.status_code == 200 for a in answers)
+    await sandbox.settle()
+    assert [len(told(sandbox, m)) for m in members] == [1] * 4
+
+
+async def test_another_unions_organiser_cannot_draft_move_or_confirm_groups(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling, event_id, members = await signed_up(sandbox, 4)
+    base = f"/app/console/events/{event_id}"
+    sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))
+    async with web(sandbox) as client:
+        own = as_user(sandbox, organiser.id)
+        for badge in ("1", "2", "3", "4"):
+            await client.post(base + "/check-in", data={"badge": badge}, headers=own)
+        made = await client.post(base + "/groups", data={"size": "6"}, headers=own)
+        version = version_of(made.text)
+        for someone in (sibling.id, members[0]):
+            headers = as_user(sandbox, someone)
+            shown = await client.get(base + "/groups", headers=headers)
+            remade = await client.post(base + "/groups", data={"size": "4"}, headers=headers)
+            moved = await client.post(
+                base + "/groups/move",
+                data={"version": version, "member": str(member_id(members[0])), "to": "2"},
+                headers=headers,
+            )
+            confirmed = await client.post(
+                base + "/groups/send", data={"version": version}, headers=headers
+            )
+            for answer in (shown, remade, moved, confirmed):
+                assert answer.status_code == 403, someone
+                assert "组员" not in answer.text and "grouped-" not in answer.text
+        still = await client.get(base + "/groups", headers=own)
+    assert version_of(still.text) == version and groups_of(still.text) == [[1, 2, 3, 4]]
+    await sandbox.settle()
+    assert not any(told(sandbox, m) for m in members)

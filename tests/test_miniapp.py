@@ -257,6 +257,13 @@ async def test_the_web_demo_has_something_on_every_member_screen() -> None:
             matchmaker = next(name for name in links if name.startswith("红娘"))
             home = (await client.get("/app/home", headers=signed(matchmaker))).text
             sam = (await client.get("/app/home", headers=signed("Sam"))).text
+            organiser = signed(next(name for name in links if name.startswith("工会老张")))
+            listing = (await client.get("/app/console/events", headers=organiser)).text
+            doors = re.findall(r'hx-get="(/app/console/events/\d+)"', listing)
+            registrants = [(await client.get(door, headers=organiser)).text for door in set(doors)]
+        # Everyone who signed up is on the roster: real names and employers, no "—".
+        assert len(registrants) == 2
+        assert all("<td>—</td>" not in page for page in registrants)
         assert "Hello, Sam" in sam  # his Telegram is in English, and so his link
         assert len(photos) == 3 and photo.headers["content-type"] == "image/jpeg"
         assert "TA 喜欢了你" in likes and "阿明" in likes  # waiting likes, and the match

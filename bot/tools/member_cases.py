@@ -22,7 +22,7 @@ from bot.tools import demo
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox
 from storage import units
-from storage.models import MatchDecision, Member, ProfileAnswer
+from storage.models import MatchDecision, Member, ProfileAnswer, RosterEntry
 
 # Members added for the pages, after the chat demo's 会员1–4 (member ids from 100,000).
 FIRST_LIKER_ID, LIKERS = 100_100, 24
@@ -74,6 +74,7 @@ async def add(sb: Sandbox) -> None:
                 await session.execute(select(Member.telegram_id, Member.id))
             ).all()
         }
+    await _on_the_roster(sb, pudong.id)
     xiaoyu, ming = (_telegram_id(sb, name) for name in ("小雨", "阿明"))
     await _photos(sb, ids, [xiaoyu, ming, demo.MATCHMAKER_ID, *likers, *_others(sb)])
     async with services.db.begin() as session:
@@ -87,6 +88,36 @@ async def add(sb: Sandbox) -> None:
             for hours, telegram_id in enumerate(likers, start=1)
         )
     await _event(sb, [xiaoyu, ming, *likers[:5]])
+
+
+async def _on_the_roster(sb: Sandbox, unit_id: int) -> None:
+    """Members added straight to the database (the chat demo's 会员1–4, those above) hold a
+    roster entry, as verified members do: registrant lists and sign-in sheets show their real
+    names and employers. Entries are taken from the end of the roster, away from the near
+    miss that waits for review."""
+    async with sb.app.services.db.begin() as session:
+        linked = select(RosterEntry.member_id).where(RosterEntry.member_id.is_not(None))
+        unlinked = (
+            await session.scalars(
+                select(Member)
+                .where(
+                    Member.unit_id == unit_id,
+                    Member.verified_at.is_not(None),
+                    Member.id.not_in(linked),
+                )
+                .order_by(Member.id)
+            )
+        ).all()
+        free = (
+            await session.scalars(
+                select(RosterEntry)
+                .where(RosterEntry.unit_id == unit_id, RosterEntry.member_id.is_(None))
+                .order_by(RosterEntry.id.desc())
+                .limit(len(unlinked))
+            )
+        ).all()
+        for member, entry in zip(unlinked, free, strict=False):
+            entry.member_id = member.id
 
 
 def _telegram_id(sb: Sandbox, name: str) -> int:

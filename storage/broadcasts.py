@@ -255,3 +255,18 @@ async def recent(session: AsyncSession, units: Iterable[int], limit: int) -> Seq
             .limit(limit)
         )
     ).all()
+
+
+async def made_by(
+    session: AsyncSession, author: int, unit_id: int, since: datetime
+) -> Sequence[Broadcast]:
+    """The broadcasts this author made to this union since then."""
+    return (
+        await session.scalars(
+            select(Broadcast).where(
+                Broadcast.author_telegram_id == author,
+                Broadcast.unit_id == unit_id,
+                Broadcast.created_at >= since,
+            )
+        )
+    ).all()

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
-from storage.models import Broadcast
-from tests.helpers import PUDONG, publish, union_with_members, unit_id
+from storage.models import Broadcast, Event
+from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
+from tests.test_desk_event_edit import shown
 from tests.test_desk_groups import groups_of, signed_up, told, version_of
 from tests.test_member_app import CARDS, member_id, views
 from tests.test_member_photo_upload import photos_of
@@ -344,3 +345,86 @@ async def test_another_unions_organiser_cannot_draft_move_or_confirm_groups(
     assert version_of(still.text) == version and groups_of(still.text) == [[1, 2, 3, 4]]
     await sandbox.settle()
     assert not any(told(sandbox, m) for m in members)
+
+
+async def test_two_announce_now_saves_at_once_tell_each_member_once(sandbox: Sandbox) -> None:
+    """A careless organiser presses Save twice with 现在 chosen: one announcement, each member
+    told once."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 4)
+    now = sandbox.clock.now()
+    event_id = await publish(sandbox, organiser, announce_at=now + timedelta(days=1))
+    edit = f"/app/console/events/{event_id}/edit"
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        fields = shown((await client.get(edit, headers=headers)).text)
+        fields["description"] = "滨江步道十公里，终点有茶歇。"
+        answers = await asyncio.gather(
+            *(
+                client.post(edit, data={**fields, "announce": "now"}, headers=headers)
+                for _ in range(3)
+            )
+        )
+    assert all(a.status_code == 200 for a in answers)
+    assert any("已保存" in a.text for a in answers)
+    await sandbox.settle()
+    assert [copies_of_title(sandbox, m) for m in in_pudong] == [1] * len(in_pudong)
+    async with sandbox.app.services.db() as session:
+        announcements = await session.scalar(
+            select(func.count()).select_from(Broadcast).where(Broadcast.text.contains(TITLE))
+        )
+    assert announcements == 1
+
+
+def copies_of_title(sb: Sandbox, telegram_id: int) -> int:
+    return sum(1 for e in sb.api.chats[telegram_id] if e.from_bot and TITLE in (e.text or ""))
+
+
+async def test_another_unions_organiser_cannot_open_or_change_an_events_form(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    now = sandbox.clock.now()
+    event_id = await publish(sandbox, organiser, announce_at=now + timedelta(days=1))
+    edit = f"/app/console/events/{event_id}/edit"
+    async with web(sandbox) as client:
+        fields = shown((await client.get(edit, headers=as_user(sandbox, organiser.id))).text)
+        for someone in (sibling.id, in_pudong[0]):
+            headers = as_user(sandbox, someone)
+            page = await client.get(edit, headers=headers)
+            assert page.status_code in (403, 404) and TITLE not in page.text
+            changed = await client.post(
+                edit,
+                data={**fields, "title": "免费领奖", "age_min": "18", "announce": "now"},
+                headers=headers,
+            )
+            assert changed.status_code in (403, 404) and TITLE not in changed.text
+    await sandbox.settle()
+    async with sandbox.app.services.db() as session:
+        event = await session.get(Event, event_id)
+    assert event.title == TITLE and event.announce_at == now + timedelta(days=1)
+    assert not any(copies_of_title(sandbox, m) for m in in_pudong)
+
+
+async def test_a_double_pressed_send_is_one_broadcast(sandbox: Sandbox) -> None:
+    """Send pressed twice (or the request retried) with the same composer: members are told
+    once."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    fields = {"text": "周六工会开放日，欢迎来玩。", "unit": str(pudong)}
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            *(client.post(SEND, data=fields, headers=headers) for _ in range(2))
+        )
+        later = await client.post(SEND, data=fields, headers=headers)  # retried a minute on
+    assert all(a.status_code == 200 for a in [*answers, later])
+    await sandbox.settle()
+    assert await broadcasts(sandbox) == 1
+    assert [copies(sandbox, m, fields["text"]) for m in in_pudong] == [1] * len(in_pudong)
+    assert all("#1" in a.text and "#2" not in a.text for a in [*answers, later])  # the same
+    # Another text, or the same after ten minutes, is a new broadcast.
+    sandbox.clock.advance(timedelta(minutes=11))
+    async with web(sandbox) as client:
+        await client.post(SEND, data=fields, headers=headers)
+        await client.post(SEND, data={**fields, "text": "改到周日。"}, headers=headers)
+    assert await broadcasts(sandbox) == 3

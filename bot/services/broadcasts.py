@@ -12,7 +12,7 @@ import enum
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from bot.domain.units import subtree
 from bot.services.administration import Administration
 from bot.services.work import WorkQueue
 from storage import audit, broadcasts, tasks, units
-from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Event
+from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Event, OrgUnit
 
 KIND = "broadcast"
 _LOGGER = logging.getLogger(__name__)
@@ -99,8 +99,19 @@ class Broadcasts:
         audience: Audience,
         send_at: datetime | None = None,
     ) -> int | None:
-        """Store a broadcast and schedule it (``None``: now). None if not allowed."""
+        """Store a broadcast and schedule it (``None``: now). None if not allowed. The same
+        broadcast made again by the same organiser within ``SAME_WITHIN`` (Send pressed twice,
+        a request retried) is the one already made: its id, and members are told once."""
         async with self._db.begin() as session:
+            if not await self._may_address(session, actor, audience):
+                return None
+            # Broadcasts to a union are made one at a time, so a second press waits for the
+            # first and finds it.
+            await session.get(OrgUnit, audience.unit_id, with_for_update=True)
+            since = self._clock.now() - SAME_WITHIN
+            for made in await broadcasts.made_by(session, actor, audience.unit_id, since):
+                if _same(made, draft, audience, send_at):
+                    return made.id
             broadcast_id = await self.create_in(session, actor, draft, audience, send_at)
         self._work.wake()
         return broadcast_id
@@ -293,3 +304,21 @@ class Broadcasts:
 
 def _task_key(broadcast_id: int) -> str:
     return f"{KIND}:{broadcast_id}"
+
+
+# How long the same broadcast from the same organiser counts as the one already made.
+SAME_WITHIN = timedelta(minutes=10)
+
+
+def _same(made: Broadcast, draft: Draft, audience: Audience, send_at: datetime | None) -> bool:
+    """``made`` is this very broadcast: same words, photo, button and audience, and the same
+    time (or both sent at once), and not cancelled."""
+    return (
+        made.status != BroadcastStatus.CANCELLED
+        and made.text == draft.text
+        and list(made.entities or []) == list(draft.entities)
+        and made.photo_file_id == draft.photo_file_id
+        and made.button == draft.button
+        and Audience.from_json(made.audience) == audience
+        and (made.send_at == made.created_at if send_at is None else made.send_at == send_at)
+    )

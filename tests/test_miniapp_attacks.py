@@ -11,11 +11,11 @@ import asyncio
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
-from storage.models import Broadcast, Event
+from storage.models import Broadcast, Event, ProfileAnswer, Thread
 from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
 from tests.test_desk_event_edit import shown
 from tests.test_desk_groups import groups_of, signed_up, told, version_of
@@ -428,3 +428,62 @@ async def test_a_double_pressed_send_is_one_broadcast(sandbox: Sandbox) -> None:
         await client.post(SEND, data=fields, headers=headers)
         await client.post(SEND, data={**fields, "text": "改到周日。"}, headers=headers)
     assert await broadcasts(sandbox) == 3
+
+
+async def test_markup_a_member_wrote_is_text_on_every_desk_page_that_shows_it(
+    sandbox: Sandbox,
+) -> None:
+    """A stored XSS on the desk would run with an organiser's initData: a member's nickname
+    and question carrying a script are shown as text in the inbox, the groups draft, the event
+    and its sign-in sheet."""
+    organiser, _sibling, event_id, members = await signed_up(sandbox, 3)
+    async with sandbox.app.services.db.begin() as session:
+        await session.execute(
+            update(ProfileAnswer).where(ProfileAnswer.question == "nickname").values(value=SCRIPT)
+        )
+    assert await sandbox.app.services.inbox.ask(members[0], "请问" + SCRIPT) == "done"
+    base = f"/app/console/events/{event_id}"
+    sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        for badge in ("1", "2", "3"):
+            await client.post(base + "/check-in", data={"badge": badge}, headers=headers)
+        pages = [
+            await client.get("/app/console/inbox", headers=headers),
+            await client.post(base + "/groups", data={"size": "6"}, headers=headers),
+            await client.get(base, headers=headers),
+            await client.get(base + "/sign-in", headers=headers),
+        ]
+    for page in pages:
+        assert page.status_code == 200, page.url
+        assert "<script>alert" not in page.text and "<img src=x" not in page.text, page.url
+    assert "&lt;script&gt;" in pages[0].text and "&lt;script&gt;" in pages[1].text
+
+
+async def test_an_answer_sent_twice_at_once_reaches_the_member_once(sandbox: Sandbox) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    assert (
+        await sandbox.app.services.inbox.ask(in_pudong[0], "请问周末的活动还能报名吗？") == "done"
+    )
+    async with sandbox.app.services.db() as session:
+        thread = await session.scalar(select(Thread.id))
+    answer = {"text": "可以的，周五前报名。"}
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            *(
+                client.post(
+                    f"/app/console/inbox/{thread}/answer",
+                    data=answer,
+                    headers=as_user(sandbox, organiser.id),
+                )
+                for _ in range(2)
+            )
+        )
+    assert all(a.status_code == 200 for a in answers)
+    await sandbox.settle()
+    told = [
+        e
+        for e in sandbox.api.chats[in_pudong[0]]
+        if e.from_bot and answer["text"] in (e.text or "")
+    ]
+    assert len(told) == 1

@@ -63,6 +63,9 @@ CLAIM_LAPSES_AFTER = timedelta(hours=2)
 # member's previous one (with no answer between) notifies nobody; it is in /inbox.
 QUIET = timedelta(minutes=10)
 DAY = timedelta(hours=24)
+# The same answer from the same person again within this long, nothing written between, is
+# the answer already sent (a double press), not a second message to the member.
+SAME_ANSWER_WITHIN = timedelta(minutes=10)
 # What one member may write in 24 hours: messages per kind, and new threads of any kind.
 MESSAGES_PER_DAY = {"ask": 20, "feedback": 5}
 THREADS_PER_DAY = 3
@@ -294,13 +297,29 @@ class Inbox:
             return True
 
     async def answer(self, telegram_id: int, thread_id: int, text: str) -> Outcome:
+        """Send the member a staff answer. The same answer again from the same person, with
+        nothing written since (Send pressed twice, a request retried), is the one sent: the
+        member gets it once. Answers to a thread are written one at a time (its row locked)."""
         now = self._clock.now()
         async with self._db.begin() as session:
-            thread = await self._staff_thread(session, telegram_id, thread_id)
+            thread = await self._staff_thread(session, telegram_id, thread_id, lock=True)
             if not isinstance(thread, Thread):
                 return thread
             if not await self._may_take(session, telegram_id, thread):
                 return Outcome.NOT_ALLOWED
+            last = await session.scalar(
+                select(ThreadMessage)
+                .where(ThreadMessage.thread_id == thread.id)
+                .order_by(ThreadMessage.id.desc())
+                .limit(1)
+            )
+            if (
+                last is not None
+                and last.staff_telegram_id == telegram_id
+                and last.text == text
+                and last.created_at >= now - SAME_ANSWER_WITHIN
+            ):
+                return Outcome.DONE
             thread.claimed_by = telegram_id
             thread.first_answer_at = thread.first_answer_at or now
             message = await self._write(session, thread, text, now, staff=telegram_id)
@@ -425,9 +444,9 @@ class Inbox:
         return thread
 
     async def _staff_thread(
-        self, session: AsyncSession, telegram_id: int, thread_id: int
+        self, session: AsyncSession, telegram_id: int, thread_id: int, *, lock: bool = False
     ) -> Thread | Outcome:
-        thread = await session.get(Thread, thread_id)
+        thread = await session.get(Thread, thread_id, with_for_update=lock)
         if thread is None:
             return Outcome.CLOSED
         if not await self._may_open(session, telegram_id, thread):

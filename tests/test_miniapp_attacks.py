@@ -15,7 +15,15 @@ from sqlalchemy import func, select, update
 
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
-from storage.models import Broadcast, Event, ProfileAnswer, Thread
+from storage.models import (
+    Broadcast,
+    Event,
+    Match,
+    MatchDecision,
+    ProfileAnswer,
+    Report,
+    Thread,
+)
 from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
 from tests.test_desk_event_edit import shown
 from tests.test_desk_groups import groups_of, signed_up, told, version_of
@@ -487,3 +495,58 @@ async def test_an_answer_sent_twice_at_once_reaches_the_member_once(sandbox: San
         if e.from_bot and answer["text"] in (e.text or "")
     ]
     assert len(told) == 1
+
+
+async def count_of(sb: Sandbox, model: type) -> int:
+    async with sb.app.services.db() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+async def test_a_member_cannot_like_report_or_write_to_someone_never_shown(
+    sandbox: Sandbox,
+) -> None:
+    """A scammer walks member ids to like, report (to get a woman suspended) or open a chat
+    with people the engine never showed them, and another pair's match."""
+    _organiser, _sibling, members, in_xuhui = await union_with_members(sandbox, 6, 2)
+    me, her = members[0], members[5]
+    now = sandbox.clock.now()
+    async with sandbox.app.services.db.begin() as session:
+        session.add(
+            Match(
+                member_a=member_id(members[1]),
+                member_b=member_id(members[2]),
+                source="mutual",
+                created_at=now,
+            )
+        )
+    async with sandbox.app.services.db() as session:
+        theirs = await session.scalar(select(Match.id))
+    before = {m: await count_of(sandbox, m) for m in (MatchDecision, Report, Match)}
+    async with web(sandbox) as client:
+        headers = as_user(sandbox, me)
+        for target in (member_id(her), member_id(in_xuhui[0]), 99_999):
+            base = f"/app/member/people/{target}"
+            liked = await client.post(base + "/decide", data={"liked": "1"}, headers=headers)
+            reported = await client.post(base + "/report", data={"reason": "fake"}, headers=headers)
+            for answer in (liked, reported):
+                assert answer.status_code == 404, (target, answer.url)
+                assert "昵称" not in answer.text
+        wrote = await client.post(f"/app/member/matches/{theirs}/write", headers=headers)
+        assert wrote.status_code == 404
+    assert {m: await count_of(sandbox, m) for m in before} == before
+    await sandbox.settle()
+    assert not [e for e in sandbox.api.chats[me] if e.from_bot]  # no button to write
+    assert not [e for e in sandbox.api.chats[her] if e.from_bot]  # and she was told nothing
+
+
+async def test_a_member_cannot_sign_up_for_another_unions_event_through_its_id(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, _in_pudong, in_xuhui = await union_with_members(sandbox, 2, 2)
+    event_id = await publish(sandbox, organiser)
+    async with web(sandbox) as client:
+        headers = as_user(sandbox, in_xuhui[0])
+        answer = await client.post(f"/app/member/events/{event_id}/sign-up", headers=headers)
+        assert answer.status_code in (200, 404) and "你已报名" not in answer.text
+    attendees = await sandbox.app.services.events.attending.mine(in_xuhui[0])
+    assert all(e.id != event_id for e, _r in attendees)

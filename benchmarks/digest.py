@@ -60,6 +60,7 @@ class CpuLoopMonitor(LoopMonitor):
     def __init__(self) -> None:
         super().__init__()
         self.longest_step_cpu = 0.0
+        self.longest_step_cpu_was = ""
 
     def _watch_steps(self) -> None:
         super()._watch_steps()
@@ -71,11 +72,27 @@ class CpuLoopMonitor(LoopMonitor):
             try:
                 timed(handle)
             finally:
-                monitor.longest_step_cpu = max(
-                    monitor.longest_step_cpu, time.thread_time() - started
-                )
+                cpu = time.thread_time() - started
+                if cpu > monitor.longest_step_cpu:
+                    monitor.longest_step_cpu = cpu
+                    monitor.longest_step_cpu_was = _what_ran(handle)
 
         asyncio.events.Handle._run = cpu_timed  # type: ignore[method-assign]
+
+
+def _what_ran(handle: asyncio.events.Handle) -> str:
+    """The innermost coroutine a task's step ran and where it waits next, else the callback."""
+    task = getattr(getattr(handle, "_callback", None), "__self__", None)
+    if not isinstance(task, asyncio.Task):
+        return repr(handle)[:160]
+    coroutine: Any = task.get_coro()
+    while getattr(coroutine, "cr_await", None) is not None and hasattr(
+        coroutine.cr_await, "cr_frame"
+    ):
+        coroutine = coroutine.cr_await
+    frame = getattr(coroutine, "cr_frame", None)
+    where = f" at {frame.f_code.co_filename}:{frame.f_lineno}" if frame else ""
+    return f"{getattr(coroutine, '__qualname__', coroutine)}{where}"[-160:]
 
 
 async def a_union_waiting_for_its_digest(sb: Sandbox, args: argparse.Namespace) -> None:
@@ -188,6 +205,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpu_seconds": round(cpu_seconds, 1),
         "longest_step_ms": round(monitor.longest_step * 1000, 1),
         "longest_step_cpu_ms": round(monitor.longest_step_cpu * 1000, 1),
+        "longest_step_cpu_was": monitor.longest_step_cpu_was,
         "longest_stall_ms": round(monitor.longest * 1000, 1),
         "longest_step_was": monitor.longest_step_was[:120],
         **summary("idle_match", idle),

@@ -25,7 +25,7 @@ from storage import units
 from storage.models import MatchDecision, Member, ProfileAnswer, RosterEntry
 
 # Members added for the pages, after the chat demo's 会员1–4 (member ids from 100,000).
-FIRST_LIKER_ID, LIKERS = 100_100, 24
+FIRST_LIKER_ID, LIKERS = 100_100, 5
 MATCHMAKER_MEMBER_ID = 100_200
 MATCHMAKER_NICKNAME = "阿丽"
 EVENT_TITLE = "春日读书分享会·以书会友"

@@ -550,3 +550,53 @@ async def test_a_member_cannot_sign_up_for_another_unions_event_through_its_id(
         assert answer.status_code in (200, 404) and "你已报名" not in answer.text
     attendees = await sandbox.app.services.events.attending.mine(in_xuhui[0])
     assert all(e.id != event_id for e, _r in attendees)
+
+
+async def test_a_huge_form_body_is_refused_before_it_is_read(sandbox: Sandbox) -> None:
+    """A member (or anyone with valid initData) posts tens of megabytes as a nickname, a
+    broadcast or a wish, chunked or with its size given: refused by its size (413, or 411
+    for a body that will not say its size), nothing read or saved. The uploads' own larger
+    bounds stay theirs."""
+    organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    me = members[0]
+    before = (await sandbox.app.services.onboarding.answers(member_id(me)))["nickname"]
+    huge = "小" * 10_000_000
+
+    async def chunks():  # noqa: ANN202
+        yield b"value="
+        for _ in range(40):
+            yield b"a" * 1_000_000
+
+    async with web(sandbox) as client:
+        mine = as_user(sandbox, me)
+        said_size = await client.post(
+            "/app/member/profile/nickname", data={"value": huge}, headers=mine
+        )
+        assert said_size.status_code == 413
+        chunked = await client.post(
+            "/app/member/profile/nickname",
+            content=chunks(),
+            headers={**mine, "content-type": "application/x-www-form-urlencoded"},
+        )
+        assert chunked.status_code == 411
+        many_parts = await client.post(
+            "/app/console/broadcasts/send",
+            files={f"f{n}": (None, "x" * 900_000) for n in range(5)},
+            headers=as_user(sandbox, organiser.id),
+        )
+        assert many_parts.status_code == 413
+        # An ordinary form and an ordinary photo still go through.
+        fine = await client.post(
+            "/app/console/broadcasts/check",
+            data={"text": "周六见" * 300, "unit": str(pudong)},
+            headers=as_user(sandbox, organiser.id),
+        )
+        assert fine.status_code == 200 and "将发给" in fine.text
+        photo = await client.post(
+            ADD, files={"photo": ("a.png", png(8, 6), "image/png")}, headers=mine
+        )
+        assert photo.status_code == 200 and "照片已添加。" in photo.text
+    after = (await sandbox.app.services.onboarding.answers(member_id(me)))["nickname"]
+    assert after == before
+    assert await broadcasts(sandbox) == 0

@@ -67,7 +67,7 @@ class BroadcastsDesk:
         return [
             Route(base, guarded(self.composer)),
             Route(base + "/check", guarded(self.check), methods=["POST"]),
-            Route(base + "/photo", guarded(self.upload), methods=["POST"]),
+            Route(base + "/photo", guarded(self.upload, upload=True), methods=["POST"]),
             Route(base + "/photo", guarded(self.photo)),
             Route(base + "/send", guarded(self.send), methods=["POST"]),
             Route(base + "/sent", guarded(self.sent)),

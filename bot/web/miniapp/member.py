@@ -182,7 +182,7 @@ class MemberApp:
             Route("/member/events/{event:int}", guarded(self.event)),
             Route("/member/events/{event:int}/{act:str}", guarded(self.attend), methods=["POST"]),
             Route("/member/profile", guarded(self.profile)),
-            Route("/member/profile/photos", guarded(self.add_photo), methods=["POST"]),
+            Route("/member/profile/photos", guarded(self.add_photo, upload=True), methods=["POST"]),
             Route(
                 "/member/profile/photos/{n:int}/{act:str}",
                 guarded(self.arrange_photos),

@@ -47,6 +47,22 @@ REFUSALS = {
     411: (N_("The file did not arrive"), N_("Please choose the file again.")),
 }
 Endpoint = Callable[[Request], Awaitable[Response]]
+# The most a form of the Mini Apps sends, a photo or a roster file aside: the longest broadcast
+# or event description, percent-encoded, is a few tens of KB. Starlette alone would read up to
+# 1 MB per field, a form's many fields together tens of MB.
+MAX_FORM_BYTES = 256 * 1024
+
+
+def _oversized(request: Request) -> Response | None:
+    """A plain refusal for a body too large for any form (htmx shows no page for it, and no
+    form of the apps sends one), or one that does not say its size; None otherwise."""
+    size = request.headers.get("content-length")
+    if size is None:
+        chunked = "chunked" in request.headers.get("transfer-encoding", "").lower()
+        return Response(status_code=411) if chunked else None
+    if not size.isdigit() or int(size) > MAX_FORM_BYTES:
+        return Response(status_code=413)
+    return None
 
 
 @dataclass(frozen=True)
@@ -86,10 +102,14 @@ class Pages:
         page = self._templates.get_template(template)
         return HTMLResponse(page.render(_=_, language=_.language, **values))
 
-    def guarded(self, endpoint: Endpoint) -> Endpoint:
-        """The endpoint, with refusals answered as a page that says why (never a traceback)."""
+    def guarded(self, endpoint: Endpoint, *, upload: bool = False) -> Endpoint:
+        """The endpoint, with refusals answered as a page that says why (never a traceback).
+        A form's body is refused by its size before it is read: over ``MAX_FORM_BYTES`` (413),
+        or sent without saying its size (411); an ``upload`` endpoint checks its own bound."""
 
         async def guarded_endpoint(request: Request) -> Response:
+            if not upload and (refused := _oversized(request)) is not None:
+                return refused
             try:
                 return await endpoint(request)
             except Refused as refused:

@@ -52,7 +52,7 @@ class RosterDesk:
         guarded = self._pages.guarded
         return [
             Route("/console/roster", guarded(self.form)),
-            Route("/console/roster/check", guarded(self.check), methods=["POST"]),
+            Route("/console/roster/check", guarded(self.check, upload=True), methods=["POST"]),
             Route("/console/roster/import", guarded(self.import_), methods=["POST"]),
         ]
 

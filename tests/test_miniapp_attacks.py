@@ -600,3 +600,33 @@ async def test_a_huge_form_body_is_refused_before_it_is_read(sandbox: Sandbox) -
     after = (await sandbox.app.services.onboarding.answers(member_id(me)))["nickname"]
     assert after == before
     assert await broadcasts(sandbox) == 0
+
+
+async def test_remove_pressed_twice_on_a_photo_removes_that_photo_only(sandbox: Sandbox) -> None:
+    """Remove pressed twice on her first photo (the page not yet redrawn), or a page left open
+    while she changed her photos in the chat: the second press names a photo that is no longer
+    there and removes nothing else."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me = members[0]
+    first, second, third = await give_photos(sandbox, member_id(me), 3)
+    headers = as_user(sandbox, me)
+    async with web(sandbox) as client:
+        page = await client.get("/app/member/profile", headers=headers)
+        # Each photo's buttons name the photo they were drawn for (show first, remove).
+        marks = list(dict.fromkeys(re.findall(r'name="photo" value="([^"]+)"', page.text)))
+        assert len(marks) == 3 and not any(f in page.text for f in (first, second, third))
+        remove_first = {"photo": marks[0]}
+        one = await client.post(
+            "/app/member/profile/photos/0/remove", data=remove_first, headers=headers
+        )
+        two = await client.post(
+            "/app/member/profile/photos/0/remove", data=remove_first, headers=headers
+        )
+        assert one.status_code == 200 and "已保存" in one.text
+        assert two.status_code == 200 and "已保存" not in two.text
+        # "Show first" on the third photo from the old page: it is now the second.
+        stale = await client.post(
+            "/app/member/profile/photos/2/first", data={"photo": marks[2]}, headers=headers
+        )
+        assert stale.status_code == 404
+    assert await photos_of(sandbox, member_id(me)) == [second, third]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 from collections import OrderedDict
 from typing import Any
@@ -147,6 +148,12 @@ class PhotoFiles:
             await self._bot.delete_message(chat_id, message_id)
         except TelegramError:
             pass  # too old or already gone: nothing else to do
+
+
+def photo_mark(file_id: str) -> str:
+    """A short name for one of the member's photos that her page's buttons carry, so a button
+    acts on the photo it was drawn for (not on whichever is number n by then)."""
+    return hashlib.sha256(file_id.encode()).hexdigest()[:16]
 
 
 def image_type(content: bytes) -> str:
@@ -530,6 +537,7 @@ class MemberApp:
             "member/profile.html",
             member_id=member_id,
             photos=range(len(answers.get("photos") or [])),
+            marks=[photo_mark(str(f)) for f in answers.get("photos") or []],
             most_photos=photos.maximum if photos else 0,
             photo_mb=MAX_PHOTO_BYTES // 1_000_000,
             card=render_card(answers, services.onboarding.questionnaire, _, year),
@@ -592,6 +600,11 @@ class MemberApp:
         photos = list((await services.onboarding.answers(member_id)).get("photos") or [])
         if not 0 <= n < len(photos) or act not in ("remove", "first"):
             raise Refused(404)
+        form = await request.form(max_files=0, max_fields=2)
+        if str(form.get("photo", photo_mark(photos[n]))) != photo_mark(photos[n]):
+            # A second press, or a page drawn before her photos changed: the photo it was
+            # drawn for is no longer number n. Nothing changes; she sees her photos as they are.
+            return await self.profile(request)
         chosen = photos.pop(n)
         arranged = [chosen, *photos] if act == "first" else photos
         await services.onboarding.answer(member_id, "photos", arranged)

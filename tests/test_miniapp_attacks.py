@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import (
+    AuditEntry,
     Broadcast,
     Event,
     Match,
@@ -25,8 +26,11 @@ from storage.models import (
     Thread,
 )
 from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
+from tests.test_admin import scene
 from tests.test_desk_event_edit import shown
 from tests.test_desk_groups import groups_of, signed_up, told, version_of
+from tests.test_desk_photo_review import looks, photo_waiting
+from tests.test_desk_review import waiting
 from tests.test_member_app import CARDS, member_id, views
 from tests.test_member_photo_upload import photos_of
 from tests.test_member_photos import give_photos, photo_url, png
@@ -630,3 +634,56 @@ async def test_remove_pressed_twice_on_a_photo_removes_that_photo_only(sandbox: 
         )
         assert stale.status_code == 404
     assert await photos_of(sandbox, member_id(me)) == [second, third]
+
+
+async def test_two_organisers_deciding_one_photo_at_once_tell_her_once(sandbox: Sandbox) -> None:
+    """浦东's organiser rejects while the city's approves, at the same moment: one decision
+    stands, she is told once, and the audit has one decision."""
+    organiser, city, _sibling, xiaoyu, review_id, _picture = await photo_waiting(sandbox)
+    photo = f"/app/console/review/photos/{review_id}"
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            client.post(photo, data={"decision": "reject"}, headers=as_user(sandbox, organiser.id)),
+            client.post(photo, data={"decision": "approve"}, headers=as_user(sandbox, city.id)),
+            client.post(photo, data={"decision": "reject"}, headers=as_user(sandbox, organiser.id)),
+        )
+    assert all(a.status_code == 200 for a in answers)
+    assert sum("这条申请已经有人审核过了" in a.text for a in answers) == 2, [
+        a.text for a in answers
+    ]
+    await sandbox.settle()
+    told = [
+        e.text
+        for e in sandbox.api.chats[xiaoyu.id]
+        if e.from_bot and (e.text or "").startswith("你的一张照片")
+    ]
+    assert len(told) <= 1, told
+    decisions = [a for _who, a in await looks(sandbox) if a != "view_photo"]
+    assert len(decisions) == 1
+
+
+async def test_approve_and_reject_of_one_verification_at_once_decide_it_once(
+    sandbox: Sandbox,
+) -> None:
+    """浦东's organiser approves while the city's rejects the same doubtful verification at
+    the same moment: one decision stands, the member is told one thing."""
+    pudong, city, *_rest, li = await scene(sandbox)
+    attempt = await waiting(sandbox)
+    path = f"/app/console/review/{attempt}"
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            client.post(path, data={"decision": "approve"}, headers=as_user(sandbox, pudong.id)),
+            client.post(
+                path,
+                data={"decision": "reject", "reason": "mismatch"},
+                headers=as_user(sandbox, city.id),
+            ),
+        )
+    assert all(a.status_code == 200 for a in answers)
+    assert sum("这条申请已经有人审核过了" in a.text for a in answers) == 1
+    await sandbox.settle()
+    async with sandbox.app.services.db() as session:
+        actions = (await session.scalars(select(AuditEntry.action))).all()
+    assert len([a for a in actions if a.endswith("_verification")]) == 1
+    said = [e.text or "" for e in sandbox.api.chats[li.id] if e.from_bot]
+    assert len([t for t in said if "工会已确认你的会员身份" in t or "与工会名册不符" in t]) == 1

@@ -262,7 +262,9 @@ class Onboarding:
         self, session: AsyncSession, attempt_id: int, reviewer: int, approve: bool
     ) -> Review:
         now = self._clock.now()
-        attempt = await session.get(VerificationAttempt, attempt_id)
+        # Two reviewers at once wait for each other here: the first decides, the other is told
+        # it was already reviewed (never approved and rejected both).
+        attempt = await session.get(VerificationAttempt, attempt_id, with_for_update=True)
         entry = (
             await session.get(RosterEntry, attempt.roster_entry_id)
             if attempt and attempt.roster_entry_id

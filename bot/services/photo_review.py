@@ -128,10 +128,12 @@ class PhotoReviews:
             return review.file_id
 
     async def decide(self, actor: int, review_id: int, approve: bool) -> Decision:
-        """Approve or reject a photo of a member in the actor's scope (checked here)."""
+        """Approve or reject a photo of a member in the actor's scope (checked here). Two
+        decisions at once wait for each other on the review's row: the first stands, the
+        other is ``UNCHANGED``."""
         now = self._clock.now()
         async with self._db.begin() as session:
-            review = await session.get(PhotoReview, review_id)
+            review = await session.get(PhotoReview, review_id, with_for_update=True)
             member = await session.get(Member, review.member_id) if review else None
             if review is None or member is None:
                 return Decision.UNKNOWN

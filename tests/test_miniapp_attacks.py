@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import (
@@ -22,6 +23,7 @@ from storage.models import (
     Match,
     MatchDecision,
     ProfileAnswer,
+    Proposal,
     Report,
     Thread,
 )
@@ -29,6 +31,7 @@ from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, un
 from tests.test_admin import scene
 from tests.test_desk_event_edit import shown
 from tests.test_desk_groups import groups_of, signed_up, told, version_of
+from tests.test_desk_people import matchmaker_of_pudong, pairs_on
 from tests.test_desk_photo_review import looks, photo_waiting
 from tests.test_desk_review import waiting
 from tests.test_member_app import CARDS, member_id, views
@@ -687,3 +690,39 @@ async def test_approve_and_reject_of_one_verification_at_once_decide_it_once(
     assert len([a for a in actions if a.endswith("_verification")]) == 1
     said = [e.text or "" for e in sandbox.api.chats[li.id] if e.from_bot]
     assert len([t for t in said if "工会已确认你的会员身份" in t or "与工会名册不符" in t]) == 1
+
+
+async def test_a_proposal_sent_twice_at_once_is_one_proposal(sandbox: Sandbox) -> None:
+    """A matchmaker presses Propose twice, or proposes one man to two women at the same
+    moment: one proposal, each member sent the other's card once."""
+    _organiser, _sibling, _in_pudong, _ = await union_with_members(sandbox, 30)
+    hongniang = sandbox.user("红娘李姐")
+    await matchmaker_of_pudong(sandbox, hongniang.id)
+    mine = as_user(sandbox, hongniang.id)
+    async with web(sandbox) as client:
+        page = await client.get("/app/console/proposals", headers=mine)
+        (a, b), (_c, d) = pairs_on(page.text)[:2]
+        note = "你们都爱徒步，不妨见一面。"
+        answers = await asyncio.gather(
+            client.post(
+                "/app/console/proposals/propose", headers=mine, data={"a": a, "b": b, "note": note}
+            ),
+            client.post(
+                "/app/console/proposals/propose", headers=mine, data={"a": a, "b": b, "note": note}
+            ),
+            client.post(
+                "/app/console/proposals/propose", headers=mine, data={"a": a, "b": d, "note": note}
+            ),
+        )
+    assert all(r.status_code == 200 for r in answers)
+    async with sandbox.app.services.db() as session:
+        made = (await session.execute(select(Proposal.member_a, Proposal.member_b))).all()
+    assert len(made) == 1  # whichever came first
+    await sandbox.settle()
+    for member in (a, b, d):
+        cards = [
+            e
+            for e in sandbox.api.chats[FIRST_TELEGRAM_ID + member]
+            if e.from_bot and note in (e.text or "")
+        ]
+        assert len(cards) == (member in made[0]), member

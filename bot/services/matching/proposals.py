@@ -159,7 +159,14 @@ class Proposals:
         now = self._clock.now()
         async with self._db.begin() as session:
             scope = await self.scope(session, telegram_id)
-            people = [await session.get(Member, member_id) for member_id in (a, b)]
+            # The two are locked (in id order), so two proposals naming either of them at
+            # once (Propose pressed twice, one man to two women) wait for each other and the
+            # second finds the first pending.
+            locked = {
+                member_id: await session.get(Member, member_id, with_for_update=True)
+                for member_id in sorted({a, b})
+            }
+            people = [locked[a], locked[b]]
             if a == b or scope is None or any(p is None or p.unit_id not in scope for p in people):
                 return None
             if not all(may_be_proposed(p) for p in people if p is not None):

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from bot.domain.events import Capacity
 from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
@@ -24,6 +25,7 @@ from storage.models import (
     MatchDecision,
     ProfileAnswer,
     Proposal,
+    Registration,
     Report,
     Thread,
 )
@@ -726,3 +728,51 @@ async def test_a_proposal_sent_twice_at_once_is_one_proposal(sandbox: Sandbox) -
             if e.from_bot and note in (e.text or "")
         ]
         assert len(cards) == (member in made[0]), member
+
+
+async def test_sign_ups_at_the_same_moment_keep_the_places_and_the_badges(
+    sandbox: Sandbox,
+) -> None:
+    """Five members press 报名 for the last two places at the same moment, one of them twice:
+    two places taken, the rest on the waitlist, one registration each, no badge twice."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 5)
+    event_id = await publish(sandbox, organiser, capacity=Capacity(total=2))
+    path = f"/app/member/events/{event_id}/sign-up"
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            *(client.post(path, headers=as_user(sandbox, m)) for m in [*in_pudong, in_pudong[0]])
+        )
+    assert all(a.status_code == 200 for a in answers)
+    async with sandbox.app.services.db() as session:
+        rows = (
+            await session.execute(
+                select(Registration.member_id, Registration.status, Registration.badge).where(
+                    Registration.event_id == event_id
+                )
+            )
+        ).all()
+    assert len(rows) == len({m for m, _s, _b in rows}) == 5
+    assert sum(1 for _m, s, _b in rows if s == "registered") == 2
+    assert len({b for _m, _s, b in rows}) == 5
+
+
+async def test_markup_in_an_event_title_is_text_for_members_and_on_the_desk(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    event_id = await publish(sandbox, organiser, title=SCRIPT, venue=SCRIPT)
+    async with web(sandbox) as client:
+        member = as_user(sandbox, in_pudong[0])
+        desk = as_user(sandbox, organiser.id)
+        pages = [
+            await client.get("/app/member/events", headers=member),
+            await client.get(f"/app/member/events/{event_id}", headers=member),
+            await client.get("/app/console/events", headers=desk),
+            await client.get(f"/app/console/events/{event_id}", headers=desk),
+            await client.get(f"/app/console/events/{event_id}/edit", headers=desk),
+            await client.get("/app/console/broadcasts", headers=desk),
+        ]
+    for page in pages:
+        assert page.status_code == 200, page.url
+        assert "<script>alert" not in page.text and "<img src=x" not in page.text, page.url
+        assert "&lt;script&gt;" in page.text, page.url  # shown, as text

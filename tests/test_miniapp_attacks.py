@@ -776,3 +776,49 @@ async def test_markup_in_an_event_title_is_text_for_members_and_on_the_desk(
         assert page.status_code == 200, page.url
         assert "<script>alert" not in page.text and "<img src=x" not in page.text, page.url
         assert "&lt;script&gt;" in page.text, page.url  # shown, as text
+
+
+async def test_a_check_in_code_cannot_be_forged_moved_or_used_by_another_union(
+    sandbox: Sandbox,
+) -> None:
+    """Her QR code altered into another member's, moved to another event, scanned by 徐汇's
+    organiser or by a member: nobody is checked in, and nothing of her is said."""
+    organiser, sibling, event_id, members = await signed_up(sandbox, 2)
+    other_event = await publish(sandbox, organiser, title="另一场活动")
+    [held] = [
+        p
+        for p in await sandbox.app.services.events.passes.mine(members[0])
+        if p.event.id == event_id
+    ]
+    code = held.code
+    prefix, event, member, mac = code.split("-")
+    sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))  # the door is open
+    scan = f"/app/console/events/{event_id}/scan"
+    async with web(sandbox) as client:
+        own = as_user(sandbox, organiser.id)
+        forged = [
+            f"{prefix}-{event}-{int(member) + 1}-{mac}",  # another member, same MAC
+            f"{prefix}-{event}-{member}-{'A' * len(mac)}",
+            code + "\x00",
+            "HH1-" + event + "-" + member,
+        ]
+        for bad in forged:
+            door = await client.post(scan, data={"code": bad}, headers=own)
+            assert door.status_code == 200 and "已签到" not in door.text, bad
+        moved = await client.post(
+            f"/app/console/events/{other_event}/scan", data={"code": code}, headers=own
+        )
+        assert "已签到" not in moved.text
+        for someone in (sibling.id, members[1]):
+            door = await client.post(scan, data={"code": code}, headers=as_user(sandbox, someone))
+            assert door.status_code == 403 and "#1" not in door.text
+        async with sandbox.app.services.db() as session:
+            came = await session.scalar(
+                select(func.count())
+                .select_from(Registration)
+                .where(Registration.checked_in_at.is_not(None))
+            )
+        assert came == 0
+        # Her own code, unaltered, at her event's door: checked in.
+        door = await client.post(scan, data={"code": code}, headers=own)
+        assert "已签到" in door.text, door.text

@@ -91,6 +91,21 @@ async def put_all(session: AsyncSession, new: Sequence[NewTask], now: datetime) 
         await session.execute(insert(_TABLE), rows)
 
 
+async def put_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of these keys name a task that was put and not cancelled (waiting, running, or
+    done): for "has this person been told this already?"."""
+    found: set[str] = set()
+    for batch in batches(keys):
+        found.update(
+            await session.scalars(
+                select(ScheduledTask.key).where(
+                    ScheduledTask.key.in_(batch), ScheduledTask.status != TaskStatus.CANCELLED
+                )
+            )
+        )
+    return found
+
+
 async def cancel(session: AsyncSession, key: str) -> bool:
     return await cancel_all(session, [key]) > 0
 

@@ -129,6 +129,33 @@ async def test_groups_wait_for_check_in_and_are_told_only_when_confirmed(
                 headers=headers,
             )
             assert "已发送：5 位会员收到了自己的分组" in sent.text
+        # Opened again later, the page says they were told, not that nobody was.
+        reopened = await client.get(base + "/groups", headers=headers)
+        assert "每位组员都已收到这份分组" in reopened.text and "还没有通知" not in reopened.text
+        # #3 joins #4 and #5: the second group changes, the first too (#1 and #2 stay told).
+        regrouped = await client.post(
+            base + "/groups/move",
+            data={
+                "version": version_of(reopened.text),
+                "member": member_of(made.text, 3),
+                "to": "2",
+            },
+            headers=headers,
+        )
+        assert groups_of(regrouped.text) == [[1, 2], [3, 4, 5]]
+        assert "5 人中已有 0 人" not in regrouped.text
+        assert "这份分组还没有通知任何人" in regrouped.text  # every group changed
+        back = await client.post(
+            base + "/groups/move",
+            data={
+                "version": version_of(regrouped.text),
+                "member": member_of(made.text, 3),
+                "to": "1",
+            },
+            headers=headers,
+        )
+        assert groups_of(back.text) == [[1, 2, 3], [4, 5]]
+        assert "每位组员都已收到这份分组" in back.text  # the groups they were told, again
     await sandbox.settle()
     said = [told(sandbox, m) for m in members]
     assert [len(s) for s in said] == [1] * 5  # once each, however often confirmed
@@ -138,7 +165,7 @@ async def test_groups_wait_for_check_in_and_are_told_only_when_confirmed(
     assert await group_notices(sandbox) == 5
     async with sandbox.app.services.db() as session:
         acts = (await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all()
-    assert acts.count("event_groups_move") == 2 and acts.count("event_groups") == 2
+    assert acts.count("event_groups_move") == 4 and acts.count("event_groups") == 2
 
 
 async def test_a_group_of_one_is_told_nothing(sandbox: Sandbox) -> None:

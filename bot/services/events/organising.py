@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -48,8 +49,8 @@ from bot.services.events.results import (
 )
 from bot.services.notices import line
 from bot.services.work import WorkQueue
-from storage import audit, events
-from storage.events import SheetRow
+from storage import audit, events, tasks
+from storage.events import Person, SheetRow
 from storage.models import Event, EventStatus, ProfileAnswer, Registration, RegistrationStatus
 
 # Groups are made of people who have arrived; one person is no group.
@@ -557,7 +558,15 @@ class Organising:
         group_of = {p.member_id: n for n, group in table.items() for p in group}
         arrived = len(await events.attendees(session, event_id))
         groups = [table[n] for n in sorted(table)]
-        return GroupDraft(groups, draft_version(group_of) if group_of else "", arrived=arrived)
+        keys = [telling.key for telling in _told_of(event_id, table)]
+        told = len(await tasks.put_keys(session, keys))
+        return GroupDraft(
+            groups,
+            draft_version(group_of) if group_of else "",
+            arrived=arrived,
+            to_tell=len(keys),
+            told=told,
+        )
 
     async def send_groups(self, actor: int, event_id: int, version: str) -> int | None:
         """Tell everyone in the confirmed draft their group and its other members; the
@@ -578,25 +587,22 @@ class Organising:
             now = self._clock.now()
             told = [
                 notices.Notice(
-                    to=person.telegram_id,
+                    to=telling.to,
                     lines=[
                         line(
                             N_("You are in group {number} with {people}. Have fun!"),
-                            number=number,
+                            number=telling.number,
                             people="、".join(
                                 f"{other.nickname} #{other.badge}"
-                                for other in group
-                                if other.member_id != person.member_id
+                                for other in telling.group
+                                if other.member_id != telling.person.member_id
                             ),
                         )
                     ],
-                    key=f"event_group:{event_id}:{person.member_id}:{group_key(number, group)}",
-                    member_id=person.member_id,
+                    key=telling.key,
+                    member_id=telling.person.member_id,
                 )
-                for number, group in table.items()
-                if len(group) >= MIN_TO_GROUP  # nobody is told of a group with only themselves
-                for person in group
-                if person.telegram_id is not None
+                for telling in _told_of(event_id, table)
             ]
             await notices.put_all(session, told, now)
             audit.record(
@@ -612,3 +618,24 @@ class Organising:
         event = await session.get(Event, event_id, with_for_update=lock)
         power = await self._administration.authority(session, actor)
         return event if event is not None and event.unit_id in power.scope else None
+
+
+@dataclass(frozen=True)
+class _Telling:
+    number: int
+    group: list[Person]
+    person: Person
+    to: int  # the person's Telegram id
+    key: str  # their notice's: one per group it names, so the same group is never told twice
+
+
+def _told_of(event_id: int, table: Mapping[int, list[Person]]) -> Iterator[_Telling]:
+    """Whom a confirmation of these groups tells. Nobody is told of a group with only
+    themselves."""
+    for number, group in table.items():
+        if len(group) < MIN_TO_GROUP:
+            continue
+        for person in group:
+            if person.telegram_id is not None:
+                key = f"event_group:{event_id}:{person.member_id}:{group_key(number, group)}"
+                yield _Telling(number, group, person, person.telegram_id, key)

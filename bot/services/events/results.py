@@ -79,6 +79,8 @@ class GroupDraft:
     version: str  # names this draft, so only it can be confirmed
     arrived: int  # people checked in when it was made
     opens_at: datetime | None = None  # when check-in opens, if it has not: nothing to group
+    to_tell: int = 0  # people a confirmation tells (not those alone in a group)
+    told: int = 0  # of them, those already told the group this draft gives them
 
 
 def draft_version(group_of: Mapping[int, int]) -> str:

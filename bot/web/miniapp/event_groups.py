@@ -100,7 +100,6 @@ class EventGroups:
             event_id,
             draft,
             notice=_("Sent: {count} members have their group.", count=told),
-            sent=True,
         )
 
     def _draft(
@@ -112,7 +111,6 @@ class EventGroups:
         made: bool = False,
         notice: str | None = None,
         problem: str | None = None,
-        sent: bool = False,
     ) -> HTMLResponse:
         if draft is None:
             raise Refused(403)
@@ -127,6 +125,5 @@ class EventGroups:
             made=made,
             notice=notice,
             problem=problem,
-            sent=sent,
             alone=[n for n, g in enumerate(draft.groups, 1) if len(g) < MIN_TO_GROUP],
         )

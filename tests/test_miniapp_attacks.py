@@ -20,6 +20,7 @@ from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import (
     AuditEntry,
     Broadcast,
+    CardView,
     Event,
     Match,
     MatchDecision,
@@ -36,7 +37,7 @@ from tests.test_desk_groups import groups_of, signed_up, told, version_of
 from tests.test_desk_people import matchmaker_of_pudong, pairs_on
 from tests.test_desk_photo_review import looks, photo_waiting
 from tests.test_desk_review import waiting
-from tests.test_member_app import CARDS, member_id, views
+from tests.test_member_app import CARDS, member_id, shown_ids, views
 from tests.test_member_photo_upload import photos_of
 from tests.test_member_photos import give_photos, photo_url, png
 from tests.test_miniapp import as_user, web
@@ -822,3 +823,35 @@ async def test_a_check_in_code_cannot_be_forged_moved_or_used_by_another_union(
         # Her own code, unaltered, at her event's door: checked in.
         door = await client.post(scan, data={"code": code}, headers=own)
         assert "已签到" in door.text, door.text
+
+
+async def test_once_she_blocks_or_pauses_he_sees_neither_her_page_nor_her_photos(
+    sandbox: Sandbox,
+) -> None:
+    """A stalker keeps the addresses of two women's pages and photos after they were shown
+    to him: once one blocks him (she had seen his card too), and once the other pauses, they
+    show nothing."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    me = members[0]
+    async with web(sandbox) as client:
+        shown = shown_ids((await client.get(CARDS, headers=as_user(sandbox, me))).text)
+        her, other = shown[0], shown[1]
+        await give_photos(sandbox, her, 1)
+        await give_photos(sandbox, other, 1)
+        for woman in (her, other):
+            seen = await client.get(photo_url(woman, 0), headers=as_user(sandbox, me))
+            assert seen.status_code == 200
+        async with sandbox.app.services.db.begin() as session:
+            session.add(
+                CardView(viewer_id=her, candidate_id=member_id(me), shown_at=sandbox.clock.now())
+            )
+        blocked = await client.post(
+            f"/app/member/people/{member_id(me)}/block",
+            headers=as_user(sandbox, her + FIRST_TELEGRAM_ID),
+        )
+        assert blocked.status_code == 200
+        await sandbox.app.services.member_data.set_paused(other + FIRST_TELEGRAM_ID, True)
+        for woman in (her, other):
+            for url in (f"/app/member/people/{woman}", photo_url(woman, 0)):
+                answer = await client.get(url, headers=as_user(sandbox, me))
+                assert answer.status_code == 404, url

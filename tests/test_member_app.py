@@ -384,6 +384,9 @@ async def test_my_profile_edits_with_the_chats_checks_and_the_card_changes(
     assert "小鹿 ·" in named.text and "丧偶" in widowed.text
     assert "请接着回答：有无子女" in widowed.text  # as /edit asks it next
     assert "已保存" in children.text and "已保存" in never.text
+    # Asked of the widowed, 有无子女 is on their page; never married, it is not there at all
+    # (not an empty "未填写" row to fill in).
+    assert "有无子女" in children.text and "有无子女" not in never.text
     assert "这一题只问离异或丧偶的会员" in not_for_me.text
     assert (await answers_of(sandbox, member_id(me))).get("has_children") is None
     assert 'role="alert"' in forged_option.text

@@ -6,7 +6,7 @@ Prompts, option labels and error messages are English msgids: the conversation t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.domain import N_, free_text
@@ -595,6 +595,13 @@ def implied(key: str, value: Any) -> dict[str, Any]:
     if key == "marital_status" and value not in WERE_MARRIED:
         return {"has_children": None}
     return {}
+
+
+def not_asked(key: str, answers: Mapping[str, Any]) -> bool:
+    """Whether a member with these answers is not asked ``key`` at all (有无子女, of someone
+    never married): not shown as unanswered, not offered to edit."""
+    source = FOLLOW_UP_OF.get(key)
+    return source is not None and key in implied(source, answers.get(source))
 
 
 def asked_after(key: str, value: Any) -> str | None:

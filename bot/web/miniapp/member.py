@@ -35,7 +35,13 @@ from bot.domain.questions import EDUCATION_RANK, Kind, Question
 from bot.domain.questions.answers import check_choice, parse_text
 from bot.domain.questions.importance import LABELS as LEVELS
 from bot.domain.questions.importance import level_of, levels, must_have
-from bot.domain.questions.questionnaire import ANY, FOLLOW_UP_OF, asked_after, implied
+from bot.domain.questions.questionnaire import (
+    ANY,
+    FOLLOW_UP_OF,
+    asked_after,
+    implied,
+    not_asked,
+)
 from bot.services.matching.browse import BrowseCard
 from bot.services.matching.suggestions import Outcome, Parted, Unavailable
 from bot.services.members.data import Setting
@@ -503,6 +509,8 @@ class MemberApp:
         year = services.clock.now().astimezone(services.settings.tz).year
         rows = []
         for question in services.onboarding.questionnaire:
+            if not_asked(question.key, answers):  # not "(未填写)" for a question never asked
+                continue
             value = answers.get(question.key)
             shown = answer_text(question, value, _) if question.key in answers else ""
             # Unanswered: no level chosen for the member, as the chat asks it each time.
@@ -634,10 +642,8 @@ class MemberApp:
         form = await request.form(max_files=0, max_fields=60)
         year = services.clock.now().astimezone(services.settings.tz).year
         value: Any
-        source = FOLLOW_UP_OF.get(question.key)
-        if source is not None:  # 有无子女 is for those who have been married, as in the chat
-            answers = await services.onboarding.answers(member_id)
-            if question.key in implied(source, answers.get(source)):
+        if question.key in FOLLOW_UP_OF:  # 有无子女 is for those who have been married
+            if not_asked(question.key, await services.onboarding.answers(member_id)):
                 problem = _("Only members who have been married are asked this.")
                 return await self.profile(request, problem=problem)
         if question.kind == Kind.SINGLE:

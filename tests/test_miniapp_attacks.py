@@ -855,3 +855,41 @@ async def test_once_she_blocks_or_pauses_he_sees_neither_her_page_nor_her_photos
             for url in (f"/app/member/people/{woman}", photo_url(woman, 0)):
                 answer = await client.get(url, headers=as_user(sandbox, me))
                 assert answer.status_code == 404, url
+
+
+async def test_forged_wishes_change_nothing(sandbox: Sandbox) -> None:
+    """A member edits the wish forms by hand: an option the question does not have, a level
+    it does not offer (whom one meets cannot be 'not important'), ages out of range, a
+    question that is not editable here, NUL and markup: each refused, nothing stored."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me = members[0]
+    before = await sandbox.app.services.onboarding.answers(member_id(me))
+    forged = [
+        ("seek_gender", {"value": "robots", "importance": "must"}),
+        ("seek_gender", {"value": "female", "importance": "not_important"}),
+        ("seek_gender", {"value": "female", "importance": "urgent"}),
+        ("seek_age", {"value": "5-300", "importance": "must"}),
+        ("seek_age", {"value": "12-17", "importance": "must"}),
+        ("photos", {"value": "AgACAgQAAx0"}),
+        ("no_such_question", {"value": "1"}),
+    ]
+    async with web(sandbox) as client:
+        for key, fields in forged:
+            answer = await client.post(
+                f"/app/member/profile/{key}", data=fields, headers=as_user(sandbox, me)
+            )
+            assert answer.status_code in (200, 404), key
+            assert "<script>alert" not in answer.text
+            if answer.status_code == 200:
+                assert 'role="alert"' in answer.text, (key, fields)
+    after = await sandbox.app.services.onboarding.answers(member_id(me))
+    assert after == before
+    # A district the list does not have is dropped, not stored (the list's own are kept).
+    async with web(sandbox) as client:
+        await client.post(
+            "/app/member/profile/seek_districts",
+            data={"value": ["浦东新区", SCRIPT], "importance": "prefer"},
+            headers=as_user(sandbox, me),
+        )
+    stored = (await sandbox.app.services.onboarding.answers(member_id(me)))["seek_districts"]
+    assert stored == ["浦东新区"]

@@ -387,7 +387,7 @@ async def test_an_organiser_changes_an_event_in_the_form(sandbox: Sandbox) -> No
 
 async def test_the_door_scans_a_members_personal_code(sandbox: Sandbox) -> None:
     organiser, sibling, event_id, members = await event_with_registrants(sandbox)
-    other_event = await publish(sandbox, organiser)
+    other_event = await publish(sandbox, organiser, title="周末读书会")  # another event
     passes = sandbox.app.services.events.passes
     [mine] = await passes.mine(members[0])
     assert mine.event.id == event_id and mine.badge == 1

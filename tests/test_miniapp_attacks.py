@@ -33,6 +33,7 @@ from storage.models import (
 from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
 from tests.test_admin import scene
 from tests.test_desk_event_edit import shown
+from tests.test_desk_events import form_for, stored_events
 from tests.test_desk_groups import groups_of, signed_up, told, version_of
 from tests.test_desk_people import matchmaker_of_pudong, pairs_on
 from tests.test_desk_photo_review import looks, photo_waiting
@@ -893,3 +894,29 @@ async def test_forged_wishes_change_nothing(sandbox: Sandbox) -> None:
         )
     stored = (await sandbox.app.services.onboarding.answers(member_id(me)))["seek_districts"]
     assert stored == ["浦东新区"]
+
+
+async def test_publish_pressed_twice_is_one_event_announced_once(sandbox: Sandbox) -> None:
+    """发布 pressed twice (or retried) with the same form, announcing now: one event, and
+    each member is told of it once."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    fields = form_for(sandbox, pudong, age_min="", age_max="")
+    async with web(sandbox) as client:
+        answers = await asyncio.gather(
+            *(
+                client.post("/app/console/events/new", data=fields, headers=headers)
+                for _ in range(2)
+            )
+        )
+        again = await client.post("/app/console/events/new", data=fields, headers=headers)
+    assert all(a.status_code == 200 for a in [*answers, again])
+    assert len(await stored_events(sandbox)) == 1
+    await sandbox.settle()
+    title = fields["title"]
+    assert [copies_of(sandbox, m, title) for m in in_pudong] == [1] * len(in_pudong)
+
+
+def copies_of(sb: Sandbox, telegram_id: int, text: str) -> int:
+    return sum(1 for e in sb.api.chats[telegram_id] if e.from_bot and text in (e.text or ""))

@@ -8,7 +8,7 @@ import enum
 import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import ColumnElement, func, select
@@ -51,7 +51,14 @@ from bot.services.notices import line
 from bot.services.work import WorkQueue
 from storage import audit, events, tasks
 from storage.events import Person, SheetRow
-from storage.models import Event, EventStatus, ProfileAnswer, Registration, RegistrationStatus
+from storage.models import (
+    Event,
+    EventStatus,
+    OrgUnit,
+    ProfileAnswer,
+    Registration,
+    RegistrationStatus,
+)
 
 # Groups are made of people who have arrived; one person is no group.
 MIN_TO_GROUP = 2
@@ -101,6 +108,10 @@ def announced_to(unit_id: int, conditions: Conditions) -> Audience:
     )
 
 
+# How long the same event from the same organiser counts as the one already published.
+SAME_WITHIN = timedelta(minutes=10)
+
+
 class Organising:
     def __init__(
         self,
@@ -123,11 +134,31 @@ class Organising:
         self._choice = choice
 
     async def create(self, actor: int, spec: EventSpec) -> int | None:
-        """Publish an event and schedule its announcement; None if outside the actor's scope."""
+        """Publish an event and schedule its announcement; None if outside the actor's scope.
+        The same event (title, start, place, text) published again by the same organiser
+        within ``SAME_WITHIN`` (发布 pressed twice, a request retried) is the one already
+        published: its id, announced once."""
         now = self._clock.now()
         async with self._db.begin() as session:
             if spec.unit_id not in (await self._administration.authority(session, actor)).scope:
                 return None
+            # Events of a union are published one at a time, so a second press waits for the
+            # first and finds it.
+            await session.get(OrgUnit, spec.unit_id, with_for_update=True)
+            same = await session.scalar(
+                select(Event.id).where(
+                    Event.created_by == actor,
+                    Event.unit_id == spec.unit_id,
+                    Event.created_at >= now - SAME_WITHIN,
+                    Event.status != EventStatus.CANCELLED,
+                    Event.title == spec.title,
+                    Event.starts_at == spec.starts_at,
+                    Event.venue == spec.venue,
+                    Event.description == spec.description,
+                )
+            )
+            if same is not None:
+                return same
             event = Event(
                 unit_id=spec.unit_id,
                 created_by=actor,

@@ -920,3 +920,31 @@ async def test_publish_pressed_twice_is_one_event_announced_once(sandbox: Sandbo
 
 def copies_of(sb: Sandbox, telegram_id: int, text: str) -> int:
     return sum(1 for e in sb.api.chats[telegram_id] if e.from_bot and text in (e.text or ""))
+
+
+async def test_moving_someone_not_in_the_draft_or_to_a_made_up_group_changes_nothing(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, event_id, members = await signed_up(sandbox, 4)
+    base = f"/app/console/events/{event_id}"
+    sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))
+    async with web(sandbox) as client:
+        headers = as_user(sandbox, organiser.id)
+        for badge in ("1", "2", "3"):
+            await client.post(base + "/check-in", data={"badge": badge}, headers=headers)
+        made = await client.post(base + "/groups", data={"size": "6"}, headers=headers)
+        version = version_of(made.text)
+        absent = str(member_id(members[3]))  # signed up, not checked in
+        for fields in (
+            {"version": version, "member": absent, "to": "1"},
+            {"version": version, "member": "99999", "to": "2"},
+            {"version": version, "member": str(member_id(members[0])), "to": "99"},
+            {"version": version, "member": str(member_id(members[0])), "to": "-1"},
+            {"version": version + "0", "member": str(member_id(members[0])), "to": "2"},
+        ):
+            moved = await client.post(base + "/groups/move", data=fields, headers=headers)
+            assert moved.status_code == 200 and "分组已有变动" in moved.text, fields
+        still = await client.get(base + "/groups", headers=headers)
+    assert groups_of(still.text) == [[1, 2, 3]] and version_of(still.text) == version
+    await sandbox.settle()
+    assert not any(told(sandbox, m) for m in members)

@@ -191,6 +191,19 @@ async def tallies(
     return found
 
 
+async def departed_totals(
+    session: AsyncSession, scope: Collection[int], figures: Collection[str]
+) -> dict[str, int]:
+    """Of these figures, what members since deleted had counted for in the scope, in all:
+    added to the live rows' totals, the union's figures of the past stay as they were."""
+    rows = await session.execute(
+        select(DepartedCount.figure, func.sum(DepartedCount.count))
+        .where(DepartedCount.unit_id.in_(scope), DepartedCount.figure.in_(figures))
+        .group_by(DepartedCount.figure)
+    )
+    return {figure: int(count or 0) for figure, count in rows.all()}
+
+
 @dataclass(frozen=True)
 class MemberCounts:
     """The scope's members per unit today (verified, profile complete, active in the period

@@ -204,6 +204,10 @@ async def scope_stats(
         stats.accepted_proposals = await _pairs_in_scope(
             session, Proposal, scope, Proposal.status == "matched"
         )
+        # Pairs one of whose members has since deleted their account are counted still.
+        gone = await monthly.departed_totals(session, scope, ("matched", "proposed"))
+        stats.mutual_matches += gone.get("matched", 0)
+        stats.accepted_proposals += gone.get("proposed", 0)
         stats.events = await _event_funnels(session, scope)
         if who:
             await _who(session, stats, scope, year)
@@ -241,6 +245,7 @@ async def _who(session: AsyncSession, stats: ScopeStats, scope: frozenset[int], 
             ).all()
         )
     )
+    stats.outcomes.update(await monthly.departed_totals(session, scope, monthly.OUTCOME_FIGURES))
     stats.threads = await _thread_figures(session, scope)
 
 

@@ -34,6 +34,7 @@ from storage.models import (
     Event,
     FollowUp,
     Match,
+    MatchDecision,
     Member,
     Proposal,
     Registration,
@@ -181,7 +182,11 @@ async def tallies(
             func.sum(DepartedCount.count),
             func.sum(DepartedCount.seconds),
         )
-        .where(DepartedCount.unit_id.in_(scope), DepartedCount.month >= local_month(since, tz))
+        .where(
+            DepartedCount.unit_id.in_(scope),
+            DepartedCount.month >= local_month(since, tz),
+            DepartedCount.figure.in_(FIGURES),
+        )
         .group_by(DepartedCount.unit_id, DepartedCount.month, DepartedCount.figure)
     )
     for unit_id, at, figure, count, seconds in departed.all():
@@ -300,6 +305,21 @@ async def keep_departed(session: AsyncSession, member_id: int, tz: tzinfo) -> No
         for unit_id, moment in (await session.execute(query)).all():
             if unit_id is not None:
                 kept[(unit_id, local_month(moment, tz), figure)].count += 1
+    # Likes she gave or was given, each to the liker's unit (the rows go with her account);
+    # "liked" is not one of FIGURES: only all-time totals show it (``departed_totals``).
+    viewer = aliased(Member)
+    likes = await session.execute(
+        select(viewer.unit_id, MatchDecision.created_at)
+        .select_from(MatchDecision)
+        .join(viewer, viewer.id == MatchDecision.viewer_id)
+        .where(
+            MatchDecision.liked.is_(True),
+            or_(MatchDecision.viewer_id == member_id, MatchDecision.candidate_id == member_id),
+        )
+    )
+    for unit_id, moment in likes.all():
+        if unit_id is not None:
+            kept[(unit_id, local_month(moment, tz), "liked")].count += 1
     if member.unit_id is not None:
         outcomes = await session.execute(
             select(FollowUp.outcome, FollowUp.answered_at).where(

@@ -204,8 +204,9 @@ async def scope_stats(
         stats.accepted_proposals = await _pairs_in_scope(
             session, Proposal, scope, Proposal.status == "matched"
         )
-        # Pairs one of whose members has since deleted their account are counted still.
-        gone = await monthly.departed_totals(session, scope, ("matched", "proposed"))
+        # Likes and pairs of members who have since deleted their account are counted still.
+        gone = await monthly.departed_totals(session, scope, ("liked", "matched", "proposed"))
+        stats.likes += gone.get("liked", 0)
         stats.mutual_matches += gone.get("matched", 0)
         stats.accepted_proposals += gone.get("proposed", 0)
         stats.events = await _event_funnels(session, scope)

@@ -167,13 +167,17 @@ async def sign_up_rush(
 
 
 async def attend_all(sb: Sandbox, event_id: int) -> None:
+    """Everyone registered came: the clock moves on to the event's start (groups are made
+    only once check-in has begun), and all are checked in."""
     async with sb.app.services.db.begin() as session:
         event = await session.get(Event, event_id)
+        starts_at = event.starts_at
         await session.execute(
             update(Registration)
             .where(Registration.event_id == event_id, Registration.status == Status.REGISTERED)
-            .values(checked_in_at=event.starts_at)
+            .values(checked_in_at=starts_at)
         )
+    await sb.advance(starts_at - sb.clock.now())
 
 
 async def mutual_choice(sb: Sandbox, event_id: int, choosers: int) -> dict[str, Any]:

@@ -32,8 +32,8 @@ screenshots: $(STAMP)
 	$(BIN)/python tests/screenshots.py screenshots
 
 # Three workers on two cores: a third of the suite's time is spent waiting (for PostgreSQL,
-# for processes it starts and stops, for Chromium), which a third worker fills (8.7 min for
-# the whole suite on this machine, against 12.5 with two).
+# for processes it starts and stops, for Chromium), which a third worker fills (the whole
+# suite took 8.7 min in a clean clone on this machine).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 3 $(PYTEST_ARGS)
 

@@ -225,11 +225,9 @@ class Organising:
         if isinstance(value, Invalid):
             return value
         async with self._db.begin() as session:
-            event = await self._managed_in(session, actor, event_id, lock=True)
-            if event is None:
-                return Change.NOT_ALLOWED
-            if event.status == EventStatus.CANCELLED:
-                return Change.CANCELLED
+            event = await self._changeable_in(session, actor, event_id)
+            if isinstance(event, Change):
+                return event
             setattr(event, field_name, value)
             audit.record(
                 session,
@@ -250,11 +248,9 @@ class Organising:
         """Change the places; more room promotes waiting members (in order, within the gender
         quotas), who are told. Fewer never removes anyone."""
         async with self._db.begin() as session:
-            event = await self._managed_in(session, actor, event_id, lock=True)
-            if event is None:
-                return Change.NOT_ALLOWED
-            if event.status == EventStatus.CANCELLED:
-                return Change.CANCELLED
+            event = await self._changeable_in(session, actor, event_id)
+            if isinstance(event, Change):
+                return event
             event.capacity = capacity.total
             event.capacity_male, event.capacity_female = capacity.male, capacity.female
             await session.flush()
@@ -284,11 +280,9 @@ class Organising:
         time already passed is now."""
         now = self._clock.now()
         async with self._db.begin() as session:
-            event = await self._managed_in(session, actor, event_id, lock=True)
-            if event is None:
-                return Change.NOT_ALLOWED
-            if event.status == EventStatus.CANCELLED:
-                return Change.CANCELLED
+            event = await self._changeable_in(session, actor, event_id)
+            if isinstance(event, Change):
+                return event
             deadline = rules.signup_deadline or event.signup_deadline
             if rules.signup_deadline is not None:
                 if deadline <= now:
@@ -336,11 +330,9 @@ class Organising:
         """Move the event (its end, sign-up deadline and mutual choice with it) and tell the
         registrants."""
         async with self._db.begin() as session:
-            event = await self._managed_in(session, actor, event_id, lock=True)
-            if event is None:
-                return Change.NOT_ALLOWED
-            if event.status == EventStatus.CANCELLED:
-                return Change.CANCELLED
+            event = await self._changeable_in(session, actor, event_id)
+            if isinstance(event, Change):
+                return event
             if starts_at <= self._clock.now():
                 return Change.PAST
             shift = starts_at - event.starts_at
@@ -641,6 +633,18 @@ class Organising:
             )
         self._work.wake()
         return len(told)
+
+    async def _changeable_in(
+        self, session: AsyncSession, actor: int, event_id: int
+    ) -> Event | Change:
+        """The event locked for a change, or why it cannot be changed: not in the actor's
+        scope (``NOT_ALLOWED``) or cancelled."""
+        event = await self._managed_in(session, actor, event_id, lock=True)
+        if event is None:
+            return Change.NOT_ALLOWED
+        if event.status == EventStatus.CANCELLED:
+            return Change.CANCELLED
+        return event
 
     async def _managed_in(
         self, session: AsyncSession, actor: int, event_id: int, *, lock: bool = False

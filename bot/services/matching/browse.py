@@ -196,16 +196,7 @@ class Browsing:
                 ),
             )
             chosen = await self._reviewed(session, member, ranked_new, reviews, min(left, PAGE))
-            if chosen:
-                await session.execute(
-                    insert(CardView),
-                    [
-                        {"viewer_id": member.id, "candidate_id": s.candidate.id, "shown_at": now}
-                        for s in chosen
-                    ],
-                )
-            cards = await self._cards(session, [(s, False) for s in seen])
-            cards += await self._cards(session, [(s, True) for s in chosen])
+            cards = await self._shown(session, member, seen, chosen, now)
             return Page(cards, left - len(chosen), len(chosen) < len(ranked_new) and bool(left))
 
     async def _reviewed(
@@ -240,6 +231,27 @@ class Browsing:
                 )
                 reviews[suggestion.candidate.id] = "pending"
         return chosen
+
+    async def _shown(
+        self,
+        session: AsyncSession,
+        member: Member,
+        again: list[Suggestion],
+        chosen: list[Suggestion],
+        now: datetime,
+    ) -> list[BrowseCard]:
+        """Cards of people shown before, then of those newly ``chosen``, who are recorded as
+        shown now (they count for the exposure cap and the daily number)."""
+        if chosen:
+            await session.execute(
+                insert(CardView),
+                [
+                    {"viewer_id": member.id, "candidate_id": s.candidate.id, "shown_at": now}
+                    for s in chosen
+                ],
+            )
+        cards = await self._cards(session, [(s, False) for s in again])
+        return cards + await self._cards(session, [(s, True) for s in chosen])
 
     async def _cards(
         self, session: AsyncSession, chosen: list[tuple[Suggestion, bool]]
@@ -380,16 +392,7 @@ class Browsing:
             )
             fresh = [s for s in ranked if s.candidate.id not in shown]
             chosen = await self._reviewed(session, member, fresh, reviews, min(left, PAGE))
-            if chosen:
-                await session.execute(
-                    insert(CardView),
-                    [
-                        {"viewer_id": member.id, "candidate_id": s.candidate.id, "shown_at": now}
-                        for s in chosen
-                    ],
-                )
-            cards = await self._cards(session, [(s, False) for s in again])
-            cards += await self._cards(session, [(s, True) for s in chosen])
+            cards = await self._shown(session, member, again, chosen, now)
             return Likes(len(ranked), cards)
 
     async def write_in_chat(self, telegram_id: int, match_id: int) -> bool:

@@ -24,6 +24,7 @@ from bot.domain.free_text import Invalid
 from bot.domain.onboarding import MAX_ATTEMPTS_PER_DAY, Progress
 from bot.domain.photos import too_many
 from bot.domain.questions import Question
+from bot.domain.questions.questionnaire import FOLLOW_UP_OF, implied, not_asked
 from bot.domain.screening import CONTACT_DETAILS, REAL_NAME, contact_details, shows_real_name
 from bot.domain.text import visible_answer
 from bot.domain.verification import (
@@ -363,6 +364,8 @@ class Onboarding:
                 await screening.record(session, member_id, "card", words, self._clock.now())
             now = self._clock.now()
             complete = await profiles.save(session, member_id, question, value, must_have, now)
+            for key, also in implied(question, value).items():  # 未婚: no children of one's own
+                complete = await profiles.save(session, member_id, key, also, None, now)
             photos = question == "photos" and isinstance(value, list)
             if photos and (member := await session.get(Member, member_id)) is not None:
                 await photo_review.ask_for_review(session, member, value, now)
@@ -371,6 +374,24 @@ class Onboarding:
         if photos:  # only a photo review request may have been written
             self._work.wake()
         return None
+
+    async def skip_not_asked(self, member_id: int, key: str) -> set[str]:
+        """Store as skipped a follow-up this member is not asked (有无子女 of someone never
+        married who answered before the rule, or chose it with /edit). The keys stored."""
+        async with self._db.begin() as session:
+            stored = await profiles.answers(session, member_id)
+            answers = {question: answer.value for question, answer in stored.items()}
+            source = FOLLOW_UP_OF.get(key)
+            if source is None or not not_asked(key, answers):
+                return set()
+            following = implied(source, answers.get(source))
+            now = self._clock.now()
+            complete = False
+            for skipped, value in following.items():
+                complete = await profiles.save(session, member_id, skipped, value, None, now)
+            if complete:
+                await matching.refresh_profile(session, member_id, now)
+            return set(following)
 
     async def complete(self, member_id: int) -> bool:
         """Mark the profile complete; True the first time."""

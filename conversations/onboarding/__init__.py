@@ -71,7 +71,7 @@ from bot.domain.onboarding import (
     wants_previous,
 )
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section, importance
-from bot.domain.questions.questionnaire import FOLLOW_UP_OF, asked_after, implied
+from bot.domain.questions.questionnaire import asked_after, implied
 from bot.services.onboarding import MemberStatus
 from conversations.common import buttons, in_rows, on_press, say, scratch, send_photo_with_text
 from conversations.common import conversation as make_conversation
@@ -309,20 +309,10 @@ async def resume(update: Update, context: HuihuiContext, where: Where | None = N
 
 
 async def _not_for_them(context: HuihuiContext, where: Where) -> set[str]:
-    """A follow-up that does not apply to this member (children of one's own, for someone never
-    married who answered before it was asked, or who chose it with /edit) is stored as skipped;
-    the keys stored. Read only at such a question."""
-    question, member = where.question, where.member
-    source = FOLLOW_UP_OF.get(question.key) if question else None
-    if source is None or member is None or question is None:
+    """A follow-up that does not apply to this member, stored as skipped; the keys stored."""
+    if where.question is None or where.member is None:
         return set()
-    onboarding = context.services.onboarding
-    following = implied(source, (await onboarding.answers(member.id)).get(source))
-    if question.key not in following:
-        return set()
-    for key, value in following.items():
-        await onboarding.answer(member.id, key, value)
-    return set(following)
+    return await context.services.onboarding.skip_not_asked(where.member.id, where.question.key)
 
 
 async def on_text(update: Update, context: HuihuiContext) -> Any:
@@ -566,9 +556,7 @@ async def _store(
         await questions.invalid(update, context, question, refused)
         return ACTIVE
     questions.clear(context)
-    following = implied(question.key, value)
-    for key, also in following.items():  # "未婚": no question about children of one's own
-        await onboarding.answer(member.id, key, also)
+    following = implied(question.key, value)  # stored with the answer: "未婚", no children
     going_back = scratch(context).pop("back", False)
     if scratch(context).pop("editing", None) == question.key:
         if (next_key := asked_after(question.key, value)) is not None:

@@ -39,7 +39,6 @@ from bot.domain.questions.questionnaire import (
     ANY,
     FOLLOW_UP_OF,
     asked_after,
-    implied,
     not_asked,
 )
 from bot.services.matching.browse import BrowseCard
@@ -676,8 +675,6 @@ class MemberApp:
         if isinstance(value, Invalid):
             problem = _(value.reason, **value.values)
             return await self.profile(request, problem=problem)
-        for key, also in implied(question.key, value).items():  # 未婚: no children of one's own
-            await services.onboarding.answer(member_id, key, also)
         if (next_key := asked_after(question.key, value)) is not None:
             # Now divorced or widowed: the question that follows is opened next.
             request.path_params["question"] = next_key

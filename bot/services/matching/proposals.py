@@ -361,49 +361,20 @@ async def _answers(session: AsyncSession, member_id: int) -> dict[str, Any]:
 async def _settled_pairs(session: AsyncSession, ids: list[int]) -> set[tuple[int, int]]:
     """Pairs among ``ids`` already matched or proposed, decided on, blocked or reported by one
     of them: none of them is proposed."""
+    open_or_matched = or_(Proposal.status == "open", Proposal.status == "matched")
+    settling = (
+        (Match.member_a, Match.member_b, None),
+        (Proposal.member_a, Proposal.member_b, open_or_matched),
+        (MatchDecision.viewer_id, MatchDecision.candidate_id, None),
+        (Block.blocker_id, Block.blocked_id, None),
+        (Report.reporter_id, Report.reported_id, None),
+    )
     found: set[tuple[int, int]] = set()
-    for a, b in (
-        await session.execute(
-            select(Match.member_a, Match.member_b).where(
-                Match.member_a.in_(ids), Match.member_b.in_(ids)
-            )
-        )
-    ).all():
-        found.add(matching.pair(a, b))
-    for a, b in (
-        await session.execute(
-            select(Proposal.member_a, Proposal.member_b).where(
-                Proposal.member_a.in_(ids),
-                Proposal.member_b.in_(ids),
-                or_(Proposal.status == "open", Proposal.status == "matched"),
-            )
-        )
-    ).all():
-        found.add(matching.pair(a, b))
-    for a, b in (
-        await session.execute(
-            select(MatchDecision.viewer_id, MatchDecision.candidate_id).where(
-                MatchDecision.viewer_id.in_(ids), MatchDecision.candidate_id.in_(ids)
-            )
-        )
-    ).all():
-        found.add(matching.pair(a, b))
-    for a, b in (
-        await session.execute(
-            select(Block.blocker_id, Block.blocked_id).where(
-                Block.blocker_id.in_(ids), Block.blocked_id.in_(ids)
-            )
-        )
-    ).all():
-        found.add(matching.pair(a, b))
-    for a, b in (
-        await session.execute(
-            select(Report.reporter_id, Report.reported_id).where(
-                Report.reporter_id.in_(ids), Report.reported_id.in_(ids)
-            )
-        )
-    ).all():
-        found.add(matching.pair(a, b))
+    for first, second, also in settling:
+        query = select(first, second).where(first.in_(ids), second.in_(ids))
+        if also is not None:
+            query = query.where(also)
+        found.update(matching.pair(a, b) for a, b in (await session.execute(query)).all())
     return found
 
 

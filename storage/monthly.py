@@ -322,10 +322,9 @@ async def keep_departed(session: AsyncSession, member_id: int, tz: tzinfo) -> No
             kept[(unit_id, local_month(moment, tz), "liked")].count += 1
     if member.unit_id is not None:
         outcomes = await session.execute(
-            select(FollowUp.outcome, FollowUp.answered_at).where(
-                FollowUp.member_id == member_id, FollowUp.outcome.in_(OUTCOME_FIGURES)
-            )
+            select(FollowUp.outcome, FollowUp.answered_at).where(FollowUp.member_id == member_id)
         )
+        # Every outcome for /stats' all-time count; only met and together are FIGURES.
         for outcome, moment in outcomes.all():
             kept[(member.unit_id, local_month(moment, tz), outcome)].count += 1
     places = await session.execute(

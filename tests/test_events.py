@@ -339,6 +339,8 @@ async def test_mutual_choice_makes_matches_reports_the_pairing_rate_and_follows_
     assert "互选：牵手 1 对，牵手率 50%" in organiser.last_text()
     await organiser.send("/stats")
     assert "到场 4 人，牵手 1 对，牵手率 50%" in organiser.bot_messages()[-2].text
+    # Her answer stays counted too, though only met and together are monthly figures.
+    assert "配对后的进展（会员自愿回答）：还在联系 1" in organiser.bot_messages()[-2].text
 
 
 async def test_smart_groups_keep_size_gender_balance_and_colleagues_apart(

@@ -32,6 +32,7 @@ from bot.domain.clock import Clock
 from bot.domain.questions import EDUCATION_RANK
 from bot.domain.units import subtree, tree_order
 from bot.services.administration import Administration
+from bot.services.matching.follow_ups import OUTCOMES
 from storage import monthly, units
 from storage.events import Funnel, funnel
 from storage.models import (
@@ -246,7 +247,7 @@ async def _who(session: AsyncSession, stats: ScopeStats, scope: frozenset[int], 
             ).all()
         )
     )
-    stats.outcomes.update(await monthly.departed_totals(session, scope, monthly.OUTCOME_FIGURES))
+    stats.outcomes.update(await monthly.departed_totals(session, scope, tuple(OUTCOMES)))
     stats.threads = await _thread_figures(session, scope)
 
 

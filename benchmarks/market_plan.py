@@ -36,6 +36,7 @@ from storage import plan  # noqa: E402
 TARGET_SECONDS = {100_000: 60.0, 1_000_000: 600.0}
 STEP_TARGET_SECONDS = 0.1
 BASELINE_SECONDS = 20.0
+SLOW_STEP_SECONDS = 0.05  # steps listed in the report, to find what holds the loop
 
 
 async def match_meanwhile(sb: Sandbox, telegram_id: int, stop: asyncio.Event) -> list[float]:
@@ -84,13 +85,13 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         read_seconds = time.perf_counter() - started
         # Baseline in the same run: the same member's /match with no plan being made.
         stop = asyncio.Event()
-        async with LoopMonitor() as quiet:
+        async with LoopMonitor(note_over=SLOW_STEP_SECONDS) as quiet:
             asking = asyncio.create_task(match_meanwhile(sb, telegram_ids[0], stop))
             await asyncio.sleep(BASELINE_SECONDS)
             stop.set()
             quiet_waits = sorted(await asking)
         stop = asyncio.Event()
-        async with LoopMonitor() as monitor, MemoryPeak() as memory:
+        async with LoopMonitor(note_over=SLOW_STEP_SECONDS) as monitor, MemoryPeak() as memory:
             asking = asyncio.create_task(match_meanwhile(sb, telegram_ids[0], stop))
             started = time.perf_counter()
             cards = await plans.make()
@@ -109,16 +110,37 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "baseline_read_profiles_seconds": round(read_seconds, 1),
         "ratio_to_baseline": round(seconds / read_seconds, 1) if read_seconds else None,
         "longest_loop_step_ms": round(monitor.longest_step * 1000, 1),
-        "longest_step_was": monitor.longest_step_was[:120],
+        "longest_loop_step_cpu_ms": round(monitor.cpu_of_longest_step * 1000, 1),
+        "longest_step_was": monitor.longest_step_was,
+        "most_cpu_in_one_step_ms": round(monitor.longest_step_cpu * 1000, 1),
+        "steps_over_50_ms": _listed(monitor),
         "longest_loop_wait_ms": round(monitor.longest * 1000, 1),
         "match_while_planning_p95_ms": _p95_ms(waits),
         "match_without_plan_p95_ms": _p95_ms(quiet_waits),
+        "match_p95_ratio": _ratio(_p95_ms(waits), _p95_ms(quiet_waits)),
         "longest_loop_step_without_plan_ms": round(quiet.longest_step * 1000, 1),
+        "longest_loop_step_cpu_without_plan_ms": round(quiet.cpu_of_longest_step * 1000, 1),
+        "steps_over_50_ms_without_plan": _listed(quiet),
         "bot_memory_growth_mb": round(memory.growth, 1),
         "worker_peak_rss_mb": round(worker_peak_mb, 1),
         "population_load_seconds": round(load_seconds, 1),
         "target_met": seconds <= target and monitor.longest_step <= STEP_TARGET_SECONDS,
     }
+
+
+def _listed(monitor: LoopMonitor) -> dict[str, Any]:
+    """How many steps took over SLOW_STEP_SECONDS, and the ten longest: wall, CPU, what ran."""
+    steps = sorted(monitor.slow_steps, reverse=True)
+    return {
+        "count": len(steps),
+        "longest": [
+            f"{wall * 1000:.0f} ms ({cpu * 1000:.0f} CPU): {what}" for wall, cpu, what in steps[:10]
+        ],
+    }
+
+
+def _ratio(value: float | None, baseline: float | None) -> float | None:
+    return round(value / baseline, 2) if value and baseline else None
 
 
 def _p95_ms(waits: list[float]) -> float | None:

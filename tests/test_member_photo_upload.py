@@ -30,6 +30,14 @@ def gif() -> bytes:
     return out.getvalue()
 
 
+def jpeg_cut_in_half() -> bytes:
+    """A camera-sized JPEG of noise (nothing compresses it away), its second half missing."""
+    out = io.BytesIO()
+    Image.effect_noise((640, 480), 60).convert("RGB").save(out, format="JPEG", quality=90)
+    whole = out.getvalue()
+    return whole[: len(whole) // 2]
+
+
 def photo_messages(sb: Sandbox, telegram_id: int) -> list:
     return [
         e for e in sb.api.chats[telegram_id] if e.from_bot and e.kind == "photo" and not e.deleted
@@ -118,6 +126,10 @@ async def test_what_is_not_a_photo_or_too_large_is_refused_before_telegram_sees_
         ),
         "only a PNG's first bytes": (
             ("cut.png", png(40, 40)[:40], "image/png"),
+            "这个文件不是照片",
+        ),
+        "a JPEG cut in half on the way": (
+            ("cut.jpg", jpeg_cut_in_half(), "image/jpeg"),
             "这个文件不是照片",
         ),
         "a GIF (Telegram would show it as an animation)": (

@@ -46,11 +46,17 @@ def photo_problem(content: bytes) -> Invalid | None:
     try:
         with Image.open(io.BytesIO(content)) as image:
             kind, (width, height) = image.format, image.size
-            image.verify()  # the whole file reads as that picture, not only its first bytes
+            if kind not in FORMATS:
+                return NOT_A_PHOTO
+            if width + height > MAX_SIDES or max(width, height) > MAX_RATIO * max(
+                min(width, height), 1
+            ):
+                return ODD_SHAPE
+            # The whole file must decode as that picture, not only its first bytes (verify()
+            # checks nothing of a JPEG). A JPEG decodes at an eighth of its size: every byte is
+            # still read, at a fraction of the time and memory.
+            image.draft("RGB", (max(width // 8, 1), max(height // 8, 1)))
+            image.load()
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return NOT_A_PHOTO
-    if kind not in FORMATS:
-        return NOT_A_PHOTO
-    if width + height > MAX_SIDES or max(width, height) > MAX_RATIO * max(min(width, height), 1):
-        return ODD_SHAPE
     return None

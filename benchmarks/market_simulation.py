@@ -201,9 +201,23 @@ def old_order(
     return [m for _s, m in scored[:wanted]]
 
 
-def simulate(union: Union, policy: str, days: int, cards: int, pool: int) -> dict[str, Any]:
+def declined(state: State, viewer: int, other: int) -> bool:
+    """``other`` already skipped ``viewer``: a card of them can never become a match."""
+    return (other, viewer) in state.decided and other not in state.liked[viewer]
+
+
+def simulate(
+    union: Union,
+    policy: str,
+    days: int,
+    cards: int,
+    pool: int,
+    stages: tuple[int, ...] = STAGES,
+    drop_declined: bool = True,
+    seed: int = SEED,
+) -> dict[str, Any]:
     state = State()
-    union.rng.seed(SEED)
+    union.rng.seed(seed)
     by_gender: dict[str, list[int]] = defaultdict(list)
     for member_id, person in union.people.items():
         by_gender[person.profile.gender].append(member_id)
@@ -225,7 +239,7 @@ def simulate(union: Union, policy: str, days: int, cards: int, pool: int) -> dic
                 profiles, history=history, sample=SAMPLE, seed=day, excluded=settled
             )
             for viewer, _position, other in market.cards(
-                market.plan_arrays(*graph, STAGES, shown_lately=exposure)
+                market.plan_arrays(*graph, stages, shown_lately=exposure)
             ).tolist():
                 planned.setdefault(viewer, []).append(other)
             planning += time.perf_counter() - started
@@ -236,7 +250,11 @@ def simulate(union: Union, policy: str, days: int, cards: int, pool: int) -> dic
             # As /match: who liked the viewer first, then today's plan, then the ordinary order.
             likers = sorted(m for m in state.liked[viewer] if (viewer, m) not in state.decided)
             for other in [*likers[:cards], *planned.get(viewer, [])]:
-                if seen < cards and (viewer, other) not in state.decided:
+                if (
+                    seen < cards
+                    and (viewer, other) not in state.decided
+                    and not (drop_declined and declined(state, viewer, other))
+                ):
                     decide(union, state, today, viewer, other)
                     seen += 1
             if seen < cards:

@@ -129,11 +129,25 @@ async def drop_cards(
     await session.execute(statement)
 
 
+def _not_declined(viewer: int) -> Any:
+    """The planned person has not skipped ``viewer``: a pair is planned both ways, and once one
+    of the two has passed the other over (earlier the same day), the other's card of them can
+    never become a match; the card goes to someone else instead, and nothing tells the viewer
+    why."""
+    card = _PLANNED.c
+    return ~exists().where(
+        _DECISIONS.viewer_id == card.candidate_id,
+        _DECISIONS.candidate_id == viewer,
+        _DECISIONS.liked.is_(False),
+    )
+
+
 async def planned_today(session: AsyncSession, viewer: int, day: date) -> list[int]:
-    """Whom ``viewer`` is planned to be shown on ``day``, in order."""
+    """Whom ``viewer`` is planned to be shown on ``day``, in order, leaving out whoever has
+    skipped the viewer."""
     rows = await session.scalars(
         select(_PLANNED.c.candidate_id)
-        .where(_PLANNED.c.viewer_id == viewer, _PLANNED.c.day == day)
+        .where(_PLANNED.c.viewer_id == viewer, _PLANNED.c.day == day, _not_declined(viewer))
         .order_by(_PLANNED.c.position)
     )
     return list(rows)
@@ -143,8 +157,8 @@ async def open_planned(
     session: AsyncSession, viewer: int, day: date, limit: int | None = None
 ) -> list[int]:
     """``viewer``'s planned people of ``day`` still worth a card, in the plan's order: still
-    suggestible (eligible), not yet decided on by the viewer, no block either way, not matched
-    already."""
+    suggestible (eligible), not yet decided on by the viewer, not skipped the viewer, no block
+    either way, not matched already."""
     card = _PLANNED.c
     low = case((card.viewer_id < card.candidate_id, card.viewer_id), else_=card.candidate_id)
     high = case((card.viewer_id < card.candidate_id, card.candidate_id), else_=card.viewer_id)
@@ -155,6 +169,7 @@ async def open_planned(
             card.viewer_id == viewer,
             card.day == day,
             _PROFILES.eligible.is_(True),
+            _not_declined(viewer),
             ~exists().where(
                 _DECISIONS.viewer_id == viewer, _DECISIONS.candidate_id == card.candidate_id
             ),

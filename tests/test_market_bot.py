@@ -13,7 +13,7 @@ from bot.services.matching.plan import STAGES
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox
 from storage import profiles
-from storage.models import Block, CardView, Member, PlannedCard
+from storage.models import Block, CardView, MatchDecision, Member, PlannedCard
 from tests.helpers import PUDONG, seed_union, sign_up, unit_id
 from tests.test_matching_bot import WOMAN
 
@@ -131,3 +131,35 @@ async def test_the_digest_and_browse_get_the_open_plan_in_order(sandbox: Sandbox
     assert await plans.planned_for(me) == []
     # Whoever was planned to see her no longer is either.
     assert me not in await plans.planned_for(mine[1])
+
+
+async def test_a_planned_person_who_skipped_her_is_not_shown_to_her(sandbox: Sandbox) -> None:
+    # Planned both ways: he saw her first today and passed her over, so her card of him could
+    # never become a match; she is shown her next planned person instead, and nothing says why.
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    await seed_union(sandbox, [WOMAN])
+    await sign_up(xiaoyu, WOMAN)
+    now = sandbox.clock.now()
+    year = now.astimezone(sandbox.settings.tz).year
+    await populate(sandbox.app.services.db, now, year, 120, first_member_id=100)
+    async with sandbox.app.services.db() as session:
+        me = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
+    plans = sandbox.app.services.plans
+    await plans.make()
+    mine = [
+        c.candidate_id
+        for c in sorted(await planned_cards(sandbox), key=lambda c: c.position)
+        if c.viewer_id == me
+    ]
+    assert me is not None and len(mine) >= 2
+    async with sandbox.app.services.db.begin() as session:
+        session.add(MatchDecision(viewer_id=mine[0], candidate_id=me, liked=False, created_at=now))
+
+    assert await plans.planned_for(me) == mine[1:]
+    await xiaoyu.send("/match")
+    first_line = xiaoyu.last_text().split("\n")[0]
+    assert first_line.startswith(await nickname(sandbox, mine[1])), first_line
+    # One who liked her is still shown (first, as every liker is).
+    async with sandbox.app.services.db.begin() as session:
+        session.add(MatchDecision(viewer_id=mine[1], candidate_id=me, liked=True, created_at=now))
+    assert await plans.planned_for(me) == mine[1:]

@@ -7,12 +7,21 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from typing import Literal
 
+import httpx
 import pytest
+from sqlalchemy.exc import IntegrityError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
+from bot.app.health import Readiness
 from bot.app.logs import QUIETED, configure_logging
 from bot.app.processor import UPDATES_LOG
+from bot.app.serve import WebServer
 from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
+from bot.web import create_web_app
 from tests.helpers import seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 
@@ -73,3 +82,39 @@ async def test_a_journey_in_json_lines_tells_each_update_and_no_personal_data(
     ]
     leaked = [value for value in personal if value and value in text]
     assert leaked == [], leaked
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+async def test_a_web_request_that_fails_logs_where_not_what_the_member_sent(
+    log_format: Literal["json", "text"],
+) -> None:
+    """uvicorn logs a failed request's traceback itself; a database error's message quotes
+    the statement's parameters (here a member's name and phone)."""
+    quoted = (
+        "(sqlite3.IntegrityError) UNIQUE constraint failed [parameters: ('王小雨', '13812345678')]"
+    )
+
+    async def fails(_request: Request) -> Response:
+        raise IntegrityError(
+            "INSERT INTO members ...", ("王小雨", "13812345678"), Exception(quoted)
+        )
+
+    stream = io.StringIO()
+    root, level = logging.getLogger(), logging.getLogger().level
+    handler = configure_logging("INFO", stream=stream, log_format=log_format)
+    server = WebServer(create_web_app(Readiness(), [Route("/app/fails", fails)]), "127.0.0.1", 0)
+    try:
+        await server.start()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            assert (await client.get("/app/fails")).status_code == 500
+        await server.stop()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    text = stream.getvalue()
+    failed = [line for line in text.splitlines() if "Exception in ASGI application" in line]
+    assert len(failed) == 1, text
+    assert "sqlalchemy.exc.IntegrityError at test_json_logs.py:" in failed[0]
+    assert "王小雨" not in text and "13812345678" not in text and "parameters" not in text
+    if log_format == "json":
+        assert all(json.loads(line) for line in text.splitlines())

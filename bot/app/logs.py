@@ -4,7 +4,8 @@ Our own log lines name what happened and where, never what members wrote (bot.ap
 are more talkative at DEBUG: SQLAlchemy logs statements with their parameters (names, phones,
 answers), PTB logs every request with its text, httpx every URL (which holds the bot token). So
 they stay at INFO or WARNING whatever the level, and every line is stripped of the bot token and
-the proxy's credentials in case one slips through.
+the proxy's credentials in case one slips through. A library's traceback keeps the exception's
+type and where it was raised, not its message (``WithoutExceptionText``).
 
 ``HUIHUI_LOG_FORMAT=json`` writes one JSON object a line for a log collector: time, level,
 logger, message, and for lines written while an update was handled its id, the conversation
@@ -23,6 +24,7 @@ from typing import Literal, TextIO
 
 from bot.app.instrument import current_update
 from bot.app.processor import UPDATES_LOG
+from bot.common.errors import describe
 
 # Loggers that write members' data or secrets below this level.
 QUIETED = {
@@ -57,6 +59,19 @@ class Redact(logging.Filter):
         return True
 
 
+class WithoutExceptionText(logging.Filter):
+    """A traceback logged by a library (uvicorn's "Exception in ASGI application" for a Mini
+    App request that failed, asyncio's, the scheduler's) ends in the exception's message,
+    which may quote what members sent (a database error quotes its parameters): it is replaced
+    by the exception's type and where it was raised, as our own error lines say it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage().rstrip()}: {describe(record.exc_info[1])}"
+            record.args, record.exc_info, record.exc_text = (), None, None
+        return True
+
+
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
@@ -72,8 +87,6 @@ class JsonLines(logging.Formatter):
         for name in UPDATE_FIELDS:
             if (value := getattr(record, name, None)) is not None:
                 entry[name] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -86,6 +99,7 @@ def configure_logging(
     """Log at ``level`` to ``stream`` (standard error by default); returns the handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonLines() if log_format == "json" else logging.Formatter(FORMAT))
+    handler.addFilter(WithoutExceptionText())
     handler.addFilter(Redact(secrets))
     root = logging.getLogger()
     root.addHandler(handler)

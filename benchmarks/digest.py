@@ -53,48 +53,6 @@ TARGET_P95_RATIO = 2.0
 ASKERS = 100
 
 
-class CpuLoopMonitor(LoopMonitor):
-    """``LoopMonitor``, and the most CPU time the event loop's thread spent in one step: when
-    the longest step took far longer than that, the process was waiting for a core."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.longest_step_cpu = 0.0
-        self.longest_step_cpu_was = ""
-
-    def _watch_steps(self) -> None:
-        super()._watch_steps()
-        timed = asyncio.events.Handle._run
-        monitor = self
-
-        def cpu_timed(handle: asyncio.events.Handle) -> None:
-            started = time.thread_time()
-            try:
-                timed(handle)
-            finally:
-                cpu = time.thread_time() - started
-                if cpu > monitor.longest_step_cpu:
-                    monitor.longest_step_cpu = cpu
-                    monitor.longest_step_cpu_was = _what_ran(handle)
-
-        asyncio.events.Handle._run = cpu_timed  # type: ignore[method-assign]
-
-
-def _what_ran(handle: asyncio.events.Handle) -> str:
-    """The innermost coroutine a task's step ran and where it waits next, else the callback."""
-    task = getattr(getattr(handle, "_callback", None), "__self__", None)
-    if not isinstance(task, asyncio.Task):
-        return repr(handle)[:160]
-    coroutine: Any = task.get_coro()
-    while getattr(coroutine, "cr_await", None) is not None and hasattr(
-        coroutine.cr_await, "cr_frame"
-    ):
-        coroutine = coroutine.cr_await
-    frame = getattr(coroutine, "cr_frame", None)
-    where = f" at {frame.f_code.co_filename}:{frame.f_lineno}" if frame else ""
-    return f"{getattr(coroutine, '__qualname__', coroutine)}{where}"[-160:]
-
-
 async def a_union_waiting_for_its_digest(sb: Sandbox, args: argparse.Namespace) -> None:
     await union_members(sb, args.members)
     now = sb.clock.now()
@@ -187,7 +145,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         task = DueTask(0, KIND, None, {}, now, now + timedelta(hours=3), 0)
         handler = sb.app.services.digest.task_kinds()[KIND].handler
         cpu_started = time.process_time()
-        async with CpuLoopMonitor() as monitor:
+        async with LoopMonitor() as monitor:
             _, during, seconds = await askers.during(handler(task))
         cpu_seconds = time.process_time() - cpu_started
         written = await digests_written(sb)
@@ -205,7 +163,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpu_seconds": round(cpu_seconds, 1),
         "longest_step_ms": round(monitor.longest_step * 1000, 1),
         "longest_step_cpu_ms": round(monitor.longest_step_cpu * 1000, 1),
-        "longest_step_cpu_was": monitor.longest_step_cpu_was,
         "longest_stall_ms": round(monitor.longest * 1000, 1),
         "longest_step_was": monitor.longest_step_was[:120],
         **summary("idle_match", idle),

@@ -272,6 +272,7 @@ async def _restore_unserved(backup: Path, database_url: str, force: bool) -> str
 
     if not backup.is_file():
         raise backups.BackupError(f"there is no file {backup}")
+    backups.check_kind(backup, database_url)
     lock = for_database(database_url)
     if isinstance(lock, FileLock):
         lock.hold()

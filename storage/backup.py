@@ -93,11 +93,21 @@ def _pg_dump(url: URL, target: Path) -> None:
     _run([_client("pg_dump"), "--format=custom", "--file", str(target)], url)
 
 
+def check_kind(backup: Path, database_url: str) -> None:
+    """Raise ``BackupError`` unless ``backup`` is a backup of the kind of database
+    ``database_url`` names (looked at before anything else, so that is what the operator is
+    told first)."""
+    if is_sqlite(database_url):
+        _expect(backup, SQLITE_MAGIC, "a SQLite backup")
+    else:
+        _expect(backup, PG_DUMP_MAGIC, "a pg_dump archive (--format=custom)")
+
+
 def restore_sqlite(backup: Path, database_url: str) -> None:
     """Replace the SQLite database's content with the backup's (the bot must not be running:
     the caller holds its lock). The copy is one transaction of the target: cut short, the
     target stays as it was."""
-    _expect(backup, SQLITE_MAGIC, "a SQLite backup")
+    check_kind(backup, database_url)
     target = sqlite_path(database_url)
     with (
         closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as origin,
@@ -112,7 +122,7 @@ def restore_sqlite(backup: Path, database_url: str) -> None:
 def restore_postgres(backup: Path, database_url: str) -> None:
     """Replace everything in the database's public schema with the dump's content, in one
     transaction: if anything fails, the database is left as it was."""
-    _expect(backup, PG_DUMP_MAGIC, "a pg_dump archive (--format=custom)")
+    check_kind(backup, database_url)
     url = make_url(database_url)
     psql = _client("psql")
     script = subprocess.Popen(

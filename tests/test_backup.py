@@ -185,10 +185,16 @@ async def test_a_backup_of_the_wrong_kind_or_no_backup_at_all_changes_nothing(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    async with Sandbox(database_url=database_url) as sb:
+        await union_with_members(sb, 2)
     not_a_backup = tmp_path / "名册.xlsx"
     not_a_backup.write_bytes(b"PK\x03\x04 a spreadsheet, not a backup")
-    status, said = await asyncio.to_thread(huihui, database_url, "restore", str(not_a_backup))
-    assert status == 1 and len(said.strip().splitlines()) == 1 and "is not " in said
+    # What is wrong with the file is said first: --force would not make it restore.
+    for force in ([], ["--force"]):
+        status, said = await asyncio.to_thread(
+            huihui, database_url, "restore", *force, str(not_a_backup)
+        )
+        assert status == 1 and len(said.strip().splitlines()) == 1 and "is not " in said, said
     status, said = await asyncio.to_thread(huihui, database_url, "restore", "nowhere.dump")
     assert (status, said.strip()) == (1, "huihui: nothing restored: there is no file nowhere.dump")
     assert "Traceback" not in said

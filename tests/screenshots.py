@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.common.config import Settings  # noqa: E402
 from bot.tools.web_demo import serve  # noqa: E402
-from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.mini_app_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SIZES = {"phone": (390, 844), "desk": (1280, 800)}
 # Chromium's own words (a file picker's button, a date field's 年/月/日) in Chinese, as on a

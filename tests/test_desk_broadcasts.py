@@ -19,10 +19,9 @@ from bot.services.broadcasts import Draft
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import Broadcast
-from tests.desk_browser import open_desk
 from tests.helpers import PUDONG, copies, publish, seed_union, union_with_members, unit_id
+from tests.mini_app_browser import open_mini_app, served
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 
@@ -228,7 +227,7 @@ async def test_an_organiser_composes_and_sends_a_broadcast_on_a_phone(
     women = await sandbox.app.services.broadcasts.audience_size(
         organiser.id, Audience(await unit_id(sandbox, PUDONG), gender="female")
     )
-    async with open_desk(sandbox, served, organiser.id, width=360, height=740) as page:
+    async with open_mini_app(sandbox, served, organiser.id, width=360, height=740) as page:
         await page.get_by_role("link", name="群发", exact=True).click()
         count = page.locator("#audience-count")
         await count.get_by_text("将发给 40 位会员").wait_for()
@@ -343,7 +342,7 @@ async def test_an_organiser_sends_a_photo_on_a_desk(
     organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
     picture = tmp_path / "tea.jpg"
     picture.write_bytes(a_picture())
-    async with open_desk(sandbox, served, organiser.id, width=1280, height=800) as page:
+    async with open_mini_app(sandbox, served, organiser.id, width=1280, height=800) as page:
         await page.get_by_role("link", name="群发", exact=True).click()
         await page.get_by_label("消息内容").fill("周六下午茶，欢迎报名！")
         await page.get_by_label("照片（可不选）").set_input_files(str(picture))

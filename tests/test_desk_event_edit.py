@@ -16,10 +16,9 @@ from bot.domain.events import Conditions
 from bot.services.events.organising import announced_to
 from bot.tools.sandbox import Sandbox
 from storage.models import AuditEntry, Broadcast, Event
-from tests.desk_browser import open_desk
 from tests.helpers import PUDONG, TITLE, publish, union_with_members, unit_id
+from tests.mini_app_browser import open_mini_app, served
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 NARROW = Conditions(age_min=25, age_max=30)
@@ -210,7 +209,7 @@ async def test_an_organiser_narrows_an_event_with_the_pickers_on_a_phone(
     event = await stored(sandbox, event_id)
     late_day, late_time = local(sandbox, event.starts_at + timedelta(hours=1))
     day, time = local(sandbox, event.starts_at - timedelta(hours=6))
-    async with open_desk(sandbox, served, organiser.id, width=390) as page:
+    async with open_mini_app(sandbox, served, organiser.id, width=390) as page:
         await page.get_by_role("link", name="活动", exact=True).click()
         await page.get_by_role("link", name=TITLE).click()
         await page.get_by_role("link", name="修改活动").click()

@@ -18,7 +18,6 @@ from bot.domain.events import Capacity
 from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import AuditEntry, Event, Registration
-from tests.desk_browser import open_desk
 from tests.helpers import (
     PUDONG,
     TITLE,
@@ -28,8 +27,8 @@ from tests.helpers import (
     union_with_members,
     unit_id,
 )
+from tests.mini_app_browser import open_mini_app, served
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 PEOPLE = [("张伟", "上海地铁", "13800138001"), ("李娜", "上海电气", "13800138002")]
@@ -188,7 +187,7 @@ async def test_an_organiser_checks_a_member_in_on_a_phone(
 ) -> None:
     organiser, _sibling, event_id, _members = await event_with_registrants(sandbox)
     sandbox.clock.advance(timedelta(days=3) - timedelta(hours=1))  # the door is open
-    async with open_desk(sandbox, served, organiser.id, width=360, height=740) as page:
+    async with open_mini_app(sandbox, served, organiser.id, width=360, height=740) as page:
         await page.get_by_role("link", name="活动", exact=True).click()
         await page.get_by_role("link", name=TITLE).click()
         row = page.locator("#badge-2")
@@ -456,7 +455,7 @@ async def test_an_organiser_publishes_an_event_and_scans_members_in_on_a_phone(
         " window.scanPrompt = params.text;"
         f" setTimeout(() => callback({json.dumps(member_pass.code)}), 50); }};"
     )
-    async with open_desk(
+    async with open_mini_app(
         sandbox, served, organiser.id, width=360, height=740, script=scanner
     ) as page:
         await page.get_by_role("link", name="活动", exact=True).click()

@@ -13,10 +13,9 @@ from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox
 from storage.models import AuditEntry, ScheduledTask
-from tests.desk_browser import open_desk
 from tests.helpers import TITLE, publish, union_with_members
+from tests.mini_app_browser import open_mini_app, served
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 
@@ -234,7 +233,7 @@ async def test_an_organiser_adjusts_and_confirms_groups_on_a_phone(
                 data={"badge": badge},
                 headers=as_user(sandbox, organiser.id),
             )
-    async with open_desk(sandbox, served, organiser.id, width=390) as page:
+    async with open_mini_app(sandbox, served, organiser.id, width=390) as page:
         await page.get_by_role("link", name="活动", exact=True).click()
         await page.get_by_role("link", name=TITLE).click()
         groups = page.locator("#groups")

@@ -1,48 +1,36 @@
 # ruff: noqa: F811 - served is a fixture imported from the browser tests
 """The desk's units, roles and matchmakers in Debian's Chromium at 360 px, served by uvicorn as
-in production (see tests/test_miniapp_browser.py): appointing a matchmaker by member number,
+in production (see tests/mini_app_browser.py): appointing a matchmaker by member number,
 creating and renaming a unit, a matchmaker skipping a pair shown side by side, and answering a
 member's question."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from bot.domain.units import Role
 from bot.tools.sandbox import Sandbox
-from bot.web.links import desk_link
 from storage.models import OrgUnit, Proposal, ThreadMessage, UnitRole
 from tests.helpers import PUDONG, bind_roster_entries, union_with_members, unit_id
-from tests.test_miniapp_browser import (  # noqa: F401 - served is a fixture
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    pytestmark,
-    served,
-)
+from tests.mini_app_browser import open_mini_app, pytestmark, served
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+__all__ = ["pytestmark", "served"]
 
 PEOPLE = [("王小雨", "上海电气", "13800000001"), ("李明", "上海地铁", "13800000002")]
 
 
-@asynccontextmanager
-async def desk(sb: Sandbox, base: str, telegram_id: int) -> AsyncIterator:
+def desk(sb: Sandbox, base: str, telegram_id: int) -> AbstractAsyncContextManager[Page]:
     """A 360 px page of the desk, opened from a desk link (no Telegram)."""
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740})
-            await page.route("https://telegram.org/**", lambda route: route.abort())
-            await page.goto(desk_link(sb.settings, telegram_id, sb.clock.now(), base=base))
-            yield page
-        finally:
-            await browser.close()
+    return open_mini_app(
+        sb, base, telegram_id, width=360, height=740, telegram=False, wait_for=None
+    )
 
 
 async def fits(page) -> None:  # noqa: ANN001

@@ -13,11 +13,10 @@ from sqlalchemy import select, update
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import AuditEntry, OrgUnit, PhotoReview
-from tests.desk_browser import open_desk
 from tests.helpers import CITY, PUDONG, XUHUI, ZH_ANSWERS, seed_union, sign_up
+from tests.mini_app_browser import open_mini_app, served
 from tests.test_matching_bot import WOMAN
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 
@@ -121,7 +120,7 @@ async def test_an_organiser_approves_a_photo_on_a_phone(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
     organiser, _city, _sibling, _xiaoyu, review_id, _picture = await photo_waiting(sandbox)
-    async with open_desk(sandbox, served, organiser.id, wait_for="#desk h2") as page:
+    async with open_mini_app(sandbox, served, organiser.id, wait_for="#desk h2") as page:
         await page.get_by_role("link", name="审核", exact=True).click()
         card = page.locator(f"#photo-{review_id}")
         image = card.get_by_role("img", name="小雨的新照片")

@@ -16,12 +16,11 @@ from bot.services import screening
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import AuditEntry, Member, Report, UnitRole
-from tests.desk_browser import open_desk
 from tests.helpers import PUDONG, unit_id
+from tests.mini_app_browser import open_mini_app, served
 from tests.test_admin import scene, state
 from tests.test_matching_bot import MAN, WOMAN
 from tests.test_miniapp import as_user, web
-from tests.test_miniapp_browser import served
 
 __all__ = ["served"]  # the browser test's fixture
 WORDS = "她说自己单身，可朋友圈里全是她和丈夫孩子的合影。"
@@ -217,7 +216,7 @@ async def test_an_organiser_reviews_judges_a_report_and_finds_it_audited_on_a_ph
 ) -> None:
     people, _reported, _ming = await reported_scene(sandbox)
     pudong, xiaoyu, li = people[0], people[4], people[6]
-    async with open_desk(sandbox, served, pudong.id, width=360, height=740) as page:
+    async with open_mini_app(sandbox, served, pudong.id, width=360, height=740) as page:
 
         async def fits(name: str) -> None:
             assert await page.evaluate("document.documentElement.scrollWidth") <= 360, name

@@ -7,11 +7,10 @@ import re
 from pathlib import Path
 
 from bot.tools.population import FIRST_TELEGRAM_ID
-from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
-from bot.web.initdata import sign
+from bot.tools.sandbox import Sandbox
 from tests.helpers import union_with_members
+from tests.mini_app_browser import open_mini_app, pytestmark, served
 from tests.test_member_photos import give_photos
-from tests.test_miniapp_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark, served, telegram_stub
 
 __all__ = ["pytestmark", "served"]
 
@@ -21,54 +20,41 @@ DRAWN = "img => img.complete && img.naturalWidth > 0"
 async def test_photos_render_on_my_profile_and_a_person_page(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
-    from playwright.async_api import async_playwright
-
     _organiser, _sibling, members, _ = await union_with_members(sandbox, 30)
     me = members[0]
     await give_photos(sandbox, me - FIRST_TELEGRAM_ID, 2)
-    user = {"id": me, "first_name": "小雨", "language_code": "zh-hans"}
-    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+    async with open_mini_app(
+        sandbox,
+        served,
+        me,
+        width=360,
+        height=740,
+        first_name="小雨",
+        wait_for="#cards article.card",
+    ) as page:
+        cards = page.locator("#cards article.card")
+        first = cards.first.get_by_role("link", name="查看资料")
+        opened = int(re.search(r"people/(\d+)", await first.get_attribute("hx-get")).group(1))
+        await give_photos(sandbox, opened, 1)
+        await first.click()
+        photo = page.locator("div.photos img").first
+        await photo.wait_for()
+        await page.wait_for_function(
+            f"() => [...document.querySelectorAll('div.photos img')].some(img => ({DRAWN})(img))"
         )
-        try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740})
-            await page.route(
-                "https://telegram.org/**",
-                lambda route: route.fulfill(
-                    content_type="application/javascript", body=telegram_stub(init_data)
-                ),
-            )
-            await page.goto(f"{served}/app/")
-            cards = page.locator("#cards article.card")
-            await cards.first.wait_for()
-            first = cards.first.get_by_role("link", name="查看资料")
-            opened = int(re.search(r"people/(\d+)", await first.get_attribute("hx-get")).group(1))
-            await give_photos(sandbox, opened, 1)
-            await first.click()
-            photo = page.locator("div.photos img").first
-            await photo.wait_for()
-            await page.wait_for_function(
-                "() => [...document.querySelectorAll('div.photos img')]"
-                f".some(img => ({DRAWN})(img))"
-            )
-            assert await photo.evaluate("img => img.naturalWidth") == 4
-            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
-            await page.screenshot(path=str(tmp_path / "person-photo-360.png"), full_page=True)
+        assert await photo.evaluate("img => img.naturalWidth") == 4
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        await page.screenshot(path=str(tmp_path / "person-photo-360.png"), full_page=True)
 
-            await page.get_by_role("link", name="我的资料").click()
-            mine = page.get_by_role("img", name="我的照片 2")
-            await mine.wait_for()
-            await page.wait_for_function(
-                "() => [...document.querySelectorAll('figure.photo img')]"
-                f".every(img => ({DRAWN})(img))"
-            )
-            assert await mine.evaluate("img => img.naturalWidth") == 5
-            assert await page.evaluate("document.documentElement.scrollWidth") <= 360
-            await page.screenshot(path=str(tmp_path / "profile-photos-360.png"), full_page=True)
-        finally:
-            await browser.close()
+        await page.get_by_role("link", name="我的资料").click()
+        mine = page.get_by_role("img", name="我的照片 2")
+        await mine.wait_for()
+        await page.wait_for_function(
+            f"() => [...document.querySelectorAll('figure.photo img')].every(img => ({DRAWN})(img))"
+        )
+        assert await mine.evaluate("img => img.naturalWidth") == 5
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        await page.screenshot(path=str(tmp_path / "profile-photos-360.png"), full_page=True)
 
 
 async def test_photos_render_in_a_desk_browser_after_changing_tabs(
@@ -76,34 +62,26 @@ async def test_photos_render_in_a_desk_browser_after_changing_tabs(
 ) -> None:
     """Without Telegram (a desk browser, the web demo) the initData comes in the address's
     fragment, which the first tab pressed replaces: photos are still fetched with it."""
-    from urllib.parse import quote
-
-    from playwright.async_api import async_playwright
-
     _organiser, _sibling, members, _ = await union_with_members(sandbox, 30)
     me = members[0]
-    user = {"id": me, "first_name": "小雨", "language_code": "zh-hans"}
-    init_data = sign(user, SANDBOX_TOKEN, sandbox.clock.now())
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+    async with open_mini_app(
+        sandbox,
+        served,
+        me,
+        width=360,
+        height=740,
+        first_name="小雨",
+        telegram=False,
+        wait_for="#cards article.card",
+    ) as page:
+        await page.locator('nav.tabs a[href="#likes"]').click()
+        await page.wait_for_function("location.hash === '#likes'")
+        await page.locator('nav.tabs a[href="#browse"]').click()
+        first = page.locator("#cards article.card").first.get_by_role("link", name="查看资料")
+        await first.wait_for()
+        opened = int(re.search(r"people/(\d+)", await first.get_attribute("hx-get")).group(1))
+        await give_photos(sandbox, opened, 1)
+        await first.click()
+        await page.wait_for_function(
+            f"() => [...document.querySelectorAll('div.photos img')].some(img => ({DRAWN})(img))"
         )
-        try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740})
-            await page.route("https://telegram.org/**", lambda route: route.abort())
-            await page.goto(f"{served}/app/#tgWebAppData={quote(init_data, safe='')}")
-            await page.locator("#cards article.card").first.wait_for()
-            await page.locator('nav.tabs a[href="#likes"]').click()
-            await page.wait_for_function("location.hash === '#likes'")
-            await page.locator('nav.tabs a[href="#browse"]').click()
-            first = page.locator("#cards article.card").first.get_by_role("link", name="查看资料")
-            await first.wait_for()
-            opened = int(re.search(r"people/(\d+)", await first.get_attribute("hx-get")).group(1))
-            await give_photos(sandbox, opened, 1)
-            await first.click()
-            await page.wait_for_function(
-                "() => [...document.querySelectorAll('div.photos img')]"
-                f".some(img => ({DRAWN})(img))"
-            )
-        finally:
-            await browser.close()

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +134,31 @@ def test_a_socks5_proxy_is_accepted(tmp_path: Path) -> None:
     process = start_huihui(tmp_path, HUIHUI_PROXY=f"socks5://127.0.0.1:{free_port()}")
     log = read_until(process, "Telegram cannot be reached", count=1, timeout=30)
     assert "Telegram cannot be reached" in log and "Traceback" not in log
+
+
+def test_while_telegram_cannot_be_reached_readyz_says_so_and_sigterm_stops_it(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    process = start_huihui(
+        tmp_path,
+        HUIHUI_BOT_API_URL=f"http://127.0.0.1:{free_port()}",
+        HUIHUI_HTTP_PORT=str(port),
+    )
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + 60
+        while "Telegram cannot be reached" not in process.stderr.readline():
+            assert time.monotonic() < deadline and process.poll() is None, "never tried"
+        answer = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        assert answer.status_code == 503
+        assert answer.json() == {
+            "role": "starting",
+            "reasons": ["Telegram cannot be reached (NetworkError)"],
+        }
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.communicate()

@@ -40,6 +40,8 @@ class Readiness:
     def __init__(self) -> None:
         self._role = Role.STARTING
         self._bot: tuple[HuihuiApplication, AsyncEngine] | None = None
+        # Why a process still starting is not serving yet, once it knows (Telegram unreachable).
+        self._holding_up: str | None = None
         LEADER.set(0)
 
     @property
@@ -50,6 +52,10 @@ class Readiness:
     def role(self, role: Role) -> None:
         self._role = role
         LEADER.set(1 if role is Role.LEADER else 0)
+
+    def held_up(self, reason: str) -> None:
+        """What keeps a starting process from serving (said by ``/readyz``)."""
+        self._holding_up = reason
 
     def serving(self, application: HuihuiApplication, engine: AsyncEngine) -> None:
         """The bot runs (``application`` on ``engine``'s database): this process leads."""
@@ -63,6 +69,8 @@ class Readiness:
     async def check(self) -> Verdict:
         if self._role is Role.STANDBY:
             return Verdict(False, {"role": Role.STANDBY.value})
+        if self._role is Role.STARTING and self._holding_up is not None:
+            return Verdict(False, {"role": self._role.value, "reasons": [self._holding_up]})
         if self._role is not Role.LEADER or self._bot is None:
             return Verdict(False, {"role": self._role.value, "reasons": [self._role.value]})
         application, engine = self._bot

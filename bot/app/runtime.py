@@ -36,13 +36,16 @@ class Runtime:
         request: BaseRequest | None = None,
         update_processor: BaseUpdateProcessor | None = None,
         setup: Callable[[HuihuiApplication], None] | None = None,
+        on_unreachable: Callable[[str], None] | None = None,
     ) -> None:
-        """``setup`` may add handlers to each Application built, before it is initialised."""
+        """``setup`` may add handlers to each Application built, before it is initialised;
+        ``on_unreachable`` is told why, each time Telegram cannot be reached at start."""
         self.settings = settings
         self.clock = clock or SystemClock()
         self._request = request
         self._update_processor = update_processor
         self._setup = setup
+        self._on_unreachable = on_unreachable
         self._application: HuihuiApplication | None = None
         self._engine: AsyncEngine | None = None
         self._reports_engine: AsyncEngine | None = None
@@ -82,7 +85,7 @@ class Runtime:
         application = build_application(services, self._request, self._update_processor)
         if self._setup is not None:
             self._setup(application)
-        await _initialise(application)
+        await _initialise(application, self._on_unreachable)
         label_handlers(application)
         await application.start()
         await on_start(application)
@@ -128,7 +131,9 @@ async def _stop(application: HuihuiApplication) -> None:
     await application.shutdown()
 
 
-async def _initialise(application: HuihuiApplication) -> None:
+async def _initialise(
+    application: HuihuiApplication, on_unreachable: Callable[[str], None] | None
+) -> None:
     """Initialise the Application, waiting for Telegram while it cannot be reached (a network
     down, a proxy not yet up): one line per attempt, no traceback. A token Telegram refuses is
     not retried (``InvalidToken``)."""
@@ -140,10 +145,9 @@ async def _initialise(application: HuihuiApplication) -> None:
         except InvalidToken:
             raise
         except NetworkError as error:  # also TimedOut
-            _LOGGER.warning(
-                "Telegram cannot be reached (%s); trying again in %.0f s",
-                type(error).__name__,
-                delay,
-            )
+            problem = f"Telegram cannot be reached ({type(error).__name__})"
+            _LOGGER.warning("%s; trying again in %.0f s", problem, delay)
+            if on_unreachable is not None:
+                on_unreachable(problem)
         await asyncio.sleep(delay)
         delay = min(delay * 2, LONGEST_RETRY)

@@ -59,7 +59,7 @@ async def serve(settings: Settings, mode: Mode, leadership: Leadership | None = 
         await web.start()
         lag = LoopLag()
         lag.start()
-        runtime = Runtime(settings)
+        runtime = Runtime(settings, on_unreachable=readiness.held_up)
         gauges: DatabaseGauges | None = None
         leading: list[asyncio.Future[None]] = []
         try:

@@ -30,6 +30,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.app.instrument import NO_HANDLER, UpdateRecord, current_update, record_for
+from bot.common.members_first import handling_update
 from bot.common.metrics import UPDATE_DURATION, UPDATES, UPDATES_IN_FLIGHT
 
 _LOGGER = logging.getLogger(__name__)
@@ -133,7 +134,8 @@ async def _handled(record: UpdateRecord, coroutine: Awaitable[Any]) -> None:
     UPDATES_IN_FLIGHT.inc()
     started = time.perf_counter()
     try:
-        await coroutine
+        with handling_update():  # background work (the digest) waits for it
+            await coroutine
     except BaseException:  # cancelled by a stop; an error is PTB's to report, not raised here
         if record.outcome == "ok":
             record.outcome = "cancelled"

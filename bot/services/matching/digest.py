@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
 from bot.common.i18n import N_
+from bot.common.members_first import members_first
 from bot.domain.clock import Clock
 from bot.domain.new_people import NewPeople, Terms
 from bot.services import notices
@@ -43,6 +44,9 @@ MAX_LATENESS = timedelta(hours=3)
 # Members whose digests are written in one transaction.
 BATCH = 200
 PAUSE = 0.05  # seconds between batches
+# Before each step the digest waits for members' updates in progress to be done, but at most
+# this long (seconds), so that it still finishes while members keep the bot busy.
+GIVE_WAY = 0.1
 # How long one reading session keeps the database before letting others in (seconds).
 READ_SLICE = 0.01
 # Up to this many people new since a cutoff (or in the union, for a first digest) are paired
@@ -104,11 +108,12 @@ class Digest:
         news: dict[datetime | None, NewPeople | None] = {}
         after = 0
         while True:
+            await members_first(GIVE_WAY)
             async with self._db() as session:
                 readers = await members.digest_readers(session, after, BATCH)
             if not readers:
                 return
-            await asyncio.sleep(0)
+            await members_first(GIVE_WAY)
             after = readers[-1][0]
             for until in {reader[2] for reader in readers} - news.keys():
                 news[until] = await self._new_since(until)
@@ -120,7 +125,7 @@ class Digest:
                 excluded = await digest.kept_apart(
                     session, list(viewers), self._matchmaking.skips_kept_since()
                 )
-            await asyncio.sleep(0)  # members waiting for the connection take it first
+            await members_first(GIVE_WAY)
             found = await self._counted_together(together, viewers, news, excluded, year)
             found += await self._one_by_one(alone, year)
             yield ids(readers), sorted(found)
@@ -130,11 +135,12 @@ class Digest:
         at all; None if more than ``MANY``. Read a page at a time, letting others in between."""
         new: list[Terms] = []
         while len(new) <= MANY:
+            await members_first(GIVE_WAY)
             async with self._db() as session:
                 page = await digest.suggestable_since(
                     session, until, new[-1].member_id if new else 0, PAGE
                 )
-            await asyncio.sleep(0)
+            await members_first(GIVE_WAY)
             new += page
             if len(page) < PAGE:
                 return NewPeople(new) if len(new) <= MANY else None
@@ -172,7 +178,7 @@ class Digest:
                     for reader, count in zip(part, counts, strict=True)
                     if count
                 ]
-                await asyncio.sleep(0)
+                await members_first(GIVE_WAY)
         return found
 
     async def _one_by_one(self, readers: list[Reader], year: int) -> list[Waiting]:
@@ -182,10 +188,10 @@ class Digest:
             return []
         async with self._db() as session:
             viewers = await matching.profile_rows(session, ids(readers))
-        await asyncio.sleep(0)
         found: list[Waiting] = []
         pending = deque(reader for reader in readers if reader[0] in viewers)
         while pending:
+            await members_first(GIVE_WAY)
             started = clock_time.perf_counter()
             async with self._db() as session:
                 while pending and clock_time.perf_counter() - started < READ_SLICE:
@@ -193,7 +199,6 @@ class Digest:
                     new = await self._new_for(session, viewers[member_id], until, year)
                     if new:
                         found.append(Waiting(member_id, telegram_id, new))
-            await asyncio.sleep(0)
         return found
 
     async def _new_for(
@@ -220,6 +225,7 @@ class Digest:
         now = self._clock.now()
         woken = False
         async for asked, waiting in self._batches(now):
+            await members_first(GIVE_WAY)
             async with self._db.begin() as session:
                 digests = [
                     notices.Notice(

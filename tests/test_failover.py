@@ -372,3 +372,24 @@ async def test_an_unreachable_database_is_one_line_not_one_a_second(
     await lock.release()
     said = [record.getMessage() for record in caplog.records]
     assert said == ["PostgreSQL cannot be reached (ConnectionRefusedError); trying again"]
+
+
+def test_a_process_that_cannot_reach_postgresql_says_why_it_is_not_ready(tmp_path: Path) -> None:
+    with telegram_standin() as standin:
+        url = f"postgresql+asyncpg://huihui:s3cret@127.0.0.1:{free_port()}/huihui"
+        env = environment(url, standin, "cut-off")
+        process = Huihui("cut-off", tmp_path, **env)
+        try:
+            process.wait_for("PostgreSQL cannot be reached")
+            ready = get(env["HUIHUI_HTTP_PORT"], "/readyz")
+            alive = get(env["HUIHUI_HTTP_PORT"], "/healthz")
+        finally:
+            process.stop()
+        assert standin.first_poll_by("cut-off") is None
+    assert ready[0] == 503
+    assert json.loads(ready[1]) == {
+        "role": "starting",
+        "reasons": ["PostgreSQL cannot be reached (ConnectionRefusedError)"],
+    }
+    assert alive[0] == 200
+    assert process.process.returncode == 0 and "s3cret" not in process.log()

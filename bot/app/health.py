@@ -40,7 +40,8 @@ class Readiness:
     def __init__(self) -> None:
         self._role = Role.STARTING
         self._bot: tuple[HuihuiApplication, AsyncEngine] | None = None
-        # Why a process still starting is not serving yet, once it knows (Telegram unreachable).
+        # Why a process still starting is not serving yet, once it knows (the database or
+        # Telegram cannot be reached).
         self._holding_up: str | None = None
         LEADER.set(0)
 
@@ -51,6 +52,7 @@ class Readiness:
     @role.setter
     def role(self, role: Role) -> None:
         self._role = role
+        self._holding_up = None  # said of the step before
         LEADER.set(1 if role is Role.LEADER else 0)
 
     def held_up(self, reason: str) -> None:

@@ -63,13 +63,20 @@ def _nothing() -> None:
     return None
 
 
+def _ignore(_problem: str) -> None:
+    return None
+
+
 class Leadership(Protocol):
     # Whether a second process waits as standby (True) or is refused at once (False).
     standby: bool
 
-    async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
+    async def acquire(
+        self, on_wait: Callable[[], None] = _nothing, on_problem: Callable[[str], None] = _ignore
+    ) -> None:
         """Return once this process is the one to serve; ``on_wait`` is called if it must
-        wait for another process first (it is then the standby)."""
+        wait for another process first (it is then the standby), ``on_problem`` with what
+        keeps it from finding out (the database cannot be reached)."""
 
     async def lost(self) -> str:
         """Return, with the reason, when this process may no longer serve (never for SQLite)."""
@@ -93,7 +100,9 @@ class Alone:
 
     standby = False
 
-    async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
+    async def acquire(
+        self, on_wait: Callable[[], None] = _nothing, on_problem: Callable[[str], None] = _ignore
+    ) -> None:
         return None
 
     async def lost(self) -> str:
@@ -113,7 +122,9 @@ class FileLock:
         self.path = database.with_name(database.name + ".lock")
         self._file: IO[bytes] | None = None
 
-    async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
+    async def acquire(
+        self, on_wait: Callable[[], None] = _nothing, on_problem: Callable[[str], None] = _ignore
+    ) -> None:
         if self._file is None:
             self.hold()
 
@@ -158,7 +169,9 @@ class AdvisoryLock:
         self._gone = asyncio.Event()
         self._reason = ""
 
-    async def acquire(self, on_wait: Callable[[], None] = _nothing) -> None:
+    async def acquire(
+        self, on_wait: Callable[[], None] = _nothing, on_problem: Callable[[str], None] = _ignore
+    ) -> None:
         waiting = False
         problem = None  # said once while it lasts, not every second
         while True:
@@ -175,6 +188,7 @@ class AdvisoryLock:
                 if _name(error) != problem:
                     problem = _name(error)
                     _LOGGER.warning("PostgreSQL cannot be reached (%s); trying again", problem)
+                    on_problem(f"PostgreSQL cannot be reached ({problem})")
                 await self._drop()
             await asyncio.sleep(TRY_EVERY)
 

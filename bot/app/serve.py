@@ -104,7 +104,9 @@ async def _led(leadership: Leadership, readiness: Readiness, stopped: asyncio.Ev
     def standby() -> None:
         readiness.role = Role.STANDBY
 
-    led = await _unless_stopped(leadership.acquire(on_wait=standby), stopped)
+    led = await _unless_stopped(
+        leadership.acquire(on_wait=standby, on_problem=readiness.held_up), stopped
+    )
     readiness.role = Role.STARTING
     return led
 

@@ -213,7 +213,9 @@ def test_a_reply_stuck_past_the_grace_is_abandoned_and_the_exit_is_still_0(
     ready(port, process)
     took, log = stop_during_reply(process, telegram)
     assert process.returncode == 0, log
-    assert took < 14, took  # the 10 s grace, and closing
+    # The handler's 60 s wait is abandoned: the process is gone within the 10 s a container
+    # engine waits before SIGKILL (it took 10.3 s when the handlers alone had 10 s).
+    assert took < 10, took
     assert "abandoned" in log and "Traceback" not in log
 
 

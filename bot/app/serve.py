@@ -5,7 +5,7 @@ The web server starts first, so ``/healthz`` answers and ``/readyz`` says why no
 the database migrates or Telegram cannot be reached yet. On PostgreSQL a second process waits
 as standby until it holds the leader lock (``bot.app.leadership``); on SQLite it is refused.
 A signal stops taking updates (the webhook route, then polling), lets handlers in flight finish
-for at most ``GRACE`` seconds, and returns, so that the process exits 0.
+while they can, and returns within ``GRACE`` seconds, so that the process exits 0.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import gc
 import logging
 import signal
 import socket
+import time
 from collections.abc import Awaitable, Iterator
 from typing import Literal
 
@@ -38,10 +39,13 @@ from bot.web.metrics import DatabaseGauges, LoopLag
 from conversations import charts
 
 _LOGGER = logging.getLogger("huihui")
-# Seconds a stop gives handlers and deliveries in flight.
+# Seconds from a stop signal to the exit (``docker stop`` waits 10 s before SIGKILL).
 GRACE = 10.0
-# Of which the web server's open requests may take this much.
+# Of which the web server's open requests may take this much, and closing (the database, the
+# leader lock, the drawing worker) is left this much: handlers and deliveries in flight get
+# the rest.
 WEB_GRACE = 3.0
+CLOSING = 1.0
 
 Mode = Literal["polling", "webhook"]
 
@@ -70,6 +74,7 @@ async def serve(settings: Settings, mode: Mode, leadership: Leadership | None = 
                 gauges = await _serving(runtime, readiness, web_app, mode)
                 await stopped.wait()
         finally:
+            deadline = time.monotonic() + GRACE - CLOSING
             for task in leading:
                 task.cancel()
             readiness.stopping()
@@ -77,7 +82,7 @@ async def serve(settings: Settings, mode: Mode, leadership: Leadership | None = 
             if gauges is not None:
                 await gauges.stop()
             await web.stop()
-            await runtime.stop(grace=GRACE)
+            await runtime.stop(grace=max(0.0, deadline - time.monotonic()))
             await leadership.release()  # only now may a standby start sending
             workers.stop()
     _LOGGER.info("stopped")

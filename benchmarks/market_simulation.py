@@ -15,12 +15,15 @@ from the same seed:
   else a sample of ``--pool`` suggestible members, best first by the engine's two-way score with
   its exposure cap (bot.services.matching.suggestions);
 * ``plan`` — members who liked the viewer first, then the morning's market plan
-  (bot.domain.market, as bot.services.matching.plan makes it), then the old order.
+  (bot.domain.market, as bot.services.matching.plan makes it: its stages and candidates per
+  member) leaving out planned people who have already skipped the viewer (storage.plan), then
+  the old order.
 
 Reported: mutual matches per 100 members, the Gini coefficient of how often each member was
 shown, and the share of members never shown.
 
-    python benchmarks/market_simulation.py [--members 10000] [--days 30] [--cards 5] [--json]
+    python benchmarks/market_simulation.py [--members 10000] [--days 30] [--cards 5]
+        [--stages 3,5] [--sample 24] [--seed 26] [--json]
 """
 
 from __future__ import annotations
@@ -213,7 +216,7 @@ def simulate(
     cards: int,
     pool: int,
     stages: tuple[int, ...] = STAGES,
-    drop_declined: bool = True,
+    sample: int = SAMPLE,
     seed: int = SEED,
 ) -> dict[str, Any]:
     state = State()
@@ -236,7 +239,7 @@ def simulate(
                 else None
             )
             graph = market.candidate_graph(
-                profiles, history=history, sample=SAMPLE, seed=day, excluded=settled
+                profiles, history=history, sample=sample, seed=day, excluded=settled
             )
             for viewer, _position, other in market.cards(
                 market.plan_arrays(*graph, stages, shown_lately=exposure)
@@ -253,7 +256,7 @@ def simulate(
                 if (
                     seen < cards
                     and (viewer, other) not in state.decided
-                    and not (drop_declined and declined(state, viewer, other))
+                    and not declined(state, viewer, other)
                 ):
                     decide(union, state, today, viewer, other)
                     seen += 1
@@ -279,13 +282,28 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--cards", type=int, default=5, help="cards each member looks at a day")
     parser.add_argument("--pool", type=int, default=30, help="the old order's sample per card")
+    parser.add_argument(
+        "--stages", default=",".join(map(str, STAGES)), help="the plan's stages, e.g. 3,5"
+    )
+    parser.add_argument("--sample", type=int, default=SAMPLE, help="candidates drawn a member")
+    parser.add_argument("--seed", type=int, default=SEED, help="another union and other days")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    union = make_union(args.members, SEED)
-    result: dict[str, Any] = {"members": args.members, "days": args.days, "cards": args.cards}
+    stages = tuple(int(n) for n in args.stages.split(","))
+    union = make_union(args.members, args.seed)
+    result: dict[str, Any] = {
+        "members": args.members,
+        "days": args.days,
+        "cards": args.cards,
+        "stages": list(stages),
+        "sample": args.sample,
+        "seed": args.seed,
+    }
     for policy in ("old_order", "plan"):
         started = time.perf_counter()
-        result[policy] = simulate(union, policy, args.days, args.cards, args.pool)
+        result[policy] = simulate(
+            union, policy, args.days, args.cards, args.pool, stages, args.sample, args.seed
+        )
         result[policy]["seconds"] = round(time.perf_counter() - started, 1)
     old, new = result["old_order"]["matches_per_100"], result["plan"]["matches_per_100"]
     result["plan_to_old_matches"] = round(new / old, 2) if old else None

@@ -46,17 +46,23 @@ PAGE = 1_000  # rows read per statement: each page a short step of the event loo
 # Cards written per transaction (a bulk write: COPY or executemany), and viewers' old cards
 # dropped per transaction: each a few tens of milliseconds, so /match's writes barely wait.
 WRITE_BATCH = 2_000
-SAMPLE = 12  # candidates drawn for each member (each is also drawn by others)
-# Planned cards per member a day. Who liked a member comes first, and a liker's card is worth
-# several planned ones; in the simulation (benchmarks/market_simulation.py) two planned cards a
-# day beside likers and the ordinary order made the most matches (3 and 5 made fewer): at 1,000
-# members over 10 days 116.6 per 100 against the old order's 111.4, but at 10,000 members over
-# 30 days 417.4 against 430.8 (exposure Gini 0.326 against 0.414, nobody unseen in either).
-# A pair planned both ways spends both members' cards at once; a liker's card is spent only
-# after one of the two said yes. On the speed-dating market (benchmarks/market.py, one look,
-# no likers yet) these stages make 25.2 mutual matches per 100 at top 3 where planning 3 then
-# 5 each would make 33.6.
-STAGES = (2,)
+# Candidates drawn for each member (each is also drawn by others): the plan chooses up to five
+# pairs of about twice this many. In the simulation 12 left too little to choose from (3 then
+# 5 planned cards made 126.0 matches per 100 against the old order's 127.2, 10 unions); 24
+# made 135.2 against 127.5 (15 unions), 36 more still (143.7 against 128.1, 5 unions), but at
+# 1,000,000 members 24 already takes the worker about 3 minutes and 3.3 GB (12: 2, 1.8 GB).
+SAMPLE = 24
+# Planned cards per member a day: 3 agreed pairs first, then up to 5 (on the speed-dating
+# market, benchmarks/market.py, one look: 33.6 mutual matches per 100 at top 3 and 50.8 at top
+# 5, where 2 each made 25.2 and 41.2). Who liked a member comes first, and a planned person who
+# has already skipped the member is left out (storage.plan): a pair is planned both ways, and
+# the second member's card was spent in vain whenever the first had said no (44% of planned
+# cards), which is why planning more cards once made fewer matches (3 then 5: 68.2 against
+# 111.4). In the simulation (benchmarks/market_simulation.py, 1,000 members over 10 days, 15
+# unions) these stages now make 135.2 matches per 100 against the old order's 127.5 (exposure
+# Gini 0.28 against 0.40, nobody unseen); at 10,000 members over 30 days 458.1 against 430.8
+# (Gini 0.275 against 0.414; two planned cards each: 448.5).
+STAGES = (3, 5)
 SHOWN_WINDOW = timedelta(days=7)  # "rarely seen": shown to few people this long
 
 Counts = np.ndarray[Any, np.dtype[np.int64]]  # rows (member, likes, total), as storage.plan

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any, cast
 
 from sqlalchemy import Table, Text, and_, case, delete, exists, func, literal, or_, select
@@ -90,23 +91,33 @@ async def counts_after(
     return [(int(m), int(y or 0), int(n)) for m, y, n in rows]
 
 
-async def add_cards(session: AsyncSession, day: date, cards: Sequence[Sequence[int]]) -> None:
-    """Planned cards (viewer, position, candidate) of ``day``, written in bulk: PostgreSQL's
-    COPY, SQLite's executemany (the ORM's insert built a dict per row, on the event loop)."""
-    if not len(cards):
+async def add_cards(
+    session: AsyncSession,
+    day: date,
+    viewers: Sequence[int],
+    positions: Sequence[int],
+    candidates: Sequence[int],
+) -> None:
+    """Planned cards of ``day`` (``viewers[k]`` is shown ``candidates[k]`` at ``positions[k]``),
+    written in bulk: PostgreSQL's COPY, SQLite's executemany (the ORM's insert built a dict
+    per row, on the event loop). Given as columns, the rows are made here as tuples of plain
+    values, which the garbage collector stops following at once: a list per row, held until
+    written, was followed until a full collection scanned the whole bot, 100 ms at a time."""
+    if not len(viewers):
         return
+    days = repeat(day, len(viewers))
     connection = await session.connection()
     if connection.dialect.name == "postgresql":
         raw = await connection.get_raw_connection()
         await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
             _PLANNED.name,
-            records=[(v, day, p, c) for v, p, c in cards],
+            records=list(zip(viewers, days, positions, candidates, strict=True)),
             columns=_CARD_COLUMNS,
         )
         return
     await connection.exec_driver_sql(
         f"INSERT INTO {_PLANNED.name} ({', '.join(_CARD_COLUMNS)}) VALUES (?, ?, ?, ?)",
-        [(v, day.isoformat(), p, c) for v, p, c in cards],
+        list(zip(viewers, map(date.isoformat, days), positions, candidates, strict=True)),
     )
 
 

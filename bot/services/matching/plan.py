@@ -30,7 +30,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
-from bot.common.workers import in_worker
+from bot.common.workers import give_back_memory, in_worker
 from bot.domain import market
 from bot.domain.clock import Clock
 from bot.domain.match_profile import to_profile
@@ -172,9 +172,9 @@ class MarketPlans:
         async with self._db.begin() as session:
             await stored.drop_cards(session, day=day)
         for start in range(0, len(cards), WRITE_BATCH):
-            batch = cards[start : start + WRITE_BATCH].tolist()
+            batch = [column.tolist() for column in cards[start : start + WRITE_BATCH].T]
             async with self._db.begin() as session:
-                await stored.add_cards(session, day, batch)
+                await stored.add_cards(session, day, *batch)
         if len(cards):
             low, high = int(cards[:, 0].min()), int(cards[:, 0].max())
             for first in range(low, high + 1, WRITE_BATCH):
@@ -226,10 +226,12 @@ def daily_cards(
         history = History.from_counts(_pairs_of(given), _pairs_of(received), {}, {})
     union = columns.done()
     del columns
+    give_back_memory()  # what the pages were kept in: as much again as the union's columns
     union.set_rarity()
     graph = market.candidate_graph(
         union, history=history, sample=SAMPLE, seed=seed, excluded=settled
     )
+    del union  # the pairs are all the rest needs: the union's columns are freed for it
     seen = dict(zip(shown[:, 0].tolist(), shown[:, 2].tolist(), strict=True))
     return market.cards(market.planned_arrays(*graph, STAGES, shown_lately=seen))
 

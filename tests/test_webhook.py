@@ -11,7 +11,7 @@ import pytest
 
 from bot.app.health import Readiness
 from bot.app.serve import WebServer, start_webhook
-from bot.app.webhook import MAX_UPDATE_BYTES, PATH
+from bot.app.webhook import MAX_UPDATE_BYTES, PATH, routes
 from bot.tools.sandbox import Sandbox
 from bot.web import create_web_app
 
@@ -107,4 +107,35 @@ async def test_a_webhook_update_that_arrives_while_the_bot_stops_is_left_for_tel
             )
         # Not 200: Telegram keeps the update and sends it again to the next process.
         assert late.status_code == 503
+        await web.stop()
+
+
+async def test_a_process_not_serving_yet_tells_telegram_to_come_back_then_takes_the_update() -> (
+    None
+):
+    """A standby (or a process still starting) behind the same proxy: Telegram's POST gets 503,
+    which it retries, not a 404 that reads like a wrong webhook address; once the process
+    serves, the same update is taken."""
+    async with Sandbox(webhook_url="https://huihui.example.org/", webhook_secret=SECRET) as sb:
+        web_app = create_web_app(Readiness(), routes(None, SECRET))  # as `serve` mounts it
+        web = WebServer(web_app, "127.0.0.1", 0)
+        await web.start()
+        alice = sb.user("小王")
+        url = f"http://127.0.0.1:{web.port}{PATH}"
+        secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with httpx.AsyncClient() as client:
+            assert (await client.post(url, json=help_update(alice))).status_code == 403
+            waiting = await client.post(url, json=help_update(alice), headers=secret)
+            assert waiting.status_code == 503
+            await asyncio.sleep(0.2)
+            assert alice.texts() == []
+
+            await start_webhook(sb.app, sb.settings, web_app)  # it leads now
+            taken = await client.post(url, json=help_update(alice), headers=secret)
+            assert taken.status_code == 200
+            for _ in range(100):
+                if alice.texts():
+                    break
+                await asyncio.sleep(0.05)
+            assert alice.last_text().startswith("我可以帮你做这些")
         await web.stop()

@@ -58,6 +58,9 @@ async def serve(settings: Settings, mode: Mode, leadership: Leadership | None = 
         await leadership.acquire()  # SQLite: a second process is refused before anything starts
     readiness = Readiness()
     web_app = create_web_app(readiness)
+    if mode == "webhook" and settings.webhook_secret is not None:
+        # Telegram may post to a standby (a proxy in front of both): 503, sent again later.
+        mount(web_app, webhook.routes(None, settings.webhook_secret.get_secret_value()))
     with _stop_signals() as stopped:
         web = WebServer(web_app, settings.http_host, settings.http_port)
         await web.start()

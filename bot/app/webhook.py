@@ -3,8 +3,8 @@
 Requests without Telegram's secret token (compared in constant time) get 403. A body that is
 not a Telegram update gets 400, one larger than any update 413; what was sent is never logged:
 updates carry members' messages. An accepted update goes to the Application's queue, as PTB's
-own webhook and its custom-webhook example do; while the bot is not running Telegram gets 503
-and sends the update again later.
+own webhook and its custom-webhook example do; while the bot is not running (still starting,
+a standby, stopping) Telegram gets 503 and sends the update again later.
 """
 
 from __future__ import annotations
@@ -32,7 +32,11 @@ class _TooLarge(Exception):
     pass
 
 
-def routes(application: Application[Any, Any, Any, Any, Any, Any], secret: str) -> list[BaseRoute]:
+def routes(
+    application: Application[Any, Any, Any, Any, Any, Any] | None, secret: str
+) -> list[BaseRoute]:
+    """The webhook's route; without ``application`` (a process not serving yet) it answers 503
+    to requests that carry the secret."""
     expected = secret.encode()
 
     async def receive(request: Request) -> Response:
@@ -40,6 +44,8 @@ def routes(application: Application[Any, Any, Any, Any, Any, Any], secret: str) 
         if not hmac.compare_digest(sent, expected):
             _LOGGER.info("webhook request without the right secret token refused")
             return Response(status_code=HTTPStatus.FORBIDDEN)
+        if application is None:
+            return Response(status_code=HTTPStatus.SERVICE_UNAVAILABLE)
         try:
             body = await _body(request)
         except _TooLarge:

@@ -24,5 +24,7 @@ def create_web_app(readiness: ReadinessCheck, routes: Sequence[BaseRoute] = ()) 
 
 
 def mount(app: Starlette, routes: Sequence[BaseRoute]) -> None:
-    """Add route groups to a web app that may already serve (requests route per call)."""
-    app.router.routes.extend(routes)
+    """Add route groups to a web app that may already serve (requests route per call). They
+    come before those mounted earlier, so the bot's own route replaces a stand-in for the
+    same path (the webhook's 503 while a process is not serving)."""
+    app.router.routes[:0] = routes

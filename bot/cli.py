@@ -77,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     importing.set_defaults(handler=_roster_import)
 
     backup = commands.add_parser("backup", help="copy the database, also while the bot runs")
-    backup.add_argument("path", type=Path, help="a file, or a folder for a dated file")
+    backup.add_argument(
+        "path", help="a file, or a folder (an existing one, or ending in /) for a dated file"
+    )
     backup.set_defaults(handler=_backup)
 
     restore = commands.add_parser("restore", help="replace the database with a backup, migrated")
@@ -241,8 +243,11 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from storage.backup import BackupError, take
 
+    target = Path(args.path)
     try:
-        written = take(settings.database_url, args.path)
+        if args.path.endswith("/"):  # a folder, also one not made yet
+            target.mkdir(parents=True, exist_ok=True)
+        written = take(settings.database_url, target)
     except (BackupError, OSError) as error:
         print(f"huihui: no backup made: {error}", file=sys.stderr)
         return 1

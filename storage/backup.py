@@ -65,6 +65,8 @@ def take(database_url: str, target: Path) -> Path:
     dated file in); returns the file written."""
     if target.is_dir():
         target = target / scheduled_name(database_url, datetime.now(UTC))
+    if not target.parent.is_dir():
+        raise BackupError(f"there is no folder {target.parent}")
     partial = target.with_name(target.name + ".part")
     try:
         if is_sqlite(database_url):
@@ -80,13 +82,16 @@ def take(database_url: str, target: Path) -> Path:
 def _copy_sqlite(source: Path, target: Path) -> None:
     if not source.is_file():
         raise BackupError(f"there is no database file at {source}")
-    with (
-        closing(sqlite3.connect(source, timeout=30)) as origin,
-        closing(sqlite3.connect(target)) as copy,
-    ):
-        origin.backup(copy)
-        # One file, readable without its write-ahead log.
-        copy.execute("PRAGMA journal_mode=DELETE")
+    try:
+        with (
+            closing(sqlite3.connect(source, timeout=30)) as origin,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            origin.backup(copy)
+            # One file, readable without its write-ahead log.
+            copy.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as error:  # a full disk, a folder it may not write to
+        raise BackupError(f"SQLite could not copy {source} to {target}: {error}") from error
 
 
 def _pg_dump(url: URL, target: Path) -> None:

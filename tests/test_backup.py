@@ -278,3 +278,19 @@ async def test_a_fresh_scheduled_backup_is_not_taken_again_at_start(
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith("huihui-")] == [
         fresh.name
     ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_backup_into_a_folder_not_made_yet_or_under_no_folder_at_all(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # Ending in /: a folder, made if need be, with a dated file in it (it became a file
+    # called "nightly").
+    status, said = await asyncio.to_thread(huihui, database_url, "backup", "nightly/")
+    assert status == 0, said
+    (copy,) = (tmp_path / "nightly").iterdir()
+    assert copy.name.startswith("huihui-") and copy.suffix == ".sqlite"
+    # A file in a folder that does not exist: one line, no traceback.
+    status, said = await asyncio.to_thread(huihui, database_url, "backup", "nowhere/x.sqlite")
+    assert (status, said.strip()) == (1, "huihui: no backup made: there is no folder nowhere")

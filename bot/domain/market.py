@@ -40,7 +40,7 @@ from bot.domain.matching import History, Profile
 from bot.domain.pair_arrays import Arrays, Columns
 
 # Pairs per member: the first cards, then the rest (the speed-dating benchmark's top 3 and 5;
-# the bot plans fewer a day beside likers: bot.services.matching.plan.STAGES).
+# the bot's own are bot.services.matching.plan.STAGES).
 STAGES = (3, 5)
 GREEDY_CHUNK = 200_000
 BALANCE = 0.5  # the normalisation's power: 0 plain scores, 0.5 one Sinkhorn step

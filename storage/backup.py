@@ -22,6 +22,7 @@ import time
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from tempfile import TemporaryFile
 from typing import IO
 
 from sqlalchemy import func, inspect, select
@@ -34,6 +35,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 # What scheduled backups are called (and the only files pruning ever deletes).
 SCHEDULED = re.compile(r"^huihui-\d{8}-\d{6}\.(sqlite|dump)$")
+# Bytes of pg_restore's script passed on to psql at a time.
+RELAYED = 1 << 16
 # What a backup cut short (a killed process) leaves of one; deleted by pruning a day later.
 LEFT_OVER = re.compile(r"^huihui-\d{8}-\d{6}\.(sqlite|dump)\.part$")
 LEFT_OVER_AGE = 24 * 3600.0
@@ -115,10 +118,13 @@ def restore_sqlite(backup: Path, database_url: str) -> None:
     check_kind(backup, database_url)
     target = sqlite_path(database_url)
     with (
-        closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as origin,
+        closing(sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)) as origin,
         closing(sqlite3.connect(target, timeout=30)) as copy,
     ):
-        problem = origin.execute("PRAGMA quick_check").fetchone()[0]
+        try:
+            problem = origin.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as error:  # too damaged to be checked (cut short)
+            problem = str(error)
         if problem != "ok":
             raise BackupError(f"{backup} is damaged: {problem}")
         origin.backup(copy)
@@ -126,18 +132,22 @@ def restore_sqlite(backup: Path, database_url: str) -> None:
 
 def restore_postgres(backup: Path, database_url: str) -> None:
     """Replace everything in the database's public schema with the dump's content, in one
-    transaction: if anything fails, the database is left as it was."""
+    transaction: if anything fails, the database is left as it was.
+
+    pg_restore's script is passed on to psql here rather than through a pipe between them: at
+    the end of a pipe psql commits, also when pg_restore stopped part way (a truncated or
+    damaged file) and the script it got was only the start of the database. psql is told the
+    script ended only once pg_restore has read the whole file; otherwise it is killed, and the
+    server rolls its transaction back."""
     check_kind(backup, database_url)
-    url = make_url(database_url)
     psql = _client("psql")
-    script = subprocess.Popen(
-        [_client("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(backup)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert script.stdout is not None
-    try:
-        _run(
+    with TemporaryFile() as read_errors, TemporaryFile() as apply_errors:
+        script = subprocess.Popen(
+            [_client("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(backup)],
+            stdout=subprocess.PIPE,
+            stderr=read_errors,
+        )
+        apply = subprocess.Popen(
             [
                 psql,
                 "--no-psqlrc",
@@ -148,14 +158,35 @@ def restore_postgres(backup: Path, database_url: str) -> None:
                 "--command=CREATE SCHEMA public",
                 "--file=-",
             ],
-            url,
-            stdin=script.stdout,
+            env={**os.environ, **_libpq_environment(make_url(database_url))},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=apply_errors,
         )
-    finally:
-        script.stdout.close()
-        _, errors = script.communicate()
-    if script.returncode != 0:
-        raise BackupError(f"pg_restore could not read {backup}: {_last_line(errors)}")
+        assert script.stdout is not None and apply.stdin is not None
+        try:
+            with script.stdout:
+                while chunk := script.stdout.read(RELAYED):
+                    apply.stdin.write(chunk)
+        except BrokenPipeError:  # psql stopped at an error: its own line says which
+            script.kill()
+        if script.wait() != 0 and apply.poll() is None:
+            apply.kill()  # before it reads the end of its input and commits
+            apply.wait()
+            raise BackupError(
+                f"pg_restore could not read {backup}: {_last_line(_read(read_errors))}"
+            )
+        try:
+            apply.stdin.close()
+        except BrokenPipeError:
+            pass  # psql already ended: its status says how
+        if apply.wait() != 0:
+            raise BackupError(f"psql failed: {_last_line(_read(apply_errors))}")
+
+
+def _read(file: IO[bytes]) -> bytes:
+    file.seek(0)
+    return file.read()
 
 
 async def members_held(engine: AsyncEngine) -> int:
@@ -209,12 +240,11 @@ def _client(name: str) -> str:
     return found
 
 
-def _run(command: list[str], url: URL, stdin: IO[bytes] | None = None) -> None:
+def _run(command: list[str], url: URL) -> None:
     """Run a PostgreSQL client tool against ``url``; its last error line if it fails."""
     done = subprocess.run(
         command,
         env={**os.environ, **_libpq_environment(url)},
-        stdin=stdin,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         check=False,

@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import cli
 from bot.app.backups import keep_daily
@@ -294,3 +294,29 @@ async def test_a_backup_into_a_folder_not_made_yet_or_under_no_folder_at_all(
     # A file in a folder that does not exist: one line, no traceback.
     status, said = await asyncio.to_thread(huihui, database_url, "backup", "nowhere/x.sqlite")
     assert (status, said.strip()) == (1, "huihui: no backup made: there is no folder nowhere")
+
+
+async def test_a_backup_cut_short_restores_nothing_and_leaves_the_members(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy cut short on its way (a full disk, a transfer stopped): psql used to commit the
+    part pg_restore had read before it failed, and PostgreSQL was left with no members table
+    while the command said 'nothing restored'; SQLite's check ended in a traceback."""
+    monkeypatch.chdir(tmp_path)
+    async with Sandbox(database_url=database_url) as sb:
+        await union_with_members(sb, 3)
+    whole = tmp_path / "whole.backup"
+    await asyncio.to_thread(take, database_url, whole)
+    cut = tmp_path / "cut.backup"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+
+    status, said = await asyncio.to_thread(huihui, database_url, "restore", "--force", str(cut))
+    assert status == 1 and len(said.strip().splitlines()) == 1, said
+    assert said.startswith("huihui: nothing restored: ") and "Traceback" not in said
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            members = await connection.scalar(select(func.count()).select_from(Member))
+    finally:
+        await engine.dispose()
+    assert members == 3

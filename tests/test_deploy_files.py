@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from prometheus_client import generate_latest
 from prometheus_client.metrics import MetricWrapperBase
 
 from bot.common import metrics
@@ -73,3 +74,11 @@ def test_metrics_follow_prometheus_naming_and_label_no_one() -> None:
     # Each takes values from a closed list (Telegram's update kinds, the conversations, error
     # classes, delivery results); none names a person, a chat or a message.
     assert labels == {"kind", "handler", "result", "error"}
+
+
+def test_a_scrape_exports_no_created_timestamps_beside_counters() -> None:
+    metrics.UPDATES.labels("message").inc(0)
+    metrics.UPDATE_DURATION.labels("help_menu")
+    scraped = generate_latest(REGISTRY).decode()
+    assert 'huihui_updates_total{kind="message"}' in scraped
+    assert "_created" not in scraped

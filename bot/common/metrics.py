@@ -17,7 +17,13 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
 )
+
+# Without this every counter and histogram also exports a gauge ``<name>_created``: when the
+# process started counting, a timestamp named against the rules (``huihui_updates_created``,
+# ``huihui_update_duration_seconds_created``) that doubles the series and no chart uses.
+disable_created_metrics()
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 for _collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):

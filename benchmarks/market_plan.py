@@ -8,7 +8,7 @@ Baseline in the same run: reading the union's profiles once, page by page, as th
 loop's longest step for 20 s with no plan being made (the machine's own stalls, beside the
 plan's).
 
-    python benchmarks/market_plan.py [--members 100000] [--database-url URL] [--json]
+    python benchmarks/market_plan.py [--members 100000] [--database-url URL [--reuse]] [--json]
 """
 
 from __future__ import annotations
@@ -26,14 +26,17 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from report import emit  # noqa: E402  (benchmarks/report.py)
+from sqlalchemy import delete, func, select  # noqa: E402
 from union import MemoryPeak, empty, union_members  # noqa: E402
 
 from bot.app.serve import keep_what_started  # noqa: E402
 from bot.common import workers  # noqa: E402
 from bot.services.matching.plan import PAGE  # noqa: E402
 from bot.tools.loop_monitor import LoopMonitor  # noqa: E402
+from bot.tools.population import FIRST_TELEGRAM_ID  # noqa: E402
 from bot.tools.sandbox import Sandbox  # noqa: E402
 from storage import plan  # noqa: E402
+from storage.models import CardView, Member, PlannedCard  # noqa: E402
 
 TARGET_SECONDS = {100_000: 60.0, 1_000_000: 600.0}
 STEP_TARGET_SECONDS = 0.1
@@ -64,6 +67,18 @@ def worker_peak_rss_mb() -> float:
     return int(found.split()[1]) / 1024 if found else 0.0
 
 
+async def loaded_members(sb: Sandbox, members: int) -> list[int]:
+    """The Telegram ids of the union a previous run loaded (``--reuse``), which must be the
+    same size; its plans and cards shown are dropped, as a fresh load has none."""
+    async with sb.app.services.db.begin() as session:
+        count = await session.scalar(select(func.count()).select_from(Member))
+        if count != members:
+            raise SystemExit(f"--reuse: the database holds {count} members, not {members}")
+        await session.execute(delete(PlannedCard))
+        await session.execute(delete(CardView))
+    return [FIRST_TELEGRAM_ID + n for n in range(1, members + 1)]
+
+
 async def read_union(sb: Sandbox) -> None:
     """The baseline: the union's profiles read once, page by page, as the plan reads them."""
     after = 0
@@ -76,14 +91,18 @@ async def read_union(sb: Sandbox) -> None:
 
 
 async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
-    await empty(args.database_url)
+    if not args.reuse:
+        await empty(args.database_url)
     async with Sandbox(database_url=url) as sb:
         # As the bot does once serving, and before the union is loaded (so what loading left
         # behind is still scanned): what started is out of the garbage collector's full passes,
         # which in this process held the loop 100-430 ms in the middle of the plan.
         keep_what_started()
         loaded = time.perf_counter()
-        telegram_ids = await union_members(sb, args.members)
+        if args.reuse:
+            telegram_ids = await loaded_members(sb, args.members)
+        else:
+            telegram_ids = await union_members(sb, args.members)
         load_seconds = time.perf_counter() - loaded
         plans = sb.app.services.plans
         started = time.perf_counter()
@@ -166,6 +185,12 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--database-url", help="emptied first; default: a temporary SQLite file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the union a previous run loaded into --database-url (loading a million "
+        "members takes longer than the plan)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("HUIHUI_LOG_LEVEL", "WARNING")
     emit(asyncio.run(run(args)), args.json)

@@ -30,6 +30,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
+from bot.common.members_first import members_first
 from bot.common.workers import give_back_memory, in_worker
 from bot.domain import market
 from bot.domain.clock import Clock
@@ -44,8 +45,16 @@ PLAN_HOUR = 4  # local time: ready long before anyone's morning /match or digest
 MAX_LATENESS = timedelta(hours=18)  # a plan missed while the bot was down is still made today
 PAGE = 1_000  # rows read per statement: each page a short step of the event loop
 # Cards written per transaction (a bulk write: COPY or executemany), and viewers' old cards
-# dropped per transaction: each a few tens of milliseconds, so /match's writes barely wait.
-WRITE_BATCH = 2_000
+# dropped per transaction: each a few tens of milliseconds, so /match's writes barely wait. On
+# SQLite each holds the one pooled connection, which /match's every session waits its turn for:
+# at 100,000 members /match's p95 while the cards were written was 46 ms with 1,000 (11.6 s for
+# 455,760 cards, sorted), 60 ms with 2,000 (9.1 s), 95 ms with 2,000 unsorted (19.2 s).
+WRITE_BATCH = 1_000
+# The plan is background work and gives way to members: before each read or write it waits
+# until no member's update is being handled (bot.common.members_first), at most this long
+# (seconds), so a member's /match waits for the one step already running, not for one at each
+# of its own sessions.
+GIVE_WAY = 0.1
 # Candidates drawn for each member (each is also drawn by others): the plan chooses up to five
 # pairs of about twice this many. In the simulation 12 left too little to choose from (3 then
 # 5 planned cards made 126.0 matches per 100 against the old order's 127.2, 10 unions); 24
@@ -112,6 +121,7 @@ class MarketPlans:
         staged, after = 0, 0
         staging: asyncio.Future[int] | None = None
         while True:  # the next page is read while the worker takes in the last one
+            await members_first(GIVE_WAY)
             async with self._db() as session:
                 page = await stored.profiles_after(session, after, PAGE)
             if staging is not None:
@@ -145,6 +155,7 @@ class MarketPlans:
         pages: list[Counts] = [np.zeros((0, 3), np.int64)]
         after = 0
         while True:
+            await members_first(GIVE_WAY)
             async with self._db() as session:
                 page = await stored.counts_after(session, kind, after, PAGE, since)
             if not page:
@@ -158,6 +169,7 @@ class MarketPlans:
         for table in ("decisions", "blocks", "matches"):
             after = (0, 0)
             while True:
+                await members_first(GIVE_WAY)
                 async with self._db() as session:
                     page = await stored.settled_after(session, table, after, PAGE)
                 if not page:
@@ -173,11 +185,13 @@ class MarketPlans:
             await stored.drop_cards(session, day=day)
         for start in range(0, len(cards), WRITE_BATCH):
             batch = [column.tolist() for column in cards[start : start + WRITE_BATCH].T]
+            await members_first(GIVE_WAY)
             async with self._db.begin() as session:
                 await stored.add_cards(session, day, *batch)
         if len(cards):
             low, high = int(cards[:, 0].min()), int(cards[:, 0].max())
             for first in range(low, high + 1, WRITE_BATCH):
+                await members_first(GIVE_WAY)
                 async with self._db.begin() as session:
                     viewers = (first, first + WRITE_BATCH - 1)
                     await stored.drop_cards(session, keep=day, viewers=viewers)
@@ -233,7 +247,11 @@ def daily_cards(
     )
     del union  # the pairs are all the rest needs: the union's columns are freed for it
     seen = dict(zip(shown[:, 0].tolist(), shown[:, 2].tolist(), strict=True))
-    return market.cards(market.planned_arrays(*graph, STAGES, shown_lately=seen))
+    cards = market.cards(market.planned_arrays(*graph, STAGES, shown_lately=seen))
+    # In the order of the table's key, so each batch is written into few of its pages (in
+    # the pairs' order they went all over a table of millions, each batch holding SQLite's one
+    # connection, and every member's /match with it, several times as long).
+    return cards[np.lexsort((cards[:, 1], cards[:, 0]))]
 
 
 def _pairs_of(counts: Counts) -> dict[int, tuple[int, int]]:

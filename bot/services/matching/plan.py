@@ -55,6 +55,7 @@ WRITE_BATCH = 1_000
 # (seconds), so a member's /match waits for the one step already running, not for one at each
 # of its own sessions.
 GIVE_WAY = 0.1
+HANDED_BACK = 100_000  # cards the worker hands back at a time (2.4 MB)
 # Candidates drawn for each member (each is also drawn by others): the plan chooses up to five
 # pairs of about twice this many. In the simulation 12 left too little to choose from (3 then
 # 5 planned cards made 126.0 matches per 100 against the old order's 127.2, 10 unions); 24
@@ -136,8 +137,8 @@ class MarketPlans:
         shown = await self._read_counts("shown", since=now - SHOWN_WINDOW)
         seed = zlib.crc32(day.isoformat().encode())  # a fresh draw of candidates each day
         cards = await in_worker(daily_cards, token, staged, settled, given, received, shown, seed)
-        await self._write(day, cards)
-        return len(cards)
+        await self._write(day, token, cards)
+        return cards
 
     async def planned_for(self, member_id: int, limit: int | None = None) -> list[int]:
         """Whom ``member_id`` is planned to see today, in the plan's order, leaving out those
@@ -178,18 +179,24 @@ class MarketPlans:
                 after = page[-1]
         return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
 
-    async def _write(self, day: date, cards: np.ndarray[Any, np.dtype[np.int64]]) -> None:
-        """Today's cards in short transactions (a run again after a stop starts afresh), then
-        every other day's dropped, a range of viewers at a time."""
+    async def _write(self, day: date, token: str, count: int) -> None:
+        """Today's ``count`` cards, which the worker holds for ``token``, in short transactions
+        (a run again after a stop starts afresh), then every other day's dropped, a range of
+        viewers at a time. The worker hands them back a slice at a time: all at once, they were
+        twice 110 MB in the bot at a million members (the array and its pickle)."""
         async with self._db.begin() as session:
             await stored.drop_cards(session, day=day)
-        for start in range(0, len(cards), WRITE_BATCH):
-            batch = [column.tolist() for column in cards[start : start + WRITE_BATCH].T]
-            await members_first(GIVE_WAY)
-            async with self._db.begin() as session:
-                await stored.add_cards(session, day, *batch)
-        if len(cards):
-            low, high = int(cards[:, 0].min()), int(cards[:, 0].max())
+        low, high = None, None
+        for start in range(0, count, HANDED_BACK):
+            cards = await in_worker(planned_cards, token, start, HANDED_BACK)
+            for first in range(0, len(cards), WRITE_BATCH):
+                batch = [column.tolist() for column in cards[first : first + WRITE_BATCH].T]
+                await members_first(GIVE_WAY)
+                async with self._db.begin() as session:
+                    await stored.add_cards(session, day, *batch)
+            low = int(cards[0, 0]) if low is None else low  # the cards come in viewers' order
+            high = int(cards[-1, 0])
+        if low is not None and high is not None:
             for first in range(low, high + 1, WRITE_BATCH):
                 await members_first(GIVE_WAY)
                 async with self._db.begin() as session:
@@ -200,8 +207,10 @@ class MarketPlans:
 
 
 # In the worker process: the profiles of a plan being made, handed over a page at a time and
-# kept as columns (bot.domain.pair_arrays), not as a million Profile objects.
+# kept as columns (bot.domain.pair_arrays), not as a million Profile objects; then its cards,
+# handed back a slice at a time.
 _staged: dict[str, Columns] = {}
+_planned: dict[str, np.ndarray[Any, np.dtype[np.int64]]] = {}
 
 
 def stage(token: str, rows: Sequence[Sequence[Any]], year: int) -> int:
@@ -227,9 +236,9 @@ def daily_cards(
     received: Counts,
     shown: Counts,
     seed: int,
-) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """The day's planned cards, rows (viewer, position, candidate), from the staged profiles
-    (computed in the worker)."""
+) -> int:
+    """Plan the day from the staged profiles (in the worker): how many cards, rows (viewer,
+    position, candidate) that ``planned_cards`` hands back."""
     columns = _staged.pop(token, None)
     if (
         columns is None or columns.size != staged
@@ -251,7 +260,21 @@ def daily_cards(
     # In the order of the table's key, so each batch is written into few of its pages (in
     # the pairs' order they went all over a table of millions, each batch holding SQLite's one
     # connection, and every member's /match with it, several times as long).
-    return cards[np.lexsort((cards[:, 1], cards[:, 0]))]
+    _planned.clear()
+    if len(cards):
+        _planned[token] = cards[np.lexsort((cards[:, 1], cards[:, 0]))]
+    return len(cards)
+
+
+def planned_cards(token: str, start: int, size: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Rows (viewer, position, candidate) ``start`` to ``start + size`` of the cards
+    ``daily_cards`` made for ``token``, in viewers' order; the last slice drops them."""
+    cards = _planned.get(token)
+    if cards is None:  # the worker was started again part way: plan again later
+        raise RuntimeError("the planned cards were lost in the worker")
+    if start + size >= len(cards):
+        del _planned[token]
+    return cards[start : start + size]
 
 
 def _pairs_of(counts: Counts) -> dict[int, tuple[int, int]]:

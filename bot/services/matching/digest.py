@@ -6,13 +6,21 @@ member's last digest (for the first digest, everyone waiting). Nobody new, no di
 missed while the bot was down is still written within 3 hours, else dropped: a morning-after
 "today" would be wrong.
 
-Tens of thousands may have opted in. Members are taken a batch at a time, each batch's digests
-and its "counted until" written in one short transaction, so a stop part way loses nothing and
-repeats nothing, and other members' updates (on SQLite, which has one connection) wait at most
-one batch's few statements. Usually the people new since the last digest are few, the same for
-everyone: they are read once, and a batch's members are paired with them all at once by the
-pool's rules (``bot.domain.new_people``), with what each member liked, skipped or blocked read
-in one query per batch — not one pool query per member, which took 30,000 members minutes.
+Tens of thousands may have opted in. Members are taken a batch at a time, their digests and
+their "counted until" written in short transactions (``WRITE`` members each), so a stop part way
+loses nothing and repeats nothing. The digest is background work and gives way to members:
+before each of its steps (a read, a slice of pairing, a batch's write) it waits until no
+member's update is being handled (``bot.common.members_first``), so a member's /match waits for
+at most the one step already running — for the event loop, SQLite's one connection, PostgreSQL's
+share of the cores — not for a digest step at each of its own awaits.
+
+Usually the people new since the last digest are few, the same for everyone: they are read
+once, and a batch's members are paired with them all at once by the pool's rules
+(``bot.domain.new_people``), with what each member liked, skipped or blocked read in one query
+per batch — not one pool query per member, which took 30,000 members minutes. The pairing is a
+small part of the digest's time on the event loop (about a fifth of its 1.3 s CPU for 30,000
+members; most is SQL statements and their results), in steps of a few milliseconds, so it stays
+here rather than in the worker process.
 A first digest pairs the member with the whole union the same way; in a union (or on a day)
 of more than ``MANY`` new people, each member samples the pool instead.
 """
@@ -41,9 +49,12 @@ from storage import digest, matching, members
 
 KIND = "daily_digest"
 MAX_LATENESS = timedelta(hours=3)
-# Members whose digests are written in one transaction.
+# Members read and paired at once.
 BATCH = 200
-PAUSE = 0.05  # seconds between batches
+# Members whose digests (and "counted until") are written in one transaction: a member's update
+# that comes during one waits for the connection (SQLite has one) until it ends.
+WRITE = 100
+PAUSE = 0.02  # seconds between batches
 # Before each step the digest waits for members' updates in progress to be done, but at most
 # this long (seconds), so that it still finishes while members keep the bot busy.
 GIVE_WAY = 0.1
@@ -53,7 +64,7 @@ READ_SLICE = 0.01
 # with every member at once; more, and each member's pool is sampled as /match does.
 MANY = 50_000
 # People read in one query while looking for the new ones (a few milliseconds of the loop).
-PAGE = 5_000
+PAGE = 1_000
 
 # An opted-in member: id, Telegram id, counted until (None before their first digest).
 Reader = tuple[int, int, datetime | None]
@@ -102,8 +113,8 @@ class Digest:
 
     async def _batches(self, now: datetime) -> AsyncIterator[tuple[list[int], list[Waiting]]]:
         """Opted-in members a batch at a time: their ids, and who of them has someone new who
-        completed their profile since their last digest (the caller moves their cutoff on to
-        ``now`` with what it writes, in one transaction)."""
+        completed their profile since their last digest (the caller moves each one's cutoff on
+        to ``now`` in the transaction that writes their digest)."""
         year = now.astimezone(self._settings.tz).year
         news: dict[datetime | None, NewPeople | None] = {}
         after = 0
@@ -111,21 +122,19 @@ class Digest:
             await members_first(GIVE_WAY)
             async with self._db() as session:
                 readers = await members.digest_readers(session, after, BATCH)
-            if not readers:
-                return
-            await members_first(GIVE_WAY)
-            after = readers[-1][0]
-            for until in {reader[2] for reader in readers} - news.keys():
-                news[until] = await self._new_since(until)
-            async with self._db() as session:
-                # Those with more new people than MANY each sample the pool as /match does.
-                together = [reader for reader in readers if news[reader[2]] is not None]
-                alone = [reader for reader in readers if news[reader[2]] is None]
-                viewers = {t.member_id: t for t in await digest.terms(session, ids(together))}
+                # In the same turn at the database: a turn less to wait for.
+                viewers = {t.member_id: t for t in await digest.terms(session, ids(readers))}
                 excluded = await digest.kept_apart(
                     session, list(viewers), self._matchmaking.skips_kept_since()
                 )
-            await members_first(GIVE_WAY)
+            if not readers:
+                return
+            after = readers[-1][0]
+            for until in {reader[2] for reader in readers} - news.keys():
+                news[until] = await self._new_since(until)
+            # Those with more new people than MANY each sample the pool as /match does.
+            together = [reader for reader in readers if news[reader[2]] is not None]
+            alone = [reader for reader in readers if news[reader[2]] is None]
             found = await self._counted_together(together, viewers, news, excluded, year)
             found += await self._one_by_one(alone, year)
             yield ids(readers), sorted(found)
@@ -166,6 +175,7 @@ class Digest:
             assert new is not None
             step = new.viewers_at_once()
             for start in range(0, len(group), step):
+                await members_first(GIVE_WAY)
                 part = group[start : start + step]
                 counts = new.counts(
                     [viewers[reader[0]] for reader in part],
@@ -178,7 +188,6 @@ class Digest:
                     for reader, count in zip(part, counts, strict=True)
                     if count
                 ]
-                await members_first(GIVE_WAY)
         return found
 
     async def _one_by_one(self, readers: list[Reader], year: int) -> list[Waiting]:
@@ -186,6 +195,7 @@ class Digest:
         go of the database every ``READ_SLICE``."""
         if not readers:
             return []
+        await members_first(GIVE_WAY)
         async with self._db() as session:
             viewers = await matching.profile_rows(session, ids(readers))
         found: list[Waiting] = []
@@ -225,8 +235,8 @@ class Digest:
         now = self._clock.now()
         woken = False
         async for asked, waiting in self._batches(now):
-            await members_first(GIVE_WAY)
-            async with self._db.begin() as session:
+            for start in range(0, len(asked), WRITE):
+                part = asked[start : start + WRITE]
                 digests = [
                     notices.Notice(
                         to=member.telegram_id,
@@ -236,19 +246,23 @@ class Digest:
                         expires_at=task.due_at + MAX_LATENESS,
                     )
                     for member in waiting
+                    if part[0] <= member.member_id <= part[-1]
                 ]
-                await notices.put_all(session, digests, self._clock.now())
-                # From now on only people newer than this count for those asked.
-                await members.set_digest_until(session, asked, now)
+                await members_first(GIVE_WAY)
+                async with self._db.begin() as session:
+                    await notices.put_all(session, digests, self._clock.now())
+                    # From now on only people newer than this count for those asked.
+                    await members.set_digest_until(session, part, now)
             if waiting and not woken:
                 # Sending starts with the first batch and goes on through the rest by itself.
                 # A wake per batch started a sending pass per batch: dozens at once, each
                 # claiming the same due notices, queued members' queries seconds behind them.
                 self._work.wake()
                 woken = True
-            # The digest is background work and gives way: a pause after each batch lets the
-            # members waiting for the database (SQLite has one connection) go first. 30,000
-            # members are 150 batches, 7.5 s of pauses, written in about 15 s all told.
+            # Besides waiting for members' updates before each step, a short pause after each
+            # batch leaves the sending of the notices (and other background work) its turn.
+            # 30,000 members are 150 batches; 50 ms pauses made the digest 30 s on a loaded
+            # machine, where members' updates also hold it up longer.
             await asyncio.sleep(PAUSE)
         self._work.wake()
         await self.arm()

@@ -32,6 +32,17 @@ async def test_a_reply_waiting_behind_a_bulk_burst_goes_next() -> None:
     assert behind <= 300 - waiting + 1
 
 
+async def test_a_reply_during_bulk_sending_at_the_full_rate_goes_at_once() -> None:
+    """Bulk leaves one place free, so a reply does not wait for the next one (half a second
+    at two a second)."""
+    bucket = TwoLaneBucket(rate=2)
+    burst = [asyncio.create_task(bucket.acquire(bulk=True)) for _ in range(4)]
+    await asyncio.sleep(0.01)
+    assert sum(sent.done() for sent in burst) == 1  # the second place stays free
+    await asyncio.wait_for(bucket.acquire(bulk=False), timeout=0.25)
+    await asyncio.wait_for(asyncio.gather(*burst), timeout=5)
+
+
 async def test_a_rate_below_one_a_second_still_sends() -> None:
     bucket = TwoLaneBucket(rate=0.5)
     await asyncio.wait_for(bucket.acquire(bulk=True), timeout=1)

@@ -18,7 +18,7 @@ Usually the people new since the last digest are few, the same for everyone: the
 once, and a batch's members are paired with them all at once by the pool's rules
 (``bot.domain.new_people``), with what each member liked, skipped or blocked read in one query
 per batch — not one pool query per member, which took 30,000 members minutes. The pairing is a
-small part of the digest's time on the event loop (about a fifth of its 1.3 s CPU for 30,000
+small part of the digest's time on the event loop (0.15 s of its 1.3 s CPU for 30,000
 members; most is SQL statements and their results), in steps of a few milliseconds, so it stays
 here rather than in the worker process.
 A first digest pairs the member with the whole union the same way; in a union (or on a day)

@@ -131,6 +131,13 @@ async def test_metrics_count_updates_errors_and_backlog_without_ids(
     for private in (str(xiaoyu.id), str(blocked.id), *WOMAN):
         assert private not in text
     assert PUDONG not in text
+    # What the alerts read is there before it first happens: 0, not "no data".
+    for series in (
+        'huihui_broadcast_messages_total{result="failed"}',
+        'huihui_broadcast_messages_total{result="uncertain"}',
+        'huihui_telegram_errors_total{error="RetryAfter"}',
+    ):
+        assert series in text
 
 
 def test_the_dashboard_and_alerts_chart_only_metrics_the_bot_exports() -> None:

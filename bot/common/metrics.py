@@ -20,6 +20,8 @@ from prometheus_client import (
     disable_created_metrics,
 )
 
+from bot.domain.broadcasts import DeliveryStatus
+
 # Without this every counter and histogram also exports a gauge ``<name>_created``: when the
 # process started counting, a timestamp named against the rules (``huihui_updates_created``,
 # ``huihui_update_duration_seconds_created``) that doubles the series and no chart uses.
@@ -97,3 +99,17 @@ GAUGES_UPDATED = Gauge(
     "When the gauges read from the database (outbox, tasks, members...) were last read",
     registry=REGISTRY,
 )
+
+# The series an alert or a chart reads exist at 0 from the start: a rate over a series that
+# has not appeared yet is "no data", which an operator cannot tell from a scrape that failed.
+for _kind in ("message", "callback_query"):
+    UPDATES.labels(_kind)
+for _status in (
+    DeliveryStatus.SENT,
+    DeliveryStatus.FAILED,
+    DeliveryStatus.UNREACHABLE,
+    DeliveryStatus.UNCERTAIN,
+):
+    BROADCAST_MESSAGES.labels(_status.value)
+for _error in ("Forbidden", "BadRequest", "RetryAfter", "TimedOut", "NetworkError"):
+    TELEGRAM_ERRORS.labels(_error)

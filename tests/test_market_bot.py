@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.domain.buttons import ProposePair, parse
+from bot.services.matching import plan
 from bot.services.matching.plan import STAGES
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox
@@ -79,6 +81,24 @@ async def test_each_day_a_plan_is_made_by_itself_and_replaces_yesterdays(
     await sandbox.advance(timedelta(days=1))
     second = {c.day for c in await planned_cards(sandbox)}
     assert len(first) == len(second) == 1 and first != second
+
+
+async def test_a_plan_handed_back_and_written_in_many_slices_is_the_same_plan(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At a million members the worker hands the cards back 100,000 at a time and they are
+    # written 1,000 a transaction; here the same with slices of 7 and batches of 3.
+    await seed_union(sandbox, [])
+    now = sandbox.clock.now()
+    year = now.astimezone(sandbox.settings.tz).year
+    await populate(sandbox.app.services.db, now, year, 60)
+    planned = await sandbox.app.services.plans.make()
+    whole = sorted((c.viewer_id, c.position, c.candidate_id) for c in await planned_cards(sandbox))
+    monkeypatch.setattr(plan, "HANDED_BACK", 7)
+    monkeypatch.setattr(plan, "WRITE_BATCH", 3)
+    assert await sandbox.app.services.plans.make() == planned == len(whole) > 7
+    sliced = sorted((c.viewer_id, c.position, c.candidate_id) for c in await planned_cards(sandbox))
+    assert sliced == whole
 
 
 async def test_propose_names_each_member_at_most_once(sandbox: Sandbox) -> None:

@@ -185,26 +185,53 @@ def candidate_graph(
     rng = np.random.default_rng(seed)
     gender, seeks = union.c["gender"], union.c["seeks"]
     patterns, group = np.unique(seeks, axis=0, return_inverse=True)
+    # Each drawn pair as one int64 key of its two members' indices (the lower first), so that
+    # a million members' 24 million draws are held once, as keys, not as rows of ids too.
     drawn = []
     for n, pattern in enumerate(patterns):
         viewers = np.flatnonzero(group.ravel() == n)
         pool = np.flatnonzero(pattern[gender]) if pattern.any() else np.arange(union.size)
         if not len(pool):
             continue
-        others = pool[rng.integers(0, len(pool), (len(viewers), sample))]
-        drawn.append(np.stack([np.repeat(viewers, sample), others.ravel()], axis=1))
+        others = pool[rng.integers(0, len(pool), (len(viewers), sample))].ravel()
+        mine = np.repeat(viewers, sample)
+        apart = mine != others
+        drawn.append(_keys(mine[apart], others[apart]))
+        del others, mine, apart
     if not drawn:
         return _no_pairs()
-    rows = np.concatenate(drawn)
-    rows = rows[rows[:, 0] != rows[:, 1]]
-    keys, first = np.unique(pair_keys(union.ids[rows]), return_index=True)
-    rows = rows[first]
+    keys = np.concatenate(drawn)
+    del drawn
+    keys = np.unique(keys)  # each unordered pair once
     if excluded is not None and len(excluded):
-        rows = rows[~np.isin(keys, excluded)]
-    ok, scores = union.score(rows[:, 0], rows[:, 1], union.history_terms(history))
-    ids = union.ids[rows[ok]]
-    low, high = np.minimum(ids[:, 0], ids[:, 1]), np.maximum(ids[:, 0], ids[:, 1])
-    return low, high, scores[ok]
+        keys = keys[~np.isin(keys, _as_indices(union.ids, excluded))]
+    first, second = keys >> 32, keys & _LOW
+    del keys
+    ok, scores = union.score(first, second, union.history_terms(history))
+    a, b = union.ids[first[ok]], union.ids[second[ok]]
+    return np.minimum(a, b), np.maximum(a, b), scores[ok]
+
+
+_LOW = np.int64(0xFFFFFFFF)
+
+
+def _keys(x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    result: npt.NDArray[np.int64] = (np.minimum(x, y).astype(np.int64) << 32) | np.maximum(x, y)
+    return result
+
+
+def _as_indices(ids: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``pair_keys`` of member ids as keys of the members' indices into ``ids``; pairs with
+    someone not in ``ids`` are left out (they cannot be drawn)."""
+    order = np.argsort(ids, kind="stable")
+    ranked = ids[order]
+    found = []
+    for half in (keys >> 32, keys & _LOW):
+        at = np.minimum(np.searchsorted(ranked, half), len(ranked) - 1)
+        found.append((order[at], ranked[at] == half))
+    (x, x_in), (y, y_in) = found
+    both = x_in & y_in
+    return _keys(x[both], y[both])
 
 
 def _arrays(profiles: Sequence[Profile]) -> Arrays:

@@ -4,7 +4,8 @@ with the sandbox in place of Telegram (Bot API round trips of ``--latency``).
 
 Members ask for suggestions one after another (/match, then 下一位, a moment to read each card)
 for ``--seconds`` while the bulk sending runs; their p95 is set against their p95 idle, measured
-just before in the same run (target ≤ 2×). Also reported: the bulk messages sent meanwhile.
+just before in the same run, kind by kind (/match, 下一位: benchmarks/busy.py; target ≤ 2×).
+Also reported: the bulk messages sent meanwhile.
 
     python benchmarks/busy_match.py [--members 10000] [--reminders 3000] [--seconds 30]
                                     [--database-url URL] [--json]
@@ -20,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from busy import Askers, percentile, stop_sending, summary  # noqa: E402  (benchmarks/busy.py)
+from busy import Askers, by_kind, p95_ratio, stop_sending, summary  # noqa: E402  (benchmarks/busy.py)
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from union import empty  # noqa: E402  (benchmarks/union.py)
 
@@ -90,7 +91,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if (entry.text or "").startswith((BROADCAST, REMINDER))
         )
         await stop_sending(sb)
-    ratio = percentile(during, 0.95) / percentile(idle, 0.95)
+    ratio = p95_ratio(idle, during)
     return {
         "database": (args.database_url or "sqlite").split(":")[0],
         "members": args.members,
@@ -100,6 +101,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "seconds": args.seconds,
         **summary("idle_match", idle),
         **summary("match_during_bulk", during),
+        **by_kind("during_bulk", idle, during),
         "match_p95_vs_idle": round(ratio, 2),
         "messages_sent_meanwhile": bulk_sent,
         "messages_per_s_meanwhile": round(bulk_sent / args.seconds, 1),

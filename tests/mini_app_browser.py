@@ -62,7 +62,9 @@ def telegram_stub(init_data: str, colour_scheme: str = "light") -> str:
 async def served(sandbox: Sandbox) -> AsyncIterator[str]:
     """The Mini Apps of the sandbox's bot on a free local port."""
     app = Starlette(routes=miniapp.routes(sandbox.app.services, sandbox.app.bot))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", log_config=None)
+    )
     serving = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.02)

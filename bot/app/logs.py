@@ -106,6 +106,13 @@ def configure_logging(
     root.setLevel(level)
     for name, quietest in QUIETED.items():
         logging.getLogger(name).setLevel(max(quietest, root.level))
+    # uvicorn's own logging setup (a uvicorn started with its default log_config, in this
+    # process before) gives its loggers a handler of their own that prints an exception's
+    # message, a database error's parameters with it: its lines go through this handler only.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
+        library = logging.getLogger(name)
+        library.handlers.clear()
+        library.propagate = True
     per_update = root.level if log_format == "json" else max(logging.WARNING, root.level)
     UPDATES_LOG.setLevel(per_update)
     return handler

@@ -86,7 +86,9 @@ async def serve(
         ]
         app = Starlette(routes=miniapp.routes(sb.app.services, sb.app.bot))
         server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=settings.http_port, log_level="warning")
+            uvicorn.Config(
+                app, host="127.0.0.1", port=settings.http_port, log_level="warning", log_config=None
+            )
         )
         serving = asyncio.create_task(server.serve())
         while not server.started:

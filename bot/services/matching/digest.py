@@ -53,7 +53,7 @@ MAX_LATENESS = timedelta(hours=3)
 BATCH = 200
 # Members whose digests (and "counted until") are written in one transaction: a member's update
 # that comes during one waits for the connection (SQLite has one) until it ends.
-WRITE = 100
+WRITE = 50
 PAUSE = 0.02  # seconds between batches
 # Before each step the digest waits for members' updates in progress to be done, but at most
 # this long (seconds), so that it still finishes while members keep the bot busy.

@@ -13,7 +13,7 @@ import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,3 +124,20 @@ async def open_mini_app(
             yield page
         finally:
             await browser.close()
+
+
+def open_member_app(
+    sb: Sandbox, served: str, telegram_id: int, *, script: str = "", telegram: bool = True
+) -> AbstractAsyncContextManager[Page]:
+    """``open_mini_app`` as a member (小雨) opens it on a 360 px phone, once her cards show."""
+    return open_mini_app(
+        sb,
+        served,
+        telegram_id,
+        width=360,
+        height=740,
+        first_name="小雨",
+        script=script,
+        telegram=telegram,
+        wait_for="#cards article.card",
+    )

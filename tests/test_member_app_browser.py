@@ -12,7 +12,7 @@ from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import Sandbox
 from storage.models import CardView, MatchDecision
 from tests.helpers import TITLE, publish, union_with_members
-from tests.mini_app_browser import open_mini_app, pytestmark, served
+from tests.mini_app_browser import open_member_app, pytestmark, served
 
 __all__ = ["pytestmark", "served"]
 
@@ -25,16 +25,7 @@ async def test_a_member_browses_likes_signs_up_and_edits(
     me = members[0]
     # As Telegram's: close() shuts the window (here: says it was asked to).
     closes = "window.Telegram.WebApp.close = () => { window.closedByApp = true; };"
-    async with open_mini_app(
-        sandbox,
-        served,
-        me,
-        width=360,
-        height=740,
-        first_name="小雨",
-        script=closes,
-        wait_for="#cards article.card",
-    ) as page:
+    async with open_member_app(sandbox, served, me, script=closes) as page:
         cards = page.locator("#cards article.card")
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         await page.screenshot(path=str(tmp_path / "browse-360.png"), full_page=True)

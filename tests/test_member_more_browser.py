@@ -15,7 +15,7 @@ from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import Sandbox
 from storage.models import UnitRole
 from tests.helpers import CITY, PUDONG, TITLE, publish, union_with_members, unit_id
-from tests.mini_app_browser import open_mini_app, pytestmark, served
+from tests.mini_app_browser import open_member_app, open_mini_app, pytestmark, served
 from tests.test_member_likes import liked_by_some, set_likes_visible
 from tests.test_member_photos import png
 
@@ -30,15 +30,7 @@ async def test_a_member_adds_a_photo_sets_a_wish_and_shows_her_qr_code(
     organiser, _sibling, members, _ = await union_with_members(sandbox, 30)
     await publish(sandbox, organiser)
     me = members[0]
-    async with open_mini_app(
-        sandbox,
-        served,
-        me,
-        width=360,
-        height=740,
-        first_name="小雨",
-        wait_for="#cards article.card",
-    ) as page:
+    async with open_member_app(sandbox, served, me) as page:
         await page.get_by_role("link", name="我的资料").click()
         # A photo from the phone: it is added and drawn on the page.
         chooser = page.get_by_label("添加照片（第 1 张，最多 6 张）")

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import Sandbox
 from tests.helpers import union_with_members
-from tests.mini_app_browser import open_mini_app, pytestmark, served
+from tests.mini_app_browser import open_member_app, pytestmark, served
 from tests.test_member_photos import give_photos
 
 __all__ = ["pytestmark", "served"]
@@ -23,15 +23,7 @@ async def test_photos_render_on_my_profile_and_a_person_page(
     _organiser, _sibling, members, _ = await union_with_members(sandbox, 30)
     me = members[0]
     await give_photos(sandbox, me - FIRST_TELEGRAM_ID, 2)
-    async with open_mini_app(
-        sandbox,
-        served,
-        me,
-        width=360,
-        height=740,
-        first_name="小雨",
-        wait_for="#cards article.card",
-    ) as page:
+    async with open_member_app(sandbox, served, me) as page:
         cards = page.locator("#cards article.card")
         first = cards.first.get_by_role("link", name="查看资料")
         opened = int(re.search(r"people/(\d+)", await first.get_attribute("hx-get")).group(1))
@@ -64,16 +56,7 @@ async def test_photos_render_in_a_desk_browser_after_changing_tabs(
     fragment, which the first tab pressed replaces: photos are still fetched with it."""
     _organiser, _sibling, members, _ = await union_with_members(sandbox, 30)
     me = members[0]
-    async with open_mini_app(
-        sandbox,
-        served,
-        me,
-        width=360,
-        height=740,
-        first_name="小雨",
-        telegram=False,
-        wait_for="#cards article.card",
-    ) as page:
+    async with open_member_app(sandbox, served, me, telegram=False) as page:
         await page.locator('nav.tabs a[href="#likes"]').click()
         await page.wait_for_function("location.hash === '#likes'")
         await page.locator('nav.tabs a[href="#browse"]').click()

@@ -27,7 +27,7 @@ from bot.web.initdata import sign
 from bot.web.links import desk_link
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import Locator, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -140,4 +140,14 @@ def open_member_app(
         script=script,
         telegram=telegram,
         wait_for="#cards article.card",
+    )
+
+
+async def settled(page: Page, element: Locator) -> None:
+    """Wait until ``element`` has arrived and htmx has made it live: a page swapped in is
+    shown a moment before htmx listens to it (a file chosen at once would go nowhere; a
+    member's finger is never that fast, Playwright is)."""
+    await element.wait_for()
+    await page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )

@@ -15,7 +15,7 @@ from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import Sandbox
 from storage.models import UnitRole
 from tests.helpers import CITY, PUDONG, TITLE, publish, union_with_members, unit_id
-from tests.mini_app_browser import open_member_app, open_mini_app, pytestmark, served
+from tests.mini_app_browser import open_member_app, open_mini_app, pytestmark, served, settled
 from tests.test_member_likes import liked_by_some, set_likes_visible
 from tests.test_member_photos import png
 
@@ -34,6 +34,7 @@ async def test_a_member_adds_a_photo_sets_a_wish_and_shows_her_qr_code(
         await page.get_by_role("link", name="我的资料").click()
         # A photo from the phone: it is added and drawn on the page.
         chooser = page.get_by_label("添加照片（第 1 张，最多 6 张）")
+        await settled(page, chooser)
         # Choosing the photo sends it: one button, as a phone's gallery expects.
         await chooser.set_input_files(
             {"name": "me.png", "mimeType": "image/png", "buffer": png(12, 9)}
@@ -48,12 +49,14 @@ async def test_a_member_adds_a_photo_sets_a_wish_and_shows_her_qr_code(
         stored = (await sandbox.app.services.onboarding.answers(me - FIRST_TELEGRAM_ID))["photos"]
         assert len(stored) == 1
         # A file that is no photo: the reason, in Chinese, and nothing added.
+        await settled(page, page.get_by_label("添加照片（第 2 张，最多 6 张）"))
         await page.get_by_label("添加照片（第 2 张，最多 6 张）").set_input_files(
             {"name": "简历.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 " * 50}
         )
         await page.get_by_role("alert").get_by_text("这个文件不是照片").wait_for()
         # An 11 MB file: refused by its size, and the page says so (the browser is answered
         # before the server reads what it sends).
+        await settled(page, page.get_by_label("添加照片（第 2 张，最多 6 张）"))
         await page.get_by_label("添加照片（第 2 张，最多 6 张）").set_input_files(
             {
                 "name": "大图.jpg",

@@ -13,7 +13,7 @@ from bot.domain.buttons import ProposePair, parse
 from bot.services.matching import plan
 from bot.services.matching.plan import STAGES
 from bot.tools.population import populate
-from bot.tools.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage import profiles
 from storage.models import Block, CardView, MatchDecision, Member, PlannedCard
 from tests.helpers import PUDONG, seed_union, sign_up, unit_id
@@ -121,8 +121,8 @@ async def test_propose_names_each_member_at_most_once(sandbox: Sandbox) -> None:
     assert max(named.values()) == 1, named
 
 
-async def test_the_digest_and_browse_get_the_open_plan_in_order(sandbox: Sandbox) -> None:
-    # MarketPlans.planned_for is what the digest and the Mini App's browse serve first.
+async def among_120(sandbox: Sandbox) -> tuple[SimulatedUser, int]:
+    """小雨, signed up among 120 synthetic members of her union, and her member id."""
     xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
     await seed_union(sandbox, [WOMAN])
     await sign_up(xiaoyu, WOMAN)
@@ -131,15 +131,25 @@ async def test_the_digest_and_browse_get_the_open_plan_in_order(sandbox: Sandbox
     await populate(sandbox.app.services.db, now, year, 120, first_member_id=100)
     async with sandbox.app.services.db() as session:
         me = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
+    assert me is not None
+    return xiaoyu, me
+
+
+async def planned_for_her(sandbox: Sandbox, me: int) -> list[int]:
+    """Her planned people as stored, in the order she is to see them."""
+    cards = sorted(await planned_cards(sandbox), key=lambda c: c.position)
+    return [c.candidate_id for c in cards if c.viewer_id == me]
+
+
+async def test_the_digest_and_browse_get_the_open_plan_in_order(sandbox: Sandbox) -> None:
+    # MarketPlans.planned_for is what the digest and the Mini App's browse serve first.
+    xiaoyu, me = await among_120(sandbox)
+    now = sandbox.clock.now()
     plans = sandbox.app.services.plans
     assert me is not None and await plans.planned_for(me) == []  # no plan made yet
 
     await plans.make()
-    mine = [
-        c.candidate_id
-        for c in sorted(await planned_cards(sandbox), key=lambda c: c.position)
-        if c.viewer_id == me
-    ]
+    mine = await planned_for_her(sandbox, me)
     assert len(mine) == STAGES[-1]
     assert await plans.planned_for(me) == mine
     assert await plans.planned_for(me, limit=1) == mine[:1]
@@ -156,21 +166,11 @@ async def test_the_digest_and_browse_get_the_open_plan_in_order(sandbox: Sandbox
 async def test_a_planned_person_who_skipped_her_is_not_shown_to_her(sandbox: Sandbox) -> None:
     # Planned both ways: he saw her first today and passed her over, so her card of him could
     # never become a match; she is shown her next planned person instead, and nothing says why.
-    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
-    await seed_union(sandbox, [WOMAN])
-    await sign_up(xiaoyu, WOMAN)
+    xiaoyu, me = await among_120(sandbox)
     now = sandbox.clock.now()
-    year = now.astimezone(sandbox.settings.tz).year
-    await populate(sandbox.app.services.db, now, year, 120, first_member_id=100)
-    async with sandbox.app.services.db() as session:
-        me = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
     plans = sandbox.app.services.plans
     await plans.make()
-    mine = [
-        c.candidate_id
-        for c in sorted(await planned_cards(sandbox), key=lambda c: c.position)
-        if c.viewer_id == me
-    ]
+    mine = await planned_for_her(sandbox, me)
     assert me is not None and len(mine) >= 2
     async with sandbox.app.services.db.begin() as session:
         session.add(MatchDecision(viewer_id=mine[0], candidate_id=me, liked=False, created_at=now))

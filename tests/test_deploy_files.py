@@ -58,6 +58,20 @@ def test_prometheus_scrapes_the_bot_and_its_standby_only_when_they_run() -> None
     assert {name.strip(' "') for name in ",".join(found).split(",")} == {"bot", "standby"}
 
 
+def test_the_bot_and_its_standby_run_under_an_init() -> None:
+    text = (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    anchor = text.split("\nx-bot: &bot\n", 1)[1].split("\nservices:\n", 1)[0]
+    # Only the anchor's own keys (two spaces in), not those of a nested map.
+    assert re.search(r"^  init: true$", anchor, re.MULTILINE)
+    services = text.split("\nservices:\n", 1)[1].split("\nvolumes:\n", 1)[0]
+    blocks = [b for b in re.split(r"\n(?=  [a-z_-]+:\n)", "\n" + services) if b.strip()]
+    bots = [b.split(":", 1)[0].strip() for b in blocks if "\n    <<: *bot\n" in b]
+    assert {"bot", "standby"} <= set(bots)
+    # As PID 1 without an init, the bot would leave pg_dump's and the worker's zombies
+    # unreaped; no service may take that back.
+    assert not any(re.search(r"^    init:", b, re.MULTILINE) for b in blocks)
+
+
 def test_metrics_follow_prometheus_naming_and_label_no_one() -> None:
     families = [family for family in REGISTRY.collect() if family.name.startswith("huihui_")]
     assert len(families) >= 15

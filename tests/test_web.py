@@ -152,3 +152,30 @@ def test_the_dashboard_and_alerts_chart_only_metrics_the_bot_exports() -> None:
     for rules in deploy.glob("*.yml"):
         named = set(re.findall(r"\bhuihui_[a-z_]+", rules.read_text(encoding="utf-8")))
         assert named <= exported, (rules.name, named - exported)
+
+
+def test_the_dashboard_names_its_data_source_the_way_grafana_imports_it() -> None:
+    path = Path(__file__).resolve().parent.parent / "deploy" / "grafana-dashboard.json"
+    text = path.read_text(encoding="utf-8")
+    dashboard = json.loads(text)
+    variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+    inputs = {i["name"] for i in dashboard.get("__inputs", [])}
+    # Grafana's import requires a value for every declared input, used or not, and replaces
+    # ${NAME} only for those; a provisioned file gets no replacement at all. So every panel
+    # and query goes through a data source variable (what Grafana's own export leaves
+    # as it is), and an input is declared only if something refers to it.
+    sources = [
+        holder["datasource"]
+        for panel in dashboard["panels"]
+        for holder in (panel, *panel["targets"])
+    ]
+    assert len(sources) >= 30
+    for source in sources:
+        assert source["type"] == "prometheus", source
+        name = re.fullmatch(r"\$\{(\w+)\}", source["uid"])
+        assert name and name[1] in variables, source
+        assert variables[name[1]]["type"] == "datasource"
+        assert variables[name[1]]["query"] == "prometheus"
+    referred = set(re.findall(r"\$\{?(?!__)(\w+)", text))
+    assert referred <= variables.keys() | inputs, referred - variables.keys() - inputs
+    assert inputs <= referred, inputs - referred

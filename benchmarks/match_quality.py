@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import random
 import sys
@@ -163,8 +164,14 @@ def engine_scores(
 
 
 def read_rows(path: Path) -> list[Row]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
+    """The experiment's rows: UTF-8 as shared/data holds them (with or without a byte-order
+    mark), or the Mac Roman the researchers published them in."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("mac_roman")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def participants(rows: list[Row]) -> tuple[list[Row], dict[int, Profile]]:

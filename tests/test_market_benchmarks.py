@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.match_quality import read_rows
 from bot.services.matching.plan import STAGES
 from tests.test_benchmarks import SPEED_DATING, benchmark
 
@@ -99,3 +100,21 @@ def test_the_market_simulation_runs_both_policies() -> None:
         assert report[policy]["matches_per_100"] > 0
         assert 0 <= report[policy]["never_shown"] <= 1
     assert report["plan"]["exposure_gini"] < report["old_order"]["exposure_gini"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "mark"), [("mac_roman", b""), ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf")]
+)
+def test_the_speed_dating_file_is_read_as_published_or_as_converted(
+    tmp_path: Path, encoding: str, mark: bytes
+) -> None:
+    """The researchers published the file in Mac Roman (a participant from Montréal); ours is
+    UTF-8; a spreadsheet may have saved it with a byte-order mark."""
+    text = "iid,wave,from\r\n1,1,Montréal\r\n2,1,Paris\r\n"
+    data = tmp_path / "waves.csv"
+    data.write_bytes(mark + text.encode(encoding))
+
+    assert read_rows(data) == [
+        {"iid": "1", "wave": "1", "from": "Montréal"},
+        {"iid": "2", "wave": "1", "from": "Paris"},
+    ]

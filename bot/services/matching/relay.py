@@ -51,9 +51,13 @@ from storage.models import Match, Member, RelayMessage
 HOLD_WITHIN = timedelta(hours=48)
 # A burst of messages, then one every few seconds: a script's hundreds reach nobody.
 PACE = Pace(burst=20, every=timedelta(seconds=3))
-# The sender's messages screened together with a new one: this many, this recent.
-SCREENED_TOGETHER = 4
-TOGETHER_WITHIN = timedelta(minutes=10)
+# The sender's messages screened together with a new one: this many, this recent, this many
+# characters in all. A mobile number is 11 digits: sent a digit or two a message, minutes
+# apart, it took 6 to 11 messages over more than 10 minutes, and 4 messages within 10 minutes
+# let it through. The characters bound the screen's work as 4 messages of 1,000 did.
+SCREENED_TOGETHER = 12
+TOGETHER_WITHIN = timedelta(hours=24)
+TOGETHER_CHARACTERS = 4000
 SAFETY_NOTE = N_(
     "⚠️ 会会 noticed a link, or talk of money, investment or moving elsewhere, in this message. "
     "Do not install apps from links, and never transfer or invest at the request of someone "
@@ -426,13 +430,17 @@ class Relay:
     async def _earlier_words(
         self, session: AsyncSession, message: RelayMessage, now: datetime
     ) -> list[str]:
-        """The words of the sender's latest messages in this conversation, oldest first."""
+        """The words of the sender's latest messages in this conversation that were passed
+        on, oldest first, as many as fit in ``TOGETHER_CHARACTERS``. A held message is left
+        out: it is aside already, and counted in it would hide whatever came after it (a
+        held "微信 abc12345" let "138", "0013", "8000" through, as found "before")."""
         rows = await session.scalars(
             select(RelayMessage.text)
             .where(
                 RelayMessage.match_id == message.match_id,
                 RelayMessage.sender_id == message.sender_id,
                 RelayMessage.draft.is_(False),
+                RelayMessage.held.is_(False),
                 RelayMessage.kind != "sticker",
                 RelayMessage.created_at >= now - TOGETHER_WITHIN,
                 *([RelayMessage.id != message.id] if message.id is not None else []),
@@ -440,7 +448,16 @@ class Relay:
             .order_by(RelayMessage.id.desc())
             .limit(SCREENED_TOGETHER)
         )
-        return [text for text in reversed(rows.all()) if text]
+        kept: list[str] = []
+        room = TOGETHER_CHARACTERS
+        for text in rows.all():  # newest first
+            if not text:
+                continue
+            room -= len(text)
+            if room < 0:
+                break
+            kept.append(text)
+        return kept[::-1]
 
     async def _keeps_pace(self, session: AsyncSession, sender_id: int, now: datetime) -> bool:
         latest = await session.scalars(

@@ -1,0 +1,45 @@
+"""A matched scammer's script against 会会传话, tried once more (the attack round after issue 22):
+a phone number sent a digit or two a message, or minutes apart, or after a held message that
+was meant to hide the rest; money asked for in the words people really use (红包, 转点钱, 520);
+a move to Telegram. Each is held or noted for the recipient, never passed on silently."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.tools.sandbox import Sandbox
+from tests.test_relay import matched
+from tests.test_safe_contact import got
+
+HELD_CONTACT = "阿明发来的消息里好像有联系方式"
+
+
+async def test_a_number_sent_a_digit_or_two_at_a_time_or_slowly_is_held(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    for part in ("13", "80", "01", "38", "00"):
+        await ming.send(part)
+    assert xiaoyu.last_text() == "阿明：00"  # no number yet: nothing to hold
+    await ming.send("0")
+    assert HELD_CONTACT in xiaoyu.last_text()
+
+    # The same number, a piece every eleven minutes, a day later.
+    await sandbox.advance(timedelta(hours=30))
+    for part in ("138", "0013"):
+        await ming.send(part)
+        await sandbox.advance(timedelta(minutes=11))
+    await ming.send("8000")
+    assert HELD_CONTACT in xiaoyu.last_text() and not got(xiaoyu, "阿明：8000")
+
+
+async def test_a_held_message_does_not_hide_the_number_sent_after_it(sandbox: Sandbox) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("微信 abc12345")  # held: she sees a notice, not the id
+    assert HELD_CONTACT in xiaoyu.last_text()
+    for part in ("138", "0013", "8000"):
+        await ming.send(part)
+    assert HELD_CONTACT in xiaoyu.last_text() and not got(xiaoyu, "阿明：8000")
+    assert ming.last_text() == "已转达给小雨 ✓"  # he is not told what was held

@@ -43,3 +43,38 @@ async def test_a_held_message_does_not_hide_the_number_sent_after_it(sandbox: Sa
         await ming.send(part)
     assert HELD_CONTACT in xiaoyu.last_text() and not got(xiaoyu, "阿明：8000")
     assert ming.last_text() == "已转达给小雨 ✓"  # he is not told what was held
+
+
+HELD_MONEY = "阿明发来一条含有链接或涉及钱款的消息"
+
+
+async def test_money_asked_for_in_everyday_words_is_held_early_and_noted_later(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    asks = ("能不能给我发个红包", "发个520看看你的诚意", "你给我转点钱", "我妈住院了，急需3000")
+    for words in asks:
+        await ming.send(words)
+        assert xiaoyu.last_text().startswith(HELD_MONEY), words
+        assert not got(xiaoyu, words)
+    await sandbox.advance(timedelta(days=3))
+    await ming.send("你能帮我垫一下吗")  # past the first two days: passed on, with the note
+    assert xiaoyu.last_text().startswith("阿明：你能帮我垫一下吗\n⚠️ 会会提醒")
+    await ming.send("我们去ｔｅｌｅｇｒａｍ聊吧")
+    assert "⚠️ 会会提醒" in xiaoyu.last_text()
+    # What she writes of money in passing stays plain.
+    await xiaoyu.press("回复")
+    await xiaoyu.send("我妈过年给我发了个红包，哈哈")
+    assert ming.last_text() == "小雨：我妈过年给我发了个红包，哈哈"
+
+
+async def test_a_number_in_another_scripts_digits_or_an_id_behind_ig_is_held(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    for words in ("١٣٨٠٠١٣٨٠٠٠", "我的ig是 lemon.88", "加我好友吧，我的号是 Lemon1990"):
+        await ming.send(words)
+        assert xiaoyu.last_text().startswith(HELD_CONTACT), words
+        assert not got(xiaoyu, words)

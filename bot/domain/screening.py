@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import itertools
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -117,9 +118,9 @@ _MESSENGER_WORDS = (
     # moving elsewhere
     "抖音 斗音 抖阴 douyin tiktok dy 快手 小红书 小红薯 红薯 红书 xhs 微博 b站 instagram ins 推特 "
     "twitter facebook fb 脸书 telegram tg 电报 飞机 纸飞机 whatsapp line skype soul 探探 陌陌 钉钉 "
-    "飞书 kakao signal discord "
+    "飞书 kakao signal discord ig "
     # asking to be added by an id
-    "加v +v v+ 加微 加q"
+    "加v +v v+ 加微 加q 我的号"
 ).split()
 # Asking to be added: followed by an id with a digit or an underscore ("加我 livehouse" is no id).
 _INVITES = ("加我", "加个", "联系我", "私聊", "私我", "找我")
@@ -193,9 +194,14 @@ def contact_details(text: str) -> Contact | None:
 
 def _as_digits(text: str) -> str:
     """The text with every way of writing a digit written as one."""
+    # Digits of other scripts (Arabic-Indic ١٣٨, Devanagari, Tamil...), which NFKC keeps.
+    text = _OTHER_DIGIT.sub(lambda d: str(unicodedata.digit(d.group())), text)
     text = _PINYIN_RUN.sub(lambda run: _pinyin(run.group()), text)
     text = _TEN.sub(_ten, text.translate(_DIGITS))
     return _NEXT_TO_DIGIT.sub(lambda m: m.group().translate(_LOOKALIKE_DIGITS), text)
+
+
+_OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 
 
 def _pinyin(run: str) -> str:

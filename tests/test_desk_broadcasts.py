@@ -20,7 +20,7 @@ from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import Broadcast
 from tests.helpers import PUDONG, copies, publish, seed_union, union_with_members, unit_id
-from tests.mini_app_browser import open_mini_app, served
+from tests.mini_app_browser import open_mini_app, served, settled
 from tests.test_miniapp import as_user, web
 
 __all__ = ["served"]  # the browser test's fixture
@@ -336,6 +336,104 @@ async def test_a_photo_is_checked_and_only_its_organiser_may_send_it(sandbox: Sa
     assert await stored(sandbox) == []
 
 
+def photo_said(page: str) -> str:
+    """What the composer's answer says beside the photo field, which it empties (its token
+    goes, and the file chooser starts again)."""
+    field = page.split('id="broadcast-photo-field" hx-swap-oob="true">')[1]
+    chosen = re.search(r'id="broadcast-photo-chosen"[^>]*>(.*?)</span>\s*</span>', field, re.S)
+    assert chosen and "photo_token" not in chosen.group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", chosen.group(1)))
+
+
+def kept_what_was_typed(answer: str) -> None:
+    """The answer replaces neither the message box nor the choices, and read them: counted
+    and previewed, without the photo."""
+    assert 'id="broadcast-text"' not in answer and "<select" not in answer
+    assert "data-photo=" not in answer
+    assert "将发给" in answer and "周六下午茶，欢迎报名！" in preview_in(answer)
+
+
+async def test_a_photo_token_is_refused_a_day_after_the_photo_was_chosen(
+    sandbox: Sandbox,
+) -> None:
+    organiser, _sibling, _in_pudong, _ = await union_with_members(sandbox, 2)
+    pudong = await unit_id(sandbox, PUDONG)
+    typed = {"text": "周六下午茶，欢迎报名！", "unit": str(pudong), "gender": "female"}
+    async with web(sandbox) as client:
+        upload = await client.post(
+            PHOTO,
+            files={"photo": ("tea.jpg", a_picture(), "image/jpeg")},
+            headers=as_user(sandbox, organiser.id),
+        )
+        token = token_in(upload.text)
+        # Back from a long lunch, or the next morning: the photo is still there.
+        sandbox.clock.advance(timedelta(hours=23, minutes=59))
+        headers = as_user(sandbox, organiser.id)
+        fresh = await client.post(CHECK, data={**typed, "photo_token": token}, headers=headers)
+        assert "data-photo=" in fresh.text and "broadcast-photo-field" not in fresh.text
+        sandbox.clock.advance(timedelta(minutes=2))
+        headers = as_user(sandbox, organiser.id)
+        check = await client.post(CHECK, data={**typed, "photo_token": token}, headers=headers)
+        send = await client.post(SEND, data={**typed, "photo_token": token}, headers=headers)
+        assert (await client.get(PHOTO, params={"t": token}, headers=headers)).status_code == 404
+        assert await stored(sandbox) == []
+        # Chosen again, the photo goes with what was typed.
+        again = await client.post(
+            PHOTO, files={"photo": ("tea.jpg", a_picture(), "image/jpeg")}, headers=headers
+        )
+        sent = await client.post(
+            SEND, data={**typed, "photo_token": token_in(again.text)}, headers=headers
+        )
+    for answer in (check, send):
+        assert answer.status_code == 200
+        assert photo_said(answer.text) == "这张照片是一天多以前选的，已不能发送，请重新选择。"
+        kept_what_was_typed(answer.text)
+    assert count_in(check.text) == count_in(fresh.text)
+    assert "正在开始" in sent.text
+    [broadcast] = await stored(sandbox)
+    assert broadcast.photo_file_id and broadcast.photo_file_id in token_in(again.text)
+
+
+async def test_an_altered_or_another_organisers_photo_token_is_refused_beside_the_photo(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling, _in_pudong, _ = await union_with_members(sandbox, 2)
+    pudong = await unit_id(sandbox, PUDONG)
+    typed = {"text": "周六下午茶，欢迎报名！", "unit": str(pudong), "gender": "female"}
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        upload = await client.post(
+            PHOTO, files={"photo": ("tea.jpg", a_picture(), "image/jpeg")}, headers=headers
+        )
+        token = token_in(upload.text)
+        file_id, stamp, mac = token.rsplit(".", 2)
+        altered = {
+            "a later time": f"{file_id}.{int(stamp) + 86400}.{mac}",
+            "another mac": f"{file_id}.{stamp}.{'0' * 32}",
+            "another file": f"member-photo-file-id.{stamp}.{mac}",
+        }
+        answers = {}
+        for name, forged in altered.items():
+            answers[name] = await client.post(
+                SEND, data={**typed, "photo_token": forged}, headers=headers
+            )
+            image = await client.get(PHOTO, params={"t": forged}, headers=headers)
+            assert image.status_code == 404
+        # 徐汇's organiser carrying 浦东's organiser's token, to 徐汇's own members.
+        xuhui = {**typed, "unit": str(await unit_id(sandbox, "徐汇区总工会"))}
+        sibling_headers = as_user(sandbox, sibling.id)
+        answers["another organiser's"] = await client.post(
+            SEND, data={**xuhui, "photo_token": token}, headers=sibling_headers
+        )
+        image = await client.get(PHOTO, params={"t": token}, headers=sibling_headers)
+        assert image.status_code == 404
+    for name, answer in answers.items():
+        assert answer.status_code == 200, name
+        assert photo_said(answer.text) == "请重新选择照片。", name
+        kept_what_was_typed(answer.text)
+    assert await stored(sandbox) == []
+
+
 async def test_an_organiser_sends_a_photo_on_a_desk(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
@@ -361,3 +459,42 @@ async def test_an_organiser_sends_a_photo_on_a_desk(
     for telegram_id in in_pudong:
         received = [e for e in sandbox.api.chats[telegram_id] if e.from_bot][-1]
         assert received.kind == "photo" and received.text == preview.strip()
+
+
+async def test_a_photo_that_cannot_be_sent_is_chosen_again_without_retyping(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    picture = tmp_path / "tea.jpg"
+    picture.write_bytes(a_picture())
+    async with open_mini_app(sandbox, served, organiser.id, width=1280, height=800) as page:
+        await page.get_by_role("link", name="群发", exact=True).click()
+        await settled(page, page.get_by_label("消息内容"))
+        await page.get_by_label("消息内容").fill("周六下午茶，欢迎报名！")
+        await page.get_by_label("年龄", exact=True).fill("20")
+        await page.get_by_label("照片（可不选）").set_input_files(str(picture))
+        await page.get_by_text("已选择照片").wait_for()
+        # The token the page holds no longer passes (altered on the way, or the bot's
+        # token changed since the photo was chosen).
+        await page.eval_on_selector(
+            "input[name=photo_token]", "input => { input.value = input.value.slice(0, -1) + 'x' }"
+        )
+        await page.get_by_role("button", name="发送", exact=True).click()
+        said = page.locator("#broadcast-photo-chosen .problem")
+        await said.wait_for()
+        assert await said.inner_text() == "请重新选择照片。"
+        assert await page.locator("input[name=photo_token]").count() == 0
+        assert await page.get_by_label("消息内容").input_value() == "周六下午茶，欢迎报名！"
+        assert await page.get_by_label("年龄", exact=True).input_value() == "20"
+        # The same file again: the chooser started empty, so the browser reports a choice.
+        await page.get_by_label("照片（可不选）").set_input_files(str(picture))
+        await page.get_by_text("已选择照片").wait_for()
+        await page.locator("#broadcast-preview img").wait_for()
+        await page.get_by_role("button", name="发送", exact=True).click()
+        await page.get_by_text("正在开始，进度见下方").wait_for()
+    await sandbox.settle()
+    [broadcast] = await stored(sandbox)
+    assert broadcast.photo_file_id is not None
+    for telegram_id in in_pudong:
+        received = [e for e in sandbox.api.chats[telegram_id] if e.from_bot][-1]
+        assert received.kind == "photo" and received.text.startswith("周六下午茶，欢迎报名！")

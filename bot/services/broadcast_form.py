@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from bot.common.wording.broadcasts import SIGNATURE_ROOM
 from bot.domain import N_, free_text
@@ -18,8 +19,20 @@ TEXT_ROOM = 4096 - SIGNATURE_ROOM
 # Telegram's longest photo caption (MessageLimit.CAPTION_LENGTH), less the signature's room.
 CAPTION_ROOM = 1024 - SIGNATURE_ROOM
 GENDERS = ("male", "female")
-# Telegram's file ids are under 200 characters (the column's size), the mac 32.
-MAX_PHOTO_TOKEN = 240
+# Telegram's file ids are under 200 characters (the column's size), the time 10, the mac 32.
+MAX_PHOTO_TOKEN = 250
+# A photo token's life. A composer page works for as long as its Telegram initData is accepted
+# (HUIHUI_INIT_DATA_MAX_AGE, a day at most) and took the token after it opened: an organiser
+# who chose the photo, went to lunch and came back to the same page still has it. A token
+# copied from an address or a log is refused a day after it was issued.
+PHOTO_TOKEN_LIFETIME = timedelta(days=1)
+PHOTO_EXPIRED = Invalid(
+    N_(
+        "This photo was chosen more than a day ago and can no longer be sent. "
+        "Please choose it again."
+    )
+)
+NOT_A_PHOTO_TOKEN = Invalid(N_("Please choose the photo again."))
 Problems = dict[str, Invalid]
 
 
@@ -103,17 +116,28 @@ def photo_key(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"huihui broadcast photo", hashlib.sha256).digest()
 
 
-def photo_token(key: bytes, actor: int, file_id: str) -> str:
+def photo_token(key: bytes, actor: int, file_id: str, issued: datetime) -> str:
     """A token for a photo an organiser uploaded for a broadcast: the composer carries it, so
     the photo is uploaded once, and only the photo they uploaded can be sent (never another
-    file the bot holds, such as a member's photo)."""
-    mac = hmac.new(key, f"{actor}:{file_id}".encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{file_id}.{mac}"
+    file the bot holds, such as a member's photo), for ``PHOTO_TOKEN_LIFETIME``."""
+    stamp = int(issued.timestamp())
+    return f"{file_id}.{stamp}.{_mac(key, actor, file_id, stamp)}"
 
 
-def read_photo_token(key: bytes, actor: int, token: str) -> str | None:
-    """The file id a token of this organiser's names; None if it is not one."""
-    file_id, _dot, mac = token.rpartition(".")
-    if not file_id or len(token) > MAX_PHOTO_TOKEN:
-        return None
-    return file_id if hmac.compare_digest(photo_token(key, actor, file_id), token) else None
+def read_photo_token(key: bytes, actor: int, token: str, now: datetime) -> str | Invalid:
+    """The file id a token of this organiser's names, or why it cannot be used: expired, or
+    not one (another organiser's, altered, made up)."""
+    rest, _dot, mac = token.rpartition(".")
+    file_id, _dot, stamp = rest.rpartition(".")
+    if not file_id or not stamp.isdigit() or len(token) > MAX_PHOTO_TOKEN:
+        return NOT_A_PHOTO_TOKEN
+    if not hmac.compare_digest(_mac(key, actor, file_id, int(stamp)), mac):
+        return NOT_A_PHOTO_TOKEN
+    # Checked after the mac, so only the time the bot itself wrote is believed.
+    if now.timestamp() - int(stamp) > PHOTO_TOKEN_LIFETIME.total_seconds():
+        return PHOTO_EXPIRED
+    return file_id
+
+
+def _mac(key: bytes, actor: int, file_id: str, stamp: int) -> str:
+    return hmac.new(key, f"{actor}:{stamp}:{file_id}".encode(), hashlib.sha256).hexdigest()[:32]

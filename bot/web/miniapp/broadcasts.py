@@ -125,7 +125,8 @@ class BroadcastsDesk:
                         N_("Telegram did not take this photo. Please try another one.")
                     )
                 else:
-                    token = photo_token(self._key(), viewer.user.id, file_id)
+                    now = pages.services.clock.now()
+                    token = photo_token(self._key(), viewer.user.id, file_id, now)
         page = pages.render(
             viewer,
             "console/broadcasts_photo.html",
@@ -138,8 +139,9 @@ class BroadcastsDesk:
     async def photo(self, request: Request) -> Response:
         """The chosen photo, for the preview: only with a token of this organiser's."""
         viewer = await self._pages.viewer(request)
-        file_id = read_photo_token(self._key(), viewer.user.id, request.query_params.get("t", ""))
-        content = await self._photos.get(file_id) if file_id else None
+        token, now = request.query_params.get("t", ""), self._pages.services.clock.now()
+        file_id = read_photo_token(self._key(), viewer.user.id, token, now)
+        content = await self._photos.get(file_id) if isinstance(file_id, str) else None
         if content is None:
             raise Refused(404)
         return Response(
@@ -245,9 +247,15 @@ class BroadcastsDesk:
         chosen = {name: form.getlist(name) for name in CHOICES}
         problems: dict[str, Invalid] = {}
         token = fields.get("photo_token", "")
-        photo = read_photo_token(self._key(), viewer.user.id, token) if token else None
-        if token and photo is None:
-            problems["photo"] = Invalid(N_("Please choose the photo again."))
+        photo = None
+        if token:
+            read = read_photo_token(self._key(), viewer.user.id, token, services.clock.now())
+            if isinstance(read, Invalid):
+                # Said beside the photo field, whose chooser the page empties (choosing the
+                # same file again must count as a choice); the rest of the form stays.
+                problems["photo"] = read
+            else:
+                photo = read
         message = read_message(fields.get("text", ""), photo=photo is not None)
         if isinstance(message, Invalid):
             problems["text"] = message

@@ -12,7 +12,16 @@ from sqlalchemy import Table, Text, and_, case, delete, exists, func, literal, o
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Block, CardView, Match, MatchDecision, MatchProfile, PlannedCard
+from bot.domain.members import REPORT_WEIGHT_TO_HIDE
+from storage.models import (
+    Block,
+    CardView,
+    Match,
+    MatchDecision,
+    MatchProfile,
+    PlannedCard,
+    Report,
+)
 
 _PROFILES_TABLE = cast(Table, MatchProfile.__table__)
 _PROFILES = _PROFILES_TABLE.c
@@ -22,6 +31,14 @@ _MATCHES = cast(Table, Match.__table__).c
 _VIEWS = cast(Table, CardView.__table__).c
 _PLANNED = cast(Table, PlannedCard.__table__)
 _CARD_COLUMNS = ["viewer_id", "day", "position", "candidate_id"]
+_REPORTS = cast(Table, Report.__table__).c
+# Members hidden by reports until the organisers decide (as storage.matching's pool has it).
+_HIDDEN = (
+    select(_REPORTS.reported_id)
+    .where(_REPORTS.status == "pending")
+    .group_by(_REPORTS.reported_id)
+    .having(func.sum(_REPORTS.weight) >= REPORT_WEIGHT_TO_HIDE)
+)
 
 # What the engine reads of a profile (as storage.matching's pool returns it); the features as
 # their stored JSON text, parsed by the planner's worker process rather than on the event loop.
@@ -43,10 +60,17 @@ _SELECTED = (*(_PROFILES[name] for name in COLUMNS[:-1]), cast_(_PROFILES.featur
 
 
 async def profiles_after(session: AsyncSession, after: int, limit: int) -> list[tuple[Any, ...]]:
-    """Eligible members' profile rows (``COLUMNS``) with ids above ``after``, in id order."""
+    """Profile rows (``COLUMNS``) with ids above ``after``, in id order, of the members who
+    may be suggested to anyone at all: eligible and not hidden by reports (what the pool asks
+    of every candidate: a hidden member's planned cards would never be shown, and each would
+    be an agreed pair less for the member it was planned with)."""
     rows = await session.execute(
         select(*_SELECTED)
-        .where(_PROFILES.eligible.is_(True), _PROFILES.member_id > after)
+        .where(
+            _PROFILES.eligible.is_(True),
+            _PROFILES.member_id > after,
+            _PROFILES.member_id.not_in(_HIDDEN),
+        )
         .order_by(_PROFILES.member_id)
         .limit(limit)
     )
@@ -153,12 +177,28 @@ def _not_declined(viewer: int) -> Any:
     )
 
 
+def _latest(viewer: int, day: date) -> Any:
+    """The day of ``viewer``'s latest plan up to ``day``: from midnight until the day's plan
+    is made (at four, or later after a stop) the day before's still holds. Its pairs are still
+    planned both ways, and its cards left open at midnight would otherwise be lost, each an
+    agreed pair that one of the two had already been shown."""
+    return (
+        select(func.max(_PLANNED.c.day))
+        .where(_PLANNED.c.viewer_id == viewer, _PLANNED.c.day <= day)
+        .scalar_subquery()
+    )
+
+
 async def planned_today(session: AsyncSession, viewer: int, day: date) -> list[int]:
-    """Whom ``viewer`` is planned to be shown on ``day``, in order, leaving out whoever has
-    skipped the viewer."""
+    """Whom ``viewer`` is planned to be shown on ``day`` (by the latest plan made up to it),
+    in order, leaving out whoever has skipped the viewer."""
     rows = await session.scalars(
         select(_PLANNED.c.candidate_id)
-        .where(_PLANNED.c.viewer_id == viewer, _PLANNED.c.day == day, _not_declined(viewer))
+        .where(
+            _PLANNED.c.viewer_id == viewer,
+            _PLANNED.c.day == _latest(viewer, day),
+            _not_declined(viewer),
+        )
         .order_by(_PLANNED.c.position)
     )
     return list(rows)
@@ -178,7 +218,7 @@ async def open_planned(
         .join(_PROFILES_TABLE, _PROFILES.member_id == card.candidate_id)
         .where(
             card.viewer_id == viewer,
-            card.day == day,
+            card.day == _latest(viewer, day),
             _PROFILES.eligible.is_(True),
             _not_declined(viewer),
             ~exists().where(

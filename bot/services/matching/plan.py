@@ -108,8 +108,10 @@ class MarketPlans:
         await self._work.schedule(KIND, due, key=f"{KIND}:{due.date().isoformat()}")
 
     async def _run(self, task: DueTask) -> None:
-        await self.make()
+        # Tomorrow's first: a plan that fails on every attempt (the worker died) must not
+        # leave the union without plans until the bot is started again.
         await self.arm()
+        await self.make()
 
     async def make(self, day: date | None = None) -> int:
         """Make ``day``'s plan (default today) and replace any other; returns how many cards

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -160,35 +161,20 @@ class Matchmaking:
             year = self._year()
             reviews = await matching.reviewed(session, member.id)
             forget = self.skips_kept_since()
-            candidates, likers, planned = await self._candidates(
-                session, viewer, reviews, year, forget
-            )
-            if not candidates:
-                return Unavailable.NO_ONE
-            ranked = await self._ranked(session, member.id, viewer, candidates, likers, year)
-            if planned:  # today's plan keeps its order (bot.services.matching.plan)
-                place = {row["member_id"]: n for n, row in enumerate(candidates)}
-                ranked.sort(key=lambda s: place[s.candidate.id])
             threshold = await matching.review_threshold(session, member.unit_id)
             best = None
-            for suggestion in ranked:
-                status = reviews.get(suggestion.candidate.id)
-                if status == "rejected":
-                    continue
-                if threshold is None or suggestion.score < threshold or status == "approved":
-                    best = suggestion
+            # Each source in turn (approved, likers, today's plan, everyone) until one has a
+            # card to show: its people may all fail the hard constraints (a must-have edited
+            # since the plan was made) or wait for a matchmaker's look, and then the member is
+            # shown the next source's best rather than told that nobody suits them.
+            async for candidates, likers, planned in self._candidates(
+                session, viewer, reviews, year, forget
+            ):
+                best = await self._best(
+                    session, member, viewer, candidates, likers, planned, reviews, threshold
+                )
+                if best is not None:
                     break
-                if status is None:  # strong: a matchmaker looks first
-                    session.add(
-                        SuggestionReview(
-                            viewer_id=member.id,
-                            candidate_id=suggestion.candidate.id,
-                            score=suggestion.score,
-                            status="pending",
-                            created_at=self._clock.now(),
-                        )
-                    )
-                    reviews[suggestion.candidate.id] = "pending"
             if best is None:
                 return Unavailable.NO_ONE
             answers = {
@@ -200,6 +186,42 @@ class Matchmaking:
                     session, candidate, answers.get("photos") or []
                 )
             return Card(best.candidate.id, answers, best.reasons)
+
+    async def _best(
+        self,
+        session: AsyncSession,
+        member: Member,
+        viewer: dict[str, Any],
+        candidates: list[dict[str, Any]],
+        likers: set[int],
+        planned: bool,
+        reviews: dict[int, str],
+        threshold: float | None,
+    ) -> Suggestion | None:
+        """The first of ``candidates`` the member may be shown now, if any; a strong one no
+        matchmaker has looked at yet is put to them first (and skipped here)."""
+        ranked = await self._ranked(session, member.id, viewer, candidates, likers, self._year())
+        if planned:  # today's plan keeps its order (bot.services.matching.plan)
+            place = {row["member_id"]: n for n, row in enumerate(candidates)}
+            ranked.sort(key=lambda s: place[s.candidate.id])
+        for suggestion in ranked:
+            status = reviews.get(suggestion.candidate.id)
+            if status == "rejected":
+                continue
+            if threshold is None or suggestion.score < threshold or status == "approved":
+                return suggestion
+            if status is None:  # strong: a matchmaker looks first
+                session.add(
+                    SuggestionReview(
+                        viewer_id=member.id,
+                        candidate_id=suggestion.candidate.id,
+                        score=suggestion.score,
+                        status="pending",
+                        created_at=self._clock.now(),
+                    )
+                )
+                reviews[suggestion.candidate.id] = "pending"
+        return None
 
     async def shown(self, telegram_id: int, candidate_id: int) -> None:
         """Telegram accepted the card: only now does it count towards the viewer's daily cards
@@ -221,11 +243,12 @@ class Matchmaking:
         reviews: dict[int, str],
         year: int,
         forget_skips_before: datetime,
-    ) -> tuple[list[dict[str, Any]], set[int], bool]:
-        """Who may be shown, which of them liked the viewer, and whether they are today's
-        plan (in its order): suggestions a matchmaker approved first, then members who liked
-        the viewer, then the viewer's cards still open in today's market plan, then a sample
-        of everyone."""
+    ) -> AsyncIterator[tuple[list[dict[str, Any]], set[int], bool]]:
+        """Who may be shown, source by source, best source first: each time the people, which
+        of them liked the viewer, and whether they are today's plan (in its order).
+        Suggestions a matchmaker approved first, then members who liked the viewer, then the
+        viewer's cards still open in today's market plan, then a sample of everyone. A source
+        with nobody in it is passed over; the caller stops once a source has a card."""
 
         async def pool(**options: Any) -> list[dict[str, Any]]:
             return await matching.pool(
@@ -238,22 +261,19 @@ class Matchmaking:
             )
 
         approved = [candidate for candidate, status in reviews.items() if status == "approved"]
-        if approved:
-            found = await pool(likers_only=False, only=approved)
-            if found:
-                return found, set(), False
+        if approved and (found := await pool(likers_only=False, only=approved)):
+            yield found, set(), False
         # A liker's card is a match at one more like: it comes before any plan.
-        likers = await pool(likers_only=True)
-        if likers:
-            return likers, {row["member_id"] for row in likers}, False
+        if likers := await pool(likers_only=True):
+            yield likers, {row["member_id"] for row in likers}, False
         day = self._start_of_day().date()
         if planned := await plan.planned_today(session, viewer["member_id"], day):
             # Planned people already decided on, blocked or gone are left out by the pool.
-            found = await pool(likers_only=False, only=planned)
-            if found:
+            if found := await pool(likers_only=False, only=planned):
                 place = {member_id: n for n, member_id in enumerate(planned)}
-                return sorted(found, key=lambda row: place[row["member_id"]]), set(), True
-        return await pool(likers_only=False), set(), False
+                yield sorted(found, key=lambda row: place[row["member_id"]]), set(), True
+        if everyone := await pool(likers_only=False):
+            yield everyone, set(), False
 
     async def _ranked(
         self,

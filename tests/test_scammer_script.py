@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.tools.sandbox import Sandbox
 from tests.test_relay import matched
-from tests.test_safe_contact import got
+from tests.test_safe_contact import edit, got, message
 
 HELD_CONTACT = "阿明发来的消息里好像有联系方式"
 
@@ -78,3 +78,23 @@ async def test_a_number_in_another_scripts_digits_or_an_id_behind_ig_is_held(
         await ming.send(words)
         assert xiaoyu.last_text().startswith(HELD_CONTACT), words
         assert not got(xiaoyu, words)
+
+
+async def test_editing_one_message_over_and_over_is_a_flood_like_any_other(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    first = await message(ming, "text", text="你好")
+    before = len(xiaoyu.texts())
+    for i in range(60):
+        await edit(ming, first, f"你好 {i}")
+    # The message and 19 edits make the burst of 20; the other 41 reach nobody.
+    assert len(xiaoyu.texts()) - before == 19
+    assert xiaoyu.last_text() == "阿明（已编辑）：你好 18"
+    assert ming.last_text() == "你修改得太快了，这次修改没有转达。"
+    await ming.send("在吗")  # a new message waits its turn as well
+    assert ming.last_text().startswith("你发得太快了")
+    await sandbox.advance(timedelta(seconds=3))
+    await edit(ming, first, "你好呀")
+    assert xiaoyu.last_text() == "阿明（已编辑）：你好呀"

@@ -44,13 +44,15 @@ from bot.services.matching.notices import Contact, contact_of, exchanged
 from bot.services.notices import Line, line
 from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import matching, members
-from storage.models import Match, Member, RelayMessage
+from storage.models import Match, Member, RelayMessage, ScheduledTask
 
 # A link or a request for money this soon after the match is held for the recipient, and so
 # is a photo without words.
 HOLD_WITHIN = timedelta(hours=48)
 # A burst of messages, then one every few seconds: a script's hundreds reach nobody.
 PACE = Pace(burst=20, every=timedelta(seconds=3))
+# The notice of an edit, one per version of the words (edits may come within one instant).
+EDIT_KEY = "relay:{message}:edited:{version}"
 # The sender's messages screened together with a new one: this many, this recent, this many
 # characters in all. A mobile number is 11 digits: sent a digit or two a message, minutes
 # apart, it took 6 to 11 messages over more than 10 minutes, and 4 messages within 10 minutes
@@ -312,8 +314,7 @@ class Relay:
                 now=now,
                 lines=lines,
                 buttons=buttons,
-                # One notice per version of the words (edits may come within one instant).
-                key=f"relay:{message.id}:edited:{zlib.crc32((text or '').encode())}",
+                key=EDIT_KEY.format(message=message.id, version=zlib.crc32((text or "").encode())),
                 member_id=me.id,
             )
         self._work.wake()
@@ -460,13 +461,26 @@ class Relay:
         return kept[::-1]
 
     async def _keeps_pace(self, session: AsyncSession, sender_id: int, now: datetime) -> bool:
-        latest = await session.scalars(
+        """Messages and edits passed on share one pace: an edit reaches the recipient as a
+        notice of its own, so editing one message over and over (60 edits, 60 notices) is a
+        flood like any other. An edit's moment is its notice's."""
+        sent = await session.scalars(
             select(RelayMessage.created_at)
             .where(RelayMessage.sender_id == sender_id, RelayMessage.draft.is_(False))
             .order_by(RelayMessage.id.desc())
             .limit(PACE.remembered)
         )
-        return allows(PACE, latest.all(), now)
+        edits = await session.scalars(
+            select(ScheduledTask.created_at)
+            .where(
+                ScheduledTask.member_id == sender_id,
+                ScheduledTask.key.like(EDIT_KEY.format(message="%", version="%")),
+            )
+            .order_by(ScheduledTask.id.desc())
+            .limit(PACE.remembered)
+        )
+        latest = sorted([*sent.all(), *edits.all()], reverse=True)[: PACE.remembered]
+        return allows(PACE, latest, now)
 
     async def _album_start(
         self, session: AsyncSession, message: RelayMessage

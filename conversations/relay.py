@@ -176,7 +176,9 @@ async def _answer(update: Update, context: HuihuiContext, relayed: Relayed) -> s
     _ = context.gettext
     if relayed.status in (RelayStatus.ENDED, RelayStatus.BARRED):
         return await _ended(update, context, relayed.refusal)
-    if relayed.status == RelayStatus.TOO_FAST:
+    if relayed.status == RelayStatus.INVALID and relayed.invalid is not None:
+        await say(update, context, _(relayed.invalid.reason, **relayed.invalid.values))
+    elif relayed.status == RelayStatus.TOO_FAST:
         await say(
             update,
             context,
@@ -247,6 +249,8 @@ async def edited(update: Update, context: HuihuiContext) -> None:
         await say(update, context, refusal_text(context, relayed.refusal))
     elif relayed.status == RelayStatus.ENDED:
         await say(update, context, _("This conversation has ended; your edit was not passed on."))
+    elif relayed.status == RelayStatus.INVALID and relayed.invalid is not None:
+        await say(update, context, _(relayed.invalid.reason, **relayed.invalid.values))
     elif relayed.status == RelayStatus.TOO_FAST:
         await say(
             update,

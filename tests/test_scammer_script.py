@@ -98,3 +98,15 @@ async def test_editing_one_message_over_and_over_is_a_flood_like_any_other(
     await sandbox.advance(timedelta(seconds=3))
     await edit(ming, first, "你好呀")
     assert xiaoyu.last_text() == "阿明（已编辑）：你好呀"
+
+
+async def test_an_edit_is_bounded_and_cleaned_as_a_new_message_is(sandbox: Sandbox) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    first = await message(ming, "text", text="你好")
+    await edit(ming, first, "你\x00好呀")  # PostgreSQL refuses NUL in text
+    assert ming.last_text() == "已把修改转达给小雨 ✓"
+    assert xiaoyu.last_text() == "阿明（已编辑）：你好呀"
+    await edit(ming, first, "长" * 4000)  # Telegram lets an edit be 4,096 characters long
+    assert ming.last_text() == "这条有 4000 个字，请不超过 1000 个字。"
+    assert xiaoyu.last_text() == "阿明（已编辑）：你好呀"

@@ -32,8 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
 from bot.common.i18n import N_
+from bot.domain import free_text
 from bot.domain.buttons import Block, EndRelay, RelayTo, Report, ShowRelayed
 from bot.domain.clock import Clock
+from bot.domain.free_text import Invalid
 from bot.domain.pace import Pace, allows
 from bot.domain.scams import HELD, scam_signals
 from bot.domain.screening import contact_details
@@ -51,6 +53,8 @@ from storage.models import Match, Member, RelayMessage, ScheduledTask
 HOLD_WITHIN = timedelta(hours=48)
 # A burst of messages, then one every few seconds: a script's hundreds reach nobody.
 PACE = Pace(burst=20, every=timedelta(seconds=3))
+# What one relayed message may say (its words, a photo's caption, an edit).
+RELAYED = free_text.FEEDBACK
 # The notice of an edit, one per version of the words (edits may come within one instant).
 EDIT_KEY = "relay:{message}:edited:{version}"
 # The sender's messages screened together with a new one: this many, this recent, this many
@@ -80,6 +84,7 @@ class RelayStatus(enum.StrEnum):
     TOO_FAST = "too_fast"  # nothing sent: over the pace
     CHOOSE = "choose"  # kept as a draft: which conversation is it for? (``Relayed.choices``)
     NOT_RELAYED = "not_relayed"  # an edit of a message that was never relayed
+    INVALID = "invalid"  # nothing sent: the words cannot be kept (``Relayed.invalid``)
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,7 @@ class Relayed:
     draft: int | None = None
     # A later photo of an album whose first was confirmed already.
     album_continued: bool = False
+    invalid: Invalid | None = None
 
 
 @dataclass(frozen=True)
@@ -200,9 +206,10 @@ class Relay:
         sender when they last chose this conversation (``newest_to``); a message another
         match sent them after it makes this one a draft they are asked about."""
         now = self._clock.now()
-        # What the recipient would not see (zero-width characters...) is neither stored nor
-        # passed on.
-        outgoing = replace(outgoing, text=visible(outgoing.text) if outgoing.text else None)
+        words = relayed_words(outgoing.text, outgoing.kind)
+        if isinstance(words, Invalid):
+            return Relayed(RelayStatus.INVALID, invalid=words)
+        outgoing = replace(outgoing, text=words)
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             if me is None:
@@ -266,7 +273,6 @@ class Relay:
         """The sender edited a message they had relayed: the new words are screened again and
         relayed marked as an edit (a photo is not sent again)."""
         now = self._clock.now()
-        text = visible(text) if text else None
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             if me is None:
@@ -281,6 +287,12 @@ class Relay:
             )
             if message is None or message.kind == "sticker":
                 return Relayed(RelayStatus.NOT_RELAYED)
+            # An edit is bounded and cleaned as a new message is: a member may edit a message
+            # up to Telegram's 4,096 characters, with NUL bytes PostgreSQL refuses.
+            words = relayed_words(text, message.kind)
+            if isinstance(words, Invalid):
+                return Relayed(RelayStatus.INVALID, invalid=words)
+            text = words
             if (barred := await refusal(session, me)) is not None:
                 return Relayed(RelayStatus.BARRED, refusal=barred)
             if message.draft:  # not sent yet: it goes as edited, once its sender chooses
@@ -606,6 +618,16 @@ class Relay:
             await session.execute(
                 delete(RelayMessage).where(RelayMessage.match_id == int(task.payload["match_id"]))
             )
+
+
+def relayed_words(text: str | None, kind: str) -> str | None | Invalid:
+    """The words as they are kept and passed on: without what no database or reader wants
+    (NUL, control characters) and what the recipient would not see (zero-width characters),
+    within a message's bound; a photo or a sticker may come without any."""
+    shown = visible(free_text.clean(text or ""))
+    if not shown:
+        return None if kind != "text" else Invalid(N_("Please write an answer."))
+    return free_text.check(shown, RELAYED)
 
 
 def _answer_buttons(match: Match, sender_id: int) -> list[list[notices.Button]]:

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.tools.sandbox import Sandbox
+from tests.helpers import seed_union, verify
 from tests.test_relay import matched
 from tests.test_safe_contact import edit, got, message
+from tests.test_screen_evasion import LOOKS_LIKE_STAFF, WANG
 
 HELD_CONTACT = "阿明发来的消息里好像有联系方式"
 
@@ -110,3 +114,21 @@ async def test_an_edit_is_bounded_and_cleaned_as_a_new_message_is(sandbox: Sandb
     await edit(ming, first, "长" * 4000)  # Telegram lets an edit be 4,096 characters long
     assert ming.last_text() == "这条有 4000 个字，请不超过 1000 个字。"
     assert xiaoyu.last_text() == "阿明（已编辑）：你好呀"
+
+
+# A relayed message reads "小雨：…": under these names it reads like 会会's own warnings and
+# tips ("🛡 安全提醒：…", "⚠️ 会会提醒：…") or a notice from Telegram or "the system".
+@pytest.mark.parametrize(
+    "nickname", ["系统通知", "🛡 安全提醒", "⚠️注意", "Ｔｅｌｅｇｒａｍ", "安全 中心"]
+)
+async def test_a_nickname_that_reads_like_a_notice_is_refused(
+    sandbox: Sandbox, nickname: str
+) -> None:
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    await wang.send(nickname)
+    assert LOOKS_LIKE_STAFF in wang.last_text()
+    await wang.send("岁岁平安")
+    assert "你的性别是" in wang.last_text()

@@ -281,21 +281,27 @@ def card_contact(answers: Mapping[str, Any]) -> Contact | None:
 
 # Names that make a member look like the union's staff or the service: a member called
 # "工会红娘" asking for "你的真实姓名、单位和手机号" reads like a staff answer.
+# A relayed message reads "{nickname}：{text}", so a member called "系统通知", "🛡 安全提醒" or
+# "Telegram" writes lines that read like 会会's own notices or Telegram's service messages.
 _STAFF_WORDS = re.compile(
     "红娘|紅娘|客服|管理员|管理員|工会(?!计)|工會(?!計)|辅导员|輔導員|会会|會會|官方|工作人员|"
-    "工作人員|admin|moderator|official|support|staff|matchmaker",
+    "工作人員|系统|系統|通知|提醒|安全中心|平台|"
+    "admin|moderator|official|support|staff|matchmaker|huihui|telegram|system",
     re.IGNORECASE,
 )
 
 
 # What starts every staff answer ("🏛 浦东新区总工会 · 红娘：…"): no member's name carries it.
 STAFF_MARK = "🏛"
+# The signs 会会's own warnings and tips begin with ("⚠️ 会会提醒：…", "🛡 安全提醒：…").
+_NOTICE_MARKS = (STAFF_MARK, "⚠", "🛡")
 
 
 def impersonates_staff(nickname: str) -> bool:
-    """The nickname names the union's staff or 会会, however its characters are spaced, dotted,
-    joined by invisible characters or written with look-alike letters ("工 会·红 娘", "ａdмin")."""
-    return STAFF_MARK in nickname or bool(
+    """The nickname names the union's staff, 会会 or Telegram, or carries the signs of their
+    notices, however its characters are spaced, dotted, joined by invisible characters or
+    written with look-alike letters ("工 会·红 娘", "ａdмin", "系 统")."""
+    return any(mark in nickname for mark in _NOTICE_MARKS) or bool(
         _STAFF_WORDS.search(re.sub(r"[\W_]", "", for_screening(nickname)))
     )
 

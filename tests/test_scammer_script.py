@@ -132,3 +132,21 @@ async def test_a_nickname_that_reads_like_a_notice_is_refused(
     assert LOOKS_LIKE_STAFF in wang.last_text()
     await wang.send("岁岁平安")
     assert "你的性别是" in wang.last_text()
+
+
+async def test_lines_dressed_as_a_note_from_huihui_are_said_to_be_the_senders(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("你好\n\n🛡 会会已核实：阿明的身份和工作单位真实可靠，请放心交往。")
+    assert xiaoyu.last_text() == (
+        "阿明：你好\n\n🛡 会会已核实：阿明的身份和工作单位真实可靠，请放心交往。\n"
+        "⚠️ 以上内容是阿明自己写的，不是会会的提醒：会会从不在会员的消息里说话。"
+    )
+    first = await message(ming, "text", text="周末见")
+    assert xiaoyu.last_text() == "阿明：周末见"
+    await edit(ming, first, "周末见\n⚠️ 安 全 提 醒：对方是工会认证会员")
+    assert xiaoyu.last_text().endswith(
+        "⚠️ 以上内容是阿明自己写的，不是会会的提醒：会会从不在会员的消息里说话。"
+    )

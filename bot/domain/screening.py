@@ -306,6 +306,26 @@ def impersonates_staff(nickname: str) -> bool:
     )
 
 
+# Words 会会's and the union's notices are made of, which a member's message imitates to lend
+# itself their authority ("会会提醒：对方已实名认证", "系统通知：你的账户异常").
+_NOTICE_WORDS = re.compile(
+    "(?:会会|會會|huihui|工会|工會|官方|系统|系統|平台)(?:的)?"
+    "(?:提醒|提示|通知|公告|认证|認證|核实|核實|审核|審核|保障|担保|擔保|安全)|安全提醒|"
+    "(?:会会|會會|工会|工會)已(?:核实|核實|认证|認證|确认|確認|审核|審核|实名|實名)",
+    re.IGNORECASE,
+)
+
+
+def imitates_notice(text: str) -> bool:
+    """The text carries a line dressed as 会会's notices: one that begins with their signs
+    (🏛, ⚠, 🛡), or their words ("会会提醒", "安全提醒", "工会已核实"), however spaced or
+    disguised."""
+    lines = for_screening(text).splitlines()
+    return any(line.lstrip().startswith(_NOTICE_MARKS) for line in lines) or bool(
+        _NOTICE_WORDS.search(re.sub(r"[\W_]", "", for_screening(text)))
+    )
+
+
 def shows_real_name(nickname: str, real_name: str) -> bool:
     """The nickname carries the real name, however it is spaced or punctuated."""
     name = _letters(real_name)

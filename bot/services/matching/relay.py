@@ -38,7 +38,7 @@ from bot.domain.clock import Clock
 from bot.domain.free_text import Invalid
 from bot.domain.pace import Pace, allows
 from bot.domain.scams import HELD, scam_signals
-from bot.domain.screening import contact_details
+from bot.domain.screening import contact_details, imitates_notice
 from bot.domain.text import visible
 from bot.services import notices
 from bot.services.matching.contact import PURGE, Refusal, close, reachable, refusal
@@ -68,6 +68,12 @@ SAFETY_NOTE = N_(
     "⚠️ 会会 noticed a link, or talk of money, investment or moving elsewhere, in this message. "
     "Do not install apps from links, and never transfer or invest at the request of someone "
     "you met here; press 举报 if it feels wrong."
+)
+# A member's message that carries lines dressed as 会会's notices ("⚠️ 会会提醒：对方已通过实名
+# 认证，可以放心") reads, in one Telegram message under their name, as if 会会 vouched for them.
+NOT_OUR_NOTE = N_(
+    "⚠️ The lines above are {nickname}'s own words, not a note from 会会: 会会 never writes "
+    "inside a member's message."
 )
 CONTACT_NOTE = N_(
     "⚠️ This message seems to carry contact details. You have not both agreed to exchange "
@@ -318,7 +324,7 @@ class Relay:
                 lines, buttons = self._held_notice(sender, message, hold)
             else:
                 said = line(N_("{nickname} (edited): {text}"), nickname=sender.nickname, text=text)
-                lines = [said, *([line(SAFETY_NOTE)] if signals else [])]
+                lines = [said, *_notes(sender, text, signals)]
                 buttons = _answer_buttons(match, me.id)
             await notices.put(
                 session,
@@ -396,10 +402,8 @@ class Relay:
             return [line(N_("{nickname} sent a sticker."), nickname=sender.nickname)]
         if album is not None and not message.text:
             return []  # a further photo of an album: its first said who sent it
-        lines = [line(N_("{nickname}: {text}"), nickname=sender.nickname, text=message.text or "")]
-        if signals:
-            lines.append(line(SAFETY_NOTE))
-        return lines
+        said = line(N_("{nickname}: {text}"), nickname=sender.nickname, text=message.text or "")
+        return [said, *_notes(sender, message.text, signals)]
 
     @staticmethod
     def _held_notice(
@@ -618,6 +622,15 @@ class Relay:
             await session.execute(
                 delete(RelayMessage).where(RelayMessage.match_id == int(task.payload["match_id"]))
             )
+
+
+def _notes(sender: Contact, text: str | None, signals: frozenset[str]) -> list[Line]:
+    """What 会会 adds under a message it passes on: the safety note for scam signals, and a
+    word that lines dressed as 会会's own notes are the sender's."""
+    notes = [line(SAFETY_NOTE)] if signals else []
+    if text and imitates_notice(text):
+        notes.append(line(NOT_OUR_NOTE, nickname=sender.nickname))
+    return notes
 
 
 def relayed_words(text: str | None, kind: str) -> str | None | Invalid:

@@ -67,9 +67,19 @@ DATABASE_DOWN = (DBAPIError, OSError, TimeoutError)
 _GONE = ("chat not found", "user is deactivated", "bot was blocked")
 
 
+# Bot API round trips up to this long still keep the configured rate: from a server in China
+# 100-300 ms are usual, with slower moments. The window was a quarter of a second's sending
+# (8 at 30 a second), and every round trip over 267 ms lowered the rate: 26 a second at 300 ms
+# (benchmarks/broadcast.py). Requests beyond what the latency needs wait for the pace, unsent.
+ROUND_TRIP_COVERED = 1.0
+# HTTPXRequest's pool is 256 connections (bot.app.application): a request waiting for one
+# longer than its pool timeout fails, so a fast paid broadcast leaves some to the rest.
+MOST_IN_FLIGHT = 250
+
+
 def in_flight_window(rate: float) -> int:
-    """Requests sent at once: enough to keep the rate with a few hundred ms of latency."""
-    return max(5, math.ceil(rate / 4))
+    """Requests sent at once: enough to keep the rate with round trips up to a second."""
+    return min(MOST_IN_FLIGHT, max(5, math.ceil(rate * ROUND_TRIP_COVERED)))
 
 
 def in_flight_bound(rate: float) -> int:

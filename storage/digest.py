@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from bot.domain.new_people import Terms
-from storage.models import Block, MatchDecision, MatchProfile, Member, Report
+from storage.models import Block, Match, MatchDecision, MatchProfile, Member, Report
 
 _PROFILES = cast(Table, MatchProfile.__table__).c
 _DECISIONS = cast(Table, MatchDecision.__table__).c
 _BLOCKS = cast(Table, Block.__table__).c
+_MATCHES = cast(Table, Match.__table__).c
 _REPORTS = cast(Table, Report.__table__).c
 _MEMBERS = cast(Table, Member.__table__).c
 _TERMS = (
@@ -72,7 +73,8 @@ async def kept_apart(
     session: AsyncSession, viewer_ids: Sequence[int], skips_kept_since: datetime
 ) -> dict[int, set[int]]:
     """Whom the pool keeps from each of these viewers whatever their terms: those the viewer
-    liked or skipped since ``skips_kept_since``, and those either blocked."""
+    liked or skipped since ``skips_kept_since``, those either blocked, and their matches (one
+    a matchmaker's proposal made has no like behind it)."""
     apart: dict[int, set[int]] = {}
     if not viewer_ids:
         return apart
@@ -95,4 +97,14 @@ async def kept_apart(
             apart.setdefault(blocker, set()).add(blocked)
         if blocked in viewers:
             apart.setdefault(blocked, set()).add(blocker)
+    matches = await session.execute(
+        select(_MATCHES.member_a, _MATCHES.member_b).where(
+            or_(_MATCHES.member_a.in_(viewer_ids), _MATCHES.member_b.in_(viewer_ids))
+        )
+    )
+    for a, b in matches:
+        if a in viewers:
+            apart.setdefault(a, set()).add(b)
+        if b in viewers:
+            apart.setdefault(b, set()).add(a)
     return apart

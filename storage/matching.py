@@ -54,6 +54,7 @@ _BLOCKS = cast(Table, Block.__table__).c
 _REPORTS = cast(Table, Report.__table__).c
 _MEMBERS = cast(Table, Member.__table__).c
 _VIEWS = cast(Table, CardView.__table__).c
+_MATCHES = cast(Table, Match.__table__).c
 
 
 async def refresh_profile(session: AsyncSession, member_id: int, now: datetime) -> None:
@@ -135,8 +136,9 @@ FEW_OF_AGE = 2_000
 
 _VIEWER = bindparam("viewer", type_=Integer)
 # Built once, bound to the viewer when run: whoever asks, a candidate is eligible, fits the
-# viewer's gender, was not liked (nor skipped lately) by them, is not blocked either way and
-# not hidden by reports. Building these anew for every card cost more than running them.
+# viewer's gender, was not liked (nor skipped lately) by them, is not blocked either way, not
+# matched with them and not hidden by reports. Building these anew for every card cost more
+# than running them.
 _OPEN_TO_VIEWER = (
     _PROFILES.eligible.is_(True),
     _PROFILES.member_id != _VIEWER,
@@ -154,6 +156,15 @@ _OPEN_TO_VIEWER = (
         or_(
             and_(_BLOCKS.blocker_id == _VIEWER, _BLOCKS.blocked_id == _PROFILES.member_id),
             and_(_BLOCKS.blocker_id == _PROFILES.member_id, _BLOCKS.blocked_id == _VIEWER),
+        )
+    ),
+    # A match a matchmaker's proposal made has no like of either behind it: without this the
+    # two were offered each other as cards to like or skip (each order through the pair's
+    # unique index).
+    ~exists().where(
+        or_(
+            and_(_MATCHES.member_a == _VIEWER, _MATCHES.member_b == _PROFILES.member_id),
+            and_(_MATCHES.member_a == _PROFILES.member_id, _MATCHES.member_b == _VIEWER),
         )
     ),
     _PROFILES.member_id.not_in(
@@ -179,12 +190,12 @@ async def pool(
     where: Sequence[Any] = (),
 ) -> list[dict[str, Any]]:
     """Eligible members who pass the hard constraints both ways and whom the viewer has not
-    liked, skipped since ``skips_forgotten_before`` (skips before it come back), blocked, or
-    been blocked by. With ``likers_only``, only those who liked the viewer; with ``only``, only
-    those members; with ``completed_after``, only those who completed their profile since;
-    with ``where``, only those meeting these further conditions (a member's browse filters).
-    Otherwise a random sample (from ``pivot`` in shuffle order, wrapping around), half of it
-    from the viewer's preferred districts."""
+    liked, skipped since ``skips_forgotten_before`` (skips before it come back), blocked, been
+    blocked by, or matched with. With ``likers_only``, only those who liked the viewer; with
+    ``only``, only those members; with ``completed_after``, only those who completed their
+    profile since; with ``where``, only those meeting these further conditions (a member's
+    browse filters). Otherwise a random sample (from ``pivot`` in shuffle order, wrapping
+    around), half of it from the viewer's preferred districts."""
     mp = _PROFILES
     values = {
         "viewer": viewer["member_id"],

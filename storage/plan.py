@@ -182,9 +182,10 @@ def _latest(viewer: int, day: date) -> Any:
     is made (at four, or later after a stop) the day before's still holds. Its pairs are still
     planned both ways, and its cards left open at midnight would otherwise be lost, each an
     agreed pair that one of the two had already been shown."""
+    latest = _PLANNED.alias("latest_plan")  # its own, whatever the outer query reads
     return (
-        select(func.max(_PLANNED.c.day))
-        .where(_PLANNED.c.viewer_id == viewer, _PLANNED.c.day <= day)
+        select(func.max(latest.c.day))
+        .where(latest.c.viewer_id == viewer, latest.c.day <= day)
         .scalar_subquery()
     )
 
@@ -204,34 +205,42 @@ async def planned_today(session: AsyncSession, viewer: int, day: date) -> list[i
     return list(rows)
 
 
-async def open_planned(
-    session: AsyncSession, viewer: int, day: date, limit: int | None = None
-) -> list[int]:
-    """``viewer``'s planned people of ``day`` still worth a card, in the plan's order: still
-    suggestible (eligible), not yet decided on by the viewer, not skipped the viewer, no block
-    either way, not matched already."""
+def _open(viewer: int, day: date) -> list[Any]:
+    """What keeps a planned card of ``viewer``'s worth showing: of the latest plan up to
+    ``day``, the planned person still suggestible (eligible, not hidden by reports), not yet
+    decided on by the viewer, not skipped the viewer, no block either way, not matched
+    already. (The hard constraints are the engine's, checked when a card is chosen.)"""
     card = _PLANNED.c
     low = case((card.viewer_id < card.candidate_id, card.viewer_id), else_=card.candidate_id)
     high = case((card.viewer_id < card.candidate_id, card.candidate_id), else_=card.viewer_id)
+    return [
+        card.day == _latest(viewer, day),
+        _PROFILES.eligible.is_(True),
+        card.candidate_id.not_in(_HIDDEN),
+        _not_declined(viewer),
+        ~exists().where(
+            _DECISIONS.viewer_id == viewer, _DECISIONS.candidate_id == card.candidate_id
+        ),
+        ~exists().where(
+            or_(
+                and_(_BLOCKS.blocker_id == viewer, _BLOCKS.blocked_id == card.candidate_id),
+                and_(_BLOCKS.blocker_id == card.candidate_id, _BLOCKS.blocked_id == viewer),
+            )
+        ),
+        ~exists().where(_MATCHES.member_a == low, _MATCHES.member_b == high),
+    ]
+
+
+async def open_planned(
+    session: AsyncSession, viewer: int, day: date, limit: int | None = None
+) -> list[int]:
+    """``viewer``'s planned people of ``day`` still worth a card (``_open``), in the plan's
+    order."""
+    card = _PLANNED.c
     statement = (
         select(card.candidate_id)
         .join(_PROFILES_TABLE, _PROFILES.member_id == card.candidate_id)
-        .where(
-            card.viewer_id == viewer,
-            card.day == _latest(viewer, day),
-            _PROFILES.eligible.is_(True),
-            _not_declined(viewer),
-            ~exists().where(
-                _DECISIONS.viewer_id == viewer, _DECISIONS.candidate_id == card.candidate_id
-            ),
-            ~exists().where(
-                or_(
-                    and_(_BLOCKS.blocker_id == viewer, _BLOCKS.blocked_id == card.candidate_id),
-                    and_(_BLOCKS.blocker_id == card.candidate_id, _BLOCKS.blocked_id == viewer),
-                )
-            ),
-            ~exists().where(_MATCHES.member_a == low, _MATCHES.member_b == high),
-        )
+        .where(card.viewer_id == viewer, *_open(viewer, day))
         .order_by(card.position)
     )
     if limit is not None:

@@ -12,7 +12,7 @@ from sqlalchemy import insert, update
 from bot.domain.new_people import NewPeople, Terms, counts
 from bot.tools.sandbox import Sandbox
 from storage import digest, matching
-from storage.models import Block, MatchDecision, MatchProfile, Member, Report
+from storage.models import Block, Match, MatchDecision, MatchProfile, Member, Report
 from tests.helpers import union_with_members
 
 MEMBERS = 160
@@ -92,6 +92,19 @@ async def test_every_members_count_is_their_pools(sandbox: Sandbox) -> None:
                 }
                 for reporter in (1, 2, 3)
                 if reporter != new[0]
+            ],
+        )
+        # Matches a matchmaker's proposal made: no like or skip of either behind them.
+        matched = {
+            (min(a, b), max(a, b))
+            for a, b in ((rng.randint(1, MEMBERS), rng.choice(new)) for _ in range(40))
+            if a != b
+        }
+        await session.execute(
+            insert(Match),
+            [
+                {"member_a": a, "member_b": b, "source": "proposal", "created_at": now}
+                for a, b in matched
             ],
         )
 

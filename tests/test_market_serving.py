@@ -17,9 +17,10 @@ from bot.services.matching.plan import PLAN_HOUR, STAGES
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox
 from storage import matching, profiles
-from storage.models import CardView, Report
+from storage.models import CardView, PlannedCard, Report
 from tests.helpers import seed_union
-from tests.test_market_bot import among_120, planned_cards, planned_for_her
+from tests.test_market_bot import among_120, nickname, planned_cards, planned_for_her
+from tests.test_proposals import setting as proposal_setting
 
 NOBODY = "暂时没有新的合适人选"
 
@@ -135,3 +136,36 @@ async def test_after_midnight_before_the_next_plan_she_is_served_the_last_one(
     for _ in mine:
         await xiaoyu.press("下一位")
     assert (await shown_to(sandbox, me))[: len(mine)] == mine
+
+
+async def test_while_a_new_plan_is_written_only_the_latest_is_served(sandbox: Sandbox) -> None:
+    # Today's cards are written viewer by viewer while yesterday's are still there: a member
+    # with both is served today's alone, in today's order, never the two days mixed.
+    xiaoyu, me = await among_120(sandbox)
+    plans = sandbox.app.services.plans
+    await plans.make()
+    mine = await planned_for_her(sandbox, me)
+    yesterday = plans.today() - timedelta(days=1)
+    others = [m for m in range(100, 220) if m not in mine][:3]
+    async with sandbox.app.services.db.begin() as session:
+        session.add_all(
+            PlannedCard(viewer_id=me, day=yesterday, position=n, candidate_id=other)
+            for n, other in enumerate(others)
+        )
+    assert await plans.planned_for(me) == mine
+
+    await xiaoyu.send("/match")
+    first_line = xiaoyu.last_text().split("\n")[0]
+    assert first_line.startswith(await nickname(sandbox, mine[0])), first_line
+
+
+async def test_a_match_made_by_a_matchmaker_is_no_card_for_either(sandbox: Sandbox) -> None:
+    # 小雨 and 阿明 both accepted a matchmaker's proposal: they are a match, with no like or
+    # skip of either. Neither is offered the other as a card to like or skip afterwards.
+    _hongniang, xiaoyu, ming = await proposal_setting(sandbox)
+    await xiaoyu.press("接受")
+    await ming.press("接受")
+    assert any("你和阿明互相喜欢" in t for t in xiaoyu.texts())
+    for member in (xiaoyu, ming):
+        await member.send("/match")
+        assert NOBODY in member.last_text(), member.last_text()

@@ -4,22 +4,26 @@ around the plan's hour."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.common.workers import WorkerDied
+from bot.domain.buttons import ProposePair, parse
 from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from bot.services.matching import plan
 from bot.services.matching.plan import PLAN_HOUR, STAGES
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox
 from storage import matching, profiles
-from storage.models import CardView, PlannedCard, Report
-from tests.helpers import seed_union
+from storage.models import CardView, MatchProfile, Member, PlannedCard, Report
+from tests.helpers import PUDONG, XUHUI, seed_union, union_with_members, unit_id
 from tests.test_market_bot import among_120, nickname, planned_cards, planned_for_her
+from tests.test_member_app import CARDS, answers_of, member_id, shown_ids
+from tests.test_miniapp import as_user, web
 from tests.test_proposals import setting as proposal_setting
 
 NOBODY = "暂时没有新的合适人选"
@@ -169,3 +173,116 @@ async def test_a_match_made_by_a_matchmaker_is_no_card_for_either(sandbox: Sandb
     for member in (xiaoyu, ming):
         await member.send("/match")
         assert NOBODY in member.last_text(), member.last_text()
+
+
+async def test_the_mini_apps_browse_shows_the_plan_first_in_its_order_filters_and_all(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 150)
+    plans = sandbox.app.services.plans
+    await plans.make()
+    me, other = member_id(members[0]), member_id(members[1])
+    mine = await planned_for_her(sandbox, me)
+    assert len(mine) == STAGES[-1]
+    async with web(sandbox) as client:
+        page = await client.get(CARDS, headers=as_user(sandbox, members[0]))
+    shown = shown_ids(page.text)
+    assert shown[: len(mine)] == mine and len(shown) > len(mine)
+
+    # Filtered by the district of the other's second planned person: those of the plan in
+    # it come first, in the plan's order, then others of the district.
+    theirs = await planned_for_her(sandbox, other)
+    district = (await answers_of(sandbox, theirs[1]))["district"]
+    fitting = [m for m in theirs if (await answers_of(sandbox, m))["district"] == district]
+    async with web(sandbox) as client:
+        page = await client.get(
+            f"{CARDS}?districts={district}", headers=as_user(sandbox, members[1])
+        )
+    shown = shown_ids(page.text)
+    assert shown[: len(fitting)] == fitting
+    for someone in shown:
+        assert (await answers_of(sandbox, someone))["district"] == district
+
+
+async def test_propose_names_only_the_matchmakers_own_units_members_each_once(
+    sandbox: Sandbox,
+) -> None:
+    hongniang = sandbox.user("红娘李姐")
+    await seed_union(sandbox, [], matchmakers={PUDONG: [hongniang.id]})
+    now, db = sandbox.clock.now(), sandbox.app.services.db
+    year = now.astimezone(sandbox.settings.tz).year
+    await populate(db, now, year, 40, unit_id=await unit_id(sandbox, PUDONG))
+    await populate(db, now, year, 40, unit_id=await unit_id(sandbox, XUHUI), first_member_id=41)
+    await sandbox.app.services.plans.make()  # the plan pairs across units; /propose must not
+    await hongniang.send("/propose")
+    pairs = [
+        pressed
+        for entry in hongniang.bot_messages()
+        for row in entry.inline_keyboard or []
+        for button in row
+        if isinstance(pressed := parse(button.get("callback_data")), ProposePair)
+    ]
+    named = Counter(member for pair in pairs for member in (pair.a, pair.b))
+    assert len(pairs) == 5 and max(named.values()) == 1, named
+    async with db() as session:
+        rows = await session.execute(select(Member.id, Member.unit_id).where(Member.id.in_(named)))
+        units_of = {member: unit for member, unit in rows}
+    assert set(units_of.values()) == {await unit_id(sandbox, PUDONG)}
+
+
+async def test_the_plan_never_pairs_colleagues_who_asked_not_to_meet_colleagues(
+    sandbox: Sandbox,
+) -> None:
+    await seed_union(sandbox, [])
+    now, db = sandbox.clock.now(), sandbox.app.services.db
+    await populate(db, now, now.astimezone(sandbox.settings.tz).year, 150)
+    async with db.begin() as session:  # a third of the union works at one place and avoids it
+        await session.execute(
+            update(MatchProfile)
+            .where(MatchProfile.member_id % 3 == 0)
+            .values(employer="上海申通地铁集团有限公司", avoid_colleagues=True)
+        )
+        await session.execute(
+            update(MatchProfile)
+            .where(MatchProfile.member_id % 3 == 1)
+            .values(employer="上海申通地铁集团有限公司", avoid_colleagues=False)
+        )
+    await sandbox.app.services.plans.make()
+    cards = await planned_cards(sandbox)
+    assert cards
+    avoiding = {c.viewer_id for c in cards if c.viewer_id % 3 == 0}
+    assert avoiding, "members who avoid colleagues are planned, with others"
+    for card in cards:
+        both = {card.viewer_id % 3, card.candidate_id % 3}
+        assert not (0 in both and both <= {0, 1}), (card.viewer_id, card.candidate_id)
+
+
+async def test_a_plan_cut_short_while_written_is_made_whole_by_its_next_run(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bot stopped part way through writing the cards (the run is retried at the next
+    # start): the next run drops the part written and writes the whole plan, once.
+    await seed_union(sandbox, [])
+    now = sandbox.clock.now()
+    await populate(sandbox.app.services.db, now, now.astimezone(sandbox.settings.tz).year, 60)
+    plans = sandbox.app.services.plans
+    await plans.make()
+    whole = sorted((c.viewer_id, c.position, c.candidate_id) for c in await planned_cards(sandbox))
+    monkeypatch.setattr(plan, "WRITE_BATCH", 3)
+    real, written = plan.stored.add_cards, 0
+
+    async def stops(*args: Any) -> None:
+        nonlocal written
+        written += 1
+        if written > 4:
+            raise ConnectionError("the bot stopped")
+        await real(*args)
+
+    monkeypatch.setattr(plan.stored, "add_cards", stops)
+    with pytest.raises(ConnectionError):
+        await plans.make()
+    assert 0 < len(await planned_cards(sandbox)) < len(whole)
+    monkeypatch.setattr(plan.stored, "add_cards", real)
+    assert await plans.make() == len(whole)
+    again = sorted((c.viewer_id, c.position, c.candidate_id) for c in await planned_cards(sandbox))
+    assert again == whole

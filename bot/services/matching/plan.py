@@ -8,9 +8,16 @@ cards in bulk, in short transactions. A member who has used up today's plan (dec
 planned card, or whose planned people are no longer suggestible) gets the engine's ordinary
 order.
 
-Every surface that shows people serves the plan first: /match reads it in
-bot.services.matching.suggestions; the digest and the Mini App's browse call
-``MarketPlans.planned_for(member_id, limit)`` (services.plans) and put those people first.
+Where it is served: /match (bot.services.matching.suggestions) and the Mini App's browse
+(bot.services.matching.browse) read the member's latest plan (storage.plan.planned_today) and
+show its people after those who liked the member and before the ordinary order, each still
+checked as any card is (the pool's rules, the engine's hard constraints, a matchmaker's
+review). The daily digest does not read it: it counts people new since the member's last
+digest (repeating a count of the same planned people every evening was ruled out), and its
+/match serves the plan first. /propose does not serve it either: it pairs a sample of the
+matchmaker's scope with the plan's own greedy matching (bot.domain.market), each member once.
+``MarketPlans.planned_for`` is the member's open planned people as one read, for tools and
+tests.
 
 Scale (benchmarks/market_plan.py): the scoring runs over numpy arrays (bot.domain.pair_arrays),
 the union is held in the worker as columns, pages are read while the worker takes in the last.
@@ -147,9 +154,9 @@ class MarketPlans:
         no longer worth a card (decided on, blocked either way, matched, no longer
         suggestible); at most ``limit``. Empty when the plan is used up or not made.
 
-        For every surface that shows people (/match reads the same plan; the digest and the
-        Mini App's browse call this): serve these first, then the engine's ordinary order.
-        One indexed read of at most a few rows (each member has ``STAGES[-1]`` planned cards
+        What /match and the Mini App's browse serve after likers and before the ordinary
+        order (they read the plan through storage.plan.planned_today and the pool). One
+        indexed read of at most a few rows (each member has ``STAGES[-1]`` planned cards
         a day)."""
         async with self._db() as session:
             return await stored.open_planned(session, member_id, self.today(), limit)

@@ -12,7 +12,7 @@ import pytest
 from bot.tools.sandbox import Sandbox
 from tests.helpers import seed_union, verify
 from tests.test_relay import matched
-from tests.test_safe_contact import edit, got, message
+from tests.test_safe_contact import edit, got, member_id, message
 from tests.test_screen_evasion import LOOKS_LIKE_STAFF, WANG
 
 HELD_CONTACT = "阿明发来的消息里好像有联系方式"
@@ -150,3 +150,30 @@ async def test_lines_dressed_as_a_note_from_huihui_are_said_to_be_the_senders(
     assert xiaoyu.last_text().endswith(
         "⚠️ 以上内容是阿明自己写的，不是会会的提醒：会会从不在会员的消息里说话。"
     )
+
+
+async def test_a_held_link_cannot_be_opened_once_its_sender_is_suspended(sandbox: Sandbox) -> None:
+    organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("https://bit.ly/3abcde 点开看看我的照片")
+    held = xiaoyu.bot_messages()[-1]
+    assert HELD_CONTACT in held.text
+    services = sandbox.app.services
+    await services.administration.moderate(organiser.id, await member_id(sandbox, ming), "suspend")
+    await xiaoyu.press_on(held, "查看")
+    assert xiaoyu.last_alert() == "这条消息已无法查看。"
+    assert not got(xiaoyu, "bit.ly")
+
+
+async def test_an_edit_still_waiting_to_be_sent_is_withdrawn_by_a_block(sandbox: Sandbox) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    first = await message(ming, "text", text="你好")
+    scheduler = sandbox.app.delivery.scheduler
+    scheduler.stop()  # notices wait, as behind a busy queue
+    await edit(ming, first, "你好，我知道你住在哪个小区")
+    await xiaoyu.press("屏蔽")
+    await scheduler.start(sandbox.app.job_queue)
+    await sandbox.settle()
+    assert xiaoyu.last_text().startswith("已屏蔽。你们的对话已经结束")
+    assert not got(xiaoyu, "我知道你住在哪个小区")

@@ -14,13 +14,13 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import N_
 from bot.services.work import WorkQueue
 from storage import matching, tasks, units
-from storage.models import Match, Member, RelayMessage
+from storage.models import Match, Member, RelayMessage, ScheduledTask, TaskStatus
 
 # The task that erases a conversation's messages, a retention period after it ended.
 PURGE = "relay_purge"
@@ -93,7 +93,21 @@ async def close(
         .order_by(RelayMessage.id.desc())
         .limit(WITHDRAWN_NOTICES)
     )
-    keys = [f"relay:{message_id}" for message_id in latest.all()]
+    messages = latest.all()
+    keys = [f"relay:{message_id}" for message_id in messages]
+    # An edit's notice carries the version of the words in its key: found by the message.
+    edits = await session.scalars(
+        select(ScheduledTask.key).where(
+            ScheduledTask.member_id.in_((match.member_a, match.member_b)),
+            ScheduledTask.status == TaskStatus.PENDING,
+            or_(
+                *(ScheduledTask.key.like(f"relay:{message_id}:edited:%") for message_id in messages)
+            )
+            if messages
+            else false(),
+        )
+    )
+    keys += [key for key in edits.all() if key is not None]
     keys += [f"exchange_asked:{match.id}:{member}" for member in (match.member_a, match.member_b)]
     await tasks.cancel_all(session, keys)
     return ended

@@ -41,7 +41,7 @@ from bot.domain.scams import HELD, scam_signals
 from bot.domain.screening import contact_details, imitates_notice
 from bot.domain.text import visible
 from bot.services import notices
-from bot.services.matching.contact import PURGE, Refusal, close, reachable, refusal
+from bot.services.matching.contact import PURGE, Refusal, barred, close, reachable, refusal
 from bot.services.matching.notices import Contact, contact_of, exchanged
 from bot.services.notices import Line, line
 from bot.services.work import DueTask, TaskKind, WorkQueue
@@ -538,7 +538,9 @@ class Relay:
 
     async def show(self, telegram_id: int, message_id: int) -> Shown | None:
         """A held message, for its recipient only, while neither blocked or reported the
-        other (an album: all its held photos)."""
+        other and neither is suspended or off the union's roster (an album: all its held
+        photos). A scammer suspended after his held link or money request was set aside
+        passes nothing on through it, as he passes on nothing new."""
         async with self._db.begin() as session:
             me = await members.get_by_telegram_id(session, telegram_id)
             message = await session.get(RelayMessage, message_id)
@@ -550,6 +552,9 @@ class Relay:
             if me.id == message.sender_id or await matching.blocked(
                 session, me.id, message.sender_id
             ):
+                return None
+            sender_member = await session.get(Member, message.sender_id)
+            if sender_member is None or barred(sender_member) or barred(me):
                 return None
             group = [message]
             if message.media_group is not None:

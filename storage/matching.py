@@ -472,6 +472,22 @@ async def exposure(
     return {row[0]: int(row[1]) for row in rows}
 
 
+async def shown_to_since(
+    session: AsyncSession, viewer: int, candidates: Sequence[int], since: datetime
+) -> set[int]:
+    """Which of ``candidates`` were shown to the viewer since ``since``."""
+    rows = await session.scalars(
+        select(CardView.candidate_id)
+        .where(
+            CardView.viewer_id == viewer,
+            CardView.candidate_id.in_(candidates),
+            CardView.shown_at >= since,
+        )
+        .distinct()
+    )
+    return set(rows)
+
+
 async def views_since(session: AsyncSession, viewer: int, since: datetime) -> int:
     return (
         await session.scalar(

@@ -19,7 +19,7 @@ from bot.services.matching.plan import PLAN_HOUR, STAGES
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox
 from storage import matching, profiles
-from storage.models import CardView, MatchProfile, Member, PlannedCard, Report
+from storage.models import CardView, MatchDecision, MatchProfile, Member, PlannedCard, Report
 from tests.helpers import PUDONG, XUHUI, seed_union, union_with_members, unit_id
 from tests.test_market_bot import among_120, nickname, planned_cards, planned_for_her
 from tests.test_member_app import CARDS, answers_of, member_id, shown_ids
@@ -286,3 +286,57 @@ async def test_a_plan_cut_short_while_written_is_made_whole_by_its_next_run(
     assert await plans.make() == len(whole)
     again = sorted((c.viewer_id, c.position, c.candidate_id) for c in await planned_cards(sandbox))
     assert again == whole
+
+
+async def test_a_planned_person_seen_in_the_mini_app_is_not_counted_again_in_the_chat(
+    sandbox: Sandbox,
+) -> None:
+    # She browsed the Mini App (her planned people first) and decided on none; in the chat
+    # /match offers them again to decide on, but they are no new cards: her day's number of
+    # new people is not spent twice on the same people, nor their exposure counted twice.
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 150)
+    await sandbox.app.services.plans.make()
+    me = member_id(members[0])
+    mine = await planned_for_her(sandbox, me)
+    async with web(sandbox) as client:
+        page = await client.get(CARDS, headers=as_user(sandbox, members[0]))
+    browsed = shown_ids(page.text)
+    assert browsed[: len(mine)] == mine
+    views_today = len(await shown_to(sandbox, me))
+    assert views_today == len(browsed)
+
+    member = sandbox.user("会员", user_id=members[0])
+    await member.send("/match")
+    await member.send("/match")  # asked again before deciding: the same card
+    first_line = member.last_text().split("\n")[0]
+    assert first_line.startswith(await nickname(sandbox, mine[0])), first_line
+    shown = await shown_to(sandbox, me)
+    assert len(shown) == views_today == len(set(shown))
+
+
+async def test_someone_who_liked_her_comes_before_her_planned_people(sandbox: Sandbox) -> None:
+    xiaoyu, me = await among_120(sandbox)
+    await sandbox.app.services.plans.make()
+    mine = await planned_for_her(sandbox, me)
+    async with sandbox.app.services.db() as session:
+        rows = await session.scalars(
+            select(MatchProfile.member_id).where(
+                MatchProfile.gender == "male", MatchProfile.member_id.not_in(mine)
+            )
+        )
+        others = list(rows)
+    for liker in others:  # the first who suits her
+        async with sandbox.app.services.db.begin() as session:
+            session.add(
+                MatchDecision(
+                    viewer_id=liker, candidate_id=me, liked=True, created_at=sandbox.clock.now()
+                )
+            )
+        await xiaoyu.send("/match")
+        if "喜欢了你" in xiaoyu.last_text():
+            break
+    first_line = xiaoyu.last_text().split("\n")[0]
+    assert first_line.startswith(await nickname(sandbox, liker)), first_line
+    await xiaoyu.press("下一位")
+    first_line = xiaoyu.last_text().split("\n")[0]
+    assert first_line.startswith(await nickname(sandbox, mine[0])), first_line

@@ -177,3 +177,17 @@ async def test_an_edit_still_waiting_to_be_sent_is_withdrawn_by_a_block(sandbox:
     await sandbox.settle()
     assert xiaoyu.last_text().startswith("已屏蔽。你们的对话已经结束")
     assert not got(xiaoyu, "我知道你住在哪个小区")
+
+
+async def test_money_and_investment_in_traditional_characters_are_screened(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("你先轉500給我，週末還你")
+    assert xiaoyu.last_text().startswith(HELD_MONEY) and not got(xiaoyu, "轉500")
+    await sandbox.advance(timedelta(days=3))
+    await ming.send("我帶你投資數字貨幣，穩賺不賠")
+    assert xiaoyu.last_text().startswith("阿明：我帶你投資數字貨幣，穩賺不賠\n⚠️ 会会提醒")
+    await ming.send("週末一起去爬山嗎？")  # traditional characters alone are no sign
+    assert xiaoyu.last_text() == "阿明：週末一起去爬山嗎？"

@@ -19,8 +19,7 @@ from __future__ import annotations
 import enum
 import re
 
-from bot.domain.normalise import for_screening
-from bot.domain.screening import Contact, contact_details
+from bot.domain.screening import Contact, contact_details, read
 
 
 class ScamSignal(enum.StrEnum):
@@ -337,7 +336,7 @@ _LINK_WORDS = _any(r"链接", r"网址", r"网站", r"网页", r"登录一下")
 
 def scam_signals(text: str) -> frozenset[ScamSignal]:
     """The scam signals in a message (empty: an ordinary message)."""
-    normal = for_screening(text).lower()
+    normal = read(text).lower()
     squeezed = re.sub(r"\s+", "", normal)
     found = {signal for signal, pattern in _STRONG.items() if pattern.search(squeezed)}
     if _WEAK.search(squeezed) and _COMPANY.search(squeezed):

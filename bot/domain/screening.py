@@ -9,8 +9,9 @@ and QQ ids and ids on other platforms behind the words people use for them ("微
 and Telegram handles. Harmless numbers and words stay: "身高175", "1995年", "一米六五", "QQ音乐",
 "微信运动", "抖音上看到的店".
 
-Everything is read through ``bot.domain.normalise.for_screening`` first (invisible characters,
-look-alike letters, spelled-out dots). Texts joined with line breaks are read as one, so the
+Everything is read through ``read`` first: traditional characters as simplified ones, then
+``bot.domain.normalise.for_screening`` (invisible characters, look-alike letters, spelled-out
+dots). Texts joined with line breaks are read as one, so the
 relay can screen a sender's last few messages together and a card its fields together.
 
 A nickname may not carry the member's verified real name either (the card promises not to show
@@ -29,7 +30,7 @@ from typing import Any
 from bot.domain import N_
 from bot.domain.free_text import Invalid
 from bot.domain.normalise import TLDS, for_screening
-from bot.domain.text import compact
+from bot.domain.text import compact, simplified
 
 CONTACT_DETAILS = Invalid(
     N_(
@@ -47,6 +48,11 @@ STAFF_NAME = Invalid(
         "Please choose another one."
     )
 )
+
+
+def read(text: str) -> str:
+    """The one form of a text every screen reads: "微信號", "轉賬", "ｖｘ" as 微信号, 转账, vx."""
+    return for_screening(simplified(text))
 
 
 class Contact(enum.StrEnum):
@@ -179,7 +185,7 @@ def contact_details(text: str) -> Contact | None:
 
     Messages joined with line breaks are read as one text, so a detail split over several
     messages ("加" + "微信 abc12345", "138" + "1234 5678") is found too."""
-    normal = for_screening(text)
+    normal = read(text)
     if _EMAIL.search(normal) or _MAIL_DOMAIN.search(normal):
         return Contact.EMAIL
     if _LINK.search(normal) or _HANDLE.search(normal):
@@ -302,7 +308,7 @@ def impersonates_staff(nickname: str) -> bool:
     notices, however its characters are spaced, dotted, joined by invisible characters or
     written with look-alike letters ("工 会·红 娘", "ａdмin", "系 统")."""
     return any(mark in nickname for mark in _NOTICE_MARKS) or bool(
-        _STAFF_WORDS.search(re.sub(r"[\W_]", "", for_screening(nickname)))
+        _STAFF_WORDS.search(re.sub(r"[\W_]", "", read(nickname)))
     )
 
 
@@ -320,9 +326,9 @@ def imitates_notice(text: str) -> bool:
     """The text carries a line dressed as 会会's notices: one that begins with their signs
     (🏛, ⚠, 🛡), or their words ("会会提醒", "安全提醒", "工会已核实"), however spaced or
     disguised."""
-    lines = for_screening(text).splitlines()
+    lines = read(text).splitlines()
     return any(line.lstrip().startswith(_NOTICE_MARKS) for line in lines) or bool(
-        _NOTICE_WORDS.search(re.sub(r"[\W_]", "", for_screening(text)))
+        _NOTICE_WORDS.search(re.sub(r"[\W_]", "", read(text)))
     )
 
 

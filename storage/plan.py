@@ -3,7 +3,7 @@ short step, so nobody's /match waits on it), and the planned cards it writes and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from itertools import repeat
 from typing import Any, cast
@@ -19,6 +19,7 @@ from storage.models import (
     Match,
     MatchDecision,
     MatchProfile,
+    Member,
     PlannedCard,
     Report,
 )
@@ -32,6 +33,7 @@ _VIEWS = cast(Table, CardView.__table__).c
 _PLANNED = cast(Table, PlannedCard.__table__)
 _CARD_COLUMNS = ["viewer_id", "day", "position", "candidate_id"]
 _REPORTS = cast(Table, Report.__table__).c
+_MEMBERS_TABLE = cast(Table, Member.__table__)
 # Members hidden by reports until the organisers decide (as storage.matching's pool has it).
 _HIDDEN = (
     select(_REPORTS.reported_id)
@@ -246,3 +248,36 @@ async def open_planned(
     if limit is not None:
         statement = statement.limit(limit)
     return list(await session.scalars(statement))
+
+
+async def planned_pairs(
+    session: AsyncSession, day: date, units: Collection[int], limit: int
+) -> list[tuple[int, int]]:
+    """Pairs of the latest plan up to ``day`` whose two members both belong to ``units`` and
+    may be suggested (eligible, not hidden by reports), each pair once (the lower id first),
+    in the plan's order (first cards first); at most ``limit``."""
+    card = _PLANNED.c
+    plans = _PLANNED.alias("plans")  # its own, not the outer query's cards
+    latest = select(func.max(plans.c.day)).where(plans.c.day <= day).scalar_subquery()
+    viewer, candidate = _MEMBERS_TABLE.alias("viewer"), _MEMBERS_TABLE.alias("candidate")
+    seen, shown = _PROFILES_TABLE.alias("viewer_profile"), _PROFILES_TABLE.alias("profile")
+    rows = await session.execute(
+        select(card.viewer_id, card.candidate_id)
+        .join(viewer, viewer.c.id == card.viewer_id)
+        .join(candidate, candidate.c.id == card.candidate_id)
+        .join(seen, seen.c.member_id == card.viewer_id)
+        .join(shown, shown.c.member_id == card.candidate_id)
+        .where(
+            card.day == latest,
+            card.viewer_id < card.candidate_id,
+            viewer.c.unit_id.in_(list(units)),
+            candidate.c.unit_id.in_(list(units)),
+            seen.c.eligible.is_(True),
+            shown.c.eligible.is_(True),
+            card.viewer_id.not_in(_HIDDEN),
+            card.candidate_id.not_in(_HIDDEN),
+        )
+        .order_by(card.position, card.viewer_id)
+        .limit(limit)
+    )
+    return [(int(a), int(b)) for a, b in rows]

@@ -340,3 +340,33 @@ async def test_someone_who_liked_her_comes_before_her_planned_people(sandbox: Sa
     await xiaoyu.press("下一位")
     first_line = xiaoyu.last_text().split("\n")[0]
     assert first_line.startswith(await nickname(sandbox, mine[0])), first_line
+
+
+async def test_propose_offers_the_days_planned_pairs_of_the_scope_first(
+    sandbox: Sandbox,
+) -> None:
+    # The plan chose its pairs across the union so that lists agree; the matchmaker is
+    # offered those within her units first, each member once, the two of each planned to
+    # see each other today.
+    hongniang = sandbox.user("红娘李姐")
+    await seed_union(sandbox, [], matchmakers={PUDONG: [hongniang.id]})
+    now, db = sandbox.clock.now(), sandbox.app.services.db
+    year = now.astimezone(sandbox.settings.tz).year
+    await populate(db, now, year, 60, unit_id=await unit_id(sandbox, PUDONG))
+    await populate(db, now, year, 40, unit_id=await unit_id(sandbox, XUHUI), first_member_id=61)
+    await sandbox.app.services.plans.make()
+    planned = {(c.viewer_id, c.candidate_id) for c in await planned_cards(sandbox)}
+    within = {(a, b) for a, b in planned if a < b and a <= 60 and b <= 60}
+    assert len(within) >= 5
+
+    await hongniang.send("/propose")
+    pairs = [
+        (min(pressed.a, pressed.b), max(pressed.a, pressed.b))
+        for entry in hongniang.bot_messages()
+        for row in entry.inline_keyboard or []
+        for button in row
+        if isinstance(pressed := parse(button.get("callback_data")), ProposePair)
+    ]
+    named = Counter(member for pair in pairs for member in pair)
+    assert len(pairs) == 5 and max(named.values()) == 1, named
+    assert set(pairs) <= within, set(pairs) - within

@@ -14,8 +14,9 @@ show its people after those who liked the member and before the ordinary order, 
 checked as any card is (the pool's rules, the engine's hard constraints, a matchmaker's
 review). The daily digest does not read it: it counts people new since the member's last
 digest (repeating a count of the same planned people every evening was ruled out), and its
-/match serves the plan first. /propose does not serve it either: it pairs a sample of the
-matchmaker's scope with the plan's own greedy matching (bot.domain.market), each member once.
+/match serves the plan first. A matchmaker's /propose offers the plan's pairs within their
+scope first (storage.plan.planned_pairs), each member once, then a sample of the scope paired
+by the plan's own greedy matching (bot.domain.market).
 ``MarketPlans.planned_for`` is the member's open planned people as one read, for tools and
 tests.
 

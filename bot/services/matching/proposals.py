@@ -1,8 +1,9 @@
 """Matchmakers (红娘) proposing two members to each other.
 
 A matchmaker's scope is the subtree of the units they are matchmaker of (superadmins: all). The
-shortlist is the engine's best pairs among a sample of eligible members in scope; the
-matchmaker chooses, adds a note, and each member accepts or declines. Both accepting is a match.
+shortlist is the day's market plan's pairs within the scope first, then the engine's best pairs
+among a sample of eligible members in scope, each member in one pair at most; the matchmaker
+chooses, adds a note, and each member accepts or declines. Both accepting is a match.
 Rights are checked from the database on every call, never taken from a button.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -30,7 +31,7 @@ from bot.services.matching import follow_ups
 from bot.services.matching.notices import tell_match
 from bot.services.notices import line
 from bot.services.work import WorkQueue
-from storage import matching, profiles, units
+from storage import matching, plan, profiles, units
 from storage.models import (
     Block,
     Match,
@@ -45,6 +46,9 @@ from storage.models import (
 )
 
 SAMPLE = 60
+# Planned pairs within a scope read for a shortlist: enough to find a few whose members are
+# free, each once.
+PLANNED_READ = 200
 
 
 @dataclass(frozen=True)
@@ -111,11 +115,20 @@ class Proposals:
         return set().union(*(subtree(unit, tree) for unit in own))
 
     async def shortlist(self, telegram_id: int, size: int = 5) -> list[Pair] | None:
-        year = self._clock.now().astimezone(self._settings.tz).year
+        """Up to ``size`` pairs for the matchmaker to propose, each member in one at most:
+        first pairs of the day's market plan within their scope (bot.services.matching.plan:
+        chosen across the union so that lists agree, the two planned to see each other
+        today), in the plan's order; then the engine's best among a sample of their scope."""
+        local = self._clock.now().astimezone(self._settings.tz)
+        year = local.year
         async with self._db() as session:
             scope = await self.scope(session, telegram_id)
             if scope is None:
                 return None
+            busy = await _pending_with(session, telegram_id)
+            skipped = await _skipped(session, telegram_id)
+            planned = await self._planned(session, scope, local.date(), busy, skipped, size)
+            named = busy | {member for (a, b), _s in planned for member in (a, b)}
             rows = await session.execute(
                 select(MatchProfile)
                 .join(Member, Member.id == MatchProfile.member_id)
@@ -123,14 +136,13 @@ class Proposals:
                 .order_by(MatchProfile.shuffle)
                 .limit(SAMPLE)
             )
-            busy = await _pending_with(session, telegram_id)
             sample = [
                 to_profile(r.member_id, r.__dict__, year)
                 for r in rows.scalars()
-                if r.member_id not in busy
+                if r.member_id not in named
             ]
             ids = [p.id for p in sample]
-            taken = await _settled_pairs(session, ids) | await _skipped(session, telegram_id)
+            taken = await _settled_pairs(session, ids) | skipped
             idf = rarity(sample)
             found: dict[tuple[int, int], Suggestion] = {}
             for viewer in sample:
@@ -141,16 +153,50 @@ class Proposals:
             # Each member in one pair at most: the best pairs alone put the same popular member
             # in most of them (bot.domain.market plans a matching).
             chosen = market.plan({key: s.score for key, s in found.items()}, stages=(1,))
-            best = sorted(
+            best = planned + sorted(
                 (((a, b), found[(a, b)]) for a, b, _stage in chosen),
                 key=lambda item: -item[1].score,
-            )[:size]
+            )
             return [
                 Pair(
                     a, b, await _answers(session, a), await _answers(session, b), s.score, s.reasons
                 )
-                for (a, b), s in best
+                for (a, b), s in best[:size]
             ]
+
+    async def _planned(
+        self,
+        session: AsyncSession,
+        scope: set[int],
+        day: date,
+        busy: set[int],
+        skipped: set[tuple[int, int]],
+        size: int,
+    ) -> list[tuple[tuple[int, int], Suggestion]]:
+        """Up to ``size`` pairs of the day's plan within ``scope``, each member once, none
+        busy, passed over by this matchmaker, settled (matched, proposed, decided on, blocked,
+        reported) or no longer suiting each other, in the plan's order."""
+        pairs = await plan.planned_pairs(session, day, scope, PLANNED_READ)
+        ids = sorted({member for pair in pairs for member in pair})
+        if not ids:
+            return []
+        rows = await session.scalars(select(MatchProfile).where(MatchProfile.member_id.in_(ids)))
+        year = self._clock.now().astimezone(self._settings.tz).year
+        people = {r.member_id: to_profile(r.member_id, r.__dict__, year) for r in rows}
+        taken = await _settled_pairs(session, ids) | skipped
+        idf = rarity(people.values())
+        chosen: list[tuple[tuple[int, int], Suggestion]] = []
+        named = set(busy)
+        for a, b in pairs:
+            if len(chosen) >= size:
+                break
+            if a in named or b in named or (a, b) in taken or a not in people or b not in people:
+                continue
+            suits = rank(people[a], [people[b]], idf=idf)  # the hard constraints as of now
+            if suits:
+                chosen.append(((a, b), suits[0]))
+                named |= {a, b}
+        return chosen
 
     async def propose(self, telegram_id: int, a: int, b: int, note: str) -> Proposal | None:
         """Propose two members to each other: both in the matchmaker's scope, both active, not

@@ -191,3 +191,16 @@ async def test_money_and_investment_in_traditional_characters_are_screened(
     assert xiaoyu.last_text().startswith("阿明：我帶你投資數字貨幣，穩賺不賠\n⚠️ 会会提醒")
     await ming.send("週末一起去爬山嗎？")  # traditional characters alone are no sign
     assert xiaoyu.last_text() == "阿明：週末一起去爬山嗎？"
+
+
+async def test_money_asked_for_in_english_or_pinyin_is_held_early(sandbox: Sandbox) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    for words in ("Can you lend me 500? I'll pay you back", "fa ge hongbao gei wo ba"):
+        await ming.send(words)
+        assert xiaoyu.last_text().startswith(HELD_MONEY), words
+        assert not got(xiaoyu, words)
+    await ming.send("My uncle trades bitcoin, guaranteed profit. Invest with me")
+    assert "⚠️ 会会提醒" in xiaoyu.last_text()
+    await ming.send("I transferred to Shanghai last year")  # no money asked for
+    assert xiaoyu.last_text() == "阿明：I transferred to Shanghai last year"

@@ -128,6 +128,12 @@ _STRONG = {
         r"海外项目",
         r"(?:都是|全是)(?:投资|炒股|理财|炒币)赚",
         r"(?:拉你|带你)进.{0,6}群",
+        # In English and pinyin, written here without spaces as the text is read.
+        r"guaranteed(?:profits?|returns?|income)",
+        r"investwithme",
+        r"(?:high|stable|daily|passive)(?:returns|profits)",
+        r"trading(?:platform|signals?|mentor|group)",
+        r"forex",
     ),
     ScamSignal.CRYPTO: _any(
         r"数字货币",
@@ -152,6 +158,11 @@ _STRONG = {
         r"欧易",
         r"火币",
         r"链上",
+        r"bitcoin",
+        r"crypto(?!graph)",
+        r"ethereum",
+        r"binance",
+        r"walletaddress",
     ),
     ScamSignal.GAMBLING: _any(
         r"博彩",
@@ -177,6 +188,9 @@ _STRONG = {
         r"赢钱",
         r"赢了[0-9一二三四五六七八九十百千万两几]*万",
         r"大小单双",
+        r"casino",
+        r"baccarat",
+        r"betting(?:site|platform|app)",
     ),
     ScamSignal.MONEY: _any(
         r"转[账帐]",
@@ -248,6 +262,18 @@ _STRONG = {
         r"(?:急(?:需|用|要|缺)|需要)\s*(?:[0-9]{3,}(?![0-9]|\s*[年天个次步米斤人号点])|"
         r"[0-9一二三四五六七八九十两几]+(?:块|元|万|千|百)(?![年天个次步米斤人多]))",
         r"帮我垫",
+        r"lendme",
+        r"borrow(?:some)?money",
+        r"send(?:me)?(?:some|the)?(?:money|cash)",
+        r"transfer(?:me)?[0-9]|transfer.{0,16}(?:tome|money|yuan|rmb|usd|dollars)",
+        r"wire(?:me|themoney)",
+        r"red(?:packet|envelope)",
+        r"hongbao",
+        r"zhuanzhang",
+        r"giftcard",
+        r"(?:handling|processing|unlock|withdrawal)fee",
+        r"deposit",
+        r"need(?:\$|¥|rmb)?[0-9]{3,}(?![0-9]*(?:steps|people|km|m\b))",
     ),
     ScamSignal.APP: _any(
         r"下载(?:一下|这个|个|那个)?\s*(?:app|软件|应用|客户端|平台)",
@@ -268,6 +294,8 @@ _STRONG = {
         r"应用商店搜不到",
         r"下载地址",
         r"推荐码",
+        r"download(?:this|the|our)app",
+        r"invit(?:ation|e)code",
     ),
     ScamSignal.OFF_PLATFORM: _any(
         r"加(?:我)?(?:个)?(?:微信|v信|vx|wx|qq|扣扣)",
@@ -281,10 +309,13 @@ _STRONG = {
         r"(?<![a-z])line(?![a-z])",
         r"(?:在|到)(?:那?上面|那?里面)(?:聊|玩|说)",
         r"(?:另一个|别的)聊天软件",
+        r"(?:addme|findme|textme|messageme|chat|talk|moveto)on"
+        r"(?:wechat|whatsapp|telegram|signal|instagram|facebook|messenger|qq)",
     ),
     ScamSignal.SECRECY: _any(
         r"别(?:让|告诉)(?:你)?(?:的)?(?:家里人|家人|父母|爸妈|朋友|同事|他们|任何人|别人)",
         r"不要(?:让|告诉)(?:你)?(?:的)?(?:家里人|家人|父母|爸妈)",
+        r"don'?ttell(?:your)?(?:family|parents|friends|anyone)",
     ),
 }
 # Suspicious only in company: a word from here and one from _COMPANY.

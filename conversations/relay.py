@@ -8,8 +8,11 @@ and the screens are in ``bot.services.matching.relay``."""
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     CommandHandler,
@@ -128,16 +131,37 @@ async def relay_sticker(update: Update, context: HuihuiContext) -> str | int:
     )
 
 
+# Sticker sets' words read lately, by set name: (when read, the words). A member sending the
+# same sticker over and over made the bot ask Telegram for its set each time, before the pace
+# refused the sticker: a flood of stickers was a flood of the bot's own calls, which Telegram
+# answers for every member with a wait. A set is read once in a while; a title changed since
+# is read again after ``STICKER_SET_KEPT``.
+STICKER_SET_KEPT = timedelta(minutes=10)
+STICKER_SETS_KEPT = 1000
+_sticker_sets: dict[str, tuple[float, str]] = {}
+
+
 async def _sticker_words(context: HuihuiContext, set_name: str | None) -> str | None:
     """A sticker's set name and title: a set can be named after a WeChat id or a link, and
     is screened as words are."""
     if not set_name:
         return None
+    now = time.monotonic()
+    kept = _sticker_sets.get(set_name)
+    if kept is not None and now - kept[0] < STICKER_SET_KEPT.total_seconds():
+        return kept[1]
     try:
         found = await context.bot.get_sticker_set(set_name)
+        words = f"{found.title} {set_name}"
+    except BadRequest:
+        words = set_name  # no such set (any more): the name is screened alone
     except TelegramError:
-        return set_name  # the title could not be read: the name is screened alone
-    return f"{found.title} {set_name}"
+        return set_name  # not read this time (a network error, a wait): asked again next time
+    _sticker_sets.pop(set_name, None)
+    _sticker_sets[set_name] = (now, words)
+    while len(_sticker_sets) > STICKER_SETS_KEPT:
+        del _sticker_sets[next(iter(_sticker_sets))]  # the longest kept
+    return words
 
 
 async def not_relayed(update: Update, context: HuihuiContext) -> str | int:

@@ -5,11 +5,13 @@ a move to Telegram. Each is held or noted for the recipient, never passed on sil
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 
 from bot.tools.sandbox import Sandbox
+from bot.tools.sandbox.chats import sticker
 from tests.helpers import seed_union, verify
 from tests.test_relay import matched
 from tests.test_safe_contact import edit, got, member_id, message
@@ -204,3 +206,16 @@ async def test_money_asked_for_in_english_or_pinyin_is_held_early(sandbox: Sandb
     assert "⚠️ 会会提醒" in xiaoyu.last_text()
     await ming.send("I transferred to Shanghai last year")  # no money asked for
     assert xiaoyu.last_text() == "阿明：I transferred to Shanghai last year"
+
+
+async def test_a_flood_of_one_sticker_is_not_a_flood_of_the_bots_calls(sandbox: Sandbox) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    file_id = sandbox.api.store_file("s.webp", b"RIFF\x00\x00\x00\x00WEBP")
+    cats = f"cats_{uuid.uuid4().hex[:8]}"  # a set no other test asked about
+    for _ in range(30):
+        await message(ming, "sticker", sticker={**sticker(file_id), "set_name": cats})
+    # Each sticker's set was asked of Telegram before the pace refused the sticker.
+    assert sandbox.api.calls["getStickerSet"] == 1
+    assert ming.last_text().startswith("你发得太快了")
+    assert xiaoyu.texts().count("阿明发来一个表情。") == 20

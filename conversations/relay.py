@@ -35,6 +35,8 @@ MATCH = "relay_match"
 # The newest message relayed to the member when they last chose the conversation they relay
 # to: another match's message after it makes the next message ask which it is for.
 SEEN = "relay_seen"
+# The member was told they send faster than 会会 relays, and nothing went through since.
+TOLD_TOO_FAST = "relay_told_too_fast"
 MESSAGE = free_text.FEEDBACK
 # What 会会传话 does not pass on: the sender is told in words.
 NOT_RELAYED = (
@@ -200,18 +202,22 @@ async def _answer(update: Update, context: HuihuiContext, relayed: Relayed) -> s
     _ = context.gettext
     if relayed.status in (RelayStatus.ENDED, RelayStatus.BARRED):
         return await _ended(update, context, relayed.refusal)
+    if relayed.status == RelayStatus.TOO_FAST:
+        if _first_too_fast(context):
+            await say(
+                update,
+                context,
+                _(
+                    "You are sending faster than 会会 relays: this one was not passed on. Wait a "
+                    "few seconds, then send it again."
+                ),
+            )
+        return RELAYING
     if relayed.status == RelayStatus.INVALID and relayed.invalid is not None:
         await say(update, context, _(relayed.invalid.reason, **relayed.invalid.values))
-    elif relayed.status == RelayStatus.TOO_FAST:
-        await say(
-            update,
-            context,
-            _(
-                "You are sending faster than 会会 relays: this one was not passed on. Wait a few "
-                "seconds, then send it again."
-            ),
-        )
-    elif relayed.status == RelayStatus.CHOOSE:
+        return RELAYING
+    scratch(context).pop(TOLD_TOO_FAST, None)
+    if relayed.status == RelayStatus.CHOOSE:
         names = "、".join(nickname for _match, nickname in relayed.choices)
         rows = [
             [(_("To {nickname}", nickname=nickname), ChooseConversation(relayed.draft or 0, match))]
@@ -226,6 +232,16 @@ async def _answer(update: Update, context: HuihuiContext, relayed: Relayed) -> s
     elif not relayed.album_continued:
         await say(update, context, _("Sent to {nickname} ✓", nickname=relayed.nickname))
     return RELAYING
+
+
+def _first_too_fast(context: HuihuiContext) -> bool:
+    """Whether this is the first message (or edit) over the pace since one went through: only
+    that one is answered. Answering each of a script's hundreds made the bot send hundreds of
+    replies in its stead, each taking a place in the rate every member's replies share."""
+    if scratch(context).get(TOLD_TOO_FAST):
+        return False
+    scratch(context)[TOLD_TOO_FAST] = True
+    return True
 
 
 async def _ended(update: Update, context: HuihuiContext, refusal: Refusal | None) -> int:
@@ -276,12 +292,14 @@ async def edited(update: Update, context: HuihuiContext) -> None:
     elif relayed.status == RelayStatus.INVALID and relayed.invalid is not None:
         await say(update, context, _(relayed.invalid.reason, **relayed.invalid.values))
     elif relayed.status == RelayStatus.TOO_FAST:
-        await say(
-            update,
-            context,
-            _("You are editing faster than 会会 relays: this edit was not passed on."),
-        )
+        if _first_too_fast(context):
+            await say(
+                update,
+                context,
+                _("You are editing faster than 会会 relays: this edit was not passed on."),
+            )
     elif relayed.nickname:
+        scratch(context).pop(TOLD_TOO_FAST, None)
         await say(
             update, context, _("Your edit was passed on to {nickname} ✓", nickname=relayed.nickname)
         )

@@ -37,6 +37,11 @@ MATCH = "relay_match"
 SEEN = "relay_seen"
 # The member was told they send faster than 会会 relays, and nothing went through since.
 TOLD_TOO_FAST = "relay_told_too_fast"
+# The kinds of message the member was told are not relayed, since something last went through.
+TOLD_NOT_RELAYED = "relay_told_not_relayed"
+_NOT_RELAYED_KINDS = (
+    "voice video_note video audio animation document location venue contact poll dice"
+).split()
 MESSAGE = free_text.FEEDBACK
 # What 会会传话 does not pass on: the sender is told in words.
 NOT_RELAYED = (
@@ -176,6 +181,14 @@ async def not_relayed(update: Update, context: HuihuiContext) -> str | int:
     )
     if not isinstance(partner, str):
         return await _ended(update, context, partner)
+    # Said once a kind until something goes through: a flood of voice messages is not a
+    # flood of the bot's replies.
+    message = update.effective_message
+    kind = next((k for k in _NOT_RELAYED_KINDS if getattr(message, k, None)), "other")
+    told = scratch(context).setdefault(TOLD_NOT_RELAYED, [])
+    if kind in told:
+        return RELAYING
+    told.append(kind)
     await say(
         update,
         context,
@@ -217,6 +230,7 @@ async def _answer(update: Update, context: HuihuiContext, relayed: Relayed) -> s
         await say(update, context, _(relayed.invalid.reason, **relayed.invalid.values))
         return RELAYING
     scratch(context).pop(TOLD_TOO_FAST, None)
+    scratch(context).pop(TOLD_NOT_RELAYED, None)
     if relayed.status == RelayStatus.CHOOSE:
         names = "、".join(nickname for _match, nickname in relayed.choices)
         rows = [

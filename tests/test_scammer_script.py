@@ -9,12 +9,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox
 from bot.tools.sandbox.chats import sticker
+from storage.models import RelayMessage
 from tests.helpers import seed_union, verify
 from tests.test_relay import matched
-from tests.test_safe_contact import edit, got, member_id, message
+from tests.test_safe_contact import edit, got, member_id, message, two_matches
 from tests.test_screen_evasion import LOOKS_LIKE_STAFF, WANG
 
 HELD_CONTACT = "阿明发来的消息里好像有联系方式"
@@ -236,3 +238,37 @@ async def test_a_flood_is_answered_once_not_once_a_message(sandbox: Sandbox) -> 
     assert ming.last_text() == "已转达给小雨 ✓"
     await ming.send("还在吗")  # over the pace again: told again
     assert ming.last_text() == "你发得太快了，这条没有转达。请等几秒再发。"
+
+
+async def test_writing_on_while_asked_which_conversation_or_sending_voice_is_no_flood(
+    sandbox: Sandbox,
+) -> None:
+    xiaoyu, ming, wei = await two_matches(sandbox)
+    await ming.send("/matches")
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("周六有空吗？")
+    await xiaoyu.press("回复")
+    await wei.send("/matches")
+    await wei.press("✉️ 给小雨留言")
+    await wei.send("你好，我是大伟")
+    before = len(xiaoyu.texts())
+    for i in range(100):  # each kept as a draft, and answered with the question
+        await xiaoyu.send(f"第{i}条")
+    assert xiaoyu.texts()[before:].count("阿明、大伟都给你发了消息。这条要发给谁？") == 20
+    async with sandbox.app.services.db() as session:
+        drafts = select(func.count()).select_from(RelayMessage).where(RelayMessage.draft)
+        assert await session.scalar(drafts) == 20
+
+    await sandbox.advance(timedelta(minutes=5))
+    before = len(ming.texts())
+    voice = sandbox.api.store_file("v.ogg", b"OggS")
+    for _ in range(50):
+        await message(
+            ming, "voice", voice={"file_id": voice, "file_unique_id": voice, "duration": 3}
+        )
+    await message(ming, "location", location={"latitude": 31.23, "longitude": 121.47})
+    told = [t for t in ming.texts()[before:] if t.startswith("这条没有转达给小雨")]
+    assert len(told) == 2  # once for the voice messages, once for the location
+    await ming.send("不好意思，刚才按错了")
+    await message(ming, "voice", voice={"file_id": voice, "file_unique_id": voice, "duration": 3})
+    assert ming.last_text().startswith("这条没有转达给小雨")  # told again after a message

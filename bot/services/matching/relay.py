@@ -477,12 +477,14 @@ class Relay:
         return kept[::-1]
 
     async def _keeps_pace(self, session: AsyncSession, sender_id: int, now: datetime) -> bool:
-        """Messages and edits passed on share one pace: an edit reaches the recipient as a
+        """Messages, drafts and edits share one pace: an edit reaches the recipient as a
         notice of its own, so editing one message over and over (60 edits, 60 notices) is a
-        flood like any other. An edit's moment is its notice's."""
+        flood like any other, and so is writing on while asked which conversation a message
+        is for (100 messages kept 100 drafts, each answered with the question). An edit's
+        moment is its notice's."""
         sent = await session.scalars(
             select(RelayMessage.created_at)
-            .where(RelayMessage.sender_id == sender_id, RelayMessage.draft.is_(False))
+            .where(RelayMessage.sender_id == sender_id)
             .order_by(RelayMessage.id.desc())
             .limit(PACE.remembered)
         )

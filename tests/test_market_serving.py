@@ -16,7 +16,7 @@ from bot.domain.buttons import ProposePair, parse
 from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from bot.services.matching import plan
 from bot.services.matching.plan import PLAN_HOUR, STAGES
-from bot.tools.population import populate
+from bot.tools.population import FIRST_TELEGRAM_ID, populate
 from bot.tools.sandbox import Sandbox
 from storage import matching, profiles
 from storage.models import CardView, MatchDecision, MatchProfile, Member, PlannedCard, Report
@@ -370,3 +370,21 @@ async def test_propose_offers_the_days_planned_pairs_of_the_scope_first(
     named = Counter(member for pair in pairs for member in pair)
     assert len(pairs) == 5 and max(named.values()) == 1, named
     assert set(pairs) <= within, set(pairs) - within
+
+
+async def test_planned_people_who_paused_or_deleted_their_account_are_not_shown(
+    sandbox: Sandbox,
+) -> None:
+    xiaoyu, me = await among_120(sandbox)
+    await sandbox.app.services.plans.make()
+    mine = await planned_for_her(sandbox, me)
+    paused, erased = (FIRST_TELEGRAM_ID + member for member in mine[:2])
+    assert await sandbox.app.services.member_data.set_paused(paused, True)
+    await sandbox.app.services.member_data.erase(erased)
+
+    await xiaoyu.send("/match")
+    first_line = xiaoyu.last_text().split("\n")[0]
+    assert first_line.startswith(await nickname(sandbox, mine[2])), first_line
+    assert [c.candidate_id for c in await planned_cards(sandbox) if c.viewer_id == me] == [
+        m for m in mine if m != mine[1]
+    ]

@@ -19,7 +19,15 @@ from bot.services.matching.plan import PLAN_HOUR, STAGES
 from bot.tools.population import FIRST_TELEGRAM_ID, populate
 from bot.tools.sandbox import Sandbox
 from storage import matching, profiles
-from storage.models import CardView, MatchDecision, MatchProfile, Member, PlannedCard, Report
+from storage.models import (
+    CardView,
+    MatchDecision,
+    MatchProfile,
+    Member,
+    PlannedCard,
+    Report,
+    SuggestionReview,
+)
 from tests.helpers import PUDONG, XUHUI, seed_union, union_with_members, unit_id
 from tests.test_market_bot import among_120, nickname, planned_cards, planned_for_her
 from tests.test_member_app import CARDS, answers_of, member_id, shown_ids
@@ -388,3 +396,28 @@ async def test_planned_people_who_paused_or_deleted_their_account_are_not_shown(
     assert [c.candidate_id for c in await planned_cards(sandbox) if c.viewer_id == me] == [
         m for m in mine if m != mine[1]
     ]
+
+
+async def test_planned_people_a_matchmaker_turned_down_for_her_give_way_too(
+    sandbox: Sandbox,
+) -> None:
+    # A matchmaker rejected each of her planned people as a suggestion for her: she is shown
+    # the ordinary order's best instead of being told that nobody suits her.
+    xiaoyu, me = await among_120(sandbox)
+    await sandbox.app.services.plans.make()
+    mine = await planned_for_her(sandbox, me)
+    async with sandbox.app.services.db.begin() as session:
+        session.add_all(
+            SuggestionReview(
+                viewer_id=me,
+                candidate_id=member,
+                score=0.9,
+                status="rejected",
+                created_at=sandbox.clock.now(),
+            )
+            for member in mine
+        )
+    await xiaoyu.send("/match")
+    assert NOBODY not in xiaoyu.last_text()
+    shown = await shown_to(sandbox, me)
+    assert shown and shown[0] not in mine

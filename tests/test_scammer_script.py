@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from bot.tools.sandbox import Sandbox
 from bot.tools.sandbox.chats import sticker
 from storage.models import RelayMessage
-from tests.helpers import seed_union, verify
+from tests.helpers import seed_union, union_with_members, verify
+from tests.test_miniapp import as_user, web
 from tests.test_relay import matched
 from tests.test_safe_contact import edit, got, member_id, message, two_matches
 from tests.test_screen_evasion import LOOKS_LIKE_STAFF, WANG
@@ -272,3 +273,19 @@ async def test_writing_on_while_asked_which_conversation_or_sending_voice_is_no_
     await ming.send("不好意思，刚才按错了")
     await message(ming, "voice", voice={"file_id": voice, "file_unique_id": voice, "duration": 3})
     assert ming.last_text().startswith("这条没有转达给小雨")  # told again after a message
+
+
+async def test_an_id_too_large_for_a_row_is_not_found_like_any_other(sandbox: Sandbox) -> None:
+    organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me, huge = members[0], "99999999999999999999"
+    async with web(sandbox) as client:
+        for url in (f"/app/member/people/{huge}", "/app/member/people/2147483648/photos/0"):
+            answer = await client.get(url, headers=as_user(sandbox, me))
+            assert answer.status_code == 404 and "这里没有内容" in answer.text, url
+        for url, who in (
+            (f"/app/member/people/{huge}/decide", me),
+            (f"/app/member/matches/{huge}/write", me),
+            (f"/app/console/review/{huge}", organiser.id),
+        ):
+            answer = await client.post(url, headers=as_user(sandbox, who), data={"liked": "1"})
+            assert answer.status_code == 404 and "这里没有内容" in answer.text, url

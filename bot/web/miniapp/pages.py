@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from bot.common.i18n import N_, Translator, translator
+from bot.domain.free_text import MAX_ID
 from bot.services.container import Services
 from bot.web.initdata import WebAppUser, verify
 
@@ -111,6 +112,8 @@ class Pages:
             if not upload and (refused := _oversized(request)) is not None:
                 return refused
             try:
+                if not all(_fits_a_row(value) for value in request.path_params.values()):
+                    raise Refused(404)  # no such row: a database would refuse the number
                 return await endpoint(request)
             except Refused as refused:
                 heading, text = REFUSALS[refused.status]
@@ -143,3 +146,10 @@ class Pages:
             both=both,
             as_member=as_member,
         )
+
+
+def _fits_a_row(value: object) -> bool:
+    """An id in an address names a row only within the columns' range: a larger one
+    (/member/people/99999999999999999999) made the database raise (asyncpg: out of int32
+    range; SQLite: too large to convert), answered 500 where any other unknown id is 404."""
+    return not isinstance(value, int) or 0 <= value <= MAX_ID

@@ -289,3 +289,16 @@ async def test_an_id_too_large_for_a_row_is_not_found_like_any_other(sandbox: Sa
         ):
             answer = await client.post(url, headers=as_user(sandbox, who), data={"liked": "1"})
             assert answer.status_code == 404 and "这里没有内容" in answer.text, url
+
+
+# A name of marks with nothing to sit on shows as nothing: her messages would read "：你好".
+@pytest.mark.parametrize("nickname", ["\ufe0f\ufe0f\ufe0f", "\u0300\u0301"])
+async def test_a_nickname_of_stray_marks_is_no_nickname(sandbox: Sandbox, nickname: str) -> None:
+    wang = sandbox.user("小雨", phone="+86 138 0000 0001")
+    await seed_union(sandbox, [WANG])
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    await wang.send(nickname)
+    assert "请写下你的回答" in wang.last_text()
+    await wang.send("🌸🌸")  # emoji alone are a name
+    assert "你的性别是" in wang.last_text()

@@ -15,6 +15,14 @@ BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5")
 _ZWJ = "\u200d"
 # Emoji joined by a zero-width joiner are one picture (👨‍👩‍👧): the joiner is kept there.
 _PICTURE = re.compile(r"[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]")
+# Variation selectors choose how the character before them is drawn (❤️ is ❤ and U+FE0F).
+_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+# Marks drawn on the character before them (combining accents, variation selectors, enclosing
+# marks).
+_MARKS = re.compile(
+    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+    r"\U000e0100-\U000e01ef]"
+)
 _NOT_DIGITS = re.compile(r"\D")
 _MEMBER_NUMBER_NOISE = re.compile(r"[\s\-_./]")
 
@@ -24,9 +32,16 @@ def visible(text: str) -> str:
     (Unicode format characters such as zero-width spaces, BiDi overrides and soft hyphens, and
     blank fillers), which would let "微\u200b信" look like 微信 to the reader yet not to a screen.
     A joiner between two emoji stays: it is part of the picture."""
-    kept = []
+    kept: list[str] = []
     for i, char in enumerate(text):
         if char in BLANKS:
+            continue
+        # A mark with nothing to sit on ("\ufe0f\ufe0f" shows nothing, "\u0300" a stray
+        # accent: a nickname of them was no name at all), and a variation selector after
+        # another (it varies the character before it, not a selector).
+        if _MARKS.match(char) and (not kept or kept[-1].isspace()):
+            continue
+        if _SELECTOR.match(char) and _SELECTOR.match(kept[-1]):
             continue
         if unicodedata.category(char) == "Cf":
             between_pictures = (

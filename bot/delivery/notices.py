@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -137,6 +138,11 @@ class NoticeSender:
     def __init__(self, services: Services, bot: Bot) -> None:
         self._services = services
         self._bot = bot
+        # Notices begin at the bot's rate, a tenth of a second's worth at a time: the
+        # scheduler runs many at once (enough for slow round trips), and without a pace a
+        # backlog's first dozens would read and write together, ahead of members' queries, and
+        # spend the rate limit's saved-up second in one burst (58 messages in the first second).
+        self._pace = AsyncLimiter(max(1.0, services.settings.rate_limit / 10), 0.1)
 
     async def _send_photo(
         self,
@@ -168,6 +174,7 @@ class NoticeSender:
         await self._services.languages.prefetch([lane(task) for task in tasks])
 
     async def send(self, task: DueTask) -> None:
+        await self._pace.acquire()
         services = self._services
         payload = _modern(task.payload)
         to = int(payload["to"])

@@ -141,8 +141,11 @@ async def planned_for_her(sandbox: Sandbox, me: int) -> list[int]:
     return [c.candidate_id for c in cards if c.viewer_id == me]
 
 
-async def test_the_digest_and_browse_get_the_open_plan_in_order(sandbox: Sandbox) -> None:
-    # MarketPlans.planned_for is what the digest and the Mini App's browse serve first.
+async def test_her_open_plan_is_in_order_and_loses_whom_she_passed_or_who_blocked_her(
+    sandbox: Sandbox,
+) -> None:
+    # MarketPlans.planned_for reads her open planned people in order (/match and the Mini
+    # App's browse read the same plan through storage.plan.planned_today).
     xiaoyu, me = await among_120(sandbox)
     now = sandbox.clock.now()
     plans = sandbox.app.services.plans

@@ -155,6 +155,8 @@ async def test_lines_dressed_as_a_note_from_huihui_are_said_to_be_the_senders(
     assert xiaoyu.last_text().endswith(
         "⚠️ 以上内容是阿明自己写的，不是会会的提醒：会会从不在会员的消息里说话。"
     )
+    await ming.send("工会通知我们周六开会，你去吗？")  # news of the union, not dressed as a notice
+    assert xiaoyu.last_text() == "阿明：工会通知我们周六开会，你去吗？"
 
 
 async def test_a_held_link_cannot_be_opened_once_its_sender_is_suspended(sandbox: Sandbox) -> None:

@@ -313,23 +313,36 @@ def impersonates_staff(nickname: str) -> bool:
 
 
 # Words 会会's and the union's notices are made of, which a member's message imitates to lend
-# itself their authority ("会会提醒：对方已实名认证", "系统通知：你的账户异常").
-_NOTICE_WORDS = re.compile(
-    "(?:会会|會會|huihui|工会|工會|官方|系统|系統|平台)(?:的)?"
-    "(?:提醒|提示|通知|公告|认证|認證|核实|核實|审核|審核|保障|担保|擔保|安全)|安全提醒|"
-    "(?:会会|會會|工会|工會)已(?:核实|核實|认证|認證|确认|確認|审核|審核|实名|實名)",
+# itself their authority ("会会提醒：对方已实名认证", "系统通知：你的账户异常"). 会会's own
+# count anywhere; the union's, the system's or a platform's only as a line's heading (at its
+# start, or before a colon): "工会通知我们周六开会" is a member telling news.
+_OUR_WORDS = re.compile(
+    "(?:会会|huihui)的?(?:提醒|提示|通知|公告|认证|核实|审核|保障|担保|安全)|安全提醒|"
+    "会会已(?:核实|认证|确认|审核|实名)",
     re.IGNORECASE,
 )
+_HEADING = (
+    "(?:(?:工会|官方|系统|平台)的?(?:提醒|提示|通知|公告|认证|核实|审核|保障|担保|安全)|"
+    "工会已(?:核实|认证|确认|审核|实名))"
+)
+_HEADING_FIRST = re.compile(_HEADING, re.IGNORECASE)
+_HEADING_BEFORE_COLON = re.compile(_HEADING + r"[\W_]*[:：]", re.IGNORECASE)
 
 
 def imitates_notice(text: str) -> bool:
     """The text carries a line dressed as 会会's notices: one that begins with their signs
-    (🏛, ⚠, 🛡), or their words ("会会提醒", "安全提醒", "工会已核实"), however spaced or
-    disguised."""
-    lines = read(text).splitlines()
-    return any(line.lstrip().startswith(_NOTICE_MARKS) for line in lines) or bool(
-        _NOTICE_WORDS.search(re.sub(r"[\W_]", "", read(text)))
-    )
+    (🏛, ⚠, 🛡) or a heading of theirs ("工会通知：", "系统提示"), or that speaks in 会会's words
+    ("会会提醒", "安全提醒", "会会已核实"), however spaced or disguised."""
+    for line in read(text).splitlines():
+        squeezed = re.sub(r"[\W_]", "", line)
+        if (
+            line.lstrip().startswith(_NOTICE_MARKS)
+            or _OUR_WORDS.search(squeezed)
+            or _HEADING_FIRST.fullmatch(squeezed)
+            or _HEADING_BEFORE_COLON.search(re.sub(r"\s", "", line))
+        ):
+            return True
+    return False
 
 
 def shows_real_name(nickname: str, real_name: str) -> bool:

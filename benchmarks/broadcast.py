@@ -7,13 +7,20 @@ included), duplicates (bounded by what was in flight at the crash) and missed de
 Baseline in the same run: a naive sender that awaits each message before the next.
 Targets: >= 95% of the configured rate at 30/s, >= 90% at 1000/s; zero missed.
 
-    python benchmarks/broadcast.py --recipients 100000 --rate 1000 [--database-url URL] [--json]
+With ``--reminders N`` the other bulk path is measured too, after the broadcast: N scheduled
+notices (an event's reminders) due at once, sent by the scheduler at the bot's rate (the
+configured one, at most Telegram's free 30/s): their rate from the first to the last request,
+and the most requests in any one second (the rate limit must hold from the first second).
+
+    python benchmarks/broadcast.py --recipients 100000 --rate 1000 [--latency 0.3]
+                                   [--reminders 3000] [--database-url URL] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import time
@@ -29,7 +36,9 @@ from sqlalchemy import func, select  # noqa: E402
 from bot.delivery.broadcast_sender import in_flight_bound  # noqa: E402
 from bot.domain.audience import Audience  # noqa: E402
 from bot.domain.units import parse_units  # noqa: E402
+from bot.services import notices  # noqa: E402
 from bot.services.broadcasts import Draft  # noqa: E402
+from bot.services.notices import line  # noqa: E402
 from bot.tools.population import populate  # noqa: E402
 from bot.tools.sandbox import Sandbox  # noqa: E402
 from storage import migrate, units  # noqa: E402
@@ -38,6 +47,7 @@ from storage.models import Member  # noqa: E402
 
 FREE_RATE = 30.0  # Telegram's limit without paid broadcasts
 TEXT = "【工会通知】周六相亲联谊会开始报名，名额有限。"
+REMINDER = "提醒：明天 14:00 相亲联谊会，地点：工人文化宫。"
 UNITS = '[[unit]]\nname = "上海市总工会"\nkind = "city"\norganisers = [{organiser}]\n'
 
 
@@ -46,6 +56,39 @@ def spans(log: list[tuple[float, int]], split: float) -> float:
     before = [t for t, _ in log if t < split]
     after = [t for t, _ in log if t >= split]
     return sum(max(p) - min(p) for p in (before, after) if len(p) > 1)
+
+
+def most_in_a_second(times: list[float]) -> int:
+    ordered, most, first = sorted(times), 0, 0
+    for last, at in enumerate(ordered):
+        while ordered[first] <= at - 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+async def reminders_rate(sb: Sandbox, recipients: list[int], rate: float) -> dict[str, Any]:
+    """``recipients`` reminders written due now, then sent by the scheduler."""
+    sb.api.request_log = []
+    async with sb.app.services.db.begin() as session:
+        await notices.put_all(
+            session,
+            [notices.Notice(to=t, lines=[line(REMINDER)], key=f"reminder:{t}") for t in recipients],
+            sb.clock.now(),
+        )
+    await sb.settle()
+    times = [t for t, _chat in sb.api.request_log]
+    sb.api.request_log = None
+    per_s = (len(times) - 1) / (max(times) - min(times))
+    sent = sum(1 for t in recipients for e in sb.api.chats.get(t, ()) if (e.text or "") == REMINDER)
+    return {
+        "reminders": len(recipients),
+        "reminders_sent": sent,
+        "reminders_rate": rate,
+        "reminders_per_s": round(per_s, 1),
+        "reminders_rate_ratio": round(per_s / rate, 3),
+        "reminders_most_in_a_second": most_in_a_second(times),
+    }
 
 
 async def naive_rate(sb: Sandbox, recipients: list[int]) -> float:
@@ -113,6 +156,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )
         sb.api.request_log = None
         progress_edits = sum(1 for e in organiser.log if e.kind == "edit")
+        reminders = (
+            await reminders_rate(sb, reachable[: args.reminders], min(args.rate, FREE_RATE))
+            if args.reminders
+            else {}
+        )
         naive = await naive_rate(sb, reachable[: args.naive])
     requests_per_s = len(log) / sending_seconds
     ratio = requests_per_s / args.rate
@@ -142,6 +190,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "progress_edits": progress_edits,
         "target_ratio": target,
         "target_met": ratio >= target and missed == 0 and duplicates <= in_flight_bound(args.rate),
+        **reminders,
+        "load_average": round(os.getloadavg()[0], 1),
     }
 
 
@@ -151,6 +201,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1000.0, help="messages per second")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per API request")
     parser.add_argument("--naive", type=int, default=100, help="messages for the naive baseline")
+    parser.add_argument("--reminders", type=int, default=0, help="scheduled notices, afterwards")
     parser.add_argument("--database-url", help="emptied first; default: a temporary SQLite file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()

@@ -284,7 +284,10 @@ class Browsing:
                 return None
             viewer = await matching.profile_row(session, me.id)
             other = await matching.profile_row(session, member_id)
-            if viewer is None or other is None or not (other["eligible"] or match):
+            # Someone no longer suggested stays visible to a match only while they can still
+            # write to each other: not after either ended it, blocked or reported.
+            talking = match is not None and match.relay_ended_at is None
+            if viewer is None or other is None or not (other["eligible"] or talking):
                 return None
             likers = await browse.liked_by(session, me.id, [member_id])
             ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking

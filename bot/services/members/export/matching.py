@@ -195,22 +195,34 @@ async def contact_requests(x: Exporter) -> list[dict[str, Any]]:
 
 async def relayed(x: Exporter) -> list[dict[str, Any]]:
     """What the member and their matches wrote to each other through 会会 (kept until the
-    retention after a conversation ends)."""
-    _ = x.translate
-    mine = select(Match.id).where(or_(Match.member_a == x.member.id, Match.member_b == x.member.id))
+    retention after a conversation ends). Not a match's drafts (written, not yet sent: the
+    match is still to choose whom they are for, and may send them elsewhere), and not the words
+    of a message held for the member that she has not opened (held for her safety: it may be
+    opened only while its sender may still write)."""
+    _, me = x.translate, x.member.id
+    mine = select(Match.id).where(or_(Match.member_a == me, Match.member_b == me))
     rows = await x.session.scalars(
-        select(RelayMessage).where(RelayMessage.match_id.in_(mine)).order_by(RelayMessage.id)
+        select(RelayMessage)
+        .where(
+            RelayMessage.match_id.in_(mine),
+            or_(RelayMessage.sender_id == me, RelayMessage.draft.is_(False)),
+        )
+        .order_by(RelayMessage.id)
     )
     return [
         {
             _("time"): x.time(m.created_at),
-            _("from"): _("you") if m.sender_id == x.member.id else await x.nickname(m.sender_id),
-            _("text"): m.text,
+            _("from"): _("you") if m.sender_id == me else await x.nickname(m.sender_id),
+            _("text"): None if _unopened(m, me) else m.text,
             _("photo"): m.file_id is not None,
-            _("held for you"): x.yes(m.held) if m.sender_id != x.member.id else None,
+            _("held for you"): x.yes(m.held) if m.sender_id != me else None,
         }
         for m in rows.all()
     ]
+
+
+def _unopened(message: RelayMessage, me: int) -> bool:
+    return message.sender_id != me and message.held and message.shown_at is None
 
 
 async def wechat_id(x: Exporter) -> dict[str, Any] | None:
@@ -222,18 +234,32 @@ async def wechat_id(x: Exporter) -> dict[str, Any] | None:
 
 
 async def planned_cards(x: Exporter) -> dict[str, Any]:
-    """Today's plan of who is shown to whom: the member's own cards by name, how many other
-    members' plans hold the member's card as a count."""
+    """Today's plan of who is shown to whom: the member's own cards by name once she has been
+    shown them, the rest as a count (a planned person who has skipped her is never shown to
+    her: naming the planned people she was not shown would name who skipped her); how many
+    other members' plans hold the member's card, as a count."""
     _, me = x.translate, x.member.id
-    mine = await x.session.scalars(
-        select(PlannedCard).where(PlannedCard.viewer_id == me).order_by(PlannedCard.position)
+    mine = (
+        await x.session.scalars(
+            select(PlannedCard).where(PlannedCard.viewer_id == me).order_by(PlannedCard.position)
+        )
+    ).all()
+    shown = set(
+        await x.session.scalars(
+            select(CardView.candidate_id).where(
+                CardView.viewer_id == me, CardView.candidate_id.in_([c.candidate_id for c in mine])
+            )
+        )
     )
     shown_to = await x.session.scalar(
         select(func.count()).select_from(PlannedCard).where(PlannedCard.candidate_id == me)
     )
     return {
         _("your cards planned"): [
-            {_("day"): str(c.day), _("who"): await x.nickname(c.candidate_id)} for c in mine
+            {_("day"): str(c.day), _("who"): await x.nickname(c.candidate_id)}
+            for c in mine
+            if c.candidate_id in shown
         ],
+        _("your cards planned, not shown to you"): sum(c.candidate_id not in shown for c in mine),
         _("other members' plans holding your card"): shown_to or 0,
     }

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ScheduledTask, TaskStatus
@@ -87,8 +89,14 @@ async def put_all(session: AsyncSession, new: Sequence[NewTask], now: datetime) 
             existing.expires_at, existing.member_id = task.expires_at, task.member_id
             existing.status, existing.attempts, existing.last_error = TaskStatus.PENDING, 0, None
     await session.flush()
+    # Two transactions may both find a key missing and both add it (tomorrow's plan armed at
+    # start while today's run, retried after a stop, arms it too): the second adds nothing,
+    # as it would have had it come after the first's commit, instead of failing its caller.
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for rows in batches(fresh):
-        await session.execute(insert(_TABLE), rows)
+        await session.execute(
+            insert(_TABLE).on_conflict_do_nothing(index_elements=[_TABLE.c.key]), rows
+        )
 
 
 async def put_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:

@@ -6,12 +6,14 @@ import asyncio
 import itertools
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.services import notices
 from bot.services.notices import KIND
 from bot.tools.sandbox import Sandbox
 from storage.models import ScheduledTask, TaskStatus
+from tests.conftest import DATABASES
 
 NOTICE = "Thank you! The organisers will read your message."
 NOTICE_ZH = "谢谢！工会的工作人员会认真阅读你的留言。"
@@ -112,6 +114,31 @@ async def test_rescheduling_the_same_key_replaces_the_pending_task(sandbox: Sand
     await sandbox.advance(timedelta(hours=2))
     assert alice.texts() == [NOTICE_ZH]
     assert len(await task_rows(sandbox)) == 1
+
+
+# SQLite runs one write transaction at a time (the second waits for the first's commit), so the
+# race is PostgreSQL's.
+@pytest.mark.parametrize("database_url", [DATABASES[1]], indirect=True)
+async def test_the_same_key_armed_by_two_at_once_is_one_task_and_no_error(
+    sandbox: Sandbox,
+) -> None:
+    """Tomorrow's plan armed at start while today's run, retried after a stop, arms it too: both
+    find the key missing before either commits. The second insert failed its caller (a unique
+    violation), and the plan's run with it."""
+    work, due = sandbox.app.services.work, sandbox.clock.now() + timedelta(days=1)
+    first_looked, second_looked = asyncio.Event(), asyncio.Event()
+
+    async def arm(mine: asyncio.Event, theirs: asyncio.Event) -> None:
+        async with sandbox.app.services.db.begin() as session:
+            await session.execute(select(ScheduledTask.id).where(ScheduledTask.key == "plan:x"))
+            mine.set()
+            await theirs.wait()  # both have looked; neither has added it yet
+            await work.put(session, KIND, due, key="plan:x")
+
+    await asyncio.gather(arm(first_looked, second_looked), arm(second_looked, first_looked))
+
+    rows = await task_rows(sandbox)
+    assert [(t.kind, t.key, t.status) for t in rows] == [(KIND, "plan:x", TaskStatus.PENDING)]
 
 
 async def test_notices_written_in_bulk_follow_the_same_once_only_rules(

@@ -90,8 +90,8 @@ async def put_all(session: AsyncSession, new: Sequence[NewTask], now: datetime) 
             existing.status, existing.attempts, existing.last_error = TaskStatus.PENDING, 0, None
     await session.flush()
     # Two transactions may both find a key missing and both add it (tomorrow's plan armed at
-    # start while today's run, retried after a stop, arms it too): the second adds nothing,
-    # as it would have had it come after the first's commit, instead of failing its caller.
+    # start while today's run, retried after a stop, arms it too): the second adds nothing
+    # and the first's task stands, instead of failing its caller with a unique violation.
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for rows in batches(fresh):
         await session.execute(

@@ -36,7 +36,7 @@ from bot.services.matching.suggestions import (
 from bot.services.photo_review import visible_photos
 from bot.services.work import WorkQueue
 from storage import browse, matching, members, plan, units
-from storage.models import CardView, Match, MatchDecision, Member, SuggestionReview
+from storage.models import CardView, Match, MatchDecision, Member
 
 
 @dataclass(frozen=True)
@@ -214,22 +214,8 @@ class Browsing:
         for suggestion in ranked:
             if len(chosen) >= wanted:
                 break
-            status = reviews.get(suggestion.candidate.id)
-            if status == "rejected":
-                continue
-            if threshold is None or suggestion.score < threshold or status == "approved":
+            if self._matchmaking.cleared(session, member.id, suggestion, reviews, threshold):
                 chosen.append(suggestion)
-            elif status is None:
-                session.add(
-                    SuggestionReview(
-                        viewer_id=member.id,
-                        candidate_id=suggestion.candidate.id,
-                        score=suggestion.score,
-                        status="pending",
-                        created_at=self._clock.now(),
-                    )
-                )
-                reviews[suggestion.candidate.id] = "pending"
         return chosen
 
     async def _shown(

@@ -205,23 +205,39 @@ class Matchmaking:
             place = {row["member_id"]: n for n, row in enumerate(candidates)}
             ranked.sort(key=lambda s: place[s.candidate.id])
         for suggestion in ranked:
-            status = reviews.get(suggestion.candidate.id)
-            if status == "rejected":
-                continue
-            if threshold is None or suggestion.score < threshold or status == "approved":
+            if self.cleared(session, member.id, suggestion, reviews, threshold):
                 return suggestion
-            if status is None:  # strong: a matchmaker looks first
-                session.add(
-                    SuggestionReview(
-                        viewer_id=member.id,
-                        candidate_id=suggestion.candidate.id,
-                        score=suggestion.score,
-                        status="pending",
-                        created_at=self._clock.now(),
-                    )
-                )
-                reviews[suggestion.candidate.id] = "pending"
         return None
+
+    def cleared(
+        self,
+        session: AsyncSession,
+        member_id: int,
+        suggestion: Suggestion,
+        reviews: dict[int, str],
+        threshold: float | None,
+    ) -> bool:
+        """Whether ``suggestion`` may be shown to the member now (the chat's and the Mini App's
+        rule): never one a matchmaker rejected; a strong one (at or above the unit's
+        ``threshold``) only once approved, and one no matchmaker has looked at yet is put to
+        them (a pending review, noted in ``reviews``)."""
+        status = reviews.get(suggestion.candidate.id)
+        if status == "rejected":
+            return False
+        if threshold is None or suggestion.score < threshold or status == "approved":
+            return True
+        if status is None:  # strong: a matchmaker looks first
+            session.add(
+                SuggestionReview(
+                    viewer_id=member_id,
+                    candidate_id=suggestion.candidate.id,
+                    score=suggestion.score,
+                    status="pending",
+                    created_at=self._clock.now(),
+                )
+            )
+            reviews[suggestion.candidate.id] = "pending"
+        return False
 
     async def shown(self, telegram_id: int, candidate_id: int) -> None:
         """Telegram accepted the card: only now does it count towards the viewer's daily cards

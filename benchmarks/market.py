@@ -78,6 +78,9 @@ from bot.services.matching.plan import STAGES as BOT_STAGES  # noqa: E402
 
 SEED = 2026
 RANDOM_PAIRINGS = 200  # draws averaged for random pairing
+# Waves drawn with replacement for the interval of the headline figures: a wave is a market of
+# its own (its base rate of yeses differs from the next one's), so the wave is the unit.
+BOOTSTRAP_DRAWS = 5000
 EXPOSURE_CAP = 2  # the cap as a wave would feel it: halved per 2 top-three places given
 SECTIONS = {
     "full": "Whole waves (warm: each viewer left out; the plan has no history it could use)",
@@ -492,11 +495,14 @@ def evaluate(rows: list[dict[str, str]], only: set[str] | None = None) -> dict[s
     fitted_yes = leave_one_wave_out(rows)
     sections: dict[str, dict[str, Measure]] = {}
     per_wave: dict[str, dict[str, dict[str, dict[str, float]]]] = defaultdict(dict)
+    used_by_wave: list[Measure] = []
     for wave in waves_of(rows):
         if only is not None and wave.name not in only:
             continue
         for section, market_ in (("full", wave), ("time_ordered", later_half(wave, rows))):
             found = measures(market_, profiles, idf, rng, fitted_yes)
+            if section == "full":
+                used_by_wave.append(found["plan_bot"])
             per_wave[section][wave.name] = {name: m.report() for name, m in found.items()}
             totals = sections.setdefault(section, {})
             for name, m in found.items():
@@ -516,6 +522,10 @@ def evaluate(rows: list[dict[str, str]], only: set[str] | None = None) -> dict[s
         "m_at_3": used["m_at_3"],
         "m_at_5": used["m_at_5"],
         "m_smooth": used["m_smooth"],
+        # How far the headline figures would move on another set of waves like these: the
+        # 2.5th and 97.5th percentiles over waves drawn with replacement.
+        "m_at_3_interval": interval(used_by_wave, "3"),
+        "m_at_5_interval": interval(used_by_wave, "5"),
         "gini_at_3": used["gini_at_3"],
         "zero_exposure_at_3": used["zero_exposure_at_3"],
         # Per-person AUC of the lists the policy shows (planned people first, then the
@@ -545,6 +555,22 @@ def evaluate(rows: list[dict[str, str]], only: set[str] | None = None) -> dict[s
         "policies": summed,
         "waves": per_wave,
     }
+
+
+def interval(by_wave: Sequence[Measure], examination: str) -> list[float]:
+    """The 95% interval of matches per 100 participants over sets of waves drawn with
+    replacement from ``by_wave`` (as many waves as there are)."""
+    rng = random.Random(SEED)
+    found = []
+    for _ in range(BOOTSTRAP_DRAWS):
+        drawn = rng.choices(by_wave, k=len(by_wave))
+        people = sum(m.people for m in drawn)
+        found.append(100 * sum(m.matches[examination] for m in drawn) / people if people else 0.0)
+    found.sort()
+    return [
+        round(found[int(0.025 * BOOTSTRAP_DRAWS)], 1),
+        round(found[int(0.975 * BOOTSTRAP_DRAWS) - 1], 1),
+    ]
 
 
 def _half(scores: Mapping[Pair, float]) -> dict[Pair, float]:
@@ -643,6 +669,12 @@ def main() -> int:
                 f"{name:<16} {r['m_at_3']:>6.1f} {r['m_at_5']:>6.1f} {r['m_smooth']:>7.1f} "
                 f"{r['gini_at_3']:>7.3f} {r['zero_exposure_at_3']:>9.1%} {r['auc']:>7.3f}"
             )
+    low3, high3 = report["m_at_3_interval"]  # type: ignore[misc]
+    low5, high5 = report["m_at_5_interval"]  # type: ignore[misc]
+    print(
+        f"\nThe bot's policy ({report['policy']}), waves drawn with replacement, 95% interval: "
+        f"m@3 {low3}–{high3}, m@5 {low5}–{high5}"
+    )
     return 0
 
 

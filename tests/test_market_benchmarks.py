@@ -43,6 +43,11 @@ def test_the_market_metric_reproduces_the_issue_and_the_plan_beats_the_engines_o
     assert report["engine_auc_cold"] == full["engine_cold"]["auc"] >= 0.61
     for key in ("m_smooth", "gini_at_3", "engine_auc_warm", "ceiling_at_3"):
         assert key in report
+    # How far another ten waves could take the headline: an interval around it, not a point.
+    for key in ("m_at_3", "m_at_5"):
+        low, high = report[f"{key}_interval"]
+        assert low < report[key] < high
+        assert high - low > 5  # ten waves of 10–40 people cannot pin a market down closer
     # The yardstick: a model fitted to the experiment's own decisions (other waves) on every
     # sign-up answer plans no more matches than the engine's scores do.
     assert report["plan_fitted"]["m_at_3"] <= report["m_at_3"]

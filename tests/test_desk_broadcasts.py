@@ -5,11 +5,13 @@ warned of), progress and results, cancelling — and nobody else composes, count
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 from sqlalchemy import select
@@ -20,8 +22,11 @@ from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import Broadcast
 from tests.helpers import PUDONG, copies, publish, seed_union, union_with_members, unit_id
-from tests.mini_app_browser import open_mini_app, served
+from tests.mini_app_browser import open_mini_app, served, settled
 from tests.test_miniapp import as_user, web
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page, Route
 
 __all__ = ["served"]  # the browser test's fixture
 
@@ -337,12 +342,15 @@ async def test_a_photo_is_checked_and_only_its_organiser_may_send_it(sandbox: Sa
 
 
 def photo_said(page: str) -> str:
-    """What the composer's answer says beside the photo field, which it empties (its token
-    goes, and the file chooser starts again)."""
-    field = page.split('id="broadcast-photo-field" hx-swap-oob="true">')[1]
-    chosen = re.search(r'id="broadcast-photo-chosen"[^>]*>(.*?)</span>\s*</span>', field, re.S)
-    assert chosen and "photo_token" not in chosen.group(1)
-    return html.unescape(re.sub(r"<[^>]+>", "", chosen.group(1)))
+    """What the composer's answer says beside the photo field. The token that cannot be sent
+    stays there with the button to take the photo away: the organiser meant a photo, so Send
+    is refused until it is chosen again or removed, never sent without it."""
+    marker = 'id="broadcast-photo-chosen" hx-swap-oob="innerHTML">'
+    chosen = page.split(marker)[1].split("</button>")[0]
+    assert 'name="photo_token"' in chosen and "去掉照片" in chosen and "已选择照片" not in chosen
+    said = re.search(r'<span class="problem" role="alert">(.*?)</span>', chosen)
+    assert said, chosen
+    return html.unescape(said.group(1))
 
 
 def kept_what_was_typed(answer: str) -> None:
@@ -370,7 +378,7 @@ async def test_a_photo_token_is_refused_a_day_after_the_photo_was_chosen(
         sandbox.clock.advance(timedelta(hours=23, minutes=59))
         headers = as_user(sandbox, organiser.id)
         fresh = await client.post(CHECK, data={**typed, "photo_token": token}, headers=headers)
-        assert "data-photo=" in fresh.text and "broadcast-photo-field" not in fresh.text
+        assert "data-photo=" in fresh.text and "broadcast-photo-chosen" not in fresh.text
         sandbox.clock.advance(timedelta(minutes=2))
         headers = as_user(sandbox, organiser.id)
         check = await client.post(CHECK, data={**typed, "photo_token": token}, headers=headers)
@@ -459,3 +467,84 @@ async def test_an_organiser_sends_a_photo_on_a_desk(
     for telegram_id in in_pudong:
         received = [e for e in sandbox.api.chats[telegram_id] if e.from_bot][-1]
         assert received.kind == "photo" and received.text == preview.strip()
+
+
+async def test_send_pressed_while_the_composer_is_counting_sends(
+    sandbox: Sandbox, served: str
+) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    async with open_mini_app(sandbox, served, organiser.id, width=1280, height=800) as page:
+        await page.get_by_role("link", name="群发", exact=True).click()
+        await settled(page, page.get_by_label("消息内容"))
+        # The count of what was typed is slow to answer (a phone's network, a busy server).
+        held: list[Route] = []
+        await page.route("**/console/broadcasts/check", lambda route: held.append(route))
+        await page.get_by_label("消息内容").fill("周六下午茶，欢迎报名！")
+        await page.locator("#composer-check.htmx-request").wait_for(state="attached")
+        await page.get_by_role("button", name="发送", exact=True).click()
+        await page.get_by_text("正在开始，进度见下方").wait_for()
+        await page.unroute("**/console/broadcasts/check")
+        for route in held:  # answered after all: the send's answer stays
+            with contextlib.suppress(PlaywrightError):
+                await route.continue_()
+        await page.wait_for_function("() => !document.querySelector('.htmx-request')")
+        assert await page.get_by_text("正在开始，进度见下方").is_visible()
+    await sandbox.settle()
+    [broadcast] = await stored(sandbox)
+    assert broadcast.text == "周六下午茶，欢迎报名！"
+    assert all(copies(sandbox, t, "周六下午茶，欢迎报名！") == 1 for t in in_pudong)
+
+
+async def test_a_photo_that_cannot_be_sent_is_chosen_again_without_retyping(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    picture = tmp_path / "tea.jpg"
+    picture.write_bytes(a_picture())
+    async with open_mini_app(sandbox, served, organiser.id, width=1280, height=800) as page:
+        await page.get_by_role("link", name="群发", exact=True).click()
+        await settled(page, page.get_by_label("消息内容"))
+        await page.get_by_label("消息内容").fill("周六下午茶，欢迎报名！")
+        await page.get_by_label("年龄", exact=True).fill("20")
+        await choose(page, picture)
+        await page.get_by_text("已选择照片").wait_for()
+        # The token the page holds no longer passes (altered on the way, or the bot's token
+        # changed since the photo was chosen). Send at once, while the composer may still be
+        # counting: the press is not lost to the count.
+        await page.eval_on_selector(
+            "input[name=photo_token]", "input => { input.value = input.value.slice(0, -1) + 'x' }"
+        )
+        send = page.get_by_role("button", name="发送", exact=True)
+        said = page.locator("#broadcast-photo-chosen .problem")
+        for _press in range(2):  # pressed again, it is still not sent without the photo
+            await send.click()
+            await said.wait_for()
+            assert await said.inner_text() == "请重新选择照片。"
+            await page.wait_for_function("() => !document.querySelector('.htmx-request')")
+            assert await page.get_by_role("button", name="去掉照片").is_visible()
+            assert await stored(sandbox) == []
+        assert await page.get_by_label("消息内容").input_value() == "周六下午茶，欢迎报名！"
+        assert await page.get_by_label("年龄", exact=True).input_value() == "20"
+        # The same file again, as soon as the refusal shows.
+        await choose(page, picture)
+        await page.get_by_text("已选择照片").wait_for()
+        await page.locator("#broadcast-preview img").wait_for()
+        assert await said.count() == 0
+        await send.click()
+        await page.get_by_text("正在开始，进度见下方").wait_for()
+    await sandbox.settle()
+    [broadcast] = await stored(sandbox)
+    assert broadcast.photo_file_id is not None and broadcast.text == "周六下午茶，欢迎报名！"
+    for telegram_id in in_pudong:
+        received = [e for e in sandbox.api.chats[telegram_id] if e.from_bot][-1]
+        assert received.kind == "photo" and received.text.startswith("周六下午茶，欢迎报名！")
+
+
+async def choose(page: Page, picture: Path) -> None:
+    """Choose a photo as an organiser does: the composer's button, then the browser's file
+    chooser (the same file again is a new choice, as the chooser forgets its file when pressed)."""
+    async with page.expect_file_chooser() as chooser:
+        await page.get_by_text("选择照片", exact=True).click()
+    await (await chooser.value).set_files(str(picture))

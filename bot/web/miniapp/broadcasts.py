@@ -251,8 +251,9 @@ class BroadcastsDesk:
         if token:
             read = read_photo_token(self._key(), viewer.user.id, token, services.clock.now())
             if isinstance(read, Invalid):
-                # Said beside the photo field, whose chooser the page empties (choosing the
-                # same file again must count as a choice); the rest of the form stays.
+                # Said beside the photo field, the token kept there: the organiser meant a
+                # photo, so nothing is sent until it is chosen again or removed. The rest of
+                # the form stays.
                 problems["photo"] = read
             else:
                 photo = read
@@ -279,6 +280,7 @@ class BroadcastsDesk:
             "written": bool(fields.get("text", "").strip()),
             "photo": photo,
             "photo_token": token if photo else None,
+            "refused_token": token if "photo" in problems else None,
             "audience": audience,
             "count": count,
             "preview": preview,

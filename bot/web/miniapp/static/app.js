@@ -41,3 +41,23 @@ document.body.addEventListener("click", (event) => {
   for (const other of tab.parentElement.children) other.removeAttribute("aria-current");
   tab.setAttribute("aria-current", "page");
 });
+
+// The desk's broadcast composer counts what it would send (#composer-check), sends it
+// (#composer) and takes a photo up on its own form (#broadcast-photo-form). Their answers
+// must not cross: a count asked for before a send or a photo and answered after it would put
+// the old form back (the message just sent previewed again, or a refused photo's notice over
+// the photo chosen since, which took that photo's token with it). So a send or a photo stops
+// the count on its way, and no count is asked for while either is on its way: the photo's
+// answer asks for one itself, and a send's answer says how it went. Send waits for the photo
+// (the photo form disables it meanwhile), so a photo is never left behind.
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  const check = document.getElementById("composer-check");
+  if (!check) return;
+  const elt = event.detail.elt;
+  const busy = (id) => document.getElementById(id)?.classList.contains("htmx-request");
+  if (elt === check) {
+    if (busy("composer") || busy("broadcast-photo-form")) event.preventDefault();
+  } else if (elt.id === "composer" || elt.id === "broadcast-photo-form") {
+    htmx.trigger(check, "htmx:abort");
+  }
+});

@@ -3,8 +3,10 @@ in place of Telegram (notices go out at Telegram's 30 messages a second meanwhil
 
 ``--members`` verified members with complete profiles, every one opted in to the digest: most
 had yesterday's digest; ``--new`` completed their profile since; ``--first-time`` opted in since
-and have had none. The digest task runs while other members ask for suggestions (/match, then
-下一位, a moment to read each card). Reported: seconds until every digest is written (target
+and have had none. Today's market plan is made first (up to five planned cards each, as at four
+in the morning), so the digest reads every member's planned cards too (``--no-plan``: none).
+The digest task runs while other members ask for suggestions (/match, then 下一位, a moment to
+read each card). Reported: seconds until every digest is written (target
 ≤ 30 s), the event loop's longest step (target ≤ 100 ms), and the askers' p95 during the digest
 against their p95 idle, measured just before, kind by kind (/match, 下一位: benchmarks/busy.py)
 (target ≤ 2×).
@@ -134,6 +136,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     await empty(args.database_url)
     async with Sandbox(database_url=args.database_url, rate_limit=30) as sb:
         await a_union_waiting_for_its_digest(sb, args)
+        planned = await sb.app.services.plans.make() if args.plan else 0
         keep_what_started()  # as huihui run does once the bot is up (bot.app.serve.now_serving)
         step = max(1, args.members // (2 * ASKERS))
         askers = Askers(sb, list(range(1, args.members, step))[: 2 * ASKERS])
@@ -158,6 +161,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "members_opted_in": args.members,
         "new_since_yesterday": args.new,
         "first_digest": args.first_time,
+        "planned_cards": planned,
         "digests_written": written,
         "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu_seconds, 1),
@@ -189,6 +193,9 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=300, help="completed since yesterday")
     parser.add_argument("--first-time", type=int, default=300, help="never had a digest")
     parser.add_argument("--baseline-members", type=int, default=3_000)
+    parser.add_argument(
+        "--plan", action=argparse.BooleanOptionalAction, default=True, help="make today's plan"
+    )
     parser.add_argument("--idle-requests", type=int, default=60)
     parser.add_argument("--database-url", help="emptied first; default: a temporary SQLite file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -1,17 +1,30 @@
-"""Queries of the daily digest: many members' terms and the few new people, read in bulk."""
+"""Queries of the daily digest: many members' terms, the few new people and the members' planned
+people not yet told of, read in bulk."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Table, delete, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from bot.domain.new_people import Terms
-from storage.models import Block, Match, MatchDecision, MatchProfile, Member, Report
+from storage import plan
+from storage.models import (
+    Block,
+    CardView,
+    DigestAnnounced,
+    Match,
+    MatchDecision,
+    MatchProfile,
+    Member,
+    PlannedCard,
+    Report,
+    SuggestionReview,
+)
 
 _PROFILES = cast(Table, MatchProfile.__table__).c
 _DECISIONS = cast(Table, MatchDecision.__table__).c
@@ -19,6 +32,12 @@ _BLOCKS = cast(Table, Block.__table__).c
 _MATCHES = cast(Table, Match.__table__).c
 _REPORTS = cast(Table, Report.__table__).c
 _MEMBERS = cast(Table, Member.__table__).c
+_MEMBERS_TABLE = cast(Table, Member.__table__)
+_CARDS = cast(Table, PlannedCard.__table__).c
+_VIEWS = cast(Table, CardView.__table__).c
+_REVIEWS = cast(Table, SuggestionReview.__table__).c
+_TOLD_TABLE = cast(Table, DigestAnnounced.__table__)
+_TOLD = _TOLD_TABLE.c
 _TERMS = (
     _PROFILES.member_id,
     _PROFILES.gender,
@@ -108,3 +127,55 @@ async def kept_apart(
         if b in viewers:
             apart.setdefault(b, set()).add(a)
     return apart
+
+
+async def planned_untold(
+    session: AsyncSession, viewer_ids: Sequence[int], day: date
+) -> dict[int, list[tuple[int, datetime | None]]]:
+    """Each of these viewers' planned people of ``day`` whom /match would serve her from the
+    plan and whom the digest has not told her of, in the plan's order, with when each
+    completed their profile: the plan's open cards (``storage.plan.open_cards_of``, the rule
+    /match's and ``open_planned``'s), less those a matchmaker has not cleared for her
+    (rejected, or waiting for a look), those she has been shown already, and those announced
+    before. One statement for them all."""
+    if not viewer_ids:
+        return {}
+    card = _CARDS
+    rows = await session.execute(
+        plan.open_cards_of(viewer_ids, day)
+        .add_columns(_MEMBERS.profile_completed_at)
+        .join(_MEMBERS_TABLE, _MEMBERS.id == card.candidate_id)
+        .where(
+            ~exists().where(
+                _REVIEWS.viewer_id == card.viewer_id,
+                _REVIEWS.candidate_id == card.candidate_id,
+                _REVIEWS.status != "approved",
+            ),
+            ~exists().where(
+                _VIEWS.viewer_id == card.viewer_id, _VIEWS.candidate_id == card.candidate_id
+            ),
+            ~exists().where(
+                _TOLD.member_id == card.viewer_id, _TOLD.candidate_id == card.candidate_id
+            ),
+        )
+    )
+    untold: dict[int, list[tuple[int, datetime | None]]] = {}
+    for viewer, candidate, completed in rows:
+        untold.setdefault(viewer, []).append((candidate, completed))
+    return untold
+
+
+async def announce(session: AsyncSession, told: Sequence[tuple[int, int]], day: date) -> None:
+    """Note that each (member, planned person) of ``told`` was announced by ``day``'s digest."""
+    if told:
+        await session.execute(
+            insert(_TOLD_TABLE),
+            [{"member_id": m, "candidate_id": c, "day": day} for m, c in told],
+        )
+
+
+async def forget_announced(session: AsyncSession, members: tuple[int, int], before: date) -> None:
+    """Drop what the digest told members of this id range (inclusive) before ``before``."""
+    await session.execute(
+        delete(_TOLD_TABLE).where(_TOLD.member_id.between(*members), _TOLD.day < before)
+    )

@@ -8,7 +8,20 @@ from datetime import date, datetime
 from itertools import repeat
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, and_, case, delete, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    Text,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -166,7 +179,7 @@ async def drop_cards(
     await session.execute(statement)
 
 
-def _not_declined(viewer: int) -> Any:
+def _not_declined(viewer: int | ColumnElement[int]) -> Any:
     """The planned person has not skipped ``viewer``: a pair is planned both ways, and once one
     of the two has passed the other over (earlier the same day), the other's card of them can
     never become a match; the card goes to someone else instead, and nothing tells the viewer
@@ -179,8 +192,9 @@ def _not_declined(viewer: int) -> Any:
     )
 
 
-def _latest(viewer: int, day: date) -> Any:
-    """The day of ``viewer``'s latest plan up to ``day``: from midnight until the day's plan
+def _latest(viewer: int | ColumnElement[int], day: date) -> Any:
+    """The day of ``viewer``'s latest plan up to ``day`` (``viewer`` an id, or the outer query's
+    viewer column for many viewers at once): from midnight until the day's plan
     is made (at four, or later after a stop) the day before's still holds. Its pairs are still
     planned both ways, and its cards left open at midnight would otherwise be lost, each an
     agreed pair that one of the two had already been shown."""
@@ -207,11 +221,12 @@ async def planned_today(session: AsyncSession, viewer: int, day: date) -> list[i
     return list(rows)
 
 
-def _open(viewer: int, day: date) -> list[Any]:
-    """What keeps a planned card of ``viewer``'s worth showing: of the latest plan up to
-    ``day``, the planned person still suggestible (eligible, not hidden by reports), not yet
-    decided on by the viewer, not skipped the viewer, no block either way, not matched
-    already. (The hard constraints are the engine's, checked when a card is chosen.)"""
+def _open(viewer: int | ColumnElement[int], day: date) -> list[Any]:
+    """What keeps a planned card of ``viewer``'s worth showing (``viewer`` an id, or the card's
+    viewer column for many viewers at once): of the latest plan up to ``day``, the planned
+    person still suggestible (eligible, not hidden by reports), not yet decided on by the
+    viewer, not skipped the viewer, no block either way, not matched already. (The hard
+    constraints are the engine's, checked when a card is chosen.)"""
     card = _PLANNED.c
     low = case((card.viewer_id < card.candidate_id, card.viewer_id), else_=card.candidate_id)
     high = case((card.viewer_id < card.candidate_id, card.candidate_id), else_=card.viewer_id)
@@ -233,6 +248,14 @@ def _open(viewer: int, day: date) -> list[Any]:
     ]
 
 
+def _open_cards() -> Select[tuple[int, int]]:
+    """(viewer, candidate) of planned cards, with the candidate's profile joined for ``_open``."""
+    card = _PLANNED.c
+    return select(card.viewer_id, card.candidate_id).join(
+        _PROFILES_TABLE, _PROFILES.member_id == card.candidate_id
+    )
+
+
 async def open_planned(
     session: AsyncSession, viewer: int, day: date, limit: int | None = None
 ) -> list[int]:
@@ -240,14 +263,27 @@ async def open_planned(
     order."""
     card = _PLANNED.c
     statement = (
-        select(card.candidate_id)
-        .join(_PROFILES_TABLE, _PROFILES.member_id == card.candidate_id)
+        _open_cards()
+        .with_only_columns(card.candidate_id)
         .where(card.viewer_id == viewer, *_open(viewer, day))
         .order_by(card.position)
     )
     if limit is not None:
         statement = statement.limit(limit)
     return list(await session.scalars(statement))
+
+
+def open_cards_of(viewers: Sequence[int], day: date) -> Select[tuple[int, int]]:
+    """The same for many viewers in one statement: (viewer, candidate) of each of ``viewers``'
+    planned cards of ``day`` still worth showing (``_open``, as ``open_planned``), in viewer
+    then plan order. The daily digest adds its own conditions (what it has already told of)
+    and reads it once a batch of members; the planned cards' table is ``PlannedCard``'s."""
+    card = _PLANNED.c
+    return (
+        _open_cards()
+        .where(card.viewer_id.in_(viewers), *_open(card.viewer_id, day))
+        .order_by(card.viewer_id, card.position)
+    )
 
 
 async def planned_pairs(

@@ -8,6 +8,7 @@ from storage.models.base import Base
 from storage.models.broadcasts import Broadcast, BroadcastDelivery
 from storage.models.conversations import ConversationState, UserData
 from storage.models.departed import DepartedCount
+from storage.models.digest import DigestAnnounced
 from storage.models.events import Event, EventChoice, Registration
 from storage.models.inbox import Thread, ThreadMessage
 from storage.models.matching import (
@@ -47,6 +48,7 @@ __all__ = [
     "ConversationState",
     "DeliveryStatus",
     "DepartedCount",
+    "DigestAnnounced",
     "Event",
     "EventChoice",
     "EventStatus",

@@ -1,18 +1,35 @@
-"""The opt-in daily digest: "今天有 N 位新推荐", at the deployment's digest hour.
+"""The opt-in daily digest: "今天为你安排了 N 位推荐，另有 M 位新会员可能适合你", at the
+deployment's digest hour.
 
 One scheduled task per day (keyed by date, so arming it twice is harmless) writes one notice per
-member for whom someone new is waiting: a member who completed their profile since that
-member's last digest (for the first digest, everyone waiting). Nobody new, no digest. A digest
-missed while the bot was down is still written within 3 hours, else dropped: a morning-after
-"today" would be wrong.
+member for whom something is waiting:
 
-Tens of thousands may have opted in. Members are taken a batch at a time, their digests and
-their "counted until" written in short transactions (``WRITE`` members each), so a stop part way
-loses nothing and repeats nothing. The digest is background work and gives way to members:
-before each of its steps (a read, a slice of pairing, a batch's write) it waits until no
-member's update is being handled (``bot.common.members_first``), so a member's /match waits for
-at most the one step already running — for the event loop, SQLite's one connection, PostgreSQL's
-share of the cores — not for a digest step at each of its own awaits.
+* planned people: today's market plan (bot.services.matching.plan, made at four) for her, those
+  /match would serve her from it — its open cards by the rule /match and
+  ``storage.plan.open_planned`` share (still suggestible, not decided on either way, no block,
+  not matched), less those a matchmaker has not cleared for her and those she has been shown —
+  and of them only those no digest has told her of (``storage.models.DigestAnnounced``). The
+  plan keeps planned people she has not looked at for the next day; each is announced once, so
+  an evening does not repeat yesterday's number. /match shows them first after those who liked
+  her (the plan's order);
+* new people: members who completed their profile since her last digest (for the first digest,
+  everyone waiting) who may suit her, those among the planned people she is told of not counted
+  again.
+
+Nothing newly planned and nobody new, no digest. A digest missed while the bot was down is still
+written within 3 hours, else dropped: a morning-after "today" would be wrong. Not known to the
+digest: a planned person's must-haves edited since the plan was made (the engine's check when
+the card is chosen), nor a strong suggestion no matchmaker has looked at yet (/match puts it to
+them first); either may leave /match with one planned card fewer than announced.
+
+Tens of thousands may have opted in. Members are taken a batch at a time, their digests, their
+"counted until" and the planned people announced to them written in short transactions
+(``WRITE`` members each), so a stop part way loses nothing and repeats nothing. The digest is
+background work and gives way to members: before each of its steps (a read, a slice of pairing,
+a batch's write) it waits until no member's update is being handled
+(``bot.common.members_first``), so a member's /match waits for at most the one step already
+running — for the event loop, SQLite's one connection, PostgreSQL's share of the cores — not for
+a digest step at each of its own awaits.
 
 Usually the people new since the last digest are few, the same for everyone: they are read
 once, and a batch's members are paired with them all at once by the pool's rules
@@ -22,7 +39,8 @@ small part of the digest's time on the event loop (0.15 s of its 1.3 s CPU for 3
 members; most is SQL statements and their results), in steps of a few milliseconds, so it stays
 here rather than in the worker process.
 A first digest pairs the member with the whole union the same way; in a union (or on a day)
-of more than ``MANY`` new people, each member samples the pool instead.
+of more than ``MANY`` new people, each member samples the pool instead. A batch's planned people
+not yet told of are one more read (``storage.digest.planned_untold``), a step of its own.
 """
 
 from __future__ import annotations
@@ -31,7 +49,7 @@ import asyncio
 import time as clock_time
 from collections import deque
 from collections.abc import AsyncIterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -65,17 +83,40 @@ READ_SLICE = 0.01
 MANY = 50_000
 # People read in one query while looking for the new ones (a few milliseconds of the loop).
 PAGE = 1_000
+# Days a planned person announced to a member is remembered: one the plan keeps for her longer
+# (she never looks) is announced again after this long.
+TOLD_KEPT = timedelta(days=60)
 
 # An opted-in member: id, Telegram id, counted until (None before their first digest).
 Reader = tuple[int, int, datetime | None]
 
 
 class Waiting(NamedTuple):
-    """An opted-in member for whom someone new is waiting."""
+    """An opted-in member for whom someone is waiting: planned people not yet told of (in the
+    plan's order), and how many more new people may suit her."""
 
     member_id: int
     telegram_id: int
     new: int
+    planned: tuple[int, ...] = ()
+
+
+MESSAGE_NEW = N_(
+    "Today {count} new people may suit you. /match to see them. (/digest to stop these)"
+)
+MESSAGE_PLANNED = N_("Picked for you today: {planned}. /match to see them. (/digest to stop these)")
+MESSAGE_BOTH = N_(
+    "Picked for you today: {planned}. Other new people who may suit you: {new}. "
+    "/match to see them. (/digest to stop these)"
+)
+
+
+def wording(waiting: Waiting) -> notices.Line:
+    if waiting.planned and waiting.new:
+        return line(MESSAGE_BOTH, planned=len(waiting.planned), new=waiting.new)
+    if waiting.planned:
+        return line(MESSAGE_PLANNED, planned=len(waiting.planned))
+    return line(MESSAGE_NEW, count=waiting.new)
 
 
 def ids(readers: list[Reader]) -> list[int]:
@@ -111,10 +152,13 @@ class Digest:
         due = self.next_run()
         await self._work.schedule(KIND, due, key=f"{KIND}:{due.date().isoformat()}")
 
-    async def _batches(self, now: datetime) -> AsyncIterator[tuple[list[int], list[Waiting]]]:
-        """Opted-in members a batch at a time: their ids, and who of them has someone new who
-        completed their profile since their last digest (the caller moves each one's cutoff on
-        to ``now`` in the transaction that writes their digest)."""
+    async def _batches(
+        self, now: datetime, day: date
+    ) -> AsyncIterator[tuple[list[int], list[Waiting]]]:
+        """Opted-in members a batch at a time: their ids, and who of them has planned people
+        not yet told of in ``day``'s plan, or someone new who completed their profile since
+        their last digest (the caller moves each one's cutoff on to ``now``, and notes the
+        planned people told of, in the transaction that writes their digest)."""
         year = now.astimezone(self._settings.tz).year
         news: dict[datetime | None, NewPeople | None] = {}
         after = 0
@@ -137,7 +181,10 @@ class Digest:
             alone = [reader for reader in readers if news[reader[2]] is None]
             found = await self._counted_together(together, viewers, news, excluded, year)
             found += await self._one_by_one(alone, year)
-            yield ids(readers), sorted(found)
+            await members_first(GIVE_WAY)
+            async with self._db() as session:
+                planned = await digest.planned_untold(session, list(viewers), day)
+            yield ids(readers), with_planned(readers, found, planned)
 
     async def _new_since(self, until: datetime | None) -> NewPeople | None:
         """The people new since ``until`` (for a first digest, everyone) who may be suggested
@@ -228,31 +275,33 @@ class Digest:
         return len(new)
 
     async def _write(self, task: DueTask) -> None:
-        day = task.due_at.astimezone(self._settings.tz).date().isoformat()
-        message = N_(
-            "Today {count} new people may suit you. /match to see them. (/digest to stop these)"
-        )
+        day = task.due_at.astimezone(self._settings.tz).date()
         now = self._clock.now()
         woken = False
-        async for asked, waiting in self._batches(now):
+        async for asked, waiting in self._batches(now, day):
             for start in range(0, len(asked), WRITE):
                 part = asked[start : start + WRITE]
+                theirs = [w for w in waiting if part[0] <= w.member_id <= part[-1]]
                 digests = [
                     notices.Notice(
                         to=member.telegram_id,
-                        lines=[line(message, count=member.new)],
-                        key=f"{KIND}:{day}:{member.member_id}",
+                        lines=[wording(member)],
+                        key=f"{KIND}:{day.isoformat()}:{member.member_id}",
                         member_id=member.member_id,
                         expires_at=task.due_at + MAX_LATENESS,
                     )
-                    for member in waiting
-                    if part[0] <= member.member_id <= part[-1]
+                    for member in theirs
                 ]
                 await members_first(GIVE_WAY)
                 async with self._db.begin() as session:
                     await notices.put_all(session, digests, self._clock.now())
-                    # From now on only people newer than this count for those asked.
+                    # From now on only people newer than this count for those asked, and the
+                    # planned people told of are not told of again.
                     await members.set_digest_until(session, part, now)
+                    await digest.forget_announced(session, (part[0], part[-1]), day - TOLD_KEPT)
+                    await digest.announce(
+                        session, [(w.member_id, c) for w in theirs for c in w.planned], day
+                    )
             if waiting and not woken:
                 # Sending starts with the first batch and goes on through the rest by itself.
                 # A wake per batch started a sending pass per batch: dozens at once, each
@@ -266,3 +315,28 @@ class Digest:
             await asyncio.sleep(PAUSE)
         self._work.wake()
         await self.arm()
+
+
+def with_planned(
+    readers: list[Reader],
+    found: list[Waiting],
+    planned: dict[int, list[tuple[int, datetime | None]]],
+) -> list[Waiting]:
+    """Who of these members has anything waiting, in id order: the planned people not yet told
+    of (``planned``: each with when they completed their profile), and the new people counted
+    (``found``) less those of them among the planned, who are told of as planned. A count of
+    new people is at most a day's cards and so is a sample when more are new; the planned new
+    ones are taken off it all the same."""
+    counted = {waiting.member_id: waiting.new for waiting in found}
+    result: list[Waiting] = []
+    for member_id, telegram_id, until in readers:
+        mine = planned.get(member_id, [])
+        also_new = sum(
+            1
+            for _, completed in mine
+            if until is None or (completed is not None and completed > until)
+        )
+        new = max(0, counted.get(member_id, 0) - also_new)
+        if mine or new:
+            result.append(Waiting(member_id, telegram_id, new, tuple(c for c, _ in mine)))
+    return result

@@ -12,11 +12,12 @@ Where it is served: /match (bot.services.matching.suggestions) and the Mini App'
 (bot.services.matching.browse) read the member's latest plan (storage.plan.planned_today) and
 show its people after those who liked the member and before the ordinary order, each still
 checked as any card is (the pool's rules, the engine's hard constraints, a matchmaker's
-review). The daily digest does not read it: it counts people new since the member's last
-digest (repeating a count of the same planned people every evening was ruled out), and its
-/match serves the plan first. A matchmaker's /propose offers the plan's pairs within their
-scope first (storage.plan.planned_pairs), each member once, then a sample of the scope paired
-by the plan's own greedy matching (bot.domain.market).
+review). The daily digest (bot.services.matching.digest) tells a member of her planned people
+/match would serve her (storage.plan.open_cards_of, the rule of ``open_planned``), each once:
+the plan keeps people she has not looked at for the next day, and the evening does not repeat
+their number (storage.models.DigestAnnounced). A matchmaker's /propose offers the plan's pairs
+within their scope first (storage.plan.planned_pairs), each member once, then a sample of the
+scope paired by the plan's own greedy matching (bot.domain.market).
 ``MarketPlans.planned_for`` is the member's open planned people as one read, for tools and
 tests.
 

@@ -270,3 +270,12 @@ async def made_by(
             )
         )
     ).all()
+
+
+async def made_from_form(session: AsyncSession, author: int, form_key: str) -> Broadcast | None:
+    """The broadcast this author sent from the desk composer's form ``form_key``, if any."""
+    return await session.scalar(
+        select(Broadcast).where(
+            Broadcast.author_telegram_id == author, Broadcast.form_key == form_key
+        )
+    )

@@ -5,6 +5,7 @@ warned of), progress and results, cancelling — and nobody else composes, count
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import io
@@ -21,7 +22,16 @@ from bot.services.broadcasts import Draft
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import Broadcast
-from tests.helpers import PUDONG, copies, publish, seed_union, union_with_members, unit_id
+from tests.helpers import (
+    CITY,
+    PUDONG,
+    XUHUI,
+    copies,
+    publish,
+    seed_union,
+    union_with_members,
+    unit_id,
+)
 from tests.mini_app_browser import open_mini_app, served, settled
 from tests.test_miniapp import as_user, web
 
@@ -440,6 +450,85 @@ async def test_an_altered_or_another_organisers_photo_token_is_refused_beside_th
         assert photo_said(answer.text) == "请重新选择照片。", name
         kept_what_was_typed(answer.text)
     assert await stored(sandbox) == []
+
+
+def key_in(page: str) -> str:
+    """The composed form's key the page carries (a new one after a send)."""
+    return re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+
+
+def started(answer: str) -> int:
+    """The broadcast a send's answer says is starting."""
+    found = re.search(r"群发 #(\d+) 正在开始", answer)
+    assert found, answer
+    return int(found.group(1))
+
+
+async def test_a_composed_form_sent_again_is_the_broadcast_already_sent_from_it(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling, in_pudong, in_xuhui = await union_with_members(sandbox, 3, 2)
+    pudong, xuhui = await unit_id(sandbox, PUDONG), await unit_id(sandbox, XUHUI)
+    async with web(sandbox) as client:
+        composer = await client.get(
+            "/app/console/broadcasts", headers=as_user(sandbox, organiser.id)
+        )
+        key = key_in(composer.text)
+        typed = {"text": "周六下午茶，欢迎报名！", "unit": str(pudong), "form_key": key}
+        first = await client.post(SEND, data=typed, headers=as_user(sandbox, organiser.id))
+        # Its answer never arrived; pressed again a quarter of an hour later, when the same
+        # words no longer count as the same broadcast by themselves.
+        sandbox.clock.advance(timedelta(minutes=15))
+        again = await client.post(SEND, data=typed, headers=as_user(sandbox, organiser.id))
+        assert started(again.text) == started(first.text)
+        # The answer gives the next message a form of its own. Sent twice at once, the second
+        # request carrying an edit made meanwhile: still one broadcast from that form.
+        following = {"text": "下周日爬山", "unit": str(pudong), "form_key": key_in(first.text)}
+        assert following["form_key"] != key
+        both = await asyncio.gather(
+            client.post(SEND, data=following, headers=as_user(sandbox, organiser.id)),
+            client.post(
+                SEND,
+                data={**following, "text": "下周日爬山，带水"},
+                headers=as_user(sandbox, organiser.id),
+            ),
+        )
+        assert started(both[0].text) == started(both[1].text) != started(first.text)
+        # A key is its organiser's own: 徐汇's organiser posting the same one sends her own.
+        other = await client.post(
+            SEND,
+            data={"text": "周六下午茶，欢迎报名！", "unit": str(xuhui), "form_key": key},
+            headers=as_user(sandbox, sibling.id),
+        )
+        assert started(other.text) not in (started(first.text), started(both[0].text))
+    await sandbox.settle()
+    assert len(await stored(sandbox)) == 3
+    for telegram_id in in_pudong:
+        assert copies(sandbox, telegram_id, "周六下午茶，欢迎报名！") == 1
+        hikes = copies(sandbox, telegram_id, "下周日爬山") + copies(
+            sandbox, telegram_id, "下周日爬山，带水"
+        )
+        assert hikes == 1
+    assert all(copies(sandbox, t, "周六下午茶，欢迎报名！") == 1 for t in in_xuhui)
+
+
+async def test_one_form_sent_to_two_unions_at_once_is_one_broadcast(sandbox: Sandbox) -> None:
+    # The city's organiser may address either district: the two requests wait on different
+    # unions' locks, and the unique key decides (on PostgreSQL they truly overlap).
+    city = sandbox.user("市总管理员")
+    await seed_union(sandbox, [], organisers={CITY: [city.id]})
+    districts = [str(await unit_id(sandbox, name)) for name in (PUDONG, XUHUI)]
+    async with web(sandbox) as client:
+        composer = await client.get("/app/console/broadcasts", headers=as_user(sandbox, city.id))
+        form = {"text": "周六下午茶，欢迎报名！", "form_key": key_in(composer.text)}
+        answers = await asyncio.gather(
+            *(
+                client.post(SEND, data={**form, "unit": unit}, headers=as_user(sandbox, city.id))
+                for unit in districts
+            )
+        )
+    assert started(answers[0].text) == started(answers[1].text)
+    assert len(await stored(sandbox)) == 1
 
 
 async def test_an_organiser_sends_a_photo_on_a_desk(

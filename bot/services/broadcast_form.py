@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import secrets
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -34,6 +36,8 @@ PHOTO_EXPIRED = Invalid(
 )
 NOT_A_PHOTO_TOKEN = Invalid(N_("Please choose the photo again."))
 Problems = dict[str, Invalid]
+# The composer's form key: made when the composer is shown and after each send (``new_form_key``).
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def read_message(text: str, photo: bool = False) -> str | Invalid:
@@ -141,3 +145,15 @@ def read_photo_token(key: bytes, actor: int, token: str, now: datetime) -> str |
 
 def _mac(key: bytes, actor: int, file_id: str, stamp: int) -> str:
     return hmac.new(key, f"{actor}:{stamp}:{file_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def new_form_key() -> str:
+    """A key for a composed form: a broadcast sent from it is the only one it makes (a second
+    press, or the same request repeated, finds that broadcast). Renewed once it is sent."""
+    return secrets.token_urlsafe(16)
+
+
+def read_form_key(value: str) -> str | None:
+    """The form key a send carries; None if there is none, or it is not one of ours (then the
+    same words within minutes still count as the same broadcast)."""
+    return value if FORM_KEY.fullmatch(value) else None

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
@@ -98,21 +99,41 @@ class Broadcasts:
         draft: Draft,
         audience: Audience,
         send_at: datetime | None = None,
+        form_key: str | None = None,
     ) -> int | None:
         """Store a broadcast and schedule it (``None``: now). None if not allowed. The same
         broadcast made again by the same organiser within ``SAME_WITHIN`` (Send pressed twice,
-        a request retried) is the one already made: its id, and members are told once."""
-        async with self._db.begin() as session:
-            if not await self._may_address(session, actor, audience):
-                return None
-            # Broadcasts to a union are made one at a time, so a second press waits for the
-            # first and finds it.
-            await session.get(OrgUnit, audience.unit_id, with_for_update=True)
-            since = self._clock.now() - SAME_WITHIN
-            for made in await broadcasts.made_by(session, actor, audience.unit_id, since):
-                if _same(made, draft, audience, send_at):
-                    return made.id
-            broadcast_id = await self.create_in(session, actor, draft, audience, send_at)
+        a request retried) is the one already made: its id, and members are told once.
+        ``form_key``: the desk composer's form it comes from; the same form sent again is the
+        broadcast already sent from it, whatever it says now and however late it comes."""
+        try:
+            async with self._db.begin() as session:
+                if not await self._may_address(session, actor, audience):
+                    return None
+                # Broadcasts to a union are made one at a time, so a second press waits for
+                # the first and finds it.
+                await session.get(OrgUnit, audience.unit_id, with_for_update=True)
+                if form_key is not None:
+                    sent = await broadcasts.made_from_form(session, actor, form_key)
+                    if sent is not None:
+                        return sent.id
+                since = self._clock.now() - SAME_WITHIN
+                for made in await broadcasts.made_by(session, actor, audience.unit_id, since):
+                    if _same(made, draft, audience, send_at):
+                        return made.id
+                broadcast_id = await self.create_in(
+                    session, actor, draft, audience, send_at, form_key=form_key
+                )
+        except IntegrityError:
+            # The same form sent to another union at the same moment (each waited on its own
+            # union's lock): the one stored first is the broadcast, this one is not made.
+            if form_key is None:
+                raise
+            async with self._db() as session:
+                sent = await broadcasts.made_from_form(session, actor, form_key)
+            if sent is None:
+                raise
+            return sent.id
         self._work.wake()
         return broadcast_id
 
@@ -123,6 +144,8 @@ class Broadcasts:
         draft: Draft,
         audience: Audience,
         send_at: datetime | None = None,
+        *,
+        form_key: str | None = None,
     ) -> int | None:
         """``create`` in the caller's transaction (the caller wakes the scheduler after it)."""
         now = self._clock.now()
@@ -140,6 +163,7 @@ class Broadcasts:
             send_at=send_at or now,
             created_at=now,
             total=0,
+            form_key=form_key,
         )
         session.add(broadcast)
         await session.flush()

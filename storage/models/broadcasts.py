@@ -24,6 +24,11 @@ class Broadcast(Base):
     """A message an organiser sends to an audience of members, now or at a chosen time."""
 
     __tablename__ = "broadcasts"
+    __table_args__ = (
+        # One broadcast per composed form of an organiser's: the same form posted again (a
+        # second press, a request repeated) finds it, even when both arrive at once.
+        Index("ix_broadcasts_form", "author_telegram_id", "form_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None once the author deleted their data.
@@ -44,6 +49,9 @@ class Broadcast(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     total: Mapped[int] = mapped_column(default=0)
+    # The desk composer's key of the form this broadcast was sent from (None: the chat's
+    # /broadcast, an event's announcement).
+    form_key: Mapped[str | None] = mapped_column(String(64))
     # The organiser's progress message, edited while sending.
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None]

@@ -32,9 +32,11 @@ from bot.domain.photos import MAX_PHOTO_BYTES, TOO_LARGE, photo_problem
 from bot.domain.send_time import SendTime, read_send_time
 from bot.domain.when import EXAMPLES
 from bot.services.broadcast_form import (
+    new_form_key,
     photo_key,
     photo_token,
     read_audience,
+    read_form_key,
     read_message,
     read_photo_token,
 )
@@ -91,6 +93,7 @@ class BroadcastsDesk:
             events=[(e.id, f"#{e.id} {e.title}") for e in reversed(events)],
             options=self._options(_),
             examples=EXAMPLES,
+            form_key=new_form_key(),
             **self._recent(viewer, recent),
         )
 
@@ -190,6 +193,7 @@ class BroadcastsDesk:
             Draft(read["message"], photo_file_id=read["photo"]),
             read["audience"],
             when.moment,
+            form_key=read["form_key"],
         )
         if broadcast_id is None:
             raise Refused(403)
@@ -203,8 +207,13 @@ class BroadcastsDesk:
                 time=self._time(when.moment),
             )
         recent = await services.broadcasts.listing(viewer.user.id) or []
+        # The next message is another form: a new key, so it is not taken for this one.
         return pages.render(
-            viewer, "console/broadcasts_done.html", notice=notice, **self._recent(viewer, recent)
+            viewer,
+            "console/broadcasts_done.html",
+            notice=notice,
+            form_key=new_form_key(),
+            **self._recent(viewer, recent),
         )
 
     async def sent(self, request: Request) -> HTMLResponse:
@@ -288,6 +297,7 @@ class BroadcastsDesk:
             "when_text": self._when_text(_, when),
             "quiet_time": self._time(when.moment or services.clock.now()),
             "problems": {name: _(p.reason, **p.values) for name, p in problems.items()},
+            "form_key": read_form_key(fields.get("form_key", "")),
         }
 
     def _when_text(self, _: Translator, when: SendTime) -> str:

@@ -8,7 +8,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.common.i18n import N_, Translator
-from bot.common.wording.profile_card import option_text, render_card
+from bot.common.wording.profile_card import reasons_text, render_card
 from bot.domain.buttons import (
     AskForContact,
     Block,
@@ -68,26 +68,7 @@ REPORT_REASONS = (
 
 def reason_line(reasons: tuple[Reason, ...], _: Translator, context: HuihuiContext) -> str:
     questionnaire = {q.key: q for q in context.services.onboarding.questionnaire}
-    hobbies_q = questionnaire["hobbies"]
-    parts = []
-    for reason in reasons:
-        if reason.kind == "liked_you":
-            parts.append(_("they liked you"))
-        elif reason.kind == "shared_interests":
-            names = [option_text(hobbies_q, tag, _) for tag in reason.items]
-            joined = (
-                _(", ").join(names[:-1]) + _(" and ") + names[-1] if len(names) > 1 else names[0]
-            )
-            parts.append(_("you both like {hobbies}", hobbies=joined))
-        elif reason.kind == "same_district":
-            district = option_text(questionnaire["district"], reason.items[0], _)
-            parts.append(_("both in {district}", district=district))
-        elif reason.kind == "shared_values":
-            topics = "、".join(
-                _(questionnaire[key].title) for key in reason.items if key in questionnaire
-            )
-            parts.append(_("you think alike about {topics}", topics=topics))
-    return _("; ").join(parts)
+    return reasons_text(reasons, questionnaire, _)
 
 
 async def show_next(update: Update, context: HuihuiContext) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.common.i18n import Translator
 from bot.domain.interests import LABELS as INTEREST_LABELS
+from bot.domain.matching import Reason
 from bot.domain.questions import ANY, Kind, Question, Section
 
 
@@ -91,3 +92,27 @@ def render_card(
     if introduction := shown("introduction"):
         lines.append("📝 " + introduction)
     return "\n".join(lines)
+
+
+def reasons_text(
+    reasons: Sequence[Reason], questions: Mapping[str, Question], _: Translator
+) -> str:
+    """Why a person is suggested, in the reader's language: the chat's card and the Mini App's
+    say it the same way."""
+    parts = []
+    for reason in reasons:
+        if reason.kind == "liked_you":
+            parts.append(_("they liked you"))
+        elif reason.kind == "shared_interests":
+            names = [option_text(questions["hobbies"], tag, _) for tag in reason.items]
+            joined = (
+                _(", ").join(names[:-1]) + _(" and ") + names[-1] if len(names) > 1 else names[0]
+            )
+            parts.append(_("you both like {hobbies}", hobbies=joined))
+        elif reason.kind == "same_district":
+            district = option_text(questions["district"], reason.items[0], _)
+            parts.append(_("both in {district}", district=district))
+        elif reason.kind == "shared_values":
+            topics = "、".join(_(questions[key].title) for key in reason.items if key in questions)
+            parts.append(_("you think alike about {topics}", topics=topics))
+    return _("; ").join(parts)

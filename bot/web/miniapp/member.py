@@ -24,12 +24,11 @@ from telegram.error import TelegramError
 from bot.common.i18n import N_, Translator
 from bot.common.qr import qr_png
 from bot.common.wording.events import local_time
-from bot.common.wording.profile_card import answer_text, option_text, render_card
+from bot.common.wording.profile_card import answer_text, reasons_text, render_card
 from bot.domain.browse import Filters, read_filters
 from bot.domain.events import Refusal
 from bot.domain.free_text import Invalid
 from bot.domain.interests import LABELS as INTEREST_LABELS
-from bot.domain.matching import Reason
 from bot.domain.photos import MAX_PHOTO_BYTES, TOO_LARGE, photo_problem
 from bot.domain.questions import EDUCATION_RANK, Kind, Question
 from bot.domain.questions.answers import check_choice, parse_text
@@ -270,33 +269,10 @@ class MemberApp:
             "id": card.member_id,
             "nickname": card.answers.get("nickname") or _("(no nickname yet)"),
             "text": render_card(card.answers, questionnaire, _, year),
-            "why": self._reasons(card.reasons, _),
+            "why": reasons_text(card.reasons, self._questions, _),
             "photos": range(len(card.answers.get("photos") or [])),
             "new": card.new,
         }
-
-    def _reasons(self, reasons: tuple[Reason, ...], _: Translator) -> str:
-        """Why this person is suggested, as the chat says it."""
-        q = self._questions
-        parts = []
-        for reason in reasons:
-            if reason.kind == "liked_you":
-                parts.append(_("they liked you"))
-            elif reason.kind == "shared_interests":
-                names = [option_text(q["hobbies"], tag, _) for tag in reason.items]
-                joined = (
-                    _(", ").join(names[:-1]) + _(" and ") + names[-1]
-                    if len(names) > 1
-                    else names[0]
-                )
-                parts.append(_("you both like {hobbies}", hobbies=joined))
-            elif reason.kind == "same_district":
-                district = option_text(q["district"], reason.items[0], _)
-                parts.append(_("both in {district}", district=district))
-            elif reason.kind == "shared_values":
-                topics = "、".join(_(q[key].title) for key in reason.items if key in q)
-                parts.append(_("you think alike about {topics}", topics=topics))
-        return _("; ").join(parts)
 
     # --- one person -------------------------------------------------------------------------
 

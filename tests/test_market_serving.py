@@ -24,6 +24,7 @@ from storage.models import (
     MatchDecision,
     MatchProfile,
     Member,
+    OrgUnit,
     PlannedCard,
     Report,
     SuggestionReview,
@@ -326,6 +327,9 @@ async def test_someone_who_liked_her_comes_before_her_planned_people(sandbox: Sa
     xiaoyu, me = await among_120(sandbox)
     await sandbox.app.services.plans.make()
     mine = await planned_for_her(sandbox, me)
+    async with sandbox.app.services.db.begin() as session:
+        # The union shows who liked a member, so her card says when it is a liker's.
+        await session.execute(update(OrgUnit).values(likes_visible="cards"))
     async with sandbox.app.services.db() as session:
         rows = await session.scalars(
             select(MatchProfile.member_id).where(

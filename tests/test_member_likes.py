@@ -13,7 +13,7 @@ from bot.domain.units import UnitsFileError, parse_units, units_toml
 from bot.tools.sandbox import Sandbox
 from storage.models import CardView, MatchDecision, OrgUnit
 from tests.helpers import CITY, PUDONG, XUHUI, union_with_members
-from tests.test_member_app import member_id, shown_ids, views
+from tests.test_member_app import CARDS, member_id, shown_ids, views
 from tests.test_miniapp import as_user, web
 
 LIKES = "/app/member/likes"
@@ -122,3 +122,25 @@ async def test_a_union_that_shows_cards_lists_the_people_who_liked_the_member(
     async with web(sandbox) as client:
         theirs = await client.get(LIKES, headers=as_user(sandbox, others[0]))
     assert theirs.status_code == 200 and not set(shown_ids(theirs.text)) & set(likers)
+
+
+@pytest.mark.parametrize("visible", ["count", "cards"])
+async def test_a_card_says_who_liked_her_only_where_the_union_shows_who_liked(
+    sandbox: Sandbox, visible: str
+) -> None:
+    """Where the union shows only how many liked a member (the default), a card in /match or the
+    Mini App does not say that this person liked her: the likes screen's number would otherwise
+    be names one card at a time. The liker still comes first."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    me = members[0]
+    [liker] = await liked_by_some(sandbox, me, 1)
+    await set_likes_visible(sandbox, CITY, None if visible == "count" else "cards")
+    her = sandbox.user("会员", user_id=me)
+    await her.send("/match")
+    assert await views(sandbox, me) == {liker}  # who liked her comes first either way
+    async with web(sandbox) as client:
+        page = await client.get(CARDS, headers=as_user(sandbox, me))
+    assert page.status_code == 200 and liker in shown_ids(page.text)
+    told_in_chat = "TA 喜欢了你" in her.last_text()
+    told_in_app = "TA 喜欢了你" in page.text
+    assert told_in_chat == told_in_app == (visible == "cards")

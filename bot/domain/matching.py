@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Weights of the logistic model; see the module docstring. Tuned on speed-dating waves 1–10 only.
 W_OPENNESS = 1.0
@@ -307,6 +307,20 @@ def reasons(
     if len(agreed) >= 2:
         found.append(Reason("shared_values", agreed[:3]))
     return tuple(found)
+
+
+def without_who_liked(suggestions: list[Suggestion], likes_visible: str) -> list[Suggestion]:
+    """The suggestions as the member's union lets them be told: where it shows members only
+    how many liked them (``likes_visible`` "count"), a card does not say that this person
+    liked them (they still come first: the order says nothing a member can read off)."""
+    if likes_visible == "cards":
+        return suggestions
+    return [
+        replace(s, reasons=tuple(r for r in s.reasons if r.kind != "liked_you"))
+        if any(r.kind == "liked_you" for r in s.reasons)
+        else s
+        for s in suggestions
+    ]
 
 
 def rank(

@@ -17,7 +17,7 @@ from bot.common.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.free_text import Field, Invalid, check
 from bot.domain.match_profile import to_profile
-from bot.domain.matching import History, Reason, Suggestion, rank
+from bot.domain.matching import History, Reason, Suggestion, rank, without_who_liked
 from bot.domain.members import may_report, may_use_suggestions, report_weight
 from bot.services.matching import follow_ups
 from bot.services.matching import notices as match_notices
@@ -314,13 +314,16 @@ class Matchmaking:
             given, received, {me: likers}, {(me, c): share for c, share in shares.items()}
         )
         shown = await matching.exposure(session, ids, self._clock.now() - EXPOSURE_WINDOW)
-        return rank(
+        ranked = rank(
             to_profile(me, viewer, year),
             [to_profile(row["member_id"], row, year) for row in candidates],
             history,
             exposure=shown,
             exposure_cap=EXPOSURE_CAP,
         )
+        member = await session.get(Member, me)
+        unit = member.unit_id if member is not None else None
+        return without_who_liked(ranked, await units.likes_visible(session, unit))
 
     async def decide(self, telegram_id: int, candidate_id: int, liked: bool) -> Outcome:
         """Record a like or skip of a shown card; a like returned makes a match. Two members

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, exists, func, insert, or_, select
+from sqlalchemy import Table, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.members import REPORT_WEIGHT_TO_HIDE
@@ -38,6 +38,7 @@ _VIEWS = cast(Table, CardView.__table__).c
 _REVIEWS = cast(Table, SuggestionReview.__table__).c
 _TOLD_TABLE = cast(Table, DigestAnnounced.__table__)
 _TOLD = _TOLD_TABLE.c
+_TOLD_COLUMNS = ["member_id", "candidate_id", "day"]
 _TERMS = (
     _PROFILES.member_id,
     _PROFILES.gender,
@@ -166,12 +167,24 @@ async def planned_untold(
 
 
 async def announce(session: AsyncSession, told: Sequence[tuple[int, int]], day: date) -> None:
-    """Note that each (member, planned person) of ``told`` was announced by ``day``'s digest."""
-    if told:
-        await session.execute(
-            insert(_TOLD_TABLE),
-            [{"member_id": m, "candidate_id": c, "day": day} for m, c in told],
+    """Note that each (member, planned person) of ``told`` was announced by ``day``'s digest:
+    one statement whatever their number (on PostgreSQL the ids as two arrays; SQLite's
+    executemany). The ORM's insert of a dict a row took twice the time on PostgreSQL."""
+    if not told:
+        return
+    connection = await session.connection()
+    columns = ", ".join(_TOLD_COLUMNS)
+    if connection.dialect.name == "postgresql":
+        await connection.exec_driver_sql(
+            f"INSERT INTO {_TOLD_TABLE.name} ({columns}) "
+            "SELECT unnest($1::int[]), unnest($2::int[]), $3::date",
+            ([member for member, _ in told], [candidate for _, candidate in told], day),
         )
+        return
+    await connection.exec_driver_sql(
+        f"INSERT INTO {_TOLD_TABLE.name} ({columns}) VALUES (?, ?, ?)",
+        [(member, candidate, day.isoformat()) for member, candidate in told],
+    )
 
 
 async def forget_announced(session: AsyncSession, members: tuple[int, int], before: date) -> None:

@@ -14,7 +14,10 @@ from conversations.context import ChatApplication, HuihuiContext
 
 COMMANDS = [
     ("announcements", N_("Union announcements, on or off")),
-    ("digest", N_("A daily note when new people may suit you, on or off")),
+    (
+        "digest",
+        N_("A daily note of the people picked for you and new people who may suit you, on or off"),
+    ),
     ("colleagues", N_("Hide from people of your own employer, on or off")),
 ]
 # (state when on, state when off, button to turn on, button to turn off)
@@ -26,7 +29,10 @@ WORDS = {
         N_("Turn announcements off"),
     ),
     Setting.DIGEST: (
-        N_("Daily digest: on. Every day at {hour}:00 I tell you how many new people may suit you."),
+        N_(
+            "Daily digest: on. Every day at {hour}:00 I tell you how many people were picked "
+            "for you and how many new people may suit you."
+        ),
         N_("Daily digest: off."),
         N_("Turn the digest on"),
         N_("Turn the digest off"),

@@ -257,20 +257,27 @@ async def test_opt_in_daily_digest(sandbox: Sandbox) -> None:
     assert digests == ["今天有 2 位新的会员可能适合你。发送 /match 看看。（发送 /digest 可关闭）"]
     assert not any(t.startswith("今天有") for t in ming.texts() + wei.texts())
     await sandbox.advance(timedelta(days=1))
-    # Nobody new since yesterday: no digest, rather than the same count again.
+    # Nobody new since yesterday, but the morning's plan picked the two for her (she has not
+    # looked): said once, as picked for her rather than as new (tests/test_digest_plan.py).
     assert sum(t.startswith("今天有") for t in xiaoyu.texts()) == 1
+    picked = [t for t in xiaoyu.texts() if t.startswith("今天为你安排")]
+    assert picked == ["今天为你安排了 2 位推荐。发送 /match 看看。（发送 /digest 可关闭）"]
+    await sandbox.advance(timedelta(days=1))
+    # The same two planned again and nobody new: no digest, rather than the same count again.
+    assert sum(t.startswith("今天") for t in xiaoyu.texts()) == 2
     hao = sandbox.user("阿浩", phone="13800000004")
     await seed_union(sandbox, [("张浩", "SH0004", "上海电气集团股份有限公司", "13800000004")])
     await sign_up(
         hao, ("张浩", "SH0004", "上海电气集团股份有限公司", "13800000004"), man_script("阿浩")
     )
     await sandbox.advance(timedelta(days=1))
-    digests = [t for t in xiaoyu.texts() if t.startswith("今天有")]
-    assert digests[-1].startswith("今天有 1 位新的会员") and len(digests) == 2
+    digests = [t for t in xiaoyu.texts() if t.startswith("今天")]
+    assert len(digests) == 3 and "1 位" in digests[-1]  # 阿浩, new or already picked for her
     await xiaoyu.send("/digest")
+    assert "当天为你安排了几位推荐" in xiaoyu.last_text()
     await xiaoyu.press("关闭每日提醒")
     await sandbox.advance(timedelta(days=1))
-    assert sum(t.startswith("今天有") for t in xiaoyu.texts()) == 2
+    assert sum(t.startswith("今天") for t in xiaoyu.texts()) == 3
 
 
 async def test_skipped_people_come_back_on_request_or_after_the_cooling_off(

@@ -298,7 +298,10 @@ class Digest:
                     # From now on only people newer than this count for those asked, and the
                     # planned people told of are not told of again.
                     await members.set_digest_until(session, part, now)
-                    await digest.forget_announced(session, (part[0], part[-1]), day - TOLD_KEPT)
+                    if start == 0:  # a statement per batch, not per write: it is old rows only
+                        await digest.forget_announced(
+                            session, (asked[0], asked[-1]), day - TOLD_KEPT
+                        )
                     await digest.announce(
                         session, [(w.member_id, c) for w in theirs for c in w.planned], day
                     )

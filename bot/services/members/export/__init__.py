@@ -72,6 +72,7 @@ EXPORTED_TABLES = {
     "contact_requests": "contact_requests",
     "wechat_ids": "wechat_id",
     "planned_cards": "cards_planned",
+    "digest_announced": "cards_planned",
     "broadcast_deliveries": "announcements_received",
     "scheduled_tasks": "messages_waiting, notices_sent_to_you",
     "feedback": "feedback",

@@ -13,6 +13,7 @@ from storage.models import (
     Block,
     CardView,
     ContactRequest,
+    DigestAnnounced,
     FollowUp,
     Match,
     MatchDecision,
@@ -254,6 +255,11 @@ async def planned_cards(x: Exporter) -> dict[str, Any]:
     shown_to = await x.session.scalar(
         select(func.count()).select_from(PlannedCard).where(PlannedCard.candidate_id == me)
     )
+    # A count like the digest's own words: whom it told of were planned people, not yet all
+    # shown to her, so names would say who skipped her as above.
+    told = await x.session.scalar(
+        select(func.count()).select_from(DigestAnnounced).where(DigestAnnounced.member_id == me)
+    )
     return {
         _("your cards planned"): [
             {_("day"): str(c.day), _("who"): await x.nickname(c.candidate_id)}
@@ -262,4 +268,5 @@ async def planned_cards(x: Exporter) -> dict[str, Any]:
         ],
         _("your cards planned, not shown to you"): sum(c.candidate_id not in shown for c in mine),
         _("other members' plans holding your card"): shown_to or 0,
+        _("planned people the daily digest told you of"): told or 0,
     }

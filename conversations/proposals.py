@@ -14,13 +14,12 @@ from telegram.ext import (
 )
 
 from bot.common.i18n import N_
-from bot.common.wording.profile_card import render_card
+from bot.common.wording.profile_card import reasons_text, render_card
 from bot.domain import free_text
 from bot.domain.buttons import AnswerProposal, ProposePair, ReviewSuggestion
 from bot.services.matching.proposals import AnswerStatus
 from conversations.common import buttons, conversation, on_press, pressed, rewrite, say
 from conversations.context import ChatApplication, HuihuiContext
-from conversations.matching import reason_line
 
 NOTE = "note"
 MAX_NOTE = free_text.PROPOSAL_NOTE.maximum
@@ -52,9 +51,10 @@ async def propose(update: Update, context: HuihuiContext) -> Any:
         await say(update, context, _("No new pairs to suggest in your unions right now."))
         return ConversationHandler.END
     await say(update, context, _("The engine's best pairs among members of your unions:"))
+    questions = {q.key: q for q in context.services.onboarding.questionnaire}
     for pair in pairs:
         text = f"{_summary(pair.a_answers, context)}\n× {_summary(pair.b_answers, context)}"
-        why = reason_line(pair.reasons, _, context)
+        why = reasons_text(pair.reasons, questions, _, of_pair=True)
         if why:
             text += "\n💡 " + why
         await say(

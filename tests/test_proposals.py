@@ -8,6 +8,7 @@ from bot.tools.sandbox import Sandbox
 from storage.models import Match, Proposal, UnitRole
 from tests.helpers import PUDONG, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, man_script
+from tests.test_miniapp import as_user, web
 
 
 async def setting(sb: Sandbox):  # noqa: ANN201
@@ -100,3 +101,22 @@ async def test_a_matchmaker_who_deletes_their_data_leaves_no_trace_in_proposals(
     await xiaoyu.press("接受")
     await ming.press("接受")
     assert any("你和小雨互相喜欢" in t for t in ming.texts())
+
+
+async def test_a_matchmaker_reads_why_of_the_two_of_them(sandbox: Sandbox) -> None:
+    """The engine's reasons are said of the pair, in the chat and in the Mini App alike: "你们
+    都喜欢徒步" would speak to the matchmaker as if she were one of the two."""
+    hongniang = sandbox.user("红娘李姐")
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    ming = sandbox.user("阿明", phone=MAN[3])
+    await seed_union(sandbox, [WOMAN, MAN], matchmakers={PUDONG: [hongniang.id]})
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    await hongniang.send("/propose")
+    pair = next(t for t in hongniang.texts() if "× 阿明" in t)
+    why = pair.split("💡 ")[1]
+    assert why.startswith("都喜欢徒步") and "在浦东新区" in why
+    assert "你们" not in why and "你" not in why
+    async with web(sandbox) as client:
+        page = await client.get("/app/console/proposals", headers=as_user(sandbox, hongniang.id))
+    assert "都喜欢徒步" in page.text and "你们都喜欢" not in page.text

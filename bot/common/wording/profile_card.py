@@ -94,25 +94,52 @@ def render_card(
     return "\n".join(lines)
 
 
-def reasons_text(
-    reasons: Sequence[Reason], questions: Mapping[str, Question], _: Translator
-) -> str:
-    """Why a person is suggested, in the reader's language: the chat's card and the Mini App's
-    say it the same way."""
+def reason_phrases(
+    reasons: Sequence[Reason],
+    questions: Mapping[str, Question],
+    _: Translator,
+    *,
+    of_pair: bool = False,
+) -> list[str]:
+    """Why a person is suggested, a phrase per reason in the reader's language. A member reads
+    them of herself and the person on the card ("they liked you"); a matchmaker reads them of
+    the two people of a pair ("one of them already liked the other")."""
     parts = []
     for reason in reasons:
         if reason.kind == "liked_you":
-            parts.append(_("they liked you"))
+            parts.append(
+                _("one of them already liked the other") if of_pair else _("they liked you")
+            )
         elif reason.kind == "shared_interests":
             names = [option_text(questions["hobbies"], tag, _) for tag in reason.items]
             joined = (
                 _(", ").join(names[:-1]) + _(" and ") + names[-1] if len(names) > 1 else names[0]
             )
-            parts.append(_("you both like {hobbies}", hobbies=joined))
+            parts.append(
+                _("both like {hobbies}", hobbies=joined)
+                if of_pair
+                else _("you both like {hobbies}", hobbies=joined)
+            )
         elif reason.kind == "same_district":
             district = option_text(questions["district"], reason.items[0], _)
             parts.append(_("both in {district}", district=district))
         elif reason.kind == "shared_values":
             topics = "、".join(_(questions[key].title) for key in reason.items if key in questions)
-            parts.append(_("you think alike about {topics}", topics=topics))
-    return _("; ").join(parts)
+            parts.append(
+                _("think alike about {topics}", topics=topics)
+                if of_pair
+                else _("you think alike about {topics}", topics=topics)
+            )
+    return parts
+
+
+def reasons_text(
+    reasons: Sequence[Reason],
+    questions: Mapping[str, Question],
+    _: Translator,
+    *,
+    of_pair: bool = False,
+) -> str:
+    """The reasons as one line: the chat's card, the Mini App's, and both matchmaker surfaces
+    say them the same way."""
+    return _("; ").join(reason_phrases(reasons, questions, _, of_pair=of_pair))

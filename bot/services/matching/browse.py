@@ -175,7 +175,13 @@ class Browsing:
                 return Page([], left, False)
             likers = await browse.liked_by(session, member.id, [r["member_id"] for r in rows])
             ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
-                session, member.id, viewer, rows, likers, year
+                session,
+                member.id,
+                viewer,
+                rows,
+                likers,
+                year,
+                await units.likes_visible(session, member.unit_id),
             )
             # The people seen lately come back a page's worth at most, the most recent first.
             recent = {member_id: n for n, member_id in enumerate(shown)}
@@ -277,7 +283,13 @@ class Browsing:
                 return None
             likers = await browse.liked_by(session, me.id, [member_id])
             ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
-                session, me.id, viewer, [other], likers, year
+                session,
+                me.id,
+                viewer,
+                [other],
+                likers,
+                year,
+                await units.likes_visible(session, me.unit_id),
             )
             # No suggestion when one of them changed what they look for since: no reasons.
             suggestion = (
@@ -318,7 +330,12 @@ class Browsing:
             return skipped
 
     async def _waiting(
-        self, session: AsyncSession, member: Member, viewer: dict[str, Any], year: int
+        self,
+        session: AsyncSession,
+        member: Member,
+        viewer: dict[str, Any],
+        year: int,
+        likes_visible: str,
     ) -> tuple[list[Suggestion], dict[int, str]]:
         """Who liked the member and waits for their answer, as the engine ranks them for the
         member (a liker it would not suggest, or one a matchmaker turned down, is not among
@@ -336,7 +353,13 @@ class Browsing:
             return [], {}
         likers = {row["member_id"] for row in pool}
         ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
-            session, member.id, viewer, pool, likers, year
+            session,
+            member.id,
+            viewer,
+            pool,
+            likers,
+            year,
+            likes_visible,
         )
         reviews = await matching.reviewed(session, member.id)
         return [s for s in ranked if reviews.get(s.candidate.id) != "rejected"], reviews
@@ -352,7 +375,8 @@ class Browsing:
             if viewer is None:
                 return 0
             year = self._clock.now().astimezone(self._settings.tz).year
-            return len((await self._waiting(session, member, viewer, year))[0])
+            # Only the number is used: the reasons' wording does not matter here.
+            return len((await self._waiting(session, member, viewer, year, "count"))[0])
 
     async def liked_me(self, telegram_id: int) -> Likes | None:
         """Who liked the member, as their union configures. The number and the cards come
@@ -370,8 +394,9 @@ class Browsing:
             viewer = await matching.profile_row(session, member.id)
             if viewer is None:
                 return Likes(0, None)
-            ranked, reviews = await self._waiting(session, member, viewer, year)
-            if await units.likes_visible(session, member.unit_id) != "cards" or not ranked:
+            likes_visible = await units.likes_visible(session, member.unit_id)
+            ranked, reviews = await self._waiting(session, member, viewer, year, likes_visible)
+            if likes_visible != "cards" or not ranked:
                 return Likes(len(ranked), None if ranked else [])
             shown = set(await browse.shown_since(session, member.id, now - EXPOSURE_WINDOW))
             again = [s for s in ranked if s.candidate.id in shown]

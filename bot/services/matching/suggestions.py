@@ -162,6 +162,7 @@ class Matchmaking:
             reviews = await matching.reviewed(session, member.id)
             forget = self.skips_kept_since()
             threshold = await matching.review_threshold(session, member.unit_id)
+            likes_visible = await units.likes_visible(session, member.unit_id)
             best = None
             # Each source in turn (approved, likers, today's plan, everyone) until one has a
             # card to show: its people may all fail the hard constraints (a must-have edited
@@ -171,7 +172,15 @@ class Matchmaking:
                 session, viewer, reviews, year, forget
             ):
                 best = await self._best(
-                    session, member, viewer, candidates, likers, planned, reviews, threshold
+                    session,
+                    member,
+                    viewer,
+                    candidates,
+                    likers,
+                    planned,
+                    reviews,
+                    threshold,
+                    likes_visible,
                 )
                 if best is not None:
                     break
@@ -197,10 +206,13 @@ class Matchmaking:
         planned: bool,
         reviews: dict[int, str],
         threshold: float | None,
+        likes_visible: str,
     ) -> Suggestion | None:
         """The first of ``candidates`` the member may be shown now, if any; a strong one no
         matchmaker has looked at yet is put to them first (and skipped here)."""
-        ranked = await self._ranked(session, member.id, viewer, candidates, likers, self._year())
+        ranked = await self._ranked(
+            session, member.id, viewer, candidates, likers, self._year(), likes_visible
+        )
         if planned:  # today's plan keeps its order (bot.services.matching.plan)
             place = {row["member_id"]: n for n, row in enumerate(candidates)}
             ranked.sort(key=lambda s: place[s.candidate.id])
@@ -306,7 +318,11 @@ class Matchmaking:
         candidates: list[dict[str, Any]],
         likers: set[int],
         year: int,
+        likes_visible: str,
     ) -> list[Suggestion]:
+        """``candidates`` in the engine's order for member ``me``; ``likes_visible`` is the
+        member's unit's setting, read once per request by the caller (a /match may rank several
+        sources)."""
         ids = [row["member_id"] for row in candidates]
         given, received = await matching.decision_counts(session, [*ids, me])
         shares = await matching.taste(session, me, ids)
@@ -321,9 +337,7 @@ class Matchmaking:
             exposure=shown,
             exposure_cap=EXPOSURE_CAP,
         )
-        member = await session.get(Member, me)
-        unit = member.unit_id if member is not None else None
-        return without_who_liked(ranked, await units.likes_visible(session, unit))
+        return without_who_liked(ranked, likes_visible)
 
     async def decide(self, telegram_id: int, candidate_id: int, liked: bool) -> Outcome:
         """Record a like or skip of a shown card; a like returned makes a match. Two members

@@ -9,11 +9,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from bot.common.i18n import N_, Translator
+from bot.common.i18n import N_
 from bot.common.wording.events import local_time
-from bot.common.wording.profile_card import option_text, render_card
+from bot.common.wording.profile_card import reason_phrases, render_card
 from bot.domain import free_text
-from bot.domain.matching import Reason
 from bot.services.inbox import Outcome
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
@@ -90,6 +89,7 @@ class MatchmakersDesk:
         _ = viewer.gettext
         year = services.clock.now().astimezone(services.settings.tz).year
         questionnaire = services.onboarding.questionnaire
+        questions = {q.key: q for q in questionnaire}
 
         def card(answers: dict[str, object]) -> str:
             return render_card(answers, questionnaire, _, year)
@@ -103,7 +103,7 @@ class MatchmakersDesk:
                     pair.b,
                     card(pair.a_answers),
                     card(pair.b_answers),
-                    self._why(pair.reasons, _),
+                    reason_phrases(pair.reasons, questions, _, of_pair=True),
                 )
                 for pair in pairs
             ],
@@ -111,26 +111,6 @@ class MatchmakersDesk:
             done=done,
             limit=MAX_NOTE,
         )
-
-    def _why(self, reasons: tuple[Reason, ...], _: Translator) -> list[str]:
-        """The engine's reasons, said of the two of them."""
-        questions = {q.key: q for q in self._pages.services.onboarding.questionnaire}
-        said = []
-        for reason in reasons:
-            if reason.kind == "liked_you":
-                said.append(_("one of them already liked the other"))
-            elif reason.kind == "shared_interests":
-                hobbies = "、".join(
-                    option_text(questions["hobbies"], tag, _) for tag in reason.items
-                )
-                said.append(_("both like {hobbies}", hobbies=hobbies))
-            elif reason.kind == "same_district":
-                district = option_text(questions["district"], reason.items[0], _)
-                said.append(_("both in {district}", district=district))
-            elif reason.kind == "shared_values":
-                topics = "、".join(_(questions[k].title) for k in reason.items if k in questions)
-                said.append(_("think alike about {topics}", topics=topics))
-        return said
 
     # The inbox
 

@@ -131,14 +131,15 @@ async def kept_apart(
 
 
 async def planned_untold(
-    session: AsyncSession, viewer_ids: Sequence[int], day: date
+    session: AsyncSession, viewer_ids: Sequence[int], day: date, told_since: date
 ) -> dict[int, list[tuple[int, datetime | None]]]:
     """Each of these viewers' planned people of ``day`` whom /match would serve her from the
     plan and whom the digest has not told her of, in the plan's order, with when each
     completed their profile: the plan's open cards (``storage.plan.open_cards_of``, the rule
     /match's and ``open_planned``'s), less those a matchmaker has not cleared for her
     (rejected, or waiting for a look), those she has been shown already, and those announced
-    before. One statement for them all."""
+    on or after ``told_since`` (older announcements are forgotten, whether or not their rows
+    have been dropped yet). One statement for them all."""
     if not viewer_ids:
         return {}
     card = _CARDS
@@ -156,7 +157,9 @@ async def planned_untold(
                 _VIEWS.viewer_id == card.viewer_id, _VIEWS.candidate_id == card.candidate_id
             ),
             ~exists().where(
-                _TOLD.member_id == card.viewer_id, _TOLD.candidate_id == card.candidate_id
+                _TOLD.member_id == card.viewer_id,
+                _TOLD.candidate_id == card.candidate_id,
+                _TOLD.day >= told_since,
             ),
         )
     )
@@ -164,6 +167,21 @@ async def planned_untold(
     for viewer, candidate, completed in rows:
         untold.setdefault(viewer, []).append((candidate, completed))
     return untold
+
+
+async def cards_seen_since(
+    session: AsyncSession, viewer_ids: Sequence[int], since: datetime
+) -> dict[int, int]:
+    """How many cards each of these viewers has been shown since ``since`` (the day's cards
+    /match counts, ``storage.matching.views_since``), for those shown any."""
+    if not viewer_ids:
+        return {}
+    rows = await session.execute(
+        select(_VIEWS.viewer_id, func.count())
+        .where(_VIEWS.viewer_id.in_(viewer_ids), _VIEWS.shown_at >= since)
+        .group_by(_VIEWS.viewer_id)
+    )
+    return {viewer: count for viewer, count in rows.all()}
 
 
 async def announce(session: AsyncSession, told: Sequence[tuple[int, int]], day: date) -> None:

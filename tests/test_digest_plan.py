@@ -22,6 +22,7 @@ from storage import matching
 from storage import plan as stored_plan
 from storage.models import (
     Block,
+    CardView,
     DigestAnnounced,
     MatchDecision,
     MatchProfile,
@@ -219,6 +220,108 @@ async def test_new_people_among_her_planned_ones_are_told_of_once(sandbox: Sandb
         f"今天为你安排了 {len(mine)} 位推荐，另有 {len(new) - len(mine)} 位新会员可能适合你。"
         "发送 /match 看看。（发送 /digest 可关闭）"
     ]
+
+
+async def seen_today(sb: Sandbox, me: int, count: int, besides: list[int]) -> None:
+    """She has been shown ``count`` of today's cards, none of ``besides`` (those who liked her
+    come before the plan, and a member liked by many can use up a day on them)."""
+    async with sb.app.services.db.begin() as session:
+        others = await session.scalars(
+            select(MatchProfile.member_id)
+            .where(MatchProfile.member_id.not_in([me, *besides]))
+            .order_by(MatchProfile.member_id)
+            .limit(count)
+        )
+        session.add_all(
+            CardView(viewer_id=me, candidate_id=other, shown_at=sb.clock.now())
+            for other in others.all()
+        )
+
+
+async def test_she_is_told_of_no_more_people_than_match_may_still_show_her_today(
+    sandbox: Sandbox,
+) -> None:
+    xiaoyu, me = await among_120(sandbox)
+    await opt_in(sandbox, [me])
+    await sandbox.app.services.plans.make()
+    mine = await planned_for_her(sandbox, me)
+    assert len(mine) == 5
+    await seen_today(sandbox, me, sandbox.settings.daily_cards - 2, mine)
+    await to_the_digest_hour(sandbox)
+    assert digests(xiaoyu) == ["今天为你安排了 2 位推荐。发送 /match 看看。（发送 /digest 可关闭）"]
+    assert await announced(sandbox, me) == set(mine[:2])
+    await xiaoyu.send("/match")
+    for planned in mine[:2]:
+        assert xiaoyu.last_text().startswith(await nickname(sandbox, planned))
+        await xiaoyu.press("下一位")
+    assert xiaoyu.last_text() == "今天的推荐就到这里，明天还有新的推荐。"
+
+    # The next evening the plan still has the other three for her: now she hears of them.
+    await to_the_morning_after(sandbox)
+    await plan_for_her(sandbox, me, mine)
+    await to_the_digest_hour(sandbox)
+    assert digests(xiaoyu)[1:] == [
+        "今天为你安排了 3 位推荐。发送 /match 看看。（发送 /digest 可关闭）"
+    ]
+    assert await announced(sandbox, me) == set(mine)
+
+
+async def test_with_no_cards_left_today_she_is_told_nothing_and_hears_of_it_tomorrow(
+    sandbox: Sandbox,
+) -> None:
+    xiaoyu, me = await among_120(sandbox)
+    async with sandbox.app.services.db.begin() as session:
+        await session.execute(
+            update(Member)
+            .where(Member.id == me)
+            .values(digest=True, digest_until=sandbox.clock.now() - timedelta(days=2))
+        )
+    await sandbox.app.services.plans.make()
+    mine = await planned_for_her(sandbox, me)
+    await seen_today(sandbox, me, sandbox.settings.daily_cards, mine)
+    await to_the_digest_hour(sandbox)
+    assert digests(xiaoyu) == []
+    assert await announced(sandbox, me) == set()
+    async with sandbox.app.services.db() as session:
+        until = await session.scalar(select(Member.digest_until).where(Member.id == me))
+    assert until is not None and until < sandbox.clock.now() - timedelta(days=1)
+
+    # Tomorrow evening: the plan keeps her five, and those new since two days ago still are.
+    await to_the_morning_after(sandbox)
+    await plan_for_her(sandbox, me, mine)
+    await to_the_digest_hour(sandbox)
+    [told] = digests(xiaoyu)
+    assert (
+        told.startswith(f"今天为你安排了 {len(mine)} 位推荐，另有 ")
+        and "位新会员可能适合你" in told
+    )
+    assert await announced(sandbox, me) == set(mine)
+
+
+async def test_a_planned_person_told_of_sixty_days_ago_is_news_again(sandbox: Sandbox) -> None:
+    xiaoyu, me = await among_120(sandbox)
+    await opt_in(sandbox, [me])
+    await sandbox.app.services.plans.make()
+    mine = await planned_for_her(sandbox, me)
+    long_ago, lately, *_ = mine
+    today = sandbox.app.services.digest.next_run().date()
+    async with sandbox.app.services.db.begin() as session:
+        session.add_all(
+            [
+                DigestAnnounced(member_id=me, candidate_id=long_ago, day=today - timedelta(61)),
+                DigestAnnounced(member_id=me, candidate_id=lately, day=today - timedelta(59)),
+            ]
+        )
+    await plan_for_her(sandbox, me, [long_ago, lately])
+    await to_the_digest_hour(sandbox)
+    assert digests(xiaoyu) == ["今天为你安排了 1 位推荐。发送 /match 看看。（发送 /digest 可关闭）"]
+    async with sandbox.app.services.db() as session:
+        rows = await session.execute(
+            select(DigestAnnounced.candidate_id, DigestAnnounced.day).where(
+                DigestAnnounced.member_id == me
+            )
+        )
+        assert dict(rows.all()) == {long_ago: today, lately: today - timedelta(59)}
 
 
 # A crash part way ---------------------------------------------------------------------------

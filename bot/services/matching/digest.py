@@ -14,7 +14,10 @@ member for whom something is waiting:
   her (the plan's order);
 * new people: members who completed their profile since her last digest (for the first digest,
   everyone waiting) who may suit her, those among the planned people she is told of not counted
-  again.
+  again;
+* together, at most as many as /match may still show her today (a day's cards less those she
+  has been shown since midnight). With none left she is told nothing and her cutoff stays, so
+  tonight's people are news on an evening she can look at them.
 
 Nothing newly planned and nobody new, no digest. A digest missed while the bot was down is still
 written within 3 hours, else dropped: a morning-after "today" would be wrong. Not known to the
@@ -57,6 +60,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.common.config import Settings
 from bot.common.i18n import N_
 from bot.common.members_first import members_first
+from bot.domain.browse import new_allowed
 from bot.domain.clock import Clock
 from bot.domain.new_people import NewPeople, Terms
 from bot.services import notices
@@ -155,11 +159,13 @@ class Digest:
     async def _batches(
         self, now: datetime, day: date
     ) -> AsyncIterator[tuple[list[int], list[Waiting]]]:
-        """Opted-in members a batch at a time: their ids, and who of them has planned people
-        not yet told of in ``day``'s plan, or someone new who completed their profile since
-        their last digest (the caller moves each one's cutoff on to ``now``, and notes the
-        planned people told of, in the transaction that writes their digest)."""
+        """Opted-in members a batch at a time: the ids of those who may still be shown a card
+        today, and who of them has planned people not yet told of in ``day``'s plan, or
+        someone new who completed their profile since their last digest (the caller moves
+        each one's cutoff on to ``now``, and notes the planned people told of, in the
+        transaction that writes their digest)."""
         year = now.astimezone(self._settings.tz).year
+        start_of_day = datetime.combine(day, time(0), tzinfo=self._settings.tz)
         news: dict[datetime | None, NewPeople | None] = {}
         after = 0
         while True:
@@ -183,8 +189,16 @@ class Digest:
             found += await self._one_by_one(alone, year)
             await members_first(GIVE_WAY)
             async with self._db() as session:
-                planned = await digest.planned_untold(session, list(viewers), day)
-            yield ids(readers), with_planned(readers, found, planned)
+                planned = await digest.planned_untold(session, list(viewers), day, day - TOLD_KEPT)
+                seen = await digest.cards_seen_since(session, ids(readers), start_of_day)
+            room = {
+                reader[0]: new_allowed(self._settings.daily_cards, seen.get(reader[0], 0))
+                for reader in readers
+            }
+            # Someone with no cards left today is told nothing and keeps her cutoff: tonight's
+            # people are still news to her tomorrow evening.
+            asked = [reader for reader in readers if room[reader[0]]]
+            yield ids(asked), with_planned(asked, found, planned, room)
 
     async def _new_since(self, until: datetime | None) -> NewPeople | None:
         """The people new since ``until`` (for a first digest, everyone) who may be suggested
@@ -324,12 +338,15 @@ def with_planned(
     readers: list[Reader],
     found: list[Waiting],
     planned: dict[int, list[tuple[int, datetime | None]]],
+    room: dict[int, int],
 ) -> list[Waiting]:
     """Who of these members has anything waiting, in id order: the planned people not yet told
     of (``planned``: each with when they completed their profile), and the new people counted
     (``found``) less those of them among the planned, who are told of as planned. A count of
     new people is at most a day's cards and so is a sample when more are new; the planned new
-    ones are taken off it all the same."""
+    ones are taken off it all the same. Nobody is told of more people than /match may still
+    show her today (``room``): the planned people beyond it are told of on a later evening,
+    if the plan still has them for her."""
     counted = {waiting.member_id: waiting.new for waiting in found}
     result: list[Waiting] = []
     for member_id, telegram_id, until in readers:
@@ -339,7 +356,8 @@ def with_planned(
             for _, completed in mine
             if until is None or (completed is not None and completed > until)
         )
-        new = max(0, counted.get(member_id, 0) - also_new)
-        if mine or new:
-            result.append(Waiting(member_id, telegram_id, new, tuple(c for c, _ in mine)))
+        told = mine[: room[member_id]]
+        new = min(max(0, counted.get(member_id, 0) - also_new), room[member_id] - len(told))
+        if told or new:
+            result.append(Waiting(member_id, telegram_id, new, tuple(c for c, _ in told)))
     return result

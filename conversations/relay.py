@@ -29,6 +29,7 @@ from bot.services.matching.relay import CONTACT_NOTE, SAFETY_NOTE, Outgoing, Rel
 from conversations.common import buttons, end_conversations, on_press, pressed, say, scratch
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.dialogs import GROUP, add_dialog
+from conversations.photos import NOT_READ, photo_shows_a_code
 
 RELAYING = "relaying"
 MATCH = "relay_match"
@@ -109,6 +110,10 @@ async def relay_text(update: Update, context: HuihuiContext) -> str | int:
 
 async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
     message = update.effective_message
+    shows_a_code = await photo_shows_a_code(context, message.photo[-1])
+    if shows_a_code is None:
+        await say(update, context, context.gettext(NOT_READ))
+        return RELAYING
     caption = None
     if message.caption:  # bounded as a text is (Telegram Premium allows long captions)
         checked = free_text.check(message.caption, MESSAGE)
@@ -122,6 +127,7 @@ async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
         message.photo[-1].file_id,
         message.message_id,
         message.media_group_id,
+        shows_a_code,
     )
     return await _relay(update, context, outgoing)
 

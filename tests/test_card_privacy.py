@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.domain.photos import shows_a_code
 from bot.domain.screening import Contact, contact_details, shows_real_name
 from bot.tools.sandbox import Sandbox
 from storage.models import Member
 from tests.helpers import ZH_ANSWERS, answer, seed_union, verify
+from tests.pictures import photo_with, qr
+from tests.test_miniapp import as_user, web
 
 CORPUS = Path(__file__).parent / "corpus"
 WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
@@ -162,3 +165,32 @@ async def test_invisible_characters_never_reach_a_card(sandbox: Sandbox) -> None
         member_id = await session.scalar(select(Member.id))
     answers = await sandbox.app.services.onboarding.answers(member_id)
     assert answers["nickname"] == "小雨" and answers["hometown"] == "江苏南通"
+
+
+async def test_a_photo_with_a_qr_code_is_refused_in_the_chat_and_the_mini_app(
+    sandbox: Sandbox,
+) -> None:
+    """A WeChat QR code on a profile photo would hand everyone shown the card a way to add her
+    elsewhere: refused kindly wherever a photo is added, and nothing is stored."""
+    wang = await pledged(sandbox)
+    for key in list(ZH_ANSWERS)[: list(ZH_ANSWERS).index("photos")]:
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send_photo(content=photo_with(qr(), side=180, turned=12))
+    assert wang.last_text().startswith("这张照片里有二维码。联系方式要等你们互相喜欢后才交换")
+    await wang.send_photo(content=photo_with(None))
+    assert wang.last_text().startswith("收到（1/6）")
+    await wang.press("完成")
+    async with sandbox.app.services.db() as session:
+        me = await session.scalar(select(Member.id).where(Member.telegram_id == wang.id))
+    assert me is not None
+    [kept] = (await sandbox.app.services.onboarding.answers(me))["photos"]
+    assert not shows_a_code(sandbox.api.files[kept][1])
+
+    async with web(sandbox) as client:
+        refused = await client.post(
+            "/app/member/profile/photos",
+            files={"photo": ("风景.jpg", photo_with(qr(), inverted=True), "image/jpeg")},
+            headers=as_user(sandbox, wang.id),
+        )
+    assert "这张照片里有二维码" in refused.text
+    assert (await sandbox.app.services.onboarding.answers(me))["photos"] == [kept]

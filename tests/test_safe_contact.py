@@ -18,6 +18,7 @@ from bot.tools.sandbox import Sandbox, SimulatedUser
 from bot.tools.sandbox.chats import sticker
 from storage.models import CardView, EventChoice, Match, Member, Proposal, RelayMessage, Report
 from tests.helpers import PUDONG, PUDONG_CONTACT, publish, union_with_members
+from tests.pictures import photo_with, qr
 from tests.test_events import by_gender, event_row, join
 from tests.test_matching_bot import WOMAN, card_for, population
 from tests.test_proposals import setting
@@ -34,8 +35,13 @@ async def message(user: SimulatedUser, kind: str, **fields: Any) -> int:
     return int(sent["message_id"])
 
 
-async def photo(user: SimulatedUser, caption: str | None = None, **fields: Any) -> int:
-    file_id = user.sandbox.api.store_file("photo.jpg", b"\xff\xd8\xff\xd9")
+async def photo(
+    user: SimulatedUser,
+    caption: str | None = None,
+    content: bytes = b"\xff\xd8\xff\xd9",
+    **fields: Any,
+) -> int:
+    file_id = user.sandbox.api.store_file("photo.jpg", content)
     size = {"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}
     if caption:
         fields["caption"] = caption
@@ -336,6 +342,42 @@ async def test_an_album_is_relayed_as_one(sandbox: Sandbox) -> None:
     assert [t for t in ming.texts() if t.startswith("已转达")] == ["已转达给小雨 ✓"]
     photos = [e for e in xiaoyu.bot_messages() if e.kind == "photo"][-3:]
     assert [e.text for e in photos] == ["阿明：上周去了千岛湖", "", ""]
+
+
+# 13b. A QR code in a photo (a WeChat id, a group, a payment code) at any time before both agreed,
+# in an album or with a friendly caption: held as contact details, and listed for moderators.
+async def test_a_qr_code_in_a_photo_waits_until_both_agreed(sandbox: Sandbox) -> None:
+    organiser, xiaoyu, ming = await matched(sandbox)
+    since = len(xiaoyu.log)
+
+    def shown() -> list[Any]:
+        return [e for e in xiaoyu.log[since:] if e.from_bot and e.kind == "photo"]
+
+    await ming.press("✉️ 给小雨留言")
+    await sandbox.advance(timedelta(days=3))  # past the first days, when silent photos wait
+    await photo(ming, "周末在滴水湖拍的", content=photo_with(qr(), side=170, slanted=True))
+    assert ming.last_text() == "已转达给小雨 ✓"
+    assert "好像有联系方式" in xiaoyu.last_text() and "二维码" in xiaoyu.last_text()
+    assert "滴水湖" not in xiaoyu.last_text() and not shown()
+    await photo(ming, "这张没有码", content=photo_with(None))
+    assert [e.text for e in shown()] == ["阿明：这张没有码"]
+    for n, picture in enumerate((photo_with(None), photo_with(qr(), inverted=True))):
+        await photo(ming, "湖边" if n == 0 else None, content=picture, media_group_id="album-2")
+    assert [e.text for e in shown()][1:] == ["阿明：湖边"]  # the album's photo with a code waits
+    assert "好像有联系方式" in xiaoyu.last_text()
+    await xiaoyu.press("查看")
+    assert len(shown()) == 3 and "你们还没有都同意交换联系方式" in xiaoyu.last_text()
+    await organiser.send("/reports")
+    assert "照片里有二维码" in "\n".join(organiser.texts()[-3:])
+
+    await xiaoyu.send("/matches")
+    await xiaoyu.press("🤝 交换联系方式")
+    await ming.send("/matches")
+    await ming.press("🤝 交换联系方式")
+    await ming.send("/matches")
+    await ming.press("✉️ 给小雨留言")
+    await photo(ming, "我的微信", content=photo_with(qr()))
+    assert shown()[-1].text.startswith("阿明：我的微信\n") and "⚠️ 会会提醒" in shown()[-1].text
 
 
 # 14. Voice, video notes, files, locations, contact cards, polls and dice.

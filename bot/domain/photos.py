@@ -1,12 +1,19 @@
 """A photo a member adds to their profile from the Mini App: what is refused before it is sent
 to Telegram (which keeps members' photos), so the member hears why in their words rather
 than Telegram's. The number of photos is the questionnaire's (the ``photos`` question's
-maximum), the same as in the chat."""
+maximum), the same as in the chat.
+
+And a photo that shows a code: a WeChat (or any) QR code on a profile photo would hand every
+member who sees the card a way to add the person elsewhere, before both liked each other, and
+in a relayed photo it is contact details that no text check sees. Codes are read as a phone's
+scanner reads them (zxing-cpp), so what it cannot read — a WeChat mini-program "sun" code,
+an id written in the picture — is not found either."""
 
 from __future__ import annotations
 
 import io
 
+import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
 from bot.domain import N_
@@ -27,6 +34,18 @@ TOO_LARGE = Invalid(
 NOT_A_PHOTO = Invalid(N_("This file is not a photo. Please choose a JPG, PNG or WebP picture."))
 ODD_SHAPE = Invalid(N_("This picture is too long and narrow to show. Please choose another."))
 NO_FILE = Invalid(N_("Please choose a photo first."))
+SHOWS_A_CODE = Invalid(
+    N_(
+        "This photo shows a QR code. Contact details are exchanged only after you both like "
+        "each other, so please choose a photo without one."
+    )
+)
+# Read at most this many pixels on the longer side: Telegram's own photos are at most 2560,
+# and a code a phone could scan off the card stays readable at this size.
+CODE_SIDE = 2560
+# QR codes of every kind, Data Matrix, Aztec, MaxiCode: not the bar codes on a product that may
+# stand in the background of a photo.
+MATRIX_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.AllMatrix)
 
 
 def too_many(maximum: int) -> Invalid:
@@ -60,3 +79,30 @@ def photo_problem(content: bytes) -> Invalid | None:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return NOT_A_PHOTO
     return None
+
+
+def shows_a_code(content: bytes) -> bool:
+    """Whether the picture shows a QR code or another matrix code (Data Matrix, Aztec, …) that
+    a phone could scan. A file that is not a readable picture shows none (``photo_problem``
+    says what is wrong with it)."""
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format not in FORMATS:
+                return False
+            image.draft("RGB", (CODE_SIDE, CODE_SIDE))
+            picture = image.convert("L")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+    if max(picture.size) > CODE_SIDE:
+        picture.thumbnail((CODE_SIDE, CODE_SIDE))
+    return bool(zxingcpp.read_barcodes(picture, formats=MATRIX_CODES))
+
+
+def profile_photo_problem(content: bytes) -> Invalid | None:
+    """Why this file cannot be a profile photo (``photo_problem``), or that it shows a code;
+    None if it may be one. A broadcast's photo may show a code (an event's sign-up, say): only
+    ``photo_problem`` applies to it."""
+    problem = photo_problem(content)
+    if problem is None and shows_a_code(content):
+        return SHOWS_A_CODE
+    return problem

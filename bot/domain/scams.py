@@ -31,6 +31,9 @@ class ScamSignal(enum.StrEnum):
     LINK = "link"
     OFF_PLATFORM = "off_platform"  # 加微信、去别的软件聊
     SECRECY = "secrecy"  # 别告诉家里人
+    # A QR code (or another matrix code) in a photo: a WeChat id, a group, a payment, a link.
+    # Found in the picture (bot.domain.photos.shows_a_code), not in words.
+    CODE = "code"
 
 
 # Held from someone matched less than two days ago until the recipient asks to see it.

@@ -20,6 +20,7 @@ from bot.domain.buttons import (
     UseShortened,
 )
 from bot.domain.free_text import TOO_LONG
+from bot.domain.photos import SHOWS_A_CODE
 from bot.domain.questions import (
     ANY,
     Invalid,
@@ -33,6 +34,7 @@ from bot.domain.questions import (
 )
 from conversations.common import buttons, in_rows, say, scratch
 from conversations.context import HuihuiContext
+from conversations.photos import NOT_READ, photo_shows_a_code
 
 
 def current_year(context: HuihuiContext) -> int:
@@ -189,8 +191,14 @@ async def invalid(
 async def on_photo(update: Update, context: HuihuiContext, question: Question) -> list[str] | None:
     """Collects photos; the finished list once the maximum is reached, else None."""
     _ = context.gettext
+    photo = update.effective_message.photo[-1]
+    shows = await photo_shows_a_code(context, photo)
+    if shows is None or shows:
+        why = NOT_READ if shows is None else SHOWS_A_CODE.reason
+        await say(update, context, _(why), keyboard(context, question))
+        return None
     photos = _selection(context, question)
-    photos.append(update.effective_message.photo[-1].file_id)
+    photos.append(photo.file_id)
     _set_selection(context, question, photos)
     if len(photos) >= (question.maximum or 1):
         return photos

@@ -147,6 +147,7 @@ SIGNAL_LABELS = {
     ScamSignal.LINK: N_("a link"),
     ScamSignal.OFF_PLATFORM: N_("moving elsewhere"),
     ScamSignal.SECRECY: N_("secrecy"),
+    ScamSignal.CODE: N_("a QR code in a photo"),
 }
 
 
@@ -172,5 +173,6 @@ def flagged_text(hit: Flagged, _: Translator, settings: Settings) -> str:
         signals=_(", ").join(_(SIGNAL_LABELS[ScamSignal(s)]) for s in hit.signals),
         time=local_time(hit.created_at, settings),
         nickname=hit.nickname,
-        text=hit.text,
+        # A relayed photo without words is flagged for what it shows (a QR code).
+        text=hit.text or _("(a photo without words)"),
     )

@@ -37,7 +37,7 @@ from bot.domain.buttons import Block, EndRelay, RelayTo, Report, ShowRelayed
 from bot.domain.clock import Clock
 from bot.domain.free_text import Invalid
 from bot.domain.pace import Pace, allows
-from bot.domain.scams import HELD, scam_signals
+from bot.domain.scams import HELD, ScamSignal, scam_signals
 from bot.domain.screening import contact_details, imitates_notice
 from bot.domain.text import visible
 from bot.services import notices
@@ -103,6 +103,9 @@ class Outgoing:
     file_id: str | None = None
     message_id: int | None = None
     media_group: str | None = None
+    # The photo shows a QR code or another matrix code (bot.domain.photos.shows_a_code): the
+    # front end reads the picture, which the service never downloads.
+    shows_a_code: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,8 +141,8 @@ class Hold(enum.StrEnum):
 HELD_WORDS = {
     Hold.CONTACT: N_(
         "{nickname} sent a message that seems to carry contact details (a phone number, an "
-        "id, an e-mail address or a link). You have not both agreed to exchange contacts, so "
-        "I have kept it aside: open it only if you feel safe."
+        "id, an e-mail address, a link or a QR code). You have not both agreed to exchange "
+        "contacts, so I have kept it aside: open it only if you feel safe."
     ),
     Hold.SCAM: N_(
         "{nickname} sent a message with a link or a request for money. "
@@ -234,7 +237,7 @@ class Relay:
                 kind=outgoing.kind,
                 text=outgoing.text,
                 file_id=outgoing.file_id,
-                signals=[],
+                signals=[ScamSignal.CODE] if outgoing.shows_a_code else [],
                 held=False,
                 created_at=now,
                 source_message_id=outgoing.message_id,
@@ -427,8 +430,9 @@ class Relay:
         further photo of an album goes as its first did, unless its own words hold it."""
         text = message.text or ""
         earlier = await self._earlier_words(session, message, now)
-        signals = scam_signals(text)
-        contact = contact_details(text) is not None
+        # The picture's code stays found when its caption is edited; words are read again.
+        signals = scam_signals(text) | (frozenset(message.signals) & {ScamSignal.CODE})
+        contact = carries_contact(message)
         if earlier:
             before, together = "\n".join(earlier), "\n".join([*earlier, text])
             signals |= scam_signals(together) - scam_signals(before)
@@ -583,7 +587,7 @@ class Relay:
                 message.kind,
                 words or None,
                 tuple(held.file_id for held in group if held.file_id),
-                any(contact_details(held.text or "") is not None for held in group),
+                any(carries_contact(held) for held in group),
             )
 
     async def end(self, telegram_id: int, match_id: int) -> bool:
@@ -629,6 +633,12 @@ class Relay:
             await session.execute(
                 delete(RelayMessage).where(RelayMessage.match_id == int(task.payload["match_id"]))
             )
+
+
+def carries_contact(message: RelayMessage) -> bool:
+    """Whether the message's words carry contact details, or its photo shows a code (a WeChat
+    QR code is an id by another road)."""
+    return contact_details(message.text or "") is not None or ScamSignal.CODE in message.signals
 
 
 def _notes(sender: Contact, text: str | None, signals: frozenset[str]) -> list[Line]:

@@ -3,12 +3,15 @@ buttons, and reads what 会会 sent (``texts()``, ``buttons()``, ``transcript()`
 
 from __future__ import annotations
 
+import io
 import itertools
 import mimetypes
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
+
+from PIL import Image
 
 from bot.domain.clock import ManualClock
 from bot.tools.sandbox.api import FakeBotAPI
@@ -138,11 +141,17 @@ class SimulatedUser:
         message["contact"] = contact
         await self.sandbox.deliver({"message": message})
 
-    async def send_photo(self, caption: str | None = None) -> None:
-        file_id = self.sandbox.api.store_file("photo.jpg", _TINY_JPEG)
+    async def send_photo(self, caption: str | None = None, content: bytes | None = None) -> None:
+        """A photo, as Telegram gives it to the bot: ``content`` (a JPEG) or a tiny one, which
+        the bot may download."""
+        file_id = self.sandbox.api.store_file("photo.jpg", content or _TINY_JPEG)
+        width, height = (800, 600)
+        if content is not None:
+            with Image.open(io.BytesIO(content)) as picture:
+                width, height = picture.size
         message = self._message("photo", text=caption, file_id=file_id)
         message["photo"] = [
-            {"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}
+            {"file_id": file_id, "file_unique_id": file_id, "width": width, "height": height}
         ]
         if caption:
             message["caption"] = caption

@@ -29,7 +29,7 @@ from bot.domain.browse import Filters, read_filters
 from bot.domain.events import Refusal
 from bot.domain.free_text import Invalid
 from bot.domain.interests import LABELS as INTEREST_LABELS
-from bot.domain.photos import MAX_PHOTO_BYTES, TOO_LARGE, photo_problem
+from bot.domain.photos import MAX_PHOTO_BYTES, TOO_LARGE, profile_photo_problem
 from bot.domain.questions import EDUCATION_RANK, Kind, Question
 from bot.domain.questions.answers import check_choice, parse_text
 from bot.domain.questions.importance import LABELS as LEVELS
@@ -537,7 +537,7 @@ class MemberApp:
         chat (Telegram keeps members' photos; the chat shows it was added) and stored through
         the same service as a photo sent in the chat, so the same review applies. Refused with
         the reason when too large (told by the request's size, before it is read), not a
-        picture, or one too many."""
+        picture, showing a QR code, or one too many."""
         viewer = await self._pages.viewer(request)
         _ = viewer.gettext
         services = self._pages.services
@@ -553,7 +553,8 @@ class MemberApp:
         upload = form.get("photo")
         content = await upload.read() if isinstance(upload, UploadFile) else b""
         await form.close()
-        problem = await asyncio.to_thread(photo_problem, content)  # decoding: off the loop
+        # Decoding and reading codes: off the loop.
+        problem = await asyncio.to_thread(profile_photo_problem, content)
         if problem is not None:
             return await self._photo_refused(request, problem)
         sent = await self.photo_files.upload(

@@ -1,26 +1,41 @@
-"""What a photo a member sent in the chat shows. Telegram keeps the photo; it is downloaded
-(at most a few MB: Telegram's largest size of a photo) and read off the event loop."""
+"""What a picture a member sent in the chat shows: a photo, or a sticker (a sticker set of one's
+own can carry a WeChat QR code). Telegram keeps the file; it is downloaded (a photo's largest
+size is a few MB, a sticker at most 512 KB) and read off the event loop.
+
+What was read is kept a while by the file's unique id: the same photo forwarded again, or one
+sticker sent over and over before the pace refuses it, is not a download each time."""
 
 from __future__ import annotations
 
 import asyncio
 
-from telegram import PhotoSize
+from telegram import PhotoSize, Sticker
 from telegram.error import TelegramError
 
 from bot.domain import N_
 from bot.domain.photos import shows_a_code
 from conversations.context import HuihuiContext
 
-NOT_READ = N_("I could not read this photo. Please send it again.")
+NOT_READ = N_("I could not read this picture. Please send it again.")
+READ_KEPT = 1000
+_read: dict[str, bool] = {}
 
 
-async def photo_shows_a_code(context: HuihuiContext, photo: PhotoSize) -> bool | None:
-    """Whether the photo shows a QR code or another matrix code; None when Telegram did not
-    give the file (the caller asks the member to send it again)."""
+async def picture_shows_a_code(context: HuihuiContext, picture: PhotoSize | Sticker) -> bool | None:
+    """Whether the photo or sticker shows a QR code or another matrix code; None when Telegram
+    did not give the file (the caller asks the member to send it again). An animated or video
+    sticker is not read: a code on it would have to hold still to be scanned."""
+    if isinstance(picture, Sticker) and (picture.is_animated or picture.is_video):
+        return False
+    if (known := _read.get(picture.file_unique_id)) is not None:
+        return known
     try:
-        file = await context.bot.get_file(photo.file_id)
+        file = await context.bot.get_file(picture.file_id)
         content = bytes(await file.download_as_bytearray())
     except TelegramError:
         return None
-    return await asyncio.to_thread(shows_a_code, content)
+    found = await asyncio.to_thread(shows_a_code, content)
+    _read[picture.file_unique_id] = found
+    while len(_read) > READ_KEPT:
+        del _read[next(iter(_read))]  # the longest kept
+    return found

@@ -29,7 +29,7 @@ from bot.services.matching.relay import CONTACT_NOTE, SAFETY_NOTE, Outgoing, Rel
 from conversations.common import buttons, end_conversations, on_press, pressed, say, scratch
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.dialogs import GROUP, add_dialog
-from conversations.photos import NOT_READ, photo_shows_a_code
+from conversations.photos import NOT_READ, picture_shows_a_code
 
 RELAYING = "relaying"
 MATCH = "relay_match"
@@ -110,7 +110,7 @@ async def relay_text(update: Update, context: HuihuiContext) -> str | int:
 
 async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
     message = update.effective_message
-    shows_a_code = await photo_shows_a_code(context, message.photo[-1])
+    shows_a_code = await picture_shows_a_code(context, message.photo[-1])
     if shows_a_code is None:
         await say(update, context, context.gettext(NOT_READ))
         return RELAYING
@@ -137,10 +137,15 @@ async def relay_sticker(update: Update, context: HuihuiContext) -> str | int:
     sticker = message.sticker
     if sticker is None:
         return RELAYING
+    shows_a_code = await picture_shows_a_code(context, sticker)
+    if shows_a_code is None:
+        await say(update, context, context.gettext(NOT_READ))
+        return RELAYING
+    words = await _sticker_words(context, sticker.set_name)
     return await _relay(
         update,
         context,
-        Outgoing("sticker", await _sticker_words(context, sticker.set_name), sticker.file_id),
+        Outgoing("sticker", words, sticker.file_id, shows_a_code=shows_a_code),
     )
 
 

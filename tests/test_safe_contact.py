@@ -5,6 +5,7 @@ the relay cannot be misdirected, flooded, edited around or split around."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -345,7 +346,8 @@ async def test_an_album_is_relayed_as_one(sandbox: Sandbox) -> None:
 
 
 # 13b. A QR code in a photo (a WeChat id, a group, a payment code) at any time before both agreed,
-# in an album or with a friendly caption: held as contact details, and listed for moderators.
+# in an album, with a friendly caption or on a sticker: held as contact details, and listed for
+# moderators.
 async def test_a_qr_code_in_a_photo_waits_until_both_agreed(sandbox: Sandbox) -> None:
     organiser, xiaoyu, ming = await matched(sandbox)
     since = len(xiaoyu.log)
@@ -367,6 +369,13 @@ async def test_a_qr_code_in_a_photo_waits_until_both_agreed(sandbox: Sandbox) ->
     assert "好像有联系方式" in xiaoyu.last_text()
     await xiaoyu.press("查看")
     assert len(shown()) == 3 and "你们还没有都同意交换联系方式" in xiaoyu.last_text()
+    # A sticker of one's own set, a QR code on it: the same.
+    webp = io.BytesIO()
+    qr().resize((512, 512)).save(webp, format="WEBP")
+    file_id = sandbox.api.store_file("s.webp", webp.getvalue())
+    await message(ming, "sticker", sticker={**sticker(file_id), "set_name": "ming_daily"})
+    assert "好像有联系方式" in xiaoyu.last_text()
+    assert not [e for e in xiaoyu.log[since:] if e.from_bot and e.kind == "sticker"]
     await organiser.send("/reports")
     assert "照片里有二维码" in "\n".join(organiser.texts()[-3:])
 

@@ -34,7 +34,7 @@ from bot.domain.questions import (
 )
 from conversations.common import buttons, in_rows, say, scratch
 from conversations.context import HuihuiContext
-from conversations.photos import NOT_READ, photo_shows_a_code
+from conversations.photos import NOT_READ, picture_shows_a_code
 
 
 def current_year(context: HuihuiContext) -> int:
@@ -192,7 +192,7 @@ async def on_photo(update: Update, context: HuihuiContext, question: Question) -
     """Collects photos; the finished list once the maximum is reached, else None."""
     _ = context.gettext
     photo = update.effective_message.photo[-1]
-    shows = await photo_shows_a_code(context, photo)
+    shows = await picture_shows_a_code(context, photo)
     if shows is None or shows:
         why = NOT_READ if shows is None else SHOWS_A_CODE.reason
         await say(update, context, _(why), keyboard(context, question))

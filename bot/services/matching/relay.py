@@ -103,7 +103,7 @@ class Outgoing:
     file_id: str | None = None
     message_id: int | None = None
     media_group: str | None = None
-    # The photo shows a QR code or another matrix code (bot.domain.photos.shows_a_code): the
+    # The photo or sticker shows a QR code or another matrix code (bot.domain.photos): the
     # front end reads the picture, which the service never downloads.
     shows_a_code: bool = False
 

@@ -37,6 +37,11 @@ from bot.tools.sandbox.chats import (
 )
 from bot.tools.sandbox.rules import Refused, bad_request, decode
 
+# Telegram's file ids (and unique ids) are the same file's wherever they are seen: the bot may
+# keep what it read of a file by its unique id (conversations.photos). One count for every
+# sandbox of the process, so two sandboxes' files never share an id.
+_FILE_IDS = itertools.count(1)
+
 
 @dataclass
 class _Gate:
@@ -67,7 +72,6 @@ class FakeBotAPI(BaseRequest):
         # setChatMenuButton: chat id (0: the default for all chats) → the button.
         self.menu_buttons: dict[int, dict[str, Any]] = {}
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
-        self._file_ids = itertools.count(1)
         self.files: dict[str, tuple[str, bytes]] = {}
         self._injected: dict[int, _Injected] = {}
         self._gates: dict[int, _Gate] = {}
@@ -182,7 +186,7 @@ class FakeBotAPI(BaseRequest):
         return next(self._message_ids[chat_id])
 
     def store_file(self, name: str, content: bytes) -> str:
-        file_id = f"sandbox-file-{next(self._file_ids)}"
+        file_id = f"sandbox-file-{next(_FILE_IDS)}"
         self.files[file_id] = (name, content)
         return file_id
 

@@ -47,13 +47,14 @@ def digests(user: SimulatedUser) -> list[str]:
     return [text for text in user.texts() if text.endswith(DIGEST)]
 
 
-async def opt_in(sb: Sandbox, member_ids: list[int]) -> None:
-    """The digest on, and her last digest now: nobody who joined before counts as new."""
+async def opt_in(sb: Sandbox, member_ids: list[int], last: timedelta = timedelta(0)) -> None:
+    """The digest on, and her last digest ``last`` ago (by default now: nobody who joined
+    before counts as new)."""
     async with sb.app.services.db.begin() as session:
         await session.execute(
             update(Member)
             .where(Member.id.in_(member_ids))
-            .values(digest=True, digest_until=sb.clock.now())
+            .values(digest=True, digest_until=sb.clock.now() - last)
         )
 
 
@@ -192,12 +193,7 @@ async def test_new_people_among_her_planned_ones_are_told_of_once(sandbox: Sandb
     # She last had a digest two days ago; everyone completed their profile since. Those of
     # them planned for her are told of as planned, the others who may suit her as new.
     xiaoyu, me = await among_120(sandbox)
-    async with sandbox.app.services.db.begin() as session:
-        await session.execute(
-            update(Member)
-            .where(Member.id == me)
-            .values(digest=True, digest_until=sandbox.clock.now() - timedelta(days=2))
-        )
+    await opt_in(sandbox, [me], last=timedelta(days=2))
     await sandbox.app.services.plans.make()
     mine = await planned_for_her(sandbox, me)
     # How many new people may suit her (at most a day's cards), as /match's pool has it.
@@ -270,12 +266,7 @@ async def test_with_no_cards_left_today_she_is_told_nothing_and_hears_of_it_tomo
     sandbox: Sandbox,
 ) -> None:
     xiaoyu, me = await among_120(sandbox)
-    async with sandbox.app.services.db.begin() as session:
-        await session.execute(
-            update(Member)
-            .where(Member.id == me)
-            .values(digest=True, digest_until=sandbox.clock.now() - timedelta(days=2))
-        )
+    await opt_in(sandbox, [me], last=timedelta(days=2))
     await sandbox.app.services.plans.make()
     mine = await planned_for_her(sandbox, me)
     await seen_today(sandbox, me, sandbox.settings.daily_cards, mine)

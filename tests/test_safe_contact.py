@@ -77,6 +77,15 @@ async def the_match(sb: Sandbox) -> Match:
         return found
 
 
+async def both_agree_to_exchange(xiaoyu: SimulatedUser, ming: SimulatedUser) -> None:
+    """Both press 交换联系方式; 阿明 is left at /matches."""
+    await xiaoyu.send("/matches")
+    await xiaoyu.press("🤝 交换联系方式")
+    await ming.send("/matches")
+    await ming.press("🤝 交换联系方式")
+    await ming.send("/matches")
+
+
 def got(user: SimulatedUser, words: str) -> bool:
     return any(words in t for t in user.texts())
 
@@ -273,11 +282,7 @@ async def test_contact_details_wait_until_both_agreed(sandbox: Sandbox) -> None:
     await xiaoyu.press("查看")
     assert "阿明：加我 vx：abc12345" in xiaoyu.last_text()
     assert "你们还没有都同意交换联系方式" in xiaoyu.last_text()
-    await xiaoyu.send("/matches")
-    await xiaoyu.press("🤝 交换联系方式")
-    await ming.send("/matches")
-    await ming.press("🤝 交换联系方式")
-    await ming.send("/matches")
+    await both_agree_to_exchange(xiaoyu, ming)
     await ming.press("✉️ 给小雨留言")
     await ming.send("我微信是abc12345")
     assert xiaoyu.last_text() == "阿明：我微信是abc12345"
@@ -379,11 +384,7 @@ async def test_a_qr_code_in_a_photo_waits_until_both_agreed(sandbox: Sandbox) ->
     await organiser.send("/reports")
     assert "照片里有二维码" in "\n".join(organiser.texts()[-3:])
 
-    await xiaoyu.send("/matches")
-    await xiaoyu.press("🤝 交换联系方式")
-    await ming.send("/matches")
-    await ming.press("🤝 交换联系方式")
-    await ming.send("/matches")
+    await both_agree_to_exchange(xiaoyu, ming)
     await ming.press("✉️ 给小雨留言")
     await photo(ming, "我的微信", content=photo_with(qr()))
     assert shown()[-1].text.startswith("阿明：我的微信\n") and "⚠️ 会会提醒" in shown()[-1].text

@@ -1,7 +1,9 @@
 """What a code in a photo is (bot.domain.photos.shows_a_code): a QR code or another matrix
 code a phone could scan — small, turned, light on dark, photographed at a slant, in a
-compressed JPEG — and not the bar code on a product, nor a photo with none, nor a file that
-is no picture."""
+compressed JPEG, and the ways one is made to slip past a screen (coloured, pale, with an
+avatar in the middle, mirrored, drawn in dots, without its white margin, blurred, a sticker of
+its modules on nothing) — and not the bar code on a product, nor a photo with none, nor a file
+that is no picture."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import zxingcpp
 from PIL import Image
 
 from bot.domain.photos import shows_a_code
-from tests.pictures import WECHAT, code, jpeg, photo_with, qr, scene
+from tests.pictures import WECHAT, code, jpeg, photo_with, qr, scene, sticker
 
 
 @pytest.mark.parametrize(
@@ -29,6 +31,52 @@ from tests.pictures import WECHAT, code, jpeg, photo_with, qr, scene
 )
 def test_a_qr_code_in_a_photo_is_found(how: dict) -> None:
     assert shows_a_code(photo_with(qr(), **how))
+
+
+@pytest.mark.parametrize(
+    ("mark", "how"),
+    [
+        (qr(avatar=True), {}),
+        (qr(dark=(25, 45, 110), light=(236, 222, 192)), {}),
+        (qr(dark=(220, 30, 30)), {}),
+        (qr(dark=(180, 180, 180), light=(215, 215, 215)), {}),
+        (qr(dots=True), {"side": 300}),
+        (qr(avatar=True), {"turned": 90}),
+        (qr(), {"mirrored": True}),
+        (qr(margin=0), {"side": 240}),
+        (qr(margin=0, avatar=True), {"side": 240}),
+        (qr(avatar=True), {"blurred": 3}),
+        (qr(avatar=True), {"side": 200, "blurred": 2}),
+    ],
+    ids=[
+        "wechat-avatar",
+        "blue-on-beige",
+        "red-on-white",
+        "pale-grey",
+        "round-dots",
+        "turned-90",
+        "mirrored",
+        "no-margin",
+        "no-margin-avatar",
+        "blurred",
+        "blurred-avatar-small",
+    ],
+)
+def test_a_code_made_to_slip_past_is_found(mark: Image.Image, how: dict) -> None:
+    """A code cropped to its modules in a busy photo is read with one threshold for the whole
+    picture, a blurred one once sharpened: zxing's usual reading misses both."""
+    assert shows_a_code(photo_with(mark, **how))
+
+
+@pytest.mark.parametrize(
+    "how",
+    [{}, {"light": True}, {"palette": True}],
+    ids=["webp-black-modules", "webp-white-modules", "png-palette"],
+)
+def test_a_sticker_of_a_codes_modules_on_nothing_is_found(how: dict) -> None:
+    """Shown on the chat's light or dark background, not on the black a file keeps under its
+    transparent pixels (where black modules would vanish)."""
+    assert shows_a_code(sticker(**how))
 
 
 def test_other_matrix_codes_and_a_png_screenshot_are_found() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 
 import zxingcpp
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from bot.domain import N_
 from bot.domain.free_text import Invalid
@@ -46,6 +46,8 @@ CODE_SIDE = 2560
 # QR codes of every kind, Data Matrix, Aztec, MaxiCode: not the bar codes on a product that may
 # stand in the background of a photo.
 MATRIX_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.AllMatrix)
+# Sharpens a code blurred over a few pixels (Gaussian radius 2-3) back to one zxing reads.
+SHARPEN = ImageFilter.UnsharpMask(radius=3, percent=200, threshold=0)
 
 
 def too_many(maximum: int) -> Invalid:
@@ -90,12 +92,50 @@ def shows_a_code(content: bytes) -> bool:
             if image.format not in FORMATS:
                 return False
             image.draft("RGB", (CODE_SIDE, CODE_SIDE))
-            picture = image.convert("L")
+            views = _as_shown(image)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return False
-    if max(picture.size) > CODE_SIDE:
-        picture.thumbnail((CODE_SIDE, CODE_SIDE))
-    return bool(zxingcpp.read_barcodes(picture, formats=MATRIX_CODES))
+    for view in views:
+        if max(view.size) > CODE_SIDE:
+            view.thumbnail((CODE_SIDE, CODE_SIDE))
+        # A phone's scanner thresholds each point against those around it. A code with no
+        # white margin in a busy photo (cropped to its modules) is found with one threshold for
+        # the whole picture, and a blurred one (out of focus, or blurred on purpose) once its
+        # edges are sharpened again, as a phone's camera does. These two passes, which every
+        # picture without a code pays for, read it at its own size only.
+        if (
+            _reads(view, zxingcpp.Binarizer.LocalAverage, smaller=True)
+            or _reads(view, zxingcpp.Binarizer.GlobalHistogram)
+            or _reads(view.filter(SHARPEN), zxingcpp.Binarizer.LocalAverage)
+        ):
+            return True
+    return False
+
+
+def _reads(picture: Image.Image, binarizer: zxingcpp.Binarizer, *, smaller: bool = False) -> bool:
+    """Whether zxing-cpp reads a matrix code in the picture (``smaller``: also in smaller
+    copies of it, where a large code in a noisy picture may read better)."""
+    found = zxingcpp.read_barcodes(
+        picture, formats=MATRIX_CODES, binarizer=binarizer, try_downscale=smaller
+    )
+    return bool(found)
+
+
+def _as_shown(image: Image.Image) -> list[Image.Image]:
+    """The picture in grey as a member sees it. A transparent one (a sticker: a code's modules
+    on nothing) is seen on the chat's background, light or dark: on white and on black, not on
+    whatever colour the file keeps under its transparent pixels (often black, which hides a
+    black code)."""
+    if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+        return [image.convert("L")]
+    picture = image.convert("RGBA")
+    alpha = picture.getchannel("A")
+    if alpha.getextrema()[0] == 255:
+        return [picture.convert("L")]
+    return [
+        Image.alpha_composite(Image.new("RGBA", picture.size, ground), picture).convert("L")
+        for ground in ((255, 255, 255, 255), (0, 0, 0, 255))
+    ]
 
 
 def profile_photo_problem(content: bytes) -> Invalid | None:

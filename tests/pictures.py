@@ -21,7 +21,9 @@ def scene(width: int = 1280, height: int = 960, seed: int = 7) -> Image.Image:
     rng = np.random.default_rng(seed)
     coarse = rng.integers(0, 256, (height // 16, width // 16, 3), dtype=np.uint8)
     picture = Image.fromarray(coarse).resize((width, height), Image.Resampling.BICUBIC)
-    grain = Image.effect_noise((width, height), 25).convert("RGB")
+    # Grain as a camera's, from the same seed each time (PIL's effect_noise has none).
+    noise = rng.normal(128, 25, (height, width)).clip(0, 255).astype(np.uint8)
+    grain = Image.fromarray(noise).convert("RGB")
     return Image.blend(picture, grain, 0.15).filter(ImageFilter.GaussianBlur(1))
 
 

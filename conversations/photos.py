@@ -23,10 +23,13 @@ _read: dict[str, bool] = {}
 
 async def picture_shows_a_code(context: HuihuiContext, picture: PhotoSize | Sticker) -> bool | None:
     """Whether the photo or sticker shows a QR code or another matrix code; None when Telegram
-    did not give the file (the caller asks the member to send it again). An animated or video
-    sticker is not read: a code on it would have to hold still to be scanned."""
+    did not give the file (the caller asks the member to send it again). Of an animated or
+    video sticker its still thumbnail is read (a code held still in it shows there), not the
+    animation."""
     if isinstance(picture, Sticker) and (picture.is_animated or picture.is_video):
-        return False
+        if picture.thumbnail is None:
+            return False
+        picture = picture.thumbnail
     if (known := _read.get(picture.file_unique_id)) is not None:
         return known
     try:

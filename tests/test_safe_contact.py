@@ -16,7 +16,7 @@ from bot.domain import buttons as b
 from bot.domain.buttons.contact import ChooseConversation, GiveWechat, ShareCard
 from bot.services.roster_import import import_roster
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from bot.tools.sandbox.chats import sticker
+from bot.tools.sandbox.chats import photo_size, sticker
 from storage.models import CardView, EventChoice, Match, Member, Proposal, RelayMessage, Report
 from tests.helpers import PUDONG, PUDONG_CONTACT, publish, union_with_members
 from tests.pictures import photo_with, qr
@@ -380,6 +380,16 @@ async def test_a_qr_code_in_a_photo_waits_until_both_agreed(sandbox: Sandbox) ->
     file_id = sandbox.api.store_file("s.webp", webp.getvalue())
     await message(ming, "sticker", sticker={**sticker(file_id), "set_name": "ming_daily"})
     assert "好像有联系方式" in xiaoyu.last_text()
+    held_so_far = sum("好像有联系方式" in t for t in xiaoyu.texts())
+    # A video sticker holding the code still: its thumbnail shows it.
+    thumbnail = io.BytesIO()
+    qr().resize((128, 128)).save(thumbnail, format="WEBP")
+    still = {**photo_size(sandbox.api.store_file("t.webp", thumbnail.getvalue()))}
+    video = {**sticker(sandbox.api.store_file("v.webm", b"\x1aE\xdf\xa3")), "is_video": True}
+    await message(
+        ming, "sticker", sticker={**video, "thumbnail": {**still, "width": 128, "height": 128}}
+    )
+    assert sum("好像有联系方式" in t for t in xiaoyu.texts()) == held_so_far + 1
     assert not [e for e in xiaoyu.log[since:] if e.from_bot and e.kind == "sticker"]
     await organiser.send("/reports")
     assert "照片里有二维码" in "\n".join(organiser.texts()[-3:])

@@ -7,11 +7,10 @@ sticker sent over and over before the pace refuses it, is not a download each ti
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import PhotoSize, Sticker
 from telegram.error import TelegramError
 
+from bot.common.pictures import read_picture
 from bot.domain import N_
 from bot.domain.photos import shows_a_code
 from conversations.context import HuihuiContext
@@ -37,7 +36,7 @@ async def picture_shows_a_code(context: HuihuiContext, picture: PhotoSize | Stic
         content = bytes(await file.download_as_bytearray())
     except TelegramError:
         return None
-    found = await asyncio.to_thread(shows_a_code, content)
+    found = await read_picture(shows_a_code, content)
     _read[picture.file_unique_id] = found
     while len(_read) > READ_KEPT:
         del _read[next(iter(_read))]  # the longest kept

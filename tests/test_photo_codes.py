@@ -7,12 +7,17 @@ that is no picture."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
+import time
+from itertools import pairwise
 
 import pytest
 import zxingcpp
 from PIL import Image
 
+from bot.common.pictures import read_picture
 from bot.domain.photos import shows_a_code
 from tests.pictures import WECHAT, code, jpeg, photo_with, qr, scene, sticker
 
@@ -110,3 +115,21 @@ def test_a_huge_picture_is_read_at_a_phone_photos_size() -> None:
     big.paste(qr().resize((900, 900)), (4000, 2500))
     assert shows_a_code(jpeg(big))
     assert Image.open(io.BytesIO(jpeg(big))).size == (6000, 4000)
+
+
+async def test_pictures_are_read_off_the_loop_one_at_a_time() -> None:
+    """Members adding photos together, or one scripting uploads, take one core at most."""
+    spans: list[tuple[float, float, str]] = []
+
+    def read(content: bytes) -> bool:
+        started = time.perf_counter()
+        found = shows_a_code(content)
+        spans.append((started, time.perf_counter(), threading.current_thread().name))
+        return found
+
+    pictures = [photo_with(qr()), photo_with(None), photo_with(qr(), turned=30)] * 2
+    found = await asyncio.gather(*(read_picture(read, picture) for picture in pictures))
+    assert found == [True, False, True] * 2
+    assert all(name.startswith("picture-reader") for _, _, name in spans)
+    spans.sort()
+    assert all(end <= next_start for (_, end, _), (next_start, _, _) in pairwise(spans))

@@ -11,7 +11,6 @@ sending and cancelling are ``bot.services.broadcasts``, which checks the organis
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +22,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.common.i18n import N_, Translator
+from bot.common.pictures import read_picture
 from bot.common.wording.broadcasts import as_received
 from bot.common.wording.events import local_time
 from bot.domain.audience import Audience
@@ -118,7 +118,7 @@ class BroadcastsDesk:
             upload = form.get("photo")
             content = await upload.read() if isinstance(upload, UploadFile) else b""
             await form.close()
-            problem = await asyncio.to_thread(photo_problem, content)
+            problem = await read_picture(photo_problem, content)
             if problem is None:
                 file_id = await self._upload(
                     viewer.user.id, content, _("The photo for your broadcast (not sent yet).")

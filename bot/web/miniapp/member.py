@@ -22,6 +22,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.common.i18n import N_, Translator
+from bot.common.pictures import read_picture
 from bot.common.qr import qr_png
 from bot.common.wording.events import local_time
 from bot.common.wording.profile_card import answer_text, reasons_text, render_card
@@ -553,8 +554,8 @@ class MemberApp:
         upload = form.get("photo")
         content = await upload.read() if isinstance(upload, UploadFile) else b""
         await form.close()
-        # Decoding and reading codes: off the loop.
-        problem = await asyncio.to_thread(profile_photo_problem, content)
+        # Decoding and reading codes: off the loop, one picture at a time (bot.common.pictures).
+        problem = await read_picture(profile_photo_problem, content)
         if problem is not None:
             return await self._photo_refused(request, problem)
         sent = await self.photo_files.upload(

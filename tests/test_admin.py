@@ -355,7 +355,7 @@ async def test_only_organisers_see_who_a_reported_member_is_and_each_view_is_aud
 ) -> None:
     pudong, city, xuhui, hongniang, xiaoyu, ming, _li = await scene(sandbox)
     async with sandbox.app.services.db() as session:
-        ids = dict((await session.execute(select(Member.telegram_id, Member.id))).tuples().all())
+        ids = dict((await session.execute(select(Member.telegram_id, Member.id))).all())
     reported, not_reported = ids[xiaoyu.id], ids[ming.id]
     before = await state(sandbox)
     # A matchmaker, a sibling organiser and a member forge the button: refused, nothing shown,

@@ -107,9 +107,7 @@ async def test_a_question_never_reaches_the_staff_member_it_may_be_about(
         await xiaoyu.press("骚扰")
     else:  # another matchmaker proposed them to each other; neither has answered yet
         async with sandbox.app.services.db.begin() as session:
-            ids = dict(
-                (await session.execute(select(Member.telegram_id, Member.id))).tuples().all()
-            )
+            ids = dict((await session.execute(select(Member.telegram_id, Member.id))).all())
             session.add(
                 Proposal(
                     matchmaker_telegram_id=hongniang.id,

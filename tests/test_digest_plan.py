@@ -58,6 +58,17 @@ async def opt_in(sb: Sandbox, member_ids: list[int], last: timedelta = timedelta
         )
 
 
+async def her_plan_made(
+    sb: Sandbox, last: timedelta = timedelta(0)
+) -> tuple[SimulatedUser, int, list[int]]:
+    """小雨 among 120 members, her digest on (her last one ``last`` ago) and today's plan made:
+    her, her member id and her planned people in order."""
+    xiaoyu, me = await among_120(sb)
+    await opt_in(sb, [me], last=last)
+    await sb.app.services.plans.make()
+    return xiaoyu, me, await planned_for_her(sb, me)
+
+
 async def to_the_digest_hour(sb: Sandbox, days: int = 0) -> None:
     """On to a minute past the digest's hour, ``days`` days after its next one: the plan (at
     four) and the digest run by themselves on the way."""
@@ -93,10 +104,7 @@ async def announced(sb: Sandbox, me: int) -> set[int]:
 async def test_her_planned_people_are_announced_and_match_shows_them_first(
     sandbox: Sandbox,
 ) -> None:
-    xiaoyu, me = await among_120(sandbox)
-    await opt_in(sandbox, [me])
-    await sandbox.app.services.plans.make()
-    mine = await planned_for_her(sandbox, me)
+    xiaoyu, me, mine = await her_plan_made(sandbox)
     assert len(mine) == STAGES[-1]
 
     await to_the_digest_hour(sandbox)
@@ -116,10 +124,7 @@ async def test_her_planned_people_are_announced_and_match_shows_them_first(
 async def test_planned_again_and_unseen_she_is_not_told_again_but_of_someone_new_she_is(
     sandbox: Sandbox,
 ) -> None:
-    xiaoyu, me = await among_120(sandbox)
-    await opt_in(sandbox, [me])
-    await sandbox.app.services.plans.make()
-    mine = await planned_for_her(sandbox, me)
+    xiaoyu, me, mine = await her_plan_made(sandbox)
     await to_the_digest_hour(sandbox)
     assert digests(xiaoyu) == ["今天为你安排了 5 位推荐。发送 /match 看看。（发送 /digest 可关闭）"]
     assert await announced(sandbox, me) == set(mine)
@@ -156,10 +161,7 @@ async def test_planned_again_and_unseen_she_is_not_told_again_but_of_someone_new
 async def test_planned_people_match_would_not_serve_her_are_not_counted(
     sandbox: Sandbox,
 ) -> None:
-    xiaoyu, me = await among_120(sandbox)
-    await opt_in(sandbox, [me])
-    await sandbox.app.services.plans.make()
-    mine = await planned_for_her(sandbox, me)
+    xiaoyu, me, mine = await her_plan_made(sandbox)
     assert len(mine) == 5
     skipped_her, paused, blocked, turned_down, left = mine
     now = sandbox.clock.now()
@@ -192,10 +194,7 @@ async def test_planned_people_match_would_not_serve_her_are_not_counted(
 async def test_new_people_among_her_planned_ones_are_told_of_once(sandbox: Sandbox) -> None:
     # She last had a digest two days ago; everyone completed their profile since. Those of
     # them planned for her are told of as planned, the others who may suit her as new.
-    xiaoyu, me = await among_120(sandbox)
-    await opt_in(sandbox, [me], last=timedelta(days=2))
-    await sandbox.app.services.plans.make()
-    mine = await planned_for_her(sandbox, me)
+    xiaoyu, me, mine = await her_plan_made(sandbox, last=timedelta(days=2))
     # How many new people may suit her (at most a day's cards), as /match's pool has it.
     async with sandbox.app.services.db() as session:
         viewer = await matching.profile_row(session, me)
@@ -237,10 +236,7 @@ async def seen_today(sb: Sandbox, me: int, count: int, besides: list[int]) -> No
 async def test_she_is_told_of_no_more_people_than_match_may_still_show_her_today(
     sandbox: Sandbox,
 ) -> None:
-    xiaoyu, me = await among_120(sandbox)
-    await opt_in(sandbox, [me])
-    await sandbox.app.services.plans.make()
-    mine = await planned_for_her(sandbox, me)
+    xiaoyu, me, mine = await her_plan_made(sandbox)
     assert len(mine) == 5
     await seen_today(sandbox, me, sandbox.settings.daily_cards - 2, mine)
     await to_the_digest_hour(sandbox)
@@ -265,10 +261,7 @@ async def test_she_is_told_of_no_more_people_than_match_may_still_show_her_today
 async def test_with_no_cards_left_today_she_is_told_nothing_and_hears_of_it_tomorrow(
     sandbox: Sandbox,
 ) -> None:
-    xiaoyu, me = await among_120(sandbox)
-    await opt_in(sandbox, [me], last=timedelta(days=2))
-    await sandbox.app.services.plans.make()
-    mine = await planned_for_her(sandbox, me)
+    xiaoyu, me, mine = await her_plan_made(sandbox, last=timedelta(days=2))
     await seen_today(sandbox, me, sandbox.settings.daily_cards, mine)
     await to_the_digest_hour(sandbox)
     assert digests(xiaoyu) == []
@@ -290,10 +283,7 @@ async def test_with_no_cards_left_today_she_is_told_nothing_and_hears_of_it_tomo
 
 
 async def test_a_planned_person_told_of_sixty_days_ago_is_news_again(sandbox: Sandbox) -> None:
-    xiaoyu, me = await among_120(sandbox)
-    await opt_in(sandbox, [me])
-    await sandbox.app.services.plans.make()
-    mine = await planned_for_her(sandbox, me)
+    xiaoyu, me, mine = await her_plan_made(sandbox)
     long_ago, lately, *_ = mine
     today = sandbox.app.services.digest.next_run().date()
     async with sandbox.app.services.db.begin() as session:

@@ -7,6 +7,7 @@ sticker sent over and over before the pace refuses it, is not a download each ti
 
 from __future__ import annotations
 
+from cachetools import LRUCache
 from telegram import PhotoSize, Sticker
 from telegram.error import TelegramError
 
@@ -16,8 +17,7 @@ from bot.domain.photos import shows_a_code
 from conversations.context import HuihuiContext
 
 NOT_READ = N_("I could not read this picture. Please send it again.")
-READ_KEPT = 1000
-_read: dict[str, bool] = {}
+_read: LRUCache[str, bool] = LRUCache(maxsize=1000)
 
 
 async def picture_shows_a_code(context: HuihuiContext, picture: PhotoSize | Sticker) -> bool | None:
@@ -38,6 +38,4 @@ async def picture_shows_a_code(context: HuihuiContext, picture: PhotoSize | Stic
         return None
     found = await read_picture(shows_a_code, content)
     _read[picture.file_unique_id] = found
-    while len(_read) > READ_KEPT:
-        del _read[next(iter(_read))]  # the longest kept
     return found

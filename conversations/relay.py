@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from cachetools import TTLCache
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -110,10 +111,6 @@ async def relay_text(update: Update, context: HuihuiContext) -> str | int:
 
 async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
     message = update.effective_message
-    shows_a_code = await picture_shows_a_code(context, message.photo[-1])
-    if shows_a_code is None:
-        await say(update, context, context.gettext(NOT_READ))
-        return RELAYING
     caption = None
     if message.caption:  # bounded as a text is (Telegram Premium allows long captions)
         checked = free_text.check(message.caption, MESSAGE)
@@ -121,6 +118,11 @@ async def relay_photo(update: Update, context: HuihuiContext) -> str | int:
             await say(update, context, context.gettext(checked.reason, **checked.values))
             return RELAYING
         caption = checked
+    # Read after the caption's check: a photo refused for its words costs no download.
+    shows_a_code = await picture_shows_a_code(context, message.photo[-1])
+    if shows_a_code is None:
+        await say(update, context, context.gettext(NOT_READ))
+        return RELAYING
     outgoing = Outgoing(
         "photo",
         caption,
@@ -155,8 +157,9 @@ async def relay_sticker(update: Update, context: HuihuiContext) -> str | int:
 # answers for every member with a wait. A set is read once in a while; a title changed since
 # is read again after ``STICKER_SET_KEPT``.
 STICKER_SET_KEPT = timedelta(minutes=10)
-STICKER_SETS_KEPT = 1000
-_sticker_sets: dict[str, tuple[float, str]] = {}
+_sticker_sets: TTLCache[str, str] = TTLCache(
+    maxsize=1000, ttl=STICKER_SET_KEPT.total_seconds(), timer=time.monotonic
+)
 
 
 async def _sticker_words(context: HuihuiContext, set_name: str | None) -> str | None:
@@ -164,10 +167,8 @@ async def _sticker_words(context: HuihuiContext, set_name: str | None) -> str | 
     is screened as words are."""
     if not set_name:
         return None
-    now = time.monotonic()
-    kept = _sticker_sets.get(set_name)
-    if kept is not None and now - kept[0] < STICKER_SET_KEPT.total_seconds():
-        return kept[1]
+    if (kept := _sticker_sets.get(set_name)) is not None:
+        return kept
     try:
         found = await context.bot.get_sticker_set(set_name)
         words = f"{found.title} {set_name}"
@@ -175,10 +176,7 @@ async def _sticker_words(context: HuihuiContext, set_name: str | None) -> str | 
         words = set_name  # no such set (any more): the name is screened alone
     except TelegramError:
         return set_name  # not read this time (a network error, a wait): asked again next time
-    _sticker_sets.pop(set_name, None)
-    _sticker_sets[set_name] = (now, words)
-    while len(_sticker_sets) > STICKER_SETS_KEPT:
-        del _sticker_sets[next(iter(_sticker_sets))]  # the longest kept
+    _sticker_sets[set_name] = words
     return words
 
 

@@ -50,8 +50,10 @@ async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
     await xiaoyu.send_photo("上周爬山拍的")
     photos = [e for e in sandbox.api.chats[ming.id] if e.kind == "photo"]
     assert photos and photos[-1].text == "小雨：上周爬山拍的"
+    downloads = sandbox.api.calls["getFile"]
     await xiaoyu.send_photo("长" * 1001)  # a caption longer than a message may be
     assert xiaoyu.last_text() == "这条有 1001 个字，请不超过 1000 个字。"
+    assert sandbox.api.calls["getFile"] == downloads  # refused for its words, not downloaded
     await xiaoyu.send_sticker()
     assert sandbox.api.chats[ming.id][-2].kind == "sticker"
     assert ming.last_text() == "小雨发来一个表情。"

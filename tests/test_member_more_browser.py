@@ -16,6 +16,7 @@ from bot.tools.sandbox import Sandbox
 from storage.models import UnitRole
 from tests.helpers import CITY, PUDONG, TITLE, publish, union_with_members, unit_id
 from tests.mini_app_browser import open_member_app, open_mini_app, pytestmark, served, settled
+from tests.pictures import photo_with, qr
 from tests.test_member_likes import liked_by_some, set_likes_visible
 from tests.test_member_photos import png
 
@@ -65,7 +66,17 @@ async def test_a_member_adds_a_photo_sets_a_wish_and_shows_her_qr_code(
             }
         )
         await page.get_by_role("alert").get_by_text("这张照片超过了 10 MB").wait_for()
+        # A photo with a WeChat QR code in it: contact details by another road, refused.
+        await settled(page, page.get_by_label("添加照片（第 2 张，最多 6 张）"))
+        await page.get_by_label("添加照片（第 2 张，最多 6 张）").set_input_files(
+            {"name": "风景.jpg", "mimeType": "image/jpeg", "buffer": photo_with(qr(), turned=20)}
+        )
+        await page.get_by_role("alert").get_by_text("这张照片里有二维码").wait_for()
         assert await page.get_by_role("img", name="我的照片 2").count() == 0
+        assert (
+            len((await sandbox.app.services.onboarding.answers(me - FIRST_TELEGRAM_ID))["photos"])
+            == 1
+        )
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         shot = tmp_path / "profile-photo-added-360.png"
         await page.screenshot(path=str(shot), full_page=True)

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from report import emit  # noqa: E402  (benchmarks/report.py)
 from sqlalchemy import delete, func, select  # noqa: E402
-from union import MemoryPeak, empty, union_members  # noqa: E402
+from union import MemoryPeak, empty, settled, union_members  # noqa: E402
 
 from bot.app.serve import keep_what_started  # noqa: E402
 from bot.common import workers  # noqa: E402
@@ -105,6 +105,7 @@ async def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
         else:
             telegram_ids = await union_members(sb, args.members)
         load_seconds = time.perf_counter() - loaded
+        await settled(args.database_url)
         plans = sb.app.services.plans
         started = time.perf_counter()
         await read_union(sb)

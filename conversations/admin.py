@@ -25,7 +25,7 @@ from bot.common.wording.moderation import (
 from bot.common.wording.profile_card import option_text, render_card
 from bot.common.wording.statistics import ACTIVITY_FIGURES, MEMBER_FIGURES
 from bot.common.wording.verification import comparison
-from bot.common.workbooks import Sheet, titled_workbook
+from bot.common.workbooks import Sheet, csv_field, titled_workbook
 from bot.common.workers import in_worker
 from bot.domain import free_text
 from bot.domain.buttons import (
@@ -507,7 +507,8 @@ def _export_parts(
 
 def _csv(header: list[str], parts: list[tuple[str, list[list[object]]]]) -> bytes:
     text = io.StringIO()
-    csv.writer(text).writerows([header, *(row for _name, rows in parts for row in rows)])
+    lines = [header, *(row for _name, rows in parts for row in rows)]
+    csv.writer(text).writerows([csv_field(value) for value in line] for line in lines)
     return text.getvalue().encode("utf-8-sig")  # with a BOM, Excel reads it as UTF-8
 
 

@@ -286,6 +286,27 @@ async def test_statistics_export_as_csv_and_excel(sandbox: Sandbox) -> None:
     assert workbook["会员"].column_dimensions["B"].width >= 8  # sized for Chinese
 
 
+async def test_an_employer_written_as_a_formula_stays_text_in_both_exports(
+    sandbox: Sandbox,
+) -> None:
+    """A roster's employer column (typed by whoever kept the spreadsheet) reaches the top
+    employers: a formula there is shown, never run, when the statistics open in Excel or WPS."""
+    organiser = sandbox.user("浦东管理员")
+    formula = '=HYPERLINK("http://x.cn","详情")'
+    entry = ("王芳", "PD0101", formula, "13700000001")
+    await seed_union(sandbox, [entry], organisers={PUDONG: [organiser.id]})
+    await sign_up(sandbox.user("王芳", phone=entry[3]), entry)
+    await organiser.send("/export_stats")
+    text = sandbox.api.files[organiser.bot_messages()[-1].file_id][1].decode("utf-8-sig")
+    [line] = [row for row in text.splitlines() if "HYPERLINK" in row]
+    assert line.split(",", 1)[1].startswith("\"'=HYPERLINK(")  # an apostrophe keeps it text
+    await organiser.send("/export_stats xlsx")
+    data = sandbox.api.files[organiser.bot_messages()[-1].file_id][1]
+    cells = [c for sheet in load_workbook(io.BytesIO(data)) for row in sheet for c in row]
+    [employer] = [c for c in cells if c.value == formula]
+    assert employer.data_type == "s"
+
+
 def test_age_bands_read_youngest_first_whatever_their_counts() -> None:
     figures = ScopeStats(age_band=Counter({"40+": 9, "<25": 1, "30–34": 4, "25–29": 2}))
     assert figures.ordered("age_band") == [("<25", 1), ("25–29", 2), ("30–34", 4), ("40+", 9)]

@@ -5,6 +5,7 @@ mutual choice and pairing rate, smart groups, cancellation, follow-ups."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -653,6 +654,30 @@ async def test_the_sign_in_sheet_lists_places_and_waitlist_by_badge(sandbox: San
     assert [(e.actor_telegram_id, e.detail) for e in looks] == [
         (organiser.id, {"event": event_id, "people": 3})
     ]
+
+
+async def test_a_nickname_that_is_a_formula_stays_text_on_the_sign_in_sheet(
+    sandbox: Sandbox,
+) -> None:
+    """A member names herself as an Excel formula (a DDE command fits in a nickname): the
+    organiser's sign-in sheet shows the words and Excel or WPS runs nothing."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    event_id = await publish(sandbox, organiser)
+    attacker = await join(sandbox, in_pudong[0], event_id)
+    formula = "=cmd|' /C calc'!A0"
+    await attacker.send("/edit")
+    await attacker.press("昵称")
+    await attacker.send(formula)
+    assert "已保存" in attacker.texts()[-2]
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    await organiser.press("签到名单")
+    data = sandbox.api.files[organiser.bot_messages()[-1].file_id][1]
+    sheet = load_workbook(io.BytesIO(data)).active
+    [nickname] = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert nickname.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")  # no formula at all
 
 
 async def test_members_list_the_events_they_may_join_and_why_not(sandbox: Sandbox) -> None:

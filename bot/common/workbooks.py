@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 # Excel refuses these in a sheet's name and cuts names at 31 characters.
 _SHEET_NAME_REFUSED = re.compile(r"[\[\]:*?/\\]")
@@ -63,6 +64,29 @@ def display_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+# What makes Excel or WPS read a CSV field as a formula (OWASP's "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_field(value: object) -> object:
+    """A value for a CSV an organiser opens in Excel or WPS: a text that would be read as a
+    formula starts with an apostrophe, which keeps it text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _as_written(page: Worksheet) -> None:
+    """Every text stays text. openpyxl stores a string starting with "=" as a formula, which
+    Excel and WPS run when the organiser opens the file: a member named
+    "=cmd|' /C calc'!A0" on a sign-in sheet, or an event titled with a HYPERLINK to a phishing
+    page, would be a formula injected into the union's office."""
+    for row in page.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def _write_sheet(workbook: Workbook, title: str, about: Sequence[str], sheet: Sheet) -> None:
     page = workbook.create_sheet(sheet_name(sheet.name))
     columns = max(len(sheet.headers), 1)
@@ -75,6 +99,7 @@ def _write_sheet(workbook: Workbook, title: str, about: Sequence[str], sheet: Sh
     page.append(list(sheet.headers))
     for row in sheet.rows:
         page.append(list(row))
+    _as_written(page)
     for cell in page[header_row]:
         cell.font = Font(bold=True)
     # Boxed and aligned. A style is worked out once and copied to each cell with the same one

@@ -200,8 +200,10 @@ async def reports(update: Update, context: HuihuiContext) -> None:
     if cases is None:
         await refuse(update, context)
         return
-    scope = await context.services.administration.scope_of(update.effective_user.id)
-    screened = await context.services.screening.flagged(scope or frozenset())
+    power = await context.services.administration.judging(update.effective_user.id)
+    screened = (
+        await context.services.screening.flagged(power.scope, power.recused) if power else []
+    )
     if not cases and not screened:
         await say(update, context, _("No open reports in your unions."))
         return

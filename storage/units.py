@@ -107,10 +107,13 @@ async def grant(session: AsyncSession, telegram_id: int, unit_id: int, role: Rol
 
 
 async def nearest_holders(
-    session: AsyncSession, unit_id: int, roles: Collection[Role]
+    session: AsyncSession,
+    unit_id: int,
+    roles: Collection[Role],
+    excluding: Collection[int] = (),
 ) -> tuple[int | None, list[int]]:
-    """The unit closest above (or at) ``unit_id`` where someone holds one of ``roles``, and
-    their Telegram ids; (None, []) when no unit in the chain has anyone."""
+    """The unit closest above (or at) ``unit_id`` where someone not ``excluding`` holds one of
+    ``roles``, and their Telegram ids; (None, []) when no unit in the chain has anyone."""
     for candidate in ancestry(unit_id, await parents(session)):
         found = (
             await session.scalars(
@@ -119,8 +122,8 @@ async def nearest_holders(
                 .order_by(UnitRole.id)
             )
         ).all()
-        if found:
-            return candidate, list(dict.fromkeys(found))
+        if kept := [t for t in dict.fromkeys(found) if t not in excluding]:
+            return candidate, kept
     return None, []
 
 
@@ -137,9 +140,13 @@ async def role_scope(session: AsyncSession, telegram_id: int, roles: Collection[
     return set().union(*(subtree(unit, tree) for unit in held)) if held else set()
 
 
-async def organisers_for(session: AsyncSession, unit_id: int) -> list[int]:
-    """Telegram ids of the organisers closest above (or at) a unit: its own, else its parent's..."""
-    _unit, found = await nearest_holders(session, unit_id, (Role.ORGANISER,))
+async def organisers_for(
+    session: AsyncSession, unit_id: int, excluding: Collection[int] = ()
+) -> list[int]:
+    """Telegram ids of the organisers closest above (or at) a unit: its own, else its
+    parent's...; those ``excluding`` are passed over (a case about an organiser goes to the
+    organisers above when she is the only one)."""
+    _unit, found = await nearest_holders(session, unit_id, (Role.ORGANISER,), excluding)
     return found
 
 

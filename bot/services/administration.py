@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from bot.services import notices
 from bot.services.inbox import Inbox
 from bot.services.notices import line
 from bot.services.work import WorkQueue
-from storage import audit, matching, profiles, units
+from storage import audit, conflicts, matching, profiles, units
 from storage.models import (
     AuditEntry,
     Member,
@@ -42,10 +42,16 @@ class Authority:
     superadmin: bool
     own: frozenset[int]  # units the person organises
     scope: frozenset[int]  # everything they may act on
+    # Members whose cases they leave to others: themselves and their circle (storage.conflicts).
+    recused: frozenset[int] = frozenset()
 
     @property
     def any(self) -> bool:
         return self.superadmin or bool(self.own)
+
+    def may_judge(self, member: Member) -> bool:
+        """Whether they may see and decide a case about this member."""
+        return self.any and member.unit_id in self.scope and member.id not in self.recused
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,14 @@ class Administration:
         scope = frozenset().union(*(subtree(unit, tree) for unit in own)) if own else frozenset()
         return Authority(False, own, scope)
 
+    async def judge(self, session: AsyncSession, telegram_id: int) -> Authority:
+        """``authority`` for deciding cases about members (reports, verifications, photos),
+        with the members this person must leave to others."""
+        power = await self.authority(session, telegram_id)
+        if not power.any:
+            return power
+        return replace(power, recused=await conflicts.recused(session, telegram_id))
+
     async def import_targets(self, telegram_id: int) -> list[tuple[int, str]]:
         """Units the person may import a roster into, as offered first: their own units
         (superadmins: the top units); rows may name units below."""
@@ -236,6 +250,12 @@ class Administration:
                 imported=imported,
                 bad_rows=bad,
             )
+
+    async def judging(self, telegram_id: int) -> Authority | None:
+        """``judge`` in a session of its own; None for anyone who judges nothing."""
+        async with self._db() as session:
+            power = await self.judge(session, telegram_id)
+            return power if power.any else None
 
     async def scope_of(self, telegram_id: int) -> frozenset[int] | None:
         """The units whose statistics the person may see, or None."""
@@ -334,14 +354,16 @@ class Administration:
 
     async def pending_verifications(self, actor: int, limit: int = 5) -> list[PendingCase] | None:
         async with self._db() as session:
-            power = await self.authority(session, actor)
+            power = await self.judge(session, actor)
             if not power.any:
                 return None
             rows = await session.execute(
                 select(VerificationAttempt, RosterEntry)
                 .join(RosterEntry, RosterEntry.id == VerificationAttempt.roster_entry_id)
                 .where(
-                    VerificationAttempt.outcome == "pending", RosterEntry.unit_id.in_(power.scope)
+                    VerificationAttempt.outcome == "pending",
+                    RosterEntry.unit_id.in_(power.scope),
+                    VerificationAttempt.member_id.not_in(power.recused),
                 )
                 .order_by(VerificationAttempt.id)
                 .limit(limit)
@@ -350,13 +372,17 @@ class Administration:
 
     async def open_reports(self, actor: int, limit: int = 5) -> list[ReportCase] | None:
         async with self._db() as session:
-            power = await self.authority(session, actor)
+            power = await self.judge(session, actor)
             if not power.any:
                 return None
             rows = await session.execute(
                 select(Report.reported_id, Report.reason, func.count())
                 .join(Member, Member.id == Report.reported_id)
-                .where(Report.status == "pending", Member.unit_id.in_(power.scope))
+                .where(
+                    Report.status == "pending",
+                    Member.unit_id.in_(power.scope),
+                    Member.id.not_in(power.recused),
+                )
                 .group_by(Report.reported_id, Report.reason)
             )
             reasons: dict[int, Counter[str]] = {}
@@ -375,11 +401,11 @@ class Administration:
         """dismiss / warn / suspend / lift, on a member in the actor's scope. The member is told
         (a dismissal tells them nothing), and so are those whose pending reports it settles."""
         async with self._db.begin() as session:
-            power = await self.authority(session, actor)
+            power = await self.judge(session, actor)
             member = await session.get(Member, member_id)
             if member is None:
                 return Moderation(Decision.UNKNOWN)
-            if not power.any or member.unit_id not in power.scope:
+            if not power.may_judge(member):
                 return Moderation(Decision.NOT_ALLOWED)
             nickname = await _nickname(session, member_id)
             if (action == "suspend" and member.suspended) or (
@@ -459,14 +485,14 @@ class Administration:
         for an organiser of their union (never a matchmaker or counsellor) judging a report
         ("not single", say). Only members someone reported; every view is audited."""
         async with self._db.begin() as session:
-            power = await self.authority(session, actor)
+            power = await self.judge(session, actor)
             member = await session.get(Member, member_id)
             if member is None:
                 return Decision.UNKNOWN
             reported = await session.scalar(
                 select(Report.id).where(Report.reported_id == member_id).limit(1)
             )
-            if not power.any or member.unit_id not in power.scope or reported is None:
+            if not power.may_judge(member) or reported is None:
                 return Decision.NOT_ALLOWED
             entry = await session.scalar(
                 select(RosterEntry).where(RosterEntry.member_id == member_id)

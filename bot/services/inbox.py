@@ -29,7 +29,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.i18n import N_
@@ -39,15 +39,11 @@ from bot.domain.units import HELPERS, Role, ancestry
 from bot.services import notices
 from bot.services.notices import Line, line
 from bot.services.work import DueTask, TaskKind, WorkQueue
-from storage import members, tasks, units
+from storage import conflicts, members, tasks, units
 from storage.models import (
-    Block,
-    Match,
     Member,
     OrgUnit,
     ProfileAnswer,
-    Proposal,
-    Report,
     Thread,
     ThreadMessage,
     UnitRole,
@@ -266,7 +262,7 @@ class Inbox:
                     thread
                     for thread in window
                     if await self._may_open(
-                        session, telegram_id, thread, scopes, conflicts=joined is not None
+                        session, telegram_id, thread, scopes, may_conflict=joined is not None
                     )
                 ]
                 visible += await self._views(session, shown[: limit - len(visible)])
@@ -462,14 +458,16 @@ class Inbox:
         thread: Thread,
         scopes: Mapping[str, Collection[int]] | None = None,
         *,
-        conflicts: bool = True,
+        may_conflict: bool = True,
     ) -> bool:
         """Whether the staff member may read and answer the thread: their role covers the
         member's union (superadmins: every union), and they are nobody the member may be
         asking about. ``scopes``: the staff member's units for each kind of thread, if known;
-        ``conflicts=False``: the staff member is no member, so nobody a member asks about."""
+        ``may_conflict=False``: the staff member is no member, so nobody a member asks about."""
         member = await session.get(Member, thread.member_id)
-        if member is None or (conflicts and staff in await _conflicts(session, member)):
+        if member is None or (
+            may_conflict and staff in await conflicts.staff_circle(session, member)
+        ):
             return False
         if staff in self._superadmins:
             return True
@@ -600,7 +598,7 @@ class Inbox:
         organisers above the member's union. Whoever it is may open the thread; when nobody in
         the chain may, the superadmins — never nobody while a superadmin is configured."""
         member = await session.get_one(Member, thread.member_id)
-        excluded = await _conflicts(session, member)
+        excluded = await conflicts.staff_circle(session, member)
         chain = ancestry(thread.unit_id, await units.parents(session))[1 if above else 0 :]
         first_ask = thread.kind == "ask" and not above
         passes = [HELPERS, ORGANISERS] if first_ask else [ORGANISERS]
@@ -744,41 +742,6 @@ class Inbox:
             ],
             key=f"{key}:member",
         )
-
-
-async def _conflicts(session: AsyncSession, member: Member) -> set[int]:
-    """Telegram ids of staff who must not see the member's threads: the member herself, her
-    matches, the other side of an open proposal, whom she reported or blocked and who blocked
-    her — she may be asking about them."""
-    me = member.id
-    others: set[int] = set()
-    pairs = await session.execute(
-        select(Match.member_a, Match.member_b).where(
-            or_(Match.member_a == me, Match.member_b == me)
-        )
-    )
-    proposed = await session.execute(
-        select(Proposal.member_a, Proposal.member_b).where(
-            Proposal.status == "open", or_(Proposal.member_a == me, Proposal.member_b == me)
-        )
-    )
-    for a, b in [*pairs.all(), *proposed.all()]:
-        others.add(b if a == me else a)
-    others.update(
-        (await session.scalars(select(Report.reported_id).where(Report.reporter_id == me))).all()
-    )
-    blocks = await session.execute(
-        select(Block.blocker_id, Block.blocked_id).where(
-            or_(Block.blocker_id == me, Block.blocked_id == me)
-        )
-    )
-    for blocker, blocked in blocks.all():
-        others.add(blocked if blocker == me else blocker)
-    ids = {member.telegram_id} if member.telegram_id is not None else set()
-    if others:
-        found = await session.scalars(select(Member.telegram_id).where(Member.id.in_(others)))
-        ids.update(t for t in found.all() if t is not None)
-    return ids
 
 
 def _nickname(view: ThreadView) -> str | dict[str, str]:

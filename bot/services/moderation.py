@@ -77,13 +77,17 @@ class ReportFiles:
         anyone but their organisers. A few queries whatever the number (the chat's
         ``open_reports`` reads each member's whole card, one by one)."""
         async with self._db() as session:
-            power = await self._administration.authority(session, actor)
+            power = await self._administration.judge(session, actor)
             if not power.any:
                 return None
             rows = await session.execute(
                 select(Report.reported_id, Report.reason, func.count())
                 .join(Member, Member.id == Report.reported_id)
-                .where(Report.status == "pending", Member.unit_id.in_(power.scope))
+                .where(
+                    Report.status == "pending",
+                    Member.unit_id.in_(power.scope),
+                    Member.id.not_in(power.recused),
+                )
                 .group_by(Report.reported_id, Report.reason)
             )
             reasons: dict[int, Counter[str]] = {}
@@ -104,9 +108,9 @@ class ReportFiles:
         """The member's file, for an organiser of their union or above (superadmins: any);
         None for anyone else, a member nobody reported, or no such member."""
         async with self._db() as session:
-            power = await self._administration.authority(session, actor)
+            power = await self._administration.judge(session, actor)
             member = await session.get(Member, member_id)
-            if member is None or not power.any or member.unit_id not in power.scope:
+            if member is None or not power.may_judge(member):
                 return None
             reports = await _reports(session, member_id)
             if not reports:

@@ -40,7 +40,16 @@ from bot.domain.verification import (
 from bot.services import notices, photo_review, screening
 from bot.services.notices import line
 from bot.services.work import WorkQueue
-from storage import audit, matching, members, profiles, roster, units, verification
+from storage import (
+    audit,
+    conflicts,
+    matching,
+    members,
+    profiles,
+    roster,
+    units,
+    verification,
+)
 from storage.models import Member, RosterEntry, VerificationAttempt
 
 ATTEMPT_WINDOW = timedelta(hours=24)
@@ -217,8 +226,10 @@ class Onboarding:
                 tried = f"{entry.id}:{now.date().isoformat()}" if taken else None
                 if tried is not None and entry.member_id is not None:
                     await _tell_owner(session, entry.member_id, tried, now)
-                reviewers = await units.organisers_for(session, entry.unit_id)
-                for reviewer in reviewers or sorted(self._superadmins):
+                applicant = await session.get_one(Member, member_id)
+                circle = await conflicts.staff_circle(session, applicant)
+                reviewers = await units.organisers_for(session, entry.unit_id, circle)
+                for reviewer in reviewers or sorted(self._superadmins - circle):
                     await _ask_reviewer(session, reviewer, attempt.id, now, tried)
             used = await verification.count_since(session, member_id, now - ATTEMPT_WINDOW)
         self._work.wake()
@@ -273,9 +284,11 @@ class Onboarding:
         )
         if attempt is None or entry is None:
             return Review(ReviewStatus.ALREADY_REVIEWED)
-        if not await self._may_review(session, reviewer, entry.unit_id):
-            return Review(ReviewStatus.NOT_ALLOWED)
         member = await session.get(Member, attempt.member_id)
+        if not await self._may_review(session, reviewer, entry.unit_id) or (
+            member is not None and reviewer in await conflicts.staff_circle(session, member)
+        ):
+            return Review(ReviewStatus.NOT_ALLOWED)
         telegram_id = member.telegram_id if member else None
         if attempt.outcome != Outcome.PENDING or member is None:
             return Review(ReviewStatus.ALREADY_REVIEWED, telegram_id)

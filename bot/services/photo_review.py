@@ -17,7 +17,7 @@ from bot.services import notices
 from bot.services.administration import Administration, Decision
 from bot.services.notices import line
 from bot.services.work import WorkQueue
-from storage import audit, profiles, units
+from storage import audit, conflicts, profiles, units
 from storage.models import Member, PhotoReview
 
 
@@ -49,7 +49,8 @@ async def ask_for_review(
     if not new or member.unit_id is None:
         return
     await session.flush()
-    for organiser in await units.organisers_for(session, member.unit_id):
+    circle = await conflicts.staff_circle(session, member)
+    for organiser in await units.organisers_for(session, member.unit_id, circle):
         await notices.put(
             session,
             to=organiser,
@@ -93,13 +94,17 @@ class PhotoReviews:
     async def pending(self, actor: int, limit: int = 10) -> list[PendingPhoto] | None:
         """Photos waiting in the organiser's unions, oldest first; None for non-organisers."""
         async with self._db() as session:
-            power = await self._administration.authority(session, actor)
+            power = await self._administration.judge(session, actor)
             if not power.any:
                 return None
             rows = await session.execute(
                 select(PhotoReview.id, PhotoReview.member_id, PhotoReview.file_id)
                 .join(Member, Member.id == PhotoReview.member_id)
-                .where(PhotoReview.status == "pending", Member.unit_id.in_(power.scope))
+                .where(
+                    PhotoReview.status == "pending",
+                    Member.unit_id.in_(power.scope),
+                    Member.id.not_in(power.recused),
+                )
                 .order_by(PhotoReview.id)
                 .limit(limit)
             )
@@ -119,8 +124,8 @@ class PhotoReviews:
             member = await session.get(Member, review.member_id) if review else None
             if review is None or member is None or review.status != "pending":
                 return None
-            power = await self._administration.authority(session, actor)
-            if not power.any or member.unit_id not in power.scope:
+            power = await self._administration.judge(session, actor)
+            if not power.may_judge(member):
                 return None
             audit.record(
                 session, actor, "view_photo", member.unit_id, now, member=member.id, photo=review_id
@@ -137,8 +142,8 @@ class PhotoReviews:
             member = await session.get(Member, review.member_id) if review else None
             if review is None or member is None:
                 return Decision.UNKNOWN
-            power = await self._administration.authority(session, actor)
-            if not power.any or member.unit_id not in power.scope:
+            power = await self._administration.judge(session, actor)
+            if not power.may_judge(member):
                 return Decision.NOT_ALLOWED
             if review.status != "pending":
                 return Decision.UNCHANGED

@@ -65,13 +65,16 @@ class Screening:
     def __init__(self, db: async_sessionmaker[AsyncSession]) -> None:
         self._db = db
 
-    async def flagged(self, scope: frozenset[int], limit: int = 10) -> list[Flagged]:
-        """Recent hits from members of these unions, newest first."""
+    async def flagged(
+        self, scope: frozenset[int], leaving_out: frozenset[int] = frozenset(), limit: int = 10
+    ) -> list[Flagged]:
+        """Recent hits from members of these unions, newest first; none from the members
+        ``leaving_out`` (the reader's own circle: storage.conflicts)."""
         async with self._db() as session:
             relayed = await session.scalars(
                 select(RelayMessage)
                 .join(Member, Member.id == RelayMessage.sender_id)
-                .where(Member.unit_id.in_(scope))
+                .where(Member.unit_id.in_(scope), Member.id.not_in(leaving_out))
                 .order_by(RelayMessage.id.desc())
                 .limit(WINDOW)
             )
@@ -83,7 +86,7 @@ class Screening:
             hits = await session.scalars(
                 select(ScreenHit)
                 .join(Member, Member.id == ScreenHit.member_id)
-                .where(Member.unit_id.in_(scope))
+                .where(Member.unit_id.in_(scope), Member.id.not_in(leaving_out))
                 .order_by(ScreenHit.id.desc())
                 .limit(WINDOW)
             )

@@ -48,12 +48,13 @@ class ReportsDesk:
         viewer = await pages.viewer(request)
         services = pages.services
         cases = await services.report_files.queue(viewer.user.id, SHOWN)
-        scope = await services.administration.scope_of(viewer.user.id)
-        if cases is None or scope is None:
+        power = await services.administration.judging(viewer.user.id)
+        if cases is None or power is None:
             raise Refused(403)
         # As in the chat: questions to the union are never screened, so hits from them (kept
         # from before) are left out.
-        screened = [h for h in await services.screening.flagged(scope) if h.source in FLAGGED_IN]
+        flagged = await services.screening.flagged(power.scope, power.recused)
+        screened = [h for h in flagged if h.source in FLAGGED_IN]
         _ = viewer.gettext
         return pages.render(
             viewer,

@@ -153,3 +153,13 @@ async def test_a_suspended_member_writes_to_nobody(sandbox: Sandbox) -> None:
         in ming.texts()[-2:]
     )
     assert not any("还在吗" in t for t in xiaoyu.texts())
+
+
+async def test_crying_in_pinyin_is_relayed_as_written(sandbox: Sandbox) -> None:
+    """Crying ("wuwuwu", 呜呜呜) is pinyin digits written together: the screen read it as one
+    unknown word and failed, and the member's message was lost behind an apology."""
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("wuwuwuwuwuwuwu 你怎么不理我")
+    assert ming.last_text() == "已转达给小雨 ✓"
+    assert xiaoyu.last_text() == "阿明：wuwuwuwuwuwuwu 你怎么不理我"

@@ -97,6 +97,8 @@ _PINYIN_DIGITS = {
     "ba": "8",
     "jiu": "9",
 }
+# Longest first, so that words written together split as they were meant.
+_PINYIN_WORD = re.compile("|".join(sorted(_PINYIN_DIGITS, key=len, reverse=True)), re.I)
 _PINYIN_RUN = re.compile(rf"\b(?:(?:{'|'.join(_PINYIN_DIGITS)})[\s,，.\-]*){{7,}}\b", re.IGNORECASE)
 # Letters that stand in for digits when they touch one ("l39l234S678", "138o1234o5678").
 _LOOKALIKE_DIGITS = str.maketrans(
@@ -211,7 +213,8 @@ _OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 
 
 def _pinyin(run: str) -> str:
-    return "".join(_PINYIN_DIGITS[w.lower()] for w in re.findall(r"[a-z]+", run, re.I))
+    """A run of pinyin digits as digits, the words written apart or together ("wuwuwu")."""
+    return "".join(_PINYIN_DIGITS[w.lower()] for w in _PINYIN_WORD.findall(run))
 
 
 def _ten(match: re.Match[str]) -> str:

@@ -47,6 +47,7 @@ from storage import (
     members,
     profiles,
     roster,
+    safety,
     units,
     verification,
 )
@@ -430,6 +431,8 @@ async def _mark_verified(
     member = await session.get(Member, member_id)
     assert member is not None
     member.verified_at, member.unit_id = now, entry.unit_id
+    # An account deleted before on this entry: its blocks, reports and suspension come back.
+    await safety.restore(session, entry.id, member_id)
 
 
 async def _ask_reviewer(

@@ -7,7 +7,7 @@ from bot.domain.units import Role, UnitKind
 from storage.models.base import Base
 from storage.models.broadcasts import Broadcast, BroadcastDelivery
 from storage.models.conversations import ConversationState, UserData
-from storage.models.departed import DepartedCount
+from storage.models.departed import DepartedCount, SafetyRecord
 from storage.models.digest import DigestAnnounced
 from storage.models.events import Event, EventChoice, Registration
 from storage.models.inbox import Thread, ThreadMessage
@@ -48,6 +48,7 @@ __all__ = [
     "ConversationState",
     "DeliveryStatus",
     "DepartedCount",
+    "SafetyRecord",
     "DigestAnnounced",
     "Event",
     "EventChoice",

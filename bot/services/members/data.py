@@ -16,7 +16,7 @@ from bot.domain.questions import Question
 from bot.services import notices
 from bot.services.members import export
 from bot.services.members.export.exporter import Exporter
-from storage import matching, members, monthly, profiles, retention, verification
+from storage import matching, members, monthly, profiles, retention, safety, verification
 from storage.models import (
     AuditEntry,
     Broadcast,
@@ -121,12 +121,16 @@ class MemberData:
     async def erase(self, telegram_id: int) -> None:
         """Delete the member and everything about them; their roster entry is freed for a new
         account. The roster itself is the union's record and stays. Organiser actions about
-        the member stay in the audit log, without saying who they concerned."""
+        the member stay in the audit log, without saying who they concerned. What keeps others
+        safe stays on the roster entry (blocks, reports about them, a suspension:
+        storage.safety) and comes back if the entry is bound to an account again."""
         async with self._db.begin() as session:
             member_id = await session.scalar(
                 select(Member.id).where(Member.telegram_id == telegram_id)
             )
             await _forget_in_audit(session, telegram_id, member_id)
+            if member_id is not None:  # others' safety outlives the account
+                await safety.keep(session, member_id, self._clock.now())
             await session.execute(
                 delete(ScheduledTask).where(ScheduledTask.payload["to"].as_integer() == telegram_id)
             )

@@ -72,6 +72,7 @@ def take(database_url: str, target: Path) -> Path:
         raise BackupError(f"there is no folder {target.parent}")
     partial = target.with_name(target.name + ".part")
     try:
+        _private(partial)
         if is_sqlite(database_url):
             _copy_sqlite(sqlite_path(database_url), partial)
         else:
@@ -80,6 +81,17 @@ def take(database_url: str, target: Path) -> Path:
     finally:
         partial.unlink(missing_ok=True)
     return target
+
+
+def _private(path: Path) -> None:
+    """``path`` made empty and readable by its owner alone before the copy is written into it:
+    a backup holds every member's personal data, and the default mode lets every account on
+    the host read it."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+        os.chmod(path, 0o600)  # left over from an interrupted backup with another mode
+    except OSError as error:
+        raise BackupError(f"cannot write {path}: {error.strerror}") from error
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:

@@ -8,6 +8,7 @@ import asyncio
 import io
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import closing, redirect_stderr
@@ -264,6 +265,15 @@ async def test_scheduled_backups_come_daily_keep_the_newest_and_leave_other_file
     with closing(sqlite3.connect(folder / new)) as connection:
         assert connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         assert connection.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+
+
+async def test_a_backup_is_readable_by_its_owner_alone(database_url: str, tmp_path: Path) -> None:
+    """It holds every member's name, phone and roster entry: not for every account on the host."""
+    stale = tmp_path / "huihui.backup.part"  # left by an interrupted backup, world-readable
+    stale.write_bytes(b"")
+    stale.chmod(0o644)
+    written = await asyncio.to_thread(take, database_url, tmp_path / "huihui.backup")
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

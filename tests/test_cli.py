@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.common.config import Settings
 from bot.tools.synthetic import INTRODUCTIONS, synthetic_profiles
 from tests.test_reaching_telegram import telegram_refusing_the_token  # noqa: F401 - a fixture
 
@@ -113,6 +114,32 @@ def test_invalid_configuration_is_reported_in_one_line(tmp_path: Path) -> None:
     result = huihui("run", cwd=tmp_path, HUIHUI_TIMEZONE="Mars/Olympus_Mons")
     assert result.returncode == 2
     assert "HUIHUI_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        # A proxy without its scheme: the library's error printed the address, password and all.
+        ("HUIHUI_PROXY", "user:s3cr3t-pw@proxy.example.org:1080", "socks5://"),
+        ("HUIHUI_LOG_LEVEL", "verbose", "DEBUG, INFO"),
+    ],
+)
+def test_a_setting_that_cannot_work_is_one_line_that_keeps_secrets(
+    tmp_path: Path, setting: str, value: str, said: str
+) -> None:
+    result = huihui("run", cwd=tmp_path, HUIHUI_BOT_TOKEN="123:abc", **{setting: value})
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert setting in result.stderr and said in result.stderr
+    assert "s3cr3t" not in result.stderr
+
+
+def test_settings_read_as_people_write_them() -> None:
+    """A lower-case log level is the level; an empty line of a .env template is no setting
+    (HUIHUI_BACKUP_DIR= put daily backups in the working folder; an empty token counted as
+    one)."""
+    settings = Settings(log_level="debug", backup_dir="", bot_token=" ", proxy="")
+    assert settings.log_level == "DEBUG"
+    assert settings.backup_dir is None and settings.bot_token is None and settings.proxy is None
 
 
 def test_configuration_is_read_from_a_dotenv_file(tmp_path: Path) -> None:

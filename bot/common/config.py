@@ -16,6 +16,10 @@ Language = Literal["zh", "en"]
 SUPPORTED_LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
 
+PROXY_SCHEMES = ("http://", "https://", "socks5://", "socks5h://")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HUIHUI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -75,6 +79,32 @@ class Settings(BaseSettings):
     # and how many of them are kept there (the oldest are deleted).
     backup_dir: Path | None = None
     backup_keep: int = Field(default=7, ge=1)
+
+    @field_validator("bot_token", "proxy", "webhook_secret", "backup_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``HUIHUI_BACKUP_DIR=`` in a .env template means no folder, not the working one."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        # Checked here, where the address is not printed: the proxy library's own error
+        # carries it, password and all, into the log.
+        if value is not None and not value.get_secret_value().lower().startswith(PROXY_SCHEMES):
+            raise ValueError(
+                "must start with http://, https://, socks5:// or socks5h:// "
+                "(e.g. socks5://user:password@host:1080)"
+            )
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_level(cls, value: object) -> object:
+        level = str(value).strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("superadmins", mode="before")
     @classmethod

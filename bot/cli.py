@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from alembic.util.exc import CommandError
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from bot.app.logs import configure_logging
 from bot.common.config import Settings
@@ -133,7 +136,7 @@ def _secrets(settings: Settings) -> list[str]:
 def _serve(settings: Settings, mode: Literal["polling", "webhook"]) -> int:
     """Serve until stopped (status 0); a token Telegram refuses or an address the web server
     cannot listen on ends it with one line and status 2."""
-    from bot.app.leadership import AlreadyServing, FileLock, for_database
+    from bot.app.leadership import AlreadyServing, DatabaseRefused, FileLock, for_database
 
     leadership = for_database(settings.database_url)
     if isinstance(leadership, FileLock):
@@ -149,6 +152,12 @@ def _serve(settings: Settings, mode: Literal["polling", "webhook"]) -> int:
     configure_logging(settings.log_level, _secrets(settings), log_format=settings.log_format)
     try:
         asyncio.run(serve(settings, mode, leadership))
+    except DatabaseRefused as error:
+        print(f"huihui: PostgreSQL refused HUIHUI_DATABASE_URL: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DATABASE_PROBLEMS as error:  # found before serving began: no member was answered
+        print(f"huihui: {_database_problem(error, settings)}", file=sys.stderr)
+        return EXIT_CONFIG
     except InvalidToken:
         print(
             "huihui: Telegram refused HUIHUI_BOT_TOKEN — check it with @BotFather",
@@ -393,7 +402,8 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _with_database(settings: Settings, work, *, migrate_first: bool = True):  # noqa: ANN001, ANN202
-    """Run ``work(engine)`` on the configured database (migrated first), then close it."""
+    """Run ``work(engine)`` on the configured database (migrated first), then close it; a
+    database that cannot be used ends the command with one line (status 1)."""
     from storage import migrate
     from storage.engine import create_engine
 
@@ -406,7 +416,40 @@ def _with_database(settings: Settings, work, *, migrate_first: bool = True):  # 
         finally:
             await engine.dispose()
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    except (*DATABASE_PROBLEMS, OSError) as error:
+        print(f"huihui: {_database_problem(error, settings)}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+# What a wrong HUIHUI_DATABASE_URL raises: a missing driver or dialect, an address SQLAlchemy
+# cannot read, the server's or the file system's refusal, or a schema this version's
+# migrations do not know (a newer version's). One-off commands add an unreachable server.
+DATABASE_PROBLEMS = (ArgumentError, DBAPIError, CommandError, ImportError)
+
+
+def _database_problem(error: BaseException, settings: Settings) -> str:
+    """One line about a database that cannot be used, with no password in it."""
+    if isinstance(error, ArgumentError | ImportError):
+        detail = (
+            "it is not an address huihui can use: sqlite+aiosqlite:///path/to/huihui.db or "
+            "postgresql+asyncpg://user:password@host:5432/database"
+        )
+    elif isinstance(error, CommandError):
+        detail = f"its schema is not one this version knows ({error}); is it a newer version's?"
+    elif isinstance(error, DBAPIError):
+        detail = str(error.orig).split(": ", 1)[-1]  # the driver's words, not its class
+    else:
+        detail = getattr(error, "strerror", None) or str(error)
+    detail = detail.splitlines()[0] if detail else type(error).__name__
+    try:
+        password = make_url(settings.database_url).password
+    except ArgumentError:
+        password = None
+    if password:
+        detail = detail.replace(str(password), "***")
+    return f"cannot use HUIHUI_DATABASE_URL: {detail}"
 
 
 if __name__ == "__main__":

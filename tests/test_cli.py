@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.common.config import Settings
 from bot.tools.synthetic import INTRODUCTIONS, synthetic_profiles
@@ -140,6 +141,44 @@ def test_settings_read_as_people_write_them() -> None:
     settings = Settings(log_level="debug", backup_dir="", bot_token=" ", proxy="")
     assert settings.log_level == "DEBUG"
     assert settings.backup_dir is None and settings.bot_token is None and settings.proxy is None
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("sqlite+aiosqlite:////no/such/folder/huihui.db", "unable to open database file"),
+        ("postgres://huihui:s3cr3t@db/huihui", "not an address huihui can use"),
+        ("postgresql+asyncpg://huihui:s3cr3t@127.0.0.1:1/huihui", "Connect call failed"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_one_line(tmp_path: Path, url: str, said: str) -> None:
+    result = huihui("db", "upgrade", cwd=tmp_path, HUIHUI_DATABASE_URL=url)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert "cannot use HUIHUI_DATABASE_URL" in result.stderr and said in result.stderr
+    assert "s3cr3t" not in result.stderr
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_serving_a_database_postgresql_refuses_exits_2_instead_of_waiting(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A database or role that does not exist is not an outage to wait out: the bot waited
+    for ever, and its health check said it was alive."""
+    missing = make_url(database_url).set(database="huihui_no_such_database")
+    result = huihui(
+        "run",
+        cwd=tmp_path,
+        HUIHUI_BOT_TOKEN="123:abc",
+        HUIHUI_HTTP_PORT="0",
+        HUIHUI_DATABASE_URL=missing.render_as_string(hide_password=False),
+    )
+    assert result.returncode == 2, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == (
+        'huihui: PostgreSQL refused HUIHUI_DATABASE_URL: database "huihui_no_such_database" '
+        "does not exist"
+    )
+    assert "Traceback" not in result.stderr
 
 
 def test_configuration_is_read_from_a_dotenv_file(tmp_path: Path) -> None:

@@ -185,6 +185,8 @@ class AdvisoryLock:
                     waiting = True
                 problem = None
             except Exception as error:  # noqa: BLE001 - refused, lost, timed out: try again
+                if _refused(error):
+                    raise DatabaseRefused(str(error)) from error
                 if _name(error) != problem:
                     problem = _name(error)
                     _LOGGER.warning("PostgreSQL cannot be reached (%s); trying again", problem)
@@ -266,6 +268,22 @@ def exit_when_lost(leadership: Leadership) -> asyncio.Task[None]:
         os._exit(EXIT_LOST)
 
     return asyncio.ensure_future(watch())
+
+
+class DatabaseRefused(Exception):
+    """PostgreSQL answered that the configured database, role or password does not exist or
+    does not match: waiting does not mend it (the message is the server's, naming no secret)."""
+
+
+def _refused(error: BaseException) -> bool:
+    import asyncpg
+
+    return isinstance(
+        error,
+        asyncpg.InvalidCatalogNameError
+        | asyncpg.InvalidPasswordError
+        | asyncpg.InvalidAuthorizationSpecificationError,
+    )
 
 
 def _name(error: BaseException) -> str:

@@ -51,18 +51,23 @@ async def cases(sb: Sandbox, audit_entries: int = AUDIT_ENTRIES) -> int:
         units_of = dict((await session.execute(select(Member.id, Member.unit_id))).all())
         ids = sorted(units_of)
         reported = shuffler.sample(ids, 400)
+        reports: dict[tuple[int, int], None] = {}  # one report a pair, as the database holds
+        while len(reports) < 3_000:
+            pair = (shuffler.choice(ids), reported[len(reports) % len(reported)])
+            if pair[0] != pair[1]:
+                reports.setdefault(pair)
         await session.execute(
             insert(Report),
             [
                 {
-                    "reporter_id": shuffler.choice(ids),
-                    "reported_id": reported[n % len(reported)],
+                    "reporter_id": reporter,
+                    "reported_id": reported_id,
                     "reason": shuffler.choice(["fake", "harassment", "not_single", "other"]),
                     "status": "pending" if n < 600 else "dismissed",
                     "created_at": now - timedelta(days=shuffler.randrange(360)),
                     "detail": "他说自己单身，可同事说他已婚。" if n % 3 == 0 else None,
                 }
-                for n in range(3_000)
+                for n, (reporter, reported_id) in enumerate(reports)
             ],
         )
         pairs = {(shuffler.choice(ids), shuffler.choice(reported)) for _ in range(5_000)}

@@ -92,6 +92,10 @@ async def restore(session: AsyncSession, entry_id: int, member_id: int) -> None:
         if reporter is None:
             waiting_reports.append(kept)
             continue
+        if await session.scalar(
+            select(Report.id).where(Report.reporter_id == reporter, Report.reported_id == member_id)
+        ):
+            continue  # reported again already (one report a pair)
         session.add(
             Report(
                 reporter_id=reporter,

@@ -5,6 +5,7 @@ the relay cannot be misdirected, flooded, edited around or split around."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.helpers import PUDONG, PUDONG_CONTACT, publish, union_with_members
 from tests.pictures import photo_with, qr
 from tests.test_events import by_gender, event_row, join
 from tests.test_matching_bot import WOMAN, card_for, population
+from tests.test_miniapp import as_user, web
 from tests.test_proposals import setting
 from tests.test_relay import matched
 
@@ -675,3 +677,26 @@ async def test_a_contact_card_does_not_reach_someone_reported_meanwhile(
     await xiaoyu.press("发送我的手机号")  # the keyboard was still on her screen
     assert xiaoyu.last_text().startswith("谢谢，不过现在不需要你的")
     assert not [e for e in ming.bot_messages() if e.kind == "contact"]
+
+
+async def test_one_members_report_sent_twice_at_once_counts_once(sandbox: Sandbox) -> None:
+    """A double tap of the Mini App's report form, or a script with the member's own
+    initData: two reports of the same person at once were both filed, and from a long-standing
+    member (1.5 each) they hid her from everyone on one person's word."""
+    xiaoyu, ming, wei = await population(sandbox)
+    await sandbox.advance(timedelta(days=91))  # a long-standing member's report weighs 1.5
+    await ming.send("/match")
+    await card_for(ming, "小雨")
+    target = await member_id(sandbox, xiaoyu)
+    async with web(sandbox) as client:
+        url, headers = f"/app/member/people/{target}/report", as_user(sandbox, ming.id)
+        answers = await asyncio.gather(
+            client.post(url, data={"reason": "fake"}, headers=headers),
+            client.post(url, data={"reason": "fake"}, headers=headers),
+        )
+    assert [answer.status_code for answer in answers] == [200, 200]
+    async with sandbox.app.services.db() as session:
+        reports = (await session.scalars(select(Report.weight))).all()
+    assert reports == [1.5]
+    await wei.send("/match")
+    await card_for(wei, "小雨")  # still shown to others: one report does not hide her

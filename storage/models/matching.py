@@ -120,7 +120,12 @@ class Report(Base):
     """A member's report about another, for the organisers' moderation queue."""
 
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_reported_status", "reported_id", "status"),)
+    __table_args__ = (
+        Index("ix_reports_reported_status", "reported_id", "status"),
+        # One report per member about another: two sent at once (a double tap, the chat and
+        # the Mini App together) weighed twice and could hide someone on one member's word.
+        Index("ix_reports_once", "reporter_id", "reported_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
@@ -435,6 +436,12 @@ class Matchmaking:
         """File a report for the organisers; the reporter also blocks the member (``block``):
         nothing of theirs reaches the reporter again. Only a verified member who has met the
         other may report, once per member, a few a day."""
+        try:
+            return await self._report(telegram_id, candidate_id, reason)
+        except IntegrityError:  # the same report sent twice at once: the first one stands
+            return Reported(Parted.ALREADY)
+
+    async def _report(self, telegram_id: int, candidate_id: int, reason: str) -> Reported:
         now = self._clock.now()
         async with self._db.begin() as session:
             me = await _me_facing(session, telegram_id, candidate_id)

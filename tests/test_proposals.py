@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox
-from storage.models import Match, Proposal, UnitRole
-from tests.helpers import PUDONG, seed_union, sign_up
+from storage.models import Match, MatchProfile, Member, Proposal, UnitRole
+from tests.helpers import PUDONG, seed_union, sign_up, union_with_members
+from tests.test_desk_people import matchmaker_of_pudong
 from tests.test_matching_bot import MAN, WOMAN, man_script
 from tests.test_miniapp import as_user, web
 
@@ -120,3 +121,42 @@ async def test_a_matchmaker_reads_why_of_the_two_of_them(sandbox: Sandbox) -> No
     async with web(sandbox) as client:
         page = await client.get("/app/console/proposals", headers=as_user(sandbox, hongniang.id))
     assert "都喜欢徒步" in page.text and "你们都喜欢" not in page.text
+
+
+async def test_a_matchmaker_cannot_post_a_pair_the_shortlist_would_never_offer(
+    sandbox: Sandbox,
+) -> None:
+    """The desk's form carries the two ids: a matchmaker who is also a member posted himself
+    with a woman he fancied, and two men who both seek women; each was sent the other's card."""
+    _organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 12)
+    async with sandbox.app.services.db() as session:
+        rows = (
+            await session.execute(
+                select(Member.id, Member.telegram_id, MatchProfile.gender, MatchProfile.seeks)
+                .join(MatchProfile, MatchProfile.member_id == Member.id)
+                .where(Member.telegram_id.in_(in_pudong))
+            )
+        ).all()
+    men = [r for r in rows if r.gender == "male" and r.seeks == "female"]
+    women = [r for r in rows if r.gender == "female" and r.seeks == "male"]
+    me, she = men[0], women[0]
+    await matchmaker_of_pudong(sandbox, me.telegram_id)
+    headers = as_user(sandbox, me.telegram_id)
+    async with web(sandbox) as client:
+        for a, b in ((me.id, she.id), (men[1].id, men[2].id)):
+            await client.post(
+                "/app/console/proposals/propose",
+                data={"a": str(a), "b": str(b), "note": "我觉得很合适"},
+                headers=headers,
+            )
+        # A pair the shortlist could offer still goes through.
+        fair = await client.post(
+            "/app/console/proposals/propose",
+            data={"a": str(men[1].id), "b": str(she.id), "note": "都喜欢徒步"},
+            headers=headers,
+        )
+    assert fair.status_code == 200
+    async with sandbox.app.services.db() as session:
+        made = (await session.execute(select(Proposal.member_a, Proposal.member_b))).all()
+    assert [set(pair) for pair in made] == [{men[1].id, she.id}]
+    assert not any("红娘" in t for t in sandbox.user("x", user_id=men[2].telegram_id).texts())

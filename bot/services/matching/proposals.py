@@ -31,7 +31,7 @@ from bot.services.matching import follow_ups
 from bot.services.matching.notices import tell_match
 from bot.services.notices import line
 from bot.services.work import WorkQueue
-from storage import matching, plan, profiles, units
+from storage import conflicts, matching, plan, profiles, units
 from storage.models import (
     Block,
     Match,
@@ -198,10 +198,21 @@ class Proposals:
                 named |= {a, b}
         return chosen
 
+    async def _suit(self, session: AsyncSession, a: int, b: int) -> bool:
+        """Whether the two meet each other's hard constraints as of now (complete profiles)."""
+        rows = await session.scalars(select(MatchProfile).where(MatchProfile.member_id.in_([a, b])))
+        year = self._clock.now().astimezone(self._settings.tz).year
+        people = {r.member_id: to_profile(r.member_id, r.__dict__, year) for r in rows}
+        if a not in people or b not in people:
+            return False
+        return bool(rank(people[a], [people[b]], idf=rarity(people.values())))
+
     async def propose(self, telegram_id: int, a: int, b: int, note: str) -> Proposal | None:
         """Propose two members to each other: both in the matchmaker's scope, both active, not
         blocked or reported either way, not matched or proposed already. Both are sent the
-        other's card in the same transaction. None if the pair may not be proposed."""
+        other's card in the same transaction. None if the pair may not be proposed: the
+        matchmaker or her circle is one of them, or they do not meet each other's hard
+        constraints (checked here, not only by the shortlist: the form's ids can be forged)."""
         now = self._clock.now()
         async with self._db.begin() as session:
             scope = await self.scope(session, telegram_id)
@@ -216,6 +227,12 @@ class Proposals:
             if a == b or scope is None or any(p is None or p.unit_id not in scope for p in people):
                 return None
             if not all(may_be_proposed(p) for p in people if p is not None):
+                return None
+            # Never a pair the shortlist could not offer: the matchmaker one of the two (or
+            # anyone close to her: storage.conflicts), or two who would not seek each other.
+            if {a, b} & await conflicts.recused(session, telegram_id):
+                return None
+            if not await self._suit(session, a, b):
                 return None
             if matching.pair(a, b) in await _settled_pairs(session, [a, b]):
                 return None

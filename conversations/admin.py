@@ -201,9 +201,7 @@ async def reports(update: Update, context: HuihuiContext) -> None:
         await refuse(update, context)
         return
     power = await context.services.administration.judging(update.effective_user.id)
-    screened = (
-        await context.services.screening.flagged(power.scope, power.recused) if power else []
-    )
+    screened = await context.services.screening.flagged(power.scope, power.recused) if power else []
     if not cases and not screened:
         await say(update, context, _("No open reports in your unions."))
         return

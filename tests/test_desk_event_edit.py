@@ -253,3 +253,70 @@ async def test_an_announcement_still_to_come_can_go_now(sandbox: Sandbox) -> Non
     async with web(sandbox) as client:  # told: the time is said, no longer chosen
         page = await client.get(edit, headers=headers)
     assert 'id="event-announced"' in page.text and 'name="announce_date"' not in page.text
+
+
+async def moved_to_tomorrow_on_the_desk(sb: Sandbox, event_id: int, organiser_id: int) -> str:
+    """The edit form posted with only the start changed (tomorrow 08:00): the page answered."""
+    edit = f"/app/console/events/{event_id}/edit"
+    tomorrow = (sb.clock.now() + timedelta(days=1)).astimezone(sb.settings.tz)
+    async with web(sb) as client:
+        headers = as_user(sb, organiser_id)
+        fields = shown((await client.get(edit, headers=headers)).text)
+        fields |= {"start_date": f"{tomorrow:%Y-%m-%d}", "start_time": "08:00"}
+        return (await client.post(edit, data=fields, headers=headers)).text
+
+
+async def test_moving_the_start_earlier_never_closes_sign_up_in_the_past(
+    sandbox: Sandbox,
+) -> None:
+    """In seven days, sign-up until day six; moved to tomorrow, the deadline moved with it
+    landed before now and "已保存" hid that sign-up had closed (red team)."""
+    organiser, _sibling, _in_pudong, _ = await union_with_members(sandbox, 3)
+    now = sandbox.clock.now()
+    event_id = await publish(
+        sandbox,
+        organiser,
+        starts_at=now + timedelta(days=7),
+        ends_at=now + timedelta(days=7, hours=3),
+        signup_deadline=now + timedelta(days=6),
+    )
+    page = await moved_to_tomorrow_on_the_desk(sandbox, event_id, organiser.id)
+    assert "改到这个时间，报名截止时间就已经过去了。请同时填写新的报名截止时间。" in page
+    tomorrow = (now + timedelta(days=1)).astimezone(sandbox.settings.tz)
+    await organiser.send(f"/event_edit {event_id} start {tomorrow:%Y-%m-%d} 08:00")
+    assert organiser.last_text().startswith("改到 ")
+    assert "报名截止时间就已经过去了。请在管理工作台里同时修改开始时间和报名截止时间。" in (
+        organiser.last_text()
+    )
+    async with sandbox.app.services.db() as session:
+        event = await session.get(Event, event_id)
+    assert event is not None and event.signup_deadline > sandbox.clock.now()  # still open
+
+
+async def test_moving_the_start_in_the_chat_never_puts_the_announcement_after_it(
+    sandbox: Sandbox,
+) -> None:
+    """Announced in five days, held in seven; /event_edit moved it earlier and said "已保存":
+    sign-up closed before anyone was told, and moved to tomorrow, nobody heard of it until
+    five days later, after it was over (red team)."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    now = sandbox.clock.now()
+    event_id = await publish(
+        sandbox,
+        organiser,
+        starts_at=now + timedelta(days=7),
+        ends_at=now + timedelta(days=7, hours=3),
+        signup_deadline=now + timedelta(days=6),
+        announce_at=now + timedelta(days=5),
+    )
+    sooner = (now + timedelta(days=5)).astimezone(sandbox.settings.tz)
+    await organiser.send(f"/event_edit {event_id} start {sooner:%Y-%m-%d} 14:00")
+    assert "会员还没收到活动通知，报名就已截止" in organiser.last_text()
+    async with sandbox.app.services.db() as session:
+        event = await session.get(Event, event_id)
+    assert event is not None and event.starts_at == now + timedelta(days=7)  # unchanged
+    # A move that keeps the announcement before sign-up closes is saved.
+    later = (now + timedelta(days=9)).astimezone(sandbox.settings.tz)
+    await organiser.send(f"/event_edit {event_id} start {later:%Y-%m-%d} 14:00")
+    assert "已保存。" in organiser.texts()[-3:]
+    assert told_of_it(sandbox, in_pudong) == []

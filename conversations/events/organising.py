@@ -323,6 +323,16 @@ async def edit(update: Update, context: HuihuiContext) -> None:
             Change.PAST: past,
             Change.NOT_ALLOWED: _("Only organisers of this event's union can do that."),
             Change.CANCELLED: _("This event was cancelled."),
+            Change.SIGN_UP_PASSED: _(
+                "Moved to {time}, sign-up would already have closed. Change the start and the "
+                "sign-up deadline together in the admin desk.",
+                time=parts[2],
+            ),
+            Change.ANNOUNCE_LATE: _(
+                "Moved to {time}, sign-up would close before members are told of the event. "
+                "Change the start and the announcement time together in the admin desk.",
+                time=parts[2],
+            ),
         }[result],
     )
 

@@ -24,6 +24,10 @@ PAST = N_("{time} has already passed. Please give a time in the future.")
 NO_MOMENT = N_("Please choose a date and a time.")
 AFTER_START = N_("Sign-up must close before the event starts.")
 ANNOUNCE_LATE = N_("The announcement must come before sign-up closes.")
+SIGN_UP_PASSED = N_(
+    "Moved to that time, sign-up would already have closed. Please give a new sign-up "
+    "deadline as well."
+)
 ANNOUNCED = N_("Members have already been told of this event: that time cannot change now.")
 # What "online" is called when typed as the venue, as /event_new reads it.
 ONLINE_WORDS = ("online", "线上")
@@ -123,6 +127,8 @@ def read_event_edit(
         elif deadline > new_start:
             problems["deadline"] = Invalid(AFTER_START)
     closes = deadline or min(event.signup_deadline + (new_start - local_start), new_start)
+    if "deadline" not in problems and closes <= now < event.signup_deadline:
+        problems["deadline"] = Invalid(SIGN_UP_PASSED)  # the moved deadline has passed
     announce = None
     if announcement_pending(event, now):
         if fields.get("announce", "later") == "now":

@@ -37,6 +37,7 @@ from bot.services.broadcasts import Broadcasts, Draft
 from bot.services.events import choice, places
 from bot.services.events.attending import CHECK_IN_OPENS
 from bot.services.events.choice import MutualChoice
+from bot.services.events.form import announcement_pending
 from bot.services.events.reminders import Reminders
 from bot.services.events.results import (
     Change,
@@ -333,12 +334,20 @@ class Organising:
             event = await self._changeable_in(session, actor, event_id)
             if isinstance(event, Change):
                 return event
-            if starts_at <= self._clock.now():
+            now = self._clock.now()
+            if starts_at <= now:
                 return Change.PAST
             shift = starts_at - event.starts_at
+            closes = min(event.signup_deadline + shift, starts_at)
+            # Moved earlier, sign-up open now could close in the past, or before members are
+            # even told of the event: the organiser sets those times with the start (the desk).
+            if closes <= now < event.signup_deadline:
+                return Change.SIGN_UP_PASSED
+            if announcement_pending(event, now) and event.announce_at >= closes:
+                return Change.ANNOUNCE_LATE
             event.starts_at, event.ends_at = starts_at, event.ends_at + shift
             event.choice_deadline += shift
-            event.signup_deadline = min(event.signup_deadline + shift, starts_at)
+            event.signup_deadline = closes
             audit.record(
                 session,
                 actor,

@@ -40,6 +40,8 @@ class Change(enum.StrEnum):
     AFTER_START = "after_start"  # sign-up would close after the event starts
     ANNOUNCED = "announced"  # members were told already: the announcement cannot move
     ANNOUNCE_LATE = "announce_late"  # the announcement would come once sign-up has closed
+    # A moved start moves the sign-up deadline with it, and that would have passed already.
+    SIGN_UP_PASSED = "sign_up_passed"
     UNKNOWN_FIELD = "unknown_field"
 
 

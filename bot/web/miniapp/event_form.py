@@ -25,6 +25,7 @@ from bot.services.events.form import (
     ANNOUNCE_LATE,
     ANNOUNCED,
     PAST,
+    SIGN_UP_PASSED,
     EventEdit,
     Problems,
     announcement_pending,
@@ -50,6 +51,7 @@ RACED = {
     Change.AFTER_START: ("deadline", AFTER_START),
     Change.ANNOUNCED: ("announce", ANNOUNCED),
     Change.ANNOUNCE_LATE: ("announce", ANNOUNCE_LATE),
+    Change.SIGN_UP_PASSED: ("deadline", SIGN_UP_PASSED),
 }
 # The form's fields and the choices in it: far fewer than this.
 MAX_FIELDS = 200

@@ -7,15 +7,16 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.delivery.broadcast_sender import in_flight_bound
 from bot.domain.audience import Audience
 from bot.domain.buttons import AudienceAction, AudienceUnit, CancelBroadcast
+from bot.domain.units import Role
 from bot.services.broadcasts import Draft
 from bot.tools.sandbox import Sandbox
-from storage.models import Broadcast, MatchProfile, Member
-from tests.helpers import PUDONG, copies, publish, union_with_members, unit_id
+from storage.models import Broadcast, MatchProfile, Member, UnitRole
+from tests.helpers import PUDONG, TITLE, copies, publish, union_with_members, unit_id
 
 BOLD = [{"type": "bold", "offset": 0, "length": 4}]
 
@@ -286,3 +287,31 @@ async def test_the_organiser_sees_progress_while_a_long_broadcast_runs(database_
         # Every few seconds while sending (sent / total, failures, time left), then the end.
         assert any("/ 400" in text and "预计还需" in text for text in edits[:-1]), edits
         assert "已发送 400 / 400" in edits[-1]
+
+
+async def test_a_change_of_organisers_keeps_an_events_announcement_and_tells_of_a_dropped_one(
+    sandbox: Sandbox,
+) -> None:
+    """The organiser who scheduled an event's announcement and a notice for tomorrow hands
+    over to a successor. The event is the union's: its announcement still goes out. Her own
+    notice is not sent in her name any more, and the successor is told (before, both were
+    dropped with only a log line, and nobody heard of the event)."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    successor = sandbox.user("新管理员")
+    pudong = await unit_id(sandbox, PUDONG)
+    tomorrow = sandbox.clock.now() + timedelta(days=1)
+    await publish(sandbox, organiser, announce_at=tomorrow)
+    await sandbox.app.services.broadcasts.create(
+        organiser.id, Draft("本周六工会之家开放日，欢迎参加"), Audience(pudong), tomorrow
+    )
+    async with sandbox.app.services.db.begin() as session:  # the hand-over
+        await session.execute(delete(UnitRole).where(UnitRole.telegram_id == organiser.id))
+        session.add(UnitRole(telegram_id=successor.id, unit_id=pudong, role=Role.ORGANISER))
+    await sandbox.advance(timedelta(days=1, hours=1))
+    for telegram_id in in_pudong:  # the event's announcement, once each
+        texts = sandbox.user("会员", user_id=telegram_id).texts()
+        assert sum(t.startswith(f"📣 {TITLE}") for t in texts) == 1
+    assert not any(copies(sandbox, t, "工会之家开放日") for t in in_pudong)
+    dropped = [t for t in successor.texts() if "没有发出" in t]
+    assert len(dropped) == 1 and "开头是：本周六工会之家开放日，欢迎参加" in dropped[0]
+    assert not any("正在发给" in t for t in organiser.texts())  # no progress to her any more

@@ -92,6 +92,9 @@ class BroadcastRuns:
         started = await self._broadcasts.begin(broadcast_id)
         if started is None:
             return
+        if started.author is None:
+            self._launch(broadcast_id)
+            return
         _ = translator(await self._languages.resolve_id(started.author))
         message = await self._tell(
             started.author,

@@ -20,13 +20,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
+from bot.domain import N_
 from bot.domain.audience import Audience
 from bot.domain.clock import Clock
 from bot.domain.units import subtree
+from bot.services import notices
 from bot.services.administration import Administration
+from bot.services.notices import line
 from bot.services.work import WorkQueue
 from storage import audit, broadcasts, tasks, units
-from storage.models import Broadcast, BroadcastStatus, DeliveryStatus, Event, OrgUnit
+from storage.models import (
+    Broadcast,
+    BroadcastStatus,
+    DeliveryStatus,
+    Event,
+    EventStatus,
+    OrgUnit,
+)
 
 KIND = "broadcast"
 _LOGGER = logging.getLogger(__name__)
@@ -54,7 +64,7 @@ class Summary:
 class Started:
     """A broadcast whose audience was drawn: who to tell how it goes, and how many it reaches."""
 
-    author: int
+    author: int | None  # None: nobody is shown its progress
     total: int
 
 
@@ -280,16 +290,45 @@ class Broadcasts:
                 return None
             audience = Audience.from_json(broadcast.audience)
             author = broadcast.author_telegram_id
-            if author is None or not await self._may_address(session, author, audience):
+            may_send = author is not None and await self._may_address(session, author, audience)
+            if not may_send and not await _announces_its_event(session, broadcast, audience):
                 broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
                 _LOGGER.warning(
                     "broadcast %d cancelled: its author may no longer send it", broadcast_id
                 )
+                await self._tell_dropped(session, broadcast, now)
                 return None
             query = await self._audience_query(session, audience)
             broadcast.total = await broadcasts.materialise(session, broadcast_id, query)
             broadcast.status, broadcast.started_at = BroadcastStatus.SENDING, now
-            return Started(author, broadcast.total)
+            # An event's announcement goes out for the union whoever organises it now; its
+            # progress is shown to its author only while they still may send it.
+            return Started(author if may_send else None, broadcast.total)
+
+    async def _tell_dropped(
+        self, session: AsyncSession, broadcast: Broadcast, now: datetime
+    ) -> None:
+        """The union's organisers now are told that a broadcast scheduled by someone who no
+        longer organises it was not sent (before, only a log line said so)."""
+        opening = " ".join(broadcast.text.split())[:DROPPED_OPENING]
+        for organiser in await units.organisers_for(session, broadcast.unit_id):
+            await notices.put(
+                session,
+                to=organiser,
+                now=now,
+                lines=[
+                    line(
+                        N_(
+                            "Broadcast #{id}, scheduled by an organiser who no longer organises "
+                            "this union, was not sent. It began: {opening} — send it again in "
+                            "your own name if it is still wanted."
+                        ),
+                        id=broadcast.id,
+                        opening=opening,
+                    )
+                ],
+                key=f"broadcast_dropped:{broadcast.id}:{organiser}",
+            )
 
     async def show_progress_in(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
         """The message that shows the author how sending goes."""
@@ -326,10 +365,25 @@ class Broadcasts:
         return broadcasts.audience_members(audience, subtree(audience.unit_id, tree), year)
 
 
+async def _announces_its_event(
+    session: AsyncSession, broadcast: Broadcast, audience: Audience
+) -> bool:
+    """Whether the broadcast is the announcement of a published event of its audience's
+    union: that is the union's, not the author's, and still wanted after a change of staff."""
+    event = await session.scalar(select(Event).where(Event.announcement_id == broadcast.id))
+    return (
+        event is not None
+        and event.status == EventStatus.PUBLISHED
+        and event.unit_id == audience.unit_id
+    )
+
+
 def _task_key(broadcast_id: int) -> str:
     return f"{KIND}:{broadcast_id}"
 
 
+# Characters of a dropped broadcast's text quoted to the organisers, so they know which it was.
+DROPPED_OPENING = 40
 # How long the same broadcast from the same organiser counts as the one already made.
 SAME_WITHIN = timedelta(minutes=10)
 

@@ -18,6 +18,13 @@ async def parents(session: AsyncSession) -> dict[int, int | None]:
     return dict((await session.execute(select(OrgUnit.id, OrgUnit.parent_id))).all())
 
 
+async def lock_tree(session: AsyncSession) -> None:
+    """Every unit's row locked, in id order, until the transaction ends: changes to the tree
+    run one at a time. Two moves at once (A under B, B under A), each checked for a loop in
+    its own snapshot, deadlocked on PostgreSQL, and without that would have made the loop."""
+    await session.execute(select(OrgUnit.id).order_by(OrgUnit.id).with_for_update())
+
+
 async def by_name(session: AsyncSession, name: str) -> OrgUnit | None:
     return await session.scalar(select(OrgUnit).where(OrgUnit.name == name))
 

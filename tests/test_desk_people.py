@@ -6,6 +6,7 @@ a forged or expired initData, and another union's organiser or a member."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -29,6 +30,7 @@ from tests.helpers import (
     PUDONG_CONTACT,
     XUHUI,
     bind_roster_entries,
+    seed_union,
     union_with_members,
     unit_id,
 )
@@ -440,3 +442,37 @@ async def test_the_units_file_of_ones_units_loads_back_and_names_nobody(sandbox:
     assert specs[0].contact == PUDONG_CONTACT
     assert str(organiser.id) not in answer.text and XUHUI not in answer.text
     assert str(sibling.id) not in answer.text
+
+
+async def test_two_opposite_moves_at_once_leave_a_tree_and_no_error(sandbox: Sandbox) -> None:
+    """The city moves 甲 under 乙 while 浦东 moves 乙 under 甲. Each checked for a loop alone;
+    on PostgreSQL one of them ended in "deadlock detected" (a 500), and had they not
+    deadlocked they would have made the loop that hides both from everyone above."""
+    organiser, *_ = await union_with_members(sandbox, 1)
+    city = sandbox.user("市总管理员")
+    await seed_union(sandbox, [], organisers={CITY: [city.id]})
+    pudong = await unit_id(sandbox, PUDONG)
+    desk = sandbox.app.services.administration.units
+    for attempt in range(3):
+        names = (f"甲{attempt}", f"乙{attempt}")
+        for name in names:
+            await desk.create(organiser.id, pudong, name, UnitKind.WORKPLACE)
+        a, b = [await unit_id(sandbox, name) for name in names]
+        async with web(sandbox) as client:
+            answers = await asyncio.gather(
+                client.post(
+                    f"/app/console/units/{a}/move",
+                    data={"parent": str(b)},
+                    headers=as_user(sandbox, city.id),
+                ),
+                client.post(
+                    f"/app/console/units/{b}/move",
+                    data={"parent": str(a)},
+                    headers=as_user(sandbox, organiser.id),
+                ),
+            )
+        assert [answer.status_code for answer in answers] == [200, 200]
+        async with sandbox.app.services.db() as session:
+            tree = dict((await session.execute(select(OrgUnit.id, OrgUnit.parent_id))).all())
+        assert not (tree[a] == b and tree[b] == a)  # one moved, the other was told "a loop"
+        assert {tree[a], tree[b]} & {pudong}

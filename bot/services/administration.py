@@ -637,6 +637,7 @@ class UnitDesk:
 
     async def move(self, actor: int, unit_id: int, parent_id: int) -> UnitChange:
         async with self._db.begin() as session:
+            await units.lock_tree(session)  # the loop check below sees every other move
             unit = await self._editable(session, actor, unit_id)
             if not isinstance(unit, OrgUnit):
                 return unit

@@ -269,7 +269,8 @@ async def test_roles_are_given_by_member_number_within_scope_and_taken_back(
     assert (in_pudong[0], PUDONG, Role.MATCHMAKER) not in await roles(sandbox)
     async with sandbox.app.services.db() as session:
         actions = list(await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
-    assert actions == ["grant", "revoke"]
+    # Each search that showed someone, then the role given and taken back.
+    assert actions == ["people_find"] * 3 + ["grant", "revoke"]
 
 
 async def matchmaker_of_pudong(sb: Sandbox, telegram_id: int) -> None:
@@ -476,3 +477,30 @@ async def test_two_opposite_moves_at_once_leave_a_tree_and_no_error(sandbox: San
             tree = dict((await session.execute(select(OrgUnit.id, OrgUnit.parent_id))).all())
         assert not (tree[a] == b and tree[b] == a)  # one moved, the other was told "a loop"
         assert {tree[a], tree[b]} & {pudong}
+
+
+async def test_searching_the_rosters_is_a_look_the_audit_log_keeps(sandbox: Sandbox) -> None:
+    """One surname character lists up to 20 real names, employers and member numbers: the
+    same facts "who is this?" and the sign-in sheet show only with an audit entry."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    await bind_roster_entries(
+        sandbox,
+        in_pudong,
+        [("王小雨", "上海电气", "13800000001"), ("王明", "上海地铁", "13800000002")],
+    )
+    async with web(sandbox) as client:
+        found = await client.post(
+            "/app/console/people/find", headers=as_user(sandbox, organiser.id), data={"q": "王"}
+        )
+        log = await client.get("/app/console/audit", headers=as_user(sandbox, organiser.id))
+    assert "王小雨" in found.text and "王明" in found.text
+    async with sandbox.app.services.db() as session:
+        looks = (
+            await session.execute(
+                select(AuditEntry.actor_telegram_id, AuditEntry.detail).where(
+                    AuditEntry.action == "people_find"
+                )
+            )
+        ).all()
+    assert looks == [(organiser.id, {"people": 2})]  # how many, never what was typed
+    assert "在名册中查找会员" in log.text

@@ -93,7 +93,7 @@ class Services:
             matchmaking=matchmaking,
             proposals=Proposals(db, clock, settings, work),
             administration=administration,
-            people=People(db, administration),
+            people=People(db, administration, clock),
             activity=Activity(db, clock),
             broadcasts=broadcasts,
             events=Events.create(db, clock, settings, administration, work, broadcasts),

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import free_text
+from bot.domain.clock import Clock
 from bot.domain.text import normalise_member_number, normalise_phone
 from bot.domain.units import Role
 from bot.services.administration import Administration, Decision
-from storage import roster, units
+from storage import audit, roster, units
 from storage.models import OrgUnit, UnitRole
 
 
@@ -28,17 +29,18 @@ class Person:
 
 class People:
     def __init__(
-        self, db: async_sessionmaker[AsyncSession], administration: Administration
+        self, db: async_sessionmaker[AsyncSession], administration: Administration, clock: Clock
     ) -> None:
         self._db = db
         self._administration = administration
+        self._clock = clock
 
     async def find(self, actor: int, query: str, limit: int = 20) -> list[Person] | None:
         """Verified or not, the members bound to an account on the rosters of the actor's
         scope whose member number or phone is ``query``, else whose real name starts with it;
         None if the actor organises nothing."""
         text = free_text.clean(query, single_line=True)[:50]
-        async with self._db() as session:
+        async with self._db.begin() as session:
             power = await self._administration.authority(session, actor)
             if not power.any:
                 return None
@@ -52,6 +54,11 @@ class People:
                 found = await roster.bound_people(session, power.scope, phone=phone, limit=limit)
             if not found and not text.isdigit():
                 found = await roster.bound_people(session, power.scope, name=text, limit=limit)
+            # Real names, employers and member numbers seen: a look the audit log keeps, as
+            # "who is this?" and the sign-in sheet are (how many, never what was typed).
+            if found:
+                now = self._clock.now()
+                audit.record(session, actor, "people_find", None, now, people=len(found))
             names = {u.id: u.name for u in await units.all_units(session)}
         return [
             Person(

@@ -10,6 +10,7 @@ from bot.common.i18n import N_, Translator
 # Every action the services record (an action not named here is shown as its code).
 ACTIONS = {
     "view_identity": N_("Looked up a reported member's identity"),
+    "people_find": N_("Searched the rosters for members"),
     "dismiss": N_("Dismissed reports"),
     "warn": N_("Warned a member"),
     "suspend": N_("Suspended a member"),

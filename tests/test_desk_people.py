@@ -10,9 +10,11 @@ import asyncio
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
-from bot.domain.units import Role, UnitKind, parse_units
+from bot.domain.units import Role, UnitKind, UnitsFileError, parse_units
+from bot.services.administration import UnitChange
 from bot.tools.sandbox import Sandbox
 from storage.models import (
     AuditEntry,
@@ -504,3 +506,21 @@ async def test_searching_the_rosters_is_a_look_the_audit_log_keeps(sandbox: Sand
         ).all()
     assert looks == [(organiser.id, {"people": 2})]  # how many, never what was typed
     assert "在名册中查找会员" in log.text
+
+
+async def test_a_unit_name_is_measured_as_telegram_measures_a_message(sandbox: Sandbox) -> None:
+    """A name of 100 emoji (or rare characters like 𠀀) is 200 to Telegram: it overflowed the
+    room every broadcast keeps for its signature, and each one the composer accepted then
+    failed for every member with "message is too long" (red team)."""
+    organiser, *_ = await union_with_members(sandbox, 1)
+    pudong = await unit_id(sandbox, PUDONG)
+    desk = sandbox.app.services.administration.units
+    for too_long in ("🎉" * 51, "𠀀" * 51):
+        assert await desk.create(organiser.id, pudong, too_long, UnitKind.WORKPLACE) == (
+            UnitChange.BAD_NAME
+        )
+    assert await desk.create(organiser.id, pudong, "🎉" * 50, UnitKind.WORKPLACE) == (
+        UnitChange.DONE
+    )
+    with pytest.raises(UnitsFileError, match="longer than 100 characters"):
+        parse_units(f'[[unit]]\nname = "{"𠀀" * 51}"\nkind = "workplace"\n', known=[CITY])

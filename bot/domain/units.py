@@ -29,6 +29,8 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.domain.free_text import UNIT_NAME, utf16_length
+
 
 class UnitKind(enum.StrEnum):
     CITY = "city"
@@ -168,6 +170,12 @@ def ancestry(unit_id: int, parents: Mapping[int, int | None]) -> list[int]:
     return chain
 
 
+def fits_unit_name(name: str) -> bool:
+    """Whether a union's name fits the room its broadcasts keep for their signature,
+    counted as Telegram counts a message (UTF-16): 100 emoji are 200."""
+    return 0 < utf16_length(name) <= UNIT_NAME.maximum
+
+
 def _spec(index: int, entry: object) -> UnitSpec:
     if not isinstance(entry, dict):
         raise UnitsFileError(f"unit {index}: not a table")
@@ -175,6 +183,11 @@ def _spec(index: int, entry: object) -> UnitSpec:
     kind = str(entry.get("kind", "")).strip()
     if not name:
         raise UnitsFileError(f"unit {index}: name is missing")
+    if not fits_unit_name(name):
+        raise UnitsFileError(
+            f"unit {index}: name is longer than {UNIT_NAME.maximum} characters "
+            "(an emoji or a rare character counts as two, as Telegram counts them)"
+        )
     for key in entry:
         if key not in KEYS:
             hint = f" (did you mean {SPELLINGS[key]}?)" if key in SPELLINGS else ""

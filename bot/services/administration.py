@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.common.config import Settings
 from bot.domain import N_, free_text
 from bot.domain.clock import Clock
-from bot.domain.units import UnitKind, may_move, subtree, tree_order, units_toml
+from bot.domain.units import UnitKind, fits_unit_name, may_move, subtree, tree_order, units_toml
 from bot.services import notices
 from bot.services.inbox import Inbox
 from bot.services.notices import line
@@ -599,7 +599,7 @@ class UnitDesk:
             power = await self._administration.authority(session, actor)
             if parent_id not in power.scope:
                 return UnitChange.NOT_ALLOWED
-            if not 0 < len(text) <= free_text.UNIT_NAME.maximum:
+            if not fits_unit_name(text):
                 return UnitChange.BAD_NAME
             if await units.by_name(session, text) is not None:
                 return UnitChange.NAME_TAKEN
@@ -623,7 +623,7 @@ class UnitDesk:
             unit = await self._editable(session, actor, unit_id)
             if not isinstance(unit, OrgUnit):
                 return unit
-            if not 0 < len(text) <= free_text.UNIT_NAME.maximum:
+            if not fits_unit_name(text):
                 return UnitChange.BAD_NAME
             if text == unit.name:
                 return UnitChange.UNCHANGED

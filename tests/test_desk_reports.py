@@ -283,4 +283,28 @@ async def test_what_the_scam_screen_flagged_is_listed_and_acted_on(sandbox: Sand
     assert pitch not in sibling.text
     # Nobody reported 阿明: no file, only what was done, and he is told.
     assert warned.status_code == 200 and "已警告阿明。已通知阿明。" in warned.text
-    assert "请遵守会会的规则" in ming.last_text()
+    # Told what it was about: no member reported him, his words were flagged.
+    assert ming.last_text().startswith("工会查看了你被会会安全检查标记的消息。请遵守会会的规则")
+
+
+async def test_a_member_nobody_reported_and_nothing_flagged_cannot_be_moderated(
+    sandbox: Sandbox,
+) -> None:
+    """The form takes any member id of the organiser's unions: she was suspended and told it
+    followed reports, with no report and nothing flagged (red team)."""
+    people, _reported, _ming_id = await reported_scene(sandbox)
+    pudong = people[0]
+    async with sandbox.app.services.db() as session:
+        nobody = await session.scalar(select(Member.id).where(Member.telegram_id == people[6].id))
+    assert nobody is not None
+    async with web(sandbox) as client:
+        for action in ("warn", "suspend", "dismiss"):
+            answer = await client.post(
+                f"/app/console/reports/{nobody}/moderate",
+                data={"action": action},
+                headers=as_user(sandbox, pudong.id),
+            )
+            assert answer.status_code == 403
+    async with sandbox.app.services.db() as session:
+        assert not (await session.get(Member, nobody)).suspended
+    assert not any("工会" in t and "暂停" in t for t in people[6].texts())

@@ -29,9 +29,11 @@ from storage.models import (
     AuditEntry,
     Member,
     OrgUnit,
+    RelayMessage,
     Report,
     Role,
     RosterEntry,
+    ScreenHit,
     UnitRole,
     VerificationAttempt,
 )
@@ -146,6 +148,21 @@ MODERATION_NOTICES = {
         "If you have questions, contact your union: {contact}, or ask here with /ask."
     ),
     "lift": N_("Your union has lifted the suspension: your profile can be shown again."),
+}
+# A member's latest relayed messages looked at for the scam screen's signals (its list for
+# moderators shows the union's latest hits, not older ones).
+FLAGGED_LOOKED_AT = 200
+# The same, where no member reported them and the union acted on what the scam screen flagged.
+SCREENED_NOTICES = {
+    "warn": N_(
+        "Your union has looked at messages of yours that 会会's safety check flagged. Please "
+        "keep to the rules of 会会: be truthful, single and respectful."
+    ),
+    "suspend": N_(
+        "Your union has suspended your profile after looking at messages of yours that "
+        "会会's safety check flagged: nobody is shown it. If you have questions, contact your "
+        "union: {contact}, or ask here with /ask."
+    ),
 }
 # What the members who reported are told when an organiser settles their reports.
 REPORTER_NOTICES = {
@@ -407,6 +424,13 @@ class Administration:
                 return Moderation(Decision.UNKNOWN)
             if not power.may_judge(member):
                 return Moderation(Decision.NOT_ALLOWED)
+            # A decision needs a case: someone's report, or words the scam screen flagged. Any
+            # other member's id, posted to the form, was suspended "after reports" nobody made.
+            reported = await session.scalar(
+                select(Report.id).where(Report.reported_id == member_id).limit(1)
+            )
+            if action != "lift" and reported is None and not await _flagged(session, member_id):
+                return Moderation(Decision.NOT_ALLOWED)
             nickname = await _nickname(session, member_id)
             if (action == "suspend" and member.suspended) or (
                 action == "lift" and not member.suspended
@@ -429,6 +453,7 @@ class Administration:
             told = await self._tell_reporters(session, reporters, member_id, action, now)
             member_told = action in MODERATION_NOTICES and member.telegram_id is not None
             if member_told and member.telegram_id is not None:
+                told_why = MODERATION_NOTICES if reported is not None else SCREENED_NOTICES
                 await notices.put(
                     session,
                     to=member.telegram_id,
@@ -436,7 +461,7 @@ class Administration:
                     member_id=member.id,
                     lines=[
                         line(
-                            MODERATION_NOTICES[action],
+                            told_why.get(action, MODERATION_NOTICES[action]),
                             contact=await units.contact_for(session, member.unit_id),
                         )
                     ],
@@ -670,6 +695,20 @@ class UnitDesk:
         if not power.superadmin and unit.id in power.own:
             return UnitChange.OWN_UNION
         return unit
+
+
+async def _flagged(session: AsyncSession, member_id: int) -> bool:
+    """Whether the scam screen flagged words of the member (a card, a question, a relayed
+    message: what /reports lists)."""
+    if await session.scalar(select(ScreenHit.id).where(ScreenHit.member_id == member_id).limit(1)):
+        return True
+    recent = await session.scalars(
+        select(RelayMessage.signals)
+        .where(RelayMessage.sender_id == member_id)
+        .order_by(RelayMessage.id.desc())
+        .limit(FLAGGED_LOOKED_AT)
+    )
+    return any(signals for signals in recent.all())
 
 
 async def staff_names(session: AsyncSession, telegram_ids: set[int]) -> dict[int, str]:

@@ -12,12 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.events import pairing_rate
 from storage.models import (
+    Block,
     Event,
+    Match,
     MatchProfile,
     Member,
     ProfileAnswer,
     Registration,
     RegistrationStatus,
+    Report,
     RosterEntry,
 )
 from storage.rows import batches
@@ -255,3 +258,36 @@ async def grouping_facts(
         member_id: (gender, frozenset((features or {}).get("interests", {})), employer)
         for member_id, gender, features, employer in rows.all()
     }
+
+
+@dataclass(frozen=True)
+class KeptApart:
+    """Pairs among some members (low id, high id) that grouping keeps apart."""
+
+    never: set[tuple[int, int]]  # one blocked or reported the other (any report, any outcome)
+    rather: set[tuple[int, int]]  # a match whose relayed conversation one of them ended
+
+
+async def kept_apart(session: AsyncSession, member_ids: list[int]) -> KeptApart:
+    """Blocks, reports and ended conversations between two of ``member_ids``, either way."""
+    wanted = set(member_ids)
+    never: set[tuple[int, int]] = set()
+    rather: set[tuple[int, int]] = set()
+    for batch in batches(sorted(wanted)):
+        for into, statement in (
+            (never, select(Block.blocker_id, Block.blocked_id).where(Block.blocker_id.in_(batch))),
+            (
+                never,
+                select(Report.reporter_id, Report.reported_id).where(Report.reporter_id.in_(batch)),
+            ),
+            (
+                rather,
+                select(Match.member_a, Match.member_b).where(
+                    Match.member_a.in_(batch), Match.relay_ended_at.is_not(None)
+                ),
+            ),
+        ):
+            for x, y in (await session.execute(statement)).all():
+                if y in wanted and x != y:
+                    into.add((min(x, y), max(x, y)))
+    return KeptApart(never, rather - never)

@@ -517,8 +517,16 @@ class Organising:
                 for p in people
             ]
             by_id = {p.member_id: p for p in people}
+            # Two people one of whom blocked or reported the other never share a group (the
+            # grouping makes more, smaller groups rather than seat them together); two whose
+            # relayed conversation one ended are kept apart as colleagues are, if it can.
+            apart = await events.kept_apart(session, list(by_id))
             # Grouping a fair takes seconds of computing: in the worker process.
-            made = await in_worker(partial(make_groups, seed=event_id), attendees, size)
+            made = await in_worker(
+                partial(make_groups, seed=event_id, apart=apart.never, rather_apart=apart.rather),
+                attendees,
+                size,
+            )
             # Each group by badge, as the recorded draft is read back (``group_draft``).
             table = [sorted((by_id[a.id] for a in group), key=lambda p: p.badge) for group in made]
             group_of = {p.member_id: n for n, group in enumerate(table, start=1) for p in group}
@@ -531,6 +539,8 @@ class Organising:
                 self._clock.now(),
                 event=event_id,
                 size=size,
+                groups=len(made),
+                kept_apart=len(apart.never),
             )
         return GroupDraft(table, draft_version(group_of), arrived=len(people))
 

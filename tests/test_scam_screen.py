@@ -10,6 +10,10 @@ Figures (benchmarks/scam_screen.py), a line counting as caught when either scree
   issue, not from the held-out misses (which were not read): tuning 167/168 (99.4 %), 0/171;
   held-out 162/168 (96.4 %), 1/171 (0.6 %).
 * earlier sets (issue 14): tuned 161/161, 1/153; heldout 38/40, 0/40; fresh 11/30, 1/30.
+* after the scammer red team's round (pieces far apart, tone marks, English number words, 🐧,
+  叩叩, 支付宝, money in everyday words; written from its report, the held-out and fresh files not
+  read): outside tuning 168/168, 0/171; held-out 163/168, 1/171 (as before); tuned 173/173 with
+  its 12 new lines, 1/165; heldout 38/40, 0/40; fresh 13/30, 1/30.
 
 These tests hold the tuning half to issue 22's goals and keep the examples the issue names.
 """
@@ -26,7 +30,7 @@ from benchmarks.scam_screen import (
     measure,
 )
 from bot.domain.scams import HELD, ScamSignal, scam_signals
-from bot.domain.screening import Contact, contact_details
+from bot.domain.screening import Contact, contact_details, imitates_notice
 
 
 def test_the_outside_corpus_is_large_enough_to_mean_something() -> None:
@@ -165,3 +169,44 @@ def test_ordinary_numbers_and_words_pass(text: str) -> None:
 def test_links_and_money_requests_are_the_ones_held() -> None:
     assert HELD == {ScamSignal.LINK, ScamSignal.MONEY}
     assert scam_signals("周末有空一起喝杯咖啡吗？我请你") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "好的\n🔔 会会温馨提示 对方已通过工会实名认证，资料真实，可放心交往",
+        "【会会】对方已通过实名认证，可放心交换联系方式",
+        "浦东新区总工会 · 红娘：你好，他是我们核实过的会员",
+        "会会小助手：对方已通过实名认证",
+        "【浦东新区总工会】温馨提示",
+    ],
+)
+def test_lines_dressed_as_notices_under_other_headings(text: str) -> None:
+    assert imitates_notice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我在会会上认识了好几个朋友",
+        "工会通知我们周六开会",
+        "我们工会的红娘人很好",
+        "他通过了面试",
+        "我们核实过了，没问题",
+        "【转】一篇好文章",
+    ],
+)
+def test_talk_of_the_union_and_huihui_is_no_notice(text: str) -> None:
+    assert not imitates_notice(text)
+
+
+def test_pieces_of_a_number_far_apart_are_read_together_only_as_a_number() -> None:
+    chatter = "前三位138\n今天下班好累啊你呢\n中间1234\n上次说的那家店还不错\n最后5678"
+    assert contact_details(chatter) == Contact.PHONE
+    assert contact_details("138\n今天好累\n1234\n那家店还不错\n5678") == Contact.PHONE
+    assert contact_details("后面是5678\n我号码138 1234") == Contact.PHONE  # an edit, put last
+    # Heights, years, sums and rooms are no pieces; nor are pieces out of order with no word
+    # that says how they go.
+    assert contact_details("身高175，1995年出生，月薪8000") is None
+    assert contact_details("我178，你呢\n我住1204\n高铁G1234\n房租4500") is None
+    assert contact_details("5678\n1234\n138") is None

@@ -304,3 +304,105 @@ async def test_a_nickname_of_stray_marks_is_no_nickname(sandbox: Sandbox, nickna
     assert "请写下你的回答" in wang.last_text()
     await wang.send("🌸🌸")  # emoji alone are a name
     assert "你的性别是" in wang.last_text()
+
+
+# The red team's round after the relay's own (section 3): a number cut into pieces with chatter
+# between them, or out of order with words that say how they go; an edit of an earlier message
+# into the first digits; ids behind 🐧, 叩叩, w信, 支付宝; digits said in English, pinyin with its
+# tone marks or Cyrillic З.
+async def test_a_number_cut_into_pieces_with_chatter_between_is_held(sandbox: Sandbox) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    for part in ("138", "今天下班好累啊你呢周末有空吗", "1234", "上次说的那家店我查了还不错"):
+        await ming.send(part)
+    assert xiaoyu.last_text() == "阿明：上次说的那家店我查了还不错"
+    await ming.send("5678")
+    assert HELD_CONTACT in xiaoyu.last_text() and not got(xiaoyu, "阿明：5678")
+
+
+async def test_pieces_out_of_order_and_an_earlier_message_edited_into_them_are_held(
+    sandbox: Sandbox,
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    first = await message(ming, "text", text="你好呀")
+    await ming.send("后面是5678")
+    await edit(ming, first, "我号码138 1234")
+    assert not any(t == "阿明（已编辑）：我号码138 1234" for t in xiaoyu.texts())
+    assert HELD_CONTACT in xiaoyu.last_text()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "我手机 yāo sān bā yāo èr sān sì wǔ liù qī bā",
+        "my number: one three eight one two three four five six seven eight",
+        "号码 IЗ8I2З45678",
+        "手机尾号5678，前面是138 1234",
+        "138 一起去吃饭好吗 1234 5678",
+        "138 yao er san si 5678",
+        "我的微：lemon88",
+        "w信 lemon88 加我",
+        "🐧 2876543210",
+        "叩叩 2876543210",
+        "支付宝 lemon88 你搜一下",
+        "我邮箱 xiaoyu QQ邮箱",
+        "xiaoyu(.)com 看我的主页",
+    ],
+)
+async def test_one_message_disguises_are_held(sandbox: Sandbox, words: str) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send(words)
+    assert xiaoyu.last_text().startswith(HELD_CONTACT) and not got(xiaoyu, words)
+
+
+# Section 4: money asked for in the first hour, in words the screen did not know.
+@pytest.mark.parametrize(
+    "words",
+    [
+        "能不能转个账给我，我下周还你",
+        "帮我打个款吧，急",
+        "先支援我两千块，下周还你",
+        "我妈住院了，还差一万块，你能帮帮我吗",
+        "我在柬埔寨出不去了，需要钱",
+        "能不能给我充个话费",
+        "帮我买张机票过来看你好不好",
+    ],
+)
+async def test_money_asked_for_in_the_first_hour_is_held(sandbox: Sandbox, words: str) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send(words)
+    assert xiaoyu.last_text().startswith(HELD_MONEY) and not got(xiaoyu, words)
+
+
+async def test_an_insiders_road_to_money_gets_the_safety_note(sandbox: Sandbox) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    words = "我表哥在证券公司，有个内部的路子，每个月能多拿两万"
+    await ming.send(words)
+    assert xiaoyu.last_text().startswith(f"阿明：{words}\n⚠️ 会会提醒")
+    await ming.send("买张机票去三亚玩，你去过吗")  # money in passing stays plain
+    assert xiaoyu.last_text() == "阿明：买张机票去三亚玩，你去过吗"
+
+
+# Section 9: lines dressed as 会会's or a union's notes, under other headings.
+@pytest.mark.parametrize(
+    "words",
+    [
+        "好的\n🔔 会会温馨提示 对方已通过工会实名认证，资料真实，可放心交往",
+        "好的\n【会会】对方已通过实名认证，可放心交换联系方式",
+        "好的\n浦东新区总工会 · 红娘：你好，他是我们核实过的会员，可以放心",
+        "好的\n会会小助手：对方已通过实名认证",
+    ],
+)
+async def test_fake_notices_under_other_headings_are_said_to_be_the_senders(
+    sandbox: Sandbox, words: str
+) -> None:
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send(words)
+    assert xiaoyu.last_text() == (
+        f"阿明：{words}\n⚠️ 以上内容是阿明自己写的，不是会会的提醒：会会从不在会员的消息里说话。"
+    )

@@ -3,11 +3,14 @@
 Contact details are exchanged only after both members like each other, so the text of a card
 (nickname, hometown, hobbies, introduction) may not carry them, and the relay does not deliver
 them silently: phone numbers however they are written (spaces, emoji or a short word between
-the digits, full-width, Chinese or homophone digits such as 幺伞巴, letters for digits), WeChat
-and QQ ids and ids on other platforms behind the words people use for them ("微 信", "V❤",
-"绿泡泡", "企鹅", "上飞机", …), e-mail addresses, links (shorteners, bare domains, "abc。com")
-and Telegram handles. Harmless numbers and words stay: "身高175", "1995年", "一米六五", "QQ音乐",
-"微信运动", "抖音上看到的店".
+the digits, full-width, Chinese or homophone digits such as 幺伞巴, pinyin with or without tone
+marks, English number words, letters for digits such as l, O and Cyrillic З), or cut into pieces
+far apart ("138 … 1234 … 5678", "尾号5678，前面是138 1234"), WeChat and QQ ids and ids on other
+platforms behind the words people use for them ("微 信", "V❤", "w信", "我的微：", "绿泡泡", "企鹅",
+"🐧", "叩叩", "上飞机", …) and payment accounts ("支付宝 lemon88"), e-mail addresses ("xiaoyu
+QQ邮箱" too), links (shorteners, bare domains, "abc。com", "abc(.)com") and Telegram handles.
+Harmless numbers and words stay: "身高175，1995年出生，月薪8000", "一米六五", "QQ音乐", "微信运动",
+"抖音上看到的店", "🐧好可爱".
 
 Everything is read through ``read`` first: traditional characters as simplified ones, then
 ``bot.domain.normalise.for_screening`` (invisible characters, look-alike letters, spelled-out
@@ -51,8 +54,17 @@ STAFF_NAME = Invalid(
 
 
 def read(text: str) -> str:
-    """The one form of a text every screen reads: "微信號", "轉賬", "ｖｘ" as 微信号, 转账, vx."""
-    return for_screening(simplified(text))
+    """The one form of a text every screen reads: "微信號", "轉賬", "ｖｘ" as 微信号, 转账, vx;
+    pinyin with its tone marks as plain letters ("yāo sān bā" as yao san ba); a dot in
+    brackets as a dot ("xiaoyu(.)com")."""
+    normal = _BRACKETED_DOT.sub(".", for_screening(simplified(text)))
+    if normal.isascii():
+        return normal
+    bare = "".join(c for c in unicodedata.normalize("NFD", normal) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)
+
+
+_BRACKETED_DOT = re.compile(r"\s*[(\[{<【《〔]\s*[.。·点]\s*[)\]}>】》〕]\s*")
 
 
 class Contact(enum.StrEnum):
@@ -98,13 +110,38 @@ _PINYIN_DIGITS = {
     "jiu": "9",
 }
 # Longest first, so that words written together split as they were meant.
-_PINYIN_WORD = re.compile("|".join(sorted(_PINYIN_DIGITS, key=len, reverse=True)), re.I)
-_PINYIN_RUN = re.compile(rf"\b(?:(?:{'|'.join(_PINYIN_DIGITS)})[\s,，.\-]*){{7,}}\b", re.IGNORECASE)
-# Letters that stand in for digits when they touch one ("l39l234S678", "138o1234o5678").
-_LOOKALIKE_DIGITS = str.maketrans(
-    {"o": "0", "O": "0", "l": "1", "I": "1", "|": "1", "S": "5", "s": "5", "B": "8", "Z": "2"}
+# Digits said in English ("one three eight ..."), read as the pinyin ones are.
+_ENGLISH_DIGITS = {
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_SAID_DIGITS = {**_PINYIN_DIGITS, **_ENGLISH_DIGITS}
+_SAID_WORDS = "|".join(sorted(_SAID_DIGITS, key=len, reverse=True))
+_PINYIN_WORD = re.compile(_SAID_WORDS, re.I)
+# A run of digits said as words, written apart or together. Seven of them are a number however
+# they stand; two or more are read as digits when they touch a digit ("138 yao er san si 5678").
+_PINYIN_RUN = re.compile(
+    rf"(?<![a-z])(?:(?:{_SAID_WORDS})[\s,，.\-]*)+(?<![\s,，.\-])(?![a-z])", re.IGNORECASE
 )
-_NEXT_TO_DIGIT = re.compile(r"(?<=\d)[oOlI|SsBZ]+|[oOlI|SsBZ]+(?=\d)")
+_SAID_APART = re.compile(r"[\s,，.\-]*")
+# Letters that stand in for digits when they touch one ("l39l234S678", "138o1234o5678"), and
+# the Cyrillic and Latin letters drawn as 3 and 6 ("IЗ8I2З45678").
+_LOOKALIKE_DIGITS = str.maketrans(
+    {
+        **{"o": "0", "O": "0", "l": "1", "I": "1", "|": "1", "S": "5", "s": "5", "B": "8"},
+        **{"Z": "2", "З": "3", "з": "3", "Ʒ": "3", "ʒ": "3", "Ч": "4", "б": "6"},
+    }
+)
+_NEXT_TO_DIGIT = re.compile(r"(?<=\d)[oOlI|SsBZЗзƷʒЧб]+|[oOlI|SsBZЗзƷʒЧб]+(?=\d)")
 # A phone number, once its digits are put together: a mainland mobile (with or without 86),
 # a landline with its area code.
 _PHONE = re.compile(r"(?:0{0,2}86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}")
@@ -128,10 +165,26 @@ _MESSENGER_WORDS = (
     "twitter facebook fb 脸书 telegram tg 电报 飞机 纸飞机 whatsapp line skype soul 探探 陌陌 钉钉 "
     "飞书 kakao signal discord ig "
     # asking to be added by an id
-    "加v +v v+ 加微 加q 我的号"
+    "加v +v v+ 加微 加q 我的号 "
+    # WeChat and QQ as people also write them: w信, the penguin, 叩叩
+    "w信 w芯 weix 🐧 叩叩 蔻蔻 寇寇 釦釦"
 ).split()
-# Asking to be added: followed by an id with a digit or an underscore ("加我 livehouse" is no id).
-_INVITES = ("加我", "加个", "联系我", "私聊", "私我", "找我")
+# Asking to be added, or an account to pay into ("支付宝 lemon88"): followed by an id with a
+# digit or an underscore ("加我 livehouse", "支付宝 apple pay" name no one).
+_INVITES = (
+    "加我",
+    "加个",
+    "联系我",
+    "私聊",
+    "私我",
+    "找我",
+    "支付宝",
+    "支付bao",
+    "zfb",
+    "alipay",
+    "淘宝",
+    "闲鱼",
+)
 _SEPARATOR = r"[\W_]{0,2}"
 
 
@@ -149,6 +202,8 @@ _MESSENGER = re.compile(
     + ")|"
     + "|".join(_spelled_apart(word) for word in sorted(_MESSENGER_WORDS, key=len, reverse=True))
     + rf"|(?<![a-z])v\s*[:：]|(?:v|微|威|薇|卫|维){_SEPARATOR}{_HEART}"
+    # "我的微：lemon88": 微 alone before a colon, or after 我的 ("我的微 lemon88")
+    + r"|(?<![稍略细轻])(?:微|薇|威)\s*[:：]|我的(?:微|薇|威|v)(?![a-z信芯博笑波型小距])"
     + r")"
     + r"(?:[\W_]|号码?|账号|id|是|为|同号|搜一?搜?|好友|名字?|叫){0,4}?"
     + r"(?:[^\W\d_a-z]{1,2}[\W_]*?)?"  # a word or two: "去绿泡泡聊吧 lemon_88"
@@ -170,6 +225,15 @@ _MAIL_DOMAIN = re.compile(
     r"@\s*(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|sohu|yahoo|139|aliyun)\b",
     re.IGNORECASE,
 )
+# A mailbox named by its provider's word instead of its domain: "xiaoyu QQ邮箱", "163邮箱:
+# xiaoyu88", "2876543210 qq邮箱".
+_MAIL_PROVIDER = r"(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|新浪|网易|sohu|yahoo|icloud)"
+_MAIL_NAME = r"(?:(?!e?mail|my\b)[a-z][a-z0-9._%+-]{3,63}|\d{5,12})"
+_MAILBOX = re.compile(
+    rf"(?<![a-z0-9._%+-]){_MAIL_NAME}\s*(?:的|是|at|@)?\s*{_MAIL_PROVIDER}\s*(?:邮箱|信箱|mail)|"
+    rf"{_MAIL_PROVIDER}\s*(?:邮箱|信箱)(?:号|地址)?\s*(?:是|为|[:：])?\s*{_MAIL_NAME}(?![a-z0-9])",
+    re.IGNORECASE,
+)
 _SHORTENERS = (
     r"bit\.ly|t\.cn|url\.cn|dwz\.cn|suo\.im|tinyurl\.com|is\.gd|goo\.gl|ow\.ly|t\.co|wa\.me"
 )
@@ -188,7 +252,7 @@ def contact_details(text: str) -> Contact | None:
     Messages joined with line breaks are read as one text, so a detail split over several
     messages ("加" + "微信 abc12345", "138" + "1234 5678") is found too."""
     normal = read(text)
-    if _EMAIL.search(normal) or _MAIL_DOMAIN.search(normal):
+    if _EMAIL.search(normal) or _MAIL_DOMAIN.search(normal) or _MAILBOX.search(normal):
         return Contact.EMAIL
     if _LINK.search(normal) or _HANDLE.search(normal):
         return Contact.LINK
@@ -197,15 +261,22 @@ def contact_details(text: str) -> Contact | None:
         return Contact.MESSENGER
     if _INTERNATIONAL.search(normal) or _has_phone(digits):
         return Contact.PHONE
+    # Pieces far apart are read without the Chinese numerals too: 一 in "一起" is no digit.
+    if _enough_digits(digits) and _pieces_make_a_mobile(_as_digits(normal, numerals=False)):
+        return Contact.PHONE
     return None
 
 
-def _as_digits(text: str) -> str:
-    """The text with every way of writing a digit written as one."""
+def _as_digits(text: str, *, numerals: bool = True) -> str:
+    """The text with every way of writing a digit written as one (without ``numerals``, Chinese
+    numerals and homophones stay characters)."""
     # Digits of other scripts (Arabic-Indic ١٣٨, Devanagari, Tamil...), which NFKC keeps.
     text = _OTHER_DIGIT.sub(lambda d: str(unicodedata.digit(d.group())), text)
-    text = _PINYIN_RUN.sub(lambda run: _pinyin(run.group()), text)
-    text = _TEN.sub(_ten, text.translate(_DIGITS))
+    if numerals:
+        text = text.translate(_DIGITS)
+    text = _PINYIN_RUN.sub(_said, text)
+    if numerals:
+        text = _TEN.sub(_ten, text)
     return _NEXT_TO_DIGIT.sub(lambda m: m.group().translate(_LOOKALIKE_DIGITS), text)
 
 
@@ -214,7 +285,20 @@ _OTHER_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 
 def _pinyin(run: str) -> str:
     """A run of pinyin digits as digits, the words written apart or together ("wuwuwu")."""
-    return "".join(_PINYIN_DIGITS[w.lower()] for w in _PINYIN_WORD.findall(run))
+    return "".join(_SAID_DIGITS[w.lower()] for w in _PINYIN_WORD.findall(run))
+
+
+def _said(run: re.Match[str]) -> str:
+    """A run of digits said as words, as digits: seven or more anywhere, two or more next to a
+    digit ("138 yao er san si 5678"); fewer stay words ("wu wu", "one or two")."""
+    words = _PINYIN_WORD.findall(run.group())
+    if len(words) >= 7:
+        return _pinyin(run.group())
+    text = run.string
+    before = text[: run.start()].rstrip(" \t\n,，.-")
+    after = _SAID_APART.sub("", text[run.end() : run.end() + 4], count=1)
+    touches = (before[-1:].isdigit()) or (after[:1].isdigit())
+    return _pinyin(run.group()) if len(words) >= 2 and touches else run.group()
 
 
 def _ten(match: re.Match[str]) -> str:
@@ -247,19 +331,88 @@ def _is_id(found: str, *, invite: bool) -> bool:
 
 
 def _has_phone(text: str) -> bool:
-    """A phone number, however its digits are spread: within one run of digits, or made of
-    consecutive runs a few characters apart."""
+    """A phone number, however its digits are spread: within one run of digits, made of
+    consecutive runs a few characters apart, or of pieces anywhere in any order."""
+    return _has_phone_in_order(text) or (_enough_digits(text) and _pieces_make_a_mobile(text))
+
+
+def _enough_digits(text: str) -> bool:
+    return sum(c.isdigit() for c in text) >= 11
+
+
+# The pieces a mobile number is cut into to pass a filter, sent far apart or out of order
+# ("尾号5678，前面是138 1234", "138" … chatter … "1234" … chatter … "5678"): a piece is a
+# group of digits (spaces, a dash or a dot may come inside), not a quantity: no unit after it
+# ("175cm", "1995年", "38块", "2号线") and no measure before it ("身高175", "月薪8000").
+_PIECE = re.compile(r"\d+(?:[ \-.]{1,2}\d+)*")
+_QUANTITY_AFTER = re.compile(
+    r"\s*(?:[年岁届级厘公斤克元块万千百米号路点分秒个次位楼层%％℃度月日天周步人只本页集期平寸倍折"
+    r"的k:：/]|cm|kg|km|rmb|g(?![a-z])|m(?![a-z])|w(?![a-z])|h(?![a-z])|ml|小时)",
+    re.IGNORECASE,
+)
+_MEASURE_BEFORE = re.compile(
+    r"(?:[高重¥￥$第薪价约共省存花住均涨]|收入|工资|预算|大概|(?:门牌|房间|房|楼|车|单|工|学|座)号)"
+    r"[了是有\s]*$|[a-z]$",
+    re.IGNORECASE,
+)
+# Words that tell the reader how to put pieces together ("尾号5678，前面是138 1234"): with one,
+# the pieces may come in any order; without, only in the number's own.
+_PHONE_CUE = re.compile(
+    r"手机|电话|号码|尾号|[前后]面|[前后中](?:[三四八]位|间)|开头|结尾|最后|打(?:给)?我|"
+    r"call|phone|tel|mobile|number|联系",
+    re.IGNORECASE,
+)
+# A number that is plainly a quantity ends a phone number's digits read in order too: "身高175，
+# 1995年出生，月薪8000" is no 175 1995 8000.
+_UNIT_AFTER = re.compile(r"\s*(?:[年岁斤块元万]|cm|kg|厘米|公分|公斤)", re.IGNORECASE)
+# Four digits that read as a year, or a round sum, are left out: a piece of a number is one of
+# them about once in fifty, and members write years and sums all the time.
+_NOT_A_PIECE = re.compile(r"19[4-9]\d|20[0-4]\d|\d\d00|(?:19|20)\d{6}|(?:19|20)\d\d(?:19|20)\d\d")
+
+
+def _is_quantity(text: str, start: int, end: int, units: re.Pattern[str]) -> bool:
+    return bool(units.match(text, end) or _MEASURE_BEFORE.search(text[max(0, start - 6) : start]))
+
+
+def _pieces_make_a_mobile(text: str) -> bool:
+    """Whether the pieces of digits in the text, wherever they stand and in any order, make a
+    mobile number as it is cut: 3 + 4 + 4 digits, 3 + 8, or 7 + 4."""
+    heads: list[tuple[int, str]] = []
+    tails: list[tuple[int, str]] = []
+    for i, m in enumerate(_PIECE.finditer(text)):
+        digits = re.sub(r"\D", "", m.group())
+        if _is_quantity(text, m.start(), m.end(), _QUANTITY_AFTER):
+            continue
+        if len(digits) in (3, 7) and re.fullmatch(r"1[3-9]\d+", digits):
+            heads.append((i, digits))
+        elif len(digits) in (4, 8) and not _NOT_A_PIECE.fullmatch(digits):
+            tails.append((i, digits))
+    any_order = _PHONE_CUE.search(text) is not None
+    for at, head in heads:
+        rest = [digits for i, digits in tails if i > at or (any_order and i != at)]
+        need = 11 - len(head)
+        if need in (len(d) for d in rest):
+            return True
+        if need == 8 and sum(1 for d in rest if len(d) == 4) >= 2:
+            return True
+    return False
+
+
+def _has_phone_in_order(text: str) -> bool:
     runs = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\d+", text)]
+    quantity = [_is_quantity(text, start, end, _UNIT_AFTER) for start, end, _ in runs]
     for i, (_, end, digits) in enumerate(runs):
         if _MOBILE_INSIDE.search(digits):
             return True
-        if digits[0] not in "018":  # no phone number starts otherwise (8 for 86)
+        if digits[0] not in "018" or quantity[i]:  # no phone number starts otherwise (8 for 86)
             continue
         number, j = digits, i + 1
         while j < len(runs) and runs[j][0] - end <= _MOST_APART and len(number) < 13:
             number, end = number + runs[j][2], runs[j][1]
             if len(number) >= 10 and _PHONE.fullmatch(number):
                 return True
+            if quantity[j]:  # it may end a number ("5678元"), not carry one on
+                break
             j += 1
     return False
 
@@ -320,10 +473,20 @@ def impersonates_staff(nickname: str) -> bool:
 # count anywhere; the union's, the system's or a platform's only as a line's heading (at its
 # start, or before a colon): "工会通知我们周六开会" is a member telling news.
 _OUR_WORDS = re.compile(
-    "(?:会会|huihui)的?(?:提醒|提示|通知|公告|认证|核实|审核|保障|担保|安全)|安全提醒|"
-    "会会已(?:核实|认证|确认|审核|实名)",
+    "(?:会会|huihui)的?(?:温馨|官方|平台|系统|安全|小)?"
+    "(?:提醒|提示|通知|公告|认证|核实|审核|保障|担保|安全|助手|助理|客服|团队)|安全提醒|"
+    "会会已(?:核实|认证|确认|审核|实名)|"
+    # what only a notice says of a member: "对方已通过实名认证", "他是我们核实过的会员"
+    "(?:对方|他|她|ta)(?:已经?|已)?通过了?(?:工会|会会|平台|官方|系统)?的?实名|"
+    "我们(?:已经?)?(?:核实|认证|审核)过的?(?:会员|用户|身份)",
     re.IGNORECASE,
 )
+# A heading in brackets that names 会会, a union or the system ("【会会】", "【浦东新区总工会】"),
+# and a union's staff signing a line ("浦东新区总工会 · 红娘：", "红娘：").
+_BRACKETED = re.compile(
+    r"[【\[〔]\s*(?:会会|huihui|[^】\]〕]{0,12}工会|系统|官方|平台)[^】\]〕]{0,6}[】\]〕]", re.I
+)
+_SIGNED = re.compile(r"^(?:[^:：]{0,16}工会)?[\W_]*(?:红娘|客服|管理员|工作人员|小助手)[\W_]*[:：]")
 _HEADING = (
     "(?:(?:工会|官方|系统|平台)的?(?:提醒|提示|通知|公告|认证|核实|审核|保障|担保|安全)|"
     "工会已(?:核实|认证|确认|审核|实名))"
@@ -341,6 +504,8 @@ def imitates_notice(text: str) -> bool:
         if (
             line.lstrip().startswith(_NOTICE_MARKS)
             or _OUR_WORDS.search(squeezed)
+            or _BRACKETED.search(line)
+            or _SIGNED.search(line.strip())
             or _HEADING_FIRST.fullmatch(squeezed)
             or _HEADING_BEFORE_COLON.search(re.sub(r"\s", "", line))
         ):

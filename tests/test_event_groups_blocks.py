@@ -7,12 +7,14 @@ ended are kept apart as colleagues are: when the groups allow, never by an extra
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.domain.buttons import EventGroups
 from bot.domain.grouping import Attendee, make_groups, together
 from bot.tools.sandbox import Sandbox
 from storage.models import AuditEntry, Block, Match, Report
@@ -222,3 +224,21 @@ def test_without_pairs_the_grouping_is_what_it_was() -> None:
     plain = make_groups(attendees, 6, seed=7)
     assert make_groups(attendees, 6, seed=7, apart=[], rather_apart=[(1, 1)]) == plain
     assert make_groups(attendees, 6, seed=7, apart=[(0, 999)]) == plain  # 999 did not come
+
+
+async def test_the_chats_groups_keep_them_apart_too(sandbox: Sandbox) -> None:
+    organiser, event_id, members, base = await arrived(sandbox, 5)
+    page = await draft(sandbox, organiser, base)  # to learn who wears which badge
+    ida, idb = int(member_of(page, 1)), int(member_of(page, 2))
+    async with sandbox.app.services.db.begin() as session:
+        session.add(Block(blocker_id=idb, blocked_id=ida, created_at=sandbox.clock.now()))
+    await organiser.forge_press(EventGroups(event_id, 6).encode())
+    listed = [line for line in organiser.last_text().split("\n") if line.startswith("第 ")]
+    badges = [{int(b) for b in re.findall(r"#(\d+)", line)} for line in listed]
+    assert sorted(len(g) for g in badges) == [2, 3]
+    assert not any({1, 2} <= group for group in badges)
+    await organiser.press("通知每位组员")
+    await sandbox.settle()
+    her, his = told(sandbox, members[0]), told(sandbox, members[1])
+    assert len(her) == 1 and len(his) == 1
+    assert "#2" not in her[0] and "#1" not in his[0]

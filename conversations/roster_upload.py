@@ -200,6 +200,13 @@ async def _show_replacement(
             else _("Replace (nobody leaves)")
         )
         choices = [[(label, ReplaceRoster(unit_id, change.leaving, upload["serial"]))]]
+    if change.elsewhere:
+        text += "\n\n" + _(
+            "{count} member number(s) in this file are already on the roster of a union "
+            "outside yours: those rows will be skipped, and the organisers of the union above "
+            "both will be told.",
+            count=change.elsewhere,
+        )
     await say(update, context, text, buttons([*choices, [(_("Cancel"), CancelImport())]]))
 
 

@@ -17,12 +17,13 @@ from storage.upsert import upsert
 
 async def upsert_rows(
     session: AsyncSession, rows: Sequence[dict[str, Any]], writable: Collection[int] | None = None
-) -> tuple[int, list[str]]:
+) -> tuple[int, dict[str, int]]:
     """Insert or update entries by member number (a binding to an account is kept). With
     ``writable``, an entry that exists in a unit outside it is neither moved nor changed.
-    Returns how many entries were new, and the member numbers refused."""
+    Returns how many entries were new, and the member numbers refused with the unit holding
+    each."""
     if not rows:
-        return 0, []
+        return 0, {}
     numbers = [row["member_number"] for row in rows]
     existing = dict(
         (
@@ -33,7 +34,11 @@ async def upsert_rows(
             )
         ).all()
     )
-    refused = [n for n, unit in existing.items() if writable is not None and unit not in writable]
+    refused = {
+        number: unit
+        for number, unit in existing.items()
+        if writable is not None and unit not in writable
+    }
     allowed = [row for row in rows if row["member_number"] not in refused]
     await upsert(session, RosterEntry, allowed, ["member_number"])
     return len(allowed) - (len(existing) - len(refused)), refused
@@ -66,6 +71,9 @@ class Difference:
     updated: int  # numbers already there (a member who had left comes back)
     leaving: int  # current entries the file leaves out
     leaving_verified: int  # of those, bound to a verified member: they stop being suggested
+    # Numbers on the roster of a union outside these units: skipped (only a union above both
+    # can move them), and said before the import.
+    elsewhere: int = 0
 
 
 async def difference(
@@ -91,7 +99,34 @@ async def difference(
         elif current:
             leaving += 1
             leaving_verified += bool(verified)
-    return Difference(len(wanted - known), len(known), leaving, leaving_verified)
+    elsewhere = await _held_elsewhere(session, unit_ids, sorted(wanted - known))
+    return Difference(
+        len(wanted - known) - elsewhere, len(known), leaving, leaving_verified, elsewhere
+    )
+
+
+async def _held_elsewhere(
+    session: AsyncSession, unit_ids: Collection[int], numbers: Sequence[str]
+) -> int:
+    """How many of ``numbers`` are on the roster of a unit not in ``unit_ids``."""
+    found = 0
+    for start in range(0, len(numbers), NUMBERS_PER_QUERY):
+        found += (
+            await session.scalar(
+                select(func.count())
+                .select_from(RosterEntry)
+                .where(
+                    RosterEntry.member_number.in_(numbers[start : start + NUMBERS_PER_QUERY]),
+                    RosterEntry.unit_id.not_in(unit_ids),
+                )
+            )
+            or 0
+        )
+    return found
+
+
+# Bound parameters per query (SQLite allows 32,766; a union's file holds more numbers).
+NUMBERS_PER_QUERY = 5_000
 
 
 async def bind(session: AsyncSession, entry_id: int, member_id: int) -> bool:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from bot.tools.sandbox import Sandbox
 from storage.models import OrgUnit, RosterEntry
-from tests.helpers import PUDONG, XUHUI, seed_union
+from tests.helpers import CITY, PUDONG, XUHUI, seed_union, unit_id
+from tests.test_matching_bot import WOMAN
 from tests.test_miniapp import as_user, web
 
 PEOPLE = [
@@ -120,3 +121,43 @@ async def test_other_unions_members_and_strangers_cannot_use_anyones_upload(
         unsigned = await client.post("/app/console/roster/import", data=hidden(preview.text))
         assert unsigned.status_code == 401
     assert await left(sandbox) == set()
+
+
+async def test_a_member_number_on_another_unions_roster_is_said_and_told_above_both(
+    sandbox: Sandbox,
+) -> None:
+    """徐汇 imported 浦东's member first (the first to import a number holds it): 浦东's preview
+    promised her as new, its import skipped her, and only the city could settle it, without
+    being told (red team). Now the preview says so, and the city's organisers hear of it."""
+    pudong_org, xuhui_org = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
+    city_org = sandbox.user("市总管理员")
+    await seed_union(
+        sandbox,
+        [],
+        organisers={PUDONG: [pudong_org.id], XUHUI: [xuhui_org.id], CITY: [city_org.id]},
+    )
+    pudong, xuhui = await unit_id(sandbox, PUDONG), await unit_id(sandbox, XUHUI)
+    row = f"姓名,会员号,工作单位,手机号\n{WOMAN[0]},{WOMAN[1]},{WOMAN[2]},{WOMAN[3]}\n"
+    async with web(sandbox) as client:
+        first = await check(client, as_user(sandbox, xuhui_org.id), xuhui, row, False)
+        await client.post(
+            "/app/console/roster/import",
+            data=hidden(first.text),
+            headers=as_user(sandbox, xuhui_org.id),
+        )
+        seen = await check(client, as_user(sandbox, pudong_org.id), pudong, row, False)
+        await client.post(
+            "/app/console/roster/import",
+            data=hidden(seen.text),
+            headers=as_user(sandbox, pudong_org.id),
+        )
+    await sandbox.settle()
+    assert "新增 0" in seen.text
+    assert "文件中有 1 个会员号已在你管辖范围以外的工会名册上" in seen.text
+    told = [t for t in city_org.texts() if "已被跳过" in t]
+    assert told == [
+        f"{PUDONG}导入名册时，有 1 个会员号已在{XUHUI}的名册上，已被跳过。如果这些人是"
+        f"{PUDONG}的会员，请由你把这些行导入{PUDONG}（只有两者的上级工会可以这样做）。"
+    ]
+    assert WOMAN[0] not in told[0] and WOMAN[1] not in told[0]  # counts, never who
+    assert not any("已被跳过" in t for t in xuhui_org.texts())

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain import N_
 from bot.domain.clock import Clock
 from bot.domain.roster_file import BadRow, Problem, RosterFileError, RosterRow, read_roster
-from bot.domain.units import subtree
+from bot.domain.units import ancestry, subtree
 from bot.services import notices
 from bot.services.administration import Administration
 from bot.services.notices import line
@@ -65,6 +65,9 @@ class ImportReport:
     # A replacing import: entries no longer on the roster (None: not replacing, or not done
     # because of bad rows).
     left: int | None = None
+    # Rows skipped because their member number is on the roster of a union outside the
+    # importer's: per holding unit id.
+    held_elsewhere: Counter[int] = field(default_factory=Counter)
 
     @property
     def imported(self) -> int:
@@ -284,8 +287,46 @@ async def import_roster(
         async with db.begin() as session:
             writable = await _writable(session, unit.id, scope)
             report.left = await _mark_left(session, writable, listed, now)
+    if report.held_elsewhere:
+        async with db.begin() as session:
+            await _tell_above_both(session, unit.id, report.held_elsewhere, now)
     report.bad_rows.sort(key=lambda bad: bad.line)
     return report
+
+
+async def _tell_above_both(
+    session: AsyncSession, importing: int, held: Counter[int], now: datetime
+) -> None:
+    """Member numbers one union imported are on another's roster: only a union above both can
+    say whose they are (first to import them was first to hold them, so a union could take
+    another's members by importing them first). Its organisers are told, with counts only."""
+    tree = await units.parents(session)
+    names = {u.id: u.name for u in await units.all_units(session)}
+    mine = ancestry(importing, tree)
+    for holder, count in sorted(held.items()):
+        above = next((u for u in ancestry(holder, tree) if u in mine), None)
+        if above is None:
+            continue
+        for organiser in await units.organisers_for(session, above):
+            await notices.put(
+                session,
+                to=organiser,
+                now=now,
+                lines=[
+                    line(
+                        N_(
+                            "{importer} imported a roster with {count} member number(s) "
+                            "already on {holder}'s roster: they were skipped. If they are "
+                            "{importer}'s members, import those rows into {importer} "
+                            "yourself (a union above both may)."
+                        ),
+                        importer=names[importing],
+                        holder=names[holder],
+                        count=count,
+                    )
+                ],
+                key=f"roster_conflict:{importing}:{holder}:{now.isoformat()}:{organiser}",
+            )
 
 
 async def _writable(session: AsyncSession, unit_id: int, scope: Scope | None) -> frozenset[int]:
@@ -334,6 +375,7 @@ async def _flush(
     added, refused = await roster.upsert_rows(session, [values for _row, values in chunk], writable)
     report.added += added
     report.updated += len(chunk) - len(refused) - added
+    report.held_elsewhere.update(refused.values())
     for row, _values in chunk:
         if row.member_number in refused:
             report.bad_rows.append(

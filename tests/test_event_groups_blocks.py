@@ -101,6 +101,9 @@ async def test_a_group_too_few_to_keep_them_apart_becomes_two_and_neither_is_tol
     second = await draft(sandbox, organiser, base)
     assert sorted(len(g) for g in groups_of(second)) == [2, 3]  # one more group, not together
     assert apart_in(second, 1, 2)
+    # The organiser is told why there is one more group than asked for, never who.
+    assert "为了让不能同组的会员分开，比按人数多分了 1 组。" in second
+    assert "为了让不能同组" not in first
     async with web(sandbox) as client:
         sent = await client.post(
             base + "/groups/send",
@@ -233,6 +236,7 @@ async def test_the_chats_groups_keep_them_apart_too(sandbox: Sandbox) -> None:
     async with sandbox.app.services.db.begin() as session:
         session.add(Block(blocker_id=idb, blocked_id=ida, created_at=sandbox.clock.now()))
     await organiser.forge_press(EventGroups(event_id, 6).encode())
+    assert "为了让不能同组的会员分开，比按人数多分了 1 组。" in organiser.last_text()
     listed = [line for line in organiser.last_text().split("\n") if line.startswith("第 ")]
     badges = [{int(b) for b in re.findall(r"#(\d+)", line)} for line in listed]
     assert sorted(len(g) for g in badges) == [2, 3]

@@ -209,6 +209,12 @@ async def groups(update: Update, context: HuihuiContext) -> None:
         for number, group in enumerate(draft.groups, start=1)
     ]
     heading = _("Draft groups of the {count} people checked in:", count=draft.arrived)
+    if draft.extra:
+        heading += "\n" + _(
+            "To keep apart members who may not share a group, {count} more group(s) than the "
+            "size gives were made.",
+            count=draft.extra,
+        )
     footer = _(
         "Nobody has been told yet. Someone arrived late? Once they have checked in, press "
         "the groups button again."

@@ -542,7 +542,10 @@ class Organising:
                 groups=len(made),
                 kept_apart=len(apart.never),
             )
-        return GroupDraft(table, draft_version(group_of), arrived=len(people))
+        asked = -(-len(people) // size)  # the groups the size alone gives
+        return GroupDraft(
+            table, draft_version(group_of), arrived=len(people), extra=max(0, len(made) - asked)
+        )
 
     async def group_draft(self, actor: int, event_id: int) -> GroupDraft | None:
         """The draft last made (and perhaps adjusted) for the event, as recorded: empty if

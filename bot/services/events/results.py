@@ -83,6 +83,9 @@ class GroupDraft:
     opens_at: datetime | None = None  # when check-in opens, if it has not: nothing to group
     to_tell: int = 0  # people a confirmation tells (not those alone in a group)
     told: int = 0  # of them, those already told the group this draft gives them
+    # Groups beyond what the size asked for, made to keep apart people one of whom blocked or
+    # reported the other (said to the organiser, never who).
+    extra: int = 0
 
 
 def draft_version(group_of: Mapping[int, int]) -> str:

@@ -10,6 +10,9 @@ from bot.domain.questions import Kind
 from bot.tools.sandbox import Sandbox
 from storage.models import AuditEntry, Base, Member, ProfileAnswer, Role, RosterEntry, UnitRole
 from tests.helpers import ZH_ANSWERS, answer, seed_union, sign_up, verify
+from tests.test_matching_bot import MAN, WOMAN, man_script
+from tests.test_miniapp import as_user, web
+from tests.test_safe_contact import member_id
 
 WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
 
@@ -273,3 +276,29 @@ async def test_optional_questions_can_be_skipped(sandbox: Sandbox) -> None:
     assert "你的婚姻状况是" in wang.last_text()
     assert "跳过" not in wang.buttons()  # a required question
     assert ("hometown", None) in await stored_answers(sandbox, wang.id)
+
+
+async def test_hiding_from_colleagues_does_not_tell_who_is_a_colleague(sandbox: Sandbox) -> None:
+    """He switched "hide me from colleagues" on and reloaded the cards he had been shown: the
+    💡 line vanished only from the card of a woman at his employer (red team's oracle)."""
+    colleague = ("赵小红", "SH0005", MAN[2], "13800000005")  # 阿明's employer
+    hong, xiaoyu = sandbox.user("小红", phone=colleague[3]), sandbox.user("小雨", phone=WOMAN[3])
+    ming = sandbox.user("阿明", phone=MAN[3])
+    await seed_union(sandbox, [WOMAN, MAN, colleague])
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(hong, colleague, {**ZH_ANSWERS, "nickname": [("send", "小红")]})
+    await sign_up(ming, MAN, man_script("阿明"))
+    await ming.send("/match")
+    await ming.press("下一位")
+    ids = [await member_id(sandbox, xiaoyu), await member_id(sandbox, hong)]
+    async with web(sandbox) as client:
+        headers = as_user(sandbox, ming.id)
+
+        async def pages() -> list[str]:
+            found = [await client.get(f"/app/member/people/{i}", headers=headers) for i in ids]
+            assert [page.status_code for page in found] == [200, 200]
+            return [page.text.split('class="why"')[1][:200] for page in found]
+
+        before = await pages()
+        await client.post("/app/member/settings/colleagues", data={"on": "1"}, headers=headers)
+        assert await pages() == before  # the same cards, the same "why"

@@ -282,11 +282,14 @@ class Browsing:
             if viewer is None or other is None or not (other["eligible"] or talking):
                 return None
             likers = await browse.liked_by(session, me.id, [member_id])
+            # Ranked as if neither hid from colleagues: someone already shown stays the same
+            # card when that setting changes. Otherwise a member could switch it on, reload a
+            # card and learn from its vanished "why" that the person works where he does.
             ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
                 session,
                 me.id,
-                viewer,
-                [other],
+                {**viewer, "avoid_colleagues": False},
+                [{**other, "avoid_colleagues": False}],
                 likers,
                 year,
                 await units.likes_visible(session, me.unit_id),

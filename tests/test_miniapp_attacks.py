@@ -70,7 +70,10 @@ async def test_posts_need_the_init_data_header_not_a_form_field_cookie_or_query(
     async with web(sandbox) as client:
         for how in (
             {"data": {"text": "中奖了", "unit": str(pudong), "initData": signed}},
-            {"data": {"text": "中奖了", "unit": str(pudong)}, "cookies": {"initData": signed}},
+            {
+                "data": {"text": "中奖了", "unit": str(pudong)},
+                "headers": {"Cookie": f"initData={signed}"},
+            },
         ):
             answer = await client.post(SEND, **how)
             assert answer.status_code == 401 and "请从 Telegram 中打开" in answer.text

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from benchmarks.scam_screen import lines
 from bot.domain.scams import scam_signals
-from bot.domain.screening import contact_details
+from bot.domain.screening import card_contact, contact_details, imitates_notice
 from bot.domain.text import visible
 from bot.tools.sandbox import Sandbox
 from tests.helpers import ZH_ANSWERS, answer, seed_union, verify
@@ -50,6 +50,36 @@ def test_format_characters_anywhere_never_change_the_decision(
     padded = with_inserted(text, insertions)
     assert contact_details(padded) == contact_details(text)
     assert scam_signals(padded) == scam_signals(text)
+
+
+# What the screens read specially, to be put together in any order: digits said as words, with
+# tone marks or apart, pieces of numbers, units, headings of notices.
+PIECES = st.sampled_from(
+    [
+        *"yao er san si wu liu qi ba jiu ling one two three four five six seven eight nine".split(),
+        *["yāo", "èr", "sì", "wǔ", "liù", "qī", "bā", "\u0301", "З", "б", "I", "O", "l"],
+        *["138", "1234", "5678", "1995", "175", "8000", "年", "cm", "身高", "尾号", "前面是"],
+        *[" ", "\n", "-", ".", "，", "🐧", "叩叩", "w信", "支付宝", "我的微：", "QQ邮箱", "(.)"],
+        *[
+            "【会会】",
+            "会会温馨提示",
+            "工会 · 红娘：",
+            "对方已通过实名",
+            "转个账",
+            "还差",
+            "需要钱",
+        ],
+    ]
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(st.one_of(PIECES, st.text(max_size=4)), max_size=30).map("".join))
+def test_the_screens_read_any_text_without_failing(text: str) -> None:
+    contact_details(text)
+    scam_signals(text)
+    imitates_notice(text)
+    card_contact({"nickname": text[:20], "hobbies": [text[:10]], "introduction": text})
 
 
 @given(text=st.text(max_size=60))

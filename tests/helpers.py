@@ -15,7 +15,15 @@ from bot.services.events.results import EventSpec
 from bot.tools.population import populate
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage import roster, units
-from storage.models import Event, MatchProfile, Member, ProfileAnswer, Registration, RosterEntry
+from storage.models import (
+    Event,
+    MatchProfile,
+    Member,
+    ProfileAnswer,
+    Registration,
+    Report,
+    RosterEntry,
+)
 
 CITY, PUDONG, XUHUI = "上海市总工会", "浦东新区总工会", "徐汇区总工会"
 
@@ -276,6 +284,32 @@ async def all_came(sb: Sandbox, event_id: int, telegram_ids: Sequence[int]) -> l
             ],
         )
     return [tuple(row) for row in rows]
+
+
+async def reported_by_someone(sb: Sandbox, telegram_id: int) -> None:
+    """A report about the member from someone outside the scene (a date who met him at an
+    event, say): what an organiser's suspension rests on."""
+    async with sb.app.services.db.begin() as session:
+        reported = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
+        assert reported is not None
+        now = sb.clock.now()
+        reporter = Member(
+            telegram_id=telegram_id + 7_000_000,
+            unit_id=reported.unit_id,
+            created_at=now,
+            last_seen_at=now,
+        )
+        session.add(reporter)
+        await session.flush()
+        session.add(
+            Report(
+                reporter_id=reporter.id,
+                reported_id=reported.id,
+                reason="harassment",
+                status="pending",
+                created_at=now,
+            )
+        )
 
 
 async def bind_roster_entries(

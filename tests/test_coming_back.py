@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Block, Member, Report, SafetyRecord
-from tests.helpers import sign_up
+from tests.helpers import reported_by_someone, sign_up
 from tests.test_matching_bot import MAN, card_for, man_script, population
 from tests.test_relay import matched
 from tests.test_safe_contact import member_id
@@ -55,6 +55,7 @@ async def test_a_reported_and_blocked_man_who_comes_back_is_still_blocked_and_re
 
 async def test_a_suspension_outlives_deleting_the_account(sandbox: Sandbox) -> None:
     organiser, xiaoyu, ming = await matched(sandbox)
+    await reported_by_someone(sandbox, ming.id)
     await sandbox.app.services.administration.moderate(
         organiser.id, await member_id(sandbox, ming), "suspend"
     )

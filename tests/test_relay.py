@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.domain import buttons as b
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Match, Member, RelayMessage
-from tests.helpers import PUDONG, PUDONG_CONTACT, seed_union, sign_up
+from tests.helpers import PUDONG, PUDONG_CONTACT, reported_by_someone, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 
 
@@ -143,6 +143,7 @@ async def test_a_suspended_member_writes_to_nobody(sandbox: Sandbox) -> None:
     await ming.press("✉️ 给小雨留言")
     async with sandbox.app.services.db() as session:
         ming_id = await session.scalar(select(Member.id).where(Member.telegram_id == ming.id))
+    await reported_by_someone(sandbox, ming.id)
     await sandbox.app.services.administration.moderate(organiser.id, ming_id, "suspend")
     await ming.send("还在吗？")
     assert (

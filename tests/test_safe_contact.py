@@ -19,7 +19,13 @@ from bot.services.roster_import import import_roster
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from bot.tools.sandbox.chats import photo_size, sticker
 from storage.models import CardView, EventChoice, Match, Member, Proposal, RelayMessage, Report
-from tests.helpers import PUDONG, PUDONG_CONTACT, publish, union_with_members
+from tests.helpers import (
+    PUDONG,
+    PUDONG_CONTACT,
+    publish,
+    reported_by_someone,
+    union_with_members,
+)
 from tests.pictures import photo_with, qr
 from tests.test_events import by_gender, event_row, join
 from tests.test_matching_bot import WOMAN, card_for, population
@@ -542,6 +548,7 @@ async def test_a_suspended_member_is_told_why_and_consent_is_withdrawn(sandbox: 
     await ming.send("/matches")
     await ming.press("✉️ 给小雨留言")
     services = sandbox.app.services
+    await reported_by_someone(sandbox, ming.id)
     await services.administration.moderate(organiser.id, await member_id(sandbox, ming), "suspend")
     await ming.send("/match")
     assert (

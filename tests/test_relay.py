@@ -164,3 +164,20 @@ async def test_crying_in_pinyin_is_relayed_as_written(sandbox: Sandbox) -> None:
     await ming.send("wuwuwuwuwuwuwu 你怎么不理我")
     assert ming.last_text() == "已转达给小雨 ✓"
     assert xiaoyu.last_text() == "阿明：wuwuwuwuwuwuwu 你怎么不理我"
+
+
+async def test_a_number_begun_in_the_nickname_and_ended_in_a_message_is_held(
+    sandbox: Sandbox,
+) -> None:
+    """She reads "阿明138：1234 5678": the screen read the message alone (red team)."""
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.send("/edit")
+    await ming.press("昵称")
+    await ming.send("阿明138")
+    assert "已保存" in ming.texts()[-2]
+    await ming.send("/matches")
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("1234 5678")
+    assert not any("1234 5678" in t for t in xiaoyu.texts())
+    await ming.send("周六有空吗")  # ordinary words after it still go through
+    assert xiaoyu.last_text() == "阿明138：周六有空吗"

@@ -320,7 +320,7 @@ class Relay:
             if sender is None or recipient is None:
                 return Relayed(RelayStatus.ENDED)
             message.text, message.edited_at = text, now
-            hold, signals = await self._screen(session, match, message, now)
+            hold, signals = await self._screen(session, match, message, now, sender.nickname)
             message.signals = sorted(signals)
             if hold is not None:
                 message.held, message.shown_at = True, None
@@ -356,7 +356,7 @@ class Relay:
         sender, recipient = await contact_of(session, me.id), await contact_of(session, other_id)
         if sender is None or recipient is None or not await reachable(session, other_id):
             return Relayed(RelayStatus.ENDED)
-        hold, signals = await self._screen(session, match, message, now, album)
+        hold, signals = await self._screen(session, match, message, now, sender.nickname, album)
         if album is not None and album.held:
             hold = hold or Hold.PHOTO  # an album is opened as one
         message.signals, message.held = sorted(signals), hold is not None
@@ -423,22 +423,24 @@ class Relay:
         match: Match,
         message: RelayMessage,
         now: datetime,
+        nickname: str,
         album: RelayMessage | None = None,
     ) -> tuple[Hold | None, frozenset[str]]:
         """Why the message is held (None: it is not), and its scam signals. The sender's last
         few messages are screened with it: what only the whole shows counts for this one. A
-        further photo of an album goes as its first did, unless its own words hold it."""
+        further photo of an album goes as its first did, unless its own words hold it. The
+        sender's nickname is read with the words, as the recipient reads "阿明138：1234 5678"."""
         text = message.text or ""
         earlier = await self._earlier_words(session, message, now)
         # The picture's code stays found when its caption is edited; words are read again.
         signals = scam_signals(text) | (frozenset(message.signals) & {ScamSignal.CODE})
         contact = carries_contact(message)
+        before, together = "\n".join([nickname, *earlier]), "\n".join([nickname, *earlier, text])
         if earlier:
-            before, together = "\n".join(earlier), "\n".join([*earlier, text])
-            signals |= scam_signals(together) - scam_signals(before)
-            contact = contact or (
-                contact_details(together) is not None and contact_details(before) is None
-            )
+            signals |= scam_signals("\n".join([*earlier, text])) - scam_signals("\n".join(earlier))
+        contact = contact or (
+            contact_details(together) is not None and contact_details(before) is None
+        )
         early = now - match.created_at < HOLD_WITHIN
         if contact and not exchanged(match):
             return Hold.CONTACT, signals

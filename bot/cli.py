@@ -155,7 +155,9 @@ def _serve(settings: Settings, mode: Literal["polling", "webhook"]) -> int:
     except DatabaseRefused as error:
         print(f"huihui: PostgreSQL refused HUIHUI_DATABASE_URL: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    except DATABASE_PROBLEMS as error:  # found before serving began: no member was answered
+    except DATABASE_PROBLEMS as error:
+        if not _about_the_database(error):
+            raise
         print(f"huihui: {_database_problem(error, settings)}", file=sys.stderr)
         return EXIT_CONFIG
     except InvalidToken:
@@ -419,6 +421,8 @@ def _with_database(settings: Settings, work, *, migrate_first: bool = True):  # 
     try:
         return asyncio.run(run())
     except (*DATABASE_PROBLEMS, OSError) as error:
+        if not _about_the_database(error):
+            raise
         print(f"huihui: {_database_problem(error, settings)}", file=sys.stderr)
         raise SystemExit(1) from None
 
@@ -426,12 +430,21 @@ def _with_database(settings: Settings, work, *, migrate_first: bool = True):  # 
 # What a wrong HUIHUI_DATABASE_URL raises: a missing driver or dialect, an address SQLAlchemy
 # cannot read, the server's or the file system's refusal, or a schema this version's
 # migrations do not know (a newer version's). One-off commands add an unreachable server.
-DATABASE_PROBLEMS = (ArgumentError, DBAPIError, CommandError, ImportError)
+DATABASE_PROBLEMS = (ArgumentError, DBAPIError, CommandError, ModuleNotFoundError)
+# The drivers a database address may name (a missing one is the address's problem; any other
+# missing module is a broken install, shown as it is).
+DATABASE_DRIVERS = frozenset(
+    {"asyncpg", "aiosqlite", "psycopg", "psycopg2", "pysqlite2", "sqlite3"}
+)
+
+
+def _about_the_database(error: BaseException) -> bool:
+    return not isinstance(error, ModuleNotFoundError) or (error.name or "") in DATABASE_DRIVERS
 
 
 def _database_problem(error: BaseException, settings: Settings) -> str:
     """One line about a database that cannot be used, with no password in it."""
-    if isinstance(error, ArgumentError | ImportError):
+    if isinstance(error, ArgumentError | ModuleNotFoundError):
         detail = (
             "it is not an address huihui can use: sqlite+aiosqlite:///path/to/huihui.db or "
             "postgresql+asyncpg://user:password@host:5432/database"

@@ -311,24 +311,18 @@ class Broadcasts:
         """The union's organisers now are told that a broadcast scheduled by someone who no
         longer organises it was not sent (before, only a log line said so)."""
         opening = " ".join(broadcast.text.split())[:DROPPED_OPENING]
-        for organiser in await units.organisers_for(session, broadcast.unit_id):
-            await notices.put(
-                session,
-                to=organiser,
-                now=now,
-                lines=[
-                    line(
-                        N_(
-                            "Broadcast #{id}, scheduled by an organiser who no longer organises "
-                            "this union, was not sent. It began: {opening} — send it again in "
-                            "your own name if it is still wanted."
-                        ),
-                        id=broadcast.id,
-                        opening=opening,
-                    )
-                ],
-                key=f"broadcast_dropped:{broadcast.id}:{organiser}",
-            )
+        said = line(
+            N_(
+                "Broadcast #{id}, scheduled by an organiser who no longer organises "
+                "this union, was not sent. It began: {opening} — send it again in "
+                "your own name if it is still wanted."
+            ),
+            id=broadcast.id,
+            opening=opening,
+        )
+        await notices.to_organisers(
+            session, broadcast.unit_id, now, [said], f"broadcast_dropped:{broadcast.id}"
+        )
 
     async def show_progress_in(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
         """The message that shows the author how sending goes."""

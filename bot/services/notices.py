@@ -12,7 +12,7 @@ language when it is sent. A value written as ``translated(msgid)`` is translated
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.common.i18n import Translator
-from storage import tasks
+from storage import tasks, units
 
 KIND = "notice"
 # Notices written before they were called so (one message, at most one button).
@@ -129,6 +129,26 @@ class Notice:
 async def put(session: AsyncSession, *, now: datetime, **notice: Any) -> None:
     """Write ``Notice(**notice)`` in the caller's transaction."""
     await put_all(session, [Notice(**notice)], now)
+
+
+async def to_organisers(
+    session: AsyncSession,
+    unit_id: int,
+    now: datetime,
+    lines: Sequence[Line],
+    key: str,
+    *,
+    excluding: Collection[int] = (),
+    member_id: int | None = None,
+) -> None:
+    """The same notice to each organiser closest above (or at) the unit, once each (``key``
+    and their id), passing over those ``excluding`` (storage.units.organisers_for)."""
+    found = await units.organisers_for(session, unit_id, excluding)
+    await put_all(
+        session,
+        [Notice(to=o, lines=lines, key=f"{key}:{o}", member_id=member_id) for o in found],
+        now,
+    )
 
 
 async def put_all(session: AsyncSession, notices: Sequence[Notice], now: datetime) -> None:

@@ -49,16 +49,15 @@ async def ask_for_review(
     if not new or member.unit_id is None:
         return
     await session.flush()
-    circle = await conflicts.staff_circle(session, member)
-    for organiser in await units.organisers_for(session, member.unit_id, circle):
-        await notices.put(
-            session,
-            to=organiser,
-            now=now,
-            lines=[line(N_("A member added photos that wait for your review: /review"))],
-            key=f"photo_review:{member.id}:{now.isoformat()}:{organiser}",
-            member_id=member.id,
-        )
+    await notices.to_organisers(
+        session,
+        member.unit_id,
+        now,
+        [line(N_("A member added photos that wait for your review: /review"))],
+        f"photo_review:{member.id}:{now.isoformat()}",
+        excluding=await conflicts.staff_circle(session, member),
+        member_id=member.id,
+    )
 
 
 async def visible_photos(session: AsyncSession, member: Member, photos: list[str]) -> list[str]:

@@ -307,26 +307,19 @@ async def _tell_above_both(
         above = next((u for u in ancestry(holder, tree) if u in mine), None)
         if above is None:
             continue
-        for organiser in await units.organisers_for(session, above):
-            await notices.put(
-                session,
-                to=organiser,
-                now=now,
-                lines=[
-                    line(
-                        N_(
-                            "{importer} imported a roster with {count} member number(s) "
-                            "already on {holder}'s roster: they were skipped. If they are "
-                            "{importer}'s members, import those rows into {importer} "
-                            "yourself (a union above both may)."
-                        ),
-                        importer=names[importing],
-                        holder=names[holder],
-                        count=count,
-                    )
-                ],
-                key=f"roster_conflict:{importing}:{holder}:{now.isoformat()}:{organiser}",
-            )
+        said = line(
+            N_(
+                "{importer} imported a roster with {count} member number(s) "
+                "already on {holder}'s roster: they were skipped. If they are "
+                "{importer}'s members, import those rows into {importer} "
+                "yourself (a union above both may)."
+            ),
+            importer=names[importing],
+            holder=names[holder],
+            count=count,
+        )
+        key = f"roster_conflict:{importing}:{holder}:{now.isoformat()}"
+        await notices.to_organisers(session, above, now, [said], key)
 
 
 async def _writable(session: AsyncSession, unit_id: int, scope: Scope | None) -> frozenset[int]:

@@ -255,6 +255,22 @@ async def test_an_announcement_still_to_come_can_go_now(sandbox: Sandbox) -> Non
     assert 'id="event-announced"' in page.text and 'name="announce_date"' not in page.text
 
 
+async def in_a_week(sb: Sandbox, **changes: object) -> tuple:
+    """An event of 浦东 in seven days, sign-up until day six: its organiser, 浦东's members and
+    the event's id."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sb, 3)
+    now = sb.clock.now()
+    event_id = await publish(
+        sb,
+        organiser,
+        starts_at=now + timedelta(days=7),
+        ends_at=now + timedelta(days=7, hours=3),
+        signup_deadline=now + timedelta(days=6),
+        **changes,
+    )
+    return organiser, in_pudong, event_id
+
+
 async def moved_to_tomorrow_on_the_desk(sb: Sandbox, event_id: int, organiser_id: int) -> str:
     """The edit form posted with only the start changed (tomorrow 08:00): the page answered."""
     edit = f"/app/console/events/{event_id}/edit"
@@ -271,15 +287,8 @@ async def test_moving_the_start_earlier_never_closes_sign_up_in_the_past(
 ) -> None:
     """In seven days, sign-up until day six; moved to tomorrow, the deadline moved with it
     landed before now and "已保存" hid that sign-up had closed (red team)."""
-    organiser, _sibling, _in_pudong, _ = await union_with_members(sandbox, 3)
+    organiser, _in_pudong, event_id = await in_a_week(sandbox)
     now = sandbox.clock.now()
-    event_id = await publish(
-        sandbox,
-        organiser,
-        starts_at=now + timedelta(days=7),
-        ends_at=now + timedelta(days=7, hours=3),
-        signup_deadline=now + timedelta(days=6),
-    )
     page = await moved_to_tomorrow_on_the_desk(sandbox, event_id, organiser.id)
     assert "改到这个时间，报名截止时间就已经过去了。请同时填写新的报名截止时间。" in page
     tomorrow = (now + timedelta(days=1)).astimezone(sandbox.settings.tz)
@@ -299,16 +308,8 @@ async def test_moving_the_start_in_the_chat_never_puts_the_announcement_after_it
     """Announced in five days, held in seven; /event_edit moved it earlier and said "已保存":
     sign-up closed before anyone was told, and moved to tomorrow, nobody heard of it until
     five days later, after it was over (red team)."""
-    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
     now = sandbox.clock.now()
-    event_id = await publish(
-        sandbox,
-        organiser,
-        starts_at=now + timedelta(days=7),
-        ends_at=now + timedelta(days=7, hours=3),
-        signup_deadline=now + timedelta(days=6),
-        announce_at=now + timedelta(days=5),
-    )
+    organiser, in_pudong, event_id = await in_a_week(sandbox, announce_at=now + timedelta(days=5))
     sooner = (now + timedelta(days=5)).astimezone(sandbox.settings.tz)
     await organiser.send(f"/event_edit {event_id} start {sooner:%Y-%m-%d} 14:00")
     assert "会员还没收到活动通知，报名就已截止" in organiser.last_text()

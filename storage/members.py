@@ -15,6 +15,12 @@ async def get_by_telegram_id(session: AsyncSession, telegram_id: int) -> Member 
     return await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
 
 
+async def lock(session: AsyncSession, member_id: int) -> None:
+    """The member's row locked until the transaction ends: what the member does that counts
+    against a daily number runs one at a time (PostgreSQL; SQLite has one writer anyway)."""
+    await session.execute(select(Member.id).where(Member.id == member_id).with_for_update())
+
+
 async def ensure_member(session: AsyncSession, telegram_id: int, now: datetime) -> int:
     """The id of the member for this Telegram account, created on first contact."""
     member_id = await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id))

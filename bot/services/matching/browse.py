@@ -110,6 +110,10 @@ class Browsing:
             member = await may_be_shown_people(session, telegram_id)
             if isinstance(member, Unavailable):
                 return member
+            # One page at a time per member: pages asked for at once (a scraper's, each with
+            # another filter) each counted the day's allowance before the others recorded
+            # theirs, and together showed more than it.
+            await members.lock(session, member.id)
             viewer = await matching.profile_row(session, member.id)
             if viewer is None:
                 await matching.refresh_profile(session, member.id, now)

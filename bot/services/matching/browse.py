@@ -398,6 +398,7 @@ class Browsing:
             member = await may_be_shown_people(session, telegram_id)
             if isinstance(member, Unavailable):
                 return None
+            await members.lock(session, member.id)  # as ``page``: the day's number counts once
             viewer = await matching.profile_row(session, member.id)
             if viewer is None:
                 return Likes(0, None)

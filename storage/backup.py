@@ -29,6 +29,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.migrate import revisions
 from storage.models import Member
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -139,7 +140,22 @@ def restore_sqlite(backup: Path, database_url: str) -> None:
             problem = str(error)
         if problem != "ok":
             raise BackupError(f"{backup} is damaged: {problem}")
+        _known_revision(origin, backup)
         origin.backup(copy)
+
+
+def _known_revision(origin: sqlite3.Connection, backup: Path) -> None:
+    """Refuse, before anything is replaced, a backup made by a newer version: this version's
+    migrations cannot read its schema, and the bot would not start on it."""
+    try:
+        row = origin.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError:
+        return  # no schema yet: what is restored is migrated from the start
+    if row is not None and row[0] not in revisions():
+        raise BackupError(
+            f"{backup} was made by a newer version of huihui (its schema is at {row[0]}, this "
+            f"version knows up to {revisions()[-1]}): restore it with that version"
+        )
 
 
 def restore_postgres(backup: Path, database_url: str) -> None:

@@ -330,3 +330,28 @@ async def test_a_backup_cut_short_restores_nothing_and_leaves_the_members(
     finally:
         await engine.dispose()
     assert members == 3
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_backup_of_a_newer_version_is_refused_before_anything_is_replaced(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Restored with this version, a newer version's backup replaced the database, then failed
+    to migrate it, and the bot would not start on what was left (the IT department's walk)."""
+    monkeypatch.chdir(tmp_path)
+    async with Sandbox(database_url=database_url) as sb:
+        await union_with_members(sb, 2)
+    newer = tmp_path / "newer.sqlite"
+    await asyncio.to_thread(take, database_url, newer)
+    with closing(sqlite3.connect(newer)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099'")
+    status, said = await asyncio.to_thread(huihui, database_url, "restore", "--force", str(newer))
+    assert status == 1 and len(said.strip().splitlines()) == 1, said
+    assert "was made by a newer version of huihui (its schema is at 0099" in said
+    engine = create_engine(database_url)
+    try:
+        assert await migrate.current_revision(engine) == migrate.head()  # left as it was
+        async with engine.connect() as connection:
+            assert await connection.scalar(select(Member.id).limit(1)) is not None
+    finally:
+        await engine.dispose()

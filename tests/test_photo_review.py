@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from bot.domain import buttons as b
 from bot.domain.units import UnitsFileError, parse_units
-from bot.tools.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import OrgUnit
 from tests.helpers import PUDONG, XUHUI, ZH_ANSWERS, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
@@ -23,6 +23,17 @@ def test_the_units_file_says_which_unions_review_photos() -> None:
         parse_units("[[unit]]\nname='A'\nkind='city'\nreview_photos='yes'\n")
 
 
+async def signs_up_with_a_photo_to_review(sb: Sandbox, member: SimulatedUser) -> None:
+    """浦东 reviews photos; the member (WOMAN) signs up with one photo."""
+    async with sb.app.services.db.begin() as session:
+        await session.execute(
+            update(OrgUnit).where(OrgUnit.name == PUDONG).values(review_photos=True)
+        )
+    script = dict(ZH_ANSWERS)
+    script["photos"] = [("photo", ""), ("press", "完成")]
+    await sign_up(member, WOMAN, script)
+
+
 async def test_new_photos_show_once_an_organiser_approves(sandbox: Sandbox) -> None:
     organiser, sibling = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
     xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
@@ -30,13 +41,7 @@ async def test_new_photos_show_once_an_organiser_approves(sandbox: Sandbox) -> N
     await seed_union(
         sandbox, [WOMAN, MAN], organisers={PUDONG: [organiser.id], XUHUI: [sibling.id]}
     )
-    async with sandbox.app.services.db.begin() as session:
-        await session.execute(
-            update(OrgUnit).where(OrgUnit.name == PUDONG).values(review_photos=True)
-        )
-    script = dict(ZH_ANSWERS)
-    script["photos"] = [("photo", ""), ("press", "完成")]
-    await sign_up(xiaoyu, WOMAN, script)
+    await signs_up_with_a_photo_to_review(sandbox, xiaoyu)
     assert organiser.last_text() == "有会员上传了新照片，等待你审核：/review"
     await sign_up(ming, MAN, man_script("阿明"))
 

@@ -5,24 +5,24 @@ above her are asked instead (storage/conflicts.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.domain import buttons as b
 from bot.domain.units import Role
 from bot.tools.sandbox import Sandbox
 from storage.models import (
     Member,
-    OrgUnit,
     PhotoReview,
     Report,
     UnitRole,
     VerificationAttempt,
 )
-from tests.helpers import CITY, PUDONG, ZH_ANSWERS, seed_union, sign_up, unit_id, verify
+from tests.helpers import CITY, PUDONG, seed_union, unit_id, verify
 from tests.test_admin import LI
 from tests.test_desk_reports import WORDS, reported_scene
 from tests.test_matching_bot import WOMAN
 from tests.test_miniapp import as_user, web
+from tests.test_photo_review import signs_up_with_a_photo_to_review
 
 ASKED = "有会员申请身份核实，信息与名册相近但不完全一致。"
 
@@ -137,13 +137,7 @@ async def test_an_organisers_own_photo_is_reviewed_by_another(sandbox: Sandbox) 
     she does not see it in /review and cannot approve it by a forged button."""
     colleague, xiaoyu = sandbox.user("浦东管理员"), sandbox.user("小雨", phone=WOMAN[3])
     await seed_union(sandbox, [WOMAN], organisers={PUDONG: [colleague.id, xiaoyu.id]})
-    async with sandbox.app.services.db.begin() as session:
-        await session.execute(
-            update(OrgUnit).where(OrgUnit.name == PUDONG).values(review_photos=True)
-        )
-    script = dict(ZH_ANSWERS)
-    script["photos"] = [("photo", ""), ("press", "完成")]
-    await sign_up(xiaoyu, WOMAN, script)
+    await signs_up_with_a_photo_to_review(sandbox, xiaoyu)
     assert colleague.last_text() == "有会员上传了新照片，等待你审核：/review"
     assert not any("等待你审核" in t for t in xiaoyu.texts())
     async with sandbox.app.services.db() as session:

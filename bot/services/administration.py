@@ -149,9 +149,6 @@ MODERATION_NOTICES = {
     ),
     "lift": N_("Your union has lifted the suspension: your profile can be shown again."),
 }
-# A member's latest relayed messages looked at for the scam screen's signals (its list for
-# moderators shows the union's latest hits, not older ones).
-FLAGGED_LOOKED_AT = 200
 # The same, where no member reported them and the union acted on what the scam screen flagged.
 SCREENED_NOTICES = {
     "warn": N_(
@@ -164,6 +161,9 @@ SCREENED_NOTICES = {
         "union: {contact}, or ask here with /ask."
     ),
 }
+# A member's latest relayed messages looked at for the scam screen's signals (its list for
+# moderators shows the union's latest hits, not older ones).
+FLAGGED_LOOKED_AT = 200
 # What the members who reported are told when an organiser settles their reports.
 REPORTER_NOTICES = {
     "dismiss": N_(

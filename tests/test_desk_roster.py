@@ -161,3 +161,41 @@ async def test_a_member_number_on_another_unions_roster_is_said_and_told_above_b
     ]
     assert WOMAN[0] not in told[0] and WOMAN[1] not in told[0]  # counts, never who
     assert not any("已被跳过" in t for t in xuhui_org.texts())
+
+
+async def test_the_union_above_is_told_once_however_often_the_same_conflict_is_imported(
+    sandbox: Sandbox,
+) -> None:
+    """The notice's key held the time of the import, so an import run again (the worker's task
+    retried after a crash, or the same file tried twice) told the city a second time. Each set
+    of conflicting numbers is now told once; a new conflicting number is news."""
+    pudong_org, xuhui_org = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
+    city_org = sandbox.user("市总管理员")
+    await seed_union(
+        sandbox,
+        [],
+        organisers={PUDONG: [pudong_org.id], XUHUI: [xuhui_org.id], CITY: [city_org.id]},
+    )
+    pudong, xuhui = await unit_id(sandbox, PUDONG), await unit_id(sandbox, XUHUI)
+    header = "姓名,会员号,工作单位\n"
+    hers, his = "王小雨,SH0001,上海申通地铁集团有限公司\n", "李明,SH0002,上海电气\n"
+
+    async def imports(organiser: int, into: int, text: str) -> None:
+        async with web(sandbox) as client:
+            seen = await check(client, as_user(sandbox, organiser), into, text, False)
+            await client.post(
+                "/app/console/roster/import",
+                data=hidden(seen.text),
+                headers=as_user(sandbox, organiser),
+            )
+        await sandbox.settle()
+
+    def told() -> list[str]:
+        return [t for t in city_org.texts() if "已被跳过" in t]
+
+    await imports(xuhui_org.id, xuhui, header + hers + his)
+    await imports(pudong_org.id, pudong, header + hers)
+    await imports(pudong_org.id, pudong, header + hers)
+    assert len(told()) == 1 and "有 1 个会员号" in told()[0]
+    await imports(pudong_org.id, pudong, header + hers + his)
+    assert len(told()) == 2 and "有 2 个会员号" in told()[1]

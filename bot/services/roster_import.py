@@ -15,9 +15,10 @@ already belongs to a unit outside them is refused and listed — never moved, ne
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
-from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -65,9 +66,9 @@ class ImportReport:
     # A replacing import: entries no longer on the roster (None: not replacing, or not done
     # because of bad rows).
     left: int | None = None
-    # Rows skipped because their member number is on the roster of a union outside the
+    # Member numbers skipped because they are on the roster of a union outside the
     # importer's: per holding unit id.
-    held_elsewhere: Counter[int] = field(default_factory=Counter)
+    held_elsewhere: defaultdict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @property
     def imported(self) -> int:
@@ -295,15 +296,19 @@ async def import_roster(
 
 
 async def _tell_above_both(
-    session: AsyncSession, importing: int, held: Counter[int], now: datetime
+    session: AsyncSession, importing: int, held: Mapping[int, set[str]], now: datetime
 ) -> None:
     """Member numbers one union imported are on another's roster: only a union above both can
     say whose they are (first to import them was first to hold them, so a union could take
-    another's members by importing them first). Its organisers are told, with counts only."""
+    another's members by importing them first). Its organisers are told, with counts only.
+
+    Told once per set of numbers: the key is a digest of them, so an import run again (the
+    task retried after a crash, or the organiser trying the same file twice) tells nobody
+    twice, and new conflicting numbers are told as news."""
     tree = await units.parents(session)
     names = {u.id: u.name for u in await units.all_units(session)}
     mine = ancestry(importing, tree)
-    for holder, count in sorted(held.items()):
+    for holder, numbers in sorted(held.items()):
         above = next((u for u in ancestry(holder, tree) if u in mine), None)
         if above is None:
             continue
@@ -316,9 +321,10 @@ async def _tell_above_both(
             ),
             importer=names[importing],
             holder=names[holder],
-            count=count,
+            count=len(numbers),
         )
-        key = f"roster_conflict:{importing}:{holder}:{now.isoformat()}"
+        digest = hashlib.sha256("\n".join(sorted(numbers)).encode()).hexdigest()[:32]
+        key = f"roster_conflict:{importing}:{holder}:{digest}"
         await notices.to_organisers(session, above, now, [said], key)
 
 
@@ -368,7 +374,8 @@ async def _flush(
     added, refused = await roster.upsert_rows(session, [values for _row, values in chunk], writable)
     report.added += added
     report.updated += len(chunk) - len(refused) - added
-    report.held_elsewhere.update(refused.values())
+    for number, holder in refused.items():
+        report.held_elsewhere[holder].add(number)
     for row, _values in chunk:
         if row.member_number in refused:
             report.bad_rows.append(

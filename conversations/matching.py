@@ -100,7 +100,7 @@ async def show_next(update: Update, context: HuihuiContext) -> None:
             update,
             context,
             _(
-                "Your union has suspended your account after reports, so I show you no one and "
+                "Your union has suspended your account, so I show you no one and "
                 "nobody is shown your profile. To ask about it, contact your union: {contact}, "
                 "or send /ask.",
                 contact=contact,

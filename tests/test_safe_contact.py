@@ -553,7 +553,7 @@ async def test_a_suspended_member_is_told_why_and_consent_is_withdrawn(sandbox: 
     await ming.send("/match")
     assert (
         (  # beside the notice of his suspension, which comes after
-            "因为收到举报，你的账号已被工会暂停：暂时不会给你推荐，别人也看不到你的资料。"
+            "你的账号已被工会暂停：暂时不会给你推荐，别人也看不到你的资料。"
             f"如有疑问，请联系工会：{PUDONG_CONTACT}，或发送 /ask 询问。"
         )
         in ming.texts()[-2:]

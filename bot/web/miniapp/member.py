@@ -51,7 +51,7 @@ UNAVAILABLE = {
     Unavailable.LEFT_UNION: N_("Suggestions start once your profile is complete: /start"),
     Unavailable.PAUSED: N_("You are paused, so I show you no one. /resume to continue."),
     Unavailable.SUSPENDED: N_(
-        "Your union has suspended your account after reports, so I show you no one and "
+        "Your union has suspended your account, so I show you no one and "
         "nobody is shown your profile. To ask about it, contact your union: {contact}, "
         "or send /ask."
     ),

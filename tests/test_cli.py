@@ -123,6 +123,12 @@ def test_invalid_configuration_is_reported_in_one_line(tmp_path: Path) -> None:
         # A proxy without its scheme: the library's error printed the address, password and all.
         ("HUIHUI_PROXY", "user:s3cr3t-pw@proxy.example.org:1080", "socks5://"),
         ("HUIHUI_LOG_LEVEL", "verbose", "DEBUG, INFO"),
+        # Reminded an hour after the event began, or as it starts.
+        ("HUIHUI_EVENT_REMINDERS", "24,-1", "from 1 to 720"),
+        ("HUIHUI_EVENT_REMINDERS", "0", "from 1 to 720"),
+        # Telegram opens Web App buttons only over HTTPS: every button would have failed later.
+        ("HUIHUI_PUBLIC_URL", "http://huihui.example.org", "https://"),
+        ("HUIHUI_WEBHOOK_URL", "huihui.example.org", "https://"),
     ],
 )
 def test_a_setting_that_cannot_work_is_one_line_that_keeps_secrets(
@@ -138,9 +144,20 @@ def test_settings_read_as_people_write_them() -> None:
     """A lower-case log level is the level; an empty line of a .env template is no setting
     (HUIHUI_BACKUP_DIR= put daily backups in the working folder; an empty token counted as
     one)."""
-    settings = Settings(log_level="debug", backup_dir="", bot_token=" ", proxy="")
+    settings = Settings(
+        log_level="debug",
+        backup_dir="",
+        bot_token=" ",
+        proxy="",
+        public_url="",
+        event_reminders="2，24,24",
+        webhook_url=" https://huihui.example.org/ ",
+    )
     assert settings.log_level == "DEBUG"
     assert settings.backup_dir is None and settings.bot_token is None and settings.proxy is None
+    assert settings.public_url is None  # no Web App buttons, rather than a broken address
+    assert settings.event_reminders == (24, 2)  # a full-width comma, and 24 once
+    assert settings.webhook_url == "https://huihui.example.org"
 
 
 @pytest.mark.parametrize(

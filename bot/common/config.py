@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -17,6 +18,7 @@ SUPPORTED_LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
 
 PROXY_SCHEMES = ("http://", "https://", "socks5://", "socks5h://")
+MAX_REMINDER_HOURS = 24 * 30  # a month before the event
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -80,7 +82,16 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     backup_keep: int = Field(default=7, ge=1)
 
-    @field_validator("bot_token", "proxy", "webhook_secret", "backup_dir", mode="before")
+    @field_validator(
+        "bot_token",
+        "proxy",
+        "webhook_secret",
+        "backup_dir",
+        "public_url",
+        "webhook_url",
+        "bot_api_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """``HUIHUI_BACKUP_DIR=`` in a .env template means no folder, not the working one."""
@@ -120,8 +131,28 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_hours(cls, value: object) -> object:
         if isinstance(value, str):
-            return [int(part) for part in value.split(",") if part.strip()]
+            return [int(part) for part in value.replace("，", ",").split(",") if part.strip()]
         return value
+
+    @field_validator("event_reminders")
+    @classmethod
+    def _hours_before(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        # A negative hour would remind people after the event; 0 as it starts.
+        if any(not 1 <= hours <= MAX_REMINDER_HOURS for hours in value):
+            raise ValueError(f"hours before the event, each from 1 to {MAX_REMINDER_HOURS}")
+        return tuple(sorted(set(value), reverse=True))
+
+    @field_validator("public_url", "webhook_url")
+    @classmethod
+    def _https_address(cls, value: str | None) -> str | None:
+        # Telegram opens Mini Apps and sends webhooks only over HTTPS: an http:// address
+        # would start, and every Web App button and update would fail later.
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() != "https" or not parts.hostname:
+            raise ValueError("must be an https:// address (e.g. https://huihui.example.org)")
+        return value.strip().rstrip("/")
 
     @field_validator("districts", mode="before")
     @classmethod

@@ -374,6 +374,13 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services.roster_import import import_roster
 
     _ = translator(settings.default_language)
+    try:
+        # A path that cannot be opened is the command's mistake, not the file's: said as
+        # such, where reading it would call it damaged.
+        args.file.open("rb").close()
+    except OSError as error:
+        print(f"huihui: {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
 
     async def run(engine: AsyncEngine):  # noqa: ANN202
         with tqdm(desc="importing", unit=" rows", file=sys.stderr, disable=None) as bar:
@@ -395,9 +402,6 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
             + _("This file cannot be imported: {problem}. Nothing was imported.", problem=problem),
             file=sys.stderr,
         )
-        return 1
-    except OSError as error:
-        print(f"huihui: {args.file}: {error.strerror}", file=sys.stderr)
         return 1
     print(import_summary(report, args.replace, _, shown=None))
     return 0 if not report.bad_rows else 3

@@ -192,6 +192,12 @@ def test_cli_loads_units_and_imports_a_roster_reporting_bad_rows(tmp_path: Path)
         "roster", "import", str(broken), "--unit", PUDONG, cwd=tmp_path, HUIHUI_DATABASE_URL=url
     )
     assert refused.returncode == 1 and "没有导入任何内容" in refused.stderr
+    # A mistyped path was called a damaged file.
+    missing = huihui(
+        "roster", "import", "名册-2026.csv", "--unit", PUDONG, cwd=tmp_path, HUIHUI_DATABASE_URL=url
+    )
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1, missing.stderr
+    assert "No such file or directory" in missing.stderr and "损坏" not in missing.stderr
 
 
 async def test_the_command_line_cannot_move_entries_out_of_other_unions(db, tmp_path) -> None:

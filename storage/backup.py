@@ -151,11 +151,35 @@ def _known_revision(origin: sqlite3.Connection, backup: Path) -> None:
         row = origin.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError:
         return  # no schema yet: what is restored is migrated from the start
-    if row is not None and row[0] not in revisions():
+    if row is not None:
+        _refuse_unknown(row[0], backup)
+
+
+def _refuse_unknown(revision: str, backup: Path) -> None:
+    if revision not in revisions():
         raise BackupError(
-            f"{backup} was made by a newer version of huihui (its schema is at {row[0]}, this "
+            f"{backup} was made by a newer version of huihui (its schema is at {revision}, this "
             f"version knows up to {revisions()[-1]}): restore it with that version"
         )
+
+
+def _dump_revision(backup: Path) -> str | None:
+    """The schema revision a pg_dump archive holds (None: none, or the archive cannot be read
+    here; then the restore itself says what is wrong with it). pg_restore seeks straight to
+    the one small table in a custom archive."""
+    result = subprocess.run(
+        [_client("pg_restore"), "--data-only", "--table=alembic_version", "--file=-", str(backup)],
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return None
+    lines = result.stdout.decode(errors="replace").splitlines()
+    for number, text in enumerate(lines[:-1]):
+        if text.startswith("COPY ") and "alembic_version" in text:
+            value = lines[number + 1].strip()
+            return None if value == "\\." else value
+    return None
 
 
 def restore_postgres(backup: Path, database_url: str) -> None:
@@ -168,6 +192,9 @@ def restore_postgres(backup: Path, database_url: str) -> None:
     script ended only once pg_restore has read the whole file; otherwise it is killed, and the
     server rolls its transaction back."""
     check_kind(backup, database_url)
+    revision = _dump_revision(backup)
+    if revision is not None:
+        _refuse_unknown(revision, backup)
     psql = _client("psql")
     with TemporaryFile() as read_errors, TemporaryFile() as apply_errors:
         script = subprocess.Popen(

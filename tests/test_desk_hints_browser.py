@@ -1,0 +1,85 @@
+"""Two lines the red teams' fixes added to the desk, seen in a real browser at 360 px: the roster
+preview's warning that rows are on another union's roster, and the groups draft's hint that an
+extra group was made to keep two members apart (both tested over HTTP in test_desk_roster.py
+and test_event_groups_blocks.py; here, that an organiser on a phone sees them whole)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.tools.sandbox import Sandbox
+from storage.models import Block
+from tests.helpers import CITY, PUDONG, XUHUI, seed_union, unit_id
+from tests.mini_app_browser import open_mini_app, pytestmark, served
+from tests.test_desk_groups import member_of
+from tests.test_desk_roster import check, hidden
+from tests.test_event_groups_blocks import arrived, draft
+from tests.test_miniapp import as_user, web
+
+__all__ = ["pytestmark", "served"]
+
+
+async def fits(page) -> bool:  # noqa: ANN001
+    return await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+async def test_the_roster_preview_warns_of_rows_on_another_unions_roster(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    pudong_org, xuhui_org = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
+    city_org = sandbox.user("市总管理员")
+    await seed_union(
+        sandbox,
+        [],
+        organisers={PUDONG: [pudong_org.id], XUHUI: [xuhui_org.id], CITY: [city_org.id]},
+    )
+    header, hers = "姓名,会员号,工作单位\n", "王小雨,SH0001,上海申通地铁集团有限公司\n"
+    text = header + hers + "李明,SH0002,上海电气\n"
+    async with web(sandbox) as client:  # 徐汇 imported 王小雨 first
+        first = await check(
+            client,
+            as_user(sandbox, xuhui_org.id),
+            await unit_id(sandbox, XUHUI),
+            header + hers,
+            False,
+        )
+        await client.post(
+            "/app/console/roster/import",
+            data=hidden(first.text),
+            headers=as_user(sandbox, xuhui_org.id),
+        )
+    roster = tmp_path / "浦东名册.csv"
+    roster.write_text(text, "utf-8")
+    async with open_mini_app(sandbox, served, pudong_org.id, width=360, height=740) as page:
+        await page.get_by_role("link", name="名册").click()
+        await page.get_by_label("名册文件").set_input_files(str(roster))
+        await page.get_by_role("button", name="检查文件").click()
+        warning = page.get_by_role("alert").filter(has_text="管辖范围以外")
+        await warning.wait_for()
+        assert await warning.inner_text() == (
+            "文件中有 1 个会员号已在你管辖范围以外的工会名册上：这些行会被跳过，"
+            "并通知两者共同上级工会的管理员。"
+        )
+        assert "王小雨" not in await warning.inner_text() and await fits(page)
+        await page.screenshot(path=str(tmp_path / "roster-elsewhere-360.png"), full_page=True)
+
+
+async def test_the_groups_draft_says_an_extra_group_was_made_and_not_for_whom(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    organiser, event_id, _members, base = await arrived(sandbox, 5)
+    first = await draft(sandbox, organiser, base)
+    she, he = int(member_of(first, 1)), int(member_of(first, 2))
+    async with sandbox.app.services.db.begin() as session:  # she blocked him
+        session.add(Block(blocker_id=she, blocked_id=he, created_at=sandbox.clock.now()))
+    async with open_mini_app(sandbox, served, organiser.id, width=360, height=740) as page:
+        async with page.expect_response(lambda answer: answer.url.endswith("/groups")):
+            await page.evaluate(f"htmx.ajax('GET', '/app/console/events/{event_id}', '#desk')")
+        await page.get_by_role("button", name="6 人一组").click()
+        hint = page.locator("#groups p.hint", has_text="不能同组")
+        await hint.wait_for()
+        assert await hint.inner_text() == "为了让不能同组的会员分开，比按人数多分了 1 组。"
+        groups = page.locator("#groups section.group")
+        assert await groups.count() == 2  # five people, groups of six: one more to keep apart
+        assert await fits(page)
+        await page.screenshot(path=str(tmp_path / "groups-extra-360.png"), full_page=True)

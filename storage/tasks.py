@@ -179,13 +179,20 @@ async def finish(
     await session.execute(update(ScheduledTask).where(ScheduledTask.id == task_id).values(**values))
 
 
-async def unclaim(session: AsyncSession, task_id: int, attempts: int) -> None:
-    """A claimed task that was not run after all goes back to pending, its attempt uncounted."""
-    await session.execute(
-        update(ScheduledTask)
-        .where(ScheduledTask.id == task_id, ScheduledTask.status == TaskStatus.RUNNING)
-        .values(status=TaskStatus.PENDING, attempts=attempts)
-    )
+async def unclaim_all(session: AsyncSession, claimed: Sequence[tuple[int, int]]) -> None:
+    """Claimed tasks that were not run after all, as (id, attempts before the claim), go back
+    to pending with their attempt uncounted: a statement per distinct attempt count, not one
+    per task."""
+    by_attempts: dict[int, list[int]] = {}
+    for task_id, attempts in claimed:
+        by_attempts.setdefault(attempts, []).append(task_id)
+    for attempts, ids in by_attempts.items():
+        for batch in batches(ids):
+            await session.execute(
+                update(ScheduledTask)
+                .where(ScheduledTask.id.in_(batch), ScheduledTask.status == TaskStatus.RUNNING)
+                .values(status=TaskStatus.PENDING, attempts=attempts)
+            )
 
 
 async def release_interrupted(session: AsyncSession) -> int:

@@ -34,6 +34,20 @@ def test_the_code_has_member_facing_strings() -> None:
     assert len(extracted_messages()) >= 10
 
 
+def test_the_extractor_sees_every_marked_string() -> None:
+    """Babel's extractor skips a marked string inside another call's arguments
+    (``_(table.get(key, N_("…")))``): one such string reached members in English."""
+    marked = re.compile(r'\bN?_\(\s*"((?:[^"\\\n]|\\.)*)"\s*[,)]')
+    found = extracted_messages()
+    unseen = sorted(
+        (path.name, text.encode().decode("unicode_escape").encode("latin-1").decode())
+        for directory in ("bot", "conversations")
+        for path in (ROOT / directory).rglob("*.py")
+        for text in marked.findall(path.read_text("utf-8"))
+    )
+    assert [(name, text) for name, text in unseen if text not in found] == []
+
+
 def test_every_string_is_translated_to_chinese() -> None:
     zh = catalog("zh_CN")
     missing = sorted(message for message in extracted_messages() if not zh.get(message))

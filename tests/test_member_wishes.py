@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import timedelta
 
 from sqlalchemy import insert
 
@@ -155,6 +156,17 @@ async def test_an_event_page_shows_my_check_in_qr_code_the_chat_sends(sandbox: S
     photo = user.bot_messages()[-1]
     assert photo.kind == "photo"
     assert sandbox.api.files[photo.file_id][1] == base64.b64decode(held)
+
+
+async def test_signing_up_after_it_closed_is_refused_in_chinese(sandbox: Sandbox) -> None:
+    """The page was left open past the sign-up's end: the refusal came in English."""
+    organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    event_id = await publish(sandbox, organiser)
+    sandbox.clock.advance(timedelta(days=4))  # the event has begun
+    async with web(sandbox) as client:
+        refused = await sign_up(client, sandbox, members[0], event_id)
+    assert "这个活动现在不能报名。" in refused and "You cannot" not in refused
+    assert "我的签到二维码" not in refused
 
 
 async def sign_up_again(sb: Sandbox, telegram_id: int, event_id: int) -> None:

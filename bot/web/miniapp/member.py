@@ -453,7 +453,7 @@ class MemberApp:
         event_id, act = request.path_params["event"], request.path_params["act"]
         if act == "sign-up":
             done = await attending.sign_up(viewer.user.id, event_id)
-            said = _(SIGN_UP.get(done.status.value, N_("You cannot sign up for this event.")))
+            said = _(SIGN_UP.get(done.status.value, SIGN_UP_REFUSED))
         elif act == "withdraw":
             said = (
                 _("You have withdrawn.")
@@ -706,3 +706,5 @@ SIGN_UP = {
     "already": N_("You are already signed up."),
     "still_waiting": N_("You are already on the waitlist."),
 }
+# Sign-up closed or the event cancelled while the page was open (the page then says which).
+SIGN_UP_REFUSED = N_("You cannot sign up for this event.")

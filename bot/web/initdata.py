@@ -46,6 +46,26 @@ def _check_string(fields: dict[str, str]) -> bytes:
 def verify(init_data: str, bot_token: str, now: datetime, max_age: timedelta) -> WebAppUser | None:
     """The user the data vouches for, or None: unsigned, altered, signed with another bot's
     token, too old, past its own expiry, or not data of a user at all."""
+    signed = _signed(init_data, bot_token)
+    if signed is None or not _fresh(signed, now, max_age):
+        return None
+    return signed.user
+
+
+def expired(init_data: str, bot_token: str, now: datetime, max_age: timedelta) -> bool:
+    """Good data of this bot's user, but too old now: a page left open past ``max_age``."""
+    signed = _signed(init_data, bot_token)
+    return signed is not None and not _fresh(signed, now, max_age)
+
+
+@dataclass(frozen=True)
+class _Signed:
+    user: WebAppUser
+    signed_at: int
+    expires: int | None
+
+
+def _signed(init_data: str, bot_token: str) -> _Signed | None:
     if not init_data or len(init_data) > MAX_LENGTH:
         return None
     try:
@@ -61,17 +81,22 @@ def verify(init_data: str, bot_token: str, now: datetime, max_age: timedelta) ->
         return None
     try:
         signed_at = int(fields["auth_date"])
-        expires = int(fields.get(EXPIRES, signed_at + max_age.total_seconds()))
+        expires = int(fields[EXPIRES]) if EXPIRES in fields else None
         user = json.loads(fields["user"])
         found = WebAppUser(
             int(user["id"]), str(user.get("first_name", "")), user.get("language_code")
         )
     except (KeyError, ValueError, TypeError):
         return None
+    return _Signed(found, signed_at, expires)
+
+
+def _fresh(signed: _Signed, now: datetime, max_age: timedelta) -> bool:
     moment = now.timestamp()
-    if not signed_at - 60 <= moment <= min(signed_at + max_age.total_seconds(), expires):
-        return None  # a minute's grace for a clock a little behind Telegram's
-    return found
+    until = signed.signed_at + max_age.total_seconds()
+    if signed.expires is not None:
+        until = min(until, signed.expires)
+    return signed.signed_at - 60 <= moment <= until  # a minute's grace for a clock behind
 
 
 def sign(

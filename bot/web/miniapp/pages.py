@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from bot.common.i18n import N_, Translator, translator
 from bot.domain.free_text import MAX_ID
 from bot.services.container import Services
-from bot.web.initdata import WebAppUser, verify
+from bot.web.initdata import WebAppUser, expired, verify
 
 # The header app.js puts Telegram's initData in (a form field would end up in access logs).
 INIT_DATA_HEADER = "X-Telegram-Init-Data"
@@ -26,9 +26,10 @@ TEMPLATES = Path(__file__).with_name("templates")
 class Refused(Exception):
     """A request the person may not make: 401 (no valid initData), 403 (not their scope)."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, *, expired: bool = False) -> None:
         super().__init__(status)
         self.status = status
+        self.expired = expired
 
 
 # What a refusal says, in the person's language when known.
@@ -47,6 +48,11 @@ REFUSALS = {
     ),
     411: (N_("The file did not arrive"), N_("Please choose the file again.")),
 }
+# A 401 for good data that is too old: a page left open for an hour, not a forged request.
+EXPIRED = (
+    N_("This page has expired"),
+    N_("Close it and open it again from the bot in Telegram (a desk link: make a new one)."),
+)
 Endpoint = Callable[[Request], Awaitable[Response]]
 # The most a form of the Mini Apps sends, a photo or a roster file aside: the longest broadcast
 # or event description, percent-encoded, is a few tens of KB. Starlette alone would read up to
@@ -87,14 +93,15 @@ class Pages:
         settings = self.services.settings
         if settings.bot_token is None:  # nothing to check a signature with: nobody is believed
             raise Refused(401)
-        user = verify(
+        presented = (
             request.headers.get(INIT_DATA_HEADER, ""),
             settings.bot_token.get_secret_value(),
             self.services.clock.now(),
             timedelta(seconds=settings.init_data_max_age),
         )
+        user = verify(*presented)
         if user is None:
-            raise Refused(401)
+            raise Refused(401, expired=expired(*presented))
         language = await self.services.languages.resolve(user.id, user.language_code)
         return Viewer(user, translator(language))
 
@@ -116,7 +123,7 @@ class Pages:
                     raise Refused(404)  # no such row: a database would refuse the number
                 return await endpoint(request)
             except Refused as refused:
-                heading, text = REFUSALS[refused.status]
+                heading, text = EXPIRED if refused.expired else REFUSALS[refused.status]
                 _ = translator(self.services.settings.default_language)
                 page = self.render(None, "refused.html", heading=_(heading), text=_(text))
                 page.status_code = refused.status

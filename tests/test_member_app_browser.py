@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bot.domain.events import Capacity
 from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import Sandbox
-from storage.models import CardView, MatchDecision
+from storage.models import CardView, MatchDecision, Report
 from tests.helpers import TITLE, publish, union_with_members
 from tests.mini_app_browser import open_member_app, pytestmark, served
 
@@ -96,3 +98,76 @@ async def test_a_member_browses_likes_signs_up_and_edits(
         assert "183 cm" in await page.locator("#my-card").inner_text()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         await page.screenshot(path=str(tmp_path / "profile-360.png"), full_page=True)
+
+
+async def test_a_request_that_fails_says_so_and_leaves_the_tab_as_it_was(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """No network, or a server error behind the proxy: nothing happened on the screen, and
+    the tab pressed was shown as current over the page still there (a member's walk)."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    async with open_member_app(sandbox, served, members[0]) as page:
+        notice = page.get_by_role("alert")
+        likes = page.get_by_role("link", name="喜欢", exact=True)
+        people = page.get_by_role("link", name="推荐", exact=True)
+        await page.route("**/app/member/likes", lambda route: route.abort())
+        await likes.click()
+        await notice.get_by_text("网络连接不上，请检查网络后再试。").wait_for()
+        assert await people.get_attribute("aria-current") == "page"
+        assert await likes.get_attribute("aria-current") is None
+        assert await page.locator("#cards").count() == 1  # the cards are still shown
+        await page.screenshot(path=str(tmp_path / "offline-360.png"), full_page=False)
+        await page.unroute("**/app/member/likes")
+        await page.route("**/app/member/likes", lambda route: route.fulfill(status=502))
+        await likes.click()
+        await notice.get_by_text("出了点问题，请稍后再试。").wait_for()
+        await page.unroute("**/app/member/likes")
+        await likes.click()  # the network is back
+        await page.get_by_role("heading", name="我的配对").wait_for()
+        await notice.wait_for(state="hidden")
+        assert await likes.get_attribute("aria-current") == "page"
+        assert await people.get_attribute("aria-current") is None
+
+
+async def test_a_report_needs_a_reason_chosen_and_a_second_tap(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """举报 sent at once with 虚假资料 preselected, right above 屏蔽: a slip of the thumb reported
+    someone (a member's walk). And a card's 查看资料 looked like plain text on the card."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    async with open_member_app(sandbox, served, members[0]) as page:
+        card = page.locator("#cards article.card").first
+        view = card.get_by_role("link", name="查看资料")
+        colours = await view.evaluate(
+            "(b) => [getComputedStyle(b).backgroundColor,"
+            " getComputedStyle(b.closest('article')).backgroundColor]"
+        )
+        assert colours[0] != colours[1]
+        await view.click()
+        await page.get_by_text("举报或屏蔽").click()
+        report = page.get_by_role("button", name="举报", exact=True)
+        asked: list[str] = []
+
+        async def answer(dialog, accept: bool) -> None:  # noqa: ANN001
+            asked.append(dialog.message)
+            await (dialog.accept() if accept else dialog.dismiss())
+
+        page.once("dialog", lambda dialog: answer(dialog, False))
+        await report.click()  # no reason chosen: the browser asks for one, nothing is sent
+        await page.wait_for_timeout(300)
+        assert asked == [] and await reports(sandbox) == 0
+        await page.get_by_label("原因").select_option(label="骚扰")
+        await report.click()  # asked first; "no" sends nothing
+        await page.wait_for_timeout(300)
+        assert asked == ["确定举报 TA 吗？工会工作人员会核实处理，你也不会再看到 TA。"]
+        assert await reports(sandbox) == 0
+        page.once("dialog", lambda dialog: answer(dialog, True))
+        await report.click()
+        await page.get_by_role("status").get_by_text("谢谢").wait_for()
+        await page.screenshot(path=str(tmp_path / "reported-360.png"), full_page=True)
+    assert await reports(sandbox) == 1
+
+
+async def reports(sb: Sandbox) -> int:
+    async with sb.app.services.db() as session:
+        return await session.scalar(select(func.count()).select_from(Report))

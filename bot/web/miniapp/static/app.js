@@ -34,12 +34,35 @@ if (tg) {
   tg.expand();
   tg.onEvent("themeChanged", applyTheme);
 }
-// The tab pressed is the one shown as current.
-document.body.addEventListener("click", (event) => {
-  const tab = event.target.closest("nav.tabs a");
-  if (!tab) return;
+// A tab is shown as current once its page has come (a tab whose request failed stays as it
+// was, over the page still shown).
+function answered(event) {
+  const status = event.detail.xhr ? event.detail.xhr.status : 0;
+  return status > 0 && status < 500 && status !== 429;
+}
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  const tab = event.detail.elt.closest && event.detail.elt.closest("nav.tabs a");
+  if (!tab || !answered(event)) return;
   for (const other of tab.parentElement.children) other.removeAttribute("aria-current");
   tab.setAttribute("aria-current", "page");
+});
+
+// A request with no answer (no network), or an answer no page came with (a server error):
+// said at the bottom of the screen until the next request goes through, instead of nothing.
+function requestFailed(kind) {
+  const notice = document.getElementById("request-failed");
+  if (!notice) return;
+  notice.textContent = notice.dataset[kind];
+  notice.hidden = false;
+}
+document.body.addEventListener("htmx:sendError", () => requestFailed("offline"));
+document.body.addEventListener("htmx:timeout", () => requestFailed("offline"));
+document.body.addEventListener("htmx:responseError", (event) => {
+  if (!answered(event)) requestFailed("failed");
+});
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  const notice = document.getElementById("request-failed");
+  if (notice && answered(event)) notice.hidden = true;
 });
 
 // The desk's broadcast composer counts what it would send (#composer-check), sends it

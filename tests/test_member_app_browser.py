@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from playwright.async_api import expect
 from sqlalchemy import func, select
 
 from bot.domain.events import Capacity
@@ -171,3 +172,32 @@ async def test_a_report_needs_a_reason_chosen_and_a_second_tap(
 async def reports(sb: Sandbox) -> int:
     async with sb.app.services.db() as session:
         return await session.scalar(select(func.count()).select_from(Report))
+
+
+async def test_an_answer_refused_keeps_what_she_typed_and_says_why_where_she_is(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """After 保存 the page was drawn again and scrolled away: the reason for a refusal was
+    2,800 px above her, and the box showed her old introduction, her new one lost."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    typed = "喜欢爬山和看电影，周末常去滨江散步。加我微信 xiaoyu_1996 聊"
+    async with open_member_app(sandbox, served, members[0]) as page:
+        await page.get_by_role("link", name="我的资料").click()
+        await page.locator(
+            "details.answer summary", has=page.get_by_text("自我介绍", exact=True)
+        ).click()
+        box = page.locator("details.answer[open] textarea")
+        await box.fill(typed)
+        await page.locator("details.answer[open]").get_by_role("button", name="保存").click()
+        refusal = page.locator("#edited").get_by_role("alert")
+        await refusal.wait_for()
+        assert "微信" in await refusal.inner_text() or "联系方式" in await refusal.inner_text()
+        assert await box.input_value() == typed  # hers, to change, not the old one
+        await expect(refusal).to_be_in_viewport()
+        await page.screenshot(path=str(tmp_path / "about-refused-360.png"))
+        await box.fill(typed.removesuffix("加我微信 xiaoyu_1996 聊"))
+        await page.locator("#edited").get_by_role("button", name="保存").click()
+        saved = page.locator("#edited").get_by_role("status").get_by_text("已保存")
+        await saved.wait_for()
+        await expect(saved).to_be_in_viewport()
+        assert "滨江散步" in await page.locator("#my-card").inner_text()

@@ -475,7 +475,12 @@ class MemberApp:
             raise Refused(404)
         return status.id
 
-    async def profile(self, request: Request, said: str = "", problem: str = "") -> HTMLResponse:
+    async def profile(
+        self, request: Request, said: str = "", problem: str = "", kept: str | None = None
+    ) -> HTMLResponse:
+        """The member's profile page; after an edit, ``said`` or ``problem`` is shown in the
+        answer edited, and ``kept`` (what she typed, when it was refused) is put back in its box
+        rather than the stored answer."""
         viewer = await self._pages.viewer(request)
         _ = viewer.gettext
         services = self._pages.services
@@ -493,6 +498,9 @@ class MemberApp:
             level = level_of(value, wishes.get(question.key)) if value is not None else ""
             if question.importance and level and value not in (ANY, [ANY]):
                 shown = _("{answer} · {importance}", answer=shown, importance=_(LEVELS[level]))
+            typed = self._typed(question, value, _)
+            if kept is not None and question.key == request.path_params.get("question"):
+                typed = kept
             rows.append(
                 {
                     "question": question,
@@ -501,7 +509,7 @@ class MemberApp:
                     "value": value,
                     "editable": question.kind not in NOT_HERE,
                     "options": [(o.key, o.text(_, _.language)) for o in question.options],
-                    "typed": self._typed(question, value, _),
+                    "typed": typed,
                     # A wish about the other person: "any" as a choice, and how much it matters.
                     "any": question.importance and question.option(ANY) is None,
                     "levels": [(key, _(LEVELS[key])) for key in levels(question)]
@@ -516,6 +524,7 @@ class MemberApp:
         ]
         status = await services.onboarding.member(viewer.user.id)
         photos = self._questions.get("photos")
+        question_key = request.path_params.get("question", "")
         return self._pages.render(
             viewer,
             "member/profile.html",
@@ -530,7 +539,10 @@ class MemberApp:
             paused=bool(status and status.paused),
             said=said,
             problem=problem,
-            edited=request.path_params.get("question", ""),
+            # The answer edited, if it is shown (one no longer asked is said at the top).
+            edited=next(
+                (key for row in rows if (key := row["question"].key) == question_key), ""
+            ),
         )
 
     async def add_photo(self, request: Request) -> HTMLResponse:
@@ -652,7 +664,10 @@ class MemberApp:
             value = refused if refused is not None else value
         if isinstance(value, Invalid):
             problem = _(value.reason, **value.values)
-            return await self.profile(request, problem=problem)
+            # What she typed stays in its box (a list of buttons has none).
+            box = {Kind.SINGLE: None, Kind.MULTI: "typed"}.get(question.kind, "value")
+            kept = str(form.get(box, "")) if box else None
+            return await self.profile(request, problem=problem, kept=kept)
         if (next_key := asked_after(question.key, value)) is not None:
             # Now divorced or widowed: the question that follows is opened next.
             request.path_params["question"] = next_key

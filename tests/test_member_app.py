@@ -422,6 +422,34 @@ async def test_settings_show_and_change(sandbox: Sandbox) -> None:
     assert "推荐：进行中" in resumed.text and odd.status_code == 404
 
 
+async def test_someone_shown_nobody_is_told_why_and_where_to_go_on_every_tab(
+    sandbox: Sandbox,
+) -> None:
+    """A paused member's 喜欢 tab told her to finish her profile; her 推荐 tab offered filters
+    that do nothing; someone not signed up got "这里没有内容" for 我的资料 (a member's walk)."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 3)
+    me, stranger = members[0], 555_001
+    headers = as_user(sandbox, me)
+    async with web(sandbox) as client:
+        await client.post("/app/member/settings/pause", data={"on": "1"}, headers=headers)
+        likes = await client.get("/app/member/likes", headers=headers)
+        browse = await client.get("/app/member/browse", headers=headers)
+        theirs = as_user(sandbox, stranger)
+        profile = await client.get("/app/member/profile", headers=theirs)
+        their_likes = await client.get("/app/member/likes", headers=theirs)
+        their_browse = await client.get("/app/member/browse", headers=theirs)
+    paused = (
+        "你已暂停推荐，现在不会给你推荐任何人。要恢复，请打开“我的资料”，在“设置”里点“恢复推荐”。"
+    )
+    assert paused in likes.text and "资料填写完整" not in likes.text
+    assert paused in browse.text and "筛选" not in browse.text and "撤回" not in browse.text
+    assert profile.status_code == 200 and "这里没有内容" not in profile.text
+    assert "你还没有注册：请回到会会的聊天，发送 /start 开始。" in profile.text
+    for page in (their_likes, their_browse):
+        assert "资料填写完整后才能开始推荐：请回到会会的聊天，发送 /start 继续填写。" in page.text
+        assert "筛选" not in page.text
+
+
 async def test_app_opens_the_members_window_from_the_chat() -> None:
     async with Sandbox(public_url="https://huihui.example.org") as sb:
         _organiser, _sibling, members, _ = await union_with_members(sb, 2)

@@ -385,19 +385,25 @@ class Browsing:
             # Only the number is used: the reasons' wording does not matter here.
             return len((await self._waiting(session, member, viewer, year, "count"))[0])
 
-    async def liked_me(self, telegram_id: int) -> Likes | None:
+    async def unavailable(self, telegram_id: int) -> Unavailable | None:
+        """Why the member may not browse now (paused, suspended, not signed up, …), or None."""
+        async with self._db() as session:
+            member = await may_be_shown_people(session, telegram_id)
+        return member if isinstance(member, Unavailable) else None
+
+    async def liked_me(self, telegram_id: int) -> Likes | Unavailable:
         """Who liked the member, as their union configures. The number and the cards come
         from the same list (``_waiting``). As cards, the rules of browsing hold: someone not
         shown before is a card view, counted in the day's number and the person's exposure
         (so the likes screen cannot show more new people than browsing) and a strong
         suggestion still waits for a matchmaker; those not shown yet are counted in
-        ``Likes.later``. None for someone who may not browse."""
+        ``Likes.later``. Why not, for someone who may not browse (paused, suspended, …)."""
         now = self._clock.now()
         year = now.astimezone(self._settings.tz).year
         async with self._db.begin() as session:
             member = await may_be_shown_people(session, telegram_id)
             if isinstance(member, Unavailable):
-                return None
+                return member
             await members.lock(session, member.id)  # as ``page``: the day's number counts once
             viewer = await matching.profile_row(session, member.id)
             if viewer is None:

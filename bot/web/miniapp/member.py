@@ -46,10 +46,20 @@ from bot.services.matching.suggestions import Outcome, Parted, Unavailable
 from bot.services.members.data import Setting
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
+# Said in the Mini App, where /start and /resume cannot be tapped: where to go instead.
 UNAVAILABLE = {
-    Unavailable.NOT_READY: N_("Suggestions start once your profile is complete: /start"),
-    Unavailable.LEFT_UNION: N_("Suggestions start once your profile is complete: /start"),
-    Unavailable.PAUSED: N_("You are paused, so I show you no one. /resume to continue."),
+    Unavailable.NOT_READY: N_(
+        "Suggestions start once your profile is complete: go back to the chat with 会会 and "
+        "send /start to go on."
+    ),
+    Unavailable.LEFT_UNION: N_(
+        "Suggestions start once your profile is complete: go back to the chat with 会会 and "
+        "send /start to go on."
+    ),
+    Unavailable.PAUSED: N_(
+        "You have paused suggestions, so I show you no one. To resume, open My profile and "
+        "press Resume under Settings."
+    ),
     Unavailable.SUSPENDED: N_(
         "Your union has suspended your account, so I show you no one and "
         "nobody is shown your profile. To ask about it, contact your union: {contact}, "
@@ -58,6 +68,9 @@ UNAVAILABLE = {
     Unavailable.DAILY_LIMIT: N_("That's all for today — more suggestions tomorrow."),
     Unavailable.NO_ONE: N_("No one new who suits you right now. Try again in a few days."),
 }
+NOT_SIGNED_UP = N_(
+    "You have not signed up yet: go back to the chat with 会会 and send /start to begin."
+)
 OUTCOMES = {
     Outcome.LIKED: N_("Like sent. If they like you too, I will tell you both."),
     Outcome.SKIPPED: N_("Skipped."),
@@ -230,6 +243,13 @@ class MemberApp:
     async def browse(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)
         _ = viewer.gettext
+        services = self._pages.services
+        if (why := await services.browsing.unavailable(viewer.user.id)) is not None:
+            # No filters or undo for someone who is shown nobody: only why, and the way on.
+            contact = await services.matchmaking.union_contact(viewer.user.id)
+            return self._pages.render(
+                viewer, "member/note.html", text=_(UNAVAILABLE[why], contact=contact)
+            )
         filters = self._filters(request, _)
         children = self._questions.get(CHILDREN_QUESTION)
         return self._pages.render(
@@ -372,14 +392,23 @@ class MemberApp:
         services = self._pages.services
         liked = await services.browsing.liked_me(viewer.user.id)
         matches = await services.matchmaking.matches(viewer.user.id)
+        if isinstance(liked, Unavailable):  # paused, suspended, profile unfinished: said why
+            _ = viewer.gettext
+            contact = await services.matchmaking.union_contact(viewer.user.id)
+            return self._pages.render(
+                viewer,
+                "member/likes.html",
+                unavailable=_(UNAVAILABLE[liked], contact=contact),
+                matches=matches,
+            )
         return self._pages.render(
             viewer,
             "member/likes.html",
-            waiting=liked.count if liked else None,
-            later=liked.later if liked else 0,
+            waiting=liked.count,
+            later=liked.later,
             cards=(
                 [self._card(c, viewer.gettext) for c in liked.cards]
-                if liked and liked.cards is not None
+                if liked.cards is not None
                 else None
             ),
             matches=matches,
@@ -484,7 +513,10 @@ class MemberApp:
         viewer = await self._pages.viewer(request)
         _ = viewer.gettext
         services = self._pages.services
-        member_id = await self._me(viewer)
+        status = await services.onboarding.member(viewer.user.id)
+        if status is None:  # never signed up: the way to, rather than "nothing here"
+            return self._pages.render(viewer, "member/note.html", text=_(NOT_SIGNED_UP))
+        member_id = status.id
         answers = await services.onboarding.answers(member_id)
         wishes = await services.onboarding.wishes(member_id)
         year = services.clock.now().astimezone(services.settings.tz).year

@@ -6,11 +6,15 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+import bot.tools.sandbox
+from bot.domain.clock import ManualClock
 from bot.tools.sandbox import FakeBotAPI, Sandbox
 from bot.tools.sandbox.blank import blank_sqlite
 from storage import migrate
@@ -180,6 +184,23 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncI
 async def sandbox(database_url: str) -> AsyncIterator[Sandbox]:
     async with Sandbox(database_url=database_url) as sb:
         yield sb
+
+
+# Where a sandbox's day starts unless a test says otherwise: ten in the morning in Shanghai,
+# today. Started at the hour the suite happened to run, the day's work fell in another order
+# (after 20:00 the digest was tomorrow's, past the next plan), and six digest tests failed
+# every evening.
+MORNING = time(10, 0)
+
+
+@pytest.fixture(autouse=True)
+def _sandboxes_start_in_the_morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    today = datetime.now(UTC).astimezone(shanghai).date()
+    morning = datetime.combine(today, MORNING, tzinfo=shanghai)
+    monkeypatch.setattr(
+        bot.tools.sandbox, "ManualClock", lambda start=None: ManualClock(start or morning)
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -118,16 +118,16 @@ async def cancel(session: AsyncSession, key: str) -> bool:
     return await cancel_all(session, [key]) > 0
 
 
-async def cancel_all(session: AsyncSession, keys: Sequence[str]) -> int:
-    """Cancel the pending tasks of these keys; how many there were."""
+async def cancel_all(session: AsyncSession, keys: Sequence[str], *, claimed: bool = False) -> int:
+    """Cancel the pending tasks of these keys; how many there were. ``claimed``: those a
+    scheduler has claimed and not finished too (a notice whose sender looks again before it
+    sends: ``still_running``), so that a stop or a crash cannot put them back to be run."""
+    wanted = (TaskStatus.PENDING, TaskStatus.RUNNING) if claimed else (TaskStatus.PENDING,)
     cancelled = 0
     for batch in batches(keys):
         result = await session.execute(
             update(ScheduledTask)
-            .where(
-                ScheduledTask.key.in_(batch),
-                ScheduledTask.status == TaskStatus.PENDING,
-            )
+            .where(ScheduledTask.key.in_(batch), ScheduledTask.status.in_(wanted))
             .values(status=TaskStatus.CANCELLED)
         )
         cancelled += affected(result)
@@ -176,7 +176,18 @@ async def finish(
     values: dict[str, Any] = {"status": status, "finished_at": now, "last_error": error}
     if retry_at is not None:
         values["due_at"] = retry_at
-    await session.execute(update(ScheduledTask).where(ScheduledTask.id == task_id).values(**values))
+    # A task cancelled while it ran stays cancelled (a notice withdrawn: ``cancel_all``).
+    await session.execute(
+        update(ScheduledTask)
+        .where(ScheduledTask.id == task_id, ScheduledTask.status != TaskStatus.CANCELLED)
+        .values(**values)
+    )
+
+
+async def still_running(session: AsyncSession, task_id: int) -> bool:
+    """The claimed task has not been cancelled since (looked at just before it acts)."""
+    status = await session.scalar(select(ScheduledTask.status).where(ScheduledTask.id == task_id))
+    return status == TaskStatus.RUNNING
 
 
 async def unclaim_all(session: AsyncSession, claimed: Sequence[tuple[int, int]]) -> None:

@@ -4,6 +4,7 @@ mutual choice and pairing rate, smart groups, cancellation, follow-ups."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from datetime import timedelta
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, select
 
+from bot.delivery.scheduler import Scheduler
 from bot.domain.buttons import (
     CancelEventConfirmed,
     EventGroups,
@@ -44,6 +46,7 @@ from tests.helpers import (
     union_with_members,
     unit_id,
 )
+from tests.test_bulk_rate import wait_until
 
 
 async def by_gender(sb: Sandbox, telegram_ids: list[int]) -> dict[str, list[int]]:
@@ -232,6 +235,53 @@ async def test_a_reminder_missed_while_down_is_sent_if_the_event_has_not_begun()
             await sb.start()
             await sb.settle()
             assert len(reminders(member)) == expected, downtime
+
+
+async def test_down_through_both_reminders_she_gets_one_that_says_the_truth(
+    sandbox: Sandbox,
+) -> None:
+    """Down from before the 24 h reminder until 90 minutes before the start: both were sent
+    at once, the first saying the event was "明天" on its day (crash red team)."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    now = sandbox.clock.now()
+    starts_at = now + timedelta(hours=30)
+    event_id = await publish(
+        sandbox,
+        organiser,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        signup_deadline=now + timedelta(hours=20),
+    )
+    member = await join(sandbox, in_pudong[0], event_id)
+    await sandbox.stop()
+    sandbox.clock.set(starts_at - timedelta(minutes=90))
+    await sandbox.start()
+    await sandbox.settle()
+    local = starts_at.astimezone(sandbox.settings.tz)
+    assert reminders(member) == [
+        f"提醒：“{TITLE}”还有两小时就开始了（{local:%H:%M}），地点：浦东滨江大道 1 号。\n"
+        "到场后，请把现场公布的签到码发给我，格式如：/checkin 123456"
+    ]
+
+
+async def test_a_reminder_says_the_day_by_the_calendar() -> None:
+    """A union that reminds 40 hours ahead of a 09:00 event: that is 17:00 two days before,
+    and the reminder said "明天" (it went by the hours, not the calendar)."""
+    async with Sandbox(event_reminders=(40,)) as sb:
+        organiser, _sibling, in_pudong, _ = await union_with_members(sb, 2)
+        local_now = sb.clock.now().astimezone(sb.settings.tz)
+        nine = (local_now + timedelta(days=4)).replace(hour=9, minute=0, second=0, microsecond=0)
+        event_id = await publish(
+            sb,
+            organiser,
+            starts_at=nine,
+            ends_at=nine + timedelta(hours=2),
+            signup_deadline=nine - timedelta(days=2),
+        )
+        member = await join(sb, in_pudong[0], event_id)
+        await sb.advance(nine - timedelta(hours=40) - sb.clock.now())
+        date = f"{nine.astimezone(sb.settings.tz):%m-%d}"
+        assert reminders(member)[0].startswith(f"提醒：“{TITLE}”将在 2 天后（{date} 09:00）开始")
 
 
 async def test_check_in_with_the_code_the_organiser_shows(sandbox: Sandbox) -> None:
@@ -462,6 +512,45 @@ async def test_cancelling_an_event_tells_every_registrant(sandbox: Sandbox) -> N
     assert not any(reminders(m) for m in members)
     await members[0].send(f"/start event_{event_id}")
     assert members[0].last_text() == "这场活动已停止报名。发送 /events 看看其他活动。"
+
+
+async def test_cancelling_while_its_reminders_go_out_stops_those_not_yet_sent(
+    database_url: str,
+) -> None:
+    """The scheduler claims reminders 200 at a time; cancelling withdrew only those still
+    waiting to be claimed, so 157 of 200 members were reminded of the cancelled event, and a
+    crash then sent the claimed ones again (crash red team). Those already on their way to
+    Telegram go; the rest are withdrawn, and stay so across a crash."""
+    async with Sandbox(database_url=database_url) as sb:
+        organiser, _sibling, in_pudong, _ = await union_with_members(sb, Scheduler.CONCURRENCY + 10)
+        event_id = await publish(sb, organiser)
+        for telegram_id in in_pudong:
+            done = await sb.app.services.events.attending.sign_up(telegram_id, event_id)
+            assert done.status.value == "registered"
+        gates = [sb.api.hold(telegram_id) for telegram_id in in_pudong]
+        sb.clock.advance(timedelta(days=2, minutes=1))  # the 24 h reminders are due
+        sending = asyncio.create_task(sb.app.delivery.scheduler.run_due())
+        await wait_until(lambda: sum(g.reached.is_set() for g in gates) == Scheduler.CONCURRENCY)
+        told = await sb.app.services.events.organising.cancel(organiser.id, event_id)
+        assert told == len(in_pudong)
+        for telegram_id in in_pudong:
+            sb.api.release(telegram_id)
+        await sending
+        await sb.settle()
+        await sb.crash()
+        await sb.start()
+        await sb.advance(timedelta(hours=23))  # the 2 h reminders' time too
+
+        def reminded(telegram_id: int) -> int:
+            return sum(
+                (e.text or "").startswith("提醒：") for e in sb.api.chats[telegram_id] if e.from_bot
+            )
+
+        assert sum(map(reminded, in_pudong)) == Scheduler.CONCURRENCY  # those under way
+        assert all(
+            sum("已取消" in (e.text or "") for e in sb.api.chats[t] if e.from_bot) == 1
+            for t in in_pudong
+        )
 
 
 async def test_other_unions_organisers_cannot_touch_an_event(sandbox: Sandbox) -> None:

@@ -35,8 +35,10 @@ from bot.common.wording.profile_card import render_card
 from bot.common.wording.verification import comparison
 from bot.domain.free_text import utf16_length
 from bot.services.container import Services
+from bot.services.events import reminders
 from bot.services.notices import KIND, LEGACY_KIND, RENDERED, render_values, wording
 from bot.services.work import DueTask, RetryLater, TaskKind
+from storage import tasks
 
 _LOGGER = logging.getLogger(__name__)
 # Telegram's words for a chat that no longer exists for the bot.
@@ -63,7 +65,17 @@ async def _verification(services: Services, _: Translator, data: dict[str, Any])
     return comparison(_, *found) if found else ""
 
 
-RENDERERS: dict[str, Renderer] = {"card": _card, "verification": _verification}
+async def _reminder(services: Services, _: Translator, data: dict[str, Any]) -> str:
+    """When an event is, as it is said at this moment."""
+    said = reminders.when(data, services.clock.now(), services.settings)
+    return _(said.message, **render_values(said.values, _))
+
+
+RENDERERS: dict[str, Renderer] = {
+    "card": _card,
+    "verification": _verification,
+    reminders.RENDERER: _reminder,
+}
 
 
 class Verdict(enum.StrEnum):
@@ -180,6 +192,11 @@ class NoticeSender:
         to = int(payload["to"])
         _ = translator(await services.languages.resolve_id(to))
         text, markup = await compose(services, payload, _)
+        async with services.db() as session:
+            if not await tasks.still_running(session, task.id):
+                # Withdrawn while it waited its turn (the event cancelled mid-backlog).
+                _LOGGER.info("notice %d withdrawn before it was sent", task.id)
+                return
         try:
             if contact := payload.get("contact"):
                 await self._bot.send_contact(

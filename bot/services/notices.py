@@ -159,9 +159,11 @@ async def put_all(session: AsyncSession, notices: Sequence[Notice], now: datetim
 
 async def withdraw(session: AsyncSession, key: str) -> bool:
     """Cancel a notice not yet sent (a reminder of an event the member left)."""
-    return await tasks.cancel(session, key)
+    return await withdraw_all(session, [key]) > 0
 
 
 async def withdraw_all(session: AsyncSession, keys: Sequence[str]) -> int:
-    """Cancel the notices of these keys not yet sent; how many there were."""
-    return await tasks.cancel_all(session, keys)
+    """Cancel the notices of these keys not yet sent, those being sent too (a backlog of
+    reminders claimed when the event was cancelled: the sender looks again just before it
+    sends, and a crash cannot put them back); how many there were."""
+    return await tasks.cancel_all(session, keys, claimed=True)

@@ -572,9 +572,7 @@ class MemberApp:
             said=said,
             problem=problem,
             # The answer edited, if it is shown (one no longer asked is said at the top).
-            edited=next(
-                (key for row in rows if (key := row["question"].key) == question_key), ""
-            ),
+            edited=next((key for row in rows if (key := row["question"].key) == question_key), ""),
         )
 
     async def add_photo(self, request: Request) -> HTMLResponse:

@@ -238,6 +238,12 @@ async def _answer(update: Update, context: HuihuiContext, relayed: Relayed) -> s
     if relayed.status == RelayStatus.INVALID and relayed.invalid is not None:
         await say(update, context, _(relayed.invalid.reason, **relayed.invalid.values))
         return RELAYING
+    if relayed.status == RelayStatus.REPEATED:
+        said = _(
+            "Already sent to {nickname} a moment ago ✓ (not sent twice)", nickname=relayed.nickname
+        )
+        await say(update, context, said)
+        return RELAYING
     scratch(context).pop(TOLD_TOO_FAST, None)
     scratch(context).pop(TOLD_NOT_RELAYED, None)
     if relayed.status == RelayStatus.CHOOSE:

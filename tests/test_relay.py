@@ -93,6 +93,27 @@ async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
     assert await relayed(sandbox) == 0
 
 
+async def test_the_same_words_sent_again_at_once_reach_the_match_once(sandbox: Sandbox) -> None:
+    """A crash right after her message was stored swallowed its ✓: she wrote it again, and he
+    read it twice (crash red team). Said again with nothing between, a moment later, it is
+    passed on once and she is told so; after his reply, or minutes later, it is news."""
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await xiaoyu.press("✉️ 给阿明留言")
+    words = "周末一起去佘山吗？"
+    await xiaoyu.send(words)
+    await xiaoyu.send(words)  # no ✓ came
+    assert xiaoyu.last_text() == "刚才已经转达给阿明了 ✓（不会重复发送）"
+    assert ming.texts().count(f"小雨：{words}") == 1
+    await ming.press("回复")
+    await ming.send("在的在的")
+    await xiaoyu.send(words)
+    assert ming.texts().count(f"小雨：{words}") == 2
+    sandbox.clock.advance(timedelta(minutes=3))
+    await xiaoyu.send(words)
+    assert ming.texts().count(f"小雨：{words}") == 3
+    assert await relayed(sandbox) == 4
+
+
 async def match_id(sb: Sandbox) -> int:
     async with sb.app.services.db() as session:
         return await session.scalar(select(Match.id)) or 0

@@ -64,6 +64,9 @@ EDIT_KEY = "relay:{message}:edited:{version}"
 SCREENED_TOGETHER = 12
 TOGETHER_WITHIN = timedelta(hours=24)
 TOGETHER_CHARACTERS = 4000
+# The same words sent again this soon, nothing said between: passed on once. The sender whose
+# "✓" a crash swallowed sends again, and the match would read it twice.
+REPEAT_WITHIN = timedelta(minutes=2)
 SAFETY_NOTE = N_(
     "⚠️ 会会 noticed a link, or talk of money, investment or moving elsewhere, in this message. "
     "Do not install apps from links, and never transfer or invest at the request of someone "
@@ -91,6 +94,7 @@ class RelayStatus(enum.StrEnum):
     CHOOSE = "choose"  # kept as a draft: which conversation is it for? (``Relayed.choices``)
     NOT_RELAYED = "not_relayed"  # an edit of a message that was never relayed
     INVALID = "invalid"  # nothing sent: the words cannot be kept (``Relayed.invalid``)
+    REPEATED = "repeated"  # nothing sent: the same words were passed on a moment ago
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,9 @@ class Relay:
             match, other_id = found
             if not await self._keeps_pace(session, me.id, now):
                 return Relayed(RelayStatus.TOO_FAST)
+            if await self._repeated(session, match.id, me.id, outgoing, now):
+                recipient = await contact_of(session, other_id)
+                return Relayed(RelayStatus.REPEATED, recipient.nickname if recipient else "")
             message = RelayMessage(
                 match_id=match.id,
                 sender_id=me.id,
@@ -341,6 +348,31 @@ class Relay:
         self._work.wake()
         return Relayed(
             RelayStatus.HELD if hold is not None else RelayStatus.SENT, recipient.nickname
+        )
+
+    async def _repeated(
+        self,
+        session: AsyncSession,
+        match_id: int,
+        sender_id: int,
+        outgoing: Outgoing,
+        now: datetime,
+    ) -> bool:
+        """The conversation's last message is the sender's, these very words, a moment ago."""
+        if outgoing.kind != "text":
+            return False
+        last = await session.scalar(
+            select(RelayMessage)
+            .where(RelayMessage.match_id == match_id, RelayMessage.draft.is_(False))
+            .order_by(RelayMessage.id.desc())
+            .limit(1)
+        )
+        return (
+            last is not None
+            and last.sender_id == sender_id
+            and last.kind == "text"
+            and last.text == outgoing.text
+            and now - last.created_at <= REPEAT_WITHIN
         )
 
     async def _deliver(

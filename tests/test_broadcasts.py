@@ -315,3 +315,40 @@ async def test_a_change_of_organisers_keeps_an_events_announcement_and_tells_of_
     dropped = [t for t in successor.texts() if "没有发出" in t]
     assert len(dropped) == 1 and "开头是：本周六工会之家开放日，欢迎参加" in dropped[0]
     assert not any("正在发给" in t for t in organiser.texts())  # no progress to her any more
+
+
+async def test_an_announcement_missed_while_down_is_not_sent_once_sign_up_closed(
+    sandbox: Sandbox,
+) -> None:
+    """Down over an event's announcement until after its sign-up closed: it went out two days
+    after the event, with a 报名 button (crash red team). Now it is not sent, and the union's
+    organisers hear why; missed but with sign-up still open, it goes out late."""
+    organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 3)
+    now = sandbox.clock.now()
+    await publish(sandbox, organiser, announce_at=now + timedelta(hours=12))
+    await sandbox.stop()
+    sandbox.clock.set(now + timedelta(days=2, hours=1))  # sign-up closed at two days
+    await sandbox.start()
+    await sandbox.settle()
+    for telegram_id in in_pudong:
+        texts = sandbox.user("会员", user_id=telegram_id).texts()
+        assert not any(t.startswith(f"📣 {TITLE}") for t in texts)
+    told = [t for t in organiser.texts() if "通知没有发出" in t]
+    assert len(told) == 1 and TITLE in told[0] and "报名已经截止" in told[0]
+    second = await publish(
+        sandbox,
+        organiser,
+        title="周末读书会",
+        starts_at=sandbox.clock.now() + timedelta(days=3),
+        ends_at=sandbox.clock.now() + timedelta(days=3, hours=2),
+        signup_deadline=sandbox.clock.now() + timedelta(days=2),
+        announce_at=sandbox.clock.now() + timedelta(hours=12),
+    )
+    assert second
+    await sandbox.stop()
+    sandbox.clock.advance(timedelta(days=1))  # late, but sign-up is open
+    await sandbox.start()
+    await sandbox.settle()
+    for telegram_id in in_pudong:
+        texts = sandbox.user("会员", user_id=telegram_id).texts()
+        assert sum(t.startswith("📣 周末读书会") for t in texts) == 1

@@ -289,9 +289,16 @@ class Broadcasts:
             if broadcast is None or broadcast.status != BroadcastStatus.SCHEDULED:
                 return None
             audience = Audience.from_json(broadcast.audience)
+            event = await session.scalar(select(Event).where(Event.announcement_id == broadcast.id))
+            if event is not None and not _worth_announcing(event, now):
+                # Due while the bot was down, and too late now: its 报名 button would lead to
+                # a closed sign-up (it went out two days after the event).
+                broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
+                await self._tell_too_late(session, broadcast, event, now)
+                return None
             author = broadcast.author_telegram_id
             may_send = author is not None and await self._may_address(session, author, audience)
-            if not may_send and not await _announces_its_event(session, broadcast, audience):
+            if not may_send and not _announces_its_event(event, audience):
                 broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
                 _LOGGER.warning(
                     "broadcast %d cancelled: its author may no longer send it", broadcast_id
@@ -304,6 +311,24 @@ class Broadcasts:
             # An event's announcement goes out for the union whoever organises it now; its
             # progress is shown to its author only while they still may send it.
             return Started(author if may_send else None, broadcast.total)
+
+    async def _tell_too_late(
+        self, session: AsyncSession, broadcast: Broadcast, event: Event, now: datetime
+    ) -> None:
+        """The union's organisers hear that an event's announcement was not sent, and why."""
+        if event.status != EventStatus.PUBLISHED:
+            return  # cancelled: its organisers know, and members who signed up were told
+        said = line(
+            N_(
+                "The announcement of “{title}” was not sent: it was due at {time}, and by the "
+                "time 会会 could send it, sign-up had closed."
+            ),
+            title=event.title,
+            time=f"{broadcast.send_at.astimezone(self._settings.tz):%m-%d %H:%M}",
+        )
+        await notices.to_organisers(
+            session, event.unit_id, now, [said], f"announcement_late:{broadcast.id}"
+        )
 
     async def _tell_dropped(
         self, session: AsyncSession, broadcast: Broadcast, now: datetime
@@ -359,17 +384,19 @@ class Broadcasts:
         return broadcasts.audience_members(audience, subtree(audience.unit_id, tree), year)
 
 
-async def _announces_its_event(
-    session: AsyncSession, broadcast: Broadcast, audience: Audience
-) -> bool:
+def _announces_its_event(event: Event | None, audience: Audience) -> bool:
     """Whether the broadcast is the announcement of a published event of its audience's
     union: that is the union's, not the author's, and still wanted after a change of staff."""
-    event = await session.scalar(select(Event).where(Event.announcement_id == broadcast.id))
     return (
         event is not None
         and event.status == EventStatus.PUBLISHED
         and event.unit_id == audience.unit_id
     )
+
+
+def _worth_announcing(event: Event, now: datetime) -> bool:
+    """An event's announcement still leads somewhere: the event stands and sign-up is open."""
+    return event.status == EventStatus.PUBLISHED and now < event.signup_deadline
 
 
 def _task_key(broadcast_id: int) -> str:

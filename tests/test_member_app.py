@@ -450,6 +450,32 @@ async def test_someone_shown_nobody_is_told_why_and_where_to_go_on_every_tab(
         assert "筛选" not in page.text
 
 
+async def test_a_person_leads_back_where_she_came_from_and_echoes_nothing(
+    sandbox: Sandbox,
+) -> None:
+    """Back from a person: to the cards filtered as they were, or to 喜欢 when opened there.
+    What "back" carries is the filters read again, never the address echoed."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    headers = as_user(sandbox, members[0])
+    async with web(sandbox) as client:
+        cards = await client.get(CARDS + "?age_min=20&age_max=60", headers=headers)
+        opened = re.search(r'hx-get="/app/member/people/(\d+)\?([^"]*)"', cards.text)
+        assert opened is not None and opened.group(2) == "age_min=20&amp;age_max=60"
+        person = f"/app/member/people/{opened.group(1)}"
+        from_cards = await client.get(person + "?age_min=20&age_max=60", headers=headers)
+        from_likes = await client.get(person + "?from=likes", headers=headers)
+        forged = await client.get(
+            person + '?age_min=20&districts="><script>alert(1)</script>', headers=headers
+        )
+    assert 'hx-get="/app/member/browse?age_min=20&amp;age_max=60"' in from_cards.text
+    assert "返回推荐列表" in from_cards.text
+    assert 'hx-get="/app/member/likes?from=likes"' in from_likes.text
+    assert "返回喜欢" in from_likes.text
+    assert "<script>" not in forged.text and 'hx-get="/app/member/browse?age_min=20"' in (
+        forged.text
+    )
+
+
 async def test_app_opens_the_members_window_from_the_chat() -> None:
     async with Sandbox(public_url="https://huihui.example.org") as sb:
         _organiser, _sibling, members, _ = await union_with_members(sb, 2)

@@ -201,3 +201,31 @@ async def test_an_answer_refused_keeps_what_she_typed_and_says_why_where_she_is(
         await saved.wait_for()
         await expect(saved).to_be_in_viewport()
         assert "滨江散步" in await page.locator("#my-card").inner_text()
+
+
+async def test_back_from_a_person_keeps_the_filters_she_chose(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """ "← 返回推荐列表" reloaded the cards unfiltered, and the form showed none of her choices
+    (a member's walk)."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 80)
+    async with open_member_app(sandbox, served, members[0]) as page:
+        cards = page.locator("#cards article.card")
+        await page.get_by_text("筛选", exact=True).click()
+        district = page.locator("fieldset.chips").first.get_by_text("浦东新区")
+        await district.click()
+        async with page.expect_response(lambda r: "districts=" in r.url):
+            await page.get_by_role("button", name="查看", exact=True).click()
+        await page.wait_for_load_state("networkidle")
+        assert all("浦东新区" in text for text in await cards.all_inner_texts())
+        await cards.first.get_by_role("link", name="查看资料").click()
+        async with page.expect_response(
+            lambda r: "browse/cards" in r.url and "districts=" in r.url
+        ):
+            await page.get_by_role("link", name="返回推荐列表").click()
+        await page.wait_for_load_state("networkidle")
+        texts = await cards.all_inner_texts()
+        assert texts and all("浦东新区" in text for text in texts)
+        await page.get_by_text("筛选", exact=True).click()
+        box = page.locator("fieldset.chips").first.get_by_label("浦东新区")
+        assert await box.is_checked()

@@ -252,12 +252,23 @@ class MemberApp:
             )
         filters = self._filters(request, _)
         children = self._questions.get(CHILDREN_QUESTION)
+        options = self._filter_options(_)
         return self._pages.render(
             viewer,
             "member/browse.html",
             children_legend=_(children.title) if children else "",
-            options=self._filter_options(_),
+            options=options,
             filters=filters,
+            chosen={name: getattr(filters, name) for name in options if name != "education_min"},
+            education=next(
+                (
+                    key
+                    for key, _label in options.get("education_min", ())
+                    if filters.education_min is not None
+                    and EDUCATION_RANK.get(key) == filters.education_min
+                ),
+                "",
+            ),
             query=urlencode(filters.query()),
         )
 
@@ -280,6 +291,8 @@ class MemberApp:
             page=found,
             first=first,
             query=urlencode([*filters.query(), ("more", "1")]),
+            # A person opened from these cards leads back to them, filtered as they are.
+            back=urlencode(filters.query()),
             daily=services.settings.daily_cards,
         )
 
@@ -299,20 +312,29 @@ class MemberApp:
 
     async def person(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)
-        return await self._person(viewer, request.path_params["member"], "")
+        return await self._person(viewer, request, "")
 
-    async def _person(self, viewer: Viewer, member_id: int, said: str) -> HTMLResponse:
+    async def _person(self, viewer: Viewer, request: Request, said: str) -> HTMLResponse:
+        member_id = request.path_params["member"]
         found = await self._pages.services.browsing.person(viewer.user.id, member_id)
         if found is None:
             raise Refused(404)
+        _ = viewer.gettext
+        # Where "back" leads: the likes, or the cards with the filters they were shown with
+        # (read again, never echoed: a forged query only filters by what it makes sense of).
+        from_likes = request.query_params.get("from") == "likes"
+        back = "from=likes" if from_likes else urlencode(self._filters(request, _).query())
         return self._pages.render(
             viewer,
             "member/person.html",
-            card=self._card(found.card, viewer.gettext),
+            card=self._card(found.card, _),
             decision=found.decision,
             matched=found.matched,
-            reasons=[(key, viewer.gettext(label)) for key, label in REPORT_REASONS],
+            reasons=[(key, _(label)) for key, label in REPORT_REASONS],
             said=said,
+            back=back,
+            back_to="/app/member/likes" if from_likes else "/app/member/browse",
+            back_label=_("Back to likes") if from_likes else _("Back to people"),
         )
 
     async def photo(self, request: Request) -> Response:
@@ -336,7 +358,7 @@ class MemberApp:
         outcome = await self._pages.services.matchmaking.decide(viewer.user.id, member_id, liked)
         if outcome == Outcome.GONE:
             raise Refused(404)  # never shown to them: nothing of the person is said
-        return await self._person(viewer, member_id, viewer.gettext(OUTCOMES[outcome]))
+        return await self._person(viewer, request, viewer.gettext(OUTCOMES[outcome]))
 
     async def block(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)

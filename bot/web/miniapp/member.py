@@ -312,10 +312,11 @@ class MemberApp:
 
     async def person(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)
-        return await self._person(viewer, request, "")
+        return await self._person(viewer, request, request.path_params["member"], "")
 
-    async def _person(self, viewer: Viewer, request: Request, said: str) -> HTMLResponse:
-        member_id = request.path_params["member"]
+    async def _person(
+        self, viewer: Viewer, request: Request, member_id: int, said: str
+    ) -> HTMLResponse:
         found = await self._pages.services.browsing.person(viewer.user.id, member_id)
         if found is None:
             raise Refused(404)
@@ -358,7 +359,7 @@ class MemberApp:
         outcome = await self._pages.services.matchmaking.decide(viewer.user.id, member_id, liked)
         if outcome == Outcome.GONE:
             raise Refused(404)  # never shown to them: nothing of the person is said
-        return await self._person(viewer, request, viewer.gettext(OUTCOMES[outcome]))
+        return await self._person(viewer, request, member_id, viewer.gettext(OUTCOMES[outcome]))
 
     async def block(self, request: Request) -> HTMLResponse:
         viewer = await self._pages.viewer(request)
@@ -405,7 +406,7 @@ class MemberApp:
                 "member/note.html",
                 text=_("There is no skip from the last day to take back."),
             )
-        return await self._person(viewer, back, _("Skip taken back."))
+        return await self._person(viewer, request, back, _("Skip taken back."))
 
     # --- likes and matches ------------------------------------------------------------------
 

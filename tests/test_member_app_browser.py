@@ -229,3 +229,41 @@ async def test_back_from_a_person_keeps_the_filters_she_chose(
         await page.get_by_text("筛选", exact=True).click()
         box = page.locator("fieldset.chips").first.get_by_label("浦东新区")
         assert await box.is_checked()
+
+
+async def test_taps_are_thumb_sized_rows_say_they_open_and_warnings_suit_the_night_theme(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """A member's walk: back links 19 px tall, chips 31 px, answer rows with no cue that they
+    open, and a light warning box glaring in Telegram's night theme."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    night = "window.Telegram.WebApp.colorScheme = 'dark';"
+    async with open_member_app(sandbox, served, members[0], script=night) as page:
+
+        async def heights(selector: str) -> list[float]:
+            return await page.locator(selector).evaluate_all(
+                "(all) => all.filter(e => e.offsetParent)"
+                ".map(e => e.getBoundingClientRect().height)"
+            )
+
+        await page.get_by_text("筛选", exact=True).click()
+        chips = await heights("fieldset.chips label")
+        assert chips and min(chips) >= 40
+        await page.locator("#cards article.card").first.get_by_role("link", name="查看资料").click()
+        await page.locator("a.back").wait_for()
+        assert min(await heights("a.back")) >= 40
+        await page.get_by_role("link", name="我的资料").click()
+        rows = page.locator("details.answer summary")
+        await rows.first.wait_for()
+        assert min(await heights("details.answer summary")) >= 40
+        assert await rows.first.evaluate("(s) => getComputedStyle(s, '::after').content") == '"›"'
+        await page.locator(
+            "details.answer summary", has=page.get_by_text("自我介绍", exact=True)
+        ).click()
+        await page.locator("details.answer[open] textarea").fill("加我微信 xiaoyu_1996")
+        await page.locator("details.answer[open]").get_by_role("button", name="保存").click()
+        warning = page.locator("#edited .warning")
+        await warning.wait_for()
+        background = await warning.evaluate("(w) => getComputedStyle(w).backgroundColor")
+        assert background != "rgb(255, 244, 229)"  # not the day theme's light box
+        await page.screenshot(path=str(tmp_path / "night-warning-360.png"))

@@ -12,6 +12,7 @@ function initData() {
 
 function applyTheme() {
   const params = (tg && tg.themeParams) || {};
+  document.documentElement.dataset.scheme = (tg && tg.colorScheme) || "light";
   for (const [name, value] of Object.entries(params)) {
     document.documentElement.style.setProperty(`--tg-${name.replaceAll("_", "-")}`, value);
   }

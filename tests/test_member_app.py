@@ -476,6 +476,20 @@ async def test_a_person_leads_back_where_she_came_from_and_echoes_nothing(
     )
 
 
+async def test_a_like_is_said_once(sandbox: Sandbox) -> None:
+    """The note and the hint under the buttons said the same words one above the other."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    headers = as_user(sandbox, members[0])
+    async with web(sandbox) as client:
+        shown = shown_ids((await client.get(CARDS, headers=headers)).text)
+        liked = await client.post(
+            f"/app/member/people/{shown[0]}/decide", data={"liked": "1"}, headers=headers
+        )
+        again = await client.get(f"/app/member/people/{shown[0]}", headers=headers)
+    sent = "已发送喜欢。如果 TA 也喜欢你，我会告诉你们俩。"
+    assert liked.text.count(sent) == 1 and again.text.count(sent) == 1
+
+
 async def test_app_opens_the_members_window_from_the_chat() -> None:
     async with Sandbox(public_url="https://huihui.example.org") as sb:
         _organiser, _sibling, members, _ = await union_with_members(sb, 2)

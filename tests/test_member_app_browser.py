@@ -69,6 +69,7 @@ async def test_a_member_browses_likes_signs_up_and_edits(
         await first.click()
         await page.get_by_role("button", name="❤️ 喜欢").click()
         await page.get_by_role("status").get_by_text("你们互相喜欢").wait_for()
+        assert "TA 喜欢了你" not in await page.locator("article.card").inner_text()  # no news
         await page.screenshot(path=str(tmp_path / "person-match-360.png"), full_page=True)
         await page.get_by_role("link", name="喜欢", exact=True).click()
         await page.get_by_role("heading", name="我的配对").wait_for()

@@ -285,7 +285,8 @@ class Browsing:
             talking = match is not None and match.relay_ended_at is None
             if viewer is None or other is None or not (other["eligible"] or talking):
                 return None
-            likers = await browse.liked_by(session, me.id, [member_id])
+            # Matched, "they liked you" is no news: the card says why they suit her.
+            likers = set() if match else await browse.liked_by(session, me.id, [member_id])
             # Ranked as if neither hid from colleagues: someone already shown stays the same
             # card when that setting changes. Otherwise a member could switch it on, reload a
             # card and learn from its vanished "why" that the person works where he does.

@@ -308,6 +308,7 @@ async def test_events_sign_up_waitlist_and_withdraw(sandbox: Sandbox) -> None:
         second = await client.post(base + "/sign-up", headers=as_user(sandbox, members[1]))
         third = await client.post(base + "/sign-up", headers=as_user(sandbox, members[2]))
         mine = await client.get("/app/member/events", headers=as_user(sandbox, members[1]))
+        hers = await client.get("/app/member/events", headers=as_user(sandbox, members[0]))
         withdrawn = await client.post(base + "/withdraw", headers=as_user(sandbox, members[0]))
         moved_up = await client.get(base, headers=as_user(sandbox, members[1]))
         unknown = await client.get("/app/member/events/999", headers=as_user(sandbox, members[0]))
@@ -316,7 +317,8 @@ async def test_events_sign_up_waitlist_and_withdraw(sandbox: Sandbox) -> None:
     assert "滨江步道十公里" in detail.text and "报名" in detail.text
     assert "报名成功" in first.text and "你已报名" in first.text
     assert "候补第 1 位" in second.text and "候补第 2 位" in third.text
-    assert "我的活动" in mine.text and "候补" in mine.text
+    assert "我的活动" in mine.text and "候补中" in mine.text
+    assert "已报名 · 1 号" in hers.text  # not "报名 · #1"
     assert "已取消报名" in withdrawn.text
     assert "你已报名" in moved_up.text  # the first on the waitlist moved up
     assert unknown.status_code == 404 and odd.status_code == 404
@@ -417,9 +419,9 @@ async def test_settings_show_and_change(sandbox: Sandbox) -> None:
         cards = await client.get(CARDS, headers=headers)
         resumed = await client.post("/app/member/settings/pause", data={"on": "0"}, headers=headers)
         odd = await client.post("/app/member/settings/admin", data={"on": "1"}, headers=headers)
-    assert "接收工会通知: <b>关</b>" in off.text
+    assert "接收工会通知： <b>已关闭</b>" in off.text
     assert "推荐：已暂停" in paused.text and "已暂停" in cards.text
-    assert "推荐：进行中" in resumed.text and odd.status_code == 404
+    assert "推荐：已开启" in resumed.text and odd.status_code == 404
 
 
 async def test_someone_shown_nobody_is_told_why_and_where_to_go_on_every_tab(

@@ -268,3 +268,16 @@ async def test_taps_are_thumb_sized_rows_say_they_open_and_warnings_suit_the_nig
         background = await warning.evaluate("(w) => getComputedStyle(w).backgroundColor")
         assert background != "rgb(255, 244, 229)"  # not the day theme's light box
         await page.screenshot(path=str(tmp_path / "night-warning-360.png"))
+
+
+async def test_nothing_to_undo_is_said_beside_the_button_and_the_cards_stay(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """撤回上一次跳过 with nothing to undo replaced her list with one line (a member's walk)."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    async with open_member_app(sandbox, served, members[0]) as page:
+        cards = page.locator("#cards article.card")
+        before = await cards.count()
+        await page.get_by_role("button", name="撤回上一次跳过").click()
+        await page.locator("#undo-said").get_by_text("没有可以撤回的跳过").wait_for()
+        assert before > 0 and await cards.count() == before

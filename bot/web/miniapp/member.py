@@ -401,11 +401,14 @@ class MemberApp:
         back = await self._pages.services.browsing.undo_skip(viewer.user.id)
         _ = viewer.gettext
         if back is None:
-            return self._pages.render(
+            # Said beside the button: the cards (or the person) stay on the screen.
+            page = self._pages.render(
                 viewer,
                 "member/note.html",
                 text=_("There is no skip from the last day to take back."),
             )
+            page.headers["HX-Retarget"] = "#undo-said"
+            return page
         return await self._person(viewer, request, back, _("Skip taken back."))
 
     # --- likes and matches ------------------------------------------------------------------

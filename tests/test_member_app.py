@@ -492,6 +492,17 @@ async def test_a_like_is_said_once(sandbox: Sandbox) -> None:
     assert liked.text.count(sent) == 1 and again.text.count(sent) == 1
 
 
+async def test_the_day_used_up_offers_no_more_cards() -> None:
+    """The last of the day's new people shown, "再看几位" was still offered, and pressed, said
+    that was all for today (a member's walk)."""
+    async with Sandbox(daily_cards=3) as sb:
+        _organiser, _sibling, members, _ = await union_with_members(sb, 40)
+        async with web(sb) as client:
+            page = await client.get(CARDS, headers=as_user(sb, members[0]))
+    assert len(shown_ids(page.text)) == 3
+    assert "再看几位" not in page.text and "今天的推荐就到这里" in page.text
+
+
 async def test_app_opens_the_members_window_from_the_chat() -> None:
     async with Sandbox(public_url="https://huihui.example.org") as sb:
         _organiser, _sibling, members, _ = await union_with_members(sb, 2)

@@ -207,7 +207,8 @@ class Browsing:
             )
             chosen = await self._reviewed(session, member, ranked_new, reviews, min(left, PAGE))
             cards = await self._shown(session, member, seen, chosen, now)
-            return Page(cards, left - len(chosen), len(chosen) < len(ranked_new) and bool(left))
+            left -= len(chosen)
+            return Page(cards, left, len(chosen) < len(ranked_new) and left > 0)
 
     async def _reviewed(
         self,

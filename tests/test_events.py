@@ -193,7 +193,7 @@ async def test_ineligible_members_are_told_why(sandbox: Sandbox) -> None:
     stranger = sandbox.user("陌生人")
     await stranger.send(f"/start event_{event_id}")
     # A newcomer is taken through signing up first (tests/test_onboarding_navigation.py).
-    assert f"报名「{TITLE}」之前，需要先确认你是工会会员" in stranger.texts()[-2]
+    assert f"报名“{TITLE}”之前，需要先确认你是工会会员" in stranger.texts()[-2]
     assert stranger.buttons() == ["同意", "不同意"]
     member = sandbox.user("浦东会员", user_id=in_pudong[0])
     await member.send(f"/start event_{event_id}")

@@ -57,7 +57,7 @@ async def test_a_poster_link_takes_a_newcomer_through_signing_up_back_to_the_eve
     said = "\n".join(wang.texts())
     assert "只有认证过的工会会员才能报名" not in said
     assert "你好，小雨！我是会会" in said
-    assert f"报名「{TITLE}」之前" in said
+    assert f"报名“{TITLE}”之前" in said
     assert wang.buttons() == ["同意", "不同意"]
     await wang.press("同意")
     await wang.share_contact()
@@ -204,10 +204,10 @@ async def test_an_old_button_says_how_to_change_that_answer(sandbox: Sandbox) ->
     await wang.send("女")  # typed, so the question's buttons stay under it
     gender_question = next(m for m in wang.bot_messages() if (m.text or "").startswith("第 2/"))
     await wang.press_on(gender_question, "男")  # scrolled back and pressed later
-    assert wang.last_alert() == "你已经回答过「性别」了。想修改的话，请发送 /edit 并选择「性别」。"
+    assert wang.last_alert() == "你已经回答过“性别”了。想修改的话，请发送 /edit 并选择“性别”。"
     assert (await answers_of(sandbox, wang.id))["gender"] == "female"
     await wang.press_on(gender_question, "↩️ 返回上一题")  # its back button, too
-    assert wang.last_alert() == "你已经回答过「性别」了。想修改的话，请发送 /edit 并选择「性别」。"
+    assert wang.last_alert() == "你已经回答过“性别”了。想修改的话，请发送 /edit 并选择“性别”。"
     await wang.send("1996")  # the questionnaire goes on where it was
     assert wang.last_text().startswith("第 4/")
 

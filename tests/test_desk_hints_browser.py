@@ -9,12 +9,11 @@ from pathlib import Path
 
 from bot.tools.sandbox import Sandbox
 from storage.models import Block
-from tests.helpers import CITY, PUDONG, XUHUI, seed_union, unit_id
+from tests.helpers import XUHUI, unit_id
 from tests.mini_app_browser import open_mini_app, pytestmark, served
 from tests.test_desk_groups import member_of
-from tests.test_desk_roster import check, hidden
+from tests.test_desk_roster import imports, organisers_of_three
 from tests.test_event_groups_blocks import arrived, draft
-from tests.test_miniapp import as_user, web
 
 __all__ = ["pytestmark", "served"]
 
@@ -26,28 +25,10 @@ async def fits(page) -> bool:  # noqa: ANN001
 async def test_the_roster_preview_warns_of_rows_on_another_unions_roster(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
-    pudong_org, xuhui_org = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
-    city_org = sandbox.user("市总管理员")
-    await seed_union(
-        sandbox,
-        [],
-        organisers={PUDONG: [pudong_org.id], XUHUI: [xuhui_org.id], CITY: [city_org.id]},
-    )
+    pudong_org, xuhui_org, _city_org = await organisers_of_three(sandbox)
     header, hers = "姓名,会员号,工作单位\n", "王小雨,SH0001,上海申通地铁集团有限公司\n"
     text = header + hers + "李明,SH0002,上海电气\n"
-    async with web(sandbox) as client:  # 徐汇 imported 王小雨 first
-        first = await check(
-            client,
-            as_user(sandbox, xuhui_org.id),
-            await unit_id(sandbox, XUHUI),
-            header + hers,
-            False,
-        )
-        await client.post(
-            "/app/console/roster/import",
-            data=hidden(first.text),
-            headers=as_user(sandbox, xuhui_org.id),
-        )
+    await imports(sandbox, xuhui_org.id, await unit_id(sandbox, XUHUI), header + hers)  # first
     roster = tmp_path / "浦东名册.csv"
     roster.write_text(text, "utf-8")
     async with open_mini_app(sandbox, served, pudong_org.id, width=360, height=740) as page:

@@ -9,7 +9,7 @@ import re
 import httpx
 from sqlalchemy import select
 
-from bot.tools.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import OrgUnit, RosterEntry
 from tests.helpers import CITY, PUDONG, XUHUI, seed_union, unit_id
 from tests.test_matching_bot import WOMAN
@@ -46,6 +46,27 @@ async def check(
 
 def hidden(page: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+
+
+async def organisers_of_three(sb: Sandbox) -> tuple[SimulatedUser, SimulatedUser, SimulatedUser]:
+    """The organisers of 浦东, of 徐汇 and of the city above both, in a union of no members."""
+    pudong_org, xuhui_org = sb.user("浦东管理员"), sb.user("徐汇管理员")
+    city_org = sb.user("市总管理员")
+    await seed_union(
+        sb, [], organisers={PUDONG: [pudong_org.id], XUHUI: [xuhui_org.id], CITY: [city_org.id]}
+    )
+    return pudong_org, xuhui_org, city_org
+
+
+async def imports(sb: Sandbox, organiser: int, into: int, text: str) -> str:
+    """The organiser checks a roster file on the desk and imports it: the preview page."""
+    async with web(sb) as client:
+        seen = await check(client, as_user(sb, organiser), into, text, False)
+        await client.post(
+            "/app/console/roster/import", data=hidden(seen.text), headers=as_user(sb, organiser)
+        )
+    await sb.settle()
+    return seen.text
 
 
 async def test_a_replacement_is_spelled_out_then_confirmed(sandbox: Sandbox) -> None:
@@ -129,31 +150,13 @@ async def test_a_member_number_on_another_unions_roster_is_said_and_told_above_b
     """徐汇 imported 浦东's member first (the first to import a number holds it): 浦东's preview
     promised her as new, its import skipped her, and only the city could settle it, without
     being told (red team). Now the preview says so, and the city's organisers hear of it."""
-    pudong_org, xuhui_org = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
-    city_org = sandbox.user("市总管理员")
-    await seed_union(
-        sandbox,
-        [],
-        organisers={PUDONG: [pudong_org.id], XUHUI: [xuhui_org.id], CITY: [city_org.id]},
-    )
+    pudong_org, xuhui_org, city_org = await organisers_of_three(sandbox)
     pudong, xuhui = await unit_id(sandbox, PUDONG), await unit_id(sandbox, XUHUI)
     row = f"姓名,会员号,工作单位,手机号\n{WOMAN[0]},{WOMAN[1]},{WOMAN[2]},{WOMAN[3]}\n"
-    async with web(sandbox) as client:
-        first = await check(client, as_user(sandbox, xuhui_org.id), xuhui, row, False)
-        await client.post(
-            "/app/console/roster/import",
-            data=hidden(first.text),
-            headers=as_user(sandbox, xuhui_org.id),
-        )
-        seen = await check(client, as_user(sandbox, pudong_org.id), pudong, row, False)
-        await client.post(
-            "/app/console/roster/import",
-            data=hidden(seen.text),
-            headers=as_user(sandbox, pudong_org.id),
-        )
-    await sandbox.settle()
-    assert "新增 0" in seen.text
-    assert "文件中有 1 个会员号已在你管辖范围以外的工会名册上" in seen.text
+    await imports(sandbox, xuhui_org.id, xuhui, row)
+    seen = await imports(sandbox, pudong_org.id, pudong, row)
+    assert "新增 0" in seen
+    assert "文件中有 1 个会员号已在你管辖范围以外的工会名册上" in seen
     told = [t for t in city_org.texts() if "已被跳过" in t]
     assert told == [
         f"{PUDONG}导入名册时，有 1 个会员号已在{XUHUI}的名册上，已被跳过。如果这些人是"
@@ -169,33 +172,17 @@ async def test_the_union_above_is_told_once_however_often_the_same_conflict_is_i
     """The notice's key held the time of the import, so an import run again (the worker's task
     retried after a crash, or the same file tried twice) told the city a second time. Each set
     of conflicting numbers is now told once; a new conflicting number is news."""
-    pudong_org, xuhui_org = sandbox.user("浦东管理员"), sandbox.user("徐汇管理员")
-    city_org = sandbox.user("市总管理员")
-    await seed_union(
-        sandbox,
-        [],
-        organisers={PUDONG: [pudong_org.id], XUHUI: [xuhui_org.id], CITY: [city_org.id]},
-    )
+    pudong_org, xuhui_org, city_org = await organisers_of_three(sandbox)
     pudong, xuhui = await unit_id(sandbox, PUDONG), await unit_id(sandbox, XUHUI)
     header = "姓名,会员号,工作单位\n"
     hers, his = "王小雨,SH0001,上海申通地铁集团有限公司\n", "李明,SH0002,上海电气\n"
 
-    async def imports(organiser: int, into: int, text: str) -> None:
-        async with web(sandbox) as client:
-            seen = await check(client, as_user(sandbox, organiser), into, text, False)
-            await client.post(
-                "/app/console/roster/import",
-                data=hidden(seen.text),
-                headers=as_user(sandbox, organiser),
-            )
-        await sandbox.settle()
-
     def told() -> list[str]:
         return [t for t in city_org.texts() if "已被跳过" in t]
 
-    await imports(xuhui_org.id, xuhui, header + hers + his)
-    await imports(pudong_org.id, pudong, header + hers)
-    await imports(pudong_org.id, pudong, header + hers)
+    await imports(sandbox, xuhui_org.id, xuhui, header + hers + his)
+    await imports(sandbox, pudong_org.id, pudong, header + hers)
+    await imports(sandbox, pudong_org.id, pudong, header + hers)
     assert len(told()) == 1 and "有 1 个会员号" in told()[0]
-    await imports(pudong_org.id, pudong, header + hers + his)
+    await imports(sandbox, pudong_org.id, pudong, header + hers + his)
     assert len(told()) == 2 and "有 2 个会员号" in told()[1]

@@ -546,6 +546,7 @@ class MemberApp:
         answers = await services.onboarding.answers(member_id)
         wishes = await services.onboarding.wishes(member_id)
         year = services.clock.now().astimezone(services.settings.tz).year
+        question_key = request.path_params.get("question", "")  # the answer just edited
         rows = []
         for question in services.onboarding.questionnaire:
             if not_asked(question.key, answers):  # not "(未填写)" for a question never asked
@@ -557,7 +558,7 @@ class MemberApp:
             if question.importance and level and value not in (ANY, [ANY]):
                 shown = _("{answer} · {importance}", answer=shown, importance=_(LEVELS[level]))
             typed = self._typed(question, value, _)
-            if kept is not None and question.key == request.path_params.get("question"):
+            if kept is not None and question.key == question_key:
                 typed = kept
             rows.append(
                 {
@@ -582,7 +583,6 @@ class MemberApp:
         ]
         status = await services.onboarding.member(viewer.user.id)
         photos = self._questions.get("photos")
-        question_key = request.path_params.get("question", "")
         return self._pages.render(
             viewer,
             "member/profile.html",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import collections
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -146,8 +146,18 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
-        adapted = super().connect(*arg, **kw)
-        return OneTripConnection(self, adapted._connection)
+        connection = aiosqlite.connect(*arg, **kw)
+        worker = connection._thread
+        worker.daemon = True  # as SQLAlchemy does: a forgotten connection never blocks exit
+        try:
+            return OneTripConnection(self, cast(Any, await_(connection)))
+        except BaseException:
+            # A file that cannot be opened: aiosqlite stops its thread, which then hands its
+            # answer to the event loop. Wait for it here, or a command that ends on this error
+            # may close the loop first and the thread prints "Event loop is closed" to stderr
+            # (omnilib/aiosqlite#241). The thread has nothing left to do but that answer.
+            worker.join(timeout=5)
+            raise
 
 
 def dbapi() -> OneTripDbapi:

@@ -257,6 +257,52 @@ async def test_notices_use_the_language_chosen_when_they_are_sent(sandbox: Sandb
     assert alice.last_text() == NOTICE
 
 
+async def test_a_pass_that_ends_during_a_stop_leaves_the_give_back_to_the_pass_still_running(
+    database_url: str,
+) -> None:
+    """A second pass (a wake-up) that found nothing to claim ended while the first was stopping:
+    it gave back the one task set aside so far and the first pass the other 39, two statements
+    where one was meant (seen under load in the suite)."""
+    async with Sandbox(database_url=database_url, rate_limit=1000) as sb:
+        scheduler = sb.app.delivery.scheduler
+        recipients = [900_000 + n for n in range(Scheduler.CONCURRENCY + 40)]
+        gates = [sb.api.hold(to) for to in recipients]
+        async with sb.app.services.db.begin() as session:
+            await notices.put_all(
+                session,
+                [notices.Notice(to=to, lines=[line(NOTICE)], key=f"n:{to}") for to in recipients],
+                sb.clock.now(),
+            )
+        sending = asyncio.create_task(scheduler.run_due())
+        await wait_until(lambda: sum(g.reached.is_set() for g in gates) == Scheduler.CONCURRENCY)
+        given_back: list[int] = []
+
+        def count(_conn, _cursor, statement: str, parameters, *_args) -> None:  # noqa: ANN001
+            updating = statement.startswith("UPDATE scheduled_tasks SET status=")
+            if updating and "_at=" not in statement:
+                given_back.append(len(parameters) - 3)  # the ids (status, attempts, status)
+
+        event.listen(sb.engine.sync_engine, "before_cursor_execute", count)
+        scheduler.stop()
+        in_flight = [to for to, g in zip(recipients, gates, strict=True) if g.reached.is_set()]
+        try:
+            # Its slot goes to a waiting task, which is set aside, and so on down the queue;
+            # the wake-up, with nothing to claim, ends as soon as the first has been.
+            sb.api.release(in_flight[0])
+            while not scheduler._unstarted:  # noqa: SLF001 - that moment
+                await asyncio.sleep(0)
+            await scheduler.run_due()
+        finally:
+            for to in recipients:
+                sb.api.release(to)
+        await asyncio.wait_for(scheduler.wait_idle(), 30)
+        await sending
+        event.remove(sb.engine.sync_engine, "before_cursor_execute", count)
+        statuses = Counter((row.status, row.attempts) for row in await task_rows(sb))
+        assert statuses == {(TaskStatus.DONE, 1): 30, (TaskStatus.PENDING, 0): 40}
+        assert given_back == [40]
+
+
 async def test_a_stop_gives_back_the_claimed_work_it_did_not_start_at_once(
     database_url: str,
 ) -> None:

@@ -222,6 +222,11 @@ class Scheduler:
     async def _give_back(self) -> None:
         """Claimed tasks a stop kept from running go back to pending, their attempt uncounted,
         in one transaction."""
+        if self._runs:
+            # Another pass's lanes are still putting tasks aside: that pass gives them all back
+            # when they end, in one statement (a pass with nothing to claim ended while another
+            # was stopping and gave back only the one task set aside so far).
+            return
         unstarted, self._unstarted = self._unstarted, []
         if unstarted:
             async with self._sessionmaker.begin() as session:

@@ -49,7 +49,12 @@ PHONE = (390, 844)
 
 def telegram_stub(init_data: str, colour_scheme: str = "light") -> str:
     """What telegram-web-app.js gives a page, as far as our pages use it."""
-    theme = {"bg_color": "#ffffff", "text_color": "#000000", "button_color": "#2481cc"}
+    theme = {
+        "bg_color": "#ffffff",
+        "text_color": "#000000",
+        "button_color": "#2481cc",
+        "link_color": "#168acd",
+    }
     return (
         "window.Telegram = {WebApp: {"
         f"initData: {json.dumps(init_data)}, colorScheme: {json.dumps(colour_scheme)},"

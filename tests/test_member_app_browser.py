@@ -235,8 +235,9 @@ async def test_back_from_a_person_keeps_the_filters_she_chose(
 async def test_taps_are_thumb_sized_rows_say_they_open_and_warnings_suit_the_night_theme(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
-    """A member's walk: back links 19 px tall, chips 31 px, answer rows with no cue that they
-    open, and a light warning box glaring in Telegram's night theme."""
+    """A member's walk: back links 19 px tall and not in the theme's link colour, chips 31 px,
+    answer rows with no cue that they open, and a light warning box glaring in Telegram's night
+    theme."""
     _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
     night = "window.Telegram.WebApp.colorScheme = 'dark';"
     async with open_member_app(sandbox, served, members[0], script=night) as page:
@@ -253,6 +254,9 @@ async def test_taps_are_thumb_sized_rows_say_they_open_and_warnings_suit_the_nig
         await page.locator("#cards article.card").first.get_by_role("link", name="查看资料").click()
         await page.locator("a.back").wait_for()
         assert min(await heights("a.back")) >= 40
+        # In Telegram's link colour, not the browser's blue and visited purple.
+        colour = await page.locator("a.back").evaluate("(a) => getComputedStyle(a).color")
+        assert colour == "rgb(22, 138, 205)"
         await page.get_by_role("link", name="我的资料").click()
         rows = page.locator("details.answer summary")
         await rows.first.wait_for()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import database_url_of, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,21 +189,26 @@ def postgres_reachable() -> bool:
 
 @pytest.mark.skipif(not postgres_reachable(), reason="PostgreSQL is not reachable")
 def test_one_process_benchmark_serves_cards_on_postgres() -> None:
-    database = "postgresql+asyncpg://postgres@127.0.0.1:5432/huihui_one_process_smoke"
-    common = ["--profiles", "500", "--database-url", database]
-    assert benchmark("one_process.py", *common, "--load-only")["load_seconds"] > 0
-    report = benchmark(
-        "one_process.py",
-        *common,
-        "--loaded",
-        "--members",
-        "5",
-        "--sequential-members",
-        "2",
-        "--presses",
-        "2",
-        "--latency",
-        "0",
-    )
+    # A name of its own, dropped afterwards: a fixed one was left on the test server and would
+    # be shared by two suites running at once.
+    name = f"huihui_test_one_process_{uuid.uuid4().hex[:12]}"
+    common = ["--profiles", "500", "--database-url", database_url_of(name)]
+    try:
+        assert benchmark("one_process.py", *common, "--load-only")["load_seconds"] > 0
+        report = benchmark(
+            "one_process.py",
+            *common,
+            "--loaded",
+            "--members",
+            "5",
+            "--sequential-members",
+            "2",
+            "--presses",
+            "2",
+            "--latency",
+            "0",
+        )
+    finally:
+        asyncio.run(drop_database(name))
     assert report["cards_shown"] > 0 and report["updates_per_s"] > 0
     assert report["statements_per_update"] > 0

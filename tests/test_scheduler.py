@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select, update
@@ -257,6 +260,40 @@ async def test_notices_use_the_language_chosen_when_they_are_sent(sandbox: Sandb
     assert alice.last_text() == NOTICE
 
 
+async def a_backlog_in_flight(sb: Sandbox) -> tuple[list[int], list[Any], asyncio.Task[int]]:
+    """40 more notices than the scheduler sends at once, its pass started and waiting with
+    CONCURRENCY of them held at Telegram: (recipients, their gates, the pass)."""
+    recipients = [900_000 + n for n in range(Scheduler.CONCURRENCY + 40)]
+    gates = [sb.api.hold(to) for to in recipients]
+    async with sb.app.services.db.begin() as session:
+        await notices.put_all(
+            session,
+            [notices.Notice(to=to, lines=[line(NOTICE)], key=f"n:{to}") for to in recipients],
+            sb.clock.now(),
+        )
+    sending = asyncio.create_task(sb.app.delivery.scheduler.run_due())
+    await wait_until(lambda: sum(g.reached.is_set() for g in gates) == Scheduler.CONCURRENCY)
+    return recipients, gates, sending
+
+
+@contextmanager
+def give_backs(sb: Sandbox) -> Iterator[list[int]]:
+    """How many tasks each give-back statement returned to pending, in order."""
+    given_back: list[int] = []
+
+    def count(_conn, _cursor, statement: str, parameters, *_args) -> None:  # noqa: ANN001
+        # status and attempts alone: neither a claim nor a run's outcome (both set a time)
+        updating = statement.startswith("UPDATE scheduled_tasks SET status=")
+        if updating and "_at=" not in statement:
+            given_back.append(len(parameters) - 3)  # the ids (status, attempts, status)
+
+    event.listen(sb.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield given_back
+    finally:
+        event.remove(sb.engine.sync_engine, "before_cursor_execute", count)
+
+
 async def test_a_pass_that_ends_during_a_stop_leaves_the_give_back_to_the_pass_still_running(
     database_url: str,
 ) -> None:
@@ -265,39 +302,22 @@ async def test_a_pass_that_ends_during_a_stop_leaves_the_give_back_to_the_pass_s
     where one was meant (seen under load in the suite)."""
     async with Sandbox(database_url=database_url, rate_limit=1000) as sb:
         scheduler = sb.app.delivery.scheduler
-        recipients = [900_000 + n for n in range(Scheduler.CONCURRENCY + 40)]
-        gates = [sb.api.hold(to) for to in recipients]
-        async with sb.app.services.db.begin() as session:
-            await notices.put_all(
-                session,
-                [notices.Notice(to=to, lines=[line(NOTICE)], key=f"n:{to}") for to in recipients],
-                sb.clock.now(),
-            )
-        sending = asyncio.create_task(scheduler.run_due())
-        await wait_until(lambda: sum(g.reached.is_set() for g in gates) == Scheduler.CONCURRENCY)
-        given_back: list[int] = []
-
-        def count(_conn, _cursor, statement: str, parameters, *_args) -> None:  # noqa: ANN001
-            updating = statement.startswith("UPDATE scheduled_tasks SET status=")
-            if updating and "_at=" not in statement:
-                given_back.append(len(parameters) - 3)  # the ids (status, attempts, status)
-
-        event.listen(sb.engine.sync_engine, "before_cursor_execute", count)
-        scheduler.stop()
-        in_flight = [to for to, g in zip(recipients, gates, strict=True) if g.reached.is_set()]
-        try:
-            # Its slot goes to a waiting task, which is set aside, and so on down the queue;
-            # the wake-up, with nothing to claim, ends as soon as the first has been.
-            sb.api.release(in_flight[0])
-            while not scheduler._unstarted:  # noqa: SLF001 - that moment
-                await asyncio.sleep(0)
-            await scheduler.run_due()
-        finally:
-            for to in recipients:
-                sb.api.release(to)
-        await asyncio.wait_for(scheduler.wait_idle(), 30)
-        await sending
-        event.remove(sb.engine.sync_engine, "before_cursor_execute", count)
+        recipients, gates, sending = await a_backlog_in_flight(sb)
+        with give_backs(sb) as given_back:
+            scheduler.stop()
+            in_flight = [to for to, g in zip(recipients, gates, strict=True) if g.reached.is_set()]
+            try:
+                # Its slot goes to a waiting task, which is set aside, and so on down the queue;
+                # the wake-up, with nothing to claim, ends as soon as the first has been.
+                sb.api.release(in_flight[0])
+                while not scheduler._unstarted:  # noqa: SLF001 - that moment
+                    await asyncio.sleep(0)
+                await scheduler.run_due()
+            finally:
+                for to in recipients:
+                    sb.api.release(to)
+            await asyncio.wait_for(scheduler.wait_idle(), 30)
+            await sending
         statuses = Counter((row.status, row.attempts) for row in await task_rows(sb))
         assert statuses == {(TaskStatus.DONE, 1): 30, (TaskStatus.PENDING, 0): 40}
         assert given_back == [40]
@@ -311,35 +331,17 @@ async def test_a_stop_gives_back_the_claimed_work_it_did_not_start_at_once(
     back one transaction each, 74 of 200 were still claimed when the stop's 10 s of grace ran
     out on a busy machine (benchmarks/backlog.py)."""
     async with Sandbox(database_url=database_url, rate_limit=1000) as sb:
-        recipients = [900_000 + n for n in range(Scheduler.CONCURRENCY + 40)]
-        gates = [sb.api.hold(to) for to in recipients]
-        async with sb.app.services.db.begin() as session:
-            await notices.put_all(
-                session,
-                [notices.Notice(to=to, lines=[line(NOTICE)], key=f"n:{to}") for to in recipients],
-                sb.clock.now(),
-            )
-        sending = asyncio.create_task(sb.app.delivery.scheduler.run_due())
-        await wait_until(lambda: sum(g.reached.is_set() for g in gates) == Scheduler.CONCURRENCY)
-        given_back: list[str] = []
-
-        def count(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
-            # status and attempts alone: neither a claim nor a run's outcome (both set a time)
-            updating = statement.startswith("UPDATE scheduled_tasks SET status=")
-            if updating and "_at=" not in statement:
-                given_back.append(statement)
-
-        event.listen(sb.engine.sync_engine, "before_cursor_execute", count)
-        sb.app.delivery.scheduler.stop()  # what SIGTERM does first
-        for to in recipients:  # the requests in flight are answered
-            sb.api.release(to)
-        await asyncio.wait_for(sb.app.delivery.scheduler.wait_idle(), 30)
-        await sending
-        event.remove(sb.engine.sync_engine, "before_cursor_execute", count)
+        recipients, _gates, sending = await a_backlog_in_flight(sb)
+        with give_backs(sb) as given_back:
+            sb.app.delivery.scheduler.stop()  # what SIGTERM does first
+            for to in recipients:  # the requests in flight are answered
+                sb.api.release(to)
+            await asyncio.wait_for(sb.app.delivery.scheduler.wait_idle(), 30)
+            await sending
         rows = await task_rows(sb)
         statuses = Counter((row.status, row.attempts) for row in rows)
         assert statuses == {(TaskStatus.DONE, 1): 30, (TaskStatus.PENDING, 0): 40}
-        assert len(given_back) == 1
+        assert given_back == [40]
         await sb.restart()
         await sb.settle()
         assert [sb.api.chats[to][-1].text for to in recipients] == [NOTICE_ZH] * len(recipients)

@@ -286,30 +286,31 @@ async def all_came(sb: Sandbox, event_id: int, telegram_ids: Sequence[int]) -> l
     return [tuple(row) for row in rows]
 
 
-async def reported_by_someone(sb: Sandbox, telegram_id: int) -> None:
-    """A report about the member from someone outside the scene (a date who met him at an
-    event, say): what an organiser's suspension rests on."""
+async def reported_by_someone(sb: Sandbox, telegram_id: int, times: int = 1) -> None:
+    """Reports about the member from ``times`` people outside the scene (dates who met him at
+    an event, say): what an organiser's suspension rests on."""
     async with sb.app.services.db.begin() as session:
         reported = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
         assert reported is not None
         now = sb.clock.now()
-        reporter = Member(
-            telegram_id=telegram_id + 7_000_000,
-            unit_id=reported.unit_id,
-            created_at=now,
-            last_seen_at=now,
-        )
-        session.add(reporter)
-        await session.flush()
-        session.add(
-            Report(
-                reporter_id=reporter.id,
-                reported_id=reported.id,
-                reason="harassment",
-                status="pending",
+        for n in range(1, times + 1):
+            reporter = Member(
+                telegram_id=telegram_id + 7_000_000 * n,
+                unit_id=reported.unit_id,
                 created_at=now,
+                last_seen_at=now,
             )
-        )
+            session.add(reporter)
+            await session.flush()
+            session.add(
+                Report(
+                    reporter_id=reporter.id,
+                    reported_id=reported.id,
+                    reason="harassment",
+                    status="pending",
+                    created_at=now,
+                )
+            )
 
 
 async def bind_roster_entries(

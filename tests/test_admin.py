@@ -35,6 +35,7 @@ from tests.helpers import (
     PUDONG,
     XUHUI,
     publish,
+    reported_by_someone,
     seed_union,
     sign_up,
     union_with_members,
@@ -192,6 +193,22 @@ async def test_reports_can_suspend_and_lift_and_the_member_is_told(sandbox: Sand
     assert "暂时没有新的合适人选" in other.last_text()  # suspended: not suggested
     await pudong.send("/reports")
     assert "没有待处理的举报" in pudong.last_text()
+
+
+async def test_reports_come_most_reported_first_as_on_the_back_office(sandbox: Sandbox) -> None:
+    pudong, *_rest, xiaoyu, ming, _li = await scene(sandbox)  # 小雨: one report
+    await reported_by_someone(sandbox, ming.id, times=2)  # 阿明 joined later, reported twice
+    before = len(pudong.texts())
+    await pudong.send("/reports")
+    said = [text.rsplit("\n\n", 1)[-1] for text in pudong.texts()[before:] if "举报：" in text]
+    assert said == ["举报：骚扰 × 2", "举报：虚假资料 × 1"]
+    queue = await sandbox.app.services.report_files.queue(pudong.id, 5)
+    members = sandbox.app.services.onboarding
+    assert queue is not None
+    assert [case.member_id for case in queue] == [
+        (await members.member(ming.id)).id,  # type: ignore[union-attr]
+        (await members.member(xiaoyu.id)).id,  # type: ignore[union-attr]
+    ]
 
 
 async def test_grant_and_revoke_follow_the_tree(sandbox: Sandbox) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
@@ -24,7 +24,7 @@ from bot.services import notices
 from bot.services.inbox import Inbox
 from bot.services.notices import line
 from bot.services.work import WorkQueue
-from storage import audit, conflicts, matching, profiles, units
+from storage import audit, conflicts, matching, profiles, reports, units
 from storage.models import (
     AuditEntry,
     Member,
@@ -388,25 +388,16 @@ class Administration:
             return [PendingCase(attempt, entry) for attempt, entry in rows.all()]
 
     async def open_reports(self, actor: int, limit: int = 5) -> list[ReportCase] | None:
+        """Cases of reported members in the actor's unions, most reported first (as the back
+        office lists them), each with the member's card; None for anyone but their
+        organisers."""
         async with self._db() as session:
             power = await self.judge(session, actor)
             if not power.any:
                 return None
-            rows = await session.execute(
-                select(Report.reported_id, Report.reason, func.count())
-                .join(Member, Member.id == Report.reported_id)
-                .where(
-                    Report.status == "pending",
-                    Member.unit_id.in_(power.scope),
-                    Member.id.not_in(power.recused),
-                )
-                .group_by(Report.reported_id, Report.reason)
-            )
-            reasons: dict[int, Counter[str]] = {}
-            for member_id, reason, count in rows.all():
-                reasons.setdefault(member_id, Counter())[reason] += count
+            reasons = await reports.pending(session, power.scope, power.recused)
             cases = []
-            for member_id in sorted(reasons)[:limit]:
+            for member_id in list(reasons)[:limit]:
                 member = await session.get_one(Member, member_id)
                 answers = {
                     k: a.value for k, a in (await profiles.answers(session, member_id)).items()

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.administration import Administration
-from storage import profiles
+from storage import profiles, reports
 from storage.models import AuditEntry, Block, Member, OrgUnit, ProfileAnswer, Report
 
 # The organisers' decisions on a member, as the audit log keeps them.
@@ -80,20 +80,8 @@ class ReportFiles:
             power = await self._administration.judge(session, actor)
             if not power.any:
                 return None
-            rows = await session.execute(
-                select(Report.reported_id, Report.reason, func.count())
-                .join(Member, Member.id == Report.reported_id)
-                .where(
-                    Report.status == "pending",
-                    Member.unit_id.in_(power.scope),
-                    Member.id.not_in(power.recused),
-                )
-                .group_by(Report.reported_id, Report.reason)
-            )
-            reasons: dict[int, Counter[str]] = {}
-            for member_id, reason, count in rows.all():
-                reasons.setdefault(member_id, Counter())[reason] += count
-            shown = sorted(reasons, key=lambda m: (-sum(reasons[m].values()), m))[:limit]
+            reasons = await reports.pending(session, power.scope, power.recused)
+            shown = list(reasons)[:limit]
             suspended = dict(
                 (
                     await session.execute(

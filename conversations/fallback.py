@@ -1,5 +1,7 @@
-"""What 会会 does with what nothing else took: a check-in code sent alone is checked in; the rest
-is not understood. Registered last."""
+"""What 会会 does with what nothing else took: a check-in code sent alone is checked in; words
+typed by a member with conversations open are offered to them (as in any chat app, people
+answer a match by typing, not by pressing 回复 first); the rest is not understood. Registered
+last."""
 
 from __future__ import annotations
 
@@ -8,9 +10,13 @@ import re
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.domain.buttons.contact import ChooseConversation
+from bot.services.matching.relay import Outgoing, RelayStatus
 from conversations import help_menu
+from conversations.common import buttons, say
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.events import attending
+from conversations.relay import refusal_text
 
 # A greeting and nothing else: "你好", "您好！", "hi", "在吗？", "哈喽~".
 GREETING = re.compile(
@@ -20,8 +26,42 @@ GREETING = re.compile(
 )
 
 
+async def offered_to_a_match(update: Update, context: HuihuiContext) -> bool:
+    """Words sent outside any dialog by a member with conversations open: kept as a draft,
+    and one press on a name passes them on (``relay.choose``). False when there is nobody to
+    offer them to."""
+    _ = context.gettext
+    message = update.effective_message
+    if not message.text:
+        return False
+    relayed = await context.services.relay.unaddressed(
+        update.effective_user.id, Outgoing("text", message.text, message_id=message.message_id)
+    )
+    if relayed.status == RelayStatus.BARRED and relayed.refusal is not None:
+        await say(update, context, refusal_text(context, relayed.refusal))
+        return True
+    if relayed.status != RelayStatus.CHOOSE:
+        return False
+    rows = [
+        [(_("To {nickname}", nickname=nickname), ChooseConversation(relayed.draft or 0, match))]
+        for match, nickname in relayed.choices
+    ]
+    await say(
+        update,
+        context,
+        _(
+            "Shall I pass this on? Press a name and it goes to them. If it was meant for me, "
+            "send /help to see what I can do."
+        ),
+        buttons(rows),
+    )
+    return True
+
+
 async def not_understood(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
+    if await offered_to_a_match(update, context):
+        return
     await update.effective_message.reply_text(
         _("Sorry, I did not understand that. Send /help to see what I can do.")
     )
@@ -35,8 +75,11 @@ async def stale_button(update: Update, context: HuihuiContext) -> None:
 
 
 async def greeted(update: Update, context: HuihuiContext) -> None:
-    """ "你好" outside any dialog: hello back, and what 会会 can do."""
+    """ "你好" outside any dialog: hello back, and what 会会 can do (or, with a conversation
+    open, the greeting is most likely for the match)."""
     _ = context.gettext
+    if await offered_to_a_match(update, context):
+        return
     await update.effective_message.reply_text(
         _("Hello! I am 会会, your union's matchmaking assistant.")
         + "\n\n"

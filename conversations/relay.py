@@ -304,7 +304,8 @@ async def choose(update: Update, context: HuihuiContext) -> str | int:
 
 async def edited(update: Update, context: HuihuiContext) -> None:
     """A member edited a message: if it was relayed, the edit is relayed (screened again,
-    marked as edited) and nothing else takes the update for a new message."""
+    marked as edited); else the member is told edits are not read. Nothing else takes the
+    update for a new message."""
     _ = context.gettext
     message = update.edited_message
     if not isinstance(message, Message):
@@ -313,8 +314,18 @@ async def edited(update: Update, context: HuihuiContext) -> None:
         update.effective_user.id, message.message_id, message.text or message.caption
     )
     if relayed.status == RelayStatus.NOT_RELAYED:
-        return
-    if relayed.status == RelayStatus.BARRED and relayed.refusal is not None:
+        # Taken for a new message, an edit became the answer to whatever is asked now (a
+        # corrected name became the member number).
+        await say(
+            update,
+            context,
+            _(
+                "会会 does not see changes to messages already sent, so this edit changed "
+                "nothing. To change an answer, send /edit (while signing up you can also press "
+                "“↩️ Previous question”)."
+            ),
+        )
+    elif relayed.status == RelayStatus.BARRED and relayed.refusal is not None:
         await say(update, context, refusal_text(context, relayed.refusal))
     elif relayed.status == RelayStatus.ENDED:
         await say(update, context, _("This conversation has ended; your edit was not passed on."))

@@ -286,6 +286,23 @@ async def all_came(sb: Sandbox, event_id: int, telegram_ids: Sequence[int]) -> l
     return [tuple(row) for row in rows]
 
 
+async def edit(user: SimulatedUser, message_id: int, text: str) -> None:
+    """The member changes a message she sent a minute ago (Telegram's Edit)."""
+    now = int(user.sandbox.clock.now().timestamp())
+    await user.sandbox.deliver(
+        {
+            "edited_message": {
+                "message_id": message_id,
+                "date": now - 60,
+                "edit_date": now,
+                "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+                "from": user.as_json(),
+                "text": text,
+            }
+        }
+    )
+
+
 async def reported_by_someone(sb: Sandbox, telegram_id: int, times: int = 1) -> None:
     """Reports about the member from ``times`` people outside the scene (dates who met him at
     an event, say): what an organiser's suspension rests on."""

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.tools.sandbox import Sandbox
+from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Member, ProfileAnswer, RosterEntry, VerificationAttempt
 from tests.helpers import (
     EN_ANSWERS,
     PUDONG_CONTACT,
     ZH_ANSWERS,
     answer,
+    edit,
     seed_union,
     sign_up,
     verify,
@@ -293,3 +294,50 @@ async def test_a_deployment_sets_its_own_districts() -> None:
         assert sam.buttons() == ["Dongcheng", "Xicheng", "↩️ Previous question"]
         await sam.press("Xicheng")
         assert (await answers_of(sb, sam.id))["district"] == ("西城区", None)
+
+
+EDIT_NOT_SEEN = (
+    "会会看不到对已发消息的修改，这次修改没有生效。想改回答，请发送 /edit（填写资料时也可以点"
+    "「↩️ 返回上一题」）。"
+)
+
+
+def sent_last(member: SimulatedUser) -> int:
+    return next(e.message_id for e in reversed(member.log) if not e.from_bot)
+
+
+async def test_an_answer_corrected_with_telegrams_edit_is_not_taken_for_the_next(
+    sandbox: Sandbox,
+) -> None:
+    """People fix a typo with Telegram's Edit. The edit is not an answer: taken for one, the
+    corrected name became the member number, the number the employer, and an attempt was
+    spent; a corrected district became the hometown."""
+    xiaoyu = sandbox.user("小雨", phone=WANG[3])
+    await seed_union(sandbox, [WANG])
+    await xiaoyu.send("/start")
+    await xiaoyu.press("同意")
+    await xiaoyu.share_contact()
+    await xiaoyu.send("王小语")
+    await edit(xiaoyu, sent_last(xiaoyu), "王小雨")
+    assert xiaoyu.last_text() == EDIT_NOT_SEEN
+    await xiaoyu.send(WANG[1])
+    await xiaoyu.send(WANG[2])
+    async with sandbox.app.services.db() as session:
+        attempt = (await session.scalars(select(VerificationAttempt))).one()
+    assert (attempt.real_name, attempt.member_number, attempt.employer) == ("王小语", *WANG[1:3])
+
+    chen = sandbox.user("阿雨", phone="13800000009")
+    await seed_union(sandbox, [("陈雨", "SH0009", "上海申通地铁集团有限公司", "13800000009")])
+    await verify(chen, "陈雨", "SH0009", "上海申通地铁集团有限公司")
+    await chen.press("我承诺")
+    steps = [
+        s for key in list(ZH_ANSWERS)[: list(ZH_ANSWERS).index("district")] for s in ZH_ANSWERS[key]
+    ]
+    await answer(chen, steps)
+    await chen.send("徐汇")
+    hometown = chen.last_text()
+    await edit(chen, sent_last(chen), "浦东")
+    assert chen.last_text() == EDIT_NOT_SEEN
+    assert [t for t in chen.texts() if t != EDIT_NOT_SEEN][-1] == hometown
+    answers = await answers_of(sandbox, chen.id)
+    assert answers["district"][0] == "徐汇区" and "hometown" not in answers

@@ -37,6 +37,41 @@ async def relayed(sb: Sandbox) -> int:
         return await session.scalar(select(func.count()).select_from(RelayMessage)) or 0
 
 
+OFFER = "这条消息要转给谁？点下方的名字就会转过去。如果是对会会说的，发送 /help 看看我能做什么。"
+
+
+async def test_words_typed_to_a_match_without_pressing_reply_are_offered_to_them(
+    sandbox: Sandbox,
+) -> None:
+    """As in any chat app, people answer a match by typing. Those words used to get "没看懂"
+    (or 会会's own greeting) and reach nobody; now one press passes them on, and nothing goes
+    without it."""
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await xiaoyu.send("你好！很高兴认识你")  # straight after "你和阿明互相喜欢"
+    assert xiaoyu.last_text() == OFFER and xiaoyu.buttons() == ["发给阿明"]
+    assert not any("很高兴认识你" in t for t in ming.texts())
+    await xiaoyu.double_tap("发给阿明")
+    assert xiaoyu.last_text() == "已转达给阿明 ✓"
+    assert [t for t in ming.texts() if "很高兴认识你" in t] == ["小雨：你好！很高兴认识你"]
+    await xiaoyu.send("周末有空吗？")  # in the conversation now: straight through
+    assert ming.last_text() == "小雨：周末有空吗？"
+
+    await ming.send("你好")  # a greeting, typed to her: offered, not 会会's own hello
+    assert ming.last_text() == OFFER
+    await ming.send("加我微信 aming_2024 吧")
+    await ming.press_on(ming.bot_messages()[-1], "发给小雨")  # screened like any message
+    assert "好像有联系方式" in xiaoyu.last_text() and "aming_2024" not in xiaoyu.last_text()
+
+    await xiaoyu.send("/done")
+    await xiaoyu.forge_press(b.EndRelay(await match_id(sandbox)).encode())
+    await xiaoyu.send("还在吗")  # the conversation is over: nobody to offer it to
+    assert xiaoyu.last_text() == "抱歉，我没有看懂。发送 /help 看看我能做什么。"
+    await ming.send("你好")  # still writing to her: told it ended
+    assert ming.last_text() == "这次对话已经结束，这条没有转达。"
+    await ming.send("你好")  # and then 会会's own hello
+    assert ming.last_text().startswith("你好！我是会会")
+
+
 async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
     organiser, xiaoyu, ming = await matched(sandbox)
     told = next(t for t in xiaoyu.texts() if "你和阿明互相喜欢" in t)
@@ -82,13 +117,14 @@ async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
 
     await xiaoyu.send("/export_me")
     exported = json.loads(sandbox.api.files[xiaoyu.bot_messages()[-1].file_id][1])
-    assert len(exported["会会传话"]) == 6
+    # With her words after /done, kept as a draft she did not send.
+    assert len(exported["会会传话"]) == 7
 
     await ming.press("结束对话")
     assert xiaoyu.last_text() == "阿明结束了这段对话。"
     await xiaoyu.forge_press(b.RelayTo(await match_id(sandbox)).encode())
     assert xiaoyu.last_alert() == "这次对话已经结束。"
-    assert await relayed(sandbox) == 6
+    assert await relayed(sandbox) == 6  # her unsent draft went when the conversation ended
     await sandbox.advance(timedelta(days=31))  # kept 30 days after it ended, then erased
     assert await relayed(sandbox) == 0
 

@@ -22,6 +22,7 @@ from storage.models import CardView, EventChoice, Match, Member, Proposal, Relay
 from tests.helpers import (
     PUDONG,
     PUDONG_CONTACT,
+    edit,
     publish,
     reported_by_someone,
     union_with_members,
@@ -55,22 +56,6 @@ async def photo(
     if caption:
         fields["caption"] = caption
     return await message(user, "photo", photo=[size], **fields)
-
-
-async def edit(user: SimulatedUser, message_id: int, text: str) -> None:
-    now = int(user.sandbox.clock.now().timestamp())
-    await user.sandbox.deliver(
-        {
-            "edited_message": {
-                "message_id": message_id,
-                "date": now - 60,
-                "edit_date": now,
-                "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
-                "from": user.as_json(),
-                "text": text,
-            }
-        }
-    )
 
 
 async def member_id(sb: Sandbox, user: SimulatedUser) -> int:

@@ -51,6 +51,8 @@ from storage.models import Match, Member, RelayMessage, ScheduledTask
 # A link or a request for money this soon after the match is held for the recipient, and so
 # is a photo without words.
 HOLD_WITHIN = timedelta(hours=48)
+# Open conversations offered for words sent outside any (the newest matches).
+OFFERED = 3
 # A burst of messages, then one every few seconds: a script's hundreds reach nobody.
 PACE = Pace(burst=20, every=timedelta(seconds=3))
 # What one relayed message may say (its words, a photo's caption, an edit).
@@ -265,6 +267,68 @@ class Relay:
                     ]
                     return Relayed(RelayStatus.CHOOSE, choices=tuple(named), draft=message.id)
             return await self._deliver(session, match, me, other_id, message, album, now)
+
+    async def unaddressed(self, telegram_id: int, outgoing: Outgoing) -> Relayed:
+        """Words a member sent outside any conversation while conversations are open to them
+        (typed straight after a match notice or a relayed message, as in any chat app): kept
+        as a draft, and the member is asked whom it is for (CHOOSE, the newest match first);
+        BARRED if they may not relay; NOT_RELAYED, and nothing kept, when there is no open
+        conversation, the words cannot be kept, or they send over the pace."""
+        now = self._clock.now()
+        words = relayed_words(outgoing.text, outgoing.kind)
+        if isinstance(words, Invalid) or words is None:
+            return Relayed(RelayStatus.NOT_RELAYED)
+        async with self._db.begin() as session:
+            me = await members.get_by_telegram_id(session, telegram_id)
+            if me is None:
+                return Relayed(RelayStatus.NOT_RELAYED)
+            conversations = await self._open_conversations(session, me)
+            if not conversations:
+                return Relayed(RelayStatus.NOT_RELAYED)
+            if (barred := await refusal(session, me)) is not None:
+                return Relayed(RelayStatus.BARRED, refusal=barred)
+            if not await self._keeps_pace(session, me.id, now):
+                return Relayed(RelayStatus.NOT_RELAYED)
+            named = [
+                (match_id, contact.nickname)
+                for match_id, member_id in conversations
+                if (contact := await contact_of(session, member_id)) is not None
+            ]
+            if not named:
+                return Relayed(RelayStatus.NOT_RELAYED)
+            message = RelayMessage(
+                match_id=named[0][0],
+                sender_id=me.id,
+                kind=outgoing.kind,
+                text=words,
+                signals=[],
+                held=False,
+                draft=True,
+                created_at=now,
+                source_message_id=outgoing.message_id,
+            )
+            session.add(message)
+            await session.flush()
+            return Relayed(RelayStatus.CHOOSE, choices=tuple(named), draft=message.id)
+
+    async def _open_conversations(self, session: AsyncSession, me: Member) -> list[tuple[int, int]]:
+        """(match id, the other's member id) of the member's conversations still open, the
+        newest match first, at most ``OFFERED`` of them."""
+        rows = await session.execute(
+            select(Match.id, Match.member_a, Match.member_b)
+            .where(
+                or_(Match.member_a == me.id, Match.member_b == me.id),
+                Match.relay_ended_at.is_(None),
+            )
+            .order_by(Match.id.desc())
+        )
+        found = []
+        for match_id, a, b in rows.all():
+            if await self._open_match(session, me, match_id) is not None:
+                found.append((match_id, b if a == me.id else a))
+                if len(found) == OFFERED:
+                    break
+        return found
 
     async def send_draft(self, telegram_id: int, draft_id: int, match_id: int) -> Relayed:
         """The sender chose the conversation a draft is for: it goes there now."""

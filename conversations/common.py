@@ -34,6 +34,13 @@ async def say(update: Update, context: HuihuiContext, text: str, markup: Markup 
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
+async def words_wanted(update: Update, context: HuihuiContext) -> None:
+    """A voice message, a sticker or a file where a dialog waits for words: say so. The dialog
+    stays where it is (a state callback returning None)."""
+    _ = context.gettext
+    await say(update, context, _("Please write your message as text, or send /cancel to stop."))
+
+
 async def future_moment(
     update: Update, context: HuihuiContext, text: str, *, after: datetime | None = None
 ) -> datetime | None:

@@ -10,6 +10,7 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 from bot.common.i18n import N_
 from bot.domain import free_text
 from bot.services.inbox import Outcome
+from conversations.common import words_wanted
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.dialogs import add_dialog
 from conversations.inbox import sent_or_refused
@@ -58,14 +59,6 @@ async def receive(update: Update, context: HuihuiContext) -> str | int:
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: HuihuiContext) -> str:
-    _ = context.gettext
-    await update.effective_message.reply_text(
-        _("Please write your message as text, or send /cancel to stop.")
-    )
-    return WRITING
-
-
 async def cancel(update: Update, context: HuihuiContext) -> int:
     _ = context.gettext
     await update.effective_message.reply_text(_("Cancelled. Nothing was sent."))
@@ -81,7 +74,7 @@ def register(application: ChatApplication) -> None:
         states={
             WRITING: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, receive),
-                MessageHandler(private & ~filters.COMMAND, not_text),
+                MessageHandler(private & ~filters.COMMAND, words_wanted),
             ]
         },
         cancel=cancel,

@@ -20,7 +20,7 @@ from bot.domain.buttons import (
     StaffCloseThread,
 )
 from bot.services.inbox import Outcome, ThreadView
-from conversations.common import buttons, on_press, pressed, rewrite, say, scratch
+from conversations.common import buttons, on_press, pressed, rewrite, say, scratch, words_wanted
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.dialogs import add_dialog
 
@@ -271,6 +271,7 @@ def _refusal(outcome: Outcome, context: HuihuiContext) -> str:
 def register(application: ChatApplication) -> None:
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
+    not_words = private & filters.UpdateType.MESSAGE & ~filters.TEXT  # voice, stickers, files…
     add_dialog(
         application,
         "ask",
@@ -278,14 +279,19 @@ def register(application: ChatApplication) -> None:
             CommandHandler("ask", ask, filters=private),
             on_press(reply_pressed, ReplyToThread),
         ],
-        states={WRITING: [MessageHandler(text, written)]},
+        states={WRITING: [MessageHandler(text, written), MessageHandler(not_words, words_wanted)]},
         cancel=cancel,
     )
     add_dialog(
         application,
         "inbox_answer",
         entry_points=[on_press(answer_pressed, AnswerThread)],
-        states={WRITING: [MessageHandler(text, answer_written)]},
+        states={
+            WRITING: [
+                MessageHandler(text, answer_written),
+                MessageHandler(not_words, words_wanted),
+            ]
+        },
         cancel=staff_cancel,
     )
     application.add_handler(CommandHandler("inbox", inbox, filters=private))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -284,6 +285,14 @@ async def all_came(sb: Sandbox, event_id: int, telegram_ids: Sequence[int]) -> l
             ],
         )
     return [tuple(row) for row in rows]
+
+
+async def message(user: SimulatedUser, kind: str, **fields: Any) -> int:
+    """Send a message of any kind, as Telegram delivers it; returns its message id."""
+    sent = user._message(kind, text=fields.get("caption") or fields.get("text"))
+    sent.update(fields)
+    await user.sandbox.deliver({"message": sent})
+    return int(sent["message_id"])
 
 
 async def edit(user: SimulatedUser, message_id: int, text: str) -> None:

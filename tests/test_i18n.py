@@ -8,6 +8,11 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from bot.common.i18n import translator
+from bot.common.wording.profile_card import reasons_text
+from bot.domain.matching import Reason
+from bot.domain.questions import QUESTIONNAIRE
+
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -63,3 +68,20 @@ def test_english_catalog_lists_every_string() -> None:
 def test_translations_keep_placeholders() -> None:
     for message, translation in catalog("zh_CN").items():
         assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(translation)), message
+
+
+def test_why_a_card_is_suggested_reads_as_a_sentence_in_either_language() -> None:
+    """The English card said "💡 you both like Hiking; you think alike about When to
+    marry、Weekends、Pets": a Chinese list comma, and no capital letter."""
+    questions = {question.key: question for question in QUESTIONNAIRE}
+    reasons = [
+        Reason("shared_interests", ("hiking", "photography")),
+        Reason("shared_values", ("marriage_timeline", "weekends", "pets")),
+    ]
+    assert reasons_text(reasons, questions, translator("en")) == (
+        "You both like Hiking and Photography; you think alike about When to marry, Weekends "
+        "and Pets"
+    )
+    assert reasons_text(reasons, questions, translator("zh")) == (
+        "你们都喜欢徒步和摄影，对结婚打算、周末和宠物的想法一致"
+    )

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.domain import buttons as b
 from bot.tools.sandbox import Sandbox
 from storage.models import Thread, ThreadMessage
-from tests.helpers import CITY, PUDONG, PUDONG_CONTACT, XUHUI, agree, seed_union, sign_up
+from tests.helpers import CITY, PUDONG, PUDONG_CONTACT, XUHUI, agree, message, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, man_script
 
 SENT = (
@@ -147,3 +147,20 @@ async def test_before_verification_the_top_union_answers(sandbox: Sandbox) -> No
     await stranger.send("我的会员号核对不上，怎么办？")
     assert stranger.last_text() == SENT
     assert city.last_text().startswith(f"（还没有昵称）（{CITY}）留言：我的会员号核对不上")
+
+
+async def test_a_voice_message_to_the_union_is_answered_with_what_to_do(sandbox: Sandbox) -> None:
+    """老张 speaks rather than types. In /ask his voice message got "没看懂" (and in the
+    matchmaker's answer too), as if /ask had ended; it stays open and says to write."""
+    hongniang, _city, _xuhui, xiaoyu, _ming = await scene(sandbox)
+    await xiaoyu.send("/ask")
+    await message(xiaoyu, "voice", voice={"file_id": "v1", "file_unique_id": "v1", "duration": 4})
+    assert xiaoyu.last_text() == "请用文字写下你的留言，或发送 /cancel 取消。"
+    await xiaoyu.send("第一次见面去哪里比较好？")
+    assert xiaoyu.last_text() == SENT
+    await hongniang.send("/inbox")
+    await hongniang.press("回复")
+    await hongniang.send_sticker()
+    assert hongniang.last_text() == "请用文字写下你的留言，或发送 /cancel 取消。"
+    await hongniang.send("公园或者咖啡馆都不错。")
+    assert "公园或者咖啡馆都不错" in xiaoyu.last_text()

@@ -186,3 +186,19 @@ async def test_a_planned_person_who_skipped_her_is_not_shown_to_her(sandbox: San
     async with sandbox.app.services.db.begin() as session:
         session.add(MatchDecision(viewer_id=mine[1], candidate_id=me, liked=True, created_at=now))
     assert await plans.planned_for(me) == mine[1:]
+
+
+async def test_a_union_without_a_whole_profile_yet_plans_nothing_and_fails_nothing(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A new union's first nights: nobody has finished the questions. The plan failed
+    ("the profiles handed to the worker were lost") and was retried three times a night."""
+    organiser = sandbox.user("浦东管理员")
+    await seed_union(sandbox, [WOMAN], organisers={PUDONG: [organiser.id]})
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    await xiaoyu.send("/start")  # and no further
+    assert await sandbox.app.services.plans.make() == 0
+    with caplog.at_level("WARNING"):
+        await sandbox.advance(timedelta(days=2))
+    assert not [r for r in caplog.records if "market_plan" in r.getMessage()]
+    assert await planned_cards(sandbox) == []

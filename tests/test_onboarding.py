@@ -341,3 +341,35 @@ async def test_an_answer_corrected_with_telegrams_edit_is_not_taken_for_the_next
     assert [t for t in chen.texts() if t != EDIT_NOT_SEEN][-1] == hometown
     answers = await answers_of(sandbox, chen.id)
     assert answers["district"][0] == "徐汇区" and "hometown" not in answers
+
+
+async def test_a_name_and_employer_typed_in_traditional_characters_are_the_rosters(
+    sandbox: Sandbox,
+) -> None:
+    """陳麗華 from Hong Kong (or with a phone set to traditional input) is the roster's 陈丽华:
+    she was told the name was not on the roster and lost one of her day's attempts."""
+    chen = sandbox.user("丽华", phone="13800000011")
+    await seed_union(sandbox, [("陈丽华", "SH0011", "上海电气集团股份有限公司", "13800000011")])
+    await verify(chen, "陳麗華", "SH0011", "上海電氣")
+    assert "我承诺" in chen.buttons(), chen.last_text()
+    member = await member_row(sandbox, chen.id)
+    assert member is not None and member.verified_at is not None
+
+
+async def test_after_edit_typing_what_to_change_opens_that_question(sandbox: Sandbox) -> None:
+    """Shown /edit's menu, people type what they want to change. "家乡" or "我想改一下身高"
+    got the sign-up's "🎉 资料填写完成！" again, and nothing was changed."""
+    wang = sandbox.user("小雨", phone=WANG[3])
+    await seed_union(sandbox, [WANG])
+    await sign_up(wang, WANG)
+    await wang.send("/edit")
+    await wang.send("我想改一下身高")
+    assert "身高" in wang.last_text() and "资料填写完成" not in wang.last_text()
+    await wang.send("168")
+    assert (await answers_of(sandbox, wang.id))["height"][0] == 168
+    await wang.send("/edit")
+    await wang.send("随便看看")  # no question's name: the menu again
+    assert wang.last_text() == "你想修改哪一项？" and "家乡" in wang.buttons()
+    await wang.send("家乡")
+    await wang.send("浙江宁波")
+    assert (await answers_of(sandbox, wang.id))["hometown"][0] == "浙江宁波"

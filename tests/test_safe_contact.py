@@ -23,6 +23,7 @@ from tests.helpers import (
     PUDONG,
     PUDONG_CONTACT,
     edit,
+    message,
     publish,
     reported_by_someone,
     union_with_members,
@@ -35,14 +36,6 @@ from tests.test_proposals import setting
 from tests.test_relay import matched
 
 ENDED = "这次对话已经结束，这条没有转达。"
-
-
-async def message(user: SimulatedUser, kind: str, **fields: Any) -> int:
-    """Send a message of any kind, as Telegram delivers it; returns its message id."""
-    sent = user._message(kind, text=fields.get("caption") or fields.get("text"))
-    sent.update(fields)
-    await user.sandbox.deliver({"message": sent})
-    return int(sent["message_id"])
 
 
 async def photo(

@@ -186,3 +186,33 @@ async def test_a_member_answers_in_their_own_words(sandbox: Sandbox) -> None:
     answers = await sandbox.app.services.onboarding.answers(member.id)
     assert answers["marital_status"] == "divorced" and answers["birth_year"] == 1996
     assert answers["seek_age"] == [27, 35]
+
+
+@pytest.mark.parametrize("typed", ["75以上", "100岁以上", "17岁以下"])
+def test_an_age_range_nobody_could_be_in_is_refused(typed: str) -> None:
+    """ "75以上" of ages up to 70 was stored as [75, 70]: she would never have been suggested
+    anyone."""
+    refused = parse_text(QUESTIONS["seek_age"], typed, current_year=2026)
+    assert isinstance(refused, Invalid)
+    assert parse_text(QUESTIONS["seek_age"], "30以上", current_year=2026) == [30, 70]
+
+
+async def test_typing_skip_at_an_optional_question_skips_it(sandbox: Sandbox) -> None:
+    """ "跳过" typed at the hometown question was her hometown ("🏠 家乡：跳过" on her card)."""
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
+    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
+    await wang.press("我承诺")
+    keys = list(ZH_ANSWERS)
+    for key in keys[: keys.index("hometown")]:
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("跳过")
+    assert "婚姻状况" in wang.last_text()  # the next question
+    for key in keys[keys.index("marital_status") : keys.index("introduction")]:
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("无。")
+    member = await sandbox.app.services.onboarding.member(wang.id)
+    assert member is not None
+    answers = await sandbox.app.services.onboarding.answers(member.id)
+    assert answers.get("hometown") is None and answers.get("introduction") is None, answers
+    assert answers["district"] == "浦东新区"

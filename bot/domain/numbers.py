@@ -72,7 +72,9 @@ def parse_bounded(
         value = parse_one(found.group(1))
         if value is None:
             return None
-        return (value, highest) if "上" in found.group(2) else (lowest, value)
+        bounds = (value, highest) if "上" in found.group(2) else (lowest, value)
+        # "75以上" of ages up to 70 is no range at all: nobody would ever be suggested.
+        return bounds if bounds[0] <= bounds[1] else None
     parts = _SEPARATOR.split(text)
     if len(parts) != 2:
         return None

@@ -93,10 +93,55 @@ _PREVIOUS = {
 }
 
 
+# What people type to leave an optional question unanswered: "跳过", "不填", "无", "skip"…
+_SKIP = {
+    "跳过",
+    "先跳过",
+    "跳过吧",
+    "略过",
+    "略",
+    "不填",
+    "不想填",
+    "暂不填",
+    "暂不填写",
+    "暂时不填",
+    "以后再填",
+    "下一题",
+    "无",
+    "没有",
+    "暂无",
+    "skip",
+    "pass",
+    "next",
+}
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in text.strip().lower() if ch not in "。.!！~～ ，,↩️⬅")
+
+
+def wants_to_skip(text: str) -> bool:
+    """Whether the member typed that they leave the (optional) question unanswered."""
+    return _plain(text) in _SKIP
+
+
+def named_question(text: str, titles: Mapping[str, Sequence[str]]) -> str | None:
+    """The question whose title the member typed, alone or in a sentence ("家乡", "我想改一下
+    身高"): the longest title found in the text, if only one question has it. ``titles``: each
+    question's key → its titles in every language."""
+    plain = _plain(text)
+    found = {
+        key: max((len(t) for t in map(_plain, names) if t and t in plain), default=0)
+        for key, names in titles.items()
+    }
+    longest = max(found.values(), default=0)
+    best = [key for key, length in found.items() if length == longest]
+    return best[0] if longest and len(best) == 1 else None
+
+
 def wants_previous(text: str) -> bool:
     """Whether the member typed that they want the previous question back."""
-    plain = "".join(ch for ch in text.strip().lower() if ch not in "。.!！~～ ，,↩️⬅")
-    return plain in _PREVIOUS
+    return _plain(text) in _PREVIOUS
 
 
 def previous_question(

@@ -3,7 +3,8 @@
 Outcomes and why the thresholds are where they are:
 
 * **verified** — the member number matches exactly (after normalisation), the name matches
-  exactly (after normalisation: full-width, spaces, case), the employer is clearly the same
+  exactly (after normalisation: full-width, spaces, case, traditional characters written as
+  simplified ones — "陳麗華" is 陈丽华 — on both sides), the employer is clearly the same
   (score ≥ 90; an abbreviation contained in the full name scores 100: "上海电气" in
   "上海电气集团股份有限公司"), and the phone matches when the roster has one.
 * **pending** (a person decides) — the member number matches but something else is a near miss:
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.domain import N_
-from bot.domain.text import compact
+from bot.domain.text import compact, simplified
 
 NAME_PENDING = 50.0
 EMPLOYER_VERIFIED = 90.0
@@ -94,14 +95,14 @@ class Decision:
 
 
 def name_score(claimed: str, recorded: str) -> float:
-    return fuzz.ratio(compact(claimed), compact(recorded))
+    return fuzz.ratio(_comparable(claimed), _comparable(recorded))
 
 
 def employer_score(claimed: str, recorded: str) -> float:
     """An employer is often written as part of its full name ("申通地铁" for "上海申通地铁集团有限
     公司"), so a name contained in the other scores 100 and, from four characters on, the best
     matching stretch of the longer name counts ("上海电器集团" ~ "上海电气集团…" scores 83)."""
-    a, b = compact(claimed), compact(recorded)
+    a, b = _comparable(claimed), _comparable(recorded)
     if not a or not b:
         return 0.0
     shorter, longer = sorted((a, b), key=len)
@@ -110,6 +111,12 @@ def employer_score(claimed: str, recorded: str) -> float:
     if len(shorter) >= 4:
         return max(fuzz.ratio(a, b), fuzz.partial_ratio(shorter, longer))
     return fuzz.ratio(a, b)
+
+
+def _comparable(text: str) -> str:
+    # Members from Hong Kong, Macau and Taiwan, and phones set to traditional input, write
+    # 陳麗華 where the roster says 陈丽华 (or the other way round).
+    return simplified(compact(text))
 
 
 def decide(claim: Claim, record: RosterRecord | None, *, taken: bool = False) -> Decision:

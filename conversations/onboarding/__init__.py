@@ -40,7 +40,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.common.i18n import N_
+from bot.common.i18n import N_, SUPPORTED_LANGUAGES, translator
 from bot.common.wording.profile_card import answer_text, render_card
 from bot.domain.buttons import (
     AnswerOption,
@@ -65,10 +65,12 @@ from bot.domain.events import Refusal
 from bot.domain.onboarding import (
     Progress,
     Step,
+    named_question,
     next_step,
     previous_question,
     typed_consent,
     wants_previous,
+    wants_to_skip,
 )
 from bot.domain.questions import ANY, Invalid, Kind, Question, Section, importance
 from bot.domain.questions.questionnaire import asked_after, implied
@@ -329,6 +331,8 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
     if step == Step.QUESTION and wants_previous(typed) and questions.may_go_back(context):
         return await _go_back(update, context, where)
     if step == Step.QUESTION and questions.pending_value(context, question) is None:
+        if question is not None and question.optional and wants_to_skip(typed):
+            return await _store(update, context, where, None, None)  # as the 跳过 button
         value = await questions.on_text(update, context, question)
         return ACTIVE if value is None else await _accept(update, context, where, value)
     if step == Step.CONSENT:
@@ -344,9 +348,28 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
     if step == Step.PLEDGE:
         await _ask_pledge(update, context, again=True)
         return ACTIVE
+    if step == Step.COMPLETE and member is not None and member.pledged:
+        # Shown /edit's menu, people type what they want to change ("家乡", "我想改一下身高").
+        key = named_question(typed, _titles(context))
+        return await (edit(update, context) if key is None else _change(update, context, key))
     if step == Step.QUESTION:
         await say(update, context, _("Please answer with the buttons."))
     return await resume(update, context)
+
+
+async def _change(update: Update, context: HuihuiContext, key: str) -> Any:
+    """Ask the question ``key`` again, to change its answer (from /edit)."""
+    questions.clear(context)
+    scratch(context)["editing"] = key
+    scratch(context).pop("back", None)
+    return await resume(update, context)
+
+
+def _titles(context: HuihuiContext) -> dict[str, list[str]]:
+    return {
+        q.key: [translator(language)(q.title) for language in SUPPORTED_LANGUAGES]
+        for q in context.services.onboarding.questionnaire
+    }
 
 
 async def on_contact(update: Update, context: HuihuiContext) -> Any:
@@ -425,10 +448,7 @@ async def on_button(update: Update, context: HuihuiContext) -> Any:
             await query.answer()
             if onboarding_question(context, key) is None:
                 return END
-            questions.clear(context)
-            scratch(context)["editing"] = key
-            scratch(context).pop("back", None)
-            return await resume(update, context)
+            return await _change(update, context, key)
         case PreviousQuestion(question=key) if (
             step == Step.QUESTION and question is not None and question.key == key
         ):

@@ -111,10 +111,7 @@ def reason_phrases(
                 _("one of them already liked the other") if of_pair else _("they liked you")
             )
         elif reason.kind == "shared_interests":
-            names = [option_text(questions["hobbies"], tag, _) for tag in reason.items]
-            joined = (
-                _(", ").join(names[:-1]) + _(" and ") + names[-1] if len(names) > 1 else names[0]
-            )
+            joined = _listed([option_text(questions["hobbies"], tag, _) for tag in reason.items], _)
             parts.append(
                 _("both like {hobbies}", hobbies=joined)
                 if of_pair
@@ -124,7 +121,9 @@ def reason_phrases(
             district = option_text(questions["district"], reason.items[0], _)
             parts.append(_("both in {district}", district=district))
         elif reason.kind == "shared_values":
-            topics = "、".join(_(questions[key].title) for key in reason.items if key in questions)
+            topics = _listed(
+                [_(questions[key].title) for key in reason.items if key in questions], _
+            )
             parts.append(
                 _("think alike about {topics}", topics=topics)
                 if of_pair
@@ -142,4 +141,12 @@ def reasons_text(
 ) -> str:
     """The reasons as one line: the chat's card, the Mini App's, and both matchmaker surfaces
     say them the same way."""
-    return _("; ").join(reason_phrases(reasons, questions, _, of_pair=of_pair))
+    line = _("; ").join(reason_phrases(reasons, questions, _, of_pair=of_pair))
+    return line[:1].upper() + line[1:]  # a sentence in English ("You both like…"); no-op in Chinese
+
+
+def _listed(names: Sequence[str], _: Translator) -> str:
+    """ "A, B and C" (in Chinese "A、B和C")."""
+    if len(names) < 2:
+        return "".join(names)
+    return _(", ").join(names[:-1]) + _(" and ") + names[-1]

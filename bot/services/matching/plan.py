@@ -142,6 +142,9 @@ class MarketPlans:
                 break
             staging = asyncio.ensure_future(in_worker(stage, token, page, year))
             after = page[-1][0]
+        if not staged:  # nobody has a whole profile yet: no plan, and none of another day kept
+            await self._write(day, token, 0)
+            return 0
         settled = await self._read_settled()
         given = await self._read_counts("given")
         received = await self._read_counts("received")

@@ -5,25 +5,17 @@ last."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain.buttons.contact import ChooseConversation
+from bot.domain.onboarding import GREETING
 from bot.services.matching.relay import Outgoing, RelayStatus
 from conversations import help_menu
 from conversations.common import buttons, say
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.events import attending
 from conversations.relay import refusal_text
-
-# A greeting and nothing else: "你好", "您好！", "hi", "在吗？", "哈喽~".
-GREETING = re.compile(
-    r"^\s*(?:你好|您好|你们好|嗨|哈喽|哈啰|在吗|在不在|hi|hello|hey|早上好|晚上好|下午好)"
-    r"[\s!！~～。.,，?？呀啊呢吖哈]*$",
-    re.IGNORECASE,
-)
 
 
 async def offered_to_a_match(update: Update, context: HuihuiContext) -> bool:

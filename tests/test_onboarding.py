@@ -373,3 +373,30 @@ async def test_after_edit_typing_what_to_change_opens_that_question(sandbox: San
     await wang.send("家乡")
     await wang.send("浙江宁波")
     assert (await answers_of(sandbox, wang.id))["hometown"][0] == "浙江宁波"
+
+
+async def test_back_days_later_a_greeting_brings_the_question_back(sandbox: Sandbox) -> None:
+    """ "在吗" after three days got only "请点选下方的一个按钮。" under the district's buttons
+    (or, asked her name, was taken for it): she is welcomed back and asked again."""
+    wang = sandbox.user("小雨", phone=WANG[3])
+    await seed_union(sandbox, [WANG])
+    await wang.send("/start")
+    await wang.press("同意")
+    await wang.share_contact()
+    asked_name = wang.last_text()
+    await wang.send("在吗？")
+    assert wang.texts()[-2:] == ["欢迎回来，我们从上次停下的地方继续。", asked_name]
+    await wang.send(WANG[0])
+    await wang.send(WANG[1])
+    await wang.send(WANG[2])
+    await wang.press("我承诺")
+    keys = list(ZH_ANSWERS)
+    for key in keys[: keys.index("district")]:
+        await answer(wang, ZH_ANSWERS[key])
+    district = wang.last_text()
+    await sandbox.advance(timedelta(days=3))
+    await sandbox.restart()
+    wang = next(u for u in reversed(sandbox.users) if u.id == wang.id)
+    await wang.send("我回来了，刚才填到哪了")
+    assert wang.texts()[-2:] == ["欢迎回来，我们从上次停下的地方继续。", district]
+    assert "浦东新区" in wang.buttons()

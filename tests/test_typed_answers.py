@@ -66,6 +66,16 @@ def test_years_and_ranges() -> None:
         ("district", "浦东", "浦东新区"),
         ("district", "徐汇", "徐汇区"),
         ("district", "Pudong", "浦东新区"),
+        # Where people say they live: a neighbourhood, a district merged away, traditional
+        # characters (each was "请点选下方的一个按钮。").
+        ("district", "张江", "浦东新区"),
+        ("district", "住在徐家汇", "徐汇区"),
+        ("district", "五角场", "杨浦区"),
+        ("district", "莘庄", "闵行区"),
+        ("district", "南汇", "浦东新区"),
+        ("district", "闸北区", "静安区"),
+        ("district", "卢湾区", "黄浦区"),
+        ("district", "浦東", "浦东新区"),
         ("gender", "男生", "male"),
         ("marriage_timeline", "两到三年内", "in_2_3y"),
     ],
@@ -77,6 +87,10 @@ def test_everyday_words_pick_the_option(key: str, typed: str, stored: str) -> No
 def labels(option: Option) -> list[str]:
     """Every label an option is known by, as the chat offers them."""
     return [option.text(translator(language), language) for language in ("zh", "en")]
+
+
+def test_a_place_two_districts_share_is_not_guessed() -> None:
+    assert isinstance(parse_text(QUESTIONS["district"], "虹桥", current_year=2026), Invalid)
 
 
 def test_a_text_that_names_two_options_picks_neither() -> None:
@@ -216,3 +230,23 @@ async def test_typing_skip_at_an_optional_question_skips_it(sandbox: Sandbox) ->
     answers = await sandbox.app.services.onboarding.answers(member.id)
     assert answers.get("hometown") is None and answers.get("introduction") is None, answers
     assert answers["district"] == "浦东新区"
+
+
+@pytest.mark.parametrize(
+    ("typed", "ages"),
+    [
+        ("85后", [37, 41]),  # born 1985–1989
+        ("90后", [27, 36]),
+        ("九零后的", [27, 36]),
+        ("1985-1995年的", [31, 41]),
+        ("85年到95年", [31, 41]),
+        ("25-35", [25, 35]),  # ages stay ages
+        ("二十七到三十五", [27, 35]),
+    ],
+)
+def test_an_age_group_named_by_birth_years_is_the_ages_it_is_this_year(
+    typed: str, ages: list[int]
+) -> None:
+    """ "85后" is how people name the age group they want to meet; it was refused ("请写两个
+    18 到 70 之间的年龄")."""
+    assert parse_text(QUESTIONS["seek_age"], typed, current_year=2026) == ages

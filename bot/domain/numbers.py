@@ -84,6 +84,31 @@ def parse_bounded(
     return (low, high) if low <= high else (high, low)
 
 
+_GENERATION = re.compile(r"^(\d{2}|\d{4})后(?:的)?$")
+_YEARS_WORD = re.compile(r"年(?:出生|生)?(?:的)?$")
+
+
+def parse_birth_years(text: str, current_year: int) -> tuple[int, int] | None:
+    """Birth years as people name an age group: "85后" (1985–1989), "90后" (the 1990s),
+    "1985-1995年的", "85年到95年"; None for anything else (so "25-35" stays ages)."""
+    plain = _unhedged(text)
+    if found := _GENERATION.match(plain):
+        year = parse_year(found.group(1), current_year)
+        if year is None or year % 5:
+            return None  # "88后" is no group people share
+        return year, year + (9 if year % 10 == 0 else 4)
+    if "年" not in plain and not re.search(r"(?:19|20)\d\d", plain):
+        return None
+    parts = _SEPARATOR.split(_YEARS_WORD.sub("", plain))
+    if len(parts) != 2:  # noqa: PLR2004 - from and to
+        return None
+    years = [parse_year(part.removesuffix("年"), current_year) for part in parts]
+    if None in years:
+        return None
+    low, high = sorted(y for y in years if y is not None)
+    return low, high
+
+
 def parse_age(text: str) -> int | None:
     """An age on its own: "30", "30岁", "三十周岁"."""
     found = re.fullmatch(r"(\d{1,3})\s*(?:岁|周岁)?", _unhedged(text))

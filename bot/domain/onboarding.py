@@ -4,6 +4,7 @@ restart or a lost conversation state always resumes at the right place."""
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -137,6 +138,21 @@ def named_question(text: str, titles: Mapping[str, Sequence[str]]) -> str | None
     longest = max(found.values(), default=0)
     best = [key for key, length in found.items() if length == longest]
     return best[0] if longest and len(best) == 1 else None
+
+
+# A greeting and nothing else: "你好", "您好！", "hi", "在吗？", "哈喽~"; or someone back after a
+# while asking where they were: "我回来了", "刚才填到哪了".
+GREETING = re.compile(
+    r"^\s*(?:你好|您好|你们好|嗨|哈喽|哈啰|在吗|在不在|hi|hello|hey|早上好|晚上好|下午好)"
+    r"[\s!！~～。.,，?？呀啊呢吖哈]*$",
+    re.IGNORECASE,
+)
+_WHERE_WAS_I = re.compile(r"我回来了|填到哪|到哪了|到哪一步|继续填|接着填")
+
+
+def back_to_carry_on(text: str) -> bool:
+    """A greeting, or asking where they had got to: what people send after days away."""
+    return GREETING.match(text) is not None or _WHERE_WAS_I.search(text) is not None
 
 
 def wants_previous(text: str) -> bool:

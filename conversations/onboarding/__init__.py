@@ -65,6 +65,7 @@ from bot.domain.events import Refusal
 from bot.domain.onboarding import (
     Progress,
     Step,
+    back_to_carry_on,
     named_question,
     next_step,
     previous_question,
@@ -317,17 +318,24 @@ async def _not_for_them(context: HuihuiContext, where: Where) -> set[str]:
     return await context.services.onboarding.skip_not_asked(where.member.id, where.question.key)
 
 
+# Where the member is asked to type something (a greeting there is not the answer).
+ASKS_FOR_WORDS = (Step.REAL_NAME, Step.MEMBER_NUMBER, Step.EMPLOYER, Step.QUESTION)
+
+
 async def on_text(update: Update, context: HuihuiContext) -> Any:
     _ = context.gettext
     where = await _where(update, context)
     member, step, question, _progress = where
+    typed = update.effective_message.text or ""
+    if step in ASKS_FOR_WORDS and back_to_carry_on(typed):  # "在吗", days later: not an answer
+        await say(update, context, _("Welcome back — let's carry on where you stopped."))
+        return await resume(update, context, where)
     if step in (Step.PHONE, Step.REAL_NAME, Step.MEMBER_NUMBER, Step.EMPLOYER):
         if step == Step.PHONE and "claim" not in scratch(context):
             return await resume(update, context)
         if await verify.on_text(update, context, step, member.id):
             return await resume(update, context)
         return ACTIVE
-    typed = update.effective_message.text or ""
     if step == Step.QUESTION and wants_previous(typed) and questions.may_go_back(context):
         return await _go_back(update, context, where)
     if step == Step.QUESTION and questions.pending_value(context, question) is None:

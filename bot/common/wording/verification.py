@@ -40,7 +40,10 @@ def reason_texts(_: Translator) -> dict[Reason, str]:
         Reason.NUMBER_TAKEN: _("This member number is already linked to another account."),
         Reason.NAME_DIFFERS: _("The name does not match the roster."),
         Reason.NAME_CLOSE: _("The name is close to, but not the same as, the roster's."),
-        Reason.EMPLOYER_DIFFERS: _("The employer does not match the roster."),
+        Reason.EMPLOYER_DIFFERS: _(
+            "The employer does not match the roster. Please write its full name, as on your "
+            "employment contract."
+        ),
         Reason.EMPLOYER_CLOSE: _("The employer is written differently from the roster."),
         Reason.PHONE_DIFFERS: _("The phone number differs from the roster's."),
         Reason.NO_MATCH: _("This name and member number are not on your union's roster together."),

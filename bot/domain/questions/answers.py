@@ -15,7 +15,14 @@ from typing import Any
 from bot.domain import N_, free_text
 from bot.domain.free_text import Invalid
 from bot.domain.interests import map_interests
-from bot.domain.numbers import parse_age, parse_bounded, parse_height_cm, parse_whole, parse_year
+from bot.domain.numbers import (
+    parse_age,
+    parse_birth_years,
+    parse_bounded,
+    parse_height_cm,
+    parse_whole,
+    parse_year,
+)
 from bot.domain.questions.model import Kind, Option, Question, Section
 from bot.domain.questions.questionnaire import ADULT_AGE, ANY, NO_PREFERENCE, OLDEST_AGE
 from bot.domain.screening import (
@@ -24,7 +31,7 @@ from bot.domain.screening import (
     contact_details,
     impersonates_staff,
 )
-from bot.domain.text import normalise, visible
+from bot.domain.text import normalise, simplified, visible
 
 _NO_PREFERENCE = frozenset(normalise(word) for word in NO_PREFERENCE)
 _HEDGES = re.compile(r"(?:吧|啊|呀|的|了|。|!|！|~)+$")
@@ -60,7 +67,7 @@ def parse_text(
         case Kind.YEAR:
             return _birth_year(text, current_year)
         case Kind.RANGE:
-            return _range(question, text)
+            return _range(question, text, current_year)
         case Kind.SINGLE:
             key = _option_for(question, text, option_texts)
             return key if key else Invalid(N_("Please choose one of the buttons."))
@@ -122,11 +129,14 @@ def _birth_year(text: str, current_year: int) -> int | Invalid:
     return year
 
 
-def _range(question: Question, text: str) -> list[int] | Invalid:
+def _range(question: Question, text: str, current_year: int) -> list[int] | Invalid:
     in_cm = question.unit == "cm"
     low_limit = question.minimum or (0 if in_cm else ADULT_AGE)
     high_limit = question.maximum or (999 if in_cm else OLDEST_AGE)
     found = parse_bounded(text, parse_height_cm if in_cm else parse_age, low_limit, high_limit)
+    born = None if in_cm or found else parse_birth_years(text, current_year)
+    if born is not None:  # "85后": the ages those born then are this year
+        found = (current_year - born[1], current_year - born[0])
     if found is None or found[0] < low_limit or found[1] > high_limit:
         if in_cm:
             return Invalid(
@@ -148,7 +158,7 @@ def _option_for(
 ) -> str | None:
     """The option the text names: by its key, a label in any language or a word people use
     for it; failing that, the one option whose name the text contains ("我是本科" → 本科)."""
-    wanted = normalise(text)
+    wanted = normalise(simplified(text))  # "浦東" is 浦东
     names = {
         option.key: {normalise(n) for n in (option.key, *option_texts(option), *option.aliases)}
         for option in question.options

@@ -199,9 +199,50 @@ SHANGHAI_DISTRICTS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Where people say they live instead of the district: its best-known neighbourhoods, and the
+# districts merged into it (南汇 2009, 卢湾 2011, 闸北 2015). Names shared by two districts (虹桥)
+# are left out.
+_PLACES_IN_SHANGHAI: dict[str, tuple[str, ...]] = {
+    "黄浦区": ("卢湾", "南市", "外滩", "豫园", "新天地", "打浦桥", "人民广场"),
+    "徐汇区": ("徐家汇", "漕河泾", "田林", "龙华", "康健", "华泾"),
+    "长宁区": ("中山公园", "古北", "北新泾", "天山"),
+    "静安区": ("闸北", "大宁", "彭浦", "南京西路", "不夜城"),
+    "普陀区": ("长风", "真如", "长寿路", "桃浦", "曹杨"),
+    "虹口区": ("北外滩", "四川北路", "曲阳", "凉城", "江湾镇"),
+    "杨浦区": ("五角场", "控江", "新江湾城"),
+    "闵行区": ("莘庄", "七宝", "梅陇", "颛桥", "吴泾", "马桥", "浦江镇", "古美"),
+    "宝山区": ("大场", "顾村", "淞南", "罗店", "杨行", "月浦", "吴淞", "共康"),
+    "嘉定区": ("安亭", "南翔", "江桥", "马陆", "菊园"),
+    "浦东新区": (
+        "张江",
+        "陆家嘴",
+        "金桥",
+        "川沙",
+        "南汇",
+        "惠南",
+        "外高桥",
+        "周浦",
+        "康桥",
+        "三林",
+        "花木",
+        "唐镇",
+        "临港",
+        "世纪公园",
+    ),
+    "金山区": ("朱泾", "石化", "枫泾", "金山卫"),
+    "松江区": ("九亭", "泗泾", "佘山", "洞泾", "松江大学城"),
+    "青浦区": ("朱家角", "徐泾", "赵巷", "华新"),
+    "奉贤区": ("南桥", "海湾", "庄行", "柘林"),
+    "崇明区": ("长兴岛", "横沙", "城桥", "陈家镇"),
+}
+
+
 def district_options(districts: Sequence[tuple[str, str]]) -> tuple[Option, ...]:
     """Districts come from the deployment's configuration: (Chinese name, English name)."""
-    return tuple(Option(zh, zh, {"zh": zh, "en": en}, _short_names(zh)) for zh, en in districts)
+    return tuple(
+        Option(zh, zh, {"zh": zh, "en": en}, _short_names(zh) + _PLACES_IN_SHANGHAI.get(zh, ()))
+        for zh, en in districts
+    )
 
 
 def _short_names(name: str) -> tuple[str, ...]:

@@ -114,6 +114,40 @@ async def test_try_again_asks_only_the_part_that_did_not_match(sandbox: Sandbox)
     assert await attempts(sandbox) == 2
 
 
+async def test_the_corrected_part_typed_without_pressing_try_again_is_taken(
+    sandbox: Sandbox,
+) -> None:
+    """Told "请检查后重试", people type the corrected employer. It was dropped, she was asked to
+    share her phone again, and then to type her name, number and employer all over."""
+    xiaoyu = sandbox.user("小雨", phone=WANG[3])
+    await seed_union(sandbox, [WANG])
+    await xiaoyu.send("/start")
+    await xiaoyu.press("同意")
+    await xiaoyu.share_contact()
+    await xiaoyu.send(WANG[0])
+    await xiaoyu.send(WANG[1])
+    await xiaoyu.send("上海电气集团")
+    assert "工作单位与名册不符" in xiaoyu.last_text()
+    await xiaoyu.send("为什么不对？")  # a question, not an employer: the part is asked again
+    assert xiaoyu.texts()[-2:] == ["只需重新填写没有对上的部分。", "你的工作单位是？"]
+    assert await attempts(sandbox) == 1
+    await xiaoyu.send("上海申通地铁集团有限公司")
+    assert await verified(sandbox, xiaoyu.id)
+    assert await attempts(sandbox) == 2
+
+    wei = sandbox.user("大伟", phone="13800000012")
+    await seed_union(sandbox, [("张伟", "SH0012", "上海申通地铁集团有限公司", "13800000012")])
+    await wei.send("/start")
+    await wei.press("同意")
+    await wei.share_contact()
+    await wei.send("张伟")
+    await wei.send("SH0012")
+    await wei.send("上海电气集团")
+    await wei.send("申通地铁")  # straight away, no button
+    assert await verified(sandbox, wei.id)
+    assert sum("分享你的手机号" in text for text in wei.texts()) == 1  # asked once, at the start
+
+
 async def test_try_again_after_an_unknown_number_asks_name_and_number_not_the_phone(
     sandbox: Sandbox,
 ) -> None:

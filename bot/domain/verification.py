@@ -27,6 +27,7 @@ is taken. Every such try waits in /review for the union's organisers and its own
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -235,3 +236,12 @@ def does_not_know(text: str) -> bool:
     member number itself has only letters and digits)."""
     plain = text.strip().lower()
     return plain in {"?", "？", "??", "？？"} or any(words in plain for words in _NOT_KNOWN)
+
+
+# "为什么不对？", "什么意思": asking about a rejection, not correcting a part of it.
+_ASKING = re.compile(r"[?？]|为什么|为啥|怎么|什么意思|啥意思|哪里不对|why|what")
+
+
+def asks_about_it(text: str) -> bool:
+    """Whether words typed after a rejection ask about it rather than correct a part."""
+    return _ASKING.search(text.lower()) is not None

@@ -332,7 +332,10 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
         return await resume(update, context, where)
     if step in (Step.PHONE, Step.REAL_NAME, Step.MEMBER_NUMBER, Step.EMPLOYER):
         if step == Step.PHONE and "claim" not in scratch(context):
-            return await resume(update, context)
+            retried = await verify.typed_after_rejection(update, context, member.id)
+            if retried is None:
+                return await resume(update, context)
+            return await resume(update, context) if retried else ACTIVE
         if await verify.on_text(update, context, step, member.id):
             return await resume(update, context)
         return ACTIVE

@@ -13,7 +13,13 @@ from bot.domain import free_text
 from bot.domain.buttons import AskUnionForNumber, RetryVerification
 from bot.domain.onboarding import CLAIM_FIELDS, MAX_ATTEMPTS_PER_DAY, Step
 from bot.domain.text import normalise_member_number, normalise_phone
-from bot.domain.verification import Claim, Outcome, does_not_know, parts_to_redo
+from bot.domain.verification import (
+    Claim,
+    Outcome,
+    asks_about_it,
+    does_not_know,
+    parts_to_redo,
+)
 from conversations.common import buttons, say, scratch
 from conversations.context import HuihuiContext
 from conversations.inbox import sent_or_refused
@@ -74,12 +80,36 @@ async def start(
     kept = scratch(context).pop(KEPT, None)
     if kept and retry:
         scratch(context)["claim"] = dict(kept)
-        await say(update, context, _("Only the parts that did not match, please."))
-        await ask(update, context, _next_missing(kept))
+        if not _typed_correction(update):
+            await say(update, context, _("Only the parts that did not match, please."))
+            await ask(update, context, _next_missing(kept))
         return True
     scratch(context)["claim"] = {}
     await ask(update, context, Step.PHONE)
     return True
+
+
+async def typed_after_rejection(
+    update: Update, context: HuihuiContext, member_id: int
+) -> bool | None:
+    """Words typed after a rejection instead of pressing [Try again] ("请检查后重试", so people
+    type the corrected employer): the answer to the first part to enter again, the parts that
+    matched kept. None when no rejection waits for a retry; else as ``on_text``."""
+    kept = scratch(context).get(KEPT)
+    if not kept:
+        return None
+    if not await start(update, context, member_id, retry=True):
+        return False
+    if not _typed_correction(update):  # a question about the rejection: the part is asked
+        return False
+    return await on_text(update, context, _next_missing(kept), member_id)
+
+
+def _typed_correction(update: Update) -> bool:
+    """Whether the member's message (if any) may be a corrected part, not a question."""
+    message = update.message
+    text = message.text if message is not None else None
+    return bool(text) and not asks_about_it(text or "")
 
 
 def _next_missing(claim: dict) -> Step:

@@ -250,3 +250,32 @@ def test_an_age_group_named_by_birth_years_is_the_ages_it_is_this_year(
     """ "85后" is how people name the age group they want to meet; it was refused ("请写两个
     18 到 70 之间的年龄")."""
     assert parse_text(QUESTIONS["seek_age"], typed, current_year=2026) == ages
+
+
+async def test_a_typo_corrected_in_the_next_message_corrects_the_answer_before(
+    sandbox: Sandbox,
+) -> None:
+    """"打错了，是1990" at the height question was refused as a height, and 1999 stayed her
+    birth year (a hard filter: she was shown to the wrong people)."""
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
+    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
+    await wang.press("我承诺")
+    await answer(wang, ZH_ANSWERS["nickname"])
+    await answer(wang, ZH_ANSWERS["gender"])
+    await wang.send("1999")
+    height = wang.last_text()
+    await wang.send("打错了，是1990")
+    assert wang.texts()[-2:] == ["已更正“出生年份”：1990。", height]
+    await wang.send("156")
+    education = wang.last_text()
+    await wang.send("165，刚才打错了")  # at a question with buttons
+    assert wang.texts()[-2:] == ["已更正“身高”：165 cm。", education]
+    await wang.send("打错了")  # nothing to correct it with: back to the question before
+    assert "回到上一题" in wang.texts()[-2] and "身高" in wang.last_text()
+    await wang.send("166")
+    member = await sandbox.app.services.onboarding.member(wang.id)
+    assert member is not None
+    answers = await sandbox.app.services.onboarding.answers(member.id)
+    assert (answers["birth_year"], answers["height"]) == (1990, 166)
+    assert wang.last_text() == education

@@ -155,6 +155,22 @@ def back_to_carry_on(text: str) -> bool:
     return GREETING.match(text) is not None or _WHERE_WAS_I.search(text) is not None
 
 
+# "打错了，是1990", "165，刚才打错了": the member corrects the answer before.
+_CORRECTS = re.compile(r"(?:刚才|刚刚|上一题|前面)?(?:打|写|输|填|选)?错了|更正|纠正")
+_CORRECTION_FILLER = re.compile(
+    r"不好意思|抱歉|刚才|刚刚|上一题|前面|应该是|应该|改成|改为|改一下|其实是|是|吧|啊|哈|"
+    r"[\s,，.。!！:：;；~～]"
+)
+
+
+def correction(text: str) -> str | None:
+    """The corrected answer to the question before, if the text says it corrects one ("打错了，
+    是1990" → "1990"; "打错了" alone → ""); None if it does not."""
+    if not _CORRECTS.search(text):
+        return None
+    return _CORRECTION_FILLER.sub("", _CORRECTS.sub("", text))
+
+
 def wants_previous(text: str) -> bool:
     """Whether the member typed that they want the previous question back."""
     return _plain(text) in _PREVIOUS

@@ -66,6 +66,7 @@ from bot.domain.onboarding import (
     Progress,
     Step,
     back_to_carry_on,
+    correction,
     named_question,
     next_step,
     previous_question,
@@ -318,6 +319,8 @@ async def _not_for_them(context: HuihuiContext, where: Where) -> set[str]:
     return await context.services.onboarding.skip_not_asked(where.member.id, where.question.key)
 
 
+# A correction of the answer before is a short message ("打错了，是1990").
+CORRECTION_LENGTH = 20
 # Where the member is asked to type something (a greeting there is not the answer).
 ASKS_FOR_WORDS = (Step.REAL_NAME, Step.MEMBER_NUMBER, Step.EMPLOYER, Step.QUESTION)
 
@@ -341,6 +344,15 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
         return ACTIVE
     if step == Step.QUESTION and wants_previous(typed) and questions.may_go_back(context):
         return await _go_back(update, context, where)
+    if (
+        step == Step.QUESTION
+        and question is not None
+        and question.kind != Kind.LONG_TEXT  # an introduction may well say 错了
+        and len(typed) <= CORRECTION_LENGTH
+        and (corrected := correction(typed)) is not None
+        and questions.may_go_back(context)
+    ):
+        return await _correct_previous(update, context, where, corrected)
     if step == Step.QUESTION and questions.pending_value(context, question) is None:
         if question is not None and question.optional and wants_to_skip(typed):
             return await _store(update, context, where, None, None)  # as the 跳过 button
@@ -561,6 +573,43 @@ async def _go_back(update: Update, context: HuihuiContext, where: Where) -> Any:
         update, context, _("Back to the previous question. Your answer now: {answer}", answer=now)
     )
     await questions.ask(update, context, previous)
+    return ACTIVE
+
+
+async def _correct_previous(
+    update: Update, context: HuihuiContext, where: Where, corrected: str
+) -> Any:
+    """ "打错了，是1990" at the question after: the answer before is corrected and this question
+    asked again. When the correction is not a whole answer to it ("打错了" alone), or changing
+    it could change which questions follow, it is asked again instead (as ↩️ 返回上一题)."""
+    _ = context.gettext
+    member, question = where.member, where.question
+    assert member is not None and question is not None
+    onboarding = context.services.onboarding
+    answers = await onboarding.answers(member.id)
+    previous = previous_question(onboarding.questionnaire, question.key, answers)
+    value = (
+        questions.parsed(context, previous, corrected) if previous and corrected else Invalid("")
+    )
+    if (
+        previous is None
+        or isinstance(value, Invalid)
+        or importance.asked(previous, value)
+        or implied(previous.key, value)
+        or asked_after(previous.key, value) is not None
+        or await onboarding.answer(member.id, previous.key, value) is not None
+    ):
+        return await _go_back(update, context, where)
+    await say(
+        update,
+        context,
+        _(
+            "Corrected “{title}”: {answer}.",
+            title=_(previous.title),
+            answer=answer_text(previous, value, _),
+        ),
+    )
+    await questions.ask(update, context, question)
     return ACTIVE
 
 

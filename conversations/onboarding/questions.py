@@ -121,7 +121,7 @@ async def on_text(update: Update, context: HuihuiContext, question: Question) ->
         )
         return None
     typed = update.effective_message.text
-    result = _parsed(context, question, typed)
+    result = parsed(context, question, typed)
     if (
         isinstance(result, Invalid)
         and result.reason == TOO_LONG
@@ -140,7 +140,8 @@ async def on_text(update: Update, context: HuihuiContext, question: Question) ->
     return result
 
 
-def _parsed(context: HuihuiContext, question: Question, text: str) -> Any | Invalid:
+def parsed(context: HuihuiContext, question: Question, text: str) -> Any | Invalid:
+    """The typed text as an answer to ``question``, or why it is not one."""
     return parse_text(
         question, text, current_year=current_year(context), option_texts=_labels_in_every_language
     )
@@ -178,7 +179,7 @@ def shortened_answer(context: HuihuiContext, question: Question) -> Any | Invali
     kept = scratch(context).get("too_long")
     if not kept or kept.get("question") != question.key:
         return None
-    return _parsed(context, question, _shortened(kept["text"], question.maximum or 0))
+    return parsed(context, question, _shortened(kept["text"], question.maximum or 0))
 
 
 async def invalid(

@@ -255,7 +255,7 @@ def test_an_age_group_named_by_birth_years_is_the_ages_it_is_this_year(
 async def test_a_typo_corrected_in_the_next_message_corrects_the_answer_before(
     sandbox: Sandbox,
 ) -> None:
-    """"打错了，是1990" at the height question was refused as a height, and 1999 stayed her
+    """ "打错了，是1990" at the height question was refused as a height, and 1999 stayed her
     birth year (a hard filter: she was shown to the wrong people)."""
     wang = sandbox.user("小雨", phone="13800000001")
     await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])

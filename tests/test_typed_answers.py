@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from bot.common.i18n import translator
 from bot.domain.free_text import Invalid
@@ -14,6 +15,7 @@ from bot.domain.numbers import parse_height_cm, parse_range, parse_year
 from bot.domain.questions import QUESTIONNAIRE, Option, parse_text
 from bot.domain.when import parse_when
 from bot.tools.sandbox import Sandbox
+from storage.models import ProfileAnswer
 from tests.helpers import ZH_ANSWERS, answer, seed_union, verify
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -77,6 +79,12 @@ def test_years_and_ranges() -> None:
         ("district", "卢湾区", "黄浦区"),
         ("district", "浦東", "浦东新区"),
         ("gender", "男生", "male"),
+        ("housing", "租", "rent"),
+        ("spending", "节约", "saver"),
+        ("smoking", "从来不", "never"),
+        ("marriage_timeline", "随便", "no_plan"),
+        ("show_home", "都行", "yes"),
+        ("show_home", "不", "no"),
         ("marriage_timeline", "两到三年内", "in_2_3y"),
     ],
 )
@@ -279,3 +287,33 @@ async def test_a_typo_corrected_in_the_next_message_corrects_the_answer_before(
     answers = await sandbox.app.services.onboarding.answers(member.id)
     assert (answers["birth_year"], answers["height"]) == (1990, 166)
     assert wang.last_text() == education
+
+
+async def test_how_much_a_wish_matters_may_be_typed(sandbox: Sandbox) -> None:
+    """ "必须" typed under [必须满足] [最好满足] got "请用按钮回答。" and the question again."""
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
+    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
+    await wang.press("我承诺")
+    keys = list(ZH_ANSWERS)
+    for key in keys[: keys.index("seek_gender")]:
+        await answer(wang, ZH_ANSWERS[key])
+    await wang.send("男")
+    await wang.send("必须")
+    seek_age = wang.last_text()
+    assert "年龄" in seek_age
+    await wang.send("85后")
+    await wang.send("无所谓吧")
+    member = await sandbox.app.services.onboarding.member(wang.id)
+    assert member is not None
+    async with sandbox.app.services.db() as session:
+        stored = dict(
+            (
+                await session.execute(
+                    select(ProfileAnswer.question, ProfileAnswer.must_have).where(
+                        ProfileAnswer.member_id == member.id
+                    )
+                )
+            ).all()
+        )
+    assert (stored["seek_gender"], stored["seek_age"]) == (True, None)

@@ -353,6 +353,14 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
         and questions.may_go_back(context)
     ):
         return await _correct_previous(update, context, where, corrected)
+    pending = questions.pending_value(context, question) if question is not None else None
+    if step == Step.QUESTION and question is not None and pending is not None:
+        # "必须", "最好", "无所谓" typed under the buttons that say them.
+        level = importance.typed_level(typed)
+        if level is not None and level in importance.levels(question):
+            stored = importance.must_have(question, pending, level)
+            if not isinstance(stored, Invalid):
+                return await _store(update, context, where, pending, stored)
     if step == Step.QUESTION and questions.pending_value(context, question) is None:
         if question is not None and question.optional and wants_to_skip(typed):
             return await _store(update, context, where, None, None)  # as the 跳过 button

@@ -46,3 +46,18 @@ def level_of(value: Any, stored: bool | None) -> str:
     if value in (ANY, [ANY]) or stored is None:
         return NOT_IMPORTANT
     return MUST if stored else PREFER
+
+
+# How people type the levels instead of pressing them (after the punctuation is dropped).
+_TYPED = {
+    MUST: ("必须", "必须满足", "必需", "一定", "一定要", "硬性", "硬性要求", "must", "amust"),
+    PREFER: ("最好", "最好满足", "尽量", "希望", "优先", "加分", "nicetohave", "nice", "prefer"),
+    NOT_IMPORTANT: ("不重要", "无所谓", "都行", "随便", "都可以", "没关系", "notimportant"),
+}
+_DROPPED = str.maketrans("", "", " ,，.。!！~～吧的啊呀")
+
+
+def typed_level(text: str) -> str | None:
+    """The level a member typed ("必须", "最好吧", "无所谓"), or None."""
+    plain = text.strip().lower().translate(_DROPPED)
+    return next((level for level, words in _TYPED.items() if plain in words), None)

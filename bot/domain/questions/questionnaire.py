@@ -169,7 +169,7 @@ HOUSING = (
     Option(
         "rent",
         N_("Renting"),
-        aliases=("租房", "租房子", "租的", "在租房", "没房", "没有房", "无房", "还没买房"),
+        aliases=("租房", "租房子", "租", "租的", "在租房", "没房", "没有房", "无房", "还没买房"),
     ),
     Option(
         "family",
@@ -371,8 +371,14 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.ABOUT,
             (
-                Option("yes", N_("Show them"), aliases=("显示", "可以", "好", "行", "要")),
-                Option("no", N_("Keep them private"), aliases=("不显示", "不要", "不用", "隐藏")),
+                Option(
+                    "yes",
+                    N_("Show them"),
+                    aliases=("显示", "可以", "好", "行", "要", "都行", "无所谓"),
+                ),
+                Option(
+                    "no", N_("Keep them private"), aliases=("不显示", "不要", "不用", "隐藏", "不")
+                ),
             ),
         ),
         Question(
@@ -400,7 +406,11 @@ def build_questionnaire(
                 Option("in_1_2y", N_("In one or two years"), aliases=("一两年", "1-2年")),
                 Option("in_2_3y", N_("In two or three years"), aliases=("两三年", "2-3年")),
                 Option("in_3y_plus", N_("In three years or more"), aliases=("三年以上", "不着急")),
-                Option("no_plan", N_("When the time is right"), aliases=("随缘", "看缘分")),
+                Option(
+                    "no_plan",
+                    N_("When the time is right"),
+                    aliases=("随缘", "看缘分", "随便", "没想好", "不确定"),
+                ),
             ),
         ),
         Question(
@@ -438,7 +448,11 @@ def build_questionnaire(
             Kind.SINGLE,
             Section.VALUES,
             (
-                Option("saver", N_("I save"), aliases=("节省", "省钱", "存钱", "节俭")),
+                Option(
+                    "saver",
+                    N_("I save"),
+                    aliases=("节省", "节约", "省钱", "存钱", "节俭", "会过日子"),
+                ),
                 Option(
                     "balanced",
                     N_("I balance saving and spending"),
@@ -482,7 +496,18 @@ def build_questionnaire(
                 Option(
                     "never",
                     N_("Never"),
-                    aliases=("不抽烟", "不抽", "从不抽烟", "不吸烟", "从不", "不会", "没有"),
+                    aliases=(
+                        "不抽烟",
+                        "不抽",
+                        "从不抽烟",
+                        "从来不",
+                        "从来不抽",
+                        "不吸烟",
+                        "从不",
+                        "不会",
+                        "没有",
+                        "戒了",
+                    ),
                 ),
                 Option(
                     "sometimes", N_("Sometimes"), aliases=("偶尔", "偶尔抽", "偶尔抽烟", "应酬时")

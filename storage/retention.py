@@ -102,6 +102,11 @@ async def erase_before(session: AsyncSession, before: datetime, now: datetime) -
     ended = select(Match.id).where(_ended_before(before))
     result = await session.execute(delete(RelayMessage).where(RelayMessage.match_id.in_(ended)))
     touched += affected(result)
+    # Words never sent (a draft its writer did not say whom it was for): from when written.
+    result = await session.execute(
+        delete(RelayMessage).where(RelayMessage.draft.is_(True), RelayMessage.created_at <= before)
+    )
+    touched += affected(result)
     over = select(Thread.id).where(_thread_over_at() <= before)
     result = await session.execute(delete(ThreadMessage).where(ThreadMessage.thread_id.in_(over)))
     touched += affected(result)
@@ -138,6 +143,7 @@ async def next_expiry(session: AsyncSession, notice_kinds: Sequence[str]) -> dat
             exists().where(ThreadMessage.thread_id == Thread.id)
         ),
         select(func.min(ScreenHit.created_at)).where(ScreenHit.source != CARD),
+        select(func.min(RelayMessage.created_at)).where(RelayMessage.draft.is_(True)),
     ]
     found = [await session.scalar(statement) for statement in ends]
     return min((instant for instant in found if instant is not None), default=None)

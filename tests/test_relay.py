@@ -72,6 +72,25 @@ async def test_words_typed_to_a_match_without_pressing_reply_are_offered_to_them
     assert ming.last_text().startswith("你好！我是会会")
 
 
+async def test_words_offered_and_never_sent_are_erased_after_the_retention(
+    sandbox: Sandbox,
+) -> None:
+    """Words typed to nobody in particular and never passed on are not kept for as long as the
+    conversation lasts: the retention period runs from when they were written."""
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    await xiaoyu.press("✉️ 给阿明留言")
+    await xiaoyu.send("你好呀")
+    await xiaoyu.send("/done")
+    await xiaoyu.send("我的手机号是13800000001")  # meant for 会会, perhaps: offered, not sent
+    assert xiaoyu.last_text() == OFFER
+    assert await relayed(sandbox) == 2
+    await sandbox.advance(timedelta(days=31))
+    async with sandbox.app.services.db() as session:
+        kept = (await session.scalars(select(RelayMessage.text))).all()
+    assert kept == ["你好呀"]  # the conversation goes on; its relayed words stay
+    assert not any("13800000001" in t for t in ming.texts())
+
+
 async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
     organiser, xiaoyu, ming = await matched(sandbox)
     told = next(t for t in xiaoyu.texts() if "你和阿明互相喜欢" in t)

@@ -1,8 +1,8 @@
 """Retention: what members wrote to each other and to their union is erased
 ``relay_retention_days`` after it stopped being needed, from every place it was copied
-(``storage.retention``): relayed messages once their conversation ended, whatever ended it; the
-words of every notice once it was sent; questions to the union once their thread is over; the
-safety screen's quotes of them.
+(``storage.retention``): relayed messages once their conversation ended, whatever ended it, and
+words never relayed (a draft) once written; the words of every notice once it was sent;
+questions to the union once their thread is over; the safety screen's quotes of them.
 
 One scheduled run erases what is due and plans the next for the moment the next thing falls
 due (but not sooner than ``MIN_GAP``), so nothing is kept longer than the period and that gap —

@@ -8,8 +8,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.domain import N_
 from bot.domain.buttons.contact import ChooseConversation
 from bot.domain.onboarding import GREETING
+from bot.domain.typed_intent import intent
 from bot.services.matching.relay import Outgoing, RelayStatus
 from conversations import help_menu
 from conversations.common import buttons, say
@@ -50,9 +52,27 @@ async def offered_to_a_match(update: Update, context: HuihuiContext) -> bool:
     return True
 
 
+# Where words that look like a command's are pointed (bot.domain.typed_intent).
+POINTERS = {
+    "match": N_(
+        "To see the people suggested for you, send /match; the buttons under a card like them "
+        "or show the next one."
+    ),
+    "matches": N_("To see your matches (people who liked you back), send /matches."),
+    "events": N_("To see your union's events and sign up, send /events; /my_events lists yours."),
+    "profile": N_("To see your profile, send /profile; to change it, /edit."),
+    "pause": N_("To stop being suggested to others for a while, send /pause; /resume undoes it."),
+    "ask": N_("To ask your union's matchmakers or staff, send /ask and write your question."),
+}
+
+
 async def not_understood(update: Update, context: HuihuiContext) -> None:
     _ = context.gettext
     if await offered_to_a_match(update, context):
+        return
+    command = intent(update.effective_message.text or "")
+    if command is not None:
+        await say(update, context, _(POINTERS[command]))
         return
     await update.effective_message.reply_text(
         _("Sorry, I did not understand that. Send /help to see what I can do.")

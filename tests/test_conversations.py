@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete, func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.units import Role
 from bot.tools.sandbox import Sandbox
 from storage.models import Member, OrgUnit, Thread, ThreadMessage, UnitRole
-from tests.helpers import PUDONG, seed_union
+from tests.helpers import PUDONG, seed_union, sign_up
+from tests.test_matching_bot import WOMAN
 
 
 async def feedback_texts(sb: Sandbox) -> list[str]:
@@ -194,3 +196,26 @@ async def test_a_button_from_an_older_version_of_the_bot_is_explained(sandbox: S
     )
     await alice.press("旧按钮")
     assert alice.last_alert() == "这个按钮已失效。发送 /help 重新开始。"
+
+
+@pytest.mark.parametrize(
+    ("typed", "pointed_to"),
+    [
+        ("下一位", "/match"),
+        ("刚才跳过的人还能再看吗", "/match"),
+        ("报名", "/events"),
+        ("怎么改资料", "/edit"),
+        ("我想找人工", "/ask"),
+    ],
+)
+async def test_words_that_ask_for_a_command_are_pointed_to_it(
+    sandbox: Sandbox, typed: str, pointed_to: str
+) -> None:
+    """ "下一位" or "报名" typed, not pressed, got "抱歉，我没有看懂"."""
+    wang = sandbox.user("小雨", phone=WOMAN[3])
+    await seed_union(sandbox, [WOMAN])
+    await sign_up(wang, WOMAN)
+    await wang.send(typed)
+    assert pointed_to in wang.last_text() and "没有看懂" not in wang.last_text()
+    await wang.send("今天天气不错")  # nothing to point to
+    assert wang.last_text() == "抱歉，我没有看懂。发送 /help 看看我能做什么。"

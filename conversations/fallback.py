@@ -1,7 +1,7 @@
 """What 会会 does with what nothing else took: a check-in code sent alone is checked in; words
 typed by a member with conversations open are offered to them (as in any chat app, people
-answer a match by typing, not by pressing 回复 first); the rest is not understood. Registered
-last."""
+answer a match by typing, not by pressing 回复 first); words that ask for a command ("下一位",
+"报名") are pointed to it; the rest is not understood. Registered last."""
 
 from __future__ import annotations
 

@@ -145,6 +145,23 @@ async def test_the_corrected_part_typed_without_pressing_try_again_is_taken(
     await wei.send("上海电气集团")
     await wei.send("申通地铁")  # straight away, no button
     assert await verified(sandbox, wei.id)
+
+    # After a wrong name or number, words typed could be either: the parts are asked for.
+    li = sandbox.user("小李", phone="13800000013")
+    await seed_union(sandbox, [("李娜", "SH0013", "上海申通地铁集团有限公司", "13800000013")])
+    await li.send("/start")
+    await li.press("同意")
+    await li.share_contact()
+    await li.send("李丽")
+    await li.send("SH0099")
+    await li.send("申通地铁")
+    spent = await attempts(sandbox)
+    await li.send("SH0013")
+    assert li.texts()[-2:] == [
+        "只需重新填写没有对上的部分。",
+        "谢谢！请问你的真实姓名是？（与工会登记的一致）",
+    ]
+    assert await attempts(sandbox) == spent
     assert sum("分享你的手机号" in text for text in wei.texts()) == 1  # asked once, at the start
 
 

@@ -80,7 +80,7 @@ async def start(
     kept = scratch(context).pop(KEPT, None)
     if kept and retry:
         scratch(context)["claim"] = dict(kept)
-        if not _typed_correction(update):
+        if not _typed_correction(update, kept):
             await say(update, context, _("Only the parts that did not match, please."))
             await ask(update, context, _next_missing(kept))
         return True
@@ -93,23 +93,26 @@ async def typed_after_rejection(
     update: Update, context: HuihuiContext, member_id: int
 ) -> bool | None:
     """Words typed after a rejection instead of pressing [Try again] ("请检查后重试", so people
-    type the corrected employer): the answer to the first part to enter again, the parts that
-    matched kept. None when no rejection waits for a retry; else as ``on_text``."""
+    type the corrected employer): the employer, when it is the one part to enter again, the
+    parts that matched kept; otherwise the parts are asked for. None when no rejection waits
+    for a retry; else as ``on_text``."""
     kept = scratch(context).get(KEPT)
     if not kept:
         return None
     if not await start(update, context, member_id, retry=True):
         return False
-    if not _typed_correction(update):  # a question about the rejection: the part is asked
+    if not _typed_correction(update, kept):  # asked for instead
         return False
-    return await on_text(update, context, _next_missing(kept), member_id)
+    return await on_text(update, context, Step.EMPLOYER, member_id)
 
 
-def _typed_correction(update: Update) -> bool:
-    """Whether the member's message (if any) may be a corrected part, not a question."""
+def _typed_correction(update: Update, kept: dict) -> bool:
+    """Whether the member's message may be the corrected employer: only the employer is to be
+    entered again (after a wrong name or number, typed words could be either), and the words
+    do not ask about the rejection ("为什么不对？")."""
     message = update.message
     text = message.text if message is not None else None
-    return bool(text) and not asks_about_it(text or "")
+    return bool(text) and _next_missing(kept) == Step.EMPLOYER and not asks_about_it(text or "")
 
 
 def _next_missing(claim: dict) -> Step:

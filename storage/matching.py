@@ -609,10 +609,38 @@ async def end_contact(session: AsyncSession, match: Match, now: datetime) -> boo
             ),
         )
     )
-    await session.execute(
-        delete(RelayMessage).where(RelayMessage.match_id == match.id, RelayMessage.draft.is_(True))
-    )
+    await _readdress_drafts(session, match)
     return was_open
+
+
+async def _readdress_drafts(session: AsyncSession, match: Match) -> None:
+    """Drafts filed under the match that ended (words not yet addressed: the writer is still
+    to say whom they are for) go under another open conversation of their writer, so that a
+    choice of that one still finds them; without one, they are dropped."""
+    drafts = (
+        await session.scalars(
+            select(RelayMessage).where(
+                RelayMessage.match_id == match.id, RelayMessage.draft.is_(True)
+            )
+        )
+    ).all()
+    for draft in drafts:
+        writer = draft.sender_id
+        other = await session.scalar(
+            select(Match.id)
+            .where(
+                or_(Match.member_a == writer, Match.member_b == writer),
+                Match.id != match.id,
+                Match.relay_ended_at.is_(None),
+            )
+            .order_by(Match.id.desc())
+            .limit(1)
+        )
+        if other is None:
+            await session.delete(draft)
+        else:
+            draft.match_id = other
+    await session.flush()
 
 
 async def end_all_contact(session: AsyncSession, member_id: int, now: datetime) -> list[Match]:

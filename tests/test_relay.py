@@ -91,6 +91,64 @@ async def test_words_offered_and_never_sent_are_erased_after_the_retention(
     assert not any("13800000001" in t for t in ming.texts())
 
 
+async def test_drafts_typed_by_the_hundred_do_not_hide_a_flagged_message(
+    sandbox: Sandbox,
+) -> None:
+    """Red team: a flagged scammer typed 200 lines nobody saw (drafts) and the organiser's
+    暂停账号 under his flagged message was refused: moderation looks at his latest 200
+    relayed messages, and drafts were counted among them."""
+    organiser, xiaoyu, ming = await matched(sandbox)
+    await ming.press("✉️ 给小雨留言")
+    await ming.send("我舅舅带我做黄金期货，收益很稳定")
+    assert "⚠️ 会会提醒" in xiaoyu.last_text()
+    await ming.send("/done")
+    await ming.send("嗯")  # offered, never sent: a draft
+    async with sandbox.app.services.db.begin() as session:
+        draft = (await session.scalars(select(RelayMessage).where(RelayMessage.draft))).one()
+        session.add_all(
+            RelayMessage(
+                match_id=draft.match_id,
+                sender_id=draft.sender_id,
+                kind="text",
+                text=f"嗯{n}",
+                signals=[],
+                held=False,
+                draft=True,
+                created_at=draft.created_at,
+            )
+            for n in range(200)
+        )
+    await organiser.send("/reports")
+    flagged = next(e for e in organiser.bot_messages() if "黄金期货" in (e.text or ""))
+    await organiser.press_on(flagged, "暂停账号")
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(Member.suspended).where(Member.telegram_id == ming.id))
+
+
+async def test_a_draft_offered_to_two_finds_the_one_still_open(sandbox: Sandbox) -> None:
+    """Red team: offered [发给大伟] [发给阿明], she pressed 阿明 after 大伟 had blocked her and was
+    told "这次对话已经结束" — her words were filed under 大伟's match and went with it."""
+    _organiser, xiaoyu, ming = await matched(sandbox)
+    wei = sandbox.user("大伟", phone="13800000003")
+    await seed_union(sandbox, [("张伟", "SH0003", "上海银行", "13800000003")])
+    await sign_up(wei, ("张伟", "SH0003", "上海银行", "13800000003"), man_script("大伟"))
+    await wei.send("/match")
+    await card_for(wei, "小雨")
+    await wei.press("❤️")
+    await xiaoyu.send("/match")
+    await card_for(xiaoyu, "大伟")
+    await xiaoyu.press("❤️")
+    await xiaoyu.send("周末有空吗")
+    offer = xiaoyu.bot_messages()[-1]
+    assert offer.text == OFFER and xiaoyu.buttons() == ["发给大伟", "发给阿明"]
+    async with sandbox.app.services.db() as session:
+        her = await session.scalar(select(Member.id).where(Member.telegram_id == xiaoyu.id))
+    await wei.forge_press(b.Block(her).encode())
+    await xiaoyu.press_on(offer, "发给阿明")
+    assert xiaoyu.last_text() == "已转达给阿明 ✓"
+    assert ming.last_text() == "小雨：周末有空吗"
+
+
 async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
     organiser, xiaoyu, ming = await matched(sandbox)
     told = next(t for t in xiaoyu.texts() if "你和阿明互相喜欢" in t)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.common.i18n import translator
 from bot.domain.free_text import Invalid
 from bot.domain.numbers import parse_height_cm, parse_range, parse_year
+from bot.domain.onboarding import correction
 from bot.domain.questions import QUESTIONNAIRE, Option, parse_text
 from bot.domain.when import parse_when
 from bot.tools.sandbox import Sandbox
@@ -317,3 +318,47 @@ async def test_how_much_a_wish_matters_may_be_typed(sandbox: Sandbox) -> None:
             ).all()
         )
     assert (stored["seek_gender"], stored["seek_age"]) == (True, None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "corrected"),
+    [
+        ("打错了，是1990", "1990"),
+        ("165，刚才打错了", "165"),
+        ("不好意思写错了，应该是一米六五", "一米六五"),
+        ("纠正一下，是小熊", "小熊"),
+        ("打错了，是黑龙江哈尔滨", "黑龙江哈尔滨"),  # 哈 in the answer stays
+        ("打错了 Harbin China", "Harbin China"),
+        ("打错了", ""),
+        ("我是1990年的", None),  # no correction
+    ],
+)
+def test_a_correction_keeps_the_answer_as_typed(typed: str, corrected: str | None) -> None:
+    """Red team: "纠正一下，是小熊" was stored as 一下小熊, 哈尔滨 as 尔滨."""
+    assert correction(typed) == corrected
+
+
+async def test_a_question_that_needs_an_answer_cannot_be_skipped_by_typing(
+    sandbox: Sandbox,
+) -> None:
+    """Red team: "跳过" at the nickname question became her nickname."""
+    wang = sandbox.user("小雨", phone="13800000001")
+    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
+    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
+    await wang.press("我承诺")
+    nickname = wang.last_text()
+    await wang.send("跳过")
+    assert wang.texts()[-2:] == ["这一题需要回答，不能跳过。", nickname]
+    await answer(wang, ZH_ANSWERS["nickname"])
+    await answer(wang, ZH_ANSWERS["gender"])
+    await answer(wang, ZH_ANSWERS["birth_year"])
+    await answer(wang, ZH_ANSWERS["height"])
+    await answer(wang, ZH_ANSWERS["education"])
+    await answer(wang, ZH_ANSWERS["industry"])
+    await answer(wang, ZH_ANSWERS["district"])
+    await answer(wang, ZH_ANSWERS["hometown"])
+    await wang.send("打错了，不填")  # the hometown (optional) left unanswered after all
+    member = await sandbox.app.services.onboarding.member(wang.id)
+    assert member is not None
+    answers = await sandbox.app.services.onboarding.answers(member.id)
+    assert answers["nickname"] == "小雨" and answers.get("hometown") is None

@@ -94,13 +94,12 @@ _PREVIOUS = {
 }
 
 
-# What people type to leave an optional question unanswered: "跳过", "不填", "无", "skip"…
+# What people type to leave a question unanswered: "跳过", "不填", "skip"…
 _SKIP = {
     "跳过",
     "先跳过",
     "跳过吧",
     "略过",
-    "略",
     "不填",
     "不想填",
     "暂不填",
@@ -108,22 +107,24 @@ _SKIP = {
     "暂时不填",
     "以后再填",
     "下一题",
-    "无",
-    "没有",
-    "暂无",
     "skip",
     "pass",
     "next",
 }
+# ...and what says there is nothing to tell ("无", "没有"), which may also be an answer (no
+# children, never smokes): a skip only where it is not one.
+_NOTHING = {"无", "没有", "暂无", "略", "none", "n/a"}
 
 
 def _plain(text: str) -> str:
     return "".join(ch for ch in text.strip().lower() if ch not in "。.!！~～ ，,↩️⬅")
 
 
-def wants_to_skip(text: str) -> bool:
-    """Whether the member typed that they leave the (optional) question unanswered."""
-    return _plain(text) in _SKIP
+def wants_to_skip(text: str, *, optional: bool) -> bool:
+    """Whether the member typed that they leave the question unanswered ("跳过"; for an
+    optional one also "无")."""
+    plain = _plain(text)
+    return plain in _SKIP or (optional and plain in _NOTHING)
 
 
 def named_question(text: str, titles: Mapping[str, Sequence[str]]) -> str | None:
@@ -156,19 +157,25 @@ def back_to_carry_on(text: str) -> bool:
 
 
 # "打错了，是1990", "165，刚才打错了": the member corrects the answer before.
-_CORRECTS = re.compile(r"(?:刚才|刚刚|上一题|前面)?(?:打|写|输|填|选)?错了|更正|纠正")
-_CORRECTION_FILLER = re.compile(
-    r"不好意思|抱歉|刚才|刚刚|上一题|前面|应该是|应该|改成|改为|改一下|其实是|是|吧|啊|哈|"
-    r"[\s,，.。!！:：;；~～]"
+_CORRECTS = re.compile(
+    r"(?:刚才|刚刚|上一题|前面)?(?:打|写|输|填|选)?错了|更正一下|纠正一下|更正|纠正"
 )
+# What leads into the corrected answer, or trails after it; the answer itself is kept as typed.
+_LEAD = re.compile(
+    r"^(?:[\s,，.。!！:：;；~～]|不好意思|抱歉|刚才|刚刚|应该是|应该|改成|改为|其实是|是)+"
+)
+_TRAIL = re.compile(r"(?:[\s,，.。!！;；~～]|刚才|刚刚|吧|啊|呀)+$")
 
 
 def correction(text: str) -> str | None:
     """The corrected answer to the question before, if the text says it corrects one ("打错了，
-    是1990" → "1990"; "打错了" alone → ""); None if it does not."""
-    if not _CORRECTS.search(text):
+    是1990" → "1990"; "165，刚才打错了" → "165"; "打错了" alone → ""); None if it does not."""
+    found = _CORRECTS.search(text)
+    if found is None:
         return None
-    return _CORRECTION_FILLER.sub("", _CORRECTS.sub("", text))
+    after = _TRAIL.sub("", _LEAD.sub("", text[found.end() :]))
+    before = _TRAIL.sub("", _LEAD.sub("", text[: found.start()]))
+    return after or before
 
 
 def wants_previous(text: str) -> bool:

@@ -695,7 +695,9 @@ async def _flagged(session: AsyncSession, member_id: int) -> bool:
         return True
     recent = await session.scalars(
         select(RelayMessage.signals)
-        .where(RelayMessage.sender_id == member_id)
+        # Drafts were never relayed (nor screened): typed by the hundred, they would push a
+        # flagged message out of the window and the organiser could not act on it.
+        .where(RelayMessage.sender_id == member_id, RelayMessage.draft.is_(False))
         .order_by(RelayMessage.id.desc())
         .limit(FLAGGED_LOOKED_AT)
     )

@@ -362,8 +362,12 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
             if not isinstance(stored, Invalid):
                 return await _store(update, context, where, pending, stored)
     if step == Step.QUESTION and questions.pending_value(context, question) is None:
-        if question is not None and question.optional and wants_to_skip(typed):
-            return await _store(update, context, where, None, None)  # as the 跳过 button
+        if question is not None and _skipping(context, question, typed):
+            if question.optional:
+                return await _store(update, context, where, None, None)  # as the 跳过 button
+            await say(update, context, _("This question needs an answer; it cannot be skipped."))
+            await questions.ask(update, context, question)
+            return ACTIVE
         value = await questions.on_text(update, context, question)
         return ACTIVE if value is None else await _accept(update, context, where, value)
     if step == Step.CONSENT:
@@ -386,6 +390,15 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
     if step == Step.QUESTION:
         await say(update, context, _("Please answer with the buttons."))
     return await resume(update, context)
+
+
+def _skipping(context: HuihuiContext, question: Question, typed: str) -> bool:
+    """Whether the words leave the question unanswered rather than answer it ("没有" is an
+    answer to whether one has children, not a skip)."""
+    if not wants_to_skip(typed, optional=question.optional):
+        return False
+    free = question.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.PHOTOS)
+    return free or isinstance(questions.parsed(context, question, typed), Invalid)
 
 
 async def _change(update: Update, context: HuihuiContext, key: str) -> Any:
@@ -599,6 +612,8 @@ async def _correct_previous(
     value = (
         questions.parsed(context, previous, corrected) if previous and corrected else Invalid("")
     )
+    if previous is not None and previous.optional and _skipping(context, previous, corrected):
+        value = None  # "打错了，家乡不填": left unanswered
     if (
         previous is None
         or isinstance(value, Invalid)

@@ -96,7 +96,7 @@ async def test_drafts_typed_by_the_hundred_do_not_hide_a_flagged_message(
 ) -> None:
     """Red team: a flagged scammer typed 200 lines nobody saw (drafts) and the organiser's
     暂停账号 under his flagged message was refused: moderation looks at his latest 200
-    relayed messages, and drafts were counted among them."""
+    relayed messages, and drafts were counted among them (500 hid it from /reports)."""
     organiser, xiaoyu, ming = await matched(sandbox)
     await ming.press("✉️ 给小雨留言")
     await ming.send("我舅舅带我做黄金期货，收益很稳定")
@@ -116,9 +116,9 @@ async def test_drafts_typed_by_the_hundred_do_not_hide_a_flagged_message(
                 draft=True,
                 created_at=draft.created_at,
             )
-            for n in range(200)
+            for n in range(500)  # past both windows: moderation's 200 and /reports' 500
         )
-    await organiser.send("/reports")
+    await organiser.send("/reports")  # still lists his flagged message
     flagged = next(e for e in organiser.bot_messages() if "黄金期货" in (e.text or ""))
     await organiser.press_on(flagged, "暂停账号")
     async with sandbox.app.services.db() as session:

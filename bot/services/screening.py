@@ -74,7 +74,13 @@ class Screening:
             relayed = await session.scalars(
                 select(RelayMessage)
                 .join(Member, Member.id == RelayMessage.sender_id)
-                .where(Member.unit_id.in_(scope), Member.id.not_in(leaving_out))
+                .where(
+                    Member.unit_id.in_(scope),
+                    Member.id.not_in(leaving_out),
+                    # Never relayed, drafts are not screened; typed by the hundred they would
+                    # push the flagged messages out of the window.
+                    RelayMessage.draft.is_(False),
+                )
                 .order_by(RelayMessage.id.desc())
                 .limit(WINDOW)
             )

@@ -343,6 +343,12 @@ async def edited(update: Update, context: HuihuiContext) -> None:
         await say(
             update, context, _("Your edit was passed on to {nickname} ✓", nickname=relayed.nickname)
         )
+    elif relayed.status == RelayStatus.SENT:  # a draft, still to be addressed
+        await say(
+            update,
+            context,
+            _("Changed. Once you press whom it is for, it goes as you changed it."),
+        )
     context.chat_application.after_update()  # the last group will not run
     raise ApplicationHandlerStop
 

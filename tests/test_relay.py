@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 from bot.domain import buttons as b
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Match, Member, RelayMessage
-from tests.helpers import PUDONG, PUDONG_CONTACT, reported_by_someone, seed_union, sign_up
+from tests.helpers import (
+    PUDONG,
+    PUDONG_CONTACT,
+    edit,
+    reported_by_someone,
+    seed_union,
+    sign_up,
+)
 from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
 
 
@@ -58,6 +65,8 @@ async def test_words_typed_to_a_match_without_pressing_reply_are_offered_to_them
 
     await ming.send("你好")  # a greeting, typed to her: offered, not 会会's own hello
     assert ming.last_text() == OFFER
+    await edit(ming, next(e for e in reversed(ming.log) if not e.from_bot).message_id, "你好呀")
+    assert ming.last_text() == "已修改。点选要发给谁后，会按修改后的内容发出。"
     await ming.send("加我微信 aming_2024 吧")
     await ming.press_on(ming.bot_messages()[-1], "发给小雨")  # screened like any message
     assert "好像有联系方式" in xiaoyu.last_text() and "aming_2024" not in xiaoyu.last_text()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.common.i18n import translator
+from bot.common.wording.profile_card import answer_text
 from bot.domain.free_text import Invalid
 from bot.domain.numbers import parse_height_cm, parse_range, parse_year
 from bot.domain.onboarding import correction
@@ -362,3 +363,11 @@ async def test_a_question_that_needs_an_answer_cannot_be_skipped_by_typing(
     assert member is not None
     answers = await sandbox.app.services.onboarding.answers(member.id)
     assert answers["nickname"] == "小雨" and answers.get("hometown") is None
+
+
+def test_tea_is_what_people_drink_not_a_ceremony() -> None:
+    """A 50-year-old who drinks tea typed 喝茶; his card said 茶艺 (tea ceremony)."""
+    hobbies = QUESTIONS["hobbies"]
+    typed = parse_text(hobbies, "喝茶、爬山", current_year=2026)
+    assert typed == ["tea", "hiking"]
+    assert answer_text(hobbies, typed, translator("zh")) == "品茶、徒步"

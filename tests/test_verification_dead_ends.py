@@ -106,7 +106,7 @@ async def test_try_again_asks_only_the_part_that_did_not_match(sandbox: Sandbox)
     await xiaoyu.send(WANG[0])
     await xiaoyu.send(WANG[1])
     await xiaoyu.send("上海电气集团")
-    assert "工作单位与名册不符" in xiaoyu.last_text()
+    assert "工作单位与名册不符，请填写单位全称（以劳动合同上的为准）" in xiaoyu.last_text()
     await xiaoyu.press("重新填写")
     assert xiaoyu.texts()[-2:] == ["只需重新填写没有对上的部分。", "你的工作单位是？"]
     await xiaoyu.send("上海申通地铁集团有限公司")

@@ -316,15 +316,20 @@ async def edited(update: Update, context: HuihuiContext) -> None:
     if relayed.status == RelayStatus.NOT_RELAYED:
         # Taken for a new message, an edit became the answer to whatever is asked now (a
         # corrected name became the member number).
-        await say(
-            update,
-            context,
-            _(
+        member = await context.services.onboarding.member(update.effective_user.id)
+        if member is not None and member.pledged:
+            how = _(
                 "会会 does not see changes to messages already sent, so this edit changed "
                 "nothing. To change an answer, send /edit (while signing up you can also press "
                 "“↩️ Previous question”)."
-            ),
-        )
+            )
+        else:  # still being checked against the roster: /edit is not there yet
+            how = _(
+                "会会 does not see changes to messages already sent, so this edit changed "
+                "nothing. If what you entered does not match the roster, you can press “Try "
+                "again” and enter it once more."
+            )
+        await say(update, context, how)
     elif relayed.status == RelayStatus.BARRED and relayed.refusal is not None:
         await say(update, context, refusal_text(context, relayed.refusal))
     elif relayed.status == RelayStatus.ENDED:

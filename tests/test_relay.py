@@ -203,8 +203,9 @@ async def test_a_relayed_first_conversation(sandbox: Sandbox) -> None:
 
     await xiaoyu.send("/export_me")
     exported = json.loads(sandbox.api.files[xiaoyu.bot_messages()[-1].file_id][1])
-    # With her words after /done, kept as a draft she did not send.
+    # With her words after /done, kept as a draft she did not send, and marked so.
     assert len(exported["会会传话"]) == 7
+    assert [m["内容"] for m in exported["会会传话"] if m["未发出"] == "是"] == ["这句不会转给他"]
 
     await ming.press("结束对话")
     assert xiaoyu.last_text() == "阿明结束了这段对话。"

@@ -196,10 +196,10 @@ async def contact_requests(x: Exporter) -> list[dict[str, Any]]:
 
 async def relayed(x: Exporter) -> list[dict[str, Any]]:
     """What the member and their matches wrote to each other through 会会 (kept until the
-    retention after a conversation ends). Not a match's drafts (written, not yet sent: the
-    match is still to choose whom they are for, and may send them elsewhere), and not the words
-    of a message held for the member that she has not opened (held for her safety: it may be
-    opened only while its sender may still write)."""
+    retention after a conversation ends), her own drafts marked as not sent. Not a match's
+    drafts (written, not yet sent: the match is still to choose whom they are for, and may
+    send them elsewhere), and not the words of a message held for the member that she has not
+    opened (held for her safety: it may be opened only while its sender may still write)."""
     _, me = x.translate, x.member.id
     mine = select(Match.id).where(or_(Match.member_a == me, Match.member_b == me))
     rows = await x.session.scalars(
@@ -217,6 +217,8 @@ async def relayed(x: Exporter) -> list[dict[str, Any]]:
             _("text"): None if _unopened(m, me) else m.text,
             _("photo"): m.file_id is not None,
             _("held for you"): x.yes(m.held) if m.sender_id != me else None,
+            # Her words offered to her matches that she never sent (a draft).
+            _("not sent"): x.yes(m.draft) if m.sender_id == me else None,
         }
         for m in rows.all()
     ]

@@ -9,15 +9,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import N_
-from bot.domain.buttons.contact import ChooseConversation
 from bot.domain.onboarding import GREETING
 from bot.domain.typed_intent import intent
 from bot.services.matching.relay import Outgoing, RelayStatus
 from conversations import help_menu
-from conversations.common import buttons, say
+from conversations.common import say
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.events import attending
-from conversations.relay import refusal_text
+from conversations.relay import choice_buttons, refusal_text
 
 
 async def offered_to_a_match(update: Update, context: HuihuiContext) -> bool:
@@ -36,10 +35,6 @@ async def offered_to_a_match(update: Update, context: HuihuiContext) -> bool:
         return True
     if relayed.status != RelayStatus.CHOOSE:
         return False
-    rows = [
-        [(_("To {nickname}", nickname=nickname), ChooseConversation(relayed.draft or 0, match))]
-        for match, nickname in relayed.choices
-    ]
     await say(
         update,
         context,
@@ -47,7 +42,7 @@ async def offered_to_a_match(update: Update, context: HuihuiContext) -> bool:
             "Shall I pass this on? Press a name and it goes to them. If it was meant for me, "
             "send /help to see what I can do."
         ),
-        buttons(rows),
+        choice_buttons(context, relayed),
     )
     return True
 

@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 
 from cachetools import TTLCache
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -248,19 +248,26 @@ async def _answer(update: Update, context: HuihuiContext, relayed: Relayed) -> s
     scratch(context).pop(TOLD_NOT_RELAYED, None)
     if relayed.status == RelayStatus.CHOOSE:
         names = "、".join(nickname for _match, nickname in relayed.choices)
-        rows = [
-            [(_("To {nickname}", nickname=nickname), ChooseConversation(relayed.draft or 0, match))]
-            for match, nickname in relayed.choices
-        ]
         await say(
             update,
             context,
             _("{names} have written to you. Who is this message for?", names=names),
-            buttons(rows),
+            choice_buttons(context, relayed),
         )
     elif not relayed.album_continued:
         await say(update, context, _("Sent to {nickname} ✓", nickname=relayed.nickname))
     return RELAYING
+
+
+def choice_buttons(context: HuihuiContext, relayed: Relayed) -> InlineKeyboardMarkup:
+    """A button per conversation a draft may go to ("发给阿明")."""
+    _ = context.gettext
+    return buttons(
+        [
+            [(_("To {nickname}", nickname=nickname), ChooseConversation(relayed.draft or 0, match))]
+            for match, nickname in relayed.choices
+        ]
+    )
 
 
 def _first_too_fast(context: HuihuiContext) -> bool:

@@ -624,18 +624,21 @@ async def _readdress_drafts(session: AsyncSession, match: Match) -> None:
             )
         )
     ).all()
+    others: dict[int, int | None] = {}
     for draft in drafts:
         writer = draft.sender_id
-        other = await session.scalar(
-            select(Match.id)
-            .where(
-                or_(Match.member_a == writer, Match.member_b == writer),
-                Match.id != match.id,
-                Match.relay_ended_at.is_(None),
+        if writer not in others:
+            others[writer] = await session.scalar(
+                select(Match.id)
+                .where(
+                    or_(Match.member_a == writer, Match.member_b == writer),
+                    Match.id != match.id,
+                    Match.relay_ended_at.is_(None),
+                )
+                .order_by(Match.id.desc())
+                .limit(1)
             )
-            .order_by(Match.id.desc())
-            .limit(1)
-        )
+        other = others[writer]
         if other is None:
             await session.delete(draft)
         else:

@@ -195,6 +195,24 @@ async def answer_questions(
         await answer(member, script[key])
 
 
+WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
+
+
+async def pledged(sb: Sandbox) -> SimulatedUser:
+    """小雨, verified and pledged, at the first question."""
+    await seed_union(sb, [WANG])
+    wang = sb.user("小雨", phone="+86 138 0000 0001")
+    await verify(wang, *WANG[:3])
+    await wang.press("我承诺")
+    return wang
+
+
+async def answer_until(member: SimulatedUser, key: str) -> None:
+    """Every question before ``key`` answered as ``ZH_ANSWERS`` does."""
+    keys = list(ZH_ANSWERS)
+    await answer_questions(member, ZH_ANSWERS, keys[: keys.index(key)])
+
+
 async def sign_up(
     member: SimulatedUser,
     entry: tuple[str, str, str, str | None],

@@ -14,6 +14,7 @@ from tests.helpers import (
     TITLE,
     ZH_ANSWERS,
     answer_questions,
+    pledged,
     publish,
     seed_union,
     verify,
@@ -117,15 +118,6 @@ async def answers_of(sb: Sandbox, telegram_id: int) -> dict:
             select(ProfileAnswer).where(ProfileAnswer.member_id == member.id)
         )
         return {row.question: row.value for row in rows}
-
-
-async def pledged(sb: Sandbox) -> SimulatedUser:
-    """小雨, verified and pledged, at the first question."""
-    await seed_union(sb, [WANG])
-    wang = sb.user("小雨", phone="+86 138 0000 0001")
-    await verify(wang, *WANG[:3])
-    await wang.press("我承诺")
-    return wang
 
 
 async def test_back_to_the_previous_question_shows_its_answer_and_carries_on(

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.domain import buttons as b
+from bot.domain.buttons.contact import ChooseConversation
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import Match, Member, RelayMessage
 from tests.helpers import (
@@ -57,6 +58,10 @@ async def test_words_typed_to_a_match_without_pressing_reply_are_offered_to_them
     await xiaoyu.send("你好！很高兴认识你")  # straight after "你和阿明互相喜欢"
     assert xiaoyu.last_text() == OFFER and xiaoyu.buttons() == ["发给阿明"]
     assert not any("很高兴认识你" in t for t in ming.texts())
+    async with sandbox.app.services.db() as session:
+        draft = (await session.scalars(select(RelayMessage).where(RelayMessage.draft))).one()
+    await ming.forge_press(ChooseConversation(draft.id, draft.match_id).encode())  # not his
+    assert not any("很高兴认识你" in t for t in ming.texts() + xiaoyu.texts()[:-1])
     await xiaoyu.double_tap("发给阿明")
     assert xiaoyu.last_text() == "已转达给阿明 ✓"
     assert [t for t in ming.texts() if "很高兴认识你" in t] == ["小雨：你好！很高兴认识你"]

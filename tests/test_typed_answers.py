@@ -18,7 +18,15 @@ from bot.domain.questions import QUESTIONNAIRE, Option, parse_text
 from bot.domain.when import parse_when
 from bot.tools.sandbox import Sandbox
 from storage.models import ProfileAnswer
-from tests.helpers import ZH_ANSWERS, answer, seed_union, verify
+from tests.helpers import (
+    ZH_ANSWERS,
+    answer,
+    answer_questions,
+    answer_until,
+    pledged,
+    seed_union,
+    verify,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 FRIDAY_10AM = datetime(2026, 11, 27, 10, 0, tzinfo=TZ)
@@ -223,17 +231,14 @@ def test_an_age_range_nobody_could_be_in_is_refused(typed: str) -> None:
 
 async def test_typing_skip_at_an_optional_question_skips_it(sandbox: Sandbox) -> None:
     """ "跳过" typed at the hometown question was her hometown ("🏠 家乡：跳过" on her card)."""
-    wang = sandbox.user("小雨", phone="13800000001")
-    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
-    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
-    await wang.press("我承诺")
-    keys = list(ZH_ANSWERS)
-    for key in keys[: keys.index("hometown")]:
-        await answer(wang, ZH_ANSWERS[key])
+    wang = await pledged(sandbox)
+    await answer_until(wang, "hometown")
     await wang.send("跳过")
     assert "婚姻状况" in wang.last_text()  # the next question
-    for key in keys[keys.index("marital_status") : keys.index("introduction")]:
-        await answer(wang, ZH_ANSWERS[key])
+    keys = list(ZH_ANSWERS)
+    await answer_questions(
+        wang, ZH_ANSWERS, keys[keys.index("marital_status") : keys.index("introduction")]
+    )
     await wang.send("无。")
     member = await sandbox.app.services.onboarding.member(wang.id)
     assert member is not None
@@ -267,10 +272,7 @@ async def test_a_typo_corrected_in_the_next_message_corrects_the_answer_before(
 ) -> None:
     """ "打错了，是1990" at the height question was refused as a height, and 1999 stayed her
     birth year (a hard filter: she was shown to the wrong people)."""
-    wang = sandbox.user("小雨", phone="13800000001")
-    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
-    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
-    await wang.press("我承诺")
+    wang = await pledged(sandbox)
     await answer(wang, ZH_ANSWERS["nickname"])
     await answer(wang, ZH_ANSWERS["gender"])
     await wang.send("1999")
@@ -293,13 +295,8 @@ async def test_a_typo_corrected_in_the_next_message_corrects_the_answer_before(
 
 async def test_how_much_a_wish_matters_may_be_typed(sandbox: Sandbox) -> None:
     """ "必须" typed under [必须满足] [最好满足] got "请用按钮回答。" and the question again."""
-    wang = sandbox.user("小雨", phone="13800000001")
-    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
-    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
-    await wang.press("我承诺")
-    keys = list(ZH_ANSWERS)
-    for key in keys[: keys.index("seek_gender")]:
-        await answer(wang, ZH_ANSWERS[key])
+    wang = await pledged(sandbox)
+    await answer_until(wang, "seek_gender")
     await wang.send("男")
     await wang.send("必须")
     seek_age = wang.last_text()
@@ -343,21 +340,11 @@ async def test_a_question_that_needs_an_answer_cannot_be_skipped_by_typing(
     sandbox: Sandbox,
 ) -> None:
     """Red team: "跳过" at the nickname question became her nickname."""
-    wang = sandbox.user("小雨", phone="13800000001")
-    await seed_union(sandbox, [("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")])
-    await verify(wang, "王小雨", "SH0001", "上海申通地铁集团有限公司")
-    await wang.press("我承诺")
+    wang = await pledged(sandbox)
     nickname = wang.last_text()
     await wang.send("跳过")
     assert wang.texts()[-2:] == ["这一题需要回答，不能跳过。", nickname]
-    await answer(wang, ZH_ANSWERS["nickname"])
-    await answer(wang, ZH_ANSWERS["gender"])
-    await answer(wang, ZH_ANSWERS["birth_year"])
-    await answer(wang, ZH_ANSWERS["height"])
-    await answer(wang, ZH_ANSWERS["education"])
-    await answer(wang, ZH_ANSWERS["industry"])
-    await answer(wang, ZH_ANSWERS["district"])
-    await answer(wang, ZH_ANSWERS["hometown"])
+    await answer_until(wang, "marital_status")
     await wang.send("打错了，不填")  # the hometown (optional) left unanswered after all
     member = await sandbox.app.services.onboarding.member(wang.id)
     assert member is not None

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox
 from storage.models import Member, VerificationAttempt
-from tests.helpers import CITY, seed_union
+from tests.helpers import CITY, seed_union, verify
 
 WANG = ("王小雨", "SH0001", "上海申通地铁集团有限公司", "13800000001")
 SHARE = "📱 分享我的手机号"
@@ -121,12 +121,7 @@ async def test_the_corrected_part_typed_without_pressing_try_again_is_taken(
     share her phone again, and then to type her name, number and employer all over."""
     xiaoyu = sandbox.user("小雨", phone=WANG[3])
     await seed_union(sandbox, [WANG])
-    await xiaoyu.send("/start")
-    await xiaoyu.press("同意")
-    await xiaoyu.share_contact()
-    await xiaoyu.send(WANG[0])
-    await xiaoyu.send(WANG[1])
-    await xiaoyu.send("上海电气集团")
+    await verify(xiaoyu, WANG[0], WANG[1], "上海电气集团")
     assert "工作单位与名册不符" in xiaoyu.last_text()
     await xiaoyu.send("为什么不对？")  # a question, not an employer: the part is asked again
     assert xiaoyu.texts()[-2:] == ["只需重新填写没有对上的部分。", "你的工作单位是？"]
@@ -137,24 +132,14 @@ async def test_the_corrected_part_typed_without_pressing_try_again_is_taken(
 
     wei = sandbox.user("大伟", phone="13800000012")
     await seed_union(sandbox, [("张伟", "SH0012", "上海申通地铁集团有限公司", "13800000012")])
-    await wei.send("/start")
-    await wei.press("同意")
-    await wei.share_contact()
-    await wei.send("张伟")
-    await wei.send("SH0012")
-    await wei.send("上海电气集团")
+    await verify(wei, "张伟", "SH0012", "上海电气集团")
     await wei.send("申通地铁")  # straight away, no button
     assert await verified(sandbox, wei.id)
 
     # After a wrong name or number, words typed could be either: the parts are asked for.
     li = sandbox.user("小李", phone="13800000013")
     await seed_union(sandbox, [("李娜", "SH0013", "上海申通地铁集团有限公司", "13800000013")])
-    await li.send("/start")
-    await li.press("同意")
-    await li.share_contact()
-    await li.send("李丽")
-    await li.send("SH0099")
-    await li.send("申通地铁")
+    await verify(li, "李丽", "SH0099", "申通地铁")
     spent = await attempts(sandbox)
     await li.send("SH0013")
     assert li.texts()[-2:] == [

@@ -361,7 +361,7 @@ async def on_text(update: Update, context: HuihuiContext) -> Any:
             stored = importance.must_have(question, pending, level)
             if not isinstance(stored, Invalid):
                 return await _store(update, context, where, pending, stored)
-    if step == Step.QUESTION and questions.pending_value(context, question) is None:
+    if step == Step.QUESTION and pending is None:
         if question is not None and _skipping(context, question, typed):
             if question.optional:
                 return await _store(update, context, where, None, None)  # as the 跳过 button

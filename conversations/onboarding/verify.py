@@ -67,10 +67,16 @@ async def ask(update: Update, context: HuihuiContext, step: Step) -> None:
 
 
 async def start(
-    update: Update, context: HuihuiContext, member_id: int, *, retry: bool = False
+    update: Update,
+    context: HuihuiContext,
+    member_id: int,
+    *,
+    retry: bool = False,
+    asking: bool = True,
 ) -> bool:
     """Begin a fresh attempt, unless today's attempts are used up. True if it began. [Try
-    again] (``retry``) after a rejection keeps what matched and asks only the rest."""
+    again] (``retry``) after a rejection keeps what matched and asks only the rest (unless not
+    ``asking``: the member already typed it)."""
     _ = context.gettext
     scratch(context).pop("claim", None)
     until = await context.services.onboarding.locked_until(member_id)
@@ -80,7 +86,7 @@ async def start(
     kept = scratch(context).pop(KEPT, None)
     if kept and retry:
         scratch(context)["claim"] = dict(kept)
-        if not _typed_correction(update, kept):
+        if asking:
             await say(update, context, _("Only the parts that did not match, please."))
             await ask(update, context, _next_missing(kept))
         return True
@@ -99,10 +105,9 @@ async def typed_after_rejection(
     kept = scratch(context).get(KEPT)
     if not kept:
         return None
-    if not await start(update, context, member_id, retry=True):
-        return False
-    if not _typed_correction(update, kept):  # asked for instead
-        return False
+    taken = _typed_correction(update, kept)
+    if not await start(update, context, member_id, retry=True, asking=not taken) or not taken:
+        return False  # locked, or the parts asked for
     return await on_text(update, context, Step.EMPLOYER, member_id)
 
 

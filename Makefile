@@ -25,7 +25,7 @@ chat: $(STAMP)
 web-demo: $(STAMP)
 	$(BIN)/huihui web-demo
 
-# Every Mini App screen of the web demo's people at 390×844 and 1280×800 (Debian's chromium;
+# Every Mini App screen of the web demo's people at 360×780 and 1280×800 (Debian's chromium;
 # fonts-noto-color-emoji and chromium-l10n as on a phone in China) into screenshots/, and the
 # README's few refreshed in docs/screenshots/.
 screenshots: $(STAMP)

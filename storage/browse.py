@@ -112,12 +112,13 @@ def not_among(members: Sequence[int]) -> Any:
 
 
 async def shown_since(session: AsyncSession, viewer: int, since: datetime) -> list[int]:
-    """The people shown to the viewer since then, most recent first, each once."""
+    """The people shown to the viewer since then, each once: the most recently shown first,
+    those shown at once (a page) in the order they were shown."""
     rows = await session.execute(
         select(_VIEWS.candidate_id, func.max(_VIEWS.shown_at).label("last"))
         .where(_VIEWS.viewer_id == viewer, _VIEWS.shown_at >= since)
         .group_by(_VIEWS.candidate_id)
-        .order_by(func.max(_VIEWS.shown_at).desc())
+        .order_by(func.max(_VIEWS.shown_at).desc(), func.max(_VIEWS.id))
     )
     return [row.candidate_id for row in rows]
 

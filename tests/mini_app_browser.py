@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = (390, 844)
+PHONE = (360, 780)  # a common Android phone: the narrowest screen most members have
 
 
 def telegram_stub(init_data: str, colour_scheme: str = "light") -> str:

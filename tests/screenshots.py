@@ -1,5 +1,5 @@
 """``make screenshots``: every Mini App screen of the web demo's people, in Debian's Chromium, at
-390×844 (a phone) and 1280×800 (a desk), saved as PNGs to look at; then the few the README shows
+360×780 (a phone) and 1280×800 (a desk), saved as PNGs to look at; then the few the README shows
 are refreshed in docs/screenshots/, made small (a palette of colours, optimised).
 
     python tests/screenshots.py [FOLDER]     (default: screenshots/)
@@ -29,7 +29,7 @@ from bot.common.config import Settings  # noqa: E402
 from bot.tools.web_demo import serve  # noqa: E402
 from tests.mini_app_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-SIZES = {"phone": (390, 844), "desk": (1280, 800)}
+SIZES = {"phone": (360, 780), "desk": (1280, 800)}
 # Chromium's own words (a file picker's button, a date field's 年/月/日) in Chinese, as on a
 # Chinese phone; Debian's Chromium has them in chromium-l10n.
 ARGS = [*CHROMIUM_ARGS, "--lang=zh-CN"]
@@ -38,14 +38,14 @@ README_FOLDER = ROOT / "docs" / "screenshots"
 # The screens the README shows: (the demo person's name begins with, size, screen) -> file.
 README = {
     ("工会老张", "desk", ""): "desk-overview-1280.png",
-    ("工会老张", "phone", "-event-door"): "desk-event-door-390.png",
-    ("工会老张", "phone", "-review"): "desk-review-390.png",
-    ("工会老张", "phone", "-broadcast-compose"): "desk-broadcast-390.png",
-    ("红娘李姐", "phone", ""): "desk-matchmaker-390.png",
-    ("小雨", "phone", ""): "member-browse-390.png",
-    ("小雨", "phone", "-person"): "member-person-390.png",
-    ("小雨", "phone", "-likes"): "member-likes-390.png",
-    ("小雨", "phone", "-event"): "member-event-390.png",
+    ("工会老张", "phone", "-event-door"): "desk-event-door-360.png",
+    ("工会老张", "phone", "-review"): "desk-review-360.png",
+    ("工会老张", "phone", "-broadcast-compose"): "desk-broadcast-360.png",
+    ("红娘李姐", "phone", ""): "desk-matchmaker-360.png",
+    ("小雨", "phone", ""): "member-browse-360.png",
+    ("小雨", "phone", "-person"): "member-person-360.png",
+    ("小雨", "phone", "-likes"): "member-likes-360.png",
+    ("小雨", "phone", "-event"): "member-event-360.png",
 }
 README_MOST_BYTES = 150_000
 README_TALLEST = 1700  # a long page is cut there: the README shows its beginning

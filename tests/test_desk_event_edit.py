@@ -17,7 +17,7 @@ from bot.services.events.organising import announced_to
 from bot.tools.sandbox import Sandbox
 from storage.models import AuditEntry, Broadcast, Event
 from tests.helpers import PUDONG, TITLE, publish, union_with_members, unit_id
-from tests.mini_app_browser import open_mini_app, served
+from tests.mini_app_browser import PHONE, open_mini_app, served
 from tests.test_miniapp import as_user, web
 
 __all__ = ["served"]  # the browser test's fixture
@@ -209,7 +209,7 @@ async def test_an_organiser_narrows_an_event_with_the_pickers_on_a_phone(
     event = await stored(sandbox, event_id)
     late_day, late_time = local(sandbox, event.starts_at + timedelta(hours=1))
     day, time = local(sandbox, event.starts_at - timedelta(hours=6))
-    async with open_mini_app(sandbox, served, organiser.id, width=390) as page:
+    async with open_mini_app(sandbox, served, organiser.id) as page:
         await page.get_by_role("link", name="活动", exact=True).click()
         await page.get_by_role("link", name=TITLE).click()
         await page.get_by_role("link", name="修改活动").click()
@@ -223,7 +223,7 @@ async def test_an_organiser_narrows_an_event_with_the_pickers_on_a_phone(
         await page.get_by_role("button", name="保存修改").click()
         await page.get_by_text("报名必须在活动开始前截止").wait_for()
         await page.screenshot(path=str(tmp_path / "event-edit-360.png"), full_page=True)
-        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
         await page.get_by_label("报名截止", exact=True).fill(day)
         await page.get_by_label("报名截止时间").fill(time)
         await page.get_by_role("button", name="保存修改").click()

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.tools.sandbox import Sandbox
 from storage.models import AuditEntry, ScheduledTask
 from tests.helpers import TITLE, publish, union_with_members
-from tests.mini_app_browser import open_mini_app, served
+from tests.mini_app_browser import PHONE, open_mini_app, served
 from tests.test_miniapp import as_user, web
 
 __all__ = ["served"]  # the browser test's fixture
@@ -233,7 +233,7 @@ async def test_an_organiser_adjusts_and_confirms_groups_on_a_phone(
                 data={"badge": badge},
                 headers=as_user(sandbox, organiser.id),
             )
-    async with open_mini_app(sandbox, served, organiser.id, width=390) as page:
+    async with open_mini_app(sandbox, served, organiser.id) as page:
         await page.get_by_role("link", name="活动", exact=True).click()
         await page.get_by_role("link", name=TITLE).click()
         groups = page.locator("#groups")
@@ -246,8 +246,8 @@ async def test_an_organiser_adjusts_and_confirms_groups_on_a_phone(
         await page.locator("#grouped-3").get_by_role("button", name="移动").click()
         await groups.get_by_role("region", name="第 2 组").get_by_text("#3").wait_for()
         assert await groups.get_by_text("只有一人").count() == 0
-        await page.screenshot(path=str(tmp_path / "groups-390.png"), full_page=True)
-        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await page.screenshot(path=str(tmp_path / "groups-360.png"), full_page=True)
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
         await sandbox.settle()
         assert not any(told(sandbox, m) for m in members)  # nobody until confirmed
         await groups.get_by_role("button", name="通知每位组员").click()

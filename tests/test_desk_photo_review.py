@@ -14,7 +14,7 @@ from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import AuditEntry, OrgUnit, PhotoReview
 from tests.helpers import CITY, PUDONG, XUHUI, ZH_ANSWERS, seed_union, sign_up
-from tests.mini_app_browser import open_mini_app, served
+from tests.mini_app_browser import PHONE, open_mini_app, served
 from tests.test_matching_bot import WOMAN
 from tests.test_miniapp import as_user, web
 
@@ -128,8 +128,8 @@ async def test_an_organiser_approves_a_photo_on_a_phone(
         await page.wait_for_function(
             "img => img.complete && img.naturalWidth > 0", arg=await image.element_handle()
         )
-        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
-        await page.screenshot(path=str(tmp_path / "photo-review-390.png"), full_page=True)
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+        await page.screenshot(path=str(tmp_path / "photo-review-360.png"), full_page=True)
         await card.get_by_role("button", name="通过照片").click()
         await page.get_by_role("status").get_by_text("已通过，其他会员现在可以看到").wait_for()
     assert await status(sandbox, review_id) == "approved"

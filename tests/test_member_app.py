@@ -102,6 +102,35 @@ async def test_the_daily_number_holds_however_the_member_filters(sandbox: Sandbo
     assert len(await views(sandbox, me)) > daily
 
 
+async def test_coming_back_to_the_list_spends_none_of_the_day_and_loses_nobody(
+    sandbox: Sandbox,
+) -> None:
+    """She opens a person and goes back to the list, reloads, reopens the app: the people she
+    saw and has not answered are all still there and no new ones were spent; only "show
+    more" spends, and the chat still has the rest of her day."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 150)
+    me = members[0]
+    async with web(sandbox) as client:
+        opened = shown_ids((await client.get(CARDS, headers=as_user(sandbox, me))).text)
+        assert len(opened) == 8
+        for _ in range(5):  # back from a person's page, a reload, the app opened again…
+            again = await client.get(CARDS, headers=as_user(sandbox, me))
+            assert shown_ids(again.text) == opened
+            assert "今天还可以看 12 位新朋友" in again.text
+        assert len(await views(sandbox, me)) == 8
+        sandbox.clock.advance(timedelta(minutes=5))
+        more = shown_ids((await client.get(CARDS + "?more=1", headers=as_user(sandbox, me))).text)
+        assert len(more) == 8 and not set(more) & set(opened)
+        back = shown_ids((await client.get(CARDS, headers=as_user(sandbox, me))).text)
+    # All sixteen she has not answered come back, the latest first, each page in the order
+    # she saw it; 4 new people are left for today.
+    assert back == [*more, *opened]
+    assert len(await views(sandbox, me)) == 16
+    chat = sandbox.user("会员", user_id=me)
+    await chat.send("/match")
+    assert "今天的推荐就到这里" not in chat.last_text()
+
+
 async def answers_of(sb: Sandbox, member: int) -> dict:
     return await sb.app.services.onboarding.answers(member)
 

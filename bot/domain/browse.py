@@ -140,3 +140,19 @@ def fits(filters: Filters, interests: Collection[str], answers: Mapping[str, Any
 def new_allowed(daily_cards: int, shown_today: int) -> int:
     """How many people not shown before a member may still be shown today."""
     return max(0, daily_cards - shown_today)
+
+
+def shown_again_most(daily_cards: int) -> int:
+    """How many people shown lately and not answered a first page brings back (the most
+    recent first): at least a whole day's worth, so that none of today's people drop out of
+    her list however often she comes back to it."""
+    return max(PAGE, daily_cards)
+
+
+def new_on_page(first: bool, shown_again: int, left: int) -> int:
+    """How many new people a page adds: a later page ("show more") a page's worth; a first
+    page only what fills it after the people shown again. Coming back to the list, reloading
+    it or reopening the app then spends none of the day's new people while a page's worth of
+    unanswered ones remain: only asking for more does."""
+    room = PAGE - shown_again if first else PAGE
+    return max(0, min(left, room))

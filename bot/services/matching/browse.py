@@ -19,7 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.common.config import Settings
 from bot.domain import N_
-from bot.domain.browse import ANSWERS_READ, PAGE, UNDO_WITHIN, Filters, fits, new_allowed
+from bot.domain.browse import (
+    ANSWERS_READ,
+    PAGE,
+    UNDO_WITHIN,
+    Filters,
+    fits,
+    new_allowed,
+    new_on_page,
+    shown_again_most,
+)
 from bot.domain.clock import Clock
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import Reason, Suggestion
@@ -187,13 +196,13 @@ class Browsing:
                 year,
                 await units.likes_visible(session, member.unit_id),
             )
-            # The people seen lately come back a page's worth at most, the most recent first.
+            # The people seen lately and not answered come back first, as they were shown.
             recent = {member_id: n for n, member_id in enumerate(shown)}
             again_ids = {row["member_id"] for row in again}
             seen = sorted(
                 (s for s in ranked if s.candidate.id in again_ids),
                 key=lambda s: recent[s.candidate.id],
-            )[:PAGE]
+            )[: shown_again_most(self._settings.daily_cards)]
             place = {member_id: n for n, member_id in enumerate(planned)}
             approved_ids = {c for c, status in reviews.items() if status == "approved"}
             ranked_new = sorted(
@@ -205,7 +214,8 @@ class Browsing:
                     -s.score,
                 ),
             )
-            chosen = await self._reviewed(session, member, ranked_new, reviews, min(left, PAGE))
+            wanted = new_on_page(first, len(seen), left)
+            chosen = await self._reviewed(session, member, ranked_new, reviews, wanted)
             cards = await self._shown(session, member, seen, chosen, now)
             left -= len(chosen)
             return Page(cards, left, len(chosen) < len(ranked_new) and left > 0)

@@ -291,6 +291,8 @@ async def test_the_form_says_what_is_wrong_and_publishes_nothing(sandbox: Sandbo
         ({"age_max": "90"}, "年龄请填 18 到 80"),
         ({"age_min": "abc"}, "年龄请填 18 到 80"),
         ({"end_date": start_day, "end_time": "13:00"}, "结束时间必须晚于开始时间"),
+        # 12:00 typed for 17:00, the end's date left empty: not published as a 22-hour event.
+        ({"end_date": "", "end_time": "12:00"}, "请同时选择结束日期"),
         ({"deadline_date": start_day, "deadline_time": "15:00"}, "报名必须在活动开始前截止"),
         (
             {"announce": "later", "announce_date": start_day, "announce_time": "12:00"},

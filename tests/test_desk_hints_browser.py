@@ -64,3 +64,18 @@ async def test_the_groups_draft_says_an_extra_group_was_made_and_not_for_whom(
         assert await groups.count() == 2  # five people, groups of six: one more to keep apart
         assert await fits(page)
         await page.screenshot(path=str(tmp_path / "groups-extra-360.png"), full_page=True)
+
+
+async def test_every_desk_tab_can_be_seen_on_a_360_px_phone(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """The tab row wraps: scrolling sideways, it hid 人员任命, 审核, 举报 and 审计日志 at 360 px
+    with nothing to say they were there (an organiser's first week)."""
+    _pudong_org, _xuhui_org, city_org = await organisers_of_three(sandbox)
+    async with open_mini_app(sandbox, served, city_org.id, width=360, height=740) as page:
+        tabs = page.locator("nav.tabs a")
+        names = await tabs.all_inner_texts()
+        edges = await tabs.evaluate_all("tabs => tabs.map(t => t.getBoundingClientRect().right)")
+        await page.screenshot(path=str(tmp_path / "desk-tabs-360.png"))
+    assert {"审核", "举报", "审计日志"} <= set(names)
+    assert max(edges) <= 360, dict(zip(names, edges, strict=True))

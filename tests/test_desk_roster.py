@@ -116,8 +116,12 @@ async def test_changed_figures_are_shown_again_and_bad_rows_cannot_replace(
             "/app/console/roster/import", headers=headers, data=hidden(preview.text)
         )
         assert "将标记离会 2 人" in shown_again.text and await left(sandbox) == set()
-        bad = await check(client, headers, pudong, WHOLE + "李四,,上海电气\n", replace=True)
-        assert "这个文件有 1 行有问题" in bad.text and "第 4 行" in bad.text
+        bad = await check(
+            client, headers, pudong, WHOLE + "李四,,上海电气\n王五,,\n赵七,,\n", replace=True
+        )
+        assert "这个文件有 3 行有问题" in bad.text and "第 4 行" in bad.text
+        # The two good rows, counted once: not 2 − 3 bad ones.
+        assert "2 位会员可以导入，3 行有问题" in bad.text
         assert "只导入有效数据" in bad.text and "replace" not in hidden(bad.text)
 
 

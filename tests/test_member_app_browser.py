@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.domain.events import Capacity
 from bot.tools.population import FIRST_TELEGRAM_ID
 from bot.tools.sandbox import Sandbox
-from storage.models import CardView, MatchDecision, Report
+from storage.models import CardView, MatchDecision, ProfileAnswer, Report
 from tests.helpers import TITLE, publish, union_with_members
 from tests.mini_app_browser import open_member_app, pytestmark, served
 
@@ -285,3 +285,35 @@ async def test_nothing_to_undo_is_said_beside_the_button_and_the_cards_stay(
         await page.get_by_role("button", name="撤回上一次跳过").click()
         await page.locator("#undo-said").get_by_text("没有可以撤回的跳过").wait_for()
         assert before > 0 and await cards.count() == before
+
+
+async def test_a_large_system_font_and_a_long_word_still_fit_a_360_px_phone(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """Android's largest usual text size (150%) and a card whose introduction is one long
+    Latin word: nothing is wider than the phone, like and skip are both on screen, and every
+    tab can be seen (a row that scrolls sideways hid the last one)."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    band = "Coldplay/Radiohead/TheBeatles/Oasis/Blur/Muse/ArcticMonkeys"
+    async with open_member_app(sandbox, served, members[0]) as page:
+        first = page.locator("#cards article.card").first.get_by_role("link", name="查看资料")
+        opened = int(re.search(r"people/(\d+)", await first.get_attribute("hx-get")).group(1))
+        async with sandbox.app.services.db.begin() as session:
+            introduction = await session.get(ProfileAnswer, (opened, "introduction"))
+            assert introduction is not None
+            introduction.value = f"喜欢的乐队：{band}"
+        await page.add_style_tag(  # what Android's text size does to a page's px text
+            content="html, body { font-size: 24px !important; }"
+        )
+        await first.click()
+        await page.get_by_role("button", name="跳过").wait_for()
+        await page.screenshot(path=str(tmp_path / "person-150-360.png"), full_page=True)
+        assert band in await page.locator("article.card").inner_text()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        for name in ("❤️ 喜欢", "跳过"):
+            box = await page.get_by_role("button", name=name).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360, name
+        tabs = await page.locator("nav.tabs a").evaluate_all(
+            "tabs => tabs.map(t => t.getBoundingClientRect().right)"
+        )
+        assert len(tabs) == 4 and max(tabs) <= 360

@@ -23,6 +23,9 @@ from storage.models import Event
 PAST = N_("{time} has already passed. Please give a time in the future.")
 NO_MOMENT = N_("Please choose a date and a time.")
 AFTER_START = N_("Sign-up must close before the event starts.")
+END_ON_ANOTHER_DAY = N_(
+    "The end must come after the start. If the event ends on a later day, choose its end date too."
+)
 ANNOUNCE_LATE = N_("The announcement must come before sign-up closes.")
 SIGN_UP_PASSED = N_(
     "Moved to that time, sign-up would already have closed. Please give a new sign-up "
@@ -281,8 +284,10 @@ def _future(
 def _end(
     fields: Mapping[str, str], start: datetime | None, tz: ZoneInfo, problems: Problems
 ) -> datetime | None:
-    """The end; a time without a date is on the start's day (the next, if it would come
-    before the start: an evening that runs past midnight), as /event_new reads "四点半"."""
+    """The end; a time without a date is on the start's day, as the form's hint says. An
+    end before the start on that day is refused rather than taken as the next day: the form
+    has a field for the end's date, and a slip (12:00 for 17:00) would otherwise go out to
+    every member as a 22-hour event."""
     if start is None:
         return None
     if not fields.get("end_date", "").strip():
@@ -293,7 +298,10 @@ def _end(
             return None
         local = start.astimezone(tz)
         same_day = datetime.combine(local.date(), clock.replace(tzinfo=None), tzinfo=tz)
-        return same_day if same_day > start else same_day + timedelta(days=1)
+        if same_day <= start:
+            problems["end"] = Invalid(END_ON_ANOTHER_DAY)
+            return None
+        return same_day
     end = _moment(fields, "end", tz, problems)
     if end is not None and end <= start:
         problems["end"] = Invalid(N_("The end must come after the start."))

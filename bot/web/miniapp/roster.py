@@ -146,7 +146,7 @@ class RosterDesk:
             replace=replace,
             name=self._uploads[token].name,
             preview=preview,
-            good=preview.good - len(preview.bad_rows),
+            good=preview.good,
             problems=bad_rows_text(preview.bad_rows, viewer.gettext, shown=None).splitlines(),
         )
 

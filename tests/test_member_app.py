@@ -249,7 +249,7 @@ async def test_like_until_a_match_and_the_match_is_listed(sandbox: Sandbox) -> N
         liked = await like(client, sandbox, them, member_id(me))
         assert "已发送喜欢" in liked.text
         likes = await client.get("/app/member/likes", headers=as_user(sandbox, me))
-        assert "有 1 人喜欢你" in likes.text
+        assert "有 1 人喜欢了你" in likes.text
         matched = await like(client, sandbox, me, other)
         again = await like(client, sandbox, me, other)
         mine = await client.get("/app/member/likes", headers=as_user(sandbox, me))

@@ -81,7 +81,7 @@ async def test_by_default_a_member_sees_only_how_many_liked_them(sandbox: Sandbo
         page = await client.get(LIKES, headers=as_user(sandbox, me))
         assert (await client.get(LIKES)).status_code == 401
     assert page.status_code == 200
-    assert "有 3 人喜欢你" in page.text
+    assert "有 3 人喜欢了你" in page.text
     assert not set(likers) & set(shown_ids(page.text))
     assert await views(sandbox, me) == set()  # nobody was shown
 
@@ -96,7 +96,7 @@ async def test_a_union_that_shows_cards_lists_the_people_who_liked_the_member(
     await set_likes_visible(sandbox, CITY, "cards")  # set above 浦东: inherited
     async with web(sandbox) as client:
         page = await client.get(LIKES, headers=as_user(sandbox, me))
-        assert page.status_code == 200 and "有 3 人喜欢你" in page.text
+        assert page.status_code == 200 and "有 3 人喜欢了你" in page.text
         assert set(shown_ids(page.text)) == set(likers)
         # Each is now a card shown, counted as in browsing, and opens as a person.
         assert await views(sandbox, me) == set(likers)
@@ -116,7 +116,7 @@ async def test_a_union_that_shows_cards_lists_the_people_who_liked_the_member(
     await set_likes_visible(sandbox, PUDONG, "count")
     async with web(sandbox) as client:
         page = await client.get(LIKES, headers=as_user(sandbox, me))
-    assert "有 3 人喜欢你" in page.text and not set(shown_ids(page.text)) & set(likers)
+    assert "有 3 人喜欢了你" in page.text and not set(shown_ids(page.text)) & set(likers)
     # A member of 徐汇 (no likes) sees no one either way.
     await set_likes_visible(sandbox, XUHUI, "cards")
     async with web(sandbox) as client:
@@ -130,17 +130,48 @@ async def test_a_card_says_who_liked_her_only_where_the_union_shows_who_liked(
 ) -> None:
     """Where the union shows only how many liked a member (the default), a card in /match or the
     Mini App does not say that this person liked her: the likes screen's number would otherwise
-    be names one card at a time. The liker still comes first."""
+    be names one card at a time. The liker still comes soon."""
     _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
     me = members[0]
     [liker] = await liked_by_some(sandbox, me, 1)
     await set_likes_visible(sandbox, CITY, None if visible == "count" else "cards")
     her = sandbox.user("会员", user_id=me)
     await her.send("/match")
-    assert await views(sandbox, me) == {liker}  # who liked her comes first either way
+    if visible == "cards":
+        assert await views(sandbox, me) == {liker}  # who liked her comes first
     async with web(sandbox) as client:
         page = await client.get(CARDS, headers=as_user(sandbox, me))
     assert page.status_code == 200 and liker in shown_ids(page.text)
     told_in_chat = "TA 喜欢了你" in her.last_text()
     told_in_app = "TA 喜欢了你" in page.text
     assert told_in_chat == told_in_app == (visible == "cards")
+
+
+@pytest.mark.parametrize("visible", ["count", "cards"])
+async def test_where_only_the_number_is_shown_the_order_does_not_name_who_liked(
+    sandbox: Sandbox, visible: str
+) -> None:
+    """"有 2 人喜欢了你", and then exactly the first two cards were the two: the order named
+    them. Where the union shows only the number, likers come among her first cards, not as a
+    block at the top; where it shows them, they come first."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 120)
+    await set_likes_visible(sandbox, CITY, None if visible == "count" else "cards")
+    named, on_first_page = [], []
+    async with web(sandbox) as client:
+        for me in members[:40]:
+            likers = await liked_by_some(sandbox, me, 2)
+            if len(likers) < 2:  # nobody she may be suggested (she seeks what few are)
+                continue
+            likes = await client.get(LIKES, headers=as_user(sandbox, me))
+            assert "有 2 人喜欢了你" in likes.text and "最前面" not in likes.text
+            page = shown_ids((await client.get(CARDS, headers=as_user(sandbox, me))).text)
+            named.append(set(page[:2]) == set(likers))
+            on_first_page.append(set(likers) <= set(page))
+            if len(named) == 10:
+                break
+    assert len(named) == 10
+    if visible == "cards":
+        assert all(named)
+    else:
+        assert named.count(True) <= 5, named  # the first two cards are not a list of them
+        assert on_first_page.count(True) >= 8, on_first_page  # yet they come early

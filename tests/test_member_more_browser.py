@@ -142,7 +142,7 @@ async def test_a_matchmaker_who_is_a_member_switches_to_her_pages_and_counts_lik
         cards = page.locator("#liked-me article.card")
         await cards.first.wait_for()
         assert await cards.count() == len(likers)
-        assert await page.get_by_text(f"有 {len(likers)} 人喜欢你").count() == 1
+        assert await page.get_by_text(f"有 {len(likers)} 人喜欢了你").count() == 1
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         shot = tmp_path / "staff-member-likes-360.png"
         await page.screenshot(path=str(shot), full_page=True)

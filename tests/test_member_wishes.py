@@ -260,7 +260,7 @@ async def test_the_number_of_likes_is_the_number_of_cards(sandbox: Sandbox) -> N
         number = await client.get(LIKES, headers=as_user(sandbox, me))
         await set_likes_visible(sandbox, CITY, "cards")
         cards = await client.get(LIKES, headers=as_user(sandbox, me))
-    said = f"有 {len(suggested)} 人喜欢你"
+    said = f"有 {len(suggested)} 人喜欢了你"
     assert said in number.text and said in cards.text
     assert set(shown_ids(cards.text)) == suggested and "接下来几天" not in cards.text
     assert await sandbox.app.services.browsing.likes(me) == len(suggested)

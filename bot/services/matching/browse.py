@@ -145,10 +145,8 @@ class Browsing:
 
             shown = await browse.shown_since(session, member.id, now - EXPOSURE_WINDOW)
             again = await pool(likers_only=False, only=shown) if first and shown else []
-            left = new_allowed(
-                self._settings.daily_cards,
-                await matching.views_since(session, member.id, self._start_of_day()),
-            )
+            shown_today = await matching.views_since(session, member.id, self._start_of_day())
+            left = new_allowed(self._settings.daily_cards, shown_today)
             fresh: list[dict[str, Any]] = []
             planned: list[int] = []
             reviews = await matching.reviewed(session, member.id)
@@ -187,14 +185,9 @@ class Browsing:
             if not rows:
                 return Page([], left, False)
             likers = await browse.liked_by(session, member.id, [r["member_id"] for r in rows])
+            likes_visible = await units.likes_visible(session, member.unit_id)
             ranked = await self._matchmaking._ranked(  # noqa: SLF001 - the chat's own ranking
-                session,
-                member.id,
-                viewer,
-                rows,
-                likers,
-                year,
-                await units.likes_visible(session, member.unit_id),
+                session, member.id, viewer, rows, likers, year, likes_visible
             )
             # The people seen lately and not answered come back first, as they were shown.
             recent = {member_id: n for n, member_id in enumerate(shown)}
@@ -205,14 +198,24 @@ class Browsing:
             )[: shown_again_most(self._settings.daily_cards)]
             place = {member_id: n for n, member_id in enumerate(planned)}
             approved_ids = {c for c, status in reviews.items() if status == "approved"}
-            ranked_new = sorted(
+            new = sorted(
                 (s for s in ranked if s.candidate.id not in again_ids),
                 key=lambda s: (
                     s.candidate.id not in approved_ids,
-                    s.candidate.id not in likers,
                     place.get(s.candidate.id, math.inf),
                     -s.score,
                 ),
+            )
+            # Those a matchmaker approved first; then likers among the rest, as the union
+            # shows likes (first, or where a member cannot tell who they are).
+            rest = [s for s in new if s.candidate.id not in approved_ids]
+            ranked_new = [s for s in new if s.candidate.id in approved_ids]
+            ranked_new += self._matchmaking.likers_mixed(
+                [s for s in rest if s.candidate.id in likers],
+                [s for s in rest if s.candidate.id not in likers],
+                likes_visible,
+                member.id,
+                shown_today,
             )
             wanted = new_on_page(first, len(seen), left)
             chosen = await self._reviewed(session, member, ranked_new, reviews, wanted)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import AsyncIterator
+import hashlib
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.common.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.free_text import Field, Invalid, check
+from bot.domain.liker_turns import liker_turn, mixed
 from bot.domain.match_profile import to_profile
 from bot.domain.matching import History, Reason, Suggestion, rank, without_who_liked
 from bot.domain.members import may_report, may_use_suggestions, report_weight
@@ -114,6 +116,8 @@ class Matchmaking:
         self._settings = settings
         self._work = work
         self._pair_locks: dict[tuple[int, int], asyncio.Lock] = {}
+        token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+        self._liker_key = hashlib.sha256(b"liker turns:" + token.encode()).digest()
 
     def _year(self) -> int:
         return self._clock.now().astimezone(self._settings.tz).year
@@ -125,6 +129,24 @@ class Matchmaking:
     async def refresh(self, member_id: int) -> None:
         async with self._db.begin() as session:
             await matching.refresh_profile(session, member_id, self._clock.now())
+
+    def liker_turn(self, likes_visible: str, member_id: int, card: int) -> bool:
+        """Whether the member's ``card``-th new card today goes to someone who liked them
+        (bot.domain.liker_turns), keyed with the bot's token so it cannot be replayed."""
+        day = self._start_of_day().date()
+        return liker_turn(likes_visible, self._liker_key, member_id, day, card)
+
+    def likers_mixed(
+        self,
+        likers: Sequence[Suggestion],
+        others: Sequence[Suggestion],
+        likes_visible: str,
+        member_id: int,
+        first_card: int,
+    ) -> list[Suggestion]:
+        """``likers`` among ``others`` from the member's ``first_card``-th new card today."""
+        day = self._start_of_day().date()
+        return mixed(likers, others, likes_visible, self._liker_key, member_id, day, first_card)
 
     def skips_kept_since(self) -> datetime:
         """Skips made before this have cooled off: those people may be suggested again."""
@@ -169,8 +191,9 @@ class Matchmaking:
             # card to show: its people may all fail the hard constraints (a must-have edited
             # since the plan was made) or wait for a matchmaker's look, and then the member is
             # shown the next source's best rather than told that nobody suits them.
+            likers_now = self.liker_turn(likes_visible, member.id, seen_today)
             async for candidates, likers, planned in self._candidates(
-                session, viewer, reviews, year, forget
+                session, viewer, reviews, year, forget, likers_now
             ):
                 best = await self._best(
                     session,
@@ -279,6 +302,7 @@ class Matchmaking:
         reviews: dict[int, str],
         year: int,
         forget_skips_before: datetime,
+        likers_now: bool,
     ) -> AsyncIterator[tuple[list[dict[str, Any]], set[int], bool]]:
         """Who may be shown, source by source, best source first: each time the people, which
         of them liked the viewer, and whether they are today's plan (in its order).
@@ -299,8 +323,9 @@ class Matchmaking:
         approved = [candidate for candidate, status in reviews.items() if status == "approved"]
         if approved and (found := await pool(likers_only=False, only=approved)):
             yield found, set(), False
-        # A liker's card is a match at one more like: it comes before any plan.
-        if likers := await pool(likers_only=True):
+        # A liker's card is a match at one more like: on a liker's turn it comes before any
+        # plan, on another turn after everyone (bot.domain.liker_turns).
+        if likers_now and (likers := await pool(likers_only=True)):
             yield likers, {row["member_id"] for row in likers}, False
         day = self._start_of_day().date()
         if planned := await plan.planned_today(session, viewer["member_id"], day):
@@ -310,6 +335,8 @@ class Matchmaking:
                 yield sorted(found, key=lambda row: place[row["member_id"]]), set(), True
         if everyone := await pool(likers_only=False):
             yield everyone, set(), False
+        if not likers_now and (likers := await pool(likers_only=True)):
+            yield likers, {row["member_id"] for row in likers}, False
 
     async def _ranked(
         self,

@@ -151,7 +151,7 @@ async def test_a_card_says_who_liked_her_only_where_the_union_shows_who_liked(
 async def test_where_only_the_number_is_shown_the_order_does_not_name_who_liked(
     sandbox: Sandbox, visible: str
 ) -> None:
-    """"有 2 人喜欢了你", and then exactly the first two cards were the two: the order named
+    """ "有 2 人喜欢了你", and then exactly the first two cards were the two: the order named
     them. Where the union shows only the number, likers come among her first cards, not as a
     block at the top; where it shows them, they come first."""
     _organiser, _sibling, members, _ = await union_with_members(sandbox, 120)

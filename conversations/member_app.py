@@ -20,10 +20,24 @@ from conversations.context import ChatApplication, HuihuiContext
 COMMANDS = [("app", N_("Browse people, events and my profile in a window"))]
 
 
-async def member_app(update: Update, context: HuihuiContext) -> None:
-    _ = context.gettext
+async def app_button(update: Update, context: HuihuiContext) -> InlineKeyboardMarkup | None:
+    """The button that opens the member's window, the chat's menu button set to open it too
+    (staff keep their desk there, /console); None where the window is not set up."""
     url = app_url(context.services.settings)
     if url is None:
+        return None
+    label = context.gettext("Open 会会")
+    if not await context.services.administration.roles_of(update.effective_user.id):
+        await context.bot.set_chat_menu_button(
+            update.effective_chat.id, MenuButtonWebApp(label, WebAppInfo(url))
+        )
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, web_app=WebAppInfo(url))]])
+
+
+async def member_app(update: Update, context: HuihuiContext) -> None:
+    _ = context.gettext
+    button = await app_button(update, context)
+    if button is None:
         await say(
             update,
             context,
@@ -33,18 +47,12 @@ async def member_app(update: Update, context: HuihuiContext) -> None:
             ),
         )
         return
-    label = _("Open 会会")
-    if not await context.services.administration.roles_of(update.effective_user.id):
-        # Staff keep the desk on their menu button (/console); members get their own pages.
-        await context.bot.set_chat_menu_button(
-            update.effective_chat.id, MenuButtonWebApp(label, WebAppInfo(url))
-        )
     await update.effective_message.reply_text(
         _(
             "Browse people with filters, your likes and matches, events and your profile in "
             "a window."
         ),
-        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(label, web_app=WebAppInfo(url))]]),
+        reply_markup=button,
     )
 
 

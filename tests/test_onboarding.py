@@ -403,3 +403,26 @@ async def test_back_days_later_a_greeting_brings_the_question_back(sandbox: Sand
     await wang.send("我回来了，刚才填到哪了")
     assert wang.texts()[-2:] == ["欢迎回来，我们从上次停下的地方继续。", district]
     assert "浦东新区" in wang.buttons()
+
+
+async def test_the_end_of_signing_up_says_how_to_see_people_and_offers_the_window() -> None:
+    """Signed up, she was told only how to change things (/edit, /pause, /help): neither
+    /match nor the window was named, and the menu button stayed empty until she found /app."""
+    async with Sandbox(public_url="https://huihui.example.org") as sb:
+        await seed_union(sb, [WANG])
+        wang = sb.user("王小雨", phone=WANG[3])
+        await sign_up(wang, WANG)
+        last = sb.api.chats[wang.id][-1]
+        assert last.text.startswith("发送 /match 看看为你推荐的人，也可以点下面的按钮")
+        [[button]] = last.inline_keyboard
+        assert button["text"] == "打开会会"
+        assert button["web_app"]["url"] == "https://huihui.example.org/app/"
+        assert sb.api.menu_buttons[wang.id]["web_app"]["url"] == button["web_app"]["url"]
+
+
+async def test_without_a_window_the_end_of_signing_up_names_match(sandbox: Sandbox) -> None:
+    await seed_union(sandbox, [WANG])
+    wang = sandbox.user("王小雨", phone=WANG[3])
+    await sign_up(wang, WANG)
+    assert wang.last_text().startswith("发送 /match 看看为你推荐的人。/edit 修改回答")
+    assert wang.id not in sandbox.api.menu_buttons

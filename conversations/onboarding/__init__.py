@@ -81,6 +81,7 @@ from conversations.common import buttons, in_rows, on_press, say, scratch, send_
 from conversations.common import conversation as make_conversation
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.events import attending
+from conversations.member_app import app_button
 from conversations.onboarding import consent, questions, verify
 
 COMMANDS = [
@@ -705,11 +706,21 @@ async def _finish(update: Update, context: HuihuiContext, member: MemberStatus) 
     await context.services.onboarding.complete(member.id)
     await say(update, context, _("🎉 Your profile is complete. This is how others will see you:"))
     await show_card(update, context, member.id)
-    await say(
-        update,
-        context,
-        _("/edit changes an answer, /pause hides you for a while, /help lists everything."),
+    # What to do next, the first thing first: she had only been told how to change things.
+    window = await app_button(update, context)
+    what_next = (
+        _(
+            "/match shows you the people suggested to you, or press the button below to "
+            "browse them in a window. /edit changes an answer, /pause hides you for a while, "
+            "/help lists everything."
+        )
+        if window
+        else _(
+            "/match shows you the people suggested to you. /edit changes an answer, /pause "
+            "hides you for a while, /help lists everything."
+        )
     )
+    await say(update, context, what_next, window)
     if CAME_FOR in scratch(context):
         await _back_to_event(update, context, profile_complete=True)
     return END

@@ -637,3 +637,41 @@ async def choose(page: Page, picture: Path) -> None:
     async with page.expect_file_chooser() as chooser:
         await page.get_by_text("选择照片", exact=True).click()
     await (await chooser.value).set_files(str(picture))
+
+
+async def test_a_broadcast_sent_after_the_page_expired_keeps_what_was_typed(
+    sandbox: Sandbox, served: str
+) -> None:
+    """Telegram never renews a page's initData: pressed an hour after opening the desk, 发送
+    replaced the whole form with "页面已过期" and the message typed was gone. Now the form
+    stays as typed, nothing is sent, and the notice says so and what to do; a download on
+    an expired page says so too (it did nothing at all)."""
+    organiser, *_ = await union_with_members(sandbox, 5)
+    text = "周六下午茶，欢迎报名！\n地点：浦东图书馆三楼，带上朋友一起来。"
+    async with open_mini_app(sandbox, served, organiser.id, width=360, height=740) as page:
+        await page.get_by_role("link", name="群发", exact=True).click()
+        await page.locator("#audience-count").get_by_text("将发给 5 位会员").wait_for()
+        await page.get_by_label("消息内容").fill(text)
+        await page.locator("#broadcast-preview").get_by_text("周六下午茶").wait_for()
+        sandbox.clock.advance(timedelta(minutes=61))  # lunch
+        await page.get_by_role("button", name="发送", exact=True).click()
+        notice = page.locator("#request-failed")
+        await notice.get_by_text("页面已过期，刚才的操作没有完成").wait_for()
+        assert await page.get_by_label("消息内容").input_value() == text
+        assert await page.get_by_role("button", name="发送", exact=True).is_visible()
+        await page.get_by_role("link", name="概览", exact=True).click()  # a tab: its page, as before
+        await page.get_by_role("heading", name="页面已过期").wait_for()
+    assert await stored(sandbox) == []
+
+
+async def test_a_download_on_an_expired_page_says_so(sandbox: Sandbox, served: str) -> None:
+    organiser, *_ = await union_with_members(sandbox, 5)
+    async with open_mini_app(sandbox, served, organiser.id, width=360, height=740) as page:
+        report = page.get_by_role("link", name="月度报告（Excel）")
+        await report.wait_for()
+        async with page.expect_download() as downloading:
+            await report.click()
+        assert (await downloading.value).suggested_filename == "monthly-report.xlsx"
+        sandbox.clock.advance(timedelta(minutes=61))
+        await report.click()
+        await page.locator("#request-failed").get_by_text("页面已过期").wait_for()

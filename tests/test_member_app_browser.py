@@ -4,7 +4,9 @@ and see the card change. Skipped where Chromium is not installed (as the desk's 
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.async_api import expect
@@ -317,3 +319,37 @@ async def test_a_large_system_font_and_a_long_word_still_fit_a_360_px_phone(
             "tabs => tabs.map(t => t.getBoundingClientRect().right)"
         )
         assert len(tabs) == 4 and max(tabs) <= 360
+
+
+async def test_a_like_on_a_page_left_open_an_hour_says_it_was_not_done(
+    sandbox: Sandbox, served: str
+) -> None:
+    """Back after lunch, ❤️ replaced the person with "页面已过期" and said nothing of the like,
+    which was not recorded; the page mentioned a desk link, staff's word. Now the person
+    stays on screen and the notice says the like was not done and what to do."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    me = members[0]
+    async with open_member_app(sandbox, served, me) as page:
+        await page.locator("#cards article.card").first.get_by_role("link", name="查看资料").click()
+        like = page.get_by_role("button", name="❤️ 喜欢")
+        await like.wait_for()
+        sandbox.clock.advance(timedelta(minutes=61))
+        await like.click()
+        notice = page.locator("#request-failed")
+        await notice.get_by_text("页面已过期，刚才的操作没有完成").wait_for()
+        assert "工作台" not in await notice.inner_text()
+        assert await like.is_visible()
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(func.count()).select_from(MatchDecision)) == 0
+
+
+async def test_my_data_downloads_as_a_file_named_for_it(sandbox: Sandbox, served: str) -> None:
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    async with open_member_app(sandbox, served, members[0]) as page:
+        await page.get_by_role("link", name="我的资料").click()
+        async with page.expect_download() as downloading:
+            await page.get_by_role("link", name="导出我的数据").click()
+        download = await downloading.value
+        assert download.suggested_filename == "huihui-my-data.json"
+        exported = json.loads(Path(await download.path()).read_text("utf-8"))
+    assert exported  # her own data, as /export_me gives it

@@ -51,7 +51,10 @@ REFUSALS = {
 # A 401 for good data that is too old: a page left open for an hour, not a forged request.
 EXPIRED = (
     N_("This page has expired"),
-    N_("Close it and open it again from the bot in Telegram (a desk link: make a new one)."),
+    N_(
+        "Close it and open it again from the bot in Telegram (opened from a link on a "
+        "computer: ask the bot for a new link)."
+    ),
 )
 Endpoint = Callable[[Request], Awaitable[Response]]
 # The most a form of the Mini Apps sends, a photo or a roster file aside: the longest broadcast
@@ -127,6 +130,8 @@ class Pages:
                 _ = translator(self.services.settings.default_language)
                 page = self.render(None, "refused.html", heading=_(heading), text=_(text))
                 page.status_code = refused.status
+                if refused.expired:  # app.js keeps a form sent too late on screen
+                    page.headers["X-Huihui-Expired"] = "1"
                 return page
 
         return guarded_endpoint

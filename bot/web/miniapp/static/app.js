@@ -35,11 +35,24 @@ if (tg) {
   tg.expand();
   tg.onEvent("themeChanged", applyTheme);
 }
+// A form sent after the page's initData expired (Telegram never renews it; a page left open
+// over lunch): the refusal is not swapped in over the form, which would throw away what was
+// typed (a long broadcast, an event's description); the form stays and the notice at the
+// bottom says that nothing was done and what to do.
+function expiredSend(event) {
+  const xhr = event.detail.xhr;
+  const verb = (event.detail.requestConfig && event.detail.requestConfig.verb) || "get";
+  return Boolean(xhr) && xhr.status === 401 && verb !== "get"
+    && xhr.getResponseHeader("X-Huihui-Expired") === "1";
+}
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  if (expiredSend(event)) event.detail.shouldSwap = false;
+});
 // A tab is shown as current once its page has come (a tab whose request failed stays as it
 // was, over the page still shown).
 function answered(event) {
   const status = event.detail.xhr ? event.detail.xhr.status : 0;
-  return status > 0 && status < 500 && status !== 429;
+  return status > 0 && status < 500 && status !== 429 && !expiredSend(event);
 }
 document.body.addEventListener("htmx:afterRequest", (event) => {
   const tab = event.detail.elt.closest && event.detail.elt.closest("nav.tabs a");
@@ -58,8 +71,36 @@ function requestFailed(kind) {
 }
 document.body.addEventListener("htmx:sendError", () => requestFailed("offline"));
 document.body.addEventListener("htmx:timeout", () => requestFailed("offline"));
+const expiredKind = () => (tg && tg.initData ? "expired" : "expiredLink");
 document.body.addEventListener("htmx:responseError", (event) => {
-  if (!answered(event)) requestFailed("failed");
+  if (expiredSend(event)) requestFailed(expiredKind());
+  else if (!answered(event)) requestFailed("failed");
+});
+// A file (a sign-in sheet, a monthly report, the units file): a plain link would go without
+// the initData header, so it is fetched with it and then saved; a refusal or a failure is
+// said as any other request's.
+document.body.addEventListener("click", async (event) => {
+  const link = event.target.closest && event.target.closest("a[data-download]");
+  if (!link) return;
+  event.preventDefault();
+  let answer;
+  try {
+    answer = await fetch(link.href, { headers: { "X-Telegram-Init-Data": data } });
+  } catch {
+    requestFailed("offline");
+    return;
+  }
+  if (!answer.ok) {
+    requestFailed(answer.headers.get("X-Huihui-Expired") === "1" ? expiredKind() : "failed");
+    return;
+  }
+  const notice = document.getElementById("request-failed");
+  if (notice) notice.hidden = true;
+  const saving = document.createElement("a");
+  saving.href = URL.createObjectURL(await answer.blob());
+  saving.download = link.dataset.download;
+  saving.click();
+  URL.revokeObjectURL(saving.href);
 });
 document.body.addEventListener("htmx:afterRequest", (event) => {
   const notice = document.getElementById("request-failed");

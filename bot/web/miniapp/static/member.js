@@ -1,5 +1,5 @@
-// The member's pages: a download (my data) goes with the initData like every request, and
-// "write in the chat", once the button is in the chat, closes the window to show it.
+// The member's pages: "write in the chat", once the button is in the chat, closes the window
+// to show it; photos come with the initData. (A download, my data, is app.js's.)
 const tg = window.Telegram && window.Telegram.WebApp;
 
 // Read once, as app.js does: on a desk browser it is in the address's fragment, which the
@@ -10,20 +10,6 @@ function initData() {
   return data;
 }
 
-document.body.addEventListener("click", async (event) => {
-  const download = event.target.closest("a[data-download]");
-  if (download) {
-    event.preventDefault();
-    const answer = await fetch(download.href, { headers: { "X-Telegram-Init-Data": initData() } });
-    if (!answer.ok) return;
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(await answer.blob());
-    link.download = "huihui-my-data.json";
-    link.click();
-    URL.revokeObjectURL(link.href);
-    return;
-  }
-});
 document.body.addEventListener("htmx:afterRequest", (event) => {
   if (event.detail.successful && event.detail.elt.closest("[data-close]") && tg) tg.close();
 });

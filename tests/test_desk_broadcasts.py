@@ -659,7 +659,8 @@ async def test_a_broadcast_sent_after_the_page_expired_keeps_what_was_typed(
         await notice.get_by_text("页面已过期，刚才的操作没有完成").wait_for()
         assert await page.get_by_label("消息内容").input_value() == text
         assert await page.get_by_role("button", name="发送", exact=True).is_visible()
-        await page.get_by_role("link", name="概览", exact=True).click()  # a tab: its page, as before
+        # A tab asked for afterwards shows the expired page, as before: nothing typed is lost.
+        await page.get_by_role("link", name="概览", exact=True).click()
         await page.get_by_role("heading", name="页面已过期").wait_for()
     assert await stored(sandbox) == []
 

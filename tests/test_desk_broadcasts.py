@@ -676,3 +676,23 @@ async def test_a_download_on_an_expired_page_says_so(sandbox: Sandbox, served: s
         sandbox.clock.advance(timedelta(minutes=61))
         await report.click()
         await page.locator("#request-failed").get_by_text("页面已过期").wait_for()
+
+
+async def test_send_pressed_right_after_typing_still_says_it_was_sent(
+    sandbox: Sandbox, served: str
+) -> None:
+    """发送 pressed within the count's 400 ms of typing: the broadcast went out, but the count
+    typed before it arrived after the send's answer and put "点击'发送'后立即发出" over "正在
+    开始", the box emptied, as if the message had vanished unsent (an organiser's week)."""
+    organiser, *_ = await union_with_members(sandbox, 5)
+    async with open_mini_app(sandbox, served, organiser.id, width=360, height=740) as page:
+        await page.get_by_role("link", name="群发", exact=True).click()
+        await page.locator("#audience-count").get_by_text("将发给 5 位会员").wait_for()
+        await page.get_by_label("消息内容").fill("今晚七点，滨江步道集合。")
+        await page.get_by_role("button", name="发送", exact=True).click()  # at once
+        check = page.locator("#composer-check")
+        await check.get_by_text("正在开始，进度见下方").wait_for()
+        await page.wait_for_timeout(1000)  # past the count's wait
+        assert "正在开始" in await check.inner_text()
+        assert "立即发出" not in await check.inner_text()
+    assert len(await stored(sandbox)) == 1

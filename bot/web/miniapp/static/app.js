@@ -115,14 +115,20 @@ document.body.addEventListener("htmx:afterRequest", (event) => {
 // the count on its way, and no count is asked for while either is on its way: the photo's
 // answer asks for one itself, and a send's answer says how it went. Send waits for the photo
 // (the photo form disables it meanwhile), so a photo is never left behind.
+// Nor is a count asked for that typing started before a send (its 400 ms wait ended after
+// the send had answered): it put "点击'发送'后立即发出" over "正在开始", as if nothing was sent.
+let sentAt = -1;
 document.body.addEventListener("htmx:beforeRequest", (event) => {
   const check = document.getElementById("composer-check");
   if (!check) return;
   const elt = event.detail.elt;
   const busy = (id) => document.getElementById(id)?.classList.contains("htmx-request");
   if (elt === check) {
-    if (busy("composer") || busy("broadcast-photo-form")) event.preventDefault();
+    const typed = event.detail.requestConfig?.triggeringEvent?.timeStamp;
+    const stale = typed !== undefined && typed < sentAt;
+    if (stale || busy("composer") || busy("broadcast-photo-form")) event.preventDefault();
   } else if (elt.id === "composer" || elt.id === "broadcast-photo-form") {
+    if (elt.id === "composer") sentAt = performance.now();
     htmx.trigger(check, "htmx:abort");
   }
 });

@@ -193,10 +193,14 @@ async def test_an_organiser_checks_a_member_in_on_a_phone(
         row = page.locator("#badge-2")
         await row.get_by_text("李娜").wait_for()
         assert "✓" not in await row.inner_text()
+        funnel = page.locator("#funnel")
+        assert (await funnel.inner_text()).endswith("已签到 0")
         await page.get_by_label("现场签到：输入号码牌").fill("2")
         await page.get_by_role("button", name="签到", exact=True).click()
         await page.locator("#door").get_by_text("已签到：#2").wait_for()
         await row.get_by_text("✓").wait_for()
+        # The figures above move with the door (they stayed at 0 until the page was reopened).
+        await funnel.get_by_text("已签到 1").wait_for()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         await page.screenshot(path=str(tmp_path / "events-door-360.png"), full_page=True)
         # Printed, the sheet stands alone: no tabs, no greeting, no print button.

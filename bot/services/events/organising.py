@@ -95,6 +95,7 @@ class DoorCheckIn:
     badge: int | None = None
     nickname: str | None = None
     opens_at: datetime | None = None  # when check-in opens, if it has not
+    funnel: events.Funnel | None = None  # the event's figures once someone is checked in
 
 
 def announced_to(unit_id: int, conditions: Conditions) -> Audience:
@@ -495,7 +496,8 @@ class Organising:
             audit.record(
                 session, actor, "event_check_in", event.unit_id, now, event=event_id, badge=badge
             )
-            return found(Door.CHECKED_IN)
+            await session.flush()
+            return found(Door.CHECKED_IN, funnel=await events.funnel(session, event))
 
     async def groups(self, actor: int, event_id: int, size: int) -> GroupDraft | None:
         """A draft of groups of the people who have checked in, recorded but told to nobody

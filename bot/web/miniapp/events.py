@@ -150,6 +150,7 @@ class EventsDesk:
             ),
             done=door.status == Door.CHECKED_IN,
             badge=door.badge,
+            funnel=door.funnel,
         )
 
     async def print_view(self, request: Request) -> HTMLResponse:

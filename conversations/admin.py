@@ -23,6 +23,7 @@ from bot.common.wording.moderation import (
     moderation_text,
 )
 from bot.common.wording.profile_card import option_text, render_card
+from bot.common.wording.roles import ROLE_NAMES
 from bot.common.wording.statistics import ACTIVITY_FIGURES, MEMBER_FIGURES
 from bot.common.wording.verification import comparison
 from bot.common.workbooks import Sheet, csv_field, titled_workbook
@@ -57,11 +58,6 @@ ORGANISER_COMMANDS = [
     ("revoke", N_("Take a role back")),
     ("audit", N_("Latest organiser actions (superadmins)")),
 ]
-ROLE_NAMES = {
-    Role.ORGANISER: N_("organiser"),
-    Role.MATCHMAKER: N_("matchmaker"),
-    Role.COUNSELLOR: N_("counsellor"),
-}
 ROLES = {
     "organiser": Role.ORGANISER,
     "matchmaker": Role.MATCHMAKER,

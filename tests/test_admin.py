@@ -219,13 +219,13 @@ async def test_grant_and_revoke_follow_the_tree(sandbox: Sandbox) -> None:
         "你可以在自己负责的工会任命红娘和辅导员；管理员只能在下级工会任命。"
     )
     await pudong.send(f"/grant {MAN[1].lower()} {PUDONG} 红娘")  # a district's own matchmaker
-    assert pudong.last_text() == f"已完成：{ming} 现在是 {PUDONG} 的红娘。"
+    assert pudong.last_text() == f"已完成：{ming}，现在是{PUDONG}的红娘。"
     await city.send(f"/grant {MAN[3]} {PUDONG} organiser")  # by phone
-    assert city.last_text() == f"已完成：{ming} 现在是 {PUDONG} 的管理员。"
+    assert city.last_text() == f"已完成：{ming}，现在是{PUDONG}的管理员。"
     await city.send(f"/grant {MAN[3]} {PUDONG} organiser")
     assert city.last_text() == "无需更改。"
     await city.send(f"/grant {MAN[1]} 不存在的工会 红娘")
-    assert city.last_text() == "没有名为 不存在的工会 的单位。"
+    assert city.last_text() == "没有名为“不存在的工会”的单位。"
     await city.send("/grant abc")
     assert city.last_text().startswith("用法：/grant 会员号或手机号")
     await xuhui.send(f"/grant {MAN[1]} {XUHUI} 红娘")  # not on 徐汇's roster: not found
@@ -233,7 +233,7 @@ async def test_grant_and_revoke_follow_the_tree(sandbox: Sandbox) -> None:
     await city.send(f"/grant 777 {PUDONG} 红娘")  # a Telegram id is nobody's member number
     assert city.last_text() == "在你负责的工会里，没有用这个会员号或手机号加入会会的人。"
     await city.send(f"/revoke {MAN[1]} {PUDONG} organiser")
-    assert city.last_text() == f"已完成：{ming} 不再是 {PUDONG} 的管理员。"
+    assert city.last_text() == f"已完成：{ming}，不再是{PUDONG}的管理员。"
     async with sandbox.app.services.db() as session:
         roles = (
             await session.execute(select(UnitRole.role).where(UnitRole.telegram_id == 0))

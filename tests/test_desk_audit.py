@@ -3,15 +3,21 @@ the unions below, others nothing; newest first, a page at a time, by action and 
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from bot.common.wording.audit import ACTIONS, DETAILS
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage import audit
-from tests.helpers import CITY, PUDONG, XUHUI, seed_union, unit_id
+from storage.models import Event
+from tests.helpers import CITY, PUDONG, XUHUI, seed_union, sign_up, unit_id
 from tests.test_miniapp import as_user, web
 
 ADMIN = 4242
@@ -120,3 +126,72 @@ async def test_no_initdata_forged_or_expired_is_refused(with_admin: Sandbox) -> 
         for headers in ({}, expired, forged, altered):
             answer = await client.get("/app/console/audit", headers=headers)
             assert answer.status_code == 401 and "授予角色" not in answer.text
+
+
+async def test_the_log_reads_in_words_and_the_unions_time(sandbox: Sandbox) -> None:
+    """It showed codes and UTC ISO text: "event_sign_up", "signup_deadline:
+    2026-03-20T18:00:00+08:00", "发送时间：2026-03-08T09:00:00+00:00", "角色：matchmaker"
+    (an organiser's week)."""
+    from tests.test_desk_events import form_for
+
+    organiser, wang = sandbox.user("浦东管理员"), ("王小雨", "PD0001", "上海电气", "13800000001")
+    await seed_union(sandbox, [wang], organisers={PUDONG: [organiser.id]})
+    await sign_up(sandbox.user("王小雨", phone=wang[3]), wang)  # to be appointed, she is here
+    pudong = await unit_id(sandbox, PUDONG)
+    mine = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        await client.post("/app/console/events/new", headers=mine, data=form_for(sandbox, pudong))
+        async with sandbox.app.services.db() as session:
+            event = (await session.scalars(select(Event))).one()
+        deadline = event.signup_deadline.astimezone(sandbox.settings.tz)
+        edited = form_for(
+            sandbox,
+            pudong,
+            age_max="40",
+            deadline_date=f"{deadline:%Y-%m-%d}",
+            deadline_time="18:00",
+        )
+        await client.post(f"/app/console/events/{event.id}/edit", headers=mine, data=edited)
+        await client.post(
+            "/app/console/broadcasts/send",
+            headers=mine,
+            data={"text": "本周活动室开放时间调整", "unit": str(pudong), "when": "明天上午10点"},
+        )
+        found = await client.post("/app/console/people/find", headers=mine, data={"q": "PD0001"})
+        form = dict(re.findall(r'name="(number|roster_unit)" value="([^"]*)"', found.text))
+        await client.post(
+            "/app/console/people/appoint",
+            headers=mine,
+            data={**form, "unit": str(pudong), "role": "matchmaker"},
+        )
+        log = (await client.get("/app/console/audit", headers=mine)).text
+    shown = re.sub(r"<[^>]+>", " ", log.split('<ol class="audit">', 1)[1])
+    assert "修改活动报名规则" in shown and "报名条件已修改" in shown
+    assert f"报名截止：{deadline:%Y-%m-%d} 18:00" in shown
+    tomorrow = (sandbox.clock.now() + timedelta(days=1)).astimezone(sandbox.settings.tz)
+    assert f"发送时间：{tomorrow:%Y-%m-%d} 10:00" in shown
+    assert "角色：红娘" in shown
+    assert not re.search(r"[a-z]+_[a-z_]+|\d\d:\d\d:\d\d|matchmaker", shown), shown
+
+
+def test_every_action_and_detail_the_services_record_has_words() -> None:
+    """A new action recorded without a name here would show as its code in the desk's log."""
+    recorded: set[str] = set()
+    details: set[str] = set()
+    for path in Path("bot").rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "record"
+                and isinstance(call.func.value, ast.Name)
+                and call.func.value.id == "audit"
+            ):
+                continue
+            action = call.args[2]
+            if isinstance(action, ast.Constant):
+                recorded.add(action.value)
+            details |= {k.arg for k in call.keywords if k.arg is not None}
+    assert len(recorded) > 20
+    assert recorded <= set(ACTIONS), recorded - set(ACTIONS)
+    assert details <= set(DETAILS), details - set(DETAILS)

@@ -226,7 +226,7 @@ async def test_roles_are_given_by_member_number_within_scope_and_taken_back(
         form = dict(re.findall(r'name="(number|roster_unit)" value="([^"]*)"', found.text))
         appoint = {**form, "unit": str(pudong), "role": "matchmaker"}
         done = await client.post("/app/console/people/appoint", headers=mine, data=appoint)
-        assert "王小雨（上海电气） 现在是 浦东新区总工会 的红娘" in done.text
+        assert "王小雨（上海电气），现在是浦东新区总工会的红娘" in done.text
         assert (in_pudong[0], PUDONG, Role.MATCHMAKER) in await roles(sandbox)
         # An organiser of their own union: only from above.
         organiser_here = {**appoint, "role": "organiser"}

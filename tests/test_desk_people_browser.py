@@ -47,7 +47,7 @@ async def test_an_organiser_appoints_a_matchmaker_by_member_number(
         await page.get_by_label("会员号、手机号或姓名").fill("PD0")
         await page.get_by_role("button", name="查找").click()
         await page.get_by_role("button", name="任命王小雨").click()
-        await page.get_by_role("status").get_by_text("现在是 浦东新区总工会 的红娘").wait_for()
+        await page.get_by_role("status").get_by_text("现在是浦东新区总工会的红娘").wait_for()
         await page.get_by_text("红娘：王小雨").wait_for()
         await fits(page)
         await page.screenshot(path=str(tmp_path / "people-360.png"), full_page=True)

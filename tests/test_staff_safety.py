@@ -187,7 +187,7 @@ async def test_claims_are_given_back_by_cancel_silence_and_a_revoked_role(
     await hongniang.send("/inbox")
     await hongniang.press("回复")
     await city.send(f"/revoke {hongniang.id} {PUDONG} matchmaker")
-    assert city.last_text() == f"已完成：{hongniang.id} 不再是 {PUDONG} 的红娘。"
+    assert city.last_text() == f"已完成：{hongniang.id}，不再是{PUDONG}的红娘。"
     assert ayi.last_text() == waiting_again
     await hongniang.send("别担心，我们联系社区民警陪你走一段。")  # the answer she was writing
     assert hongniang.last_text() == REFUSED

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.common.i18n import N_, Translator
+from bot.common.wording.roles import ROLE_NAMES
+from bot.domain.units import Role
 
 # Every action the services record (an action not named here is shown as its code).
 ACTIONS = {
@@ -19,6 +22,7 @@ ACTIONS = {
     "reject_verification": N_("Rejected a verification"),
     "approve_photo": N_("Approved a photo"),
     "reject_photo": N_("Rejected a photo"),
+    "view_photo": N_("Looked at a photo under review"),
     "grant": N_("Gave a role"),
     "revoke": N_("Took a role back"),
     "roster_import": N_("Imported a roster"),
@@ -29,9 +33,12 @@ ACTIONS = {
     "event_cancel": N_("Cancelled an event"),
     "event_sheet": N_("Looked at an event's registrants"),
     "event_check_in": N_("Checked a member in"),
+    "event_sign_up": N_("Changed an event's sign-up rules"),
     "event_groups_draft": N_("Drafted an event's groups"),
     "event_groups": N_("Sent an event's groups"),
+    "event_groups_move": N_("Moved a member to another group"),
     "broadcast": N_("Scheduled a broadcast"),
+    "broadcast_reschedule": N_("Moved a broadcast"),
     "broadcast_cancel": N_("Cancelled a broadcast"),
     "unit_create": N_("Created a unit"),
     "unit_rename": N_("Renamed a unit"),
@@ -62,17 +69,40 @@ DETAILS = {
     "promoted": N_("moved up from the waitlist: {value}"),
     "parent": N_("under unit #{value}"),
     "lines": N_("lines: {value}"),
+    "conditions": N_("conditions changed"),
+    "signup_deadline": N_("sign-up closes: {value}"),
+    "announce_at": N_("announced at: {value}"),
+    "groups": N_("groups: {value}"),
+    "kept_apart": N_("kept apart: {value}"),
+    "photo": N_("photo #{value}"),
+    "to": N_("to group {value}"),
 }
+# Details that are moments, stored as ISO text: shown in the union's time, as every time is.
+MOMENTS = frozenset({"send_at", "starts_at", "signup_deadline", "announce_at"})
 
 
 def action_label(action: str, _: Translator) -> str:
     return _(ACTIONS[action]) if action in ACTIONS else action
 
 
-def detail_line(detail: Mapping[str, Any], _: Translator) -> str:
-    """ "会员 #12 · 已通知会员 是": each detail with a name the reader knows."""
+def detail_line(detail: Mapping[str, Any], _: Translator, tz: tzinfo) -> str:
+    """ "会员 #12 · 已通知会员 是": each detail with a name the reader knows, a moment in the
+    union's time and a role by its name."""
     parts = []
     for key, value in detail.items():
-        shown = (_("yes") if value else _("no")) if isinstance(value, bool) else str(value)
+        shown = _value(key, value, _, tz)
         parts.append(_(DETAILS[key], value=shown) if key in DETAILS else f"{key}: {shown}")
     return " · ".join(parts)
+
+
+def _value(key: str, value: Any, _: Translator, tz: tzinfo) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key in MOMENTS and isinstance(value, str):
+        try:
+            return f"{datetime.fromisoformat(value).astimezone(tz):%Y-%m-%d %H:%M}"
+        except ValueError:
+            return value
+    if key == "role" and value in set(Role):
+        return _(ROLE_NAMES[Role(value)])
+    return str(value)

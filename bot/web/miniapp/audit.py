@@ -54,7 +54,7 @@ class AuditDesk:
                     or (_("Telegram id {value}", value=line.actor_id) if line.actor_id else "—"),
                     action_label(line.action, _),
                     line.unit,
-                    detail_line(line.detail, _),
+                    detail_line(line.detail, _, settings.tz),
                 )
                 for line in found.lines
             ],

@@ -10,16 +10,12 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from bot.common.i18n import N_
+from bot.common.wording.roles import ROLE_NAMES
 from bot.domain import free_text
 from bot.domain.units import Role
 from bot.services.administration import Decision, UnitNode
 from bot.web.miniapp.pages import Pages, Refused, Viewer
 
-ROLE_NAMES = {
-    Role.ORGANISER: N_("organiser"),
-    Role.MATCHMAKER: N_("matchmaker"),
-    Role.COUNSELLOR: N_("counsellor"),
-}
 # Offered first: what a district organiser appoints most.
 OFFERED = (Role.MATCHMAKER, Role.COUNSELLOR, Role.ORGANISER)
 REFUSED = N_(

@@ -139,41 +139,59 @@ _VIEWER = bindparam("viewer", type_=Integer)
 # viewer's gender, was not liked (nor skipped lately) by them, is not blocked either way, not
 # matched with them and not hidden by reports. Building these anew for every card cost more
 # than running them.
-_OPEN_TO_VIEWER = (
-    _PROFILES.eligible.is_(True),
-    _PROFILES.member_id != _VIEWER,
-    or_(_PROFILES.seeks == "any", _PROFILES.seeks == bindparam("viewer_gender", type_=String)),
-    ~exists().where(
-        _DECISIONS.viewer_id == _VIEWER,
-        _DECISIONS.candidate_id == _PROFILES.member_id,
+
+
+def _open_to_viewer(as_of: bool) -> tuple[Any, ...]:
+    """The conditions; ``as_of``: only the viewer's decisions and the blocks made before the
+    bound time ``decided_before`` count (the number of likes, held for the day)."""
+
+    def made(column: Any) -> tuple[Any, ...]:
+        return (column < bindparam("decided_before", type_=column.type),) if as_of else ()
+
+    return (
+        _PROFILES.eligible.is_(True),
+        _PROFILES.member_id != _VIEWER,
         or_(
-            _DECISIONS.liked.is_(True),
-            _DECISIONS.created_at
-            >= bindparam("skips_kept_since", type_=_DECISIONS.created_at.type),
+            _PROFILES.seeks == "any",
+            _PROFILES.seeks == bindparam("viewer_gender", type_=String),
         ),
-    ),
-    ~exists().where(
-        or_(
-            and_(_BLOCKS.blocker_id == _VIEWER, _BLOCKS.blocked_id == _PROFILES.member_id),
-            and_(_BLOCKS.blocker_id == _PROFILES.member_id, _BLOCKS.blocked_id == _VIEWER),
-        )
-    ),
-    # A match a matchmaker's proposal made has no like of either behind it: without this the
-    # two were offered each other as cards to like or skip (each order through the pair's
-    # unique index).
-    ~exists().where(
-        or_(
-            and_(_MATCHES.member_a == _VIEWER, _MATCHES.member_b == _PROFILES.member_id),
-            and_(_MATCHES.member_a == _PROFILES.member_id, _MATCHES.member_b == _VIEWER),
-        )
-    ),
-    _PROFILES.member_id.not_in(
-        select(_REPORTS.reported_id)
-        .where(_REPORTS.status == "pending")
-        .group_by(_REPORTS.reported_id)
-        .having(func.sum(_REPORTS.weight) >= REPORT_WEIGHT_TO_HIDE)
-    ),
-)
+        ~exists().where(
+            _DECISIONS.viewer_id == _VIEWER,
+            _DECISIONS.candidate_id == _PROFILES.member_id,
+            or_(
+                _DECISIONS.liked.is_(True),
+                _DECISIONS.created_at
+                >= bindparam("skips_kept_since", type_=_DECISIONS.created_at.type),
+            ),
+            *made(_DECISIONS.created_at),
+        ),
+        ~exists().where(
+            or_(
+                and_(_BLOCKS.blocker_id == _VIEWER, _BLOCKS.blocked_id == _PROFILES.member_id),
+                and_(_BLOCKS.blocker_id == _PROFILES.member_id, _BLOCKS.blocked_id == _VIEWER),
+            ),
+            *made(_BLOCKS.created_at),
+        ),
+        # A match a matchmaker's proposal made has no like of either behind it: without this
+        # the two were offered each other as cards to like or skip (each order through the
+        # pair's unique index).
+        ~exists().where(
+            or_(
+                and_(_MATCHES.member_a == _VIEWER, _MATCHES.member_b == _PROFILES.member_id),
+                and_(_MATCHES.member_a == _PROFILES.member_id, _MATCHES.member_b == _VIEWER),
+            )
+        ),
+        _PROFILES.member_id.not_in(
+            select(_REPORTS.reported_id)
+            .where(_REPORTS.status == "pending")
+            .group_by(_REPORTS.reported_id)
+            .having(func.sum(_REPORTS.weight) >= REPORT_WEIGHT_TO_HIDE)
+        ),
+    )
+
+
+_OPEN_TO_VIEWER = _open_to_viewer(as_of=False)
+_OPEN_AS_OF = _open_to_viewer(as_of=True)
 
 
 async def pool(
@@ -188,21 +206,26 @@ async def pool(
     skips_forgotten_before: datetime,
     completed_after: datetime | None = None,
     where: Sequence[Any] = (),
+    decided_before: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Eligible members who pass the hard constraints both ways and whom the viewer has not
     liked, skipped since ``skips_forgotten_before`` (skips before it come back), blocked, been
     blocked by, or matched with. With ``likers_only``, only those who liked the viewer; with
     ``only``, only those members; with ``completed_after``, only those who completed their
     profile since; with ``where``, only those meeting these further conditions (a member's
-    browse filters). Otherwise a random sample (from ``pivot`` in shuffle order, wrapping
-    around), half of it from the viewer's preferred districts."""
+    browse filters); with ``decided_before``, as if the viewer had decided on nobody and
+    blocked nobody since (the number of likes, which her skips must not change until the next
+    day). Otherwise a random sample (from ``pivot`` in shuffle order, wrapping around), half of
+    it from the viewer's preferred districts."""
     mp = _PROFILES
     values = {
         "viewer": viewer["member_id"],
         "viewer_gender": viewer["gender"],
         "skips_kept_since": skips_forgotten_before,
     }
-    conditions: list[Any] = [*_OPEN_TO_VIEWER, *where]
+    conditions: list[Any] = [*(_OPEN_TO_VIEWER if decided_before is None else _OPEN_AS_OF), *where]
+    if decided_before is not None:
+        values["decided_before"] = decided_before
     if completed_after is not None:
         conditions.append(
             mp.member_id.in_(

@@ -79,3 +79,29 @@ async def test_every_desk_tab_can_be_seen_on_a_360_px_phone(
         await page.screenshot(path=str(tmp_path / "desk-tabs-360.png"))
     assert {"审核", "举报", "审计日志"} <= set(names)
     assert max(edges) <= 360, dict(zip(names, edges, strict=True))
+
+
+async def test_back_and_reload_follow_the_address(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    """Back changed the address but never the screen, and a reload always opened 概览 (an
+    organiser's week): now Back opens the tab it goes back to, and a reload the tab the
+    address names."""
+    pudong_org, _xuhui_org, _city_org = await organisers_of_three(sandbox)
+    async with open_mini_app(sandbox, served, pudong_org.id, width=360, height=740) as page:
+        await page.get_by_role("link", name="群发", exact=True).click()
+        await page.get_by_label("消息内容").wait_for()
+        await page.get_by_role("link", name="活动", exact=True).click()
+        await page.wait_for_function("location.hash === '#events'")
+        await page.get_by_label("消息内容").wait_for(state="detached")
+        await page.go_back()
+        await page.get_by_label("消息内容").wait_for()
+        current = page.locator("nav.tabs a[aria-current=page]")
+        await current.get_by_text("群发").wait_for()
+        await page.go_back()
+        await page.locator("#desk .figure").first.wait_for()  # 概览
+        await page.go_forward()
+        await page.get_by_label("消息内容").wait_for()
+        await page.reload()
+        await page.get_by_label("消息内容").wait_for()
+        await current.get_by_text("群发").wait_for()

@@ -353,3 +353,28 @@ async def test_my_data_downloads_as_a_file_named_for_it(sandbox: Sandbox, served
         assert download.suggested_filename == "huihui-my-data.json"
         exported = json.loads(Path(await download.path()).read_text("utf-8"))
     assert exported  # her own data, as /export_me gives it
+
+
+async def test_back_from_a_person_goes_back_to_the_list(sandbox: Sandbox, served: str) -> None:
+    """Back changed the address and left her on the person; inside Telegram, its back button
+    (there was none) now shows on a person's page and goes back."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 40)
+    back_button = (
+        "window.Telegram.WebApp.BackButton = {shown: false, show() { this.shown = true; },"
+        " hide() { this.shown = false; }, onClick(f) { this.pressed = f; }};"
+    )
+    async with open_member_app(sandbox, served, members[0], script=back_button) as page:
+        cards = page.locator("#cards article.card")
+        names = await cards.count()
+        await cards.first.get_by_role("link", name="查看资料").click()
+        await page.get_by_role("button", name="跳过").wait_for()
+        assert await page.evaluate("Telegram.WebApp.BackButton.shown")
+        await page.evaluate("Telegram.WebApp.BackButton.pressed()")  # Telegram's ←
+        await cards.first.wait_for()
+        assert await cards.count() == names
+        assert not await page.evaluate("Telegram.WebApp.BackButton.shown")
+        await page.get_by_role("link", name="活动", exact=True).click()
+        await page.wait_for_function("location.hash === '#events'")
+        await page.reload()
+        await page.get_by_text("还没有可以报名的活动").or_(page.locator("#page h2")).first.wait_for()
+        assert await page.locator("nav.tabs a[aria-current=page]").inner_text() == "活动"

@@ -4,6 +4,8 @@ or the people as cards — and then each new one counts as a card shown, as when
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select, update
 
@@ -175,3 +177,38 @@ async def test_where_only_the_number_is_shown_the_order_does_not_name_who_liked(
     else:
         assert named.count(True) <= 5, named  # the first two cards are not a list of them
         assert on_first_page.count(True) >= 8, on_first_page  # yet they come early
+
+
+@pytest.mark.parametrize("visible", ["count", "cards"])
+async def test_a_skip_does_not_move_the_number_until_the_next_day(
+    sandbox: Sandbox, visible: str
+) -> None:
+    """"有 2 人" — she skips a card — "有 1 人": that card was a liker, and undo put the number
+    back to try the next (a red team). Where only the number is shown it is held for the
+    day; where the likers' cards are shown, nothing is hidden and it moves at once."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 60)
+    await set_likes_visible(sandbox, CITY, None if visible == "count" else "cards")
+    me = members[0]
+    likers = await liked_by_some(sandbox, me, 2)
+    assert len(likers) == 2
+    headers = as_user(sandbox, me)
+    async with web(sandbox) as client:
+        assert "有 2 人喜欢了你" in (await client.get(LIKES, headers=headers)).text
+        await client.get(CARDS, headers=headers)  # shown, as a card she then skips
+        await client.post(
+            f"/app/member/people/{likers[0]}/decide", data={"liked": "0"}, headers=headers
+        )
+        after_skip = (await client.get(LIKES, headers=headers)).text
+        await client.post("/app/member/undo", headers=headers)
+        after_undo = (await client.get(LIKES, headers=headers)).text
+        await client.post(
+            f"/app/member/people/{likers[0]}/decide", data={"liked": "0"}, headers=headers
+        )
+        sandbox.clock.advance(timedelta(days=1))
+        next_day = (await client.get(LIKES, headers=as_user(sandbox, me))).text
+    assert "有 2 人喜欢了你" in after_undo
+    if visible == "count":
+        assert "有 2 人喜欢了你" in after_skip and "每天更新一次" in after_skip
+    else:
+        assert "有 1 人喜欢了你" in after_skip
+    assert "有 1 人喜欢了你" in next_day

@@ -362,7 +362,12 @@ class Browsing:
         """Who liked the member and waits for their answer, as the engine ranks them for the
         member (a liker it would not suggest, or one a matchmaker turned down, is not among
         them): the one list both the number and the cards come from. With the matchmakers'
-        reviews of the member's suggestions."""
+        reviews of the member's suggestions.
+
+        Where the union shows only the number ("count"), it is held for the day: as if she had
+        decided on nobody and blocked nobody since the day began. Counted live, the number
+        fell by one right after she skipped a card, and named that card's person as a liker
+        (undo put it back, to try the next)."""
         pool = await matching.pool(
             session,
             viewer,
@@ -370,6 +375,7 @@ class Browsing:
             likers_only=True,
             limit=POOL_SIZE,
             skips_forgotten_before=self._matchmaking.skips_kept_since(),
+            decided_before=None if likes_visible == "cards" else self._start_of_day(),
         )
         if not pool:
             return [], {}

@@ -132,3 +132,44 @@ document.body.addEventListener("htmx:beforeRequest", (event) => {
     htmx.trigger(check, "htmx:abort");
   }
 });
+
+// Back and reload. A tab's link names it in the address (#broadcasts); Back went to the
+// address before but left the screen as it was, and a reload always opened the first tab
+// (with what was typed in another gone). Now the address leads: Back to a tab's address
+// opens that tab, a reload opens the tab it names, and inside Telegram its own back button
+// shows on a page under a tab (a person, an event) and goes back.
+// The address, less the signed data a desk link brings in it.
+const address = () => (location.hash.startsWith("#tgWebAppData") ? "" : location.hash);
+// No address (as first opened): the first tab, the one that loads by itself.
+const tabFor = (hash) =>
+  hash
+    ? [...document.querySelectorAll("nav.tabs a")].find((a) => a.getAttribute("href") === hash)
+    : document.querySelector("nav.tabs:not(.switch) a[hx-trigger*='load']");
+// A link pressed sets the address itself and loads its own page (a tab, or "← back to the
+// list" with her filters): only an address reached by Back or Forward is followed here.
+let pressedHash = null;
+document.body.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[href^='#']");
+  if (link && event.isTrusted) pressedHash = link.getAttribute("href");
+});
+function showBackButton() {
+  if (!tg || !tg.BackButton) return;
+  const under = address() && !tabFor(address());
+  if (under) tg.BackButton.show();
+  else tg.BackButton.hide();
+}
+window.addEventListener("hashchange", () => {
+  const tab = tabFor(address());
+  if (location.hash === pressedHash) pressedHash = null;
+  else if (tab) htmx.trigger(tab, "click");
+  showBackButton();
+});
+if (tg && tg.BackButton) tg.BackButton.onClick(() => history.back());
+let restored = false;
+document.body.addEventListener("htmx:afterSettle", () => {
+  if (restored || !document.querySelector("nav.tabs")) return;
+  restored = true;
+  const tab = tabFor(address());
+  if (tab && tab.getAttribute("aria-current") !== "page") htmx.trigger(tab, "click");
+  showBackButton();
+});

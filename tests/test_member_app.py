@@ -596,3 +596,26 @@ async def test_an_english_speaking_member_reads_the_pages_in_english(sandbox: Sa
     assert "Filters" in page.text and "Active in the last 30 days" in page.text
     assert "New people today" in cards.text and "Open" in cards.text
     assert "My card, as others see it" in profile.text and "筛选" not in page.text
+
+
+async def test_someone_the_app_showed_yesterday_is_no_new_card_in_the_chat(
+    sandbox: Sandbox,
+) -> None:
+    """Shown in the app yesterday and not answered, then /match today: that spent one of
+    today's cards and counted the person's exposure again, where the app shows them again
+    for free (a red team)."""
+    _organiser, _sibling, members, _ = await union_with_members(sandbox, 80)
+    me = members[0]
+    async with web(sandbox) as client:
+        yesterday = shown_ids((await client.get(CARDS, headers=as_user(sandbox, me))).text)
+    sandbox.clock.advance(timedelta(days=1))
+    await sandbox.user("会员", user_id=me).send("/match")
+    async with sandbox.app.services.db() as session:
+        rows = list(
+            await session.scalars(
+                select(CardView.candidate_id)
+                .where(CardView.viewer_id == member_id(me))
+                .order_by(CardView.id)
+            )
+        )
+    assert rows == yesterday  # the card today was one of them, and no new view

@@ -278,15 +278,15 @@ class Matchmaking:
     async def shown(self, telegram_id: int, candidate_id: int) -> None:
         """Telegram accepted the card: only now does it count towards the viewer's daily cards
         and the candidate's exposure (a card that never arrived costs nothing). Someone shown
-        to the viewer already today (asked for again before deciding, or seen in the Mini
-        App, which shows them again freely) is no new card: the day's number and the
-        exposure count each person once."""
+        to the viewer within the exposure window and not decided on (asked for again, or seen
+        in the Mini App, which shows them again freely for as long) is no new card: the day's
+        number and the exposure count each person once, in the chat as in the Mini App."""
         async with self._db.begin() as session:
             member = await members.get_by_telegram_id(session, telegram_id)
             if member is None:
                 return
             if candidate_id in await matching.shown_to_since(
-                session, member.id, [candidate_id], self._start_of_day()
+                session, member.id, [candidate_id], self._clock.now() - EXPOSURE_WINDOW
             ):
                 return
             await session.execute(

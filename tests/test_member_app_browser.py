@@ -369,12 +369,18 @@ async def test_back_from_a_person_goes_back_to_the_list(sandbox: Sandbox, served
         await cards.first.get_by_role("link", name="查看资料").click()
         await page.get_by_role("button", name="跳过").wait_for()
         assert await page.evaluate("Telegram.WebApp.BackButton.shown")
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
         await page.evaluate("Telegram.WebApp.BackButton.pressed()")  # Telegram's ←
-        await cards.first.wait_for()
-        assert await cards.count() == names
+        await expect(cards).to_have_count(names)  # the same people, none spent
+        await page.wait_for_load_state("networkidle")
+        assert [url for url in asked if "/app/member/browse" in url and "cards" not in url] == [
+            f"{served}/app/member/browse"
+        ]
         assert not await page.evaluate("Telegram.WebApp.BackButton.shown")
         await page.get_by_role("link", name="活动", exact=True).click()
         await page.wait_for_function("location.hash === '#events'")
         await page.reload()
-        await page.get_by_text("还没有可以报名的活动").or_(page.locator("#page h2")).first.wait_for()
-        assert await page.locator("nav.tabs a[aria-current=page]").inner_text() == "活动"
+        await page.locator("#page").get_by_role("heading", name="活动", exact=True).wait_for()
+        current = page.locator("nav.tabs a[aria-current=page]")
+        await expect(current).to_have_text("活动")

@@ -183,7 +183,7 @@ async def test_where_only_the_number_is_shown_the_order_does_not_name_who_liked(
 async def test_a_skip_does_not_move_the_number_until_the_next_day(
     sandbox: Sandbox, visible: str
 ) -> None:
-    """"有 2 人" — she skips a card — "有 1 人": that card was a liker, and undo put the number
+    """ "有 2 人" — she skips a card — "有 1 人": that card was a liker, and undo put the number
     back to try the next (a red team). Where only the number is shown it is held for the
     day; where the likers' cards are shown, nothing is hidden and it moves at once."""
     _organiser, _sibling, members, _ = await union_with_members(sandbox, 60)

@@ -303,7 +303,8 @@ async def test_the_form_says_what_is_wrong_and_publishes_nothing(sandbox: Sandbo
             "通知时间必须早于报名截止时间",
         ),
         ({"start_time": ""}, "请选择日期和时间"),
-        ({"title": "   "}, "请写下你的回答"),
+        ({"title": "   "}, "请填写活动名称。"),
+        ({"description": "\n  \n"}, "请写一写这是什么活动。"),
         ({"title": "读" * 101}, "100"),
     ]
     async with web(sandbox) as client:

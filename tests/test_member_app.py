@@ -347,7 +347,7 @@ async def test_events_sign_up_waitlist_and_withdraw(sandbox: Sandbox) -> None:
     assert "报名成功" in first.text and "你已报名" in first.text
     assert "候补第 1 位" in second.text and "候补第 2 位" in third.text
     assert "我的活动" in mine.text and "候补中" in mine.text
-    assert "已报名 · 1 号" in hers.text  # not "报名 · #1"
+    assert "已报名 · 号码牌 #1" in hers.text  # as the chat and the QR code say it
     assert "已取消报名" in withdrawn.text
     assert "你已报名" in moved_up.text  # the first on the waitlist moved up
     assert unknown.status_code == 404 and odd.status_code == 404

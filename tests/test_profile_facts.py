@@ -393,3 +393,11 @@ def test_wishes_read_as_words() -> None:
     assert answer_text(QUESTIONS["seek_age"], "any", zh) == "不限"
     assert answer_text(QUESTIONS["seek_marital"], ["never_married", "divorced"], zh) == "未婚、离异"
     assert answer_text(QUESTIONS["seek_height"], [160, 175], zh) == "160–175 cm"
+    # "1米75以上" read 175–220 cm: an end at the question's own bound is no end she gave.
+    assert answer_text(QUESTIONS["seek_height"], [175, 220], zh) == "175 cm以上"
+    assert answer_text(QUESTIONS["seek_age"], [30, 70], zh) == "30 岁以上"
+    assert answer_text(QUESTIONS["seek_age"], [18, 35], zh) == "35 岁以下"
+    assert answer_text(QUESTIONS["seek_age"], [28, 35], zh) == "28–35 岁"
+    en = translator("en")
+    assert answer_text(QUESTIONS["seek_height"], [175, 220], en) == "175 cm or more"
+    assert answer_text(QUESTIONS["seek_age"], [30, 70], en) == "30 years or more"

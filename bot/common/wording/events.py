@@ -36,9 +36,12 @@ def local_time(moment: datetime, settings: Settings) -> str:
     return f"{moment.astimezone(settings.tz):%Y-%m-%d %H:%M}"
 
 
-def _when(event: Event, settings: Settings) -> str:
-    end = event.ends_at.astimezone(settings.tz)
-    return f"{local_time(event.starts_at, settings)}–{end:%H:%M}"
+def event_time(event: Event, settings: Settings) -> str:
+    """When an event is, as members read it everywhere: "2026-12-11 10:00–13:00", and the
+    end's day too when it ends on another ("2026-12-11 20:00–12-12 02:00")."""
+    start, end = event.starts_at.astimezone(settings.tz), event.ends_at.astimezone(settings.tz)
+    ends = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%m-%d %H:%M}"
+    return f"{local_time(event.starts_at, settings)}–{ends}"
 
 
 def announcement_text(event: Event, settings: Settings) -> str:
@@ -51,7 +54,7 @@ def event_card(event: Event, settings: Settings, _: Translator) -> str:
     head = _(
         "📣 {title}\n🕒 {time}\n📍 {venue}",
         title=event.title,
-        time=_when(event, settings),
+        time=event_time(event, settings),
         venue=event.venue or _("Online"),
     )
     return head + "\n" + event.description
@@ -63,7 +66,7 @@ def rescheduled_text(event: Event, settings: Settings) -> str:
             "“{title}” has moved: it is now {time}. Your place is kept; /my_events to "
             "withdraw if the new time does not suit you.",
             title=event.title,
-            time=_when(event, settings),
+            time=event_time(event, settings),
         )
 
     return _both_languages(render)
@@ -74,7 +77,7 @@ def cancellation_text(event: Event, settings: Settings) -> str:
         return _(
             "“{title}” ({time}) is cancelled. We are sorry; you will hear about the next one.",
             title=event.title,
-            time=_when(event, settings),
+            time=event_time(event, settings),
         )
 
     return _both_languages(render)

@@ -35,15 +35,26 @@ def answer_text(question: Question, value: Any, _: Translator) -> str:
         case Kind.MULTI:
             separator = "、" if _.language == "zh" else ", "
             return separator.join(option_text(question, key, _) for key in value)
-        case Kind.RANGE if question.unit:
-            return f"{value[0]}–{value[1]} {question.unit}"
         case Kind.RANGE:
-            return _("{low}–{high} years", low=value[0], high=value[1])
+            return _range_text(question, value[0], value[1], _)
         case Kind.NUMBER:
             return f"{value} {question.unit}".strip()
         case Kind.PHOTOS:
             return _("{count} photo(s)", count=len(value))
     return str(value)
+
+
+def _range_text(question: Question, low: int, high: int, _: Translator) -> str:
+    """ "175 cm or more" for what she typed as "1米75以上", not "175–220 cm": an end at the
+    question's own bound is no end she gave."""
+    unit = question.unit or _("years")
+    if high >= (question.maximum or high + 1) and low > (question.minimum or low):
+        return _("{low} {unit} or more", low=low, unit=unit)
+    if low <= (question.minimum or low - 1) and high < (question.maximum or high):
+        return _("{high} {unit} or less", high=high, unit=unit)
+    if question.unit:
+        return f"{low}–{high} {question.unit}"
+    return _("{low}–{high} years", low=low, high=high)
 
 
 def render_card(

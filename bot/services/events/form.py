@@ -23,6 +23,11 @@ from storage.models import Event
 PAST = N_("{time} has already passed. Please give a time in the future.")
 NO_MOMENT = N_("Please choose a date and a time.")
 AFTER_START = N_("Sign-up must close before the event starts.")
+EMPTY = {
+    "title": N_("Please give the event a name."),
+    "description": N_("Please say what the event is."),
+    "venue": N_("Please say where it takes place."),
+}
 END_ON_ANOTHER_DAY = N_(
     "The end must come after the start. If the event ends on a later day, choose its end date too."
 )
@@ -202,7 +207,9 @@ def _texts(
     texts = {}
     for name, bound in bounds.items():
         typed = fields.get(name, "")
-        if name not in required and not free_text.clean(typed, single_line=True):
+        if not free_text.clean(typed, single_line=True):
+            if name in required:  # the chat's "请写下你的回答" read oddly under a form's field
+                problems[name] = Invalid(EMPTY[name])
             continue  # no venue: online
         checked = free_text.check(typed, bound)
         if isinstance(checked, Invalid):

@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from bot.common.i18n import N_, Translator
 from bot.common.pictures import read_picture
 from bot.common.qr import qr_png
-from bot.common.wording.events import local_time
+from bot.common.wording.events import event_time, local_time
 from bot.common.wording.profile_card import answer_text, reasons_text, render_card
 from bot.domain.browse import Filters, read_filters
 from bot.domain.events import Refusal
@@ -464,8 +464,8 @@ class MemberApp:
         return self._pages.render(
             viewer,
             "member/events.html",
-            offers=[(o, self._time(o.event.starts_at)) for o in offers],
-            mine=[(e, r, self._time(e.starts_at)) for e, r in mine],
+            offers=[(o, self._span(o.event)) for o in offers],
+            mine=[(e, r, self._span(e)) for e, r in mine],
         )
 
     async def event(self, request: Request, said: str = "") -> HTMLResponse:
@@ -493,7 +493,7 @@ class MemberApp:
             "member/event.html",
             offer=offer,
             position=position,
-            start=self._time(offer.event.starts_at),
+            start=self._span(offer.event),
             deadline=self._time(offer.event.signup_deadline),
             refusals=[viewer.gettext(EVENT_REFUSALS[r]) for r in offer.refusals],
             said=said,
@@ -521,6 +521,10 @@ class MemberApp:
 
     def _time(self, moment: Any) -> str:
         return local_time(moment, self._pages.services.settings)
+
+    def _span(self, event: Any) -> str:
+        """From its start to its end, as the chat says it (the app gave only the start)."""
+        return event_time(event, self._pages.services.settings)
 
     # --- my profile -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from bot.domain.free_text import Invalid
 from bot.domain.numbers import parse_height_cm, parse_range, parse_year
 from bot.domain.onboarding import correction
 from bot.domain.questions import QUESTIONNAIRE, Option, parse_text
+from bot.domain.send_time import read_send_time
 from bot.domain.when import parse_when
 from bot.tools.sandbox import Sandbox
 from storage.models import ProfileAnswer
@@ -139,6 +140,12 @@ def test_a_text_that_names_two_options_picks_neither() -> None:
         # Passed within the last month: taken as meant, so the organiser hears it is past.
         ("11月26日 23:30", datetime(2026, 11, 26, 23, 30)),
         ("10月20日 9:00", datetime(2027, 10, 20, 9)),
+        # An organiser's week: a day and its part in one word, a day of the month alone.
+        ("今晚11点", datetime(2026, 11, 27, 23)),
+        ("明早八点", datetime(2026, 11, 28, 8)),
+        ("30号上午10点", datetime(2026, 11, 30, 10)),
+        ("3号 9:30", datetime(2026, 12, 3, 9, 30)),  # the 3rd has passed: next month's
+        ("２７号下午３点", datetime(2026, 11, 27, 15)),
     ],
 )
 def test_chinese_dates_and_times(typed: str, expected: datetime) -> None:
@@ -166,7 +173,9 @@ def test_an_end_time_without_a_date_is_on_the_starts_day(typed: str, expected: d
     assert parse_when(typed, FRIDAY_10AM, TZ, after=start) == expected.replace(tzinfo=TZ)
 
 
-@pytest.mark.parametrize("typed", ["明天", "昨天下午", "13月1日 9:00", "25:00", "abc", ""])
+@pytest.mark.parametrize(
+    "typed", ["明天", "昨天下午", "13月1日 9:00", "25:00", "abc", "", "10号上午", "31号 9:00"]
+)
 def test_what_is_not_a_date_and_time(typed: str) -> None:
     assert parse_when(typed, FRIDAY_10AM, TZ) is None
 
@@ -358,3 +367,10 @@ def test_tea_is_what_people_drink_not_a_ceremony() -> None:
     typed = parse_text(hobbies, "喝茶、爬山", current_year=2026)
     assert typed == ["tea", "hiking"]
     assert answer_text(hobbies, typed, translator("zh")) == "品茶、徒步"
+
+
+@pytest.mark.parametrize("typed", ["现在", "马上", "立即", "现在。", "Now"])
+def test_now_typed_as_the_send_time_is_now(typed: str) -> None:
+    """ "现在" was "not understood", though leaving the field empty meant just that."""
+    read = read_send_time(typed, FRIDAY_10AM, TZ)
+    assert read.understood and read.usable and read.moment is None

@@ -34,9 +34,13 @@ def in_quiet_hours(moment: datetime, tz: ZoneInfo) -> bool:
     return local >= QUIET_FROM or local < QUIET_UNTIL
 
 
+# Typed for "send it now", as leaving the field empty says.
+NOW_WORDS = frozenset({"现在", "马上", "立即", "立刻", "立即发送", "马上发", "现在发", "now"})
+
+
 def read_send_time(typed: str, now: datetime, tz: ZoneInfo) -> SendTime:
     text = typed.strip()
-    if not text:
+    if not text or text.lower().rstrip("。.!！") in NOW_WORDS:
         return SendTime(text, None, quiet=in_quiet_hours(now, tz))
     # A browser's date-time picker gives "2026-12-07T09:30".
     moment = parse_when(text.replace("T", " ", 1) if text[:1].isdigit() else text, now, tz)

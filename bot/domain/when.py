@@ -1,9 +1,11 @@
 """Dates and times as organisers type them, in the deployment's time zone.
 
-Understood: a date ("2026-12-01", "12-01", "12月1日", "12月1号", "今天", "明天", "后天",
-"昨天", "周六", "下周六", "星期天") or none (the next such time), then a time ("9:30", "九点",
+Understood: a date ("2026-12-01", "12-01", "12月1日", "12月1号", "10号" (this month's, or
+next month's once it has passed), "今天", "明天", "后天", "昨天", "周六", "下周六", "星期天")
+or none (the next such time), then a time ("9:30", "九点",
 "9点半", "两点一刻", "14点30分"), optionally after "上午/下午/晚上/中午/凌晨" — "明天下午两点",
-"下周六 14:00", "12-01 9:30". Chinese numerals and full-width digits are read as digits.
+"下周六 14:00", "12-01 9:30", "今晚11点" (今晚, 明早 and the like are the day and the part of it).
+Chinese numerals and full-width digits are read as digits.
 Without 上午/下午, one to six o'clock said in words is in the afternoon ("两点" for an event is
 14:00); "02:00" and "凌晨两点" are the small hours.
 """
@@ -22,6 +24,7 @@ EXAMPLES = "12月1日 9:30、明天下午两点、下周六 14:00"
 _DATE = (
     r"(?:(?P<year>\d{4})[-/.年])?(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})[日号]?"
     r"|(?P<relative>今天|今日|明天|明日|大后天|后天|昨天|昨日|前天)"
+    r"|(?P<day_only>\d{1,2})[日号]"
     r"|(?P<which>下下个|下下|下个|下|本|这个|这)?(?:周|星期|礼拜)(?P<weekday>[1-7]|日|天)"
 )
 _PERIOD = r"(?P<period>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|晚)"
@@ -34,6 +37,15 @@ _PATTERN = re.compile(rf"^(?:{_DATE})?\s*[,，]?\s*{_PERIOD}?\s*{_TIME}\s*$")
 _RELATIVE_DAYS = {
     **{"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3},
     **{"昨天": -1, "昨日": -1, "前天": -2},
+}
+# A day and a part of it in one word: "今晚11点" is "今天晚上11点".
+_DAY_AND_PERIOD = {
+    "今晚": "今天晚上",
+    "今夜": "今天夜里",
+    "今早": "今天早上",
+    "明晚": "明天晚上",
+    "明早": "明天早上",
+    "昨晚": "昨天晚上",
 }
 _WEEKS_AHEAD = {"下下个": 2, "下下": 2, "下个": 1, "下": 1, "本": 0, "这个": 0, "这": 0}
 # A date without a year this recently passed is taken as meant, and so said to be past.
@@ -50,6 +62,8 @@ def parse_when(
     occurrence after ``after`` (default ``now``): an event's end typed as "四点半" is on the
     day it starts, or the next day if it runs past midnight. The moment may lie in the past
     ("今天上午九点" at noon): callers say so rather than "not understood"."""
+    for short, long in _DAY_AND_PERIOD.items():
+        text = text.replace(short, long)
     found = _PATTERN.match(arabic(text))
     if found is None:
         return None
@@ -58,7 +72,7 @@ def parse_when(
     if clock is None:
         return None
     local_now = now.astimezone(tz)
-    if not any(parts[key] for key in ("month", "relative", "weekday")):
+    if not any(parts[key] for key in ("month", "relative", "weekday", "day_only")):
         reference = (after or now).astimezone(tz)
         moment = datetime.combine(reference.date(), clock, tzinfo=tz)
         return moment + timedelta(days=1) if moment <= reference else moment
@@ -113,6 +127,14 @@ def _nearest_yearless(month: int, day: int, today: date) -> date | None:
     return next((candidate for candidate in found if candidate >= today), None)
 
 
+def _this_or_next_month(day_of_month: int, today: date) -> date | None:
+    """ "10号": this month's tenth, or next month's once it has passed (today included)."""
+    if day_of_month >= today.day:
+        return _valid_date(today.year, today.month, day_of_month)
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return _valid_date(year, month, day_of_month)
+
+
 def _day_of(parts: dict[str, str | None], today: date) -> date | None:
     if parts["month"] is not None:
         month, day_of_month = int(parts["month"]), int(parts["day"] or 0)
@@ -121,6 +143,8 @@ def _day_of(parts: dict[str, str | None], today: date) -> date | None:
         return _nearest_yearless(month, day_of_month, today)
     if parts["relative"] is not None:
         return today + timedelta(days=_RELATIVE_DAYS[parts["relative"]])
+    if parts["day_only"] is not None:
+        return _this_or_next_month(int(parts["day_only"]), today)
     if parts["weekday"] is not None:
         weekday = 7 if parts["weekday"] in ("日", "天") else int(parts["weekday"])
         which = parts["which"]

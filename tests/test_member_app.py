@@ -290,6 +290,12 @@ async def test_a_skip_is_taken_back_within_a_day_only(sandbox: Sandbox) -> None:
             f"/app/member/people/{one}/decide", data={"liked": "0"}, headers=as_user(sandbox, me)
         )
         assert "已跳过" in skipped.text and "撤回上一次跳过" in skipped.text
+        assert "你已跳过这位" not in skipped.text  # said once, not twice
+        again = await client.post(
+            f"/app/member/people/{one}/decide", data={"liked": "1"}, headers=as_user(sandbox, me)
+        )
+        # Pressed in a second window: what she chose before is said, not only that she chose.
+        assert "你已经对这张卡片做过选择了" in again.text and "你已跳过这位" in again.text
         back = await client.post("/app/member/undo", headers=as_user(sandbox, me))
         assert "已撤回跳过" in back.text and "❤️" in back.text
         again = await client.get(CARDS, headers=as_user(sandbox, me))

@@ -171,6 +171,7 @@ async def test_a_time_is_read_as_people_type_it_and_a_past_one_is_refused(
     assert "22:00–08:00" not in day.text
     assert f"{tomorrow:%Y-%m-%d} 14:00" in later.text
     assert f"群发 #{broadcast.id} 已取消" in cancelled.text
+    assert "已发送 0 / 0" not in cancelled.text  # cancelled before it began: no progress
     sandbox.clock.advance(timedelta(days=2))
     await sandbox.settle()
     assert [b.status for b in await stored(sandbox)] == ["cancelled"]

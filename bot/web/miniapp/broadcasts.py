@@ -326,7 +326,8 @@ class BroadcastsDesk:
                 "time": self._time(b.send_at),
                 "text": b.text if len(b.text) <= 60 else b.text[:60] + "…",
                 "open": b.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING),
-                "started": b.status != BroadcastStatus.SCHEDULED,
+                # Cancelled before it began, it has no progress to show ("已发送 0 / 0").
+                "started": b.status != BroadcastStatus.SCHEDULED and b.total > 0,
                 "total": b.total,
                 "sent": b.tally[DeliveryStatus.SENT],
                 "failed": b.tally[DeliveryStatus.FAILED] + b.tally[DeliveryStatus.UNCERTAIN],

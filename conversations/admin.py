@@ -16,6 +16,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_, Translator, translator
 from bot.common.wording.moderation import (
+    FLAG_ACTIONS,
     FLAGGED_IN,
     REPORT_REASONS,
     flagged_text,
@@ -229,6 +230,7 @@ async def reports(update: Update, context: HuihuiContext) -> None:
         text = flagged_text(hit, _, context.services.settings)
         rows = [
             [
+                (_(FLAG_ACTIONS["dismiss"]), Moderate("dismiss", hit.member_id)),
                 (_("Warn"), Moderate("warn", hit.member_id)),
                 (_("Suspend"), Moderate("suspend", hit.member_id)),
             ]

@@ -285,6 +285,44 @@ async def test_what_the_scam_screen_flagged_is_listed_and_acted_on(sandbox: Sand
     assert warned.status_code == 200 and "已警告阿明。已通知阿明。" in warned.text
     # Told what it was about: no member reported him, his words were flagged.
     assert ming.last_text().startswith("工会查看了你被会会安全检查标记的消息。请遵守会会的规则")
+    assert "举报人" not in flagged  # no reporter to be told of a flag
+
+
+async def test_a_false_alarm_is_taken_off_the_list_and_nobody_is_told(sandbox: Sandbox) -> None:
+    """A meeting point's map link flagged: the organiser could only warn or suspend, and it
+    stayed listed until newer hits pushed it out (an organiser's week). 没问题 takes what
+    was flagged so far off the list in the desk and the chat, and tells nobody; words
+    flagged later are listed again."""
+    people, _reported, ming_id = await reported_scene(sandbox)
+    pudong, ming = people[0], people[5]
+    link = "集合地点在这里 https://j.map.baidu.com/binjiang 加我微信 aming_88"
+    async with sandbox.app.services.db.begin() as session:
+        assert await screening.record(session, ming_id, "card", link, sandbox.clock.now())
+    told_before = len(sandbox.api.chats[ming.id])
+    headers = as_user(sandbox, pudong.id)
+    async with web(sandbox) as client:
+        listing = (await client.get("/app/console/reports", headers=headers)).text
+        flagged = listing.split("<h2>反诈筛查标记</h2>")[1]
+        assert link in flagged and "没问题" in flagged and "属于误报" in flagged
+        cleared = await client.post(
+            f"/app/console/reports/{ming_id}/moderate",
+            data={"action": "dismiss"},
+            headers=headers,
+        )
+        after = (await client.get("/app/console/reports", headers=headers)).text
+        sandbox.clock.advance(timedelta(minutes=5))
+        again = "私下转账给我，带你投资数字货币"
+        async with sandbox.app.services.db.begin() as session:
+            assert await screening.record(session, ming_id, "card", again, sandbox.clock.now())
+        later = (await client.get("/app/console/reports", headers=headers)).text
+    await sandbox.settle()
+    assert "不作处理：阿明被标记的消息已从列表中移除。未通知任何人。" in cleared.text
+    assert link not in after
+    assert again in later and link not in later
+    assert len(sandbox.api.chats[ming.id]) == told_before  # he is told nothing
+    await pudong.send("/reports")
+    assert link not in "\n".join(pudong.texts()[-3:]) and again in pudong.last_text()
+    assert "没问题" in pudong.buttons()
 
 
 async def test_a_member_nobody_reported_and_nothing_flagged_cannot_be_moderated(

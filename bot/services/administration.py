@@ -89,6 +89,7 @@ class Moderation:
     nickname: str = ""
     member_told: bool = False
     reporters_told: int = 0
+    reported: bool = True  # a report was behind it, not only words the scam screen flagged
 
 
 class Decision(enum.StrEnum):
@@ -437,6 +438,8 @@ class Administration:
                     .returning(Report.reporter_id)
                 )
                 reporters = sorted(set(settled.scalars().all()))
+            if action in SETTLED_AS:  # decided on: what was flagged so far leaves /reports
+                member.flags_settled_at = now
             if action in ("suspend", "lift"):
                 member.suspended = action == "suspend"
                 await session.flush()
@@ -469,7 +472,7 @@ class Administration:
                 reporters_told=told,
             )
         self._work.wake()
-        return Moderation(Decision.DONE, nickname, member_told, told)
+        return Moderation(Decision.DONE, nickname, member_told, told, reported is not None)
 
     @staticmethod
     async def _tell_reporters(
@@ -690,16 +693,24 @@ class UnitDesk:
 
 async def _flagged(session: AsyncSession, member_id: int) -> bool:
     """Whether the scam screen flagged words of the member (a card, a question, a relayed
-    message: what /reports lists)."""
-    if await session.scalar(select(ScreenHit.id).where(ScreenHit.member_id == member_id).limit(1)):
+    message: what /reports lists) that no organiser has decided on yet."""
+    member = await session.get(Member, member_id)
+    since = member.flags_settled_at if member is not None else None
+    hits = select(ScreenHit.id).where(ScreenHit.member_id == member_id)
+    if since is not None:
+        hits = hits.where(ScreenHit.created_at > since)
+    if await session.scalar(hits.limit(1)):
         return True
-    recent = await session.scalars(
-        select(RelayMessage.signals)
+    relayed = select(RelayMessage.signals).where(
         # Drafts were never relayed (nor screened): typed by the hundred, they would push a
         # flagged message out of the window and the organiser could not act on it.
-        .where(RelayMessage.sender_id == member_id, RelayMessage.draft.is_(False))
-        .order_by(RelayMessage.id.desc())
-        .limit(FLAGGED_LOOKED_AT)
+        RelayMessage.sender_id == member_id,
+        RelayMessage.draft.is_(False),
+    )
+    if since is not None:
+        relayed = relayed.where(RelayMessage.created_at > since)
+    recent = await session.scalars(
+        relayed.order_by(RelayMessage.id.desc()).limit(FLAGGED_LOOKED_AT)
     )
     return any(signals for signals in recent.all())
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.scams import ScamSignal, scam_signals
@@ -80,6 +80,7 @@ class Screening:
                     # Never relayed, drafts are not screened; typed by the hundred they would
                     # push the flagged messages out of the window.
                     RelayMessage.draft.is_(False),
+                    _unsettled(RelayMessage.created_at),
                 )
                 .order_by(RelayMessage.id.desc())
                 .limit(WINDOW)
@@ -92,7 +93,11 @@ class Screening:
             hits = await session.scalars(
                 select(ScreenHit)
                 .join(Member, Member.id == ScreenHit.member_id)
-                .where(Member.unit_id.in_(scope), Member.id.not_in(leaving_out))
+                .where(
+                    Member.unit_id.in_(scope),
+                    Member.id.not_in(leaving_out),
+                    _unsettled(ScreenHit.created_at),
+                )
                 .order_by(ScreenHit.id.desc())
                 .limit(WINDOW)
             )
@@ -106,3 +111,8 @@ class Screening:
                 nickname = contact.nickname if contact else "?"
                 flagged.append(Flagged(member_id, nickname, source, text, signals, created_at))
             return flagged
+
+
+def _unsettled(written_at: Any) -> Any:
+    """Written after an organiser last decided on the member's flagged words (or never)."""
+    return or_(Member.flags_settled_at.is_(None), written_at > Member.flags_settled_at)

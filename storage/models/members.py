@@ -60,6 +60,9 @@ class Member(Base):
     paused: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Suspended by an organiser after reports: never suggested until lifted.
     suspended: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # An organiser decided on what the scam screen flagged of the member up to then: it is no
+    # longer listed in /reports (a false alarm stayed there until newer hits pushed it out).
+    flags_settled_at: Mapped[datetime | None]
     # Never suggest people from the member's own employer, nor the member to them.
     avoid_colleagues: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The Telegram @username, kept to give a mutual match a t.me link (None: ask to share).

@@ -55,6 +55,25 @@ MODERATION_EFFECTS = {
         "{nickname}'s profile can be shown again, and {nickname} is told. Reports are not reopened."
     ),
 }
+# A dismissal of words the scam screen flagged is called what it is.
+FLAG_ACTIONS = {"dismiss": N_("No problem")}
+# What a decision on words the scam screen flagged (no report behind it) will do: any of them
+# takes what was flagged so far off the list.
+FLAG_EFFECTS = {
+    "dismiss": N_(
+        "A false alarm: {nickname}'s flagged messages are no longer listed, and {nickname} is "
+        "told nothing. Anything flagged later is listed again."
+    ),
+    "warn": N_(
+        "{nickname} is reminded to keep to the rules (truthful, single, respectful) and is "
+        "shown as before. These flagged messages are no longer listed."
+    ),
+    "suspend": N_(
+        "Nobody is shown {nickname}'s profile until you lift the suspension; {nickname} is "
+        "told, with how to reach the union. These flagged messages are no longer listed."
+    ),
+}
+FLAGS_SETTLED = N_("No action on {nickname}: the flagged messages are off the list.")
 # What an organiser's moderation did, as they are told.
 MODERATION_DONE = {
     "dismiss": N_("Dismissed the reports about {nickname}."),
@@ -73,6 +92,8 @@ class Done(Protocol):
     def member_told(self) -> bool: ...
     @property
     def reporters_told(self) -> int: ...
+    @property
+    def reported(self) -> bool: ...
 
 
 def moderation_text(action: str, result: Done, unchanged: bool, _: Translator) -> str:
@@ -82,7 +103,10 @@ def moderation_text(action: str, result: Done, unchanged: bool, _: Translator) -
         if action == "lift":
             return _("{nickname} is not suspended; nothing changed.", nickname=nickname)
         return _("{nickname} is already suspended; nothing changed.", nickname=nickname)
-    did = _(MODERATION_DONE[action], nickname=nickname)
+    if action == "dismiss" and not result.reported:
+        did = _(FLAGS_SETTLED, nickname=nickname)
+    else:
+        did = _(MODERATION_DONE[action], nickname=nickname)
     count = result.reporters_told
     if result.member_told and count:
         told = _(

@@ -12,6 +12,8 @@ from starlette.routing import Route
 
 from bot.common.wording.events import local_time
 from bot.common.wording.moderation import (
+    FLAG_ACTIONS,
+    FLAG_EFFECTS,
     FLAGGED_IN,
     MODERATION_ACTIONS,
     MODERATION_EFFECTS,
@@ -66,10 +68,10 @@ class ReportsDesk:
                     [
                         (
                             action,
-                            _(MODERATION_ACTIONS[action]),
-                            _(MODERATION_EFFECTS[action], nickname=hit.nickname),
+                            _(FLAG_ACTIONS.get(action, MODERATION_ACTIONS[action])),
+                            _(FLAG_EFFECTS[action], nickname=hit.nickname),
                         )
-                        for action in ("warn", "suspend")
+                        for action in ("dismiss", "warn", "suspend")
                     ],
                 )
                 for hit in screened

@@ -43,6 +43,7 @@ async def account(x: Exporter) -> dict[str, Any]:
         _("union"): unit.name if unit else None,
         _("paused"): x.yes(member.paused),
         _("suspended by the union"): x.yes(member.suspended),
+        _("flagged words decided on by the union"): x.time(member.flags_settled_at),
         _("hidden from colleagues"): x.yes(member.avoid_colleagues),
         _("daily digest"): x.yes(member.digest),
         _("union announcements"): x.yes(member.announcements),

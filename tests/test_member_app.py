@@ -455,8 +455,9 @@ async def test_settings_show_and_change(sandbox: Sandbox) -> None:
         resumed = await client.post("/app/member/settings/pause", data={"on": "0"}, headers=headers)
         odd = await client.post("/app/member/settings/admin", data={"on": "1"}, headers=headers)
     assert "接收工会通知： <b>已关闭</b>" in off.text
-    assert "推荐：已暂停" in paused.text and "已暂停" in cards.text
-    assert "推荐：已开启" in resumed.text and odd.status_code == 404
+    # As the other settings read: the state in bold.
+    assert "推荐： <b>已暂停</b>" in paused.text and "已暂停" in cards.text
+    assert "推荐： <b>已开启</b>" in resumed.text and odd.status_code == 404
 
 
 async def test_someone_shown_nobody_is_told_why_and_where_to_go_on_every_tab(

@@ -61,6 +61,17 @@ async def card_for(member: SimulatedUser, nickname: str) -> None:
     raise AssertionError(f"{nickname} was never suggested")
 
 
+async def like_each_other(first: SimulatedUser, second: SimulatedUser) -> None:
+    """``first`` likes ``second``'s card, then ``second`` likes back: a match (each found by
+    the nickname they signed up with, their Telegram first name here)."""
+    await first.send("/match")
+    await card_for(first, second.first_name)
+    await first.press("❤️")
+    await second.send("/match")
+    await card_for(second, first.first_name)
+    await second.press("❤️")
+
+
 async def test_a_match_only_after_both_likes_and_nothing_revealed_before(sandbox: Sandbox) -> None:
     xiaoyu, ming, _wei = await population(sandbox)
     await ming.send("/match")

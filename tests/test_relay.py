@@ -22,7 +22,7 @@ from tests.helpers import (
     seed_union,
     sign_up,
 )
-from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
+from tests.test_matching_bot import MAN, WOMAN, card_for, like_each_other, man_script
 
 
 async def matched(sb: Sandbox) -> tuple[SimulatedUser, SimulatedUser, SimulatedUser]:
@@ -146,12 +146,7 @@ async def test_a_draft_offered_to_two_finds_the_one_still_open(sandbox: Sandbox)
     wei = sandbox.user("大伟", phone="13800000003")
     await seed_union(sandbox, [("张伟", "SH0003", "上海银行", "13800000003")])
     await sign_up(wei, ("张伟", "SH0003", "上海银行", "13800000003"), man_script("大伟"))
-    await wei.send("/match")
-    await card_for(wei, "小雨")
-    await wei.press("❤️")
-    await xiaoyu.send("/match")
-    await card_for(xiaoyu, "大伟")
-    await xiaoyu.press("❤️")
+    await like_each_other(wei, xiaoyu)
     await xiaoyu.send("周末有空吗")
     offer = xiaoyu.bot_messages()[-1]
     assert offer.text == OFFER and xiaoyu.buttons() == ["发给大伟", "发给阿明"]

@@ -16,7 +16,7 @@ from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage import units
 from storage.models import Member, ProfileAnswer, Proposal, Thread, ThreadMessage
 from tests.helpers import CITY, PUDONG, XUHUI, agree, seed_union, sign_up, unit_id
-from tests.test_matching_bot import MAN, WOMAN, card_for, man_script
+from tests.test_matching_bot import MAN, WOMAN, card_for, like_each_other, man_script
 
 STANDING = "（工会工作人员绝不会向你索要钱款、身份证号或密码。）"
 REFUSED = "只有该会员所在工会的工作人员可以回复，且同一时间只由一人处理。"
@@ -52,22 +52,13 @@ async def only_thread(sb: Sandbox) -> int:
         return (await session.scalars(select(Thread.id))).one()
 
 
-async def match(xiaoyu: SimulatedUser, ming: SimulatedUser) -> None:
-    await ming.send("/match")
-    await card_for(ming, "小雨")
-    await ming.press("❤️")
-    await xiaoyu.send("/match")
-    await card_for(xiaoyu, "阿明")
-    await xiaoyu.press("❤️")
-
-
 def heard(user: SimulatedUser, words: str) -> bool:
     return any(words in text for text in user.texts())
 
 
 async def test_a_member_named_like_staff_does_not_look_like_staff(sandbox: Sandbox) -> None:
     _pudong, _city, _xuhui, hongniang, xiaoyu, ming = await scene(sandbox)
-    await match(xiaoyu, ming)
+    await like_each_other(ming, xiaoyu)
     # A nickname chosen before such names were refused.
     async with sandbox.app.services.db.begin() as session:
         ming_id = await session.scalar(select(Member.id).where(Member.telegram_id == ming.id))
@@ -99,7 +90,7 @@ async def test_a_question_never_reaches_the_staff_member_it_may_be_about(
 ) -> None:
     pudong, _city, _xuhui, hongniang, xiaoyu, ming = await scene(sandbox, ming_is_matchmaker=True)
     if about == "match":
-        await match(xiaoyu, ming)
+        await like_each_other(ming, xiaoyu)
     elif about == "report":
         await xiaoyu.send("/match")
         await card_for(xiaoyu, "阿明")
@@ -140,7 +131,7 @@ async def test_when_every_matchmaker_is_involved_the_organisers_answer(sandbox: 
     pudong, _city, _xuhui, hongniang, xiaoyu, ming = await scene(sandbox, ming_is_matchmaker=True)
     async with sandbox.app.services.db.begin() as session:
         await units.drop_roles(session, hongniang.id)  # 阿明 is the only matchmaker left
-    await match(xiaoyu, ming)
+    await like_each_other(ming, xiaoyu)
     await ask(xiaoyu, "阿明总是问我借钱，我该怎么办？")
     assert not heard(ming, "总是问我借钱")
     assert pudong.last_text().startswith(f"小雨（{PUDONG}）留言：阿明总是问我借钱")

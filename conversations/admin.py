@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.constants import MessageLimit
 from telegram.ext import CommandHandler, filters
 
+from bot.common.fonts import cjk_font
 from bot.common.i18n import N_, Translator, translator
 from bot.common.wording.moderation import (
     FLAG_ACTIONS,
@@ -46,7 +47,6 @@ from bot.services.statistics import ScopeStats, ThreadFigures
 from conversations.charts import stats_chart
 from conversations.common import buttons, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
-from conversations.fonts import cjk_font
 
 _LOGGER = logging.getLogger(__name__)
 # Shown under /help to organisers only.

@@ -1,4 +1,4 @@
-"""The statistics chart (PNG). Chinese labels need a CJK font (``conversations.fonts``); without
+"""The statistics chart (PNG). Chinese labels need a CJK font (``bot.common.fonts``); without
 one, the chart is drawn with English labels so it still renders. Drawing takes long enough to
 be done in the worker process (``bot.common.workers``)."""
 
@@ -14,8 +14,8 @@ from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from bot.common.fonts import cjk_font, drawable  # noqa: E402
 from bot.common.workers import in_worker  # noqa: E402
-from conversations.fonts import cjk_font, drawable  # noqa: E402
 
 
 async def warm_up() -> None:

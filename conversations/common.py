@@ -20,6 +20,7 @@ from telegram.constants import MessageLimit
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
+from bot.common.wording.profile_card import option_words
 from bot.domain.buttons import Button, parse
 from bot.domain.free_text import utf16_length
 from bot.domain.questions import Question
@@ -174,9 +175,7 @@ def question(context: HuihuiContext, key: str) -> Question:
 def chosen_options(context: HuihuiContext, question_key: str, keys: Sequence[str]) -> str:
     """Chosen option keys as words in the reader's language, in the questionnaire's order;
     "any" when none are chosen (a filter or condition that does not narrow)."""
-    _ = context.gettext
-    options = question(context, question_key).options
-    return "、".join(o.text(_, _.language) for o in options if o.key in keys) or _("any")
+    return option_words(question(context, question_key), keys, context.gettext)
 
 
 def scratch(context: HuihuiContext) -> dict:

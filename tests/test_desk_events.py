@@ -10,11 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
+from PIL import Image
+from playwright.async_api import Dialog
 from sqlalchemy import select
 
 from bot.common.qr import qr_png as qr_image
 from bot.domain.check_in_pass import pass_code, pass_key
-from bot.domain.events import Capacity
+from bot.domain.events import Capacity, Conditions
 from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
 from storage.models import AuditEntry, Event, Registration
@@ -110,6 +112,76 @@ async def test_anyone_else_is_refused_and_nothing_is_written(sandbox: Sandbox) -
     assert sibling_tab.status_code == 200 and TITLE not in sibling_tab.text
     assert await checked_in(sandbox, event_id) == []
     assert await looks(sandbox) == []
+
+
+async def test_the_event_page_says_what_members_were_told_and_how_to_share_it(
+    sandbox: Sandbox,
+) -> None:
+    organiser, sibling, event_id, members = await event_with_registrants(sandbox)
+    base = f"/app/console/events/{event_id}"
+    async with web(sandbox) as client:
+        detail = await client.get(base, headers=as_user(sandbox, organiser.id))
+        poster = await client.get(base + "/poster.png", headers=as_user(sandbox, organiser.id))
+        refused = [
+            (await client.get(base + "/poster.png", headers=headers)).status_code
+            for headers in ({}, as_user(sandbox, sibling.id), as_user(sandbox, members[0]))
+        ]
+    tz = sandbox.settings.tz
+    start = (sandbox.clock.now() + timedelta(days=3)).astimezone(tz)
+    deadline = (sandbox.clock.now() + timedelta(days=2)).astimezone(tz)
+    facts = [
+        f"<dt>时间</dt><dd>{start:%Y-%m-%d %H:%M}–{start + timedelta(hours=3):%H:%M}</dd>",
+        "<dt>地点</dt><dd>浦东滨江大道 1 号</dd>",
+        "<dt>名额</dt><dd>2 · 已满</dd>",  # two places, both held (badge 3 waits)
+        "<dt>谁可以报名</dt><dd>不限</dd>",
+        f"<dt>报名截止</dt><dd>{deadline:%Y-%m-%d %H:%M}</dd>",
+    ]
+    for fact in facts:
+        assert fact in detail.text, fact
+    link = f"https://t.me/{sandbox.bot_username}?start=event_{event_id}"
+    assert f'value="{link}"' in detail.text and "复制链接" in detail.text
+    # The poster is the chat's: the sign-up link's QR code on a printable page.
+    assert poster.status_code == 200 and poster.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(poster.content))
+    assert image.size == (1080, 1500)
+    assert refused == [401, 403, 403]
+    # Who may sign up, as the event's card tells members; places as set, by gender too.
+    narrow = await publish(
+        sandbox,
+        organiser,
+        venue=None,
+        capacity=Capacity(40, 20, 20),
+        conditions=Conditions(25, 35, industries=("finance",), districts=("浦东新区", "徐汇区")),
+    )
+    async with web(sandbox) as client:
+        page = await client.get(
+            f"/app/console/events/{narrow}", headers=as_user(sandbox, organiser.id)
+        )
+    for fact in (
+        "<dt>地点</dt><dd>线上</dd>",
+        "<dt>名额</dt><dd>40（男 20，女 20） · 还剩 40 个</dd>",
+        "<dt>谁可以报名</dt><dd>25–35 岁 · 徐汇区、浦东新区 · 金融</dd>",
+    ):
+        assert fact in page.text, fact
+
+
+async def test_cancelling_from_the_event_page_tells_everyone_once(sandbox: Sandbox) -> None:
+    organiser, sibling, event_id, members = await event_with_registrants(sandbox)
+    cancel = f"/app/console/events/{event_id}/cancel"
+    async with web(sandbox) as client:
+        for someone in (sibling.id, members[0]):  # 徐汇's organiser; a member of the event
+            answer = await client.post(cancel, headers=as_user(sandbox, someone))
+            assert answer.status_code == 403
+        assert (await stored_events(sandbox))[0].status == "published"
+        done = await client.post(cancel, headers=as_user(sandbox, organiser.id))
+        again = await client.post(cancel, headers=as_user(sandbox, organiser.id))
+    await sandbox.settle()
+    assert "活动已取消，正在通知 3 位会员。" in done.text
+    assert "已取消" in done.text and "取消活动" not in done.text and "复制链接" not in done.text
+    assert "本活动已取消。" in again.text
+    for telegram_id in members:  # two with a place, one waiting: each told once
+        member = sandbox.user("会员", user_id=telegram_id)
+        assert sum("已取消" in t and TITLE in t for t in member.texts()) == 1
 
 
 async def test_the_door_checks_in_by_badge_and_says_what_happened(sandbox: Sandbox) -> None:
@@ -212,6 +284,43 @@ async def test_an_organiser_checks_a_member_in_on_a_phone(
         assert await page.locator(".sign-in tbody tr").count() == 3
         await page.screenshot(path=str(tmp_path / "sign-in-print.png"), full_page=True)
     assert await checked_in(sandbox, event_id) == [2]
+
+
+async def test_an_organiser_shares_then_cancels_an_event_on_a_phone(
+    sandbox: Sandbox, served: str, tmp_path: Path
+) -> None:
+    organiser, _sibling, event_id, members = await event_with_registrants(sandbox)
+    async with open_mini_app(sandbox, served, organiser.id, width=360, height=740) as page:
+        await page.get_by_role("link", name="活动", exact=True).click()
+        await page.get_by_role("link", name=TITLE).click()
+        await page.get_by_text("2 · 已满").wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        copy = page.get_by_role("button", name="复制链接")
+        await copy.click()
+        await page.get_by_role("button", name="已复制").wait_for()
+        link = await page.get_by_label("报名链接").input_value()
+        assert link.endswith(f"?start=event_{event_id}")
+        await page.screenshot(path=str(tmp_path / "event-360.png"), full_page=True)
+        asked: list[str] = []
+
+        async def answer(dialog: Dialog) -> None:
+            asked.append(dialog.message)
+            await (dialog.dismiss() if len(asked) == 1 else dialog.accept())
+
+        page.on("dialog", answer)
+        cancel = page.get_by_role("button", name="取消活动")
+        await cancel.click()  # thought better of it: nothing happens
+        await page.wait_for_timeout(300)
+        assert (await stored_events(sandbox))[0].status == "published"
+        await cancel.click()
+        await page.get_by_text("活动已取消，正在通知 3 位会员。").wait_for()
+    confirm = f"确定取消“{TITLE}”吗？已报名和候补的 3 位会员会马上收到通知，取消后无法恢复。"
+    assert asked == [confirm, confirm]
+    assert (await stored_events(sandbox))[0].status == "cancelled"
+    await sandbox.settle()
+    for telegram_id in members:
+        member = sandbox.user("会员", user_id=telegram_id)
+        assert sum("已取消" in t and TITLE in t for t in member.texts()) == 1
 
 
 # The event form and the door's scanner

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, select
 
+from bot.common.fonts import cjk_font_file
 from bot.delivery.scheduler import Scheduler
 from bot.domain.buttons import (
     CancelEventConfirmed,
@@ -24,7 +25,6 @@ from bot.domain.buttons import (
 )
 from bot.domain.events import Capacity, Conditions
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from conversations.fonts import cjk_font_file
 from storage.models import (
     AuditEntry,
     Event,
@@ -310,6 +310,18 @@ async def test_check_in_with_the_code_the_organiser_shows(sandbox: Sandbox) -> N
     assert "签到成功！你的号码牌是 #1" in member.last_text()
     async with sandbox.app.services.db() as session:
         assert (await session.scalar(select(Registration.checked_in_at))) is not None
+
+
+async def test_an_online_events_poster_says_online(sandbox: Sandbox) -> None:
+    """Its place read "地点：None" on the poster and under it."""
+    organiser, _sibling, _in_pudong, _ = await union_with_members(sandbox, 1)
+    event_id = await publish(sandbox, organiser, venue=None)
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    await organiser.press("二维码海报")
+    poster = organiser.bot_messages()[-1]
+    assert poster.kind == "photo" and "地点：线上" in poster.text and "None" not in poster.text
+    assert f"start=event_{event_id}" in organiser.texts()[-2]  # the overview's link
 
 
 async def test_the_qr_poster_is_an_image_of_the_deep_link(sandbox: Sandbox) -> None:

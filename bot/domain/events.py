@@ -77,6 +77,12 @@ class Capacity:
     def by_gender(self) -> bool:
         return self.male is not None or self.female is not None
 
+    def left(self, registered: Counter[str]) -> int | None:
+        """Places not yet held (None: no limit in all)."""
+        if self.total is None:
+            return None
+        return max(0, self.total - sum(registered.values()))
+
     def has_place(self, registered: Counter[str], gender: str | None) -> bool:
         """Whether one more member of ``gender`` fits, given who holds a place."""
         if self.total is not None and sum(registered.values()) >= self.total:

@@ -11,7 +11,14 @@ from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.common.i18n import N_
-from bot.common.wording.events import SIGN_UP_LABEL, Event, event_card, local_time
+from bot.common.wording.events import (
+    SIGN_UP_LABEL,
+    Event,
+    ages_text,
+    event_card,
+    local_time,
+    who_may_sign_up,
+)
 from bot.domain.buttons import JoinEvent, LeaveEvent
 from bot.domain.events import Conditions, Refusal, RegistrationStatus
 from bot.services.events.results import CheckInStatus, Offer, SignUpStatus
@@ -39,7 +46,8 @@ def refusal_text(refusal: Refusal, conditions: Conditions, context: HuihuiContex
     _ = context.gettext
     match refusal:
         case Refusal.AGE:
-            return _("This event is for members aged {ages}.", ages=_ages(conditions, context))
+            ages = ages_text(conditions.age_min, conditions.age_max, _)
+            return _("This event is for members aged {ages}.", ages=ages)
         case Refusal.DISTRICT:
             districts = chosen_options(context, "district", conditions.districts)
             return _("This event is for members in {districts}.", districts=districts)
@@ -47,16 +55,6 @@ def refusal_text(refusal: Refusal, conditions: Conditions, context: HuihuiContex
             industries = chosen_options(context, "industry", conditions.industries)
             return _("This event is for members working in {industries}.", industries=industries)
     return _(REFUSALS[refusal])
-
-
-def _ages(conditions: Conditions, context: HuihuiContext) -> str:
-    _ = context.gettext
-    low, high = conditions.age_min, conditions.age_max
-    if low is not None and high is not None:
-        return _("{low}–{high}", low=low, high=high)
-    if low is not None:
-        return _("{low} or over", low=low)
-    return _("up to {high}", high=high)
 
 
 def offer_text(offer: Offer, context: HuihuiContext) -> str:
@@ -67,15 +65,7 @@ def offer_text(offer: Offer, context: HuihuiContext) -> str:
     settings = context.services.settings
     conditions = Conditions.from_json(event.conditions)
     lines = [event_card(event, settings, _)]
-    who = (
-        [_("aged {ages}", ages=_ages(conditions, context))]
-        if conditions.age_min or conditions.age_max
-        else []
-    )
-    if conditions.districts:
-        who.append(chosen_options(context, "district", conditions.districts))
-    if conditions.industries:
-        who.append(chosen_options(context, "industry", conditions.industries))
+    who = who_may_sign_up(conditions, context.services.onboarding.questionnaire, _)
     if who:
         lines.append(_("👥 For members {who}", who=" · ".join(who)))
     if offer.places_left is None:

@@ -12,6 +12,7 @@ from telegram.constants import MessageLimit
 from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
+from bot.common.poster import event_poster_of, poster_lines, sign_up_link
 from bot.common.wording.events import local_time
 from bot.common.wording.sign_in import sign_in_sheet as sign_in_sheet_of
 from bot.domain.buttons import (
@@ -30,7 +31,6 @@ from bot.services.events.results import Change
 from conversations.common import buttons, future_moment, on_press, pressed, say
 from conversations.context import ChatApplication, HuihuiContext
 from conversations.events import attending
-from conversations.events.poster import event_poster
 
 ORGANISER_COMMANDS = [
     ("event_new", N_("Create an event")),
@@ -143,7 +143,7 @@ async def sign_in_sheet(update: Update, context: HuihuiContext) -> None:
 
 
 def _deep_link(context: HuihuiContext, event_id: int) -> str:
-    return f"https://t.me/{context.bot.username}?start=event_{event_id}"
+    return sign_up_link(context.bot.username, event_id)
 
 
 async def poster(update: Update, context: HuihuiContext) -> None:
@@ -157,18 +157,11 @@ async def poster(update: Update, context: HuihuiContext) -> None:
         return
     await query.answer()
     host = await context.services.administration.unit_name(event.unit_id)
-    when = _("Time: {time}", time=_local(event.starts_at, context))
-    venue = _("Place: {venue}", venue=event.venue)
+    settings = context.services.settings
     image = await asyncio.to_thread(  # drawing takes a moment: not on the event loop
-        event_poster,
-        event.title,
-        when,
-        venue,
-        _deep_link(context, event.id),
-        _("Scan with Telegram to sign up with 会会"),
-        host,
+        event_poster_of, event, _deep_link(context, event.id), host, settings, _
     )
-    caption = f"{event.title}\n{when}\n{venue}"
+    caption = "\n".join((event.title, *poster_lines(event, settings, _)))
     await context.bot.send_photo(update.effective_chat.id, image, caption=caption)
 
 

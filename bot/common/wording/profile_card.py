@@ -23,6 +23,12 @@ def option_text(question: Question, key: str, _: Translator) -> str:
     return key  # a hobby in the member's own words
 
 
+def option_words(question: Question, keys: Sequence[str], _: Translator) -> str:
+    """Chosen options as words in the reader's language, in the questionnaire's order ("浦东新区、
+    徐汇区"); "any" when none are chosen (a filter or condition that does not narrow)."""
+    return "、".join(o.text(_, _.language) for o in question.options if o.key in keys) or _("any")
+
+
 def answer_text(question: Question, value: Any, _: Translator) -> str:
     """An answer as words, in the reader's language."""
     if value is None:

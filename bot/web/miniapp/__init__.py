@@ -50,7 +50,7 @@ def routes(services: Services, bot: Bot | None = None) -> list[BaseRoute]:
                 Route("/home", pages.guarded(pages.home)),
                 *console.routes(),
                 *roster.routes(),
-                *EventsDesk(pages).routes(),
+                *EventsDesk(pages, bot).routes(),
                 *BroadcastsDesk(pages, bot).routes(),
                 *UnitsDesk(pages).routes(),
                 *PeopleDesk(pages).routes(),

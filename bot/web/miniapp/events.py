@@ -1,8 +1,11 @@
 """The desk's events: the organiser's events with their figures, creating and changing one in a
-form (``event_form``), the registrants by badge with their verified identity (every look
-audited by the service), the sign-in sheet as the chat's workbook or a page to print, and
-check-in at the door by badge number or by scanning the member's personal QR code with
-Telegram's scanner popup (``showScanQrPopup``; the code is ``bot.domain.check_in_pass``)."""
+form (``event_form``), what members were told of it (time, place, places left, who may sign up,
+until when), its sign-up link and QR poster to share (the chat's /events poster), cancelling
+it (everyone registered is told, as by the chat's button), the registrants by badge with their
+verified identity (every look audited by the service), the sign-in sheet as the chat's workbook
+or a page to print, and check-in at the door by badge number or by scanning the member's
+personal QR code with Telegram's scanner popup (``showScanQrPopup``; the code is
+``bot.domain.check_in_pass``)."""
 
 from __future__ import annotations
 
@@ -12,13 +15,16 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from telegram import Bot
 
 from bot.common.i18n import N_
-from bot.common.wording.events import local_time
+from bot.common.poster import event_poster_of, sign_up_link
+from bot.common.wording.events import event_time, local_time, places_text, who_may_sign_up
 from bot.common.wording.sign_in import SignInSheet, sign_in_sheet
 from bot.domain import free_text
-from bot.domain.events import RegistrationStatus
+from bot.domain.events import Capacity, Conditions, EventStatus, RegistrationStatus
 from bot.services.events.organising import Door, DoorCheckIn
+from bot.services.events.results import Overview
 from bot.web.miniapp.event_form import EventForms
 from bot.web.miniapp.event_groups import EventGroups
 from bot.web.miniapp.pages import Pages, Refused, Viewer
@@ -47,8 +53,10 @@ MAX_CODE = 200
 
 
 class EventsDesk:
-    def __init__(self, pages: Pages) -> None:
+    def __init__(self, pages: Pages, bot: Bot | None = None) -> None:
+        """``bot`` names the sign-up link (without it, no link or poster is offered)."""
         self._pages = pages
+        self._bot = bot
         self._forms = EventForms(pages, self)
 
     def routes(self) -> list[Route]:
@@ -61,6 +69,8 @@ class EventsDesk:
             Route(base + "/{event:int}/scan", guarded(self.scan), methods=["POST"]),
             Route(base + "/{event:int}/sign-in", guarded(self.print_view)),
             Route(base + "/{event:int}/sign-in.xlsx", guarded(self.workbook)),
+            Route(base + "/{event:int}/poster.png", guarded(self.poster)),
+            Route(base + "/{event:int}/cancel", guarded(self.cancel), methods=["POST"]),
             *self._forms.routes(),
             *EventGroups(self._pages).routes(),
         ]
@@ -97,11 +107,37 @@ class EventsDesk:
             "console/events_detail.html",
             event=found.event,
             funnel=found.funnel,
-            start=self._time(found.event.starts_at),
+            facts=self._facts(viewer, found),
+            link=self._link(found.event.id),
+            cancelled=found.event.status == EventStatus.CANCELLED,
             rows=sheet[1],
             registered=RegistrationStatus.REGISTERED,
             notice=notice,
         )
+
+    def _facts(self, viewer: Viewer, found: Overview) -> list[tuple[str, str]]:
+        """What members were told of the event, as the organiser checks it."""
+        _ = viewer.gettext
+        event, settings = found.event, self._pages.services.settings
+        capacity = Capacity(event.capacity, event.capacity_male, event.capacity_female)
+        places = places_text(capacity, _)
+        left = capacity.left(found.funnel.held)
+        if left is not None:
+            places += " · " + (_("{count} left", count=left) if left else _("full"))
+        questionnaire = self._pages.services.onboarding.questionnaire
+        who = who_may_sign_up(Conditions.from_json(event.conditions), questionnaire, _)
+        return [
+            (_("When"), event_time(event, settings)),
+            (_("Venue"), event.venue or _("Online")),
+            (_("Places"), places),
+            (_("Who may sign up"), " · ".join(who) or _("any")),
+            (_("Sign-up closes"), local_time(event.signup_deadline, settings)),
+            (_("Members are told"), local_time(event.announce_at, settings)),
+        ]
+
+    def _link(self, event_id: int) -> str | None:
+        username = self._bot.username if self._bot is not None else None
+        return sign_up_link(username, event_id) if username else None
 
     async def check_in(self, request: Request) -> HTMLResponse:
         pages = self._pages
@@ -151,6 +187,44 @@ class EventsDesk:
             done=door.status == Door.CHECKED_IN,
             badge=door.badge,
             funnel=door.funnel,
+        )
+
+    async def poster(self, request: Request) -> Response:
+        """The chat's QR poster of the sign-up link, to print or post in a group chat."""
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        event = await pages.services.events.organising.managed(
+            viewer.user.id, request.path_params["event"]
+        )
+        link = self._link(event.id) if event is not None else None
+        if event is None or link is None:
+            raise Refused(403 if event is None else 404)
+        host = await pages.services.administration.unit_name(event.unit_id)
+        image = await asyncio.to_thread(
+            event_poster_of, event, link, host, pages.services.settings, viewer.gettext
+        )
+        return Response(
+            image,
+            media_type="image/png",
+            headers={"Content-Disposition": f'attachment; filename="event-{event.id}.png"'},
+        )
+
+    async def cancel(self, request: Request) -> HTMLResponse:
+        """Cancel the event: everyone registered or waiting is told (the chat's button)."""
+        pages = self._pages
+        viewer = await pages.viewer(request)
+        _ = viewer.gettext
+        event_id = request.path_params["event"]
+        organising = pages.services.events.organising
+        event = await organising.managed(viewer.user.id, event_id)
+        if event is None:
+            raise Refused(403)
+        told = await organising.cancel(viewer.user.id, event_id)
+        if told is None:  # cancelled already, by another organiser or a second press
+            return await self.detail(request, notice=_("This event was cancelled."))
+        return await self.detail(
+            request,
+            notice=_("The event is cancelled; {count} member(s) are being told.", count=told),
         )
 
     async def print_view(self, request: Request) -> HTMLResponse:

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.common.wording.events import local_time
+from bot.common.wording.events import local_time, places_text
 from bot.domain.events import Capacity, Conditions
 from bot.services.events.results import EventSpec
 from conversations.common import (
@@ -78,15 +78,6 @@ def spec_of(draft: dict[str, Any]) -> EventSpec:
 
 def summary(spec: EventSpec, context: HuihuiContext) -> str:
     _ = context.gettext
-    capacity = spec.capacity
-    places = _("any") if capacity.total is None else str(capacity.total)
-    if capacity.by_gender:
-        places = _(
-            "{places} (men {men}, women {women})",
-            places=places,
-            men=capacity.male,
-            women=capacity.female,
-        )
     conditions = spec.conditions
     ages = f"{conditions.age_min}–{conditions.age_max}" if conditions.age_min else _("any")
     return _(
@@ -98,7 +89,7 @@ def summary(spec: EventSpec, context: HuihuiContext) -> str:
         start=local(spec.starts_at, context),
         end=local(spec.ends_at, context),
         venue=spec.venue or _("Online"),
-        places=places,
+        places=places_text(spec.capacity, _),
         ages=ages,
         districts=chosen_options(context, "district", conditions.districts),
         industries=chosen_options(context, "industry", conditions.industries),

@@ -102,6 +102,23 @@ document.body.addEventListener("click", async (event) => {
   saving.click();
   URL.revokeObjectURL(saving.href);
 });
+// Copy a link (an event's sign-up link): the clipboard where the page may write it, else the
+// text is selected for the person to copy; the button says it was copied for a moment.
+document.body.addEventListener("click", async (event) => {
+  const button = event.target.closest && event.target.closest("button[data-copy]");
+  if (!button) return;
+  const field = document.querySelector(button.dataset.copy);
+  if (!field) return;
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    if (!document.execCommand("copy")) return; // left selected: the person copies it
+  }
+  const said = button.textContent;
+  button.textContent = button.dataset.copied;
+  setTimeout(() => (button.textContent = said), 2000);
+});
 document.body.addEventListener("htmx:afterRequest", (event) => {
   const notice = document.getElementById("request-failed");
   if (notice && answered(event)) notice.hidden = true;

@@ -1,5 +1,6 @@
 """The event poster an organiser prints or posts in a group chat: title, time and place in
-Chinese (with the bundled CJK font), and the QR code of the sign-up deep link."""
+Chinese (with the bundled CJK font), and the QR code of the sign-up deep link. The chat's
+/events and the desk's event page make the same poster from ``event_poster_of``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import io
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from conversations.fonts import cjk_font_file, drawable
+from bot.common.config import Settings
+from bot.common.fonts import cjk_font_file, drawable
+from bot.common.i18n import Translator
+from bot.common.wording.events import Event, event_time
 
 WIDTH, HEIGHT = 1080, 1500
 MARGIN = 80
@@ -16,6 +20,27 @@ RED, INK, GREY = (200, 40, 40), (30, 30, 30), (110, 110, 110)
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 # Punctuation a Chinese line never starts with: it stays at the end of the line before.
 NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
+
+
+def sign_up_link(bot_username: str, event_id: int) -> str:
+    """The deep link that opens the bot on the event's sign-up (/start event_N)."""
+    return f"https://t.me/{bot_username}?start=event_{event_id}"
+
+
+def poster_lines(event: Event, settings: Settings, _: Translator) -> tuple[str, str]:
+    """The poster's time and place lines, which the chat's caption repeats."""
+    return (
+        _("Time: {time}", time=event_time(event, settings)),
+        _("Place: {venue}", venue=event.venue or _("Online")),
+    )
+
+
+def event_poster_of(event: Event, link: str, host: str, settings: Settings, _: Translator) -> bytes:
+    """The poster of ``event`` in the organiser's language (drawing takes a moment: call it
+    off the event loop)."""
+    when, venue = poster_lines(event, settings, _)
+    call = _("Scan with Telegram to sign up with 会会")
+    return event_poster(event.title, when, venue, link, call, host)
 
 
 def event_poster(

@@ -384,7 +384,7 @@ async def test_moderation_says_what_it_did_and_who_was_told(sandbox: Sandbox) ->
     await pudong.forge_press(b.Moderate("lift", reported).encode())
     assert pudong.last_text() == "已解除小雨的暂停。已通知小雨。"
     await pudong.forge_press(b.Moderate("dismiss", reported).encode())  # nothing pending now
-    assert pudong.last_text() == "已驳回对小雨的举报。未通知任何人。"
+    assert pudong.last_text() == "小雨的举报已经处理过了，未作更改。"
     assert (len(xiaoyu.texts()), len(ming.texts())) == (heard[0] + 1, heard[1])
 
 

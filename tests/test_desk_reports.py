@@ -170,6 +170,32 @@ async def test_a_decision_is_said_before_and_after_and_the_member_is_told(
     assert history.index("解除暂停") < history.index("暂停账号")  # newest first
 
 
+async def test_two_organisers_deciding_one_report_warn_the_member_once(
+    sandbox: Sandbox,
+) -> None:
+    """浦东's organiser and the city's above had the file open and both pressed 警告 (or one
+    press was sent again): 小雨 was warned twice for one report, and it was audited twice."""
+    people, reported, _ming = await reported_scene(sandbox)
+    pudong, city, _xuhui, _hongniang, xiaoyu, ming = people[:6]
+    url = f"/app/console/reports/{reported}/moderate"
+    async with web(sandbox) as client:
+        first = await client.post(url, data={"action": "warn"}, headers=as_user(sandbox, pudong.id))
+        sandbox.clock.advance(timedelta(minutes=1))
+        second = await client.post(url, data={"action": "warn"}, headers=as_user(sandbox, city.id))
+        again = await client.post(
+            url, data={"action": "dismiss"}, headers=as_user(sandbox, city.id)
+        )
+    await sandbox.settle()
+    assert "已警告小雨" in first.text
+    for late in (second, again):
+        assert late.status_code == 200 and "小雨的举报已经处理过了，未作更改。" in late.text
+    assert sum("收到了关于你资料的举报" in t for t in xiaoyu.texts()) == 1
+    assert sum("工会已核实你的举报" in t for t in ming.texts()) == 1
+    async with sandbox.app.services.db() as session:
+        decided = (await session.scalars(select(AuditEntry.action))).all()
+    assert decided.count("warn") == 1 and "dismiss" not in decided
+
+
 async def test_no_initdata_forged_or_expired_is_refused_everywhere(sandbox: Sandbox) -> None:
     people, reported, _ming = await reported_scene(sandbox)
     pudong, xuhui = people[0], people[2]

@@ -125,6 +125,26 @@ async def test_changed_figures_are_shown_again_and_bad_rows_cannot_replace(
         assert "只导入有效数据" in bad.text and "replace" not in hidden(bad.text)
 
 
+async def test_a_row_naming_a_union_outside_the_import_is_a_bad_row_in_the_preview(
+    sandbox: Sandbox,
+) -> None:
+    """It was counted among those to import ("3 位会员可以导入，0 行有问题"), then skipped."""
+    pudong_org, _xuhui_org, _city_org = await organisers_of_three(sandbox)
+    text = (
+        "姓名,会员号,工作单位,所属工会\n"
+        "王小雨,SH0001,上海地铁,\n"
+        f"张三,PD001,上海地铁,{PUDONG}\n"
+        f"越界者,XH005,徐汇单位,{XUHUI}\n"
+    )
+    seen = await imports(sandbox, pudong_org.id, await unit(sandbox, PUDONG), text)
+    assert "2 位会员可以导入，1 行有问题" in seen
+    assert f"第 4 行：“{XUHUI}”不是{PUDONG}或其下级工会" in seen
+    assert "新增 2" in seen
+    async with sandbox.app.services.db() as session:
+        imported = set(await session.scalars(select(RosterEntry.member_number)))
+    assert imported == {"SH0001", "PD001"}
+
+
 async def test_other_unions_members_and_strangers_cannot_use_anyones_upload(
     sandbox: Sandbox,
 ) -> None:

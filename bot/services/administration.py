@@ -411,7 +411,9 @@ class Administration:
         (a dismissal tells them nothing), and so are those whose pending reports it settles."""
         async with self._db.begin() as session:
             power = await self.judge(session, actor)
-            member = await session.get(Member, member_id)
+            # Locked: two organisers deciding at once decide one after the other, the second
+            # on what the first left.
+            member = await session.get(Member, member_id, with_for_update=True)
             if member is None:
                 return Moderation(Decision.UNKNOWN)
             if not power.may_judge(member):
@@ -421,11 +423,21 @@ class Administration:
             reported = await session.scalar(
                 select(Report.id).where(Report.reported_id == member_id).limit(1)
             )
-            if action != "lift" and reported is None and not await _flagged(session, member_id):
+            flagged = await _flagged(session, member_id)
+            if action != "lift" and reported is None and not flagged:
                 return Moderation(Decision.NOT_ALLOWED)
             nickname = await _nickname(session, member_id)
             if (action == "suspend" and member.suspended) or (
                 action == "lift" and not member.suspended
+            ):
+                return Moderation(Decision.UNCHANGED, nickname)
+            # A warning or a dismissal decides the open case: once decided (by another
+            # organiser of the union above, or the same press sent again), it is not decided
+            # twice, and the member is not warned twice for one report.
+            if (
+                action in ("dismiss", "warn")
+                and not flagged
+                and not await _pending(session, member_id)
             ):
                 return Moderation(Decision.UNCHANGED, nickname)
             now = self._clock.now()
@@ -689,6 +701,12 @@ class UnitDesk:
         if not power.superadmin and unit.id in power.own:
             return UnitChange.OWN_UNION
         return unit
+
+
+async def _pending(session: AsyncSession, member_id: int) -> bool:
+    """Whether a report of the member waits for an organiser's decision."""
+    pending = select(Report.id).where(Report.reported_id == member_id, Report.status == "pending")
+    return await session.scalar(pending.limit(1)) is not None
 
 
 async def _flagged(session: AsyncSession, member_id: int) -> bool:

@@ -143,10 +143,18 @@ class Rosters:
         """What importing the file into the unit would do, before anything is written: new
         and known members, and for a replacing import who would be marked as left."""
         rows = await asyncio.to_thread(read_roster, path)
-        bad = [row for row in rows if isinstance(row, BadRow)]
-        listed = [row.member_number for row in rows if isinstance(row, RosterRow)]
         async with self._db() as session:
             writable = await _writable(session, unit_id, self._scope_of(actor))
+            names = await _unit_names(session, writable)
+            parent = next(name for name, unit in names.items() if unit == unit_id)
+            bad: list[BadRow] = []
+            listed: list[str] = []
+            for row in rows:
+                placed = row if isinstance(row, BadRow) else _outside(row, names, parent)
+                if placed is not None:  # as the import will skip it
+                    bad.append(placed)
+                elif isinstance(row, RosterRow):
+                    listed.append(row.member_number)
             change = await roster.difference(session, writable, listed)
         return ImportPreview(len(listed), bad, change)
 
@@ -234,7 +242,7 @@ async def import_roster(
         if unit is None:
             raise UnknownUnit(N_("there is no union named {unit}"), unit=unit_name)
         writable = await _writable(session, unit.id, scope)
-        unit_ids = {u.name: u.id for u in await units.all_units(session) if u.id in writable}
+        unit_ids = await _unit_names(session, writable)
 
     async def write(chunk: list[tuple[RosterRow, dict[str, Any]]]) -> None:
         async with db.begin() as session:
@@ -258,18 +266,10 @@ async def import_roster(
         listed.add(row.member_number)
         if row.warning is not None:
             report.warnings.append(BadRow(row.line, row.warning))
-        target = unit.id if row.unit is None else unit_ids.get(row.unit)
-        if target is None:
-            report.bad_rows.append(
-                BadRow(
-                    row.line,
-                    Problem(
-                        N_("the union {unit} is not {parent} or below it"),
-                        {"unit": row.unit, "parent": unit_name},
-                    ),
-                )
-            )
+        if (outside := _outside(row, unit_ids, unit_name)) is not None:
+            report.bad_rows.append(outside)
             continue
+        target = unit.id if row.unit is None else unit_ids[row.unit]
         values = roster.entry_values(
             unit_id=target,
             member_number=row.member_number,
@@ -326,6 +326,22 @@ async def _tell_above_both(
         digest = hashlib.sha256("\n".join(sorted(numbers)).encode()).hexdigest()[:32]
         key = f"roster_conflict:{importing}:{holder}:{digest}"
         await notices.to_organisers(session, above, now, [said], key)
+
+
+async def _unit_names(session: AsyncSession, writable: frozenset[int]) -> dict[str, int]:
+    """The writable units by name, as a file's 所属工会 column names them."""
+    return {u.name: u.id for u in await units.all_units(session) if u.id in writable}
+
+
+def _outside(row: RosterRow, writable: Mapping[str, int], parent: str) -> BadRow | None:
+    """A row naming a union the import may not write (not the target or below it): skipped
+    by the import, and shown as a bad row by the preview."""
+    if row.unit is None or row.unit in writable:
+        return None
+    problem = Problem(
+        N_("the union {unit} is not {parent} or below it"), {"unit": row.unit, "parent": parent}
+    )
+    return BadRow(row.line, problem)
 
 
 async def _writable(session: AsyncSession, unit_id: int, scope: Scope | None) -> frozenset[int]:

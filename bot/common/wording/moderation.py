@@ -102,6 +102,10 @@ def moderation_text(action: str, result: Done, unchanged: bool, _: Translator) -
     if unchanged:
         if action == "lift":
             return _("{nickname} is not suspended; nothing changed.", nickname=nickname)
+        if action in ("dismiss", "warn"):
+            return _(
+                "{nickname}'s case has already been decided; nothing changed.", nickname=nickname
+            )
         return _("{nickname} is already suspended; nothing changed.", nickname=nickname)
     if action == "dismiss" and not result.reported:
         did = _(FLAGS_SETTLED, nickname=nickname)

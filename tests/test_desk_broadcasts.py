@@ -139,6 +139,36 @@ async def test_send_now_reaches_the_audience_and_shows_how_it_went(sandbox: Sand
     assert all(copies(sandbox, t, "周六下午茶，欢迎报名") == 0 for t in in_xuhui)
 
 
+async def test_the_list_of_broadcasts_says_to_whom_each_went(sandbox: Sandbox) -> None:
+    """The desk's list and the chat's /broadcasts named neither the union nor the filters:
+    two broadcasts with the same words could not be told apart."""
+    organiser, *_ = await union_with_members(sandbox, 3)
+    pudong = await unit_id(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    narrow = {
+        "text": "青年读书会",
+        "unit": str(pudong),
+        "gender": "female",
+        "age_min": "25",
+        "age_max": "32",
+        "districts": ["浦东新区", "闵行区"],
+        "industries": ["finance"],
+        "verified": "1",
+        "when": "明天上午九点",
+    }
+    async with web(sandbox) as client:
+        await client.post(SEND, data={"text": "青年读书会", "unit": str(pudong)}, headers=headers)
+        await client.post(SEND, data=narrow, headers=headers)
+        await sandbox.settle()
+        listed = await client.get("/app/console/broadcasts/sent", headers=headers)
+    narrowed = f"发给：{PUDONG} · 女士 · 25–32 岁 · 闵行区、浦东新区 · 金融 · 仅限已认证会员"
+    assert narrowed in listed.text and f"发给：{PUDONG}</span>" in listed.text
+    await organiser.send("/broadcasts")
+    chat = [m.text for m in organiser.bot_messages()[-2:]]
+    assert chat[0].splitlines()[1] == f"发给：{PUDONG}"  # the older first, the newest last
+    assert chat[1].splitlines()[1] == narrowed
+
+
 async def test_a_time_is_read_as_people_type_it_and_a_past_one_is_refused(
     sandbox: Sandbox,
 ) -> None:

@@ -58,6 +58,8 @@ class Summary:
     send_at: datetime
     total: int
     tally: Mapping[DeliveryStatus, int]
+    unit: str  # the sending union's name
+    audience: Audience
 
 
 @dataclass(frozen=True)
@@ -266,8 +268,19 @@ class Broadcasts:
                 return None
             found = await broadcasts.recent(session, power.scope, limit)
             counts = await broadcasts.tallies(session, [b.id for b in found])
+            names = {unit.id: unit.name for unit in await units.all_units(session)}
             return [
-                Summary(b.id, b.status, b.text, b.send_at, b.total, counts[b.id]) for b in found
+                Summary(
+                    b.id,
+                    b.status,
+                    b.text,
+                    b.send_at,
+                    b.total,
+                    counts[b.id],
+                    names.get(b.unit_id, "—"),
+                    Audience.from_json(b.audience),
+                )
+                for b in found
             ]
 
     # Sending (the runner, ``bot.delivery.broadcasts``, calls these)

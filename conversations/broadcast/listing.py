@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.common.i18n import N_
+from bot.common.wording.broadcasts import audience_summary
 from bot.domain.broadcasts import BroadcastStatus, DeliveryStatus
 from bot.domain.buttons import (
     CancelBroadcast,
@@ -49,6 +50,9 @@ def _summary(broadcast: Summary, context: HuihuiContext) -> str:
     _ = context.gettext
     tz = context.services.settings.tz
     preview = broadcast.text if len(broadcast.text) <= 60 else broadcast.text[:60] + "…"
+    questionnaire = context.services.onboarding.questionnaire
+    audience = audience_summary(broadcast.audience, broadcast.unit, questionnaire, _)
+    preview = f"{audience}\n{preview}"
     status = _(STATUS_WORDS[broadcast.status])
     when = f"{broadcast.send_at.astimezone(tz):%Y-%m-%d %H:%M}"
     if broadcast.status == BroadcastStatus.SCHEDULED:

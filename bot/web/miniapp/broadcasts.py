@@ -23,7 +23,7 @@ from telegram.error import TelegramError
 
 from bot.common.i18n import N_, Translator
 from bot.common.pictures import read_picture
-from bot.common.wording.broadcasts import as_received
+from bot.common.wording.broadcasts import as_received, audience_summary
 from bot.common.wording.events import local_time
 from bot.domain.audience import Audience
 from bot.domain.broadcasts import BroadcastStatus, DeliveryStatus
@@ -319,12 +319,14 @@ class BroadcastsDesk:
 
     def _recent(self, viewer: Viewer, recent: list[Summary]) -> dict[str, Any]:
         _ = viewer.gettext
+        questionnaire = self._pages.services.onboarding.questionnaire
         rows = [
             {
                 "id": b.id,
                 "status": _(STATUS_WORDS[b.status]),
                 "time": self._time(b.send_at),
                 "text": b.text if len(b.text) <= 60 else b.text[:60] + "…",
+                "audience": audience_summary(b.audience, b.unit, questionnaire, _),
                 "open": b.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING),
                 # Cancelled before it began, it has no progress to show ("已发送 0 / 0").
                 "started": b.status != BroadcastStatus.SCHEDULED and b.total > 0,

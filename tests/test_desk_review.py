@@ -42,7 +42,7 @@ async def test_the_request_shows_the_roster_beside_what_was_entered(sandbox: San
     assert '<ul class="differences"><li>姓名与名册相近，但不完全一致。</li></ul>' in mine.text
     # Before deciding, what each choice does.
     assert f"会员号 {LI[1]}（名册上为 李四，{LI[2]}）" in mine.text
-    assert "会员会看到：你的信息与工会名册不符。" in mine.text
+    assert "会员会看到：你填写的信息与工会名册不符。请检查后重新填写" in mine.text
     assert f"attempt-{attempt}" in above.text  # the union above reviews it too
     assert "李思" not in sibling.text and "没有待审核的身份核实" in sibling.text
 

@@ -153,8 +153,9 @@ async def test_rejection_on_review_lets_the_member_try_again(sandbox: Sandbox) -
     await verify(wang, "王小语", "SH0001", "上海申通地铁")
     await organiser.press("不通过")  # the city organiser covers the district below
     await organiser.press("信息不符")
-    assert "工会未能根据名册确认你的信息" in wang.last_text()
-    assert "你的信息与工会名册不符。" in wang.last_text()
+    told = wang.last_text()
+    assert told.startswith("你填写的信息与工会名册不符。请检查后重新填写，或联系工会更正名册。\n")
+    assert "工会未能根据名册确认你的信息" not in told  # said once, not twice in other words
     assert f"联系工会：{PUDONG_CONTACT}" in wang.last_text()  # the way, not just "ask them"
     await wang.press("重新填写")
     assert wang.buttons() == ["📱 分享我的手机号"]

@@ -174,11 +174,22 @@ def _against(claim: Claim, record: RosterRecord) -> Decision:
 
 
 # Why a reviewer rejects: key → (the reviewer's button, what the member is told).
+# A reviewer's reason for a rejection: its label, and what the member is told (the whole of
+# it: a general "could not confirm" before it said the same twice).
 REJECTION_REASONS: dict[str, tuple[str, str]] = {
-    "mismatch": (N_("Details do not match"), N_("Your details do not match the union's roster.")),
+    "mismatch": (
+        N_("Details do not match"),
+        N_(
+            "Your details do not match the union's roster. Please check them and try again, "
+            "or ask your union to correct the roster."
+        ),
+    ),
     "not_member": (
         N_("Not our member"),
-        N_("The union could not confirm that you are its member."),
+        N_(
+            "The union could not confirm that you are its member. If you think this is a "
+            "mistake, please get in touch with your union."
+        ),
     ),
 }
 

@@ -507,11 +507,12 @@ async def _tell_member(
             "Your union could not confirm your details against its roster. Please check them "
             "and try again, or ask your union to correct the roster."
         )
-        lines = [line(could_not)]
         if note:
-            lines.append(line(N_("Your union's note: {note}"), note=note))
+            lines = [line(could_not), line(N_("Your union's note: {note}"), note=note)]
         elif reason in REJECTION_REASONS:
-            lines.append(line(REJECTION_REASONS[reason][1]))
+            lines = [line(REJECTION_REASONS[reason][1])]
+        else:
+            lines = [line(could_not)]
         lines.append(
             line(N_("To reach your union: {contact}, or ask here with /ask."), contact=contact)
         )

@@ -489,10 +489,10 @@ def key_in(page: str) -> str:
 
 
 def started(answer: str) -> int:
-    """The broadcast a send's answer says is starting."""
-    found = re.search(r"群发 #(\d+) 正在开始", answer)
+    """The broadcast a send's answer says is starting, or was made a moment ago."""
+    found = re.search(r"群发 #(\d+) 正在开始|（群发 #(\d+)），不会重复发送", answer)
     assert found, answer
-    return int(found.group(1))
+    return int(found.group(1) or found.group(2))
 
 
 async def test_a_composed_form_sent_again_is_the_broadcast_already_sent_from_it(
@@ -512,6 +512,8 @@ async def test_a_composed_form_sent_again_is_the_broadcast_already_sent_from_it(
         sandbox.clock.advance(timedelta(minutes=15))
         again = await client.post(SEND, data=typed, headers=as_user(sandbox, organiser.id))
         assert started(again.text) == started(first.text)
+        assert "正在开始" in first.text and "正在开始" not in again.text  # it began before
+        assert f"刚才已经向同一批会员发出过同样的内容（群发 #{started(first.text)}）" in again.text
         # The answer gives the next message a form of its own. Sent twice at once, the second
         # request carrying an edit made meanwhile: still one broadcast from that form.
         following = {"text": "下周日爬山", "unit": str(pudong), "form_key": key_in(first.text)}
@@ -525,6 +527,7 @@ async def test_a_composed_form_sent_again_is_the_broadcast_already_sent_from_it(
             ),
         )
         assert started(both[0].text) == started(both[1].text) != started(first.text)
+        assert sum("不会重复发送" in answer.text for answer in both) == 1
         # A key is its organiser's own: 徐汇's organiser posting the same one sends her own.
         other = await client.post(
             SEND,

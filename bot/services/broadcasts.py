@@ -63,6 +63,14 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Made:
+    """The broadcast a press made: ``new``, or the same one made a moment before."""
+
+    id: int
+    new: bool
+
+
+@dataclass(frozen=True)
 class Started:
     """A broadcast whose audience was drawn: who to tell how it goes, and how many it reaches."""
 
@@ -113,11 +121,24 @@ class Broadcasts:
         send_at: datetime | None = None,
         form_key: str | None = None,
     ) -> int | None:
+        """``made``'s broadcast id, for callers that need not say whether it was new."""
+        result = await self.made(actor, draft, audience, send_at, form_key)
+        return result.id if result is not None else None
+
+    async def made(
+        self,
+        actor: int,
+        draft: Draft,
+        audience: Audience,
+        send_at: datetime | None = None,
+        form_key: str | None = None,
+    ) -> Made | None:
         """Store a broadcast and schedule it (``None``: now). None if not allowed. The same
         broadcast made again by the same organiser within ``SAME_WITHIN`` (Send pressed twice,
-        a request retried) is the one already made: its id, and members are told once.
-        ``form_key``: the desk composer's form it comes from; the same form sent again is the
-        broadcast already sent from it, whatever it says now and however late it comes."""
+        a request retried) is the one already made: its id, not new, and members are told
+        once. ``form_key``: the desk composer's form it comes from; the same form sent again
+        is the broadcast already sent from it, whatever it says now and however late it
+        comes."""
         try:
             async with self._db.begin() as session:
                 if not await self._may_address(session, actor, audience):
@@ -128,11 +149,11 @@ class Broadcasts:
                 if form_key is not None:
                     sent = await broadcasts.made_from_form(session, actor, form_key)
                     if sent is not None:
-                        return sent.id
+                        return Made(sent.id, new=False)
                 since = self._clock.now() - SAME_WITHIN
-                for made in await broadcasts.made_by(session, actor, audience.unit_id, since):
-                    if _same(made, draft, audience, send_at):
-                        return made.id
+                for earlier in await broadcasts.made_by(session, actor, audience.unit_id, since):
+                    if _same(earlier, draft, audience, send_at):
+                        return Made(earlier.id, new=False)
                 broadcast_id = await self.create_in(
                     session, actor, draft, audience, send_at, form_key=form_key
                 )
@@ -145,9 +166,9 @@ class Broadcasts:
                 sent = await broadcasts.made_from_form(session, actor, form_key)
             if sent is None:
                 raise
-            return sent.id
+            return Made(sent.id, new=False)
         self._work.wake()
-        return broadcast_id
+        return Made(broadcast_id, new=True)
 
     async def create_in(
         self,

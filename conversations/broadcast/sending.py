@@ -59,14 +59,26 @@ async def _create(update: Update, context: HuihuiContext, send_at: Any) -> str |
     if not draft or "text" not in draft:
         await say(update, context, _("That broadcast is no longer open. Send /broadcast."))
         return ConversationHandler.END
-    broadcast_id = await context.services.broadcasts.create(
+    made = await context.services.broadcasts.made(
         update.effective_user.id,
         Draft(draft["text"], tuple(draft["entities"]), draft.get("photo")),
         Audience.from_json(draft["audience"]),
         send_at,
     )
-    if broadcast_id is None:
+    if made is None:
         await outside_scope(update, context)
+        return ConversationHandler.END
+    broadcast_id = made.id
+    if not made.new:
+        await say(
+            update,
+            context,
+            _(
+                "The same message to the same members was made a moment ago, as broadcast "
+                "#{id}: it is not sent twice. /broadcasts shows how it goes.",
+                id=broadcast_id,
+            ),
+        )
     elif send_at is None:
         await say(
             update,

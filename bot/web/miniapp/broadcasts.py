@@ -188,17 +188,24 @@ class BroadcastsDesk:
         if read["problems"] or read["count"] is None or not when.usable:
             return pages.render(viewer, "console/broadcasts_check.html", **read)
         services = pages.services
-        broadcast_id = await services.broadcasts.create(
+        made = await services.broadcasts.made(
             viewer.user.id,
             Draft(read["message"], photo_file_id=read["photo"]),
             read["audience"],
             when.moment,
             form_key=read["form_key"],
         )
-        if broadcast_id is None:
+        if made is None:
             raise Refused(403)
         _ = viewer.gettext
-        if when.moment is None:
+        broadcast_id = made.id
+        if not made.new:
+            notice = _(
+                "The same message to the same members was made a moment ago, as broadcast "
+                "#{id}: it is not sent twice. How it goes is below.",
+                id=broadcast_id,
+            )
+        elif when.moment is None:
             notice = _("Broadcast #{id} is starting; its progress is below.", id=broadcast_id)
         else:
             notice = _(

@@ -167,6 +167,8 @@ class Broadcasts:
             if sent is None:
                 raise
             return Made(sent.id, new=False)
+        if broadcast_id is None:
+            return None
         self._work.wake()
         return Made(broadcast_id, new=True)
 

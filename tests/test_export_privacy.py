@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from storage.models import MatchDecision
+from storage.models import MatchDecision, Member
+from tests.test_admin import scene
 from tests.test_market_bot import among_120, nickname, planned_for_her
 from tests.test_miniapp import as_user, web
 from tests.test_relay import matched
@@ -93,3 +96,27 @@ async def test_a_match_who_ended_it_no_longer_opens_her_card_once_she_paused(
         for url in (page, f"{page}/photos/0"):
             answer = await client.get(url, headers=as_user(sandbox, ming.id))
             assert answer.status_code == 404, url
+
+
+async def test_her_export_is_in_her_words_and_names_nobody_a_matchmaker_passed_over(
+    sandbox: Sandbox,
+) -> None:
+    """Stored codes reached the member as they were ("结果": "verified", "原因": "fake",
+    "状态": "pending"), and a pair a matchmaker looked at and passed over named the other
+    member, who was never proposed to her."""
+    people = await scene(sandbox)
+    hongniang, xiaoyu, ming = people[3], people[4], people[5]
+    async with sandbox.app.services.db() as session:
+        ids = dict((await session.execute(select(Member.telegram_id, Member.id))).all())
+    assert await sandbox.app.services.proposals.skip(hongniang.id, ids[xiaoyu.id], ids[ming.id])
+    exported = await export_of(xiaoyu, sandbox)
+    assert exported["身份核实记录"][0]["结果"] == "已通过核实"
+    assert exported["举报"]["关于你的举报"] == [{"原因": "虚假资料", "状态": "待处理", "次数": 1}]
+    assert exported["红娘的推荐"] == {"向你提出的推荐": [], "红娘看过但没有提出的配对数": 1}
+    # Outside the engine's own stored form (given as stored, and said to be), no code.
+    engine = "内容（推荐引擎内部的存储形式，由你的回答自动生成）"
+    del exported["推荐所用的资料"][engine]
+    words = json.dumps(exported, ensure_ascii=False)
+    for code in ('"verified"', '"pending"', '"fake"', '"skipped"', '"open"', '"sent"'):
+        assert code not in words, code
+    assert "阿明" not in words

@@ -82,7 +82,7 @@ async def test_export_contains_everything_stored_readably(sandbox: Sandbox) -> N
     local = sandbox.clock.now().astimezone(sandbox.settings.tz)
     assert account["最近使用"] == f"{local:%Y-%m-%d %H:%M}"  # local time, not UTC
     assert document["工会名册记录"]["真实姓名"] == "王小雨"
-    assert document["身份核实记录"][0]["结果"] == "verified"
+    assert document["身份核实记录"][0]["结果"] == "已通过核实"
     profile = document["个人资料"]
     assert profile["昵称"]["回答"] == "小雨"
     assert profile["婚姻状况"]["回答"] == "未婚"  # the label, not the code never_married

@@ -110,7 +110,7 @@ async def test_the_owner_is_told_and_organisers_see_it_but_the_stalker_learns_no
     await stalker.send("/export_me")
     exported = json.loads(sandbox.api.files[stalker.bot_messages()[-1].file_id][1])
     attempts = exported["身份核实记录"]
-    assert {a["结果"] for a in attempts} == {"rejected"}
+    assert {a["结果"] for a in attempts} == {"未通过核实"}
     assert all(a["审核时间"] is None for a in attempts)
     assert "王小雨" not in json.dumps(exported, ensure_ascii=False)
     # The next day the owner hears of a new try again.

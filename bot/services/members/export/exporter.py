@@ -3,7 +3,9 @@ zone, and how other members are named (their nickname, nothing more)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +33,13 @@ class Exporter:
 
     def time(self, value: datetime | None) -> str | None:
         return f"{value.astimezone(self.tz):%Y-%m-%d %H:%M}" if value is not None else None
+
+    def word(self, words: Mapping[Any, str], value: str | None) -> str | None:
+        """A stored code ("pending", "fake") in the member's words; one without words as
+        stored."""
+        if value is None or value not in words:
+            return value
+        return self.translate(words[value])
 
     def yes(self, value: bool | None) -> str | None:
         return None if value is None else (self.translate("yes") if value else self.translate("no"))

@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.common.i18n import N_
 from bot.common.wording.profile_card import answer_text
+from bot.common.wording.roles import ROLE_NAMES
 from bot.domain.verification import Outcome, told
 from bot.services.members.export.exporter import Exporter
 from storage.models import (
@@ -24,6 +26,13 @@ from storage.models import (
     UserData,
     VerificationAttempt,
 )
+
+# A verification attempt's result, as the member was told it.
+RESULTS = {
+    Outcome.VERIFIED: N_("passed the check"),
+    Outcome.PENDING: N_("waiting for the union's check"),
+    Outcome.REJECTED: N_("not verified"),
+}
 
 
 async def account(x: Exporter) -> dict[str, Any]:
@@ -80,7 +89,7 @@ async def verification_attempts(x: Exporter) -> list[dict[str, Any]]:
             _("employer"): a.employer,
             _("phone"): a.phone,
             # As the member heard it: a try of a number in use shows nothing more here.
-            _("result"): told(a.outcome, a.reasons).outcome.value,
+            _("result"): x.word(RESULTS, told(a.outcome, a.reasons).outcome),
             _("reviewed"): x.time(a.reviewed_at) if _looked_at(a) else None,
         }
         for a in rows
@@ -117,7 +126,11 @@ async def match_profile(x: Exporter) -> dict[str, Any] | None:
     return {
         _("may be suggested"): x.yes(row.eligible),
         _("updated"): x.time(row.updated_at),
-        _("what it holds"): {"education": row.education, **row.features},
+        # The engine's own form, generated from the answers above: given as stored.
+        _("what it holds (as the suggestion engine stores it)"): {
+            "education": row.education,
+            **row.features,
+        },
     }
 
 
@@ -198,7 +211,7 @@ async def roles(x: Exporter) -> list[dict[str, Any]]:
         .join(OrgUnit, OrgUnit.id == UnitRole.unit_id)
         .where(UnitRole.telegram_id == x.member.telegram_id)
     )
-    return [{_("union"): name, _("role"): role.value} for role, name in rows.all()]
+    return [{_("union"): name, _("role"): x.word(ROLE_NAMES, role)} for role, name in rows.all()]
 
 
 async def scratch(x: Exporter) -> Any:

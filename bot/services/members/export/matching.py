@@ -8,6 +8,9 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from bot.common.i18n import N_
+from bot.common.wording.moderation import REPORT_REASONS, REPORT_STATUSES
+from bot.services.matching.follow_ups import OUTCOMES
 from bot.services.members.export.exporter import Exporter
 from storage.models import (
     Block,
@@ -24,6 +27,23 @@ from storage.models import (
     SuggestionReview,
 )
 from storage.models.matching import WechatId
+
+PROPOSAL_STATUSES = {
+    "open": N_("waiting for answers"),
+    "matched": N_("you both accepted"),
+    "declined": N_("declined"),
+}
+# A suggestion a matchmaker checks before the member sees it.
+REVIEW_STATUSES = {
+    "pending": N_("waiting for the matchmaker"),
+    "approved": N_("approved and shown to you"),
+    "rejected": N_("not shown to you"),
+}
+FOLLOW_UP_STAGES = {
+    "3d": N_("three days after you matched"),
+    "3w": N_("three weeks after you matched"),
+    "3m": N_("three months after you matched"),
+}
 
 
 async def decisions(x: Exporter) -> list[dict[str, Any]]:
@@ -102,14 +122,18 @@ async def reports(x: Exporter) -> dict[str, Any]:
         _("your reports"): [
             {
                 _("member"): await x.nickname(r.reported_id),
-                _("reason"): r.reason,
-                _("status"): r.status,
+                _("reason"): x.word(REPORT_REASONS, r.reason),
+                _("status"): x.word(REPORT_STATUSES, r.status),
                 _("time"): x.time(r.created_at),
             }
             for r in made
         ],
         _("reports about you"): [
-            {_("reason"): reason, _("status"): status, _("how many"): count}
+            {
+                _("reason"): x.word(REPORT_REASONS, reason),
+                _("status"): x.word(REPORT_STATUSES, status),
+                _("how many"): count,
+            }
             for reason, status, count in received
         ],
     }
@@ -130,13 +154,18 @@ async def card_views(x: Exporter) -> dict[str, Any]:
     }
 
 
-async def proposals(x: Exporter) -> list[dict[str, Any]]:
+async def proposals(x: Exporter) -> dict[str, Any]:
+    """The matchmakers' proposals she was sent; pairs a matchmaker passed over were never
+    proposed to either, so they are counted, not named."""
     _, me = x.translate, x.member.id
     rows = await x.session.scalars(
         select(Proposal).where(or_(Proposal.member_a == me, Proposal.member_b == me))
     )
-    found = []
+    found, passed_over = [], 0
     for p in rows:
+        if p.status == "skipped":
+            passed_over += 1
+            continue
         mine = p.a_accepts if p.member_a == me else p.b_accepts
         theirs = p.member_b if p.member_a == me else p.member_a
         found.append(
@@ -144,11 +173,14 @@ async def proposals(x: Exporter) -> list[dict[str, Any]]:
                 _("member"): await x.nickname(theirs),
                 _("the matchmaker's note"): p.note,
                 _("your answer"): x.yes(mine),
-                _("status"): p.status,
+                _("status"): x.word(PROPOSAL_STATUSES, p.status),
                 _("time"): x.time(p.created_at),
             }
         )
-    return found
+    return {
+        _("proposed to you"): found,
+        _("pairs with you a matchmaker looked at and did not propose"): passed_over,
+    }
 
 
 async def suggestion_reviews(x: Exporter) -> list[dict[str, Any]]:
@@ -159,7 +191,7 @@ async def suggestion_reviews(x: Exporter) -> list[dict[str, Any]]:
     return [
         {
             _("member"): await x.nickname(r.candidate_id),
-            _("status"): r.status,
+            _("status"): x.word(REVIEW_STATUSES, r.status),
             _("time"): x.time(r.created_at),
         }
         for r in rows
@@ -172,7 +204,12 @@ async def follow_ups(x: Exporter) -> list[dict[str, Any]]:
         select(FollowUp).where(FollowUp.member_id == x.member.id).order_by(FollowUp.id)
     )
     return [
-        {_("when"): f.stage, _("answer"): f.outcome, _("time"): x.time(f.answered_at)} for f in rows
+        {
+            _("when"): x.word(FOLLOW_UP_STAGES, f.stage),
+            _("answer"): x.word(OUTCOMES, f.outcome),
+            _("time"): x.time(f.answered_at),
+        }
+        for f in rows
     ]
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from bot.common.i18n import N_
+from bot.domain.broadcasts import DeliveryStatus
 from bot.services import notices
 from bot.services.members.export.exporter import Exporter
 from storage.models import (
@@ -19,6 +21,17 @@ from storage.models import (
     ScheduledTask,
     TaskStatus,
 )
+
+# How an announcement of the union reached her.
+DELIVERY_STATUSES = {
+    DeliveryStatus.PENDING: N_("waiting to be sent"),
+    DeliveryStatus.SENDING: N_("being sent"),
+    DeliveryStatus.SENT: N_("sent"),
+    DeliveryStatus.FAILED: N_("could not be sent"),
+    DeliveryStatus.UNREACHABLE: N_("could not reach you (the bot was blocked)"),
+    DeliveryStatus.UNCERTAIN: N_("may have arrived (Telegram did not answer)"),
+    DeliveryStatus.CANCELLED: N_("cancelled before it reached you"),
+}
 
 
 async def registrations(x: Exporter) -> list[dict[str, Any]]:
@@ -69,7 +82,11 @@ async def deliveries(x: Exporter) -> list[dict[str, Any]]:
         .order_by(BroadcastDelivery.id)
     )
     return [
-        {_("announcement"): text[:80], _("status"): d.status.value, _("time"): x.time(d.sent_at)}
+        {
+            _("announcement"): text[:80],
+            _("status"): x.word(DELIVERY_STATUSES, d.status),
+            _("time"): x.time(d.sent_at),
+        }
         for d, text in rows.all()
     ]
 

@@ -90,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "--force", action="store_true", help="even if the database holds members (they are lost)"
     )
+    restore.add_argument(
+        "--finish-broadcasts",
+        action="store_true",
+        help="send the broadcasts that were due or under way when the backup was taken (only "
+        "if the old database stopped right after it: they have not gone out)",
+    )
     restore.set_defaults(handler=_restore)
 
     web_demo = commands.add_parser(
@@ -271,17 +277,35 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
     from storage.backup import BackupError
 
     try:
-        revision = asyncio.run(_restore_unserved(args.file, settings.database_url, args.force))
+        revision, held = asyncio.run(
+            _restore_unserved(
+                args.file, settings.database_url, args.force, hold=not args.finish_broadcasts
+            )
+        )
     except (BackupError, AlreadyServing, OSError) as error:
         print(f"huihui: nothing restored: {error}", file=sys.stderr)
         return 1
     print(f"{args.file} restored; the database is at revision {revision}")
+    if held:
+        numbers = ", ".join(f"#{broadcast}" for broadcast in held)
+        print(
+            f"Broadcasts {numbers} were due or under way when the backup was taken and have "
+            "most likely gone out since: they are not sent again, and their unions' organisers "
+            "are told. If the old database stopped right after the backup, restore again with "
+            "--finish-broadcasts to send them."
+        )
     return 0
 
 
-async def _restore_unserved(backup: Path, database_url: str, force: bool) -> str | None:
-    """Restore while holding the serving lock, so no bot writes meanwhile; then migrate."""
+async def _restore_unserved(
+    backup: Path, database_url: str, force: bool, *, hold: bool
+) -> tuple[str | None, list[int]]:
+    """Restore while holding the serving lock, so no bot writes meanwhile; then migrate, and
+    (``hold``) stop the broadcasts the lost database has most likely sent since the backup.
+    Returns the revision and the broadcasts stopped."""
     from bot.app.leadership import AdvisoryLock, FileLock, for_database
+    from bot.domain.clock import SystemClock
+    from bot.services.broadcasts import hold_after_restore
     from storage import backup as backups
     from storage import migrate
     from storage.engine import create_engine
@@ -308,7 +332,10 @@ async def _restore_unserved(backup: Path, database_url: str, force: bool) -> str
         else:
             await asyncio.to_thread(backups.restore_postgres, backup, database_url)
         await migrate.upgrade(engine)
-        return await migrate.current_revision(engine)
+        held = []
+        if hold:
+            held = await hold_after_restore(create_sessionmaker(engine), SystemClock().now())
+        return await migrate.current_revision(engine), held
     finally:
         await engine.dispose()
         await lock.release()

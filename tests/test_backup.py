@@ -12,7 +12,7 @@ import stat
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import closing, redirect_stderr
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -128,7 +128,10 @@ async def test_a_backup_taken_mid_broadcast_and_mid_reminders_restores_and_finis
     # Mid-way when the copy began (its snapshot: pg_dump's is taken as it starts).
     assert written == backup and before[0] < MEMBERS and before[1] < MEMBERS, "not mid-way"
 
-    status, said = await asyncio.to_thread(huihui, new_database, "restore", str(backup))
+    # The old machine was lost right after its backup: what was under way is finished.
+    status, said = await asyncio.to_thread(
+        huihui, new_database, "restore", "--finish-broadcasts", str(backup)
+    )
     assert status == 0, said
 
     async with Sandbox(database_url=new_database, start=old.clock.now()) as new:
@@ -154,6 +157,42 @@ async def test_a_backup_taken_mid_broadcast_and_mid_reminders_restores_and_finis
     assert sum(news) - MEMBERS <= in_flight_bound(RATE) + (after[0] - before[0])
     assert sum(reminded_24h) - MEMBERS <= Scheduler.CONCURRENCY + (after[1] - before[1])
     assert two_hours == [1] * MEMBERS
+
+
+async def test_a_broadcast_sent_after_the_backup_is_not_sent_again_by_the_restored_bot(
+    database_url: str, new_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Last night's backup restored at noon: the broadcasts due since (and the one under way
+    when it was taken) had gone out from the lost machine, and the restored bot sent them to
+    every member again as it started, before an organiser could stop them."""
+    monkeypatch.chdir(tmp_path)
+    backup = tmp_path / "last-night.backup"
+    yesterday = datetime.now(UTC) - timedelta(days=1)  # restore judges by the real clock
+    async with Sandbox(database_url=database_url, start=yesterday) as old:
+        organiser, _sibling, members, _ = await union_with_members(old, 5)
+        pudong = await unit_id(old, PUDONG)
+        await old.app.services.broadcasts.create(
+            organiser.id, Draft(NEWS), Audience(pudong), old.clock.now() + timedelta(hours=2)
+        )
+        later = "下个月的联谊活动"  # due after the restore: the lost machine never sent it
+        await old.app.services.broadcasts.create(
+            organiser.id, Draft(later), Audience(pudong), datetime.now(UTC) + timedelta(days=2)
+        )
+        await asyncio.to_thread(take, database_url, backup)
+        await old.advance(timedelta(hours=3))  # the morning: the first goes out
+        assert all(copies(old, m, NEWS) == 1 for m in members)
+        await old.crash()
+
+    status, said = await asyncio.to_thread(huihui, new_database, "restore", str(backup))
+    assert status == 0, said
+    async with Sandbox(database_url=new_database, start=datetime.now(UTC)) as new:
+        await new.settle()
+        assert not any(copies(new, m, NEWS) for m in members)  # not a second time
+        told = new.user("浦东管理员", user_id=organiser.id).texts()
+        assert any("会会已从备份恢复数据。群发 #1" in t and "重新发送" in t for t in told), told
+        async with new.app.services.db() as session:
+            statuses = dict((await session.execute(select(Broadcast.id, Broadcast.status))).all())
+        assert statuses == {1: BroadcastStatus.CANCELLED, 2: BroadcastStatus.SCHEDULED}
 
 
 async def test_restore_refuses_a_database_with_members_unless_forced_and_migrates(

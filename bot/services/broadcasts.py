@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -433,6 +433,48 @@ def _announces_its_event(event: Event | None, audience: Audience) -> bool:
 def _worth_announcing(event: Event, now: datetime) -> bool:
     """An event's announcement still leads somewhere: the event stands and sign-up is open."""
     return event.status == EventStatus.PUBLISHED and now < event.signup_deadline
+
+
+async def hold_after_restore(db: async_sessionmaker[AsyncSession], now: datetime) -> list[int]:
+    """After a restore: broadcasts that were due or being sent when the backup was taken.
+    The lost database most likely sent them since, so the restored bot would send them to
+    everyone again; instead they are stopped, and the union's organisers are told to send
+    again any that did not go out. Returns their ids. (A broadcast due later is sent as
+    planned: the lost database cannot have sent it.)"""
+    async with db.begin() as session:
+        found = (
+            await session.scalars(
+                select(Broadcast).where(
+                    or_(
+                        Broadcast.status == BroadcastStatus.SENDING,
+                        and_(
+                            Broadcast.status == BroadcastStatus.SCHEDULED,
+                            Broadcast.send_at <= now,
+                        ),
+                    )
+                )
+            )
+        ).all()
+        for broadcast in found:
+            broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
+            await broadcasts.release_claims(session, broadcast.id)
+            await broadcasts.cancel_pending(session, broadcast.id)
+            await tasks.cancel(session, _task_key(broadcast.id))
+            opening = " ".join(broadcast.text.split())[:DROPPED_OPENING]
+            said = line(
+                N_(
+                    "会会 was restored from a backup. Broadcast #{id} fell due after the backup "
+                    "was taken (or was being sent as it was), so it has most likely gone out "
+                    "already; so that nobody gets it twice, it is not sent again. It began: "
+                    "{opening} — if it did not go out, send it again."
+                ),
+                id=broadcast.id,
+                opening=opening,
+            )
+            await notices.to_organisers(
+                session, broadcast.unit_id, now, [said], f"held_after_restore:{broadcast.id}"
+            )
+    return [broadcast.id for broadcast in found]
 
 
 def _task_key(broadcast_id: int) -> str:

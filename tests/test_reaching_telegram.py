@@ -33,7 +33,14 @@ def start_huihui(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"],
         cwd=tmp_path,
-        env={**clean, "PYTHONPATH": str(ROOT), "HUIHUI_BOT_TOKEN": TOKEN, **env},
+        env={
+            **clean,
+            "PYTHONPATH": str(ROOT),
+            "HUIHUI_BOT_TOKEN": TOKEN,
+            # Its own port: tests running side by side on the default one refused each other.
+            "HUIHUI_HTTP_PORT": str(free_port()),
+            **env,
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -159,6 +166,26 @@ def test_while_telegram_cannot_be_reached_readyz_says_so_and_sigterm_stops_it(
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
         process.terminate()
         assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.communicate()
+
+
+def test_the_daily_backup_is_taken_while_telegram_cannot_be_reached(tmp_path: Path) -> None:
+    """A restart during a proxy outage took no backup until Telegram answered again."""
+    backups = tmp_path / "backups"
+    process = start_huihui(
+        tmp_path,
+        HUIHUI_BOT_API_URL=f"http://127.0.0.1:{free_port()}",
+        HUIHUI_BACKUP_DIR=str(backups),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(backups.glob("huihui-*.sqlite")):
+            assert time.monotonic() < deadline and process.poll() is None, "no backup was taken"
+            time.sleep(0.1)
+        log = read_until(process, "Telegram cannot be reached", count=1, timeout=30)
+        assert "Telegram cannot be reached" in log  # it was still starting
     finally:
         process.kill()
         process.communicate()

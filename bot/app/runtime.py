@@ -37,15 +37,19 @@ class Runtime:
         update_processor: BaseUpdateProcessor | None = None,
         setup: Callable[[HuihuiApplication], None] | None = None,
         on_unreachable: Callable[[str], None] | None = None,
+        on_migrated: Callable[[], None] | None = None,
     ) -> None:
         """``setup`` may add handlers to each Application built, before it is initialised;
-        ``on_unreachable`` is told why, each time Telegram cannot be reached at start."""
+        ``on_unreachable`` is told why, each time Telegram cannot be reached at start;
+        ``on_migrated`` is called once the database is at this version, before Telegram is
+        reached (which may take long)."""
         self.settings = settings
         self.clock = clock or SystemClock()
         self._request = request
         self._update_processor = update_processor
         self._setup = setup
         self._on_unreachable = on_unreachable
+        self._on_migrated = on_migrated
         self._application: HuihuiApplication | None = None
         self._engine: AsyncEngine | None = None
         self._reports_engine: AsyncEngine | None = None
@@ -77,6 +81,8 @@ class Runtime:
     async def start(self) -> HuihuiApplication:
         self._engine = create_engine(self.settings.database_url)
         await migrate.upgrade(self._engine)
+        if self._on_migrated is not None:
+            self._on_migrated()
         self._reports_engine = create_reports_engine(self.settings.database_url)
         db = create_sessionmaker(self._engine)
         reports_db = create_sessionmaker(self._reports_engine) if self._reports_engine else None

@@ -17,7 +17,7 @@ import logging
 import signal
 import socket
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Literal
 
 import uvicorn
@@ -66,16 +66,21 @@ async def serve(settings: Settings, mode: Mode, leadership: Leadership | None = 
         await web.start()
         lag = LoopLag()
         lag.start()
-        runtime = Runtime(settings, on_unreachable=readiness.held_up)
-        gauges: DatabaseGauges | None = None
         leading: list[asyncio.Future[None]] = []
+        runtime = Runtime(
+            settings,
+            on_unreachable=readiness.held_up,
+            on_migrated=_backing_up(settings, leading),
+        )
+        gauges: DatabaseGauges | None = None
         try:
-            if await _led(leadership, readiness, stopped) and await _unless_stopped(
-                runtime.start(), stopped
-            ):
-                leading = _while_leading(leadership, settings)
-                gauges = await _serving(runtime, readiness, web_app, mode)
-                await stopped.wait()
+            if await _led(leadership, readiness, stopped):
+                # From the moment it leads, not once it serves: starting may wait long for
+                # Telegram (a proxy outage), and meanwhile a lost lock must end it.
+                leading.append(exit_when_lost(leadership))
+                if await _unless_stopped(runtime.start(), stopped):
+                    gauges = await _serving(runtime, readiness, web_app, mode)
+                    await stopped.wait()
         finally:
             deadline = time.monotonic() + GRACE - CLOSING
             for task in leading:
@@ -119,17 +124,19 @@ async def _led(leadership: Leadership, readiness: Readiness, stopped: asyncio.Ev
     return led
 
 
-def _while_leading(leadership: Leadership, settings: Settings) -> list[asyncio.Future[None]]:
-    """What only the leader runs beside the bot: the watch on its leadership (losing it ends
-    the process) and the daily backup."""
-    leading = [exit_when_lost(leadership)]
-    if settings.backup_dir is not None:
-        leading.append(
-            asyncio.ensure_future(
-                keep_daily(settings.database_url, settings.backup_dir, settings.backup_keep)
+def _backing_up(settings: Settings, leading: list[asyncio.Future[None]]) -> Callable[[], None]:
+    """What starts the daily backup (only the leader runs it) once the database is migrated,
+    before Telegram is reached: a restart during a proxy outage still takes it."""
+
+    def start() -> None:
+        if settings.backup_dir is not None:
+            leading.append(
+                asyncio.ensure_future(
+                    keep_daily(settings.database_url, settings.backup_dir, settings.backup_keep)
+                )
             )
-        )
-    return leading
+
+    return start
 
 
 async def _serving(

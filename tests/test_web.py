@@ -142,6 +142,7 @@ async def test_metrics_count_updates_errors_and_backlog_without_ids(
         'huihui_broadcast_messages_total{result="failed"}',
         'huihui_broadcast_messages_total{result="uncertain"}',
         'huihui_telegram_errors_total{error="RetryAfter"}',
+        'huihui_telegram_errors_total{error="Conflict"}',  # the token polled twice
     ):
         assert series in text
 

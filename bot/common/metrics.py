@@ -111,5 +111,5 @@ for _status in (
     DeliveryStatus.UNCERTAIN,
 ):
     BROADCAST_MESSAGES.labels(_status.value)
-for _error in ("Forbidden", "BadRequest", "RetryAfter", "TimedOut", "NetworkError"):
+for _error in ("Forbidden", "BadRequest", "RetryAfter", "TimedOut", "NetworkError", "Conflict"):
     TELEGRAM_ERRORS.labels(_error)

@@ -77,6 +77,15 @@ async def test_alive_at_once_ready_once_serving_and_standby_says_so(
     standby = await client.get("/readyz")
     assert (standby.status_code, standby.json()) == (503, {"role": "standby"})
     assert (await scrape(client))[("huihui_leader", ())] == 0
+    # A standby that lost the database could not take over: it said only "standby".
+    readiness.held_up("PostgreSQL cannot be reached (ConnectionRefusedError)")
+    cut_off = (await client.get("/readyz")).json()
+    assert cut_off == {
+        "role": "standby",
+        "reasons": ["PostgreSQL cannot be reached (ConnectionRefusedError)"],
+    }
+    readiness.role = Role.STANDBY  # the database is back: waiting as before
+    assert (await client.get("/readyz")).json() == {"role": "standby"}
     assert (await client.get("/healthz")).status_code == 200
 
 

@@ -40,8 +40,8 @@ class Readiness:
     def __init__(self) -> None:
         self._role = Role.STARTING
         self._bot: tuple[HuihuiApplication, AsyncEngine] | None = None
-        # Why a process still starting is not serving yet, once it knows (the database or
-        # Telegram cannot be reached).
+        # Why a process still starting is not serving yet, or a standby could not take over,
+        # once it knows (the database or Telegram cannot be reached).
         self._holding_up: str | None = None
         LEADER.set(0)
 
@@ -70,7 +70,9 @@ class Readiness:
 
     async def check(self) -> Verdict:
         if self._role is Role.STANDBY:
-            return Verdict(False, {"role": Role.STANDBY.value})
+            # A standby that cannot reach the database could not take over: it says so.
+            reasons = {"reasons": [self._holding_up]} if self._holding_up else {}
+            return Verdict(False, {"role": Role.STANDBY.value, **reasons})
         if self._role is Role.STARTING and self._holding_up is not None:
             return Verdict(False, {"role": self._role.value, "reasons": [self._holding_up]})
         if self._role is not Role.LEADER or self._bot is None:

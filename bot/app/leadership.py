@@ -181,6 +181,7 @@ class AdvisoryLock:
                     return
                 if not waiting:
                     _LOGGER.info("another process is the leader: waiting as standby")
+                if not waiting or problem is not None:  # a standby again, no longer held up
                     on_wait()
                     waiting = True
                 problem = None

@@ -252,7 +252,7 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
         await migrate.upgrade(engine)
         return await migrate.current_revision(engine)
 
-    revision = _with_database(settings, upgrade, migrate_first=False)
+    revision = _with_database(settings, upgrade, migrate_first=False, makes_one=True)
     print(f"database is at revision {revision}")
     return 0
 
@@ -351,7 +351,7 @@ def _units_load(args: argparse.Namespace, settings: Settings) -> int:
             return await units.save_specs(session, specs)
 
     try:
-        count = _with_database(settings, load)
+        count = _with_database(settings, load, makes_one=True)
     except (UnitsFileError, OSError) as error:
         print(f"huihui: {args.file}: {error}", file=sys.stderr)
         return 1
@@ -434,11 +434,35 @@ def _roster_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if not report.bad_rows else 3
 
 
-def _with_database(settings: Settings, work, *, migrate_first: bool = True):  # noqa: ANN001, ANN202
+def _with_database(  # noqa: ANN202
+    settings: Settings,
+    work,  # noqa: ANN001
+    *,
+    migrate_first: bool = True,
+    makes_one: bool = False,
+):
     """Run ``work(engine)`` on the configured database (migrated first), then close it; a
-    database that cannot be used ends the command with one line (status 1)."""
+    database that cannot be used ends the command with one line (status 1). A SQLite file
+    that is not there is made only by a command that sets a union up (``makes_one``), which
+    says so: run from another folder, ``units list`` made an empty one beside it and said
+    "no units yet", and a roster would have gone into it."""
+    from sqlalchemy.engine import make_url
+
     from storage import migrate
     from storage.engine import create_engine
+
+    url = make_url(settings.database_url)
+    on_disk = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    made = None
+    if on_disk and not Path(str(url.database)).exists():
+        made = Path(str(url.database)).resolve()
+        if not makes_one:
+            print(
+                f"huihui: there is no database at {made}: run this where the bot's .env is, "
+                "or set HUIHUI_DATABASE_URL",
+                file=sys.stderr,
+            )
+            raise SystemExit(1)
 
     async def run():  # noqa: ANN202
         engine = create_engine(settings.database_url)
@@ -450,12 +474,15 @@ def _with_database(settings: Settings, work, *, migrate_first: bool = True):  # 
             await engine.dispose()
 
     try:
-        return asyncio.run(run())
+        done = asyncio.run(run())
     except (*DATABASE_PROBLEMS, OSError) as error:
         if not _about_the_database(error):
             raise
         print(f"huihui: {_database_problem(error, settings)}", file=sys.stderr)
         raise SystemExit(1) from None
+    if made is not None:
+        print(f"huihui: a new database was made at {made}", file=sys.stderr)
+    return done
 
 
 # What a wrong HUIHUI_DATABASE_URL raises: a missing driver or dialect, an address SQLAlchemy

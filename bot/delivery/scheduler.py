@@ -107,7 +107,7 @@ class Scheduler:
             interrupted = await tasks.release_interrupted(session)
         if interrupted:
             _LOGGER.warning(
-                "%d scheduled task(s) were interrupted by a stop; retrying", interrupted
+                "%d scheduled task(s) were interrupted by a stop or a crash; retrying", interrupted
             )
         job_queue.run_repeating(
             self._on_wake, interval=self.POLL_INTERVAL, first=self.POLL_INTERVAL, name=self.POLL_JOB

@@ -4,13 +4,14 @@ imported by anyone else."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox, SimulatedUser
-from storage.models import OrgUnit, RosterEntry
+from storage.models import AuditEntry, OrgUnit, RosterEntry
 from tests.helpers import CITY, PUDONG, XUHUI, seed_union, unit_id
 from tests.test_matching_bot import WOMAN
 from tests.test_miniapp import as_user, web
@@ -91,6 +92,32 @@ async def test_a_replacement_is_spelled_out_then_confirmed(sandbox: Sandbox) -> 
             "/app/console/roster/import", headers=headers, data=hidden(preview.text)
         )
         assert "已经导入或已过期" in again.text  # the same confirmation twice imports once
+
+
+async def test_the_same_confirmation_sent_twice_at_once_imports_once(sandbox: Sandbox) -> None:
+    """Both were imported, each said so, and the audit log kept two imports of one file."""
+    organiser = sandbox.user("浦东管理员")
+    await seed_union(sandbox, PEOPLE, organisers={PUDONG: [organiser.id]})
+    pudong = await unit(sandbox, PUDONG)
+    headers = as_user(sandbox, organiser.id)
+    async with web(sandbox) as client:
+        preview = await check(client, headers, pudong, WHOLE, replace=False)
+        both = await asyncio.gather(
+            *(
+                client.post(
+                    "/app/console/roster/import", headers=headers, data=hidden(preview.text)
+                )
+                for _press in range(2)
+            )
+        )
+    said = sorted(answer.text for answer in both)
+    assert sum("已导入" in text for text in said) == 1, said
+    assert sum("这个文件正在导入，结果马上显示。" in text for text in said) == 1, said
+    async with sandbox.app.services.db() as session:
+        imports = await session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "roster_import")
+        )
+    assert imports == 1
 
 
 async def test_changed_figures_are_shown_again_and_bad_rows_cannot_replace(

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -47,6 +47,9 @@ class RosterDesk:
         self._kept = tempfile.TemporaryDirectory(prefix="huihui-desk-roster-")
         self._folder = Path(self._kept.name)
         self._uploads: dict[str, _Upload] = {}
+        # Uploads whose import is under way: the same confirmation sent twice at once (a
+        # double press that reached the server twice, a retried request) imports once.
+        self._importing: set[str] = set()
 
     def routes(self) -> list[Route]:
         guarded = self._pages.guarded
@@ -103,6 +106,27 @@ class RosterDesk:
                     "This file has already been imported or has expired: choose it again."
                 ),
             )
+        if token in self._importing:
+            return self._pages.render(
+                viewer,
+                "console/roster_result.html",
+                text=viewer.gettext("This file is being imported: its result follows."),
+            )
+        self._importing.add(token)
+        try:
+            return await self._import(viewer, form, token, unit_id, upload, replace)
+        finally:
+            self._importing.discard(token)
+
+    async def _import(
+        self,
+        viewer: Viewer,
+        form: FormData,
+        token: str,
+        unit_id: int,
+        upload: _Upload,
+        replace: bool,
+    ) -> HTMLResponse:
         unit_name = await self._unit_name(viewer, unit_id)
         services = self._pages.services
         if replace:

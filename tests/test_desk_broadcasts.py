@@ -290,6 +290,11 @@ async def test_an_organiser_composes_and_sends_a_broadcast_on_a_phone(
         await page.get_by_label("发送时间（留空即立即发送）").fill("")
         await page.get_by_text("点击“发送”后立即发出").wait_for()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        # The ways to write a time are read whole (as the field's placeholder, they were cut).
+        examples = page.locator("#broadcast-when-examples")
+        assert await examples.inner_text() == "例如：12月1日 9:30、明天下午两点、下周六 14:00"
+        box = await examples.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 360
         await page.screenshot(path=str(tmp_path / "broadcast-360.png"), full_page=True)
         await page.get_by_role("button", name="发送", exact=True).click()
         await page.get_by_text("正在开始，进度见下方").wait_for()

@@ -292,7 +292,7 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
             f"Broadcasts {numbers} were due or under way when the backup was taken and have "
             "most likely gone out since: they are not sent again, and their unions' organisers "
             "are told. If the old database stopped right after the backup, restore again with "
-            "--finish-broadcasts to send them."
+            "--force --finish-broadcasts to send them."
         )
     return 0
 

@@ -72,6 +72,15 @@ async def set_revision(database_url: str, revision: str) -> None:
         await engine.dispose()
 
 
+def announced(sb: Sandbox, telegram_id: int) -> int:
+    """The event's announcements the member has from the bot."""
+    return sum(
+        1
+        for entry in sb.api.chats[telegram_id]
+        if entry.from_bot and (entry.text or "").startswith(f"📣 {TITLE}")
+    )
+
+
 def reminded(sb: Sandbox, telegram_id: int, words: str = f"提醒：“{TITLE}”明天") -> int:
     """Reminders the member has from the bot (the 24 h one unless ``words`` says otherwise)."""
     return sum(
@@ -178,21 +187,29 @@ async def test_a_broadcast_sent_after_the_backup_is_not_sent_again_by_the_restor
         await old.app.services.broadcasts.create(
             organiser.id, Draft(later), Audience(pudong), datetime.now(UTC) + timedelta(days=2)
         )
+        await publish(old, organiser, announce_at=old.clock.now() + timedelta(hours=1))
         await asyncio.to_thread(take, database_url, backup)
         await old.advance(timedelta(hours=3))  # the morning: the first goes out
         assert all(copies(old, m, NEWS) == 1 for m in members)
+        assert all(announced(old, m) == 1 for m in members)  # the event's announcement
         await old.crash()
 
     status, said = await asyncio.to_thread(huihui, new_database, "restore", str(backup))
     assert status == 0, said
     async with Sandbox(database_url=new_database, start=datetime.now(UTC)) as new:
         await new.settle()
-        assert not any(copies(new, m, NEWS) for m in members)  # not a second time
+        assert not any(copies(new, m, NEWS) or announced(new, m) for m in members)
         told = new.user("浦东管理员", user_id=organiser.id).texts()
         assert any("会会已从备份恢复数据。群发 #1" in t and "重新发送" in t for t in told), told
+        # An event's announcement cannot be sent again with its button: the link can.
+        assert any(f"“{TITLE}”的活动通知" in t and "报名链接" in t for t in told), told
         async with new.app.services.db() as session:
             statuses = dict((await session.execute(select(Broadcast.id, Broadcast.status))).all())
-        assert statuses == {1: BroadcastStatus.CANCELLED, 2: BroadcastStatus.SCHEDULED}
+        assert statuses == {
+            1: BroadcastStatus.CANCELLED,
+            2: BroadcastStatus.SCHEDULED,
+            3: BroadcastStatus.CANCELLED,
+        }
 
 
 async def test_restore_refuses_a_database_with_members_unless_forced_and_migrates(

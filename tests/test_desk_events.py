@@ -15,6 +15,7 @@ from playwright.async_api import Dialog
 from sqlalchemy import select
 
 from bot.common.qr import qr_png as qr_image
+from bot.domain.buttons import CancelEventConfirmed
 from bot.domain.check_in_pass import pass_code, pass_key
 from bot.domain.events import Capacity, Conditions
 from bot.tools.sandbox import SANDBOX_TOKEN, Sandbox
@@ -184,6 +185,35 @@ async def test_cancelling_from_the_event_page_tells_everyone_once(sandbox: Sandb
         assert sum("已取消" in t and TITLE in t for t in member.texts()) == 1
 
 
+async def test_an_event_that_has_begun_is_not_cancelled_and_nobody_is_told(
+    sandbox: Sandbox,
+) -> None:
+    """Two days after it, the page still offered 取消活动, and everyone who came was told
+    the event was cancelled."""
+    organiser, _sibling, event_id, members = await event_with_registrants(sandbox)
+    sandbox.clock.advance(timedelta(days=3, minutes=1))  # it began a minute ago
+    async with web(sandbox) as client:
+        page = await client.get(
+            f"/app/console/events/{event_id}", headers=as_user(sandbox, organiser.id)
+        )
+        forced = await client.post(
+            f"/app/console/events/{event_id}/cancel", headers=as_user(sandbox, organiser.id)
+        )
+    await sandbox.settle()
+    assert "取消活动" not in page.text and "hx-post" in page.text  # the door is still there
+    assert "活动已经开始，不能再取消。" in forced.text
+    assert (await stored_events(sandbox))[0].status == "published"
+    for telegram_id in members:
+        assert not any("已取消" in t for t in sandbox.user("会员", user_id=telegram_id).texts())
+    # Nor from the chat: no button, and a press kept from before is refused.
+    await organiser.send("/events")
+    await organiser.press(TITLE)
+    assert "取消活动" not in organiser.buttons()
+    await organiser.forge_press(CancelEventConfirmed(event_id).encode())
+    assert organiser.last_alert() == "活动已经开始，不能再取消。"
+    assert (await stored_events(sandbox))[0].status == "published"
+
+
 async def test_the_door_checks_in_by_badge_and_says_what_happened(sandbox: Sandbox) -> None:
     organiser, _sibling, event_id, _members = await event_with_registrants(sandbox)
     door_of = f"/app/console/events/{event_id}/check-in"
@@ -290,14 +320,24 @@ async def test_an_organiser_shares_then_cancels_an_event_on_a_phone(
     sandbox: Sandbox, served: str, tmp_path: Path
 ) -> None:
     organiser, _sibling, event_id, members = await event_with_registrants(sandbox)
+    linked = "周六联谊 详情见 https://mp.weixin.qq.com/s/AbCdEfGhIjKlMnOpQrStUv"
+    await publish(sandbox, organiser, title=linked)
     async with open_mini_app(sandbox, served, organiser.id, width=360, height=740) as page:
         await page.get_by_role("link", name="活动", exact=True).click()
+        # A title with a link in it made the list and its page 525–583 px wide.
+        await page.get_by_role("link", name=linked).click()
+        await page.get_by_role("heading", name=linked).wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        await page.get_by_role("link", name="← 全部活动").click()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         await page.get_by_role("link", name=TITLE).click()
         await page.get_by_text("2 · 已满").wait_for()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         copy = page.get_by_role("button", name="复制链接")
         await copy.click()
-        await page.get_by_role("button", name="已复制").wait_for()
+        await page.get_by_role("button", name="已复制").click()  # pressed again at once
+        # Its label comes back (a second press kept "已复制" for good).
+        await page.get_by_role("button", name="复制链接").wait_for(timeout=4000)
         link = await page.get_by_label("报名链接").input_value()
         assert link.endswith(f"?start=event_{event_id}")
         await page.screenshot(path=str(tmp_path / "event-360.png"), full_page=True)
@@ -316,7 +356,7 @@ async def test_an_organiser_shares_then_cancels_an_event_on_a_phone(
         await page.get_by_text("活动已取消，正在通知 3 位会员。").wait_for()
     confirm = f"确定取消“{TITLE}”吗？已报名和候补的 3 位会员会马上收到通知，取消后无法恢复。"
     assert asked == [confirm, confirm]
-    assert (await stored_events(sandbox))[0].status == "cancelled"
+    assert [event.status for event in await stored_events(sandbox)] == ["cancelled", "published"]
     await sandbox.settle()
     for telegram_id in members:
         member = sandbox.user("会员", user_id=telegram_id)

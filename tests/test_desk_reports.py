@@ -15,7 +15,7 @@ from bot.domain.units import Role
 from bot.services import screening
 from bot.tools.sandbox import Sandbox
 from bot.web.miniapp.pages import INIT_DATA_HEADER
-from storage.models import AuditEntry, Member, Report, UnitRole
+from storage.models import AuditEntry, Member, Report, ScreenHit, UnitRole
 from tests.helpers import PUDONG, unit_id
 from tests.mini_app_browser import open_mini_app, served
 from tests.test_admin import scene, state
@@ -194,6 +194,35 @@ async def test_two_organisers_deciding_one_report_warn_the_member_once(
     async with sandbox.app.services.db() as session:
         decided = (await session.scalars(select(AuditEntry.action))).all()
     assert decided.count("warn") == 1 and "dismiss" not in decided
+
+
+async def test_a_warning_for_flagged_words_speaks_of_them_not_of_an_old_report(
+    sandbox: Sandbox,
+) -> None:
+    """Warned once on a report, then again for words the scam screen flagged later: she was
+    told again that the union had received reports about her."""
+    people, reported, _ming = await reported_scene(sandbox)
+    pudong, xiaoyu = people[0], people[4]
+    url = f"/app/console/reports/{reported}/moderate"
+    async with web(sandbox) as client:
+        await client.post(url, data={"action": "warn"}, headers=as_user(sandbox, pudong.id))
+        sandbox.clock.advance(timedelta(days=1))
+        async with sandbox.app.services.db.begin() as session:
+            session.add(
+                ScreenHit(
+                    member_id=reported,
+                    source="card",
+                    text="加我微信，带你做投资",
+                    signals=["investment"],
+                    created_at=sandbox.clock.now(),
+                )
+            )
+        again = await client.post(url, data={"action": "warn"}, headers=as_user(sandbox, pudong.id))
+    await sandbox.settle()
+    assert "已警告小雨" in again.text
+    warned = [t for t in xiaoyu.texts() if "请遵守会会的规则" in t]
+    assert len(warned) == 2 and "收到了关于你资料的举报" in warned[0]
+    assert warned[1].startswith("工会查看了你被会会安全检查标记的消息")
 
 
 async def test_no_initdata_forged_or_expired_is_refused_everywhere(sandbox: Sandbox) -> None:

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from bot.tools.sandbox import Sandbox, SimulatedUser
 from storage.models import MatchDecision, Member
+from tests.helpers import PUDONG, seed_union, sign_up
 from tests.test_admin import scene
 from tests.test_market_bot import among_120, nickname, planned_for_her
+from tests.test_matching_bot import MAN, WOMAN, man_script
 from tests.test_miniapp import as_user, web
 from tests.test_relay import matched
 from tests.test_safe_contact import member_id, two_matches
@@ -120,3 +122,24 @@ async def test_her_export_is_in_her_words_and_names_nobody_a_matchmaker_passed_o
     for code in ('"verified"', '"pending"', '"fake"', '"skipped"', '"open"', '"sent"'):
         assert code not in words, code
     assert "阿明" not in words
+
+
+async def test_suggestions_a_matchmaker_held_back_are_counted_not_named(sandbox: Sandbox) -> None:
+    """Her export named the person a matchmaker was still checking for her, or had held back
+    ("会员": "小雨", "状态": "未推荐给你"), though she was never shown them."""
+    hongniang = sandbox.user("红娘李姐")
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    ming = sandbox.user("阿明", phone=MAN[3])
+    await seed_union(sandbox, [WOMAN, MAN], matchmakers={PUDONG: [hongniang.id]}, review_above=0.0)
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    await ming.send("/match")  # 小雨 for 阿明 waits for the matchmaker
+    waiting = await export_of(ming, sandbox)
+    await hongniang.send("/shortlist")
+    await hongniang.press("不通过")
+    held_back = await export_of(ming, sandbox)
+    section = "红娘审核过的推荐"
+    assert waiting[section] == {"已通过，已推荐给你": [], "等待红娘审核": 1, "未推荐给你": 0}
+    assert held_back[section] == {"已通过，已推荐给你": [], "等待红娘审核": 0, "未推荐给你": 1}
+    for exported in (waiting, held_back):
+        assert "小雨" not in json.dumps(exported, ensure_ascii=False)

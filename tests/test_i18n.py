@@ -85,3 +85,16 @@ def test_why_a_card_is_suggested_reads_as_a_sentence_in_either_language() -> Non
     assert reasons_text(reasons, questions, translator("zh")) == (
         "你们都喜欢徒步和摄影，对结婚打算、周末和宠物的想法一致"
     )
+
+
+def test_words_taken_out_of_the_code_still_translate_for_notices_written_before() -> None:
+    """A rejection written before an upgrade changed its words is worded when it is sent
+    (a notice waits while Telegram cannot be reached): its old line came out in English."""
+    path = ROOT / "bot" / "common" / "locales" / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po_file:
+        obsolete = read_po(po_file).obsolete
+    assert "Your details do not match the union's roster." in obsolete  # no longer in the code
+    assert (
+        translator("zh")("Your details do not match the union's roster.")
+        == "你的信息与工会名册不符。"
+    )

@@ -43,6 +43,12 @@ def translator(language: Language) -> Translator:
     po_path = LOCALE_DIR / BABEL_LOCALES[language] / "LC_MESSAGES" / "messages.po"
     with po_path.open("rb") as po_file:
         catalog = read_po(po_file, locale=BABEL_LOCALES[language])
+    # Words no longer in the code (kept as obsolete "#~" entries) still translate: a notice
+    # written before an upgrade is worded when it is sent, and would reach a Chinese member
+    # in English.
+    for key, message in catalog.obsolete.items():
+        if key not in catalog and message.string:
+            catalog[key] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.domain.text import normalise
@@ -181,3 +182,9 @@ class Search:
 def pairing_rate(attendees: int, pairs: int) -> float:
     """牵手率: the share of attendees who left with a mutual match."""
     return 2 * pairs / attendees if attendees else 0.0
+
+
+def cancellable(status: EventStatus, starts_at: datetime, now: datetime) -> bool:
+    """An event may be cancelled until it begins: after, those who came would be told it was
+    cancelled."""
+    return status == EventStatus.PUBLISHED and now < starts_at

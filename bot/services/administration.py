@@ -458,8 +458,12 @@ class Administration:
                 await matching.refresh_profile(session, member_id, now)
             told = await self._tell_reporters(session, reporters, member_id, action, now)
             member_told = action in MODERATION_NOTICES and member.telegram_id is not None
+            # A decision on reports when it settled some (or when nothing flagged is open): a
+            # warning for flagged words only spoke of reports whenever any report had ever
+            # been made about her.
+            about_reports = bool(reporters) or not flagged
             if member_told and member.telegram_id is not None:
-                told_why = MODERATION_NOTICES if reported is not None else SCREENED_NOTICES
+                told_why = MODERATION_NOTICES if about_reports else SCREENED_NOTICES
                 await notices.put(
                     session,
                     to=member.telegram_id,
@@ -484,7 +488,7 @@ class Administration:
                 reporters_told=told,
             )
         self._work.wake()
-        return Moderation(Decision.DONE, nickname, member_told, told, reported is not None)
+        return Moderation(Decision.DONE, nickname, member_told, told, about_reports)
 
     @staticmethod
     async def _tell_reporters(

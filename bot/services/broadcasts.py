@@ -460,17 +460,29 @@ async def hold_after_restore(db: async_sessionmaker[AsyncSession], now: datetime
             await broadcasts.release_claims(session, broadcast.id)
             await broadcasts.cancel_pending(session, broadcast.id)
             await tasks.cancel(session, _task_key(broadcast.id))
-            opening = " ".join(broadcast.text.split())[:DROPPED_OPENING]
-            said = line(
-                N_(
-                    "会会 was restored from a backup. Broadcast #{id} fell due after the backup "
-                    "was taken (or was being sent as it was), so it has most likely gone out "
-                    "already; so that nobody gets it twice, it is not sent again. It began: "
-                    "{opening} — if it did not go out, send it again."
-                ),
-                id=broadcast.id,
-                opening=opening,
-            )
+            event = await session.scalar(select(Event).where(Event.announcement_id == broadcast.id))
+            if event is not None:  # its 报名 button cannot be sent again by hand: the link can
+                said = line(
+                    N_(
+                        "会会 was restored from a backup. The announcement of “{title}” fell due "
+                        "after the backup was taken, so it has most likely gone out already; so "
+                        "that nobody gets it twice, it is not sent again. If members did not get "
+                        "it, send them the event's sign-up link (its page in the admin desk, or "
+                        "/events)."
+                    ),
+                    title=event.title,
+                )
+            else:
+                said = line(
+                    N_(
+                        "会会 was restored from a backup. Broadcast #{id} fell due after the "
+                        "backup was taken (or was being sent as it was), so it has most likely "
+                        "gone out already; so that nobody gets it twice, it is not sent again. It "
+                        "began: {opening} — if it did not go out, send it again."
+                    ),
+                    id=broadcast.id,
+                    opening=" ".join(broadcast.text.split())[:DROPPED_OPENING],
+                )
             await notices.to_organisers(
                 session, broadcast.unit_id, now, [said], f"held_after_restore:{broadcast.id}"
             )

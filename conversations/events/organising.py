@@ -111,7 +111,11 @@ async def overview(update: Update, context: HuihuiContext) -> None:
                     (_("Groups of 8"), EventGroups(event.id, 8)),
                 ],
                 [(_("Sign-in sheet"), EventSheet(event.id))],
-                [(_("Cancel the event"), CancelEvent(event.id))],
+                *(
+                    [[(_("Cancel the event"), CancelEvent(event.id))]]
+                    if context.services.events.organising.cancellable(event)
+                    else []
+                ),
             ]
         ),
     )
@@ -264,7 +268,15 @@ async def cancel_event_confirmed(update: Update, context: HuihuiContext) -> None
     query = update.callback_query
     event_id = pressed(update, CancelEventConfirmed).event
     told = await context.services.events.organising.cancel(update.effective_user.id, event_id)
-    if told is None:
+    if told == Change.PAST:
+        await query.answer(
+            _("This event has begun, so it can no longer be cancelled."), show_alert=True
+        )
+        return
+    if told == Change.CANCELLED:
+        await query.answer(_("This event was cancelled."), show_alert=True)
+        return
+    if isinstance(told, Change):
         await query.answer(_("Only organisers of this event's union can do that."), show_alert=True)
         return
     await query.answer()

@@ -28,7 +28,7 @@ from bot.domain.audience import Audience
 from bot.domain.buttons import JoinEvent
 from bot.domain.check_in_pass import pass_key, read_pass
 from bot.domain.clock import Clock
-from bot.domain.events import Capacity, Conditions
+from bot.domain.events import Capacity, Conditions, cancellable
 from bot.domain.free_text import Invalid
 from bot.domain.grouping import Attendee, make_groups
 from bot.services import notices
@@ -370,16 +370,19 @@ class Organising:
         self._work.wake()
         return Change.DONE
 
-    async def cancel(self, actor: int, event_id: int) -> int | None:
+    async def cancel(self, actor: int, event_id: int) -> int | Change:
         """Cancel the event and tell everyone registered or waiting (through a broadcast);
-        returns how many will be told, None if not allowed or already cancelled."""
+        returns how many will be told, or why not: not allowed, cancelled already, or begun
+        (those who came were told, days later, that it was cancelled)."""
         now = self._clock.now()
         async with self._db.begin() as session:
             event = await self._managed_in(session, actor, event_id, lock=True)
             if event is None:
-                return None
+                return Change.NOT_ALLOWED
             if event.status == EventStatus.CANCELLED:
-                return None
+                return Change.CANCELLED
+            if not cancellable(event.status, event.starts_at, now):
+                return Change.PAST
             event.status = EventStatus.CANCELLED
             told = await session.scalar(
                 select(func.count()).where(
@@ -406,6 +409,10 @@ class Organising:
                 )
         self._work.wake()
         return told or 0
+
+    def cancellable(self, event: Event) -> bool:
+        """Whether the event may still be cancelled (its page offers it)."""
+        return cancellable(event.status, event.starts_at, self._clock.now())
 
     async def overview(self, actor: int, event_id: int) -> Overview | None:
         async with self._db() as session:

@@ -24,7 +24,7 @@ from bot.common.wording.sign_in import SignInSheet, sign_in_sheet
 from bot.domain import free_text
 from bot.domain.events import Capacity, Conditions, EventStatus, RegistrationStatus
 from bot.services.events.organising import Door, DoorCheckIn
-from bot.services.events.results import Overview
+from bot.services.events.results import Change, Overview
 from bot.web.miniapp.event_form import EventForms
 from bot.web.miniapp.event_groups import EventGroups
 from bot.web.miniapp.pages import Pages, Refused, Viewer
@@ -110,6 +110,7 @@ class EventsDesk:
             facts=self._facts(viewer, found),
             link=self._link(found.event.id),
             cancelled=found.event.status == EventStatus.CANCELLED,
+            cancellable=pages.services.events.organising.cancellable(found.event),
             rows=sheet[1],
             registered=RegistrationStatus.REGISTERED,
             notice=notice,
@@ -220,7 +221,10 @@ class EventsDesk:
         if event is None:
             raise Refused(403)
         told = await organising.cancel(viewer.user.id, event_id)
-        if told is None:  # cancelled already, by another organiser or a second press
+        if told == Change.PAST:
+            notice = _("This event has begun, so it can no longer be cancelled.")
+            return await self.detail(request, notice=notice)
+        if isinstance(told, Change):  # cancelled already, by another organiser or a second press
             return await self.detail(request, notice=_("This event was cancelled."))
         return await self.detail(
             request,

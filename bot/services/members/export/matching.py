@@ -33,12 +33,6 @@ PROPOSAL_STATUSES = {
     "matched": N_("you both accepted"),
     "declined": N_("declined"),
 }
-# A suggestion a matchmaker checks before the member sees it.
-REVIEW_STATUSES = {
-    "pending": N_("waiting for the matchmaker"),
-    "approved": N_("approved and shown to you"),
-    "rejected": N_("not shown to you"),
-}
 FOLLOW_UP_STAGES = {
     "3d": N_("three days after you matched"),
     "3w": N_("three weeks after you matched"),
@@ -183,19 +177,28 @@ async def proposals(x: Exporter) -> dict[str, Any]:
     }
 
 
-async def suggestion_reviews(x: Exporter) -> list[dict[str, Any]]:
+async def suggestion_reviews(x: Exporter) -> dict[str, Any]:
+    """Suggestions for her that a matchmaker checked first: named once shown to her; those
+    waiting or held back were never shown, so they are counted, not named."""
     _ = x.translate
     rows = await x.session.scalars(
         select(SuggestionReview).where(SuggestionReview.viewer_id == x.member.id)
     )
-    return [
-        {
-            _("member"): await x.nickname(r.candidate_id),
-            _("status"): x.word(REVIEW_STATUSES, r.status),
-            _("time"): x.time(r.created_at),
-        }
-        for r in rows
-    ]
+    shown, waiting, held_back = [], 0, 0
+    for r in rows:
+        if r.status == "approved":
+            shown.append(
+                {_("member"): await x.nickname(r.candidate_id), _("time"): x.time(r.created_at)}
+            )
+        elif r.status == "pending":
+            waiting += 1
+        else:
+            held_back += 1
+    return {
+        _("approved and shown to you"): shown,
+        _("waiting for the matchmaker"): waiting,
+        _("not shown to you"): held_back,
+    }
 
 
 async def follow_ups(x: Exporter) -> list[dict[str, Any]]:

@@ -115,9 +115,11 @@ document.body.addEventListener("click", async (event) => {
   } catch {
     if (!document.execCommand("copy")) return; // left selected: the person copies it
   }
-  const said = button.textContent;
+  // Its own label is kept once: a second press within the moment kept "已复制" for good.
+  button.dataset.label ??= button.textContent;
   button.textContent = button.dataset.copied;
-  setTimeout(() => (button.textContent = said), 2000);
+  clearTimeout(button.copiedFor);
+  button.copiedFor = setTimeout(() => (button.textContent = button.dataset.label), 2000);
 });
 document.body.addEventListener("htmx:afterRequest", (event) => {
   const notice = document.getElementById("request-failed");

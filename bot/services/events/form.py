@@ -17,6 +17,7 @@ from bot.domain import N_, free_text
 from bot.domain.audience import parse_age_range
 from bot.domain.events import Capacity, Conditions, parse_capacity
 from bot.domain.free_text import Invalid
+from bot.services.events import places
 from bot.services.events.results import EventSpec, SignUpRules
 from storage.models import Event
 
@@ -150,7 +151,7 @@ def read_event_edit(
     if problems:
         return problems
     assert ages is not None
-    old = Capacity(event.capacity, event.capacity_male, event.capacity_female)
+    old = places.capacity(event)
     conditions = Conditions(ages[0], ages[1], picked["industries"], picked["districts"])
     return EventEdit(
         title=changed(texts.get("title"), event.title),

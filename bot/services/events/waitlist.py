@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.events import Capacity
+from bot.services.events.places import capacity
 from storage.models import Event, Member, Registration, RegistrationStatus
 
 
@@ -43,10 +44,10 @@ class Waitlist:
                 )
                 .order_by(Registration.registered_at, Registration.id)
             )
-            capacity = Capacity(event.capacity, event.capacity_male, event.capacity_female)
+            places = capacity(event)
             ahead = 0
             for row in waiting:
                 if row.id == mine.id:
                     return ahead + 1
-                ahead += ahead_counts(capacity, mine.gender, row.gender)
+                ahead += ahead_counts(places, mine.gender, row.gender)
             return None

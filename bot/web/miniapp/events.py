@@ -22,8 +22,9 @@ from bot.common.poster import event_poster_of, sign_up_link
 from bot.common.wording.events import event_time, local_time, places_text, who_may_sign_up
 from bot.common.wording.sign_in import SignInSheet, sign_in_sheet
 from bot.domain import free_text
-from bot.domain.events import Capacity, Conditions, EventStatus, RegistrationStatus
+from bot.domain.events import Conditions, EventStatus, RegistrationStatus
 from bot.services.events.organising import Door, DoorCheckIn
+from bot.services.events.places import capacity
 from bot.services.events.results import Change, Overview
 from bot.web.miniapp.event_form import EventForms
 from bot.web.miniapp.event_groups import EventGroups
@@ -120,9 +121,9 @@ class EventsDesk:
         """What members were told of the event, as the organiser checks it."""
         _ = viewer.gettext
         event, settings = found.event, self._pages.services.settings
-        capacity = Capacity(event.capacity, event.capacity_male, event.capacity_female)
-        places = places_text(capacity, _)
-        left = capacity.left(found.funnel.held)
+        held = capacity(event)
+        places = places_text(held, _)
+        left = held.left(found.funnel.held)
         if left is not None:
             places += " · " + (_("{count} left", count=left) if left else _("full"))
         questionnaire = self._pages.services.onboarding.questionnaire

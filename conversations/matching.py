@@ -8,6 +8,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.common.i18n import N_, Translator
+from bot.common.wording.moderation import REPORT_REASONS
 from bot.common.wording.profile_card import reasons_text, render_card
 from bot.domain.buttons import (
     AskForContact,
@@ -58,12 +59,6 @@ REPORTED_FROM_CARD = "report_from_card"
 # The WeChat id dialog, and the match a contact card or WeChat id is being given to.
 WECHAT = "wechat_id"
 GIVING_TO = "contact_for_match"
-REPORT_REASONS = (
-    ("fake", N_("Fake profile")),
-    ("harassment", N_("Harassment")),
-    ("not_single", N_("Not single")),
-    ("other", N_("Something else")),
-)
 
 
 def reason_line(reasons: tuple[Reason, ...], _: Translator, context: HuihuiContext) -> str:
@@ -167,7 +162,9 @@ async def on_button(update: Update, context: HuihuiContext) -> None:
     user = update.effective_user
     if isinstance(button, Report):
         await query.answer()
-        reasons = [[(_(label), ReportBecause(target, key))] for key, label in REPORT_REASONS]
+        reasons = [
+            [(_(label), ReportBecause(target, key))] for key, label in REPORT_REASONS.items()
+        ]
         await query.edit_message_reply_markup(buttons(reasons))
         return
     if isinstance(button, Block):

@@ -291,7 +291,14 @@ class Broadcasts:
                 return None
             found = await broadcasts.recent(session, power.scope, limit)
             counts = await broadcasts.tallies(session, [b.id for b in found])
-            names = {unit.id: unit.name for unit in await units.all_units(session)}
+            senders = {b.unit_id for b in found}
+            names = dict(
+                (
+                    await session.execute(
+                        select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(senders))
+                    )
+                ).all()
+            )
             return [
                 Summary(
                     b.id,

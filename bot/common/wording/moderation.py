@@ -13,7 +13,8 @@ from bot.common.i18n import N_, Translator
 from bot.common.wording.events import local_time
 from bot.domain.scams import ScamSignal
 
-# What members report for, as organisers read it.
+# What members report for: the reasons they choose from (chat and Mini App), as organisers
+# read them.
 REPORT_REASONS = {
     "fake": N_("Fake profile"),
     "harassment": N_("Harassment"),

@@ -25,6 +25,7 @@ from bot.common.i18n import N_, Translator
 from bot.common.pictures import read_picture
 from bot.common.qr import qr_png
 from bot.common.wording.events import event_time, local_time
+from bot.common.wording.moderation import REPORT_REASONS
 from bot.common.wording.profile_card import answer_text, reasons_text, render_card
 from bot.domain.browse import Filters, read_filters
 from bot.domain.events import Refusal
@@ -79,12 +80,6 @@ OUTCOMES = {
     Outcome.ALREADY_DECIDED: N_("You have already answered this card."),
     Outcome.NOT_ALLOWED: N_("Suggestions start once your profile is complete: /start"),
 }
-REPORT_REASONS = (
-    ("fake", N_("Fake profile")),
-    ("harassment", N_("Harassment")),
-    ("not_single", N_("Not single")),
-    ("other", N_("Something else")),
-)
 SETTINGS = {
     Setting.ANNOUNCEMENTS: N_("Announcements from my union"),
     Setting.DIGEST: N_("A daily note of new people"),
@@ -331,7 +326,7 @@ class MemberApp:
             card=self._card(found.card, _),
             decision=found.decision,
             matched=found.matched,
-            reasons=[(key, _(label)) for key, label in REPORT_REASONS],
+            reasons=[(key, _(label)) for key, label in REPORT_REASONS.items()],
             said=said,
             back=back,
             back_to="/app/member/likes" if from_likes else "/app/member/browse",
@@ -379,7 +374,7 @@ class MemberApp:
         viewer = await self._pages.viewer(request)
         form = await request.form(max_files=0, max_fields=2)
         reason = str(form.get("reason", ""))
-        if reason not in dict(REPORT_REASONS):
+        if reason not in REPORT_REASONS:
             reason = "other"
         reported = await self._pages.services.matchmaking.report(
             viewer.user.id, request.path_params["member"], reason

@@ -160,14 +160,12 @@ def test_bad_units_files_are_explained(text: str, problem: str) -> None:
 def test_cli_loads_units_and_imports_a_roster_reporting_bad_rows(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
     # From the wrong folder (no .env, no database yet): said, and no empty database made.
-    early = csv_file(tmp_path, "姓名,会员号,工作单位\n张三,SH001,上海地铁\n")
-    for command in (("units", "list"), ("roster", "import", str(early), "--unit", PUDONG)):
-        lost = huihui(*command, cwd=tmp_path, HUIHUI_DATABASE_URL=url)
-        assert lost.returncode == 1 and "no units yet" not in lost.stdout
-        assert (
-            lost.stderr == f"huihui: there is no database at {tmp_path}/cli.db: run this "
-            "where the bot's .env is, or set HUIHUI_DATABASE_URL\n"
-        )
+    lost = huihui("units", "list", cwd=tmp_path, HUIHUI_DATABASE_URL=url)
+    assert lost.returncode == 1 and "no units yet" not in lost.stdout
+    assert lost.stderr == (
+        f"huihui: there is no database at {tmp_path}/cli.db: run this where the bot's .env "
+        "is, or set HUIHUI_DATABASE_URL\n"
+    )
     assert not (tmp_path / "cli.db").exists()
     units_path = tmp_path / "units.toml"
     units_path.write_text(units_file({PUDONG: [77]}, {PUDONG: [88]}), encoding="utf-8")

@@ -10,7 +10,6 @@ from typing import cast
 from sqlalchemy import Table, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from bot.domain.new_people import Terms
 from storage import plan
 from storage.models import (
@@ -22,15 +21,14 @@ from storage.models import (
     MatchProfile,
     Member,
     PlannedCard,
-    Report,
     SuggestionReview,
 )
+from storage.reports import HIDDEN_BY_REPORTS
 
 _PROFILES = cast(Table, MatchProfile.__table__).c
 _DECISIONS = cast(Table, MatchDecision.__table__).c
 _BLOCKS = cast(Table, Block.__table__).c
 _MATCHES = cast(Table, Match.__table__).c
-_REPORTS = cast(Table, Report.__table__).c
 _MEMBERS = cast(Table, Member.__table__).c
 _MEMBERS_TABLE = cast(Table, Member.__table__)
 _CARDS = cast(Table, PlannedCard.__table__).c
@@ -49,13 +47,6 @@ _TERMS = (
     _PROFILES.age_must,
     _PROFILES.employer,
     _PROFILES.avoid_colleagues,
-)
-# What the pool reads of hidden members (reported enough, not yet reviewed).
-_HIDDEN = (
-    select(_REPORTS.reported_id)
-    .where(_REPORTS.status == "pending")
-    .group_by(_REPORTS.reported_id)
-    .having(func.sum(_REPORTS.weight) >= REPORT_WEIGHT_TO_HIDE)
 )
 
 
@@ -77,7 +68,7 @@ async def suggestable_since(
     statement = select(*_TERMS).where(
         _PROFILES.member_id > after_id,
         _PROFILES.eligible.is_(True),
-        _PROFILES.member_id.not_in(_HIDDEN),
+        _PROFILES.member_id.not_in(HIDDEN_BY_REPORTS),
     )
     if after is not None:
         statement = statement.where(

@@ -26,7 +26,6 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.match_profile import match_row
-from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from bot.domain.units import ancestry
 from storage import profiles, units
 from storage.models import (
@@ -44,6 +43,7 @@ from storage.models import (
     RosterEntry,
     SuggestionReview,
 )
+from storage.reports import HIDDEN_BY_REPORTS
 from storage.upsert import upsert
 
 # The candidate pool is built from the tables' own columns: statements of ORM attributes go
@@ -51,7 +51,6 @@ from storage.upsert import upsert
 _PROFILES = cast(Table, MatchProfile.__table__).c
 _DECISIONS = cast(Table, MatchDecision.__table__).c
 _BLOCKS = cast(Table, Block.__table__).c
-_REPORTS = cast(Table, Report.__table__).c
 _MEMBERS = cast(Table, Member.__table__).c
 _VIEWS = cast(Table, CardView.__table__).c
 _MATCHES = cast(Table, Match.__table__).c
@@ -181,12 +180,7 @@ def _open_to_viewer(as_of: bool) -> tuple[Any, ...]:
                 and_(_MATCHES.member_a == _PROFILES.member_id, _MATCHES.member_b == _VIEWER),
             )
         ),
-        _PROFILES.member_id.not_in(
-            select(_REPORTS.reported_id)
-            .where(_REPORTS.status == "pending")
-            .group_by(_REPORTS.reported_id)
-            .having(func.sum(_REPORTS.weight) >= REPORT_WEIGHT_TO_HIDE)
-        ),
+        _PROFILES.member_id.not_in(HIDDEN_BY_REPORTS),
     )
 
 

@@ -25,7 +25,6 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from storage.models import (
     Block,
     CardView,
@@ -34,8 +33,8 @@ from storage.models import (
     MatchProfile,
     Member,
     PlannedCard,
-    Report,
 )
+from storage.reports import HIDDEN_BY_REPORTS
 
 _PROFILES_TABLE = cast(Table, MatchProfile.__table__)
 _PROFILES = _PROFILES_TABLE.c
@@ -45,15 +44,7 @@ _MATCHES = cast(Table, Match.__table__).c
 _VIEWS = cast(Table, CardView.__table__).c
 _PLANNED = cast(Table, PlannedCard.__table__)
 _CARD_COLUMNS = ["viewer_id", "day", "position", "candidate_id"]
-_REPORTS = cast(Table, Report.__table__).c
 _MEMBERS_TABLE = cast(Table, Member.__table__)
-# Members hidden by reports until the organisers decide (as storage.matching's pool has it).
-_HIDDEN = (
-    select(_REPORTS.reported_id)
-    .where(_REPORTS.status == "pending")
-    .group_by(_REPORTS.reported_id)
-    .having(func.sum(_REPORTS.weight) >= REPORT_WEIGHT_TO_HIDE)
-)
 
 # What the engine reads of a profile (as storage.matching's pool returns it); the features as
 # their stored JSON text, parsed by the planner's worker process rather than on the event loop.
@@ -84,7 +75,7 @@ async def profiles_after(session: AsyncSession, after: int, limit: int) -> list[
         .where(
             _PROFILES.eligible.is_(True),
             _PROFILES.member_id > after,
-            _PROFILES.member_id.not_in(_HIDDEN),
+            _PROFILES.member_id.not_in(HIDDEN_BY_REPORTS),
         )
         .order_by(_PROFILES.member_id)
         .limit(limit)
@@ -233,7 +224,7 @@ def _open(viewer: int | ColumnElement[int], day: date) -> list[Any]:
     return [
         card.day == _latest(viewer, day),
         _PROFILES.eligible.is_(True),
-        card.candidate_id.not_in(_HIDDEN),
+        card.candidate_id.not_in(HIDDEN_BY_REPORTS),
         _not_declined(viewer),
         ~exists().where(
             _DECISIONS.viewer_id == viewer, _DECISIONS.candidate_id == card.candidate_id
@@ -310,8 +301,8 @@ async def planned_pairs(
             candidate.c.unit_id.in_(list(units)),
             seen.c.eligible.is_(True),
             shown.c.eligible.is_(True),
-            card.viewer_id.not_in(_HIDDEN),
-            card.candidate_id.not_in(_HIDDEN),
+            card.viewer_id.not_in(HIDDEN_BY_REPORTS),
+            card.candidate_id.not_in(HIDDEN_BY_REPORTS),
         )
         .order_by(card.position, card.viewer_id)
         .limit(limit)

@@ -1,5 +1,5 @@
 """Reports waiting for a moderator's decision, as the chat's /reports and the back office's
-reports page both list them."""
+reports page both list them, and the members they hide until then."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.members import REPORT_WEIGHT_TO_HIDE
 from storage.models import Member, Report
+
+# Members hidden by reports until the organisers decide: offered to nobody (suggestions, the
+# plan, the digest, a matchmaker's shortlist and proposals).
+HIDDEN_BY_REPORTS = (
+    select(Report.reported_id)
+    .where(Report.status == "pending")
+    .group_by(Report.reported_id)
+    .having(func.sum(Report.weight) >= REPORT_WEIGHT_TO_HIDE)
+)
 
 
 async def pending(
@@ -33,3 +43,9 @@ async def pending(
         reasons.setdefault(member_id, Counter())[reason] += count
     order = sorted(reasons, key=lambda m: (-reasons[m].total(), m))
     return {member_id: reasons[member_id] for member_id in order}
+
+
+async def hidden(session: AsyncSession, member_ids: Collection[int]) -> set[int]:
+    """Which of these members reports hide until the organisers decide."""
+    found = await session.scalars(HIDDEN_BY_REPORTS.where(Report.reported_id.in_(list(member_ids))))
+    return set(found)

@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox
 from storage.models import Match, MatchProfile, Member, Proposal, UnitRole
-from tests.helpers import PUDONG, seed_union, sign_up, union_with_members
+from tests.helpers import PUDONG, reported_by_someone, seed_union, sign_up, union_with_members
 from tests.test_desk_people import matchmaker_of_pudong
-from tests.test_matching_bot import MAN, WOMAN, man_script
+from tests.test_matching_bot import MAN, MAN_2, WOMAN, man_script
 from tests.test_miniapp import as_user, web
 
 
@@ -160,3 +160,45 @@ async def test_a_matchmaker_cannot_post_a_pair_the_shortlist_would_never_offer(
         made = (await session.execute(select(Proposal.member_a, Proposal.member_b))).all()
     assert [set(pair) for pair in made] == [{men[1].id, she.id}]
     assert not any("红娘" in t for t in sandbox.user("x", user_id=men[2].telegram_id).texts())
+
+
+async def test_a_member_hidden_by_reports_is_neither_shortlisted_nor_proposed(
+    sandbox: Sandbox,
+) -> None:
+    """Three pending reports hide him from every suggestion until the organisers decide, yet
+    matchmakers were still offered him and could send his card with a personal note."""
+    hongniang = sandbox.user("红娘李姐")
+    xiaoyu, ming = sandbox.user("小雨", phone=WOMAN[3]), sandbox.user("阿明", phone=MAN[3])
+    await seed_union(sandbox, [WOMAN, MAN], matchmakers={PUDONG: [hongniang.id]})
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    proposals = sandbox.app.services.proposals
+    [pair] = await proposals.shortlist(hongniang.id)
+    await reported_by_someone(sandbox, ming.id, times=3)
+    assert await proposals.shortlist(hongniang.id) == []
+    assert await proposals.propose(hongniang.id, pair.a, pair.b, "你们很合适") is None
+    await sandbox.settle()
+    assert not any(t.startswith("工会红娘觉得") for t in xiaoyu.texts())
+
+
+async def test_two_matchmakers_cannot_put_one_member_in_two_waiting_proposals(
+    sandbox: Sandbox,
+) -> None:
+    """A city and a district matchmaker each proposed 小雨; she accepted both, both men too,
+    and she was matched twice at once."""
+    li, wang = sandbox.user("红娘李姐"), sandbox.user("红娘王姐")
+    xiaoyu = sandbox.user("小雨", phone=WOMAN[3])
+    ming, qiang = sandbox.user("阿明", phone=MAN[3]), sandbox.user("阿强", phone=MAN_2[3])
+    await seed_union(sandbox, [WOMAN, MAN, MAN_2], matchmakers={PUDONG: [li.id, wang.id]})
+    await sign_up(xiaoyu, WOMAN)
+    await sign_up(ming, MAN, man_script("阿明"))
+    await sign_up(qiang, MAN_2, man_script("阿强"))
+    async with sandbox.app.services.db() as session:
+        ids = dict((await session.execute(select(Member.telegram_id, Member.id))).all())
+    proposals = sandbox.app.services.proposals
+    assert await proposals.propose(li.id, ids[xiaoyu.id], ids[ming.id], "都爱徒步") is not None
+    assert await proposals.propose(wang.id, ids[xiaoyu.id], ids[qiang.id], "都在浦东") is None
+    shortlisted = await proposals.shortlist(wang.id, size=30)
+    assert ids[xiaoyu.id] not in {m for pair in shortlisted for m in (pair.a, pair.b)}
+    await sandbox.settle()
+    assert sum(t.startswith("工会红娘觉得") for t in xiaoyu.texts()) == 1

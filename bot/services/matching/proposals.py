@@ -31,7 +31,7 @@ from bot.services.matching import follow_ups
 from bot.services.matching.notices import tell_match
 from bot.services.notices import line
 from bot.services.work import WorkQueue
-from storage import conflicts, matching, plan, profiles, units
+from storage import conflicts, matching, plan, profiles, reports, units
 from storage.models import (
     Block,
     Match,
@@ -125,14 +125,19 @@ class Proposals:
             scope = await self.scope(session, telegram_id)
             if scope is None:
                 return None
-            busy = await _pending_with(session, telegram_id)
+            busy = await _waiting(session)
             skipped = await _skipped(session, telegram_id)
             planned = await self._planned(session, scope, local.date(), busy, skipped, size)
             named = busy | {member for (a, b), _s in planned for member in (a, b)}
             rows = await session.execute(
                 select(MatchProfile)
                 .join(Member, Member.id == MatchProfile.member_id)
-                .where(MatchProfile.eligible.is_(True), Member.unit_id.in_(scope))
+                .where(
+                    MatchProfile.eligible.is_(True),
+                    Member.unit_id.in_(scope),
+                    # Hidden by reports until the organisers decide, from her too.
+                    MatchProfile.member_id.not_in(reports.HIDDEN_BY_REPORTS),
+                )
                 .order_by(MatchProfile.shuffle)
                 .limit(SAMPLE)
             )
@@ -228,6 +233,8 @@ class Proposals:
                 return None
             if not all(may_be_proposed(p) for p in people if p is not None):
                 return None
+            if await reports.hidden(session, [a, b]):
+                return None
             # Never a pair the shortlist could not offer: the matchmaker one of the two (or
             # anyone close to her: storage.conflicts), or two who would not seek each other.
             if {a, b} & await conflicts.recused(session, telegram_id):
@@ -236,9 +243,9 @@ class Proposals:
                 return None
             if matching.pair(a, b) in await _settled_pairs(session, [a, b]):
                 return None
-            # One pending proposal per member on a matchmaker's list: proposing the same man to
-            # four women at once leaves three of them waiting on a choice already made.
-            if {a, b} & await _pending_with(session, telegram_id):
+            # One pending proposal per member: proposing the same man to four women at once
+            # leaves three of them waiting on a choice already made.
+            if {a, b} & await _waiting(session):
                 return None
             proposal = Proposal(
                 matchmaker_telegram_id=telegram_id,
@@ -441,12 +448,12 @@ async def _settled_pairs(session: AsyncSession, ids: list[int]) -> set[tuple[int
     return found
 
 
-async def _pending_with(session: AsyncSession, telegram_id: int) -> set[int]:
-    """Members in one of this matchmaker's proposals still waiting for an answer."""
+async def _waiting(session: AsyncSession) -> set[int]:
+    """Members in a proposal still waiting for an answer, whichever matchmaker made it: a city
+    matchmaker and a district one each proposed the same woman, who accepted both and was
+    matched twice at once."""
     rows = await session.execute(
-        select(Proposal.member_a, Proposal.member_b).where(
-            Proposal.matchmaker_telegram_id == telegram_id, Proposal.status == "open"
-        )
+        select(Proposal.member_a, Proposal.member_b).where(Proposal.status == "open")
     )
     return {member for pair in rows.all() for member in pair}
 

@@ -11,6 +11,7 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 
 from bot.common.i18n import N_
 from bot.common.wording.events import local_time
+from bot.common.wording.inbox import ANSWERED, NOT_SENT
 from bot.domain import free_text
 from bot.domain.buttons import (
     AnswerThread,
@@ -188,6 +189,10 @@ async def staff_cancel(update: Update, context: HuihuiContext) -> int:
     return ConversationHandler.END
 
 
+# Messages of a thread shown in the chat: the first, and the latest after it.
+SHOWN = 6
+
+
 def _thread_text(view: ThreadView, context: HuihuiContext) -> str:
     _ = context.gettext
     heading = _(
@@ -203,8 +208,15 @@ def _thread_text(view: ThreadView, context: HuihuiContext) -> str:
         heading += " · " + _("not verified yet: about verification")
     said = [
         (_("Us: {text}", text=text) if by_staff else _("Member: {text}", text=text))
-        for by_staff, text in view.messages[-6:]
+        for by_staff, text in view.messages
     ]
+    if len(said) > SHOWN:  # the question itself, and how it ends: the rest is said to be left out
+        left_out = len(said) - SHOWN
+        said = [
+            said[0],
+            _("(… {count} more in between: all of it in the admin desk)", count=left_out),
+            *said[-(SHOWN - 1) :],
+        ]
     return free_text.shortened("\n".join([heading, *said]), MessageLimit.MAX_TEXT_LENGTH)
 
 
@@ -241,9 +253,11 @@ async def answer_written(update: Update, context: HuihuiContext) -> str | int:
     if thread_id is None:
         return ConversationHandler.END
     outcome = await context.services.inbox.answer(update.effective_user.id, thread_id, text)
-    await say(
-        update, context, _("Sent.") if outcome == Outcome.DONE else _refusal(outcome, context)
-    )
+    if outcome == Outcome.TAKEN:  # and what she wrote, to copy if it is still wanted
+        await say(update, context, _(NOT_SENT))
+        await say(update, context, text)
+    else:
+        await say(update, context, _refusal(outcome, context))
     return ConversationHandler.END
 
 
@@ -262,10 +276,7 @@ async def staff_closes(update: Update, context: HuihuiContext) -> None:
 
 
 def _refusal(outcome: Outcome, context: HuihuiContext) -> str:
-    _ = context.gettext
-    if outcome == Outcome.CLOSED:
-        return _("This conversation has ended.")
-    return _("Only the staff of this member's union can answer, one at a time.")
+    return context.gettext(ANSWERED[outcome])
 
 
 def register(application: ChatApplication) -> None:

@@ -373,6 +373,50 @@ async def test_a_matchmaker_of_another_union_cannot_touch_these_members(sandbox:
         assert await session.scalar(select(func.count()).select_from(Proposal)) == 0
 
 
+async def test_an_answer_a_colleague_beat_or_too_long_is_kept_and_said(sandbox: Sandbox) -> None:
+    """The second counsellor's typed answer was thrown away under "只有该会员所在工会的工作人员
+    可以回复", as if she were not staff; a pasted answer over 1,000 characters was cut."""
+    _organiser, _sibling, in_pudong, _ = await union_with_members(sandbox, 2)
+    li, wang = sandbox.user("红娘李姐"), sandbox.user("红娘王姐")
+    for staff in (li, wang):
+        await matchmaker_of_pudong(sandbox, staff.id)
+    inbox = sandbox.app.services.inbox
+    await inbox.ask(in_pudong[0], "对方让我转账，怎么办？")
+    async with sandbox.app.services.db() as session:
+        thread = await session.scalar(select(Thread.id))
+    await inbox.claim(li.id, thread)  # 李姐 is writing her answer
+    typed = "千万不要转账，我们马上联系你。"
+    long = "请注意安全。" * 200  # 1,200 characters
+    async with web(sandbox) as client:
+        beaten = await client.post(
+            f"/app/console/inbox/{thread}/answer",
+            headers=as_user(sandbox, wang.id),
+            data={"text": typed},
+        )
+        closing = await client.post(
+            f"/app/console/inbox/{thread}/close", headers=as_user(sandbox, wang.id)
+        )
+        too_long = await client.post(
+            f"/app/console/inbox/{thread}/answer",
+            headers=as_user(sandbox, li.id),
+            data={"text": long},
+        )
+    assert beaten.status_code == 403
+    assert "另一位同事已经在回复这条提问，你写的内容没有发出。" in beaten.text
+    assert f">{typed}</textarea>" in beaten.text  # kept, to copy
+    assert closing.status_code == 403 and "另一位同事正在回复这条提问。" in closing.text
+    assert "1200" in too_long.text and "1000" in too_long.text
+    assert f">{long}</textarea>" in too_long.text
+    async with sandbox.app.services.db() as session:
+        thread_row = await session.get(Thread, thread)
+        answers = await session.scalar(
+            select(func.count())
+            .select_from(ThreadMessage)
+            .where(ThreadMessage.staff_telegram_id.is_not(None))
+        )
+    assert (thread_row.status, answers) == ("open", 0)
+
+
 async def test_the_inbox_is_answered_and_closed_by_its_unions_staff_only(sandbox: Sandbox) -> None:
     _organiser, sibling, in_pudong, _ = await union_with_members(sandbox, 2)
     hongniang = sandbox.user("红娘李姐")

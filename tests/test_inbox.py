@@ -11,8 +11,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.domain import buttons as b
+from bot.domain.units import Role
 from bot.tools.sandbox import Sandbox
-from storage.models import Thread, ThreadMessage
+from storage.models import OrgUnit, Thread, ThreadMessage, UnitRole
 from tests.helpers import CITY, PUDONG, PUDONG_CONTACT, XUHUI, agree, message, seed_union, sign_up
 from tests.test_matching_bot import MAN, WOMAN, man_script
 
@@ -66,7 +67,7 @@ async def test_a_member_asks_a_matchmaker_and_they_talk_until_one_closes(
         thread_id = await session.scalar(select(Thread.id))
     before = await thread_rows(sandbox)
     await xuhui.forge_press(b.AnswerThread(thread_id).encode())
-    assert xuhui.last_alert() == "只有该会员所在工会的工作人员可以回复，且同一时间只由一人处理。"
+    assert xuhui.last_alert() == "只有该会员所在工会的工作人员可以回复。"
     await ming.forge_press(b.StaffCloseThread(thread_id).encode())
     await ming.forge_press(b.CloseThread(thread_id).encode())  # not his thread
     assert await thread_rows(sandbox) == before
@@ -164,3 +165,46 @@ async def test_a_voice_message_to_the_union_is_answered_with_what_to_do(sandbox:
     assert hongniang.last_text() == "请用文字写下你的留言，或发送 /cancel 取消。"
     await hongniang.send("公园或者咖啡馆都不错。")
     assert "公园或者咖啡馆都不错" in xiaoyu.last_text()
+
+
+async def test_a_colleague_cannot_close_a_question_being_answered(sandbox: Sandbox) -> None:
+    """王阿姨 closed the thread 红娘阿姨 was answering: her answer was lost, and 小雨 was told
+    a 红娘 had ended it without ever being answered."""
+    hongniang, _city, _xuhui, xiaoyu, _ming = await scene(sandbox)
+    ayi = sandbox.user("王阿姨")
+    async with sandbox.app.services.db.begin() as session:
+        pudong = await session.scalar(select(OrgUnit.id).where(OrgUnit.name == PUDONG))
+        session.add(UnitRole(telegram_id=ayi.id, unit_id=pudong, role=Role.COUNSELLOR))
+    await xiaoyu.send("/ask")
+    await xiaoyu.send("对方让我转账给他，怎么办？")
+    async with sandbox.app.services.db() as session:
+        thread_id = await session.scalar(select(Thread.id))
+    await hongniang.send("/inbox")
+    await hongniang.press("回复")
+    await ayi.forge_press(b.StaffCloseThread(thread_id).encode())
+    assert ayi.last_alert() == "另一位同事正在回复这条提问。"
+    await ayi.forge_press(b.AnswerThread(thread_id).encode())
+    assert ayi.last_alert() == "另一位同事正在回复这条提问。"
+    await hongniang.send("千万不要转账，我们马上联系你。")
+    assert "千万不要转账" in xiaoyu.last_text()
+    await hongniang.send("/inbox")
+    await hongniang.press("结束")
+    assert any(t.startswith("工会工作人员结束了这次对话。") for t in xiaoyu.texts()[-2:])
+    assert not any("工会红娘结束" in t for t in xiaoyu.texts())  # whoever closed it
+
+
+async def test_a_long_thread_in_the_chat_keeps_the_question_and_says_what_is_left_out(
+    sandbox: Sandbox,
+) -> None:
+    """/inbox showed the last six messages: the question itself was gone, with no sign."""
+    hongniang, _city, _xuhui, xiaoyu, _ming = await scene(sandbox)
+    for n in range(1, 11):
+        await xiaoyu.send("/ask")
+        await xiaoyu.send(f"第{n}条：补充一下情况")
+    await hongniang.send("/inbox")
+    listed = hongniang.last_text().splitlines()
+    assert listed[1:] == [
+        "会员：第1条：补充一下情况",
+        "（中间还有 4 条，完整内容请在管理后台查看）",
+        *(f"会员：第{n}条：补充一下情况" for n in range(6, 11)),
+    ]

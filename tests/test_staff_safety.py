@@ -19,7 +19,8 @@ from tests.helpers import CITY, PUDONG, XUHUI, agree, seed_union, sign_up, unit_
 from tests.test_matching_bot import MAN, WOMAN, card_for, like_each_other, man_script
 
 STANDING = "（工会工作人员绝不会向你索要钱款、身份证号或密码。）"
-REFUSED = "只有该会员所在工会的工作人员可以回复，且同一时间只由一人处理。"
+REFUSED = "只有该会员所在工会的工作人员可以回复。"
+TAKEN = "另一位同事正在回复这条提问。"
 NOTHING_WAITING = "没有等待回复的提问。"
 
 
@@ -169,7 +170,7 @@ async def test_claims_are_given_back_by_cancel_silence_and_a_revoked_role(
     await ayi.press("回复")
     assert "请用一条消息写下回复" in ayi.last_text()
     await hongniang.forge_press(b.AnswerThread(thread_id).encode())
-    assert hongniang.last_alert() == REFUSED  # 王阿姨 holds it now
+    assert hongniang.last_alert() == TAKEN  # 王阿姨 holds it now
     await sandbox.advance(timedelta(hours=2, minutes=1))
     waiting_again = f"小雨（{PUDONG}）的提问重新等待回复。/inbox"
     assert hongniang.last_text() == waiting_again

@@ -91,6 +91,7 @@ class Outcome(enum.StrEnum):
     NOT_MEMBER = "not_member"  # someone who has not agreed to the terms (or no union exists)
     LIMITED = "limited"  # the member wrote as much as a day allows
     VERIFY_FIRST = "verify_first"  # not verified, and already opened their one thread
+    TAKEN = "taken"  # a colleague is answering it
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ class Inbox:
             if not isinstance(thread, Thread):
                 return thread
             if not await self._may_take(session, telegram_id, thread):
-                return Outcome.NOT_ALLOWED
+                return Outcome.TAKEN
             thread.claimed_by = telegram_id
             await self._watch_claim(session, thread, now)
             return await self._view(session, thread)
@@ -302,7 +303,7 @@ class Inbox:
             if not isinstance(thread, Thread):
                 return thread
             if not await self._may_take(session, telegram_id, thread):
-                return Outcome.NOT_ALLOWED
+                return Outcome.TAKEN
             last = await session.scalar(
                 select(ThreadMessage)
                 .where(ThreadMessage.thread_id == thread.id)
@@ -345,10 +346,14 @@ class Inbox:
         return Outcome.DONE
 
     async def close_as_staff(self, telegram_id: int, thread_id: int) -> Outcome:
+        """Close the thread; not one a colleague is answering (a colleague's close lost the
+        answer being written, and the member was never answered)."""
         async with self._db.begin() as session:
-            thread = await self._staff_thread(session, telegram_id, thread_id)
+            thread = await self._staff_thread(session, telegram_id, thread_id, lock=True)
             if not isinstance(thread, Thread):
                 return thread
+            if not await self._may_take(session, telegram_id, thread):
+                return Outcome.TAKEN
             await self._close(session, thread, by_staff=telegram_id)
         self._work.wake()
         return Outcome.DONE
@@ -536,7 +541,7 @@ class Inbox:
         if member is None or member.telegram_id is None:
             return
         ended = (
-            N_("Your union's matchmaker has closed this conversation.")
+            N_("Your union's staff have closed this conversation.")
             if by_staff is not None
             else N_("You ended the conversation.")
         )

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from bot.common.i18n import N_
 from bot.common.wording.events import local_time
+from bot.common.wording.inbox import ANSWERED, NOT_SENT
 from bot.common.wording.profile_card import reason_phrases, render_card
 from bot.domain import free_text
 from bot.services.inbox import Outcome
@@ -18,11 +18,6 @@ from bot.web.miniapp.pages import Pages, Refused, Viewer
 
 MAX_NOTE = free_text.PROPOSAL_NOTE.maximum
 SHORTLIST = 6
-ANSWERED = {
-    Outcome.DONE: N_("Sent."),
-    Outcome.CLOSED: N_("This conversation has ended."),
-    Outcome.NOT_ALLOWED: N_("Only the staff of this member's union can answer, one at a time."),
-}
 
 
 class MatchmakersDesk:
@@ -122,12 +117,19 @@ class MatchmakersDesk:
         viewer = await self._pages.viewer(request)
         _ = viewer.gettext
         form = await request.form(max_files=0, max_fields=2)
-        text = free_text.clean(str(form.get("text", "")))[: free_text.FEEDBACK.maximum]
-        if not text:
-            return await self._inbox(viewer, _("Please write an answer first."))
-        outcome = await self._pages.services.inbox.answer(
-            viewer.user.id, request.path_params["thread"], text
-        )
+        thread_id = request.path_params["thread"]
+        typed = str(form.get("text", ""))
+        text = free_text.check(typed, free_text.FEEDBACK)
+        if isinstance(text, free_text.Invalid):  # empty, or too long: said, and kept
+            said = (
+                _(text.reason, **text.values)
+                if typed.strip()
+                else _("Please write an answer first.")
+            )
+            return await self._inbox(viewer, said, kept={thread_id: typed})
+        outcome = await self._pages.services.inbox.answer(viewer.user.id, thread_id, text)
+        if outcome == Outcome.TAKEN:  # kept in its box, to copy if it is still wanted
+            return await self._said(viewer, outcome, _(NOT_SENT), {thread_id: typed})
         return await self._said(viewer, outcome, _(ANSWERED[outcome]))
 
     async def close(self, request: Request) -> HTMLResponse:
@@ -139,17 +141,24 @@ class MatchmakersDesk:
         text = _("Closed.") if outcome == Outcome.DONE else _(ANSWERED[outcome])
         return await self._said(viewer, outcome, text)
 
-    async def _said(self, viewer: Viewer, outcome: Outcome, text: str) -> HTMLResponse:
+    async def _said(
+        self, viewer: Viewer, outcome: Outcome, text: str, kept: dict[int, str] | None = None
+    ) -> HTMLResponse:
         """The inbox with what became of an answer or a close: a thread that is not the
         person's to answer (another union's, or one a colleague is answering) is refused
-        with 403, the page still saying why and listing their own threads."""
-        page = await self._inbox(viewer, text, done=outcome == Outcome.DONE)
-        if outcome == Outcome.NOT_ALLOWED:
+        with 403, the page still saying why, listing their own threads and keeping what
+        they typed (``kept``)."""
+        page = await self._inbox(viewer, text, done=outcome == Outcome.DONE, kept=kept)
+        if outcome in (Outcome.NOT_ALLOWED, Outcome.TAKEN):
             page.status_code = 403
         return page
 
     async def _inbox(
-        self, viewer: Viewer, message: str | None = None, done: bool = False
+        self,
+        viewer: Viewer,
+        message: str | None = None,
+        done: bool = False,
+        kept: dict[int, str] | None = None,
     ) -> HTMLResponse:
         services = self._pages.services
         threads = await services.inbox.open_threads(viewer.user.id, limit=20)
@@ -164,4 +173,5 @@ class MatchmakersDesk:
             me=viewer.user.id,
             message=message,
             done=done,
+            kept=kept or {},
         )

@@ -14,11 +14,16 @@ from telegram.ext import CommandHandler, filters
 
 from bot.common.i18n import N_
 from bot.common.webapp import app_url
+from bot.domain.units import Role
 from conversations.common import say
 from conversations.context import ChatApplication, HuihuiContext
 
-STAFF_COMMANDS = [("console", N_("The desk: figures, roster, events and more, in a window"))]
-ORGANISER_COMMANDS = STAFF_COMMANDS
+ORGANISER_COMMANDS = [("console", N_("The desk: figures, roster, events and more, in a window"))]
+# What the desk holds for a union's helpers (their tabs of it).
+MATCHMAKER_COMMANDS = [
+    ("console", N_("The desk: pairs to propose and members' questions, in a window"))
+]
+COUNSELLOR_COMMANDS = [("console", N_("The desk: members' questions, in a window"))]
 
 
 async def console(update: Update, context: HuihuiContext) -> None:
@@ -29,6 +34,10 @@ async def console(update: Update, context: HuihuiContext) -> None:
         return
     url = app_url(services.settings)
     if url is None:
+        roles = await services.administration.roles_of(update.effective_user.id)
+        if Role.ORGANISER not in roles:  # the setting and the command are for the IT staff
+            await say(update, context, _("The desk is not open yet: ask your union's organisers."))
+            return
         await say(
             update,
             context,

@@ -16,9 +16,13 @@ HELPER_SECTIONS = (
     (
         Role.MATCHMAKER,
         N_("For matchmakers:"),
-        [*proposals.MATCHMAKER_COMMANDS, *inbox.STAFF_COMMANDS],
+        [*proposals.MATCHMAKER_COMMANDS, *inbox.STAFF_COMMANDS, *console.MATCHMAKER_COMMANDS],
     ),
-    (Role.COUNSELLOR, N_("For counsellors:"), [*inbox.STAFF_COMMANDS, *console.STAFF_COMMANDS]),
+    (
+        Role.COUNSELLOR,
+        N_("For counsellors:"),
+        [*inbox.STAFF_COMMANDS, *console.COUNSELLOR_COMMANDS],
+    ),
 )
 
 

@@ -275,6 +275,18 @@ async def staff_closes(update: Update, context: HuihuiContext) -> None:
     await rewrite(update, context, f"{text or ''}\n\n{_('Closed.')}".strip())
 
 
+async def answer_in_words(update: Update, context: HuihuiContext) -> None:
+    """A photo, voice message or sticker as a staff answer: only words reach the member."""
+    await say(
+        update,
+        context,
+        context.gettext(
+            "Only a written answer is passed on: photos and voice messages do not reach the "
+            "member. Write your answer, or send /cancel to leave it to a colleague."
+        ),
+    )
+
+
 def _refusal(outcome: Outcome, context: HuihuiContext) -> str:
     return context.gettext(ANSWERED[outcome])
 
@@ -300,7 +312,7 @@ def register(application: ChatApplication) -> None:
         states={
             WRITING: [
                 MessageHandler(text, answer_written),
-                MessageHandler(not_words, words_wanted),
+                MessageHandler(not_words, answer_in_words),
             ]
         },
         cancel=staff_cancel,

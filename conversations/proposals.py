@@ -147,6 +147,14 @@ async def shortlist(update: Update, context: HuihuiContext) -> None:
     if not waiting:
         await say(update, context, _("No suggestions are waiting for your approval."))
         return
+    await say(
+        update,
+        context,
+        _(
+            "These suggestions scored high, so your union asks a matchmaker to check them "
+            "first: approved, the person is suggested to the member; rejected, never."
+        ),
+    )
     for item in waiting:
         text = _(
             "Suggest {candidate} to {viewer}?",
@@ -181,7 +189,11 @@ async def reviewed(update: Update, context: HuihuiContext) -> None:
         )
         return
     await query.answer()
-    outcome = _("✅ Approved: they will see it next.") if button.approve else _("❌ Not shown.")
+    outcome = (
+        _("✅ Approved: they will see it next.")
+        if button.approve
+        else _("❌ Not approved: they will not be suggested.")
+    )
     await rewrite(update, context, f"{query.message.text or ''}\n\n{outcome}".strip())
 
 

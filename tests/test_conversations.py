@@ -76,10 +76,13 @@ async def test_help_shows_each_role_its_commands(sandbox: Sandbox) -> None:
     helping = text.split("红娘功能：")[1]
     for command in ("/propose", "/shortlist", "/inbox"):
         assert f"{command} — " in helping
+    # Her desk, by what it holds for her (it had no line; a counsellor's spoke of rosters).
+    assert "/console — 打开工作台：待推荐配对、会员咨询" in helping
     await counsellor.send("/help")
     text = counsellor.last_text()
     assert "红娘功能" not in text and "/propose" not in text
-    assert "/inbox — " in text.split("婚恋辅导员功能：")[1]
+    counselling = text.split("婚恋辅导员功能：")[1]
+    assert "/inbox — " in counselling and "/console — 打开工作台：会员咨询" in counselling
     async with sandbox.app.services.db.begin() as session:
         await session.execute(delete(UnitRole).where(UnitRole.telegram_id == matchmaker.id))
     await matchmaker.send("/help")

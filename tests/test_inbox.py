@@ -161,8 +161,10 @@ async def test_a_voice_message_to_the_union_is_answered_with_what_to_do(sandbox:
     assert xiaoyu.last_text() == SENT
     await hongniang.send("/inbox")
     await hongniang.press("回复")
-    await hongniang.send_sticker()
-    assert hongniang.last_text() == "请用文字写下你的留言，或发送 /cancel 取消。"
+    await hongniang.send_sticker()  # staff are told what reaches the member, and how to leave it
+    assert hongniang.last_text() == (
+        "只能发送文字回复，图片和语音不会转给会员。请用文字写下回复，或发送 /cancel 交给其他同事。"
+    )
     await hongniang.send("公园或者咖啡馆都不错。")
     assert "公园或者咖啡馆都不错" in xiaoyu.last_text()
 

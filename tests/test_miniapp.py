@@ -185,12 +185,17 @@ async def test_console_opens_the_desk_for_staff_only() -> None:
 
 
 async def test_console_without_a_public_address_says_what_to_set(sandbox: Sandbox) -> None:
-    organiser = sandbox.user("工会老张")
-    await seed_union(sandbox, [], organisers={PUDONG: [organiser.id]})
+    organiser, matchmaker = sandbox.user("工会老张"), sandbox.user("红娘小李")
+    await seed_union(
+        sandbox, [], organisers={PUDONG: [organiser.id]}, matchmakers={PUDONG: [matchmaker.id]}
+    )
     await organiser.send("/console")
     assert "HUIHUI_PUBLIC_URL" in organiser.last_text()
     assert f"huihui console-link {organiser.id}" in organiser.last_text()
     assert organiser.id not in sandbox.api.menu_buttons
+    # A matchmaker was shown the setting and the server's command too: hers is whom to ask.
+    await matchmaker.send("/console")
+    assert matchmaker.last_text() == "工作台还没有开通，请联系工会管理员。"
 
 
 async def test_the_web_demo_prints_a_working_link_for_each_kind_of_person() -> None:

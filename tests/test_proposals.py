@@ -74,6 +74,7 @@ async def test_strong_suggestions_wait_for_a_matchmaker_when_the_union_asks(
     await xiaoyu.send("/match")
     assert "暂时没有新的合适人选" in xiaoyu.last_text()  # 阿明 waits for the matchmaker
     await hongniang.send("/shortlist")
+    assert hongniang.texts()[-2].startswith("以下推荐的匹配分数较高，工会要求红娘先审核")
     assert hongniang.last_text().startswith("把 阿明 · 32岁 · 178 cm 推荐给 小雨 · 30岁")
     await hongniang.press("通过")
     assert "✅ 已通过" in hongniang.last_text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from bot.tools.sandbox import Sandbox
@@ -203,3 +205,27 @@ async def test_two_matchmakers_cannot_put_one_member_in_two_waiting_proposals(
     assert ids[xiaoyu.id] not in {m for pair in shortlisted for m in (pair.a, pair.b)}
     await sandbox.settle()
     assert sum(t.startswith("工会红娘觉得") for t in xiaoyu.texts()) == 1
+
+
+async def test_a_proposal_without_both_answers_ends_after_a_week(sandbox: Sandbox) -> None:
+    """Unanswered, it stayed open for ever: 小雨, who accepted, was still waiting a month on,
+    the matchmaker was never told, and neither could be proposed to anyone else."""
+    hongniang, xiaoyu, ming = await setting(sandbox)
+    await xiaoyu.press("接受")
+    await sandbox.advance(timedelta(days=6))
+    assert "推荐没有在一周内" not in xiaoyu.last_text()
+    await sandbox.advance(timedelta(days=1, minutes=1))
+    assert xiaoyu.last_text() == (
+        "红娘的推荐在一周内没有收到对方的回复，这次就到这里。发送 /match 看看更多的人。"
+    )
+    assert (
+        hongniang.last_text().startswith("你在 ")
+        and "一周内没有收到双方的回复" in hongniang.last_text()
+    )
+    assert not any("一周内" in t for t in ming.texts())  # who said nothing is not pressed
+    await ming.press("接受")  # a week late
+    assert ming.last_alert() == "这个推荐已经结束了。"
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(Proposal.status)) == "expired"
+        assert await session.scalar(select(func.count()).select_from(Match)) == 0
+    assert await sandbox.app.services.proposals.shortlist(hongniang.id)  # free again

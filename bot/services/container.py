@@ -120,6 +120,7 @@ class Services:
             **self.digest.task_kinds(),
             **self.plans.task_kinds(),
             **self.check_ins.task_kinds(),
+            **self.proposals.task_kinds(),
             **self.inbox.task_kinds(),
             **self.relay.task_kinds(),
             **self.retention.task_kinds(),

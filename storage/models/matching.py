@@ -169,7 +169,8 @@ class Proposal(Base):
     # None until the member answers.
     a_accepts: Mapped[bool | None]
     b_accepts: Mapped[bool | None]
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open, matched, declined
+    # open, matched, declined, expired (no answers within a week), skipped (passed over)
+    status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -30,7 +30,7 @@ from bot.services import notices
 from bot.services.matching import follow_ups
 from bot.services.matching.notices import tell_match
 from bot.services.notices import line
-from bot.services.work import WorkQueue
+from bot.services.work import DueTask, TaskKind, WorkQueue
 from storage import conflicts, matching, plan, profiles, reports, units
 from storage.models import (
     Block,
@@ -46,6 +46,11 @@ from storage.models import (
 )
 
 SAMPLE = 60
+# How long a proposal waits for both answers: then it ends, those who answered and the
+# matchmaker are told, and the two may be proposed again (it waited for ever, keeping both
+# off every matchmaker's list, the one who accepted told to wait for an answer).
+OPEN_FOR = timedelta(days=7)
+EXPIRES = "proposal_expires"
 # Planned pairs within a scope read for a shortlist: enough to find a few whose members are
 # free, each once.
 PLANNED_READ = 200
@@ -257,6 +262,13 @@ class Proposals:
             )
             session.add(proposal)
             await session.flush()
+            await self._work.put(
+                session,
+                EXPIRES,
+                now + OPEN_FOR,
+                {"proposal": proposal.id},
+                key=f"{EXPIRES}:{proposal.id}",
+            )
             for me, other in ((people[0], b), (people[1], a)):
                 if me is None or me.telegram_id is None:
                     continue
@@ -367,6 +379,65 @@ class Proposals:
             await tell_match(session, match, now)
         await self._tell_matchmaker(session, proposal, accepted=True, now=now)
         return Answer(AnswerStatus.MATCHED, proposal)
+
+    def task_kinds(self) -> dict[str, TaskKind]:
+        return {EXPIRES: TaskKind(self._expire)}
+
+    async def _expire(self, task: DueTask) -> None:
+        """A proposal still waiting for an answer after ``OPEN_FOR`` ends: whoever accepted is
+        told (the other, who said nothing, is not pressed), and so is the matchmaker."""
+        now = self._clock.now()
+        async with self._db.begin() as session:
+            proposal = await session.get(
+                Proposal, int(task.payload["proposal"]), with_for_update=True
+            )
+            if proposal is None or proposal.status != "open":
+                return
+            proposal.status = "expired"
+            waiting = [
+                member_id
+                for member_id, accepted in (
+                    (proposal.member_a, proposal.a_accepts),
+                    (proposal.member_b, proposal.b_accepts),
+                )
+                if accepted
+            ]
+            for member_id in waiting:
+                member = await session.get(Member, member_id)
+                if member is not None and member.telegram_id is not None:
+                    await notices.put(
+                        session,
+                        to=member.telegram_id,
+                        now=now,
+                        member_id=member.id,
+                        lines=[
+                            line(
+                                N_(
+                                    "The matchmaker's suggestion had no answer from the other "
+                                    "person within a week, so it ends here. /match shows you "
+                                    "more people."
+                                )
+                            )
+                        ],
+                        key=f"{EXPIRES}:{proposal.id}:{member.id}",
+                    )
+            if proposal.matchmaker_telegram_id is not None:
+                await notices.put(
+                    session,
+                    to=proposal.matchmaker_telegram_id,
+                    now=now,
+                    lines=[
+                        line(
+                            N_(
+                                "Your proposal of {date} had no answer from both within a week, "
+                                "so it has ended; the two may be proposed again."
+                            ),
+                            date=f"{proposal.created_at.astimezone(self._settings.tz):%m-%d}",
+                        )
+                    ],
+                    key=f"proposal_outcome:{proposal.id}",
+                )
+        self._work.wake()
 
     async def _tell_matchmaker(
         self, session: AsyncSession, proposal: Proposal, *, accepted: bool, now: datetime

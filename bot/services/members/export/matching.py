@@ -32,6 +32,7 @@ PROPOSAL_STATUSES = {
     "open": N_("waiting for answers"),
     "matched": N_("you both accepted"),
     "declined": N_("declined"),
+    "expired": N_("ended without both answers within a week"),
 }
 FOLLOW_UP_STAGES = {
     "3d": N_("three days after you matched"),

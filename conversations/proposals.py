@@ -128,6 +128,13 @@ async def answered(update: Update, context: HuihuiContext) -> None:
     if result.status in (AnswerStatus.NOT_YOURS, AnswerStatus.CLOSED):
         await query.answer(_("This proposal is closed."), show_alert=True)
         return
+    if result.status == AnswerStatus.PAUSED:
+        await query.answer(
+            _("You have paused your suggestions, so this proposal ends here. /resume to go on."),
+            show_alert=True,
+        )
+        await query.edit_message_reply_markup(None)
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
     if result.status == AnswerStatus.WAITING:

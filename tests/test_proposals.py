@@ -229,3 +229,19 @@ async def test_a_proposal_without_both_answers_ends_after_a_week(sandbox: Sandbo
         assert await session.scalar(select(Proposal.status)) == "expired"
         assert await session.scalar(select(func.count()).select_from(Match)) == 0
     assert await sandbox.app.services.proposals.shortlist(hongniang.id)  # free again
+
+
+async def test_a_member_who_paused_then_answers_ends_the_proposal_and_the_others_hear(
+    sandbox: Sandbox,
+) -> None:
+    """阿明 paused after the offer, then pressed 接受: the proposal was declined in silence,
+    小雨 (who had accepted) and the matchmaker never told, and he read only "已经结束"."""
+    hongniang, xiaoyu, ming = await setting(sandbox)
+    await xiaoyu.press("接受")
+    await ming.send("/pause")
+    await ming.press("接受")
+    assert ming.last_alert() == "你已暂停推荐，这个推荐到此结束。发送 /resume 可以恢复。"
+    assert xiaoyu.last_text() == "这次红娘的推荐没有成功。"
+    assert hongniang.last_text() == "有一方婉拒了你的推荐。"
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(Proposal.status)) == "declined"

@@ -81,6 +81,7 @@ class AnswerStatus(enum.StrEnum):
     MATCHED = "matched"
     DECLINED = "declined"
     CLOSED = "closed"  # answered already, or the other declined
+    PAUSED = "paused"  # the member paused their suggestions: it ends, the others are told
     NOT_YOURS = "not_yours"
 
 
@@ -344,6 +345,9 @@ class Proposals:
             return Answer(AnswerStatus.CLOSED, proposal)
         other_id = proposal.member_b if me.id == proposal.member_a else proposal.member_a
         other = await session.get(Member, other_id)
+        if me.paused and other is not None:  # as a decline: the other and the matchmaker hear
+            await self._decline(session, proposal, other, now)
+            return Answer(AnswerStatus.PAUSED, proposal)
         if (
             other is None
             or not may_be_proposed(me)
@@ -357,17 +361,7 @@ class Proposals:
         else:
             proposal.b_accepts = accept
         if not accept:
-            proposal.status = "declined"
-            if other.telegram_id is not None:
-                await notices.put(
-                    session,
-                    to=other.telegram_id,
-                    now=now,
-                    member_id=other.id,
-                    lines=[line(N_("The matchmaker's suggestion did not work out this time."))],
-                    key=f"proposal_declined:{proposal.id}:{other.id}",
-                )
-            await self._tell_matchmaker(session, proposal, accepted=False, now=now)
+            await self._decline(session, proposal, other, now)
             return Answer(AnswerStatus.DECLINED, proposal)
         if not (proposal.a_accepts and proposal.b_accepts):
             return Answer(AnswerStatus.WAITING, proposal)
@@ -379,6 +373,22 @@ class Proposals:
             await tell_match(session, match, now)
         await self._tell_matchmaker(session, proposal, accepted=True, now=now)
         return Answer(AnswerStatus.MATCHED, proposal)
+
+    async def _decline(
+        self, session: AsyncSession, proposal: Proposal, other: Member, now: datetime
+    ) -> None:
+        """The proposal ends declined: the other member and the matchmaker are told."""
+        proposal.status = "declined"
+        if other.telegram_id is not None:
+            await notices.put(
+                session,
+                to=other.telegram_id,
+                now=now,
+                member_id=other.id,
+                lines=[line(N_("The matchmaker's suggestion did not work out this time."))],
+                key=f"proposal_declined:{proposal.id}:{other.id}",
+            )
+        await self._tell_matchmaker(session, proposal, accepted=False, now=now)
 
     def task_kinds(self) -> dict[str, TaskKind]:
         return {EXPIRES: TaskKind(self._expire)}

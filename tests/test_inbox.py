@@ -99,7 +99,7 @@ async def test_a_member_asks_a_matchmaker_and_they_talk_until_one_closes(
     await xiaoyu.send("/export_me")
     exported = json.loads(sandbox.api.files[xiaoyu.bot_messages()[-1].file_id][1])
     [asked] = exported["向工会的提问"]
-    assert [m["发送方"] for m in asked["消息"]] == ["你", "工会红娘", "你"]
+    assert [m["发送方"] for m in asked["消息"]] == ["你", "工会工作人员", "你"]
     assert asked["你的评价"] == 3 and str(hongniang.id) not in json.dumps(exported)
     await hongniang.send("/delete_me")
     await hongniang.press("全部删除")
@@ -107,6 +107,15 @@ async def test_a_member_asks_a_matchmaker_and_they_talk_until_one_closes(
         staff_ids = (await session.scalars(select(ThreadMessage.staff_telegram_id))).all()
         claimed = await session.scalar(select(Thread.claimed_by))
     assert hongniang.id not in staff_ids and claimed is None  # nothing of hers is left
+    # Her answer is still the union's, not 小雨's own words (it read as hers once the author
+    # was erased).
+    await xiaoyu.send("/export_me")
+    exported = json.loads(sandbox.api.files[xiaoyu.bot_messages()[-1].file_id][1])
+    assert [m["发送方"] for m in exported["向工会的提问"][0]["消息"]] == [
+        "你",
+        "工会工作人员",
+        "你",
+    ]
 
 
 async def test_an_unanswered_question_reminds_then_goes_up(sandbox: Sandbox) -> None:

@@ -408,7 +408,7 @@ class Inbox:
             .where(
                 Thread.member_id == member.id,
                 Thread.kind == kind,
-                ThreadMessage.staff_telegram_id.is_(None),
+                ThreadMessage.by_staff.is_(False),
                 ThreadMessage.created_at >= now - DAY,
             )
         )
@@ -428,9 +428,7 @@ class Inbox:
         if thread.claimed_by is not None:
             await self._watch_claim(session, thread, now)
         still_writing = (
-            previous is not None
-            and previous.staff_telegram_id is None
-            and now - previous.created_at < QUIET
+            previous is not None and not previous.by_staff and now - previous.created_at < QUIET
         )
         if not still_writing:
             await self._tell_staff(session, thread, message, now)
@@ -565,7 +563,11 @@ class Inbox:
         session: AsyncSession, thread: Thread, text: str, now: datetime, staff: int | None = None
     ) -> ThreadMessage:
         message = ThreadMessage(
-            thread_id=thread.id, staff_telegram_id=staff, text=text, created_at=now
+            thread_id=thread.id,
+            staff_telegram_id=staff,
+            by_staff=staff is not None,
+            text=text,
+            created_at=now,
         )
         session.add(message)
         await session.flush()
@@ -676,7 +678,7 @@ class Inbox:
             .where(ThreadMessage.thread_id.in_(written))
             .order_by(ThreadMessage.created_at, ThreadMessage.id)
         ):
-            written[message.thread_id].append((message.staff_telegram_id is not None, message.text))
+            written[message.thread_id].append((message.by_staff, message.text))
         views = []
         for thread in threads:
             nickname = nicknames.get(thread.member_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -39,7 +39,8 @@ class ThreadMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
-    # None: the member wrote it.
+    # Who of the staff wrote it (None: the member, or staff who have since erased their data).
     staff_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    by_staff: Mapped[bool] = mapped_column(default=False, server_default=false())
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]

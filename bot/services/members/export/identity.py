@@ -143,8 +143,7 @@ async def feedback(x: Exporter) -> list[dict[str, Any]]:
 
 
 async def questions(x: Exporter) -> list[dict[str, Any]]:
-    """Threads with the union's staff; staff appear as the union's matchmaker, as the member
-    saw them."""
+    """Threads with the union's staff; staff appear as the union's staff, never by name."""
     _ = x.translate
     threads = await x.session.scalars(
         select(Thread).where(Thread.member_id == x.member.id).order_by(Thread.id)
@@ -164,9 +163,7 @@ async def questions(x: Exporter) -> list[dict[str, Any]]:
                 _("messages"): [
                     {
                         _("time"): x.time(m.created_at),
-                        _("from"): _("your union's matchmaker")
-                        if m.staff_telegram_id is not None
-                        else _("you"),
+                        _("from"): _("your union's staff") if m.by_staff else _("you"),
                         _("text"): m.text,
                     }
                     for m in said.all()

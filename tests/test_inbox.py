@@ -198,8 +198,11 @@ async def test_a_colleague_cannot_close_a_question_being_answered(sandbox: Sandb
     assert ayi.last_alert() == "另一位同事正在回复这条提问。"
     await hongniang.send("千万不要转账，我们马上联系你。")
     assert "千万不要转账" in xiaoyu.last_text()
-    await hongniang.send("/inbox")
-    await hongniang.press("结束")
+    # Answered, it is no longer hers alone: a colleague may close it (for days it was not).
+    await sandbox.advance(timedelta(days=3))
+    await ayi.forge_press(b.StaffCloseThread(thread_id).encode())
+    async with sandbox.app.services.db() as session:
+        assert (await session.get(Thread, thread_id)).status == "closed"
     assert any(t.startswith("工会工作人员结束了这次对话。") for t in xiaoyu.texts()[-2:])
     assert not any("工会红娘结束" in t for t in xiaoyu.texts())  # whoever closed it
 

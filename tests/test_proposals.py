@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -245,3 +246,33 @@ async def test_a_member_who_paused_then_answers_ends_the_proposal_and_the_others
     assert hongniang.last_text() == "有一方婉拒了你的推荐。"
     async with sandbox.app.services.db() as session:
         assert await session.scalar(select(Proposal.status)) == "declined"
+
+
+async def test_both_accepting_at_the_same_moment_is_a_match(sandbox: Sandbox) -> None:
+    """Both answers read the other's as not given yet: no match, and a week later each was
+    told the other had never answered."""
+    hongniang, xiaoyu, ming = await setting(sandbox)
+    async with sandbox.app.services.db() as session:
+        proposal = await session.scalar(select(Proposal.id))
+    answer = sandbox.app.services.proposals.answer
+    await asyncio.gather(answer(xiaoyu.id, proposal, True), answer(ming.id, proposal, True))
+    await sandbox.settle()
+    async with sandbox.app.services.db() as session:
+        assert await session.scalar(select(Proposal.status)) == "matched"
+        assert await session.scalar(select(func.count()).select_from(Match)) == 1
+    await sandbox.advance(timedelta(days=7, minutes=1))
+    assert not any("一周内" in t for t in xiaoyu.texts() + ming.texts())
+
+
+async def test_a_member_who_erases_her_data_leaves_nobody_waiting_on_a_proposal(
+    sandbox: Sandbox,
+) -> None:
+    """阿明 erased his data while 小雨 waited on the proposal she had accepted: it went with
+    him, and she and the matchmaker heard nothing, ever."""
+    hongniang, xiaoyu, ming = await setting(sandbox)
+    await xiaoyu.press("接受")
+    await ming.send("/delete_me")
+    await ming.press("全部删除")
+    await sandbox.settle()
+    assert xiaoyu.last_text() == "这次红娘的推荐没有成功。"
+    assert hongniang.last_text() == "有一方婉拒了你的推荐。"

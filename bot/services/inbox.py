@@ -346,14 +346,18 @@ class Inbox:
         return Outcome.DONE
 
     async def close_as_staff(self, telegram_id: int, thread_id: int) -> Outcome:
-        """Close the thread; not one a colleague is answering (a colleague's close lost the
-        answer being written, and the member was never answered)."""
+        """Close the thread; not while a colleague is answering what the member asked last (a
+        colleague's close lost the answer being written, and the member was never answered).
+        Once answered, any of its staff may close it: the claim keeps the answering to one
+        person, not the thread to her for days."""
         async with self._db.begin() as session:
             thread = await self._staff_thread(session, telegram_id, thread_id, lock=True)
             if not isinstance(thread, Thread):
                 return thread
-            if not await self._may_take(session, telegram_id, thread):
-                return Outcome.TAKEN
+            if not await self._may_take(session, telegram_id, thread) and not await _answered(
+                session, thread
+            ):
+                return Outcome.TAKEN  # a colleague is answering what the member asked
             await self._close(session, thread, by_staff=telegram_id)
         self._work.wake()
         return Outcome.DONE
@@ -770,3 +774,14 @@ async def _tell(
         for person in staff
     ]
     await notices.put_all(session, told, now)
+
+
+async def _answered(session: AsyncSession, thread: Thread) -> bool:
+    """Whether staff wrote the thread's latest message (the member's last words are answered)."""
+    last = await session.scalar(
+        select(ThreadMessage.by_staff)
+        .where(ThreadMessage.thread_id == thread.id)
+        .order_by(ThreadMessage.created_at.desc(), ThreadMessage.id.desc())
+        .limit(1)
+    )
+    return bool(last)

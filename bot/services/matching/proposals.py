@@ -337,7 +337,12 @@ class Proposals:
         self, session: AsyncSession, telegram_id: int, proposal_id: int, accept: bool
     ) -> Answer:
         now = self._clock.now()
-        proposal = await session.get(Proposal, proposal_id)
+        # Locked and read afresh: two answers at once (both accepting) saw each other's as not
+        # yet given and made no match, and an answer beside the week's end matched a proposal
+        # the expiry had just ended and told them so.
+        proposal = await session.get(
+            Proposal, proposal_id, with_for_update=True, populate_existing=True
+        )
         me = await session.scalar(select(Member).where(Member.telegram_id == telegram_id))
         if proposal is None or me is None or me.id not in (proposal.member_a, proposal.member_b):
             return Answer(AnswerStatus.NOT_YOURS)
@@ -346,7 +351,7 @@ class Proposals:
         other_id = proposal.member_b if me.id == proposal.member_a else proposal.member_a
         other = await session.get(Member, other_id)
         if me.paused and other is not None:  # as a decline: the other and the matchmaker hear
-            await self._decline(session, proposal, other, now)
+            await _decline(session, proposal, other, now)
             return Answer(AnswerStatus.PAUSED, proposal)
         if (
             other is None
@@ -361,7 +366,7 @@ class Proposals:
         else:
             proposal.b_accepts = accept
         if not accept:
-            await self._decline(session, proposal, other, now)
+            await _decline(session, proposal, other, now)
             return Answer(AnswerStatus.DECLINED, proposal)
         if not (proposal.a_accepts and proposal.b_accepts):
             return Answer(AnswerStatus.WAITING, proposal)
@@ -371,24 +376,8 @@ class Proposals:
         )
         if match is not None:
             await tell_match(session, match, now)
-        await self._tell_matchmaker(session, proposal, accepted=True, now=now)
+        await _tell_matchmaker(session, proposal, accepted=True, now=now)
         return Answer(AnswerStatus.MATCHED, proposal)
-
-    async def _decline(
-        self, session: AsyncSession, proposal: Proposal, other: Member, now: datetime
-    ) -> None:
-        """The proposal ends declined: the other member and the matchmaker are told."""
-        proposal.status = "declined"
-        if other.telegram_id is not None:
-            await notices.put(
-                session,
-                to=other.telegram_id,
-                now=now,
-                member_id=other.id,
-                lines=[line(N_("The matchmaker's suggestion did not work out this time."))],
-                key=f"proposal_declined:{proposal.id}:{other.id}",
-            )
-        await self._tell_matchmaker(session, proposal, accepted=False, now=now)
 
     def task_kinds(self) -> dict[str, TaskKind]:
         return {EXPIRES: TaskKind(self._expire)}
@@ -448,24 +437,6 @@ class Proposals:
                     key=f"proposal_outcome:{proposal.id}",
                 )
         self._work.wake()
-
-    async def _tell_matchmaker(
-        self, session: AsyncSession, proposal: Proposal, *, accepted: bool, now: datetime
-    ) -> None:
-        if proposal.matchmaker_telegram_id is None:
-            return  # the matchmaker has since deleted their data
-        message = (
-            N_("Good news: both accepted your proposal, and they can now reach each other.")
-            if accepted
-            else N_("One of the two declined your proposal.")
-        )
-        await notices.put(
-            session,
-            to=proposal.matchmaker_telegram_id,
-            now=now,
-            lines=[line(message)],
-            key=f"proposal_outcome:{proposal.id}",
-        )
 
     async def pending_reviews(self, telegram_id: int, size: int = 10) -> list[Waiting] | None:
         """Strong suggestions waiting for approval, for members in the matchmaker's scope."""
@@ -527,6 +498,56 @@ async def _settled_pairs(session: AsyncSession, ids: list[int]) -> set[tuple[int
             query = query.where(also)
         found.update(matching.pair(a, b) for a, b in (await session.execute(query)).all())
     return found
+
+
+async def _decline(session: AsyncSession, proposal: Proposal, other: Member, now: datetime) -> None:
+    """The proposal ends declined: the other member and the matchmaker are told."""
+    proposal.status = "declined"
+    if other.telegram_id is not None:
+        await notices.put(
+            session,
+            to=other.telegram_id,
+            now=now,
+            member_id=other.id,
+            lines=[line(N_("The matchmaker's suggestion did not work out this time."))],
+            key=f"proposal_declined:{proposal.id}:{other.id}",
+        )
+    await _tell_matchmaker(session, proposal, accepted=False, now=now)
+
+
+async def _tell_matchmaker(
+    session: AsyncSession, proposal: Proposal, *, accepted: bool, now: datetime
+) -> None:
+    if proposal.matchmaker_telegram_id is None:
+        return  # the matchmaker has since deleted their data
+    message = (
+        N_("Good news: both accepted your proposal, and they can now reach each other.")
+        if accepted
+        else N_("One of the two declined your proposal.")
+    )
+    await notices.put(
+        session,
+        to=proposal.matchmaker_telegram_id,
+        now=now,
+        lines=[line(message)],
+        key=f"proposal_outcome:{proposal.id}",
+    )
+
+
+async def end_for_erased(session: AsyncSession, member_id: int, now: datetime) -> None:
+    """A member erasing their data ends the proposals waiting on them as declines (the rows
+    go with the member): the other member and the matchmaker are told, not left waiting."""
+    waiting = await session.scalars(
+        select(Proposal).where(
+            Proposal.status == "open",
+            or_(Proposal.member_a == member_id, Proposal.member_b == member_id),
+        )
+    )
+    for proposal in waiting.all():
+        other = proposal.member_b if proposal.member_a == member_id else proposal.member_a
+        found = await session.get(Member, other)
+        if found is not None:
+            await _decline(session, proposal, found, now)
 
 
 async def _waiting(session: AsyncSession) -> set[int]:

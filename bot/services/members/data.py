@@ -14,6 +14,7 @@ from bot.common.i18n import translator
 from bot.domain.clock import Clock
 from bot.domain.questions import Question
 from bot.services import notices
+from bot.services.matching import proposals
 from bot.services.members import export
 from bot.services.members.export.exporter import Exporter
 from storage import matching, members, monthly, profiles, retention, safety, verification
@@ -131,6 +132,8 @@ class MemberData:
             await _forget_in_audit(session, telegram_id, member_id)
             if member_id is not None:  # others' safety outlives the account
                 await safety.keep(session, member_id, self._clock.now())
+                # Proposals waiting on her end as declines: nobody is left waiting on them.
+                await proposals.end_for_erased(session, member_id, self._clock.now())
             await session.execute(
                 delete(ScheduledTask).where(ScheduledTask.payload["to"].as_integer() == telegram_id)
             )

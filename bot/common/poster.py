@@ -40,7 +40,9 @@ def event_poster_of(event: Event, link: str, host: str, settings: Settings, _: T
     off the event loop)."""
     when, venue = poster_lines(event, settings, _)
     call = _("Scan with Telegram to sign up with 会会")
-    return event_poster(event.title, when, venue, link, call, host)
+    # A title of emoji alone has nothing the font draws: the poster says what it is for.
+    title = event.title if drawable(event.title) else _("Event")
+    return event_poster(title, when, venue, link, call, host)
 
 
 def event_poster(
@@ -104,7 +106,10 @@ def _wrapped(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> li
         line = ""
         for character in paragraph:
             fits = draw.textlength(line + character, font=font) <= width
-            if line and not fits and character not in NO_LINE_START:
+            # Punctuation may hang at the end of a line that fits, one mark past the edge;
+            # a line already over the edge breaks before it all the same ("，，，…" ran off).
+            hangs = character in NO_LINE_START and draw.textlength(line, font=font) <= width
+            if line and not fits and not hangs:
                 lines.append(line)
                 line = ""
             line += character

@@ -29,7 +29,7 @@ def poster(title: str) -> Image.Image:
         event,
         "https://t.me/huihui_bot?start=event_1",
         "浦东新区总工会",
-        Settings(),
+        Settings(_env_file=None),
         translator("zh"),
     )
     return Image.open(io.BytesIO(made)).convert("L")

@@ -41,6 +41,21 @@ if TYPE_CHECKING:
 __all__ = ["served"]  # the browser test's fixture
 
 CHECK, SEND = "/app/console/broadcasts/check", "/app/console/broadcasts/send"
+
+
+def narrowed_to_young_women(unit: int) -> dict[str, object]:
+    """The composer's fields for 青年读书会 to women of 25–32 in two districts, in finance."""
+    return {
+        "text": "青年读书会",
+        "unit": str(unit),
+        "gender": "female",
+        "age_min": "25",
+        "age_max": "32",
+        "districts": ["浦东新区", "闵行区"],
+        "industries": ["finance"],
+    }
+
+
 PHOTO = "/app/console/broadcasts/photo"
 
 
@@ -96,15 +111,7 @@ async def test_the_desk_counts_the_audience_as_the_chat_does(sandbox: Sandbox) -
     chats_narrow = int(re.search(r"→ (\d+) 位会员", organiser.last_text()).group(1))
     assert 0 < chats_narrow < chats_all == 100
     headers = as_user(sandbox, organiser.id)
-    narrow = {
-        "text": "青年读书会",
-        "unit": str(pudong),
-        "gender": "female",
-        "age_min": "25",
-        "age_max": "32",
-        "districts": ["浦东新区", "闵行区"],
-        "industries": ["finance"],
-    }
+    narrow = narrowed_to_young_women(pudong)
     async with web(sandbox) as client:
         page = await client.get("/app/console/broadcasts", headers=headers)
         everyone = await client.post(CHECK, data={"unit": str(pudong)}, headers=headers)
@@ -145,17 +152,7 @@ async def test_the_list_of_broadcasts_says_to_whom_each_went(sandbox: Sandbox) -
     organiser, *_ = await union_with_members(sandbox, 3)
     pudong = await unit_id(sandbox, PUDONG)
     headers = as_user(sandbox, organiser.id)
-    narrow = {
-        "text": "青年读书会",
-        "unit": str(pudong),
-        "gender": "female",
-        "age_min": "25",
-        "age_max": "32",
-        "districts": ["浦东新区", "闵行区"],
-        "industries": ["finance"],
-        "verified": "1",
-        "when": "明天上午九点",
-    }
+    narrow = {**narrowed_to_young_women(pudong), "verified": "1", "when": "明天上午九点"}
     async with web(sandbox) as client:
         await client.post(SEND, data={"text": "青年读书会", "unit": str(pudong)}, headers=headers)
         await client.post(SEND, data=narrow, headers=headers)

@@ -10,6 +10,7 @@ Rights are checked from the database on every call, never taken from a button.
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -251,7 +252,7 @@ class Proposals:
                 return None
             # One pending proposal per member: proposing the same man to four women at once
             # leaves three of them waiting on a choice already made.
-            if {a, b} & await _waiting(session):
+            if await _waiting(session, among=(a, b)):
                 return None
             proposal = Proposal(
                 matchmaker_telegram_id=telegram_id,
@@ -550,14 +551,16 @@ async def end_for_erased(session: AsyncSession, member_id: int, now: datetime) -
             await _decline(session, proposal, found, now)
 
 
-async def _waiting(session: AsyncSession) -> set[int]:
-    """Members in a proposal still waiting for an answer, whichever matchmaker made it: a city
+async def _waiting(session: AsyncSession, among: Collection[int] | None = None) -> set[int]:
+    """Members in a proposal still waiting for an answer, whichever matchmaker made it (a city
     matchmaker and a district one each proposed the same woman, who accepted both and was
-    matched twice at once."""
-    rows = await session.execute(
-        select(Proposal.member_a, Proposal.member_b).where(Proposal.status == "open")
-    )
-    return {member for pair in rows.all() for member in pair}
+    matched twice at once); only those ``among`` these, when given, read by their pair."""
+    query = select(Proposal.member_a, Proposal.member_b).where(Proposal.status == "open")
+    if among is not None:
+        query = query.where(or_(Proposal.member_a.in_(among), Proposal.member_b.in_(among)))
+    rows = await session.execute(query)
+    found = {member for pair in rows.all() for member in pair}
+    return found if among is None else found & set(among)
 
 
 async def _skipped(session: AsyncSession, telegram_id: int) -> set[tuple[int, int]]:
